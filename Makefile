@@ -1,0 +1,49 @@
+# ActiveLab. Run `make` for the list of targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+GO      ?= go
+BIN     := bin/activelab
+FUZZTIME ?= 10s
+
+.PHONY: help run build frontend test test-go fuzz bench generate verify clean
+
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+frontend: ## Build the web app into frontend/dist (skipped while there is no app)
+	@if [ -f frontend/package.json ]; then npm ci --no-audit --no-fund && npm run build --workspace frontend; \
+	else echo "frontend: no app yet, serving the placeholder page"; fi
+
+build: frontend ## Build bin/activelab (and the web app)
+	$(GO) build -o $(BIN) ./cmd/activelab
+
+run: build ## Build and serve http://localhost:8080 on the embedded SQLite database ./data/activelab.db
+	./$(BIN) serve
+
+test: test-go fuzz ## Run every test: Go (race detector) on SQLite and PostgreSQL, fuzz smoke runs
+	@if [ -f frontend/package.json ]; then npm test --workspace frontend; fi
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+fuzz: ## Run each fuzz target briefly (FUZZTIME, default 10s)
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; done
+
+bench: ## Run the benchmarks (-benchmem -count=6)
+	$(GO) test -run '^$$' -bench . -benchmem -count=6 -timeout 60m ./...
+
+generate: ## Regenerate generated code (gqlgen)
+	$(GO) generate ./...
+
+verify: ## Check that generated code and both migration folders are up to date
+	$(GO) generate ./...
+	@git diff --exit-code -- graph/ || (echo "generated code is stale: run make generate and commit" && exit 1)
+	$(GO) test -count=1 -run 'TestMigrations' ./store/...
+
+clean: ## Remove build output
+	rm -rf bin
