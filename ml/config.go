@@ -1,0 +1,182 @@
+package ml
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+)
+
+// Task is what an ensemble predicts.
+type Task uint8
+
+const (
+	// Regression predicts a real value; members' outputs are averaged.
+	Regression Task = iota
+	// Classification predicts the probability of class 1 of a binary label
+	// (targets must be 0 or 1); members' probabilities are averaged.
+	Classification
+)
+
+// String returns "regression" or "classification".
+func (t Task) String() string {
+	switch t {
+	case Regression:
+		return "regression"
+	case Classification:
+		return "classification"
+	}
+	return fmt.Sprintf("Task(%d)", uint8(t))
+}
+
+// LearnerKind selects the model every ensemble member is.
+type LearnerKind uint8
+
+const (
+	// Forest members are decision trees (a bootstrap ensemble of trees with
+	// per-split feature subsampling is a random forest). The default.
+	Forest LearnerKind = iota
+	// Linear members are ridge regression (Regression) or L2-penalised
+	// logistic regression (Classification) on the bits and the standardised
+	// descriptors.
+	Linear
+)
+
+// String returns "forest" or "linear".
+func (k LearnerKind) String() string {
+	switch k {
+	case Forest:
+		return "forest"
+	case Linear:
+		return "linear"
+	}
+	return fmt.Sprintf("LearnerKind(%d)", uint8(k))
+}
+
+// TreeConfig holds the decision-tree settings. Zero values select the
+// defaults, chosen to match scikit-learn's RandomForest growth (full depth,
+// one sample per leaf) except for how candidate features are drawn (see
+// MaxDenseFeatures).
+type TreeConfig struct {
+	// MaxDepth limits the depth of a tree (root = depth 0); 0 = unlimited.
+	MaxDepth int
+	// MinSamplesLeaf is the least number of distinct training rows in a
+	// leaf; default 1.
+	MinSamplesLeaf int
+	// MinSamplesSplit is the least number of distinct rows a node needs to
+	// be split; default 2.
+	MinSamplesSplit int
+	// MaxBitFeatures is how many non-constant fingerprint bits are
+	// evaluated per split; default ceil(sqrt(NBits)); -1 means all.
+	MaxBitFeatures int
+	// MaxDenseFeatures is how many non-constant descriptors are evaluated
+	// per split, drawn separately from the bits so that a few informative
+	// descriptors are not drowned among 2048 bits; default
+	// ceil(NDense/3); -1 means all.
+	MaxDenseFeatures int
+	// MaxBins is the number of quantile bins of each descriptor (split
+	// thresholds are bin edges, as in LightGBM); default 64, at most 256.
+	MaxBins int
+}
+
+// EnsembleConfig configures TrainEnsemble.
+type EnsembleConfig struct {
+	Task    Task
+	Members int         // number of bootstrap members; default 32
+	Learner LearnerKind // Forest (default) or Linear
+	Tree    TreeConfig  // Forest settings
+	// L2 is the ridge / logistic penalty lambda on the coefficients (not
+	// the intercept) for Linear learners: it minimises
+	// sum_i w_i loss_i + L2/2 * |beta|^2; default 1 (scikit-learn's Ridge
+	// alpha=1 and LogisticRegression C=1).
+	L2 float64
+	// Seed makes training reproducible: member m draws from a PCG stream
+	// derived from (Seed, m) only, so the model is the same whatever the
+	// number of cores.
+	Seed uint64
+	// Workers bounds the number of goroutines; 0 = runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+const (
+	defaultMembers = 32
+	defaultMaxBins = 64
+	maxMembers     = 1 << 16
+)
+
+// withDefaults returns c with zero fields replaced by defaults and checks it.
+func (c EnsembleConfig) withDefaults() (EnsembleConfig, error) {
+	if c.Task != Regression && c.Task != Classification {
+		return c, &ConfigError{Field: "Task", Reason: fmt.Sprintf("unknown task %d", c.Task)}
+	}
+	if c.Learner != Forest && c.Learner != Linear {
+		return c, &ConfigError{Field: "Learner", Reason: fmt.Sprintf("unknown learner %d", c.Learner)}
+	}
+	if c.Members == 0 {
+		c.Members = defaultMembers
+	}
+	if c.Members < 1 || c.Members > maxMembers {
+		return c, &ConfigError{Field: "Members", Reason: fmt.Sprintf("%d outside [1,%d]", c.Members, maxMembers)}
+	}
+	if c.Workers < 0 {
+		return c, &ConfigError{Field: "Workers", Reason: "negative"}
+	}
+	if c.Workers == 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if c.L2 == 0 {
+		c.L2 = 1
+	}
+	if c.L2 < 0 || math.IsNaN(c.L2) || math.IsInf(c.L2, 0) {
+		return c, &ConfigError{Field: "L2", Reason: fmt.Sprintf("%v is not a finite non-negative penalty", c.L2)}
+	}
+	t := &c.Tree
+	if t.MaxDepth < 0 {
+		return c, &ConfigError{Field: "Tree.MaxDepth", Reason: "negative"}
+	}
+	if t.MinSamplesLeaf == 0 {
+		t.MinSamplesLeaf = 1
+	}
+	if t.MinSamplesLeaf < 1 {
+		return c, &ConfigError{Field: "Tree.MinSamplesLeaf", Reason: "negative"}
+	}
+	if t.MinSamplesSplit == 0 {
+		t.MinSamplesSplit = 2
+	}
+	if t.MinSamplesSplit < 2 {
+		return c, &ConfigError{Field: "Tree.MinSamplesSplit", Reason: "must be at least 2"}
+	}
+	if t.MaxBitFeatures < -1 {
+		return c, &ConfigError{Field: "Tree.MaxBitFeatures", Reason: "must be -1 (all), 0 (default) or positive"}
+	}
+	if t.MaxDenseFeatures < -1 {
+		return c, &ConfigError{Field: "Tree.MaxDenseFeatures", Reason: "must be -1 (all), 0 (default) or positive"}
+	}
+	if t.MaxBins == 0 {
+		t.MaxBins = defaultMaxBins
+	}
+	if t.MaxBins < 2 || t.MaxBins > 256 {
+		return c, &ConfigError{Field: "Tree.MaxBins", Reason: fmt.Sprintf("%d outside [2,256]", t.MaxBins)}
+	}
+	return c, nil
+}
+
+// featureCounts resolves the per-split candidate counts for a matrix shape.
+func (t TreeConfig) featureCounts(nBits, nDense int) (mb, md int) {
+	switch {
+	case t.MaxBitFeatures == -1 || t.MaxBitFeatures > nBits:
+		mb = nBits
+	case t.MaxBitFeatures == 0:
+		mb = int(math.Ceil(math.Sqrt(float64(nBits))))
+	default:
+		mb = t.MaxBitFeatures
+	}
+	switch {
+	case t.MaxDenseFeatures == -1 || t.MaxDenseFeatures > nDense:
+		md = nDense
+	case t.MaxDenseFeatures == 0:
+		md = (nDense + 2) / 3
+	default:
+		md = t.MaxDenseFeatures
+	}
+	return mb, md
+}

@@ -1,0 +1,68 @@
+// Package ml trains bootstrap ensembles on chemistry feature vectors and
+// scores compound pools with honest uncertainty.
+//
+// It imports only the standard library and gonum: it knows feature
+// vectors, not molecules (activelearning turns molecules into Features
+// with chem).
+//
+// # Features
+//
+// A Features matrix holds, per row, a fingerprint of NBits bits packed in
+// 64-bit words and NDense float32 descriptors, in two flat backing slices:
+//
+//	X := ml.NewFeatures(2048, len(desc), n)
+//	X.AppendRowOnBits(onBits, desc) // or AppendRow(packedWords, desc)
+//
+// # Ensembles
+//
+// TrainEnsemble trains Members models (default 32), each on a bootstrap
+// resample of the rows, in parallel; member m draws its random numbers from
+// a PCG stream derived from (Seed, m) only, so a seed gives the same model
+// on any number of cores. Sample weights (e.g. label confidence) multiply
+// each row's bootstrap count; rows of weight 0 take no part.
+//
+//	e, err := ml.TrainEnsemble(ctx, X, y, w, ml.EnsembleConfig{Task: ml.Regression, Seed: 1})
+//	p, err := e.Predict(ctx, pool)         // p.Mean[i], p.Std[i]
+//	top, err := e.ScoreTopK(ctx, pool, 100, ml.ByStd)
+//
+// Std is the population standard deviation of the members' predictions;
+// for Classification the members predict the probability of class 1 and
+// Mean is their average.
+//
+// # Learners
+//
+// Forest members are decision trees grown to full depth (MinSamplesLeaf 1,
+// as scikit-learn's RandomForest). At each split they evaluate
+// ceil(sqrt(NBits)) fingerprint bits drawn among the bits that are not
+// constant in the node (so deep, small nodes still find a split, as
+// scikit-learn does by drawing past constant features) plus
+// ceil(NDense/3) descriptors drawn separately, so that a handful of
+// informative descriptors are not drowned among 2048 bits. Bits split on
+// 0/1; descriptors split on 64 quantile-bin edges computed once per
+// ensemble (as LightGBM), so a split evaluation is one pass over the
+// node's rows. Regression minimises weighted squared error; classification
+// the weighted Gini impurity (for 0/1 targets the same criterion), and the
+// leaves hold the weighted fraction of class 1. Trees are flat node arrays
+// walked directly on the packed fingerprint words.
+//
+// Linear members are ridge regression (minimising
+// sum w_i (y_i - x_i b)^2 + L2 |b|^2, scikit-learn's Ridge alpha) or
+// logistic regression (sum w_i logloss_i + L2/2 |b|^2, scikit-learn's
+// LogisticRegression with C = 1/L2) on the bits and standardised
+// descriptors, solved by preconditioned conjugate gradients (and Newton
+// steps for the logistic loss) on the sparse design.
+//
+// # Serialization
+//
+// MarshalBinary writes magic bytes, a format version, the model and a
+// CRC-32C; UnmarshalBinary rejects bad magic, newer versions, checksum
+// mismatches and inconsistent content with a *FormatError wrapping
+// ErrBadMagic, ErrUnsupportedVersion, ErrChecksum, ErrTruncated or
+// ErrCorrupt. A decoded model predicts bit for bit what the saved one did.
+//
+// # Applicability domain
+//
+// NewDomain keeps the training fingerprints; Distances gives, per row,
+// 1 - max Tanimoto similarity to them and the mean distance to the k most
+// similar, computed exactly with popcounts over the packed words.
+package ml

@@ -1,0 +1,210 @@
+package ml
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+)
+
+// Ensemble is a trained bootstrap ensemble. It is immutable and safe for
+// concurrent use.
+type Ensemble struct {
+	task    Task
+	learner LearnerKind
+	cfg     EnsembleConfig // resolved settings (Workers is not persisted)
+	nBits   int
+	nDense  int
+	nTrain  int
+	trees   []tree        // Forest members
+	linear  []linearModel // Linear members
+	std     *Standardizer // Linear members' descriptor scaling
+	oob     [][]uint64    // per member, bitset over training rows not drawn
+}
+
+// Task returns what the ensemble predicts.
+func (e *Ensemble) Task() Task { return e.task }
+
+// Learner returns the members' learner kind.
+func (e *Ensemble) Learner() LearnerKind { return e.learner }
+
+// Members returns the number of members.
+func (e *Ensemble) Members() int { return e.cfg.Members }
+
+// Config returns the resolved configuration the ensemble was trained with
+// (defaults filled in).
+func (e *Ensemble) Config() EnsembleConfig { return e.cfg }
+
+// Shape returns the fingerprint bit count and descriptor count the
+// ensemble expects of every Features it predicts.
+func (e *Ensemble) Shape() (nBits, nDense int) { return e.nBits, e.nDense }
+
+// TrainRows returns the number of rows of the training matrix.
+func (e *Ensemble) TrainRows() int { return e.nTrain }
+
+// OutOfBag returns the training rows member m did not draw in its
+// bootstrap resample (rows of weight 0 are never drawn, so they are always
+// listed), in increasing order. Panics if m is out of range.
+func (e *Ensemble) OutOfBag(m int) []int {
+	set := e.oob[m]
+	var out []int
+	for i := 0; i < e.nTrain; i++ {
+		if set[i>>6]>>(uint(i)&63)&1 == 1 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// memberRNG returns member m's random stream: a PCG seeded from the
+// ensemble seed and the member index only.
+func memberRNG(seed uint64, m int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, 0x9E3779B97F4A7C15^(uint64(m)+1)*0xBF58476D1CE4E5B9))
+}
+
+// TrainEnsemble trains cfg.Members models, each on a bootstrap resample of
+// the rows of X (drawn with probability proportional to nothing but row
+// identity: n draws with replacement among the rows of positive weight;
+// a row drawn k times weighs k*w[row]). w may be nil (all 1); rows of
+// weight 0 take no part in training at all. Members are trained in parallel
+// on cfg.Workers goroutines; the result depends on cfg.Seed and the data
+// only. Classification targets must be 0 or 1. A cancelled ctx stops the
+// training with ctx's error.
+func TrainEnsemble(ctx context.Context, X *Features, y, w []float64, cfg EnsembleConfig) (*Ensemble, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := validateTraining(X, y, w, cfg.Task); err != nil {
+		return nil, err
+	}
+	if w == nil {
+		w = make([]float64, len(y))
+		for i := range w {
+			w[i] = 1
+		}
+	}
+	var pos []int32 // rows of positive weight
+	for i, wi := range w {
+		if wi > 0 {
+			pos = append(pos, int32(i))
+		}
+	}
+	if len(pos) == 0 {
+		return nil, &InputError{What: "w", Row: -1, Reason: "no row has a positive weight"}
+	}
+	e := &Ensemble{task: cfg.Task, learner: cfg.Learner, cfg: cfg, nBits: X.nBits, nDense: X.nDense, nTrain: X.rows,
+		oob: make([][]uint64, cfg.Members)}
+
+	// Shared, read-only training structures.
+	var td *trainData
+	var ld *linearData
+	switch cfg.Learner {
+	case Forest:
+		edges := binEdges(X, pos, cfg.Tree.MaxBins)
+		td = &trainData{X: X, y: y, binned: binMatrix(X, edges), edges: edges,
+			nBits: X.nBits, words: X.words, rows: X.rows}
+		e.trees = make([]tree, cfg.Members)
+	case Linear:
+		posInt := make([]int, len(pos))
+		for k, r := range pos {
+			posInt[k] = int(r)
+		}
+		e.std = FitStandardizer(X, posInt, w)
+		ld = newLinearData(X, y, e.std, cfg.Task, cfg.L2)
+		e.linear = make([]linearModel, cfg.Members)
+	}
+
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	workers := min(cfg.Workers, cfg.Members)
+	for range workers {
+		wg.Go(func() {
+			var tb *treeBuilder
+			if td != nil {
+				tb = newTreeBuilder(td, cfg.Tree)
+			}
+			sw := make([]float64, X.rows)
+			for m := range jobs {
+				rng := memberRNG(cfg.Seed, m)
+				if tb != nil {
+					sw = tb.sw
+				}
+				e.oob[m] = bootstrap(rng, pos, w, sw)
+				if tb != nil {
+					e.trees[m] = tb.build(rng)
+				} else {
+					e.linear[m] = ld.train(sw)
+				}
+			}
+		})
+	}
+	var cerr error
+feed:
+	for m := 0; m < cfg.Members; m++ {
+		select {
+		case jobs <- m:
+		case <-ctx.Done():
+			cerr = ctx.Err()
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if cerr != nil {
+		return nil, fmt.Errorf("ml: train ensemble: %w", cerr)
+	}
+	return e, nil
+}
+
+// bootstrap draws len(pos) rows with replacement from pos into sw
+// (sw[r] = draws * w[r]) and returns the out-of-bag bitset.
+func bootstrap(rng *rand.Rand, pos []int32, w, sw []float64) []uint64 {
+	clear(sw)
+	n := len(pos)
+	for range n {
+		r := pos[rng.IntN(n)]
+		sw[r] += w[r]
+	}
+	oob := make([]uint64, WordsFor(len(sw)))
+	for r, v := range sw {
+		if v == 0 {
+			oob[r>>6] |= 1 << (uint(r) & 63)
+		}
+	}
+	return oob
+}
+
+// validateTraining checks shapes and values of the training inputs.
+func validateTraining(X *Features, y, w []float64, task Task) error {
+	if X == nil {
+		return &InputError{What: "X", Row: -1, Reason: "nil matrix"}
+	}
+	if X.rows == 0 {
+		return &InputError{What: "X", Row: -1, Reason: "no rows"}
+	}
+	if X.nBits+X.nDense == 0 {
+		return &InputError{What: "X", Row: -1, Reason: "no features"}
+	}
+	if len(y) != X.rows {
+		return &InputError{What: "y", Row: -1, Reason: fmt.Sprintf("%d targets for %d rows", len(y), X.rows)}
+	}
+	if w != nil && len(w) != X.rows {
+		return &InputError{What: "w", Row: -1, Reason: fmt.Sprintf("%d weights for %d rows", len(w), X.rows)}
+	}
+	for i, v := range y {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return &InputError{What: "y", Row: i, Reason: fmt.Sprintf("target %v is not finite", v)}
+		}
+		if task == Classification && v != 0 && v != 1 {
+			return &InputError{What: "y", Row: i, Reason: fmt.Sprintf("classification target %v is not 0 or 1", v)}
+		}
+	}
+	for i, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return &InputError{What: "w", Row: i, Reason: fmt.Sprintf("weight %v is not finite and non-negative", v)}
+		}
+	}
+	return X.checkFinite()
+}

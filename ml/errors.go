@@ -1,0 +1,62 @@
+package ml
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ConfigError reports an invalid EnsembleConfig field.
+type ConfigError struct {
+	Field  string // the offending field, e.g. "Members" or "Tree.MaxBins"
+	Reason string
+}
+
+func (e *ConfigError) Error() string { return fmt.Sprintf("ml: config %s: %s", e.Field, e.Reason) }
+
+// InputError reports invalid training or prediction data: what is wrong and
+// where (Row is -1 when the problem is not tied to one row).
+type InputError struct {
+	What   string // "y", "w", "X", "dense" ...
+	Row    int
+	Reason string
+}
+
+func (e *InputError) Error() string {
+	if e.Row < 0 {
+		return fmt.Sprintf("ml: input %s: %s", e.What, e.Reason)
+	}
+	return fmt.Sprintf("ml: input %s row %d: %s", e.What, e.Row, e.Reason)
+}
+
+// Sentinel errors of model decoding; a decoding error wraps one of them in a
+// *FormatError, so test with errors.Is.
+var (
+	// ErrBadMagic: the data does not start with the model magic bytes.
+	ErrBadMagic = errors.New("not an activelab model (bad magic)")
+	// ErrUnsupportedVersion: the artifact was written by a newer format version.
+	ErrUnsupportedVersion = errors.New("unsupported model format version")
+	// ErrChecksum: the CRC-32C of the artifact does not match its content.
+	ErrChecksum = errors.New("model checksum mismatch")
+	// ErrTruncated: the artifact ends before its declared content.
+	ErrTruncated = errors.New("model artifact truncated")
+	// ErrCorrupt: the content is structurally invalid (checksum matched but
+	// a count, index or value is out of range).
+	ErrCorrupt = errors.New("model artifact corrupt")
+)
+
+// FormatError is returned by UnmarshalBinary and ReadFrom; Err is one of the
+// sentinel errors above and Offset the byte offset where decoding stopped.
+type FormatError struct {
+	Offset int
+	Err    error
+	Detail string
+}
+
+func (e *FormatError) Error() string {
+	if e.Detail == "" {
+		return fmt.Sprintf("ml: decode model at byte %d: %v", e.Offset, e.Err)
+	}
+	return fmt.Sprintf("ml: decode model at byte %d: %v: %s", e.Offset, e.Err, e.Detail)
+}
+
+func (e *FormatError) Unwrap() error { return e.Err }

@@ -1,0 +1,303 @@
+package ml
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"runtime"
+)
+
+// Model artifact layout (all integers little-endian):
+//
+//	magic    8 bytes "ALENSMBL"
+//	version  uint16 (formatVersion)
+//	body     (see appendBody)
+//	crc      uint32 CRC-32C (Castagnoli) of everything before it
+//
+// Floats are stored as their IEEE-754 bits, so a decoded model predicts
+// bit for bit what the encoded one did.
+const (
+	formatMagic   = "ALENSMBL"
+	formatVersion = 1
+	headerLen     = len(formatMagic) + 2
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// MarshalBinary encodes the ensemble in the versioned, checksummed model
+// format.
+func (e *Ensemble) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 1024)
+	b = append(b, formatMagic...)
+	b = binary.LittleEndian.AppendUint16(b, formatVersion)
+	b = e.appendBody(b)
+	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	return b, nil
+}
+
+// WriteTo writes MarshalBinary's encoding to w.
+func (e *Ensemble) WriteTo(w io.Writer) (int64, error) {
+	b, _ := e.MarshalBinary()
+	n, err := w.Write(b)
+	if err != nil {
+		return int64(n), fmt.Errorf("ml: write model: %w", err)
+	}
+	return int64(n), nil
+}
+
+func (e *Ensemble) appendBody(b []byte) []byte {
+	le := binary.LittleEndian
+	c := e.cfg
+	b = append(b, byte(e.task), byte(e.learner))
+	b = le.AppendUint32(b, uint32(c.Members))
+	b = le.AppendUint32(b, uint32(e.nBits))
+	b = le.AppendUint32(b, uint32(e.nDense))
+	b = le.AppendUint64(b, uint64(e.nTrain))
+	b = le.AppendUint64(b, c.Seed)
+	b = le.AppendUint64(b, math.Float64bits(c.L2))
+	for _, v := range []int{c.Tree.MaxDepth, c.Tree.MinSamplesLeaf, c.Tree.MinSamplesSplit,
+		c.Tree.MaxBitFeatures, c.Tree.MaxDenseFeatures, c.Tree.MaxBins} {
+		b = le.AppendUint32(b, uint32(int32(v)))
+	}
+	if e.learner == Linear {
+		for _, v := range e.std.Mean {
+			b = le.AppendUint64(b, math.Float64bits(v))
+		}
+		for _, v := range e.std.Scale {
+			b = le.AppendUint64(b, math.Float64bits(v))
+		}
+	}
+	for m := 0; m < c.Members; m++ {
+		for _, w := range e.oob[m] {
+			b = le.AppendUint64(b, w)
+		}
+		switch e.learner {
+		case Forest:
+			nodes := e.trees[m].nodes
+			b = le.AppendUint32(b, uint32(len(nodes)))
+			for _, n := range nodes {
+				b = le.AppendUint32(b, uint32(n.feat))
+				b = le.AppendUint32(b, uint32(n.left))
+				b = le.AppendUint64(b, math.Float64bits(n.val))
+			}
+		case Linear:
+			for _, v := range e.linear[m].coef {
+				b = le.AppendUint64(b, math.Float64bits(v))
+			}
+		}
+	}
+	return b
+}
+
+// ReadEnsemble reads a whole model artifact from r and decodes it.
+func ReadEnsemble(r io.Reader) (*Ensemble, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("ml: read model: %w", err)
+	}
+	e := new(Ensemble)
+	if err := e.UnmarshalBinary(data); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// UnmarshalBinary decodes a model written by MarshalBinary into e. A
+// corrupt, truncated or newer-version artifact yields a *FormatError (never
+// a panic) and leaves e unchanged.
+func (e *Ensemble) UnmarshalBinary(data []byte) error {
+	if len(data) < headerLen+4 {
+		if len(data) >= len(formatMagic) && string(data[:len(formatMagic)]) != formatMagic {
+			return &FormatError{Offset: 0, Err: ErrBadMagic}
+		}
+		return &FormatError{Offset: len(data), Err: ErrTruncated}
+	}
+	if string(data[:len(formatMagic)]) != formatMagic {
+		return &FormatError{Offset: 0, Err: ErrBadMagic}
+	}
+	v := binary.LittleEndian.Uint16(data[len(formatMagic):])
+	if v == 0 || v > formatVersion {
+		return &FormatError{Offset: len(formatMagic), Err: ErrUnsupportedVersion,
+			Detail: fmt.Sprintf("version %d, this build reads 1 to %d", v, formatVersion)}
+	}
+	body := data[:len(data)-4]
+	want := binary.LittleEndian.Uint32(data[len(data)-4:])
+	if got := crc32.Checksum(body, castagnoli); got != want {
+		return &FormatError{Offset: len(data) - 4, Err: ErrChecksum,
+			Detail: fmt.Sprintf("stored %08x, computed %08x", want, got)}
+	}
+	d := decoder{buf: body, off: headerLen}
+	out, err := d.ensemble()
+	if err != nil {
+		return err
+	}
+	if d.off != len(body) {
+		return &FormatError{Offset: d.off, Err: ErrCorrupt, Detail: "trailing bytes"}
+	}
+	*e = *out
+	return nil
+}
+
+// decoder reads the body with bounds checks; the first error sticks.
+type decoder struct {
+	buf []byte
+	off int
+	err error
+}
+
+func (d *decoder) fail(err error, detail string) {
+	if d.err == nil {
+		d.err = &FormatError{Offset: d.off, Err: err, Detail: detail}
+	}
+}
+
+func (d *decoder) need(n int) bool {
+	if d.err != nil {
+		return false
+	}
+	if n < 0 || len(d.buf)-d.off < n {
+		d.fail(ErrTruncated, fmt.Sprintf("need %d bytes, %d left", n, len(d.buf)-d.off))
+		return false
+	}
+	return true
+}
+
+func (d *decoder) u8() byte {
+	if !d.need(1) {
+		return 0
+	}
+	d.off++
+	return d.buf[d.off-1]
+}
+
+func (d *decoder) u32() uint32 {
+	if !d.need(4) {
+		return 0
+	}
+	d.off += 4
+	return binary.LittleEndian.Uint32(d.buf[d.off-4:])
+}
+
+func (d *decoder) u64() uint64 {
+	if !d.need(8) {
+		return 0
+	}
+	d.off += 8
+	return binary.LittleEndian.Uint64(d.buf[d.off-8:])
+}
+
+func (d *decoder) f64() float64 {
+	v := math.Float64frombits(d.u64())
+	if d.err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+		d.fail(ErrCorrupt, "non-finite number")
+	}
+	return v
+}
+
+// ensemble decodes the body after the header.
+func (d *decoder) ensemble() (*Ensemble, error) {
+	e := &Ensemble{}
+	e.task = Task(d.u8())
+	e.learner = LearnerKind(d.u8())
+	members := d.u32()
+	nBits, nDense := d.u32(), d.u32()
+	nTrain := d.u64()
+	c := &e.cfg
+	c.Task, c.Learner = e.task, e.learner
+	c.Seed = d.u64()
+	c.L2 = d.f64()
+	t := &c.Tree
+	for _, p := range []*int{&t.MaxDepth, &t.MinSamplesLeaf, &t.MinSamplesSplit,
+		&t.MaxBitFeatures, &t.MaxDenseFeatures, &t.MaxBins} {
+		*p = int(int32(d.u32()))
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	if e.task != Regression && e.task != Classification {
+		d.fail(ErrCorrupt, fmt.Sprintf("unknown task %d", e.task))
+	}
+	if e.learner != Forest && e.learner != Linear {
+		d.fail(ErrCorrupt, fmt.Sprintf("unknown learner %d", e.learner))
+	}
+	if members < 1 || members > maxMembers {
+		d.fail(ErrCorrupt, fmt.Sprintf("member count %d", members))
+	}
+	if nBits > 1<<24 || nDense > 1<<20 || nTrain > 1<<40 {
+		d.fail(ErrCorrupt, "implausible shape")
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	c.Members = int(members)
+	c.Workers = runtime.GOMAXPROCS(0)
+	e.nBits, e.nDense, e.nTrain = int(nBits), int(nDense), int(nTrain)
+	if _, err := c.withDefaults(); err != nil {
+		d.fail(ErrCorrupt, err.Error())
+		return nil, d.err
+	}
+	if e.learner == Linear {
+		if !d.need(16 * e.nDense) {
+			return nil, d.err
+		}
+		e.std = &Standardizer{Mean: make([]float64, e.nDense), Scale: make([]float64, e.nDense)}
+		for j := range e.std.Mean {
+			e.std.Mean[j] = d.f64()
+		}
+		for j := range e.std.Scale {
+			if e.std.Scale[j] = d.f64(); d.err == nil && e.std.Scale[j] <= 0 {
+				d.fail(ErrCorrupt, "non-positive descriptor scale")
+			}
+		}
+	}
+	oobWords := WordsFor(e.nTrain)
+	e.oob = make([][]uint64, 0, min(c.Members, 1024))
+	nFeat := e.nBits + e.nDense
+	for m := 0; m < c.Members && d.err == nil; m++ {
+		if !d.need(8 * oobWords) {
+			break
+		}
+		set := make([]uint64, oobWords)
+		for k := range set {
+			set[k] = d.u64()
+		}
+		if e.nTrain%64 != 0 && oobWords > 0 && set[oobWords-1]>>(uint(e.nTrain)%64) != 0 {
+			d.fail(ErrCorrupt, "out-of-bag bit beyond the training rows")
+		}
+		e.oob = append(e.oob, set)
+		switch e.learner {
+		case Forest:
+			count := int(d.u32())
+			if count < 1 || !d.need(16*count) {
+				d.fail(ErrCorrupt, fmt.Sprintf("member %d: node count %d", m, count))
+				break
+			}
+			nodes := make([]node, count)
+			for i := range nodes {
+				n := &nodes[i]
+				n.feat, n.left = int32(d.u32()), int32(d.u32())
+				n.val = d.f64()
+				if n.left != 0 && (n.left <= int32(i) || int(n.left)+1 >= count || n.feat < 0 || int(n.feat) >= nFeat) {
+					d.fail(ErrCorrupt, fmt.Sprintf("member %d node %d: bad split", m, i))
+				}
+			}
+			e.trees = append(e.trees, tree{nodes: nodes})
+		case Linear:
+			p := nFeat + 1
+			if !d.need(8 * p) {
+				break
+			}
+			coef := make([]float64, p)
+			for j := range coef {
+				coef[j] = d.f64()
+			}
+			e.linear = append(e.linear, linearModel{coef: coef})
+		}
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return e, nil
+}
