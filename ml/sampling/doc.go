@@ -1,0 +1,40 @@
+// Package sampling chooses which unlabeled compounds to label next. It works
+// on model outputs only (Candidate: index, mean, std, probability,
+// applicability distance) and uses only the standard library.
+//
+// # Strategies
+//
+// Every strategy gives each candidate a priority score, higher meaning more
+// informative (or more promising); equal scores rank by ascending Index, so
+// a selection is deterministic.
+//
+//   - uncertainty: Std (rank by −std).
+//   - margin: 0.5 − |p − 0.5| (smallest margin first); classification only.
+//   - entropy: −p ln p − (1−p) ln(1−p), p clipped to [1e-10, 1−1e-10];
+//     classification only.
+//   - random: a uniform number from (Seed, Index) by splitmix64, so it does
+//     not depend on the pool's order or size.
+//   - hybrid: w_u·u + w_m·m + w_a·a over the weights' sum, each component
+//     min-max scaled over the non-excluded pool (a constant component is 0);
+//     default weights 0.5/0.3/0.2. For regression the margin is undefined:
+//     its weight is dropped and the others renormalised.
+//   - greedy: Mean (−Mean with Minimize); ucb: ±Mean + κ·Std (κ default 2);
+//     ei: expected improvement over Best, imp·Φ(imp/σ) + σ·φ(imp/σ) with
+//     imp = ±(Mean − Best) − ξ: for finding the best compounds rather than
+//     the most uncertain.
+//
+// # Batches
+//
+// Select returns the top BatchSize in O(n log k) with a bounded heap
+// (benchmark: BenchmarkSelect, top 100 of 1M). Options.Diversity adds the
+// diversity-aware mode to any strategy: greedy by score, skipping a
+// candidate whose Tanimoto similarity to one already picked exceeds the
+// threshold (default 0.7), topping up with the best skipped ones if the
+// pool runs out. Exclude removes labeled, validation or queued compounds.
+//
+// # Specs and the default
+//
+// A Spec ("hybrid", "uncertainty+diverse", "ucb+diverse=0.6") names a
+// strategy with its batch mode; Default is the product's default spec, and
+// ParseSpec("default") resolves to it.
+package sampling

@@ -1,0 +1,358 @@
+package sampling
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"testing"
+)
+
+func indexes(r []Ranked) []int {
+	out := make([]int, len(r))
+	for i, x := range r {
+		out[i] = x.Index
+	}
+	return out
+}
+
+func mustSelect(t *testing.T, cands []Candidate, opt Options) []Ranked {
+	t.Helper()
+	r, err := Select(cands, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// pool is a small classification pool with hand-chosen values.
+var pool = []Candidate{
+	{Index: 10, Mean: 1.0, Std: 0.1, Prob: 0.9, Distance: 0.2},
+	{Index: 11, Mean: 3.0, Std: 0.5, Prob: 0.625, Distance: 0.6},
+	{Index: 12, Mean: 2.0, Std: 0.5, Prob: 0.375, Distance: 0.1}, // ties 11 on Std and margin
+	{Index: 13, Mean: 0.5, Std: 0.35, Prob: 0.02, Distance: 0.9},
+	{Index: 14, Mean: 2.5, Std: 0.0, Prob: 0.7, Distance: 0.4},
+}
+
+func TestStrategiesHandComputed(t *testing.T) {
+	t.Parallel()
+	best := 2.0
+	cases := []struct {
+		name   string
+		opt    Options
+		want   []int
+		scores []float64 // of the first ranks, hand computed
+	}{
+		// Std 0.5 (11, 12 tie -> by Index), 0.35, 0.1, 0.
+		{"uncertainty", Options{Strategy: Uncertainty, Task: Classification}, []int{11, 12, 13, 10, 14}, []float64{0.5, 0.5, 0.35}},
+		// 0.5−|p−0.5|: 11 and 12 both 0.375; 14 0.3; 10 0.1; 13 0.02.
+		{"margin", Options{Strategy: Margin, Task: Classification}, []int{11, 12, 14, 10, 13}, []float64{0.375, 0.375, 0.3}},
+		{"entropy", Options{Strategy: Entropy, Task: Classification}, []int{11, 12, 14, 10, 13},
+			[]float64{-0.625*math.Log(0.625) - 0.375*math.Log(0.375)}},
+		{"greedy max", Options{Strategy: Greedy}, []int{11, 14, 12, 10, 13}, []float64{3, 2.5}},
+		{"greedy min", Options{Strategy: Greedy, Minimize: true}, []int{13, 10, 12, 14, 11}, []float64{-0.5, -1}},
+		// Mean + 1·Std: 3.5, 2.5, 2.5 (12 vs 14: tie -> 12), 1.1, 0.85.
+		{"ucb", Options{Strategy: UCB, Kappa: 1}, []int{11, 12, 14, 10, 13}, []float64{3.5, 2.5, 2.5}},
+		// EI vs best 2: 11: imp 1, sd .5 -> 1·Φ(2)+.5·φ(2); 14: sd 0 -> 0.5.
+		{"ei", Options{Strategy: ExpectedImprovement, Best: &best}, []int{11, 14, 12, 13, 10},
+			[]float64{0.5*math.Erfc(-2/math.Sqrt2) + 0.5*math.Exp(-2)/math.Sqrt(2*math.Pi), 0.5}},
+		// Hybrid, classification: u = Std/0.5; m = (g−0.02)/0.355; a = (d−0.1)/0.8.
+		// 11: .5·1 + .3·1 + .2·(.5/.8) = 0.925; 12: .5 + .3 + 0 = 0.8; 13: .5·.7 + 0 + .2·1 = 0.55;
+		// 14: 0 + .3·(.28/.355) + .2·(.3/.8); 10: .5·.2 + .3·(.08/.355) + .2·(.1/.8).
+		{"hybrid classification", Options{Strategy: Hybrid, Task: Classification}, []int{11, 12, 13, 14, 10},
+			[]float64{0.925, 0.8, 0.55, 0.3*0.28/0.355 + 0.2*0.3/0.8, 0.5*0.2 + 0.3*0.08/0.355 + 0.2*0.1/0.8}},
+		// Regression: margin dropped, weights .5/.7 and .2/.7. 11: (.5 + .2·.625)/.7.
+		{"hybrid regression", Options{Strategy: Hybrid, Task: Regression}, []int{11, 13, 12, 10, 14},
+			[]float64{(0.5 + 0.2*0.625) / 0.7, (0.5*0.7 + 0.2) / 0.7, 0.5 / 0.7}},
+		{"hybrid custom weights", Options{Strategy: Hybrid, Task: Classification, Weights: HybridWeights{Applicability: 1}}, []int{13, 11, 14, 10, 12},
+			[]float64{1, 0.625}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.opt.BatchSize = 5
+			got := mustSelect(t, pool, tc.opt)
+			if !slices.Equal(indexes(got), tc.want) {
+				t.Fatalf("order %v, want %v (%v)", indexes(got), tc.want, got)
+			}
+			for i, s := range tc.scores {
+				if math.Abs(got[i].Score-s) > 1e-12 {
+					t.Errorf("score[%d] = %.17g, want %.17g", i, got[i].Score, s)
+				}
+			}
+		})
+	}
+}
+
+func TestExcludeAndBatch(t *testing.T) {
+	t.Parallel()
+	got := mustSelect(t, pool, Options{Strategy: Uncertainty, BatchSize: 2, Exclude: map[int]bool{11: true, 99: true}})
+	if want := []int{12, 13}; !slices.Equal(indexes(got), want) {
+		t.Fatalf("got %v, want %v", indexes(got), want)
+	}
+	// An excluded candidate may hold junk: it is not validated.
+	bad := append(slices.Clone(pool), Candidate{Index: 20, Std: math.NaN()})
+	got = mustSelect(t, bad, Options{Strategy: Uncertainty, BatchSize: 10, Exclude: map[int]bool{20: true}})
+	if len(got) != 5 {
+		t.Fatalf("got %d, want the 5 eligible", len(got))
+	}
+	s, err := Scores(pool, Options{Strategy: Uncertainty, Exclude: map[int]bool{10: true}})
+	if err != nil || !math.IsInf(s[0], -1) || s[1] != 0.5 {
+		t.Fatalf("Scores = %v, %v", s, err)
+	}
+	r, err := Rank(pool, Options{Strategy: Greedy})
+	if err != nil || len(r) != len(pool) {
+		t.Fatalf("Rank = %v, %v", r, err)
+	}
+}
+
+func TestRandomDeterministic(t *testing.T) {
+	t.Parallel()
+	cands := make([]Candidate, 1000)
+	for i := range cands {
+		cands[i] = Candidate{Index: i}
+	}
+	a := mustSelect(t, cands, Options{Strategy: Random, Seed: 7, BatchSize: 20})
+	b := mustSelect(t, cands, Options{Strategy: Random, Seed: 7, BatchSize: 20})
+	if !slices.Equal(a, b) {
+		t.Fatal("same seed, different picks")
+	}
+	// The same seed ranks a compound the same whatever the pool order.
+	rev := slices.Clone(cands)
+	slices.Reverse(rev)
+	if c := mustSelect(t, rev, Options{Strategy: Random, Seed: 7, BatchSize: 20}); !slices.Equal(a, c) {
+		t.Fatal("pool order changed random picks")
+	}
+	if c := mustSelect(t, cands, Options{Strategy: Random, Seed: 8, BatchSize: 20}); slices.Equal(indexes(a), indexes(c)) {
+		t.Fatal("different seeds, same picks")
+	}
+	// Roughly uniform: the mean of 1000 scores is near 0.5.
+	s, _ := Scores(cands, Options{Strategy: Random, Seed: 1})
+	var m float64
+	for _, v := range s {
+		if v < 0 || v >= 1 {
+			t.Fatalf("score %g outside [0, 1)", v)
+		}
+		m += v / float64(len(s))
+	}
+	if math.Abs(m-0.5) > 0.05 {
+		t.Fatalf("mean random score %g", m)
+	}
+}
+
+// TestTopKMatchesSort compares the heap selection with a full sort on
+// random pools with many ties.
+func TestTopKMatchesSort(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 50 {
+		n := 1 + rng.IntN(300)
+		cands := make([]Candidate, n)
+		for i := range cands {
+			cands[i] = Candidate{Index: rng.IntN(10 * n), Std: float64(rng.IntN(8))}
+		}
+		// make Index unique
+		seen := map[int]bool{}
+		for i := range cands {
+			for seen[cands[i].Index] {
+				cands[i].Index++
+			}
+			seen[cands[i].Index] = true
+		}
+		excl := map[int]bool{cands[0].Index: true}
+		k := 1 + rng.IntN(n+5)
+		got := mustSelect(t, cands, Options{Strategy: Uncertainty, BatchSize: k, Exclude: excl})
+		var want []Ranked
+		for _, c := range cands {
+			if !excl[c.Index] {
+				want = append(want, Ranked{c.Index, c.Std})
+			}
+		}
+		sort.Slice(want, func(a, b int) bool {
+			if want[a].Score != want[b].Score {
+				return want[a].Score > want[b].Score
+			}
+			return want[a].Index < want[b].Index
+		})
+		want = want[:min(k, len(want))]
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: n=%d k=%d\n got %v\nwant %v", trial, n, k, got, want)
+		}
+	}
+}
+
+func fp(bitsOn ...int) []uint64 {
+	v := make([]uint64, 2)
+	for _, b := range bitsOn {
+		v[b/64] |= 1 << (b % 64)
+	}
+	return v
+}
+
+func TestTanimoto(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		a, b []uint64
+		want float64
+	}{
+		{fp(1, 2, 3), fp(1, 2, 3), 1},
+		{fp(1, 2, 3), fp(2, 3, 4), 2.0 / 4},
+		{fp(1, 70), fp(70, 100), 1.0 / 3},
+		{fp(), fp(), 0},
+		{fp(1), []uint64{2}, 1},            // shorter vector is zero-padded
+		{fp(1, 100), []uint64{2}, 1.0 / 2}, // bit 100 only in the longer one
+		{fp(5), fp(6), 0},
+	}
+	for _, c := range cases {
+		if got := Tanimoto(c.a, c.b); got != c.want {
+			t.Errorf("Tanimoto(%v, %v) = %g, want %g", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestDiversity(t *testing.T) {
+	t.Parallel()
+	// Five candidates by decreasing Std; 0, 1, 2 are near-identical analogs.
+	cands := []Candidate{{Index: 0, Std: 5}, {Index: 1, Std: 4}, {Index: 2, Std: 3}, {Index: 3, Std: 2}, {Index: 4, Std: 1}}
+	fps := [][]uint64{fp(1, 2, 3, 4), fp(1, 2, 3, 4, 5), fp(1, 2, 3, 4), fp(10, 11), fp(10, 11, 12, 13)}
+	opt := Options{Strategy: Uncertainty, BatchSize: 3, Diversity: &Diversity{Fingerprints: fps}}
+	// 1 is 4/5 = 0.8 similar to 0, 2 identical: both skipped; 4 is 2/4 = 0.5 similar to 3: kept.
+	if got := indexes(mustSelect(t, cands, opt)); !slices.Equal(got, []int{0, 3, 4}) {
+		t.Fatalf("diverse batch %v, want [0 3 4]", got)
+	}
+	// A looser threshold keeps 1 (0.8 <= 0.85).
+	opt.Diversity.Threshold = 0.85
+	if got := indexes(mustSelect(t, cands, opt)); !slices.Equal(got, []int{0, 1, 3}) {
+		t.Fatalf("threshold 0.85: %v, want [0 1 3]", got)
+	}
+	// Batch larger than the diverse set: topped up with the best skipped.
+	opt.Diversity.Threshold = 0.4
+	opt.BatchSize = 4
+	if got := indexes(mustSelect(t, cands, opt)); !slices.Equal(got, []int{0, 3, 1, 2}) {
+		t.Fatalf("top-up: %v, want [0 3 1 2]", got)
+	}
+	// Diversity honours exclusions, and works with Random (any strategy).
+	opt = Options{Strategy: Random, BatchSize: 2, Exclude: map[int]bool{0: true}, Diversity: &Diversity{Fingerprints: fps}}
+	got := indexes(mustSelect(t, cands, opt))
+	if slices.Contains(got, 0) || len(got) != 2 {
+		t.Fatalf("random diverse %v", got)
+	}
+}
+
+// TestDiversityLargePool needs more than one growth of the ranked prefix:
+// the 40 best candidates are identical analogs.
+func TestDiversityLargePool(t *testing.T) {
+	t.Parallel()
+	n := 200
+	cands := make([]Candidate, n)
+	fps := make([][]uint64, n)
+	for i := range cands {
+		cands[i] = Candidate{Index: i, Std: float64(n - i)}
+		if i < 40 {
+			fps[i] = fp(1, 2, 3)
+		} else {
+			fps[i] = fp(i%128, (i+1)%128, (i+2)%128) // neighbours share 2 of 4 bits: 0.5
+		}
+	}
+	got := indexes(mustSelect(t, cands, Options{Strategy: Uncertainty, BatchSize: 5, Diversity: &Diversity{Fingerprints: fps}}))
+	if want := []int{0, 40, 41, 42, 43}; !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		cands []Candidate
+		opt   Options
+		want  error
+	}{
+		{"unknown", pool, Options{Strategy: "bogus", BatchSize: 1}, ErrUnknownStrategy},
+		{"batch zero", pool, Options{Strategy: Uncertainty}, ErrBatchSize},
+		{"batch negative", pool, Options{Strategy: Uncertainty, BatchSize: -3}, ErrBatchSize},
+		{"margin regression", pool, Options{Strategy: Margin, BatchSize: 1}, ErrTask},
+		{"entropy regression", pool, Options{Strategy: Entropy, BatchSize: 1}, ErrTask},
+		{"nan std", []Candidate{{Std: math.NaN()}}, Options{Strategy: Uncertainty, BatchSize: 1}, ErrCandidate},
+		{"negative std", []Candidate{{Std: -1}}, Options{Strategy: UCB, BatchSize: 1}, ErrCandidate},
+		{"prob range", []Candidate{{Prob: 1.5}}, Options{Strategy: Margin, Task: Classification, BatchSize: 1}, ErrCandidate},
+		{"distance range", []Candidate{{Distance: 2}}, Options{Strategy: Hybrid, BatchSize: 1}, ErrCandidate},
+		{"inf mean", []Candidate{{Mean: math.Inf(1)}}, Options{Strategy: Greedy, BatchSize: 1}, ErrCandidate},
+		{"ei no best", pool, Options{Strategy: ExpectedImprovement, BatchSize: 1}, ErrOption},
+		{"kappa", pool, Options{Strategy: UCB, Kappa: -1, BatchSize: 1}, ErrOption},
+		{"weights", pool, Options{Strategy: Hybrid, Weights: HybridWeights{Uncertainty: -1}, BatchSize: 1}, ErrOption},
+		{"weights regression margin only", pool, Options{Strategy: Hybrid, Weights: HybridWeights{Margin: 1}, BatchSize: 1}, ErrOption},
+		{"fingerprints", pool, Options{Strategy: Uncertainty, BatchSize: 1, Diversity: &Diversity{}}, ErrOption},
+		{"threshold", pool, Options{Strategy: Uncertainty, BatchSize: 1, Diversity: &Diversity{Fingerprints: make([][]uint64, 5), Threshold: 2}}, ErrOption},
+		{"task", pool, Options{Strategy: Uncertainty, Task: 7, BatchSize: 1}, ErrOption},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Select(tc.cands, tc.opt)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	_, err := Select(pool, Options{Strategy: "bogus", BatchSize: 1})
+	var ue *UnknownStrategyError
+	if !errors.As(err, &ue) || !slices.Equal(ue.Valid, Names) || ue.Name != "bogus" {
+		t.Fatalf("unknown strategy error %#v", err)
+	}
+	var ce *CandidateError
+	_, err = Select([]Candidate{{Index: 1}, {Index: 42, Std: math.NaN()}}, Options{Strategy: Uncertainty, BatchSize: 1})
+	if !errors.As(err, &ce) || ce.Position != 1 || ce.Index != 42 || ce.Field != "Std" {
+		t.Fatalf("candidate error %#v", err)
+	}
+}
+
+func TestParseSpec(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in   string
+		want Spec
+	}{
+		{"uncertainty", Spec{Strategy: Uncertainty}},
+		{"hybrid+diverse", Spec{Strategy: Hybrid, Diverse: true}},
+		{"random+diverse=0.5", Spec{Strategy: Random, Diverse: true, Threshold: 0.5}},
+	}
+	for _, c := range cases {
+		got, err := ParseSpec(c.in)
+		if err != nil || got != c.want {
+			t.Errorf("ParseSpec(%q) = %+v, %v", c.in, got, err)
+		}
+		if got.String() != c.in {
+			t.Errorf("String() = %q, want %q", got.String(), c.in)
+		}
+	}
+	d, err := ParseSpec("default")
+	if want, _ := ParseSpec(Default); err != nil || d != want {
+		t.Errorf("default = %+v, %v", d, err)
+	}
+	for _, bad := range []string{"", "nope", "uncertainty+cluster", "hybrid+diverse=0", "hybrid+diverse=x", "hybrid+diverse=1.5"} {
+		if _, err := ParseSpec(bad); err == nil {
+			t.Errorf("ParseSpec(%q) accepted", bad)
+		}
+	}
+	if _, err := ParseSpec("nope"); !errors.Is(err, ErrUnknownStrategy) {
+		t.Errorf("unknown name: %v", err)
+	}
+}
+
+func FuzzParseSpec(f *testing.F) {
+	for _, s := range []string{"uncertainty", "hybrid+diverse=0.7", "default", "+", "a+diverse=", "ei+diverse=1e-300"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sp, err := ParseSpec(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseSpec(sp.String())
+		if err != nil || back != sp {
+			t.Fatalf("%q -> %+v -> %q -> %+v, %v", s, sp, sp.String(), back, err)
+		}
+	})
+}

@@ -1,0 +1,137 @@
+package sampling
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Select returns the BatchSize highest-priority candidates that are not in
+// Exclude, best first; equal scores rank by ascending Index. It returns
+// fewer when the pool holds fewer eligible candidates. Without diversity it
+// runs in O(n log k) time and O(k) extra memory for n candidates and batch
+// size k. With Options.Diversity set it picks greedily by score, skipping
+// candidates too similar to one already picked (see Diversity).
+func Select(cands []Candidate, opt Options) ([]Ranked, error) {
+	if opt.BatchSize <= 0 {
+		return nil, fmt.Errorf("sampling: %w: got %d", ErrBatchSize, opt.BatchSize)
+	}
+	score, err := newScorer(cands, &opt)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Diversity != nil {
+		return selectDiverse(cands, &opt, score)
+	}
+	return ranks(topK(cands, opt.Exclude, score, opt.BatchSize)), nil
+}
+
+// Rank returns every eligible candidate ranked best first, with its
+// priority score (Select with the batch size set to the pool size).
+func Rank(cands []Candidate, opt Options) ([]Ranked, error) {
+	opt.BatchSize = max(1, len(cands))
+	return Select(cands, opt)
+}
+
+// Scores returns the priority score of every candidate, in pool order;
+// excluded candidates get −Inf. BatchSize and Diversity are ignored.
+func Scores(cands []Candidate, opt Options) ([]float64, error) {
+	score, err := newScorer(cands, &opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(cands))
+	for i := range cands {
+		if opt.Exclude[cands[i].Index] {
+			out[i] = math.Inf(-1)
+			continue
+		}
+		out[i] = score(i)
+	}
+	return out, nil
+}
+
+// item is a ranked candidate with its position in the pool.
+type item struct {
+	Ranked
+	pos int
+}
+
+func ranks(items []item) []Ranked {
+	out := make([]Ranked, len(items))
+	for i, it := range items {
+		out[i] = it.Ranked
+	}
+	return out
+}
+
+// better reports whether a ranks before b: higher score, then lower Index.
+func better(a, b item) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.Index < b.Index
+}
+
+// topK keeps the k best eligible candidates in a heap whose root is the
+// worst kept one, then sorts them best first.
+func topK(cands []Candidate, exclude map[int]bool, score scorer, k int) []item {
+	h := make([]item, 0, min(k, len(cands)))
+	for i := range cands {
+		idx := cands[i].Index
+		if exclude != nil && exclude[idx] {
+			continue
+		}
+		r := item{Ranked{Index: idx, Score: score(i)}, i}
+		if len(h) < k {
+			h = append(h, r)
+			siftUp(h, len(h)-1)
+			continue
+		}
+		if better(r, h[0]) {
+			h[0] = r
+			siftDown(h, 0)
+		}
+	}
+	slices.SortFunc(h, func(a, b item) int {
+		if better(a, b) {
+			return -1
+		}
+		if better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return h
+}
+
+// The heap is ordered so that the worst element is at the root.
+func siftUp(h []item, i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !better(h[p], h[i]) {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func siftDown(h []item, i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		w := l // the worse child
+		if r := l + 1; r < n && better(h[l], h[r]) {
+			w = r
+		}
+		if !better(h[i], h[w]) {
+			return
+		}
+		h[i], h[w] = h[w], h[i]
+		i = w
+	}
+}
