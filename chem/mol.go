@@ -27,10 +27,15 @@ const (
 	DirDown         // '\' from Begin to End
 )
 
-// Chirality is a tetrahedral mark of a bracket atom, relative to the order
-// in which the atom's neighbours were written (OpenSMILES rules: the
-// preceding atom, then an implicit or bracket H, then ring closures in
-// written order, then branches and the next atom).
+// Chirality is a tetrahedral mark of a bracket atom. After Parse it is
+// relative to this neighbour order: the atom's hydrogen first (when it has
+// exactly one, written as [C@H] or as an [H] atom that Parse folded in),
+// then Neighbors(i) in order. Neighbors(i) lists, as OpenSMILES reads
+// them, the preceding atom, then ring-closure partners in the order their
+// digits follow the atom, then branches and the next atom. (As written,
+// OpenSMILES puts a bracket H after the preceding atom; Parse moves it to
+// the front and flips the mark when that takes one swap.) '@' means the
+// remaining neighbours run anticlockwise seen from the first one.
 type Chirality uint8
 
 // Chirality marks.

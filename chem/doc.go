@@ -1,0 +1,48 @@
+// Package chem reads molecules from SMILES and describes them as RDKit
+// 2022.09 does: the same hydrogens, rings, aromaticity, canonical identity,
+// Morgan fingerprints and descriptors, in pure Go with no I/O.
+//
+// # Parsing
+//
+// Parse reads OpenSMILES: organic-subset and bracket atoms (isotope,
+// chirality @ @@ @TH1 @TH2, hydrogen count, charge as +, ++, +2, atom class),
+// bonds - = # $ : / \ and ~, branches, ring closures (digits, %nn, %(nnn),
+// reused numbers, a bond symbol on either side), '.' components, aromatic
+// b c n o p s and, in brackets, se as te. The SMILES ends at the first
+// whitespace, as RDKit reads "CCO ethanol".
+//
+// Parse then sanitizes the molecule in RDKit's order:
+//
+//   - hydrogen atoms written as atoms ([H]C) are folded into their
+//     neighbour's hydrogen count unless RDKit keeps them (isotopes such as
+//     [2H], charged H such as a lone [H+], H on H or on '*');
+//   - MolOps::cleanUp: nitro groups written N(=O)=O become [N+](=O)[O-],
+//     azides N=N#N become N=[N+]=[N-], perhalates get charge-separated;
+//   - valences: organic-subset atoms get implicit hydrogens up to the
+//     smallest allowed valence (N 3, C 4, S 2/4/6, P 3/5, halogens 1, B 3);
+//     a charge shifts the valence as RDKit does (N+ like C, O+ like N, [B-]
+//     like C); any atom above its largest allowed valence is an error;
+//   - rings: the smallest set of smallest rings, with RDKit's count;
+//   - kekulization of aromatic input (an error when impossible, or when an
+//     aromatic atom is outside every ring), then aromaticity perceived again
+//     with RDKit's default model (4n+2 electrons over single rings and fused
+//     ring systems), so C1=CC=CC=C1 and c1ccccc1 give the same molecule.
+//
+// # Errors
+//
+// Every failure is a *ParseError with the byte offset of the culprit and a
+// sentence such as "ring bond 1 opened at offset 1 is never closed" or
+// "carbon at offset 0 has valence 5, more than allowed (4)". It wraps one of
+// ErrEmpty, ErrSyntax, ErrBracket, ErrElement, ErrRing, ErrValence,
+// ErrAromaticity or ErrChirality for errors.Is.
+//
+// Policy: the empty string, and a string that starts with whitespace, are
+// rejected with ErrEmpty. RDKit returns a molecule with no atoms for "", but
+// a compound with no atoms is never what a user of this project means.
+//
+// Non-tetrahedral chirality (@AL, @SP, @TB, @OH with valid numbers) is
+// accepted and dropped; @TH3 and other unknown classes are errors.
+//
+// Parse never panics, and its running time is polynomial in the input
+// length (kekulization uses a maximum matching, not backtracking).
+package chem

@@ -1,0 +1,460 @@
+package chem
+
+import "sort"
+
+// ringScratch holds reusable buffers for ring perception.
+type ringScratch struct {
+	disc, low  []int32
+	stackA     []int32
+	stackI     []int32
+	parentBond []int32
+	ringBond   []bool
+	sys        []int32 // system id per atom, -1 when not in a ring
+	queue      []int32
+	prevAtom   []int32
+	prevBond   []int32
+	seen       []int32
+	stamp      int32
+	local      []int32 // bond index -> local index within its system
+}
+
+func growI32(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	return s[:n]
+}
+
+// perceiveRings finds ring bonds (bonds that are not bridges), then a
+// smallest set of smallest rings for each ring system, and fills the
+// molecule's ring fields.
+func perceiveRings(m *Mol, sc *ringScratch) {
+	nA, nB := len(m.Atoms), len(m.Bonds)
+	m.atomRings = make([]uint8, nA)
+	m.bondRings = make([]uint8, nB)
+	m.rings, m.ringBonds = nil, nil
+	if nB < 3 {
+		return
+	}
+	// cycle rank = E - V + components; zero means no rings
+	if !hasCycle(m, sc) {
+		return
+	}
+	findRingBonds(m, sc)
+	// ring systems: connected components over ring bonds
+	sys := growI32(sc.sys, nA)
+	sc.sys = sys
+	for i := range sys {
+		sys[i] = -1
+	}
+	nSys := int32(0)
+	queue := sc.queue[:0]
+	var systems [][2]int32 // per system: first atom, and count is recomputed
+	for s := 0; s < nA; s++ {
+		if sys[s] >= 0 || !atomHasRingBond(m, sc, s) {
+			continue
+		}
+		sys[s] = nSys
+		queue = append(queue[:0], int32(s))
+		for q := 0; q < len(queue); q++ {
+			v := queue[q]
+			for _, nb := range m.Neighbors(int(v)) {
+				if sc.ringBond[nb.Bond] && sys[nb.Atom] < 0 {
+					sys[nb.Atom] = nSys
+					queue = append(queue, nb.Atom)
+				}
+			}
+		}
+		systems = append(systems, [2]int32{int32(s), int32(len(queue))})
+		nSys++
+	}
+	sc.queue = queue
+	var rings, ringBonds [][]int32
+	for si, sy := range systems {
+		r, rb := systemRings(m, sc, int32(si), sy[0])
+		rings = append(rings, r...)
+		ringBonds = append(ringBonds, rb...)
+	}
+	m.rings, m.ringBonds = rings, ringBonds
+	for k, r := range rings {
+		for _, a := range r {
+			if m.atomRings[a] < 255 {
+				m.atomRings[a]++
+			}
+		}
+		for _, b := range ringBonds[k] {
+			if m.bondRings[b] < 255 {
+				m.bondRings[b]++
+			}
+		}
+	}
+}
+
+func atomHasRingBond(m *Mol, sc *ringScratch, a int) bool {
+	for _, nb := range m.Neighbors(a) {
+		if sc.ringBond[nb.Bond] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCycle reports whether the graph has a cycle (E > V - components).
+func hasCycle(m *Mol, sc *ringScratch) bool {
+	nA := len(m.Atoms)
+	seen := growI32(sc.seen, nA)
+	sc.seen = seen
+	for i := range seen {
+		seen[i] = 0
+	}
+	comps := 0
+	queue := sc.queue[:0]
+	for s := 0; s < nA; s++ {
+		if seen[s] != 0 {
+			continue
+		}
+		comps++
+		seen[s] = 1
+		queue = append(queue[:0], int32(s))
+		for q := 0; q < len(queue); q++ {
+			for _, nb := range m.Neighbors(int(queue[q])) {
+				if seen[nb.Atom] == 0 {
+					seen[nb.Atom] = 1
+					queue = append(queue, nb.Atom)
+				}
+			}
+		}
+	}
+	sc.queue = queue
+	for i := range seen {
+		seen[i] = 0
+	}
+	sc.stamp = 0
+	return len(m.Bonds)-nA+comps > 0
+}
+
+// findRingBonds marks the bonds that are not bridges (Tarjan's lowlink,
+// iterative).
+func findRingBonds(m *Mol, sc *ringScratch) {
+	nA, nB := len(m.Atoms), len(m.Bonds)
+	disc := growI32(sc.disc, nA)
+	low := growI32(sc.low, nA)
+	pb := growI32(sc.parentBond, nA)
+	sc.disc, sc.low, sc.parentBond = disc, low, pb
+	for i := range disc {
+		disc[i] = -1
+	}
+	if cap(sc.ringBond) < nB {
+		sc.ringBond = make([]bool, nB)
+	}
+	rb := sc.ringBond[:nB]
+	sc.ringBond = rb
+	for i := range rb {
+		rb[i] = true
+	}
+	t := int32(0)
+	stA, stI := sc.stackA[:0], sc.stackI[:0]
+	for s := 0; s < nA; s++ {
+		if disc[s] >= 0 {
+			continue
+		}
+		disc[s], low[s], pb[s] = t, t, -1
+		t++
+		stA = append(stA, int32(s))
+		stI = append(stI, 0)
+		for len(stA) > 0 {
+			top := len(stA) - 1
+			v := stA[top]
+			nbs := m.Neighbors(int(v))
+			if int(stI[top]) < len(nbs) {
+				nb := nbs[stI[top]]
+				stI[top]++
+				if nb.Bond == pb[v] {
+					continue
+				}
+				w := nb.Atom
+				if disc[w] < 0 {
+					disc[w], low[w], pb[w] = t, t, nb.Bond
+					t++
+					stA = append(stA, w)
+					stI = append(stI, 0)
+				} else if disc[w] < low[v] {
+					low[v] = disc[w]
+				}
+				continue
+			}
+			stA, stI = stA[:top], stI[:top]
+			if pb[v] >= 0 {
+				b := &m.Bonds[pb[v]]
+				u := b.Begin
+				if u == v {
+					u = b.End
+				}
+				if low[v] < low[u] {
+					low[u] = low[v]
+				}
+				if low[v] > disc[u] {
+					rb[pb[v]] = false // bridge
+				}
+			}
+		}
+	}
+	sc.stackA, sc.stackI = stA, stI
+}
+
+// cycle is a candidate ring: atoms in ring order and the bonds between them.
+type cycle struct {
+	atoms []int32
+	bonds []int32
+	bits  []uint64
+}
+
+// systemRings returns the SSSR of the ring system sys that contains atom
+// first: shortest cycles through each ring bond, then (if those do not
+// span the cycle space) Horton's candidates, chosen by increasing size
+// while independent over GF(2).
+func systemRings(m *Mol, sc *ringScratch, sys, first int32) ([][]int32, [][]int32) {
+	// collect the system's atoms and bonds
+	var atoms, bonds []int32
+	local := growI32(sc.local, len(m.Bonds))
+	sc.local = local
+	for a := range m.Atoms {
+		if sc.sys[a] != sys {
+			continue
+		}
+		atoms = append(atoms, int32(a))
+		for _, nb := range m.Neighbors(a) {
+			if sc.ringBond[nb.Bond] && nb.Atom > int32(a) {
+				local[nb.Bond] = int32(len(bonds))
+				bonds = append(bonds, nb.Bond)
+			}
+		}
+	}
+	rank := len(bonds) - len(atoms) + 1
+	if rank == 1 {
+		c := walkCycle(m, sc, first)
+		return [][]int32{c.atoms}, [][]int32{c.bonds}
+	}
+	words := (len(bonds) + 63) / 64
+	var cands []cycle
+	seenSet := map[string]bool{}
+	addCand := func(c cycle) {
+		c.bits = make([]uint64, words)
+		for _, b := range c.bonds {
+			l := local[b]
+			c.bits[l/64] |= 1 << (l % 64)
+		}
+		key := bitsKey(c.bits)
+		if seenSet[key] {
+			return
+		}
+		seenSet[key] = true
+		cands = append(cands, c)
+	}
+	for _, b := range bonds {
+		bd := &m.Bonds[b]
+		if c, ok := shortestCycleThrough(m, sc, bd.Begin, bd.End, b); ok {
+			addCand(c)
+		}
+	}
+	basis := selectBasis(cands, words, rank)
+	if len(basis) < rank {
+		// Horton candidates: for every root r and bond (x,y), the two
+		// shortest paths r..x and r..y closed by the bond.
+		for _, r := range atoms {
+			for _, b := range bonds {
+				if c, ok := hortonCycle(m, sc, r, b); ok {
+					addCand(c)
+				}
+			}
+			if len(cands) > 20000 {
+				break
+			}
+		}
+		basis = selectBasis(cands, words, rank)
+	}
+	ra := make([][]int32, len(basis))
+	rb := make([][]int32, len(basis))
+	for k, c := range basis {
+		ra[k], rb[k] = c.atoms, c.bonds
+	}
+	return ra, rb
+}
+
+func bitsKey(b []uint64) string {
+	buf := make([]byte, 8*len(b))
+	for i, w := range b {
+		for j := 0; j < 8; j++ {
+			buf[8*i+j] = byte(w >> (8 * j))
+		}
+	}
+	return string(buf)
+}
+
+// selectBasis sorts candidates by size (stable) and keeps those
+// independent of the ones kept before, up to rank.
+func selectBasis(cands []cycle, words, rank int) []cycle {
+	sort.SliceStable(cands, func(i, j int) bool { return len(cands[i].atoms) < len(cands[j].atoms) })
+	pivots := map[int][]uint64{}
+	var out []cycle
+	x := make([]uint64, words)
+	for _, c := range cands {
+		copy(x, c.bits)
+		for {
+			p := lowestBit(x)
+			if p < 0 {
+				break
+			}
+			row, ok := pivots[p]
+			if !ok {
+				pivots[p] = append([]uint64(nil), x...)
+				out = append(out, c)
+				break
+			}
+			for w := range x {
+				x[w] ^= row[w]
+			}
+		}
+		if len(out) == rank {
+			break
+		}
+	}
+	return out
+}
+
+func lowestBit(x []uint64) int {
+	for w, v := range x {
+		if v != 0 {
+			for b := 0; b < 64; b++ {
+				if v&(1<<b) != 0 {
+					return 64*w + b
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// walkCycle follows the single cycle of a rank-1 ring system from atom first.
+func walkCycle(m *Mol, sc *ringScratch, first int32) cycle {
+	var c cycle
+	prevBond := int32(-1)
+	v := first
+	for {
+		c.atoms = append(c.atoms, v)
+		next := int32(-1)
+		for _, nb := range m.Neighbors(int(v)) {
+			if sc.ringBond[nb.Bond] && nb.Bond != prevBond {
+				next = nb.Atom
+				prevBond = nb.Bond
+				break
+			}
+		}
+		c.bonds = append(c.bonds, prevBond)
+		v = next
+		if v == first || v < 0 || len(c.atoms) > len(m.Atoms) {
+			break
+		}
+	}
+	return c
+}
+
+// bfs runs a breadth-first search over ring bonds from src, skipping bond
+// skip; it stops when stop is reached (stop -1: full search). prevAtom and
+// prevBond record the tree; seen[v] == stamp marks visited atoms.
+func bfs(m *Mol, sc *ringScratch, src, stop, skip int32) {
+	nA := len(m.Atoms)
+	if len(sc.seen) < nA {
+		sc.seen = make([]int32, nA)
+	}
+	sc.prevAtom = growI32(sc.prevAtom, nA)
+	sc.prevBond = growI32(sc.prevBond, nA)
+	sc.stamp++
+	st := sc.stamp
+	sc.seen[src] = st
+	sc.prevAtom[src] = -1
+	sc.prevBond[src] = -1
+	queue := append(sc.queue[:0], src)
+	for q := 0; q < len(queue); q++ {
+		v := queue[q]
+		for _, nb := range m.Neighbors(int(v)) {
+			if nb.Bond == skip || !sc.ringBond[nb.Bond] || sc.seen[nb.Atom] == st {
+				continue
+			}
+			sc.seen[nb.Atom] = st
+			sc.prevAtom[nb.Atom] = v
+			sc.prevBond[nb.Atom] = nb.Bond
+			if nb.Atom == stop {
+				sc.queue = queue
+				return
+			}
+			queue = append(queue, nb.Atom)
+		}
+	}
+	sc.queue = queue
+}
+
+// shortestCycleThrough is the shortest cycle that uses bond b (u-v).
+func shortestCycleThrough(m *Mol, sc *ringScratch, u, v, b int32) (cycle, bool) {
+	bfs(m, sc, u, v, b)
+	if sc.seen[v] != sc.stamp {
+		return cycle{}, false
+	}
+	var c cycle
+	for x := v; x >= 0; x = sc.prevAtom[x] {
+		c.atoms = append(c.atoms, x)
+		if sc.prevBond[x] >= 0 {
+			c.bonds = append(c.bonds, sc.prevBond[x])
+		}
+	}
+	c.bonds = append(c.bonds, b) // closes u back to v
+	return c, true
+}
+
+// hortonCycle builds the candidate cycle of root r and bond b, if the two
+// tree paths to b's ends meet only at r.
+func hortonCycle(m *Mol, sc *ringScratch, r, b int32) (cycle, bool) {
+	bfs(m, sc, r, -1, -1)
+	bd := &m.Bonds[b]
+	x, y := bd.Begin, bd.End
+	st := sc.stamp
+	if sc.seen[x] != st || sc.seen[y] != st || sc.prevBond[x] == b || sc.prevBond[y] == b {
+		return cycle{}, false
+	}
+	var px, py []int32
+	var bx, by []int32
+	for a := x; a >= 0; a = sc.prevAtom[a] {
+		px = append(px, a)
+		if sc.prevBond[a] >= 0 {
+			bx = append(bx, sc.prevBond[a])
+		}
+	}
+	for a := y; a >= 0; a = sc.prevAtom[a] {
+		py = append(py, a)
+		if sc.prevBond[a] >= 0 {
+			by = append(by, sc.prevBond[a])
+		}
+	}
+	// paths must share only r
+	in := map[int32]bool{}
+	for _, a := range px[:len(px)-1] {
+		in[a] = true
+	}
+	for _, a := range py[:len(py)-1] {
+		if in[a] {
+			return cycle{}, false
+		}
+	}
+	var c cycle
+	// x .. r then r .. y (reversed py without r), bonds accordingly
+	c.atoms = append(c.atoms, px...)
+	for i := len(py) - 2; i >= 0; i-- {
+		c.atoms = append(c.atoms, py[i])
+	}
+	c.bonds = append(c.bonds, bx...)
+	for i := len(by) - 1; i >= 0; i-- {
+		c.bonds = append(c.bonds, by[i])
+	}
+	c.bonds = append(c.bonds, b)
+	return c, true
+}
