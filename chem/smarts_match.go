@@ -1,0 +1,367 @@
+package chem
+
+// This file holds the SMARTS matcher: a view of a Mol as a query graph
+// (with the per-atom properties SMARTS primitives ask about, optionally
+// with hydrogens as atoms of their own, as RDKit's AddHs makes them) and a
+// backtracking search over a pattern's atoms in written order.
+
+// qAtom is an atom as SMARTS primitives see it.
+type qAtom struct {
+	elem      uint8
+	arom      bool
+	charge    int8
+	hCount    uint8 // total H: counted on the atom plus hydrogen neighbours
+	degree    uint8 // explicit connections
+	totalDeg  uint8 // connections including counted hydrogens
+	valence   uint8 // total valence
+	ringCount uint8 // SSSR rings holding the atom
+	minRing   uint8 // size of the smallest SSSR ring holding the atom, 0 if none
+	ringBonds uint8 // ring bonds on the atom
+	src       int32 // index of the Mol atom, or of the heavy atom an added H hangs from
+}
+
+// qEdge is one direction of a bond in the query graph.
+type qEdge struct {
+	to     int32
+	order  BondOrder
+	inRing bool
+}
+
+// qGraph is a molecule prepared for SMARTS matching. Not safe for
+// concurrent use (it memoizes recursive-pattern results).
+type qGraph struct {
+	atoms    []qAtom
+	adjStart []int32
+	adj      []qEdge
+	memo     map[int][]int8 // recursive pattern id -> per atom: 0 unknown, 1 match, 2 no match
+}
+
+func (g *qGraph) nbrs(i int) []qEdge { return g.adj[g.adjStart[i]:g.adjStart[i+1]] }
+
+// bondValence is the contribution of a bond to an atom's valence, in the
+// Kekulé form for aromatic bonds.
+func bondValence(b *Bond) int {
+	o := b.Order
+	if o == BondAromatic {
+		o = b.Kekule
+	}
+	switch o {
+	case BondDouble:
+		return 2
+	case BondTriple:
+		return 3
+	case BondQuadruple:
+		return 4
+	case BondSingle:
+		return 1
+	case BondAromatic:
+		return 1 // no Kekulé assignment recorded; treated as single
+	}
+	return 0
+}
+
+// newQGraph builds the query view of m. With addHs, every hydrogen counted
+// on an atom becomes an atom of its own bonded to it (RDKit's AddHs), so
+// patterns can type hydrogens.
+func newQGraph(m *Mol, addHs bool) *qGraph {
+	n := len(m.Atoms)
+	nH := 0
+	if addHs {
+		for i := range m.Atoms {
+			nH += m.Atoms[i].TotalH()
+		}
+	}
+	g := &qGraph{atoms: make([]qAtom, n, n+nH)}
+	// ring sizes
+	minRing := make([]uint8, n)
+	for _, r := range m.Rings() {
+		s := uint8(min(len(r), 255))
+		for _, a := range r {
+			if minRing[a] == 0 || s < minRing[a] {
+				minRing[a] = s
+			}
+		}
+	}
+	for i := range m.Atoms {
+		a := &m.Atoms[i]
+		q := &g.atoms[i]
+		q.elem = a.Element
+		q.arom = a.Aromatic
+		q.charge = a.Charge
+		q.src = int32(i)
+		h := a.TotalH()
+		val := h
+		hNbrs := 0
+		rb := 0
+		for _, nb := range m.Neighbors(i) {
+			b := &m.Bonds[nb.Bond]
+			val += bondValence(b)
+			if m.Atoms[nb.Atom].Element == 1 {
+				hNbrs++
+			}
+			if m.BondInRing(int(nb.Bond)) {
+				rb++
+			}
+		}
+		deg := m.Degree(i)
+		q.hCount = uint8(min(h+hNbrs, 255))
+		q.degree = uint8(min(deg, 255))
+		q.totalDeg = uint8(min(deg+h, 255))
+		q.valence = uint8(min(val, 255))
+		q.ringCount = uint8(min(m.AtomRingCount(i), 255))
+		q.minRing = minRing[i]
+		q.ringBonds = uint8(min(rb, 255))
+	}
+	// adjacency
+	extra := make([]int, n) // added H per heavy atom
+	if addHs {
+		for i := range m.Atoms {
+			extra[i] = m.Atoms[i].TotalH()
+		}
+	}
+	total := n + nH
+	g.adjStart = make([]int32, total+1)
+	edges := 0
+	for i := 0; i < n; i++ {
+		g.adjStart[i] = int32(edges)
+		edges += m.Degree(i) + extra[i]
+	}
+	for i := n; i < total; i++ {
+		g.adjStart[i] = int32(edges)
+		edges++
+	}
+	g.adjStart[total] = int32(edges)
+	g.adj = make([]qEdge, 0, edges)
+	next := n
+	for i := 0; i < n; i++ {
+		for _, nb := range m.Neighbors(i) {
+			b := &m.Bonds[nb.Bond]
+			g.adj = append(g.adj, qEdge{to: nb.Atom, order: b.Order, inRing: m.BondInRing(int(nb.Bond))})
+		}
+		for k := 0; k < extra[i]; k++ {
+			g.adj = append(g.adj, qEdge{to: int32(next + k), order: BondSingle})
+		}
+		if extra[i] > 0 {
+			g.atoms[i].degree = uint8(min(int(g.atoms[i].degree)+extra[i], 255))
+		}
+		next += extra[i]
+	}
+	next = n
+	for i := 0; i < n; i++ {
+		for k := 0; k < extra[i]; k++ {
+			g.atoms = append(g.atoms, qAtom{elem: 1, degree: 1, totalDeg: 1, valence: 1, src: int32(i)})
+			g.adj = append(g.adj, qEdge{to: int32(i), order: BondSingle})
+		}
+		next += extra[i]
+	}
+	return g
+}
+
+// matchAtomExpr evaluates an atom expression on atom i.
+func (g *qGraph) matchAtomExpr(e *atomExpr, i int) bool {
+	switch e.op {
+	case opNot:
+		return !g.matchAtomExpr(e.kids[0], i)
+	case opAnd:
+		for _, k := range e.kids {
+			if !g.matchAtomExpr(k, i) {
+				return false
+			}
+		}
+		return true
+	case opOr:
+		for _, k := range e.kids {
+			if g.matchAtomExpr(k, i) {
+				return true
+			}
+		}
+		return false
+	}
+	a := &g.atoms[i]
+	switch e.prim {
+	case primAny:
+		return true
+	case primAromatic:
+		return a.arom
+	case primAliphatic:
+		return !a.arom
+	case primAtomicNum:
+		return int(a.elem) == e.val
+	case primHCount:
+		return int(a.hCount) == e.val
+	case primDegree:
+		return int(a.degree) == e.val
+	case primTotalDeg:
+		return int(a.totalDeg) == e.val
+	case primValence:
+		return int(a.valence) == e.val
+	case primRingCount:
+		if e.val < 0 {
+			return a.ringCount > 0
+		}
+		return int(a.ringCount) == e.val
+	case primRingSize:
+		if e.val < 0 {
+			return a.minRing > 0
+		}
+		return int(a.minRing) == e.val
+	case primRingBonds:
+		return int(a.ringBonds) == e.val
+	case primCharge:
+		return int(a.charge) == e.val
+	case primRecursive:
+		return g.matchRecursive(e.rec, i)
+	}
+	return false
+}
+
+// matchRecursive reports whether pattern p matches with its first atom on
+// atom i, memoized per graph.
+func (g *qGraph) matchRecursive(p *smartsPattern, i int) bool {
+	if g.memo == nil {
+		g.memo = make(map[int][]int8)
+	}
+	m := g.memo[p.id]
+	if m == nil {
+		m = make([]int8, len(g.atoms))
+		g.memo[p.id] = m
+	}
+	switch m[i] {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	ok := g.matchAt(p, i)
+	if ok {
+		m[i] = 1
+	} else {
+		m[i] = 2
+	}
+	return ok
+}
+
+// matchBondExpr evaluates a bond expression on an edge.
+func matchBondExpr(e *bondExpr, ed *qEdge) bool {
+	switch e.op {
+	case opNot:
+		return !matchBondExpr(e.kids[0], ed)
+	case opAnd:
+		for _, k := range e.kids {
+			if !matchBondExpr(k, ed) {
+				return false
+			}
+		}
+		return true
+	case opOr:
+		for _, k := range e.kids {
+			if matchBondExpr(k, ed) {
+				return true
+			}
+		}
+		return false
+	}
+	switch e.prim {
+	case bondPrimSingle:
+		return ed.order == BondSingle
+	case bondPrimDouble:
+		return ed.order == BondDouble
+	case bondPrimTriple:
+		return ed.order == BondTriple
+	case bondPrimAromatic:
+		return ed.order == BondAromatic
+	case bondPrimAny:
+		return true
+	case bondPrimRing:
+		return ed.inRing
+	case bondPrimDefault:
+		return ed.order == BondSingle || ed.order == BondAromatic
+	}
+	return false
+}
+
+// maxPatternAtoms bounds the size of patterns matched without allocation.
+const maxPatternAtoms = 16
+
+// matchAt reports whether p matches with its first atom mapped to atom i.
+func (g *qGraph) matchAt(p *smartsPattern, i int) bool {
+	if !g.matchAtomExpr(p.atoms[0], i) {
+		return false
+	}
+	if len(p.atoms) == 1 {
+		return true
+	}
+	var buf [maxPatternAtoms]int32
+	var mapping []int32
+	if len(p.atoms) <= maxPatternAtoms {
+		mapping = buf[:len(p.atoms)]
+	} else {
+		mapping = make([]int32, len(p.atoms))
+	}
+	mapping[0] = int32(i)
+	return g.extend(p, mapping, 1)
+}
+
+// extend maps pattern atom k (its parent is already mapped) and the rest,
+// backtracking.
+func (g *qGraph) extend(p *smartsPattern, mapping []int32, k int) bool {
+	if k == len(p.atoms) {
+		return true
+	}
+	from := mapping[p.parent[k]]
+	for ei := range g.nbrs(int(from)) {
+		ed := &g.adj[int(g.adjStart[from])+ei]
+		t := ed.to
+		used := false
+		for _, x := range mapping[:k] {
+			if x == t {
+				used = true
+				break
+			}
+		}
+		if used || !matchBondExpr(p.bonds[k], ed) || !g.matchAtomExpr(p.atoms[k], int(t)) {
+			continue
+		}
+		mapping[k] = t
+		if g.extend(p, mapping, k+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// countAtomMatches counts the atoms a pattern matches with its first atom
+// (for one-atom patterns: RDKit's unique match count).
+func (g *qGraph) countAtomMatches(p *smartsPattern) int {
+	n := 0
+	for i := range g.atoms {
+		if g.matchAt(p, i) {
+			n++
+		}
+	}
+	return n
+}
+
+// countBondMatches counts the bonds matched by a two-atom pattern, each
+// bond once whichever way round it matches (RDKit's unique matches).
+// Panics if p does not have exactly two atoms (a programmer error).
+func (g *qGraph) countBondMatches(p *smartsPattern) int {
+	if len(p.atoms) != 2 {
+		panic("chem: countBondMatches needs a two-atom pattern")
+	}
+	n := 0
+	for i := range g.atoms {
+		for ei := range g.nbrs(i) {
+			ed := &g.adj[int(g.adjStart[i])+ei]
+			j := int(ed.to)
+			if j < i || !matchBondExpr(p.bonds[1], ed) {
+				continue
+			}
+			if (g.matchAtomExpr(p.atoms[0], i) && g.matchAtomExpr(p.atoms[1], j)) ||
+				(g.matchAtomExpr(p.atoms[0], j) && g.matchAtomExpr(p.atoms[1], i)) {
+				n++
+			}
+		}
+	}
+	return n
+}
