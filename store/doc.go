@@ -1,0 +1,49 @@
+// Package store is ActiveLab's database layer: bun models and queries over
+// SQLite or PostgreSQL, and the migrations of both (the application's and
+// River's).
+//
+// # Opening
+//
+// Open picks the driver from the URL. "sqlite:PATH" is the embedded default
+// (DefaultURL, ./data/activelab.db): modernc.org/sqlite, pure Go, with WAL,
+// busy_timeout(5000), foreign keys and a single connection, SQLite's one
+// writer. "postgres://..." is for production and several replicas: a pgx
+// pool behind database/sql (stdlib.OpenDBFromPool) and bun's pgdialect.
+// Open only connects; Migrate brings the schema up to date.
+//
+// # Two dialects, one place for their differences
+//
+// Everything that differs between the databases sits behind the unexported
+// backend interface (backend.go): recognising unique, foreign-key and check
+// violations, case-insensitive search (LIKE vs ILIKE), row claiming (FOR
+// UPDATE SKIP LOCKED on PostgreSQL; nothing on SQLite, where a write
+// transaction has the database to itself), the migration lock and River's
+// driver. Upserts are written once: bun emits the same INSERT ... ON
+// CONFLICT for both. The rest of the package is dialect-free.
+//
+// Times are stored in UTC with microsecond precision on both databases
+// (TIMESTAMPTZ on PostgreSQL, ISO text on SQLite, which sorts correctly
+// because every value is UTC); JSON is JSONB on PostgreSQL and TEXT on
+// SQLite.
+//
+// # Errors
+//
+// Methods wrap ErrNotFound (no such row, or a reference to a missing row),
+// ErrConflict (unique violations, lost races) and ErrInvalid (values the
+// schema rejects) with what was being done, so callers test with errors.Is
+// and show the message.
+//
+// # Migrations
+//
+// SQL files live in migrations/sqlite and migrations/postgres with the same
+// IDs (YYYYMMDDHHMMSS_name.up.sql / .down.sql); bun's migrate package applies
+// them, then rivermigrate applies River's own tables. The tests check that
+// both folders hold the same IDs, that both schemas have the same tables,
+// columns, primary keys and unique indexes, and that up, down (all the way)
+// and up again work.
+//
+// # Testing
+//
+// Package storetest runs a test once per backend: SQLite always, PostgreSQL
+// from TEST_DATABASE_URL or a throwaway cluster it starts itself.
+package store

@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// connectTimeout bounds how long Open waits for PostgreSQL when the context
+// has no deadline of its own.
+const connectTimeout = 10 * time.Second
+
+// Store is ActiveLab's database: a bun.DB over SQLite or PostgreSQL plus the
+// dialect differences (see backend). It is safe for concurrent use.
+type Store struct {
+	db      *bun.DB
+	sqldb   *sql.DB
+	pool    *pgxpool.Pool // nil on SQLite
+	be      backend
+	dialect string
+}
+
+// Open connects to the database named by url and checks that it answers; it
+// does not migrate (call Migrate).
+//
+//   - "sqlite:PATH" (also "sqlite://PATH", "file:PATH"): modernc.org/sqlite with
+//     WAL, busy_timeout(5000) and foreign keys on, and a single connection (the
+//     one writer SQLite allows; several would give SQLITE_BUSY). The parent
+//     directory is created.
+//   - "postgres://..." or "postgresql://...": a pgx pool wrapped with
+//     stdlib.OpenDBFromPool and bun's pgdialect (not bun's pgdriver, which
+//     breaks River's leader election).
+//
+// A malformed URL, an unknown scheme or an unreachable database is an error
+// that says which; passwords are never included.
+func Open(ctx context.Context, url string) (*Store, error) {
+	tg, err := parseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	switch tg.dialect {
+	case DialectSQLite:
+		return openSQLite(ctx, tg.path)
+	default:
+		return openPostgres(ctx, tg.url)
+	}
+}
+
+// sqliteDSN is the modernc DSN for a file path.
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	if path != ":memory:" {
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("open sqlite %s: create directory: %w", path, err)
+			}
+		}
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			return nil, fmt.Errorf("open sqlite %s: is a directory, not a database file", path)
+		}
+	}
+	sqldb, err := sql.Open("sqlite", sqliteDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	sqldb.SetMaxOpenConns(1)
+	sqldb.SetMaxIdleConns(1)
+	sqldb.SetConnMaxLifetime(0)
+	sqldb.SetConnMaxIdleTime(0)
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	// A file that is not a database only fails on first read.
+	var mode string
+	if err := sqldb.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	db := bun.NewDB(sqldb, sqlitedialect.New())
+	return &Store{db: db, sqldb: sqldb, be: sqliteBackend{sqldb: sqldb}, dialect: DialectSQLite}, nil
+}
+
+func openPostgres(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", redactErr(err, url))
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", redacted(url), err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	if err := pool.Ping(pctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres %s: database unreachable: %w", redacted(url), err)
+	}
+	sqldb := stdlib.OpenDBFromPool(pool)
+	db := bun.NewDB(sqldb, pgdialect.New())
+	return &Store{db: db, sqldb: sqldb, pool: pool, be: postgresBackend{sqldb: sqldb, pool: pool}, dialect: DialectPostgres}, nil
+}
+
+// DB returns the bun database for queries the store has no method for yet.
+// Prefer store methods: they hold the dialect differences.
+func (s *Store) DB() *bun.DB { return s.db }
+
+// SQLDB returns the underlying database/sql handle.
+func (s *Store) SQLDB() *sql.DB { return s.sqldb }
+
+// Pool returns the pgx pool on PostgreSQL (for LISTEN/NOTIFY), nil on SQLite.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Dialect returns DialectSQLite or DialectPostgres.
+func (s *Store) Dialect() string { return s.dialect }
+
+// RiverDriver returns the River driver for this database, for River clients
+// that enqueue inside bun transactions (InsertTx(ctx, tx.Tx, ...)):
+// riversqlite on SQLite, riverdatabasesql with a pgx LISTEN/NOTIFY listener on
+// PostgreSQL.
+func (s *Store) RiverDriver() riverdriver.Driver[*sql.Tx] { return s.be.riverDriver() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// DBStats reports the connection pool's statistics (for /metrics).
+func (s *Store) DBStats() sql.DBStats { return s.sqldb.Stats() }
+
+// Close closes the database; the Store must not be used afterwards.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return err
+}
+
+// wrapErr translates a database error into the store's errors: no rows to
+// ErrNotFound, unique violations to ErrConflict, check violations to
+// ErrInvalid; what says what was being done ("user \"a@b\"").
+func (s *Store) wrapErr(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	case s.be.isUniqueViolation(err):
+		return fmt.Errorf("%s: %w: %w", what, ErrConflict, err)
+	case s.be.isCheckViolation(err):
+		return fmt.Errorf("%s: %w: %w", what, ErrInvalid, err)
+	case s.be.isForeignKeyViolation(err):
+		return fmt.Errorf("%s: %w: referenced row does not exist: %w", what, ErrNotFound, err)
+	default:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+}

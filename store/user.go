@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Role is what a user may do: read (viewer), label and select (scientist),
+// or manage models, users and retraining (admin).
+type Role string
+
+// The roles, from least to most privileged.
+const (
+	RoleViewer    Role = "viewer"
+	RoleScientist Role = "scientist"
+	RoleAdmin     Role = "admin"
+)
+
+// Valid reports whether r is one of the three roles.
+func (r Role) Valid() bool {
+	return r == RoleViewer || r == RoleScientist || r == RoleAdmin
+}
+
+// User is a person (or service account) who signs in.
+type User struct {
+	bun.BaseModel `bun:"table:users,alias:u"`
+
+	ID    int64  `bun:"id,pk,autoincrement"`
+	Email string `bun:"email,notnull"`
+	Name  string `bun:"name,notnull"`
+	Role  Role   `bun:"role,notnull"`
+	// PasswordHash is the encoded password hash (argon2id or bcrypt); empty
+	// for accounts that only use API tokens.
+	PasswordHash string     `bun:"password_hash,notnull" json:"-"`
+	CreatedAt    time.Time  `bun:"created_at,notnull"`
+	UpdatedAt    time.Time  `bun:"updated_at,notnull"`
+	DisabledAt   *time.Time `bun:"disabled_at"`
+}
+
+// CreateUser inserts u and sets its ID (and CreatedAt/UpdatedAt when zero).
+// The email must be unique ignoring case (ErrConflict otherwise); an empty
+// email or unknown role is ErrInvalid.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	u.Email = strings.TrimSpace(u.Email)
+	if u.Email == "" {
+		return fmt.Errorf("create user: email is empty: %w", ErrInvalid)
+	}
+	if !u.Role.Valid() {
+		return fmt.Errorf("create user %q: role %q is not viewer, scientist or admin: %w", u.Email, u.Role, ErrInvalid)
+	}
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = now()
+	}
+	u.CreatedAt = dbTime(u.CreatedAt)
+	if u.UpdatedAt.IsZero() {
+		u.UpdatedAt = u.CreatedAt
+	}
+	u.UpdatedAt = dbTime(u.UpdatedAt)
+	u.DisabledAt = dbTimePtr(u.DisabledAt)
+	_, err := s.db.NewInsert().Model(u).Returning("id").Exec(ctx)
+	return s.wrapErr(err, fmt.Sprintf("create user %q", u.Email))
+}
+
+// UserByEmail returns the user with this email, ignoring case; ErrNotFound
+// when there is none.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).
+		Where("lower(?) = lower(?)", bun.Ident("email"), strings.TrimSpace(email)).
+		Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("user %q", email))
+	}
+	return u, nil
+}
+
+// UserByID returns the user with this ID; ErrNotFound when there is none.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	u := new(User)
+	if err := s.db.NewSelect().Model(u).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("user %d", id))
+	}
+	return u, nil
+}
+
+// UsersByIDs returns the users with these IDs in the order of ids (for
+// dataloaders); an unknown ID gives a nil entry, not an error.
+func (s *Store) UsersByIDs(ctx context.Context, ids []int64) ([]*User, error) {
+	out := make([]*User, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var users []*User
+	if err := s.db.NewSelect().Model(&users).Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, "users by id")
+	}
+	byID := make(map[int64]*User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// ListUsers returns every user, oldest first.
+func (s *Store) ListUsers(ctx context.Context) ([]*User, error) {
+	var users []*User
+	if err := s.db.NewSelect().Model(&users).Order("id").Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, "list users")
+	}
+	return users, nil
+}
+
+// SetUserPassword replaces the user's password hash; ErrNotFound for an
+// unknown user.
+func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) error {
+	res, err := s.db.NewUpdate().Model((*User)(nil)).
+		Set("password_hash = ?", hash).
+		Set("updated_at = ?", now()).
+		Where("? = ?", bun.Ident("id"), id).
+		Exec(ctx)
+	return s.expectOne(res, err, fmt.Sprintf("set password of user %d", id))
+}
+
+// SetUserRole changes the user's role; ErrInvalid for an unknown role,
+// ErrNotFound for an unknown user.
+func (s *Store) SetUserRole(ctx context.Context, id int64, role Role) error {
+	if !role.Valid() {
+		return fmt.Errorf("set role of user %d: role %q is not viewer, scientist or admin: %w", id, role, ErrInvalid)
+	}
+	res, err := s.db.NewUpdate().Model((*User)(nil)).
+		Set("role = ?", role).
+		Set("updated_at = ?", now()).
+		Where("? = ?", bun.Ident("id"), id).
+		Exec(ctx)
+	return s.expectOne(res, err, fmt.Sprintf("set role of user %d", id))
+}
+
+// CountUsers returns how many users exist (zero on a fresh install).
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	n, err := s.db.NewSelect().Model((*User)(nil)).Count(ctx)
+	if err != nil {
+		return 0, s.wrapErr(err, "count users")
+	}
+	return int(n), nil
+}
