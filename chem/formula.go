@@ -67,12 +67,16 @@ func FormalCharge(m *Mol) int {
 }
 
 // hillLess orders element symbols as RDKit's CalcMolFormula does: C first,
-// then H, then the rest by their symbols.
+// then H, then the rest by their symbols, wildcards ("*") last.
 func hillLess(a, b string) bool {
 	if a == b {
 		return false
 	}
 	switch {
+	case a == "*":
+		return false
+	case b == "*":
+		return true
 	case a == "C":
 		return true
 	case b == "C":
@@ -88,8 +92,8 @@ func hillLess(a, b string) bool {
 // MolFormula returns the molecular formula as RDKit's CalcMolFormula
 // writes it: Hill order (C, H, then by symbol; RDKit keeps H second even
 // without carbon), counts above one written, isotopes counted as their
-// element, wildcard atoms left out, and a net charge as a suffix ("+",
-// "-", "+2", "-3").
+// element, wildcard atoms as "*" at the end ("C2H5*"), and a net charge as
+// a suffix ("+", "-", "+2", "-3").
 func MolFormula(m *Mol) string {
 	counts := make(map[string]int, 8)
 	hs := 0
@@ -97,9 +101,6 @@ func MolFormula(m *Mol) string {
 	for i := range m.Atoms {
 		a := &m.Atoms[i]
 		charge += int(a.Charge)
-		if a.Element == 0 {
-			continue
-		}
 		hs += a.TotalH()
 		counts[ElementSymbol(int(a.Element))]++
 	}
