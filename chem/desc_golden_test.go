@@ -66,7 +66,7 @@ type descField struct {
 
 // perceptionRate is the required match rate of the fields that depend on
 // ring and aromatic-bond perception (see descFields).
-const perceptionRate = 0.995
+const perceptionRate = 0.99
 
 var descFields = []descField{
 	{name: "heavy_atoms", get: func(d *Descriptors) float64 { return float64(d.HeavyAtoms) }, minRate: 1},
