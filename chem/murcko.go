@@ -256,3 +256,19 @@ func (w *subgraphWriter) emit(v int) {
 		}
 	}
 }
+
+// MurckoScaffoldSMILES returns the canonical SMILES of m's Bemis–Murcko
+// scaffold ("" for an acyclic molecule): the key scaffold splits group by.
+// A scaffold the parser rejected (which should not happen) is returned as
+// its written, non-canonical form.
+func MurckoScaffoldSMILES(m *Mol) string {
+	s := murckoSMILES(m)
+	if s == "" {
+		return ""
+	}
+	sm, err := Parse(s)
+	if err != nil {
+		return s
+	}
+	return CanonicalSMILES(sm)
+}
