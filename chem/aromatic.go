@@ -2,10 +2,10 @@ package chem
 
 // Electron donor types of RDKit's aromaticity model.
 const (
-	donorNone    = iota // cannot be in an aromatic ring
-	donorVacant         // in the ring, gives no electrons (C=O carbon of a pyridone, B)
-	donorOne            // gives one electron (C of a C=C in the ring, pyridine N)
-	donorTwo            // gives a lone pair (pyrrole NH, furan O, thiophene S)
+	donorNone   = iota // cannot be in an aromatic ring
+	donorVacant        // in the ring, gives no electrons (C=O carbon of a pyridone, B)
+	donorOne           // gives one electron (C of a C=C in the ring, pyridine N)
+	donorTwo           // gives a lone pair (pyrrole NH, furan O, thiophene S)
 )
 
 // perceiveAromaticity applies RDKit's default aromaticity model to the
@@ -171,9 +171,22 @@ func huckelFused(m *Mol, rings []int, donor []int8) {
 						m.Atoms[a].Aromatic = true
 						done[a] = true
 					}
+					// the bonds on the perimeter of the combination: a
+					// bond shared by two of its rings stays as it is
+					// (azulene keeps its fused bond, so no ring of it
+					// counts as aromatic)
 					for _, ci := range comb {
 						for _, b := range m.ringBonds[rings[ci]] {
-							m.Bonds[b].Order = BondAromatic
+							shared := false
+							for _, cj := range comb {
+								if cj != ci && containsI32(m.ringBonds[rings[cj]], b) {
+									shared = true
+									break
+								}
+							}
+							if !shared {
+								m.Bonds[b].Order = BondAromatic
+							}
 						}
 					}
 				}
@@ -357,4 +370,13 @@ func aromaticCandidate(m *Mol, i int) bool {
 		}
 	}
 	return true
+}
+
+func containsI32(s []int32, x int32) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
 }

@@ -98,16 +98,18 @@ func kekulize(m *Mol, input string, ev []int32) error {
 		}
 	}
 	match := maxMatching(adj)
-	var bad []int32
-	for v, w := range match {
+	unmatched := false
+	for _, w := range match {
 		if w < 0 {
-			bad = append(bad, verts[v])
+			unmatched = true
 		}
 	}
-	if len(bad) > 0 {
+	if unmatched {
+		// report every aromatic atom of the systems that failed, as RDKit does
+		bad := unkekulizedAtoms(m, verts, match, participates)
 		msg := "cannot kekulize: no alternating single and double bonds fit the aromatic atoms at offsets "
 		for k, a := range bad {
-			if k == 10 {
+			if k == 12 {
 				msg += ", ..."
 				break
 			}
@@ -277,4 +279,32 @@ func (b *blossom) augment(root int32) {
 		b.match[pv] = v
 		v = ppv
 	}
+}
+
+// unkekulizedAtoms lists, in atom order, the aromatic atoms connected by
+// aromatic bonds to an atom left without a double bond.
+func unkekulizedAtoms(m *Mol, verts, match []int32, participates func(int) bool) []int32 {
+	in := make([]bool, len(m.Atoms))
+	var queue []int32
+	for v, w := range match {
+		if w < 0 && !in[verts[v]] {
+			in[verts[v]] = true
+			queue = append(queue, verts[v])
+		}
+	}
+	for q := 0; q < len(queue); q++ {
+		for _, nb := range m.Neighbors(int(queue[q])) {
+			if participates(int(nb.Bond)) && !in[nb.Atom] {
+				in[nb.Atom] = true
+				queue = append(queue, nb.Atom)
+			}
+		}
+	}
+	var out []int32
+	for i, ok := range in {
+		if ok {
+			out = append(out, int32(i))
+		}
+	}
+	return out
 }

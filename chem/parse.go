@@ -72,7 +72,9 @@ func (p *parser) fail(kind error, pos int, msg string) error {
 	return newError(kind, p.s, pos, msg)
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
 
 func (p *parser) parse() error {
 	s := p.s
@@ -269,19 +271,26 @@ func (p *parser) ringClosure(num int, atom int32, spec bondSpec, pos int) error 
 			return p.fail(ErrRing, pos, "ring bond "+strconv.Itoa(num)+at(pos)+" duplicates the bond between the atoms"+
 				at(int(p.atoms[o.atom].Offset))+" and"+at(int(p.atoms[atom].Offset)))
 		}
-		// The bond symbol may be written on either side; RDKit accepts
-		// conflicting orders (C=1CC#1) and keeps one: we keep the opening one.
+		// The bond symbol may be written on either side. As RDKit does, the
+		// first specification wins (C=1CC#1 keeps the double bond), and a
+		// direction missing there is taken from the other side.
+		flip := func(d BondDir) BondDir {
+			switch d {
+			case DirUp:
+				return DirDown
+			case DirDown:
+				return DirUp
+			}
+			return d
+		}
 		use := o.spec
-		if !use.set || (use.order == BondSingle && use.dir == DirNone && spec.set && spec.dir != DirNone) {
-			use = spec
+		if !use.set {
 			// a direction written at the closing atom points from it to
 			// the opening atom (the bond's Begin): flip it.
-			switch use.dir {
-			case DirUp:
-				use.dir = DirDown
-			case DirDown:
-				use.dir = DirUp
-			}
+			use = spec
+			use.dir = flip(spec.dir)
+		} else if use.dir == DirNone && spec.set && spec.dir != DirNone {
+			use.dir = flip(spec.dir)
 		}
 		p.addBond(o.atom, atom, use, o.pos, int32(pos), int32(pos))
 		if !use.set {

@@ -16,6 +16,7 @@ type ringScratch struct {
 	seen       []int32
 	stamp      int32
 	local      []int32 // bond index -> local index within its system
+	dist       []int32
 }
 
 func growI32(s []int32, n int) []int32 {
@@ -253,9 +254,7 @@ func systemRings(m *Mol, sc *ringScratch, sys, first int32) ([][]int32, [][]int3
 	}
 	for _, b := range bonds {
 		bd := &m.Bonds[b]
-		if c, ok := shortestCycleThrough(m, sc, bd.Begin, bd.End, b); ok {
-			addCand(c)
-		}
+		shortestCyclesThrough(m, sc, bd.Begin, bd.End, b, addCand)
 	}
 	basis := selectBasis(cands, words, rank)
 	if len(basis) < rank {
@@ -273,12 +272,65 @@ func systemRings(m *Mol, sc *ringScratch, sys, first int32) ([][]int32, [][]int3
 		}
 		basis = selectBasis(cands, words, rank)
 	}
+	basis = symmetrize(basis, cands, len(bonds), local)
 	ra := make([][]int32, len(basis))
 	rb := make([][]int32, len(basis))
 	for k, c := range basis {
 		ra[k], rb[k] = c.atoms, c.bonds
 	}
 	return ra, rb
+}
+
+// symmetrize adds RDKit's symmetrized-SSSR extra rings: a candidate ring
+// not in the SSSR joins when, for some SSSR ring of the same size, it
+// shares a bond with it and contains every bond that ring alone provides
+// (so it could replace that ring). Adamantane gets 4 rings, cubane 6,
+// quinuclidine 3.
+func symmetrize(basis, cands []cycle, nBonds int, local []int32) []cycle {
+	if len(cands) <= len(basis) {
+		return basis
+	}
+	count := make([]int, nBonds)
+	for _, r := range basis {
+		for _, b := range r.bonds {
+			count[local[b]]++
+		}
+	}
+	inBasis := func(c *cycle) bool {
+		for k := range basis {
+			if &basis[k].bits[0] == &c.bits[0] {
+				return true
+			}
+		}
+		return false
+	}
+	n := len(basis)
+	has := func(c *cycle, l int32) bool { return c.bits[l/64]&(1<<(l%64)) != 0 }
+	for ci := range cands {
+		c := &cands[ci]
+		if inBasis(c) {
+			continue
+		}
+		for _, r := range basis[:n] {
+			if len(r.bonds) != len(c.bonds) {
+				continue
+			}
+			share, all := false, true
+			for _, b := range r.bonds {
+				l := local[b]
+				if has(c, l) {
+					share = true
+				} else if count[l] == 1 {
+					all = false
+				}
+			}
+			if share && all {
+				basis = append(basis, *c)
+				break
+			}
+		}
+	}
+	return basis
 }
 
 func bitsKey(b []uint64) string {
@@ -394,21 +446,54 @@ func bfs(m *Mol, sc *ringScratch, src, stop, skip int32) {
 	sc.queue = queue
 }
 
-// shortestCycleThrough is the shortest cycle that uses bond b (u-v).
-func shortestCycleThrough(m *Mol, sc *ringScratch, u, v, b int32) (cycle, bool) {
-	bfs(m, sc, u, v, b)
-	if sc.seen[v] != sc.stamp {
-		return cycle{}, false
+// maxCyclesPerBond bounds the equally short cycles kept for one bond.
+const maxCyclesPerBond = 16
+
+// shortestCyclesThrough reports each shortest cycle that uses bond b (u-v)
+// (up to maxCyclesPerBond of them) to add.
+func shortestCyclesThrough(m *Mol, sc *ringScratch, u, v, b int32, add func(cycle)) {
+	bfs(m, sc, u, -1, b)
+	st := sc.stamp
+	if sc.seen[v] != st {
+		return
 	}
-	var c cycle
-	for x := v; x >= 0; x = sc.prevAtom[x] {
-		c.atoms = append(c.atoms, x)
-		if sc.prevBond[x] >= 0 {
-			c.bonds = append(c.bonds, sc.prevBond[x])
+	// distances from u along the BFS tree
+	dist := growI32(sc.dist, len(m.Atoms))
+	sc.dist = dist
+	for _, x := range sc.queue {
+		if x == u {
+			dist[x] = 0
+		} else {
+			dist[x] = dist[sc.prevAtom[x]] + 1
 		}
 	}
-	c.bonds = append(c.bonds, b) // closes u back to v
-	return c, true
+	// enumerate shortest paths v -> u walking to neighbours one step closer
+	pathA := []int32{v}
+	var pathB []int32
+	found := 0
+	var walk func(x int32)
+	walk = func(x int32) {
+		if found >= maxCyclesPerBond {
+			return
+		}
+		if x == u {
+			found++
+			c := cycle{atoms: append([]int32(nil), pathA...), bonds: append(append([]int32(nil), pathB...), b)}
+			add(c)
+			return
+		}
+		for _, nb := range m.Neighbors(int(x)) {
+			if nb.Bond == b || !sc.ringBond[nb.Bond] || sc.seen[nb.Atom] != st || dist[nb.Atom] != dist[x]-1 {
+				continue
+			}
+			pathA = append(pathA, nb.Atom)
+			pathB = append(pathB, nb.Bond)
+			walk(nb.Atom)
+			pathA = pathA[:len(pathA)-1]
+			pathB = pathB[:len(pathB)-1]
+		}
+	}
+	walk(v)
 }
 
 // hortonCycle builds the candidate cycle of root r and bond b, if the two

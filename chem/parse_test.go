@@ -1,0 +1,135 @@
+package chem
+
+import (
+	"testing"
+)
+
+// Reference values: RDKit 2022.09 (Chem.MolFromSmiles, then GetNumAtoms,
+// AddHs atom count, CalcNumRings, aromatic atom count), checked by hand.
+func TestParseCounts(t *testing.T) {
+	tests := []struct {
+		name, smiles                  string
+		atoms, bonds, hs, rings, arom int
+		charge                        int
+	}{
+		{"ethanol", "CCO", 3, 2, 6, 0, 0, 0},
+		{"name after space", "CCO ethanol", 3, 2, 6, 0, 0, 0},
+		{"benzene aromatic", "c1ccccc1", 6, 6, 6, 1, 6, 0},
+		{"benzene kekule", "C1=CC=CC=C1", 6, 6, 6, 1, 6, 0},
+		{"naphthalene", "c1ccc2ccccc2c1", 10, 11, 8, 2, 10, 0},
+		{"pyrrole", "c1cc[nH]c1", 5, 5, 5, 1, 5, 0},
+		{"pyridine", "n1ccccc1", 6, 6, 5, 1, 6, 0},
+		{"2-pyridone", "O=c1cccc[nH]1", 7, 7, 5, 1, 6, 0},
+		{"furan", "o1cccc1", 5, 5, 4, 1, 5, 0},
+		{"thiophene", "s1cccc1", 5, 5, 4, 1, 5, 0},
+		{"cyclobutadiene kekulizes, not aromatic", "c1ccc1", 4, 4, 4, 1, 0, 0},
+		{"nitro pentavalent", "CN(=O)=O", 4, 3, 3, 0, 0, 0},
+		{"nitro charged", "C[N+](=O)[O-]", 4, 3, 3, 0, 0, 0},
+		{"pyridine N-oxide", "[O-][n+]1ccccc1", 7, 7, 5, 1, 6, 0},
+		{"ammonium", "[NH4+]", 1, 0, 4, 0, 0, 1},
+		{"lone proton stays an atom", "[H+]", 1, 0, 1, 0, 0, 1},
+		{"salt with proton", "[Cl-].CN.[H+]", 4, 1, 6, 0, 0, 0},
+		{"explicit H folded", "[H]C([H])([H])[H]", 1, 0, 4, 0, 0, 0},
+		{"deuterium stays", "[2H]C", 2, 1, 4, 0, 0, 0},
+		{"conflicting ring bond orders: first wins", "C=1CC#1", 3, 3, 4, 1, 0, 0},
+		{"any bond", "C~C", 2, 1, 8, 0, 0, 0},
+		{"aromatic bond between aliphatic atoms", "C:C", 2, 1, 4, 0, 0, 0},
+		{"wildcard", "*", 1, 0, 0, 0, 0, 0},
+		{"charged wildcard", "[*+]", 1, 0, 0, 0, 0, 1},
+		{"N+5", "[N+5]", 1, 0, 0, 0, 0, 5},
+		{"He+20", "[He+20]", 1, 0, 0, 0, 0, 20},
+		{"percent ring", "C%10CCCCC%10", 6, 6, 12, 1, 0, 0},
+		{"reused ring number", "C1CC1C1CC1", 6, 7, 10, 2, 0, 0},
+		{"ring bond symbol at close", "C1CCCCC=1", 6, 6, 10, 1, 0, 0},
+		{"charge ++", "[Ca++]", 1, 0, 0, 0, 0, 2},
+		{"charge +2", "[Ca+2]", 1, 0, 0, 0, 0, 2},
+		{"atom class", "[CH3:7]C", 2, 1, 6, 0, 0, 0},
+		{"TH1 chirality", "F[C@TH1H](Cl)Br", 4, 3, 1, 0, 0, 0},
+		{"selenophene", "[se]1cccc1", 5, 5, 4, 1, 5, 0},
+		{"adamantane symmetrized SSSR", "C1C2CC3CC1CC(C2)C3", 10, 12, 16, 4, 0, 0},
+		{"cubane symmetrized SSSR", "C12C3C4C1C5C2C3C45", 8, 12, 8, 6, 0, 0},
+		{"azide cleanup", "CN=N#N", 4, 3, 3, 0, 0, 0},
+		{"tropylium", "[cH+]1cccccc1", 7, 7, 7, 1, 7, 1},
+		{"cyclopentadienyl anion", "[cH-]1cccc1", 5, 5, 5, 1, 5, -1},
+		{"indolizine bridging n", "c1ccn2cccc2c1", 9, 10, 7, 2, 9, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Parse(tc.smiles)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tc.smiles, err)
+			}
+			c := countsOf(m)
+			if c.numAtoms != tc.atoms || c.numBonds != tc.bonds || c.totalH != tc.hs || c.rings != tc.rings || c.aromAtoms != tc.arom || c.charge != tc.charge {
+				t.Errorf("Parse(%q): atoms %d bonds %d H %d rings %d aromatic %d charge %d; want %d %d %d %d %d %d",
+					tc.smiles, c.numAtoms, c.numBonds, c.totalH, c.rings, c.aromAtoms, c.charge,
+					tc.atoms, tc.bonds, tc.hs, tc.rings, tc.arom, tc.charge)
+			}
+		})
+	}
+}
+
+// TestParseNitroCleanup: N(=O)=O becomes [N+](=O)[O-] as RDKit's cleanUp does.
+func TestParseNitroCleanup(t *testing.T) {
+	m, err := Parse("O=N(=O)c1ccccc1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pos, neg, double int
+	for i := range m.Atoms {
+		switch m.Atoms[i].Charge {
+		case 1:
+			pos++
+		case -1:
+			neg++
+		}
+	}
+	for i := range m.Bonds {
+		if m.Bonds[i].Order == BondDouble {
+			double++
+		}
+	}
+	if pos != 1 || neg != 1 || double != 1 {
+		t.Errorf("nitro: %d N+, %d O-, %d double bonds; want 1, 1, 1", pos, neg, double)
+	}
+}
+
+// TestParseNeighborOrder: Neighbors follows OpenSMILES order (preceding
+// atom, ring closures, branches, next atom), and chirality is relative to
+// [H, neighbours...].
+func TestParseNeighborOrder(t *testing.T) {
+	m, err := Parse("N[C@@H]1CC(O)CC1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int32
+	for _, nb := range m.Neighbors(1) {
+		got = append(got, nb.Atom)
+	}
+	want := []int32{0, 6, 2} // N, ring closure partner, next C
+	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Fatalf("neighbours of atom 1 = %v, want %v", got, want)
+	}
+	// written order N, H, C6, C2 with @@; H first: H, N, C6, C2 is one swap: @
+	if m.Atoms[1].Chiral != ChiralCCW {
+		t.Errorf("chirality = %v, want ChiralCCW after moving H first", m.Atoms[1].Chiral)
+	}
+	// [H] atom folded into a chiral centre keeps the same geometry as [C@@H]
+	a, _ := Parse("N[C@@]([H])(C)O")
+	b, _ := Parse("N[C@@H](C)O")
+	if a.Atoms[1].Chiral != b.Atoms[1].Chiral || a.Atoms[1].TotalH() != 1 {
+		t.Errorf("folded H: chirality %v H %d, want %v and 1", a.Atoms[1].Chiral, a.Atoms[1].TotalH(), b.Atoms[1].Chiral)
+	}
+}
+
+// TestParseBondDirections: '/' and '\' are kept from Begin to End, also on
+// ring closures written at the closing atom.
+func TestParseBondDirections(t *testing.T) {
+	m, err := Parse(`F/C=C/F`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Bonds[0].Dir != DirUp || m.Bonds[2].Dir != DirUp {
+		t.Errorf("dirs = %v %v, want up up", m.Bonds[0].Dir, m.Bonds[2].Dir)
+	}
+}
