@@ -1,0 +1,3 @@
+DROP TABLE ml_models;
+DROP TABLE validation_set_members;
+DROP TABLE validation_sets;

@@ -1,0 +1,3 @@
+DROP TABLE compound_set_members;
+DROP TABLE compound_sets;
+DROP TABLE compounds;

@@ -1,0 +1,3 @@
+DROP TABLE measurements;
+DROP TABLE label_queue;
+DROP TABLE active_learning_cycles;
