@@ -1,0 +1,39 @@
+// Package auth holds ActiveLab's accounts and credentials.
+//
+// # Roles
+//
+// Users have one role: viewer < scientist < admin ([Rank], [AtLeast]). A
+// role grants everything below it. The GraphQL schema checks roles in one
+// place, the @hasRole directive (package graph), which calls [AtLeast].
+//
+// # Passwords
+//
+// [HashPassword] produces an argon2id PHC string
+// ($argon2id$v=19$m=19456,t=2,p=1$salt$key); [VerifyPassword] reads the
+// parameters from the hash, so they can be raised later.
+//
+// # Sessions and API tokens
+//
+// Both are 256-bit random secrets of which only the SHA-256 ([HashSecret])
+// is stored. A login session is an HttpOnly, SameSite=Lax cookie
+// ([SessionCookieName]) that expires after Options.SessionTTL (14 days by
+// default). An API token is "al_" + 43 base64url characters ([NewAPIToken]),
+// shown once, stored hashed with a display prefix, listable, revocable and
+// optionally expiring; clients send it as "Authorization: Bearer al_…".
+//
+// # Service and context
+//
+// [Service] holds the rules (create user, login, logout, authenticate a
+// token or session, issue and revoke tokens) over the store. The HTTP
+// layer puts the authenticated [Principal] in the request context
+// ([WithPrincipal]); resolvers read it with [UserFrom] or [Require]. When
+// presented credentials are refused, the reason is kept with [WithFailure]
+// so that [Unauthenticated] can say "API token revoked" rather than just
+// "authentication required".
+//
+// # Errors
+//
+// Errors wrap [ErrUnauthenticated] or [ErrForbidden], or are [*InputError];
+// the GraphQL error presenter maps them to UNAUTHENTICATED, FORBIDDEN and
+// BAD_USER_INPUT.
+package auth

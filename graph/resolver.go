@@ -1,0 +1,28 @@
+package graph
+
+//go:generate go tool gqlgen
+
+import (
+	"log/slog"
+	"time"
+
+	"activelab/auth"
+)
+
+// Resolver is the dependency root of the resolvers. Resolvers are thin:
+// they decode arguments, make one service call and convert the result.
+type Resolver struct {
+	// Auth holds the account and credential rules.
+	Auth *auth.Service
+	// Log is the fallback logger (requests carry their own).
+	Log *slog.Logger
+	// Now is the clock of serverTime (time.Now when nil).
+	Now func() time.Time
+}
+
+func (r *Resolver) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}

@@ -1,0 +1,182 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"activelab/auth"
+)
+
+// bearerSecret extracts the secret of an "Authorization: Bearer X" value;
+// ok is false when the header is absent, malformed is true when present but
+// not a Bearer credential.
+func bearerSecret(h string) (secret string, ok, malformed bool) {
+	if h == "" {
+		return "", false, false
+	}
+	scheme, rest, found := strings.Cut(strings.TrimSpace(h), " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(rest) == "" {
+		return "", true, true
+	}
+	return strings.TrimSpace(rest), true, false
+}
+
+// writeGraphQLError answers with a GraphQL-shaped error body, for refusals
+// that happen before the GraphQL handler runs.
+func writeGraphQLError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	ext := map[string]any{"code": code}
+	if id := RequestID(r.Context()); id != "" && code == CodeInternal {
+		ext["requestId"] = id
+	}
+	body, _ := json.Marshal(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// graphqlGuard runs in front of the GraphQL handler: it refuses
+// cross-origin websocket upgrades and cross-origin cookie (or anonymous)
+// POSTs, limits the body, authenticates the Bearer token or the session
+// cookie, and gives resolvers the response writer for cookies.
+func (s *Server) graphqlGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		log := Logger(ctx, s.log)
+		websocket := r.Header.Get("Upgrade") != ""
+		secret, hasBearer, malformed := bearerSecret(r.Header.Get("Authorization"))
+
+		if websocket || (!hasBearer && !safeMethod(r.Method)) {
+			if ok, origin := s.origins.check(r); !ok {
+				what := "cross-origin request"
+				if websocket {
+					what = "cross-origin websocket"
+				}
+				writeGraphQLError(w, r, http.StatusForbidden, CodeForbidden,
+					what+" refused: origin "+quoteOrigin(origin)+" is not this server and not in --allowed-origins")
+				return
+			}
+		}
+
+		if !websocket {
+			if !s.limitBody(w, r) {
+				return
+			}
+		}
+
+		// Credentials: a Bearer header wins; else the session cookie.
+		switch {
+		case malformed:
+			ctx = auth.WithFailure(ctx, fmt.Errorf("%w: the Authorization header must be \"Bearer <API token>\"", auth.ErrUnauthenticated))
+		case hasBearer:
+			p, err := s.auth.AuthenticateToken(ctx, secret)
+			if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
+				log.LogAttrs(ctx, slog.LevelError, "authenticate API token", slog.String("error", err.Error()))
+				writeGraphQLError(w, r, http.StatusInternalServerError, CodeInternal, "internal error")
+				return
+			}
+			if err != nil {
+				ctx = auth.WithFailure(ctx, err)
+			} else {
+				ctx = auth.WithPrincipal(ctx, p)
+			}
+		default:
+			if c, err := r.Cookie(auth.SessionCookieName); err == nil && c.Value != "" {
+				p, err := s.auth.AuthenticateSession(ctx, c.Value)
+				if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
+					log.LogAttrs(ctx, slog.LevelError, "authenticate session", slog.String("error", err.Error()))
+					writeGraphQLError(w, r, http.StatusInternalServerError, CodeInternal, "internal error")
+					return
+				}
+				if err != nil {
+					ctx = auth.WithFailure(ctx, err)
+				} else {
+					ctx = auth.WithPrincipal(ctx, p)
+				}
+			}
+		}
+		ctx = auth.WithHTTP(ctx, w, s.origins.isTLS(r), websocket)
+		if websocket {
+			s.serveWebsocket(next, w, r.WithContext(ctx))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func quoteOrigin(o string) string {
+	if o == "" {
+		return "(none, Sec-Fetch-Site: cross-site)"
+	}
+	if len(o) > 100 {
+		o = o[:100]
+	}
+	return `"` + o + `"`
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// limitBody enforces MaxBodyBytes (MaxUploadBytes for multipart uploads)
+// with a clear 413. Bodies of known length are judged by Content-Length;
+// others are read up to the limit here. It reports whether to go on.
+func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	limit := s.cfg.MaxBodyBytes
+	what := "--max-body-bytes"
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	multipart := mediaType == "multipart/form-data"
+	if multipart {
+		limit, what = s.cfg.MaxUploadBytes, "--max-upload-bytes"
+	}
+	tooLarge := func() bool {
+		writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, CodeBadUserInput,
+			"request body too large: the limit is "+formatBytes(limit)+" ("+what+")")
+		return false
+	}
+	if r.ContentLength > limit {
+		return tooLarge()
+	}
+	if multipart {
+		// Streamed by the multipart transport; MaxBytesReader stops a body
+		// that lies about its length.
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		return true
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return tooLarge()
+	}
+	if err != nil {
+		writeGraphQLError(w, r, http.StatusBadRequest, CodeBadUserInput, "reading request body: "+err.Error())
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return true
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return itoa(n>>20) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return itoa(n>>10) + " KiB"
+	}
+	return itoa(n) + " bytes"
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

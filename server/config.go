@@ -1,0 +1,156 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is every setting of `activelab serve`. Each field is also a flag
+// (--kebab-case) and an environment variable (ACTIVELAB_SNAKE_CASE); the
+// flag wins over the variable, the variable over the default. Defaults()
+// gives the defaults; Validate says what is wrong with a value.
+type Config struct {
+	// Addr is the TCP listen address (flag --addr, env ACTIVELAB_ADDR).
+	// Default ":8080".
+	Addr string
+
+	// DatabaseURL picks the database (flag --database-url, env
+	// ACTIVELAB_DATABASE_URL): "sqlite:PATH" for the embedded SQLite file or
+	// "postgres://user:pass@host:port/db?sslmode=disable" for PostgreSQL.
+	// Default "sqlite:./data/activelab.db". It is migrated on start.
+	DatabaseURL string
+
+	// AllowedOrigins are the extra browser origins (scheme://host[:port])
+	// allowed to send cookie-authenticated requests and to open websockets
+	// (flag --allowed-origins, env ACTIVELAB_ALLOWED_ORIGINS, comma-separated).
+	// The server's own origin (the request's Host) is always allowed. Example:
+	// "http://localhost:5173" for the Vite dev server. Default none.
+	AllowedOrigins []string
+
+	// LogLevel is the minimum level of the JSON logs on stderr: debug, info,
+	// warn or error (flag --log-level, env ACTIVELAB_LOG_LEVEL). Default info.
+	LogLevel string
+
+	// MaxBodyBytes caps the body of a non-upload request; a larger body gets
+	// 413 (flag --max-body-bytes, env ACTIVELAB_MAX_BODY_BYTES).
+	// Default 1 MiB (1048576).
+	MaxBodyBytes int64
+
+	// MaxUploadBytes caps a multipart upload request (flag
+	// --max-upload-bytes, env ACTIVELAB_MAX_UPLOAD_BYTES). Default 64 MiB.
+	MaxUploadBytes int64
+
+	// ShutdownTimeout is how long a graceful shutdown waits for in-flight
+	// requests before closing them (flag --shutdown-timeout, env
+	// ACTIVELAB_SHUTDOWN_TIMEOUT, a Go duration). Default 15s.
+	ShutdownTimeout time.Duration
+
+	// ComplexityLimit is the largest GraphQL query complexity accepted (each
+	// field counts 1 unless the schema says otherwise; flag
+	// --complexity-limit, env ACTIVELAB_COMPLEXITY_LIMIT). Default 500.
+	ComplexityLimit int
+
+	// DepthLimit is the deepest field nesting accepted in an operation
+	// (introspection fields excluded; flag --depth-limit, env
+	// ACTIVELAB_DEPTH_LIMIT). Default 12.
+	DepthLimit int
+
+	// SessionTTL is the lifetime of a login session cookie (flag
+	// --session-ttl, env ACTIVELAB_SESSION_TTL). Default 336h (14 days).
+	SessionTTL time.Duration
+
+	// WebsocketPingInterval is how often the server sends keep-alive
+	// messages on websockets (graphql-transport-ws "ping", legacy graphql-ws
+	// "ka"; flag --ws-ping-interval, env ACTIVELAB_WS_PING_INTERVAL).
+	// Default 25s.
+	WebsocketPingInterval time.Duration
+
+	// WebsocketInitTimeout is how long a new websocket may take to send
+	// connection_init (flag --ws-init-timeout, env ACTIVELAB_WS_INIT_TIMEOUT).
+	// Default 10s.
+	WebsocketInitTimeout time.Duration
+
+	// TrustProxy makes the server believe X-Forwarded-Proto (for the Secure
+	// cookie flag and the origin check) and X-Forwarded-Host; set it only
+	// behind a reverse proxy that sets them (flag --trust-proxy, env
+	// ACTIVELAB_TRUST_PROXY). Default false.
+	TrustProxy bool
+}
+
+// Defaults returns the default configuration.
+func Defaults() Config {
+	return Config{
+		Addr:                  ":8080",
+		DatabaseURL:           "sqlite:./data/activelab.db",
+		LogLevel:              "info",
+		MaxBodyBytes:          1 << 20,
+		MaxUploadBytes:        64 << 20,
+		ShutdownTimeout:       15 * time.Second,
+		ComplexityLimit:       500,
+		DepthLimit:            12,
+		SessionTTL:            14 * 24 * time.Hour,
+		WebsocketPingInterval: 25 * time.Second,
+		WebsocketInitTimeout:  10 * time.Second,
+	}
+}
+
+// Validate reports the first bad setting, naming its flag.
+func (c Config) Validate() error {
+	if c.Addr == "" {
+		return fmt.Errorf("--addr: empty")
+	}
+	if _, err := ParseLogLevel(c.LogLevel); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	for _, o := range c.AllowedOrigins {
+		if _, err := normalizeOrigin(o); err != nil {
+			return fmt.Errorf("--allowed-origins: %w", err)
+		}
+	}
+	positive := []struct {
+		flag string
+		v    int64
+	}{
+		{"--max-body-bytes", c.MaxBodyBytes},
+		{"--max-upload-bytes", c.MaxUploadBytes},
+		{"--complexity-limit", int64(c.ComplexityLimit)},
+		{"--depth-limit", int64(c.DepthLimit)},
+		{"--shutdown-timeout", int64(c.ShutdownTimeout)},
+		{"--session-ttl", int64(c.SessionTTL)},
+		{"--ws-ping-interval", int64(c.WebsocketPingInterval)},
+		{"--ws-init-timeout", int64(c.WebsocketInitTimeout)},
+	}
+	for _, p := range positive {
+		if p.v <= 0 {
+			return fmt.Errorf("%s: must be positive, got %d", p.flag, p.v)
+		}
+	}
+	return nil
+}
+
+// ParseLogLevel parses debug, info, warn or error (any case).
+func ParseLogLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("unknown level %q (want debug, info, warn or error)", s)
+	}
+	return l, nil
+}
+
+// normalizeOrigin turns "HTTP://Example.com:80/" into "http://example.com"
+// form (scheme://host[:port], lower case, default port dropped).
+func normalizeOrigin(s string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Scheme == "" || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return "", fmt.Errorf("origin %q: want scheme://host[:port]", s)
+	}
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Host)
+	if (scheme == "http" && strings.HasSuffix(host, ":80")) || (scheme == "https" && strings.HasSuffix(host, ":443")) {
+		host = host[:strings.LastIndexByte(host, ':')]
+	}
+	return scheme + "://" + host, nil
+}

@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"activelab/auth"
+	"activelab/store"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// The extensions.code values the API returns besides gqlgen's own
+// (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
+// COMPLEXITY_LIMIT_EXCEEDED) and DEPTH_LIMIT_EXCEEDED.
+const (
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeNotFound        = "NOT_FOUND"
+	CodeConflict        = "CONFLICT"
+	CodeInternal        = "INTERNAL"
+)
+
+// coded is implemented by errors that know their extensions.code (for
+// example auth.InputError: BAD_USER_INPUT). Any package can use it without
+// importing this one.
+type coded interface{ ErrorCode() string }
+
+// classify returns the extensions.code for err and whether its message may
+// be shown to the client.
+func classify(err error) (code string, show bool) {
+	var c coded
+	switch {
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return CodeUnauthenticated, true
+	case errors.Is(err, auth.ErrForbidden):
+		return CodeForbidden, true
+	case errors.Is(err, store.ErrNotFound):
+		return CodeNotFound, true
+	case errors.Is(err, store.ErrConflict):
+		return CodeConflict, true
+	case errors.Is(err, store.ErrInvalid):
+		return CodeBadUserInput, true
+	case errors.As(err, &c):
+		return c.ErrorCode(), true
+	}
+	return CodeInternal, false
+}
+
+// errorPresenter maps errors to extensions.code. Errors that already carry a
+// code (gqlgen's parse and validation errors, limits, the authentication
+// gate) keep it. Anything unrecognised becomes INTERNAL with the message
+// "internal error" and is logged once, with the request id (which the
+// client also gets in extensions.requestId).
+func errorPresenter(fallback *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		if gerr.Extensions == nil {
+			gerr.Extensions = map[string]any{}
+		}
+		if _, ok := gerr.Extensions["code"]; ok {
+			return gerr
+		}
+		cause := gerr.Err
+		if cause == nil {
+			// A gqlerror gqlgen made itself without a cause: input coercion
+			// and similar request problems, worded for the client; a null
+			// in a non-null field is ours.
+			gerr.Extensions["code"] = CodeBadUserInput
+			if gerr.Message == "must not be null" {
+				gerr.Extensions["code"] = CodeInternal
+			}
+			return gerr
+		}
+		code, show := classify(cause)
+		gerr.Extensions["code"] = code
+		var in *auth.InputError
+		if errors.As(cause, &in) && in.Field != "" {
+			gerr.Extensions["field"] = in.Field
+		}
+		if !show {
+			id := RequestID(ctx)
+			var p errPanic
+			if !errors.As(cause, &p) { // recoverFunc logged it with its stack
+				Logger(ctx, fallback).LogAttrs(ctx, slog.LevelError, "graphql internal error",
+					slog.String("error", cause.Error()), slog.String("path", gerr.Path.String()))
+			}
+			gerr.Message = "internal error"
+			if id != "" {
+				gerr.Extensions["requestId"] = id
+			}
+		}
+		return gerr
+	}
+}
+
+// errPanic marks a recovered panic; it is presented as INTERNAL.
+type errPanic struct{ v any }
+
+func (e errPanic) Error() string { return fmt.Sprintf("panic: %v", e.v) }
+
+// recoverFunc logs a resolver panic with its stack and turns it into an
+// error the presenter reports as INTERNAL.
+func recoverFunc(fallback *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		Logger(ctx, fallback).LogAttrs(ctx, slog.LevelError, "graphql resolver panic",
+			slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+		return errPanic{v}
+	}
+}

@@ -1,0 +1,239 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"activelab/auth"
+	"activelab/frontend"
+	"activelab/graph"
+	"activelab/store"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Server is ActiveLab's HTTP server: /graphql, /healthz, /readyz, /metrics
+// and the web app.
+type Server struct {
+	cfg     Config
+	store   *store.Store
+	auth    *auth.Service
+	log     *slog.Logger
+	origins originPolicy
+	metrics *metrics
+	handler http.Handler
+
+	// wsCtx is cancelled when shutdown starts, ending websockets (which
+	// http.Server.Shutdown does not track once hijacked).
+	wsCtx    context.Context
+	wsCancel context.CancelFunc
+	wsWG     sync.WaitGroup
+}
+
+// Options are the dependencies of a Server.
+type Options struct {
+	// Store is the migrated database (required).
+	Store *store.Store
+	// Logger receives JSON logs (slog.Default() when nil).
+	Logger *slog.Logger
+	// Now is the clock for sessions and tokens (time.Now when nil).
+	Now func() time.Time
+	// Frontend is the built web app (frontend.FS() when nil).
+	Frontend fs.FS
+}
+
+// New builds a Server from a valid cfg and its dependencies.
+func New(cfg Config, opts Options) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Store == nil {
+		return nil, errors.New("server: no store")
+	}
+	origins, err := newOriginPolicy(cfg.AllowedOrigins, cfg.TrustProxy)
+	if err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{
+		cfg:     cfg,
+		store:   opts.Store,
+		auth:    auth.NewService(opts.Store, auth.Options{SessionTTL: cfg.SessionTTL, Now: opts.Now}),
+		log:     log,
+		origins: origins,
+		metrics: newMetrics(opts.Store.DBStats),
+	}
+	s.wsCtx, s.wsCancel = context.WithCancel(context.Background())
+	front := opts.Frontend
+	if front == nil {
+		front = frontend.FS()
+	}
+
+	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Log: log, Now: opts.Now})
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", s.metrics.route("graphql", s.graphqlGuard(gql)))
+	mux.Handle("GET /healthz", s.metrics.route("healthz", http.HandlerFunc(s.healthz)))
+	mux.Handle("GET /readyz", s.metrics.route("readyz", http.HandlerFunc(s.readyz)))
+	mux.Handle("GET /metrics", s.metrics.route("metrics", s.metrics.handler()))
+	mux.Handle("/", s.metrics.route("spa", spaHandler(front)))
+	s.handler = requestLog(log, mux)
+	return s, nil
+}
+
+// Auth returns the account service the server uses.
+func (s *Server) Auth() *auth.Service { return s.auth }
+
+// Handler returns the root HTTP handler (for httptest and embedding).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// graphqlHandler builds the gqlgen handler: transports, limits, error
+// presenter, authentication gate and metrics.
+func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
+	h := handler.New(graph.Schema(r))
+	h.AddTransport(transport.Websocket{
+		Implementation: gorillaWebsocket{checkOrigin: func(r *http.Request) bool {
+			ok, _ := s.origins.check(r)
+			return ok
+		}, writeTimeout: 10 * time.Second},
+		InitFunc:              s.websocketInit,
+		InitTimeout:           s.cfg.WebsocketInitTimeout,
+		KeepAlivePingInterval: s.cfg.WebsocketPingInterval, // legacy graphql-ws "ka"
+		PingPongInterval:      s.cfg.WebsocketPingInterval, // graphql-transport-ws "ping"
+		MissingPongOk:         true,                        // hand-written clients often ignore pings
+		ErrorFunc: func(ctx context.Context, err error) {
+			Logger(ctx, s.log).Debug("websocket", "error", err.Error())
+		},
+	})
+	h.AddTransport(transport.Options{})
+	h.AddTransport(transport.GET{})
+	h.AddTransport(transport.POST{})
+	// curl -d without a Content-Type sends a JSON body as a form.
+	h.AddTransport(transport.UrlEncodedForm{})
+	h.AddTransport(transport.MultipartForm{MaxUploadSize: s.cfg.MaxUploadBytes, MaxMemory: 8 << 20})
+
+	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	h.SetErrorPresenter(errorPresenter(s.log))
+	h.SetRecoverFunc(recoverFunc(s.log))
+	h.Use(extension.Introspection{})
+	h.Use(&graph.RequireAuthentication{})
+	h.Use(depthLimit{max: s.cfg.DepthLimit})
+	h.Use(extension.FixedComplexityLimit(s.cfg.ComplexityLimit))
+	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	h.Use(s.metrics.extension())
+	return h
+}
+
+// websocketInit authenticates a websocket from its connection_init payload
+// ({"Authorization": "Bearer al_…"} or {"token": "al_…"}), else from the
+// cookie or header of the upgrade request. Without credentials the
+// connection is closed with 4401, with bad ones 4403 (graphql-ws codes).
+func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	secret := payload.GetString("token")
+	if h := payload.Authorization(); h != "" {
+		var malformed bool
+		secret, _, malformed = bearerSecret(h)
+		if malformed {
+			err := fmt.Errorf("%w: the Authorization payload must be \"Bearer <API token>\"", auth.ErrUnauthenticated)
+			return refuse(ctx, 4403, err), nil, err
+		}
+	}
+	if secret != "" {
+		p, err := s.auth.AuthenticateToken(ctx, secret)
+		if err != nil {
+			if !errors.Is(err, auth.ErrUnauthenticated) {
+				Logger(ctx, s.log).Error("websocket authenticate", "error", err.Error())
+				err = errors.New("internal error")
+				return refuse(ctx, 4500, err), nil, err
+			}
+			return refuse(ctx, 4403, err), nil, err
+		}
+		return auth.WithPrincipal(ctx, p), nil, nil
+	}
+	if auth.UserFrom(ctx) != nil {
+		return ctx, nil, nil
+	}
+	err := auth.Unauthenticated(ctx)
+	return refuse(ctx, 4401, err), nil, err
+}
+
+func refuse(ctx context.Context, code int, err error) context.Context {
+	ctx = transport.WithWebsocketCloseCode(ctx, code)
+	return transport.AppendCloseReason(ctx, err.Error())
+}
+
+// serveWebsocket runs a websocket whose context ends when shutdown starts.
+func (s *Server) serveWebsocket(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(s.wsCtx, cancel)
+	defer stop()
+	s.wsWG.Add(1)
+	defer s.wsWG.Done()
+	next.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// ListenAndServe listens on cfg.Addr and serves until ctx is cancelled.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx is cancelled, then shuts down gracefully:
+// it stops accepting, closes websockets, waits up to cfg.ShutdownTimeout for
+// in-flight requests and returns nil (or the error that stopped it).
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(s.wsCancel)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("serving", "addr", ln.Addr().String())
+
+	select {
+	case err := <-errc:
+		s.wsCancel()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	s.wsCancel()
+	done := make(chan struct{})
+	go func() { s.wsWG.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-sctx.Done():
+	}
+	if err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
