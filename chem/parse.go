@@ -48,13 +48,14 @@ type ringOpen struct {
 
 // parser holds the scratch state of one Parse call; it is pooled.
 type parser struct {
-	s     string
-	n     int // length of the SMILES proper (up to the first whitespace)
-	atoms []Atom
-	bonds []Bond
-	keys  [][2]int32 // per bond: neighbour-order key at Begin and at End
-	open  []ringOpen
-	stack []int32
+	s       string
+	n       int // length of the SMILES proper (up to the first whitespace)
+	atoms   []Atom
+	bonds   []Bond
+	keys    [][2]int32 // per bond: neighbour-order key at Begin and at End
+	ringNum []int32    // per bond: ring-closure number, -1 for chain bonds
+	open    []ringOpen
+	stack   []int32
 	// sanitization scratch
 	scratch sanitizeScratch
 }
@@ -64,6 +65,7 @@ func (p *parser) reset(s string) {
 	p.atoms = p.atoms[:0]
 	p.bonds = p.bonds[:0]
 	p.keys = p.keys[:0]
+	p.ringNum = p.ringNum[:0]
 	p.open = p.open[:0]
 	p.stack = p.stack[:0]
 }
@@ -233,6 +235,7 @@ func (p *parser) addBond(begin, end int32, spec bondSpec, keyBegin, keyEnd, offs
 	}
 	p.bonds = append(p.bonds, b)
 	p.keys = append(p.keys, [2]int32{keyBegin, keyEnd})
+	p.ringNum = append(p.ringNum, -1)
 }
 
 // ringNumber reads a ring-closure number: a digit, %nn or %(n...).
@@ -293,6 +296,7 @@ func (p *parser) ringClosure(num int, atom int32, spec bondSpec, pos int) error 
 			use.dir = flip(spec.dir)
 		}
 		p.addBond(o.atom, atom, use, o.pos, int32(pos), int32(pos))
+		p.ringNum[len(p.ringNum)-1] = int32(num)
 		if !use.set {
 			p.bonds[len(p.bonds)-1].Offset = int32(pos)
 		}
@@ -554,14 +558,47 @@ func (p *parser) bracketAtom(start int) (int32, int, error) {
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // build resolves implicit bond orders and lays out the molecule with its
-// neighbour lists in OpenSMILES order.
+// neighbour lists in OpenSMILES order. Bonds are numbered as RDKit numbers
+// them: chain bonds in the order written, then ring closures by ring number
+// (RDKit closes rings after parsing, in that order), left to right within
+// a number.
 func (p *parser) build() *Mol {
 	m := &Mol{
 		Atoms: make([]Atom, len(p.atoms)),
 		Bonds: make([]Bond, len(p.bonds)),
 	}
 	copy(m.Atoms, p.atoms)
-	copy(m.Bonds, p.bonds)
+	keys := p.keys
+	if len(p.open) == 0 && hasClosures(p.ringNum) {
+		order := make([]int32, 0, len(p.bonds))
+		for i, n := range p.ringNum {
+			if n < 0 {
+				order = append(order, int32(i))
+			}
+		}
+		chain := len(order)
+		for i, n := range p.ringNum {
+			if n >= 0 {
+				order = append(order, int32(i))
+			}
+		}
+		closures := order[chain:]
+		// stable insertion sort by ring number (few closures)
+		for i := 1; i < len(closures); i++ {
+			for j := i; j > 0 && p.ringNum[closures[j]] < p.ringNum[closures[j-1]]; j-- {
+				closures[j], closures[j-1] = closures[j-1], closures[j]
+			}
+		}
+		keys = make([][2]int32, len(order))
+		for k, i := range order {
+			m.Bonds[k] = p.bonds[i]
+			keys[k] = p.keys[i]
+		}
+		p.keys = append(p.keys[:0], keys...)
+		keys = p.keys
+	} else {
+		copy(m.Bonds, p.bonds)
+	}
 	for i := range m.Bonds {
 		b := &m.Bonds[i]
 		if b.Order == BondUnspecified {
@@ -572,8 +609,17 @@ func (p *parser) build() *Mol {
 			}
 		}
 	}
-	m.buildAdjacency(p.keys)
+	m.buildAdjacency(keys)
 	return m
+}
+
+func hasClosures(ringNum []int32) bool {
+	for _, n := range ringNum {
+		if n >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // buildAdjacency fills nbrStart/nbrs; keys (optional) order each atom's

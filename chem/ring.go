@@ -41,6 +41,15 @@ func perceiveRings(m *Mol, sc *ringScratch) {
 	if !hasCycle(m, sc) {
 		return
 	}
+	if rings, ok := rdkitRings(m); ok {
+		m.rings = rings
+		m.ringBonds = make([][]int32, len(rings))
+		for k, r := range rings {
+			m.ringBonds[k] = ringBondsOf(m, r)
+		}
+		countRingMembership(m)
+		return
+	}
 	findRingBonds(m, sc)
 	// ring systems: connected components over ring bonds
 	sys := growI32(sc.sys, nA)
@@ -77,13 +86,17 @@ func perceiveRings(m *Mol, sc *ringScratch) {
 		ringBonds = append(ringBonds, rb...)
 	}
 	m.rings, m.ringBonds = rings, ringBonds
-	for k, r := range rings {
+	countRingMembership(m)
+}
+
+func countRingMembership(m *Mol) {
+	for k, r := range m.rings {
 		for _, a := range r {
 			if m.atomRings[a] < 255 {
 				m.atomRings[a]++
 			}
 		}
-		for _, b := range ringBonds[k] {
+		for _, b := range m.ringBonds[k] {
 			if m.bondRings[b] < 255 {
 				m.bondRings[b]++
 			}
