@@ -139,6 +139,52 @@ type crippenType struct {
 // crippenTypes is crippenTable parsed once.
 var crippenTypes = parseCrippenTable(crippenTable)
 
+// crippenByElem lists, per atomic number, the indices of the types whose
+// first atom can match that element, in table order: typing an atom then
+// tries only those.
+var crippenByElem = indexCrippenTypes(crippenTypes)
+
+func indexCrippenTypes(types []crippenType) [][]int16 {
+	idx := make([][]int16, MaxAtomicNumber+1)
+	for z := range idx {
+		for k := range types {
+			if mayMatchElement(types[k].pattern.atoms[0], z) {
+				idx[z] = append(idx[z], int16(k))
+			}
+		}
+	}
+	return idx
+}
+
+// mayMatchElement reports whether an atom expression can match an atom of
+// atomic number z; false only when the expression's atomic-number
+// primitives rule z out.
+func mayMatchElement(e *atomExpr, z int) bool {
+	switch e.op {
+	case opAnd:
+		for _, k := range e.kids {
+			if !mayMatchElement(k, z) {
+				return false
+			}
+		}
+		return true
+	case opOr:
+		for _, k := range e.kids {
+			if mayMatchElement(k, z) {
+				return true
+			}
+		}
+		return false
+	case opNot:
+		return true
+	}
+	switch e.prim {
+	case primAtomicNum, primElemAliphatic, primElemAromatic:
+		return e.val == z
+	}
+	return true
+}
+
 func parseCrippenTable(s string) []crippenType {
 	var out []crippenType
 	for _, line := range strings.Split(s, "\n") {
@@ -168,9 +214,13 @@ func parseCrippenTable(s string) []crippenType {
 
 // crippenTypeOf returns the index in crippenTypes of atom i's type, or -1.
 func crippenTypeOf(g *qGraph, i int) int {
-	for k := range crippenTypes {
+	z := int(g.atoms[i].elem)
+	if z >= len(crippenByElem) {
+		return -1
+	}
+	for _, k := range crippenByElem[z] {
 		if g.matchAt(crippenTypes[k].pattern, i) {
-			return k
+			return int(k)
 		}
 	}
 	return -1

@@ -2,8 +2,8 @@ package chem
 
 import (
 	"fmt"
+	"slices"
 	"strings"
-	"sync/atomic"
 )
 
 // This file holds a small SMARTS parser: enough of Daylight SMARTS for the
@@ -31,19 +31,21 @@ func (e *SMARTSError) Error() string {
 type primKind uint8
 
 const (
-	primAny       primKind = iota // *
-	primAromatic                  // a
-	primAliphatic                 // A
-	primAtomicNum                 // #n, or an element symbol together with primAromatic/primAliphatic
-	primHCount                    // H n: total hydrogens, hydrogen atoms bonded as neighbours included
-	primDegree                    // D n: explicit connections
-	primTotalDeg                  // X n: connections including hydrogens
-	primValence                   // v n: total valence
-	primRingCount                 // R n (n < 0: in any ring)
-	primRingSize                  // r n: in a smallest ring of size n (n < 0: in any ring)
-	primRingBonds                 // x n: ring bonds on the atom
-	primCharge                    // formal charge n
-	primRecursive                 // $(...)
+	primAny           primKind = iota // *
+	primAromatic                      // a
+	primAliphatic                     // A
+	primAtomicNum                     // #n, or an element symbol together with primAromatic/primAliphatic
+	primHCount                        // H n: total hydrogens, hydrogen atoms bonded as neighbours included
+	primDegree                        // D n: explicit connections
+	primTotalDeg                      // X n: connections including hydrogens
+	primValence                       // v n: total valence
+	primRingCount                     // R n (n < 0: in any ring)
+	primRingSize                      // r n: in a smallest ring of size n (n < 0: in any ring)
+	primRingBonds                     // x n: ring bonds on the atom
+	primCharge                        // formal charge n
+	primRecursive                     // $(...)
+	primElemAliphatic                 // an aliphatic element symbol: atomic number val, not aromatic
+	primElemAromatic                  // an aromatic element symbol: atomic number val, aromatic
 )
 
 // exprOp is a node kind in an atom or bond expression tree.
@@ -92,12 +94,7 @@ type smartsPattern struct {
 	atoms  []*atomExpr
 	parent []int
 	bonds  []*bondExpr
-	id     int // distinct per parsed recursive pattern, for memoization
 }
-
-// patternIDs numbers every parsed pattern, so recursive-pattern results
-// can be memoized per molecule without collisions.
-var patternIDs atomic.Int64
 
 // smartsParser holds the state of one parse.
 type smartsParser struct {
@@ -131,7 +128,7 @@ func (p *smartsParser) errf(pos int, format string, args ...any) error {
 
 // pattern parses atoms and bonds up to end (exclusive).
 func (p *smartsParser) pattern(end int) (*smartsPattern, error) {
-	pat := &smartsPattern{src: p.src[p.pos:end], id: int(patternIDs.Add(1))}
+	pat := &smartsPattern{src: p.src[p.pos:end]}
 	var stack []int // open branch points
 	prev := -1
 	var pendingBond *bondExpr
@@ -216,11 +213,10 @@ var bareAtoms = []struct {
 // elemExpr is the expression for an element symbol: atomic number and
 // aromaticity.
 func elemExpr(num int, arom bool) *atomExpr {
-	a := &atomExpr{op: opPrim, prim: primAliphatic}
 	if arom {
-		a.prim = primAromatic
+		return &atomExpr{op: opPrim, prim: primElemAromatic, val: num}
 	}
-	return &atomExpr{op: opAnd, kids: []*atomExpr{{op: opPrim, prim: primAtomicNum, val: num}, a}}
+	return &atomExpr{op: opPrim, prim: primElemAliphatic, val: num}
 }
 
 func (p *smartsParser) atom(end int) (*atomExpr, error) {
@@ -297,7 +293,36 @@ func (p *smartsParser) lowAnd(end int) (*atomExpr, error) {
 	if len(kids) == 1 {
 		return first, nil
 	}
-	return &atomExpr{op: opAnd, kids: kids}, nil
+	return &atomExpr{op: opAnd, kids: cheapFirst(kids)}, nil
+}
+
+// cheapFirst orders the operands of a conjunction so that those without
+// recursive patterns are tested first (the result is the same; recursive
+// searches are the costly part).
+func cheapFirst(kids []*atomExpr) []*atomExpr {
+	slices.SortStableFunc(kids, func(a, b *atomExpr) int {
+		ra, rb := hasRecursive(a), hasRecursive(b)
+		switch {
+		case ra == rb:
+			return 0
+		case rb:
+			return -1
+		}
+		return 1
+	})
+	return kids
+}
+
+func hasRecursive(e *atomExpr) bool {
+	if e.op == opPrim {
+		return e.prim == primRecursive
+	}
+	for _, k := range e.kids {
+		if hasRecursive(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // orExpr: highAnd (',' highAnd)*
@@ -345,7 +370,7 @@ func (p *smartsParser) highAnd(end int) (*atomExpr, error) {
 	if len(kids) == 1 {
 		return first, nil
 	}
-	return &atomExpr{op: opAnd, kids: kids}, nil
+	return &atomExpr{op: opAnd, kids: cheapFirst(kids)}, nil
 }
 
 func (p *smartsParser) unary(end int) (*atomExpr, error) {

@@ -33,7 +33,14 @@ type qGraph struct {
 	atoms    []qAtom
 	adjStart []int32
 	adj      []qEdge
-	memo     map[int][]int8 // recursive pattern id -> per atom: 0 unknown, 1 match, 2 no match
+	memo     []recMemo // results of recursive patterns met so far
+}
+
+// recMemo holds one recursive pattern's result per atom: 0 unknown,
+// 1 match, 2 no match.
+type recMemo struct {
+	p   *smartsPattern
+	res []int8
 }
 
 func (g *qGraph) nbrs(i int) []qEdge { return g.adj[g.adjStart[i]:g.adjStart[i+1]] }
@@ -187,6 +194,10 @@ func (g *qGraph) matchAtomExpr(e *atomExpr, i int) bool {
 		return !a.arom
 	case primAtomicNum:
 		return int(a.elem) == e.val
+	case primElemAliphatic:
+		return int(a.elem) == e.val && !a.arom
+	case primElemAromatic:
+		return int(a.elem) == e.val && a.arom
 	case primHCount:
 		return int(a.hCount) == e.val
 	case primDegree:
@@ -218,13 +229,16 @@ func (g *qGraph) matchAtomExpr(e *atomExpr, i int) bool {
 // matchRecursive reports whether pattern p matches with its first atom on
 // atom i, memoized per graph.
 func (g *qGraph) matchRecursive(p *smartsPattern, i int) bool {
-	if g.memo == nil {
-		g.memo = make(map[int][]int8)
+	var m []int8
+	for k := range g.memo { // a handful of patterns: a scan beats a map
+		if g.memo[k].p == p {
+			m = g.memo[k].res
+			break
+		}
 	}
-	m := g.memo[p.id]
 	if m == nil {
 		m = make([]int8, len(g.atoms))
-		g.memo[p.id] = m
+		g.memo = append(g.memo, recMemo{p: p, res: m})
 	}
 	switch m[i] {
 	case 1:
@@ -349,6 +363,21 @@ func (g *qGraph) countBondMatches(p *smartsPattern) int {
 	if len(p.atoms) != 2 {
 		panic("chem: countBondMatches needs a two-atom pattern")
 	}
+	// match[i] bit 0: atom i matches the first pattern atom, bit 1: the
+	// second; bit 2: computed
+	match := make([]uint8, len(g.atoms))
+	get := func(i int) uint8 {
+		if match[i] == 0 {
+			match[i] = 4
+			if g.matchAtomExpr(p.atoms[0], i) {
+				match[i] |= 1
+			}
+			if g.matchAtomExpr(p.atoms[1], i) {
+				match[i] |= 2
+			}
+		}
+		return match[i]
+	}
 	n := 0
 	for i := range g.atoms {
 		for ei := range g.nbrs(i) {
@@ -357,8 +386,8 @@ func (g *qGraph) countBondMatches(p *smartsPattern) int {
 			if j < i || !matchBondExpr(p.bonds[1], ed) {
 				continue
 			}
-			if (g.matchAtomExpr(p.atoms[0], i) && g.matchAtomExpr(p.atoms[1], j)) ||
-				(g.matchAtomExpr(p.atoms[0], j) && g.matchAtomExpr(p.atoms[1], i)) {
+			mi, mj := get(i), get(j)
+			if (mi&1 != 0 && mj&2 != 0) || (mj&1 != 0 && mi&2 != 0) {
 				n++
 			}
 		}
