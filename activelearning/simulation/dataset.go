@@ -1,0 +1,139 @@
+package simulation
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"activelab/chem"
+	"activelab/ml"
+)
+
+// Fingerprint settings of the simulator's featurisation: Morgan bits,
+// radius 2, folded to 2048 bits (ECFP4-like, RDKit's
+// GetMorganFingerprintAsBitVect(mol, 2, nBits=2048)).
+const (
+	FingerprintBits   = 2048
+	FingerprintRadius = 2
+)
+
+// DescriptorNames are the chem descriptors appended to the fingerprint as
+// dense features, in column order.
+var DescriptorNames = []string{
+	"heavy_atoms", "total_hs", "mol_wt", "exact_mass", "formal_charge",
+	"ring_count", "aromatic_rings", "aromatic_atoms", "hbd", "hba",
+	"nhoh_count", "no_count", "tpsa", "rotatable_bonds", "fraction_csp3",
+	"crippen_logp", "crippen_mr",
+}
+
+func descriptorVector(d chem.Descriptors) []float32 {
+	v := []float64{
+		float64(d.HeavyAtoms), float64(d.TotalHs), d.MolWt, d.ExactMass, float64(d.FormalCharge),
+		float64(d.RingCount), float64(d.AromaticRings), float64(d.AromaticAtoms), float64(d.HBD), float64(d.HBA),
+		float64(d.NHOHCount), float64(d.NOCount), d.TPSA, float64(d.RotatableBonds), d.FractionCSP3,
+		d.CrippenLogP, d.CrippenMR,
+	}
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
+}
+
+// Record is one data row: a SMILES and its measured value, with its 1-based
+// line number in the CSV (the header is line 1).
+type Record struct {
+	Line   int
+	SMILES string
+	Value  float64
+}
+
+// ErrData marks bad input data (missing column, unreadable value).
+var ErrData = errors.New("bad data")
+
+// ReadCSV reads a CSV file with a header row, taking the SMILES and the
+// value from the named columns. An empty or non-numeric value is an error
+// naming the line; so is a missing column.
+func ReadCSV(r io.Reader, smilesColumn, valueColumn string) ([]Record, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read header: %w", err)
+	}
+	si, vi := -1, -1
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		switch h {
+		case smilesColumn:
+			si = i
+		case valueColumn:
+			vi = i
+		}
+	}
+	if si < 0 || vi < 0 {
+		return nil, fmt.Errorf("%w: header %q lacks column %q or %q", ErrData, header, smilesColumn, valueColumn)
+	}
+	var out []Record
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		if len(rec) <= max(si, vi) {
+			return nil, fmt.Errorf("%w: line %d: %d fields, need column %d", ErrData, line, len(rec), max(si, vi)+1)
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(rec[vi]), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%w: line %d: value %q is not a finite number", ErrData, line, rec[vi])
+		}
+		out = append(out, Record{Line: line, SMILES: strings.TrimSpace(rec[si]), Value: v})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: no data rows", ErrData)
+	}
+	return out, nil
+}
+
+// Skipped is a record that could not be featurised.
+type Skipped struct {
+	Record
+	Err error
+}
+
+// Dataset is a featurised data set: row i of X is Records[i].
+type Dataset struct {
+	X       *ml.Features
+	Y       []float64
+	Records []Record
+}
+
+// Featurize parses every record's SMILES and computes its Morgan bits and
+// chem descriptors. Records whose SMILES do not parse are skipped and
+// returned, so the caller can count them.
+func Featurize(records []Record) (*Dataset, []Skipped) {
+	ds := &Dataset{X: ml.NewFeatures(FingerprintBits, len(DescriptorNames), len(records))}
+	var skipped []Skipped
+	for _, rec := range records {
+		m, err := chem.Parse(rec.SMILES)
+		if err != nil {
+			skipped = append(skipped, Skipped{rec, err})
+			continue
+		}
+		fp := chem.MorganBits(m, FingerprintRadius, FingerprintBits)
+		if err := ds.X.AppendRow(fp.Words(), descriptorVector(chem.Describe(m))); err != nil {
+			skipped = append(skipped, Skipped{rec, err})
+			continue
+		}
+		ds.Y = append(ds.Y, rec.Value)
+		ds.Records = append(ds.Records, rec)
+	}
+	return ds, skipped
+}

@@ -1,0 +1,261 @@
+package simulation
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"activelab/ml"
+	"activelab/ml/sampling"
+)
+
+func load(t *testing.T, name string) (*Dataset, []Skipped) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := ReadCSV(f, "smiles", "value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, skipped := Featurize(recs)
+	return ds, skipped
+}
+
+func smallConfig(task ml.Task, strategies ...string) Config {
+	return Config{
+		Task: task, Strategies: strategies, Batch: 5, Cycles: 3, Seeds: 2,
+		Initial: 0.15, Validation: 0.25, SplitSeed: 0,
+		Model: ml.EnsembleConfig{Members: 8},
+	}
+}
+
+func TestReadCSV(t *testing.T) {
+	t.Parallel()
+	in := "name,smiles,value\n\"2,2-x\",CCO,1.5\nb, CCC ,-2\n"
+	recs, err := ReadCSV(strings.NewReader(in), "smiles", "value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Record{{Line: 2, SMILES: "CCO", Value: 1.5}, {Line: 3, SMILES: "CCC", Value: -2}}
+	if !slices.Equal(recs, want) {
+		t.Fatalf("got %+v", recs)
+	}
+	for _, bad := range []struct{ in, msg string }{
+		{"smiles,y\nCCO,1\n", "lacks column"},
+		{"smiles,value\nCCO,1\nCCC,abc\n", "line 3"},
+		{"smiles,value\nCCO,NaN\n", "line 2"},
+		{"smiles,value\n", "no data rows"},
+		{"value,name,smiles\n1,x\n", "line 2"},
+	} {
+		_, err := ReadCSV(strings.NewReader(bad.in), "smiles", "value")
+		if err == nil || !strings.Contains(err.Error(), bad.msg) {
+			t.Errorf("ReadCSV(%q) = %v, want error with %q", bad.in, err, bad.msg)
+		}
+	}
+}
+
+func TestFeaturizeSkips(t *testing.T) {
+	t.Parallel()
+	ds, skipped := load(t, "esol-small.csv")
+	if len(skipped) != 1 || skipped[0].SMILES != "C1CC" || skipped[0].Line != 62 {
+		t.Fatalf("skipped %+v, want only line 62 C1CC", skipped)
+	}
+	if ds.X.Rows() != 60 || len(ds.Y) != 60 || ds.X.NBits() != FingerprintBits || ds.X.NDense() != len(DescriptorNames) {
+		t.Fatalf("dataset %d rows, %d bits, %d dense", ds.X.Rows(), ds.X.NBits(), ds.X.NDense())
+	}
+	if ds.X.OnBits(0) == 0 {
+		t.Fatal("row 0 has an empty fingerprint")
+	}
+}
+
+func TestSplit(t *testing.T) {
+	t.Parallel()
+	v, p := Split(100, 0.2, 7)
+	if len(v) != 20 || len(p) != 80 {
+		t.Fatalf("sizes %d %d", len(v), len(p))
+	}
+	all := slices.Concat(v, p)
+	slices.Sort(all)
+	for i, r := range all {
+		if r != i {
+			t.Fatalf("split is not a partition: %v", all)
+		}
+	}
+	v2, _ := Split(100, 0.2, 7)
+	v3, _ := Split(100, 0.2, 8)
+	if !slices.Equal(v, v2) || slices.Equal(v, v3) {
+		t.Fatal("split not determined by its seed")
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestSimulateRegressionFiles runs a small simulation and checks the three
+// files, the protocol's invariants and determinism.
+func TestSimulateRegressionFiles(t *testing.T) {
+	t.Parallel()
+	ds, _ := load(t, "esol-small.csv")
+	cfg := smallConfig(ml.Regression, "random", "uncertainty", "hybrid+diverse", sampling.DefaultName)
+	var progress bytes.Buffer
+	cfg.Progress = &progress
+	res, err := Run(context.Background(), ds, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := WriteFiles(dir, res, ds.X.Rows(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, filepath.Join(dir, CurvesCSV))
+	if got := strings.Join(rows[0], ","); got != "strategy,seed,cycle,labels,rmse,mae,r2,spearman" {
+		t.Fatalf("header %q", got)
+	}
+	// 4 strategies × 2 seeds × (3 cycles + cycle 0).
+	if len(rows)-1 != 4*2*4 {
+		t.Fatalf("%d data rows", len(rows)-1)
+	}
+	// 60 rows: 15 validation, pool 45, initial round(0.15·45) = 7 labels, +5 per cycle.
+	if res.Validation != 15 || res.Pool != 45 {
+		t.Fatalf("validation %d pool %d", res.Validation, res.Pool)
+	}
+	cycle0 := map[string]string{} // seed -> metrics at cycle 0
+	for _, r := range rows[1:] {
+		cycle, labels := r[2], r[3]
+		want := map[string]string{"0": "7", "1": "12", "2": "17", "3": "22"}[cycle]
+		if labels != want {
+			t.Fatalf("row %v: labels %s, want %s", r, labels, want)
+		}
+		if cycle == "0" {
+			m := strings.Join(r[4:], ",")
+			if prev, ok := cycle0[r[1]]; ok && prev != m {
+				t.Fatalf("seed %s: cycle 0 differs between strategies: %s vs %s", r[1], prev, m)
+			}
+			cycle0[r[1]] = m
+		}
+	}
+	var sum Summary
+	b, err := os.ReadFile(filepath.Join(dir, SummaryJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.PrimaryMetric != "rmse" || sum.HigherIsBetter || len(sum.Strategies) != 4 || sum.RandomFinal == nil {
+		t.Fatalf("summary %+v", sum)
+	}
+	for _, s := range sum.Strategies {
+		if !(s.Final > 0) || !(s.Area > 0) || s.FinalLabels != 22 {
+			t.Errorf("strategy %+v", s)
+		}
+		if s.Name == "random" && (s.LabelsToRandomFinal == nil || *s.LabelsToRandomFinal > 22) {
+			t.Errorf("random reaches its own final: %+v", s)
+		}
+	}
+	png, err := os.ReadFile(filepath.Join(dir, CurvesPNG))
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Fatalf("curves.png: %v", err)
+	}
+	if strings.Count(progress.String(), "\n") != 8 {
+		t.Errorf("progress:\n%s", progress.String())
+	}
+
+	// Determinism: a second run writes the same bytes.
+	res2, err := Run(context.Background(), ds, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir2 := t.TempDir()
+	if err := WriteFiles(dir2, res2, ds.X.Rows(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{CurvesCSV, SummaryJSON} {
+		a, _ := os.ReadFile(filepath.Join(dir, name))
+		b, _ := os.ReadFile(filepath.Join(dir2, name))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two identical runs", name)
+		}
+	}
+}
+
+func TestSimulateClassification(t *testing.T) {
+	t.Parallel()
+	ds, _ := load(t, "bbbp-small.csv")
+	res, err := Run(context.Background(), ds, smallConfig(ml.Classification, "random", "margin", "entropy+diverse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := res.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if h, _, _ := strings.Cut(buf.String(), "\n"); h != "strategy,seed,cycle,labels,roc_auc,pr_auc,accuracy,log_loss" {
+		t.Fatalf("header %q", h)
+	}
+	for _, p := range res.Points {
+		auc, ap, acc, ll := p.Metrics[0], p.Metrics[1], p.Metrics[2], p.Metrics[3]
+		if auc < 0 || auc > 1 || ap < 0 || ap > 1 || acc < 0 || acc > 1 || ll < 0 {
+			t.Fatalf("point %+v out of range", p)
+		}
+	}
+	s := res.Summarize(ds.X.Rows())
+	if s.PrimaryMetric != "roc_auc" || !s.HigherIsBetter || len(s.Strategies) != 3 {
+		t.Fatalf("summary %+v", s)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	t.Parallel()
+	ds, _ := load(t, "esol-small.csv")
+	cases := []struct {
+		name string
+		mod  func(*Config)
+		is   error
+	}{
+		{"unknown strategy", func(c *Config) { c.Strategies = []string{"random", "psychic"} }, sampling.ErrUnknownStrategy},
+		{"duplicate strategy", func(c *Config) { c.Strategies = []string{"random", "random"} }, ErrConfig},
+		{"batch", func(c *Config) { c.Batch = 0 }, ErrConfig},
+		{"seeds", func(c *Config) { c.Seeds = 0 }, ErrConfig},
+		{"initial", func(c *Config) { c.Initial = 1.5 }, ErrConfig},
+		{"validation", func(c *Config) { c.Validation = 0 }, ErrConfig},
+		{"budget", func(c *Config) { c.Cycles = 100 }, ErrConfig},
+		{"margin regression", func(c *Config) { c.Strategies = []string{"margin"} }, sampling.ErrTask},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallConfig(ml.Regression, "random")
+			tc.mod(&cfg)
+			_, err := Run(context.Background(), ds, cfg)
+			if !errors.Is(err, tc.is) {
+				t.Fatalf("err = %v, want %v", err, tc.is)
+			}
+		})
+	}
+	// Classification needs 0/1 values.
+	_, err := Run(context.Background(), ds, smallConfig(ml.Classification, "random"))
+	if !errors.Is(err, ErrData) {
+		t.Fatalf("regression values as classes: %v", err)
+	}
+}

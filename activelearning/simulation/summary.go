@@ -1,0 +1,212 @@
+package simulation
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"math"
+	"strconv"
+)
+
+// StrategySummary condenses one strategy's learning curves (primary metric:
+// RMSE for regression, ROC-AUC for classification).
+type StrategySummary struct {
+	Name string `json:"name"`
+	// Final is the mean over seeds of the last cycle's primary metric, and
+	// FinalSD its standard deviation over seeds (n−1 divisor).
+	Final   float64 `json:"final"`
+	FinalSD float64 `json:"final_sd"`
+	// FinalLabels is the number of labels of the last cycle.
+	FinalLabels int `json:"final_labels"`
+	// Area is the area under the learning curve, normalised as the mean of
+	// the primary metric over cycles 0..Cycles (and over seeds); AreaSD is
+	// the standard deviation over seeds of each seed's area.
+	Area   float64 `json:"area"`
+	AreaSD float64 `json:"area_sd"`
+	// LabelsToRandomFinal is the fewest labels at which this strategy's
+	// seed-mean curve reaches random's final seed-mean value (at or below
+	// for RMSE, at or above for ROC-AUC); null when it never does, or when
+	// random was not simulated.
+	LabelsToRandomFinal *int `json:"labels_to_random_final"`
+	// FinalMetrics and AreaMetrics give every metric of curves.csv, seed
+	// means (NaN values, such as an undefined Spearman, left out).
+	FinalMetrics map[string]float64 `json:"final_metrics"`
+	AreaMetrics  map[string]float64 `json:"area_metrics"`
+}
+
+// Summary is summary.json.
+type Summary struct {
+	Task           string            `json:"task"`
+	PrimaryMetric  string            `json:"primary_metric"`
+	HigherIsBetter bool              `json:"higher_is_better"`
+	Rows           int               `json:"rows"`
+	Validation     int               `json:"validation_rows"`
+	Pool           int               `json:"pool_rows"`
+	Protocol       map[string]any    `json:"protocol"`
+	RandomFinal    *float64          `json:"random_final"`
+	Strategies     []StrategySummary `json:"strategies"`
+}
+
+// curve is one strategy's points grouped [seed][cycle].
+func (r *Result) curve(name string) [][]Point {
+	var out [][]Point
+	idx := map[int]int{}
+	for _, p := range r.Points {
+		if p.Strategy != name {
+			continue
+		}
+		i, ok := idx[p.Seed]
+		if !ok {
+			i = len(out)
+			idx[p.Seed] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], p)
+	}
+	return out
+}
+
+// meanCurve returns, per cycle, the mean and sd over seeds of metric k,
+// and the label counts.
+func meanCurve(c [][]Point, k int) (mean, sd []float64, labels []int) {
+	if len(c) == 0 {
+		return nil, nil, nil
+	}
+	cycles := len(c[0])
+	for j := range cycles {
+		vals := make([]float64, 0, len(c))
+		for _, s := range c {
+			vals = append(vals, s[j].Metrics[k])
+		}
+		m, d := meanSD(vals)
+		mean = append(mean, m)
+		sd = append(sd, d)
+		labels = append(labels, c[0][j].Labels)
+	}
+	return mean, sd, labels
+}
+
+// meanSD is the mean and sample standard deviation of the non-NaN values
+// (NaN when there are none; sd 0 for a single value).
+func meanSD(x []float64) (mean, sd float64) {
+	var n, s float64
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			n++
+			s += v
+		}
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	mean = s / n
+	if n < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			ss += (v - mean) * (v - mean)
+		}
+	}
+	return mean, math.Sqrt(ss / (n - 1))
+}
+
+// Summarize computes summary.json's content.
+func (r *Result) Summarize(rows int) Summary {
+	cfg := r.Config
+	names := MetricNames(cfg.Task)
+	hib := HigherIsBetter(cfg.Task)
+	s := Summary{
+		Task: cfg.Task.String(), PrimaryMetric: names[0], HigherIsBetter: hib,
+		Rows: rows, Validation: r.Validation, Pool: r.Pool,
+		Protocol: map[string]any{
+			"batch": cfg.Batch, "cycles": cfg.Cycles, "seeds": cfg.Seeds,
+			"initial": cfg.Initial, "validation": cfg.Validation, "split_seed": cfg.SplitSeed,
+			"ensemble": cfg.Model.Members, "learner": cfg.Model.Learner.String(),
+			"fingerprint": "morgan r=2 2048 bits", "descriptors": len(DescriptorNames),
+		},
+	}
+	for _, name := range cfg.Strategies {
+		if name == "random" {
+			m, _, _ := meanCurve(r.curve(name), 0)
+			if len(m) > 0 {
+				v := m[len(m)-1]
+				s.RandomFinal = &v
+			}
+		}
+	}
+	for _, name := range cfg.Strategies {
+		c := r.curve(name)
+		if len(c) == 0 {
+			continue
+		}
+		ss := StrategySummary{Name: name, FinalMetrics: map[string]float64{}, AreaMetrics: map[string]float64{}}
+		for k, metric := range names {
+			mean, _, labels := meanCurve(c, k)
+			last := len(mean) - 1
+			finals := make([]float64, len(c))
+			areas := make([]float64, len(c))
+			for i, seed := range c {
+				finals[i] = seed[last].Metrics[k]
+				var vals []float64
+				for _, p := range seed {
+					vals = append(vals, p.Metrics[k])
+				}
+				areas[i], _ = meanSD(vals)
+			}
+			fm, fsd := meanSD(finals)
+			am, asd := meanSD(areas)
+			if !math.IsNaN(fm) {
+				ss.FinalMetrics[metric] = fm
+			}
+			if !math.IsNaN(am) {
+				ss.AreaMetrics[metric] = am
+			}
+			if k == 0 {
+				ss.Final, ss.FinalSD, ss.Area, ss.AreaSD = fm, fsd, am, asd
+				ss.FinalLabels = labels[last]
+				if s.RandomFinal != nil {
+					for j, v := range mean {
+						if (hib && v >= *s.RandomFinal) || (!hib && v <= *s.RandomFinal) {
+							l := labels[j]
+							ss.LabelsToRandomFinal = &l
+							break
+						}
+					}
+				}
+			}
+		}
+		s.Strategies = append(s.Strategies, ss)
+	}
+	return s
+}
+
+// WriteSummary writes summary.json (indented).
+func (s Summary) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
+
+// WriteCSV writes curves.csv: strategy,seed,cycle,labels and the task's
+// metrics (MetricNames), one row per (strategy, seed, cycle); an undefined
+// metric is written as NaN.
+func (r *Result) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	header := append([]string{"strategy", "seed", "cycle", "labels"}, MetricNames(r.Config.Task)...)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, p := range r.Points {
+		rec := []string{p.Strategy, strconv.Itoa(p.Seed), strconv.Itoa(p.Cycle), strconv.Itoa(p.Labels)}
+		for _, v := range p.Metrics {
+			rec = append(rec, strconv.FormatFloat(v, 'f', 6, 64))
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"activelab/activelearning/simulation"
+	"activelab/ml"
+)
+
+func init() {
+	register("simulate", command{
+		Summary: "replay active learning on a labeled CSV to compare sampling strategies",
+		Run:     runSimulate,
+	})
+}
+
+func runSimulate(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	data := fs.String("data", "", "CSV file with a header row (required)")
+	smilesCol := fs.String("smiles-column", "smiles", "column holding the SMILES")
+	valueCol := fs.String("value-column", "value", "column holding the measured value (0/1 for classification)")
+	task := fs.String("task", "", "regression or classification (required)")
+	strategies := fs.String("strategies", "random,default", "comma-separated sampling specs: "+
+		"uncertainty, margin, entropy, random, hybrid, greedy, ucb, ei, default; add +diverse or +diverse=T for the diversity batch mode")
+	batch := fs.Int("batch", 25, "labels revealed per cycle")
+	cycles := fs.Int("cycles", 15, "selection cycles after the initial model")
+	seeds := fs.Int("seeds", 5, "repetitions (seeds 0..N-1)")
+	initial := fs.Float64("initial", 0.05, "fraction of the non-validation pool labeled at cycle 0")
+	validation := fs.Float64("validation", 0.2, "fraction of rows held out for validation")
+	splitSeed := fs.Uint64("split-seed", 0, "seed of the validation split")
+	ensemble := fs.Int("ensemble", 32, "bootstrap ensemble members")
+	learner := fs.String("learner", "forest", "ensemble member learner: forest or linear")
+	maxDepth := fs.Int("max-depth", 0, "forest: maximum tree depth (0 = unlimited)")
+	minLeaf := fs.Int("min-leaf", 0, "forest: minimum rows per leaf (0 = default 1)")
+	maxBits := fs.Int("max-bit-features", 0, "forest: fingerprint bits tried per split (0 = sqrt(bits), -1 = all)")
+	maxDense := fs.Int("max-dense-features", 0, "forest: descriptors tried per split (0 = default, -1 = all)")
+	l2 := fs.Float64("l2", 0, "linear: L2 penalty (0 = default 1)")
+	out := fs.String("out", "", "output directory for curves.csv, summary.json, curves.png (required)")
+	title := fs.String("title", "", "plot title (default: the data file name)")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	if *data == "" || *out == "" {
+		return fmt.Errorf("%w: --data and --out are required", errUsage)
+	}
+	cfg := simulation.Config{
+		Batch: *batch, Cycles: *cycles, Seeds: *seeds, Initial: *initial, Validation: *validation,
+		SplitSeed: *splitSeed, Progress: os.Stderr,
+		Model: ml.EnsembleConfig{Members: *ensemble, L2: *l2, Tree: ml.TreeConfig{
+			MaxDepth: *maxDepth, MinSamplesLeaf: *minLeaf, MaxBitFeatures: *maxBits, MaxDenseFeatures: *maxDense,
+		}},
+	}
+	switch *task {
+	case "regression":
+		cfg.Task = ml.Regression
+	case "classification":
+		cfg.Task = ml.Classification
+	default:
+		return fmt.Errorf("%w: --task must be regression or classification, got %q", errUsage, *task)
+	}
+	switch *learner {
+	case "forest":
+		cfg.Model.Learner = ml.Forest
+	case "linear":
+		cfg.Model.Learner = ml.Linear
+	default:
+		return fmt.Errorf("%w: --learner must be forest or linear, got %q", errUsage, *learner)
+	}
+	for _, s := range strings.Split(*strategies, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			cfg.Strategies = append(cfg.Strategies, s)
+		}
+	}
+	f, err := os.Open(*data)
+	if err != nil {
+		return err
+	}
+	records, err := simulation.ReadCSV(f, *smilesCol, *valueCol)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", *data, err)
+	}
+	ds, skipped := simulation.Featurize(records)
+	for _, s := range skipped {
+		fmt.Fprintf(os.Stderr, "simulate: skip line %d: %v\n", s.Line, s.Err)
+	}
+	fmt.Fprintf(os.Stderr, "simulate: %d rows featurised, %d skipped (SMILES that do not parse)\n", ds.X.Rows(), len(skipped))
+	res, err := simulation.Run(ctx, ds, cfg)
+	if err != nil {
+		if errors.Is(err, simulation.ErrConfig) {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		return err
+	}
+	if *title == "" {
+		*title = fmt.Sprintf("%s: active learning (%s)", filepath.Base(*data), *task)
+	}
+	if err := simulation.WriteFiles(*out, res, ds.X.Rows(), *title); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "simulate: wrote %s\n", *out)
+	return nil
+}
