@@ -1,5 +1,7 @@
 package chem
 
+import "sync"
+
 // Descriptors holds the molecular descriptors ActiveLab computes, each as
 // RDKit 2022.09 computes it; JSON keys are those of the golden file
 // shared/data/chem-golden.jsonl.
@@ -27,8 +29,11 @@ type Descriptors struct {
 // Describe computes all descriptors of m. It reads m only, so it is safe
 // to call concurrently on the same molecule.
 func Describe(m *Mol) Descriptors {
-	g := newQGraph(m, false)
-	gh := newQGraph(m, true)
+	s := descPool.Get().(*descScratch)
+	defer descPool.Put(s)
+	g, gh := &s.g, &s.gh
+	g.build(m, false)
+	gh.build(m, true)
 	logP, mr := crippen(gh)
 	return Descriptors{
 		HeavyAtoms:     NumHeavyAtoms(m),
@@ -51,3 +56,8 @@ func Describe(m *Mol) Descriptors {
 		CrippenMR:      mr,
 	}
 }
+
+// descScratch holds the query graphs Describe reuses between molecules.
+type descScratch struct{ g, gh qGraph }
+
+var descPool = sync.Pool{New: func() any { return new(descScratch) }}

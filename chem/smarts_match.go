@@ -34,6 +34,8 @@ type qGraph struct {
 	adjStart []int32
 	adj      []qEdge
 	memo     []recMemo // results of recursive patterns met so far
+
+	pairMatch []uint8 // scratch for countBondMatches
 }
 
 // recMemo holds one recursive pattern's result per atom: 0 unknown,
@@ -71,6 +73,13 @@ func bondValence(b *Bond) int {
 // on an atom becomes an atom of its own bonded to it (RDKit's AddHs), so
 // patterns can type hydrogens.
 func newQGraph(m *Mol, addHs bool) *qGraph {
+	g := new(qGraph)
+	g.build(m, addHs)
+	return g
+}
+
+// build makes g the query view of m (see newQGraph), reusing g's buffers.
+func (g *qGraph) build(m *Mol, addHs bool) {
 	n := len(m.Atoms)
 	nH := 0
 	if addHs {
@@ -78,24 +87,14 @@ func newQGraph(m *Mol, addHs bool) *qGraph {
 			nH += m.Atoms[i].TotalH()
 		}
 	}
-	g := &qGraph{atoms: make([]qAtom, n, n+nH)}
-	// ring sizes
-	minRing := make([]uint8, n)
-	for _, r := range m.Rings() {
-		s := uint8(min(len(r), 255))
-		for _, a := range r {
-			if minRing[a] == 0 || s < minRing[a] {
-				minRing[a] = s
-			}
-		}
+	total := n + nH
+	g.atoms = descGrow(g.atoms[:0], total)[:n]
+	for k := range g.memo {
+		g.memo[k].p = nil
 	}
+	g.memo = g.memo[:0]
 	for i := range m.Atoms {
 		a := &m.Atoms[i]
-		q := &g.atoms[i]
-		q.elem = a.Element
-		q.arom = a.Aromatic
-		q.charge = a.Charge
-		q.src = int32(i)
 		h := a.TotalH()
 		val := h
 		hNbrs := 0
@@ -111,57 +110,62 @@ func newQGraph(m *Mol, addHs bool) *qGraph {
 			}
 		}
 		deg := m.Degree(i)
-		q.hCount = uint8(min(h+hNbrs, 255))
-		q.degree = uint8(min(deg, 255))
-		q.totalDeg = uint8(min(deg+h, 255))
-		q.valence = uint8(min(val, 255))
-		q.ringCount = uint8(min(m.AtomRingCount(i), 255))
-		q.minRing = minRing[i]
-		q.ringBonds = uint8(min(rb, 255))
-	}
-	// adjacency
-	extra := make([]int, n) // added H per heavy atom
-	if addHs {
-		for i := range m.Atoms {
-			extra[i] = m.Atoms[i].TotalH()
+		if addHs {
+			deg += h // the hydrogens become neighbours
+		}
+		g.atoms[i] = qAtom{
+			elem:      a.Element,
+			arom:      a.Aromatic,
+			charge:    a.Charge,
+			hCount:    uint8(min(h+hNbrs, 255)),
+			degree:    uint8(min(deg, 255)),
+			totalDeg:  uint8(min(m.Degree(i)+h, 255)),
+			valence:   uint8(min(val, 255)),
+			ringCount: uint8(min(m.AtomRingCount(i), 255)),
+			ringBonds: uint8(min(rb, 255)),
+			src:       int32(i),
 		}
 	}
-	total := n + nH
-	g.adjStart = make([]int32, total+1)
+	for _, r := range m.Rings() {
+		s := uint8(min(len(r), 255))
+		for _, a := range r {
+			if q := &g.atoms[a]; q.minRing == 0 || s < q.minRing {
+				q.minRing = s
+			}
+		}
+	}
+	// adjacency: heavy atoms' bonds then their added hydrogens; each added
+	// hydrogen's single bond back
+	g.adjStart = descGrow(g.adjStart[:0], total+1)
 	edges := 0
 	for i := 0; i < n; i++ {
 		g.adjStart[i] = int32(edges)
-		edges += m.Degree(i) + extra[i]
+		edges += int(g.atoms[i].degree)
 	}
-	for i := n; i < total; i++ {
-		g.adjStart[i] = int32(edges)
-		edges++
+	for i := n; i <= total; i++ {
+		g.adjStart[i] = int32(edges + i - n)
 	}
-	g.adjStart[total] = int32(edges)
-	g.adj = make([]qEdge, 0, edges)
-	next := n
+	g.adj = descGrow(g.adj[:0], edges+nH)[:0]
+	next := int32(n)
 	for i := 0; i < n; i++ {
 		for _, nb := range m.Neighbors(i) {
-			b := &m.Bonds[nb.Bond]
-			g.adj = append(g.adj, qEdge{to: nb.Atom, order: b.Order, inRing: m.BondInRing(int(nb.Bond))})
+			g.adj = append(g.adj, qEdge{to: nb.Atom, order: m.Bonds[nb.Bond].Order, inRing: m.BondInRing(int(nb.Bond))})
 		}
-		for k := 0; k < extra[i]; k++ {
-			g.adj = append(g.adj, qEdge{to: int32(next + k), order: BondSingle})
+		if addHs {
+			for range m.Atoms[i].TotalH() {
+				g.adj = append(g.adj, qEdge{to: next, order: BondSingle})
+				next++
+			}
 		}
-		if extra[i] > 0 {
-			g.atoms[i].degree = uint8(min(int(g.atoms[i].degree)+extra[i], 255))
-		}
-		next += extra[i]
 	}
-	next = n
-	for i := 0; i < n; i++ {
-		for k := 0; k < extra[i]; k++ {
-			g.atoms = append(g.atoms, qAtom{elem: 1, degree: 1, totalDeg: 1, valence: 1, src: int32(i)})
-			g.adj = append(g.adj, qEdge{to: int32(i), order: BondSingle})
+	if addHs {
+		for i := 0; i < n; i++ {
+			for range m.Atoms[i].TotalH() {
+				g.atoms = append(g.atoms, qAtom{elem: 1, degree: 1, totalDeg: 1, valence: 1, src: int32(i)})
+				g.adj = append(g.adj, qEdge{to: int32(i), order: BondSingle})
+			}
 		}
-		next += extra[i]
 	}
-	return g
 }
 
 // matchAtomExpr evaluates an atom expression on atom i.
@@ -237,8 +241,17 @@ func (g *qGraph) matchRecursive(p *smartsPattern, i int) bool {
 		}
 	}
 	if m == nil {
-		m = make([]int8, len(g.atoms))
-		g.memo = append(g.memo, recMemo{p: p, res: m})
+		if len(g.memo) < cap(g.memo) { // reuse a buffer from an earlier molecule
+			g.memo = g.memo[:len(g.memo)+1]
+			last := &g.memo[len(g.memo)-1]
+			last.p = p
+			last.res = descGrow(last.res[:0], len(g.atoms))
+			clear(last.res)
+			m = last.res
+		} else {
+			m = make([]int8, len(g.atoms))
+			g.memo = append(g.memo, recMemo{p: p, res: m})
+		}
 	}
 	switch m[i] {
 	case 1:
@@ -365,7 +378,9 @@ func (g *qGraph) countBondMatches(p *smartsPattern) int {
 	}
 	// match[i] bit 0: atom i matches the first pattern atom, bit 1: the
 	// second; bit 2: computed
-	match := make([]uint8, len(g.atoms))
+	g.pairMatch = descGrow(g.pairMatch, len(g.atoms))
+	match := g.pairMatch
+	clear(match)
 	get := func(i int) uint8 {
 		if match[i] == 0 {
 			match[i] = 4
@@ -393,4 +408,13 @@ func (g *qGraph) countBondMatches(p *smartsPattern) int {
 		}
 	}
 	return n
+}
+
+// descGrow returns s resized to n, reallocating only when its capacity is
+// short (contents are not kept).
+func descGrow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/2)
+	}
+	return s[:n]
 }
