@@ -14,7 +14,7 @@ const (
 // (rings sharing a bond); every connected combination of rings in a
 // system whose atoms give 4n+2 pi electrons (or 2, for a three-ring
 // cation) is aromatic: its atoms and the bonds of its rings are marked.
-func perceiveAromaticity(m *Mol) {
+func perceiveAromaticity(m *Mol, sc *aromScratch) {
 	for i := range m.Atoms {
 		m.Atoms[i].Aromatic = false
 	}
@@ -25,8 +25,8 @@ func perceiveAromaticity(m *Mol) {
 		return
 	}
 	n := len(m.Atoms)
-	donor := make([]int8, n)
-	cand := make([]bool, n)
+	sc.reset(n, len(m.Bonds))
+	donor, cand := sc.donor, sc.cand
 	for i := range m.Atoms {
 		if m.atomRings[i] == 0 {
 			continue
@@ -35,7 +35,7 @@ func perceiveAromaticity(m *Mol) {
 		cand[i] = donor[i] != donorNone && aromaticCandidate(m, i)
 	}
 	// candidate rings
-	var cr []int
+	cr := sc.cr[:0]
 	for k, r := range m.rings {
 		ok := true
 		for _, a := range r {
@@ -48,49 +48,89 @@ func perceiveAromaticity(m *Mol) {
 			cr = append(cr, k)
 		}
 	}
+	sc.cr = cr
 	if len(cr) == 0 {
 		return
 	}
-	// fused systems: rings sharing a bond
-	parent := make([]int, len(cr))
-	for i := range parent {
-		parent[i] = i
+	// fused systems: rings sharing a bond (union-find over candidate rings)
+	parent := sc.parent[:0]
+	for i := range cr {
+		parent = append(parent, i)
 	}
-	var find func(int) int
-	find = func(x int) int {
+	sc.parent = parent
+	find := func(x int) int {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
 		}
 		return x
 	}
-	owner := make(map[int32]int, 16)
+	owner := sc.owner // per bond: candidate ring + 1 that first holds it
 	for ci, k := range cr {
 		for _, b := range m.ringBonds[k] {
-			if o, ok := owner[b]; ok {
-				parent[find(ci)] = find(o)
+			if o := owner[b]; o > 0 {
+				parent[find(ci)] = find(int(o - 1))
 			} else {
-				owner[b] = ci
+				owner[b] = int32(ci + 1)
 			}
 		}
 	}
-	groups := map[int][]int{}
-	var order []int
+	done := sc.doneRing[:0]
+	for range cr {
+		done = append(done, false)
+	}
+	sc.doneRing = done
+	group := sc.group
 	for ci := range cr {
-		r := find(ci)
-		if _, ok := groups[r]; !ok {
-			order = append(order, r)
-		}
-		groups[r] = append(groups[r], cr[ci])
-	}
-	for _, g := range order {
-		huckelFused(m, groups[g], donor)
-	}
-	for i := range m.Bonds {
-		if m.Bonds[i].Order == BondAromatic {
+		if done[ci] {
 			continue
 		}
-		m.Bonds[i].Order = m.Bonds[i].Kekule
+		root := find(ci)
+		group = group[:0]
+		for cj := ci; cj < len(cr); cj++ {
+			if !done[cj] && find(cj) == root {
+				done[cj] = true
+				group = append(group, cr[cj])
+			}
+		}
+		huckelFused(m, group, donor, sc)
+	}
+	sc.group = group
+}
+
+// aromScratch holds reusable buffers for aromaticity perception.
+type aromScratch struct {
+	donor    []int8
+	cand     []bool
+	cr       []int
+	parent   []int
+	owner    []int32
+	doneRing []bool
+	group    []int
+	mark     []int32 // per atom: stamp of the union it is in
+	doneAtom []bool
+	stamp    int32
+	nbr      []bool
+	comb     []int
+}
+
+func (sc *aromScratch) reset(nA, nB int) {
+	if cap(sc.donor) < nA {
+		sc.donor = make([]int8, nA)
+		sc.cand = make([]bool, nA)
+		sc.mark = make([]int32, nA)
+		sc.doneAtom = make([]bool, nA)
+		sc.stamp = 0
+	}
+	sc.donor, sc.cand, sc.mark, sc.doneAtom = sc.donor[:nA], sc.cand[:nA], sc.mark[:nA], sc.doneAtom[:nA]
+	for i := 0; i < nA; i++ {
+		sc.donor[i] = 0
+		sc.cand[i] = false
+		sc.doneAtom[i] = false
+	}
+	sc.owner = growI32(sc.owner, nB)
+	for i := range sc.owner {
+		sc.owner[i] = 0
 	}
 }
 
@@ -100,62 +140,61 @@ const maxRingCombinations = 4096
 // huckelFused marks the aromatic parts of one fused ring system: single
 // rings first, then connected combinations of 2, 3, ... rings, until every
 // atom of the system is aromatic or the combinations run out.
-func huckelFused(m *Mol, rings []int, donor []int8) {
+func huckelFused(m *Mol, rings []int, donor []int8, sc *aromScratch) {
 	nr := len(rings)
-	sysAtoms := map[int32]bool{}
+	sysAtoms, doneCount := 0, 0
+	sc.stamp++
 	for _, k := range rings {
 		for _, a := range m.rings[k] {
-			sysAtoms[a] = true
-		}
-	}
-	done := map[int32]bool{}
-	// ring adjacency within the system (sharing a bond)
-	shares := func(x, y int) bool {
-		for _, b := range m.ringBonds[x] {
-			for _, c := range m.ringBonds[y] {
-				if b == c {
-					return true
-				}
+			if sc.mark[a] != sc.stamp {
+				sc.mark[a] = sc.stamp
+				sysAtoms++
 			}
 		}
-		return false
 	}
-	nbr := make([][]bool, nr)
-	for i := range nbr {
-		nbr[i] = make([]bool, nr)
-		for j := range nbr[i] {
-			if i != j {
-				nbr[i][j] = shares(rings[i], rings[j])
+	// ring adjacency within the system (sharing a bond)
+	if cap(sc.nbr) < nr*nr {
+		sc.nbr = make([]bool, nr*nr)
+	}
+	nbr := sc.nbr[:nr*nr]
+	for i := 0; i < nr; i++ {
+		for j := 0; j < nr; j++ {
+			nbr[i*nr+j] = false
+		}
+	}
+	if nr > 1 {
+		for i := 0; i < nr; i++ {
+			for j := i + 1; j < nr; j++ {
+				sh := sharesBond(m.ringBonds[rings[i]], m.ringBonds[rings[j]])
+				nbr[i*nr+j], nbr[j*nr+i] = sh, sh
 			}
 		}
 	}
 	tried := 0
-	comb := make([]int, 0, nr)
-	inUnion := map[int32]bool{}
+	comb := sc.comb[:0]
 	for size := 1; size <= nr; size++ {
-		if len(done) == len(sysAtoms) {
-			return
+		if doneCount == sysAtoms {
+			break
 		}
-		comb = comb[:size]
-		for i := range comb {
-			comb[i] = i
+		comb = comb[:0]
+		for i := 0; i < size; i++ {
+			comb = append(comb, i)
 		}
 		for {
 			tried++
 			if tried > maxRingCombinations {
+				sc.comb = comb
 				return
 			}
-			if size == 1 || connectedRings(comb, nbr) {
-				for k := range inUnion {
-					delete(inUnion, k)
-				}
+			if size == 1 || connectedRings(comb, nbr, nr) {
+				sc.stamp++
 				elo, ehi := 0, 0
 				for _, ci := range comb {
 					for _, a := range m.rings[rings[ci]] {
-						if inUnion[a] {
+						if sc.mark[a] == sc.stamp {
 							continue
 						}
-						inUnion[a] = true
+						sc.mark[a] = sc.stamp
 						switch donor[a] {
 						case donorOne:
 							elo++
@@ -167,9 +206,14 @@ func huckelFused(m *Mol, rings []int, donor []int8) {
 					}
 				}
 				if huckel(elo, ehi) {
-					for a := range inUnion {
-						m.Atoms[a].Aromatic = true
-						done[a] = true
+					for _, ci := range comb {
+						for _, a := range m.rings[rings[ci]] {
+							m.Atoms[a].Aromatic = true
+							if !sc.doneAtom[a] {
+								sc.doneAtom[a] = true
+								doneCount++
+							}
+						}
 					}
 					// the bonds on the perimeter of the combination: a
 					// bond shared by two of its rings stays as it is
@@ -205,6 +249,16 @@ func huckelFused(m *Mol, rings []int, donor []int8) {
 			}
 		}
 	}
+	sc.comb = comb
+}
+
+func sharesBond(a, b []int32) bool {
+	for _, x := range a {
+		if containsI32(b, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // huckel: some electron count in [lo, hi] is 4n+2 (n >= 1), or exactly 2.
@@ -220,7 +274,7 @@ func huckel(lo, hi int) bool {
 	return hi == 2
 }
 
-func connectedRings(comb []int, nbr [][]bool) bool {
+func connectedRings(comb []int, nbr []bool, nr int) bool {
 	reached := uint64(1)
 	if len(comb) > 64 {
 		return false
@@ -232,7 +286,7 @@ func connectedRings(comb []int, nbr [][]bool) bool {
 				continue
 			}
 			for j := range comb {
-				if reached&(1<<j) == 0 && nbr[comb[i]][comb[j]] {
+				if reached&(1<<j) == 0 && nbr[comb[i]*nr+comb[j]] {
 					reached |= 1 << j
 					changed = true
 				}

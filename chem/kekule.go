@@ -10,7 +10,7 @@ import "strconv"
 // along aromatic bonds by a maximum matching (Edmonds' blossom algorithm:
 // polynomial, no backtracking); an atom left unpaired means the system
 // cannot be kekulized.
-func kekulize(m *Mol, input string, ev []int32) error {
+func kekulize(m *Mol, input string, ev []int32, sc *kekuleScratch) error {
 	any := false
 	for i := range m.Atoms {
 		if m.Atoms[i].Aromatic {
@@ -44,8 +44,11 @@ func kekulize(m *Mol, input string, ev []int32) error {
 	}
 	// which aromatic atoms need a double bond
 	n := len(m.Atoms)
-	need := make([]bool, n)
+	sc.idx = growI32(sc.idx, n)
+	idx := sc.idx
+	verts := sc.verts[:0]
 	for i := range m.Atoms {
+		idx[i] = -1
 		a := &m.Atoms[i]
 		if !a.Aromatic {
 			continue
@@ -70,34 +73,38 @@ func kekulize(m *Mol, input string, ev []int32) error {
 			dv = int(vals[vi]) + chr
 		}
 		if dv-(sbo+a.TotalH()+int(a.Radicals)) == 1 {
-			need[i] = true
-		}
-	}
-	// matching graph over atoms that need a double bond
-	idx := make([]int32, n)
-	var verts []int32
-	for i := range idx {
-		idx[i] = -1
-		if need[i] {
 			idx[i] = int32(len(verts))
 			verts = append(verts, int32(i))
 		}
 	}
+	sc.verts = verts
 	if len(verts) == 0 {
 		return nil
 	}
-	adj := make([][]int32, len(verts))
-	for b := range m.Bonds {
-		if !participates(b) {
-			continue
-		}
-		x, y := idx[m.Bonds[b].Begin], idx[m.Bonds[b].End]
-		if x >= 0 && y >= 0 {
-			adj[x] = append(adj[x], y)
-			adj[y] = append(adj[y], x)
-		}
+	// matching graph over those atoms, as lists of neighbours
+	adj := sc.adj[:0]
+	for range verts {
+		adj = append(adj, nil)
 	}
-	match := maxMatching(adj)
+	sc.adjBuf = sc.adjBuf[:0]
+	for k, v := range verts {
+		start := len(sc.adjBuf)
+		for _, nb := range m.Neighbors(int(v)) {
+			if w := idx[nb.Atom]; w >= 0 && participates(int(nb.Bond)) {
+				sc.adjBuf = append(sc.adjBuf, w)
+			}
+		}
+		adj[k] = sc.adjBuf[start:len(sc.adjBuf):len(sc.adjBuf)]
+	}
+	// the buffer may have moved while growing: slice again
+	off := 0
+	for k := range adj {
+		l := len(adj[k])
+		adj[k] = sc.adjBuf[off : off+l : off+l]
+		off += l
+	}
+	sc.adj = adj
+	match := maxMatching(adj, sc)
 	unmatched := false
 	for _, w := range match {
 		if w < 0 {
@@ -135,16 +142,18 @@ func kekulize(m *Mol, input string, ev []int32) error {
 // maxMatching returns a maximum matching of the general graph adj
 // (match[v] = partner or -1): a greedy start that takes forced pairs first,
 // then Edmonds' blossom augmentation for each vertex left unmatched.
-func maxMatching(adj [][]int32) []int32 {
+func maxMatching(adj [][]int32, sc *kekuleScratch) []int32 {
 	n := len(adj)
-	match := make([]int32, n)
+	sc.match = growI32(sc.match, n)
+	match := sc.match
 	for i := range match {
 		match[i] = -1
 	}
 	// greedy: repeatedly match a vertex with the fewest free neighbours
-	free := make([]int, n)
+	sc.free = growI32(sc.free, n)
+	free := sc.free
 	for v := range adj {
-		free[v] = len(adj[v])
+		free[v] = int32(len(adj[v]))
 	}
 	for {
 		best := -1
@@ -172,9 +181,12 @@ func maxMatching(adj [][]int32) []int32 {
 			}
 		}
 	}
-	bl := newBlossom(adj, match)
+	var bl *blossom
 	for v := 0; v < n; v++ {
 		if match[v] < 0 && len(adj[v]) > 0 {
+			if bl == nil {
+				bl = newBlossom(adj, match)
+			}
 			bl.augment(int32(v))
 		}
 	}
@@ -307,4 +319,11 @@ func unkekulizedAtoms(m *Mol, verts, match []int32, participates func(int) bool)
 		}
 	}
 	return out
+}
+
+// kekuleScratch holds reusable buffers for kekulization.
+type kekuleScratch struct {
+	idx, verts, match, free []int32
+	adj                     [][]int32
+	adjBuf                  []int32
 }

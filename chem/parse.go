@@ -636,7 +636,13 @@ func (m *Mol) buildAdjacency(keys [][2]int32) {
 		start[i+1] += start[i]
 	}
 	nbrs := make([]Neighbor, 2*len(m.Bonds))
-	fill := make([]int32, n)
+	var fillBuf [64]int32
+	fill := fillBuf[:0]
+	if n <= len(fillBuf) {
+		fill = fillBuf[:n]
+	} else {
+		fill = make([]int32, n)
+	}
 	for i := range m.Bonds {
 		b := &m.Bonds[i]
 		x, y := b.Begin, b.End

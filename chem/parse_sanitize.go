@@ -4,6 +4,8 @@ package chem
 type sanitizeScratch struct {
 	ev    []int32
 	rings ringScratch
+	arom  aromScratch
+	kek   kekuleScratch
 }
 
 // sanitize runs RDKit's sanitization steps in its order on a freshly
@@ -21,9 +23,9 @@ func sanitize(m *Mol, p *parser) error {
 		return err
 	}
 	perceiveRings(m, &sc.rings)
-	if err := kekulize(m, p.s, sc.ev); err != nil {
+	if err := kekulize(m, p.s, sc.ev, &sc.kek); err != nil {
 		return err
 	}
-	perceiveAromaticity(m)
+	perceiveAromaticity(m, &sc.arom)
 	return nil
 }

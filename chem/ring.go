@@ -17,6 +17,7 @@ type ringScratch struct {
 	stamp      int32
 	local      []int32 // bond index -> local index within its system
 	dist       []int32
+	sssr       sssrState
 }
 
 func growI32(s []int32, n int) []int32 {
@@ -31,8 +32,8 @@ func growI32(s []int32, n int) []int32 {
 // molecule's ring fields.
 func perceiveRings(m *Mol, sc *ringScratch) {
 	nA, nB := len(m.Atoms), len(m.Bonds)
-	m.atomRings = make([]uint8, nA)
-	m.bondRings = make([]uint8, nB)
+	mem := make([]uint8, nA+nB)
+	m.atomRings, m.bondRings = mem[:nA:nA], mem[nA:]
 	m.rings, m.ringBonds = nil, nil
 	if nB < 3 {
 		return
@@ -41,14 +42,15 @@ func perceiveRings(m *Mol, sc *ringScratch) {
 	if !hasCycle(m, sc) {
 		return
 	}
-	if rings, ok := rdkitRings(m); ok {
-		m.rings = rings
-		m.ringBonds = make([][]int32, len(rings))
-		for k, r := range rings {
-			m.ringBonds[k] = ringBondsOf(m, r)
-		}
-		countRingMembership(m)
+	if rdkitRings(m, &sc.sssr) {
 		return
+	}
+	m.rings, m.ringBonds = nil, nil
+	for i := range m.atomRings {
+		m.atomRings[i] = 0
+	}
+	for i := range m.bondRings {
+		m.bondRings[i] = 0
 	}
 	findRingBonds(m, sc)
 	// ring systems: connected components over ring bonds

@@ -1,6 +1,7 @@
 package chem
 
 import (
+	"slices"
 	"sort"
 )
 
@@ -17,75 +18,139 @@ import (
 // maxBFSQueue bounds one ring search (RDKit gives up at the same size).
 const maxBFSQueue = 200000
 
-// sssrState is the working state of one findSSSR run.
+// sssrState is the reusable working state of findSSSR.
 type sssrState struct {
-	m       *Mol
-	adjS    []int32    // CSR over bonds in index order
-	adj     []Neighbor // neighbour atom and bond
-	active  []bool     // bonds still in the graph
-	degree  []int32    // active degree per atom
-	invars  map[string]bool
-	keyBuf  []byte
-	done    []int8
-	parents []int32
-	depths  []int32
-	queue   []int32
-	failed  bool
+	m        *Mol
+	adjS     []int32    // CSR over bonds in index order
+	adj      []Neighbor // neighbour atom and bond
+	fill     []int32
+	active   []bool // bonds still in the graph
+	degree   []int32
+	done     []int8
+	parents  []int32
+	depths   []int32
+	queue    []int32
+	forb     []bool
+	doneAts  []bool
+	frag     []int32
+	members  []int32
+	stack    []int32
+	tmpA     []int32
+	tmpB     []int32
+	hits     [][2]int
+	srings   [][]int32
+	changed2 intSet
+	changed  intSet
+	d2       []int32
+	res      [][]int32
+	all      [][]int32
+	arena    []int32 // ring atoms of this molecule's candidate rings
+	found    []foundRing
+	failed   bool
 }
 
-func newSSSRState(m *Mol) *sssrState {
+// foundRing is a candidate ring with RDKit's invariant (its atom set),
+// kept as an order-independent hash plus the atoms for exact comparison.
+type foundRing struct {
+	atoms []int32
+	hash  uint64
+}
+
+func (st *sssrState) reset(m *Mol) {
 	nA, nB := len(m.Atoms), len(m.Bonds)
-	st := &sssrState{m: m, active: make([]bool, nB), degree: make([]int32, nA), invars: map[string]bool{}}
-	st.adjS = make([]int32, nA+1)
+	st.m = m
+	st.failed = false
+	st.adjS = growI32(st.adjS, nA+1)
+	for i := range st.adjS {
+		st.adjS[i] = 0
+	}
+	if cap(st.active) < nB {
+		st.active = make([]bool, nB)
+	}
+	st.active = st.active[:nB]
 	for i := range m.Bonds {
 		st.adjS[m.Bonds[i].Begin+1]++
 		st.adjS[m.Bonds[i].End+1]++
 		st.active[i] = true
 	}
+	st.degree = growI32(st.degree, nA)
 	for i := 0; i < nA; i++ {
 		st.degree[i] = st.adjS[i+1]
 		st.adjS[i+1] += st.adjS[i]
 	}
-	st.adj = make([]Neighbor, 2*nB)
-	fill := make([]int32, nA)
+	if cap(st.adj) < 2*nB {
+		st.adj = make([]Neighbor, 2*nB)
+	}
+	st.adj = st.adj[:2*nB]
+	st.fill = growI32(st.fill, nA)
+	for i := range st.fill {
+		st.fill[i] = 0
+	}
 	for i := range m.Bonds {
 		b := &m.Bonds[i]
-		st.adj[st.adjS[b.Begin]+fill[b.Begin]] = Neighbor{Atom: b.End, Bond: int32(i)}
-		fill[b.Begin]++
-		st.adj[st.adjS[b.End]+fill[b.End]] = Neighbor{Atom: b.Begin, Bond: int32(i)}
-		fill[b.End]++
+		st.adj[st.adjS[b.Begin]+st.fill[b.Begin]] = Neighbor{Atom: b.End, Bond: int32(i)}
+		st.fill[b.Begin]++
+		st.adj[st.adjS[b.End]+st.fill[b.End]] = Neighbor{Atom: b.Begin, Bond: int32(i)}
+		st.fill[b.End]++
 	}
-	st.done = make([]int8, nA)
-	st.parents = make([]int32, nA)
-	st.depths = make([]int32, nA)
-	return st
+	if cap(st.done) < nA {
+		st.done = make([]int8, nA)
+		st.forb = make([]bool, nA)
+		st.doneAts = make([]bool, nA)
+	}
+	st.done, st.forb, st.doneAts = st.done[:nA], st.forb[:nA], st.doneAts[:nA]
+	for i := range st.doneAts {
+		st.doneAts[i] = false
+	}
+	st.parents = growI32(st.parents, nA)
+	st.depths = growI32(st.depths, nA)
+	st.frag = growI32(st.frag, nA)
+	st.arena = st.arena[:0]
+	st.found = st.found[:0]
 }
 
 func (st *sssrState) nbrs(a int32) []Neighbor { return st.adj[st.adjS[a]:st.adjS[a+1]] }
 
-// ringKey is RDKit's ring invariant: the set of the ring's atoms.
-func (st *sssrState) ringKey(ring []int32) string {
-	n := (len(st.m.Atoms) + 7) / 8
-	if cap(st.keyBuf) < n {
-		st.keyBuf = make([]byte, n)
-	}
-	k := st.keyBuf[:n]
-	for i := range k {
-		k[i] = 0
-	}
+func atomHash(ring []int32) uint64 {
+	var h uint64
 	for _, a := range ring {
-		k[a/8] |= 1 << (a % 8)
+		x := uint64(a) + 0x9e3779b97f4a7c15
+		x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+		x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+		h += x ^ (x >> 31)
 	}
-	return string(k)
+	return h
+}
+
+func sameAtoms(a, b []int32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !containsI32(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// known returns the index in st.found of a ring with ring's atom set, or -1.
+func (st *sssrState) known(ring []int32, h uint64) int {
+	for i := range st.found {
+		if st.found[i].hash == h && sameAtoms(st.found[i].atoms, ring) {
+			return i
+		}
+	}
+	return -1
 }
 
 // addRing appends ring to res unless an equal atom set is known.
 func (st *sssrState) addRing(res *[][]int32, ring []int32) bool {
-	key := st.ringKey(ring)
-	if st.invars[key] {
+	h := atomHash(ring)
+	if st.known(ring, h) >= 0 {
 		return false
 	}
-	st.invars[key] = true
+	st.found = append(st.found, foundRing{atoms: ring, hash: h})
 	*res = append(*res, ring)
 	return true
 }
@@ -94,7 +159,16 @@ func (st *sssrState) addRing(res *[][]int32, ring []int32) bool {
 type intSet []int32
 
 func (s *intSet) insert(x int32) {
-	i := sort.Search(len(*s), func(i int) bool { return (*s)[i] >= x })
+	lo, hi := 0, len(*s)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if (*s)[mid] < x {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	i := lo
 	if i < len(*s) && (*s)[i] == x {
 		return
 	}
@@ -105,7 +179,8 @@ func (s *intSet) insert(x int32) {
 
 func (s *intSet) popMin() int32 {
 	x := (*s)[0]
-	*s = (*s)[1:]
+	copy(*s, (*s)[1:])
+	*s = (*s)[:len(*s)-1]
 	return x
 }
 
@@ -127,8 +202,9 @@ func (st *sssrState) trimBonds(cand int32, changed *intSet, degree []int32, acti
 }
 
 // smallestRings finds all smallest rings through root over active bonds,
-// avoiding forbidden atoms (Figueras' BFS as RDKit extends it).
-func (st *sssrState) smallestRings(root int32, active []bool, forbidden int32) [][]int32 {
+// avoiding the forbidden atom (Figueras' BFS as RDKit extends it). The
+// rings live in st.arena.
+func (st *sssrState) smallestRings(root int32, active []bool, forbidden int32, rings [][]int32) [][]int32 {
 	const white, gray, black = 0, 1, 2
 	for i := range st.done {
 		st.done[i] = white
@@ -139,12 +215,12 @@ func (st *sssrState) smallestRings(root int32, active []bool, forbidden int32) [
 		st.done[forbidden] = black
 	}
 	q := append(st.queue[:0], root)
-	var rings [][]int32
 	curSize := int(^uint(0) >> 1)
+	defer func() { st.queue = q }()
 	for head := 0; head < len(q); head++ {
 		if len(q)-head >= maxBFSQueue {
 			st.failed = true
-			break
+			return rings
 		}
 		curr := q[head]
 		st.done[curr] = black
@@ -168,11 +244,11 @@ func (st *sssrState) smallestRings(root int32, active []bool, forbidden int32) [
 				continue
 			}
 			// met again by another path: stitch the two paths
-			fwd := []int32{n}
+			fwd := append(st.tmpA[:0], n)
 			for p := st.parents[n]; p != -1 && p != root; p = st.parents[p] {
 				fwd = append(fwd, p)
 			}
-			back := []int32{curr}
+			back := append(st.tmpB[:0], curr)
 			ok := true
 			for p := st.parents[curr]; p != -1; p = st.parents[p] {
 				if containsI32(fwd, p) || containsI32(back, p) {
@@ -181,39 +257,36 @@ func (st *sssrState) smallestRings(root int32, active []bool, forbidden int32) [
 				}
 				back = append(back, p)
 			}
+			st.tmpA, st.tmpB = fwd, back
 			if !ok {
 				continue
 			}
+			size := len(back) + len(fwd)
+			if size > curSize {
+				return rings
+			}
+			curSize = size
 			// ring: root ... parent(curr), curr, n, parent(n) ...
-			ring := make([]int32, 0, len(back)+len(fwd))
+			start := len(st.arena)
 			for i := len(back) - 1; i >= 0; i-- {
-				ring = append(ring, back[i])
+				st.arena = append(st.arena, back[i])
 			}
-			ring = append(ring, fwd...)
-			if len(ring) > 1 {
-				if len(ring) <= curSize {
-					curSize = len(ring)
-					rings = append(rings, ring)
-				} else {
-					st.queue = q
-					return rings
-				}
-			}
+			st.arena = append(st.arena, fwd...)
+			rings = append(rings, st.arena[start:len(st.arena):len(st.arena)])
 		}
 	}
-	st.queue = q
 	return rings
 }
 
 // pickD2Nodes takes one degree-2 atom from each chain of degree-2 atoms.
-func (st *sssrState) pickD2Nodes(frag []int32) []int32 {
-	forb := make([]bool, len(st.m.Atoms))
-	var d2 []int32
-	var stack []int32
+func (st *sssrState) pickD2Nodes(frag []int32, d2 []int32) []int32 {
+	for _, a := range frag {
+		st.forb[a] = false
+	}
 	for {
 		root := int32(-1)
 		for _, a := range frag {
-			if st.degree[a] == 2 && !forb[a] {
+			if st.degree[a] == 2 && !st.forb[a] {
 				root = a
 				break
 			}
@@ -222,18 +295,19 @@ func (st *sssrState) pickD2Nodes(frag []int32) []int32 {
 			return d2
 		}
 		d2 = append(d2, root)
-		forb[root] = true
-		stack = append(stack[:0], root)
+		st.forb[root] = true
+		stack := append(st.stack[:0], root)
 		for len(stack) > 0 {
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			for _, nb := range st.nbrs(v) {
-				if st.active[nb.Bond] && !forb[nb.Atom] && st.degree[nb.Atom] == 2 {
-					forb[nb.Atom] = true
+				if st.active[nb.Bond] && !st.forb[nb.Atom] && st.degree[nb.Atom] == 2 {
+					st.forb[nb.Atom] = true
 					stack = append(stack, nb.Atom)
 				}
 			}
 		}
+		st.stack = stack
 	}
 }
 
@@ -241,73 +315,110 @@ func (st *sssrState) pickD2Nodes(frag []int32) []int32 {
 // two of them find the same ring, it searches again with the other's bonds
 // cut, which finds rings the first search hid.
 func (st *sssrState) ringsD2(res *[][]int32, d2 []int32) {
-	type dup struct {
-		key   string
-		cands []int32
-	}
-	var dupCands []dup
-	dupIdx := map[string]int{}
-	dupMap := map[int32][]int32{}
-	var nodeOrder []int32
-	nodeInvars := map[int32][]string{}
+	hits := st.hits[:0]
+	srings := st.srings[:0]
 	for _, cand := range d2 {
-		srings := st.smallestRings(cand, st.active, -1)
+		srings = st.smallestRings(cand, st.active, -1, srings[:0])
 		for _, r := range srings {
 			st.addRing(res, r)
-			key := st.ringKey(r)
-			if _, ok := nodeInvars[cand]; !ok {
-				nodeOrder = append(nodeOrder, cand)
-			}
-			nodeInvars[cand] = append(nodeInvars[cand], key)
-			sorted := append([]int32(nil), nodeOrder...)
-			sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
-			for _, other := range sorted {
-				if other == cand {
-					continue
-				}
-				for _, k := range nodeInvars[other] {
-					if k == key {
-						dupMap[cand] = append(dupMap[cand], other)
-						dupMap[other] = append(dupMap[other], cand)
-						break
-					}
-				}
-			}
-			if i, ok := dupIdx[key]; ok {
-				dupCands[i].cands = append(dupCands[i].cands, cand)
-			} else {
-				dupIdx[key] = len(dupCands)
-				dupCands = append(dupCands, dup{key: key, cands: []int32{cand}})
-			}
+			hits = append(hits, [2]int{int(cand), st.known(r, atomHash(r))})
 		}
 		if len(srings) == 0 {
 			// no ring through it: trimming is safe and shortens long chains
-			changed := intSet{cand}
+			changed := append(st.changed2[:0], cand)
 			for len(changed) > 0 {
 				c := changed.popMin()
 				st.trimBonds(c, &changed, st.degree, st.active)
 			}
+			st.changed2 = changed
 		}
 	}
-	// RDKit walks these in the order of its ring-invariant bitsets
-	sort.SliceStable(dupCands, func(i, j int) bool { return bitsetLess(dupCands[i].key, dupCands[j].key) })
-	for _, d := range dupCands {
-		if len(d.cands) < 2 {
+	st.hits, st.srings = hits, srings
+	// rings found from more than one atom
+	dupRing := false
+	for i := range hits {
+		for j := 0; j < i; j++ {
+			if hits[j][1] == hits[i][1] && hits[j][0] != hits[i][0] {
+				dupRing = true
+			}
+		}
+	}
+	if !dupRing {
+		return
+	}
+	st.duplicateCandidates(res, hits)
+}
+
+// duplicateCandidates is RDKit's findSSSRforDupCands: for each ring found
+// from several degree-2 atoms, search again from each of them with the
+// bonds of the atoms it duplicated cut, and keep the smallest new rings.
+func (st *sssrState) duplicateCandidates(res *[][]int32, hits [][2]int) {
+	// dupMap: atom -> atoms that found one of its rings before or after it
+	dupMap := map[int32][]int32{}
+	for i, h := range hits {
+		for j := 0; j < i; j++ {
+			if hits[j][1] == h[1] && hits[j][0] != h[0] {
+				dupMap[int32(h[0])] = append(dupMap[int32(h[0])], int32(hits[j][0]))
+				dupMap[int32(hits[j][0])] = append(dupMap[int32(hits[j][0])], int32(h[0]))
+			}
+		}
+	}
+	// groups: ring -> candidate atoms, walked in RDKit's bitset order
+	type group struct {
+		ring  int
+		cands []int32
+	}
+	var groups []group
+	for _, h := range hits {
+		k := -1
+		for i := range groups {
+			if groups[i].ring == h[1] {
+				k = i
+			}
+		}
+		if k < 0 {
+			groups = append(groups, group{ring: h[1]})
+			k = len(groups) - 1
+		}
+		groups[k].cands = append(groups[k].cands, int32(h[0]))
+	}
+	if len(groups) > 1 {
+		keys := make([][]int32, len(groups))
+		for i := range groups {
+			k := append([]int32(nil), st.found[groups[i].ring].atoms...)
+			slices.Sort(k)
+			slices.Reverse(k)
+			keys[i] = k
+		}
+		idx := make([]int, len(groups))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(i, j int) bool { return atomSetLess(keys[idx[i]], keys[idx[j]]) })
+		sorted := make([]group, len(groups))
+		for i, k := range idx {
+			sorted[i] = groups[k]
+		}
+		groups = sorted
+	}
+	for _, g := range groups {
+		if len(g.cands) < 2 {
 			continue
 		}
 		var nrings [][]int32
 		minSize := int(^uint(0) >> 1)
-		for _, c := range d.cands {
+		for _, c := range g.cands {
 			deg := append([]int32(nil), st.degree...)
 			act := append([]bool(nil), st.active...)
 			for _, o := range dupMap[c] {
 				st.trimBonds(o, nil, deg, act)
 			}
-			for _, r := range st.smallestRings(c, act, -1) {
+			before := len(nrings)
+			nrings = st.smallestRings(c, act, -1, nrings)
+			for _, r := range nrings[before:] {
 				if len(r) < minSize {
 					minSize = len(r)
 				}
-				nrings = append(nrings, r)
 			}
 		}
 		for _, r := range nrings {
@@ -318,25 +429,21 @@ func (st *sssrState) ringsD2(res *[][]int32, d2 []int32) {
 	}
 }
 
-// bitsetLess orders atom-set keys as numbers, highest atom first, like
-// boost::dynamic_bitset's operator<.
-func bitsetLess(a, b string) bool {
-	for i := len(a) - 1; i >= 0; i-- {
-		if a[i] != b[i] {
-			for bit := 7; bit >= 0; bit-- {
-				x, y := a[i]>>bit&1, b[i]>>bit&1
-				if x != y {
-					return x < y
-				}
-			}
+// atomSetLess orders atom sets (given in decreasing order) as numbers
+// whose bits are the atoms, like boost::dynamic_bitset's operator< on
+// RDKit's ring invariants.
+func atomSetLess(x, y []int32) bool {
+	for i := 0; i < len(x) && i < len(y); i++ {
+		if x[i] != y[i] {
+			return x[i] < y[i]
 		}
 	}
-	return false
+	return len(x) < len(y)
 }
 
 // ringsD3 finds up to three rings through a degree-3 atom.
 func (st *sssrState) ringsD3(res *[][]int32, cand int32) {
-	srings := st.smallestRings(cand, st.active, -1)
+	srings := st.smallestRings(cand, st.active, -1, nil)
 	for _, r := range srings {
 		st.addRing(res, r)
 	}
@@ -366,7 +473,7 @@ func (st *sssrState) ringsD3(res *[][]int32, cand int32) {
 		if f < 0 {
 			return
 		}
-		for _, r := range st.smallestRings(cand, st.active, f) {
+		for _, r := range st.smallestRings(cand, st.active, f, nil) {
 			st.addRing(res, r)
 		}
 		return
@@ -383,46 +490,48 @@ func (st *sssrState) ringsD3(res *[][]int32, cand int32) {
 	if f1 < 0 {
 		return
 	}
-	for _, r := range st.smallestRings(cand, st.active, f2) {
+	for _, r := range st.smallestRings(cand, st.active, f2, nil) {
 		st.addRing(res, r)
 	}
-	for _, r := range st.smallestRings(cand, st.active, f1) {
+	for _, r := range st.smallestRings(cand, st.active, f1, nil) {
 		st.addRing(res, r)
 	}
 }
 
-// ringBondsOf converts an atom ring to its bonds (bond i joins atom i and
-// atom i+1), or nil if some consecutive atoms are not bonded.
-func ringBondsOf(m *Mol, ring []int32) []int32 {
-	out := make([]int32, len(ring))
+// ringBondsInto appends the bonds of an atom ring (bond i joins atom i and
+// atom i+1) to dst; ok is false if consecutive atoms are not bonded.
+func (st *sssrState) ringBondsInto(dst []int32, ring []int32) ([]int32, bool) {
 	for i, a := range ring {
 		b := ring[(i+1)%len(ring)]
-		out[i] = -1
-		for _, nb := range m.Neighbors(int(a)) {
+		bond := int32(-1)
+		for _, nb := range st.nbrs(a) {
 			if nb.Atom == b {
-				out[i] = nb.Bond
+				bond = nb.Bond
 				break
 			}
 		}
-		if out[i] < 0 {
-			return nil
+		if bond < 0 {
+			return dst, false
 		}
+		dst = append(dst, bond)
 	}
-	return out
+	return dst, true
 }
 
-// removeExtraRings keeps nexpt rings: by size, skipping rings whose bonds
-// are all covered already, and among equal sizes preferring the ring that
-// overlaps most with what is kept (RDKit's order). It returns the kept
-// rings and the others (the candidates for symmetrization).
-func removeExtraRings(m *Mol, res [][]int32) (keep, extras [][]int32) {
+// removeExtraRings keeps the rings RDKit keeps: by size, skipping rings
+// whose bonds are all covered already, and among equal sizes preferring
+// the ring that overlaps most with what is kept. It returns the kept rings
+// and the others (the candidates for symmetrization).
+func (st *sssrState) removeExtraRings(res [][]int32) (keep, extras [][]int32) {
 	sort.SliceStable(res, func(i, j int) bool { return len(res[i]) < len(res[j]) })
-	nB := len(m.Bonds)
+	nB := len(st.m.Bonds)
 	words := (nB + 63) / 64
 	bits := make([][]uint64, len(res))
+	var tmp []int32
 	for i, r := range res {
 		bits[i] = make([]uint64, words)
-		for _, b := range ringBondsOf(m, r) {
+		tmp, _ = st.ringBondsInto(tmp[:0], r)
+		for _, b := range tmp {
 			bits[i][b/64] |= 1 << (b % 64)
 		}
 	}
@@ -443,6 +552,7 @@ func removeExtraRings(m *Mol, res [][]int32) (keep, extras [][]int32) {
 	}
 	avail := make([]bool, len(res))
 	kept := make([]bool, len(res))
+	consider := make([]bool, len(res))
 	for i := range avail {
 		avail[i] = true
 	}
@@ -458,13 +568,10 @@ func removeExtraRings(m *Mol, res [][]int32) (keep, extras [][]int32) {
 			union[w] |= bits[i][w]
 		}
 		kept[i] = true
-		consider := make([]bool, len(res))
 		any := false
-		for j := i + 1; j < len(res); j++ {
-			if avail[j] && len(res[j]) == len(res[i]) {
-				consider[j] = true
-				any = true
-			}
+		for j := range consider {
+			consider[j] = j > i && avail[j] && len(res[j]) == len(res[i])
+			any = any || consider[j]
 		}
 		for any {
 			bestJ, best := i+1, -1
@@ -488,10 +595,7 @@ func removeExtraRings(m *Mol, res [][]int32) (keep, extras [][]int32) {
 			}
 			any = false
 			for _, c := range consider {
-				if c {
-					any = true
-					break
-				}
+				any = any || c
 			}
 		}
 	}
@@ -514,71 +618,70 @@ func popcount(x uint64) int {
 	return c
 }
 
-// rdkitRings runs RDKit's findSSSR + symmetrizeSSSR. ok is false when the
-// search fell short of the cycle rank (highly fused cages); the caller then
-// uses the general algorithm.
-func rdkitRings(m *Mol) (rings [][]int32, ok bool) {
+// rdkitRings runs RDKit's findSSSR + symmetrizeSSSR and stores the rings in
+// m. It returns false when the search fell short of the cycle rank (highly
+// fused cages, where RDKit itself switches algorithms); the caller then
+// uses the general one.
+func rdkitRings(m *Mol, st *sssrState) bool {
 	nA := len(m.Atoms)
-	st := newSSSRState(m)
-	// fragments, atoms ascending
-	frag := make([]int32, nA)
+	st.reset(m)
+	frag := st.frag
 	for i := range frag {
 		frag[i] = -1
 	}
-	var frags [][]int32
+	var extras [][]int32
+	all, res, d2, changed := st.all[:0], st.res[:0], st.d2[:0], st.changed[:0]
+	defer func() { st.all, st.res, st.d2, st.changed = all[:0], res[:0], d2[:0], changed[:0] }()
 	for s := 0; s < nA; s++ {
 		if frag[s] >= 0 {
 			continue
 		}
-		id := int32(len(frags))
-		frag[s] = id
-		members := []int32{int32(s)}
-		for q := 0; q < len(members); q++ {
-			for _, nb := range st.nbrs(members[q]) {
+		frag[s] = int32(s)
+		cur := append(st.members[:0], int32(s))
+		for q := 0; q < len(cur); q++ {
+			for _, nb := range st.nbrs(cur[q]) {
 				if frag[nb.Atom] < 0 {
-					frag[nb.Atom] = id
-					members = append(members, nb.Atom)
+					frag[nb.Atom] = int32(s)
+					cur = append(cur, nb.Atom)
 				}
 			}
 		}
-		sort.Slice(members, func(i, j int) bool { return members[i] < members[j] })
-		frags = append(frags, members)
-	}
-	var all, extras [][]int32
-	doneAts := make([]bool, nA)
-	for _, cur := range frags {
+		st.members = cur
 		if len(cur) < 3 {
 			continue
 		}
-		var changed intSet
 		nb := 0
 		for _, a := range cur {
 			nb += int(st.degree[a])
-			if st.degree[a] < 2 {
-				changed.insert(a)
-			}
 		}
 		nb /= 2
 		nexpt := nb - len(cur) + 1
 		if nexpt < 1 {
 			continue
 		}
-		var res [][]int32
+		slices.Sort(cur)
+		changed = changed[:0]
+		for _, a := range cur {
+			if st.degree[a] < 2 {
+				changed.insert(a)
+			}
+		}
+		res = res[:0]
 		nDone := 0
 		for nDone < len(cur) {
 			for len(changed) > 0 {
 				c := changed.popMin()
-				if !doneAts[c] {
-					doneAts[c] = true
+				if !st.doneAts[c] {
+					st.doneAts[c] = true
 					nDone++
 					st.trimBonds(c, &changed, st.degree, st.active)
 				}
 			}
-			d2 := st.pickD2Nodes(cur)
+			d2 = st.pickD2Nodes(cur, d2[:0])
 			if len(d2) > 0 {
 				st.ringsD2(&res, d2)
 				for _, d := range d2 {
-					doneAts[d] = true
+					st.doneAts[d] = true
 					nDone++
 					st.trimBonds(d, &changed, st.degree, st.active)
 				}
@@ -594,45 +697,48 @@ func rdkitRings(m *Mol) (rings [][]int32, ok bool) {
 					break
 				}
 				st.ringsD3(&res, cand)
-				doneAts[cand] = true
+				st.doneAts[cand] = true
 				nDone++
 				st.trimBonds(cand, &changed, st.degree, st.active)
 			}
 			if st.failed {
-				return nil, false
+				return false
 			}
 		}
 		if len(res) < nexpt {
-			return nil, false
+			return false
 		}
 		if len(res) > nexpt {
-			var ex [][]int32
-			res, ex = removeExtraRings(m, res)
-			extras = ex // RDKit keeps the extras of the last fragment only
+			var keep, ex [][]int32
+			keep, ex = st.removeExtraRings(res)
+			res = keep
+			extras = ex // RDKit keeps the extras of the last such fragment only
 		}
 		all = append(all, res...)
 	}
-	return symmetrizeRings(m, all, extras), true
+	all = st.symmetrize(all, extras)
+	st.store(m, all)
+	return true
 }
 
-// symmetrizeRings adds the extra rings that could replace an SSSR ring of
-// the same size: sharing a bond with it and holding every bond that ring
-// alone provides (RDKit's symmetrizeSSSR).
-func symmetrizeRings(m *Mol, sssr, extras [][]int32) [][]int32 {
+// symmetrize adds the extra rings that could replace an SSSR ring of the
+// same size: sharing a bond with it and holding every bond that ring alone
+// provides (RDKit's symmetrizeSSSR). Adamantane gets 4 rings, cubane 6.
+func (st *sssrState) symmetrize(sssr, extras [][]int32) [][]int32 {
 	if len(extras) == 0 {
 		return sssr
 	}
-	count := make([]int, len(m.Bonds))
+	count := make([]int, len(st.m.Bonds))
 	rb := make([][]int32, len(sssr))
 	for i, r := range sssr {
-		rb[i] = ringBondsOf(m, r)
+		rb[i], _ = st.ringBondsInto(nil, r)
 		for _, b := range rb[i] {
 			count[b]++
 		}
 	}
 	out := sssr
 	for _, ex := range extras {
-		eb := ringBondsOf(m, ex)
+		eb, _ := st.ringBondsInto(nil, ex)
 		for _, r := range rb {
 			if len(r) != len(eb) {
 				continue
@@ -654,4 +760,25 @@ func symmetrizeRings(m *Mol, sssr, extras [][]int32) [][]int32 {
 		}
 	}
 	return out
+}
+
+// store copies the rings into the molecule (one backing array for atoms,
+// one for bonds) and counts ring membership.
+func (st *sssrState) store(m *Mol, rings [][]int32) {
+	total := 0
+	for _, r := range rings {
+		total += len(r)
+	}
+	atoms := make([]int32, 0, total)
+	bonds := make([]int32, 0, total)
+	hdr := make([][]int32, 2*len(rings))
+	m.rings, m.ringBonds = hdr[:len(rings):len(rings)], hdr[len(rings):]
+	for k, r := range rings {
+		start := len(atoms)
+		atoms = append(atoms, r...)
+		m.rings[k] = atoms[start:len(atoms):len(atoms)]
+		bonds, _ = st.ringBondsInto(bonds, r)
+		m.ringBonds[k] = bonds[start:len(bonds):len(bonds)]
+	}
+	countRingMembership(m)
 }
