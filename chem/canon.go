@@ -444,11 +444,11 @@ func (w *canonWriter) writeAtom(a int) {
 }
 
 // organicOK reports whether atom a can be written without brackets: an
-// organic-subset element, no isotope, charge, class or radical, and the
+// organic-subset element, no isotope, charge or class, and the
 // hydrogen count Parse would imply.
 func (w *canonWriter) organicOK(a int) bool {
 	at := &w.m.Atoms[a]
-	if at.Isotope != 0 || at.Charge != 0 || at.Class != 0 || at.Radicals != 0 {
+	if at.Isotope != 0 || at.Charge != 0 || at.Class != 0 {
 		return false
 	}
 	h := at.TotalH()
@@ -457,29 +457,15 @@ func (w *canonWriter) organicOK(a int) bool {
 		switch at.Element {
 		case 6:
 			return (h == 1 && deg == 2) || (h == 0 && deg == 3)
-		case 5, 7, 8, 15, 16:
+		case 7, 8, 15, 16:
 			return h == 0
 		}
 		return false
 	}
-	var vals []int
 	switch at.Element {
 	case 0:
 		return h == 0
-	case 5:
-		vals = []int{3}
-	case 6:
-		vals = []int{4}
-	case 7:
-		vals = []int{3, 5}
-	case 8:
-		vals = []int{2}
-	case 15:
-		vals = []int{3, 5}
-	case 16:
-		vals = []int{2, 4, 6}
-	case 9, 17, 35, 53:
-		vals = []int{1}
+	case 5, 6, 7, 8, 9, 15, 16, 17, 35, 53:
 	default:
 		return false
 	}
@@ -502,9 +488,9 @@ func (w *canonWriter) organicOK(a int) bool {
 		}
 	}
 	want := 0
-	for _, x := range vals {
-		if x >= v {
-			want = x - v
+	for _, x := range AllowedValences(int(at.Element)) {
+		if int(x) >= v {
+			want = int(x) - v
 			break
 		}
 	}

@@ -20,9 +20,10 @@ type ranker struct {
 	label  []int32 // stereo label per atom, from the current ranks
 	tetras []tetraCentre
 	dbs    []dbCentre
-	order  []int32    // scratch: atoms sorted
-	nkeys  [][]uint64 // scratch: per atom sorted (neighbour rank, bond) keys
-	tmp    []int32
+	order  []int32  // scratch: atoms laid out by class
+	fill   []int32  // scratch: atoms placed per class
+	key    []uint64 // scratch: per-atom refinement hash
+	nbuf   []uint64
 }
 
 // bondCode is the bond's contribution to a neighbour key.
@@ -45,7 +46,8 @@ func bondCode(o BondOrder) uint64 {
 }
 
 // atomInvariant packs what distinguishes an atom by itself. Degree comes
-// first so that strings start at a chain end.
+// first so that strings start at a chain end. Radicals are left out: SMILES
+// cannot write them, Parse derives them from what is written.
 func atomInvariant(m *Mol, i int) uint64 {
 	a := &m.Atoms[i]
 	var arom uint64
@@ -62,7 +64,6 @@ func atomInvariant(m *Mol, i int) uint64 {
 		uint64(uint8(a.Charge+64))<<24 |
 		uint64(a.TotalH()&15)<<20 |
 		arom<<19 | ring<<18 |
-		uint64(a.Radicals&3)<<16 |
 		uint64(a.Class&0xffff)
 }
 
@@ -72,8 +73,8 @@ func newRanker(m *Mol) *ranker {
 		rank:  make([]int32, n),
 		label: make([]int32, n),
 		order: make([]int32, n),
-		nkeys: make([][]uint64, n),
-		tmp:   make([]int32, n),
+		fill:  make([]int32, n),
+		key:   make([]uint64, n),
 	}
 	inv := make([]uint64, n)
 	for i := range n {
@@ -102,68 +103,79 @@ func cmpU64(a, b uint64) int {
 }
 
 // refine splits classes by neighbour ranks (and stereo labels when stereo is
-// set) until no class splits.
+// set) until no class splits. Each round hashes every atom's label and
+// sorted (neighbour rank, bond) list, then re-sorts only the classes whose
+// members hash differently: ordering by a hash of canonical data is itself
+// canonical, and a round costs O(n) plus the sorts of the classes that split.
 func (r *ranker) refine(stereo bool) {
 	m := r.m
-	classes := r.countClasses()
+	n := r.n
 	for {
 		if stereo {
 			r.computeLabels()
 		}
-		for i := range r.n {
-			keys := r.nkeys[i][:0]
+		for i := range n {
+			buf := r.nbuf[:0]
 			for _, nb := range m.Neighbors(i) {
-				keys = append(keys, uint64(r.rank[nb.Atom])<<8|bondCode(m.Bonds[nb.Bond].Order))
+				buf = append(buf, uint64(r.rank[nb.Atom])<<8|bondCode(m.Bonds[nb.Bond].Order))
 			}
-			slices.Sort(keys)
-			r.nkeys[i] = keys
-			r.order[i] = int32(i)
+			for p := 1; p < len(buf); p++ {
+				for q := p; q > 0 && buf[q] < buf[q-1]; q-- {
+					buf[q], buf[q-1] = buf[q-1], buf[q]
+				}
+			}
+			h := mix64(uint64(r.label[i]) + 0x9E3779B97F4A7C15)
+			for _, k := range buf {
+				h = mix64(h ^ k)
+			}
+			r.key[i] = h
+			r.nbuf = buf
 		}
-		cmp := func(x, y int32) int {
-			if c := int(r.rank[x]) - int(r.rank[y]); c != 0 {
-				return c
-			}
-			if c := int(r.label[x]) - int(r.label[y]); c != 0 {
-				return c
-			}
-			return slices.Compare(r.nkeys[x], r.nkeys[y])
+		// lay the atoms out by class: class rank k occupies k, k+1, ...
+		clear(r.fill)
+		for i := range n {
+			k := r.rank[i]
+			r.order[k+r.fill[k]] = int32(i)
+			r.fill[k]++
 		}
-		slices.SortFunc(r.order, cmp)
-		next := r.tmp
-		for k, a := range r.order {
-			if k > 0 && cmp(a, r.order[k-1]) == 0 {
-				next[a] = next[r.order[k-1]]
-			} else {
-				next[a] = int32(k)
+		changed := false
+		for start := 0; start < n; {
+			size := int(r.fill[r.rank[r.order[start]]])
+			seg := r.order[start : start+size]
+			split := false
+			for _, x := range seg[1:] {
+				if r.key[x] != r.key[seg[0]] {
+					split = true
+					break
+				}
 			}
+			if split {
+				changed = true
+				slices.SortFunc(seg, func(x, y int32) int { return cmpU64(r.key[x], r.key[y]) })
+				for k, x := range seg {
+					if k > 0 && r.key[x] == r.key[seg[k-1]] {
+						r.rank[x] = r.rank[seg[k-1]]
+					} else {
+						r.rank[x] = int32(start + k)
+					}
+				}
+			}
+			start += size
 		}
-		copy(r.rank, next)
-		c := r.countClasses()
-		if c == classes {
-			if !stereo {
-				return
-			}
-			// labels may change once ranks settle: one more check
-			old := slices.Clone(r.label)
-			r.computeLabels()
-			if slices.Equal(old, r.label) {
-				return
-			}
+		if !changed {
+			return
 		}
-		classes = c
 	}
 }
 
-func (r *ranker) countClasses() int {
-	seen := make([]bool, r.n)
-	c := 0
-	for _, x := range r.rank {
-		if !seen[x] {
-			seen[x] = true
-			c++
-		}
-	}
-	return c
+// mix64 is a 64-bit finalizer (MurmurHash3's fmix64).
+func mix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
 }
 
 // computeLabels sets each atom's stereo label from the current ranks:
