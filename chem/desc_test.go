@@ -103,3 +103,26 @@ func TestSMARTSMatch(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDescribe checks that every molecule the parser accepts can be
+// described and given a scaffold without panicking. (The scaffold's own
+// parse can fail for exotic inputs such as charged aromatic boron rings,
+// where replacing a substituent by hydrogen breaks a valence rule;
+// MurckoScaffoldSMILES then returns the written form.)
+func FuzzDescribe(f *testing.F) {
+	for _, s := range []string{"CCO", "c1ccccc1C(=O)O", "[NH4+].[Cl-]", "C1CC2CCC1C2", "O=C1CCCCC1", "C[N+]1(C)CCCC1",
+		"[2H]C([2H])[2H]", "*CC", "[H+]", "c1cc[nH]c1", "C1=CC=CC=C1CC#N", "[O-][n+]1ccccc1", "CC(C)=C1CCCC1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := Parse(s)
+		if err != nil {
+			return
+		}
+		d := Describe(m)
+		if d.HeavyAtoms < 0 || d.TotalHs < 0 || d.MolWt < 0 {
+			t.Fatalf("%q: impossible descriptors %+v", s, d)
+		}
+		_ = MurckoScaffoldSMILES(m)
+	})
+}

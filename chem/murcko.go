@@ -65,7 +65,7 @@ func murckoKeep(m *Mol) []bool {
 	return keep
 }
 
-// murckoSMILES writes the scaffold of m as a (non-canonical) SMILES
+// murckoSMILES writes the scaffold of m as a (non-canonical) Kekulé SMILES
 // string, every atom in brackets with its hydrogen count, every bond
 // written; "" when the scaffold is empty.
 func murckoSMILES(m *Mol) string {
@@ -165,15 +165,17 @@ func containsInt32(s []int32, x int32) bool {
 }
 
 func (w *subgraphWriter) bondSymbol(b int32) {
-	switch w.m.Bonds[b].Order {
+	o := w.m.Bonds[b].Order
+	if o == BondAromatic { // Kekulé form: the parser perceives aromaticity again
+		o = w.m.Bonds[b].Kekule
+	}
+	switch o {
 	case BondDouble:
 		w.sb.WriteByte('=')
 	case BondTriple:
 		w.sb.WriteByte('#')
 	case BondQuadruple:
 		w.sb.WriteByte('$')
-	case BondAromatic:
-		w.sb.WriteByte(':')
 	default:
 		w.sb.WriteByte('-')
 	}
@@ -185,11 +187,7 @@ func (w *subgraphWriter) atomSymbol(v int) {
 	if a.Isotope != 0 {
 		w.sb.WriteString(strconv.Itoa(int(a.Isotope)))
 	}
-	sym := ElementSymbol(int(a.Element))
-	if a.Aromatic {
-		sym = strings.ToLower(sym)
-	}
-	w.sb.WriteString(sym)
+	w.sb.WriteString(ElementSymbol(int(a.Element)))
 	if h := w.hs[v]; h > 0 {
 		w.sb.WriteByte('H')
 		if h > 1 {

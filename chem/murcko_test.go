@@ -1,6 +1,12 @@
 package chem
 
-import "testing"
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // TestMurckoScaffold compares with RDKit 2022.09.3
 // MurckoScaffold.GetScaffoldForMol (Chem.MolToSmiles of the result; both
@@ -53,5 +59,57 @@ func TestMurckoScaffold(t *testing.T) {
 		if got != want {
 			t.Errorf("MurckoScaffoldSMILES(%q) = %q, want %q (RDKit %q)", tt.in, got, want, tt.want)
 		}
+	}
+}
+
+// TestMurckoScaffoldGolden compares the scaffolds of all 3120 ESOL+BBBP
+// molecules with RDKit 2022.09.3's (testdata/murcko_golden.tsv, written
+// without stereo), both sides through our canonical SMILES.
+func TestMurckoScaffoldGolden(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open(filepath.Join("testdata", "murcko_golden.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n, match := 0, 0
+	var misses []string
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		smiles, scaffold, ok := strings.Cut(line, "\t")
+		if !ok {
+			t.Fatalf("bad line %q", line)
+		}
+		m, err := Parse(smiles)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", smiles, err)
+			continue
+		}
+		n++
+		want := ""
+		if scaffold != "" {
+			w, err := Parse(scaffold)
+			if err != nil {
+				t.Errorf("Parse(%q) (RDKit scaffold): %v", scaffold, err)
+				continue
+			}
+			want = CanonicalSMILES(w)
+		}
+		if got := MurckoScaffoldSMILES(m); got == want {
+			match++
+		} else if len(misses) < 10 {
+			misses = append(misses, smiles+": got "+got+", RDKit "+scaffold)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Murcko scaffolds matching RDKit: %d/%d", match, n)
+	if match != n {
+		t.Errorf("%d scaffolds differ from RDKit; first: %q", n-match, misses)
 	}
 }
