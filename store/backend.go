@@ -30,6 +30,9 @@ type backend interface {
 	// containsFold restricts q to rows whose column contains substr,
 	// ignoring case (ASCII on SQLite).
 	containsFold(q *bun.SelectQuery, column, substr string) *bun.SelectQuery
+	// contains restricts q to rows whose column contains substr exactly
+	// (case matters: SMILES); or joins with OR instead of AND.
+	contains(q *bun.SelectQuery, column, substr string, or bool) *bun.SelectQuery
 	// forClaim makes a SELECT inside a transaction lock the rows it returns
 	// so that concurrent claimers skip them: FOR UPDATE SKIP LOCKED on
 	// PostgreSQL; nothing on SQLite, where a write transaction already has
@@ -76,6 +79,13 @@ func (sqliteBackend) containsFold(q *bun.SelectQuery, column, substr string) *bu
 	return q.Where(`? LIKE ? ESCAPE '\'`, bun.Ident(column), likePattern(substr))
 }
 
+func (sqliteBackend) contains(q *bun.SelectQuery, column, substr string, or bool) *bun.SelectQuery {
+	if or {
+		return q.WhereOr("instr(?, ?) > 0", bun.Ident(column), substr)
+	}
+	return q.Where("instr(?, ?) > 0", bun.Ident(column), substr)
+}
+
 func (sqliteBackend) forClaim(q *bun.SelectQuery) *bun.SelectQuery { return q }
 
 func (sqliteBackend) lockMigrations(context.Context) (func(), error) {
@@ -106,6 +116,13 @@ func (postgresBackend) isCheckViolation(err error) bool      { return pgCode(err
 
 func (postgresBackend) containsFold(q *bun.SelectQuery, column, substr string) *bun.SelectQuery {
 	return q.Where(`? ILIKE ? ESCAPE '\'`, bun.Ident(column), likePattern(substr))
+}
+
+func (postgresBackend) contains(q *bun.SelectQuery, column, substr string, or bool) *bun.SelectQuery {
+	if or {
+		return q.WhereOr("strpos(?, ?) > 0", bun.Ident(column), substr)
+	}
+	return q.Where("strpos(?, ?) > 0", bun.Ident(column), substr)
 }
 
 func (postgresBackend) forClaim(q *bun.SelectQuery) *bun.SelectQuery {

@@ -58,9 +58,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 }
 
-// sqliteDSN is the modernc DSN for a file path.
+// sqliteDSN is the modernc DSN for a file path. Transactions begin
+// IMMEDIATE (take the write lock at BEGIN), so a transaction that reads and
+// then writes waits on busy_timeout for another process's writer instead of
+// failing with SQLITE_BUSY when it upgrades.
 func sqliteDSN(path string) string {
-	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"
+	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {

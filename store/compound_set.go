@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// SetKind says what a compound set is for.
+type SetKind string
+
+// The kinds of compound set.
+const (
+	SetPool    SetKind = "pool"    // candidates to select from
+	SetDataset SetKind = "dataset" // an imported dataset
+	SetList    SetKind = "list"    // a hand-made list
+)
+
+// Valid reports whether k is a known kind.
+func (k SetKind) Valid() bool { return k == SetPool || k == SetDataset || k == SetList }
+
+// CompoundSet is a named group of compounds: a pool, a dataset or a list.
+type CompoundSet struct {
+	bun.BaseModel `bun:"table:compound_sets,alias:cs"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	Name        string    `bun:"name,notnull"`
+	Kind        SetKind   `bun:"kind,notnull"`
+	Description string    `bun:"description,notnull"`
+	CreatedBy   *int64    `bun:"created_by"`
+	CreatedAt   time.Time `bun:"created_at,notnull"`
+}
+
+// CompoundSetMember puts a compound in a set.
+type CompoundSetMember struct {
+	bun.BaseModel `bun:"table:compound_set_members,alias:csm"`
+
+	SetID      int64     `bun:"set_id,pk"`
+	CompoundID int64     `bun:"compound_id,pk"`
+	CreatedAt  time.Time `bun:"created_at,notnull"`
+}
+
+// CreateCompoundSet inserts cs and sets its ID; ErrConflict for a taken
+// name, ErrInvalid for an unknown kind. db may be a transaction or nil.
+func (s *Store) CreateCompoundSet(ctx context.Context, db bun.IDB, cs *CompoundSet) error {
+	if cs.Kind == "" {
+		cs.Kind = SetPool
+	}
+	if !cs.Kind.Valid() {
+		return enumError("compound set kind", string(cs.Kind), "pool", "dataset", "list")
+	}
+	if cs.CreatedAt.IsZero() {
+		cs.CreatedAt = now()
+	}
+	cs.CreatedAt = dbTime(cs.CreatedAt)
+	_, err := s.idb(db).NewInsert().Model(cs).Returning("id").Exec(ctx)
+	return s.wrapErr(err, fmt.Sprintf("create compound set %q", cs.Name))
+}
+
+// CompoundSetByID returns the set; ErrNotFound when there is none.
+func (s *Store) CompoundSetByID(ctx context.Context, id int64) (*CompoundSet, error) {
+	cs := new(CompoundSet)
+	if err := s.db.NewSelect().Model(cs).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("compound set %d", id))
+	}
+	return cs, nil
+}
+
+// CompoundSetByName returns the set; ErrNotFound when there is none.
+func (s *Store) CompoundSetByName(ctx context.Context, name string) (*CompoundSet, error) {
+	cs := new(CompoundSet)
+	if err := s.db.NewSelect().Model(cs).Where("? = ?", bun.Ident("name"), name).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("compound set %q", name))
+	}
+	return cs, nil
+}
+
+// AddCompoundSetMembers adds compounds to a set; compounds already in it
+// are skipped (an upsert). ErrNotFound when the set or a compound does not
+// exist. db may be a transaction or nil.
+func (s *Store) AddCompoundSetMembers(ctx context.Context, db bun.IDB, setID int64, compoundIDs []int64) error {
+	if len(compoundIDs) == 0 {
+		return nil
+	}
+	at := now()
+	members := make([]CompoundSetMember, len(compoundIDs))
+	for i, id := range compoundIDs {
+		members[i] = CompoundSetMember{SetID: setID, CompoundID: id, CreatedAt: at}
+	}
+	_, err := s.idb(db).NewInsert().Model(&members).On("CONFLICT (set_id, compound_id) DO NOTHING").Exec(ctx)
+	return s.wrapErr(err, fmt.Sprintf("add %d compounds to set %d", len(compoundIDs), setID))
+}
+
+// CompoundSetMemberIDs returns the IDs of the set's compounds, ascending.
+func (s *Store) CompoundSetMemberIDs(ctx context.Context, setID int64) ([]int64, error) {
+	ids := []int64{}
+	err := s.db.NewSelect().Model((*CompoundSetMember)(nil)).Column("compound_id").
+		Where("? = ?", bun.Ident("set_id"), setID).Order("compound_id").Scan(ctx, &ids)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("members of compound set %d", setID))
+	}
+	return ids, nil
+}

@@ -1,0 +1,150 @@
+package store_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"activelab/store"
+	"activelab/store/storetest"
+)
+
+func TestCompounds(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		c := &store.Compound{InputSMILES: "OCC", CanonicalSMILES: "CCO", Name: "Ethanol",
+			Descriptors: json.RawMessage(`{"mw":46.069}`), Fingerprint: []byte{0x01, 0x00, 0xff}}
+		if err := st.CreateCompound(ctx, nil, c); err != nil {
+			t.Fatalf("CreateCompound: %v", err)
+		}
+		got, err := st.CompoundByID(ctx, c.ID)
+		if err != nil {
+			t.Fatalf("CompoundByID: %v", err)
+		}
+		var desc map[string]float64
+		if err := json.Unmarshal(got.Descriptors, &desc); err != nil || desc["mw"] != 46.069 {
+			t.Errorf("Descriptors = %s (%v), want mw 46.069", got.Descriptors, err)
+		}
+		if got.InputSMILES != "OCC" || got.CanonicalSMILES != "CCO" || got.Name != "Ethanol" ||
+			string(got.Fingerprint) != "\x01\x00\xff" || !got.CreatedAt.Equal(c.CreatedAt) {
+			t.Errorf("CompoundByID = %+v, want %+v", got, c)
+		}
+		if got, err := st.CompoundBySMILES(ctx, "CCO"); err != nil || got.ID != c.ID {
+			t.Errorf("CompoundBySMILES = %v, %v", got, err)
+		}
+		dup := &store.Compound{InputSMILES: "C(O)C", CanonicalSMILES: "CCO"}
+		if err := st.CreateCompound(ctx, nil, dup); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("CreateCompound(duplicate canonical SMILES) error = %v, want ErrConflict", err)
+		}
+		// EnsureCompound: an upsert that returns the existing row.
+		again := &store.Compound{InputSMILES: "C(O)C", CanonicalSMILES: "CCO"}
+		created, err := st.EnsureCompound(ctx, nil, again)
+		if err != nil || created || again.ID != c.ID || again.Name != "Ethanol" {
+			t.Errorf("EnsureCompound(existing) = %v, %v, %+v; want false and compound %d", created, err, again, c.ID)
+		}
+		fresh := &store.Compound{CanonicalSMILES: "c1ccccc1", Name: "Benzene"}
+		created, err = st.EnsureCompound(ctx, nil, fresh)
+		if err != nil || !created || fresh.ID == 0 || fresh.InputSMILES != "c1ccccc1" {
+			t.Errorf("EnsureCompound(new) = %v, %v, %+v", created, err, fresh)
+		}
+		if _, err := st.CompoundByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("CompoundByID(unknown) error = %v, want ErrNotFound", err)
+		}
+		if err := st.CreateCompound(ctx, nil, &store.Compound{InputSMILES: "x"}); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("CreateCompound(no canonical SMILES) error = %v, want ErrInvalid", err)
+		}
+		list, err := st.CompoundsByIDs(ctx, []int64{fresh.ID, 424242, c.ID})
+		if err != nil || len(list) != 3 || list[0].ID != fresh.ID || list[1] != nil || list[2].ID != c.ID {
+			t.Errorf("CompoundsByIDs = %v, %v", list, err)
+		}
+	})
+}
+
+func TestSearchCompounds(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		eth := storetest.Compound(ctx, t, st, &store.Compound{CanonicalSMILES: "CCO", Name: "Ethanol"})
+		ben := storetest.Compound(ctx, t, st, &store.Compound{CanonicalSMILES: "c1ccccc1", Name: "Benzene"})
+		pct := storetest.Compound(ctx, t, st, &store.Compound{CanonicalSMILES: "CC(=O)O", Name: "100% acetic_acid"})
+		tests := []struct {
+			search string
+			want   []int64
+		}{
+			{"", []int64{eth.ID, ben.ID, pct.ID}},
+			{"ETHAN", []int64{eth.ID}},   // name, case ignored
+			{"benz", []int64{ben.ID}},    // name, case ignored
+			{"c1cc", []int64{ben.ID}},    // SMILES substring
+			{"C1CC", nil},                // SMILES case matters (aromatic c)
+			{"%", []int64{pct.ID}},       // wildcards are literal
+			{"enz_ne", nil},              // _ is literal, not a wildcard
+			{"acetic_", []int64{pct.ID}}, // _ matches itself
+			{"no such thing", nil},
+		}
+		for _, tc := range tests {
+			got, err := st.SearchCompounds(ctx, tc.search, 0, 10)
+			if err != nil {
+				t.Fatalf("SearchCompounds(%q): %v", tc.search, err)
+			}
+			var ids []int64
+			for _, c := range got {
+				ids = append(ids, c.ID)
+			}
+			if len(ids) != len(tc.want) {
+				t.Errorf("SearchCompounds(%q) = %v, want %v", tc.search, ids, tc.want)
+				continue
+			}
+			for i := range ids {
+				if ids[i] != tc.want[i] {
+					t.Errorf("SearchCompounds(%q) = %v, want %v", tc.search, ids, tc.want)
+					break
+				}
+			}
+		}
+		page, err := st.SearchCompounds(ctx, "", eth.ID, 1)
+		if err != nil || len(page) != 1 || page[0].ID != ben.ID {
+			t.Errorf("second page of size 1 = %v, %v; want benzene", page, err)
+		}
+	})
+}
+
+func TestCompoundSets(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		u := storetest.User(ctx, t, st, nil)
+		a := storetest.Compound(ctx, t, st, nil)
+		b := storetest.Compound(ctx, t, st, nil)
+		cs := &store.CompoundSet{Name: "ESOL pool", Kind: store.SetPool, CreatedBy: &u.ID}
+		if err := st.CreateCompoundSet(ctx, nil, cs); err != nil {
+			t.Fatalf("CreateCompoundSet: %v", err)
+		}
+		got, err := st.CompoundSetByName(ctx, "ESOL pool")
+		if err != nil || got.ID != cs.ID || got.Kind != store.SetPool || got.CreatedBy == nil || *got.CreatedBy != u.ID {
+			t.Errorf("CompoundSetByName = %+v, %v", got, err)
+		}
+		if _, err := st.CompoundSetByID(ctx, cs.ID); err != nil {
+			t.Errorf("CompoundSetByID: %v", err)
+		}
+		if err := st.AddCompoundSetMembers(ctx, nil, cs.ID, []int64{b.ID, a.ID}); err != nil {
+			t.Fatalf("AddCompoundSetMembers: %v", err)
+		}
+		if err := st.AddCompoundSetMembers(ctx, nil, cs.ID, []int64{a.ID}); err != nil {
+			t.Errorf("adding a member twice: %v", err)
+		}
+		ids, err := st.CompoundSetMemberIDs(ctx, cs.ID)
+		if err != nil || len(ids) != 2 || ids[0] != a.ID || ids[1] != b.ID {
+			t.Errorf("CompoundSetMemberIDs = %v, %v; want [%d %d]", ids, err, a.ID, b.ID)
+		}
+		if err := st.AddCompoundSetMembers(ctx, nil, cs.ID, []int64{999999}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("adding an unknown compound: %v, want ErrNotFound", err)
+		}
+		if err := st.CreateCompoundSet(ctx, nil, &store.CompoundSet{Name: "ESOL pool"}); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("duplicate set name: %v, want ErrConflict", err)
+		}
+		if err := st.CreateCompoundSet(ctx, nil, &store.CompoundSet{Name: "x", Kind: "bag"}); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("unknown kind: %v, want ErrInvalid", err)
+		}
+		if _, err := st.CompoundSetByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("CompoundSetByID(unknown): %v, want ErrNotFound", err)
+		}
+	})
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Source says where a measured or labelled value comes from.
+type Source string
+
+// The sources of a value.
+const (
+	SourceExperimental   Source = "experimental"
+	SourceLiterature     Source = "literature"
+	SourceExpertEstimate Source = "expert_estimate"
+)
+
+// Valid reports whether s is a known source.
+func (s Source) Valid() bool {
+	return s == SourceExperimental || s == SourceLiterature || s == SourceExpertEstimate
+}
+
+// Confidence is how sure the labeller is.
+type Confidence string
+
+// The confidence levels.
+const (
+	ConfidenceHigh   Confidence = "high"
+	ConfidenceMedium Confidence = "medium"
+	ConfidenceLow    Confidence = "low"
+)
+
+// Valid reports whether c is a known level.
+func (c Confidence) Valid() bool {
+	return c == ConfidenceHigh || c == ConfidenceMedium || c == ConfidenceLow
+}
+
+// Origin says how a measurement entered the system.
+type Origin string
+
+// The origins of a measurement.
+const (
+	OriginImport Origin = "import" // a dataset import
+	OriginLabel  Origin = "label"  // a label submitted from the queue
+	OriginManual Origin = "manual" // entered by hand or over the API
+)
+
+// Valid reports whether o is a known origin.
+func (o Origin) Valid() bool { return o == OriginImport || o == OriginLabel || o == OriginManual }
+
+// Measurement is one value of an endpoint for a compound: the labels that
+// train models.
+type Measurement struct {
+	bun.BaseModel `bun:"table:measurements,alias:m"`
+
+	ID         int64      `bun:"id,pk,autoincrement"`
+	CompoundID int64      `bun:"compound_id,notnull"`
+	Endpoint   string     `bun:"endpoint,notnull"`
+	Value      float64    `bun:"value,notnull"`
+	Source     Source     `bun:"source,notnull"`
+	Confidence Confidence `bun:"confidence,notnull"`
+	// UserID is who entered it (nil for imports).
+	UserID *int64 `bun:"user_id"`
+	Origin Origin `bun:"origin,notnull"`
+	// QueueItemID is the label-queue item it answers (origin label); at most
+	// one measurement per item.
+	QueueItemID *int64    `bun:"queue_item_id"`
+	CreatedAt   time.Time `bun:"created_at,notnull"`
+}
+
+// CreateMeasurement inserts m and sets its ID. Confidence defaults to high.
+// ErrInvalid for an unknown source, confidence or origin, an empty endpoint
+// or a non-finite value; ErrNotFound for an unknown compound, user or item;
+// ErrConflict for a second measurement of the same queue item. db may be a
+// transaction or nil.
+func (s *Store) CreateMeasurement(ctx context.Context, db bun.IDB, m *Measurement) error {
+	if m.Confidence == "" {
+		m.Confidence = ConfidenceHigh
+	}
+	switch {
+	case m.Endpoint == "":
+		return fmt.Errorf("measurement of compound %d: empty endpoint: %w", m.CompoundID, ErrInvalid)
+	case math.IsNaN(m.Value) || math.IsInf(m.Value, 0):
+		return fmt.Errorf("measurement of compound %d: value %v is not finite: %w", m.CompoundID, m.Value, ErrInvalid)
+	case !m.Source.Valid():
+		return enumError("measurement source", string(m.Source), "experimental", "literature", "expert_estimate")
+	case !m.Confidence.Valid():
+		return enumError("measurement confidence", string(m.Confidence), "high", "medium", "low")
+	case !m.Origin.Valid():
+		return enumError("measurement origin", string(m.Origin), "import", "label", "manual")
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = now()
+	}
+	m.CreatedAt = dbTime(m.CreatedAt)
+	_, err := s.idb(db).NewInsert().Model(m).Returning("id").Exec(ctx)
+	return s.wrapErr(err, fmt.Sprintf("create measurement of %s for compound %d", m.Endpoint, m.CompoundID))
+}
+
+// MeasurementByID returns the measurement; ErrNotFound when there is none.
+func (s *Store) MeasurementByID(ctx context.Context, id int64) (*Measurement, error) {
+	m := new(Measurement)
+	if err := s.db.NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("measurement %d", id))
+	}
+	return m, nil
+}
+
+// MeasurementsByCompound returns the compound's measurements of an endpoint
+// (every endpoint when endpoint is ""), oldest first.
+func (s *Store) MeasurementsByCompound(ctx context.Context, compoundID int64, endpoint string) ([]*Measurement, error) {
+	ms := []*Measurement{}
+	q := s.db.NewSelect().Model(&ms).Where("? = ?", bun.Ident("compound_id"), compoundID).Order("created_at", "id")
+	if endpoint != "" {
+		q = q.Where("? = ?", bun.Ident("endpoint"), endpoint)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("measurements of compound %d", compoundID))
+	}
+	return ms, nil
+}

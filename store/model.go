@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Task is what a model predicts.
+type Task string
+
+// The model tasks.
+const (
+	TaskRegression     Task = "regression"
+	TaskClassification Task = "classification"
+)
+
+// Valid reports whether t is a known task.
+func (t Task) Valid() bool { return t == TaskRegression || t == TaskClassification }
+
+// ModelStatus is where a model version is in its life.
+type ModelStatus string
+
+// The model statuses. At most one version per lineage (name) is active.
+const (
+	ModelTraining   ModelStatus = "training"
+	ModelActive     ModelStatus = "active"
+	ModelSuperseded ModelStatus = "superseded"
+	ModelFailed     ModelStatus = "failed"
+)
+
+// Valid reports whether st is a known status.
+func (st ModelStatus) Valid() bool {
+	return st == ModelTraining || st == ModelActive || st == ModelSuperseded || st == ModelFailed
+}
+
+// MLModel is one version of a model. Versions of one model share its Name
+// (the lineage) and link to the version they were retrained from by
+// ParentID; the database allows at most one active version per name.
+type MLModel struct {
+	bun.BaseModel `bun:"table:ml_models,alias:mm"`
+
+	ID       int64       `bun:"id,pk,autoincrement"`
+	Name     string      `bun:"name,notnull"`
+	Endpoint string      `bun:"endpoint,notnull"`
+	Task     Task        `bun:"task,notnull"`
+	Version  int         `bun:"version,notnull"`
+	ParentID *int64      `bun:"parent_id"`
+	Status   ModelStatus `bun:"status,notnull"`
+	// Params is the training configuration as JSON.
+	Params json.RawMessage `bun:"params,nullzero"`
+	// Artifact is the serialized model (ml's format).
+	Artifact []byte `bun:"artifact,nullzero"`
+	// Metrics is the validation metrics as JSON.
+	Metrics         json.RawMessage `bun:"metrics,nullzero"`
+	TrainingSize    int             `bun:"training_size,notnull"`
+	Seed            int64           `bun:"seed,notnull"`
+	ValidationSetID *int64          `bun:"validation_set_id"`
+	// ValidationHash identifies the validation set's content, so every
+	// version of a lineage can be checked to use the same held-out set.
+	ValidationHash string     `bun:"validation_hash,notnull"`
+	Error          string     `bun:"error,notnull"`
+	CreatedAt      time.Time  `bun:"created_at,notnull"`
+	ActivatedAt    *time.Time `bun:"activated_at"`
+}
+
+// CreateMLModel inserts m and sets its ID. Version defaults to 1 and Status
+// to training. ErrConflict when the name already has this version, or when
+// m is active and the name already has an active version; ErrInvalid for an
+// unknown task or status. db may be a transaction or nil.
+func (s *Store) CreateMLModel(ctx context.Context, db bun.IDB, m *MLModel) error {
+	if m.Version == 0 {
+		m.Version = 1
+	}
+	if m.Status == "" {
+		m.Status = ModelTraining
+	}
+	switch {
+	case m.Name == "" || m.Endpoint == "":
+		return fmt.Errorf("create model: name and endpoint are required: %w", ErrInvalid)
+	case !m.Task.Valid():
+		return enumError("model task", string(m.Task), "regression", "classification")
+	case !m.Status.Valid():
+		return enumError("model status", string(m.Status), "training", "active", "superseded", "failed")
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = now()
+	}
+	m.CreatedAt, m.ActivatedAt = dbTime(m.CreatedAt), dbTimePtr(m.ActivatedAt)
+	_, err := s.idb(db).NewInsert().Model(m).Returning("id").Exec(ctx)
+	return s.wrapErr(err, fmt.Sprintf("create model %q version %d", m.Name, m.Version))
+}
+
+// MLModelByID returns the model version; ErrNotFound when there is none.
+func (s *Store) MLModelByID(ctx context.Context, id int64) (*MLModel, error) {
+	m := new(MLModel)
+	if err := s.db.NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("model %d", id))
+	}
+	return m, nil
+}
+
+// ActiveMLModel returns the active version of the named model; ErrNotFound
+// when none is active.
+func (s *Store) ActiveMLModel(ctx context.Context, name string) (*MLModel, error) {
+	m := new(MLModel)
+	err := s.db.NewSelect().Model(m).
+		Where("? = ?", bun.Ident("name"), name).
+		Where("? = ?", bun.Ident("status"), ModelActive).
+		Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("active version of model %q", name))
+	}
+	return m, nil
+}
+
+// SetMLModelStatus changes a version's status (setting ActivatedAt when it
+// becomes active). ErrConflict when activating a second version of a
+// lineage: supersede the old one first, in the same transaction. db may be
+// a transaction or nil.
+func (s *Store) SetMLModelStatus(ctx context.Context, db bun.IDB, id int64, status ModelStatus) error {
+	if !status.Valid() {
+		return enumError("model status", string(status), "training", "active", "superseded", "failed")
+	}
+	q := s.idb(db).NewUpdate().Model((*MLModel)(nil)).Set("status = ?", status).Where("? = ?", bun.Ident("id"), id)
+	if status == ModelActive {
+		q = q.Set("activated_at = ?", now())
+	}
+	res, err := q.Exec(ctx)
+	return s.expectOne(res, err, fmt.Sprintf("set model %d %s", id, status))
+}

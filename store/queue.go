@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// QueueStatus is where a label-queue item is.
+type QueueStatus string
+
+// The queue statuses.
+const (
+	QueuePending    QueueStatus = "pending"
+	QueueInProgress QueueStatus = "in_progress"
+	QueueLabeled    QueueStatus = "labeled"
+	QueueSkipped    QueueStatus = "skipped"
+)
+
+// Valid reports whether q is a known status.
+func (q QueueStatus) Valid() bool {
+	return q == QueuePending || q == QueueInProgress || q == QueueLabeled || q == QueueSkipped
+}
+
+// LabelQueueItem is a compound selected for labelling for one model
+// version. A compound appears at most once per model and selection batch
+// (the unique constraint uq_label_queue_compound_model_batch).
+type LabelQueueItem struct {
+	bun.BaseModel `bun:"table:label_queue,alias:lq"`
+
+	ID                    int64    `bun:"id,pk,autoincrement"`
+	CompoundID            int64    `bun:"compound_id,notnull"`
+	ModelID               int64    `bun:"model_id,notnull"`
+	Prediction            *float64 `bun:"prediction"`
+	Uncertainty           *float64 `bun:"uncertainty"`
+	ApplicabilityDistance *float64 `bun:"applicability_distance"`
+	SelectionStrategy     string   `bun:"selection_strategy,notnull"`
+	// SelectionBatch numbers the selection run that enqueued the item.
+	SelectionBatch  int         `bun:"selection_batch,notnull"`
+	PriorityScore   float64     `bun:"priority_score,notnull"`
+	Status          QueueStatus `bun:"status,notnull"`
+	AssignedTo      *int64      `bun:"assigned_to"`
+	AssignedAt      *time.Time  `bun:"assigned_at"`
+	Label           *float64    `bun:"label"`
+	LabelSource     *Source     `bun:"label_source"`
+	LabelConfidence *Confidence `bun:"label_confidence"`
+	LabeledAt       *time.Time  `bun:"labeled_at"`
+	LabeledBy       *int64      `bun:"labeled_by"`
+	Notes           string      `bun:"notes,notnull"`
+	CreatedAt       time.Time   `bun:"created_at,notnull"`
+	UpdatedAt       time.Time   `bun:"updated_at,notnull"`
+	// Version increases with every change (optimistic concurrency).
+	Version int `bun:"version,notnull"`
+	// LeaseExpiresAt is when an in-progress claim lapses.
+	LeaseExpiresAt *time.Time `bun:"lease_expires_at"`
+	SkipReason     string     `bun:"skip_reason,notnull"`
+}
+
+func (it *LabelQueueItem) prepare(at time.Time) error {
+	if it.Status == "" {
+		it.Status = QueuePending
+	}
+	if it.Version == 0 {
+		it.Version = 1
+	}
+	switch {
+	case !it.Status.Valid():
+		return enumError("queue status", string(it.Status), "pending", "in_progress", "labeled", "skipped")
+	case it.SelectionStrategy == "":
+		return fmt.Errorf("queue item for compound %d: empty selection strategy: %w", it.CompoundID, ErrInvalid)
+	case it.LabelSource != nil && !it.LabelSource.Valid():
+		return enumError("label source", string(*it.LabelSource), "experimental", "literature", "expert_estimate")
+	case it.LabelConfidence != nil && !it.LabelConfidence.Valid():
+		return enumError("label confidence", string(*it.LabelConfidence), "high", "medium", "low")
+	}
+	if it.CreatedAt.IsZero() {
+		it.CreatedAt = at
+	}
+	if it.UpdatedAt.IsZero() {
+		it.UpdatedAt = it.CreatedAt
+	}
+	it.CreatedAt, it.UpdatedAt = dbTime(it.CreatedAt), dbTime(it.UpdatedAt)
+	it.AssignedAt, it.LabeledAt, it.LeaseExpiresAt = dbTimePtr(it.AssignedAt), dbTimePtr(it.LabeledAt), dbTimePtr(it.LeaseExpiresAt)
+	return nil
+}
+
+// CreateQueueItems inserts items (one statement) and sets their IDs.
+// Status defaults to pending. ErrConflict when a compound is already queued
+// for the model in the same batch (nothing is inserted then); ErrNotFound
+// for an unknown compound or model. db may be a transaction or nil.
+func (s *Store) CreateQueueItems(ctx context.Context, db bun.IDB, items []*LabelQueueItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	at := now()
+	for _, it := range items {
+		if err := it.prepare(at); err != nil {
+			return err
+		}
+	}
+	_, err := s.idb(db).NewInsert().Model(&items).Returning("id").Exec(ctx)
+	return s.wrapErr(err, fmt.Sprintf("enqueue %d items for model %d", len(items), items[0].ModelID))
+}
+
+// QueueItemByID returns the item; ErrNotFound when there is none.
+func (s *Store) QueueItemByID(ctx context.Context, id int64) (*LabelQueueItem, error) {
+	it := new(LabelQueueItem)
+	if err := s.db.NewSelect().Model(it).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("queue item %d", id))
+	}
+	return it, nil
+}
