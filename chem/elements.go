@@ -207,9 +207,10 @@ func MostCommonIsotope(z int) int {
 // IsotopeMass returns the mass of isotope a of element z (for example
 // IsotopeMass(6, 13) = 13.00335484) and true when the table knows it. The
 // table holds the most abundant isotope of every element and the isotopes
-// commonly written in SMILES (deuterium, tritium, 11C, 13C, 14C, 15N, 17O,
-// 18O, 18F, 32P, 35S, 36Cl, 37Cl, 76Br, 81Br, 123I, 124I, 125I, 131I...),
-// with RDKit 2022.09's values.
+// commonly written in SMILES (2H, 3H, 10B, 11C, 13C, 14C, 13N, 15N, 15O,
+// 17O, 18O, 18F, 32P, 33P, 33S to 36S, 36Cl, 37Cl, 75Se, 76Br, 77Br, 81Br,
+// 82Br), with RDKit 2022.09's values (atomic_data.cpp, from BODR). Other
+// isotopes report false.
 func IsotopeMass(z, a int) (float64, bool) {
 	if z < 0 || z > MaxAtomicNumber {
 		return 0, false
@@ -272,16 +273,29 @@ type isotopeKey struct {
 // isotopeMasses: RDKit 2022.09 isotope masses (BODR), for isotopes other
 // than the most abundant one of each element.
 var isotopeMasses = map[isotopeKey]float64{
-	{1, 2}:  2.014101778,
-	{1, 3}:  3.016049278,
-	{5, 10}: 10.012937,
-	{6, 11}: 11.0114336,
-	{6, 13}: 13.00335484,
-	{6, 14}: 14.00324199,
-	{7, 13}: 13.00573861,
-	{7, 15}: 15.0001089,
-	{8, 15}: 15.0030656,
-	{8, 17}: 16.9991317,
-	{8, 18}: 17.999161,
-	{9, 18}: 18.000938,
+	{1, 2}:   2.014101778,
+	{1, 3}:   3.016049278,
+	{5, 10}:  10.012937,
+	{6, 11}:  11.0114336,
+	{6, 13}:  13.00335484,
+	{6, 14}:  14.00324199,
+	{7, 13}:  13.00573861,
+	{7, 15}:  15.0001089,
+	{8, 15}:  15.0030656,
+	{8, 17}:  16.9991317,
+	{8, 18}:  17.999161,
+	{9, 18}:  18.000938,
+	{15, 32}: 31.97390727,
+	{15, 33}: 32.9717255,
+	{16, 33}: 32.97145876,
+	{16, 34}: 33.9678669,
+	{16, 35}: 34.96903216,
+	{16, 36}: 35.96708076,
+	{17, 36}: 35.96830698,
+	{17, 37}: 36.96590259,
+	{34, 75}: 74.9225234,
+	{35, 76}: 75.924541,
+	{35, 77}: 76.921379,
+	{35, 81}: 80.9162906,
+	{35, 82}: 81.9168041,
 }

@@ -275,14 +275,16 @@ func systemRings(m *Mol, sc *ringScratch, sys, first int32) ([][]int32, [][]int3
 	if len(basis) < rank {
 		// Horton candidates: for every root r and bond (x,y), the two
 		// shortest paths r..x and r..y closed by the bond.
-		for _, r := range atoms {
+		// Bounded: at most maxHortonRoots roots (pathological inputs only).
+		for k, r := range atoms {
+			if k >= maxHortonRoots || len(cands) > 20000 {
+				break
+			}
+			bfs(m, sc, r, -1, -1)
 			for _, b := range bonds {
 				if c, ok := hortonCycle(m, sc, r, b); ok {
 					addCand(c)
 				}
-			}
-			if len(cands) > 20000 {
-				break
 			}
 		}
 		basis = selectBasis(cands, words, rank)
@@ -511,10 +513,13 @@ func shortestCyclesThrough(m *Mol, sc *ringScratch, u, v, b int32, add func(cycl
 	walk(v)
 }
 
-// hortonCycle builds the candidate cycle of root r and bond b, if the two
-// tree paths to b's ends meet only at r.
+// maxHortonRoots bounds the roots of Horton's candidate search.
+const maxHortonRoots = 64
+
+// hortonCycle builds the candidate cycle of root r and bond b from the BFS
+// tree of r (bfs must have run from r), if the two tree paths to b's ends
+// meet only at r.
 func hortonCycle(m *Mol, sc *ringScratch, r, b int32) (cycle, bool) {
-	bfs(m, sc, r, -1, -1)
 	bd := &m.Bonds[b]
 	x, y := bd.Begin, bd.End
 	st := sc.stamp
@@ -536,12 +541,8 @@ func hortonCycle(m *Mol, sc *ringScratch, r, b int32) (cycle, bool) {
 		}
 	}
 	// paths must share only r
-	in := map[int32]bool{}
-	for _, a := range px[:len(px)-1] {
-		in[a] = true
-	}
 	for _, a := range py[:len(py)-1] {
-		if in[a] {
+		if containsI32(px[:len(px)-1], a) {
 			return cycle{}, false
 		}
 	}
