@@ -58,7 +58,8 @@ func midpoint(a, b float32) float32 {
 	return m
 }
 
-// binOf returns the bin of x for the given edges.
+// binOf returns the bin of x for the given edges: the first k with
+// x <= edges[k], or len(edges) when there is none (NaN included).
 func binOf(edges []float32, x float32) uint8 {
 	lo, hi := 0, len(edges)
 	for lo < hi {

@@ -18,6 +18,8 @@ type Ensemble struct {
 	nDense  int
 	nTrain  int
 	trees   []tree        // Forest members
+	layout  edgeLayout    // Forest descriptor bin edges and extended features
+	fast    []fastTree    // Forest members flattened for prediction
 	linear  []linearModel // Linear members
 	std     *Standardizer // Linear members' descriptor scaling
 	oob     [][]uint64    // per member, bitset over training rows not drawn
@@ -55,6 +57,17 @@ func (e *Ensemble) OutOfBag(m int) []int {
 		}
 	}
 	return out
+}
+
+// prepare derives the prediction structures from the trained members.
+func (e *Ensemble) prepare() {
+	if e.learner != Forest {
+		return
+	}
+	e.fast = make([]fastTree, len(e.trees))
+	for m := range e.trees {
+		e.fast[m] = newFastTree(&e.trees[m], &e.layout)
+	}
 }
 
 // memberRNG returns member m's random stream: a PCG seeded from the
@@ -102,9 +115,7 @@ func TrainEnsemble(ctx context.Context, X *Features, y, w []float64, cfg Ensembl
 	var ld *linearData
 	switch cfg.Learner {
 	case Forest:
-		edges := binEdges(X, pos, cfg.Tree.MaxBins)
-		td = &trainData{X: X, y: y, binned: binMatrix(X, edges), edges: edges,
-			nBits: X.nBits, words: X.words, rows: X.rows}
+		td = newTrainData(X, y, pos, cfg.Tree.MaxBins)
 		e.trees = make([]tree, cfg.Members)
 	case Linear:
 		posInt := make([]int, len(pos))
@@ -155,6 +166,10 @@ feed:
 	if cerr != nil {
 		return nil, fmt.Errorf("ml: train ensemble: %w", cerr)
 	}
+	if td != nil {
+		e.layout = td.layout
+	}
+	e.prepare()
 	return e, nil
 }
 

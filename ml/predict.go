@@ -8,9 +8,10 @@ import (
 	"sync/atomic"
 )
 
-// predictChunk is the number of rows a prediction worker takes at a time;
-// the member outputs of a chunk stay in cache while they are reduced.
-const predictChunk = 256
+// predictChunk is the number of rows a prediction worker takes at a time:
+// each tree walks all rows of a chunk before the next tree, so the nodes a
+// tree loads from memory serve thousands of rows.
+const predictChunk = 4096
 
 // Prediction holds an ensemble's output for a set of rows.
 type Prediction struct {
@@ -44,21 +45,28 @@ func (e *Ensemble) checkShape(X *Features) error {
 	return nil
 }
 
+// scratch is one prediction worker's reusable memory.
+type scratch struct {
+	out []float64 // member outputs of a chunk: out[m*rows+i]
+	ext []uint64  // extended rows of a chunk (forests)
+}
+
 // memberOutputs writes member m's prediction of rows [from,to) of X into
-// out[m*(to-from)+i-from] for every member.
-func (e *Ensemble) memberOutputs(X *Features, from, to int, out []float64) {
+// s.out[m*(to-from)+i-from] for every member.
+func (e *Ensemble) memberOutputs(X *Features, from, to int, s *scratch) {
 	n := to - from
 	words, nd := X.words, X.nDense
+	out := s.out[:n*e.cfg.Members]
 	switch e.learner {
 	case Forest:
-		nBits := int32(e.nBits)
-		for m := range e.trees {
-			t := &e.trees[m]
-			o := out[m*n : (m+1)*n]
-			for i := range o {
-				r := from + i
-				o[i] = t.predictRow(X.bits[r*words:(r+1)*words], X.dense[r*nd:(r+1)*nd], nBits)
-			}
+		ew := e.layout.extWords
+		ext := s.ext[:n*ew]
+		for i := 0; i < n; i++ {
+			r := from + i
+			e.layout.extend(X.bits[r*words:(r+1)*words], X.dense[r*nd:(r+1)*nd], ext[i*ew:(i+1)*ew])
+		}
+		for m := range e.fast {
+			e.fast[m].predictRows(ext, ew, out[m*n:(m+1)*n])
 		}
 	case Linear:
 		for m := range e.linear {
@@ -94,14 +102,17 @@ func meanStd(out []float64, members, n, i int) (mean, std float64) {
 // forChunks runs fn over the row chunks of [0,rows) on the ensemble's
 // workers; fn gets its worker's scratch buffer. It stops early with ctx's
 // error when ctx is cancelled.
-func (e *Ensemble) forChunks(ctx context.Context, rows int, fn func(from, to int, buf []float64)) error {
+func (e *Ensemble) forChunks(ctx context.Context, rows int, fn func(from, to int, s *scratch)) error {
 	chunks := (rows + predictChunk - 1) / predictChunk
 	workers := max(1, min(e.cfg.Workers, chunks))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			buf := make([]float64, predictChunk*e.cfg.Members)
+			s := &scratch{out: make([]float64, predictChunk*e.cfg.Members)}
+			if e.learner == Forest {
+				s.ext = make([]uint64, predictChunk*e.layout.extWords)
+			}
 			for {
 				c := int(next.Add(1) - 1)
 				if c >= chunks || ctx.Err() != nil {
@@ -109,7 +120,7 @@ func (e *Ensemble) forChunks(ctx context.Context, rows int, fn func(from, to int
 				}
 				from := c * predictChunk
 				to := min(rows, from+predictChunk)
-				fn(from, to, buf[:(to-from)*e.cfg.Members])
+				fn(from, to, s)
 			}
 		})
 	}
@@ -145,8 +156,9 @@ func (e *Ensemble) predict(ctx context.Context, X *Features, members bool) (*Pre
 			p.Members[m] = make([]float64, n)
 		}
 	}
-	err := e.forChunks(ctx, n, func(from, to int, buf []float64) {
-		e.memberOutputs(X, from, to, buf)
+	err := e.forChunks(ctx, n, func(from, to int, s *scratch) {
+		e.memberOutputs(X, from, to, s)
+		buf := s.out
 		c := to - from
 		for i := 0; i < c; i++ {
 			p.Mean[from+i], p.Std[from+i] = meanStd(buf, M, c, i)
@@ -180,8 +192,9 @@ func (e *Ensemble) PredictInto(ctx context.Context, X *Features, out *Prediction
 	}
 	out.Mean, out.Std = out.Mean[:n], out.Std[:n]
 	M := e.cfg.Members
-	return e.forChunks(ctx, n, func(from, to int, buf []float64) {
-		e.memberOutputs(X, from, to, buf)
+	return e.forChunks(ctx, n, func(from, to int, s *scratch) {
+		e.memberOutputs(X, from, to, s)
+		buf := s.out
 		c := to - from
 		for i := 0; i < c; i++ {
 			mu, sd := meanStd(buf, M, c, i)

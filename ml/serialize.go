@@ -61,6 +61,14 @@ func (e *Ensemble) appendBody(b []byte) []byte {
 		c.Tree.MaxBitFeatures, c.Tree.MaxDenseFeatures, c.Tree.MaxBins} {
 		b = le.AppendUint32(b, uint32(int32(v)))
 	}
+	if e.learner == Forest {
+		for _, edges := range e.layout.edges {
+			b = le.AppendUint32(b, uint32(len(edges)))
+			for _, v := range edges {
+				b = le.AppendUint32(b, math.Float32bits(v))
+			}
+		}
+	}
 	if e.learner == Linear {
 		for _, v := range e.std.Mean {
 			b = le.AppendUint64(b, math.Float64bits(v))
@@ -238,6 +246,29 @@ func (d *decoder) ensemble() (*Ensemble, error) {
 		d.fail(ErrCorrupt, err.Error())
 		return nil, d.err
 	}
+	if e.learner == Forest {
+		if !d.need(4 * e.nDense) {
+			return nil, d.err
+		}
+		edges := make([][]float32, e.nDense)
+		for j := range edges {
+			count := int(d.u32())
+			if count > 255 || !d.need(4*count) {
+				d.fail(ErrCorrupt, fmt.Sprintf("descriptor %d: %d bin edges", j, count))
+				return nil, d.err
+			}
+			edges[j] = make([]float32, count)
+			for k := range edges[j] {
+				v := math.Float32frombits(d.u32())
+				if v != v || math.IsInf(float64(v), 0) || (k > 0 && !(v > edges[j][k-1])) {
+					d.fail(ErrCorrupt, fmt.Sprintf("descriptor %d: bin edges not finite and increasing", j))
+					return nil, d.err
+				}
+				edges[j][k] = v
+			}
+		}
+		e.layout = newEdgeLayout(e.nBits, edges)
+	}
 	if e.learner == Linear {
 		if !d.need(16 * e.nDense) {
 			return nil, d.err
@@ -279,7 +310,7 @@ func (d *decoder) ensemble() (*Ensemble, error) {
 				n := &nodes[i]
 				n.feat, n.left = int32(d.u32()), int32(d.u32())
 				n.val = d.f64()
-				if n.left != 0 && (n.left <= int32(i) || int(n.left)+1 >= count || n.feat < 0 || int(n.feat) >= nFeat) {
+				if n.left != 0 && (n.left <= int32(i) || int(n.left)+1 >= count || !e.layout.valid(n.feat)) {
 					d.fail(ErrCorrupt, fmt.Sprintf("member %d node %d: bad split", m, i))
 				}
 			}
@@ -299,5 +330,6 @@ func (d *decoder) ensemble() (*Ensemble, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
+	e.prepare()
 	return e, nil
 }

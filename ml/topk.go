@@ -1,7 +1,6 @@
 package ml
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"math"
@@ -34,27 +33,45 @@ func better(a, b Scored) bool {
 	return a.Row < b.Row
 }
 
-// worstFirst is a heap whose root is the worst kept candidate.
+// worstFirst is a binary heap whose root is the worst kept candidate.
 type worstFirst []Scored
-
-func (h worstFirst) Len() int           { return len(h) }
-func (h worstFirst) Less(i, j int) bool { return better(h[j], h[i]) }
-func (h worstFirst) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *worstFirst) Push(x any)        { *h = append(*h, x.(Scored)) }
-func (h *worstFirst) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
 
 // offer keeps s if it is among the k best seen.
 func (h *worstFirst) offer(s Scored, k int) {
 	if len(*h) < k {
-		heap.Push(h, s)
+		*h = append(*h, s)
+		h.up(len(*h) - 1)
 	} else if better(s, (*h)[0]) {
 		(*h)[0] = s
-		heap.Fix(h, 0)
+		h.down(0)
+	}
+}
+
+func (h worstFirst) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !better(h[p], h[i]) {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func (h worstFirst) down(i int) {
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			return
+		}
+		if c+1 < len(h) && better(h[c], h[c+1]) {
+			c++
+		}
+		if !better(h[i], h[c]) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
 	}
 }
 
@@ -79,8 +96,9 @@ func (e *Ensemble) ScoreTopK(ctx context.Context, X *Features, k int, score Scor
 	var mu sync.Mutex
 	global := make(worstFirst, 0, k)
 	M := e.cfg.Members
-	err := e.forChunks(ctx, X.rows, func(from, to int, buf []float64) {
-		e.memberOutputs(X, from, to, buf)
+	err := e.forChunks(ctx, X.rows, func(from, to int, s *scratch) {
+		e.memberOutputs(X, from, to, s)
+		buf := s.out
 		c := to - from
 		local := make(worstFirst, 0, min(k, c))
 		for i := 0; i < c; i++ {

@@ -2,9 +2,11 @@ package ml
 
 // node is one node of a flat decision tree. Node 0 is the root; a split
 // node's children are nodes left and left+1 (always after it), so left == 0
-// marks a leaf. feat < nBits tests fingerprint bit feat (0 goes left, 1
-// right); feat >= nBits tests descriptor feat-nBits (x <= val goes left,
-// anything else, NaN included, right). A leaf's val is its prediction.
+// marks a leaf. Split features live in the extended feature space of an
+// edgeLayout: feat < nBits tests fingerprint bit feat, and feat >= nBits
+// tests "descriptor j > its bin edge k" (the thermometer bit of (j, k));
+// 0 goes left, 1 right. For such a split val is the edge (x <= val goes
+// left; NaN goes right). A leaf's val is its prediction.
 type node struct {
 	feat int32
 	left int32
@@ -16,20 +18,115 @@ type tree struct {
 	nodes []node
 }
 
-// predictRow walks the tree for one row given its packed bits and dense
-// values; nBits is the matrix's bit count.
-func (t *tree) predictRow(bits []uint64, dense []float32, nBits int32) float64 {
-	nodes := t.nodes
+// depth returns the depth of the deepest leaf (root alone = 0).
+func (t *tree) depth() int {
+	d := make([]int, len(t.nodes))
+	deepest := 0
+	for i, n := range t.nodes {
+		if n.left != 0 {
+			d[n.left] = d[i] + 1
+			d[n.left+1] = d[i] + 1
+			deepest = max(deepest, d[i]+1)
+		}
+	}
+	return deepest
+}
+
+// edgeLayout numbers the binary tests a forest can make: fingerprint bits
+// first, then for each descriptor j and each of its bin edges k the
+// thermometer bit "x_j > edges[j][k]".
+type edgeLayout struct {
+	nBits int
+	edges [][]float32
+	off   []int32 // off[j] = extended index of descriptor j's first edge
+	total int     // number of extended features
+	// extWords is the words of an extended row: the fingerprint words,
+	// the thermometer bits, and one final zero word that leaves test.
+	extWords int
+}
+
+func newEdgeLayout(nBits int, edges [][]float32) edgeLayout {
+	l := edgeLayout{nBits: nBits, edges: edges, off: make([]int32, len(edges))}
+	// Thermometer bits start on a word boundary after the fingerprint.
+	next := WordsFor(nBits) * 64
+	for j, e := range edges {
+		l.off[j] = int32(next)
+		next += len(e)
+	}
+	l.total = next
+	l.extWords = WordsFor(next) + 1
+	return l
+}
+
+// feature returns the extended index of "descriptor j > edges[j][k]".
+func (l *edgeLayout) feature(j, k int) int32 { return l.off[j] + int32(k) }
+
+// zeroBit is an extended index that is 0 in every extended row.
+func (l *edgeLayout) zeroBit() int32 { return int32((l.extWords - 1) * 64) }
+
+// dense maps an extended index >= the fingerprint words to (descriptor,
+// edge); ok is false when f is not a thermometer bit.
+func (l *edgeLayout) dense(f int32) (j, k int, ok bool) {
+	for j := len(l.off) - 1; j >= 0; j-- {
+		if f >= l.off[j] {
+			k := int(f - l.off[j])
+			return j, k, k < len(l.edges[j])
+		}
+	}
+	return 0, 0, false
+}
+
+// valid reports whether f is a fingerprint bit or a thermometer bit.
+func (l *edgeLayout) valid(f int32) bool {
+	if f >= 0 && int(f) < l.nBits {
+		return true
+	}
+	_, _, ok := l.dense(f)
+	return ok && int(f) >= WordsFor(l.nBits)*64
+}
+
+// extend writes the extended row of (bits, dense) into ext (extWords words).
+func (l *edgeLayout) extend(bits []uint64, dense []float32, ext []uint64) {
+	w := copy(ext, bits)
+	clear(ext[w:])
+	for j, e := range l.edges {
+		// Edges are increasing: set the bits of the binOf edges below x
+		// (all of them for NaN, which is never <= an edge).
+		from := int(l.off[j])
+		setRange(ext, from, from+int(binOf(e, dense[j])))
+	}
+}
+
+// setRange sets bits [from, to) of words.
+func setRange(words []uint64, from, to int) {
+	for from < to {
+		k := from >> 6
+		lo := uint(from) & 63
+		n := min(64-int(lo), to-from)
+		var mask uint64 = ^uint64(0)
+		if n < 64 {
+			mask = (1<<uint(n) - 1) << lo
+		}
+		words[k] |= mask
+		from += n
+	}
+}
+
+// predictRow walks the tree for one row using the split thresholds (the
+// reference the fast path is tested against).
+func (t *tree) predictRow(bits []uint64, dense []float32, l *edgeLayout) float64 {
 	i := int32(0)
 	for {
-		n := &nodes[i]
+		n := &t.nodes[i]
 		if n.left == 0 {
 			return n.val
 		}
-		f := n.feat
-		if f < nBits {
-			i = n.left + int32(bits[f>>6]>>(uint32(f)&63)&1)
-		} else if float64(dense[f-nBits]) <= n.val {
+		if int(n.feat) < l.nBits {
+			i = n.left + int32(bits[n.feat>>6]>>(uint32(n.feat)&63)&1)
+			continue
+		}
+		j, _, _ := l.dense(n.feat)
+		if float64(dense[j]) <= n.val {
 			i = n.left
 		} else {
 			i = n.left + 1
@@ -37,18 +134,74 @@ func (t *tree) predictRow(bits []uint64, dense []float32, nBits int32) float64 {
 	}
 }
 
-// depth returns the depth of the deepest leaf (root alone = 0).
-func (t *tree) depth() int {
-	d := make([]int, len(t.nodes))
-	max := 0
+// fastTree is a tree flattened for prediction: 8-byte nodes whose leaves
+// loop on themselves through the always-zero bit, so walking a row is a
+// branch-free step repeated until the index stops changing.
+type fastTree struct {
+	step []fastNode
+	val  []float64
+}
+
+type fastNode struct {
+	feat int32
+	next int32
+}
+
+func newFastTree(t *tree, l *edgeLayout) fastTree {
+	f := fastTree{step: make([]fastNode, len(t.nodes)), val: make([]float64, len(t.nodes))}
 	for i, n := range t.nodes {
-		if n.left != 0 {
-			d[n.left] = d[i] + 1
-			d[n.left+1] = d[i] + 1
-			if d[i]+1 > max {
-				max = d[i] + 1
+		if n.left == 0 {
+			f.step[i] = fastNode{feat: l.zeroBit(), next: int32(i)}
+			f.val[i] = n.val
+		} else {
+			f.step[i] = fastNode{feat: n.feat, next: n.left}
+		}
+	}
+	return f
+}
+
+// predictRows writes the tree's prediction for each extended row
+// ext[i*extWords:] (i < len(out)) to out. It keeps several rows in flight
+// (slots), stepping each down one level per round so that their memory
+// loads overlap, and refills a slot with the next row as soon as its row
+// reaches a leaf.
+func (f *fastTree) predictRows(ext []uint64, extWords int, out []float64) {
+	const slots = 8
+	step := f.step
+	var idx [slots]int32
+	var row [slots]int
+	n := len(out)
+	next, active := 0, 0
+	for s := range slots {
+		if next < n {
+			row[s] = next
+			next++
+			active++
+		} else {
+			row[s] = -1
+		}
+	}
+	for active > 0 {
+		for s := range slots {
+			r := row[s]
+			if r < 0 {
+				continue
+			}
+			nd := step[idx[s]]
+			nx := nd.next + int32(ext[r*extWords+int(nd.feat>>6)]>>(uint32(nd.feat)&63)&1)
+			if nx != idx[s] {
+				idx[s] = nx
+				continue
+			}
+			out[r] = f.val[nx]
+			idx[s] = 0
+			if next < n {
+				row[s] = next
+				next++
+			} else {
+				row[s] = -1
+				active--
 			}
 		}
 	}
-	return max
 }

@@ -11,9 +11,30 @@ type trainData struct {
 	y      []float64
 	binned []uint8     // column-major bins of every row's descriptors
 	edges  [][]float32 // per descriptor bin edges
+	layout edgeLayout
 	nBits  int
 	words  int
 	rows   int
+	// onStart/onBits: the on bits of row r are onBits[onStart[r]:onStart[r+1]].
+	onStart []int32
+	onBits  []int32
+}
+
+// newTrainData builds the shared structures for growing trees on X.
+func newTrainData(X *Features, y []float64, pos []int32, maxBins int) *trainData {
+	edges := binEdges(X, pos, maxBins)
+	d := &trainData{X: X, y: y, binned: binMatrix(X, edges), edges: edges, layout: newEdgeLayout(X.nBits, edges),
+		nBits: X.nBits, words: X.words, rows: X.rows, onStart: make([]int32, X.rows+1)}
+	for r := 0; r < X.rows; r++ {
+		for k, w := range X.bits[r*X.words : (r+1)*X.words] {
+			for w != 0 {
+				d.onBits = append(d.onBits, int32(k*64+bits.TrailingZeros64(w)))
+				w &= w - 1
+			}
+		}
+		d.onStart[r+1] = int32(len(d.onBits))
+	}
+	return d
 }
 
 // treeBuilder holds one worker's scratch space; it is reused across the
@@ -24,13 +45,13 @@ type treeBuilder struct {
 	mb, md   int
 	rows     []int32
 	sw       []float64 // per-row training weight of the current tree (0 = out of bag)
-	or, and  []uint64
 	nonconst []int32
-	cands    []int32
-	cw, cs   []float64
-	cc       []int32
+	touched  []int32
+	cw, cs   []float64 // per bit: weight and weighted target sum of the node's rows with the bit on
+	cc       []int32   // per bit: rows of the node with the bit on
 	hw, hs   [256]float64
 	hc       [256]int32
+	small    []smallRow
 	dperm    []int32
 	stack    []buildTask
 }
@@ -45,10 +66,8 @@ func newTreeBuilder(d *trainData, cfg TreeConfig) *treeBuilder {
 	mb, md := cfg.featureCounts(d.nBits, d.X.nDense)
 	return &treeBuilder{
 		d: d, cfg: cfg, mb: mb, md: md,
-		sw:  make([]float64, d.rows),
-		or:  make([]uint64, d.words),
-		and: make([]uint64, d.words),
-		cw:  make([]float64, 0, mb), cs: make([]float64, 0, mb), cc: make([]int32, 0, mb),
+		sw: make([]float64, d.rows),
+		cw: make([]float64, d.nBits), cs: make([]float64, d.nBits), cc: make([]int32, d.nBits),
 	}
 }
 
@@ -91,11 +110,12 @@ func (b *treeBuilder) build(rng *rand.Rand) tree {
 		nl := b.partition(seg, sp)
 		left := int32(len(t.nodes))
 		n := &t.nodes[task.node]
-		n.feat, n.left = sp.feat, left
-		if int(sp.feat) >= b.d.nBits {
-			n.val = float64(b.d.edges[int(sp.feat)-b.d.nBits][sp.bin])
+		n.left = left
+		if j := int(sp.feat) - b.d.nBits; j >= 0 {
+			n.feat = b.d.layout.feature(j, sp.bin)
+			n.val = float64(b.d.edges[j][sp.bin])
 		} else {
-			n.val = 0
+			n.feat, n.val = sp.feat, 0
 		}
 		t.nodes = append(t.nodes, node{}, node{})
 		mid := task.start + int32(nl)
@@ -128,8 +148,7 @@ func (b *treeBuilder) nodeStats(seg []int32) (W, S float64, pure bool) {
 func (b *treeBuilder) bestSplit(rng *rand.Rand, seg []int32, W, S float64) split {
 	best := split{gain: -1}
 	if b.mb > 0 && b.d.nBits > 0 {
-		b.bitCandidates(rng, seg)
-		b.evalBits(seg, W, S, &best)
+		b.evalBits(rng, seg, W, S, &best)
 	}
 	if b.md > 0 {
 		b.evalDense(rng, seg, W, S, &best)
@@ -137,74 +156,47 @@ func (b *treeBuilder) bestSplit(rng *rand.Rand, seg []int32, W, S float64) split
 	return best
 }
 
-// bitCandidates fills b.cands with up to mb bits drawn uniformly without
+// evalBits accumulates, in one pass over the on bits of the node's rows,
+// the weight and target sum of the rows having each bit, then scores
+// splitting (bit 1 goes right) on up to mb bits drawn uniformly without
 // replacement among the bits that are not constant over seg.
-func (b *treeBuilder) bitCandidates(rng *rand.Rand, seg []int32) {
-	words := b.d.words
-	or, and := b.or, b.and
-	for k := range or {
-		or[k], and[k] = 0, ^uint64(0)
-	}
-	X := b.d.X.bits
-	for _, r := range seg {
-		row := X[int(r)*words : int(r)*words+words]
-		for k, v := range row {
-			or[k] |= v
-			and[k] &= v
-		}
-	}
-	b.nonconst = b.nonconst[:0]
-	for k := range or {
-		v := or[k] &^ and[k]
-		for v != 0 {
-			b.nonconst = append(b.nonconst, int32(k*64+bits.TrailingZeros64(v)))
-			v &= v - 1
-		}
-	}
-	nc := b.nonconst
-	if len(nc) > b.mb {
-		for i := 0; i < b.mb; i++ {
-			j := i + rng.IntN(len(nc)-i)
-			nc[i], nc[j] = nc[j], nc[i]
-		}
-		nc = nc[:b.mb]
-	}
-	b.cands = append(b.cands[:0], nc...)
-}
-
-// evalBits scores splitting on each candidate bit (bit 1 goes right).
-func (b *treeBuilder) evalBits(seg []int32, W, S float64, best *split) {
-	nc := len(b.cands)
-	if nc == 0 {
-		return
-	}
-	cw, cs, cc := b.cw[:nc], b.cs[:nc], b.cc[:nc]
-	clear(cw)
-	clear(cs)
-	clear(cc)
-	cands := b.cands
-	words := b.d.words
-	X := b.d.X.bits
+func (b *treeBuilder) evalBits(rng *rand.Rand, seg []int32, W, S float64, best *split) {
+	cw, cs, cc := b.cw, b.cs, b.cc
 	y := b.d.y
+	onStart, onBits := b.d.onStart, b.d.onBits
+	touched := b.touched[:0]
 	for _, r := range seg {
-		row := X[int(r)*words : int(r)*words+words]
 		w := b.sw[r]
 		wy := w * y[r]
-		for c, f := range cands {
-			bit := row[f>>6] >> (uint32(f) & 63) & 1
-			fb := float64(bit)
-			cw[c] += fb * w
-			cs[c] += fb * wy
-			cc[c] += int32(bit)
+		for _, j := range onBits[onStart[r]:onStart[r+1]] {
+			if cc[j] == 0 {
+				touched = append(touched, j)
+			}
+			cw[j] += w
+			cs[j] += wy
+			cc[j]++
 		}
 	}
 	m := int32(len(seg))
+	nc := b.nonconst[:0]
+	for _, j := range touched {
+		if cc[j] < m {
+			nc = append(nc, j)
+		}
+	}
+	if len(nc) > b.mb {
+		for i := 0; i < b.mb; i++ {
+			k := i + rng.IntN(len(nc)-i)
+			nc[i], nc[k] = nc[k], nc[i]
+		}
+		nc = nc[:b.mb]
+	}
 	minLeaf := int32(b.cfg.MinSamplesLeaf)
-	for c, f := range cands {
-		if cc[c] < minLeaf || m-cc[c] < minLeaf {
+	for _, f := range nc {
+		if cc[f] < minLeaf || m-cc[f] < minLeaf {
 			continue
 		}
-		wr, sr := cw[c], cs[c]
+		wr, sr := cw[f], cs[f]
 		wl, sl := W-wr, S-sr
 		if wl <= 0 || wr <= 0 {
 			continue
@@ -214,7 +206,22 @@ func (b *treeBuilder) evalBits(seg []int32, W, S float64, best *split) {
 			*best = split{feat: f, gain: g, found: true}
 		}
 	}
+	for _, j := range touched {
+		cw[j], cs[j], cc[j] = 0, 0, 0
+	}
+	b.touched, b.nonconst = touched, nc[:0]
 }
+
+// smallRow is a node row's bin, weight and weighted target, for scoring
+// descriptor splits of small nodes by sorting instead of a histogram.
+type smallRow struct {
+	bin   uint8
+	w, wy float64
+}
+
+// smallNode is the node size below which descriptor splits are scored by
+// sorting the node's rows rather than clearing and scanning a histogram.
+const smallNode = 24
 
 // evalDense draws descriptors in random order until md non-constant ones
 // have been scored (or all were seen), scoring every bin edge of each.
@@ -227,10 +234,7 @@ func (b *treeBuilder) evalDense(rng *rand.Rand, seg []int32, W, S float64, best 
 	for j := range perm {
 		perm[j] = int32(j)
 	}
-	y := b.d.y
 	n := b.d.rows
-	minLeaf := int32(b.cfg.MinSamplesLeaf)
-	m := int32(len(seg))
 	scored := 0
 	for i := 0; i < nd && scored < b.md; i++ {
 		k := i + rng.IntN(nd-i)
@@ -241,52 +245,98 @@ func (b *treeBuilder) evalDense(rng *rand.Rand, seg []int32, W, S float64, best 
 			continue
 		}
 		col := b.d.binned[j*n : (j+1)*n]
-		hw, hs, hc := b.hw[:nb], b.hs[:nb], b.hc[:nb]
-		clear(hw)
-		clear(hs)
-		clear(hc)
-		for _, r := range seg {
-			bin := col[r]
-			w := b.sw[r]
-			hw[bin] += w
-			hs[bin] += w * y[r]
-			hc[bin]++
+		var ok bool
+		if len(seg) <= smallNode {
+			ok = b.scoreSorted(seg, col, j, W, S, best)
+		} else {
+			ok = b.scoreHistogram(seg, col, j, nb, W, S, best)
 		}
-		nonEmpty := 0
-		for _, c := range hc {
-			if c > 0 {
-				nonEmpty++
-			}
-		}
-		if nonEmpty < 2 {
-			continue
-		}
-		scored++
-		var wl, sl float64
-		var cl int32
-		for k := 0; k < nb-1; k++ {
-			if hc[k] == 0 {
-				continue
-			}
-			wl += hw[k]
-			sl += hs[k]
-			cl += hc[k]
-			if cl == m {
-				break
-			}
-			if cl < minLeaf || m-cl < minLeaf {
-				continue
-			}
-			wr, sr := W-wl, S-sl
-			if wl <= 0 || wr <= 0 {
-				continue
-			}
-			g := sl*sl/wl + sr*sr/wr
-			if g > best.gain {
-				*best = split{feat: int32(b.d.nBits + j), bin: k, gain: g, found: true}
-			}
+		if ok {
+			scored++
 		}
 	}
+}
+
+// consider records the split "bin <= k goes left" of descriptor j when it
+// is valid and better than best.
+func (b *treeBuilder) consider(j, k int, wl, sl float64, cl, m int32, W, S float64, best *split) {
+	minLeaf := int32(b.cfg.MinSamplesLeaf)
+	if cl < minLeaf || m-cl < minLeaf {
+		return
+	}
+	wr, sr := W-wl, S-sl
+	if wl <= 0 || wr <= 0 {
+		return
+	}
+	g := sl*sl/wl + sr*sr/wr
+	if g > best.gain {
+		*best = split{feat: int32(b.d.nBits + j), bin: k, gain: g, found: true}
+	}
+}
+
+// scoreHistogram scores descriptor j with a histogram of the node's bins;
+// it reports false when j is constant over seg.
+func (b *treeBuilder) scoreHistogram(seg []int32, col []uint8, j, nb int, W, S float64, best *split) bool {
+	y := b.d.y
+	hw, hs, hc := b.hw[:nb], b.hs[:nb], b.hc[:nb]
+	clear(hw)
+	clear(hs)
+	clear(hc)
+	for _, r := range seg {
+		bin := col[r]
+		w := b.sw[r]
+		hw[bin] += w
+		hs[bin] += w * y[r]
+		hc[bin]++
+	}
+	m := int32(len(seg))
+	var wl, sl float64
+	var cl int32
+	first := true
+	for k := 0; k < nb-1; k++ {
+		if hc[k] == 0 {
+			continue
+		}
+		wl += hw[k]
+		sl += hs[k]
+		cl += hc[k]
+		if cl == m {
+			return !first
+		}
+		first = false
+		b.consider(j, k, wl, sl, cl, m, W, S, best)
+	}
+	return !first
+}
+
+// scoreSorted scores descriptor j on a small node by sorting its rows by
+// bin; it reports false when j is constant over seg.
+func (b *treeBuilder) scoreSorted(seg []int32, col []uint8, j int, W, S float64, best *split) bool {
+	y := b.d.y
+	rows := b.small[:0]
+	for _, r := range seg {
+		w := b.sw[r]
+		rows = append(rows, smallRow{bin: col[r], w: w, wy: w * y[r]})
+	}
+	for p := 1; p < len(rows); p++ { // insertion sort by bin: n <= smallNode
+		for q := p; q > 0 && rows[q].bin < rows[q-1].bin; q-- {
+			rows[q], rows[q-1] = rows[q-1], rows[q]
+		}
+	}
+	b.small = rows
+	if rows[0].bin == rows[len(rows)-1].bin {
+		return false
+	}
+	m := int32(len(rows))
+	var wl, sl float64
+	for p := 0; p < len(rows)-1; p++ {
+		wl += rows[p].w
+		sl += rows[p].wy
+		if rows[p+1].bin != rows[p].bin {
+			b.consider(j, int(rows[p].bin), wl, sl, int32(p+1), m, W, S, best)
+		}
+	}
+	return true
 }
 
 // partition reorders seg so that the rows going left come first and

@@ -16,14 +16,41 @@ func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 	if opt.BatchSize <= 0 {
 		return nil, fmt.Errorf("sampling: %w: got %d", ErrBatchSize, opt.BatchSize)
 	}
+	if !(opt.Explore >= 0 && opt.Explore < 1) {
+		return nil, optionErr("explore fraction %g must be in [0, 1)", opt.Explore)
+	}
 	score, err := newScorer(cands, &opt)
 	if err != nil {
 		return nil, err
 	}
-	if opt.Diversity != nil {
-		return selectDiverse(cands, &opt, score)
+	nRandom := int(math.Round(opt.Explore * float64(opt.BatchSize)))
+	main := opt
+	main.BatchSize -= nRandom
+	var picked []Ranked
+	if main.BatchSize > 0 {
+		if opt.Diversity != nil {
+			picked, err = selectDiverse(cands, &main, score)
+			if err != nil {
+				return nil, err
+			}
+		} else {
+			picked = ranks(topK(cands, opt.Exclude, score, main.BatchSize))
+		}
 	}
-	return ranks(topK(cands, opt.Exclude, score, opt.BatchSize)), nil
+	if nRandom == 0 {
+		return picked, nil
+	}
+	// The exploration picks: Random's scores among the candidates left.
+	excl := make(map[int]bool, len(opt.Exclude)+len(picked))
+	for k, v := range opt.Exclude {
+		excl[k] = v
+	}
+	for _, r := range picked {
+		excl[r.Index] = true
+	}
+	seed := opt.Seed
+	rnd := func(i int) float64 { return uniform(seed, cands[i].Index) }
+	return append(picked, ranks(topK(cands, excl, rnd, nRandom))...), nil
 }
 
 // Rank returns every eligible candidate ranked best first, with its

@@ -15,12 +15,16 @@ const Default = "uncertainty"
 // DefaultName is the alias ParseSpec resolves to Default.
 const DefaultName = "default"
 
-// Spec is a strategy together with the batch mode, written as
-// "name" or "name+diverse" or "name+diverse=0.6" (a Tanimoto threshold).
+// Spec is a strategy together with its batch modes, written as the
+// strategy name followed by optional modes in this order:
+// "+diverse" or "+diverse=T" (diversity, Tanimoto threshold T) and
+// "+explore=F" (a fraction F of the batch picked at random), e.g.
+// "uncertainty", "hybrid+diverse", "uncertainty+diverse=0.6+explore=0.2".
 type Spec struct {
 	Strategy  string  // one of Names
 	Diverse   bool    // diversity-aware batch mode
 	Threshold float64 // its threshold; 0 means DefaultDiversityThreshold
+	Explore   float64 // fraction of the batch picked at random, in [0, 1)
 }
 
 // ParseSpec parses a spec string; "default" means Default. An unknown
@@ -30,20 +34,31 @@ func ParseSpec(s string) (Spec, error) {
 	if s == DefaultName {
 		s = Default
 	}
-	name, mode, hasMode := strings.Cut(s, "+")
-	sp := Spec{Strategy: name}
-	if hasMode {
+	parts := strings.Split(s, "+")
+	sp := Spec{Strategy: parts[0]}
+	next := 0 // modes must come in order: diverse, then explore
+	for _, mode := range parts[1:] {
 		key, val, hasVal := strings.Cut(mode, "=")
-		if key != "diverse" {
-			return Spec{}, optionErr("spec %q: unknown batch mode %q (valid: diverse, diverse=THRESHOLD)", s, key)
-		}
-		sp.Diverse = true
-		if hasVal {
-			th, err := strconv.ParseFloat(val, 64)
-			if err != nil || !(th > 0 && th <= 1) {
-				return Spec{}, optionErr("spec %q: threshold %q must be a number in (0, 1]", s, val)
+		switch {
+		case key == "diverse" && next == 0:
+			sp.Diverse = true
+			next = 1
+			if hasVal {
+				th, err := strconv.ParseFloat(val, 64)
+				if err != nil || !(th > 0 && th <= 1) {
+					return Spec{}, optionErr("spec %q: threshold %q must be a number in (0, 1]", s, val)
+				}
+				sp.Threshold = th
 			}
-			sp.Threshold = th
+		case key == "explore" && next <= 1 && hasVal:
+			next = 2
+			f, err := strconv.ParseFloat(val, 64)
+			if err != nil || !(f > 0 && f < 1) {
+				return Spec{}, optionErr("spec %q: explore fraction %q must be a number in (0, 1)", s, val)
+			}
+			sp.Explore = f
+		default:
+			return Spec{}, optionErr("spec %q: unexpected batch mode %q (valid, in this order: diverse, diverse=T, explore=F)", s, mode)
 		}
 	}
 	if !isName(sp.Strategy) {
@@ -54,20 +69,24 @@ func ParseSpec(s string) (Spec, error) {
 
 // String formats the spec so that ParseSpec reads it back.
 func (s Spec) String() string {
+	out := s.Strategy
 	switch {
-	case !s.Diverse:
-		return s.Strategy
-	case s.Threshold == 0:
-		return s.Strategy + "+diverse"
-	default:
-		return fmt.Sprintf("%s+diverse=%g", s.Strategy, s.Threshold)
+	case s.Diverse && s.Threshold == 0:
+		out += "+diverse"
+	case s.Diverse:
+		out += fmt.Sprintf("+diverse=%g", s.Threshold)
 	}
+	if s.Explore > 0 {
+		out += fmt.Sprintf("+explore=%g", s.Explore)
+	}
+	return out
 }
 
 // Apply sets the spec's strategy and batch mode on opt; fingerprints are
 // needed when the spec is diverse (one per candidate).
 func (s Spec) Apply(opt *Options, fingerprints [][]uint64) {
 	opt.Strategy = s.Strategy
+	opt.Explore = s.Explore
 	opt.Diversity = nil
 	if s.Diverse {
 		opt.Diversity = &Diversity{Fingerprints: fingerprints, Threshold: s.Threshold}

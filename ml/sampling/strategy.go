@@ -78,6 +78,11 @@ type Options struct {
 	Best      *float64      // EI: best value observed so far (required for EI)
 	Xi        float64       // EI: improvement margin ξ >= 0 (default 0)
 	Diversity *Diversity    // optional diversity-aware batch mode, for any strategy
+	// Explore in [0, 1) is the fraction of the batch (rounded to the
+	// nearest count) filled with seeded random picks (Random with Seed)
+	// among the candidates the strategy did not pick: an ε-greedy batch that
+	// guards against a strategy's cold-start bias. 0 = off.
+	Explore float64
 }
 
 // scorer returns the priority score of candidate i of the pool.

@@ -1,0 +1,90 @@
+package ml
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// Benchmark sizes (rows of synthetic data: 2048-bit fingerprints with
+// ~40-60 bits on and 20 descriptors, fixed seeds).
+const (
+	benchTrainSmall  = 1_000
+	benchTrainMedium = 5_000
+	benchTrainLarge  = 20_000
+	benchPoolSmall   = 100_000
+	benchPoolLarge   = 1_000_000
+	benchMembers     = 32
+	benchTopK        = 100
+)
+
+func BenchmarkTrainEnsemble(b *testing.B) {
+	for _, n := range []int{benchTrainSmall, benchTrainMedium, benchTrainLarge} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchmarkTrain(b, n) })
+	}
+}
+
+func benchmarkTrain(b *testing.B, n int) {
+	X, y := synth(n, 3)
+	cfg := EnsembleConfig{Members: benchMembers, Seed: 1}
+	b.ReportAllocs()
+	defer reportCPU(b, cpuTime())
+	for b.Loop() {
+		if _, err := TrainEnsemble(context.Background(), X, y, nil, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var (
+	benchPoolOnce sync.Once
+	benchPool     *Features
+	benchModel    *Ensemble
+)
+
+// benchSetup builds the large pool once (generation takes seconds) and a
+// 32-member model trained on 5,000 rows of the same distribution.
+func benchSetup(b *testing.B) (*Features, *Ensemble) {
+	benchPoolOnce.Do(func() {
+		m := newSynthModel(defaultSynth(0, 1))
+		X, y := m.generate(benchTrainMedium, 3, 0.3)
+		e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Members: benchMembers, Seed: 1})
+		if err != nil {
+			panic(err)
+		}
+		benchModel = e
+		benchPool, _ = m.generate(benchPoolLarge, 1234, 0.3)
+	})
+	return benchPool, benchModel
+}
+
+func BenchmarkScoreTopK(b *testing.B) {
+	for _, n := range []int{benchPoolSmall, benchPoolLarge} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchmarkScoreTopK(b, n) })
+	}
+}
+
+func benchmarkScoreTopK(b *testing.B, n int) {
+	pool, e := benchSetup(b)
+	X := pool.Slice(0, n)
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		top, err := e.ScoreTopK(context.Background(), X, benchTopK, ByStd)
+		if err != nil || len(top) != benchTopK {
+			b.Fatal(err, len(top))
+		}
+	}
+	reportCPU(b, start)
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	// Memory the process holds: the pool's features plus the model plus
+	// whatever scoring allocated (see README for the process RSS).
+	b.ReportMetric(float64(after.HeapSys)/(1<<20), "heapsys-MiB")
+	b.ReportMetric(float64(len(X.bits)*8+len(X.dense)*4)/(1<<20), "features-MiB")
+}

@@ -1,0 +1,214 @@
+package ml
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"math"
+	"slices"
+	"testing"
+)
+
+// smallModels returns one small model of each task and learner.
+func smallModels(t testing.TB) map[string]*Ensemble {
+	t.Helper()
+	X, y := synth(120, 3)
+	yc := make([]float64, len(y))
+	for i, v := range y {
+		if v > 0 {
+			yc[i] = 1
+		}
+	}
+	out := map[string]*Ensemble{}
+	for name, c := range map[string]struct {
+		cfg EnsembleConfig
+		y   []float64
+	}{
+		"forest-regression":     {EnsembleConfig{Members: 3, Seed: 1}, y},
+		"forest-classification": {EnsembleConfig{Task: Classification, Members: 3, Seed: 1, Tree: TreeConfig{MaxDepth: 6, MaxBins: 16}}, yc},
+		"ridge":                 {EnsembleConfig{Learner: Linear, Members: 2, Seed: 1}, y},
+		"logistic":              {EnsembleConfig{Task: Classification, Learner: Linear, Members: 2, Seed: 1, L2: 3}, yc},
+	} {
+		e, err := TrainEnsemble(context.Background(), X, c.y, nil, c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = e
+	}
+	return out
+}
+
+func TestMarshalRoundTrip(t *testing.T) {
+	t.Parallel()
+	P, _ := synth(500, 9)
+	for name, e := range smallModels(t) {
+		blob, err := e.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := e.WriteTo(&buf); err != nil || !bytes.Equal(buf.Bytes(), blob) {
+			t.Fatalf("%s: WriteTo differs from MarshalBinary (%v)", name, err)
+		}
+		got, err := ReadEnsemble(&buf)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		again, _ := got.MarshalBinary()
+		if !bytes.Equal(again, blob) {
+			t.Errorf("%s: re-encoding differs", name)
+		}
+		want, _ := e.PredictMembers(context.Background(), P)
+		have, _ := got.PredictMembers(context.Background(), P)
+		for m := range want.Members {
+			for i := range want.Members[m] {
+				if math.Float64bits(want.Members[m][i]) != math.Float64bits(have.Members[m][i]) {
+					t.Fatalf("%s: member %d row %d: %v after load, %v before", name, m, i, have.Members[m][i], want.Members[m][i])
+				}
+			}
+		}
+		if !slices.Equal(want.Mean, have.Mean) || !slices.Equal(want.Std, have.Std) {
+			t.Errorf("%s: mean/std differ after load", name)
+		}
+		for m := 0; m < e.Members(); m++ {
+			if !slices.Equal(e.OutOfBag(m), got.OutOfBag(m)) {
+				t.Errorf("%s: out-of-bag rows of member %d differ", name, m)
+			}
+		}
+		if got.Config().Seed != e.Config().Seed || got.Config().Tree != e.Config().Tree || got.Task() != e.Task() {
+			t.Errorf("%s: config differs after load", name)
+		}
+	}
+}
+
+// reseal rewrites the trailing CRC-32C so that a deliberate edit passes
+// the checksum and reaches the structural checks.
+func reseal(b []byte) []byte {
+	b = slices.Clone(b)
+	binary.LittleEndian.PutUint32(b[len(b)-4:], crc32.Checksum(b[:len(b)-4], castagnoli))
+	return b
+}
+
+func TestUnmarshalRejectsDamage(t *testing.T) {
+	t.Parallel()
+	for name, e := range smallModels(t) {
+		blob, _ := e.MarshalBinary()
+		// Every truncation is an error.
+		for n := 0; n < len(blob); n += 1 + n/64 {
+			if err := new(Ensemble).UnmarshalBinary(blob[:n]); err == nil {
+				t.Fatalf("%s: truncated to %d bytes accepted", name, n)
+			}
+		}
+		// Every single-byte corruption is caught by the checksum (or the
+		// magic/version checks before it).
+		for i := 0; i < len(blob); i += 1 + i/32 {
+			bad := slices.Clone(blob)
+			bad[i] ^= 0x5a
+			err := new(Ensemble).UnmarshalBinary(bad)
+			if !errors.Is(err, ErrChecksum) && !errors.Is(err, ErrBadMagic) && !errors.Is(err, ErrUnsupportedVersion) {
+				t.Fatalf("%s: byte %d flipped: %v", name, i, err)
+			}
+		}
+		cases := []struct {
+			name string
+			data []byte
+			want error
+		}{
+			{"bad magic", append([]byte("NOTMODEL"), blob[8:]...), ErrBadMagic},
+			{"future version", reseal(func() []byte { b := slices.Clone(blob); b[8] = 2; return b }()), ErrUnsupportedVersion},
+			{"version 0", reseal(func() []byte { b := slices.Clone(blob); b[8] = 0; return b }()), ErrUnsupportedVersion},
+			{"trailing bytes", reseal(append(slices.Clone(blob), 0, 0, 0, 0)), ErrCorrupt},
+			{"unknown task", reseal(func() []byte { b := slices.Clone(blob); b[headerLen] = 7; return b }()), ErrCorrupt},
+			{"zero members", reseal(func() []byte { b := slices.Clone(blob); binary.LittleEndian.PutUint32(b[headerLen+2:], 0); return b }()), ErrCorrupt},
+			{"huge members", reseal(func() []byte {
+				b := slices.Clone(blob)
+				binary.LittleEndian.PutUint32(b[headerLen+2:], 1<<20)
+				return b
+			}()), ErrCorrupt},
+			{"empty", nil, ErrTruncated},
+		}
+		for _, c := range cases {
+			err := new(Ensemble).UnmarshalBinary(c.data)
+			var fe *FormatError
+			if !errors.Is(err, c.want) || !errors.As(err, &fe) {
+				t.Errorf("%s/%s: got %v, want %v", name, c.name, err, c.want)
+			}
+		}
+	}
+}
+
+// A tree whose split points backwards (a cycle) must be rejected, not
+// walked forever.
+func TestUnmarshalRejectsCyclicTree(t *testing.T) {
+	t.Parallel()
+	X, y := synth(60, 3)
+	e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Members: 1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.trees[0].nodes[1].left = 0
+	e.trees[0].nodes[2].left = 1 // points back to an earlier node
+	e.trees[0].nodes[2].feat = 0
+	blob, _ := e.MarshalBinary()
+	if err := new(Ensemble).UnmarshalBinary(blob); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("cyclic tree: %v", err)
+	}
+	e.trees[0].nodes[2].left = 0
+	for _, f := range []int32{-1, int32(e.layout.total), 1 << 30} {
+		e.trees[0].nodes[0].feat = f
+		blob, _ = e.MarshalBinary()
+		if err := new(Ensemble).UnmarshalBinary(blob); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("feature %d: %v", f, err)
+		}
+	}
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	X, y := synth(40, 3)
+	yc := make([]float64, len(y))
+	for i, v := range y {
+		if v > 0 {
+			yc[i] = 1
+		}
+	}
+	for _, c := range []struct {
+		cfg EnsembleConfig
+		y   []float64
+	}{
+		{EnsembleConfig{Members: 2, Seed: 1, Tree: TreeConfig{MaxDepth: 3}}, y},
+		{EnsembleConfig{Members: 1, Seed: 1, Task: Classification, Learner: Linear}, yc},
+	} {
+		e, err := TrainEnsemble(context.Background(), X.Subset([]int{0, 1, 2, 3, 4, 5, 6, 7}), c.y[:8], nil, c.cfg)
+		if err != nil {
+			f.Fatal(err)
+		}
+		b, _ := e.MarshalBinary()
+		f.Add(b)
+	}
+	f.Add([]byte(formatMagic))
+	f.Add([]byte{})
+	P, _ := synth(4, 5)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var e Ensemble
+		if err := e.UnmarshalBinary(data); err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v is not a *FormatError", err)
+			}
+			return
+		}
+		// A model that decodes must predict without panicking, when the
+		// pool has its shape, and re-encode to the same bytes.
+		if nb, nd := e.Shape(); nb == P.NBits() && nd == P.NDense() {
+			if _, err := e.Predict(context.Background(), P); err != nil {
+				t.Fatal(err)
+			}
+		}
+		again, _ := e.MarshalBinary()
+		if !bytes.Equal(again, data) {
+			t.Fatalf("decoded model re-encodes differently")
+		}
+	})
+}
