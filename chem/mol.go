@@ -94,7 +94,12 @@ type Neighbor struct {
 // found, aromaticity perceived. Create one with Parse; a Mol is read-only
 // after that and safe for concurrent reads.
 type Mol struct {
+	// Atoms in the order written (hydrogen atoms that were folded into
+	// their neighbour removed).
 	Atoms []Atom
+	// Bonds numbered as RDKit numbers them: bonds to the next atom or a
+	// branch in the order written, then ring closures by ring number, left
+	// to right within a number.
 	Bonds []Bond
 
 	// adjacency in compressed form: the neighbours of atom i are
@@ -102,9 +107,10 @@ type Mol struct {
 	nbrStart []int32
 	nbrs     []Neighbor
 
-	// rings is the smallest set of smallest rings (RDKit's SSSR, with its
-	// count), each ring as atom indices in ring order; ringBonds the same
-	// rings as bond indices.
+	// rings is RDKit's symmetrized smallest set of smallest rings (what
+	// CalcNumRings counts: adamantane 4, cubane 6), each ring as atom
+	// indices in ring order; ringBonds the same rings as bond indices
+	// (ringBonds[k][j] joins rings[k][j] and rings[k][j+1]).
 	rings     [][]int32
 	ringBonds [][]int32
 	// atomRings and bondRings count the SSSR rings that hold each atom and bond.
@@ -126,8 +132,9 @@ func (m *Mol) Neighbors(i int) []Neighbor { return m.nbrs[m.nbrStart[i]:m.nbrSta
 // on the atom not included).
 func (m *Mol) Degree(i int) int { return int(m.nbrStart[i+1] - m.nbrStart[i]) }
 
-// Rings returns the smallest set of smallest rings as atom-index cycles.
-// The slices are shared: do not modify them.
+// Rings returns RDKit's symmetrized smallest set of smallest rings as
+// atom-index cycles; len(Rings()) is RDKit's CalcNumRings. The slices are
+// shared: do not modify them.
 func (m *Mol) Rings() [][]int32 { return m.rings }
 
 // RingBonds returns the same rings as Rings, as bond indices.
@@ -144,3 +151,17 @@ func (m *Mol) AtomRingCount(i int) int { return int(m.atomRings[i]) }
 
 // BondRingCount returns how many SSSR rings contain bond b.
 func (m *Mol) BondRingCount(b int) int { return int(m.bondRings[b]) }
+
+// ExplicitValence returns the valence atom i gets from its bonds and its
+// bracket hydrogens: the sum of Kekulé bond orders ('~' counts 0) plus
+// ExplicitH. It equals RDKit's GetExplicitValence after sanitization
+// (aromatic atoms included: pyrrole N 3, thiophene S 2, fused c 4).
+func (m *Mol) ExplicitValence(i int) int { return kekuleValence(m, i) }
+
+// TotalValence returns ExplicitValence plus the implicit hydrogens: RDKit's
+// GetTotalValence, SMARTS v.
+func (m *Mol) TotalValence(i int) int { return kekuleValence(m, i) + int(m.Atoms[i].ImplicitH) }
+
+// TotalDegree returns the number of neighbours including all hydrogens:
+// RDKit's GetTotalDegree, SMARTS X.
+func (m *Mol) TotalDegree(i int) int { return m.Degree(i) + m.Atoms[i].TotalH() }

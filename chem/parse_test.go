@@ -138,3 +138,30 @@ func TestParseBondDirections(t *testing.T) {
 		t.Errorf("dirs = %v %v, want up up", m.Bonds[0].Dir, m.Bonds[2].Dir)
 	}
 }
+
+// TestMolValences: RDKit's explicit/total valence and total degree after
+// sanitization.
+func TestMolValences(t *testing.T) {
+	tests := []struct {
+		smiles           string
+		atom             int
+		ev, tv, totalDeg int
+	}{
+		{"c1cc[nH]c1", 3, 3, 3, 3},     // pyrrole N
+		{"c1ccsc1", 3, 2, 2, 2},        // thiophene S
+		{"c1ccc2ccccc2c1", 4, 4, 4, 3}, // fused carbon
+		{"C[N+](=O)[O-]", 1, 4, 4, 3},  // nitro N
+		{"CS(=O)(=O)C", 1, 6, 6, 4},    // sulfone S
+		{"[NH4+]", 0, 4, 4, 4},         // ammonium
+		{"CCO", 2, 1, 2, 2},            // hydroxyl O
+	}
+	for _, tc := range tests {
+		m, err := Parse(tc.smiles)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tc.smiles, err)
+		}
+		if ev, tv, td := m.ExplicitValence(tc.atom), m.TotalValence(tc.atom), m.TotalDegree(tc.atom); ev != tc.ev || tv != tc.tv || td != tc.totalDeg {
+			t.Errorf("%s atom %d: explicit %d total %d degree %d; want %d %d %d", tc.smiles, tc.atom, ev, tv, td, tc.ev, tc.tv, tc.totalDeg)
+		}
+	}
+}
