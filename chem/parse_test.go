@@ -149,7 +149,7 @@ func TestMolValences(t *testing.T) {
 	}{
 		{"c1cc[nH]c1", 3, 3, 3, 3},     // pyrrole N
 		{"c1ccsc1", 3, 2, 2, 2},        // thiophene S
-		{"c1ccc2ccccc2c1", 4, 4, 4, 3}, // fused carbon
+		{"c1ccc2ccccc2c1", 3, 4, 4, 3}, // fused carbon
 		{"C[N+](=O)[O-]", 1, 4, 4, 3},  // nitro N
 		{"CS(=O)(=O)C", 1, 6, 6, 4},    // sulfone S
 		{"[NH4+]", 0, 4, 4, 4},         // ammonium
