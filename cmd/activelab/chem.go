@@ -9,9 +9,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"activelab/chem"
@@ -223,27 +225,54 @@ func (s *csvSource) next() (inputRecord, error) {
 // are those of shared/data/chem-golden.jsonl; morgan2_2048 keeps its name
 // whatever --radius and --bits are.
 type describeOutput struct {
-	SMILES         string            `json:"smiles"`
-	ID             *string           `json:"id,omitempty"`
-	Canonical      string            `json:"canonical"`
-	HeavyAtoms     int               `json:"heavy_atoms"`
-	TotalHs        int               `json:"total_hs"`
-	Formula        string            `json:"formula"`
-	MolWt          float64           `json:"mol_wt"`
-	ExactMass      float64           `json:"exact_mass"`
-	FormalCharge   int               `json:"formal_charge"`
-	RingCount      int               `json:"ring_count"`
-	AromaticRings  int               `json:"aromatic_rings"`
-	AromaticAtoms  int               `json:"aromatic_atoms"`
-	HBD            int               `json:"hbd"`
-	HBA            int               `json:"hba"`
-	TPSA           float64           `json:"tpsa"`
-	RotatableBonds int               `json:"rotatable_bonds"`
-	FractionCSP3   float64           `json:"fraction_csp3"`
-	CrippenLogP    float64           `json:"crippen_logp"`
-	CrippenMR      float64           `json:"crippen_mr"`
-	Morgan         []int             `json:"morgan2_2048"`
-	MorganCounts   map[uint32]uint32 `json:"morgan2_counts"`
+	SMILES         string       `json:"smiles"`
+	ID             *string      `json:"id,omitempty"`
+	Canonical      string       `json:"canonical"`
+	HeavyAtoms     int          `json:"heavy_atoms"`
+	TotalHs        int          `json:"total_hs"`
+	Formula        string       `json:"formula"`
+	MolWt          float64      `json:"mol_wt"`
+	ExactMass      float64      `json:"exact_mass"`
+	FormalCharge   int          `json:"formal_charge"`
+	RingCount      int          `json:"ring_count"`
+	AromaticRings  int          `json:"aromatic_rings"`
+	AromaticAtoms  int          `json:"aromatic_atoms"`
+	HBD            int          `json:"hbd"`
+	HBA            int          `json:"hba"`
+	TPSA           float64      `json:"tpsa"`
+	RotatableBonds int          `json:"rotatable_bonds"`
+	FractionCSP3   float64      `json:"fraction_csp3"`
+	CrippenLogP    float64      `json:"crippen_logp"`
+	CrippenMR      float64      `json:"crippen_mr"`
+	Morgan         []int        `json:"morgan2_2048"`
+	MorganCounts   morganCounts `json:"morgan2_counts"`
+}
+
+// morganCounts is an unfolded Morgan fingerprint as its ids sorted
+// ascending, with multiplicity; it encodes as a JSON object id -> count
+// (keys as strings, ascending numerically).
+type morganCounts []uint32
+
+// MarshalJSON implements json.Marshaler.
+func (c morganCounts) MarshalJSON() ([]byte, error) { return c.appendJSON(nil), nil }
+
+func (c morganCounts) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i := 0; i < len(c); {
+		j := i + 1
+		for j < len(c) && c[j] == c[i] {
+			j++
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = strconv.AppendUint(b, uint64(c[i]), 10)
+		b = append(b, `":`...)
+		b = strconv.AppendInt(b, int64(j-i), 10)
+		i = j
+	}
+	return append(b, '}')
 }
 
 // describeError is the output line for a molecule that did not parse.
@@ -279,13 +308,11 @@ func (w *describeWorker) describe(dst []byte, rec inputRecord) []byte {
 	}
 	d := chem.Describe(m)
 	w.ids = chem.AppendMorganIDs(w.ids[:0], m, w.o.radius) // sorted, with multiplicity
-	counts := make(map[uint32]uint32, len(w.ids))
 	if len(w.mark) == 0 {
 		w.mark = make([]uint64, (w.o.bits+63)/64)
 	}
 	bits := make([]int, 0, len(w.ids))
 	for _, x := range w.ids {
-		counts[x]++
 		b := x % uint32(w.o.bits)
 		if w.mark[b>>6]&(1<<(b&63)) == 0 {
 			w.mark[b>>6] |= 1 << (b & 63)
@@ -303,13 +330,97 @@ func (w *describeWorker) describe(dst []byte, rec inputRecord) []byte {
 		RingCount: d.RingCount, AromaticRings: d.AromaticRings, AromaticAtoms: d.AromaticAtoms,
 		HBD: d.HBD, HBA: d.HBA, TPSA: d.TPSA, RotatableBonds: d.RotatableBonds,
 		FractionCSP3: d.FractionCSP3, CrippenLogP: d.CrippenLogP, CrippenMR: d.CrippenMR,
-		Morgan: bits, MorganCounts: counts,
+		Morgan: bits, MorganCounts: w.ids,
 	}
-	b, err := json.Marshal(out)
-	if err != nil { // only a NaN or Inf descriptor could do this
-		b, _ = json.Marshal(describeError{SMILES: rec.smiles, ID: id, Error: "encode descriptors: " + err.Error()})
+	for _, f := range []float64{out.MolWt, out.ExactMass, out.TPSA, out.FractionCSP3, out.CrippenLogP, out.CrippenMR} {
+		if math.IsNaN(f) || math.IsInf(f, 0) { // cannot happen for a parsed molecule; JSON has no NaN
+			b, _ := json.Marshal(describeError{SMILES: rec.smiles, ID: id, Error: "descriptor is not a finite number"})
+			return append(append(dst, b...), '\n')
+		}
 	}
-	return append(append(dst, b...), '\n')
+	return append(out.appendJSON(dst), '\n')
+}
+
+// appendJSON appends o as a JSON object: what encoding/json writes for it,
+// without reflection.
+func (o *describeOutput) appendJSON(b []byte) []byte {
+	b = append(b, `{"smiles":`...)
+	b = appendJSONString(b, o.SMILES)
+	if o.ID != nil {
+		b = append(b, `,"id":`...)
+		b = appendJSONString(b, *o.ID)
+	}
+	b = append(b, `,"canonical":`...)
+	b = appendJSONString(b, o.Canonical)
+	b = appendJSONInt(b, "heavy_atoms", o.HeavyAtoms)
+	b = appendJSONInt(b, "total_hs", o.TotalHs)
+	b = append(b, `,"formula":`...)
+	b = appendJSONString(b, o.Formula)
+	b = appendJSONFloat(b, "mol_wt", o.MolWt)
+	b = appendJSONFloat(b, "exact_mass", o.ExactMass)
+	b = appendJSONInt(b, "formal_charge", o.FormalCharge)
+	b = appendJSONInt(b, "ring_count", o.RingCount)
+	b = appendJSONInt(b, "aromatic_rings", o.AromaticRings)
+	b = appendJSONInt(b, "aromatic_atoms", o.AromaticAtoms)
+	b = appendJSONInt(b, "hbd", o.HBD)
+	b = appendJSONInt(b, "hba", o.HBA)
+	b = appendJSONFloat(b, "tpsa", o.TPSA)
+	b = appendJSONInt(b, "rotatable_bonds", o.RotatableBonds)
+	b = appendJSONFloat(b, "fraction_csp3", o.FractionCSP3)
+	b = appendJSONFloat(b, "crippen_logp", o.CrippenLogP)
+	b = appendJSONFloat(b, "crippen_mr", o.CrippenMR)
+	b = append(b, `,"morgan2_2048":[`...)
+	for i, x := range o.Morgan {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(x), 10)
+	}
+	b = append(b, `],"morgan2_counts":`...)
+	b = o.MorganCounts.appendJSON(b)
+	return append(b, '}')
+}
+
+func appendJSONInt(b []byte, key string, v int) []byte {
+	b = append(b, `,"`...)
+	b = append(b, key...)
+	b = append(b, `":`...)
+	return strconv.AppendInt(b, int64(v), 10)
+}
+
+// appendJSONFloat writes a finite float as encoding/json does: shortest
+// round-trip digits, exponent form only below 1e-6 or from 1e21.
+func appendJSONFloat(b []byte, key string, f float64) []byte {
+	b = append(b, `,"`...)
+	b = append(b, key...)
+	b = append(b, `":`...)
+	abs := math.Abs(f)
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		n := len(b)
+		b = strconv.AppendFloat(b, f, 'e', -1, 64)
+		// e-07 -> e-7, as encoding/json writes it
+		if m := len(b) - n; m >= 4 && b[len(b)-4] == 'e' && b[len(b)-3] == '-' && b[len(b)-2] == '0' {
+			b[len(b)-2] = b[len(b)-1]
+			b = b[:len(b)-1]
+		}
+		return b
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+// appendJSONString writes s as a JSON string; plain printable ASCII is
+// copied, anything else goes through encoding/json (escapes, invalid UTF-8).
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // describeJob is a batch of records and where its output goes.

@@ -242,3 +242,24 @@ func TestChemDescribeESOL(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeOutputJSON checks the hand-written encoder against
+// encoding/json on awkward values.
+func TestDescribeOutputJSON(t *testing.T) {
+	t.Parallel()
+	id := "a\"b<c>\\d\x01é\xff"
+	outs := []describeOutput{
+		{SMILES: "CCO", Canonical: "CCO", Formula: "C2H6O", MolWt: 46.069, ExactMass: 46.041864812, FractionCSP3: 1,
+			CrippenLogP: -0.0014, TPSA: 0, Morgan: []int{1, 2, 3}, MorganCounts: morganCounts{5, 5, 7, 4294967295}},
+		{SMILES: "x&y", ID: &id, CrippenLogP: 1e-7, CrippenMR: -2.5e21, MolWt: 1e20, TPSA: 123456789.125, Morgan: []int{}, MorganCounts: morganCounts{}},
+	}
+	for _, o := range outs {
+		want, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := o.appendJSON(nil); string(got) != string(want) {
+			t.Errorf("appendJSON:\n got %s\nwant %s", got, want)
+		}
+	}
+}
