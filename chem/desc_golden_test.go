@@ -64,10 +64,6 @@ type descField struct {
 	minRate float64
 }
 
-// perceptionRate is the required match rate of the fields that depend on
-// ring and aromatic-bond perception (see descFields).
-const perceptionRate = 0.99
-
 var descFields = []descField{
 	{name: "heavy_atoms", get: func(d *Descriptors) float64 { return float64(d.HeavyAtoms) }, minRate: 1},
 	{name: "total_hs", get: func(d *Descriptors) float64 { return float64(d.TotalHs) }, minRate: 1},
@@ -75,12 +71,8 @@ var descFields = []descField{
 	{name: "mol_wt", get: func(d *Descriptors) float64 { return d.MolWt }, tol: 0.01, minRate: 1},
 	{name: "exact_mass", get: func(d *Descriptors) float64 { return d.ExactMass }, tol: 0.01, minRate: 1},
 	{name: "formal_charge", get: func(d *Descriptors) float64 { return float64(d.FormalCharge) }, minRate: 1},
-	// ring_count is the size of the parser's SSSR and aromatic_rings counts
-	// its rings whose bonds the parser marked aromatic: their misses are ring
-	// and aromaticity perception in Parse, not descriptor code. Raise these
-	// to 1 when perception matches RDKit on the golden set.
-	{name: "ring_count", get: func(d *Descriptors) float64 { return float64(d.RingCount) }, minRate: perceptionRate},
-	{name: "aromatic_rings", get: func(d *Descriptors) float64 { return float64(d.AromaticRings) }, minRate: perceptionRate},
+	{name: "ring_count", get: func(d *Descriptors) float64 { return float64(d.RingCount) }, minRate: 1},
+	{name: "aromatic_rings", get: func(d *Descriptors) float64 { return float64(d.AromaticRings) }, minRate: 1},
 	{name: "aromatic_atoms", get: func(d *Descriptors) float64 { return float64(d.AromaticAtoms) }, minRate: 1},
 	{name: "hbd", get: func(d *Descriptors) float64 { return float64(d.HBD) }, minRate: 1},
 	{name: "hba", get: func(d *Descriptors) float64 { return float64(d.HBA) }, minRate: 1},
