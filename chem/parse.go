@@ -56,6 +56,8 @@ type parser struct {
 	ringNum []int32    // per bond: ring-closure number, -1 for chain bonds
 	open    []ringOpen
 	stack   []int32
+	keys2   [][2]int32
+	order   []int32
 	// sanitization scratch
 	scratch sanitizeScratch
 }
@@ -570,7 +572,8 @@ func (p *parser) build() *Mol {
 	copy(m.Atoms, p.atoms)
 	keys := p.keys
 	if len(p.open) == 0 && hasClosures(p.ringNum) {
-		order := make([]int32, 0, len(p.bonds))
+		order := p.order[:0]
+		defer func() { p.order = order[:0] }()
 		for i, n := range p.ringNum {
 			if n < 0 {
 				order = append(order, int32(i))
@@ -589,11 +592,12 @@ func (p *parser) build() *Mol {
 				closures[j], closures[j-1] = closures[j-1], closures[j]
 			}
 		}
-		keys = make([][2]int32, len(order))
+		keys = p.keys2[:0]
 		for k, i := range order {
 			m.Bonds[k] = p.bonds[i]
-			keys[k] = p.keys[i]
+			keys = append(keys, p.keys[i])
 		}
+		p.keys2 = keys
 		p.keys = append(p.keys[:0], keys...)
 		keys = p.keys
 	} else {
@@ -637,33 +641,40 @@ func (m *Mol) buildAdjacency(keys [][2]int32) {
 	}
 	nbrs := make([]Neighbor, 2*len(m.Bonds))
 	var fillBuf [64]int32
-	fill := fillBuf[:0]
+	var fill []int32
 	if n <= len(fillBuf) {
 		fill = fillBuf[:n]
 	} else {
 		fill = make([]int32, n)
 	}
+	var keyBuf [128]int32
+	var key []int32
+	if keys != nil {
+		if len(nbrs) <= len(keyBuf) {
+			key = keyBuf[:len(nbrs)]
+		} else {
+			key = make([]int32, len(nbrs))
+		}
+	}
 	for i := range m.Bonds {
 		b := &m.Bonds[i]
 		x, y := b.Begin, b.End
-		nbrs[start[x]+fill[x]] = Neighbor{Atom: y, Bond: int32(i)}
+		px, py := start[x]+fill[x], start[y]+fill[y]
+		nbrs[px] = Neighbor{Atom: y, Bond: int32(i)}
+		nbrs[py] = Neighbor{Atom: x, Bond: int32(i)}
+		if key != nil {
+			key[px], key[py] = keys[i][0], keys[i][1]
+		}
 		fill[x]++
-		nbrs[start[y]+fill[y]] = Neighbor{Atom: x, Bond: int32(i)}
 		fill[y]++
 	}
-	if keys != nil {
-		key := func(atom int32, nb Neighbor) int32 {
-			k := keys[nb.Bond]
-			if m.Bonds[nb.Bond].Begin == atom {
-				return k[0]
-			}
-			return k[1]
-		}
+	if key != nil {
 		for a := 0; a < n; a++ {
-			list := nbrs[start[a]:start[a+1]]
-			for i := 1; i < len(list); i++ {
-				for j := i; j > 0 && key(int32(a), list[j]) < key(int32(a), list[j-1]); j-- {
-					list[j], list[j-1] = list[j-1], list[j]
+			lo, hi := int(start[a]), int(start[a+1])
+			for i := lo + 1; i < hi; i++ {
+				for j := i; j > lo && key[j] < key[j-1]; j-- {
+					key[j], key[j-1] = key[j-1], key[j]
+					nbrs[j], nbrs[j-1] = nbrs[j-1], nbrs[j]
 				}
 			}
 		}

@@ -44,6 +44,12 @@ type sssrState struct {
 	d2       []int32
 	res      [][]int32
 	all      [][]int32
+	pairs    [][2]int32
+	nrings   [][]int32
+	degCopy  []int32
+	actCopy  []bool
+	genOf    []uint32
+	gen      uint32
 	arena    []int32 // ring atoms of this molecule's candidate rings
 	found    []foundRing
 	failed   bool
@@ -102,6 +108,15 @@ func (st *sssrState) reset(m *Mol) {
 	for i := range st.doneAts {
 		st.doneAts[i] = false
 	}
+	if cap(st.genOf) < nA {
+		st.genOf = make([]uint32, nA)
+		st.gen = 0
+	}
+	st.genOf = st.genOf[:nA]
+	for i := range st.genOf {
+		st.genOf[i] = 0
+	}
+	st.gen = 0
 	st.parents = growI32(st.parents, nA)
 	st.depths = growI32(st.depths, nA)
 	st.frag = growI32(st.frag, nA)
@@ -206,12 +221,26 @@ func (st *sssrState) trimBonds(cand int32, changed *intSet, degree []int32, acti
 // rings live in st.arena.
 func (st *sssrState) smallestRings(root int32, active []bool, forbidden int32, rings [][]int32) [][]int32 {
 	const white, gray, black = 0, 1, 2
-	for i := range st.done {
-		st.done[i] = white
-		st.parents[i] = -1
-		st.depths[i] = 0
+	// atoms not stamped with this search's generation are white, parentless
+	st.gen++
+	if st.gen == 0 {
+		for i := range st.genOf {
+			st.genOf[i] = 0
+		}
+		st.gen = 1
 	}
+	gen := st.gen
+	visit := func(a int32) {
+		if st.genOf[a] != gen {
+			st.genOf[a] = gen
+			st.done[a] = white
+			st.parents[a] = -1
+			st.depths[a] = 0
+		}
+	}
+	visit(root)
 	if forbidden >= 0 {
+		visit(forbidden)
 		st.done[forbidden] = black
 	}
 	q := append(st.queue[:0], root)
@@ -233,6 +262,7 @@ func (st *sssrState) smallestRings(root int32, active []bool, forbidden int32, r
 				continue
 			}
 			n := nb.Atom
+			visit(n)
 			if st.done[n] == black || st.parents[curr] == n {
 				continue
 			}
@@ -353,16 +383,16 @@ func (st *sssrState) ringsD2(res *[][]int32, d2 []int32) {
 // from several degree-2 atoms, search again from each of them with the
 // bonds of the atoms it duplicated cut, and keep the smallest new rings.
 func (st *sssrState) duplicateCandidates(res *[][]int32, hits [][2]int) {
-	// dupMap: atom -> atoms that found one of its rings before or after it
-	dupMap := map[int32][]int32{}
+	// pairs of atoms that found the same ring (RDKit's dupMap, both ways)
+	pairs := st.pairs[:0]
 	for i, h := range hits {
 		for j := 0; j < i; j++ {
 			if hits[j][1] == h[1] && hits[j][0] != h[0] {
-				dupMap[int32(h[0])] = append(dupMap[int32(h[0])], int32(hits[j][0]))
-				dupMap[int32(hits[j][0])] = append(dupMap[int32(hits[j][0])], int32(h[0]))
+				pairs = append(pairs, [2]int32{int32(h[0]), int32(hits[j][0])}, [2]int32{int32(hits[j][0]), int32(h[0])})
 			}
 		}
 	}
+	st.pairs = pairs
 	// groups: ring -> candidate atoms, walked in RDKit's bitset order
 	type group struct {
 		ring  int
@@ -382,6 +412,15 @@ func (st *sssrState) duplicateCandidates(res *[][]int32, hits [][2]int) {
 		}
 		groups[k].cands = append(groups[k].cands, int32(h[0]))
 	}
+	// only groups with two or more atoms do anything
+	n := 0
+	for _, g := range groups {
+		if len(g.cands) > 1 {
+			groups[n] = g
+			n++
+		}
+	}
+	groups = groups[:n]
 	if len(groups) > 1 {
 		keys := make([][]int32, len(groups))
 		for i := range groups {
@@ -402,16 +441,16 @@ func (st *sssrState) duplicateCandidates(res *[][]int32, hits [][2]int) {
 		groups = sorted
 	}
 	for _, g := range groups {
-		if len(g.cands) < 2 {
-			continue
-		}
-		var nrings [][]int32
+		nrings := st.nrings[:0]
 		minSize := int(^uint(0) >> 1)
 		for _, c := range g.cands {
-			deg := append([]int32(nil), st.degree...)
-			act := append([]bool(nil), st.active...)
-			for _, o := range dupMap[c] {
-				st.trimBonds(o, nil, deg, act)
+			deg := append(st.degCopy[:0], st.degree...)
+			act := append(st.actCopy[:0], st.active...)
+			st.degCopy, st.actCopy = deg, act
+			for _, p := range pairs {
+				if p[0] == c {
+					st.trimBonds(p[1], nil, deg, act)
+				}
 			}
 			before := len(nrings)
 			nrings = st.smallestRings(c, act, -1, nrings)
@@ -426,6 +465,7 @@ func (st *sssrState) duplicateCandidates(res *[][]int32, hits [][2]int) {
 				st.addRing(res, r)
 			}
 		}
+		st.nrings = nrings
 	}
 }
 
@@ -769,8 +809,8 @@ func (st *sssrState) store(m *Mol, rings [][]int32) {
 	for _, r := range rings {
 		total += len(r)
 	}
-	atoms := make([]int32, 0, total)
-	bonds := make([]int32, 0, total)
+	mem := make([]int32, 2*total)
+	atoms, bonds := mem[:0:total], mem[total:total]
 	hdr := make([][]int32, 2*len(rings))
 	m.rings, m.ringBonds = hdr[:len(rings):len(rings)], hdr[len(rings):]
 	for k, r := range rings {
