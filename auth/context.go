@@ -60,7 +60,7 @@ func Unauthenticated(ctx context.Context) error {
 	if err, _ := ctx.Value(failureKey).(error); err != nil {
 		return err
 	}
-	return unauthenticated("send Authorization: Bearer <API token> or log in")
+	return unauthenticated("send the header \"Authorization: Bearer TOKEN\" with an API token, or log in")
 }
 
 // Require returns the user, or Unauthenticated(ctx) when there is none.

@@ -68,12 +68,17 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 			if !s.limitBody(w, r) {
 				return
 			}
+			if r.Method == http.MethodPost && r.Header.Get("Content-Type") == "" {
+				// A client that names no type gets JSON, the only body
+				// GraphQL clients send without a type.
+				r.Header.Set("Content-Type", "application/json")
+			}
 		}
 
 		// Credentials: a Bearer header wins; else the session cookie.
 		switch {
 		case malformed:
-			ctx = auth.WithFailure(ctx, fmt.Errorf("%w: the Authorization header must be \"Bearer <API token>\"", auth.ErrUnauthenticated))
+			ctx = auth.WithFailure(ctx, fmt.Errorf("%w: the Authorization header must be \"Bearer TOKEN\"", auth.ErrUnauthenticated))
 		case hasBearer:
 			p, err := s.auth.AuthenticateToken(ctx, secret)
 			if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {

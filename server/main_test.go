@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
-	"sync"
 
 	"activelab/auth"
 	"activelab/store"
@@ -185,4 +186,19 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func openSQLite(t testing.TB) *store.Store { return storetest.OpenSQLite(t) }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
+
+func newUser(email string, role store.Role) auth.NewUser {
+	return auth.NewUser{Email: email, Name: "Test", Role: role, Password: "correct horse"}
+}
+
+// emptyFS is a frontend without a build.
+type emptyFS struct{}
+
+func (emptyFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }

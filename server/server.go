@@ -147,7 +147,7 @@ func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayloa
 		var malformed bool
 		secret, _, malformed = bearerSecret(h)
 		if malformed {
-			err := fmt.Errorf("%w: the Authorization payload must be \"Bearer <API token>\"", auth.ErrUnauthenticated)
+			err := fmt.Errorf("%w: the Authorization payload must be \"Bearer TOKEN\"", auth.ErrUnauthenticated)
 			return refuse(ctx, 4403, err), nil, err
 		}
 	}

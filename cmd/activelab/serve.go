@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"activelab/server"
+	"activelab/store"
+)
+
+func init() {
+	register("serve", command{
+		Summary: "serve the GraphQL API, websockets, health, metrics and the web app (the default command)",
+		Run:     runServe,
+	})
+}
+
+// envName is the environment variable of a flag: --max-body-bytes is
+// ACTIVELAB_MAX_BODY_BYTES.
+func envName(flagName string) string {
+	return "ACTIVELAB_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// applyEnv sets each flag not given on the command line from its
+// ACTIVELAB_* variable, when that is set: every flag when only is empty,
+// else just the named ones. A bad value names the variable.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string, only ...string) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err != nil || given[f.Name] || (len(only) > 0 && !slices.Contains(only, f.Name)) {
+			return
+		}
+		if v := getenv(envName(f.Name)); v != "" {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%w: %s=%q: %v", errUsage, envName(f.Name), v, e)
+			}
+		}
+	})
+	return err
+}
+
+// parseFlags parses args and then the environment (every flag, or only the
+// named ones); -h is flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string, envFlags ...string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stderr)
+			fs.Usage()
+			return flag.ErrHelp
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return applyEnv(fs, os.Getenv, envFlags...)
+}
+
+// usageWithEnv prints each flag, with its environment variable when it has
+// one (every flag when envFlags is empty, else the named ones).
+func usageWithEnv(fs *flag.FlagSet, synopsis string, envFlags ...string) func() {
+	return func() {
+		fmt.Fprintf(os.Stderr, "Usage: %s\n\nFlags:\n", synopsis)
+		fs.VisitAll(func(f *flag.Flag) {
+			def := ""
+			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" {
+				def = fmt.Sprintf(" (default %s)", f.DefValue)
+			}
+			env := ""
+			if len(envFlags) == 0 || slices.Contains(envFlags, f.Name) {
+				env = ", " + envName(f.Name)
+			}
+			fmt.Fprintf(os.Stderr, "  --%s%s\n      %s%s\n", f.Name, env, f.Usage, def)
+		})
+	}
+}
+
+// serveFlags binds the flags of `activelab serve` to cfg.
+func serveFlags(fs *flag.FlagSet, cfg *server.Config) {
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
+	fs.Func("allowed-origins", "extra browser origins (comma-separated scheme://host[:port]) allowed to use cookies and websockets", func(s string) error {
+		cfg.AllowedOrigins = nil
+		for _, o := range strings.Split(s, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
+			}
+		}
+		return nil
+	})
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn or error")
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body in bytes (413 beyond)")
+	fs.Int64Var(&cfg.MaxUploadBytes, "max-upload-bytes", cfg.MaxUploadBytes, "largest multipart upload request in bytes")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long shutdown waits for in-flight requests")
+	fs.IntVar(&cfg.ComplexityLimit, "complexity-limit", cfg.ComplexityLimit, "largest GraphQL query complexity")
+	fs.IntVar(&cfg.DepthLimit, "depth-limit", cfg.DepthLimit, "deepest GraphQL field nesting")
+	fs.DurationVar(&cfg.SessionTTL, "session-ttl", cfg.SessionTTL, "lifetime of a login session")
+	fs.DurationVar(&cfg.WebsocketPingInterval, "ws-ping-interval", cfg.WebsocketPingInterval, "websocket keep-alive interval")
+	fs.DurationVar(&cfg.WebsocketInitTimeout, "ws-init-timeout", cfg.WebsocketInitTimeout, "time a websocket has to send connection_init")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "trust X-Forwarded-Proto/Host from a reverse proxy")
+}
+
+// runServe opens and migrates the database, then serves until ctx ends
+// (SIGINT/SIGTERM), shutting down gracefully.
+func runServe(ctx context.Context, args []string) error {
+	cfg := server.Defaults()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	serveFlags(fs, &cfg)
+	fs.Usage = usageWithEnv(fs, "activelab serve [flags]")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	level, _ := server.ParseLogLevel(cfg.LogLevel)
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(log)
+
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log.Info("database ready", "dialect", st.Dialect())
+
+	srv, err := server.New(cfg, server.Options{Store: st, Logger: log})
+	if err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx)
+}
+
+// openStore opens the database at url and applies pending migrations (a
+// no-op when current, so it is safe next to a running server).
+func openStore(ctx context.Context, url string) (*store.Store, error) {
+	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	st, err := store.Open(octx, url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	status, err := st.MigrationStatus(octx)
+	if err == nil && status.Current() {
+		return st, nil
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	return st, nil
+}

@@ -1,0 +1,237 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"activelab/auth"
+	"activelab/store"
+
+	"github.com/gorilla/websocket"
+)
+
+type wsMsg struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// dial opens a websocket to the test server with the subprotocol and
+// extra headers.
+func (e *env) dial(t *testing.T, subprotocol string, hdr http.Header) (*websocket.Conn, *http.Response, error) {
+	t.Helper()
+	d := websocket.Dialer{Subprotocols: []string{subprotocol}, HandshakeTimeout: 5 * time.Second}
+	c, res, err := d.Dial("ws"+strings.TrimPrefix(e.ts.URL, "http")+"/graphql", hdr)
+	if err == nil {
+		t.Cleanup(func() { c.Close() })
+	}
+	return c, res, err
+}
+
+func send(t *testing.T, c *websocket.Conn, m any) {
+	t.Helper()
+	if err := c.WriteJSON(m); err != nil {
+		t.Fatalf("websocket write: %v", err)
+	}
+}
+
+// next reads the next message, skipping keep-alives ("ka", "ping").
+func next(t *testing.T, c *websocket.Conn) wsMsg {
+	t.Helper()
+	for {
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		var m wsMsg
+		if err := c.ReadJSON(&m); err != nil {
+			t.Fatalf("websocket read: %v", err)
+		}
+		if m.Type == "ka" || m.Type == "ping" || m.Type == "pong" {
+			continue
+		}
+		return m
+	}
+}
+
+// closeCode reads until the server closes and returns the close error.
+func closeCode(t *testing.T, c *websocket.Conn) *websocket.CloseError {
+	t.Helper()
+	for {
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		_, _, err := c.ReadMessage()
+		if err == nil {
+			continue
+		}
+		ce, ok := err.(*websocket.CloseError)
+		if !ok {
+			t.Fatalf("read: %v, want a close frame", err)
+		}
+		return ce
+	}
+}
+
+const serverTimeSub = `subscription { serverTime(intervalMs: 100) }`
+
+func TestWebsocketGraphQLTransportWS(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		e := setup(t, open)
+		u := e.user(store.RoleViewer)
+		tok := e.token(u)
+
+		for _, init := range []struct {
+			name    string
+			payload map[string]any
+		}{
+			{"Authorization payload", map[string]any{"Authorization": "Bearer " + tok}},
+			{"token payload", map[string]any{"token": tok}},
+		} {
+			t.Run(init.name, func(t *testing.T) {
+				c, res, err := e.dial(t, "graphql-transport-ws", nil)
+				if err != nil {
+					t.Fatalf("dial: %v", err)
+				}
+				if got := res.Header.Get("Sec-Websocket-Protocol"); got != "graphql-transport-ws" {
+					t.Fatalf("subprotocol %q", got)
+				}
+				send(t, c, map[string]any{"type": "connection_init", "payload": init.payload})
+				if m := next(t, c); m.Type != "connection_ack" {
+					t.Fatalf("got %+v, want connection_ack", m)
+				}
+				send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": serverTimeSub}})
+				for i := 0; i < 2; i++ {
+					m := next(t, c)
+					var p struct {
+						Data struct{ ServerTime time.Time }
+					}
+					if err := json.Unmarshal(m.Payload, &p); m.Type != "next" || m.ID != "1" || err != nil || p.Data.ServerTime.IsZero() {
+						t.Fatalf("got %+v (%v), want next with serverTime", m, err)
+					}
+				}
+				// A query over the socket sees the user.
+				send(t, c, map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{"query": meQuery}})
+				for {
+					m := next(t, c)
+					if m.ID != "2" {
+						continue
+					}
+					if m.Type != "next" || !strings.Contains(string(m.Payload), u.Email) {
+						t.Fatalf("me over websocket: %+v", m)
+					}
+					break
+				}
+				send(t, c, map[string]any{"id": "1", "type": "complete"})
+			})
+		}
+
+		t.Run("no token refused", func(t *testing.T) {
+			c, _, err := e.dial(t, "graphql-transport-ws", nil)
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			send(t, c, map[string]any{"type": "connection_init", "payload": map[string]any{}})
+			ce := closeCode(t, c)
+			if ce.Code != 4401 || !strings.Contains(ce.Text, "authentication required") {
+				t.Fatalf("close %d %q, want 4401 authentication required", ce.Code, ce.Text)
+			}
+		})
+		t.Run("bad token refused", func(t *testing.T) {
+			c, _, err := e.dial(t, "graphql-transport-ws", nil)
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			send(t, c, map[string]any{"type": "connection_init", "payload": map[string]any{"token": "al_" + strings.Repeat("A", 43)}})
+			ce := closeCode(t, c)
+			if ce.Code != 4403 || !strings.Contains(ce.Text, "unknown API token") {
+				t.Fatalf("close %d %q, want 4403 unknown API token", ce.Code, ce.Text)
+			}
+		})
+		t.Run("session cookie", func(t *testing.T) {
+			res, err := e.srv.Auth().Login(t.Context(), u.Email, "correct horse")
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := http.Header{"Cookie": {auth.SessionCookieName + "=" + res.Secret}, "Origin": {e.ts.URL}}
+			c, _, err := e.dial(t, "graphql-transport-ws", h)
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			send(t, c, map[string]any{"type": "connection_init"})
+			if m := next(t, c); m.Type != "connection_ack" {
+				t.Fatalf("got %+v, want connection_ack", m)
+			}
+		})
+		t.Run("cross-origin refused", func(t *testing.T) {
+			_, res, err := e.dial(t, "graphql-transport-ws", http.Header{"Origin": {"https://evil.example"}})
+			if err == nil || res == nil || res.StatusCode != http.StatusForbidden {
+				t.Fatalf("dial from evil.example: err %v, response %v; want 403", err, res)
+			}
+			// An allowed origin passes.
+			c, _, err := e.dial(t, "graphql-transport-ws", http.Header{"Origin": {"http://localhost:5173"}})
+			if err != nil {
+				t.Fatalf("dial from allowed origin: %v", err)
+			}
+			c.Close()
+		})
+	})
+}
+
+func TestWebsocketLegacyGraphQLWS(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		e := setup(t, open)
+		tok := e.token(e.user(store.RoleViewer))
+
+		c, res, err := e.dial(t, "graphql-ws", nil)
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		if got := res.Header.Get("Sec-Websocket-Protocol"); got != "graphql-ws" {
+			t.Fatalf("subprotocol %q", got)
+		}
+		send(t, c, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + tok}})
+		if m := next(t, c); m.Type != "connection_ack" {
+			t.Fatalf("got %+v, want connection_ack", m)
+		}
+		send(t, c, map[string]any{"id": "7", "type": "start", "payload": map[string]any{"query": serverTimeSub}})
+		if m := next(t, c); m.Type != "data" || m.ID != "7" || !strings.Contains(string(m.Payload), "serverTime") {
+			t.Fatalf("got %+v, want data", m)
+		}
+		send(t, c, map[string]any{"id": "7", "type": "stop"})
+
+		// Without a token: connection_error with the reason, then close.
+		c2, _, err := e.dial(t, "graphql-ws", nil)
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		send(t, c2, map[string]any{"type": "connection_init"})
+		if m := next(t, c2); m.Type != "connection_error" || !strings.Contains(string(m.Payload), "authentication required") {
+			t.Fatalf("got %+v, want connection_error", m)
+		}
+	})
+}
+
+// TestWebsocketKeepAlive checks that the server pings on its own.
+func TestWebsocketKeepAlive(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		e := setup(t, open, func(c *Config, _ *Options) { c.WebsocketPingInterval = 50 * time.Millisecond })
+		tok := e.token(e.user(store.RoleViewer))
+		for proto, want := range map[string]string{"graphql-transport-ws": "ping", "graphql-ws": "ka"} {
+			c, _, err := e.dial(t, proto, nil)
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			send(t, c, map[string]any{"type": "connection_init", "payload": map[string]any{"token": tok}})
+			seen := 0
+			for seen < 2 {
+				_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+				var m wsMsg
+				if err := c.ReadJSON(&m); err != nil {
+					t.Fatalf("%s: read: %v", proto, err)
+				}
+				if m.Type == want {
+					seen++
+				}
+			}
+		}
+	})
+}
