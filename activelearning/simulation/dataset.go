@@ -115,10 +115,20 @@ type Dataset struct {
 	Records []Record
 }
 
+// FeaturizeOptions tune Featurize.
+type FeaturizeOptions struct {
+	// AllFragments keeps every fragment of a multi-fragment SMILES (salts,
+	// counter-ions, solvents). By default only the largest fragment (most
+	// heavy atoms, the first on a tie) is featurised, the usual "parent
+	// compound" standardisation: a hydrochloride and its free base then
+	// get the same features.
+	AllFragments bool
+}
+
 // Featurize parses every record's SMILES and computes its Morgan bits and
 // chem descriptors. Records whose SMILES do not parse are skipped and
 // returned, so the caller can count them.
-func Featurize(records []Record) (*Dataset, []Skipped) {
+func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
 	ds := &Dataset{X: ml.NewFeatures(FingerprintBits, len(DescriptorNames), len(records))}
 	var skipped []Skipped
 	for _, rec := range records {
@@ -126,6 +136,9 @@ func Featurize(records []Record) (*Dataset, []Skipped) {
 		if err != nil {
 			skipped = append(skipped, Skipped{rec, err})
 			continue
+		}
+		if !opt.AllFragments {
+			m = largestFragment(rec.SMILES, m)
 		}
 		fp := chem.MorganBits(m, FingerprintRadius, FingerprintBits)
 		if err := ds.X.AppendRow(fp.Words(), descriptorVector(chem.Describe(m))); err != nil {
@@ -136,4 +149,25 @@ func Featurize(records []Record) (*Dataset, []Skipped) {
 		ds.Records = append(ds.Records, rec)
 	}
 	return ds, skipped
+}
+
+// largestFragment returns the fragment of a dot-separated SMILES with the
+// most heavy atoms (the first on a tie), or whole when the SMILES has one
+// fragment or a fragment does not parse on its own (a ring bond written
+// across a dot).
+func largestFragment(smiles string, whole *chem.Mol) *chem.Mol {
+	if !strings.Contains(smiles, ".") {
+		return whole
+	}
+	best, bestN := whole, -1
+	for _, frag := range strings.Split(smiles, ".") {
+		m, err := chem.Parse(frag)
+		if err != nil {
+			return whole
+		}
+		if n := chem.NumHeavyAtoms(m); n > bestN {
+			best, bestN = m, n
+		}
+	}
+	return best
 }

@@ -24,7 +24,8 @@ type Config struct {
 	Strategies []string // sampling specs, e.g. "random", "uncertainty", "hybrid+diverse", "default"
 	Batch      int      // labels revealed per cycle
 	Cycles     int      // selection cycles after the initial model
-	Seeds      int      // repetitions, seeds 0 .. Seeds-1
+	Seeds      int      // repetitions, seeds FirstSeed .. FirstSeed+Seeds-1
+	FirstSeed  int      // first seed (0 in the protocol; others check a choice on unseen seeds)
 	Initial    float64  // fraction of the non-validation pool labeled at cycle 0
 	Validation float64  // fraction of all rows held out, drawn once with SplitSeed
 	SplitSeed  uint64
@@ -81,6 +82,8 @@ func (c *Config) validate(rows int) ([]sampling.Spec, error) {
 		return nil, bad("cycles %d must be >= 0", c.Cycles)
 	case c.Seeds <= 0:
 		return nil, bad("seeds %d must be positive", c.Seeds)
+	case c.FirstSeed < 0:
+		return nil, bad("first seed %d must be >= 0", c.FirstSeed)
 	case !(c.Initial > 0 && c.Initial < 1):
 		return nil, bad("initial fraction %g must be in (0, 1)", c.Initial)
 	case !(c.Validation > 0 && c.Validation < 1):
@@ -144,7 +147,7 @@ func Run(ctx context.Context, ds *Dataset, cfg Config) (*Result, error) {
 	val := newEvaluator(ds, valRows, cfg.Task)
 	nInit := int(math.Round(cfg.Initial * float64(len(poolRows))))
 	for si, spec := range specs {
-		for seed := range cfg.Seeds {
+		for seed := cfg.FirstSeed; seed < cfg.FirstSeed+cfg.Seeds; seed++ {
 			start := time.Now()
 			pts, err := runOne(ctx, ds, cfg, spec, cfg.Strategies[si], seed, poolRows, nInit, val)
 			if err != nil {

@@ -27,7 +27,7 @@ func load(t *testing.T, name string) (*Dataset, []Skipped) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, skipped := Featurize(recs)
+	ds, skipped := Featurize(recs, FeaturizeOptions{})
 	return ds, skipped
 }
 
@@ -257,5 +257,41 @@ func TestConfigErrors(t *testing.T) {
 	_, err := Run(context.Background(), ds, smallConfig(ml.Classification, "random"))
 	if !errors.Is(err, ErrData) {
 		t.Fatalf("regression values as classes: %v", err)
+	}
+}
+
+func TestLargestFragment(t *testing.T) {
+	t.Parallel()
+	recs := []Record{{Line: 2, SMILES: "CCO"}, {Line: 3, SMILES: "[Cl-].[NH3+]CCO"}, {Line: 4, SMILES: "Cl.CCO"}}
+	ds, skipped := Featurize(recs, FeaturizeOptions{})
+	if len(skipped) != 0 {
+		t.Fatal(skipped)
+	}
+	if !slices.Equal(ds.X.BitsRow(0), ds.X.BitsRow(2)) || !slices.Equal(ds.X.Dense(0), ds.X.Dense(2)) {
+		t.Error("Cl.CCO is not featurised as its parent CCO")
+	}
+	all, _ := Featurize(recs, FeaturizeOptions{AllFragments: true})
+	if slices.Equal(all.X.Dense(0), all.X.Dense(2)) {
+		t.Error("AllFragments dropped the counter-ion")
+	}
+}
+
+func TestFirstSeed(t *testing.T) {
+	t.Parallel()
+	ds, _ := load(t, "esol-small.csv")
+	cfg := smallConfig(ml.Regression, "random")
+	cfg.FirstSeed, cfg.Seeds, cfg.Cycles = 3, 2, 1
+	res, err := Run(context.Background(), ds, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seeds []int
+	for _, p := range res.Points {
+		if p.Cycle == 0 {
+			seeds = append(seeds, p.Seed)
+		}
+	}
+	if !slices.Equal(seeds, []int{3, 4}) {
+		t.Fatalf("seeds %v", seeds)
 	}
 }

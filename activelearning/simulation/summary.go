@@ -121,7 +121,7 @@ func (r *Result) Summarize(rows int) Summary {
 		Task: cfg.Task.String(), PrimaryMetric: names[0], HigherIsBetter: hib,
 		Rows: rows, Validation: r.Validation, Pool: r.Pool,
 		Protocol: map[string]any{
-			"batch": cfg.Batch, "cycles": cfg.Cycles, "seeds": cfg.Seeds,
+			"batch": cfg.Batch, "cycles": cfg.Cycles, "seeds": cfg.Seeds, "first_seed": cfg.FirstSeed,
 			"initial": cfg.Initial, "validation": cfg.Validation, "split_seed": cfg.SplitSeed,
 			"ensemble": cfg.Model.Members, "learner": cfg.Model.Learner.String(),
 			"fingerprint": "morgan r=2 2048 bits", "descriptors": len(DescriptorNames),

@@ -31,7 +31,8 @@ func runSimulate(ctx context.Context, args []string) error {
 		"uncertainty, margin, entropy, random, hybrid, greedy, ucb, ei, default; add +diverse or +diverse=T for the diversity batch mode")
 	batch := fs.Int("batch", 25, "labels revealed per cycle")
 	cycles := fs.Int("cycles", 15, "selection cycles after the initial model")
-	seeds := fs.Int("seeds", 5, "repetitions (seeds 0..N-1)")
+	seeds := fs.Int("seeds", 5, "repetitions (seeds first-seed .. first-seed+N-1)")
+	firstSeed := fs.Int("first-seed", 0, "first seed of the repetitions")
 	initial := fs.Float64("initial", 0.05, "fraction of the non-validation pool labeled at cycle 0")
 	validation := fs.Float64("validation", 0.2, "fraction of rows held out for validation")
 	splitSeed := fs.Uint64("split-seed", 0, "seed of the validation split")
@@ -44,6 +45,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	l2 := fs.Float64("l2", 0, "linear: L2 penalty (0 = default 1)")
 	out := fs.String("out", "", "output directory for curves.csv, summary.json, curves.png (required)")
 	title := fs.String("title", "", "plot title (default: the data file name)")
+	allFrags := fs.Bool("all-fragments", false, "featurise every fragment of a multi-fragment SMILES (default: the largest fragment only, salts stripped)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return err
@@ -57,7 +59,7 @@ func runSimulate(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: --data and --out are required", errUsage)
 	}
 	cfg := simulation.Config{
-		Batch: *batch, Cycles: *cycles, Seeds: *seeds, Initial: *initial, Validation: *validation,
+		Batch: *batch, Cycles: *cycles, Seeds: *seeds, FirstSeed: *firstSeed, Initial: *initial, Validation: *validation,
 		SplitSeed: *splitSeed, Progress: os.Stderr,
 		Model: ml.EnsembleConfig{Members: *ensemble, L2: *l2, Tree: ml.TreeConfig{
 			MaxDepth: *maxDepth, MinSamplesLeaf: *minLeaf, MaxBitFeatures: *maxBits, MaxDenseFeatures: *maxDense,
@@ -93,7 +95,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *data, err)
 	}
-	ds, skipped := simulation.Featurize(records)
+	ds, skipped := simulation.Featurize(records, simulation.FeaturizeOptions{AllFragments: *allFrags})
 	for _, s := range skipped {
 		fmt.Fprintf(os.Stderr, "simulate: skip line %d: %v\n", s.Line, s.Err)
 	}

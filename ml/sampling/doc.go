@@ -30,11 +30,14 @@
 // diversity-aware mode to any strategy: greedy by score, skipping a
 // candidate whose Tanimoto similarity to one already picked exceeds the
 // threshold (default 0.7), topping up with the best skipped ones if the
-// pool runs out. Exclude removes labeled, validation or queued compounds.
+// pool runs out. Options.Explore fills a fraction of the batch with seeded
+// random picks among the candidates the strategy left (an ε-greedy batch).
+// Exclude removes labeled, validation or queued compounds.
 //
 // # Specs and the default
 //
-// A Spec ("hybrid", "uncertainty+diverse", "ucb+diverse=0.6") names a
-// strategy with its batch mode; Default is the product's default spec, and
+// A Spec ("hybrid", "uncertainty+diverse", "ucb+diverse=0.6+explore=0.2")
+// names a strategy with its batch modes; Default
+// ("uncertainty+diverse+explore=0.5") is the product's default spec, and
 // ParseSpec("default") resolves to it.
 package sampling

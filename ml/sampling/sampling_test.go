@@ -317,6 +317,8 @@ func TestParseSpec(t *testing.T) {
 		{"uncertainty", Spec{Strategy: Uncertainty}},
 		{"hybrid+diverse", Spec{Strategy: Hybrid, Diverse: true}},
 		{"random+diverse=0.5", Spec{Strategy: Random, Diverse: true, Threshold: 0.5}},
+		{"uncertainty+explore=0.5", Spec{Strategy: Uncertainty, Explore: 0.5}},
+		{"uncertainty+diverse=0.6+explore=0.2", Spec{Strategy: Uncertainty, Diverse: true, Threshold: 0.6, Explore: 0.2}},
 	}
 	for _, c := range cases {
 		got, err := ParseSpec(c.in)
@@ -331,7 +333,9 @@ func TestParseSpec(t *testing.T) {
 	if want, _ := ParseSpec(Default); err != nil || d != want {
 		t.Errorf("default = %+v, %v", d, err)
 	}
-	for _, bad := range []string{"", "nope", "uncertainty+cluster", "hybrid+diverse=0", "hybrid+diverse=x", "hybrid+diverse=1.5"} {
+	for _, bad := range []string{"", "nope", "uncertainty+cluster", "hybrid+diverse=0", "hybrid+diverse=x", "hybrid+diverse=1.5",
+		"uncertainty+explore", "uncertainty+explore=1", "uncertainty+explore=0", "uncertainty+explore=0.5+diverse",
+		"uncertainty+diverse+diverse", "uncertainty+"} {
 		if _, err := ParseSpec(bad); err == nil {
 			t.Errorf("ParseSpec(%q) accepted", bad)
 		}
@@ -355,4 +359,45 @@ func FuzzParseSpec(f *testing.F) {
 			t.Fatalf("%q -> %+v -> %q -> %+v, %v", s, sp, sp.String(), back, err)
 		}
 	})
+}
+
+func TestExplore(t *testing.T) {
+	t.Parallel()
+	cands := make([]Candidate, 50)
+	for i := range cands {
+		cands[i] = Candidate{Index: i, Std: float64(50 - i)}
+	}
+	opt := Options{Strategy: Uncertainty, BatchSize: 6, Explore: 0.5, Seed: 3, Exclude: map[int]bool{1: true}}
+	got := mustSelect(t, cands, opt)
+	ids := indexes(got)
+	// Three by uncertainty (0, 2, 3; 1 is excluded), then three seeded random picks among the rest.
+	if !slices.Equal(ids[:3], []int{0, 2, 3}) || len(ids) != 6 {
+		t.Fatalf("got %v", ids)
+	}
+	seen := map[int]bool{}
+	for _, id := range ids {
+		if seen[id] || id == 1 {
+			t.Fatalf("duplicate or excluded pick in %v", ids)
+		}
+		seen[id] = true
+	}
+	for _, r := range got[3:] {
+		if r.Score != uniform(3, r.Index) {
+			t.Fatalf("exploration pick %v does not carry its random score", r)
+		}
+	}
+	if again := mustSelect(t, cands, opt); !slices.Equal(got, again) {
+		t.Fatal("explore is not deterministic")
+	}
+	// A batch of one rounds the exploration share: 0.4 of 1 is 0 random picks.
+	opt.BatchSize, opt.Explore = 1, 0.4
+	if ids := indexes(mustSelect(t, cands, opt)); !slices.Equal(ids, []int{0}) {
+		t.Fatalf("got %v", ids)
+	}
+	for _, bad := range []float64{-0.1, 1, math.NaN()} {
+		opt.Explore = bad
+		if _, err := Select(cands, opt); !errors.Is(err, ErrOption) {
+			t.Errorf("explore %g: %v", bad, err)
+		}
+	}
 }
