@@ -22,7 +22,9 @@
 //     smallest allowed valence (N 3, C 4, S 2/4/6, P 3/5, halogens 1, B 3);
 //     a charge shifts the valence as RDKit does (N+ like C, O+ like N, [B-]
 //     like C); any atom above its largest allowed valence is an error;
-//   - rings: the smallest set of smallest rings, with RDKit's count;
+//   - rings: RDKit's own ring search (findSSSR, then symmetrizeSSSR), so
+//     len(m.Rings()) is RDKit's CalcNumRings (adamantane 4, cubane 6) and
+//     the same rings are chosen when several are equally small;
 //   - kekulization of aromatic input (an error when impossible, or when an
 //     aromatic atom is outside every ring), then aromaticity perceived again
 //     with RDKit's default model (4n+2 electrons over single rings and fused
@@ -44,5 +46,23 @@
 // accepted and dropped; @TH3 and other unknown classes are errors.
 //
 // Parse never panics, and its running time is polynomial in the input
-// length (kekulization uses a maximum matching, not backtracking).
+// length (kekulization uses a maximum matching, not backtracking; the ring
+// search and the fused-ring aromaticity combinations are bounded).
+//
+// # The molecule
+//
+// A *Mol is read-only after Parse and safe for concurrent reads. Atoms are
+// in written order; bonds are numbered as RDKit numbers them (chain bonds,
+// then ring closures by ring number). Neighbors(i) follows OpenSMILES order
+// (preceding atom, ring closures, branches, next atom), and Atom.Chiral is
+// relative to [hydrogen first, then Neighbors(i)]. Bond.Order is aromatic
+// for bonds RDKit perceives as aromatic; Bond.Kekule always holds a Kekulé
+// order. Hydrogens are counts (Atom.ExplicitH, Atom.ImplicitH) except the
+// hydrogen atoms RDKit keeps ([2H], a lone [H+]).
+//
+// # Elements
+//
+// The periodic table is RDKit 2022.09's: ElementSymbol, AtomicNumber,
+// AverageMass (MolWt), MonoisotopicMass and IsotopeMass (ExactMolWt),
+// DefaultValence and AllowedValences, OuterElectrons.
 package chem
