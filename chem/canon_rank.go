@@ -12,18 +12,29 @@ import (
 // each break. Atoms that are symmetry-equivalent give the same string
 // whichever is chosen.
 
-// ranker holds the state of one canonical ranking.
+// ranker holds the state of one canonical ranking. Atoms are laid out in
+// order by class: the class of rank k occupies order[k : k+size[k]], so a
+// class splits by sorting its segment in place.
 type ranker struct {
 	m      *Mol
 	n      int
-	rank   []int32 // rank = number of atoms with a strictly smaller invariant
-	label  []int32 // stereo label per atom, from the current ranks
+	rank   []int32  // rank = number of atoms in lower classes = start of its segment
+	size   []int32  // size[k]: atoms in the class of rank k
+	order  []int32  // atoms laid out by class
+	key    []uint64 // per-atom refinement hash, valid for the current ranks of its neighbours
+	label  []int32  // stereo label per atom, from the current ranks
 	tetras []tetraCentre
 	dbs    []dbCentre
-	order  []int32  // scratch: atoms laid out by class
-	fill   []int32  // scratch: atoms placed per class
-	key    []uint64 // scratch: per-atom refinement hash
-	nbuf   []uint64
+	// scratch
+	nbuf        []uint64
+	stamp       []uint32 // dedupe marks
+	epoch       uint32
+	touched     []int32 // atoms whose rank changed in the last round
+	dirty       []int32
+	cells       []int32
+	next        []int32 // labels being computed
+	stereoAtoms []int32 // atoms that carry a stereo label
+	tieFrom     int     // classes below are all single atoms
 }
 
 // bondCode is the bond's contribution to a neighbour key.
@@ -71,10 +82,11 @@ func newRanker(m *Mol) *ranker {
 	n := m.NumAtoms()
 	r := &ranker{m: m, n: n,
 		rank:  make([]int32, n),
-		label: make([]int32, n),
+		size:  make([]int32, n),
 		order: make([]int32, n),
-		fill:  make([]int32, n),
 		key:   make([]uint64, n),
+		label: make([]int32, n),
+		stamp: make([]uint32, n),
 	}
 	inv := make([]uint64, n)
 	for i := range n {
@@ -88,7 +100,9 @@ func newRanker(m *Mol) *ranker {
 		} else {
 			r.rank[a] = int32(k)
 		}
+		r.size[r.rank[a]]++
 	}
+	r.touched = append(r.touched[:0], r.order...)
 	return r
 }
 
@@ -103,68 +117,111 @@ func cmpU64(a, b uint64) int {
 }
 
 // refine splits classes by neighbour ranks (and stereo labels when stereo is
-// set) until no class splits. Each round hashes every atom's label and
-// sorted (neighbour rank, bond) list, then re-sorts only the classes whose
-// members hash differently: ordering by a hash of canonical data is itself
-// canonical, and a round costs O(n) plus the sorts of the classes that split.
+// set) until no class splits. Each round rehashes only the atoms next to an
+// atom whose rank changed in the previous round (or whose stereo label
+// changed), as a hash of its label and sorted (neighbour rank, bond) list,
+// and re-sorts only the classes among them whose members now hash
+// differently: ordering by a hash of canonical data is itself canonical,
+// and a long chain costs O(n) per round rather than O(n log n).
 func (r *ranker) refine(stereo bool) {
 	m := r.m
-	n := r.n
 	for {
+		r.epoch++
+		dirty := r.dirty[:0]
+		mark := func(a int32) {
+			if r.stamp[a] != r.epoch {
+				r.stamp[a] = r.epoch
+				dirty = append(dirty, a)
+			}
+		}
 		if stereo {
-			r.computeLabels()
+			for _, a := range r.computeLabels() {
+				mark(a)
+			}
 		}
-		for i := range n {
-			buf := r.nbuf[:0]
-			for _, nb := range m.Neighbors(i) {
-				buf = append(buf, uint64(r.rank[nb.Atom])<<8|bondCode(m.Bonds[nb.Bond].Order))
+		for _, a := range r.touched {
+			for _, nb := range m.Neighbors(int(a)) {
+				mark(nb.Atom)
 			}
-			for p := 1; p < len(buf); p++ {
-				for q := p; q > 0 && buf[q] < buf[q-1]; q-- {
-					buf[q], buf[q-1] = buf[q-1], buf[q]
-				}
-			}
-			h := mix64(uint64(r.label[i]) + 0x9E3779B97F4A7C15)
-			for _, k := range buf {
-				h = mix64(h ^ k)
-			}
-			r.key[i] = h
-			r.nbuf = buf
 		}
-		// lay the atoms out by class: class rank k occupies k, k+1, ...
-		clear(r.fill)
-		for i := range n {
-			k := r.rank[i]
-			r.order[k+r.fill[k]] = int32(i)
-			r.fill[k]++
-		}
-		changed := false
-		for start := 0; start < n; {
-			size := int(r.fill[r.rank[r.order[start]]])
-			seg := r.order[start : start+size]
-			split := false
-			for _, x := range seg[1:] {
-				if r.key[x] != r.key[seg[0]] {
-					split = true
-					break
-				}
-			}
-			if split {
-				changed = true
-				slices.SortFunc(seg, func(x, y int32) int { return cmpU64(r.key[x], r.key[y]) })
-				for k, x := range seg {
-					if k > 0 && r.key[x] == r.key[seg[k-1]] {
-						r.rank[x] = r.rank[seg[k-1]]
-					} else {
-						r.rank[x] = int32(start + k)
-					}
-				}
-			}
-			start += size
-		}
-		if !changed {
+		r.touched = r.touched[:0]
+		if len(dirty) == 0 {
+			r.dirty = dirty
 			return
 		}
+		for _, a := range dirty {
+			r.key[a] = r.hashAtom(int(a))
+		}
+		// the classes holding dirty atoms
+		r.epoch++
+		cells := r.cells[:0]
+		for _, a := range dirty {
+			k := r.rank[a]
+			if r.size[k] > 1 && r.stamp[r.order[k]] != r.epoch {
+				r.stamp[r.order[k]] = r.epoch
+				cells = append(cells, k)
+			}
+		}
+		for _, k := range cells {
+			r.splitCell(int(k))
+		}
+		r.dirty, r.cells = dirty, cells
+		if len(r.touched) == 0 && !stereo {
+			return
+		}
+	}
+}
+
+// hashAtom hashes atom i's stereo label and sorted neighbour keys.
+func (r *ranker) hashAtom(i int) uint64 {
+	m := r.m
+	buf := r.nbuf[:0]
+	for _, nb := range m.Neighbors(i) {
+		buf = append(buf, uint64(r.rank[nb.Atom])<<8|bondCode(m.Bonds[nb.Bond].Order))
+	}
+	for p := 1; p < len(buf); p++ {
+		for q := p; q > 0 && buf[q] < buf[q-1]; q-- {
+			buf[q], buf[q-1] = buf[q-1], buf[q]
+		}
+	}
+	h := mix64(uint64(r.label[i]) + 0x9E3779B97F4A7C15)
+	for _, k := range buf {
+		h = mix64(h ^ k)
+	}
+	r.nbuf = buf
+	return h
+}
+
+// splitCell splits the class of rank k by key, recording atoms whose rank
+// changes in r.touched.
+func (r *ranker) splitCell(k int) {
+	size := int(r.size[k])
+	seg := r.order[k : k+size]
+	first := r.key[seg[0]]
+	split := false
+	for _, x := range seg[1:] {
+		if r.key[x] != first {
+			split = true
+			break
+		}
+	}
+	if !split {
+		return
+	}
+	slices.SortFunc(seg, func(x, y int32) int { return cmpU64(r.key[x], r.key[y]) })
+	start := k
+	for j, x := range seg {
+		if j > 0 && r.key[x] != r.key[seg[j-1]] {
+			start = k + j
+		}
+		if r.rank[x] != int32(start) {
+			r.rank[x] = int32(start)
+			r.touched = append(r.touched, x)
+		}
+		if start == k+j {
+			r.size[start] = 0
+		}
+		r.size[start]++
 	}
 }
 
@@ -182,23 +239,42 @@ func mix64(h uint64) uint64 {
 // 1 or 2 for a tetrahedral centre whose neighbours all differ in rank (its
 // chirality with neighbours taken in rank order), and 3 or 6 added for an
 // end of a stereo double bond (cis or trans between the highest-ranked
-// substituents of its two ends). 0 while undetermined.
-func (r *ranker) computeLabels() {
-	clear(r.label)
+// substituents of its two ends); 0 while undetermined. It returns the atoms
+// whose label changed.
+func (r *ranker) computeLabels() []int32 {
+	if r.next == nil {
+		r.next = make([]int32, r.n)
+		for _, t := range r.tetras {
+			r.stereoAtoms = append(r.stereoAtoms, t.atom)
+		}
+		for _, d := range r.dbs {
+			r.stereoAtoms = append(r.stereoAtoms, d.a, d.b)
+		}
+	}
+	for _, a := range r.stereoAtoms {
+		r.next[a] = 0
+	}
 	for _, t := range r.tetras {
 		if l, ok := r.tetraLabel(t); ok {
-			r.label[t.atom] = int32(l)
+			r.next[t.atom] = int32(l)
 		}
 	}
 	for _, d := range r.dbs {
-		cis := r.dbCis(d)
 		v := int32(3)
-		if !cis {
+		if !r.dbCis(d) {
 			v = 6
 		}
-		r.label[d.a] += v
-		r.label[d.b] += v
+		r.next[d.a] += v
+		r.next[d.b] += v
 	}
+	var changed []int32
+	for _, a := range r.stereoAtoms {
+		if r.label[a] != r.next[a] {
+			r.label[a] = r.next[a]
+			changed = append(changed, a)
+		}
+	}
+	return changed
 }
 
 // rankOf gives the hydrogen pseudo-neighbour (-1) the lowest rank.
@@ -269,43 +345,34 @@ func (r *ranker) dbCis(d dbCentre) bool {
 // ring-stereo centre), so each candidate (up to maxTieCandidates) is tried
 // and the one giving the smallest stereo-label signature wins.
 func (r *ranker) breakTie(stereo bool) bool {
-	count := make([]int32, r.n)
-	for _, x := range r.rank {
-		count[x]++
-	}
-	best := int32(-1)
-	for x := int32(0); x < int32(r.n); x++ {
-		if count[x] > 1 {
-			best = x
+	best := -1
+	for k := r.tieFrom; k < r.n; k += int(r.size[k]) {
+		if r.size[k] > 1 {
+			best = k
 			break
 		}
+		r.tieFrom = k + 1
 	}
 	if best < 0 {
 		return false
 	}
-	var members []int
-	for i, x := range r.rank {
-		if x == best {
-			members = append(members, i)
-		}
-	}
-	chosen := members[0]
-	if stereo && len(members) > 1 {
-		saved := slices.Clone(r.rank)
+	members := slices.Clone(r.order[best : best+int(r.size[best])])
+	chosen := slices.Min(members)
+	if stereo {
+		saved := r.save()
 		var bestSig []int32
 		for k, c := range members {
 			if k == maxTieCandidates {
 				break
 			}
-			copy(r.rank, saved)
 			r.split(best, c)
 			r.refine(true)
 			sig := r.signature()
-			if bestSig == nil || slices.Compare(sig, bestSig) < 0 {
+			if bestSig == nil || slices.Compare(sig, bestSig) < 0 || slices.Equal(sig, bestSig) && c < chosen {
 				bestSig, chosen = sig, c
 			}
+			r.restore(saved)
 		}
-		copy(r.rank, saved)
 	}
 	r.split(best, chosen)
 	r.refine(stereo)
@@ -315,25 +382,46 @@ func (r *ranker) breakTie(stereo bool) bool {
 // maxTieCandidates bounds the stereo-aware tie search per break.
 const maxTieCandidates = 32
 
-// split puts atom c first in its class best.
-func (r *ranker) split(best int32, c int) {
-	for i, x := range r.rank {
-		if x == best && i != c {
-			r.rank[i] = best + 1
-		}
+// split puts atom c alone first in its class of rank best.
+func (r *ranker) split(best int, c int32) {
+	size := int(r.size[best])
+	seg := r.order[best : best+size]
+	j := slices.Index(seg, c)
+	seg[0], seg[j] = seg[j], seg[0]
+	r.size[best] = 1
+	r.size[best+1] = int32(size - 1)
+	for _, x := range seg[1:] {
+		r.rank[x] = int32(best + 1)
+		r.touched = append(r.touched, x)
 	}
+}
+
+// rankerState is a copy of the refinement state, for trying tie breaks.
+type rankerState struct {
+	rank, size, order, label []int32
+	key                      []uint64
+	tieFrom                  int
+}
+
+func (r *ranker) save() rankerState {
+	return rankerState{slices.Clone(r.rank), slices.Clone(r.size), slices.Clone(r.order),
+		slices.Clone(r.label), slices.Clone(r.key), r.tieFrom}
+}
+
+func (r *ranker) restore(s rankerState) {
+	copy(r.rank, s.rank)
+	copy(r.size, s.size)
+	copy(r.order, s.order)
+	copy(r.label, s.label)
+	copy(r.key, s.key)
+	r.tieFrom = s.tieFrom
+	r.touched = r.touched[:0]
 }
 
 // signature lists the stereo labels of the atoms in rank order.
 func (r *ranker) signature() []int32 {
-	r.computeLabels()
-	idx := make([]int32, r.n)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(x, y int32) int { return int(r.rank[x]) - int(r.rank[y]) })
 	sig := make([]int32, r.n)
-	for k, a := range idx {
+	for k, a := range r.order {
 		sig[k] = r.label[a]
 	}
 	return sig
@@ -348,7 +436,7 @@ func canonicalRanks(m *Mol) ([]int32, []tetraCentre, []dbCentre) {
 	r.tetras, r.dbs = perceiveStereo(m, sym)
 	stereo := len(r.tetras) > 0 || len(r.dbs) > 0
 	r.refine(stereo)
-	for r.breakTie(stereo) {
+	for r.breakTie(stereo) { //nolint:revive // each call breaks one tie
 	}
 	return r.rank, r.tetras, r.dbs
 }

@@ -86,3 +86,78 @@ func diffCounts(got, want map[uint32]uint32) string {
 	slices.Sort(missing)
 	return fmt.Sprintf("ours not RDKit's %v; RDKit's not ours %v", extra, missing)
 }
+
+// TestMorganConcurrent computes fingerprints from many goroutines at once
+// (the package functions share pooled generators) and checks they agree
+// with a sequential run.
+func TestMorganConcurrent(t *testing.T) {
+	t.Parallel()
+	smiles := []string{"CCO", "c1ccccc1O", "C[C@H](N)C(=O)O", "CC(=O)Nc1ccc(O)cc1", "[NH4+].[Cl-]"}
+	want := make([]BitVec, len(smiles))
+	for i, s := range smiles {
+		want[i] = MorganBits(mustParse(t, s), 2, 2048)
+	}
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for k := 0; k < 50; k++ {
+				for i, s := range smiles {
+					m, err := Parse(s)
+					if err != nil {
+						done <- err
+						return
+					}
+					if got := MorganBits(m, 2, 2048); !got.Equal(want[i]) {
+						done <- fmt.Errorf("%s: concurrent bits %v, want %v", s, got, want[i])
+						return
+					}
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestMorganSmall pins fingerprints to RDKit 2022.09.3 values (from the
+// golden records of these SMILES), so the package tests the hashing even
+// without the shared data.
+func TestMorganSmall(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		smiles string
+		want   map[uint32]uint32 // AllChem.GetMorganFingerprint(mol, 2).GetNonzeroElements()
+	}{
+		// radius 2 adds nothing: every atom's 2-bond environment is the whole
+		// molecule, already seen at radius 1 (duplicate environments removed)
+		{"CCO", map[uint32]uint32{864662311: 1, 1535166686: 1, 2245384272: 1, 2246728737: 1, 3542456614: 1, 4018048386: 1}},
+		{"CC(C)O", map[uint32]uint32{864662311: 1, 1542633699: 1, 2245273601: 1, 2246728737: 2, 2662015685: 1, 3537119515: 2}},
+	}
+	for _, tc := range tests {
+		m := mustParse(t, tc.smiles)
+		if got := MorganCounts(m, 2); !mapsEqual(got, tc.want) {
+			t.Errorf("%s: %s", tc.smiles, diffCounts(got, tc.want))
+		}
+		ids := AppendMorganIDs(nil, m, 2)
+		if !slices.IsSorted(ids) {
+			t.Errorf("%s: AppendMorganIDs not sorted: %v", tc.smiles, ids)
+		}
+		v := MorganBits(m, 2, 2048)
+		for id := range tc.want {
+			if !v.Get(int(id % 2048)) {
+				t.Errorf("%s: bit %d of id %d not set", tc.smiles, id%2048, id)
+			}
+		}
+		if got := AppendMorganIDs(nil, m, 0); len(got) != m.NumAtoms() {
+			t.Errorf("%s: radius 0 gives %d ids, want one per atom", tc.smiles, len(got))
+		}
+	}
+	// A lone atom has no environments past radius 0.
+	if got := AppendMorganIDs(nil, mustParse(t, "[Na+].[Cl-]"), 3); len(got) != 2 {
+		t.Errorf("[Na+].[Cl-] gives %d ids, want 2", len(got))
+	}
+}
