@@ -232,3 +232,15 @@ func TestRoles(t *testing.T) {
 		wantError(t, e.post(`{ users { email } }`, nil, nil), CodeUnauthenticated)
 	})
 }
+
+// TestAuthGateFragments: the gate looks through fragments, so a fragment
+// can neither hide a private field nor block login.
+func TestAuthGateFragments(t *testing.T) {
+	e := setup(t, openSQLite)
+	wantError(t, e.post(`{ ... on Query { me { id } } }`, nil, nil), CodeUnauthenticated)
+	wantError(t, e.post(`query { ...F } fragment F on Query { me { id } }`, nil, nil), CodeUnauthenticated)
+	wantError(t, e.post(`mutation { ...L } fragment L on Mutation { login(input: {email: "a@b.c", password: "x"}) { expiresAt } }`, nil, nil),
+		CodeUnauthenticated, "invalid email or password")
+	wantError(t, e.post(`mutation { login(input: {email: "a@b.c", password: "x"}) { expiresAt } logout }`, nil, nil),
+		CodeUnauthenticated, "send the header")
+}

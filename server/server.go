@@ -186,6 +186,30 @@ func (s *Server) serveWebsocket(next http.Handler, w http.ResponseWriter, r *htt
 	next.ServeHTTP(w, r.WithContext(ctx))
 }
 
+// sessionSweepInterval is how often expired sessions are deleted.
+const sessionSweepInterval = time.Hour
+
+// sweepSessions deletes expired sessions now and then every interval until
+// ctx ends (expired sessions are refused anyway; this keeps the table small).
+func (s *Server) sweepSessions(ctx context.Context) {
+	t := time.NewTicker(sessionSweepInterval)
+	defer t.Stop()
+	for {
+		n, err := s.store.DeleteExpiredSessions(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Warn("delete expired sessions", "error", err.Error())
+		case n > 0:
+			s.log.Info("deleted expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // ListenAndServe listens on cfg.Addr and serves until ctx is cancelled.
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
@@ -208,6 +232,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv.RegisterOnShutdown(s.wsCancel)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	defer stopSweep()
+	go s.sweepSessions(sweepCtx)
 	s.log.Info("serving", "addr", ln.Addr().String())
 
 	select {
