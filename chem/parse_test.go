@@ -1,6 +1,7 @@
 package chem
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -164,4 +165,39 @@ func TestMolValences(t *testing.T) {
 			t.Errorf("%s atom %d: explicit %d total %d degree %d; want %d %d %d", tc.smiles, tc.atom, ev, tv, td, tc.ev, tc.tv, tc.totalDeg)
 		}
 	}
+}
+
+// TestParseConcurrent: Parse is safe to call from many goroutines (its
+// scratch buffers are pooled per call); run with -race.
+func TestParseConcurrent(t *testing.T) {
+	inputs := []string{"c1ccc2ccccc2c1", "CC(=O)Oc1ccccc1C(=O)O", "C1CC", "C12C3C4C1C5C2C3C45", "[Cl-].C[NH3+]", "c1cccc1"}
+	want := make([]string, len(inputs))
+	for i, s := range inputs {
+		want[i] = summary(Parse(s))
+	}
+	done := make(chan bool)
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- true }()
+			for rep := 0; rep < 50; rep++ {
+				for i, s := range inputs {
+					if got := summary(Parse(s)); got != want[i] {
+						t.Errorf("Parse(%q) = %s concurrently, %s alone", s, got, want[i])
+						return
+					}
+				}
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+}
+
+func summary(m *Mol, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	c := countsOf(m)
+	return fmt.Sprintf("%+v", c)
 }
