@@ -15,15 +15,17 @@ import (
 // - = # : ~ @ with the same operators. Ring closures, chirality and
 // component grouping are not supported and are reported as errors.
 
-// SMARTSError reports a SMARTS pattern that could not be parsed: the
-// pattern, the byte offset of the problem and what is wrong there.
-type SMARTSError struct {
+// smartsError reports a SMARTS pattern that could not be parsed: the
+// pattern, the byte offset of the problem and what is wrong there. (The
+// patterns are the package's own; the type exists for tests and fuzzing.)
+type smartsError struct {
 	Pattern string
 	Pos     int
 	Msg     string
 }
 
-func (e *SMARTSError) Error() string {
+// Error describes the problem and where it is.
+func (e *smartsError) Error() string {
 	return fmt.Sprintf("SMARTS %q at offset %d: %s", e.Pattern, e.Pos, e.Msg)
 }
 
@@ -123,7 +125,7 @@ func mustSMARTS(src string) *smartsPattern {
 }
 
 func (p *smartsParser) errf(pos int, format string, args ...any) error {
-	return &SMARTSError{Pattern: p.src, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	return &smartsError{Pattern: p.src, Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
 // pattern parses atoms and bonds up to end (exclusive).

@@ -38,7 +38,7 @@ func TestParseSMARTSShapes(t *testing.T) {
 	}
 }
 
-func TestParseSMARTSErrors(t *testing.T) {
+func TestParsesmartsErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		src string
@@ -59,9 +59,9 @@ func TestParseSMARTSErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := parseSMARTS(tt.src)
-		var se *SMARTSError
+		var se *smartsError
 		if !errors.As(err, &se) {
-			t.Errorf("parseSMARTS(%q) = %v, want a *SMARTSError", tt.src, err)
+			t.Errorf("parseSMARTS(%q) = %v, want a *smartsError", tt.src, err)
 			continue
 		}
 		if se.Pos != tt.pos {
@@ -96,7 +96,7 @@ func FuzzParseSMARTS(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := parseSMARTS(s)
 		if err != nil {
-			var se *SMARTSError
+			var se *smartsError
 			if !errors.As(err, &se) || se.Pos < 0 || se.Pos > len(s) {
 				t.Fatalf("parseSMARTS(%q): bad error %v", s, err)
 			}

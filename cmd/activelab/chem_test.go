@@ -144,6 +144,19 @@ func TestChemDescribeErrors(t *testing.T) {
 	}
 }
 
+// TestChemDescribeCancel checks that a cancelled run stops with the
+// context's error instead of reading on.
+func TestChemDescribeCancel(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	in := strings.Repeat("CCO\n", 10*describeBatch*describeQueue)
+	err := runChemDescribe(ctx, []string{"--workers", "2"}, strings.NewReader(in), io.Discard, io.Discard)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled run: %v, want context.Canceled", err)
+	}
+}
+
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
