@@ -198,7 +198,7 @@ func (p *parser) parse() error {
 			bond = bondSpec{}
 			i = next
 		default:
-			return p.fail(ErrSyntax, i, "character "+strconv.QuoteRune(rune(c))+at(i)+" is not allowed in SMILES")
+			return p.fail(ErrSyntax, i, describeByte(c)+at(i)+" is not allowed in SMILES")
 		}
 	}
 	if bond.set {
@@ -224,6 +224,15 @@ func (p *parser) parse() error {
 		return p.fail(ErrSyntax, 0, "too many atoms (more than 1048576)")
 	}
 	return nil
+}
+
+// describeByte names a byte for messages: "character '!'" or "non-ASCII
+// byte 0xc3".
+func describeByte(c byte) string {
+	if c >= 0x80 || c < 0x20 {
+		return "byte 0x" + strconv.FormatUint(uint64(c), 16)
+	}
+	return "character " + strconv.QuoteRune(rune(c))
 }
 
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
@@ -457,7 +466,7 @@ func (p *parser) bracketAtom(start int) (int32, int, error) {
 	case c == ']':
 		return 0, 0, p.fail(ErrBracket, start, "bracket atom"+at(start)+" has no element symbol")
 	default:
-		return 0, 0, p.fail(ErrBracket, j, "character "+strconv.QuoteRune(rune(c))+at(j)+" is not an element symbol")
+		return 0, 0, p.fail(ErrBracket, j, describeByte(c)+at(j)+" is not an element symbol")
 	}
 	// chirality
 	if j < len(s) && s[j] == '@' {
@@ -551,7 +560,7 @@ func (p *parser) bracketAtom(start int) (int32, int, error) {
 		return 0, 0, unclosed()
 	}
 	if s[j] != ']' {
-		return 0, 0, p.fail(ErrBracket, j, "character "+strconv.QuoteRune(rune(s[j]))+at(j)+" is not allowed in the bracket atom"+at(start))
+		return 0, 0, p.fail(ErrBracket, j, describeByte(s[j])+at(j)+" is not allowed in the bracket atom"+at(start))
 	}
 	p.atoms = append(p.atoms, a)
 	return int32(len(p.atoms) - 1), j + 1, nil

@@ -1,6 +1,7 @@
 package chem
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ func BenchmarkParse(b *testing.B) {
 	for i := range gs.Records {
 		smiles[i] = gs.Records[i].Smiles
 	}
-	b.Run("golden", func(b *testing.B) { benchmarkParse(b, smiles) })
+	b.Run(fmt.Sprintf("n=%d", len(smiles)), func(b *testing.B) { benchmarkParse(b, smiles) })
 }
 
 func benchmarkParse(b *testing.B, smiles []string) {
