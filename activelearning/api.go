@@ -1,0 +1,181 @@
+package activelearning
+
+import (
+	"errors"
+	"fmt"
+
+	"activelab/store"
+)
+
+// errTODO marks what is not implemented yet.
+var errTODO = fmt.Errorf("activelearning: %w", errors.ErrUnsupported)
+
+// ImportRow is one compound to import: a SMILES, an optional name and
+// external id, and an optional measured value of the import's endpoint.
+// Row is its 1-based position in the source file (for error reports).
+type ImportRow struct {
+	Row        int
+	SMILES     string
+	Name       string
+	ExternalID string
+	Value      *float64
+}
+
+// RowError is one rejected import row: where (row, column, character offset
+// in the SMILES) and why.
+type RowError struct {
+	Row    int
+	Column string
+	Offset int
+	Msg    string
+}
+
+func (e RowError) Error() string {
+	if e.Column != "" {
+		return fmt.Sprintf("row %d, column %s: %s", e.Row, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("row %d: %s", e.Row, e.Msg)
+}
+
+// ImportInput is a batch of compounds to import into the named set
+// (created as a pool when missing; "" = no set). Rows with a Value become
+// measurements of Endpoint with Source (default experimental).
+type ImportInput struct {
+	SetName  string
+	Endpoint string
+	Source   store.Source
+	Rows     []ImportRow
+	// Errors are rows the reader already rejected; they are passed through
+	// into the report.
+	Errors []RowError
+}
+
+// ImportReport says what an import did. JobID is set (and the counts are
+// zero) when the import was handed to an import_compounds job.
+type ImportReport struct {
+	Rows, Created, Existing, Measurements int
+	Errors                                []RowError
+	SetID                                 int64
+	JobID                                 int64
+}
+
+// CreateModelInput describes a new model lineage.
+type CreateModelInput struct {
+	Name     string
+	Endpoint string
+	Task     store.Task
+	// Members is the ensemble size (default 32).
+	Members int
+	// Learner is "forest" (default), "ridge" or "logistic".
+	Learner string
+	// Params are learner settings: "l2" (linear), "max_depth",
+	// "min_samples_leaf" (forest).
+	Params map[string]any
+	// TrainingSetID restricts training to compounds of this set that have
+	// measurements for Endpoint; 0 = every measured compound.
+	TrainingSetID int64
+	Split         SplitInput
+	// Seed seeds the ensemble (default: Split.Seed).
+	Seed int64
+}
+
+// SplitInput is the validation split, fixed when the model is created.
+type SplitInput struct {
+	// Kind is "random" (default) or "scaffold" (Bemis–Murcko).
+	Kind string
+	// Fraction held out, in (0, 0.5]; default 0.2.
+	Fraction float64
+	Seed     int64
+}
+
+// SelectInput asks for a batch of compounds to label.
+type SelectInput struct {
+	// ModelID is the model's lineage id.
+	ModelID int64
+	// Pool: SetID (a compound set) or CompoundIDs; both zero = every
+	// compound not labeled for the endpoint.
+	SetID       int64
+	CompoundIDs []int64
+	// Strategy is a sampling spec ("default", "uncertainty", "hybrid+diverse", ...).
+	Strategy string
+	// Diversity, when > 0, is the Tanimoto threshold of diversity-aware
+	// batching (overrides the spec's).
+	Diversity float64
+	BatchSize int
+	Seed      int64
+	// IncludeLabeled lets compounds already labeled for the endpoint into
+	// the pool (the default, false, excludes them).
+	IncludeLabeled bool
+}
+
+// Candidate is one ranked compound of a selection.
+type Candidate struct {
+	CompoundID            int64
+	Prediction            float64
+	Uncertainty           float64
+	ApplicabilityDistance float64
+	Priority              float64
+	Rank                  int
+}
+
+// SubmitLabelInput is a labeler's answer for a queue item.
+type SubmitLabelInput struct {
+	ItemID     int64
+	Value      float64
+	Source     store.Source
+	Confidence store.Confidence
+	Notes      string
+}
+
+// QueueFilter restricts LabelQueue. ModelID is a lineage id (0 = every model).
+type QueueFilter struct {
+	ModelID    int64
+	Status     []store.QueueStatus
+	AssignedTo int64
+}
+
+// QueueOrder orders LabelQueue.
+type QueueOrder string
+
+// The queue orders.
+const (
+	OrderPriorityDesc  QueueOrder = "PRIORITY_DESC"
+	OrderCreatedAtAsc  QueueOrder = "CREATED_AT_ASC"
+	OrderCreatedAtDesc QueueOrder = "CREATED_AT_DESC"
+)
+
+// QueuePage is one page of the label queue with an opaque cursor.
+type QueuePage struct {
+	Items     []*store.LabelQueueItem
+	HasNext   bool
+	EndCursor string
+	Total     int
+}
+
+// CurvePoint is one point of a learning curve: after a cycle, how many
+// labels the model had and its validation metrics.
+type CurvePoint struct {
+	Cycle   int
+	Labels  int
+	Metrics map[string]float64
+}
+
+// LabelerStats counts one labeler's work.
+type LabelerStats struct {
+	UserID           int64
+	Labeled, Skipped int
+}
+
+// Stats summarises a model lineage's active learning.
+type Stats struct {
+	Cycles        int
+	LearningCurve []CurvePoint
+	Counts        map[store.QueueStatus]int
+	Labelers      []LabelerStats
+}
+
+// SimilarCompound is a compound and its Tanimoto similarity to a query.
+type SimilarCompound struct {
+	Compound   *store.Compound
+	Similarity float64
+}

@@ -1,0 +1,35 @@
+package activelearning
+
+import (
+	"fmt"
+)
+
+// InputError is a bad argument to a service call: Field names it (a GraphQL
+// input field such as "batchSize" or "value"), Msg says what is wrong, and
+// Row/Offset locate it in imported data when they are not zero (1-based row,
+// 0-based character offset in a SMILES). The GraphQL error presenter maps it to
+// BAD_USER_INPUT.
+type InputError struct {
+	Field  string
+	Msg    string
+	Row    int
+	Offset int
+}
+
+func (e *InputError) Error() string {
+	switch {
+	case e.Row > 0 && e.Field != "":
+		return fmt.Sprintf("row %d, %s: %s", e.Row, e.Field, e.Msg)
+	case e.Field != "":
+		return fmt.Sprintf("%s: %s", e.Field, e.Msg)
+	default:
+		return e.Msg
+	}
+}
+
+// ErrorCode returns BAD_USER_INPUT, the GraphQL error code.
+func (e *InputError) ErrorCode() string { return "BAD_USER_INPUT" }
+
+func inputErr(field, format string, args ...any) error {
+	return &InputError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,34 @@
+package jobs
+
+// TrainModelArgs trains a model version created by CreateModel.
+type TrainModelArgs struct {
+	ModelID int64 `json:"model_id"`
+}
+
+// Kind is the job kind, "train_model".
+func (TrainModelArgs) Kind() string { return "train_model" }
+
+// RetrainModelArgs retrains a cycle's model with the cycle's labels.
+type RetrainModelArgs struct {
+	CycleID int64 `json:"cycle_id"`
+}
+
+// Kind is the job kind, "retrain_model".
+func (RetrainModelArgs) Kind() string { return "retrain_model" }
+
+// SelectSamplesArgs scores a cycle's (large) pool and enqueues its batch.
+type SelectSamplesArgs struct {
+	CycleID int64 `json:"cycle_id"`
+}
+
+// Kind is the job kind, "select_samples".
+func (SelectSamplesArgs) Kind() string { return "select_samples" }
+
+// ImportCompoundsArgs carries a large import: the service's own JSON
+// encoding of the rows and the actor, passed back to Importer.RunImport.
+type ImportCompoundsArgs struct {
+	Payload []byte `json:"payload"`
+}
+
+// Kind is the job kind, "import_compounds".
+func (ImportCompoundsArgs) Kind() string { return "import_compounds" }

@@ -1,0 +1,37 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// Progress receives a job's progress: stage, fraction done in [0, 1], message.
+type Progress = func(stage string, fraction float64, msg string)
+
+// Trainer trains a new model version (activelearning.Service).
+type Trainer interface {
+	TrainModel(ctx context.Context, modelID int64, progress func(stage string, fraction float64, msg string)) error
+}
+
+// Retrainer runs a cycle's retrain (activelearning.Service).
+type Retrainer interface {
+	Retrain(ctx context.Context, cycleID int64, progress func(stage string, fraction float64, msg string)) error
+}
+
+// Selector scores a cycle's pool and enqueues its batch (activelearning.Service).
+type Selector interface {
+	RunSelection(ctx context.Context, cycleID int64) error
+}
+
+// Importer runs a large import (activelearning.Service).
+type Importer interface {
+	RunImport(ctx context.Context, payload json.RawMessage, progress func(stage string, fraction float64, msg string)) error
+}
+
+// Deps is what the workers call; *activelearning.Service satisfies all four.
+type Deps interface {
+	Trainer
+	Retrainer
+	Selector
+	Importer
+}
