@@ -17,8 +17,8 @@ func kekulize(m *Mol, input string, ev []int32, sc *kekuleScratch) error {
 			any = true
 			if m.atomRings[i] == 0 {
 				a := &m.Atoms[i]
-				return newError(ErrAromaticity, input, int(a.Offset), atomName(a)+at(int(a.Offset))+
-					" is marked aromatic but is not in a ring")
+				return newError(ErrAromaticity, input, int(a.Offset), elements[a.Element].name+at(int(a.Offset))+
+					" is written aromatic but is not in a ring")
 			}
 		}
 	}

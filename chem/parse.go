@@ -379,6 +379,9 @@ func (p *parser) atom(i int) (int32, int, error) {
 				return 0, 0, p.fail(ErrElement, i-1, s[i-1:i+1]+at(i-1)+" must be written in brackets, as ["+s[i-1:i+1]+"]")
 			}
 		}
+		if i > 0 && c == 'l' && s[i-1] == 'c' {
+			return 0, 0, p.fail(ErrElement, i-1, "'cl' at offset "+strconv.Itoa(i-1)+" is not an element symbol: chlorine is written Cl (never aromatic)")
+		}
 		if _, ok := AtomicNumber(string(c)); ok && c <= 'Z' {
 			return 0, 0, p.fail(ErrElement, i, string(c)+at(i)+" must be written in brackets, as ["+string(c)+"]")
 		}
