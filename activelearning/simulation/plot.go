@@ -17,14 +17,14 @@ import (
 // the path's extension).
 func (r *Result) Plot(path, title string) error {
 	p := plot.New()
-	p.Title.Text = title
+	p.Title.Text = fmt.Sprintf("%s (mean ± sd over %d seeds)", title, r.Config.Seeds)
 	p.X.Label.Text = "labels"
 	names := MetricNames(r.Config.Task)
 	dir := "lower is better"
 	if HigherIsBetter(r.Config.Task) {
 		dir = "higher is better"
 	}
-	p.Y.Label.Text = fmt.Sprintf("validation %s (%s; mean ± sd over %d seeds)", names[0], dir, r.Config.Seeds)
+	p.Y.Label.Text = fmt.Sprintf("%s (%s)", names[0], dir)
 	if !HigherIsBetter(r.Config.Task) {
 		p.Legend.Top = true
 	} else {
@@ -36,7 +36,10 @@ func (r *Result) Plot(path, title string) error {
 		if len(mean) == 0 {
 			continue
 		}
-		col := plotutil.Color(i)
+		col := palette[i%len(palette)]
+		if name == "random" {
+			col = color.NRGBA{A: 255} // the baseline, black and dashed
+		}
 		line := make(plotter.XYs, 0, len(mean))
 		band := make(plotter.XYs, 0, 2*len(mean))
 		for j := range mean {
@@ -56,7 +59,7 @@ func (r *Result) Plot(path, title string) error {
 			return fmt.Errorf("plot %s: %w", name, err)
 		}
 		r8, g8, b8, _ := col.RGBA()
-		poly.Color = color.NRGBA{R: uint8(r8 >> 8), G: uint8(g8 >> 8), B: uint8(b8 >> 8), A: 50}
+		poly.Color = color.NRGBA{R: uint8(r8 >> 8), G: uint8(g8 >> 8), B: uint8(b8 >> 8), A: 28}
 		poly.LineStyle.Width = 0
 		l, pts, err := plotter.NewLinePoints(line)
 		if err != nil {
@@ -64,6 +67,12 @@ func (r *Result) Plot(path, title string) error {
 		}
 		l.Color = col
 		l.Width = vg.Points(1.5)
+		if name == "random" {
+			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		}
+		if name == "default" {
+			l.Width = vg.Points(2.5)
+		}
 		pts.Color = col
 		pts.Shape = plotutil.Shape(i)
 		pts.Radius = vg.Points(2)
@@ -71,4 +80,13 @@ func (r *Result) Plot(path, title string) error {
 		p.Legend.Add(name, l, pts)
 	}
 	return p.Save(7*vg.Inch, 4.5*vg.Inch, path)
+}
+
+// palette holds distinguishable line colours (Tableau 10).
+var palette = []color.Color{
+	color.NRGBA{0x1f, 0x77, 0xb4, 0xff}, color.NRGBA{0xff, 0x7f, 0x0e, 0xff},
+	color.NRGBA{0x2c, 0xa0, 0x2c, 0xff}, color.NRGBA{0xd6, 0x27, 0x28, 0xff},
+	color.NRGBA{0x94, 0x67, 0xbd, 0xff}, color.NRGBA{0x8c, 0x56, 0x4b, 0xff},
+	color.NRGBA{0xe3, 0x77, 0xc2, 0xff}, color.NRGBA{0x17, 0xbe, 0xcf, 0xff},
+	color.NRGBA{0xbc, 0xbd, 0x22, 0xff},
 }

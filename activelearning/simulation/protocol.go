@@ -44,6 +44,9 @@ type Point struct {
 	Cycle    int
 	Labels   int
 	Metrics  []float64 // in the order of MetricNames(Task)
+	// Extra holds the metrics of ExtraMetricNames(Task) (uncertainty and
+	// calibration quality), reported in summary.json only.
+	Extra []float64
 }
 
 // Result holds every learning curve of a simulation.
@@ -61,6 +64,18 @@ func MetricNames(t ml.Task) []string {
 		return []string{"roc_auc", "pr_auc", "accuracy", "log_loss"}
 	}
 	return []string{"rmse", "mae", "r2", "spearman"}
+}
+
+// ExtraMetricNames are the quality metrics summary.json reports for the
+// final models beyond curves.csv's columns: uncertainty quality for
+// regression (Spearman(|error|, std), miscalibration area with 100
+// proportions, ENCE with 10 bins, Gaussian NLL, coverage of ±1.96σ),
+// F1, Brier and ECE (10 bins) for classification.
+func ExtraMetricNames(t ml.Task) []string {
+	if t == ml.Classification {
+		return []string{"f1", "brier", "ece_10"}
+	}
+	return []string{"spearman_abs_error_std", "miscalibration_area", "ence_10", "gaussian_nll", "coverage_1.96sd"}
 }
 
 // HigherIsBetter reports the direction of the task's primary metric
@@ -198,11 +213,11 @@ func runOne(ctx context.Context, ds *Dataset, cfg Config, spec sampling.Spec, na
 		if err != nil {
 			return nil, fmt.Errorf("cycle %d: train: %w", cycle, err)
 		}
-		m, err := val.score(ctx, model)
+		m, extra, err := val.score(ctx, model)
 		if err != nil {
 			return nil, fmt.Errorf("cycle %d: validation metrics: %w", cycle, err)
 		}
-		pts = append(pts, Point{Strategy: name, Seed: seed, Cycle: cycle, Labels: len(labeled), Metrics: m})
+		pts = append(pts, Point{Strategy: name, Seed: seed, Cycle: cycle, Labels: len(labeled), Metrics: m, Extra: extra})
 		if cycle == cfg.Cycles {
 			return pts, nil
 		}
@@ -290,39 +305,63 @@ func newEvaluator(ds *Dataset, rows []int, task ml.Task) *evaluator {
 	return &evaluator{X: ds.X.Subset(rows), y: y, task: task}
 }
 
-func (e *evaluator) score(ctx context.Context, model *ml.Ensemble) ([]float64, error) {
+func (e *evaluator) score(ctx context.Context, model *ml.Ensemble) (main, extra []float64, err error) {
 	p, err := model.Predict(ctx, e.X)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	type metric func() (float64, error)
-	var ms []metric
+	var ms, xs []metric
+	y, mu, sd := e.y, p.Mean, p.Std
 	if e.task == ml.Classification {
 		ms = []metric{
-			func() (float64, error) { return metrics.ROCAUC(e.y, p.Mean, nil) },
-			func() (float64, error) { return metrics.AveragePrecision(e.y, p.Mean, nil) },
-			func() (float64, error) { return metrics.Accuracy(e.y, p.Mean, nil) },
-			func() (float64, error) { return metrics.LogLoss(e.y, p.Mean, nil) },
+			func() (float64, error) { return metrics.ROCAUC(y, mu, nil) },
+			func() (float64, error) { return metrics.AveragePrecision(y, mu, nil) },
+			func() (float64, error) { return metrics.Accuracy(y, mu, nil) },
+			func() (float64, error) { return metrics.LogLoss(y, mu, nil) },
+		}
+		xs = []metric{
+			func() (float64, error) { return metrics.F1(y, mu, nil) },
+			func() (float64, error) { return metrics.Brier(y, mu, nil) },
+			func() (float64, error) { return metrics.ECE(y, mu, nil, metrics.DefaultECEBins) },
 		}
 	} else {
 		ms = []metric{
-			func() (float64, error) { return metrics.RMSE(e.y, p.Mean, nil) },
-			func() (float64, error) { return metrics.MAE(e.y, p.Mean, nil) },
-			func() (float64, error) { return metrics.R2(e.y, p.Mean, nil) },
-			func() (float64, error) { return metrics.Spearman(e.y, p.Mean) },
+			func() (float64, error) { return metrics.RMSE(y, mu, nil) },
+			func() (float64, error) { return metrics.MAE(y, mu, nil) },
+			func() (float64, error) { return metrics.R2(y, mu, nil) },
+			func() (float64, error) { return metrics.Spearman(y, mu) },
+		}
+		xs = []metric{
+			func() (float64, error) { return metrics.SpearmanErrorStd(y, mu, sd) },
+			func() (float64, error) { return metrics.MiscalibrationArea(y, mu, sd, metrics.DefaultCalibrationBins) },
+			func() (float64, error) { return metrics.ENCE(y, mu, sd, min(metrics.DefaultENCEBins, len(y))) },
+			func() (float64, error) { return metrics.GaussianNLL(y, mu, sd, nil) },
+			func() (float64, error) { return metrics.Coverage(y, mu, sd, nil, metrics.Z95) },
 		}
 	}
-	out := make([]float64, len(ms))
-	for i, m := range ms {
-		v, err := m()
-		if errors.Is(err, metrics.ErrUndefined) {
-			v = math.NaN() // e.g. Spearman of a constant prediction: written as NaN
-		} else if err != nil {
-			return nil, err
+	eval := func(fs []metric) ([]float64, error) {
+		out := make([]float64, len(fs))
+		for i, f := range fs {
+			v, err := f()
+			if errors.Is(err, metrics.ErrUndefined) || errors.Is(err, metrics.ErrStd) {
+				// e.g. Spearman of a constant prediction, or a zero std
+				// (all members agree) where NLL divides by it: NaN.
+				v = math.NaN()
+			} else if err != nil {
+				return nil, err
+			}
+			out[i] = v
 		}
-		out[i] = v
+		return out, nil
 	}
-	return out, nil
+	if main, err = eval(ms); err != nil {
+		return nil, nil, err
+	}
+	if extra, err = eval(xs); err != nil {
+		return nil, nil, err
+	}
+	return main, extra, nil
 }
 
 func sortedCopy(x []int) []int {

@@ -170,6 +170,9 @@ func TestSimulateRegressionFiles(t *testing.T) {
 		if !(s.Final > 0) || !(s.Area > 0) || s.FinalLabels != 22 {
 			t.Errorf("strategy %+v", s)
 		}
+		if c, ok := s.FinalQuality["coverage_1.96sd"]; !ok || c < 0 || c > 1 {
+			t.Errorf("strategy %s: final_quality %v", s.Name, s.FinalQuality)
+		}
 		if s.Name == "random" && (s.LabelsToRandomFinal == nil || *s.LabelsToRandomFinal > 22) {
 			t.Errorf("random reaches its own final: %+v", s)
 		}

@@ -32,6 +32,10 @@ type StrategySummary struct {
 	// means (NaN values, such as an undefined Spearman, left out).
 	FinalMetrics map[string]float64 `json:"final_metrics"`
 	AreaMetrics  map[string]float64 `json:"area_metrics"`
+	// FinalQuality gives the seed means of ExtraMetricNames for the final
+	// models (uncertainty quality for regression, calibration for
+	// classification).
+	FinalQuality map[string]float64 `json:"final_quality"`
 }
 
 // Summary is summary.json.
@@ -141,7 +145,16 @@ func (r *Result) Summarize(rows int) Summary {
 		if len(c) == 0 {
 			continue
 		}
-		ss := StrategySummary{Name: name, FinalMetrics: map[string]float64{}, AreaMetrics: map[string]float64{}}
+		ss := StrategySummary{Name: name, FinalMetrics: map[string]float64{}, AreaMetrics: map[string]float64{}, FinalQuality: map[string]float64{}}
+		for k, metric := range ExtraMetricNames(cfg.Task) {
+			vals := make([]float64, len(c))
+			for i, seed := range c {
+				vals[i] = seed[len(seed)-1].Extra[k]
+			}
+			if m, _ := meanSD(vals); !math.IsNaN(m) {
+				ss.FinalQuality[metric] = m
+			}
+		}
 		for k, metric := range names {
 			mean, _, labels := meanCurve(c, k)
 			last := len(mean) - 1
