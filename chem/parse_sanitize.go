@@ -10,7 +10,7 @@ type sanitizeScratch struct {
 
 // sanitize runs RDKit's sanitization steps in its order on a freshly
 // parsed molecule, in place: hydrogen atoms folded in, cleanUp, valences
-// and implicit hydrogens, rings, kekulization, aromaticity.
+// and implicit hydrogens, rings, kekulization, radicals, aromaticity.
 func sanitize(m *Mol, p *parser) error {
 	normalizeChirality(m, p.keys)
 	if hm := removeHydrogens(m); hm != m {
@@ -26,6 +26,7 @@ func sanitize(m *Mol, p *parser) error {
 	if err := kekulize(m, p.s, sc.ev, &sc.kek); err != nil {
 		return err
 	}
+	assignRadicals(m)
 	perceiveAromaticity(m, &sc.arom)
 	return nil
 }

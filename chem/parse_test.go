@@ -201,3 +201,57 @@ func summary(m *Mol, err error) string {
 	c := countsOf(m)
 	return fmt.Sprintf("%+v", c)
 }
+
+// TestParseRadicals: unpaired electrons of bracket atoms, RDKit's
+// assignRadicals rules.
+func TestParseRadicals(t *testing.T) {
+	tests := []struct {
+		smiles string
+		atom   int
+		want   uint8
+	}{
+		{"[CH3]", 0, 1},
+		{"[O]", 0, 2},
+		{"C[O]", 1, 1},
+		{"[N]=O", 0, 1},
+		{"C[S](=O)(=O)C", 1, 0}, // hypervalent, no radical
+		{"[CH2]", 0, 2},
+		{"[Na+]", 0, 0},
+		{"[Cl-]", 0, 0},
+		{"[Cu]", 0, 1}, // no valence rules: odd electron count
+		{"[Fe]", 0, 0},
+	}
+	for _, tc := range tests {
+		m, err := Parse(tc.smiles)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tc.smiles, err)
+		}
+		if got := m.Atoms[tc.atom].Radicals; got != tc.want {
+			t.Errorf("%s atom %d: %d radicals, want %d", tc.smiles, tc.atom, got, tc.want)
+		}
+	}
+}
+
+// TestParseCleanUpPhosphorusHalogen: RDKit's cleanUp also charge-separates
+// C=P(=O) and perhalates.
+func TestParseCleanUpPhosphorusHalogen(t *testing.T) {
+	for _, tc := range []struct {
+		smiles     string
+		atom       int
+		wantCharge int8
+	}{
+		{"CC=P(=O)C", 2, 1},
+		{"C=P(=O)C", 1, 0}, // =C of degree 1: RDKit leaves it
+		{"OCl(=O)(=O)=O", 1, 3},
+		{"OCl(=O)=O", 1, 2},
+		{"OP(=O)(O)O", 1, 0}, // phosphoric acid stays as written
+	} {
+		m, err := Parse(tc.smiles)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tc.smiles, err)
+		}
+		if got := m.Atoms[tc.atom].Charge; got != tc.wantCharge {
+			t.Errorf("%s atom %d charge %d, want %d", tc.smiles, tc.atom, got, tc.wantCharge)
+		}
+	}
+}

@@ -72,8 +72,10 @@ func explicitValence(m *Mol, i int, ignoreAromatic bool) int {
 // a neutral five-valent N with a double bond to a neutral O becomes
 // [N+]-[O-] (nitro N(=O)=O, N-oxides n(=O)); a neutral five-valent N with a
 // triple bond to N becomes [N+]=[N-] (azides C-N=N#N); a neutral
-// seven-valent Cl, Br or I bonded only to oxygens has each =O made [O-]
-// with the halogen charged to match (perchlorate).
+// five-valent P with three neighbours, =O and =C or =N becomes [P+]-[O-];
+// a neutral Cl, Br or I of valence 3, 5 or 7 bonded only to oxygens has
+// each =O made [O-] with the halogen charged to match (perchlorate,
+// chlorate, chlorite).
 func cleanUp(m *Mol) {
 	for i := range m.Atoms {
 		a := &m.Atoms[i]
@@ -110,8 +112,30 @@ func cleanUp(m *Mol) {
 					break
 				}
 			}
+		case 15:
+			// C=P(=O)X -> C=[P+]([O-])X
+			if explicitValence(m, i, true) != 5 || m.Degree(i) != 3 {
+				continue
+			}
+			var toO *Bond
+			var oAtom *Atom
+			doubleToCN := false
+			for _, nb := range m.Neighbors(i) {
+				b := &m.Bonds[nb.Bond]
+				o := &m.Atoms[nb.Atom]
+				if o.Element == 8 && o.Charge == 0 && b.Order == BondDouble {
+					toO, oAtom = b, o
+				} else if (o.Element == 6 || o.Element == 7) && m.Degree(int(nb.Atom)) >= 2 && b.Order == BondDouble {
+					doubleToCN = true
+				}
+			}
+			if doubleToCN && toO != nil {
+				oAtom.Charge = -1
+				toO.Order = BondSingle
+				a.Charge = 1
+			}
 		case 17, 35, 53:
-			if explicitValence(m, i, true) != 7 {
+			if ev := explicitValence(m, i, true); ev != 7 && ev != 5 && ev != 3 {
 				continue
 			}
 			allO := true
@@ -156,7 +180,6 @@ func assignValences(m *Mol, input string, ev []int32) error {
 		}
 		if a.Bracket {
 			a.ImplicitH = 0
-			a.Radicals = uint8(radicals(z, int(a.Charge), v))
 			continue
 		}
 		h, err := implicitHydrogens(a, v)
@@ -213,30 +236,54 @@ func implicitHydrogens(a *Atom, ev int) (int, error) {
 		", more than allowed (" + strconv.Itoa(maxValence(z)) + ")")
 }
 
-// radicals is RDKit's count of unpaired electrons on a bracket atom of
-// element z with the given charge and total valence.
-func radicals(z, charge, valence int) int {
-	vals := elements[z].valences
-	if len(vals) == 1 && vals[0] == -1 {
-		return 0
+// assignRadicals is RDKit's assignRadicals, run after kekulization: each
+// bracket atom (no implicit hydrogens) gets the unpaired electrons its
+// element, charge and Kekulé valence leave ([CH3] 1, [O] 2, [S](=O)=O 0);
+// elements without valence rules (transition metals) get their odd
+// electron, if any.
+func assignRadicals(m *Mol) {
+	for i := range m.Atoms {
+		a := &m.Atoms[i]
+		if !a.Bracket || a.Element == 0 {
+			continue
+		}
+		z := int(a.Element)
+		chg := int(a.Charge)
+		nOuter := int(elements[z].nOuter)
+		vals := elements[z].valences
+		if len(vals) == 1 && vals[0] == -1 {
+			nv := nOuter - chg
+			if nv < 0 {
+				nv = 0
+			}
+			a.Radicals = uint8(nv % 2)
+			continue
+		}
+		tv := kekuleValence(m, i)
+		base := 8
+		if z == 1 || z == 2 {
+			base = 2
+		}
+		r := base - nOuter - tv + chg
+		if r < 0 {
+			r = 0
+			if len(vals) > 1 {
+				for _, v := range vals {
+					if x := int(v) - tv + chg; x >= 0 {
+						r = x
+						break
+					}
+				}
+			}
+		}
+		if r2 := nOuter - tv - chg; r2 >= 0 && r2 < r {
+			r = r2
+		}
+		if r > 255 {
+			r = 255
+		}
+		a.Radicals = uint8(r)
 	}
-	nOuter := int(elements[z].nOuter)
-	base := 8
-	if z == 1 || z == 2 {
-		base = 2
-	}
-	nValence := nOuter - charge
-	if nValence < 0 {
-		nValence = 0
-	}
-	r := nValence - valence
-	if r < 0 {
-		r = 0
-	}
-	if r2 := base - nValence - valence; r2 >= 0 && r2 < r {
-		r = r2
-	}
-	return r
 }
 
 // atomName names an atom for messages: "carbon", "aromatic nitrogen",
