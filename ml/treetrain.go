@@ -46,9 +46,7 @@ type treeBuilder struct {
 	rows     []int32
 	sw       []float64 // per-row training weight of the current tree (0 = out of bag)
 	nonconst []int32
-	touched  []int32
-	cw, cs   []float64 // per bit: weight and weighted target sum of the node's rows with the bit on
-	cc       []int32   // per bit: rows of the node with the bit on
+	free     []*bitSlot // zeroed bit statistics ready for reuse
 	hw, hs   [256]float64
 	hc       [256]int32
 	small    []smallRow
@@ -60,6 +58,78 @@ type buildTask struct {
 	start, end int32
 	node       int32
 	depth      int32
+	bits       *bitSlot // the node's bit statistics, or nil when not computed yet
+}
+
+// bitSlot holds, for one node, per fingerprint bit the weight (cw), the
+// weighted target sum (cs) and the number (cc) of the node's rows with the
+// bit on. touched lists every bit whose entries may be non-zero (a
+// superset of the bits present, compacted as nodes are evaluated), so a
+// slot is cleared in time proportional to the bits its rows hold.
+type bitSlot struct {
+	cw, cs  []float64
+	cc      []int32
+	touched []int32
+}
+
+// slot returns zeroed bit statistics.
+func (b *treeBuilder) slot() *bitSlot {
+	if n := len(b.free); n > 0 {
+		s := b.free[n-1]
+		b.free = b.free[:n-1]
+		return s
+	}
+	n := b.d.nBits
+	return &bitSlot{cw: make([]float64, n), cs: make([]float64, n), cc: make([]int32, n)}
+}
+
+// release zeroes s and keeps it for reuse; s may be nil.
+func (b *treeBuilder) release(s *bitSlot) {
+	if s == nil {
+		return
+	}
+	for _, j := range s.touched {
+		s.cw[j], s.cs[j], s.cc[j] = 0, 0, 0
+	}
+	s.touched = s.touched[:0]
+	b.free = append(b.free, s)
+}
+
+// scatter accumulates the bit statistics of the rows seg into the zeroed s,
+// in one pass over the rows' on bits.
+func (b *treeBuilder) scatter(seg []int32, s *bitSlot) {
+	cw, cs, cc := s.cw, s.cs, s.cc
+	y := b.d.y
+	onStart, onBits := b.d.onStart, b.d.onBits
+	touched := s.touched
+	for _, r := range seg {
+		w := b.sw[r]
+		wy := w * y[r]
+		for _, j := range onBits[onStart[r]:onStart[r+1]] {
+			if cc[j] == 0 {
+				touched = append(touched, j)
+			}
+			cw[j] += w
+			cs[j] += wy
+			cc[j]++
+		}
+	}
+	s.touched = touched
+}
+
+// subtract turns the parent's statistics p into those of its other child
+// by removing those of child c (histogram subtraction, as LightGBM): the
+// cost is that of c's bits, not of the larger child's rows.
+func subtract(p, c *bitSlot) {
+	for _, j := range c.touched {
+		p.cc[j] -= c.cc[j]
+		if p.cc[j] == 0 {
+			p.cw[j], p.cs[j] = 0, 0
+		} else {
+			p.cw[j] -= c.cw[j]
+			p.cs[j] -= c.cs[j]
+		}
+	}
 }
 
 func newTreeBuilder(d *trainData, cfg TreeConfig) *treeBuilder {
@@ -67,7 +137,6 @@ func newTreeBuilder(d *trainData, cfg TreeConfig) *treeBuilder {
 	return &treeBuilder{
 		d: d, cfg: cfg, mb: mb, md: md,
 		sw: make([]float64, d.rows),
-		cw: make([]float64, d.nBits), cs: make([]float64, d.nBits), cc: make([]int32, d.nBits),
 	}
 }
 
@@ -91,7 +160,8 @@ func (b *treeBuilder) build(rng *rand.Rand) tree {
 	if len(b.rows) == 0 {
 		return t
 	}
-	b.stack = append(b.stack[:0], buildTask{0, int32(len(b.rows)), 0, 0})
+	useBits := b.mb > 0 && b.d.nBits > 0
+	b.stack = append(b.stack[:0], buildTask{0, int32(len(b.rows)), 0, 0, nil})
 	for len(b.stack) > 0 {
 		task := b.stack[len(b.stack)-1]
 		b.stack = b.stack[:len(b.stack)-1]
@@ -101,13 +171,33 @@ func (b *treeBuilder) build(rng *rand.Rand) tree {
 		m := len(seg)
 		if pure || m < b.cfg.MinSamplesSplit || m < 2*b.cfg.MinSamplesLeaf ||
 			(b.cfg.MaxDepth > 0 && int(task.depth) >= b.cfg.MaxDepth) {
+			b.release(task.bits)
 			continue
 		}
-		sp := b.bestSplit(rng, seg, W, S)
+		if useBits && task.bits == nil {
+			task.bits = b.slot()
+			b.scatter(seg, task.bits)
+		}
+		sp := b.bestSplit(rng, seg, W, S, task.bits)
 		if !sp.found {
+			b.release(task.bits)
 			continue
 		}
 		nl := b.partition(seg, sp)
+		// The smaller child's bit statistics are gathered from its rows;
+		// the larger child's are the parent's minus those.
+		var leftBits, rightBits *bitSlot
+		if useBits {
+			small := b.slot()
+			if nl <= m-nl {
+				b.scatter(seg[:nl], small)
+				leftBits, rightBits = small, task.bits
+			} else {
+				b.scatter(seg[nl:], small)
+				leftBits, rightBits = task.bits, small
+			}
+			subtract(task.bits, small)
+		}
 		left := int32(len(t.nodes))
 		n := &t.nodes[task.node]
 		n.left = left
@@ -120,8 +210,8 @@ func (b *treeBuilder) build(rng *rand.Rand) tree {
 		t.nodes = append(t.nodes, node{}, node{})
 		mid := task.start + int32(nl)
 		b.stack = append(b.stack,
-			buildTask{mid, task.end, left + 1, task.depth + 1},
-			buildTask{task.start, mid, left, task.depth + 1})
+			buildTask{mid, task.end, left + 1, task.depth + 1, rightBits},
+			buildTask{task.start, mid, left, task.depth + 1, leftBits})
 	}
 	t.nodes = t.nodes[:len(t.nodes):len(t.nodes)]
 	return t
@@ -145,10 +235,10 @@ func (b *treeBuilder) nodeStats(seg []int32) (W, S float64, pure bool) {
 }
 
 // bestSplit evaluates the sampled candidate features of a node.
-func (b *treeBuilder) bestSplit(rng *rand.Rand, seg []int32, W, S float64) split {
+func (b *treeBuilder) bestSplit(rng *rand.Rand, seg []int32, W, S float64, bits *bitSlot) split {
 	best := split{gain: -1}
-	if b.mb > 0 && b.d.nBits > 0 {
-		b.evalBits(rng, seg, W, S, &best)
+	if bits != nil {
+		b.evalBits(rng, len(seg), W, S, bits, &best)
 	}
 	if b.md > 0 {
 		b.evalDense(rng, seg, W, S, &best)
@@ -156,34 +246,24 @@ func (b *treeBuilder) bestSplit(rng *rand.Rand, seg []int32, W, S float64) split
 	return best
 }
 
-// evalBits accumulates, in one pass over the on bits of the node's rows,
-// the weight and target sum of the rows having each bit, then scores
-// splitting (bit 1 goes right) on up to mb bits drawn uniformly without
-// replacement among the bits that are not constant over seg.
-func (b *treeBuilder) evalBits(rng *rand.Rand, seg []int32, W, S float64, best *split) {
-	cw, cs, cc := b.cw, b.cs, b.cc
-	y := b.d.y
-	onStart, onBits := b.d.onStart, b.d.onBits
-	touched := b.touched[:0]
-	for _, r := range seg {
-		w := b.sw[r]
-		wy := w * y[r]
-		for _, j := range onBits[onStart[r]:onStart[r+1]] {
-			if cc[j] == 0 {
-				touched = append(touched, j)
-			}
-			cw[j] += w
-			cs[j] += wy
-			cc[j]++
-		}
-	}
-	m := int32(len(seg))
+// evalBits scores splitting (bit 1 goes right) on up to mb bits drawn
+// uniformly without replacement among the bits that are not constant over
+// the node's m rows, whose statistics are in s.
+func (b *treeBuilder) evalBits(rng *rand.Rand, m int, W, S float64, s *bitSlot, best *split) {
+	cw, cs, cc := s.cw, s.cs, s.cc
 	nc := b.nonconst[:0]
-	for _, j := range touched {
-		if cc[j] < m {
+	live := s.touched[:0] // compacted in place: bits absent from the node drop out
+	for _, j := range s.touched {
+		c := cc[j]
+		if c == 0 {
+			continue
+		}
+		live = append(live, j)
+		if int(c) < m {
 			nc = append(nc, j)
 		}
 	}
+	s.touched = live
 	if len(nc) > b.mb {
 		for i := 0; i < b.mb; i++ {
 			k := i + rng.IntN(len(nc)-i)
@@ -192,8 +272,9 @@ func (b *treeBuilder) evalBits(rng *rand.Rand, seg []int32, W, S float64, best *
 		nc = nc[:b.mb]
 	}
 	minLeaf := int32(b.cfg.MinSamplesLeaf)
+	m32 := int32(m)
 	for _, f := range nc {
-		if cc[f] < minLeaf || m-cc[f] < minLeaf {
+		if cc[f] < minLeaf || m32-cc[f] < minLeaf {
 			continue
 		}
 		wr, sr := cw[f], cs[f]
@@ -206,10 +287,7 @@ func (b *treeBuilder) evalBits(rng *rand.Rand, seg []int32, W, S float64, best *
 			*best = split{feat: f, gain: g, found: true}
 		}
 	}
-	for _, j := range touched {
-		cw[j], cs[j], cc[j] = 0, 0, 0
-	}
-	b.touched, b.nonconst = touched, nc[:0]
+	b.nonconst = nc[:0]
 }
 
 // smallRow is a node row's bin, weight and weighted target, for scoring
