@@ -58,21 +58,37 @@ func kekulize(m *Mol, input string, ev []int32, sc *kekuleScratch) error {
 		if vals[0] < 0 {
 			continue
 		}
-		sbo := 0
+		// RDKit's markDbondCands: bonds in play count 1, others their
+		// order; bonds that add no valence ('~') do not count as neighbours
+		sbo, ignore := 0, 0
 		for _, nb := range m.Neighbors(i) {
 			if participates(int(nb.Bond)) {
 				sbo++
 			} else {
-				sbo += bondValence2(m.Bonds[nb.Bond].Kekule) / 2
+				c := bondValence2(m.Bonds[nb.Bond].Kekule) / 2
+				if m.Bonds[nb.Bond].Order == BondAny {
+					c = 0
+				}
+				sbo += c
+				if c == 0 {
+					ignore++
+				}
 			}
 		}
+		sbo += a.TotalH()
 		chr := chargeShift(z, int(a.Charge))
 		dv := int(vals[0]) + chr
 		tv := int(ev[i]) + int(a.ImplicitH)
 		for vi := 1; tv > dv && vi < len(vals) && vals[vi] > 0; vi++ {
 			dv = int(vals[vi]) + chr
 		}
-		if dv-(sbo+a.TotalH()+int(a.Radicals)) == 1 {
+		rad := int(a.Radicals)
+		if m.Degree(i)+int(a.ImplicitH)-ignore+rad >= dv {
+			continue // no room for a double bond
+		}
+		// a bracket atom may also take one by leaving a radical elsewhere
+		// ([c]1ccccc1, the phenyl radical)
+		if dv == sbo+1+rad || rad == 0 && a.Bracket && dv == sbo+2 {
 			idx[i] = int32(len(verts))
 			verts = append(verts, int32(i))
 		}
