@@ -21,6 +21,7 @@ type ranker struct {
 	rank   []int32  // rank = number of atoms in lower classes = start of its segment
 	size   []int32  // size[k]: atoms in the class of rank k
 	order  []int32  // atoms laid out by class
+	pos    []int32  // pos[a]: index of atom a in order
 	key    []uint64 // per-atom refinement hash, valid for the current ranks of its neighbours
 	label  []int32  // stereo label per atom, from the current ranks
 	tetras []tetraCentre
@@ -35,6 +36,10 @@ type ranker struct {
 	next        []int32 // labels being computed
 	stereoAtoms []int32 // atoms that carry a stereo label
 	tieFrom     int     // classes below are all single atoms
+	newKey      []uint64
+	movers      []int32
+	mstamp      []uint32
+	mepoch      uint32
 }
 
 // bondCode is the bond's contribution to a neighbour key.
@@ -81,12 +86,15 @@ func atomInvariant(m *Mol, i int) uint64 {
 func newRanker(m *Mol) *ranker {
 	n := m.NumAtoms()
 	r := &ranker{m: m, n: n,
-		rank:  make([]int32, n),
-		size:  make([]int32, n),
-		order: make([]int32, n),
-		key:   make([]uint64, n),
-		label: make([]int32, n),
-		stamp: make([]uint32, n),
+		rank:   make([]int32, n),
+		size:   make([]int32, n),
+		order:  make([]int32, n),
+		pos:    make([]int32, n),
+		key:    make([]uint64, n),
+		label:  make([]int32, n),
+		stamp:  make([]uint32, n),
+		mstamp: make([]uint32, n),
+		newKey: make([]uint64, n),
 	}
 	inv := make([]uint64, n)
 	for i := range n {
@@ -101,6 +109,7 @@ func newRanker(m *Mol) *ranker {
 			r.rank[a] = int32(k)
 		}
 		r.size[r.rank[a]]++
+		r.pos[a] = int32(k)
 	}
 	r.touched = append(r.touched[:0], r.order...)
 	return r
@@ -119,10 +128,11 @@ func cmpU64(a, b uint64) int {
 // refine splits classes by neighbour ranks (and stereo labels when stereo is
 // set) until no class splits. Each round rehashes only the atoms next to an
 // atom whose rank changed in the previous round (or whose stereo label
-// changed), as a hash of its label and sorted (neighbour rank, bond) list,
-// and re-sorts only the classes among them whose members now hash
-// differently: ordering by a hash of canonical data is itself canonical,
-// and a long chain costs O(n) per round rather than O(n log n).
+// changed), as a hash of its label and sorted (neighbour rank, bond) list.
+// All atoms of a class share a hash after every round, so in a class the
+// rehashed atoms whose hash changed move behind the others, sorted by hash:
+// a canonical order (it depends only on canonical data), at a cost of
+// O(d log d) for d rehashed atoms, not O(n), per round.
 func (r *ranker) refine(stereo bool) {
 	m := r.m
 	for {
@@ -145,30 +155,84 @@ func (r *ranker) refine(stereo bool) {
 			}
 		}
 		r.touched = r.touched[:0]
+		r.dirty = dirty
 		if len(dirty) == 0 {
-			r.dirty = dirty
 			return
 		}
 		for _, a := range dirty {
-			r.key[a] = r.hashAtom(int(a))
+			r.newKey[a] = r.hashAtom(int(a))
 		}
-		// the classes holding dirty atoms
-		r.epoch++
-		cells := r.cells[:0]
-		for _, a := range dirty {
-			k := r.rank[a]
-			if r.size[k] > 1 && r.stamp[r.order[k]] != r.epoch {
-				r.stamp[r.order[k]] = r.epoch
-				cells = append(cells, k)
+		slices.SortFunc(dirty, func(x, y int32) int { return int(r.rank[x] - r.rank[y]) })
+		for g := 0; g < len(dirty); {
+			k := r.rank[dirty[g]]
+			h := g + 1
+			for h < len(dirty) && r.rank[dirty[h]] == k {
+				h++
 			}
+			r.splitGroup(int(k), dirty[g:h])
+			g = h
 		}
-		for _, k := range cells {
-			r.splitCell(int(k))
-		}
-		r.dirty, r.cells = dirty, cells
 		if len(r.touched) == 0 && !stereo {
 			return
 		}
+	}
+}
+
+// splitGroup applies the new hashes of the rehashed atoms group, all in the
+// class of rank k, and splits the class: atoms keeping the class's hash
+// stay first, the others follow sorted by hash. Atoms whose rank changes
+// are recorded in r.touched.
+func (r *ranker) splitGroup(k int, group []int32) {
+	common := r.key[group[0]] // every atom of the class had this hash
+	r.mepoch++
+	movers := r.movers[:0]
+	for _, a := range group {
+		if r.newKey[a] != common {
+			movers = append(movers, a)
+			r.mstamp[a] = r.mepoch
+		}
+		r.key[a] = r.newKey[a]
+	}
+	r.movers = movers
+	size := int(r.size[k])
+	if len(movers) == 0 || size == 1 {
+		return
+	}
+	end := k + size
+	tail := end - len(movers)
+	// swap movers placed before tail with stayers placed in the tail
+	j := tail
+	for _, a := range movers {
+		if int(r.pos[a]) >= tail {
+			continue
+		}
+		for r.mstamp[r.order[j]] == r.mepoch {
+			j++
+		}
+		b, pa := r.order[j], r.pos[a]
+		r.order[pa], r.order[j] = b, a
+		r.pos[b], r.pos[a] = pa, int32(j)
+		j++
+	}
+	seg := r.order[tail:end]
+	slices.SortFunc(seg, func(x, y int32) int { return cmpU64(r.key[x], r.key[y]) })
+	if tail > k {
+		r.size[k] = int32(tail - k)
+	}
+	start := tail
+	for i, x := range seg {
+		r.pos[x] = int32(tail + i)
+		if i > 0 && r.key[x] != r.key[seg[i-1]] {
+			start = tail + i
+		}
+		if r.rank[x] != int32(start) {
+			r.rank[x] = int32(start)
+			r.touched = append(r.touched, x)
+		}
+		if start == tail+i {
+			r.size[start] = 0
+		}
+		r.size[start]++
 	}
 }
 
@@ -190,39 +254,6 @@ func (r *ranker) hashAtom(i int) uint64 {
 	}
 	r.nbuf = buf
 	return h
-}
-
-// splitCell splits the class of rank k by key, recording atoms whose rank
-// changes in r.touched.
-func (r *ranker) splitCell(k int) {
-	size := int(r.size[k])
-	seg := r.order[k : k+size]
-	first := r.key[seg[0]]
-	split := false
-	for _, x := range seg[1:] {
-		if r.key[x] != first {
-			split = true
-			break
-		}
-	}
-	if !split {
-		return
-	}
-	slices.SortFunc(seg, func(x, y int32) int { return cmpU64(r.key[x], r.key[y]) })
-	start := k
-	for j, x := range seg {
-		if j > 0 && r.key[x] != r.key[seg[j-1]] {
-			start = k + j
-		}
-		if r.rank[x] != int32(start) {
-			r.rank[x] = int32(start)
-			r.touched = append(r.touched, x)
-		}
-		if start == k+j {
-			r.size[start] = 0
-		}
-		r.size[start]++
-	}
 }
 
 // mix64 is a 64-bit finalizer (MurmurHash3's fmix64).
@@ -388,6 +419,7 @@ func (r *ranker) split(best int, c int32) {
 	seg := r.order[best : best+size]
 	j := slices.Index(seg, c)
 	seg[0], seg[j] = seg[j], seg[0]
+	r.pos[seg[0]], r.pos[seg[j]] = int32(best), int32(best+j)
 	r.size[best] = 1
 	r.size[best+1] = int32(size - 1)
 	for _, x := range seg[1:] {
@@ -398,20 +430,21 @@ func (r *ranker) split(best int, c int32) {
 
 // rankerState is a copy of the refinement state, for trying tie breaks.
 type rankerState struct {
-	rank, size, order, label []int32
-	key                      []uint64
-	tieFrom                  int
+	rank, size, order, pos, label []int32
+	key                           []uint64
+	tieFrom                       int
 }
 
 func (r *ranker) save() rankerState {
 	return rankerState{slices.Clone(r.rank), slices.Clone(r.size), slices.Clone(r.order),
-		slices.Clone(r.label), slices.Clone(r.key), r.tieFrom}
+		slices.Clone(r.pos), slices.Clone(r.label), slices.Clone(r.key), r.tieFrom}
 }
 
 func (r *ranker) restore(s rankerState) {
 	copy(r.rank, s.rank)
 	copy(r.size, s.size)
 	copy(r.order, s.order)
+	copy(r.pos, s.pos)
 	copy(r.label, s.label)
 	copy(r.key, s.key)
 	r.tieFrom = s.tieFrom
