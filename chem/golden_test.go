@@ -3,9 +3,11 @@ package chem
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -46,6 +48,8 @@ type goldenRecord struct {
 	KekuleRoundtripOK       bool           `json:"kekule_roundtrip_ok"`
 }
 
+var goldenWarning sync.Once
+
 // goldenSet is what loadGolden returns: the records and where they came from.
 type goldenSet struct {
 	Records []goldenRecord
@@ -70,7 +74,9 @@ func loadGolden(t testing.TB) goldenSet {
 	if _, err := os.Stat(full); err == nil {
 		return goldenSet{Records: readGolden(t, full), Path: full, Full: true}
 	}
-	t.Logf("GOLDEN DATA ABSENT: %s not found; using testdata/golden-subset.jsonl only", full)
+	msg := fmt.Sprintf("GOLDEN DATA ABSENT: %s not found; testing against testdata/golden-subset.jsonl only", full)
+	t.Log(msg)
+	goldenWarning.Do(func() { fmt.Fprintln(os.Stderr, "chem: "+msg) })
 	sub := filepath.Join("testdata", "golden-subset.jsonl")
 	if _, err := os.Stat(sub); err != nil {
 		t.Skipf("SKIPPING: neither %s nor %s exists", full, sub)
