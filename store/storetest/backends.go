@@ -113,6 +113,9 @@ func DatabaseURL(t testing.TB, backend string) string {
 // started, if any. Call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	if err := dropTemplate(); err != nil {
+		fmt.Fprintf(os.Stderr, "storetest: drop template database: %v\n", err)
+	}
 	if err := stopCluster(); err != nil {
 		fmt.Fprintf(os.Stderr, "storetest: stop PostgreSQL: %v\n", err)
 	}
