@@ -86,17 +86,19 @@ type MorganGenerator struct {
 	roundHoods []uint64
 	dead       []bool
 	keys       []uint64
-	tuples     []morganEnv
-	seen       []uint64 // recorded environments, words each
-	table      []int32  // open-addressing index into seen (+1), by hash
+	seen       []uint64      // recorded environments, words each
+	entries    []morganEntry // what each recorded environment contributes
+	table      []int32       // open-addressing index into entries (+1), by hash
 	ids        []uint32
 }
 
-// morganEnv is one atom's environment in a round.
-type morganEnv struct {
-	hash uint64
-	inv  uint32
-	atom int32
+// morganEntry is a recorded environment: the round it was first seen in
+// and the atom and invariant that contribute it.
+type morganEntry struct {
+	hash  uint64
+	layer int32
+	atom  int32
+	inv   uint32
 }
 
 var morganPool = sync.Pool{New: func() any { return new(MorganGenerator) }}
@@ -191,6 +193,7 @@ func (g *MorganGenerator) AppendIDs(dst []uint32, m *Mol, radius int) []uint32 {
 	g.dead = grow(g.dead, n)
 	clear(g.dead[:n])
 	g.seen = g.seen[:0]
+	g.entries = g.entries[:0]
 	tsize := 64
 	for tsize < 2*n*radius {
 		tsize <<= 1
@@ -198,14 +201,13 @@ func (g *MorganGenerator) AppendIDs(dst []uint32, m *Mol, radius int) []uint32 {
 	g.table = grow(g.table, tsize)
 	clear(g.table[:tsize])
 	mask := uint64(tsize - 1)
-	nseen := 0
 
 	inv, next := g.inv[:n], g.next[:n]
 	hoods, round := g.hoods[:n*w], g.roundHoods[:n*w]
 	dead := g.dead[:n]
 	for layer := range radius {
 		copy(round, hoods)
-		g.tuples = g.tuples[:0]
+		roundStart := len(g.entries)
 		for a := range n {
 			if dead[a] {
 				next[a] = 0
@@ -242,45 +244,38 @@ func (g *MorganGenerator) AppendIDs(dst []uint32, m *Mol, radius int) []uint32 {
 			}
 			g.keys = keys
 			next[a] = h
-			g.tuples = append(g.tuples, morganEnv{hash: hashWords(env), inv: h, atom: int32(a)})
-		}
-		slices.SortFunc(g.tuples, func(x, y morganEnv) int {
-			switch {
-			case x.hash != y.hash:
-				if x.hash < y.hash {
-					return -1
-				}
-				return 1
-			case x.inv != y.inv:
-				if x.inv < y.inv {
-					return -1
-				}
-				return 1
-			}
-			return int(x.atom - y.atom)
-		})
-		for _, t := range g.tuples {
-			a := int(t.atom)
-			env := round[a*w : a*w+w]
-			// look the environment up among those recorded
-			slot := t.hash & mask
-			found := false
+			// Record the environment. Of equal environments the one with
+			// the smallest invariant (then the lowest atom) contributes;
+			// an environment seen in an earlier round contributes nothing.
+			hash := hashWords(env)
+			slot := hash & mask
 			for g.table[slot] != 0 {
+				e := &g.entries[g.table[slot]-1]
 				s := int(g.table[slot]-1) * w
-				if slices.Equal(g.seen[s:s+w], env) {
-					found = true
+				if e.hash == hash && slices.Equal(g.seen[s:s+w], env) {
 					break
 				}
 				slot = (slot + 1) & mask
 			}
-			if found {
-				dead[a] = true
+			if g.table[slot] == 0 {
+				g.seen = append(g.seen, env...)
+				g.entries = append(g.entries, morganEntry{hash: hash, layer: int32(layer), atom: int32(a), inv: h})
+				g.table[slot] = int32(len(g.entries))
 				continue
 			}
-			dst = append(dst, t.inv)
-			g.seen = append(g.seen, env...)
-			nseen++
-			g.table[slot] = int32(nseen)
+			e := &g.entries[g.table[slot]-1]
+			switch {
+			case e.layer != int32(layer):
+				dead[a] = true
+			case h < e.inv:
+				dead[e.atom] = true
+				e.atom, e.inv = int32(a), h
+			default:
+				dead[a] = true
+			}
+		}
+		for _, e := range g.entries[roundStart:] {
+			dst = append(dst, e.inv)
 		}
 		inv, next = next, inv
 		hoods, round = round, hoods
