@@ -23,7 +23,8 @@
 // SMILES string (MolfileSMILES), parsed by chem and returned as its
 // canonical SMILES. Data items ("> <logS>" followed by value lines up to a
 // blank line) provide the name (Options.NameColumn; default the molfile's
-// title line) and the value (Options.ValueColumn). Supported: every element,
+// title line) and the value (Options.ValueColumn; a record without that
+// item has no value). Rows hold chem's canonical SMILES. Supported: every element,
 // D and T, bond types 1-4 (4 = aromatic), charges from the atom block and
 // from "M  CHG" (which replaces the atom block's), "M  ISO", "M  RAD", the
 // atom block's mass difference and valence fields. Hydrogen counts follow

@@ -58,17 +58,21 @@ func (s *SDFReader) Next() (Row, error) {
 		e.Reason = fmt.Sprintf("%s (in the SMILES written from the molfile: %s)", e.Reason, clip(smiles))
 		return Row{}, e
 	}
-	row := Row{Line: n, SMILES: chem.CanonicalSMILES(m)}
+	row := Row{Line: n, SMILES: smiles}
+	// The canonical form is tidier than the written one; keep it when it
+	// reads back (chem's canonical writer has rare round-trip gaps).
+	if c := chem.CanonicalSMILES(m); c != smiles {
+		if _, err := chem.Parse(c); err == nil {
+			row.SMILES = c
+		}
+	}
 	if s.opts.NameColumn != "" {
 		row.Name = items.get(s.opts.NameColumn)
 	} else if len(block) > 0 {
 		row.Name = strings.TrimSpace(block[0])
 	}
 	if s.opts.ValueColumn != "" {
-		v, ok := items.lookup(s.opts.ValueColumn)
-		if !ok {
-			return Row{}, &RowError{Row: n, Column: s.opts.ValueColumn, Reason: "no such data item in this record"}
-		}
+		v, _ := items.lookup(s.opts.ValueColumn) // a missing item is no value
 		val, e := parseValue(n, s.opts.ValueColumn, v)
 		if e != nil {
 			return Row{}, e
