@@ -1,7 +1,11 @@
 package activelearning
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
+
+	"activelab/store"
 )
 
 // InputError is a bad argument to a service call: Field names it (a GraphQL
@@ -32,4 +36,13 @@ func (e *InputError) ErrorCode() string { return "BAD_USER_INPUT" }
 
 func inputErr(field, format string, args ...any) error {
 	return &InputError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// notFound turns sql.ErrNoRows into a wrapped store.ErrNotFound.
+func notFound(err error, format string, args ...any) error {
+	what := fmt.Sprintf(format, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

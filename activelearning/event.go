@@ -1,0 +1,87 @@
+package activelearning
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"activelab/auth"
+	"activelab/store"
+)
+
+// Event types written to the outbox (store.Event.Type).
+const (
+	EventItemEnqueued    = "item_enqueued"
+	EventItemClaimed     = "item_claimed"
+	EventItemReleased    = "item_released"
+	EventItemLabeled     = "item_labeled"
+	EventItemSkipped     = "item_skipped"
+	EventItemAssigned    = "item_assigned"
+	EventCycleStarted    = "cycle_started"
+	EventCycleUpdated    = "cycle_updated"
+	EventRetrainProgress = "retrain_progress"
+	EventModelTrained    = "model_trained"
+	EventModelActivated  = "model_activated"
+	EventImportProgress  = "import_progress"
+)
+
+// evt is one event to append: ids of 0 are left NULL.
+type evt struct {
+	Type                      string
+	Model, Item, Cycle, Actor int64
+	Payload                   any
+}
+
+func ptr(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// emit appends events in tx (the transaction of the change).
+func (s *Service) emit(ctx context.Context, tx bun.IDB, es ...evt) error {
+	for _, e := range es {
+		var payload json.RawMessage
+		if e.Payload != nil {
+			b, err := json.Marshal(e.Payload)
+			if err != nil {
+				return fmt.Errorf("event %s payload: %w", e.Type, err)
+			}
+			payload = b
+		}
+		row := &store.Event{Type: e.Type, ModelID: ptr(e.Model), ItemID: ptr(e.Item), CycleID: ptr(e.Cycle),
+			ActorID: ptr(e.Actor), Payload: payload, CreatedAt: s.now()}
+		if err := s.st.AppendEvent(ctx, tx, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notify wakes the broker after a commit.
+func (s *Service) notify() {
+	if s.broker != nil {
+		s.broker.Notify()
+	}
+}
+
+func actorID(u *store.User) int64 {
+	if u == nil {
+		return 0
+	}
+	return u.ID
+}
+
+// require checks that actor has at least role need.
+func require(actor *store.User, need store.Role) error {
+	if actor == nil {
+		return fmt.Errorf("no signed-in user: %w", auth.ErrUnauthenticated)
+	}
+	if !auth.AtLeast(actor.Role, need) {
+		return fmt.Errorf("%s role required (user %d is %s): %w", need, actor.ID, actor.Role, auth.ErrForbidden)
+	}
+	return nil
+}

@@ -1,0 +1,188 @@
+package activelearning
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"activelab/chem"
+	"activelab/store"
+)
+
+// importPayload is an import handed to an import_compounds job.
+type importPayload struct {
+	Input   ImportInput `json:"input"`
+	ActorID int64       `json:"actor_id"`
+}
+
+// ImportCompounds imports compounds, and their measured values of
+// in.Endpoint, into the set in.SetName (created as a pool when missing).
+// Scientists and admins. The canonical SMILES identifies a compound, and a
+// value already imported for it (same endpoint, value and origin) is not
+// added again, so importing twice changes nothing. Bad rows (an invalid
+// SMILES with chem's message and offset, a non-finite value) are reported
+// and the good rows kept. Descriptors and fingerprint are computed here, once.
+// More than Config.InlineImportLimit rows run as an import_compounds job; the
+// report then has only Rows and JobID.
+func (s *Service) ImportCompounds(ctx context.Context, actor *store.User, in ImportInput) (*ImportReport, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	in.SetName, in.Endpoint = strings.TrimSpace(in.SetName), strings.TrimSpace(in.Endpoint)
+	if in.Source == "" {
+		in.Source = store.SourceExperimental
+	}
+	if !in.Source.Valid() {
+		return nil, inputErr("source", "%q is not experimental, literature or expert_estimate", in.Source)
+	}
+	for _, r := range in.Rows {
+		if r.Value != nil && in.Endpoint == "" {
+			return nil, inputErr("endpoint", "rows have values but no endpoint was named")
+		}
+	}
+	if len(in.Rows) > s.cfg.InlineImportLimit {
+		if s.jobs == nil {
+			return nil, errors.New("import: no job client (SetJobs)")
+		}
+		raw, err := json.Marshal(importPayload{Input: in, ActorID: actor.ID})
+		if err != nil {
+			return nil, err
+		}
+		rep := &ImportReport{Rows: len(in.Rows)}
+		err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			id, err := s.jobs.EnqueueImportCompounds(ctx, tx, raw)
+			rep.JobID = id
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		return rep, nil
+	}
+	return s.runImport(ctx, actor.ID, in, nil)
+}
+
+// RunImport runs an import handed to an import_compounds job
+// (jobs.Importer). Re-running it is harmless: imports are idempotent.
+func (s *Service) RunImport(ctx context.Context, payload json.RawMessage, progress func(stage string, fraction float64, msg string)) error {
+	var p importPayload
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return fmt.Errorf("import job payload: %w", err)
+	}
+	_, err := s.runImport(ctx, p.ActorID, p.Input, progress)
+	return err
+}
+
+// importChunk rows are written per transaction.
+const importChunk = 500
+
+func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, progress func(string, float64, string)) (*ImportReport, error) {
+	rep := &ImportReport{Rows: len(in.Rows) + len(in.Errors), Errors: append([]RowError(nil), in.Errors...)}
+	type good struct {
+		row ImportRow
+		c   *store.Compound
+	}
+	var goods []good
+	for _, r := range in.Rows {
+		c, err := Featurize(r.SMILES)
+		if err != nil {
+			re := RowError{Row: r.Row, Column: "smiles", Msg: err.Error()}
+			var pe *chem.ParseError
+			if errors.As(err, &pe) {
+				re.Offset = pe.Pos
+			}
+			rep.Errors = append(rep.Errors, re)
+			continue
+		}
+		if r.Value != nil && (math.IsNaN(*r.Value) || math.IsInf(*r.Value, 0)) {
+			rep.Errors = append(rep.Errors, RowError{Row: r.Row, Column: "value", Msg: "not a finite number"})
+			continue
+		}
+		c.Name = strings.TrimSpace(r.Name)
+		if c.Name == "" {
+			c.Name = strings.TrimSpace(r.ExternalID)
+		}
+		goods = append(goods, good{r, c})
+	}
+	if in.SetName != "" {
+		set, err := s.st.CompoundSetByName(ctx, in.SetName)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			set = &store.CompoundSet{Name: in.SetName, Kind: store.SetPool, CreatedBy: ptr(actorID), CreatedAt: s.now()}
+			if err := s.st.CreateCompoundSet(ctx, nil, set); err != nil {
+				return nil, fmt.Errorf("import: %w", err)
+			}
+		case err != nil:
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		rep.SetID = set.ID
+	}
+	for from := 0; from < len(goods); from += importChunk {
+		part := goods[from:min(from+importChunk, len(goods))]
+		err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			created, existing, measured := 0, 0, 0
+			ids := make([]int64, 0, len(part))
+			for _, g := range part {
+				g.c.CreatedAt = s.now()
+				isNew, err := s.st.EnsureCompound(ctx, tx, g.c)
+				if err != nil {
+					return fmt.Errorf("row %d: %w", g.row.Row, err)
+				}
+				if isNew {
+					created++
+				} else {
+					existing++
+				}
+				ids = append(ids, g.c.ID)
+				if g.row.Value == nil {
+					continue
+				}
+				n, err := tx.NewSelect().Model((*store.Measurement)(nil)).Where("compound_id = ?", g.c.ID).
+					Where("endpoint = ?", in.Endpoint).Where("origin = ?", store.OriginImport).Where("value = ?", *g.row.Value).Count(ctx)
+				if err != nil {
+					return fmt.Errorf("row %d: %w", g.row.Row, err)
+				}
+				if n > 0 {
+					continue
+				}
+				m := &store.Measurement{CompoundID: g.c.ID, Endpoint: in.Endpoint, Value: *g.row.Value, Source: in.Source,
+					Confidence: store.ConfidenceHigh, Origin: store.OriginImport, CreatedAt: s.now()}
+				if actorID != 0 {
+					m.UserID = &actorID
+				}
+				if err := s.st.CreateMeasurement(ctx, tx, m); err != nil {
+					return fmt.Errorf("row %d: %w", g.row.Row, err)
+				}
+				measured++
+			}
+			if rep.SetID != 0 {
+				if err := s.st.AddCompoundSetMembers(ctx, tx, rep.SetID, ids); err != nil {
+					return err
+				}
+			}
+			done := from + len(part)
+			if err := s.emit(ctx, tx, evt{Type: EventImportProgress, Actor: actorID, Payload: map[string]any{
+				"stage": "import", "fraction": float64(done) / float64(len(goods)), "set_id": rep.SetID,
+				"message": fmt.Sprintf("%d of %d rows", done, len(goods))}}); err != nil {
+				return err
+			}
+			rep.Created += created
+			rep.Existing += existing
+			rep.Measurements += measured
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		s.notify()
+		if progress != nil {
+			progress("import", float64(from+len(part))/float64(len(goods)), "")
+		}
+	}
+	return rep, nil
+}

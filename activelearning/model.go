@@ -1,0 +1,635 @@
+package activelearning
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"activelab/chem"
+	"activelab/ml"
+	"activelab/store"
+)
+
+// Label confidence as a sample weight when training: a high-confidence
+// value counts fully, medium 0.7, low 0.4 (each row's bootstrap count is
+// multiplied by it; see ml.TrainEnsemble).
+var confidenceWeight = map[store.Confidence]float64{
+	store.ConfidenceHigh:   1.0,
+	store.ConfidenceMedium: 0.7,
+	store.ConfidenceLow:    0.4,
+}
+
+// Ensemble size limits of CreateModel.
+const (
+	DefaultMembers = 32
+	MaxMembers     = 256
+)
+
+// modelParams is the JSON stored in ml_models.params: everything needed
+// to retrain the lineage the same way.
+type modelParams struct {
+	Members     int            `json:"members"`
+	Learner     string         `json:"learner"`
+	Params      map[string]any `json:"params,omitempty"`
+	SourceSetID int64          `json:"source_set_id,omitempty"`
+	// TrainingSetID is the compound set holding the original training
+	// compounds (fixed at creation).
+	TrainingSetID int64       `json:"training_set_id"`
+	Split         splitParams `json:"split"`
+}
+
+type splitParams struct {
+	Kind     string  `json:"kind"`
+	Fraction float64 `json:"fraction"`
+	Seed     int64   `json:"seed"`
+}
+
+func parseParams(m *store.MLModel) (modelParams, error) {
+	var p modelParams
+	if err := json.Unmarshal(m.Params, &p); err != nil {
+		return p, fmt.Errorf("model %d params: %w", m.ID, err)
+	}
+	return p, nil
+}
+
+func (p modelParams) ensembleConfig(task store.Task, seed int64) ml.EnsembleConfig {
+	cfg := ml.EnsembleConfig{Members: p.Members, Seed: uint64(seed)}
+	if task == store.TaskClassification {
+		cfg.Task = ml.Classification
+	}
+	switch p.Learner {
+	case "ridge", "logistic":
+		cfg.Learner = ml.Linear
+		if v, ok := p.Params["l2"].(float64); ok {
+			cfg.L2 = v
+		}
+	default:
+		cfg.Learner = ml.Forest
+		if v, ok := p.Params["max_depth"].(float64); ok {
+			cfg.Tree.MaxDepth = int(v)
+		}
+		if v, ok := p.Params["min_samples_leaf"].(float64); ok {
+			cfg.Tree.MinSamplesLeaf = int(v)
+		}
+	}
+	return cfg
+}
+
+// CreateModel creates version 1 of a model lineage (admin only): it checks
+// the input, fixes the validation split (random or Bemis–Murcko scaffold)
+// among the compounds measured for the endpoint (optionally only those in
+// TrainingSetID), stores it as a validation set with its hash, records the
+// remaining compounds as the lineage's training set, and enqueues
+// train_model, all in one transaction. The returned version has status
+// training; its ID is the lineage's ID.
+func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateModelInput) (*store.MLModel, error) {
+	if err := require(actor, store.RoleAdmin); err != nil {
+		return nil, err
+	}
+	p, err := s.checkModelInput(&in)
+	if err != nil {
+		return nil, err
+	}
+	if s.jobs == nil {
+		return nil, errors.New("create model: no job client (SetJobs)")
+	}
+	if _, err := s.st.ActiveMLModel(ctx, in.Name); err == nil {
+		return nil, fmt.Errorf("model %q exists: %w", in.Name, store.ErrConflict)
+	}
+	if in.TrainingSetID != 0 {
+		if _, err := s.st.CompoundSetByID(ctx, in.TrainingSetID); err != nil {
+			return nil, &InputError{Field: "trainingSetId", Msg: err.Error()}
+		}
+	}
+	ms, err := s.endpointMeasurements(ctx, nil, in.Endpoint, in.TrainingSetID, nil)
+	if err != nil {
+		return nil, err
+	}
+	data := aggregate(ms, in.Task)
+	if len(data.ids) < 10 {
+		return nil, inputErr("endpoint", "%d compounds measured for %q; a model needs at least 10", len(data.ids), in.Endpoint)
+	}
+	if in.Task == store.TaskClassification {
+		for _, v := range data.y {
+			if v != 0 && v != 1 {
+				return nil, inputErr("task", "classification needs values 0 or 1; %q has %g", in.Endpoint, v)
+			}
+		}
+	}
+	valIdx, err := s.split(ctx, data.ids, p.Split)
+	if err != nil {
+		return nil, err
+	}
+	isVal := make(map[int]bool, len(valIdx))
+	members := make([]store.ValidationSetMember, 0, len(valIdx))
+	for _, i := range valIdx {
+		isVal[i] = true
+		members = append(members, store.ValidationSetMember{CompoundID: data.ids[i], Value: data.y[i]})
+	}
+	var trainIDs []int64
+	for i, id := range data.ids {
+		if !isVal[i] {
+			trainIDs = append(trainIDs, id)
+		}
+	}
+	if len(trainIDs) < 5 || len(members) < 2 {
+		return nil, inputErr("split.fraction", "split leaves %d training and %d validation compounds (need 5 and 2)", len(trainIDs), len(members))
+	}
+	m := &store.MLModel{Name: in.Name, Endpoint: in.Endpoint, Task: in.Task, Version: 1, Status: store.ModelTraining,
+		Seed: in.Seed, CreatedAt: s.now()}
+	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		vs := &store.ValidationSet{Name: "model " + in.Name + " validation", Endpoint: in.Endpoint,
+			Hash: validationHash(members), CreatedAt: s.now()}
+		if err := s.st.CreateValidationSet(ctx, tx, vs, members); err != nil {
+			return err
+		}
+		ts := &store.CompoundSet{Name: "model " + in.Name + " training", Kind: store.SetDataset,
+			Description: fmt.Sprintf("original training set of model %q (%s)", in.Name, in.Endpoint), CreatedBy: ptr(actor.ID), CreatedAt: s.now()}
+		if err := s.st.CreateCompoundSet(ctx, tx, ts); err != nil {
+			return err
+		}
+		if err := s.st.AddCompoundSetMembers(ctx, tx, ts.ID, trainIDs); err != nil {
+			return err
+		}
+		p.TrainingSetID = ts.ID
+		raw, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		m.Params, m.ValidationSetID, m.ValidationHash, m.TrainingSize = raw, &vs.ID, vs.Hash, len(trainIDs)
+		if err := s.st.CreateMLModel(ctx, tx, m); err != nil {
+			return err
+		}
+		_, err = s.jobs.EnqueueTrainModel(ctx, tx, m.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create model %q: %w", in.Name, err)
+	}
+	return m, nil
+}
+
+func (s *Service) checkModelInput(in *CreateModelInput) (modelParams, error) {
+	in.Name, in.Endpoint = strings.TrimSpace(in.Name), strings.TrimSpace(in.Endpoint)
+	var p modelParams
+	switch {
+	case in.Name == "":
+		return p, inputErr("name", "must not be empty")
+	case in.Endpoint == "":
+		return p, inputErr("endpoint", "must not be empty")
+	case !in.Task.Valid():
+		return p, inputErr("task", "%q is not regression or classification", in.Task)
+	}
+	if in.Members == 0 {
+		in.Members = DefaultMembers
+	}
+	if in.Members < 2 || in.Members > MaxMembers {
+		return p, inputErr("members", "%d is outside 2..%d", in.Members, MaxMembers)
+	}
+	if in.Learner == "" {
+		in.Learner = "forest"
+	}
+	switch in.Learner {
+	case "forest":
+	case "ridge":
+		if in.Task != store.TaskRegression {
+			return p, inputErr("learner", "ridge is for regression; use logistic for classification")
+		}
+	case "logistic":
+		if in.Task != store.TaskClassification {
+			return p, inputErr("learner", "logistic is for classification; use ridge for regression")
+		}
+	default:
+		return p, inputErr("learner", "%q is not forest, ridge or logistic", in.Learner)
+	}
+	for k, v := range in.Params {
+		f, ok := v.(float64)
+		if !ok {
+			if i, isInt := v.(int); isInt {
+				f, ok = float64(i), true
+				in.Params[k] = f
+			}
+		}
+		switch k {
+		case "l2", "max_depth", "min_samples_leaf":
+			if !ok || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+				return p, inputErr("params."+k, "must be a finite number >= 0")
+			}
+		default:
+			return p, inputErr("params."+k, "unknown learner setting (known: l2, max_depth, min_samples_leaf)")
+		}
+	}
+	sp := in.Split
+	if sp.Kind == "" {
+		sp.Kind = "random"
+	}
+	if sp.Kind != "random" && sp.Kind != "scaffold" {
+		return p, inputErr("split.kind", "%q is not random or scaffold", sp.Kind)
+	}
+	if sp.Fraction == 0 {
+		sp.Fraction = 0.2
+	}
+	if !(sp.Fraction > 0 && sp.Fraction <= 0.5) {
+		return p, inputErr("split.fraction", "%g is outside (0, 0.5]", sp.Fraction)
+	}
+	in.Split = sp
+	if in.Seed == 0 {
+		in.Seed = sp.Seed
+	}
+	return modelParams{Members: in.Members, Learner: in.Learner, Params: in.Params, SourceSetID: in.TrainingSetID,
+		Split: splitParams{Kind: sp.Kind, Fraction: sp.Fraction, Seed: sp.Seed}}, nil
+}
+
+// split returns the indexes (into ids) of the validation compounds.
+// Random: a seeded shuffle, the first round(fraction·n). Scaffold: compounds
+// grouped by Bemis–Murcko scaffold (chem.MurckoScaffoldSMILES; acyclic
+// compounds each form their own group), groups in a seeded random order
+// added whole to the validation set until it holds fraction·n compounds, so
+// no scaffold is on both sides.
+func (s *Service) split(ctx context.Context, ids []int64, sp splitParams) ([]int, error) {
+	n := len(ids)
+	want := int(math.Round(sp.Fraction * float64(n)))
+	rng := rand.New(rand.NewPCG(uint64(sp.Seed), 0x5eed5917))
+	if sp.Kind == "random" {
+		perm := rng.Perm(n)
+		out := perm[:want]
+		sort.Ints(out)
+		return out, nil
+	}
+	cs, err := s.compoundsByIDs(ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string][]int{}
+	var keys []string
+	for i, c := range cs {
+		key := "#" + c.CanonicalSMILES
+		if m, err := chem.Parse(c.CanonicalSMILES); err == nil {
+			if sc := chem.MurckoScaffoldSMILES(m); sc != "" {
+				key = sc
+			}
+		}
+		if _, ok := groups[key]; !ok {
+			keys = append(keys, key)
+		}
+		groups[key] = append(groups[key], i)
+	}
+	sort.Strings(keys)
+	rng.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+	var out []int
+	for _, k := range keys {
+		if len(out) >= want {
+			break
+		}
+		g := groups[k]
+		if len(out)+len(g) > want && len(out) > 0 && len(g) > want/2 {
+			continue // a big scaffold would overshoot: keep it for training
+		}
+		out = append(out, g...)
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+// validationHash is the SHA-256 of the members' "compound_id:value" lines in
+// compound order: equal hashes mean the same held-out compounds and values.
+func validationHash(ms []store.ValidationSetMember) string {
+	ms = slices.Clone(ms)
+	slices.SortFunc(ms, func(a, b store.ValidationSetMember) int { return int(a.CompoundID - b.CompoundID) })
+	h := sha256.New()
+	for _, m := range ms {
+		fmt.Fprintf(h, "%d:%s\n", m.CompoundID, json.Number(fmt.Sprint(m.Value)))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// labeled is training data: per compound one value and one weight.
+type labeled struct {
+	ids  []int64
+	y, w []float64
+}
+
+// aggregate merges measurements per compound: the confidence-weighted mean
+// of its values (for classification rounded to 0 or 1) with the largest of
+// their weights. Compounds come out in ascending ID order.
+func aggregate(ms []*store.Measurement, task store.Task) labeled {
+	type acc struct{ sum, wsum, wmax float64 }
+	by := map[int64]*acc{}
+	for _, m := range ms {
+		w := confidenceWeight[m.Confidence]
+		if w == 0 {
+			w = 1
+		}
+		a := by[m.CompoundID]
+		if a == nil {
+			a = &acc{}
+			by[m.CompoundID] = a
+		}
+		a.sum += w * m.Value
+		a.wsum += w
+		a.wmax = max(a.wmax, w)
+	}
+	var out labeled
+	for id := range by {
+		out.ids = append(out.ids, id)
+	}
+	slices.Sort(out.ids)
+	for _, id := range out.ids {
+		a := by[id]
+		v := a.sum / a.wsum
+		if task == store.TaskClassification {
+			v = math.Round(v)
+		}
+		out.y = append(out.y, v)
+		out.w = append(out.w, a.wmax)
+	}
+	return out
+}
+
+// trainingData is a lineage's training set now: the measurements of its
+// original training compounds plus every label of the endpoint (origin
+// label), never a validation compound.
+func (s *Service) trainingData(ctx context.Context, root *store.MLModel, p modelParams, val map[int64]bool) (labeled, error) {
+	all, err := s.endpointMeasurements(ctx, nil, root.Endpoint, 0, nil)
+	if err != nil {
+		return labeled{}, err
+	}
+	members, err := s.st.CompoundSetMemberIDs(ctx, p.TrainingSetID)
+	if err != nil {
+		return labeled{}, err
+	}
+	inSet := make(map[int64]bool, len(members))
+	for _, id := range members {
+		inSet[id] = true
+	}
+	var keep []*store.Measurement
+	for _, m := range all {
+		if val[m.CompoundID] {
+			continue
+		}
+		if inSet[m.CompoundID] || m.Origin == store.OriginLabel {
+			keep = append(keep, m)
+		}
+	}
+	return aggregate(keep, root.Task), nil
+}
+
+// validation returns the lineage's validation compounds and values.
+func (s *Service) validation(ctx context.Context, m *store.MLModel) ([]*store.Compound, []float64, map[int64]bool, error) {
+	if m.ValidationSetID == nil {
+		return nil, nil, nil, fmt.Errorf("model %d has no validation set", m.ID)
+	}
+	ms, err := s.validationMembers(ctx, nil, *m.ValidationSetID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if h := validationHash(ms); h != m.ValidationHash {
+		return nil, nil, nil, fmt.Errorf("model %d: validation set %d changed (hash %s, recorded %s)", m.ID, *m.ValidationSetID, h, m.ValidationHash)
+	}
+	ids := make([]int64, len(ms))
+	y := make([]float64, len(ms))
+	set := make(map[int64]bool, len(ms))
+	for i, v := range ms {
+		ids[i], y[i], set[v.CompoundID] = v.CompoundID, v.Value, true
+	}
+	cs, err := s.compoundsByIDs(ctx, nil, ids)
+	return cs, y, set, err
+}
+
+// trained is a freshly trained ensemble with its validation metrics.
+type trained struct {
+	ens      *ml.Ensemble
+	artifact []byte
+	metrics  map[string]float64
+	size     int
+}
+
+// train fits an ensemble for a lineage on its current training data and
+// measures it on the validation set.
+func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, progress func(string, float64, string)) (*trained, error) {
+	p, err := parseParams(root)
+	if err != nil {
+		return nil, err
+	}
+	valCs, valY, valSet, err := s.validation(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	data, err := s.trainingData(ctx, root, p, valSet)
+	if err != nil {
+		return nil, err
+	}
+	progress("featurize", 0.1, fmt.Sprintf("%d training compounds", len(data.ids)))
+	cs, err := s.compoundsByIDs(ctx, nil, data.ids)
+	if err != nil {
+		return nil, err
+	}
+	X, err := Features(cs)
+	if err != nil {
+		return nil, err
+	}
+	progress("train", 0.2, fmt.Sprintf("training %d members on %d compounds", p.Members, len(data.ids)))
+	ens, err := ml.TrainEnsemble(ctx, X, data.y, data.w, p.ensembleConfig(root.Task, seed))
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	progress("evaluate", 0.8, fmt.Sprintf("validating on %d compounds", len(valCs)))
+	metrics, err := s.evaluate(ctx, ens, valCs, valY, root.Task)
+	if err != nil {
+		return nil, err
+	}
+	art, err := ens.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("serialize model: %w", err)
+	}
+	return &trained{ens: ens, artifact: art, metrics: metrics, size: len(data.ids)}, nil
+}
+
+// evaluate returns the ensemble's metrics on the validation compounds.
+// Regression: rmse, mae, r2, spearman, coverage95 (of mean ± 1.96 std);
+// classification: roc_auc, accuracy, f1, log_loss, brier. A metric that is
+// undefined on the set (e.g. ROC AUC with one class) is left out.
+func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, cs []*store.Compound, y []float64, task store.Task) (map[string]float64, error) {
+	X, err := Features(cs)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := ens.Predict(ctx, X)
+	if err != nil {
+		return nil, fmt.Errorf("predict validation set: %w", err)
+	}
+	return metricsOf(task, y, pred), nil
+}
+
+// ensembles caches decoded artifacts by model version ID (artifacts never
+// change once written).
+var ensembles sync.Map // map[int64]*ml.Ensemble
+
+func (s *Service) cacheEnsemble(id int64, e *ml.Ensemble) {
+	if id != 0 && e != nil {
+		ensembles.Store(id, e)
+	}
+}
+
+// ensemble decodes a version's artifact.
+func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
+	if e, ok := ensembles.Load(m.ID); ok {
+		return e.(*ml.Ensemble), nil
+	}
+	if len(m.Artifact) == 0 {
+		return nil, fmt.Errorf("model %q version %d has no trained artifact (status %s)", m.Name, m.Version, m.Status)
+	}
+	e := new(ml.Ensemble)
+	if err := e.UnmarshalBinary(m.Artifact); err != nil {
+		return nil, fmt.Errorf("model %d artifact: %w", m.ID, err)
+	}
+	ensembles.Store(m.ID, e)
+	return e, nil
+}
+
+// TrainModel trains a version created by CreateModel (jobs.Trainer). It is
+// idempotent: a version that is no longer "training" is left alone, so a
+// retried job does nothing twice. On success the version gets its artifact,
+// metrics and training size and becomes the lineage's active version (one
+// transaction, with model_trained and model_activated events). A training
+// error that retrying cannot fix marks the version failed with its error;
+// a cancelled context changes nothing (the job is retried).
+func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(stage string, fraction float64, msg string)) error {
+	if progress == nil {
+		progress = func(string, float64, string) {}
+	}
+	m, err := s.modelByID(ctx, nil, modelID)
+	if err != nil {
+		return err
+	}
+	if m.Status != store.ModelTraining {
+		return nil
+	}
+	root := m
+	if m.Version != 1 {
+		lid, err := s.lineageID(ctx, nil, m)
+		if err != nil {
+			return err
+		}
+		if root, err = s.modelByID(ctx, nil, lid); err != nil {
+			return err
+		}
+	}
+	t, err := s.train(ctx, root, m.Seed+int64(m.Version)-1, progress)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return s.failModel(ctx, m, err)
+	}
+	raw, _ := json.Marshal(t.metrics)
+	lineage := root.ID
+	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		cur, err := s.modelByID(ctx, tx, modelID)
+		if err != nil {
+			return err
+		}
+		if cur.Status != store.ModelTraining {
+			return nil // done by an earlier attempt
+		}
+		var active []*store.MLModel
+		if err := tx.NewSelect().Model(&active).Where("name = ?", cur.Name).Where("status = ?", store.ModelActive).Scan(ctx); err != nil {
+			return err
+		}
+		for _, a := range active {
+			if err := s.st.SetMLModelStatus(ctx, tx, a.ID, store.ModelSuperseded); err != nil {
+				return err
+			}
+		}
+		now := s.now()
+		_, err = tx.NewUpdate().Model((*store.MLModel)(nil)).
+			Set("artifact = ?", t.artifact).Set("metrics = ?", string(raw)).Set("training_size = ?", t.size).
+			Set("status = ?", store.ModelActive).Set("activated_at = ?", now).Set("error = ''").
+			Where("id = ?", modelID).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("activate model %d: %w", modelID, err)
+		}
+		return s.emit(ctx, tx,
+			evt{Type: EventModelTrained, Model: lineage, Payload: map[string]any{"version_id": modelID, "version": cur.Version, "metrics": t.metrics, "training_size": t.size}},
+			evt{Type: EventModelActivated, Model: lineage, Payload: map[string]any{"version_id": modelID, "version": cur.Version}})
+	})
+	if err != nil {
+		return fmt.Errorf("train model %d: %w", modelID, err)
+	}
+	s.cacheEnsemble(modelID, t.ens)
+	s.notify()
+	progress("done", 1, "model active")
+	return nil
+}
+
+func (s *Service) failModel(ctx context.Context, m *store.MLModel, cause error) error {
+	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewUpdate().Model((*store.MLModel)(nil)).Set("status = ?", store.ModelFailed).
+			Set("error = ?", cause.Error()).Where("id = ?", m.ID).Where("status = ?", store.ModelTraining).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mark model %d failed (%v): %w", m.ID, cause, err)
+	}
+	return nil
+}
+
+// Models returns, per lineage, its active version (or the latest when none is
+// active), by lineage ID.
+func (s *Service) Models(ctx context.Context) ([]*store.MLModel, error) {
+	var all []*store.MLModel
+	if err := s.st.DB().NewSelect().Model(&all).Order("name", "version").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	by := map[string][]*store.MLModel{}
+	var roots []*store.MLModel
+	for _, m := range all {
+		by[m.Name] = append(by[m.Name], m)
+		if m.Version == 1 {
+			roots = append(roots, m)
+		}
+	}
+	slices.SortFunc(roots, func(a, b *store.MLModel) int { return int(a.ID - b.ID) })
+	out := make([]*store.MLModel, 0, len(roots))
+	for _, r := range roots {
+		out = append(out, activeOrLatest(by[r.Name]))
+	}
+	return out, nil
+}
+
+// Model returns a lineage's active version (or latest when none is active).
+func (s *Service) Model(ctx context.Context, lineageID int64) (*store.MLModel, error) {
+	vs, err := s.lineageVersions(ctx, nil, lineageID)
+	if err != nil {
+		return nil, err
+	}
+	return activeOrLatest(vs), nil
+}
+
+// ModelVersions returns every version of a lineage, oldest first.
+func (s *Service) ModelVersions(ctx context.Context, lineageID int64) ([]*store.MLModel, error) {
+	return s.lineageVersions(ctx, nil, lineageID)
+}
+
+// LineageID returns the lineage ID (version 1's ID) of any version.
+func (s *Service) LineageID(ctx context.Context, versionID int64) (int64, error) {
+	m, err := s.modelByID(ctx, nil, versionID)
+	if err != nil {
+		return 0, err
+	}
+	return s.lineageID(ctx, nil, m)
+}

@@ -1,0 +1,445 @@
+package activelearning
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"activelab/auth"
+	"activelab/store"
+)
+
+// itemContext is what a queue change needs to know about its item.
+type itemContext struct {
+	item    *store.LabelQueueItem
+	version *store.MLModel
+	lineage int64
+	cycle   *store.ActiveLearningCycle // nil when the batch has no cycle
+}
+
+func (s *Service) loadItem(ctx context.Context, tx bun.IDB, id int64) (*itemContext, error) {
+	it, err := s.itemByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.modelByID(ctx, tx, it.ModelID)
+	if err != nil {
+		return nil, err
+	}
+	lid, err := s.lineageID(ctx, tx, v)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := s.lineageVersions(ctx, tx, lid)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.cycleOfBatch(ctx, tx, versionIDs(vs), it.SelectionBatch)
+	if err != nil {
+		return nil, err
+	}
+	return &itemContext{item: it, version: v, lineage: lid, cycle: c}, nil
+}
+
+func (ic *itemContext) cycleID() int64 {
+	if ic.cycle == nil {
+		return 0
+	}
+	return ic.cycle.ID
+}
+
+// heldByOther reports whether someone other than user holds the item: an
+// unexpired in-progress claim, or a pending item assigned to someone else.
+func heldByOther(it *store.LabelQueueItem, user int64, now time.Time) bool {
+	if it.AssignedTo == nil || *it.AssignedTo == user {
+		return false
+	}
+	switch it.Status {
+	case store.QueueInProgress:
+		return it.LeaseExpiresAt != nil && it.LeaseExpiresAt.After(now)
+	case store.QueuePending:
+		return true
+	}
+	return false
+}
+
+// update applies set to the item if its version is still ver (optimistic
+// concurrency); ErrConflict when it changed meanwhile.
+func (s *Service) update(ctx context.Context, tx bun.IDB, it *store.LabelQueueItem, set func(q *bun.UpdateQuery) *bun.UpdateQuery) error {
+	q := tx.NewUpdate().Model((*store.LabelQueueItem)(nil)).Set("version = version + 1").Set("updated_at = ?", s.now()).
+		Where("id = ?", it.ID).Where("version = ?", it.Version)
+	res, err := set(q).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update queue item %d: %w", it.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("queue item %d changed meanwhile: %w", it.ID, store.ErrConflict)
+	}
+	return nil
+}
+
+// ClaimNextItem atomically hands actor (scientist or admin) the
+// highest-priority item of the lineage that nobody holds: a pending item
+// unassigned or assigned to actor, or an in-progress item whose lease has
+// expired (a reclaim). The item becomes in_progress, assigned to actor, with a
+// lease of Config.LeaseDuration. Returns nil, nil when there is nothing to
+// claim.
+func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID int64) (*store.LabelQueueItem, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	vs, err := s.lineageVersions(ctx, nil, modelID)
+	if err != nil {
+		return nil, err
+	}
+	ids := versionIDs(vs)
+	for attempt := 0; attempt < 50; attempt++ {
+		var got *store.LabelQueueItem
+		err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			now := s.now()
+			var items []*store.LabelQueueItem
+			q := tx.NewSelect().Model(&items).Where("model_id IN (?)", bun.In(ids)).
+				Where("((status = ? AND (assigned_to IS NULL OR assigned_to = ?)) OR (status = ? AND lease_expires_at < ?))",
+					store.QueuePending, actor.ID, store.QueueInProgress, now).
+				OrderExpr("priority_score DESC, id ASC").Limit(1)
+			if err := s.claimQuery(q).Scan(ctx); err != nil {
+				return fmt.Errorf("next item: %w", err)
+			}
+			if len(items) == 0 {
+				return nil
+			}
+			it := items[0]
+			reclaim := it.Status == store.QueueInProgress
+			prev := it.AssignedTo
+			lease := now.Add(s.cfg.LeaseDuration)
+			if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+				return q.Set("status = ?", store.QueueInProgress).Set("assigned_to = ?", actor.ID).
+					Set("assigned_at = ?", now).Set("lease_expires_at = ?", lease)
+			}); err != nil {
+				return err
+			}
+			ic, err := s.loadItem(ctx, tx, it.ID)
+			if err != nil {
+				return err
+			}
+			var es []evt
+			if reclaim && prev != nil {
+				es = append(es, evt{Type: EventItemReleased, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(),
+					Payload: map[string]any{"reason": "lease expired", "user_id": *prev}})
+			}
+			es = append(es, evt{Type: EventItemClaimed, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(), Actor: actor.ID,
+				Payload: map[string]any{"lease_expires_at": lease}})
+			if err := s.emit(ctx, tx, es...); err != nil {
+				return err
+			}
+			got = ic.item
+			return nil
+		})
+		if errors.Is(err, store.ErrConflict) {
+			continue // lost a race for that row: look again
+		}
+		if err != nil {
+			return nil, fmt.Errorf("claim next item of model %d: %w", modelID, err)
+		}
+		if got != nil {
+			s.notify()
+		}
+		return got, nil
+	}
+	return nil, fmt.Errorf("claim next item of model %d: too much contention: %w", modelID, store.ErrConflict)
+}
+
+// RenewLease extends actor's claim on an in-progress item by
+// Config.LeaseDuration from now; ErrConflict when actor does not hold it.
+func (s *Service) RenewLease(ctx context.Context, actor *store.User, itemID int64) (*store.LabelQueueItem, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	var out *store.LabelQueueItem
+	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		it, err := s.itemByID(ctx, tx, itemID)
+		if err != nil {
+			return err
+		}
+		if it.Status != store.QueueInProgress || it.AssignedTo == nil || *it.AssignedTo != actor.ID {
+			return fmt.Errorf("queue item %d is %s and not held by user %d: %w", itemID, it.Status, actor.ID, store.ErrConflict)
+		}
+		if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+			return q.Set("lease_expires_at = ?", s.now().Add(s.cfg.LeaseDuration))
+		}); err != nil {
+			return err
+		}
+		out, err = s.itemByID(ctx, tx, itemID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("renew lease: %w", err)
+	}
+	return out, nil
+}
+
+// SubmitLabel records actor's label for an item and, in the same
+// transaction, a measurement (origin label) that trains later versions, the
+// cycle's labeled count and an item_labeled event.
+//
+// The value must be finite, and 0 or 1 for a classification model; Source
+// defaults to experimental and Confidence to high. Submitting the same
+// label again (same user, value, source, confidence) returns the item and
+// changes nothing; any other submission to a labeled item, a skipped item or
+// an item someone else holds is an ErrConflict.
+func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitLabelInput) (*store.LabelQueueItem, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	if math.IsNaN(in.Value) || math.IsInf(in.Value, 0) {
+		return nil, inputErr("value", "%g is not a finite number", in.Value)
+	}
+	if in.Source == "" {
+		in.Source = store.SourceExperimental
+	}
+	if !in.Source.Valid() {
+		return nil, inputErr("source", "%q is not experimental, literature or expert_estimate", in.Source)
+	}
+	if in.Confidence == "" {
+		in.Confidence = store.ConfidenceHigh
+	}
+	if !in.Confidence.Valid() {
+		return nil, inputErr("confidence", "%q is not high, medium or low", in.Confidence)
+	}
+	var out *store.LabelQueueItem
+	changed := false
+	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		ic, err := s.loadItem(ctx, tx, in.ItemID)
+		if err != nil {
+			return err
+		}
+		it := ic.item
+		if ic.version.Task == store.TaskClassification && in.Value != 0 && in.Value != 1 {
+			return inputErr("value", "%g: a classification label is 0 or 1", in.Value)
+		}
+		now := s.now()
+		switch {
+		case it.Status == store.QueueLabeled:
+			if it.Label != nil && *it.Label == in.Value && it.LabeledBy != nil && *it.LabeledBy == actor.ID &&
+				it.LabelSource != nil && *it.LabelSource == in.Source && it.LabelConfidence != nil && *it.LabelConfidence == in.Confidence {
+				out = it
+				return nil // the same submission again
+			}
+			return fmt.Errorf("queue item %d is already labeled (%g): %w", it.ID, deref(it.Label), store.ErrConflict)
+		case it.Status == store.QueueSkipped:
+			return fmt.Errorf("queue item %d was skipped: %w", it.ID, store.ErrConflict)
+		case heldByOther(it, actor.ID, now):
+			return fmt.Errorf("queue item %d is held by user %d: %w", it.ID, *it.AssignedTo, store.ErrConflict)
+		}
+		if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+			return q.Set("status = ?", store.QueueLabeled).Set("label = ?", in.Value).Set("label_source = ?", in.Source).
+				Set("label_confidence = ?", in.Confidence).Set("labeled_at = ?", now).Set("labeled_by = ?", actor.ID).
+				Set("notes = ?", in.Notes).Set("lease_expires_at = NULL").Set("assigned_to = ?", actor.ID)
+		}); err != nil {
+			return err
+		}
+		m := &store.Measurement{CompoundID: it.CompoundID, Endpoint: ic.version.Endpoint, Value: in.Value, Source: in.Source,
+			Confidence: in.Confidence, UserID: &actor.ID, Origin: store.OriginLabel, QueueItemID: &it.ID, CreatedAt: now}
+		if err := s.st.CreateMeasurement(ctx, tx, m); err != nil {
+			return err
+		}
+		if err := s.bumpCycle(ctx, tx, ic, "items_labeled"); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, evt{Type: EventItemLabeled, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(), Actor: actor.ID,
+			Payload: map[string]any{"value": in.Value, "source": in.Source, "confidence": in.Confidence, "compound_id": it.CompoundID}}); err != nil {
+			return err
+		}
+		changed = true
+		out, err = s.itemByID(ctx, tx, it.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("submit label for item %d: %w", in.ItemID, err)
+	}
+	if changed {
+		s.notify()
+	}
+	return out, nil
+}
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+func (s *Service) bumpCycle(ctx context.Context, tx bun.IDB, ic *itemContext, column string) error {
+	if ic.cycle == nil {
+		return nil
+	}
+	_, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("? = ? + 1", bun.Ident(column), bun.Ident(column)).
+		Set("version = version + 1").Where("id = ?", ic.cycle.ID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("count %s of cycle %d: %w", column, ic.cycle.ID, err)
+	}
+	return nil
+}
+
+// SkipItem skips an item with a reason (required). Skipping a skipped item
+// again returns it unchanged; a labeled item or one someone else holds is an
+// ErrConflict.
+func (s *Service) SkipItem(ctx context.Context, actor *store.User, itemID int64, reason string) (*store.LabelQueueItem, error) {
+	out, err := s.SkipItems(ctx, actor, []int64{itemID}, reason)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// SkipItems skips several items, all or none (one transaction).
+func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []int64, reason string) ([]*store.LabelQueueItem, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, inputErr("reason", "a skip needs a reason")
+	}
+	if len(itemIDs) == 0 || len(itemIDs) > s.cfg.MaxBatchSize {
+		return nil, inputErr("itemIds", "give 1..%d items", s.cfg.MaxBatchSize)
+	}
+	out := make([]*store.LabelQueueItem, 0, len(itemIDs))
+	changed := false
+	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		out = out[:0]
+		for _, id := range itemIDs {
+			ic, err := s.loadItem(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			it := ic.item
+			switch {
+			case it.Status == store.QueueSkipped:
+				out = append(out, it)
+				continue
+			case it.Status == store.QueueLabeled:
+				return fmt.Errorf("queue item %d is labeled: %w", id, store.ErrConflict)
+			case heldByOther(it, actor.ID, s.now()) && actor.Role != store.RoleAdmin:
+				return fmt.Errorf("queue item %d is held by user %d: %w", id, *it.AssignedTo, store.ErrConflict)
+			}
+			if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+				return q.Set("status = ?", store.QueueSkipped).Set("skip_reason = ?", reason).
+					Set("lease_expires_at = NULL").Set("assigned_to = ?", actor.ID)
+			}); err != nil {
+				return err
+			}
+			if err := s.bumpCycle(ctx, tx, ic, "items_skipped"); err != nil {
+				return err
+			}
+			if err := s.emit(ctx, tx, evt{Type: EventItemSkipped, Model: ic.lineage, Item: id, Cycle: ic.cycleID(), Actor: actor.ID,
+				Payload: map[string]any{"reason": reason}}); err != nil {
+				return err
+			}
+			changed = true
+			it, err = s.itemByID(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("skip items: %w", err)
+	}
+	if changed {
+		s.notify()
+	}
+	return out, nil
+}
+
+// AssignItems assigns pending items to a user, all or none. Scientists may
+// assign only to themselves; assigning to someone else needs admin
+// (auth.ErrForbidden). Labeled or skipped items, and items someone else holds
+// under a live lease, are an ErrConflict. An assigned item stays pending
+// (only its assignee can claim or label it).
+func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []int64, userID int64) ([]*store.LabelQueueItem, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	if userID != actor.ID && actor.Role != store.RoleAdmin {
+		return nil, fmt.Errorf("assigning items to another user needs admin: %w", auth.ErrForbidden)
+	}
+	if len(itemIDs) == 0 || len(itemIDs) > s.cfg.MaxBatchSize {
+		return nil, inputErr("itemIds", "give 1..%d items", s.cfg.MaxBatchSize)
+	}
+	u, err := s.st.UserByID(ctx, userID)
+	if err != nil {
+		return nil, &InputError{Field: "userId", Msg: err.Error()}
+	}
+	if !auth.AtLeast(u.Role, store.RoleScientist) {
+		return nil, inputErr("userId", "user %d is a %s and cannot label", userID, u.Role)
+	}
+	out := make([]*store.LabelQueueItem, 0, len(itemIDs))
+	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		out = out[:0]
+		now := s.now()
+		for _, id := range itemIDs {
+			ic, err := s.loadItem(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			it := ic.item
+			switch {
+			case it.Status == store.QueueLabeled || it.Status == store.QueueSkipped:
+				return fmt.Errorf("queue item %d is %s: %w", id, it.Status, store.ErrConflict)
+			case it.Status == store.QueueInProgress && heldByOther(it, userID, now):
+				return fmt.Errorf("queue item %d is held by user %d: %w", id, *it.AssignedTo, store.ErrConflict)
+			}
+			if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+				return q.Set("status = ?", store.QueuePending).Set("assigned_to = ?", userID).Set("assigned_at = ?", now).
+					Set("lease_expires_at = NULL")
+			}); err != nil {
+				return err
+			}
+			if err := s.emit(ctx, tx, evt{Type: EventItemAssigned, Model: ic.lineage, Item: id, Cycle: ic.cycleID(), Actor: actor.ID,
+				Payload: map[string]any{"user_id": userID}}); err != nil {
+				return err
+			}
+			if it, err = s.itemByID(ctx, tx, id); err != nil {
+				return err
+			}
+			out = append(out, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assign items: %w", err)
+	}
+	s.notify()
+	return out, nil
+}
+
+// PendingItems returns the items assigned to userID that are pending or in
+// progress, highest priority first, at most limit (default and cap
+// Config.QueuePageMax).
+func (s *Service) PendingItems(ctx context.Context, userID int64, limit int) ([]*store.LabelQueueItem, error) {
+	if limit <= 0 || limit > s.cfg.QueuePageMax {
+		limit = s.cfg.QueuePageMax
+	}
+	items := []*store.LabelQueueItem{}
+	err := s.st.DB().NewSelect().Model(&items).Where("assigned_to = ?", userID).
+		Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress})).
+		OrderExpr("priority_score DESC, id ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pending items of user %d: %w", userID, err)
+	}
+	return items, nil
+}
+
+// QueueItem returns one item.
+func (s *Service) QueueItem(ctx context.Context, id int64) (*store.LabelQueueItem, error) {
+	return s.itemByID(ctx, nil, id)
+}

@@ -1,0 +1,381 @@
+package activelearning
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"activelab/ml/sampling"
+	"activelab/store"
+)
+
+// TriggerRetrain asks for a retrain of the cycle's lineage (admin only): the
+// cycle must be labeling (or failed, to try again) and have at least
+// minNewLabels labeled items, else an *InputError says how many it has. The
+// cycle becomes training and a retrain_model job is enqueued in the same
+// transaction.
+func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID int64, minNewLabels int) (*store.ActiveLearningCycle, error) {
+	if err := require(actor, store.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if minNewLabels < 0 {
+		return nil, inputErr("minNewLabels", "%d is negative", minNewLabels)
+	}
+	if s.jobs == nil {
+		return nil, errors.New("trigger retrain: no job client (SetJobs)")
+	}
+	var out *store.ActiveLearningCycle
+	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		c, err := s.cycleByID(ctx, tx, cycleID)
+		if err != nil {
+			return err
+		}
+		if c.Status != store.CycleLabeling && c.Status != store.CycleFailed {
+			return fmt.Errorf("cycle %d is %s, not labeling: %w", cycleID, c.Status, store.ErrConflict)
+		}
+		v, err := s.modelByID(ctx, tx, c.ModelID)
+		if err != nil {
+			return err
+		}
+		lineage, err := s.lineageID(ctx, tx, v)
+		if err != nil {
+			return err
+		}
+		vs, err := s.lineageVersions(ctx, tx, lineage)
+		if err != nil {
+			return err
+		}
+		n, err := tx.NewSelect().Model((*store.LabelQueueItem)(nil)).Where("model_id IN (?)", bun.In(versionIDs(vs))).
+			Where("selection_batch = ?", c.CycleNumber).Where("status = ?", store.QueueLabeled).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("count labels: %w", err)
+		}
+		if int(n) < minNewLabels || n == 0 {
+			return inputErr("minNewLabels", "cycle %d has %d new labels; retraining needs at least %d", c.CycleNumber, n, max(minNewLabels, 1))
+		}
+		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleTraining).
+			Set("error = ''").Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx); err != nil {
+			return fmt.Errorf("cycle %d: %w", cycleID, err)
+		}
+		if _, err := s.jobs.EnqueueRetrainModel(ctx, tx, cycleID); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, evt{Type: EventCycleUpdated, Model: lineage, Cycle: cycleID, Actor: actor.ID,
+			Payload: map[string]any{"status": store.CycleTraining, "labels": n}}); err != nil {
+			return err
+		}
+		out, err = s.cycleByID(ctx, tx, cycleID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("trigger retrain of cycle %d: %w", cycleID, err)
+	}
+	s.notify()
+	return out, nil
+}
+
+// Retrain runs a cycle's retrain (jobs.Retrainer). It trains a new version
+// on the lineage's original training set plus every label, measures it and
+// the current active version on the same validation set, then in ONE
+// transaction: the new version is active and the old one superseded; labeled
+// and skipped items stay on their version; pending and in-progress items of
+// the lineage are re-scored by the new version (prediction, uncertainty,
+// applicability, priority under their cycle's strategy) and move to it; the
+// cycle is complete with metrics before and after and its counts.
+//
+// It is idempotent and safe to kill: it does nothing unless the cycle is
+// training, writes nothing before that final transaction (progress events
+// aside), and the transaction re-checks the cycle. A cancelled context
+// returns its error with nothing changed (River retries the job); any
+// other failure marks the cycle failed with its error and changes nothing
+// else.
+func (s *Service) Retrain(ctx context.Context, cycleID int64, progress func(stage string, fraction float64, msg string)) error {
+	c, err := s.cycleByID(ctx, nil, cycleID)
+	if err != nil {
+		return err
+	}
+	if c.Status != store.CycleTraining {
+		return nil
+	}
+	v, err := s.modelByID(ctx, nil, c.ModelID)
+	if err != nil {
+		return err
+	}
+	lineage, err := s.lineageID(ctx, nil, v)
+	if err != nil {
+		return err
+	}
+	report := func(stage string, fraction float64, msg string) {
+		if progress != nil {
+			progress(stage, fraction, msg)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			return s.emit(ctx, tx, evt{Type: EventRetrainProgress, Model: lineage, Cycle: cycleID,
+				Payload: map[string]any{"stage": stage, "fraction": fraction, "message": msg}})
+		})
+		if err == nil {
+			s.notify()
+		}
+	}
+	err = s.retrain(ctx, c, lineage, report)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return err // killed: nothing applied, River retries
+	default:
+		return s.failCycle(ctx, cycleID, lineage, err)
+	}
+}
+
+func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lineage int64, report func(string, float64, string)) error {
+	vs, err := s.lineageVersions(ctx, nil, lineage)
+	if err != nil {
+		return err
+	}
+	root := vs[0]
+	old := activeOrLatest(vs)
+	if old.Status != store.ModelActive {
+		return fmt.Errorf("model %q has no active version to retrain", root.Name)
+	}
+	report("prepare", 0, fmt.Sprintf("retraining %q version %d", root.Name, old.Version))
+	oldEns, err := s.ensemble(old)
+	if err != nil {
+		return err
+	}
+	valCs, valY, _, err := s.validation(ctx, root)
+	if err != nil {
+		return err
+	}
+	before, err := s.evaluate(ctx, oldEns, valCs, valY, root.Task)
+	if err != nil {
+		return err
+	}
+	next := vs[len(vs)-1].Version + 1
+	t, err := s.train(ctx, root, root.Seed+int64(next)-1, func(stage string, f float64, msg string) {
+		report(stage, 0.05+0.8*f, msg)
+	})
+	if err != nil {
+		return err
+	}
+	report("apply", 0.9, "activating the new version and re-scoring the queue")
+	metricsAfter, _ := json.Marshal(t.metrics)
+	metricsBefore, _ := json.Marshal(before)
+	var newID int64
+	applied := false
+	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		cur, err := s.cycleByID(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Status != store.CycleTraining {
+			return nil // applied by an earlier attempt
+		}
+		act, err := s.modelByID(ctx, tx, old.ID)
+		if err != nil {
+			return err
+		}
+		if act.Status != store.ModelActive {
+			return fmt.Errorf("version %d was superseded meanwhile: %w", old.Version, store.ErrConflict)
+		}
+		if err := s.st.SetMLModelStatus(ctx, tx, old.ID, store.ModelSuperseded); err != nil {
+			return err
+		}
+		now := s.now()
+		nv := &store.MLModel{Name: root.Name, Endpoint: root.Endpoint, Task: root.Task, Version: next, ParentID: &old.ID,
+			Status: store.ModelActive, Params: root.Params, Artifact: t.artifact, Metrics: metricsAfter, TrainingSize: t.size,
+			Seed: root.Seed + int64(next) - 1, ValidationSetID: root.ValidationSetID, ValidationHash: root.ValidationHash,
+			CreatedAt: now, ActivatedAt: &now}
+		if err := s.st.CreateMLModel(ctx, tx, nv); err != nil {
+			return err
+		}
+		newID = nv.ID
+		moved, err := s.rescore(ctx, tx, root, vs, nv, t)
+		if err != nil {
+			return err
+		}
+		counts := map[store.QueueStatus]int{}
+		var rows []struct {
+			Status store.QueueStatus `bun:"status"`
+			N      int               `bun:"n"`
+		}
+		if err := tx.NewSelect().Model((*store.LabelQueueItem)(nil)).ColumnExpr("status, COUNT(*) AS n").
+			Where("model_id IN (?)", bun.In(versionIDs(vs))).Where("selection_batch = ?", cur.CycleNumber).
+			Group("status").Scan(ctx, &rows); err != nil {
+			return fmt.Errorf("cycle counts: %w", err)
+		}
+		for _, r := range rows {
+			counts[r.Status] = r.N
+		}
+		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleComplete).
+			Set("metrics_before = ?", string(metricsBefore)).Set("metrics_after = ?", string(metricsAfter)).
+			Set("items_labeled = ?", counts[store.QueueLabeled]).Set("items_skipped = ?", counts[store.QueueSkipped]).
+			Set("completed_at = ?", now).Set("error = ''").Set("version = version + 1").Where("id = ?", c.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("complete cycle: %w", err)
+		}
+		applied = true
+		return s.emit(ctx, tx,
+			evt{Type: EventModelTrained, Model: lineage, Cycle: c.ID, Payload: map[string]any{"version_id": nv.ID, "version": next, "metrics": t.metrics, "training_size": t.size}},
+			evt{Type: EventModelActivated, Model: lineage, Cycle: c.ID, Payload: map[string]any{"version_id": nv.ID, "version": next, "superseded_id": old.ID}},
+			evt{Type: EventCycleUpdated, Model: lineage, Cycle: c.ID, Payload: map[string]any{"status": store.CycleComplete,
+				"metrics_before": before, "metrics_after": t.metrics, "items_moved": moved}},
+			evt{Type: EventRetrainProgress, Model: lineage, Cycle: c.ID, Payload: map[string]any{"stage": "done", "fraction": 1.0, "message": fmt.Sprintf("version %d active", next)}})
+	})
+	if err != nil {
+		return fmt.Errorf("apply retrain: %w", err)
+	}
+	if applied {
+		s.cacheEnsemble(newID, t.ens)
+		s.notify()
+	}
+	return nil
+}
+
+// rescore moves the lineage's pending and in-progress items to the new
+// version with fresh predictions; their priorities are recomputed per
+// selection batch with that batch's strategy. Returns how many moved.
+func (s *Service) rescore(ctx context.Context, tx bun.Tx, root *store.MLModel, vs []*store.MLModel, nv *store.MLModel, t *trained) (int, error) {
+	var items []*store.LabelQueueItem
+	if err := tx.NewSelect().Model(&items).Where("model_id IN (?)", bun.In(versionIDs(vs))).
+		Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress})).Order("id").Scan(ctx); err != nil {
+		return 0, fmt.Errorf("open items: %w", err)
+	}
+	if len(items) == 0 {
+		return 0, nil
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.CompoundID
+	}
+	cs, err := s.compoundsByIDs(ctx, tx, ids)
+	if err != nil {
+		return 0, err
+	}
+	X, err := Features(cs)
+	if err != nil {
+		return 0, err
+	}
+	pred, err := t.ens.Predict(ctx, X)
+	if err != nil {
+		return 0, err
+	}
+	// The new version's domain: its training compounds, read in tx.
+	dist := make([]float64, len(items))
+	if d, err := s.domainInTx(ctx, tx, root); err == nil {
+		if dd, _, err := d.Distances(ctx, X, 1); err == nil {
+			dist = dd
+		}
+	}
+	// Priorities per batch, each with its strategy.
+	byBatch := map[int][]int{}
+	for i, it := range items {
+		byBatch[it.SelectionBatch] = append(byBatch[it.SelectionBatch], i)
+	}
+	prio := make([]float64, len(items))
+	for _, idx := range byBatch {
+		spec, err := sampling.ParseSpec(items[idx[0]].SelectionStrategy)
+		if err != nil {
+			spec = sampling.Spec{Strategy: sampling.Uncertainty}
+		}
+		cands := make([]sampling.Candidate, len(idx))
+		for k, i := range idx {
+			cands[k] = sampling.Candidate{Index: k, Mean: pred.Mean[i], Std: pred.Std[i], Prob: pred.Mean[i], Distance: dist[i]}
+		}
+		opt := sampling.Options{Strategy: spec.Strategy, BatchSize: len(idx)}
+		if root.Task == store.TaskClassification {
+			opt.Task = sampling.Classification
+		}
+		sc, err := sampling.Scores(cands, opt)
+		if err != nil {
+			return 0, fmt.Errorf("re-score: %w", err)
+		}
+		for k, i := range idx {
+			prio[i] = sc[k]
+		}
+	}
+	now := s.now()
+	for i, it := range items {
+		if _, err := tx.NewUpdate().Model((*store.LabelQueueItem)(nil)).Set("model_id = ?", nv.ID).
+			Set("prediction = ?", pred.Mean[i]).Set("uncertainty = ?", pred.Std[i]).Set("applicability_distance = ?", dist[i]).
+			Set("priority_score = ?", prio[i]).Set("updated_at = ?", now).Set("version = version + 1").
+			Where("id = ?", it.ID).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("move item %d: %w", it.ID, err)
+		}
+	}
+	return len(items), nil
+}
+
+// domainInTx builds a lineage's current applicability domain reading in tx
+// (on SQLite the transaction holds the only connection).
+func (s *Service) domainInTx(ctx context.Context, tx bun.Tx, root *store.MLModel) (*mlDomain, error) {
+	p, err := parseParams(root)
+	if err != nil {
+		return nil, err
+	}
+	val := map[int64]bool{}
+	if root.ValidationSetID != nil {
+		ms, err := s.validationMembers(ctx, tx, *root.ValidationSetID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			val[m.CompoundID] = true
+		}
+	}
+	all, err := s.endpointMeasurements(ctx, tx, root.Endpoint, 0, nil)
+	if err != nil {
+		return nil, err
+	}
+	var members []int64
+	if err := tx.NewSelect().Model((*store.CompoundSetMember)(nil)).Column("compound_id").Where("set_id = ?", p.TrainingSetID).Scan(ctx, &members); err != nil {
+		return nil, err
+	}
+	inSet := map[int64]bool{}
+	for _, id := range members {
+		inSet[id] = true
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, m := range all {
+		if !val[m.CompoundID] && !seen[m.CompoundID] && (inSet[m.CompoundID] || m.Origin == store.OriginLabel) {
+			seen[m.CompoundID] = true
+			ids = append(ids, m.CompoundID)
+		}
+	}
+	cs, err := s.compoundsByIDs(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	X, err := Features(cs)
+	if err != nil {
+		return nil, err
+	}
+	return newDomain(X), nil
+}
+
+func (s *Service) failCycle(ctx context.Context, cycleID, lineage int64, cause error) error {
+	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleFailed).
+			Set("error = ?", cause.Error()).Set("version = version + 1").
+			Where("id = ?", cycleID).Where("status = ?", store.CycleTraining).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.emit(ctx, tx, evt{Type: EventCycleUpdated, Model: lineage, Cycle: cycleID,
+			Payload: map[string]any{"status": store.CycleFailed, "error": cause.Error()}})
+	})
+	if err != nil {
+		return fmt.Errorf("mark cycle %d failed (%v): %w", cycleID, cause, err)
+	}
+	s.notify()
+	return nil
+}

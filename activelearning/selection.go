@@ -1,0 +1,457 @@
+package activelearning
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"activelab/ml"
+	"activelab/ml/sampling"
+	"activelab/store"
+)
+
+// selParams is the JSON stored in a cycle's params: everything needed to
+// reproduce the selection.
+type selParams struct {
+	Strategy       string  `json:"strategy"` // as asked ("default", ...)
+	Spec           string  `json:"spec"`     // resolved sampling spec
+	Diversity      float64 `json:"diversity,omitempty"`
+	BatchSize      int     `json:"batch_size"`
+	Seed           int64   `json:"seed"`
+	SetID          int64   `json:"set_id,omitempty"`
+	CompoundIDs    []int64 `json:"compound_ids,omitempty"`
+	IncludeLabeled bool    `json:"include_labeled,omitempty"`
+	PoolSize       int     `json:"pool_size"`
+}
+
+func (p selParams) input(lineage int64) SelectInput {
+	return SelectInput{ModelID: lineage, SetID: p.SetID, CompoundIDs: p.CompoundIDs, Strategy: p.Strategy,
+		Diversity: p.Diversity, BatchSize: p.BatchSize, Seed: p.Seed, IncludeLabeled: p.IncludeLabeled}
+}
+
+// selection is a checked SelectInput with the lineage it works on.
+type selection struct {
+	in       SelectInput
+	spec     sampling.Spec
+	versions []*store.MLModel
+	version  *store.MLModel // the active version that scores
+	root     *store.MLModel
+}
+
+func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectInput) (*selection, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	if in.Strategy == "" {
+		in.Strategy = sampling.DefaultName
+	}
+	spec, err := sampling.ParseSpec(in.Strategy)
+	if err != nil {
+		return nil, &InputError{Field: "strategy", Msg: err.Error()}
+	}
+	if in.BatchSize < 1 || in.BatchSize > s.cfg.MaxBatchSize {
+		return nil, inputErr("batchSize", "%d is outside 1..%d", in.BatchSize, s.cfg.MaxBatchSize)
+	}
+	if in.Diversity < 0 || in.Diversity > 1 {
+		return nil, inputErr("diversity", "%g is outside [0, 1]", in.Diversity)
+	}
+	if in.SetID != 0 && len(in.CompoundIDs) > 0 {
+		return nil, inputErr("compoundIds", "give a set or a list of compounds, not both")
+	}
+	vs, err := s.lineageVersions(ctx, nil, in.ModelID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, &InputError{Field: "modelId", Msg: err.Error()}
+		}
+		return nil, err
+	}
+	sel := &selection{in: in, spec: spec, versions: vs, root: vs[0]}
+	for _, v := range vs {
+		if v.Status == store.ModelActive {
+			sel.version = v
+		}
+	}
+	if sel.version == nil {
+		return nil, fmt.Errorf("model %d has no active version yet (still training or failed): %w", in.ModelID, store.ErrConflict)
+	}
+	task := sel.root.Task
+	switch spec.Strategy {
+	case sampling.Margin, sampling.Entropy:
+		if task != store.TaskClassification {
+			return nil, inputErr("strategy", "%s needs a classification model; %q is regression", spec.Strategy, sel.root.Name)
+		}
+	case sampling.ExpectedImprovement:
+		return nil, inputErr("strategy", "ei is not offered for selection (it needs a target); use ucb or greedy")
+	}
+	if in.SetID != 0 {
+		if _, err := s.st.CompoundSetByID(ctx, in.SetID); err != nil {
+			return nil, &InputError{Field: "setId", Msg: err.Error()}
+		}
+	}
+	return sel, nil
+}
+
+// pool returns the candidate compound IDs, ascending: the set, the list or
+// every compound, minus validation compounds, compounds measured for the
+// endpoint (unless IncludeLabeled), and compounds already queued for the
+// lineage (labeled, pending or in progress: never twice).
+func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
+	db := s.st.DB()
+	var ids []int64
+	switch {
+	case len(sel.in.CompoundIDs) > 0:
+		ids = slices.Clone(sel.in.CompoundIDs)
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		if _, err := s.compoundsByIDs(ctx, nil, ids); err != nil {
+			return nil, &InputError{Field: "compoundIds", Msg: err.Error()}
+		}
+	case sel.in.SetID != 0:
+		var err error
+		if ids, err = s.st.CompoundSetMemberIDs(ctx, sel.in.SetID); err != nil {
+			return nil, err
+		}
+	default:
+		if err := db.NewSelect().Model((*store.Compound)(nil)).Column("id").Order("id").Scan(ctx, &ids); err != nil {
+			return nil, fmt.Errorf("pool: %w", err)
+		}
+	}
+	exclude := map[int64]bool{}
+	if sel.root.ValidationSetID != nil {
+		ms, err := s.validationMembers(ctx, nil, *sel.root.ValidationSetID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			exclude[m.CompoundID] = true
+		}
+	}
+	if !sel.in.IncludeLabeled {
+		measured, err := s.measuredCompoundIDs(ctx, nil, sel.root.Endpoint)
+		if err != nil {
+			return nil, err
+		}
+		for id := range measured {
+			exclude[id] = true
+		}
+	}
+	var queued []int64
+	err := db.NewSelect().Model((*store.LabelQueueItem)(nil)).ColumnExpr("DISTINCT compound_id").
+		Where("model_id IN (?)", bun.In(versionIDs(sel.versions))).
+		Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress, store.QueueLabeled})).
+		Scan(ctx, &queued)
+	if err != nil {
+		return nil, fmt.Errorf("queued compounds: %w", err)
+	}
+	for _, id := range queued {
+		exclude[id] = true
+	}
+	out := ids[:0]
+	for _, id := range ids {
+		if !exclude[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// domains caches each version's applicability domain (its training fingerprints).
+var domains sync.Map // map[int64]*ml.Domain
+
+func (s *Service) domain(ctx context.Context, root, version *store.MLModel) (*ml.Domain, error) {
+	if d, ok := domains.Load(version.ID); ok {
+		return d.(*ml.Domain), nil
+	}
+	p, err := parseParams(root)
+	if err != nil {
+		return nil, err
+	}
+	_, _, val, err := s.validation(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	data, err := s.trainingData(ctx, root, p, val)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.compoundsByIDs(ctx, nil, data.ids)
+	if err != nil {
+		return nil, err
+	}
+	X, err := Features(cs)
+	if err != nil {
+		return nil, err
+	}
+	d := ml.NewDomain(X)
+	domains.Store(version.ID, d)
+	return d, nil
+}
+
+// scored is a version's view of some compounds.
+type scored struct {
+	X         *ml.Features
+	mean, std []float64
+	dist      []float64
+}
+
+func (s *Service) score(ctx context.Context, root, version *store.MLModel, cs []*store.Compound) (*scored, error) {
+	ens, err := s.ensemble(version)
+	if err != nil {
+		return nil, err
+	}
+	X, err := Features(cs)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := ens.Predict(ctx, X)
+	if err != nil {
+		return nil, fmt.Errorf("score %d compounds: %w", len(cs), err)
+	}
+	d, err := s.domain(ctx, root, version)
+	if err != nil {
+		return nil, err
+	}
+	dist, _, err := d.Distances(ctx, X, 1)
+	if err != nil {
+		return nil, fmt.Errorf("applicability: %w", err)
+	}
+	return &scored{X: X, mean: pred.Mean, std: pred.Std, dist: dist}, nil
+}
+
+// rank scores the pool and returns the batch, best first.
+func (s *Service) rank(ctx context.Context, sel *selection, ids []int64) ([]Candidate, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cs, err := s.compoundsByIDs(ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.score(ctx, sel.root, sel.version, cs)
+	if err != nil {
+		return nil, err
+	}
+	cands := make([]sampling.Candidate, len(cs))
+	fps := make([][]uint64, len(cs))
+	for i := range cs {
+		cands[i] = sampling.Candidate{Index: i, Mean: sc.mean[i], Std: sc.std[i], Prob: sc.mean[i], Distance: sc.dist[i]}
+		fps[i] = sc.X.BitsRow(i)
+	}
+	opt := s.options(sel, fps)
+	ranked, err := sampling.Select(cands, opt)
+	if err != nil {
+		return nil, &InputError{Field: "strategy", Msg: err.Error()}
+	}
+	out := make([]Candidate, len(ranked))
+	for r, rk := range ranked {
+		i := rk.Index
+		out[r] = Candidate{CompoundID: ids[i], Prediction: sc.mean[i], Uncertainty: sc.std[i],
+			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1}
+	}
+	return out, nil
+}
+
+func (s *Service) options(sel *selection, fps [][]uint64) sampling.Options {
+	opt := sampling.Options{Strategy: sel.spec.Strategy, BatchSize: sel.in.BatchSize, Seed: uint64(sel.in.Seed)}
+	if sel.root.Task == store.TaskClassification {
+		opt.Task = sampling.Classification
+	}
+	sel.spec.Apply(&opt, fps)
+	if sel.in.Diversity > 0 {
+		opt.Diversity = &sampling.Diversity{Fingerprints: fps, Threshold: sel.in.Diversity}
+	}
+	return opt
+}
+
+// PreviewSelection ranks the pool with the lineage's active version and
+// returns the batch (prediction, uncertainty, applicability distance,
+// priority, rank) without writing anything. Scientists and admins.
+func (s *Service) PreviewSelection(ctx context.Context, actor *store.User, in SelectInput) ([]Candidate, error) {
+	sel, err := s.checkSelect(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := s.pool(ctx, sel)
+	if err != nil {
+		return nil, err
+	}
+	return s.rank(ctx, sel, ids)
+}
+
+// SelectSamples starts a new cycle of the lineage (cycle_number = the
+// queue's selection_batch, one more than the lineage's last) recording the
+// active version, strategy, parameters and seed, and enqueues the batch. A
+// pool up to Config.InlinePoolLimit is scored now and the cycle, its items and
+// their events are written in one transaction (status labeling); a larger pool
+// is scored by a select_samples job (the cycle starts as selecting).
+func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in SelectInput) (*store.ActiveLearningCycle, error) {
+	sel, err := s.checkSelect(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := s.pool(ctx, sel)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, inputErr("modelId", "the pool is empty: every compound is labeled, queued or held out for validation")
+	}
+	p := selParams{Strategy: sel.in.Strategy, Spec: sel.spec.String(), Diversity: sel.in.Diversity, BatchSize: sel.in.BatchSize,
+		Seed: sel.in.Seed, SetID: sel.in.SetID, CompoundIDs: sel.in.CompoundIDs, IncludeLabeled: sel.in.IncludeLabeled, PoolSize: len(ids)}
+	raw, _ := json.Marshal(p)
+	c := &store.ActiveLearningCycle{ModelID: sel.version.ID, SelectionStrategy: sel.spec.String(), BatchSize: sel.in.BatchSize,
+		Params: raw, Seed: sel.in.Seed, StartedAt: s.now(), Version: 1}
+	if len(ids) > s.cfg.InlinePoolLimit {
+		if s.jobs == nil {
+			return nil, errors.New("select samples: no job client (SetJobs)")
+		}
+		c.Status = store.CycleSelecting
+		err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			if err := s.createCycle(ctx, tx, sel, c); err != nil {
+				return err
+			}
+			if _, err := s.jobs.EnqueueSelectSamples(ctx, tx, c.ID); err != nil {
+				return err
+			}
+			return s.emit(ctx, tx, evt{Type: EventCycleStarted, Model: sel.root.ID, Cycle: c.ID, Actor: actor.ID,
+				Payload: map[string]any{"cycle_number": c.CycleNumber, "status": c.Status}})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("select samples: %w", err)
+		}
+		s.notify()
+		return c, nil
+	}
+	batch, err := s.rank(ctx, sel, ids)
+	if err != nil {
+		return nil, err
+	}
+	c.Status = store.CycleLabeling
+	c.ItemsSelected = len(batch)
+	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.createCycle(ctx, tx, sel, c); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, evt{Type: EventCycleStarted, Model: sel.root.ID, Cycle: c.ID, Actor: actor.ID,
+			Payload: map[string]any{"cycle_number": c.CycleNumber, "status": c.Status, "items": len(batch)}}); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, tx, sel, c, batch, actor.ID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("select samples: %w", err)
+	}
+	s.notify()
+	return c, nil
+}
+
+func (s *Service) createCycle(ctx context.Context, tx bun.Tx, sel *selection, c *store.ActiveLearningCycle) error {
+	var last int
+	err := tx.NewSelect().Model((*store.ActiveLearningCycle)(nil)).ColumnExpr("COALESCE(MAX(cycle_number), 0)").
+		Where("model_id IN (?)", bun.In(versionIDs(sel.versions))).Scan(ctx, &last)
+	if err != nil {
+		return fmt.Errorf("last cycle number: %w", err)
+	}
+	c.CycleNumber = last + 1
+	return s.st.CreateCycle(ctx, tx, c)
+}
+
+// enqueue writes the batch's items and item_enqueued events in tx.
+func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *store.ActiveLearningCycle, batch []Candidate, actor int64) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	now := s.now()
+	items := make([]*store.LabelQueueItem, len(batch))
+	for i, b := range batch {
+		items[i] = &store.LabelQueueItem{CompoundID: b.CompoundID, ModelID: sel.version.ID,
+			Prediction: f64(b.Prediction), Uncertainty: f64(b.Uncertainty), ApplicabilityDistance: f64(b.ApplicabilityDistance),
+			SelectionStrategy: c.SelectionStrategy, SelectionBatch: c.CycleNumber, PriorityScore: b.Priority,
+			Status: store.QueuePending, CreatedAt: now, UpdatedAt: now, Version: 1}
+	}
+	if err := s.st.CreateQueueItems(ctx, tx, items); err != nil {
+		return err
+	}
+	es := make([]evt, len(items))
+	for i, it := range items {
+		es[i] = evt{Type: EventItemEnqueued, Model: sel.root.ID, Item: it.ID, Cycle: c.ID, Actor: actor,
+			Payload: map[string]any{"compound_id": it.CompoundID, "priority": it.PriorityScore, "rank": i + 1}}
+	}
+	return s.emit(ctx, tx, es...)
+}
+
+func f64(v float64) *float64 { return &v }
+
+// RunSelection scores a cycle's pool and enqueues its batch
+// (jobs.Selector). Idempotent: a cycle no longer "selecting" is left alone.
+func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
+	c, err := s.cycleByID(ctx, nil, cycleID)
+	if err != nil {
+		return err
+	}
+	if c.Status != store.CycleSelecting {
+		return nil
+	}
+	var p selParams
+	if err := json.Unmarshal(c.Params, &p); err != nil {
+		return fmt.Errorf("cycle %d params: %w", cycleID, err)
+	}
+	v, err := s.modelByID(ctx, nil, c.ModelID)
+	if err != nil {
+		return err
+	}
+	lineage, err := s.lineageID(ctx, nil, v)
+	if err != nil {
+		return err
+	}
+	vs, err := s.lineageVersions(ctx, nil, lineage)
+	if err != nil {
+		return err
+	}
+	spec, err := sampling.ParseSpec(p.Spec)
+	if err != nil {
+		return err
+	}
+	sel := &selection{in: p.input(lineage), spec: spec, versions: vs, version: v, root: vs[0]}
+	ids, err := s.pool(ctx, sel)
+	if err != nil {
+		return err
+	}
+	batch, err := s.rank(ctx, sel, ids)
+	if err != nil {
+		return err
+	}
+	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		cur, err := s.cycleByID(ctx, tx, cycleID)
+		if err != nil {
+			return err
+		}
+		if cur.Status != store.CycleSelecting {
+			return nil
+		}
+		if err := s.enqueue(ctx, tx, sel, cur, batch, 0); err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleLabeling).
+			Set("items_selected = ?", len(batch)).Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, evt{Type: EventCycleUpdated, Model: lineage, Cycle: cycleID,
+			Payload: map[string]any{"status": store.CycleLabeling, "items_selected": len(batch)}})
+	})
+	if err != nil {
+		return fmt.Errorf("run selection of cycle %d: %w", cycleID, err)
+	}
+	s.notify()
+	return nil
+}
+
+type mlDomain = ml.Domain
+
+func newDomain(X *ml.Features) *ml.Domain { return ml.NewDomain(X) }

@@ -1,0 +1,271 @@
+package activelearning
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/uptrace/bun"
+
+	"activelab/chem"
+	"activelab/store"
+)
+
+// cursor is LabelQueue's keyset position: the last item's sort key.
+type cursor struct {
+	Order    QueueOrder `json:"o"`
+	Priority float64    `json:"p,omitempty"`
+	ID       int64      `json:"i"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string, order QueueOrder) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.Order != order {
+		return c, inputErr("after", "not a cursor of this query (%s order)", order)
+	}
+	return c, nil
+}
+
+// LabelQueue pages through the queue with keyset cursors: a cursor names
+// the last item's sort key, so pages stay stable while items are added,
+// labeled or re-scored. PRIORITY_DESC (default) sorts by priority then ID;
+// CREATED_AT_ASC/DESC by ID, which increases with creation time. first
+// defaults to 20 and is capped at Config.QueuePageMax. ModelID is a lineage
+// (every version's items).
+func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrder, first int, after string) (*QueuePage, error) {
+	if order == "" {
+		order = OrderPriorityDesc
+	}
+	if order != OrderPriorityDesc && order != OrderCreatedAtAsc && order != OrderCreatedAtDesc {
+		return nil, inputErr("orderBy", "%q is not PRIORITY_DESC, CREATED_AT_ASC or CREATED_AT_DESC", order)
+	}
+	if first < 0 {
+		return nil, inputErr("first", "%d is negative", first)
+	}
+	if first == 0 {
+		first = min(20, s.cfg.QueuePageMax)
+	}
+	first = min(first, s.cfg.QueuePageMax)
+	for _, st := range f.Status {
+		if !st.Valid() {
+			return nil, inputErr("status", "%q is not a queue status", st)
+		}
+	}
+	filter := func(q *bun.SelectQuery) (*bun.SelectQuery, error) {
+		if f.ModelID != 0 {
+			vs, err := s.lineageVersions(ctx, nil, f.ModelID)
+			if err != nil {
+				return nil, err
+			}
+			q = q.Where("model_id IN (?)", bun.In(versionIDs(vs)))
+		}
+		if len(f.Status) > 0 {
+			q = q.Where("status IN (?)", bun.In(f.Status))
+		}
+		if f.AssignedTo != 0 {
+			q = q.Where("assigned_to = ?", f.AssignedTo)
+		}
+		return q, nil
+	}
+	items := []*store.LabelQueueItem{}
+	q, err := filter(s.st.DB().NewSelect().Model(&items))
+	if err != nil {
+		return nil, err
+	}
+	if after != "" {
+		c, err := decodeCursor(after, order)
+		if err != nil {
+			return nil, err
+		}
+		switch order {
+		case OrderPriorityDesc:
+			q = q.Where("(priority_score < ? OR (priority_score = ? AND id > ?))", c.Priority, c.Priority, c.ID)
+		case OrderCreatedAtAsc:
+			q = q.Where("id > ?", c.ID)
+		case OrderCreatedAtDesc:
+			q = q.Where("id < ?", c.ID)
+		}
+	}
+	switch order {
+	case OrderPriorityDesc:
+		q = q.OrderExpr("priority_score DESC, id ASC")
+	case OrderCreatedAtAsc:
+		q = q.Order("id")
+	case OrderCreatedAtDesc:
+		q = q.OrderExpr("id DESC")
+	}
+	if err := q.Limit(int64(first + 1)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("label queue: %w", err)
+	}
+	page := &QueuePage{Items: items}
+	if len(items) > first {
+		page.HasNext, page.Items = true, items[:first]
+	}
+	if n := len(page.Items); n > 0 {
+		last := page.Items[n-1]
+		page.EndCursor = encodeCursor(cursor{Order: order, Priority: last.PriorityScore, ID: last.ID})
+	}
+	cq, err := filter(s.st.DB().NewSelect().Model((*store.LabelQueueItem)(nil)))
+	if err != nil {
+		return nil, err
+	}
+	total, err := cq.Count(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("label queue count: %w", err)
+	}
+	page.Total = int(total)
+	return page, nil
+}
+
+// Cycles returns a lineage's cycles by number.
+func (s *Service) Cycles(ctx context.Context, lineageID int64) ([]*store.ActiveLearningCycle, error) {
+	vs, err := s.lineageVersions(ctx, nil, lineageID)
+	if err != nil {
+		return nil, err
+	}
+	cs := []*store.ActiveLearningCycle{}
+	if err := s.st.DB().NewSelect().Model(&cs).Where("model_id IN (?)", bun.In(versionIDs(vs))).Order("cycle_number").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("cycles of model %d: %w", lineageID, err)
+	}
+	return cs, nil
+}
+
+// Cycle returns one cycle.
+func (s *Service) Cycle(ctx context.Context, id int64) (*store.ActiveLearningCycle, error) {
+	return s.cycleByID(ctx, nil, id)
+}
+
+// Stats summarises a lineage: its number of cycles; the learning curve (a
+// first point for version 1 with 0 labels, then one per complete cycle:
+// cumulative labels and the validation metrics after its retrain); item
+// counts by status; and per labeler, items labeled and skipped.
+func (s *Service) Stats(ctx context.Context, lineageID int64) (*Stats, error) {
+	vs, err := s.lineageVersions(ctx, nil, lineageID)
+	if err != nil {
+		return nil, err
+	}
+	cycles, err := s.Cycles(ctx, lineageID)
+	if err != nil {
+		return nil, err
+	}
+	st := &Stats{Cycles: len(cycles), Counts: map[store.QueueStatus]int{}}
+	for _, q := range []store.QueueStatus{store.QueuePending, store.QueueInProgress, store.QueueLabeled, store.QueueSkipped} {
+		st.Counts[q] = 0
+	}
+	if m := map[string]float64{}; len(vs[0].Metrics) > 0 && json.Unmarshal(vs[0].Metrics, &m) == nil {
+		st.LearningCurve = append(st.LearningCurve, CurvePoint{Cycle: 0, Labels: 0, Metrics: m})
+	}
+	labels := 0
+	for _, c := range cycles {
+		labels += c.ItemsLabeled
+		if c.Status != store.CycleComplete {
+			continue
+		}
+		m := map[string]float64{}
+		_ = json.Unmarshal(c.MetricsAfter, &m)
+		st.LearningCurve = append(st.LearningCurve, CurvePoint{Cycle: c.CycleNumber, Labels: labels, Metrics: m})
+	}
+	var rows []struct {
+		Status     store.QueueStatus `bun:"status"`
+		AssignedTo *int64            `bun:"assigned_to"`
+		N          int               `bun:"n"`
+	}
+	if err := s.st.DB().NewSelect().Model((*store.LabelQueueItem)(nil)).ColumnExpr("status, assigned_to, COUNT(*) AS n").
+		Where("model_id IN (?)", bun.In(versionIDs(vs))).Group("status", "assigned_to").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("stats of model %d: %w", lineageID, err)
+	}
+	by := map[int64]*LabelerStats{}
+	for _, r := range rows {
+		st.Counts[r.Status] += r.N
+		if r.AssignedTo == nil || (r.Status != store.QueueLabeled && r.Status != store.QueueSkipped) {
+			continue
+		}
+		l := by[*r.AssignedTo]
+		if l == nil {
+			l = &LabelerStats{UserID: *r.AssignedTo}
+			by[*r.AssignedTo] = l
+		}
+		if r.Status == store.QueueLabeled {
+			l.Labeled += r.N
+		} else {
+			l.Skipped += r.N
+		}
+	}
+	for _, l := range by {
+		st.Labelers = append(st.Labelers, *l)
+	}
+	slices.SortFunc(st.Labelers, func(a, b LabelerStats) int { return int(a.UserID - b.UserID) })
+	return st, nil
+}
+
+// SimilarCompounds returns up to first (default 10, at most 100) other
+// compounds by descending Tanimoto similarity of their stored Morgan
+// fingerprints (ties by ID). Compounds without a fingerprint are left out.
+func (s *Service) SimilarCompounds(ctx context.Context, compoundID int64, first int) ([]SimilarCompound, error) {
+	if first <= 0 {
+		first = 10
+	}
+	first = min(first, 100)
+	q, err := s.st.CompoundByID(ctx, compoundID)
+	if err != nil {
+		return nil, err
+	}
+	qw, _, err := compoundFeatures(q)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID          int64  `bun:"id"`
+		Fingerprint []byte `bun:"fingerprint"`
+	}
+	if err := s.st.DB().NewSelect().Model((*store.Compound)(nil)).Column("id", "fingerprint").
+		Where("fingerprint IS NOT NULL").Where("id <> ?", compoundID).Order("id").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("fingerprints: %w", err)
+	}
+	type hit struct {
+		id  int64
+		sim float64
+	}
+	hits := make([]hit, 0, len(rows))
+	var bv chem.BitVec
+	for _, r := range rows {
+		if bv.UnmarshalBinary(r.Fingerprint) != nil || bv.Len() != FingerprintBits {
+			continue
+		}
+		hits = append(hits, hit{r.ID, tanimoto(qw, bv.Words())})
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		switch {
+		case a.sim > b.sim:
+			return -1
+		case a.sim < b.sim:
+			return 1
+		}
+		return 0
+	})
+	hits = hits[:min(first, len(hits))]
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.id
+	}
+	cs, err := s.compoundsByIDs(ctx, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SimilarCompound, len(hits))
+	for i, h := range hits {
+		out[i] = SimilarCompound{Compound: cs[i], Similarity: h.sim}
+	}
+	return out, nil
+}
