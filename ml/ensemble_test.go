@@ -540,3 +540,48 @@ func TestEmptyPoolAndAccessors(t *testing.T) {
 		t.Errorf("Config = %+v", c)
 	}
 }
+
+// Out-of-bag predictions use only the members that left a row out, so on
+// the training rows they are close to held-out accuracy, far from the
+// in-bag fit.
+func TestOutOfBagPredict(t *testing.T) {
+	t.Parallel()
+	m := newSynthModel(defaultSynth(0, 1))
+	X, y := m.generate(500, 3, 0.3)
+	e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oob, counts, err := e.OutOfBagPredict(context.Background(), X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := e.Predict(context.Background(), X)
+	for i, c := range counts {
+		want := len(slices.DeleteFunc(slicesRange(e.Members()), func(m int) bool { return !slices.Contains(e.OutOfBag(m), i) }))
+		if c != want {
+			t.Fatalf("row %d: count %d, want %d", i, c, want)
+		}
+	}
+	mseOOB, _ := mseAndBaseline(oob.Mean, y)
+	mseIn, _ := mseAndBaseline(in.Mean, y)
+	Xt, yt := m.generate(500, 9, 0.3)
+	pt, _ := e.Predict(context.Background(), Xt)
+	mseTest, _ := mseAndBaseline(pt.Mean, yt)
+	t.Logf("MSE in-bag %.3f, out-of-bag %.3f, held-out %.3f", mseIn, mseOOB, mseTest)
+	if mseOOB < 2*mseIn || math.Abs(mseOOB-mseTest) > 0.35*mseTest {
+		t.Errorf("out-of-bag MSE %.3f should be near held-out %.3f and far above in-bag %.3f", mseOOB, mseTest, mseIn)
+	}
+	var ie *InputError
+	if _, _, err := e.OutOfBagPredict(context.Background(), X.Slice(0, 10)); !errors.As(err, &ie) {
+		t.Errorf("wrong row count: %v", err)
+	}
+}
+
+func slicesRange(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
