@@ -1,41 +1,10 @@
 package activelearning
 
 import (
-	"errors"
-	"fmt"
+	"activelab/activelearning/ingest"
 
 	"activelab/store"
 )
-
-// errTODO marks what is not implemented yet.
-var errTODO = fmt.Errorf("activelearning: %w", errors.ErrUnsupported)
-
-// ImportRow is one compound to import: a SMILES, an optional name and
-// external id, and an optional measured value of the import's endpoint.
-// Row is its 1-based position in the source file (for error reports).
-type ImportRow struct {
-	Row        int
-	SMILES     string
-	Name       string
-	ExternalID string
-	Value      *float64
-}
-
-// RowError is one rejected import row: where (row, column, character offset
-// in the SMILES) and why.
-type RowError struct {
-	Row    int
-	Column string
-	Offset int
-	Msg    string
-}
-
-func (e RowError) Error() string {
-	if e.Column != "" {
-		return fmt.Sprintf("row %d, column %s: %s", e.Row, e.Column, e.Msg)
-	}
-	return fmt.Sprintf("row %d: %s", e.Row, e.Msg)
-}
 
 // ImportInput is a batch of compounds to import into the named set
 // (created as a pool when missing; "" = no set). Rows with a Value become
@@ -44,17 +13,17 @@ type ImportInput struct {
 	SetName  string
 	Endpoint string
 	Source   store.Source
-	Rows     []ImportRow
+	Rows     []ingest.Row
 	// Errors are rows the reader already rejected; they are passed through
 	// into the report.
-	Errors []RowError
+	Errors []ingest.RowError
 }
 
 // ImportReport says what an import did. JobID is set (and the counts are
 // zero) when the import was handed to an import_compounds job.
 type ImportReport struct {
 	Rows, Created, Existing, Measurements int
-	Errors                                []RowError
+	Errors                                []ingest.RowError
 	SetID                                 int64
 	JobID                                 int64
 }

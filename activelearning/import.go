@@ -10,6 +10,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"activelab/activelearning/ingest"
 	"activelab/chem"
 	"activelab/store"
 )
@@ -82,16 +83,16 @@ func (s *Service) RunImport(ctx context.Context, payload json.RawMessage, progre
 const importChunk = 500
 
 func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, progress func(string, float64, string)) (*ImportReport, error) {
-	rep := &ImportReport{Rows: len(in.Rows) + len(in.Errors), Errors: append([]RowError(nil), in.Errors...)}
+	rep := &ImportReport{Rows: len(in.Rows) + len(in.Errors), Errors: append([]ingest.RowError(nil), in.Errors...)}
 	type good struct {
-		row ImportRow
+		row ingest.Row
 		c   *store.Compound
 	}
 	var goods []good
 	for _, r := range in.Rows {
 		c, err := Featurize(r.SMILES)
 		if err != nil {
-			re := RowError{Row: r.Row, Column: "smiles", Msg: err.Error()}
+			re := ingest.RowError{Row: r.Line, Column: "smiles", Reason: err.Error()}
 			var pe *chem.ParseError
 			if errors.As(err, &pe) {
 				re.Offset = pe.Pos
@@ -100,13 +101,10 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 			continue
 		}
 		if r.Value != nil && (math.IsNaN(*r.Value) || math.IsInf(*r.Value, 0)) {
-			rep.Errors = append(rep.Errors, RowError{Row: r.Row, Column: "value", Msg: "not a finite number"})
+			rep.Errors = append(rep.Errors, ingest.RowError{Row: r.Line, Column: "value", Reason: "not a finite number"})
 			continue
 		}
 		c.Name = strings.TrimSpace(r.Name)
-		if c.Name == "" {
-			c.Name = strings.TrimSpace(r.ExternalID)
-		}
 		goods = append(goods, good{r, c})
 	}
 	if in.SetName != "" {
@@ -131,7 +129,7 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 				g.c.CreatedAt = s.now()
 				isNew, err := s.st.EnsureCompound(ctx, tx, g.c)
 				if err != nil {
-					return fmt.Errorf("row %d: %w", g.row.Row, err)
+					return fmt.Errorf("row %d: %w", g.row.Line, err)
 				}
 				if isNew {
 					created++
@@ -145,7 +143,7 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 				n, err := tx.NewSelect().Model((*store.Measurement)(nil)).Where("compound_id = ?", g.c.ID).
 					Where("endpoint = ?", in.Endpoint).Where("origin = ?", store.OriginImport).Where("value = ?", *g.row.Value).Count(ctx)
 				if err != nil {
-					return fmt.Errorf("row %d: %w", g.row.Row, err)
+					return fmt.Errorf("row %d: %w", g.row.Line, err)
 				}
 				if n > 0 {
 					continue
@@ -156,7 +154,7 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 					m.UserID = &actorID
 				}
 				if err := s.st.CreateMeasurement(ctx, tx, m); err != nil {
-					return fmt.Errorf("row %d: %w", g.row.Row, err)
+					return fmt.Errorf("row %d: %w", g.row.Line, err)
 				}
 				measured++
 			}
