@@ -1,6 +1,7 @@
 package chem
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -60,5 +61,45 @@ func TestCanonicalSMILESDifferentMolecules(t *testing.T) {
 		if a == b {
 			t.Errorf("%q and %q both give %q", p[0], p[1], a)
 		}
+	}
+}
+
+// TestCanonicalSMILESWrites checks what the canonical string keeps: every
+// case must also read back to itself.
+func TestCanonicalSMILESWrites(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, smiles string
+		contains     []string
+	}{
+		{"isotopes", "[2H]C([2H])([2H])O", []string{"[2H]"}},
+		{"charges and bracket H", "[NH4+].[Cl-]", []string{"[NH4+]", "[Cl-]", "."}},
+		{"aromatic lower case and [nH]", "C1=CC=CN1", []string{"[nH]", "c"}},
+		{"charged aromatic", "[O-][n+]1ccccc1", []string{"[n+]", "[O-]"}},
+		{"atom class", "[CH3:7]C", []string{"[CH3:7]"}},
+		{"single bond between aromatic rings", "c1ccccc1-c1ccccc1", []string{")-c"}},
+		{"two-digit ring closures", "C1CC2CC3CC4CC5CC6CC7CC8CC9CC%10CC%11CC1C2C3C4C5C6C7C8C9%10%11", []string{"%10", "%11"}},
+		{"tetrahedral", "N[C@@H](C)C(=O)O", []string{"@"}},
+		{"double-bond stereo", "OC(=O)/C=C/C(=O)O", []string{"\\C=C\\"}},
+		{"conjugated double-bond stereo", "C/C=C/C=C/C", []string{"\\C=C\\C=C\\"}},
+		{"stereo-less marks dropped", "C[C@H](C)O", nil},
+		{"ring double bond in a small ring has no stereo", "C1CC/C=C/C1", nil},
+	}
+	for _, tc := range tests {
+		c := canonOf(t, tc.smiles)
+		for _, sub := range tc.contains {
+			if !strings.Contains(c, sub) {
+				t.Errorf("%s: canonical(%q) = %q lacks %q", tc.name, tc.smiles, c, sub)
+			}
+		}
+		if tc.contains == nil && strings.ContainsAny(c, "@/\\") {
+			t.Errorf("%s: canonical(%q) = %q keeps a stereo mark", tc.name, tc.smiles, c)
+		}
+		if again := canonOf(t, c); again != c {
+			t.Errorf("%s: canonical(%q) = %q, which canonicalizes to %q", tc.name, tc.smiles, c, again)
+		}
+	}
+	if CanonicalSMILES(nil) != "" {
+		t.Error("CanonicalSMILES(nil) is not empty")
 	}
 }
