@@ -384,3 +384,38 @@ func TestSchemaSpecification(t *testing.T) {
 		}
 	})
 }
+
+// TestDiffSchemas checks that the comparison used above notices each kind
+// of difference (so a passing TestMigrationsSameSchema means something).
+func TestDiffSchemas(t *testing.T) {
+	base := func() map[string]table {
+		return map[string]table{"t": {
+			Columns: map[string]column{"id": {"int", true}, "name": {"text", false}},
+			PK:      "id",
+			Indexes: map[string]index{"ux_t_name": {Unique: true, Columns: "name"}},
+		}}
+	}
+	if d := diffSchemas("a", base(), "b", base()); len(d) != 0 {
+		t.Fatalf("identical schemas differ: %v", d)
+	}
+	mutations := map[string]func(s map[string]table){
+		"extra table":      func(s map[string]table) { s["u"] = table{} },
+		"missing column":   func(s map[string]table) { delete(s["t"].Columns, "name") },
+		"column type":      func(s map[string]table) { s["t"].Columns["name"] = column{"int", false} },
+		"column nullable":  func(s map[string]table) { s["t"].Columns["name"] = column{"text", true} },
+		"primary key":      func(s map[string]table) { tb := s["t"]; tb.PK = "name"; s["t"] = tb },
+		"index not unique": func(s map[string]table) { s["t"].Indexes["ux_t_name"] = index{Columns: "name"} },
+		"index columns":    func(s map[string]table) { s["t"].Indexes["ux_t_name"] = index{Unique: true, Columns: "id"} },
+		"index renamed": func(s map[string]table) {
+			s["t"].Indexes["uq_t_name"] = s["t"].Indexes["ux_t_name"]
+			delete(s["t"].Indexes, "ux_t_name")
+		},
+	}
+	for name, mutate := range mutations {
+		b := base()
+		mutate(b)
+		if d := diffSchemas("a", base(), "b", b); len(d) == 0 {
+			t.Errorf("%s: not detected", name)
+		}
+	}
+}
