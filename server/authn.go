@@ -49,6 +49,9 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		log := Logger(ctx, s.log)
+		if s.cors(w, r) {
+			return // a preflight, answered
+		}
 		websocket := r.Header.Get("Upgrade") != ""
 		secret, hasBearer, malformed := bearerSecret(r.Header.Get("Authorization"))
 
@@ -184,4 +187,32 @@ func formatBytes(n int64) string {
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// cors lets the browser origins of Config.AllowedOrigins (a Vite dev
+// server, say) call /graphql with credentials: it sets the CORS headers for
+// them and answers their preflights. It reports whether it answered.
+// Same-host pages need none of this.
+func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	n, err := normalizeOrigin(origin)
+	if err != nil || !s.origins.allowed[n] {
+		return false
+	}
+	h := w.Header()
+	h.Add("Vary", "Origin")
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Allow-Credentials", "true")
+	h.Set("Access-Control-Expose-Headers", RequestIDHeader)
+	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization, "+RequestIDHeader)
+		h.Set("Access-Control-Max-Age", "600")
+		w.WriteHeader(http.StatusNoContent)
+		return true
+	}
+	return false
 }

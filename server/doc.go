@@ -40,7 +40,9 @@
 // Origin is neither this server's host nor in Config.AllowedOrigins is
 // refused with 403 and extensions.code FORBIDDEN. Requests without Origin
 // (curl, notebooks) pass; Bearer requests are exempt because browsers never
-// attach tokens on their own.
+// attach tokens on their own. The allowed origins also get CORS headers
+// (with credentials) and preflight answers, so a dev server on another port
+// can call the API.
 //
 // Every operation except login needs authentication (graph.RequireAuthentication,
 // introspection included); roles are checked by the @hasRole directive.

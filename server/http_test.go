@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +165,60 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 		t.Error("server still answers after shutdown")
+	}
+}
+
+// TestCORSAllowedOrigin: an allowed origin (the Vite dev server) gets CORS
+// headers and preflight answers; another origin gets none.
+func TestCORSAllowedOrigin(t *testing.T) {
+	e := setup(t, openSQLite)
+	pre := func(origin string) *http.Response {
+		req, _ := http.NewRequest(http.MethodOptions, e.ts.URL+"/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		res, err := e.ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	res := pre("http://localhost:5173")
+	if res.StatusCode != http.StatusNoContent || res.Header.Get("Access-Control-Allow-Origin") != "http://localhost:5173" ||
+		res.Header.Get("Access-Control-Allow-Credentials") != "true" || !strings.Contains(res.Header.Get("Access-Control-Allow-Headers"), "Content-Type") {
+		t.Errorf("preflight from allowed origin: %d %v", res.StatusCode, res.Header)
+	}
+	if res := pre("https://evil.example"); res.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight from evil.example got CORS headers: %v", res.Header)
+	}
+	r := e.post(`{ __typename }`, nil, map[string]string{"Origin": "http://localhost:5173"})
+	if r.header.Get("Access-Control-Allow-Origin") != "http://localhost:5173" {
+		t.Errorf("POST from allowed origin: headers %v", r.header)
+	}
+}
+
+// TestSecureCookieOverTLS: the session cookie is Secure when the request
+// came over TLS.
+func TestSecureCookieOverTLS(t *testing.T) {
+	st := openSQLite(t)
+	srv, err := New(Defaults(), Options{Store: st, Logger: discardLogger(), Frontend: testFrontend})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewTLSServer(srv.Handler())
+	defer ts.Close()
+	if _, err := srv.Auth().CreateUser(context.Background(), newUser("tls@example.test", store.RoleViewer)); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"query":"mutation { login(input: {email: \"tls@example.test\", password: \"correct horse\"}) { expiresAt } }"}`
+	res, err := ts.Client().Post(ts.URL+"/graphql", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	cookies := res.Cookies()
+	if len(cookies) != 1 || !cookies[0].Secure || !cookies[0].HttpOnly {
+		t.Fatalf("cookies over TLS = %+v, want one Secure HttpOnly session cookie", cookies)
 	}
 }
