@@ -283,14 +283,12 @@ func (w *canonWriter) endDir(x int, subs []Neighbor) (BondDir, bool) {
 // writeFrom writes the fragment rooted at root.
 func (w *canonWriter) writeFrom(root int, digits []int, inUse []bool) {
 	type item struct {
-		atom  int
-		open  bool // write "(" before
-		close bool // write ")" after the subtree
+		atom int  // -1 writes ")"
+		open bool // write "(" before the atom
 	}
 	// iterative pre-order walk with explicit branch markers
 	var stack []item
 	stack = append(stack, item{atom: root})
-	var closeStack []int
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -341,7 +339,6 @@ func (w *canonWriter) writeFrom(root int, digits []int, inUse []bool) {
 			}
 		}
 	}
-	_ = closeStack
 }
 
 func (w *canonWriter) writeDigit(d int) {
