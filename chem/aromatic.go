@@ -3,23 +3,38 @@ package chem
 // Electron donor types of RDKit's aromaticity model.
 const (
 	donorNone   = iota // cannot be in an aromatic ring
-	donorVacant        // in the ring, gives no electrons (C=O carbon of a pyridone, B)
+	donorVacant        // in the ring, gives no electrons (C=O carbon of a pyridone)
 	donorOne           // gives one electron (C of a C=C in the ring, pyridine N)
 	donorTwo           // gives a lone pair (pyrrole NH, furan O, thiophene S)
+	donorAny           // a wildcard atom: one or two
 )
 
-// perceiveAromaticity applies RDKit's default aromaticity model to the
-// Kekulé structure: each atom gets an electron donor type; rings of the
-// SSSR whose atoms can all take part are grouped into fused systems
-// (rings sharing a bond); every connected combination of rings in a
-// system whose atoms give 4n+2 pi electrons (or 2, for a three-ring
-// cation) is aromatic: its atoms and the bonds of its rings are marked.
+// maxFusedAromaticRingSize: larger rings are not fused with others when
+// looking for aromatic ring combinations (RDKit's value, a bit more than
+// the outer ring of a porphyrin).
+const maxFusedAromaticRingSize = 24
+
+// maxFusedRings is the largest combination of fused rings RDKit's default
+// model tries.
+const maxFusedRings = 6
+
+// perceiveAromaticity applies RDKit's default aromaticity model
+// (Aromaticity.cpp, AROMATICITY_RDKIT) to the Kekulé structure: each ring
+// atom gets an electron donor type; rings of the SSSR whose atoms can all
+// take part are grouped into fused systems (rings of at most 24 atoms that
+// share exactly one bond); in each system, connected combinations of 1 to 6
+// rings are tried in order until all its bonds are aromatic; a combination
+// whose atoms in one or two of its rings give 4n+2 pi electrons (or 2) is
+// aromatic: the atoms of its rings are marked, and the bonds that only one
+// of its rings holds.
 func perceiveAromaticity(m *Mol, sc *aromScratch) {
 	for i := range m.Atoms {
 		m.Atoms[i].Aromatic = false
 	}
 	for i := range m.Bonds {
-		m.Bonds[i].Order = m.Bonds[i].Kekule
+		if m.Bonds[i].Order != BondAny {
+			m.Bonds[i].Order = m.Bonds[i].Kekule
+		}
 	}
 	if len(m.rings) == 0 {
 		return
@@ -32,70 +47,89 @@ func perceiveAromaticity(m *Mol, sc *aromScratch) {
 			continue
 		}
 		donor[i] = int8(donorType(m, i))
-		cand[i] = donor[i] != donorNone && aromaticCandidate(m, i)
+		cand[i] = donor[i] != donorNone && aromaticCandidate(m, i, int(donor[i]))
 	}
-	// candidate rings
+	// candidate rings: every atom a candidate, not all wildcards
 	cr := sc.cr[:0]
 	for k, r := range m.rings {
-		ok := true
+		ok, allDummy := true, true
 		for _, a := range r {
 			if !cand[a] {
 				ok = false
 				break
 			}
+			if m.Atoms[a].Element != 0 {
+				allDummy = false
+			}
 		}
-		if ok {
+		if ok && !allDummy {
 			cr = append(cr, k)
 		}
 	}
 	sc.cr = cr
-	if len(cr) == 0 {
+	nr := len(cr)
+	if nr == 0 {
 		return
 	}
-	// fused systems: rings sharing a bond (union-find over candidate rings)
-	parent := sc.parent[:0]
-	for i := range cr {
-		parent = append(parent, i)
+	// ring neighbours: both at most 24 atoms, sharing exactly one bond
+	if cap(sc.nbr) < nr*nr {
+		sc.nbr = make([]bool, nr*nr)
 	}
-	sc.parent = parent
-	find := func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
+	nbr := sc.nbr[:nr*nr]
+	for i := range nbr {
+		nbr[i] = false
+	}
+	for i := 0; i < nr; i++ {
+		ri := m.ringBonds[cr[i]]
+		if len(ri) > maxFusedAromaticRingSize {
+			continue
 		}
-		return x
-	}
-	owner := sc.owner // per bond: candidate ring + 1 that first holds it
-	for ci, k := range cr {
-		for _, b := range m.ringBonds[k] {
-			if o := owner[b]; o > 0 {
-				parent[find(ci)] = find(int(o - 1))
-			} else {
-				owner[b] = int32(ci + 1)
+		for j := i + 1; j < nr; j++ {
+			rj := m.ringBonds[cr[j]]
+			if len(rj) > maxFusedAromaticRingSize {
+				continue
+			}
+			if sharedBonds(ri, rj) == 1 {
+				nbr[i*nr+j], nbr[j*nr+i] = true, true
 			}
 		}
 	}
+	// fused systems in RDKit's depth-first order
 	done := sc.doneRing[:0]
 	for range cr {
 		done = append(done, false)
 	}
 	sc.doneRing = done
-	group := sc.group
-	for ci := range cr {
-		if done[ci] {
+	for start := 0; start < nr; start++ {
+		if done[start] {
 			continue
 		}
-		root := find(ci)
-		group = group[:0]
-		for cj := ci; cj < len(cr); cj++ {
-			if !done[cj] && find(cj) == root {
-				done[cj] = true
-				group = append(group, cr[cj])
-			}
-		}
-		huckelFused(m, group, donor, sc)
+		fused := pickFused(start, nbr, nr, done, sc.group[:0])
+		sc.group = fused
+		huckelFused(m, cr, fused, nbr, nr, donor, sc)
 	}
-	sc.group = group
+}
+
+// pickFused collects, depth first, the rings fused with ring cur.
+func pickFused(cur int, nbr []bool, nr int, done []bool, out []int) []int {
+	done[cur] = true
+	out = append(out, cur)
+	for j := 0; j < nr; j++ {
+		if nbr[cur*nr+j] && !done[j] {
+			out = pickFused(j, nbr, nr, done, out)
+		}
+	}
+	return out
+}
+
+func sharedBonds(a, b []int32) int {
+	n := 0
+	for _, x := range a {
+		if containsI32(b, x) {
+			n++
+		}
+	}
+	return n
 }
 
 // aromScratch holds reusable buffers for aromaticity perception.
@@ -103,77 +137,66 @@ type aromScratch struct {
 	donor    []int8
 	cand     []bool
 	cr       []int
-	parent   []int
-	owner    []int32
 	doneRing []bool
 	group    []int
-	mark     []int32 // per atom: stamp of the union it is in
-	doneAtom []bool
-	stamp    int32
+	count    []int8 // per atom: rings of the current combination holding it
+	bondDone []bool
+	bondCnt  []int8
 	nbr      []bool
 	comb     []int
+	rs       []int
 }
 
 func (sc *aromScratch) reset(nA, nB int) {
 	if cap(sc.donor) < nA {
 		sc.donor = make([]int8, nA)
 		sc.cand = make([]bool, nA)
-		sc.mark = make([]int32, nA)
-		sc.doneAtom = make([]bool, nA)
-		sc.stamp = 0
+		sc.count = make([]int8, nA)
 	}
-	sc.donor, sc.cand, sc.mark, sc.doneAtom = sc.donor[:nA], sc.cand[:nA], sc.mark[:nA], sc.doneAtom[:nA]
+	sc.donor, sc.cand, sc.count = sc.donor[:nA], sc.cand[:nA], sc.count[:nA]
 	for i := 0; i < nA; i++ {
 		sc.donor[i] = 0
 		sc.cand[i] = false
-		sc.doneAtom[i] = false
+		sc.count[i] = 0
 	}
-	sc.owner = growI32(sc.owner, nB)
-	for i := range sc.owner {
-		sc.owner[i] = 0
+	if cap(sc.bondDone) < nB {
+		sc.bondDone = make([]bool, nB)
+		sc.bondCnt = make([]int8, nB)
+	}
+	sc.bondDone, sc.bondCnt = sc.bondDone[:nB], sc.bondCnt[:nB]
+	for i := 0; i < nB; i++ {
+		sc.bondDone[i] = false
+		sc.bondCnt[i] = 0
 	}
 }
 
-// maxRingCombinations bounds the subsets of a fused system that are tried.
-const maxRingCombinations = 4096
-
-// huckelFused marks the aromatic parts of one fused ring system: single
-// rings first, then connected combinations of 2, 3, ... rings, until every
-// atom of the system is aromatic or the combinations run out.
-func huckelFused(m *Mol, rings []int, donor []int8, sc *aromScratch) {
-	nr := len(rings)
-	sysAtoms, doneCount := 0, 0
-	sc.stamp++
-	for _, k := range rings {
-		for _, a := range m.rings[k] {
-			if sc.mark[a] != sc.stamp {
-				sc.mark[a] = sc.stamp
-				sysAtoms++
+// huckelFused is RDKit's applyHuckelToFused for one fused system (fused
+// holds indices into cr; nbr is the ring neighbour matrix over cr).
+func huckelFused(m *Mol, cr, fused []int, nbr []bool, nr int, donor []int8, sc *aromScratch) {
+	nf := len(fused)
+	// bonds of the system, and how many are aromatic so far
+	nRingBonds, doneBonds := 0, 0
+	for _, f := range fused {
+		for _, b := range m.ringBonds[cr[f]] {
+			if sc.bondCnt[b] == 0 {
+				sc.bondCnt[b] = 1
+				nRingBonds++
 			}
 		}
 	}
-	// ring adjacency within the system (sharing a bond)
-	if cap(sc.nbr) < nr*nr {
-		sc.nbr = make([]bool, nr*nr)
-	}
-	nbr := sc.nbr[:nr*nr]
-	for i := 0; i < nr; i++ {
-		for j := 0; j < nr; j++ {
-			nbr[i*nr+j] = false
+	for _, f := range fused {
+		for _, b := range m.ringBonds[cr[f]] {
+			sc.bondCnt[b] = 0
 		}
 	}
-	if nr > 1 {
-		for i := 0; i < nr; i++ {
-			for j := i + 1; j < nr; j++ {
-				sh := sharesBond(m.ringBonds[rings[i]], m.ringBonds[rings[j]])
-				nbr[i*nr+j], nbr[j*nr+i] = sh, sh
-			}
-		}
+	limit := nf
+	if limit > maxFusedRings {
+		limit = maxFusedRings
 	}
-	tried := 0
 	comb := sc.comb[:0]
-	for size := 1; size <= nr; size++ {
-		if doneCount == sysAtoms {
+	defer func() { sc.comb = comb }()
+	for size := 1; size <= limit && doneBonds < nRingBonds; size++ {
+		if size == 3 && nf > 300 {
 			break
 		}
 		comb = comb[:0]
@@ -181,20 +204,29 @@ func huckelFused(m *Mol, rings []int, donor []int8, sc *aromScratch) {
 			comb = append(comb, i)
 		}
 		for {
-			tried++
-			if tried > maxRingCombinations {
-				sc.comb = comb
-				return
+			rs := sc.rs[:0]
+			for _, c := range comb {
+				rs = append(rs, fused[c])
 			}
-			if size == 1 || connectedRings(comb, nbr, nr) {
-				sc.stamp++
-				elo, ehi := 0, 0
-				for _, ci := range comb {
-					for _, a := range m.rings[rings[ci]] {
-						if sc.mark[a] == sc.stamp {
+			sc.rs = rs
+			if size == 1 || ringsConnected(rs, nbr, nr) {
+				// atoms in one or two of the combination's rings count
+				for _, ci := range rs {
+					for _, a := range m.rings[cr[ci]] {
+						sc.count[a]++
+					}
+				}
+				elo, ehi, anyCount := 0, 0, 0
+				for _, ci := range rs {
+					for _, a := range m.rings[cr[ci]] {
+						c := sc.count[a]
+						if c <= 0 {
+							continue // already counted
+						}
+						sc.count[a] = -c // mark counted, remember multiplicity
+						if c > 2 {
 							continue
 						}
-						sc.mark[a] = sc.stamp
 						switch donor[a] {
 						case donorOne:
 							elo++
@@ -202,42 +234,49 @@ func huckelFused(m *Mol, rings []int, donor []int8, sc *aromScratch) {
 						case donorTwo:
 							elo += 2
 							ehi += 2
+						case donorAny:
+							anyCount++
+							elo++
+							ehi += 2
 						}
 					}
 				}
-				if huckel(elo, ehi) {
-					for _, ci := range comb {
-						for _, a := range m.rings[rings[ci]] {
+				for _, ci := range rs {
+					for _, a := range m.rings[cr[ci]] {
+						sc.count[a] = 0
+					}
+				}
+				if anyCount <= 1 && huckel(elo, ehi) {
+					for _, ci := range rs {
+						for _, a := range m.rings[cr[ci]] {
 							m.Atoms[a].Aromatic = true
-							if !sc.doneAtom[a] {
-								sc.doneAtom[a] = true
-								doneCount++
+						}
+						for _, b := range m.ringBonds[cr[ci]] {
+							sc.bondCnt[b]++
+						}
+					}
+					// bonds only one ring of the combination holds
+					for _, ci := range rs {
+						for _, b := range m.ringBonds[cr[ci]] {
+							if sc.bondCnt[b] == 1 {
+								m.Bonds[b].Order = BondAromatic
+								if !sc.bondDone[b] {
+									sc.bondDone[b] = true
+									doneBonds++
+								}
 							}
 						}
 					}
-					// the bonds on the perimeter of the combination: a
-					// bond shared by two of its rings stays as it is
-					// (azulene keeps its fused bond, so no ring of it
-					// counts as aromatic)
-					for _, ci := range comb {
-						for _, b := range m.ringBonds[rings[ci]] {
-							shared := false
-							for _, cj := range comb {
-								if cj != ci && containsI32(m.ringBonds[rings[cj]], b) {
-									shared = true
-									break
-								}
-							}
-							if !shared {
-								m.Bonds[b].Order = BondAromatic
-							}
+					for _, ci := range rs {
+						for _, b := range m.ringBonds[cr[ci]] {
+							sc.bondCnt[b] = 0
 						}
 					}
 				}
 			}
-			// next combination
+			// next combination in lexicographic order
 			i := size - 1
-			for i >= 0 && comb[i] == nr-size+i {
+			for i >= 0 && comb[i] == nf-size+i {
 				i--
 			}
 			if i < 0 {
@@ -249,16 +288,30 @@ func huckelFused(m *Mol, rings []int, donor []int8, sc *aromScratch) {
 			}
 		}
 	}
-	sc.comb = comb
 }
 
-func sharesBond(a, b []int32) bool {
-	for _, x := range a {
-		if containsI32(b, x) {
-			return true
+// ringsConnected reports whether the rings (indices into the neighbour
+// matrix) form one connected group.
+func ringsConnected(rs []int, nbr []bool, nr int) bool {
+	if len(rs) > 64 {
+		return false
+	}
+	reached := uint64(1)
+	for changed := true; changed; {
+		changed = false
+		for i := range rs {
+			if reached&(1<<i) == 0 {
+				continue
+			}
+			for j := range rs {
+				if reached&(1<<j) == 0 && nbr[rs[i]*nr+rs[j]] {
+					reached |= 1 << j
+					changed = true
+				}
+			}
 		}
 	}
-	return false
+	return reached == (uint64(1)<<len(rs))-1
 }
 
 // huckel: some electron count in [lo, hi] is 4n+2 (n >= 1), or exactly 2.
@@ -274,54 +327,51 @@ func huckel(lo, hi int) bool {
 	return hi == 2
 }
 
-func connectedRings(comb []int, nbr []bool, nr int) bool {
-	reached := uint64(1)
-	if len(comb) > 64 {
-		return false
-	}
-	for changed := true; changed; {
-		changed = false
-		for i := range comb {
-			if reached&(1<<i) == 0 {
-				continue
-			}
-			for j := range comb {
-				if reached&(1<<j) == 0 && nbr[comb[i]*nr+comb[j]] {
-					reached |= 1 << j
-					changed = true
-				}
-			}
-		}
-	}
-	return reached == (uint64(1)<<len(comb))-1
-}
-
 // kekuleValence is the explicit valence from Kekulé orders plus bracket H.
 func kekuleValence(m *Mol, i int) int {
 	v := int(m.Atoms[i].ExplicitH)
 	for _, nb := range m.Neighbors(i) {
-		v += bondValence2(m.Bonds[nb.Bond].Kekule) / 2
+		v += kekuleContrib(&m.Bonds[nb.Bond])
 	}
 	return v
 }
 
+// kekuleContrib is a bond's valence contribution in the Kekulé structure
+// ('~' contributes nothing).
+func kekuleContrib(b *Bond) int {
+	if b.Order == BondAny {
+		return 0
+	}
+	return bondValence2(b.Kekule) / 2
+}
+
 // multipleBonds reports a double or triple bond of atom i in a ring and
-// out of one, and the atom at the end of the last one out of a ring.
+// out of one, and the atom at the end of the first one out of a ring.
 func multipleBonds(m *Mol, i int) (cyclic, acyclic bool, who int) {
 	who = -1
 	for _, nb := range m.Neighbors(i) {
-		o := m.Bonds[nb.Bond].Kekule
-		if o != BondDouble && o != BondTriple {
+		if kekuleContrib(&m.Bonds[nb.Bond]) < 2 {
 			continue
 		}
 		if m.bondRings[nb.Bond] > 0 {
 			cyclic = true
-		} else {
+		} else if !acyclic {
 			acyclic = true
 			who = int(nb.Atom)
 		}
 	}
 	return
+}
+
+// zeroBonds counts the bonds of atom i that add no valence ('~').
+func zeroBonds(m *Mol, i int) int {
+	n := 0
+	for _, nb := range m.Neighbors(i) {
+		if kekuleContrib(&m.Bonds[nb.Bond]) == 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // countAtomElec is RDKit's count of electrons atom i can give to a pi
@@ -333,7 +383,7 @@ func countAtomElec(m *Mol, i int) int {
 	if dv <= 1 {
 		return -1
 	}
-	degree := m.Degree(i) + a.TotalH()
+	degree := m.Degree(i) + a.TotalH() - zeroBonds(m, i)
 	if degree > 3 {
 		return -1
 	}
@@ -342,10 +392,8 @@ func countAtomElec(m *Mol, i int) int {
 		nlp = 0
 	}
 	res := dv - degree + nlp - int(a.Radicals)
-	if res > 1 {
-		if kekuleValence(m, i)-m.Degree(i) > 1 {
-			res = 1
-		}
+	if res > 1 && kekuleValence(m, i)-m.Degree(i) > 1 {
+		res = 1
 	}
 	return res
 }
@@ -357,13 +405,17 @@ func moreElectronegative(z1, z2 int) bool {
 	return n1 > n2 || n1 == n2 && z1 < z2
 }
 
+// donorType is RDKit's getAtomDonorTypeArom.
 func donorType(m *Mol, i int) int {
 	a := &m.Atoms[i]
+	cyc, acyc, who := multipleBonds(m, i)
 	if a.Element == 0 {
-		return donorVacant
+		if cyc {
+			return donorOne
+		}
+		return donorAny
 	}
 	nelec := countAtomElec(m, i)
-	cyc, acyc, who := multipleBonds(m, i)
 	switch {
 	case nelec < 0:
 		return donorNone
@@ -374,7 +426,7 @@ func donorType(m *Mol, i int) int {
 		if cyc {
 			return donorOne
 		}
-		return donorVacant
+		return donorNone
 	case nelec == 1:
 		if acyc {
 			if moreElectronegative(int(m.Atoms[who].Element), int(a.Element)) {
@@ -382,37 +434,47 @@ func donorType(m *Mol, i int) int {
 			}
 			return donorOne
 		}
-		if cyc {
+		// any multiple bond: explicit valence above degree + bracket H
+		if kekuleValence(m, i) != m.Degree(i)+int(a.ExplicitH)-zeroBonds(m, i) {
 			return donorOne
 		}
 		if a.Charge == 1 {
-			return donorVacant
+			return donorVacant // tropylium, cyclopropenyl cation
 		}
 		return donorNone
 	default:
-		if cyc || acyc {
+		if acyc && moreElectronegative(int(m.Atoms[who].Element), int(a.Element)) {
+			nelec--
+		}
+		if nelec%2 == 1 {
 			return donorOne
 		}
 		return donorTwo
 	}
 }
 
-// aromaticCandidate: RDKit's isAtomCandForArom for the default model.
-func aromaticCandidate(m *Mol, i int) bool {
+// aromaticCandidate is RDKit's isAtomCandForArom for the default model.
+func aromaticCandidate(m *Mol, i, donor int) bool {
 	a := &m.Atoms[i]
 	z := int(a.Element)
 	if z > 18 && z != 34 && z != 52 {
 		return false
 	}
 	// atoms above the default valence of their isoelectronic element are out
-	iso := z - int(a.Charge)
-	if z > 0 && iso >= 0 && iso <= MaxAtomicNumber {
-		if dv := int(elements[iso].valences[0]); dv > 0 && kekuleValence(m, i)+int(a.ImplicitH) > dv {
-			return false
+	if dv := int(elements[z].valences[0]); dv > 0 {
+		iso := z - int(a.Charge)
+		if iso >= 0 && iso <= MaxAtomicNumber {
+			if kekuleValence(m, i)+int(a.ImplicitH) > int(elements[iso].valences[0]) {
+				return false
+			}
 		}
 	}
+	// radicals disqualify heteroatoms and charged carbons
+	if a.Radicals > 0 && (z != 6 || a.Charge != 0) {
+		return false
+	}
 	// no more than one double or triple bond
-	if kekuleValence(m, i)-m.Degree(i)-int(a.ExplicitH) > 1 {
+	if kekuleValence(m, i)-m.Degree(i) > 1 {
 		mult := 0
 		for _, nb := range m.Neighbors(i) {
 			if o := m.Bonds[nb.Bond].Kekule; o == BondDouble || o == BondTriple {
