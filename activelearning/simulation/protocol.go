@@ -111,6 +111,9 @@ func (c *Config) validate(rows int) ([]sampling.Spec, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: strategy %q: %w", ErrConfig, s, err)
 		}
+		if c.Task == ml.Regression && (sp.Strategy == sampling.Margin || sp.Strategy == sampling.Entropy) {
+			return nil, fmt.Errorf("%w: strategy %q: %w: margin and entropy need class probabilities", ErrConfig, s, sampling.ErrTask)
+		}
 		if seen[s] {
 			return nil, bad("strategy %q listed twice", s)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"activelab/activelearning/simulation"
 	"activelab/ml"
+	"activelab/ml/sampling"
 )
 
 func init() {
@@ -84,6 +85,11 @@ func runSimulate(ctx context.Context, args []string) error {
 	for _, s := range strings.Split(*strategies, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			cfg.Strategies = append(cfg.Strategies, s)
+		}
+	}
+	for _, s := range cfg.Strategies { // fail fast, before featurising
+		if _, err := sampling.ParseSpec(s); err != nil {
+			return fmt.Errorf("%w: --strategies: %v", errUsage, err)
 		}
 	}
 	f, err := os.Open(*data)
