@@ -186,6 +186,9 @@ func (g *MorganGenerator) AppendIDs(dst []uint32, m *Mol, radius int) []uint32 {
 	if w == 0 {
 		w = 1
 	}
+	if w > morganDenseMaxWords {
+		return g.appendIDsSparse(dst, m, radius)
+	}
 	g.next = grow(g.next, n)
 	g.hoods = grow(g.hoods, n*w)
 	clear(g.hoods[:n*w])

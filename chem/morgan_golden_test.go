@@ -161,3 +161,28 @@ func TestMorganSmall(t *testing.T) {
 		t.Errorf("[Na+].[Cl-] gives %d ids, want 2", len(got))
 	}
 }
+
+// TestMorganSparseMatchesDense runs the sparse-environment path (used for
+// molecules with more than 256 bonds) on every golden molecule and checks
+// it gives the ids the bit-set path gives.
+func TestMorganSparseMatchesDense(t *testing.T) {
+	g := loadGolden(t)
+	saved := morganDenseMaxWords
+	defer func() { morganDenseMaxWords = saved }()
+	var mols []*Mol
+	var dense [][]uint32
+	for _, r := range g.Records {
+		m, err := Parse(r.Smiles)
+		if err != nil {
+			continue
+		}
+		mols = append(mols, m)
+		dense = append(dense, AppendMorganIDs(nil, m, 3))
+	}
+	morganDenseMaxWords = 0
+	for k, m := range mols {
+		if got := AppendMorganIDs(nil, m, 3); !slices.Equal(got, dense[k]) {
+			t.Fatalf("molecule %d: sparse ids %v, dense ids %v", k, got, dense[k])
+		}
+	}
+}
