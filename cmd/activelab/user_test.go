@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -35,7 +36,7 @@ func TestUserTokenCommandsEndToEnd(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { st.Close() })
-			srv, err := server.New(server.Defaults(), server.Options{Store: st})
+			srv, err := server.New(server.Defaults(), server.Options{Store: st, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}
