@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"activelab/activelearning"
+	"activelab/activelearning/ingest"
+	"activelab/store"
+)
+
+func init() {
+	register("import", command{
+		Summary: "import compounds (and measured values) from CSV or SDF: 'import --file F [--set NAME] [--endpoint E --value-column C]'",
+		Run: func(ctx context.Context, args []string) error {
+			return runImport(ctx, args, os.Stdout, os.Stderr)
+		},
+	})
+}
+
+// importErrorsShown caps the bad rows the import summary lists.
+const importErrorsShown = 20
+
+// importFlags are the flags of `activelab import`.
+type importFlags struct {
+	dbURL, user                      string
+	file, format, set                string
+	endpoint, valueColumn            string
+	smilesColumn, nameColumn, source string
+}
+
+// runImport reads a CSV or SDF file and imports its compounds through the
+// service into the database the server uses, in chunks the service stores
+// inline (so progress can be shown), and prints a summary.
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f importFlags
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.StringVar(&f.dbURL, "database-url", store.DefaultURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
+	fs.StringVar(&f.user, "user", "", "email of the importing user (a scientist or admin; default: the first admin)")
+	fs.StringVar(&f.file, "file", "", "the CSV or SDF file (required)")
+	fs.StringVar(&f.format, "format", "", "csv or sdf (default: from the file's extension)")
+	fs.StringVar(&f.set, "set", "", "compound set (pool) to add the compounds to; created when missing")
+	fs.StringVar(&f.endpoint, "endpoint", "", "endpoint the values measure (e.g. logS); needed to import values")
+	fs.StringVar(&f.valueColumn, "value-column", "", "column (CSV) or data item (SDF) with the values (default \"value\" when --endpoint is set)")
+	fs.StringVar(&f.smilesColumn, "smiles-column", "smiles", "CSV column with the SMILES (case-insensitive)")
+	fs.StringVar(&f.nameColumn, "name-column", "", "column or data item with the name (default: CSV \"name\" or \"id\"; SDF the title line)")
+	fs.StringVar(&f.source, "source", string(store.SourceExperimental), "source of the values: experimental, literature or expert_estimate")
+	fs.Usage = usageWithEnv(fs, "activelab import --file F [flags]", "database-url")
+	if err := parseFlags(fs, args, "database-url"); err != nil {
+		return err
+	}
+	if f.file == "" {
+		return fmt.Errorf("%w: --file is required", errUsage)
+	}
+	var format ingest.Format
+	var err error
+	if f.format != "" {
+		format, err = ingest.ParseFormat(f.format)
+	} else {
+		format, err = ingest.FormatFromPath(f.file)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if f.valueColumn == "" && f.endpoint != "" {
+		f.valueColumn = "value"
+	}
+	if f.valueColumn != "" && f.endpoint == "" {
+		return fmt.Errorf("%w: --value-column needs --endpoint (what the values measure)", errUsage)
+	}
+	if !store.Source(f.source).Valid() {
+		return fmt.Errorf("%w: --source %q is not experimental, literature or expert_estimate", errUsage, f.source)
+	}
+
+	file, err := os.Open(f.file)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	var size int64
+	if fi, err := file.Stat(); err == nil {
+		size = fi.Size()
+	}
+	counter := &countingReader{r: file}
+	r, err := ingest.Open(counter, format, ingest.Options{SMILESColumn: f.smilesColumn, NameColumn: f.nameColumn, ValueColumn: f.valueColumn})
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.file, err)
+	}
+
+	st, err := openStore(ctx, f.dbURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	actor, err := commandActor(ctx, st, f.user)
+	if err != nil {
+		return err
+	}
+	svc := activelearning.New(st, nil, activelearning.Config{}, nil)
+
+	total := &activelearning.ImportReport{}
+	chunk := svc.Config().InlineImportLimit
+	in := activelearning.ImportInput{SetName: f.set, Endpoint: f.endpoint, Source: store.Source(f.source)}
+	flush := func() error {
+		if len(in.Rows) == 0 && len(in.Errors) == 0 {
+			return nil
+		}
+		rep, err := svc.ImportCompounds(ctx, actor, in)
+		if err != nil {
+			return err
+		}
+		total.Rows += rep.Rows
+		total.Created += rep.Created
+		total.Existing += rep.Existing
+		total.Measurements += rep.Measurements
+		total.Errors = append(total.Errors, rep.Errors...)
+		total.SetID = rep.SetID
+		in.Rows, in.Errors = in.Rows[:0], in.Errors[:0]
+		if size > 0 && (total.Rows > chunk || counter.n < size) {
+			fmt.Fprintf(stderr, "import: %d rows stored (%.0f%% of %s read)\n", total.Rows, 100*float64(counter.n)/float64(size), f.file)
+		}
+		return nil
+	}
+	for {
+		row, err := r.Next()
+		var re *ingest.RowError
+		switch {
+		case err == nil:
+			in.Rows = append(in.Rows, row)
+		case errors.As(err, &re):
+			in.Errors = append(in.Errors, *re)
+		case errors.Is(err, io.EOF):
+			if err := flush(); err != nil {
+				return err
+			}
+			printImportReport(stdout, f, total)
+			return nil
+		default:
+			// The file broke off: keep what was read, then say so.
+			if ferr := flush(); ferr != nil {
+				return ferr
+			}
+			printImportReport(stdout, f, total)
+			return fmt.Errorf("%s: %w", f.file, err)
+		}
+		if len(in.Rows)+len(in.Errors) >= chunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// printImportReport prints the summary and the first bad rows.
+func printImportReport(w io.Writer, f importFlags, rep *activelearning.ImportReport) {
+	fmt.Fprintf(w, "file:         %s\n", f.file)
+	if f.set != "" {
+		fmt.Fprintf(w, "set:          %s (id %d)\n", f.set, rep.SetID)
+	}
+	fmt.Fprintf(w, "rows:         %d\n", rep.Rows)
+	fmt.Fprintf(w, "created:      %d\n", rep.Created)
+	fmt.Fprintf(w, "existing:     %d\n", rep.Existing)
+	if f.endpoint != "" {
+		fmt.Fprintf(w, "measurements: %d (%s)\n", rep.Measurements, f.endpoint)
+	} else {
+		fmt.Fprintf(w, "measurements: %d\n", rep.Measurements)
+	}
+	fmt.Fprintf(w, "errors:       %d\n", len(rep.Errors))
+	errs := append([]ingest.RowError(nil), rep.Errors...)
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
+	for i, e := range errs {
+		if i == importErrorsShown {
+			fmt.Fprintf(w, "  ... and %d more\n", len(errs)-importErrorsShown)
+			break
+		}
+		col := e.Column
+		if col == "" {
+			col = "-"
+		}
+		at := ""
+		if e.Offset > 0 || strings.Contains(strings.ToLower(col), "smiles") {
+			at = fmt.Sprintf(" (offset %d)", e.Offset)
+		}
+		fmt.Fprintf(w, "  row %d, column %s: %s%s\n", e.Row, col, e.Reason, at)
+	}
+}
+
+// commandActor is the user a command acts as: the one with this email, or
+// else the first admin.
+func commandActor(ctx context.Context, st *store.Store, email string) (*store.User, error) {
+	if email != "" {
+		u, err := st.UserByEmail(ctx, email)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w: no user with email %q", errUsage, email)
+		}
+		return u, err
+	}
+	users, err := st.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if u.Role == store.RoleAdmin && u.DisabledAt == nil {
+			return u, nil
+		}
+	}
+	return nil, errors.New("no admin user to act as: give --user EMAIL, or create one (activelab user create, or start the server once for the demo admin)")
+}
+
+// countingReader counts the bytes read, for progress.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
