@@ -1,0 +1,164 @@
+package activelearning_test
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"testing"
+
+	"activelab/activelearning"
+	"activelab/auth"
+	"activelab/chem"
+	"activelab/store"
+	"activelab/store/storetest"
+)
+
+func TestFeaturize(t *testing.T) {
+	c, err := activelearning.Featurize("OC(=O)c1ccccc1.[Na+].[Cl-]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bv chem.BitVec
+	if err := bv.UnmarshalBinary(c.Fingerprint); err != nil || bv.Len() != activelearning.FingerprintBits || bv.Count() == 0 {
+		t.Fatalf("fingerprint: len %d count %d err %v", bv.Len(), bv.Count(), err)
+	}
+	var d chem.Descriptors
+	if err := json.Unmarshal(c.Descriptors, &d); err != nil {
+		t.Fatal(err)
+	}
+	// The largest fragment (benzoic acid, 9 heavy atoms) is described, as the simulator does.
+	if d.HeavyAtoms != 9 {
+		t.Errorf("heavy atoms %d, want 9 (largest fragment)", d.HeavyAtoms)
+	}
+	if c.CanonicalSMILES == "" {
+		t.Error("no canonical SMILES")
+	}
+	_, err = activelearning.Featurize("C1CC")
+	var pe *chem.ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("invalid SMILES: %v, want *chem.ParseError", err)
+	}
+}
+
+func TestCreateModelTrainsOneActiveVersion(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		m, err := e.svc.Model(e.ctx, e.model.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.ID != e.model.ID || m.Status != store.ModelActive || m.Version != 1 || len(m.Artifact) == 0 {
+			t.Fatalf("model after training: id %d status %s version %d artifact %d", m.ID, m.Status, m.Version, len(m.Artifact))
+		}
+		var metrics map[string]float64
+		if err := json.Unmarshal(m.Metrics, &metrics); err != nil || math.IsNaN(metrics["rmse"]) || metrics["rmse"] <= 0 {
+			t.Fatalf("metrics %s: %v", m.Metrics, err)
+		}
+		// 40 measured compounds, 25% held out: 10 validation, 30 training.
+		val, err := e.st.ValidationSetMembers(e.ctx, *m.ValidationSetID)
+		if err != nil || len(val) != 10 || m.TrainingSize != 30 {
+			t.Fatalf("validation %d (%v), training size %d; want 10 and 30", len(val), err, m.TrainingSize)
+		}
+		if m.ValidationHash == "" {
+			t.Error("no validation hash")
+		}
+		if evs := e.events(t, activelearning.EventModelActivated); len(evs) != 1 || *evs[0].ModelID != m.ID {
+			t.Errorf("model_activated events: %d", len(evs))
+		}
+		// Running the train job again (a River retry) changes nothing.
+		before := e.snapshot(t)
+		if err := e.svc.TrainModel(e.ctx, m.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if after := e.snapshot(t); after != before {
+			t.Errorf("retrying train_model changed state:\n%s\n%s", before, after)
+		}
+		models, err := e.svc.Models(e.ctx)
+		if err != nil || len(models) != 1 || models[0].ID != m.ID {
+			t.Fatalf("Models: %v %v", models, err)
+		}
+	})
+}
+
+func TestCreateModelScaffoldSplitKeepsScaffoldsApart(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{})
+		m := e.createModel(t, "esol-scaffold", "scaffold")
+		m, err := e.svc.Model(e.ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		val, err := e.st.ValidationSetMembers(e.ctx, *m.ValidationSetID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inVal := map[int64]bool{}
+		for _, v := range val {
+			inVal[v.CompoundID] = true
+		}
+		scaffolds := map[string]bool{} // scaffold -> in validation
+		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, e.trainSet)
+		for _, id := range ids {
+			c, _ := e.st.CompoundByID(e.ctx, id)
+			mol, err := chem.Parse(c.CanonicalSMILES)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := chem.MurckoScaffoldSMILES(mol)
+			if sc == "" {
+				continue // acyclic: its own group
+			}
+			if side, ok := scaffolds[sc]; ok && side != inVal[id] {
+				t.Errorf("scaffold %s is on both sides of the split", sc)
+			}
+			scaffolds[sc] = inVal[id]
+		}
+		if len(val) < 5 || len(val) > 15 {
+			t.Errorf("scaffold split held out %d of 40 (fraction 0.25)", len(val))
+		}
+	})
+}
+
+func TestCreateModelRejectsBadInput(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{})
+		ok := activelearning.CreateModelInput{Name: "m", Endpoint: "logS", Task: store.TaskRegression, Members: members, TrainingSetID: e.trainSet}
+		cases := []struct {
+			name   string
+			actor  *store.User
+			mutate func(*activelearning.CreateModelInput)
+			field  string
+			target error
+		}{
+			{"scientist", e.sci, func(*activelearning.CreateModelInput) {}, "", auth.ErrForbidden},
+			{"empty name", e.admin, func(in *activelearning.CreateModelInput) { in.Name = " " }, "name", nil},
+			{"bad task", e.admin, func(in *activelearning.CreateModelInput) { in.Task = "ranking" }, "task", nil},
+			{"one member", e.admin, func(in *activelearning.CreateModelInput) { in.Members = 1 }, "members", nil},
+			{"logistic regression", e.admin, func(in *activelearning.CreateModelInput) { in.Learner = "logistic" }, "learner", nil},
+			{"bad split", e.admin, func(in *activelearning.CreateModelInput) { in.Split.Kind = "temporal" }, "split.kind", nil},
+			{"big fraction", e.admin, func(in *activelearning.CreateModelInput) { in.Split.Fraction = 0.9 }, "split.fraction", nil},
+			{"unknown param", e.admin, func(in *activelearning.CreateModelInput) { in.Params = map[string]any{"depth": 3.0} }, "params.depth", nil},
+			{"no data", e.admin, func(in *activelearning.CreateModelInput) { in.Endpoint = "pIC50" }, "endpoint", nil},
+			{"classification of logS", e.admin, func(in *activelearning.CreateModelInput) { in.Task = store.TaskClassification }, "task", nil},
+		}
+		before := e.snapshot(t)
+		for _, tc := range cases {
+			in := ok
+			tc.mutate(&in)
+			_, err := e.svc.CreateModel(e.ctx, tc.actor, in)
+			if tc.target != nil {
+				if !errors.Is(err, tc.target) {
+					t.Errorf("%s: %v, want %v", tc.name, err, tc.target)
+				}
+				continue
+			}
+			var ie *activelearning.InputError
+			if !errors.As(err, &ie) || ie.Field != tc.field {
+				t.Errorf("%s: %v, want InputError on %s", tc.name, err, tc.field)
+			}
+		}
+		if after := e.snapshot(t); after != before || len(e.jobs.Pending()) != 0 {
+			t.Errorf("rejected input changed state:\n%s\n%s", before, after)
+		}
+	})
+}

@@ -1,0 +1,101 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/uptrace/bun"
+)
+
+// Recorder is a job enqueuer for tests: it records the jobs a service asks
+// for instead of inserting them into River, and Run works them synchronously
+// in the caller's goroutine. It does not see transactions, so a job asked for
+// in a transaction that rolls back is still recorded: tests that roll back
+// check Pending. It satisfies activelearning.JobEnqueuer.
+type Recorder struct {
+	mu      sync.Mutex
+	nextID  int64
+	pending []Recorded
+}
+
+// Recorded is one recorded job.
+type Recorded struct {
+	ID   int64
+	Kind string
+	// Arg is the model ID (train_model) or cycle ID (retrain_model,
+	// select_samples).
+	Arg     int64
+	Payload []byte // import_compounds
+}
+
+func (r *Recorder) add(kind string, arg int64, payload []byte) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.nextID++
+	r.pending = append(r.pending, Recorded{ID: r.nextID, Kind: kind, Arg: arg, Payload: payload})
+	return r.nextID, nil
+}
+
+// EnqueueTrainModel records a train_model job.
+func (r *Recorder) EnqueueTrainModel(_ context.Context, _ bun.Tx, modelID int64) (int64, error) {
+	return r.add(TrainModelArgs{}.Kind(), modelID, nil)
+}
+
+// EnqueueRetrainModel records a retrain_model job.
+func (r *Recorder) EnqueueRetrainModel(_ context.Context, _ bun.Tx, cycleID int64) (int64, error) {
+	return r.add(RetrainModelArgs{}.Kind(), cycleID, nil)
+}
+
+// EnqueueSelectSamples records a select_samples job.
+func (r *Recorder) EnqueueSelectSamples(_ context.Context, _ bun.Tx, cycleID int64) (int64, error) {
+	return r.add(SelectSamplesArgs{}.Kind(), cycleID, nil)
+}
+
+// EnqueueImportCompounds records an import_compounds job.
+func (r *Recorder) EnqueueImportCompounds(_ context.Context, _ bun.Tx, payload []byte) (int64, error) {
+	return r.add(ImportCompoundsArgs{}.Kind(), 0, payload)
+}
+
+// Pending returns the jobs recorded and not yet run.
+func (r *Recorder) Pending() []Recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Recorded(nil), r.pending...)
+}
+
+// Run works every recorded job in order with deps, including jobs that
+// those jobs enqueue, and stops at the first error (the failed job stays
+// pending, as River would retry it).
+func (r *Recorder) Run(ctx context.Context, deps Deps) error {
+	for {
+		r.mu.Lock()
+		if len(r.pending) == 0 {
+			r.mu.Unlock()
+			return nil
+		}
+		j := r.pending[0]
+		r.mu.Unlock()
+		if err := Work(ctx, deps, j); err != nil {
+			return fmt.Errorf("job %d (%s): %w", j.ID, j.Kind, err)
+		}
+		r.mu.Lock()
+		r.pending = r.pending[1:]
+		r.mu.Unlock()
+	}
+}
+
+// Work runs one recorded job with deps, as its River worker would.
+func Work(ctx context.Context, deps Deps, j Recorded) error {
+	switch j.Kind {
+	case TrainModelArgs{}.Kind():
+		return deps.TrainModel(ctx, j.Arg, nil)
+	case RetrainModelArgs{}.Kind():
+		return deps.Retrain(ctx, j.Arg, nil)
+	case SelectSamplesArgs{}.Kind():
+		return deps.RunSelection(ctx, j.Arg)
+	case ImportCompoundsArgs{}.Kind():
+		return deps.RunImport(ctx, j.Payload, nil)
+	}
+	return fmt.Errorf("unknown job kind %q", j.Kind)
+}
