@@ -66,7 +66,7 @@ func (e *Ensemble) memberOutputs(X *Features, from, to int, s *scratch) {
 			e.layout.extend(X.bits[r*words:(r+1)*words], X.dense[r*nd:(r+1)*nd], ext[i*ew:(i+1)*ew])
 		}
 		for m := range e.fast {
-			e.fast[m].predictRows4(ext, ew, out[m*n:(m+1)*n])
+			e.fast[m].predictRows4r(ext, ew, out[m*n:(m+1)*n])
 		}
 	case Linear:
 		for m := range e.linear {

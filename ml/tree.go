@@ -206,29 +206,82 @@ func (f *fastTree) predictRows(ext []uint64, extWords int, out []float64) {
 	}
 }
 
-// predictRows4 is predictRows walking four rows in lock step, in registers.
-func (f *fastTree) predictRows4(ext []uint64, extWords int, out []float64) {
+// walkFrom finishes one row's walk from node i and returns its leaf.
+func (f *fastTree) walkFrom(ext []uint64, base int, i int32) int32 {
 	step := f.step
+	for {
+		s := step[i]
+		x := s.next + int32(ext[base+int(s.feat>>6)]>>(uint32(s.feat)&63)&1)
+		if x == i {
+			return i
+		}
+		i = x
+	}
+}
+
+// predictRows4r walks four rows at a time in registers and refills a slot
+// with the next row as soon as its row reaches a leaf.
+func (f *fastTree) predictRows4r(ext []uint64, ew int, out []float64) {
 	n := len(out)
-	r := 0
-	for ; r+4 <= n; r += 4 {
-		b0, b1, b2, b3 := r*extWords, (r+1)*extWords, (r+2)*extWords, (r+3)*extWords
-		var i0, i1, i2, i3 int32
-		for {
-			s0, s1, s2, s3 := step[i0], step[i1], step[i2], step[i3]
-			x0 := s0.next + int32(ext[b0+int(s0.feat>>6)]>>(uint32(s0.feat)&63)&1)
-			x1 := s1.next + int32(ext[b1+int(s1.feat>>6)]>>(uint32(s1.feat)&63)&1)
-			x2 := s2.next + int32(ext[b2+int(s2.feat>>6)]>>(uint32(s2.feat)&63)&1)
-			x3 := s3.next + int32(ext[b3+int(s3.feat>>6)]>>(uint32(s3.feat)&63)&1)
-			moved := (x0 ^ i0) | (x1 ^ i1) | (x2 ^ i2) | (x3 ^ i3)
-			i0, i1, i2, i3 = x0, x1, x2, x3
-			if moved == 0 {
-				break
+	if n < 4 {
+		f.predictRows(ext, ew, out)
+		return
+	}
+	step, val := f.step, f.val
+	r0, r1, r2, r3 := 0, 1, 2, 3
+	var i0, i1, i2, i3 int32
+	next := 4
+	done := -1
+	for done < 0 {
+		s0, s1, s2, s3 := step[i0], step[i1], step[i2], step[i3]
+		x0 := s0.next + int32(ext[r0*ew+int(s0.feat>>6)]>>(uint32(s0.feat)&63)&1)
+		x1 := s1.next + int32(ext[r1*ew+int(s1.feat>>6)]>>(uint32(s1.feat)&63)&1)
+		x2 := s2.next + int32(ext[r2*ew+int(s2.feat>>6)]>>(uint32(s2.feat)&63)&1)
+		x3 := s3.next + int32(ext[r3*ew+int(s3.feat>>6)]>>(uint32(s3.feat)&63)&1)
+		if x0 == i0 {
+			out[r0] = val[x0]
+			if next == n {
+				done = 0
+			} else {
+				r0, x0 = next, 0
+				next++
 			}
 		}
-		out[r], out[r+1], out[r+2], out[r+3] = f.val[i0], f.val[i1], f.val[i2], f.val[i3]
+		if x1 == i1 && done < 0 {
+			out[r1] = val[x1]
+			if next == n {
+				done = 1
+			} else {
+				r1, x1 = next, 0
+				next++
+			}
+		}
+		if x2 == i2 && done < 0 {
+			out[r2] = val[x2]
+			if next == n {
+				done = 2
+			} else {
+				r2, x2 = next, 0
+				next++
+			}
+		}
+		if x3 == i3 && done < 0 {
+			out[r3] = val[x3]
+			if next == n {
+				done = 3
+			} else {
+				r3, x3 = next, 0
+				next++
+			}
+		}
+		i0, i1, i2, i3 = x0, x1, x2, x3
 	}
-	if r < n {
-		f.predictRows(ext[r*extWords:], extWords, out[r:])
+	// Rows ran out: finish the other slots one by one.
+	rows := [4]int{r0, r1, r2, r3}
+	idx := [4]int32{i0, i1, i2, i3}
+	for s := range 4 {
+		if s != done {
+			out[rows[s]] = val[f.walkFrom(ext, rows[s]*ew, idx[s])]
+		}
 	}
 }

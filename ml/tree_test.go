@@ -166,3 +166,28 @@ func TestEdgeLayoutGap(t *testing.T) {
 		t.Errorf("dense(130) = %d %d %v", j, k, ok)
 	}
 }
+
+// Every pool size exercises the walk's refill and drain paths.
+func TestFastWalkAllSizes(t *testing.T) {
+	t.Parallel()
+	m := newSynthModel(defaultSynth(0, 1))
+	X, y := m.generate(300, 3, 0.3)
+	e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Members: 3, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	P, _ := m.generate(40, 4, 0.3)
+	for n := 0; n <= P.Rows(); n++ {
+		p, err := e.PredictMembers(context.Background(), P.Slice(0, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for mi := range e.trees {
+			for i := 0; i < n; i++ {
+				if want := e.trees[mi].predictRow(P.BitsRow(i), P.Dense(i), &e.layout); p.Members[mi][i] != want {
+					t.Fatalf("n=%d member %d row %d: %v, want %v", n, mi, i, p.Members[mi][i], want)
+				}
+			}
+		}
+	}
+}
