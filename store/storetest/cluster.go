@@ -106,13 +106,35 @@ func (c *cluster) command(name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// staleAge is how old a cluster directory without a running server must
+// be before sweepStale removes it (initdb takes seconds).
+const staleAge = 10 * time.Minute
+
+// sweepStale removes the directories of throwaway clusters whose test
+// binary was killed: the server stopped with it (Pdeathsig), the files
+// stayed. A directory with a postmaster.pid, or a recent one, is kept.
+func sweepStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "activelab-pgtest.*"))
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < staleAge {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(d, "data", "postmaster.pid")); err == nil {
+			continue
+		}
+		os.RemoveAll(d)
+	}
+}
+
 func startCluster() (*cluster, error) {
 	bin, err := pgBinDir()
 	if err != nil {
 		return nil, err
 	}
+	sweepStale()
 	c := &cluster{bin: bin, asPG: os.Geteuid() == 0}
-	dir, err := os.MkdirTemp("", "pgtest.")
+	dir, err := os.MkdirTemp("", "activelab-pgtest.")
 	if err != nil {
 		return nil, fmt.Errorf("throwaway PostgreSQL: %w", err)
 	}
