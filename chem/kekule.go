@@ -22,10 +22,21 @@ func kekulize(m *Mol, input string, ev []int32, sc *kekuleScratch) error {
 			}
 		}
 	}
+	// As RDKit's isAromaticAtom, an atom with an aromatic bond takes part
+	// even when written uppercase (C:1CC1 kekulizes to C1=CC1).
 	participates := func(b int) bool {
-		bd := &m.Bonds[b]
-		return bd.Order == BondAromatic && m.bondRings[b] > 0 &&
-			m.Atoms[bd.Begin].Aromatic && m.Atoms[bd.End].Aromatic
+		return m.Bonds[b].Order == BondAromatic && m.bondRings[b] > 0
+	}
+	kekAromatic := func(i int) bool {
+		if m.Atoms[i].Aromatic {
+			return true
+		}
+		for _, nb := range m.Neighbors(i) {
+			if participates(int(nb.Bond)) {
+				return true
+			}
+		}
+		return false
 	}
 	for i := range m.Bonds {
 		b := &m.Bonds[i]
@@ -50,7 +61,7 @@ func kekulize(m *Mol, input string, ev []int32, sc *kekuleScratch) error {
 	for i := range m.Atoms {
 		idx[i] = -1
 		a := &m.Atoms[i]
-		if !a.Aromatic {
+		if m.atomRings[i] == 0 || !kekAromatic(i) {
 			continue
 		}
 		z := int(a.Element)

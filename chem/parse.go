@@ -306,6 +306,11 @@ func (p *parser) ringClosure(num int, atom int32, spec bondSpec, pos int) error 
 		} else if use.dir == DirNone && spec.set && spec.dir != DirNone {
 			use.dir = flip(spec.dir)
 		}
+		if use.order == BondAny {
+			// RDKit gives a '~' ring closure the implicit order (single,
+			// or aromatic between aromatic atoms)
+			use.order = BondUnspecified
+		}
 		p.addBond(o.atom, atom, use, o.pos, int32(pos), int32(pos))
 		p.ringNum[len(p.ringNum)-1] = int32(num)
 		if !use.set {
