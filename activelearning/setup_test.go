@@ -213,3 +213,7 @@ func eachBackend(t *testing.T, fn func(t *testing.T, open storetest.Opener)) {
 		t.Run(name, func(t *testing.T) { fn(t, open) })
 	}
 }
+
+func ingestRow(i int, smiles string, v float64) ingest.Row {
+	return ingest.Row{Line: i + 1, SMILES: smiles, Value: &v}
+}

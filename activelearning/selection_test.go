@@ -1,0 +1,179 @@
+package activelearning_test
+
+import (
+	"errors"
+	"testing"
+
+	"activelab/activelearning"
+	"activelab/auth"
+	"activelab/store"
+	"activelab/store/storetest"
+)
+
+func TestPreviewWritesNothingAndSelectEnqueuesIt(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		in := activelearning.SelectInput{ModelID: e.model.ID, SetID: e.poolSet, Strategy: "default", BatchSize: 10, Seed: 3}
+		before := e.snapshot(t)
+		preview, err := e.svc.PreviewSelection(e.ctx, e.sci, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after := e.snapshot(t); after != before {
+			t.Fatalf("preview wrote:\n%s\n%s", before, after)
+		}
+		if len(preview) != 10 || preview[0].Rank != 1 {
+			t.Fatalf("preview: %d candidates", len(preview))
+		}
+		for _, c := range preview {
+			if c.Uncertainty < 0 || c.ApplicabilityDistance < 0 || c.ApplicabilityDistance > 1 {
+				t.Errorf("candidate %+v out of range", c)
+			}
+		}
+		cyc, err := e.svc.SelectSamples(e.ctx, e.sci, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cyc.CycleNumber != 1 || cyc.Status != store.CycleLabeling || cyc.ItemsSelected != 10 || cyc.ModelID != e.model.ID || cyc.Seed != 3 {
+			t.Fatalf("cycle %+v", cyc)
+		}
+		items := e.items(t, "")
+		// The same input and seed select the same compounds in the same order.
+		for i, it := range items {
+			if it.CompoundID != preview[i].CompoundID || it.SelectionBatch != 1 || it.Status != store.QueuePending {
+				t.Errorf("item %d: compound %d batch %d, preview had %d", i, it.CompoundID, it.SelectionBatch, preview[i].CompoundID)
+			}
+		}
+		if n := len(e.events(t, activelearning.EventItemEnqueued)); n != 10 {
+			t.Errorf("%d item_enqueued events, want 10", n)
+		}
+		if n := len(e.events(t, activelearning.EventCycleStarted)); n != 1 {
+			t.Errorf("%d cycle_started events, want 1", n)
+		}
+	})
+}
+
+func TestSelectionNeverRepeatsNorLeaks(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		m, _ := e.svc.Model(e.ctx, e.model.ID)
+		val, _ := e.st.ValidationSetMembers(e.ctx, *m.ValidationSetID)
+		// An explicit list mixing validation, training and pool compounds.
+		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, e.poolSet)
+		train, _ := e.st.CompoundSetMemberIDs(e.ctx, e.trainSet)
+		var list []int64
+		for _, v := range val {
+			list = append(list, v.CompoundID)
+		}
+		list = append(list, train...)
+		list = append(list, pool[:20]...)
+		c1, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: e.model.ID, CompoundIDs: list, Strategy: "uncertainty", BatchSize: 15, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: e.model.ID, CompoundIDs: list, Strategy: "random", BatchSize: 15, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c1.CycleNumber != 1 || c2.CycleNumber != 2 {
+			t.Fatalf("cycle numbers %d, %d", c1.CycleNumber, c2.CycleNumber)
+		}
+		inPool := map[int64]bool{}
+		for _, id := range pool[:20] {
+			inPool[id] = true
+		}
+		seen := map[int64]bool{}
+		items := e.items(t, "")
+		for _, it := range items {
+			if !inPool[it.CompoundID] {
+				t.Errorf("compound %d selected: it is a validation or training (labeled) compound", it.CompoundID)
+			}
+			if seen[it.CompoundID] {
+				t.Errorf("compound %d queued twice", it.CompoundID)
+			}
+			seen[it.CompoundID] = true
+		}
+		// 20 candidates: 15 in the first batch, the remaining 5 in the second.
+		if len(items) != 20 || c2.ItemsSelected != 5 {
+			t.Errorf("%d items, second batch %d; want 20 and 5", len(items), c2.ItemsSelected)
+		}
+		if _, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: e.model.ID, CompoundIDs: list, BatchSize: 5}); err == nil {
+			t.Error("selecting from an exhausted pool succeeded")
+		}
+	})
+}
+
+func TestSelectRejectsBadInput(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		cases := []struct {
+			name   string
+			actor  *store.User
+			in     activelearning.SelectInput
+			field  string
+			target error
+		}{
+			{"viewer", e.view, activelearning.SelectInput{BatchSize: 5}, "", auth.ErrForbidden},
+			{"batch size 0", e.sci, activelearning.SelectInput{BatchSize: 0}, "batchSize", nil},
+			{"batch size above max", e.sci, activelearning.SelectInput{BatchSize: 61}, "batchSize", nil},
+			{"unknown strategy", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "greatest"}, "strategy", nil},
+			{"margin on regression", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "margin"}, "strategy", nil},
+			{"bad diversity", e.sci, activelearning.SelectInput{BatchSize: 5, Diversity: 2}, "diversity", nil},
+			{"unknown model", e.sci, activelearning.SelectInput{BatchSize: 5, ModelID: 9999}, "modelId", nil},
+			{"unknown set", e.sci, activelearning.SelectInput{BatchSize: 5, SetID: 9999}, "setId", nil},
+			{"unknown compound", e.sci, activelearning.SelectInput{BatchSize: 5, CompoundIDs: []int64{9999}}, "compoundIds", nil},
+		}
+		before := e.snapshot(t)
+		for _, tc := range cases {
+			if tc.in.ModelID == 0 {
+				tc.in.ModelID = e.model.ID
+			}
+			for _, call := range []string{"preview", "select"} {
+				var err error
+				if call == "preview" {
+					_, err = e.svc.PreviewSelection(e.ctx, tc.actor, tc.in)
+				} else {
+					_, err = e.svc.SelectSamples(e.ctx, tc.actor, tc.in)
+				}
+				if tc.target != nil {
+					if !errors.Is(err, tc.target) {
+						t.Errorf("%s %s: %v, want %v", call, tc.name, err, tc.target)
+					}
+					continue
+				}
+				var ie *activelearning.InputError
+				if !errors.As(err, &ie) || ie.Field != tc.field {
+					t.Errorf("%s %s: %v, want InputError on %s", call, tc.name, err, tc.field)
+				}
+			}
+		}
+		if after := e.snapshot(t); after != before {
+			t.Errorf("rejected selections changed state:\n%s\n%s", before, after)
+		}
+	})
+}
+
+func TestLargePoolSelectsInAJob(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{InlinePoolLimit: 50})
+		e.model = e.createModel(t, "esol", "random")
+		c := e.selectBatch(t, "uncertainty+diverse", 12)
+		if c.Status != store.CycleSelecting || len(e.items(t, "")) != 0 {
+			t.Fatalf("large pool: cycle %s with %d items before the job", c.Status, len(e.items(t, "")))
+		}
+		if p := e.jobs.Pending(); len(p) != 1 || p[0].Kind != "select_samples" || p[0].Arg != c.ID {
+			t.Fatalf("jobs %+v", p)
+		}
+		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = e.svc.Cycle(e.ctx, c.ID)
+		if c.Status != store.CycleLabeling || c.ItemsSelected != 12 || len(e.items(t, "")) != 12 {
+			t.Fatalf("after the job: %s, %d selected, %d items", c.Status, c.ItemsSelected, len(e.items(t, "")))
+		}
+		// A retried job does nothing twice.
+		if err := e.svc.RunSelection(e.ctx, c.ID); err != nil || len(e.items(t, "")) != 12 {
+			t.Fatalf("rerun: %v, %d items", err, len(e.items(t, "")))
+		}
+	})
+}
