@@ -18,6 +18,8 @@ const (
 	benchPoolLarge   = 1_000_000
 	benchMembers     = 32
 	benchTopK        = 100
+	benchDomainPool  = 100_000
+	benchDomainK     = 5
 )
 
 func BenchmarkTrainEnsemble(b *testing.B) {
@@ -87,4 +89,21 @@ func benchmarkScoreTopK(b *testing.B, n int) {
 	// whatever scoring allocated (see README for the process RSS).
 	b.ReportMetric(float64(after.HeapSys)/(1<<20), "heapsys-MiB")
 	b.ReportMetric(float64(len(X.bits)*8+len(X.dense)*4)/(1<<20), "features-MiB")
+}
+
+// BenchmarkDomainDistances: exact max-Tanimoto and 5-NN distances of a
+// pool to a 5,000-row training set.
+func BenchmarkDomainDistances(b *testing.B) {
+	pool, _ := benchSetup(b)
+	train, _ := synth(benchTrainMedium, 3)
+	d := NewDomain(train)
+	X := pool.Slice(0, benchDomainPool)
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		if _, _, err := d.Distances(context.Background(), X, benchDomainK); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, start)
 }

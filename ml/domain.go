@@ -28,26 +28,44 @@ func Tanimoto(a, b []uint64) float64 {
 }
 
 // Domain is the applicability domain of a model: the fingerprints of its
-// training rows. Distances are exact (every training row is compared).
-// A Domain is immutable and safe for concurrent use.
+// training rows, indexed by bit (for each bit, the training rows that have
+// it), so a query touches only the rows sharing at least one of its bits.
+// Distances are exact. A Domain is immutable and safe for concurrent use.
 type Domain struct {
-	words int
-	nBits int
-	rows  int
-	bits  []uint64
-	count []int32
+	nBits     int
+	rows      int
+	count     []int32 // on bits per training row
+	postStart []int32 // rows having bit j: postRows[postStart[j]:postStart[j+1]]
+	postRows  []int32
 }
 
-// NewDomain copies the fingerprints of train.
+// NewDomain indexes the fingerprints of train.
 func NewDomain(train *Features) *Domain {
-	d := &Domain{words: train.words, nBits: train.nBits, rows: train.rows,
-		bits: append([]uint64(nil), train.bits...), count: make([]int32, train.rows)}
-	for i := range d.count {
-		c := 0
-		for _, w := range d.bits[i*d.words : (i+1)*d.words] {
-			c += bits.OnesCount64(w)
+	d := &Domain{nBits: train.nBits, rows: train.rows, count: make([]int32, train.rows),
+		postStart: make([]int32, train.nBits+1)}
+	for i := 0; i < train.rows; i++ {
+		for k, w := range train.BitsRow(i) {
+			d.count[i] += int32(bits.OnesCount64(w))
+			for w != 0 {
+				d.postStart[k*64+bits.TrailingZeros64(w)+1]++
+				w &= w - 1
+			}
 		}
-		d.count[i] = int32(c)
+	}
+	for j := 0; j < train.nBits; j++ {
+		d.postStart[j+1] += d.postStart[j]
+	}
+	d.postRows = make([]int32, d.postStart[train.nBits])
+	fill := append([]int32(nil), d.postStart[:train.nBits]...)
+	for i := 0; i < train.rows; i++ {
+		for k, w := range train.BitsRow(i) {
+			for w != 0 {
+				j := k*64 + bits.TrailingZeros64(w)
+				d.postRows[fill[j]] = int32(i)
+				fill[j]++
+				w &= w - 1
+			}
+		}
 	}
 	return d
 }
@@ -80,14 +98,14 @@ func (d *Domain) Distances(ctx context.Context, X *Features, k int) (maxSimDist,
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), chunks)) {
 		wg.Go(func() {
-			top := make([]float64, 0, k) // k highest similarities, descending
+			q := &domainQuery{common: make([]int32, d.rows), top: make([]float64, 0, k)}
 			for {
 				c := int(next.Add(1) - 1)
 				if c >= chunks || ctx.Err() != nil {
 					return
 				}
 				for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
-					top = d.nearest(X.BitsRow(i), k, top[:0])
+					top := d.nearest(X.BitsRow(i), k, q)
 					var s float64
 					for _, v := range top {
 						s += 1 - v
@@ -105,29 +123,40 @@ func (d *Domain) Distances(ctx context.Context, X *Features, k int) (maxSimDist,
 	return maxSimDist, meanKNNDist, nil
 }
 
+// domainQuery is one worker's scratch space.
+type domainQuery struct {
+	common  []int32 // bits in common with the query, per training row
+	touched []int32 // training rows with common > 0
+	top     []float64
+}
+
 // nearest returns the k highest similarities of q to the training rows,
-// in decreasing order, appended to top.
-func (d *Domain) nearest(q []uint64, k int, top []float64) []float64 {
-	cq := 0
-	for _, w := range q {
-		cq += bits.OnesCount64(w)
+// in decreasing order. Rows sharing no bit have similarity 0 (Tanimoto
+// is 0 when nothing is shared, and for two empty fingerprints).
+func (d *Domain) nearest(qbits []uint64, k int, q *domainQuery) []float64 {
+	cq := int32(0)
+	touched := q.touched[:0]
+	for w, word := range qbits {
+		cq += int32(bits.OnesCount64(word))
+		for word != 0 {
+			j := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			for _, r := range d.postRows[d.postStart[j]:d.postStart[j+1]] {
+				if q.common[r] == 0 {
+					touched = append(touched, r)
+				}
+				q.common[r]++
+			}
+		}
 	}
-	words := d.words
-	for r := 0; r < d.rows; r++ {
-		row := d.bits[r*words : (r+1)*words]
-		common := 0
-		for j, w := range row {
-			common += bits.OnesCount64(w & q[j])
-		}
-		total := cq + int(d.count[r])
-		sim := 0.0
-		if total > 0 {
-			sim = float64(common) / float64(total-common)
-		}
+	top := q.top[:0]
+	for _, r := range touched {
+		common := q.common[r]
+		q.common[r] = 0
+		sim := float64(common) / float64(cq+d.count[r]-common)
 		if len(top) == k && sim <= top[k-1] {
 			continue
 		}
-		// Insert keeping descending order.
 		if len(top) < k {
 			top = append(top, sim)
 		} else {
@@ -137,5 +166,9 @@ func (d *Domain) nearest(q []uint64, k int, top []float64) []float64 {
 			top[p], top[p-1] = top[p-1], top[p]
 		}
 	}
+	for len(top) < k {
+		top = append(top, 0)
+	}
+	q.touched, q.top = touched, top
 	return top
 }

@@ -63,6 +63,12 @@ func TestDomainDistances(t *testing.T) {
 			t.Fatalf("row %d: got %v %v, want %v %v", i, maxD[i], knn[i], 1-sims[0], s/5)
 		}
 	}
+	// An empty fingerprint shares nothing: distance 1 (RDKit: similarity 0).
+	empty := NewFeatures(2048, 20, 1)
+	empty.Grow(1)
+	if e, k, _ := d.Distances(context.Background(), empty, 3); e[0] != 1 || k[0] != 1 {
+		t.Errorf("empty query: %v %v", e, k)
+	}
 	// A training row is at distance 0 from the domain.
 	self, _, _ := d.Distances(context.Background(), train.Slice(0, 10), 1)
 	for i, v := range self {
