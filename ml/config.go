@@ -84,10 +84,11 @@ type EnsembleConfig struct {
 	Members int         // number of bootstrap members; default 32
 	Learner LearnerKind // Forest (default) or Linear
 	Tree    TreeConfig  // Forest settings
-	// L2 is the ridge / logistic penalty lambda on the coefficients (not
-	// the intercept) for Linear learners: it minimises
-	// sum_i w_i loss_i + L2/2 * |beta|^2; default 1 (scikit-learn's Ridge
-	// alpha=1 and LogisticRegression C=1).
+	// L2 is the penalty on the coefficients (not the intercept) of Linear
+	// members: ridge minimises sum_i w_i (y_i - x_i b)^2 + L2 |b|^2
+	// (scikit-learn's Ridge alpha), logistic regression
+	// sum_i w_i logloss_i + L2/2 |b|^2 (LogisticRegression C = 1/L2).
+	// Default 1.
 	L2 float64
 	// Seed makes training reproducible: member m draws from a PCG stream
 	// derived from (Seed, m) only, so the model is the same whatever the

@@ -11,7 +11,11 @@
 // 64-bit words and NDense float32 descriptors, in two flat backing slices:
 //
 //	X := ml.NewFeatures(2048, len(desc), n)
-//	X.AppendRowOnBits(onBits, desc) // or AppendRow(packedWords, desc)
+//	X.AppendRow(chem.MorganBits(mol, 2, 2048).Words(), desc) // same word layout as chem.BitVec
+//	X.AppendRowOnBits(onBits, desc)                          // or from on-bit indices
+//
+// Descriptors need no scaling for forests (they are binned); linear
+// members standardise them internally.
 //
 // # Ensembles
 //
@@ -27,7 +31,18 @@
 //
 // Std is the population standard deviation of the members' predictions;
 // for Classification the members predict the probability of class 1 and
-// Mean is their average.
+// Mean is their average. PredictMembers adds every member's prediction;
+// PredictInto writes float32 mean and std into caller-owned slices, and
+// ScoreTopK keeps only the k best rows under any ScoreFunc (return NaN to
+// exclude a row), so a million-row pool is scored without per-member
+// storage. OutOfBagPredict gives held-out predictions of the training rows
+// (each from the members that did not draw it), for calibrating the spread.
+//
+// Defaults were checked against scikit-learn 1.2.1 RandomForest (32 trees,
+// max_features="sqrt") on the same ESOL/BBBP splits (see esol_test.go):
+// bits only, the forest matches it (ESOL RMSE 1.50 vs 1.50, BBBP ROC-AUC
+// 0.86 vs 0.86); with the 17 chem descriptors it is better (ESOL 0.67 vs
+// 0.84), because descriptors are drawn separately from the bits.
 //
 // # Learners
 //

@@ -256,9 +256,8 @@ func FitStandardizer(X *Features, rows []int, w []float64) *Standardizer {
 	return s
 }
 
-// Apply writes the standardised values of dense into out (which may alias
-// dense only if both are float64; here out is float64). Panics on a length
-// mismatch.
+// Apply writes the standardised values of dense into out. Panics on a
+// length mismatch.
 func (s *Standardizer) Apply(dense []float32, out []float64) {
 	if len(dense) != len(s.Mean) || len(out) != len(s.Mean) {
 		panic("ml: Standardizer.Apply length mismatch")
