@@ -54,11 +54,17 @@
 // ceil(NDense/3) descriptors drawn separately, so that a handful of
 // informative descriptors are not drowned among 2048 bits. Bits split on
 // 0/1; descriptors split on 64 quantile-bin edges computed once per
-// ensemble (as LightGBM), so a split evaluation is one pass over the
-// node's rows. Regression minimises weighted squared error; classification
-// the weighted Gini impurity (for 0/1 targets the same criterion), and the
-// leaves hold the weighted fraction of class 1. Trees are flat node arrays
-// walked directly on the packed fingerprint words.
+// ensemble (as LightGBM). A node's per-bit statistics come from one pass
+// over its rows' on bits, and only for the smaller child of each split:
+// the larger child's are the parent's minus the smaller's (histogram
+// subtraction). Regression minimises weighted squared error;
+// classification the weighted Gini impurity (for 0/1 targets the same
+// criterion), and the leaves hold the weighted fraction of class 1.
+//
+// For prediction a row's descriptors become "thermometer" bits (x > edge)
+// appended to its fingerprint words, so every node is one bit test on
+// flat 8-byte nodes; four rows are walked at once to overlap their memory
+// loads, and each tree walks a whole chunk of rows before the next tree.
 //
 // Linear members are ridge regression (minimising
 // sum w_i (y_i - x_i b)^2 + L2 |b|^2, scikit-learn's Ridge alpha) or
