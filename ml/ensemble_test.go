@@ -585,3 +585,41 @@ func slicesRange(n int) []int {
 	}
 	return s
 }
+
+// Matrices without descriptors or without fingerprints train, predict and
+// round-trip like any other.
+func TestDegenerateShapes(t *testing.T) {
+	t.Parallel()
+	X, y := synth(200, 3)
+	dense := NewFeatures(0, X.NDense(), X.Rows())
+	bitsOnlyX := NewFeatures(X.NBits(), 0, X.Rows())
+	for i := 0; i < X.Rows(); i++ {
+		dense.AppendRow(nil, X.Dense(i))
+		bitsOnlyX.AppendRow(X.BitsRow(i), nil)
+	}
+	for name, M := range map[string]*Features{"descriptors only": dense, "bits only": bitsOnlyX} {
+		for _, learner := range []LearnerKind{Forest, Linear} {
+			e, err := TrainEnsemble(context.Background(), M, y, nil, EnsembleConfig{Members: 4, Seed: 1, Learner: learner})
+			if err != nil {
+				t.Fatalf("%s %v: %v", name, learner, err)
+			}
+			p, err := e.Predict(context.Background(), M)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mse, base := mseAndBaseline(p.Mean, y)
+			if mse >= base {
+				t.Errorf("%s %v: training MSE %.3f not below the mean predictor's %.3f", name, learner, mse, base)
+			}
+			blob, _ := e.MarshalBinary()
+			var back Ensemble
+			if err := back.UnmarshalBinary(blob); err != nil {
+				t.Fatalf("%s %v: %v", name, learner, err)
+			}
+			q, _ := back.Predict(context.Background(), M)
+			if !slices.Equal(p.Mean, q.Mean) {
+				t.Errorf("%s %v: predictions change after a round trip", name, learner)
+			}
+		}
+	}
+}

@@ -30,33 +30,30 @@ func hybridScorer(cands []Candidate, opt *Options) (scorer, error) {
 	if sum <= 0 {
 		return nil, optionErr("hybrid weights %+v give no weight to any component of this task", opt.Weights)
 	}
-	margin := func(i int) float64 { return 0.5 - math.Abs(cands[i].Prob-0.5) }
-	std := func(i int) float64 { return cands[i].Std }
-	dist := func(i int) float64 { return cands[i].Distance }
-	u := minMax(cands, opt.Exclude, std)
-	a := minMax(cands, opt.Exclude, dist)
-	m := func(int) float64 { return 0 }
-	if w.Margin > 0 {
-		m = minMax(cands, opt.Exclude, margin)
-	}
-	wu, wm, wa := w.Uncertainty/sum, w.Margin/sum, w.Applicability/sum
-	return func(i int) float64 { return wu*u(i) + wm*m(i) + wa*a(i) }, nil
-}
-
-// minMax returns f scaled to [0, 1] by its range over the non-excluded
-// candidates; a constant f scales to 0.
-func minMax(cands []Candidate, exclude map[int]bool, f func(int) float64) func(int) float64 {
-	lo, hi := math.Inf(1), math.Inf(-1)
+	// One pass for the three ranges over the non-excluded pool.
+	lo := [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
+	hi := [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	for i := range cands {
-		if exclude[cands[i].Index] {
+		c := &cands[i]
+		if opt.Exclude != nil && opt.Exclude[c.Index] {
 			continue
 		}
-		v := f(i)
-		lo, hi = min(lo, v), max(hi, v)
+		for k, v := range [3]float64{c.Std, marginScore(c.Prob), c.Distance} {
+			lo[k], hi[k] = min(lo[k], v), max(hi[k], v)
+		}
 	}
-	if !(hi > lo) {
-		return func(int) float64 { return 0 }
+	sum = w.Uncertainty + w.Margin + w.Applicability
+	var scale [3]float64 // weight / range, 0 for a constant component
+	for k, wk := range [3]float64{w.Uncertainty, w.Margin, w.Applicability} {
+		if hi[k] > lo[k] {
+			scale[k] = wk / sum / (hi[k] - lo[k])
+		}
 	}
-	span := hi - lo
-	return func(i int) float64 { return (f(i) - lo) / span }
+	return func(i int) float64 {
+		c := &cands[i]
+		return scale[0]*(c.Std-lo[0]) + scale[1]*(marginScore(c.Prob)-lo[1]) + scale[2]*(c.Distance-lo[2])
+	}, nil
 }
+
+// marginScore is Margin's score 0.5 − |p − 0.5|.
+func marginScore(p float64) float64 { return 0.5 - math.Abs(p-0.5) }

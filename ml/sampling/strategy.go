@@ -112,7 +112,7 @@ func newScorer(cands []Candidate, opt *Options) (scorer, error) {
 	case Uncertainty:
 		return func(i int) float64 { return cands[i].Std }, nil
 	case Margin:
-		return func(i int) float64 { return 0.5 - math.Abs(cands[i].Prob-0.5) }, nil
+		return func(i int) float64 { return marginScore(cands[i].Prob) }, nil
 	case Entropy:
 		return func(i int) float64 { return binaryEntropy(cands[i].Prob) }, nil
 	case Random:
