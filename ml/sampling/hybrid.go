@@ -30,7 +30,9 @@ func hybridScorer(cands []Candidate, opt *Options) (scorer, error) {
 	if sum <= 0 {
 		return nil, optionErr("hybrid weights %+v give no weight to any component of this task", opt.Weights)
 	}
-	// One pass for the three ranges over the non-excluded pool.
+	// One pass for the three ranges over the non-excluded pool. Prob is
+	// only read when the margin has weight (regression leaves it unset).
+	useMargin := w.Margin > 0
 	lo := [3]float64{math.Inf(1), math.Inf(1), math.Inf(1)}
 	hi := [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	for i := range cands {
@@ -38,16 +40,25 @@ func hybridScorer(cands []Candidate, opt *Options) (scorer, error) {
 		if opt.Exclude != nil && opt.Exclude[c.Index] {
 			continue
 		}
-		for k, v := range [3]float64{c.Std, marginScore(c.Prob), c.Distance} {
+		m := 0.0
+		if useMargin {
+			m = marginScore(c.Prob)
+		}
+		for k, v := range [3]float64{c.Std, m, c.Distance} {
 			lo[k], hi[k] = min(lo[k], v), max(hi[k], v)
 		}
 	}
-	sum = w.Uncertainty + w.Margin + w.Applicability
 	var scale [3]float64 // weight / range, 0 for a constant component
 	for k, wk := range [3]float64{w.Uncertainty, w.Margin, w.Applicability} {
 		if hi[k] > lo[k] {
 			scale[k] = wk / sum / (hi[k] - lo[k])
 		}
+	}
+	if !useMargin {
+		return func(i int) float64 {
+			c := &cands[i]
+			return scale[0]*(c.Std-lo[0]) + scale[2]*(c.Distance-lo[2])
+		}, nil
 	}
 	return func(i int) float64 {
 		c := &cands[i]

@@ -101,6 +101,16 @@ func TestExcludeAndBatch(t *testing.T) {
 	if err != nil || !math.IsInf(s[0], -1) || s[1] != 0.5 {
 		t.Fatalf("Scores = %v, %v", s, err)
 	}
+	// Regression candidates may leave Prob unset (NaN): hybrid ignores it.
+	reg := slices.Clone(pool)
+	for i := range reg {
+		reg[i].Prob = math.NaN()
+	}
+	for _, r := range mustSelect(t, reg, Options{Strategy: Hybrid, BatchSize: 5}) {
+		if math.IsNaN(r.Score) {
+			t.Fatalf("hybrid regression score NaN: %v", r)
+		}
+	}
 	r, err := Rank(pool, Options{Strategy: Greedy})
 	if err != nil || len(r) != len(pool) {
 		t.Fatalf("Rank = %v, %v", r, err)
