@@ -32,29 +32,32 @@ type canonWriter struct {
 	rank   []int32
 	tetra  map[int32]*tetraCentre
 	dbs    []dbCentre
-	pos    []int32 // output position of each atom, -1 before visited
-	parent []int32 // DFS parent atom, -1 for roots
-	pbond  []int32 // bond to the parent
-	kids   [][]int32
-	// ring closures: per atom the closure bonds, in writing order
-	closures [][]int32
-	isClose  []bool // bond is a ring closure
-	outDir   []BondDir
-	order    []int32 // atoms in output order
-	sb       strings.Builder
+	pos    []int32    // output position of each atom, -1 before visited
+	parent []int32    // DFS parent atom, -1 for roots
+	pbond  []int32    // bond to the parent
+	snb    []Neighbor // neighbours of each atom by increasing rank (nbrStart layout)
+	// children of a: kids[kidStart[a]:kidStart[a+1]], in output order
+	kidStart, kids []int32
+	// ring-closure bonds at a: closures[closeStart[a]:closeStart[a+1]], in
+	// writing order
+	closeStart, closures []int32
+	closeBonds           []int32 // ring-closure bonds as found
+	isClose              []bool  // bond is a ring closure
+	outDir               []BondDir
+	order                []int32 // atoms in output order
+	sb                   strings.Builder
 }
 
 func newCanonWriter(m *Mol, rank []int32, tetras []tetraCentre, dbs []dbCentre) *canonWriter {
 	n := m.NumAtoms()
 	w := &canonWriter{m: m, rank: rank, dbs: dbs,
-		tetra:    make(map[int32]*tetraCentre, len(tetras)),
-		pos:      make([]int32, n),
-		parent:   make([]int32, n),
-		pbond:    make([]int32, n),
-		kids:     make([][]int32, n),
-		closures: make([][]int32, n),
-		isClose:  make([]bool, m.NumBonds()),
-		outDir:   make([]BondDir, m.NumBonds()),
+		tetra:   make(map[int32]*tetraCentre, len(tetras)),
+		pos:     make([]int32, n),
+		parent:  make([]int32, n),
+		pbond:   make([]int32, n),
+		snb:     slices.Clone(m.nbrs),
+		isClose: make([]bool, m.NumBonds()),
+		outDir:  make([]BondDir, m.NumBonds()),
 	}
 	for k := range tetras {
 		w.tetra[tetras[k].atom] = &tetras[k]
@@ -63,15 +66,63 @@ func newCanonWriter(m *Mol, rank []int32, tetras []tetraCentre, dbs []dbCentre) 
 		w.pos[i] = -1
 		w.parent[i] = -1
 		w.pbond[i] = -1
+		seg := w.sortedNeighbors(i)
+		for p := 1; p < len(seg); p++ {
+			for q := p; q > 0 && rank[seg[q].Atom] < rank[seg[q-1].Atom]; q-- {
+				seg[q], seg[q-1] = seg[q-1], seg[q]
+			}
+		}
 	}
 	return w
 }
 
 // sortedNeighbors returns the neighbours of a in increasing rank.
 func (w *canonWriter) sortedNeighbors(a int) []Neighbor {
-	nb := slices.Clone(w.m.Neighbors(a))
-	slices.SortFunc(nb, func(x, y Neighbor) int { return int(w.rank[x.Atom]) - int(w.rank[y.Atom]) })
-	return nb
+	return w.snb[w.m.nbrStart[a]:w.m.nbrStart[a+1]]
+}
+
+// kidsOf returns the children of a in the walk, in output order.
+func (w *canonWriter) kidsOf(a int) []int32 { return w.kids[w.kidStart[a]:w.kidStart[a+1]] }
+
+// closuresOf returns the ring-closure bonds at a, in writing order.
+func (w *canonWriter) closuresOf(a int) []int32 {
+	return w.closures[w.closeStart[a]:w.closeStart[a+1]]
+}
+
+// layout fills the flat child and ring-closure lists after the walks.
+func (w *canonWriter) layout() {
+	n := w.m.NumAtoms()
+	w.kidStart = make([]int32, n+1)
+	w.closeStart = make([]int32, n+1)
+	for _, a := range w.order {
+		if p := w.parent[a]; p >= 0 {
+			w.kidStart[p+1]++
+		}
+	}
+	for _, b := range w.closeBonds {
+		w.closeStart[w.m.Bonds[b].Begin+1]++
+		w.closeStart[w.m.Bonds[b].End+1]++
+	}
+	for i := range n {
+		w.kidStart[i+1] += w.kidStart[i]
+		w.closeStart[i+1] += w.closeStart[i]
+	}
+	w.kids = make([]int32, w.kidStart[n])
+	w.closures = make([]int32, w.closeStart[n])
+	fill := make([]int32, n)
+	for _, a := range w.order { // pre-order: children come in output order
+		if p := w.parent[a]; p >= 0 {
+			w.kids[w.kidStart[p]+fill[p]] = a
+			fill[p]++
+		}
+	}
+	clear(fill)
+	for _, b := range w.closeBonds {
+		for _, x := range [2]int32{w.m.Bonds[b].Begin, w.m.Bonds[b].End} {
+			w.closures[w.closeStart[x]+fill[x]] = b
+			fill[x]++
+		}
+	}
 }
 
 // walk is the first depth-first pass: it fixes the tree, the output order
@@ -105,13 +156,11 @@ func (w *canonWriter) walk(root int) {
 				continue
 			}
 			w.isClose[nb.Bond] = true
-			w.closures[o] = append(w.closures[o], nb.Bond)
-			w.closures[a] = append(w.closures[a], nb.Bond)
+			w.closeBonds = append(w.closeBonds, nb.Bond)
 			continue
 		}
 		w.parent[o] = int32(a)
 		w.pbond[o] = nb.Bond
-		w.kids[a] = append(w.kids[a], int32(o))
 		w.pos[o] = int32(len(w.order))
 		w.order = append(w.order, int32(o))
 		stack = append(stack, frame{atom: o, nbrs: w.sortedNeighbors(o)})
@@ -134,6 +183,7 @@ func (w *canonWriter) write() string {
 			w.walk(int(a))
 		}
 	}
+	w.layout()
 	w.sortClosures()
 	w.assignBondDirs()
 	digits := make([]int, m.NumBonds()) // ring digit per closure bond
@@ -151,7 +201,8 @@ func (w *canonWriter) write() string {
 // written: closings of rings opened earlier (by the opening atom's
 // position), then openings (by the partner's rank).
 func (w *canonWriter) sortClosures() {
-	for a, list := range w.closures {
+	for a := range w.m.NumAtoms() {
+		list := w.closuresOf(a)
 		key := func(b int32) (int, int32) {
 			o := w.m.Bonds[b].Other(a)
 			if w.pos[o] < w.pos[a] {
@@ -306,7 +357,7 @@ func (w *canonWriter) writeFrom(root int, digits []int, inUse []bool) {
 		w.writeAtom(a)
 		// ring closures
 		var freed []int
-		for _, b := range w.closures[a] {
+		for _, b := range w.closuresOf(a) {
 			o := w.m.Bonds[b].Other(a)
 			if w.pos[o] < w.pos[a] {
 				w.writeBond(a, int(b))
@@ -328,7 +379,7 @@ func (w *canonWriter) writeFrom(root int, digits []int, inUse []bool) {
 		for _, d := range freed {
 			inUse[d] = false
 		}
-		kids := w.kids[a]
+		kids := w.kidsOf(a)
 		// push in reverse: last child is the chain continuation
 		for k := len(kids) - 1; k >= 0; k-- {
 			if k < len(kids)-1 {
@@ -524,10 +575,10 @@ func (w *canonWriter) outputChirality(a int) Chirality {
 	if w.m.Atoms[a].TotalH() == 1 {
 		out = append(out, -1)
 	}
-	for _, b := range w.closures[a] {
+	for _, b := range w.closuresOf(a) {
 		out = append(out, int32(w.m.Bonds[b].Other(a)))
 	}
-	out = append(out, w.kids[a]...)
+	out = append(out, w.kidsOf(a)...)
 	odd = false
 	for p := 0; p < len(out); p++ {
 		for q := p + 1; q < len(out); q++ {
