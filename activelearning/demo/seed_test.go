@@ -82,7 +82,9 @@ func TestSeed(t *testing.T) {
 	svc, st := setup(t)
 	ctx := t.Context()
 	var out bytes.Buffer
-	cfg := Config{Out: &out, Getenv: func(string) string { return "" }, Log: quiet()}
+	// 8 members instead of the demo's 32 keep the test quick under -race;
+	// TestConfigDefaults checks the demo's own settings.
+	cfg := Config{Out: &out, Getenv: func(string) string { return "" }, Log: quiet(), Members: 8}
 	res, err := Seed(ctx, svc, st, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -191,5 +193,13 @@ func TestSeedLeavesUsedDatabase(t *testing.T) {
 	}
 	if after := take(t, st); after != before {
 		t.Errorf("Seed changed a database with users: %+v -> %+v", before, after)
+	}
+}
+
+func TestConfigDefaults(t *testing.T) {
+	t.Parallel()
+	c := Config{Getenv: func(string) string { return "" }}.withDefaults()
+	if c.AdminEmail != "admin@localhost" || c.AdminPassword != "" || c.Members != 32 || c.BatchSize != 25 || c.LabeledFraction != 0.25 || c.Seed != 0 {
+		t.Errorf("defaults = %+v", c)
 	}
 }
