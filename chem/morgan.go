@@ -130,6 +130,25 @@ func MorganCounts(m *Mol, radius int) map[uint32]uint32 {
 	return out
 }
 
+// MorganFoldedCounts returns the Morgan count fingerprint of m folded to
+// nBits (bit id % nBits to the summed count of its ids), identical to RDKit
+// 2022.09's AllChem.GetHashedMorganFingerprint(mol, radius, nBits=nBits).
+// Panics if radius < 0 or nBits <= 0.
+func MorganFoldedCounts(m *Mol, radius, nBits int) map[uint32]uint32 {
+	if nBits <= 0 {
+		panic(fmt.Sprintf("chem: Morgan fingerprint size %d must be positive", nBits))
+	}
+	g := morganPool.Get().(*MorganGenerator)
+	ids := g.AppendIDs(g.ids[:0], m, radius)
+	out := make(map[uint32]uint32, len(ids))
+	for _, id := range ids {
+		out[id%uint32(nBits)]++
+	}
+	g.ids = ids
+	morganPool.Put(g)
+	return out
+}
+
 // MorganBits returns the Morgan fingerprint of m folded to nBits bits (bit
 // id % nBits), identical to RDKit 2022.09's
 // AllChem.GetMorganFingerprintAsBitVect(mol, radius, nBits=nBits).

@@ -9,11 +9,12 @@ import (
 
 // TestMorganGolden compares, on every golden record, the unfolded Morgan
 // radius-2 ids and counts with RDKit 2022.09.3's
-// AllChem.GetMorganFingerprint(mol, 2) and the 2048-bit folding with
-// GetMorganFingerprintAsBitVect(mol, 2, nBits=2048).
+// AllChem.GetMorganFingerprint(mol, 2), the 2048-bit folding with
+// GetMorganFingerprintAsBitVect(mol, 2, nBits=2048) and the folded counts
+// with GetHashedMorganFingerprint(mol, 2, nBits=2048).
 func TestMorganGolden(t *testing.T) {
 	g := loadGolden(t)
-	var records, parsed, countsOK, bitsOK, shown int
+	var records, parsed, countsOK, bitsOK, foldedOK, shown int
 	for _, r := range g.Records {
 		records++
 		m, err := Parse(r.Smiles)
@@ -36,6 +37,17 @@ func TestMorganGolden(t *testing.T) {
 			shown++
 			t.Logf("counts differ for %q: %s", r.Smiles, diffCounts(got, want))
 		}
+		wantFolded := make(map[uint32]uint32, len(r.Morgan2FoldedCounts))
+		for k, v := range r.Morgan2FoldedCounts {
+			b, _ := strconv.ParseUint(k, 10, 32)
+			wantFolded[uint32(b)] = uint32(v)
+		}
+		if mapsEqual(MorganFoldedCounts(m, 2, 2048), wantFolded) {
+			foldedOK++
+		} else if shown < 6 {
+			shown++
+			t.Logf("folded counts differ for %q", r.Smiles)
+		}
 		bits := MorganBits(m, 2, 2048).OnBits()
 		wantBits := r.Morgan2Bits
 		if wantBits == nil {
@@ -48,13 +60,18 @@ func TestMorganGolden(t *testing.T) {
 			t.Logf("bits differ for %q: got %v want %v", r.Smiles, bits, wantBits)
 		}
 	}
-	t.Logf("Morgan r=2 over %d records (%s): counts identical %d (%.2f%%), 2048 bits identical %d (%.2f%%), parsed %d",
-		records, g.Path, countsOK, 100*float64(countsOK)/float64(records), bitsOK, 100*float64(bitsOK)/float64(records), parsed)
+	t.Logf("Morgan r=2 over %d records (%s): counts identical %d (%.2f%%), 2048 bits identical %d (%.2f%%), "+
+		"2048 folded counts identical %d (%.2f%%), parsed %d",
+		records, g.Path, countsOK, 100*float64(countsOK)/float64(records), bitsOK, 100*float64(bitsOK)/float64(records),
+		foldedOK, 100*float64(foldedOK)/float64(records), parsed)
 	if countsOK < records*99/100 {
 		t.Errorf("Morgan counts identical for %d of %d records, want >= 99%%", countsOK, records)
 	}
 	if bitsOK < records*99/100 {
 		t.Errorf("Morgan bits identical for %d of %d records, want >= 99%%", bitsOK, records)
+	}
+	if foldedOK < records*99/100 {
+		t.Errorf("Morgan folded counts identical for %d of %d records, want >= 99%%", foldedOK, records)
 	}
 }
 
