@@ -11,6 +11,7 @@ import "strconv"
 // polynomial, no backtracking); an atom left unpaired means the system
 // cannot be kekulized.
 func kekulize(m *Mol, input string, ev []int32, sc *kekuleScratch) error {
+	sc.keep = sc.keep[:0]
 	any := false
 	for i := range m.Atoms {
 		if m.Atoms[i].Aromatic {
@@ -44,6 +45,9 @@ func kekulize(m *Mol, input string, ev []int32, sc *kekuleScratch) error {
 		case BondAromatic:
 			any = true
 			b.Kekule = BondSingle
+			if m.atomRings[b.Begin] == 0 && m.atomRings[b.End] == 0 {
+				sc.keep = append(sc.keep, int32(i))
+			}
 		case BondAny:
 			b.Kekule = BondSingle
 		default:
@@ -351,6 +355,9 @@ func unkekulizedAtoms(m *Mol, verts, match []int32, participates func(int) bool)
 // kekuleScratch holds reusable buffers for kekulization.
 type kekuleScratch struct {
 	idx, verts, match, free []int32
-	adj                     [][]int32
-	adjBuf                  []int32
+	// keep: aromatic bonds between atoms outside rings (C:C); RDKit leaves
+	// their type aromatic, and so do we after aromaticity perception
+	keep   []int32
+	adj    [][]int32
+	adjBuf []int32
 }

@@ -139,10 +139,10 @@ func (p *parser) parse() error {
 				bond.order = BondAromatic
 			case '~':
 				bond.order = BondAny
-			case '/':
-				bond.order, bond.dir = BondSingle, DirUp
+			case '/': // order left implicit: aromatic between aromatic atoms
+				bond.order, bond.dir = BondUnspecified, DirUp
 			case '\\':
-				bond.order, bond.dir = BondSingle, DirDown
+				bond.order, bond.dir = BondUnspecified, DirDown
 			}
 			i++
 		case c == '(':

@@ -28,5 +28,37 @@ func sanitize(m *Mol, p *parser) error {
 	}
 	assignRadicals(m)
 	perceiveAromaticity(m, &sc.arom)
+	for _, b := range sc.kek.keep {
+		m.Bonds[b].Order = BondAromatic
+	}
+	finalizeHydrogens(m)
 	return nil
+}
+
+// finalizeHydrogens repeats RDKit's last sanitization steps, adjustHs and
+// updatePropertyCache, on the final structure: each organic-subset atom's
+// implicit hydrogens are computed again from its final bonds and aromatic
+// flag; hydrogens that would be lost are kept as explicit ones. This only
+// changes anything for atoms written aromatic that end up aliphatic with
+// a different valence (C1CCCCs1C gives [SH]).
+func finalizeHydrogens(m *Mol) {
+	for i := range m.Atoms {
+		a := &m.Atoms[i]
+		if a.Bracket || a.Element == 0 {
+			continue
+		}
+		ev := explicitValence(m, i, false)
+		h, err := implicitHydrogens(a, ev)
+		if err != nil {
+			continue
+		}
+		if h < int(a.ImplicitH) {
+			a.ExplicitH += a.ImplicitH - uint8(h)
+			ev = explicitValence(m, i, false)
+			if h2, err := implicitHydrogens(a, ev); err == nil {
+				h = h2
+			}
+		}
+		a.ImplicitH = uint8(h)
+	}
 }

@@ -49,7 +49,17 @@ func explicitValence(m *Mol, i int, ignoreAromatic bool) int {
 	vals := elements[z].valences
 	dv := int(vals[0])
 	chr := chargeShift(z, int(a.Charge))
-	if a.Aromatic && !ignoreAromatic && acc2 > 2*(dv+chr) {
+	// RDKit's isAromaticAtom: the flag, or any aromatic bond (C:O)
+	aromatic := a.Aromatic
+	if !aromatic {
+		for _, nb := range m.Neighbors(i) {
+			if m.Bonds[nb.Bond].Order == BondAromatic {
+				aromatic = true
+				break
+			}
+		}
+	}
+	if aromatic && !ignoreAromatic && acc2 > 2*(dv+chr) {
 		pval := dv + chr
 		for _, v := range vals {
 			if v == -1 {
