@@ -1,0 +1,129 @@
+package activelearning_test
+
+import (
+	"errors"
+	"testing"
+
+	"activelab/activelearning"
+	"activelab/activelearning/ingest"
+	"activelab/auth"
+	"activelab/store"
+	"activelab/store/storetest"
+)
+
+func TestImportIsIdempotentAndReportsBadRows(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{})
+		v := -1.5
+		in := activelearning.ImportInput{SetName: "mixed", Endpoint: "logS", Rows: []ingest.Row{
+			{Line: 1, SMILES: "c1ccccc1OCC(F)(F)F", Name: "trifluoroethoxybenzene", Value: &v},
+			{Line: 2, SMILES: "C1CC(", Name: "broken"},
+			{Line: 3, SMILES: "FC(F)(F)COc1ccccc1", Name: "same, spelled differently"}, // same canonical SMILES
+			{Line: 4, SMILES: "OCC(F)(F)C(F)(F)C(F)(F)Cl"},
+		}, Errors: []ingest.RowError{{Row: 5, Column: "value", Reason: "not a number"}}}
+		rep, err := e.svc.ImportCompounds(e.ctx, e.sci, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Rows != 5 || rep.Created != 2 || rep.Existing != 1 || rep.Measurements != 1 || len(rep.Errors) != 2 || rep.SetID == 0 {
+			t.Fatalf("report %+v", rep)
+		}
+		if re := rep.Errors[1]; re.Row != 2 || re.Column != "smiles" || re.Offset == 0 && re.Reason == "" {
+			t.Errorf("bad SMILES error %+v", re)
+		}
+		before := e.snapshot(t)
+		rep2, err := e.svc.ImportCompounds(e.ctx, e.sci, in)
+		if err != nil || rep2.Created != 0 || rep2.Measurements != 0 || rep2.Existing != 3 {
+			t.Fatalf("second import: %+v %v", rep2, err)
+		}
+		if after := strip(e.snapshot(t)); after != strip(before) {
+			t.Errorf("importing twice changed data:\n%s\n%s", before, after)
+		}
+		c, _ := e.st.CompoundBySMILES(e.ctx, mustCanon(t, "FC(F)(F)COc1ccccc1"))
+		if c == nil || len(c.Fingerprint) == 0 || len(c.Descriptors) == 0 {
+			t.Errorf("stored compound lacks features: %+v", c)
+		}
+		if _, err := e.svc.ImportCompounds(e.ctx, e.view, in); !errors.Is(err, auth.ErrForbidden) {
+			t.Errorf("viewer import: %v", err)
+		}
+	})
+}
+
+func TestLargeImportRunsAsAJob(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{InlineImportLimit: 5})
+		in := activelearning.ImportInput{SetName: "big", Endpoint: "logS"}
+		for i, r := range readESOL(t)[:20] {
+			in.Rows = append(in.Rows, ingestRow(i, r.smiles, r.value+1))
+		}
+		rep, err := e.svc.ImportCompounds(e.ctx, e.sci, in)
+		if err != nil || rep.JobID == 0 {
+			t.Fatalf("report %+v %v", rep, err)
+		}
+		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
+			t.Fatal(err)
+		}
+		set, err := e.st.CompoundSetByName(e.ctx, "big")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, set.ID)
+		if len(ids) != 20 || len(e.events(t, activelearning.EventImportProgress)) == 0 {
+			t.Errorf("%d members after the job", len(ids))
+		}
+	})
+}
+
+func TestSimilarCompoundsAndStats(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		q, _ := e.st.CompoundBySMILES(e.ctx, mustCanon(t, "Cc1occc1C(=O)Nc2ccccc2"))
+		sim, err := e.svc.SimilarCompounds(e.ctx, q.ID, 5)
+		if err != nil || len(sim) != 5 {
+			t.Fatalf("similar: %d %v", len(sim), err)
+		}
+		for i, s := range sim {
+			if s.Compound.ID == q.ID || s.Similarity < 0 || s.Similarity > 1 || (i > 0 && s.Similarity > sim[i-1].Similarity) {
+				t.Errorf("similar[%d] = %d %.3f", i, s.Compound.ID, s.Similarity)
+			}
+		}
+		if _, err := e.svc.SimilarCompounds(e.ctx, 99999, 5); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown compound: %v", err)
+		}
+		e.selectBatch(t, "uncertainty", 6)
+		it, _ := e.svc.ClaimNextItem(e.ctx, e.sci, e.model.ID)
+		if _, err := e.svc.SubmitLabel(e.ctx, e.sci, activelearning.SubmitLabelInput{ItemID: it.ID, Value: -2}); err != nil {
+			t.Fatal(err)
+		}
+		it, _ = e.svc.ClaimNextItem(e.ctx, e.sci2, e.model.ID)
+		if _, err := e.svc.SkipItem(e.ctx, e.sci2, it.ID, "unavailable"); err != nil {
+			t.Fatal(err)
+		}
+		e.svc.ClaimNextItem(e.ctx, e.sci2, e.model.ID)
+		st, err := e.svc.Stats(e.ctx, e.model.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[store.QueueStatus]int{store.QueuePending: 3, store.QueueInProgress: 1, store.QueueLabeled: 1, store.QueueSkipped: 1}
+		for k, v := range want {
+			if st.Counts[k] != v {
+				t.Errorf("count %s = %d, want %d", k, st.Counts[k], v)
+			}
+		}
+		if st.Cycles != 1 || len(st.LearningCurve) != 1 || st.LearningCurve[0].Metrics["rmse"] == 0 {
+			t.Errorf("cycles %d curve %+v", st.Cycles, st.LearningCurve)
+		}
+		if len(st.Labelers) != 2 || st.Labelers[0].UserID != e.sci.ID || st.Labelers[0].Labeled != 1 || st.Labelers[1].Skipped != 1 {
+			t.Errorf("labelers %+v", st.Labelers)
+		}
+	})
+}
+
+func mustCanon(t *testing.T, smiles string) string {
+	t.Helper()
+	c, err := activelearning.Featurize(smiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.CanonicalSMILES
+}
