@@ -1,0 +1,35 @@
+package sampling_test
+
+import (
+	"fmt"
+
+	"activelab/ml/sampling"
+)
+
+func ExampleSelect() {
+	pool := []sampling.Candidate{
+		{Index: 7, Std: 0.2},
+		{Index: 3, Std: 0.9},
+		{Index: 5, Std: 0.9}, // ties Index 3: the lower Index ranks first
+		{Index: 1, Std: 0.4},
+	}
+	batch, err := sampling.Select(pool, sampling.Options{
+		Strategy:  sampling.Uncertainty,
+		BatchSize: 2,
+		Exclude:   map[int]bool{3: true}, // already labeled
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(batch)
+	// Output: [{5 0.9} {1 0.4}]
+}
+
+func ExampleParseSpec() {
+	spec, err := sampling.ParseSpec("default")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s: strategy %s, diverse %v, explore %g\n", spec, spec.Strategy, spec.Diverse, spec.Explore)
+	// Output: uncertainty+diverse+explore=0.5: strategy uncertainty, diverse true, explore 0.5
+}
