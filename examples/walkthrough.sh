@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# One whole active-learning cycle over ActiveLab's GraphQL API with curl and
+# jq, as docs/walkthrough.md explains step by step: sign in, preview and
+# select 25 compounds, claim and label every queued item (the "lab" answers
+# with ESOL's measured logS from examples/esol.csv), retrain, and compare the
+# validation metrics before and after.
+#
+#   make run    # first start prints the demo admin's password once
+#   ACTIVELAB_ADMIN_PASSWORD=... examples/walkthrough.sh
+#
+# Environment: ACTIVELAB_URL (default http://localhost:8080),
+# ACTIVELAB_ADMIN_EMAIL (default admin@localhost), ACTIVELAB_ADMIN_PASSWORD
+# (required), ESOL_CSV (default: esol.csv next to this script).
+set -euo pipefail
+
+URL=${ACTIVELAB_URL:-http://localhost:8080}
+API=$URL/graphql
+EMAIL=${ACTIVELAB_ADMIN_EMAIL:-admin@localhost}
+PASSWORD=${ACTIVELAB_ADMIN_PASSWORD:?set ACTIVELAB_ADMIN_PASSWORD (the first start printed it)}
+ESOL_CSV=${ESOL_CSV:-$(dirname "$0")/esol.csv}
+JAR=$(mktemp)
+trap 'rm -f "$JAR"' EXIT
+
+# gql QUERY [VARIABLES]: POST a GraphQL operation with the session cookie;
+# print .data, or the errors on stderr and fail.
+gql() {
+  local vars=${2:-'{}'} body resp
+  body=$(jq -cn --arg q "$1" --argjson v "$vars" '{query: $q, variables: $v}')
+  resp=$(curl -sS -b "$JAR" -c "$JAR" -H 'Content-Type: application/json' --data "$body" "$API")
+  if jq -e '.errors' <<<"$resp" >/dev/null; then
+    jq '.errors' <<<"$resp" >&2
+    return 1
+  fi
+  jq '.data' <<<"$resp"
+}
+
+echo "== sign in as $EMAIL"
+gql 'mutation($in: LoginInput!) { login(input: $in) { user { id email role } expiresAt } }' \
+  "$(jq -cn --arg e "$EMAIL" --arg p "$PASSWORD" '{in: {email: $e, password: $p}}')" | jq -c '.login.user'
+
+echo "== the demo model and its active version"
+MODEL=$(gql '{ models { id name endpoint task activeVersion { version metrics trainingSize } } }' |
+  jq -r '.models[] | select(.name == "ESOL solubility (logS)") | .id')
+gql 'query($id: ID!) { model(id: $id) { name activeVersion { id version metrics validationHash } } }' \
+  "{\"id\": \"$MODEL\"}" | jq -c '.model'
+
+echo "== preview: the 5 compounds the default strategy would pick"
+gql 'query($in: SelectSamplesInput!) { previewSelection(input: $in) {
+       rank compound { id smiles name } prediction uncertainty applicabilityDistance priority } }' \
+  "{\"in\": {\"modelId\": \"$MODEL\", \"strategy\": \"default\", \"batchSize\": 5}}" |
+  jq -r '.previewSelection[] | "\(.rank)\t\(.prediction | .*100 | round / 100)\t±\(.uncertainty | .*100 | round / 100)\t\(.compound.smiles)"'
+
+echo "== select 25: a new cycle"
+CYCLE=$(gql 'mutation($in: SelectSamplesInput!) { selectSamples(input: $in) { cycle { id cycleNumber status itemsSelected } } }' \
+  "{\"in\": {\"modelId\": \"$MODEL\", \"strategy\": \"default\", \"batchSize\": 25, \"seed\": 1}}" |
+  tee /dev/stderr | jq -r '.selectSamples.cycle.id')
+
+echo "== claim and label until the queue is empty"
+declare -A LOGS # SMILES -> measured logS, the answers of our "lab"
+while IFS= read -r line; do
+  rest=${line#*,}
+  LOGS[${line%%,*}]=${rest%%,*}
+done < <(tail -n +2 "$ESOL_CSV")
+labeled=0
+while :; do
+  item=$(gql 'mutation($m: ID!) { claimNextItem(modelId: $m) { id compound { smiles } } }' "{\"m\": \"$MODEL\"}" | jq -c '.claimNextItem')
+  [[ $item == null ]] && break
+  id=$(jq -r '.id' <<<"$item")
+  smiles=$(jq -r '.compound.smiles' <<<"$item")
+  value=${LOGS[$smiles]:-}
+  if [[ -z $value ]]; then
+    gql 'mutation($id: ID!) { skipItem(id: $id, reason: "not in the lab notebook") { id status } }' "{\"id\": \"$id\"}" >/dev/null
+    continue
+  fi
+  gql 'mutation($in: SubmitLabelInput!) { submitLabel(input: $in) { id status } }' \
+    "{\"in\": {\"itemId\": \"$id\", \"value\": $value, \"source\": \"EXPERIMENTAL\", \"confidence\": \"HIGH\", \"notes\": \"ESOL (Delaney 2004)\"}}" >/dev/null
+  labeled=$((labeled + 1))
+done
+echo "labeled $labeled items"
+
+echo "== retrain and wait"
+gql 'mutation($c: ID!) { triggerRetrain(cycleId: $c, minNewLabels: 25) { id status } }' "{\"c\": \"$CYCLE\"}" | jq -c '.triggerRetrain'
+for _ in $(seq 600); do
+  cycle=$(gql 'query($c: ID!) { cycle(id: $c) { status metricsBefore metricsAfter itemsLabeled error } }' "{\"c\": \"$CYCLE\"}" | jq -c '.cycle')
+  case $(jq -r '.status' <<<"$cycle") in
+    COMPLETE) break ;;
+    FAILED) echo "retrain failed: $cycle" >&2; exit 1 ;;
+  esac
+  sleep 0.5
+done
+jq '{itemsLabeled, before: .metricsBefore, after: .metricsAfter}' <<<"$cycle"
+
+echo "== versions and statistics"
+gql 'query($id: ID!) { model(id: $id) { activeVersion { version trainingSize metrics } versions { version status } }
+       stats(modelId: $id) { cycles learningCurve { cycle labels metrics } counts { status count } labelers { user { email } labeled skipped } } }' \
+  "{\"id\": \"$MODEL\"}"
