@@ -84,12 +84,12 @@ func (v BitVec) Clone() BitVec {
 	return BitVec{words: append([]uint64(nil), v.words...), n: v.n}
 }
 
-// Equal reports whether a and b have the same length and the same bits.
-func (a BitVec) Equal(b BitVec) bool {
-	if a.n != b.n {
+// Equal reports whether v and b have the same length and the same bits.
+func (v BitVec) Equal(b BitVec) bool {
+	if v.n != b.n {
 		return false
 	}
-	for i, w := range a.words {
+	for i, w := range v.words {
 		if b.words[i] != w {
 			return false
 		}
