@@ -68,7 +68,7 @@ class ActiveLab:
 QUEUE_EVENTS = """
 subscription($modelId: ID!, $afterSeq: Int) {
   queueEvents(modelId: $modelId, afterSeq: $afterSeq) {
-    seq type itemId cycleId actor { email } at
+    seq type itemId cycleId actorId item { status } createdAt
   }
 }"""
 
@@ -98,6 +98,11 @@ async def subscribe(url, token, query, variables, on_data, ready, stop):
         await ws.send(json.dumps({"id": "1", "type": "complete"}))
 
 
+def metrics(pairs):
+    """[{name, value}] -> {name: value rounded}."""
+    return {m["name"]: round(m["value"], 3) for m in pairs}
+
+
 def esol_values():
     """SMILES -> measured logS, the answers of our pretend lab."""
     path = pathlib.Path(__file__).with_name("esol.csv")
@@ -115,9 +120,10 @@ def main():
         token = api("mutation { createApiToken(input: {name: \"notebook.py\"}) { secret } }")["createApiToken"]["secret"]
     api = ActiveLab(token=token)
 
-    models = api("{ models { id name activeVersion { version metrics } } }")["models"]
+    models = api("{ models { id name activeVersion { version metrics { name value } } } }")["models"]
     model = next(m for m in models if m["name"] == MODEL_NAME)
-    print("model", model["id"], "version", model["activeVersion"]["version"], "metrics", model["activeVersion"]["metrics"])
+    version = model["activeVersion"]
+    print("model", model["id"], "version", version["version"], "metrics", metrics(version["metrics"]))
 
     # The subscription runs in a thread with its own event loop.
     events, ready, stop = [], threading.Event(), threading.Event()
@@ -128,41 +134,45 @@ def main():
     if not ready.wait(10):
         sys.exit("the subscription did not start")
 
-    preview = api("""query($in: SelectSamplesInput!) { previewSelection(input: $in) {
-                       rank prediction uncertainty compound { smiles } } }""",
+    preview = api("""query($in: SelectionInput!) { previewSelection(input: $in) {
+                       rank prediction uncertainty compound { inputSmiles } } }""",
                   **{"in": {"modelId": model["id"], "strategy": "default", "batchSize": 3}})["previewSelection"]
     for c in preview:
-        print(f"preview #{c['rank']}: {c['compound']['smiles']}  {c['prediction']:.2f} ± {c['uncertainty']:.2f}")
+        print(f"preview #{c['rank']}: {c['compound']['inputSmiles']}  {c['prediction']:.2f} ± {c['uncertainty']:.2f}")
 
     values = esol_values()
     full = "--retrain" in sys.argv
     cycle_id = None
     if full:
         cycle = api("""mutation($in: SelectSamplesInput!) { selectSamples(input: $in) { cycle { id cycleNumber } } }""",
-                    **{"in": {"modelId": model["id"], "strategy": "default", "batchSize": 25, "seed": 2}})
+                    **{"in": {"selection": {"modelId": model["id"], "strategy": "default", "batchSize": 25, "seed": 2}}})
         cycle_id = cycle["selectSamples"]["cycle"]["id"]
     labeled = 0
     while full or labeled < 5:
-        item = api("mutation($m: ID!) { claimNextItem(modelId: $m) { id compound { smiles } } }", m=model["id"])["claimNextItem"]
+        item = api("mutation($m: ID!) { claimNextItem(input: {modelId: $m}) { item { id compound { inputSmiles } } } }",
+                   m=model["id"])["claimNextItem"]["item"]
         if item is None:
             break
-        value = values.get(item["compound"]["smiles"])
+        value = values.get(item["compound"]["inputSmiles"])
         if value is None:
-            api('mutation($id: ID!) { skipItem(id: $id, reason: "not measured") { id } }', id=item["id"])
+            api('mutation($id: ID!) { skipItem(input: {itemId: $id, reason: "not measured"}) { item { id } } }', id=item["id"])
             continue
-        api("mutation($in: SubmitLabelInput!) { submitLabel(input: $in) { id status } }",
+        api("mutation($in: SubmitLabelInput!) { submitLabel(input: $in) { item { id status } } }",
             **{"in": {"itemId": item["id"], "value": value, "source": "EXPERIMENTAL", "confidence": "HIGH"}})
         labeled += 1
     print("labeled", labeled, "items")
 
     if full:
-        api("mutation($c: ID!) { triggerRetrain(cycleId: $c, minNewLabels: 25) { id status } }", c=cycle_id)
+        api("mutation($c: ID!) { triggerRetrain(input: {cycleId: $c, minNewLabels: 25}) { cycle { id status } } }", c=cycle_id)
         while True:
-            cycle = api("query($c: ID!) { cycle(id: $c) { status metricsBefore metricsAfter error } }", c=cycle_id)["cycle"]
+            cycle = api("""query($c: ID!) { cycle(id: $c) { status error
+                             metricsBefore { name value } metricsAfter { name value } } }""", c=cycle_id)["cycle"]
             if cycle["status"] in ("COMPLETE", "FAILED"):
                 break
             time.sleep(0.5)
-        print("cycle", cycle["status"], "before", cycle["metricsBefore"], "after", cycle["metricsAfter"])
+        print("cycle", cycle["status"], cycle["error"])
+        print("  before", metrics(cycle["metricsBefore"]))
+        print("  after ", metrics(cycle["metricsAfter"]))
 
     time.sleep(1)  # let the last events arrive
     stop.set()

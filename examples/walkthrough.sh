@@ -39,21 +39,20 @@ gql 'mutation($in: LoginInput!) { login(input: $in) { user { id email role } exp
   "$(jq -cn --arg e "$EMAIL" --arg p "$PASSWORD" '{in: {email: $e, password: $p}}')" | jq -c '.login.user'
 
 echo "== the demo model and its active version"
-MODEL=$(gql '{ models { id name endpoint task activeVersion { version metrics trainingSize } } }' |
-  jq -r '.models[] | select(.name == "ESOL solubility (logS)") | .id')
-gql 'query($id: ID!) { model(id: $id) { name activeVersion { id version metrics validationHash } } }' \
-  "{\"id\": \"$MODEL\"}" | jq -c '.model'
+MODEL=$(gql '{ models { id name } }' | jq -r '.models[] | select(.name == "ESOL solubility (logS)") | .id')
+gql 'query($id: ID!) { model(id: $id) { id name activeVersion { version trainingSize validationHash metrics { name value } } } }' \
+  "{\"id\": \"$MODEL\"}" | jq -c '.model | .activeVersion.metrics |= (map({(.name): .value}) | add)'
 
 echo "== preview: the 5 compounds the default strategy would pick"
-gql 'query($in: SelectSamplesInput!) { previewSelection(input: $in) {
-       rank compound { id smiles name } prediction uncertainty applicabilityDistance priority } }' \
+gql 'query($in: SelectionInput!) { previewSelection(input: $in) {
+       rank compound { id inputSmiles name } prediction uncertainty applicabilityDistance priority } }' \
   "{\"in\": {\"modelId\": \"$MODEL\", \"strategy\": \"default\", \"batchSize\": 5}}" |
-  jq -r '.previewSelection[] | "\(.rank)\t\(.prediction | .*100 | round / 100)\t±\(.uncertainty | .*100 | round / 100)\t\(.compound.smiles)"'
+  jq -r '.previewSelection[] | "\(.rank)\t\(.prediction * 100 | round / 100)\t±\(.uncertainty * 100 | round / 100)\t\(.compound.inputSmiles)"'
 
 echo "== select 25: a new cycle"
 CYCLE=$(gql 'mutation($in: SelectSamplesInput!) { selectSamples(input: $in) { cycle { id cycleNumber status itemsSelected } } }' \
-  "{\"in\": {\"modelId\": \"$MODEL\", \"strategy\": \"default\", \"batchSize\": 25, \"seed\": 1}}" |
-  tee /dev/stderr | jq -r '.selectSamples.cycle.id')
+  "{\"in\": {\"selection\": {\"modelId\": \"$MODEL\", \"strategy\": \"default\", \"batchSize\": 25, \"seed\": 1}}}" |
+  jq -c '.selectSamples.cycle' | tee /dev/stderr | jq -r '.id')
 
 echo "== claim and label until the queue is empty"
 declare -A LOGS # SMILES -> measured logS, the answers of our "lab"
@@ -63,34 +62,39 @@ while IFS= read -r line; do
 done < <(tail -n +2 "$ESOL_CSV")
 labeled=0
 while :; do
-  item=$(gql 'mutation($m: ID!) { claimNextItem(modelId: $m) { id compound { smiles } } }' "{\"m\": \"$MODEL\"}" | jq -c '.claimNextItem')
+  item=$(gql 'mutation($m: ID!) { claimNextItem(input: {modelId: $m}) { item { id compound { inputSmiles } } } }' \
+    "{\"m\": \"$MODEL\"}" | jq -c '.claimNextItem.item')
   [[ $item == null ]] && break
   id=$(jq -r '.id' <<<"$item")
-  smiles=$(jq -r '.compound.smiles' <<<"$item")
+  smiles=$(jq -r '.compound.inputSmiles' <<<"$item")
   value=${LOGS[$smiles]:-}
   if [[ -z $value ]]; then
-    gql 'mutation($id: ID!) { skipItem(id: $id, reason: "not in the lab notebook") { id status } }' "{\"id\": \"$id\"}" >/dev/null
+    gql 'mutation($id: ID!) { skipItem(input: {itemId: $id, reason: "not in the lab notebook"}) { item { id status } } }' \
+      "{\"id\": \"$id\"}" >/dev/null
     continue
   fi
-  gql 'mutation($in: SubmitLabelInput!) { submitLabel(input: $in) { id status } }' \
+  gql 'mutation($in: SubmitLabelInput!) { submitLabel(input: $in) { item { id status } } }' \
     "{\"in\": {\"itemId\": \"$id\", \"value\": $value, \"source\": \"EXPERIMENTAL\", \"confidence\": \"HIGH\", \"notes\": \"ESOL (Delaney 2004)\"}}" >/dev/null
   labeled=$((labeled + 1))
 done
 echo "labeled $labeled items"
 
 echo "== retrain and wait"
-gql 'mutation($c: ID!) { triggerRetrain(cycleId: $c, minNewLabels: 25) { id status } }' "{\"c\": \"$CYCLE\"}" | jq -c '.triggerRetrain'
+gql 'mutation($c: ID!) { triggerRetrain(input: {cycleId: $c, minNewLabels: 25}) { cycle { id status } } }' \
+  "{\"c\": \"$CYCLE\"}" | jq -c '.triggerRetrain.cycle'
 for _ in $(seq 600); do
-  cycle=$(gql 'query($c: ID!) { cycle(id: $c) { status metricsBefore metricsAfter itemsLabeled error } }' "{\"c\": \"$CYCLE\"}" | jq -c '.cycle')
+  cycle=$(gql 'query($c: ID!) { cycle(id: $c) { status itemsLabeled error
+             metricsBefore { name value } metricsAfter { name value } } }' "{\"c\": \"$CYCLE\"}" | jq -c '.cycle')
   case $(jq -r '.status' <<<"$cycle") in
     COMPLETE) break ;;
     FAILED) echo "retrain failed: $cycle" >&2; exit 1 ;;
   esac
   sleep 0.5
 done
-jq '{itemsLabeled, before: .metricsBefore, after: .metricsAfter}' <<<"$cycle"
+jq '{itemsLabeled, before: (.metricsBefore | map({(.name): .value}) | add), after: (.metricsAfter | map({(.name): .value}) | add)}' <<<"$cycle"
 
 echo "== versions and statistics"
-gql 'query($id: ID!) { model(id: $id) { activeVersion { version trainingSize metrics } versions { version status } }
-       stats(modelId: $id) { cycles learningCurve { cycle labels metrics } counts { status count } labelers { user { email } labeled skipped } } }' \
-  "{\"id\": \"$MODEL\"}"
+gql 'query($id: ID!) { model(id: $id) { activeVersion { version trainingSize } versions { version status validationHash } }
+       stats(modelId: $id) { cycles learningCurve { cycle labels metrics { name value } }
+         counts { pending inProgress labeled skipped } labelers { user { email } labeled skipped } } }' \
+  "{\"id\": \"$MODEL\"}" | jq -c '.model, .stats.counts, .stats.labelers, (.stats.learningCurve[] | {cycle, labels, rmse: (.metrics[] | select(.name == "rmse") | .value)})'
