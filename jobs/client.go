@@ -74,6 +74,9 @@ func NewClient(st *store.Store, deps Deps, cfg Config) (*Client, error) {
 		FetchPollInterval:    cfg.PollInterval,
 		Logger:               cfg.Log,
 	}
+	if cfg.PollInterval < 100*time.Millisecond {
+		rc.FetchCooldown = cfg.PollInterval // River's default cooldown is 100 ms
+	}
 	if !cfg.InsertOnly {
 		if deps == nil {
 			return nil, errors.New("jobs: a client that works jobs needs its Deps")

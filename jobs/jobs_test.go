@@ -1,0 +1,129 @@
+package jobs_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"activelab/activelearning"
+	"activelab/activelearning/ingest"
+	"activelab/jobs"
+	"activelab/store"
+	"activelab/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// esolRows reads the first n rows of the service's ESOL test subset.
+func esolRows(t *testing.T, n int) []ingest.Row {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "activelearning", "testdata", "esol160.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows []ingest.Row
+	sc := bufio.NewScanner(f)
+	for sc.Scan() && len(rows) < n {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "smiles,") {
+			continue
+		}
+		p := strings.SplitN(line, ",", 3)
+		v, err := strconv.ParseFloat(p[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, ingest.Row{Line: len(rows) + 1, SMILES: p[0], Name: p[2], Value: &v})
+	}
+	return rows
+}
+
+// TestRiverRunsTrainAndRetrain drives the real River client on each
+// database: create a model (train_model job), select, label, trigger a
+// retrain (retrain_model job), and wait for both jobs with WaitJob.
+func TestRiverRunsTrainAndRetrain(t *testing.T) {
+	for name, open := range storetest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			st := open(t)
+			svc := activelearning.New(st, nil, activelearning.Config{}, nil)
+			client, err := jobs.NewClient(st, svc, jobs.Config{PollInterval: 50 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc.SetJobs(client)
+			if err := client.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = client.Stop(context.Background()) })
+
+			admin := storetest.User(ctx, t, st, &store.User{Role: store.RoleAdmin})
+			rows := esolRows(t, 40)
+			if _, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "train", Endpoint: "logS", Rows: rows[:30]}); err != nil {
+				t.Fatal(err)
+			}
+			pool := rows[30:]
+			for i := range pool {
+				pool[i].Value = nil
+			}
+			rep, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "pool", Rows: pool})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := svc.CreateModel(ctx, admin, activelearning.CreateModelInput{Name: "esol", Endpoint: "logS",
+				Task: store.TaskRegression, Members: 8, Split: activelearning.SplitInput{Seed: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitKind(ctx, t, client, "train_model")
+			if m, _ = svc.Model(ctx, m.ID); m.Status != store.ModelActive {
+				t.Fatalf("after train_model: %s %s", m.Status, m.Error)
+			}
+			c, err := svc.SelectSamples(ctx, admin, activelearning.SelectInput{ModelID: m.ID, SetID: rep.SetID, BatchSize: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for {
+				it, err := svc.ClaimNextItem(ctx, admin, m.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if it == nil {
+					break
+				}
+				if _, err := svc.SubmitLabel(ctx, admin, activelearning.SubmitLabelInput{ItemID: it.ID, Value: -2.5}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := svc.TriggerRetrain(ctx, admin, c.ID, 4); err != nil {
+				t.Fatal(err)
+			}
+			waitKind(ctx, t, client, "retrain_model")
+			c, _ = svc.Cycle(ctx, c.ID)
+			vs, _ := svc.ModelVersions(ctx, m.ID)
+			if c.Status != store.CycleComplete || len(vs) != 2 || vs[1].Status != store.ModelActive {
+				t.Fatalf("after retrain_model: cycle %s (%s), %d versions", c.Status, c.Error, len(vs))
+			}
+		})
+	}
+}
+
+func waitKind(ctx context.Context, t *testing.T, c *jobs.Client, kind string) {
+	t.Helper()
+	res, err := c.River().JobList(ctx, river.NewJobListParams().Kinds(kind))
+	if err != nil || len(res.Jobs) != 1 {
+		t.Fatalf("%s jobs: %v (%d)", kind, err, len(res.Jobs))
+	}
+	if err := c.WaitJob(ctx, res.Jobs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+}
