@@ -6,6 +6,8 @@ type sanitizeScratch struct {
 	rings ringScratch
 	arom  aromScratch
 	kek   kekuleScratch
+	// written: atoms written aromatic (lowercase), before perception
+	written []bool
 }
 
 // sanitize runs RDKit's sanitization steps in its order on a freshly
@@ -23,6 +25,13 @@ func sanitize(m *Mol, p *parser) error {
 		return err
 	}
 	perceiveRings(m, &sc.rings)
+	if cap(sc.written) < len(m.Atoms) {
+		sc.written = make([]bool, len(m.Atoms))
+	}
+	written := sc.written[:len(m.Atoms)]
+	for i := range m.Atoms {
+		written[i] = m.Atoms[i].Aromatic
+	}
 	if err := kekulize(m, p.s, sc.ev, &sc.kek); err != nil {
 		return err
 	}
@@ -31,7 +40,7 @@ func sanitize(m *Mol, p *parser) error {
 	for _, b := range sc.kek.keep {
 		m.Bonds[b].Order = BondAromatic
 	}
-	finalizeHydrogens(m)
+	finalizeHydrogens(m, written)
 	return nil
 }
 
@@ -41,9 +50,19 @@ func sanitize(m *Mol, p *parser) error {
 // flag; hydrogens that would be lost are kept as explicit ones. This only
 // changes anything for atoms written aromatic that end up aliphatic with
 // a different valence (C1CCCCs1C gives [SH]).
-func finalizeHydrogens(m *Mol) {
+// writtenAromatic tells which atoms were written lowercase.
+func finalizeHydrogens(m *Mol, writtenAromatic []bool) {
 	for i := range m.Atoms {
 		a := &m.Atoms[i]
+		// RDKit's kekulization frees the hydrogen of an [nH] or [pH] that
+		// ends up aliphatic: the atom gets the hydrogens its valence needs
+		// (C[nH]1CCCCC1 is N-methylpiperidine).
+		if a.Bracket && writtenAromatic[i] && !a.Aromatic && (a.Element == 7 || a.Element == 15) &&
+			a.Charge == 0 && a.ExplicitH == 1 {
+			a.Bracket = false
+			a.ExplicitH = 0
+			a.ImplicitH = 0
+		}
 		if a.Bracket || a.Element == 0 {
 			continue
 		}
