@@ -28,7 +28,15 @@
 //   - kekulization of aromatic input (an error when impossible, or when an
 //     aromatic atom is outside every ring), then aromaticity perceived again
 //     with RDKit's default model (4n+2 electrons over single rings and fused
-//     ring systems), so C1=CC=CC=C1 and c1ccccc1 give the same molecule.
+//     ring systems), so C1=CC=CC=C1 and c1ccccc1 give the same molecule;
+//   - finally, as RDKit's adjustHs and last updatePropertyCache, implicit
+//     hydrogens are recomputed on the final structure without losing any.
+//
+// The rules were taken from RDKit's sources (SmilesParse, MolOps cleanUp
+// and sanitizeMol, Atom valences, FindRings, Kekulize, Aromaticity) and
+// checked against RDKit 2022.09.3 itself: the 3120 golden molecules, the
+// 4999 NCI molecules of Debian's rdkit-data, edge cases and 3000 random
+// mutations of real SMILES (testdata/parse-rdkit-*.tsv).
 //
 // # Errors
 //
