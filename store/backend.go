@@ -15,6 +15,8 @@ import (
 	"github.com/uptrace/bun"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"activelab/events"
 )
 
 // backend holds everything that differs between SQLite and PostgreSQL, so
@@ -38,6 +40,18 @@ type backend interface {
 	// PostgreSQL; nothing on SQLite, where a write transaction already has
 	// the database to itself (one writer, one connection).
 	forClaim(q *bun.SelectQuery) *bun.SelectQuery
+	// lockEvents is taken by AppendEvent in the event's transaction before
+	// the insert, so that transactions appending events commit in sequence
+	// order: pg_advisory_xact_lock(eventsLockKey) on PostgreSQL (held until
+	// commit or rollback); nothing on SQLite (one writer).
+	lockEvents(ctx context.Context, tx bun.IDB) error
+	// notifyEvents tells other processes, at commit, that events were
+	// appended: pg_notify(events.Channel, '') on PostgreSQL (delivered once
+	// per transaction however often it is called); nothing on SQLite, where
+	// the writer's own broker is the only reader.
+	notifyEvents(ctx context.Context, tx bun.IDB) error
+	// claimNext runs the claim statement of ClaimNextItem (see claim.go).
+	claimNext(ctx context.Context, db bun.IDB, c claimArgs) ([]claimRow, error)
 	// lockMigrations serialises migrators across processes until unlock.
 	lockMigrations(ctx context.Context) (unlock func(), err error)
 	// riverDriver returns River's driver for this database.
@@ -88,6 +102,9 @@ func (sqliteBackend) contains(q *bun.SelectQuery, column, substr string, or bool
 
 func (sqliteBackend) forClaim(q *bun.SelectQuery) *bun.SelectQuery { return q }
 
+func (sqliteBackend) lockEvents(context.Context, bun.IDB) error   { return nil }
+func (sqliteBackend) notifyEvents(context.Context, bun.IDB) error { return nil }
+
 func (sqliteBackend) lockMigrations(context.Context) (func(), error) {
 	// One connection per process and SQLite's own file locking (with
 	// busy_timeout) serialise the migration statements themselves.
@@ -132,6 +149,25 @@ func (postgresBackend) forClaim(q *bun.SelectQuery) *bun.SelectQuery {
 // migrationLockKey is the advisory-lock key migrators hold on PostgreSQL
 // (an arbitrary constant: "activelab" in ASCII, truncated).
 const migrationLockKey int64 = 0x61637469766c6162
+
+// eventsLockKey is the transaction-scoped advisory lock AppendEvent takes
+// on PostgreSQL (an arbitrary constant, distinct from migrationLockKey:
+// "alevents" in ASCII).
+const eventsLockKey int64 = 0x616c6576656e7473
+
+func (postgresBackend) lockEvents(ctx context.Context, tx bun.IDB) error {
+	if _, err := tx.NewRaw("SELECT pg_advisory_xact_lock(?)", eventsLockKey).Exec(ctx); err != nil {
+		return fmt.Errorf("events lock: %w", err)
+	}
+	return nil
+}
+
+func (postgresBackend) notifyEvents(ctx context.Context, tx bun.IDB) error {
+	if _, err := tx.NewRaw("SELECT pg_notify(?, '')", events.Channel).Exec(ctx); err != nil {
+		return fmt.Errorf("notify %s: %w", events.Channel, err)
+	}
+	return nil
+}
 
 func (b postgresBackend) lockMigrations(ctx context.Context) (func(), error) {
 	conn, err := b.pool.Acquire(ctx)

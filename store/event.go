@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"activelab/events"
 )
 
 // Event is a row of the events outbox: a domain state change, written in
@@ -27,6 +29,16 @@ type Event struct {
 
 // AppendEvent inserts e and sets its Seq; pass the transaction that makes
 // the change. ErrInvalid for an empty type or a payload that is not JSON.
+//
+// On PostgreSQL it first takes a transaction-scoped advisory lock
+// (pg_advisory_xact_lock), so transactions that append events commit in
+// the order of their sequence numbers and a reader that resumes from the
+// last Seq it saw never skips one; and it issues pg_notify(events.Channel,
+// '') in the same transaction, delivered to listeners at commit. The lock
+// serialises event-writing transactions from their first AppendEvent to
+// their commit: append events last, after the transaction's other writes.
+// When db is not a transaction, AppendEvent runs in one of its own. SQLite
+// has one writer already and needs neither.
 func (s *Store) AppendEvent(ctx context.Context, db bun.IDB, e *Event) error {
 	if e.Type == "" {
 		return fmt.Errorf("append event: empty type: %w", ErrInvalid)
@@ -41,16 +53,75 @@ func (s *Store) AppendEvent(ctx context.Context, db bun.IDB, e *Event) error {
 		e.CreatedAt = now()
 	}
 	e.CreatedAt = dbTime(e.CreatedAt)
-	_, err := s.idb(db).NewInsert().Model(e).Returning("seq").Exec(ctx)
-	return s.wrapErr(err, fmt.Sprintf("append event %s", e.Type))
+	what := fmt.Sprintf("append event %s", e.Type)
+	insert := func(ctx context.Context, tx bun.IDB) error {
+		if err := s.be.lockEvents(ctx, tx); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if _, err := tx.NewInsert().Model(e).Returning("seq").Exec(ctx); err != nil {
+			return s.wrapErr(err, what)
+		}
+		if err := s.be.notifyEvents(ctx, tx); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	switch db.(type) {
+	case bun.Tx, *bun.Tx:
+		return insert(ctx, db)
+	default:
+		return s.idb(db).RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insert(ctx, tx) })
+	}
+}
+
+// EventSource returns the events outbox as an events.Source, for the
+// events.Broker.
+func (s *Store) EventSource() events.Source { return eventSource{s} }
+
+// eventSource adapts the Store to events.Source.
+type eventSource struct{ s *Store }
+
+// EventsAfter returns up to limit events with Seq > after, in Seq order.
+func (es eventSource) EventsAfter(ctx context.Context, after int64, limit int) ([]events.Event, error) {
+	rows, err := es.s.EventsAfter(ctx, after, nil, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]events.Event, len(rows))
+	for i, r := range rows {
+		out[i] = events.Event{Seq: r.Seq, Type: r.Type, ModelID: deref(r.ModelID), ItemID: deref(r.ItemID),
+			CycleID: deref(r.CycleID), ActorID: deref(r.ActorID), Payload: r.Payload, CreatedAt: r.CreatedAt}
+	}
+	return out, nil
+}
+
+// LastSeq returns the highest committed sequence number (0 when there are
+// no events).
+func (es eventSource) LastSeq(ctx context.Context) (int64, error) { return es.s.LastEventSeq(ctx) }
+
+// LastEventSeq returns the highest committed event sequence number (0 when
+// there are no events).
+func (s *Store) LastEventSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.db.NewSelect().Model((*Event)(nil)).ColumnExpr("COALESCE(MAX(?), 0)", bun.Ident("seq")).Scan(ctx, &seq)
+	if err != nil {
+		return 0, s.wrapErr(err, "last event seq")
+	}
+	return seq, nil
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // EventsAfter returns up to limit events with Seq > afterSeq, oldest first,
 // only the model's when modelID is not nil.
 //
-// On PostgreSQL sequence numbers are assigned at insert, not commit, so a
-// transaction that commits later can make a smaller Seq visible after a
-// larger one; readers that resume from a Seq should allow for that.
+// Events become visible in Seq order on both databases (see AppendEvent),
+// so a reader may resume from the last Seq it saw.
 func (s *Store) EventsAfter(ctx context.Context, afterSeq int64, modelID *int64, limit int) ([]*Event, error) {
 	evs := []*Event{}
 	q := s.db.NewSelect().Model(&evs).Where("? > ?", bun.Ident("seq"), afterSeq).Order("seq").Limit(int64(limit))

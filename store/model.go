@@ -37,19 +37,23 @@ func (st ModelStatus) Valid() bool {
 	return st == ModelTraining || st == ModelActive || st == ModelSuperseded || st == ModelFailed
 }
 
-// MLModel is one version of a model. Versions of one model share its Name
-// (the lineage) and link to the version they were retrained from by
-// ParentID; the database allows at most one active version per name.
+// MLModel is one version of a model. Versions of one model form a lineage:
+// they share its Name and LineageID (the ID of version 1, the root) and link
+// to the version they were retrained from by ParentID; the database allows at
+// most one active version per name.
 type MLModel struct {
 	bun.BaseModel `bun:"table:ml_models,alias:mm"`
 
-	ID       int64       `bun:"id,pk,autoincrement"`
-	Name     string      `bun:"name,notnull"`
-	Endpoint string      `bun:"endpoint,notnull"`
-	Task     Task        `bun:"task,notnull"`
-	Version  int         `bun:"version,notnull"`
-	ParentID *int64      `bun:"parent_id"`
-	Status   ModelStatus `bun:"status,notnull"`
+	ID       int64  `bun:"id,pk,autoincrement"`
+	Name     string `bun:"name,notnull"`
+	Endpoint string `bun:"endpoint,notnull"`
+	Task     Task   `bun:"task,notnull"`
+	Version  int    `bun:"version,notnull"`
+	ParentID *int64 `bun:"parent_id"`
+	// LineageID is the ID of the lineage's version 1 (its own ID for
+	// version 1). CreateMLModel sets it.
+	LineageID int64       `bun:"lineage_id,nullzero"`
+	Status    ModelStatus `bun:"status,notnull"`
 	// Params is the training configuration as JSON.
 	Params json.RawMessage `bun:"params,nullzero"`
 	// Artifact is the serialized model (ml's format).
@@ -67,8 +71,10 @@ type MLModel struct {
 	ActivatedAt    *time.Time `bun:"activated_at"`
 }
 
-// CreateMLModel inserts m and sets its ID. Version defaults to 1 and Status
-// to training. ErrConflict when the name already has this version, or when
+// CreateMLModel inserts m and sets its ID and LineageID. Version defaults to
+// 1 and Status to training. LineageID, when zero, becomes the parent's
+// lineage (ParentID), else that of the name's version 1 for a later version
+// without parent, else m's own ID (a new lineage). ErrConflict when the name already has this version, or when
 // m is active and the name already has an active version; ErrInvalid for an
 // unknown task or status. db may be a transaction or nil.
 func (s *Store) CreateMLModel(ctx context.Context, db bun.IDB, m *MLModel) error {
@@ -90,8 +96,21 @@ func (s *Store) CreateMLModel(ctx context.Context, db bun.IDB, m *MLModel) error
 		m.CreatedAt = now()
 	}
 	m.CreatedAt, m.ActivatedAt = dbTime(m.CreatedAt), dbTimePtr(m.ActivatedAt)
-	_, err := s.idb(db).NewInsert().Model(m).Returning("id").Exec(ctx)
-	return s.wrapErr(err, fmt.Sprintf("create model %q version %d", m.Name, m.Version))
+	what := fmt.Sprintf("create model %q version %d", m.Name, m.Version)
+	return s.idb(db).RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.resolveLineage(ctx, tx, m); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if _, err := tx.NewInsert().Model(m).Returning("id").Exec(ctx); err != nil {
+			return s.wrapErr(err, what)
+		}
+		if m.LineageID != 0 {
+			return nil
+		}
+		m.LineageID = m.ID
+		_, err := tx.NewUpdate().Model((*MLModel)(nil)).Set("lineage_id = ?", m.ID).Where("? = ?", bun.Ident("id"), m.ID).Exec(ctx)
+		return s.wrapErr(err, what)
+	})
 }
 
 // MLModelByID returns the model version; ErrNotFound when there is none.

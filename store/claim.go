@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Claim is the result of ClaimNextItem: the item as it is now (in
+// progress, assigned to the claimer, with a new lease and version) and
+// who held it before, so the caller can report a reclaimed lease.
+type Claim struct {
+	Item *LabelQueueItem
+	// PrevStatus is pending, or in_progress when an expired lease was reclaimed.
+	PrevStatus QueueStatus
+	// PrevAssignedTo is the previous assignee (nil when unassigned).
+	PrevAssignedTo *int64
+}
+
+// Reclaimed reports whether the claim took over someone's expired lease.
+func (c *Claim) Reclaimed() bool { return c.PrevStatus == QueueInProgress }
+
+// claimArgs are ClaimNextItem's arguments, for the backends.
+type claimArgs struct {
+	modelIDs        []int64
+	userID          int64
+	now, leaseUntil time.Time
+}
+
+// claimRow is a claimed row plus the columns it had before.
+type claimRow struct {
+	LabelQueueItem `bun:",extend"`
+
+	PrevStatus     QueueStatus `bun:"prev_status"`
+	PrevAssignedTo *int64      `bun:"prev_assigned_to"`
+}
+
+// claimable is the WHERE clause of the items a user may claim: pending and
+// unassigned or assigned to the user, or in progress with a lease that has
+// expired by now. Order: priority_score DESC, id ASC (the tie-break).
+const claimable = `model_id IN (?) AND ((status = 'pending' AND (assigned_to IS NULL OR assigned_to = ?))
+	OR (status = 'in_progress' AND lease_expires_at < ?))`
+
+// ClaimNextItem atomically gives userID the highest-priority claimable item
+// of the model versions modelIDs (all versions of a lineage, say): a pending
+// item that is unassigned or assigned to userID, or an in-progress item
+// whose lease expired before now; ties go to the lower ID. The item becomes
+// in_progress, assigned to userID at now, with lease_expires_at = leaseUntil
+// and its version increased. It returns nil, nil when nothing is claimable.
+//
+// Concurrent claimers never get the same item. On PostgreSQL one statement
+// (WITH next AS (SELECT ... FOR UPDATE SKIP LOCKED) UPDATE ... RETURNING)
+// both picks and claims, skipping rows another claimer holds. On SQLite the
+// pick and the UPDATE ... RETURNING run in one write transaction (db's, or
+// one of its own), and SQLite has one writer. db may be a transaction or nil.
+func (s *Store) ClaimNextItem(ctx context.Context, db bun.IDB, modelIDs []int64, userID int64, now, leaseUntil time.Time) (*Claim, error) {
+	if len(modelIDs) == 0 {
+		return nil, nil
+	}
+	if !leaseUntil.After(now) {
+		return nil, fmt.Errorf("claim for user %d: lease until %s is not after %s: %w", userID, leaseUntil, now, ErrInvalid)
+	}
+	rows, err := s.be.claimNext(ctx, s.idb(db), claimArgs{modelIDs: modelIDs, userID: userID, now: dbTime(now), leaseUntil: dbTime(leaseUntil)})
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("claim next item for user %d", userID))
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	r := rows[0]
+	return &Claim{Item: &r.LabelQueueItem, PrevStatus: r.PrevStatus, PrevAssignedTo: r.PrevAssignedTo}, nil
+}
+
+func (postgresBackend) claimNext(ctx context.Context, db bun.IDB, c claimArgs) ([]claimRow, error) {
+	rows := []claimRow{}
+	err := db.NewRaw(`WITH next AS (
+	SELECT id, status, assigned_to FROM label_queue
+	WHERE `+claimable+`
+	ORDER BY priority_score DESC, id ASC
+	LIMIT 1
+	FOR UPDATE SKIP LOCKED
+)
+UPDATE label_queue AS lq
+SET status = 'in_progress', assigned_to = ?, assigned_at = ?, lease_expires_at = ?, version = lq.version + 1, updated_at = ?
+FROM next WHERE lq.id = next.id
+RETURNING lq.*, next.status AS prev_status, next.assigned_to AS prev_assigned_to`,
+		bun.List(c.modelIDs), c.userID, c.now,
+		c.userID, c.now, c.leaseUntil, c.now).Scan(ctx, &rows)
+	return rows, err
+}
+
+func (sqliteBackend) claimNext(ctx context.Context, db bun.IDB, c claimArgs) ([]claimRow, error) {
+	var rows []claimRow
+	claim := func(ctx context.Context, tx bun.IDB) error {
+		var prev []claimRow
+		err := tx.NewRaw(`SELECT id, status AS prev_status, assigned_to AS prev_assigned_to FROM label_queue
+	WHERE `+claimable+`
+	ORDER BY priority_score DESC, id ASC
+	LIMIT 1`, bun.List(c.modelIDs), c.userID, c.now).Scan(ctx, &prev)
+		if err != nil || len(prev) == 0 {
+			return err
+		}
+		rows = []claimRow{}
+		if err := tx.NewRaw(`UPDATE label_queue
+SET status = 'in_progress', assigned_to = ?, assigned_at = ?, lease_expires_at = ?, version = version + 1, updated_at = ?
+WHERE id = ?
+RETURNING *`, c.userID, c.now, c.leaseUntil, c.now, prev[0].ID).Scan(ctx, &rows); err != nil {
+			return err
+		}
+		for i := range rows {
+			rows[i].PrevStatus, rows[i].PrevAssignedTo = prev[0].PrevStatus, prev[0].PrevAssignedTo
+		}
+		return nil
+	}
+	var err error
+	switch db.(type) {
+	case bun.Tx, *bun.Tx:
+		err = claim(ctx, db)
+	default:
+		err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return claim(ctx, tx) })
+	}
+	return rows, err
+}

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// resolveLineage fills m.LineageID before insert when it can: from the
+// parent, or from the name's version 1 for a later version without parent.
+// It leaves 0 for a new lineage (CreateMLModel then sets the row's own ID).
+func (s *Store) resolveLineage(ctx context.Context, db bun.IDB, m *MLModel) error {
+	if m.LineageID != 0 {
+		return nil
+	}
+	var ids []int64
+	switch {
+	case m.ParentID != nil:
+		err := db.NewSelect().Model((*MLModel)(nil)).ColumnExpr("COALESCE(lineage_id, id)").
+			Where("? = ?", bun.Ident("id"), *m.ParentID).Scan(ctx, &ids)
+		if err != nil {
+			return s.wrapErr(err, fmt.Sprintf("lineage of parent %d", *m.ParentID))
+		}
+		if len(ids) == 0 {
+			return fmt.Errorf("parent model %d: %w", *m.ParentID, ErrNotFound)
+		}
+	case m.Version > 1:
+		err := db.NewSelect().Model((*MLModel)(nil)).ColumnExpr("COALESCE(lineage_id, id)").
+			Where("? = ?", bun.Ident("name"), m.Name).Where("? = 1", bun.Ident("version")).Scan(ctx, &ids)
+		if err != nil {
+			return s.wrapErr(err, fmt.Sprintf("lineage of model %q", m.Name))
+		}
+	}
+	if len(ids) > 0 {
+		m.LineageID = ids[0]
+	}
+	return nil
+}
+
+// ModelVersion returns one model version read through db (a transaction or
+// nil); ErrNotFound when there is none.
+func (s *Store) ModelVersion(ctx context.Context, db bun.IDB, id int64) (*MLModel, error) {
+	m := new(MLModel)
+	if err := s.idb(db).NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("model %d", id))
+	}
+	return m, nil
+}
+
+// ModelVersions returns every version of the lineage, oldest (version 1)
+// first. ErrNotFound when lineageID is not the ID of a version 1 (a lineage
+// is named by its root; pass LineageID of any version).
+func (s *Store) ModelVersions(ctx context.Context, db bun.IDB, lineageID int64) ([]*MLModel, error) {
+	vs := []*MLModel{}
+	err := s.idb(db).NewSelect().Model(&vs).Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("versions of model %d", lineageID))
+	}
+	if len(vs) == 0 || vs[0].ID != lineageID {
+		return nil, fmt.Errorf("model %d is not a lineage (the id of a version 1): %w", lineageID, ErrNotFound)
+	}
+	return vs, nil
+}
+
+// ActiveVersionByLineage returns the lineage's active version; ErrNotFound
+// when none is active (or there is no such lineage).
+func (s *Store) ActiveVersionByLineage(ctx context.Context, db bun.IDB, lineageID int64) (*MLModel, error) {
+	m := new(MLModel)
+	err := s.idb(db).NewSelect().Model(m).
+		Where("? = ?", bun.Ident("lineage_id"), lineageID).
+		Where("? = ?", bun.Ident("status"), ModelActive).
+		Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("active version of model %d", lineageID))
+	}
+	return m, nil
+}
+
+// CurrentVersionByLineage returns the lineage's active version, or its
+// latest when none is active (training, or every version failed).
+// ErrNotFound for an unknown lineage.
+func (s *Store) CurrentVersionByLineage(ctx context.Context, db bun.IDB, lineageID int64) (*MLModel, error) {
+	m := new(MLModel)
+	err := s.idb(db).NewSelect().Model(m).
+		Where("? = ?", bun.Ident("lineage_id"), lineageID).
+		OrderExpr("CASE WHEN ? = ? THEN 0 ELSE 1 END", bun.Ident("status"), ModelActive).
+		OrderExpr("? DESC", bun.Ident("version")).
+		Limit(1).Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("current version of model %d", lineageID))
+	}
+	return m, nil
+}
+
+// ModelsLatestPerLineage returns one row per lineage, its active version or,
+// when none is active, its latest, ordered by lineage ID (creation order).
+// Rows include their artifacts.
+func (s *Store) ModelsLatestPerLineage(ctx context.Context, db bun.IDB) ([]*MLModel, error) {
+	ms := []*MLModel{}
+	err := s.idb(db).NewSelect().Model(&ms).
+		Where(`mm.id = (SELECT x.id FROM ml_models AS x WHERE x.lineage_id = mm.lineage_id
+			ORDER BY CASE WHEN x.status = ? THEN 0 ELSE 1 END, x.version DESC LIMIT 1)`, ModelActive).
+		Order("lineage_id").Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, "models per lineage")
+	}
+	return ms, nil
+}
+
+// LineageVersionIDs returns the IDs of every version of the lineage, oldest
+// first (empty for an unknown lineage): the model_id values that queue
+// items and cycles of the lineage carry.
+func (s *Store) LineageVersionIDs(ctx context.Context, db bun.IDB, lineageID int64) ([]int64, error) {
+	ids := []int64{}
+	err := s.idb(db).NewSelect().Model((*MLModel)(nil)).Column("id").
+		Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx, &ids)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("versions of model %d", lineageID))
+	}
+	return ids, nil
+}

@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// QueueFilter selects label-queue items; zero fields select everything.
+type QueueFilter struct {
+	// ModelIDs are model versions (LineageVersionIDs for a lineage); empty
+	// for any model.
+	ModelIDs []int64
+	// Statuses restricts to these statuses; empty for any.
+	Statuses []QueueStatus
+	// AssignedTo restricts to items assigned to this user.
+	AssignedTo *int64
+}
+
+func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
+	if len(f.ModelIDs) > 0 {
+		q = q.Where("lq.model_id IN (?)", bun.List(f.ModelIDs))
+	}
+	if len(f.Statuses) > 0 {
+		for _, st := range f.Statuses {
+			if !st.Valid() {
+				return nil, enumError("queue status", string(st), "pending", "in_progress", "labeled", "skipped")
+			}
+		}
+		q = q.Where("lq.status IN (?)", bun.List(f.Statuses))
+	}
+	if f.AssignedTo != nil {
+		q = q.Where("lq.assigned_to = ?", *f.AssignedTo)
+	}
+	return q, nil
+}
+
+// QueueOrder is the order of ListQueue; each ends with id as the
+// tie-break, so pages never overlap or skip an item.
+type QueueOrder int
+
+// The queue orders.
+const (
+	// QueueByPriority is priority_score descending, then id ascending (the
+	// order ClaimNextItem hands items out).
+	QueueByPriority QueueOrder = iota
+	// QueueByCreatedAsc is created_at ascending, then id ascending.
+	QueueByCreatedAsc
+	// QueueByCreatedDesc is created_at descending, then id descending.
+	QueueByCreatedDesc
+)
+
+// QueueCursor is the position after which the next page starts: the sort
+// key of the last item of the previous page (QueueCursorOf).
+type QueueCursor struct {
+	Priority  float64
+	CreatedAt time.Time
+	ID        int64
+}
+
+// QueueCursorOf returns the cursor just after it.
+func QueueCursorOf(it *LabelQueueItem) QueueCursor {
+	return QueueCursor{Priority: it.PriorityScore, CreatedAt: it.CreatedAt, ID: it.ID}
+}
+
+// QueuePage is one page of ListQueue.
+type QueuePage struct {
+	Items []*LabelQueueItem
+	// HasNext reports whether more items follow the page.
+	HasNext bool
+	// Total is the number of items matching the filter (all pages).
+	Total int
+}
+
+// ListQueue returns up to limit items matching f in order, starting after
+// the cursor (nil for the first page), and the total matching f. Paging is
+// by keyset (the sort key of the last item seen, not an offset), so items
+// that change status or are added meanwhile never make a page repeat or
+// skip an item that still matches; an item whose sort key changes (a
+// priority re-scored by a retrain) moves to its new place. limit must be
+// at least 1. db may be a transaction or nil.
+func (s *Store) ListQueue(ctx context.Context, db bun.IDB, f QueueFilter, order QueueOrder, after *QueueCursor, limit int) (*QueuePage, error) {
+	if limit < 1 {
+		return nil, fmt.Errorf("list queue: limit %d is below 1: %w", limit, ErrInvalid)
+	}
+	items := []*LabelQueueItem{}
+	q, err := f.apply(s.idb(db).NewSelect().Model(&items))
+	if err != nil {
+		return nil, err
+	}
+	switch order {
+	case QueueByPriority:
+		if after != nil {
+			q = q.Where("(lq.priority_score < ? OR (lq.priority_score = ? AND lq.id > ?))", after.Priority, after.Priority, after.ID)
+		}
+		q = q.OrderExpr("lq.priority_score DESC, lq.id ASC")
+	case QueueByCreatedAsc:
+		if after != nil {
+			t := dbTime(after.CreatedAt)
+			q = q.Where("(lq.created_at > ? OR (lq.created_at = ? AND lq.id > ?))", t, t, after.ID)
+		}
+		q = q.OrderExpr("lq.created_at ASC, lq.id ASC")
+	case QueueByCreatedDesc:
+		if after != nil {
+			t := dbTime(after.CreatedAt)
+			q = q.Where("(lq.created_at < ? OR (lq.created_at = ? AND lq.id < ?))", t, t, after.ID)
+		}
+		q = q.OrderExpr("lq.created_at DESC, lq.id DESC")
+	default:
+		return nil, fmt.Errorf("list queue: unknown order %d: %w", order, ErrInvalid)
+	}
+	if err := q.Limit(int64(limit + 1)).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, "list queue")
+	}
+	page := &QueuePage{Items: items}
+	if len(items) > limit {
+		page.Items, page.HasNext = items[:limit], true
+	}
+	page.Total, err = s.CountQueue(ctx, db, f)
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// CountQueue returns the number of items matching f. db may be a
+// transaction or nil.
+func (s *Store) CountQueue(ctx context.Context, db bun.IDB, f QueueFilter) (int, error) {
+	q, err := f.apply(s.idb(db).NewSelect().Model((*LabelQueueItem)(nil)))
+	if err != nil {
+		return 0, err
+	}
+	n, err := q.Count(ctx)
+	if err != nil {
+		return 0, s.wrapErr(err, "count queue")
+	}
+	return int(n), nil
+}
+
+// CountQueueByStatus returns the number of items of the model versions
+// (all models when empty) per status; every status is present, 0 when
+// there are none. db may be a transaction or nil.
+func (s *Store) CountQueueByStatus(ctx context.Context, db bun.IDB, modelIDs []int64) (map[QueueStatus]int, error) {
+	var rows []struct {
+		Status QueueStatus `bun:"status"`
+		N      int         `bun:"n"`
+	}
+	q, _ := QueueFilter{ModelIDs: modelIDs}.apply(s.idb(db).NewSelect().Model((*LabelQueueItem)(nil)))
+	if err := q.ColumnExpr("lq.status, COUNT(*) AS n").Group("lq.status").Scan(ctx, &rows); err != nil {
+		return nil, s.wrapErr(err, "count queue by status")
+	}
+	out := map[QueueStatus]int{QueuePending: 0, QueueInProgress: 0, QueueLabeled: 0, QueueSkipped: 0}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
+}
+
+// LabelerCount is one labeller's work on a queue.
+type LabelerCount struct {
+	UserID  int64 `bun:"user_id"`
+	Labeled int   `bun:"labeled"`
+	Skipped int   `bun:"skipped"`
+}
+
+// LabelsPerLabeler counts, per user, the items of the model versions (all
+// models when empty) they labelled (labeled_by) and skipped (skipped items
+// count for their assignee), by user ID. db may be a transaction or nil.
+func (s *Store) LabelsPerLabeler(ctx context.Context, db bun.IDB, modelIDs []int64) ([]LabelerCount, error) {
+	out := []LabelerCount{}
+	q, _ := QueueFilter{ModelIDs: modelIDs}.apply(s.idb(db).NewSelect().Model((*LabelQueueItem)(nil)))
+	err := q.ColumnExpr("CASE WHEN lq.status = ? THEN lq.labeled_by ELSE lq.assigned_to END AS user_id", QueueLabeled).
+		ColumnExpr("SUM(CASE WHEN lq.status = ? THEN 1 ELSE 0 END) AS labeled", QueueLabeled).
+		ColumnExpr("SUM(CASE WHEN lq.status = ? THEN 1 ELSE 0 END) AS skipped", QueueSkipped).
+		Where("((lq.status = ? AND lq.labeled_by IS NOT NULL) OR (lq.status = ? AND lq.assigned_to IS NOT NULL))", QueueLabeled, QueueSkipped).
+		GroupExpr("CASE WHEN lq.status = ? THEN lq.labeled_by ELSE lq.assigned_to END", QueueLabeled).
+		OrderExpr("user_id").Scan(ctx, &out)
+	if err != nil {
+		return nil, s.wrapErr(err, "labels per labeler")
+	}
+	return out, nil
+}
+
+// QueueItem returns the item read through db (a transaction or nil);
+// ErrNotFound when there is none.
+func (s *Store) QueueItem(ctx context.Context, db bun.IDB, id int64) (*LabelQueueItem, error) {
+	it := new(LabelQueueItem)
+	if err := s.idb(db).NewSelect().Model(it).Where("lq.id = ?", id).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("queue item %d", id))
+	}
+	return it, nil
+}
+
+// QueueItemsByIDs returns the items in the order of ids (for dataloaders);
+// an unknown ID gives a nil entry. db may be a transaction or nil.
+func (s *Store) QueueItemsByIDs(ctx context.Context, db bun.IDB, ids []int64) ([]*LabelQueueItem, error) {
+	out := make([]*LabelQueueItem, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var items []*LabelQueueItem
+	if err := s.idb(db).NewSelect().Model(&items).Where("lq.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, "queue items by id")
+	}
+	byID := make(map[int64]*LabelQueueItem, len(items))
+	for _, it := range items {
+		byID[it.ID] = it
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// OpenItemsOfModel returns the items of one model version that are not
+// finished (pending or in_progress), by ID: the items a retrain re-scores
+// and moves to the new version. db may be a transaction or nil.
+func (s *Store) OpenItemsOfModel(ctx context.Context, db bun.IDB, modelID int64) ([]*LabelQueueItem, error) {
+	items := []*LabelQueueItem{}
+	err := s.idb(db).NewSelect().Model(&items).Where("lq.model_id = ?", modelID).
+		Where("lq.status IN (?)", bun.List([]QueueStatus{QueuePending, QueueInProgress})).Order("lq.id").Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("open items of model %d", modelID))
+	}
+	return items, nil
+}
+
+// Rescore is a new score for a queue item, from a new model version.
+type Rescore struct {
+	ItemID                                         int64
+	Prediction, Uncertainty, ApplicabilityDistance *float64
+	PriorityScore                                  float64
+}
+
+// MoveItemsToModel moves open items (pending or in_progress) to model
+// version toModelID with their new scores, increasing each one's version;
+// labeled and skipped items are never moved (they stay with the version
+// that selected them). It returns how many items moved. ErrNotFound for an
+// unknown target model. Use it inside the retrain's transaction.
+func (s *Store) MoveItemsToModel(ctx context.Context, db bun.IDB, toModelID int64, scores []Rescore) (int, error) {
+	d := s.idb(db)
+	at := now()
+	moved := 0
+	for _, sc := range scores {
+		res, err := d.NewUpdate().Model((*LabelQueueItem)(nil)).
+			Set("model_id = ?", toModelID).Set("prediction = ?", sc.Prediction).Set("uncertainty = ?", sc.Uncertainty).
+			Set("applicability_distance = ?", sc.ApplicabilityDistance).Set("priority_score = ?", sc.PriorityScore).
+			Set("version = version + 1").Set("updated_at = ?", at).
+			Where("id = ?", sc.ItemID).Where("status IN (?)", bun.List([]QueueStatus{QueuePending, QueueInProgress})).
+			Exec(ctx)
+		if err != nil {
+			return moved, s.wrapErr(err, fmt.Sprintf("move queue item %d to model %d", sc.ItemID, toModelID))
+		}
+		n, _ := res.RowsAffected()
+		moved += int(n)
+	}
+	return moved, nil
+}

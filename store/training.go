@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// MeasurementQuery selects the measurements of an endpoint for training.
+type MeasurementQuery struct {
+	// SetID restricts to compounds in this compound set (0 for any).
+	SetID int64
+	// Origins restricts to these origins (empty for any).
+	Origins []Origin
+	// LatestPerCompound keeps one measurement per compound, its latest
+	// (created_at, then id); otherwise every measurement is returned, so a
+	// compound measured twice (an import and a label) appears twice.
+	LatestPerCompound bool
+}
+
+// MeasurementsByEndpoint returns the endpoint's measurements selected by
+// q, by compound ID then measurement ID. db may be a transaction or nil.
+func (s *Store) MeasurementsByEndpoint(ctx context.Context, db bun.IDB, endpoint string, q MeasurementQuery) ([]*Measurement, error) {
+	ms := []*Measurement{}
+	sel := s.idb(db).NewSelect().Model(&ms).Where("m.endpoint = ?", endpoint)
+	if q.SetID != 0 {
+		sel = sel.Where("m.compound_id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", q.SetID)
+	}
+	if len(q.Origins) > 0 {
+		for _, o := range q.Origins {
+			if !o.Valid() {
+				return nil, enumError("measurement origin", string(o), "import", "label", "manual")
+			}
+		}
+		sel = sel.Where("m.origin IN (?)", bun.List(q.Origins))
+		if q.LatestPerCompound {
+			sel = sel.Where(`m.id = (SELECT x.id FROM measurements AS x WHERE x.compound_id = m.compound_id
+				AND x.endpoint = m.endpoint AND x.origin IN (?) ORDER BY x.created_at DESC, x.id DESC LIMIT 1)`, bun.List(q.Origins))
+		}
+	} else if q.LatestPerCompound {
+		sel = sel.Where(`m.id = (SELECT x.id FROM measurements AS x WHERE x.compound_id = m.compound_id
+			AND x.endpoint = m.endpoint ORDER BY x.created_at DESC, x.id DESC LIMIT 1)`)
+	}
+	if err := sel.Order("m.compound_id", "m.id").Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("measurements of %s", endpoint))
+	}
+	return ms, nil
+}
+
+// MeasuredCompoundIDs returns, ascending, the compounds with at least one
+// measurement of the endpoint (labeled for it). db may be a transaction or nil.
+func (s *Store) MeasuredCompoundIDs(ctx context.Context, db bun.IDB, endpoint string) ([]int64, error) {
+	ids := []int64{}
+	err := s.idb(db).NewSelect().Model((*Measurement)(nil)).ColumnExpr("DISTINCT m.compound_id").
+		Where("m.endpoint = ?", endpoint).OrderExpr("m.compound_id").Scan(ctx, &ids)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("measured compounds of %s", endpoint))
+	}
+	return ids, nil
+}
+
+// MeasurementsByCompoundIDs returns each compound's measurements of the
+// endpoint (every endpoint when ""), oldest first, in the order of ids
+// (for dataloaders: one query for a page). db may be a transaction or nil.
+func (s *Store) MeasurementsByCompoundIDs(ctx context.Context, db bun.IDB, ids []int64, endpoint string) ([][]*Measurement, error) {
+	out := make([][]*Measurement, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ms []*Measurement
+	q := s.idb(db).NewSelect().Model(&ms).Where("m.compound_id IN (?)", bun.List(ids)).Order("m.created_at", "m.id")
+	if endpoint != "" {
+		q = q.Where("m.endpoint = ?", endpoint)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, "measurements by compound")
+	}
+	by := make(map[int64][]*Measurement, len(ids))
+	for _, m := range ms {
+		by[m.CompoundID] = append(by[m.CompoundID], m)
+	}
+	for i, id := range ids {
+		out[i] = by[id]
+		if out[i] == nil {
+			out[i] = []*Measurement{}
+		}
+	}
+	return out, nil
+}
+
+// compoundChunk bounds the IDs of one IN (...) list.
+const compoundChunk = 500
+
+// LoadCompounds returns the compounds in the order of ids, reading through
+// db (a transaction or nil) in chunks; ErrNotFound names the first unknown ID.
+func (s *Store) LoadCompounds(ctx context.Context, db bun.IDB, ids []int64) ([]*Compound, error) {
+	byID := make(map[int64]*Compound, len(ids))
+	for i := 0; i < len(ids); i += compoundChunk {
+		var cs []*Compound
+		part := ids[i:min(i+compoundChunk, len(ids))]
+		if err := s.idb(db).NewSelect().Model(&cs).Where("c.id IN (?)", bun.List(part)).Scan(ctx); err != nil {
+			return nil, s.wrapErr(err, "compounds by id")
+		}
+		for _, c := range cs {
+			byID[c.ID] = c
+		}
+	}
+	out := make([]*Compound, len(ids))
+	for i, id := range ids {
+		c, ok := byID[id]
+		if !ok {
+			return nil, fmt.Errorf("compound %d: %w", id, ErrNotFound)
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+// EachCompound calls fn with the compounds of set setID (every compound when
+// 0), by ID, chunk at a time (a chunk below 1 means 1000), reading the next
+// chunk only after fn returns: memory stays bounded by one chunk however
+// large the pool. Compounds without a fingerprint are included (check
+// Fingerprint). fn's error stops the walk and is returned. Each chunk is
+// its own query on db (a transaction or nil), keyed by the last ID seen, so
+// compounds added meanwhile with larger IDs are included.
+func (s *Store) EachCompound(ctx context.Context, db bun.IDB, setID int64, chunk int, fn func([]*Compound) error) error {
+	if chunk < 1 {
+		chunk = 1000
+	}
+	after := int64(0)
+	for {
+		cs := []*Compound{}
+		q := s.idb(db).NewSelect().Model(&cs).Where("c.id > ?", after).Order("c.id").Limit(int64(chunk))
+		if setID != 0 {
+			q = q.Where("c.id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", setID)
+		}
+		if err := q.Scan(ctx); err != nil {
+			return s.wrapErr(err, fmt.Sprintf("compounds of set %d after %d", setID, after))
+		}
+		if len(cs) == 0 {
+			return nil
+		}
+		if err := fn(cs); err != nil {
+			return err
+		}
+		if len(cs) < chunk {
+			return nil
+		}
+		after = cs[len(cs)-1].ID
+	}
+}
+
+// ValidationMembers returns a validation set's members by compound ID,
+// reading through db (a transaction or nil).
+func (s *Store) ValidationMembers(ctx context.Context, db bun.IDB, id int64) ([]ValidationSetMember, error) {
+	ms := []ValidationSetMember{}
+	err := s.idb(db).NewSelect().Model(&ms).Where("validation_set_id = ?", id).Order("compound_id").Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("validation set %d", id))
+	}
+	return ms, nil
+}
