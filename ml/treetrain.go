@@ -61,15 +61,21 @@ type buildTask struct {
 	bits       *bitSlot // the node's bit statistics, or nil when not computed yet
 }
 
-// bitSlot holds, for one node, per fingerprint bit the weight (cw), the
-// weighted target sum (cs) and the number (cc) of the node's rows with the
+// bitSlot holds, for one node, per fingerprint bit the weight (w), the
+// weighted target sum (s) and the number (c) of the node's rows with the
 // bit on. touched lists every bit whose entries may be non-zero (a
 // superset of the bits present, compacted as nodes are evaluated), so a
 // slot is cleared in time proportional to the bits its rows hold.
 type bitSlot struct {
-	cw, cs  []float64
-	cc      []int32
+	st      []bitStat
 	touched []int32
+}
+
+// bitStat is one bit's statistics in a node (kept together: one cache
+// line per random access).
+type bitStat struct {
+	w, s float64
+	c    int32
 }
 
 // slot returns zeroed bit statistics.
@@ -80,7 +86,7 @@ func (b *treeBuilder) slot() *bitSlot {
 		return s
 	}
 	n := b.d.nBits
-	return &bitSlot{cw: make([]float64, n), cs: make([]float64, n), cc: make([]int32, n)}
+	return &bitSlot{st: make([]bitStat, n)}
 }
 
 // release zeroes s and keeps it for reuse; s may be nil.
@@ -89,7 +95,7 @@ func (b *treeBuilder) release(s *bitSlot) {
 		return
 	}
 	for _, j := range s.touched {
-		s.cw[j], s.cs[j], s.cc[j] = 0, 0, 0
+		s.st[j] = bitStat{}
 	}
 	s.touched = s.touched[:0]
 	b.free = append(b.free, s)
@@ -98,7 +104,7 @@ func (b *treeBuilder) release(s *bitSlot) {
 // scatter accumulates the bit statistics of the rows seg into the zeroed s,
 // in one pass over the rows' on bits.
 func (b *treeBuilder) scatter(seg []int32, s *bitSlot) {
-	cw, cs, cc := s.cw, s.cs, s.cc
+	st := s.st
 	y := b.d.y
 	onStart, onBits := b.d.onStart, b.d.onBits
 	touched := s.touched
@@ -106,12 +112,13 @@ func (b *treeBuilder) scatter(seg []int32, s *bitSlot) {
 		w := b.sw[r]
 		wy := w * y[r]
 		for _, j := range onBits[onStart[r]:onStart[r+1]] {
-			if cc[j] == 0 {
+			e := &st[j]
+			if e.c == 0 {
 				touched = append(touched, j)
 			}
-			cw[j] += w
-			cs[j] += wy
-			cc[j]++
+			e.w += w
+			e.s += wy
+			e.c++
 		}
 	}
 	s.touched = touched
@@ -122,12 +129,12 @@ func (b *treeBuilder) scatter(seg []int32, s *bitSlot) {
 // cost is that of c's bits, not of the larger child's rows.
 func subtract(p, c *bitSlot) {
 	for _, j := range c.touched {
-		p.cc[j] -= c.cc[j]
-		if p.cc[j] == 0 {
-			p.cw[j], p.cs[j] = 0, 0
+		e, d := &p.st[j], &c.st[j]
+		if e.c -= d.c; e.c == 0 {
+			*e = bitStat{}
 		} else {
-			p.cw[j] -= c.cw[j]
-			p.cs[j] -= c.cs[j]
+			e.w -= d.w
+			e.s -= d.s
 		}
 	}
 }
@@ -250,11 +257,11 @@ func (b *treeBuilder) bestSplit(rng *rand.Rand, seg []int32, W, S float64, bits 
 // uniformly without replacement among the bits that are not constant over
 // the node's m rows, whose statistics are in s.
 func (b *treeBuilder) evalBits(rng *rand.Rand, m int, W, S float64, s *bitSlot, best *split) {
-	cw, cs, cc := s.cw, s.cs, s.cc
+	st := s.st
 	nc := b.nonconst[:0]
 	live := s.touched[:0] // compacted in place: bits absent from the node drop out
 	for _, j := range s.touched {
-		c := cc[j]
+		c := st[j].c
 		if c == 0 {
 			continue
 		}
@@ -274,10 +281,11 @@ func (b *treeBuilder) evalBits(rng *rand.Rand, m int, W, S float64, s *bitSlot, 
 	minLeaf := int32(b.cfg.MinSamplesLeaf)
 	m32 := int32(m)
 	for _, f := range nc {
-		if cc[f] < minLeaf || m32-cc[f] < minLeaf {
+		e := st[f]
+		if e.c < minLeaf || m32-e.c < minLeaf {
 			continue
 		}
-		wr, sr := cw[f], cs[f]
+		wr, sr := e.w, e.s
 		wl, sl := W-wr, S-sr
 		if wl <= 0 || wr <= 0 {
 			continue
