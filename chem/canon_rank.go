@@ -370,11 +370,13 @@ func (r *ranker) dbCis(d dbCentre) bool {
 
 // breakTie splits the lowest-ranked class with more than one atom, putting
 // one of its atoms first, and refines. It reports false when all ranks
-// differ. Without stereo any member will do (lowest-numbered): tied atoms
-// are symmetry-equivalent. With stereo, graph-equivalent atoms may differ
-// in their relation to stereo elements (the two ring neighbours of a
-// ring-stereo centre), so each candidate (up to maxTieCandidates) is tried
-// and the one giving the smallest stereo-label signature wins.
+// differ. Refinement can leave atoms tied that no symmetry relates (in
+// cages such as C1CN2CN1CN3CCN(C2)C3), and with stereo, graph-equivalent
+// atoms may differ in their relation to stereo elements (the two ring
+// neighbours of a ring-stereo centre), so each candidate (up to
+// maxTieCandidates) is tried and the one whose refined partition has the
+// smallest signature wins; candidates with equal signatures are taken as
+// equivalent (lowest-numbered first).
 func (r *ranker) breakTie(stereo bool) bool {
 	best := -1
 	for k := r.tieFrom; k < r.n; k += int(r.size[k]) {
@@ -389,15 +391,15 @@ func (r *ranker) breakTie(stereo bool) bool {
 	}
 	members := slices.Clone(r.order[best : best+int(r.size[best])])
 	chosen := slices.Min(members)
-	if stereo {
+	if len(members) > 1 {
 		saved := r.save()
-		var bestSig []int32
+		var bestSig []uint64
 		for k, c := range members {
 			if k == maxTieCandidates {
 				break
 			}
 			r.split(best, c)
-			r.refine(true)
+			r.refine(stereo)
 			sig := r.signature()
 			if bestSig == nil || slices.Compare(sig, bestSig) < 0 || slices.Equal(sig, bestSig) && c < chosen {
 				bestSig, chosen = sig, c
@@ -451,11 +453,14 @@ func (r *ranker) restore(s rankerState) {
 	r.touched = r.touched[:0]
 }
 
-// signature lists the stereo labels of the atoms in rank order.
-func (r *ranker) signature() []int32 {
-	sig := make([]int32, r.n)
+// signature describes the current partition canonically: for the atoms in
+// rank order, the hash of each one's stereo label and sorted (neighbour
+// rank, bond) list. When the partition is discrete it is the canonically
+// numbered molecule itself.
+func (r *ranker) signature() []uint64 {
+	sig := make([]uint64, r.n)
 	for k, a := range r.order {
-		sig[k] = r.label[a]
+		sig[k] = r.hashAtom(int(a))
 	}
 	return sig
 }
