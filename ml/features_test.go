@@ -107,3 +107,16 @@ func TestStandardizer(t *testing.T) {
 		t.Errorf("Apply = %v", out)
 	}
 }
+
+func TestFeaturesGrowAndSetRow(t *testing.T) {
+	t.Parallel()
+	X := NewFeatures(70, 1, 0)
+	X.Grow(3)
+	if X.Rows() != 3 || X.OnBits(2) != 0 || X.Dense(2)[0] != 0 {
+		t.Fatalf("Grow: rows %d", X.Rows())
+	}
+	X.SetRow(1, []uint64{1 << 3, 1 << 5}, []float32{7})
+	if !X.Bit(1, 3) || !X.Bit(1, 69) || X.Bit(0, 3) || X.Dense(1)[0] != 7 {
+		t.Errorf("SetRow did not write row 1 only")
+	}
+}
