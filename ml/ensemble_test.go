@@ -503,6 +503,12 @@ func TestInputErrors(t *testing.T) {
 	if _, err := e.ScoreTopK(context.Background(), X, -1, nil); !errors.As(err, &ie) {
 		t.Errorf("negative k: %v", err)
 	}
+	if top, err := e.ScoreTopK(context.Background(), X, 1<<50, nil); err != nil || len(top) != X.Rows() {
+		t.Errorf("huge k: %d results, %v", len(top), err)
+	}
+	if err := e.PredictInto(context.Background(), X, nil); !errors.As(err, &ie) {
+		t.Errorf("nil out: %v", err)
+	}
 }
 
 func TestContextCancellation(t *testing.T) {

@@ -183,6 +183,9 @@ func (e *Ensemble) PredictInto(ctx context.Context, X *Features, out *Prediction
 	if err := e.checkShape(X); err != nil {
 		return err
 	}
+	if out == nil {
+		return &InputError{What: "out", Row: -1, Reason: "nil *Predictions"}
+	}
 	n := X.rows
 	if cap(out.Mean) < n {
 		out.Mean = make([]float32, n)

@@ -94,7 +94,7 @@ func (e *Ensemble) ScoreTopK(ctx context.Context, X *Features, k int, score Scor
 		return []Scored{}, nil
 	}
 	var mu sync.Mutex
-	global := make(worstFirst, 0, k)
+	global := make(worstFirst, 0, min(k, X.rows))
 	M := e.cfg.Members
 	err := e.forChunks(ctx, X.rows, func(from, to int, s *scratch) {
 		e.memberOutputs(X, from, to, s)
