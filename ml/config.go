@@ -28,6 +28,17 @@ func (t Task) String() string {
 	return fmt.Sprintf("Task(%d)", uint8(t))
 }
 
+// ParseTask returns the Task named "regression" or "classification".
+func ParseTask(s string) (Task, error) {
+	switch s {
+	case "regression":
+		return Regression, nil
+	case "classification":
+		return Classification, nil
+	}
+	return 0, &ConfigError{Field: "Task", Reason: fmt.Sprintf("unknown task %q (want regression or classification)", s)}
+}
+
 // LearnerKind selects the model every ensemble member is.
 type LearnerKind uint8
 

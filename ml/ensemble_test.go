@@ -629,3 +629,19 @@ func TestDegenerateShapes(t *testing.T) {
 		}
 	}
 }
+
+func TestParseTask(t *testing.T) {
+	t.Parallel()
+	for _, task := range []Task{Regression, Classification} {
+		if got, err := ParseTask(task.String()); err != nil || got != task {
+			t.Errorf("ParseTask(%q) = %v, %v", task.String(), got, err)
+		}
+	}
+	var ce *ConfigError
+	if _, err := ParseTask("ranking"); !errors.As(err, &ce) {
+		t.Errorf("unknown task: %v", err)
+	}
+	if Forest.String() != "forest" || Linear.String() != "linear" {
+		t.Errorf("learner names")
+	}
+}

@@ -11,6 +11,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error describes the field and the problem.
 func (e *ConfigError) Error() string { return fmt.Sprintf("ml: config %s: %s", e.Field, e.Reason) }
 
 // InputError reports invalid training or prediction data: what is wrong and
@@ -21,6 +22,7 @@ type InputError struct {
 	Reason string
 }
 
+// Error describes what is wrong and where.
 func (e *InputError) Error() string {
 	if e.Row < 0 {
 		return fmt.Sprintf("ml: input %s: %s", e.What, e.Reason)
@@ -52,6 +54,7 @@ type FormatError struct {
 	Detail string
 }
 
+// Error describes the failure and its byte offset.
 func (e *FormatError) Error() string {
 	if e.Detail == "" {
 		return fmt.Sprintf("ml: decode model at byte %d: %v", e.Offset, e.Err)
@@ -59,4 +62,5 @@ func (e *FormatError) Error() string {
 	return fmt.Sprintf("ml: decode model at byte %d: %v: %s", e.Offset, e.Err, e.Detail)
 }
 
+// Unwrap returns the sentinel error (ErrChecksum, ErrTruncated, ...).
 func (e *FormatError) Unwrap() error { return e.Err }
