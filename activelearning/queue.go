@@ -85,7 +85,7 @@ func (s *Service) update(ctx context.Context, tx bun.IDB, it *store.LabelQueueIt
 
 // ClaimNextItem atomically hands actor (scientist or admin) the
 // highest-priority item of the lineage that nobody holds: a pending item
-// unassigned or assigned to actor (items assigned to actor come first), or
+// unassigned or assigned to actor (pending items assigned to actor come first), or
 // an in-progress item whose lease has expired (a reclaim). The item becomes in_progress, assigned to actor, with a
 // lease of Config.LeaseDuration. Returns nil, nil when there is nothing to
 // claim.
@@ -106,7 +106,7 @@ func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID 
 			q := tx.NewSelect().Model(&items).Where("model_id IN (?)", bun.In(ids)).
 				Where("((status = ? AND (assigned_to IS NULL OR assigned_to = ?)) OR (status = ? AND lease_expires_at < ?))",
 					store.QueuePending, actor.ID, store.QueueInProgress, now).
-				OrderExpr("CASE WHEN assigned_to = ? THEN 0 ELSE 1 END, priority_score DESC, id ASC", actor.ID).Limit(1)
+				OrderExpr("CASE WHEN status = ? AND assigned_to = ? THEN 0 ELSE 1 END, priority_score DESC, id ASC", store.QueuePending, actor.ID).Limit(1)
 			if err := s.claimQuery(q).Scan(ctx); err != nil {
 				return fmt.Errorf("next item: %w", err)
 			}
