@@ -39,7 +39,7 @@
 // (each from the members that did not draw it), for calibrating the spread.
 //
 // Defaults were checked against scikit-learn 1.2.1 RandomForest (32 trees,
-// max_features="sqrt") on the same ESOL/BBBP splits (see esol_test.go):
+// max_features="sqrt") on the same ESOL/BBBP splits (see dataset_test.go):
 // bits only, the forest matches it (ESOL RMSE 1.50 vs 1.50, BBBP ROC-AUC
 // 0.86 vs 0.86); with the 17 chem descriptors it is better (ESOL 0.67 vs
 // 0.84), because descriptors are drawn separately from the bits.

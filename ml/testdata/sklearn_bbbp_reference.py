@@ -1,4 +1,4 @@
-"""Reference ROC-AUCs for TestForestMatchesScikitLearnOnBBBP (ml/esol_test.go).
+"""Reference ROC-AUCs for TestForestMatchesScikitLearnOnBBBP (ml/dataset_test.go).
 
 Run with Debian's python3-sklearn (scikit-learn 1.2.1, numpy 1.24.2):
     /usr/bin/python3 ml/testdata/sklearn_bbbp_reference.py

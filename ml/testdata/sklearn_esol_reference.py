@@ -1,4 +1,4 @@
-"""Reference RMSEs for TestForestMatchesScikitLearnOnESOL (ml/esol_test.go).
+"""Reference RMSEs for TestForestMatchesScikitLearnOnESOL (ml/dataset_test.go).
 
 Run with Debian's python3-sklearn (scikit-learn 1.2.1, numpy 1.24.2):
     /usr/bin/python3 ml/testdata/sklearn_esol_reference.py
