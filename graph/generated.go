@@ -3,6 +3,8 @@
 package graph
 
 import (
+	"activelab/activelearning"
+	"activelab/activelearning/ingest"
 	"activelab/graph/model"
 	"activelab/graph/scalar"
 	"activelab/store"
@@ -32,8 +34,16 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Candidate() CandidateResolver
+	Compound() CompoundResolver
+	Cycle() CycleResolver
+	Measurement() MeasurementResolver
+	Model() ModelResolver
+	ModelVersion() ModelVersionResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	QueueEvent() QueueEventResolver
+	QueueItem() QueueItemResolver
 	Subscription() SubscriptionResolver
 }
 
@@ -52,9 +62,107 @@ type ComplexityRoot struct {
 		RevokedAt  func(childComplexity int) int
 	}
 
+	AssignItemsPayload struct {
+		Items func(childComplexity int) int
+	}
+
+	Candidate struct {
+		ApplicabilityDistance func(childComplexity int) int
+		Compound              func(childComplexity int) int
+		Prediction            func(childComplexity int) int
+		Priority              func(childComplexity int) int
+		Rank                  func(childComplexity int) int
+		Uncertainty           func(childComplexity int) int
+	}
+
+	ClaimNextItemPayload struct {
+		Item func(childComplexity int) int
+	}
+
+	Compound struct {
+		CanonicalSMILES func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Descriptors     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		InputSMILES     func(childComplexity int) int
+		Measurements    func(childComplexity int, endpoint *string) int
+		Name            func(childComplexity int) int
+		Similar         func(childComplexity int, first *int) int
+	}
+
+	CompoundConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	CompoundEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CompoundSet struct {
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+	}
+
 	CreateApiTokenPayload struct {
 		Secret func(childComplexity int) int
 		Token  func(childComplexity int) int
+	}
+
+	CreateModelPayload struct {
+		Model func(childComplexity int) int
+	}
+
+	CurvePoint struct {
+		Cycle   func(childComplexity int) int
+		Labels  func(childComplexity int) int
+		Metrics func(childComplexity int) int
+	}
+
+	Cycle struct {
+		BatchSize         func(childComplexity int) int
+		CompletedAt       func(childComplexity int) int
+		CycleNumber       func(childComplexity int) int
+		Error             func(childComplexity int) int
+		ID                func(childComplexity int) int
+		ItemsLabeled      func(childComplexity int) int
+		ItemsSelected     func(childComplexity int) int
+		ItemsSkipped      func(childComplexity int) int
+		MetricsAfter      func(childComplexity int) int
+		MetricsBefore     func(childComplexity int) int
+		Model             func(childComplexity int) int
+		ModelVersion      func(childComplexity int) int
+		Params            func(childComplexity int) int
+		Seed              func(childComplexity int) int
+		SelectionStrategy func(childComplexity int) int
+		StartedAt         func(childComplexity int) int
+		Status            func(childComplexity int) int
+	}
+
+	ImportCompoundsPayload struct {
+		Created      func(childComplexity int) int
+		Errors       func(childComplexity int) int
+		Existing     func(childComplexity int) int
+		JobID        func(childComplexity int) int
+		Measurements func(childComplexity int) int
+		Rows         func(childComplexity int) int
+		Set          func(childComplexity int) int
+	}
+
+	ImportRowError struct {
+		Column func(childComplexity int) int
+		Offset func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Row    func(childComplexity int) int
+	}
+
+	LabelerStats struct {
+		Labeled func(childComplexity int) int
+		Skipped func(childComplexity int) int
+		User    func(childComplexity int) int
 	}
 
 	LoginPayload struct {
@@ -62,22 +170,196 @@ type ComplexityRoot struct {
 		User      func(childComplexity int) int
 	}
 
+	Measurement struct {
+		Confidence func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Endpoint   func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Origin     func(childComplexity int) int
+		Source     func(childComplexity int) int
+		User       func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
+	Metric struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	Model struct {
+		ActiveVersion  func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		CurrentVersion func(childComplexity int) int
+		Cycles         func(childComplexity int) int
+		Endpoint       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Task           func(childComplexity int) int
+		Versions       func(childComplexity int) int
+	}
+
+	ModelVersion struct {
+		ActivatedAt    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Error          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Metrics        func(childComplexity int) int
+		Seed           func(childComplexity int) int
+		Status         func(childComplexity int) int
+		TrainingSize   func(childComplexity int) int
+		ValidationHash func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
 	Mutation struct {
-		CreateAPIToken func(childComplexity int, input model.CreateAPITokenInput) int
-		InspectUpload  func(childComplexity int, file graphql.Upload) int
-		Login          func(childComplexity int, input model.LoginInput) int
-		Logout         func(childComplexity int) int
-		RevokeAPIToken func(childComplexity int, id int64) int
+		AssignItems     func(childComplexity int, input model.AssignItemsInput) int
+		ClaimNextItem   func(childComplexity int, input model.ClaimNextItemInput) int
+		CreateAPIToken  func(childComplexity int, input model.CreateAPITokenInput) int
+		CreateModel     func(childComplexity int, input model.CreateModelInput) int
+		ImportCompounds func(childComplexity int, input model.ImportCompoundsInput) int
+		InspectUpload   func(childComplexity int, file graphql.Upload) int
+		Login           func(childComplexity int, input model.LoginInput) int
+		Logout          func(childComplexity int) int
+		RenewLease      func(childComplexity int, input model.RenewLeaseInput) int
+		RevokeAPIToken  func(childComplexity int, id int64) int
+		SelectSamples   func(childComplexity int, input model.SelectSamplesInput) int
+		SkipItem        func(childComplexity int, input model.SkipItemInput) int
+		SkipItems       func(childComplexity int, input model.SkipItemsInput) int
+		SubmitLabel     func(childComplexity int, input model.SubmitLabelInput) int
+		TriggerRetrain  func(childComplexity int, input model.TriggerRetrainInput) int
+	}
+
+	PageInfo struct {
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Query struct {
-		APITokens func(childComplexity int) int
-		Me        func(childComplexity int) int
-		Users     func(childComplexity int) int
+		APITokens        func(childComplexity int) int
+		Compound         func(childComplexity int, id int64) int
+		Compounds        func(childComplexity int, search *string, setID *int64, first *int, after *string) int
+		Cycle            func(childComplexity int, id int64) int
+		Cycles           func(childComplexity int, modelID int64) int
+		LabelQueue       func(childComplexity int, filter *model.QueueFilter, orderBy *activelearning.QueueOrder, first *int, after *string) int
+		Me               func(childComplexity int) int
+		Model            func(childComplexity int, id int64) int
+		Models           func(childComplexity int) int
+		PreviewSelection func(childComplexity int, input model.SelectionInput) int
+		QueueItem        func(childComplexity int, id int64) int
+		Stats            func(childComplexity int, modelID int64) int
+		Users            func(childComplexity int) int
+	}
+
+	QueueCounts struct {
+		InProgress func(childComplexity int) int
+		Labeled    func(childComplexity int) int
+		Pending    func(childComplexity int) int
+		Skipped    func(childComplexity int) int
+	}
+
+	QueueEvent struct {
+		ActorID   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		CycleID   func(childComplexity int) int
+		Item      func(childComplexity int) int
+		ItemID    func(childComplexity int) int
+		ModelID   func(childComplexity int) int
+		Payload   func(childComplexity int) int
+		Seq       func(childComplexity int) int
+		Type      func(childComplexity int) int
+	}
+
+	QueueItem struct {
+		ApplicabilityDistance func(childComplexity int) int
+		AssignedAt            func(childComplexity int) int
+		AssignedTo            func(childComplexity int) int
+		Compound              func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Label                 func(childComplexity int) int
+		LabelConfidence       func(childComplexity int) int
+		LabelSource           func(childComplexity int) int
+		LabeledAt             func(childComplexity int) int
+		LabeledBy             func(childComplexity int) int
+		LeaseExpiresAt        func(childComplexity int) int
+		Model                 func(childComplexity int) int
+		ModelVersion          func(childComplexity int) int
+		Notes                 func(childComplexity int) int
+		Prediction            func(childComplexity int) int
+		PriorityScore         func(childComplexity int) int
+		SelectionBatch        func(childComplexity int) int
+		SelectionStrategy     func(childComplexity int) int
+		SkipReason            func(childComplexity int) int
+		Status                func(childComplexity int) int
+		Uncertainty           func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+		Version               func(childComplexity int) int
+	}
+
+	QueueItemConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	QueueItemEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RenewLeasePayload struct {
+		Item func(childComplexity int) int
+	}
+
+	RetrainProgress struct {
+		CreatedAt func(childComplexity int) int
+		CycleID   func(childComplexity int) int
+		Fraction  func(childComplexity int) int
+		Message   func(childComplexity int) int
+		Seq       func(childComplexity int) int
+		Stage     func(childComplexity int) int
+	}
+
+	SelectSamplesPayload struct {
+		Cycle func(childComplexity int) int
+	}
+
+	SimilarCompound struct {
+		Compound   func(childComplexity int) int
+		Similarity func(childComplexity int) int
+	}
+
+	SkipItemPayload struct {
+		Item func(childComplexity int) int
+	}
+
+	SkipItemsPayload struct {
+		Items func(childComplexity int) int
+	}
+
+	Stats struct {
+		Counts        func(childComplexity int) int
+		Cycles        func(childComplexity int) int
+		Labelers      func(childComplexity int) int
+		LearningCurve func(childComplexity int) int
+	}
+
+	SubmitLabelPayload struct {
+		Item func(childComplexity int) int
 	}
 
 	Subscription struct {
-		ServerTime func(childComplexity int, intervalMs int) int
+		CycleUpdated    func(childComplexity int, modelID int64) int
+		QueueEvents     func(childComplexity int, modelID int64, afterSeq *int) int
+		RetrainProgress func(childComplexity int, cycleID int64, afterSeq *int) int
+		ServerTime      func(childComplexity int, intervalMs int) int
+	}
+
+	TriggerRetrainPayload struct {
+		Cycle func(childComplexity int) int
 	}
 
 	UploadInfo struct {
@@ -100,8 +382,47 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CandidateResolver interface {
+	Compound(ctx context.Context, obj *activelearning.Candidate) (*store.Compound, error)
+}
+type CompoundResolver interface {
+	Descriptors(ctx context.Context, obj *store.Compound) (*string, error)
+	Measurements(ctx context.Context, obj *store.Compound, endpoint *string) ([]*store.Measurement, error)
+	Similar(ctx context.Context, obj *store.Compound, first *int) ([]*activelearning.SimilarCompound, error)
+}
+type CycleResolver interface {
+	Model(ctx context.Context, obj *store.ActiveLearningCycle) (*model.Model, error)
+	ModelVersion(ctx context.Context, obj *store.ActiveLearningCycle) (*store.MLModel, error)
+
+	MetricsBefore(ctx context.Context, obj *store.ActiveLearningCycle) ([]*model.Metric, error)
+	MetricsAfter(ctx context.Context, obj *store.ActiveLearningCycle) ([]*model.Metric, error)
+
+	Params(ctx context.Context, obj *store.ActiveLearningCycle) (*string, error)
+}
+type MeasurementResolver interface {
+	User(ctx context.Context, obj *store.Measurement) (*store.User, error)
+}
+type ModelResolver interface {
+	ActiveVersion(ctx context.Context, obj *model.Model) (*store.MLModel, error)
+
+	Versions(ctx context.Context, obj *model.Model) ([]*store.MLModel, error)
+	Cycles(ctx context.Context, obj *model.Model) ([]*store.ActiveLearningCycle, error)
+}
+type ModelVersionResolver interface {
+	Metrics(ctx context.Context, obj *store.MLModel) ([]*model.Metric, error)
+}
 type MutationResolver interface {
 	InspectUpload(ctx context.Context, file graphql.Upload) (*model.UploadInfo, error)
+	ImportCompounds(ctx context.Context, input model.ImportCompoundsInput) (*model.ImportCompoundsPayload, error)
+	CreateModel(ctx context.Context, input model.CreateModelInput) (*model.CreateModelPayload, error)
+	SelectSamples(ctx context.Context, input model.SelectSamplesInput) (*model.SelectSamplesPayload, error)
+	ClaimNextItem(ctx context.Context, input model.ClaimNextItemInput) (*model.ClaimNextItemPayload, error)
+	RenewLease(ctx context.Context, input model.RenewLeaseInput) (*model.RenewLeasePayload, error)
+	SubmitLabel(ctx context.Context, input model.SubmitLabelInput) (*model.SubmitLabelPayload, error)
+	SkipItem(ctx context.Context, input model.SkipItemInput) (*model.SkipItemPayload, error)
+	AssignItems(ctx context.Context, input model.AssignItemsInput) (*model.AssignItemsPayload, error)
+	SkipItems(ctx context.Context, input model.SkipItemsInput) (*model.SkipItemsPayload, error)
+	TriggerRetrain(ctx context.Context, input model.TriggerRetrainInput) (*model.TriggerRetrainPayload, error)
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (bool, error)
 	CreateAPIToken(ctx context.Context, input model.CreateAPITokenInput) (*model.CreateAPITokenPayload, error)
@@ -109,11 +430,36 @@ type MutationResolver interface {
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*store.User, error)
+	Models(ctx context.Context) ([]*model.Model, error)
+	Model(ctx context.Context, id int64) (*model.Model, error)
+	Compounds(ctx context.Context, search *string, setID *int64, first *int, after *string) (*model.CompoundConnection, error)
+	Compound(ctx context.Context, id int64) (*store.Compound, error)
+	LabelQueue(ctx context.Context, filter *model.QueueFilter, orderBy *activelearning.QueueOrder, first *int, after *string) (*model.QueueItemConnection, error)
+	QueueItem(ctx context.Context, id int64) (*store.LabelQueueItem, error)
+	Cycles(ctx context.Context, modelID int64) ([]*store.ActiveLearningCycle, error)
+	Cycle(ctx context.Context, id int64) (*store.ActiveLearningCycle, error)
+	Stats(ctx context.Context, modelID int64) (*model.Stats, error)
+	PreviewSelection(ctx context.Context, input model.SelectionInput) ([]*activelearning.Candidate, error)
 	APITokens(ctx context.Context) ([]*store.APIToken, error)
 	Users(ctx context.Context) ([]*store.User, error)
 }
+type QueueEventResolver interface {
+	Item(ctx context.Context, obj *model.QueueEvent) (*store.LabelQueueItem, error)
+}
+type QueueItemResolver interface {
+	Compound(ctx context.Context, obj *store.LabelQueueItem) (*store.Compound, error)
+	Model(ctx context.Context, obj *store.LabelQueueItem) (*model.Model, error)
+	ModelVersion(ctx context.Context, obj *store.LabelQueueItem) (*store.MLModel, error)
+
+	AssignedTo(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error)
+
+	LabeledBy(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error)
+}
 type SubscriptionResolver interface {
 	ServerTime(ctx context.Context, intervalMs int) (<-chan *time.Time, error)
+	QueueEvents(ctx context.Context, modelID int64, afterSeq *int) (<-chan *model.QueueEvent, error)
+	RetrainProgress(ctx context.Context, cycleID int64, afterSeq *int) (<-chan *model.RetrainProgress, error)
+	CycleUpdated(ctx context.Context, modelID int64) (<-chan *store.ActiveLearningCycle, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -177,6 +523,167 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ApiToken.RevokedAt(childComplexity), true
 
+	case "AssignItemsPayload.items":
+		if e.ComplexityRoot.AssignItemsPayload.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignItemsPayload.Items(childComplexity), true
+
+	case "Candidate.applicabilityDistance":
+		if e.ComplexityRoot.Candidate.ApplicabilityDistance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.ApplicabilityDistance(childComplexity), true
+	case "Candidate.compound":
+		if e.ComplexityRoot.Candidate.Compound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.Compound(childComplexity), true
+	case "Candidate.prediction":
+		if e.ComplexityRoot.Candidate.Prediction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.Prediction(childComplexity), true
+	case "Candidate.priority":
+		if e.ComplexityRoot.Candidate.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.Priority(childComplexity), true
+	case "Candidate.rank":
+		if e.ComplexityRoot.Candidate.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.Rank(childComplexity), true
+	case "Candidate.uncertainty":
+		if e.ComplexityRoot.Candidate.Uncertainty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.Uncertainty(childComplexity), true
+
+	case "ClaimNextItemPayload.item":
+		if e.ComplexityRoot.ClaimNextItemPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimNextItemPayload.Item(childComplexity), true
+
+	case "Compound.canonicalSmiles":
+		if e.ComplexityRoot.Compound.CanonicalSMILES == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compound.CanonicalSMILES(childComplexity), true
+	case "Compound.createdAt":
+		if e.ComplexityRoot.Compound.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compound.CreatedAt(childComplexity), true
+	case "Compound.descriptors":
+		if e.ComplexityRoot.Compound.Descriptors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compound.Descriptors(childComplexity), true
+	case "Compound.id":
+		if e.ComplexityRoot.Compound.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compound.ID(childComplexity), true
+	case "Compound.inputSmiles":
+		if e.ComplexityRoot.Compound.InputSMILES == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compound.InputSMILES(childComplexity), true
+	case "Compound.measurements":
+		if e.ComplexityRoot.Compound.Measurements == nil {
+			break
+		}
+
+		args, err := ec.field_Compound_measurements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Compound.Measurements(childComplexity, args["endpoint"].(*string)), true
+	case "Compound.name":
+		if e.ComplexityRoot.Compound.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compound.Name(childComplexity), true
+	case "Compound.similar":
+		if e.ComplexityRoot.Compound.Similar == nil {
+			break
+		}
+
+		args, err := ec.field_Compound_similar_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Compound.Similar(childComplexity, args["first"].(*int)), true
+
+	case "CompoundConnection.edges":
+		if e.ComplexityRoot.CompoundConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundConnection.Edges(childComplexity), true
+	case "CompoundConnection.pageInfo":
+		if e.ComplexityRoot.CompoundConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundConnection.PageInfo(childComplexity), true
+
+	case "CompoundEdge.cursor":
+		if e.ComplexityRoot.CompoundEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundEdge.Cursor(childComplexity), true
+	case "CompoundEdge.node":
+		if e.ComplexityRoot.CompoundEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundEdge.Node(childComplexity), true
+
+	case "CompoundSet.createdAt":
+		if e.ComplexityRoot.CompoundSet.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundSet.CreatedAt(childComplexity), true
+	case "CompoundSet.description":
+		if e.ComplexityRoot.CompoundSet.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundSet.Description(childComplexity), true
+	case "CompoundSet.id":
+		if e.ComplexityRoot.CompoundSet.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundSet.ID(childComplexity), true
+	case "CompoundSet.name":
+		if e.ComplexityRoot.CompoundSet.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundSet.Name(childComplexity), true
+
 	case "CreateApiTokenPayload.secret":
 		if e.ComplexityRoot.CreateApiTokenPayload.Secret == nil {
 			break
@@ -189,6 +696,222 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateApiTokenPayload.Token(childComplexity), true
+
+	case "CreateModelPayload.model":
+		if e.ComplexityRoot.CreateModelPayload.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateModelPayload.Model(childComplexity), true
+
+	case "CurvePoint.cycle":
+		if e.ComplexityRoot.CurvePoint.Cycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurvePoint.Cycle(childComplexity), true
+	case "CurvePoint.labels":
+		if e.ComplexityRoot.CurvePoint.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurvePoint.Labels(childComplexity), true
+	case "CurvePoint.metrics":
+		if e.ComplexityRoot.CurvePoint.Metrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurvePoint.Metrics(childComplexity), true
+
+	case "Cycle.batchSize":
+		if e.ComplexityRoot.Cycle.BatchSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.BatchSize(childComplexity), true
+	case "Cycle.completedAt":
+		if e.ComplexityRoot.Cycle.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.CompletedAt(childComplexity), true
+	case "Cycle.cycleNumber":
+		if e.ComplexityRoot.Cycle.CycleNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.CycleNumber(childComplexity), true
+	case "Cycle.error":
+		if e.ComplexityRoot.Cycle.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.Error(childComplexity), true
+	case "Cycle.id":
+		if e.ComplexityRoot.Cycle.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.ID(childComplexity), true
+	case "Cycle.itemsLabeled":
+		if e.ComplexityRoot.Cycle.ItemsLabeled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.ItemsLabeled(childComplexity), true
+	case "Cycle.itemsSelected":
+		if e.ComplexityRoot.Cycle.ItemsSelected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.ItemsSelected(childComplexity), true
+	case "Cycle.itemsSkipped":
+		if e.ComplexityRoot.Cycle.ItemsSkipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.ItemsSkipped(childComplexity), true
+	case "Cycle.metricsAfter":
+		if e.ComplexityRoot.Cycle.MetricsAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.MetricsAfter(childComplexity), true
+	case "Cycle.metricsBefore":
+		if e.ComplexityRoot.Cycle.MetricsBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.MetricsBefore(childComplexity), true
+	case "Cycle.model":
+		if e.ComplexityRoot.Cycle.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.Model(childComplexity), true
+	case "Cycle.modelVersion":
+		if e.ComplexityRoot.Cycle.ModelVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.ModelVersion(childComplexity), true
+	case "Cycle.params":
+		if e.ComplexityRoot.Cycle.Params == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.Params(childComplexity), true
+	case "Cycle.seed":
+		if e.ComplexityRoot.Cycle.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.Seed(childComplexity), true
+	case "Cycle.selectionStrategy":
+		if e.ComplexityRoot.Cycle.SelectionStrategy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.SelectionStrategy(childComplexity), true
+	case "Cycle.startedAt":
+		if e.ComplexityRoot.Cycle.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.StartedAt(childComplexity), true
+	case "Cycle.status":
+		if e.ComplexityRoot.Cycle.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.Status(childComplexity), true
+
+	case "ImportCompoundsPayload.created":
+		if e.ComplexityRoot.ImportCompoundsPayload.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCompoundsPayload.Created(childComplexity), true
+	case "ImportCompoundsPayload.errors":
+		if e.ComplexityRoot.ImportCompoundsPayload.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCompoundsPayload.Errors(childComplexity), true
+	case "ImportCompoundsPayload.existing":
+		if e.ComplexityRoot.ImportCompoundsPayload.Existing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCompoundsPayload.Existing(childComplexity), true
+	case "ImportCompoundsPayload.jobId":
+		if e.ComplexityRoot.ImportCompoundsPayload.JobID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCompoundsPayload.JobID(childComplexity), true
+	case "ImportCompoundsPayload.measurements":
+		if e.ComplexityRoot.ImportCompoundsPayload.Measurements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCompoundsPayload.Measurements(childComplexity), true
+	case "ImportCompoundsPayload.rows":
+		if e.ComplexityRoot.ImportCompoundsPayload.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCompoundsPayload.Rows(childComplexity), true
+	case "ImportCompoundsPayload.set":
+		if e.ComplexityRoot.ImportCompoundsPayload.Set == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCompoundsPayload.Set(childComplexity), true
+
+	case "ImportRowError.column":
+		if e.ComplexityRoot.ImportRowError.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRowError.Column(childComplexity), true
+	case "ImportRowError.offset":
+		if e.ComplexityRoot.ImportRowError.Offset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRowError.Offset(childComplexity), true
+	case "ImportRowError.reason":
+		if e.ComplexityRoot.ImportRowError.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRowError.Reason(childComplexity), true
+	case "ImportRowError.row":
+		if e.ComplexityRoot.ImportRowError.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRowError.Row(childComplexity), true
+
+	case "LabelerStats.labeled":
+		if e.ComplexityRoot.LabelerStats.Labeled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelerStats.Labeled(childComplexity), true
+	case "LabelerStats.skipped":
+		if e.ComplexityRoot.LabelerStats.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelerStats.Skipped(childComplexity), true
+	case "LabelerStats.user":
+		if e.ComplexityRoot.LabelerStats.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelerStats.User(childComplexity), true
 
 	case "LoginPayload.expiresAt":
 		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
@@ -203,6 +926,212 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginPayload.User(childComplexity), true
 
+	case "Measurement.confidence":
+		if e.ComplexityRoot.Measurement.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Confidence(childComplexity), true
+	case "Measurement.createdAt":
+		if e.ComplexityRoot.Measurement.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.CreatedAt(childComplexity), true
+	case "Measurement.endpoint":
+		if e.ComplexityRoot.Measurement.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Endpoint(childComplexity), true
+	case "Measurement.id":
+		if e.ComplexityRoot.Measurement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.ID(childComplexity), true
+	case "Measurement.origin":
+		if e.ComplexityRoot.Measurement.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Origin(childComplexity), true
+	case "Measurement.source":
+		if e.ComplexityRoot.Measurement.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Source(childComplexity), true
+	case "Measurement.user":
+		if e.ComplexityRoot.Measurement.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.User(childComplexity), true
+	case "Measurement.value":
+		if e.ComplexityRoot.Measurement.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Value(childComplexity), true
+
+	case "Metric.name":
+		if e.ComplexityRoot.Metric.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metric.Name(childComplexity), true
+	case "Metric.value":
+		if e.ComplexityRoot.Metric.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Metric.Value(childComplexity), true
+
+	case "Model.activeVersion":
+		if e.ComplexityRoot.Model.ActiveVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.ActiveVersion(childComplexity), true
+	case "Model.createdAt":
+		if e.ComplexityRoot.Model.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.CreatedAt(childComplexity), true
+	case "Model.currentVersion":
+		if e.ComplexityRoot.Model.CurrentVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.CurrentVersion(childComplexity), true
+	case "Model.cycles":
+		if e.ComplexityRoot.Model.Cycles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Cycles(childComplexity), true
+	case "Model.endpoint":
+		if e.ComplexityRoot.Model.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Endpoint(childComplexity), true
+	case "Model.id":
+		if e.ComplexityRoot.Model.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.ID(childComplexity), true
+	case "Model.name":
+		if e.ComplexityRoot.Model.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Name(childComplexity), true
+	case "Model.status":
+		if e.ComplexityRoot.Model.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Status(childComplexity), true
+	case "Model.task":
+		if e.ComplexityRoot.Model.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Task(childComplexity), true
+	case "Model.versions":
+		if e.ComplexityRoot.Model.Versions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Versions(childComplexity), true
+
+	case "ModelVersion.activatedAt":
+		if e.ComplexityRoot.ModelVersion.ActivatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.ActivatedAt(childComplexity), true
+	case "ModelVersion.createdAt":
+		if e.ComplexityRoot.ModelVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.CreatedAt(childComplexity), true
+	case "ModelVersion.error":
+		if e.ComplexityRoot.ModelVersion.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Error(childComplexity), true
+	case "ModelVersion.id":
+		if e.ComplexityRoot.ModelVersion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.ID(childComplexity), true
+	case "ModelVersion.metrics":
+		if e.ComplexityRoot.ModelVersion.Metrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Metrics(childComplexity), true
+	case "ModelVersion.seed":
+		if e.ComplexityRoot.ModelVersion.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Seed(childComplexity), true
+	case "ModelVersion.status":
+		if e.ComplexityRoot.ModelVersion.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Status(childComplexity), true
+	case "ModelVersion.trainingSize":
+		if e.ComplexityRoot.ModelVersion.TrainingSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.TrainingSize(childComplexity), true
+	case "ModelVersion.validationHash":
+		if e.ComplexityRoot.ModelVersion.ValidationHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.ValidationHash(childComplexity), true
+	case "ModelVersion.version":
+		if e.ComplexityRoot.ModelVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.Version(childComplexity), true
+
+	case "Mutation.assignItems":
+		if e.ComplexityRoot.Mutation.AssignItems == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignItems_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignItems(childComplexity, args["input"].(model.AssignItemsInput)), true
+	case "Mutation.claimNextItem":
+		if e.ComplexityRoot.Mutation.ClaimNextItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_claimNextItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClaimNextItem(childComplexity, args["input"].(model.ClaimNextItemInput)), true
 	case "Mutation.createApiToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -214,6 +1143,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["input"].(model.CreateAPITokenInput)), true
+	case "Mutation.createModel":
+		if e.ComplexityRoot.Mutation.CreateModel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createModel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateModel(childComplexity, args["input"].(model.CreateModelInput)), true
+	case "Mutation.importCompounds":
+		if e.ComplexityRoot.Mutation.ImportCompounds == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importCompounds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportCompounds(childComplexity, args["input"].(model.ImportCompoundsInput)), true
 	case "Mutation.inspectUpload":
 		if e.ComplexityRoot.Mutation.InspectUpload == nil {
 			break
@@ -242,6 +1193,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.renewLease":
+		if e.ComplexityRoot.Mutation.RenewLease == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_renewLease_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RenewLease(childComplexity, args["input"].(model.RenewLeaseInput)), true
 	case "Mutation.revokeApiToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -253,6 +1215,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["id"].(int64)), true
+	case "Mutation.selectSamples":
+		if e.ComplexityRoot.Mutation.SelectSamples == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_selectSamples_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SelectSamples(childComplexity, args["input"].(model.SelectSamplesInput)), true
+	case "Mutation.skipItem":
+		if e.ComplexityRoot.Mutation.SkipItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_skipItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SkipItem(childComplexity, args["input"].(model.SkipItemInput)), true
+	case "Mutation.skipItems":
+		if e.ComplexityRoot.Mutation.SkipItems == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_skipItems_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SkipItems(childComplexity, args["input"].(model.SkipItemsInput)), true
+	case "Mutation.submitLabel":
+		if e.ComplexityRoot.Mutation.SubmitLabel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitLabel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitLabel(childComplexity, args["input"].(model.SubmitLabelInput)), true
+	case "Mutation.triggerRetrain":
+		if e.ComplexityRoot.Mutation.TriggerRetrain == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_triggerRetrain_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TriggerRetrain(childComplexity, args["input"].(model.TriggerRetrainInput)), true
+
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
@@ -260,13 +1302,118 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APITokens(childComplexity), true
+	case "Query.compound":
+		if e.ComplexityRoot.Query.Compound == nil {
+			break
+		}
 
+		args, err := ec.field_Query_compound_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Compound(childComplexity, args["id"].(int64)), true
+	case "Query.compounds":
+		if e.ComplexityRoot.Query.Compounds == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compounds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Compounds(childComplexity, args["search"].(*string), args["setId"].(*int64), args["first"].(*int), args["after"].(*string)), true
+	case "Query.cycle":
+		if e.ComplexityRoot.Query.Cycle == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cycle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cycle(childComplexity, args["id"].(int64)), true
+	case "Query.cycles":
+		if e.ComplexityRoot.Query.Cycles == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cycles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cycles(childComplexity, args["modelId"].(int64)), true
+
+	case "Query.labelQueue":
+		if e.ComplexityRoot.Query.LabelQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_labelQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LabelQueue(childComplexity, args["filter"].(*model.QueueFilter), args["orderBy"].(*activelearning.QueueOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.model":
+		if e.ComplexityRoot.Query.Model == nil {
+			break
+		}
+
+		args, err := ec.field_Query_model_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Model(childComplexity, args["id"].(int64)), true
+	case "Query.models":
+		if e.ComplexityRoot.Query.Models == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Models(childComplexity), true
+	case "Query.previewSelection":
+		if e.ComplexityRoot.Query.PreviewSelection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_previewSelection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PreviewSelection(childComplexity, args["input"].(model.SelectionInput)), true
+	case "Query.queueItem":
+		if e.ComplexityRoot.Query.QueueItem == nil {
+			break
+		}
+
+		args, err := ec.field_Query_queueItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QueueItem(childComplexity, args["id"].(int64)), true
+	case "Query.stats":
+		if e.ComplexityRoot.Query.Stats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["modelId"].(int64)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -274,6 +1421,406 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Users(childComplexity), true
 
+	case "QueueCounts.inProgress":
+		if e.ComplexityRoot.QueueCounts.InProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCounts.InProgress(childComplexity), true
+	case "QueueCounts.labeled":
+		if e.ComplexityRoot.QueueCounts.Labeled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCounts.Labeled(childComplexity), true
+	case "QueueCounts.pending":
+		if e.ComplexityRoot.QueueCounts.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCounts.Pending(childComplexity), true
+	case "QueueCounts.skipped":
+		if e.ComplexityRoot.QueueCounts.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueCounts.Skipped(childComplexity), true
+
+	case "QueueEvent.actorId":
+		if e.ComplexityRoot.QueueEvent.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueEvent.ActorID(childComplexity), true
+	case "QueueEvent.createdAt":
+		if e.ComplexityRoot.QueueEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueEvent.CreatedAt(childComplexity), true
+	case "QueueEvent.cycleId":
+		if e.ComplexityRoot.QueueEvent.CycleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueEvent.CycleID(childComplexity), true
+	case "QueueEvent.item":
+		if e.ComplexityRoot.QueueEvent.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueEvent.Item(childComplexity), true
+	case "QueueEvent.itemId":
+		if e.ComplexityRoot.QueueEvent.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueEvent.ItemID(childComplexity), true
+	case "QueueEvent.modelId":
+		if e.ComplexityRoot.QueueEvent.ModelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueEvent.ModelID(childComplexity), true
+	case "QueueEvent.payload":
+		if e.ComplexityRoot.QueueEvent.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueEvent.Payload(childComplexity), true
+	case "QueueEvent.seq":
+		if e.ComplexityRoot.QueueEvent.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueEvent.Seq(childComplexity), true
+	case "QueueEvent.type":
+		if e.ComplexityRoot.QueueEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueEvent.Type(childComplexity), true
+
+	case "QueueItem.applicabilityDistance":
+		if e.ComplexityRoot.QueueItem.ApplicabilityDistance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.ApplicabilityDistance(childComplexity), true
+	case "QueueItem.assignedAt":
+		if e.ComplexityRoot.QueueItem.AssignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.AssignedAt(childComplexity), true
+	case "QueueItem.assignedTo":
+		if e.ComplexityRoot.QueueItem.AssignedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.AssignedTo(childComplexity), true
+	case "QueueItem.compound":
+		if e.ComplexityRoot.QueueItem.Compound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Compound(childComplexity), true
+	case "QueueItem.createdAt":
+		if e.ComplexityRoot.QueueItem.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.CreatedAt(childComplexity), true
+	case "QueueItem.id":
+		if e.ComplexityRoot.QueueItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.ID(childComplexity), true
+	case "QueueItem.label":
+		if e.ComplexityRoot.QueueItem.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Label(childComplexity), true
+	case "QueueItem.labelConfidence":
+		if e.ComplexityRoot.QueueItem.LabelConfidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.LabelConfidence(childComplexity), true
+	case "QueueItem.labelSource":
+		if e.ComplexityRoot.QueueItem.LabelSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.LabelSource(childComplexity), true
+	case "QueueItem.labeledAt":
+		if e.ComplexityRoot.QueueItem.LabeledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.LabeledAt(childComplexity), true
+	case "QueueItem.labeledBy":
+		if e.ComplexityRoot.QueueItem.LabeledBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.LabeledBy(childComplexity), true
+	case "QueueItem.leaseExpiresAt":
+		if e.ComplexityRoot.QueueItem.LeaseExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.LeaseExpiresAt(childComplexity), true
+	case "QueueItem.model":
+		if e.ComplexityRoot.QueueItem.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Model(childComplexity), true
+	case "QueueItem.modelVersion":
+		if e.ComplexityRoot.QueueItem.ModelVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.ModelVersion(childComplexity), true
+	case "QueueItem.notes":
+		if e.ComplexityRoot.QueueItem.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Notes(childComplexity), true
+	case "QueueItem.prediction":
+		if e.ComplexityRoot.QueueItem.Prediction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Prediction(childComplexity), true
+	case "QueueItem.priority":
+		if e.ComplexityRoot.QueueItem.PriorityScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.PriorityScore(childComplexity), true
+	case "QueueItem.selectionBatch":
+		if e.ComplexityRoot.QueueItem.SelectionBatch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.SelectionBatch(childComplexity), true
+	case "QueueItem.selectionStrategy":
+		if e.ComplexityRoot.QueueItem.SelectionStrategy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.SelectionStrategy(childComplexity), true
+	case "QueueItem.skipReason":
+		if e.ComplexityRoot.QueueItem.SkipReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.SkipReason(childComplexity), true
+	case "QueueItem.status":
+		if e.ComplexityRoot.QueueItem.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Status(childComplexity), true
+	case "QueueItem.uncertainty":
+		if e.ComplexityRoot.QueueItem.Uncertainty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Uncertainty(childComplexity), true
+	case "QueueItem.updatedAt":
+		if e.ComplexityRoot.QueueItem.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.UpdatedAt(childComplexity), true
+	case "QueueItem.version":
+		if e.ComplexityRoot.QueueItem.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Version(childComplexity), true
+
+	case "QueueItemConnection.edges":
+		if e.ComplexityRoot.QueueItemConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItemConnection.Edges(childComplexity), true
+	case "QueueItemConnection.pageInfo":
+		if e.ComplexityRoot.QueueItemConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItemConnection.PageInfo(childComplexity), true
+	case "QueueItemConnection.totalCount":
+		if e.ComplexityRoot.QueueItemConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItemConnection.TotalCount(childComplexity), true
+
+	case "QueueItemEdge.cursor":
+		if e.ComplexityRoot.QueueItemEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItemEdge.Cursor(childComplexity), true
+	case "QueueItemEdge.node":
+		if e.ComplexityRoot.QueueItemEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItemEdge.Node(childComplexity), true
+
+	case "RenewLeasePayload.item":
+		if e.ComplexityRoot.RenewLeasePayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RenewLeasePayload.Item(childComplexity), true
+
+	case "RetrainProgress.createdAt":
+		if e.ComplexityRoot.RetrainProgress.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetrainProgress.CreatedAt(childComplexity), true
+	case "RetrainProgress.cycleId":
+		if e.ComplexityRoot.RetrainProgress.CycleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetrainProgress.CycleID(childComplexity), true
+	case "RetrainProgress.fraction":
+		if e.ComplexityRoot.RetrainProgress.Fraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetrainProgress.Fraction(childComplexity), true
+	case "RetrainProgress.message":
+		if e.ComplexityRoot.RetrainProgress.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetrainProgress.Message(childComplexity), true
+	case "RetrainProgress.seq":
+		if e.ComplexityRoot.RetrainProgress.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetrainProgress.Seq(childComplexity), true
+	case "RetrainProgress.stage":
+		if e.ComplexityRoot.RetrainProgress.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetrainProgress.Stage(childComplexity), true
+
+	case "SelectSamplesPayload.cycle":
+		if e.ComplexityRoot.SelectSamplesPayload.Cycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelectSamplesPayload.Cycle(childComplexity), true
+
+	case "SimilarCompound.compound":
+		if e.ComplexityRoot.SimilarCompound.Compound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarCompound.Compound(childComplexity), true
+	case "SimilarCompound.similarity":
+		if e.ComplexityRoot.SimilarCompound.Similarity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarCompound.Similarity(childComplexity), true
+
+	case "SkipItemPayload.item":
+		if e.ComplexityRoot.SkipItemPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SkipItemPayload.Item(childComplexity), true
+
+	case "SkipItemsPayload.items":
+		if e.ComplexityRoot.SkipItemsPayload.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SkipItemsPayload.Items(childComplexity), true
+
+	case "Stats.counts":
+		if e.ComplexityRoot.Stats.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.Counts(childComplexity), true
+	case "Stats.cycles":
+		if e.ComplexityRoot.Stats.Cycles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.Cycles(childComplexity), true
+	case "Stats.labelers":
+		if e.ComplexityRoot.Stats.Labelers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.Labelers(childComplexity), true
+	case "Stats.learningCurve":
+		if e.ComplexityRoot.Stats.LearningCurve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.LearningCurve(childComplexity), true
+
+	case "SubmitLabelPayload.item":
+		if e.ComplexityRoot.SubmitLabelPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitLabelPayload.Item(childComplexity), true
+
+	case "Subscription.cycleUpdated":
+		if e.ComplexityRoot.Subscription.CycleUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_cycleUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CycleUpdated(childComplexity, args["modelId"].(int64)), true
+	case "Subscription.queueEvents":
+		if e.ComplexityRoot.Subscription.QueueEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_queueEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.QueueEvents(childComplexity, args["modelId"].(int64), args["afterSeq"].(*int)), true
+	case "Subscription.retrainProgress":
+		if e.ComplexityRoot.Subscription.RetrainProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_retrainProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.RetrainProgress(childComplexity, args["cycleId"].(int64), args["afterSeq"].(*int)), true
 	case "Subscription.serverTime":
 		if e.ComplexityRoot.Subscription.ServerTime == nil {
 			break
@@ -285,6 +1832,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.ServerTime(childComplexity, args["intervalMs"].(int)), true
+
+	case "TriggerRetrainPayload.cycle":
+		if e.ComplexityRoot.TriggerRetrainPayload.Cycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TriggerRetrainPayload.Cycle(childComplexity), true
 
 	case "UploadInfo.contentType":
 		if e.ComplexityRoot.UploadInfo.ContentType == nil {
@@ -351,8 +1905,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AssignItemsInput", ec.unmarshalInputAssignItemsInput),
+			graphql.NewInputUnmarshaler("ClaimNextItemInput", ec.unmarshalInputClaimNextItemInput),
 			graphql.NewInputUnmarshaler("CreateApiTokenInput", ec.unmarshalInputCreateApiTokenInput),
+			graphql.NewInputUnmarshaler("CreateModelInput", ec.unmarshalInputCreateModelInput),
+			graphql.NewInputUnmarshaler("ImportCompoundsInput", ec.unmarshalInputImportCompoundsInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
+			graphql.NewInputUnmarshaler("RenewLeaseInput", ec.unmarshalInputRenewLeaseInput),
+			graphql.NewInputUnmarshaler("SelectSamplesInput", ec.unmarshalInputSelectSamplesInput),
+			graphql.NewInputUnmarshaler("SelectionInput", ec.unmarshalInputSelectionInput),
+			graphql.NewInputUnmarshaler("SkipItemInput", ec.unmarshalInputSkipItemInput),
+			graphql.NewInputUnmarshaler("SkipItemsInput", ec.unmarshalInputSkipItemsInput),
+			graphql.NewInputUnmarshaler("SplitInput", ec.unmarshalInputSplitInput),
+			graphql.NewInputUnmarshaler("SubmitLabelInput", ec.unmarshalInputSubmitLabelInput),
+			graphql.NewInputUnmarshaler("TriggerRetrainInput", ec.unmarshalInputTriggerRetrainInput),
 		)
 	}
 	first := true
@@ -445,7 +2012,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphqls" "schema.graphqls"
+//go:embed "activelearning.graphqls" "auth.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -457,6 +2024,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "activelearning.graphqls", Input: sourceData("activelearning.graphqls"), BuiltIn: false},
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
@@ -486,6 +2054,96 @@ func (ec *executionContext) childFields_ApiToken(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type ApiToken", field.Name)
 }
 
+func (ec *executionContext) childFields_AssignItemsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "items":
+		return ec.fieldContext_AssignItemsPayload_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignItemsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Candidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_Candidate_rank(ctx, field)
+	case "compound":
+		return ec.fieldContext_Candidate_compound(ctx, field)
+	case "prediction":
+		return ec.fieldContext_Candidate_prediction(ctx, field)
+	case "uncertainty":
+		return ec.fieldContext_Candidate_uncertainty(ctx, field)
+	case "applicabilityDistance":
+		return ec.fieldContext_Candidate_applicabilityDistance(ctx, field)
+	case "priority":
+		return ec.fieldContext_Candidate_priority(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Candidate", field.Name)
+}
+
+func (ec *executionContext) childFields_ClaimNextItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_ClaimNextItemPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClaimNextItemPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Compound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Compound_id(ctx, field)
+	case "inputSmiles":
+		return ec.fieldContext_Compound_inputSmiles(ctx, field)
+	case "canonicalSmiles":
+		return ec.fieldContext_Compound_canonicalSmiles(ctx, field)
+	case "name":
+		return ec.fieldContext_Compound_name(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Compound_createdAt(ctx, field)
+	case "descriptors":
+		return ec.fieldContext_Compound_descriptors(ctx, field)
+	case "measurements":
+		return ec.fieldContext_Compound_measurements(ctx, field)
+	case "similar":
+		return ec.fieldContext_Compound_similar(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Compound", field.Name)
+}
+
+func (ec *executionContext) childFields_CompoundConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CompoundConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CompoundConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompoundConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CompoundEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CompoundEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CompoundEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompoundEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CompoundSet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CompoundSet_id(ctx, field)
+	case "name":
+		return ec.fieldContext_CompoundSet_name(ctx, field)
+	case "description":
+		return ec.fieldContext_CompoundSet_description(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CompoundSet_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompoundSet", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateApiTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -496,6 +2154,112 @@ func (ec *executionContext) childFields_CreateApiTokenPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type CreateApiTokenPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateModelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_CreateModelPayload_model(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateModelPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CurvePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cycle":
+		return ec.fieldContext_CurvePoint_cycle(ctx, field)
+	case "labels":
+		return ec.fieldContext_CurvePoint_labels(ctx, field)
+	case "metrics":
+		return ec.fieldContext_CurvePoint_metrics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CurvePoint", field.Name)
+}
+
+func (ec *executionContext) childFields_Cycle(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Cycle_id(ctx, field)
+	case "model":
+		return ec.fieldContext_Cycle_model(ctx, field)
+	case "modelVersion":
+		return ec.fieldContext_Cycle_modelVersion(ctx, field)
+	case "cycleNumber":
+		return ec.fieldContext_Cycle_cycleNumber(ctx, field)
+	case "selectionStrategy":
+		return ec.fieldContext_Cycle_selectionStrategy(ctx, field)
+	case "batchSize":
+		return ec.fieldContext_Cycle_batchSize(ctx, field)
+	case "status":
+		return ec.fieldContext_Cycle_status(ctx, field)
+	case "metricsBefore":
+		return ec.fieldContext_Cycle_metricsBefore(ctx, field)
+	case "metricsAfter":
+		return ec.fieldContext_Cycle_metricsAfter(ctx, field)
+	case "itemsSelected":
+		return ec.fieldContext_Cycle_itemsSelected(ctx, field)
+	case "itemsLabeled":
+		return ec.fieldContext_Cycle_itemsLabeled(ctx, field)
+	case "itemsSkipped":
+		return ec.fieldContext_Cycle_itemsSkipped(ctx, field)
+	case "params":
+		return ec.fieldContext_Cycle_params(ctx, field)
+	case "seed":
+		return ec.fieldContext_Cycle_seed(ctx, field)
+	case "error":
+		return ec.fieldContext_Cycle_error(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_Cycle_startedAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_Cycle_completedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Cycle", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportCompoundsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_ImportCompoundsPayload_rows(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportCompoundsPayload_created(ctx, field)
+	case "existing":
+		return ec.fieldContext_ImportCompoundsPayload_existing(ctx, field)
+	case "measurements":
+		return ec.fieldContext_ImportCompoundsPayload_measurements(ctx, field)
+	case "errors":
+		return ec.fieldContext_ImportCompoundsPayload_errors(ctx, field)
+	case "set":
+		return ec.fieldContext_ImportCompoundsPayload_set(ctx, field)
+	case "jobId":
+		return ec.fieldContext_ImportCompoundsPayload_jobId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportCompoundsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportRowError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_ImportRowError_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportRowError_column(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportRowError_reason(ctx, field)
+	case "offset":
+		return ec.fieldContext_ImportRowError_offset(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportRowError", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelerStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_LabelerStats_user(ctx, field)
+	case "labeled":
+		return ec.fieldContext_LabelerStats_labeled(ctx, field)
+	case "skipped":
+		return ec.fieldContext_LabelerStats_skipped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelerStats", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "user":
@@ -504,6 +2268,308 @@ func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field 
 		return ec.fieldContext_LoginPayload_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LoginPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Measurement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Measurement_id(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_Measurement_endpoint(ctx, field)
+	case "value":
+		return ec.fieldContext_Measurement_value(ctx, field)
+	case "source":
+		return ec.fieldContext_Measurement_source(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Measurement_confidence(ctx, field)
+	case "origin":
+		return ec.fieldContext_Measurement_origin(ctx, field)
+	case "user":
+		return ec.fieldContext_Measurement_user(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Measurement_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
+}
+
+func (ec *executionContext) childFields_Metric(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Metric_name(ctx, field)
+	case "value":
+		return ec.fieldContext_Metric_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Metric", field.Name)
+}
+
+func (ec *executionContext) childFields_Model(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Model_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Model_name(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_Model_endpoint(ctx, field)
+	case "task":
+		return ec.fieldContext_Model_task(ctx, field)
+	case "status":
+		return ec.fieldContext_Model_status(ctx, field)
+	case "activeVersion":
+		return ec.fieldContext_Model_activeVersion(ctx, field)
+	case "currentVersion":
+		return ec.fieldContext_Model_currentVersion(ctx, field)
+	case "versions":
+		return ec.fieldContext_Model_versions(ctx, field)
+	case "cycles":
+		return ec.fieldContext_Model_cycles(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Model_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Model", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ModelVersion_id(ctx, field)
+	case "version":
+		return ec.fieldContext_ModelVersion_version(ctx, field)
+	case "status":
+		return ec.fieldContext_ModelVersion_status(ctx, field)
+	case "metrics":
+		return ec.fieldContext_ModelVersion_metrics(ctx, field)
+	case "trainingSize":
+		return ec.fieldContext_ModelVersion_trainingSize(ctx, field)
+	case "seed":
+		return ec.fieldContext_ModelVersion_seed(ctx, field)
+	case "validationHash":
+		return ec.fieldContext_ModelVersion_validationHash(ctx, field)
+	case "error":
+		return ec.fieldContext_ModelVersion_error(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ModelVersion_createdAt(ctx, field)
+	case "activatedAt":
+		return ec.fieldContext_ModelVersion_activatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_QueueCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pending":
+		return ec.fieldContext_QueueCounts_pending(ctx, field)
+	case "inProgress":
+		return ec.fieldContext_QueueCounts_inProgress(ctx, field)
+	case "labeled":
+		return ec.fieldContext_QueueCounts_labeled(ctx, field)
+	case "skipped":
+		return ec.fieldContext_QueueCounts_skipped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueueCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_QueueEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_QueueEvent_seq(ctx, field)
+	case "type":
+		return ec.fieldContext_QueueEvent_type(ctx, field)
+	case "modelId":
+		return ec.fieldContext_QueueEvent_modelId(ctx, field)
+	case "itemId":
+		return ec.fieldContext_QueueEvent_itemId(ctx, field)
+	case "cycleId":
+		return ec.fieldContext_QueueEvent_cycleId(ctx, field)
+	case "actorId":
+		return ec.fieldContext_QueueEvent_actorId(ctx, field)
+	case "item":
+		return ec.fieldContext_QueueEvent_item(ctx, field)
+	case "payload":
+		return ec.fieldContext_QueueEvent_payload(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_QueueEvent_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueueEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_QueueItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_QueueItem_id(ctx, field)
+	case "compound":
+		return ec.fieldContext_QueueItem_compound(ctx, field)
+	case "model":
+		return ec.fieldContext_QueueItem_model(ctx, field)
+	case "modelVersion":
+		return ec.fieldContext_QueueItem_modelVersion(ctx, field)
+	case "prediction":
+		return ec.fieldContext_QueueItem_prediction(ctx, field)
+	case "uncertainty":
+		return ec.fieldContext_QueueItem_uncertainty(ctx, field)
+	case "applicabilityDistance":
+		return ec.fieldContext_QueueItem_applicabilityDistance(ctx, field)
+	case "selectionStrategy":
+		return ec.fieldContext_QueueItem_selectionStrategy(ctx, field)
+	case "selectionBatch":
+		return ec.fieldContext_QueueItem_selectionBatch(ctx, field)
+	case "priority":
+		return ec.fieldContext_QueueItem_priority(ctx, field)
+	case "status":
+		return ec.fieldContext_QueueItem_status(ctx, field)
+	case "assignedTo":
+		return ec.fieldContext_QueueItem_assignedTo(ctx, field)
+	case "assignedAt":
+		return ec.fieldContext_QueueItem_assignedAt(ctx, field)
+	case "leaseExpiresAt":
+		return ec.fieldContext_QueueItem_leaseExpiresAt(ctx, field)
+	case "label":
+		return ec.fieldContext_QueueItem_label(ctx, field)
+	case "labelSource":
+		return ec.fieldContext_QueueItem_labelSource(ctx, field)
+	case "labelConfidence":
+		return ec.fieldContext_QueueItem_labelConfidence(ctx, field)
+	case "labeledAt":
+		return ec.fieldContext_QueueItem_labeledAt(ctx, field)
+	case "labeledBy":
+		return ec.fieldContext_QueueItem_labeledBy(ctx, field)
+	case "notes":
+		return ec.fieldContext_QueueItem_notes(ctx, field)
+	case "skipReason":
+		return ec.fieldContext_QueueItem_skipReason(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_QueueItem_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_QueueItem_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_QueueItem_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueueItem", field.Name)
+}
+
+func (ec *executionContext) childFields_QueueItemConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_QueueItemConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_QueueItemConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_QueueItemConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueueItemConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_QueueItemEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_QueueItemEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_QueueItemEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueueItemEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RenewLeasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_RenewLeasePayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RenewLeasePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RetrainProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_RetrainProgress_seq(ctx, field)
+	case "cycleId":
+		return ec.fieldContext_RetrainProgress_cycleId(ctx, field)
+	case "stage":
+		return ec.fieldContext_RetrainProgress_stage(ctx, field)
+	case "fraction":
+		return ec.fieldContext_RetrainProgress_fraction(ctx, field)
+	case "message":
+		return ec.fieldContext_RetrainProgress_message(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RetrainProgress_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetrainProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_SelectSamplesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cycle":
+		return ec.fieldContext_SelectSamplesPayload_cycle(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SelectSamplesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SimilarCompound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "compound":
+		return ec.fieldContext_SimilarCompound_compound(ctx, field)
+	case "similarity":
+		return ec.fieldContext_SimilarCompound_similarity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimilarCompound", field.Name)
+}
+
+func (ec *executionContext) childFields_SkipItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_SkipItemPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SkipItemPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SkipItemsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "items":
+		return ec.fieldContext_SkipItemsPayload_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SkipItemsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cycles":
+		return ec.fieldContext_Stats_cycles(ctx, field)
+	case "learningCurve":
+		return ec.fieldContext_Stats_learningCurve(ctx, field)
+	case "counts":
+		return ec.fieldContext_Stats_counts(ctx, field)
+	case "labelers":
+		return ec.fieldContext_Stats_labelers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Stats", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmitLabelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_SubmitLabelPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmitLabelPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_TriggerRetrainPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cycle":
+		return ec.fieldContext_TriggerRetrainPayload_cycle(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TriggerRetrainPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UploadInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -666,12 +2732,96 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_Compound_measurements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "endpoint",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["endpoint"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Compound_similar_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssignItemsInput, error) {
+			return ec.unmarshalNAssignItemsInput2activelabᚋgraphᚋmodelᚐAssignItemsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_claimNextItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ClaimNextItemInput, error) {
+			return ec.unmarshalNClaimNextItemInput2activelabᚋgraphᚋmodelᚐClaimNextItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createApiToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateAPITokenInput, error) {
 			return ec.unmarshalNCreateApiTokenInput2activelabᚋgraphᚋmodelᚐCreateAPITokenInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createModel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateModelInput, error) {
+			return ec.unmarshalNCreateModelInput2activelabᚋgraphᚋmodelᚐCreateModelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importCompounds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ImportCompoundsInput, error) {
+			return ec.unmarshalNImportCompoundsInput2activelabᚋgraphᚋmodelᚐImportCompoundsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -708,6 +2858,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_renewLease_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RenewLeaseInput, error) {
+			return ec.unmarshalNRenewLeaseInput2activelabᚋgraphᚋmodelᚐRenewLeaseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -722,6 +2886,76 @@ func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_selectSamples_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SelectSamplesInput, error) {
+			return ec.unmarshalNSelectSamplesInput2activelabᚋgraphᚋmodelᚐSelectSamplesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_skipItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SkipItemInput, error) {
+			return ec.unmarshalNSkipItemInput2activelabᚋgraphᚋmodelᚐSkipItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_skipItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SkipItemsInput, error) {
+			return ec.unmarshalNSkipItemsInput2activelabᚋgraphᚋmodelᚐSkipItemsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitLabel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitLabelInput, error) {
+			return ec.unmarshalNSubmitLabelInput2activelabᚋgraphᚋmodelᚐSubmitLabelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_triggerRetrain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TriggerRetrainInput, error) {
+			return ec.unmarshalNTriggerRetrainInput2activelabᚋgraphᚋmodelᚐTriggerRetrainInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -733,6 +2967,238 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compound_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compounds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "setId",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOID2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["setId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cycle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cycles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["modelId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_labelQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.QueueFilter, error) {
+			return ec.unmarshalOQueueFilter2ᚖactivelabᚋgraphᚋmodelᚐQueueFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*activelearning.QueueOrder, error) {
+			return ec.unmarshalOQueueOrder2ᚖactivelabᚋactivelearningᚐQueueOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_model_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_previewSelection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SelectionInput, error) {
+			return ec.unmarshalNSelectionInput2activelabᚋgraphᚋmodelᚐSelectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_queueItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["modelId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_cycleUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["modelId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_queueEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["modelId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "afterSeq",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["afterSeq"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_retrainProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cycleId",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cycleId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "afterSeq",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["afterSeq"] = arg1
 	return args, nil
 }
 
@@ -985,6 +3451,654 @@ func (ec *executionContext) fieldContext_ApiToken_revokedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("ApiToken", field, false, false, "Time")
 }
 
+func (ec *executionContext) _AssignItemsPayload_items(ctx context.Context, field graphql.CollectedField, obj *model.AssignItemsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignItemsPayload_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚕᚖactivelabᚋstoreᚐLabelQueueItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignItemsPayload_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignItemsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Candidate_rank(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Candidate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Candidate_compound(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_compound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Candidate().Compound(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Compound) graphql.Marshaler {
+			return ec.marshalNCompound2ᚖactivelabᚋstoreᚐCompound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_compound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Candidate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Candidate_prediction(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_prediction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prediction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_prediction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Candidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Candidate_uncertainty(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_uncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uncertainty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_uncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Candidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Candidate_applicabilityDistance(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_applicabilityDistance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicabilityDistance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_applicabilityDistance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Candidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Candidate_priority(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Candidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClaimNextItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.ClaimNextItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimNextItemPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalOQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimNextItemPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimNextItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Compound_id(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compound_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compound_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compound", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Compound_inputSmiles(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compound_inputSmiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputSMILES, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compound_inputSmiles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compound", field, false, false, "String")
+}
+
+func (ec *executionContext) _Compound_canonicalSmiles(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compound_canonicalSmiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanonicalSMILES, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compound_canonicalSmiles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compound", field, false, false, "String")
+}
+
+func (ec *executionContext) _Compound_name(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compound_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compound_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compound", field, false, false, "String")
+}
+
+func (ec *executionContext) _Compound_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compound_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compound_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compound", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Compound_descriptors(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compound_descriptors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Compound().Descriptors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Compound_descriptors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Compound", field, true, true, "String")
+}
+
+func (ec *executionContext) _Compound_measurements(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compound_measurements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Compound().Measurements(ctx, obj, fc.Args["endpoint"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Measurement) graphql.Marshaler {
+			return ec.marshalNMeasurement2ᚕᚖactivelabᚋstoreᚐMeasurementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compound_measurements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Compound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measurement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Compound_measurements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Compound_similar(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compound_similar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Compound().Similar(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*activelearning.SimilarCompound) graphql.Marshaler {
+			return ec.marshalNSimilarCompound2ᚕᚖactivelabᚋactivelearningᚐSimilarCompoundᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compound_similar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Compound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimilarCompound(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Compound_similar_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompoundConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CompoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CompoundEdge) graphql.Marshaler {
+			return ec.marshalNCompoundEdge2ᚕᚖactivelabᚋgraphᚋmodelᚐCompoundEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompoundConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompoundEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompoundConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CompoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖactivelabᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompoundConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompoundEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CompoundEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompoundEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompoundEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CompoundEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Compound) graphql.Marshaler {
+			return ec.marshalNCompound2ᚖactivelabᚋstoreᚐCompound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompoundEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompoundSet_id(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundSet_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundSet_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompoundSet", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CompoundSet_name(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundSet_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundSet_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompoundSet", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompoundSet_description(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundSet_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundSet_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompoundSet", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompoundSet_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundSet_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundSet_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompoundSet", field, false, false, "Time")
+}
+
 func (ec *executionContext) _CreateApiTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPITokenPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1040,6 +4154,892 @@ func (ec *executionContext) fieldContext_CreateApiTokenPayload_secret(_ context.
 	return graphql.NewScalarFieldContext("CreateApiTokenPayload", field, false, false, "String")
 }
 
+func (ec *executionContext) _CreateModelPayload_model(ctx context.Context, field graphql.CollectedField, obj *model.CreateModelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateModelPayload_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateModelPayload_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateModelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CurvePoint_cycle(ctx context.Context, field graphql.CollectedField, obj *model.CurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurvePoint_cycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cycle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurvePoint_cycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurvePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CurvePoint_labels(ctx context.Context, field graphql.CollectedField, obj *model.CurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurvePoint_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurvePoint_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurvePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CurvePoint_metrics(ctx context.Context, field graphql.CollectedField, obj *model.CurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurvePoint_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Metric) graphql.Marshaler {
+			return ec.marshalNMetric2ᚕᚖactivelabᚋgraphᚋmodelᚐMetricᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurvePoint_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CurvePoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metric(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cycle_id(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Cycle_model(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cycle().Model(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cycle",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cycle_modelVersion(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_modelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cycle().ModelVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_modelVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cycle",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cycle_cycleNumber(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_cycleNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CycleNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_cycleNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cycle_selectionStrategy(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_selectionStrategy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelectionStrategy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_selectionStrategy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "String")
+}
+
+func (ec *executionContext) _Cycle_batchSize(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_batchSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BatchSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_batchSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cycle_status(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.CycleStatus) graphql.Marshaler {
+			return ec.marshalNCycleStatus2activelabᚋstoreᚐCycleStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "CycleStatus")
+}
+
+func (ec *executionContext) _Cycle_metricsBefore(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_metricsBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cycle().MetricsBefore(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Metric) graphql.Marshaler {
+			return ec.marshalNMetric2ᚕᚖactivelabᚋgraphᚋmodelᚐMetricᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_metricsBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cycle",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metric(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cycle_metricsAfter(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_metricsAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cycle().MetricsAfter(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Metric) graphql.Marshaler {
+			return ec.marshalNMetric2ᚕᚖactivelabᚋgraphᚋmodelᚐMetricᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_metricsAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cycle",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metric(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cycle_itemsSelected(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_itemsSelected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemsSelected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_itemsSelected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cycle_itemsLabeled(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_itemsLabeled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemsLabeled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_itemsLabeled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cycle_itemsSkipped(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_itemsSkipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemsSkipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_itemsSkipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cycle_params(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_params(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cycle().Params(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_params(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, true, true, "String")
+}
+
+func (ec *executionContext) _Cycle_seed(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_seed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_seed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cycle_error(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "String")
+}
+
+func (ec *executionContext) _Cycle_startedAt(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Cycle_completedAt(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ImportCompoundsPayload_rows(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCompoundsPayload_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCompoundsPayload_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCompoundsPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportCompoundsPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCompoundsPayload_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCompoundsPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCompoundsPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportCompoundsPayload_existing(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCompoundsPayload_existing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Existing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCompoundsPayload_existing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCompoundsPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportCompoundsPayload_measurements(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCompoundsPayload_measurements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measurements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCompoundsPayload_measurements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCompoundsPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportCompoundsPayload_errors(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCompoundsPayload_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportRowError) graphql.Marshaler {
+			return ec.marshalNImportRowError2ᚕᚖactivelabᚋgraphᚋmodelᚐImportRowErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCompoundsPayload_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportCompoundsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportRowError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportCompoundsPayload_set(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCompoundsPayload_set(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Set, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.CompoundSet) graphql.Marshaler {
+			return ec.marshalOCompoundSet2ᚖactivelabᚋstoreᚐCompoundSet(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCompoundsPayload_set(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportCompoundsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompoundSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportCompoundsPayload_jobId(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCompoundsPayload_jobId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCompoundsPayload_jobId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportCompoundsPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportRowError_row(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRowError_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRowError_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportRowError_column(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRowError_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRowError_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportRowError_reason(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRowError_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRowError_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportRowError_offset(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRowError_offset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRowError_offset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LabelerStats_user(ctx context.Context, field graphql.CollectedField, obj *model.LabelerStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelerStats_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖactivelabᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelerStats_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelerStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelerStats_labeled(ctx context.Context, field graphql.CollectedField, obj *model.LabelerStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelerStats_labeled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labeled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelerStats_labeled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelerStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LabelerStats_skipped(ctx context.Context, field graphql.CollectedField, obj *model.LabelerStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelerStats_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelerStats_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelerStats", field, false, false, "Int")
+}
+
 func (ec *executionContext) _LoginPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1093,6 +5093,750 @@ func (ec *executionContext) _LoginPayload_expiresAt(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_LoginPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoginPayload", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Measurement_id(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Measurement_endpoint(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_endpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Measurement_value(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Measurement_source(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Source) graphql.Marshaler {
+			return ec.marshalNLabelSource2activelabᚋstoreᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "LabelSource")
+}
+
+func (ec *executionContext) _Measurement_confidence(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Confidence) graphql.Marshaler {
+			return ec.marshalNLabelConfidence2activelabᚋstoreᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "LabelConfidence")
+}
+
+func (ec *executionContext) _Measurement_origin(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Origin) graphql.Marshaler {
+			return ec.marshalNOrigin2activelabᚋstoreᚐOrigin(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "Origin")
+}
+
+func (ec *executionContext) _Measurement_user(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖactivelabᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Measurement_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Metric_name(ctx context.Context, field graphql.CollectedField, obj *model.Metric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metric_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metric_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metric", field, false, false, "String")
+}
+
+func (ec *executionContext) _Metric_value(ctx context.Context, field graphql.CollectedField, obj *model.Metric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Metric_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Metric_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Metric", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Model_id(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Model", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Model_name(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Model", field, true, false, "String")
+}
+
+func (ec *executionContext) _Model_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_endpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endpoint(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Model", field, true, false, "String")
+}
+
+func (ec *executionContext) _Model_task(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_task(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Task(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Task) graphql.Marshaler {
+			return ec.marshalNTask2activelabᚋstoreᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_task(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Model", field, true, false, "Task")
+}
+
+func (ec *executionContext) _Model_status(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ModelStatus) graphql.Marshaler {
+			return ec.marshalNModelStatus2activelabᚋstoreᚐModelStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Model", field, true, false, "ModelStatus")
+}
+
+func (ec *executionContext) _Model_activeVersion(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_activeVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Model().ActiveVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
+			return ec.marshalOModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Model_activeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Model",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Model_currentVersion(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_currentVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentVersion(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_currentVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Model",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Model_versions(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Model().Versions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.MLModel) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚕᚖactivelabᚋstoreᚐMLModelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_versions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Model",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Model_cycles(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_cycles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Model().Cycles(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ActiveLearningCycle) graphql.Marshaler {
+			return ec.marshalNCycle2ᚕᚖactivelabᚋstoreᚐActiveLearningCycleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_cycles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Model",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cycle(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Model_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Model", field, true, false, "Time")
+}
+
+func (ec *executionContext) _ModelVersion_id(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ModelVersion_version(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ModelVersion_status(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ModelStatus) graphql.Marshaler {
+			return ec.marshalNModelStatus2activelabᚋstoreᚐModelStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "ModelStatus")
+}
+
+func (ec *executionContext) _ModelVersion_metrics(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ModelVersion().Metrics(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Metric) graphql.Marshaler {
+			return ec.marshalNMetric2ᚕᚖactivelabᚋgraphᚋmodelᚐMetricᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModelVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metric(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ModelVersion_trainingSize(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_trainingSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrainingSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_trainingSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ModelVersion_seed(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_seed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_seed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ModelVersion_validationHash(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_validationHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidationHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_validationHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ModelVersion_error(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ModelVersion_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ModelVersion_activatedAt(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_activatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_activatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Mutation_inspectUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -1151,6 +5895,626 @@ func (ec *executionContext) fieldContext_Mutation_inspectUpload(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_inspectUpload_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importCompounds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importCompounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportCompounds(ctx, fc.Args["input"].(model.ImportCompoundsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.ImportCompoundsPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ImportCompoundsPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportCompoundsPayload) graphql.Marshaler {
+			return ec.marshalNImportCompoundsPayload2ᚖactivelabᚋgraphᚋmodelᚐImportCompoundsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importCompounds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportCompoundsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importCompounds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createModel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createModel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateModel(ctx, fc.Args["input"].(model.CreateModelInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.CreateModelPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CreateModelPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateModelPayload) graphql.Marshaler {
+			return ec.marshalNCreateModelPayload2ᚖactivelabᚋgraphᚋmodelᚐCreateModelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createModel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateModelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createModel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_selectSamples(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_selectSamples(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SelectSamples(ctx, fc.Args["input"].(model.SelectSamplesInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.SelectSamplesPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.SelectSamplesPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SelectSamplesPayload) graphql.Marshaler {
+			return ec.marshalNSelectSamplesPayload2ᚖactivelabᚋgraphᚋmodelᚐSelectSamplesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_selectSamples(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SelectSamplesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_selectSamples_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_claimNextItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_claimNextItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClaimNextItem(ctx, fc.Args["input"].(model.ClaimNextItemInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.ClaimNextItemPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ClaimNextItemPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimNextItemPayload) graphql.Marshaler {
+			return ec.marshalNClaimNextItemPayload2ᚖactivelabᚋgraphᚋmodelᚐClaimNextItemPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_claimNextItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimNextItemPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_claimNextItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_renewLease(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_renewLease(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RenewLease(ctx, fc.Args["input"].(model.RenewLeaseInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.RenewLeasePayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.RenewLeasePayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RenewLeasePayload) graphql.Marshaler {
+			return ec.marshalNRenewLeasePayload2ᚖactivelabᚋgraphᚋmodelᚐRenewLeasePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_renewLease(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RenewLeasePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_renewLease_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitLabel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitLabel(ctx, fc.Args["input"].(model.SubmitLabelInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.SubmitLabelPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.SubmitLabelPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubmitLabelPayload) graphql.Marshaler {
+			return ec.marshalNSubmitLabelPayload2ᚖactivelabᚋgraphᚋmodelᚐSubmitLabelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitLabel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmitLabelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitLabel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_skipItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_skipItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SkipItem(ctx, fc.Args["input"].(model.SkipItemInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.SkipItemPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.SkipItemPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SkipItemPayload) graphql.Marshaler {
+			return ec.marshalNSkipItemPayload2ᚖactivelabᚋgraphᚋmodelᚐSkipItemPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_skipItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SkipItemPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_skipItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignItems(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignItems(ctx, fc.Args["input"].(model.AssignItemsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.AssignItemsPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.AssignItemsPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignItemsPayload) graphql.Marshaler {
+			return ec.marshalNAssignItemsPayload2ᚖactivelabᚋgraphᚋmodelᚐAssignItemsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignItemsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_skipItems(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_skipItems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SkipItems(ctx, fc.Args["input"].(model.SkipItemsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.SkipItemsPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.SkipItemsPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SkipItemsPayload) graphql.Marshaler {
+			return ec.marshalNSkipItemsPayload2ᚖactivelabᚋgraphᚋmodelᚐSkipItemsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_skipItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SkipItemsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_skipItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_triggerRetrain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_triggerRetrain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TriggerRetrain(ctx, fc.Args["input"].(model.TriggerRetrainInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.TriggerRetrainPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.TriggerRetrainPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TriggerRetrainPayload) graphql.Marshaler {
+			return ec.marshalNTriggerRetrainPayload2ᚖactivelabᚋgraphᚋmodelᚐTriggerRetrainPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_triggerRetrain(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TriggerRetrainPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_triggerRetrain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1312,6 +6676,98 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1340,6 +6796,614 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_models(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_models(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Models(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal []*model.Model
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*model.Model
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚕᚖactivelabᚋgraphᚋmodelᚐModelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_models(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_model(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Model(ctx, fc.Args["id"].(int64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.Model
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.Model
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_model(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_model_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compounds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Compounds(ctx, fc.Args["search"].(*string), fc.Args["setId"].(*int64), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.CompoundConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CompoundConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CompoundConnection) graphql.Marshaler {
+			return ec.marshalNCompoundConnection2ᚖactivelabᚋgraphᚋmodelᚐCompoundConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compounds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompoundConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compounds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compound(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Compound(ctx, fc.Args["id"].(int64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *store.Compound
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Compound
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Compound) graphql.Marshaler {
+			return ec.marshalNCompound2ᚖactivelabᚋstoreᚐCompound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compound(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compound(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compound_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_labelQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_labelQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LabelQueue(ctx, fc.Args["filter"].(*model.QueueFilter), fc.Args["orderBy"].(*activelearning.QueueOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.QueueItemConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.QueueItemConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.QueueItemConnection) graphql.Marshaler {
+			return ec.marshalNQueueItemConnection2ᚖactivelabᚋgraphᚋmodelᚐQueueItemConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_labelQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItemConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_labelQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_queueItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_queueItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QueueItem(ctx, fc.Args["id"].(int64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *store.LabelQueueItem
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.LabelQueueItem
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_queueItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_queueItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cycles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cycles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cycles(ctx, fc.Args["modelId"].(int64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal []*store.ActiveLearningCycle
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.ActiveLearningCycle
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ActiveLearningCycle) graphql.Marshaler {
+			return ec.marshalNCycle2ᚕᚖactivelabᚋstoreᚐActiveLearningCycleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cycles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cycle(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cycles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cycle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cycle(ctx, fc.Args["id"].(int64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *store.ActiveLearningCycle
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.ActiveLearningCycle
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ActiveLearningCycle) graphql.Marshaler {
+			return ec.marshalNCycle2ᚖactivelabᚋstoreᚐActiveLearningCycle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cycle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cycle(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cycle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["modelId"].(int64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.Stats
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.Stats
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Stats) graphql.Marshaler {
+			return ec.marshalNStats2ᚖactivelabᚋgraphᚋmodelᚐStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_previewSelection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_previewSelection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PreviewSelection(ctx, fc.Args["input"].(model.SelectionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal []*activelearning.Candidate
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*activelearning.Candidate
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*activelearning.Candidate) graphql.Marshaler {
+			return ec.marshalNCandidate2ᚕᚖactivelabᚋactivelearningᚐCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_previewSelection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Candidate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_previewSelection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -1502,6 +7566,1525 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _QueueCounts_pending(ctx context.Context, field graphql.CollectedField, obj *model.QueueCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCounts_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCounts_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueCounts_inProgress(ctx context.Context, field graphql.CollectedField, obj *model.QueueCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCounts_inProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InProgress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCounts_inProgress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueCounts_labeled(ctx context.Context, field graphql.CollectedField, obj *model.QueueCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCounts_labeled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labeled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCounts_labeled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueCounts_skipped(ctx context.Context, field graphql.CollectedField, obj *model.QueueCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueCounts_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueCounts_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueEvent_seq(ctx context.Context, field graphql.CollectedField, obj *model.QueueEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueEvent_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueEvent_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueEvent_type(ctx context.Context, field graphql.CollectedField, obj *model.QueueEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueueEvent_modelId(ctx context.Context, field graphql.CollectedField, obj *model.QueueEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueEvent_modelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueEvent_modelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QueueEvent_itemId(ctx context.Context, field graphql.CollectedField, obj *model.QueueEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueEvent_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueEvent_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QueueEvent_cycleId(ctx context.Context, field graphql.CollectedField, obj *model.QueueEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueEvent_cycleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CycleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueEvent_cycleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QueueEvent_actorId(ctx context.Context, field graphql.CollectedField, obj *model.QueueEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueEvent_actorId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueEvent_actorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QueueEvent_item(ctx context.Context, field graphql.CollectedField, obj *model.QueueEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueEvent_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueEvent().Item(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalOQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueEvent_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueEvent_payload(ctx context.Context, field graphql.CollectedField, obj *model.QueueEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueEvent_payload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payload, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueEvent_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueueEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.QueueEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueEvent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueItem_id(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QueueItem_compound(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_compound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().Compound(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Compound) graphql.Marshaler {
+			return ec.marshalNCompound2ᚖactivelabᚋstoreᚐCompound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_compound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueItem_model(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().Model(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueItem_modelVersion(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_modelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().ModelVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_modelVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueItem_prediction(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_prediction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prediction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_prediction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QueueItem_uncertainty(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_uncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uncertainty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_uncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QueueItem_applicabilityDistance(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_applicabilityDistance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicabilityDistance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_applicabilityDistance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QueueItem_selectionStrategy(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_selectionStrategy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelectionStrategy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_selectionStrategy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueueItem_selectionBatch(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_selectionBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelectionBatch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_selectionBatch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueItem_priority(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriorityScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QueueItem_status(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.QueueStatus) graphql.Marshaler {
+			return ec.marshalNQueueStatus2activelabᚋstoreᚐQueueStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "QueueStatus")
+}
+
+func (ec *executionContext) _QueueItem_assignedTo(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_assignedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().AssignedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖactivelabᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_assignedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueItem_assignedAt(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_assignedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_assignedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueItem_leaseExpiresAt(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_leaseExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaseExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_leaseExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueItem_label(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QueueItem_labelSource(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_labelSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Source) graphql.Marshaler {
+			return ec.marshalOLabelSource2ᚖactivelabᚋstoreᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_labelSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "LabelSource")
+}
+
+func (ec *executionContext) _QueueItem_labelConfidence(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_labelConfidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelConfidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Confidence) graphql.Marshaler {
+			return ec.marshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_labelConfidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "LabelConfidence")
+}
+
+func (ec *executionContext) _QueueItem_labeledAt(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_labeledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabeledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_labeledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueItem_labeledBy(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_labeledBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().LabeledBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖactivelabᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_labeledBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueItem_notes(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueueItem_skipReason(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_skipReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkipReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_skipReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueueItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueItem_version(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.QueueItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItemConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QueueItemEdge) graphql.Marshaler {
+			return ec.marshalNQueueItemEdge2ᚕᚖactivelabᚋgraphᚋmodelᚐQueueItemEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItemConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItemEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueItemConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.QueueItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItemConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖactivelabᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItemConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItemConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueItemConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.QueueItemConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItemConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItemConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItemConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueItemEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.QueueItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItemEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItemEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueueItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.QueueItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItemEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItemEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RenewLeasePayload_item(ctx context.Context, field graphql.CollectedField, obj *model.RenewLeasePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RenewLeasePayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RenewLeasePayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RenewLeasePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RetrainProgress_seq(ctx context.Context, field graphql.CollectedField, obj *model.RetrainProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetrainProgress_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetrainProgress_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetrainProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RetrainProgress_cycleId(ctx context.Context, field graphql.CollectedField, obj *model.RetrainProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetrainProgress_cycleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CycleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetrainProgress_cycleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetrainProgress", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RetrainProgress_stage(ctx context.Context, field graphql.CollectedField, obj *model.RetrainProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetrainProgress_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetrainProgress_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetrainProgress", field, false, false, "String")
+}
+
+func (ec *executionContext) _RetrainProgress_fraction(ctx context.Context, field graphql.CollectedField, obj *model.RetrainProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetrainProgress_fraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetrainProgress_fraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetrainProgress", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RetrainProgress_message(ctx context.Context, field graphql.CollectedField, obj *model.RetrainProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetrainProgress_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetrainProgress_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetrainProgress", field, false, false, "String")
+}
+
+func (ec *executionContext) _RetrainProgress_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.RetrainProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetrainProgress_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetrainProgress_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetrainProgress", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SelectSamplesPayload_cycle(ctx context.Context, field graphql.CollectedField, obj *model.SelectSamplesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelectSamplesPayload_cycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cycle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ActiveLearningCycle) graphql.Marshaler {
+			return ec.marshalNCycle2ᚖactivelabᚋstoreᚐActiveLearningCycle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelectSamplesPayload_cycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SelectSamplesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cycle(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimilarCompound_compound(ctx context.Context, field graphql.CollectedField, obj *activelearning.SimilarCompound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarCompound_compound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Compound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Compound) graphql.Marshaler {
+			return ec.marshalNCompound2ᚖactivelabᚋstoreᚐCompound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarCompound_compound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimilarCompound",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Compound(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimilarCompound_similarity(ctx context.Context, field graphql.CollectedField, obj *activelearning.SimilarCompound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarCompound_similarity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Similarity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarCompound_similarity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarCompound", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SkipItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.SkipItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SkipItemPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SkipItemPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkipItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkipItemsPayload_items(ctx context.Context, field graphql.CollectedField, obj *model.SkipItemsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SkipItemsPayload_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚕᚖactivelabᚋstoreᚐLabelQueueItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SkipItemsPayload_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkipItemsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stats_cycles(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_cycles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cycles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_cycles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Stats_learningCurve(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_learningCurve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LearningCurve, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CurvePoint) graphql.Marshaler {
+			return ec.marshalNCurvePoint2ᚕᚖactivelabᚋgraphᚋmodelᚐCurvePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_learningCurve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CurvePoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stats_counts(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.QueueCounts) graphql.Marshaler {
+			return ec.marshalNQueueCounts2ᚖactivelabᚋgraphᚋmodelᚐQueueCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stats_labelers(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_labelers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labelers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LabelerStats) graphql.Marshaler {
+			return ec.marshalNLabelerStats2ᚕᚖactivelabᚋgraphᚋmodelᚐLabelerStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_labelers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelerStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmitLabelPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.SubmitLabelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitLabelPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitLabelPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitLabelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_serverTime(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -1542,6 +9125,224 @@ func (ec *executionContext) fieldContext_Subscription_serverTime(ctx context.Con
 	if fc.Args, err = ec.field_Subscription_serverTime_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_queueEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_queueEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().QueueEvents(ctx, fc.Args["modelId"].(int64), fc.Args["afterSeq"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.QueueEvent
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.QueueEvent
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.QueueEvent) graphql.Marshaler {
+			return ec.marshalNQueueEvent2ᚖactivelabᚋgraphᚋmodelᚐQueueEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_queueEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_queueEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_retrainProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_retrainProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().RetrainProgress(ctx, fc.Args["cycleId"].(int64), fc.Args["afterSeq"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.RetrainProgress
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.RetrainProgress
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetrainProgress) graphql.Marshaler {
+			return ec.marshalNRetrainProgress2ᚖactivelabᚋgraphᚋmodelᚐRetrainProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_retrainProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetrainProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_retrainProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_cycleUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_cycleUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CycleUpdated(ctx, fc.Args["modelId"].(int64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *store.ActiveLearningCycle
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.ActiveLearningCycle
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ActiveLearningCycle) graphql.Marshaler {
+			return ec.marshalNCycle2ᚖactivelabᚋstoreᚐActiveLearningCycle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_cycleUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cycle(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_cycleUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TriggerRetrainPayload_cycle(ctx context.Context, field graphql.CollectedField, obj *model.TriggerRetrainPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TriggerRetrainPayload_cycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cycle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ActiveLearningCycle) graphql.Marshaler {
+			return ec.marshalNCycle2ᚖactivelabᚋstoreᚐActiveLearningCycle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TriggerRetrainPayload_cycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TriggerRetrainPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cycle(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -2826,6 +10627,97 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAssignItemsInput(ctx context.Context, obj any) (model.AssignItemsInput, error) {
+	var it model.AssignItemsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemIds", "userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIds"))
+			data, err := ec.unmarshalNID2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIds = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignItemsInput unmarshals raw into the AssignItemsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignItemsInput(ctx context.Context, raw any) (model.AssignItemsInput, error) {
+	var out model.AssignItemsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignItemsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputClaimNextItemInput(ctx context.Context, obj any) (model.ClaimNextItemInput, error) {
+	var it model.ClaimNextItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClaimNextItemInput unmarshals raw into the ClaimNextItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClaimNextItemInput(ctx context.Context, raw any) (model.ClaimNextItemInput, error) {
+	var out model.ClaimNextItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClaimNextItemInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateApiTokenInput(ctx context.Context, obj any) (model.CreateAPITokenInput, error) {
 	var it model.CreateAPITokenInput
 	if obj == nil {
@@ -2875,6 +10767,195 @@ func UnmarshalCreateApiTokenInput(ctx context.Context, raw any) (model.CreateAPI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateModelInput(ctx context.Context, obj any) (model.CreateModelInput, error) {
+	var it model.CreateModelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "endpoint", "task", "members", "learner", "params", "trainingSetId", "split", "seed"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "endpoint":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpoint"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Endpoint = data
+		case "task":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("task"))
+			data, err := ec.unmarshalNTask2activelabᚋstoreᚐTask(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Task = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		case "learner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("learner"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Learner = data
+		case "params":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("params"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Params = data
+		case "trainingSetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trainingSetId"))
+			data, err := ec.unmarshalOID2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrainingSetID = data
+		case "split":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("split"))
+			data, err := ec.unmarshalOSplitInput2ᚖactivelabᚋgraphᚋmodelᚐSplitInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Split = data
+		case "seed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seed"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seed = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateModelInput unmarshals raw into the CreateModelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateModelInput(ctx context.Context, raw any) (model.CreateModelInput, error) {
+	var out model.CreateModelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateModelInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputImportCompoundsInput(ctx context.Context, obj any) (model.ImportCompoundsInput, error) {
+	var it model.ImportCompoundsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"file", "format", "setName", "endpoint", "source", "smilesColumn", "nameColumn", "valueColumn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalOImportFormat2ᚖactivelabᚋactivelearningᚋingestᚐFormat(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "setName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SetName = data
+		case "endpoint":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpoint"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Endpoint = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOLabelSource2ᚖactivelabᚋstoreᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "smilesColumn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("smilesColumn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SmilesColumn = data
+		case "nameColumn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameColumn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameColumn = data
+		case "valueColumn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueColumn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueColumn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImportCompoundsInput unmarshals raw into the ImportCompoundsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImportCompoundsInput(ctx context.Context, raw any) (model.ImportCompoundsInput, error) {
+	var out model.ImportCompoundsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImportCompoundsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj any) (model.LoginInput, error) {
 	var it model.LoginInput
 	if obj == nil {
@@ -2921,6 +11002,547 @@ func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj an
 func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error) {
 	var out model.LoginInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoginInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj any) (model.QueueFilter, error) {
+	var it model.QueueFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelId", "status", "assignedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
+			data, err := ec.unmarshalOID2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOQueueStatus2ᚕactivelabᚋstoreᚐQueueStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "assignedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedTo"))
+			data, err := ec.unmarshalOID2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQueueFilter unmarshals raw into the QueueFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQueueFilter(ctx context.Context, raw any) (model.QueueFilter, error) {
+	var out model.QueueFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QueueFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRenewLeaseInput(ctx context.Context, obj any) (model.RenewLeaseInput, error) {
+	var it model.RenewLeaseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRenewLeaseInput unmarshals raw into the RenewLeaseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRenewLeaseInput(ctx context.Context, raw any) (model.RenewLeaseInput, error) {
+	var out model.RenewLeaseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RenewLeaseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSelectSamplesInput(ctx context.Context, obj any) (model.SelectSamplesInput, error) {
+	var it model.SelectSamplesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"selection"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "selection":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("selection"))
+			data, err := ec.unmarshalNSelectionInput2ᚖactivelabᚋgraphᚋmodelᚐSelectionInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Selection = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSelectSamplesInput unmarshals raw into the SelectSamplesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSelectSamplesInput(ctx context.Context, raw any) (model.SelectSamplesInput, error) {
+	var out model.SelectSamplesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SelectSamplesInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSelectionInput(ctx context.Context, obj any) (model.SelectionInput, error) {
+	var it model.SelectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["strategy"]; !present {
+		asMap["strategy"] = "default"
+	}
+	if _, present := asMap["diversity"]; !present {
+		asMap["diversity"] = 0
+	}
+	if _, present := asMap["seed"]; !present {
+		asMap["seed"] = 0
+	}
+	if _, present := asMap["includeLabeled"]; !present {
+		asMap["includeLabeled"] = false
+	}
+
+	fieldsInOrder := [...]string{"modelId", "setId", "compoundIds", "strategy", "diversity", "batchSize", "seed", "includeLabeled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelID = data
+		case "setId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setId"))
+			data, err := ec.unmarshalOID2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SetID = data
+		case "compoundIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compoundIds"))
+			data, err := ec.unmarshalOID2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompoundIds = data
+		case "strategy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("strategy"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Strategy = data
+		case "diversity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("diversity"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Diversity = data
+		case "batchSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchSize"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchSize = data
+		case "seed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seed"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seed = data
+		case "includeLabeled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeLabeled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeLabeled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSelectionInput unmarshals raw into the SelectionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSelectionInput(ctx context.Context, raw any) (model.SelectionInput, error) {
+	var out model.SelectionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SelectionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSkipItemInput(ctx context.Context, obj any) (model.SkipItemInput, error) {
+	var it model.SkipItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSkipItemInput unmarshals raw into the SkipItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSkipItemInput(ctx context.Context, raw any) (model.SkipItemInput, error) {
+	var out model.SkipItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SkipItemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSkipItemsInput(ctx context.Context, obj any) (model.SkipItemsInput, error) {
+	var it model.SkipItemsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemIds", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIds"))
+			data, err := ec.unmarshalNID2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIds = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSkipItemsInput unmarshals raw into the SkipItemsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSkipItemsInput(ctx context.Context, raw any) (model.SkipItemsInput, error) {
+	var out model.SkipItemsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SkipItemsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSplitInput(ctx context.Context, obj any) (model.SplitInput, error) {
+	var it model.SplitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["kind"]; !present {
+		asMap["kind"] = "random"
+	}
+	if _, present := asMap["fraction"]; !present {
+		asMap["fraction"] = 0.200000
+	}
+	if _, present := asMap["seed"]; !present {
+		asMap["seed"] = 0
+	}
+
+	fieldsInOrder := [...]string{"kind", "fraction", "seed"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "fraction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fraction"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fraction = data
+		case "seed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seed"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seed = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSplitInput unmarshals raw into the SplitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSplitInput(ctx context.Context, raw any) (model.SplitInput, error) {
+	var out model.SplitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SplitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitLabelInput(ctx context.Context, obj any) (model.SubmitLabelInput, error) {
+	var it model.SubmitLabelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["source"]; !present {
+		asMap["source"] = "EXPERIMENTAL"
+	}
+	if _, present := asMap["confidence"]; !present {
+		asMap["confidence"] = "HIGH"
+	}
+	if _, present := asMap["notes"]; !present {
+		asMap["notes"] = ""
+	}
+
+	fieldsInOrder := [...]string{"itemId", "value", "source", "confidence", "notes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOLabelSource2ᚖactivelabᚋstoreᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitLabelInput unmarshals raw into the SubmitLabelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitLabelInput(ctx context.Context, raw any) (model.SubmitLabelInput, error) {
+	var out model.SubmitLabelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitLabelInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTriggerRetrainInput(ctx context.Context, obj any) (model.TriggerRetrainInput, error) {
+	var it model.TriggerRetrainInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["minNewLabels"]; !present {
+		asMap["minNewLabels"] = 1
+	}
+
+	fieldsInOrder := [...]string{"cycleId", "minNewLabels"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "cycleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cycleId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CycleID = data
+		case "minNewLabels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minNewLabels"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinNewLabels = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTriggerRetrainInput unmarshals raw into the TriggerRetrainInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTriggerRetrainInput(ctx context.Context, raw any) (model.TriggerRetrainInput, error) {
+	var out model.TriggerRetrainInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TriggerRetrainInput", raw, &out)
 	return out, err
 }
 
@@ -2995,6 +11617,326 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var assignItemsPayloadImplementors = []string{"AssignItemsPayload"}
+
+func (ec *executionContext) _AssignItemsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AssignItemsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignItemsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignItemsPayload")
+		case "items":
+			out.Values[i] = ec._AssignItemsPayload_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var candidateImplementors = []string{"Candidate"}
+
+func (ec *executionContext) _Candidate(ctx context.Context, sel ast.SelectionSet, obj *activelearning.Candidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, candidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Candidate")
+		case "rank":
+			out.Values[i] = ec._Candidate_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "compound":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Candidate_compound(ctx, field, obj)
+				})
+		case "prediction":
+			out.Values[i] = ec._Candidate_prediction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "uncertainty":
+			out.Values[i] = ec._Candidate_uncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicabilityDistance":
+			out.Values[i] = ec._Candidate_applicabilityDistance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priority":
+			out.Values[i] = ec._Candidate_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var claimNextItemPayloadImplementors = []string{"ClaimNextItemPayload"}
+
+func (ec *executionContext) _ClaimNextItemPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimNextItemPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, claimNextItemPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClaimNextItemPayload")
+		case "item":
+			out.Values[i] = ec._ClaimNextItemPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var compoundImplementors = []string{"Compound"}
+
+func (ec *executionContext) _Compound(ctx context.Context, sel ast.SelectionSet, obj *store.Compound) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compoundImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Compound")
+		case "id":
+			out.Values[i] = ec._Compound_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inputSmiles":
+			out.Values[i] = ec._Compound_inputSmiles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canonicalSmiles":
+			out.Values[i] = ec._Compound_canonicalSmiles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Compound_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Compound_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "descriptors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compound_descriptors(ctx, field, obj)
+				})
+		case "measurements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compound_measurements(ctx, field, obj)
+				})
+		case "similar":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compound_similar(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var compoundConnectionImplementors = []string{"CompoundConnection"}
+
+func (ec *executionContext) _CompoundConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CompoundConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compoundConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompoundConnection")
+		case "edges":
+			out.Values[i] = ec._CompoundConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CompoundConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var compoundEdgeImplementors = []string{"CompoundEdge"}
+
+func (ec *executionContext) _CompoundEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CompoundEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compoundEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompoundEdge")
+		case "cursor":
+			out.Values[i] = ec._CompoundEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CompoundEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var compoundSetImplementors = []string{"CompoundSet"}
+
+func (ec *executionContext) _CompoundSet(ctx context.Context, sel ast.SelectionSet, obj *store.CompoundSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, compoundSetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompoundSet")
+		case "id":
+			out.Values[i] = ec._CompoundSet_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CompoundSet_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._CompoundSet_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CompoundSet_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createApiTokenPayloadImplementors = []string{"CreateApiTokenPayload"}
 
 func (ec *executionContext) _CreateApiTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPITokenPayload) graphql.Marshaler {
@@ -3013,6 +11955,354 @@ func (ec *executionContext) _CreateApiTokenPayload(ctx context.Context, sel ast.
 			}
 		case "secret":
 			out.Values[i] = ec._CreateApiTokenPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createModelPayloadImplementors = []string{"CreateModelPayload"}
+
+func (ec *executionContext) _CreateModelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateModelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createModelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateModelPayload")
+		case "model":
+			out.Values[i] = ec._CreateModelPayload_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var curvePointImplementors = []string{"CurvePoint"}
+
+func (ec *executionContext) _CurvePoint(ctx context.Context, sel ast.SelectionSet, obj *model.CurvePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, curvePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CurvePoint")
+		case "cycle":
+			out.Values[i] = ec._CurvePoint_cycle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labels":
+			out.Values[i] = ec._CurvePoint_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metrics":
+			out.Values[i] = ec._CurvePoint_metrics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cycleImplementors = []string{"Cycle"}
+
+func (ec *executionContext) _Cycle(ctx context.Context, sel ast.SelectionSet, obj *store.ActiveLearningCycle) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cycleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Cycle")
+		case "id":
+			out.Values[i] = ec._Cycle_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "model":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cycle_model(ctx, field, obj)
+				})
+		case "modelVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cycle_modelVersion(ctx, field, obj)
+				})
+		case "cycleNumber":
+			out.Values[i] = ec._Cycle_cycleNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selectionStrategy":
+			out.Values[i] = ec._Cycle_selectionStrategy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "batchSize":
+			out.Values[i] = ec._Cycle_batchSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Cycle_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "metricsBefore":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cycle_metricsBefore(ctx, field, obj)
+				})
+		case "metricsAfter":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cycle_metricsAfter(ctx, field, obj)
+				})
+		case "itemsSelected":
+			out.Values[i] = ec._Cycle_itemsSelected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "itemsLabeled":
+			out.Values[i] = ec._Cycle_itemsLabeled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "itemsSkipped":
+			out.Values[i] = ec._Cycle_itemsSkipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "params":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cycle_params(ctx, field, obj)
+				})
+		case "seed":
+			out.Values[i] = ec._Cycle_seed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._Cycle_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._Cycle_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completedAt":
+			out.Values[i] = ec._Cycle_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importCompoundsPayloadImplementors = []string{"ImportCompoundsPayload"}
+
+func (ec *executionContext) _ImportCompoundsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportCompoundsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importCompoundsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportCompoundsPayload")
+		case "rows":
+			out.Values[i] = ec._ImportCompoundsPayload_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._ImportCompoundsPayload_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "existing":
+			out.Values[i] = ec._ImportCompoundsPayload_existing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measurements":
+			out.Values[i] = ec._ImportCompoundsPayload_measurements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._ImportCompoundsPayload_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "set":
+			out.Values[i] = ec._ImportCompoundsPayload_set(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "jobId":
+			out.Values[i] = ec._ImportCompoundsPayload_jobId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importRowErrorImplementors = []string{"ImportRowError"}
+
+func (ec *executionContext) _ImportRowError(ctx context.Context, sel ast.SelectionSet, obj *model.ImportRowError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importRowErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportRowError")
+		case "row":
+			out.Values[i] = ec._ImportRowError_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._ImportRowError_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportRowError_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offset":
+			out.Values[i] = ec._ImportRowError_offset(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var labelerStatsImplementors = []string{"LabelerStats"}
+
+func (ec *executionContext) _LabelerStats(ctx context.Context, sel ast.SelectionSet, obj *model.LabelerStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelerStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LabelerStats")
+		case "user":
+			out.Values[i] = ec._LabelerStats_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labeled":
+			out.Values[i] = ec._LabelerStats_labeled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._LabelerStats_skipped(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -3071,6 +12361,273 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var measurementImplementors = []string{"Measurement"}
+
+func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionSet, obj *store.Measurement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measurementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Measurement")
+		case "id":
+			out.Values[i] = ec._Measurement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endpoint":
+			out.Values[i] = ec._Measurement_endpoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._Measurement_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._Measurement_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._Measurement_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "origin":
+			out.Values[i] = ec._Measurement_origin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measurement_user(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Measurement_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metricImplementors = []string{"Metric"}
+
+func (ec *executionContext) _Metric(ctx context.Context, sel ast.SelectionSet, obj *model.Metric) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Metric")
+		case "name":
+			out.Values[i] = ec._Metric_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Metric_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var modelImplementors = []string{"Model"}
+
+func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, obj *model.Model) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, modelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Model")
+		case "id":
+			out.Values[i] = ec._Model_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Model_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endpoint":
+			out.Values[i] = ec._Model_endpoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "task":
+			out.Values[i] = ec._Model_task(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Model_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activeVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Model_activeVersion(ctx, field, obj)
+				})
+		case "currentVersion":
+			out.Values[i] = ec._Model_currentVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "versions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Model_versions(ctx, field, obj)
+				})
+		case "cycles":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Model_cycles(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Model_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var modelVersionImplementors = []string{"ModelVersion"}
+
+func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.SelectionSet, obj *store.MLModel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, modelVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ModelVersion")
+		case "id":
+			out.Values[i] = ec._ModelVersion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._ModelVersion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ModelVersion_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "metrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ModelVersion_metrics(ctx, field, obj)
+				})
+		case "trainingSize":
+			out.Values[i] = ec._ModelVersion_trainingSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seed":
+			out.Values[i] = ec._ModelVersion_seed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validationHash":
+			out.Values[i] = ec._ModelVersion_validationHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._ModelVersion_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ModelVersion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activatedAt":
+			out.Values[i] = ec._ModelVersion_activatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -3093,6 +12650,76 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "inspectUpload":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_inspectUpload(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importCompounds":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importCompounds(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createModel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createModel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selectSamples":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_selectSamples(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claimNextItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_claimNextItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "renewLease":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_renewLease(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitLabel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitLabel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_skipItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignItems":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignItems(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipItems":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_skipItems(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "triggerRetrain":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_triggerRetrain(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -3142,6 +12769,54 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var pageInfoImplementors = []string{"PageInfo"}
+
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -3166,6 +12841,66 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "models":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_models(ctx, field)
+				})
+		case "model":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_model(ctx, field)
+				})
+		case "compounds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compounds(ctx, field)
+				})
+		case "compound":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compound(ctx, field)
+				})
+		case "labelQueue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_labelQueue(ctx, field)
+				})
+		case "queueItem":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_queueItem(ctx, field)
+				})
+		case "cycles":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cycles(ctx, field)
+				})
+		case "cycle":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cycle(ctx, field)
+				})
+		case "stats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stats(ctx, field)
+				})
+		case "previewSelection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_previewSelection(ctx, field)
 				})
 		case "apiTokens":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -3210,6 +12945,671 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var queueCountsImplementors = []string{"QueueCounts"}
+
+func (ec *executionContext) _QueueCounts(ctx context.Context, sel ast.SelectionSet, obj *model.QueueCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queueCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueueCounts")
+		case "pending":
+			out.Values[i] = ec._QueueCounts_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inProgress":
+			out.Values[i] = ec._QueueCounts_inProgress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labeled":
+			out.Values[i] = ec._QueueCounts_labeled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._QueueCounts_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queueEventImplementors = []string{"QueueEvent"}
+
+func (ec *executionContext) _QueueEvent(ctx context.Context, sel ast.SelectionSet, obj *model.QueueEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queueEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueueEvent")
+		case "seq":
+			out.Values[i] = ec._QueueEvent_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._QueueEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "modelId":
+			out.Values[i] = ec._QueueEvent_modelId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "itemId":
+			out.Values[i] = ec._QueueEvent_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cycleId":
+			out.Values[i] = ec._QueueEvent_cycleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorId":
+			out.Values[i] = ec._QueueEvent_actorId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "item":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueEvent_item(ctx, field, obj)
+				})
+		case "payload":
+			out.Values[i] = ec._QueueEvent_payload(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._QueueEvent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queueItemImplementors = []string{"QueueItem"}
+
+func (ec *executionContext) _QueueItem(ctx context.Context, sel ast.SelectionSet, obj *store.LabelQueueItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queueItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueueItem")
+		case "id":
+			out.Values[i] = ec._QueueItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "compound":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_compound(ctx, field, obj)
+				})
+		case "model":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_model(ctx, field, obj)
+				})
+		case "modelVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_modelVersion(ctx, field, obj)
+				})
+		case "prediction":
+			out.Values[i] = ec._QueueItem_prediction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "uncertainty":
+			out.Values[i] = ec._QueueItem_uncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "applicabilityDistance":
+			out.Values[i] = ec._QueueItem_applicabilityDistance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selectionStrategy":
+			out.Values[i] = ec._QueueItem_selectionStrategy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selectionBatch":
+			out.Values[i] = ec._QueueItem_selectionBatch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priority":
+			out.Values[i] = ec._QueueItem_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._QueueItem_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignedTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_assignedTo(ctx, field, obj)
+				})
+		case "assignedAt":
+			out.Values[i] = ec._QueueItem_assignedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leaseExpiresAt":
+			out.Values[i] = ec._QueueItem_leaseExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._QueueItem_label(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labelSource":
+			out.Values[i] = ec._QueueItem_labelSource(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labelConfidence":
+			out.Values[i] = ec._QueueItem_labelConfidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labeledAt":
+			out.Values[i] = ec._QueueItem_labeledAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labeledBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_labeledBy(ctx, field, obj)
+				})
+		case "notes":
+			out.Values[i] = ec._QueueItem_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "skipReason":
+			out.Values[i] = ec._QueueItem_skipReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._QueueItem_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._QueueItem_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._QueueItem_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queueItemConnectionImplementors = []string{"QueueItemConnection"}
+
+func (ec *executionContext) _QueueItemConnection(ctx context.Context, sel ast.SelectionSet, obj *model.QueueItemConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queueItemConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueueItemConnection")
+		case "edges":
+			out.Values[i] = ec._QueueItemConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._QueueItemConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._QueueItemConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queueItemEdgeImplementors = []string{"QueueItemEdge"}
+
+func (ec *executionContext) _QueueItemEdge(ctx context.Context, sel ast.SelectionSet, obj *model.QueueItemEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queueItemEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueueItemEdge")
+		case "cursor":
+			out.Values[i] = ec._QueueItemEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._QueueItemEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var renewLeasePayloadImplementors = []string{"RenewLeasePayload"}
+
+func (ec *executionContext) _RenewLeasePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RenewLeasePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, renewLeasePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RenewLeasePayload")
+		case "item":
+			out.Values[i] = ec._RenewLeasePayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var retrainProgressImplementors = []string{"RetrainProgress"}
+
+func (ec *executionContext) _RetrainProgress(ctx context.Context, sel ast.SelectionSet, obj *model.RetrainProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retrainProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetrainProgress")
+		case "seq":
+			out.Values[i] = ec._RetrainProgress_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cycleId":
+			out.Values[i] = ec._RetrainProgress_cycleId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stage":
+			out.Values[i] = ec._RetrainProgress_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fraction":
+			out.Values[i] = ec._RetrainProgress_fraction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._RetrainProgress_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._RetrainProgress_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var selectSamplesPayloadImplementors = []string{"SelectSamplesPayload"}
+
+func (ec *executionContext) _SelectSamplesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SelectSamplesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, selectSamplesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SelectSamplesPayload")
+		case "cycle":
+			out.Values[i] = ec._SelectSamplesPayload_cycle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var similarCompoundImplementors = []string{"SimilarCompound"}
+
+func (ec *executionContext) _SimilarCompound(ctx context.Context, sel ast.SelectionSet, obj *activelearning.SimilarCompound) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, similarCompoundImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimilarCompound")
+		case "compound":
+			out.Values[i] = ec._SimilarCompound_compound(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "similarity":
+			out.Values[i] = ec._SimilarCompound_similarity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var skipItemPayloadImplementors = []string{"SkipItemPayload"}
+
+func (ec *executionContext) _SkipItemPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SkipItemPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, skipItemPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SkipItemPayload")
+		case "item":
+			out.Values[i] = ec._SkipItemPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var skipItemsPayloadImplementors = []string{"SkipItemsPayload"}
+
+func (ec *executionContext) _SkipItemsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SkipItemsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, skipItemsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SkipItemsPayload")
+		case "items":
+			out.Values[i] = ec._SkipItemsPayload_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statsImplementors = []string{"Stats"}
+
+func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, obj *model.Stats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Stats")
+		case "cycles":
+			out.Values[i] = ec._Stats_cycles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "learningCurve":
+			out.Values[i] = ec._Stats_learningCurve(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._Stats_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labelers":
+			out.Values[i] = ec._Stats_labelers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submitLabelPayloadImplementors = []string{"SubmitLabelPayload"}
+
+func (ec *executionContext) _SubmitLabelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SubmitLabelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitLabelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitLabelPayload")
+		case "item":
+			out.Values[i] = ec._SubmitLabelPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -3225,9 +13625,48 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "serverTime":
 		return ec._Subscription_serverTime(ctx, fields[0])
+	case "queueEvents":
+		return ec._Subscription_queueEvents(ctx, fields[0])
+	case "retrainProgress":
+		return ec._Subscription_retrainProgress(ctx, fields[0])
+	case "cycleUpdated":
+		return ec._Subscription_cycleUpdated(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var triggerRetrainPayloadImplementors = []string{"TriggerRetrainPayload"}
+
+func (ec *executionContext) _TriggerRetrainPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TriggerRetrainPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, triggerRetrainPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TriggerRetrainPayload")
+		case "cycle":
+			out.Values[i] = ec._TriggerRetrainPayload_cycle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var uploadInfoImplementors = []string{"UploadInfo"}
@@ -3717,6 +14156,19 @@ func (ec *executionContext) marshalNApiToken2ᚖactivelabᚋstoreᚐAPIToken(ctx
 	return ec._ApiToken(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAssignItemsInput2activelabᚋgraphᚋmodelᚐAssignItemsInput(ctx context.Context, v any) (model.AssignItemsInput, error) {
+	res, err := ec.unmarshalInputAssignItemsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignItemsPayload2ᚖactivelabᚋgraphᚋmodelᚐAssignItemsPayload(ctx context.Context, sel ast.SelectionSet, v *model.AssignItemsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignItemsPayload!")
+		return graphql.Null
+	}
+	return ec._AssignItemsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3731,6 +14183,83 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCandidate2ᚕᚖactivelabᚋactivelearningᚐCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*activelearning.Candidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCandidate2ᚖactivelabᚋactivelearningᚐCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCandidate2ᚖactivelabᚋactivelearningᚐCandidate(ctx context.Context, sel ast.SelectionSet, v *activelearning.Candidate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Candidate!")
+		return graphql.Null
+	}
+	return ec._Candidate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNClaimNextItemInput2activelabᚋgraphᚋmodelᚐClaimNextItemInput(ctx context.Context, v any) (model.ClaimNextItemInput, error) {
+	res, err := ec.unmarshalInputClaimNextItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClaimNextItemPayload2ᚖactivelabᚋgraphᚋmodelᚐClaimNextItemPayload(ctx context.Context, sel ast.SelectionSet, v *model.ClaimNextItemPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClaimNextItemPayload!")
+		return graphql.Null
+	}
+	return ec._ClaimNextItemPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCompound2ᚖactivelabᚋstoreᚐCompound(ctx context.Context, sel ast.SelectionSet, v *store.Compound) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Compound!")
+		return graphql.Null
+	}
+	return ec._Compound(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCompoundConnection2ᚖactivelabᚋgraphᚋmodelᚐCompoundConnection(ctx context.Context, sel ast.SelectionSet, v *model.CompoundConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompoundConnection!")
+		return graphql.Null
+	}
+	return ec._CompoundConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCompoundEdge2ᚕᚖactivelabᚋgraphᚋmodelᚐCompoundEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CompoundEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompoundEdge2ᚖactivelabᚋgraphᚋmodelᚐCompoundEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCompoundEdge2ᚖactivelabᚋgraphᚋmodelᚐCompoundEdge(ctx context.Context, sel ast.SelectionSet, v *model.CompoundEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompoundEdge!")
+		return graphql.Null
+	}
+	return ec._CompoundEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateApiTokenInput2activelabᚋgraphᚋmodelᚐCreateAPITokenInput(ctx context.Context, v any) (model.CreateAPITokenInput, error) {
 	res, err := ec.unmarshalInputCreateApiTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3742,6 +14271,113 @@ func (ec *executionContext) marshalNCreateApiTokenPayload2ᚖactivelabᚋgraph�
 		return graphql.Null
 	}
 	return ec._CreateApiTokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateModelInput2activelabᚋgraphᚋmodelᚐCreateModelInput(ctx context.Context, v any) (model.CreateModelInput, error) {
+	res, err := ec.unmarshalInputCreateModelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateModelPayload2ᚖactivelabᚋgraphᚋmodelᚐCreateModelPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateModelPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateModelPayload!")
+		return graphql.Null
+	}
+	return ec._CreateModelPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCurvePoint2ᚕᚖactivelabᚋgraphᚋmodelᚐCurvePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CurvePoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCurvePoint2ᚖactivelabᚋgraphᚋmodelᚐCurvePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCurvePoint2ᚖactivelabᚋgraphᚋmodelᚐCurvePoint(ctx context.Context, sel ast.SelectionSet, v *model.CurvePoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CurvePoint!")
+		return graphql.Null
+	}
+	return ec._CurvePoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCycle2ᚕᚖactivelabᚋstoreᚐActiveLearningCycleᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ActiveLearningCycle) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCycle2ᚖactivelabᚋstoreᚐActiveLearningCycle(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCycle2ᚖactivelabᚋstoreᚐActiveLearningCycle(ctx context.Context, sel ast.SelectionSet, v *store.ActiveLearningCycle) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Cycle!")
+		return graphql.Null
+	}
+	return ec._Cycle(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCycleStatus2activelabᚋstoreᚐCycleStatus(ctx context.Context, v any) (store.CycleStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNCycleStatus2activelabᚋstoreᚐCycleStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCycleStatus2activelabᚋstoreᚐCycleStatus(ctx context.Context, sel ast.SelectionSet, v store.CycleStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNCycleStatus2activelabᚋstoreᚐCycleStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CycleStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNCycleStatus2activelabᚋstoreᚐCycleStatus = map[string]store.CycleStatus{
+		"SELECTING": store.CycleSelecting,
+		"LABELING":  store.CycleLabeling,
+		"TRAINING":  store.CycleTraining,
+		"COMPLETE":  store.CycleComplete,
+		"FAILED":    store.CycleFailed,
+	}
+	marshalNCycleStatus2activelabᚋstoreᚐCycleStatus = map[store.CycleStatus]string{
+		store.CycleSelecting: "SELECTING",
+		store.CycleLabeling:  "LABELING",
+		store.CycleTraining:  "TRAINING",
+		store.CycleComplete:  "COMPLETE",
+		store.CycleFailed:    "FAILED",
+	}
+)
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2int64(ctx context.Context, v any) (int64, error) {
@@ -3758,6 +14394,72 @@ func (ec *executionContext) marshalNID2int64(ctx context.Context, sel ast.Select
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2int64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕint64ᚄ(ctx context.Context, sel ast.SelectionSet, v []int64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2int64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNImportCompoundsInput2activelabᚋgraphᚋmodelᚐImportCompoundsInput(ctx context.Context, v any) (model.ImportCompoundsInput, error) {
+	res, err := ec.unmarshalInputImportCompoundsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportCompoundsPayload2ᚖactivelabᚋgraphᚋmodelᚐImportCompoundsPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportCompoundsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportCompoundsPayload!")
+		return graphql.Null
+	}
+	return ec._ImportCompoundsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportRowError2ᚕᚖactivelabᚋgraphᚋmodelᚐImportRowErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportRowError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportRowError2ᚖactivelabᚋgraphᚋmodelᚐImportRowError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportRowError2ᚖactivelabᚋgraphᚋmodelᚐImportRowError(ctx context.Context, sel ast.SelectionSet, v *model.ImportRowError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportRowError!")
+		return graphql.Null
+	}
+	return ec._ImportRowError(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3772,6 +14474,100 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNLabelConfidence2activelabᚋstoreᚐConfidence(ctx context.Context, v any) (store.Confidence, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNLabelConfidence2activelabᚋstoreᚐConfidence[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLabelConfidence2activelabᚋstoreᚐConfidence(ctx context.Context, sel ast.SelectionSet, v store.Confidence) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNLabelConfidence2activelabᚋstoreᚐConfidence[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LabelConfidence!")
+	}
+	return res
+}
+
+var (
+	unmarshalNLabelConfidence2activelabᚋstoreᚐConfidence = map[string]store.Confidence{
+		"HIGH":   store.ConfidenceHigh,
+		"MEDIUM": store.ConfidenceMedium,
+		"LOW":    store.ConfidenceLow,
+	}
+	marshalNLabelConfidence2activelabᚋstoreᚐConfidence = map[store.Confidence]string{
+		store.ConfidenceHigh:   "HIGH",
+		store.ConfidenceMedium: "MEDIUM",
+		store.ConfidenceLow:    "LOW",
+	}
+)
+
+func (ec *executionContext) unmarshalNLabelSource2activelabᚋstoreᚐSource(ctx context.Context, v any) (store.Source, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNLabelSource2activelabᚋstoreᚐSource[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLabelSource2activelabᚋstoreᚐSource(ctx context.Context, sel ast.SelectionSet, v store.Source) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNLabelSource2activelabᚋstoreᚐSource[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LabelSource!")
+	}
+	return res
+}
+
+var (
+	unmarshalNLabelSource2activelabᚋstoreᚐSource = map[string]store.Source{
+		"EXPERIMENTAL":    store.SourceExperimental,
+		"LITERATURE":      store.SourceLiterature,
+		"EXPERT_ESTIMATE": store.SourceExpertEstimate,
+	}
+	marshalNLabelSource2activelabᚋstoreᚐSource = map[store.Source]string{
+		store.SourceExperimental:   "EXPERIMENTAL",
+		store.SourceLiterature:     "LITERATURE",
+		store.SourceExpertEstimate: "EXPERT_ESTIMATE",
+	}
+)
+
+func (ec *executionContext) marshalNLabelerStats2ᚕᚖactivelabᚋgraphᚋmodelᚐLabelerStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LabelerStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLabelerStats2ᚖactivelabᚋgraphᚋmodelᚐLabelerStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLabelerStats2ᚖactivelabᚋgraphᚋmodelᚐLabelerStats(ctx context.Context, sel ast.SelectionSet, v *model.LabelerStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LabelerStats!")
+		return graphql.Null
+	}
+	return ec._LabelerStats(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLoginInput2activelabᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
 	res, err := ec.unmarshalInputLoginInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3783,6 +14579,291 @@ func (ec *executionContext) marshalNLoginPayload2ᚖactivelabᚋgraphᚋmodelᚐ
 		return graphql.Null
 	}
 	return ec._LoginPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMeasurement2ᚕᚖactivelabᚋstoreᚐMeasurementᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Measurement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeasurement2ᚖactivelabᚋstoreᚐMeasurement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMeasurement2ᚖactivelabᚋstoreᚐMeasurement(ctx context.Context, sel ast.SelectionSet, v *store.Measurement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Measurement!")
+		return graphql.Null
+	}
+	return ec._Measurement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMetric2ᚕᚖactivelabᚋgraphᚋmodelᚐMetricᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Metric) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetric2ᚖactivelabᚋgraphᚋmodelᚐMetric(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetric2ᚖactivelabᚋgraphᚋmodelᚐMetric(ctx context.Context, sel ast.SelectionSet, v *model.Metric) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Metric!")
+		return graphql.Null
+	}
+	return ec._Metric(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNModel2ᚕᚖactivelabᚋgraphᚋmodelᚐModelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Model) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx context.Context, sel ast.SelectionSet, v *model.Model) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Model!")
+		return graphql.Null
+	}
+	return ec._Model(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNModelStatus2activelabᚋstoreᚐModelStatus(ctx context.Context, v any) (store.ModelStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNModelStatus2activelabᚋstoreᚐModelStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNModelStatus2activelabᚋstoreᚐModelStatus(ctx context.Context, sel ast.SelectionSet, v store.ModelStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNModelStatus2activelabᚋstoreᚐModelStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ModelStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNModelStatus2activelabᚋstoreᚐModelStatus = map[string]store.ModelStatus{
+		"TRAINING":   store.ModelTraining,
+		"ACTIVE":     store.ModelActive,
+		"SUPERSEDED": store.ModelSuperseded,
+		"FAILED":     store.ModelFailed,
+	}
+	marshalNModelStatus2activelabᚋstoreᚐModelStatus = map[store.ModelStatus]string{
+		store.ModelTraining:   "TRAINING",
+		store.ModelActive:     "ACTIVE",
+		store.ModelSuperseded: "SUPERSEDED",
+		store.ModelFailed:     "FAILED",
+	}
+)
+
+func (ec *executionContext) marshalNModelVersion2ᚕᚖactivelabᚋstoreᚐMLModelᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.MLModel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx context.Context, sel ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ModelVersion!")
+		return graphql.Null
+	}
+	return ec._ModelVersion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrigin2activelabᚋstoreᚐOrigin(ctx context.Context, v any) (store.Origin, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNOrigin2activelabᚋstoreᚐOrigin[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrigin2activelabᚋstoreᚐOrigin(ctx context.Context, sel ast.SelectionSet, v store.Origin) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNOrigin2activelabᚋstoreᚐOrigin[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Origin!")
+	}
+	return res
+}
+
+var (
+	unmarshalNOrigin2activelabᚋstoreᚐOrigin = map[string]store.Origin{
+		"IMPORT": store.OriginImport,
+		"LABEL":  store.OriginLabel,
+		"MANUAL": store.OriginManual,
+	}
+	marshalNOrigin2activelabᚋstoreᚐOrigin = map[store.Origin]string{
+		store.OriginImport: "IMPORT",
+		store.OriginLabel:  "LABEL",
+		store.OriginManual: "MANUAL",
+	}
+)
+
+func (ec *executionContext) marshalNPageInfo2ᚖactivelabᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueueCounts2ᚖactivelabᚋgraphᚋmodelᚐQueueCounts(ctx context.Context, sel ast.SelectionSet, v *model.QueueCounts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueueCounts!")
+		return graphql.Null
+	}
+	return ec._QueueCounts(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueueEvent2ᚖactivelabᚋgraphᚋmodelᚐQueueEvent(ctx context.Context, sel ast.SelectionSet, v *model.QueueEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueueEvent!")
+		return graphql.Null
+	}
+	return ec._QueueEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueueItem2ᚕᚖactivelabᚋstoreᚐLabelQueueItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.LabelQueueItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx context.Context, sel ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueueItem!")
+		return graphql.Null
+	}
+	return ec._QueueItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueueItemConnection2ᚖactivelabᚋgraphᚋmodelᚐQueueItemConnection(ctx context.Context, sel ast.SelectionSet, v *model.QueueItemConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueueItemConnection!")
+		return graphql.Null
+	}
+	return ec._QueueItemConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueueItemEdge2ᚕᚖactivelabᚋgraphᚋmodelᚐQueueItemEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QueueItemEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueueItemEdge2ᚖactivelabᚋgraphᚋmodelᚐQueueItemEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQueueItemEdge2ᚖactivelabᚋgraphᚋmodelᚐQueueItemEdge(ctx context.Context, sel ast.SelectionSet, v *model.QueueItemEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueueItemEdge!")
+		return graphql.Null
+	}
+	return ec._QueueItemEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNQueueStatus2activelabᚋstoreᚐQueueStatus(ctx context.Context, v any) (store.QueueStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNQueueStatus2activelabᚋstoreᚐQueueStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQueueStatus2activelabᚋstoreᚐQueueStatus(ctx context.Context, sel ast.SelectionSet, v store.QueueStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNQueueStatus2activelabᚋstoreᚐQueueStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "QueueStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNQueueStatus2activelabᚋstoreᚐQueueStatus = map[string]store.QueueStatus{
+		"PENDING":     store.QueuePending,
+		"IN_PROGRESS": store.QueueInProgress,
+		"LABELED":     store.QueueLabeled,
+		"SKIPPED":     store.QueueSkipped,
+	}
+	marshalNQueueStatus2activelabᚋstoreᚐQueueStatus = map[store.QueueStatus]string{
+		store.QueuePending:    "PENDING",
+		store.QueueInProgress: "IN_PROGRESS",
+		store.QueueLabeled:    "LABELED",
+		store.QueueSkipped:    "SKIPPED",
+	}
+)
+
+func (ec *executionContext) unmarshalNRenewLeaseInput2activelabᚋgraphᚋmodelᚐRenewLeaseInput(ctx context.Context, v any) (model.RenewLeaseInput, error) {
+	res, err := ec.unmarshalInputRenewLeaseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRenewLeasePayload2ᚖactivelabᚋgraphᚋmodelᚐRenewLeasePayload(ctx context.Context, sel ast.SelectionSet, v *model.RenewLeasePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RenewLeasePayload!")
+		return graphql.Null
+	}
+	return ec._RenewLeasePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRetrainProgress2ᚖactivelabᚋgraphᚋmodelᚐRetrainProgress(ctx context.Context, sel ast.SelectionSet, v *model.RetrainProgress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RetrainProgress!")
+		return graphql.Null
+	}
+	return ec._RetrainProgress(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2activelabᚋstoreᚐRole(ctx context.Context, v any) (store.Role, error) {
@@ -3813,6 +14894,87 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNSelectSamplesInput2activelabᚋgraphᚋmodelᚐSelectSamplesInput(ctx context.Context, v any) (model.SelectSamplesInput, error) {
+	res, err := ec.unmarshalInputSelectSamplesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSelectSamplesPayload2ᚖactivelabᚋgraphᚋmodelᚐSelectSamplesPayload(ctx context.Context, sel ast.SelectionSet, v *model.SelectSamplesPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SelectSamplesPayload!")
+		return graphql.Null
+	}
+	return ec._SelectSamplesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSelectionInput2activelabᚋgraphᚋmodelᚐSelectionInput(ctx context.Context, v any) (model.SelectionInput, error) {
+	res, err := ec.unmarshalInputSelectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSelectionInput2ᚖactivelabᚋgraphᚋmodelᚐSelectionInput(ctx context.Context, v any) (*model.SelectionInput, error) {
+	res, err := ec.unmarshalInputSelectionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSimilarCompound2ᚕᚖactivelabᚋactivelearningᚐSimilarCompoundᚄ(ctx context.Context, sel ast.SelectionSet, v []*activelearning.SimilarCompound) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSimilarCompound2ᚖactivelabᚋactivelearningᚐSimilarCompound(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSimilarCompound2ᚖactivelabᚋactivelearningᚐSimilarCompound(ctx context.Context, sel ast.SelectionSet, v *activelearning.SimilarCompound) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimilarCompound!")
+		return graphql.Null
+	}
+	return ec._SimilarCompound(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSkipItemInput2activelabᚋgraphᚋmodelᚐSkipItemInput(ctx context.Context, v any) (model.SkipItemInput, error) {
+	res, err := ec.unmarshalInputSkipItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSkipItemPayload2ᚖactivelabᚋgraphᚋmodelᚐSkipItemPayload(ctx context.Context, sel ast.SelectionSet, v *model.SkipItemPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SkipItemPayload!")
+		return graphql.Null
+	}
+	return ec._SkipItemPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSkipItemsInput2activelabᚋgraphᚋmodelᚐSkipItemsInput(ctx context.Context, v any) (model.SkipItemsInput, error) {
+	res, err := ec.unmarshalInputSkipItemsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSkipItemsPayload2ᚖactivelabᚋgraphᚋmodelᚐSkipItemsPayload(ctx context.Context, sel ast.SelectionSet, v *model.SkipItemsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SkipItemsPayload!")
+		return graphql.Null
+	}
+	return ec._SkipItemsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStats2ᚖactivelabᚋgraphᚋmodelᚐStats(ctx context.Context, sel ast.SelectionSet, v *model.Stats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Stats!")
+		return graphql.Null
+	}
+	return ec._Stats(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3826,6 +14988,45 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	}
 	return res
 }
+
+func (ec *executionContext) unmarshalNSubmitLabelInput2activelabᚋgraphᚋmodelᚐSubmitLabelInput(ctx context.Context, v any) (model.SubmitLabelInput, error) {
+	res, err := ec.unmarshalInputSubmitLabelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmitLabelPayload2ᚖactivelabᚋgraphᚋmodelᚐSubmitLabelPayload(ctx context.Context, sel ast.SelectionSet, v *model.SubmitLabelPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubmitLabelPayload!")
+		return graphql.Null
+	}
+	return ec._SubmitLabelPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTask2activelabᚋstoreᚐTask(ctx context.Context, v any) (store.Task, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNTask2activelabᚋstoreᚐTask[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTask2activelabᚋstoreᚐTask(ctx context.Context, sel ast.SelectionSet, v store.Task) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNTask2activelabᚋstoreᚐTask[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Task!")
+	}
+	return res
+}
+
+var (
+	unmarshalNTask2activelabᚋstoreᚐTask = map[string]store.Task{
+		"REGRESSION":     store.TaskRegression,
+		"CLASSIFICATION": store.TaskClassification,
+	}
+	marshalNTask2activelabᚋstoreᚐTask = map[store.Task]string{
+		store.TaskRegression:     "REGRESSION",
+		store.TaskClassification: "CLASSIFICATION",
+	}
+)
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
@@ -3857,6 +15058,19 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNTriggerRetrainInput2activelabᚋgraphᚋmodelᚐTriggerRetrainInput(ctx context.Context, v any) (model.TriggerRetrainInput, error) {
+	res, err := ec.unmarshalInputTriggerRetrainInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTriggerRetrainPayload2ᚖactivelabᚋgraphᚋmodelᚐTriggerRetrainPayload(ctx context.Context, sel ast.SelectionSet, v *model.TriggerRetrainPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TriggerRetrainPayload!")
+		return graphql.Null
+	}
+	return ec._TriggerRetrainPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
@@ -4077,6 +15291,293 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCompoundSet2ᚖactivelabᚋstoreᚐCompoundSet(ctx context.Context, sel ast.SelectionSet, v *store.CompoundSet) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CompoundSet(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOID2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2int64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕint64ᚄ(ctx context.Context, sel ast.SelectionSet, v []int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2int64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOID2ᚖint64(ctx context.Context, v any) (*int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalInt64ID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalInt64ID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOImportFormat2ᚖactivelabᚋactivelearningᚋingestᚐFormat(ctx context.Context, v any) (*ingest.Format, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOImportFormat2ᚖactivelabᚋactivelearningᚋingestᚐFormat[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportFormat2ᚖactivelabᚋactivelearningᚋingestᚐFormat(ctx context.Context, sel ast.SelectionSet, v *ingest.Format) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOImportFormat2ᚖactivelabᚋactivelearningᚋingestᚐFormat[*v])
+	return res
+}
+
+var (
+	unmarshalOImportFormat2ᚖactivelabᚋactivelearningᚋingestᚐFormat = map[string]ingest.Format{
+		"CSV": ingest.FormatCSV,
+		"SDF": ingest.FormatSDF,
+	}
+	marshalOImportFormat2ᚖactivelabᚋactivelearningᚋingestᚐFormat = map[ingest.Format]string{
+		ingest.FormatCSV: "CSV",
+		ingest.FormatSDF: "SDF",
+	}
+)
+
+func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence(ctx context.Context, v any) (*store.Confidence, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence(ctx context.Context, sel ast.SelectionSet, v *store.Confidence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence[*v])
+	return res
+}
+
+var (
+	unmarshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence = map[string]store.Confidence{
+		"HIGH":   store.ConfidenceHigh,
+		"MEDIUM": store.ConfidenceMedium,
+		"LOW":    store.ConfidenceLow,
+	}
+	marshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence = map[store.Confidence]string{
+		store.ConfidenceHigh:   "HIGH",
+		store.ConfidenceMedium: "MEDIUM",
+		store.ConfidenceLow:    "LOW",
+	}
+)
+
+func (ec *executionContext) unmarshalOLabelSource2ᚖactivelabᚋstoreᚐSource(ctx context.Context, v any) (*store.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOLabelSource2ᚖactivelabᚋstoreᚐSource[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLabelSource2ᚖactivelabᚋstoreᚐSource(ctx context.Context, sel ast.SelectionSet, v *store.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOLabelSource2ᚖactivelabᚋstoreᚐSource[*v])
+	return res
+}
+
+var (
+	unmarshalOLabelSource2ᚖactivelabᚋstoreᚐSource = map[string]store.Source{
+		"EXPERIMENTAL":    store.SourceExperimental,
+		"LITERATURE":      store.SourceLiterature,
+		"EXPERT_ESTIMATE": store.SourceExpertEstimate,
+	}
+	marshalOLabelSource2ᚖactivelabᚋstoreᚐSource = map[store.Source]string{
+		store.SourceExperimental:   "EXPERIMENTAL",
+		store.SourceLiterature:     "LITERATURE",
+		store.SourceExpertEstimate: "EXPERT_ESTIMATE",
+	}
+)
+
+func (ec *executionContext) marshalOModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx context.Context, sel ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ModelVersion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOQueueFilter2ᚖactivelabᚋgraphᚋmodelᚐQueueFilter(ctx context.Context, v any) (*model.QueueFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQueueFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx context.Context, sel ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._QueueItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOQueueOrder2ᚖactivelabᚋactivelearningᚐQueueOrder(ctx context.Context, v any) (*activelearning.QueueOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOQueueOrder2ᚖactivelabᚋactivelearningᚐQueueOrder[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQueueOrder2ᚖactivelabᚋactivelearningᚐQueueOrder(ctx context.Context, sel ast.SelectionSet, v *activelearning.QueueOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOQueueOrder2ᚖactivelabᚋactivelearningᚐQueueOrder[*v])
+	return res
+}
+
+var (
+	unmarshalOQueueOrder2ᚖactivelabᚋactivelearningᚐQueueOrder = map[string]activelearning.QueueOrder{
+		"PRIORITY_DESC":   activelearning.OrderPriorityDesc,
+		"CREATED_AT_ASC":  activelearning.OrderCreatedAtAsc,
+		"CREATED_AT_DESC": activelearning.OrderCreatedAtDesc,
+	}
+	marshalOQueueOrder2ᚖactivelabᚋactivelearningᚐQueueOrder = map[activelearning.QueueOrder]string{
+		activelearning.OrderPriorityDesc:  "PRIORITY_DESC",
+		activelearning.OrderCreatedAtAsc:  "CREATED_AT_ASC",
+		activelearning.OrderCreatedAtDesc: "CREATED_AT_DESC",
+	}
+)
+
+func (ec *executionContext) unmarshalOQueueStatus2ᚕactivelabᚋstoreᚐQueueStatusᚄ(ctx context.Context, v any) ([]store.QueueStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]store.QueueStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNQueueStatus2activelabᚋstoreᚐQueueStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOQueueStatus2ᚕactivelabᚋstoreᚐQueueStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []store.QueueStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueueStatus2activelabᚋstoreᚐQueueStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSplitInput2ᚖactivelabᚋgraphᚋmodelᚐSplitInput(ctx context.Context, v any) (*model.SplitInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSplitInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -4111,6 +15612,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUser2ᚖactivelabᚋstoreᚐUser(ctx context.Context, sel ast.SelectionSet, v *store.User) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._User(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"time"
 
+	"activelab/activelearning"
 	"activelab/auth"
+	"activelab/events"
 )
 
 // Resolver is the dependency root of the resolvers. Resolvers are thin:
@@ -14,6 +16,11 @@ import (
 type Resolver struct {
 	// Auth holds the account and credential rules.
 	Auth *auth.Service
+	// Svc holds the active-learning rules (models, compounds, the queue,
+	// cycles, statistics).
+	Svc *activelearning.Service
+	// Broker streams committed events to subscriptions.
+	Broker *events.Broker
 	// Log is the fallback logger (requests carry their own).
 	Log *slog.Logger
 	// Now is the clock of serverTime (time.Now when nil).

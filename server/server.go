@@ -11,7 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"activelab/activelearning"
 	"activelab/auth"
+	"activelab/events"
 	"activelab/frontend"
 	"activelab/graph"
 	"activelab/store"
@@ -51,6 +53,10 @@ type Options struct {
 	Now func() time.Time
 	// Frontend is the built web app (frontend.FS() when nil).
 	Frontend fs.FS
+	// Service and Broker serve the active-learning API and its
+	// subscriptions (see Runtime). Without them only accounts work.
+	Service *activelearning.Service
+	Broker  *events.Broker
 }
 
 // New builds a Server from a valid cfg and its dependencies.
@@ -83,7 +89,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 		front = frontend.FS()
 	}
 
-	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Log: log, Now: opts.Now})
+	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Log: log, Now: opts.Now})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", s.metrics.route("graphql", s.graphqlGuard(gql)))
 	mux.Handle("GET /healthz", s.metrics.route("healthz", http.HandlerFunc(s.healthz)))
@@ -125,6 +131,9 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 	h.AddTransport(transport.UrlEncodedForm{})
 	h.AddTransport(transport.MultipartForm{MaxUploadSize: s.cfg.MaxUploadBytes, MaxMemory: 8 << 20})
 
+	if r.Svc != nil {
+		h.AroundOperations(graph.LoaderMiddleware(r.Svc))
+	}
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	h.SetErrorPresenter(errorPresenter(s.log))
 	h.SetRecoverFunc(recoverFunc(s.log))

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"slices"
 	"strings"
 	"time"
 
+	"activelab/activelearning/demo"
 	"activelab/server"
 	"activelab/store"
 )
@@ -111,12 +113,18 @@ func serveFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "trust X-Forwarded-Proto/Host from a reverse proxy")
 }
 
-// runServe opens and migrates the database, then serves until ctx ends
-// (SIGINT/SIGTERM), shutting down gracefully.
+// runServe opens and migrates the database, starts the event broker, the
+// active-learning service and its River workers, listens, seeds the demo on
+// an empty database (in the background, with --demo), and serves until ctx
+// ends (SIGINT/SIGTERM), then shuts down gracefully: HTTP first, then the
+// workers (a running job is cancelled at the shutdown timeout and retried on
+// the next start), then the broker.
 func runServe(ctx context.Context, args []string) error {
 	cfg := server.Defaults()
+	demo := true
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	serveFlags(fs, &cfg)
+	fs.BoolVar(&demo, "demo", demo, "seed the demo (ESOL, an admin, a trained model, a first cycle) into an empty database")
 	fs.Usage = usageWithEnv(fs, "activelab serve [flags]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -135,11 +143,50 @@ func runServe(ctx context.Context, args []string) error {
 	defer st.Close()
 	log.Info("database ready", "dialect", st.Dialect())
 
-	srv, err := server.New(cfg, server.Options{Store: st, Logger: log})
+	rt, err := server.NewRuntime(st, server.RuntimeConfig{}, log)
 	if err != nil {
 		return err
 	}
-	return srv.ListenAndServe(ctx)
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := rt.Stop(sctx); err != nil {
+			log.Warn("stop workers", "error", err.Error())
+		}
+	}()
+	if err := rt.Start(ctx); err != nil {
+		return err
+	}
+
+	srv, err := server.New(cfg, server.Options{Store: st, Logger: log, Service: rt.Service, Broker: rt.Broker})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if demo {
+		go seedDemo(ctx, rt, st, log)
+	}
+	return srv.Serve(ctx, ln)
+}
+
+// seedDemo fills an empty database with the demo (a no-op otherwise),
+// logging what it does; it runs while the server already answers.
+func seedDemo(ctx context.Context, rt *server.Runtime, st *store.Store, log *slog.Logger) {
+	log.Info("demo: seeding if the database is empty (this may take a minute)")
+	res, err := demo.Seed(ctx, rt.Service, st, demo.Config{Log: log})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		log.Info("demo: interrupted; the next start finishes it")
+	case err != nil:
+		log.Error("demo: seeding failed", "error", err.Error())
+	case !res.Seeded:
+		log.Info("demo: database not empty, nothing to seed")
+	default:
+		log.Info("demo: ready", "model_id", res.ModelID, "cycle_id", res.CycleID, "admin", res.Admin.Email)
+	}
 }
 
 // openStore opens the database at url and applies pending migrations (a

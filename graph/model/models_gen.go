@@ -3,9 +3,42 @@
 package model
 
 import (
+	"activelab/activelearning/ingest"
 	"activelab/store"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
+
+type AssignItemsInput struct {
+	ItemIds []int64 `json:"itemIds"`
+	// The assignee; assigning to someone else needs ADMIN.
+	UserID int64 `json:"userId"`
+}
+
+type AssignItemsPayload struct {
+	Items []*store.LabelQueueItem `json:"items"`
+}
+
+type ClaimNextItemInput struct {
+	// A model lineage id.
+	ModelID int64 `json:"modelId"`
+}
+
+type ClaimNextItemPayload struct {
+	// Null when nothing is left to claim.
+	Item *store.LabelQueueItem `json:"item,omitempty"`
+}
+
+type CompoundConnection struct {
+	Edges    []*CompoundEdge `json:"edges"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+}
+
+type CompoundEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *store.Compound `json:"node"`
+}
 
 type CreateAPITokenInput struct {
 	// What the token is for, e.g. "ESOL notebook".
@@ -20,6 +53,77 @@ type CreateAPITokenPayload struct {
 	Secret string `json:"secret"`
 }
 
+type CreateModelInput struct {
+	Name     string     `json:"name"`
+	Endpoint string     `json:"endpoint"`
+	Task     store.Task `json:"task"`
+	// Ensemble size (default 32, at most 256).
+	Members *int `json:"members,omitempty"`
+	// "forest" (default), "ridge" or "logistic".
+	Learner *string `json:"learner,omitempty"`
+	// Learner settings as a JSON object: l2, max_depth, min_samples_leaf.
+	Params *string `json:"params,omitempty"`
+	// Train only on measured compounds of this set (default: every measured compound).
+	TrainingSetID *int64      `json:"trainingSetId,omitempty"`
+	Split         *SplitInput `json:"split,omitempty"`
+	Seed          *int        `json:"seed,omitempty"`
+}
+
+type CreateModelPayload struct {
+	Model *Model `json:"model"`
+}
+
+type CurvePoint struct {
+	Cycle   int       `json:"cycle"`
+	Labels  int       `json:"labels"`
+	Metrics []*Metric `json:"metrics"`
+}
+
+type ImportCompoundsInput struct {
+	File graphql.Upload `json:"file"`
+	// Default: from the file name (.sdf/.sd = SDF, else CSV).
+	Format *ingest.Format `json:"format,omitempty"`
+	// The compound set (pool) to import into; created when missing.
+	SetName string `json:"setName"`
+	// The endpoint the values measure (needed with valueColumn).
+	Endpoint *string `json:"endpoint,omitempty"`
+	// Source of imported values (default EXPERIMENTAL).
+	Source *store.Source `json:"source,omitempty"`
+	// CSV: the SMILES column (default "smiles").
+	SmilesColumn *string `json:"smilesColumn,omitempty"`
+	// CSV column or SDF data item with names.
+	NameColumn *string `json:"nameColumn,omitempty"`
+	// CSV column or SDF data item with measured values; none = no values.
+	ValueColumn *string `json:"valueColumn,omitempty"`
+}
+
+type ImportCompoundsPayload struct {
+	Rows         int                `json:"rows"`
+	Created      int                `json:"created"`
+	Existing     int                `json:"existing"`
+	Measurements int                `json:"measurements"`
+	Errors       []*ImportRowError  `json:"errors"`
+	Set          *store.CompoundSet `json:"set,omitempty"`
+	// Set when the import runs as a background job (large files).
+	JobID *int64 `json:"jobId,omitempty"`
+}
+
+// A rejected input row.
+type ImportRowError struct {
+	// 1-based data row (CSV: after the header; SDF: record number).
+	Row    int    `json:"row"`
+	Column string `json:"column"`
+	Reason string `json:"reason"`
+	// 0-based character offset in the SMILES when it applies, else null.
+	Offset *int `json:"offset,omitempty"`
+}
+
+type LabelerStats struct {
+	User    *store.User `json:"user"`
+	Labeled int         `json:"labeled"`
+	Skipped int         `json:"skipped"`
+}
+
 type LoginInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -31,13 +135,173 @@ type LoginPayload struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+// One named validation metric (rmse, mae, r2, spearman, coverage95; roc_auc, accuracy, f1, log_loss, brier).
+type Metric struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+}
+
 type Mutation struct {
+}
+
+// Relay page information.
+type PageInfo struct {
+	HasNextPage     bool    `json:"hasNextPage"`
+	HasPreviousPage bool    `json:"hasPreviousPage"`
+	StartCursor     *string `json:"startCursor,omitempty"`
+	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
 type Query struct {
 }
 
+type QueueCounts struct {
+	Pending    int `json:"pending"`
+	InProgress int `json:"inProgress"`
+	Labeled    int `json:"labeled"`
+	Skipped    int `json:"skipped"`
+}
+
+// A change of the label queue, from the event outbox.
+type QueueEvent struct {
+	// Monotonic sequence number: pass the last one seen as afterSeq to resume.
+	Seq int `json:"seq"`
+	// item_enqueued, item_claimed, item_released, item_labeled, item_skipped or item_assigned.
+	Type    string `json:"type"`
+	ModelID int64  `json:"modelId"`
+	ItemID  *int64 `json:"itemId,omitempty"`
+	CycleID *int64 `json:"cycleId,omitempty"`
+	ActorID *int64 `json:"actorId,omitempty"`
+	// The item as it is now (null if it no longer exists).
+	Item *store.LabelQueueItem `json:"item,omitempty"`
+	// The event's JSON payload.
+	Payload   *string   `json:"payload,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+type QueueFilter struct {
+	// A model lineage id (every version's items).
+	ModelID *int64              `json:"modelId,omitempty"`
+	Status  []store.QueueStatus `json:"status,omitempty"`
+	// A user id.
+	AssignedTo *int64 `json:"assignedTo,omitempty"`
+}
+
+type QueueItemConnection struct {
+	Edges    []*QueueItemEdge `json:"edges"`
+	PageInfo *PageInfo        `json:"pageInfo"`
+	// Items matching the filter, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+type QueueItemEdge struct {
+	Cursor string                `json:"cursor"`
+	Node   *store.LabelQueueItem `json:"node"`
+}
+
+type RenewLeaseInput struct {
+	ItemID int64 `json:"itemId"`
+}
+
+type RenewLeasePayload struct {
+	Item *store.LabelQueueItem `json:"item"`
+}
+
+// Progress of a retrain job.
+type RetrainProgress struct {
+	Seq     int    `json:"seq"`
+	CycleID int64  `json:"cycleId"`
+	Stage   string `json:"stage"`
+	// In [0, 1].
+	Fraction  float64   `json:"fraction"`
+	Message   string    `json:"message"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+type SelectSamplesInput struct {
+	Selection *SelectionInput `json:"selection"`
+}
+
+type SelectSamplesPayload struct {
+	Cycle *store.ActiveLearningCycle `json:"cycle"`
+}
+
+// What to select. strategy is a sampling spec: "default", "uncertainty",
+// "margin", "entropy", "random", "hybrid", optionally with "+diverse"
+// (e.g. "uncertainty+diverse"); the service validates it.
+type SelectionInput struct {
+	// A model lineage id.
+	ModelID int64 `json:"modelId"`
+	// Pool: a compound set, or explicit compounds; neither = every unlabeled compound.
+	SetID       *int64  `json:"setId,omitempty"`
+	CompoundIds []int64 `json:"compoundIds,omitempty"`
+	Strategy    string  `json:"strategy"`
+	// Tanimoto threshold of diversity-aware batching (0 = the spec's).
+	Diversity *float64 `json:"diversity,omitempty"`
+	BatchSize int      `json:"batchSize"`
+	Seed      *int     `json:"seed,omitempty"`
+	// Let compounds already labeled for the endpoint into the pool.
+	IncludeLabeled *bool `json:"includeLabeled,omitempty"`
+}
+
+type SkipItemInput struct {
+	ItemID int64  `json:"itemId"`
+	Reason string `json:"reason"`
+}
+
+type SkipItemPayload struct {
+	Item *store.LabelQueueItem `json:"item"`
+}
+
+type SkipItemsInput struct {
+	ItemIds []int64 `json:"itemIds"`
+	Reason  string  `json:"reason"`
+}
+
+type SkipItemsPayload struct {
+	Items []*store.LabelQueueItem `json:"items"`
+}
+
+type SplitInput struct {
+	// "random" (default) or "scaffold" (Bemis–Murcko).
+	Kind *string `json:"kind,omitempty"`
+	// Held-out fraction in (0, 0.5] (default 0.2).
+	Fraction *float64 `json:"fraction,omitempty"`
+	Seed     *int     `json:"seed,omitempty"`
+}
+
+// A model lineage's active learning in numbers.
+type Stats struct {
+	Cycles        int             `json:"cycles"`
+	LearningCurve []*CurvePoint   `json:"learningCurve"`
+	Counts        *QueueCounts    `json:"counts"`
+	Labelers      []*LabelerStats `json:"labelers"`
+}
+
+type SubmitLabelInput struct {
+	ItemID int64 `json:"itemId"`
+	// A finite number; 0 or 1 for classification.
+	Value      float64           `json:"value"`
+	Source     *store.Source     `json:"source,omitempty"`
+	Confidence *store.Confidence `json:"confidence,omitempty"`
+	Notes      *string           `json:"notes,omitempty"`
+}
+
+type SubmitLabelPayload struct {
+	Item *store.LabelQueueItem `json:"item"`
+}
+
 type Subscription struct {
+}
+
+type TriggerRetrainInput struct {
+	CycleID int64 `json:"cycleId"`
+	// Refuse unless the cycle has at least this many labels (default 1).
+	MinNewLabels *int `json:"minNewLabels,omitempty"`
+}
+
+type TriggerRetrainPayload struct {
+	Cycle *store.ActiveLearningCycle `json:"cycle"`
 }
 
 // What the server received in an upload.

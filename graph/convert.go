@@ -1,0 +1,170 @@
+package graph
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"activelab/activelearning"
+	"activelab/events"
+	"activelab/graph/model"
+	"activelab/store"
+)
+
+// MaxPageSize caps `first` of every connection.
+const MaxPageSize = 100
+
+// pageSize applies the default (20) and the cap of `first`; a negative or
+// zero value is BAD_USER_INPUT.
+func pageSize(first *int) (int, error) {
+	if first == nil {
+		return 20, nil
+	}
+	if *first <= 0 {
+		return 0, &activelearning.InputError{Field: "first", Msg: fmt.Sprintf("must be positive, got %d", *first)}
+	}
+	return min(*first, MaxPageSize), nil
+}
+
+// metricList turns a metrics JSON object into a list sorted by name
+// (non-numeric entries are left out).
+func metricList(raw json.RawMessage) []*model.Metric {
+	out := []*model.Metric{}
+	if len(raw) == 0 {
+		return out
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return out
+	}
+	for k, v := range m {
+		if f, ok := v.(float64); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			out = append(out, &model.Metric{Name: k, Value: f})
+		}
+	}
+	slices.SortFunc(out, func(a, b *model.Metric) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+func metricMap(m map[string]float64) []*model.Metric {
+	b, _ := json.Marshal(m)
+	return metricList(b)
+}
+
+func jsonString(raw json.RawMessage) *string {
+	if len(raw) == 0 {
+		return nil
+	}
+	s := string(raw)
+	return &s
+}
+
+// lineage wraps a model version as the lineage it belongs to.
+func (r *Resolver) lineage(ctx context.Context, v *store.MLModel) (*model.Model, error) {
+	id, err := r.loaders(ctx).Lineages.Load(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Model{ID: id, Current: v}, nil
+}
+
+// compound cursors are graph's own: the last compound's id.
+func compoundCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("compound:" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCompoundCursor(s *string) (int64, error) {
+	if s == nil || *s == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(*s)
+	rest, ok := strings.CutPrefix(string(b), "compound:")
+	id, perr := strconv.ParseInt(rest, 10, 64)
+	if err != nil || !ok || perr != nil || id < 0 {
+		return 0, &activelearning.InputError{Field: "after", Msg: "not a cursor of compounds"}
+	}
+	return id, nil
+}
+
+func ptrInt64(v int64) *int64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+func queueEvent(e events.Event) *model.QueueEvent {
+	return &model.QueueEvent{Seq: int(e.Seq), Type: e.Type, ModelID: e.ModelID, ItemID: ptrInt64(e.ItemID),
+		CycleID: ptrInt64(e.CycleID), ActorID: ptrInt64(e.ActorID), Payload: jsonString(e.Payload), CreatedAt: e.CreatedAt}
+}
+
+func retrainProgress(e events.Event) *model.RetrainProgress {
+	var p struct {
+		Stage    string  `json:"stage"`
+		Fraction float64 `json:"fraction"`
+		Message  string  `json:"message"`
+	}
+	_ = json.Unmarshal(e.Payload, &p)
+	return &model.RetrainProgress{Seq: int(e.Seq), CycleID: e.CycleID, Stage: p.Stage, Fraction: p.Fraction,
+		Message: p.Message, CreatedAt: e.CreatedAt}
+}
+
+// QueueEventTypes are the events queueEvents streams.
+var QueueEventTypes = []string{
+	activelearning.EventItemEnqueued, activelearning.EventItemClaimed, activelearning.EventItemReleased,
+	activelearning.EventItemLabeled, activelearning.EventItemSkipped, activelearning.EventItemAssigned,
+}
+
+// afterSeqArg maps the optional afterSeq argument to Broker.Subscribe's
+// (-1 = live only).
+func afterSeqArg(afterSeq *int) (int64, error) {
+	if afterSeq == nil {
+		return -1, nil
+	}
+	if *afterSeq < 0 {
+		return 0, &activelearning.InputError{Field: "afterSeq", Msg: fmt.Sprintf("must be >= 0, got %d", *afterSeq)}
+	}
+	return int64(*afterSeq), nil
+}
+
+// stream subscribes to the broker and converts each event with conv
+// (nil = drop it) until ctx ends or the subscription does.
+func stream[T any](ctx context.Context, b *events.Broker, f events.Filter, after int64, conv func(context.Context, events.Event) *T) (<-chan *T, error) {
+	if b == nil {
+		return nil, fmt.Errorf("subscriptions are not available: no event broker")
+	}
+	sub, err := b.Subscribe(ctx, f, after)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *T, 16)
+	go func() {
+		defer close(out)
+		defer sub.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case e, ok := <-sub.C:
+				if !ok {
+					return
+				}
+				v := conv(ctx, e)
+				if v == nil {
+					continue
+				}
+				select {
+				case out <- v:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}

@@ -1,0 +1,125 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"activelab/activelearning"
+	"activelab/store"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vikstrous/dataloadgen"
+)
+
+// Loaders batch the lookups resolvers make per object (the compound and
+// users of each queue item, a cycle's model version), so a page of 100
+// queue items costs a constant number of queries. One set lives for one
+// operation: see LoaderMiddleware.
+type Loaders struct {
+	Compounds *dataloadgen.Loader[int64, *store.Compound]
+	Users     *dataloadgen.Loader[int64, *store.User]
+	// Versions loads model versions by id; Lineages maps a version id to
+	// its lineage (model) id.
+	Versions *dataloadgen.Loader[int64, *store.MLModel]
+	Lineages *dataloadgen.Loader[int64, int64]
+}
+
+// NewLoaders returns a fresh set of loaders over svc's store.
+func NewLoaders(svc *activelearning.Service) *Loaders {
+	st := svc.Store()
+	return &Loaders{
+		Compounds: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.Compound, error) {
+			cs, err := st.CompoundsByIDs(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int64]*store.Compound, len(cs))
+			for _, c := range cs {
+				out[c.ID] = c
+			}
+			return out, nil
+		}),
+		Users: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.User, error) {
+			us, err := st.UsersByIDs(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int64]*store.User, len(us))
+			for _, u := range us {
+				out[u.ID] = u
+			}
+			return out, nil
+		}),
+		// A page holds items of one or two versions: one query per
+		// distinct version.
+		Versions: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*store.MLModel, []error) {
+			out := make([]*store.MLModel, len(ids))
+			errs := make([]error, len(ids))
+			for i, id := range ids {
+				out[i], errs[i] = st.MLModelByID(ctx, id)
+			}
+			return out, errs
+		}),
+		Lineages: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]int64, []error) {
+			out := make([]int64, len(ids))
+			errs := make([]error, len(ids))
+			for i, id := range ids {
+				out[i], errs[i] = svc.LineageID(ctx, id)
+			}
+			return out, errs
+		}),
+	}
+}
+
+type loadersKey struct{}
+
+// LoaderMiddleware gives every operation its own Loaders (install with
+// handler.AroundOperations). Subscriptions keep theirs for their lifetime:
+// compounds and users do not change in ways they show.
+func LoaderMiddleware(svc *activelearning.Service) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(WithLoaders(ctx, NewLoaders(svc)))
+	}
+}
+
+// WithLoaders returns ctx carrying l.
+func WithLoaders(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, loadersKey{}, l)
+}
+
+func (r *Resolver) loaders(ctx context.Context) *Loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
+		return l
+	}
+	return NewLoaders(r.Svc) // outside an operation (tests): unbatched
+}
+
+// loadCompound returns a compound by id; a missing one is store.ErrNotFound.
+func (r *Resolver) loadCompound(ctx context.Context, id int64) (*store.Compound, error) {
+	c, err := r.loaders(ctx).Compounds.Load(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("compound %d: %w", id, notFoundIfMissing(err))
+	}
+	return c, nil
+}
+
+// loadUser returns the user with id, or nil for a nil id.
+func (r *Resolver) loadUser(ctx context.Context, id *int64) (*store.User, error) {
+	if id == nil {
+		return nil, nil
+	}
+	u, err := r.loaders(ctx).Users.Load(ctx, *id)
+	if err != nil {
+		return nil, fmt.Errorf("user %d: %w", *id, notFoundIfMissing(err))
+	}
+	return u, nil
+}
+
+// notFoundIfMissing turns dataloadgen's missing-key error into ErrNotFound.
+func notFoundIfMissing(err error) error {
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return store.ErrNotFound
+	}
+	return err
+}

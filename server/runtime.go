@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"activelab/activelearning"
+	"activelab/events"
+	"activelab/jobs"
+	"activelab/store"
+)
+
+// RuntimeConfig tunes the parts of a Runtime.
+type RuntimeConfig struct {
+	Service activelearning.Config
+	Jobs    jobs.Config
+	Broker  events.BrokerConfig
+}
+
+// Runtime is the active-learning machinery behind the API: the event
+// broker over the store's outbox (woken by PostgreSQL NOTIFY when on
+// PostgreSQL), the service, and the River client working its jobs.
+// NewRuntime builds it and starts the broker; Start starts working jobs;
+// Stop stops both, gracefully.
+type Runtime struct {
+	Service *activelearning.Service
+	Broker  *events.Broker
+	Jobs    *jobs.Client
+
+	log    *slog.Logger
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// NewRuntime builds the broker (and starts it, with the PostgreSQL
+// listener when st is PostgreSQL), the service and the job client, and
+// wires the client into the service. Jobs are not worked until Start.
+func NewRuntime(st *store.Store, cfg RuntimeConfig, log *slog.Logger) (*Runtime, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.Broker.Log == nil {
+		cfg.Broker.Log = log
+	}
+	if cfg.Jobs.Log == nil {
+		cfg.Jobs.Log = log
+	}
+	rt := &Runtime{Broker: events.NewBroker(st.EventSource(), cfg.Broker), log: log}
+	ctx, cancel := context.WithCancel(context.Background())
+	rt.cancel = cancel
+	rt.wg.Add(1)
+	go func() {
+		defer rt.wg.Done()
+		if err := rt.Broker.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("event broker stopped", "error", err.Error())
+		}
+	}()
+	if pool := st.Pool(); pool != nil {
+		rt.wg.Add(1)
+		go func() {
+			defer rt.wg.Done()
+			if err := events.ListenPostgres(ctx, pool, rt.Broker.Notify, log); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("event listener stopped", "error", err.Error())
+			}
+		}()
+	}
+	rt.Service = activelearning.New(st, rt.Broker, cfg.Service, log)
+	jc, err := jobs.NewClient(st, rt.Service, cfg.Jobs)
+	if err != nil {
+		rt.cancel()
+		rt.wg.Wait()
+		return nil, fmt.Errorf("job client: %w", err)
+	}
+	rt.Jobs = jc
+	rt.Service.SetJobs(jc)
+	return rt, nil
+}
+
+// Start starts working jobs.
+func (rt *Runtime) Start(ctx context.Context) error {
+	if err := rt.Jobs.Start(ctx); err != nil {
+		return fmt.Errorf("start job client: %w", err)
+	}
+	return nil
+}
+
+// Stop stops the job client (running jobs get until ctx ends, then are
+// cancelled and retried after the next start), then the broker, ending
+// every subscription.
+func (rt *Runtime) Stop(ctx context.Context) error {
+	err := rt.Jobs.Stop(ctx)
+	rt.cancel()
+	rt.wg.Wait()
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("stop job client: %w", err)
+	}
+	return nil
+}
