@@ -38,12 +38,14 @@ func invertChirality(c Chirality) Chirality {
 }
 
 // removableH reports whether atom i is a hydrogen atom that RDKit's
-// RemoveHs (default parameters) would fold into its neighbour: not
-// isotopic, uncharged, exactly one neighbour that is neither hydrogen nor
-// a wildcard, joined by a single bond.
+// RemoveHs (default parameters, which SmilesToMol runs before sanitizing)
+// would fold into its neighbour: not isotopic, exactly one neighbour that
+// is neither hydrogen nor a wildcard, joined by a single bond, and not the
+// only directional bond that fixes a double bond's geometry ([H]/C=C/F
+// keeps its H). Charged hydrogens go too, charge and all ([H+]C is CH4).
 func removableH(m *Mol, i int) bool {
 	a := &m.Atoms[i]
-	if a.Element != 1 || a.Isotope != 0 || a.Charge != 0 || a.ExplicitH != 0 || m.Degree(i) != 1 {
+	if a.Element != 1 || a.Isotope != 0 || a.ExplicitH != 0 || m.Degree(i) != 1 {
 		return false
 	}
 	nb := m.Neighbors(i)[0]
@@ -52,7 +54,24 @@ func removableH(m *Mol, i int) bool {
 		return false
 	}
 	b := &m.Bonds[nb.Bond]
-	return b.Order == BondSingle || b.Order == BondUnspecified
+	if b.Order != BondSingle && b.Order != BondUnspecified {
+		return false
+	}
+	if b.Dir != DirNone {
+		double, otherDir := false, false
+		for _, x := range m.Neighbors(int(nb.Atom)) {
+			bx := &m.Bonds[x.Bond]
+			if bx.Order == BondDouble {
+				double = true
+			} else if x.Bond != nb.Bond && bx.Dir != DirNone {
+				otherDir = true
+			}
+		}
+		if double && !otherDir {
+			return false
+		}
+	}
+	return true
 }
 
 // removeHydrogens folds removable hydrogen atoms into their neighbours'
