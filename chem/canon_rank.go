@@ -391,7 +391,7 @@ func (r *ranker) breakTie(stereo bool) bool {
 	}
 	members := slices.Clone(r.order[best : best+int(r.size[best])])
 	chosen := slices.Min(members)
-	if len(members) > 1 {
+	if len(members) > 1 && !r.twinLeaves(members) {
 		saved := r.save()
 		var bestSig []uint64
 		for k, c := range members {
@@ -409,6 +409,21 @@ func (r *ranker) breakTie(stereo bool) bool {
 	}
 	r.split(best, chosen)
 	r.refine(stereo)
+	return true
+}
+
+// twinLeaves reports whether the atoms are all end atoms on one neighbour
+// (the methyls of a tert-butyl group, the fluorines of CF3): tied, they are
+// interchangeable, so there is nothing to search.
+func (r *ranker) twinLeaves(atoms []int32) bool {
+	var hub int32 = -1
+	for _, a := range atoms {
+		nb := r.m.Neighbors(int(a))
+		if len(nb) != 1 || (hub >= 0 && nb[0].Atom != hub) {
+			return false
+		}
+		hub = nb[0].Atom
+	}
 	return true
 }
 
