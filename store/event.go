@@ -34,7 +34,7 @@ type Event struct {
 // (pg_advisory_xact_lock), so transactions that append events commit in
 // the order of their sequence numbers and a reader that resumes from the
 // last Seq it saw never skips one; and it issues pg_notify(events.Channel,
-// '') in the same transaction, delivered to listeners at commit. The lock
+// ”) in the same transaction, delivered to listeners at commit. The lock
 // serialises event-writing transactions from their first AppendEvent to
 // their commit: append events last, after the transaction's other writes.
 // When db is not a transaction, AppendEvent runs in one of its own. SQLite
