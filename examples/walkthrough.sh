@@ -24,14 +24,10 @@ trap 'rm -f "$JAR"' EXIT
 # gql QUERY [VARIABLES]: POST a GraphQL operation with the session cookie;
 # print .data, or the errors on stderr and fail.
 gql() {
-  local vars=${2:-'{}'} body resp
-  body=$(jq -cn --arg q "$1" --argjson v "$vars" '{query: $q, variables: $v}')
-  resp=$(curl -sS -b "$JAR" -c "$JAR" -H 'Content-Type: application/json' --data "$body" "$API")
-  if jq -e '.errors' <<<"$resp" >/dev/null; then
-    jq '.errors' <<<"$resp" >&2
-    return 1
-  fi
-  jq '.data' <<<"$resp"
+  local vars=${2:-'{}'}
+  jq -cn --arg q "$1" --argjson v "$vars" '{query: $q, variables: $v}' |
+    curl -sS -b "$JAR" -c "$JAR" -H 'Content-Type: application/json' --data @- "$API" |
+    jq 'if .errors then (.errors | tostring + "\n" | halt_error(1)) else .data end'
 }
 
 echo "== sign in as $EMAIL"
@@ -50,9 +46,11 @@ gql 'query($in: SelectionInput!) { previewSelection(input: $in) {
   jq -r '.previewSelection[] | "\(.rank)\t\(.prediction * 100 | round / 100)\t±\(.uncertainty * 100 | round / 100)\t\(.compound.inputSmiles)"'
 
 echo "== select 25: a new cycle"
-CYCLE=$(gql 'mutation($in: SelectSamplesInput!) { selectSamples(input: $in) { cycle { id cycleNumber status itemsSelected } } }' \
+cycle=$(gql 'mutation($in: SelectSamplesInput!) { selectSamples(input: $in) { cycle { id cycleNumber status itemsSelected } } }' \
   "{\"in\": {\"selection\": {\"modelId\": \"$MODEL\", \"strategy\": \"default\", \"batchSize\": 25, \"seed\": 1}}}" |
-  jq -c '.selectSamples.cycle' | tee /dev/stderr | jq -r '.id')
+  jq -c '.selectSamples.cycle')
+echo "$cycle"
+CYCLE=$(jq -r '.id' <<<"$cycle")
 
 echo "== claim and label until the queue is empty"
 declare -A LOGS # SMILES -> measured logS, the answers of our "lab"
@@ -63,10 +61,9 @@ done < <(tail -n +2 "$ESOL_CSV")
 labeled=0
 while :; do
   item=$(gql 'mutation($m: ID!) { claimNextItem(input: {modelId: $m}) { item { id compound { inputSmiles } } } }' \
-    "{\"m\": \"$MODEL\"}" | jq -c '.claimNextItem.item')
-  [[ $item == null ]] && break
-  id=$(jq -r '.id' <<<"$item")
-  smiles=$(jq -r '.compound.inputSmiles' <<<"$item")
+    "{\"m\": \"$MODEL\"}" | jq -r '.claimNextItem.item // empty | "\(.id)\t\(.compound.inputSmiles)"')
+  [[ -z $item ]] && break
+  IFS=$'\t' read -r id smiles <<<"$item"
   value=${LOGS[$smiles]:-}
   if [[ -z $value ]]; then
     gql 'mutation($id: ID!) { skipItem(input: {itemId: $id, reason: "not in the lab notebook"}) { item { id status } } }' \
