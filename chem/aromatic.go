@@ -327,6 +327,17 @@ func huckel(lo, hi int) bool {
 	return hi == 2
 }
 
+// cachedValence is the explicit valence RDKit computed before
+// kekulization (aromatic bonds 1.5, pulled down to an allowed valence) and
+// keeps using during aromaticity perception; aromScratch.ev holds it.
+// Outside perception it falls back to the Kekulé sum.
+func cachedValence(m *Mol, i int) int {
+	if m.ev != nil {
+		return int(m.ev[i])
+	}
+	return kekuleValence(m, i)
+}
+
 // kekuleValence is the explicit valence from Kekulé orders plus bracket H.
 func kekuleValence(m *Mol, i int) int {
 	v := int(m.Atoms[i].ExplicitH)
@@ -392,7 +403,7 @@ func countAtomElec(m *Mol, i int) int {
 		nlp = 0
 	}
 	res := dv - degree + nlp - int(a.Radicals)
-	if res > 1 && kekuleValence(m, i)-m.Degree(i) > 1 {
+	if res > 1 && cachedValence(m, i)-m.Degree(i) > 1 {
 		res = 1
 	}
 	return res
@@ -435,7 +446,7 @@ func donorType(m *Mol, i int) int {
 			return donorOne
 		}
 		// any multiple bond: explicit valence above degree + bracket H
-		if kekuleValence(m, i) != m.Degree(i)+int(a.ExplicitH)-zeroBonds(m, i) {
+		if cachedValence(m, i) != m.Degree(i)+int(a.ExplicitH)-zeroBonds(m, i) {
 			return donorOne
 		}
 		if a.Charge == 1 {
@@ -464,7 +475,7 @@ func aromaticCandidate(m *Mol, i, donor int) bool {
 	if dv := int(elements[z].valences[0]); dv > 0 {
 		iso := z - int(a.Charge)
 		if iso >= 0 && iso <= MaxAtomicNumber {
-			if kekuleValence(m, i)+int(a.ImplicitH) > int(elements[iso].valences[0]) {
+			if cachedValence(m, i)+int(a.ImplicitH) > int(elements[iso].valences[0]) {
 				return false
 			}
 		}
@@ -474,7 +485,7 @@ func aromaticCandidate(m *Mol, i, donor int) bool {
 		return false
 	}
 	// no more than one double or triple bond
-	if kekuleValence(m, i)-m.Degree(i) > 1 {
+	if cachedValence(m, i)-m.Degree(i) > 1 {
 		mult := 0
 		for _, nb := range m.Neighbors(i) {
 			if o := m.Bonds[nb.Bond].Kekule; o == BondDouble || o == BondTriple {

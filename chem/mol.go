@@ -116,6 +116,10 @@ type Mol struct {
 	// atomRings and bondRings count the SSSR rings that hold each atom and bond.
 	atomRings []uint8
 	bondRings []uint8
+
+	// ev is set only while Parse perceives aromaticity: each atom's explicit
+	// valence as computed before kekulization.
+	ev []int32
 }
 
 // NumAtoms returns the number of atoms (hydrogens that are atoms included).

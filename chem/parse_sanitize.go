@@ -36,7 +36,9 @@ func sanitize(m *Mol, p *parser) error {
 		return err
 	}
 	assignRadicals(m)
+	m.ev = sc.ev
 	perceiveAromaticity(m, &sc.arom)
+	m.ev = nil
 	for _, b := range sc.kek.keep {
 		m.Bonds[b].Order = BondAromatic
 	}
