@@ -35,11 +35,10 @@ func (s *Service) loadItem(ctx context.Context, tx bun.IDB, id int64) (*itemCont
 	if err != nil {
 		return nil, err
 	}
-	vs, err := s.lineageVersions(ctx, tx, lid)
-	if err != nil {
-		return nil, err
+	c, err := s.st.CycleByNumber(ctx, tx, lid, it.SelectionBatch)
+	if errors.Is(err, store.ErrNotFound) {
+		c, err = nil, nil
 	}
-	c, err := s.cycleOfBatch(ctx, tx, versionIDs(vs), it.SelectionBatch)
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +84,10 @@ func (s *Service) update(ctx context.Context, tx bun.IDB, it *store.LabelQueueIt
 
 // ClaimNextItem atomically hands actor (scientist or admin) the
 // highest-priority item of the lineage that nobody holds: a pending item
-// unassigned or assigned to actor (pending items assigned to actor come first), or
-// an in-progress item whose lease has expired (a reclaim). The item becomes in_progress, assigned to actor, with a
+// unassigned or assigned to actor, or an in-progress item whose lease has
+// expired (a reclaim); ties go to the lower ID. Concurrent claimers never get
+// the same item (store.ClaimNextItem: FOR UPDATE SKIP LOCKED on PostgreSQL,
+// SQLite's single writer). The item becomes in_progress, assigned to actor, with a
 // lease of Config.LeaseDuration. Returns nil, nil when there is nothing to
 // claim.
 func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID int64) (*store.LabelQueueItem, error) {
@@ -98,60 +99,38 @@ func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID 
 		return nil, err
 	}
 	ids := versionIDs(vs)
-	for attempt := 0; attempt < 50; attempt++ {
-		var got *store.LabelQueueItem
-		err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			now := s.now()
-			var items []*store.LabelQueueItem
-			q := tx.NewSelect().Model(&items).Where("model_id IN (?)", bun.In(ids)).
-				Where("((status = ? AND (assigned_to IS NULL OR assigned_to = ?)) OR (status = ? AND lease_expires_at < ?))",
-					store.QueuePending, actor.ID, store.QueueInProgress, now).
-				OrderExpr("CASE WHEN status = ? AND assigned_to = ? THEN 0 ELSE 1 END, priority_score DESC, id ASC", store.QueuePending, actor.ID).Limit(1)
-			if err := s.claimQuery(q).Scan(ctx); err != nil {
-				return fmt.Errorf("next item: %w", err)
-			}
-			if len(items) == 0 {
-				return nil
-			}
-			it := items[0]
-			reclaim := it.Status == store.QueueInProgress
-			prev := it.AssignedTo
-			lease := now.Add(s.cfg.LeaseDuration)
-			if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-				return q.Set("status = ?", store.QueueInProgress).Set("assigned_to = ?", actor.ID).
-					Set("assigned_at = ?", now).Set("lease_expires_at = ?", lease)
-			}); err != nil {
-				return err
-			}
-			ic, err := s.loadItem(ctx, tx, it.ID)
-			if err != nil {
-				return err
-			}
-			var es []evt
-			if reclaim && prev != nil {
-				es = append(es, evt{Type: EventItemReleased, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(),
-					Payload: map[string]any{"reason": "lease expired", "user_id": *prev}})
-			}
-			es = append(es, evt{Type: EventItemClaimed, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(), Actor: actor.ID,
-				Payload: map[string]any{"lease_expires_at": lease}})
-			if err := s.emit(ctx, tx, es...); err != nil {
-				return err
-			}
-			got = ic.item
-			return nil
-		})
-		if errors.Is(err, store.ErrConflict) {
-			continue // lost a race for that row: look again
+	var got *store.LabelQueueItem
+	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := s.now()
+		lease := now.Add(s.cfg.LeaseDuration)
+		claim, err := s.st.ClaimNextItem(ctx, tx, ids, actor.ID, now, lease)
+		if err != nil || claim == nil {
+			return err
 		}
+		ic, err := s.loadItem(ctx, tx, claim.Item.ID)
 		if err != nil {
-			return nil, fmt.Errorf("claim next item of model %d: %w", modelID, err)
+			return err
 		}
-		if got != nil {
-			s.notify()
+		var es []evt
+		if claim.Reclaimed() && claim.PrevAssignedTo != nil {
+			es = append(es, evt{Type: EventItemReleased, Model: ic.lineage, Item: ic.item.ID, Cycle: ic.cycleID(),
+				Payload: map[string]any{"reason": "lease expired", "user_id": *claim.PrevAssignedTo}})
 		}
-		return got, nil
+		es = append(es, evt{Type: EventItemClaimed, Model: ic.lineage, Item: ic.item.ID, Cycle: ic.cycleID(), Actor: actor.ID,
+			Payload: map[string]any{"lease_expires_at": lease}})
+		if err := s.emit(ctx, tx, es...); err != nil {
+			return err
+		}
+		got = ic.item
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim next item of model %d: %w", modelID, err)
 	}
-	return nil, fmt.Errorf("claim next item of model %d: too much contention: %w", modelID, store.ErrConflict)
+	if got != nil {
+		s.notify()
+	}
+	return got, nil
 }
 
 // RenewLease extends actor's claim on an in-progress item by

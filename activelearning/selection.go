@@ -352,13 +352,11 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 }
 
 func (s *Service) createCycle(ctx context.Context, tx bun.Tx, sel *selection, c *store.ActiveLearningCycle) error {
-	var last int
-	err := tx.NewSelect().Model((*store.ActiveLearningCycle)(nil)).ColumnExpr("COALESCE(MAX(cycle_number), 0)").
-		Where("model_id IN (?)", bun.In(versionIDs(sel.versions))).Scan(ctx, &last)
+	n, err := s.st.NextCycleNumber(ctx, tx, sel.root.ID)
 	if err != nil {
-		return fmt.Errorf("last cycle number: %w", err)
+		return err
 	}
-	c.CycleNumber = last + 1
+	c.CycleNumber = n
 	return s.st.CreateCycle(ctx, tx, c)
 }
 
