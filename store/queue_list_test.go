@@ -1,0 +1,154 @@
+package store_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"activelab/store"
+	"activelab/store/storetest"
+)
+
+// pageAll pages through ListQueue with page size size, calling between(page
+// number) after each page, and returns the IDs in the order seen.
+func pageAll(t *testing.T, st *store.Store, f store.QueueFilter, order store.QueueOrder, size int, between func(int)) []int64 {
+	t.Helper()
+	var ids []int64
+	var after *store.QueueCursor
+	for n := 0; ; n++ {
+		p, err := st.ListQueue(t.Context(), nil, f, order, after, size)
+		if err != nil {
+			t.Fatalf("ListQueue page %d: %v", n, err)
+		}
+		for _, it := range p.Items {
+			ids = append(ids, it.ID)
+		}
+		if !p.HasNext {
+			return ids
+		}
+		c := store.QueueCursorOf(p.Items[len(p.Items)-1])
+		after = &c
+		if between != nil {
+			between(n)
+		}
+	}
+}
+
+// TestListQueueOrders checks the three orders, filters and totals: pages
+// of 3 concatenate to the full order, with ties broken by ID.
+func TestListQueueOrders(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		f := newQueueFixture(ctx, t, st, 10) // priorities 0,0,1,1,...,4,4
+		// created_at: items 0-4 share one instant, 5-9 another later one.
+		t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		for i, it := range f.items {
+			_, err := st.DB().NewUpdate().Model(it).Set("created_at = ?", t0.Add(time.Duration(i/5)*time.Second)).
+				Where("id = ?", it.ID).Exec(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids := make([]int64, len(f.items))
+		for i, it := range f.items {
+			ids[i] = it.ID
+		}
+		byPriority := []int64{ids[8], ids[9], ids[6], ids[7], ids[4], ids[5], ids[2], ids[3], ids[0], ids[1]}
+		createdDesc := slices.Clone(ids)
+		slices.Reverse(createdDesc)
+		all := store.QueueFilter{ModelIDs: f.versions()}
+		if got := pageAll(t, st, all, store.QueueByPriority, 3, nil); !slices.Equal(got, byPriority) {
+			t.Errorf("by priority = %v, want %v", got, byPriority)
+		}
+		if got := pageAll(t, st, all, store.QueueByCreatedAsc, 3, nil); !slices.Equal(got, ids) {
+			t.Errorf("created asc = %v, want %v", got, ids)
+		}
+		if got := pageAll(t, st, all, store.QueueByCreatedDesc, 3, nil); !slices.Equal(got, createdDesc) {
+			t.Errorf("created desc = %v, want %v", got, createdDesc)
+		}
+		p, err := st.ListQueue(ctx, nil, all, store.QueueByPriority, nil, 4)
+		if err != nil || p.Total != 10 || len(p.Items) != 4 || !p.HasNext {
+			t.Errorf("first page = %d items, total %d, next %v, %v", len(p.Items), p.Total, p.HasNext, err)
+		}
+		// Filters: one version; a status; an assignee.
+		u := storetest.User(ctx, t, st, nil)
+		it := f.items[4]
+		it.Status, it.AssignedTo = store.QueueSkipped, &u.ID
+		if err := st.UpdateQueueItem(ctx, nil, it); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := st.CountQueue(ctx, nil, store.QueueFilter{ModelIDs: []int64{f.v2.ID}}); err != nil || n != 5 {
+			t.Errorf("count of version 2 = %d, %v; want 5", n, err)
+		}
+		p, err = st.ListQueue(ctx, nil, store.QueueFilter{ModelIDs: f.versions(), Statuses: []store.QueueStatus{store.QueueSkipped}, AssignedTo: &u.ID},
+			store.QueueByCreatedAsc, nil, 10)
+		if err != nil || p.Total != 1 || len(p.Items) != 1 || p.Items[0].ID != it.ID || p.HasNext {
+			t.Errorf("skipped by user = %+v, %v", p, err)
+		}
+		if _, err := st.ListQueue(ctx, nil, store.QueueFilter{Statuses: []store.QueueStatus{"nope"}}, store.QueueByPriority, nil, 1); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("unknown status filter = %v, want ErrInvalid", err)
+		}
+		if _, err := st.ListQueue(ctx, nil, all, store.QueueByPriority, nil, 0); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("limit 0 = %v, want ErrInvalid", err)
+		}
+		if _, err := st.ListQueue(ctx, nil, all, store.QueueOrder(9), nil, 1); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("unknown order = %v, want ErrInvalid", err)
+		}
+	})
+}
+
+// TestListQueuePagingStable changes items' status between pages (claims,
+// labels) and adds items: paging the unfiltered queue still returns each
+// original item exactly once, in order; paging a status filter never
+// repeats an item.
+func TestListQueuePagingStable(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		f := newQueueFixture(ctx, t, st, 30)
+		u := storetest.User(ctx, t, st, nil)
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		for _, order := range []store.QueueOrder{store.QueueByPriority, store.QueueByCreatedAsc, store.QueueByCreatedDesc} {
+			want := pageAll(t, st, store.QueueFilter{ModelIDs: f.versions()}, order, 30, nil)
+			got := pageAll(t, st, store.QueueFilter{ModelIDs: f.versions()}, order, 4, func(int) {
+				// Between pages two items are claimed and one claim is labelled.
+				for range 2 {
+					c, err := st.ClaimNextItem(ctx, nil, f.versions(), u.ID, now, now.Add(time.Hour))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if c != nil {
+						c.Item.Status, c.Item.Label, c.Item.LabeledBy = store.QueueLabeled, ptr(1.0), &u.ID
+						if err := st.UpdateQueueItem(ctx, nil, c.Item); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			})
+			if !slices.Equal(got, want) {
+				t.Errorf("order %d: paged while changing = %v, want %v", order, got, want)
+			}
+			// Reset for the next order.
+			if _, err := st.DB().NewUpdate().Model((*store.LabelQueueItem)(nil)).Set("status = 'pending'").Set("assigned_to = NULL").
+				Set("label = NULL").Set("labeled_by = NULL").Where("model_id IN (?)", bunList(f.versions())).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A status filter while items leave it: no item twice.
+		seen := map[int64]bool{}
+		for _, id := range pageAll(t, st, store.QueueFilter{ModelIDs: f.versions(), Statuses: []store.QueueStatus{store.QueuePending}}, store.QueueByPriority, 5, func(int) {
+			if _, err := st.ClaimNextItem(ctx, nil, f.versions(), u.ID, now, now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}) {
+			if seen[id] {
+				t.Errorf("item %d listed twice", id)
+			}
+			seen[id] = true
+		}
+	})
+}
+
+func bunList(ids []int64) any { return bun.List(ids) }

@@ -1,0 +1,116 @@
+package store_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"activelab/store"
+	"activelab/store/storetest"
+)
+
+// TestTrainingReads checks MeasurementsByEndpoint (all, latest per
+// compound, by set and origin), MeasuredCompoundIDs,
+// MeasurementsByCompoundIDs, LoadCompounds and EachCompound's chunks.
+func TestTrainingReads(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		u := storetest.User(ctx, t, st, nil)
+		var cs []*store.Compound
+		for i := range 5 {
+			c := &store.Compound{}
+			if i != 4 {
+				c.Fingerprint = []byte{byte(i)}
+			}
+			cs = append(cs, storetest.Compound(ctx, t, st, c))
+		}
+		t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		add := func(c *store.Compound, endpoint string, v float64, origin store.Origin, at time.Time) *store.Measurement {
+			m := &store.Measurement{CompoundID: c.ID, Endpoint: endpoint, Value: v, Source: store.SourceExperimental, Origin: origin, CreatedAt: at}
+			if origin == store.OriginLabel {
+				m.UserID = &u.ID
+			}
+			if err := st.CreateMeasurement(ctx, nil, m); err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		m0 := add(cs[0], "logS", -1, store.OriginImport, t0)
+		m0b := add(cs[0], "logS", -1.5, store.OriginLabel, t0.Add(time.Hour))
+		m1 := add(cs[1], "logS", -2, store.OriginImport, t0)
+		add(cs[2], "bbbp", 1, store.OriginImport, t0)
+		ids := func(ms []*store.Measurement) []int64 {
+			out := []int64{}
+			for _, m := range ms {
+				out = append(out, m.ID)
+			}
+			return out
+		}
+		all, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{})
+		if err != nil || !slices.Equal(ids(all), []int64{m0.ID, m0b.ID, m1.ID}) {
+			t.Errorf("all logS = %v, %v", ids(all), err)
+		}
+		latest, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{LatestPerCompound: true})
+		if err != nil || !slices.Equal(ids(latest), []int64{m0b.ID, m1.ID}) {
+			t.Errorf("latest logS = %v, %v; want the label for compound 0", ids(latest), err)
+		}
+		imported, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{LatestPerCompound: true, Origins: []store.Origin{store.OriginImport}})
+		if err != nil || !slices.Equal(ids(imported), []int64{m0.ID, m1.ID}) {
+			t.Errorf("latest imported logS = %v, %v", ids(imported), err)
+		}
+		set := &store.CompoundSet{Name: "pool", Kind: store.SetPool}
+		if err := st.CreateCompoundSet(ctx, nil, set); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AddCompoundSetMembers(ctx, nil, set.ID, []int64{cs[1].ID, cs[3].ID, cs[4].ID}); err != nil {
+			t.Fatal(err)
+		}
+		inSet, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{SetID: set.ID})
+		if err != nil || !slices.Equal(ids(inSet), []int64{m1.ID}) {
+			t.Errorf("logS in set = %v, %v", ids(inSet), err)
+		}
+		if _, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{Origins: []store.Origin{"rumour"}}); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("unknown origin = %v, want ErrInvalid", err)
+		}
+		if got, err := st.MeasuredCompoundIDs(ctx, nil, "logS"); err != nil || !slices.Equal(got, []int64{cs[0].ID, cs[1].ID}) {
+			t.Errorf("MeasuredCompoundIDs = %v, %v", got, err)
+		}
+		byC, err := st.MeasurementsByCompoundIDs(ctx, nil, []int64{cs[1].ID, cs[3].ID, cs[0].ID}, "logS")
+		if err != nil || len(byC) != 3 || !slices.Equal(ids(byC[0]), []int64{m1.ID}) || len(byC[1]) != 0 || !slices.Equal(ids(byC[2]), []int64{m0.ID, m0b.ID}) {
+			t.Errorf("MeasurementsByCompoundIDs = %v, %v", byC, err)
+		}
+		loaded, err := st.LoadCompounds(ctx, nil, []int64{cs[3].ID, cs[0].ID})
+		if err != nil || len(loaded) != 2 || loaded[0].ID != cs[3].ID || loaded[1].ID != cs[0].ID {
+			t.Errorf("LoadCompounds = %v, %v", loaded, err)
+		}
+		if _, err := st.LoadCompounds(ctx, nil, []int64{cs[0].ID, 999999}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("LoadCompounds(unknown) = %v, want ErrNotFound", err)
+		}
+		var chunks [][]int64
+		err = st.EachCompound(ctx, nil, set.ID, 2, func(cs []*store.Compound) error {
+			chunk := []int64{}
+			for _, c := range cs {
+				chunk = append(chunk, c.ID)
+			}
+			chunks = append(chunks, chunk)
+			return nil
+		})
+		want := [][]int64{{cs[1].ID, cs[3].ID}, {cs[4].ID}}
+		if err != nil || !slices.EqualFunc(chunks, want, slices.Equal) {
+			t.Errorf("EachCompound(set, 2) chunks = %v, %v; want %v", chunks, err, want)
+		}
+		n := 0
+		stop := errors.New("stop")
+		err = st.EachCompound(ctx, nil, 0, 1, func(cs []*store.Compound) error {
+			n++
+			if n == 3 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) || n != 3 {
+			t.Errorf("EachCompound stopped = %v after %d chunks; want stop after 3", err, n)
+		}
+	})
+}
