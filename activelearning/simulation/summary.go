@@ -195,7 +195,7 @@ func (r *Result) Summarize(rows int) Summary {
 	return s
 }
 
-// WriteSummary writes summary.json (indented).
+// WriteJSON writes the summary as summary.json (indented).
 func (s Summary) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
