@@ -21,6 +21,7 @@ func TestServeCommand(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	t.Setenv("ACTIVELAB_DATABASE_URL", "sqlite:"+filepath.Join(t.TempDir(), "sub", "activelab.db"))
+	t.Setenv("ACTIVELAB_DEMO", "false")
 	t.Setenv("ACTIVELAB_LOG_LEVEL", "warn")
 
 	ctx, cancel := context.WithCancel(context.Background())

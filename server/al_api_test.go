@@ -1,0 +1,320 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"activelab/store"
+)
+
+// TestActiveLearningAPI exercises every query and mutation of the
+// active-learning schema through HTTP, on both databases: roles, typed
+// errors, paging, the dataloaders and an import with bad rows.
+func TestActiveLearningAPI(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		a := setupAL(t, open)
+		a.importESOL(t)
+		a.trainModel(t)
+		m := map[string]any{"m": a.modelID}
+
+		t.Run("models and model", func(t *testing.T) {
+			var d struct {
+				Models []struct {
+					ID, Name, Endpoint, Task, Status string
+					ActiveVersion                    struct {
+						Version int
+						Metrics []struct {
+							Name  string
+							Value float64
+						}
+					}
+				}
+			}
+			wantData(t, a.post(`{ models { id name endpoint task status activeVersion { version metrics { name value } } } }`, nil, bearer(a.vwT)), &d)
+			if len(d.Models) != 1 || d.Models[0].ID != fmt.Sprint(a.modelID) || d.Models[0].Task != "REGRESSION" || d.Models[0].Status != "ACTIVE" || d.Models[0].ActiveVersion.Version != 1 {
+				t.Fatalf("models %+v", d.Models)
+			}
+			if len(d.Models[0].ActiveVersion.Metrics) == 0 {
+				t.Fatalf("no validation metrics")
+			}
+			wantError(t, a.post(`query($m: ID!) { model(id: $m) { id } }`, map[string]any{"m": 999999}, bearer(a.vwT)), CodeNotFound)
+		})
+
+		t.Run("role refusals", func(t *testing.T) {
+			wantError(t, a.post(`mutation { createModel(input: {name: "x", endpoint: "logS", task: REGRESSION}) { model { id } } }`, nil, bearer(a.sciT)), CodeForbidden, "ADMIN")
+			wantError(t, a.post(`mutation($m: ID!) { selectSamples(input: {selection: {modelId: $m, batchSize: 5}}) { cycle { id } } }`, m, bearer(a.vwT)), CodeForbidden)
+			wantError(t, a.post(`mutation { submitLabel(input: {itemId: 1, value: 1}) { item { id } } }`, nil, bearer(a.vwT)), CodeForbidden, "SCIENTIST")
+			wantError(t, a.post(`mutation { triggerRetrain(input: {cycleId: 1}) { cycle { id } } }`, nil, bearer(a.sciT)), CodeForbidden)
+			wantError(t, a.post(`mutation($m: ID!) { claimNextItem(input: {modelId: $m}) { item { id } } }`, m, bearer(a.vwT)), CodeForbidden)
+		})
+
+		t.Run("bad selections", func(t *testing.T) {
+			q := `query($in: SelectionInput!) { previewSelection(input: $in) { rank } }`
+			for _, tc := range []struct {
+				name string
+				in   map[string]any
+			}{
+				{"batch size 0", map[string]any{"modelId": a.modelID, "batchSize": 0}},
+				{"batch size too large", map[string]any{"modelId": a.modelID, "batchSize": 100000}},
+				{"unknown strategy", map[string]any{"modelId": a.modelID, "batchSize": 5, "strategy": "clairvoyance"}},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					wantError(t, a.post(q, map[string]any{"in": tc.in}, bearer(a.sciT)), CodeBadUserInput)
+				})
+			}
+		})
+
+		var cycleID string
+		t.Run("preview and select", func(t *testing.T) {
+			var p struct {
+				PreviewSelection []struct {
+					Rank     int
+					Compound struct{ ID, CanonicalSmiles string }
+					Priority float64
+				}
+			}
+			wantData(t, a.post(`query($m: ID!) { previewSelection(input: {modelId: $m, strategy: "uncertainty", batchSize: 10, seed: 1}) { rank priority compound { id canonicalSmiles } } }`, m, bearer(a.sciT)), &p)
+			if len(p.PreviewSelection) != 10 || p.PreviewSelection[0].Rank != 1 || p.PreviewSelection[0].Compound.CanonicalSmiles == "" {
+				t.Fatalf("preview %+v", p.PreviewSelection)
+			}
+			cycleID = a.selectBatch(t, 30)
+			var q struct {
+				LabelQueue struct{ TotalCount int }
+			}
+			wantData(t, a.post(`query($m: ID!) { labelQueue(filter: {modelId: $m}) { totalCount } }`, m, bearer(a.vwT)), &q)
+			if q.LabelQueue.TotalCount != 30 {
+				t.Fatalf("queue total %d, want 30", q.LabelQueue.TotalCount)
+			}
+		})
+
+		t.Run("dataloaders: constant queries per page", func(t *testing.T) {
+			qc := &queryCounter{tables: []string{"compounds", "users"}}
+			a.st.DB().AddQueryHook(qc)
+			const q = `query($m: ID!, $n: Int!) { labelQueue(filter: {modelId: $m}, first: $n) { edges { node { id compound { id name } assignedTo { email } labeledBy { email } model { id } } } } }`
+			counts := map[int]int64{}
+			for _, n := range []int{3, 30} {
+				qc.n.Store(0)
+				qc.on.Store(true)
+				var d struct {
+					LabelQueue struct{ Edges []struct{} }
+				}
+				wantData(t, a.post(q, map[string]any{"m": a.modelID, "n": n}, bearer(a.vwT)), &d)
+				qc.on.Store(false)
+				if len(d.LabelQueue.Edges) != n {
+					t.Fatalf("%d edges, want %d", len(d.LabelQueue.Edges), n)
+				}
+				counts[n] = qc.n.Load()
+			}
+			// The token lookup reads users once; compounds one batch.
+			if counts[30] != counts[3] || counts[30] > 4 {
+				t.Fatalf("queries on compounds/users: %v (want the same small number for 3 and 30 items)", counts)
+			}
+		})
+
+		t.Run("cursors stay stable while the queue changes", func(t *testing.T) {
+			const q = `query($m: ID!, $after: String) { labelQueue(filter: {modelId: $m}, first: 10, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`
+			type page struct {
+				LabelQueue struct {
+					Edges []struct {
+						Cursor string
+						Node   struct{ ID string }
+					}
+					PageInfo struct {
+						HasNextPage bool
+						EndCursor   string
+					}
+				}
+			}
+			var p1 page
+			wantData(t, a.post(q, map[string]any{"m": a.modelID}, bearer(a.vwT)), &p1)
+			// A labeler takes and labels the top item meanwhile.
+			item := a.claim(t, a.sciT)
+			wantData(t, a.label(t, a.sciT, item, -2.5), nil)
+			var p2 page
+			wantData(t, a.post(q, map[string]any{"m": a.modelID, "after": p1.LabelQueue.PageInfo.EndCursor}, bearer(a.vwT)), &p2)
+			seen := map[string]bool{}
+			for _, e := range append(p1.LabelQueue.Edges, p2.LabelQueue.Edges...) {
+				if seen[e.Node.ID] {
+					t.Fatalf("item %s on both pages", e.Node.ID)
+				}
+				seen[e.Node.ID] = true
+			}
+			if len(p2.LabelQueue.Edges) != 10 {
+				t.Fatalf("second page has %d items", len(p2.LabelQueue.Edges))
+			}
+			// A mid-page edge cursor continues right after its item.
+			var p3 page
+			wantData(t, a.post(q, map[string]any{"m": a.modelID, "after": p1.LabelQueue.Edges[4].Cursor}, bearer(a.vwT)), &p3)
+			if p3.LabelQueue.Edges[0].Node.ID != p1.LabelQueue.Edges[5].Node.ID {
+				t.Fatalf("after edge 4: first item %s, want %s", p3.LabelQueue.Edges[0].Node.ID, p1.LabelQueue.Edges[5].Node.ID)
+			}
+			wantError(t, a.post(q, map[string]any{"m": a.modelID, "after": "garbage"}, bearer(a.vwT)), CodeBadUserInput)
+		})
+
+		t.Run("label errors", func(t *testing.T) {
+			item := a.claim(t, a.sciT)
+			// Infinity and NaN cannot be JSON numbers: 1e999 overflows, "NaN" is no Float.
+			for _, v := range []any{json.Number("1e999"), "NaN", "Infinity"} {
+				r := a.post(`mutation($i: ID!, $v: Float!) { submitLabel(input: {itemId: $i, value: $v}) { item { id } } }`, map[string]any{"i": item, "v": v}, bearer(a.sciT))
+				if r.code() != CodeBadUserInput && r.code() != "GRAPHQL_VALIDATION_FAILED" {
+					t.Fatalf("value %v: %+v", v, r.Errors)
+				}
+			}
+			wantError(t, a.label(t, a.sciT, "999999", 1), CodeNotFound)
+			wantData(t, a.label(t, a.sciT, item, -1.25), nil)
+			wantData(t, a.label(t, a.sciT, item, -1.25), nil) // idempotent
+			wantError(t, a.label(t, a.sciT, item, -3), CodeConflict)
+			var d struct {
+				QueueItem struct {
+					Status      string
+					Label       float64
+					LabelSource string
+					LabeledBy   struct{ Email string }
+				}
+			}
+			wantData(t, a.post(`query($i: ID!) { queueItem(id: $i) { status label labelSource labeledBy { email } } }`, map[string]any{"i": item}, bearer(a.vwT)), &d)
+			if d.QueueItem.Status != "LABELED" || d.QueueItem.Label != -1.25 || d.QueueItem.LabelSource != "LITERATURE" || d.QueueItem.LabeledBy.Email != a.sci.Email {
+				t.Fatalf("item %+v", d.QueueItem)
+			}
+		})
+
+		t.Run("skip, assign", func(t *testing.T) {
+			var q struct {
+				LabelQueue struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+			}
+			wantData(t, a.post(`query($m: ID!) { labelQueue(filter: {modelId: $m, status: [PENDING]}, first: 4) { edges { node { id } } } }`, m, bearer(a.vwT)), &q)
+			ids := []string{}
+			for _, e := range q.LabelQueue.Edges {
+				ids = append(ids, e.Node.ID)
+			}
+			wantError(t, a.post(`mutation($ids: [ID!]!, $u: ID!) { assignItems(input: {itemIds: $ids, userId: $u}) { items { id } } }`, map[string]any{"ids": ids[:1], "u": a.admin.ID}, bearer(a.sciT)), CodeForbidden)
+			var as struct {
+				AssignItems struct {
+					Items []struct{ AssignedTo struct{ Email string } }
+				}
+			}
+			wantData(t, a.post(`mutation($ids: [ID!]!, $u: ID!) { assignItems(input: {itemIds: $ids, userId: $u}) { items { assignedTo { email } } } }`, map[string]any{"ids": ids[:2], "u": a.sci.ID}, bearer(a.adminT)), &as)
+			if len(as.AssignItems.Items) != 2 || as.AssignItems.Items[0].AssignedTo.Email != a.sci.Email {
+				t.Fatalf("assigned %+v", as)
+			}
+			wantData(t, a.post(`mutation($i: ID!) { skipItem(input: {itemId: $i, reason: "salt"}) { item { status skipReason } } }`, map[string]any{"i": ids[2]}, bearer(a.sciT)), nil)
+			var sk struct {
+				SkipItems struct{ Items []struct{ Status string } }
+			}
+			wantData(t, a.post(`mutation($ids: [ID!]!) { skipItems(input: {itemIds: $ids, reason: "duplicate"}) { items { status } } }`, map[string]any{"ids": ids[3:4]}, bearer(a.sciT)), &sk)
+			if len(sk.SkipItems.Items) != 1 || sk.SkipItems.Items[0].Status != "SKIPPED" {
+				t.Fatalf("skipItems %+v", sk)
+			}
+		})
+
+		t.Run("compounds, similar, measurements", func(t *testing.T) {
+			var d struct {
+				Compounds struct {
+					Edges []struct {
+						Node struct {
+							ID           string
+							Measurements []struct {
+								Value  float64
+								Source string
+								Origin string
+							}
+							Similar []struct {
+								Similarity float64
+								Compound   struct{ ID string }
+							}
+						}
+					}
+					PageInfo struct {
+						HasNextPage bool
+						EndCursor   string
+					}
+				}
+			}
+			wantData(t, a.post(`query($s: ID!) { compounds(setId: $s, first: 5) { edges { node { id measurements { value source origin } similar(first: 3) { similarity compound { id } } } } pageInfo { hasNextPage endCursor } } }`,
+				map[string]any{"s": a.poolSet}, bearer(a.vwT)), &d)
+			if len(d.Compounds.Edges) != 5 || !d.Compounds.PageInfo.HasNextPage {
+				t.Fatalf("compounds %+v", d.Compounds)
+			}
+			n := d.Compounds.Edges[0].Node
+			if len(n.Similar) != 3 || n.Similar[0].Similarity < n.Similar[2].Similarity || n.Similar[0].Compound.ID == n.ID {
+				t.Fatalf("similar %+v", n.Similar)
+			}
+			var s struct {
+				Compounds struct {
+					Edges []struct{ Node struct{ Name string } }
+				}
+			}
+			wantData(t, a.post(`{ compounds(search: "benz", first: 100) { edges { node { name } } } }`, nil, bearer(a.vwT)), &s)
+			for _, e := range s.Compounds.Edges {
+				if !strings.Contains(strings.ToLower(e.Node.Name), "benz") {
+					// SMILES may match instead of the name; both are allowed.
+					continue
+				}
+			}
+			wantError(t, a.post(`{ compounds(first: 0) { edges { cursor } } }`, nil, bearer(a.vwT)), CodeBadUserInput)
+		})
+
+		t.Run("import with bad rows", func(t *testing.T) {
+			csv := "smiles,name,logS\nCCO,ethanol,-0.1\nC1CC,broken ring,1\nc1ccccc1O,phenol,\nC(C)(C)(C)(C)C,pentavalent,2\n"
+			var d struct {
+				ImportCompounds struct {
+					Rows, Created, Existing, Measurements int
+					Errors                                []struct {
+						Row            int
+						Column, Reason string
+						Offset         *int
+					}
+					Set struct{ Name string }
+				}
+			}
+			q := `mutation($in: ImportCompoundsInput!) { importCompounds(input: $in) { rows created existing measurements errors { row column reason offset } set { name } } }`
+			vars := map[string]any{"in": map[string]any{"file": nil, "setName": "uploaded", "endpoint": "logS", "valueColumn": "logS"}}
+			wantError(t, a.upload(t, a.vwT, q, vars, "mols.csv", csv), CodeForbidden)
+			wantData(t, a.upload(t, a.sciT, q, vars, "mols.csv", csv), &d)
+			r := d.ImportCompounds
+			if r.Rows != 4 || r.Created+r.Existing != 2 || len(r.Errors) != 2 || r.Set.Name != "uploaded" || r.Measurements != 1 {
+				t.Fatalf("report %+v", r)
+			}
+			if r.Errors[0].Row != 2 || r.Errors[0].Column != "smiles" || r.Errors[0].Offset == nil || *r.Errors[0].Offset != 1 || !strings.Contains(r.Errors[0].Reason, "ring") || r.Errors[1].Row != 4 {
+				t.Fatalf("errors %+v", r.Errors)
+			}
+			// Importing the same file again changes nothing.
+			wantData(t, a.upload(t, a.sciT, q, vars, "mols.csv", csv), &d)
+			if d.ImportCompounds.Created != 0 || d.ImportCompounds.Measurements != 0 {
+				t.Fatalf("second import %+v", d.ImportCompounds)
+			}
+		})
+
+		t.Run("cycles, stats, retrain refusal", func(t *testing.T) {
+			var d struct {
+				Cycles []struct {
+					ID, Status                  string
+					ItemsSelected, ItemsLabeled int
+				}
+				Stats struct {
+					Counts   struct{ Pending, InProgress, Labeled, Skipped int }
+					Labelers []struct {
+						User    struct{ Email string }
+						Labeled int
+					}
+				}
+			}
+			wantData(t, a.post(`query($m: ID!) { cycles(modelId: $m) { id status itemsSelected itemsLabeled } stats(modelId: $m) { counts { pending inProgress labeled skipped } labelers { user { email } labeled } } }`, m, bearer(a.vwT)), &d)
+			if len(d.Cycles) != 1 || d.Cycles[0].ID != cycleID || d.Cycles[0].ItemsSelected != 30 || d.Cycles[0].ItemsLabeled != 2 {
+				t.Fatalf("cycles %+v", d.Cycles)
+			}
+			c := d.Stats.Counts
+			if c.Labeled != 2 || c.Skipped != 2 || c.Pending+c.InProgress+c.Labeled+c.Skipped != 30 || len(d.Stats.Labelers) != 1 || d.Stats.Labelers[0].Labeled != 2 {
+				t.Fatalf("stats %+v", d.Stats)
+			}
+			wantError(t, a.post(`mutation($c: ID!) { triggerRetrain(input: {cycleId: $c, minNewLabels: 10}) { cycle { id } } }`, map[string]any{"c": cycleID}, bearer(a.adminT)), CodeBadUserInput)
+			wantError(t, a.post(`query { cycle(id: 999999) { id } }`, nil, bearer(a.vwT)), CodeNotFound)
+		})
+		_ = context.Background
+	})
+}

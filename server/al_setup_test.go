@@ -1,0 +1,271 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"activelab/activelearning"
+	"activelab/activelearning/ingest"
+	"activelab/events"
+	"activelab/jobs"
+	"activelab/store"
+
+	"github.com/gorilla/websocket"
+	"github.com/uptrace/bun"
+)
+
+// Test data: the first alTrainRows rows of testdata/esol160.csv (ESOL,
+// Delaney 2004) carry values, the next alPoolRows form the pool.
+const (
+	alTrainRows = 40
+	alPoolRows  = 80
+	alMembers   = 8
+)
+
+// alEnv is a test server with the active-learning runtime, three users
+// and, after trainModel, a trained regression model on ESOL.
+type alEnv struct {
+	*env
+	rt                *Runtime
+	admin, sci, view  *store.User
+	adminT, sciT, vwT string
+	poolSet           int64
+	modelID           int64
+}
+
+func setupAL(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
+	t.Helper()
+	var rt *Runtime
+	e := setup(t, open, func(_ *Config, o *Options) {
+		var err error
+		rt, err = NewRuntime(o.Store, RuntimeConfig{Jobs: jobs.Config{PollInterval: 50 * time.Millisecond},
+			Broker: events.BrokerConfig{PollInterval: 200 * time.Millisecond, Log: discardLogger()}}, discardLogger())
+		if err != nil {
+			t.Fatalf("runtime: %v", err)
+		}
+		o.Service, o.Broker = rt.Service, rt.Broker
+	})
+	if err := rt.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = rt.Stop(ctx)
+	})
+	a := &alEnv{env: e, rt: rt}
+	a.admin, a.sci, a.view = e.user(store.RoleAdmin), e.user(store.RoleScientist), e.user(store.RoleViewer)
+	a.adminT, a.sciT, a.vwT = e.token(a.admin), e.token(a.sci), e.token(a.view)
+	return a
+}
+
+type esolRow struct {
+	smiles, name string
+	value        float64
+}
+
+func readESOL(t testing.TB) []esolRow {
+	t.Helper()
+	f, err := os.Open("testdata/esol160.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []esolRow
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "smiles,") {
+			continue
+		}
+		parts := strings.SplitN(line, ",", 3)
+		v, err := strconv.ParseFloat(parts[1], 64)
+		if err != nil {
+			t.Fatalf("esol %q: %v", line, err)
+		}
+		out = append(out, esolRow{parts[0], parts[2], v})
+	}
+	return out
+}
+
+// importESOL imports the training rows (with values) and the pool (without)
+// through the service.
+func (a *alEnv) importESOL(t *testing.T) {
+	t.Helper()
+	data := readESOL(t)
+	imp := func(set string, from, to int, values bool) *activelearning.ImportReport {
+		in := activelearning.ImportInput{SetName: set, Endpoint: "logS"}
+		for i := from; i < to; i++ {
+			r := ingest.Row{Line: i + 1, SMILES: data[i].smiles, Name: data[i].name}
+			if values {
+				v := data[i].value
+				r.Value = &v
+			}
+			in.Rows = append(in.Rows, r)
+		}
+		rep, err := a.rt.Service.ImportCompounds(context.Background(), a.sci, in)
+		if err != nil {
+			t.Fatalf("import %s: %v", set, err)
+		}
+		return rep
+	}
+	imp("esol-train", 0, alTrainRows, true)
+	a.poolSet = imp("esol-pool", alTrainRows, alTrainRows+alPoolRows, false).SetID
+}
+
+// trainModel creates the model over GraphQL as admin and waits until its
+// version 1 is active.
+func (a *alEnv) trainModel(t *testing.T) {
+	t.Helper()
+	var d struct {
+		CreateModel struct{ Model struct{ ID string } }
+	}
+	wantData(t, a.post(`mutation($in: CreateModelInput!) { createModel(input: $in) { model { id status } } }`,
+		map[string]any{"in": map[string]any{"name": "ESOL test", "endpoint": "logS", "task": "REGRESSION", "members": alMembers,
+			"split": map[string]any{"kind": "random", "fraction": 0.2, "seed": 7}, "seed": 7}}, bearer(a.adminT)), &d)
+	a.modelID, _ = strconv.ParseInt(d.CreateModel.Model.ID, 10, 64)
+	a.waitFor(t, "model active", func() bool {
+		m, err := a.rt.Service.Model(context.Background(), a.modelID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Status == store.ModelFailed {
+			t.Fatalf("training failed: %s", m.Error)
+		}
+		return m.Status == store.ModelActive
+	})
+}
+
+// waitFor polls cond (jobs run in River) for up to a minute.
+func (a *alEnv) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// selectBatch starts a cycle of n items and returns its id.
+func (a *alEnv) selectBatch(t *testing.T, n int) string {
+	t.Helper()
+	var d struct {
+		SelectSamples struct{ Cycle struct{ ID, Status string } }
+	}
+	wantData(t, a.post(`mutation($in: SelectSamplesInput!) { selectSamples(input: $in) { cycle { id status } } }`,
+		map[string]any{"in": map[string]any{"selection": map[string]any{"modelId": a.modelID, "strategy": "uncertainty", "batchSize": n, "seed": 1}}},
+		bearer(a.sciT)), &d)
+	return d.SelectSamples.Cycle.ID
+}
+
+// claim claims the next item as tok's user; "" when none.
+func (a *alEnv) claim(t *testing.T, tok string) string {
+	t.Helper()
+	var d struct {
+		ClaimNextItem struct{ Item *struct{ ID string } }
+	}
+	wantData(t, a.post(`mutation($m: ID!) { claimNextItem(input: {modelId: $m}) { item { id } } }`,
+		map[string]any{"m": a.modelID}, bearer(tok)), &d)
+	if d.ClaimNextItem.Item == nil {
+		return ""
+	}
+	return d.ClaimNextItem.Item.ID
+}
+
+func (a *alEnv) label(t *testing.T, tok, item string, v float64) gqlResponse {
+	t.Helper()
+	return a.post(`mutation($i: ID!, $v: Float!) { submitLabel(input: {itemId: $i, value: $v, source: LITERATURE, confidence: MEDIUM}) { item { id status label } } }`,
+		map[string]any{"i": item, "v": v}, bearer(tok))
+}
+
+// upload sends a multipart GraphQL request with one file bound to variable
+// path "variables.in.file".
+func (a *alEnv) upload(t *testing.T, tok, query string, vars map[string]any, filename, content string) gqlResponse {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	_ = w.WriteField("operations", string(ops))
+	_ = w.WriteField("map", `{"0": ["variables.in.file"]}`)
+	fw, _ := w.CreateFormFile("0", filename)
+	_, _ = fw.Write([]byte(content))
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, a.ts.URL+"/graphql", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+tok)
+	return a.do(req)
+}
+
+// wsSub is a graphql-transport-ws subscription.
+type wsSub struct {
+	c *websocket.Conn
+}
+
+func (a *alEnv) subscribe(t *testing.T, tok, query string, vars map[string]any) *wsSub {
+	t.Helper()
+	c, _, err := a.dial(t, "graphql-transport-ws", nil)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	send(t, c, map[string]any{"type": "connection_init", "payload": map[string]any{"token": tok}})
+	if m := next(t, c); m.Type != "connection_ack" {
+		t.Fatalf("got %+v, want connection_ack", m)
+	}
+	send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}})
+	return &wsSub{c: c}
+}
+
+// next returns the next payload's data, failing on errors.
+func (s *wsSub) next(t *testing.T, v any) {
+	t.Helper()
+	m := next(t, s.c)
+	if m.Type != "next" {
+		t.Fatalf("subscription message %s %s, want next", m.Type, m.Payload)
+	}
+	var p struct {
+		Data   json.RawMessage
+		Errors []gqlError
+	}
+	if err := json.Unmarshal(m.Payload, &p); err != nil || len(p.Errors) > 0 {
+		t.Fatalf("subscription payload %s: %v", m.Payload, err)
+	}
+	if err := json.Unmarshal(p.Data, v); err != nil {
+		t.Fatalf("decode %s: %v", p.Data, err)
+	}
+}
+
+// queryCounter counts bun queries whose SQL mentions a table.
+type queryCounter struct {
+	on     atomic.Bool
+	tables []string
+	n      atomic.Int64
+}
+
+func (q *queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+
+func (q *queryCounter) AfterQuery(_ context.Context, ev *bun.QueryEvent) {
+	if !q.on.Load() {
+		return
+	}
+	for _, tb := range q.tables {
+		if strings.Contains(ev.Query, fmt.Sprintf("\"%s\"", tb)) {
+			q.n.Add(1)
+			return
+		}
+	}
+}
