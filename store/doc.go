@@ -15,16 +15,34 @@
 //
 // Everything that differs between the databases sits behind the unexported
 // backend interface (backend.go): recognising unique, foreign-key and check
-// violations, case-insensitive search (LIKE vs ILIKE), row claiming (FOR
-// UPDATE SKIP LOCKED on PostgreSQL; nothing on SQLite, where a write
-// transaction has the database to itself), the migration lock and River's
-// driver. Upserts are written once: bun emits the same INSERT ... ON
+// violations, case-insensitive search (LIKE vs ILIKE), row claiming
+// (ClaimNextItem: one WITH ... FOR UPDATE SKIP LOCKED UPDATE ... RETURNING on
+// PostgreSQL; a pick and an UPDATE ... RETURNING in one write transaction on
+// SQLite, which has one writer), event ordering (AppendEvent takes
+// pg_advisory_xact_lock and sends pg_notify on PostgreSQL; nothing on
+// SQLite), the migration lock and River's driver. Upserts are written once: bun emits the same INSERT ... ON
 // CONFLICT for both. The rest of the package is dialect-free.
 //
 // Times are stored in UTC with microsecond precision on both databases
 // (TIMESTAMPTZ on PostgreSQL, ISO text on SQLite, which sorts correctly
 // because every value is UTC); JSON is JSONB on PostgreSQL and TEXT on
 // SQLite.
+//
+// # Lineages, queue and events
+//
+// A model in the API is a lineage: every version shares lineage_id, the ID
+// of its version 1 (ModelVersions, ActiveVersionByLineage,
+// ModelsLatestPerLineage, LineageVersionIDs). Queue items and cycles point
+// at a version; queries by lineage take LineageVersionIDs.
+//
+// Rows that change under concurrency carry a version: UpdateQueueItem and
+// UpdateCycle write only if the version is the one read, else ErrConflict.
+// ListQueue pages by keyset (the last item's sort key and ID), so a page
+// never repeats or skips an item while others change status.
+//
+// Events (the outbox) become visible in sequence order on both databases,
+// so a subscriber that resumes from the last Seq it saw misses nothing;
+// EventSource adapts the outbox to events.Source for the broker.
 //
 // # Errors
 //
