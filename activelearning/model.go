@@ -592,21 +592,20 @@ func (s *Service) failModel(ctx context.Context, m *store.MLModel, cause error) 
 // active), by lineage ID.
 func (s *Service) Models(ctx context.Context) ([]*store.MLModel, error) {
 	var all []*store.MLModel
-	if err := s.st.DB().NewSelect().Model(&all).Order("name", "version").Scan(ctx); err != nil {
+	if err := s.st.DB().NewSelect().Model(&all).Order("lineage_id", "version").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("models: %w", err)
 	}
-	by := map[string][]*store.MLModel{}
-	var roots []*store.MLModel
+	by := map[int64][]*store.MLModel{}
+	var roots []int64
 	for _, m := range all {
-		by[m.Name] = append(by[m.Name], m)
-		if m.Version == 1 {
-			roots = append(roots, m)
+		if _, ok := by[m.LineageID]; !ok {
+			roots = append(roots, m.LineageID)
 		}
+		by[m.LineageID] = append(by[m.LineageID], m)
 	}
-	slices.SortFunc(roots, func(a, b *store.MLModel) int { return int(a.ID - b.ID) })
 	out := make([]*store.MLModel, 0, len(roots))
-	for _, r := range roots {
-		out = append(out, activeOrLatest(by[r.Name]))
+	for _, id := range roots {
+		out = append(out, activeOrLatest(by[id]))
 	}
 	return out, nil
 }
