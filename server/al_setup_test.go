@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"strconv"
 	"strings"
@@ -44,7 +45,8 @@ type alEnv struct {
 	modelID           int64
 }
 
-func setupAL(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
+// setupRuntime starts a test server with the runtime and no users.
+func setupRuntime(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
 	t.Helper()
 	var rt *Runtime
 	e := setup(t, open, func(_ *Config, o *Options) {
@@ -64,7 +66,13 @@ func setupAL(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
 		defer cancel()
 		_ = rt.Stop(ctx)
 	})
-	a := &alEnv{env: e, rt: rt}
+	return &alEnv{env: e, rt: rt}
+}
+
+func setupAL(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
+	t.Helper()
+	a := setupRuntime(t, open)
+	e := a.env
 	a.admin, a.sci, a.view = e.user(store.RoleAdmin), e.user(store.RoleScientist), e.user(store.RoleViewer)
 	a.adminT, a.sciT, a.vwT = e.token(a.admin), e.token(a.sci), e.token(a.view)
 	return a
@@ -268,4 +276,73 @@ func (q *queryCounter) AfterQuery(_ context.Context, ev *bun.QueryEvent) {
 			return
 		}
 	}
+}
+
+// namedUser creates a user with the role whose email carries suffix.
+func (a *alEnv) namedUser(role store.Role, suffix string) *store.User {
+	a.t.Helper()
+	u, err := a.srv.Auth().CreateUser(context.Background(), newUser(fmt.Sprintf("%s-%s-%d@example.test", role, suffix, time.Now().UnixNano()), role))
+	if err != nil {
+		a.t.Fatalf("create user: %v", err)
+	}
+	return u
+}
+
+// quietResponse is a response read without failing the test (for goroutines).
+type quietResponse struct {
+	gqlResponse
+	err error
+}
+
+func (a *alEnv) postQuiet(query string, vars map[string]any, tok string) quietResponse {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, a.ts.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := a.ts.Client().Do(req)
+	if err != nil {
+		return quietResponse{err: err}
+	}
+	defer res.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return quietResponse{err: err}
+	}
+	return quietResponse{gqlResponse: out}
+}
+
+func decodeData(r quietResponse, v any) error {
+	if len(r.Errors) > 0 {
+		return fmt.Errorf("errors %+v", r.Errors)
+	}
+	return json.Unmarshal(r.Data, v)
+}
+
+func newJar(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar}
+}
+
+// postWithClient posts with c (a cookie jar), as the web app does.
+func (a *alEnv) postWithClient(c *http.Client, query string, vars map[string]any) gqlResponse {
+	a.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, a.ts.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", a.ts.URL)
+	res, err := c.Do(req)
+	if err != nil {
+		a.t.Fatalf("post: %v", err)
+	}
+	defer res.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		a.t.Fatalf("decode: %v", err)
+	}
+	out.status = res.StatusCode
+	return out
 }
