@@ -103,3 +103,14 @@ func (s *Store) NextCycleNumber(ctx context.Context, db bun.IDB, lineageID int64
 	}
 	return n, nil
 }
+
+// BumpCycleCounts adds labeled and skipped to the cycle's items_labeled and
+// items_skipped in one statement (no read, so concurrent labellers never
+// lose a count) and increases its version. ErrNotFound for an unknown
+// cycle. db may be a transaction or nil.
+func (s *Store) BumpCycleCounts(ctx context.Context, db bun.IDB, cycleID int64, labeled, skipped int) error {
+	res, err := s.idb(db).NewUpdate().Model((*ActiveLearningCycle)(nil)).
+		Set("items_labeled = items_labeled + ?", labeled).Set("items_skipped = items_skipped + ?", skipped).
+		Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx)
+	return s.expectOne(res, err, fmt.Sprintf("count labels of cycle %d", cycleID))
+}

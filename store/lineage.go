@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -119,4 +120,51 @@ func (s *Store) LineageVersionIDs(ctx context.Context, db bun.IDB, lineageID int
 		return nil, s.wrapErr(err, fmt.Sprintf("versions of model %d", lineageID))
 	}
 	return ids, nil
+}
+
+// UpdateMLModel writes a version's outcome columns: status, artifact,
+// metrics, training_size, error and activated_at (the others are fixed at
+// creation). ErrConflict when m becomes active while another version of its
+// name is active (use ActivateVersion); ErrNotFound for an unknown id. db
+// may be a transaction or nil.
+func (s *Store) UpdateMLModel(ctx context.Context, db bun.IDB, m *MLModel) error {
+	if !m.Status.Valid() {
+		return enumError("model status", string(m.Status), "training", "active", "superseded", "failed")
+	}
+	m.ActivatedAt = dbTimePtr(m.ActivatedAt)
+	res, err := s.idb(db).NewUpdate().Model(m).
+		Column("status", "artifact", "metrics", "training_size", "error", "activated_at").
+		Where("id = ?", m.ID).Exec(ctx)
+	return s.expectOne(res, err, fmt.Sprintf("update model %d", m.ID))
+}
+
+// ActivateVersion makes version id the active one of its lineage at at:
+// the lineage's currently active version (if another) becomes superseded
+// first, in db, so the one-active-version rule holds at every statement.
+// It returns the version that was superseded (0 when none). ErrNotFound for
+// an unknown id. Call it in the transaction that stores the new version.
+func (s *Store) ActivateVersion(ctx context.Context, db bun.IDB, id int64, at time.Time) (superseded int64, err error) {
+	d := s.idb(db)
+	m, err := s.ModelVersion(ctx, d, id)
+	if err != nil {
+		return 0, err
+	}
+	var olds []int64
+	if err := d.NewSelect().Model((*MLModel)(nil)).Column("id").Where("name = ?", m.Name).
+		Where("status = ?", ModelActive).Where("id <> ?", id).Scan(ctx, &olds); err != nil {
+		return 0, s.wrapErr(err, fmt.Sprintf("active version of model %d", m.LineageID))
+	}
+	for _, old := range olds {
+		res, err := d.NewUpdate().Model((*MLModel)(nil)).Set("status = ?", ModelSuperseded).Where("id = ?", old).Exec(ctx)
+		if err := s.expectOne(res, err, fmt.Sprintf("supersede model %d", old)); err != nil {
+			return 0, err
+		}
+		superseded = old
+	}
+	res, err := d.NewUpdate().Model((*MLModel)(nil)).Set("status = ?", ModelActive).Set("activated_at = ?", dbTime(at)).
+		Where("id = ?", id).Exec(ctx)
+	if err := s.expectOne(res, err, fmt.Sprintf("activate model %d", id)); err != nil {
+		return 0, err
+	}
+	return superseded, nil
 }

@@ -17,6 +17,9 @@ type QueueFilter struct {
 	Statuses []QueueStatus
 	// AssignedTo restricts to items assigned to this user.
 	AssignedTo *int64
+	// SelectionBatch restricts to one selection batch (a cycle's number); 0
+	// for any.
+	SelectionBatch int
 }
 
 func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
@@ -33,6 +36,9 @@ func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
 	}
 	if f.AssignedTo != nil {
 		q = q.Where("lq.assigned_to = ?", *f.AssignedTo)
+	}
+	if f.SelectionBatch != 0 {
+		q = q.Where("lq.selection_batch = ?", f.SelectionBatch)
 	}
 	return q, nil
 }
@@ -257,4 +263,19 @@ func (s *Store) MoveItemsToModel(ctx context.Context, db bun.IDB, toModelID int6
 		moved += int(n)
 	}
 	return moved, nil
+}
+
+// QueuedCompoundIDs returns, ascending, the compounds that have an item of
+// the model versions in one of the statuses (any status when empty): the
+// compounds a new selection must not pick again. db may be a transaction or nil.
+func (s *Store) QueuedCompoundIDs(ctx context.Context, db bun.IDB, modelIDs []int64, statuses []QueueStatus) ([]int64, error) {
+	ids := []int64{}
+	q, err := QueueFilter{ModelIDs: modelIDs, Statuses: statuses}.apply(s.idb(db).NewSelect().Model((*LabelQueueItem)(nil)))
+	if err != nil {
+		return nil, err
+	}
+	if err := q.ColumnExpr("DISTINCT lq.compound_id").OrderExpr("lq.compound_id").Scan(ctx, &ids); err != nil {
+		return nil, s.wrapErr(err, "queued compounds")
+	}
+	return ids, nil
 }

@@ -161,3 +161,15 @@ func (s *Store) ValidationMembers(ctx context.Context, db bun.IDB, id int64) ([]
 	}
 	return ms, nil
 }
+
+// SetMemberIDs returns the compound IDs of a set, ascending, reading
+// through db (a transaction or nil; CompoundSetMemberIDs reads outside any).
+func (s *Store) SetMemberIDs(ctx context.Context, db bun.IDB, setID int64) ([]int64, error) {
+	ids := []int64{}
+	err := s.idb(db).NewSelect().Model((*CompoundSetMember)(nil)).Column("compound_id").
+		Where("set_id = ?", setID).Order("compound_id").Scan(ctx, &ids)
+	if err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("members of set %d", setID))
+	}
+	return ids, nil
+}
