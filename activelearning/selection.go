@@ -360,8 +360,45 @@ func (s *Service) createCycle(ctx context.Context, tx bun.Tx, sel *selection, c 
 	return s.st.CreateCycle(ctx, tx, c)
 }
 
-// enqueue writes the batch's items and item_enqueued events in tx.
+// enqueue writes the batch's items and item_enqueued events in tx. Compounds
+// queued for the lineage since the pool was read (a concurrent selection) are
+// dropped, so a compound is never open or labeled twice in one lineage; the
+// cycle's items_selected is set to what was enqueued.
 func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *store.ActiveLearningCycle, batch []Candidate, actor int64) error {
+	if len(batch) > 0 {
+		ids := make([]int64, len(batch))
+		for i, b := range batch {
+			ids[i] = b.CompoundID
+		}
+		var taken []int64
+		err := tx.NewSelect().Model((*store.LabelQueueItem)(nil)).Column("compound_id").
+			Where("model_id IN (?)", bun.In(versionIDs(sel.versions))).Where("compound_id IN (?)", bun.In(ids)).
+			Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress, store.QueueLabeled})).
+			Scan(ctx, &taken)
+		if err != nil {
+			return fmt.Errorf("queued compounds: %w", err)
+		}
+		if len(taken) > 0 {
+			drop := map[int64]bool{}
+			for _, id := range taken {
+				drop[id] = true
+			}
+			kept := batch[:0:0]
+			for _, b := range batch {
+				if !drop[b.CompoundID] {
+					kept = append(kept, b)
+				}
+			}
+			batch = kept
+		}
+	}
+	if c.ItemsSelected != len(batch) {
+		c.ItemsSelected = len(batch)
+		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("items_selected = ?", len(batch)).
+			Where("id = ?", c.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("cycle %d: %w", c.ID, err)
+		}
+	}
 	if len(batch) == 0 {
 		return nil
 	}
@@ -437,11 +474,11 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 			return err
 		}
 		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleLabeling).
-			Set("items_selected = ?", len(batch)).Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx); err != nil {
+			Set("items_selected = ?", cur.ItemsSelected).Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, evt{Type: EventCycleUpdated, Model: lineage, Cycle: cycleID,
-			Payload: map[string]any{"status": store.CycleLabeling, "items_selected": len(batch)}})
+			Payload: map[string]any{"status": store.CycleLabeling, "items_selected": cur.ItemsSelected}})
 	})
 	if err != nil {
 		return fmt.Errorf("run selection of cycle %d: %w", cycleID, err)

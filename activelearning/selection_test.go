@@ -2,6 +2,7 @@ package activelearning_test
 
 import (
 	"errors"
+	"sync"
 	"testing"
 
 	"activelab/activelearning"
@@ -174,6 +175,47 @@ func TestLargePoolSelectsInAJob(t *testing.T) {
 		// A retried job does nothing twice.
 		if err := e.svc.RunSelection(e.ctx, c.ID); err != nil || len(e.items(t, "")) != 12 {
 			t.Fatalf("rerun: %v, %d items", err, len(e.items(t, "")))
+		}
+	})
+}
+
+// TestConcurrentSelectionsNeverQueueACompoundTwice: selections racing on
+// one lineage either win a cycle number or get ErrConflict, and no compound
+// is queued twice.
+func TestConcurrentSelectionsNeverQueueACompoundTwice(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		selected := 0
+		for i := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: e.model.ID, SetID: e.poolSet,
+					Strategy: "random", BatchSize: 20, Seed: int64(i)})
+				if err != nil {
+					if !errors.Is(err, store.ErrConflict) {
+						t.Errorf("selection %d: %v", i, err)
+					}
+					return
+				}
+				mu.Lock()
+				selected += c.ItemsSelected
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		items := e.items(t, "")
+		seen := map[int64]bool{}
+		for _, it := range items {
+			if seen[it.CompoundID] {
+				t.Errorf("compound %d queued twice", it.CompoundID)
+			}
+			seen[it.CompoundID] = true
+		}
+		if selected != len(items) || len(items) == 0 {
+			t.Errorf("cycles report %d selected, queue has %d", selected, len(items))
 		}
 	})
 }
