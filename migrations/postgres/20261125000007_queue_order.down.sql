@@ -1,0 +1,2 @@
+DROP INDEX ix_label_queue_model_created;
+DROP INDEX ix_label_queue_priority_id;
