@@ -19,6 +19,27 @@
 //   - The @hasRole(role: Role!) directive ([HasRole]) guards fields that
 //     need more than VIEWER: FORBIDDEN otherwise.
 //
+// # Active learning
+//
+// activelearning.graphqls is the API of issue 5: models (a Model is a
+// lineage, its id is version 1's; ModelVersion is one row), compounds with
+// measurements and Tanimoto neighbours, the label queue as a Relay
+// connection (opaque keyset cursors from the service, `first` capped at
+// [MaxPageSize]), cycles, stats, previewSelection, and mutations in the
+// form verbNoun(input: VerbNounInput!): VerbNounPayload!. Roles: VIEWER
+// reads; SCIENTIST imports, selects, claims, labels, skips, assigns to
+// itself; ADMIN creates models, retrains and assigns to others (the last
+// rule depends on data, so the service checks it).
+//
+// Resolvers make one service call; per-object lookups (a queue item's
+// compound, assignee and labeler, a cycle's version) go through [Loaders]
+// (vikstrous/dataloadgen), installed per operation by [LoaderMiddleware], so
+// a page of 100 items costs a constant number of queries.
+//
+// Subscriptions read the event outbox through events.Broker: queueEvents
+// and retrainProgress take afterSeq and first replay what a reconnecting
+// client missed, then continue live, with no gap and no duplicate.
+//
 // # Ids
 //
 // Database ids are int64 in Go and ID in GraphQL (package scalar).
