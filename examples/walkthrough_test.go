@@ -19,6 +19,54 @@ import (
 	"activelab/store"
 )
 
+// adminPassword is the demo admin's password in these tests.
+const adminPassword = "walk-through password"
+
+// startServer serves the API on 127.0.0.1 over a fresh SQLite database
+// seeded with the demo (8 ensemble members, to stay quick under -race) and
+// returns its base URL. Everything stops when the test ends.
+func startServer(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "walk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rt, err := server.NewRuntime(st, server.RuntimeConfig{}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, c := context.WithTimeout(context.Background(), 30*time.Second)
+		defer c()
+		_ = rt.Stop(sctx)
+	})
+	if err := rt.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, rt.Service, st, demo.Config{AdminPassword: adminPassword, Log: quiet, Members: 8,
+		Getenv: func(string) string { return "" }}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Defaults(), server.Options{Store: st, Logger: quiet, Service: rt.Service, Broker: rt.Broker})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-served })
+	return "http://" + ln.Addr().String()
+}
+
 // TestWalkthroughScript runs examples/walkthrough.sh (the commands of
 // docs/walkthrough.md) against a real server on a fresh SQLite database
 // seeded with the demo: sign in, preview, select 25, claim and label every
@@ -32,49 +80,10 @@ func TestWalkthroughScript(t *testing.T) {
 			t.Skipf("SKIPPED: the walk-through needs %s on PATH (%v)", tool, err)
 		}
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "walk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	rt, err := server.NewRuntime(st, server.RuntimeConfig{}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		sctx, c := context.WithTimeout(context.Background(), 30*time.Second)
-		defer c()
-		_ = rt.Stop(sctx)
-	}()
-	if err := rt.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	const password = "walk-through password"
-	if _, err := demo.Seed(ctx, rt.Service, st, demo.Config{AdminPassword: password, Log: quiet, Members: 8, // 8 members keep it quick under -race
-		Getenv: func(string) string { return "" }}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := server.Defaults()
-	srv, err := server.New(cfg, server.Options{Store: st, Logger: quiet, Service: rt.Service, Broker: rt.Broker})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	defer func() { cancel(); <-served }()
-
+	ctx := t.Context()
+	url := startServer(t)
 	cmd := exec.CommandContext(ctx, "bash", "walkthrough.sh")
-	cmd.Env = append(os.Environ(), "ACTIVELAB_URL=http://"+ln.Addr().String(), "ACTIVELAB_ADMIN_PASSWORD="+password,
+	cmd.Env = append(os.Environ(), "ACTIVELAB_URL="+url, "ACTIVELAB_ADMIN_PASSWORD="+adminPassword,
 		"ACTIVELAB_ADMIN_EMAIL="+demo.DefaultEmail)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
