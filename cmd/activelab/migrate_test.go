@@ -4,11 +4,30 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
+	"io/fs"
+	"sort"
 	"strings"
 	"testing"
 
+	"activelab/store"
 	"activelab/store/storetest"
 )
+
+// migrationIDs lists the application's migration IDs (file names without
+// .up.sql), oldest first, so the test follows new migrations.
+func migrationIDs(t *testing.T) []string {
+	t.Helper()
+	names, err := fs.Glob(store.MigrationsFS(store.DialectSQLite), "*.up.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("list migrations: %v (%d found)", err, len(names))
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		names[i] = strings.TrimSuffix(n, ".up.sql")
+	}
+	return names
+}
 
 // migrateRun runs `activelab migrate args...` with env as the environment.
 func migrateRun(t *testing.T, env map[string]string, args ...string) (string, error) {
@@ -24,17 +43,19 @@ func TestMigrateCommand(t *testing.T) {
 			t.Parallel()
 			dbURL := storetest.DatabaseURL(t, backend)
 			env := map[string]string{"ACTIVELAB_DATABASE_URL": dbURL}
+			ids := migrationIDs(t)
+			first, last := ids[0], ids[len(ids)-1]
 			steps := []struct {
 				args []string
 				want []string
 			}{
-				{[]string{"status"}, []string{"pending   20261125000001_auth", "river:    applied none; pending 1-", "application and"}},
-				{[]string{"up"}, []string{"applied     20261125000001_auth", "applied     20261125000005_events", "river:      0 →", "status:     up to date"}},
+				{[]string{"status"}, []string{"pending   " + first, "river:    applied none; pending 1-", "application and"}},
+				{[]string{"up"}, []string{"applied     " + first, "applied     " + last, "river:      0 →", "status:     up to date"}},
 				{[]string{"up"}, []string{"nothing to do", "up to date"}},
-				{[]string{"status"}, []string{"applied   20261125000001_auth  (group 1,", "river:    applied 1-", "status:   up to date"}},
-				{[]string{"down"}, []string{"rolled back 20261125000005_events", "rolled back 20261125000001_auth", "5 application and 0 River migrations pending"}},
+				{[]string{"status"}, []string{"applied   " + first + "  (group 1,", "river:    applied 1-", "status:   up to date"}},
+				{[]string{"down"}, []string{"rolled back " + last, "rolled back " + first, fmt.Sprintf("%d application and 0 River migrations pending", len(ids))}},
 				{[]string{"down", "--all"}, []string{"river:      ", "→ 0 versions applied"}},
-				{[]string{"up"}, []string{"applied     20261125000001_auth", "up to date"}},
+				{[]string{"up"}, []string{"applied     " + first, "up to date"}},
 			}
 			for _, s := range steps {
 				out, err := migrateRun(t, env, s.args...)
