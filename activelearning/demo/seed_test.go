@@ -14,21 +14,30 @@ import (
 	"activelab/auth"
 	"activelab/jobs"
 	"activelab/store"
+	"activelab/store/storetest"
 )
+
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // setup opens a migrated SQLite database in t.TempDir() and a service whose
 // River client works jobs.
 func setup(t *testing.T) (*activelearning.Service, *store.Store) {
 	t.Helper()
-	ctx := t.Context()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"))
+	st, err := store.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
+	if err := st.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	return withService(t, st)
+}
+
+// withService returns a service over st whose River client works jobs.
+func withService(t *testing.T, st *store.Store) (*activelearning.Service, *store.Store) {
+	t.Helper()
+	ctx := t.Context()
 	svc := activelearning.New(st, nil, activelearning.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	jc, err := jobs.NewClient(st, svc, jobs.Config{PollInterval: 100 * time.Millisecond, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -79,7 +88,16 @@ func take(t *testing.T, st *store.Store) snapshot {
 
 func TestSeed(t *testing.T) {
 	t.Parallel()
-	svc, st := setup(t)
+	for name, open := range storetest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testSeed(t, open)
+		})
+	}
+}
+
+func testSeed(t *testing.T, open storetest.Opener) {
+	svc, st := withService(t, open(t))
 	ctx := t.Context()
 	var out bytes.Buffer
 	// 8 members instead of the demo's 32 keep the test quick under -race;
