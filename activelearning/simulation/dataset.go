@@ -21,29 +21,6 @@ const (
 	FingerprintRadius = 2
 )
 
-// DescriptorNames are the chem descriptors appended to the fingerprint as
-// dense features, in column order.
-var DescriptorNames = []string{
-	"heavy_atoms", "total_hs", "mol_wt", "exact_mass", "formal_charge",
-	"ring_count", "aromatic_rings", "aromatic_atoms", "hbd", "hba",
-	"nhoh_count", "no_count", "tpsa", "rotatable_bonds", "fraction_csp3",
-	"crippen_logp", "crippen_mr",
-}
-
-func descriptorVector(d chem.Descriptors) []float32 {
-	v := []float64{
-		float64(d.HeavyAtoms), float64(d.TotalHs), d.MolWt, d.ExactMass, float64(d.FormalCharge),
-		float64(d.RingCount), float64(d.AromaticRings), float64(d.AromaticAtoms), float64(d.HBD), float64(d.HBA),
-		float64(d.NHOHCount), float64(d.NOCount), d.TPSA, float64(d.RotatableBonds), d.FractionCSP3,
-		d.CrippenLogP, d.CrippenMR,
-	}
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = float32(x)
-	}
-	return out
-}
-
 // Record is one data row: a SMILES and its measured value, with its 1-based
 // line number in the CSV (the header is line 1).
 type Record struct {
@@ -141,7 +118,7 @@ func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
 			m = largestFragment(rec.SMILES, m)
 		}
 		fp := chem.MorganBits(m, FingerprintRadius, FingerprintBits)
-		if err := ds.X.AppendRow(fp.Words(), descriptorVector(chem.Describe(m))); err != nil {
+		if err := ds.X.AppendRow(fp.Words(), DescriptorVector(m, chem.Describe(m))); err != nil {
 			skipped = append(skipped, Skipped{rec, err})
 			continue
 		}
