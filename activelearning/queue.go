@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -227,9 +228,10 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		if err := s.st.CreateMeasurement(ctx, tx, m); err != nil {
 			return err
 		}
-		if err := s.bumpCycle(ctx, tx, ic, "items_labeled"); err != nil {
+		if err := s.bumpCycles(ctx, tx, map[int64][2]int{ic.cycleID(): {1, 0}}); err != nil {
 			return err
 		}
+		// The event goes last: AppendEvent takes the outbox lock (see emit).
 		if err := s.emit(ctx, tx, evt{Type: EventItemLabeled, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(), Actor: actor.ID,
 			Payload: map[string]any{"value": in.Value, "source": in.Source, "confidence": in.Confidence, "compound_id": it.CompoundID}}); err != nil {
 			return err
@@ -254,16 +256,32 @@ func deref(p *float64) float64 {
 	return *p
 }
 
-func (s *Service) bumpCycle(ctx context.Context, tx bun.IDB, ic *itemContext, column string) error {
-	if ic.cycle == nil {
-		return nil
+// bumpCycles adds labeled and skipped counts (by cycle ID; 0 = no cycle) to
+// the cycles in ascending ID order, so that concurrent transactions lock
+// cycle rows in one order.
+func (s *Service) bumpCycles(ctx context.Context, tx bun.IDB, counts map[int64][2]int) error {
+	ids := make([]int64, 0, len(counts))
+	for id := range counts {
+		if id != 0 {
+			ids = append(ids, id)
+		}
 	}
-	_, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("? = ? + 1", bun.Ident(column), bun.Ident(column)).
-		Set("version = version + 1").Where("id = ?", ic.cycle.ID).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("count %s of cycle %d: %w", column, ic.cycle.ID, err)
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := s.st.BumpCycleCounts(ctx, tx, id, counts[id][0], counts[id][1]); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// lockOrder returns ids sorted and without duplicates: multi-item
+// transactions write item rows in ascending ID order, so two of them never
+// wait on each other's rows in a cycle.
+func lockOrder(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // SkipItem skips an item with a reason (required). Skipping a skipped item
@@ -293,7 +311,12 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []in
 	changed := false
 	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		out = out[:0]
-		for _, id := range itemIDs {
+		// Row writes first (items in ID order, then cycles); events last,
+		// because AppendEvent holds the outbox lock until commit.
+		done := map[int64]*store.LabelQueueItem{}
+		counts := map[int64][2]int{}
+		var es []evt
+		for _, id := range lockOrder(itemIDs) {
 			ic, err := s.loadItem(ctx, tx, id)
 			if err != nil {
 				return err
@@ -301,7 +324,7 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []in
 			it := ic.item
 			switch {
 			case it.Status == store.QueueSkipped:
-				out = append(out, it)
+				done[id] = it
 				continue
 			case it.Status == store.QueueLabeled:
 				return fmt.Errorf("queue item %d is labeled: %w", id, store.ErrConflict)
@@ -314,19 +337,23 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []in
 			}); err != nil {
 				return err
 			}
-			if err := s.bumpCycle(ctx, tx, ic, "items_skipped"); err != nil {
+			c := counts[ic.cycleID()]
+			counts[ic.cycleID()] = [2]int{c[0], c[1] + 1}
+			es = append(es, evt{Type: EventItemSkipped, Model: ic.lineage, Item: id, Cycle: ic.cycleID(), Actor: actor.ID,
+				Payload: map[string]any{"reason": reason}})
+			if done[id], err = s.itemByID(ctx, tx, id); err != nil {
 				return err
 			}
-			if err := s.emit(ctx, tx, evt{Type: EventItemSkipped, Model: ic.lineage, Item: id, Cycle: ic.cycleID(), Actor: actor.ID,
-				Payload: map[string]any{"reason": reason}}); err != nil {
-				return err
-			}
-			changed = true
-			it, err = s.itemByID(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			out = append(out, it)
+		}
+		if err := s.bumpCycles(ctx, tx, counts); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, es...); err != nil {
+			return err
+		}
+		changed = len(es) > 0
+		for _, id := range itemIDs {
+			out = append(out, done[id])
 		}
 		return nil
 	})
@@ -365,7 +392,11 @@ func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []
 	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		out = out[:0]
 		now := s.now()
-		for _, id := range itemIDs {
+		// Row writes first (items in ID order); events last, because
+		// AppendEvent holds the outbox lock until commit.
+		done := map[int64]*store.LabelQueueItem{}
+		var es []evt
+		for _, id := range lockOrder(itemIDs) {
 			ic, err := s.loadItem(ctx, tx, id)
 			if err != nil {
 				return err
@@ -383,14 +414,17 @@ func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []
 			}); err != nil {
 				return err
 			}
-			if err := s.emit(ctx, tx, evt{Type: EventItemAssigned, Model: ic.lineage, Item: id, Cycle: ic.cycleID(), Actor: actor.ID,
-				Payload: map[string]any{"user_id": userID}}); err != nil {
+			es = append(es, evt{Type: EventItemAssigned, Model: ic.lineage, Item: id, Cycle: ic.cycleID(), Actor: actor.ID,
+				Payload: map[string]any{"user_id": userID}})
+			if done[id], err = s.itemByID(ctx, tx, id); err != nil {
 				return err
 			}
-			if it, err = s.itemByID(ctx, tx, id); err != nil {
-				return err
-			}
-			out = append(out, it)
+		}
+		if err := s.emit(ctx, tx, es...); err != nil {
+			return err
+		}
+		for _, id := range itemIDs {
+			out = append(out, done[id])
 		}
 		return nil
 	})

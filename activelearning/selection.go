@@ -338,11 +338,14 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 		if err := s.createCycle(ctx, tx, sel, c); err != nil {
 			return err
 		}
-		if err := s.emit(ctx, tx, evt{Type: EventCycleStarted, Model: sel.root.ID, Cycle: c.ID, Actor: actor.ID,
-			Payload: map[string]any{"cycle_number": c.CycleNumber, "status": c.Status, "items": len(batch)}}); err != nil {
+		es, err := s.enqueue(ctx, tx, sel, c, batch, actor.ID)
+		if err != nil {
 			return err
 		}
-		return s.enqueue(ctx, tx, sel, c, batch, actor.ID)
+		// Events last: AppendEvent holds the outbox lock until commit.
+		started := evt{Type: EventCycleStarted, Model: sel.root.ID, Cycle: c.ID, Actor: actor.ID,
+			Payload: map[string]any{"cycle_number": c.CycleNumber, "status": c.Status, "items": c.ItemsSelected}}
+		return s.emit(ctx, tx, append([]evt{started}, es...)...)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("select samples: %w", err)
@@ -360,11 +363,12 @@ func (s *Service) createCycle(ctx context.Context, tx bun.Tx, sel *selection, c 
 	return s.st.CreateCycle(ctx, tx, c)
 }
 
-// enqueue writes the batch's items and item_enqueued events in tx. Compounds
+// enqueue writes the batch's items in tx and returns their item_enqueued
+// events, for the caller to append after its last row write. Compounds
 // queued for the lineage since the pool was read (a concurrent selection) are
 // dropped, so a compound is never open or labeled twice in one lineage; the
 // cycle's items_selected is set to what was enqueued.
-func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *store.ActiveLearningCycle, batch []Candidate, actor int64) error {
+func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *store.ActiveLearningCycle, batch []Candidate, actor int64) ([]evt, error) {
 	if len(batch) > 0 {
 		ids := make([]int64, len(batch))
 		for i, b := range batch {
@@ -376,7 +380,7 @@ func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *sto
 			Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress, store.QueueLabeled})).
 			Scan(ctx, &taken)
 		if err != nil {
-			return fmt.Errorf("queued compounds: %w", err)
+			return nil, fmt.Errorf("queued compounds: %w", err)
 		}
 		if len(taken) > 0 {
 			drop := map[int64]bool{}
@@ -396,11 +400,11 @@ func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *sto
 		c.ItemsSelected = len(batch)
 		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("items_selected = ?", len(batch)).
 			Where("id = ?", c.ID).Exec(ctx); err != nil {
-			return fmt.Errorf("cycle %d: %w", c.ID, err)
+			return nil, fmt.Errorf("cycle %d: %w", c.ID, err)
 		}
 	}
 	if len(batch) == 0 {
-		return nil
+		return nil, nil
 	}
 	now := s.now()
 	items := make([]*store.LabelQueueItem, len(batch))
@@ -411,14 +415,14 @@ func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *sto
 			Status: store.QueuePending, CreatedAt: now, UpdatedAt: now, Version: 1}
 	}
 	if err := s.st.CreateQueueItems(ctx, tx, items); err != nil {
-		return err
+		return nil, err
 	}
 	es := make([]evt, len(items))
 	for i, it := range items {
 		es[i] = evt{Type: EventItemEnqueued, Model: sel.root.ID, Item: it.ID, Cycle: c.ID, Actor: actor,
 			Payload: map[string]any{"compound_id": it.CompoundID, "priority": it.PriorityScore, "rank": i + 1}}
 	}
-	return s.emit(ctx, tx, es...)
+	return es, nil
 }
 
 func f64(v float64) *float64 { return &v }
@@ -470,15 +474,17 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 		if cur.Status != store.CycleSelecting {
 			return nil
 		}
-		if err := s.enqueue(ctx, tx, sel, cur, batch, 0); err != nil {
+		es, err := s.enqueue(ctx, tx, sel, cur, batch, 0)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleLabeling).
 			Set("items_selected = ?", cur.ItemsSelected).Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, evt{Type: EventCycleUpdated, Model: lineage, Cycle: cycleID,
-			Payload: map[string]any{"status": store.CycleLabeling, "items_selected": cur.ItemsSelected}})
+		// Events last: AppendEvent holds the outbox lock until commit.
+		return s.emit(ctx, tx, append(es, evt{Type: EventCycleUpdated, Model: lineage, Cycle: cycleID,
+			Payload: map[string]any{"status": store.CycleLabeling, "items_selected": cur.ItemsSelected}})...)
 	})
 	if err != nil {
 		return fmt.Errorf("run selection of cycle %d: %w", cycleID, err)
