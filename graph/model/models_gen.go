@@ -179,14 +179,6 @@ type QueueEvent struct {
 	CreatedAt time.Time `json:"createdAt"`
 }
 
-type QueueFilter struct {
-	// A model lineage id (every version's items).
-	ModelID *int64              `json:"modelId,omitempty"`
-	Status  []store.QueueStatus `json:"status,omitempty"`
-	// A user id.
-	AssignedTo *int64 `json:"assignedTo,omitempty"`
-}
-
 type QueueItemConnection struct {
 	Edges    []*QueueItemEdge `json:"edges"`
 	PageInfo *PageInfo        `json:"pageInfo"`
