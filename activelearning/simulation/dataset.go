@@ -106,7 +106,7 @@ type FeaturizeOptions struct {
 // chem descriptors. Records whose SMILES do not parse are skipped and
 // returned, so the caller can count them.
 func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
-	ds := &Dataset{X: ml.NewFeatures(FingerprintBits, len(DescriptorNames), len(records))}
+	ds := &Dataset{X: ml.NewFeatures(FingerprintBits, len(DenseFeatureNames), len(records))}
 	var skipped []Skipped
 	for _, rec := range records {
 		m, err := chem.Parse(rec.SMILES)
@@ -118,7 +118,7 @@ func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
 			m = largestFragment(rec.SMILES, m)
 		}
 		fp := chem.MorganBits(m, FingerprintRadius, FingerprintBits)
-		if err := ds.X.AppendRow(fp.Words(), DescriptorVector(m, chem.Describe(m))); err != nil {
+		if err := ds.X.AppendRow(fp.Words(), DenseFeatures(m, chem.Describe(m))); err != nil {
 			skipped = append(skipped, Skipped{rec, err})
 			continue
 		}

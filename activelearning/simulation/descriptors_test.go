@@ -7,12 +7,12 @@ import (
 	"activelab/chem"
 )
 
-// TestDescriptorVectorCounts checks the molecule counts of DescriptorVector
+// TestDenseFeaturesCounts checks the molecule counts of DenseFeatures
 // on molecules whose groups are known by hand.
-func TestDescriptorVectorCounts(t *testing.T) {
+func TestDenseFeaturesCounts(t *testing.T) {
 	t.Parallel()
 	col := map[string]int{}
-	for i, n := range DescriptorNames {
+	for i, n := range DenseFeatureNames {
 		col[n] = i
 	}
 	for _, tc := range []struct {
@@ -35,9 +35,9 @@ func TestDescriptorVectorCounts(t *testing.T) {
 			t.Fatalf("%s: %v", tc.smiles, err)
 		}
 		d := chem.Describe(m)
-		v := DescriptorVector(m, d)
-		if len(v) != len(DescriptorNames) {
-			t.Fatalf("%s: %d features, %d names", tc.smiles, len(v), len(DescriptorNames))
+		v := DenseFeatures(m, d)
+		if len(v) != len(DenseFeatureNames) {
+			t.Fatalf("%s: %d features, %d names", tc.smiles, len(v), len(DenseFeatureNames))
 		}
 		for name, want := range tc.want {
 			if got := v[col[name]]; got != want {

@@ -5,9 +5,9 @@
 // # Protocol
 //
 // Every row is featurised (chem.Parse, largest fragment; Morgan bits
-// radius 2, 2048 bits; 34 dense features from DescriptorVector: the 17 chem
+// radius 2, 2048 bits; 34 dense features from DenseFeatures: the 17 chem
 // descriptors, ratios of them and counts of charged atoms, aliphatic
-// amines, acid groups and heteroatoms, see DescriptorNames); rows that do
+// amines, acid groups and heteroatoms, see DenseFeatureNames); rows that do
 // not parse are skipped. A validation set (fraction Validation of the rows) is drawn once
 // with SplitSeed and never labeled. For each seed s in 0..Seeds-1 an
 // initial labeled set (fraction Initial of the remaining pool) is drawn
