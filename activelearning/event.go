@@ -41,7 +41,11 @@ func ptr(id int64) *int64 {
 	return &id
 }
 
-// emit appends events in tx (the transaction of the change).
+// emit appends events in tx (the transaction of the change). Call it after
+// the transaction's last row write: on PostgreSQL AppendEvent takes an
+// advisory lock held until commit, so a transaction that still had rows to
+// lock after it could deadlock with one holding such a row and waiting for
+// the lock.
 func (s *Service) emit(ctx context.Context, tx bun.IDB, es ...evt) error {
 	for _, e := range es {
 		var payload json.RawMessage

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -27,6 +28,7 @@ type claimArgs struct {
 	modelIDs        []int64
 	userID          int64
 	now, leaseUntil time.Time
+	where           where // the pass being run (passes)
 }
 
 // claimRow is a claimed row plus the columns it had before.
@@ -43,10 +45,31 @@ type claimRow struct {
 const claimable = `model_id IN (?) AND ((status = 'pending' AND (assigned_to IS NULL OR assigned_to = ?))
 	OR (status = 'in_progress' AND lease_expires_at < ?))`
 
-// ClaimNextItem atomically gives userID the highest-priority claimable item
-// of the model versions modelIDs (all versions of a lineage, say): a pending
-// item that is unassigned or assigned to userID, or an in-progress item
-// whose lease expired before now; ties go to the lower ID. The item becomes
+// assignedToUser is the WHERE clause of the pending items assigned to the
+// user, which ClaimNextItem hands out before any other.
+const assignedToUser = `model_id IN (?) AND status = 'pending' AND assigned_to = ?`
+
+// where is a claim's WHERE clause and its arguments.
+type where struct {
+	sql  string
+	args []any
+}
+
+// passes are the two passes of a claim: the user's own pending items,
+// then everything claimable (which includes them).
+func (c claimArgs) passes() []where {
+	return []where{
+		{assignedToUser, []any{bun.List(c.modelIDs), c.userID}},
+		{claimable, []any{bun.List(c.modelIDs), c.userID, c.now}},
+	}
+}
+
+// ClaimNextItem atomically gives userID the next claimable item of the
+// model versions modelIDs (all versions of a lineage, say). Pending items
+// assigned to userID come first (by priority_score desc, then id); then,
+// by priority_score desc and id, an unassigned pending item or an
+// in-progress item whose lease expired before now. A pending item assigned
+// to someone else is never handed out. The item becomes
 // in_progress, assigned to userID at now, with lease_expires_at = leaseUntil
 // and its version increased. It returns nil, nil when nothing is claimable.
 //
@@ -62,9 +85,18 @@ func (s *Store) ClaimNextItem(ctx context.Context, db bun.IDB, modelIDs []int64,
 	if !leaseUntil.After(now) {
 		return nil, fmt.Errorf("claim for user %d: lease until %s is not after %s: %w", userID, leaseUntil, now, ErrInvalid)
 	}
-	rows, err := s.be.claimNext(ctx, s.idb(db), claimArgs{modelIDs: modelIDs, userID: userID, now: dbTime(now), leaseUntil: dbTime(leaseUntil)})
-	if err != nil {
-		return nil, s.wrapErr(err, fmt.Sprintf("claim next item for user %d", userID))
+	c := claimArgs{modelIDs: modelIDs, userID: userID, now: dbTime(now), leaseUntil: dbTime(leaseUntil)}
+	var rows []claimRow
+	for _, w := range c.passes() {
+		var err error
+		c.where = w
+		rows, err = s.be.claimNext(ctx, s.idb(db), c)
+		if err != nil {
+			return nil, s.wrapErr(err, fmt.Sprintf("claim next item for user %d", userID))
+		}
+		if len(rows) > 0 {
+			break
+		}
 	}
 	if len(rows) == 0 {
 		return nil, nil
@@ -74,10 +106,11 @@ func (s *Store) ClaimNextItem(ctx context.Context, db bun.IDB, modelIDs []int64,
 }
 
 func (postgresBackend) claimNext(ctx context.Context, db bun.IDB, c claimArgs) ([]claimRow, error) {
+	w := c.where
 	rows := []claimRow{}
 	err := db.NewRaw(`WITH next AS (
 	SELECT id, status, assigned_to FROM label_queue
-	WHERE `+claimable+`
+	WHERE `+w.sql+`
 	ORDER BY priority_score DESC, id ASC
 	LIMIT 1
 	FOR UPDATE SKIP LOCKED
@@ -86,19 +119,19 @@ UPDATE label_queue AS lq
 SET status = 'in_progress', assigned_to = ?, assigned_at = ?, lease_expires_at = ?, version = lq.version + 1, updated_at = ?
 FROM next WHERE lq.id = next.id
 RETURNING lq.*, next.status AS prev_status, next.assigned_to AS prev_assigned_to`,
-		bun.List(c.modelIDs), c.userID, c.now,
-		c.userID, c.now, c.leaseUntil, c.now).Scan(ctx, &rows)
+		append(slices.Clone(w.args), c.userID, c.now, c.leaseUntil, c.now)...).Scan(ctx, &rows)
 	return rows, err
 }
 
 func (sqliteBackend) claimNext(ctx context.Context, db bun.IDB, c claimArgs) ([]claimRow, error) {
+	w := c.where
 	var rows []claimRow
 	claim := func(ctx context.Context, tx bun.IDB) error {
 		var prev []claimRow
 		err := tx.NewRaw(`SELECT id, status AS prev_status, assigned_to AS prev_assigned_to FROM label_queue
-	WHERE `+claimable+`
+	WHERE `+w.sql+`
 	ORDER BY priority_score DESC, id ASC
-	LIMIT 1`, bun.List(c.modelIDs), c.userID, c.now).Scan(ctx, &prev)
+	LIMIT 1`, w.args...).Scan(ctx, &prev)
 		if err != nil || len(prev) == 0 {
 			return err
 		}
