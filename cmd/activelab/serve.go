@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"activelab/activelearning/demo"
+	"activelab/jobs"
 	"activelab/server"
 	"activelab/store"
 )
@@ -125,12 +126,19 @@ func runServe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	serveFlags(fs, &cfg)
 	fs.BoolVar(&demo, "demo", demo, "seed the demo (ESOL, an admin, a trained model, a first cycle) into an empty database")
+	var jobCfg jobs.Config
+	jobCfg.JobTimeout = 10 * time.Minute
+	fs.DurationVar(&jobCfg.JobTimeout, "job-timeout", jobCfg.JobTimeout, "longest one attempt of a background job (training, retraining, large selections and imports) may run")
+	fs.DurationVar(&jobCfg.RescueAfter, "job-rescue-after", 0, "when a job left running by a killed process is retried (default: job timeout + 1m)")
 	fs.Usage = usageWithEnv(fs, "activelab serve [flags]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if jobCfg.JobTimeout <= 0 || jobCfg.RescueAfter < 0 || (jobCfg.RescueAfter > 0 && jobCfg.RescueAfter <= jobCfg.JobTimeout) {
+		return fmt.Errorf("%w: --job-timeout must be positive and --job-rescue-after longer than it (got %s and %s)", errUsage, jobCfg.JobTimeout, jobCfg.RescueAfter)
 	}
 	level, _ := server.ParseLogLevel(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
@@ -143,7 +151,7 @@ func runServe(ctx context.Context, args []string) error {
 	defer st.Close()
 	log.Info("database ready", "dialect", st.Dialect())
 
-	rt, err := server.NewRuntime(st, server.RuntimeConfig{}, log)
+	rt, err := server.NewRuntime(st, server.RuntimeConfig{Jobs: jobCfg}, log)
 	if err != nil {
 		return err
 	}
