@@ -19,12 +19,22 @@ const (
 	FingerprintRadius = simulation.FingerprintRadius
 )
 
+// storedDescriptors is what compounds.descriptors holds: chem's descriptors
+// (the golden file's keys) plus the model's dense feature vector
+// (simulation.DenseFeatures, computed once at import because part of it needs
+// the molecule, not just its descriptors).
+type storedDescriptors struct {
+	chem.Descriptors
+	DenseFeatures []float32 `json:"dense_features,omitempty"`
+}
+
 // Featurize parses a SMILES and returns a compound ready to store: input and
-// canonical SMILES, descriptors (chem.Descriptors as JSON) and the Morgan
-// fingerprint (chem.BitVec's binary form). Like the simulator, descriptors and
-// fingerprint describe the largest fragment (salts and solvents are dropped),
-// while the canonical SMILES keeps every fragment. A SMILES that does not
-// parse returns chem's *ParseError (with its offset).
+// canonical SMILES, descriptors (chem.Descriptors plus the dense feature
+// vector, as JSON) and the Morgan fingerprint (chem.BitVec's binary form).
+// Like the simulator, descriptors and fingerprint describe the largest
+// fragment (salts and solvents are dropped), while the canonical SMILES keeps
+// every fragment. A SMILES that does not parse returns chem's *ParseError
+// (with its offset).
 func Featurize(smiles string) (*store.Compound, error) {
 	smiles = strings.TrimSpace(smiles)
 	if smiles == "" {
@@ -36,7 +46,8 @@ func Featurize(smiles string) (*store.Compound, error) {
 	}
 	c := &store.Compound{InputSMILES: smiles, CanonicalSMILES: chem.CanonicalSMILES(m)}
 	parent := largestFragment(smiles, m)
-	d, err := json.Marshal(chem.Describe(parent))
+	desc := chem.Describe(parent)
+	d, err := json.Marshal(storedDescriptors{Descriptors: desc, DenseFeatures: simulation.DenseFeatures(parent, desc)})
 	if err != nil {
 		return nil, fmt.Errorf("descriptors of %q: %w", smiles, err)
 	}
@@ -69,31 +80,29 @@ func largestFragment(smiles string, whole *chem.Mol) *chem.Mol {
 	return best
 }
 
-// descriptorVector is the simulator's dense feature vector
-// (simulation.DescriptorNames, in that order).
-func descriptorVector(d chem.Descriptors) []float32 {
-	v := []float64{
-		float64(d.HeavyAtoms), float64(d.TotalHs), d.MolWt, d.ExactMass, float64(d.FormalCharge),
-		float64(d.RingCount), float64(d.AromaticRings), float64(d.AromaticAtoms), float64(d.HBD), float64(d.HBA),
-		float64(d.NHOHCount), float64(d.NOCount), d.TPSA, float64(d.RotatableBonds), d.FractionCSP3,
-		d.CrippenLogP, d.CrippenMR,
-	}
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = float32(x)
-	}
-	return out
-}
-
-// compoundFeatures returns a stored compound's fingerprint words and
-// descriptor vector, computing them from its SMILES when they were not stored.
+// compoundFeatures returns a stored compound's fingerprint words and dense
+// feature vector. Rows stored without them, or with a dense vector of an
+// older shape, are featurised again from their SMILES.
 func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
-	if len(c.Fingerprint) == 0 || len(c.Descriptors) == 0 {
-		f, err := Featurize(c.CanonicalSMILES)
+	var d storedDescriptors
+	if len(c.Descriptors) > 0 {
+		if err := json.Unmarshal(c.Descriptors, &d); err != nil {
+			return nil, nil, fmt.Errorf("compound %d descriptors: %w", c.ID, err)
+		}
+	}
+	if len(c.Fingerprint) == 0 || len(d.DenseFeatures) != len(simulation.DenseFeatureNames) {
+		smiles := c.InputSMILES
+		if smiles == "" {
+			smiles = c.CanonicalSMILES
+		}
+		f, err := Featurize(smiles)
 		if err != nil {
 			return nil, nil, fmt.Errorf("compound %d: %w", c.ID, err)
 		}
-		c = &store.Compound{ID: c.ID, Fingerprint: f.Fingerprint, Descriptors: f.Descriptors}
+		if err := json.Unmarshal(f.Descriptors, &d); err != nil {
+			return nil, nil, fmt.Errorf("compound %d descriptors: %w", c.ID, err)
+		}
+		c = &store.Compound{ID: c.ID, Fingerprint: f.Fingerprint}
 	}
 	var bv chem.BitVec
 	if err := bv.UnmarshalBinary(c.Fingerprint); err != nil {
@@ -102,17 +111,14 @@ func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
 	if bv.Len() != FingerprintBits {
 		return nil, nil, fmt.Errorf("compound %d fingerprint has %d bits, want %d", c.ID, bv.Len(), FingerprintBits)
 	}
-	var d chem.Descriptors
-	if err := json.Unmarshal(c.Descriptors, &d); err != nil {
-		return nil, nil, fmt.Errorf("compound %d descriptors: %w", c.ID, err)
-	}
-	return bv.Words(), descriptorVector(d), nil
+	return bv.Words(), d.DenseFeatures, nil
 }
 
 // Features builds the model's feature matrix for compounds, row i for
-// compounds[i]: Morgan bits plus the simulator's descriptors.
+// compounds[i]: Morgan bits plus the simulator's dense features
+// (simulation.DenseFeatureNames).
 func Features(compounds []*store.Compound) (*ml.Features, error) {
-	X := ml.NewFeatures(FingerprintBits, len(simulation.DescriptorNames), len(compounds))
+	X := ml.NewFeatures(FingerprintBits, len(simulation.DenseFeatureNames), len(compounds))
 	for _, c := range compounds {
 		w, d, err := compoundFeatures(c)
 		if err != nil {
