@@ -546,22 +546,12 @@ func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(s
 		if cur.Status != store.ModelTraining {
 			return nil // done by an earlier attempt
 		}
-		var active []*store.MLModel
-		if err := tx.NewSelect().Model(&active).Where("name = ?", cur.Name).Where("status = ?", store.ModelActive).Scan(ctx); err != nil {
+		cur.Artifact, cur.Metrics, cur.TrainingSize, cur.Error = t.artifact, raw, t.size, ""
+		if err := s.st.UpdateMLModel(ctx, tx, cur); err != nil {
 			return err
 		}
-		for _, a := range active {
-			if err := s.st.SetMLModelStatus(ctx, tx, a.ID, store.ModelSuperseded); err != nil {
-				return err
-			}
-		}
-		now := s.now()
-		_, err = tx.NewUpdate().Model((*store.MLModel)(nil)).
-			Set("artifact = ?", t.artifact).Set("metrics = ?", string(raw)).Set("training_size = ?", t.size).
-			Set("status = ?", store.ModelActive).Set("activated_at = ?", now).Set("error = ''").
-			Where("id = ?", modelID).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("activate model %d: %w", modelID, err)
+		if _, err := s.st.ActivateVersion(ctx, tx, modelID, s.now()); err != nil {
+			return err
 		}
 		return s.emit(ctx, tx,
 			evt{Type: EventModelTrained, Model: lineage, Payload: map[string]any{"version_id": modelID, "version": cur.Version, "metrics": t.metrics, "training_size": t.size}},
@@ -591,23 +581,7 @@ func (s *Service) failModel(ctx context.Context, m *store.MLModel, cause error) 
 // Models returns, per lineage, its active version (or the latest when none is
 // active), by lineage ID.
 func (s *Service) Models(ctx context.Context) ([]*store.MLModel, error) {
-	var all []*store.MLModel
-	if err := s.st.DB().NewSelect().Model(&all).Order("lineage_id", "version").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("models: %w", err)
-	}
-	by := map[int64][]*store.MLModel{}
-	var roots []int64
-	for _, m := range all {
-		if _, ok := by[m.LineageID]; !ok {
-			roots = append(roots, m.LineageID)
-		}
-		by[m.LineageID] = append(by[m.LineageID], m)
-	}
-	out := make([]*store.MLModel, 0, len(roots))
-	for _, id := range roots {
-		out = append(out, activeOrLatest(by[id]))
-	}
-	return out, nil
+	return s.st.ModelsLatestPerLineage(ctx, nil)
 }
 
 // Model returns a lineage's active version (or latest when none is active).

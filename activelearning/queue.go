@@ -71,16 +71,8 @@ func heldByOther(it *store.LabelQueueItem, user int64, now time.Time) bool {
 // update applies set to the item if its version is still ver (optimistic
 // concurrency); ErrConflict when it changed meanwhile.
 func (s *Service) update(ctx context.Context, tx bun.IDB, it *store.LabelQueueItem, set func(q *bun.UpdateQuery) *bun.UpdateQuery) error {
-	q := tx.NewUpdate().Model((*store.LabelQueueItem)(nil)).Set("version = version + 1").Set("updated_at = ?", s.now()).
-		Where("id = ?", it.ID).Where("version = ?", it.Version)
-	res, err := set(q).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("update queue item %d: %w", it.ID, err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("queue item %d changed meanwhile: %w", it.ID, store.ErrConflict)
-	}
-	return nil
+	_, err := s.st.UpdateQueueItemIf(ctx, tx, it.ID, it.Version, set, nil, s.now())
+	return err
 }
 
 // ClaimNextItem atomically hands actor (scientist or admin) the
@@ -442,14 +434,12 @@ func (s *Service) PendingItems(ctx context.Context, userID int64, limit int) ([]
 	if limit <= 0 || limit > s.cfg.QueuePageMax {
 		limit = s.cfg.QueuePageMax
 	}
-	items := []*store.LabelQueueItem{}
-	err := s.st.DB().NewSelect().Model(&items).Where("assigned_to = ?", userID).
-		Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress})).
-		OrderExpr("priority_score DESC, id ASC").Limit(int64(limit)).Scan(ctx)
+	page, err := s.st.ListQueue(ctx, nil, store.QueueFilter{AssignedTo: &userID,
+		Statuses: []store.QueueStatus{store.QueuePending, store.QueueInProgress}}, store.QueueByPriority, nil, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending items of user %d: %w", userID, err)
 	}
-	return items, nil
+	return page.Items, nil
 }
 
 // QueueItem returns one item.

@@ -134,11 +134,7 @@ func (s *Service) Cycles(ctx context.Context, lineageID int64) ([]*store.ActiveL
 	if err != nil {
 		return nil, err
 	}
-	cs := []*store.ActiveLearningCycle{}
-	if err := s.st.DB().NewSelect().Model(&cs).Where("model_id IN (?)", bun.In(versionIDs(vs))).Order("cycle_number").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("cycles of model %d: %w", lineageID, err)
-	}
-	return cs, nil
+	return s.st.CyclesByLineage(ctx, nil, vs[0].LineageID)
 }
 
 // Cycle returns one cycle.
@@ -176,36 +172,21 @@ func (s *Service) Stats(ctx context.Context, lineageID int64) (*Stats, error) {
 		_ = json.Unmarshal(c.MetricsAfter, &m)
 		st.LearningCurve = append(st.LearningCurve, CurvePoint{Cycle: c.CycleNumber, Labels: labels, Metrics: m})
 	}
-	var rows []struct {
-		Status     store.QueueStatus `bun:"status"`
-		AssignedTo *int64            `bun:"assigned_to"`
-		N          int               `bun:"n"`
-	}
-	if err := s.st.DB().NewSelect().Model((*store.LabelQueueItem)(nil)).ColumnExpr("status, assigned_to, COUNT(*) AS n").
-		Where("model_id IN (?)", bun.In(versionIDs(vs))).Group("status", "assigned_to").Scan(ctx, &rows); err != nil {
+	ids := versionIDs(vs)
+	counts, err := s.st.CountQueueByStatus(ctx, nil, ids)
+	if err != nil {
 		return nil, fmt.Errorf("stats of model %d: %w", lineageID, err)
 	}
-	by := map[int64]*LabelerStats{}
-	for _, r := range rows {
-		st.Counts[r.Status] += r.N
-		if r.AssignedTo == nil || (r.Status != store.QueueLabeled && r.Status != store.QueueSkipped) {
-			continue
-		}
-		l := by[*r.AssignedTo]
-		if l == nil {
-			l = &LabelerStats{UserID: *r.AssignedTo}
-			by[*r.AssignedTo] = l
-		}
-		if r.Status == store.QueueLabeled {
-			l.Labeled += r.N
-		} else {
-			l.Skipped += r.N
-		}
+	for q, n := range counts {
+		st.Counts[q] = n
 	}
-	for _, l := range by {
-		st.Labelers = append(st.Labelers, *l)
+	per, err := s.st.LabelsPerLabeler(ctx, nil, ids)
+	if err != nil {
+		return nil, fmt.Errorf("stats of model %d: %w", lineageID, err)
 	}
-	slices.SortFunc(st.Labelers, func(a, b LabelerStats) int { return int(a.UserID - b.UserID) })
+	for _, l := range per {
+		st.Labelers = append(st.Labelers, LabelerStats{UserID: l.UserID, Labeled: l.Labeled, Skipped: l.Skipped})
+	}
 	return st, nil
 }
 
