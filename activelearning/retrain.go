@@ -48,12 +48,12 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 		if err != nil {
 			return err
 		}
-		n, err := tx.NewSelect().Model((*store.LabelQueueItem)(nil)).Where("model_id IN (?)", bun.In(versionIDs(vs))).
-			Where("selection_batch = ?", c.CycleNumber).Where("status = ?", store.QueueLabeled).Count(ctx)
+		n, err := s.st.CountQueue(ctx, tx, store.QueueFilter{ModelIDs: versionIDs(vs), Statuses: []store.QueueStatus{store.QueueLabeled},
+			SelectionBatch: c.CycleNumber})
 		if err != nil {
 			return fmt.Errorf("count labels: %w", err)
 		}
-		if int(n) < minNewLabels || n == 0 {
+		if n < minNewLabels || n == 0 {
 			return inputErr("minNewLabels", "cycle %d has %d new labels; retraining needs at least %d", c.CycleNumber, n, max(minNewLabels, 1))
 		}
 		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleTraining).
@@ -300,15 +300,21 @@ func (s *Service) rescore(ctx context.Context, tx bun.Tx, root *store.MLModel, v
 		}
 	}
 	now := s.now()
+	moved := 0
 	for i, it := range items {
-		if _, err := tx.NewUpdate().Model((*store.LabelQueueItem)(nil)).Set("model_id = ?", nv.ID).
+		res, err := tx.NewUpdate().Model((*store.LabelQueueItem)(nil)).Set("model_id = ?", nv.ID).
 			Set("prediction = ?", pred.Mean[i]).Set("uncertainty = ?", pred.Std[i]).Set("applicability_distance = ?", dist[i]).
 			Set("priority_score = ?", prio[i]).Set("updated_at = ?", now).Set("version = version + 1").
-			Where("id = ?", it.ID).Exec(ctx); err != nil {
+			Where("id = ?", it.ID).Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress})).
+			Exec(ctx) // an item labeled or skipped since the read stays on its version
+		if err != nil {
 			return 0, fmt.Errorf("move item %d: %w", it.ID, err)
 		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			moved++
+		}
 	}
-	return len(items), nil
+	return moved, nil
 }
 
 // domainInTx builds a lineage's current applicability domain reading in tx
