@@ -9,8 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/signal"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"activelab/server"
@@ -19,7 +22,18 @@ import (
 
 // TestMain is the one TestMain of package main: it stops the PostgreSQL
 // cluster storetest may start for the command tests.
-func TestMain(m *testing.M) { storetest.Main(m) }
+// TestMain also lets crash tests run this test binary as the activelab
+// command (ACTIVELAB_TEST_EXEC holds its arguments), so that they can kill a
+// real server process with SIGKILL.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("ACTIVELAB_TEST_EXEC"); args != "" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, strings.Fields(args))
+		stop()
+		os.Exit(code)
+	}
+	storetest.Main(m)
+}
 
 var tokenLine = regexp.MustCompile(`^al_[A-Za-z0-9_-]{43}\n$`)
 
