@@ -52,7 +52,13 @@ func parseURL(raw string) (target, error) {
 			return target{}, fmt.Errorf("database URL: %w", redactErr(err, s))
 		}
 		if u.Host == "" && u.Query().Get("host") == "" {
-			return target{}, fmt.Errorf("database URL %q: missing host (want postgres://USER@HOST:PORT/DB)", u.Redacted())
+			shown := u.Redacted()
+			if u.Opaque != "" {
+				// "postgres:user:pass@..." has no "//": url.Redacted cannot
+				// find the password in it, so show only the scheme.
+				shown = u.Scheme + ":..."
+			}
+			return target{}, fmt.Errorf("database URL %q: missing host (want postgres://USER@HOST:PORT/DB)", shown)
 		}
 		return target{dialect: DialectPostgres, url: s}, nil
 	default:
