@@ -33,7 +33,7 @@ func TestOpenBadURL(t *testing.T) {
 		{"sqlite directory", "sqlite:" + dir, []string{"is a directory"}, ""},
 		{"sqlite not a database", "sqlite:" + notDB, []string{"not a database"}, ""},
 		{"sqlite parent is a file", "sqlite:" + filepath.Join(blocker, "x.db"), []string{"create directory"}, ""},
-		{"postgres without host", "postgres:///activelab", []string{"missing host"}, ""},
+		{"postgres without host", "postgres:///activelab", []string{"without a host"}, ""},
 		{"postgres bad port", "postgres://u:hunter2@localhost:notaport/db", []string{"invalid port"}, "hunter2"},
 		{"postgres unreachable", "postgres://u:hunter2@127.0.0.1:1/db?sslmode=disable&connect_timeout=2", []string{"database unreachable"}, "hunter2"},
 	}

@@ -52,13 +52,9 @@ func parseURL(raw string) (target, error) {
 			return target{}, fmt.Errorf("database URL: %w", redactErr(err, s))
 		}
 		if u.Host == "" && u.Query().Get("host") == "" {
-			shown := u.Redacted()
-			if u.Opaque != "" {
-				// "postgres:user:pass@..." has no "//": url.Redacted cannot
-				// find the password in it, so show only the scheme.
-				shown = u.Scheme + ":..."
-			}
-			return target{}, fmt.Errorf("database URL %q: missing host (want postgres://USER@HOST:PORT/DB)", shown)
+			// Not echoed: without a host, the password may sit anywhere
+			// (opaque part, fragment, query) where url.Redacted misses it.
+			return target{}, errors.New("database URL: PostgreSQL URL without a host (want postgres://USER@HOST:PORT/DB)")
 		}
 		return target{dialect: DialectPostgres, url: s}, nil
 	default:
