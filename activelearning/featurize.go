@@ -45,7 +45,7 @@ func Featurize(smiles string) (*store.Compound, error) {
 		return nil, err
 	}
 	c := &store.Compound{InputSMILES: smiles, CanonicalSMILES: chem.CanonicalSMILES(m)}
-	parent := largestFragment(smiles, m)
+	parent := simulation.LargestFragment(smiles, m)
 	desc := chem.Describe(parent)
 	d, err := json.Marshal(storedDescriptors{Descriptors: desc, DenseFeatures: simulation.DenseFeatures(parent, desc)})
 	if err != nil {
@@ -58,26 +58,6 @@ func Featurize(smiles string) (*store.Compound, error) {
 	}
 	c.Fingerprint = fp
 	return c, nil
-}
-
-// largestFragment returns the fragment with the most heavy atoms (the first
-// on a tie), or whole when there is one fragment or a fragment does not
-// parse alone. Same rule as the simulator.
-func largestFragment(smiles string, whole *chem.Mol) *chem.Mol {
-	if !strings.Contains(smiles, ".") {
-		return whole
-	}
-	best, bestN := whole, -1
-	for _, frag := range strings.Split(smiles, ".") {
-		m, err := chem.Parse(frag)
-		if err != nil {
-			return whole
-		}
-		if n := chem.NumHeavyAtoms(m); n > bestN {
-			best, bestN = m, n
-		}
-	}
-	return best
 }
 
 // compoundFeatures returns a stored compound's fingerprint words and dense

@@ -115,7 +115,7 @@ func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
 			continue
 		}
 		if !opt.AllFragments {
-			m = largestFragment(rec.SMILES, m)
+			m = LargestFragment(rec.SMILES, m)
 		}
 		fp := chem.MorganBits(m, FingerprintRadius, FingerprintBits)
 		if err := ds.X.AppendRow(fp.Words(), DenseFeatures(m, chem.Describe(m))); err != nil {
@@ -128,11 +128,11 @@ func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
 	return ds, skipped
 }
 
-// largestFragment returns the fragment of a dot-separated SMILES with the
+// LargestFragment returns the fragment of a dot-separated SMILES with the
 // most heavy atoms (the first on a tie), or whole when the SMILES has one
 // fragment or a fragment does not parse on its own (a ring bond written
-// across a dot).
-func largestFragment(smiles string, whole *chem.Mol) *chem.Mol {
+// across a dot). The product featurises compounds with the same rule.
+func LargestFragment(smiles string, whole *chem.Mol) *chem.Mol {
 	if !strings.Contains(smiles, ".") {
 		return whole
 	}
