@@ -49,7 +49,13 @@ func parseURL(raw string) (target, error) {
 	case "postgres", "postgresql":
 		u, err := url.Parse(s)
 		if err != nil {
-			return target{}, fmt.Errorf("database URL: %w", redactErr(err, s))
+			// Say why without echoing the URL: its password may be anywhere.
+			reason := err
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				reason = ue.Err
+			}
+			return target{}, fmt.Errorf("database URL: not a valid PostgreSQL URL: %v", reason)
 		}
 		if u.Host == "" && u.Query().Get("host") == "" {
 			// Not echoed: without a host, the password may sit anywhere
