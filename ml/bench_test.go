@@ -22,15 +22,19 @@ const (
 	benchDomainK     = 5
 )
 
+// BenchmarkTrainEnsemble trains the product's default (forest+linear) and
+// a pure forest.
 func BenchmarkTrainEnsemble(b *testing.B) {
-	for _, n := range []int{benchTrainSmall, benchTrainMedium, benchTrainLarge} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchmarkTrain(b, n) })
+	for _, learner := range []LearnerKind{DefaultLearner, Forest} {
+		for _, n := range []int{benchTrainSmall, benchTrainMedium, benchTrainLarge} {
+			b.Run(fmt.Sprintf("learner=%v/n=%d", learner, n), func(b *testing.B) { benchmarkTrain(b, learner, n) })
+		}
 	}
 }
 
-func benchmarkTrain(b *testing.B, n int) {
+func benchmarkTrain(b *testing.B, learner LearnerKind, n int) {
 	X, y := synth(n, 3)
-	cfg := EnsembleConfig{Members: benchMembers, Seed: 1}
+	cfg := EnsembleConfig{Members: benchMembers, Seed: 1, Learner: learner}
 	b.ReportAllocs()
 	defer reportCPU(b, cpuTime())
 	for b.Loop() {

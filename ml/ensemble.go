@@ -17,11 +17,12 @@ type Ensemble struct {
 	nBits   int
 	nDense  int
 	nTrain  int
-	trees   []tree        // Forest members
-	layout  edgeLayout    // Forest descriptor bin edges and extended features
-	fast    []fastTree    // Forest members flattened for prediction
-	linear  []linearModel // Linear members
-	std     *Standardizer // Linear members' descriptor scaling
+	trees   []tree        // tree members: members 0 .. len(trees)-1
+	layout  edgeLayout    // trees' descriptor bin edges and extended features
+	fast    []fastTree    // tree members flattened for prediction
+	linear  []linearModel // linear members: members len(trees) .. Members-1
+	block   linearBlock   // linear members transposed for prediction
+	std     *Standardizer // linear members' descriptor scaling
 	oob     [][]uint64    // per member, bitset over training rows not drawn
 }
 
@@ -61,7 +62,8 @@ func (e *Ensemble) OutOfBag(m int) []int {
 
 // prepare derives the prediction structures from the trained members.
 func (e *Ensemble) prepare() {
-	if e.learner != Forest {
+	e.block = newLinearBlock(e.linear)
+	if len(e.trees) == 0 {
 		return
 	}
 	e.fast = make([]fastTree, len(e.trees))
@@ -111,20 +113,21 @@ func TrainEnsemble(ctx context.Context, X *Features, y, w []float64, cfg Ensembl
 		oob: make([][]uint64, cfg.Members)}
 
 	// Shared, read-only training structures.
+	nTrees := cfg.Learner.treeMembers(cfg.Members)
 	var td *trainData
 	var ld *linearData
-	switch cfg.Learner {
-	case Forest:
+	if nTrees > 0 {
 		td = newTrainData(X, y, pos, cfg.Tree.MaxBins)
-		e.trees = make([]tree, cfg.Members)
-	case Linear:
+		e.trees = make([]tree, nTrees)
+	}
+	if nTrees < cfg.Members {
 		posInt := make([]int, len(pos))
 		for k, r := range pos {
 			posInt[k] = int(r)
 		}
 		e.std = FitStandardizer(X, posInt, w)
 		ld = newLinearData(X, y, e.std, cfg.Task, cfg.L2)
-		e.linear = make([]linearModel, cfg.Members)
+		e.linear = make([]linearModel, cfg.Members-nTrees)
 	}
 
 	jobs := make(chan int)
@@ -132,22 +135,23 @@ func TrainEnsemble(ctx context.Context, X *Features, y, w []float64, cfg Ensembl
 	workers := min(cfg.Workers, cfg.Members)
 	for range workers {
 		wg.Go(func() {
-			var tb *treeBuilder
-			if td != nil {
-				tb = newTreeBuilder(td, cfg.Tree)
-			}
-			sw := make([]float64, X.rows)
+			var tb *treeBuilder // made on this worker's first tree
+			var sw []float64    // linear members' bootstrap weights
 			for m := range jobs {
 				rng := memberRNG(cfg.Seed, m)
-				if tb != nil {
-					sw = tb.sw
+				if m < nTrees {
+					if tb == nil {
+						tb = newTreeBuilder(td, cfg.Tree)
+					}
+					e.oob[m] = bootstrap(rng, pos, w, tb.sw)
+					e.trees[m] = tb.build(rng)
+					continue
+				}
+				if sw == nil {
+					sw = make([]float64, X.rows)
 				}
 				e.oob[m] = bootstrap(rng, pos, w, sw)
-				if tb != nil {
-					e.trees[m] = tb.build(rng)
-				} else {
-					e.linear[m] = ld.train(sw)
-				}
+				e.linear[m-nTrees] = ld.train(sw)
 			}
 		})
 	}

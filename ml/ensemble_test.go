@@ -27,7 +27,7 @@ func mseAndBaseline(pred, y []float64) (mse, base float64) {
 
 func TestEnsembleBeatsMeanOnSynthetic(t *testing.T) {
 	t.Parallel()
-	for _, learner := range []LearnerKind{Forest, Linear} {
+	for _, learner := range []LearnerKind{Forest, Linear, ForestLinear} {
 		X, y := synth(600, 3)
 		e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Seed: 1, Members: 16, Learner: learner})
 		if err != nil {
@@ -159,7 +159,7 @@ func TestZeroWeightRowsIgnored(t *testing.T) {
 		wb = append(wb, 1)
 	}
 	Xt, _ := synth(100, 4)
-	for _, learner := range []LearnerKind{Forest, Linear} {
+	for _, learner := range []LearnerKind{Forest, Linear, ForestLinear} {
 		cfg := EnsembleConfig{Members: 6, Seed: 3, Learner: learner}
 		a, err := TrainEnsemble(context.Background(), X, y, nil, cfg)
 		if err != nil {
@@ -196,7 +196,7 @@ func TestSampleWeightsPullPredictions(t *testing.T) {
 			y, w = append(y, 10), append(w, 9)
 		}
 	}
-	for _, learner := range []LearnerKind{Forest, Linear} {
+	for _, learner := range []LearnerKind{Forest, Linear, ForestLinear} {
 		e, err := TrainEnsemble(context.Background(), X, y, w, EnsembleConfig{Members: 8, Seed: 1, Learner: learner})
 		if err != nil {
 			t.Fatal(err)
@@ -291,7 +291,7 @@ func TestClassificationProbabilities(t *testing.T) {
 		return out
 	}
 	y, yt := cls(yr), cls(ytr)
-	for _, learner := range []LearnerKind{Forest, Linear} {
+	for _, learner := range []LearnerKind{Forest, Linear, ForestLinear} {
 		e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Task: Classification, Learner: learner, Seed: 1, Members: 16})
 		if err != nil {
 			t.Fatal(err)
@@ -604,7 +604,7 @@ func TestDegenerateShapes(t *testing.T) {
 		bitsOnlyX.AppendRow(X.BitsRow(i), nil)
 	}
 	for name, M := range map[string]*Features{"descriptors only": dense, "bits only": bitsOnlyX} {
-		for _, learner := range []LearnerKind{Forest, Linear} {
+		for _, learner := range []LearnerKind{Forest, Linear, ForestLinear} {
 			e, err := TrainEnsemble(context.Background(), M, y, nil, EnsembleConfig{Members: 4, Seed: 1, Learner: learner})
 			if err != nil {
 				t.Fatalf("%s %v: %v", name, learner, err)
@@ -641,7 +641,54 @@ func TestParseTask(t *testing.T) {
 	if _, err := ParseTask("ranking"); !errors.As(err, &ce) {
 		t.Errorf("unknown task: %v", err)
 	}
-	if Forest.String() != "forest" || Linear.String() != "linear" {
-		t.Errorf("learner names")
+	for _, k := range []LearnerKind{Forest, Linear, ForestLinear} {
+		if got, err := ParseLearner(k.String()); err != nil || got != k {
+			t.Errorf("ParseLearner(%q) = %v, %v", k.String(), got, err)
+		}
+	}
+	if ForestLinear.String() != "forest+linear" {
+		t.Errorf("ForestLinear.String() = %q", ForestLinear.String())
+	}
+	if _, err := ParseLearner("boosting"); !errors.As(err, &ce) {
+		t.Errorf("unknown learner: %v", err)
+	}
+}
+
+// A forest+linear ensemble is its trees followed by its linear members:
+// the first ceil(M/2) members predict what a forest with the same seed
+// predicts member for member, and the mean is the mean of all members.
+func TestForestLinearMembers(t *testing.T) {
+	t.Parallel()
+	X, y := synth(300, 3)
+	Xt, _ := synth(50, 4)
+	ctx := context.Background()
+	mixed, err := TrainEnsemble(ctx, X, y, nil, EnsembleConfig{Members: 5, Seed: 2, Learner: ForestLinear})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forest, err := TrainEnsemble(ctx, X, y, nil, EnsembleConfig{Members: 5, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, _ := mixed.PredictMembers(ctx, Xt)
+	pf, _ := forest.PredictMembers(ctx, Xt)
+	for m := 0; m < 3; m++ {
+		if !slices.Equal(pm.Members[m], pf.Members[m]) {
+			t.Errorf("member %d: tree of the mixed ensemble differs from the forest's", m)
+		}
+	}
+	for m := 3; m < 5; m++ {
+		if slices.Equal(pm.Members[m], pf.Members[m]) {
+			t.Errorf("member %d: expected a linear member, got the forest's tree", m)
+		}
+	}
+	for i := range pm.Mean {
+		var s float64
+		for m := range pm.Members {
+			s += pm.Members[m][i]
+		}
+		if math.Abs(s/5-pm.Mean[i]) > 1e-12 {
+			t.Fatalf("row %d: mean %v, members average %v", i, pm.Mean[i], s/5)
+		}
 	}
 }

@@ -221,18 +221,56 @@ func softplus(x float64) float64 {
 	return math.Log1p(math.Exp(x))
 }
 
-// predictRow returns the linear predictor (ridge output, or the logit).
-func (m *linearModel) predictRow(rowBits []uint64, dense []float32, std *Standardizer, nBits int) float64 {
-	coef := m.coef
-	s := coef[len(coef)-1]
+// linearBlock holds the linear members' coefficients transposed, feature
+// by feature, so that one pass over a row's on bits and descriptors
+// updates every member: coef[j*members+k] is member k's coefficient of
+// feature j (bits, then descriptors), intercept[k] its intercept.
+// Each member sums in the order predictRow does, so the outputs are
+// bit-for-bit the same.
+type linearBlock struct {
+	members   int
+	coef      []float64
+	intercept []float64
+}
+
+func newLinearBlock(models []linearModel) linearBlock {
+	L := len(models)
+	if L == 0 {
+		return linearBlock{}
+	}
+	p := len(models[0].coef) - 1
+	b := linearBlock{members: L, coef: make([]float64, p*L), intercept: make([]float64, L)}
+	for k, m := range models {
+		for j := 0; j < p; j++ {
+			b.coef[j*L+k] = m.coef[j]
+		}
+		b.intercept[k] = m.coef[p]
+	}
+	return b
+}
+
+// predictRow writes every member's linear predictor (ridge output, or the
+// logit) for one row into acc (len members); z is scratch of len(dense).
+func (b *linearBlock) predictRow(rowBits []uint64, dense []float32, std *Standardizer, nBits int, acc, z []float64) {
+	L := b.members
+	copy(acc, b.intercept)
 	for k, w := range rowBits {
 		for w != 0 {
-			s += coef[k*64+bits.TrailingZeros64(w)]
+			j := k*64 + bits.TrailingZeros64(w)
 			w &= w - 1
+			c := b.coef[j*L : j*L+L]
+			for m := range acc {
+				acc[m] += c[m]
+			}
 		}
 	}
 	for j, v := range dense {
-		s += coef[nBits+j] * ((float64(v) - std.Mean[j]) / std.Scale[j])
+		z[j] = (float64(v) - std.Mean[j]) / std.Scale[j]
 	}
-	return s
+	for j, zj := range z {
+		c := b.coef[(nBits+j)*L : (nBits+j)*L+L]
+		for m := range acc {
+			acc[m] += c[m] * zj
+		}
+	}
 }

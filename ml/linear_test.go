@@ -1,7 +1,9 @@
 package ml
 
 import (
+	"context"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 
@@ -105,6 +107,50 @@ func TestLogisticOptimality(t *testing.T) {
 	for j, g := range grad {
 		if math.Abs(g) > 1e-6 {
 			t.Fatalf("gradient %d = %v at the returned coefficients", j, g)
+		}
+	}
+}
+
+// referencePredict is one member's linear predictor (ridge output, or the
+// logit), written plainly.
+func referencePredict(m *linearModel, rowBits []uint64, dense []float32, std *Standardizer, nBits int) float64 {
+	coef := m.coef
+	s := coef[len(coef)-1]
+	for k, w := range rowBits {
+		for w != 0 {
+			s += coef[k*64+bits.TrailingZeros64(w)]
+			w &= w - 1
+		}
+	}
+	for j, v := range dense {
+		s += coef[nBits+j] * ((float64(v) - std.Mean[j]) / std.Scale[j])
+	}
+	return s
+}
+
+// The transposed block the ensemble predicts with gives every member's
+// output bit for bit as the plain per-member sum.
+func TestLinearBlockMatchesMembers(t *testing.T) {
+	t.Parallel()
+	X, y := synth(300, 5)
+	P, _ := synth(200, 6)
+	for _, learner := range []LearnerKind{Linear, ForestLinear} {
+		e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Members: 7, Seed: 3, Learner: learner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.PredictMembers(context.Background(), P)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nt := len(e.trees)
+		for k := range e.linear {
+			for i := 0; i < P.Rows(); i++ {
+				want := referencePredict(&e.linear[k], P.BitsRow(i), P.Dense(i), e.std, e.nBits)
+				if got := p.Members[nt+k][i]; math.Float64bits(got) != math.Float64bits(want) {
+					t.Fatalf("%v member %d row %d: %v, plain sum %v", learner, nt+k, i, got, want)
+				}
+			}
 		}
 	}
 }

@@ -48,7 +48,9 @@ func (e *Ensemble) checkShape(X *Features) error {
 // scratch is one prediction worker's reusable memory.
 type scratch struct {
 	out []float64 // member outputs of a chunk: out[m*rows+i]
-	ext []uint64  // extended rows of a chunk (forests)
+	ext []uint64  // extended rows of a chunk (trees)
+	acc []float64 // linear members' outputs of one row
+	z   []float64 // standardised descriptors of one row
 }
 
 // memberOutputs writes member m's prediction of rows [from,to) of X into
@@ -57,8 +59,7 @@ func (e *Ensemble) memberOutputs(X *Features, from, to int, s *scratch) {
 	n := to - from
 	words, nd := X.words, X.nDense
 	out := s.out[:n*e.cfg.Members]
-	switch e.learner {
-	case Forest:
+	if len(e.fast) > 0 {
 		ew := e.layout.extWords
 		ext := s.ext[:n*ew]
 		for i := 0; i < n; i++ {
@@ -68,17 +69,18 @@ func (e *Ensemble) memberOutputs(X *Features, from, to int, s *scratch) {
 		for m := range e.fast {
 			e.fast[m].predictRows4r(ext, ew, out[m*n:(m+1)*n])
 		}
-	case Linear:
-		for m := range e.linear {
-			lm := &e.linear[m]
-			o := out[m*n : (m+1)*n]
-			for i := range o {
-				r := from + i
-				v := lm.predictRow(X.bits[r*words:(r+1)*words], X.dense[r*nd:(r+1)*nd], e.std, e.nBits)
+	}
+	if L := len(e.linear); L > 0 {
+		nt := len(e.fast)
+		acc, z := s.acc[:L], s.z[:nd]
+		for i := 0; i < n; i++ {
+			r := from + i
+			e.block.predictRow(X.bits[r*words:(r+1)*words], X.dense[r*nd:(r+1)*nd], e.std, e.nBits, acc, z)
+			for k, v := range acc {
 				if e.task == Classification {
 					v = sigmoid(v)
 				}
-				o[i] = v
+				out[(nt+k)*n+i] = v
 			}
 		}
 	}
@@ -110,7 +112,10 @@ func (e *Ensemble) forChunks(ctx context.Context, rows int, fn func(from, to int
 	for range workers {
 		wg.Go(func() {
 			s := &scratch{out: make([]float64, predictChunk*e.cfg.Members)}
-			if e.learner == Forest {
+			if len(e.linear) > 0 {
+				s.acc, s.z = make([]float64, len(e.linear)), make([]float64, e.nDense)
+			}
+			if len(e.fast) > 0 {
 				s.ext = make([]uint64, predictChunk*e.layout.extWords)
 			}
 			for {

@@ -12,7 +12,8 @@ import (
 // Model artifact layout (all integers little-endian):
 //
 //	magic    8 bytes "ALENSMBL"
-//	version  uint16 (formatVersion)
+//	version  uint16 (formatVersion; 2 added the forest+linear learner,
+//	         version 1 artifacts are read as before)
 //	body     (see appendBody)
 //	crc      uint32 CRC-32C (Castagnoli) of everything before it
 //
@@ -20,7 +21,7 @@ import (
 // bit for bit what the encoded one did.
 const (
 	formatMagic   = "ALENSMBL"
-	formatVersion = 1
+	formatVersion = 2
 	headerLen     = len(formatMagic) + 2
 )
 
@@ -61,7 +62,8 @@ func (e *Ensemble) appendBody(b []byte) []byte {
 		c.Tree.MaxBitFeatures, c.Tree.MaxDenseFeatures, c.Tree.MaxBins} {
 		b = le.AppendUint32(b, uint32(int32(v)))
 	}
-	if e.learner == Forest {
+	nTrees := len(e.trees)
+	if nTrees > 0 {
 		for _, edges := range e.layout.edges {
 			b = le.AppendUint32(b, uint32(len(edges)))
 			for _, v := range edges {
@@ -69,7 +71,7 @@ func (e *Ensemble) appendBody(b []byte) []byte {
 			}
 		}
 	}
-	if e.learner == Linear {
+	if len(e.linear) > 0 {
 		for _, v := range e.std.Mean {
 			b = le.AppendUint64(b, math.Float64bits(v))
 		}
@@ -81,8 +83,7 @@ func (e *Ensemble) appendBody(b []byte) []byte {
 		for _, w := range e.oob[m] {
 			b = le.AppendUint64(b, w)
 		}
-		switch e.learner {
-		case Forest:
+		if m < nTrees {
 			nodes := e.trees[m].nodes
 			b = le.AppendUint32(b, uint32(len(nodes)))
 			for _, n := range nodes {
@@ -90,8 +91,8 @@ func (e *Ensemble) appendBody(b []byte) []byte {
 				b = le.AppendUint32(b, uint32(n.left))
 				b = le.AppendUint64(b, math.Float64bits(n.val))
 			}
-		case Linear:
-			for _, v := range e.linear[m].coef {
+		} else {
+			for _, v := range e.linear[m-nTrees].coef {
 				b = le.AppendUint64(b, math.Float64bits(v))
 			}
 		}
@@ -137,7 +138,7 @@ func (e *Ensemble) UnmarshalBinary(data []byte) error {
 			Detail: fmt.Sprintf("stored %08x, computed %08x", want, got)}
 	}
 	d := decoder{buf: body, off: headerLen}
-	out, err := d.ensemble()
+	out, err := d.ensemble(v)
 	if err != nil {
 		return err
 	}
@@ -205,7 +206,7 @@ func (d *decoder) f64() float64 {
 }
 
 // ensemble decodes the body after the header.
-func (d *decoder) ensemble() (*Ensemble, error) {
+func (d *decoder) ensemble(version uint16) (*Ensemble, error) {
 	e := &Ensemble{}
 	e.task = Task(d.u8())
 	e.learner = LearnerKind(d.u8())
@@ -227,8 +228,8 @@ func (d *decoder) ensemble() (*Ensemble, error) {
 	if e.task != Regression && e.task != Classification {
 		d.fail(ErrCorrupt, fmt.Sprintf("unknown task %d", e.task))
 	}
-	if e.learner != Forest && e.learner != Linear {
-		d.fail(ErrCorrupt, fmt.Sprintf("unknown learner %d", e.learner))
+	if !e.learner.valid() || (version < 2 && e.learner == ForestLinear) {
+		d.fail(ErrCorrupt, fmt.Sprintf("unknown learner %d in a version %d artifact", e.learner, version))
 	}
 	if members < 1 || members > maxMembers {
 		d.fail(ErrCorrupt, fmt.Sprintf("member count %d", members))
@@ -246,7 +247,8 @@ func (d *decoder) ensemble() (*Ensemble, error) {
 		d.fail(ErrCorrupt, err.Error())
 		return nil, d.err
 	}
-	if e.learner == Forest {
+	nTrees := e.learner.treeMembers(c.Members)
+	if nTrees > 0 {
 		if !d.need(4 * e.nDense) {
 			return nil, d.err
 		}
@@ -269,7 +271,7 @@ func (d *decoder) ensemble() (*Ensemble, error) {
 		}
 		e.layout = newEdgeLayout(e.nBits, edges)
 	}
-	if e.learner == Linear {
+	if nTrees < c.Members {
 		if !d.need(16 * e.nDense) {
 			return nil, d.err
 		}
@@ -298,8 +300,7 @@ func (d *decoder) ensemble() (*Ensemble, error) {
 			d.fail(ErrCorrupt, "out-of-bag bit beyond the training rows")
 		}
 		e.oob = append(e.oob, set)
-		switch e.learner {
-		case Forest:
+		if m < nTrees {
 			count := int(d.u32())
 			if count < 1 || !d.need(16*count) {
 				d.fail(ErrCorrupt, fmt.Sprintf("member %d: node count %d", m, count))
@@ -315,7 +316,7 @@ func (d *decoder) ensemble() (*Ensemble, error) {
 				}
 			}
 			e.trees = append(e.trees, tree{nodes: nodes})
-		case Linear:
+		} else {
 			p := nFeat + 1
 			if !d.need(8 * p) {
 				break

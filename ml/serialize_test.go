@@ -30,6 +30,8 @@ func smallModels(t testing.TB) map[string]*Ensemble {
 		"forest-classification": {EnsembleConfig{Task: Classification, Members: 3, Seed: 1, Tree: TreeConfig{MaxDepth: 6, MaxBins: 16}}, yc},
 		"ridge":                 {EnsembleConfig{Learner: Linear, Members: 2, Seed: 1}, y},
 		"logistic":              {EnsembleConfig{Task: Classification, Learner: Linear, Members: 2, Seed: 1, L2: 3}, yc},
+		"forest+ridge":          {EnsembleConfig{Learner: ForestLinear, Members: 3, Seed: 1}, y},
+		"forest+logistic":       {EnsembleConfig{Task: Classification, Learner: ForestLinear, Members: 4, Seed: 1}, yc},
 	} {
 		e, err := TrainEnsemble(context.Background(), X, c.y, nil, c.cfg)
 		if err != nil {
@@ -83,6 +85,30 @@ func TestMarshalRoundTrip(t *testing.T) {
 	}
 }
 
+// TestReadVersion1 checks that forest and linear artifacts written before
+// format version 2 (whose body is the same) still load and predict alike.
+func TestReadVersion1(t *testing.T) {
+	t.Parallel()
+	P, _ := synth(200, 9)
+	for name, e := range smallModels(t) {
+		if e.Learner() == ForestLinear {
+			continue
+		}
+		blob, _ := e.MarshalBinary()
+		v1 := slices.Clone(blob)
+		binary.LittleEndian.PutUint16(v1[len(formatMagic):], 1)
+		got := new(Ensemble)
+		if err := got.UnmarshalBinary(reseal(v1)); err != nil {
+			t.Fatalf("%s: version 1: %v", name, err)
+		}
+		want, _ := e.Predict(context.Background(), P)
+		have, _ := got.Predict(context.Background(), P)
+		if !slices.Equal(want.Mean, have.Mean) || !slices.Equal(want.Std, have.Std) {
+			t.Errorf("%s: version 1 artifact predicts differently", name)
+		}
+	}
+}
+
 // reseal rewrites the trailing CRC-32C so that a deliberate edit passes
 // the checksum and reaches the structural checks.
 func reseal(b []byte) []byte {
@@ -117,7 +143,7 @@ func TestUnmarshalRejectsDamage(t *testing.T) {
 			want error
 		}{
 			{"bad magic", append([]byte("NOTMODEL"), blob[8:]...), ErrBadMagic},
-			{"future version", reseal(func() []byte { b := slices.Clone(blob); b[8] = 2; return b }()), ErrUnsupportedVersion},
+			{"future version", reseal(func() []byte { b := slices.Clone(blob); b[8] = formatVersion + 1; return b }()), ErrUnsupportedVersion},
 			{"version 0", reseal(func() []byte { b := slices.Clone(blob); b[8] = 0; return b }()), ErrUnsupportedVersion},
 			{"trailing bytes", reseal(append(slices.Clone(blob), 0, 0, 0, 0)), ErrCorrupt},
 			{"unknown task", reseal(func() []byte { b := slices.Clone(blob); b[headerLen] = 7; return b }()), ErrCorrupt},
@@ -128,6 +154,11 @@ func TestUnmarshalRejectsDamage(t *testing.T) {
 				return b
 			}()), ErrCorrupt},
 			{"empty", nil, ErrTruncated},
+			{"mixed learner in version 1", reseal(func() []byte {
+				b := slices.Clone(blob)
+				b[8], b[9], b[headerLen+1] = 1, 0, byte(ForestLinear)
+				return b
+			}()), ErrCorrupt},
 		}
 		for _, c := range cases {
 			err := new(Ensemble).UnmarshalBinary(c.data)
@@ -179,6 +210,7 @@ func FuzzUnmarshal(f *testing.F) {
 	}{
 		{EnsembleConfig{Members: 2, Seed: 1, Tree: TreeConfig{MaxDepth: 3}}, y},
 		{EnsembleConfig{Members: 1, Seed: 1, Task: Classification, Learner: Linear}, yc},
+		{EnsembleConfig{Members: 2, Seed: 1, Learner: ForestLinear, Tree: TreeConfig{MaxDepth: 2}}, y},
 	} {
 		e, err := TrainEnsemble(context.Background(), X.Subset([]int{0, 1, 2, 3, 4, 5, 6, 7}), c.y[:8], nil, c.cfg)
 		if err != nil {
@@ -206,8 +238,10 @@ func FuzzUnmarshal(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
+		// (A version 1 artifact re-encodes as the current version: compare
+		// the bodies.)
 		again, _ := e.MarshalBinary()
-		if !bytes.Equal(again, data) {
+		if !bytes.Equal(again[headerLen:len(again)-4], data[headerLen:len(data)-4]) {
 			t.Fatalf("decoded model re-encodes differently")
 		}
 	})
