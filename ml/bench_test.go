@@ -47,33 +47,40 @@ func benchmarkTrain(b *testing.B, learner LearnerKind, n int) {
 var (
 	benchPoolOnce sync.Once
 	benchPool     *Features
-	benchModel    *Ensemble
+	benchModels   map[LearnerKind]*Ensemble
 )
 
-// benchSetup builds the large pool once (generation takes seconds) and a
-// 32-member model trained on 5,000 rows of the same distribution.
-func benchSetup(b *testing.B) (*Features, *Ensemble) {
+// benchSetup builds the large pool once (generation takes seconds) and
+// 32-member models (the default forest+linear and a forest) trained on
+// 5,000 rows of the same distribution.
+func benchSetup(b *testing.B) (*Features, map[LearnerKind]*Ensemble) {
 	benchPoolOnce.Do(func() {
 		m := newSynthModel(defaultSynth(0, 1))
 		X, y := m.generate(benchTrainMedium, 3, 0.3)
-		e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Members: benchMembers, Seed: 1})
-		if err != nil {
-			panic(err)
+		benchModels = map[LearnerKind]*Ensemble{}
+		for _, k := range []LearnerKind{DefaultLearner, Forest} {
+			e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Members: benchMembers, Seed: 1, Learner: k})
+			if err != nil {
+				panic(err)
+			}
+			benchModels[k] = e
 		}
-		benchModel = e
 		benchPool, _ = m.generate(benchPoolLarge, 1234, 0.3)
 	})
-	return benchPool, benchModel
+	return benchPool, benchModels
 }
 
 func BenchmarkScoreTopK(b *testing.B) {
-	for _, n := range []int{benchPoolSmall, benchPoolLarge} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchmarkScoreTopK(b, n) })
+	for _, learner := range []LearnerKind{DefaultLearner, Forest} {
+		for _, n := range []int{benchPoolSmall, benchPoolLarge} {
+			b.Run(fmt.Sprintf("learner=%v/n=%d", learner, n), func(b *testing.B) { benchmarkScoreTopK(b, learner, n) })
+		}
 	}
 }
 
-func benchmarkScoreTopK(b *testing.B, n int) {
-	pool, e := benchSetup(b)
+func benchmarkScoreTopK(b *testing.B, learner LearnerKind, n int) {
+	pool, models := benchSetup(b)
+	e := models[learner]
 	X := pool.Slice(0, n)
 	runtime.GC()
 	var before runtime.MemStats

@@ -151,7 +151,7 @@ func (d *linearData) train(sw []float64) linearModel {
 		for k, r := range rows {
 			d.addScaled(int(r), c[k]*d.y[r], rhs)
 		}
-		d.solveCG(rows, c, rhs, beta, 1e-10, 1000)
+		d.solveCG(rows, c, rhs, beta, 1e-8, 1000)
 		return linearModel{coef: beta}
 	}
 	// Logistic regression: damped Newton steps, each solved by CG.
