@@ -35,10 +35,11 @@ type CreateModelInput struct {
 	Task     store.Task
 	// Members is the ensemble size (default 32).
 	Members int
-	// Learner is "forest" (default), "ridge" or "logistic".
+	// Learner is "forest+linear" (default: half trees, half ridge or
+	// logistic models), "forest", "ridge" or "logistic".
 	Learner string
-	// Params are learner settings: "l2" (linear), "max_depth",
-	// "min_samples_leaf" (forest).
+	// Params are learner settings: "l2" (linear members), "max_depth",
+	// "min_samples_leaf" (trees).
 	Params map[string]any
 	// TrainingSetID restricts training to compounds of this set that have
 	// measurements for Endpoint; 0 = every measured compound.

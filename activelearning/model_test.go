@@ -9,6 +9,7 @@ import (
 	"activelab/activelearning"
 	"activelab/auth"
 	"activelab/chem"
+	"activelab/ml"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -61,6 +62,11 @@ func TestCreateModelTrainsOneActiveVersion(t *testing.T) {
 		}
 		if m.ValidationHash == "" {
 			t.Error("no validation hash")
+		}
+		// Created without a learner: the default mix of trees and ridge models.
+		var en ml.Ensemble
+		if err := en.UnmarshalBinary(m.Artifact); err != nil || en.Learner() != ml.ForestLinear || en.Members() != members {
+			t.Errorf("artifact: learner %v, %d members (%v); want forest+linear, %d", en.Learner(), en.Members(), err, members)
 		}
 		if evs := e.events(t, activelearning.EventModelActivated); len(evs) != 1 || *evs[0].ModelID != m.ID {
 			t.Errorf("model_activated events: %d", len(evs))
@@ -134,6 +140,7 @@ func TestCreateModelRejectsBadInput(t *testing.T) {
 			{"empty name", e.admin, func(in *activelearning.CreateModelInput) { in.Name = " " }, "name", nil},
 			{"bad task", e.admin, func(in *activelearning.CreateModelInput) { in.Task = "ranking" }, "task", nil},
 			{"one member", e.admin, func(in *activelearning.CreateModelInput) { in.Members = 1 }, "members", nil},
+			{"unknown learner", e.admin, func(in *activelearning.CreateModelInput) { in.Learner = "boosting" }, "learner", nil},
 			{"logistic regression", e.admin, func(in *activelearning.CreateModelInput) { in.Learner = "logistic" }, "learner", nil},
 			{"bad split", e.admin, func(in *activelearning.CreateModelInput) { in.Split.Kind = "temporal" }, "split.kind", nil},
 			{"big fraction", e.admin, func(in *activelearning.CreateModelInput) { in.Split.Fraction = 0.9 }, "split.fraction", nil},

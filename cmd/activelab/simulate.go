@@ -38,7 +38,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	validation := fs.Float64("validation", 0.2, "fraction of rows held out for validation")
 	splitSeed := fs.Uint64("split-seed", 0, "seed of the validation split")
 	ensemble := fs.Int("ensemble", 32, "bootstrap ensemble members")
-	learner := fs.String("learner", "forest", "ensemble member learner: forest or linear")
+	learner := fs.String("learner", ml.DefaultLearner.String(), "ensemble member learner: forest, linear or forest+linear (half trees, half linear models)")
 	maxDepth := fs.Int("max-depth", 0, "forest: maximum tree depth (0 = unlimited)")
 	minLeaf := fs.Int("min-leaf", 0, "forest: minimum rows per leaf (0 = default 1)")
 	maxBits := fs.Int("max-bit-features", 0, "forest: fingerprint bits tried per split (0 = sqrt(bits), -1 = all)")
@@ -74,14 +74,11 @@ func runSimulate(ctx context.Context, args []string) error {
 	default:
 		return fmt.Errorf("%w: --task must be regression or classification, got %q", errUsage, *task)
 	}
-	switch *learner {
-	case "forest":
-		cfg.Model.Learner = ml.Forest
-	case "linear":
-		cfg.Model.Learner = ml.Linear
-	default:
-		return fmt.Errorf("%w: --learner must be forest or linear, got %q", errUsage, *learner)
+	lk, err := ml.ParseLearner(*learner)
+	if err != nil {
+		return fmt.Errorf("%w: --learner must be forest, linear or forest+linear, got %q", errUsage, *learner)
 	}
+	cfg.Model.Learner = lk
 	for _, s := range strings.Split(*strategies, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			cfg.Strategies = append(cfg.Strategies, s)

@@ -40,7 +40,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	endpoint := fs.String("endpoint", "", "endpoint to predict, as imported (required)")
 	task := fs.String("task", "", "regression or classification (required)")
 	members := fs.Int("members", 32, "ensemble size")
-	learner := fs.String("learner", "forest", "learner: forest, ridge or logistic")
+	learner := fs.String("learner", activelearning.DefaultLearner, "learner: forest+linear (half trees, half ridge/logistic), forest, ridge or logistic")
 	split := fs.String("split", "random", "validation split: random or scaffold (Bemis–Murcko)")
 	validation := fs.Float64("validation", 0.2, "fraction held out for validation")
 	seed := fs.Int64("seed", 0, "seed of the split and the ensemble")

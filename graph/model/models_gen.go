@@ -59,7 +59,7 @@ type CreateModelInput struct {
 	Task     store.Task `json:"task"`
 	// Ensemble size (default 32, at most 256).
 	Members *int `json:"members,omitempty"`
-	// "forest" (default), "ridge" or "logistic".
+	// "forest+linear" (default: half random-forest trees, half ridge or logistic models), "forest", "ridge" or "logistic".
 	Learner *string `json:"learner,omitempty"`
 	// Learner settings as a JSON object: l2, max_depth, min_samples_leaf.
 	Params *string `json:"params,omitempty"`
