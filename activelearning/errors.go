@@ -46,3 +46,22 @@ func notFound(err error, format string, args ...any) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// FeatureSetError is returned when a model version was trained on another
+// feature layout than this build computes (simulation.FeatureSet): its
+// columns would be misread, so it must be retrained before it predicts.
+// The GraphQL error presenter maps it to CONFLICT.
+type FeatureSetError struct {
+	Model   string
+	Version int
+	Trained string // the version's feature set
+	Current string // this build's
+}
+
+func (e *FeatureSetError) Error() string {
+	return fmt.Sprintf("model %q version %d was trained on features %q, this build computes %q: retrain it (or create a new model) before it predicts",
+		e.Model, e.Version, e.Trained, e.Current)
+}
+
+// ErrorCode returns CONFLICT, the GraphQL error code.
+func (e *FeatureSetError) ErrorCode() string { return "CONFLICT" }

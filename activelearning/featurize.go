@@ -26,6 +26,10 @@ const (
 type storedDescriptors struct {
 	chem.Descriptors
 	DenseFeatures []float32 `json:"dense_features,omitempty"`
+	// FeatureSet is simulation.FeatureSet when the row was featurised;
+	// rows of another feature set are featurised again when used (rows
+	// stored before it was recorded have the current layout).
+	FeatureSet string `json:"feature_set,omitempty"`
 }
 
 // Featurize parses a SMILES and returns a compound ready to store: input and
@@ -47,7 +51,7 @@ func Featurize(smiles string) (*store.Compound, error) {
 	c := &store.Compound{InputSMILES: smiles, CanonicalSMILES: chem.CanonicalSMILES(m)}
 	parent := simulation.LargestFragment(smiles, m)
 	desc := chem.Describe(parent)
-	d, err := json.Marshal(storedDescriptors{Descriptors: desc, DenseFeatures: simulation.DenseFeatures(parent, desc)})
+	d, err := json.Marshal(storedDescriptors{Descriptors: desc, DenseFeatures: simulation.DenseFeatures(parent, desc), FeatureSet: simulation.FeatureSet})
 	if err != nil {
 		return nil, fmt.Errorf("descriptors of %q: %w", smiles, err)
 	}
@@ -61,8 +65,8 @@ func Featurize(smiles string) (*store.Compound, error) {
 }
 
 // compoundFeatures returns a stored compound's fingerprint words and dense
-// feature vector. Rows stored without them, or with a dense vector of an
-// older shape, are featurised again from their SMILES.
+// feature vector. Rows stored without them, with a dense vector of an older
+// shape or of another feature set, are featurised again from their SMILES.
 func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
 	var d storedDescriptors
 	if len(c.Descriptors) > 0 {
@@ -70,7 +74,8 @@ func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
 			return nil, nil, fmt.Errorf("compound %d descriptors: %w", c.ID, err)
 		}
 	}
-	if len(c.Fingerprint) == 0 || len(d.DenseFeatures) != len(simulation.DenseFeatureNames) {
+	stale := d.FeatureSet != "" && d.FeatureSet != simulation.FeatureSet
+	if stale || len(c.Fingerprint) == 0 || len(d.DenseFeatures) != len(simulation.DenseFeatureNames) {
 		smiles := c.InputSMILES
 		if smiles == "" {
 			smiles = c.CanonicalSMILES

@@ -3,6 +3,7 @@ package activelearning
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"activelab/activelearning/simulation"
 	"activelab/chem"
 	"activelab/ml"
 	"activelab/store"
@@ -83,7 +85,7 @@ func parseParams(m *store.MLModel) (modelParams, error) {
 }
 
 func (p modelParams) ensembleConfig(task store.Task, seed int64) ml.EnsembleConfig {
-	cfg := ml.EnsembleConfig{Members: p.Members, Seed: uint64(seed)}
+	cfg := ml.EnsembleConfig{Members: p.Members, Seed: uint64(seed), FeatureSet: simulation.FeatureSet}
 	if task == store.TaskClassification {
 		cfg.Task = ml.Classification
 	}
@@ -496,20 +498,34 @@ func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, cs []*store.Co
 	return metricsOf(task, y, pred), nil
 }
 
-// ensembles caches decoded artifacts by model version ID (artifacts never
-// change once written).
-var ensembles sync.Map // map[int64]*ml.Ensemble
+// ensembles caches decoded artifacts by model version ID. Artifacts never
+// change once written; the cache still keys each entry by the artifact's
+// trailing checksum, so a rewritten artifact is decoded afresh.
+var ensembles sync.Map // map[int64]cachedEnsemble
 
-func (s *Service) cacheEnsemble(id int64, e *ml.Ensemble) {
-	if id != 0 && e != nil {
-		ensembles.Store(id, e)
+type cachedEnsemble struct {
+	crc uint32 // the artifact's last 4 bytes (its CRC-32C)
+	ens *ml.Ensemble
+}
+
+func artifactCRC(artifact []byte) uint32 {
+	if len(artifact) < 4 {
+		return 0
+	}
+	return binary.LittleEndian.Uint32(artifact[len(artifact)-4:])
+}
+
+func (s *Service) cacheEnsemble(id int64, t *trained) {
+	if id != 0 && t != nil {
+		ensembles.Store(id, cachedEnsemble{crc: artifactCRC(t.artifact), ens: t.ens})
 	}
 }
 
-// ensemble decodes a version's artifact.
+// ensemble decodes a version's artifact. A version trained on another
+// feature layout than this build's is a *FeatureSetError.
 func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
-	if e, ok := ensembles.Load(m.ID); ok {
-		return e.(*ml.Ensemble), nil
+	if c, ok := ensembles.Load(m.ID); ok && c.(cachedEnsemble).crc == artifactCRC(m.Artifact) {
+		return c.(cachedEnsemble).ens, nil
 	}
 	if len(m.Artifact) == 0 {
 		return nil, fmt.Errorf("model %q version %d has no trained artifact (status %s)", m.Name, m.Version, m.Status)
@@ -518,7 +534,10 @@ func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
 	if err := e.UnmarshalBinary(m.Artifact); err != nil {
 		return nil, fmt.Errorf("model %d artifact: %w", m.ID, err)
 	}
-	ensembles.Store(m.ID, e)
+	if fs := e.FeatureSet(); fs != "" && fs != simulation.FeatureSet {
+		return nil, &FeatureSetError{Model: m.Name, Version: m.Version, Trained: fs, Current: simulation.FeatureSet}
+	}
+	ensembles.Store(m.ID, cachedEnsemble{crc: artifactCRC(m.Artifact), ens: e})
 	return e, nil
 }
 
@@ -581,7 +600,7 @@ func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(s
 	if err != nil {
 		return fmt.Errorf("train model %d: %w", modelID, err)
 	}
-	s.cacheEnsemble(modelID, t.ens)
+	s.cacheEnsemble(modelID, t)
 	s.notify()
 	progress("done", 1, "model active")
 	return nil

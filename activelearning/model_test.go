@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"activelab/activelearning"
+	"activelab/activelearning/simulation"
 	"activelab/auth"
 	"activelab/chem"
 	"activelab/ml"
@@ -38,6 +39,44 @@ func TestFeaturize(t *testing.T) {
 	var pe *chem.ParseError
 	if !errors.As(err, &pe) {
 		t.Fatalf("invalid SMILES: %v, want *chem.ParseError", err)
+	}
+}
+
+// Stored rows of another feature set are featurised again from their
+// SMILES; rows of the current set are used as stored.
+func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
+	fresh, err := activelearning.Featurize("CCOc1ccccc1N")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tamper := func(featureSet string) *store.Compound {
+		var d map[string]any
+		if err := json.Unmarshal(fresh.Descriptors, &d); err != nil {
+			t.Fatal(err)
+		}
+		if d["feature_set"] != simulation.FeatureSet {
+			t.Fatalf("stored feature set %v, want %s", d["feature_set"], simulation.FeatureSet)
+		}
+		dense := d["dense_features"].([]any)
+		for i := range dense {
+			dense[i] = 99.0
+		}
+		d["feature_set"] = featureSet
+		c := *fresh
+		c.Descriptors, _ = json.Marshal(d)
+		return &c
+	}
+	X, err := activelearning.Features([]*store.Compound{fresh, tamper("morgan-r2-2048+dense34.v0"), tamper(simulation.FeatureSet)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, v := range X.Dense(1) {
+		if v != X.Dense(0)[j] {
+			t.Fatalf("stale row, feature %d: %v, fresh %v", j, v, X.Dense(0)[j])
+		}
+	}
+	if X.Dense(2)[0] != 99 {
+		t.Errorf("current-set row was featurised again: %v", X.Dense(2)[0])
 	}
 }
 

@@ -134,6 +134,31 @@ func (s *Service) Retrain(ctx context.Context, cycleID int64, progress func(stag
 	}
 }
 
+// metricsBefore measures the version being replaced on the lineage's
+// validation set. A version trained on another feature layout cannot
+// predict today's features: its metrics as recorded when it was trained
+// (on the same validation compounds) stand in, so that retraining is the
+// way out of a stale model.
+func (s *Service) metricsBefore(ctx context.Context, root, old *store.MLModel) (map[string]float64, error) {
+	oldEns, err := s.ensemble(old)
+	var stale *FeatureSetError
+	if errors.As(err, &stale) {
+		var recorded map[string]float64
+		if err := json.Unmarshal(old.Metrics, &recorded); err != nil {
+			return nil, fmt.Errorf("model %d metrics: %w", old.ID, err)
+		}
+		return recorded, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	valCs, valY, _, err := s.validation(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	return s.evaluate(ctx, oldEns, valCs, valY, root.Task)
+}
+
 func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lineage int64, report func(string, float64, string)) error {
 	vs, err := s.lineageVersions(ctx, nil, lineage)
 	if err != nil {
@@ -145,15 +170,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		return fmt.Errorf("model %q has no active version to retrain", root.Name)
 	}
 	report("prepare", 0, fmt.Sprintf("retraining %q version %d", root.Name, old.Version))
-	oldEns, err := s.ensemble(old)
-	if err != nil {
-		return err
-	}
-	valCs, valY, _, err := s.validation(ctx, root)
-	if err != nil {
-		return err
-	}
-	before, err := s.evaluate(ctx, oldEns, valCs, valY, root.Task)
+	before, err := s.metricsBefore(ctx, root, old)
 	if err != nil {
 		return err
 	}
@@ -231,7 +248,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		return fmt.Errorf("apply retrain: %w", err)
 	}
 	if applied {
-		s.cacheEnsemble(newID, t.ens)
+		s.cacheEnsemble(newID, t)
 		s.notify()
 	}
 	return nil

@@ -1,12 +1,17 @@
 package activelearning_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"hash/crc32"
+	"strings"
 	"testing"
 
 	"activelab/activelearning"
+	"activelab/activelearning/simulation"
 	"activelab/auth"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -226,6 +231,54 @@ func TestRetrainFailureChangesOnlyTheCycle(t *testing.T) {
 		}
 		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c.ID, 4); err != nil {
 			t.Errorf("retrigger a failed cycle: %v", err)
+		}
+	})
+}
+
+// staleArtifact rewrites a version's artifact as if it had been trained on
+// another feature layout (same length name, checksum resealed).
+func (e *env) staleArtifact(t *testing.T, m *store.MLModel) {
+	t.Helper()
+	cur, old := []byte(simulation.FeatureSet), []byte(simulation.FeatureSet[:len(simulation.FeatureSet)-1]+"0")
+	i := bytes.Index(m.Artifact, cur)
+	if i < 0 || bytes.Equal(cur, old) {
+		t.Fatalf("feature set %q not in the artifact", cur)
+	}
+	art := bytes.Clone(m.Artifact)
+	copy(art[i:], old)
+	binary.LittleEndian.PutUint32(art[len(art)-4:], crc32.Checksum(art[:len(art)-4], crc32.MakeTable(crc32.Castagnoli)))
+	if _, err := e.st.DB().NewUpdate().Table("ml_models").Set("artifact = ?", art).Where("id = ?", m.ID).Exec(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A model trained on another feature layout refuses to select (CONFLICT,
+// saying to retrain), and retraining it works: metrics before are those it
+// recorded, and the new version predicts again.
+func TestStaleFeatureSetRefusedThenRetrained(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		c, _ := e.labelSome(t, 10, 6)
+		v1, _ := e.svc.Model(e.ctx, e.model.ID)
+		e.staleArtifact(t, v1)
+		_, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: e.model.ID, SetID: e.poolSet, Strategy: "uncertainty", BatchSize: 3})
+		var fe *activelearning.FeatureSetError
+		if !errors.As(err, &fe) || fe.Current != simulation.FeatureSet || fe.ErrorCode() != "CONFLICT" || !strings.Contains(err.Error(), "retrain") {
+			t.Fatalf("selection with a stale model: %v", err)
+		}
+		c, err = e.svc.TriggerRetrain(e.ctx, e.admin, c.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Retrain(e.ctx, c.ID, nil); err != nil {
+			t.Fatalf("retrain of a stale model: %v", err)
+		}
+		c, _ = e.svc.Cycle(e.ctx, c.ID)
+		if before := metricsOf(t, c.MetricsBefore); c.Status != store.CycleComplete || before["rmse"] != metricsOf(t, v1.Metrics)["rmse"] {
+			t.Errorf("cycle %s, metrics before %s, v1 recorded %s", c.Status, c.MetricsBefore, v1.Metrics)
+		}
+		if c2 := e.selectBatch(t, "uncertainty", 3); c2.CycleNumber != 2 {
+			t.Errorf("selection after retrain: cycle %d", c2.CycleNumber)
 		}
 	})
 }

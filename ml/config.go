@@ -146,12 +146,19 @@ type EnsembleConfig struct {
 	Seed uint64
 	// Workers bounds the number of goroutines; 0 = runtime.GOMAXPROCS(0).
 	Workers int
+	// FeatureSet names the feature layout the ensemble is trained on
+	// (e.g. "morgan-r2-2048+dense34.v1"), at most 255 printable ASCII
+	// bytes. ml does not interpret it: it is saved with the model so that
+	// a caller can refuse to predict with features of another layout of
+	// the same shape. Optional.
+	FeatureSet string
 }
 
 const (
 	defaultMembers = 32
 	defaultMaxBins = 64
 	maxMembers     = 1 << 16
+	maxFeatureSet  = 255
 )
 
 // withDefaults returns c with zero fields replaced by defaults and checks it.
@@ -176,6 +183,14 @@ func (c EnsembleConfig) withDefaults() (EnsembleConfig, error) {
 	}
 	if c.L2 == 0 {
 		c.L2 = 1
+	}
+	if len(c.FeatureSet) > maxFeatureSet {
+		return c, &ConfigError{Field: "FeatureSet", Reason: fmt.Sprintf("%d bytes, at most %d", len(c.FeatureSet), maxFeatureSet)}
+	}
+	for _, r := range []byte(c.FeatureSet) {
+		if r < 0x20 || r > 0x7e {
+			return c, &ConfigError{Field: "FeatureSet", Reason: fmt.Sprintf("byte %#x is not printable ASCII", r)}
+		}
 	}
 	if c.L2 < 0 || math.IsNaN(c.L2) || math.IsInf(c.L2, 0) {
 		return c, &ConfigError{Field: "L2", Reason: fmt.Sprintf("%v is not a finite non-negative penalty", c.L2)}

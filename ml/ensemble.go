@@ -39,6 +39,10 @@ func (e *Ensemble) Members() int { return e.cfg.Members }
 // (defaults filled in).
 func (e *Ensemble) Config() EnsembleConfig { return e.cfg }
 
+// FeatureSet returns the feature layout name the ensemble was trained with
+// (EnsembleConfig.FeatureSet; empty for version 1 artifacts).
+func (e *Ensemble) FeatureSet() string { return e.cfg.FeatureSet }
+
 // Shape returns the fingerprint bit count and descriptor count the
 // ensemble expects of every Features it predicts.
 func (e *Ensemble) Shape() (nBits, nDense int) { return e.nBits, e.nDense }

@@ -12,8 +12,8 @@ import (
 // Model artifact layout (all integers little-endian):
 //
 //	magic    8 bytes "ALENSMBL"
-//	version  uint16 (formatVersion; 2 added the forest+linear learner,
-//	         version 1 artifacts are read as before)
+//	version  uint16 (formatVersion; 2 added the forest+linear learner and
+//	         the feature-set name, version 1 artifacts are read as before)
 //	body     (see appendBody)
 //	crc      uint32 CRC-32C (Castagnoli) of everything before it
 //
@@ -62,6 +62,8 @@ func (e *Ensemble) appendBody(b []byte) []byte {
 		c.Tree.MaxBitFeatures, c.Tree.MaxDenseFeatures, c.Tree.MaxBins} {
 		b = le.AppendUint32(b, uint32(int32(v)))
 	}
+	b = append(b, byte(len(c.FeatureSet)))
+	b = append(b, c.FeatureSet...)
 	nTrees := len(e.trees)
 	if nTrees > 0 {
 		for _, edges := range e.layout.edges {
@@ -221,6 +223,12 @@ func (d *decoder) ensemble(version uint16) (*Ensemble, error) {
 	for _, p := range []*int{&t.MaxDepth, &t.MinSamplesLeaf, &t.MinSamplesSplit,
 		&t.MaxBitFeatures, &t.MaxDenseFeatures, &t.MaxBins} {
 		*p = int(int32(d.u32()))
+	}
+	if version >= 2 {
+		if n := int(d.u8()); d.need(n) {
+			c.FeatureSet = string(d.buf[d.off : d.off+n])
+			d.off += n
+		}
 	}
 	if d.err != nil {
 		return nil, d.err

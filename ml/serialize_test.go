@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -95,7 +96,10 @@ func TestReadVersion1(t *testing.T) {
 			continue
 		}
 		blob, _ := e.MarshalBinary()
-		v1 := slices.Clone(blob)
+		if blob[featureSetOffset] != 0 {
+			t.Fatalf("%s: feature set %q in a test model", name, e.FeatureSet())
+		}
+		v1 := slices.Delete(slices.Clone(blob), featureSetOffset, featureSetOffset+1) // version 1 had no feature set
 		binary.LittleEndian.PutUint16(v1[len(formatMagic):], 1)
 		got := new(Ensemble)
 		if err := got.UnmarshalBinary(reseal(v1)); err != nil {
@@ -106,6 +110,39 @@ func TestReadVersion1(t *testing.T) {
 		if !slices.Equal(want.Mean, have.Mean) || !slices.Equal(want.Std, have.Std) {
 			t.Errorf("%s: version 1 artifact predicts differently", name)
 		}
+	}
+}
+
+// featureSetOffset is where the feature-set length byte sits in a version 2
+// artifact: after the header, task and learner (2), members, bits and
+// descriptors (3×4), training rows, seed and L2 (3×8) and six tree
+// settings (6×4).
+const featureSetOffset = headerLen + 2 + 12 + 24 + 24
+
+// The feature-set name survives a round trip; an unprintable one is a
+// ConfigError when training and ErrCorrupt when decoding.
+func TestFeatureSetSaved(t *testing.T) {
+	t.Parallel()
+	X, y := synth(60, 2)
+	e, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Members: 2, Seed: 1, FeatureSet: "morgan-r2+dense.v7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob, _ := e.MarshalBinary()
+	var got Ensemble
+	if err := got.UnmarshalBinary(blob); err != nil || got.FeatureSet() != "morgan-r2+dense.v7" {
+		t.Fatalf("feature set after load %q (%v)", got.FeatureSet(), err)
+	}
+	var ce *ConfigError
+	for _, bad := range []string{"tab\there", strings.Repeat("x", 256)} {
+		if _, err := TrainEnsemble(context.Background(), X, y, nil, EnsembleConfig{Members: 2, FeatureSet: bad}); !errors.As(err, &ce) || ce.Field != "FeatureSet" {
+			t.Errorf("feature set %.20q: %v", bad, err)
+		}
+	}
+	b := slices.Clone(blob)
+	b[featureSetOffset+1] = '\n'
+	if err := new(Ensemble).UnmarshalBinary(reseal(b)); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("unprintable feature set decoded: %v", err)
 	}
 }
 
@@ -155,7 +192,7 @@ func TestUnmarshalRejectsDamage(t *testing.T) {
 			}()), ErrCorrupt},
 			{"empty", nil, ErrTruncated},
 			{"mixed learner in version 1", reseal(func() []byte {
-				b := slices.Clone(blob)
+				b := slices.Delete(slices.Clone(blob), featureSetOffset, featureSetOffset+1)
 				b[8], b[9], b[headerLen+1] = 1, 0, byte(ForestLinear)
 				return b
 			}()), ErrCorrupt},

@@ -21,6 +21,12 @@ const (
 	FingerprintRadius = 2
 )
 
+// FeatureSet names the feature layout Featurize and DenseFeatures produce:
+// the Morgan settings and DenseFeatureNames. Bump its version whenever the
+// layout or a feature's definition changes, so that models trained on the
+// old layout are refused instead of predicting from misplaced columns.
+const FeatureSet = "morgan-r2-2048+dense34.v1"
+
 // Record is one data row: a SMILES and its measured value, with its 1-based
 // line number in the CSV (the header is line 1).
 type Record struct {
