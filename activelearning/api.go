@@ -114,9 +114,12 @@ const (
 	OrderCreatedAtDesc QueueOrder = "CREATED_AT_DESC"
 )
 
-// QueuePage is one page of the label queue with an opaque cursor.
+// QueuePage is one page of the label queue with opaque cursors: Cursors[i]
+// continues the listing after Items[i] (a Relay edge cursor), EndCursor is
+// the last item's.
 type QueuePage struct {
 	Items     []*store.LabelQueueItem
+	Cursors   []string
 	HasNext   bool
 	EndCursor string
 	Total     int

@@ -317,6 +317,16 @@ func TestLabelQueuePagesAreStable(t *testing.T) {
 					}
 					seen[it.ID] = true
 				}
+				// Every item's cursor resumes right after it.
+				if len(p.Cursors) != len(p.Items) || (len(p.Items) > 0 && p.Cursors[len(p.Items)-1] != p.EndCursor) {
+					t.Fatalf("%s: %d cursors for %d items", order, len(p.Cursors), len(p.Items))
+				}
+				for i := 0; i+1 < len(p.Items) && pages == 0; i++ {
+					rest, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID}, order, 1, p.Cursors[i])
+					if err != nil || len(rest.Items) != 1 || rest.Items[0].ID != p.Items[i+1].ID {
+						t.Fatalf("%s: after item %d's cursor: %v (%v), want item %d", order, i, rest, err, p.Items[i+1].ID)
+					}
+				}
 				pages++
 				if pages == 1 && order == activelearning.OrderPriorityDesc {
 					// The queue changes between pages: an item of the next page is labeled.

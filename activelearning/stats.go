@@ -112,9 +112,12 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 	if len(items) > first {
 		page.HasNext, page.Items = true, items[:first]
 	}
-	if n := len(page.Items); n > 0 {
-		last := page.Items[n-1]
-		page.EndCursor = encodeCursor(cursor{Order: order, Priority: last.PriorityScore, ID: last.ID})
+	page.Cursors = make([]string, len(page.Items))
+	for i, it := range page.Items {
+		page.Cursors[i] = encodeCursor(cursor{Order: order, Priority: it.PriorityScore, ID: it.ID})
+	}
+	if n := len(page.Cursors); n > 0 {
+		page.EndCursor = page.Cursors[n-1]
 	}
 	cq, err := filter(s.st.DB().NewSelect().Model((*store.LabelQueueItem)(nil)))
 	if err != nil {

@@ -382,7 +382,7 @@ func (r *queryResolver) LabelQueue(ctx context.Context, filter *model.QueueFilte
 	conn := &model.QueueItemConnection{Edges: make([]*model.QueueItemEdge, len(page.Items)), TotalCount: page.Total,
 		PageInfo: &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: deref(after) != ""}}
 	for i, it := range page.Items {
-		conn.Edges[i] = &model.QueueItemEdge{Cursor: itemCursor(page, i), Node: it}
+		conn.Edges[i] = &model.QueueItemEdge{Cursor: page.Cursors[i], Node: it}
 	}
 	if len(conn.Edges) > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor

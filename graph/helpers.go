@@ -2,8 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"path"
@@ -55,16 +53,6 @@ func importFormat(in model.ImportCompoundsInput) (ingest.Format, error) {
 	return "", &activelearning.InputError{Field: "format", Msg: fmt.Sprintf("cannot tell the format of %q: pass format CSV or SDF", in.File.Filename)}
 }
 
-// itemCursor is the cursor of the i-th item of a page: the service's
-// cursor for the last one; for the others the service's per-item cursor
-// when it provides one (see QueuePage).
-func itemCursor(p *activelearning.QueuePage, i int) string {
-	if i == len(p.Items)-1 {
-		return p.EndCursor
-	}
-	return queueItemCursor(p, i)
-}
-
 // setCompounds pages through a compound set's members by id, keeping those
 // whose name or canonical SMILES contains search (ignoring case).
 func (r *Resolver) setCompounds(ctx context.Context, setID int64, search string, afterID int64, limit int) ([]*store.Compound, error) {
@@ -105,27 +93,3 @@ func (r *Resolver) setCompounds(ctx context.Context, setID int64, search string,
 	return out, nil
 }
 
-// queueItemCursor mirrors activelearning's keyset cursor (base64url JSON
-// of the order, priority and id) for items inside a page, since QueuePage
-// has only EndCursor. TestLabelQueueEdgeCursors checks that a mid-page
-// cursor continues where it should, so a change of the service's format
-// shows up there.
-func queueItemCursor(p *activelearning.QueuePage, i int) string {
-	var order activelearning.QueueOrder = activelearning.OrderPriorityDesc
-	if b, err := base64.RawURLEncoding.DecodeString(p.EndCursor); err == nil {
-		var c struct {
-			Order activelearning.QueueOrder `json:"o"`
-		}
-		if json.Unmarshal(b, &c) == nil && c.Order != "" {
-			order = c.Order
-		}
-	}
-	it := p.Items[i]
-	c := struct {
-		Order    activelearning.QueueOrder `json:"o"`
-		Priority float64                   `json:"p,omitempty"`
-		ID       int64                     `json:"i"`
-	}{Order: order, Priority: it.PriorityScore, ID: it.ID}
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
