@@ -92,4 +92,3 @@ func (r *Resolver) setCompounds(ctx context.Context, setID int64, search string,
 	}
 	return out, nil
 }
-
