@@ -4,7 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"os"
+	"path/filepath"
 	"testing"
 
 	"activelab/ml"
@@ -20,16 +20,7 @@ import (
 // (examples/esol.csv, Delaney 2004).
 func TestDefaultLearnerOnProductFeatures(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("../../examples/esol.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := ReadCSV(f, "smiles", "value")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, _ := Featurize(recs, FeaturizeOptions{})
+	ds, _ := loadFile(t, filepath.Join("..", "..", "examples", "esol.csv"))
 	val, pool := Split(ds.X.Rows(), 0.2, 0)
 	yv := make([]float64, len(val))
 	for i, r := range val {

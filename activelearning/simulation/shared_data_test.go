@@ -31,16 +31,7 @@ func TestSharedDataFeaturize(t *testing.T) {
 		{"bbbp.csv", 2039, 11, 61},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			f, err := os.Open(sharedData(t, tc.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			recs, err := ReadCSV(f, "smiles", "value")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ds, skipped := Featurize(recs, FeaturizeOptions{})
+			ds, skipped := loadFile(t, sharedData(t, tc.file))
 			if ds.X.Rows() != tc.rows || len(skipped) != tc.skipped {
 				t.Fatalf("%d rows, %d skipped; want %d, %d", ds.X.Rows(), len(skipped), tc.rows, tc.skipped)
 			}

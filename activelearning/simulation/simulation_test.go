@@ -16,9 +16,16 @@ import (
 	"activelab/ml/sampling"
 )
 
+// load featurises testdata/name.
 func load(t *testing.T, name string) (*Dataset, []Skipped) {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
+	return loadFile(t, filepath.Join("testdata", name))
+}
+
+// loadFile reads a CSV with smiles and value columns and featurises it.
+func loadFile(t *testing.T, path string) (*Dataset, []Skipped) {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
