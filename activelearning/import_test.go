@@ -54,7 +54,7 @@ func TestLargeImportRunsAsAJob(t *testing.T) {
 		e := newEnv(t, open, activelearning.Config{InlineImportLimit: 5})
 		in := activelearning.ImportInput{SetName: "big", Endpoint: "logS"}
 		for i, r := range readESOL(t)[:20] {
-			in.Rows = append(in.Rows, ingestRow(i, r.smiles, r.value+1))
+			in.Rows = append(in.Rows, ingestRow(i, r.SMILES, r.Value+1))
 		}
 		rep, err := e.svc.ImportCompounds(e.ctx, e.sci, in)
 		if err != nil || rep.JobID == 0 {

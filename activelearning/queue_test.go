@@ -176,10 +176,10 @@ func TestClassificationLabelsAreZeroOrOne(t *testing.T) {
 		in := activelearning.ImportInput{SetName: "esol-train", Endpoint: "soluble"}
 		for i := 0; i < trainRows; i++ {
 			v := 0.0
-			if data[i].value > -3 {
+			if data[i].Value > -3 {
 				v = 1
 			}
-			in.Rows = append(in.Rows, ingestRow(i, data[i].smiles, v))
+			in.Rows = append(in.Rows, ingestRow(i, data[i].SMILES, v))
 		}
 		if _, err := e.svc.ImportCompounds(e.ctx, e.sci, in); err != nil {
 			t.Fatal(err)

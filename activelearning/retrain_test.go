@@ -24,7 +24,7 @@ func (e *env) labelSome(t *testing.T, n, label int) (*store.ActiveLearningCycle,
 	c := e.selectBatch(t, "uncertainty", n)
 	truth := map[string]float64{}
 	for _, r := range readESOL(t) {
-		truth[r.smiles] = r.value
+		truth[r.SMILES] = r.Value
 	}
 	items := e.items(t, "selection_batch = ?", c.CycleNumber)
 	for _, it := range items[:label] {

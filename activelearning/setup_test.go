@@ -1,17 +1,15 @@
 package activelearning_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"activelab/activelearning"
+	"activelab/activelearning/altest"
 	"activelab/activelearning/ingest"
 	"activelab/jobs"
 	"activelab/store"
@@ -59,34 +57,8 @@ type env struct {
 	model                  *store.MLModel // lineage root, trained
 }
 
-type esolRow struct {
-	smiles, name string
-	value        float64
-}
-
-func readESOL(t testing.TB) []esolRow {
-	t.Helper()
-	f, err := os.Open("testdata/esol160.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []esolRow
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "smiles,") {
-			continue
-		}
-		parts := strings.SplitN(line, ",", 3)
-		v, err := strconv.ParseFloat(parts[1], 64)
-		if err != nil {
-			t.Fatalf("esol %q: %v", line, err)
-		}
-		out = append(out, esolRow{parts[0], parts[2], v})
-	}
-	return out
-}
+// readESOL returns the shared 160 ESOL rows (altest.ESOL160).
+func readESOL(testing.TB) []altest.Row { return altest.ESOL160() }
 
 // importRows imports ESOL rows [from, to) into a set, with values when withValues.
 func (e *env) importRows(t testing.TB, set string, from, to int, withValues bool) *activelearning.ImportReport {
@@ -94,9 +66,9 @@ func (e *env) importRows(t testing.TB, set string, from, to int, withValues bool
 	data := readESOL(t)
 	in := activelearning.ImportInput{SetName: set, Endpoint: "logS"}
 	for i := from; i < to; i++ {
-		r := ingest.Row{Line: i + 1, SMILES: data[i].smiles, Name: data[i].name}
+		r := ingest.Row{Line: i + 1, SMILES: data[i].SMILES, Name: data[i].Name}
 		if withValues {
-			v := data[i].value
+			v := data[i].Value
 			r.Value = &v
 		}
 		in.Rows = append(in.Rows, r)

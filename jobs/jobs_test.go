@@ -1,18 +1,14 @@
 package jobs_test
 
 import (
-	"bufio"
 	"context"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"activelab/activelearning"
+	"activelab/activelearning/altest"
 	"activelab/activelearning/ingest"
 	"activelab/jobs"
 	"activelab/store"
@@ -21,27 +17,14 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-// esolRows reads the first n rows of the service's ESOL test subset.
+// esolRows returns the first n of the shared ESOL test rows (altest) as
+// import rows with values.
 func esolRows(t *testing.T, n int) []ingest.Row {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "activelearning", "testdata", "esol160.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var rows []ingest.Row
-	sc := bufio.NewScanner(f)
-	for sc.Scan() && len(rows) < n {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "smiles,") {
-			continue
-		}
-		p := strings.SplitN(line, ",", 3)
-		v, err := strconv.ParseFloat(p[1], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows = append(rows, ingest.Row{Line: len(rows) + 1, SMILES: p[0], Name: p[2], Value: &v})
+	for i, r := range altest.ESOL160()[:n] {
+		v := r.Value
+		rows = append(rows, ingest.Row{Line: i + 1, SMILES: r.SMILES, Name: r.Name, Value: &v})
 	}
 	return rows
 }

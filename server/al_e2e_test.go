@@ -60,7 +60,7 @@ func TestWalkthrough(t *testing.T) {
 
 		truth := map[string]float64{}
 		for _, r := range readESOL(t) {
-			truth[r.name] = r.value
+			truth[r.Name] = r.Value
 		}
 		for i := 0; i < 25; i++ {
 			var c struct {

@@ -18,7 +18,7 @@ func esolCSV(t *testing.T, from, to int, value func(float64) string) string {
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"smiles", "name", "y"})
 	for _, r := range readESOL(t)[from:to] {
-		_ = w.Write([]string{r.smiles, r.name, value(r.value)})
+		_ = w.Write([]string{r.SMILES, r.Name, value(r.Value)})
 	}
 	w.Flush()
 	return b.String()

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"activelab/activelearning"
+	"activelab/activelearning/altest"
 	"activelab/activelearning/ingest"
 	"activelab/events"
 	"activelab/jobs"
@@ -26,7 +25,7 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// Test data: the first alTrainRows rows of testdata/esol160.csv (ESOL,
+// Test data: the first alTrainRows rows of altest.ESOL160 (ESOL,
 // Delaney 2004) carry values, the next alPoolRows form the pool.
 const (
 	alTrainRows = 40
@@ -78,34 +77,8 @@ func setupAL(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
 	return a
 }
 
-type esolRow struct {
-	smiles, name string
-	value        float64
-}
-
-func readESOL(t testing.TB) []esolRow {
-	t.Helper()
-	f, err := os.Open("testdata/esol160.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []esolRow
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "smiles,") {
-			continue
-		}
-		parts := strings.SplitN(line, ",", 3)
-		v, err := strconv.ParseFloat(parts[1], 64)
-		if err != nil {
-			t.Fatalf("esol %q: %v", line, err)
-		}
-		out = append(out, esolRow{parts[0], parts[2], v})
-	}
-	return out
-}
+// readESOL returns the shared 160 ESOL rows (altest.ESOL160).
+func readESOL(testing.TB) []altest.Row { return altest.ESOL160() }
 
 // importESOL imports the training rows (with values) and the pool (without)
 // through the service.
@@ -115,9 +88,9 @@ func (a *alEnv) importESOL(t *testing.T) {
 	imp := func(set string, from, to int, values bool) *activelearning.ImportReport {
 		in := activelearning.ImportInput{SetName: set, Endpoint: "logS"}
 		for i := from; i < to; i++ {
-			r := ingest.Row{Line: i + 1, SMILES: data[i].smiles, Name: data[i].name}
+			r := ingest.Row{Line: i + 1, SMILES: data[i].SMILES, Name: data[i].Name}
 			if values {
-				v := data[i].value
+				v := data[i].Value
 				r.Value = &v
 			}
 			in.Rows = append(in.Rows, r)
