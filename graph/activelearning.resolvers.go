@@ -333,20 +333,13 @@ func (r *queryResolver) Compounds(ctx context.Context, search *string, setID *in
 	if err != nil {
 		return nil, err
 	}
-	var cs []*store.Compound
-	if setID != nil {
-		cs, err = r.setCompounds(ctx, *setID, deref(search), afterID, n+1)
-	} else {
-		cs, err = r.Svc.Store().SearchCompounds(ctx, deref(search), afterID, n+1)
-	}
+	page, err := r.Svc.Compounds(ctx, store.CompoundFilter{Search: deref(search), SetID: derefInt64(setID)}, afterID, n)
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.CompoundConnection{Edges: []*model.CompoundEdge{}, PageInfo: &model.PageInfo{HasPreviousPage: afterID > 0}}
-	if len(cs) > n {
-		cs, conn.PageInfo.HasNextPage = cs[:n], true
-	}
-	for _, c := range cs {
+	conn := &model.CompoundConnection{Edges: []*model.CompoundEdge{}, TotalCount: page.Total,
+		PageInfo: &model.PageInfo{HasPreviousPage: afterID > 0, HasNextPage: page.HasNext}}
+	for _, c := range page.Items {
 		conn.Edges = append(conn.Edges, &model.CompoundEdge{Cursor: compoundCursor(c.ID), Node: c})
 	}
 	if len(conn.Edges) > 0 {

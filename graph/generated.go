@@ -91,8 +91,9 @@ type ComplexityRoot struct {
 	}
 
 	CompoundConnection struct {
-		Edges    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	CompoundEdge struct {
@@ -645,6 +646,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CompoundConnection.PageInfo(childComplexity), true
+	case "CompoundConnection.totalCount":
+		if e.ComplexityRoot.CompoundConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundConnection.TotalCount(childComplexity), true
 
 	case "CompoundEdge.cursor":
 		if e.ComplexityRoot.CompoundEdge.Cursor == nil {
@@ -2116,6 +2123,8 @@ func (ec *executionContext) childFields_CompoundConnection(ctx context.Context, 
 		return ec.fieldContext_CompoundConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_CompoundConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CompoundConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompoundConnection", field.Name)
 }
@@ -3950,6 +3959,29 @@ func (ec *executionContext) fieldContext_CompoundConnection_pageInfo(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CompoundConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CompoundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompoundConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CompoundEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CompoundEdge) (ret graphql.Marshaler) {
@@ -11831,6 +11863,11 @@ func (ec *executionContext) _CompoundConnection(ctx context.Context, sel ast.Sel
 			}
 		case "pageInfo":
 			out.Values[i] = ec._CompoundConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CompoundConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -120,20 +120,47 @@ func (s *Store) CompoundsByIDs(ctx context.Context, ids []int64) ([]*Compound, e
 	return out, nil
 }
 
-// SearchCompounds returns up to limit compounds whose name contains search
-// (ignoring case) or whose canonical SMILES contains it, by ID, after the
-// given ID (0 for the first page).
-func (s *Store) SearchCompounds(ctx context.Context, search string, afterID int64, limit int) ([]*Compound, error) {
-	cs := []*Compound{}
-	q := s.db.NewSelect().Model(&cs).Where("? > ?", bun.Ident("id"), afterID).Order("id").Limit(int64(limit))
-	if search != "" {
+// CompoundFilter selects compounds for SearchCompounds and CountCompounds.
+type CompoundFilter struct {
+	// Search keeps compounds whose name contains it (ignoring case) or whose
+	// canonical SMILES contains it (case matters: c is aromatic, C is not);
+	// "" keeps every compound. Wildcards (% and _) are literal.
+	Search string
+	// SetID keeps members of that compound set; 0 keeps every compound.
+	SetID int64
+}
+
+// compoundFilter applies f to a select on compounds.
+func (s *Store) compoundFilter(q *bun.SelectQuery, f CompoundFilter) *bun.SelectQuery {
+	if f.SetID != 0 {
+		q = q.Where("? IN (?)", bun.Ident("id"), s.db.NewSelect().Model((*CompoundSetMember)(nil)).
+			Column("compound_id").Where("? = ?", bun.Ident("set_id"), f.SetID))
+	}
+	if f.Search != "" {
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			q = s.be.containsFold(q, "name", search)
-			return s.be.contains(q, "canonical_smiles", search, true)
+			q = s.be.containsFold(q, "name", f.Search)
+			return s.be.contains(q, "canonical_smiles", f.Search, true)
 		})
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, s.wrapErr(err, fmt.Sprintf("search compounds %q", search))
+	return q
+}
+
+// SearchCompounds returns up to limit compounds that f keeps, by ID, after
+// the given ID (0 for the first page).
+func (s *Store) SearchCompounds(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]*Compound, error) {
+	cs := []*Compound{}
+	q := s.db.NewSelect().Model(&cs).Where("? > ?", bun.Ident("id"), afterID).Order("id").Limit(int64(limit))
+	if err := s.compoundFilter(q, f).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("search compounds %q in set %d", f.Search, f.SetID))
 	}
 	return cs, nil
+}
+
+// CountCompounds returns how many compounds f keeps.
+func (s *Store) CountCompounds(ctx context.Context, f CompoundFilter) (int, error) {
+	n, err := s.compoundFilter(s.db.NewSelect().Model((*Compound)(nil)), f).Count(ctx)
+	if err != nil {
+		return 0, s.wrapErr(err, fmt.Sprintf("count compounds %q in set %d", f.Search, f.SetID))
+	}
+	return int(n), nil
 }

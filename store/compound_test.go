@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 
 	"activelab/store"
@@ -81,7 +82,7 @@ func TestSearchCompounds(t *testing.T) {
 			{"no such thing", nil},
 		}
 		for _, tc := range tests {
-			got, err := st.SearchCompounds(ctx, tc.search, 0, 10)
+			got, err := st.SearchCompounds(ctx, store.CompoundFilter{Search: tc.search}, 0, 10)
 			if err != nil {
 				t.Fatalf("SearchCompounds(%q): %v", tc.search, err)
 			}
@@ -93,6 +94,9 @@ func TestSearchCompounds(t *testing.T) {
 				t.Errorf("SearchCompounds(%q) = %v, want %v", tc.search, ids, tc.want)
 				continue
 			}
+			if n, err := st.CountCompounds(ctx, store.CompoundFilter{Search: tc.search}); err != nil || n != len(tc.want) {
+				t.Errorf("CountCompounds(%q) = %d, %v; want %d", tc.search, n, err, len(tc.want))
+			}
 			for i := range ids {
 				if ids[i] != tc.want[i] {
 					t.Errorf("SearchCompounds(%q) = %v, want %v", tc.search, ids, tc.want)
@@ -100,9 +104,33 @@ func TestSearchCompounds(t *testing.T) {
 				}
 			}
 		}
-		page, err := st.SearchCompounds(ctx, "", eth.ID, 1)
+		page, err := st.SearchCompounds(ctx, store.CompoundFilter{}, eth.ID, 1)
 		if err != nil || len(page) != 1 || page[0].ID != ben.ID {
 			t.Errorf("second page of size 1 = %v, %v; want benzene", page, err)
+		}
+		// Within a set: only its members, searched and counted alike.
+		u := storetest.User(ctx, t, st, nil)
+		set := &store.CompoundSet{Name: "acids and benzene", CreatedBy: &u.ID}
+		if err := st.CreateCompoundSet(ctx, nil, set); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AddCompoundSetMembers(ctx, nil, set.ID, []int64{pct.ID, ben.ID}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			search string
+			want   []int64
+		}{{"", []int64{ben.ID, pct.ID}}, {"c", []int64{ben.ID, pct.ID}}, {"eth", nil}, {"ACETIC", []int64{pct.ID}}} {
+			f := store.CompoundFilter{Search: tc.search, SetID: set.ID}
+			got, err := st.SearchCompounds(ctx, f, 0, 10)
+			n, cerr := st.CountCompounds(ctx, f)
+			var ids []int64
+			for _, c := range got {
+				ids = append(ids, c.ID)
+			}
+			if err != nil || cerr != nil || !slices.Equal(ids, tc.want) || n != len(tc.want) {
+				t.Errorf("set search %q = %v (count %d), %v %v; want %v", tc.search, ids, n, err, cerr, tc.want)
+			}
 		}
 	})
 }

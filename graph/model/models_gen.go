@@ -33,6 +33,8 @@ type ClaimNextItemPayload struct {
 type CompoundConnection struct {
 	Edges    []*CompoundEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`
+	// How many compounds match the search and set, on every page.
+	TotalCount int `json:"totalCount"`
 }
 
 type CompoundEdge struct {
