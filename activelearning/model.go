@@ -135,7 +135,7 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 			return nil, &InputError{Field: "trainingSetId", Msg: err.Error()}
 		}
 	}
-	ms, err := s.endpointMeasurements(ctx, nil, in.Endpoint, in.TrainingSetID, nil)
+	ms, err := s.st.MeasurementsByEndpoint(ctx, nil, in.Endpoint, store.MeasurementQuery{SetID: in.TrainingSetID})
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +384,7 @@ func aggregate(ms []*store.Measurement, task store.Task) labeled {
 // original training compounds plus every label of the endpoint (origin
 // label), never a validation compound.
 func (s *Service) trainingData(ctx context.Context, root *store.MLModel, p modelParams, val map[int64]bool) (labeled, error) {
-	all, err := s.endpointMeasurements(ctx, nil, root.Endpoint, 0, nil)
+	all, err := s.st.MeasurementsByEndpoint(ctx, nil, root.Endpoint, store.MeasurementQuery{})
 	if err != nil {
 		return labeled{}, err
 	}

@@ -70,24 +70,6 @@ func (s *Service) compoundsByIDs(ctx context.Context, db bun.IDB, ids []int64) (
 	return s.st.LoadCompounds(ctx, db, ids)
 }
 
-// endpointMeasurements returns the measurements of an endpoint, optionally
-// only of compounds in setID (0 = any) and excluding origin label unless
-// withLabels. MOVE TO store.
-func (s *Service) endpointMeasurements(ctx context.Context, db bun.IDB, endpoint string, setID int64, origins []store.Origin) ([]*store.Measurement, error) {
-	var ms []*store.Measurement
-	q := s.db(db).NewSelect().Model(&ms).Where("m.endpoint = ?", endpoint).Order("m.id")
-	if setID != 0 {
-		q = q.Where("m.compound_id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", setID)
-	}
-	if len(origins) > 0 {
-		q = q.Where("m.origin IN (?)", bun.In(origins))
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("measurements of %s: %w", endpoint, err)
-	}
-	return ms, nil
-}
-
 // measuredCompoundIDs returns the compounds that have a measurement of the endpoint.
 func (s *Service) measuredCompoundIDs(ctx context.Context, db bun.IDB, endpoint string) (map[int64]bool, error) {
 	ids, err := s.st.MeasuredCompoundIDs(ctx, db, endpoint)

@@ -351,7 +351,7 @@ func (s *Service) domainInTx(ctx context.Context, tx bun.Tx, root *store.MLModel
 			val[m.CompoundID] = true
 		}
 	}
-	all, err := s.endpointMeasurements(ctx, tx, root.Endpoint, 0, nil)
+	all, err := s.st.MeasurementsByEndpoint(ctx, tx, root.Endpoint, store.MeasurementQuery{})
 	if err != nil {
 		return nil, err
 	}
