@@ -101,6 +101,8 @@ func TestTrainDeterministicAcrossCores(t *testing.T) {
 		{"forest classification", EnsembleConfig{Task: Classification, Members: 8, Seed: 7}, yc},
 		{"ridge", EnsembleConfig{Learner: Linear, Members: 4, Seed: 7}, y},
 		{"logistic", EnsembleConfig{Task: Classification, Learner: Linear, Members: 4, Seed: 7}, yc},
+		{"forest+ridge", EnsembleConfig{Learner: ForestLinear, Members: 7, Seed: 7}, y},
+		{"forest+logistic", EnsembleConfig{Task: Classification, Learner: ForestLinear, Members: 6, Seed: 7}, yc},
 	} {
 		var blobs [][]byte
 		var preds [][]float64
