@@ -67,7 +67,7 @@ func TestLargeImportRunsAsAJob(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, set.ID)
+		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, set.ID)
 		if len(ids) != 20 || len(e.events(t, activelearning.EventImportProgress)) == 0 {
 			t.Errorf("%d members after the job", len(ids))
 		}

@@ -388,7 +388,7 @@ func (s *Service) trainingData(ctx context.Context, root *store.MLModel, p model
 	if err != nil {
 		return labeled{}, err
 	}
-	members, err := s.st.CompoundSetMemberIDs(ctx, p.TrainingSetID)
+	members, err := s.st.CompoundSetMemberIDs(ctx, nil, p.TrainingSetID)
 	if err != nil {
 		return labeled{}, err
 	}

@@ -142,7 +142,7 @@ func TestCreateModelScaffoldSplitKeepsScaffoldsApart(t *testing.T) {
 			inVal[v.CompoundID] = true
 		}
 		scaffolds := map[string]bool{} // scaffold -> in validation
-		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, e.trainSet)
+		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.trainSet)
 		for _, id := range ids {
 			c, _ := e.st.CompoundByID(e.ctx, id)
 			mol, err := chem.Parse(c.CanonicalSMILES)

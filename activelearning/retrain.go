@@ -355,8 +355,8 @@ func (s *Service) domainInTx(ctx context.Context, tx bun.Tx, root *store.MLModel
 	if err != nil {
 		return nil, err
 	}
-	var members []int64
-	if err := tx.NewSelect().Model((*store.CompoundSetMember)(nil)).Column("compound_id").Where("set_id = ?", p.TrainingSetID).Scan(ctx, &members); err != nil {
+	members, err := s.st.CompoundSetMemberIDs(ctx, tx, p.TrainingSetID)
+	if err != nil {
 		return nil, err
 	}
 	inSet := map[int64]bool{}

@@ -114,7 +114,7 @@ func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
 		}
 	case sel.in.SetID != 0:
 		var err error
-		if ids, err = s.st.CompoundSetMemberIDs(ctx, sel.in.SetID); err != nil {
+		if ids, err = s.st.CompoundSetMemberIDs(ctx, nil, sel.in.SetID); err != nil {
 			return nil, err
 		}
 	default:

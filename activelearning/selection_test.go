@@ -60,8 +60,8 @@ func TestSelectionNeverRepeatsNorLeaks(t *testing.T) {
 		m, _ := e.svc.Model(e.ctx, e.model.ID)
 		val, _ := e.st.ValidationSetMembers(e.ctx, *m.ValidationSetID)
 		// An explicit list mixing validation, training and pool compounds.
-		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, e.poolSet)
-		train, _ := e.st.CompoundSetMemberIDs(e.ctx, e.trainSet)
+		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.poolSet)
+		train, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.trainSet)
 		var list []int64
 		for _, v := range val {
 			list = append(list, v.CompoundID)

@@ -93,10 +93,11 @@ func (s *Store) AddCompoundSetMembers(ctx context.Context, db bun.IDB, setID int
 	return s.wrapErr(err, fmt.Sprintf("add %d compounds to set %d", len(compoundIDs), setID))
 }
 
-// CompoundSetMemberIDs returns the IDs of the set's compounds, ascending.
-func (s *Store) CompoundSetMemberIDs(ctx context.Context, setID int64) ([]int64, error) {
+// CompoundSetMemberIDs returns the IDs of the set's compounds, ascending. db may be
+// a transaction or nil.
+func (s *Store) CompoundSetMemberIDs(ctx context.Context, db bun.IDB, setID int64) ([]int64, error) {
 	ids := []int64{}
-	err := s.db.NewSelect().Model((*CompoundSetMember)(nil)).Column("compound_id").
+	err := s.idb(db).NewSelect().Model((*CompoundSetMember)(nil)).Column("compound_id").
 		Where("? = ?", bun.Ident("set_id"), setID).Order("compound_id").Scan(ctx, &ids)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("members of compound set %d", setID))

@@ -158,7 +158,7 @@ func TestCompoundSets(t *testing.T) {
 		if err := st.AddCompoundSetMembers(ctx, nil, cs.ID, []int64{a.ID}); err != nil {
 			t.Errorf("adding a member twice: %v", err)
 		}
-		ids, err := st.CompoundSetMemberIDs(ctx, cs.ID)
+		ids, err := st.CompoundSetMemberIDs(ctx, nil, cs.ID)
 		if err != nil || len(ids) != 2 || ids[0] != a.ID || ids[1] != b.ID {
 			t.Errorf("CompoundSetMemberIDs = %v, %v; want [%d %d]", ids, err, a.ID, b.ID)
 		}
