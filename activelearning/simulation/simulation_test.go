@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -184,6 +186,7 @@ func TestSimulateRegressionFiles(t *testing.T) {
 			t.Errorf("random reaches its own final: %+v", s)
 		}
 	}
+	checkVsRandom(t, filepath.Join(dir, CurvesCSV), sum)
 	png, err := os.ReadFile(filepath.Join(dir, CurvesPNG))
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Fatalf("curves.png: %v", err)
@@ -303,5 +306,70 @@ func TestFirstSeed(t *testing.T) {
 	}
 	if !slices.Equal(seeds, []int{3, 4}) {
 		t.Fatalf("seeds %v", seeds)
+	}
+}
+
+// checkVsRandom recomputes summary.json's paired comparison with random
+// from curves.csv: per seed, the mean RMSE over cycles and the last
+// cycle's, minus random's on the same seed.
+func checkVsRandom(t *testing.T, curvesPath string, sum Summary) {
+	t.Helper()
+	f, err := os.Open(curvesPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		strategy string
+		seed     string
+	}
+	curves := map[key][]float64{}
+	for _, r := range recs[1:] {
+		v, err := strconv.ParseFloat(r[4], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := key{r[0], r[1]}
+		curves[k] = append(curves[k], v)
+	}
+	mean := func(x []float64) float64 {
+		s := 0.0
+		for _, v := range x {
+			s += v
+		}
+		return s / float64(len(x))
+	}
+	for _, s := range sum.Strategies {
+		if s.Name == "random" {
+			if s.VsRandom != nil {
+				t.Errorf("random compared with itself: %+v", s.VsRandom)
+			}
+			continue
+		}
+		var da, df float64
+		var better, seeds int
+		for k, c := range curves {
+			if k.strategy != s.Name {
+				continue
+			}
+			r := curves[key{"random", k.seed}]
+			d := mean(c) - mean(r)
+			da += d
+			df += c[len(c)-1] - r[len(r)-1]
+			if d < 0 { // lower RMSE
+				better++
+			}
+			seeds++
+		}
+		v := s.VsRandom
+		if v == nil || v.Seeds != seeds || v.SeedsBetterArea != better ||
+			math.Abs(v.AreaDifference-da/float64(seeds)) > 1e-5 || math.Abs(v.FinalDifference-df/float64(seeds)) > 1e-5 {
+			t.Errorf("%s: vs_random %+v; curves.csv gives area %.6f, final %.6f, %d of %d seeds better",
+				s.Name, v, da/float64(seeds), df/float64(seeds), better, seeds)
+		}
 	}
 }

@@ -36,6 +36,21 @@ type StrategySummary struct {
 	// models (uncertainty quality for regression, calibration for
 	// classification).
 	FinalQuality map[string]float64 `json:"final_quality"`
+	// VsRandom compares the strategy with random seed by seed (same
+	// initial labels and ensemble seeds); null for random itself or when
+	// random was not simulated.
+	VsRandom *PairedComparison `json:"vs_random"`
+}
+
+// PairedComparison is a strategy's primary metric minus random's on the
+// same seed, for the area and the final value: the mean difference over
+// seeds (negative is better for RMSE, positive for ROC-AUC) and on how many
+// of the seeds the strategy was strictly better.
+type PairedComparison struct {
+	AreaDifference  float64 `json:"area_difference"`
+	FinalDifference float64 `json:"final_difference"`
+	SeedsBetterArea int     `json:"seeds_better_area"`
+	Seeds           int     `json:"seeds"`
 }
 
 // Summary is summary.json.
@@ -140,6 +155,7 @@ func (r *Result) Summarize(rows int) Summary {
 			}
 		}
 	}
+	random := r.curve("random")
 	for _, name := range cfg.Strategies {
 		c := r.curve(name)
 		if len(c) == 0 {
@@ -190,9 +206,51 @@ func (r *Result) Summarize(rows int) Summary {
 				}
 			}
 		}
+		if name != "random" && len(random) == len(c) {
+			ss.VsRandom = paired(c, random, hib)
+		}
 		s.Strategies = append(s.Strategies, ss)
 	}
 	return s
+}
+
+// paired compares curves c with random's, seed by seed (both grouped by
+// seed in the same order, as Run produces them); seeds whose metric is
+// undefined (NaN) are left out.
+func paired(c, random [][]Point, higherIsBetter bool) *PairedComparison {
+	area := func(seed []Point) float64 {
+		m, _ := meanSD(primary(seed))
+		return m
+	}
+	var da, df []float64
+	pc := &PairedComparison{}
+	for i := range c {
+		a, ra := area(c[i]), area(random[i])
+		f, rf := c[i][len(c[i])-1].Metrics[0], random[i][len(random[i])-1].Metrics[0]
+		if math.IsNaN(a) || math.IsNaN(ra) || math.IsNaN(f) || math.IsNaN(rf) || c[i][0].Seed != random[i][0].Seed {
+			continue
+		}
+		da, df = append(da, a-ra), append(df, f-rf)
+		if (higherIsBetter && a > ra) || (!higherIsBetter && a < ra) {
+			pc.SeedsBetterArea++
+		}
+	}
+	pc.Seeds = len(da)
+	pc.AreaDifference, _ = meanSD(da)
+	pc.FinalDifference, _ = meanSD(df)
+	if pc.Seeds == 0 {
+		return nil
+	}
+	return pc
+}
+
+// primary returns a seed's primary metric at every cycle.
+func primary(seed []Point) []float64 {
+	out := make([]float64, len(seed))
+	for j, p := range seed {
+		out[j] = p.Metrics[0]
+	}
+	return out
 }
 
 // WriteJSON writes the summary as summary.json (indented).
