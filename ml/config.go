@@ -58,7 +58,7 @@ const (
 	ForestLinear
 )
 
-// String returns "forest" or "linear".
+// String returns "forest", "linear" or "forest+linear".
 func (k LearnerKind) String() string {
 	switch k {
 	case Forest:
@@ -133,9 +133,9 @@ type EnsembleConfig struct {
 	Task    Task
 	Members int         // number of bootstrap members; default 32
 	Learner LearnerKind // Forest (default), Linear or ForestLinear
-	Tree    TreeConfig  // Forest settings
-	// L2 is the penalty on the coefficients (not the intercept) of Linear
-	// members: ridge minimises sum_i w_i (y_i - x_i b)^2 + L2 |b|^2
+	Tree    TreeConfig  // tree members' settings (Forest, ForestLinear)
+	// L2 is the penalty on the coefficients (not the intercept) of linear
+	// members (Linear, ForestLinear): ridge minimises sum_i w_i (y_i - x_i b)^2 + L2 |b|^2
 	// (scikit-learn's Ridge alpha), logistic regression
 	// sum_i w_i logloss_i + L2/2 |b|^2 (LogisticRegression C = 1/L2).
 	// Default 1.
