@@ -71,11 +71,21 @@
 // logistic regression (sum w_i logloss_i + L2/2 |b|^2, scikit-learn's
 // LogisticRegression with C = 1/L2) on the bits and standardised
 // descriptors, solved by preconditioned conjugate gradients (and Newton
-// steps for the logistic loss) on the sparse design.
+// steps for the logistic loss) on the sparse design. They predict through
+// one transposed coefficient block: a single pass over a row's on bits and
+// descriptors updates every linear member.
+//
+// ForestLinear ensembles make the first ceil(Members/2) members trees and
+// the rest linear models, each on its own bootstrap resample; Mean and Std
+// are taken over all members, so the spread includes the two kinds'
+// disagreement. It is DefaultLearner, what the product and the simulator
+// use: with the product's features it predicts ESOL and BBBP better than
+// either kind alone (activelearning/simulation, docs/simulation).
 //
 // # Serialization
 //
-// MarshalBinary writes magic bytes, a format version, the model and a
+// MarshalBinary writes magic bytes, a format version (2; version 1
+// artifacts still load), the model, the caller's FeatureSet name and a
 // CRC-32C; UnmarshalBinary rejects bad magic, newer versions, checksum
 // mismatches and inconsistent content with a *FormatError wrapping
 // ErrBadMagic, ErrUnsupportedVersion, ErrChecksum, ErrTruncated or
