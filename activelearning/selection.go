@@ -61,6 +61,9 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 	if in.Diversity < 0 || in.Diversity > 1 {
 		return nil, inputErr("diversity", "%g is outside [0, 1]", in.Diversity)
 	}
+	if in.Diversity > 0 && spec.Cluster {
+		return nil, inputErr("diversity", "strategy %q clusters its batch; a diversity threshold is the other batch mode: give one", in.Strategy)
+	}
 	if in.SetID != 0 && len(in.CompoundIDs) > 0 {
 		return nil, inputErr("compoundIds", "give a set or a list of compounds, not both")
 	}

@@ -120,6 +120,7 @@ func TestSelectRejectsBadInput(t *testing.T) {
 			{"unknown strategy", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "greatest"}, "strategy", nil},
 			{"margin on regression", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "margin"}, "strategy", nil},
 			{"bad diversity", e.sci, activelearning.SelectInput{BatchSize: 5, Diversity: 2}, "diversity", nil},
+			{"diversity with clustering", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "uncertainty+cluster", Diversity: 0.6}, "diversity", nil},
 			{"unknown model", e.sci, activelearning.SelectInput{BatchSize: 5, ModelID: 9999}, "modelId", nil},
 			{"unknown set", e.sci, activelearning.SelectInput{BatchSize: 5, SetID: 9999}, "setId", nil},
 			{"unknown compound", e.sci, activelearning.SelectInput{BatchSize: 5, CompoundIDs: []int64{9999}}, "compoundIds", nil},
@@ -158,7 +159,7 @@ func TestLargePoolSelectsInAJob(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := newEnv(t, open, activelearning.Config{InlinePoolLimit: 50})
 		e.model = e.createModel(t, "esol", "random")
-		c := e.selectBatch(t, "uncertainty+diverse", 12)
+		c := e.selectBatch(t, "uncertainty+cluster", 12)
 		if c.Status != store.CycleSelecting || len(e.items(t, "")) != 0 {
 			t.Fatalf("large pool: cycle %s with %d items before the job", c.Status, len(e.items(t, "")))
 		}

@@ -268,7 +268,7 @@ func selectBatch(ctx context.Context, ds *Dataset, cfg Config, spec sampling.Spe
 		opt.Task = sampling.Classification
 	}
 	var fps [][]uint64
-	if spec.Diverse {
+	if spec.NeedsFingerprints() {
 		fps = make([][]uint64, len(unl))
 		for i := range unl {
 			fps[i] = Xu.BitsRow(i)

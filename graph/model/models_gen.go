@@ -221,8 +221,10 @@ type SelectSamplesPayload struct {
 }
 
 // What to select. strategy is a sampling spec: "default", "uncertainty",
-// "margin", "entropy", "random", "hybrid", optionally with "+diverse"
-// (e.g. "uncertainty+diverse"); the service validates it.
+// "margin", "entropy", "random", "hybrid", "greedy", "ucb", "ei", optionally
+// with one batch mode, "+diverse[=T]" or "+cluster[=B]", then "+explore=F"
+// (e.g. "uncertainty+diverse", "uncertainty+cluster+explore=0.5"); the
+// service validates it.
 type SelectionInput struct {
 	// A model lineage id.
 	ModelID int64 `json:"modelId"`

@@ -29,11 +29,14 @@ func benchPool(n int) ([]Candidate, [][]uint64) {
 	return cands, fps
 }
 
-func benchmarkSelect(b *testing.B, n int, strategy string, diverse bool) {
+func benchmarkSelect(b *testing.B, n int, strategy, mode string) {
 	cands, fps := benchPool(n)
 	opt := Options{Strategy: strategy, Task: Classification, BatchSize: benchBatch, Exclude: map[int]bool{1: true, 2: true}}
-	if diverse {
+	switch mode {
+	case "diverse":
 		opt.Diversity = &Diversity{Fingerprints: fps}
+	case "cluster":
+		opt.Cluster = &Cluster{Fingerprints: fps}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -51,8 +54,9 @@ func BenchmarkSelect(b *testing.B) {
 		name string
 		n    int
 	}{{"n=100k", benchPool100k}, {"n=1M", benchPool1M}} {
-		b.Run(n.name+"/uncertainty", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, false) })
-		b.Run(n.name+"/hybrid", func(b *testing.B) { benchmarkSelect(b, n.n, Hybrid, false) })
-		b.Run(n.name+"/uncertainty+diverse", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, true) })
+		b.Run(n.name+"/uncertainty", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "") })
+		b.Run(n.name+"/hybrid", func(b *testing.B) { benchmarkSelect(b, n.n, Hybrid, "") })
+		b.Run(n.name+"/uncertainty+diverse", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "diverse") })
+		b.Run(n.name+"/uncertainty+cluster", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "cluster") })
 	}
 }

@@ -250,6 +250,62 @@ func TestDiversity(t *testing.T) {
 	}
 }
 
+// Clustered batches: three groups of analogs (identical fingerprints) with
+// the highest scores; plain uncertainty takes its batch from the best
+// group, the cluster mode one compound from each group, each group's best.
+func TestCluster(t *testing.T) {
+	t.Parallel()
+	var cands []Candidate
+	var fps [][]uint64
+	groups := [][]int{{1, 2, 3}, {20, 21, 22}, {40, 41, 42}}
+	for g, bits := range groups {
+		for j := range 4 {
+			cands = append(cands, Candidate{Index: len(cands), Std: float64(30 - 10*g - j)})
+			fps = append(fps, fp(bits...))
+		}
+	}
+	for j := range 3 { // stragglers with low scores
+		cands = append(cands, Candidate{Index: len(cands), Std: 0.1 * float64(j)})
+		fps = append(fps, fp(60+j, 61+j))
+	}
+	if plain := indexes(mustSelect(t, cands, Options{Strategy: Uncertainty, BatchSize: 3})); !slices.Equal(plain, []int{0, 1, 2}) {
+		t.Fatalf("plain uncertainty %v, want the first group's [0 1 2]", plain)
+	}
+	opt := Options{Strategy: Uncertainty, BatchSize: 3, Seed: 9, Cluster: &Cluster{Fingerprints: fps, Beta: 4}}
+	got := indexes(mustSelect(t, cands, opt))
+	if !slices.Equal(got, []int{0, 4, 8}) {
+		t.Fatalf("clustered batch %v, want the best of each group [0 4 8]", got)
+	}
+	// Deterministic, honours exclusions, and the batch is ranked by score.
+	if again := indexes(mustSelect(t, cands, opt)); !slices.Equal(again, got) {
+		t.Fatalf("second run %v", again)
+	}
+	opt.Exclude = map[int]bool{0: true, 4: true}
+	if got := indexes(mustSelect(t, cands, opt)); !slices.Equal(got, []int{1, 5, 8}) {
+		t.Fatalf("with 0 and 4 excluded: %v, want [1 5 8]", got)
+	}
+	// The medoids come back best first.
+	opt.Exclude = map[int]bool{0: true}
+	if got := indexes(mustSelect(t, cands, opt)); !slices.Equal(got, []int{1, 4, 8}) {
+		t.Fatalf("with 0 excluded: %v, want [1 4 8]", got)
+	}
+	// Fewer candidates than beta·k: the batch is simply the best.
+	small := Options{Strategy: Uncertainty, BatchSize: 3, Cluster: &Cluster{Fingerprints: fps[:3], Beta: 10}}
+	if got := indexes(mustSelect(t, cands[:3], small)); !slices.Equal(got, []int{0, 1, 2}) {
+		t.Fatalf("small pool %v", got)
+	}
+	// Errors: both batch modes, a bad beta, missing fingerprints.
+	for _, bad := range []Options{
+		{Strategy: Uncertainty, BatchSize: 3, Cluster: &Cluster{Fingerprints: fps}, Diversity: &Diversity{Fingerprints: fps}},
+		{Strategy: Uncertainty, BatchSize: 3, Cluster: &Cluster{Fingerprints: fps, Beta: 0.5}},
+		{Strategy: Uncertainty, BatchSize: 3, Cluster: &Cluster{Fingerprints: fps[:2]}},
+	} {
+		if _, err := Select(cands, bad); !errors.Is(err, ErrOption) {
+			t.Errorf("options %+v: %v, want ErrOption", bad.Cluster, err)
+		}
+	}
+}
+
 // TestDiversityLargePool needs more than one growth of the ranked prefix:
 // the 40 best candidates are identical analogs.
 func TestDiversityLargePool(t *testing.T) {
@@ -329,6 +385,8 @@ func TestParseSpec(t *testing.T) {
 		{"random+diverse=0.5", Spec{Strategy: Random, Diverse: true, Threshold: 0.5}},
 		{"uncertainty+explore=0.5", Spec{Strategy: Uncertainty, Explore: 0.5}},
 		{"uncertainty+diverse=0.6+explore=0.2", Spec{Strategy: Uncertainty, Diverse: true, Threshold: 0.6, Explore: 0.2}},
+		{"uncertainty+cluster", Spec{Strategy: Uncertainty, Cluster: true}},
+		{"hybrid+cluster=5+explore=0.5", Spec{Strategy: Hybrid, Cluster: true, Beta: 5, Explore: 0.5}},
 	}
 	for _, c := range cases {
 		got, err := ParseSpec(c.in)
@@ -343,7 +401,8 @@ func TestParseSpec(t *testing.T) {
 	if want, _ := ParseSpec(Default); err != nil || d != want {
 		t.Errorf("default = %+v, %v", d, err)
 	}
-	for _, bad := range []string{"", "nope", "uncertainty+cluster", "hybrid+diverse=0", "hybrid+diverse=x", "hybrid+diverse=1.5",
+	for _, bad := range []string{"", "nope", "uncertainty+clusters", "uncertainty+cluster=0.5", "uncertainty+cluster=x",
+		"uncertainty+diverse+cluster", "uncertainty+cluster+diverse", "hybrid+diverse=0", "hybrid+diverse=x", "hybrid+diverse=1.5",
 		"uncertainty+explore", "uncertainty+explore=1", "uncertainty+explore=0", "uncertainty+explore=0.5+diverse",
 		"uncertainty+diverse+diverse", "uncertainty+"} {
 		if _, err := ParseSpec(bad); err == nil {

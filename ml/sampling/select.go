@@ -11,7 +11,9 @@ import (
 // fewer when the pool holds fewer eligible candidates. Without diversity it
 // runs in O(n log k) time and O(k) extra memory for n candidates and batch
 // size k. With Options.Diversity set it picks greedily by score, skipping
-// candidates too similar to one already picked (see Diversity).
+// candidates too similar to one already picked (see Diversity); with
+// Options.Cluster it picks the medoids of the best candidates' clusters
+// (see Cluster).
 func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 	if opt.BatchSize <= 0 {
 		return nil, fmt.Errorf("sampling: %w: got %d", ErrBatchSize, opt.BatchSize)
@@ -27,13 +29,22 @@ func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 	main := opt
 	main.BatchSize -= nRandom
 	var picked []Ranked
+	if opt.Diversity != nil && opt.Cluster != nil {
+		return nil, optionErr("diversity and clustering are two batch modes: choose one")
+	}
 	if main.BatchSize > 0 {
-		if opt.Diversity != nil {
+		switch {
+		case opt.Diversity != nil:
 			picked, err = selectDiverse(cands, &main, score)
 			if err != nil {
 				return nil, err
 			}
-		} else {
+		case opt.Cluster != nil:
+			picked, err = selectClustered(cands, &main, score)
+			if err != nil {
+				return nil, err
+			}
+		default:
 			picked = ranks(topK(cands, opt.Exclude, score, main.BatchSize))
 		}
 	}
@@ -120,6 +131,12 @@ func topK(cands []Candidate, exclude map[int]bool, score scorer, k int) []item {
 			siftDown(h, 0)
 		}
 	}
+	sortItems(h)
+	return h
+}
+
+// sortItems orders items best first.
+func sortItems(h []item) {
 	slices.SortFunc(h, func(a, b item) int {
 		if better(a, b) {
 			return -1
@@ -129,7 +146,6 @@ func topK(cands []Candidate, exclude map[int]bool, score scorer, k int) []item {
 		}
 		return 0
 	})
-	return h
 }
 
 // The heap is ordered so that the worst element is at the root.

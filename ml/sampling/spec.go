@@ -23,16 +23,24 @@ const Default = "uncertainty+diverse+explore=0.5"
 const DefaultName = "default"
 
 // Spec is a strategy together with its batch modes, written as the
-// strategy name followed by optional modes in this order:
+// strategy name followed by optional modes in this order: one of
 // "+diverse" or "+diverse=T" (diversity, Tanimoto threshold T) and
+// "+cluster" or "+cluster=B" (clustered batches of the B·k best), then
 // "+explore=F" (a fraction F of the batch picked at random), e.g.
-// "uncertainty", "hybrid+diverse", "uncertainty+diverse=0.6+explore=0.2".
+// "uncertainty", "hybrid+diverse", "uncertainty+diverse=0.6+explore=0.2",
+// "uncertainty+cluster=5".
 type Spec struct {
 	Strategy  string  // one of Names
 	Diverse   bool    // diversity-aware batch mode
 	Threshold float64 // its threshold; 0 means DefaultDiversityThreshold
+	Cluster   bool    // clustered batch mode
+	Beta      float64 // its candidates per batch slot; 0 means DefaultClusterBeta
 	Explore   float64 // fraction of the batch picked at random, in [0, 1)
 }
+
+// NeedsFingerprints reports whether Apply needs the candidates'
+// fingerprints (the diversity and cluster modes compare them).
+func (s Spec) NeedsFingerprints() bool { return s.Diverse || s.Cluster }
 
 // ParseSpec parses a spec string; "default" means Default. An unknown
 // strategy is an *UnknownStrategyError.
@@ -43,7 +51,7 @@ func ParseSpec(s string) (Spec, error) {
 	}
 	parts := strings.Split(s, "+")
 	sp := Spec{Strategy: parts[0]}
-	next := 0 // modes must come in order: diverse, then explore
+	next := 0 // modes must come in order: diverse or cluster, then explore
 	for _, mode := range parts[1:] {
 		key, val, hasVal := strings.Cut(mode, "=")
 		switch {
@@ -57,6 +65,16 @@ func ParseSpec(s string) (Spec, error) {
 				}
 				sp.Threshold = th
 			}
+		case key == "cluster" && next == 0:
+			sp.Cluster = true
+			next = 1
+			if hasVal {
+				b, err := strconv.ParseFloat(val, 64)
+				if err != nil || !(b >= 1 && b <= 1000) {
+					return Spec{}, optionErr("spec %q: cluster beta %q must be a number in [1, 1000]", s, val)
+				}
+				sp.Beta = b
+			}
 		case key == "explore" && next <= 1 && hasVal:
 			next = 2
 			f, err := strconv.ParseFloat(val, 64)
@@ -65,7 +83,7 @@ func ParseSpec(s string) (Spec, error) {
 			}
 			sp.Explore = f
 		default:
-			return Spec{}, optionErr("spec %q: unexpected batch mode %q (valid, in this order: diverse, diverse=T, explore=F)", s, mode)
+			return Spec{}, optionErr("spec %q: unexpected batch mode %q (valid, in this order: diverse, diverse=T or cluster, cluster=B; then explore=F)", s, mode)
 		}
 	}
 	if !isName(sp.Strategy) {
@@ -82,6 +100,10 @@ func (s Spec) String() string {
 		out += "+diverse"
 	case s.Diverse:
 		out += fmt.Sprintf("+diverse=%g", s.Threshold)
+	case s.Cluster && s.Beta == 0:
+		out += "+cluster"
+	case s.Cluster:
+		out += fmt.Sprintf("+cluster=%g", s.Beta)
 	}
 	if s.Explore > 0 {
 		out += fmt.Sprintf("+explore=%g", s.Explore)
@@ -90,13 +112,16 @@ func (s Spec) String() string {
 }
 
 // Apply sets the spec's strategy and batch mode on opt; fingerprints are
-// needed when the spec is diverse (one per candidate).
+// needed when NeedsFingerprints (one per candidate).
 func (s Spec) Apply(opt *Options, fingerprints [][]uint64) {
 	opt.Strategy = s.Strategy
 	opt.Explore = s.Explore
-	opt.Diversity = nil
+	opt.Diversity, opt.Cluster = nil, nil
 	if s.Diverse {
 		opt.Diversity = &Diversity{Fingerprints: fingerprints, Threshold: s.Threshold}
+	}
+	if s.Cluster {
+		opt.Cluster = &Cluster{Fingerprints: fingerprints, Beta: s.Beta}
 	}
 }
 
