@@ -15,9 +15,9 @@ const clusterIterations = 10
 // Cluster turns on the clustered batch mode of "diverse mini-batch active
 // learning" (Zhdanov 2019): the Beta·k best candidates by score are
 // grouped into k clusters by weighted k-medoids on Tanimoto distance
-// (1 − similarity), and the k medoids are the batch. A candidate's weight
-// is its score min-max-normalised to [0.1, 1] among the Beta·k, so the
-// medoids lean towards the informative end of each cluster. Seeding is
+// (1 − similarity), and the k medoids are the batch. A candidate weighs
+// its score (shifted to be non-negative when some score is negative), so
+// the medoids lean towards the informative end of each cluster. Seeding is
 // k-means++ (the best candidate first, then draws with Options.Seed), so the
 // result is deterministic. Time is O(10·(Beta·k·k + Σ cluster size²))
 // Tanimoto evaluations, memory O(Beta·k).
@@ -96,14 +96,22 @@ func selectClustered(cands []Candidate, opt *Options, score scorer) ([]Ranked, e
 	return ranks(picked), nil
 }
 
-// clusterWeights maps the scores of top (best first) to [0.1, 1].
+// clusterWeights returns the candidates' weights, their informativeness
+// as DMBAL weighs them: the score itself when no score of top is negative
+// (uncertainty, entropy, hybrid), else the score minus the lowest (margin,
+// greedy); all 1 when every weight would be 0.
 func clusterWeights(top []item) []float64 {
-	hi, lo := top[0].Score, top[len(top)-1].Score
+	lo := top[len(top)-1].Score
+	shift := math.Min(lo, 0)
 	w := make([]float64, len(top))
+	var total float64
 	for a, it := range top {
-		w[a] = 1
-		if hi > lo {
-			w[a] = 0.1 + 0.9*(it.Score-lo)/(hi-lo)
+		w[a] = it.Score - shift
+		total += w[a]
+	}
+	if !(total > 0) || math.IsInf(total, 0) {
+		for a := range w {
+			w[a] = 1
 		}
 	}
 	return w
