@@ -108,9 +108,12 @@ func TestActiveLearningAPI(t *testing.T) {
 				}
 				counts[n] = qc.n.Load()
 			}
-			// The token lookup reads users once; compounds one batch.
-			if counts[30] != counts[3] || counts[30] > 4 {
-				t.Fatalf("queries on compounds/users: %v (want the same small number for 3 and 30 items)", counts)
+			// The token lookup reads users once; compounds one batch. A
+			// loader dispatches when its wait window closes, so on a loaded
+			// machine (the race detector, 2 cores) 30 resolvers can split
+			// into two batches: allow one more query, never one per item.
+			if counts[30] > counts[3]+1 || counts[30] > 4 {
+				t.Fatalf("queries on compounds/users: %v (want a small number that does not grow with the page)", counts)
 			}
 		})
 
