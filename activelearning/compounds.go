@@ -11,13 +11,16 @@ import (
 type CompoundPage struct {
 	Items   []*store.Compound
 	HasNext bool
-	Total   int // compounds the filter keeps, on every page
+	// Total is how many compounds the filter keeps, on every page; -1
+	// unless asked for (counting scans every matching compound).
+	Total int
 }
 
 // Compounds lists the compounds f keeps (store.CompoundFilter: a search
 // over names and SMILES, a compound set) by ID, first at a time after
-// afterID (0 for the first page). A missing set is store.ErrNotFound.
-func (s *Service) Compounds(ctx context.Context, f store.CompoundFilter, afterID int64, first int) (*CompoundPage, error) {
+// afterID (0 for the first page), and counts them all when withTotal. A
+// missing set is store.ErrNotFound.
+func (s *Service) Compounds(ctx context.Context, f store.CompoundFilter, afterID int64, first int, withTotal bool) (*CompoundPage, error) {
 	if first < 0 {
 		return nil, inputErr("first", "%d is negative", first)
 	}
@@ -30,11 +33,12 @@ func (s *Service) Compounds(ctx context.Context, f store.CompoundFilter, afterID
 	if err != nil {
 		return nil, err
 	}
-	total, err := s.st.CountCompounds(ctx, f)
-	if err != nil {
-		return nil, fmt.Errorf("compounds: %w", err)
+	page := &CompoundPage{Items: cs, Total: -1}
+	if withTotal {
+		if page.Total, err = s.st.CountCompounds(ctx, f); err != nil {
+			return nil, fmt.Errorf("compounds: %w", err)
+		}
 	}
-	page := &CompoundPage{Items: cs, Total: total}
 	if len(cs) > first {
 		page.Items, page.HasNext = cs[:first], true
 	}

@@ -333,7 +333,8 @@ func (r *queryResolver) Compounds(ctx context.Context, search *string, setID *in
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Svc.Compounds(ctx, store.CompoundFilter{Search: deref(search), SetID: derefInt64(setID)}, afterID, n)
+	page, err := r.Svc.Compounds(ctx, store.CompoundFilter{Search: deref(search), SetID: derefInt64(setID)}, afterID, n,
+		selects(ctx, "CompoundConnection", "totalCount"))
 	if err != nil {
 		return nil, err
 	}

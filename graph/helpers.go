@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"path"
@@ -9,6 +10,8 @@ import (
 	"activelab/activelearning"
 	"activelab/activelearning/ingest"
 	"activelab/graph/model"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 func deref[T any](p *T) T {
@@ -48,4 +51,16 @@ func importFormat(in model.ImportCompoundsInput) (ingest.Format, error) {
 		return ingest.FormatCSV, nil
 	}
 	return "", &activelearning.InputError{Field: "format", Msg: fmt.Sprintf("cannot tell the format of %q: pass format CSV or SDF", in.File.Filename)}
+}
+
+// selects reports whether the query selects field on the object of type
+// typeName the current resolver returns (directly or in fragments on that
+// type), so that costly fields are computed only when asked for.
+func selects(ctx context.Context, typeName, field string) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, []string{typeName}) {
+		if f.Name == field {
+			return true
+		}
+	}
+	return false
 }

@@ -192,6 +192,35 @@ func bitsOnly(X *Features) *Features {
 	return B
 }
 
+// referenceScore trains 32-member ensembles of the given task and learner
+// with seeds 0-4 on the reference split's training rows (esolReferenceSplit)
+// and returns the mean validation RMSE (regression) or ROC-AUC
+// (classification).
+func referenceScore(t *testing.T, X *Features, y []float64, task Task, learner LearnerKind) float64 {
+	t.Helper()
+	train, val := esolReferenceSplit(X.Rows())
+	Xt, Xv := X.Subset(train), X.Subset(val)
+	yt, yv := pick(y, train), pick(y, val)
+	var sum float64
+	for seed := range uint64(5) {
+		e, err := TrainEnsemble(context.Background(), Xt, yt, nil, EnsembleConfig{Task: task, Learner: learner, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.Predict(context.Background(), Xv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if task == Classification {
+			sum += auc(p.Mean, yv)
+		} else {
+			mse, _ := mseAndBaseline(p.Mean, yv)
+			sum += math.Sqrt(mse)
+		}
+	}
+	return sum / 5
+}
+
 // Speed must not cost quality: on the same ESOL split, our default forest
 // (32 members) is at least as accurate as scikit-learn 1.2.1's
 // RandomForestRegressor(n_estimators=32, max_features="sqrt") averaged over
@@ -200,7 +229,6 @@ func bitsOnly(X *Features) *Features {
 func TestForestMatchesScikitLearnOnESOL(t *testing.T) {
 	t.Parallel()
 	X, y := loadESOL(t)
-	train, val := esolReferenceSplit(X.Rows())
 	for _, c := range []struct {
 		name    string
 		X       *Features
@@ -209,22 +237,7 @@ func TestForestMatchesScikitLearnOnESOL(t *testing.T) {
 		{"bits", bitsOnly(X), 1.5008},
 		{"bits+descriptors", X, 0.8389},
 	} {
-		Xt, Xv := c.X.Subset(train), c.X.Subset(val)
-		yt, yv := pick(y, train), pick(y, val)
-		var sum float64
-		for seed := range uint64(5) {
-			e, err := TrainEnsemble(context.Background(), Xt, yt, nil, EnsembleConfig{Seed: seed})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := e.Predict(context.Background(), Xv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			mse, _ := mseAndBaseline(p.Mean, yv)
-			sum += math.Sqrt(mse)
-		}
-		rmse := sum / 5
+		rmse := referenceScore(t, c.X, y, Regression, Forest)
 		t.Logf("%s: RMSE %.4f, scikit-learn %.4f", c.name, rmse, c.sklearn)
 		if rmse > c.sklearn+0.03 {
 			t.Errorf("%s: RMSE %.4f, worse than scikit-learn's %.4f", c.name, rmse, c.sklearn)
@@ -239,7 +252,6 @@ func TestForestMatchesScikitLearnOnESOL(t *testing.T) {
 func TestForestMatchesScikitLearnOnBBBP(t *testing.T) {
 	t.Parallel()
 	X, y := loadBBBP(t)
-	train, val := esolReferenceSplit(X.Rows())
 	for _, c := range []struct {
 		name    string
 		X       *Features
@@ -248,21 +260,7 @@ func TestForestMatchesScikitLearnOnBBBP(t *testing.T) {
 		{"bits", bitsOnly(X), 0.8647},
 		{"bits+descriptors", X, 0.8943},
 	} {
-		Xt, Xv := c.X.Subset(train), c.X.Subset(val)
-		yt, yv := pick(y, train), pick(y, val)
-		var sum float64
-		for seed := range uint64(5) {
-			e, err := TrainEnsemble(context.Background(), Xt, yt, nil, EnsembleConfig{Task: Classification, Seed: seed})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := e.Predict(context.Background(), Xv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sum += auc(p.Mean, yv)
-		}
-		a := sum / 5
+		a := referenceScore(t, c.X, y, Classification, Forest)
 		t.Logf("%s: ROC-AUC %.4f, scikit-learn %.4f", c.name, a, c.sklearn)
 		if a < c.sklearn-0.01 {
 			t.Errorf("%s: ROC-AUC %.4f, worse than scikit-learn's %.4f", c.name, a, c.sklearn)
@@ -278,37 +276,14 @@ func TestForestMatchesScikitLearnOnBBBP(t *testing.T) {
 // TestDefaultLearnerOnProductFeatures).
 func TestDefaultLearnerBeatsForest(t *testing.T) {
 	t.Parallel()
-	score := func(X *Features, y []float64, task Task, learner LearnerKind) float64 {
-		train, val := esolReferenceSplit(X.Rows())
-		Xt, Xv := X.Subset(train), X.Subset(val)
-		yt, yv := pick(y, train), pick(y, val)
-		var sum float64
-		for seed := range uint64(5) {
-			e, err := TrainEnsemble(context.Background(), Xt, yt, nil, EnsembleConfig{Task: task, Learner: learner, Seed: seed})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := e.Predict(context.Background(), Xv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if task == Classification {
-				sum += auc(p.Mean, yv)
-			} else {
-				mse, _ := mseAndBaseline(p.Mean, yv)
-				sum += math.Sqrt(mse)
-			}
-		}
-		return sum / 5
-	}
 	X, y := loadESOL(t)
-	forest, mixed := score(X, y, Regression, Forest), score(X, y, Regression, DefaultLearner)
+	forest, mixed := referenceScore(t, X, y, Regression, Forest), referenceScore(t, X, y, Regression, DefaultLearner)
 	t.Logf("ESOL RMSE: forest %.4f, %v %.4f", forest, DefaultLearner, mixed)
 	if mixed > forest+0.01 {
 		t.Errorf("ESOL: %v RMSE %.4f, worse than the forest's %.4f", DefaultLearner, mixed, forest)
 	}
 	X, y = loadBBBP(t)
-	forest, mixed = score(X, y, Classification, Forest), score(X, y, Classification, DefaultLearner)
+	forest, mixed = referenceScore(t, X, y, Classification, Forest), referenceScore(t, X, y, Classification, DefaultLearner)
 	t.Logf("BBBP ROC-AUC: forest %.4f, %v %.4f", forest, DefaultLearner, mixed)
 	if mixed < forest {
 		t.Errorf("BBBP: %v ROC-AUC %.4f below the forest's %.4f", DefaultLearner, mixed, forest)

@@ -265,6 +265,24 @@ func TestActiveLearningAPI(t *testing.T) {
 				}
 			}
 			wantError(t, a.post(`{ compounds(first: 0) { edges { cursor } } }`, nil, bearer(a.vwT)), CodeBadUserInput)
+			// The count is one query more, run only when totalCount is
+			// selected (directly or in a fragment).
+			qc := &queryCounter{tables: []string{"compounds"}}
+			a.st.DB().AddQueryHook(qc)
+			queries := func(q string) int64 {
+				qc.n.Store(0)
+				qc.on.Store(true)
+				defer qc.on.Store(false)
+				var out map[string]any
+				wantData(t, a.post(q, map[string]any{"s": a.poolSet}, bearer(a.vwT)), &out)
+				return qc.n.Load()
+			}
+			without := queries(`query($s: ID!) { compounds(setId: $s, first: 5) { edges { node { id } } } }`)
+			with := queries(`query($s: ID!) { compounds(setId: $s, first: 5) { edges { node { id } } totalCount } }`)
+			viaFragment := queries(`query($s: ID!) { compounds(setId: $s, first: 5) { ...n } } fragment n on CompoundConnection { totalCount }`)
+			if with != without+1 || viaFragment != with {
+				t.Errorf("queries on compounds: %d without totalCount, %d with, %d through a fragment", without, with, viaFragment)
+			}
 		})
 
 		t.Run("import with bad rows", func(t *testing.T) {

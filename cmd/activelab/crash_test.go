@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -93,12 +92,7 @@ func TestRetrainSurvivesKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two server processes and trains the demo model: skipped with -short")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	dbPath := filepath.Join(t.TempDir(), "activelab.db")
 	db := "sqlite:" + dbPath
 	// Short job timeout and rescue delay, so that the job the killed process

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"path/filepath"
@@ -21,12 +20,7 @@ func TestServeDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains the demo model (32 members on ESOL): skipped with -short")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	t.Setenv("ACTIVELAB_DATABASE_URL", "sqlite:"+filepath.Join(t.TempDir(), "activelab.db"))
 	t.Setenv("ACTIVELAB_LOG_LEVEL", "warn")
 	t.Setenv("ACTIVELAB_ADMIN_EMAIL", "admin@localhost")

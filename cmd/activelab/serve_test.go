@@ -14,12 +14,7 @@ import (
 // TestServeCommand starts `activelab serve` on a fresh SQLite file (from
 // the environment, as a user would), waits for /readyz, and stops it.
 func TestServeCommand(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	t.Setenv("ACTIVELAB_DATABASE_URL", "sqlite:"+filepath.Join(t.TempDir(), "sub", "activelab.db"))
 	t.Setenv("ACTIVELAB_DEMO", "false")
 	t.Setenv("ACTIVELAB_LOG_LEVEL", "warn")
@@ -97,4 +92,16 @@ func TestEnvName(t *testing.T) {
 			t.Errorf("envName(%q) = %q, want %q", flag, got, want)
 		}
 	}
+}
+
+// freeAddr returns a 127.0.0.1 address with a port that was free a moment
+// ago, for a server the test starts.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

@@ -33,7 +33,7 @@ type ClaimNextItemPayload struct {
 type CompoundConnection struct {
 	Edges    []*CompoundEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`
-	// How many compounds match the search and set, on every page.
+	// How many compounds match the search and set, on every page (counted only when selected).
 	TotalCount int `json:"totalCount"`
 }
 
