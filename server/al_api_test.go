@@ -91,22 +91,18 @@ func TestActiveLearningAPI(t *testing.T) {
 		})
 
 		t.Run("dataloaders: constant queries per page", func(t *testing.T) {
-			qc := &queryCounter{tables: []string{"compounds", "users"}}
-			a.st.DB().AddQueryHook(qc)
 			const q = `query($m: ID!, $n: Int!) { labelQueue(filter: {modelId: $m}, first: $n) { edges { node { id compound { id name } assignedTo { email } labeledBy { email } model { id } } } } }`
 			counts := map[int]int64{}
 			for _, n := range []int{3, 30} {
-				qc.n.Store(0)
-				qc.on.Store(true)
 				var d struct {
 					LabelQueue struct{ Edges []struct{} }
 				}
-				wantData(t, a.post(q, map[string]any{"m": a.modelID, "n": n}, bearer(a.vwT)), &d)
-				qc.on.Store(false)
+				counts[n] = a.queries.count([]string{"compounds", "users"}, func() {
+					wantData(t, a.post(q, map[string]any{"m": a.modelID, "n": n}, bearer(a.vwT)), &d)
+				})
 				if len(d.LabelQueue.Edges) != n {
 					t.Fatalf("%d edges, want %d", len(d.LabelQueue.Edges), n)
 				}
-				counts[n] = qc.n.Load()
 			}
 			// The token lookup reads users once; compounds one batch. A
 			// loader dispatches when its wait window closes, so on a loaded
@@ -267,15 +263,11 @@ func TestActiveLearningAPI(t *testing.T) {
 			wantError(t, a.post(`{ compounds(first: 0) { edges { cursor } } }`, nil, bearer(a.vwT)), CodeBadUserInput)
 			// The count is one query more, run only when totalCount is
 			// selected (directly or in a fragment).
-			qc := &queryCounter{tables: []string{"compounds"}}
-			a.st.DB().AddQueryHook(qc)
 			queries := func(q string) int64 {
-				qc.n.Store(0)
-				qc.on.Store(true)
-				defer qc.on.Store(false)
-				var out map[string]any
-				wantData(t, a.post(q, map[string]any{"s": a.poolSet}, bearer(a.vwT)), &out)
-				return qc.n.Load()
+				return a.queries.count([]string{"compounds"}, func() {
+					var out map[string]any
+					wantData(t, a.post(q, map[string]any{"s": a.poolSet}, bearer(a.vwT)), &out)
+				})
 			}
 			without := queries(`query($s: ID!) { compounds(setId: $s, first: 5) { edges { node { id } } } }`)
 			with := queries(`query($s: ID!) { compounds(setId: $s, first: 5) { edges { node { id } } totalCount } }`)

@@ -38,6 +38,7 @@ const (
 type alEnv struct {
 	*env
 	rt                *Runtime
+	queries           *queryCounter
 	admin, sci, view  *store.User
 	adminT, sciT, vwT string
 	poolSet           int64
@@ -48,7 +49,9 @@ type alEnv struct {
 func setupRuntime(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
 	t.Helper()
 	var rt *Runtime
+	qc := &queryCounter{}
 	e := setup(t, open, func(_ *Config, o *Options) {
+		o.Store.DB().AddQueryHook(qc)
 		var err error
 		rt, err = NewRuntime(o.Store, RuntimeConfig{Jobs: jobs.Config{PollInterval: 50 * time.Millisecond},
 			Broker: events.BrokerConfig{PollInterval: 200 * time.Millisecond, Log: discardLogger()}}, discardLogger())
@@ -65,7 +68,7 @@ func setupRuntime(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
 		defer cancel()
 		_ = rt.Stop(ctx)
 	})
-	return &alEnv{env: e, rt: rt}
+	return &alEnv{env: e, rt: rt, queries: qc}
 }
 
 func setupAL(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
@@ -228,11 +231,24 @@ func (s *wsSub) next(t *testing.T, v any) {
 	}
 }
 
-// queryCounter counts bun queries whose SQL mentions a table.
+// queryCounter counts bun queries whose SQL mentions a table. It is
+// installed once, before the runtime's goroutines query (bun's
+// AddQueryHook must not race with queries); count switches it on.
 type queryCounter struct {
 	on     atomic.Bool
-	tables []string
+	tables atomic.Pointer[[]string]
 	n      atomic.Int64
+}
+
+// count runs fn and returns how many queries on tables it made (queries
+// of the runtime's background goroutines on them count too).
+func (q *queryCounter) count(tables []string, fn func()) int64 {
+	q.tables.Store(&tables)
+	q.n.Store(0)
+	q.on.Store(true)
+	fn()
+	q.on.Store(false)
+	return q.n.Load()
 }
 
 func (q *queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
@@ -243,7 +259,7 @@ func (q *queryCounter) AfterQuery(_ context.Context, ev *bun.QueryEvent) {
 	if !q.on.Load() {
 		return
 	}
-	for _, tb := range q.tables {
+	for _, tb := range *q.tables.Load() {
 		if strings.Contains(ev.Query, fmt.Sprintf("\"%s\"", tb)) {
 			q.n.Add(1)
 			return
