@@ -259,7 +259,12 @@ func huckelFused(m *Mol, cr, fused []int, nbr []bool, nr int, donor []int8, sc *
 					for _, ci := range rs {
 						for _, b := range m.ringBonds[cr[ci]] {
 							if sc.bondCnt[b] == 1 {
-								m.Bonds[b].Order = BondAromatic
+								// a triple bond stays triple in an
+								// aromatic ring, as in RDKit
+								// (C1=CC#CC=C1 is c1ccccc#1)
+								if m.Bonds[b].Kekule != BondTriple {
+									m.Bonds[b].Order = BondAromatic
+								}
 								if !sc.bondDone[b] {
 									sc.bondDone[b] = true
 									doneBonds++

@@ -89,7 +89,7 @@ func NumAromaticRings(m *Mol) int {
 	for _, r := range m.RingBonds() {
 		all := true
 		for _, b := range r {
-			if m.Bonds[b].Order != BondAromatic {
+			if !inAromaticRing(m, b) {
 				all = false
 				break
 			}
@@ -99,6 +99,21 @@ func NumAromaticRings(m *Mol) int {
 		}
 	}
 	return n
+}
+
+// inAromaticRing reports whether bond b is part of an aromatic ring: an
+// aromatic bond, or a triple bond between aromatic atoms (perception keeps a
+// triple bond triple, as RDKit does, and an sp atom's only two bonds are
+// both in its ring, so the triple bond lies in the aromatic ring).
+func inAromaticRing(m *Mol, b int32) bool {
+	bd := &m.Bonds[b]
+	switch bd.Order {
+	case BondAromatic:
+		return true
+	case BondTriple:
+		return m.Atoms[bd.Begin].Aromatic && m.Atoms[bd.End].Aromatic
+	}
+	return false
 }
 
 // NumAromaticAtoms returns the number of aromatic atoms.

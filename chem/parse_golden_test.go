@@ -26,18 +26,7 @@ func countsOf(m *Mol) molCounts {
 		}
 	}
 	c.rings = len(m.Rings())
-	for _, rb := range m.RingBonds() {
-		all := true
-		for _, b := range rb {
-			if m.Bonds[b].Order != BondAromatic {
-				all = false
-				break
-			}
-		}
-		if all {
-			c.aromRings++
-		}
-	}
+	c.aromRings = NumAromaticRings(m)
 	return c
 }
 
