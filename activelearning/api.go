@@ -69,7 +69,8 @@ type SelectInput struct {
 	// Strategy is a sampling spec ("default", "uncertainty", "hybrid+diverse", ...).
 	Strategy string
 	// Diversity, when > 0, is the Tanimoto threshold of diversity-aware
-	// batching (overrides the spec's).
+	// batching: it becomes the spec's "+diverse=T" (replacing the spec's
+	// threshold; rejected with "+cluster" or "+softrank").
 	Diversity float64
 	BatchSize int
 	Seed      int64

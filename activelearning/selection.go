@@ -61,8 +61,13 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 	if in.Diversity < 0 || in.Diversity > 1 {
 		return nil, inputErr("diversity", "%g is outside [0, 1]", in.Diversity)
 	}
-	if in.Diversity > 0 && spec.Cluster {
-		return nil, inputErr("diversity", "strategy %q clusters its batch; a diversity threshold is the other batch mode: give one", in.Strategy)
+	if in.Diversity > 0 {
+		// The threshold is the spec's diversity mode: one Spec holds and
+		// validates every batch mode, and the cycle records it.
+		if spec.Cluster || spec.Softrank {
+			return nil, inputErr("diversity", "strategy %q already has a batch mode (cluster or softrank); a diversity threshold is another: give one", in.Strategy)
+		}
+		spec.Diverse, spec.Threshold = true, in.Diversity
 	}
 	if in.SetID != 0 && len(in.CompoundIDs) > 0 {
 		return nil, inputErr("compoundIds", "give a set or a list of compounds, not both")
@@ -266,9 +271,6 @@ func (s *Service) options(sel *selection, fps [][]uint64) sampling.Options {
 		opt.Task = sampling.Classification
 	}
 	sel.spec.Apply(&opt, fps)
-	if sel.in.Diversity > 0 {
-		opt.Diversity = &sampling.Diversity{Fingerprints: fps, Threshold: sel.in.Diversity}
-	}
 	return opt
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"activelab/activelearning"
 	"activelab/auth"
+	"activelab/chem"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -121,6 +122,7 @@ func TestSelectRejectsBadInput(t *testing.T) {
 			{"margin on regression", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "margin"}, "strategy", nil},
 			{"bad diversity", e.sci, activelearning.SelectInput{BatchSize: 5, Diversity: 2}, "diversity", nil},
 			{"diversity with clustering", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "uncertainty+cluster", Diversity: 0.6}, "diversity", nil},
+			{"diversity with softrank", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "uncertainty+softrank", Diversity: 0.6}, "diversity", nil},
 			{"unknown model", e.sci, activelearning.SelectInput{BatchSize: 5, ModelID: 9999}, "modelId", nil},
 			{"unknown set", e.sci, activelearning.SelectInput{BatchSize: 5, SetID: 9999}, "setId", nil},
 			{"unknown compound", e.sci, activelearning.SelectInput{BatchSize: 5, CompoundIDs: []int64{9999}}, "compoundIds", nil},
@@ -217,6 +219,58 @@ func TestConcurrentSelectionsNeverQueueACompoundTwice(t *testing.T) {
 		}
 		if selected != len(items) || len(items) == 0 {
 			t.Errorf("cycles report %d selected, queue has %d", selected, len(items))
+		}
+	})
+}
+
+// TestSelectDiversityThreshold: SelectInput.Diversity is the spec's
+// diversity mode: no two compounds of the batch are more similar than the
+// threshold (the plain batch has such a pair), and the cycle records the
+// spec with it.
+func TestSelectDiversityThreshold(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		const threshold = 0.25
+		maxSim := func(in activelearning.SelectInput) float64 {
+			t.Helper()
+			got, err := e.svc.PreviewSelection(e.ctx, e.sci, in)
+			if err != nil || len(got) != in.BatchSize {
+				t.Fatalf("preview %+v: %d candidates, %v", in, len(got), err)
+			}
+			var fps []chem.BitVec
+			for _, c := range got {
+				cmp, err := e.st.CompoundByID(e.ctx, c.CompoundID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, err := chem.Parse(cmp.CanonicalSMILES)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fps = append(fps, chem.MorganBits(m, activelearning.FingerprintRadius, activelearning.FingerprintBits))
+			}
+			most := 0.0
+			for i := range fps {
+				for j := range i {
+					most = max(most, chem.Tanimoto(fps[i], fps[j]))
+				}
+			}
+			return most
+		}
+		in := activelearning.SelectInput{ModelID: e.model.ID, SetID: e.poolSet, Strategy: "uncertainty", BatchSize: 12}
+		if plain := maxSim(in); plain <= threshold {
+			t.Fatalf("the plain batch's closest pair is %.2f similar: the test needs one above %g", plain, threshold)
+		}
+		in.Diversity = threshold
+		if diverse := maxSim(in); diverse > threshold {
+			t.Errorf("diverse batch has a pair %.2f similar, above the threshold %g", diverse, threshold)
+		}
+		c, err := e.svc.SelectSamples(e.ctx, e.sci, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.SelectionStrategy != "uncertainty+diverse=0.25" {
+			t.Errorf("cycle records strategy %q, want uncertainty+diverse=0.25", c.SelectionStrategy)
 		}
 	})
 }

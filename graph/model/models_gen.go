@@ -222,9 +222,9 @@ type SelectSamplesPayload struct {
 
 // What to select. strategy is a sampling spec: "default", "uncertainty",
 // "margin", "entropy", "random", "hybrid", "greedy", "ucb", "ei", optionally
-// with one batch mode, "+diverse[=T]" or "+cluster[=B]", then "+explore=F"
-// (e.g. "uncertainty+diverse", "uncertainty+cluster+explore=0.5"); the
-// service validates it.
+// with one batch mode, "+diverse[=T]", "+cluster[=B]" or "+softrank[=P]",
+// then "+explore=F" (e.g. "uncertainty+diverse", "uncertainty+cluster+explore=0.5",
+// "uncertainty+softrank"); the service validates it.
 type SelectionInput struct {
 	// A model lineage id.
 	ModelID int64 `json:"modelId"`
@@ -232,7 +232,8 @@ type SelectionInput struct {
 	SetID       *int64  `json:"setId,omitempty"`
 	CompoundIds []int64 `json:"compoundIds,omitempty"`
 	Strategy    string  `json:"strategy"`
-	// Tanimoto threshold of diversity-aware batching (0 = the spec's).
+	// Tanimoto threshold of diversity-aware batching: the spec's "+diverse=T"
+	// (0 = as the spec says; not with "+cluster" or "+softrank").
 	Diversity *float64 `json:"diversity,omitempty"`
 	BatchSize int      `json:"batchSize"`
 	Seed      *int     `json:"seed,omitempty"`

@@ -37,6 +37,8 @@ func benchmarkSelect(b *testing.B, n int, strategy, mode string) {
 		opt.Diversity = &Diversity{Fingerprints: fps}
 	case "cluster":
 		opt.Cluster = &Cluster{Fingerprints: fps}
+	case "softrank":
+		opt.Softrank = &Softrank{}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -58,5 +60,6 @@ func BenchmarkSelect(b *testing.B) {
 		b.Run(n.name+"/hybrid", func(b *testing.B) { benchmarkSelect(b, n.n, Hybrid, "") })
 		b.Run(n.name+"/uncertainty+diverse", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "diverse") })
 		b.Run(n.name+"/uncertainty+cluster", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "cluster") })
+		b.Run(n.name+"/uncertainty+softrank", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "softrank") })
 	}
 }

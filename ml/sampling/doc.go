@@ -30,7 +30,9 @@
 // diversity-aware mode to any strategy: greedy by score, skipping a
 // candidate whose Tanimoto similarity to one already picked exceeds the
 // threshold (default 0.7), topping up with the best skipped ones if the
-// pool runs out. Options.Explore fills a fraction of the batch with seeded
+// pool runs out. Options.Cluster picks the medoids of the best candidates'
+// clusters; Options.Softrank draws the batch with probability falling with
+// the rank (one of the three). Options.Explore fills a fraction of the batch with seeded
 // random picks among the candidates the strategy left (an ε-greedy batch).
 // Exclude removes labeled, validation or queued compounds.
 //

@@ -2,6 +2,7 @@ package sampling
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -387,6 +388,8 @@ func TestParseSpec(t *testing.T) {
 		{"uncertainty+diverse=0.6+explore=0.2", Spec{Strategy: Uncertainty, Diverse: true, Threshold: 0.6, Explore: 0.2}},
 		{"uncertainty+cluster", Spec{Strategy: Uncertainty, Cluster: true}},
 		{"hybrid+cluster=5+explore=0.5", Spec{Strategy: Hybrid, Cluster: true, Beta: 5, Explore: 0.5}},
+		{"uncertainty+softrank", Spec{Strategy: Uncertainty, Softrank: true}},
+		{"margin+softrank=2+explore=0.2", Spec{Strategy: Margin, Softrank: true, Power: 2, Explore: 0.2}},
 	}
 	for _, c := range cases {
 		got, err := ParseSpec(c.in)
@@ -404,7 +407,8 @@ func TestParseSpec(t *testing.T) {
 	for _, bad := range []string{"", "nope", "uncertainty+clusters", "uncertainty+cluster=0.5", "uncertainty+cluster=x",
 		"uncertainty+diverse+cluster", "uncertainty+cluster+diverse", "hybrid+diverse=0", "hybrid+diverse=x", "hybrid+diverse=1.5",
 		"uncertainty+explore", "uncertainty+explore=1", "uncertainty+explore=0", "uncertainty+explore=0.5+diverse",
-		"uncertainty+diverse+diverse", "uncertainty+"} {
+		"uncertainty+diverse+diverse", "uncertainty+", "uncertainty+softrank=0", "uncertainty+softrank=-1", "uncertainty+softrank=x",
+		"uncertainty+softrank=1000", "uncertainty+softrank+cluster", "uncertainty+diverse+softrank"} {
 		if _, err := ParseSpec(bad); err == nil {
 			t.Errorf("ParseSpec(%q) accepted", bad)
 		}
@@ -467,6 +471,93 @@ func TestExplore(t *testing.T) {
 		opt.Explore = bad
 		if _, err := Select(cands, opt); !errors.Is(err, ErrOption) {
 			t.Errorf("explore %g: %v", bad, err)
+		}
+	}
+}
+
+// TestSoftrank checks the draw against its distribution: with batch size 1
+// rank r is picked with probability r^−β / Σ r^−β, and with batch size 2
+// (without replacement) the best is in the batch with probability
+// p1 + Σ_{j>1} p_j·p1/(1 − p_j); 20000 seeds, each frequency within 5
+// standard errors.
+func TestSoftrank(t *testing.T) {
+	t.Parallel()
+	const n, seeds = 8, 20000
+	cands := make([]Candidate, n)
+	for i := range cands {
+		// pool order differs from rank order; rank r+1 is Index 100+r
+		cands[i] = Candidate{Index: 100 + (i*3)%n, Std: float64(n - (i*3)%n)}
+	}
+	for _, beta := range []float64{1, 2} {
+		p := make([]float64, n)
+		sum := 0.0
+		for r := range p {
+			p[r] = math.Pow(float64(r+1), -beta)
+			sum += p[r]
+		}
+		for r := range p {
+			p[r] /= sum
+		}
+		first := make([]float64, n)
+		bestInPair := 0.0
+		for seed := range uint64(seeds) {
+			one := mustSelect(t, cands, Options{Strategy: Uncertainty, BatchSize: 1, Seed: seed, Softrank: &Softrank{Beta: beta}})
+			first[one[0].Index-100]++
+			two := indexes(mustSelect(t, cands, Options{Strategy: Uncertainty, BatchSize: 2, Seed: seed, Softrank: &Softrank{Beta: beta}}))
+			if two[0] == two[1] {
+				t.Fatalf("seed %d: %v picked twice", seed, two)
+			}
+			if slices.Contains(two, 100) {
+				bestInPair++
+			}
+		}
+		check := func(what string, got, want float64) {
+			t.Helper()
+			se := math.Sqrt(want * (1 - want) / seeds)
+			if math.Abs(got/seeds-want) > 5*se {
+				t.Errorf("beta %g: %s frequency %.4f, want %.4f ± %.4f", beta, what, got/seeds, want, 5*se)
+			}
+		}
+		for r := range p {
+			check(fmt.Sprintf("rank %d alone", r+1), first[r], p[r])
+		}
+		want := p[0]
+		for j := 1; j < n; j++ {
+			want += p[j] * p[0] / (1 - p[j])
+		}
+		check("best in a pair", bestInPair, want)
+	}
+
+	// Deterministic per seed, honours exclusions, carries the strategy's
+	// score; a steep exponent is the plain top-k; a pool no larger than the
+	// batch is returned whole, ranked.
+	opt := Options{Strategy: Uncertainty, BatchSize: 3, Seed: 4, Softrank: &Softrank{}, Exclude: map[int]bool{100: true}}
+	got := mustSelect(t, cands, opt)
+	if again := mustSelect(t, cands, opt); !slices.Equal(got, again) {
+		t.Fatalf("not deterministic: %v then %v", got, again)
+	}
+	for _, r := range got {
+		if r.Index == 100 || r.Score != float64(n-(r.Index-100)) {
+			t.Fatalf("pick %+v: excluded or without its uncertainty score", r)
+		}
+	}
+	opt.Softrank.Beta = 100
+	if ids := indexes(mustSelect(t, cands, opt)); !slices.Equal(ids, []int{101, 102, 103}) {
+		t.Fatalf("beta 100: %v, want the top three [101 102 103]", ids)
+	}
+	opt.BatchSize = n
+	if ids := indexes(mustSelect(t, cands, opt)); !slices.Equal(ids, []int{101, 102, 103, 104, 105, 106, 107}) {
+		t.Fatalf("whole pool: %v", ids)
+	}
+	for _, bad := range []Options{
+		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{Beta: -1}},
+		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{Beta: math.Inf(1)}},
+		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{Beta: math.NaN()}},
+		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{}, Cluster: &Cluster{}},
+		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{}, Diversity: &Diversity{}},
+	} {
+		if _, err := Select(cands, bad); !errors.Is(err, ErrOption) {
+			t.Errorf("softrank %+v: %v, want ErrOption", bad.Softrank, err)
 		}
 	}
 }

@@ -13,7 +13,8 @@ import (
 // size k. With Options.Diversity set it picks greedily by score, skipping
 // candidates too similar to one already picked (see Diversity); with
 // Options.Cluster it picks the medoids of the best candidates' clusters
-// (see Cluster).
+// (see Cluster); with Options.Softrank it draws the batch with probability
+// falling with the rank (see Softrank).
 func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 	if opt.BatchSize <= 0 {
 		return nil, fmt.Errorf("sampling: %w: got %d", ErrBatchSize, opt.BatchSize)
@@ -29,8 +30,8 @@ func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 	main := opt
 	main.BatchSize -= nRandom
 	var picked []Ranked
-	if opt.Diversity != nil && opt.Cluster != nil {
-		return nil, optionErr("diversity and clustering are two batch modes: choose one")
+	if modes := countTrue(opt.Diversity != nil, opt.Cluster != nil, opt.Softrank != nil); modes > 1 {
+		return nil, optionErr("diversity, clustering and softrank are three batch modes: choose one")
 	}
 	if main.BatchSize > 0 {
 		switch {
@@ -41,6 +42,11 @@ func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 			}
 		case opt.Cluster != nil:
 			picked, err = selectClustered(cands, &main, score)
+			if err != nil {
+				return nil, err
+			}
+		case opt.Softrank != nil:
+			picked, err = selectSoftrank(cands, &main, score)
 			if err != nil {
 				return nil, err
 			}
@@ -89,6 +95,16 @@ func Scores(cands []Candidate, opt Options) ([]float64, error) {
 	return out, nil
 }
 
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
 // item is a ranked candidate with its position in the pool.
 type item struct {
 	Ranked
@@ -120,18 +136,24 @@ func topK(cands []Candidate, exclude map[int]bool, score scorer, k int) []item {
 		if exclude != nil && exclude[idx] {
 			continue
 		}
-		r := item{Ranked{Index: idx, Score: score(i)}, i}
-		if len(h) < k {
-			h = append(h, r)
-			siftUp(h, len(h)-1)
-			continue
-		}
-		if better(r, h[0]) {
-			h[0] = r
-			siftDown(h, 0)
-		}
+		h = keep(h, item{Ranked{Index: idx, Score: score(i)}, i}, k)
 	}
 	sortItems(h)
+	return h
+}
+
+// keep adds x to the bounded heap h of at most k items (root: the worst
+// kept), dropping the worst when full.
+func keep(h []item, x item, k int) []item {
+	if len(h) < k {
+		h = append(h, x)
+		siftUp(h, len(h)-1)
+		return h
+	}
+	if better(x, h[0]) {
+		h[0] = x
+		siftDown(h, 0)
+	}
 	return h
 }
 

@@ -25,16 +25,19 @@ const DefaultName = "default"
 // Spec is a strategy together with its batch modes, written as the
 // strategy name followed by optional modes in this order: one of
 // "+diverse" or "+diverse=T" (diversity, Tanimoto threshold T) and
-// "+cluster" or "+cluster=B" (clustered batches of the B·k best), then
+// "+cluster" or "+cluster=B" (clustered batches of the B·k best) and
+// "+softrank" or "+softrank=P" (a draw with probability ∝ rank^−P), then
 // "+explore=F" (a fraction F of the batch picked at random), e.g.
 // "uncertainty", "hybrid+diverse", "uncertainty+diverse=0.6+explore=0.2",
-// "uncertainty+cluster=5".
+// "uncertainty+cluster=5", "uncertainty+softrank=2".
 type Spec struct {
 	Strategy  string  // one of Names
 	Diverse   bool    // diversity-aware batch mode
 	Threshold float64 // its threshold; 0 means DefaultDiversityThreshold
 	Cluster   bool    // clustered batch mode
 	Beta      float64 // its candidates per batch slot; 0 means DefaultClusterBeta
+	Softrank  bool    // stochastic batch mode
+	Power     float64 // its exponent; 0 means DefaultSoftrankBeta
 	Explore   float64 // fraction of the batch picked at random, in [0, 1)
 }
 
@@ -51,7 +54,7 @@ func ParseSpec(s string) (Spec, error) {
 	}
 	parts := strings.Split(s, "+")
 	sp := Spec{Strategy: parts[0]}
-	next := 0 // modes must come in order: diverse or cluster, then explore
+	next := 0 // modes must come in order: diverse, cluster or softrank, then explore
 	for _, mode := range parts[1:] {
 		key, val, hasVal := strings.Cut(mode, "=")
 		switch {
@@ -75,6 +78,16 @@ func ParseSpec(s string) (Spec, error) {
 				}
 				sp.Beta = b
 			}
+		case key == "softrank" && next == 0:
+			sp.Softrank = true
+			next = 1
+			if hasVal {
+				p, err := strconv.ParseFloat(val, 64)
+				if err != nil || !(p > 0 && p <= 100) {
+					return Spec{}, optionErr("spec %q: softrank exponent %q must be a number in (0, 100]", s, val)
+				}
+				sp.Power = p
+			}
 		case key == "explore" && next <= 1 && hasVal:
 			next = 2
 			f, err := strconv.ParseFloat(val, 64)
@@ -83,7 +96,7 @@ func ParseSpec(s string) (Spec, error) {
 			}
 			sp.Explore = f
 		default:
-			return Spec{}, optionErr("spec %q: unexpected batch mode %q (valid, in this order: diverse, diverse=T or cluster, cluster=B; then explore=F)", s, mode)
+			return Spec{}, optionErr("spec %q: unexpected batch mode %q (valid, in this order: diverse, diverse=T, cluster, cluster=B, softrank or softrank=P; then explore=F)", s, mode)
 		}
 	}
 	if !isName(sp.Strategy) {
@@ -104,6 +117,10 @@ func (s Spec) String() string {
 		out += "+cluster"
 	case s.Cluster:
 		out += fmt.Sprintf("+cluster=%g", s.Beta)
+	case s.Softrank && s.Power == 0:
+		out += "+softrank"
+	case s.Softrank:
+		out += fmt.Sprintf("+softrank=%g", s.Power)
 	}
 	if s.Explore > 0 {
 		out += fmt.Sprintf("+explore=%g", s.Explore)
@@ -116,12 +133,15 @@ func (s Spec) String() string {
 func (s Spec) Apply(opt *Options, fingerprints [][]uint64) {
 	opt.Strategy = s.Strategy
 	opt.Explore = s.Explore
-	opt.Diversity, opt.Cluster = nil, nil
+	opt.Diversity, opt.Cluster, opt.Softrank = nil, nil, nil
 	if s.Diverse {
 		opt.Diversity = &Diversity{Fingerprints: fingerprints, Threshold: s.Threshold}
 	}
 	if s.Cluster {
 		opt.Cluster = &Cluster{Fingerprints: fingerprints, Beta: s.Beta}
+	}
+	if s.Softrank {
+		opt.Softrank = &Softrank{Beta: s.Power}
 	}
 }
 

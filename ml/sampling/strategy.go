@@ -71,7 +71,7 @@ type Options struct {
 	Task      Task
 	BatchSize int           // number of candidates to return, > 0
 	Exclude   map[int]bool  // candidate Indexes never returned (labeled, validation set, queued)
-	Seed      uint64        // seed of Random, of the explore picks and of the cluster seeding
+	Seed      uint64        // seed of Random, of the explore picks, of the cluster seeding and of the softrank draw
 	Weights   HybridWeights // Hybrid's weights; zero value = DefaultHybridWeights
 	Minimize  bool          // Greedy/UCB/EI: lower Mean is better (default: higher is better)
 	Kappa     float64       // UCB's κ >= 0; zero = DefaultKappa (use Greedy for κ = 0)
@@ -79,6 +79,7 @@ type Options struct {
 	Xi        float64       // EI: improvement margin ξ >= 0 (default 0)
 	Diversity *Diversity    // optional diversity-aware batch mode, for any strategy
 	Cluster   *Cluster      // optional clustered batch mode, for any strategy (not with Diversity)
+	Softrank  *Softrank     // optional stochastic batch mode, for any strategy (not with Diversity or Cluster)
 	// Explore in [0, 1) is the fraction of the batch (rounded to the
 	// nearest count) filled with seeded random picks (Random with Seed)
 	// among the candidates the strategy did not pick: an ε-greedy batch that
