@@ -123,7 +123,9 @@ type QueuePage struct {
 	Cursors   []string
 	HasNext   bool
 	EndCursor string
-	Total     int
+	// Total is how many items the filter keeps, on every page; -1 unless
+	// asked for (counting scans every matching item).
+	Total int
 }
 
 // CurvePoint is one point of a learning curve: after a cycle, how many

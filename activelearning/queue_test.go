@@ -304,7 +304,7 @@ func TestLabelQueuePagesAreStable(t *testing.T) {
 			after := ""
 			pages := 0
 			for {
-				p, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID}, order, 10, after)
+				p, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID}, order, 10, after, true)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -322,7 +322,7 @@ func TestLabelQueuePagesAreStable(t *testing.T) {
 					t.Fatalf("%s: %d cursors for %d items", order, len(p.Cursors), len(p.Items))
 				}
 				for i := 0; i+1 < len(p.Items) && pages == 0; i++ {
-					rest, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID}, order, 1, p.Cursors[i])
+					rest, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID}, order, 1, p.Cursors[i], true)
 					if err != nil || len(rest.Items) != 1 || rest.Items[0].ID != p.Items[i+1].ID {
 						t.Fatalf("%s: after item %d's cursor: %v (%v), want item %d", order, i, rest, err, p.Items[i+1].ID)
 					}
@@ -330,7 +330,7 @@ func TestLabelQueuePagesAreStable(t *testing.T) {
 				pages++
 				if pages == 1 && order == activelearning.OrderPriorityDesc {
 					// The queue changes between pages: an item of the next page is labeled.
-					next, _ := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID}, order, 1, p.EndCursor)
+					next, _ := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID}, order, 1, p.EndCursor, true)
 					if _, err := e.svc.SubmitLabel(e.ctx, e.sci, activelearning.SubmitLabelInput{ItemID: next.Items[0].ID, Value: -2}); err != nil {
 						t.Fatal(err)
 					}
@@ -344,17 +344,17 @@ func TestLabelQueuePagesAreStable(t *testing.T) {
 				t.Errorf("%s: %d items on %d pages", order, len(seen), pages)
 			}
 		}
-		p, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID, Status: []store.QueueStatus{store.QueueLabeled}}, "", 0, "")
+		p, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID, Status: []store.QueueStatus{store.QueueLabeled}}, "", 0, "", true)
 		if err != nil || p.Total != 1 || len(p.Items) != 1 {
 			t.Errorf("labeled filter: %v", err)
 		}
 		var ie *activelearning.InputError
-		if _, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{}, "", 10, "bogus"); !errors.As(err, &ie) {
+		if _, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{}, "", 10, "bogus", true); !errors.As(err, &ie) {
 			t.Errorf("bad cursor: %v", err)
 		}
-		big, _ := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{}, "", 1000, "")
-		if len(big.Items) != 25 {
-			t.Errorf("first=1000 returned %d", len(big.Items))
+		big, _ := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{}, "", 1000, "", false)
+		if len(big.Items) != 25 || big.Total != -1 {
+			t.Errorf("first=1000 without the total returned %d items, total %d (want 25, -1)", len(big.Items), big.Total)
 		}
 	})
 }

@@ -42,8 +42,9 @@ func decodeCursor(s string, order QueueOrder) (cursor, error) {
 // labeled or re-scored. PRIORITY_DESC (default) sorts by priority then ID;
 // CREATED_AT_ASC/DESC by ID, which increases with creation time. first
 // defaults to 20 and is capped at Config.QueuePageMax. ModelID is a lineage
-// (every version's items).
-func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrder, first int, after string) (*QueuePage, error) {
+// (every version's items). The page's Total (a COUNT over every matching
+// item) is computed only withTotal.
+func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrder, first int, after string, withTotal bool) (*QueuePage, error) {
 	if order == "" {
 		order = OrderPriorityDesc
 	}
@@ -118,6 +119,10 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 	}
 	if n := len(page.Cursors); n > 0 {
 		page.EndCursor = page.Cursors[n-1]
+	}
+	if !withTotal {
+		page.Total = -1
+		return page, nil
 	}
 	cq, err := filter(s.st.DB().NewSelect().Model((*store.LabelQueueItem)(nil)))
 	if err != nil {

@@ -369,7 +369,8 @@ func (r *queryResolver) LabelQueue(ctx context.Context, filter *model.QueueFilte
 	if orderBy != nil {
 		order = *orderBy
 	}
-	page, err := r.Svc.LabelQueue(ctx, f, order, n, deref(after))
+	page, err := r.Svc.LabelQueue(ctx, f, order, n, deref(after),
+		selects(ctx, "QueueItemConnection", "totalCount"))
 	if err != nil {
 		return nil, err
 	}

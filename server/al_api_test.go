@@ -88,6 +88,15 @@ func TestActiveLearningAPI(t *testing.T) {
 			if q.LabelQueue.TotalCount != 30 {
 				t.Fatalf("queue total %d, want 30", q.LabelQueue.TotalCount)
 			}
+			// The count is one query more, run only when totalCount is selected.
+			queries := func(sel string) int64 {
+				return a.queries.count([]string{"label_queue"}, func() {
+					wantData(t, a.post(`query($m: ID!) { labelQueue(filter: {modelId: $m}, first: 5) { `+sel+` } }`, m, bearer(a.vwT)), nil)
+				})
+			}
+			if without, with := queries("edges { node { id } }"), queries("edges { node { id } } totalCount"); with != without+1 {
+				t.Errorf("queries on label_queue: %d without totalCount, %d with", without, with)
+			}
 		})
 
 		t.Run("dataloaders: constant queries per page", func(t *testing.T) {

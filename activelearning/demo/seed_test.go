@@ -132,7 +132,7 @@ func testSeed(t *testing.T, open storetest.Opener) {
 	if m.Name != ModelName || m.Status != store.ModelActive || m.Task != store.TaskRegression || len(m.Metrics) == 0 {
 		t.Errorf("model = %+v", m)
 	}
-	page, err := svc.LabelQueue(ctx, activelearning.QueueFilter{ModelID: res.ModelID, Status: []store.QueueStatus{store.QueuePending}}, activelearning.OrderPriorityDesc, 100, "")
+	page, err := svc.LabelQueue(ctx, activelearning.QueueFilter{ModelID: res.ModelID, Status: []store.QueueStatus{store.QueuePending}}, activelearning.OrderPriorityDesc, 100, "", true)
 	if err != nil {
 		t.Fatal(err)
 	}
