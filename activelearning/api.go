@@ -70,7 +70,8 @@ type SelectInput struct {
 	Strategy string
 	// Diversity, when > 0, is the Tanimoto threshold of diversity-aware
 	// batching: it becomes the spec's "+diverse=T" (replacing the spec's
-	// threshold; rejected with "+cluster" or "+softrank").
+	// threshold, or the default's batch mode; rejected with a "+cluster" or
+	// "+softrank" asked for by name).
 	Diversity float64
 	BatchSize int
 	Seed      int64

@@ -63,7 +63,12 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 	}
 	if in.Diversity > 0 {
 		// The threshold is the spec's diversity mode: one Spec holds and
-		// validates every batch mode, and the cycle records it.
+		// validates every batch mode, and the cycle records it. It replaces
+		// the default's batch mode; a batch mode asked for by name is an
+		// error.
+		if in.Strategy == sampling.DefaultName {
+			spec.Cluster, spec.Beta, spec.Softrank, spec.Power = false, 0, false, 0
+		}
 		if spec.Cluster || spec.Softrank {
 			return nil, inputErr("diversity", "strategy %q already has a batch mode (cluster or softrank); a diversity threshold is another: give one", in.Strategy)
 		}

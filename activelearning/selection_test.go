@@ -8,6 +8,7 @@ import (
 	"activelab/activelearning"
 	"activelab/auth"
 	"activelab/chem"
+	"activelab/ml/sampling"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -231,14 +232,15 @@ func TestSelectDiversityThreshold(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := setup(t, open)
 		const threshold = 0.25
-		maxSim := func(in activelearning.SelectInput) float64 {
+		// maxSim is the largest similarity among the first n of the batch.
+		maxSim := func(in activelearning.SelectInput, n int) float64 {
 			t.Helper()
 			got, err := e.svc.PreviewSelection(e.ctx, e.sci, in)
 			if err != nil || len(got) != in.BatchSize {
 				t.Fatalf("preview %+v: %d candidates, %v", in, len(got), err)
 			}
 			var fps []chem.BitVec
-			for _, c := range got {
+			for _, c := range got[:n] {
 				cmp, err := e.st.CompoundByID(e.ctx, c.CompoundID)
 				if err != nil {
 					t.Fatal(err)
@@ -258,11 +260,11 @@ func TestSelectDiversityThreshold(t *testing.T) {
 			return most
 		}
 		in := activelearning.SelectInput{ModelID: e.model.ID, SetID: e.poolSet, Strategy: "uncertainty", BatchSize: 12}
-		if plain := maxSim(in); plain <= threshold {
+		if plain := maxSim(in, in.BatchSize); plain <= threshold {
 			t.Fatalf("the plain batch's closest pair is %.2f similar: the test needs one above %g", plain, threshold)
 		}
 		in.Diversity = threshold
-		if diverse := maxSim(in); diverse > threshold {
+		if diverse := maxSim(in, in.BatchSize); diverse > threshold {
 			t.Errorf("diverse batch has a pair %.2f similar, above the threshold %g", diverse, threshold)
 		}
 		c, err := e.svc.SelectSamples(e.ctx, e.sci, in)
@@ -271,6 +273,18 @@ func TestSelectDiversityThreshold(t *testing.T) {
 		}
 		if c.SelectionStrategy != "uncertainty+diverse=0.25" {
 			t.Errorf("cycle records strategy %q, want uncertainty+diverse=0.25", c.SelectionStrategy)
+		}
+		// With the default spec the threshold replaces its batch mode: the
+		// strategy's half of the batch comes first (the other half is
+		// random exploration).
+		in.Strategy, in.Seed = sampling.DefaultName, 5
+		if diverse := maxSim(in, in.BatchSize/2); diverse > threshold {
+			t.Errorf("default with diversity: a pair %.2f similar, above the threshold %g", diverse, threshold)
+		}
+		want, _ := sampling.ParseSpec(sampling.Default)
+		want.Cluster, want.Beta, want.Diverse, want.Threshold = false, 0, true, threshold
+		if c, err = e.svc.SelectSamples(e.ctx, e.sci, in); err != nil || c.SelectionStrategy != want.String() {
+			t.Errorf("default with diversity: cycle strategy %q, %v; want %q", c.SelectionStrategy, err, want)
 		}
 	})
 }

@@ -233,7 +233,8 @@ type SelectionInput struct {
 	CompoundIds []int64 `json:"compoundIds,omitempty"`
 	Strategy    string  `json:"strategy"`
 	// Tanimoto threshold of diversity-aware batching: the spec's "+diverse=T"
-	// (0 = as the spec says; not with "+cluster" or "+softrank").
+	// (0 = as the spec says). With "default" it replaces the default's batch
+	// mode; with a "+cluster" or "+softrank" asked for by name it is an error.
 	Diversity *float64 `json:"diversity,omitempty"`
 	BatchSize int      `json:"batchSize"`
 	Seed      *int     `json:"seed,omitempty"`

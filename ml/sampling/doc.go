@@ -40,6 +40,6 @@
 //
 // A Spec ("hybrid", "uncertainty+diverse", "ucb+diverse=0.6+explore=0.2")
 // names a strategy with its batch modes; Default
-// ("uncertainty+diverse+explore=0.5") is the product's default spec, and
+// ("uncertainty+cluster=20+explore=0.5") is the product's default spec, and
 // ParseSpec("default") resolves to it.
 package sampling

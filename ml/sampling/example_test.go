@@ -30,6 +30,6 @@ func ExampleParseSpec() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("%s: strategy %s, diverse %v, explore %g\n", spec, spec.Strategy, spec.Diverse, spec.Explore)
-	// Output: uncertainty+diverse+explore=0.5: strategy uncertainty, diverse true, explore 0.5
+	fmt.Printf("%s: strategy %s, cluster %v (beta %g), explore %g\n", spec, spec.Strategy, spec.Cluster, spec.Beta, spec.Explore)
+	// Output: uncertainty+cluster=20+explore=0.5: strategy uncertainty, cluster true (beta 20), explore 0.5
 }

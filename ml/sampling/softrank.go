@@ -15,10 +15,10 @@ const softrankStream = 0x5851f42d4c957f2d
 // ranked by the strategy's score (rank r = 1 for the best) and the batch is
 // drawn without replacement with probability proportional to r^−Beta, by
 // the Gumbel-top-k trick with Options.Seed (deterministic for a seed). It
-// spends the batch mostly near the top of the ranking but not only there,
-// which avoids the redundant, outlier-heavy batches of a plain top-k. The
-// ranking makes it independent of the scores' scale, so it works with any
-// strategy. Time O(n log n) for n eligible candidates (the ranking), memory
+// spends the batch mostly near the top of the ranking but not only there
+// (the paper's remedy for redundant top-k batches; on ESOL and BBBP it did
+// not beat the clustered mode, docs/simulation). The ranking makes it
+// independent of the scores' scale, so it works with any strategy. Time O(n log n) for n eligible candidates (the ranking), memory
 // O(n).
 type Softrank struct {
 	// Beta > 0 sharpens the draw towards the top of the ranking (large
