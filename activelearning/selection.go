@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-
+	"strings"
 	"sync"
 
 	"github.com/uptrace/bun"
@@ -66,7 +66,7 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 		// validates every batch mode, and the cycle records it. It replaces
 		// the default's batch mode; a batch mode asked for by name is an
 		// error.
-		if in.Strategy == sampling.DefaultName {
+		if strings.TrimSpace(in.Strategy) == sampling.DefaultName {
 			spec.Cluster, spec.Beta, spec.Softrank, spec.Power = false, 0, false, 0
 		}
 		if spec.Cluster || spec.Softrank {
