@@ -84,6 +84,15 @@ func (r *cycleResolver) Params(ctx context.Context, obj *store.ActiveLearningCyc
 	return jsonString(obj.Params), nil
 }
 
+// Cycle is the resolver for the cycle field.
+func (r *cycleEventResolver) Cycle(ctx context.Context, obj *model.CycleEvent) (*store.ActiveLearningCycle, error) {
+	c, err := r.Svc.Cycle(ctx, obj.CycleID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return c, err
+}
+
 // User is the resolver for the user field.
 func (r *measurementResolver) User(ctx context.Context, obj *store.Measurement) (*store.User, error) {
 	return r.loadUser(ctx, obj.UserID)
@@ -512,7 +521,7 @@ func (r *subscriptionResolver) CycleUpdated(ctx context.Context, modelID int64) 
 	if _, err := r.Svc.Model(ctx, modelID); err != nil {
 		return nil, err
 	}
-	f := events.Filter{ModelID: modelID, Types: []string{activelearning.EventCycleStarted, activelearning.EventCycleUpdated}}
+	f := events.Filter{ModelID: modelID, Types: CycleEventTypes}
 	return stream(ctx, r.Broker, f, -1, func(ctx context.Context, e events.Event) *store.ActiveLearningCycle {
 		c, err := r.Svc.Cycle(ctx, e.CycleID)
 		if err != nil {
@@ -523,6 +532,19 @@ func (r *subscriptionResolver) CycleUpdated(ctx context.Context, modelID int64) 
 	})
 }
 
+// CycleEvents is the resolver for the cycleEvents field.
+func (r *subscriptionResolver) CycleEvents(ctx context.Context, modelID int64, afterSeq *int) (<-chan *model.CycleEvent, error) {
+	after, err := afterSeqArg(afterSeq)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.Svc.Model(ctx, modelID); err != nil {
+		return nil, err
+	}
+	f := events.Filter{ModelID: modelID, Types: CycleEventTypes}
+	return stream(ctx, r.Broker, f, after, func(_ context.Context, e events.Event) *model.CycleEvent { return cycleEvent(e) })
+}
+
 // Candidate returns CandidateResolver implementation.
 func (r *Resolver) Candidate() CandidateResolver { return &candidateResolver{r} }
 
@@ -531,6 +553,9 @@ func (r *Resolver) Compound() CompoundResolver { return &compoundResolver{r} }
 
 // Cycle returns CycleResolver implementation.
 func (r *Resolver) Cycle() CycleResolver { return &cycleResolver{r} }
+
+// CycleEvent returns CycleEventResolver implementation.
+func (r *Resolver) CycleEvent() CycleEventResolver { return &cycleEventResolver{r} }
 
 // Measurement returns MeasurementResolver implementation.
 func (r *Resolver) Measurement() MeasurementResolver { return &measurementResolver{r} }
@@ -551,6 +576,7 @@ type (
 	candidateResolver    struct{ *Resolver }
 	compoundResolver     struct{ *Resolver }
 	cycleResolver        struct{ *Resolver }
+	cycleEventResolver   struct{ *Resolver }
 	measurementResolver  struct{ *Resolver }
 	modelResolver        struct{ *Resolver }
 	modelVersionResolver struct{ *Resolver }

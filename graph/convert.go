@@ -114,6 +114,14 @@ func retrainProgress(e events.Event) *model.RetrainProgress {
 		Message: p.Message, CreatedAt: e.CreatedAt}
 }
 
+func cycleEvent(e events.Event) *model.CycleEvent {
+	return &model.CycleEvent{Seq: int(e.Seq), Type: e.Type, ModelID: e.ModelID, CycleID: e.CycleID,
+		ActorID: ptrInt64(e.ActorID), Payload: jsonString(e.Payload), CreatedAt: e.CreatedAt}
+}
+
+// CycleEventTypes are the events cycleEvents and cycleUpdated stream.
+var CycleEventTypes = []string{activelearning.EventCycleStarted, activelearning.EventCycleUpdated}
+
 // QueueEventTypes are the events queueEvents streams.
 var QueueEventTypes = []string{
 	activelearning.EventItemEnqueued, activelearning.EventItemClaimed, activelearning.EventItemReleased,

@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	Candidate() CandidateResolver
 	Compound() CompoundResolver
 	Cycle() CycleResolver
+	CycleEvent() CycleEventResolver
 	Measurement() MeasurementResolver
 	Model() ModelResolver
 	ModelVersion() ModelVersionResolver
@@ -141,6 +142,17 @@ type ComplexityRoot struct {
 		SelectionStrategy func(childComplexity int) int
 		StartedAt         func(childComplexity int) int
 		Status            func(childComplexity int) int
+	}
+
+	CycleEvent struct {
+		ActorID   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cycle     func(childComplexity int) int
+		CycleID   func(childComplexity int) int
+		ModelID   func(childComplexity int) int
+		Payload   func(childComplexity int) int
+		Seq       func(childComplexity int) int
+		Type      func(childComplexity int) int
 	}
 
 	ImportCompoundsPayload struct {
@@ -353,6 +365,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		CycleEvents     func(childComplexity int, modelID int64, afterSeq *int) int
 		CycleUpdated    func(childComplexity int, modelID int64) int
 		QueueEvents     func(childComplexity int, modelID int64, afterSeq *int) int
 		RetrainProgress func(childComplexity int, cycleID int64, afterSeq *int) int
@@ -399,6 +412,9 @@ type CycleResolver interface {
 	MetricsAfter(ctx context.Context, obj *store.ActiveLearningCycle) ([]*model.Metric, error)
 
 	Params(ctx context.Context, obj *store.ActiveLearningCycle) (*string, error)
+}
+type CycleEventResolver interface {
+	Cycle(ctx context.Context, obj *model.CycleEvent) (*store.ActiveLearningCycle, error)
 }
 type MeasurementResolver interface {
 	User(ctx context.Context, obj *store.Measurement) (*store.User, error)
@@ -461,6 +477,7 @@ type SubscriptionResolver interface {
 	QueueEvents(ctx context.Context, modelID int64, afterSeq *int) (<-chan *model.QueueEvent, error)
 	RetrainProgress(ctx context.Context, cycleID int64, afterSeq *int) (<-chan *model.RetrainProgress, error)
 	CycleUpdated(ctx context.Context, modelID int64) (<-chan *store.ActiveLearningCycle, error)
+	CycleEvents(ctx context.Context, modelID int64, afterSeq *int) (<-chan *model.CycleEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -832,6 +849,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cycle.Status(childComplexity), true
+
+	case "CycleEvent.actorId":
+		if e.ComplexityRoot.CycleEvent.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleEvent.ActorID(childComplexity), true
+	case "CycleEvent.createdAt":
+		if e.ComplexityRoot.CycleEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleEvent.CreatedAt(childComplexity), true
+	case "CycleEvent.cycle":
+		if e.ComplexityRoot.CycleEvent.Cycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleEvent.Cycle(childComplexity), true
+	case "CycleEvent.cycleId":
+		if e.ComplexityRoot.CycleEvent.CycleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleEvent.CycleID(childComplexity), true
+	case "CycleEvent.modelId":
+		if e.ComplexityRoot.CycleEvent.ModelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleEvent.ModelID(childComplexity), true
+	case "CycleEvent.payload":
+		if e.ComplexityRoot.CycleEvent.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleEvent.Payload(childComplexity), true
+	case "CycleEvent.seq":
+		if e.ComplexityRoot.CycleEvent.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleEvent.Seq(childComplexity), true
+	case "CycleEvent.type":
+		if e.ComplexityRoot.CycleEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleEvent.Type(childComplexity), true
 
 	case "ImportCompoundsPayload.created":
 		if e.ComplexityRoot.ImportCompoundsPayload.Created == nil {
@@ -1795,6 +1861,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubmitLabelPayload.Item(childComplexity), true
 
+	case "Subscription.cycleEvents":
+		if e.ComplexityRoot.Subscription.CycleEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_cycleEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CycleEvents(childComplexity, args["modelId"].(int64), args["afterSeq"].(*int)), true
 	case "Subscription.cycleUpdated":
 		if e.ComplexityRoot.Subscription.CycleUpdated == nil {
 			break
@@ -2221,6 +2298,28 @@ func (ec *executionContext) childFields_Cycle(ctx context.Context, field graphql
 		return ec.fieldContext_Cycle_completedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Cycle", field.Name)
+}
+
+func (ec *executionContext) childFields_CycleEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_CycleEvent_seq(ctx, field)
+	case "type":
+		return ec.fieldContext_CycleEvent_type(ctx, field)
+	case "modelId":
+		return ec.fieldContext_CycleEvent_modelId(ctx, field)
+	case "cycleId":
+		return ec.fieldContext_CycleEvent_cycleId(ctx, field)
+	case "actorId":
+		return ec.fieldContext_CycleEvent_actorId(ctx, field)
+	case "cycle":
+		return ec.fieldContext_CycleEvent_cycle(ctx, field)
+	case "payload":
+		return ec.fieldContext_CycleEvent_payload(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CycleEvent_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CycleEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportCompoundsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3150,6 +3249,28 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["modelId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_cycleEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["modelId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "afterSeq",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["afterSeq"] = arg1
 	return args, nil
 }
 
@@ -4721,6 +4842,199 @@ func (ec *executionContext) _Cycle_completedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Cycle_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CycleEvent_seq(ctx context.Context, field graphql.CollectedField, obj *model.CycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleEvent_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleEvent_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CycleEvent_type(ctx context.Context, field graphql.CollectedField, obj *model.CycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CycleEvent_modelId(ctx context.Context, field graphql.CollectedField, obj *model.CycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleEvent_modelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleEvent_modelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CycleEvent_cycleId(ctx context.Context, field graphql.CollectedField, obj *model.CycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleEvent_cycleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CycleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleEvent_cycleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CycleEvent_actorId(ctx context.Context, field graphql.CollectedField, obj *model.CycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleEvent_actorId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleEvent_actorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CycleEvent_cycle(ctx context.Context, field graphql.CollectedField, obj *model.CycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleEvent_cycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CycleEvent().Cycle(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ActiveLearningCycle) graphql.Marshaler {
+			return ec.marshalOCycle2ᚖactivelabᚋstoreᚐActiveLearningCycle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleEvent_cycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CycleEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cycle(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CycleEvent_payload(ctx context.Context, field graphql.CollectedField, obj *model.CycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleEvent_payload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payload, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleEvent_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CycleEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleEvent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleEvent", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ImportCompoundsPayload_rows(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
@@ -9347,6 +9661,68 @@ func (ec *executionContext) fieldContext_Subscription_cycleUpdated(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_cycleEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_cycleEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CycleEvents(ctx, fc.Args["modelId"].(int64), fc.Args["afterSeq"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.CycleEvent
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CycleEvent
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CycleEvent) graphql.Marshaler {
+			return ec.marshalNCycleEvent2ᚖactivelabᚋgraphᚋmodelᚐCycleEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_cycleEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CycleEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_cycleEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TriggerRetrainPayload_cycle(ctx context.Context, field graphql.CollectedField, obj *model.TriggerRetrainPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12206,6 +12582,75 @@ func (ec *executionContext) _Cycle(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var cycleEventImplementors = []string{"CycleEvent"}
+
+func (ec *executionContext) _CycleEvent(ctx context.Context, sel ast.SelectionSet, obj *model.CycleEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cycleEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CycleEvent")
+		case "seq":
+			out.Values[i] = ec._CycleEvent_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._CycleEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "modelId":
+			out.Values[i] = ec._CycleEvent_modelId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cycleId":
+			out.Values[i] = ec._CycleEvent_cycleId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorId":
+			out.Values[i] = ec._CycleEvent_actorId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cycle":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CycleEvent_cycle(ctx, field, obj)
+				})
+		case "payload":
+			out.Values[i] = ec._CycleEvent_payload(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CycleEvent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importCompoundsPayloadImplementors = []string{"ImportCompoundsPayload"}
 
 func (ec *executionContext) _ImportCompoundsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportCompoundsPayload) graphql.Marshaler {
@@ -13668,6 +14113,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_retrainProgress(ctx, fields[0])
 	case "cycleUpdated":
 		return ec._Subscription_cycleUpdated(ctx, fields[0])
+	case "cycleEvents":
+		return ec._Subscription_cycleEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -14369,6 +14816,14 @@ func (ec *executionContext) marshalNCycle2ᚖactivelabᚋstoreᚐActiveLearningC
 		return graphql.Null
 	}
 	return ec._Cycle(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCycleEvent2ᚖactivelabᚋgraphᚋmodelᚐCycleEvent(ctx context.Context, sel ast.SelectionSet, v *model.CycleEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CycleEvent!")
+		return graphql.Null
+	}
+	return ec._CycleEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCycleStatus2activelabᚋstoreᚐCycleStatus(ctx context.Context, v any) (store.CycleStatus, error) {
@@ -15333,6 +15788,13 @@ func (ec *executionContext) marshalOCompoundSet2ᚖactivelabᚋstoreᚐCompoundS
 		return graphql.Null
 	}
 	return ec._CompoundSet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCycle2ᚖactivelabᚋstoreᚐActiveLearningCycle(ctx context.Context, sel ast.SelectionSet, v *store.ActiveLearningCycle) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Cycle(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

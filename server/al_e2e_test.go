@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -262,6 +264,70 @@ func TestCycleUpdatedSubscription(t *testing.T) {
 		}
 		if len(statuses) < 2 {
 			t.Fatalf("statuses %v", statuses)
+		}
+	})
+}
+
+// TestCycleEventsResume: a dashboard that saw a cycle start, went away
+// during the retrain and reconnects with the last seq it saw receives the
+// cycle events it missed, in order and with their seqs, through to
+// "complete", each with the cycle as it is now.
+func TestCycleEventsResume(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		a := setupAL(t, open)
+		a.importESOL(t)
+		a.trainModel(t)
+		const q = `subscription($m: ID!, $after: Int) { cycleEvents(modelId: $m, afterSeq: $after) { seq type cycleId payload cycle { id status } } }`
+		type msg struct {
+			CycleEvents struct {
+				Seq           int
+				Type, CycleID string
+				Payload       string
+				Cycle         *struct{ ID, Status string }
+			}
+		}
+		sub := a.subscribe(t, a.vwT, q, map[string]any{"m": a.modelID, "after": 0})
+		cycle := a.selectBatch(t, 3)
+		var e msg
+		sub.next(t, &e)
+		if e.CycleEvents.Type != "cycle_started" || e.CycleEvents.CycleID != cycle || e.CycleEvents.Cycle == nil || e.CycleEvents.Cycle.ID != cycle {
+			t.Fatalf("first event %+v, want cycle_started of cycle %s", e.CycleEvents, cycle)
+		}
+		last := e.CycleEvents.Seq
+		sub.c.Close()
+
+		// Missed while away: labels, the retrain's status changes.
+		for i := 0; i < 3; i++ {
+			wantData(t, a.label(t, a.sciT, a.claim(t, a.sciT), -2), nil)
+		}
+		wantData(t, a.post(`mutation($c: ID!) { triggerRetrain(input: {cycleId: $c, minNewLabels: 3}) { cycle { status } } }`, map[string]any{"c": cycle}, bearer(a.adminT)), nil)
+		a.waitFor(t, "cycle complete", func() bool {
+			var d struct{ Cycle struct{ Status string } }
+			wantData(t, a.post(`query($c: ID!) { cycle(id: $c) { status } }`, map[string]any{"c": cycle}, bearer(a.vwT)), &d)
+			return d.Cycle.Status == "COMPLETE"
+		})
+
+		sub = a.subscribe(t, a.vwT, q, map[string]any{"m": a.modelID, "after": last})
+		var statuses []string
+		for len(statuses) == 0 || statuses[len(statuses)-1] != "complete" {
+			var e msg
+			sub.next(t, &e)
+			ev := e.CycleEvents
+			if ev.Seq <= last || ev.CycleID != cycle || ev.Type != "cycle_updated" {
+				t.Fatalf("replayed %+v after seq %d, want cycle_updated events of cycle %s in seq order", ev, last, cycle)
+			}
+			if ev.Cycle == nil || ev.Cycle.Status != "COMPLETE" {
+				t.Fatalf("event %d: cycle %+v, want the cycle as it is now (COMPLETE)", ev.Seq, ev.Cycle)
+			}
+			var p struct{ Status string }
+			if err := json.Unmarshal([]byte(ev.Payload), &p); err != nil {
+				t.Fatalf("payload %q: %v", ev.Payload, err)
+			}
+			last = ev.Seq
+			statuses = append(statuses, p.Status)
+		}
+		if !slices.Contains(statuses, "training") {
+			t.Fatalf("missed statuses %v, want training then complete", statuses)
 		}
 	})
 }

@@ -81,6 +81,23 @@ type CurvePoint struct {
 	Metrics []*Metric `json:"metrics"`
 }
 
+// A change of a lineage's cycles: cycle_started (a selection began a cycle) or
+// cycle_updated (its status, counts or metrics changed).
+type CycleEvent struct {
+	// Monotonic sequence number: pass the last one seen as afterSeq to resume.
+	Seq int `json:"seq"`
+	// cycle_started or cycle_updated.
+	Type    string `json:"type"`
+	ModelID int64  `json:"modelId"`
+	CycleID int64  `json:"cycleId"`
+	ActorID *int64 `json:"actorId,omitempty"`
+	// The cycle as it is now (null if it no longer exists).
+	Cycle *store.ActiveLearningCycle `json:"cycle,omitempty"`
+	// The event's JSON payload (status, counts at the time of the event).
+	Payload   *string   `json:"payload,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
 type ImportCompoundsInput struct {
 	File graphql.Upload `json:"file"`
 	// Default: from the file name (.sdf/.sd = SDF, else CSV).
