@@ -1,9 +1,13 @@
 package activelearning_test
 
 import (
+	"strings"
 	"testing"
 
 	"activelab/activelearning"
+	"activelab/activelearning/altest"
+	"activelab/activelearning/ingest"
+	"activelab/jobs"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -50,4 +54,62 @@ func BenchmarkClaimAndLabel(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchPool is the pool size of BenchmarkPreviewSelection.
+const benchPool = 10_000
+
+// BenchmarkPreviewSelection measures ranking a 10k-compound pool on SQLite
+// with a 32-member default model trained on 120 ESOL compounds and the
+// default strategy, batch 25: load the pool's stored features, score it,
+// applicability distances, select. The pool is ESOL molecules with alkyl
+// chains of 1-70 carbons prefixed (rows whose prefix breaks a valence are
+// rejected by the import and skipped).
+func BenchmarkPreviewSelection(b *testing.B) {
+	ctx := b.Context()
+	st := storetest.OpenSQLite(b)
+	rec := &jobs.Recorder{}
+	svc := activelearning.New(st, nil, activelearning.Config{InlineImportLimit: 2 * benchPool}, nil)
+	svc.SetJobs(rec)
+	admin := storetest.User(ctx, b, st, &store.User{Role: store.RoleAdmin})
+	data := altest.ESOL160()
+	train := activelearning.ImportInput{SetName: "train", Endpoint: "logS"}
+	for i, r := range data[:120] {
+		v := r.Value
+		train.Rows = append(train.Rows, ingest.Row{Line: i + 1, SMILES: r.SMILES, Value: &v})
+	}
+	trep, err := svc.ImportCompounds(ctx, admin, train)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pool := activelearning.ImportInput{SetName: "pool"}
+	for k := 1; len(pool.Rows) < benchPool*3/2; k++ {
+		for _, r := range data {
+			pool.Rows = append(pool.Rows, ingest.Row{Line: len(pool.Rows) + 1, SMILES: strings.Repeat("C", k) + r.SMILES})
+		}
+	}
+	prep, err := svc.ImportCompounds(ctx, admin, pool)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if prep.Created < benchPool {
+		b.Fatalf("pool of %d compounds, want %d", prep.Created, benchPool)
+	}
+	m, err := svc.CreateModel(ctx, admin, activelearning.CreateModelInput{Name: "bench", Endpoint: "logS", Task: store.TaskRegression,
+		TrainingSetID: trep.SetID, Split: activelearning.SplitInput{Kind: "random", Fraction: 0.2, Seed: 1}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := rec.Run(ctx, svc); err != nil {
+		b.Fatal(err)
+	}
+	in := activelearning.SelectInput{ModelID: m.ID, SetID: prep.SetID, BatchSize: 25, Seed: 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := svc.PreviewSelection(ctx, admin, in)
+		if err != nil || len(got) != 25 {
+			b.Fatalf("%d candidates, %v", len(got), err)
+		}
+	}
+	b.ReportMetric(float64(prep.Created), "pool")
 }

@@ -68,7 +68,12 @@ func Featurize(smiles string) (*store.Compound, error) {
 // feature vector. Rows stored without them, with a dense vector of an older
 // shape or of another feature set, are featurised again from their SMILES.
 func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
-	var d storedDescriptors
+	// Only the fields the model reads: decoding chem.Descriptors too would
+	// double the cost of loading a pool.
+	var d struct {
+		DenseFeatures []float32 `json:"dense_features"`
+		FeatureSet    string    `json:"feature_set"`
+	}
 	if len(c.Descriptors) > 0 {
 		if err := json.Unmarshal(c.Descriptors, &d); err != nil {
 			return nil, nil, fmt.Errorf("compound %d descriptors: %w", c.ID, err)
