@@ -1,9 +1,11 @@
 package activelearning
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"activelab/activelearning/simulation"
@@ -51,11 +53,12 @@ func Featurize(smiles string) (*store.Compound, error) {
 	c := &store.Compound{InputSMILES: smiles, CanonicalSMILES: chem.CanonicalSMILES(m)}
 	parent := simulation.LargestFragment(smiles, m)
 	desc := chem.Describe(parent)
-	d, err := json.Marshal(storedDescriptors{Descriptors: desc, DenseFeatures: simulation.DenseFeatures(parent, desc), FeatureSet: simulation.FeatureSet})
+	dense := simulation.DenseFeatures(parent, desc)
+	d, err := json.Marshal(storedDescriptors{Descriptors: desc, DenseFeatures: dense, FeatureSet: simulation.FeatureSet})
 	if err != nil {
 		return nil, fmt.Errorf("descriptors of %q: %w", smiles, err)
 	}
-	c.Descriptors = d
+	c.Descriptors, c.Features, c.FeatureSet = d, encodeDense(dense), simulation.FeatureSet
 	fp, err := chem.MorganBits(parent, FingerprintRadius, FingerprintBits).MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("fingerprint of %q: %w", smiles, err)
@@ -68,6 +71,13 @@ func Featurize(smiles string) (*store.Compound, error) {
 // feature vector. Rows stored without them, with a dense vector of an older
 // shape or of another feature set, are featurised again from their SMILES.
 func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
+	if c.FeatureSet == simulation.FeatureSet && len(c.Features) == 4*len(simulation.DenseFeatureNames) {
+		// The binary vector of the current layout: no JSON to read.
+		var bv chem.BitVec
+		if err := bv.UnmarshalBinary(c.Fingerprint); err == nil && bv.Len() == FingerprintBits {
+			return bv.Words(), decodeDense(c.Features), nil
+		}
+	}
 	// Only the fields the model reads: decoding chem.Descriptors too would
 	// double the cost of loading a pool.
 	var d struct {
@@ -124,4 +134,23 @@ func Features(compounds []*store.Compound) (*ml.Features, error) {
 // tanimoto is |a∧b| / |a∨b| over packed words (0 for two empty vectors).
 func tanimoto(a, b []uint64) float64 {
 	return ml.Tanimoto(a, b)
+}
+
+// encodeDense is the stored binary form of a dense feature vector:
+// float32 little-endian.
+func encodeDense(v []float32) []byte {
+	b := make([]byte, 0, 4*len(v))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+	}
+	return b
+}
+
+// decodeDense reverses encodeDense; len(b) must be a multiple of 4.
+func decodeDense(b []byte) []float32 {
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v
 }

@@ -6,6 +6,7 @@ import (
 
 	"activelab/activelearning"
 	"activelab/activelearning/ingest"
+	"activelab/activelearning/simulation"
 	"activelab/auth"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -40,7 +41,7 @@ func TestImportIsIdempotentAndReportsBadRows(t *testing.T) {
 			t.Errorf("importing twice changed data:\n%s\n%s", before, after)
 		}
 		c, _ := e.st.CompoundBySMILES(e.ctx, mustCanon(t, "FC(F)(F)COc1ccccc1"))
-		if c == nil || len(c.Fingerprint) == 0 || len(c.Descriptors) == 0 {
+		if c == nil || len(c.Fingerprint) == 0 || len(c.Descriptors) == 0 || len(c.Features) == 0 || c.FeatureSet != simulation.FeatureSet {
 			t.Errorf("stored compound lacks features: %+v", c)
 		}
 		if _, err := e.svc.ImportCompounds(e.ctx, e.view, in); !errors.Is(err, auth.ErrForbidden) {

@@ -454,7 +454,7 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 		return nil, err
 	}
 	progress("featurize", 0.1, fmt.Sprintf("%d training compounds", len(data.ids)))
-	cs, err := s.compoundsByIDs(ctx, nil, data.ids)
+	cs, err := s.featureRows(ctx, nil, data.ids)
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,11 @@
 package activelearning_test
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"activelab/activelearning"
@@ -43,13 +45,19 @@ func TestFeaturize(t *testing.T) {
 }
 
 // Stored rows of another feature set are featurised again from their
-// SMILES; rows of the current set are used as stored.
+// SMILES; rows of the current set are used as stored: the binary feature
+// vector, or (rows stored before it existed) the descriptors JSON.
 func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 	fresh, err := activelearning.Featurize("CCOc1ccccc1N")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tamper := func(featureSet string) *store.Compound {
+	if fresh.FeatureSet != simulation.FeatureSet || len(fresh.Features) != 4*len(simulation.DenseFeatureNames) {
+		t.Fatalf("featurised row: feature set %q, %d feature bytes", fresh.FeatureSet, len(fresh.Features))
+	}
+	// legacy is a row stored before the binary vector: its JSON says
+	// featureSet and every dense feature is 99.
+	legacy := func(featureSet string) *store.Compound {
 		var d map[string]any
 		if err := json.Unmarshal(fresh.Descriptors, &d); err != nil {
 			t.Fatal(err)
@@ -64,19 +72,41 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 		d["feature_set"] = featureSet
 		c := *fresh
 		c.Descriptors, _ = json.Marshal(d)
+		c.Features, c.FeatureSet = nil, ""
 		return &c
 	}
-	X, err := activelearning.Features([]*store.Compound{fresh, tamper("morgan-r2-2048+dense34.v0"), tamper(simulation.FeatureSet)})
+	// stored is a row with a binary vector of featureSet, every feature 77,
+	// read as LoadCompoundFeatures reads it (no descriptors).
+	stored := func(featureSet string) *store.Compound {
+		c := *fresh
+		c.Descriptors, c.FeatureSet = nil, featureSet
+		c.Features = nil
+		for range simulation.DenseFeatureNames {
+			c.Features = binary.LittleEndian.AppendUint32(c.Features, math.Float32bits(77))
+		}
+		return &c
+	}
+	X, err := activelearning.Features([]*store.Compound{fresh, legacy("morgan-r2-2048+dense34.v0"), legacy(simulation.FeatureSet),
+		stored(simulation.FeatureSet), stored("morgan-r2-2048+dense34.v0")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for j, v := range X.Dense(1) {
-		if v != X.Dense(0)[j] {
-			t.Fatalf("stale row, feature %d: %v, fresh %v", j, v, X.Dense(0)[j])
+	var fromJSON struct {
+		DenseFeatures []float32 `json:"dense_features"`
+	}
+	if err := json.Unmarshal(fresh.Descriptors, &fromJSON); err != nil || !slices.Equal(X.Dense(0), fromJSON.DenseFeatures) {
+		t.Fatalf("binary vector %v, descriptors JSON %v (%v)", X.Dense(0), fromJSON.DenseFeatures, err)
+	}
+	for _, row := range []int{1, 4} {
+		if !slices.Equal(X.Dense(row), X.Dense(0)) {
+			t.Errorf("stale row %d: %v, fresh %v", row, X.Dense(row), X.Dense(0))
 		}
 	}
 	if X.Dense(2)[0] != 99 {
-		t.Errorf("current-set row was featurised again: %v", X.Dense(2)[0])
+		t.Errorf("current-set JSON row was featurised again: %v", X.Dense(2)[0])
+	}
+	if X.Dense(3)[0] != 77 {
+		t.Errorf("current-set binary row was featurised again: %v", X.Dense(3)[0])
 	}
 }
 

@@ -270,7 +270,7 @@ func (s *Service) rescore(ctx context.Context, tx bun.Tx, root *store.MLModel, v
 	for i, it := range items {
 		ids[i] = it.CompoundID
 	}
-	cs, err := s.compoundsByIDs(ctx, tx, ids)
+	cs, err := s.featureRows(ctx, tx, ids)
 	if err != nil {
 		return 0, err
 	}
@@ -371,7 +371,7 @@ func (s *Service) domainInTx(ctx context.Context, tx bun.Tx, root *store.MLModel
 			ids = append(ids, m.CompoundID)
 		}
 	}
-	cs, err := s.compoundsByIDs(ctx, tx, ids)
+	cs, err := s.featureRows(ctx, tx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -193,7 +193,7 @@ func (s *Service) domain(ctx context.Context, root, version *store.MLModel) (*ml
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.compoundsByIDs(ctx, nil, data.ids)
+	cs, err := s.featureRows(ctx, nil, data.ids)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func (s *Service) rank(ctx context.Context, sel *selection, ids []int64) ([]Cand
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	cs, err := s.compoundsByIDs(ctx, nil, ids)
+	cs, err := s.featureRows(ctx, nil, ids)
 	if err != nil {
 		return nil, err
 	}

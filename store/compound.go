@@ -23,8 +23,15 @@ type Compound struct {
 	// Descriptors is a JSON object of computed descriptors (nil when not computed).
 	Descriptors json.RawMessage `bun:"descriptors,nullzero"`
 	// Fingerprint is the cached fingerprint's bytes (nil when not computed).
-	Fingerprint []byte    `bun:"fingerprint,nullzero"`
-	CreatedAt   time.Time `bun:"created_at,notnull"`
+	Fingerprint []byte `bun:"fingerprint,nullzero"`
+	// Features is the model's dense feature vector, float32 little-endian
+	// (nil when not computed; the same values as in Descriptors, stored
+	// apart so that scoring reads no JSON).
+	Features []byte `bun:"features,nullzero"`
+	// FeatureSet names the layout of Features and Fingerprint ("" when not
+	// computed).
+	FeatureSet string    `bun:"feature_set,notnull"`
+	CreatedAt  time.Time `bun:"created_at,notnull"`
 }
 
 func (c *Compound) prepare() error {

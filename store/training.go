@@ -95,11 +95,31 @@ const compoundChunk = 500
 // LoadCompounds returns the compounds in the order of ids, reading through
 // db (a transaction or nil) in chunks; ErrNotFound names the first unknown ID.
 func (s *Store) LoadCompounds(ctx context.Context, db bun.IDB, ids []int64) ([]*Compound, error) {
+	return s.loadCompounds(ctx, db, ids, nil)
+}
+
+// LoadCompoundFeatures is LoadCompounds for scoring: it reads the IDs,
+// SMILES, fingerprints and binary feature vectors, and the descriptors JSON
+// only of rows stored without a binary vector (Name, CreatedAt and the
+// other rows' Descriptors are left zero). Reading a pool this way skips the
+// largest column.
+func (s *Store) LoadCompoundFeatures(ctx context.Context, db bun.IDB, ids []int64) ([]*Compound, error) {
+	return s.loadCompounds(ctx, db, ids, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Column("id", "input_smiles", "canonical_smiles", "fingerprint", "features", "feature_set").
+			ColumnExpr("CASE WHEN c.features IS NULL THEN c.descriptors END AS descriptors")
+	})
+}
+
+func (s *Store) loadCompounds(ctx context.Context, db bun.IDB, ids []int64, columns func(*bun.SelectQuery) *bun.SelectQuery) ([]*Compound, error) {
 	byID := make(map[int64]*Compound, len(ids))
 	for i := 0; i < len(ids); i += compoundChunk {
 		var cs []*Compound
 		part := ids[i:min(i+compoundChunk, len(ids))]
-		if err := s.idb(db).NewSelect().Model(&cs).Where("c.id IN (?)", bun.List(part)).Scan(ctx); err != nil {
+		q := s.idb(db).NewSelect().Model(&cs)
+		if columns != nil {
+			q = columns(q)
+		}
+		if err := q.Where("c.id IN (?)", bun.List(part)).Scan(ctx); err != nil {
 			return nil, s.wrapErr(err, "compounds by id")
 		}
 		for _, c := range cs {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -86,6 +87,26 @@ func TestTrainingReads(t *testing.T) {
 		}
 		if _, err := st.LoadCompounds(ctx, nil, []int64{cs[0].ID, 999999}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("LoadCompounds(unknown) = %v, want ErrNotFound", err)
+		}
+		// LoadCompoundFeatures: the feature columns, and the descriptors
+		// only of a row without a binary vector.
+		withVec := storetest.Compound(ctx, t, st, &store.Compound{Descriptors: []byte(`{"a":1}`), Fingerprint: []byte{7},
+			Features: []byte{1, 2, 3, 4}, FeatureSet: "fs.v1"})
+		legacy := storetest.Compound(ctx, t, st, &store.Compound{Descriptors: []byte(`{"b":2}`), Fingerprint: []byte{8}})
+		fr, err := st.LoadCompoundFeatures(ctx, nil, []int64{legacy.ID, withVec.ID})
+		if err != nil || len(fr) != 2 {
+			t.Fatalf("LoadCompoundFeatures = %v, %v", fr, err)
+		}
+		if c := fr[1]; c.ID != withVec.ID || c.CanonicalSMILES != withVec.CanonicalSMILES || !slices.Equal(c.Features, []byte{1, 2, 3, 4}) ||
+			c.FeatureSet != "fs.v1" || !slices.Equal(c.Fingerprint, []byte{7}) || c.Descriptors != nil || c.Name != "" {
+			t.Errorf("row with a vector: %+v", c)
+		}
+		var legacyDesc map[string]int
+		if c := fr[0]; c.ID != legacy.ID || c.Features != nil || c.FeatureSet != "" || json.Unmarshal(c.Descriptors, &legacyDesc) != nil || legacyDesc["b"] != 2 {
+			t.Errorf("row without a vector: %+v (descriptors %s)", c, c.Descriptors)
+		}
+		if _, err := st.LoadCompoundFeatures(ctx, nil, []int64{999999}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("LoadCompoundFeatures(unknown) = %v, want ErrNotFound", err)
 		}
 		var chunks [][]int64
 		err = st.EachCompound(ctx, nil, set.ID, 2, func(cs []*store.Compound) error {
