@@ -174,9 +174,11 @@ func resume(ctx context.Context, svc *activelearning.Service, st *store.Store, c
 	if model == nil {
 		return res, nil
 	}
-	lineage := model.ID
-	if vs, err := svc.ModelVersions(ctx, model.ID); err == nil && len(vs) > 0 {
-		lineage = vs[0].ID
+	// Models lists each lineage's latest version, which is not the
+	// lineage's id once the model has been retrained.
+	lineage := model.LineageID
+	if lineage == 0 {
+		lineage = model.ID
 	}
 	cycles, err := svc.Cycles(ctx, lineage)
 	if err != nil {

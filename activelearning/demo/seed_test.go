@@ -221,3 +221,57 @@ func TestConfigDefaults(t *testing.T) {
 		t.Errorf("defaults = %+v", c)
 	}
 }
+
+// TestSeedAfterRetrain: once the demo model has been retrained (its latest
+// version is 2), a restart's Seed leaves the database alone and reports the
+// lineage (it used to take version 2's id for the lineage and fail).
+func TestSeedAfterRetrain(t *testing.T) {
+	t.Parallel()
+	svc, st := setup(t)
+	ctx := t.Context()
+	cfg := Config{Getenv: func(string) string { return "" }, Log: quiet(), Out: io.Discard, Members: 4, BatchSize: 5}
+	res, err := Seed(ctx, svc, st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		it, err := svc.ClaimNextItem(ctx, res.Admin, res.ModelID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it == nil {
+			break
+		}
+		if _, err := svc.SubmitLabel(ctx, res.Admin, activelearning.SubmitLabelInput{ItemID: it.ID, Value: -2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.TriggerRetrain(ctx, res.Admin, res.CycleID, 5); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		c, err := svc.Cycle(ctx, res.CycleID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status == store.CycleComplete {
+			break
+		}
+		if c.Status == store.CycleFailed || time.Now().After(deadline) {
+			t.Fatalf("retrain: cycle %s %q", c.Status, c.Error)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	before := take(t, st)
+	again, err := Seed(ctx, svc, st, cfg)
+	if err != nil {
+		t.Fatalf("Seed after a retrain: %v", err)
+	}
+	if again.Seeded || again.ModelID != res.ModelID || again.CycleID != res.CycleID {
+		t.Errorf("Seed after a retrain = %+v, want not seeded, lineage %d, cycle %d", again, res.ModelID, res.CycleID)
+	}
+	if after := take(t, st); after != before {
+		t.Errorf("Seed changed the database: %+v -> %+v", before, after)
+	}
+}
