@@ -488,11 +488,11 @@ func TestSoftrank(t *testing.T) {
 		// pool order differs from rank order; rank r+1 is Index 100+r
 		cands[i] = Candidate{Index: 100 + (i*3)%n, Std: float64(n - (i*3)%n)}
 	}
-	for _, beta := range []float64{1, 2} {
+	for _, power := range []float64{1, 2} {
 		p := make([]float64, n)
 		sum := 0.0
 		for r := range p {
-			p[r] = math.Pow(float64(r+1), -beta)
+			p[r] = math.Pow(float64(r+1), -power)
 			sum += p[r]
 		}
 		for r := range p {
@@ -501,9 +501,9 @@ func TestSoftrank(t *testing.T) {
 		first := make([]float64, n)
 		bestInPair := 0.0
 		for seed := range uint64(seeds) {
-			one := mustSelect(t, cands, Options{Strategy: Uncertainty, BatchSize: 1, Seed: seed, Softrank: &Softrank{Beta: beta}})
+			one := mustSelect(t, cands, Options{Strategy: Uncertainty, BatchSize: 1, Seed: seed, Softrank: &Softrank{Power: power}})
 			first[one[0].Index-100]++
-			two := indexes(mustSelect(t, cands, Options{Strategy: Uncertainty, BatchSize: 2, Seed: seed, Softrank: &Softrank{Beta: beta}}))
+			two := indexes(mustSelect(t, cands, Options{Strategy: Uncertainty, BatchSize: 2, Seed: seed, Softrank: &Softrank{Power: power}}))
 			if two[0] == two[1] {
 				t.Fatalf("seed %d: %v picked twice", seed, two)
 			}
@@ -515,7 +515,7 @@ func TestSoftrank(t *testing.T) {
 			t.Helper()
 			se := math.Sqrt(want * (1 - want) / seeds)
 			if math.Abs(got/seeds-want) > 5*se {
-				t.Errorf("beta %g: %s frequency %.4f, want %.4f ± %.4f", beta, what, got/seeds, want, 5*se)
+				t.Errorf("power %g: %s frequency %.4f, want %.4f ± %.4f", power, what, got/seeds, want, 5*se)
 			}
 		}
 		for r := range p {
@@ -541,18 +541,18 @@ func TestSoftrank(t *testing.T) {
 			t.Fatalf("pick %+v: excluded or without its uncertainty score", r)
 		}
 	}
-	opt.Softrank.Beta = 100
+	opt.Softrank.Power = 100
 	if ids := indexes(mustSelect(t, cands, opt)); !slices.Equal(ids, []int{101, 102, 103}) {
-		t.Fatalf("beta 100: %v, want the top three [101 102 103]", ids)
+		t.Fatalf("power 100: %v, want the top three [101 102 103]", ids)
 	}
 	opt.BatchSize = n
 	if ids := indexes(mustSelect(t, cands, opt)); !slices.Equal(ids, []int{101, 102, 103, 104, 105, 106, 107}) {
 		t.Fatalf("whole pool: %v", ids)
 	}
 	for _, bad := range []Options{
-		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{Beta: -1}},
-		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{Beta: math.Inf(1)}},
-		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{Beta: math.NaN()}},
+		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{Power: -1}},
+		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{Power: math.Inf(1)}},
+		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{Power: math.NaN()}},
 		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{}, Cluster: &Cluster{}},
 		{Strategy: Uncertainty, BatchSize: 3, Softrank: &Softrank{}, Diversity: &Diversity{}},
 	} {

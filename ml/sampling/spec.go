@@ -38,7 +38,7 @@ type Spec struct {
 	Cluster   bool    // clustered batch mode
 	Beta      float64 // its candidates per batch slot; 0 means DefaultClusterBeta
 	Softrank  bool    // stochastic batch mode
-	Power     float64 // its exponent; 0 means DefaultSoftrankBeta
+	Power     float64 // its exponent; 0 means DefaultSoftrankPower
 	Explore   float64 // fraction of the batch picked at random, in [0, 1)
 }
 
@@ -142,7 +142,7 @@ func (s Spec) Apply(opt *Options, fingerprints [][]uint64) {
 		opt.Cluster = &Cluster{Fingerprints: fingerprints, Beta: s.Beta}
 	}
 	if s.Softrank {
-		opt.Softrank = &Softrank{Beta: s.Power}
+		opt.Softrank = &Softrank{Power: s.Power}
 	}
 }
 
