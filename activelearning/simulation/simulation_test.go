@@ -311,7 +311,8 @@ func TestFirstSeed(t *testing.T) {
 
 // checkVsRandom recomputes summary.json's paired comparison with random
 // from curves.csv: per seed, the mean RMSE over cycles and the last
-// cycle's, minus random's on the same seed.
+// cycle's, minus random's on the same seed; the standard error of the mean
+// area difference.
 func checkVsRandom(t *testing.T, curvesPath string, sum Summary) {
 	t.Helper()
 	f, err := os.Open(curvesPath)
@@ -352,6 +353,7 @@ func checkVsRandom(t *testing.T, curvesPath string, sum Summary) {
 		}
 		var da, df float64
 		var better, seeds int
+		var ds []float64
 		for k, c := range curves {
 			if k.strategy != s.Name {
 				continue
@@ -359,17 +361,23 @@ func checkVsRandom(t *testing.T, curvesPath string, sum Summary) {
 			r := curves[key{"random", k.seed}]
 			d := mean(c) - mean(r)
 			da += d
+			ds = append(ds, d)
 			df += c[len(c)-1] - r[len(r)-1]
 			if d < 0 { // lower RMSE
 				better++
 			}
 			seeds++
 		}
+		var ss float64
+		for _, d := range ds {
+			ss += (d - da/float64(seeds)) * (d - da/float64(seeds))
+		}
+		se := math.Sqrt(ss/float64(seeds-1)) / math.Sqrt(float64(seeds))
 		v := s.VsRandom
-		if v == nil || v.Seeds != seeds || v.SeedsBetterArea != better ||
+		if v == nil || v.Seeds != seeds || v.SeedsBetterArea != better || math.Abs(v.AreaDifferenceSE-se) > 1e-5 ||
 			math.Abs(v.AreaDifference-da/float64(seeds)) > 1e-5 || math.Abs(v.FinalDifference-df/float64(seeds)) > 1e-5 {
-			t.Errorf("%s: vs_random %+v; curves.csv gives area %.6f, final %.6f, %d of %d seeds better",
-				s.Name, v, da/float64(seeds), df/float64(seeds), better, seeds)
+			t.Errorf("%s: vs_random %+v; curves.csv gives area %.6f ± %.6f, final %.6f, %d of %d seeds better",
+				s.Name, v, da/float64(seeds), se, df/float64(seeds), better, seeds)
 		}
 	}
 }

@@ -44,13 +44,16 @@ type StrategySummary struct {
 
 // PairedComparison is a strategy's primary metric minus random's on the
 // same seed, for the area and the final value: the mean difference over
-// seeds (negative is better for RMSE, positive for ROC-AUC) and on how many
-// of the seeds the strategy was strictly better.
+// seeds (negative is better for RMSE, positive for ROC-AUC), the standard
+// error of the mean area difference (sample sd / √seeds; 0 for one seed),
+// and on how many of the seeds the strategy was strictly better. A mean
+// difference within about two standard errors of 0 is a tie.
 type PairedComparison struct {
-	AreaDifference  float64 `json:"area_difference"`
-	FinalDifference float64 `json:"final_difference"`
-	SeedsBetterArea int     `json:"seeds_better_area"`
-	Seeds           int     `json:"seeds"`
+	AreaDifference   float64 `json:"area_difference"`
+	AreaDifferenceSE float64 `json:"area_difference_se"`
+	FinalDifference  float64 `json:"final_difference"`
+	SeedsBetterArea  int     `json:"seeds_better_area"`
+	Seeds            int     `json:"seeds"`
 }
 
 // Summary is summary.json.
@@ -236,7 +239,11 @@ func paired(c, random [][]Point, higherIsBetter bool) *PairedComparison {
 		}
 	}
 	pc.Seeds = len(da)
-	pc.AreaDifference, _ = meanSD(da)
+	var sd float64
+	pc.AreaDifference, sd = meanSD(da)
+	if pc.Seeds > 0 {
+		pc.AreaDifferenceSE = sd / math.Sqrt(float64(pc.Seeds))
+	}
 	pc.FinalDifference, _ = meanSD(df)
 	if pc.Seeds == 0 {
 		return nil
