@@ -71,26 +71,12 @@ func Featurize(smiles string) (*store.Compound, error) {
 // feature vector. Rows stored without them, with a dense vector of an older
 // shape or of another feature set, are featurised again from their SMILES.
 func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
-	if c.FeatureSet == simulation.FeatureSet && len(c.Features) == 4*len(simulation.DenseFeatureNames) {
-		// The binary vector of the current layout: no JSON to read.
-		var bv chem.BitVec
-		if err := bv.UnmarshalBinary(c.Fingerprint); err == nil && bv.Len() == FingerprintBits {
-			return bv.Words(), decodeDense(c.Features), nil
-		}
+	dense, err := storedDense(c)
+	if err != nil {
+		return nil, nil, err
 	}
-	// Only the fields the model reads: decoding chem.Descriptors too would
-	// double the cost of loading a pool.
-	var d struct {
-		DenseFeatures []float32 `json:"dense_features"`
-		FeatureSet    string    `json:"feature_set"`
-	}
-	if len(c.Descriptors) > 0 {
-		if err := json.Unmarshal(c.Descriptors, &d); err != nil {
-			return nil, nil, fmt.Errorf("compound %d descriptors: %w", c.ID, err)
-		}
-	}
-	stale := d.FeatureSet != "" && d.FeatureSet != simulation.FeatureSet
-	if stale || len(c.Fingerprint) == 0 || len(d.DenseFeatures) != len(simulation.DenseFeatureNames) {
+	fp := c.Fingerprint
+	if dense == nil || len(fp) == 0 {
 		smiles := c.InputSMILES
 		if smiles == "" {
 			smiles = c.CanonicalSMILES
@@ -99,19 +85,46 @@ func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("compound %d: %w", c.ID, err)
 		}
-		if err := json.Unmarshal(f.Descriptors, &d); err != nil {
-			return nil, nil, fmt.Errorf("compound %d descriptors: %w", c.ID, err)
-		}
-		c = &store.Compound{ID: c.ID, Fingerprint: f.Fingerprint}
+		dense, fp = decodeDense(f.Features), f.Fingerprint
 	}
 	var bv chem.BitVec
-	if err := bv.UnmarshalBinary(c.Fingerprint); err != nil {
+	if err := bv.UnmarshalBinary(fp); err != nil {
 		return nil, nil, fmt.Errorf("compound %d fingerprint: %w", c.ID, err)
 	}
 	if bv.Len() != FingerprintBits {
 		return nil, nil, fmt.Errorf("compound %d fingerprint has %d bits, want %d", c.ID, bv.Len(), FingerprintBits)
 	}
-	return bv.Words(), d.DenseFeatures, nil
+	return bv.Words(), dense, nil
+}
+
+// storedDense returns a row's stored dense vector when it has the current
+// feature set and shape (nil otherwise): the binary column, or, for rows
+// stored before it, the descriptors JSON. Rows stored before feature sets
+// were recorded have the current layout.
+func storedDense(c *store.Compound) ([]float32, error) {
+	n := len(simulation.DenseFeatureNames)
+	if c.Features != nil {
+		if c.FeatureSet != simulation.FeatureSet || len(c.Features) != 4*n {
+			return nil, nil
+		}
+		return decodeDense(c.Features), nil
+	}
+	if len(c.Descriptors) == 0 {
+		return nil, nil
+	}
+	// Only the fields the model reads: decoding chem.Descriptors too would
+	// double the cost of loading a pool.
+	var d struct {
+		DenseFeatures []float32 `json:"dense_features"`
+		FeatureSet    string    `json:"feature_set"`
+	}
+	if err := json.Unmarshal(c.Descriptors, &d); err != nil {
+		return nil, fmt.Errorf("compound %d descriptors: %w", c.ID, err)
+	}
+	if (d.FeatureSet != "" && d.FeatureSet != simulation.FeatureSet) || len(d.DenseFeatures) != n {
+		return nil, nil
+	}
+	return d.DenseFeatures, nil
 }
 
 // Features builds the model's feature matrix for compounds, row i for

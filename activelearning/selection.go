@@ -62,17 +62,14 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 		return nil, inputErr("diversity", "%g is outside [0, 1]", in.Diversity)
 	}
 	if in.Diversity > 0 {
-		// The threshold is the spec's diversity mode: one Spec holds and
-		// validates every batch mode, and the cycle records it. It replaces
-		// the default's batch mode; a batch mode asked for by name is an
-		// error.
-		if strings.TrimSpace(in.Strategy) == sampling.DefaultName {
-			spec.Cluster, spec.Beta, spec.Softrank, spec.Power = false, 0, false, 0
+		// The threshold is the spec's diversity mode, so the cycle records
+		// what ran. It replaces the default's batch mode or a diversity
+		// threshold; another batch mode asked for by name is an error.
+		m := spec.BatchMode()
+		if m != "" && m != "diverse" && strings.TrimSpace(in.Strategy) != sampling.DefaultName {
+			return nil, inputErr("diversity", "strategy %q already has the %s batch mode; a diversity threshold is another: give one", in.Strategy, m)
 		}
-		if spec.Cluster || spec.Softrank {
-			return nil, inputErr("diversity", "strategy %q already has a batch mode (cluster or softrank); a diversity threshold is another: give one", in.Strategy)
-		}
-		spec.Diverse, spec.Threshold = true, in.Diversity
+		spec = spec.WithDiversity(in.Diversity)
 	}
 	if in.SetID != 0 && len(in.CompoundIDs) > 0 {
 		return nil, inputErr("compoundIds", "give a set or a list of compounds, not both")

@@ -418,6 +418,32 @@ func TestParseSpec(t *testing.T) {
 	}
 }
 
+// TestSpecWithDiversity: the diversity threshold replaces whatever batch
+// mode a spec had and keeps its strategy and exploration.
+func TestSpecWithDiversity(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"uncertainty":                         "uncertainty+diverse=0.4",
+		"uncertainty+diverse=0.8+explore=0.2": "uncertainty+diverse=0.4+explore=0.2",
+		"hybrid+cluster=20+explore=0.5":       "hybrid+diverse=0.4+explore=0.5",
+		"margin+softrank=2":                   "margin+diverse=0.4",
+	} {
+		sp, err := ParseSpec(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := sp.WithDiversity(0.4)
+		if got.String() != want || got.BatchMode() != "diverse" {
+			t.Errorf("%s with diversity 0.4 = %s (mode %q), want %s", in, got, got.BatchMode(), want)
+		}
+	}
+	for in, want := range map[string]string{"random": "", "ucb+cluster": "cluster", "entropy+softrank+explore=0.1": "softrank", "greedy+diverse": "diverse"} {
+		if sp, _ := ParseSpec(in); sp.BatchMode() != want {
+			t.Errorf("%s: batch mode %q, want %q", in, sp.BatchMode(), want)
+		}
+	}
+}
+
 func FuzzParseSpec(f *testing.F) {
 	for _, s := range []string{"uncertainty", "hybrid+diverse=0.7", "default", "+", "a+diverse=", "ei+diverse=1e-300"} {
 		f.Add(s)

@@ -42,6 +42,27 @@ type Spec struct {
 	Explore   float64 // fraction of the batch picked at random, in [0, 1)
 }
 
+// BatchMode names the spec's batch mode: "diverse", "cluster", "softrank"
+// or "" (plain top-k).
+func (s Spec) BatchMode() string {
+	switch {
+	case s.Diverse:
+		return "diverse"
+	case s.Cluster:
+		return "cluster"
+	case s.Softrank:
+		return "softrank"
+	}
+	return ""
+}
+
+// WithDiversity returns the spec with the diversity batch mode at
+// threshold in place of its batch mode, if any (the strategy and the
+// explore fraction are kept).
+func (s Spec) WithDiversity(threshold float64) Spec {
+	return Spec{Strategy: s.Strategy, Diverse: true, Threshold: threshold, Explore: s.Explore}
+}
+
 // NeedsFingerprints reports whether Apply needs the candidates'
 // fingerprints (the diversity and cluster modes compare them).
 func (s Spec) NeedsFingerprints() bool { return s.Diverse || s.Cluster }
