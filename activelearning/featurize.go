@@ -1,17 +1,21 @@
 package activelearning
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"activelab/activelearning/simulation"
 	"activelab/chem"
 	"activelab/ml"
 	"activelab/store"
+
+	"github.com/uptrace/bun"
 )
 
 // Fingerprint settings: the simulator's (Morgan radius 2 folded to 2048 bits),
@@ -127,19 +131,47 @@ func storedDense(c *store.Compound) ([]float32, error) {
 	return d.DenseFeatures, nil
 }
 
-// Features builds the model's feature matrix for compounds, row i for
-// compounds[i]: Morgan bits plus the simulator's dense features
-// (simulation.DenseFeatureNames).
-func Features(compounds []*store.Compound) (*ml.Features, error) {
-	X := ml.NewFeatures(FingerprintBits, len(simulation.DenseFeatureNames), len(compounds))
-	for _, c := range compounds {
-		w, d, err := compoundFeatures(c)
+// CompoundFeatures returns the model's feature matrix of stored compounds,
+// row i for ids[i]: Morgan bits plus the simulator's dense features
+// (simulation.DenseFeatureNames). An unknown ID is an error wrapping
+// store.ErrNotFound.
+func (s *Service) CompoundFeatures(ctx context.Context, ids []int64) (*ml.Features, error) {
+	return s.featureMatrix(ctx, nil, ids)
+}
+
+// featureMatrix reads the features of compounds ids through db into one
+// matrix, decoding each stored row straight into its matrix row
+// (store.EachFeatureRow): no store.Compound per row, so scoring a pool
+// costs the matrix (~400 bytes a compound) and one chunk of rows. Rows
+// without a current-set binary vector take compoundFeatures' way (the
+// descriptors JSON of rows stored before it, or featurising again).
+func (s *Service) featureMatrix(ctx context.Context, db bun.IDB, ids []int64) (*ml.Features, error) {
+	n := len(simulation.DenseFeatureNames)
+	X := ml.NewFeatures(FingerprintBits, n, len(ids))
+	X.Grow(len(ids))
+	err := s.st.EachFeatureRow(ctx, db, ids, func(i int, r *store.FeatureRow) error {
+		if len(r.Features) == 4*n && len(r.Fingerprint) > 0 && string(r.FeatureSet) == simulation.FeatureSet {
+			nb, err := chem.DecodeBitVecWords(r.Fingerprint, X.BitsRow(i))
+			if err != nil {
+				return fmt.Errorf("compound %d fingerprint: %w", r.ID, err)
+			}
+			if nb != FingerprintBits {
+				return fmt.Errorf("compound %d fingerprint has %d bits, want %d", r.ID, nb, FingerprintBits)
+			}
+			decodeDenseInto(X.Dense(i), r.Features)
+			return nil
+		}
+		w, d, err := compoundFeatures(&store.Compound{ID: r.ID, InputSMILES: string(r.InputSMILES),
+			CanonicalSMILES: string(r.CanonicalSMILES), Fingerprint: slices.Clone(r.Fingerprint),
+			Features: slices.Clone(r.Features), FeatureSet: string(r.FeatureSet), Descriptors: slices.Clone(r.Descriptors)})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := X.AppendRow(w, d); err != nil {
-			return nil, fmt.Errorf("compound %d: %w", c.ID, err)
-		}
+		X.SetRow(i, w, d)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return X, nil
 }
@@ -162,8 +194,13 @@ func encodeDense(v []float32) []byte {
 // decodeDense reverses encodeDense; len(b) must be a multiple of 4.
 func decodeDense(b []byte) []float32 {
 	v := make([]float32, len(b)/4)
+	decodeDenseInto(v, b)
+	return v
+}
+
+// decodeDenseInto is decodeDense into v; len(b) must be 4*len(v).
+func decodeDenseInto(v []float32, b []byte) {
 	for i := range v {
 		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}
-	return v
 }

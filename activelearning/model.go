@@ -409,7 +409,7 @@ func (s *Service) trainingData(ctx context.Context, root *store.MLModel, p model
 }
 
 // validation returns the lineage's validation compounds and values.
-func (s *Service) validation(ctx context.Context, m *store.MLModel) ([]*store.Compound, []float64, map[int64]bool, error) {
+func (s *Service) validation(ctx context.Context, m *store.MLModel) ([]int64, []float64, map[int64]bool, error) {
 	if m.ValidationSetID == nil {
 		return nil, nil, nil, fmt.Errorf("model %d has no validation set", m.ID)
 	}
@@ -426,8 +426,7 @@ func (s *Service) validation(ctx context.Context, m *store.MLModel) ([]*store.Co
 	for i, v := range ms {
 		ids[i], y[i], set[v.CompoundID] = v.CompoundID, v.Value, true
 	}
-	cs, err := s.compoundsByIDs(ctx, nil, ids)
-	return cs, y, set, err
+	return ids, y, set, nil
 }
 
 // trained is a freshly trained ensemble with its validation metrics.
@@ -445,7 +444,7 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 	if err != nil {
 		return nil, err
 	}
-	valCs, valY, valSet, err := s.validation(ctx, root)
+	valIDs, valY, valSet, err := s.validation(ctx, root)
 	if err != nil {
 		return nil, err
 	}
@@ -454,11 +453,7 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 		return nil, err
 	}
 	progress("featurize", 0.1, fmt.Sprintf("%d training compounds", len(data.ids)))
-	cs, err := s.featureRows(ctx, nil, data.ids)
-	if err != nil {
-		return nil, err
-	}
-	X, err := Features(cs)
+	X, err := s.featureMatrix(ctx, nil, data.ids)
 	if err != nil {
 		return nil, err
 	}
@@ -470,8 +465,8 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	progress("evaluate", 0.8, fmt.Sprintf("validating on %d compounds", len(valCs)))
-	metrics, err := s.evaluate(ctx, ens, valCs, valY, root.Task)
+	progress("evaluate", 0.8, fmt.Sprintf("validating on %d compounds", len(valIDs)))
+	metrics, err := s.evaluate(ctx, ens, valIDs, valY, root.Task)
 	if err != nil {
 		return nil, err
 	}
@@ -486,8 +481,8 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 // Regression: rmse, mae, r2, spearman, coverage95 (of mean ± 1.96 std);
 // classification: roc_auc, accuracy, f1, log_loss, brier. A metric that is
 // undefined on the set (e.g. ROC AUC with one class) is left out.
-func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, cs []*store.Compound, y []float64, task store.Task) (map[string]float64, error) {
-	X, err := Features(cs)
+func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, ids []int64, y []float64, task store.Task) (map[string]float64, error) {
+	X, err := s.featureMatrix(ctx, nil, ids)
 	if err != nil {
 		return nil, err
 	}

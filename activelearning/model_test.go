@@ -4,8 +4,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"activelab/activelearning"
@@ -48,66 +50,100 @@ func TestFeaturize(t *testing.T) {
 // SMILES; rows of the current set are used as stored: the binary feature
 // vector, or (rows stored before it existed) the descriptors JSON.
 func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
-	fresh, err := activelearning.Featurize("CCOc1ccccc1N")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fresh.FeatureSet != simulation.FeatureSet || len(fresh.Features) != 4*len(simulation.DenseFeatureNames) {
-		t.Fatalf("featurised row: feature set %q, %d feature bytes", fresh.FeatureSet, len(fresh.Features))
-	}
-	// legacy is a row stored before the binary vector: its JSON says
-	// featureSet and every dense feature is 99.
-	legacy := func(featureSet string) *store.Compound {
-		var d map[string]any
-		if err := json.Unmarshal(fresh.Descriptors, &d); err != nil {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		ctx := t.Context()
+		st := open(t)
+		svc := activelearning.New(st, nil, activelearning.Config{}, nil)
+		fresh, err := activelearning.Featurize("CCOc1ccccc1N")
+		if err != nil {
 			t.Fatal(err)
 		}
-		if d["feature_set"] != simulation.FeatureSet {
-			t.Fatalf("stored feature set %v, want %s", d["feature_set"], simulation.FeatureSet)
+		if fresh.FeatureSet != simulation.FeatureSet || len(fresh.Features) != 4*len(simulation.DenseFeatureNames) {
+			t.Fatalf("featurised row: feature set %q, %d feature bytes", fresh.FeatureSet, len(fresh.Features))
 		}
-		dense := d["dense_features"].([]any)
-		for i := range dense {
-			dense[i] = 99.0
+		n := 0
+		// add stores a copy of fresh under its own canonical SMILES (the
+		// input SMILES, which featurising again reads, stays fresh's).
+		add := func(edit func(c *store.Compound)) int64 {
+			c := *fresh
+			n++
+			c.CanonicalSMILES = fmt.Sprintf("%s.row%d", fresh.CanonicalSMILES, n)
+			edit(&c)
+			if err := st.CreateCompound(ctx, nil, &c); err != nil {
+				t.Fatal(err)
+			}
+			return c.ID
 		}
-		d["feature_set"] = featureSet
-		c := *fresh
-		c.Descriptors, _ = json.Marshal(d)
-		c.Features, c.FeatureSet = nil, ""
-		return &c
-	}
-	// stored is a row with a binary vector of featureSet, every feature 77,
-	// read as LoadCompoundFeatures reads it (no descriptors).
-	stored := func(featureSet string) *store.Compound {
-		c := *fresh
-		c.Descriptors, c.FeatureSet = nil, featureSet
-		c.Features = nil
-		for range simulation.DenseFeatureNames {
-			c.Features = binary.LittleEndian.AppendUint32(c.Features, math.Float32bits(77))
+		// legacy is a row stored before the binary vector: its JSON says
+		// featureSet and every dense feature is 99.
+		legacy := func(featureSet string) int64 {
+			return add(func(c *store.Compound) {
+				var d map[string]any
+				if err := json.Unmarshal(fresh.Descriptors, &d); err != nil {
+					t.Fatal(err)
+				}
+				if d["feature_set"] != simulation.FeatureSet {
+					t.Fatalf("stored feature set %v, want %s", d["feature_set"], simulation.FeatureSet)
+				}
+				dense := d["dense_features"].([]any)
+				for i := range dense {
+					dense[i] = 99.0
+				}
+				d["feature_set"] = featureSet
+				c.Descriptors, _ = json.Marshal(d)
+				c.Features, c.FeatureSet = nil, ""
+			})
 		}
-		return &c
-	}
-	X, err := activelearning.Features([]*store.Compound{fresh, legacy("morgan-r2-2048+dense34.v0"), legacy(simulation.FeatureSet),
-		stored(simulation.FeatureSet), stored("morgan-r2-2048+dense34.v0")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fromJSON struct {
-		DenseFeatures []float32 `json:"dense_features"`
-	}
-	if err := json.Unmarshal(fresh.Descriptors, &fromJSON); err != nil || !slices.Equal(X.Dense(0), fromJSON.DenseFeatures) {
-		t.Fatalf("binary vector %v, descriptors JSON %v (%v)", X.Dense(0), fromJSON.DenseFeatures, err)
-	}
-	for _, row := range []int{1, 4} {
-		if !slices.Equal(X.Dense(row), X.Dense(0)) {
-			t.Errorf("stale row %d: %v, fresh %v", row, X.Dense(row), X.Dense(0))
+		// stored is a row with a binary vector of featureSet, every feature 77.
+		stored := func(featureSet string) int64 {
+			return add(func(c *store.Compound) {
+				c.FeatureSet, c.Features = featureSet, nil
+				for range simulation.DenseFeatureNames {
+					c.Features = binary.LittleEndian.AppendUint32(c.Features, math.Float32bits(77))
+				}
+			})
 		}
-	}
-	if X.Dense(2)[0] != 99 {
-		t.Errorf("current-set JSON row was featurised again: %v", X.Dense(2)[0])
-	}
-	if X.Dense(3)[0] != 77 {
-		t.Errorf("current-set binary row was featurised again: %v", X.Dense(3)[0])
-	}
+		ids := []int64{add(func(*store.Compound) {}), legacy("morgan-r2-2048+dense34.v0"), legacy(simulation.FeatureSet),
+			stored(simulation.FeatureSet), stored("morgan-r2-2048+dense34.v0")}
+		X, err := svc.CompoundFeatures(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fromJSON struct {
+			DenseFeatures []float32 `json:"dense_features"`
+		}
+		if err := json.Unmarshal(fresh.Descriptors, &fromJSON); err != nil || !slices.Equal(X.Dense(0), fromJSON.DenseFeatures) {
+			t.Fatalf("binary vector %v, descriptors JSON %v (%v)", X.Dense(0), fromJSON.DenseFeatures, err)
+		}
+		var fp chem.BitVec
+		if err := fp.UnmarshalBinary(fresh.Fingerprint); err != nil {
+			t.Fatal(err)
+		}
+		for row := range ids {
+			if !slices.Equal(X.BitsRow(row), fp.Words()) {
+				t.Errorf("row %d: fingerprint words differ from the stored fingerprint", row)
+			}
+		}
+		for _, row := range []int{1, 4} {
+			if !slices.Equal(X.Dense(row), X.Dense(0)) {
+				t.Errorf("stale row %d: %v, fresh %v", row, X.Dense(row), X.Dense(0))
+			}
+		}
+		if X.Dense(2)[0] != 99 {
+			t.Errorf("current-set JSON row was featurised again: %v", X.Dense(2)[0])
+		}
+		if X.Dense(3)[0] != 77 {
+			t.Errorf("current-set binary row was featurised again: %v", X.Dense(3)[0])
+		}
+		// A stored fingerprint of another length is an error naming the row.
+		short := add(func(c *store.Compound) { c.Fingerprint = []byte{1, 8, 0xff} })
+		if _, err := svc.CompoundFeatures(ctx, []int64{ids[0], short}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("compound %d fingerprint", short)) {
+			t.Errorf("8-bit stored fingerprint: err = %v, want one naming compound %d", err, short)
+		}
+		if _, err := svc.CompoundFeatures(ctx, []int64{ids[0], 999999}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown compound: err = %v, want ErrNotFound", err)
+		}
+	})
 }
 
 func TestCreateModelTrainsOneActiveVersion(t *testing.T) {

@@ -70,12 +70,6 @@ func (s *Service) compoundsByIDs(ctx context.Context, db bun.IDB, ids []int64) (
 	return s.st.LoadCompounds(ctx, db, ids)
 }
 
-// featureRows loads compounds for featurising (Features): IDs, SMILES,
-// fingerprints and feature vectors, not names or descriptors.
-func (s *Service) featureRows(ctx context.Context, db bun.IDB, ids []int64) ([]*store.Compound, error) {
-	return s.st.LoadCompoundFeatures(ctx, db, ids)
-}
-
 // measuredCompoundIDs returns the compounds that have a measurement of the endpoint.
 func (s *Service) measuredCompoundIDs(ctx context.Context, db bun.IDB, endpoint string) (map[int64]bool, error) {
 	ids, err := s.st.MeasuredCompoundIDs(ctx, db, endpoint)

@@ -152,11 +152,11 @@ func (s *Service) metricsBefore(ctx context.Context, root, old *store.MLModel) (
 	if err != nil {
 		return nil, err
 	}
-	valCs, valY, _, err := s.validation(ctx, root)
+	valIDs, valY, _, err := s.validation(ctx, root)
 	if err != nil {
 		return nil, err
 	}
-	return s.evaluate(ctx, oldEns, valCs, valY, root.Task)
+	return s.evaluate(ctx, oldEns, valIDs, valY, root.Task)
 }
 
 func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lineage int64, report func(string, float64, string)) error {
@@ -270,11 +270,7 @@ func (s *Service) rescore(ctx context.Context, tx bun.Tx, root *store.MLModel, v
 	for i, it := range items {
 		ids[i] = it.CompoundID
 	}
-	cs, err := s.featureRows(ctx, tx, ids)
-	if err != nil {
-		return 0, err
-	}
-	X, err := Features(cs)
+	X, err := s.featureMatrix(ctx, tx, ids)
 	if err != nil {
 		return 0, err
 	}
@@ -371,11 +367,7 @@ func (s *Service) domainInTx(ctx context.Context, tx bun.Tx, root *store.MLModel
 			ids = append(ids, m.CompoundID)
 		}
 	}
-	cs, err := s.featureRows(ctx, tx, ids)
-	if err != nil {
-		return nil, err
-	}
-	X, err := Features(cs)
+	X, err := s.featureMatrix(ctx, tx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -190,11 +190,7 @@ func (s *Service) domain(ctx context.Context, root, version *store.MLModel) (*ml
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.featureRows(ctx, nil, data.ids)
-	if err != nil {
-		return nil, err
-	}
-	X, err := Features(cs)
+	X, err := s.featureMatrix(ctx, nil, data.ids)
 	if err != nil {
 		return nil, err
 	}
@@ -210,18 +206,18 @@ type scored struct {
 	dist      []float64
 }
 
-func (s *Service) score(ctx context.Context, root, version *store.MLModel, cs []*store.Compound) (*scored, error) {
+func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids []int64) (*scored, error) {
 	ens, err := s.ensemble(version)
 	if err != nil {
 		return nil, err
 	}
-	X, err := Features(cs)
+	X, err := s.featureMatrix(ctx, nil, ids)
 	if err != nil {
 		return nil, err
 	}
 	pred, err := ens.Predict(ctx, X)
 	if err != nil {
-		return nil, fmt.Errorf("score %d compounds: %w", len(cs), err)
+		return nil, fmt.Errorf("score %d compounds: %w", len(ids), err)
 	}
 	d, err := s.domain(ctx, root, version)
 	if err != nil {
@@ -239,17 +235,13 @@ func (s *Service) rank(ctx context.Context, sel *selection, ids []int64) ([]Cand
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	cs, err := s.featureRows(ctx, nil, ids)
+	sc, err := s.score(ctx, sel.root, sel.version, ids)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := s.score(ctx, sel.root, sel.version, cs)
-	if err != nil {
-		return nil, err
-	}
-	cands := make([]sampling.Candidate, len(cs))
-	fps := make([][]uint64, len(cs))
-	for i := range cs {
+	cands := make([]sampling.Candidate, len(ids))
+	fps := make([][]uint64, len(ids))
+	for i := range ids {
 		cands[i] = sampling.Candidate{Index: i, Mean: sc.mean[i], Std: sc.std[i], Prob: sc.mean[i], Distance: sc.dist[i]}
 		fps[i] = sc.X.BitsRow(i)
 	}

@@ -139,34 +139,66 @@ func (v BitVec) AppendBinary(b []byte) ([]byte, error) {
 // UnmarshalBinary decodes data written by MarshalBinary into v. Errors wrap
 // ErrBitVecEncoding and say what is wrong; v is unchanged on error.
 func (v *BitVec) UnmarshalBinary(data []byte) error {
+	n, body, err := bitVecBody(data)
+	if err != nil {
+		return err
+	}
+	out := NewBitVec(n)
+	fillWords(out.words, body)
+	*v = out
+	return nil
+}
+
+// DecodeBitVecWords decodes data written by MarshalBinary into words, which
+// must hold exactly (n+63)/64 words for the encoded length n, and returns n:
+// UnmarshalBinary without allocating, for reading many stored fingerprints
+// into one matrix. Errors wrap ErrBitVecEncoding (a wrong len(words) too);
+// words is left unchanged on error.
+func DecodeBitVecWords(data []byte, words []uint64) (int, error) {
+	n, body, err := bitVecBody(data)
+	if err != nil {
+		return 0, err
+	}
+	if len(words) != (n+63)/64 {
+		return 0, fmt.Errorf("%w: %d bits need %d words, got %d", ErrBitVecEncoding, n, (n+63)/64, len(words))
+	}
+	clear(words)
+	fillWords(words, body)
+	return n, nil
+}
+
+// bitVecBody checks an encoding and returns its length in bits and its body.
+func bitVecBody(data []byte) (int, []byte, error) {
 	if len(data) == 0 {
-		return fmt.Errorf("%w: empty input", ErrBitVecEncoding)
+		return 0, nil, fmt.Errorf("%w: empty input", ErrBitVecEncoding)
 	}
 	if data[0] != bitVecVersion {
-		return fmt.Errorf("%w: unknown version %d (want %d)", ErrBitVecEncoding, data[0], bitVecVersion)
+		return 0, nil, fmt.Errorf("%w: unknown version %d (want %d)", ErrBitVecEncoding, data[0], bitVecVersion)
 	}
 	n, k := binary.Uvarint(data[1:])
 	if k <= 0 {
-		return fmt.Errorf("%w: bad length field at byte 1", ErrBitVecEncoding)
+		return 0, nil, fmt.Errorf("%w: bad length field at byte 1", ErrBitVecEncoding)
 	}
 	if k != len(binary.AppendUvarint(nil, n)) {
-		return fmt.Errorf("%w: length field at byte 1 is not minimally encoded", ErrBitVecEncoding)
+		return 0, nil, fmt.Errorf("%w: length field at byte 1 is not minimally encoded", ErrBitVecEncoding)
 	}
 	if n > maxBitVecLen {
-		return fmt.Errorf("%w: length %d bits exceeds the limit %d", ErrBitVecEncoding, n, maxBitVecLen)
+		return 0, nil, fmt.Errorf("%w: length %d bits exceeds the limit %d", ErrBitVecEncoding, n, maxBitVecLen)
 	}
 	body := data[1+k:]
 	nb := (int(n) + 7) / 8
 	if len(body) != nb {
-		return fmt.Errorf("%w: %d bits need %d bytes, got %d", ErrBitVecEncoding, n, nb, len(body))
+		return 0, nil, fmt.Errorf("%w: %d bits need %d bytes, got %d", ErrBitVecEncoding, n, nb, len(body))
 	}
 	if r := n % 8; r != 0 && body[nb-1]>>r != 0 {
-		return fmt.Errorf("%w: bits set past the length %d", ErrBitVecEncoding, n)
+		return 0, nil, fmt.Errorf("%w: bits set past the length %d", ErrBitVecEncoding, n)
 	}
-	out := NewBitVec(int(n))
+	return int(n), body, nil
+}
+
+// fillWords ORs an encoding's body bytes into words (little-endian bytes).
+func fillWords(words []uint64, body []byte) {
 	for i, c := range body {
-		out.words[i>>3] |= uint64(c) << (uint(i&7) * 8)
+		words[i>>3] |= uint64(c) << (uint(i&7) * 8)
 	}
-	*v = out
-	return nil
 }

@@ -115,6 +115,35 @@ func TestBitVecBinaryRoundTrip(t *testing.T) {
 		if !got.Equal(v) {
 			t.Errorf("n=%d: round trip gave %v, want %v", n, got, v)
 		}
+		// DecodeBitVecWords overwrites a dirty buffer with the same words.
+		words := make([]uint64, (n+63)/64)
+		for i := range words {
+			words[i] = ^uint64(0)
+		}
+		if gotN, err := DecodeBitVecWords(b, words); err != nil || gotN != n || !slices.Equal(words, v.Words()) {
+			t.Errorf("n=%d: DecodeBitVecWords = %d, %v, words %x; want %d, %x", n, gotN, err, words, n, v.Words())
+		}
+	}
+}
+
+func TestDecodeBitVecWordsRejectsWrongBuffer(t *testing.T) {
+	t.Parallel()
+	v := NewBitVec(130)
+	v.Set(129)
+	b, _ := v.MarshalBinary()
+	for _, nw := range []int{0, 2, 4} {
+		words := make([]uint64, nw)
+		for i := range words {
+			words[i] = 7
+		}
+		if _, err := DecodeBitVecWords(b, words); !errors.Is(err, ErrBitVecEncoding) {
+			t.Errorf("%d words for 130 bits: err = %v, want ErrBitVecEncoding", nw, err)
+		}
+		for i, w := range words {
+			if w != 7 {
+				t.Errorf("%d words: word %d changed to %x on error", nw, i, w)
+			}
+		}
 	}
 }
 
@@ -161,7 +190,18 @@ func FuzzBitVecUnmarshal(f *testing.F) {
 	f.Add([]byte{1, 0x80})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var v BitVec
-		if err := v.UnmarshalBinary(data); err != nil {
+		err := v.UnmarshalBinary(data)
+		// DecodeBitVecWords accepts exactly what UnmarshalBinary accepts
+		// (given a buffer of the right size) and decodes the same words.
+		var words []uint64
+		if err == nil {
+			words = make([]uint64, len(v.Words()))
+		}
+		if n, derr := DecodeBitVecWords(data, words); (derr == nil) != (err == nil) ||
+			(err == nil && (n != v.Len() || !slices.Equal(words, v.Words()))) {
+			t.Fatalf("DecodeBitVecWords = %d, %v, %x; UnmarshalBinary = %v, %v", n, derr, words, v, err)
+		}
+		if err != nil {
 			if !errors.Is(err, ErrBitVecEncoding) {
 				t.Fatalf("error %v does not wrap ErrBitVecEncoding", err)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Features is a row-major feature matrix: per row a binary fingerprint of
@@ -99,9 +100,18 @@ func (f *Features) Grow(n int) {
 	if n < 0 {
 		panic("ml: Features.Grow with negative n")
 	}
-	f.bits = append(f.bits, make([]uint64, n*f.words)...)
-	f.dense = append(f.dense, make([]float32, n*f.nDense)...)
+	f.bits = grow(f.bits, n*f.words)
+	f.dense = grow(f.dense, n*f.nDense)
 	f.rows += n
+}
+
+// grow extends s by n zero elements, allocating at most once (appending a
+// make'd slice would allocate and zero the n elements twice).
+func grow[T uint64 | float32](s []T, n int) []T {
+	s = slices.Grow(s, n)
+	s = s[:len(s)+n]
+	clear(s[len(s)-n:])
+	return s
 }
 
 // SetRow overwrites row i. It panics if i is out of range or a length

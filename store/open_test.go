@@ -88,6 +88,10 @@ func TestOpenSQLite(t *testing.T) {
 			if err := db.QueryRowContext(t.Context(), "PRAGMA busy_timeout").Scan(&busy); err != nil || busy != 5000 {
 				t.Errorf("busy_timeout = %d, %v; want 5000", busy, err)
 			}
+			var cache int
+			if err := db.QueryRowContext(t.Context(), "PRAGMA cache_size").Scan(&cache); err != nil || cache != -65536 {
+				t.Errorf("cache_size = %d, %v; want -65536 (64 MiB)", cache, err)
+			}
 			if got := st.DBStats().MaxOpenConnections; got != 1 {
 				t.Errorf("MaxOpenConnections = %d, want 1", got)
 			}

@@ -61,9 +61,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // sqliteDSN is the modernc DSN for a file path. Transactions begin
 // IMMEDIATE (take the write lock at BEGIN), so a transaction that reads and
 // then writes waits on busy_timeout for another process's writer instead of
-// failing with SQLITE_BUSY when it upgrades.
+// failing with SQLITE_BUSY when it upgrades. The page cache is 64 MiB (the
+// default is 2 MiB): scoring a pool reads every pool row's features, and a
+// pool of ~100k compounds then stays in memory between selections instead
+// of being read again from the file (previewing a 11k pool: 113 -> 72 ms).
 func sqliteDSN(path string) string {
-	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=cache_size(-65536)&_txlock=immediate"
 }
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 )
@@ -98,16 +101,81 @@ func (s *Store) LoadCompounds(ctx context.Context, db bun.IDB, ids []int64) ([]*
 	return s.loadCompounds(ctx, db, ids, nil)
 }
 
-// LoadCompoundFeatures is LoadCompounds for scoring: it reads the IDs,
-// SMILES, fingerprints and binary feature vectors, and the descriptors JSON
-// only of rows stored without a binary vector (Name, CreatedAt and the
-// other rows' Descriptors are left zero). Reading a pool this way skips the
-// largest column.
-func (s *Store) LoadCompoundFeatures(ctx context.Context, db bun.IDB, ids []int64) ([]*Compound, error) {
-	return s.loadCompounds(ctx, db, ids, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Column("id", "input_smiles", "canonical_smiles", "fingerprint", "features", "feature_set").
-			ColumnExpr("CASE WHEN c.features IS NULL THEN c.descriptors END AS descriptors")
-	})
+// FeatureRow is one compound's stored model inputs as EachFeatureRow reads
+// them. The byte slices alias the database driver's buffers: they are valid
+// only until the callback returns (copy what must outlive it).
+type FeatureRow struct {
+	ID                           int64
+	InputSMILES, CanonicalSMILES []byte
+	Fingerprint                  []byte // nil when not computed
+	Features                     []byte // the binary dense vector; nil when not stored
+	FeatureSet                   []byte
+	Descriptors                  []byte // the descriptors JSON, only when Features is nil
+}
+
+// EachFeatureRow reads the model inputs of compounds ids through db (a
+// transaction or nil), compoundChunk IDs per query, and calls fn(i, row)
+// for every position i of ids (an ID listed twice is passed twice). Rows
+// are scanned into reused buffers, not Compound values, so reading a
+// million-compound pool allocates no Compound per row. fn must not use the
+// store: the open rows hold the connection (SQLite has one). An unknown ID
+// is ErrNotFound, naming it; fn's error stops the walk and is returned.
+func (s *Store) EachFeatureRow(ctx context.Context, db bun.IDB, ids []int64, fn func(i int, r *FeatureRow) error) error {
+	pos := make([]int, 0, compoundChunk)
+	uniq := make([]int64, 0, compoundChunk)
+	var r FeatureRow
+	for start := 0; start < len(ids); start += compoundChunk {
+		pos = pos[:0]
+		for i := start; i < min(start+compoundChunk, len(ids)); i++ {
+			pos = append(pos, i)
+		}
+		slices.SortFunc(pos, func(a, b int) int { return cmp.Compare(ids[a], ids[b]) })
+		uniq = uniq[:0]
+		for _, i := range pos {
+			if len(uniq) == 0 || uniq[len(uniq)-1] != ids[i] {
+				uniq = append(uniq, ids[i])
+			}
+		}
+		rows, err := s.idb(db).NewSelect().Model((*Compound)(nil)).
+			Column("id", "input_smiles", "canonical_smiles", "fingerprint", "features", "feature_set").
+			ColumnExpr("CASE WHEN c.features IS NULL THEN c.descriptors END AS descriptors").
+			Where("c.id IN (?)", bun.List(uniq)).Order("c.id").Rows(ctx)
+		if err != nil {
+			return s.wrapErr(err, "compound features")
+		}
+		next := 0      // into pos: rows arrive in ID order, as pos is sorted
+		var stop error // fn's error or an unknown ID: returned as is
+		err = func() error {
+			defer rows.Close()
+			var in, canon, fp, feat, fs, desc sql.RawBytes
+			for rows.Next() {
+				if err := rows.Scan(&r.ID, &in, &canon, &fp, &feat, &fs, &desc); err != nil {
+					return err
+				}
+				r.InputSMILES, r.CanonicalSMILES, r.Fingerprint, r.Features, r.FeatureSet, r.Descriptors = in, canon, fp, feat, fs, desc
+				if next < len(pos) && ids[pos[next]] < r.ID {
+					stop = fmt.Errorf("compound %d: %w", ids[pos[next]], ErrNotFound)
+					return nil
+				}
+				for ; next < len(pos) && ids[pos[next]] == r.ID; next++ {
+					if stop = fn(pos[next], &r); stop != nil {
+						return nil
+					}
+				}
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return s.wrapErr(err, "compound features")
+		}
+		if stop != nil {
+			return stop
+		}
+		if next < len(pos) {
+			return fmt.Errorf("compound %d: %w", ids[pos[next]], ErrNotFound)
+		}
+	}
+	return nil
 }
 
 func (s *Store) loadCompounds(ctx context.Context, db bun.IDB, ids []int64, columns func(*bun.SelectQuery) *bun.SelectQuery) ([]*Compound, error) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,25 +89,64 @@ func TestTrainingReads(t *testing.T) {
 		if _, err := st.LoadCompounds(ctx, nil, []int64{cs[0].ID, 999999}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("LoadCompounds(unknown) = %v, want ErrNotFound", err)
 		}
-		// LoadCompoundFeatures: the feature columns, and the descriptors
-		// only of a row without a binary vector.
-		withVec := storetest.Compound(ctx, t, st, &store.Compound{Descriptors: []byte(`{"a":1}`), Fingerprint: []byte{7},
+		// EachFeatureRow: the feature columns, and the descriptors only of a
+		// row without a binary vector; every position of ids, duplicates and
+		// a list longer than one chunk included.
+		withVec := storetest.Compound(ctx, t, st, &store.Compound{InputSMILES: "C(C)", Descriptors: []byte(`{"a":1}`), Fingerprint: []byte{7},
 			Features: []byte{1, 2, 3, 4}, FeatureSet: "fs.v1"})
 		legacy := storetest.Compound(ctx, t, st, &store.Compound{Descriptors: []byte(`{"b":2}`), Fingerprint: []byte{8}})
-		fr, err := st.LoadCompoundFeatures(ctx, nil, []int64{legacy.ID, withVec.ID})
-		if err != nil || len(fr) != 2 {
-			t.Fatalf("LoadCompoundFeatures = %v, %v", fr, err)
+		var list []int64
+		for i := range 1234 {
+			list = append(list, []int64{legacy.ID, withVec.ID, cs[2].ID}[i%3])
 		}
-		if c := fr[1]; c.ID != withVec.ID || c.CanonicalSMILES != withVec.CanonicalSMILES || !slices.Equal(c.Features, []byte{1, 2, 3, 4}) ||
-			c.FeatureSet != "fs.v1" || !slices.Equal(c.Fingerprint, []byte{7}) || c.Descriptors != nil || c.Name != "" {
-			t.Errorf("row with a vector: %+v", c)
+		seen := make([]int, len(list))
+		err = st.EachFeatureRow(ctx, nil, list, func(i int, r *store.FeatureRow) error {
+			seen[i]++
+			if r.ID != list[i] {
+				t.Errorf("position %d: row %d, want %d", i, r.ID, list[i])
+			}
+			switch r.ID {
+			case withVec.ID:
+				if string(r.InputSMILES) != "C(C)" || string(r.CanonicalSMILES) != withVec.CanonicalSMILES || !slices.Equal(r.Features, []byte{1, 2, 3, 4}) ||
+					string(r.FeatureSet) != "fs.v1" || !slices.Equal(r.Fingerprint, []byte{7}) || r.Descriptors != nil {
+					t.Errorf("row with a vector: %+v", r)
+				}
+			case legacy.ID:
+				var d map[string]int
+				if r.Features != nil || len(r.FeatureSet) != 0 || json.Unmarshal(r.Descriptors, &d) != nil || d["b"] != 2 || !slices.Equal(r.Fingerprint, []byte{8}) {
+					t.Errorf("row without a vector: %+v (descriptors %s)", r, r.Descriptors)
+				}
+			case cs[2].ID:
+				if r.Fingerprint == nil || r.Features != nil {
+					t.Errorf("row of a compound with only a fingerprint: %+v", r)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("EachFeatureRow: %v", err)
 		}
-		var legacyDesc map[string]int
-		if c := fr[0]; c.ID != legacy.ID || c.Features != nil || c.FeatureSet != "" || json.Unmarshal(c.Descriptors, &legacyDesc) != nil || legacyDesc["b"] != 2 {
-			t.Errorf("row without a vector: %+v (descriptors %s)", c, c.Descriptors)
+		for i, n := range seen {
+			if n != 1 {
+				t.Fatalf("EachFeatureRow called position %d %d times, want once", i, n)
+			}
 		}
-		if _, err := st.LoadCompoundFeatures(ctx, nil, []int64{999999}); !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("LoadCompoundFeatures(unknown) = %v, want ErrNotFound", err)
+		for _, bad := range [][]int64{{999999}, {withVec.ID, 999999}, {999999, withVec.ID}} {
+			err := st.EachFeatureRow(ctx, nil, bad, func(int, *store.FeatureRow) error { return nil })
+			if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "999999") {
+				t.Errorf("EachFeatureRow(%v) = %v, want ErrNotFound naming 999999", bad, err)
+			}
+		}
+		stopAt := errors.New("stop")
+		calls := 0
+		err = st.EachFeatureRow(ctx, nil, list, func(int, *store.FeatureRow) error {
+			if calls++; calls == 700 {
+				return stopAt
+			}
+			return nil
+		})
+		if err != stopAt || calls != 700 {
+			t.Errorf("EachFeatureRow stopped = %v after %d calls; want stop after 700", err, calls)
 		}
 		var chunks [][]int64
 		err = st.EachCompound(ctx, nil, set.ID, 2, func(cs []*store.Compound) error {
