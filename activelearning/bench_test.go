@@ -57,20 +57,22 @@ func BenchmarkClaimAndLabel(b *testing.B) {
 	}
 }
 
-// BenchmarkPreviewSelection measures ranking a pool of 10k and of 100k
-// compounds on SQLite with a 32-member default model trained on 120 ESOL
-// compounds and the default strategy, batch 25: read the pool's stored
-// features, score it, applicability distances, select. The pool is ESOL
-// molecules behind alkyl prefixes with an alkoxy branch (rows whose prefix breaks a
-// valence are rejected by the import and skipped, hence a few more rows
-// are generated than needed).
-func BenchmarkPreviewSelection(b *testing.B) {
+// BenchmarkPool measures the queries that read a whole pool, on SQLite with
+// pools of 10k and 100k compounds: "preview" ranks the pool with a
+// 32-member default model trained on 120 ESOL compounds and the default
+// strategy, batch 25 (read the pool's stored features, score it,
+// applicability distances, select); "similar" finds the 10 compounds most
+// similar to one (every stored fingerprint). The pool is ESOL molecules
+// behind alkyl prefixes with an alkoxy branch (rows whose prefix breaks a
+// valence are rejected by the import and skipped, hence a few more rows are
+// generated than needed).
+func BenchmarkPool(b *testing.B) {
 	for _, size := range []int{10_000, 100_000} {
-		b.Run(fmt.Sprintf("pool=%dk", size/1000), func(b *testing.B) { benchPreview(b, size) })
+		b.Run(fmt.Sprintf("pool=%dk", size/1000), func(b *testing.B) { benchPool(b, size) })
 	}
 }
 
-func benchPreview(b *testing.B, size int) {
+func benchPool(b *testing.B, size int) {
 	ctx := b.Context()
 	st := storetest.OpenSQLite(b)
 	rec := &jobs.Recorder{}
@@ -109,13 +111,29 @@ func benchPreview(b *testing.B, size int) {
 	if err := rec.Run(ctx, svc); err != nil {
 		b.Fatal(err)
 	}
-	in := activelearning.SelectInput{ModelID: m.ID, SetID: prep.SetID, BatchSize: 25, Seed: 1}
-	b.ReportAllocs()
-	for b.Loop() {
-		got, err := svc.PreviewSelection(ctx, admin, in)
-		if err != nil || len(got) != 25 {
-			b.Fatalf("%d candidates, %v", len(got), err)
+	b.Run("preview", func(b *testing.B) {
+		in := activelearning.SelectInput{ModelID: m.ID, SetID: prep.SetID, BatchSize: 25, Seed: 1}
+		b.ReportAllocs()
+		for b.Loop() {
+			got, err := svc.PreviewSelection(ctx, admin, in)
+			if err != nil || len(got) != 25 {
+				b.Fatalf("%d candidates, %v", len(got), err)
+			}
 		}
-	}
-	b.ReportMetric(float64(prep.Created), "pool")
+		b.ReportMetric(float64(prep.Created), "pool")
+	})
+	b.Run("similar", func(b *testing.B) {
+		var query int64 // the first compound imported
+		if err := st.DB().NewSelect().Model((*store.Compound)(nil)).ColumnExpr("MIN(id)").Scan(ctx, &query); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			got, err := svc.SimilarCompounds(ctx, query, 10)
+			if err != nil || len(got) != 10 {
+				b.Fatalf("%d similar compounds, %v", len(got), err)
+			}
+		}
+		b.ReportMetric(float64(prep.Created), "pool")
+	})
 }

@@ -1,13 +1,16 @@
 package activelearning_test
 
 import (
+	"cmp"
 	"errors"
+	"slices"
 	"testing"
 
 	"activelab/activelearning"
 	"activelab/activelearning/ingest"
 	"activelab/activelearning/simulation"
 	"activelab/auth"
+	"activelab/chem"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -83,9 +86,42 @@ func TestSimilarCompoundsAndStats(t *testing.T) {
 		if err != nil || len(sim) != 5 {
 			t.Fatalf("similar: %d %v", len(sim), err)
 		}
-		for i, s := range sim {
-			if s.Compound.ID == q.ID || s.Similarity < 0 || s.Similarity > 1 || (i > 0 && s.Similarity > sim[i-1].Similarity) {
-				t.Errorf("similar[%d] = %d %.3f", i, s.Compound.ID, s.Similarity)
+		// Reference: every other compound's Tanimoto to q by chem, sorted
+		// by similarity, ties by ID.
+		var all []int64
+		if err := e.st.DB().NewSelect().Model((*store.Compound)(nil)).Column("id").Where("id <> ?", q.ID).Order("id").Scan(e.ctx, &all); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := e.st.LoadCompounds(e.ctx, nil, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var qfp chem.BitVec
+		if err := qfp.UnmarshalBinary(q.Fingerprint); err != nil {
+			t.Fatal(err)
+		}
+		type ref struct {
+			id  int64
+			sim float64
+		}
+		var wantSim []ref
+		for _, c := range cs {
+			var fp chem.BitVec
+			if err := fp.UnmarshalBinary(c.Fingerprint); err != nil {
+				t.Fatal(err)
+			}
+			wantSim = append(wantSim, ref{c.ID, chem.Tanimoto(qfp, fp)})
+		}
+		slices.SortStableFunc(wantSim, func(a, b ref) int { return cmp.Compare(b.sim, a.sim) })
+		for _, first := range []int{1, 5, len(wantSim) + 3} {
+			got, err := e.svc.SimilarCompounds(e.ctx, q.ID, first)
+			if n := min(first, len(wantSim), 100); err != nil || len(got) != n {
+				t.Fatalf("first %d: %d similar compounds, %v; want %d", first, len(got), err, n)
+			}
+			for i, g := range got {
+				if w := wantSim[i]; g.Compound.ID != w.id || g.Similarity != w.sim {
+					t.Errorf("first %d: similar[%d] = compound %d at %.4f, want %d at %.4f", first, i, g.Compound.ID, g.Similarity, w.id, w.sim)
+				}
 			}
 		}
 		if _, err := e.svc.SimilarCompounds(e.ctx, 99999, 5); !errors.Is(err, store.ErrNotFound) {

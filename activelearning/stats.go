@@ -214,36 +214,37 @@ func (s *Service) SimilarCompounds(ctx context.Context, compoundID int64, first 
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		ID          int64  `bun:"id"`
-		Fingerprint []byte `bun:"fingerprint"`
-	}
-	if err := s.st.DB().NewSelect().Model((*store.Compound)(nil)).Column("id", "fingerprint").
-		Where("fingerprint IS NOT NULL").Where("id <> ?", compoundID).Order("id").Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("fingerprints: %w", err)
-	}
+	// The best first hits so far, best first (ties by ascending ID, the
+	// order rows arrive in): a row enters only when it beats the last.
 	type hit struct {
 		id  int64
 		sim float64
 	}
-	hits := make([]hit, 0, len(rows))
-	var bv chem.BitVec
-	for _, r := range rows {
-		if bv.UnmarshalBinary(r.Fingerprint) != nil || bv.Len() != FingerprintBits {
-			continue
+	hits := make([]hit, 0, first+1)
+	words := make([]uint64, len(qw))
+	err = s.st.EachFingerprint(ctx, nil, 0, func(id int64, fp []byte) error {
+		if id == compoundID {
+			return nil
 		}
-		hits = append(hits, hit{r.ID, tanimoto(qw, bv.Words())})
-	}
-	slices.SortStableFunc(hits, func(a, b hit) int {
-		switch {
-		case a.sim > b.sim:
-			return -1
-		case a.sim < b.sim:
+		if n, err := chem.DecodeBitVecWords(fp, words); err != nil || n != FingerprintBits {
+			return nil // another fingerprint length: not comparable
+		}
+		sim := tanimoto(qw, words)
+		if len(hits) == first && sim <= hits[first-1].sim {
+			return nil
+		}
+		i, _ := slices.BinarySearchFunc(hits, sim, func(h hit, sim float64) int {
+			if h.sim >= sim {
+				return -1
+			}
 			return 1
-		}
-		return 0
+		})
+		hits = slices.Insert(hits, i, hit{id, sim})[:min(len(hits)+1, first)]
+		return nil
 	})
-	hits = hits[:min(first, len(hits))]
+	if err != nil {
+		return nil, err
+	}
 	ids := make([]int64, len(hits))
 	for i, h := range hits {
 		ids[i] = h.id

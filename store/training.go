@@ -178,6 +178,51 @@ func (s *Store) EachFeatureRow(ctx context.Context, db bun.IDB, ids []int64, fn 
 	return nil
 }
 
+// EachFingerprint calls fn with the ID and stored fingerprint bytes of
+// every compound that has a fingerprint, by ascending ID, reading through
+// db (a transaction or nil) chunk rows per query (below 1: 5000), keyed by
+// the last ID seen: the connection is free between chunks, and compounds added
+// meanwhile with larger IDs are included. fp aliases the driver's buffer
+// and is valid only until fn returns; fn must not use the store (the open
+// rows hold the connection). fn's error stops the walk and is returned.
+func (s *Store) EachFingerprint(ctx context.Context, db bun.IDB, chunk int, fn func(id int64, fp []byte) error) error {
+	if chunk < 1 {
+		chunk = 5000
+	}
+	after := int64(0)
+	for {
+		rows, err := s.idb(db).NewSelect().Model((*Compound)(nil)).Column("id", "fingerprint").
+			Where("c.fingerprint IS NOT NULL").Where("c.id > ?", after).Order("c.id").Limit(int64(chunk)).Rows(ctx)
+		if err != nil {
+			return s.wrapErr(err, "fingerprints")
+		}
+		n := 0
+		var stop error
+		err = func() error {
+			defer rows.Close()
+			var fp sql.RawBytes
+			for rows.Next() {
+				if err := rows.Scan(&after, &fp); err != nil {
+					return err
+				}
+				n++
+				if stop = fn(after, fp); stop != nil {
+					return nil
+				}
+			}
+			return rows.Err()
+		}()
+		switch {
+		case err != nil:
+			return s.wrapErr(err, fmt.Sprintf("fingerprints after compound %d", after))
+		case stop != nil:
+			return stop
+		case n < chunk:
+			return nil
+		}
+	}
+}
+
 func (s *Store) loadCompounds(ctx context.Context, db bun.IDB, ids []int64, columns func(*bun.SelectQuery) *bun.SelectQuery) ([]*Compound, error) {
 	byID := make(map[int64]*Compound, len(ids))
 	for i := 0; i < len(ids); i += compoundChunk {
