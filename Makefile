@@ -6,14 +6,14 @@ GO      ?= go
 BIN     := bin/activelab
 FUZZTIME ?= 10s
 
-.PHONY: help run build frontend test test-go fuzz bench generate verify clean
+.PHONY: help run build frontend test test-go test-web fuzz bench generate verify clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-frontend: ## Build the web app into frontend/dist (skipped while there is no app)
-	@if [ -f frontend/package.json ]; then npm ci --no-audit --no-fund && npm run build --workspace frontend; \
-	else echo "frontend: no app yet, serving the placeholder page"; fi
+frontend: ## Build the web app into frontend/dist (without npm: warn, and the binary serves a placeholder page)
+	@if ! command -v npm >/dev/null; then echo "frontend: npm not found (install Node 20+): the binary will serve a placeholder page instead of the app" >&2; \
+	else npm ci --no-audit --no-fund && npm run build --workspace frontend; fi
 
 build: frontend ## Build bin/activelab (and the web app)
 	$(GO) build -o $(BIN) ./cmd/activelab
@@ -21,8 +21,11 @@ build: frontend ## Build bin/activelab (and the web app)
 run: build ## Build and serve http://localhost:8080 on the embedded SQLite database ./data/activelab.db
 	./$(BIN) serve
 
-test: test-go fuzz ## Run every test: Go (race detector) on SQLite and PostgreSQL, fuzz smoke runs
-	@if [ -f frontend/package.json ]; then npm test --workspace frontend; fi
+test: test-go fuzz test-web ## Run every test: Go (race detector) on SQLite and PostgreSQL, fuzz smoke runs, the web app (unit and in Chromium)
+
+test-web: frontend ## Test the web app: unit tests (vitest), then end to end in Chromium against a demo server
+	@if command -v npm >/dev/null; then npm test --workspace frontend; \
+	else echo "test-web: SKIPPED, npm not found: the web app was not tested" >&2; [ "$$ACTIVELAB_REQUIRE_BROWSER" != 1 ]; fi
 
 test-go:
 	$(GO) vet ./...

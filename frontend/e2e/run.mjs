@@ -1,0 +1,196 @@
+// End-to-end test of the web app in Chromium: build the activelab binary
+// (with the freshly built dist/ embedded), serve the demo on a throwaway
+// SQLite database, and walk a labeler's loop: sign in (a wrong password
+// first), open the demo model, claim a compound, see a bad value refused
+// before anything is sent, submit a label, skip the next compound, and see
+// the queue counts follow a label that another client submits over the API
+// (the queueEvents subscription). The label is read back over GraphQL.
+//
+// Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
+// Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
+// (CI), where that is a failure.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const browserPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const password = 'e2e-admin-password';
+
+function log(msg) {
+  console.log(`e2e: ${msg}`);
+}
+
+if (!existsSync(browserPath)) {
+  const msg = `no Chromium at ${browserPath} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (process.env.ACTIVELAB_REQUIRE_BROWSER === '1') {
+    console.error(`e2e: FAIL: ${msg}`);
+    process.exit(1);
+  }
+  console.warn(`e2e: SKIP: ${msg}; the browser tests did not run`);
+  process.exit(0);
+}
+if (!existsSync(join(root, 'frontend/dist/index.html'))) {
+  console.error('e2e: FAIL: frontend/dist/index.html is missing: run `npm run build --workspace frontend` (make build) first');
+  process.exit(1);
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitReady(base, server, logFile) {
+  for (let i = 0; i < 600; i++) {
+    if (server.exitCode !== null) throw new Error(`server exited (${server.exitCode}):\n${readFileSync(logFile, 'utf8')}`);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server not ready after 60 s');
+}
+
+// api runs a GraphQL operation as a separate client (Bearer token or none).
+async function api(base, query, variables, token) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(`${base}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = await r.json();
+  if (body.errors) throw new Error(`${query.slice(0, 40)}…: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'activelab-e2e-'));
+const logFile = join(tmp, 'server.log');
+let server;
+let browser;
+try {
+  log('building bin');
+  const bin = join(tmp, 'activelab');
+  execFileSync('go', ['build', '-o', bin, './cmd/activelab'], { cwd: root, stdio: 'inherit' });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const { openSync } = await import('node:fs');
+  const out = openSync(logFile, 'w');
+  server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--database-url', `sqlite:${join(tmp, 'db.sqlite')}`], {
+    env: { ...process.env, ACTIVELAB_ADMIN_PASSWORD: password },
+    stdio: ['ignore', out, out],
+  });
+  await waitReady(base, server, logFile);
+  log(`serving the demo on ${base}`);
+
+  browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: browserPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(15000);
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+
+  // 1. Sign in: a wrong password is refused with the server's message.
+  await page.goto(base);
+  await page.getByLabel('Email').fill('admin@localhost');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').waitFor();
+  const refused = await page.getByRole('alert').textContent();
+  assert.match(refused, /password|credentials|invalid/i, `wrong password message: ${refused}`);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  log('signed in');
+
+  // 2. The demo model is listed; open its queue (25 pending from the demo's first cycle).
+  await page.getByRole('link', { name: 'ESOL solubility (logS)' }).click();
+  await page.getByTestId('count-pending').filter({ hasText: /^25$/ }).waitFor();
+  const count = async (name) => Number(await page.getByTestId(`count-${name}`).textContent());
+
+  // 3. Claim: the compound and its prediction are shown; in progress counts it.
+  await page.getByRole('button', { name: 'Claim next compound' }).click();
+  const first = (await page.getByTestId('smiles').textContent()).trim();
+  assert.ok(first.length > 0, 'claimed compound shows its SMILES');
+  await page.getByTestId('count-in-progress').filter({ hasText: /^1$/ }).waitFor();
+  // A reload resumes the compound this labeler holds instead of stranding it.
+  await page.reload();
+  await page.getByTestId('smiles').filter({ hasText: first }).waitFor();
+  await page.getByTestId('count-in-progress').filter({ hasText: /^1$/ }).waitFor();
+
+  // 4. A value that is not a number is refused on the page, nothing sent.
+  await page.getByLabel('Measured value').fill('abc');
+  await page.getByRole('button', { name: 'Submit label' }).click();
+  assert.equal((await page.locator('#label-value-error').textContent()).trim(), '"abc" is not a number.');
+  assert.equal(await count('labeled'), 0);
+
+  // 5. A real label, with source, confidence and notes; the next compound follows.
+  await page.getByLabel('Measured value').fill('-2,75');
+  await page.getByLabel('Source').selectOption('LITERATURE');
+  await page.getByLabel('Confidence').selectOption('MEDIUM');
+  await page.getByLabel('Notes').fill('Yalkowsky handbook');
+  await page.getByRole('button', { name: 'Submit label' }).click();
+  await page.getByRole('status').filter({ hasText: /Labeled .*: -2\.75\./ }).waitFor();
+  await page.getByTestId('count-labeled').filter({ hasText: /^1$/ }).waitFor();
+  const second = (await page.getByTestId('smiles').textContent()).trim();
+  assert.notEqual(second, first, 'the next compound is claimed after a label');
+
+  // 6. Skipping needs a reason.
+  await page.getByRole('button', { name: 'Skip compound' }).click();
+  await page.locator('#skip-reason-error').waitFor();
+  await page.getByLabel('Skip reason').fill('not available');
+  await page.getByRole('button', { name: 'Skip compound' }).click();
+  await page.getByTestId('count-skipped').filter({ hasText: /^1$/ }).waitFor();
+  log('labeled one compound and skipped one');
+
+  // 7. The label as stored, read over GraphQL with an API token made in the
+  // page's session.
+  const token = await page.evaluate(async () => {
+    const r = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { createApiToken(input: {name: "e2e"}) { secret } }' }),
+    });
+    return (await r.json()).data.createApiToken.secret;
+  });
+  const items = await api(base, `{ labelQueue(filter: {modelId: "1", status: LABELED}, first: 5) { edges { node {
+    label labelSource labelConfidence notes compound { inputSmiles } } } } }`, null, token);
+  const labeled = items.labelQueue.edges.map((e) => e.node);
+  assert.equal(labeled.length, 1);
+  assert.deepEqual(labeled[0], { label: -2.75, labelSource: 'LITERATURE', labelConfidence: 'MEDIUM', notes: 'Yalkowsky handbook',
+    compound: { inputSmiles: first } });
+
+  // 8. Another client labels a compound: the open page's counts follow live.
+  const other = await api(base, 'mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }', null, token);
+  await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -1.5}) { item { status } } }', { id: other.claimNextItem.item.id }, token);
+  await page.getByTestId('count-labeled').filter({ hasText: /^2$/ }).waitFor();
+  log('counts followed a label submitted elsewhere');
+
+  // 9. Signing out returns to the sign-in form.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  log('PASS');
+} catch (e) {
+  console.error(`e2e: FAIL: ${e.stack || e}`);
+  if (existsSync(logFile)) console.error(`server log (last lines):\n${readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n')}`);
+  process.exitCode = 1;
+} finally {
+  await browser?.close().catch(() => {});
+  server?.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { LOGOUT, ME, type User } from './api';
+import { LabelPage } from './LabelPage';
+import { Login } from './Login';
+import { Models } from './Models';
+import { errorMessage } from './label';
+import { parseRoute } from './route';
+
+/** App checks who is signed in, then shows the page the URL's hash names. */
+export function App() {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const [{ data, error, fetching }, refetchMe] = useQuery<{ me: User }>({ query: ME });
+  const [, logout] = useMutation(LOGOUT);
+
+  const unauthenticated = error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+  let body;
+  if (fetching && !data) {
+    body = <p>Loading…</p>;
+  } else if (unauthenticated || (!data && !error)) {
+    body = <Login onSignedIn={() => refetchMe({ requestPolicy: 'network-only' })} />;
+  } else if (!data) {
+    body = (
+      <p className="error" role="alert">
+        {errorMessage(error)}
+      </p>
+    );
+  } else if (route.page === 'label') {
+    body = <LabelPage modelId={route.modelId} user={data.me} />;
+  } else {
+    body = <Models />;
+  }
+
+  return (
+    <>
+      <header>
+        <h1>
+          <a href="#/">ActiveLab</a>
+        </h1>
+        {data && !unauthenticated && (
+          <div className="who">
+            <span>
+              {data.me.name || data.me.email} · {data.me.role.toLowerCase()}
+            </span>
+            <button
+              className="secondary"
+              onClick={async () => {
+                await logout({});
+                refetchMe({ requestPolicy: 'network-only' });
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        )}
+      </header>
+      <main>{body}</main>
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { LabelForm, type LabelInput } from './LabelForm';
+
+afterEach(cleanup);
+
+function setup(task: 'REGRESSION' | 'CLASSIFICATION' = 'REGRESSION') {
+  const submitted: LabelInput[] = [];
+  const skipped: string[] = [];
+  render(<LabelForm task={task} busy={false} onSubmit={(i) => submitted.push(i)} onSkip={(r) => skipped.push(r)} />);
+  return { submitted, skipped };
+}
+
+describe('LabelForm', () => {
+  it('sends the parsed value with source, confidence and trimmed notes', () => {
+    const { submitted } = setup();
+    fireEvent.change(screen.getByLabelText('Measured value'), { target: { value: ' -1,5 ' } });
+    fireEvent.change(screen.getByLabelText('Source'), { target: { value: 'EXPERT_ESTIMATE' } });
+    fireEvent.change(screen.getByLabelText('Confidence'), { target: { value: 'LOW' } });
+    fireEvent.change(screen.getByLabelText('Notes'), { target: { value: '  by analogy  ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit label' }));
+    expect(submitted).toEqual([{ value: -1.5, source: 'EXPERT_ESTIMATE', confidence: 'LOW', notes: 'by analogy' }]);
+    // The value and notes clear for the next compound; source and confidence stay.
+    expect((screen.getByLabelText('Measured value') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Source') as HTMLSelectElement).value).toBe('EXPERT_ESTIMATE');
+  });
+
+  it('defaults to an experimental value of high confidence', () => {
+    const { submitted } = setup();
+    fireEvent.change(screen.getByLabelText('Measured value'), { target: { value: '2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit label' }));
+    expect(submitted).toEqual([{ value: 2, source: 'EXPERIMENTAL', confidence: 'HIGH', notes: '' }]);
+  });
+
+  it('refuses a bad value on the page and sends nothing', () => {
+    const { submitted } = setup();
+    fireEvent.change(screen.getByLabelText('Measured value'), { target: { value: 'high' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit label' }));
+    expect(submitted).toEqual([]);
+    expect(screen.getByRole('alert').textContent).toBe('"high" is not a number.');
+    expect(screen.getByLabelText('Measured value').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('asks for 0 or 1 in a classification', () => {
+    const { submitted } = setup('CLASSIFICATION');
+    fireEvent.change(screen.getByLabelText('Label (0 or 1)'), { target: { value: '2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit label' }));
+    expect(submitted).toEqual([]);
+    expect(screen.getByRole('alert').textContent).toBe('A classification label is 0 or 1.');
+  });
+
+  it('skips only with a reason', () => {
+    const { skipped } = setup();
+    fireEvent.click(screen.getByRole('button', { name: 'Skip compound' }));
+    expect(skipped).toEqual([]);
+    expect(screen.getByRole('alert').textContent).toMatch(/why/);
+    fireEvent.change(screen.getByLabelText('Skip reason'), { target: { value: ' sample lost ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Skip compound' }));
+    expect(skipped).toEqual(['sample lost']);
+  });
+});

@@ -1,0 +1,156 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type ModelSummary, type QueueItem, type User } from './api';
+import { LabelForm, type LabelInput } from './LabelForm';
+import { errorMessage, formatNumber } from './label';
+
+interface ModelData {
+  model: ModelSummary;
+  stats: { cycles: number; counts: Counts };
+}
+
+/**
+ * LabelPage is a labeler's loop for one model: claim the next compound in
+ * the queue, label or skip it, and go on to the next; the queue counts
+ * update live from the queueEvents subscription, whoever labels.
+ */
+export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
+  const [{ data, error, fetching }, refetch] = useQuery<ModelData>({ query: MODEL, variables: { id: modelId } });
+  const [events] = useSubscription<{ queueEvents: { seq: number } }>({ query: QUEUE_EVENTS, variables: { modelId } });
+  const [, claim] = useMutation<{ claimNextItem: { item: QueueItem | null } }>(CLAIM);
+  const [, submitLabel] = useMutation(SUBMIT);
+  const [, skipItem] = useMutation(SKIP);
+  const [item, setItem] = useState<QueueItem | null>(null);
+  // A compound this user already holds (claimed before a reload) comes back
+  // first, so its lease is not left to expire.
+  const [held] = useQuery<{ labelQueue: { edges: { node: QueueItem }[] } }>({
+    query: HELD,
+    variables: { id: modelId, me: user.id },
+  });
+  const heldItem = held.data?.labelQueue.edges[0]?.node;
+  useEffect(() => {
+    if (heldItem) setItem((cur) => cur ?? heldItem);
+  }, [heldItem]);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState('');
+  const [failure, setFailure] = useState('');
+
+  const seq = events.data?.queueEvents.seq;
+  useEffect(() => {
+    if (seq !== undefined) refetch({ requestPolicy: 'network-only' });
+  }, [seq, refetch]);
+
+  const claimNext = useCallback(async () => {
+    setBusy(true);
+    setFailure('');
+    const res = await claim({ modelId });
+    setBusy(false);
+    if (res.error) {
+      setFailure(errorMessage(res.error));
+      return;
+    }
+    const next = res.data?.claimNextItem.item ?? null;
+    setItem(next);
+    if (!next) setNotice('Nothing left to label in this queue.');
+  }, [claim, modelId]);
+
+  async function onSubmit(input: LabelInput) {
+    if (!item) return;
+    setBusy(true);
+    setFailure('');
+    const res = await submitLabel({ itemId: item.id, ...input });
+    setBusy(false);
+    if (res.error) {
+      setFailure(errorMessage(res.error));
+      return;
+    }
+    setNotice(`Labeled ${item.compound.name || item.compound.inputSmiles}: ${input.value}.`);
+    await claimNext();
+  }
+
+  async function onSkip(reason: string) {
+    if (!item) return;
+    setBusy(true);
+    setFailure('');
+    const res = await skipItem({ itemId: item.id, reason });
+    setBusy(false);
+    if (res.error) {
+      setFailure(errorMessage(res.error));
+      return;
+    }
+    setNotice(`Skipped ${item.compound.name || item.compound.inputSmiles}.`);
+    await claimNext();
+  }
+
+  if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  if (!data) return <p>{fetching ? 'Loading…' : ''}</p>;
+  const { model, stats } = data;
+  const canLabel = user.role !== 'VIEWER';
+  return (
+    <section>
+      <p>
+        <a href="#/">← Models</a>
+      </p>
+      <h2>{model.name}</h2>
+      <p className="muted">
+        {model.endpoint} · {model.task.toLowerCase()} · version {model.activeVersion?.version ?? '–'} · {stats.cycles} {stats.cycles === 1 ? 'cycle' : 'cycles'}
+      </p>
+      <dl className="counts" aria-label="Queue">
+        <div>
+          <dt>Pending</dt>
+          <dd data-testid="count-pending">{stats.counts.pending}</dd>
+        </div>
+        <div>
+          <dt>In progress</dt>
+          <dd data-testid="count-in-progress">{stats.counts.inProgress}</dd>
+        </div>
+        <div>
+          <dt>Labeled</dt>
+          <dd data-testid="count-labeled">{stats.counts.labeled}</dd>
+        </div>
+        <div>
+          <dt>Skipped</dt>
+          <dd data-testid="count-skipped">{stats.counts.skipped}</dd>
+        </div>
+      </dl>
+      <p className="live muted">{events.error ? 'Live updates unavailable: ' + errorMessage(events.error) : 'Counts update live.'}</p>
+      {notice && <p className="notice" role="status">{notice}</p>}
+      {failure && (
+        <p className="error" role="alert">
+          {failure}
+        </p>
+      )}
+      {!canLabel && <p>Viewers can watch the queue; labeling needs the scientist role.</p>}
+      {canLabel && !item && (
+        <button onClick={claimNext} disabled={busy}>
+          Claim next compound
+        </button>
+      )}
+      {canLabel && item && (
+        <article className="item" aria-label="Compound to label">
+          <h3>{item.compound.name || 'Unnamed compound'}</h3>
+          <p className="smiles" data-testid="smiles">
+            {item.compound.inputSmiles}
+          </p>
+          <dl className="prediction">
+            <div>
+              <dt>Prediction</dt>
+              <dd>
+                {formatNumber(item.prediction)} ± {formatNumber(item.uncertainty)}
+              </dd>
+            </div>
+            <div>
+              <dt>Distance to training set</dt>
+              <dd>{formatNumber(item.applicabilityDistance)}</dd>
+            </div>
+            <div>
+              <dt>Selected by</dt>
+              <dd>{item.selectionStrategy}</dd>
+            </div>
+          </dl>
+          <LabelForm key={item.id} task={model.task} busy={busy} onSubmit={onSubmit} onSkip={onSkip} />
+        </article>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,115 @@
+// The GraphQL client: queries and mutations over POST /graphql with the
+// session cookie, subscriptions over a graphql-ws websocket on the same
+// origin (the server checks the Origin and reads the cookie of the upgrade).
+import { Client, fetchExchange, subscriptionExchange } from 'urql';
+import { createClient as createWSClient } from 'graphql-ws';
+
+export function wsURL(loc: Location = window.location): string {
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/graphql`;
+}
+
+export function newClient(): Client {
+  const ws = createWSClient({ url: wsURL(), lazy: true, retryAttempts: Infinity });
+  return new Client({
+    url: '/graphql',
+    // No document cache: the queue changes under every labeler, so each
+    // query asks the server.
+    requestPolicy: 'network-only',
+    fetchOptions: { credentials: 'same-origin' },
+    exchanges: [
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query || '' };
+          return {
+            subscribe(sink) {
+              return { unsubscribe: ws.subscribe(input, sink) };
+            },
+          };
+        },
+      }),
+    ],
+  });
+}
+
+export const ME = `query Me { me { id email name role } }`;
+
+export const LOGIN = `mutation Login($email: String!, $password: String!) {
+  login(input: {email: $email, password: $password}) { user { id email name role } }
+}`;
+
+export const LOGOUT = `mutation Logout { logout }`;
+
+export const MODELS = `query Models {
+  models {
+    id name endpoint task status
+    activeVersion { version trainingSize metrics { name value } }
+  }
+}`;
+
+const ITEM = `id status prediction uncertainty applicabilityDistance selectionStrategy leaseExpiresAt
+  compound { id inputSmiles canonicalSmiles name }`;
+
+export const MODEL = `query Model($id: ID!) {
+  model(id: $id) {
+    id name endpoint task status
+    activeVersion { version metrics { name value } }
+  }
+  stats(modelId: $id) { cycles counts { pending inProgress labeled skipped } }
+}`;
+
+/** The item the user holds in a model's queue, to resume it after a reload. */
+export const HELD = `query Held($id: ID!, $me: ID!) {
+  labelQueue(filter: {modelId: $id, status: [IN_PROGRESS], assignedTo: $me}, first: 1) { edges { node { ${ITEM} } } }
+}`;
+
+export const CLAIM = `mutation Claim($modelId: ID!) { claimNextItem(input: {modelId: $modelId}) { item { ${ITEM} } } }`;
+
+export const SUBMIT = `mutation Submit($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
+  submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes}) { item { id status } }
+}`;
+
+export const SKIP = `mutation Skip($itemId: ID!, $reason: String!) { skipItem(input: {itemId: $itemId, reason: $reason}) { item { id status } } }`;
+
+export const QUEUE_EVENTS = `subscription QueueEvents($modelId: ID!) { queueEvents(modelId: $modelId) { seq type itemId } }`;
+
+export type Role = 'VIEWER' | 'SCIENTIST' | 'ADMIN';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface Metric {
+  name: string;
+  value: number;
+}
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  endpoint: string;
+  task: 'REGRESSION' | 'CLASSIFICATION';
+  status: string;
+  activeVersion: { version: number; trainingSize?: number; metrics: Metric[] } | null;
+}
+
+export interface Counts {
+  pending: number;
+  inProgress: number;
+  labeled: number;
+  skipped: number;
+}
+
+export interface QueueItem {
+  id: string;
+  status: string;
+  prediction: number | null;
+  uncertainty: number | null;
+  applicabilityDistance: number | null;
+  selectionStrategy: string;
+  leaseExpiresAt: string | null;
+  compound: { id: string; inputSmiles: string; canonicalSmiles: string; name: string };
+}

@@ -1,0 +1,74 @@
+// Pure logic of the label form: what a labeler typed, checked before it
+// is sent, and server errors turned into one readable line.
+
+export type Task = 'REGRESSION' | 'CLASSIFICATION';
+export type LabelSource = 'EXPERIMENTAL' | 'LITERATURE' | 'EXPERT_ESTIMATE';
+export type LabelConfidence = 'HIGH' | 'MEDIUM' | 'LOW';
+
+export const SOURCES: { value: LabelSource; label: string }[] = [
+  { value: 'EXPERIMENTAL', label: 'Experimental' },
+  { value: 'LITERATURE', label: 'Literature' },
+  { value: 'EXPERT_ESTIMATE', label: 'Expert estimate' },
+];
+
+export const CONFIDENCES: { value: LabelConfidence; label: string }[] = [
+  { value: 'HIGH', label: 'High' },
+  { value: 'MEDIUM', label: 'Medium' },
+  { value: 'LOW', label: 'Low' },
+];
+
+export type Parsed = { ok: true; value: number } | { ok: false; error: string };
+
+/**
+ * parseLabelValue reads the value field: a finite decimal number (a comma
+ * as decimal separator is accepted, "1e-3" too); for classification only 0
+ * or 1. The error says what is wrong in the labeler's terms.
+ */
+export function parseLabelValue(text: string, task: Task): Parsed {
+  const t = text.trim().replace(',', '.');
+  if (t === '') return { ok: false, error: 'Enter a value.' };
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
+    return { ok: false, error: `"${text.trim()}" is not a number.` };
+  }
+  const v = Number(t);
+  if (!Number.isFinite(v)) return { ok: false, error: `"${text.trim()}" is too large.` };
+  if (task === 'CLASSIFICATION' && v !== 0 && v !== 1) {
+    return { ok: false, error: 'A classification label is 0 or 1.' };
+  }
+  return { ok: true, value: v };
+}
+
+/** A GraphQL error as urql reports it: network failure or errors with codes. */
+export interface ApiError {
+  networkError?: Error;
+  graphQLErrors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/**
+ * errorMessage turns an API error into one line for the page: the server's
+ * message for input problems and conflicts, a plain sentence otherwise.
+ */
+export function errorMessage(err: ApiError | undefined | null): string {
+  if (!err) return '';
+  if (err.networkError) return 'The server cannot be reached. Check your connection and try again.';
+  const first = err.graphQLErrors?.[0];
+  if (!first) return 'Something went wrong.';
+  switch (first.extensions?.code) {
+    case 'UNAUTHENTICATED':
+      return 'Your session has ended. Sign in again.';
+    case 'FORBIDDEN':
+      return 'Your role does not allow this.';
+    case 'CONFLICT':
+      return `Conflict: ${first.message}`;
+    case 'INTERNAL':
+      return 'The server failed. Try again; if it persists, tell an admin.';
+    default:
+      return first.message;
+  }
+}
+
+/** formatNumber shows a prediction or uncertainty with 3 significant decimals. */
+export function formatNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3);
+}

@@ -1,0 +1,14 @@
+import { labelHref, parseRoute } from './route';
+
+describe('parseRoute', () => {
+  it('maps hashes to pages', () => {
+    expect(parseRoute('')).toEqual({ page: 'models' });
+    expect(parseRoute('#/')).toEqual({ page: 'models' });
+    expect(parseRoute('#/models/12')).toEqual({ page: 'label', modelId: '12' });
+    expect(parseRoute('#/models/12/')).toEqual({ page: 'label', modelId: '12' });
+    expect(parseRoute('#/models/x')).toEqual({ page: 'models' });
+  });
+  it('round-trips labelHref', () => {
+    expect(parseRoute(labelHref('7'))).toEqual({ page: 'label', modelId: '7' });
+  });
+});

@@ -1,0 +1,13 @@
+// Hash routes: #/ (models), #/models/ID (label the queue of model ID).
+
+export type Route = { page: 'models' } | { page: 'label'; modelId: string };
+
+export function parseRoute(hash: string): Route {
+  const m = /^#\/models\/([0-9]+)\/?$/.exec(hash);
+  if (m) return { page: 'label', modelId: m[1] };
+  return { page: 'models' };
+}
+
+export function labelHref(modelId: string): string {
+  return `#/models/${modelId}`;
+}
