@@ -4,7 +4,8 @@
 // first), open the demo model, claim a compound, see a bad value refused
 // before anything is sent, submit a label, skip the next compound, and see
 // the queue counts follow a label that another client submits over the API
-// (the queueEvents subscription). The label is read back over GraphQL.
+// (the queueEvents subscription), retrain (progress, then the metric before
+// and after), and start the next cycle. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -180,7 +181,30 @@ try {
   await page.getByTestId('count-labeled').filter({ hasText: /^2$/ }).waitFor();
   log('counts followed a label submitted elsewhere');
 
-  // 9. Signing out returns to the sign-in form.
+  // 9. Retrain on the cycle's labels: progress shows, then cycle 1 is
+  // complete with its metric before and after, and version 2 is active.
+  const row1 = page.getByTestId('cycle-1');
+  assert.match(await row1.textContent(), /labeling/);
+  await page.getByRole('button', { name: "Retrain on cycle 1's labels" }).click();
+  await row1.filter({ hasText: 'complete' }).waitFor({ timeout: 60000 });
+  const metrics = (await row1.locator('td').nth(4).textContent()).trim();
+  assert.match(metrics, /^\d+\.\d{3} → \d+\.\d{3}$/, `cycle 1 RMSE before → after: ${metrics}`);
+  await page.getByText(/version 2/).waitFor();
+  log(`retrained: RMSE ${metrics}`);
+
+  // 10. Start a cycle of 10: a bad batch size is refused on the page, then
+  // cycle 2 starts and its compounds join the queue.
+  const pending = await count('pending');
+  await page.getByLabel('Batch size').fill('0');
+  await page.getByRole('button', { name: 'Start a cycle' }).click();
+  await page.locator('#cycle-batch-error').waitFor();
+  await page.getByLabel('Batch size').fill('10');
+  await page.getByRole('button', { name: 'Start a cycle' }).click();
+  await page.getByTestId('cycle-2').filter({ hasText: 'labeling' }).waitFor();
+  await page.getByTestId('count-pending').filter({ hasText: new RegExp(`^${pending + 10}$`) }).waitFor();
+  log('started cycle 2');
+
+  // 11. Signing out returns to the sign-in form.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');

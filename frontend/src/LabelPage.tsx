@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type ModelSummary, type QueueItem, type User } from './api';
+import { Cycles } from './Cycles';
 import { LabelForm, type LabelInput } from './LabelForm';
 import { errorMessage, formatNumber } from './label';
 
@@ -36,9 +37,10 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
   const [failure, setFailure] = useState('');
 
   const seq = events.data?.queueEvents.seq;
+  const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   useEffect(() => {
-    if (seq !== undefined) refetch({ requestPolicy: 'network-only' });
-  }, [seq, refetch]);
+    if (seq !== undefined) refresh();
+  }, [seq, refresh]);
 
   const claimNext = useCallback(async () => {
     setBusy(true);
@@ -151,6 +153,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
           <LabelForm key={item.id} task={model.task} busy={busy} onSubmit={onSubmit} onSkip={onSkip} />
         </article>
       )}
+      <Cycles modelId={modelId} task={model.task} user={user} queueSeq={seq} onChange={refresh} />
     </section>
   );
 }

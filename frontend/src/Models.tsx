@@ -1,6 +1,6 @@
 import { useQuery } from 'urql';
 import { MODELS, type ModelSummary } from './api';
-import { errorMessage, formatNumber } from './label';
+import { errorMessage, formatNumber, headlineMetric } from './label';
 import { labelHref } from './route';
 
 /** Models lists every model lineage with its active version's headline metric. */
@@ -44,6 +44,6 @@ export function Models() {
 
 function headline(m: ModelSummary): string {
   const name = m.task === 'CLASSIFICATION' ? 'roc_auc' : 'rmse';
-  const metric = m.activeVersion?.metrics.find((x) => x.name === name);
-  return metric ? `${name.toUpperCase().replace('_', '-')} ${formatNumber(metric.value)}` : '–';
+  const value = headlineMetric(m.activeVersion?.metrics ?? [], name);
+  return value === null ? '–' : `${name.toUpperCase().replace('_', '-')} ${formatNumber(value)}`;
 }

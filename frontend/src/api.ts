@@ -71,6 +71,39 @@ export const SUBMIT = `mutation Submit($itemId: ID!, $value: Float!, $source: La
 
 export const SKIP = `mutation Skip($itemId: ID!, $reason: String!) { skipItem(input: {itemId: $itemId, reason: $reason}) { item { id status } } }`;
 
+const CYCLE = `id cycleNumber status selectionStrategy batchSize itemsSelected itemsLabeled itemsSkipped
+  metricsBefore { name value } metricsAfter { name value } error startedAt completedAt`;
+
+export const CYCLES = `query Cycles($id: ID!) { model(id: $id) { id cycles { ${CYCLE} } } }`;
+
+export const SELECT = `mutation Select($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!) {
+  selectSamples(input: {selection: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed}}) { cycle { id cycleNumber status } }
+}`;
+
+export const RETRAIN = `mutation Retrain($cycleId: ID!) { triggerRetrain(input: {cycleId: $cycleId, minNewLabels: 1}) { cycle { id status } } }`;
+
+export const CYCLE_UPDATED = `subscription CycleUpdated($modelId: ID!) { cycleUpdated(modelId: $modelId) { id status } }`;
+
+export const RETRAIN_PROGRESS = `subscription RetrainProgress($cycleId: ID!) {
+  retrainProgress(cycleId: $cycleId, afterSeq: 0) { seq stage fraction message }
+}`;
+
+export interface Cycle {
+  id: string;
+  cycleNumber: number;
+  status: 'SELECTING' | 'LABELING' | 'TRAINING' | 'COMPLETE' | 'FAILED';
+  selectionStrategy: string;
+  batchSize: number;
+  itemsSelected: number;
+  itemsLabeled: number;
+  itemsSkipped: number;
+  metricsBefore: Metric[];
+  metricsAfter: Metric[];
+  error: string;
+  startedAt: string;
+  completedAt: string | null;
+}
+
 export const QUEUE_EVENTS = `subscription QueueEvents($modelId: ID!) { queueEvents(modelId: $modelId) { seq type itemId } }`;
 
 export type Role = 'VIEWER' | 'SCIENTIST' | 'ADMIN';

@@ -72,3 +72,8 @@ export function formatNumber(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3);
 }
+
+/** headlineMetric returns the named metric's value, or null when absent. */
+export function headlineMetric(metrics: { name: string; value: number }[], name: string): number | null {
+  return metrics.find((m) => m.name === name)?.value ?? null;
+}

@@ -1,0 +1,172 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import { CYCLES, CYCLE_UPDATED, RETRAIN, RETRAIN_PROGRESS, SELECT, type Cycle, type User } from './api';
+import { errorMessage, formatNumber, headlineMetric, type Task } from './label';
+
+interface Props {
+  modelId: string;
+  task: Task;
+  user: User;
+  /** The last queue event seen: labels change the cycles' counts. */
+  queueSeq?: number;
+  /** Called when a cycle changes, so the page can refresh the model and queue. */
+  onChange: () => void;
+}
+
+/**
+ * Cycles lists a model's cycles with the validation metric before and after
+ * each retrain (the same held-out set every time), and drives the loop:
+ * scientists start a cycle (select a batch into the queue), admins retrain
+ * on the labels so far and watch its progress live.
+ */
+export function Cycles({ modelId, task, user, queueSeq, onChange }: Props) {
+  const [{ data, error }, refetch] = useQuery<{ model: { cycles: Cycle[] } }>({ query: CYCLES, variables: { id: modelId } });
+  const [updated] = useSubscription<{ cycleUpdated: { id: string; status: string } }>({ query: CYCLE_UPDATED, variables: { modelId } });
+  const [, select] = useMutation(SELECT);
+  const [, retrain] = useMutation(RETRAIN);
+  const [failure, setFailure] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (queueSeq !== undefined) refetch({ requestPolicy: 'network-only' });
+  }, [queueSeq, refetch]);
+
+  const change = updated.data ? `${updated.data.cycleUpdated.id}:${updated.data.cycleUpdated.status}` : '';
+  useEffect(() => {
+    if (change) {
+      refetch({ requestPolicy: 'network-only' });
+      onChange();
+    }
+  }, [change, refetch, onChange]);
+
+  if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  const cycles = data ? [...data.model.cycles].reverse() : [];
+  const latest = cycles[0];
+  const working = latest && (latest.status === 'SELECTING' || latest.status === 'TRAINING');
+  const metric = task === 'CLASSIFICATION' ? 'roc_auc' : 'rmse';
+
+  async function run(op: () => Promise<{ error?: Parameters<typeof errorMessage>[0] }>) {
+    setBusy(true);
+    setFailure('');
+    const res = await op();
+    setBusy(false);
+    if (res.error) setFailure(errorMessage(res.error));
+    refetch({ requestPolicy: 'network-only' });
+    onChange();
+  }
+
+  return (
+    <section className="cycles" aria-label="Cycles">
+      <h3>Cycles</h3>
+      {failure && (
+        <p className="error" role="alert">
+          {failure}
+        </p>
+      )}
+      {latest?.status === 'TRAINING' && <Progress cycleId={latest.id} />}
+      <div className="cycle-actions">
+        {user.role !== 'VIEWER' && (
+          <StartCycle busy={busy || !!working} onStart={(strategy, batchSize) => run(() => select({ modelId, strategy, batchSize, seed: Date.now() % 1_000_000 }))} />
+        )}
+        {user.role === 'ADMIN' && latest?.status === 'LABELING' && (
+          <button disabled={busy || latest.itemsLabeled === 0} onClick={() => run(() => retrain({ cycleId: latest.id }))}>
+            Retrain on cycle {latest.cycleNumber}'s labels
+          </button>
+        )}
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th>Cycle</th>
+            <th>Status</th>
+            <th>Strategy</th>
+            <th>Labeled</th>
+            <th>{metric.toUpperCase().replace('_', '-')} before → after</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cycles.map((c) => (
+            <tr key={c.id} data-testid={`cycle-${c.cycleNumber}`}>
+              <td>{c.cycleNumber}</td>
+              <td>
+                {c.status.toLowerCase()}
+                {c.error && <span className="error"> ({c.error})</span>}
+              </td>
+              <td>{c.selectionStrategy}</td>
+              <td>
+                {c.itemsLabeled} / {c.itemsSelected}
+                {c.itemsSkipped > 0 && ` (${c.itemsSkipped} skipped)`}
+              </td>
+              <td>
+                {formatNumber(headlineMetric(c.metricsBefore, metric))} → {formatNumber(headlineMetric(c.metricsAfter, metric))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function StartCycle({ busy, onStart }: { busy: boolean; onStart: (strategy: string, batchSize: number) => void }) {
+  const [strategy, setStrategy] = useState('default');
+  const [batch, setBatch] = useState('25');
+  const [problem, setProblem] = useState('');
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const n = Number(batch);
+    if (!Number.isInteger(n) || n < 1 || n > 10000) {
+      setProblem('Batch size is a whole number from 1 to 10000.');
+      return;
+    }
+    setProblem('');
+    onStart(strategy.trim() || 'default', n);
+  }
+  return (
+    <form className="start-cycle" onSubmit={submit} noValidate>
+      <div className="field">
+        <label htmlFor="cycle-strategy">Strategy</label>
+        <input id="cycle-strategy" value={strategy} onChange={(e) => setStrategy(e.target.value)} list="strategies" />
+        <datalist id="strategies">
+          {['default', 'uncertainty', 'uncertainty+diverse', 'hybrid', 'random', 'margin', 'entropy'].map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      </div>
+      <div className="field">
+        <label htmlFor="cycle-batch">Batch size</label>
+        <input
+          id="cycle-batch"
+          inputMode="numeric"
+          value={batch}
+          onChange={(e) => setBatch(e.target.value)}
+          aria-invalid={problem !== ''}
+          aria-describedby={problem ? 'cycle-batch-error' : undefined}
+        />
+      </div>
+      <button type="submit" disabled={busy}>
+        Start a cycle
+      </button>
+      {problem && (
+        <p id="cycle-batch-error" className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** Progress shows a running retrain's stage, live (replayed from its start). */
+function Progress({ cycleId }: { cycleId: string }) {
+  const [{ data }] = useSubscription<{ retrainProgress: { stage: string; fraction: number; message: string } }>({
+    query: RETRAIN_PROGRESS,
+    variables: { cycleId },
+  });
+  const p = data?.retrainProgress;
+  return (
+    <div className="progress" role="status" aria-label="Retrain progress">
+      <progress max={1} value={p?.fraction ?? 0} />
+      <span>{p ? `${p.stage}: ${p.message}` : 'Retraining…'}</span>
+    </div>
+  );
+}
