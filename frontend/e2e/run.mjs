@@ -204,7 +204,20 @@ try {
   await page.getByTestId('count-pending').filter({ hasText: new RegExp(`^${pending + 10}$`) }).waitFor();
   log('started cycle 2');
 
-  // 11. Signing out returns to the sign-in form.
+  // 11. A session ended elsewhere: the next action returns to the sign-in
+  // form (and signing in again brings the page back).
+  await page.evaluate(() => fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation { logout }' }) }));
+  await page.getByLabel('Measured value').fill('1');
+  await page.getByRole('button', { name: 'Submit label' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill('admin@localhost');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('count-pending').waitFor();
+  log('an ended session leads back to sign-in');
+
+  // 12. Signing out returns to the sign-in form.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { LOGOUT, ME, type User } from './api';
+import { LOGOUT, ME, UNAUTHENTICATED, type User } from './api';
 import { LabelPage } from './LabelPage';
 import { Login } from './Login';
 import { Models } from './Models';
@@ -19,6 +19,13 @@ export function App() {
   const [, logout] = useMutation(LOGOUT);
 
   const unauthenticated = error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+  const signedIn = !!data?.me && !unauthenticated;
+  useEffect(() => {
+    if (!signedIn) return;
+    const onGone = () => refetchMe({ requestPolicy: 'network-only' });
+    window.addEventListener(UNAUTHENTICATED, onGone);
+    return () => window.removeEventListener(UNAUTHENTICATED, onGone);
+  }, [signedIn, refetchMe]);
   let body;
   if (fetching && !data) {
     body = <p>Loading…</p>;

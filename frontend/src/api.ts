@@ -1,12 +1,15 @@
 // The GraphQL client: queries and mutations over POST /graphql with the
 // session cookie, subscriptions over a graphql-ws websocket on the same
 // origin (the server checks the Origin and reads the cookie of the upgrade).
-import { Client, fetchExchange, subscriptionExchange } from 'urql';
+import { Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { createClient as createWSClient } from 'graphql-ws';
 
 export function wsURL(loc: Location = window.location): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/graphql`;
 }
+
+/** UNAUTHENTICATED is the event newClient fires when the server says the session is gone. */
+export const UNAUTHENTICATED = 'activelab:unauthenticated';
 
 export function newClient(): Client {
   const ws = createWSClient({ url: wsURL(), lazy: true, retryAttempts: Infinity });
@@ -17,6 +20,15 @@ export function newClient(): Client {
     requestPolicy: 'network-only',
     fetchOptions: { credentials: 'same-origin' },
     exchanges: [
+      // A session that expired or was ended elsewhere: tell the app, which
+      // goes back to the sign-in form instead of failing page by page.
+      mapExchange({
+        onError(error) {
+          if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
+            window.dispatchEvent(new Event(UNAUTHENTICATED));
+          }
+        },
+      }),
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request) {
