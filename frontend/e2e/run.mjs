@@ -128,6 +128,12 @@ try {
   const first = (await page.getByTestId('smiles').textContent()).trim();
   assert.ok(first.length > 0, 'claimed compound shows its SMILES');
   await page.getByTestId('count-in-progress').filter({ hasText: /^1$/ }).waitFor();
+  // Its five nearest neighbours, most similar first, with measured values where known.
+  const sims = page.getByRole('table', { name: 'Most similar compounds' }).locator('tbody tr td:first-child');
+  await sims.nth(4).waitFor();
+  const simValues = (await sims.allTextContents()).map(Number);
+  assert.equal(simValues.length, 5);
+  assert.ok(simValues.every((v, i) => v >= 0 && v <= 1 && (i === 0 || v <= simValues[i - 1])), `similarities ${simValues}`);
   // A reload resumes the compound this labeler holds instead of stranding it.
   await page.reload();
   await page.getByTestId('smiles').filter({ hasText: first }).waitFor();

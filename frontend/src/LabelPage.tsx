@@ -3,6 +3,7 @@ import { useMutation, useQuery, useSubscription } from 'urql';
 import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type ModelSummary, type QueueItem, type User } from './api';
 import { Cycles } from './Cycles';
 import { LabelForm, type LabelInput } from './LabelForm';
+import { Neighbours } from './Neighbours';
 import { errorMessage, formatNumber } from './label';
 
 interface ModelData {
@@ -151,6 +152,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
             </div>
           </dl>
           <LabelForm key={item.id} task={model.task} busy={busy} onSubmit={onSubmit} onSkip={onSkip} />
+          <Neighbours compoundId={item.compound.id} endpoint={model.endpoint} />
         </article>
       )}
       <Cycles modelId={modelId} task={model.task} user={user} queueSeq={seq} onChange={refresh} />

@@ -116,6 +116,16 @@ export interface Cycle {
   completedAt: string | null;
 }
 
+/** The compounds most similar to one, with their measured values of the endpoint. */
+export const NEIGHBOURS = `query Neighbours($id: ID!, $endpoint: String!) {
+  compound(id: $id) { id similar(first: 5) { similarity compound { id name inputSmiles measurements(endpoint: $endpoint) { value source } } } }
+}`;
+
+export interface Neighbour {
+  similarity: number;
+  compound: { id: string; name: string; inputSmiles: string; measurements: { value: number; source: string }[] };
+}
+
 export const QUEUE_EVENTS = `subscription QueueEvents($modelId: ID!) { queueEvents(modelId: $modelId) { seq type itemId } }`;
 
 export type Role = 'VIEWER' | 'SCIENTIST' | 'ADMIN';
