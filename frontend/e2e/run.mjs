@@ -128,6 +128,10 @@ try {
   const first = (await page.getByTestId('smiles').textContent()).trim();
   assert.ok(first.length > 0, 'claimed compound shows its SMILES');
   await page.getByTestId('count-in-progress').filter({ hasText: /^1$/ }).waitFor();
+  // Its structure, drawn by RDKit.js (WebAssembly loaded on first use).
+  const drawing = page.getByRole('img', { name: /^Structure of / });
+  await drawing.locator('svg').waitFor({ timeout: 30000 });
+  assert.ok((await drawing.innerHTML()).includes('<path'), 'the structure drawing has bonds');
   // Its five nearest neighbours, most similar first, with measured values where known.
   const sims = page.getByRole('table', { name: 'Most similar compounds' }).locator('tbody tr td:first-child');
   await sims.nth(4).waitFor();

@@ -4,6 +4,7 @@ import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type Model
 import { Cycles } from './Cycles';
 import { LabelForm, type LabelInput } from './LabelForm';
 import { Neighbours } from './Neighbours';
+import { Structure } from './Structure';
 import { errorMessage, formatNumber } from './label';
 
 interface ModelData {
@@ -132,6 +133,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
       {canLabel && item && (
         <article className="item" aria-label="Compound to label">
           <h3>{item.compound.name || 'Unnamed compound'}</h3>
+          <Structure smiles={item.compound.inputSmiles} label={item.compound.name || item.compound.inputSmiles} />
           <p className="smiles" data-testid="smiles">
             {item.compound.inputSmiles}
           </p>
