@@ -55,45 +55,18 @@ export function LabelForm({ task, busy, onSubmit, onSkip }: Props) {
 
   return (
     <form className="label-form" onSubmit={submit} noValidate>
-      <div className="field">
-        <label htmlFor="label-value">{task === 'CLASSIFICATION' ? 'Label (0 or 1)' : 'Measured value'}</label>
-        <input
-          id="label-value"
-          inputMode="decimal"
-          autoComplete="off"
-          autoFocus
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          aria-invalid={valueError !== ''}
-          aria-describedby={valueError ? 'label-value-error' : undefined}
-        />
-        {valueError && (
-          <p id="label-value-error" className="field-error" role="alert">
-            {valueError}
-          </p>
-        )}
-      </div>
+      <TextField
+        id="label-value"
+        label={task === 'CLASSIFICATION' ? 'Label (0 or 1)' : 'Measured value'}
+        value={value}
+        onChange={setValue}
+        error={valueError}
+        inputMode="decimal"
+        autoFocus
+      />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="label-source">Source</label>
-          <select id="label-source" value={source} onChange={(e) => setSource(e.target.value as LabelSource)}>
-            {SOURCES.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="label-confidence">Confidence</label>
-          <select id="label-confidence" value={confidence} onChange={(e) => setConfidence(e.target.value as LabelConfidence)}>
-            {CONFIDENCES.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Choice id="label-source" label="Source" value={source} options={SOURCES} onChange={setSource} />
+        <Choice id="label-confidence" label="Confidence" value={confidence} options={CONFIDENCES} onChange={setConfidence} />
       </div>
       <div className="field">
         <label htmlFor="label-notes">Notes</label>
@@ -105,25 +78,70 @@ export function LabelForm({ task, busy, onSubmit, onSkip }: Props) {
         </button>
       </div>
       <div className="skip">
-        <div className="field">
-          <label htmlFor="skip-reason">Skip reason</label>
-          <input
-            id="skip-reason"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            aria-invalid={reasonError !== ''}
-            aria-describedby={reasonError ? 'skip-reason-error' : undefined}
-          />
-          {reasonError && (
-            <p id="skip-reason-error" className="field-error" role="alert">
-              {reasonError}
-            </p>
-          )}
-        </div>
+        <TextField id="skip-reason" label="Skip reason" value={reason} onChange={setReason} error={reasonError} />
         <button type="button" className="secondary" disabled={busy} onClick={skip}>
           Skip compound
         </button>
       </div>
     </form>
+  );
+}
+
+interface TextFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  /** A problem to show under the field ('' for none); marks it invalid. */
+  error: string;
+  inputMode?: 'decimal' | 'text';
+  autoFocus?: boolean;
+}
+
+/** TextField is a labeled text input with its error message, linked for screen readers. */
+function TextField({ id, label, value, onChange, error, inputMode, autoFocus }: TextFieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        inputMode={inputMode}
+        autoComplete="off"
+        autoFocus={autoFocus}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error !== ''}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error && (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface ChoiceProps<T extends string> {
+  id: string;
+  label: string;
+  value: T;
+  options: { value: T; label: string }[];
+  onChange: (v: T) => void;
+}
+
+/** Choice is a labeled select over fixed options. */
+function Choice<T extends string>({ id, label, value, options, onChange }: ChoiceProps<T>) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
