@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { LOGOUT, ME, UNAUTHENTICATED, type User } from './api';
+import { Import } from './Import';
 import { LabelPage } from './LabelPage';
 import { Login } from './Login';
 import { Models } from './Models';
@@ -39,6 +40,8 @@ export function App() {
     );
   } else if (route.page === 'label') {
     body = <LabelPage modelId={route.modelId} user={data.me} />;
+  } else if (route.page === 'import') {
+    body = data.me.role === 'VIEWER' ? <p>Importing compounds needs the scientist role.</p> : <Import />;
   } else {
     body = <Models />;
   }
@@ -51,6 +54,7 @@ export function App() {
         </h1>
         {data && !unauthenticated && (
           <div className="who">
+            {data.me.role !== 'VIEWER' && <a href="#/import">Import compounds</a>}
             <span>
               {data.me.name || data.me.email} · {data.me.role.toLowerCase()}
             </span>

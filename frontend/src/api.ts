@@ -126,6 +126,24 @@ export interface Neighbour {
   compound: { id: string; name: string; inputSmiles: string; measurements: { value: number; source: string }[] };
 }
 
+export const IMPORT = `mutation Import($input: ImportCompoundsInput!) {
+  importCompounds(input: $input) {
+    rows created existing measurements jobId
+    set { id name }
+    errors { row column reason offset }
+  }
+}`;
+
+export interface ImportReport {
+  rows: number;
+  created: number;
+  existing: number;
+  measurements: number;
+  jobId: string | null;
+  set: { id: string; name: string } | null;
+  errors: { row: number; column: string; reason: string; offset: number | null }[];
+}
+
 export const QUEUE_EVENTS = `subscription QueueEvents($modelId: ID!) { queueEvents(modelId: $modelId) { seq type itemId } }`;
 
 export type Role = 'VIEWER' | 'SCIENTIST' | 'ADMIN';

@@ -1,0 +1,139 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation } from 'urql';
+import { IMPORT, type ImportReport } from './api';
+import { errorMessage } from './label';
+
+/** setNameFromFile proposes a set name from a file name: "esol new.csv" → "esol new". */
+export function setNameFromFile(name: string): string {
+  return name.replace(/\.(csv|sdf|sd|txt)$/i, '').trim();
+}
+
+/**
+ * Import uploads a CSV (a SMILES column, optional name and value columns)
+ * or an SDF into a compound set. Identical compounds are recognised by
+ * canonical SMILES, so importing twice adds nothing; each rejected row is
+ * listed with its reason and the good rows are kept.
+ */
+export function Import() {
+  const [file, setFile] = useState<File | null>(null);
+  const [setName, setSetName] = useState('');
+  const [smilesColumn, setSmilesColumn] = useState('smiles');
+  const [nameColumn, setNameColumn] = useState('');
+  const [endpoint, setEndpoint] = useState('');
+  const [valueColumn, setValueColumn] = useState('');
+  const [problem, setProblem] = useState('');
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [{ fetching }, run] = useMutation<{ importCompounds: ImportReport }>(IMPORT);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setReport(null);
+    if (!file) return setProblem('Choose a CSV or SDF file.');
+    if (setName.trim() === '') return setProblem('Name the compound set to import into.');
+    if (valueColumn.trim() !== '' && endpoint.trim() === '') return setProblem('Values need an endpoint: say what they measure (e.g. logS).');
+    setProblem('');
+    const input = {
+      file,
+      setName: setName.trim(),
+      smilesColumn: smilesColumn.trim() || null,
+      nameColumn: nameColumn.trim() || null,
+      endpoint: endpoint.trim() || null,
+      valueColumn: valueColumn.trim() || null,
+    };
+    const res = await run({ input });
+    if (res.error) return setProblem(errorMessage(res.error));
+    setReport(res.data!.importCompounds);
+  }
+
+  return (
+    <section>
+      <h2>Import compounds</h2>
+      <form className="import" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="import-file">File (CSV or SDF)</label>
+          <input
+            id="import-file"
+            type="file"
+            accept=".csv,.sdf,.sd,text/csv"
+            onChange={(e) => {
+              const f = e.target.files?.[0] ?? null;
+              setFile(f);
+              if (f && setName === '') setSetName(setNameFromFile(f.name));
+            }}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="import-set">Compound set</label>
+          <input id="import-set" value={setName} onChange={(e) => setSetName(e.target.value)} />
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="import-smiles">SMILES column</label>
+            <input id="import-smiles" value={smilesColumn} onChange={(e) => setSmilesColumn(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="import-name">Name column</label>
+            <input id="import-name" value={nameColumn} onChange={(e) => setNameColumn(e.target.value)} placeholder="optional" />
+          </div>
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="import-value">Value column</label>
+            <input id="import-value" value={valueColumn} onChange={(e) => setValueColumn(e.target.value)} placeholder="optional" />
+          </div>
+          <div className="field">
+            <label htmlFor="import-endpoint">Endpoint</label>
+            <input id="import-endpoint" value={endpoint} onChange={(e) => setEndpoint(e.target.value)} placeholder="with values, e.g. logS" />
+          </div>
+        </div>
+        {problem && (
+          <p className="error" role="alert">
+            {problem}
+          </p>
+        )}
+        <button type="submit" disabled={fetching}>
+          {fetching ? 'Importing…' : 'Import'}
+        </button>
+      </form>
+      {report && <Report report={report} />}
+    </section>
+  );
+}
+
+function Report({ report }: { report: ImportReport }) {
+  if (report.jobId) {
+    return (
+      <p role="status" className="notice">
+        {report.rows} rows: a large file, imported in the background (job {report.jobId}).
+      </p>
+    );
+  }
+  return (
+    <div className="import-report">
+      <p role="status" className="notice">
+        {report.rows} rows read into “{report.set?.name}”: {report.created} new compounds, {report.existing} already known,{' '}
+        {report.measurements} measurements, {report.errors.length} rejected.
+      </p>
+      {report.errors.length > 0 && (
+        <table aria-label="Rejected rows">
+          <thead>
+            <tr>
+              <th>Row</th>
+              <th>Column</th>
+              <th>Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.errors.map((e) => (
+              <tr key={`${e.row}:${e.column}`}>
+                <td>{e.row}</td>
+                <td>{e.column}</td>
+                <td>{e.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
