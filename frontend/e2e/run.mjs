@@ -193,6 +193,16 @@ try {
   await page.getByTestId('count-labeled').filter({ hasText: /^2$/ }).waitFor();
   log('counts followed a label submitted elsewhere');
 
+  // The queue table: the labeled items, with their values and sources.
+  await page.getByLabel('Show').selectOption('LABELED');
+  await page.getByTestId('queue-total').filter({ hasText: /^2$/ }).waitFor();
+  const rows = await page.getByTestId('queue-row').allTextContents();
+  assert.equal(rows.length, 2, `labeled rows: ${rows}`);
+  assert.ok(rows.some((r) => r.includes('-2.750 (literature)')), `a row shows the page's label: ${rows}`);
+  await page.getByLabel('Show').selectOption('');
+  await page.getByTestId('queue-total').filter({ hasText: /^25$/ }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Show more' }).count(), 0, 'one page holds all 25 items');
+
   // 9. Retrain on the cycle's labels: progress shows, then cycle 1 is
   // complete with its metric before and after, and version 2 is active.
   const row1 = page.getByTestId('cycle-1');
@@ -215,6 +225,12 @@ try {
   await page.getByTestId('cycle-2').filter({ hasText: 'labeling' }).waitFor();
   await page.getByTestId('count-pending').filter({ hasText: new RegExp(`^${pending + 10}$`) }).waitFor();
   log('started cycle 2');
+  // The queue now holds 35 items: a second page on demand.
+  await page.getByTestId('queue-total').filter({ hasText: /^35$/ }).waitFor();
+  assert.equal(await page.getByTestId('queue-row').count(), 25);
+  await page.getByRole('button', { name: 'Show more' }).click();
+  await page.getByTestId('queue-row').nth(34).waitFor();
+  assert.equal(await page.getByTestId('queue-row').count(), 35);
 
   // 11. Import a CSV: the set name comes from the file name, the good rows
   // are stored and the broken SMILES is reported with its row.

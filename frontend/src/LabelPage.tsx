@@ -4,6 +4,7 @@ import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type Model
 import { Cycles } from './Cycles';
 import { LabelForm, type LabelInput } from './LabelForm';
 import { Neighbours } from './Neighbours';
+import { Queue } from './Queue';
 import { Structure } from './Structure';
 import { errorMessage, formatNumber } from './label';
 
@@ -158,6 +159,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
         </article>
       )}
       <Cycles modelId={modelId} task={model.task} user={user} queueSeq={seq} onChange={refresh} />
+      <Queue modelId={modelId} queueSeq={seq} />
     </section>
   );
 }

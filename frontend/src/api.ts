@@ -144,6 +144,33 @@ export interface ImportReport {
   errors: { row: number; column: string; reason: string; offset: number | null }[];
 }
 
+export const QUEUE = `query Queue($modelId: ID!, $status: [QueueStatus!], $after: String) {
+  labelQueue(filter: {modelId: $modelId, status: $status}, first: 25, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id status priority prediction uncertainty label labelSource assignedTo { name email }
+      compound { name inputSmiles } } }
+  }
+}`;
+
+export interface QueueRow {
+  id: string;
+  status: string;
+  priority: number;
+  prediction: number | null;
+  uncertainty: number | null;
+  label: number | null;
+  labelSource: string | null;
+  assignedTo: { name: string; email: string } | null;
+  compound: { name: string; inputSmiles: string };
+}
+
+export interface QueuePage {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: { node: QueueRow }[];
+}
+
 export const QUEUE_EVENTS = `subscription QueueEvents($modelId: ID!) { queueEvents(modelId: $modelId) { seq type itemId } }`;
 
 export type Role = 'VIEWER' | 'SCIENTIST' | 'ADMIN';
