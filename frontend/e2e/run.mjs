@@ -161,6 +161,8 @@ try {
   await page.getByTestId('count-labeled').filter({ hasText: /^1$/ }).waitFor();
   const second = (await page.getByTestId('smiles').textContent()).trim();
   assert.notEqual(second, first, 'the next compound is claimed after a label');
+  assert.equal(await page.getByLabel('Source').inputValue(), 'LITERATURE', 'source stays as chosen for the next compound');
+  assert.equal(await page.getByLabel('Measured value').inputValue(), '', 'the value clears for the next compound');
 
   // 6. Skipping needs a reason.
   await page.getByRole('button', { name: 'Skip compound' }).click();
@@ -202,6 +204,20 @@ try {
   await page.getByLabel('Show').selectOption('');
   await page.getByTestId('queue-total').filter({ hasText: /^25$/ }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Show more' }).count(), 0, 'one page holds all 25 items');
+
+  // A compound labeled meanwhile by someone else (here: the same account
+  // over the API) is refused as a conflict and dropped, with the way on.
+  const me = await api(base, '{ me { id } }', null, token);
+  const heldNow = await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [IN_PROGRESS], assignedTo: $me}) {
+    edges { node { id } } } }`, { me: me.me.id }, token);
+  await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -4}) { item { status } } }', { id: heldNow.labelQueue.edges[0].node.id }, token);
+  await page.getByLabel('Measured value').fill('-3');
+  await page.getByRole('button', { name: 'Submit label' }).click();
+  await page.getByRole('alert').filter({ hasText: /^Conflict: .*Claim the next compound\.$/ }).waitFor();
+  await page.getByRole('button', { name: 'Claim next compound' }).click();
+  await page.getByTestId('smiles').waitFor();
+  await page.getByTestId('count-labeled').filter({ hasText: /^3$/ }).waitFor();
+  log('a conflicting label is refused and the compound dropped');
 
   // 9. Retrain on the cycle's labels: progress shows, then cycle 1 is
   // complete with its metric before and after, and version 2 is active.

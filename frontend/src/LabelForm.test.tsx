@@ -6,22 +6,30 @@ afterEach(cleanup);
 function setup(task: 'REGRESSION' | 'CLASSIFICATION' = 'REGRESSION') {
   const submitted: LabelInput[] = [];
   const skipped: string[] = [];
-  render(<LabelForm task={task} busy={false} onSubmit={(i) => submitted.push(i)} onSkip={(r) => skipped.push(r)} />);
-  return { submitted, skipped };
+  const onSubmit = (i: LabelInput) => submitted.push(i);
+  const onSkip = (r: string) => skipped.push(r);
+  const view = render(<LabelForm itemId="1" task={task} busy={false} onSubmit={onSubmit} onSkip={onSkip} />);
+  const nextItem = () => view.rerender(<LabelForm itemId="2" task={task} busy={false} onSubmit={onSubmit} onSkip={onSkip} />);
+  return { submitted, skipped, nextItem };
 }
 
 describe('LabelForm', () => {
   it('sends the parsed value with source, confidence and trimmed notes', () => {
-    const { submitted } = setup();
+    const { submitted, nextItem } = setup();
     fireEvent.change(screen.getByLabelText('Measured value'), { target: { value: ' -1,5 ' } });
     fireEvent.change(screen.getByLabelText('Source'), { target: { value: 'EXPERT_ESTIMATE' } });
     fireEvent.change(screen.getByLabelText('Confidence'), { target: { value: 'LOW' } });
     fireEvent.change(screen.getByLabelText('Notes'), { target: { value: '  by analogy  ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Submit label' }));
     expect(submitted).toEqual([{ value: -1.5, source: 'EXPERT_ESTIMATE', confidence: 'LOW', notes: 'by analogy' }]);
-    // The value and notes clear for the next compound; source and confidence stay.
+    // Until the next item arrives nothing is cleared (a refused label can be sent again) ...
+    expect((screen.getByLabelText('Measured value') as HTMLInputElement).value).toBe(' -1,5 ');
+    // ... then the value and notes clear; source and confidence stay.
+    nextItem();
     expect((screen.getByLabelText('Measured value') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Notes') as HTMLTextAreaElement).value).toBe('');
     expect((screen.getByLabelText('Source') as HTMLSelectElement).value).toBe('EXPERT_ESTIMATE');
+    expect((screen.getByLabelText('Confidence') as HTMLSelectElement).value).toBe('LOW');
   });
 
   it('defaults to an experimental value of high confidence', () => {

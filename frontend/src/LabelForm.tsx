@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { CONFIDENCES, SOURCES, parseLabelValue, type LabelConfidence, type LabelSource, type Task } from './label';
 
 export interface LabelInput {
@@ -9,6 +9,8 @@ export interface LabelInput {
 }
 
 interface Props {
+  /** The item being labeled: a new one clears the value, notes and skip reason. */
+  itemId: string;
   task: Task;
   busy: boolean;
   onSubmit: (input: LabelInput) => void;
@@ -18,10 +20,12 @@ interface Props {
 /**
  * LabelForm collects one label: the value (checked before anything is
  * sent), its source, the labeler's confidence and free notes; or a reason
- * to skip the compound. Source and confidence stay as chosen between
- * compounds, since a labeler usually works through one kind of data.
+ * to skip the compound. What was typed stays until the next item arrives
+ * (so a failed submission loses nothing); source and confidence stay as
+ * chosen across items, since a labeler usually works through one kind of
+ * data.
  */
-export function LabelForm({ task, busy, onSubmit, onSkip }: Props) {
+export function LabelForm({ itemId, task, busy, onSubmit, onSkip }: Props) {
   const [value, setValue] = useState('');
   const [source, setSource] = useState<LabelSource>('EXPERIMENTAL');
   const [confidence, setConfidence] = useState<LabelConfidence>('HIGH');
@@ -29,6 +33,13 @@ export function LabelForm({ task, busy, onSubmit, onSkip }: Props) {
   const [valueError, setValueError] = useState('');
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState('');
+  useEffect(() => {
+    setValue('');
+    setNotes('');
+    setReason('');
+    setValueError('');
+    setReasonError('');
+  }, [itemId]);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -39,8 +50,6 @@ export function LabelForm({ task, busy, onSubmit, onSkip }: Props) {
     }
     setValueError('');
     onSubmit({ value: p.value, source, confidence, notes: notes.trim() });
-    setValue('');
-    setNotes('');
   }
 
   function skip() {
@@ -50,7 +59,6 @@ export function LabelForm({ task, busy, onSubmit, onSkip }: Props) {
     }
     setReasonError('');
     onSkip(reason.trim());
-    setReason('');
   }
 
   return (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useMutation, useQuery, useSubscription, type CombinedError } from 'urql';
 import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type ModelSummary, type QueueItem, type User } from './api';
 import { Cycles } from './Cycles';
 import { LabelForm, type LabelInput } from './LabelForm';
@@ -59,6 +59,15 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
     if (!next) setNotice('Nothing left to label in this queue.');
   }, [claim, modelId]);
 
+  // failed reports a label or skip the server refused. A conflict means the
+  // item is no longer this labeler's (the lease expired and someone else
+  // took it, or it was labeled meanwhile): drop it so the next can be claimed.
+  function failed(err: CombinedError) {
+    const conflict = err.graphQLErrors.some((e) => e.extensions?.code === 'CONFLICT');
+    setFailure(errorMessage(err) + (conflict ? ' Claim the next compound.' : ''));
+    if (conflict) setItem(null);
+  }
+
   async function onSubmit(input: LabelInput) {
     if (!item) return;
     setBusy(true);
@@ -66,7 +75,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
     const res = await submitLabel({ itemId: item.id, ...input });
     setBusy(false);
     if (res.error) {
-      setFailure(errorMessage(res.error));
+      failed(res.error);
       return;
     }
     setNotice(`Labeled ${item.compound.name || item.compound.inputSmiles}: ${input.value}.`);
@@ -80,7 +89,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
     const res = await skipItem({ itemId: item.id, reason });
     setBusy(false);
     if (res.error) {
-      setFailure(errorMessage(res.error));
+      failed(res.error);
       return;
     }
     setNotice(`Skipped ${item.compound.name || item.compound.inputSmiles}.`);
@@ -154,7 +163,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
               <dd>{item.selectionStrategy}</dd>
             </div>
           </dl>
-          <LabelForm key={item.id} task={model.task} busy={busy} onSubmit={onSubmit} onSkip={onSkip} />
+          <LabelForm itemId={item.id} task={model.task} busy={busy} onSubmit={onSubmit} onSkip={onSkip} />
           <Neighbours compoundId={item.compound.id} endpoint={model.endpoint} />
         </article>
       )}
