@@ -13,7 +13,7 @@
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
 // (CI), where that is a failure.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,7 +88,6 @@ try {
   execFileSync('go', ['build', '-o', bin, './cmd/activelab'], { cwd: root, stdio: 'inherit' });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const { openSync } = await import('node:fs');
   const out = openSync(logFile, 'w');
   server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--database-url', `sqlite:${join(tmp, 'db.sqlite')}`], {
     env: { ...process.env, ACTIVELAB_ADMIN_PASSWORD: password },

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useMutation, useQuery, useSubscription, type OperationResult } from 'urql';
 import { CYCLES, CYCLE_UPDATED, RETRAIN, RETRAIN_PROGRESS, SELECT, type Cycle, type User } from './api';
 import { errorMessage, formatNumber, headlineMetric, type Task } from './label';
+import { useRefetchOn } from './refresh';
 
 interface Props {
   modelId: string;
@@ -27,17 +28,12 @@ export function Cycles({ modelId, task, user, queueSeq, onChange }: Props) {
   const [failure, setFailure] = useState('');
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    if (queueSeq !== undefined) refetch({ requestPolicy: 'network-only' });
-  }, [queueSeq, refetch]);
-
+  useRefetchOn(queueSeq, refetch);
   const change = updated.data ? `${updated.data.cycleUpdated.id}:${updated.data.cycleUpdated.status}` : '';
+  useRefetchOn(change, refetch);
   useEffect(() => {
-    if (change) {
-      refetch({ requestPolicy: 'network-only' });
-      onChange();
-    }
-  }, [change, refetch, onChange]);
+    if (change) onChange();
+  }, [change, onChange]);
 
   if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
   const cycles = data ? [...data.model.cycles].reverse() : [];
@@ -45,7 +41,7 @@ export function Cycles({ modelId, task, user, queueSeq, onChange }: Props) {
   const working = latest && (latest.status === 'SELECTING' || latest.status === 'TRAINING');
   const metric = task === 'CLASSIFICATION' ? 'roc_auc' : 'rmse';
 
-  async function run(op: () => Promise<{ error?: Parameters<typeof errorMessage>[0] }>) {
+  async function run(op: () => Promise<OperationResult>) {
     setBusy(true);
     setFailure('');
     const res = await op();

@@ -1,15 +1,30 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { LabelForm, type LabelInput } from './LabelForm';
+import { useState } from 'react';
+import { DEFAULT_PREFS, LabelForm, type LabelInput } from './LabelForm';
 
 afterEach(cleanup);
+
+interface HarnessProps {
+  itemId: string;
+  task: 'REGRESSION' | 'CLASSIFICATION';
+  onSubmit: (i: LabelInput) => void;
+  onSkip: (r: string) => void;
+}
+
+// Harness is LabelForm as LabelPage uses it: one form per item, the
+// source and confidence kept outside.
+function Harness({ itemId, task, onSubmit, onSkip }: HarnessProps) {
+  const [prefs, setPrefs] = useState(DEFAULT_PREFS);
+  return <LabelForm key={itemId} task={task} prefs={prefs} onPrefsChange={setPrefs} busy={false} onSubmit={onSubmit} onSkip={onSkip} />;
+}
 
 function setup(task: 'REGRESSION' | 'CLASSIFICATION' = 'REGRESSION') {
   const submitted: LabelInput[] = [];
   const skipped: string[] = [];
   const onSubmit = (i: LabelInput) => submitted.push(i);
   const onSkip = (r: string) => skipped.push(r);
-  const view = render(<LabelForm itemId="1" task={task} busy={false} onSubmit={onSubmit} onSkip={onSkip} />);
-  const nextItem = () => view.rerender(<LabelForm itemId="2" task={task} busy={false} onSubmit={onSubmit} onSkip={onSkip} />);
+  const view = render(<Harness itemId="1" task={task} onSubmit={onSubmit} onSkip={onSkip} />);
+  const nextItem = () => view.rerender(<Harness itemId="2" task={task} onSubmit={onSubmit} onSkip={onSkip} />);
   return { submitted, skipped, nextItem };
 }
 

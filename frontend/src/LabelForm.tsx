@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { CONFIDENCES, SOURCES, parseLabelValue, type LabelConfidence, type LabelSource, type Task } from './label';
 
 export interface LabelInput {
@@ -8,10 +8,19 @@ export interface LabelInput {
   notes: string;
 }
 
+/** The labeler's choices that carry over from one compound to the next. */
+export interface LabelPrefs {
+  source: LabelSource;
+  confidence: LabelConfidence;
+}
+
+export const DEFAULT_PREFS: LabelPrefs = { source: 'EXPERIMENTAL', confidence: 'HIGH' };
+
 interface Props {
-  /** The item being labeled: a new one clears the value, notes and skip reason. */
-  itemId: string;
   task: Task;
+  /** Source and confidence, kept by the caller across compounds. */
+  prefs: LabelPrefs;
+  onPrefsChange: (prefs: LabelPrefs) => void;
   busy: boolean;
   onSubmit: (input: LabelInput) => void;
   onSkip: (reason: string) => void;
@@ -20,26 +29,18 @@ interface Props {
 /**
  * LabelForm collects one label: the value (checked before anything is
  * sent), its source, the labeler's confidence and free notes; or a reason
- * to skip the compound. What was typed stays until the next item arrives
- * (so a failed submission loses nothing); source and confidence stay as
- * chosen across items, since a labeler usually works through one kind of
- * data.
+ * to skip the compound. Render one per compound (key it by the item): what
+ * was typed stays until the next compound (so a refused submission loses
+ * nothing), while source and confidence (prefs) stay as chosen across
+ * compounds, since a labeler usually works through one kind of data.
  */
-export function LabelForm({ itemId, task, busy, onSubmit, onSkip }: Props) {
+export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, onSkip }: Props) {
+  const { source, confidence } = prefs;
   const [value, setValue] = useState('');
-  const [source, setSource] = useState<LabelSource>('EXPERIMENTAL');
-  const [confidence, setConfidence] = useState<LabelConfidence>('HIGH');
   const [notes, setNotes] = useState('');
   const [valueError, setValueError] = useState('');
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState('');
-  useEffect(() => {
-    setValue('');
-    setNotes('');
-    setReason('');
-    setValueError('');
-    setReasonError('');
-  }, [itemId]);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -73,8 +74,14 @@ export function LabelForm({ itemId, task, busy, onSubmit, onSkip }: Props) {
         autoFocus
       />
       <div className="field-row">
-        <Choice id="label-source" label="Source" value={source} options={SOURCES} onChange={setSource} />
-        <Choice id="label-confidence" label="Confidence" value={confidence} options={CONFIDENCES} onChange={setConfidence} />
+        <Choice id="label-source" label="Source" value={source} options={SOURCES} onChange={(v) => onPrefsChange({ ...prefs, source: v })} />
+        <Choice
+          id="label-confidence"
+          label="Confidence"
+          value={confidence}
+          options={CONFIDENCES}
+          onChange={(v) => onPrefsChange({ ...prefs, confidence: v })}
+        />
       </div>
       <div className="field">
         <label htmlFor="label-notes">Notes</label>

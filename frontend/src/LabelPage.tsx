@@ -2,11 +2,12 @@ import { useCallback, useEffect, useState } from 'react';
 import { useMutation, useQuery, useSubscription, type CombinedError } from 'urql';
 import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type ModelSummary, type QueueItem, type User } from './api';
 import { Cycles } from './Cycles';
-import { LabelForm, type LabelInput } from './LabelForm';
+import { DEFAULT_PREFS, LabelForm, type LabelInput, type LabelPrefs } from './LabelForm';
 import { Neighbours } from './Neighbours';
 import { Queue } from './Queue';
 import { Structure } from './Structure';
 import { errorMessage, formatNumber } from './label';
+import { useRefetchOn } from './refresh';
 
 interface ModelData {
   model: ModelSummary;
@@ -35,15 +36,14 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
   useEffect(() => {
     if (heldItem) setItem((cur) => cur ?? heldItem);
   }, [heldItem]);
+  const [prefs, setPrefs] = useState<LabelPrefs>(DEFAULT_PREFS);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState('');
   const [failure, setFailure] = useState('');
 
   const seq = events.data?.queueEvents.seq;
+  useRefetchOn(seq, refetch);
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
-  useEffect(() => {
-    if (seq !== undefined) refresh();
-  }, [seq, refresh]);
 
   const claimNext = useCallback(async () => {
     setBusy(true);
@@ -163,7 +163,15 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
               <dd>{item.selectionStrategy}</dd>
             </div>
           </dl>
-          <LabelForm itemId={item.id} task={model.task} busy={busy} onSubmit={onSubmit} onSkip={onSkip} />
+          <LabelForm
+            key={item.id}
+            task={model.task}
+            prefs={prefs}
+            onPrefsChange={setPrefs}
+            busy={busy}
+            onSubmit={onSubmit}
+            onSkip={onSkip}
+          />
           <Neighbours compoundId={item.compound.id} endpoint={model.endpoint} />
         </article>
       )}

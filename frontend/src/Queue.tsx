@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from 'urql';
 import { QUEUE, type QueuePage, type QueueRow } from './api';
 import { errorMessage, formatNumber } from './label';
+import { useRefetchOn } from './refresh';
 
 const STATUSES = [
   { value: '', label: 'Every status' },
@@ -18,8 +19,6 @@ const STATUSES = [
  */
 export function Queue({ modelId, queueSeq }: { modelId: string; queueSeq?: number }) {
   const [status, setStatus] = useState('');
-  const [pages, setPages] = useState<(string | null)[]>([null]);
-  useEffect(() => setPages([null]), [status]);
   return (
     <section className="queue" aria-label="Queue items">
       <h3>Queue</h3>
@@ -33,30 +32,39 @@ export function Queue({ modelId, queueSeq }: { modelId: string; queueSeq?: numbe
           ))}
         </select>
       </div>
-      <table>
-        <thead>
-          <tr>
-            <th>Compound</th>
-            <th>Status</th>
-            <th>Priority</th>
-            <th>Prediction</th>
-            <th>Label</th>
-            <th>Held by</th>
-          </tr>
-        </thead>
-        {pages.map((after, i) => (
-          <Page
-            key={after ?? 'first'}
-            modelId={modelId}
-            status={status}
-            after={after}
-            queueSeq={queueSeq}
-            last={i === pages.length - 1}
-            onMore={(cursor) => setPages((p) => [...p, cursor])}
-          />
-        ))}
-      </table>
+      {/* A new status starts again from the first page. */}
+      <Pages key={status} modelId={modelId} status={status} queueSeq={queueSeq} />
     </section>
+  );
+}
+
+/** Pages is the table: the first page, and each further page asked for. */
+function Pages({ modelId, status, queueSeq }: { modelId: string; status: string; queueSeq?: number }) {
+  const [pages, setPages] = useState<(string | null)[]>([null]);
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>Compound</th>
+          <th>Status</th>
+          <th>Priority</th>
+          <th>Prediction</th>
+          <th>Label</th>
+          <th>Held by</th>
+        </tr>
+      </thead>
+      {pages.map((after, i) => (
+        <Page
+          key={after ?? 'first'}
+          modelId={modelId}
+          status={status}
+          after={after}
+          queueSeq={queueSeq}
+          last={i === pages.length - 1}
+          onMore={(cursor) => setPages((p) => [...p, cursor])}
+        />
+      ))}
+    </table>
   );
 }
 
@@ -74,9 +82,7 @@ function Page({ modelId, status, after, queueSeq, last, onMore }: PageProps) {
     query: QUEUE,
     variables: { modelId, status: status ? [status] : null, after },
   });
-  useEffect(() => {
-    if (queueSeq !== undefined) refetch({ requestPolicy: 'network-only' });
-  }, [queueSeq, refetch]);
+  useRefetchOn(queueSeq, refetch);
   if (error) {
     return (
       <tbody>
