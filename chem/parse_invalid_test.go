@@ -99,6 +99,11 @@ func TestParseErrorCategories(t *testing.T) {
 		{"TH3", "[C@TH3](F)(Cl)(Br)I", ErrChirality, 2, "@TH3"},
 		{"unclosed bracket", "[C", ErrBracket, 0, "never closed"},
 		{"self ring", "C11", ErrRing, 2, "closes on the atom that opened it"},
+		// RDKit accepts these (the aromatic valence rule counts the o's
+		// three bonds as 2) and writes CO1CC1, which it then rejects: an
+		// aliphatic O with three bonds. Fuzz-found; see checkKekuleValences.
+		{"aromatic o left aliphatic", "C1Co1C", ErrValence, 3, "oxygen at offset 3 is not aromatic in any ring and has valence 3"},
+		{"fuzz: o of three rings", "[*]1[*][nH][*]23CC2o13", ErrValence, 19, "has valence 3, more than allowed (2)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

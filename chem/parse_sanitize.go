@@ -1,5 +1,7 @@
 package chem
 
+import "strconv"
+
 // sanitizeScratch holds buffers reused across Parse calls.
 type sanitizeScratch struct {
 	ev    []int32
@@ -42,7 +44,47 @@ func sanitize(m *Mol, p *parser) error {
 	for _, b := range sc.kek.keep {
 		m.Bonds[b].Order = BondAromatic
 	}
+	if err := checkKekuleValences(m, p.s, written); err != nil {
+		return err
+	}
 	finalizeHydrogens(m, written)
+	return nil
+}
+
+// checkKekuleValences rejects an atom written aromatic that perception
+// left aliphatic with more bonds than its element allows. The aromatic
+// valence rule lets it through assignValences (three bonds to an aromatic
+// o count as 2, as in RDKit), but once it is no longer aromatic the
+// molecule is its Kekulé form, whose SMILES would not read back: RDKit
+// turns C1Co1C into CO1CC1, which it then rejects. Rejecting such input
+// here keeps every canonical SMILES parseable; where perception keeps the
+// atom aromatic, the input is accepted as RDKit accepts it.
+func checkKekuleValences(m *Mol, input string, written []bool) error {
+	for i := range m.Atoms {
+		a := &m.Atoms[i]
+		z := int(a.Element)
+		if !written[i] || a.Aromatic || z == 0 {
+			continue
+		}
+		mx := maxValence(z)
+		if mx <= 0 {
+			continue
+		}
+		v := a.TotalH()
+		for _, nb := range m.Neighbors(i) {
+			if m.Bonds[nb.Bond].Order != BondAny {
+				v += bondValence2(m.Bonds[nb.Bond].Kekule) / 2
+			}
+		}
+		eff := v - int(a.Charge)
+		if elements[z].nOuter < 4 {
+			eff = v + int(a.Charge)
+		}
+		if eff > mx {
+			return newError(ErrValence, input, int(a.Offset), atomName(a)+at(int(a.Offset))+
+				" is not aromatic in any ring and has valence "+strconv.Itoa(eff)+", more than allowed ("+strconv.Itoa(mx)+")")
+		}
+	}
 	return nil
 }
 
