@@ -2,17 +2,18 @@
 // (with the freshly built dist/ embedded), serve the demo on a throwaway
 // SQLite database, and walk a labeler's loop: sign in (a wrong password
 // first), open the demo model, claim a compound, see a bad value refused
-// before anything is sent, submit a label, skip the next compound, and see
-// the queue counts follow a label that another client submits over the API
-// (the queueEvents subscription), retrain (progress, then the metric before
-// and after), start the next cycle, import a CSV with a broken row, and
-// return to sign-in when the session ends elsewhere. The label is read back
-// over GraphQL.
+// before anything is sent, submit a label, skip the next compound, see the
+// queue counts follow a label that another client submits over the API
+// (the queueEvents subscription) and catch up after a server restart,
+// retrain (progress, then the metric before and after), start the next
+// cycle, import a CSV with a broken row, and return to sign-in when the
+// session ends elsewhere. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
 // (CI), where that is a failure.
 import { spawn, execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, openSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -89,11 +90,15 @@ try {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const out = openSync(logFile, 'w');
-  server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--database-url', `sqlite:${join(tmp, 'db.sqlite')}`], {
-    env: { ...process.env, ACTIVELAB_ADMIN_PASSWORD: password },
-    stdio: ['ignore', out, out],
-  });
-  await waitReady(base, server, logFile);
+  // start serves (again) on the same port and database.
+  const start = async () => {
+    server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--database-url', `sqlite:${join(tmp, 'db.sqlite')}`], {
+      env: { ...process.env, ACTIVELAB_ADMIN_PASSWORD: password },
+      stdio: ['ignore', out, out],
+    });
+    await waitReady(base, server, logFile);
+  };
+  await start();
   log(`serving the demo on ${base}`);
 
   browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
@@ -204,6 +209,22 @@ try {
   await page.getByTestId('queue-total').filter({ hasText: /^25$/ }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Show more' }).count(), 0, 'one page holds all 25 items');
 
+  // The server restarts (a deploy): the page says live updates are paused,
+  // reconnects by itself, and its counts catch up with a label submitted
+  // before its websocket came back (events sent while it was down are not
+  // replayed: the page refreshes after a reconnect).
+  const stopped = server;
+  stopped.kill('SIGTERM');
+  await once(stopped, 'exit');
+  await page.getByTestId('live').filter({ hasText: 'Live updates paused: reconnecting…' }).waitFor();
+  await start();
+  const during = await api(base, 'mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }', null, token);
+  await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -0.5}) { item { status } } }', { id: during.claimNextItem.item.id }, token);
+  const stillDown = (await page.getByTestId('live').textContent()).includes('reconnecting');
+  await page.getByTestId('count-labeled').filter({ hasText: /^3$/ }).waitFor({ timeout: 30000 });
+  await page.getByTestId('live').filter({ hasText: 'Counts update live.' }).waitFor();
+  log(`reconnected after a server restart; counts caught up with a label sent ${stillDown ? 'before' : 'after'} the reconnect`);
+
   // A compound labeled meanwhile by someone else (here: the same account
   // over the API) is refused as a conflict and dropped, with the way on.
   const me = await api(base, '{ me { id } }', null, token);
@@ -215,7 +236,7 @@ try {
   await page.getByRole('alert').filter({ hasText: /^Conflict: .*Claim the next compound\.$/ }).waitFor();
   await page.getByRole('button', { name: 'Claim next compound' }).click();
   await page.getByTestId('smiles').waitFor();
-  await page.getByTestId('count-labeled').filter({ hasText: /^3$/ }).waitFor();
+  await page.getByTestId('count-labeled').filter({ hasText: /^4$/ }).waitFor();
   log('a conflicting label is refused and the compound dropped');
 
   // 9. Retrain on the cycle's labels: progress shows, then cycle 1 is

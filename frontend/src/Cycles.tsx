@@ -8,8 +8,8 @@ interface Props {
   modelId: string;
   task: Task;
   user: User;
-  /** The last queue event seen: labels change the cycles' counts. */
-  queueSeq?: number;
+  /** Changes with each queue event and websocket reconnect: labels change the cycles' counts. */
+  refreshKey?: string;
   /** Called when a cycle changes, so the page can refresh the model and queue. */
   onChange: () => void;
 }
@@ -20,7 +20,7 @@ interface Props {
  * scientists start a cycle (select a batch into the queue), admins retrain
  * on the labels so far and watch its progress live.
  */
-export function Cycles({ modelId, task, user, queueSeq, onChange }: Props) {
+export function Cycles({ modelId, task, user, refreshKey, onChange }: Props) {
   const [{ data, error }, refetch] = useQuery<{ model: { cycles: Cycle[] } }>({ query: CYCLES, variables: { id: modelId } });
   const [updated] = useSubscription<{ cycleUpdated: { id: string; status: string } }>({ query: CYCLE_UPDATED, variables: { modelId } });
   const [, select] = useMutation(SELECT);
@@ -28,7 +28,7 @@ export function Cycles({ modelId, task, user, queueSeq, onChange }: Props) {
   const [failure, setFailure] = useState('');
   const [busy, setBusy] = useState(false);
 
-  useRefetchOn(queueSeq, refetch);
+  useRefetchOn(refreshKey, refetch);
   const change = updated.data ? `${updated.data.cycleUpdated.id}:${updated.data.cycleUpdated.status}` : '';
   useRefetchOn(change, refetch);
   useEffect(() => {

@@ -7,6 +7,7 @@ import { Neighbours } from './Neighbours';
 import { Queue } from './Queue';
 import { Structure } from './Structure';
 import { errorMessage, formatNumber } from './label';
+import { useLive } from './live';
 import { useRefetchOn } from './refresh';
 
 interface ModelData {
@@ -41,8 +42,12 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
   const [notice, setNotice] = useState('');
   const [failure, setFailure] = useState('');
 
+  // Refresh on every queue event, and after the websocket comes back (the
+  // events sent while it was down are not replayed).
+  const live = useLive();
   const seq = events.data?.queueEvents.seq;
-  useRefetchOn(seq, refetch);
+  const liveKey = seq === undefined && live.reconnects === 0 ? undefined : `${seq ?? 0}/${live.reconnects}`;
+  useRefetchOn(liveKey, refetch);
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
 
   const claimNext = useCallback(async () => {
@@ -127,7 +132,13 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
           <dd data-testid="count-skipped">{stats.counts.skipped}</dd>
         </div>
       </dl>
-      <p className="live muted">{events.error ? 'Live updates unavailable: ' + errorMessage(events.error) : 'Counts update live.'}</p>
+      <p className="live muted" data-testid="live">
+        {live.reconnecting
+          ? 'Live updates paused: reconnecting…'
+          : events.error
+            ? 'Live updates unavailable: ' + errorMessage(events.error)
+            : 'Counts update live.'}
+      </p>
       {notice && <p className="notice" role="status">{notice}</p>}
       {failure && (
         <p className="error" role="alert">
@@ -175,8 +186,8 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
           <Neighbours compoundId={item.compound.id} endpoint={model.endpoint} />
         </article>
       )}
-      <Cycles modelId={modelId} task={model.task} user={user} queueSeq={seq} onChange={refresh} />
-      <Queue modelId={modelId} queueSeq={seq} />
+      <Cycles modelId={modelId} task={model.task} user={user} refreshKey={liveKey} onChange={refresh} />
+      <Queue modelId={modelId} refreshKey={liveKey} />
     </section>
   );
 }

@@ -15,9 +15,9 @@ const STATUSES = [
 /**
  * Queue lists a model's queue items by priority, 25 at a time, optionally
  * of one status: who holds what, what was labeled with which value.
- * It refreshes with every queue event (queueSeq).
+ * It refreshes when refreshKey changes (each queue event and reconnect).
  */
-export function Queue({ modelId, queueSeq }: { modelId: string; queueSeq?: number }) {
+export function Queue({ modelId, refreshKey }: { modelId: string; refreshKey?: string }) {
   const [status, setStatus] = useState('');
   return (
     <section className="queue" aria-label="Queue items">
@@ -33,13 +33,13 @@ export function Queue({ modelId, queueSeq }: { modelId: string; queueSeq?: numbe
         </select>
       </div>
       {/* A new status starts again from the first page. */}
-      <Pages key={status} modelId={modelId} status={status} queueSeq={queueSeq} />
+      <Pages key={status} modelId={modelId} status={status} refreshKey={refreshKey} />
     </section>
   );
 }
 
 /** Pages is the table: the first page, and each further page asked for. */
-function Pages({ modelId, status, queueSeq }: { modelId: string; status: string; queueSeq?: number }) {
+function Pages({ modelId, status, refreshKey }: { modelId: string; status: string; refreshKey?: string }) {
   const [pages, setPages] = useState<(string | null)[]>([null]);
   return (
     <table>
@@ -59,7 +59,7 @@ function Pages({ modelId, status, queueSeq }: { modelId: string; status: string;
           modelId={modelId}
           status={status}
           after={after}
-          queueSeq={queueSeq}
+          refreshKey={refreshKey}
           last={i === pages.length - 1}
           onMore={(cursor) => setPages((p) => [...p, cursor])}
         />
@@ -72,17 +72,17 @@ interface PageProps {
   modelId: string;
   status: string;
   after: string | null;
-  queueSeq?: number;
+  refreshKey?: string;
   last: boolean;
   onMore: (cursor: string) => void;
 }
 
-function Page({ modelId, status, after, queueSeq, last, onMore }: PageProps) {
+function Page({ modelId, status, after, refreshKey, last, onMore }: PageProps) {
   const [{ data, error }, refetch] = useQuery<{ labelQueue: QueuePage }>({
     query: QUEUE,
     variables: { modelId, status: status ? [status] : null, after },
   });
-  useRefetchOn(queueSeq, refetch);
+  useRefetchOn(refreshKey, refetch);
   if (error) {
     return (
       <tbody>

@@ -3,6 +3,7 @@
 // origin (the server checks the Origin and reads the cookie of the upgrade).
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { createClient as createWSClient } from 'graphql-ws';
+import { liveClosed, liveConnected } from './live';
 
 export function wsURL(loc: Location = window.location): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/graphql`;
@@ -12,7 +13,20 @@ export function wsURL(loc: Location = window.location): string {
 export const UNAUTHENTICATED = 'activelab:unauthenticated';
 
 export function newClient(): Client {
-  const ws = createWSClient({ url: wsURL(), lazy: true, retryAttempts: Infinity });
+  const ws = createWSClient({
+    url: wsURL(),
+    lazy: true,
+    retryAttempts: Infinity,
+    // Retry after any failure, not only a close: a browser reports a refused
+    // connection (the server restarting) as an error event first, which the
+    // default gives up on, ending every live subscription for good. Fatal
+    // close codes (4401 unauthorized, 4403 forbidden…) still end them.
+    shouldRetry: () => true,
+    on: {
+      connected: (_socket, _payload, wasRetry) => liveConnected(wasRetry),
+      closed: (event) => liveClosed((event as CloseEvent | undefined)?.code),
+    },
+  });
   return new Client({
     url: '/graphql',
     // No document cache: the queue changes under every labeler, so each
