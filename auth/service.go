@@ -163,7 +163,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, secret string) (*Prin
 		return nil, unauthenticated("session unknown or ended; log in again")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("session: %w", err)
+		return nil, fmt.Errorf("look up session: %w", err)
 	}
 	if !s.now().Before(sess.ExpiresAt) {
 		return nil, unauthenticated("session expired at %s; log in again", sess.ExpiresAt.UTC().Format(time.RFC3339))

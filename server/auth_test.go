@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -243,4 +244,47 @@ func TestAuthGateFragments(t *testing.T) {
 		CodeUnauthenticated, "invalid email or password")
 	wantError(t, e.post(`mutation { login(input: {email: "a@b.c", password: "x"}) { expiresAt } logout }`, nil, nil),
 		CodeUnauthenticated, "send the header")
+}
+
+// TestCredentialLookupFailures: a client that leaves while its session is
+// looked up is answered 499 and logged at info, not as a server error; a
+// database that fails is a 500 logged as an error.
+func TestCredentialLookupFailures(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		e := setup(t, open)
+		u := e.user(store.RoleViewer)
+		res, err := e.srv.Auth().Login(context.Background(), u.Email, "correct horse")
+		if err != nil {
+			t.Fatal(err)
+		}
+		request := func(ctx context.Context, header, value string) *httptest.ResponseRecorder {
+			req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ me { id } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(header, value)
+			rec := httptest.NewRecorder()
+			e.srv.Handler().ServeHTTP(rec, req)
+			return rec
+		}
+		gone, cancel := context.WithCancel(context.Background())
+		cancel()
+		for _, c := range []struct{ header, value string }{
+			{"Cookie", auth.SessionCookieName + "=" + res.Secret},
+			{"Authorization", "Bearer " + e.token(u)},
+		} {
+			if rec := request(gone, c.header, c.value); rec.Code != StatusClientClosedRequest {
+				t.Errorf("%s, client gone: status %d, want %d", c.header, rec.Code, StatusClientClosedRequest)
+			}
+		}
+		if logs := e.log.String(); strings.Contains(logs, `"level":"ERROR"`) || !strings.Contains(logs, "authenticate session: the client left") {
+			t.Errorf("a client that left is logged at info, not as an error; logs:\n%s", logs)
+		}
+
+		if err := e.st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		rec := request(context.Background(), "Cookie", auth.SessionCookieName+"="+res.Secret)
+		if rec.Code != http.StatusInternalServerError || !strings.Contains(e.log.String(), `"level":"ERROR","msg":"authenticate session"`) {
+			t.Errorf("database closed: status %d, want 500 logged as an error; logs:\n%s", rec.Code, e.log.String())
+		}
+	})
 }

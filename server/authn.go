@@ -85,8 +85,7 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 		case hasBearer:
 			p, err := s.auth.AuthenticateToken(ctx, secret)
 			if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
-				log.LogAttrs(ctx, slog.LevelError, "authenticate API token", slog.String("error", err.Error()))
-				writeGraphQLError(w, r, http.StatusInternalServerError, CodeInternal, "internal error")
+				lookupFailed(log, w, r, "authenticate API token", err)
 				return
 			}
 			if err != nil {
@@ -98,8 +97,7 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 			if c, err := r.Cookie(auth.SessionCookieName); err == nil && c.Value != "" {
 				p, err := s.auth.AuthenticateSession(ctx, c.Value)
 				if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
-					log.LogAttrs(ctx, slog.LevelError, "authenticate session", slog.String("error", err.Error()))
-					writeGraphQLError(w, r, http.StatusInternalServerError, CodeInternal, "internal error")
+					lookupFailed(log, w, r, "authenticate session", err)
 					return
 				}
 				if err != nil {
@@ -116,6 +114,27 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// StatusClientClosedRequest is nginx's 499: the client left before the
+// answer was ready. Nobody reads it; it keeps such requests out of the
+// error log.
+const StatusClientClosedRequest = 499
+
+// lookupFailed answers a request whose credentials could not be checked
+// for a reason other than bad credentials. A client that left meanwhile
+// (its request context canceled: a page reloaded, a websocket retry
+// abandoned) is not a server fault: logged at info and answered 499. Any
+// other failure (the database) is logged as an error and answered 500.
+func lookupFailed(log *slog.Logger, w http.ResponseWriter, r *http.Request, what string, err error) {
+	ctx := r.Context()
+	if ctx.Err() != nil {
+		log.LogAttrs(ctx, slog.LevelInfo, what+": the client left", slog.String("error", err.Error()))
+		w.WriteHeader(StatusClientClosedRequest)
+		return
+	}
+	log.LogAttrs(ctx, slog.LevelError, what, slog.String("error", err.Error()))
+	writeGraphQLError(w, r, http.StatusInternalServerError, CodeInternal, "internal error")
 }
 
 func quoteOrigin(o string) string {
