@@ -44,3 +44,20 @@ func (s *Service) Compounds(ctx context.Context, f store.CompoundFilter, afterID
 	}
 	return page, nil
 }
+
+// Endpoints returns every endpoint with measurements, by name, with its
+// counts, range and whether it is binary: what a model can be trained on.
+func (s *Service) Endpoints(ctx context.Context) ([]*store.EndpointStats, error) {
+	return s.st.Endpoints(ctx)
+}
+
+// CompoundSets returns every compound set with its size, newest first.
+func (s *Service) CompoundSets(ctx context.Context) ([]*store.CompoundSetWithSize, error) {
+	return s.st.CompoundSetsWithSize(ctx)
+}
+
+// CompoundSet returns a compound set with its size; store.ErrNotFound when
+// there is none.
+func (s *Service) CompoundSet(ctx context.Context, id int64) (*store.CompoundSetWithSize, error) {
+	return s.st.CompoundSetWithSizeByID(ctx, id)
+}

@@ -104,3 +104,42 @@ func (s *Store) CompoundSetMemberIDs(ctx context.Context, db bun.IDB, setID int6
 	}
 	return ids, nil
 }
+
+// CompoundSetWithSize is a compound set with how many compounds it holds,
+// counted by the query that read it.
+type CompoundSetWithSize struct {
+	CompoundSet `bun:",extend"`
+
+	// Size is the number of members.
+	Size int `bun:"size,scanonly"`
+}
+
+// withSize extends a select of compound sets (alias cs) with their sizes:
+// one LEFT JOIN and GROUP BY, so a set without members has size 0.
+func withSize(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.ColumnExpr("cs.*").
+		ColumnExpr("COUNT(csm.compound_id) AS ?", bun.Ident("size")).
+		Join("LEFT JOIN ? AS csm ON csm.set_id = cs.id", bun.Ident("compound_set_members")).
+		GroupExpr("cs.id")
+}
+
+// CompoundSetsWithSize returns every compound set with its size, newest
+// first (created_at, then id), in one query.
+func (s *Store) CompoundSetsWithSize(ctx context.Context) ([]*CompoundSetWithSize, error) {
+	sets := []*CompoundSetWithSize{}
+	err := withSize(s.db.NewSelect().Model(&sets)).OrderExpr("cs.created_at DESC, cs.id DESC").Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, "compound sets")
+	}
+	return sets, nil
+}
+
+// CompoundSetWithSizeByID returns the set with its size, in one query;
+// ErrNotFound when there is none.
+func (s *Store) CompoundSetWithSizeByID(ctx context.Context, id int64) (*CompoundSetWithSize, error) {
+	cs := new(CompoundSetWithSize)
+	if err := withSize(s.db.NewSelect().Model(cs)).Where("cs.id = ?", id).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("compound set %d", id))
+	}
+	return cs, nil
+}

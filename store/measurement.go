@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -122,4 +124,43 @@ func (s *Store) MeasurementsByCompound(ctx context.Context, compoundID int64, en
 		return nil, s.wrapErr(err, fmt.Sprintf("measurements of compound %d", compoundID))
 	}
 	return ms, nil
+}
+
+// EndpointStats sums up the measurements of one endpoint: what a model can
+// be trained on.
+type EndpointStats struct {
+	// Name is the endpoint.
+	Name string `bun:"name"`
+	// Compounds counts the compounds with at least one measurement of it.
+	Compounds int `bun:"compounds"`
+	// Measurements counts its measurements.
+	Measurements int `bun:"measurements"`
+	// Min and Max are the smallest and largest measured values.
+	Min float64 `bun:"min"`
+	Max float64 `bun:"max"`
+	// Binary is true when every value is 0 or 1: a classification endpoint.
+	Binary bool `bun:"binary"`
+}
+
+// Endpoints returns every endpoint with at least one measurement, by name
+// (byte order, the same on both databases), in one aggregate query. An
+// empty database gives an empty list.
+func (s *Store) Endpoints(ctx context.Context) ([]*EndpointStats, error) {
+	out := []*EndpointStats{}
+	err := s.db.NewSelect().Model((*Measurement)(nil)).
+		ColumnExpr("m.endpoint AS ?", bun.Ident("name")).
+		ColumnExpr("COUNT(DISTINCT m.compound_id) AS ?", bun.Ident("compounds")).
+		ColumnExpr("COUNT(*) AS ?", bun.Ident("measurements")).
+		ColumnExpr("MIN(m.value) AS ?", bun.Ident("min")).
+		ColumnExpr("MAX(m.value) AS ?", bun.Ident("max")).
+		ColumnExpr("SUM(CASE WHEN m.value IN (0, 1) THEN 0 ELSE 1 END) = 0 AS ?", bun.Ident("binary")).
+		GroupExpr("m.endpoint").
+		Scan(ctx, &out)
+	if err != nil {
+		return nil, s.wrapErr(err, "endpoints")
+	}
+	// Sorted here rather than by ORDER BY: PostgreSQL orders text by the
+	// database's collation, SQLite by bytes.
+	slices.SortFunc(out, func(a, b *EndpointStats) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
 }
