@@ -159,7 +159,7 @@ func (r *mutationResolver) ImportCompounds(ctx context.Context, input model.Impo
 		out.Errors = append(out.Errors, re)
 	}
 	if rep.SetID != 0 {
-		if out.Set, err = r.Svc.Store().CompoundSetByID(ctx, rep.SetID); err != nil {
+		if out.Set, err = r.Svc.CompoundSet(ctx, rep.SetID); err != nil {
 			return nil, err
 		}
 	}
@@ -362,6 +362,16 @@ func (r *queryResolver) Compounds(ctx context.Context, search *string, setID *in
 // Compound is the resolver for the compound field.
 func (r *queryResolver) Compound(ctx context.Context, id int64) (*store.Compound, error) {
 	return r.Svc.Store().CompoundByID(ctx, id)
+}
+
+// Endpoints is the resolver for the endpoints field.
+func (r *queryResolver) Endpoints(ctx context.Context) ([]*store.EndpointStats, error) {
+	return r.Svc.Endpoints(ctx)
+}
+
+// CompoundSets is the resolver for the compoundSets field.
+func (r *queryResolver) CompoundSets(ctx context.Context) ([]*store.CompoundSetWithSize, error) {
+	return r.Svc.CompoundSets(ctx)
 }
 
 // LabelQueue is the resolver for the labelQueue field.

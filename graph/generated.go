@@ -107,6 +107,7 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Size        func(childComplexity int) int
 	}
 
 	CreateApiTokenPayload struct {
@@ -153,6 +154,15 @@ type ComplexityRoot struct {
 		Payload   func(childComplexity int) int
 		Seq       func(childComplexity int) int
 		Type      func(childComplexity int) int
+	}
+
+	Endpoint struct {
+		Binary       func(childComplexity int) int
+		Compounds    func(childComplexity int) int
+		Max          func(childComplexity int) int
+		Measurements func(childComplexity int) int
+		Min          func(childComplexity int) int
+		Name         func(childComplexity int) int
 	}
 
 	ImportCompoundsPayload struct {
@@ -253,9 +263,11 @@ type ComplexityRoot struct {
 	Query struct {
 		APITokens        func(childComplexity int) int
 		Compound         func(childComplexity int, id int64) int
+		CompoundSets     func(childComplexity int) int
 		Compounds        func(childComplexity int, search *string, setID *int64, first *int, after *string) int
 		Cycle            func(childComplexity int, id int64) int
 		Cycles           func(childComplexity int, modelID int64) int
+		Endpoints        func(childComplexity int) int
 		LabelQueue       func(childComplexity int, filter *model.QueueFilter, orderBy *activelearning.QueueOrder, first *int, after *string) int
 		Me               func(childComplexity int) int
 		Model            func(childComplexity int, id int64) int
@@ -451,6 +463,8 @@ type QueryResolver interface {
 	Model(ctx context.Context, id int64) (*model.Model, error)
 	Compounds(ctx context.Context, search *string, setID *int64, first *int, after *string) (*model.CompoundConnection, error)
 	Compound(ctx context.Context, id int64) (*store.Compound, error)
+	Endpoints(ctx context.Context) ([]*store.EndpointStats, error)
+	CompoundSets(ctx context.Context) ([]*store.CompoundSetWithSize, error)
 	LabelQueue(ctx context.Context, filter *model.QueueFilter, orderBy *activelearning.QueueOrder, first *int, after *string) (*model.QueueItemConnection, error)
 	QueueItem(ctx context.Context, id int64) (*store.LabelQueueItem, error)
 	Cycles(ctx context.Context, modelID int64) ([]*store.ActiveLearningCycle, error)
@@ -707,6 +721,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CompoundSet.Name(childComplexity), true
+	case "CompoundSet.size":
+		if e.ComplexityRoot.CompoundSet.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompoundSet.Size(childComplexity), true
 
 	case "CreateApiTokenPayload.secret":
 		if e.ComplexityRoot.CreateApiTokenPayload.Secret == nil {
@@ -898,6 +918,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CycleEvent.Type(childComplexity), true
+
+	case "Endpoint.binary":
+		if e.ComplexityRoot.Endpoint.Binary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Binary(childComplexity), true
+	case "Endpoint.compounds":
+		if e.ComplexityRoot.Endpoint.Compounds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Compounds(childComplexity), true
+	case "Endpoint.max":
+		if e.ComplexityRoot.Endpoint.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Max(childComplexity), true
+	case "Endpoint.measurements":
+		if e.ComplexityRoot.Endpoint.Measurements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Measurements(childComplexity), true
+	case "Endpoint.min":
+		if e.ComplexityRoot.Endpoint.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Min(childComplexity), true
+	case "Endpoint.name":
+		if e.ComplexityRoot.Endpoint.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Name(childComplexity), true
 
 	case "ImportCompoundsPayload.created":
 		if e.ComplexityRoot.ImportCompoundsPayload.Created == nil {
@@ -1386,6 +1443,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Compound(childComplexity, args["id"].(int64)), true
+	case "Query.compoundSets":
+		if e.ComplexityRoot.Query.CompoundSets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CompoundSets(childComplexity), true
 	case "Query.compounds":
 		if e.ComplexityRoot.Query.Compounds == nil {
 			break
@@ -1419,6 +1482,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cycles(childComplexity, args["modelId"].(int64)), true
+	case "Query.endpoints":
+		if e.ComplexityRoot.Query.Endpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Endpoints(childComplexity), true
 
 	case "Query.labelQueue":
 		if e.ComplexityRoot.Query.LabelQueue == nil {
@@ -2224,6 +2293,8 @@ func (ec *executionContext) childFields_CompoundSet(ctx context.Context, field g
 		return ec.fieldContext_CompoundSet_name(ctx, field)
 	case "description":
 		return ec.fieldContext_CompoundSet_description(ctx, field)
+	case "size":
+		return ec.fieldContext_CompoundSet_size(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_CompoundSet_createdAt(ctx, field)
 	}
@@ -2320,6 +2391,24 @@ func (ec *executionContext) childFields_CycleEvent(ctx context.Context, field gr
 		return ec.fieldContext_CycleEvent_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CycleEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_Endpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Endpoint_name(ctx, field)
+	case "compounds":
+		return ec.fieldContext_Endpoint_compounds(ctx, field)
+	case "measurements":
+		return ec.fieldContext_Endpoint_measurements(ctx, field)
+	case "min":
+		return ec.fieldContext_Endpoint_min(ctx, field)
+	case "max":
+		return ec.fieldContext_Endpoint_max(ctx, field)
+	case "binary":
+		return ec.fieldContext_Endpoint_binary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Endpoint", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportCompoundsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4160,7 +4249,7 @@ func (ec *executionContext) fieldContext_CompoundEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _CompoundSet_id(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSet) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompoundSet_id(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSetWithSize) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4183,7 +4272,7 @@ func (ec *executionContext) fieldContext_CompoundSet_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("CompoundSet", field, false, false, "ID")
 }
 
-func (ec *executionContext) _CompoundSet_name(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSet) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompoundSet_name(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSetWithSize) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4206,7 +4295,7 @@ func (ec *executionContext) fieldContext_CompoundSet_name(_ context.Context, fie
 	return graphql.NewScalarFieldContext("CompoundSet", field, false, false, "String")
 }
 
-func (ec *executionContext) _CompoundSet_description(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSet) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompoundSet_description(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSetWithSize) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4229,7 +4318,30 @@ func (ec *executionContext) fieldContext_CompoundSet_description(_ context.Conte
 	return graphql.NewScalarFieldContext("CompoundSet", field, false, false, "String")
 }
 
-func (ec *executionContext) _CompoundSet_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSet) (ret graphql.Marshaler) {
+func (ec *executionContext) _CompoundSet_size(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSetWithSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompoundSet_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompoundSet_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompoundSet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompoundSet_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.CompoundSetWithSize) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5037,6 +5149,144 @@ func (ec *executionContext) fieldContext_CycleEvent_createdAt(_ context.Context,
 	return graphql.NewScalarFieldContext("CycleEvent", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Endpoint_name(ctx context.Context, field graphql.CollectedField, obj *store.EndpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Endpoint_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Endpoint_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Endpoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _Endpoint_compounds(ctx context.Context, field graphql.CollectedField, obj *store.EndpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Endpoint_compounds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Compounds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Endpoint_compounds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Endpoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Endpoint_measurements(ctx context.Context, field graphql.CollectedField, obj *store.EndpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Endpoint_measurements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measurements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Endpoint_measurements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Endpoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Endpoint_min(ctx context.Context, field graphql.CollectedField, obj *store.EndpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Endpoint_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Endpoint_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Endpoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Endpoint_max(ctx context.Context, field graphql.CollectedField, obj *store.EndpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Endpoint_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Endpoint_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Endpoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Endpoint_binary(ctx context.Context, field graphql.CollectedField, obj *store.EndpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Endpoint_binary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Binary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Endpoint_binary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Endpoint", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ImportCompoundsPayload_rows(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5173,8 +5423,8 @@ func (ec *executionContext) _ImportCompoundsPayload_set(ctx context.Context, fie
 			return obj.Set, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.CompoundSet) graphql.Marshaler {
-			return ec.marshalOCompoundSet2ᚖactivelabᚋstoreᚐCompoundSet(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *store.CompoundSetWithSize) graphql.Marshaler {
+			return ec.marshalOCompoundSet2ᚖactivelabᚋstoreᚐCompoundSetWithSize(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7378,6 +7628,106 @@ func (ec *executionContext) fieldContext_Query_compound(ctx context.Context, fie
 	if fc.Args, err = ec.field_Query_compound_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_endpoints(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_endpoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Endpoints(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal []*store.EndpointStats
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.EndpointStats
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.EndpointStats) graphql.Marshaler {
+			return ec.marshalNEndpoint2ᚕᚖactivelabᚋstoreᚐEndpointStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_endpoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Endpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compoundSets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compoundSets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CompoundSets(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal []*store.CompoundSetWithSize
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.CompoundSetWithSize
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.CompoundSetWithSize) graphql.Marshaler {
+			return ec.marshalNCompoundSet2ᚕᚖactivelabᚋstoreᚐCompoundSetWithSizeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compoundSets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompoundSet(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -12304,7 +12654,7 @@ func (ec *executionContext) _CompoundEdge(ctx context.Context, sel ast.Selection
 
 var compoundSetImplementors = []string{"CompoundSet"}
 
-func (ec *executionContext) _CompoundSet(ctx context.Context, sel ast.SelectionSet, obj *store.CompoundSet) graphql.Marshaler {
+func (ec *executionContext) _CompoundSet(ctx context.Context, sel ast.SelectionSet, obj *store.CompoundSetWithSize) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, compoundSetImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12325,6 +12675,11 @@ func (ec *executionContext) _CompoundSet(ctx context.Context, sel ast.SelectionS
 			}
 		case "description":
 			out.Values[i] = ec._CompoundSet_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._CompoundSet_size(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12633,6 +12988,64 @@ func (ec *executionContext) _CycleEvent(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._CycleEvent_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var endpointImplementors = []string{"Endpoint"}
+
+func (ec *executionContext) _Endpoint(ctx context.Context, sel ast.SelectionSet, obj *store.EndpointStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, endpointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Endpoint")
+		case "name":
+			out.Values[i] = ec._Endpoint_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "compounds":
+			out.Values[i] = ec._Endpoint_compounds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measurements":
+			out.Values[i] = ec._Endpoint_measurements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._Endpoint_min(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._Endpoint_max(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "binary":
+			out.Values[i] = ec._Endpoint_binary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13347,6 +13760,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_compound(ctx, field)
+				})
+		case "endpoints":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_endpoints(ctx, field)
+				})
+		case "compoundSets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compoundSets(ctx, field)
 				})
 		case "labelQueue":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -14744,6 +15169,30 @@ func (ec *executionContext) marshalNCompoundEdge2ᚖactivelabᚋgraphᚋmodelᚐ
 	return ec._CompoundEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCompoundSet2ᚕᚖactivelabᚋstoreᚐCompoundSetWithSizeᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.CompoundSetWithSize) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompoundSet2ᚖactivelabᚋstoreᚐCompoundSetWithSize(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCompoundSet2ᚖactivelabᚋstoreᚐCompoundSetWithSize(ctx context.Context, sel ast.SelectionSet, v *store.CompoundSetWithSize) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompoundSet!")
+		return graphql.Null
+	}
+	return ec._CompoundSet(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateApiTokenInput2activelabᚋgraphᚋmodelᚐCreateAPITokenInput(ctx context.Context, v any) (model.CreateAPITokenInput, error) {
 	res, err := ec.unmarshalInputCreateApiTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14857,6 +15306,30 @@ var (
 		store.CycleFailed:    "FAILED",
 	}
 )
+
+func (ec *executionContext) marshalNEndpoint2ᚕᚖactivelabᚋstoreᚐEndpointStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.EndpointStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEndpoint2ᚖactivelabᚋstoreᚐEndpointStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEndpoint2ᚖactivelabᚋstoreᚐEndpointStats(ctx context.Context, sel ast.SelectionSet, v *store.EndpointStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Endpoint!")
+		return graphql.Null
+	}
+	return ec._Endpoint(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
@@ -15783,7 +16256,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) marshalOCompoundSet2ᚖactivelabᚋstoreᚐCompoundSet(ctx context.Context, sel ast.SelectionSet, v *store.CompoundSet) graphql.Marshaler {
+func (ec *executionContext) marshalOCompoundSet2ᚖactivelabᚋstoreᚐCompoundSetWithSize(ctx context.Context, sel ast.SelectionSet, v *store.CompoundSetWithSize) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"activelab/activelearning"
+	"activelab/activelearning/ingest"
 	"activelab/store"
 )
 
@@ -343,5 +346,86 @@ func TestActiveLearningAPI(t *testing.T) {
 			wantError(t, a.post(`query { cycle(id: 999999) { id } }`, nil, bearer(a.vwT)), CodeNotFound)
 		})
 		_ = context.Background
+	})
+}
+
+// TestEndpointsAndCompoundSets covers what the "create a model" form reads,
+// on both databases: endpoints with their counts, range and binary flag,
+// and compound sets with their sizes, newest first, in one query.
+func TestEndpointsAndCompoundSets(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		a := setupAL(t, open)
+		const q = `{ endpoints { name compounds measurements min max binary } compoundSets { id name size } }`
+		type endpoint struct {
+			Name                    string
+			Compounds, Measurements int
+			Min, Max                float64
+			Binary                  bool
+		}
+		type set struct {
+			ID, Name string
+			Size     int
+		}
+		var d struct {
+			Endpoints    []endpoint
+			CompoundSets []set
+		}
+		wantError(t, a.post(q, nil, nil), CodeUnauthenticated)
+		wantData(t, a.post(q, nil, bearer(a.vwT)), &d)
+		if d.Endpoints == nil || len(d.Endpoints) != 0 || d.CompoundSets == nil || len(d.CompoundSets) != 0 {
+			t.Fatalf("empty database: %+v, want empty lists", d)
+		}
+
+		// An upload with logS values (phenol twice: two measurements of one compound).
+		csv := "smiles,name,logS\nCCO,ethanol,1.1\nc1ccccc1O,phenol,0\nCC(=O)O,acetic acid,-0.25\nOc1ccccc1,phenol again,0.5\n"
+		var up struct {
+			ImportCompounds struct {
+				Set struct {
+					Name string
+					Size int
+				}
+			}
+		}
+		wantData(t, a.upload(t, a.sciT, `mutation($in: ImportCompoundsInput!) { importCompounds(input: $in) { set { name size } } }`,
+			map[string]any{"in": map[string]any{"file": nil, "setName": "assay", "endpoint": "logS", "valueColumn": "logS"}}, "assay.csv", csv), &up)
+		if up.ImportCompounds.Set.Name != "assay" || up.ImportCompounds.Set.Size != 3 {
+			t.Fatalf("import payload set %+v, want assay of size 3", up.ImportCompounds.Set)
+		}
+		// A binary endpoint through the service, overlapping the first set.
+		in := activelearning.ImportInput{SetName: "herg-panel", Endpoint: "herg"}
+		for i, r := range []struct {
+			smiles string
+			value  float64
+		}{{"CCO", 1}, {"c1ccccc1", 0}, {"c1ccccc1O", 1}, {"CCN", 0}} {
+			v := r.value
+			in.Rows = append(in.Rows, ingest.Row{Line: i + 1, SMILES: r.smiles, Value: &v})
+		}
+		if _, err := a.rt.Service.ImportCompounds(context.Background(), a.sci, in); err != nil {
+			t.Fatalf("import herg: %v", err)
+		}
+		// An empty list, created last.
+		empty := &store.CompoundSet{Name: "shortlist", Kind: store.SetList, CreatedAt: time.Now().Add(time.Hour)}
+		if err := a.st.CreateCompoundSet(context.Background(), nil, empty); err != nil {
+			t.Fatal(err)
+		}
+
+		// The list costs one query on the sets, however many sets there are.
+		if n := a.queries.count([]string{"compound_sets", "compound_set_members"}, func() {
+			wantData(t, a.post(q, nil, bearer(a.vwT)), &d)
+		}); n != 1 {
+			t.Errorf("queries on compound sets: %d, want 1", n)
+		}
+		wantEndpoints := []endpoint{
+			{Name: "herg", Compounds: 4, Measurements: 4, Min: 0, Max: 1, Binary: true},
+			{Name: "logS", Compounds: 3, Measurements: 4, Min: -0.25, Max: 1.1, Binary: false},
+		}
+		if fmt.Sprint(d.Endpoints) != fmt.Sprint(wantEndpoints) {
+			t.Errorf("endpoints %+v, want %+v", d.Endpoints, wantEndpoints)
+		}
+		if len(d.CompoundSets) != 3 || d.CompoundSets[0] != (set{fmt.Sprint(empty.ID), "shortlist", 0}) ||
+			d.CompoundSets[1].Name != "herg-panel" || d.CompoundSets[1].Size != 4 ||
+			d.CompoundSets[2].Name != "assay" || d.CompoundSets[2].Size != 3 {
+			t.Errorf("compoundSets %+v, want shortlist (0), herg-panel (4), assay (3)", d.CompoundSets)
+		}
 	})
 }

@@ -117,12 +117,12 @@ type ImportCompoundsInput struct {
 }
 
 type ImportCompoundsPayload struct {
-	Rows         int                `json:"rows"`
-	Created      int                `json:"created"`
-	Existing     int                `json:"existing"`
-	Measurements int                `json:"measurements"`
-	Errors       []*ImportRowError  `json:"errors"`
-	Set          *store.CompoundSet `json:"set,omitempty"`
+	Rows         int                        `json:"rows"`
+	Created      int                        `json:"created"`
+	Existing     int                        `json:"existing"`
+	Measurements int                        `json:"measurements"`
+	Errors       []*ImportRowError          `json:"errors"`
+	Set          *store.CompoundSetWithSize `json:"set,omitempty"`
 	// Set when the import runs as a background job (large files).
 	JobID *int64 `json:"jobId,omitempty"`
 }
