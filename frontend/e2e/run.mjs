@@ -5,8 +5,8 @@
 // before anything is sent, submit a label, skip the next compound, see the
 // queue counts follow a label that another client submits over the API
 // (the queueEvents subscription) and catch up after a server restart,
-// retrain (progress, then the metric before and after), start the next
-// cycle, import a CSV with a broken row, and return to sign-in when the
+// retrain (progress, then the metric before and after, and the learning
+// curve), preview and start the next cycle, import a CSV with a broken row, and return to sign-in when the
 // session ends elsewhere. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
@@ -25,6 +25,11 @@ import { chromium } from 'playwright-core';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const browserPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const password = 'e2e-admin-password';
+
+// E2E_SCREENSHOTS=DIR saves full-page screenshots of the main steps there.
+async function shot(page, name) {
+  if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.E2E_SCREENSHOTS, `${name}.png`), fullPage: true });
+}
 
 function log(msg) {
   console.log(`e2e: ${msg}`);
@@ -249,6 +254,12 @@ try {
   assert.match(metrics, /^\d+\.\d{3} → \d+\.\d{3}$/, `cycle 1 RMSE before → after: ${metrics}`);
   await page.getByText(/version 2/).waitFor();
   log(`retrained: RMSE ${metrics}`);
+  // The learning curve now has its second point: the same RMSE values, drawn.
+  const [before, after] = metrics.split(' → ');
+  const summary = await page.getByTestId('curve-summary').filter({ hasText: /^RMSE .* → / }).textContent();
+  assert.match(summary, new RegExp(`^RMSE ${before} → ${after} \\((better|worse|unchanged)\\) after 4 labels over 1 cycle\\.$`), summary);
+  await page.getByRole('img', { name: 'RMSE against labels added' }).locator('.recharts-line-dot').nth(1).waitFor();
+  assert.equal(await page.getByRole('img', { name: 'RMSE against labels added' }).locator('.recharts-line-dot').count(), 2);
 
   // 10. Start a cycle of 10: a bad batch size is refused on the page, then
   // cycle 2 starts and its compounds join the queue.
@@ -257,10 +268,21 @@ try {
   await page.getByRole('button', { name: 'Start a cycle' }).click();
   await page.locator('#cycle-batch-error').waitFor();
   await page.getByLabel('Batch size').fill('10');
+  // Preview first: the ten compounds starting would queue, nothing queued yet.
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByTestId('preview-row').nth(9).waitFor();
+  assert.equal(await page.getByTestId('preview-row').count(), 10);
+  const previewed = (await page.getByTestId('preview-row').locator('.smiles').allTextContents()).map((x) => x.trim());
+  assert.equal(await count('pending'), pending, 'a preview queues nothing');
+  await shot(page, 'model-preview');
   await page.getByRole('button', { name: 'Start a cycle' }).click();
   await page.getByTestId('cycle-2').filter({ hasText: 'labeling' }).waitFor();
   await page.getByTestId('count-pending').filter({ hasText: new RegExp(`^${pending + 10}$`) }).waitFor();
-  log('started cycle 2');
+  // What started is what the preview showed (same seed, same pool).
+  const queued = await api(base, `{ labelQueue(filter: {modelId: "1", status: [PENDING]}, first: 100) { edges { node { compound { inputSmiles } } } } }`, null, token);
+  const pendingSmiles = new Set(queued.labelQueue.edges.map((e) => e.node.compound.inputSmiles));
+  assert.ok(previewed.every((x) => pendingSmiles.has(x)), `every previewed compound was queued: ${previewed}`);
+  log('previewed and started cycle 2');
   // The queue now holds 35 items: a second page on demand.
   await page.getByTestId('queue-total').filter({ hasText: /^35$/ }).waitFor();
   assert.equal(await page.getByTestId('queue-row').count(), 25);

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useSubscription, type OperationResult } from 'urql';
-import { CYCLES, CYCLE_UPDATED, RETRAIN, RETRAIN_PROGRESS, SELECT, type Cycle, type User } from './api';
+import { useClient, useMutation, useQuery, useSubscription, type OperationResult } from 'urql';
+import { CYCLES, CYCLE_UPDATED, PREVIEW, RETRAIN, RETRAIN_PROGRESS, SELECT, type Candidate, type Cycle, type User } from './api';
 import { errorMessage, formatNumber, headlineMetric, type Task } from './label';
 import { useRefetchOn } from './refresh';
 
@@ -62,7 +62,7 @@ export function Cycles({ modelId, task, user, refreshKey, onChange }: Props) {
       {latest?.status === 'TRAINING' && <Progress cycleId={latest.id} />}
       <div className="cycle-actions">
         {user.role !== 'VIEWER' && (
-          <StartCycle busy={busy || !!working} onStart={(strategy, batchSize) => run(() => select({ modelId, strategy, batchSize, seed: Date.now() % 1_000_000 }))} />
+          <StartCycle modelId={modelId} busy={busy || !!working} onStart={(strategy, batchSize, seed) => run(() => select({ modelId, strategy, batchSize, seed }))} />
         )}
         {user.role === 'ADMIN' && latest?.status === 'LABELING' && (
           <button disabled={busy || latest.itemsLabeled === 0} onClick={() => run(() => retrain({ cycleId: latest.id }))}>
@@ -104,51 +104,132 @@ export function Cycles({ modelId, task, user, refreshKey, onChange }: Props) {
   );
 }
 
-function StartCycle({ busy, onStart }: { busy: boolean; onStart: (strategy: string, batchSize: number) => void }) {
+/**
+ * StartCycle asks for a strategy and batch size, previews the compounds
+ * that selection would queue (same seed, so the preview is what starting
+ * queues), and starts the cycle.
+ */
+function StartCycle({ modelId, busy, onStart }: { modelId: string; busy: boolean; onStart: (strategy: string, batchSize: number, seed: number) => void }) {
+  const client = useClient();
   const [strategy, setStrategy] = useState('default');
   const [batch, setBatch] = useState('25');
   const [problem, setProblem] = useState('');
-  function submit(e: FormEvent) {
-    e.preventDefault();
+  // One seed per cycle to start: a preview and the start that follows it
+  // use the same one.
+  const [seed, setSeed] = useState(newSeed);
+  const [preview, setPreview] = useState<{ key: string; candidates: Candidate[] } | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+
+  function checked(): { strategy: string; batchSize: number } | null {
     const n = Number(batch);
     if (!Number.isInteger(n) || n < 1 || n > 10000) {
       setProblem('Batch size is a whole number from 1 to 10000.');
-      return;
+      return null;
     }
     setProblem('');
-    onStart(strategy.trim() || 'default', n);
+    return { strategy: strategy.trim() || 'default', batchSize: n };
+  }
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const c = checked();
+    if (!c) return;
+    onStart(c.strategy, c.batchSize, seed);
+    setSeed(newSeed());
+    setPreview(null);
+  }
+  async function showPreview() {
+    const c = checked();
+    if (!c) return;
+    setPreviewing(true);
+    const res = await client.query<{ previewSelection: Candidate[] }>(PREVIEW, { modelId, ...c, seed }).toPromise();
+    setPreviewing(false);
+    if (res.error) {
+      setProblem(errorMessage(res.error));
+      setPreview(null);
+      return;
+    }
+    setPreview({ key: `${c.strategy} × ${c.batchSize}`, candidates: res.data?.previewSelection ?? [] });
   }
   return (
-    <form className="start-cycle" onSubmit={submit} noValidate>
-      <div className="field">
-        <label htmlFor="cycle-strategy">Strategy</label>
-        <input id="cycle-strategy" value={strategy} onChange={(e) => setStrategy(e.target.value)} list="strategies" />
-        <datalist id="strategies">
-          {['default', 'uncertainty', 'uncertainty+diverse', 'hybrid', 'random', 'margin', 'entropy'].map((s) => (
-            <option key={s} value={s} />
+    <div className="start-cycle-box">
+      <form className="start-cycle" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="cycle-strategy">Strategy</label>
+          <input id="cycle-strategy" value={strategy} onChange={(e) => setStrategy(e.target.value)} list="strategies" />
+          <datalist id="strategies">
+            {['default', 'uncertainty', 'uncertainty+diverse', 'hybrid', 'random', 'margin', 'entropy'].map((s) => (
+              <option key={s} value={s} />
+            ))}
+          </datalist>
+        </div>
+        <div className="field">
+          <label htmlFor="cycle-batch">Batch size</label>
+          <input
+            id="cycle-batch"
+            inputMode="numeric"
+            value={batch}
+            onChange={(e) => setBatch(e.target.value)}
+            aria-invalid={problem !== ''}
+            aria-describedby={problem ? 'cycle-batch-error' : undefined}
+          />
+        </div>
+        <button type="button" className="secondary" disabled={busy || previewing} onClick={showPreview}>
+          {previewing ? 'Previewing…' : 'Preview'}
+        </button>
+        <button type="submit" disabled={busy}>
+          Start a cycle
+        </button>
+        {problem && (
+          <p id="cycle-batch-error" className="field-error" role="alert">
+            {problem}
+          </p>
+        )}
+      </form>
+      {preview && <Preview title={preview.key} candidates={preview.candidates} />}
+    </div>
+  );
+}
+
+function newSeed(): number {
+  return Math.floor(Math.random() * 1_000_000);
+}
+
+/** Preview lists the compounds a selection would queue, in its order. */
+function Preview({ title, candidates }: { title: string; candidates: Candidate[] }) {
+  if (candidates.length === 0) return <p className="muted">Nothing to select: every compound in the pool is labeled or queued.</p>;
+  return (
+    <details className="preview" open>
+      <summary>
+        Preview of {title}: {candidates.length} {candidates.length === 1 ? 'compound' : 'compounds'}
+      </summary>
+      <table aria-label="Selection preview">
+        <thead>
+          <tr>
+            <th>Rank</th>
+            <th>Compound</th>
+            <th>Prediction</th>
+            <th>Distance to training set</th>
+            <th>Priority</th>
+          </tr>
+        </thead>
+        <tbody>
+          {candidates.map((c) => (
+            <tr key={c.compound.id} data-testid="preview-row">
+              <td>{c.rank}</td>
+              <td>
+                {c.compound.name && <div>{c.compound.name}</div>}
+                <div className="smiles small">{c.compound.inputSmiles}</div>
+              </td>
+              <td>
+                {formatNumber(c.prediction)} ± {formatNumber(c.uncertainty)}
+              </td>
+              <td>{formatNumber(c.applicabilityDistance)}</td>
+              <td>{formatNumber(c.priority)}</td>
+            </tr>
           ))}
-        </datalist>
-      </div>
-      <div className="field">
-        <label htmlFor="cycle-batch">Batch size</label>
-        <input
-          id="cycle-batch"
-          inputMode="numeric"
-          value={batch}
-          onChange={(e) => setBatch(e.target.value)}
-          aria-invalid={problem !== ''}
-          aria-describedby={problem ? 'cycle-batch-error' : undefined}
-        />
-      </div>
-      <button type="submit" disabled={busy}>
-        Start a cycle
-      </button>
-      {problem && (
-        <p id="cycle-batch-error" className="field-error" role="alert">
-          {problem}
-        </p>
-      )}
-    </form>
+        </tbody>
+      </table>
+    </details>
   );
 }
 

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useMutation, useQuery, useSubscription, type CombinedError } from 'urql';
 import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type ModelSummary, type QueueItem, type User } from './api';
+import type { CurvePoint } from './curve';
 import { Cycles } from './Cycles';
+import { LearningCurve } from './LearningCurve';
 import { DEFAULT_PREFS, LabelForm, type LabelInput, type LabelPrefs } from './LabelForm';
 import { Neighbours } from './Neighbours';
 import { Queue } from './Queue';
@@ -12,7 +14,7 @@ import { useRefetchOn } from './refresh';
 
 interface ModelData {
   model: ModelSummary;
-  stats: { cycles: number; counts: Counts };
+  stats: { cycles: number; counts: Counts; learningCurve: CurvePoint[] };
 }
 
 /**
@@ -186,6 +188,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
           <Neighbours compoundId={item.compound.id} endpoint={model.endpoint} />
         </article>
       )}
+      <LearningCurve points={stats.learningCurve} task={model.task} />
       <Cycles modelId={modelId} task={model.task} user={user} refreshKey={liveKey} onChange={refresh} />
       <Queue modelId={modelId} refreshKey={liveKey} />
     </section>

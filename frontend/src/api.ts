@@ -81,7 +81,10 @@ export const MODEL = `query Model($id: ID!) {
     id name endpoint task status
     activeVersion { version metrics { name value } }
   }
-  stats(modelId: $id) { cycles counts { pending inProgress labeled skipped } }
+  stats(modelId: $id) {
+    cycles counts { pending inProgress labeled skipped }
+    learningCurve { cycle labels metrics { name value } }
+  }
 }`;
 
 /** The item the user holds in a model's queue, to resume it after a reload. */
@@ -105,6 +108,22 @@ export const CYCLES = `query Cycles($id: ID!) { model(id: $id) { id cycles { ${C
 export const SELECT = `mutation Select($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!) {
   selectSamples(input: {selection: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed}}) { cycle { id cycleNumber status } }
 }`;
+
+/** The compounds a selection would queue, best first, without queuing them. */
+export const PREVIEW = `query Preview($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!) {
+  previewSelection(input: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed}) {
+    rank prediction uncertainty applicabilityDistance priority compound { id name inputSmiles }
+  }
+}`;
+
+export interface Candidate {
+  rank: number;
+  prediction: number;
+  uncertainty: number;
+  applicabilityDistance: number;
+  priority: number;
+  compound: { id: string; name: string; inputSmiles: string };
+}
 
 export const RETRAIN = `mutation Retrain($cycleId: ID!) { triggerRetrain(input: {cycleId: $cycleId, minNewLabels: 1}) { cycle { id status } } }`;
 
