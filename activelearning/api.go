@@ -78,6 +78,11 @@ type SelectInput struct {
 	// IncludeLabeled lets compounds already labeled for the endpoint into
 	// the pool (the default, false, excludes them).
 	IncludeLabeled bool
+	// IncludeSkipped lets compounds skipped in the lineage's queue back
+	// into the pool. By default a skipped compound is not selected again:
+	// labelers skip what they cannot measure, and an uncertainty sampler
+	// would otherwise pick the same compound at the top of every cycle.
+	IncludeSkipped bool
 }
 
 // Candidate is one ranked compound of a selection.

@@ -27,12 +27,13 @@ type selParams struct {
 	SetID          int64   `json:"set_id,omitempty"`
 	CompoundIDs    []int64 `json:"compound_ids,omitempty"`
 	IncludeLabeled bool    `json:"include_labeled,omitempty"`
+	IncludeSkipped bool    `json:"include_skipped,omitempty"`
 	PoolSize       int     `json:"pool_size"`
 }
 
 func (p selParams) input(lineage int64) SelectInput {
 	return SelectInput{ModelID: lineage, SetID: p.SetID, CompoundIDs: p.CompoundIDs, Strategy: p.Strategy,
-		Diversity: p.Diversity, BatchSize: p.BatchSize, Seed: p.Seed, IncludeLabeled: p.IncludeLabeled}
+		Diversity: p.Diversity, BatchSize: p.BatchSize, Seed: p.Seed, IncludeLabeled: p.IncludeLabeled, IncludeSkipped: p.IncludeSkipped}
 }
 
 // selection is a checked SelectInput with the lineage it works on.
@@ -110,7 +111,8 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 // pool returns the candidate compound IDs, ascending: the set, the list or
 // every compound, minus validation compounds, compounds measured for the
 // endpoint (unless IncludeLabeled), and compounds already queued for the
-// lineage (labeled, pending or in progress: never twice).
+// lineage (labeled, pending or in progress: never twice; skipped too,
+// unless IncludeSkipped).
 func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
 	db := s.st.DB()
 	var ids []int64
@@ -151,10 +153,14 @@ func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
 			exclude[id] = true
 		}
 	}
+	statuses := []store.QueueStatus{store.QueuePending, store.QueueInProgress, store.QueueLabeled}
+	if !sel.in.IncludeSkipped {
+		statuses = append(statuses, store.QueueSkipped)
+	}
 	var queued []int64
 	err := db.NewSelect().Model((*store.LabelQueueItem)(nil)).ColumnExpr("DISTINCT compound_id").
 		Where("model_id IN (?)", bun.In(versionIDs(sel.versions))).
-		Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress, store.QueueLabeled})).
+		Where("status IN (?)", bun.In(statuses)).
 		Scan(ctx, &queued)
 	if err != nil {
 		return nil, fmt.Errorf("queued compounds: %w", err)
@@ -299,10 +305,11 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, inputErr("modelId", "the pool is empty: every compound is labeled, queued or held out for validation")
+		return nil, inputErr("modelId", "the pool is empty: every compound is labeled, queued, skipped or held out for validation")
 	}
 	p := selParams{Strategy: sel.in.Strategy, Spec: sel.spec.String(), Diversity: sel.in.Diversity, BatchSize: sel.in.BatchSize,
-		Seed: sel.in.Seed, SetID: sel.in.SetID, CompoundIDs: sel.in.CompoundIDs, IncludeLabeled: sel.in.IncludeLabeled, PoolSize: len(ids)}
+		Seed: sel.in.Seed, SetID: sel.in.SetID, CompoundIDs: sel.in.CompoundIDs, IncludeLabeled: sel.in.IncludeLabeled,
+		IncludeSkipped: sel.in.IncludeSkipped, PoolSize: len(ids)}
 	raw, _ := json.Marshal(p)
 	c := &store.ActiveLearningCycle{ModelID: sel.version.ID, SelectionStrategy: sel.spec.String(), BatchSize: sel.in.BatchSize,
 		Params: raw, Seed: sel.in.Seed, StartedAt: s.now(), Version: 1}

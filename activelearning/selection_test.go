@@ -2,6 +2,7 @@ package activelearning_test
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -285,6 +286,47 @@ func TestSelectDiversityThreshold(t *testing.T) {
 		want.Cluster, want.Beta, want.Diverse, want.Threshold = false, 0, true, threshold
 		if c, err = e.svc.SelectSamples(e.ctx, e.sci, in); err != nil || c.SelectionStrategy != want.String() {
 			t.Errorf("default with diversity: cycle strategy %q, %v; want %q", c.SelectionStrategy, err, want)
+		}
+	})
+}
+
+// TestSkippedCompoundsStayOut: a compound a labeler skipped is not selected
+// again by the lineage unless IncludeSkipped asks for it.
+func TestSkippedCompoundsStayOut(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.poolSet)
+		list := pool[:3]
+		if _, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: e.model.ID, CompoundIDs: list, Strategy: "uncertainty", BatchSize: 3}); err != nil {
+			t.Fatal(err)
+		}
+		it, err := e.svc.ClaimNextItem(e.ctx, e.sci, e.model.ID)
+		if err != nil || it == nil {
+			t.Fatalf("claim: %v, %v", it, err)
+		}
+		if _, err := e.svc.SkipItem(e.ctx, e.sci, it.ID, "not available"); err != nil {
+			t.Fatal(err)
+		}
+		without := activelearning.SelectInput{ModelID: e.model.ID, CompoundIDs: list, Strategy: "uncertainty", BatchSize: 3}
+		if cands, err := e.svc.PreviewSelection(e.ctx, e.sci, without); err != nil || len(cands) != 0 {
+			t.Errorf("preview: %+v, %v; want nothing (the skipped compound stays out)", cands, err)
+		}
+		_, err = e.svc.SelectSamples(e.ctx, e.sci, without)
+		var ie *activelearning.InputError
+		if !errors.As(err, &ie) || !strings.Contains(ie.Msg, "skipped") {
+			t.Errorf("select: %v, want the empty-pool input error naming skipped compounds", err)
+		}
+		again := activelearning.SelectInput{ModelID: e.model.ID, CompoundIDs: list, Strategy: "uncertainty", BatchSize: 3, IncludeSkipped: true}
+		cands, err := e.svc.PreviewSelection(e.ctx, e.sci, again)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cands) != 1 || cands[0].CompoundID != it.CompoundID {
+			t.Errorf("with IncludeSkipped: %+v, want only the skipped compound %d", cands, it.CompoundID)
+		}
+		c, err := e.svc.SelectSamples(e.ctx, e.sci, again)
+		if err != nil || c.ItemsSelected != 1 {
+			t.Fatalf("select with IncludeSkipped: %+v, %v", c, err)
 		}
 	})
 }

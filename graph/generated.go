@@ -11926,8 +11926,11 @@ func (ec *executionContext) unmarshalInputSelectionInput(ctx context.Context, ob
 	if _, present := asMap["includeLabeled"]; !present {
 		asMap["includeLabeled"] = false
 	}
+	if _, present := asMap["includeSkipped"]; !present {
+		asMap["includeSkipped"] = false
+	}
 
-	fieldsInOrder := [...]string{"modelId", "setId", "compoundIds", "strategy", "diversity", "batchSize", "seed", "includeLabeled"}
+	fieldsInOrder := [...]string{"modelId", "setId", "compoundIds", "strategy", "diversity", "batchSize", "seed", "includeLabeled", "includeSkipped"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11990,6 +11993,13 @@ func (ec *executionContext) unmarshalInputSelectionInput(ctx context.Context, ob
 				return it, err
 			}
 			it.IncludeLabeled = data
+		case "includeSkipped":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeSkipped"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeSkipped = data
 		}
 	}
 	return it, nil

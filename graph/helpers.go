@@ -36,7 +36,7 @@ func (r *Resolver) logger() *slog.Logger {
 func selectInput(in *model.SelectionInput) activelearning.SelectInput {
 	return activelearning.SelectInput{ModelID: in.ModelID, SetID: derefInt64(in.SetID), CompoundIDs: in.CompoundIds,
 		Strategy: in.Strategy, Diversity: deref(in.Diversity), BatchSize: in.BatchSize, Seed: int64(derefInt(in.Seed)),
-		IncludeLabeled: deref(in.IncludeLabeled)}
+		IncludeLabeled: deref(in.IncludeLabeled), IncludeSkipped: deref(in.IncludeSkipped)}
 }
 
 // importFormat is the input's format, else guessed from the file name.

@@ -257,6 +257,10 @@ type SelectionInput struct {
 	Seed      *int     `json:"seed,omitempty"`
 	// Let compounds already labeled for the endpoint into the pool.
 	IncludeLabeled *bool `json:"includeLabeled,omitempty"`
+	// Let compounds skipped in this model's queue back into the pool. By
+	// default a skipped compound is not selected again (labelers skip what they
+	// cannot measure; an uncertainty sampler would pick it every cycle).
+	IncludeSkipped *bool `json:"includeSkipped,omitempty"`
 }
 
 type SkipItemInput struct {
