@@ -6,8 +6,9 @@
 // queue counts follow a label that another client submits over the API
 // (the queueEvents subscription) and catch up after a server restart,
 // retrain (progress, then the metric before and after, and the learning
-// curve), preview and start the next cycle, import a CSV with a broken row, and return to sign-in when the
-// session ends elsewhere. The label is read back over GraphQL.
+// curve), preview and start the next cycle, import a CSV with a broken
+// row, create a model, and return to sign-in when the session ends
+// elsewhere. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -307,14 +308,34 @@ try {
   assert.equal(rejected[1], 'smiles');
   assert.ok(rejected[2].length > 0, 'a reason for the broken SMILES');
   log(`imported 2 compounds; row 2 rejected: ${rejected[2]}`);
+  // 12. An admin creates a model: the form refuses a missing name on the
+  // page, offers the demo's endpoint with its count and range, and the new
+  // model trains in the background until the list shows it active with
+  // its validation RMSE.
   await page.getByRole('link', { name: 'ActiveLab' }).click();
+  await page.getByRole('link', { name: 'New model' }).click();
+  await page.getByRole('button', { name: 'Create and train' }).click();
+  assert.equal((await page.locator('#model-name-error').textContent()).trim(), 'Name the model.');
+  await page.getByLabel('Name').fill('logS by scaffold');
+  const endpointOption = (await page.getByLabel('Endpoint').locator('option').allTextContents()).find((o) => o.startsWith('logS ('));
+  assert.match(endpointOption ?? '', /^logS \(\d+ compounds, -?\d+\.\d\d to -?\d+\.\d\d\)$/, `endpoint option: ${endpointOption}`);
+  await page.getByLabel('Endpoint').selectOption('logS');
+  assert.equal(await page.getByLabel('Task').inputValue(), 'REGRESSION', 'a continuous endpoint proposes regression');
+  await page.getByLabel('Validation split').selectOption('scaffold');
+  await page.getByLabel('Ensemble size').fill('8');
+  await page.getByRole('button', { name: 'Create and train' }).click();
+  const newRow = page.getByRole('row').filter({ hasText: 'logS by scaffold' });
+  await newRow.waitFor();
+  await newRow.filter({ hasText: /active/ }).filter({ hasText: /RMSE \d+\.\d{3}/ }).waitFor({ timeout: 60000 });
+  log(`created a model: ${(await newRow.locator('td').allTextContents()).join(' | ')}`);
+
   await page.getByRole('link', { name: 'ESOL solubility (logS)' }).click();
   // Back on the model page, the held compound is resumed; let its
   // drawing and neighbours load before the next step.
   await page.getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
   await page.getByRole('table', { name: 'Most similar compounds' }).waitFor();
 
-  // 12. A session ended elsewhere: the next action returns to the sign-in
+  // 13. A session ended elsewhere: the next action returns to the sign-in
   // form (and signing in again brings the page back).
   await page.evaluate(() => fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ query: 'mutation { logout }' }) }));
@@ -327,7 +348,7 @@ try {
   await page.getByTestId('count-pending').waitFor();
   log('an ended session leads back to sign-in');
 
-  // 13. Signing out returns to the sign-in form.
+  // 14. Signing out returns to the sign-in form.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');

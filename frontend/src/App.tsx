@@ -5,6 +5,7 @@ import { Import } from './Import';
 import { LabelPage } from './LabelPage';
 import { Login } from './Login';
 import { Models } from './Models';
+import { NewModel } from './NewModel';
 import { errorMessage } from './label';
 import { parseRoute } from './route';
 
@@ -40,10 +41,12 @@ export function App() {
     );
   } else if (route.page === 'label') {
     body = <LabelPage modelId={route.modelId} user={data.me} />;
+  } else if (route.page === 'new-model') {
+    body = data.me.role === 'ADMIN' ? <NewModel /> : <p>Creating a model needs the admin role.</p>;
   } else if (route.page === 'import') {
     body = data.me.role === 'VIEWER' ? <p>Importing compounds needs the scientist role.</p> : <Import />;
   } else {
-    body = <Models />;
+    body = <Models user={data.me} />;
   }
 
   return (

@@ -1,17 +1,45 @@
+import { useEffect } from 'react';
 import { useQuery } from 'urql';
-import { MODELS, type ModelSummary } from './api';
+import { MODELS, type ModelSummary, type User } from './api';
 import { errorMessage, formatNumber, headlineMetric } from './label';
 import { labelHref } from './route';
 
-/** Models lists every model lineage with its active version's headline metric. */
-export function Models() {
-  const [{ data, error, fetching }] = useQuery<{ models: ModelSummary[] }>({ query: MODELS });
-  if (error) return <p className="error" role="alert">{errorMessage(error)}</p>;
+/** POLL_MS is how often the list refreshes while a model trains. */
+const POLL_MS = 2000;
+
+/**
+ * Models lists every model lineage with its active version's headline
+ * metric; while one trains it refreshes every two seconds, and a failed
+ * training shows its error. Admins get a link to create a model.
+ */
+export function Models({ user }: { user: User }) {
+  const [{ data, error, fetching }, refetch] = useQuery<{ models: ModelSummary[] }>({ query: MODELS });
+  const training = data?.models.some((m) => m.status === 'TRAINING') ?? false;
+  useEffect(() => {
+    if (!training) return;
+    const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), POLL_MS);
+    return () => clearInterval(t);
+  }, [training, refetch]);
+  if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
   if (!data) return <p>{fetching ? 'Loading…' : ''}</p>;
-  if (data.models.length === 0) return <p>No models yet. An admin creates one with createModel or `activelab train`.</p>;
+  const create = user.role === 'ADMIN' && (
+    <p>
+      <a href="#/models/new">New model</a>
+    </p>
+  );
+  if (data.models.length === 0) {
+    return (
+      <section>
+        <h2>Models</h2>
+        <p>No models yet.{user.role === 'ADMIN' ? '' : ' An admin creates them.'}</p>
+        {create}
+      </section>
+    );
+  }
   return (
     <section>
       <h2>Models</h2>
+      {create}
       <table>
         <thead>
           <tr>
@@ -31,7 +59,10 @@ export function Models() {
               </td>
               <td>{m.endpoint}</td>
               <td>{m.task.toLowerCase()}</td>
-              <td>{m.status.toLowerCase()}</td>
+              <td data-testid={`model-status-${m.id}`}>
+                {m.status.toLowerCase()}
+                {m.currentVersion?.error && <span className="error"> ({m.currentVersion.error})</span>}
+              </td>
               <td>{m.activeVersion?.version ?? '–'}</td>
               <td>{headline(m)}</td>
             </tr>

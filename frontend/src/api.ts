@@ -70,8 +70,18 @@ export const MODELS = `query Models {
   models {
     id name endpoint task status
     activeVersion { version trainingSize metrics { name value } }
+    currentVersion { version status error }
   }
 }`;
+
+/** What the create-model form offers: endpoints with measurements, compound sets, the names taken. */
+export const MODEL_CHOICES = `query ModelChoices {
+  endpoints { name compounds measurements min max binary }
+  compoundSets { id name size }
+  models { id name }
+}`;
+
+export const CREATE_MODEL = `mutation CreateModel($input: CreateModelInput!) { createModel(input: $input) { model { id name status } } }`;
 
 const ITEM = `id status prediction uncertainty applicabilityDistance selectionStrategy leaseExpiresAt
   compound { id inputSmiles canonicalSmiles name }`;
@@ -227,6 +237,7 @@ export interface ModelSummary {
   task: 'REGRESSION' | 'CLASSIFICATION';
   status: string;
   activeVersion: { version: number; trainingSize?: number; metrics: Metric[] } | null;
+  currentVersion?: { version: number; status: string; error: string };
 }
 
 export interface Counts {

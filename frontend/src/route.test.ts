@@ -8,6 +8,7 @@ describe('parseRoute', () => {
     expect(parseRoute('#/models/12/')).toEqual({ page: 'label', modelId: '12' });
     expect(parseRoute('#/models/x')).toEqual({ page: 'models' });
     expect(parseRoute('#/import')).toEqual({ page: 'import' });
+    expect(parseRoute('#/models/new')).toEqual({ page: 'new-model' });
   });
   it('round-trips labelHref', () => {
     expect(parseRoute(labelHref('7'))).toEqual({ page: 'label', modelId: '7' });

@@ -1,12 +1,13 @@
 // Hash routes: #/ (models), #/models/ID (label the queue of model ID),
-// #/import (import compounds).
+// #/models/new (create a model), #/import (import compounds).
 
-export type Route = { page: 'models' } | { page: 'label'; modelId: string } | { page: 'import' };
+export type Route = { page: 'models' } | { page: 'label'; modelId: string } | { page: 'new-model' } | { page: 'import' };
 
 export function parseRoute(hash: string): Route {
   const m = /^#\/models\/([0-9]+)\/?$/.exec(hash);
   if (m) return { page: 'label', modelId: m[1] };
   if (/^#\/import\/?$/.test(hash)) return { page: 'import' };
+  if (/^#\/models\/new\/?$/.test(hash)) return { page: 'new-model' };
   return { page: 'models' };
 }
 

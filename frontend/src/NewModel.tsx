@@ -1,0 +1,184 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { CREATE_MODEL, MODEL_CHOICES } from './api';
+import { errorMessage, type Task } from './label';
+import { checkModelForm, describeEndpoint, LEARNERS, taskFor, type EndpointInfo, type ModelForm, type SetInfo } from './newModel';
+
+interface Choices {
+  endpoints: EndpointInfo[];
+  compoundSets: SetInfo[];
+  models: { id: string; name: string }[];
+}
+
+const INITIAL: ModelForm = {
+  name: '',
+  endpoint: '',
+  task: 'REGRESSION',
+  trainingSetId: '',
+  split: 'random',
+  validationPercent: '20',
+  members: '32',
+  learner: 'forest+linear',
+};
+
+/**
+ * NewModel lets an admin start a model: an endpoint with measurements
+ * (its task proposed from its values), the compounds to train on, how the
+ * fixed validation set is held out, and the ensemble. Training runs in the
+ * background; the models list shows it until it is active.
+ */
+export function NewModel() {
+  const [{ data, error }] = useQuery<Choices>({ query: MODEL_CHOICES });
+  const [{ fetching }, create] = useMutation(CREATE_MODEL);
+  const [form, setForm] = useState<ModelForm>(INITIAL);
+  const [problem, setProblem] = useState<{ field: keyof ModelForm | ''; error: string } | null>(null);
+
+  if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  if (!data) return <p>Loading…</p>;
+  const endpoints = data.endpoints;
+  const set = (patch: Partial<ModelForm>) => setForm((f) => ({ ...f, ...patch }));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const c = checkModelForm(
+      form,
+      endpoints,
+      data!.models.map((m) => m.name),
+    );
+    if (!c.ok) return setProblem({ field: c.field, error: c.error });
+    setProblem(null);
+    const res = await create({ input: c.input });
+    if (res.error) return setProblem({ field: '', error: errorMessage(res.error) });
+    window.location.hash = '#/';
+  }
+  const invalid = (field: keyof ModelForm) => problem?.field === field;
+  const errorFor = (field: keyof ModelForm) =>
+    invalid(field) ? (
+      <p id={`model-${field}-error`} className="field-error" role="alert">
+        {problem!.error}
+      </p>
+    ) : null;
+  const described = (field: keyof ModelForm) => (invalid(field) ? `model-${field}-error` : undefined);
+
+  return (
+    <section>
+      <p>
+        <a href="#/">← Models</a>
+      </p>
+      <h2>New model</h2>
+      {endpoints.length === 0 && <p>No measurements yet: import compounds with values (Import compounds) first.</p>}
+      <form className="new-model" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="model-name">Name</label>
+          <input id="model-name" value={form.name} onChange={(e) => set({ name: e.target.value })} aria-invalid={invalid('name')} aria-describedby={described('name')} />
+          {errorFor('name')}
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="model-endpoint">Endpoint</label>
+            <select
+              id="model-endpoint"
+              value={form.endpoint}
+              onChange={(e) => {
+                const ep = endpoints.find((x) => x.name === e.target.value);
+                const task = taskFor(ep);
+                const learner = LEARNERS.find((l) => l.value === form.learner)?.task;
+                set({ endpoint: e.target.value, task, ...(learner && learner !== task ? { learner: 'forest+linear' } : {}) });
+              }}
+              aria-invalid={invalid('endpoint')}
+              aria-describedby={described('endpoint')}
+            >
+              <option value="">Choose…</option>
+              {endpoints.map((ep) => (
+                <option key={ep.name} value={ep.name}>
+                  {describeEndpoint(ep)}
+                </option>
+              ))}
+            </select>
+            {errorFor('endpoint')}
+          </div>
+          <div className="field">
+            <label htmlFor="model-task">Task</label>
+            <select id="model-task" value={form.task} onChange={(e) => {
+                const task = e.target.value as Task;
+                const learner = LEARNERS.find((l) => l.value === form.learner)?.task;
+                set({ task, ...(learner && learner !== task ? { learner: 'forest+linear' } : {}) });
+              }} aria-invalid={invalid('task')} aria-describedby={described('task')}>
+              <option value="REGRESSION">Regression</option>
+              <option value="CLASSIFICATION">Classification (0/1)</option>
+            </select>
+            {errorFor('task')}
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="model-set">Train on</label>
+          <select id="model-set" value={form.trainingSetId} onChange={(e) => set({ trainingSetId: e.target.value })}>
+            <option value="">Every measured compound</option>
+            {data.compoundSets.map((s) => (
+              <option key={s.id} value={s.id}>
+                Measured compounds of {s.name} ({s.size})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="model-split">Validation split</label>
+            <select id="model-split" value={form.split} onChange={(e) => set({ split: e.target.value as ModelForm['split'] })}>
+              <option value="random">Random</option>
+              <option value="scaffold">By scaffold (Bemis–Murcko)</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="model-validation">Held out (%)</label>
+            <input
+              id="model-validation"
+              inputMode="decimal"
+              value={form.validationPercent}
+              onChange={(e) => set({ validationPercent: e.target.value })}
+              aria-invalid={invalid('validationPercent')}
+              aria-describedby={described('validationPercent')}
+            />
+            {errorFor('validationPercent')}
+          </div>
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="model-learner">Learner</label>
+            <select id="model-learner" value={form.learner} onChange={(e) => set({ learner: e.target.value })} aria-invalid={invalid('learner')} aria-describedby={described('learner')}>
+              {LEARNERS.filter((l) => !l.task || l.task === form.task).map((l) => (
+                <option key={l.value} value={l.value}>
+                  {l.label}
+                </option>
+              ))}
+            </select>
+            {errorFor('learner')}
+          </div>
+          <div className="field">
+            <label htmlFor="model-members">Ensemble size</label>
+            <input
+              id="model-members"
+              inputMode="numeric"
+              value={form.members}
+              onChange={(e) => set({ members: e.target.value })}
+              aria-invalid={invalid('members')}
+              aria-describedby={described('members')}
+            />
+            {errorFor('members')}
+          </div>
+        </div>
+        <p className="muted">
+          The validation set is held out once and kept for every later version, so each cycle's metrics compare like with like.
+        </p>
+        <button type="submit" disabled={fetching || endpoints.length === 0}>
+          {fetching ? 'Creating…' : 'Create and train'}
+        </button>
+        {problem?.field === '' && (
+          <p className="error" role="alert">
+            {problem.error}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}
