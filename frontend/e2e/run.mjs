@@ -7,8 +7,8 @@
 // (the queueEvents subscription) and catch up after a server restart,
 // retrain (progress, then the metric before and after, and the learning
 // curve), preview and start the next cycle, import a CSV with a broken
-// row, create a model, and return to sign-in when the session ends
-// elsewhere. The label is read back over GraphQL.
+// row, create a model, make and revoke an API token, and return to
+// sign-in when the session ends elsewhere. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -329,13 +329,33 @@ try {
   await newRow.filter({ hasText: /active/ }).filter({ hasText: /RMSE \d+\.\d{3}/ }).waitFor({ timeout: 60000 });
   log(`created a model: ${(await newRow.locator('td').allTextContents()).join(' | ')}`);
 
+  // 13. A token for a notebook: made on the API tokens page (a name is
+  // required), its secret shown once, it works over the API, and once
+  // revoked on the page it no longer does.
+  await page.getByRole('link', { name: 'API tokens' }).click();
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await page.locator('#token-error').waitFor();
+  await page.getByLabel('What it is for').fill('e2e notebook');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = (await page.getByTestId('token-secret').textContent()).trim();
+  assert.match(secret, /^al_/);
+  const who = await api(base, '{ me { email } }', null, secret);
+  assert.equal(who.me.email, 'admin@localhost');
+  const tokenRow = page.getByTestId('token-row').filter({ hasText: 'e2e notebook' });
+  await tokenRow.filter({ hasText: 'active' }).waitFor();
+  await page.getByRole('button', { name: 'Revoke e2e notebook' }).click();
+  await tokenRow.filter({ hasText: 'revoked' }).waitFor();
+  await assert.rejects(api(base, '{ me { email } }', null, secret), /UNAUTHENTICATED/);
+  log('made, used and revoked an API token');
+
+  await page.getByRole('link', { name: 'ActiveLab' }).click();
   await page.getByRole('link', { name: 'ESOL solubility (logS)' }).click();
   // Back on the model page, the held compound is resumed; let its
   // drawing and neighbours load before the next step.
   await page.getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
   await page.getByRole('table', { name: 'Most similar compounds' }).waitFor();
 
-  // 13. A session ended elsewhere: the next action returns to the sign-in
+  // 14. A session ended elsewhere: the next action returns to the sign-in
   // form (and signing in again brings the page back).
   await page.evaluate(() => fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ query: 'mutation { logout }' }) }));
@@ -348,7 +368,7 @@ try {
   await page.getByTestId('count-pending').waitFor();
   log('an ended session leads back to sign-in');
 
-  // 14. Signing out returns to the sign-in form.
+  // 15. Signing out returns to the sign-in form.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');

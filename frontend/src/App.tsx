@@ -6,6 +6,7 @@ import { LabelPage } from './LabelPage';
 import { Login } from './Login';
 import { Models } from './Models';
 import { NewModel } from './NewModel';
+import { Tokens } from './Tokens';
 import { errorMessage } from './label';
 import { parseRoute } from './route';
 
@@ -43,6 +44,8 @@ export function App() {
     body = <LabelPage modelId={route.modelId} user={data.me} />;
   } else if (route.page === 'new-model') {
     body = data.me.role === 'ADMIN' ? <NewModel /> : <p>Creating a model needs the admin role.</p>;
+  } else if (route.page === 'tokens') {
+    body = <Tokens />;
   } else if (route.page === 'import') {
     body = data.me.role === 'VIEWER' ? <p>Importing compounds needs the scientist role.</p> : <Import />;
   } else {
@@ -58,6 +61,7 @@ export function App() {
         {data && !unauthenticated && (
           <div className="who">
             {data.me.role !== 'VIEWER' && <a href="#/import">Import compounds</a>}
+            <a href="#/tokens">API tokens</a>
             <span>
               {data.me.name || data.me.email} · {data.me.role.toLowerCase()}
             </span>

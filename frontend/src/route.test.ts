@@ -9,6 +9,7 @@ describe('parseRoute', () => {
     expect(parseRoute('#/models/x')).toEqual({ page: 'models' });
     expect(parseRoute('#/import')).toEqual({ page: 'import' });
     expect(parseRoute('#/models/new')).toEqual({ page: 'new-model' });
+    expect(parseRoute('#/tokens')).toEqual({ page: 'tokens' });
   });
   it('round-trips labelHref', () => {
     expect(parseRoute(labelHref('7'))).toEqual({ page: 'label', modelId: '7' });

@@ -1,13 +1,15 @@
 // Hash routes: #/ (models), #/models/ID (label the queue of model ID),
-// #/models/new (create a model), #/import (import compounds).
+// #/models/new (create a model), #/import (import compounds), #/tokens
+// (API tokens).
 
-export type Route = { page: 'models' } | { page: 'label'; modelId: string } | { page: 'new-model' } | { page: 'import' };
+export type Route = { page: 'models' } | { page: 'label'; modelId: string } | { page: 'new-model' } | { page: 'import' } | { page: 'tokens' };
 
 export function parseRoute(hash: string): Route {
   const m = /^#\/models\/([0-9]+)\/?$/.exec(hash);
   if (m) return { page: 'label', modelId: m[1] };
   if (/^#\/import\/?$/.test(hash)) return { page: 'import' };
   if (/^#\/models\/new\/?$/.test(hash)) return { page: 'new-model' };
+  if (/^#\/tokens\/?$/.test(hash)) return { page: 'tokens' };
   return { page: 'models' };
 }
 
