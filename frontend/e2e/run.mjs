@@ -7,8 +7,9 @@
 // (the queueEvents subscription) and catch up after a server restart,
 // retrain (progress, then the metric before and after, and the learning
 // curve), preview and start the next cycle, import a CSV with a broken
-// row, create a model, make and revoke an API token, and return to
-// sign-in when the session ends elsewhere. The label is read back over GraphQL.
+// row, create a model, find a labeled compound, make and revoke an API
+// token, and return to sign-in when the session ends elsewhere. The label
+// is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -328,6 +329,21 @@ try {
   await newRow.waitFor();
   await newRow.filter({ hasText: /active/ }).filter({ hasText: /RMSE \d+\.\d{3}/ }).waitFor({ timeout: 60000 });
   log(`created a model: ${(await newRow.locator('td').allTextContents()).join(' | ')}`);
+
+  // 12b. The first labeled compound, found by name on the Compounds page:
+  // its measurement from the label, with source, confidence and labeler.
+  const firstNamed = await api(base, `{ labelQueue(filter: {modelId: "1", status: LABELED}, first: 50) { edges { node { label compound { name inputSmiles } } } } }`, null, token);
+  const mine = firstNamed.labelQueue.edges.map((e) => e.node).find((n) => n.compound.inputSmiles === first);
+  await page.getByRole('link', { name: 'Compounds', exact: true }).click();
+  await page.getByLabel('Name or SMILES fragment').fill(mine.compound.name.slice(0, 6).toUpperCase());
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByTestId('compound-row').filter({ hasText: mine.compound.name }).first().getByRole('link').click();
+  await page.getByRole('heading', { name: mine.compound.name }).waitFor();
+  const measured = await page.getByTestId('measurement-row').filter({ hasText: 'label' }).locator('td').allTextContents();
+  assert.deepEqual(measured.slice(0, 6), ['logS', '-2.750', 'literature', 'medium', 'label', 'Demo admin'], `measurement row: ${measured}`);
+  await page.getByRole('img', { name: `Structure of ${mine.compound.name}` }).locator('svg').waitFor();
+  await shot(page, 'compound');
+  log(`found ${mine.compound.name} by name; its label is listed`);
 
   // 13. A token for a notebook: made on the API tokens page (a name is
   // required), its secret shown once, it works over the API, and once

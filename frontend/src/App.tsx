@@ -7,6 +7,8 @@ import { Login } from './Login';
 import { Models } from './Models';
 import { NewModel } from './NewModel';
 import { Tokens } from './Tokens';
+import { CompoundPage } from './CompoundPage';
+import { Compounds } from './Compounds';
 import { errorMessage } from './label';
 import { parseRoute } from './route';
 
@@ -44,6 +46,10 @@ export function App() {
     body = <LabelPage modelId={route.modelId} user={data.me} />;
   } else if (route.page === 'new-model') {
     body = data.me.role === 'ADMIN' ? <NewModel /> : <p>Creating a model needs the admin role.</p>;
+  } else if (route.page === 'compounds') {
+    body = <Compounds />;
+  } else if (route.page === 'compound') {
+    body = <CompoundPage key={route.compoundId} id={route.compoundId} />;
   } else if (route.page === 'tokens') {
     body = <Tokens />;
   } else if (route.page === 'import') {
@@ -60,6 +66,7 @@ export function App() {
         </h1>
         {data && !unauthenticated && (
           <div className="who">
+            <a href="#/compounds">Compounds</a>
             {data.me.role !== 'VIEWER' && <a href="#/import">Import compounds</a>}
             <a href="#/tokens">API tokens</a>
             <span>

@@ -1,6 +1,7 @@
 import { useQuery } from 'urql';
 import { NEIGHBOURS, type Neighbour } from './api';
 import { errorMessage, formatNumber } from './label';
+import { compoundHref } from './route';
 
 /**
  * Neighbours shows the compounds most similar to the one being labeled
@@ -30,7 +31,10 @@ export function Neighbours({ compoundId, endpoint }: { compoundId: string; endpo
             <tr key={n.compound.id}>
               <td>{n.similarity.toFixed(2)}</td>
               <td>
-                {n.compound.name && <div>{n.compound.name}</div>}
+                {/* a new tab: the label being typed stays */}
+                <a href={compoundHref(n.compound.id)} target="_blank" rel="noopener">
+                  {n.compound.name || 'Unnamed compound'}
+                </a>
                 <div className="smiles small">{n.compound.inputSmiles}</div>
               </td>
               <td>{n.compound.measurements.length ? n.compound.measurements.map((m) => formatNumber(m.value)).join(', ') : '–'}</td>

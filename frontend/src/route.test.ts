@@ -1,4 +1,4 @@
-import { labelHref, parseRoute } from './route';
+import { compoundHref, labelHref, parseRoute } from './route';
 
 describe('parseRoute', () => {
   it('maps hashes to pages', () => {
@@ -10,8 +10,12 @@ describe('parseRoute', () => {
     expect(parseRoute('#/import')).toEqual({ page: 'import' });
     expect(parseRoute('#/models/new')).toEqual({ page: 'new-model' });
     expect(parseRoute('#/tokens')).toEqual({ page: 'tokens' });
+    expect(parseRoute('#/compounds')).toEqual({ page: 'compounds' });
+    expect(parseRoute('#/compounds/42')).toEqual({ page: 'compound', compoundId: '42' });
+    expect(parseRoute('#/compounds/4x')).toEqual({ page: 'models' });
   });
   it('round-trips labelHref', () => {
     expect(parseRoute(labelHref('7'))).toEqual({ page: 'label', modelId: '7' });
+    expect(parseRoute(compoundHref('8'))).toEqual({ page: 'compound', compoundId: '8' });
   });
 });

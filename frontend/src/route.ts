@@ -1,8 +1,15 @@
 // Hash routes: #/ (models), #/models/ID (label the queue of model ID),
 // #/models/new (create a model), #/import (import compounds), #/tokens
-// (API tokens).
+// (API tokens), #/compounds (search), #/compounds/ID (one compound).
 
-export type Route = { page: 'models' } | { page: 'label'; modelId: string } | { page: 'new-model' } | { page: 'import' } | { page: 'tokens' };
+export type Route =
+  | { page: 'models' }
+  | { page: 'label'; modelId: string }
+  | { page: 'new-model' }
+  | { page: 'import' }
+  | { page: 'tokens' }
+  | { page: 'compounds' }
+  | { page: 'compound'; compoundId: string };
 
 export function parseRoute(hash: string): Route {
   const m = /^#\/models\/([0-9]+)\/?$/.exec(hash);
@@ -10,9 +17,16 @@ export function parseRoute(hash: string): Route {
   if (/^#\/import\/?$/.test(hash)) return { page: 'import' };
   if (/^#\/models\/new\/?$/.test(hash)) return { page: 'new-model' };
   if (/^#\/tokens\/?$/.test(hash)) return { page: 'tokens' };
+  if (/^#\/compounds\/?$/.test(hash)) return { page: 'compounds' };
+  const c = /^#\/compounds\/([0-9]+)\/?$/.exec(hash);
+  if (c) return { page: 'compound', compoundId: c[1] };
   return { page: 'models' };
 }
 
 export function labelHref(modelId: string): string {
   return `#/models/${modelId}`;
+}
+
+export function compoundHref(compoundId: string): string {
+  return `#/compounds/${compoundId}`;
 }

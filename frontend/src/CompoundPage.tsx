@@ -1,0 +1,128 @@
+import { useQuery } from 'urql';
+import { descriptorRows } from './compound';
+import { errorMessage, formatNumber } from './label';
+import { compoundHref } from './route';
+import { Structure } from './Structure';
+
+const COMPOUND = `query Compound($id: ID!) {
+  compound(id: $id) {
+    id name inputSmiles canonicalSmiles createdAt descriptors
+    measurements { id endpoint value source confidence origin createdAt user { name email } }
+    similar(first: 10) { similarity compound { id name inputSmiles } }
+  }
+}`;
+
+interface CompoundDetail {
+  id: string;
+  name: string;
+  inputSmiles: string;
+  canonicalSmiles: string;
+  createdAt: string;
+  descriptors: string | null;
+  measurements: {
+    id: string;
+    endpoint: string;
+    value: number;
+    source: string;
+    confidence: string;
+    origin: string;
+    createdAt: string;
+    user: { name: string; email: string } | null;
+  }[];
+  similar: { similarity: number; compound: { id: string; name: string; inputSmiles: string } }[];
+}
+
+const lower = (s: string) => s.toLowerCase().replace('_', ' ');
+
+/**
+ * CompoundPage shows one compound: its structure, SMILES as entered and
+ * canonical, computed descriptors, every measurement with who and where it
+ * came from, and its ten nearest neighbours.
+ */
+export function CompoundPage({ id }: { id: string }) {
+  const [{ data, error }] = useQuery<{ compound: CompoundDetail }>({ query: COMPOUND, variables: { id } });
+  if (error) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  if (!data) return <p>Loading…</p>;
+  const c = data.compound;
+  const title = c.name || c.inputSmiles;
+  const descriptors = descriptorRows(c.descriptors);
+  return (
+    <section>
+      <p>
+        <a href="#/compounds">← Compounds</a>
+      </p>
+      <h2>{title}</h2>
+      <div className="compound">
+        <Structure smiles={c.inputSmiles} label={title} />
+        <dl className="compound-facts">
+          <div>
+            <dt>SMILES as entered</dt>
+            <dd className="smiles">{c.inputSmiles}</dd>
+          </div>
+          <div>
+            <dt>Canonical SMILES</dt>
+            <dd className="smiles" data-testid="canonical-smiles">
+              {c.canonicalSmiles}
+            </dd>
+          </div>
+          {descriptors.map((d) => (
+            <div key={d.label}>
+              <dt>{d.label}</dt>
+              <dd>{d.value}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+      <h3>Measurements</h3>
+      {c.measurements.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
+        <table aria-label="Measurements">
+          <thead>
+            <tr>
+              <th>Endpoint</th>
+              <th>Value</th>
+              <th>Source</th>
+              <th>Confidence</th>
+              <th>From</th>
+              <th>By</th>
+              <th>When</th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.measurements.map((m) => (
+              <tr key={m.id} data-testid="measurement-row">
+                <td>{m.endpoint}</td>
+                <td>{formatNumber(m.value)}</td>
+                <td>{lower(m.source)}</td>
+                <td>{lower(m.confidence)}</td>
+                <td>{lower(m.origin)}</td>
+                <td>{m.user ? m.user.name || m.user.email : '–'}</td>
+                <td>{m.createdAt.slice(0, 10)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Most similar compounds</h3>
+      <table aria-label="Similar compounds">
+        <thead>
+          <tr>
+            <th>Similarity</th>
+            <th>Compound</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.similar.map((n) => (
+            <tr key={n.compound.id}>
+              <td>{n.similarity.toFixed(2)}</td>
+              <td>
+                <a href={compoundHref(n.compound.id)}>{n.compound.name || n.compound.inputSmiles}</a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
