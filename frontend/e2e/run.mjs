@@ -204,6 +204,7 @@ try {
   const other = await api(base, 'mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }', null, token);
   await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -1.5}) { item { status } } }', { id: other.claimNextItem.item.id }, token);
   await page.getByTestId('count-labeled').filter({ hasText: /^2$/ }).waitFor();
+  await page.getByTestId('labelers').filter({ hasText: /^Labeled by Demo admin 2 \(\+1 skipped\)$/ }).waitFor();
   log('counts followed a label submitted elsewhere');
 
   // The queue table: the labeled items, with their values and sources.

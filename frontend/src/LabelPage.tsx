@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useMutation, useQuery, useSubscription, type CombinedError } from 'urql';
-import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type ModelSummary, type QueueItem, type User } from './api';
+import { CLAIM, HELD, MODEL, QUEUE_EVENTS, SKIP, SUBMIT, type Counts, type Labeler, type ModelSummary, type QueueItem, type User } from './api';
 import type { CurvePoint } from './curve';
 import { Cycles } from './Cycles';
 import { LearningCurve } from './LearningCurve';
@@ -14,7 +14,7 @@ import { useRefetchOn } from './refresh';
 
 interface ModelData {
   model: ModelSummary;
-  stats: { cycles: number; counts: Counts; learningCurve: CurvePoint[] };
+  stats: { cycles: number; counts: Counts; learningCurve: CurvePoint[]; labelers: Labeler[] };
 }
 
 /**
@@ -134,6 +134,15 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
           <dd data-testid="count-skipped">{stats.counts.skipped}</dd>
         </div>
       </dl>
+      {stats.labelers.length > 0 && (
+        <p className="labelers muted" data-testid="labelers">
+          Labeled by{' '}
+          {[...stats.labelers]
+            .sort((a, b) => b.labeled - a.labeled)
+            .map((l) => `${l.user.name || l.user.email} ${l.labeled}${l.skipped ? ` (+${l.skipped} skipped)` : ''}`)
+            .join(' · ')}
+        </p>
+      )}
       <p className="live muted" data-testid="live">
         {live.reconnecting
           ? 'Live updates paused: reconnecting…'

@@ -94,6 +94,7 @@ export const MODEL = `query Model($id: ID!) {
   stats(modelId: $id) {
     cycles counts { pending inProgress labeled skipped }
     learningCurve { cycle labels metrics { name value } }
+    labelers { user { id name email } labeled skipped }
   }
 }`;
 
@@ -238,6 +239,13 @@ export interface ModelSummary {
   status: string;
   activeVersion: { version: number; trainingSize?: number; metrics: Metric[] } | null;
   currentVersion?: { version: number; status: string; error: string };
+}
+
+/** One labeler's work on a model. */
+export interface Labeler {
+  user: { id: string; name: string; email: string };
+  labeled: number;
+  skipped: number;
 }
 
 export interface Counts {
