@@ -6,10 +6,10 @@
 // queue counts follow a label that another client submits over the API
 // (the queueEvents subscription) and catch up after a server restart,
 // retrain (progress, then the metric before and after, and the learning
-// curve), preview and start the next cycle, import a CSV with a broken
-// row, create a model, find a labeled compound, make and revoke an API
-// token, and return to sign-in when the session ends elsewhere. The label
-// is read back over GraphQL.
+// curve), preview and start the next cycle, skip two queued compounds at
+// once, import a CSV with a broken row, create a model, find a labeled
+// compound, make and revoke an API token, and return to sign-in when the
+// session ends elsewhere. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -292,6 +292,18 @@ try {
   await page.getByRole('button', { name: 'Show more' }).click();
   await page.getByTestId('queue-row').nth(34).waitFor();
   assert.equal(await page.getByTestId('queue-row').count(), 35);
+  // Two pending compounds skipped together, with one reason.
+  const skippedBefore = await count('skipped');
+  const boxes = page.getByRole('checkbox', { name: /^Pick / });
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await page.getByRole('button', { name: 'Skip picked' }).click();
+  await page.getByRole('form', { name: 'Skip picked items' }).getByRole('alert').waitFor();
+  await page.getByLabel('Reason', { exact: true }).fill('not purchasable');
+  await page.getByRole('button', { name: 'Skip picked' }).click();
+  await page.getByTestId('count-skipped').filter({ hasText: new RegExp(`^${skippedBefore + 2}$`) }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Skip picked' }).count(), 0, 'the picks clear after the skip');
+  log('skipped two queued compounds at once');
 
   // 11. Import a CSV: the set name comes from the file name, the good rows
   // are stored and the broken SMILES is reported with its row.

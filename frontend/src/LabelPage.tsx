@@ -199,7 +199,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
       )}
       <LearningCurve points={stats.learningCurve} task={model.task} />
       <Cycles modelId={modelId} task={model.task} user={user} refreshKey={liveKey} onChange={refresh} />
-      <Queue modelId={modelId} refreshKey={liveKey} />
+      <Queue modelId={modelId} refreshKey={liveKey} canSkip={canLabel} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
-import { useState } from 'react';
-import { useQuery } from 'urql';
-import { QUEUE, type QueuePage, type QueueRow } from './api';
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { QUEUE, SKIP_ITEMS, type QueuePage, type QueueRow } from './api';
 import { errorMessage, formatNumber } from './label';
 import { useRefetchOn } from './refresh';
 
@@ -17,7 +17,7 @@ const STATUSES = [
  * of one status: who holds what, what was labeled with which value.
  * It refreshes when refreshKey changes (each queue event and reconnect).
  */
-export function Queue({ modelId, refreshKey }: { modelId: string; refreshKey?: string }) {
+export function Queue({ modelId, refreshKey, canSkip }: { modelId: string; refreshKey?: string; canSkip: boolean }) {
   const [status, setStatus] = useState('');
   return (
     <section className="queue" aria-label="Queue items">
@@ -33,38 +33,91 @@ export function Queue({ modelId, refreshKey }: { modelId: string; refreshKey?: s
         </select>
       </div>
       {/* A new status starts again from the first page. */}
-      <Pages key={status} modelId={modelId} status={status} refreshKey={refreshKey} />
+      <Pages key={status} modelId={modelId} status={status} refreshKey={refreshKey} canSkip={canSkip} />
     </section>
   );
 }
 
-/** Pages is the table: the first page, and each further page asked for. */
-function Pages({ modelId, status, refreshKey }: { modelId: string; status: string; refreshKey?: string }) {
+/**
+ * Pages is the table: the first page, and each further page asked for.
+ * Scientists may tick pending items and skip them together, with one
+ * reason (compounds nobody can measure, say).
+ */
+function Pages({ modelId, status, refreshKey, canSkip }: { modelId: string; status: string; refreshKey?: string; canSkip: boolean }) {
   const [pages, setPages] = useState<(string | null)[]>([null]);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setPicked((p) => {
+      const n = new Set(p);
+      if (!n.delete(id)) n.add(id);
+      return n;
+    });
+  const cols = canSkip ? 7 : 6;
   return (
-    <table>
-      <thead>
-        <tr>
-          <th>Compound</th>
-          <th>Status</th>
-          <th>Priority</th>
-          <th>Prediction</th>
-          <th>Label</th>
-          <th>Held by</th>
-        </tr>
-      </thead>
-      {pages.map((after, i) => (
-        <Page
-          key={after ?? 'first'}
-          modelId={modelId}
-          status={status}
-          after={after}
-          refreshKey={refreshKey}
-          last={i === pages.length - 1}
-          onMore={(cursor) => setPages((p) => [...p, cursor])}
-        />
-      ))}
-    </table>
+    <>
+      {canSkip && picked.size > 0 && <BulkSkip ids={[...picked]} onDone={() => setPicked(new Set())} />}
+      <table>
+        <thead>
+          <tr>
+            {canSkip && <th aria-label="Pick" />}
+            <th>Compound</th>
+            <th>Status</th>
+            <th>Priority</th>
+            <th>Prediction</th>
+            <th>Label</th>
+            <th>Held by</th>
+          </tr>
+        </thead>
+        {pages.map((after, i) => (
+          <Page
+            key={after ?? 'first'}
+            modelId={modelId}
+            status={status}
+            after={after}
+            refreshKey={refreshKey}
+            last={i === pages.length - 1}
+            onMore={(cursor) => setPages((p) => [...p, cursor])}
+            cols={cols}
+            picked={canSkip ? picked : null}
+            onPick={toggle}
+          />
+        ))}
+      </table>
+    </>
+  );
+}
+
+/** BulkSkip skips the picked items with one reason, all or none. */
+function BulkSkip({ ids, onDone }: { ids: string[]; onDone: () => void }) {
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState('');
+  const [{ fetching }, skip] = useMutation(SKIP_ITEMS);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (reason.trim() === '') return setProblem('Say why these compounds are skipped.');
+    const res = await skip({ itemIds: ids, reason: reason.trim() });
+    if (res.error) return setProblem(errorMessage(res.error));
+    setProblem('');
+    onDone();
+  }
+  return (
+    <form className="bulk-skip" onSubmit={submit} noValidate aria-label="Skip picked items">
+      <span>
+        {ids.length} picked
+      </span>
+      <div className="field inline">
+        <label htmlFor="bulk-reason">Reason</label>
+        <input id="bulk-reason" value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={problem !== ''} />
+      </div>
+      <button type="submit" disabled={fetching}>
+        Skip picked
+      </button>
+      {problem && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+    </form>
   );
 }
 
@@ -75,9 +128,13 @@ interface PageProps {
   refreshKey?: string;
   last: boolean;
   onMore: (cursor: string) => void;
+  cols: number;
+  /** The picked items, or null when this user cannot skip. */
+  picked: ReadonlySet<string> | null;
+  onPick: (id: string) => void;
 }
 
-function Page({ modelId, status, after, refreshKey, last, onMore }: PageProps) {
+function Page({ modelId, status, after, refreshKey, last, onMore, cols, picked, onPick }: PageProps) {
   const [{ data, error }, refetch] = useQuery<{ labelQueue: QueuePage }>({
     query: QUEUE,
     variables: { modelId, status: status ? [status] : null, after },
@@ -87,7 +144,7 @@ function Page({ modelId, status, after, refreshKey, last, onMore }: PageProps) {
     return (
       <tbody>
         <tr>
-          <td colSpan={6} className="error">
+          <td colSpan={cols} className="error">
             {errorMessage(error)}
           </td>
         </tr>
@@ -99,11 +156,11 @@ function Page({ modelId, status, after, refreshKey, last, onMore }: PageProps) {
   return (
     <tbody>
       {q.edges.map(({ node }) => (
-        <Row key={node.id} row={node} />
+        <Row key={node.id} row={node} picked={picked} onPick={onPick} />
       ))}
       {last && (
         <tr className="queue-foot">
-          <td colSpan={6}>
+          <td colSpan={cols}>
             <span data-testid="queue-total">{q.totalCount}</span> items
             {q.pageInfo.hasNextPage && q.pageInfo.endCursor && (
               <button className="secondary" onClick={() => onMore(q.pageInfo.endCursor!)}>
@@ -117,9 +174,15 @@ function Page({ modelId, status, after, refreshKey, last, onMore }: PageProps) {
   );
 }
 
-function Row({ row }: { row: QueueRow }) {
+function Row({ row, picked, onPick }: { row: QueueRow; picked: ReadonlySet<string> | null; onPick: (id: string) => void }) {
+  const name = row.compound.name || row.compound.inputSmiles;
   return (
     <tr data-testid="queue-row">
+      {picked && (
+        <td>
+          {row.status === 'PENDING' && <input type="checkbox" checked={picked.has(row.id)} onChange={() => onPick(row.id)} aria-label={`Pick ${name}`} />}
+        </td>
+      )}
       <td>
         {row.compound.name && <div>{row.compound.name}</div>}
         <div className="smiles small">{row.compound.inputSmiles}</div>
