@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// ExportRow is one measurement as exported: the compound it measures and
+// who entered it.
+type ExportRow struct {
+	MeasurementID   int64      `bun:"measurement_id"`
+	CompoundID      int64      `bun:"compound_id"`
+	Name            string     `bun:"name"`
+	InputSMILES     string     `bun:"input_smiles"`
+	CanonicalSMILES string     `bun:"canonical_smiles"`
+	Endpoint        string     `bun:"endpoint"`
+	Value           float64    `bun:"value"`
+	Source          Source     `bun:"source"`
+	Confidence      Confidence `bun:"confidence"`
+	Origin          Origin     `bun:"origin"`
+	// UserEmail is who entered it ("" for imports).
+	UserEmail string    `bun:"user_email"`
+	CreatedAt time.Time `bun:"created_at"`
+}
+
+// EachExportRow streams the measurements of an endpoint with their
+// compounds, by measurement ID, reading chunk rows at a time (keyset
+// pages, so a large export holds one chunk in memory and no long
+// transaction). setID != 0 keeps compounds of that set. fn's error stops
+// the walk and is returned.
+func (s *Store) EachExportRow(ctx context.Context, endpoint string, setID int64, chunk int, fn func(*ExportRow) error) error {
+	if chunk < 1 {
+		chunk = 1000
+	}
+	after := int64(0)
+	for {
+		rows := []*ExportRow{}
+		q := s.db.NewSelect().TableExpr("? AS m", bun.Ident("measurements")).
+			ColumnExpr("m.id AS measurement_id, m.compound_id, c.name, c.input_smiles, c.canonical_smiles").
+			ColumnExpr("m.endpoint, m.value, m.source, m.confidence, m.origin, m.created_at").
+			ColumnExpr("COALESCE(u.email, '') AS user_email").
+			Join("JOIN ? AS c ON c.id = m.compound_id", bun.Ident("compounds")).
+			Join("LEFT JOIN ? AS u ON u.id = m.user_id", bun.Ident("users")).
+			Where("m.endpoint = ?", endpoint).Where("m.id > ?", after).
+			OrderExpr("m.id").Limit(int64(chunk))
+		if setID != 0 {
+			q = q.Where("m.compound_id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", setID)
+		}
+		if err := q.Scan(ctx, &rows); err != nil {
+			return s.wrapErr(err, fmt.Sprintf("export %s after measurement %d", endpoint, after))
+		}
+		for _, r := range rows {
+			r.CreatedAt = dbTime(r.CreatedAt)
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(rows) < chunk {
+			return nil
+		}
+		after = rows[len(rows)-1].MeasurementID
+	}
+}
