@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"activelab/activelearning"
+	"activelab/store"
+)
+
+func init() {
+	register("export", command{
+		Summary: "export an endpoint's measurements as CSV: 'export --endpoint E [--set NAME] [--out FILE]'",
+		Run: func(ctx context.Context, args []string) error {
+			return runExport(ctx, args, os.Stdout, os.Stderr)
+		},
+	})
+}
+
+// runExport writes every measurement of an endpoint (imports, labels and
+// manual values) as CSV to --out or standard output. A file is written
+// next to its final name and renamed when complete, so a failed export
+// leaves no half-written file.
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	dbURL := fs.String("database-url", store.DefaultURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
+	endpoint := fs.String("endpoint", "", "the endpoint to export, e.g. logS (required)")
+	setName := fs.String("set", "", "only compounds of this compound set")
+	out := fs.String("out", "", "file to write (default: standard output)")
+	user := fs.String("user", "", "email of the exporting user (default: the first admin)")
+	fs.Usage = usageWithEnv(fs, "activelab export --endpoint E [--set NAME] [--out FILE]", "database-url")
+	if err := parseFlags(fs, args, "database-url"); err != nil {
+		return err
+	}
+	if *endpoint == "" {
+		return fmt.Errorf("%w: --endpoint is required", errUsage)
+	}
+	st, err := openStore(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	actor, err := commandActor(ctx, st, *user)
+	if err != nil {
+		return err
+	}
+	var setID int64
+	if *setName != "" {
+		cs, err := st.CompoundSetByName(ctx, *setName)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%w: no compound set named %q", errUsage, *setName)
+		}
+		if err != nil {
+			return err
+		}
+		setID = cs.ID
+	}
+	svc := activelearning.New(st, nil, activelearning.Config{}, nil)
+	if *out == "" {
+		w := bufio.NewWriter(stdout)
+		n, err := svc.ExportMeasurements(ctx, actor, *endpoint, setID, w)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "export: %d measurements of %s\n", n, *endpoint)
+		return nil
+	}
+	tmp, err := os.CreateTemp(dirOf(*out), ".export-*.csv")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // gone after the rename; removes a failed export
+	w := bufio.NewWriter(tmp)
+	n, err := svc.ExportMeasurements(ctx, actor, *endpoint, setID, w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "export: %d measurements of %s written to %s\n", n, *endpoint, *out)
+	return nil
+}
+
+// dirOf is the directory of path ("." for a bare file name).
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(path[i]) {
+			if i == 0 {
+				return path[:1]
+			}
+			return path[:i]
+		}
+	}
+	return "."
+}
