@@ -12,6 +12,19 @@
 // ($argon2id$v=19$m=19456,t=2,p=1$salt$key); [VerifyPassword] reads the
 // parameters from the hash, so they can be raised later.
 //
+// # Managing users
+//
+// [Service.CreateUser] (the `activelab user create` command and the
+// createUser mutation) and [Service.UpdateUser] (updateUser) hold the rules:
+// a valid email, unique ignoring case; a non-empty name; a known role; a
+// password [CheckPassword] accepts. Disabling a user refuses their sessions
+// and API tokens at once (the authenticators check DisabledAt) and ends the
+// sessions; enabling brings the tokens back. A new password ends the user's
+// sessions. The last enabled admin can be neither demoted nor disabled, so
+// somebody can always manage users; the check locks the enabled admins for
+// its transaction (store.LockEnabledAdmins), so concurrent changes cannot
+// get around it.
+//
 // # Sessions and API tokens
 //
 // Both are 256-bit random secrets of which only the SHA-256 ([HashSecret])
@@ -23,8 +36,8 @@
 //
 // # Service and context
 //
-// [Service] holds the rules (create user, login, logout, authenticate a
-// token or session, issue and revoke tokens) over the store. The HTTP
+// [Service] holds the rules (create and update users, login, logout,
+// authenticate a token or session, issue and revoke tokens) over the store. The HTTP
 // layer puts the authenticated [Principal] in the request context
 // ([WithPrincipal]); resolvers read it with [UserFrom] or [Require]. When
 // presented credentials are refused, the reason is kept with [WithFailure]

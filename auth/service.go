@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"activelab/store"
+
+	"github.com/uptrace/bun"
 )
 
 // DefaultSessionTTL is the lifetime of a login session unless configured.
@@ -19,10 +21,11 @@ const DefaultSessionTTL = 14 * 24 * time.Hour
 // per token per interval, so a busy notebook does not write on every call.
 const touchInterval = time.Minute
 
-// Service holds the rules of accounts and credentials: creating users,
-// logging in and out, issuing, listing and revoking API tokens, and turning
-// a presented secret into a Principal. Resolvers and commands call it; it
-// calls the store. It is safe for concurrent use.
+// Service holds the rules of accounts and credentials: creating and
+// updating users (keeping at least one enabled admin), logging in and out,
+// issuing, listing and revoking API tokens, and turning a presented secret
+// into a Principal. Resolvers and commands call it; it calls the store. It
+// is safe for concurrent use.
 type Service struct {
 	store      *store.Store
 	now        func() time.Time
@@ -78,10 +81,125 @@ func (s *Service) CreateUser(ctx context.Context, u NewUser) (*store.User, error
 		return nil, err
 	}
 	user := &store.User{Email: email, Name: name, Role: u.Role, PasswordHash: hash}
-	if err := s.store.CreateUser(ctx, user); err != nil {
+	err = s.store.CreateUser(ctx, user)
+	if errors.Is(err, store.ErrConflict) {
+		// The driver's wording of the unique violation says nothing a caller can use.
+		return nil, fmt.Errorf("email %q: a user with this email already exists (emails ignore case): %w", email, store.ErrConflict)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return user, nil
+}
+
+// UserUpdate is the input of UpdateUser: nil fields are left unchanged.
+type UserUpdate struct {
+	ID int64
+	// Name is the new display name.
+	Name *string
+	// Role is the new role.
+	Role *Role
+	// Disabled true disables the account, false enables it again.
+	Disabled *bool
+	// Password is a new password; it ends the user's sessions.
+	Password *string
+}
+
+// UpdateUser applies u in one transaction and returns the user as stored.
+//
+//   - Disabling refuses the user's sessions and API tokens at once (the
+//     authenticators check DisabledAt) and ends the sessions, so enabling the
+//     user again brings back the API tokens but not the browser sessions:
+//     the user logs in again. Disabling a disabled user keeps its DisabledAt.
+//   - A new password ends every session of the user (the caller's own when
+//     admins change their own password); API tokens stay valid.
+//   - The last enabled admin can be neither demoted nor disabled, so that
+//     somebody can still manage users: *InputError on "role" or "disabled".
+//     Concurrent calls cannot get around it: the enabled admins are locked
+//     for the transaction.
+//
+// Bad fields are *InputError (name, role, password); an unknown user wraps
+// store.ErrNotFound. A rejected call changes nothing.
+func (s *Service) UpdateUser(ctx context.Context, u UserUpdate) (*store.User, error) {
+	var name, hash string
+	if u.Name != nil {
+		name = strings.TrimSpace(*u.Name)
+		if err := checkText("name", name, 200); err != nil {
+			return nil, err
+		}
+	}
+	if u.Role != nil && Rank(*u.Role) == 0 {
+		return nil, &InputError{Field: "role", Message: fmt.Sprintf("%q is not viewer, scientist or admin", *u.Role)}
+	}
+	if _, err := s.store.UserByID(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if u.Password != nil {
+		// Hash before the transaction: argon2id takes tens of milliseconds.
+		var err error
+		if hash, err = HashPassword(*u.Password); err != nil {
+			return nil, err
+		}
+	}
+	demote := u.Role != nil && *u.Role != RoleAdmin
+	disable := u.Disabled != nil && *u.Disabled
+	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if demote || disable {
+			if err := s.keepAnAdmin(ctx, tx, u.ID, demote); err != nil {
+				return err
+			}
+		}
+		if u.Name != nil {
+			if err := s.store.SetUserName(ctx, tx, u.ID, name); err != nil {
+				return err
+			}
+		}
+		if u.Role != nil {
+			if err := s.store.SetUserRole(ctx, tx, u.ID, *u.Role); err != nil {
+				return err
+			}
+		}
+		if u.Disabled != nil {
+			if err := s.store.SetUserDisabled(ctx, tx, u.ID, *u.Disabled, s.now()); err != nil {
+				return err
+			}
+		}
+		if u.Password != nil {
+			if err := s.store.SetUserPassword(ctx, tx, u.ID, hash); err != nil {
+				return err
+			}
+		}
+		if disable || u.Password != nil {
+			if _, err := s.store.DeleteUserSessions(ctx, tx, u.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err // store errors say which change failed; *InputError speaks for itself
+	}
+	return s.store.UserByID(ctx, u.ID)
+}
+
+// keepAnAdmin refuses, as an *InputError on "role" (demote) or "disabled",
+// to take the admin role from user id or disable it when it is the last
+// enabled admin. It locks the enabled admins until tx ends.
+func (s *Service) keepAnAdmin(ctx context.Context, tx bun.IDB, id int64, demote bool) error {
+	admins, err := s.store.LockEnabledAdmins(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if len(admins) != 1 || admins[0].ID != id {
+		return nil // the user is not an enabled admin, or another one remains
+	}
+	field, what := "disabled", "disable"
+	if demote {
+		field, what = "role", "demote"
+	}
+	return &InputError{Field: field, Message: fmt.Sprintf(
+		"cannot %s %s: they are the last enabled admin, and nobody could manage users any more; make another user an admin first",
+		what, admins[0].Email)}
 }
 
 // Users lists every user (callers check the admin role).

@@ -40,6 +40,10 @@ type backend interface {
 	// PostgreSQL; nothing on SQLite, where a write transaction already has
 	// the database to itself (one writer, one connection).
 	forClaim(q *bun.SelectQuery) *bun.SelectQuery
+	// lockRows makes a SELECT inside a transaction lock the rows it returns
+	// until the transaction ends, waiting for rows others hold: FOR UPDATE
+	// on PostgreSQL; nothing on SQLite (one writer, one connection).
+	lockRows(q *bun.SelectQuery) *bun.SelectQuery
 	// lockEvents is taken by AppendEvent in the event's transaction before
 	// the insert, so that transactions appending events commit in sequence
 	// order: pg_advisory_xact_lock(eventsLockKey) on PostgreSQL (held until
@@ -102,6 +106,8 @@ func (sqliteBackend) contains(q *bun.SelectQuery, column, substr string, or bool
 
 func (sqliteBackend) forClaim(q *bun.SelectQuery) *bun.SelectQuery { return q }
 
+func (sqliteBackend) lockRows(q *bun.SelectQuery) *bun.SelectQuery { return q }
+
 func (sqliteBackend) lockEvents(context.Context, bun.IDB) error   { return nil }
 func (sqliteBackend) notifyEvents(context.Context, bun.IDB) error { return nil }
 
@@ -145,6 +151,8 @@ func (postgresBackend) contains(q *bun.SelectQuery, column, substr string, or bo
 func (postgresBackend) forClaim(q *bun.SelectQuery) *bun.SelectQuery {
 	return q.For("UPDATE SKIP LOCKED")
 }
+
+func (postgresBackend) lockRows(q *bun.SelectQuery) *bun.SelectQuery { return q.For("UPDATE") }
 
 // migrationLockKey is the advisory-lock key migrators hold on PostgreSQL
 // (an arbitrary constant: "activelab" in ASCII, truncated).

@@ -18,7 +18,8 @@
 // violations, case-insensitive search (LIKE vs ILIKE), row claiming
 // (ClaimNextItem: one WITH ... FOR UPDATE SKIP LOCKED UPDATE ... RETURNING on
 // PostgreSQL; a pick and an UPDATE ... RETURNING in one write transaction on
-// SQLite, which has one writer), event ordering (AppendEvent takes
+// SQLite, which has one writer), row locks (LockEnabledAdmins: FOR UPDATE on
+// PostgreSQL, nothing on SQLite), event ordering (AppendEvent takes
 // pg_advisory_xact_lock and sends pg_notify on PostgreSQL; nothing on
 // SQLite), the migration lock and River's driver. Upserts are written once: bun emits the same INSERT ... ON
 // CONFLICT for both. The rest of the package is dialect-free.

@@ -75,6 +75,22 @@ func (s *Store) DeleteSession(ctx context.Context, hash []byte) error {
 	return s.wrapErr(err, "delete session")
 }
 
+// DeleteUserSessions ends every session of the user (a password change, a
+// disabled account) and returns how many there were. An unknown user has
+// none: that is not an error.
+func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64) (int, error) {
+	what := fmt.Sprintf("delete sessions of user %d", userID)
+	res, err := s.idb(db).NewDelete().Model((*Session)(nil)).Where("? = ?", bun.Ident("user_id"), userID).Exec(ctx)
+	if err != nil {
+		return 0, s.wrapErr(err, what)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	return int(n), nil
+}
+
 // DeleteExpiredSessions removes sessions that expired at or before now and
 // returns how many.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {

@@ -94,3 +94,28 @@ func TestSessionErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestDeleteUserSessions(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		u := storetest.User(ctx, t, st, nil)
+		other := storetest.User(ctx, t, st, nil)
+		exp := time.Now().Add(time.Hour)
+		for i, id := range []int64{u.ID, u.ID, other.ID} {
+			h := sha256.Sum256([]byte{byte(i)})
+			if err := st.CreateSession(ctx, &store.Session{UserID: id, Hash: h[:], ExpiresAt: exp}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := st.DeleteUserSessions(ctx, nil, u.ID); err != nil || n != 2 {
+			t.Fatalf("DeleteUserSessions = %d, %v; want 2", n, err)
+		}
+		kept := sha256.Sum256([]byte{2})
+		if _, _, err := st.SessionByHash(ctx, kept[:]); err != nil {
+			t.Errorf("another user's session was deleted: %v", err)
+		}
+		if n, err := st.DeleteUserSessions(ctx, nil, u.ID); err != nil || n != 0 {
+			t.Errorf("DeleteUserSessions again = %d, %v; want 0", n, err)
+		}
+	})
+}

@@ -117,10 +117,14 @@ func (s *Store) ListUsers(ctx context.Context) ([]*User, error) {
 	return users, nil
 }
 
+// Disabled reports whether the account is disabled (DisabledAt is set): it
+// cannot log in, and its sessions and API tokens are refused.
+func (u *User) Disabled() bool { return u.DisabledAt != nil }
+
 // SetUserPassword replaces the user's password hash; ErrNotFound for an
-// unknown user.
-func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) error {
-	res, err := s.db.NewUpdate().Model((*User)(nil)).
+// unknown user. It leaves the user's sessions alone (DeleteUserSessions).
+func (s *Store) SetUserPassword(ctx context.Context, db bun.IDB, id int64, hash string) error {
+	res, err := s.idb(db).NewUpdate().Model((*User)(nil)).
 		Set("password_hash = ?", hash).
 		Set("updated_at = ?", now()).
 		Where("? = ?", bun.Ident("id"), id).
@@ -130,16 +134,67 @@ func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) erro
 
 // SetUserRole changes the user's role; ErrInvalid for an unknown role,
 // ErrNotFound for an unknown user.
-func (s *Store) SetUserRole(ctx context.Context, id int64, role Role) error {
+func (s *Store) SetUserRole(ctx context.Context, db bun.IDB, id int64, role Role) error {
 	if !role.Valid() {
 		return fmt.Errorf("set role of user %d: role %q is not viewer, scientist or admin: %w", id, role, ErrInvalid)
 	}
-	res, err := s.db.NewUpdate().Model((*User)(nil)).
+	res, err := s.idb(db).NewUpdate().Model((*User)(nil)).
 		Set("role = ?", role).
 		Set("updated_at = ?", now()).
 		Where("? = ?", bun.Ident("id"), id).
 		Exec(ctx)
 	return s.expectOne(res, err, fmt.Sprintf("set role of user %d", id))
+}
+
+// SetUserName changes the user's display name; ErrInvalid for an empty
+// name, ErrNotFound for an unknown user.
+func (s *Store) SetUserName(ctx context.Context, db bun.IDB, id int64, name string) error {
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("set name of user %d: name is empty: %w", id, ErrInvalid)
+	}
+	res, err := s.idb(db).NewUpdate().Model((*User)(nil)).
+		Set("name = ?", name).
+		Set("updated_at = ?", now()).
+		Where("? = ?", bun.Ident("id"), id).
+		Exec(ctx)
+	return s.expectOne(res, err, fmt.Sprintf("set name of user %d", id))
+}
+
+// SetUserDisabled disables the user at at (disabled) or enables it again
+// (!disabled: DisabledAt becomes nil). Disabling a disabled user keeps the
+// first DisabledAt. ErrNotFound for an unknown user. It leaves the user's
+// sessions and API tokens alone: authentication refuses them while the user
+// is disabled.
+func (s *Store) SetUserDisabled(ctx context.Context, db bun.IDB, id int64, disabled bool, at time.Time) error {
+	q := s.idb(db).NewUpdate().Model((*User)(nil)).
+		Set("updated_at = ?", now()).
+		Where("? = ?", bun.Ident("id"), id)
+	what := fmt.Sprintf("enable user %d", id)
+	if disabled {
+		q = q.Set("disabled_at = COALESCE(?, ?)", bun.Ident("disabled_at"), dbTime(at))
+		what = fmt.Sprintf("disable user %d", id)
+	} else {
+		q = q.Set("disabled_at = NULL")
+	}
+	res, err := q.Exec(ctx)
+	return s.expectOne(res, err, what)
+}
+
+// LockEnabledAdmins returns the admins who are not disabled, by ID. Inside
+// a transaction their rows stay locked until it ends (FOR UPDATE on
+// PostgreSQL, in ID order so that two callers cannot deadlock; SQLite's
+// single writer needs no lock), so that a check such as "another admin
+// remains" holds until the change it guards commits.
+func (s *Store) LockEnabledAdmins(ctx context.Context, db bun.IDB) ([]*User, error) {
+	var users []*User
+	q := s.idb(db).NewSelect().Model(&users).
+		Where("? = ?", bun.Ident("role"), RoleAdmin).
+		Where("? IS NULL", bun.Ident("disabled_at")).
+		Order("id")
+	if err := s.be.lockRows(q).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, "enabled admins")
+	}
+	return users, nil
 }
 
 // CountUsers returns how many users exist (zero on a fresh install).
