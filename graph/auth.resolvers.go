@@ -61,6 +61,25 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id int64) (*store
 	return r.Auth.RevokeAPIToken(ctx, u.ID, id)
 }
 
+// CreateUser is the resolver for the createUser field.
+func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*model.CreateUserPayload, error) {
+	u, err := r.Auth.CreateUser(ctx, auth.NewUser{Email: input.Email, Name: input.Name, Role: input.Role, Password: input.Password})
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateUserPayload{User: u}, nil
+}
+
+// UpdateUser is the resolver for the updateUser field.
+func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UpdateUserPayload, error) {
+	u, err := r.Auth.UpdateUser(ctx, auth.UserUpdate{ID: input.ID, Name: input.Name, Role: input.Role,
+		Disabled: input.Disabled, Password: input.Password})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateUserPayload{User: u}, nil
+}
+
 // APITokens is the resolver for the apiTokens field.
 func (r *queryResolver) APITokens(ctx context.Context) ([]*store.APIToken, error) {
 	u, err := auth.Require(ctx)

@@ -75,6 +75,19 @@ type CreateModelPayload struct {
 	Model *Model `json:"model"`
 }
 
+type CreateUserInput struct {
+	// Used to log in; unique ignoring case.
+	Email string     `json:"email"`
+	Name  string     `json:"name"`
+	Role  store.Role `json:"role"`
+	// At least 8 characters and at most 1024 bytes, as the CLI requires (auth.CheckPassword).
+	Password string `json:"password"`
+}
+
+type CreateUserPayload struct {
+	User *store.User `json:"user"`
+}
+
 type CurvePoint struct {
 	Cycle   int       `json:"cycle"`
 	Labels  int       `json:"labels"`
@@ -321,6 +334,22 @@ type TriggerRetrainInput struct {
 
 type TriggerRetrainPayload struct {
 	Cycle *store.ActiveLearningCycle `json:"cycle"`
+}
+
+type UpdateUserInput struct {
+	ID int64 `json:"id"`
+	// New display name (unchanged when null).
+	Name *string `json:"name,omitempty"`
+	// New role (unchanged when null).
+	Role *store.Role `json:"role,omitempty"`
+	// true disables the account (its sessions and API tokens stop working at once); false enables it again.
+	Disabled *bool `json:"disabled,omitempty"`
+	// A new password (unchanged when null), with createUser's rules; ends the user's sessions, not their API tokens.
+	Password *string `json:"password,omitempty"`
+}
+
+type UpdateUserPayload struct {
+	User *store.User `json:"user"`
 }
 
 // What the server received in an upload.
