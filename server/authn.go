@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,7 +54,7 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 			return // a preflight, answered
 		}
 		websocket := r.Header.Get("Upgrade") != ""
-		secret, hasBearer, malformed := bearerSecret(r.Header.Get("Authorization"))
+		_, hasBearer, _ := bearerSecret(r.Header.Get("Authorization"))
 
 		if websocket || (!hasBearer && !safeMethod(r.Method)) {
 			if ok, origin := s.origins.check(r); !ok {
@@ -78,34 +79,9 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 			}
 		}
 
-		// Credentials: a Bearer header wins; else the session cookie.
-		switch {
-		case malformed:
-			ctx = auth.WithFailure(ctx, fmt.Errorf("%w: the Authorization header must be \"Bearer TOKEN\"", auth.ErrUnauthenticated))
-		case hasBearer:
-			p, err := s.auth.AuthenticateToken(ctx, secret)
-			if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
-				lookupFailed(log, w, r, "authenticate API token", err)
-				return
-			}
-			if err != nil {
-				ctx = auth.WithFailure(ctx, err)
-			} else {
-				ctx = auth.WithPrincipal(ctx, p)
-			}
-		default:
-			if c, err := r.Cookie(auth.SessionCookieName); err == nil && c.Value != "" {
-				p, err := s.auth.AuthenticateSession(ctx, c.Value)
-				if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
-					lookupFailed(log, w, r, "authenticate session", err)
-					return
-				}
-				if err != nil {
-					ctx = auth.WithFailure(ctx, err)
-				} else {
-					ctx = auth.WithPrincipal(ctx, p)
-				}
-			}
+		ctx, ok := s.authenticate(w, r, log)
+		if !ok {
+			return
 		}
 		ctx = auth.WithHTTP(ctx, w, s.origins.isTLS(r), websocket)
 		if websocket {
@@ -114,6 +90,45 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// authenticate reads the request's credentials, a Bearer token first,
+// else the session cookie, and returns a context carrying the principal
+// (or, for bad credentials, the failure that resolvers report as
+// UNAUTHENTICATED). ok is false when a lookup failed and the response has
+// been written (lookupFailed).
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, log *slog.Logger) (ctx context.Context, ok bool) {
+	ctx = r.Context()
+	secret, hasBearer, malformed := bearerSecret(r.Header.Get("Authorization"))
+	switch {
+	case malformed:
+		ctx = auth.WithFailure(ctx, fmt.Errorf("%w: the Authorization header must be \"Bearer TOKEN\"", auth.ErrUnauthenticated))
+	case hasBearer:
+		p, err := s.auth.AuthenticateToken(ctx, secret)
+		if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
+			lookupFailed(log, w, r, "authenticate API token", err)
+			return nil, false
+		}
+		if err != nil {
+			ctx = auth.WithFailure(ctx, err)
+		} else {
+			ctx = auth.WithPrincipal(ctx, p)
+		}
+	default:
+		if c, err := r.Cookie(auth.SessionCookieName); err == nil && c.Value != "" {
+			p, err := s.auth.AuthenticateSession(ctx, c.Value)
+			if err != nil && !errors.Is(err, auth.ErrUnauthenticated) {
+				lookupFailed(log, w, r, "authenticate session", err)
+				return nil, false
+			}
+			if err != nil {
+				ctx = auth.WithFailure(ctx, err)
+			} else {
+				ctx = auth.WithPrincipal(ctx, p)
+			}
+		}
+	}
+	return ctx, true
 }
 
 // StatusClientClosedRequest is nginx's 499: the client left before the

@@ -92,6 +92,9 @@ func New(cfg Config, opts Options) (*Server, error) {
 	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Log: log, Now: opts.Now})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", s.metrics.route("graphql", s.graphqlGuard(gql)))
+	if opts.Service != nil {
+		mux.Handle("GET /export/measurements.csv", s.metrics.route("export", s.exportMeasurements(opts.Service)))
+	}
 	mux.Handle("GET /healthz", s.metrics.route("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.route("readyz", http.HandlerFunc(s.readyz)))
 	mux.Handle("GET /metrics", s.metrics.route("metrics", s.metrics.handler()))
