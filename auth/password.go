@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -22,7 +23,8 @@ const (
 	argonKeyLen    = 32
 )
 
-// MinPasswordLength is the shortest password HashPassword accepts.
+// MinPasswordLength is the shortest password HashPassword accepts, in
+// characters (Unicode code points, as a person counts them), not bytes.
 const MinPasswordLength = 8
 
 // MaxPasswordLength bounds the work an attacker can make us do per login.
@@ -56,7 +58,7 @@ func HashPassword(password string) (string, error) {
 // for a new account, or nil.
 func CheckPassword(password string) error {
 	switch {
-	case len(password) < MinPasswordLength:
+	case utf8.RuneCountInString(password) < MinPasswordLength:
 		return &InputError{Field: "password", Message: fmt.Sprintf("must be at least %d characters", MinPasswordLength)}
 	case len(password) > MaxPasswordLength:
 		return &InputError{Field: "password", Message: fmt.Sprintf("must be at most %d bytes", MaxPasswordLength)}

@@ -65,6 +65,13 @@ func TestPasswordRules(t *testing.T) {
 	if _, err := HashPassword(strings.Repeat("x", MaxPasswordLength+1)); !errors.As(err, &in) {
 		t.Errorf("long password: %v", err)
 	}
+	// Characters, not bytes: four two-byte letters are four characters.
+	if err := CheckPassword("éééé"); !errors.As(err, &in) || in.Field != "password" {
+		t.Errorf("four characters in eight bytes: %v, want too short", err)
+	}
+	if err := CheckPassword("éééééééé"); err != nil {
+		t.Errorf("eight characters: %v", err)
+	}
 }
 
 func TestMalformedHashes(t *testing.T) {
