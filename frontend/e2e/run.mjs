@@ -8,8 +8,8 @@
 // retrain (progress, then the metric before and after, and the learning
 // curve), preview and start the next cycle, skip two queued compounds at
 // once, import a CSV with a broken row, create a model, find a labeled
-// compound, make and revoke an API token, and return to sign-in when the
-// session ends elsewhere. The label is read back over GraphQL.
+// compound, make and revoke an API token, add and disable a user, and
+// return to sign-in when the session ends elsewhere. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -262,6 +262,12 @@ try {
   const summary = await page.getByTestId('curve-summary').filter({ hasText: /^RMSE .* → / }).textContent();
   assert.match(summary, new RegExp(`^RMSE ${before} → ${after} \\((better|worse|unchanged)\\) after 4 labels over 1 cycle\\.$`), summary);
   await page.getByRole('img', { name: 'RMSE against labels added' }).locator('.recharts-line-dot').nth(1).waitFor();
+  // Every logS measurement as CSV, the page's label among them.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download every logS measurement (CSV)' }).click()]);
+  assert.equal(download.suggestedFilename(), 'logS.csv');
+  const exported = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert.equal(exported[0], 'compound_id,name,smiles,canonical_smiles,endpoint,value,source,confidence,origin,entered_by,created_at');
+  assert.ok(exported.some((l) => l.includes(`,${first},`) && l.includes(',logS,-2.75,literature,medium,label,admin@localhost,')), 'the label is exported');
   assert.equal(await page.getByRole('img', { name: 'RMSE against labels added' }).locator('.recharts-line-dot').count(), 2);
 
   // 10. Start a cycle of 10: a bad batch size is refused on the page, then
@@ -376,6 +382,28 @@ try {
   await tokenRow.filter({ hasText: 'revoked' }).waitFor();
   await assert.rejects(api(base, '{ me { email } }', null, secret), /UNAUTHENTICATED/);
   log('made, used and revoked an API token');
+
+  // 13b. Users: the admin adds a scientist (a short password is refused on
+  // the page), who can then sign in; demoting the only admin (oneself) is
+  // refused with the server's reason; a disabled account cannot sign in.
+  const login = (email, pw) => api(base, 'mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { user { email role } } }', { e: email, p: pw });
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await page.getByLabel('Email', { exact: true }).fill('grace@example.org');
+  await page.getByLabel('Name', { exact: true }).fill('Grace');
+  await page.getByLabel('First password').fill('short');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  assert.equal((await page.locator('#user-password-error').textContent()).trim(), 'A password has at least 8 characters.');
+  await page.getByLabel('First password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  await page.getByRole('status').filter({ hasText: 'Added Grace (grace@example.org) as scientist.' }).waitFor();
+  assert.deepEqual((await login('grace@example.org', 'a long enough password')).login.user, { email: 'grace@example.org', role: 'SCIENTIST' });
+  await page.getByLabel('Role of admin@localhost').selectOption('VIEWER');
+  await page.getByRole('alert').filter({ hasText: /last enabled admin/ }).waitFor();
+  assert.equal(await page.getByLabel('Role of admin@localhost').inputValue(), 'ADMIN', 'the refused change is not shown as done');
+  await page.getByTestId('user-row').filter({ hasText: 'grace@example.org' }).getByRole('button', { name: 'Disable' }).click();
+  await page.getByTestId('user-row').filter({ hasText: 'grace@example.org' }).filter({ hasText: 'disabled' }).waitFor();
+  await assert.rejects(login('grace@example.org', 'a long enough password'), /UNAUTHENTICATED/);
+  log('added a user, was refused demoting the last admin, disabled the user');
 
   await page.getByRole('link', { name: 'ActiveLab' }).click();
   await page.getByRole('link', { name: 'ESOL solubility (logS)' }).click();

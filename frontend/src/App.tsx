@@ -7,6 +7,7 @@ import { Login } from './Login';
 import { Models } from './Models';
 import { NewModel } from './NewModel';
 import { Tokens } from './Tokens';
+import { Users } from './Users';
 import { CompoundPage } from './CompoundPage';
 import { Compounds } from './Compounds';
 import { errorMessage } from './label';
@@ -46,6 +47,8 @@ export function App() {
     body = <LabelPage modelId={route.modelId} user={data.me} />;
   } else if (route.page === 'new-model') {
     body = data.me.role === 'ADMIN' ? <NewModel /> : <p>Creating a model needs the admin role.</p>;
+  } else if (route.page === 'users') {
+    body = data.me.role === 'ADMIN' ? <Users me={data.me} /> : <p>Managing users needs the admin role.</p>;
   } else if (route.page === 'compounds') {
     body = <Compounds />;
   } else if (route.page === 'compound') {
@@ -69,6 +72,7 @@ export function App() {
             <a href="#/compounds">Compounds</a>
             {data.me.role !== 'VIEWER' && <a href="#/import">Import compounds</a>}
             <a href="#/tokens">API tokens</a>
+            {data.me.role === 'ADMIN' && <a href="#/users">Users</a>}
             <span>
               {data.me.name || data.me.email} · {data.me.role.toLowerCase()}
             </span>

@@ -198,6 +198,11 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
         </article>
       )}
       <LearningCurve points={stats.learningCurve} task={model.task} />
+      <p>
+        <a href={`/export/measurements.csv?endpoint=${encodeURIComponent(model.endpoint)}`} download>
+          Download every {model.endpoint} measurement (CSV)
+        </a>
+      </p>
       <Cycles modelId={modelId} task={model.task} user={user} refreshKey={liveKey} onChange={refresh} />
       <Queue modelId={modelId} refreshKey={liveKey} canSkip={canLabel} />
     </section>

@@ -11,6 +11,7 @@ describe('parseRoute', () => {
     expect(parseRoute('#/models/new')).toEqual({ page: 'new-model' });
     expect(parseRoute('#/tokens')).toEqual({ page: 'tokens' });
     expect(parseRoute('#/compounds')).toEqual({ page: 'compounds' });
+    expect(parseRoute('#/users')).toEqual({ page: 'users' });
     expect(parseRoute('#/compounds/42')).toEqual({ page: 'compound', compoundId: '42' });
     expect(parseRoute('#/compounds/4x')).toEqual({ page: 'models' });
   });

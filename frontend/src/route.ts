@@ -1,6 +1,7 @@
 // Hash routes: #/ (models), #/models/ID (label the queue of model ID),
 // #/models/new (create a model), #/import (import compounds), #/tokens
-// (API tokens), #/compounds (search), #/compounds/ID (one compound).
+// (API tokens), #/compounds (search), #/compounds/ID (one compound),
+// #/users (accounts, for admins).
 
 export type Route =
   | { page: 'models' }
@@ -9,7 +10,8 @@ export type Route =
   | { page: 'import' }
   | { page: 'tokens' }
   | { page: 'compounds' }
-  | { page: 'compound'; compoundId: string };
+  | { page: 'compound'; compoundId: string }
+  | { page: 'users' };
 
 export function parseRoute(hash: string): Route {
   const m = /^#\/models\/([0-9]+)\/?$/.exec(hash);
@@ -18,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (/^#\/models\/new\/?$/.test(hash)) return { page: 'new-model' };
   if (/^#\/tokens\/?$/.test(hash)) return { page: 'tokens' };
   if (/^#\/compounds\/?$/.test(hash)) return { page: 'compounds' };
+  if (/^#\/users\/?$/.test(hash)) return { page: 'users' };
   const c = /^#\/compounds\/([0-9]+)\/?$/.exec(hash);
   if (c) return { page: 'compound', compoundId: c[1] };
   return { page: 'models' };
