@@ -26,26 +26,36 @@ var (
 	ErrAromaticity = errors.New("aromaticity error")
 	// ErrChirality: an unknown chirality class such as @TH3.
 	ErrChirality = errors.New("chirality error")
+	// ErrUnsupported: a SMARTS feature RDKit has but this package does not
+	// evaluate, such as hybridization (^2).
+	ErrUnsupported = errors.New("unsupported SMARTS feature")
 )
 
-// ParseError reports why a SMILES string was rejected: Pos is the byte
-// offset in Input of the offending character or atom, Msg a sentence a
-// chemist can act on ("ring bond 1 opened at offset 3 is never closed").
-// It unwraps to one of the Err* categories.
+// ParseError reports why a SMILES string or a SMARTS query was rejected:
+// Pos is the byte offset in Input of the offending character or atom, Msg
+// a sentence a chemist can act on ("ring bond 1 opened at offset 3 is
+// never closed"). It unwraps to one of the Err* categories.
 type ParseError struct {
 	Input string
 	Pos   int
 	Msg   string
 	Kind  error // one of the Err* categories
+
+	smarts bool // Input is a SMARTS query (for Error's wording)
 }
 
-// Error returns the message and the input, the input shortened to 80 bytes.
+// Error returns the message and the input, the input shortened to 80
+// bytes: `smiles "C1CC": ring bond 1 ...` (or `smarts "..."` for a query).
 func (e *ParseError) Error() string {
 	in := e.Input
 	if len(in) > 80 {
 		in = in[:77] + "..."
 	}
-	return "smiles " + strconv.Quote(in) + ": " + e.Msg
+	lang := "smiles "
+	if e.smarts {
+		lang = "smarts "
+	}
+	return lang + strconv.Quote(in) + ": " + e.Msg
 }
 
 // Unwrap returns the error's category.

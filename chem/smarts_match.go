@@ -3,7 +3,10 @@ package chem
 // This file holds the SMARTS matcher: a view of a Mol as a query graph
 // (with the per-atom properties SMARTS primitives ask about, optionally
 // with hydrogens as atoms of their own, as RDKit's AddHs makes them) and a
-// backtracking search over a pattern's atoms in written order.
+// backtracking search over a pattern's atoms in its matching order: each
+// atom is mapped to a distinct molecule atom, next to the atom its parent
+// was mapped to (or anywhere, for the first atom of a disconnected part),
+// and its ring-closure bonds are checked as soon as both ends are mapped.
 
 // qAtom is an atom as SMARTS primitives see it.
 type qAtom struct {
@@ -17,6 +20,12 @@ type qAtom struct {
 	ringCount uint8 // SSSR rings holding the atom
 	minRing   uint8 // size of the smallest SSSR ring holding the atom, 0 if none
 	ringBonds uint8 // ring bonds on the atom
+	implicitH uint8 // hydrogens counted on the atom (SMARTS h; 0 once they are atoms)
+	heavyDeg  uint8 // neighbours other than hydrogen atoms, [2H] counted (SMARTS d)
+	hetero    uint8 // neighbours other than C and H (SMARTS z)
+	aliphHet  uint8 // aliphatic neighbours other than C and H (SMARTS Z)
+	radicals  uint8
+	isotope   uint16
 	src       int32 // index of the Mol atom, or of the heavy atom an added H hangs from
 }
 
@@ -36,6 +45,11 @@ type qGraph struct {
 	memo     []recMemo // results of recursive patterns met so far
 
 	pairMatch []uint8 // scratch for countBondMatches
+
+	// scratch for atomsAssignable
+	compat []bool
+	owner  []int32
+	seen   []bool
 }
 
 // recMemo holds one recursive pattern's result per atom: 0 unknown,
@@ -99,19 +113,33 @@ func (g *qGraph) build(m *Mol, addHs bool) {
 		val := h
 		hNbrs := 0
 		rb := 0
+		het, aliphHet, heavy := 0, 0, 0
 		for _, nb := range m.Neighbors(i) {
 			b := &m.Bonds[nb.Bond]
 			val += bondValence(b)
-			if m.Atoms[nb.Atom].Element == 1 {
+			o := &m.Atoms[nb.Atom]
+			if o.Element != 1 || o.Isotope > 1 {
+				heavy++ // RDKit's d counts isotopic hydrogens ([2H]) as heavy
+			}
+			switch o.Element {
+			case 1:
 				hNbrs++
+			case 6:
+			default:
+				het++
+				if !o.Aromatic {
+					aliphHet++
+				}
 			}
 			if m.BondInRing(int(nb.Bond)) {
 				rb++
 			}
 		}
 		deg := m.Degree(i)
+		implicitH := h
 		if addHs {
 			deg += h // the hydrogens become neighbours
+			implicitH = 0
 		}
 		g.atoms[i] = qAtom{
 			elem:      a.Element,
@@ -123,6 +151,12 @@ func (g *qGraph) build(m *Mol, addHs bool) {
 			valence:   uint8(min(val, 255)),
 			ringCount: uint8(min(m.AtomRingCount(i), 255)),
 			ringBonds: uint8(min(rb, 255)),
+			implicitH: uint8(min(implicitH, 255)),
+			heavyDeg:  uint8(min(heavy, 255)),
+			hetero:    uint8(min(het, 255)),
+			aliphHet:  uint8(min(aliphHet, 255)),
+			radicals:  a.Radicals,
+			isotope:   a.Isotope,
 			src:       int32(i),
 		}
 	}
@@ -161,7 +195,7 @@ func (g *qGraph) build(m *Mol, addHs bool) {
 	if addHs {
 		for i := 0; i < n; i++ {
 			for range m.Atoms[i].TotalH() {
-				g.atoms = append(g.atoms, qAtom{elem: 1, degree: 1, totalDeg: 1, valence: 1, src: int32(i)})
+				g.atoms = append(g.atoms, qAtom{elem: 1, degree: 1, totalDeg: 1, valence: 1, heavyDeg: 1, src: int32(i)})
 				g.adj = append(g.adj, qEdge{to: int32(i), order: BondSingle})
 			}
 		}
@@ -221,11 +255,39 @@ func (g *qGraph) matchAtomExpr(e *atomExpr, i int) bool {
 		}
 		return int(a.minRing) == e.val
 	case primRingBonds:
+		if e.val < 0 {
+			return a.ringBonds > 0
+		}
 		return int(a.ringBonds) == e.val
+	case primImplicitH:
+		if e.val < 0 {
+			return a.implicitH > 0
+		}
+		return int(a.implicitH) == e.val
+	case primHeavyDegree:
+		return int(a.heavyDeg) == e.val
+	case primHeteroNbrs:
+		if e.val < 0 {
+			return a.hetero > 0
+		}
+		return int(a.hetero) == e.val
+	case primAliphHeteroNbrs:
+		if e.val < 0 {
+			return a.aliphHet > 0
+		}
+		return int(a.aliphHet) == e.val
 	case primCharge:
 		return int(a.charge) == e.val
+	case primIsotope:
+		return int(a.isotope) == e.val
 	case primRecursive:
 		return g.matchRecursive(e.rec, i)
+	case primRadicals:
+		return int(a.radicals) == e.val
+	case primMinRingCount:
+		return int(a.ringCount) >= e.val
+	case primIsotopeOrNone:
+		return a.isotope == 0 || int(a.isotope) == e.val
 	}
 	return false
 }
@@ -295,6 +357,10 @@ func matchBondExpr(e *bondExpr, ed *qEdge) bool {
 		return ed.order == BondDouble
 	case bondPrimTriple:
 		return ed.order == BondTriple
+	case bondPrimQuadruple:
+		return ed.order == BondQuadruple
+	case bondPrimOrder:
+		return ed.order == e.order || ed.order == BondAny || ed.order == BondUnspecified
 	case bondPrimAromatic:
 		return ed.order == BondAromatic
 	case bondPrimAny:
@@ -329,29 +395,78 @@ func (g *qGraph) matchAt(p *smartsPattern, i int) bool {
 	return g.extend(p, mapping, 1)
 }
 
-// extend maps pattern atom k (its parent is already mapped) and the rest,
-// backtracking.
+// matchAnywhere reports whether p matches anywhere in the graph.
+func (g *qGraph) matchAnywhere(p *smartsPattern) bool {
+	var buf [maxPatternAtoms]int32
+	var mapping []int32
+	if len(p.atoms) <= maxPatternAtoms {
+		mapping = buf[:len(p.atoms)]
+	} else {
+		mapping = make([]int32, len(p.atoms))
+	}
+	return g.extend(p, mapping, 0)
+}
+
+// extend maps pattern atom k and the rest (atoms before k are mapped),
+// backtracking. Atom k goes next to its parent's image, or to any atom
+// when it starts a disconnected part.
 func (g *qGraph) extend(p *smartsPattern, mapping []int32, k int) bool {
 	if k == len(p.atoms) {
 		return true
 	}
-	from := mapping[p.parent[k]]
-	for ei := range g.nbrs(int(from)) {
-		ed := &g.adj[int(g.adjStart[from])+ei]
-		t := ed.to
-		used := false
-		for _, x := range mapping[:k] {
-			if x == t {
-				used = true
-				break
+	par := p.parent[k]
+	if par < 0 {
+		for t := range g.atoms {
+			if g.tryMap(p, mapping, k, int32(t)) {
+				return true
 			}
 		}
-		if used || !matchBondExpr(p.bonds[k], ed) || !g.matchAtomExpr(p.atoms[k], int(t)) {
+		return false
+	}
+	from := mapping[par]
+	for ei := range g.nbrs(int(from)) {
+		ed := &g.adj[int(g.adjStart[from])+ei]
+		if !matchBondExpr(p.bonds[k], ed) {
 			continue
 		}
-		mapping[k] = t
-		if g.extend(p, mapping, k+1) {
+		if g.tryMap(p, mapping, k, ed.to) {
 			return true
+		}
+	}
+	return false
+}
+
+// tryMap maps pattern atom k to atom t if t is free, matches atom k's
+// expression and has atom k's ring-closure bonds to the atoms already
+// mapped, then maps the rest.
+func (g *qGraph) tryMap(p *smartsPattern, mapping []int32, k int, t int32) bool {
+	if int(g.adjStart[t+1]-g.adjStart[t]) < p.degree[k] {
+		return false
+	}
+	for _, x := range mapping[:k] {
+		if x == t {
+			return false
+		}
+	}
+	if !g.matchAtomExpr(p.atoms[k], int(t)) {
+		return false
+	}
+	if p.closures != nil {
+		for _, c := range p.closures[k] {
+			if !g.hasBond(t, mapping[c.to], c.bond) {
+				return false
+			}
+		}
+	}
+	mapping[k] = t
+	return g.extend(p, mapping, k+1)
+}
+
+// hasBond reports whether atoms a and b are bonded by a bond matching e.
+func (g *qGraph) hasBond(a, b int32, e *bondExpr) bool {
+	for ei := g.adjStart[a]; ei < g.adjStart[a+1]; ei++ {
+		if ed := &g.adj[ei]; ed.to == b {
+			return matchBondExpr(e, ed)
 		}
 	}
 	return false

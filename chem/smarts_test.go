@@ -48,20 +48,20 @@ func TestParsesmartsErrors(t *testing.T) {
 		{"[C", 0},
 		{"C(", 2},
 		{"C)", 1},
-		{"C1CC1", 1},
+		{"C1CC", 1},
 		{"-C", 0},
-		{"C-", 2},
+		{"C-", 1},
 		{"[#]", 1},
 		{"[Q]", 1},
 		{"[$(C]", 1},
-		{"C.C", 1},
+		{"C..C", 2},
 		{"[C&]", 3},
 	}
 	for _, tt := range tests {
 		_, err := parseSMARTS(tt.src)
-		var se *smartsError
+		var se *ParseError
 		if !errors.As(err, &se) {
-			t.Errorf("parseSMARTS(%q) = %v, want a *smartsError", tt.src, err)
+			t.Errorf("parseSMARTS(%q) = %v, want a *ParseError", tt.src, err)
 			continue
 		}
 		if se.Pos != tt.pos {
@@ -96,7 +96,7 @@ func FuzzParseSMARTS(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := parseSMARTS(s)
 		if err != nil {
-			var se *smartsError
+			var se *ParseError
 			if !errors.As(err, &se) || se.Pos < 0 || se.Pos > len(s) {
 				t.Fatalf("parseSMARTS(%q): bad error %v", s, err)
 			}
