@@ -44,7 +44,8 @@
 // sentence such as "ring bond 1 opened at offset 1 is never closed" or
 // "carbon at offset 0 has valence 5, more than allowed (4)". It wraps one of
 // ErrEmpty, ErrSyntax, ErrBracket, ErrElement, ErrRing, ErrValence,
-// ErrAromaticity or ErrChirality for errors.Is.
+// ErrAromaticity or ErrChirality for errors.Is (and, for a SMARTS query,
+// ErrUnsupported).
 //
 // Policy: the empty string, and a string that starts with whitespace, are
 // rejected with ErrEmpty. RDKit returns a molecule with no atoms for "", but
@@ -67,6 +68,38 @@
 // for bonds RDKit perceives as aromatic; Bond.Kekule always holds a Kekulé
 // order. Hydrogens are counts (Atom.ExplicitH, Atom.ImplicitH) except the
 // hydrogen atoms RDKit keeps ([2H], a lone [H+]).
+//
+// # Substructure search
+//
+// ParseSubstructure compiles a SMARTS query and SubstructureFromSMILES a
+// SMILES one; Substructure.Matches then answers what RDKit's
+// mol.HasSubstructMatch(query) answers with default parameters, for
+// queries made by Chem.MolFromSmarts and Chem.MolFromSmiles respectively.
+// The SMARTS dialect is RDKit's: its element symbols and aromatic forms,
+// its extensions (h, d, z, Z, isotopes as bare numbers), ring closures
+// with bonds on either side, recursive SMARTS and '.' for parts that may
+// match anywhere (on distinct atoms). Chirality marks are read and
+// ignored, as HasSubstructMatch ignores them by default; hybridization
+// (^n) is rejected with ErrUnsupported, and component grouping "(C.C)"
+// is rejected as RDKit rejects it.
+//
+// A SMILES query is a molecule: its atoms match atoms of the same element
+// with the same charge, isotope and radical count where the query atom has
+// them, in at least as many rings, whatever their hydrogens; its bonds
+// match bonds of the same order. So C1=CC=CC=C1 finds benzene rings (Parse
+// makes it aromatic) and CC finds no aromatic C-C bond. Bracket atoms
+// without the hydrogens their valence needs are radicals in SMILES: [O-]
+// or [N+](=O)[O-] on their own match only radicals, as in RDKit; such
+// fragments are better written as SMARTS.
+//
+// The search is a backtracking subgraph match that starts from the query
+// atom expected to be rarest and grows along query bonds, checking ring
+// closures as soon as both ends are placed; it skips molecules lacking the
+// elements the query needs. On the ESOL and BBBP molecules a query such as
+// c1ccccc1 or C(=O)N searches several hundred thousand molecules a second
+// (BenchmarkSubstructure). Agreement with RDKit 2022.09.3 is checked on 141
+// queries against 542 molecules and on 48 queries RDKit rejects
+// (testdata/substructure-golden.tsv, from testdata/gen_substructure.py).
 //
 // # Elements
 //
