@@ -2,8 +2,12 @@ package activelearning
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
+	"activelab/chem"
 	"activelab/store"
 )
 
@@ -21,13 +25,48 @@ type CompoundPage struct {
 // afterID (0 for the first page), and counts them all when withTotal. A
 // missing set is store.ErrNotFound.
 func (s *Service) Compounds(ctx context.Context, f store.CompoundFilter, afterID int64, first int, withTotal bool) (*CompoundPage, error) {
+	return s.SearchCompounds(ctx, CompoundQuery{Filter: f}, afterID, first, withTotal)
+}
+
+// CompoundQuery is what SearchCompounds looks for: the store's filter (name
+// or SMILES text, a set) and, optionally, a substructure every compound
+// must contain.
+type CompoundQuery struct {
+	Filter store.CompoundFilter
+	// Substructure is a fragment written as SMILES (a molecule drawn as a
+	// query, RDKit's MolFromSmiles semantics) or, with SMARTS, as a SMARTS
+	// pattern; "" = no substructure condition.
+	Substructure string
+	SMARTS       bool
+}
+
+// MaxSubstructureLength bounds a substructure query (a drawn fragment is
+// far shorter; the bound keeps the matcher's work per compound small).
+const MaxSubstructureLength = 500
+
+// substructureChunk is how many compounds a substructure search reads and
+// matches at a time.
+const substructureChunk = 2000
+
+// SearchCompounds is Compounds with an optional substructure condition. A
+// substructure search reads the filter's compounds in ID order, chunk by
+// chunk, parses each stored canonical SMILES and keeps those that contain
+// the query, until the page is full: its cost grows with the compounds
+// scanned (about 60k a second), and withTotal scans them all. A query that
+// does not parse is an InputError on "substructure" with chem's message
+// and offset.
+func (s *Service) SearchCompounds(ctx context.Context, q CompoundQuery, afterID int64, first int, withTotal bool) (*CompoundPage, error) {
 	if first < 0 {
 		return nil, inputErr("first", "%d is negative", first)
 	}
+	f := q.Filter
 	if f.SetID != 0 {
 		if _, err := s.st.CompoundSetByID(ctx, f.SetID); err != nil {
 			return nil, err
 		}
+	}
+	if strings.TrimSpace(q.Substructure) != "" {
+		return s.substructurePage(ctx, q, afterID, first, withTotal)
 	}
 	cs, err := s.st.SearchCompounds(ctx, f, afterID, first+1)
 	if err != nil {
@@ -41,6 +80,78 @@ func (s *Service) Compounds(ctx context.Context, f store.CompoundFilter, afterID
 	}
 	if len(cs) > first {
 		page.Items, page.HasNext = cs[:first], true
+	}
+	return page, nil
+}
+
+// compileSubstructure compiles a query, its errors as InputErrors.
+func compileSubstructure(q CompoundQuery) (*chem.Substructure, error) {
+	src := strings.TrimSpace(q.Substructure)
+	if len(src) > MaxSubstructureLength {
+		return nil, inputErr("substructure", "%d characters; a query has at most %d", len(src), MaxSubstructureLength)
+	}
+	var sub *chem.Substructure
+	var err error
+	if q.SMARTS {
+		sub, err = chem.ParseSubstructure(src)
+	} else {
+		sub, err = chem.SubstructureFromSMILES(src)
+	}
+	if err != nil {
+		ie := &InputError{Field: "substructure", Msg: err.Error()}
+		var pe *chem.ParseError
+		if errors.As(err, &pe) {
+			ie.Msg, ie.Offset = pe.Msg+" (at offset "+strconv.Itoa(pe.Pos)+")", pe.Pos
+		}
+		return nil, ie
+	}
+	return sub, nil
+}
+
+func (s *Service) substructurePage(ctx context.Context, q CompoundQuery, afterID int64, first int, withTotal bool) (*CompoundPage, error) {
+	sub, err := compileSubstructure(q)
+	if err != nil {
+		return nil, err
+	}
+	page := &CompoundPage{Items: []*store.Compound{}, Total: -1}
+	total := 0
+	cursor := afterID
+	if withTotal {
+		cursor = 0 // the total counts every match, before the page too
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		cs, err := s.st.SearchCompounds(ctx, q.Filter, cursor, substructureChunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			m, err := chem.Parse(c.CanonicalSMILES)
+			if err != nil || !sub.Matches(m) {
+				continue // a stored SMILES always parses; a row that does not cannot match
+			}
+			total++
+			if c.ID <= afterID {
+				continue
+			}
+			if len(page.Items) < first {
+				page.Items = append(page.Items, c)
+			} else {
+				page.HasNext = true
+				if !withTotal {
+					return page, nil
+				}
+			}
+		}
+		if len(cs) < substructureChunk {
+			break
+		}
+		cursor = cs[len(cs)-1].ID
+	}
+	if withTotal {
+		page.Total = total
 	}
 	return page, nil
 }

@@ -333,7 +333,7 @@ func (r *queryResolver) Model(ctx context.Context, id int64) (*model.Model, erro
 }
 
 // Compounds is the resolver for the compounds field.
-func (r *queryResolver) Compounds(ctx context.Context, search *string, setID *int64, first *int, after *string) (*model.CompoundConnection, error) {
+func (r *queryResolver) Compounds(ctx context.Context, search *string, substructure *string, substructureSyntax *model.SubstructureSyntax, setID *int64, first *int, after *string) (*model.CompoundConnection, error) {
 	n, err := pageSize(first)
 	if err != nil {
 		return nil, err
@@ -342,8 +342,9 @@ func (r *queryResolver) Compounds(ctx context.Context, search *string, setID *in
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Svc.Compounds(ctx, store.CompoundFilter{Search: deref(search), SetID: derefInt64(setID)}, afterID, n,
-		selects(ctx, "CompoundConnection", "totalCount"))
+	q := activelearning.CompoundQuery{Filter: store.CompoundFilter{Search: deref(search), SetID: derefInt64(setID)},
+		Substructure: deref(substructure), SMARTS: substructureSyntax != nil && *substructureSyntax == model.SubstructureSyntaxSmarts}
+	page, err := r.Svc.SearchCompounds(ctx, q, afterID, n, selects(ctx, "CompoundConnection", "totalCount"))
 	if err != nil {
 		return nil, err
 	}

@@ -270,7 +270,7 @@ type ComplexityRoot struct {
 		APITokens        func(childComplexity int) int
 		Compound         func(childComplexity int, id int64) int
 		CompoundSets     func(childComplexity int) int
-		Compounds        func(childComplexity int, search *string, setID *int64, first *int, after *string) int
+		Compounds        func(childComplexity int, search *string, substructure *string, substructureSyntax *model.SubstructureSyntax, setID *int64, first *int, after *string) int
 		Cycle            func(childComplexity int, id int64) int
 		Cycles           func(childComplexity int, modelID int64) int
 		Endpoints        func(childComplexity int) int
@@ -475,7 +475,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*store.User, error)
 	Models(ctx context.Context) ([]*model.Model, error)
 	Model(ctx context.Context, id int64) (*model.Model, error)
-	Compounds(ctx context.Context, search *string, setID *int64, first *int, after *string) (*model.CompoundConnection, error)
+	Compounds(ctx context.Context, search *string, substructure *string, substructureSyntax *model.SubstructureSyntax, setID *int64, first *int, after *string) (*model.CompoundConnection, error)
 	Compound(ctx context.Context, id int64) (*store.Compound, error)
 	Endpoints(ctx context.Context) ([]*store.EndpointStats, error)
 	CompoundSets(ctx context.Context) ([]*store.CompoundSetWithSize, error)
@@ -1502,7 +1502,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Compounds(childComplexity, args["search"].(*string), args["setId"].(*int64), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Compounds(childComplexity, args["search"].(*string), args["substructure"].(*string), args["substructureSyntax"].(*model.SubstructureSyntax), args["setId"].(*int64), args["first"].(*int), args["after"].(*string)), true
 	case "Query.cycle":
 		if e.ComplexityRoot.Query.Cycle == nil {
 			break
@@ -3304,30 +3304,46 @@ func (ec *executionContext) field_Query_compounds_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["search"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "setId",
-		func(ctx context.Context, v any) (*int64, error) {
-			return ec.unmarshalOID2ᚖint64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["setId"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "substructure",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["substructure"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "substructureSyntax",
+		func(ctx context.Context, v any) (*model.SubstructureSyntax, error) {
+			return ec.unmarshalOSubstructureSyntax2ᚖactivelabᚋgraphᚋmodelᚐSubstructureSyntax(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["substructureSyntax"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "setId",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOID2ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["setId"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -7786,7 +7802,7 @@ func (ec *executionContext) _Query_compounds(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Compounds(ctx, fc.Args["search"].(*string), fc.Args["setId"].(*int64), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Compounds(ctx, fc.Args["search"].(*string), fc.Args["substructure"].(*string), fc.Args["substructureSyntax"].(*model.SubstructureSyntax), fc.Args["setId"].(*int64), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -17203,6 +17219,22 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOSubstructureSyntax2ᚖactivelabᚋgraphᚋmodelᚐSubstructureSyntax(ctx context.Context, v any) (*model.SubstructureSyntax, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SubstructureSyntax)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubstructureSyntax2ᚖactivelabᚋgraphᚋmodelᚐSubstructureSyntax(ctx context.Context, sel ast.SelectionSet, v *model.SubstructureSyntax) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

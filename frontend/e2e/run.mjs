@@ -363,6 +363,18 @@ try {
   await page.getByRole('img', { name: `Structure of ${mine.compound.name}` }).locator('svg').waitFor();
   await shot(page, 'compound');
   log(`found ${mine.compound.name} by name; its label is listed`);
+  // A substructure search: chlorobenzene drawn in Kekulé form finds the
+  // aromatic chlorobenzenes, as many as the API counts; a broken query says where.
+  await page.getByRole('link', { name: '← Compounds' }).click();
+  await page.getByLabel('Contains substructure').fill('C1=CC=CC=C1Cl');
+  await page.getByRole('button', { name: 'Search' }).click();
+  const subTotal = Number(await page.getByTestId('compound-total').textContent());
+  const viaAPI = await api(base, '{ compounds(substructure: "c1ccccc1Cl", first: 1) { totalCount } }', null, token);
+  assert.ok(subTotal > 0 && subTotal === viaAPI.compounds.totalCount, `substructure total ${subTotal}, API ${viaAPI.compounds.totalCount}`);
+  await page.getByLabel('Contains substructure').fill('c1ccc(cc1');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('alert').filter({ hasText: /offset 5/ }).waitFor();
+  log(`substructure search: ${subTotal} chlorobenzenes`);
 
   // 13. A token for a notebook: made on the API tokens page (a name is
   // required), its secret shown once, it works over the API, and once

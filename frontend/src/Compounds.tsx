@@ -6,8 +6,8 @@ import { compoundHref } from './route';
 
 const PAGE = 25;
 
-const COMPOUNDS = `query Compounds($search: String, $setId: ID, $first: Int!, $after: String) {
-  compounds(search: $search, setId: $setId, first: $first, after: $after) {
+const COMPOUNDS = `query Compounds($search: String, $sub: String, $syntax: SubstructureSyntax, $setId: ID, $first: Int!, $after: String) {
+  compounds(search: $search, substructure: $sub, substructureSyntax: $syntax, setId: $setId, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { node { id name inputSmiles measurements { endpoint value } } }
@@ -29,17 +29,27 @@ interface Conn {
   edges: { node: Row }[];
 }
 
+interface Filter {
+  search: string;
+  sub: string;
+  syntax: 'SMILES' | 'SMARTS';
+  setId: string;
+}
+
 /**
- * Compounds finds compounds by name or SMILES fragment, optionally within
- * a compound set, 25 at a time, with what has been measured for each.
+ * Compounds finds compounds by name or SMILES text, by substructure (a
+ * fragment as SMILES or SMARTS), optionally within a compound set, 25 at a
+ * time, with what has been measured for each.
  */
 export function Compounds() {
   const [sets] = useQuery<{ compoundSets: SetInfo[] }>({ query: SETS });
   const [text, setText] = useState('');
-  const [filter, setFilter] = useState({ search: '', setId: '' });
+  const [sub, setSub] = useState('');
+  const [syntax, setSyntax] = useState<Filter['syntax']>('SMILES');
+  const [filter, setFilter] = useState<Filter>({ search: '', sub: '', syntax: 'SMILES', setId: '' });
   function submit(e: FormEvent) {
     e.preventDefault();
-    setFilter((f) => ({ ...f, search: text.trim() }));
+    setFilter((f) => ({ ...f, search: text.trim(), sub: sub.trim(), syntax }));
   }
   return (
     <section>
@@ -48,6 +58,17 @@ export function Compounds() {
         <div className="field">
           <label htmlFor="compound-search">Name or SMILES fragment</label>
           <input id="compound-search" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. aspirin, c1ccncc1" />
+        </div>
+        <div className="field">
+          <label htmlFor="compound-sub">Contains substructure</label>
+          <input id="compound-sub" value={sub} onChange={(e) => setSub(e.target.value)} placeholder="e.g. c1ccccc1Cl" />
+        </div>
+        <div className="field">
+          <label htmlFor="compound-syntax">Written as</label>
+          <select id="compound-syntax" value={syntax} onChange={(e) => setSyntax(e.target.value as Filter['syntax'])}>
+            <option value="SMILES">SMILES</option>
+            <option value="SMARTS">SMARTS</option>
+          </select>
         </div>
         <div className="field">
           <label htmlFor="compound-set">In set</label>
@@ -62,14 +83,18 @@ export function Compounds() {
         </div>
         <button type="submit">Search</button>
       </form>
-      <p className="muted">SMILES fragments match the canonical SMILES as written (case matters: c is aromatic carbon, C aliphatic).</p>
+      <p className="muted">
+        Text matches names and the canonical SMILES as written (case matters: c is aromatic carbon, C aliphatic). A substructure is
+        matched on the structure: a SMILES fragment finds every compound containing it (C1=CC=CC=C1 finds benzene rings); SMARTS
+        allows queries like [OX2H] (a hydroxyl).
+      </p>
       {/* A new filter starts again from the first page. */}
-      <Results key={`${filter.search}\u0000${filter.setId}`} search={filter.search} setId={filter.setId} />
+      <Results key={JSON.stringify(filter)} filter={filter} />
     </section>
   );
 }
 
-function Results({ search, setId }: { search: string; setId: string }) {
+function Results({ filter }: { filter: Filter }) {
   const [pages, setPages] = useState<(string | null)[]>([null]);
   return (
     <table aria-label="Compounds">
@@ -80,22 +105,22 @@ function Results({ search, setId }: { search: string; setId: string }) {
         </tr>
       </thead>
       {pages.map((after, i) => (
-        <Page key={after ?? 'first'} search={search} setId={setId} after={after} last={i === pages.length - 1} onMore={(c) => setPages((p) => [...p, c])} />
+        <Page key={after ?? 'first'} filter={filter} after={after} last={i === pages.length - 1} onMore={(c) => setPages((p) => [...p, c])} />
       ))}
     </table>
   );
 }
 
-function Page({ search, setId, after, last, onMore }: { search: string; setId: string; after: string | null; last: boolean; onMore: (cursor: string) => void }) {
+function Page({ filter, after, last, onMore }: { filter: Filter; after: string | null; last: boolean; onMore: (cursor: string) => void }) {
   const [{ data, error, fetching }] = useQuery<{ compounds: Conn }>({
     query: COMPOUNDS,
-    variables: { search: search || null, setId: setId || null, first: PAGE, after },
+    variables: { search: filter.search || null, sub: filter.sub || null, syntax: filter.syntax, setId: filter.setId || null, first: PAGE, after },
   });
   if (error) {
     return (
       <tbody>
         <tr>
-          <td colSpan={2} className="error">
+          <td colSpan={2} className="error" role="alert">
             {errorMessage(error)}
           </td>
         </tr>

@@ -5,6 +5,10 @@ package model
 import (
 	"activelab/activelearning/ingest"
 	"activelab/store"
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -358,4 +362,62 @@ type UploadInfo struct {
 	ContentType string `json:"contentType"`
 	Size        int    `json:"size"`
 	Sha256      string `json:"sha256"`
+}
+
+// How a substructure query is written.
+type SubstructureSyntax string
+
+const (
+	// A fragment as SMILES, RDKit's MolFromSmiles semantics (aromaticity is perceived: C1=CC=CC=C1 finds benzene rings).
+	SubstructureSyntaxSmiles SubstructureSyntax = "SMILES"
+	// A SMARTS pattern, RDKit's MolFromSmarts semantics.
+	SubstructureSyntaxSmarts SubstructureSyntax = "SMARTS"
+)
+
+var AllSubstructureSyntax = []SubstructureSyntax{
+	SubstructureSyntaxSmiles,
+	SubstructureSyntaxSmarts,
+}
+
+func (e SubstructureSyntax) IsValid() bool {
+	switch e {
+	case SubstructureSyntaxSmiles, SubstructureSyntaxSmarts:
+		return true
+	}
+	return false
+}
+
+func (e SubstructureSyntax) String() string {
+	return string(e)
+}
+
+func (e *SubstructureSyntax) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubstructureSyntax(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubstructureSyntax", str)
+	}
+	return nil
+}
+
+func (e SubstructureSyntax) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubstructureSyntax) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubstructureSyntax) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
