@@ -25,7 +25,9 @@ func TestCompoundsSubstructure(t *testing.T) {
 					HasNextPage bool
 					EndCursor   *string
 				}
-				Edges []struct{ Node struct{ ID, CanonicalSmiles string } }
+				Edges []struct {
+					Node struct{ ID, CanonicalSmiles string }
+				}
 			}
 		}
 		for _, c := range []struct {
