@@ -28,7 +28,8 @@ import (
 //
 // Rejected, as RDKit rejects them: component grouping "(C.C)", a ring
 // closure that closes on its own atom or doubles a bond, [C@?], %0n.
-// Rejected although RDKit accepts it: hybridization ^n (ErrUnsupported).
+// Rejected although RDKit accepts them (ErrUnsupported): hybridization ^n,
+// more than 1000 atoms, recursive patterns nested more than 64 deep.
 // Patterns end at the first whitespace, as RDKit reads them.
 
 // primKind is one kind of atom primitive.
@@ -160,9 +161,15 @@ func (p *smartsPattern) numBonds() int {
 
 // smartsParser holds the state of one parse.
 type smartsParser struct {
-	src string
-	pos int
+	src   string
+	pos   int
+	depth int // recursive patterns open at p.pos
 }
+
+// maxRecursionDepth bounds the nesting of recursive patterns $(...), which
+// keeps parsing linear in the length of the query (real patterns nest two
+// or three deep; RDKit has no limit).
+const maxRecursionDepth = 64
 
 // parseSMARTS parses a SMARTS pattern. It ends at the first whitespace;
 // an empty pattern, or one starting with whitespace, is an ErrEmpty.
@@ -848,8 +855,13 @@ func (p *smartsParser) recursive(end int) (*atomExpr, error) {
 	if close < 0 {
 		return nil, p.errf(ErrBracket, start, "recursive pattern '$(' is never closed")
 	}
+	if p.depth == maxRecursionDepth {
+		return nil, p.errf(ErrUnsupported, start, "recursive patterns nested more than %d deep", maxRecursionDepth)
+	}
 	p.pos += 2
+	p.depth++
 	sub, err := p.pattern(close)
+	p.depth--
 	if err != nil {
 		return nil, err
 	}

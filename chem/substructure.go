@@ -1,6 +1,7 @@
 package chem
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 )
@@ -46,7 +47,9 @@ type elemNeed struct {
 // RDKit rejects as well (component grouping "(C.C)", an unclosed ring
 // bond, a ring bond on a single atom or doubling a bond, [C@?]); and
 // ErrUnsupported for hybridization (^2), which RDKit accepts but this
-// package does not evaluate. ParseSubstructure never panics.
+// package does not evaluate, and for a query of more than 1000 atoms or
+// with recursive patterns nested more than 64 deep.
+// ParseSubstructure never panics.
 func ParseSubstructure(smarts string) (*Substructure, error) {
 	p, err := parseSMARTS(smarts)
 	if err != nil {
@@ -66,11 +69,16 @@ func ParseSubstructure(smarts string) (*Substructure, error) {
 // compared. A query bond matches a bond of the same order (aromatic,
 // single, double...), or any bond when written '~'.
 //
-// Errors are those of Parse: a *ParseError, never a panic.
+// Errors are those of Parse, and ErrUnsupported for a query of more than
+// 1000 atoms (as for SMARTS): a *ParseError, never a panic.
 func SubstructureFromSMILES(smiles string) (*Substructure, error) {
 	m, err := Parse(smiles)
 	if err != nil {
 		return nil, err
+	}
+	if len(m.Atoms) > maxQueryAtoms {
+		return nil, newError(ErrUnsupported, smiles, int(m.Atoms[maxQueryAtoms].Offset),
+			fmt.Sprintf("more than %d atoms in a query", maxQueryAtoms))
 	}
 	atoms := make([]*atomExpr, len(m.Atoms))
 	for i := range m.Atoms {

@@ -340,7 +340,7 @@ func TestSubstructureString(t *testing.T) {
 }
 
 // TestSubstructureLargeQuery exercises a query larger than the search's
-// stack buffer.
+// stack buffer, and the limit of 1000 query atoms.
 func TestSubstructureLargeQuery(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("C", 40)
@@ -355,6 +355,16 @@ func TestSubstructureLargeQuery(t *testing.T) {
 		}
 		if got := q.Matches(m); got != want {
 			t.Errorf("C40 in C%d: %v, want %v", n, got, want)
+		}
+	}
+	for _, compile := range []func(string) (*Substructure, error){ParseSubstructure, SubstructureFromSMILES} {
+		_, err := compile(strings.Repeat("C", 1001))
+		var pe *ParseError
+		if !errors.As(err, &pe) || !errors.Is(err, ErrUnsupported) || pe.Pos != 1000 {
+			t.Errorf("1001 atoms: %v, want ErrUnsupported at offset 1000", err)
+		}
+		if _, err := compile(strings.Repeat("C", 1000)); err != nil {
+			t.Errorf("1000 atoms: %v", err)
 		}
 	}
 	q, err = SubstructureFromSMILES("C1CCCCCCCCCCCCCCCCCCC1")
@@ -384,5 +394,20 @@ func TestSubstructureManyParts(t *testing.T) {
 		if got := q.Matches(m); got != want {
 			t.Errorf("%d parts: %v, want %v", parts, got, want)
 		}
+	}
+}
+
+// TestParseSubstructureNesting checks the bound on nested recursive
+// patterns, which keeps parsing linear.
+func TestParseSubstructureNesting(t *testing.T) {
+	t.Parallel()
+	nest := func(d int) string { return strings.Repeat("[$(", d) + "C" + strings.Repeat(")]", d) }
+	if _, err := ParseSubstructure(nest(64)); err != nil {
+		t.Errorf("64 levels: %v", err)
+	}
+	_, err := ParseSubstructure(nest(65))
+	var pe *ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, ErrUnsupported) || pe.Pos != 64*3+1 {
+		t.Errorf("65 levels: %v, want ErrUnsupported at offset %d", err, 64*3+1)
 	}
 }
