@@ -307,13 +307,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Princi
 		return nil, fmt.Errorf("API token: %w", err)
 	}
 	now := s.now()
-	switch {
-	case t.RevokedAt != nil:
-		return nil, unauthenticated("API token %q (%s…) was revoked at %s", t.Name, t.Prefix, t.RevokedAt.UTC().Format(time.RFC3339))
-	case t.ExpiresAt != nil && !now.Before(*t.ExpiresAt):
-		return nil, unauthenticated("API token %q (%s…) expired at %s", t.Name, t.Prefix, t.ExpiresAt.UTC().Format(time.RFC3339))
-	case u.DisabledAt != nil:
-		return nil, unauthenticated("user account disabled")
+	if err := tokenUsable(t, u, now); err != nil {
+		return nil, err
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= touchInterval {
 		// Best effort: a failed bookkeeping write must not refuse the request.
@@ -322,6 +317,45 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Princi
 		}
 	}
 	return &Principal{User: u, Token: t}, nil
+}
+
+// tokenUsable refuses a revoked or expired token, or one whose user is
+// disabled, with an error wrapping ErrUnauthenticated.
+func tokenUsable(t *store.APIToken, u *store.User, now time.Time) error {
+	switch {
+	case t.RevokedAt != nil:
+		return unauthenticated("API token %q (%s…) was revoked at %s", t.Name, t.Prefix, t.RevokedAt.UTC().Format(time.RFC3339))
+	case t.ExpiresAt != nil && !now.Before(*t.ExpiresAt):
+		return unauthenticated("API token %q (%s…) expired at %s", t.Name, t.Prefix, t.ExpiresAt.UTC().Format(time.RFC3339))
+	case u.DisabledAt != nil:
+		return unauthenticated("user account disabled")
+	}
+	return nil
+}
+
+// Recheck reports whether p's credentials still hold: its session not
+// ended or expired, its API token not revoked or expired, its user not
+// disabled. A long-lived connection (a websocket) calls it now and then;
+// an error wrapping ErrUnauthenticated means they no longer hold, any
+// other error that they could not be checked.
+func (s *Service) Recheck(ctx context.Context, p *Principal) error {
+	switch {
+	case p == nil || p.User == nil:
+		return unauthenticated("no credentials")
+	case p.SessionSecret != "":
+		_, err := s.AuthenticateSession(ctx, p.SessionSecret)
+		return err
+	case p.Token != nil:
+		t, u, err := s.store.APITokenByHash(ctx, p.Token.Hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return unauthenticated("API token %q is gone", p.Token.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("recheck API token %d: %w", p.Token.ID, err)
+		}
+		return tokenUsable(t, u, s.now())
+	}
+	return unauthenticated("no credentials")
 }
 
 // CreateAPIToken issues a token for user. The secret is returned once; only

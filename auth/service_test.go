@@ -377,3 +377,58 @@ func enabledAdmins(t *testing.T, f *fixture) []*store.User {
 	}
 	return out
 }
+
+// TestRecheck: a session's and a token's principal hold until the session
+// ends, the token is revoked or expires, or the user is disabled; then
+// Recheck says unauthenticated.
+func TestRecheck(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := t.Context()
+		f.user(t, "admin@example.test", auth.RoleAdmin)
+		u := f.user(t, "sci@example.test", auth.RoleScientist)
+		sess, err := f.svc.AuthenticateSession(ctx, f.login(t, u.Email, password))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := f.svc.AuthenticateToken(ctx, f.token(t, u))
+		if err != nil {
+			t.Fatal(err)
+		}
+		expiring, secret, err := f.svc.CreateAPIToken(ctx, u, "short-lived", ptr(f.now.Add(time.Hour)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		short, err := f.svc.AuthenticateToken(ctx, secret)
+		if err != nil || short.Token.ID != expiring.ID {
+			t.Fatal(err)
+		}
+		for name, p := range map[string]*auth.Principal{"session": sess, "token": tok, "expiring token": short} {
+			if err := f.svc.Recheck(ctx, p); err != nil {
+				t.Errorf("%s: %v, want still valid", name, err)
+			}
+		}
+		if err := f.svc.Recheck(ctx, nil); !errors.Is(err, auth.ErrUnauthenticated) {
+			t.Errorf("nil principal: %v", err)
+		}
+
+		f.now = f.now.Add(2 * time.Hour)
+		if err := f.svc.Recheck(ctx, short); !errors.Is(err, auth.ErrUnauthenticated) || !strings.Contains(err.Error(), "expired") {
+			t.Errorf("expired token: %v", err)
+		}
+		if _, err := f.svc.RevokeAPIToken(ctx, u.ID, tok.Token.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Recheck(ctx, tok); !errors.Is(err, auth.ErrUnauthenticated) || !strings.Contains(err.Error(), "revoked") {
+			t.Errorf("revoked token: %v", err)
+		}
+		if err := f.svc.Recheck(ctx, sess); err != nil {
+			t.Errorf("session, still open: %v", err)
+		}
+		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Disabled: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Recheck(ctx, sess); !errors.Is(err, auth.ErrUnauthenticated) {
+			t.Errorf("session of a disabled user: %v", err)
+		}
+	})
+}

@@ -73,6 +73,12 @@ type Config struct {
 	// Default 10s.
 	WebsocketInitTimeout time.Duration
 
+	// WebsocketRecheckInterval is how often an open websocket's
+	// credentials are checked again, so a disabled user, an ended session
+	// or a revoked token stops receiving events (flag
+	// --ws-recheck-interval, env ACTIVELAB_WS_RECHECK_INTERVAL). Default 30s.
+	WebsocketRecheckInterval time.Duration
+
 	// TrustProxy makes the server believe X-Forwarded-Proto (for the Secure
 	// cookie flag and the origin check) and X-Forwarded-Host; set it only
 	// behind a reverse proxy that sets them (flag --trust-proxy, env
@@ -83,17 +89,18 @@ type Config struct {
 // Defaults returns the default configuration.
 func Defaults() Config {
 	return Config{
-		Addr:                  ":8080",
-		DatabaseURL:           "sqlite:./data/activelab.db",
-		LogLevel:              "info",
-		MaxBodyBytes:          1 << 20,
-		MaxUploadBytes:        64 << 20,
-		ShutdownTimeout:       15 * time.Second,
-		ComplexityLimit:       500,
-		DepthLimit:            12,
-		SessionTTL:            14 * 24 * time.Hour,
-		WebsocketPingInterval: 25 * time.Second,
-		WebsocketInitTimeout:  10 * time.Second,
+		Addr:                     ":8080",
+		DatabaseURL:              "sqlite:./data/activelab.db",
+		LogLevel:                 "info",
+		MaxBodyBytes:             1 << 20,
+		MaxUploadBytes:           64 << 20,
+		ShutdownTimeout:          15 * time.Second,
+		ComplexityLimit:          500,
+		DepthLimit:               12,
+		SessionTTL:               14 * 24 * time.Hour,
+		WebsocketPingInterval:    25 * time.Second,
+		WebsocketInitTimeout:     10 * time.Second,
+		WebsocketRecheckInterval: 30 * time.Second,
 	}
 }
 
@@ -122,6 +129,7 @@ func (c Config) Validate() error {
 		{"--session-ttl", int64(c.SessionTTL)},
 		{"--ws-ping-interval", int64(c.WebsocketPingInterval)},
 		{"--ws-init-timeout", int64(c.WebsocketInitTimeout)},
+		{"--ws-recheck-interval", int64(c.WebsocketRecheckInterval)},
 	}
 	for _, p := range positive {
 		if p.v <= 0 {

@@ -173,13 +173,45 @@ func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayloa
 			}
 			return refuse(ctx, 4403, err), nil, err
 		}
-		return auth.WithPrincipal(ctx, p), nil, nil
+		return s.watchCredentials(auth.WithPrincipal(ctx, p), p), nil, nil
 	}
-	if auth.UserFrom(ctx) != nil {
-		return ctx, nil, nil
+	if p := auth.PrincipalFrom(ctx); p != nil && p.User != nil {
+		return s.watchCredentials(ctx, p), nil, nil
 	}
 	err := auth.Unauthenticated(ctx)
 	return refuse(ctx, 4401, err), nil, err
+}
+
+// watchCredentials returns ctx, cancelled as soon as a periodic recheck
+// (Config.WebsocketRecheckInterval) finds p's credentials no longer hold:
+// the session ended or expired, the token was revoked or expired, the user
+// was disabled. gqlgen then closes the socket; the client's reconnect is
+// refused. A recheck that fails for another reason (the database) keeps
+// the socket and is logged. The watcher ends with ctx.
+func (s *Server) watchCredentials(ctx context.Context, p *auth.Principal) context.Context {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		t := time.NewTicker(s.cfg.WebsocketRecheckInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			err := s.auth.Recheck(ctx, p)
+			switch {
+			case err == nil:
+			case errors.Is(err, auth.ErrUnauthenticated):
+				Logger(ctx, s.log).Info("websocket closed: credentials no longer hold", "user", p.User.ID, "reason", err.Error())
+				cancel()
+				return
+			case ctx.Err() == nil:
+				Logger(ctx, s.log).Warn("websocket credentials recheck", "user", p.User.ID, "error", err.Error())
+			}
+		}
+	}()
+	return ctx
 }
 
 func refuse(ctx context.Context, code int, err error) context.Context {

@@ -235,3 +235,67 @@ func TestWebsocketKeepAlive(t *testing.T) {
 		}
 	})
 }
+
+// TestWebsocketCredentialsRechecked: an open subscription ends soon after
+// its token is revoked, or its session's user is disabled; the reconnect
+// is refused.
+func TestWebsocketCredentialsRechecked(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		e := setup(t, open, func(c *Config, _ *Options) { c.WebsocketRecheckInterval = 100 * time.Millisecond })
+		e.user(store.RoleAdmin) // so the viewer below is not the last admin's concern
+		u := e.user(store.RoleViewer)
+		tok := e.token(u)
+		subscribe := func(payload map[string]any, hdr http.Header) *websocket.Conn {
+			t.Helper()
+			c, _, err := e.dial(t, "graphql-transport-ws", hdr)
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			send(t, c, map[string]any{"type": "connection_init", "payload": payload})
+			if m := next(t, c); m.Type != "connection_ack" {
+				t.Fatalf("got %+v, want connection_ack", m)
+			}
+			send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": serverTimeSub}})
+			if m := next(t, c); m.Type != "next" {
+				t.Fatalf("got %+v, want next", m)
+			}
+			return c
+		}
+
+		// A token, revoked while the socket is open.
+		c := subscribe(map[string]any{"token": tok}, nil)
+		toks, err := e.srv.Auth().APITokens(t.Context(), u.ID)
+		if err != nil || len(toks) != 1 {
+			t.Fatalf("tokens: %v, %v", toks, err)
+		}
+		if _, err := e.srv.Auth().RevokeAPIToken(t.Context(), u.ID, toks[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		closeCode(t, c) // within a recheck interval, not at the 10 s read deadline
+		if !strings.Contains(e.log.String(), "websocket closed: credentials no longer hold") {
+			t.Errorf("no log line for the closed socket:\n%s", e.log.String())
+		}
+		rc, _, err := e.dial(t, "graphql-transport-ws", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		send(t, rc, map[string]any{"type": "connection_init", "payload": map[string]any{"token": tok}})
+		if ce := closeCode(t, rc); ce.Code != 4403 {
+			t.Errorf("reconnect with the revoked token: close %d, want 4403", ce.Code)
+		}
+
+		// A session cookie, whose user is then disabled.
+		res, err := e.srv.Auth().Login(t.Context(), u.Email, "correct horse")
+		if err != nil {
+			t.Fatal(err)
+		}
+		hdr := http.Header{"Cookie": {auth.SessionCookieName + "=" + res.Secret}, "Origin": {e.ts.URL}}
+		c = subscribe(nil, hdr)
+		if _, err := e.srv.Auth().UpdateUser(t.Context(), auth.UserUpdate{ID: u.ID, Disabled: ptrTo(true)}); err != nil {
+			t.Fatal(err)
+		}
+		closeCode(t, c)
+	})
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -111,6 +111,7 @@ func serveFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.DurationVar(&cfg.SessionTTL, "session-ttl", cfg.SessionTTL, "lifetime of a login session")
 	fs.DurationVar(&cfg.WebsocketPingInterval, "ws-ping-interval", cfg.WebsocketPingInterval, "websocket keep-alive interval")
 	fs.DurationVar(&cfg.WebsocketInitTimeout, "ws-init-timeout", cfg.WebsocketInitTimeout, "time a websocket has to send connection_init")
+	fs.DurationVar(&cfg.WebsocketRecheckInterval, "ws-recheck-interval", cfg.WebsocketRecheckInterval, "how often an open websocket's credentials are checked again")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "trust X-Forwarded-Proto/Host from a reverse proxy")
 }
 
