@@ -90,6 +90,11 @@ func compileSubstructure(q CompoundQuery) (*chem.Substructure, error) {
 	if len(src) > MaxSubstructureLength {
 		return nil, inputErr("substructure", "%d characters; a query has at most %d", len(src), MaxSubstructureLength)
 	}
+	if i := strings.IndexByte(src, '.'); i >= 0 {
+		// Disconnected parts that each match but cannot all fit together
+		// can cost time exponential in their number: one fragment per search.
+		return nil, &InputError{Field: "substructure", Msg: fmt.Sprintf("'.' at offset %d: search one connected fragment at a time", i), Offset: i}
+	}
 	var sub *chem.Substructure
 	var err error
 	if q.SMARTS {

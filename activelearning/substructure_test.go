@@ -67,10 +67,12 @@ func TestSubstructureSearch(t *testing.T) {
 				t.Errorf("%s: pages give %v, want %v", tc.query, got, want)
 			}
 		}
-		_, err = e.svc.SearchCompounds(e.ctx, activelearning.CompoundQuery{Substructure: "c1ccc(cc1"}, 0, 10, false)
-		var ie *activelearning.InputError
-		if !errors.As(err, &ie) || ie.Field != "substructure" || ie.Offset == 0 {
-			t.Errorf("unclosed branch: %v, want an input error on substructure with an offset", err)
+		for _, bad := range []string{"c1ccc(cc1", "CCO.Cl"} {
+			_, err = e.svc.SearchCompounds(e.ctx, activelearning.CompoundQuery{Substructure: bad}, 0, 10, false)
+			var ie *activelearning.InputError
+			if !errors.As(err, &ie) || ie.Field != "substructure" || ie.Offset == 0 {
+				t.Errorf("%s: %v, want an input error on substructure with an offset", bad, err)
+			}
 		}
 	})
 }
