@@ -86,7 +86,8 @@ export function Compounds() {
       <p className="muted">
         Text matches names and the canonical SMILES as written (case matters: c is aromatic carbon, C aliphatic). A substructure is
         matched on the structure: a SMILES fragment finds every compound containing it (C1=CC=CC=C1 finds benzene rings); SMARTS
-        allows queries like [OX2H] (a hydroxyl).
+        allows queries like [OX2H] (a hydroxyl). Write charged groups as SMARTS: as SMILES, [N+](=O)[O-] alone reads as radicals and
+        matches nothing (as in RDKit). One connected fragment per search.
       </p>
       {/* A new filter starts again from the first page. */}
       <Results key={JSON.stringify(filter)} filter={filter} />
