@@ -136,4 +136,17 @@ func benchPool(b *testing.B, size int) {
 		}
 		b.ReportMetric(float64(prep.Created), "pool")
 	})
+	// A substructure search with its total: every compound read, parsed
+	// and matched (the worst case; a page without the total stops early).
+	b.Run("substructure", func(b *testing.B) {
+		q := activelearning.CompoundQuery{Substructure: "c1ccccc1Cl"}
+		b.ReportAllocs()
+		for b.Loop() {
+			got, err := svc.SearchCompounds(ctx, q, 0, 25, true)
+			if err != nil || got.Total < 25 {
+				b.Fatalf("%+v, %v", got, err)
+			}
+		}
+		b.ReportMetric(float64(prep.Created+trep.Created), "compounds")
+	})
 }

@@ -118,17 +118,19 @@ func (s *Service) substructurePage(ctx context.Context, q CompoundQuery, afterID
 	if err != nil {
 		return nil, err
 	}
-	page := &CompoundPage{Items: []*store.Compound{}, Total: -1}
+	var ids []int64
+	hasNext := false
 	total := 0
 	cursor := afterID
 	if withTotal {
 		cursor = 0 // the total counts every match, before the page too
 	}
+scan:
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		cs, err := s.st.SearchCompounds(ctx, q.Filter, cursor, substructureChunk)
+		cs, err := s.st.SearchCompoundSMILES(ctx, q.Filter, cursor, substructureChunk)
 		if err != nil {
 			return nil, err
 		}
@@ -138,15 +140,14 @@ func (s *Service) substructurePage(ctx context.Context, q CompoundQuery, afterID
 				continue // a stored SMILES always parses; a row that does not cannot match
 			}
 			total++
-			if c.ID <= afterID {
-				continue
-			}
-			if len(page.Items) < first {
-				page.Items = append(page.Items, c)
-			} else {
-				page.HasNext = true
+			switch {
+			case c.ID <= afterID:
+			case len(ids) < first:
+				ids = append(ids, c.ID)
+			default:
+				hasNext = true
 				if !withTotal {
-					return page, nil
+					break scan
 				}
 			}
 		}
@@ -155,6 +156,11 @@ func (s *Service) substructurePage(ctx context.Context, q CompoundQuery, afterID
 		}
 		cursor = cs[len(cs)-1].ID
 	}
+	items, err := s.st.CompoundsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	page := &CompoundPage{Items: items, HasNext: hasNext, Total: -1}
 	if withTotal {
 		page.Total = total
 	}

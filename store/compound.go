@@ -163,6 +163,26 @@ func (s *Store) SearchCompounds(ctx context.Context, f CompoundFilter, afterID i
 	return cs, nil
 }
 
+// CompoundSMILES is a compound's ID and canonical SMILES: what a
+// structure search reads of each compound.
+type CompoundSMILES struct {
+	ID              int64  `bun:"id"`
+	CanonicalSMILES string `bun:"canonical_smiles"`
+}
+
+// SearchCompoundSMILES is SearchCompounds reading only IDs and canonical
+// SMILES (no descriptors, fingerprints or features), for scans that parse
+// every compound.
+func (s *Store) SearchCompoundSMILES(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]CompoundSMILES, error) {
+	out := []CompoundSMILES{}
+	q := s.db.NewSelect().Model((*Compound)(nil)).Column("id", "canonical_smiles").
+		Where("? > ?", bun.Ident("id"), afterID).Order("id").Limit(int64(limit))
+	if err := s.compoundFilter(q, f).Scan(ctx, &out); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("search compound SMILES %q in set %d", f.Search, f.SetID))
+	}
+	return out, nil
+}
+
 // CountCompounds returns how many compounds f keeps.
 func (s *Store) CountCompounds(ctx context.Context, f CompoundFilter) (int, error) {
 	n, err := s.compoundFilter(s.db.NewSelect().Model((*Compound)(nil)), f).Count(ctx)
