@@ -277,6 +277,12 @@ try {
   await page.getByRole('button', { name: 'Start a cycle' }).click();
   await page.locator('#cycle-batch-error').waitFor();
   await page.getByLabel('Batch size').fill('10');
+  // A strategy the server does not know: its reason, not a batch-size error.
+  await page.getByLabel('Strategy').fill('nonsense');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByRole('alert').filter({ hasText: /strategy/i }).waitFor();
+  assert.equal(await page.getByLabel('Batch size').getAttribute('aria-invalid'), 'false');
+  await page.getByLabel('Strategy').fill('default');
   // Preview first: the ten compounds starting would queue, nothing queued yet.
   await page.getByRole('button', { name: 'Preview' }).click();
   await page.getByTestId('preview-row').nth(9).waitFor();

@@ -119,6 +119,8 @@ function StartCycle({ modelId, busy, onStart }: { modelId: string; busy: boolean
   const [seed, setSeed] = useState(newSeed);
   const [preview, setPreview] = useState<{ key: string; candidates: Candidate[] } | null>(null);
   const [previewing, setPreviewing] = useState(false);
+  // A preview the server refused (a strategy it does not know, say): not the batch field's fault.
+  const [previewError, setPreviewError] = useState('');
 
   function checked(): { strategy: string; batchSize: number } | null {
     const n = Number(batch);
@@ -144,10 +146,11 @@ function StartCycle({ modelId, busy, onStart }: { modelId: string; busy: boolean
     const res = await client.query<{ previewSelection: Candidate[] }>(PREVIEW, { modelId, ...c, seed }).toPromise();
     setPreviewing(false);
     if (res.error) {
-      setProblem(errorMessage(res.error));
+      setPreviewError(errorMessage(res.error));
       setPreview(null);
       return;
     }
+    setPreviewError('');
     setPreview({ key: `${c.strategy} × ${c.batchSize}`, candidates: res.data?.previewSelection ?? [] });
   }
   return (
@@ -185,6 +188,11 @@ function StartCycle({ modelId, busy, onStart }: { modelId: string; busy: boolean
           </p>
         )}
       </form>
+      {previewError && (
+        <p className="error" role="alert">
+          {previewError}
+        </p>
+      )}
       {preview && <Preview title={preview.key} candidates={preview.candidates} />}
     </div>
   );
