@@ -3,13 +3,14 @@
 // SQLite database, and walk a labeler's loop: sign in (a wrong password
 // first), open the demo model, claim a compound, see a bad value refused
 // before anything is sent, submit a label, skip the next compound, see the
-// queue counts follow a label that another client submits over the API
-// (the queueEvents subscription) and catch up after a server restart,
-// retrain (progress, then the metric before and after, and the learning
-// curve), preview and start the next cycle, skip two queued compounds at
-// once, import a CSV with a broken row, create a model, find a labeled
-// compound, make and revoke an API token, add and disable a user, and
-// return to sign-in when the session ends elsewhere. The label is read back over GraphQL.
+// queue counts follow a label that another client submits over the API (the
+// queueEvents subscription) and catch up after a server restart, retrain
+// (progress, then the metric before and after, the learning curve and the
+// CSV export), preview and start the next cycle, skip two queued compounds
+// at once and assign one, import a CSV with a broken row, create a model,
+// find a labeled compound by name and search by substructure, make and
+// revoke an API token, add and disable a user, and return to sign-in when
+// the session ends elsewhere. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -316,6 +317,16 @@ try {
   await page.getByTestId('count-skipped').filter({ hasText: new RegExp(`^${skippedBefore + 2}$`) }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Skip picked' }).count(), 0, 'the picks clear after the skip');
   log('skipped two queued compounds at once');
+  // One pending compound assigned (here to the admin, the only labeler):
+  // it stays pending, held for the assignee.
+  const meNow = await api(base, '{ me { id } }', null, token);
+  const heldBefore = (await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [PENDING], assignedTo: $me}) { totalCount } }`, { me: meNow.me.id }, token)).labelQueue.totalCount;
+  await page.getByRole('checkbox', { name: /^Pick / }).first().check();
+  await page.getByLabel('Assign to').waitFor();
+  await page.getByRole('button', { name: 'Assign picked' }).click();
+  await page.getByRole('button', { name: 'Assign picked' }).waitFor({ state: 'detached' });
+  const heldAfter = (await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [PENDING], assignedTo: $me}) { totalCount } }`, { me: meNow.me.id }, token)).labelQueue.totalCount;
+  assert.equal(heldAfter, heldBefore + 1, 'the picked compound is assigned and still pending');
 
   // 11. Import a CSV: the set name comes from the file name, the good rows
   // are stored and the broken SMILES is reported with its row.

@@ -204,7 +204,7 @@ export function LabelPage({ modelId, user }: { modelId: string; user: User }) {
         </a>
       </p>
       <Cycles modelId={modelId} task={model.task} user={user} refreshKey={liveKey} onChange={refresh} />
-      <Queue modelId={modelId} refreshKey={liveKey} canSkip={canLabel} />
+      <Queue modelId={modelId} refreshKey={liveKey} me={user} />
     </section>
   );
 }

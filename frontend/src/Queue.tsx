@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { QUEUE, SKIP_ITEMS, type QueuePage, type QueueRow } from './api';
+import { ASSIGN_ITEMS, QUEUE, SKIP_ITEMS, type QueuePage, type QueueRow, type User } from './api';
 import { errorMessage, formatNumber } from './label';
 import { useRefetchOn } from './refresh';
 
@@ -17,7 +17,8 @@ const STATUSES = [
  * of one status: who holds what, what was labeled with which value.
  * It refreshes when refreshKey changes (each queue event and reconnect).
  */
-export function Queue({ modelId, refreshKey, canSkip }: { modelId: string; refreshKey?: string; canSkip: boolean }) {
+export function Queue({ modelId, refreshKey, me }: { modelId: string; refreshKey?: string; me: User }) {
+  const canSkip = me.role !== 'VIEWER';
   const [status, setStatus] = useState('');
   return (
     <section className="queue" aria-label="Queue items">
@@ -33,7 +34,7 @@ export function Queue({ modelId, refreshKey, canSkip }: { modelId: string; refre
         </select>
       </div>
       {/* A new status starts again from the first page. */}
-      <Pages key={status} modelId={modelId} status={status} refreshKey={refreshKey} canSkip={canSkip} />
+      <Pages key={status} modelId={modelId} status={status} refreshKey={refreshKey} canSkip={canSkip} me={me} />
     </section>
   );
 }
@@ -41,9 +42,10 @@ export function Queue({ modelId, refreshKey, canSkip }: { modelId: string; refre
 /**
  * Pages is the table: the first page, and each further page asked for.
  * Scientists may tick pending items and skip them together, with one
- * reason (compounds nobody can measure, say).
+ * reason (compounds nobody can measure, say), or reserve them for
+ * themselves; admins may assign them to any labeler.
  */
-function Pages({ modelId, status, refreshKey, canSkip }: { modelId: string; status: string; refreshKey?: string; canSkip: boolean }) {
+function Pages({ modelId, status, refreshKey, canSkip, me }: { modelId: string; status: string; refreshKey?: string; canSkip: boolean; me: User }) {
   const [pages, setPages] = useState<(string | null)[]>([null]);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
@@ -55,7 +57,12 @@ function Pages({ modelId, status, refreshKey, canSkip }: { modelId: string; stat
   const cols = canSkip ? 7 : 6;
   return (
     <>
-      {canSkip && picked.size > 0 && <BulkSkip ids={[...picked]} onDone={() => setPicked(new Set())} />}
+      {canSkip && picked.size > 0 && (
+        <div className="bulk">
+          <BulkSkip ids={[...picked]} onDone={() => setPicked(new Set())} />
+          <BulkAssign ids={[...picked]} me={me} onDone={() => setPicked(new Set())} />
+        </div>
+      )}
       <table>
         <thead>
           <tr>
@@ -171,6 +178,54 @@ function Page({ modelId, status, after, refreshKey, last, onMore, cols, picked, 
         </tr>
       )}
     </tbody>
+  );
+}
+
+const LABELERS = `query Labelers { users { id name email role disabled } }`;
+
+/**
+ * BulkAssign gives the picked items to one labeler (they stay pending; only
+ * the assignee can claim them): scientists reserve them for themselves,
+ * admins choose among the enabled scientists and admins.
+ */
+function BulkAssign({ ids, me, onDone }: { ids: string[]; me: User; onDone: () => void }) {
+  const admin = me.role === 'ADMIN';
+  const [users] = useQuery<{ users: (User & { disabled: boolean })[] }>({ query: LABELERS, pause: !admin });
+  const [to, setTo] = useState(me.id);
+  const [problem, setProblem] = useState('');
+  const [{ fetching }, assign] = useMutation(ASSIGN_ITEMS);
+  const labelers = (users.data?.users ?? []).filter((u) => !u.disabled && u.role !== 'VIEWER');
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const res = await assign({ itemIds: ids, userId: to });
+    if (res.error) return setProblem(errorMessage(res.error));
+    setProblem('');
+    onDone();
+  }
+  return (
+    <form className="bulk-assign" onSubmit={submit} noValidate aria-label="Assign picked items">
+      {admin && labelers.length > 0 ? (
+        <div className="field inline">
+          <label htmlFor="bulk-assignee">Assign to</label>
+          <select id="bulk-assignee" value={to} onChange={(e) => setTo(e.target.value)}>
+            {labelers.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name || u.email}
+                {u.id === me.id ? ' (me)' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <button type="submit" className="secondary" disabled={fetching}>
+        {admin && labelers.length > 0 ? 'Assign picked' : 'Reserve picked for me'}
+      </button>
+      {problem && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+    </form>
   );
 }
 

@@ -109,6 +109,8 @@ export const SUBMIT = `mutation Submit($itemId: ID!, $value: Float!, $source: La
   submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes}) { item { id status } }
 }`;
 
+export const ASSIGN_ITEMS = `mutation AssignItems($itemIds: [ID!]!, $userId: ID!) { assignItems(input: {itemIds: $itemIds, userId: $userId}) { items { id status } } }`;
+
 export const SKIP_ITEMS = `mutation SkipItems($itemIds: [ID!]!, $reason: String!) { skipItems(input: {itemIds: $itemIds, reason: $reason}) { items { id status } } }`;
 
 export const SKIP = `mutation Skip($itemId: ID!, $reason: String!) { skipItem(input: {itemId: $itemId, reason: $reason}) { item { id status } } }`;
