@@ -24,8 +24,30 @@ type ImportInput struct {
 type ImportReport struct {
 	Rows, Created, Existing, Measurements int
 	Errors                                []ingest.RowError
-	SetID                                 int64
-	JobID                                 int64
+	// ErrorsNotListed counts rejected rows left out of Errors (a background
+	// import lists the first MaxJobReportErrors).
+	ErrorsNotListed int
+	SetID           int64
+	JobID           int64
+}
+
+// MaxJobReportErrors is how many rejected rows a background import's
+// report lists; the rest are counted in ErrorsNotListed.
+const MaxJobReportErrors = 10000
+
+// ImportJob is a background import as its submitter sees it.
+type ImportJob struct {
+	ID int64
+	// State is jobs.StateQueued, StateRunning, StateComplete or StateFailed.
+	State string
+	// Fraction of the valid rows stored so far, and what the import is doing.
+	Fraction float64
+	Message  string
+	// Error is why the job failed, or the last attempt's error while it is
+	// retried.
+	Error string
+	// Report is what the import did, once State is complete.
+	Report *ImportReport
 }
 
 // CreateModelInput describes a new model lineage.

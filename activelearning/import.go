@@ -12,6 +12,7 @@ import (
 
 	"activelab/activelearning/ingest"
 	"activelab/chem"
+	"activelab/jobs"
 	"activelab/store"
 )
 
@@ -54,7 +55,7 @@ func (s *Service) ImportCompounds(ctx context.Context, actor *store.User, in Imp
 		if err != nil {
 			return nil, err
 		}
-		rep := &ImportReport{Rows: len(in.Rows)}
+		rep := &ImportReport{Rows: len(in.Rows) + len(in.Errors)}
 		err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 			id, err := s.jobs.EnqueueImportCompounds(ctx, tx, raw)
 			rep.JobID = id
@@ -69,14 +70,87 @@ func (s *Service) ImportCompounds(ctx context.Context, actor *store.User, in Imp
 }
 
 // RunImport runs an import handed to an import_compounds job
-// (jobs.Importer). Re-running it is harmless: imports are idempotent.
-func (s *Service) RunImport(ctx context.Context, payload json.RawMessage, progress func(stage string, fraction float64, msg string)) error {
+// (jobs.Importer) and returns its report as JSON (the first
+// MaxJobReportErrors rejected rows listed, the rest counted), which the
+// job keeps for ImportJob. Re-running it is harmless: imports are
+// idempotent.
+func (s *Service) RunImport(ctx context.Context, payload json.RawMessage, progress func(stage string, fraction float64, msg string)) (json.RawMessage, error) {
 	var p importPayload
 	if err := json.Unmarshal(payload, &p); err != nil {
-		return fmt.Errorf("import job payload: %w", err)
+		return nil, fmt.Errorf("import job payload: %w", err)
 	}
-	_, err := s.runImport(ctx, p.ActorID, p.Input, progress)
-	return err
+	rep, err := s.runImport(ctx, p.ActorID, p.Input, progress)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(rep.Errors); n > MaxJobReportErrors {
+		rep.ErrorsNotListed = n - MaxJobReportErrors
+		rep.Errors = rep.Errors[:MaxJobReportErrors]
+	}
+	return json.Marshal(rep)
+}
+
+// JobStatuser reads a background job's status (jobs.Client and
+// jobs.Recorder implement it).
+type JobStatuser interface {
+	JobStatus(ctx context.Context, id int64) (*jobs.Status, error)
+}
+
+// ImportJob returns the background import id (ImportReport.JobID) as its
+// submitter sees it: queued, running with its progress, complete with its
+// report, or failed with why. Only the scientist who started it and admins
+// may see it; to anyone else, and for a job that is not an import, it is
+// store.ErrNotFound.
+func (s *Service) ImportJob(ctx context.Context, actor *store.User, id int64) (*ImportJob, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	js, ok := s.jobs.(JobStatuser)
+	if !ok {
+		return nil, errors.New("import job: the job client cannot report status")
+	}
+	st, err := js.JobStatus(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	notFound := fmt.Errorf("import job %d: %w", id, store.ErrNotFound)
+	if st.Kind != (jobs.ImportCompoundsArgs{}).Kind() {
+		return nil, notFound
+	}
+	var args jobs.ImportCompoundsArgs
+	var p struct {
+		ActorID int64 `json:"actor_id"`
+	}
+	if err := json.Unmarshal(st.Args, &args); err != nil {
+		return nil, fmt.Errorf("import job %d args: %w", id, err)
+	}
+	if err := json.Unmarshal(args.Payload, &p); err != nil {
+		return nil, fmt.Errorf("import job %d payload: %w", id, err)
+	}
+	if p.ActorID != actor.ID && actor.Role != store.RoleAdmin {
+		return nil, notFound
+	}
+	out := &ImportJob{ID: id, State: st.State, Error: st.Error}
+	var o jobs.Output
+	if len(st.Output) > 0 {
+		if err := json.Unmarshal(st.Output, &o); err != nil {
+			return nil, fmt.Errorf("import job %d output: %w", id, err)
+		}
+	}
+	if o.Progress != nil {
+		out.Fraction, out.Message = o.Progress.Fraction, o.Progress.Message
+	}
+	if st.State == jobs.StateComplete {
+		out.Fraction = 1
+		if len(o.Result) > 0 {
+			out.Report = &ImportReport{}
+			if err := json.Unmarshal(o.Result, out.Report); err != nil {
+				return nil, fmt.Errorf("import job %d report: %w", id, err)
+			}
+			out.Report.JobID = id
+		}
+	}
+	return out, nil
 }
 
 // importChunk rows are written per transaction.

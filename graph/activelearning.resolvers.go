@@ -148,22 +148,7 @@ func (r *mutationResolver) ImportCompounds(ctx context.Context, input model.Impo
 	if err != nil {
 		return nil, err
 	}
-	out := &model.ImportCompoundsPayload{Rows: rep.Rows, Created: rep.Created, Existing: rep.Existing,
-		Measurements: rep.Measurements, Errors: []*model.ImportRowError{}, JobID: ptrInt64(rep.JobID)}
-	for _, e := range rep.Errors {
-		re := &model.ImportRowError{Row: e.Row, Column: e.Column, Reason: e.Reason}
-		if e.Offset > 0 || strings.Contains(strings.ToLower(e.Reason), "offset") {
-			off := e.Offset
-			re.Offset = &off
-		}
-		out.Errors = append(out.Errors, re)
-	}
-	if rep.SetID != 0 {
-		if out.Set, err = r.Svc.CompoundSet(ctx, rep.SetID); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return r.importPayload(ctx, rep)
 }
 
 // CreateModel is the resolver for the createModel field.
@@ -456,6 +441,28 @@ func (r *queryResolver) PreviewSelection(ctx context.Context, input model.Select
 	out := make([]*activelearning.Candidate, len(cs))
 	for i := range cs {
 		out[i] = &cs[i]
+	}
+	return out, nil
+}
+
+// ImportJob is the resolver for the importJob field.
+func (r *queryResolver) ImportJob(ctx context.Context, id int64) (*model.ImportJob, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	j, err := r.Svc.ImportJob(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ImportJob{ID: j.ID, State: model.JobState(strings.ToUpper(j.State)), Fraction: j.Fraction, Message: j.Message}
+	if j.Error != "" {
+		out.Error = &j.Error
+	}
+	if j.Report != nil {
+		if out.Report, err = r.importPayload(ctx, j.Report); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

@@ -64,3 +64,26 @@ func selects(ctx context.Context, typeName, field string) bool {
 	}
 	return false
 }
+
+// importPayload turns an import's report into its GraphQL payload, with
+// the set (and its size) read again.
+func (r *Resolver) importPayload(ctx context.Context, rep *activelearning.ImportReport) (*model.ImportCompoundsPayload, error) {
+	out := &model.ImportCompoundsPayload{Rows: rep.Rows, Created: rep.Created, Existing: rep.Existing,
+		Measurements: rep.Measurements, Errors: []*model.ImportRowError{}, ErrorsNotListed: rep.ErrorsNotListed,
+		JobID: ptrInt64(rep.JobID)}
+	for _, e := range rep.Errors {
+		re := &model.ImportRowError{Row: e.Row, Column: e.Column, Reason: e.Reason}
+		if e.Offset > 0 || strings.Contains(strings.ToLower(e.Reason), "offset") {
+			off := e.Offset
+			re.Offset = &off
+		}
+		out.Errors = append(out.Errors, re)
+	}
+	if rep.SetID != 0 {
+		var err error
+		if out.Set, err = r.Svc.CompoundSet(ctx, rep.SetID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -23,9 +23,10 @@ type Selector interface {
 	RunSelection(ctx context.Context, cycleID int64) error
 }
 
-// Importer runs a large import (activelearning.Service).
+// Importer runs a large import (activelearning.Service) and returns its
+// result as JSON, which the worker records as the job's output.
 type Importer interface {
-	RunImport(ctx context.Context, payload json.RawMessage, progress func(stage string, fraction float64, msg string)) error
+	RunImport(ctx context.Context, payload json.RawMessage, progress func(stage string, fraction float64, msg string)) (json.RawMessage, error)
 }
 
 // Deps is what the workers call; *activelearning.Service satisfies all four.

@@ -2,10 +2,13 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 
 	"github.com/uptrace/bun"
+
+	"activelab/store"
 )
 
 // Recorder is a job enqueuer for tests: it records the jobs a service asks
@@ -17,6 +20,7 @@ type Recorder struct {
 	mu      sync.Mutex
 	nextID  int64
 	pending []Recorded
+	done    map[int64]*Status
 }
 
 // Recorded is one recorded job.
@@ -76,26 +80,77 @@ func (r *Recorder) Run(ctx context.Context, deps Deps) error {
 		}
 		j := r.pending[0]
 		r.mu.Unlock()
-		if err := Work(ctx, deps, j); err != nil {
+		result, err := work(ctx, deps, j)
+		if err != nil {
 			return fmt.Errorf("job %d (%s): %w", j.ID, j.Kind, err)
+		}
+		st := &Status{ID: j.ID, Kind: j.Kind, State: StateComplete, Args: j.args()}
+		if result != nil {
+			if st.Output, err = json.Marshal(Output{Result: result}); err != nil {
+				return err
+			}
 		}
 		r.mu.Lock()
 		r.pending = r.pending[1:]
+		if r.done == nil {
+			r.done = map[int64]*Status{}
+		}
+		r.done[j.ID] = st
 		r.mu.Unlock()
 	}
 }
 
-// Work runs one recorded job with deps, as its River worker would.
-func Work(ctx context.Context, deps Deps, j Recorded) error {
+// JobStatus returns a recorded job's status: queued until Run works it,
+// then complete with its result.
+func (r *Recorder) JobStatus(_ context.Context, id int64) (*Status, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if st, ok := r.done[id]; ok {
+		cp := *st
+		return &cp, nil
+	}
+	for _, j := range r.pending {
+		if j.ID == id {
+			return &Status{ID: j.ID, Kind: j.Kind, State: StateQueued, Args: j.args()}, nil
+		}
+	}
+	return nil, fmt.Errorf("job %d: %w", id, store.ErrNotFound)
+}
+
+// args is the job's arguments as River would encode them.
+func (j Recorded) args() json.RawMessage {
+	var a any
 	switch j.Kind {
 	case TrainModelArgs{}.Kind():
-		return deps.TrainModel(ctx, j.Arg, nil)
+		a = TrainModelArgs{ModelID: j.Arg}
 	case RetrainModelArgs{}.Kind():
-		return deps.Retrain(ctx, j.Arg, nil)
+		a = RetrainModelArgs{CycleID: j.Arg}
 	case SelectSamplesArgs{}.Kind():
-		return deps.RunSelection(ctx, j.Arg)
+		a = SelectSamplesArgs{CycleID: j.Arg}
+	case ImportCompoundsArgs{}.Kind():
+		a = ImportCompoundsArgs{Payload: j.Payload}
+	}
+	raw, _ := json.Marshal(a)
+	return raw
+}
+
+// Work runs one recorded job with deps, as its River worker would.
+func Work(ctx context.Context, deps Deps, j Recorded) error {
+	_, err := work(ctx, deps, j)
+	return err
+}
+
+// work runs one recorded job and returns its result (imports only).
+func work(ctx context.Context, deps Deps, j Recorded) (json.RawMessage, error) {
+	switch j.Kind {
+	case TrainModelArgs{}.Kind():
+		return nil, deps.TrainModel(ctx, j.Arg, nil)
+	case RetrainModelArgs{}.Kind():
+		return nil, deps.Retrain(ctx, j.Arg, nil)
+	case SelectSamplesArgs{}.Kind():
+		return nil, deps.RunSelection(ctx, j.Arg)
 	case ImportCompoundsArgs{}.Kind():
 		return deps.RunImport(ctx, j.Payload, nil)
 	}
-	return fmt.Errorf("unknown job kind %q", j.Kind)
+	return nil, fmt.Errorf("unknown job kind %q", j.Kind)
 }

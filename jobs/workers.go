@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 
 	"github.com/riverqueue/river"
@@ -48,6 +49,21 @@ type importWorker struct {
 	log  *slog.Logger
 }
 
+// Work runs the import, storing its progress as the job's output as it
+// goes (so JobStatus shows it) and its result when done.
 func (w *importWorker) Work(ctx context.Context, j *river.Job[ImportCompoundsArgs]) error {
-	return w.deps.RunImport(ctx, j.Args.Payload, logProgress(w.log, j.Kind, j.ID))
+	logged := logProgress(w.log, j.Kind, j.ID)
+	client := river.ClientFromContext[*sql.Tx](ctx)
+	progress := func(stage string, fraction float64, msg string) {
+		logged(stage, fraction, msg)
+		out := Output{Progress: &ProgressOutput{Stage: stage, Fraction: fraction, Message: msg}}
+		if _, err := client.JobUpdate(ctx, j.ID, &river.JobUpdateParams{Output: out}); err != nil {
+			w.log.Warn("job progress not stored", "kind", j.Kind, "job", j.ID, "error", err.Error())
+		}
+	}
+	result, err := w.deps.RunImport(ctx, j.Args.Payload, progress)
+	if err != nil {
+		return err
+	}
+	return river.RecordOutput(ctx, Output{Result: result})
 }

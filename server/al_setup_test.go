@@ -45,16 +45,21 @@ type alEnv struct {
 	modelID           int64
 }
 
-// setupRuntime starts a test server with the runtime and no users.
-func setupRuntime(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
+// setupRuntime starts a test server with the runtime and no users; mods
+// adjust the runtime's configuration.
+func setupRuntime(t *testing.T, open func(testing.TB) *store.Store, mods ...func(*RuntimeConfig)) *alEnv {
 	t.Helper()
 	var rt *Runtime
 	qc := &queryCounter{}
 	e := setup(t, open, func(_ *Config, o *Options) {
 		o.Store.DB().AddQueryHook(qc)
+		rc := RuntimeConfig{Jobs: jobs.Config{PollInterval: 50 * time.Millisecond},
+			Broker: events.BrokerConfig{PollInterval: 200 * time.Millisecond, Log: discardLogger()}}
+		for _, m := range mods {
+			m(&rc)
+		}
 		var err error
-		rt, err = NewRuntime(o.Store, RuntimeConfig{Jobs: jobs.Config{PollInterval: 50 * time.Millisecond},
-			Broker: events.BrokerConfig{PollInterval: 200 * time.Millisecond, Log: discardLogger()}}, discardLogger())
+		rt, err = NewRuntime(o.Store, rc, discardLogger())
 		if err != nil {
 			t.Fatalf("runtime: %v", err)
 		}

@@ -7,10 +7,11 @@
 // queueEvents subscription) and catch up after a server restart, retrain
 // (progress, then the metric before and after, the learning curve and the
 // CSV export), preview and start the next cycle, skip two queued compounds
-// at once and assign one, import a CSV with a broken row, create a model,
-// find a labeled compound by name and search by substructure, make and
-// revoke an API token, add and disable a user, and return to sign-in when
-// the session ends elsewhere. The label is read back over GraphQL.
+// at once and assign one, import a CSV with a broken row (and a large one
+// in the background), create a model, find a labeled compound by name and
+// search by substructure, make and revoke an API token, add and disable a
+// user, and return to sign-in when the session ends elsewhere. The label is
+// read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -345,6 +346,19 @@ try {
   assert.equal(rejected[1], 'smiles');
   assert.ok(rejected[2].length > 0, 'a reason for the broken SMILES');
   log(`imported 2 compounds; row 2 rejected: ${rejected[2]}`);
+  // A file over the inline limit (5000 rows) is imported by a background
+  // job: the page follows it to its report.
+  const big = ['smiles,name'];
+  for (let a = 1; a <= 80; a++) for (let b = 1; b <= 65; b++) big.push(`${'C'.repeat(a)}C(O)${'C'.repeat(b)}N,amino-alcohol-${a}-${b}`);
+  big.push('C1CC(,broken');
+  await page.getByLabel('File (CSV or SDF)').setInputFiles({ name: 'e2e-big.csv', mimeType: 'text/csv', buffer: Buffer.from(big.join('\n') + '\n') });
+  await page.getByLabel('Compound set').fill('e2e-big');
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('status', { name: 'Import progress' }).waitFor();
+  await page.getByRole('status').filter({ hasText: /^5201 rows read into “e2e-big”: 5200 new compounds, 0 already known, 0 measurements, 1 rejected/ }).waitFor({ timeout: 60000 });
+  const bigRejected = await page.getByRole('table', { name: 'Rejected rows' }).locator('tbody tr td').allTextContents();
+  assert.deepEqual(bigRejected.slice(0, 2), ['5201', 'smiles']);
+  log('a 5201-row file was imported in the background, followed to its report');
   // 12. An admin creates a model: the form refuses a missing name on the
   // page, offers the demo's endpoint with its count and range, and the new
   // model trains in the background until the list shows it active with

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation } from 'urql';
-import { IMPORT, type ImportReport } from './api';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { IMPORT, IMPORT_JOB, type ImportJob, type ImportReport } from './api';
 import { errorMessage } from './label';
 
 /** setNameFromFile proposes a set name from a file name: "esol new.csv" → "esol new". */
@@ -100,19 +100,17 @@ export function Import() {
   );
 }
 
+/** JOB_POLL_MS is how often a background import's state is asked for. */
+const JOB_POLL_MS = 1000;
+
 function Report({ report }: { report: ImportReport }) {
-  if (report.jobId) {
-    return (
-      <p role="status" className="notice">
-        {report.rows} rows: a large file, imported in the background (job {report.jobId}).
-      </p>
-    );
-  }
+  if (report.jobId) return <JobProgress jobId={report.jobId} rows={report.rows} />;
   return (
     <div className="import-report">
       <p role="status" className="notice">
         {report.rows} rows read into “{report.set?.name}”: {report.created} new compounds, {report.existing} already known,{' '}
-        {report.measurements} measurements, {report.errors.length} rejected.
+        {report.measurements} measurements, {report.errors.length + report.errorsNotListed} rejected
+        {report.errorsNotListed > 0 && ` (the first ${report.errors.length} listed)`}.
       </p>
       {report.errors.length > 0 && (
         <table aria-label="Rejected rows">
@@ -134,6 +132,40 @@ function Report({ report }: { report: ImportReport }) {
           </tbody>
         </table>
       )}
+    </div>
+  );
+}
+
+/**
+ * JobProgress follows a large import that runs in the background: queued,
+ * then the share of rows stored, then its report (or why it failed).
+ */
+function JobProgress({ jobId, rows }: { jobId: string; rows: number }) {
+  const [{ data, error }, refetch] = useQuery<{ importJob: ImportJob }>({ query: IMPORT_JOB, variables: { id: jobId } });
+  const job = data?.importJob;
+  const done = job?.state === 'COMPLETE' || job?.state === 'FAILED';
+  useEffect(() => {
+    if (done) return;
+    const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), JOB_POLL_MS);
+    return () => clearInterval(t);
+  }, [done, refetch]);
+  if (job?.state === 'COMPLETE' && job.report) return <Report report={{ ...job.report, jobId: null }} />;
+  if (job?.state === 'FAILED') {
+    return (
+      <p className="error" role="alert">
+        The import of {rows} rows failed: {job.error}
+      </p>
+    );
+  }
+  return (
+    <div className="progress" role="status" aria-label="Import progress">
+      <progress max={1} value={job?.fraction ?? 0} />
+      <span>
+        {rows} rows, imported in the background:{' '}
+        {job?.state === 'RUNNING' ? job.message || 'running…' : 'waiting for a worker…'}
+        {job?.error && ` (retrying after: ${job.error})`}
+        {error && ` (${errorMessage(error)})`}
+      </span>
     </div>
   );
 }

@@ -174,13 +174,27 @@ export interface Neighbour {
   compound: { id: string; name: string; inputSmiles: string; measurements: { value: number; source: string }[] };
 }
 
-export const IMPORT = `mutation Import($input: ImportCompoundsInput!) {
-  importCompounds(input: $input) {
-    rows created existing measurements jobId
+const IMPORT_REPORT = `rows created existing measurements jobId errorsNotListed
     set { id name }
-    errors { row column reason offset }
-  }
+    errors { row column reason offset }`;
+
+export const IMPORT = `mutation Import($input: ImportCompoundsInput!) {
+  importCompounds(input: $input) { ${IMPORT_REPORT} }
 }`;
+
+/** A background import's state, progress and, once complete, its report. */
+export const IMPORT_JOB = `query ImportJob($id: ID!) {
+  importJob(id: $id) { id state fraction message error report { ${IMPORT_REPORT} } }
+}`;
+
+export interface ImportJob {
+  id: string;
+  state: 'QUEUED' | 'RUNNING' | 'COMPLETE' | 'FAILED';
+  fraction: number;
+  message: string;
+  error: string | null;
+  report: ImportReport | null;
+}
 
 export interface ImportReport {
   rows: number;
@@ -188,6 +202,7 @@ export interface ImportReport {
   existing: number;
   measurements: number;
   jobId: string | null;
+  errorsNotListed: number;
   set: { id: string; name: string } | null;
   errors: { row: number; column: string; reason: string; offset: number | null }[];
 }

@@ -134,14 +134,30 @@ type ImportCompoundsInput struct {
 }
 
 type ImportCompoundsPayload struct {
-	Rows         int                        `json:"rows"`
-	Created      int                        `json:"created"`
-	Existing     int                        `json:"existing"`
-	Measurements int                        `json:"measurements"`
-	Errors       []*ImportRowError          `json:"errors"`
-	Set          *store.CompoundSetWithSize `json:"set,omitempty"`
-	// Set when the import runs as a background job (large files).
+	Rows         int               `json:"rows"`
+	Created      int               `json:"created"`
+	Existing     int               `json:"existing"`
+	Measurements int               `json:"measurements"`
+	Errors       []*ImportRowError `json:"errors"`
+	// Rejected rows not listed in errors (a background import lists the first 10000).
+	ErrorsNotListed int                        `json:"errorsNotListed"`
+	Set             *store.CompoundSetWithSize `json:"set,omitempty"`
+	// Set when the import runs as a background job (large files): follow it with importJob.
 	JobID *int64 `json:"jobId,omitempty"`
+}
+
+// A large import running in the background (importCompounds' jobId).
+type ImportJob struct {
+	ID    int64    `json:"id"`
+	State JobState `json:"state"`
+	// Fraction of the valid rows stored so far, 0 to 1.
+	Fraction float64 `json:"fraction"`
+	// What the import is doing, e.g. "2000 of 48000 rows".
+	Message string `json:"message"`
+	// Why the job failed, or the last attempt's error while it is retried.
+	Error *string `json:"error,omitempty"`
+	// What the import did, once COMPLETE: counts, rejected rows, the set.
+	Report *ImportCompoundsPayload `json:"report,omitempty"`
 }
 
 // A rejected input row.
@@ -362,6 +378,68 @@ type UploadInfo struct {
 	ContentType string `json:"contentType"`
 	Size        int    `json:"size"`
 	Sha256      string `json:"sha256"`
+}
+
+// The state of a background job.
+type JobState string
+
+const (
+	// Waiting for a worker, or for another attempt after a failed one (see error).
+	JobStateQueued   JobState = "QUEUED"
+	JobStateRunning  JobState = "RUNNING"
+	JobStateComplete JobState = "COMPLETE"
+	// Given up: error says why.
+	JobStateFailed JobState = "FAILED"
+)
+
+var AllJobState = []JobState{
+	JobStateQueued,
+	JobStateRunning,
+	JobStateComplete,
+	JobStateFailed,
+}
+
+func (e JobState) IsValid() bool {
+	switch e {
+	case JobStateQueued, JobStateRunning, JobStateComplete, JobStateFailed:
+		return true
+	}
+	return false
+}
+
+func (e JobState) String() string {
+	return string(e)
+}
+
+func (e *JobState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = JobState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid JobState", str)
+	}
+	return nil
+}
+
+func (e JobState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *JobState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e JobState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // How a substructure query is written.
