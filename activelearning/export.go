@@ -32,13 +32,9 @@ func (s *Service) ExportMeasurements(ctx context.Context, actor *store.User, end
 	if endpoint == "" {
 		return 0, inputErr("endpoint", "name the endpoint to export")
 	}
-	eps, err := s.st.Endpoints(ctx)
+	known, err := s.st.HasMeasurements(ctx, endpoint)
 	if err != nil {
 		return 0, err
-	}
-	known := false
-	for _, e := range eps {
-		known = known || e.Name == endpoint
 	}
 	if !known {
 		return 0, inputErr("endpoint", "%q has no measurements", endpoint)

@@ -26,6 +26,16 @@ type ExportRow struct {
 	CreatedAt time.Time `bun:"created_at"`
 }
 
+// HasMeasurements reports whether the endpoint has at least one
+// measurement (an index lookup, not a scan).
+func (s *Store) HasMeasurements(ctx context.Context, endpoint string) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*Measurement)(nil)).Where("m.endpoint = ?", endpoint).Limit(1).Exists(ctx)
+	if err != nil {
+		return false, s.wrapErr(err, fmt.Sprintf("measurements of %s", endpoint))
+	}
+	return ok, nil
+}
+
 // EachExportRow streams the measurements of an endpoint with their
 // compounds, by measurement ID, reading chunk rows at a time (keyset
 // pages, so a large export holds one chunk in memory and no long

@@ -68,6 +68,11 @@ func TestEachExportRow(t *testing.T) {
 		if len(inSet) != 2 || inSet[0] != cs[1].ID || inSet[1] != cs[3].ID {
 			t.Errorf("set filter: %v, want %d and %d", inSet, cs[1].ID, cs[3].ID)
 		}
+		for endpoint, want := range map[string]bool{"logS": true, "herg": true, "pKa": false} {
+			if got, err := st.HasMeasurements(ctx, endpoint); err != nil || got != want {
+				t.Errorf("HasMeasurements(%s) = %v, %v; want %v", endpoint, got, err, want)
+			}
+		}
 		stop := errors.New("stop")
 		n := 0
 		if err := st.EachExportRow(ctx, "logS", 0, 2, func(*store.ExportRow) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
