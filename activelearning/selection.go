@@ -1,6 +1,7 @@
 package activelearning
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"activelab/jobs"
 	"activelab/ml"
 	"activelab/ml/sampling"
 	"activelab/store"
@@ -29,6 +31,9 @@ type selParams struct {
 	IncludeLabeled bool    `json:"include_labeled,omitempty"`
 	IncludeSkipped bool    `json:"include_skipped,omitempty"`
 	PoolSize       int     `json:"pool_size"`
+	// Shards is how many score_shard jobs a large pool was split into (0:
+	// scored whole).
+	Shards int `json:"shards,omitempty"`
 }
 
 func (p selParams) input(lineage int64) SelectInput {
@@ -435,43 +440,52 @@ func f64(v float64) *float64 { return &v }
 
 // RunSelection scores a cycle's pool and enqueues its batch
 // (jobs.Selector). Idempotent: a cycle no longer "selecting" is left alone.
+// A pool over Config.ShardSize compounds is split into score_shard jobs
+// (RunShard) instead; when the last shard is stored, RunSelection runs
+// again and ranks the union of the shards' best candidates with the full
+// strategy (batch modes included). For a strategy without a batch mode
+// that is exactly the whole pool's ranking, since every shard keeps at
+// least a batch of its best (by default ten batches' worth).
 func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
-	c, err := s.cycleByID(ctx, nil, cycleID)
-	if err != nil {
+	c, sel, p, err := s.selectionOfCycle(ctx, cycleID)
+	if err != nil || c == nil {
 		return err
 	}
-	if c.Status != store.CycleSelecting {
-		return nil
-	}
-	var p selParams
-	if err := json.Unmarshal(c.Params, &p); err != nil {
-		return fmt.Errorf("cycle %d params: %w", cycleID, err)
-	}
-	v, err := s.modelByID(ctx, nil, c.ModelID)
-	if err != nil {
-		return err
-	}
-	lineage, err := s.lineageID(ctx, nil, v)
-	if err != nil {
-		return err
-	}
-	vs, err := s.lineageVersions(ctx, nil, lineage)
-	if err != nil {
-		return err
-	}
-	spec, err := sampling.ParseSpec(p.Spec)
-	if err != nil {
-		return err
-	}
-	sel := &selection{in: p.input(lineage), spec: spec, versions: vs, version: v, root: vs[0]}
 	ids, err := s.pool(ctx, sel)
 	if err != nil {
 		return err
+	}
+	switch {
+	case p.Shards == 0 && len(ids) > s.cfg.ShardSize:
+		return s.startShards(ctx, c, p, ids)
+	case p.Shards > 0:
+		shards, err := s.st.SelectionShards(ctx, nil, cycleID)
+		if err != nil {
+			return err
+		}
+		if len(shards) < p.Shards {
+			return nil // the job that stores the last shard runs this again
+		}
+		inPool := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			inPool[id] = true
+		}
+		var union []int64
+		for _, sh := range shards {
+			for _, id := range sh.CompoundIDs {
+				if inPool[id] { // queued or labeled meanwhile: out
+					union = append(union, id)
+				}
+			}
+		}
+		slices.Sort(union)
+		ids = slices.Compact(union)
 	}
 	batch, err := s.rank(ctx, sel, ids)
 	if err != nil {
 		return err
 	}
+	lineage := sel.root.ID
 	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		cur, err := s.cycleByID(ctx, tx, cycleID)
 		if err != nil {
@@ -488,6 +502,11 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 			Set("items_selected = ?", cur.ItemsSelected).Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx); err != nil {
 			return err
 		}
+		if p.Shards > 0 {
+			if err := s.st.DeleteSelectionShards(ctx, tx, cycleID); err != nil {
+				return err
+			}
+		}
 		// Events last: AppendEvent holds the outbox lock until commit.
 		return s.emit(ctx, tx, append(es, evt{Type: EventCycleUpdated, Model: lineage, Cycle: cycleID,
 			Payload: map[string]any{"status": store.CycleLabeling, "items_selected": cur.ItemsSelected}})...)
@@ -496,6 +515,134 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 		return fmt.Errorf("run selection of cycle %d: %w", cycleID, err)
 	}
 	s.notify()
+	return nil
+}
+
+// selectionOfCycle rebuilds a selecting cycle's selection from its params;
+// a nil cycle (and no error) when the cycle is no longer selecting.
+func (s *Service) selectionOfCycle(ctx context.Context, cycleID int64) (*store.ActiveLearningCycle, *selection, selParams, error) {
+	var p selParams
+	c, err := s.cycleByID(ctx, nil, cycleID)
+	if err != nil {
+		return nil, nil, p, err
+	}
+	if c.Status != store.CycleSelecting {
+		return nil, nil, p, nil
+	}
+	if err := json.Unmarshal(c.Params, &p); err != nil {
+		return nil, nil, p, fmt.Errorf("cycle %d params: %w", cycleID, err)
+	}
+	v, err := s.modelByID(ctx, nil, c.ModelID)
+	if err != nil {
+		return nil, nil, p, err
+	}
+	lineage, err := s.lineageID(ctx, nil, v)
+	if err != nil {
+		return nil, nil, p, err
+	}
+	vs, err := s.lineageVersions(ctx, nil, lineage)
+	if err != nil {
+		return nil, nil, p, err
+	}
+	spec, err := sampling.ParseSpec(p.Spec)
+	if err != nil {
+		return nil, nil, p, err
+	}
+	return c, &selection{in: p.input(lineage), spec: spec, versions: vs, version: v, root: vs[0]}, p, nil
+}
+
+// startShards splits a large pool (ascending IDs) into contiguous slices of
+// at most Config.ShardSize compounds and enqueues a score_shard job for
+// each, recording their number in the cycle's params, in one transaction.
+func (s *Service) startShards(ctx context.Context, c *store.ActiveLearningCycle, p selParams, ids []int64) error {
+	n := (len(ids) + s.cfg.ShardSize - 1) / s.cfg.ShardSize
+	p.Shards = n
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		cur, err := s.cycleByID(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Status != store.CycleSelecting || !bytes.Equal(cur.Params, c.Params) {
+			return nil // done or sharded meanwhile
+		}
+		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("params = ?", string(raw)).
+			Set("version = version + 1").Where("id = ?", c.ID).Exec(ctx); err != nil {
+			return err
+		}
+		for k := range n {
+			lo, hi := k*len(ids)/n, (k+1)*len(ids)/n
+			if _, err := s.jobs.EnqueueScoreShard(ctx, tx, jobs.ScoreShardArgs{CycleID: c.ID, Shard: k, Shards: n,
+				FirstID: ids[lo], LastID: ids[hi-1]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("shard the pool of cycle %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// shardCandidates is how many candidates a shard keeps for the merge:
+// Config.ShardKeep, by default ten batches' worth, at least 1000.
+func (s *Service) shardCandidates(batch int) int {
+	if s.cfg.ShardKeep > 0 {
+		return s.cfg.ShardKeep
+	}
+	return max(10*batch, 1000)
+}
+
+// RunShard scores one slice of a large selection's pool (jobs.Selector):
+// the pool's compounds with IDs in [FirstID, LastID], ranked by the
+// cycle's strategy, of which it stores the best shardCandidates. The job
+// that stores the cycle's last shard enqueues the merge (select_samples).
+// Idempotent: a stored shard is not stored again, and a cycle no longer
+// selecting is left alone.
+func (s *Service) RunShard(ctx context.Context, a jobs.ScoreShardArgs) error {
+	c, sel, _, err := s.selectionOfCycle(ctx, a.CycleID)
+	if err != nil || c == nil {
+		return err
+	}
+	pool, err := s.pool(ctx, sel)
+	if err != nil {
+		return err
+	}
+	lo, _ := slices.BinarySearch(pool, a.FirstID)
+	hi, found := slices.BinarySearch(pool, a.LastID)
+	if found {
+		hi++
+	}
+	ids := pool[lo:hi]
+	part := *sel
+	part.in.BatchSize = min(s.shardCandidates(sel.in.BatchSize), len(ids))
+	best := []int64{}
+	if len(ids) > 0 {
+		ranked, err := s.rank(ctx, &part, ids)
+		if err != nil {
+			return err
+		}
+		for _, r := range ranked {
+			best = append(best, r.CompoundID)
+		}
+	}
+	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		n, err := s.st.SaveSelectionShard(ctx, tx, &store.SelectionShard{CycleID: a.CycleID, Shard: a.Shard, CompoundIDs: best})
+		if err != nil {
+			return err
+		}
+		if n == a.Shards {
+			_, err = s.jobs.EnqueueSelectSamples(ctx, tx, a.CycleID)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("shard %d of cycle %d: %w", a.Shard, a.CycleID, err)
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"activelab/events"
+	"activelab/jobs"
 	"activelab/store"
 )
 
@@ -21,6 +22,13 @@ type Config struct {
 	// InlinePoolLimit: pools with more compounds than this are scored in a
 	// select_samples job rather than inside the request (default 20000).
 	InlinePoolLimit int
+	// ShardSize: a job's pool with more compounds than this is scored in
+	// score_shard jobs of at most ShardSize compounds each, which workers
+	// share, and their best candidates are merged (default 250000).
+	ShardSize int
+	// ShardKeep is how many candidates each shard keeps for the merge
+	// (default ten batches' worth, at least 1000).
+	ShardKeep int
 	// InlineImportLimit: imports with more rows than this run as an
 	// import_compounds job (default 5000).
 	InlineImportLimit int
@@ -43,6 +51,9 @@ func (c Config) withDefaults() Config {
 	if c.InlineImportLimit <= 0 {
 		c.InlineImportLimit = 5000
 	}
+	if c.ShardSize <= 0 {
+		c.ShardSize = 250000
+	}
 	if c.QueuePageMax <= 0 {
 		c.QueuePageMax = 100
 	}
@@ -59,6 +70,8 @@ type JobEnqueuer interface {
 	EnqueueTrainModel(ctx context.Context, tx bun.Tx, modelID int64) (jobID int64, err error)
 	EnqueueRetrainModel(ctx context.Context, tx bun.Tx, cycleID int64) (jobID int64, err error)
 	EnqueueSelectSamples(ctx context.Context, tx bun.Tx, cycleID int64) (jobID int64, err error)
+	// EnqueueScoreShard scores one slice of a large selection's pool.
+	EnqueueScoreShard(ctx context.Context, tx bun.Tx, shard jobs.ScoreShardArgs) (jobID int64, err error)
 	// EnqueueImportCompounds carries the import (ImportInput and actor, as
 	// JSON) in the job's args; the worker passes it back to RunImport.
 	EnqueueImportCompounds(ctx context.Context, tx bun.Tx, payload []byte) (jobID int64, err error)

@@ -32,3 +32,16 @@ type ImportCompoundsArgs struct {
 
 // Kind is the job kind, "import_compounds".
 func (ImportCompoundsArgs) Kind() string { return "import_compounds" }
+
+// ScoreShardArgs scores one slice of a large selection's pool: the pool's
+// compounds with IDs in [FirstID, LastID], shard Shard of Shards.
+type ScoreShardArgs struct {
+	CycleID int64 `json:"cycle_id"`
+	Shard   int   `json:"shard"`
+	Shards  int   `json:"shards"`
+	FirstID int64 `json:"first_id"`
+	LastID  int64 `json:"last_id"`
+}
+
+// Kind is the job kind, "score_shard".
+func (ScoreShardArgs) Kind() string { return "score_shard" }

@@ -47,7 +47,7 @@ type Client struct {
 
 // NewClient builds a River client from the store's driver (riversqlite on
 // SQLite, riverdatabasesql with a pgx listener on PostgreSQL) with workers
-// for the four job kinds calling deps. deps may be nil with cfg.InsertOnly.
+// for the five job kinds calling deps. deps may be nil with cfg.InsertOnly.
 func NewClient(st *store.Store, deps Deps, cfg Config) (*Client, error) {
 	if cfg.MaxWorkers <= 0 {
 		cfg.MaxWorkers = 2
@@ -85,6 +85,7 @@ func NewClient(st *store.Store, deps Deps, cfg Config) (*Client, error) {
 		river.AddWorker(workers, &trainWorker{deps: deps, log: cfg.Log})
 		river.AddWorker(workers, &retrainWorker{deps: deps, log: cfg.Log})
 		river.AddWorker(workers, &selectWorker{deps: deps})
+		river.AddWorker(workers, &shardWorker{deps: deps})
 		river.AddWorker(workers, &importWorker{deps: deps, log: cfg.Log})
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
@@ -145,6 +146,11 @@ func (c *Client) EnqueueRetrainModel(ctx context.Context, tx bun.Tx, cycleID int
 // EnqueueSelectSamples enqueues select_samples in tx.
 func (c *Client) EnqueueSelectSamples(ctx context.Context, tx bun.Tx, cycleID int64) (int64, error) {
 	return c.insert(ctx, tx, SelectSamplesArgs{CycleID: cycleID})
+}
+
+// EnqueueScoreShard enqueues score_shard in tx.
+func (c *Client) EnqueueScoreShard(ctx context.Context, tx bun.Tx, shard ScoreShardArgs) (int64, error) {
+	return c.insert(ctx, tx, shard)
 }
 
 // EnqueueImportCompounds enqueues import_compounds in tx.

@@ -18,9 +18,11 @@ type Retrainer interface {
 	Retrain(ctx context.Context, cycleID int64, progress func(stage string, fraction float64, msg string)) error
 }
 
-// Selector scores a cycle's pool and enqueues its batch (activelearning.Service).
+// Selector scores a cycle's pool and enqueues its batch, or, for a large
+// pool, scores one shard of it (activelearning.Service).
 type Selector interface {
 	RunSelection(ctx context.Context, cycleID int64) error
+	RunShard(ctx context.Context, shard ScoreShardArgs) error
 }
 
 // Importer runs a large import (activelearning.Service) and returns its
@@ -29,7 +31,7 @@ type Importer interface {
 	RunImport(ctx context.Context, payload json.RawMessage, progress func(stage string, fraction float64, msg string)) (json.RawMessage, error)
 }
 
-// Deps is what the workers call; *activelearning.Service satisfies all four.
+// Deps is what the workers call; *activelearning.Service satisfies all of them.
 type Deps interface {
 	Trainer
 	Retrainer

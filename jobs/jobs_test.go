@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -108,5 +109,91 @@ func waitKind(ctx context.Context, t *testing.T, c *jobs.Client, kind string) {
 	}
 	if err := c.WaitJob(ctx, res.Jobs[0].ID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRiverRunsShardedSelection: with River's two workers scoring shards
+// at once, a selection over a pool split into eight shards (each keeping
+// its best three) ends with the batch that ranking the whole pool gives,
+// on each database; the last shard's job, and only one, starts the merge.
+func TestRiverRunsShardedSelection(t *testing.T) {
+	for name, open := range storetest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			st := open(t)
+			svc := activelearning.New(st, nil, activelearning.Config{InlinePoolLimit: 5, ShardSize: 4, ShardKeep: 3}, nil)
+			client, err := jobs.NewClient(st, svc, jobs.Config{PollInterval: 20 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc.SetJobs(client)
+			if err := client.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = client.Stop(context.Background()) })
+
+			admin := storetest.User(ctx, t, st, &store.User{Role: store.RoleAdmin})
+			rows := esolRows(t, 62)
+			if _, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "train", Endpoint: "logS", Rows: rows[:30]}); err != nil {
+				t.Fatal(err)
+			}
+			pool := rows[30:]
+			for i := range pool {
+				pool[i].Value = nil
+			}
+			rep, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "pool", Rows: pool})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := svc.CreateModel(ctx, admin, activelearning.CreateModelInput{Name: "esol", Endpoint: "logS",
+				Task: store.TaskRegression, Members: 8, Split: activelearning.SplitInput{Seed: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitKind(ctx, t, client, "train_model")
+			in := activelearning.SelectInput{ModelID: m.ID, SetID: rep.SetID, Strategy: "uncertainty", BatchSize: 3, Seed: 2}
+			whole, err := svc.PreviewSelection(ctx, admin, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := svc.SelectSamples(ctx, admin, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for c.Status == store.CycleSelecting && ctx.Err() == nil {
+				time.Sleep(20 * time.Millisecond)
+				if c, err = svc.Cycle(ctx, c.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if c.Status != store.CycleLabeling || c.ItemsSelected != 3 {
+				t.Fatalf("cycle %s (%s), %d selected", c.Status, c.Error, c.ItemsSelected)
+			}
+			page, err := svc.LabelQueue(ctx, activelearning.QueueFilter{ModelID: m.ID}, activelearning.OrderPriorityDesc, 10, "", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, want []int64
+			for _, it := range page.Items {
+				got = append(got, it.CompoundID)
+			}
+			for _, w := range whole {
+				want = append(want, w.CompoundID)
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("sharded batch %v, whole-pool ranking %v", got, want)
+			}
+			shards, err := client.River().JobList(ctx, river.NewJobListParams().Kinds("score_shard").First(100))
+			if err != nil || len(shards.Jobs) != 8 {
+				t.Errorf("score_shard jobs: %d, %v; want 8", len(shards.Jobs), err)
+			}
+			merges, err := client.River().JobList(ctx, river.NewJobListParams().Kinds("select_samples").First(100))
+			if err != nil || len(merges.Jobs) != 2 {
+				t.Errorf("select_samples jobs: %d, %v; want 2 (the split and one merge)", len(merges.Jobs), err)
+			}
+		})
 	}
 }

@@ -28,9 +28,9 @@ type Recorded struct {
 	ID   int64
 	Kind string
 	// Arg is the model ID (train_model) or cycle ID (retrain_model,
-	// select_samples).
+	// select_samples, score_shard).
 	Arg     int64
-	Payload []byte // import_compounds
+	Payload []byte // import_compounds; score_shard's args as JSON
 }
 
 func (r *Recorder) add(kind string, arg int64, payload []byte) (int64, error) {
@@ -54,6 +54,15 @@ func (r *Recorder) EnqueueRetrainModel(_ context.Context, _ bun.Tx, cycleID int6
 // EnqueueSelectSamples records a select_samples job.
 func (r *Recorder) EnqueueSelectSamples(_ context.Context, _ bun.Tx, cycleID int64) (int64, error) {
 	return r.add(SelectSamplesArgs{}.Kind(), cycleID, nil)
+}
+
+// EnqueueScoreShard records a score_shard job (its args as the payload).
+func (r *Recorder) EnqueueScoreShard(_ context.Context, _ bun.Tx, shard ScoreShardArgs) (int64, error) {
+	raw, err := json.Marshal(shard)
+	if err != nil {
+		return 0, err
+	}
+	return r.add(ScoreShardArgs{}.Kind(), shard.CycleID, raw)
 }
 
 // EnqueueImportCompounds records an import_compounds job.
@@ -127,6 +136,8 @@ func (j Recorded) args() json.RawMessage {
 		a = RetrainModelArgs{CycleID: j.Arg}
 	case SelectSamplesArgs{}.Kind():
 		a = SelectSamplesArgs{CycleID: j.Arg}
+	case ScoreShardArgs{}.Kind():
+		return json.RawMessage(j.Payload)
 	case ImportCompoundsArgs{}.Kind():
 		a = ImportCompoundsArgs{Payload: j.Payload}
 	}
@@ -149,6 +160,12 @@ func work(ctx context.Context, deps Deps, j Recorded) (json.RawMessage, error) {
 		return nil, deps.Retrain(ctx, j.Arg, nil)
 	case SelectSamplesArgs{}.Kind():
 		return nil, deps.RunSelection(ctx, j.Arg)
+	case ScoreShardArgs{}.Kind():
+		var a ScoreShardArgs
+		if err := json.Unmarshal(j.Payload, &a); err != nil {
+			return nil, err
+		}
+		return nil, deps.RunShard(ctx, a)
 	case ImportCompoundsArgs{}.Kind():
 		return deps.RunImport(ctx, j.Payload, nil)
 	}

@@ -43,6 +43,15 @@ func (w *selectWorker) Work(ctx context.Context, j *river.Job[SelectSamplesArgs]
 	return w.deps.RunSelection(ctx, j.Args.CycleID)
 }
 
+type shardWorker struct {
+	river.WorkerDefaults[ScoreShardArgs]
+	deps Selector
+}
+
+func (w *shardWorker) Work(ctx context.Context, j *river.Job[ScoreShardArgs]) error {
+	return w.deps.RunShard(ctx, j.Args)
+}
+
 type importWorker struct {
 	river.WorkerDefaults[ImportCompoundsArgs]
 	deps Importer
