@@ -21,7 +21,8 @@ type ExportRow struct {
 	Source          Source     `bun:"source"`
 	Confidence      Confidence `bun:"confidence"`
 	Origin          Origin     `bun:"origin"`
-	// UserEmail is who entered it ("" for imports).
+	// UserEmail is who entered it: the labeler, or the user who ran the
+	// import ("" when unknown).
 	UserEmail string    `bun:"user_email"`
 	CreatedAt time.Time `bun:"created_at"`
 }
