@@ -20,14 +20,6 @@ type CompoundPage struct {
 	Total int
 }
 
-// Compounds lists the compounds f keeps (store.CompoundFilter: a search
-// over names and SMILES, a compound set) by ID, first at a time after
-// afterID (0 for the first page), and counts them all when withTotal. A
-// missing set is store.ErrNotFound.
-func (s *Service) Compounds(ctx context.Context, f store.CompoundFilter, afterID int64, first int, withTotal bool) (*CompoundPage, error) {
-	return s.SearchCompounds(ctx, CompoundQuery{Filter: f}, afterID, first, withTotal)
-}
-
 // CompoundQuery is what SearchCompounds looks for: the store's filter (name
 // or SMILES text, a set) and, optionally, a substructure every compound
 // must contain.
@@ -48,13 +40,16 @@ const MaxSubstructureLength = 500
 // matches at a time.
 const substructureChunk = 2000
 
-// SearchCompounds is Compounds with an optional substructure condition. A
-// substructure search reads the filter's compounds in ID order, chunk by
-// chunk, parses each stored canonical SMILES and keeps those that contain
-// the query, until the page is full: its cost grows with the compounds
-// scanned (about 60k a second), and withTotal scans them all. A query that
-// does not parse is an InputError on "substructure" with chem's message
-// and offset.
+// SearchCompounds lists the compounds q keeps (its store.CompoundFilter: a
+// search over names and SMILES, a compound set; and optionally a
+// substructure) by ID, first at a time after afterID (0 for the first
+// page), and counts them all when withTotal. A missing set is
+// store.ErrNotFound. A substructure search reads the filter's compounds in
+// ID order, chunk by chunk, parses each stored canonical SMILES and keeps
+// those that contain the query, until the page is full: its cost grows
+// with the compounds scanned (about 70k a second), and withTotal scans them
+// all. A query that does not parse is an InputError on "substructure" with
+// chem's message and offset.
 func (s *Service) SearchCompounds(ctx context.Context, q CompoundQuery, afterID int64, first int, withTotal bool) (*CompoundPage, error) {
 	if first < 0 {
 		return nil, inputErr("first", "%d is negative", first)

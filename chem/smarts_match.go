@@ -61,6 +61,15 @@ type recMemo struct {
 
 func (g *qGraph) nbrs(i int) []qEdge { return g.adj[g.adjStart[i]:g.adjStart[i+1]] }
 
+// countIs matches a counting primitive: want < 0 (written without a
+// number, as in R or x) asks for any nonzero count.
+func countIs(n uint8, want int) bool {
+	if want < 0 {
+		return n > 0
+	}
+	return int(n) == want
+}
+
 // bondValence is the contribution of a bond to an atom's valence, in the
 // Kekulé form for aromatic bonds.
 func bondValence(b *Bond) int {
@@ -245,37 +254,19 @@ func (g *qGraph) matchAtomExpr(e *atomExpr, i int) bool {
 	case primValence:
 		return int(a.valence) == e.val
 	case primRingCount:
-		if e.val < 0 {
-			return a.ringCount > 0
-		}
-		return int(a.ringCount) == e.val
+		return countIs(a.ringCount, e.val)
 	case primRingSize:
-		if e.val < 0 {
-			return a.minRing > 0
-		}
-		return int(a.minRing) == e.val
+		return countIs(a.minRing, e.val)
 	case primRingBonds:
-		if e.val < 0 {
-			return a.ringBonds > 0
-		}
-		return int(a.ringBonds) == e.val
+		return countIs(a.ringBonds, e.val)
 	case primImplicitH:
-		if e.val < 0 {
-			return a.implicitH > 0
-		}
-		return int(a.implicitH) == e.val
+		return countIs(a.implicitH, e.val)
 	case primHeavyDegree:
 		return int(a.heavyDeg) == e.val
 	case primHeteroNbrs:
-		if e.val < 0 {
-			return a.hetero > 0
-		}
-		return int(a.hetero) == e.val
+		return countIs(a.hetero, e.val)
 	case primAliphHeteroNbrs:
-		if e.val < 0 {
-			return a.aliphHet > 0
-		}
-		return int(a.aliphHet) == e.val
+		return countIs(a.aliphHet, e.val)
 	case primCharge:
 		return int(a.charge) == e.val
 	case primIsotope:

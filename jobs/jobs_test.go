@@ -38,41 +38,11 @@ func TestRiverRunsTrainAndRetrain(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 			defer cancel()
-			st := open(t)
-			svc := activelearning.New(st, nil, activelearning.Config{}, nil)
-			client, err := jobs.NewClient(st, svc, jobs.Config{PollInterval: 50 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			svc.SetJobs(client)
-			if err := client.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = client.Stop(context.Background()) })
-
-			admin := storetest.User(ctx, t, st, &store.User{Role: store.RoleAdmin})
-			rows := esolRows(t, 40)
-			if _, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "train", Endpoint: "logS", Rows: rows[:30]}); err != nil {
-				t.Fatal(err)
-			}
-			pool := rows[30:]
-			for i := range pool {
-				pool[i].Value = nil
-			}
-			rep, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "pool", Rows: pool})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := svc.CreateModel(ctx, admin, activelearning.CreateModelInput{Name: "esol", Endpoint: "logS",
-				Task: store.TaskRegression, Members: 8, Split: activelearning.SplitInput{Seed: 1}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			waitKind(ctx, t, client, "train_model")
+			svc, client, admin, m, poolSet := riverModel(ctx, t, open(t), activelearning.Config{}, 10)
 			if m, _ = svc.Model(ctx, m.ID); m.Status != store.ModelActive {
 				t.Fatalf("after train_model: %s %s", m.Status, m.Error)
 			}
-			c, err := svc.SelectSamples(ctx, admin, activelearning.SelectInput{ModelID: m.ID, SetID: rep.SetID, BatchSize: 4})
+			c, err := svc.SelectSamples(ctx, admin, activelearning.SelectInput{ModelID: m.ID, SetID: poolSet, BatchSize: 4})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,6 +71,44 @@ func TestRiverRunsTrainAndRetrain(t *testing.T) {
 	}
 }
 
+// riverModel starts a River client over st working for a service with cfg,
+// imports 30 ESOL rows with values and a pool of the next poolSize without,
+// and trains an 8-member model through the train_model job; it returns the
+// service, the client, the admin, the active model and the pool's set.
+func riverModel(ctx context.Context, t *testing.T, st *store.Store, cfg activelearning.Config, poolSize int) (*activelearning.Service, *jobs.Client, *store.User, *store.MLModel, int64) {
+	t.Helper()
+	svc := activelearning.New(st, nil, cfg, nil)
+	client, err := jobs.NewClient(st, svc, jobs.Config{PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.SetJobs(client)
+	if err := client.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Stop(context.Background()) })
+	admin := storetest.User(ctx, t, st, &store.User{Role: store.RoleAdmin})
+	rows := esolRows(t, 30+poolSize)
+	if _, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "train", Endpoint: "logS", Rows: rows[:30]}); err != nil {
+		t.Fatal(err)
+	}
+	pool := rows[30:]
+	for i := range pool {
+		pool[i].Value = nil
+	}
+	rep, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "pool", Rows: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := svc.CreateModel(ctx, admin, activelearning.CreateModelInput{Name: "esol", Endpoint: "logS",
+		Task: store.TaskRegression, Members: 8, Split: activelearning.SplitInput{Seed: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitKind(ctx, t, client, "train_model")
+	return svc, client, admin, m, rep.SetID
+}
+
 func waitKind(ctx context.Context, t *testing.T, c *jobs.Client, kind string) {
 	t.Helper()
 	res, err := c.River().JobList(ctx, river.NewJobListParams().Kinds(kind))
@@ -121,38 +129,8 @@ func TestRiverRunsShardedSelection(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 			defer cancel()
-			st := open(t)
-			svc := activelearning.New(st, nil, activelearning.Config{InlinePoolLimit: 5, ShardSize: 4, ShardKeep: 3}, nil)
-			client, err := jobs.NewClient(st, svc, jobs.Config{PollInterval: 20 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			svc.SetJobs(client)
-			if err := client.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = client.Stop(context.Background()) })
-
-			admin := storetest.User(ctx, t, st, &store.User{Role: store.RoleAdmin})
-			rows := esolRows(t, 62)
-			if _, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "train", Endpoint: "logS", Rows: rows[:30]}); err != nil {
-				t.Fatal(err)
-			}
-			pool := rows[30:]
-			for i := range pool {
-				pool[i].Value = nil
-			}
-			rep, err := svc.ImportCompounds(ctx, admin, activelearning.ImportInput{SetName: "pool", Rows: pool})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := svc.CreateModel(ctx, admin, activelearning.CreateModelInput{Name: "esol", Endpoint: "logS",
-				Task: store.TaskRegression, Members: 8, Split: activelearning.SplitInput{Seed: 1}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			waitKind(ctx, t, client, "train_model")
-			in := activelearning.SelectInput{ModelID: m.ID, SetID: rep.SetID, Strategy: "uncertainty", BatchSize: 3, Seed: 2}
+			svc, client, admin, m, poolSet := riverModel(ctx, t, open(t), activelearning.Config{InlinePoolLimit: 5, ShardSize: 4, ShardKeep: 3}, 32)
+			in := activelearning.SelectInput{ModelID: m.ID, SetID: poolSet, Strategy: "uncertainty", BatchSize: 3, Seed: 2}
 			whole, err := svc.PreviewSelection(ctx, admin, in)
 			if err != nil {
 				t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"activelab/activelearning"
 	"activelab/store"
@@ -73,7 +74,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stderr, "export: %d measurements of %s\n", n, *endpoint)
 		return nil
 	}
-	tmp, err := os.CreateTemp(dirOf(*out), ".export-*.csv")
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".export-*.csv")
 	if err != nil {
 		return err
 	}
@@ -94,17 +95,4 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stderr, "export: %d measurements of %s written to %s\n", n, *endpoint, *out)
 	return nil
-}
-
-// dirOf is the directory of path ("." for a bare file name).
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(path[i]) {
-			if i == 0 {
-				return path[:1]
-			}
-			return path[:i]
-		}
-	}
-	return "."
 }

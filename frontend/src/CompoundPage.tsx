@@ -1,6 +1,6 @@
 import { useQuery } from 'urql';
 import { descriptorRows } from './compound';
-import { errorMessage, formatNumber } from './label';
+import { day, errorMessage, formatNumber } from './label';
 import { compoundHref } from './route';
 import { Structure } from './Structure';
 
@@ -98,7 +98,7 @@ export function CompoundPage({ id }: { id: string }) {
                 <td>{lower(m.confidence)}</td>
                 <td>{lower(m.origin)}</td>
                 <td>{m.user ? m.user.name || m.user.email : '–'}</td>
-                <td>{m.createdAt.slice(0, 10)}</td>
+                <td>{day(m.createdAt)}</td>
               </tr>
             ))}
           </tbody>

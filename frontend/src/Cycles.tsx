@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useClient, useMutation, useQuery, useSubscription, type OperationResult } from 'urql';
 import { CYCLES, CYCLE_UPDATED, PREVIEW, RETRAIN, RETRAIN_PROGRESS, SELECT, type Candidate, type Cycle, type User } from './api';
+import { headlineName, metricTitle } from './curve';
 import { errorMessage, formatNumber, headlineMetric, type Task } from './label';
 import { useRefetchOn } from './refresh';
 
@@ -39,7 +40,7 @@ export function Cycles({ modelId, task, user, refreshKey, onChange }: Props) {
   const cycles = data ? [...data.model.cycles].reverse() : [];
   const latest = cycles[0];
   const working = latest && (latest.status === 'SELECTING' || latest.status === 'TRAINING');
-  const metric = task === 'CLASSIFICATION' ? 'roc_auc' : 'rmse';
+  const metric = headlineName(task);
 
   async function run(op: () => Promise<OperationResult>) {
     setBusy(true);
@@ -77,7 +78,7 @@ export function Cycles({ modelId, task, user, refreshKey, onChange }: Props) {
             <th>Status</th>
             <th>Strategy</th>
             <th>Labeled</th>
-            <th>{metric.toUpperCase().replace('_', '-')} before → after</th>
+            <th>{metricTitle(metric)} before → after</th>
           </tr>
         </thead>
         <tbody>

@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { IMPORT, IMPORT_JOB, type ImportJob, type ImportReport } from './api';
 import { errorMessage } from './label';
+import { usePoll } from './refresh';
 
 /** setNameFromFile proposes a set name from a file name: "esol new.csv" → "esol new". */
 export function setNameFromFile(name: string): string {
@@ -144,11 +145,7 @@ function JobProgress({ jobId, rows }: { jobId: string; rows: number }) {
   const [{ data, error }, refetch] = useQuery<{ importJob: ImportJob }>({ query: IMPORT_JOB, variables: { id: jobId } });
   const job = data?.importJob;
   const done = job?.state === 'COMPLETE' || job?.state === 'FAILED';
-  useEffect(() => {
-    if (done) return;
-    const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), JOB_POLL_MS);
-    return () => clearInterval(t);
-  }, [done, refetch]);
+  usePoll(!done, refetch, JOB_POLL_MS);
   if (job?.state === 'COMPLETE' && job.report) return <Report report={{ ...job.report, jobId: null }} />;
   if (job?.state === 'FAILED') {
     return (

@@ -1,7 +1,8 @@
-import { useEffect } from 'react';
 import { useQuery } from 'urql';
 import { MODELS, type ModelSummary, type User } from './api';
+import { headlineName, metricTitle } from './curve';
 import { errorMessage, formatNumber, headlineMetric } from './label';
+import { usePoll } from './refresh';
 import { labelHref } from './route';
 
 /** POLL_MS is how often the list refreshes while a model trains. */
@@ -15,11 +16,7 @@ const POLL_MS = 2000;
 export function Models({ user }: { user: User }) {
   const [{ data, error, fetching }, refetch] = useQuery<{ models: ModelSummary[] }>({ query: MODELS });
   const training = data?.models.some((m) => m.status === 'TRAINING') ?? false;
-  useEffect(() => {
-    if (!training) return;
-    const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), POLL_MS);
-    return () => clearInterval(t);
-  }, [training, refetch]);
+  usePoll(training, refetch, POLL_MS);
   if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
   if (!data) return <p>{fetching ? 'Loading…' : ''}</p>;
   const create = user.role === 'ADMIN' && (
@@ -74,7 +71,7 @@ export function Models({ user }: { user: User }) {
 }
 
 function headline(m: ModelSummary): string {
-  const name = m.task === 'CLASSIFICATION' ? 'roc_auc' : 'rmse';
+  const name = headlineName(m.task);
   const value = headlineMetric(m.activeVersion?.metrics ?? [], name);
-  return value === null ? '–' : `${name.toUpperCase().replace('_', '-')} ${formatNumber(value)}`;
+  return value === null ? '–' : `${metricTitle(name)} ${formatNumber(value)}`;
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { errorMessage } from './label';
-import { day, EXPIRIES, expiresAt, pythonSnippet, tokenStatus, type ApiToken } from './tokens';
+import { day, errorMessage } from './label';
+import { EXPIRIES, expiresAt, pythonSnippet, tokenStatus, type ApiToken } from './tokens';
 
 const TOKEN = 'id name prefix createdAt lastUsedAt expiresAt revokedAt';
 const TOKENS = `query Tokens { apiTokens { ${TOKEN} } }`;

@@ -77,3 +77,8 @@ export function formatNumber(v: number | null | undefined): string {
 export function headlineMetric(metrics: { name: string; value: number }[], name: string): number | null {
   return metrics.find((m) => m.name === name)?.value ?? null;
 }
+
+/** day shows a time as its date (YYYY-MM-DD, UTC), or a dash. */
+export function day(iso: string | null): string {
+  return iso ? iso.slice(0, 10) : '–';
+}

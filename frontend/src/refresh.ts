@@ -26,3 +26,16 @@ export function useRefetchOn(key: unknown, refetch: Refetch, wait = 250) {
   }, [key, refetch, wait]);
   useEffect(() => () => clearTimeout(timer.current), []);
 }
+
+/**
+ * usePoll re-runs a query from the network every `every` ms while active
+ * (a model training, a background import running), and stops when it is
+ * not.
+ */
+export function usePoll(active: boolean, refetch: Refetch, every: number) {
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), every);
+    return () => clearInterval(t);
+  }, [active, refetch, every]);
+}

@@ -1,4 +1,5 @@
-import { day, expiresAt, pythonSnippet, tokenStatus, type ApiToken } from './tokens';
+import { day } from './label';
+import { expiresAt, pythonSnippet, tokenStatus, type ApiToken } from './tokens';
 
 const now = new Date('2026-11-26T10:00:00Z');
 const tok = (p: Partial<ApiToken>): ApiToken => ({ id: '1', name: 'nb', prefix: 'al_ab12', createdAt: '2026-11-01T00:00:00Z', lastUsedAt: null, expiresAt: null, revokedAt: null, ...p });

@@ -30,10 +30,6 @@ export function tokenStatus(t: ApiToken, now: Date): 'active' | 'revoked' | 'exp
   return 'active';
 }
 
-/** day shows a time as its date (YYYY-MM-DD, UTC), or a dash. */
-export function day(iso: string | null): string {
-  return iso ? iso.slice(0, 10) : '–';
-}
 
 /** pythonSnippet is how a notebook uses a token against this server. */
 export function pythonSnippet(origin: string, secret: string): string {
