@@ -32,7 +32,7 @@ func BenchmarkClaimAndLabel(b *testing.B) {
 			items[i] = &store.LabelQueueItem{CompoundID: c.ID, ModelID: m.ID, SelectionStrategy: "uncertainty",
 				SelectionBatch: 1, PriorityScore: float64(i)}
 		}
-		if err := st.CreateQueueItems(ctx, nil, items); err != nil {
+		if err := st.CreateQueueItems(ctx, items); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/uptrace/bun"
-
 	"activelab/auth"
 	"activelab/store"
 )
@@ -41,12 +39,9 @@ func ptr(id int64) *int64 {
 	return &id
 }
 
-// emit appends events in tx (the transaction of the change). Call it after
-// the transaction's last row write: on PostgreSQL AppendEvent takes an
-// advisory lock held until commit, so a transaction that still had rows to
-// lock after it could deadlock with one holding such a row and waiting for
-// the lock.
-func (s *Service) emit(ctx context.Context, tx bun.IDB, es ...evt) error {
+// emit adds events to tx (the transaction of the change), which writes them
+// at its end and announces them after its commit (store.Tx.Emit).
+func (s *Service) emit(_ context.Context, tx *store.Tx, es ...evt) error {
 	for _, e := range es {
 		var payload json.RawMessage
 		if e.Payload != nil {
@@ -58,18 +53,9 @@ func (s *Service) emit(ctx context.Context, tx bun.IDB, es ...evt) error {
 		}
 		row := &store.Event{Type: e.Type, ModelID: ptr(e.Model), ItemID: ptr(e.Item), CycleID: ptr(e.Cycle),
 			ActorID: ptr(e.Actor), Payload: payload, CreatedAt: s.now()}
-		if err := s.st.AppendEvent(ctx, tx, row); err != nil {
-			return err
-		}
+		tx.Emit(row)
 	}
 	return nil
-}
-
-// notify wakes the broker after a commit.
-func (s *Service) notify() {
-	if s.broker != nil {
-		s.broker.Notify()
-	}
 }
 
 func actorID(u *store.User) int64 {

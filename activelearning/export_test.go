@@ -32,7 +32,7 @@ func TestExportMeasurements(t *testing.T) {
 			Source: store.SourceLiterature, Confidence: store.ConfidenceLow}); err != nil {
 			t.Fatal(err)
 		}
-		want, err := e.st.MeasurementsByEndpoint(e.ctx, nil, "logS", store.MeasurementQuery{})
+		want, err := e.st.MeasurementsByEndpoint(e.ctx, "logS", store.MeasurementQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestExportMeasurements(t *testing.T) {
 		}
 
 		buf.Reset()
-		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.poolSet)
+		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, e.poolSet)
 		if n, err := e.svc.ExportMeasurements(e.ctx, e.view, "logS", e.poolSet, &buf); err != nil || n != 1 {
 			t.Errorf("pool set: %d rows, %v; want only the label (%d pool compounds, none imported with values)", n, err, len(pool))
 		}

@@ -14,8 +14,6 @@ import (
 	"activelab/chem"
 	"activelab/ml"
 	"activelab/store"
-
-	"github.com/uptrace/bun"
 )
 
 // Fingerprint settings: the simulator's (Morgan radius 2 folded to 2048 bits),
@@ -136,7 +134,7 @@ func storedDense(c *store.Compound) ([]float32, error) {
 // (simulation.DenseFeatureNames). An unknown ID is an error wrapping
 // store.ErrNotFound.
 func (s *Service) CompoundFeatures(ctx context.Context, ids []int64) (*ml.Features, error) {
-	return s.featureMatrix(ctx, nil, ids)
+	return s.featureMatrix(ctx, s.st, ids)
 }
 
 // featureMatrix reads the features of compounds ids through db into one
@@ -145,11 +143,11 @@ func (s *Service) CompoundFeatures(ctx context.Context, ids []int64) (*ml.Featur
 // costs the matrix (~400 bytes a compound) and one chunk of rows. Rows
 // without a current-set binary vector take compoundFeatures' way (the
 // descriptors JSON of rows stored before it, or featurising again).
-func (s *Service) featureMatrix(ctx context.Context, db bun.IDB, ids []int64) (*ml.Features, error) {
+func (s *Service) featureMatrix(ctx context.Context, db store.Querier, ids []int64) (*ml.Features, error) {
 	n := len(simulation.DenseFeatureNames)
 	X := ml.NewFeatures(FingerprintBits, n, len(ids))
 	X.Grow(len(ids))
-	err := s.st.EachFeatureRow(ctx, db, ids, func(i int, r *store.FeatureRow) error {
+	err := db.EachFeatureRow(ctx, ids, func(i int, r *store.FeatureRow) error {
 		if len(r.Features) == 4*n && len(r.Fingerprint) > 0 && string(r.FeatureSet) == simulation.FeatureSet {
 			nb, err := chem.DecodeBitVecWords(r.Fingerprint, X.BitsRow(i))
 			if err != nil {

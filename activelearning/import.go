@@ -8,8 +8,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/uptrace/bun"
-
 	"activelab/activelearning/ingest"
 	"activelab/chem"
 	"activelab/jobs"
@@ -56,7 +54,7 @@ func (s *Service) ImportCompounds(ctx context.Context, actor *store.User, in Imp
 			return nil, err
 		}
 		rep := &ImportReport{Rows: len(in.Rows) + len(in.Errors)}
-		err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		err = s.st.InTx(ctx, func(tx *store.Tx) error {
 			id, err := s.jobs.EnqueueImportCompounds(ctx, tx, raw)
 			rep.JobID = id
 			return err
@@ -186,7 +184,7 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			set = &store.CompoundSet{Name: in.SetName, Kind: store.SetPool, CreatedBy: ptr(actorID), CreatedAt: s.now()}
-			if err := s.st.CreateCompoundSet(ctx, nil, set); err != nil {
+			if err := s.st.CreateCompoundSet(ctx, set); err != nil {
 				return nil, fmt.Errorf("import: %w", err)
 			}
 		case err != nil:
@@ -196,12 +194,12 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 	}
 	for from := 0; from < len(goods); from += importChunk {
 		part := goods[from:min(from+importChunk, len(goods))]
-		err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		err := s.st.InTx(ctx, func(tx *store.Tx) error {
 			created, existing, measured := 0, 0, 0
 			ids := make([]int64, 0, len(part))
 			for _, g := range part {
 				g.c.CreatedAt = s.now()
-				isNew, err := s.st.EnsureCompound(ctx, tx, g.c)
+				isNew, err := tx.EnsureCompound(ctx, g.c)
 				if err != nil {
 					return fmt.Errorf("row %d: %w", g.row.Line, err)
 				}
@@ -214,12 +212,11 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 				if g.row.Value == nil {
 					continue
 				}
-				n, err := tx.NewSelect().Model((*store.Measurement)(nil)).Where("compound_id = ?", g.c.ID).
-					Where("endpoint = ?", in.Endpoint).Where("origin = ?", store.OriginImport).Where("value = ?", *g.row.Value).Count(ctx)
+				dup, err := tx.HasImportedValue(ctx, g.c.ID, in.Endpoint, *g.row.Value)
 				if err != nil {
 					return fmt.Errorf("row %d: %w", g.row.Line, err)
 				}
-				if n > 0 {
+				if dup {
 					continue
 				}
 				m := &store.Measurement{CompoundID: g.c.ID, Endpoint: in.Endpoint, Value: *g.row.Value, Source: in.Source,
@@ -227,13 +224,13 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 				if actorID != 0 {
 					m.UserID = &actorID
 				}
-				if err := s.st.CreateMeasurement(ctx, tx, m); err != nil {
+				if err := tx.CreateMeasurement(ctx, m); err != nil {
 					return fmt.Errorf("row %d: %w", g.row.Line, err)
 				}
 				measured++
 			}
 			if rep.SetID != 0 {
-				if err := s.st.AddCompoundSetMembers(ctx, tx, rep.SetID, ids); err != nil {
+				if err := tx.AddCompoundSetMembers(ctx, rep.SetID, ids); err != nil {
 					return err
 				}
 			}
@@ -251,7 +248,6 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 		if err != nil {
 			return nil, fmt.Errorf("import: %w", err)
 		}
-		s.notify()
 		if progress != nil {
 			progress("import", float64(from+len(part))/float64(len(goods)), "")
 		}

@@ -71,7 +71,7 @@ func TestLargeImportRunsAsAJob(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, set.ID)
+		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, set.ID)
 		if len(ids) != 20 || len(e.events(t, activelearning.EventImportProgress)) == 0 {
 			t.Errorf("%d members after the job", len(ids))
 		}
@@ -92,7 +92,7 @@ func TestSimilarCompoundsAndStats(t *testing.T) {
 		if err := e.st.DB().NewSelect().Model((*store.Compound)(nil)).Column("id").Where("id <> ?", q.ID).Order("id").Scan(e.ctx, &all); err != nil {
 			t.Fatal(err)
 		}
-		cs, err := e.st.LoadCompounds(e.ctx, nil, all)
+		cs, err := e.st.LoadCompounds(e.ctx, all)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/uptrace/bun"
-
 	"activelab/activelearning/simulation"
 	"activelab/chem"
 	"activelab/ml"
@@ -135,7 +133,7 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 			return nil, &InputError{Field: "trainingSetId", Msg: err.Error()}
 		}
 	}
-	ms, err := s.st.MeasurementsByEndpoint(ctx, nil, in.Endpoint, store.MeasurementQuery{SetID: in.TrainingSetID})
+	ms, err := s.st.MeasurementsByEndpoint(ctx, in.Endpoint, store.MeasurementQuery{SetID: in.TrainingSetID})
 	if err != nil {
 		return nil, err
 	}
@@ -171,18 +169,18 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 	}
 	m := &store.MLModel{Name: in.Name, Endpoint: in.Endpoint, Task: in.Task, Version: 1, Status: store.ModelTraining,
 		Seed: in.Seed, CreatedAt: s.now()}
-	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		vs := &store.ValidationSet{Name: "model " + in.Name + " validation", Endpoint: in.Endpoint,
 			Hash: validationHash(members), CreatedAt: s.now()}
-		if err := s.st.CreateValidationSet(ctx, tx, vs, members); err != nil {
+		if err := tx.CreateValidationSet(ctx, vs, members); err != nil {
 			return err
 		}
 		ts := &store.CompoundSet{Name: "model " + in.Name + " training", Kind: store.SetDataset,
 			Description: fmt.Sprintf("original training set of model %q (%s)", in.Name, in.Endpoint), CreatedBy: ptr(actor.ID), CreatedAt: s.now()}
-		if err := s.st.CreateCompoundSet(ctx, tx, ts); err != nil {
+		if err := tx.CreateCompoundSet(ctx, ts); err != nil {
 			return err
 		}
-		if err := s.st.AddCompoundSetMembers(ctx, tx, ts.ID, trainIDs); err != nil {
+		if err := tx.AddCompoundSetMembers(ctx, ts.ID, trainIDs); err != nil {
 			return err
 		}
 		p.TrainingSetID = ts.ID
@@ -191,7 +189,7 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 			return err
 		}
 		m.Params, m.ValidationSetID, m.ValidationHash, m.TrainingSize = raw, &vs.ID, vs.Hash, len(trainIDs)
-		if err := s.st.CreateMLModel(ctx, tx, m); err != nil {
+		if err := tx.CreateMLModel(ctx, m); err != nil {
 			return err
 		}
 		_, err = s.jobs.EnqueueTrainModel(ctx, tx, m.ID)
@@ -290,7 +288,7 @@ func (s *Service) split(ctx context.Context, ids []int64, sp splitParams) ([]int
 		sort.Ints(out)
 		return out, nil
 	}
-	cs, err := s.compoundsByIDs(ctx, nil, ids)
+	cs, err := s.st.LoadCompounds(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -384,11 +382,11 @@ func aggregate(ms []*store.Measurement, task store.Task) labeled {
 // original training compounds plus every label of the endpoint (origin
 // label), never a validation compound.
 func (s *Service) trainingData(ctx context.Context, root *store.MLModel, p modelParams, val map[int64]bool) (labeled, error) {
-	all, err := s.st.MeasurementsByEndpoint(ctx, nil, root.Endpoint, store.MeasurementQuery{})
+	all, err := s.st.MeasurementsByEndpoint(ctx, root.Endpoint, store.MeasurementQuery{})
 	if err != nil {
 		return labeled{}, err
 	}
-	members, err := s.st.CompoundSetMemberIDs(ctx, nil, p.TrainingSetID)
+	members, err := s.st.CompoundSetMemberIDs(ctx, p.TrainingSetID)
 	if err != nil {
 		return labeled{}, err
 	}
@@ -413,7 +411,7 @@ func (s *Service) validation(ctx context.Context, m *store.MLModel) ([]int64, []
 	if m.ValidationSetID == nil {
 		return nil, nil, nil, fmt.Errorf("model %d has no validation set", m.ID)
 	}
-	ms, err := s.validationMembers(ctx, nil, *m.ValidationSetID)
+	ms, err := s.st.ValidationMembers(ctx, *m.ValidationSetID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -453,7 +451,7 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 		return nil, err
 	}
 	progress("featurize", 0.1, fmt.Sprintf("%d training compounds", len(data.ids)))
-	X, err := s.featureMatrix(ctx, nil, data.ids)
+	X, err := s.featureMatrix(ctx, s.st, data.ids)
 	if err != nil {
 		return nil, err
 	}
@@ -482,7 +480,7 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 // classification: roc_auc, accuracy, f1, log_loss, brier. A metric that is
 // undefined on the set (e.g. ROC AUC with one class) is left out.
 func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, ids []int64, y []float64, task store.Task) (map[string]float64, error) {
-	X, err := s.featureMatrix(ctx, nil, ids)
+	X, err := s.featureMatrix(ctx, s.st, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -547,7 +545,7 @@ func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(s
 	if progress == nil {
 		progress = func(string, float64, string) {}
 	}
-	m, err := s.modelByID(ctx, nil, modelID)
+	m, err := s.st.ModelVersion(ctx, modelID)
 	if err != nil {
 		return err
 	}
@@ -556,11 +554,11 @@ func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(s
 	}
 	root := m
 	if m.Version != 1 {
-		lid, err := s.lineageID(ctx, nil, m)
+		lid, err := lineageOf(m)
 		if err != nil {
 			return err
 		}
-		if root, err = s.modelByID(ctx, nil, lid); err != nil {
+		if root, err = s.st.ModelVersion(ctx, lid); err != nil {
 			return err
 		}
 	}
@@ -573,8 +571,8 @@ func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(s
 	}
 	raw, _ := json.Marshal(t.metrics)
 	lineage := root.ID
-	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		cur, err := s.modelByID(ctx, tx, modelID)
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.ModelVersion(ctx, modelID)
 		if err != nil {
 			return err
 		}
@@ -582,10 +580,10 @@ func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(s
 			return nil // done by an earlier attempt
 		}
 		cur.Artifact, cur.Metrics, cur.TrainingSize, cur.Error = t.artifact, raw, t.size, ""
-		if err := s.st.UpdateMLModel(ctx, tx, cur); err != nil {
+		if err := tx.UpdateMLModel(ctx, cur); err != nil {
 			return err
 		}
-		if _, err := s.st.ActivateVersion(ctx, tx, modelID, s.now()); err != nil {
+		if _, err := tx.ActivateVersion(ctx, modelID, s.now()); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx,
@@ -596,16 +594,13 @@ func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(s
 		return fmt.Errorf("train model %d: %w", modelID, err)
 	}
 	s.cacheEnsemble(modelID, t)
-	s.notify()
 	progress("done", 1, "model active")
 	return nil
 }
 
 func (s *Service) failModel(ctx context.Context, m *store.MLModel, cause error) error {
-	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.NewUpdate().Model((*store.MLModel)(nil)).Set("status = ?", store.ModelFailed).
-			Set("error = ?", cause.Error()).Where("id = ?", m.ID).Where("status = ?", store.ModelTraining).Exec(ctx)
-		return err
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		return tx.FailTraining(ctx, m.ID, cause.Error())
 	})
 	if err != nil {
 		return fmt.Errorf("mark model %d failed (%v): %w", m.ID, cause, err)
@@ -616,12 +611,12 @@ func (s *Service) failModel(ctx context.Context, m *store.MLModel, cause error) 
 // Models returns, per lineage, its active version (or the latest when none is
 // active), by lineage ID.
 func (s *Service) Models(ctx context.Context) ([]*store.MLModel, error) {
-	return s.st.ModelsLatestPerLineage(ctx, nil)
+	return s.st.ModelsLatestPerLineage(ctx)
 }
 
 // Model returns a lineage's active version (or latest when none is active).
 func (s *Service) Model(ctx context.Context, lineageID int64) (*store.MLModel, error) {
-	vs, err := s.lineageVersions(ctx, nil, lineageID)
+	vs, err := s.st.ModelVersions(ctx, lineageID)
 	if err != nil {
 		return nil, err
 	}
@@ -630,14 +625,14 @@ func (s *Service) Model(ctx context.Context, lineageID int64) (*store.MLModel, e
 
 // ModelVersions returns every version of a lineage, oldest first.
 func (s *Service) ModelVersions(ctx context.Context, lineageID int64) ([]*store.MLModel, error) {
-	return s.lineageVersions(ctx, nil, lineageID)
+	return s.st.ModelVersions(ctx, lineageID)
 }
 
 // LineageID returns the lineage ID (version 1's ID) of any version.
 func (s *Service) LineageID(ctx context.Context, versionID int64) (int64, error) {
-	m, err := s.modelByID(ctx, nil, versionID)
+	m, err := s.st.ModelVersion(ctx, versionID)
 	if err != nil {
 		return 0, err
 	}
-	return s.lineageID(ctx, nil, m)
+	return lineageOf(m)
 }

@@ -69,7 +69,7 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 			n++
 			c.CanonicalSMILES = fmt.Sprintf("%s.row%d", fresh.CanonicalSMILES, n)
 			edit(&c)
-			if err := st.CreateCompound(ctx, nil, &c); err != nil {
+			if err := st.CreateCompound(ctx, &c); err != nil {
 				t.Fatal(err)
 			}
 			return c.ID
@@ -161,7 +161,7 @@ func TestCreateModelTrainsOneActiveVersion(t *testing.T) {
 			t.Fatalf("metrics %s: %v", m.Metrics, err)
 		}
 		// 40 measured compounds, 25% held out: 10 validation, 30 training.
-		val, err := e.st.ValidationSetMembers(e.ctx, *m.ValidationSetID)
+		val, err := e.st.ValidationMembers(e.ctx, *m.ValidationSetID)
 		if err != nil || len(val) != 10 || m.TrainingSize != 30 {
 			t.Fatalf("validation %d (%v), training size %d; want 10 and 30", len(val), err, m.TrainingSize)
 		}
@@ -199,7 +199,7 @@ func TestCreateModelScaffoldSplitKeepsScaffoldsApart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		val, err := e.st.ValidationSetMembers(e.ctx, *m.ValidationSetID)
+		val, err := e.st.ValidationMembers(e.ctx, *m.ValidationSetID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +208,7 @@ func TestCreateModelScaffoldSplitKeepsScaffoldsApart(t *testing.T) {
 			inVal[v.CompoundID] = true
 		}
 		scaffolds := map[string]bool{} // scaffold -> in validation
-		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.trainSet)
+		ids, _ := e.st.CompoundSetMemberIDs(e.ctx, e.trainSet)
 		for _, id := range ids {
 			c, _ := e.st.CompoundByID(e.ctx, id)
 			mol, err := chem.Parse(c.CanonicalSMILES)

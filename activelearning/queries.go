@@ -1,42 +1,19 @@
 package activelearning
 
-// Thin wrappers over the store's methods, and the few queries the store has
-// no method for yet (marked MOVE TO store). Each reads through a bun.IDB: the
-// transaction or, when nil, the database.
+// Small helpers over the store's reads.
 
 import (
 	"context"
 	"fmt"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"activelab/store"
 )
 
-// db returns tx or, when nil, the store's database.
-func (s *Service) db(tx bun.IDB) bun.IDB {
-	if tx == nil {
-		return s.st.DB()
-	}
-	return tx
-}
-
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Microsecond) }
 
-// modelByID reads a model version in db.
-func (s *Service) modelByID(ctx context.Context, db bun.IDB, id int64) (*store.MLModel, error) {
-	return s.st.ModelVersion(ctx, db, id)
-}
-
-// lineageVersions returns every version of the lineage whose root (version
-// 1) is lineageID, oldest first; ErrNotFound when lineageID is not a root.
-func (s *Service) lineageVersions(ctx context.Context, db bun.IDB, lineageID int64) ([]*store.MLModel, error) {
-	return s.st.ModelVersions(ctx, db, lineageID)
-}
-
-// lineageID returns the lineage (version-1 id) of a version.
-func (s *Service) lineageID(_ context.Context, _ bun.IDB, m *store.MLModel) (int64, error) {
+// lineageOf returns the lineage (version-1 id) of a version.
+func lineageOf(m *store.MLModel) (int64, error) {
 	if m.LineageID == 0 {
 		return 0, fmt.Errorf("model %d has no lineage: %w", m.ID, store.ErrNotFound)
 	}
@@ -64,15 +41,9 @@ func activeOrLatest(vs []*store.MLModel) *store.MLModel {
 	return vs[len(vs)-1]
 }
 
-// compoundsByIDs reads compounds in db, in the order of ids (a missing one
-// is an ErrNotFound).
-func (s *Service) compoundsByIDs(ctx context.Context, db bun.IDB, ids []int64) ([]*store.Compound, error) {
-	return s.st.LoadCompounds(ctx, db, ids)
-}
-
 // measuredCompoundIDs returns the compounds that have a measurement of the endpoint.
-func (s *Service) measuredCompoundIDs(ctx context.Context, db bun.IDB, endpoint string) (map[int64]bool, error) {
-	ids, err := s.st.MeasuredCompoundIDs(ctx, db, endpoint)
+func (s *Service) measuredCompoundIDs(ctx context.Context, db store.Querier, endpoint string) (map[int64]bool, error) {
+	ids, err := db.MeasuredCompoundIDs(ctx, endpoint)
 	if err != nil {
 		return nil, err
 	}
@@ -81,19 +52,4 @@ func (s *Service) measuredCompoundIDs(ctx context.Context, db bun.IDB, endpoint 
 		out[id] = true
 	}
 	return out, nil
-}
-
-// validationMembers reads a validation set's members in db.
-func (s *Service) validationMembers(ctx context.Context, db bun.IDB, id int64) ([]store.ValidationSetMember, error) {
-	return s.st.ValidationMembers(ctx, db, id)
-}
-
-// cycleByID reads a cycle in db.
-func (s *Service) cycleByID(ctx context.Context, db bun.IDB, id int64) (*store.ActiveLearningCycle, error) {
-	return s.st.Cycle(ctx, db, id)
-}
-
-// itemByID reads a queue item in db.
-func (s *Service) itemByID(ctx context.Context, db bun.IDB, id int64) (*store.LabelQueueItem, error) {
-	return s.st.QueueItem(ctx, db, id)
 }

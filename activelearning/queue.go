@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"activelab/auth"
 	"activelab/store"
 )
@@ -23,20 +21,20 @@ type itemContext struct {
 	cycle   *store.ActiveLearningCycle // nil when the batch has no cycle
 }
 
-func (s *Service) loadItem(ctx context.Context, tx bun.IDB, id int64) (*itemContext, error) {
-	it, err := s.itemByID(ctx, tx, id)
+func (s *Service) loadItem(ctx context.Context, tx store.Querier, id int64) (*itemContext, error) {
+	it, err := tx.QueueItem(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.modelByID(ctx, tx, it.ModelID)
+	v, err := tx.ModelVersion(ctx, it.ModelID)
 	if err != nil {
 		return nil, err
 	}
-	lid, err := s.lineageID(ctx, tx, v)
+	lid, err := lineageOf(v)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.st.CycleByNumber(ctx, tx, lid, it.SelectionBatch)
+	c, err := tx.CycleByNumber(ctx, lid, it.SelectionBatch)
 	if errors.Is(err, store.ErrNotFound) {
 		c, err = nil, nil
 	}
@@ -68,13 +66,6 @@ func heldByOther(it *store.LabelQueueItem, user int64, now time.Time) bool {
 	return false
 }
 
-// update applies set to the item if its version is still ver (optimistic
-// concurrency); ErrConflict when it changed meanwhile.
-func (s *Service) update(ctx context.Context, tx bun.IDB, it *store.LabelQueueItem, set func(q *bun.UpdateQuery) *bun.UpdateQuery) error {
-	_, err := s.st.UpdateQueueItemIf(ctx, tx, it.ID, it.Version, set, nil, s.now())
-	return err
-}
-
 // ClaimNextItem atomically hands actor (scientist or admin) the
 // highest-priority item of the lineage that nobody holds: a pending item
 // unassigned or assigned to actor, or an in-progress item whose lease has
@@ -87,16 +78,16 @@ func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID 
 	if err := require(actor, store.RoleScientist); err != nil {
 		return nil, err
 	}
-	vs, err := s.lineageVersions(ctx, nil, modelID)
+	vs, err := s.st.ModelVersions(ctx, modelID)
 	if err != nil {
 		return nil, err
 	}
 	ids := versionIDs(vs)
 	var got *store.LabelQueueItem
-	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		now := s.now()
 		lease := now.Add(s.cfg.LeaseDuration)
-		claim, err := s.st.ClaimNextItem(ctx, tx, ids, actor.ID, now, lease)
+		claim, err := tx.ClaimNextItem(ctx, ids, actor.ID, now, lease)
 		if err != nil || claim == nil {
 			return err
 		}
@@ -120,9 +111,6 @@ func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID 
 	if err != nil {
 		return nil, fmt.Errorf("claim next item of model %d: %w", modelID, err)
 	}
-	if got != nil {
-		s.notify()
-	}
 	return got, nil
 }
 
@@ -133,20 +121,19 @@ func (s *Service) RenewLease(ctx context.Context, actor *store.User, itemID int6
 		return nil, err
 	}
 	var out *store.LabelQueueItem
-	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		it, err := s.itemByID(ctx, tx, itemID)
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		it, err := tx.QueueItem(ctx, itemID)
 		if err != nil {
 			return err
 		}
 		if it.Status != store.QueueInProgress || it.AssignedTo == nil || *it.AssignedTo != actor.ID {
 			return fmt.Errorf("queue item %d is %s and not held by user %d: %w", itemID, it.Status, actor.ID, store.ErrConflict)
 		}
-		if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-			return q.Set("lease_expires_at = ?", s.now().Add(s.cfg.LeaseDuration))
-		}); err != nil {
+		now := s.now()
+		if err := tx.RenewItemLease(ctx, it.ID, it.Version, now.Add(s.cfg.LeaseDuration), now); err != nil {
 			return err
 		}
-		out, err = s.itemByID(ctx, tx, itemID)
+		out, err = tx.QueueItem(ctx, itemID)
 		return err
 	})
 	if err != nil {
@@ -184,8 +171,7 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		return nil, inputErr("confidence", "%q is not high, medium or low", in.Confidence)
 	}
 	var out *store.LabelQueueItem
-	changed := false
-	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		ic, err := s.loadItem(ctx, tx, in.ItemID)
 		if err != nil {
 			return err
@@ -208,16 +194,13 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		case heldByOther(it, actor.ID, now):
 			return fmt.Errorf("queue item %d is held by user %d: %w", it.ID, *it.AssignedTo, store.ErrConflict)
 		}
-		if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-			return q.Set("status = ?", store.QueueLabeled).Set("label = ?", in.Value).Set("label_source = ?", in.Source).
-				Set("label_confidence = ?", in.Confidence).Set("labeled_at = ?", now).Set("labeled_by = ?", actor.ID).
-				Set("notes = ?", in.Notes).Set("lease_expires_at = NULL").Set("assigned_to = ?", actor.ID)
-		}); err != nil {
+		if err := tx.LabelItem(ctx, it.ID, it.Version, store.ItemLabel{Value: in.Value, Source: in.Source,
+			Confidence: in.Confidence, Notes: in.Notes, By: actor.ID}, now); err != nil {
 			return err
 		}
 		m := &store.Measurement{CompoundID: it.CompoundID, Endpoint: ic.version.Endpoint, Value: in.Value, Source: in.Source,
 			Confidence: in.Confidence, UserID: &actor.ID, Origin: store.OriginLabel, QueueItemID: &it.ID, CreatedAt: now}
-		if err := s.st.CreateMeasurement(ctx, tx, m); err != nil {
+		if err := tx.CreateMeasurement(ctx, m); err != nil {
 			return err
 		}
 		if err := s.bumpCycles(ctx, tx, map[int64][2]int{ic.cycleID(): {1, 0}}); err != nil {
@@ -228,15 +211,11 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 			Payload: map[string]any{"value": in.Value, "source": in.Source, "confidence": in.Confidence, "compound_id": it.CompoundID}}); err != nil {
 			return err
 		}
-		changed = true
-		out, err = s.itemByID(ctx, tx, it.ID)
+		out, err = tx.QueueItem(ctx, it.ID)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("submit label for item %d: %w", in.ItemID, err)
-	}
-	if changed {
-		s.notify()
 	}
 	return out, nil
 }
@@ -251,7 +230,7 @@ func deref(p *float64) float64 {
 // bumpCycles adds labeled and skipped counts (by cycle ID; 0 = no cycle) to
 // the cycles in ascending ID order, so that concurrent transactions lock
 // cycle rows in one order.
-func (s *Service) bumpCycles(ctx context.Context, tx bun.IDB, counts map[int64][2]int) error {
+func (s *Service) bumpCycles(ctx context.Context, tx store.Querier, counts map[int64][2]int) error {
 	ids := make([]int64, 0, len(counts))
 	for id := range counts {
 		if id != 0 {
@@ -260,7 +239,7 @@ func (s *Service) bumpCycles(ctx context.Context, tx bun.IDB, counts map[int64][
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		if err := s.st.BumpCycleCounts(ctx, tx, id, counts[id][0], counts[id][1]); err != nil {
+		if err := tx.BumpCycleCounts(ctx, id, counts[id][0], counts[id][1]); err != nil {
 			return err
 		}
 	}
@@ -300,8 +279,7 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []in
 		return nil, inputErr("itemIds", "give 1..%d items", s.cfg.MaxBatchSize)
 	}
 	out := make([]*store.LabelQueueItem, 0, len(itemIDs))
-	changed := false
-	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		out = out[:0]
 		// Row writes first (items in ID order, then cycles); events last,
 		// because AppendEvent holds the outbox lock until commit.
@@ -323,17 +301,14 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []in
 			case heldByOther(it, actor.ID, s.now()) && actor.Role != store.RoleAdmin:
 				return fmt.Errorf("queue item %d is held by user %d: %w", id, *it.AssignedTo, store.ErrConflict)
 			}
-			if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-				return q.Set("status = ?", store.QueueSkipped).Set("skip_reason = ?", reason).
-					Set("lease_expires_at = NULL").Set("assigned_to = ?", actor.ID)
-			}); err != nil {
+			if err := tx.SkipQueueItem(ctx, it.ID, it.Version, actor.ID, reason, s.now()); err != nil {
 				return err
 			}
 			c := counts[ic.cycleID()]
 			counts[ic.cycleID()] = [2]int{c[0], c[1] + 1}
 			es = append(es, evt{Type: EventItemSkipped, Model: ic.lineage, Item: id, Cycle: ic.cycleID(), Actor: actor.ID,
 				Payload: map[string]any{"reason": reason}})
-			if done[id], err = s.itemByID(ctx, tx, id); err != nil {
+			if done[id], err = tx.QueueItem(ctx, id); err != nil {
 				return err
 			}
 		}
@@ -343,7 +318,6 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []in
 		if err := s.emit(ctx, tx, es...); err != nil {
 			return err
 		}
-		changed = len(es) > 0
 		for _, id := range itemIDs {
 			out = append(out, done[id])
 		}
@@ -351,9 +325,6 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []in
 	})
 	if err != nil {
 		return nil, fmt.Errorf("skip items: %w", err)
-	}
-	if changed {
-		s.notify()
 	}
 	return out, nil
 }
@@ -381,7 +352,7 @@ func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []
 		return nil, inputErr("userId", "user %d is a %s and cannot label", userID, u.Role)
 	}
 	out := make([]*store.LabelQueueItem, 0, len(itemIDs))
-	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		out = out[:0]
 		now := s.now()
 		// Row writes first (items in ID order); events last, because
@@ -400,15 +371,12 @@ func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []
 			case it.Status == store.QueueInProgress && heldByOther(it, userID, now):
 				return fmt.Errorf("queue item %d is held by user %d: %w", id, *it.AssignedTo, store.ErrConflict)
 			}
-			if err := s.update(ctx, tx, it, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-				return q.Set("status = ?", store.QueuePending).Set("assigned_to = ?", userID).Set("assigned_at = ?", now).
-					Set("lease_expires_at = NULL")
-			}); err != nil {
+			if err := tx.AssignQueueItem(ctx, it.ID, it.Version, userID, now); err != nil {
 				return err
 			}
 			es = append(es, evt{Type: EventItemAssigned, Model: ic.lineage, Item: id, Cycle: ic.cycleID(), Actor: actor.ID,
 				Payload: map[string]any{"user_id": userID}})
-			if done[id], err = s.itemByID(ctx, tx, id); err != nil {
+			if done[id], err = tx.QueueItem(ctx, id); err != nil {
 				return err
 			}
 		}
@@ -423,7 +391,6 @@ func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []
 	if err != nil {
 		return nil, fmt.Errorf("assign items: %w", err)
 	}
-	s.notify()
 	return out, nil
 }
 
@@ -434,7 +401,7 @@ func (s *Service) PendingItems(ctx context.Context, userID int64, limit int) ([]
 	if limit <= 0 || limit > s.cfg.QueuePageMax {
 		limit = s.cfg.QueuePageMax
 	}
-	page, err := s.st.ListQueue(ctx, nil, store.QueueFilter{AssignedTo: &userID,
+	page, err := s.st.ListQueue(ctx, store.QueueFilter{AssignedTo: &userID,
 		Statuses: []store.QueueStatus{store.QueuePending, store.QueueInProgress}}, store.QueueByPriority, nil, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending items of user %d: %w", userID, err)
@@ -444,5 +411,5 @@ func (s *Service) PendingItems(ctx context.Context, userID int64, limit int) ([]
 
 // QueueItem returns one item.
 func (s *Service) QueueItem(ctx context.Context, id int64) (*store.LabelQueueItem, error) {
-	return s.itemByID(ctx, nil, id)
+	return s.st.QueueItem(ctx, id)
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/uptrace/bun"
-
 	"activelab/ml/sampling"
 	"activelab/store"
 )
@@ -28,27 +26,27 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 		return nil, errors.New("trigger retrain: no job client (SetJobs)")
 	}
 	var out *store.ActiveLearningCycle
-	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		c, err := s.cycleByID(ctx, tx, cycleID)
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.Cycle(ctx, cycleID)
 		if err != nil {
 			return err
 		}
 		if c.Status != store.CycleLabeling && c.Status != store.CycleFailed {
 			return fmt.Errorf("cycle %d is %s, not labeling: %w", cycleID, c.Status, store.ErrConflict)
 		}
-		v, err := s.modelByID(ctx, tx, c.ModelID)
+		v, err := tx.ModelVersion(ctx, c.ModelID)
 		if err != nil {
 			return err
 		}
-		lineage, err := s.lineageID(ctx, tx, v)
+		lineage, err := lineageOf(v)
 		if err != nil {
 			return err
 		}
-		vs, err := s.lineageVersions(ctx, tx, lineage)
+		vs, err := tx.ModelVersions(ctx, lineage)
 		if err != nil {
 			return err
 		}
-		n, err := s.st.CountQueue(ctx, tx, store.QueueFilter{ModelIDs: versionIDs(vs), Statuses: []store.QueueStatus{store.QueueLabeled},
+		n, err := tx.CountQueue(ctx, store.QueueFilter{ModelIDs: versionIDs(vs), Statuses: []store.QueueStatus{store.QueueLabeled},
 			SelectionBatch: c.CycleNumber})
 		if err != nil {
 			return fmt.Errorf("count labels: %w", err)
@@ -56,9 +54,8 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 		if n < minNewLabels || n == 0 {
 			return inputErr("minNewLabels", "cycle %d has %d new labels; retraining needs at least %d", c.CycleNumber, n, max(minNewLabels, 1))
 		}
-		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleTraining).
-			Set("error = ''").Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx); err != nil {
-			return fmt.Errorf("cycle %d: %w", cycleID, err)
+		if err := tx.StartCycleTraining(ctx, cycleID); err != nil {
+			return err
 		}
 		if _, err := s.jobs.EnqueueRetrainModel(ctx, tx, cycleID); err != nil {
 			return err
@@ -67,13 +64,12 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 			Payload: map[string]any{"status": store.CycleTraining, "labels": n}}); err != nil {
 			return err
 		}
-		out, err = s.cycleByID(ctx, tx, cycleID)
+		out, err = tx.Cycle(ctx, cycleID)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("trigger retrain of cycle %d: %w", cycleID, err)
 	}
-	s.notify()
 	return out, nil
 }
 
@@ -93,18 +89,18 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 // other failure marks the cycle failed with its error and changes nothing
 // else.
 func (s *Service) Retrain(ctx context.Context, cycleID int64, progress func(stage string, fraction float64, msg string)) error {
-	c, err := s.cycleByID(ctx, nil, cycleID)
+	c, err := s.st.Cycle(ctx, cycleID)
 	if err != nil {
 		return err
 	}
 	if c.Status != store.CycleTraining {
 		return nil
 	}
-	v, err := s.modelByID(ctx, nil, c.ModelID)
+	v, err := s.st.ModelVersion(ctx, c.ModelID)
 	if err != nil {
 		return err
 	}
-	lineage, err := s.lineageID(ctx, nil, v)
+	lineage, err := lineageOf(v)
 	if err != nil {
 		return err
 	}
@@ -115,13 +111,11 @@ func (s *Service) Retrain(ctx context.Context, cycleID int64, progress func(stag
 		if ctx.Err() != nil {
 			return
 		}
-		err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// Progress is best effort: a failed write does not stop training.
+		_ = s.st.InTx(ctx, func(tx *store.Tx) error {
 			return s.emit(ctx, tx, evt{Type: EventRetrainProgress, Model: lineage, Cycle: cycleID,
 				Payload: map[string]any{"stage": stage, "fraction": fraction, "message": msg}})
 		})
-		if err == nil {
-			s.notify()
-		}
 	}
 	err = s.retrain(ctx, c, lineage, report)
 	switch {
@@ -160,7 +154,7 @@ func (s *Service) metricsBefore(ctx context.Context, root, old *store.MLModel) (
 }
 
 func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lineage int64, report func(string, float64, string)) error {
-	vs, err := s.lineageVersions(ctx, nil, lineage)
+	vs, err := s.st.ModelVersions(ctx, lineage)
 	if err != nil {
 		return err
 	}
@@ -186,22 +180,22 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 	metricsBefore, _ := json.Marshal(before)
 	var newID int64
 	applied := false
-	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		cur, err := s.cycleByID(ctx, tx, c.ID)
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.Cycle(ctx, c.ID)
 		if err != nil {
 			return err
 		}
 		if cur.Status != store.CycleTraining {
 			return nil // applied by an earlier attempt
 		}
-		act, err := s.modelByID(ctx, tx, old.ID)
+		act, err := tx.ModelVersion(ctx, old.ID)
 		if err != nil {
 			return err
 		}
 		if act.Status != store.ModelActive {
 			return fmt.Errorf("version %d was superseded meanwhile: %w", old.Version, store.ErrConflict)
 		}
-		if err := s.st.SetMLModelStatus(ctx, tx, old.ID, store.ModelSuperseded); err != nil {
+		if err := tx.SetMLModelStatus(ctx, old.ID, store.ModelSuperseded); err != nil {
 			return err
 		}
 		now := s.now()
@@ -209,7 +203,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 			Status: store.ModelActive, Params: root.Params, Artifact: t.artifact, Metrics: metricsAfter, TrainingSize: t.size,
 			Seed: root.Seed + int64(next) - 1, ValidationSetID: root.ValidationSetID, ValidationHash: root.ValidationHash,
 			CreatedAt: now, ActivatedAt: &now}
-		if err := s.st.CreateMLModel(ctx, tx, nv); err != nil {
+		if err := tx.CreateMLModel(ctx, nv); err != nil {
 			return err
 		}
 		newID = nv.ID
@@ -217,23 +211,12 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		if err != nil {
 			return err
 		}
-		counts := map[store.QueueStatus]int{}
-		var rows []struct {
-			Status store.QueueStatus `bun:"status"`
-			N      int               `bun:"n"`
-		}
-		if err := tx.NewSelect().Model((*store.LabelQueueItem)(nil)).ColumnExpr("status, COUNT(*) AS n").
-			Where("model_id IN (?)", bun.In(versionIDs(vs))).Where("selection_batch = ?", cur.CycleNumber).
-			Group("status").Scan(ctx, &rows); err != nil {
+		counts, err := tx.CountQueueByStatus(ctx, store.QueueFilter{ModelIDs: versionIDs(vs), SelectionBatch: cur.CycleNumber})
+		if err != nil {
 			return fmt.Errorf("cycle counts: %w", err)
 		}
-		for _, r := range rows {
-			counts[r.Status] = r.N
-		}
-		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleComplete).
-			Set("metrics_before = ?", string(metricsBefore)).Set("metrics_after = ?", string(metricsAfter)).
-			Set("items_labeled = ?", counts[store.QueueLabeled]).Set("items_skipped = ?", counts[store.QueueSkipped]).
-			Set("completed_at = ?", now).Set("error = ''").Set("version = version + 1").Where("id = ?", c.ID).Exec(ctx); err != nil {
+		if err := tx.CompleteCycle(ctx, c.ID, store.CycleResult{MetricsBefore: metricsBefore, MetricsAfter: metricsAfter,
+			Labeled: counts[store.QueueLabeled], Skipped: counts[store.QueueSkipped], At: now}); err != nil {
 			return fmt.Errorf("complete cycle: %w", err)
 		}
 		applied = true
@@ -249,7 +232,6 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 	}
 	if applied {
 		s.cacheEnsemble(newID, t)
-		s.notify()
 	}
 	return nil
 }
@@ -257,11 +239,10 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 // rescore moves the lineage's pending and in-progress items to the new
 // version with fresh predictions; their priorities are recomputed per
 // selection batch with that batch's strategy. Returns how many moved.
-func (s *Service) rescore(ctx context.Context, tx bun.Tx, root *store.MLModel, vs []*store.MLModel, nv *store.MLModel, t *trained) (int, error) {
-	var items []*store.LabelQueueItem
-	if err := tx.NewSelect().Model(&items).Where("model_id IN (?)", bun.In(versionIDs(vs))).
-		Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress})).Order("id").Scan(ctx); err != nil {
-		return 0, fmt.Errorf("open items: %w", err)
+func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel, vs []*store.MLModel, nv *store.MLModel, t *trained) (int, error) {
+	items, err := tx.OpenItems(ctx, versionIDs(vs))
+	if err != nil {
+		return 0, err
 	}
 	if len(items) == 0 {
 		return 0, nil
@@ -312,34 +293,24 @@ func (s *Service) rescore(ctx context.Context, tx bun.Tx, root *store.MLModel, v
 			prio[i] = sc[k]
 		}
 	}
-	now := s.now()
-	moved := 0
+	scores := make([]store.Rescore, len(items))
 	for i, it := range items {
-		res, err := tx.NewUpdate().Model((*store.LabelQueueItem)(nil)).Set("model_id = ?", nv.ID).
-			Set("prediction = ?", pred.Mean[i]).Set("uncertainty = ?", pred.Std[i]).Set("applicability_distance = ?", dist[i]).
-			Set("priority_score = ?", prio[i]).Set("updated_at = ?", now).Set("version = version + 1").
-			Where("id = ?", it.ID).Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress})).
-			Exec(ctx) // an item labeled or skipped since the read stays on its version
-		if err != nil {
-			return 0, fmt.Errorf("move item %d: %w", it.ID, err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			moved++
-		}
+		scores[i] = store.Rescore{ItemID: it.ID, Prediction: &pred.Mean[i], Uncertainty: &pred.Std[i],
+			ApplicabilityDistance: &dist[i], PriorityScore: prio[i]}
 	}
-	return moved, nil
+	return tx.MoveOpenItems(ctx, nv.ID, scores, s.now())
 }
 
 // domainInTx builds a lineage's current applicability domain reading in tx
 // (on SQLite the transaction holds the only connection).
-func (s *Service) domainInTx(ctx context.Context, tx bun.Tx, root *store.MLModel) (*mlDomain, error) {
+func (s *Service) domainInTx(ctx context.Context, tx *store.Tx, root *store.MLModel) (*mlDomain, error) {
 	p, err := parseParams(root)
 	if err != nil {
 		return nil, err
 	}
 	val := map[int64]bool{}
 	if root.ValidationSetID != nil {
-		ms, err := s.validationMembers(ctx, tx, *root.ValidationSetID)
+		ms, err := tx.ValidationMembers(ctx, *root.ValidationSetID)
 		if err != nil {
 			return nil, err
 		}
@@ -347,11 +318,11 @@ func (s *Service) domainInTx(ctx context.Context, tx bun.Tx, root *store.MLModel
 			val[m.CompoundID] = true
 		}
 	}
-	all, err := s.st.MeasurementsByEndpoint(ctx, tx, root.Endpoint, store.MeasurementQuery{})
+	all, err := tx.MeasurementsByEndpoint(ctx, root.Endpoint, store.MeasurementQuery{})
 	if err != nil {
 		return nil, err
 	}
-	members, err := s.st.CompoundSetMemberIDs(ctx, tx, p.TrainingSetID)
+	members, err := tx.CompoundSetMemberIDs(ctx, p.TrainingSetID)
 	if err != nil {
 		return nil, err
 	}
@@ -375,15 +346,10 @@ func (s *Service) domainInTx(ctx context.Context, tx bun.Tx, root *store.MLModel
 }
 
 func (s *Service) failCycle(ctx context.Context, cycleID, lineage int64, cause error) error {
-	err := s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleFailed).
-			Set("error = ?", cause.Error()).Set("version = version + 1").
-			Where("id = ?", cycleID).Where("status = ?", store.CycleTraining).Exec(ctx)
-		if err != nil {
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		failed, err := tx.FailTrainingCycle(ctx, cycleID, cause.Error())
+		if err != nil || !failed {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
 		}
 		return s.emit(ctx, tx, evt{Type: EventCycleUpdated, Model: lineage, Cycle: cycleID,
 			Payload: map[string]any{"status": store.CycleFailed, "error": cause.Error()}})
@@ -391,6 +357,5 @@ func (s *Service) failCycle(ctx context.Context, cycleID, lineage int64, cause e
 	if err != nil {
 		return fmt.Errorf("mark cycle %d failed (%v): %w", cycleID, cause, err)
 	}
-	s.notify()
 	return nil
 }

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/uptrace/bun"
-
 	"activelab/jobs"
 	"activelab/ml"
 	"activelab/ml/sampling"
@@ -80,7 +78,7 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 	if in.SetID != 0 && len(in.CompoundIDs) > 0 {
 		return nil, inputErr("compoundIds", "give a set or a list of compounds, not both")
 	}
-	vs, err := s.lineageVersions(ctx, nil, in.ModelID)
+	vs, err := s.st.ModelVersions(ctx, in.ModelID)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, &InputError{Field: "modelId", Msg: err.Error()}
@@ -119,29 +117,30 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 // lineage (labeled, pending or in progress: never twice; skipped too,
 // unless IncludeSkipped).
 func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
-	db := s.st.DB()
+	db := s.st
 	var ids []int64
 	switch {
 	case len(sel.in.CompoundIDs) > 0:
 		ids = slices.Clone(sel.in.CompoundIDs)
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
-		if _, err := s.compoundsByIDs(ctx, nil, ids); err != nil {
+		if _, err := s.st.LoadCompounds(ctx, ids); err != nil {
 			return nil, &InputError{Field: "compoundIds", Msg: err.Error()}
 		}
 	case sel.in.SetID != 0:
 		var err error
-		if ids, err = s.st.CompoundSetMemberIDs(ctx, nil, sel.in.SetID); err != nil {
+		if ids, err = s.st.CompoundSetMemberIDs(ctx, sel.in.SetID); err != nil {
 			return nil, err
 		}
 	default:
-		if err := db.NewSelect().Model((*store.Compound)(nil)).Column("id").Order("id").Scan(ctx, &ids); err != nil {
+		var err error
+		if ids, err = db.AllCompoundIDs(ctx); err != nil {
 			return nil, fmt.Errorf("pool: %w", err)
 		}
 	}
 	exclude := map[int64]bool{}
 	if sel.root.ValidationSetID != nil {
-		ms, err := s.validationMembers(ctx, nil, *sel.root.ValidationSetID)
+		ms, err := s.st.ValidationMembers(ctx, *sel.root.ValidationSetID)
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +149,7 @@ func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
 		}
 	}
 	if !sel.in.IncludeLabeled {
-		measured, err := s.measuredCompoundIDs(ctx, nil, sel.root.Endpoint)
+		measured, err := s.measuredCompoundIDs(ctx, s.st, sel.root.Endpoint)
 		if err != nil {
 			return nil, err
 		}
@@ -162,11 +161,7 @@ func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
 	if !sel.in.IncludeSkipped {
 		statuses = append(statuses, store.QueueSkipped)
 	}
-	var queued []int64
-	err := db.NewSelect().Model((*store.LabelQueueItem)(nil)).ColumnExpr("DISTINCT compound_id").
-		Where("model_id IN (?)", bun.In(versionIDs(sel.versions))).
-		Where("status IN (?)", bun.In(statuses)).
-		Scan(ctx, &queued)
+	queued, err := db.QueuedCompoundIDs(ctx, store.QueueFilter{ModelIDs: versionIDs(sel.versions), Statuses: statuses})
 	if err != nil {
 		return nil, fmt.Errorf("queued compounds: %w", err)
 	}
@@ -201,7 +196,7 @@ func (s *Service) domain(ctx context.Context, root, version *store.MLModel) (*ml
 	if err != nil {
 		return nil, err
 	}
-	X, err := s.featureMatrix(ctx, nil, data.ids)
+	X, err := s.featureMatrix(ctx, s.st, data.ids)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +217,7 @@ func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids [
 	if err != nil {
 		return nil, err
 	}
-	X, err := s.featureMatrix(ctx, nil, ids)
+	X, err := s.featureMatrix(ctx, s.st, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +318,7 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 			return nil, errors.New("select samples: no job client (SetJobs)")
 		}
 		c.Status = store.CycleSelecting
-		err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		err = s.st.InTx(ctx, func(tx *store.Tx) error {
 			if err := s.createCycle(ctx, tx, sel, c); err != nil {
 				return err
 			}
@@ -336,7 +331,6 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 		if err != nil {
 			return nil, fmt.Errorf("select samples: %w", err)
 		}
-		s.notify()
 		return c, nil
 	}
 	batch, err := s.rank(ctx, sel, ids)
@@ -345,7 +339,7 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 	}
 	c.Status = store.CycleLabeling
 	c.ItemsSelected = len(batch)
-	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		if err := s.createCycle(ctx, tx, sel, c); err != nil {
 			return err
 		}
@@ -361,17 +355,16 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 	if err != nil {
 		return nil, fmt.Errorf("select samples: %w", err)
 	}
-	s.notify()
 	return c, nil
 }
 
-func (s *Service) createCycle(ctx context.Context, tx bun.Tx, sel *selection, c *store.ActiveLearningCycle) error {
-	n, err := s.st.NextCycleNumber(ctx, tx, sel.root.ID)
+func (s *Service) createCycle(ctx context.Context, tx *store.Tx, sel *selection, c *store.ActiveLearningCycle) error {
+	n, err := tx.NextCycleNumber(ctx, sel.root.ID)
 	if err != nil {
 		return err
 	}
 	c.CycleNumber = n
-	return s.st.CreateCycle(ctx, tx, c)
+	return tx.CreateCycle(ctx, c)
 }
 
 // enqueue writes the batch's items in tx and returns their item_enqueued
@@ -379,17 +372,14 @@ func (s *Service) createCycle(ctx context.Context, tx bun.Tx, sel *selection, c 
 // queued for the lineage since the pool was read (a concurrent selection) are
 // dropped, so a compound is never open or labeled twice in one lineage; the
 // cycle's items_selected is set to what was enqueued.
-func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *store.ActiveLearningCycle, batch []Candidate, actor int64) ([]evt, error) {
+func (s *Service) enqueue(ctx context.Context, tx *store.Tx, sel *selection, c *store.ActiveLearningCycle, batch []Candidate, actor int64) ([]evt, error) {
 	if len(batch) > 0 {
 		ids := make([]int64, len(batch))
 		for i, b := range batch {
 			ids[i] = b.CompoundID
 		}
-		var taken []int64
-		err := tx.NewSelect().Model((*store.LabelQueueItem)(nil)).Column("compound_id").
-			Where("model_id IN (?)", bun.In(versionIDs(sel.versions))).Where("compound_id IN (?)", bun.In(ids)).
-			Where("status IN (?)", bun.In([]store.QueueStatus{store.QueuePending, store.QueueInProgress, store.QueueLabeled})).
-			Scan(ctx, &taken)
+		taken, err := tx.QueuedCompoundIDs(ctx, store.QueueFilter{ModelIDs: versionIDs(sel.versions), CompoundIDs: ids,
+			Statuses: []store.QueueStatus{store.QueuePending, store.QueueInProgress, store.QueueLabeled}})
 		if err != nil {
 			return nil, fmt.Errorf("queued compounds: %w", err)
 		}
@@ -409,9 +399,8 @@ func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *sto
 	}
 	if c.ItemsSelected != len(batch) {
 		c.ItemsSelected = len(batch)
-		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("items_selected = ?", len(batch)).
-			Where("id = ?", c.ID).Exec(ctx); err != nil {
-			return nil, fmt.Errorf("cycle %d: %w", c.ID, err)
+		if err := tx.SetCycleSelected(ctx, c.ID, len(batch)); err != nil {
+			return nil, err
 		}
 	}
 	if len(batch) == 0 {
@@ -425,7 +414,7 @@ func (s *Service) enqueue(ctx context.Context, tx bun.Tx, sel *selection, c *sto
 			SelectionStrategy: c.SelectionStrategy, SelectionBatch: c.CycleNumber, PriorityScore: b.Priority,
 			Status: store.QueuePending, CreatedAt: now, UpdatedAt: now, Version: 1}
 	}
-	if err := s.st.CreateQueueItems(ctx, tx, items); err != nil {
+	if err := tx.CreateQueueItems(ctx, items); err != nil {
 		return nil, err
 	}
 	es := make([]evt, len(items))
@@ -459,7 +448,7 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 	case p.Shards == 0 && len(ids) > s.cfg.ShardSize:
 		return s.startShards(ctx, c, p, ids)
 	case p.Shards > 0:
-		shards, err := s.st.SelectionShards(ctx, nil, cycleID)
+		shards, err := s.st.SelectionShards(ctx, cycleID)
 		if err != nil {
 			return err
 		}
@@ -486,8 +475,8 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 		return err
 	}
 	lineage := sel.root.ID
-	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		cur, err := s.cycleByID(ctx, tx, cycleID)
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.Cycle(ctx, cycleID)
 		if err != nil {
 			return err
 		}
@@ -498,12 +487,11 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("status = ?", store.CycleLabeling).
-			Set("items_selected = ?", cur.ItemsSelected).Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx); err != nil {
+		if err := tx.OpenCycleForLabeling(ctx, cycleID, cur.ItemsSelected); err != nil {
 			return err
 		}
 		if p.Shards > 0 {
-			if err := s.st.DeleteSelectionShards(ctx, tx, cycleID); err != nil {
+			if err := tx.DeleteSelectionShards(ctx, cycleID); err != nil {
 				return err
 			}
 		}
@@ -514,7 +502,6 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 	if err != nil {
 		return fmt.Errorf("run selection of cycle %d: %w", cycleID, err)
 	}
-	s.notify()
 	return nil
 }
 
@@ -522,7 +509,7 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 // a nil cycle (and no error) when the cycle is no longer selecting.
 func (s *Service) selectionOfCycle(ctx context.Context, cycleID int64) (*store.ActiveLearningCycle, *selection, selParams, error) {
 	var p selParams
-	c, err := s.cycleByID(ctx, nil, cycleID)
+	c, err := s.st.Cycle(ctx, cycleID)
 	if err != nil {
 		return nil, nil, p, err
 	}
@@ -532,15 +519,15 @@ func (s *Service) selectionOfCycle(ctx context.Context, cycleID int64) (*store.A
 	if err := json.Unmarshal(c.Params, &p); err != nil {
 		return nil, nil, p, fmt.Errorf("cycle %d params: %w", cycleID, err)
 	}
-	v, err := s.modelByID(ctx, nil, c.ModelID)
+	v, err := s.st.ModelVersion(ctx, c.ModelID)
 	if err != nil {
 		return nil, nil, p, err
 	}
-	lineage, err := s.lineageID(ctx, nil, v)
+	lineage, err := lineageOf(v)
 	if err != nil {
 		return nil, nil, p, err
 	}
-	vs, err := s.lineageVersions(ctx, nil, lineage)
+	vs, err := s.st.ModelVersions(ctx, lineage)
 	if err != nil {
 		return nil, nil, p, err
 	}
@@ -561,16 +548,15 @@ func (s *Service) startShards(ctx context.Context, c *store.ActiveLearningCycle,
 	if err != nil {
 		return err
 	}
-	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		cur, err := s.cycleByID(ctx, tx, c.ID)
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.Cycle(ctx, c.ID)
 		if err != nil {
 			return err
 		}
 		if cur.Status != store.CycleSelecting || !bytes.Equal(cur.Params, c.Params) {
 			return nil // done or sharded meanwhile
 		}
-		if _, err := tx.NewUpdate().Model((*store.ActiveLearningCycle)(nil)).Set("params = ?", string(raw)).
-			Set("version = version + 1").Where("id = ?", c.ID).Exec(ctx); err != nil {
+		if err := tx.SetCycleParams(ctx, c.ID, raw); err != nil {
 			return err
 		}
 		for k := range n {
@@ -630,8 +616,8 @@ func (s *Service) RunShard(ctx context.Context, a jobs.ScoreShardArgs) error {
 			best = append(best, r.CompoundID)
 		}
 	}
-	err = s.st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		n, err := s.st.SaveSelectionShard(ctx, tx, &store.SelectionShard{CycleID: a.CycleID, Shard: a.Shard, CompoundIDs: best})
+	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+		n, err := tx.SaveSelectionShard(ctx, &store.SelectionShard{CycleID: a.CycleID, Shard: a.Shard, CompoundIDs: best})
 		if err != nil {
 			return err
 		}

@@ -61,10 +61,10 @@ func TestSelectionNeverRepeatsNorLeaks(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := setup(t, open)
 		m, _ := e.svc.Model(e.ctx, e.model.ID)
-		val, _ := e.st.ValidationSetMembers(e.ctx, *m.ValidationSetID)
+		val, _ := e.st.ValidationMembers(e.ctx, *m.ValidationSetID)
 		// An explicit list mixing validation, training and pool compounds.
-		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.poolSet)
-		train, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.trainSet)
+		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, e.poolSet)
+		train, _ := e.st.CompoundSetMemberIDs(e.ctx, e.trainSet)
 		var list []int64
 		for _, v := range val {
 			list = append(list, v.CompoundID)
@@ -295,7 +295,7 @@ func TestSelectDiversityThreshold(t *testing.T) {
 func TestSkippedCompoundsStayOut(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := setup(t, open)
-		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.poolSet)
+		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, e.poolSet)
 		list := pool[:3]
 		if _, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: e.model.ID, CompoundIDs: list, Strategy: "uncertainty", BatchSize: 3}); err != nil {
 			t.Fatal(err)

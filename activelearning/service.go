@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"activelab/events"
 	"activelab/jobs"
 	"activelab/store"
@@ -67,21 +65,20 @@ func (c Config) withDefaults() Config {
 // transaction (River's InsertTx), so a job exists exactly when the change
 // that asked for it commits. jobs.Client implements it.
 type JobEnqueuer interface {
-	EnqueueTrainModel(ctx context.Context, tx bun.Tx, modelID int64) (jobID int64, err error)
-	EnqueueRetrainModel(ctx context.Context, tx bun.Tx, cycleID int64) (jobID int64, err error)
-	EnqueueSelectSamples(ctx context.Context, tx bun.Tx, cycleID int64) (jobID int64, err error)
+	EnqueueTrainModel(ctx context.Context, tx *store.Tx, modelID int64) (jobID int64, err error)
+	EnqueueRetrainModel(ctx context.Context, tx *store.Tx, cycleID int64) (jobID int64, err error)
+	EnqueueSelectSamples(ctx context.Context, tx *store.Tx, cycleID int64) (jobID int64, err error)
 	// EnqueueScoreShard scores one slice of a large selection's pool.
-	EnqueueScoreShard(ctx context.Context, tx bun.Tx, shard jobs.ScoreShardArgs) (jobID int64, err error)
+	EnqueueScoreShard(ctx context.Context, tx *store.Tx, shard jobs.ScoreShardArgs) (jobID int64, err error)
 	// EnqueueImportCompounds carries the import (ImportInput and actor, as
 	// JSON) in the job's args; the worker passes it back to RunImport.
-	EnqueueImportCompounds(ctx context.Context, tx bun.Tx, payload []byte) (jobID int64, err error)
+	EnqueueImportCompounds(ctx context.Context, tx *store.Tx, payload []byte) (jobID int64, err error)
 }
 
 // Service holds every active-learning rule: import, models, selection,
 // the label queue, retraining and statistics. It is safe for concurrent use.
 type Service struct {
 	st     *store.Store
-	broker *events.Broker
 	cfg    Config
 	log    *slog.Logger
 	jobs   JobEnqueuer
@@ -94,7 +91,10 @@ func New(st *store.Store, broker *events.Broker, cfg Config, log *slog.Logger) *
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{st: st, broker: broker, cfg: cfg.withDefaults(), log: log}
+	if broker != nil {
+		st.OnEvents(broker.Notify) // every commit that wrote events wakes the subscribers
+	}
+	return &Service{st: st, cfg: cfg.withDefaults(), log: log}
 }
 
 // SetJobs sets the job client (from package jobs). It must be called before

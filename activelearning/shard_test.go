@@ -35,7 +35,7 @@ func TestShardedSelection(t *testing.T) {
 		if err := rec.Run(e.ctx, svc); err != nil {
 			t.Fatal(err)
 		}
-		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.poolSet)
+		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, e.poolSet)
 		kinds := map[string]int{}
 		for id := int64(1); ; id++ {
 			st, err := rec.JobStatus(e.ctx, id)
@@ -47,7 +47,7 @@ func TestShardedSelection(t *testing.T) {
 		if shards := (len(pool) + 24) / 25; kinds["select_samples"] != 2 || kinds["score_shard"] != shards || len(pool) <= 50 {
 			t.Fatalf("jobs run %v for a pool of %d; want select_samples twice and %d shards", kinds, len(pool), shards)
 		}
-		cur, err := e.st.Cycle(e.ctx, nil, c.ID)
+		cur, err := e.st.Cycle(e.ctx, c.ID)
 		if err != nil || cur.Status != store.CycleLabeling || cur.ItemsSelected != 10 {
 			t.Fatalf("cycle after the merge: %+v, %v", cur, err)
 		}
@@ -66,14 +66,14 @@ func TestShardedSelection(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("sharded selection %v, whole-pool ranking %v", got, want)
 		}
-		if sh, _ := e.st.SelectionShards(e.ctx, nil, c.ID); len(sh) != 0 {
+		if sh, _ := e.st.SelectionShards(e.ctx, c.ID); len(sh) != 0 {
 			t.Errorf("%d shards left after the merge", len(sh))
 		}
 		// A shard job retried after the merge leaves everything as it is.
 		if err := svc.RunShard(e.ctx, jobs.ScoreShardArgs{CycleID: c.ID, Shard: 0, Shards: 4, FirstID: pool[0], LastID: pool[10]}); err != nil {
 			t.Fatal(err)
 		}
-		if sh, _ := e.st.SelectionShards(e.ctx, nil, c.ID); len(sh) != 0 || len(rec.Pending()) != 0 {
+		if sh, _ := e.st.SelectionShards(e.ctx, c.ID); len(sh) != 0 || len(rec.Pending()) != 0 {
 			t.Errorf("a late shard stored %d shards, enqueued %d jobs", len(sh), len(rec.Pending()))
 		}
 
@@ -85,7 +85,7 @@ func TestShardedSelection(t *testing.T) {
 		if err := rec.Run(e.ctx, svc); err != nil {
 			t.Fatal(err)
 		}
-		if cur, _ := e.st.Cycle(e.ctx, nil, c2.ID); cur.Status != store.CycleLabeling || cur.ItemsSelected != 8 {
+		if cur, _ := e.st.Cycle(e.ctx, c2.ID); cur.Status != store.CycleLabeling || cur.ItemsSelected != 8 {
 			t.Errorf("default strategy over shards: %+v", cur)
 		}
 	})

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/uptrace/bun"
-
 	"activelab/chem"
 	"activelab/store"
 )
@@ -63,56 +61,30 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 			return nil, inputErr("status", "%q is not a queue status", st)
 		}
 	}
-	filter := func(q *bun.SelectQuery) (*bun.SelectQuery, error) {
-		if f.ModelID != 0 {
-			vs, err := s.lineageVersions(ctx, nil, f.ModelID)
-			if err != nil {
-				return nil, err
-			}
-			q = q.Where("model_id IN (?)", bun.In(versionIDs(vs)))
+	sf := store.QueueFilter{Statuses: f.Status}
+	if f.ModelID != 0 {
+		vs, err := s.st.ModelVersions(ctx, f.ModelID)
+		if err != nil {
+			return nil, err
 		}
-		if len(f.Status) > 0 {
-			q = q.Where("status IN (?)", bun.In(f.Status))
-		}
-		if f.AssignedTo != 0 {
-			q = q.Where("assigned_to = ?", f.AssignedTo)
-		}
-		return q, nil
+		sf.ModelIDs = versionIDs(vs)
 	}
-	items := []*store.LabelQueueItem{}
-	q, err := filter(s.st.DB().NewSelect().Model(&items))
-	if err != nil {
-		return nil, err
+	if f.AssignedTo != 0 {
+		sf.AssignedTo = &f.AssignedTo
 	}
+	var from *store.QueueCursor
 	if after != "" {
 		c, err := decodeCursor(after, order)
 		if err != nil {
 			return nil, err
 		}
-		switch order {
-		case OrderPriorityDesc:
-			q = q.Where("(priority_score < ? OR (priority_score = ? AND id > ?))", c.Priority, c.Priority, c.ID)
-		case OrderCreatedAtAsc:
-			q = q.Where("id > ?", c.ID)
-		case OrderCreatedAtDesc:
-			q = q.Where("id < ?", c.ID)
-		}
+		from = &store.QueueCursor{Priority: c.Priority, ID: c.ID}
 	}
-	switch order {
-	case OrderPriorityDesc:
-		q = q.OrderExpr("priority_score DESC, id ASC")
-	case OrderCreatedAtAsc:
-		q = q.Order("id")
-	case OrderCreatedAtDesc:
-		q = q.OrderExpr("id DESC")
-	}
-	if err := q.Limit(int64(first + 1)).Scan(ctx); err != nil {
+	sp, err := s.st.ListQueue(ctx, sf, storeOrder[order], from, first)
+	if err != nil {
 		return nil, fmt.Errorf("label queue: %w", err)
 	}
-	page := &QueuePage{Items: items}
-	if len(items) > first {
-		page.HasNext, page.Items = true, items[:first]
-	}
+	page := &QueuePage{Items: sp.Items, HasNext: sp.HasNext, Total: -1}
 	page.Cursors = make([]string, len(page.Items))
 	for i, it := range page.Items {
 		page.Cursors[i] = encodeCursor(cursor{Order: order, Priority: it.PriorityScore, ID: it.ID})
@@ -120,34 +92,33 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 	if n := len(page.Cursors); n > 0 {
 		page.EndCursor = page.Cursors[n-1]
 	}
-	if !withTotal {
-		page.Total = -1
-		return page, nil
+	if withTotal {
+		if page.Total, err = s.st.CountQueue(ctx, sf); err != nil {
+			return nil, fmt.Errorf("label queue count: %w", err)
+		}
 	}
-	cq, err := filter(s.st.DB().NewSelect().Model((*store.LabelQueueItem)(nil)))
-	if err != nil {
-		return nil, err
-	}
-	total, err := cq.Count(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("label queue count: %w", err)
-	}
-	page.Total = int(total)
 	return page, nil
+}
+
+// storeOrder maps the API's queue orders to the store's.
+var storeOrder = map[QueueOrder]store.QueueOrder{
+	OrderPriorityDesc:  store.QueueByPriority,
+	OrderCreatedAtAsc:  store.QueueByCreatedAsc,
+	OrderCreatedAtDesc: store.QueueByCreatedDesc,
 }
 
 // Cycles returns a lineage's cycles by number.
 func (s *Service) Cycles(ctx context.Context, lineageID int64) ([]*store.ActiveLearningCycle, error) {
-	vs, err := s.lineageVersions(ctx, nil, lineageID)
+	vs, err := s.st.ModelVersions(ctx, lineageID)
 	if err != nil {
 		return nil, err
 	}
-	return s.st.CyclesByLineage(ctx, nil, vs[0].LineageID)
+	return s.st.CyclesByLineage(ctx, vs[0].LineageID)
 }
 
 // Cycle returns one cycle.
 func (s *Service) Cycle(ctx context.Context, id int64) (*store.ActiveLearningCycle, error) {
-	return s.cycleByID(ctx, nil, id)
+	return s.st.Cycle(ctx, id)
 }
 
 // Stats summarises a lineage: its number of cycles; the learning curve (a
@@ -155,7 +126,7 @@ func (s *Service) Cycle(ctx context.Context, id int64) (*store.ActiveLearningCyc
 // cumulative labels and the validation metrics after its retrain); item
 // counts by status; and per labeler, items labeled and skipped.
 func (s *Service) Stats(ctx context.Context, lineageID int64) (*Stats, error) {
-	vs, err := s.lineageVersions(ctx, nil, lineageID)
+	vs, err := s.st.ModelVersions(ctx, lineageID)
 	if err != nil {
 		return nil, err
 	}
@@ -181,14 +152,14 @@ func (s *Service) Stats(ctx context.Context, lineageID int64) (*Stats, error) {
 		st.LearningCurve = append(st.LearningCurve, CurvePoint{Cycle: c.CycleNumber, Labels: labels, Metrics: m})
 	}
 	ids := versionIDs(vs)
-	counts, err := s.st.CountQueueByStatus(ctx, nil, ids)
+	counts, err := s.st.CountQueueByStatus(ctx, store.QueueFilter{ModelIDs: ids})
 	if err != nil {
 		return nil, fmt.Errorf("stats of model %d: %w", lineageID, err)
 	}
 	for q, n := range counts {
 		st.Counts[q] = n
 	}
-	per, err := s.st.LabelsPerLabeler(ctx, nil, ids)
+	per, err := s.st.LabelsPerLabeler(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("stats of model %d: %w", lineageID, err)
 	}
@@ -222,7 +193,7 @@ func (s *Service) SimilarCompounds(ctx context.Context, compoundID int64, first 
 	}
 	hits := make([]hit, 0, first+1)
 	words := make([]uint64, len(qw))
-	err = s.st.EachFingerprint(ctx, nil, 0, func(id int64, fp []byte) error {
+	err = s.st.EachFingerprint(ctx, 0, func(id int64, fp []byte) error {
 		if id == compoundID {
 			return nil
 		}
@@ -249,7 +220,7 @@ func (s *Service) SimilarCompounds(ctx context.Context, compoundID int64, first 
 	for i, h := range hits {
 		ids[i] = h.id
 	}
-	cs, err := s.compoundsByIDs(ctx, nil, ids)
+	cs, err := s.st.LoadCompounds(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

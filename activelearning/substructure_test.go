@@ -21,7 +21,7 @@ func TestSubstructureSearch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, nil, e.poolSet)
+		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, e.poolSet)
 		for _, tc := range []struct {
 			query  string
 			smarts bool

@@ -10,8 +10,6 @@ import (
 	"unicode/utf8"
 
 	"activelab/store"
-
-	"github.com/uptrace/bun"
 )
 
 // DefaultSessionTTL is the lifetime of a login session unless configured.
@@ -143,34 +141,34 @@ func (s *Service) UpdateUser(ctx context.Context, u UserUpdate) (*store.User, er
 	}
 	demote := u.Role != nil && *u.Role != RoleAdmin
 	disable := u.Disabled != nil && *u.Disabled
-	err := s.store.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		if demote || disable {
 			if err := s.keepAnAdmin(ctx, tx, u.ID, demote); err != nil {
 				return err
 			}
 		}
 		if u.Name != nil {
-			if err := s.store.SetUserName(ctx, tx, u.ID, name); err != nil {
+			if err := tx.SetUserName(ctx, u.ID, name); err != nil {
 				return err
 			}
 		}
 		if u.Role != nil {
-			if err := s.store.SetUserRole(ctx, tx, u.ID, *u.Role); err != nil {
+			if err := tx.SetUserRole(ctx, u.ID, *u.Role); err != nil {
 				return err
 			}
 		}
 		if u.Disabled != nil {
-			if err := s.store.SetUserDisabled(ctx, tx, u.ID, *u.Disabled, s.now()); err != nil {
+			if err := tx.SetUserDisabled(ctx, u.ID, *u.Disabled, s.now()); err != nil {
 				return err
 			}
 		}
 		if u.Password != nil {
-			if err := s.store.SetUserPassword(ctx, tx, u.ID, hash); err != nil {
+			if err := tx.SetUserPassword(ctx, u.ID, hash); err != nil {
 				return err
 			}
 		}
 		if disable || u.Password != nil {
-			if _, err := s.store.DeleteUserSessions(ctx, tx, u.ID); err != nil {
+			if _, err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
 				return err
 			}
 		}
@@ -185,8 +183,8 @@ func (s *Service) UpdateUser(ctx context.Context, u UserUpdate) (*store.User, er
 // keepAnAdmin refuses, as an *InputError on "role" (demote) or "disabled",
 // to take the admin role from user id or disable it when it is the last
 // enabled admin. It locks the enabled admins until tx ends.
-func (s *Service) keepAnAdmin(ctx context.Context, tx bun.IDB, id int64, demote bool) error {
-	admins, err := s.store.LockEnabledAdmins(ctx, tx)
+func (s *Service) keepAnAdmin(ctx context.Context, tx *store.Tx, id int64, demote bool) error {
+	admins, err := tx.LockEnabledAdmins(ctx)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 			out := make([]*store.MLModel, len(ids))
 			errs := make([]error, len(ids))
 			for i, id := range ids {
-				out[i], errs[i] = st.MLModelByID(ctx, id)
+				out[i], errs[i] = st.ModelVersion(ctx, id)
 			}
 			return out, errs
 		}),

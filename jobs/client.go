@@ -10,7 +10,6 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
-	"github.com/uptrace/bun"
 
 	"activelab/store"
 )
@@ -125,8 +124,8 @@ func (c *Client) Stop(ctx context.Context) error {
 	return nil
 }
 
-func (c *Client) insert(ctx context.Context, tx bun.Tx, args river.JobArgs) (int64, error) {
-	res, err := c.river.InsertTx(ctx, tx.Tx, args, nil)
+func (c *Client) insert(ctx context.Context, tx *store.Tx, args river.JobArgs) (int64, error) {
+	res, err := c.river.InsertTx(ctx, tx.SQLTx(), args, nil)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
@@ -134,27 +133,27 @@ func (c *Client) insert(ctx context.Context, tx bun.Tx, args river.JobArgs) (int
 }
 
 // EnqueueTrainModel enqueues train_model in tx.
-func (c *Client) EnqueueTrainModel(ctx context.Context, tx bun.Tx, modelID int64) (int64, error) {
+func (c *Client) EnqueueTrainModel(ctx context.Context, tx *store.Tx, modelID int64) (int64, error) {
 	return c.insert(ctx, tx, TrainModelArgs{ModelID: modelID})
 }
 
 // EnqueueRetrainModel enqueues retrain_model in tx.
-func (c *Client) EnqueueRetrainModel(ctx context.Context, tx bun.Tx, cycleID int64) (int64, error) {
+func (c *Client) EnqueueRetrainModel(ctx context.Context, tx *store.Tx, cycleID int64) (int64, error) {
 	return c.insert(ctx, tx, RetrainModelArgs{CycleID: cycleID})
 }
 
 // EnqueueSelectSamples enqueues select_samples in tx.
-func (c *Client) EnqueueSelectSamples(ctx context.Context, tx bun.Tx, cycleID int64) (int64, error) {
+func (c *Client) EnqueueSelectSamples(ctx context.Context, tx *store.Tx, cycleID int64) (int64, error) {
 	return c.insert(ctx, tx, SelectSamplesArgs{CycleID: cycleID})
 }
 
 // EnqueueScoreShard enqueues score_shard in tx.
-func (c *Client) EnqueueScoreShard(ctx context.Context, tx bun.Tx, shard ScoreShardArgs) (int64, error) {
+func (c *Client) EnqueueScoreShard(ctx context.Context, tx *store.Tx, shard ScoreShardArgs) (int64, error) {
 	return c.insert(ctx, tx, shard)
 }
 
 // EnqueueImportCompounds enqueues import_compounds in tx.
-func (c *Client) EnqueueImportCompounds(ctx context.Context, tx bun.Tx, payload []byte) (int64, error) {
+func (c *Client) EnqueueImportCompounds(ctx context.Context, tx *store.Tx, payload []byte) (int64, error) {
 	return c.insert(ctx, tx, ImportCompoundsArgs{Payload: payload})
 }
 

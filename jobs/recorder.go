@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/uptrace/bun"
-
 	"activelab/store"
 )
 
@@ -42,22 +40,22 @@ func (r *Recorder) add(kind string, arg int64, payload []byte) (int64, error) {
 }
 
 // EnqueueTrainModel records a train_model job.
-func (r *Recorder) EnqueueTrainModel(_ context.Context, _ bun.Tx, modelID int64) (int64, error) {
+func (r *Recorder) EnqueueTrainModel(_ context.Context, _ *store.Tx, modelID int64) (int64, error) {
 	return r.add(TrainModelArgs{}.Kind(), modelID, nil)
 }
 
 // EnqueueRetrainModel records a retrain_model job.
-func (r *Recorder) EnqueueRetrainModel(_ context.Context, _ bun.Tx, cycleID int64) (int64, error) {
+func (r *Recorder) EnqueueRetrainModel(_ context.Context, _ *store.Tx, cycleID int64) (int64, error) {
 	return r.add(RetrainModelArgs{}.Kind(), cycleID, nil)
 }
 
 // EnqueueSelectSamples records a select_samples job.
-func (r *Recorder) EnqueueSelectSamples(_ context.Context, _ bun.Tx, cycleID int64) (int64, error) {
+func (r *Recorder) EnqueueSelectSamples(_ context.Context, _ *store.Tx, cycleID int64) (int64, error) {
 	return r.add(SelectSamplesArgs{}.Kind(), cycleID, nil)
 }
 
 // EnqueueScoreShard records a score_shard job (its args as the payload).
-func (r *Recorder) EnqueueScoreShard(_ context.Context, _ bun.Tx, shard ScoreShardArgs) (int64, error) {
+func (r *Recorder) EnqueueScoreShard(_ context.Context, _ *store.Tx, shard ScoreShardArgs) (int64, error) {
 	raw, err := json.Marshal(shard)
 	if err != nil {
 		return 0, err
@@ -66,7 +64,7 @@ func (r *Recorder) EnqueueScoreShard(_ context.Context, _ bun.Tx, shard ScoreSha
 }
 
 // EnqueueImportCompounds records an import_compounds job.
-func (r *Recorder) EnqueueImportCompounds(_ context.Context, _ bun.Tx, payload []byte) (int64, error) {
+func (r *Recorder) EnqueueImportCompounds(_ context.Context, _ *store.Tx, payload []byte) (int64, error) {
 	return r.add(ImportCompoundsArgs{}.Kind(), 0, payload)
 }
 

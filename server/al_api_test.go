@@ -405,7 +405,7 @@ func TestEndpointsAndCompoundSets(t *testing.T) {
 		}
 		// An empty list, created last.
 		empty := &store.CompoundSet{Name: "shortlist", Kind: store.SetList, CreatedAt: time.Now().Add(time.Hour)}
-		if err := a.st.CreateCompoundSet(context.Background(), nil, empty); err != nil {
+		if err := a.st.CreateCompoundSet(context.Background(), empty); err != nil {
 			t.Fatal(err)
 		}
 

@@ -43,7 +43,7 @@ func TestExportMeasurementsCSV(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := a.st.MeasurementsByEndpoint(t.Context(), nil, "logS", store.MeasurementQuery{})
+		want, err := a.st.MeasurementsByEndpoint(t.Context(), "logS", store.MeasurementQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}

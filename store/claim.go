@@ -78,7 +78,7 @@ func (c claimArgs) passes() []where {
 // both picks and claims, skipping rows another claimer holds. On SQLite the
 // pick and the UPDATE ... RETURNING run in one write transaction (db's, or
 // one of its own), and SQLite has one writer. db may be a transaction or nil.
-func (s *Store) ClaimNextItem(ctx context.Context, db bun.IDB, modelIDs []int64, userID int64, now, leaseUntil time.Time) (*Claim, error) {
+func (s *conn) ClaimNextItem(ctx context.Context, modelIDs []int64, userID int64, now, leaseUntil time.Time) (*Claim, error) {
 	if len(modelIDs) == 0 {
 		return nil, nil
 	}
@@ -90,7 +90,7 @@ func (s *Store) ClaimNextItem(ctx context.Context, db bun.IDB, modelIDs []int64,
 	for _, w := range c.passes() {
 		var err error
 		c.where = w
-		rows, err = s.be.claimNext(ctx, s.idb(db), c)
+		rows, err = s.be.claimNext(ctx, s.db, c)
 		if err != nil {
 			return nil, s.wrapErr(err, fmt.Sprintf("claim next item for user %d", userID))
 		}
@@ -148,11 +148,6 @@ RETURNING *`, c.userID, c.now, c.leaseUntil, c.now, prev[0].ID).Scan(ctx, &rows)
 		return nil
 	}
 	var err error
-	switch db.(type) {
-	case bun.Tx, *bun.Tx:
-		err = claim(ctx, db)
-	default:
-		err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return claim(ctx, tx) })
-	}
+	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return claim(ctx, tx) })
 	return rows, err
 }

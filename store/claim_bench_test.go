@@ -30,13 +30,13 @@ func BenchmarkClaimNextItem(b *testing.B) {
 				items := make([]*store.LabelQueueItem, benchQueueItems)
 				for i := range items {
 					c := &store.Compound{CanonicalSMILES: fmt.Sprintf("C%dO%d", batch, i)}
-					if _, err := st.EnsureCompound(ctx, nil, c); err != nil {
+					if _, err := st.EnsureCompound(ctx, c); err != nil {
 						b.Fatal(err)
 					}
 					items[i] = &store.LabelQueueItem{CompoundID: c.ID, ModelID: v1.ID, SelectionStrategy: "random",
 						SelectionBatch: batch, PriorityScore: float64(i % 97)}
 				}
-				if err := st.CreateQueueItems(ctx, nil, items); err != nil {
+				if err := st.CreateQueueItems(ctx, items); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -52,7 +52,7 @@ func BenchmarkClaimNextItem(b *testing.B) {
 					left = benchQueueItems
 					b.StartTimer()
 				}
-				c, err := st.ClaimNextItem(ctx, nil, ids, u.ID, now, now.Add(time.Hour))
+				c, err := st.ClaimNextItem(ctx, ids, u.ID, now, now.Add(time.Hour))
 				if err != nil || c == nil {
 					b.Fatalf("claim: %v, %v", c, err)
 				}

@@ -21,7 +21,7 @@ func TestClaimNextItemAssignedFirst(t *testing.T) {
 		assign := func(i int, u *store.User) {
 			t.Helper()
 			f.items[i].AssignedTo = &u.ID
-			if err := st.UpdateQueueItem(ctx, nil, f.items[i]); err != nil {
+			if err := st.UpdateQueueItem(ctx, f.items[i]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -32,7 +32,7 @@ func TestClaimNextItemAssignedFirst(t *testing.T) {
 		lease := now.Add(time.Minute)
 		want := []int{2, 0, 5, 3, 1} // alice's own by priority, then unassigned by priority and id
 		for n, i := range want {
-			c, err := st.ClaimNextItem(ctx, nil, f.versions(), alice.ID, now, lease)
+			c, err := st.ClaimNextItem(ctx, f.versions(), alice.ID, now, lease)
 			if err != nil || c == nil || c.Item.ID != f.items[i].ID {
 				t.Fatalf("alice's claim %d = %+v, %v; want item %d (index %d)", n+1, c, err, f.items[i].ID, i)
 			}
@@ -40,10 +40,10 @@ func TestClaimNextItemAssignedFirst(t *testing.T) {
 				t.Fatalf("claim %d: %+v, want in progress for alice", n+1, c.Item)
 			}
 		}
-		if c, err := st.ClaimNextItem(ctx, nil, f.versions(), alice.ID, now, lease); err != nil || c != nil {
+		if c, err := st.ClaimNextItem(ctx, f.versions(), alice.ID, now, lease); err != nil || c != nil {
 			t.Fatalf("alice's claim with only bob's item left = %+v, %v; want nil, nil", c, err)
 		}
-		c, err := st.ClaimNextItem(ctx, nil, f.versions(), bob.ID, now, lease)
+		c, err := st.ClaimNextItem(ctx, f.versions(), bob.ID, now, lease)
 		if err != nil || c == nil || c.Item.ID != f.items[4].ID || c.PrevAssignedTo == nil || *c.PrevAssignedTo != bob.ID {
 			t.Fatalf("bob's claim = %+v, %v; want his item %d", c, err, f.items[4].ID)
 		}

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -34,7 +32,7 @@ func newQueueFixture(ctx context.Context, t *testing.T, st *store.Store, n int) 
 		f.items = append(f.items, &store.LabelQueueItem{CompoundID: c.ID, ModelID: m.ID, SelectionStrategy: "uncertainty",
 			SelectionBatch: 1, PriorityScore: float64(i / 2)})
 	}
-	if err := st.CreateQueueItems(ctx, nil, f.items); err != nil {
+	if err := st.CreateQueueItems(ctx, f.items); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -70,12 +68,12 @@ func TestClaimNextItemConcurrent(t *testing.T) {
 					// (as the service does, to write the event with it).
 					var err error
 					if u.ID%2 == 0 {
-						err = st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-							c, err = st.ClaimNextItem(ctx, tx, f.versions(), u.ID, now, lease)
+						err = st.InTx(ctx, func(tx *store.Tx) error {
+							c, err = tx.ClaimNextItem(ctx, f.versions(), u.ID, now, lease)
 							return err
 						})
 					} else {
-						c, err = st.ClaimNextItem(ctx, nil, f.versions(), u.ID, now, lease)
+						c, err = st.ClaimNextItem(ctx, f.versions(), u.ID, now, lease)
 					}
 					if err != nil {
 						errs <- err
@@ -109,7 +107,7 @@ func TestClaimNextItemConcurrent(t *testing.T) {
 				t.Errorf("item %d claimed by %v, want exactly one claimer", id, us)
 			}
 		}
-		counts, err := st.CountQueueByStatus(ctx, nil, f.versions())
+		counts, err := st.CountQueueByStatus(ctx, store.QueueFilter{ModelIDs: f.versions()})
 		if err != nil || counts[store.QueueInProgress] != items || counts[store.QueuePending] != 0 {
 			t.Errorf("CountQueueByStatus = %v, %v", counts, err)
 		}
@@ -131,43 +129,43 @@ func TestClaimNextItemRules(t *testing.T) {
 		// Item 2 (priority 1, lower id of the two) is assigned to bob.
 		assigned := f.items[2]
 		assigned.AssignedTo = &bob.ID
-		if err := st.UpdateQueueItem(ctx, nil, assigned); err != nil {
+		if err := st.UpdateQueueItem(ctx, assigned); err != nil {
 			t.Fatal(err)
 		}
-		c, err := st.ClaimNextItem(ctx, nil, f.versions(), alice.ID, now, lease)
+		c, err := st.ClaimNextItem(ctx, f.versions(), alice.ID, now, lease)
 		if err != nil || c == nil || c.Item.ID != f.items[3].ID {
 			t.Fatalf("alice's first claim = %+v, %v; want item %d (priority 1, bob's item skipped)", c, err, f.items[3].ID)
 		}
-		c, err = st.ClaimNextItem(ctx, nil, f.versions(), bob.ID, now, lease)
+		c, err = st.ClaimNextItem(ctx, f.versions(), bob.ID, now, lease)
 		if err != nil || c == nil || c.Item.ID != assigned.ID || c.PrevAssignedTo == nil || *c.PrevAssignedTo != bob.ID {
 			t.Fatalf("bob's claim = %+v, %v; want his assigned item %d", c, err, assigned.ID)
 		}
-		c, err = st.ClaimNextItem(ctx, nil, f.versions(), alice.ID, now, lease)
+		c, err = st.ClaimNextItem(ctx, f.versions(), alice.ID, now, lease)
 		if err != nil || c == nil || c.Item.ID != f.items[0].ID {
 			t.Fatalf("alice's second claim = %+v, %v; want item %d (tie at priority 0: lower id)", c, err, f.items[0].ID)
 		}
-		if _, err := st.ClaimNextItem(ctx, nil, f.versions(), alice.ID, now, lease); err != nil {
+		if _, err := st.ClaimNextItem(ctx, f.versions(), alice.ID, now, lease); err != nil {
 			t.Fatal(err)
 		}
-		if c, err := st.ClaimNextItem(ctx, nil, f.versions(), alice.ID, now, lease); err != nil || c != nil {
+		if c, err := st.ClaimNextItem(ctx, f.versions(), alice.ID, now, lease); err != nil || c != nil {
 			t.Fatalf("claim on an empty queue = %+v, %v; want nil, nil", c, err)
 		}
 		// At the lease's end nothing is reclaimable yet (expired means before now).
-		if c, err := st.ClaimNextItem(ctx, nil, f.versions(), bob.ID, lease, lease.Add(time.Minute)); err != nil || c != nil {
+		if c, err := st.ClaimNextItem(ctx, f.versions(), bob.ID, lease, lease.Add(time.Minute)); err != nil || c != nil {
 			t.Fatalf("claim at lease end = %+v, %v; want nil", c, err)
 		}
 		later := lease.Add(time.Second)
 		// Every lease has lapsed; the first by order is bob's item (priority
 		// 1, lower id), now open to alice.
-		c, err = st.ClaimNextItem(ctx, nil, f.versions(), alice.ID, later, later.Add(time.Minute))
+		c, err = st.ClaimNextItem(ctx, f.versions(), alice.ID, later, later.Add(time.Minute))
 		if err != nil || c == nil || !c.Reclaimed() || c.Item.ID != assigned.ID || *c.PrevAssignedTo != bob.ID ||
 			*c.Item.AssignedTo != alice.ID || c.Item.Version != 4 || !c.Item.AssignedAt.Equal(later) {
 			t.Fatalf("reclaim = %+v, %v; want item %d taken over from bob", c, err, assigned.ID)
 		}
-		if c, err := st.ClaimNextItem(ctx, nil, nil, bob.ID, now, lease); err != nil || c != nil {
+		if c, err := st.ClaimNextItem(ctx, nil, bob.ID, now, lease); err != nil || c != nil {
 			t.Errorf("claim with no models = %+v, %v; want nil, nil", c, err)
 		}
-		if _, err := st.ClaimNextItem(ctx, nil, f.versions(), bob.ID, now, now); !errors.Is(err, store.ErrInvalid) {
+		if _, err := st.ClaimNextItem(ctx, f.versions(), bob.ID, now, now); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("claim with an empty lease = %v, want ErrInvalid", err)
 		}
 	})
@@ -180,41 +178,39 @@ func TestUpdateQueueItemVersion(t *testing.T) {
 		ctx := t.Context()
 		f := newQueueFixture(ctx, t, st, 1)
 		u := storetest.User(ctx, t, st, nil)
-		a, err := st.QueueItem(ctx, nil, f.items[0].ID)
+		a, err := st.QueueItem(ctx, f.items[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		b := *a
 		a.Status, a.Label, a.LabeledBy, a.LabelSource = store.QueueLabeled, ptr(-1.25), &u.ID, ptr(store.SourceLiterature)
-		if err := st.UpdateQueueItem(ctx, nil, a); err != nil || a.Version != 2 {
+		if err := st.UpdateQueueItem(ctx, a); err != nil || a.Version != 2 {
 			t.Fatalf("UpdateQueueItem = %v, version %d; want nil, 2", err, a.Version)
 		}
 		b.Status, b.SkipReason = store.QueueSkipped, "stale writer"
-		if err := st.UpdateQueueItem(ctx, nil, &b); !errors.Is(err, store.ErrConflict) {
+		if err := st.UpdateQueueItem(ctx, &b); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("stale UpdateQueueItem = %v, want ErrConflict", err)
 		}
-		got, err := st.QueueItem(ctx, nil, a.ID)
+		got, err := st.QueueItem(ctx, a.ID)
 		if err != nil || got.Status != store.QueueLabeled || *got.Label != -1.25 || got.SkipReason != "" || got.Version != 2 || *got.LabelSource != store.SourceLiterature {
 			t.Errorf("after conflict: %+v, %v; want the first writer's row", got, err)
 		}
-		v, err := st.UpdateQueueItemIf(ctx, nil, a.ID, 2, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-			return q.Set("notes = ?", "checked")
-		}, nil, time.Now())
-		if err != nil || v != 3 {
-			t.Errorf("UpdateQueueItemIf = %d, %v; want 3", v, err)
+		if err := st.RenewItemLease(ctx, a.ID, 2, time.Now().Add(time.Hour), time.Now()); err != nil {
+			t.Errorf("RenewItemLease at version 2 = %v", err)
 		}
-		if _, err := st.UpdateQueueItemIf(ctx, nil, a.ID, 2, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-			return q.Set("notes = ?", "lost")
-		}, nil, time.Now()); !errors.Is(err, store.ErrConflict) {
-			t.Errorf("stale UpdateQueueItemIf = %v, want ErrConflict", err)
+		if err := st.RenewItemLease(ctx, a.ID, 2, time.Now().Add(time.Hour), time.Now()); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("stale RenewItemLease = %v, want ErrConflict", err)
+		}
+		if got, _ := st.QueueItem(ctx, a.ID); got == nil || got.Version != 3 {
+			t.Errorf("after RenewItemLease: %+v, want version 3", got)
 		}
 		ghost := *got
 		ghost.ID = 999999
-		if err := st.UpdateQueueItem(ctx, nil, &ghost); !errors.Is(err, store.ErrNotFound) {
+		if err := st.UpdateQueueItem(ctx, &ghost); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("UpdateQueueItem(unknown) = %v, want ErrNotFound", err)
 		}
 		got.Status = "done"
-		if err := st.UpdateQueueItem(ctx, nil, got); !errors.Is(err, store.ErrInvalid) {
+		if err := st.UpdateQueueItem(ctx, got); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("UpdateQueueItem(bad status) = %v, want ErrInvalid", err)
 		}
 	})

@@ -50,11 +50,11 @@ func (c *Compound) prepare() error {
 
 // CreateCompound inserts c and sets its ID; ErrConflict when a compound
 // with the same canonical SMILES exists. db may be a transaction or nil.
-func (s *Store) CreateCompound(ctx context.Context, db bun.IDB, c *Compound) error {
+func (s *conn) CreateCompound(ctx context.Context, c *Compound) error {
 	if err := c.prepare(); err != nil {
 		return err
 	}
-	_, err := s.idb(db).NewInsert().Model(c).Returning("id").Exec(ctx)
+	_, err := s.db.NewInsert().Model(c).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create compound %q", c.CanonicalSMILES))
 }
 
@@ -62,11 +62,11 @@ func (s *Store) CreateCompound(ctx context.Context, db bun.IDB, c *Compound) err
 // exists; either way c.ID is set to the stored compound's ID, and created
 // says whether this call inserted it. (INSERT ... ON CONFLICT DO NOTHING:
 // safe against concurrent importers on both databases.)
-func (s *Store) EnsureCompound(ctx context.Context, db bun.IDB, c *Compound) (created bool, err error) {
+func (s *conn) EnsureCompound(ctx context.Context, c *Compound) (created bool, err error) {
 	if err := c.prepare(); err != nil {
 		return false, err
 	}
-	idb := s.idb(db)
+	idb := s.db
 	var ids []int64
 	err = idb.NewInsert().Model(c).
 		On("CONFLICT (canonical_smiles) DO NOTHING").
@@ -88,7 +88,7 @@ func (s *Store) EnsureCompound(ctx context.Context, db bun.IDB, c *Compound) (cr
 }
 
 // CompoundByID returns the compound; ErrNotFound when there is none.
-func (s *Store) CompoundByID(ctx context.Context, id int64) (*Compound, error) {
+func (s *conn) CompoundByID(ctx context.Context, id int64) (*Compound, error) {
 	c := new(Compound)
 	if err := s.db.NewSelect().Model(c).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("compound %d", id))
@@ -98,7 +98,7 @@ func (s *Store) CompoundByID(ctx context.Context, id int64) (*Compound, error) {
 
 // CompoundBySMILES returns the compound with this canonical SMILES;
 // ErrNotFound when there is none.
-func (s *Store) CompoundBySMILES(ctx context.Context, canonical string) (*Compound, error) {
+func (s *conn) CompoundBySMILES(ctx context.Context, canonical string) (*Compound, error) {
 	c := new(Compound)
 	if err := s.db.NewSelect().Model(c).Where("? = ?", bun.Ident("canonical_smiles"), canonical).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("compound %q", canonical))
@@ -108,7 +108,7 @@ func (s *Store) CompoundBySMILES(ctx context.Context, canonical string) (*Compou
 
 // CompoundsByIDs returns the compounds in the order of ids (for
 // dataloaders); an unknown ID gives a nil entry.
-func (s *Store) CompoundsByIDs(ctx context.Context, ids []int64) ([]*Compound, error) {
+func (s *conn) CompoundsByIDs(ctx context.Context, ids []int64) ([]*Compound, error) {
 	out := make([]*Compound, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -138,7 +138,7 @@ type CompoundFilter struct {
 }
 
 // compoundFilter applies f to a select on compounds.
-func (s *Store) compoundFilter(q *bun.SelectQuery, f CompoundFilter) *bun.SelectQuery {
+func (s *conn) compoundFilter(q *bun.SelectQuery, f CompoundFilter) *bun.SelectQuery {
 	if f.SetID != 0 {
 		q = q.Where("? IN (?)", bun.Ident("id"), s.db.NewSelect().Model((*CompoundSetMember)(nil)).
 			Column("compound_id").Where("? = ?", bun.Ident("set_id"), f.SetID))
@@ -154,7 +154,7 @@ func (s *Store) compoundFilter(q *bun.SelectQuery, f CompoundFilter) *bun.Select
 
 // SearchCompounds returns up to limit compounds that f keeps, by ID, after
 // the given ID (0 for the first page).
-func (s *Store) SearchCompounds(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]*Compound, error) {
+func (s *conn) SearchCompounds(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]*Compound, error) {
 	cs := []*Compound{}
 	q := s.db.NewSelect().Model(&cs).Where("? > ?", bun.Ident("id"), afterID).Order("id").Limit(int64(limit))
 	if err := s.compoundFilter(q, f).Scan(ctx); err != nil {
@@ -173,7 +173,7 @@ type CompoundSMILES struct {
 // SearchCompoundSMILES is SearchCompounds reading only IDs and canonical
 // SMILES (no descriptors, fingerprints or features), for scans that parse
 // every compound.
-func (s *Store) SearchCompoundSMILES(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]CompoundSMILES, error) {
+func (s *conn) SearchCompoundSMILES(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]CompoundSMILES, error) {
 	out := []CompoundSMILES{}
 	q := s.db.NewSelect().Model((*Compound)(nil)).Column("id", "canonical_smiles").
 		Where("? > ?", bun.Ident("id"), afterID).Order("id").Limit(int64(limit))
@@ -184,10 +184,19 @@ func (s *Store) SearchCompoundSMILES(ctx context.Context, f CompoundFilter, afte
 }
 
 // CountCompounds returns how many compounds f keeps.
-func (s *Store) CountCompounds(ctx context.Context, f CompoundFilter) (int, error) {
+func (s *conn) CountCompounds(ctx context.Context, f CompoundFilter) (int, error) {
 	n, err := s.compoundFilter(s.db.NewSelect().Model((*Compound)(nil)), f).Count(ctx)
 	if err != nil {
 		return 0, s.wrapErr(err, fmt.Sprintf("count compounds %q in set %d", f.Search, f.SetID))
 	}
 	return int(n), nil
+}
+
+// AllCompoundIDs returns every compound's ID, ascending.
+func (s *conn) AllCompoundIDs(ctx context.Context) ([]int64, error) {
+	ids := []int64{}
+	if err := s.db.NewSelect().Model((*Compound)(nil)).Column("id").Order("id").Scan(ctx, &ids); err != nil {
+		return nil, s.wrapErr(err, "compound ids")
+	}
+	return ids, nil
 }

@@ -44,7 +44,7 @@ type CompoundSetMember struct {
 
 // CreateCompoundSet inserts cs and sets its ID; ErrConflict for a taken
 // name, ErrInvalid for an unknown kind. db may be a transaction or nil.
-func (s *Store) CreateCompoundSet(ctx context.Context, db bun.IDB, cs *CompoundSet) error {
+func (s *conn) CreateCompoundSet(ctx context.Context, cs *CompoundSet) error {
 	if cs.Kind == "" {
 		cs.Kind = SetPool
 	}
@@ -55,12 +55,12 @@ func (s *Store) CreateCompoundSet(ctx context.Context, db bun.IDB, cs *CompoundS
 		cs.CreatedAt = now()
 	}
 	cs.CreatedAt = dbTime(cs.CreatedAt)
-	_, err := s.idb(db).NewInsert().Model(cs).Returning("id").Exec(ctx)
+	_, err := s.db.NewInsert().Model(cs).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create compound set %q", cs.Name))
 }
 
 // CompoundSetByID returns the set; ErrNotFound when there is none.
-func (s *Store) CompoundSetByID(ctx context.Context, id int64) (*CompoundSet, error) {
+func (s *conn) CompoundSetByID(ctx context.Context, id int64) (*CompoundSet, error) {
 	cs := new(CompoundSet)
 	if err := s.db.NewSelect().Model(cs).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("compound set %d", id))
@@ -69,7 +69,7 @@ func (s *Store) CompoundSetByID(ctx context.Context, id int64) (*CompoundSet, er
 }
 
 // CompoundSetByName returns the set; ErrNotFound when there is none.
-func (s *Store) CompoundSetByName(ctx context.Context, name string) (*CompoundSet, error) {
+func (s *conn) CompoundSetByName(ctx context.Context, name string) (*CompoundSet, error) {
 	cs := new(CompoundSet)
 	if err := s.db.NewSelect().Model(cs).Where("? = ?", bun.Ident("name"), name).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("compound set %q", name))
@@ -80,7 +80,7 @@ func (s *Store) CompoundSetByName(ctx context.Context, name string) (*CompoundSe
 // AddCompoundSetMembers adds compounds to a set; compounds already in it
 // are skipped (an upsert). ErrNotFound when the set or a compound does not
 // exist. db may be a transaction or nil.
-func (s *Store) AddCompoundSetMembers(ctx context.Context, db bun.IDB, setID int64, compoundIDs []int64) error {
+func (s *conn) AddCompoundSetMembers(ctx context.Context, setID int64, compoundIDs []int64) error {
 	if len(compoundIDs) == 0 {
 		return nil
 	}
@@ -89,15 +89,15 @@ func (s *Store) AddCompoundSetMembers(ctx context.Context, db bun.IDB, setID int
 	for i, id := range compoundIDs {
 		members[i] = CompoundSetMember{SetID: setID, CompoundID: id, CreatedAt: at}
 	}
-	_, err := s.idb(db).NewInsert().Model(&members).On("CONFLICT (set_id, compound_id) DO NOTHING").Exec(ctx)
+	_, err := s.db.NewInsert().Model(&members).On("CONFLICT (set_id, compound_id) DO NOTHING").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("add %d compounds to set %d", len(compoundIDs), setID))
 }
 
 // CompoundSetMemberIDs returns the IDs of the set's compounds, ascending. db may be
 // a transaction or nil.
-func (s *Store) CompoundSetMemberIDs(ctx context.Context, db bun.IDB, setID int64) ([]int64, error) {
+func (s *conn) CompoundSetMemberIDs(ctx context.Context, setID int64) ([]int64, error) {
 	ids := []int64{}
-	err := s.idb(db).NewSelect().Model((*CompoundSetMember)(nil)).Column("compound_id").
+	err := s.db.NewSelect().Model((*CompoundSetMember)(nil)).Column("compound_id").
 		Where("? = ?", bun.Ident("set_id"), setID).Order("compound_id").Scan(ctx, &ids)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("members of compound set %d", setID))
@@ -125,7 +125,7 @@ func withSize(q *bun.SelectQuery) *bun.SelectQuery {
 
 // CompoundSetsWithSize returns every compound set with its size, newest
 // first (created_at, then id), in one query.
-func (s *Store) CompoundSetsWithSize(ctx context.Context) ([]*CompoundSetWithSize, error) {
+func (s *conn) CompoundSetsWithSize(ctx context.Context) ([]*CompoundSetWithSize, error) {
 	sets := []*CompoundSetWithSize{}
 	err := withSize(s.db.NewSelect().Model(&sets)).OrderExpr("cs.created_at DESC, cs.id DESC").Scan(ctx)
 	if err != nil {
@@ -136,7 +136,7 @@ func (s *Store) CompoundSetsWithSize(ctx context.Context) ([]*CompoundSetWithSiz
 
 // CompoundSetWithSizeByID returns the set with its size, in one query;
 // ErrNotFound when there is none.
-func (s *Store) CompoundSetWithSizeByID(ctx context.Context, id int64) (*CompoundSetWithSize, error) {
+func (s *conn) CompoundSetWithSizeByID(ctx context.Context, id int64) (*CompoundSetWithSize, error) {
 	cs := new(CompoundSetWithSize)
 	if err := withSize(s.db.NewSelect().Model(cs)).Where("cs.id = ?", id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("compound set %d", id))

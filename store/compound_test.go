@@ -15,7 +15,7 @@ func TestCompounds(t *testing.T) {
 		ctx := t.Context()
 		c := &store.Compound{InputSMILES: "OCC", CanonicalSMILES: "CCO", Name: "Ethanol",
 			Descriptors: json.RawMessage(`{"mw":46.069}`), Fingerprint: []byte{0x01, 0x00, 0xff}}
-		if err := st.CreateCompound(ctx, nil, c); err != nil {
+		if err := st.CreateCompound(ctx, c); err != nil {
 			t.Fatalf("CreateCompound: %v", err)
 		}
 		got, err := st.CompoundByID(ctx, c.ID)
@@ -34,24 +34,24 @@ func TestCompounds(t *testing.T) {
 			t.Errorf("CompoundBySMILES = %v, %v", got, err)
 		}
 		dup := &store.Compound{InputSMILES: "C(O)C", CanonicalSMILES: "CCO"}
-		if err := st.CreateCompound(ctx, nil, dup); !errors.Is(err, store.ErrConflict) {
+		if err := st.CreateCompound(ctx, dup); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("CreateCompound(duplicate canonical SMILES) error = %v, want ErrConflict", err)
 		}
 		// EnsureCompound: an upsert that returns the existing row.
 		again := &store.Compound{InputSMILES: "C(O)C", CanonicalSMILES: "CCO"}
-		created, err := st.EnsureCompound(ctx, nil, again)
+		created, err := st.EnsureCompound(ctx, again)
 		if err != nil || created || again.ID != c.ID || again.Name != "Ethanol" {
 			t.Errorf("EnsureCompound(existing) = %v, %v, %+v; want false and compound %d", created, err, again, c.ID)
 		}
 		fresh := &store.Compound{CanonicalSMILES: "c1ccccc1", Name: "Benzene"}
-		created, err = st.EnsureCompound(ctx, nil, fresh)
+		created, err = st.EnsureCompound(ctx, fresh)
 		if err != nil || !created || fresh.ID == 0 || fresh.InputSMILES != "c1ccccc1" {
 			t.Errorf("EnsureCompound(new) = %v, %v, %+v", created, err, fresh)
 		}
 		if _, err := st.CompoundByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("CompoundByID(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.CreateCompound(ctx, nil, &store.Compound{InputSMILES: "x"}); !errors.Is(err, store.ErrInvalid) {
+		if err := st.CreateCompound(ctx, &store.Compound{InputSMILES: "x"}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("CreateCompound(no canonical SMILES) error = %v, want ErrInvalid", err)
 		}
 		list, err := st.CompoundsByIDs(ctx, []int64{fresh.ID, 424242, c.ID})
@@ -111,10 +111,10 @@ func TestSearchCompounds(t *testing.T) {
 		// Within a set: only its members, searched and counted alike.
 		u := storetest.User(ctx, t, st, nil)
 		set := &store.CompoundSet{Name: "acids and benzene", CreatedBy: &u.ID}
-		if err := st.CreateCompoundSet(ctx, nil, set); err != nil {
+		if err := st.CreateCompoundSet(ctx, set); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, nil, set.ID, []int64{pct.ID, ben.ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, set.ID, []int64{pct.ID, ben.ID}); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {
@@ -142,7 +142,7 @@ func TestCompoundSets(t *testing.T) {
 		a := storetest.Compound(ctx, t, st, nil)
 		b := storetest.Compound(ctx, t, st, nil)
 		cs := &store.CompoundSet{Name: "ESOL pool", Kind: store.SetPool, CreatedBy: &u.ID}
-		if err := st.CreateCompoundSet(ctx, nil, cs); err != nil {
+		if err := st.CreateCompoundSet(ctx, cs); err != nil {
 			t.Fatalf("CreateCompoundSet: %v", err)
 		}
 		got, err := st.CompoundSetByName(ctx, "ESOL pool")
@@ -152,23 +152,23 @@ func TestCompoundSets(t *testing.T) {
 		if _, err := st.CompoundSetByID(ctx, cs.ID); err != nil {
 			t.Errorf("CompoundSetByID: %v", err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, nil, cs.ID, []int64{b.ID, a.ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, cs.ID, []int64{b.ID, a.ID}); err != nil {
 			t.Fatalf("AddCompoundSetMembers: %v", err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, nil, cs.ID, []int64{a.ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, cs.ID, []int64{a.ID}); err != nil {
 			t.Errorf("adding a member twice: %v", err)
 		}
-		ids, err := st.CompoundSetMemberIDs(ctx, nil, cs.ID)
+		ids, err := st.CompoundSetMemberIDs(ctx, cs.ID)
 		if err != nil || len(ids) != 2 || ids[0] != a.ID || ids[1] != b.ID {
 			t.Errorf("CompoundSetMemberIDs = %v, %v; want [%d %d]", ids, err, a.ID, b.ID)
 		}
-		if err := st.AddCompoundSetMembers(ctx, nil, cs.ID, []int64{999999}); !errors.Is(err, store.ErrNotFound) {
+		if err := st.AddCompoundSetMembers(ctx, cs.ID, []int64{999999}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("adding an unknown compound: %v, want ErrNotFound", err)
 		}
-		if err := st.CreateCompoundSet(ctx, nil, &store.CompoundSet{Name: "ESOL pool"}); !errors.Is(err, store.ErrConflict) {
+		if err := st.CreateCompoundSet(ctx, &store.CompoundSet{Name: "ESOL pool"}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("duplicate set name: %v, want ErrConflict", err)
 		}
-		if err := st.CreateCompoundSet(ctx, nil, &store.CompoundSet{Name: "x", Kind: "bag"}); !errors.Is(err, store.ErrInvalid) {
+		if err := st.CreateCompoundSet(ctx, &store.CompoundSet{Name: "x", Kind: "bag"}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("unknown kind: %v, want ErrInvalid", err)
 		}
 		if _, err := st.CompoundSetByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {

@@ -1,12 +1,9 @@
 package store_test
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
-
-	"github.com/uptrace/bun"
 
 	"activelab/store"
 	"activelab/store/storetest"
@@ -27,12 +24,12 @@ func TestConcurrentWriters(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := range each {
-					err := st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+					err := st.InTx(ctx, func(tx *store.Tx) error {
 						c := &store.Compound{CanonicalSMILES: fmt.Sprintf("C%dN%d", w, i)}
-						if _, err := st.EnsureCompound(ctx, tx, c); err != nil {
+						if _, err := tx.EnsureCompound(ctx, c); err != nil {
 							return err
 						}
-						return st.AppendEvent(ctx, tx, &store.Event{Type: "test.write", ModelID: &m.ID, ItemID: &c.ID})
+						return tx.AppendEvent(ctx, &store.Event{Type: "test.write", ModelID: &m.ID, ItemID: &c.ID})
 					})
 					if err != nil {
 						errs <- err

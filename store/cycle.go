@@ -59,7 +59,7 @@ type ActiveLearningCycle struct {
 // ErrConflict when the model already has this cycle number; ErrInvalid for
 // an unknown status or a batch size below 1; ErrNotFound for an unknown
 // model. db may be a transaction or nil.
-func (s *Store) CreateCycle(ctx context.Context, db bun.IDB, c *ActiveLearningCycle) error {
+func (s *conn) CreateCycle(ctx context.Context, c *ActiveLearningCycle) error {
 	if c.Status == "" {
 		c.Status = CycleSelecting
 	}
@@ -76,21 +76,12 @@ func (s *Store) CreateCycle(ctx context.Context, db bun.IDB, c *ActiveLearningCy
 		c.StartedAt = now()
 	}
 	c.StartedAt, c.CompletedAt = dbTime(c.StartedAt), dbTimePtr(c.CompletedAt)
-	_, err := s.idb(db).NewInsert().Model(c).Returning("id").Exec(ctx)
+	_, err := s.db.NewInsert().Model(c).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create cycle %d of model %d", c.CycleNumber, c.ModelID))
 }
 
-// CycleByID returns the cycle; ErrNotFound when there is none.
-func (s *Store) CycleByID(ctx context.Context, id int64) (*ActiveLearningCycle, error) {
-	c := new(ActiveLearningCycle)
-	if err := s.db.NewSelect().Model(c).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
-		return nil, s.wrapErr(err, fmt.Sprintf("cycle %d", id))
-	}
-	return c, nil
-}
-
 // CyclesByModel returns the model's cycles by number.
-func (s *Store) CyclesByModel(ctx context.Context, modelID int64) ([]*ActiveLearningCycle, error) {
+func (s *conn) CyclesByModel(ctx context.Context, modelID int64) ([]*ActiveLearningCycle, error) {
 	cs := []*ActiveLearningCycle{}
 	if err := s.db.NewSelect().Model(&cs).Where("? = ?", bun.Ident("model_id"), modelID).Order("cycle_number").Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("cycles of model %d", modelID))

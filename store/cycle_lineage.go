@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -16,9 +18,9 @@ const lineageVersions = "(SELECT id FROM ml_models WHERE lineage_id = ?)"
 
 // Cycle returns the cycle read through db (a transaction or nil);
 // ErrNotFound when there is none.
-func (s *Store) Cycle(ctx context.Context, db bun.IDB, id int64) (*ActiveLearningCycle, error) {
+func (s *conn) Cycle(ctx context.Context, id int64) (*ActiveLearningCycle, error) {
 	c := new(ActiveLearningCycle)
-	if err := s.idb(db).NewSelect().Model(c).Where("alc.id = ?", id).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(c).Where("alc.id = ?", id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("cycle %d", id))
 	}
 	return c, nil
@@ -29,7 +31,7 @@ func (s *Store) Cycle(ctx context.Context, db bun.IDB, id int64) (*ActiveLearnin
 // ErrConflict when the cycle changed since it was read; ErrNotFound when
 // there is no such cycle; ErrInvalid for an unknown status or a batch size
 // below 1. db may be a transaction or nil.
-func (s *Store) UpdateCycle(ctx context.Context, db bun.IDB, c *ActiveLearningCycle) error {
+func (s *conn) UpdateCycle(ctx context.Context, c *ActiveLearningCycle) error {
 	switch {
 	case !c.Status.Valid():
 		return enumError("cycle status", string(c.Status), "selecting", "labeling", "training", "complete", "failed")
@@ -37,7 +39,7 @@ func (s *Store) UpdateCycle(ctx context.Context, db bun.IDB, c *ActiveLearningCy
 		return fmt.Errorf("cycle %d: batch size %d is below 1: %w", c.ID, c.BatchSize, ErrInvalid)
 	}
 	c.CompletedAt = dbTimePtr(c.CompletedAt)
-	d := s.idb(db)
+	d := s.db
 	what := fmt.Sprintf("update cycle %d at version %d", c.ID, c.Version)
 	res, err := d.NewUpdate().Model(c).Column(cycleMutable...).Set("version = ?", c.Version+1).
 		Where("id = ?", c.ID).Where("version = ?", c.Version).Exec(ctx)
@@ -62,9 +64,9 @@ func (s *Store) UpdateCycle(ctx context.Context, db bun.IDB, c *ActiveLearningCy
 
 // CyclesByLineage returns the cycles of every version of the lineage, by
 // cycle number. db may be a transaction or nil.
-func (s *Store) CyclesByLineage(ctx context.Context, db bun.IDB, lineageID int64) ([]*ActiveLearningCycle, error) {
+func (s *conn) CyclesByLineage(ctx context.Context, lineageID int64) ([]*ActiveLearningCycle, error) {
 	cs := []*ActiveLearningCycle{}
-	err := s.idb(db).NewSelect().Model(&cs).Where("alc.model_id IN "+lineageVersions, lineageID).
+	err := s.db.NewSelect().Model(&cs).Where("alc.model_id IN "+lineageVersions, lineageID).
 		Order("alc.cycle_number", "alc.id").Scan(ctx)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("cycles of model %d", lineageID))
@@ -74,9 +76,9 @@ func (s *Store) CyclesByLineage(ctx context.Context, db bun.IDB, lineageID int64
 
 // CycleByNumber returns the lineage's cycle with this number (the queue
 // items' selection_batch); ErrNotFound when there is none.
-func (s *Store) CycleByNumber(ctx context.Context, db bun.IDB, lineageID int64, number int) (*ActiveLearningCycle, error) {
+func (s *conn) CycleByNumber(ctx context.Context, lineageID int64, number int) (*ActiveLearningCycle, error) {
 	c := new(ActiveLearningCycle)
-	err := s.idb(db).NewSelect().Model(c).Where("alc.model_id IN "+lineageVersions, lineageID).
+	err := s.db.NewSelect().Model(c).Where("alc.model_id IN "+lineageVersions, lineageID).
 		Where("alc.cycle_number = ?", number).Order("alc.id").Limit(1).Scan(ctx)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("cycle %d of model %d", number, lineageID))
@@ -91,9 +93,9 @@ func (s *Store) CycleByNumber(ctx context.Context, db bun.IDB, lineageID int64, 
 // creates the cycle; a concurrent creator then gets ErrConflict from
 // CreateCycle on the same version (retry) — across versions the numbers are
 // kept apart by the service creating cycles on the active version only.
-func (s *Store) NextCycleNumber(ctx context.Context, db bun.IDB, lineageID int64) (int, error) {
+func (s *conn) NextCycleNumber(ctx context.Context, lineageID int64) (int, error) {
 	var n int
-	err := s.idb(db).NewRaw(`SELECT COALESCE(MAX(n), 0) + 1 FROM (
+	err := s.db.NewRaw(`SELECT COALESCE(MAX(n), 0) + 1 FROM (
 	SELECT MAX(cycle_number) AS n FROM active_learning_cycles WHERE model_id IN `+lineageVersions+`
 	UNION ALL
 	SELECT MAX(selection_batch) AS n FROM label_queue WHERE model_id IN `+lineageVersions+`
@@ -108,9 +110,90 @@ func (s *Store) NextCycleNumber(ctx context.Context, db bun.IDB, lineageID int64
 // items_skipped in one statement (no read, so concurrent labellers never
 // lose a count) and increases its version. ErrNotFound for an unknown
 // cycle. db may be a transaction or nil.
-func (s *Store) BumpCycleCounts(ctx context.Context, db bun.IDB, cycleID int64, labeled, skipped int) error {
-	res, err := s.idb(db).NewUpdate().Model((*ActiveLearningCycle)(nil)).
+func (s *conn) BumpCycleCounts(ctx context.Context, cycleID int64, labeled, skipped int) error {
+	res, err := s.db.NewUpdate().Model((*ActiveLearningCycle)(nil)).
 		Set("items_labeled = items_labeled + ?", labeled).Set("items_skipped = items_skipped + ?", skipped).
 		Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx)
 	return s.expectOne(res, err, fmt.Sprintf("count labels of cycle %d", cycleID))
+}
+
+// setCycle applies set to cycle id (increasing its version) where the
+// cycle's status is one of from (any status when from is empty), and
+// reports whether it did. ErrNotFound for an unknown cycle.
+func (s *conn) setCycle(ctx context.Context, id int64, from []CycleStatus, what string, set func(*bun.UpdateQuery) *bun.UpdateQuery) (bool, error) {
+	q := set(s.db.NewUpdate().Model((*ActiveLearningCycle)(nil))).Set("version = version + 1").Where("id = ?", id)
+	if len(from) > 0 {
+		q = q.Where("status IN (?)", bun.List(from))
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return false, s.wrapErr(err, fmt.Sprintf("%s: cycle %d", what, id))
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, nil
+	}
+	if _, err := s.Cycle(ctx, id); err != nil {
+		return false, fmt.Errorf("%s: %w", what, err)
+	}
+	return false, nil
+}
+
+// StartCycleTraining moves cycle id to training and clears its error.
+// ErrNotFound for an unknown cycle.
+func (s *conn) StartCycleTraining(ctx context.Context, id int64) error {
+	_, err := s.setCycle(ctx, id, nil, "start training", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", CycleTraining).Set("error = ''")
+	})
+	return err
+}
+
+// CycleResult is what a finished retrain records on its cycle.
+type CycleResult struct {
+	MetricsBefore, MetricsAfter json.RawMessage
+	Labeled, Skipped            int
+	At                          time.Time
+}
+
+// CompleteCycle marks cycle id complete at r.At with its metrics before and
+// after and its final labeled and skipped counts, clearing its error.
+func (s *conn) CompleteCycle(ctx context.Context, id int64, r CycleResult) error {
+	_, err := s.setCycle(ctx, id, nil, "complete", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", CycleComplete).Set("metrics_before = ?", string(r.MetricsBefore)).
+			Set("metrics_after = ?", string(r.MetricsAfter)).Set("items_labeled = ?", r.Labeled).
+			Set("items_skipped = ?", r.Skipped).Set("completed_at = ?", dbTime(r.At)).Set("error = ''")
+	})
+	return err
+}
+
+// FailTrainingCycle marks cycle id failed with msg if it is training, and
+// reports whether it was.
+func (s *conn) FailTrainingCycle(ctx context.Context, id int64, msg string) (bool, error) {
+	return s.setCycle(ctx, id, []CycleStatus{CycleTraining}, "fail", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", CycleFailed).Set("error = ?", msg)
+	})
+}
+
+// SetCycleSelected records how many items a selection enqueued for cycle
+// id (without a new version: the selection's own transaction moves the
+// cycle on).
+func (s *conn) SetCycleSelected(ctx context.Context, id int64, n int) error {
+	res, err := s.db.NewUpdate().Model((*ActiveLearningCycle)(nil)).Set("items_selected = ?", n).Where("id = ?", id).Exec(ctx)
+	return s.expectOne(res, err, fmt.Sprintf("items selected of cycle %d", id))
+}
+
+// OpenCycleForLabeling moves cycle id from selecting to labeling with the
+// number of items its selection enqueued.
+func (s *conn) OpenCycleForLabeling(ctx context.Context, id int64, selected int) error {
+	_, err := s.setCycle(ctx, id, nil, "open for labeling", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", CycleLabeling).Set("items_selected = ?", selected)
+	})
+	return err
+}
+
+// SetCycleParams replaces cycle id's selection parameters (JSON).
+func (s *conn) SetCycleParams(ctx context.Context, id int64, params json.RawMessage) error {
+	_, err := s.setCycle(ctx, id, nil, "set params", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("params = ?", string(params))
+	})
+	return err
 }

@@ -39,7 +39,7 @@ type Event struct {
 // their commit: append events last, after the transaction's other writes.
 // When db is not a transaction, AppendEvent runs in one of its own. SQLite
 // has one writer already and needs neither.
-func (s *Store) AppendEvent(ctx context.Context, db bun.IDB, e *Event) error {
+func (s *conn) AppendEvent(ctx context.Context, e *Event) error {
 	if e.Type == "" {
 		return fmt.Errorf("append event: empty type: %w", ErrInvalid)
 	}
@@ -66,12 +66,7 @@ func (s *Store) AppendEvent(ctx context.Context, db bun.IDB, e *Event) error {
 		}
 		return nil
 	}
-	switch db.(type) {
-	case bun.Tx, *bun.Tx:
-		return insert(ctx, db)
-	default:
-		return s.idb(db).RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insert(ctx, tx) })
-	}
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insert(ctx, tx) })
 }
 
 // EventSource returns the events outbox as an events.Source, for the
@@ -101,7 +96,7 @@ func (es eventSource) LastSeq(ctx context.Context) (int64, error) { return es.s.
 
 // LastEventSeq returns the highest committed event sequence number (0 when
 // there are no events).
-func (s *Store) LastEventSeq(ctx context.Context) (int64, error) {
+func (s *conn) LastEventSeq(ctx context.Context) (int64, error) {
 	var seq int64
 	err := s.db.NewSelect().Model((*Event)(nil)).ColumnExpr("COALESCE(MAX(?), 0)", bun.Ident("seq")).Scan(ctx, &seq)
 	if err != nil {
@@ -122,7 +117,7 @@ func deref(p *int64) int64 {
 //
 // Events become visible in Seq order on both databases (see AppendEvent),
 // so a reader may resume from the last Seq it saw.
-func (s *Store) EventsAfter(ctx context.Context, afterSeq int64, modelID *int64, limit int) ([]*Event, error) {
+func (s *conn) EventsAfter(ctx context.Context, afterSeq int64, modelID *int64, limit int) ([]*Event, error) {
 	evs := []*Event{}
 	q := s.db.NewSelect().Model(&evs).Where("? > ?", bun.Ident("seq"), afterSeq).Order("seq").Limit(int64(limit))
 	if modelID != nil {

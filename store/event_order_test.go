@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"activelab/events"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -65,9 +63,9 @@ func TestEventsCommitInSeqOrder(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range txs {
-					err := st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+					err := st.InTx(ctx, func(tx *store.Tx) error {
 						for range perTx {
-							if err := st.AppendEvent(ctx, tx, &store.Event{Type: "test.order", ActorID: ptr(int64(w + 1))}); err != nil {
+							if err := tx.AppendEvent(ctx, &store.Event{Type: "test.order", ActorID: ptr(int64(w + 1))}); err != nil {
 								return err
 							}
 						}
@@ -134,7 +132,7 @@ func TestEventSource(t *testing.T) {
 			Payload: []byte(`{"lease":"x"}`), CreatedAt: at}
 		e2 := &store.Event{Type: "cycle_updated"}
 		for _, e := range []*store.Event{e1, e2} {
-			if err := st.AppendEvent(ctx, nil, e); err != nil { // outside a transaction: AppendEvent opens one
+			if err := st.AppendEvent(ctx, e); err != nil { // outside a transaction: AppendEvent opens one
 				t.Fatal(err)
 			}
 		}
@@ -193,8 +191,8 @@ func TestAppendEventPostgresLockAndNotify(t *testing.T) {
 	}
 	// A rolled-back append notifies nobody.
 	rollback := errors.New("roll back")
-	err = st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if err := st.AppendEvent(ctx, tx, &store.Event{Type: "test.rolled_back"}); err != nil {
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.AppendEvent(ctx, &store.Event{Type: "test.rolled_back"}); err != nil {
 			return err
 		}
 		return rollback
@@ -202,9 +200,9 @@ func TestAppendEventPostgresLockAndNotify(t *testing.T) {
 	if !errors.Is(err, rollback) {
 		t.Fatalf("RunInTx = %v", err)
 	}
-	err = st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = st.InTx(ctx, func(tx *store.Tx) error {
 		for range 3 {
-			if err := st.AppendEvent(ctx, tx, &store.Event{Type: "test.notify"}); err != nil {
+			if err := tx.AppendEvent(ctx, &store.Event{Type: "test.notify"}); err != nil {
 				return err
 			}
 		}

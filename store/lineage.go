@@ -11,14 +11,14 @@ import (
 // resolveLineage fills m.LineageID before insert when it can: from the
 // parent, or from the name's version 1 for a later version without parent.
 // It leaves 0 for a new lineage (CreateMLModel then sets the row's own ID).
-func (s *Store) resolveLineage(ctx context.Context, db bun.IDB, m *MLModel) error {
+func (s *conn) resolveLineage(ctx context.Context, m *MLModel) error {
 	if m.LineageID != 0 {
 		return nil
 	}
 	var ids []int64
 	switch {
 	case m.ParentID != nil:
-		err := db.NewSelect().Model((*MLModel)(nil)).ColumnExpr("COALESCE(lineage_id, id)").
+		err := s.db.NewSelect().Model((*MLModel)(nil)).ColumnExpr("COALESCE(lineage_id, id)").
 			Where("? = ?", bun.Ident("id"), *m.ParentID).Scan(ctx, &ids)
 		if err != nil {
 			return s.wrapErr(err, fmt.Sprintf("lineage of parent %d", *m.ParentID))
@@ -27,7 +27,7 @@ func (s *Store) resolveLineage(ctx context.Context, db bun.IDB, m *MLModel) erro
 			return fmt.Errorf("parent model %d: %w", *m.ParentID, ErrNotFound)
 		}
 	case m.Version > 1:
-		err := db.NewSelect().Model((*MLModel)(nil)).ColumnExpr("COALESCE(lineage_id, id)").
+		err := s.db.NewSelect().Model((*MLModel)(nil)).ColumnExpr("COALESCE(lineage_id, id)").
 			Where("? = ?", bun.Ident("name"), m.Name).Where("? = 1", bun.Ident("version")).Scan(ctx, &ids)
 		if err != nil {
 			return s.wrapErr(err, fmt.Sprintf("lineage of model %q", m.Name))
@@ -41,9 +41,9 @@ func (s *Store) resolveLineage(ctx context.Context, db bun.IDB, m *MLModel) erro
 
 // ModelVersion returns one model version read through db (a transaction or
 // nil); ErrNotFound when there is none.
-func (s *Store) ModelVersion(ctx context.Context, db bun.IDB, id int64) (*MLModel, error) {
+func (s *conn) ModelVersion(ctx context.Context, id int64) (*MLModel, error) {
 	m := new(MLModel)
-	if err := s.idb(db).NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("model %d", id))
 	}
 	return m, nil
@@ -52,9 +52,9 @@ func (s *Store) ModelVersion(ctx context.Context, db bun.IDB, id int64) (*MLMode
 // ModelVersions returns every version of the lineage, oldest (version 1)
 // first. ErrNotFound when lineageID is not the ID of a version 1 (a lineage
 // is named by its root; pass LineageID of any version).
-func (s *Store) ModelVersions(ctx context.Context, db bun.IDB, lineageID int64) ([]*MLModel, error) {
+func (s *conn) ModelVersions(ctx context.Context, lineageID int64) ([]*MLModel, error) {
 	vs := []*MLModel{}
-	err := s.idb(db).NewSelect().Model(&vs).Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx)
+	err := s.db.NewSelect().Model(&vs).Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("versions of model %d", lineageID))
 	}
@@ -66,9 +66,9 @@ func (s *Store) ModelVersions(ctx context.Context, db bun.IDB, lineageID int64) 
 
 // ActiveVersionByLineage returns the lineage's active version; ErrNotFound
 // when none is active (or there is no such lineage).
-func (s *Store) ActiveVersionByLineage(ctx context.Context, db bun.IDB, lineageID int64) (*MLModel, error) {
+func (s *conn) ActiveVersionByLineage(ctx context.Context, lineageID int64) (*MLModel, error) {
 	m := new(MLModel)
-	err := s.idb(db).NewSelect().Model(m).
+	err := s.db.NewSelect().Model(m).
 		Where("? = ?", bun.Ident("lineage_id"), lineageID).
 		Where("? = ?", bun.Ident("status"), ModelActive).
 		Scan(ctx)
@@ -81,9 +81,9 @@ func (s *Store) ActiveVersionByLineage(ctx context.Context, db bun.IDB, lineageI
 // CurrentVersionByLineage returns the lineage's active version, or its
 // latest when none is active (training, or every version failed).
 // ErrNotFound for an unknown lineage.
-func (s *Store) CurrentVersionByLineage(ctx context.Context, db bun.IDB, lineageID int64) (*MLModel, error) {
+func (s *conn) CurrentVersionByLineage(ctx context.Context, lineageID int64) (*MLModel, error) {
 	m := new(MLModel)
-	err := s.idb(db).NewSelect().Model(m).
+	err := s.db.NewSelect().Model(m).
 		Where("? = ?", bun.Ident("lineage_id"), lineageID).
 		OrderExpr("CASE WHEN ? = ? THEN 0 ELSE 1 END", bun.Ident("status"), ModelActive).
 		OrderExpr("? DESC", bun.Ident("version")).
@@ -97,9 +97,9 @@ func (s *Store) CurrentVersionByLineage(ctx context.Context, db bun.IDB, lineage
 // ModelsLatestPerLineage returns one row per lineage, its active version or,
 // when none is active, its latest, ordered by lineage ID (creation order).
 // Rows include their artifacts.
-func (s *Store) ModelsLatestPerLineage(ctx context.Context, db bun.IDB) ([]*MLModel, error) {
+func (s *conn) ModelsLatestPerLineage(ctx context.Context) ([]*MLModel, error) {
 	ms := []*MLModel{}
-	err := s.idb(db).NewSelect().Model(&ms).
+	err := s.db.NewSelect().Model(&ms).
 		Where(`mm.id = (SELECT x.id FROM ml_models AS x WHERE x.lineage_id = mm.lineage_id
 			ORDER BY CASE WHEN x.status = ? THEN 0 ELSE 1 END, x.version DESC LIMIT 1)`, ModelActive).
 		Order("lineage_id").Scan(ctx)
@@ -112,9 +112,9 @@ func (s *Store) ModelsLatestPerLineage(ctx context.Context, db bun.IDB) ([]*MLMo
 // LineageVersionIDs returns the IDs of every version of the lineage, oldest
 // first (empty for an unknown lineage): the model_id values that queue
 // items and cycles of the lineage carry.
-func (s *Store) LineageVersionIDs(ctx context.Context, db bun.IDB, lineageID int64) ([]int64, error) {
+func (s *conn) LineageVersionIDs(ctx context.Context, lineageID int64) ([]int64, error) {
 	ids := []int64{}
-	err := s.idb(db).NewSelect().Model((*MLModel)(nil)).Column("id").
+	err := s.db.NewSelect().Model((*MLModel)(nil)).Column("id").
 		Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx, &ids)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("versions of model %d", lineageID))
@@ -127,12 +127,12 @@ func (s *Store) LineageVersionIDs(ctx context.Context, db bun.IDB, lineageID int
 // creation). ErrConflict when m becomes active while another version of its
 // name is active (use ActivateVersion); ErrNotFound for an unknown id. db
 // may be a transaction or nil.
-func (s *Store) UpdateMLModel(ctx context.Context, db bun.IDB, m *MLModel) error {
+func (s *conn) UpdateMLModel(ctx context.Context, m *MLModel) error {
 	if !m.Status.Valid() {
 		return enumError("model status", string(m.Status), "training", "active", "superseded", "failed")
 	}
 	m.ActivatedAt = dbTimePtr(m.ActivatedAt)
-	res, err := s.idb(db).NewUpdate().Model(m).
+	res, err := s.db.NewUpdate().Model(m).
 		Column("status", "artifact", "metrics", "training_size", "error", "activated_at").
 		Where("id = ?", m.ID).Exec(ctx)
 	return s.expectOne(res, err, fmt.Sprintf("update model %d", m.ID))
@@ -143,9 +143,9 @@ func (s *Store) UpdateMLModel(ctx context.Context, db bun.IDB, m *MLModel) error
 // first, in db, so the one-active-version rule holds at every statement.
 // It returns the version that was superseded (0 when none). ErrNotFound for
 // an unknown id. Call it in the transaction that stores the new version.
-func (s *Store) ActivateVersion(ctx context.Context, db bun.IDB, id int64, at time.Time) (superseded int64, err error) {
-	d := s.idb(db)
-	m, err := s.ModelVersion(ctx, d, id)
+func (s *conn) ActivateVersion(ctx context.Context, id int64, at time.Time) (superseded int64, err error) {
+	d := s.db
+	m, err := s.ModelVersion(ctx, id)
 	if err != nil {
 		return 0, err
 	}

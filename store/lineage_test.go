@@ -29,46 +29,46 @@ func TestModelLineage(t *testing.T) {
 		if b1.LineageID != b1.ID || b2.LineageID != b1.ID {
 			t.Errorf("lineage of b = %d, %d; want %d", b1.LineageID, b2.LineageID, b1.ID)
 		}
-		got, err := st.MLModelByID(ctx, a3.ID)
+		got, err := st.ModelVersion(ctx, a3.ID)
 		if err != nil || got.LineageID != a1.ID {
 			t.Errorf("MLModelByID(a3).LineageID = %v, %v", got, err)
 		}
-		vs, err := st.ModelVersions(ctx, nil, a1.ID)
+		vs, err := st.ModelVersions(ctx, a1.ID)
 		if err != nil || len(vs) != 3 || vs[0].ID != a1.ID || vs[1].ID != a2.ID || vs[2].ID != a3.ID {
 			t.Errorf("ModelVersions(a) = %v, %v", vs, err)
 		}
-		if _, err := st.ModelVersions(ctx, nil, a2.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ModelVersions(ctx, a2.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ModelVersions(version 2's id) = %v, want ErrNotFound", err)
 		}
-		if _, err := st.ModelVersions(ctx, nil, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ModelVersions(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ModelVersions(unknown) = %v, want ErrNotFound", err)
 		}
-		if m, err := st.ActiveVersionByLineage(ctx, nil, a1.ID); err != nil || m.ID != a2.ID {
+		if m, err := st.ActiveVersionByLineage(ctx, a1.ID); err != nil || m.ID != a2.ID {
 			t.Errorf("ActiveVersionByLineage(a) = %v, %v; want version 2", m, err)
 		}
-		if _, err := st.ActiveVersionByLineage(ctx, nil, b1.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ActiveVersionByLineage(ctx, b1.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ActiveVersionByLineage(b) = %v, want ErrNotFound (none active)", err)
 		}
-		if m, err := st.CurrentVersionByLineage(ctx, nil, b1.ID); err != nil || m.ID != b2.ID {
+		if m, err := st.CurrentVersionByLineage(ctx, b1.ID); err != nil || m.ID != b2.ID {
 			t.Errorf("CurrentVersionByLineage(b) = %v, %v; want latest (version 2)", m, err)
 		}
-		ms, err := st.ModelsLatestPerLineage(ctx, nil)
+		ms, err := st.ModelsLatestPerLineage(ctx)
 		if err != nil || len(ms) != 2 || ms[0].ID != a2.ID || ms[1].ID != b2.ID {
 			t.Errorf("ModelsLatestPerLineage = %v, %v; want [a v2 (active), b v2 (latest)]", ms, err)
 		}
-		ids, err := st.LineageVersionIDs(ctx, nil, a1.ID)
+		ids, err := st.LineageVersionIDs(ctx, a1.ID)
 		if err != nil || len(ids) != 3 || ids[0] != a1.ID || ids[2] != a3.ID {
 			t.Errorf("LineageVersionIDs(a) = %v, %v", ids, err)
 		}
-		if ids, err := st.LineageVersionIDs(ctx, nil, 999999); err != nil || len(ids) != 0 {
+		if ids, err := st.LineageVersionIDs(ctx, 999999); err != nil || len(ids) != 0 {
 			t.Errorf("LineageVersionIDs(unknown) = %v, %v; want empty", ids, err)
 		}
-		if m, err := st.ModelVersion(ctx, nil, a3.ID); err != nil || m.Version != 3 {
+		if m, err := st.ModelVersion(ctx, a3.ID); err != nil || m.Version != 3 {
 			t.Errorf("ModelVersion(a3) = %v, %v", m, err)
 		}
 		// An unknown parent is ErrNotFound and inserts nothing.
 		bad := &store.MLModel{Name: "c", Endpoint: "logS", Task: store.TaskRegression, Version: 2, ParentID: ptr(int64(999999))}
-		if err := st.CreateMLModel(ctx, nil, bad); !errors.Is(err, store.ErrNotFound) {
+		if err := st.CreateMLModel(ctx, bad); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("CreateMLModel(unknown parent) = %v, want ErrNotFound", err)
 		}
 	})
@@ -106,7 +106,7 @@ func TestLineageMigrationBackfill(t *testing.T) {
 		}
 		want := map[int64]int64{10: 10, 11: 10, 12: 10, 20: 20}
 		for vid, lineage := range want {
-			m, err := st.MLModelByID(ctx, vid)
+			m, err := st.ModelVersion(ctx, vid)
 			if err != nil || m.LineageID != lineage {
 				t.Errorf("model %d after backfill: %+v, %v; want lineage %d", vid, m, err, lineage)
 			}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"log/slog"
+
+	"github.com/uptrace/bun"
 )
 
 // warnLogger returns the default logger restricted to warnings and errors,
@@ -27,3 +29,14 @@ func (m minLevel) WithAttrs(as []slog.Attr) slog.Handler {
 func (m minLevel) WithGroup(name string) slog.Handler {
 	return minLevel{h: m.h.WithGroup(name), min: m.min}
 }
+
+// OnQuery calls fn with the SQL of every query the store runs from now on,
+// after it ran (for tests that count queries). Call it before the store is
+// shared: adding the hook must not race with queries.
+func (s *Store) OnQuery(fn func(sql string)) { s.bunDB.AddQueryHook(queryObserver(fn)) }
+
+// queryObserver adapts a func to bun.QueryHook.
+type queryObserver func(sql string)
+
+func (queryObserver) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+func (o queryObserver) AfterQuery(_ context.Context, ev *bun.QueryEvent)                 { o(ev.Query) }

@@ -79,7 +79,7 @@ type Measurement struct {
 // or a non-finite value; ErrNotFound for an unknown compound, user or item;
 // ErrConflict for a second measurement of the same queue item. db may be a
 // transaction or nil.
-func (s *Store) CreateMeasurement(ctx context.Context, db bun.IDB, m *Measurement) error {
+func (s *conn) CreateMeasurement(ctx context.Context, m *Measurement) error {
 	if m.Confidence == "" {
 		m.Confidence = ConfidenceHigh
 	}
@@ -99,12 +99,12 @@ func (s *Store) CreateMeasurement(ctx context.Context, db bun.IDB, m *Measuremen
 		m.CreatedAt = now()
 	}
 	m.CreatedAt = dbTime(m.CreatedAt)
-	_, err := s.idb(db).NewInsert().Model(m).Returning("id").Exec(ctx)
+	_, err := s.db.NewInsert().Model(m).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create measurement of %s for compound %d", m.Endpoint, m.CompoundID))
 }
 
 // MeasurementByID returns the measurement; ErrNotFound when there is none.
-func (s *Store) MeasurementByID(ctx context.Context, id int64) (*Measurement, error) {
+func (s *conn) MeasurementByID(ctx context.Context, id int64) (*Measurement, error) {
 	m := new(Measurement)
 	if err := s.db.NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("measurement %d", id))
@@ -114,7 +114,7 @@ func (s *Store) MeasurementByID(ctx context.Context, id int64) (*Measurement, er
 
 // MeasurementsByCompound returns the compound's measurements of an endpoint
 // (every endpoint when endpoint is ""), oldest first.
-func (s *Store) MeasurementsByCompound(ctx context.Context, compoundID int64, endpoint string) ([]*Measurement, error) {
+func (s *conn) MeasurementsByCompound(ctx context.Context, compoundID int64, endpoint string) ([]*Measurement, error) {
 	ms := []*Measurement{}
 	q := s.db.NewSelect().Model(&ms).Where("? = ?", bun.Ident("compound_id"), compoundID).Order("created_at", "id")
 	if endpoint != "" {
@@ -145,7 +145,7 @@ type EndpointStats struct {
 // Endpoints returns every endpoint with at least one measurement, by name
 // (byte order, the same on both databases), in one aggregate query. An
 // empty database gives an empty list.
-func (s *Store) Endpoints(ctx context.Context) ([]*EndpointStats, error) {
+func (s *conn) Endpoints(ctx context.Context) ([]*EndpointStats, error) {
 	out := []*EndpointStats{}
 	err := s.db.NewSelect().Model((*Measurement)(nil)).
 		ColumnExpr("m.endpoint AS ?", bun.Ident("name")).
@@ -163,4 +163,16 @@ func (s *Store) Endpoints(ctx context.Context) ([]*EndpointStats, error) {
 	// database's collation, SQLite by bytes.
 	slices.SortFunc(out, func(a, b *EndpointStats) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
+}
+
+// HasImportedValue reports whether the compound already has an imported
+// measurement of the endpoint with this value (so importing a file twice
+// adds nothing).
+func (s *conn) HasImportedValue(ctx context.Context, compoundID int64, endpoint string, value float64) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*Measurement)(nil)).Where("compound_id = ?", compoundID).
+		Where("endpoint = ?", endpoint).Where("origin = ?", OriginImport).Where("value = ?", value).Exists(ctx)
+	if err != nil {
+		return false, s.wrapErr(err, fmt.Sprintf("imported %s of compound %d", endpoint, compoundID))
+	}
+	return ok, nil
 }

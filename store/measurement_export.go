@@ -29,7 +29,7 @@ type ExportRow struct {
 
 // HasMeasurements reports whether the endpoint has at least one
 // measurement (an index lookup, not a scan).
-func (s *Store) HasMeasurements(ctx context.Context, endpoint string) (bool, error) {
+func (s *conn) HasMeasurements(ctx context.Context, endpoint string) (bool, error) {
 	ok, err := s.db.NewSelect().Model((*Measurement)(nil)).Where("m.endpoint = ?", endpoint).Limit(1).Exists(ctx)
 	if err != nil {
 		return false, s.wrapErr(err, fmt.Sprintf("measurements of %s", endpoint))
@@ -42,7 +42,7 @@ func (s *Store) HasMeasurements(ctx context.Context, endpoint string) (bool, err
 // pages, so a large export holds one chunk in memory and no long
 // transaction). setID != 0 keeps compounds of that set. fn's error stops
 // the walk and is returned.
-func (s *Store) EachExportRow(ctx context.Context, endpoint string, setID int64, chunk int, fn func(*ExportRow) error) error {
+func (s *conn) EachExportRow(ctx context.Context, endpoint string, setID int64, chunk int, fn func(*ExportRow) error) error {
 	if chunk < 1 {
 		chunk = 1000
 	}

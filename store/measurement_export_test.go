@@ -20,10 +20,10 @@ func TestEachExportRow(t *testing.T) {
 			cs = append(cs, storetest.Compound(ctx, t, st, nil))
 		}
 		set := &store.CompoundSet{Name: "two", Kind: store.SetPool}
-		if err := st.CreateCompoundSet(ctx, nil, set); err != nil {
+		if err := st.CreateCompoundSet(ctx, set); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, nil, set.ID, []int64{cs[1].ID, cs[3].ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, set.ID, []int64{cs[1].ID, cs[3].ID}); err != nil {
 			t.Fatal(err)
 		}
 		var want []int64
@@ -33,13 +33,13 @@ func TestEachExportRow(t *testing.T) {
 			if i == 3 {
 				m.UserID, m.Origin = &u.ID, store.OriginManual
 			}
-			if err := st.CreateMeasurement(ctx, nil, m); err != nil {
+			if err := st.CreateMeasurement(ctx, m); err != nil {
 				t.Fatal(err)
 			}
 			want = append(want, m.ID)
 			other := &store.Measurement{CompoundID: c.ID, Endpoint: "herg", Value: 1, Source: store.SourceExperimental,
 				Confidence: store.ConfidenceHigh, Origin: store.OriginImport}
-			if err := st.CreateMeasurement(ctx, nil, other); err != nil {
+			if err := st.CreateMeasurement(ctx, other); err != nil {
 				t.Fatal(err)
 			}
 		}

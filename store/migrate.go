@@ -60,7 +60,7 @@ func (s *Store) migrator() (*migrate.Migrator, error) {
 	if err := ms.Discover(MigrationsFS(s.dialect)); err != nil {
 		return nil, fmt.Errorf("discover %s migrations: %w", s.dialect, err)
 	}
-	return migrate.NewMigrator(s.db, ms, migrate.WithMarkAppliedOnSuccess(true)), nil
+	return migrate.NewMigrator(s.bunDB, ms, migrate.WithMarkAppliedOnSuccess(true)), nil
 }
 
 // riverMigrator returns River's migrator for this database.

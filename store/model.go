@@ -77,7 +77,7 @@ type MLModel struct {
 // without parent, else m's own ID (a new lineage). ErrConflict when the name already has this version, or when
 // m is active and the name already has an active version; ErrInvalid for an
 // unknown task or status. db may be a transaction or nil.
-func (s *Store) CreateMLModel(ctx context.Context, db bun.IDB, m *MLModel) error {
+func (s *conn) CreateMLModel(ctx context.Context, m *MLModel) error {
 	if m.Version == 0 {
 		m.Version = 1
 	}
@@ -97,8 +97,8 @@ func (s *Store) CreateMLModel(ctx context.Context, db bun.IDB, m *MLModel) error
 	}
 	m.CreatedAt, m.ActivatedAt = dbTime(m.CreatedAt), dbTimePtr(m.ActivatedAt)
 	what := fmt.Sprintf("create model %q version %d", m.Name, m.Version)
-	return s.idb(db).RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := s.resolveLineage(ctx, tx, m); err != nil {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.in(tx).resolveLineage(ctx, m); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 		if _, err := tx.NewInsert().Model(m).Returning("id").Exec(ctx); err != nil {
@@ -113,18 +113,9 @@ func (s *Store) CreateMLModel(ctx context.Context, db bun.IDB, m *MLModel) error
 	})
 }
 
-// MLModelByID returns the model version; ErrNotFound when there is none.
-func (s *Store) MLModelByID(ctx context.Context, id int64) (*MLModel, error) {
-	m := new(MLModel)
-	if err := s.db.NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
-		return nil, s.wrapErr(err, fmt.Sprintf("model %d", id))
-	}
-	return m, nil
-}
-
 // ActiveMLModel returns the active version of the named model; ErrNotFound
 // when none is active.
-func (s *Store) ActiveMLModel(ctx context.Context, name string) (*MLModel, error) {
+func (s *conn) ActiveMLModel(ctx context.Context, name string) (*MLModel, error) {
 	m := new(MLModel)
 	err := s.db.NewSelect().Model(m).
 		Where("? = ?", bun.Ident("name"), name).
@@ -140,14 +131,22 @@ func (s *Store) ActiveMLModel(ctx context.Context, name string) (*MLModel, error
 // becomes active). ErrConflict when activating a second version of a
 // lineage: supersede the old one first, in the same transaction. db may be
 // a transaction or nil.
-func (s *Store) SetMLModelStatus(ctx context.Context, db bun.IDB, id int64, status ModelStatus) error {
+func (s *conn) SetMLModelStatus(ctx context.Context, id int64, status ModelStatus) error {
 	if !status.Valid() {
 		return enumError("model status", string(status), "training", "active", "superseded", "failed")
 	}
-	q := s.idb(db).NewUpdate().Model((*MLModel)(nil)).Set("status = ?", status).Where("? = ?", bun.Ident("id"), id)
+	q := s.db.NewUpdate().Model((*MLModel)(nil)).Set("status = ?", status).Where("? = ?", bun.Ident("id"), id)
 	if status == ModelActive {
 		q = q.Set("activated_at = ?", now())
 	}
 	res, err := q.Exec(ctx)
 	return s.expectOne(res, err, fmt.Sprintf("set model %d %s", id, status))
+}
+
+// FailTraining marks model version id failed with msg if it is still
+// training (a failed first training; a retrain fails its cycle instead).
+func (s *conn) FailTraining(ctx context.Context, id int64, msg string) error {
+	_, err := s.db.NewUpdate().Model((*MLModel)(nil)).Set("status = ?", ModelFailed).Set("error = ?", msg).
+		Where("id = ?", id).Where("status = ?", ModelTraining).Exec(ctx)
+	return s.wrapErr(err, fmt.Sprintf("fail model %d", id))
 }

@@ -1,13 +1,10 @@
 package store_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"math"
 	"testing"
-
-	"github.com/uptrace/bun"
 
 	"activelab/store"
 	"activelab/store/storetest"
@@ -18,16 +15,16 @@ func TestMLModels(t *testing.T) {
 		ctx := t.Context()
 		c := storetest.Compound(ctx, t, st, nil)
 		vs := &store.ValidationSet{Name: "esol-holdout", Endpoint: "logS", Hash: "sha256:abc"}
-		if err := st.CreateValidationSet(ctx, nil, vs, []store.ValidationSetMember{{CompoundID: c.ID, Value: -1.25}}); err != nil {
+		if err := st.CreateValidationSet(ctx, vs, []store.ValidationSetMember{{CompoundID: c.ID, Value: -1.25}}); err != nil {
 			t.Fatalf("CreateValidationSet: %v", err)
 		}
 		m := &store.MLModel{Name: "esol", Endpoint: "logS", Task: store.TaskRegression, Status: store.ModelActive,
 			Params: json.RawMessage(`{"members":32}`), Artifact: []byte("model-bytes"), Metrics: json.RawMessage(`{"rmse":0.9}`),
 			TrainingSize: 100, Seed: 42, ValidationSetID: &vs.ID, ValidationHash: vs.Hash}
-		if err := st.CreateMLModel(ctx, nil, m); err != nil {
+		if err := st.CreateMLModel(ctx, m); err != nil {
 			t.Fatalf("CreateMLModel: %v", err)
 		}
-		got, err := st.MLModelByID(ctx, m.ID)
+		got, err := st.ModelVersion(ctx, m.ID)
 		if err != nil {
 			t.Fatalf("MLModelByID: %v", err)
 		}
@@ -39,7 +36,7 @@ func TestMLModels(t *testing.T) {
 			got.TrainingSize != 100 || got.ValidationSetID == nil || *got.ValidationSetID != vs.ID || got.ParentID != nil {
 			t.Errorf("MLModelByID = %+v", got)
 		}
-		members, err := st.ValidationSetMembers(ctx, vs.ID)
+		members, err := st.ValidationMembers(ctx, vs.ID)
 		if err != nil || len(members) != 1 || members[0].CompoundID != c.ID || members[0].Value != -1.25 {
 			t.Errorf("ValidationSetMembers = %+v, %v", members, err)
 		}
@@ -49,19 +46,19 @@ func TestMLModels(t *testing.T) {
 
 		// Version 2 of the same lineage.
 		v2 := &store.MLModel{Name: "esol", Endpoint: "logS", Task: store.TaskRegression, Version: 2, ParentID: &m.ID}
-		if err := st.CreateMLModel(ctx, nil, v2); err != nil {
+		if err := st.CreateMLModel(ctx, v2); err != nil {
 			t.Fatalf("CreateMLModel v2: %v", err)
 		}
-		if err := st.CreateMLModel(ctx, nil, &store.MLModel{Name: "esol", Endpoint: "logS", Task: store.TaskRegression, Version: 2}); !errors.Is(err, store.ErrConflict) {
+		if err := st.CreateMLModel(ctx, &store.MLModel{Name: "esol", Endpoint: "logS", Task: store.TaskRegression, Version: 2}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("duplicate (name, version): %v, want ErrConflict", err)
 		}
-		if err := st.CreateMLModel(ctx, nil, &store.MLModel{Name: "x", Endpoint: "logS", Task: "clustering"}); !errors.Is(err, store.ErrInvalid) {
+		if err := st.CreateMLModel(ctx, &store.MLModel{Name: "x", Endpoint: "logS", Task: "clustering"}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("unknown task: %v, want ErrInvalid", err)
 		}
-		if _, err := st.MLModelByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ModelVersion(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("MLModelByID(unknown): %v, want ErrNotFound", err)
 		}
-		if err := st.CreateValidationSet(ctx, nil, &store.ValidationSet{Name: "bad", Endpoint: "logS", Hash: "h"},
+		if err := st.CreateValidationSet(ctx, &store.ValidationSet{Name: "bad", Endpoint: "logS", Hash: "h"},
 			[]store.ValidationSetMember{{CompoundID: 999999, Value: 1}}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("validation set with an unknown compound: %v, want ErrNotFound", err)
 		}
@@ -80,18 +77,18 @@ func TestOneActiveModelVersion(t *testing.T) {
 		v2 := storetest.Model(ctx, t, st, &store.MLModel{Name: "esol", Version: 2, ParentID: &v1.ID})
 		other := storetest.Model(ctx, t, st, &store.MLModel{Name: "herg", Task: store.TaskClassification, Status: store.ModelActive})
 
-		if err := st.CreateMLModel(ctx, nil, &store.MLModel{Name: "esol", Endpoint: "logS", Task: store.TaskRegression, Version: 3, Status: store.ModelActive}); !errors.Is(err, store.ErrConflict) {
+		if err := st.CreateMLModel(ctx, &store.MLModel{Name: "esol", Endpoint: "logS", Task: store.TaskRegression, Version: 3, Status: store.ModelActive}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("inserting a second active version: %v, want ErrConflict", err)
 		}
-		if err := st.SetMLModelStatus(ctx, nil, v2.ID, store.ModelActive); !errors.Is(err, store.ErrConflict) {
+		if err := st.SetMLModelStatus(ctx, v2.ID, store.ModelActive); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("activating v2 while v1 is active: %v, want ErrConflict", err)
 		}
 		// Supersede then activate, in one transaction: allowed.
-		err := st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			if err := st.SetMLModelStatus(ctx, tx, v1.ID, store.ModelSuperseded); err != nil {
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.SetMLModelStatus(ctx, v1.ID, store.ModelSuperseded); err != nil {
 				return err
 			}
-			return st.SetMLModelStatus(ctx, tx, v2.ID, store.ModelActive)
+			return tx.SetMLModelStatus(ctx, v2.ID, store.ModelActive)
 		})
 		if err != nil {
 			t.Fatalf("supersede v1 and activate v2: %v", err)
@@ -106,7 +103,7 @@ func TestOneActiveModelVersion(t *testing.T) {
 		if _, err := st.ActiveMLModel(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ActiveMLModel(unknown) = %v, want ErrNotFound", err)
 		}
-		if err := st.SetMLModelStatus(ctx, nil, 999999, store.ModelFailed); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetMLModelStatus(ctx, 999999, store.ModelFailed); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetMLModelStatus(unknown) = %v, want ErrNotFound", err)
 		}
 	})
@@ -119,7 +116,7 @@ func TestMeasurements(t *testing.T) {
 		c := storetest.Compound(ctx, t, st, nil)
 		m := &store.Measurement{CompoundID: c.ID, Endpoint: "logS", Value: -2.5, Source: store.SourceLiterature,
 			Confidence: store.ConfidenceMedium, UserID: &u.ID, Origin: store.OriginManual}
-		if err := st.CreateMeasurement(ctx, nil, m); err != nil {
+		if err := st.CreateMeasurement(ctx, m); err != nil {
 			t.Fatalf("CreateMeasurement: %v", err)
 		}
 		got, err := st.MeasurementByID(ctx, m.ID)
@@ -128,7 +125,7 @@ func TestMeasurements(t *testing.T) {
 			t.Errorf("MeasurementByID = %+v, %v", got, err)
 		}
 		imp := &store.Measurement{CompoundID: c.ID, Endpoint: "logP", Value: 1, Source: store.SourceExperimental, Origin: store.OriginImport}
-		if err := st.CreateMeasurement(ctx, nil, imp); err != nil || imp.Confidence != store.ConfidenceHigh {
+		if err := st.CreateMeasurement(ctx, imp); err != nil || imp.Confidence != store.ConfidenceHigh {
 			t.Fatalf("CreateMeasurement(import) = %v, confidence %q", err, imp.Confidence)
 		}
 		if ms, err := st.MeasurementsByCompound(ctx, c.ID, "logS"); err != nil || len(ms) != 1 || ms[0].ID != m.ID {
@@ -151,7 +148,7 @@ func TestMeasurements(t *testing.T) {
 		}
 		for _, tc := range bad {
 			m := tc.m
-			if err := st.CreateMeasurement(ctx, nil, &m); !errors.Is(err, tc.want) {
+			if err := st.CreateMeasurement(ctx, &m); !errors.Is(err, tc.want) {
 				t.Errorf("%s: CreateMeasurement = %v, want %v", tc.name, err, tc.want)
 			}
 		}

@@ -90,7 +90,7 @@ func (it *LabelQueueItem) prepare(at time.Time) error {
 // Status defaults to pending. ErrConflict when a compound is already queued
 // for the model in the same batch (nothing is inserted then); ErrNotFound
 // for an unknown compound or model. db may be a transaction or nil.
-func (s *Store) CreateQueueItems(ctx context.Context, db bun.IDB, items []*LabelQueueItem) error {
+func (s *conn) CreateQueueItems(ctx context.Context, items []*LabelQueueItem) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -100,15 +100,6 @@ func (s *Store) CreateQueueItems(ctx context.Context, db bun.IDB, items []*Label
 			return err
 		}
 	}
-	_, err := s.idb(db).NewInsert().Model(&items).Returning("id").Exec(ctx)
+	_, err := s.db.NewInsert().Model(&items).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("enqueue %d items for model %d", len(items), items[0].ModelID))
-}
-
-// QueueItemByID returns the item; ErrNotFound when there is none.
-func (s *Store) QueueItemByID(ctx context.Context, id int64) (*LabelQueueItem, error) {
-	it := new(LabelQueueItem)
-	if err := s.db.NewSelect().Model(it).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
-		return nil, s.wrapErr(err, fmt.Sprintf("queue item %d", id))
-	}
-	return it, nil
 }

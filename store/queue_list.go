@@ -20,6 +20,8 @@ type QueueFilter struct {
 	// SelectionBatch restricts to one selection batch (a cycle's number); 0
 	// for any.
 	SelectionBatch int
+	// CompoundIDs restricts to items of these compounds; empty for any.
+	CompoundIDs []int64
 }
 
 func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
@@ -40,6 +42,9 @@ func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
 	if f.SelectionBatch != 0 {
 		q = q.Where("lq.selection_batch = ?", f.SelectionBatch)
 	}
+	if len(f.CompoundIDs) > 0 {
+		q = q.Where("lq.compound_id IN (?)", bun.List(f.CompoundIDs))
+	}
 	return q, nil
 }
 
@@ -52,23 +57,23 @@ const (
 	// QueueByPriority is priority_score descending, then id ascending (the
 	// order ClaimNextItem hands items out).
 	QueueByPriority QueueOrder = iota
-	// QueueByCreatedAsc is created_at ascending, then id ascending.
+	// QueueByCreatedAsc is oldest first: id ascending (ids increase with
+	// creation time).
 	QueueByCreatedAsc
-	// QueueByCreatedDesc is created_at descending, then id descending.
+	// QueueByCreatedDesc is newest first: id descending.
 	QueueByCreatedDesc
 )
 
 // QueueCursor is the position after which the next page starts: the sort
 // key of the last item of the previous page (QueueCursorOf).
 type QueueCursor struct {
-	Priority  float64
-	CreatedAt time.Time
-	ID        int64
+	Priority float64 // QueueByPriority only
+	ID       int64
 }
 
 // QueueCursorOf returns the cursor just after it.
 func QueueCursorOf(it *LabelQueueItem) QueueCursor {
-	return QueueCursor{Priority: it.PriorityScore, CreatedAt: it.CreatedAt, ID: it.ID}
+	return QueueCursor{Priority: it.PriorityScore, ID: it.ID}
 }
 
 // QueuePage is one page of ListQueue.
@@ -76,23 +81,21 @@ type QueuePage struct {
 	Items []*LabelQueueItem
 	// HasNext reports whether more items follow the page.
 	HasNext bool
-	// Total is the number of items matching the filter (all pages).
-	Total int
 }
 
 // ListQueue returns up to limit items matching f in order, starting after
-// the cursor (nil for the first page), and the total matching f. Paging is
+// the cursor (nil for the first page); CountQueue counts them all. Paging is
 // by keyset (the sort key of the last item seen, not an offset), so items
 // that change status or are added meanwhile never make a page repeat or
 // skip an item that still matches; an item whose sort key changes (a
 // priority re-scored by a retrain) moves to its new place. limit must be
 // at least 1. db may be a transaction or nil.
-func (s *Store) ListQueue(ctx context.Context, db bun.IDB, f QueueFilter, order QueueOrder, after *QueueCursor, limit int) (*QueuePage, error) {
+func (s *conn) ListQueue(ctx context.Context, f QueueFilter, order QueueOrder, after *QueueCursor, limit int) (*QueuePage, error) {
 	if limit < 1 {
 		return nil, fmt.Errorf("list queue: limit %d is below 1: %w", limit, ErrInvalid)
 	}
 	items := []*LabelQueueItem{}
-	q, err := f.apply(s.idb(db).NewSelect().Model(&items))
+	q, err := f.apply(s.db.NewSelect().Model(&items))
 	if err != nil {
 		return nil, err
 	}
@@ -104,16 +107,14 @@ func (s *Store) ListQueue(ctx context.Context, db bun.IDB, f QueueFilter, order 
 		q = q.OrderExpr("lq.priority_score DESC, lq.id ASC")
 	case QueueByCreatedAsc:
 		if after != nil {
-			t := dbTime(after.CreatedAt)
-			q = q.Where("(lq.created_at > ? OR (lq.created_at = ? AND lq.id > ?))", t, t, after.ID)
+			q = q.Where("lq.id > ?", after.ID)
 		}
-		q = q.OrderExpr("lq.created_at ASC, lq.id ASC")
+		q = q.OrderExpr("lq.id ASC")
 	case QueueByCreatedDesc:
 		if after != nil {
-			t := dbTime(after.CreatedAt)
-			q = q.Where("(lq.created_at < ? OR (lq.created_at = ? AND lq.id < ?))", t, t, after.ID)
+			q = q.Where("lq.id < ?", after.ID)
 		}
-		q = q.OrderExpr("lq.created_at DESC, lq.id DESC")
+		q = q.OrderExpr("lq.id DESC")
 	default:
 		return nil, fmt.Errorf("list queue: unknown order %d: %w", order, ErrInvalid)
 	}
@@ -124,17 +125,13 @@ func (s *Store) ListQueue(ctx context.Context, db bun.IDB, f QueueFilter, order 
 	if len(items) > limit {
 		page.Items, page.HasNext = items[:limit], true
 	}
-	page.Total, err = s.CountQueue(ctx, db, f)
-	if err != nil {
-		return nil, err
-	}
 	return page, nil
 }
 
 // CountQueue returns the number of items matching f. db may be a
 // transaction or nil.
-func (s *Store) CountQueue(ctx context.Context, db bun.IDB, f QueueFilter) (int, error) {
-	q, err := f.apply(s.idb(db).NewSelect().Model((*LabelQueueItem)(nil)))
+func (s *conn) CountQueue(ctx context.Context, f QueueFilter) (int, error) {
+	q, err := f.apply(s.db.NewSelect().Model((*LabelQueueItem)(nil)))
 	if err != nil {
 		return 0, err
 	}
@@ -145,15 +142,19 @@ func (s *Store) CountQueue(ctx context.Context, db bun.IDB, f QueueFilter) (int,
 	return int(n), nil
 }
 
-// CountQueueByStatus returns the number of items of the model versions
-// (all models when empty) per status; every status is present, 0 when
-// there are none. db may be a transaction or nil.
-func (s *Store) CountQueueByStatus(ctx context.Context, db bun.IDB, modelIDs []int64) (map[QueueStatus]int, error) {
+// CountQueueByStatus returns the number of items that match f (its
+// Statuses aside) per status; every status is present, 0 when there are
+// none.
+func (s *conn) CountQueueByStatus(ctx context.Context, f QueueFilter) (map[QueueStatus]int, error) {
 	var rows []struct {
 		Status QueueStatus `bun:"status"`
 		N      int         `bun:"n"`
 	}
-	q, _ := QueueFilter{ModelIDs: modelIDs}.apply(s.idb(db).NewSelect().Model((*LabelQueueItem)(nil)))
+	f.Statuses = nil
+	q, err := f.apply(s.db.NewSelect().Model((*LabelQueueItem)(nil)))
+	if err != nil {
+		return nil, err
+	}
 	if err := q.ColumnExpr("lq.status, COUNT(*) AS n").Group("lq.status").Scan(ctx, &rows); err != nil {
 		return nil, s.wrapErr(err, "count queue by status")
 	}
@@ -174,9 +175,9 @@ type LabelerCount struct {
 // LabelsPerLabeler counts, per user, the items of the model versions (all
 // models when empty) they labelled (labeled_by) and skipped (skipped items
 // count for their assignee), by user ID. db may be a transaction or nil.
-func (s *Store) LabelsPerLabeler(ctx context.Context, db bun.IDB, modelIDs []int64) ([]LabelerCount, error) {
+func (s *conn) LabelsPerLabeler(ctx context.Context, modelIDs []int64) ([]LabelerCount, error) {
 	out := []LabelerCount{}
-	q, _ := QueueFilter{ModelIDs: modelIDs}.apply(s.idb(db).NewSelect().Model((*LabelQueueItem)(nil)))
+	q, _ := QueueFilter{ModelIDs: modelIDs}.apply(s.db.NewSelect().Model((*LabelQueueItem)(nil)))
 	err := q.ColumnExpr("CASE WHEN lq.status = ? THEN lq.labeled_by ELSE lq.assigned_to END AS user_id", QueueLabeled).
 		ColumnExpr("SUM(CASE WHEN lq.status = ? THEN 1 ELSE 0 END) AS labeled", QueueLabeled).
 		ColumnExpr("SUM(CASE WHEN lq.status = ? THEN 1 ELSE 0 END) AS skipped", QueueSkipped).
@@ -191,9 +192,9 @@ func (s *Store) LabelsPerLabeler(ctx context.Context, db bun.IDB, modelIDs []int
 
 // QueueItem returns the item read through db (a transaction or nil);
 // ErrNotFound when there is none.
-func (s *Store) QueueItem(ctx context.Context, db bun.IDB, id int64) (*LabelQueueItem, error) {
+func (s *conn) QueueItem(ctx context.Context, id int64) (*LabelQueueItem, error) {
 	it := new(LabelQueueItem)
-	if err := s.idb(db).NewSelect().Model(it).Where("lq.id = ?", id).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(it).Where("lq.id = ?", id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("queue item %d", id))
 	}
 	return it, nil
@@ -201,13 +202,13 @@ func (s *Store) QueueItem(ctx context.Context, db bun.IDB, id int64) (*LabelQueu
 
 // QueueItemsByIDs returns the items in the order of ids (for dataloaders);
 // an unknown ID gives a nil entry. db may be a transaction or nil.
-func (s *Store) QueueItemsByIDs(ctx context.Context, db bun.IDB, ids []int64) ([]*LabelQueueItem, error) {
+func (s *conn) QueueItemsByIDs(ctx context.Context, ids []int64) ([]*LabelQueueItem, error) {
 	out := make([]*LabelQueueItem, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var items []*LabelQueueItem
-	if err := s.idb(db).NewSelect().Model(&items).Where("lq.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&items).Where("lq.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, "queue items by id")
 	}
 	byID := make(map[int64]*LabelQueueItem, len(items))
@@ -220,15 +221,18 @@ func (s *Store) QueueItemsByIDs(ctx context.Context, db bun.IDB, ids []int64) ([
 	return out, nil
 }
 
-// OpenItemsOfModel returns the items of one model version that are not
-// finished (pending or in_progress), by ID: the items a retrain re-scores
-// and moves to the new version. db may be a transaction or nil.
-func (s *Store) OpenItemsOfModel(ctx context.Context, db bun.IDB, modelID int64) ([]*LabelQueueItem, error) {
+// OpenItems returns the items of the model versions that are not finished
+// (pending or in_progress), by ID: the items a retrain re-scores and moves
+// to the new version.
+func (s *conn) OpenItems(ctx context.Context, modelIDs []int64) ([]*LabelQueueItem, error) {
 	items := []*LabelQueueItem{}
-	err := s.idb(db).NewSelect().Model(&items).Where("lq.model_id = ?", modelID).
+	if len(modelIDs) == 0 {
+		return items, nil
+	}
+	err := s.db.NewSelect().Model(&items).Where("lq.model_id IN (?)", bun.List(modelIDs)).
 		Where("lq.status IN (?)", bun.List([]QueueStatus{QueuePending, QueueInProgress})).Order("lq.id").Scan(ctx)
 	if err != nil {
-		return nil, s.wrapErr(err, fmt.Sprintf("open items of model %d", modelID))
+		return nil, s.wrapErr(err, fmt.Sprintf("open items of models %v", modelIDs))
 	}
 	return items, nil
 }
@@ -240,14 +244,14 @@ type Rescore struct {
 	PriorityScore                                  float64
 }
 
-// MoveItemsToModel moves open items (pending or in_progress) to model
-// version toModelID with their new scores, increasing each one's version;
+// MoveOpenItems moves open items (pending or in_progress) to model version
+// toModelID with their new scores at at, increasing each one's version;
 // labeled and skipped items are never moved (they stay with the version
-// that selected them). It returns how many items moved. ErrNotFound for an
-// unknown target model. Use it inside the retrain's transaction.
-func (s *Store) MoveItemsToModel(ctx context.Context, db bun.IDB, toModelID int64, scores []Rescore) (int, error) {
-	d := s.idb(db)
-	at := now()
+// that selected them, even when labeled since the scores were computed).
+// It returns how many items moved. Use it inside the retrain's transaction.
+func (s *conn) MoveOpenItems(ctx context.Context, toModelID int64, scores []Rescore, at time.Time) (int, error) {
+	d := s.db
+	at = dbTime(at)
 	moved := 0
 	for _, sc := range scores {
 		res, err := d.NewUpdate().Model((*LabelQueueItem)(nil)).
@@ -265,12 +269,12 @@ func (s *Store) MoveItemsToModel(ctx context.Context, db bun.IDB, toModelID int6
 	return moved, nil
 }
 
-// QueuedCompoundIDs returns, ascending, the compounds that have an item of
-// the model versions in one of the statuses (any status when empty): the
-// compounds a new selection must not pick again. db may be a transaction or nil.
-func (s *Store) QueuedCompoundIDs(ctx context.Context, db bun.IDB, modelIDs []int64, statuses []QueueStatus) ([]int64, error) {
+// QueuedCompoundIDs returns, ascending, the compounds of the items that
+// match f: with f's model versions and statuses, the compounds a new
+// selection must not pick again.
+func (s *conn) QueuedCompoundIDs(ctx context.Context, f QueueFilter) ([]int64, error) {
 	ids := []int64{}
-	q, err := QueueFilter{ModelIDs: modelIDs, Statuses: statuses}.apply(s.idb(db).NewSelect().Model((*LabelQueueItem)(nil)))
+	q, err := f.apply(s.db.NewSelect().Model((*LabelQueueItem)(nil)))
 	if err != nil {
 		return nil, err
 	}

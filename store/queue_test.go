@@ -1,13 +1,10 @@
 package store_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"testing"
 	"time"
-
-	"github.com/uptrace/bun"
 
 	"activelab/store"
 	"activelab/store/storetest"
@@ -27,13 +24,13 @@ func TestQueueItems(t *testing.T) {
 				SelectionStrategy: "uncertainty", SelectionBatch: 1, PriorityScore: 0.7},
 			{CompoundID: b.ID, ModelID: m.ID, SelectionStrategy: "uncertainty", SelectionBatch: 1, PriorityScore: 0.5},
 		}
-		if err := st.CreateQueueItems(ctx, nil, items); err != nil {
+		if err := st.CreateQueueItems(ctx, items); err != nil {
 			t.Fatalf("CreateQueueItems: %v", err)
 		}
 		if items[0].ID == 0 || items[1].ID == 0 || items[0].ID == items[1].ID {
 			t.Fatalf("CreateQueueItems IDs = %d, %d", items[0].ID, items[1].ID)
 		}
-		got, err := st.QueueItemByID(ctx, items[0].ID)
+		got, err := st.QueueItem(ctx, items[0].ID)
 		if err != nil {
 			t.Fatalf("QueueItemByID: %v", err)
 		}
@@ -46,25 +43,25 @@ func TestQueueItems(t *testing.T) {
 		done := &store.LabelQueueItem{CompoundID: a.ID, ModelID: m.ID, SelectionStrategy: "random", SelectionBatch: 2,
 			Status: store.QueueLabeled, AssignedTo: &u.ID, AssignedAt: &at, Label: ptr(-2.0), LabelSource: ptr(store.SourceExperimental),
 			LabelConfidence: ptr(store.ConfidenceLow), LabeledAt: &at, LabeledBy: &u.ID, Notes: "looks odd", LeaseExpiresAt: &at}
-		if err := st.CreateQueueItems(ctx, nil, []*store.LabelQueueItem{done}); err != nil {
+		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{done}); err != nil {
 			t.Fatalf("CreateQueueItems(labelled): %v", err)
 		}
-		got, err = st.QueueItemByID(ctx, done.ID)
+		got, err = st.QueueItem(ctx, done.ID)
 		if err != nil || got.Label == nil || *got.Label != -2 || *got.LabelSource != store.SourceExperimental || *got.LabelConfidence != store.ConfidenceLow ||
 			*got.LabeledBy != u.ID || !got.LabeledAt.Equal(*done.LabeledAt) || got.Notes != "looks odd" || !got.LeaseExpiresAt.Equal(*done.LeaseExpiresAt) {
 			t.Errorf("labelled item = %+v, %v", got, err)
 		}
 		// A measurement may point at the queue item it answers, once.
 		meas := &store.Measurement{CompoundID: a.ID, Endpoint: "logS", Value: -2, Source: store.SourceExperimental, Origin: store.OriginLabel, QueueItemID: &done.ID, UserID: &u.ID}
-		if err := st.CreateMeasurement(ctx, nil, meas); err != nil {
+		if err := st.CreateMeasurement(ctx, meas); err != nil {
 			t.Fatalf("CreateMeasurement(label): %v", err)
 		}
 		meas2 := *meas
 		meas2.ID = 0
-		if err := st.CreateMeasurement(ctx, nil, &meas2); !errors.Is(err, store.ErrConflict) {
+		if err := st.CreateMeasurement(ctx, &meas2); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("second measurement of one queue item: %v, want ErrConflict", err)
 		}
-		if _, err := st.QueueItemByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.QueueItem(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("QueueItemByID(unknown) = %v, want ErrNotFound", err)
 		}
 		bad := []struct {
@@ -79,7 +76,7 @@ func TestQueueItems(t *testing.T) {
 		}
 		for _, tc := range bad {
 			it := tc.it
-			if err := st.CreateQueueItems(ctx, nil, []*store.LabelQueueItem{&it}); !errors.Is(err, tc.want) {
+			if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{&it}); !errors.Is(err, tc.want) {
 				t.Errorf("%s: CreateQueueItems = %v, want %v", tc.name, err, tc.want)
 			}
 		}
@@ -98,15 +95,15 @@ func TestQueueUniqueCompoundModelBatch(t *testing.T) {
 		item := func(compound, model int64, batch int) *store.LabelQueueItem {
 			return &store.LabelQueueItem{CompoundID: compound, ModelID: model, SelectionStrategy: "uncertainty", SelectionBatch: batch}
 		}
-		if err := st.CreateQueueItems(ctx, nil, []*store.LabelQueueItem{item(c.ID, m1.ID, 1)}); err != nil {
+		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{item(c.ID, m1.ID, 1)}); err != nil {
 			t.Fatalf("first enqueue: %v", err)
 		}
-		err := st.CreateQueueItems(ctx, nil, []*store.LabelQueueItem{item(c.ID, m1.ID, 1)})
+		err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{item(c.ID, m1.ID, 1)})
 		if !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("duplicate (compound, model, batch): %v, want ErrConflict", err)
 		}
 		// A batch with one duplicate inserts nothing.
-		err = st.CreateQueueItems(ctx, nil, []*store.LabelQueueItem{item(other.ID, m1.ID, 1), item(c.ID, m1.ID, 1)})
+		err = st.CreateQueueItems(ctx, []*store.LabelQueueItem{item(other.ID, m1.ID, 1), item(c.ID, m1.ID, 1)})
 		if !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("batch with a duplicate: %v, want ErrConflict", err)
 		}
@@ -115,15 +112,15 @@ func TestQueueUniqueCompoundModelBatch(t *testing.T) {
 			t.Errorf("rows after the failed batch = %d, %v; want 1", n, err)
 		}
 		// Another batch or another model is fine.
-		if err := st.CreateQueueItems(ctx, nil, []*store.LabelQueueItem{item(c.ID, m1.ID, 2), item(c.ID, m2.ID, 1)}); err != nil {
+		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{item(c.ID, m1.ID, 2), item(c.ID, m2.ID, 1)}); err != nil {
 			t.Errorf("same compound in another batch and for another model: %v", err)
 		}
 		// Inside a transaction the conflict rolls back everything.
-		err = st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			if err := st.AppendEvent(ctx, tx, &store.Event{Type: "queue.selected", ModelID: &m1.ID}); err != nil {
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.AppendEvent(ctx, &store.Event{Type: "queue.selected", ModelID: &m1.ID}); err != nil {
 				return err
 			}
-			return st.CreateQueueItems(ctx, tx, []*store.LabelQueueItem{item(c.ID, m2.ID, 1)})
+			return tx.CreateQueueItems(ctx, []*store.LabelQueueItem{item(c.ID, m2.ID, 1)})
 		})
 		if !errors.Is(err, store.ErrConflict) {
 			t.Errorf("conflict in a transaction: %v, want ErrConflict", err)
@@ -140,10 +137,10 @@ func TestCycles(t *testing.T) {
 		m := storetest.Model(ctx, t, st, nil)
 		c := &store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 1, SelectionStrategy: "hybrid", BatchSize: 20,
 			MetricsBefore: json.RawMessage(`{"rmse":1.1}`), Params: json.RawMessage(`{"alpha":0.5}`), Seed: 7}
-		if err := st.CreateCycle(ctx, nil, c); err != nil {
+		if err := st.CreateCycle(ctx, c); err != nil {
 			t.Fatalf("CreateCycle: %v", err)
 		}
-		got, err := st.CycleByID(ctx, c.ID)
+		got, err := st.Cycle(ctx, c.ID)
 		if err != nil || got.Status != store.CycleSelecting || got.BatchSize != 20 || got.Seed != 7 || got.MetricsAfter != nil ||
 			got.CompletedAt != nil || !got.StartedAt.Equal(c.StartedAt) || got.Version != 1 {
 			t.Errorf("CycleByID = %+v, %v", got, err)
@@ -153,7 +150,7 @@ func TestCycles(t *testing.T) {
 			t.Errorf("MetricsBefore = %s", got.MetricsBefore)
 		}
 		c2 := &store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 2, SelectionStrategy: "random", BatchSize: 5, Status: store.CycleComplete}
-		if err := st.CreateCycle(ctx, nil, c2); err != nil {
+		if err := st.CreateCycle(ctx, c2); err != nil {
 			t.Fatalf("CreateCycle 2: %v", err)
 		}
 		if cs, err := st.CyclesByModel(ctx, m.ID); err != nil || len(cs) != 2 || cs[0].ID != c.ID {
@@ -171,11 +168,11 @@ func TestCycles(t *testing.T) {
 		}
 		for _, tc := range bad {
 			c := tc.c
-			if err := st.CreateCycle(ctx, nil, &c); !errors.Is(err, tc.want) {
+			if err := st.CreateCycle(ctx, &c); !errors.Is(err, tc.want) {
 				t.Errorf("%s: CreateCycle = %v, want %v", tc.name, err, tc.want)
 			}
 		}
-		if _, err := st.CycleByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.Cycle(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("CycleByID(unknown) = %v, want ErrNotFound", err)
 		}
 	})
@@ -191,7 +188,7 @@ func TestEvents(t *testing.T) {
 			{Type: "cycle.updated", ModelID: &m2, CycleID: ptr(int64(3))},
 			{Type: "queue.item_claimed", ModelID: &m1, ActorID: ptr(int64(5))},
 		} {
-			if err := st.AppendEvent(ctx, nil, e); err != nil {
+			if err := st.AppendEvent(ctx, e); err != nil {
 				t.Fatalf("AppendEvent %d: %v", i, err)
 			}
 			seqs = append(seqs, e.Seq)
@@ -214,10 +211,10 @@ func TestEvents(t *testing.T) {
 		if page, err := st.EventsAfter(ctx, 0, nil, 2); err != nil || len(page) != 2 {
 			t.Errorf("limit 2 = %v, %v", page, err)
 		}
-		if err := st.AppendEvent(ctx, nil, &store.Event{}); !errors.Is(err, store.ErrInvalid) {
+		if err := st.AppendEvent(ctx, &store.Event{}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("event without type: %v, want ErrInvalid", err)
 		}
-		if err := st.AppendEvent(ctx, nil, &store.Event{Type: "x", Payload: json.RawMessage("{oops")}); !errors.Is(err, store.ErrInvalid) {
+		if err := st.AppendEvent(ctx, &store.Event{Type: "x", Payload: json.RawMessage("{oops")}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("event with bad JSON: %v, want ErrInvalid", err)
 		}
 	})

@@ -21,12 +21,12 @@ var queueMutable = []string{"model_id", "prediction", "uncertainty", "applicabil
 // the new values. ErrConflict when the row changed since it was read
 // (nothing is written); ErrNotFound when there is no such item; ErrInvalid
 // for an unknown status, source or confidence. db may be a transaction or nil.
-func (s *Store) UpdateQueueItem(ctx context.Context, db bun.IDB, it *LabelQueueItem) error {
+func (s *conn) UpdateQueueItem(ctx context.Context, it *LabelQueueItem) error {
 	if err := it.prepare(now()); err != nil {
 		return err
 	}
 	at := now()
-	v, err := s.UpdateQueueItemIf(ctx, db, it.ID, it.Version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+	v, err := s.updateItemIf(ctx, it.ID, it.Version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Column(queueMutable...)
 	}, it, at)
 	if err != nil {
@@ -36,15 +36,15 @@ func (s *Store) UpdateQueueItem(ctx context.Context, db bun.IDB, it *LabelQueueI
 	return nil
 }
 
-// UpdateQueueItemIf applies set to item id if its version is still version,
+// updateItemIf applies set to item id if its version is still version,
 // increasing the version and setting updated_at to at; it returns the new
 // version. set adds SET clauses (q.Set("status = ?", ...)); with model
 // non-nil, set may instead name model's columns (q.Column(...)).
 // ErrConflict when the version moved on; ErrNotFound for an unknown item.
 // db may be a transaction or nil.
-func (s *Store) UpdateQueueItemIf(ctx context.Context, db bun.IDB, id int64, version int,
+func (s *conn) updateItemIf(ctx context.Context, id int64, version int,
 	set func(q *bun.UpdateQuery) *bun.UpdateQuery, model *LabelQueueItem, at time.Time) (int, error) {
-	d := s.idb(db)
+	d := s.db
 	q := d.NewUpdate()
 	if model != nil {
 		q = q.Model(model)
@@ -73,4 +73,61 @@ func (s *Store) UpdateQueueItemIf(ctx context.Context, db bun.IDB, id int64, ver
 		return 0, fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
 	return 0, fmt.Errorf("%s: changed meanwhile: %w", what, ErrConflict)
+}
+
+// ItemLabel is a labeler's answer for a queue item (LabelItem).
+type ItemLabel struct {
+	Value      float64
+	Source     Source
+	Confidence Confidence
+	Notes      string
+	By         int64 // the labeler, who also becomes the assignee
+}
+
+// LabelItem records l on item id if the item is still at version: the item
+// becomes labeled by l.By at at, and its lease ends. ErrConflict when the
+// item changed since version was read; ErrNotFound for an unknown item.
+func (s *conn) LabelItem(ctx context.Context, id int64, version int, l ItemLabel, at time.Time) error {
+	if !l.Source.Valid() {
+		return enumError("label source", string(l.Source), "experimental", "literature", "expert_estimate")
+	}
+	if !l.Confidence.Valid() {
+		return enumError("label confidence", string(l.Confidence), "high", "medium", "low")
+	}
+	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", QueueLabeled).Set("label = ?", l.Value).Set("label_source = ?", l.Source).
+			Set("label_confidence = ?", l.Confidence).Set("labeled_at = ?", dbTime(at)).Set("labeled_by = ?", l.By).
+			Set("notes = ?", l.Notes).Set("lease_expires_at = NULL").Set("assigned_to = ?", l.By)
+	}, nil, at)
+	return err
+}
+
+// SkipQueueItem marks item id skipped by user by with reason if it is still
+// at version; its lease ends. ErrConflict / ErrNotFound as LabelItem.
+func (s *conn) SkipQueueItem(ctx context.Context, id int64, version int, by int64, reason string, at time.Time) error {
+	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", QueueSkipped).Set("skip_reason = ?", reason).
+			Set("lease_expires_at = NULL").Set("assigned_to = ?", by)
+	}, nil, at)
+	return err
+}
+
+// AssignQueueItem makes item id pending and assigned to user to at at if it
+// is still at version (any lease ends). ErrConflict / ErrNotFound as
+// LabelItem.
+func (s *conn) AssignQueueItem(ctx context.Context, id int64, version int, to int64, at time.Time) error {
+	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", QueuePending).Set("assigned_to = ?", to).Set("assigned_at = ?", dbTime(at)).
+			Set("lease_expires_at = NULL")
+	}, nil, at)
+	return err
+}
+
+// RenewItemLease moves item id's lease to until if the item is still at
+// version. ErrConflict / ErrNotFound as LabelItem.
+func (s *conn) RenewItemLease(ctx context.Context, id int64, version int, until, at time.Time) error {
+	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("lease_expires_at = ?", dbTime(until))
+	}, nil, at)
+	return err
 }

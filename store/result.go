@@ -7,7 +7,7 @@ import (
 
 // expectOne translates the result of an UPDATE or DELETE that must touch
 // exactly one row: zero rows is ErrNotFound.
-func (s *Store) expectOne(res sql.Result, err error, what string) error {
+func (s *conn) expectOne(res sql.Result, err error, what string) error {
 	if err != nil {
 		return s.wrapErr(err, what)
 	}

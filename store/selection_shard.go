@@ -25,7 +25,7 @@ type SelectionShard struct {
 // shards of the cycle are stored, counted in db after the save with the
 // cycle locked, so exactly one job sees the last one stored: call it in a
 // transaction.
-func (s *Store) SaveSelectionShard(ctx context.Context, db bun.IDB, sh *SelectionShard) (int, error) {
+func (s *conn) SaveSelectionShard(ctx context.Context, sh *SelectionShard) (int, error) {
 	if sh.CompoundIDs == nil {
 		sh.CompoundIDs = []int64{}
 	}
@@ -36,14 +36,14 @@ func (s *Store) SaveSelectionShard(ctx context.Context, db bun.IDB, sh *Selectio
 	// Lock the cycle first (PostgreSQL): two last shards saving at once must
 	// not each count the other's row as missing, or nobody merges.
 	var id int64
-	if err := s.be.lockRows(s.idb(db).NewSelect().Model((*ActiveLearningCycle)(nil)).Column("id").
+	if err := s.be.lockRows(s.db.NewSelect().Model((*ActiveLearningCycle)(nil)).Column("id").
 		Where("? = ?", bun.Ident("id"), sh.CycleID)).Scan(ctx, &id); err != nil {
 		return 0, s.wrapErr(err, fmt.Sprintf("cycle %d", sh.CycleID))
 	}
-	if _, err := s.idb(db).NewInsert().Model(sh).On("CONFLICT (cycle_id, shard) DO NOTHING").Exec(ctx); err != nil {
+	if _, err := s.db.NewInsert().Model(sh).On("CONFLICT (cycle_id, shard) DO NOTHING").Exec(ctx); err != nil {
 		return 0, s.wrapErr(err, fmt.Sprintf("save shard %d of cycle %d", sh.Shard, sh.CycleID))
 	}
-	n, err := s.idb(db).NewSelect().Model((*SelectionShard)(nil)).Where("cycle_id = ?", sh.CycleID).Count(ctx)
+	n, err := s.db.NewSelect().Model((*SelectionShard)(nil)).Where("cycle_id = ?", sh.CycleID).Count(ctx)
 	if err != nil {
 		return 0, s.wrapErr(err, fmt.Sprintf("count shards of cycle %d", sh.CycleID))
 	}
@@ -51,16 +51,16 @@ func (s *Store) SaveSelectionShard(ctx context.Context, db bun.IDB, sh *Selectio
 }
 
 // SelectionShards returns the cycle's stored shards by shard number.
-func (s *Store) SelectionShards(ctx context.Context, db bun.IDB, cycleID int64) ([]*SelectionShard, error) {
+func (s *conn) SelectionShards(ctx context.Context, cycleID int64) ([]*SelectionShard, error) {
 	out := []*SelectionShard{}
-	if err := s.idb(db).NewSelect().Model(&out).Where("cycle_id = ?", cycleID).Order("shard").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&out).Where("cycle_id = ?", cycleID).Order("shard").Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("shards of cycle %d", cycleID))
 	}
 	return out, nil
 }
 
 // DeleteSelectionShards removes the cycle's shards (once merged).
-func (s *Store) DeleteSelectionShards(ctx context.Context, db bun.IDB, cycleID int64) error {
-	_, err := s.idb(db).NewDelete().Model((*SelectionShard)(nil)).Where("cycle_id = ?", cycleID).Exec(ctx)
+func (s *conn) DeleteSelectionShards(ctx context.Context, cycleID int64) error {
+	_, err := s.db.NewDelete().Model((*SelectionShard)(nil)).Where("cycle_id = ?", cycleID).Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("delete shards of cycle %d", cycleID))
 }

@@ -16,7 +16,7 @@ func TestSelectionShards(t *testing.T) {
 		ctx := t.Context()
 		m := storetest.Model(ctx, t, st, nil)
 		cycle := &store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 1, SelectionStrategy: "uncertainty", BatchSize: 5}
-		if err := st.CreateCycle(ctx, nil, cycle); err != nil {
+		if err := st.CreateCycle(ctx, cycle); err != nil {
 			t.Fatal(err)
 		}
 		for i, sh := range []*store.SelectionShard{
@@ -25,7 +25,7 @@ func TestSelectionShards(t *testing.T) {
 			{CycleID: cycle.ID, Shard: 1, CompoundIDs: []int64{99}}, // a retry: ignored
 			{CycleID: cycle.ID, Shard: 2},
 		} {
-			n, err := st.SaveSelectionShard(ctx, nil, sh)
+			n, err := st.SaveSelectionShard(ctx, sh)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -33,17 +33,17 @@ func TestSelectionShards(t *testing.T) {
 				t.Errorf("save %d: %d shards stored, want %d", i, n, want)
 			}
 		}
-		got, err := st.SelectionShards(ctx, nil, cycle.ID)
+		got, err := st.SelectionShards(ctx, cycle.ID)
 		if err != nil || len(got) != 3 {
 			t.Fatalf("shards: %v, %v", got, err)
 		}
 		if got[0].Shard != 0 || !slices.Equal(got[1].CompoundIDs, []int64{30, 10, 20}) || got[2].CompoundIDs == nil || len(got[2].CompoundIDs) != 0 {
 			t.Errorf("shards %+v %+v %+v", got[0], got[1], got[2])
 		}
-		if err := st.DeleteSelectionShards(ctx, nil, cycle.ID); err != nil {
+		if err := st.DeleteSelectionShards(ctx, cycle.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := st.SelectionShards(ctx, nil, cycle.ID); len(got) != 0 {
+		if got, _ := st.SelectionShards(ctx, cycle.ID); len(got) != 0 {
 			t.Errorf("after delete: %v", got)
 		}
 	})

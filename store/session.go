@@ -25,7 +25,7 @@ type Session struct {
 // CreateSession inserts sess and sets its ID (CreatedAt and LastSeenAt
 // default to now). ErrInvalid without a hash or expiry, ErrNotFound for an
 // unknown user, ErrConflict for a duplicate hash.
-func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+func (s *conn) CreateSession(ctx context.Context, sess *Session) error {
 	if len(sess.Hash) == 0 {
 		return fmt.Errorf("create session for user %d: empty hash: %w", sess.UserID, ErrInvalid)
 	}
@@ -46,7 +46,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // SessionByHash returns the session with this hash and its user;
 // ErrNotFound when unknown. The caller checks ExpiresAt and the user's
 // DisabledAt.
-func (s *Store) SessionByHash(ctx context.Context, hash []byte) (*Session, *User, error) {
+func (s *conn) SessionByHash(ctx context.Context, hash []byte) (*Session, *User, error) {
 	sess := new(Session)
 	if err := s.db.NewSelect().Model(sess).Where("? = ?", bun.Ident("hash"), hash).Scan(ctx); err != nil {
 		return nil, nil, s.wrapErr(err, "session")
@@ -60,7 +60,7 @@ func (s *Store) SessionByHash(ctx context.Context, hash []byte) (*Session, *User
 
 // TouchSession records that the session was seen at at; ErrNotFound for an
 // unknown session.
-func (s *Store) TouchSession(ctx context.Context, hash []byte, at time.Time) error {
+func (s *conn) TouchSession(ctx context.Context, hash []byte, at time.Time) error {
 	res, err := s.db.NewUpdate().Model((*Session)(nil)).
 		Set("last_seen_at = ?", dbTime(at)).
 		Where("? = ?", bun.Ident("hash"), hash).
@@ -70,7 +70,7 @@ func (s *Store) TouchSession(ctx context.Context, hash []byte, at time.Time) err
 
 // DeleteSession removes the session with this hash (logout). Deleting an
 // unknown session is not an error: logging out twice is harmless.
-func (s *Store) DeleteSession(ctx context.Context, hash []byte) error {
+func (s *conn) DeleteSession(ctx context.Context, hash []byte) error {
 	_, err := s.db.NewDelete().Model((*Session)(nil)).Where("? = ?", bun.Ident("hash"), hash).Exec(ctx)
 	return s.wrapErr(err, "delete session")
 }
@@ -78,9 +78,9 @@ func (s *Store) DeleteSession(ctx context.Context, hash []byte) error {
 // DeleteUserSessions ends every session of the user (a password change, a
 // disabled account) and returns how many there were. An unknown user has
 // none: that is not an error.
-func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64) (int, error) {
+func (s *conn) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
 	what := fmt.Sprintf("delete sessions of user %d", userID)
-	res, err := s.idb(db).NewDelete().Model((*Session)(nil)).Where("? = ?", bun.Ident("user_id"), userID).Exec(ctx)
+	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("? = ?", bun.Ident("user_id"), userID).Exec(ctx)
 	if err != nil {
 		return 0, s.wrapErr(err, what)
 	}
@@ -93,7 +93,7 @@ func (s *Store) DeleteUserSessions(ctx context.Context, db bun.IDB, userID int64
 
 // DeleteExpiredSessions removes sessions that expired at or before now and
 // returns how many.
-func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
+func (s *conn) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("? <= ?", bun.Ident("expires_at"), dbTime(now)).Exec(ctx)
 	if err != nil {
 		return 0, s.wrapErr(err, "delete expired sessions")

@@ -107,14 +107,14 @@ func TestDeleteUserSessions(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if n, err := st.DeleteUserSessions(ctx, nil, u.ID); err != nil || n != 2 {
+		if n, err := st.DeleteUserSessions(ctx, u.ID); err != nil || n != 2 {
 			t.Fatalf("DeleteUserSessions = %d, %v; want 2", n, err)
 		}
 		kept := sha256.Sum256([]byte{2})
 		if _, _, err := st.SessionByHash(ctx, kept[:]); err != nil {
 			t.Errorf("another user's session was deleted: %v", err)
 		}
-		if n, err := st.DeleteUserSessions(ctx, nil, u.ID); err != nil || n != 0 {
+		if n, err := st.DeleteUserSessions(ctx, u.ID); err != nil || n != 0 {
 			t.Errorf("DeleteUserSessions again = %d, %v; want 0", n, err)
 		}
 	})

@@ -25,11 +25,15 @@ const connectTimeout = 10 * time.Second
 // Store is ActiveLab's database: a bun.DB over SQLite or PostgreSQL plus the
 // dialect differences (see backend). It is safe for concurrent use.
 type Store struct {
-	db      *bun.DB
-	sqldb   *sql.DB
-	pool    *pgxpool.Pool // nil on SQLite
-	be      backend
-	dialect string
+	conn
+	bunDB *bun.DB
+	sqldb *sql.DB
+	pool  *pgxpool.Pool // nil on SQLite
+	hooks hooks
+}
+
+func newStore(db *bun.DB, sqldb *sql.DB, pool *pgxpool.Pool, be backend, dialect string) *Store {
+	return &Store{conn: conn{db: db, be: be, dialect: dialect}, bunDB: db, sqldb: sqldb, pool: pool}
 }
 
 // Open connects to the database named by url and checks that it answers; it
@@ -99,7 +103,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	db := bun.NewDB(sqldb, sqlitedialect.New())
-	return &Store{db: db, sqldb: sqldb, be: sqliteBackend{sqldb: sqldb}, dialect: DialectSQLite}, nil
+	return newStore(db, sqldb, nil, sqliteBackend{sqldb: sqldb}, DialectSQLite), nil
 }
 
 func openPostgres(ctx context.Context, url string) (*Store, error) {
@@ -122,12 +126,12 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 	}
 	sqldb := stdlib.OpenDBFromPool(pool)
 	db := bun.NewDB(sqldb, pgdialect.New())
-	return &Store{db: db, sqldb: sqldb, pool: pool, be: postgresBackend{sqldb: sqldb, pool: pool}, dialect: DialectPostgres}, nil
+	return newStore(db, sqldb, pool, postgresBackend{sqldb: sqldb, pool: pool}, DialectPostgres), nil
 }
 
 // DB returns the bun database for queries the store has no method for yet.
 // Prefer store methods: they hold the dialect differences.
-func (s *Store) DB() *bun.DB { return s.db }
+func (s *Store) DB() *bun.DB { return s.bunDB }
 
 // SQLDB returns the underlying database/sql handle.
 func (s *Store) SQLDB() *sql.DB { return s.sqldb }
@@ -146,7 +150,7 @@ func (s *Store) RiverDriver() riverdriver.Driver[*sql.Tx] { return s.be.riverDri
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.db.PingContext(ctx); err != nil {
+	if err := s.bunDB.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping %s: %w", s.dialect, err)
 	}
 	return nil
@@ -157,7 +161,7 @@ func (s *Store) DBStats() sql.DBStats { return s.sqldb.Stats() }
 
 // Close closes the database; the Store must not be used afterwards.
 func (s *Store) Close() error {
-	err := s.db.Close()
+	err := s.bunDB.Close()
 	if s.pool != nil {
 		s.pool.Close()
 	}
@@ -167,7 +171,7 @@ func (s *Store) Close() error {
 // wrapErr translates a database error into the store's errors: no rows to
 // ErrNotFound, unique violations to ErrConflict, check violations to
 // ErrInvalid; what says what was being done ("user \"a@b\"").
-func (s *Store) wrapErr(err error, what string) error {
+func (s *conn) wrapErr(err error, what string) error {
 	switch {
 	case err == nil:
 		return nil

@@ -22,7 +22,7 @@ func TestEndpoints(t *testing.T) {
 			t.Helper()
 			m := &store.Measurement{CompoundID: c.ID, Endpoint: endpoint, Value: v,
 				Source: store.SourceExperimental, Origin: store.OriginImport}
-			if err := st.CreateMeasurement(ctx, nil, m); err != nil {
+			if err := st.CreateMeasurement(ctx, m); err != nil {
 				t.Fatalf("CreateMeasurement: %v", err)
 			}
 		}
@@ -73,14 +73,14 @@ func TestCompoundSetsWithSize(t *testing.T) {
 		newSet := func(name string, at time.Time, members int) *store.CompoundSet {
 			t.Helper()
 			cs := &store.CompoundSet{Name: name, Kind: store.SetDataset, Description: name + " set", CreatedAt: at}
-			if err := st.CreateCompoundSet(ctx, nil, cs); err != nil {
+			if err := st.CreateCompoundSet(ctx, cs); err != nil {
 				t.Fatalf("CreateCompoundSet: %v", err)
 			}
 			ids := make([]int64, members)
 			for i := range ids {
 				ids[i] = storetest.Compound(ctx, t, st, nil).ID
 			}
-			if err := st.AddCompoundSetMembers(ctx, nil, cs.ID, ids); err != nil {
+			if err := st.AddCompoundSetMembers(ctx, cs.ID, ids); err != nil {
 				t.Fatalf("AddCompoundSetMembers: %v", err)
 			}
 			return cs
@@ -92,7 +92,7 @@ func TestCompoundSetsWithSize(t *testing.T) {
 		// A compound in two sets counts in both.
 		shared := storetest.Compound(ctx, t, st, nil)
 		for _, cs := range []*store.CompoundSet{old, tieA} {
-			if err := st.AddCompoundSetMembers(ctx, nil, cs.ID, []int64{shared.ID}); err != nil {
+			if err := st.AddCompoundSetMembers(ctx, cs.ID, []int64{shared.ID}); err != nil {
 				t.Fatal(err)
 			}
 		}

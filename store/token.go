@@ -30,7 +30,7 @@ type APIToken struct {
 // CreateAPIToken inserts t and sets its ID (and CreatedAt when zero).
 // ErrNotFound for an unknown user, ErrConflict for a duplicate hash,
 // ErrInvalid for an empty hash.
-func (s *Store) CreateAPIToken(ctx context.Context, t *APIToken) error {
+func (s *conn) CreateAPIToken(ctx context.Context, t *APIToken) error {
 	if len(t.Hash) == 0 {
 		return fmt.Errorf("create API token %q: empty hash: %w", t.Name, ErrInvalid)
 	}
@@ -46,7 +46,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *APIToken) error {
 // APITokenByHash returns the token with this hash and its user; ErrNotFound
 // when unknown. The caller checks RevokedAt, ExpiresAt and the user's
 // DisabledAt.
-func (s *Store) APITokenByHash(ctx context.Context, hash []byte) (*APIToken, *User, error) {
+func (s *conn) APITokenByHash(ctx context.Context, hash []byte) (*APIToken, *User, error) {
 	t := new(APIToken)
 	if err := s.db.NewSelect().Model(t).Where("? = ?", bun.Ident("hash"), hash).Scan(ctx); err != nil {
 		return nil, nil, s.wrapErr(err, "API token")
@@ -59,7 +59,7 @@ func (s *Store) APITokenByHash(ctx context.Context, hash []byte) (*APIToken, *Us
 }
 
 // APITokensByUser returns the user's tokens (revoked ones too), newest first.
-func (s *Store) APITokensByUser(ctx context.Context, userID int64) ([]*APIToken, error) {
+func (s *conn) APITokensByUser(ctx context.Context, userID int64) ([]*APIToken, error) {
 	tokens := []*APIToken{}
 	err := s.db.NewSelect().Model(&tokens).
 		Where("? = ?", bun.Ident("user_id"), userID).
@@ -74,7 +74,7 @@ func (s *Store) APITokensByUser(ctx context.Context, userID int64) ([]*APIToken,
 // RevokeAPIToken marks the user's token revoked; ErrNotFound when the token
 // does not exist or belongs to someone else. Revoking twice keeps the first
 // revocation time and is not an error.
-func (s *Store) RevokeAPIToken(ctx context.Context, userID, tokenID int64) error {
+func (s *conn) RevokeAPIToken(ctx context.Context, userID, tokenID int64) error {
 	res, err := s.db.NewUpdate().Model((*APIToken)(nil)).
 		Set("revoked_at = COALESCE(revoked_at, ?)", now()).
 		Where("? = ?", bun.Ident("id"), tokenID).
@@ -85,7 +85,7 @@ func (s *Store) RevokeAPIToken(ctx context.Context, userID, tokenID int64) error
 
 // TouchAPIToken records that the token was used at at; ErrNotFound for an
 // unknown token.
-func (s *Store) TouchAPIToken(ctx context.Context, id int64, at time.Time) error {
+func (s *conn) TouchAPIToken(ctx context.Context, id int64, at time.Time) error {
 	res, err := s.db.NewUpdate().Model((*APIToken)(nil)).
 		Set("last_used_at = ?", dbTime(at)).
 		Where("? = ?", bun.Ident("id"), id).

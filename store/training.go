@@ -24,9 +24,9 @@ type MeasurementQuery struct {
 
 // MeasurementsByEndpoint returns the endpoint's measurements selected by
 // q, by compound ID then measurement ID. db may be a transaction or nil.
-func (s *Store) MeasurementsByEndpoint(ctx context.Context, db bun.IDB, endpoint string, q MeasurementQuery) ([]*Measurement, error) {
+func (s *conn) MeasurementsByEndpoint(ctx context.Context, endpoint string, q MeasurementQuery) ([]*Measurement, error) {
 	ms := []*Measurement{}
-	sel := s.idb(db).NewSelect().Model(&ms).Where("m.endpoint = ?", endpoint)
+	sel := s.db.NewSelect().Model(&ms).Where("m.endpoint = ?", endpoint)
 	if q.SetID != 0 {
 		sel = sel.Where("m.compound_id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", q.SetID)
 	}
@@ -53,9 +53,9 @@ func (s *Store) MeasurementsByEndpoint(ctx context.Context, db bun.IDB, endpoint
 
 // MeasuredCompoundIDs returns, ascending, the compounds with at least one
 // measurement of the endpoint (labeled for it). db may be a transaction or nil.
-func (s *Store) MeasuredCompoundIDs(ctx context.Context, db bun.IDB, endpoint string) ([]int64, error) {
+func (s *conn) MeasuredCompoundIDs(ctx context.Context, endpoint string) ([]int64, error) {
 	ids := []int64{}
-	err := s.idb(db).NewSelect().Model((*Measurement)(nil)).ColumnExpr("DISTINCT m.compound_id").
+	err := s.db.NewSelect().Model((*Measurement)(nil)).ColumnExpr("DISTINCT m.compound_id").
 		Where("m.endpoint = ?", endpoint).OrderExpr("m.compound_id").Scan(ctx, &ids)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("measured compounds of %s", endpoint))
@@ -66,13 +66,13 @@ func (s *Store) MeasuredCompoundIDs(ctx context.Context, db bun.IDB, endpoint st
 // MeasurementsByCompoundIDs returns each compound's measurements of the
 // endpoint (every endpoint when ""), oldest first, in the order of ids
 // (for dataloaders: one query for a page). db may be a transaction or nil.
-func (s *Store) MeasurementsByCompoundIDs(ctx context.Context, db bun.IDB, ids []int64, endpoint string) ([][]*Measurement, error) {
+func (s *conn) MeasurementsByCompoundIDs(ctx context.Context, ids []int64, endpoint string) ([][]*Measurement, error) {
 	out := make([][]*Measurement, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var ms []*Measurement
-	q := s.idb(db).NewSelect().Model(&ms).Where("m.compound_id IN (?)", bun.List(ids)).Order("m.created_at", "m.id")
+	q := s.db.NewSelect().Model(&ms).Where("m.compound_id IN (?)", bun.List(ids)).Order("m.created_at", "m.id")
 	if endpoint != "" {
 		q = q.Where("m.endpoint = ?", endpoint)
 	}
@@ -97,8 +97,8 @@ const compoundChunk = 500
 
 // LoadCompounds returns the compounds in the order of ids, reading through
 // db (a transaction or nil) in chunks; ErrNotFound names the first unknown ID.
-func (s *Store) LoadCompounds(ctx context.Context, db bun.IDB, ids []int64) ([]*Compound, error) {
-	return s.loadCompounds(ctx, db, ids, nil)
+func (s *conn) LoadCompounds(ctx context.Context, ids []int64) ([]*Compound, error) {
+	return s.loadCompounds(ctx, ids, nil)
 }
 
 // FeatureRow is one compound's stored model inputs as EachFeatureRow reads
@@ -120,7 +120,7 @@ type FeatureRow struct {
 // million-compound pool allocates no Compound per row. fn must not use the
 // store: the open rows hold the connection (SQLite has one). An unknown ID
 // is ErrNotFound, naming it; fn's error stops the walk and is returned.
-func (s *Store) EachFeatureRow(ctx context.Context, db bun.IDB, ids []int64, fn func(i int, r *FeatureRow) error) error {
+func (s *conn) EachFeatureRow(ctx context.Context, ids []int64, fn func(i int, r *FeatureRow) error) error {
 	pos := make([]int, 0, compoundChunk)
 	uniq := make([]int64, 0, compoundChunk)
 	var r FeatureRow
@@ -136,7 +136,7 @@ func (s *Store) EachFeatureRow(ctx context.Context, db bun.IDB, ids []int64, fn 
 				uniq = append(uniq, ids[i])
 			}
 		}
-		rows, err := s.idb(db).NewSelect().Model((*Compound)(nil)).
+		rows, err := s.db.NewSelect().Model((*Compound)(nil)).
 			Column("id", "input_smiles", "canonical_smiles", "fingerprint", "features", "feature_set").
 			ColumnExpr("CASE WHEN c.features IS NULL THEN c.descriptors END AS descriptors").
 			Where("c.id IN (?)", bun.List(uniq)).Order("c.id").Rows(ctx)
@@ -185,13 +185,13 @@ func (s *Store) EachFeatureRow(ctx context.Context, db bun.IDB, ids []int64, fn 
 // meanwhile with larger IDs are included. fp aliases the driver's buffer
 // and is valid only until fn returns; fn must not use the store (the open
 // rows hold the connection). fn's error stops the walk and is returned.
-func (s *Store) EachFingerprint(ctx context.Context, db bun.IDB, chunk int, fn func(id int64, fp []byte) error) error {
+func (s *conn) EachFingerprint(ctx context.Context, chunk int, fn func(id int64, fp []byte) error) error {
 	if chunk < 1 {
 		chunk = 5000
 	}
 	after := int64(0)
 	for {
-		rows, err := s.idb(db).NewSelect().Model((*Compound)(nil)).Column("id", "fingerprint").
+		rows, err := s.db.NewSelect().Model((*Compound)(nil)).Column("id", "fingerprint").
 			Where("c.fingerprint IS NOT NULL").Where("c.id > ?", after).Order("c.id").Limit(int64(chunk)).Rows(ctx)
 		if err != nil {
 			return s.wrapErr(err, "fingerprints")
@@ -223,12 +223,12 @@ func (s *Store) EachFingerprint(ctx context.Context, db bun.IDB, chunk int, fn f
 	}
 }
 
-func (s *Store) loadCompounds(ctx context.Context, db bun.IDB, ids []int64, columns func(*bun.SelectQuery) *bun.SelectQuery) ([]*Compound, error) {
+func (s *conn) loadCompounds(ctx context.Context, ids []int64, columns func(*bun.SelectQuery) *bun.SelectQuery) ([]*Compound, error) {
 	byID := make(map[int64]*Compound, len(ids))
 	for i := 0; i < len(ids); i += compoundChunk {
 		var cs []*Compound
 		part := ids[i:min(i+compoundChunk, len(ids))]
-		q := s.idb(db).NewSelect().Model(&cs)
+		q := s.db.NewSelect().Model(&cs)
 		if columns != nil {
 			q = columns(q)
 		}
@@ -257,14 +257,14 @@ func (s *Store) loadCompounds(ctx context.Context, db bun.IDB, ids []int64, colu
 // Fingerprint). fn's error stops the walk and is returned. Each chunk is
 // its own query on db (a transaction or nil), keyed by the last ID seen, so
 // compounds added meanwhile with larger IDs are included.
-func (s *Store) EachCompound(ctx context.Context, db bun.IDB, setID int64, chunk int, fn func([]*Compound) error) error {
+func (s *conn) EachCompound(ctx context.Context, setID int64, chunk int, fn func([]*Compound) error) error {
 	if chunk < 1 {
 		chunk = 1000
 	}
 	after := int64(0)
 	for {
 		cs := []*Compound{}
-		q := s.idb(db).NewSelect().Model(&cs).Where("c.id > ?", after).Order("c.id").Limit(int64(chunk))
+		q := s.db.NewSelect().Model(&cs).Where("c.id > ?", after).Order("c.id").Limit(int64(chunk))
 		if setID != 0 {
 			q = q.Where("c.id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", setID)
 		}
@@ -286,23 +286,11 @@ func (s *Store) EachCompound(ctx context.Context, db bun.IDB, setID int64, chunk
 
 // ValidationMembers returns a validation set's members by compound ID,
 // reading through db (a transaction or nil).
-func (s *Store) ValidationMembers(ctx context.Context, db bun.IDB, id int64) ([]ValidationSetMember, error) {
+func (s *conn) ValidationMembers(ctx context.Context, id int64) ([]ValidationSetMember, error) {
 	ms := []ValidationSetMember{}
-	err := s.idb(db).NewSelect().Model(&ms).Where("validation_set_id = ?", id).Order("compound_id").Scan(ctx)
+	err := s.db.NewSelect().Model(&ms).Where("validation_set_id = ?", id).Order("compound_id").Scan(ctx)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("validation set %d", id))
 	}
 	return ms, nil
-}
-
-// SetMemberIDs returns the compound IDs of a set, ascending, reading
-// through db (a transaction or nil; CompoundSetMemberIDs reads outside any).
-func (s *Store) SetMemberIDs(ctx context.Context, db bun.IDB, setID int64) ([]int64, error) {
-	ids := []int64{}
-	err := s.idb(db).NewSelect().Model((*CompoundSetMember)(nil)).Column("compound_id").
-		Where("set_id = ?", setID).Order("compound_id").Scan(ctx, &ids)
-	if err != nil {
-		return nil, s.wrapErr(err, fmt.Sprintf("members of set %d", setID))
-	}
-	return ids, nil
 }

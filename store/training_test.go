@@ -33,7 +33,7 @@ func TestTrainingReads(t *testing.T) {
 			if origin == store.OriginLabel {
 				m.UserID = &u.ID
 			}
-			if err := st.CreateMeasurement(ctx, nil, m); err != nil {
+			if err := st.CreateMeasurement(ctx, m); err != nil {
 				t.Fatal(err)
 			}
 			return m
@@ -49,44 +49,44 @@ func TestTrainingReads(t *testing.T) {
 			}
 			return out
 		}
-		all, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{})
+		all, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{})
 		if err != nil || !slices.Equal(ids(all), []int64{m0.ID, m0b.ID, m1.ID}) {
 			t.Errorf("all logS = %v, %v", ids(all), err)
 		}
-		latest, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{LatestPerCompound: true})
+		latest, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{LatestPerCompound: true})
 		if err != nil || !slices.Equal(ids(latest), []int64{m0b.ID, m1.ID}) {
 			t.Errorf("latest logS = %v, %v; want the label for compound 0", ids(latest), err)
 		}
-		imported, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{LatestPerCompound: true, Origins: []store.Origin{store.OriginImport}})
+		imported, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{LatestPerCompound: true, Origins: []store.Origin{store.OriginImport}})
 		if err != nil || !slices.Equal(ids(imported), []int64{m0.ID, m1.ID}) {
 			t.Errorf("latest imported logS = %v, %v", ids(imported), err)
 		}
 		set := &store.CompoundSet{Name: "pool", Kind: store.SetPool}
-		if err := st.CreateCompoundSet(ctx, nil, set); err != nil {
+		if err := st.CreateCompoundSet(ctx, set); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, nil, set.ID, []int64{cs[1].ID, cs[3].ID, cs[4].ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, set.ID, []int64{cs[1].ID, cs[3].ID, cs[4].ID}); err != nil {
 			t.Fatal(err)
 		}
-		inSet, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{SetID: set.ID})
+		inSet, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{SetID: set.ID})
 		if err != nil || !slices.Equal(ids(inSet), []int64{m1.ID}) {
 			t.Errorf("logS in set = %v, %v", ids(inSet), err)
 		}
-		if _, err := st.MeasurementsByEndpoint(ctx, nil, "logS", store.MeasurementQuery{Origins: []store.Origin{"rumour"}}); !errors.Is(err, store.ErrInvalid) {
+		if _, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{Origins: []store.Origin{"rumour"}}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("unknown origin = %v, want ErrInvalid", err)
 		}
-		if got, err := st.MeasuredCompoundIDs(ctx, nil, "logS"); err != nil || !slices.Equal(got, []int64{cs[0].ID, cs[1].ID}) {
+		if got, err := st.MeasuredCompoundIDs(ctx, "logS"); err != nil || !slices.Equal(got, []int64{cs[0].ID, cs[1].ID}) {
 			t.Errorf("MeasuredCompoundIDs = %v, %v", got, err)
 		}
-		byC, err := st.MeasurementsByCompoundIDs(ctx, nil, []int64{cs[1].ID, cs[3].ID, cs[0].ID}, "logS")
+		byC, err := st.MeasurementsByCompoundIDs(ctx, []int64{cs[1].ID, cs[3].ID, cs[0].ID}, "logS")
 		if err != nil || len(byC) != 3 || !slices.Equal(ids(byC[0]), []int64{m1.ID}) || len(byC[1]) != 0 || !slices.Equal(ids(byC[2]), []int64{m0.ID, m0b.ID}) {
 			t.Errorf("MeasurementsByCompoundIDs = %v, %v", byC, err)
 		}
-		loaded, err := st.LoadCompounds(ctx, nil, []int64{cs[3].ID, cs[0].ID})
+		loaded, err := st.LoadCompounds(ctx, []int64{cs[3].ID, cs[0].ID})
 		if err != nil || len(loaded) != 2 || loaded[0].ID != cs[3].ID || loaded[1].ID != cs[0].ID {
 			t.Errorf("LoadCompounds = %v, %v", loaded, err)
 		}
-		if _, err := st.LoadCompounds(ctx, nil, []int64{cs[0].ID, 999999}); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.LoadCompounds(ctx, []int64{cs[0].ID, 999999}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("LoadCompounds(unknown) = %v, want ErrNotFound", err)
 		}
 		// EachFeatureRow: the feature columns, and the descriptors only of a
@@ -100,7 +100,7 @@ func TestTrainingReads(t *testing.T) {
 			list = append(list, []int64{legacy.ID, withVec.ID, cs[2].ID}[i%3])
 		}
 		seen := make([]int, len(list))
-		err = st.EachFeatureRow(ctx, nil, list, func(i int, r *store.FeatureRow) error {
+		err = st.EachFeatureRow(ctx, list, func(i int, r *store.FeatureRow) error {
 			seen[i]++
 			if r.ID != list[i] {
 				t.Errorf("position %d: row %d, want %d", i, r.ID, list[i])
@@ -132,14 +132,14 @@ func TestTrainingReads(t *testing.T) {
 			}
 		}
 		for _, bad := range [][]int64{{999999}, {withVec.ID, 999999}, {999999, withVec.ID}} {
-			err := st.EachFeatureRow(ctx, nil, bad, func(int, *store.FeatureRow) error { return nil })
+			err := st.EachFeatureRow(ctx, bad, func(int, *store.FeatureRow) error { return nil })
 			if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "999999") {
 				t.Errorf("EachFeatureRow(%v) = %v, want ErrNotFound naming 999999", bad, err)
 			}
 		}
 		stopAt := errors.New("stop")
 		calls := 0
-		err = st.EachFeatureRow(ctx, nil, list, func(int, *store.FeatureRow) error {
+		err = st.EachFeatureRow(ctx, list, func(int, *store.FeatureRow) error {
 			if calls++; calls == 700 {
 				return stopAt
 			}
@@ -149,7 +149,7 @@ func TestTrainingReads(t *testing.T) {
 			t.Errorf("EachFeatureRow stopped = %v after %d calls; want stop after 700", err, calls)
 		}
 		var chunks [][]int64
-		err = st.EachCompound(ctx, nil, set.ID, 2, func(cs []*store.Compound) error {
+		err = st.EachCompound(ctx, set.ID, 2, func(cs []*store.Compound) error {
 			chunk := []int64{}
 			for _, c := range cs {
 				chunk = append(chunk, c.ID)
@@ -163,7 +163,7 @@ func TestTrainingReads(t *testing.T) {
 		}
 		n := 0
 		stop := errors.New("stop")
-		err = st.EachCompound(ctx, nil, 0, 1, func(cs []*store.Compound) error {
+		err = st.EachCompound(ctx, 0, 1, func(cs []*store.Compound) error {
 			n++
 			if n == 3 {
 				return stop

@@ -44,7 +44,7 @@ type User struct {
 // CreateUser inserts u and sets its ID (and CreatedAt/UpdatedAt when zero).
 // The email must be unique ignoring case (ErrConflict otherwise); an empty
 // email or unknown role is ErrInvalid.
-func (s *Store) CreateUser(ctx context.Context, u *User) error {
+func (s *conn) CreateUser(ctx context.Context, u *User) error {
 	u.Email = strings.TrimSpace(u.Email)
 	if u.Email == "" {
 		return fmt.Errorf("create user: email is empty: %w", ErrInvalid)
@@ -67,7 +67,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 
 // UserByEmail returns the user with this email, ignoring case; ErrNotFound
 // when there is none.
-func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+func (s *conn) UserByEmail(ctx context.Context, email string) (*User, error) {
 	u := new(User)
 	err := s.db.NewSelect().Model(u).
 		Where("lower(?) = lower(?)", bun.Ident("email"), strings.TrimSpace(email)).
@@ -79,7 +79,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 }
 
 // UserByID returns the user with this ID; ErrNotFound when there is none.
-func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+func (s *conn) UserByID(ctx context.Context, id int64) (*User, error) {
 	u := new(User)
 	if err := s.db.NewSelect().Model(u).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("user %d", id))
@@ -89,7 +89,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 
 // UsersByIDs returns the users with these IDs in the order of ids (for
 // dataloaders); an unknown ID gives a nil entry, not an error.
-func (s *Store) UsersByIDs(ctx context.Context, ids []int64) ([]*User, error) {
+func (s *conn) UsersByIDs(ctx context.Context, ids []int64) ([]*User, error) {
 	out := make([]*User, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -109,7 +109,7 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []int64) ([]*User, error) {
 }
 
 // ListUsers returns every user, oldest first.
-func (s *Store) ListUsers(ctx context.Context) ([]*User, error) {
+func (s *conn) ListUsers(ctx context.Context) ([]*User, error) {
 	var users []*User
 	if err := s.db.NewSelect().Model(&users).Order("id").Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, "list users")
@@ -123,8 +123,8 @@ func (u *User) Disabled() bool { return u.DisabledAt != nil }
 
 // SetUserPassword replaces the user's password hash; ErrNotFound for an
 // unknown user. It leaves the user's sessions alone (DeleteUserSessions).
-func (s *Store) SetUserPassword(ctx context.Context, db bun.IDB, id int64, hash string) error {
-	res, err := s.idb(db).NewUpdate().Model((*User)(nil)).
+func (s *conn) SetUserPassword(ctx context.Context, id int64, hash string) error {
+	res, err := s.db.NewUpdate().Model((*User)(nil)).
 		Set("password_hash = ?", hash).
 		Set("updated_at = ?", now()).
 		Where("? = ?", bun.Ident("id"), id).
@@ -134,11 +134,11 @@ func (s *Store) SetUserPassword(ctx context.Context, db bun.IDB, id int64, hash 
 
 // SetUserRole changes the user's role; ErrInvalid for an unknown role,
 // ErrNotFound for an unknown user.
-func (s *Store) SetUserRole(ctx context.Context, db bun.IDB, id int64, role Role) error {
+func (s *conn) SetUserRole(ctx context.Context, id int64, role Role) error {
 	if !role.Valid() {
 		return fmt.Errorf("set role of user %d: role %q is not viewer, scientist or admin: %w", id, role, ErrInvalid)
 	}
-	res, err := s.idb(db).NewUpdate().Model((*User)(nil)).
+	res, err := s.db.NewUpdate().Model((*User)(nil)).
 		Set("role = ?", role).
 		Set("updated_at = ?", now()).
 		Where("? = ?", bun.Ident("id"), id).
@@ -148,11 +148,11 @@ func (s *Store) SetUserRole(ctx context.Context, db bun.IDB, id int64, role Role
 
 // SetUserName changes the user's display name; ErrInvalid for an empty
 // name, ErrNotFound for an unknown user.
-func (s *Store) SetUserName(ctx context.Context, db bun.IDB, id int64, name string) error {
+func (s *conn) SetUserName(ctx context.Context, id int64, name string) error {
 	if strings.TrimSpace(name) == "" {
 		return fmt.Errorf("set name of user %d: name is empty: %w", id, ErrInvalid)
 	}
-	res, err := s.idb(db).NewUpdate().Model((*User)(nil)).
+	res, err := s.db.NewUpdate().Model((*User)(nil)).
 		Set("name = ?", name).
 		Set("updated_at = ?", now()).
 		Where("? = ?", bun.Ident("id"), id).
@@ -165,8 +165,8 @@ func (s *Store) SetUserName(ctx context.Context, db bun.IDB, id int64, name stri
 // first DisabledAt. ErrNotFound for an unknown user. It leaves the user's
 // sessions and API tokens alone: authentication refuses them while the user
 // is disabled.
-func (s *Store) SetUserDisabled(ctx context.Context, db bun.IDB, id int64, disabled bool, at time.Time) error {
-	q := s.idb(db).NewUpdate().Model((*User)(nil)).
+func (s *conn) SetUserDisabled(ctx context.Context, id int64, disabled bool, at time.Time) error {
+	q := s.db.NewUpdate().Model((*User)(nil)).
 		Set("updated_at = ?", now()).
 		Where("? = ?", bun.Ident("id"), id)
 	what := fmt.Sprintf("enable user %d", id)
@@ -185,9 +185,9 @@ func (s *Store) SetUserDisabled(ctx context.Context, db bun.IDB, id int64, disab
 // PostgreSQL, in ID order so that two callers cannot deadlock; SQLite's
 // single writer needs no lock), so that a check such as "another admin
 // remains" holds until the change it guards commits.
-func (s *Store) LockEnabledAdmins(ctx context.Context, db bun.IDB) ([]*User, error) {
+func (s *conn) LockEnabledAdmins(ctx context.Context) ([]*User, error) {
 	var users []*User
-	q := s.idb(db).NewSelect().Model(&users).
+	q := s.db.NewSelect().Model(&users).
 		Where("? = ?", bun.Ident("role"), RoleAdmin).
 		Where("? IS NULL", bun.Ident("disabled_at")).
 		Order("id")
@@ -198,7 +198,7 @@ func (s *Store) LockEnabledAdmins(ctx context.Context, db bun.IDB) ([]*User, err
 }
 
 // CountUsers returns how many users exist (zero on a fresh install).
-func (s *Store) CountUsers(ctx context.Context) (int, error) {
+func (s *conn) CountUsers(ctx context.Context) (int, error) {
 	n, err := s.db.NewSelect().Model((*User)(nil)).Count(ctx)
 	if err != nil {
 		return 0, s.wrapErr(err, "count users")

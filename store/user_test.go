@@ -1,15 +1,12 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
 
 	"activelab/store"
 	"activelab/store/storetest"
-
-	"github.com/uptrace/bun"
 )
 
 func TestUserCRUD(t *testing.T) {
@@ -38,13 +35,13 @@ func TestUserCRUD(t *testing.T) {
 		if err != nil || byID.Email != u.Email {
 			t.Errorf("UserByID = %+v, %v", byID, err)
 		}
-		if err := st.SetUserPassword(ctx, nil, u.ID, "h2"); err != nil {
+		if err := st.SetUserPassword(ctx, u.ID, "h2"); err != nil {
 			t.Fatalf("SetUserPassword: %v", err)
 		}
 		if got, _ := st.UserByID(ctx, u.ID); got.PasswordHash != "h2" || got.UpdatedAt.Before(u.UpdatedAt) {
 			t.Errorf("after SetUserPassword: hash %q updated %v", got.PasswordHash, got.UpdatedAt)
 		}
-		if err := st.SetUserRole(ctx, nil, u.ID, store.RoleViewer); err != nil {
+		if err := st.SetUserRole(ctx, u.ID, store.RoleViewer); err != nil {
 			t.Fatalf("SetUserRole: %v", err)
 		}
 		if got, _ := st.UserByID(ctx, u.ID); got.Role != store.RoleViewer {
@@ -100,13 +97,13 @@ func TestUserErrors(t *testing.T) {
 		if _, err := st.UserByID(ctx, 424242); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("UserByID(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.SetUserPassword(ctx, nil, 424242, "x"); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetUserPassword(ctx, 424242, "x"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetUserPassword(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.SetUserRole(ctx, nil, 424242, store.RoleAdmin); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetUserRole(ctx, 424242, store.RoleAdmin); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetUserRole(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.SetUserRole(ctx, nil, 1, "owner"); !errors.Is(err, store.ErrInvalid) {
+		if err := st.SetUserRole(ctx, 1, "owner"); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("SetUserRole(bad role) error = %v, want ErrInvalid", err)
 		}
 		if users, err := st.UsersByIDs(ctx, nil); err != nil || len(users) != 0 {
@@ -122,14 +119,14 @@ func TestUserNameAndDisabled(t *testing.T) {
 		if u.Disabled() {
 			t.Fatal("a new user is disabled")
 		}
-		if err := st.SetUserName(ctx, nil, u.ID, "Grace"); err != nil {
+		if err := st.SetUserName(ctx, u.ID, "Grace"); err != nil {
 			t.Fatalf("SetUserName: %v", err)
 		}
 		if got, _ := st.UserByID(ctx, u.ID); got.Name != "Grace" {
 			t.Errorf("after SetUserName: name %q", got.Name)
 		}
 		first := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC)
-		if err := st.SetUserDisabled(ctx, nil, u.ID, true, first); err != nil {
+		if err := st.SetUserDisabled(ctx, u.ID, true, first); err != nil {
 			t.Fatalf("SetUserDisabled(true): %v", err)
 		}
 		got, _ := st.UserByID(ctx, u.ID)
@@ -137,26 +134,26 @@ func TestUserNameAndDisabled(t *testing.T) {
 			t.Errorf("after disabling: DisabledAt %v, want %v", got.DisabledAt, first)
 		}
 		// Disabling again keeps the first time.
-		if err := st.SetUserDisabled(ctx, nil, u.ID, true, first.Add(time.Hour)); err != nil {
+		if err := st.SetUserDisabled(ctx, u.ID, true, first.Add(time.Hour)); err != nil {
 			t.Fatalf("SetUserDisabled(true) again: %v", err)
 		}
 		if got, _ := st.UserByID(ctx, u.ID); !got.DisabledAt.Equal(first) {
 			t.Errorf("after disabling twice: DisabledAt %v, want the first %v", got.DisabledAt, first)
 		}
-		if err := st.SetUserDisabled(ctx, nil, u.ID, false, time.Time{}); err != nil {
+		if err := st.SetUserDisabled(ctx, u.ID, false, time.Time{}); err != nil {
 			t.Fatalf("SetUserDisabled(false): %v", err)
 		}
 		if got, _ := st.UserByID(ctx, u.ID); got.Disabled() {
 			t.Errorf("after enabling: DisabledAt %v, want nil", got.DisabledAt)
 		}
 
-		if err := st.SetUserName(ctx, nil, u.ID, " "); !errors.Is(err, store.ErrInvalid) {
+		if err := st.SetUserName(ctx, u.ID, " "); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("SetUserName(empty) error = %v, want ErrInvalid", err)
 		}
-		if err := st.SetUserName(ctx, nil, 424242, "x"); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetUserName(ctx, 424242, "x"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetUserName(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.SetUserDisabled(ctx, nil, 424242, true, first); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetUserDisabled(ctx, 424242, true, first); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetUserDisabled(unknown) error = %v, want ErrNotFound", err)
 		}
 	})
@@ -168,12 +165,12 @@ func TestLockEnabledAdmins(t *testing.T) {
 		a := storetest.User(ctx, t, st, &store.User{Role: store.RoleAdmin})
 		storetest.User(ctx, t, st, &store.User{Role: store.RoleScientist})
 		off := storetest.User(ctx, t, st, &store.User{Role: store.RoleAdmin})
-		if err := st.SetUserDisabled(ctx, nil, off.ID, true, time.Now()); err != nil {
+		if err := st.SetUserDisabled(ctx, off.ID, true, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		b := storetest.User(ctx, t, st, &store.User{Role: store.RoleAdmin})
-		err := st.RunInTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			admins, err := st.LockEnabledAdmins(ctx, tx)
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			admins, err := tx.LockEnabledAdmins(ctx)
 			if err != nil {
 				return err
 			}

@@ -34,7 +34,7 @@ type ValidationSetMember struct {
 // CreateValidationSet inserts vs and its members in one transaction (or in
 // db's) and sets vs.ID. ErrConflict for a taken name or a compound listed
 // twice; ErrNotFound for an unknown compound.
-func (s *Store) CreateValidationSet(ctx context.Context, db bun.IDB, vs *ValidationSet, members []ValidationSetMember) error {
+func (s *conn) CreateValidationSet(ctx context.Context, vs *ValidationSet, members []ValidationSetMember) error {
 	if vs.Name == "" || vs.Endpoint == "" {
 		return fmt.Errorf("create validation set: name and endpoint are required: %w", ErrInvalid)
 	}
@@ -57,27 +57,14 @@ func (s *Store) CreateValidationSet(ctx context.Context, db bun.IDB, vs *Validat
 		}
 		return nil
 	}
-	if db != nil {
-		return insert(ctx, db)
-	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return insert(ctx, tx) })
 }
 
 // ValidationSetByID returns the set; ErrNotFound when there is none.
-func (s *Store) ValidationSetByID(ctx context.Context, id int64) (*ValidationSet, error) {
+func (s *conn) ValidationSetByID(ctx context.Context, id int64) (*ValidationSet, error) {
 	vs := new(ValidationSet)
 	if err := s.db.NewSelect().Model(vs).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("validation set %d", id))
 	}
 	return vs, nil
-}
-
-// ValidationSetMembers returns the set's members by compound ID.
-func (s *Store) ValidationSetMembers(ctx context.Context, id int64) ([]ValidationSetMember, error) {
-	ms := []ValidationSetMember{}
-	err := s.db.NewSelect().Model(&ms).Where("? = ?", bun.Ident("validation_set_id"), id).Order("compound_id").Scan(ctx)
-	if err != nil {
-		return nil, s.wrapErr(err, fmt.Sprintf("members of validation set %d", id))
-	}
-	return ms, nil
 }

@@ -144,7 +144,7 @@ func testSeed(t *testing.T, open storetest.Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	members, err := st.CompoundSetMemberIDs(ctx, nil, pool.ID)
+	members, err := st.CompoundSetMemberIDs(ctx, pool.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func Compound(ctx context.Context, t testing.TB, st *store.Store, c *store.Compo
 	if c.Name == "" {
 		c.Name = fmt.Sprintf("Compound %d", n)
 	}
-	if err := st.CreateCompound(ctx, nil, c); err != nil {
+	if err := st.CreateCompound(ctx, c); err != nil {
 		t.Fatalf("storetest.Compound: %v", err)
 	}
 	return c
@@ -81,7 +81,7 @@ func Model(ctx context.Context, t testing.TB, st *store.Store, m *store.MLModel)
 	if m.Task == "" {
 		m.Task = store.TaskRegression
 	}
-	if err := st.CreateMLModel(ctx, nil, m); err != nil {
+	if err := st.CreateMLModel(ctx, m); err != nil {
 		t.Fatalf("storetest.Model: %v", err)
 	}
 	return m
