@@ -78,10 +78,10 @@ type JobEnqueuer interface {
 // Service holds every active-learning rule: import, models, selection,
 // the label queue, retraining and statistics. It is safe for concurrent use.
 type Service struct {
-	st     *store.Store
-	cfg    Config
-	log    *slog.Logger
-	jobs   JobEnqueuer
+	st   *store.Store
+	cfg  Config
+	log  *slog.Logger
+	jobs JobEnqueuer
 }
 
 // New returns a service over st. broker may be nil (no in-process
