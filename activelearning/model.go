@@ -628,11 +628,4 @@ func (s *Service) ModelVersions(ctx context.Context, lineageID int64) ([]*store.
 	return s.st.ModelVersions(ctx, lineageID)
 }
 
-// LineageID returns the lineage ID (version 1's ID) of any version.
-func (s *Service) LineageID(ctx context.Context, versionID int64) (int64, error) {
-	m, err := s.st.ModelVersion(ctx, versionID)
-	if err != nil {
-		return 0, err
-	}
-	return lineageOf(m)
-}
+

@@ -64,13 +64,16 @@ func jsonString(raw json.RawMessage) *string {
 	return &s
 }
 
-// lineage wraps a model version as the lineage it belongs to.
+// lineage returns the model (lineage) a version belongs to, described by
+// the lineage's current version (active, else latest), which may be
+// another than v: a cycle of a superseded version still shows its model's
+// active version.
 func (r *Resolver) lineage(ctx context.Context, v *store.MLModel) (*model.Model, error) {
-	id, err := r.loaders(ctx).Lineages.Load(ctx, v.ID)
+	cur, err := r.loaders(ctx).Current.Load(ctx, v.LineageID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("model %d: %w", v.LineageID, notFoundIfMissing(err))
 	}
-	return &model.Model{ID: id, Current: v}, nil
+	return &model.Model{ID: v.LineageID, Current: cur}, nil
 }
 
 // compound cursors are graph's own: the last compound's id.

@@ -19,10 +19,10 @@ import (
 type Loaders struct {
 	Compounds *dataloadgen.Loader[int64, *store.Compound]
 	Users     *dataloadgen.Loader[int64, *store.User]
-	// Versions loads model versions by id; Lineages maps a version id to
-	// its lineage (model) id.
+	// Versions loads model versions by id; Current loads a lineage's
+	// current version (active, else latest) by lineage id.
 	Versions *dataloadgen.Loader[int64, *store.MLModel]
-	Lineages *dataloadgen.Loader[int64, int64]
+	Current  *dataloadgen.Loader[int64, *store.MLModel]
 }
 
 // NewLoaders returns a fresh set of loaders over svc's store.
@@ -61,13 +61,8 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 			}
 			return out, errs
 		}),
-		Lineages: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]int64, []error) {
-			out := make([]int64, len(ids))
-			errs := make([]error, len(ids))
-			for i, id := range ids {
-				out[i], errs[i] = svc.LineageID(ctx, id)
-			}
-			return out, errs
+		Current: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.MLModel, error) {
+			return st.CurrentVersions(ctx, ids)
 		}),
 	}
 }

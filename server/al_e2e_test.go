@@ -132,6 +132,16 @@ func TestWalkthrough(t *testing.T) {
 				Status                      string
 				MetricsBefore, MetricsAfter []metric
 				ItemsLabeled                int
+				// The cycle's version is superseded now; its model is
+				// the lineage, whose active version is the new one.
+				Model struct {
+					ID            string
+					ActiveVersion *struct{ Version int }
+				}
+				ModelVersion struct {
+					Version int
+					Status  string
+				}
 			}
 			Model struct {
 				ActiveVersion struct {
@@ -148,13 +158,18 @@ func TestWalkthrough(t *testing.T) {
 			}
 		}
 		a.waitFor(t, "cycle complete", func() bool {
-			wantData(t, a.post(`query($c: ID!, $m: ID!) { cycle(id: $c) { status itemsLabeled metricsBefore { name value } metricsAfter { name value } }
+			wantData(t, a.post(`query($c: ID!, $m: ID!) { cycle(id: $c) { status itemsLabeled metricsBefore { name value } metricsAfter { name value }
+					model { id activeVersion { version } } modelVersion { version status } }
 				model(id: $m) { activeVersion { version validationHash trainingSize } versions { version status validationHash trainingSize } } }`,
 				map[string]any{"c": cycleID, "m": a.modelID}, bearer(tok)), &d)
 			return d.Cycle.Status == "COMPLETE"
 		})
 		if len(d.Cycle.MetricsBefore) == 0 || len(d.Cycle.MetricsAfter) != len(d.Cycle.MetricsBefore) {
 			t.Fatalf("metrics before %v after %v", d.Cycle.MetricsBefore, d.Cycle.MetricsAfter)
+		}
+		if c := d.Cycle; c.Model.ID != fmt.Sprint(a.modelID) || c.Model.ActiveVersion == nil || c.Model.ActiveVersion.Version != 2 ||
+			c.ModelVersion.Version != 1 || c.ModelVersion.Status != "SUPERSEDED" {
+			t.Fatalf("cycle of the superseded version: model %+v, version %+v; want model %v with active version 2", c.Model, c.ModelVersion, a.modelID)
 		}
 		vs := d.Model.Versions
 		if d.Model.ActiveVersion.Version != 2 || len(vs) != 2 || vs[0].Status != "SUPERSEDED" || vs[1].Status != "ACTIVE" ||

@@ -94,6 +94,29 @@ func (s *conn) CurrentVersionByLineage(ctx context.Context, lineageID int64) (*M
 	return m, nil
 }
 
+// CurrentVersions returns, for each lineage of ids, its active version or,
+// when none is active, its latest (as CurrentVersionByLineage), by lineage
+// ID; an unknown lineage is absent from the map. One query for any number
+// of lineages (the GraphQL loader of Model.currentVersion).
+func (s *conn) CurrentVersions(ctx context.Context, lineageIDs []int64) (map[int64]*MLModel, error) {
+	out := make(map[int64]*MLModel, len(lineageIDs))
+	if len(lineageIDs) == 0 {
+		return out, nil
+	}
+	ms := []*MLModel{}
+	err := s.db.NewSelect().Model(&ms).Where("mm.lineage_id IN (?)", bun.List(lineageIDs)).
+		Where(`mm.id = (SELECT x.id FROM ml_models AS x WHERE x.lineage_id = mm.lineage_id
+			ORDER BY CASE WHEN x.status = ? THEN 0 ELSE 1 END, x.version DESC LIMIT 1)`, ModelActive).
+		Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, "current versions")
+	}
+	for _, m := range ms {
+		out[m.LineageID] = m
+	}
+	return out, nil
+}
+
 // ModelsLatestPerLineage returns one row per lineage, its active version or,
 // when none is active, its latest, ordered by lineage ID (creation order).
 // Rows include their artifacts.

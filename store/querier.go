@@ -47,6 +47,7 @@ type Querier interface {
 	CreateUser(ctx context.Context, u *User) error
 	CreateValidationSet(ctx context.Context, vs *ValidationSet, members []ValidationSetMember) error
 	CurrentVersionByLineage(ctx context.Context, lineageID int64) (*MLModel, error)
+	CurrentVersions(ctx context.Context, lineageIDs []int64) (map[int64]*MLModel, error)
 	Cycle(ctx context.Context, id int64) (*ActiveLearningCycle, error)
 	CycleByNumber(ctx context.Context, lineageID int64, number int) (*ActiveLearningCycle, error)
 	CyclesByLineage(ctx context.Context, lineageID int64) ([]*ActiveLearningCycle, error)

@@ -1,0 +1,262 @@
+package store_test
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"activelab/store"
+	"activelab/store/storetest"
+)
+
+// TestInTxEmit checks that a transaction's events are written at its end,
+// in order, only when it commits, and announced once after the commit.
+func TestInTxEmit(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		var announced atomic.Int32
+		st.OnEvents(func() { announced.Add(1) })
+		m := storetest.Model(ctx, t, st, nil)
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			tx.Emit(&store.Event{Type: "first", ModelID: &m.ID})
+			tx.Emit(&store.Event{Type: "second", ModelID: &m.ID, Payload: json.RawMessage(`{"n":2}`)})
+			// Not yet written: a read in the transaction sees none.
+			if evs, err := tx.EventsAfter(ctx, 0, &m.ID, 10); err != nil || len(evs) != 0 {
+				t.Errorf("events inside the transaction before its end = %v, %v; want none", evs, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := st.EventsAfter(ctx, 0, &m.ID, 10)
+		if err != nil || len(evs) != 2 || evs[0].Type != "first" || evs[1].Type != "second" || evs[0].Seq >= evs[1].Seq ||
+			string(evs[0].Payload) != "{}" {
+			t.Fatalf("events after commit = %+v, %v", evs, err)
+		}
+		if n := announced.Load(); n != 1 {
+			t.Errorf("announced %d times, want once", n)
+		}
+		// A rolled-back transaction writes and announces nothing.
+		boom := errors.New("boom")
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			tx.Emit(&store.Event{Type: "lost", ModelID: &m.ID})
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx = %v, want boom", err)
+		}
+		if evs, _ := st.EventsAfter(ctx, 0, &m.ID, 10); len(evs) != 2 || announced.Load() != 1 {
+			t.Errorf("after rollback: %d events, announced %d; want 2 and 1", len(evs), announced.Load())
+		}
+		// A transaction without events announces nothing; a bad event
+		// rolls the transaction back.
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return nil }); err != nil || announced.Load() != 1 {
+			t.Errorf("empty InTx = %v, announced %d", err, announced.Load())
+		}
+		c := &store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 1, SelectionStrategy: "random", BatchSize: 5}
+		err = st.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateCycle(ctx, c); err != nil {
+				return err
+			}
+			tx.Emit(&store.Event{Type: "bad", Payload: json.RawMessage(`{`)})
+			return nil
+		})
+		if !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("InTx with a bad event = %v, want ErrInvalid", err)
+		}
+		if cs, _ := st.CyclesByModel(ctx, m.ID); len(cs) != 0 {
+			t.Errorf("the cycle of the rolled-back transaction exists: %+v", cs)
+		}
+	})
+}
+
+// TestCycleTransitions checks the cycle methods the service moves cycles
+// with, in and out of a transaction.
+func TestCycleTransitions(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		m := storetest.Model(ctx, t, st, nil)
+		c := &store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 1, SelectionStrategy: "random", BatchSize: 5}
+		if err := st.CreateCycle(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		get := func() *store.ActiveLearningCycle {
+			t.Helper()
+			got, err := st.Cycle(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		if err := st.SetCycleParams(ctx, c.ID, json.RawMessage(`{"shards":2}`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetCycleSelected(ctx, c.ID, 4); err != nil {
+			t.Fatal(err)
+		}
+		if got := get(); !jsonEqual(got.Params, `{"shards":2}`) || got.ItemsSelected != 4 || got.Version != 2 {
+			t.Errorf("after params and selected: %+v", got)
+		}
+		err := st.InTx(ctx, func(tx *store.Tx) error { return tx.OpenCycleForLabeling(ctx, c.ID, 3) })
+		if got := get(); err != nil || got.Status != store.CycleLabeling || got.ItemsSelected != 3 || got.Version != 3 {
+			t.Errorf("OpenCycleForLabeling = %v: %+v", err, got)
+		}
+		// Failing only applies to a training cycle.
+		if failed, err := st.FailTrainingCycle(ctx, c.ID, "no"); err != nil || failed {
+			t.Errorf("FailTrainingCycle(labeling) = %v, %v; want false", failed, err)
+		}
+		if err := st.StartCycleTraining(ctx, c.ID); err != nil || get().Status != store.CycleTraining {
+			t.Errorf("StartCycleTraining = %v: %+v", err, get())
+		}
+		if failed, err := st.FailTrainingCycle(ctx, c.ID, "out of memory"); err != nil || !failed || get().Error != "out of memory" ||
+			get().Status != store.CycleFailed {
+			t.Errorf("FailTrainingCycle = %v, %v: %+v", failed, err, get())
+		}
+		if err := st.StartCycleTraining(ctx, c.ID); err != nil || get().Error != "" {
+			t.Errorf("StartCycleTraining again = %v: %+v", err, get())
+		}
+		at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+		err = st.CompleteCycle(ctx, c.ID, store.CycleResult{MetricsBefore: json.RawMessage(`{"rmse":1}`),
+			MetricsAfter: json.RawMessage(`{"rmse":0.5}`), Labeled: 3, Skipped: 1, At: at})
+		got := get()
+		if err != nil || got.Status != store.CycleComplete || got.ItemsLabeled != 3 || got.ItemsSkipped != 1 ||
+			got.CompletedAt == nil || !got.CompletedAt.Equal(at) || !jsonEqual(got.MetricsAfter, `{"rmse":0.5}`) {
+			t.Errorf("CompleteCycle = %v: %+v", err, got)
+		}
+		for name, err := range map[string]error{
+			"StartCycleTraining":   st.StartCycleTraining(ctx, 999999),
+			"OpenCycleForLabeling": st.OpenCycleForLabeling(ctx, 999999, 1),
+			"SetCycleSelected":     st.SetCycleSelected(ctx, 999999, 1),
+		} {
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s(unknown) = %v, want ErrNotFound", name, err)
+			}
+		}
+	})
+}
+
+// TestQueueItemChanges checks the named, optimistic item updates.
+func TestQueueItemChanges(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		f := newQueueFixture(ctx, t, st, 3)
+		u := storetest.User(ctx, t, st, nil)
+		at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+		a, b, c := f.items[0], f.items[1], f.items[2]
+		l := store.ItemLabel{Value: -2.5, Source: store.SourceLiterature, Confidence: store.ConfidenceMedium, Notes: "n", By: u.ID}
+		if err := st.LabelItem(ctx, a.ID, a.Version, l, at); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := st.QueueItem(ctx, a.ID)
+		if got.Status != store.QueueLabeled || *got.Label != -2.5 || *got.LabeledBy != u.ID || *got.AssignedTo != u.ID ||
+			*got.LabelSource != store.SourceLiterature || got.Notes != "n" || !got.LabeledAt.Equal(at) || got.Version != a.Version+1 {
+			t.Errorf("labeled item = %+v", got)
+		}
+		if err := st.LabelItem(ctx, a.ID, a.Version, l, at); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("LabelItem at a stale version = %v, want ErrConflict", err)
+		}
+		if err := st.LabelItem(ctx, b.ID, b.Version, store.ItemLabel{Source: "rumour", Confidence: store.ConfidenceHigh}, at); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("LabelItem with an unknown source = %v, want ErrInvalid", err)
+		}
+		if err := st.SkipQueueItem(ctx, b.ID, b.Version, u.ID, "salt", at); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.QueueItem(ctx, b.ID); got.Status != store.QueueSkipped || got.SkipReason != "salt" || *got.AssignedTo != u.ID {
+			t.Errorf("skipped item = %+v", got)
+		}
+		if err := st.AssignQueueItem(ctx, c.ID, c.Version, u.ID, at); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = st.QueueItem(ctx, c.ID)
+		if got.Status != store.QueuePending || *got.AssignedTo != u.ID || !got.AssignedAt.Equal(at) {
+			t.Errorf("assigned item = %+v", got)
+		}
+		until := at.Add(time.Hour)
+		if err := st.RenewItemLease(ctx, c.ID, got.Version, until, at); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.QueueItem(ctx, c.ID); got.LeaseExpiresAt == nil || !got.LeaseExpiresAt.Equal(until) {
+			t.Errorf("renewed item = %+v", got)
+		}
+		if err := st.SkipQueueItem(ctx, 999999, 1, u.ID, "x", at); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("SkipQueueItem(unknown) = %v, want ErrNotFound", err)
+		}
+		// QueuedCompoundIDs by compound; OpenItems of both versions.
+		ids, err := st.QueuedCompoundIDs(ctx, store.QueueFilter{ModelIDs: f.versions(), CompoundIDs: []int64{a.CompoundID, c.CompoundID}})
+		want := []int64{a.CompoundID, c.CompoundID}
+		slices.Sort(want)
+		if err != nil || !slices.Equal(ids, want) {
+			t.Errorf("QueuedCompoundIDs(compounds) = %v, %v; want %v", ids, err, want)
+		}
+		open, err := st.OpenItems(ctx, f.versions())
+		if err != nil || len(open) != 1 || open[0].ID != c.ID {
+			t.Errorf("OpenItems = %+v, %v; want item %d", open, err, c.ID)
+		}
+	})
+}
+
+// TestCurrentVersions checks the lineage loader's query: the active
+// version of each lineage, else its latest.
+func TestCurrentVersions(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		v1 := storetest.Model(ctx, t, st, &store.MLModel{Status: store.ModelSuperseded})
+		v2 := storetest.Model(ctx, t, st, &store.MLModel{Name: v1.Name, Version: 2, ParentID: &v1.ID, Status: store.ModelActive})
+		storetest.Model(ctx, t, st, &store.MLModel{Name: v1.Name, Version: 3, ParentID: &v2.ID, Status: store.ModelFailed})
+		w1 := storetest.Model(ctx, t, st, &store.MLModel{Status: store.ModelFailed})
+		w2 := storetest.Model(ctx, t, st, &store.MLModel{Name: w1.Name, Version: 2, ParentID: &w1.ID, Status: store.ModelTraining})
+		got, err := st.CurrentVersions(ctx, []int64{v1.ID, w1.ID, 999999})
+		if err != nil || len(got) != 2 || got[v1.ID].ID != v2.ID || got[w1.ID].ID != w2.ID {
+			t.Errorf("CurrentVersions = %v, %v; want %d -> %d, %d -> %d", got, err, v1.ID, v2.ID, w1.ID, w2.ID)
+		}
+		if err := st.FailTraining(ctx, w2.ID, "diverged"); err != nil {
+			t.Fatal(err)
+		}
+		if m, _ := st.ModelVersion(ctx, w2.ID); m.Status != store.ModelFailed || m.Error != "diverged" {
+			t.Errorf("after FailTraining: %+v", m)
+		}
+		if err := st.FailTraining(ctx, v2.ID, "not training"); err != nil {
+			t.Fatal(err)
+		}
+		if m, _ := st.ModelVersion(ctx, v2.ID); m.Status != store.ModelActive {
+			t.Errorf("FailTraining changed an active version: %+v", m)
+		}
+	})
+}
+
+// TestImportedValueAndCompoundIDs checks HasImportedValue and AllCompoundIDs.
+func TestImportedValueAndCompoundIDs(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		a := storetest.Compound(ctx, t, st, nil)
+		b := storetest.Compound(ctx, t, st, nil)
+		if err := st.CreateMeasurement(ctx, &store.Measurement{CompoundID: a.ID, Endpoint: "logS", Value: -1.5,
+			Source: store.SourceExperimental, Confidence: store.ConfidenceHigh, Origin: store.OriginImport}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			id       int64
+			endpoint string
+			value    float64
+			want     bool
+		}{{a.ID, "logS", -1.5, true}, {a.ID, "logS", -1.25, false}, {a.ID, "pIC50", -1.5, false}, {b.ID, "logS", -1.5, false}} {
+			if got, err := st.HasImportedValue(ctx, tc.id, tc.endpoint, tc.value); err != nil || got != tc.want {
+				t.Errorf("HasImportedValue(%d, %s, %g) = %v, %v; want %v", tc.id, tc.endpoint, tc.value, got, err, tc.want)
+			}
+		}
+		if ids, err := st.AllCompoundIDs(ctx); err != nil || !slices.Equal(ids, []int64{a.ID, b.ID}) {
+			t.Errorf("AllCompoundIDs = %v, %v", ids, err)
+		}
+	})
+}
+
+// jsonEqual compares JSON by value (PostgreSQL's jsonb re-spaces it).
+func jsonEqual(raw json.RawMessage, want string) bool {
+	var a, b any
+	return json.Unmarshal(raw, &a) == nil && json.Unmarshal([]byte(want), &b) == nil && reflect.DeepEqual(a, b)
+}
