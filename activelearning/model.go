@@ -3,7 +3,6 @@ package activelearning
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"activelab/activelearning/simulation"
 	"activelab/chem"
@@ -381,12 +379,12 @@ func aggregate(ms []*store.Measurement, task store.Task) labeled {
 // trainingData is a lineage's training set now: the measurements of its
 // original training compounds plus every label of the endpoint (origin
 // label), never a validation compound.
-func (s *Service) trainingData(ctx context.Context, root *store.MLModel, p modelParams, val map[int64]bool) (labeled, error) {
-	all, err := s.st.MeasurementsByEndpoint(ctx, root.Endpoint, store.MeasurementQuery{})
+func (s *Service) trainingData(ctx context.Context, q store.Querier, root *store.MLModel, p modelParams, val map[int64]bool) (labeled, error) {
+	all, err := q.MeasurementsByEndpoint(ctx, root.Endpoint, store.MeasurementQuery{})
 	if err != nil {
 		return labeled{}, err
 	}
-	members, err := s.st.CompoundSetMemberIDs(ctx, p.TrainingSetID)
+	members, err := q.CompoundSetMemberIDs(ctx, p.TrainingSetID)
 	if err != nil {
 		return labeled{}, err
 	}
@@ -407,11 +405,11 @@ func (s *Service) trainingData(ctx context.Context, root *store.MLModel, p model
 }
 
 // validation returns the lineage's validation compounds and values.
-func (s *Service) validation(ctx context.Context, m *store.MLModel) ([]int64, []float64, map[int64]bool, error) {
+func (s *Service) validation(ctx context.Context, q store.Querier, m *store.MLModel) ([]int64, []float64, map[int64]bool, error) {
 	if m.ValidationSetID == nil {
 		return nil, nil, nil, fmt.Errorf("model %d has no validation set", m.ID)
 	}
-	ms, err := s.st.ValidationMembers(ctx, *m.ValidationSetID)
+	ms, err := q.ValidationMembers(ctx, *m.ValidationSetID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -442,11 +440,11 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 	if err != nil {
 		return nil, err
 	}
-	valIDs, valY, valSet, err := s.validation(ctx, root)
+	valIDs, valY, valSet, err := s.validation(ctx, s.st, root)
 	if err != nil {
 		return nil, err
 	}
-	data, err := s.trainingData(ctx, root, p, valSet)
+	data, err := s.trainingData(ctx, s.st, root, p, valSet)
 	if err != nil {
 		return nil, err
 	}
@@ -491,34 +489,18 @@ func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, ids []int64, y
 	return metricsOf(task, y, pred), nil
 }
 
-// ensembles caches decoded artifacts by model version ID. Artifacts never
-// change once written; the cache still keys each entry by the artifact's
-// trailing checksum, so a rewritten artifact is decoded afresh.
-var ensembles sync.Map // map[int64]cachedEnsemble
-
-type cachedEnsemble struct {
-	crc uint32 // the artifact's last 4 bytes (its CRC-32C)
-	ens *ml.Ensemble
-}
-
-func artifactCRC(artifact []byte) uint32 {
-	if len(artifact) < 4 {
-		return 0
-	}
-	return binary.LittleEndian.Uint32(artifact[len(artifact)-4:])
-}
-
 func (s *Service) cacheEnsemble(id int64, t *trained) {
 	if id != 0 && t != nil {
-		ensembles.Store(id, cachedEnsemble{crc: artifactCRC(t.artifact), ens: t.ens})
+		s.cache.putEnsemble(keyOf(id, t.artifact), t.ens)
 	}
 }
 
 // ensemble decodes a version's artifact. A version trained on another
 // feature layout than this build's is a *FeatureSetError.
 func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
-	if c, ok := ensembles.Load(m.ID); ok && c.(cachedEnsemble).crc == artifactCRC(m.Artifact) {
-		return c.(cachedEnsemble).ens, nil
+	key := keyOf(m.ID, m.Artifact)
+	if e := s.cache.ensemble(key); e != nil {
+		return e, nil
 	}
 	if len(m.Artifact) == 0 {
 		return nil, fmt.Errorf("model %q version %d has no trained artifact (status %s)", m.Name, m.Version, m.Status)
@@ -530,7 +512,7 @@ func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
 	if fs := e.FeatureSet(); fs != "" && fs != simulation.FeatureSet {
 		return nil, &FeatureSetError{Model: m.Name, Version: m.Version, Trained: fs, Current: simulation.FeatureSet}
 	}
-	ensembles.Store(m.ID, cachedEnsemble{crc: artifactCRC(m.Artifact), ens: e})
+	s.cache.putEnsemble(key, e)
 	return e, nil
 }
 
@@ -627,5 +609,3 @@ func (s *Service) Model(ctx context.Context, lineageID int64) (*store.MLModel, e
 func (s *Service) ModelVersions(ctx context.Context, lineageID int64) ([]*store.MLModel, error) {
 	return s.st.ModelVersions(ctx, lineageID)
 }
-
-

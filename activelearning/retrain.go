@@ -146,7 +146,7 @@ func (s *Service) metricsBefore(ctx context.Context, root, old *store.MLModel) (
 	if err != nil {
 		return nil, err
 	}
-	valIDs, valY, _, err := s.validation(ctx, root)
+	valIDs, valY, _, err := s.validation(ctx, s.st, root)
 	if err != nil {
 		return nil, err
 	}
@@ -232,6 +232,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 	}
 	if applied {
 		s.cacheEnsemble(newID, t)
+		s.cache.drop(old.ID) // superseded: it scores nothing any more
 	}
 	return nil
 }
@@ -261,7 +262,7 @@ func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel
 	}
 	// The new version's domain: its training compounds, read in tx.
 	dist := make([]float64, len(items))
-	if d, err := s.domainInTx(ctx, tx, root); err == nil {
+	if d, err := s.domainOf(ctx, tx, root); err == nil {
 		if dd, _, err := d.Distances(ctx, X, 1); err == nil {
 			dist = dd
 		}
@@ -299,50 +300,6 @@ func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel
 			ApplicabilityDistance: &dist[i], PriorityScore: prio[i]}
 	}
 	return tx.MoveOpenItems(ctx, nv.ID, scores, s.now())
-}
-
-// domainInTx builds a lineage's current applicability domain reading in tx
-// (on SQLite the transaction holds the only connection).
-func (s *Service) domainInTx(ctx context.Context, tx *store.Tx, root *store.MLModel) (*mlDomain, error) {
-	p, err := parseParams(root)
-	if err != nil {
-		return nil, err
-	}
-	val := map[int64]bool{}
-	if root.ValidationSetID != nil {
-		ms, err := tx.ValidationMembers(ctx, *root.ValidationSetID)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range ms {
-			val[m.CompoundID] = true
-		}
-	}
-	all, err := tx.MeasurementsByEndpoint(ctx, root.Endpoint, store.MeasurementQuery{})
-	if err != nil {
-		return nil, err
-	}
-	members, err := tx.CompoundSetMemberIDs(ctx, p.TrainingSetID)
-	if err != nil {
-		return nil, err
-	}
-	inSet := map[int64]bool{}
-	for _, id := range members {
-		inSet[id] = true
-	}
-	seen := map[int64]bool{}
-	var ids []int64
-	for _, m := range all {
-		if !val[m.CompoundID] && !seen[m.CompoundID] && (inSet[m.CompoundID] || m.Origin == store.OriginLabel) {
-			seen[m.CompoundID] = true
-			ids = append(ids, m.CompoundID)
-		}
-	}
-	X, err := s.featureMatrix(ctx, tx, ids)
-	if err != nil {
-		return nil, err
-	}
-	return newDomain(X), nil
 }
 
 func (s *Service) failCycle(ctx context.Context, cycleID, lineage int64, cause error) error {

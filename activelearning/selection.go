@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"activelab/jobs"
 	"activelab/ml"
@@ -177,32 +176,42 @@ func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
 	return out, nil
 }
 
-// domains caches each version's applicability domain (its training fingerprints).
-var domains sync.Map // map[int64]*ml.Domain
-
+// domain returns a version's applicability domain (its training
+// compounds' features), cached with the version.
 func (s *Service) domain(ctx context.Context, root, version *store.MLModel) (*ml.Domain, error) {
-	if d, ok := domains.Load(version.ID); ok {
-		return d.(*ml.Domain), nil
+	key := keyOf(version.ID, version.Artifact)
+	if d := s.cache.domain(key); d != nil {
+		return d, nil
 	}
+	d, err := s.domainOf(ctx, s.st, root)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.putDomain(key, d)
+	return d, nil
+}
+
+// domainOf builds the applicability domain of the lineage's training data
+// as it is now, reading through q (a retrain reads in its transaction: on
+// SQLite that holds the only connection).
+func (s *Service) domainOf(ctx context.Context, q store.Querier, root *store.MLModel) (*ml.Domain, error) {
 	p, err := parseParams(root)
 	if err != nil {
 		return nil, err
 	}
-	_, _, val, err := s.validation(ctx, root)
+	_, _, val, err := s.validation(ctx, q, root)
 	if err != nil {
 		return nil, err
 	}
-	data, err := s.trainingData(ctx, root, p, val)
+	data, err := s.trainingData(ctx, q, root, p, val)
 	if err != nil {
 		return nil, err
 	}
-	X, err := s.featureMatrix(ctx, s.st, data.ids)
+	X, err := s.featureMatrix(ctx, q, data.ids)
 	if err != nil {
 		return nil, err
 	}
-	d := ml.NewDomain(X)
-	domains.Store(version.ID, d)
-	return d, nil
+	return ml.NewDomain(X), nil
 }
 
 // scored is a version's view of some compounds.
@@ -631,7 +640,3 @@ func (s *Service) RunShard(ctx context.Context, a jobs.ScoreShardArgs) error {
 	}
 	return nil
 }
-
-type mlDomain = ml.Domain
-
-func newDomain(X *ml.Features) *ml.Domain { return ml.NewDomain(X) }

@@ -78,10 +78,11 @@ type JobEnqueuer interface {
 // Service holds every active-learning rule: import, models, selection,
 // the label queue, retraining and statistics. It is safe for concurrent use.
 type Service struct {
-	st   *store.Store
-	cfg  Config
-	log  *slog.Logger
-	jobs JobEnqueuer
+	st    *store.Store
+	cache *modelCache // decoded ensembles and domains of the versions in use
+	cfg   Config
+	log   *slog.Logger
+	jobs  JobEnqueuer
 }
 
 // New returns a service over st. broker may be nil (no in-process
@@ -94,7 +95,7 @@ func New(st *store.Store, broker *events.Broker, cfg Config, log *slog.Logger) *
 	if broker != nil {
 		st.OnEvents(broker.Notify) // every commit that wrote events wakes the subscribers
 	}
-	return &Service{st: st, cfg: cfg.withDefaults(), log: log}
+	return &Service{st: st, cache: newModelCache(), cfg: cfg.withDefaults(), log: log}
 }
 
 // SetJobs sets the job client (from package jobs). It must be called before

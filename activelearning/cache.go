@@ -1,0 +1,85 @@
+package activelearning
+
+import (
+	"encoding/binary"
+	"sync"
+
+	"activelab/ml"
+)
+
+// versionKey names one trained version's artifact: its row id and the
+// artifact's checksum (its trailing CRC-32C), so a rewritten artifact is
+// never served from the cache. A cache belongs to one Service, hence to one
+// database: two Services on two databases never share entries.
+type versionKey struct {
+	id  int64
+	crc uint32
+}
+
+func keyOf(id int64, artifact []byte) versionKey {
+	var crc uint32
+	if len(artifact) >= 4 {
+		crc = binary.LittleEndian.Uint32(artifact[len(artifact)-4:])
+	}
+	return versionKey{id: id, crc: crc}
+}
+
+// modelCache holds decoded ensembles and applicability domains of the
+// versions in use. A retrain drops the superseded version's entries.
+type modelCache struct {
+	mu        sync.Mutex
+	ensembles map[versionKey]*ml.Ensemble
+	domains   map[versionKey]*ml.Domain
+}
+
+func newModelCache() *modelCache {
+	return &modelCache{ensembles: map[versionKey]*ml.Ensemble{}, domains: map[versionKey]*ml.Domain{}}
+}
+
+func (c *modelCache) ensemble(k versionKey) *ml.Ensemble {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ensembles[k]
+}
+
+func (c *modelCache) putEnsemble(k versionKey, e *ml.Ensemble) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ensembles[k] = e
+}
+
+func (c *modelCache) domain(k versionKey) *ml.Domain {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.domains[k]
+}
+
+func (c *modelCache) putDomain(k versionKey, d *ml.Domain) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.domains[k] = d
+}
+
+// drop forgets every entry of version id (superseded: it scores nothing
+// any more).
+func (c *modelCache) drop(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.ensembles {
+		if k.id == id {
+			delete(c.ensembles, k)
+		}
+	}
+	for k := range c.domains {
+		if k.id == id {
+			delete(c.domains, k)
+		}
+	}
+}
+
+// size returns how many ensembles and domains are cached (for tests).
+func (c *modelCache) size() (ensembles, domains int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.ensembles), len(c.domains)
+}
