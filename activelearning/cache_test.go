@@ -53,7 +53,9 @@ func TestCachesBelongToTheirService(t *testing.T) {
 	if common == 0 || differ == 0 {
 		t.Errorf("%d compounds in both previews, %d of them at another distance: the two databases' domains were not kept apart", common, differ)
 	}
-	fresh := func(e *env) *activelearning.Service { return activelearning.New(e.st, nil, activelearning.Config{MaxBatchSize: 60}, nil) }
+	fresh := func(e *env) *activelearning.Service {
+		return activelearning.New(e.st, nil, activelearning.Config{MaxBatchSize: 60}, nil)
+	}
 	if wantB := preview(b, fresh(b)); !slices.Equal(gotB, wantB) {
 		t.Errorf("database b's preview after a warmed a cache differs from a fresh service's:\n got %+v\nwant %+v", gotB, wantB)
 	}

@@ -21,7 +21,7 @@
 // fragment), and for the largest fragment the chem descriptors (JSON) and
 // the Morgan fingerprint (radius 2, 2048 bits, chem.BitVec bytes). Features
 // builds ml.Features from stored compounds: the fingerprint plus the
-// descriptors activelearning/simulation uses (simulation.DenseFeatureNames), so
+// descriptors activelearning/simulation uses (features.DenseNames), so
 // the product and the simulator learn from the same features.
 //
 // # Models and lineages

@@ -48,7 +48,7 @@ func notFound(err error, format string, args ...any) error {
 }
 
 // FeatureSetError is returned when a model version was trained on another
-// feature layout than this build computes (simulation.FeatureSet): its
+// feature layout than this build computes (features.Set): its
 // columns would be misread, so it must be retrained before it predicts.
 // The GraphQL error presenter maps it to CONFLICT.
 type FeatureSetError struct {

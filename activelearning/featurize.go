@@ -10,40 +10,33 @@ import (
 	"slices"
 	"strings"
 
-	"activelab/activelearning/simulation"
 	"activelab/chem"
+	"activelab/features"
 	"activelab/ml"
 	"activelab/store"
 )
 
-// Fingerprint settings: the simulator's (Morgan radius 2 folded to 2048 bits),
-// so the product and the simulator see the same features.
-const (
-	FingerprintBits   = simulation.FingerprintBits
-	FingerprintRadius = simulation.FingerprintRadius
-)
-
 // storedDescriptors is what compounds.descriptors holds: chem's descriptors
 // (the golden file's keys) plus the model's dense feature vector
-// (simulation.DenseFeatures, computed once at import because part of it needs
-// the molecule, not just its descriptors).
+// (features.Dense, computed once at import because part of it needs the
+// molecule, not just its descriptors).
 type storedDescriptors struct {
 	chem.Descriptors
 	DenseFeatures []float32 `json:"dense_features,omitempty"`
-	// FeatureSet is simulation.FeatureSet when the row was featurised;
+	// FeatureSet is features.Set when the row was featurised;
 	// rows of another feature set are featurised again when used (rows
 	// stored before it was recorded have the current layout).
 	FeatureSet string `json:"feature_set,omitempty"`
 }
 
-// Featurize parses a SMILES and returns a compound ready to store: input and
-// canonical SMILES, descriptors (chem.Descriptors plus the dense feature
-// vector, as JSON) and the Morgan fingerprint (chem.BitVec's binary form).
-// Like the simulator, descriptors and fingerprint describe the largest
-// fragment (salts and solvents are dropped), while the canonical SMILES keeps
-// every fragment. A SMILES that does not parse returns chem's *ParseError
-// (with its offset).
-func Featurize(smiles string) (*store.Compound, error) {
+// NewCompound parses a SMILES and returns a compound ready to store: input
+// and canonical SMILES, descriptors (chem.Descriptors plus the dense feature
+// vector, as JSON) and the Morgan fingerprint (chem.BitVec's binary form),
+// all from features.Of: descriptors and fingerprint describe the largest
+// fragment (salts and solvents are dropped), while the canonical SMILES
+// keeps every fragment. A SMILES that does not parse returns chem's
+// *ParseError (with its offset).
+func NewCompound(smiles string) (*store.Compound, error) {
 	smiles = strings.TrimSpace(smiles)
 	if smiles == "" {
 		return nil, errors.New("empty SMILES")
@@ -53,15 +46,13 @@ func Featurize(smiles string) (*store.Compound, error) {
 		return nil, err
 	}
 	c := &store.Compound{InputSMILES: smiles, CanonicalSMILES: chem.CanonicalSMILES(m)}
-	parent := simulation.LargestFragment(smiles, m)
-	desc := chem.Describe(parent)
-	dense := simulation.DenseFeatures(parent, desc)
-	d, err := json.Marshal(storedDescriptors{Descriptors: desc, DenseFeatures: dense, FeatureSet: simulation.FeatureSet})
+	v := features.Of(smiles, m)
+	d, err := json.Marshal(storedDescriptors{Descriptors: v.Descriptors, DenseFeatures: v.Dense, FeatureSet: features.Set})
 	if err != nil {
 		return nil, fmt.Errorf("descriptors of %q: %w", smiles, err)
 	}
-	c.Descriptors, c.Features, c.FeatureSet = d, encodeDense(dense), simulation.FeatureSet
-	fp, err := chem.MorganBits(parent, FingerprintRadius, FingerprintBits).MarshalBinary()
+	c.Descriptors, c.Features, c.FeatureSet = d, encodeDense(v.Dense), features.Set
+	fp, err := v.Fingerprint.MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("fingerprint of %q: %w", smiles, err)
 	}
@@ -83,7 +74,7 @@ func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
 		if smiles == "" {
 			smiles = c.CanonicalSMILES
 		}
-		f, err := Featurize(smiles)
+		f, err := NewCompound(smiles)
 		if err != nil {
 			return nil, nil, fmt.Errorf("compound %d: %w", c.ID, err)
 		}
@@ -93,8 +84,8 @@ func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
 	if err := bv.UnmarshalBinary(fp); err != nil {
 		return nil, nil, fmt.Errorf("compound %d fingerprint: %w", c.ID, err)
 	}
-	if bv.Len() != FingerprintBits {
-		return nil, nil, fmt.Errorf("compound %d fingerprint has %d bits, want %d", c.ID, bv.Len(), FingerprintBits)
+	if bv.Len() != features.FingerprintBits {
+		return nil, nil, fmt.Errorf("compound %d fingerprint has %d bits, want %d", c.ID, bv.Len(), features.FingerprintBits)
 	}
 	return bv.Words(), dense, nil
 }
@@ -104,9 +95,9 @@ func compoundFeatures(c *store.Compound) ([]uint64, []float32, error) {
 // stored before it, the descriptors JSON. Rows stored before feature sets
 // were recorded have the current layout.
 func storedDense(c *store.Compound) ([]float32, error) {
-	n := len(simulation.DenseFeatureNames)
+	n := len(features.DenseNames)
 	if c.Features != nil {
-		if c.FeatureSet != simulation.FeatureSet || len(c.Features) != 4*n {
+		if c.FeatureSet != features.Set || len(c.Features) != 4*n {
 			return nil, nil
 		}
 		return decodeDense(c.Features), nil
@@ -123,7 +114,7 @@ func storedDense(c *store.Compound) ([]float32, error) {
 	if err := json.Unmarshal(c.Descriptors, &d); err != nil {
 		return nil, fmt.Errorf("compound %d descriptors: %w", c.ID, err)
 	}
-	if (d.FeatureSet != "" && d.FeatureSet != simulation.FeatureSet) || len(d.DenseFeatures) != n {
+	if (d.FeatureSet != "" && d.FeatureSet != features.Set) || len(d.DenseFeatures) != n {
 		return nil, nil
 	}
 	return d.DenseFeatures, nil
@@ -131,7 +122,7 @@ func storedDense(c *store.Compound) ([]float32, error) {
 
 // CompoundFeatures returns the model's feature matrix of stored compounds,
 // row i for ids[i]: Morgan bits plus the simulator's dense features
-// (simulation.DenseFeatureNames). An unknown ID is an error wrapping
+// (features.DenseNames). An unknown ID is an error wrapping
 // store.ErrNotFound.
 func (s *Service) CompoundFeatures(ctx context.Context, ids []int64) (*ml.Features, error) {
 	return s.featureMatrix(ctx, s.st, ids)
@@ -144,17 +135,17 @@ func (s *Service) CompoundFeatures(ctx context.Context, ids []int64) (*ml.Featur
 // without a current-set binary vector take compoundFeatures' way (the
 // descriptors JSON of rows stored before it, or featurising again).
 func (s *Service) featureMatrix(ctx context.Context, db store.Querier, ids []int64) (*ml.Features, error) {
-	n := len(simulation.DenseFeatureNames)
-	X := ml.NewFeatures(FingerprintBits, n, len(ids))
+	n := len(features.DenseNames)
+	X := ml.NewFeatures(features.FingerprintBits, n, len(ids))
 	X.Grow(len(ids))
 	err := db.EachFeatureRow(ctx, ids, func(i int, r *store.FeatureRow) error {
-		if len(r.Features) == 4*n && len(r.Fingerprint) > 0 && string(r.FeatureSet) == simulation.FeatureSet {
+		if len(r.Features) == 4*n && len(r.Fingerprint) > 0 && string(r.FeatureSet) == features.Set {
 			nb, err := chem.DecodeBitVecWords(r.Fingerprint, X.BitsRow(i))
 			if err != nil {
 				return fmt.Errorf("compound %d fingerprint: %w", r.ID, err)
 			}
-			if nb != FingerprintBits {
-				return fmt.Errorf("compound %d fingerprint has %d bits, want %d", r.ID, nb, FingerprintBits)
+			if nb != features.FingerprintBits {
+				return fmt.Errorf("compound %d fingerprint has %d bits, want %d", r.ID, nb, features.FingerprintBits)
 			}
 			decodeDenseInto(X.Dense(i), r.Features)
 			return nil
@@ -172,11 +163,6 @@ func (s *Service) featureMatrix(ctx context.Context, db store.Querier, ids []int
 		return nil, err
 	}
 	return X, nil
-}
-
-// tanimoto is |a∧b| / |a∨b| over packed words (0 for two empty vectors).
-func tanimoto(a, b []uint64) float64 {
-	return ml.Tanimoto(a, b)
 }
 
 // encodeDense is the stored binary form of a dense feature vector:

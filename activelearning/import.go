@@ -162,7 +162,7 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 	}
 	var goods []good
 	for _, r := range in.Rows {
-		c, err := Featurize(r.SMILES)
+		c, err := NewCompound(r.SMILES)
 		if err != nil {
 			re := ingest.RowError{Row: r.Line, Column: "smiles", Reason: err.Error()}
 			var pe *chem.ParseError

@@ -8,9 +8,9 @@ import (
 
 	"activelab/activelearning"
 	"activelab/activelearning/ingest"
-	"activelab/activelearning/simulation"
 	"activelab/auth"
 	"activelab/chem"
+	"activelab/features"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -44,7 +44,7 @@ func TestImportIsIdempotentAndReportsBadRows(t *testing.T) {
 			t.Errorf("importing twice changed data:\n%s\n%s", before, after)
 		}
 		c, _ := e.st.CompoundBySMILES(e.ctx, mustCanon(t, "FC(F)(F)COc1ccccc1"))
-		if c == nil || len(c.Fingerprint) == 0 || len(c.Descriptors) == 0 || len(c.Features) == 0 || c.FeatureSet != simulation.FeatureSet {
+		if c == nil || len(c.Fingerprint) == 0 || len(c.Descriptors) == 0 || len(c.Features) == 0 || c.FeatureSet != features.Set {
 			t.Errorf("stored compound lacks features: %+v", c)
 		}
 		if _, err := e.svc.ImportCompounds(e.ctx, e.view, in); !errors.Is(err, auth.ErrForbidden) {
@@ -158,7 +158,7 @@ func TestSimilarCompoundsAndStats(t *testing.T) {
 
 func mustCanon(t *testing.T, smiles string) string {
 	t.Helper()
-	c, err := activelearning.Featurize(smiles)
+	c, err := activelearning.NewCompound(smiles)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 	"sort"
 	"strings"
 
-	"activelab/activelearning/simulation"
 	"activelab/chem"
+	"activelab/features"
 	"activelab/ml"
 	"activelab/store"
 )
@@ -81,7 +81,7 @@ func parseParams(m *store.MLModel) (modelParams, error) {
 }
 
 func (p modelParams) ensembleConfig(task store.Task, seed int64) ml.EnsembleConfig {
-	cfg := ml.EnsembleConfig{Members: p.Members, Seed: uint64(seed), FeatureSet: simulation.FeatureSet}
+	cfg := ml.EnsembleConfig{Members: p.Members, Seed: uint64(seed), FeatureSet: features.Set}
 	if task == store.TaskClassification {
 		cfg.Task = ml.Classification
 	}
@@ -509,8 +509,8 @@ func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
 	if err := e.UnmarshalBinary(m.Artifact); err != nil {
 		return nil, fmt.Errorf("model %d artifact: %w", m.ID, err)
 	}
-	if fs := e.FeatureSet(); fs != "" && fs != simulation.FeatureSet {
-		return nil, &FeatureSetError{Model: m.Name, Version: m.Version, Trained: fs, Current: simulation.FeatureSet}
+	if fs := e.FeatureSet(); fs != "" && fs != features.Set {
+		return nil, &FeatureSetError{Model: m.Name, Version: m.Version, Trained: fs, Current: features.Set}
 	}
 	s.cache.putEnsemble(key, e)
 	return e, nil

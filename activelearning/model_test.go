@@ -11,21 +11,21 @@ import (
 	"testing"
 
 	"activelab/activelearning"
-	"activelab/activelearning/simulation"
 	"activelab/auth"
 	"activelab/chem"
+	"activelab/features"
 	"activelab/ml"
 	"activelab/store"
 	"activelab/store/storetest"
 )
 
 func TestFeaturize(t *testing.T) {
-	c, err := activelearning.Featurize("OC(=O)c1ccccc1.[Na+].[Cl-]")
+	c, err := activelearning.NewCompound("OC(=O)c1ccccc1.[Na+].[Cl-]")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var bv chem.BitVec
-	if err := bv.UnmarshalBinary(c.Fingerprint); err != nil || bv.Len() != activelearning.FingerprintBits || bv.Count() == 0 {
+	if err := bv.UnmarshalBinary(c.Fingerprint); err != nil || bv.Len() != features.FingerprintBits || bv.Count() == 0 {
 		t.Fatalf("fingerprint: len %d count %d err %v", bv.Len(), bv.Count(), err)
 	}
 	var d chem.Descriptors
@@ -39,7 +39,7 @@ func TestFeaturize(t *testing.T) {
 	if c.CanonicalSMILES == "" {
 		t.Error("no canonical SMILES")
 	}
-	_, err = activelearning.Featurize("C1CC")
+	_, err = activelearning.NewCompound("C1CC")
 	var pe *chem.ParseError
 	if !errors.As(err, &pe) {
 		t.Fatalf("invalid SMILES: %v, want *chem.ParseError", err)
@@ -54,11 +54,11 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 		ctx := t.Context()
 		st := open(t)
 		svc := activelearning.New(st, nil, activelearning.Config{}, nil)
-		fresh, err := activelearning.Featurize("CCOc1ccccc1N")
+		fresh, err := activelearning.NewCompound("CCOc1ccccc1N")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fresh.FeatureSet != simulation.FeatureSet || len(fresh.Features) != 4*len(simulation.DenseFeatureNames) {
+		if fresh.FeatureSet != features.Set || len(fresh.Features) != 4*len(features.DenseNames) {
 			t.Fatalf("featurised row: feature set %q, %d feature bytes", fresh.FeatureSet, len(fresh.Features))
 		}
 		n := 0
@@ -82,8 +82,8 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 				if err := json.Unmarshal(fresh.Descriptors, &d); err != nil {
 					t.Fatal(err)
 				}
-				if d["feature_set"] != simulation.FeatureSet {
-					t.Fatalf("stored feature set %v, want %s", d["feature_set"], simulation.FeatureSet)
+				if d["feature_set"] != features.Set {
+					t.Fatalf("stored feature set %v, want %s", d["feature_set"], features.Set)
 				}
 				dense := d["dense_features"].([]any)
 				for i := range dense {
@@ -98,13 +98,13 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 		stored := func(featureSet string) int64 {
 			return add(func(c *store.Compound) {
 				c.FeatureSet, c.Features = featureSet, nil
-				for range simulation.DenseFeatureNames {
+				for range features.DenseNames {
 					c.Features = binary.LittleEndian.AppendUint32(c.Features, math.Float32bits(77))
 				}
 			})
 		}
-		ids := []int64{add(func(*store.Compound) {}), legacy("morgan-r2-2048+dense34.v0"), legacy(simulation.FeatureSet),
-			stored(simulation.FeatureSet), stored("morgan-r2-2048+dense34.v0")}
+		ids := []int64{add(func(*store.Compound) {}), legacy("morgan-r2-2048+dense34.v0"), legacy(features.Set),
+			stored(features.Set), stored("morgan-r2-2048+dense34.v0")}
 		X, err := svc.CompoundFeatures(ctx, ids)
 		if err != nil {
 			t.Fatal(err)

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"activelab/activelearning"
-	"activelab/activelearning/simulation"
 	"activelab/auth"
+	"activelab/features"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -239,7 +239,7 @@ func TestRetrainFailureChangesOnlyTheCycle(t *testing.T) {
 // another feature layout (same length name, checksum resealed).
 func (e *env) staleArtifact(t *testing.T, m *store.MLModel) {
 	t.Helper()
-	cur, old := []byte(simulation.FeatureSet), []byte(simulation.FeatureSet[:len(simulation.FeatureSet)-1]+"0")
+	cur, old := []byte(features.Set), []byte(features.Set[:len(features.Set)-1]+"0")
 	i := bytes.Index(m.Artifact, cur)
 	if i < 0 || bytes.Equal(cur, old) {
 		t.Fatalf("feature set %q not in the artifact", cur)
@@ -263,7 +263,7 @@ func TestStaleFeatureSetRefusedThenRetrained(t *testing.T) {
 		e.staleArtifact(t, v1)
 		_, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: e.model.ID, SetID: e.poolSet, Strategy: "uncertainty", BatchSize: 3})
 		var fe *activelearning.FeatureSetError
-		if !errors.As(err, &fe) || fe.Current != simulation.FeatureSet || fe.ErrorCode() != "CONFLICT" || !strings.Contains(err.Error(), "retrain") {
+		if !errors.As(err, &fe) || fe.Current != features.Set || fe.ErrorCode() != "CONFLICT" || !strings.Contains(err.Error(), "retrain") {
 			t.Fatalf("selection with a stale model: %v", err)
 		}
 		c, err = e.svc.TriggerRetrain(e.ctx, e.admin, c.ID, 1)

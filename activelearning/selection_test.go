@@ -9,6 +9,7 @@ import (
 	"activelab/activelearning"
 	"activelab/auth"
 	"activelab/chem"
+	"activelab/features"
 	"activelab/ml/sampling"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -250,7 +251,7 @@ func TestSelectDiversityThreshold(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				fps = append(fps, chem.MorganBits(m, activelearning.FingerprintRadius, activelearning.FingerprintBits))
+				fps = append(fps, chem.MorganBits(m, features.FingerprintRadius, features.FingerprintBits))
 			}
 			most := 0.0
 			for i := range fps {

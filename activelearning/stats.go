@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"activelab/chem"
+	"activelab/features"
+	"activelab/ml"
 	"activelab/store"
 )
 
@@ -197,10 +199,10 @@ func (s *Service) SimilarCompounds(ctx context.Context, compoundID int64, first 
 		if id == compoundID {
 			return nil
 		}
-		if n, err := chem.DecodeBitVecWords(fp, words); err != nil || n != FingerprintBits {
+		if n, err := chem.DecodeBitVecWords(fp, words); err != nil || n != features.FingerprintBits {
 			return nil // another fingerprint length: not comparable
 		}
-		sim := tanimoto(qw, words)
+		sim := ml.Tanimoto(qw, words)
 		if len(hits) == first && sim <= hits[first-1].sim {
 			return nil
 		}

@@ -10,8 +10,12 @@ import (
 )
 
 // Tanimoto returns the Tanimoto (Jaccard) similarity of two packed bit
-// vectors: |a AND b| / |a OR b|, and 0 when both are empty (as RDKit's
-// TanimotoSimilarity). Panics if the lengths differ.
+// vectors: |a AND b| / |a OR b|, and 1 when both are empty (two empty
+// fingerprints are identical), as RDKit's DataStructs.TanimotoSimilarity
+// (checked with RDKit 2022.09) and chem.Tanimoto. It is the one similarity
+// of packed fingerprints in the product: applicability domains, diversity
+// and clustering in ml/sampling, and similar-compound search use it.
+// Panics if the lengths differ.
 func Tanimoto(a, b []uint64) float64 {
 	if len(a) != len(b) {
 		panic("ml: Tanimoto of bit vectors of different lengths")
@@ -22,7 +26,7 @@ func Tanimoto(a, b []uint64) float64 {
 		total += bits.OnesCount64(a[k]) + bits.OnesCount64(b[k])
 	}
 	if total == 0 {
-		return 0
+		return 1
 	}
 	return float64(common) / float64(total-common)
 }
@@ -37,6 +41,7 @@ type Domain struct {
 	count     []int32 // on bits per training row
 	postStart []int32 // rows having bit j: postRows[postStart[j]:postStart[j+1]]
 	postRows  []int32
+	empty     int // training rows with no bit set
 }
 
 // NewDomain indexes the fingerprints of train.
@@ -54,6 +59,11 @@ func NewDomain(train *Features) *Domain {
 	}
 	for j := 0; j < train.nBits; j++ {
 		d.postStart[j+1] += d.postStart[j]
+	}
+	for _, c := range d.count {
+		if c == 0 {
+			d.empty++
+		}
 	}
 	d.postRows = make([]int32, d.postStart[train.nBits])
 	fill := append([]int32(nil), d.postStart[:train.nBits]...)
@@ -131,8 +141,9 @@ type domainQuery struct {
 }
 
 // nearest returns the k highest similarities of q to the training rows,
-// in decreasing order. Rows sharing no bit have similarity 0 (Tanimoto
-// is 0 when nothing is shared, and for two empty fingerprints).
+// in decreasing order. Rows sharing no bit have similarity 0, except that
+// an empty query is identical to an empty training row (similarity 1, as
+// Tanimoto).
 func (d *Domain) nearest(qbits []uint64, k int, q *domainQuery) []float64 {
 	cq := int32(0)
 	touched := q.touched[:0]
@@ -150,6 +161,11 @@ func (d *Domain) nearest(qbits []uint64, k int, q *domainQuery) []float64 {
 		}
 	}
 	top := q.top[:0]
+	if cq == 0 {
+		for range min(k, d.empty) {
+			top = append(top, 1)
+		}
+	}
 	for _, r := range touched {
 		common := q.common[r]
 		q.common[r] = 0

@@ -16,8 +16,9 @@ func bitsOf(nBits int, on ...int) []uint64 {
 	return w
 }
 
-// Hand-computed cases; the empty-vs-empty convention (0) is RDKit's
-// TanimotoSimilarity (DataStructs BitOps: total == 0 returns 0.0).
+// Hand-computed cases; the empty-vs-empty convention is RDKit's
+// TanimotoSimilarity (two empty vectors are identical: 1.0, checked with
+// RDKit 2022.09's DataStructs.TanimotoSimilarity on two ExplicitBitVect(8)).
 func TestTanimoto(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -29,7 +30,7 @@ func TestTanimoto(t *testing.T) {
 		{"half", []int{1, 2, 3}, []int{2, 3, 4}, 0.5},
 		{"disjoint", []int{1}, []int{100}, 0},
 		{"subset", []int{0, 64, 127}, []int{64}, 1.0 / 3},
-		{"both empty", nil, nil, 0},
+		{"both empty", nil, nil, 1},
 		{"one empty", []int{5}, nil, 0},
 	}
 	for _, c := range cases {
@@ -63,11 +64,20 @@ func TestDomainDistances(t *testing.T) {
 			t.Fatalf("row %d: got %v %v, want %v %v", i, maxD[i], knn[i], 1-sims[0], s/5)
 		}
 	}
-	// An empty fingerprint shares nothing: distance 1 (RDKit: similarity 0).
+	// An empty fingerprint shares nothing with a non-empty one: distance 1.
 	empty := NewFeatures(2048, 20, 1)
 	empty.Grow(1)
 	if e, k, _ := d.Distances(context.Background(), empty, 3); e[0] != 1 || k[0] != 1 {
 		t.Errorf("empty query: %v %v", e, k)
+	}
+	// ... and is identical to an empty training row (Tanimoto 1): distance
+	// 0 to it, the others as far as ever.
+	withEmpty := NewFeatures(2048, 20, 3)
+	withEmpty.Grow(3)
+	withEmpty.SetRow(1, train.BitsRow(0), make([]float32, 20))
+	withEmpty.SetRow(2, train.BitsRow(1), make([]float32, 20))
+	if e, k, _ := NewDomain(withEmpty).Distances(context.Background(), empty, 2); e[0] != 0 || k[0] != 0.5 {
+		t.Errorf("empty query, one empty training row: max-sim distance %v, 2-NN %v; want 0 and 0.5", e, k)
 	}
 	// A training row is at distance 0 from the domain.
 	self, _, _ := d.Distances(context.Background(), train.Slice(0, 10), 1)

@@ -10,22 +10,9 @@ import (
 	"strings"
 
 	"activelab/chem"
+	"activelab/features"
 	"activelab/ml"
 )
-
-// Fingerprint settings of the simulator's featurisation: Morgan bits,
-// radius 2, folded to 2048 bits (ECFP4-like, RDKit's
-// GetMorganFingerprintAsBitVect(mol, 2, nBits=2048)).
-const (
-	FingerprintBits   = 2048
-	FingerprintRadius = 2
-)
-
-// FeatureSet names the feature layout Featurize and DenseFeatures produce:
-// the Morgan settings and DenseFeatureNames. Bump its version whenever the
-// layout or a feature's definition changes, so that models trained on the
-// old layout are refused instead of predicting from misplaced columns.
-const FeatureSet = "morgan-r2-2048+dense34.v1"
 
 // Record is one data row: a SMILES and its measured value, with its 1-based
 // line number in the CSV (the header is line 1).
@@ -108,11 +95,11 @@ type FeaturizeOptions struct {
 	AllFragments bool
 }
 
-// Featurize parses every record's SMILES and computes its Morgan bits and
-// chem descriptors. Records whose SMILES do not parse are skipped and
+// Featurize parses every record's SMILES and computes its model features
+// (package features, the product's layout). Records whose SMILES do not parse are skipped and
 // returned, so the caller can count them.
 func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
-	ds := &Dataset{X: ml.NewFeatures(FingerprintBits, len(DenseFeatureNames), len(records))}
+	ds := &Dataset{X: ml.NewFeatures(features.FingerprintBits, len(features.DenseNames), len(records))}
 	var skipped []Skipped
 	for _, rec := range records {
 		m, err := chem.Parse(rec.SMILES)
@@ -121,10 +108,10 @@ func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
 			continue
 		}
 		if !opt.AllFragments {
-			m = LargestFragment(rec.SMILES, m)
+			m = features.LargestFragment(rec.SMILES, m)
 		}
-		fp := chem.MorganBits(m, FingerprintRadius, FingerprintBits)
-		if err := ds.X.AppendRow(fp.Words(), DenseFeatures(m, chem.Describe(m))); err != nil {
+		v := features.OfParent(m)
+		if err := ds.X.AppendRow(v.Fingerprint.Words(), v.Dense); err != nil {
 			skipped = append(skipped, Skipped{rec, err})
 			continue
 		}
@@ -132,25 +119,4 @@ func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
 		ds.Records = append(ds.Records, rec)
 	}
 	return ds, skipped
-}
-
-// LargestFragment returns the fragment of a dot-separated SMILES with the
-// most heavy atoms (the first on a tie), or whole when the SMILES has one
-// fragment or a fragment does not parse on its own (a ring bond written
-// across a dot). The product featurises compounds with the same rule.
-func LargestFragment(smiles string, whole *chem.Mol) *chem.Mol {
-	if !strings.Contains(smiles, ".") {
-		return whole
-	}
-	best, bestN := whole, -1
-	for _, frag := range strings.Split(smiles, ".") {
-		m, err := chem.Parse(frag)
-		if err != nil {
-			return whole
-		}
-		if n := chem.NumHeavyAtoms(m); n > bestN {
-			best, bestN = m, n
-		}
-	}
-	return best
 }

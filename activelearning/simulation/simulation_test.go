@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"activelab/features"
 	"activelab/ml"
 	"activelab/ml/sampling"
 )
@@ -79,7 +80,7 @@ func TestFeaturizeSkips(t *testing.T) {
 	if len(skipped) != 1 || skipped[0].SMILES != "C1CC" || skipped[0].Line != 62 {
 		t.Fatalf("skipped %+v, want only line 62 C1CC", skipped)
 	}
-	if ds.X.Rows() != 60 || len(ds.Y) != 60 || ds.X.NBits() != FingerprintBits || ds.X.NDense() != len(DenseFeatureNames) {
+	if ds.X.Rows() != 60 || len(ds.Y) != 60 || ds.X.NBits() != features.FingerprintBits || ds.X.NDense() != len(features.DenseNames) {
 		t.Fatalf("dataset %d rows, %d bits, %d dense", ds.X.Rows(), ds.X.NBits(), ds.X.NDense())
 	}
 	if ds.X.OnBits(0) == 0 {

@@ -1,6 +1,7 @@
 package simulation
 
 import (
+	"activelab/features"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -146,7 +147,7 @@ func (r *Result) Summarize(rows int) Summary {
 			"batch": cfg.Batch, "cycles": cfg.Cycles, "seeds": cfg.Seeds, "first_seed": cfg.FirstSeed,
 			"initial": cfg.Initial, "validation": cfg.Validation, "split_seed": cfg.SplitSeed,
 			"ensemble": cfg.Model.Members, "learner": cfg.Model.Learner.String(),
-			"fingerprint": "morgan r=2 2048 bits", "descriptors": len(DenseFeatureNames),
+			"fingerprint": "morgan r=2 2048 bits", "descriptors": len(features.DenseNames),
 		},
 	}
 	for _, name := range cfg.Strategies {

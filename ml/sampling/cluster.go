@@ -1,6 +1,7 @@
 package sampling
 
 import (
+	"activelab/ml"
 	"math"
 	"math/rand/v2"
 )
@@ -49,7 +50,7 @@ func selectClustered(cands []Candidate, opt *Options, score scorer) ([]Ranked, e
 		return ranks(top), nil
 	}
 	fp := func(a int) []uint64 { return c.Fingerprints[top[a].pos] }
-	dist := func(a, b int) float64 { return 1 - Tanimoto(fp(a), fp(b)) }
+	dist := func(a, b int) float64 { return 1 - ml.Tanimoto(fp(a), fp(b)) }
 	w := clusterWeights(top)
 	meds := seedMedoids(len(top), k, w, dist, opt.Seed)
 	assign := make([]int, len(top))

@@ -1,6 +1,7 @@
 package sampling
 
 import (
+	"activelab/ml"
 	"math"
 )
 
@@ -67,7 +68,7 @@ func greedyDiverse(ranked []item, k int, th float64, fingerprints [][]uint64) (p
 		f := fingerprints[r.pos]
 		ok := true
 		for _, g := range fps {
-			if Tanimoto(f, g) > th {
+			if ml.Tanimoto(f, g) > th {
 				ok = false
 				break
 			}

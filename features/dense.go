@@ -1,9 +1,9 @@
-package simulation
+package features
 
 import "activelab/chem"
 
 // DescriptorNames are the 17 chem.Descriptors fields that open the dense
-// feature vector (DenseFeatureNames), in column order.
+// feature vector (DenseNames), in column order.
 var DescriptorNames = []string{
 	"heavy_atoms", "total_hs", "mol_wt", "exact_mass", "formal_charge",
 	"ring_count", "aromatic_rings", "aromatic_atoms", "hbd", "hba",
@@ -11,13 +11,13 @@ var DescriptorNames = []string{
 	"crippen_logp", "crippen_mr",
 }
 
-// DenseFeatureNames name the dense features of DenseFeatures, in column
+// DenseNames name the dense features of Dense, in column
 // order: the 17 chem descriptors (DescriptorNames), 7 ratios and sums of
 // them, and 10 atom counts read from the molecule (charges, amine and acid
 // groups, heteroatoms) that blood-brain-barrier permeation is known to
 // depend on (polar surface, hydrogen bonding, charge, basic amines,
 // carboxylic acids).
-var DenseFeatureNames = append(append([]string(nil), DescriptorNames...),
+var DenseNames = append(append([]string(nil), DescriptorNames...),
 	// derived from chem.Descriptors
 	"tpsa_per_heavy_atom", "hbd_plus_hba", "no_per_heavy_atom", "aromatic_atom_fraction",
 	"abs_formal_charge", "mol_wt_per_heavy_atom", "logp_minus_tpsa_100",
@@ -26,11 +26,11 @@ var DenseFeatureNames = append(append([]string(nil), DescriptorNames...),
 	"aromatic_n", "aliphatic_n", "oxygens", "sulfurs", "heteroatoms",
 )
 
-// DenseFeatures returns the dense features of a molecule, in the order of
-// DenseFeatureNames (the caller strips salts first if it wants the parent
-// compound's features, as Featurize does). d must be chem.Describe(m)
-// (passed in so that stored descriptors need not be recomputed).
-func DenseFeatures(m *chem.Mol, d chem.Descriptors) []float32 {
+// Dense returns the dense features of a molecule, in the order of
+// DenseNames (the caller strips salts first if it wants the parent
+// compound's features, as Of does). d must be chem.Describe(m) (passed in
+// so that stored descriptors need not be recomputed).
+func Dense(m *chem.Mol, d chem.Descriptors) []float32 {
 	h := float64(max(d.HeavyAtoms, 1))
 	charge := d.FormalCharge
 	if charge < 0 {

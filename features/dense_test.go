@@ -1,4 +1,4 @@
-package simulation
+package features
 
 import (
 	"math"
@@ -12,7 +12,7 @@ import (
 func TestDenseFeaturesCounts(t *testing.T) {
 	t.Parallel()
 	col := map[string]int{}
-	for i, n := range DenseFeatureNames {
+	for i, n := range DenseNames {
 		col[n] = i
 	}
 	for _, tc := range []struct {
@@ -35,9 +35,9 @@ func TestDenseFeaturesCounts(t *testing.T) {
 			t.Fatalf("%s: %v", tc.smiles, err)
 		}
 		d := chem.Describe(m)
-		v := DenseFeatures(m, d)
-		if len(v) != len(DenseFeatureNames) {
-			t.Fatalf("%s: %d features, %d names", tc.smiles, len(v), len(DenseFeatureNames))
+		v := Dense(m, d)
+		if len(v) != len(DenseNames) {
+			t.Fatalf("%s: %d features, %d names", tc.smiles, len(v), len(DenseNames))
 		}
 		for name, want := range tc.want {
 			if got := v[col[name]]; got != want {
