@@ -34,6 +34,9 @@ func (e *InputError) Error() string {
 // ErrorCode returns BAD_USER_INPUT, the GraphQL error code.
 func (e *InputError) ErrorCode() string { return "BAD_USER_INPUT" }
 
+// InputField names the bad argument (extensions.field).
+func (e *InputError) InputField() string { return e.Field }
+
 func inputErr(field, format string, args ...any) error {
 	return &InputError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }

@@ -33,6 +33,9 @@ func (e *InputError) Error() string {
 // ErrorCode returns "BAD_USER_INPUT", the GraphQL extensions.code of the error.
 func (e *InputError) ErrorCode() string { return "BAD_USER_INPUT" }
 
+// InputField names the bad argument (extensions.field).
+func (e *InputError) InputField() string { return e.Field }
+
 func unauthenticated(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrUnauthenticated}, args...)...)
 }

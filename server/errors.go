@@ -31,6 +31,10 @@ const (
 // importing this one.
 type coded interface{ ErrorCode() string }
 
+// fielded is implemented by errors about one argument (activelearning's
+// and auth's InputError): extensions.field names it.
+type fielded interface{ InputField() string }
+
 // classify returns the extensions.code for err and whether its message may
 // be shown to the client.
 func classify(err error) (code string, show bool) {
@@ -79,9 +83,9 @@ func errorPresenter(fallback *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		code, show := classify(cause)
 		gerr.Extensions["code"] = code
-		var in *auth.InputError
-		if errors.As(cause, &in) && in.Field != "" {
-			gerr.Extensions["field"] = in.Field
+		var in fielded
+		if errors.As(cause, &in) && in.InputField() != "" {
+			gerr.Extensions["field"] = in.InputField()
 		}
 		if !show {
 			id := RequestID(ctx)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"activelab/activelearning"
 	"activelab/auth"
 	"activelab/graph/scalar"
 	"activelab/store"
@@ -43,6 +44,15 @@ func TestErrorPresenter(t *testing.T) {
 		}
 		if tc.internal && got.Extensions["requestId"] != "req-1" {
 			t.Errorf("%v: requestId %v", tc.err, got.Extensions["requestId"])
+		}
+	}
+	// Every input error names its field, whichever package made it.
+	for _, err := range []error{
+		&auth.InputError{Field: "name", Message: "is empty"},
+		fmt.Errorf("submit label for item 3: %w", &activelearning.InputError{Field: "name", Msg: "is empty"}),
+	} {
+		if got := present(ctx, err); got.Extensions["field"] != "name" || got.Extensions["code"] != CodeBadUserInput {
+			t.Errorf("%v: extensions %v, want code BAD_USER_INPUT and field name", err, got.Extensions)
 		}
 	}
 	if n := strings.Count(logs.String(), "connection reset by peer"); n != 1 {
