@@ -124,6 +124,9 @@ type SubmitLabelInput struct {
 	Source     store.Source
 	Confidence store.Confidence
 	Notes      string
+	// Confirm keeps a value the plausibility check refuses (it is stored
+	// flagged as implausible).
+	Confirm bool
 }
 
 // QueueFilter restricts LabelQueue. ModelID is a lineage id (0 = every model).

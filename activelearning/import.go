@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	"activelab/activelearning/ingest"
@@ -172,9 +171,11 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 			rep.Errors = append(rep.Errors, re)
 			continue
 		}
-		if r.Value != nil && (math.IsNaN(*r.Value) || math.IsInf(*r.Value, 0)) {
-			rep.Errors = append(rep.Errors, ingest.RowError{Row: r.Line, Column: "value", Reason: "not a finite number"})
-			continue
+		if r.Value != nil {
+			if err := checkMagnitude("value", *r.Value); err != nil {
+				rep.Errors = append(rep.Errors, ingest.RowError{Row: r.Line, Column: "value", Reason: err.(*InputError).Msg})
+				continue
+			}
 		}
 		c.Name = strings.TrimSpace(r.Name)
 		goods = append(goods, good{r, c})

@@ -146,7 +146,11 @@ func (s *Service) RenewLease(ctx context.Context, actor *store.User, itemID int6
 // transaction, a measurement (origin label) that trains later versions, the
 // cycle's labeled count and an item_labeled event.
 //
-// The value must be finite, and 0 or 1 for a classification model; Source
+// The value must be finite and within ±MaxLabelMagnitude, and 0 or 1 for a
+// classification model. A regression value that is implausible for the
+// endpoint and the item's prediction (see plausibility) is refused with an
+// *ImplausibleError unless in.Confirm, which stores it flagged (the
+// measurement then stays out of the endpoint's observed range). Source
 // defaults to experimental and Confidence to high. Submitting the same
 // label again (same user, value, source, confidence) returns the item and
 // changes nothing; any other submission to a labeled item, a skipped item or
@@ -155,8 +159,8 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 	if err := require(actor, store.RoleScientist); err != nil {
 		return nil, err
 	}
-	if math.IsNaN(in.Value) || math.IsInf(in.Value, 0) {
-		return nil, inputErr("value", "%g is not a finite number", in.Value)
+	if err := checkMagnitude("value", in.Value); err != nil {
+		return nil, err
 	}
 	if in.Source == "" {
 		in.Source = store.SourceExperimental
@@ -183,8 +187,7 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		now := s.now()
 		switch {
 		case it.Status == store.QueueLabeled:
-			if it.Label != nil && *it.Label == in.Value && it.LabeledBy != nil && *it.LabeledBy == actor.ID &&
-				it.LabelSource != nil && *it.LabelSource == in.Source && it.LabelConfidence != nil && *it.LabelConfidence == in.Confidence {
+			if sameLabel(it, actor, in) {
 				out = it
 				return nil // the same submission again
 			}
@@ -194,12 +197,26 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		case heldByOther(it, actor.ID, now):
 			return fmt.Errorf("queue item %d is held by user %d: %w", it.ID, *it.AssignedTo, store.ErrConflict)
 		}
+		implausible := false
+		if ic.version.Task == store.TaskRegression {
+			r, err := tx.EndpointRange(ctx, ic.version.Endpoint)
+			if err != nil {
+				return err
+			}
+			if err := plausibility(in.Value, r, it.Prediction, it.Uncertainty, s.cfg.PlausibilityK); err != nil {
+				if !in.Confirm {
+					return err
+				}
+				implausible = true
+			}
+		}
 		if err := tx.LabelItem(ctx, it.ID, it.Version, store.ItemLabel{Value: in.Value, Source: in.Source,
-			Confidence: in.Confidence, Notes: in.Notes, By: actor.ID}, now); err != nil {
+			Confidence: in.Confidence, Notes: in.Notes, By: actor.ID, Implausible: implausible}, now); err != nil {
 			return err
 		}
 		m := &store.Measurement{CompoundID: it.CompoundID, Endpoint: ic.version.Endpoint, Value: in.Value, Source: in.Source,
-			Confidence: in.Confidence, UserID: &actor.ID, Origin: store.OriginLabel, QueueItemID: &it.ID, CreatedAt: now}
+			Confidence: in.Confidence, UserID: &actor.ID, Origin: store.OriginLabel, QueueItemID: &it.ID, CreatedAt: now,
+			Implausible: implausible}
 		if err := tx.CreateMeasurement(ctx, m); err != nil {
 			return err
 		}
@@ -214,10 +231,25 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		out, err = tx.QueueItem(ctx, it.ID)
 		return err
 	})
+	if errors.Is(err, store.ErrConflict) {
+		// Two identical submissions at once: the loser's write found the
+		// row changed. When the winner stored this very label, the call
+		// succeeded, as it is idempotent.
+		if it, rerr := s.st.QueueItem(ctx, in.ItemID); rerr == nil && it.Status == store.QueueLabeled && sameLabel(it, actor, in) {
+			return it, nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("submit label for item %d: %w", in.ItemID, err)
 	}
 	return out, nil
+}
+
+// sameLabel reports whether labeled item it holds actor's label in (value,
+// source and confidence): submitting it again changes nothing.
+func sameLabel(it *store.LabelQueueItem, actor *store.User, in SubmitLabelInput) bool {
+	return it.Label != nil && *it.Label == in.Value && it.LabeledBy != nil && *it.LabeledBy == actor.ID &&
+		it.LabelSource != nil && *it.LabelSource == in.Source && it.LabelConfidence != nil && *it.LabelConfidence == in.Confidence
 }
 
 func deref(p *float64) float64 {

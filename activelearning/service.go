@@ -32,6 +32,10 @@ type Config struct {
 	InlineImportLimit int
 	// QueuePageMax caps LabelQueue's page size (default 100).
 	QueuePageMax int
+	// PlausibilityK is how many standard deviations from its prediction a
+	// label may lie before it needs confirming (default 4; see
+	// plausibility).
+	PlausibilityK float64
 	// Now is the clock (default time.Now); tests move it to expire leases.
 	Now func() time.Time
 }
@@ -51,6 +55,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShardSize <= 0 {
 		c.ShardSize = 250000
+	}
+	if c.PlausibilityK <= 0 {
+		c.PlausibilityK = 4
 	}
 	if c.QueuePageMax <= 0 {
 		c.QueuePageMax = 100

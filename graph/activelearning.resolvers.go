@@ -223,7 +223,8 @@ func (r *mutationResolver) SubmitLabel(ctx context.Context, input model.SubmitLa
 	if err != nil {
 		return nil, err
 	}
-	in := activelearning.SubmitLabelInput{ItemID: input.ItemID, Value: input.Value, Notes: deref(input.Notes)}
+	in := activelearning.SubmitLabelInput{ItemID: input.ItemID, Value: input.Value, Notes: deref(input.Notes),
+		Confirm: input.Confirm != nil && *input.Confirm}
 	if input.Source != nil {
 		in.Source = *input.Source
 	}

@@ -208,14 +208,15 @@ type ComplexityRoot struct {
 	}
 
 	Measurement struct {
-		Confidence func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		Endpoint   func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Origin     func(childComplexity int) int
-		Source     func(childComplexity int) int
-		User       func(childComplexity int) int
-		Value      func(childComplexity int) int
+		Confidence  func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Endpoint    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Implausible func(childComplexity int) int
+		Origin      func(childComplexity int) int
+		Source      func(childComplexity int) int
+		User        func(childComplexity int) int
+		Value       func(childComplexity int) int
 	}
 
 	Metric struct {
@@ -323,6 +324,7 @@ type ComplexityRoot struct {
 		ID                    func(childComplexity int) int
 		Label                 func(childComplexity int) int
 		LabelConfidence       func(childComplexity int) int
+		LabelImplausible      func(childComplexity int) int
 		LabelSource           func(childComplexity int) int
 		LabeledAt             func(childComplexity int) int
 		LabeledBy             func(childComplexity int) int
@@ -1156,6 +1158,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.ID(childComplexity), true
+	case "Measurement.implausible":
+		if e.ComplexityRoot.Measurement.Implausible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Implausible(childComplexity), true
 	case "Measurement.origin":
 		if e.ComplexityRoot.Measurement.Origin == nil {
 			break
@@ -1800,6 +1808,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueItem.LabelConfidence(childComplexity), true
+	case "QueueItem.labelImplausible":
+		if e.ComplexityRoot.QueueItem.LabelImplausible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.LabelImplausible(childComplexity), true
 	case "QueueItem.labelSource":
 		if e.ComplexityRoot.QueueItem.LabelSource == nil {
 			break
@@ -2643,6 +2657,8 @@ func (ec *executionContext) childFields_Measurement(ctx context.Context, field g
 		return ec.fieldContext_Measurement_user(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Measurement_createdAt(ctx, field)
+	case "implausible":
+		return ec.fieldContext_Measurement_implausible(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
 }
@@ -2805,6 +2821,8 @@ func (ec *executionContext) childFields_QueueItem(ctx context.Context, field gra
 		return ec.fieldContext_QueueItem_notes(ctx, field)
 	case "skipReason":
 		return ec.fieldContext_QueueItem_skipReason(ctx, field)
+	case "labelImplausible":
+		return ec.fieldContext_QueueItem_labelImplausible(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_QueueItem_createdAt(ctx, field)
 	case "updatedAt":
@@ -6314,6 +6332,29 @@ func (ec *executionContext) fieldContext_Measurement_createdAt(_ context.Context
 	return graphql.NewScalarFieldContext("Measurement", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Measurement_implausible(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_implausible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Implausible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_implausible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Metric_name(ctx context.Context, field graphql.CollectedField, obj *model.Metric) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9714,6 +9755,29 @@ func (ec *executionContext) fieldContext_QueueItem_skipReason(_ context.Context,
 	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "String")
 }
 
+func (ec *executionContext) _QueueItem_labelImplausible(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_labelImplausible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelImplausible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_labelImplausible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _QueueItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12958,8 +13022,11 @@ func (ec *executionContext) unmarshalInputSubmitLabelInput(ctx context.Context, 
 	if _, present := asMap["notes"]; !present {
 		asMap["notes"] = ""
 	}
+	if _, present := asMap["confirm"]; !present {
+		asMap["confirm"] = false
+	}
 
-	fieldsInOrder := [...]string{"itemId", "value", "source", "confidence", "notes"}
+	fieldsInOrder := [...]string{"itemId", "value", "source", "confidence", "notes", "confirm"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13001,6 +13068,13 @@ func (ec *executionContext) unmarshalInputSubmitLabelInput(ctx context.Context, 
 				return it, err
 			}
 			it.Notes = data
+		case "confirm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirm"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confirm = data
 		}
 	}
 	return it, nil
@@ -14241,6 +14315,11 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "implausible":
+			out.Values[i] = ec._Measurement_implausible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15045,6 +15124,11 @@ func (ec *executionContext) _QueueItem(ctx context.Context, sel ast.SelectionSet
 			}
 		case "skipReason":
 			out.Values[i] = ec._QueueItem_skipReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labelImplausible":
+			out.Values[i] = ec._QueueItem_labelImplausible(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

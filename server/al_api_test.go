@@ -175,6 +175,17 @@ func TestActiveLearningAPI(t *testing.T) {
 				}
 			}
 			wantError(t, a.label(t, a.sciT, "999999", 1), CodeNotFound)
+			// An absurd logS is implausible: refused with the reason and
+			// the endpoint's range, kept flagged when confirmed elsewhere;
+			// beyond ±1e6 even a confirmation is refused.
+			r := a.label(t, a.sciT, item, 1e5)
+			wantError(t, r, "IMPLAUSIBLE_VALUE")
+			ext := r.Errors[0].Extensions
+			if rg, ok := ext["range"].(map[string]any); !ok || ext["field"] != "value" || ext["reason"] == "" || rg["min"] == nil || rg["max"] == nil {
+				t.Fatalf("implausible extensions %v", ext)
+			}
+			wantError(t, a.post(`mutation($i: ID!) { submitLabel(input: {itemId: $i, value: 1.7e308, confirm: true}) { item { id } } }`,
+				map[string]any{"i": item}, bearer(a.sciT)), CodeBadUserInput, "1e+06")
 			wantData(t, a.label(t, a.sciT, item, -1.25), nil)
 			wantData(t, a.label(t, a.sciT, item, -1.25), nil) // idempotent
 			wantError(t, a.label(t, a.sciT, item, -3), CodeConflict)

@@ -31,6 +31,10 @@ const (
 // importing this one.
 type coded interface{ ErrorCode() string }
 
+// extended is implemented by errors that carry more than a code and a
+// field (activelearning.ImplausibleError: the reason and the range).
+type extended interface{ ErrorExtensions() map[string]any }
+
 // fielded is implemented by errors about one argument (activelearning's
 // and auth's InputError): extensions.field names it.
 type fielded interface{ InputField() string }
@@ -86,6 +90,14 @@ func errorPresenter(fallback *slog.Logger) graphql.ErrorPresenterFunc {
 		var in fielded
 		if errors.As(cause, &in) && in.InputField() != "" {
 			gerr.Extensions["field"] = in.InputField()
+		}
+		var ext extended
+		if show && errors.As(cause, &ext) {
+			for k, v := range ext.ErrorExtensions() {
+				if _, taken := gerr.Extensions[k]; !taken {
+					gerr.Extensions[k] = v
+				}
+			}
 		}
 		if !show {
 			id := RequestID(ctx)

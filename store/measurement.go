@@ -72,6 +72,9 @@ type Measurement struct {
 	// one measurement per item.
 	QueueItemID *int64    `bun:"queue_item_id"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
+	// Implausible marks a value its labeler confirmed although it was
+	// implausible; EndpointRange leaves it out.
+	Implausible bool `bun:"implausible,notnull"`
 }
 
 // CreateMeasurement inserts m and sets its ID. Confidence defaults to high.
@@ -162,6 +165,36 @@ func (s *conn) Endpoints(ctx context.Context) ([]*EndpointStats, error) {
 	// Sorted here rather than by ORDER BY: PostgreSQL orders text by the
 	// database's collation, SQLite by bytes.
 	slices.SortFunc(out, func(a, b *EndpointStats) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// ValueRange is the spread of an endpoint's measured values.
+type ValueRange struct {
+	Min, Max float64
+	// N counts the measurements (0: Min and Max mean nothing).
+	N int
+}
+
+// Span is Max - Min.
+func (r ValueRange) Span() float64 { return r.Max - r.Min }
+
+// EndpointRange returns the smallest and largest value of the endpoint's
+// measurements, leaving out values confirmed although implausible (so one
+// such value does not widen what counts as plausible).
+func (s *conn) EndpointRange(ctx context.Context, endpoint string) (ValueRange, error) {
+	var r struct {
+		Min, Max *float64
+		N        int
+	}
+	err := s.db.NewSelect().Model((*Measurement)(nil)).ColumnExpr("MIN(m.value) AS min, MAX(m.value) AS max, COUNT(*) AS n").
+		Where("m.endpoint = ?", endpoint).Where("NOT m.implausible").Scan(ctx, &r.Min, &r.Max, &r.N)
+	if err != nil {
+		return ValueRange{}, s.wrapErr(err, fmt.Sprintf("range of %s", endpoint))
+	}
+	out := ValueRange{N: r.N}
+	if r.Min != nil && r.Max != nil {
+		out.Min, out.Max = *r.Min, *r.Max
+	}
 	return out, nil
 }
 

@@ -60,6 +60,7 @@ type Querier interface {
 	EachExportRow(ctx context.Context, endpoint string, setID int64, chunk int, fn func(*ExportRow) error) error
 	EachFeatureRow(ctx context.Context, ids []int64, fn func(i int, r *FeatureRow) error) error
 	EachFingerprint(ctx context.Context, chunk int, fn func(id int64, fp []byte) error) error
+	EndpointRange(ctx context.Context, endpoint string) (ValueRange, error)
 	Endpoints(ctx context.Context) ([]*EndpointStats, error)
 	EnsureCompound(ctx context.Context, c *Compound) (created bool, err error)
 	EventsAfter(ctx context.Context, afterSeq int64, modelID *int64, limit int) ([]*Event, error)

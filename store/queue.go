@@ -48,6 +48,9 @@ type LabelQueueItem struct {
 	LabelConfidence *Confidence `bun:"label_confidence"`
 	LabeledAt       *time.Time  `bun:"labeled_at"`
 	LabeledBy       *int64      `bun:"labeled_by"`
+	// LabelImplausible marks a label its labeler confirmed although it was
+	// implausible (far outside the endpoint's range and the prediction).
+	LabelImplausible bool `bun:"label_implausible,notnull"`
 	Notes           string      `bun:"notes,notnull"`
 	CreatedAt       time.Time   `bun:"created_at,notnull"`
 	UpdatedAt       time.Time   `bun:"updated_at,notnull"`

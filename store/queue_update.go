@@ -13,7 +13,7 @@ import (
 // version and updated_at it sets itself).
 var queueMutable = []string{"model_id", "prediction", "uncertainty", "applicability_distance", "priority_score",
 	"status", "assigned_to", "assigned_at", "label", "label_source", "label_confidence", "labeled_at", "labeled_by",
-	"notes", "lease_expires_at", "skip_reason"}
+	"notes", "lease_expires_at", "skip_reason", "label_implausible"}
 
 // UpdateQueueItem writes it's mutable columns if the row still has
 // it.Version (optimistic concurrency: UPDATE ... SET version = version + 1
@@ -82,6 +82,8 @@ type ItemLabel struct {
 	Confidence Confidence
 	Notes      string
 	By         int64 // the labeler, who also becomes the assignee
+	// Implausible marks a value confirmed although implausible.
+	Implausible bool
 }
 
 // LabelItem records l on item id if the item is still at version: the item
@@ -97,7 +99,8 @@ func (s *conn) LabelItem(ctx context.Context, id int64, version int, l ItemLabel
 	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", QueueLabeled).Set("label = ?", l.Value).Set("label_source = ?", l.Source).
 			Set("label_confidence = ?", l.Confidence).Set("labeled_at = ?", dbTime(at)).Set("labeled_by = ?", l.By).
-			Set("notes = ?", l.Notes).Set("lease_expires_at = NULL").Set("assigned_to = ?", l.By)
+			Set("notes = ?", l.Notes).Set("lease_expires_at = NULL").Set("assigned_to = ?", l.By).
+			Set("label_implausible = ?", l.Implausible)
 	}, nil, at)
 	return err
 }

@@ -337,6 +337,11 @@ type SubmitLabelInput struct {
 	Source     *store.Source     `json:"source,omitempty"`
 	Confidence *store.Confidence `json:"confidence,omitempty"`
 	Notes      *string           `json:"notes,omitempty"`
+	// Keep a value the plausibility check refused (IMPLAUSIBLE_VALUE): a
+	// regression label beyond the endpoint's observed range by more than its
+	// span, or more than k standard deviations from the prediction. It is stored
+	// flagged (labelImplausible). Values beyond ±1e6 are refused regardless.
+	Confirm *bool `json:"confirm,omitempty"`
 }
 
 type SubmitLabelPayload struct {

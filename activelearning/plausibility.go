@@ -1,0 +1,99 @@
+package activelearning
+
+import (
+	"fmt"
+	"math"
+
+	"activelab/store"
+)
+
+// MaxLabelMagnitude bounds every label and imported value, whatever the
+// endpoint's scale: a value beyond ±1e6 is refused outright (it would
+// overflow ridge members' sums and dominate any loss), confirmed or not.
+const MaxLabelMagnitude = 1e6
+
+// checkMagnitude refuses non-finite values and values beyond
+// MaxLabelMagnitude, as an *InputError on field.
+func checkMagnitude(field string, v float64) error {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return inputErr(field, "%g is not a finite number", v)
+	case math.Abs(v) > MaxLabelMagnitude:
+		return inputErr(field, "%g is beyond ±%g, the largest magnitude a value may have", v, MaxLabelMagnitude)
+	}
+	return nil
+}
+
+// ImplausibleError refuses a regression label that lies far outside what
+// the endpoint and the model make plausible (see plausibility); the labeler
+// may resubmit it with confirm. Its extensions.code is IMPLAUSIBLE_VALUE and
+// its extensions carry the reason and the numbers behind it.
+type ImplausibleError struct {
+	Value float64
+	// Range is the endpoint's observed range (N = 0 when it has none).
+	Range store.ValueRange
+	// Prediction and Uncertainty are the item's, when it has them.
+	Prediction, Uncertainty *float64
+	// K is the number of standard deviations allowed.
+	K      float64
+	Reason string
+}
+
+func (e *ImplausibleError) Error() string {
+	return fmt.Sprintf("value %g looks implausible: %s; resubmit with confirm: true to keep it", e.Value, e.Reason)
+}
+
+// ErrorCode returns IMPLAUSIBLE_VALUE.
+func (e *ImplausibleError) ErrorCode() string { return "IMPLAUSIBLE_VALUE" }
+
+// InputField names the refused argument.
+func (e *ImplausibleError) InputField() string { return "value" }
+
+// ErrorExtensions are the GraphQL error's extensions besides code and field.
+func (e *ImplausibleError) ErrorExtensions() map[string]any {
+	ext := map[string]any{"reason": e.Reason, "value": e.Value, "k": e.K}
+	if e.Range.N > 0 {
+		ext["range"] = map[string]any{"min": e.Range.Min, "max": e.Range.Max, "count": e.Range.N}
+	}
+	if e.Prediction != nil {
+		ext["prediction"] = *e.Prediction
+	}
+	if e.Uncertainty != nil {
+		ext["uncertainty"] = *e.Uncertainty
+	}
+	return ext
+}
+
+// plausibility checks a regression label against the endpoint's observed
+// range r and the item's prediction and uncertainty, and returns an
+// *ImplausibleError when the value is implausible:
+//
+//   - beyond the observed range by more than the range's span (for logS
+//     observed on [-11.6, 1.6], below -24.8 or above 14.8), or
+//   - more than k standard deviations from the prediction, the standard
+//     deviation being the ensemble's uncertainty but at least 5 % of the
+//     observed span (an ensemble can be overconfident; for logS, 4 × 0.66),
+//
+// with k = Config.PlausibilityK (default 4). Each test applies only when
+// its numbers exist (a range needs two distinct values; a prediction, a
+// scored item). A value that passes both, or that neither can judge, is
+// plausible.
+func plausibility(v float64, r store.ValueRange, pred, std *float64, k float64) error {
+	e := &ImplausibleError{Value: v, Range: r, Prediction: pred, Uncertainty: std, K: k}
+	span := 0.0
+	if r.N >= 2 {
+		span = r.Span()
+	}
+	if span > 0 && (v < r.Min-span || v > r.Max+span) {
+		e.Reason = fmt.Sprintf("it lies beyond the endpoint's observed range [%g, %g] by more than its span %g", r.Min, r.Max, span)
+		return e
+	}
+	if pred != nil && std != nil && !math.IsNaN(*pred) {
+		sigma := max(*std, 0.05*span)
+		if sigma > 0 && math.Abs(v-*pred) > k*sigma {
+			e.Reason = fmt.Sprintf("it is %.1f standard deviations (%g) from the model's prediction %g, more than %g", math.Abs(v-*pred)/sigma, sigma, *pred, k)
+			return e
+		}
+	}
+	return nil
+}
