@@ -50,10 +50,10 @@ type LabelQueueItem struct {
 	LabeledBy       *int64      `bun:"labeled_by"`
 	// LabelImplausible marks a label its labeler confirmed although it was
 	// implausible (far outside the endpoint's range and the prediction).
-	LabelImplausible bool `bun:"label_implausible,notnull"`
-	Notes           string      `bun:"notes,notnull"`
-	CreatedAt       time.Time   `bun:"created_at,notnull"`
-	UpdatedAt       time.Time   `bun:"updated_at,notnull"`
+	LabelImplausible bool      `bun:"label_implausible,notnull"`
+	Notes            string    `bun:"notes,notnull"`
+	CreatedAt        time.Time `bun:"created_at,notnull"`
+	UpdatedAt        time.Time `bun:"updated_at,notnull"`
 	// Version increases with every change (optimistic concurrency).
 	Version int `bun:"version,notnull"`
 	// LeaseExpiresAt is when an in-progress claim lapses.
