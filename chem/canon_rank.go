@@ -273,15 +273,6 @@ func mix64(h uint64) uint64 {
 // substituents of its two ends); 0 while undetermined. It returns the atoms
 // whose label changed.
 func (r *ranker) computeLabels() []int32 {
-	if r.next == nil {
-		r.next = make([]int32, r.n)
-		for _, t := range r.tetras {
-			r.stereoAtoms = append(r.stereoAtoms, t.atom)
-		}
-		for _, d := range r.dbs {
-			r.stereoAtoms = append(r.stereoAtoms, d.a, d.b)
-		}
-	}
 	for _, a := range r.stereoAtoms {
 		r.next[a] = 0
 	}
@@ -306,6 +297,21 @@ func (r *ranker) computeLabels() []int32 {
 		}
 	}
 	return changed
+}
+
+// setStereo sets the stereo elements whose configurations label atoms.
+func (r *ranker) setStereo(tetras []tetraCentre, dbs []dbCentre) {
+	r.tetras, r.dbs = tetras, dbs
+	if r.next == nil {
+		r.next = make([]int32, r.n)
+	}
+	r.stereoAtoms = r.stereoAtoms[:0]
+	for _, t := range tetras {
+		r.stereoAtoms = append(r.stereoAtoms, t.atom)
+	}
+	for _, d := range dbs {
+		r.stereoAtoms = append(r.stereoAtoms, d.a, d.b)
+	}
 }
 
 // rankOf gives the hydrogen pseudo-neighbour (-1) the lowest rank.
@@ -485,8 +491,7 @@ func (r *ranker) signature() []uint64 {
 func canonicalRanks(m *Mol) ([]int32, []tetraCentre, []dbCentre) {
 	r := newRanker(m)
 	r.refine(false)
-	sym := slices.Clone(r.rank)
-	r.tetras, r.dbs = perceiveStereo(m, sym)
+	perceiveStereo(r)
 	stereo := len(r.tetras) > 0 || len(r.dbs) > 0
 	r.refine(stereo)
 	for r.breakTie(stereo) { //nolint:revive // each call breaks one tie

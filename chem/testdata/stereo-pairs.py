@@ -30,7 +30,12 @@ FAMILIES = [
     ("tropinone-derived ester", "CN1[C?H]2CC[C?H]1C[C?H](OC(=O)c1ccccc1)C2"),
     # inositols: the 9 stereoisomers of cyclohexane-1,2,3,4,5,6-hexol
     ("inositol", "O[C?H]1[C?H](O)[C?H](O)[C?H](O)[C?H](O)[C?H]1O"),
-    ("partly marked inositol", "O[C?H]1[C?H](O)[C?H](O)C(O)C(O)C1O"),
+    # Not here: three marked centres in a row beside three unmarked
+    # equivalent ones ("O[C?H]1[C?H](O)[C?H](O)C(O)C(O)C1O"). RDKit 2022.09
+    # gives the two mirror images of the chiral cis,trans triad one
+    # canonical string, and its own randomized spellings of one of them
+    # come out as either (checked by the parity of each centre's tag against
+    # its ring neighbours); chem keeps them apart, see canon_test.go.
     ("cyclohexane-1,2,3-triol", "O[C?H]1CCC[C?H](O)[C?H]1O"),
     ("cyclohexane-1,3,5-triol", "O[C?H]1C[C?H](O)C[C?H](O)C1"),
     # 1,3-disubstituted cyclobutanes

@@ -1,0 +1,84 @@
+package chem
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// stereoRecord is one line of testdata/stereo-pairs.jsonl, written by
+// testdata/stereo-pairs.py with RDKit 2022.09.3 (Debian python3-rdkit): one
+// stereoisomer (every '@'/'@@' and '/'/'\' combination of a template) of a
+// family such as the tropines, inositols or decalins.
+type stereoRecord struct {
+	Family     string   `json:"family"`
+	Smiles     string   `json:"smiles"`
+	Canonical  string   `json:"canonical"`  // Chem.MolToSmiles(mol)
+	Randomized []string `json:"randomized"` // doRandom spellings RDKit reads back
+}
+
+func loadStereoPairs(t *testing.T) []stereoRecord {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "stereo-pairs.jsonl"))
+	if err != nil {
+		t.Fatalf("reference data: %v", err)
+	}
+	defer f.Close()
+	var out []stereoRecord
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var r stereoRecord
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("stereo-pairs.jsonl line %d: %v", len(out)+1, err)
+		}
+		out = append(out, r)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestCanonicalSMILESStereoPairs checks stereo identity against RDKit on
+// families of stereoisomers: within a family, two members get the same
+// canonical SMILES exactly when RDKit gives them the same one (so exo/endo
+// tropanes, the nine inositols, cis/trans cyclobutanes, decalins and
+// cyclohexanes, and the r/s centres of alditols stay apart); every RDKit
+// spelling of a member gives our string for it; and our string reads back
+// to itself.
+func TestCanonicalSMILESStereoPairs(t *testing.T) {
+	t.Parallel()
+	recs := loadStereoPairs(t)
+	ours := make([]string, len(recs))
+	for i, r := range recs {
+		ours[i] = canonOf(t, r.Smiles)
+		for _, s := range append([]string{r.Canonical}, r.Randomized...) {
+			if got := canonOf(t, s); got != ours[i] {
+				t.Errorf("%s: %q -> %q, but its spelling %q -> %q", r.Family, r.Smiles, ours[i], s, got)
+			}
+		}
+		if again := canonOf(t, ours[i]); again != ours[i] {
+			t.Errorf("%s: canonical %q of %q reads back as %q", r.Family, ours[i], r.Smiles, again)
+		}
+	}
+	families := 0
+	for i := range recs {
+		if i == 0 || recs[i].Family != recs[i-1].Family {
+			families++
+		}
+		for j := i + 1; j < len(recs) && recs[j].Family == recs[i].Family; j++ {
+			rdSame, ourSame := recs[i].Canonical == recs[j].Canonical, ours[i] == ours[j]
+			switch {
+			case rdSame && !ourSame:
+				t.Errorf("%s: RDKit gives %q and %q both %q, we split them: %q, %q",
+					recs[i].Family, recs[i].Smiles, recs[j].Smiles, recs[i].Canonical, ours[i], ours[j])
+			case !rdSame && ourSame:
+				t.Errorf("%s: RDKit tells %q (%q) and %q (%q) apart, we merge them as %q",
+					recs[i].Family, recs[i].Smiles, recs[i].Canonical, recs[j].Smiles, recs[j].Canonical, ours[i])
+			}
+		}
+	}
+	t.Logf("%d stereoisomers in %d families checked against RDKit 2022.09.3", len(recs), families)
+}
