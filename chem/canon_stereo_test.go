@@ -82,3 +82,68 @@ func TestCanonicalSMILESStereoPairs(t *testing.T) {
 	}
 	t.Logf("%d stereoisomers in %d families checked against RDKit 2022.09.3", len(recs), families)
 }
+
+// TestCanonicalSMILESIdentityAcrossSets is the identity property over every
+// RDKit reference set at once: the shared golden set
+// (../shared/data/chem-golden.jsonl, optional: the test says loudly when it
+// falls back to testdata/golden-subset.jsonl), the NCI set and the stereo
+// families. No two inputs (or RDKit spellings of them) whose RDKit 2022.09.3
+// canonical SMILES differ may share ours, within a set or across sets.
+func TestCanonicalSMILESIdentityAcrossSets(t *testing.T) {
+	t.Parallel()
+	type origin struct{ set, input, rdkit string }
+	byOurs := map[string]origin{}
+	inputs, merged := 0, 0
+	add := func(set, rdkit string, spellings ...string) {
+		for _, s := range spellings {
+			m, err := Parse(s)
+			if err != nil {
+				continue // parse agreement is checked by the per-set tests
+			}
+			inputs++
+			c := CanonicalSMILES(m)
+			if o, ok := byOurs[c]; ok && o.rdkit != rdkit {
+				merged++
+				if merged <= 10 {
+					t.Errorf("%q (%s, RDKit %q) and %q (%s, RDKit %q) both give %q",
+						o.input, o.set, o.rdkit, s, set, rdkit, c)
+				}
+				continue
+			}
+			byOurs[c] = origin{set, s, rdkit}
+		}
+	}
+	g := loadGolden(t)
+	for _, r := range g.Records {
+		add(g.Path, r.Canonical, append([]string{r.Smiles, r.Canonical}, r.Randomized...)...)
+	}
+	if g.Full {
+		for _, r := range readGolden(t, filepath.Join("testdata", "golden-subset.jsonl")) {
+			add("golden-subset", r.Canonical, r.Smiles, r.Canonical)
+		}
+	}
+	f, err := os.Open(filepath.Join("testdata", "canon-nci.jsonl"))
+	if err != nil {
+		t.Fatalf("reference data: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<16), 1<<22)
+	for sc.Scan() {
+		var r nciRecord
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		add("canon-nci", r.Canonical, append([]string{r.Smiles, r.Canonical}, r.Randomized...)...)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range loadStereoPairs(t) {
+		add("stereo-pairs", r.Canonical, append([]string{r.Smiles, r.Canonical}, r.Randomized...)...)
+	}
+	t.Logf("%d inputs, %d distinct canonical SMILES of ours; RDKit-distinct inputs sharing ours: %d", inputs, len(byOurs), merged)
+	if merged > 0 {
+		t.Errorf("%d inputs share our canonical SMILES with an input RDKit tells apart", merged)
+	}
+}
