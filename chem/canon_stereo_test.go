@@ -19,7 +19,7 @@ type stereoRecord struct {
 	Randomized []string `json:"randomized"` // doRandom spellings RDKit reads back
 }
 
-func loadStereoPairs(t *testing.T) []stereoRecord {
+func loadStereoPairs(t testing.TB) []stereoRecord {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", "stereo-pairs.jsonl"))
 	if err != nil {
