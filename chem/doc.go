@@ -85,9 +85,16 @@
 // another such mark lies in the same ring system; any other mark that
 // describes no stereo element is dropped. The stereo families of
 // testdata/stereo-pairs.jsonl (tropanes, the nine inositols, decalins,
-// alditols, ...) hold this against RDKit. One case departs on purpose:
-// RDKit merges the two mirror images of
-// O[C@H]1[C@H](O)[C@H](O)C(O)C(O)C1O; chem keeps them apart.
+// alditols, ...) hold this against RDKit, and against an exact test (an
+// isomorphism that keeps every tetrahedral configuration) where RDKit's
+// strings are wrong: RDKit merges the mirror images of
+// O[C@H]1[C@H](O)[C@H](O)C(O)C(O)C1O and gives one stereoisomer of
+// 2,5-dimethyloctahydropentalene, and one of 1,1'-bi(3-methylcyclobutyl),
+// two strings; chem follows the exact test there. When stereocentres are
+// still undetermined at a tie (symmetric rings whose cis/trans relation
+// tells them apart), the tie is broken by completing the ranking from each
+// candidate and keeping the smallest result (at most 64 completions per
+// molecule).
 //
 // # Substructure search
 //
