@@ -212,3 +212,49 @@ func TestCanonicalSMILESIdentityAcrossSets(t *testing.T) {
 		t.Errorf("%d inputs share our canonical SMILES with an input RDKit tells apart", merged)
 	}
 }
+
+// TestCanonicalSMILESSymmetricRingStereo checks molecules whose symmetric
+// parts differ only by ring cis/trans, so that ranking must complete each
+// tie to tell them apart: benzenes carrying six 4-methylcyclohexyl groups,
+// each cis or trans, give one string for every rotation and direction of
+// the same cyclic sequence, and different strings for different sequences.
+func TestCanonicalSMILESSymmetricRingStereo(t *testing.T) {
+	t.Parallel()
+	const cis, trans = "[C@H]2CC[C@H](C)CC2", "[C@H]2CC[C@@H](C)CC2"
+	write := func(seq []string) string {
+		return "c1(" + seq[0] + ")c(" + seq[1] + ")c(" + seq[2] + ")c(" + seq[3] + ")c(" + seq[4] + ")c1" + seq[5]
+	}
+	patterns := map[string][]string{
+		"alternating": {cis, trans, cis, trans, cis, trans},
+		"one trans":   {cis, cis, cis, trans, cis, cis},
+		"two apart":   {cis, trans, cis, cis, trans, cis},
+		"two beside":  {cis, trans, trans, cis, cis, cis},
+	}
+	seen := map[string]string{}
+	for name, p := range patterns {
+		var want string
+		for dir := 0; dir < 2; dir++ {
+			for rot := 0; rot < 6; rot++ {
+				seq := make([]string, 6)
+				for k := range seq {
+					if dir == 0 {
+						seq[k] = p[(k+rot)%6]
+					} else {
+						seq[k] = p[(6+rot-k)%6]
+					}
+				}
+				s := write(seq)
+				got := canonOf(t, s)
+				if want == "" {
+					want = got
+				} else if got != want {
+					t.Errorf("%s: %q -> %q, want %q", name, s, got, want)
+				}
+			}
+		}
+		if other, ok := seen[want]; ok {
+			t.Errorf("%s and %s both give %q", name, other, want)
+		}
+		seen[want] = name
+	}
+}

@@ -93,7 +93,7 @@
 // two strings; chem follows the exact test there. When stereocentres are
 // still undetermined at a tie (symmetric rings whose cis/trans relation
 // tells them apart), the tie is broken by completing the ranking from each
-// candidate and keeping the smallest result (at most 64 completions per
+// candidate and keeping the smallest result (at most 32 completions per
 // molecule).
 //
 // # Substructure search
