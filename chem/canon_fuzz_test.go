@@ -22,6 +22,8 @@ func FuzzCanonicalSMILES(f *testing.F) {
 		"O=c1cccc[nH]1", "CC1=C/C(O)CC(=O)CCCCCC/C=C\\1", "N[C@@H](Cc1c[nH]c2ccccc12)C(=O)O",
 		"CS(C)=O", "C[S@@](=O)c1ccccc1", "C1=CC=CC=C1C#N", "[Na+].[O-]C(=O)C",
 		"c1cc2ccc3cccc4ccc(c1)c2c34", "C12C3C4C1C5C2C3C45", "C[C@H](O)[C@@H](C)O",
+		"CN1[C@@H]2CC[C@H]1C[C@@H](O)C2", "OC[C@H](O)[C@@H](O)[C@H](O)CO", "C/C=C/[C@H](O)/C=C\\C",
+		"C/C=C(\\[C@H](C)O)[C@@H](C)O", "O[C@H]1[C@H](O)[C@H](O)C(O)C(O)C1O",
 	} {
 		f.Add(s)
 	}

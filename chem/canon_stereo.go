@@ -2,11 +2,13 @@ package chem
 
 // Stereo perception for canonical SMILES: which written stereo marks
 // describe real stereo elements, and their configuration expressed
-// independently of the order the input was written in. As RDKit does when
-// it reads SMILES, a tetrahedral mark on an atom whose neighbours are not
-// all different, a '/' '\' pair on a double bond whose ends carry two
-// equivalent substituents or which lies in a ring of fewer than 8 atoms,
-// and directions next to no double bond are dropped.
+// independently of the order the input was written in. As RDKit's legacy
+// perception does when it reads SMILES, a tetrahedral mark on an atom whose
+// neighbours are not all different (once the configurations of the other
+// stereo elements are taken into account) and that describes no ring
+// stereo, a '/' '\' pair on a double bond whose ends carry two equivalent
+// substituents or which lies in a ring of fewer than 8 atoms, and
+// directions next to no double bond are dropped.
 
 // tetraCentre is a tetrahedral stereocentre that survives perception.
 type tetraCentre struct {
@@ -34,11 +36,23 @@ func flipDir(d BondDir) BondDir {
 	return d
 }
 
-// perceiveStereo finds the stereo elements of m, given symmetry classes
-// sym (equal class = graph-equivalent atoms).
-func perceiveStereo(m *Mol, sym []int32) ([]tetraCentre, []dbCentre) {
-	var tetras []tetraCentre
-	var candidates []int // ring-stereo candidates: index into tetras
+// perceiveStereo finds the stereo elements of m as RDKit's legacy
+// perception (assignStereochemistry) does, refining r's symmetry classes as
+// it goes, and leaves them set on r. A marked centre whose neighbours all
+// differ in class, and a marked double bond whose ends each carry two
+// different substituents (or one), are stereo elements. Their
+// configurations then refine the classes (RDKit's rerankAtoms: an R and an
+// S centre, or an E and a Z bond, are no longer equivalent), and marks that
+// were rejected for two equivalent neighbours are checked again, until a
+// round accepts nothing new: so a para-stereocentre (the pseudo-asymmetric
+// C3 of tropine, between enantiotopic bridgeheads; the r/s centre of
+// ribitol; a centre between an E and a Z branch) is kept. Marks still tied
+// at the end describe ring stereo (cis/trans on a ring, as in
+// 1,4-dimethylcyclohexane) when the atom is a ring-stereo candidate and
+// another candidate lies in the same ring system; the others are dropped.
+func perceiveStereo(r *ranker) {
+	m := r.m
+	var pendT []tetraCentre
 	for i := range m.Atoms {
 		a := &m.Atoms[i]
 		if a.Chiral == ChiralNone || a.TotalH() > 1 {
@@ -54,73 +68,181 @@ func perceiveStereo(m *Mol, sym []int32) ([]tetraCentre, []dbCentre) {
 		default:
 			continue
 		}
-		// count ties among neighbour classes
-		ties := 0
-		tiedRing := true
-		for p := 0; p < len(ref); p++ {
-			for q := p + 1; q < len(ref); q++ {
-				if ref[p] >= 0 && ref[q] >= 0 && sym[ref[p]] == sym[ref[q]] {
-					ties++
-					if !m.ringBondBetween(i, int(ref[p])) || !m.ringBondBetween(i, int(ref[q])) {
-						tiedRing = false
-					}
-				}
-			}
-		}
-		if ties > 1 || (ties == 1 && (!tiedRing || !m.AtomInRing(i))) {
-			continue
-		}
-		if ties == 1 {
-			candidates = append(candidates, len(tetras))
-		}
-		tetras = append(tetras, tetraCentre{atom: int32(i), tag: a.Chiral, ref: ref})
+		pendT = append(pendT, tetraCentre{atom: int32(i), tag: a.Chiral, ref: ref})
 	}
-	// A ring-stereo candidate (cis/trans on a ring, like 1,4-dimethyl-
-	// cyclohexane) needs a partner candidate in one of its rings.
-	if len(candidates) > 0 {
-		drop := make(map[int]bool)
-		for _, ci := range candidates {
-			partner := false
-			for _, cj := range candidates {
-				if ci != cj && m.shareRing(int(tetras[ci].atom), int(tetras[cj].atom)) {
-					partner = true
-					break
-				}
-			}
-			if !partner {
-				drop[ci] = true
-			}
-		}
-		kept := tetras[:0]
-		for k, t := range tetras {
-			if !drop[k] {
-				kept = append(kept, t)
-			}
-		}
-		tetras = kept
-	}
-
-	var dbs []dbCentre
+	var pendD []dbCand
 	for bi := range m.Bonds {
 		bd := &m.Bonds[bi]
 		if bd.Order != BondDouble || m.minRingSize(bi) < 8 && m.BondInRing(bi) {
 			continue
 		}
 		a, b := int(bd.Begin), int(bd.End)
-		x0, dx, okA := stereoEnd(m, a, bi, sym)
-		y0, dy, okB := stereoEnd(m, b, bi, sym)
+		x0, dx, xo, okA := stereoEnd(m, a, bi)
+		y0, dy, yo, okB := stereoEnd(m, b, bi)
 		if !okA || !okB {
 			continue
 		}
-		dbs = append(dbs, dbCentre{bond: int32(bi), a: int32(a), b: int32(b), x0: x0, y0: y0, cis0: dx == dy})
+		pendD = append(pendD, dbCand{dbCentre{bond: int32(bi), a: int32(a), b: int32(b), x0: x0, y0: y0, cis0: dx == dy}, xo, yo})
 	}
-	return tetras, dbs
+	var tetras []tetraCentre
+	var dbs []dbCentre
+	for len(pendT) > 0 || len(pendD) > 0 {
+		progress := false
+		keptT := pendT[:0]
+		for _, t := range pendT {
+			if r.allDistinct(t.ref) {
+				tetras = append(tetras, t)
+				progress = true
+			} else {
+				keptT = append(keptT, t)
+			}
+		}
+		pendT = keptT
+		keptD := pendD[:0]
+		for _, d := range pendD {
+			if (d.xo < 0 || r.rank[d.xo] != r.rank[d.x0]) && (d.yo < 0 || r.rank[d.yo] != r.rank[d.y0]) {
+				dbs = append(dbs, d.dbCentre)
+				progress = true
+			} else {
+				keptD = append(keptD, d)
+			}
+		}
+		pendD = keptD
+		if !progress || len(pendT) == 0 && len(pendD) == 0 {
+			break
+		}
+		r.setStereo(tetras, dbs)
+		r.refine(true)
+	}
+	if len(pendT) > 1 {
+		tetras = append(tetras, ringStereo(r, pendT)...)
+	}
+	r.setStereo(tetras, dbs)
+}
+
+// dbCand is a marked double bond waiting for its ends to differ: xo and yo
+// are the unmarked substituents at each end (-1 when there is none).
+type dbCand struct {
+	dbCentre
+	xo, yo int32
+}
+
+// allDistinct reports whether the atoms (-1 for a hydrogen) are in
+// different classes.
+func (r *ranker) allDistinct(ref []int32) bool {
+	for p := 0; p < len(ref); p++ {
+		for q := p + 1; q < len(ref); q++ {
+			if ref[p] >= 0 && ref[q] >= 0 && r.rank[ref[p]] == r.rank[ref[q]] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ringStereo returns the tied marked centres that RDKit keeps as ring
+// stereo (findChiralAtomSpecialCases): ring-stereo candidates with another
+// candidate in the same ring system (atoms joined by ring bonds).
+func ringStereo(r *ranker, pend []tetraCentre) []tetraCentre {
+	m := r.m
+	var cands []tetraCentre
+	for _, t := range pend {
+		if ringStereoCandidate(r, int(t.atom)) {
+			cands = append(cands, t)
+		}
+	}
+	if len(cands) < 2 {
+		return nil
+	}
+	system := m.ringSystems()
+	var out []tetraCentre
+	for i, t := range cands {
+		for j, u := range cands {
+			if i != j && system[t.atom] == system[u.atom] {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// ringStereoCandidate is RDKit's atomIsCandidateForRingStereochem: a ring
+// atom with two different non-ring neighbours, or one non-ring neighbour
+// and at least two ring neighbours, or (fused and bridged systems) three
+// ring neighbours in two classes or four in three.
+func ringStereoCandidate(r *ranker, i int) bool {
+	m := r.m
+	if !m.AtomInRing(i) {
+		return false
+	}
+	var nonRing, ringN []int32
+	for _, nb := range m.Neighbors(i) {
+		if m.BondInRing(int(nb.Bond)) {
+			ringN = append(ringN, nb.Atom)
+		} else {
+			nonRing = append(nonRing, nb.Atom)
+		}
+	}
+	classes := 0
+	for p, x := range ringN {
+		seen := false
+		for _, y := range ringN[:p] {
+			if r.rank[x] == r.rank[y] {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			classes++
+		}
+	}
+	switch len(nonRing) {
+	case 2:
+		return r.rank[nonRing[0]] != r.rank[nonRing[1]]
+	case 1:
+		return len(ringN) >= 2
+	case 0:
+		return len(ringN) == 4 && classes == 3 || len(ringN) == 3 && classes == 2
+	}
+	return false
+}
+
+// ringSystems labels each atom with its ring system: atoms joined by a
+// path of ring bonds share a label; atoms in no ring get their own.
+func (m *Mol) ringSystems() []int32 {
+	n := m.NumAtoms()
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	var find func(int32) int32
+	find = func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for b := range m.Bonds {
+		if m.BondInRing(b) {
+			x, y := find(m.Bonds[b].Begin), find(m.Bonds[b].End)
+			if x != y {
+				parent[x] = y
+			}
+		}
+	}
+	for i := range parent {
+		parent[i] = find(int32(i))
+	}
+	return parent
 }
 
 // stereoEnd checks one end a of double bond bi: it needs one or two other
-// neighbours, different from each other, and a '/' or '\' on one of their
-// bonds. It returns the marked neighbour and its direction seen from a.
-func stereoEnd(m *Mol, a, bi int, sym []int32) (int32, BondDir, bool) {
+// neighbours and a '/' or '\' on one of their bonds. It returns the marked
+// neighbour, its direction seen from a, and the other neighbour (-1 when
+// there is none).
+func stereoEnd(m *Mol, a, bi int) (int32, BondDir, int32, bool) {
 	var others [2]Neighbor
 	n := 0
 	for _, nb := range m.Neighbors(a) {
@@ -128,16 +250,13 @@ func stereoEnd(m *Mol, a, bi int, sym []int32) (int32, BondDir, bool) {
 			continue
 		}
 		if n == 2 {
-			return 0, 0, false
+			return 0, 0, 0, false
 		}
 		others[n] = nb
 		n++
 	}
 	if n == 0 || n+m.Atoms[a].TotalH() > 2 {
-		return 0, 0, false
-	}
-	if n == 2 && sym[others[0].Atom] == sym[others[1].Atom] {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	for k := 0; k < n; k++ {
 		bd := &m.Bonds[others[k].Bond]
@@ -148,9 +267,13 @@ func stereoEnd(m *Mol, a, bi int, sym []int32) (int32, BondDir, bool) {
 		if int(bd.Begin) != a {
 			d = flipDir(d)
 		}
-		return others[k].Atom, d, true
+		other := int32(-1)
+		if n == 2 {
+			other = others[1-k].Atom
+		}
+		return others[k].Atom, d, other, true
 	}
-	return 0, 0, false
+	return 0, 0, 0, false
 }
 
 // lonePairCentre reports whether atom i with three neighbours and no
@@ -222,16 +345,6 @@ func (m *Mol) ringBondBetween(i, j int) bool {
 	for _, nb := range m.Neighbors(i) {
 		if int(nb.Atom) == j {
 			return m.BondInRing(int(nb.Bond))
-		}
-	}
-	return false
-}
-
-// shareRing reports whether atoms i and j are in a common SSSR ring.
-func (m *Mol) shareRing(i, j int) bool {
-	for _, ring := range m.Rings() {
-		if containsAtom(ring, i) && containsAtom(ring, j) {
-			return true
 		}
 	}
 	return false

@@ -55,6 +55,19 @@ func TestCanonicalSMILESDifferentMolecules(t *testing.T) {
 		{"C[C@H](O)[C@@H](C)O", "C[C@H](O)[C@H](C)O"},     // meso and chiral butanediol
 		{"CCO", "COC"},
 		{"[13CH4]", "C"},
+		// pseudo-asymmetric centres, kept as RDKit keeps them
+		{"CN1[C@@H]2CC[C@H]1C[C@@H](O)C2", "CN1[C@@H]2CC[C@H]1C[C@H](O)C2"}, // tropine and pseudotropine
+		{"OC[C@H](O)[C@H](O)[C@H](O)CO", "OC[C@H](O)[C@@H](O)[C@H](O)CO"},   // ribitol and xylitol
+		{"C/C=C/[C@H](O)/C=C\\C", "C/C=C/[C@@H](O)/C=C\\C"},                 // r/s between an E and a Z branch
+		{"C[C@H]1C[C@H](O)C[C@@H](C)N1", "C[C@H]1C[C@@H](O)C[C@@H](C)N1"},   // 2,6-dimethylpiperidin-4-ol
+		{"C/C=C(\\[C@H](C)O)[C@@H](C)O", "C/C=C(/[C@H](C)O)[C@@H](C)O"},     // E/Z between enantiomeric branches
+		{"C[C@H]1CC[C@@H](C)CC1", "C[C@H]1CC[C@H](C)CC1"},                   // ring cis/trans, no centre chiral
+		{"OC(=O)[C@H]1C[C@H](C(=O)O)C1", "OC(=O)[C@@H]1C[C@H](C(=O)O)C1"},   // 1,3-cyclobutane cis/trans
+		// mirror images of a cis,trans triad beside three unmarked
+		// equivalent centres: RDKit 2022.09 gives both
+		// OC1C(O)[C@H](O)[C@H](O)[C@@H](O)C1O; the tags' parities against
+		// the ring neighbours show they are enantiomers
+		{"O[C@H]1[C@H](O)[C@H](O)C(O)C(O)C1O", "O[C@@H]1[C@@H](O)[C@@H](O)C(O)C(O)C1O"},
 	}
 	for _, p := range pairs {
 		a, b := canonOf(t, p[0]), canonOf(t, p[1])

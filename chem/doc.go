@@ -69,6 +69,33 @@
 // order. Hydrogens are counts (Atom.ExplicitH, Atom.ImplicitH) except the
 // hydrogen atoms RDKit keeps ([2H], a lone [H+]).
 //
+// # Canonical SMILES and stereo identity
+//
+// CanonicalSMILES gives one string per molecule, not RDKit's string but the
+// same identity: two inputs share it exactly when RDKit 2022.09 gives them
+// one canonical SMILES. Which stereo marks count follows RDKit's legacy
+// perception: a centre whose neighbours all differ, and a double bond whose
+// ends each carry different substituents, are stereo elements; their
+// configurations then tell apart neighbours the graph alone cannot (the
+// enantiotopic bridgeheads of tropine), and marks rejected for two
+// equivalent neighbours are checked again until nothing changes, so
+// pseudo-asymmetric (r/s) centres are kept: tropine and pseudotropine,
+// ribitol and xylitol, stay two compounds. Marks still tied describe ring
+// cis/trans (1,4-dimethylcyclohexane, 1,3-disubstituted cyclobutanes) when
+// another such mark lies in the same ring system; any other mark that
+// describes no stereo element is dropped. The stereo families of
+// testdata/stereo-pairs.jsonl (tropanes, the nine inositols, decalins,
+// alditols, ...) hold this against RDKit, and against an exact test (an
+// isomorphism that keeps every tetrahedral configuration) where RDKit's
+// strings are wrong: RDKit merges the mirror images of
+// O[C@H]1[C@H](O)[C@H](O)C(O)C(O)C1O and gives one stereoisomer of
+// 2,5-dimethyloctahydropentalene, and one of 1,1'-bi(3-methylcyclobutyl),
+// two strings; chem follows the exact test there. When stereocentres are
+// still undetermined at a tie (symmetric rings whose cis/trans relation
+// tells them apart), the tie is broken by completing the ranking from each
+// candidate and keeping the smallest result (at most 32 completions per
+// molecule).
+//
 // # Substructure search
 //
 // ParseSubstructure compiles a SMARTS query and SubstructureFromSMILES a
