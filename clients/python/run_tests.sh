@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Runs the Python client's tests against a live server: builds activelab,
+# serves the demo on a throwaway SQLite database, makes an admin and a
+# scientist token, installs the package into a throwaway venv
+# (pip install ./clients/python, offline: --no-build-isolation --no-deps),
+# runs the unittest suite, and stops the server.
+#
+# Needs Debian's python3 with python3-requests and python3-websockets
+# (python3-pandas optional; python3-venv and python3-pip for the install
+# check). Without requests/websockets it skips loudly (exit 0), unless
+# ACTIVELAB_REQUIRE_PYTHON=1, when it fails.
+#
+#   clients/python/run_tests.sh            # from anywhere
+#   PYTHON=/usr/bin/python3 clients/python/run_tests.sh -k Subscribe
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+PY=${PYTHON:-/usr/bin/python3}
+
+if ! "$PY" -c 'import requests, websockets' 2>/dev/null; then
+  msg="SKIPPED: $PY lacks requests/websockets (apt-get install python3-requests python3-websockets)"
+  if [[ "${ACTIVELAB_REQUIRE_PYTHON:-}" == 1 ]]; then echo "FAIL: $msg" >&2; exit 1; fi
+  echo "$msg" >&2
+  exit 0
+fi
+
+tmp=$(mktemp -d -t activelab-py.XXXXXX)
+server_pid=
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ "${KEEP_TMP:-}" != 1 ]]; then rm -rf "$tmp"; else echo "kept $tmp" >&2; fi
+}
+trap cleanup EXIT
+
+echo "== building activelab" >&2
+(cd "$root" && "${GO:-go}" build -o "$tmp/activelab" ./cmd/activelab)
+
+port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+db="sqlite:$tmp/activelab.db"
+url="http://127.0.0.1:$port"
+export ACTIVELAB_ADMIN_PASSWORD="py-tests-$(date +%s)-$$"
+
+echo "== serving the demo on $url ($db)" >&2
+"$tmp/activelab" serve --addr "127.0.0.1:$port" --database-url "$db" --log-level warn \
+  --allowed-origins "$url" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+  if curl -fsS "$url/readyz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$tmp/server.log" >&2; echo "FAIL: the server exited" >&2; exit 1; fi
+  sleep 0.2
+done
+curl -fsS "$url/readyz" >/dev/null || { cat "$tmp/server.log" >&2; echo "FAIL: the server is not ready" >&2; exit 1; }
+
+# The demo seeds the admin; a scientist is made for role checks.
+admin_token=$("$tmp/activelab" token create --database-url "$db" --email admin@localhost --name py-tests)
+echo 'a long scientist password' | "$tmp/activelab" user create --database-url "$db" \
+  --email sci@example.org --name "Sci Entist" --role scientist >/dev/null
+sci_token=$("$tmp/activelab" token create --database-url "$db" --email sci@example.org --name py-tests)
+
+# Install the package the way a user would, offline, from a copy (setuptools
+# writes build/ and *.egg-info next to the sources); else test the source tree.
+mkdir -p "$tmp/src" && cp -r "$here/pyproject.toml" "$here/README.md" "$here/activelab" "$tmp/src/"
+if "$PY" -m venv --system-site-packages "$tmp/venv" >/dev/null 2>&1 && \
+   "$tmp/venv/bin/pip" install -q --no-build-isolation --no-deps --no-index "$tmp/src" >"$tmp/pip.log" 2>&1; then
+  run_py="$tmp/venv/bin/python"
+  echo "== installed with pip install --no-build-isolation --no-deps (a copy of) $here" >&2
+else
+  cat "$tmp/pip.log" 2>/dev/null >&2 || true
+  if [[ "${ACTIVELAB_REQUIRE_PYTHON:-}" == 1 ]]; then echo "FAIL: pip install of $here failed (python3-venv, python3-pip, python3-setuptools?)" >&2; exit 1; fi
+  echo "WARNING: pip install failed (python3-venv/python3-pip missing?); testing the source tree" >&2
+  run_py="$PY"
+  export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
+fi
+
+echo "== running the client tests" >&2
+cd "$tmp"   # so the source tree is not on sys.path: the installed package is tested
+set +e
+ACTIVELAB_URL="$url" ACTIVELAB_TOKEN="$admin_token" ACTIVELAB_SCIENTIST_TOKEN="$sci_token" \
+  "$run_py" -B -m unittest discover -s "$here/tests" -t "$here/tests" -v "$@"
+status=$?
+set -e
+if [[ $status -ne 0 ]]; then
+  echo "--- server log ---" >&2; tail -50 "$tmp/server.log" >&2
+fi
+exit $status
