@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Python client's tests against a live server: builds activelab,
 # serves the demo on a throwaway SQLite database, makes an admin and a
-# scientist token, installs the package into a throwaway venv
+# scientist token, imports a 25,000-compound pool (selections from it run as
+# background jobs), installs the package into a throwaway venv
 # (pip install ./clients/python, offline: --no-build-isolation --no-deps),
 # runs the unittest suite, and stops the server.
 #
@@ -55,11 +56,34 @@ for _ in $(seq 1 600); do
 done
 curl -fsS "$url/readyz" >/dev/null || { cat "$tmp/server.log" >&2; echo "FAIL: the server is not ready" >&2; exit 1; }
 
-# The demo seeds the admin; a scientist is made for role checks.
-admin_token=$("$tmp/activelab" token create --database-url "$db" --email admin@localhost --name py-tests)
+# The demo seeds the admin (just after the server is ready); a scientist is
+# made for role checks.
+admin_token=
+for _ in $(seq 1 300); do
+  if admin_token=$("$tmp/activelab" token create --database-url "$db" --email admin@localhost --name py-tests 2>/dev/null); then break; fi
+  sleep 0.2
+done
+[[ -n "$admin_token" ]] || { cat "$tmp/server.log" >&2; echo "FAIL: no demo admin to make a token for" >&2; exit 1; }
 echo 'a long scientist password' | "$tmp/activelab" user create --database-url "$db" \
   --email sci@example.org --name "Sci Entist" --role scientist >/dev/null
 sci_token=$("$tmp/activelab" token create --database-url "$db" --email sci@example.org --name py-tests)
+
+# A pool larger than the service's inline limit (Config.InlinePoolLimit,
+# 20000), so a selection from it runs as a background job (status SELECTING).
+big_set="big pool"
+"$PY" - "$tmp/big.csv" <<'PY'
+import random, sys
+rng, seen = random.Random(7), set()
+with open(sys.argv[1], "w") as f:
+    f.write("smiles,name\n")
+    while len(seen) < 25000:  # chains of 12 C/N/O atoms, one per molecule (a chain and its reverse are one)
+        s = "C" + "".join(rng.choice("CCCNO") for _ in range(11))
+        if min(s, s[::-1]) not in seen:
+            seen.add(min(s, s[::-1]))
+            f.write(f"{s},big-{len(seen)}\n")
+PY
+"$tmp/activelab" import --database-url "$db" --user admin@localhost --file "$tmp/big.csv" --set "$big_set" >"$tmp/import.log" 2>&1 || {
+  cat "$tmp/import.log" >&2; echo "FAIL: importing the large pool" >&2; exit 1; }
 
 # Install the package the way a user would, offline, from a copy (setuptools
 # writes build/ and *.egg-info next to the sources); else test the source tree.
@@ -79,7 +103,7 @@ fi
 echo "== running the client tests" >&2
 cd "$tmp"   # so the source tree is not on sys.path: the installed package is tested
 set +e
-ACTIVELAB_URL="$url" ACTIVELAB_TOKEN="$admin_token" ACTIVELAB_SCIENTIST_TOKEN="$sci_token" \
+ACTIVELAB_URL="$url" ACTIVELAB_TOKEN="$admin_token" ACTIVELAB_SCIENTIST_TOKEN="$sci_token" ACTIVELAB_BIG_SET="$big_set" \
   "$run_py" -B -m unittest discover -s "$here/tests" -t "$here/tests" -v "$@"
 status=$?
 set -e

@@ -20,6 +20,7 @@ import activelab
 URL = os.environ.get("ACTIVELAB_URL")
 TOKEN = os.environ.get("ACTIVELAB_TOKEN")
 SCI_TOKEN = os.environ.get("ACTIVELAB_SCIENTIST_TOKEN")
+BIG_SET = os.environ.get("ACTIVELAB_BIG_SET")  # a compound set over the inline selection limit
 MODEL_NAME = "ESOL solubility (logS)"
 
 try:
@@ -80,6 +81,8 @@ class Live(unittest.TestCase):
             if time.monotonic() > deadline:
                 raise AssertionError("the demo model or its first cycle did not appear in 180 s")
             time.sleep(0.5)
+        # Selections draw from the demo's pool (every compound would include the large set).
+        cls.pool = next(s for s in cls.al.execute("{ compoundSets { id name } }")["compoundSets"] if s["name"] == "ESOL pool")
 
     def label_value(self, item):
         return self.values.get(item["smiles"], item["prediction"] or 0.0)
@@ -146,7 +149,7 @@ class Live(unittest.TestCase):
     def test_04_select_label_retrain(self):
         m = self.model
         seen = []
-        c = self.sci.select(m, 10, strategy="uncertainty", seed=3, on_progress=lambda c: seen.append(c["status"]))
+        c = self.sci.select(m, 10, strategy="uncertainty", seed=3, set_id=self.pool, on_progress=lambda c: seen.append(c["status"]))
         self.assertEqual((c["status"], c["itemsSelected"], c["cycleNumber"]), ("LABELING", 10, 2))
         self.assertEqual(seen, ["LABELING"])  # the demo's pool is scored inline: no SELECTING phase
         before = self.al.model(m["id"])["activeVersion"]["metrics"]
@@ -199,7 +202,7 @@ class Live(unittest.TestCase):
             agen = self.al.subscribe_queue(m, after_seq=seqs[-1])
             events = asyncio.ensure_future(collect(agen, 2, timeout=30))
             await asyncio.sleep(0.5)
-            c = await asyncio.to_thread(self.sci.select, m, 1, seed=9)
+            c = await asyncio.to_thread(self.sci.select, m, 1, seed=9, set_id=self.pool)
             item = await asyncio.to_thread(self.sci.claim, m)
             live = await events
             self.assertEqual([e["type"] for e in live], ["item_enqueued", "item_claimed"])
@@ -243,6 +246,22 @@ class Live(unittest.TestCase):
             self.assertEqual([e["type"] for e in got], [e["type"] for e in reference])
             self.assertGreaterEqual(proxy.connections, 3)
         asyncio.run(run())
+
+    def test_09_select_waits_for_a_background_selection(self):
+        if not BIG_SET:
+            self.skipTest("SKIPPED: ACTIVELAB_BIG_SET (a set over the inline pool limit) not given")
+        sets = [s for s in self.al.execute("{ compoundSets { id name size } }")["compoundSets"] if s["name"] == BIG_SET]
+        self.assertEqual(len(sets), 1, f"no compound set {BIG_SET!r}")
+        self.assertGreater(sets[0]["size"], 20000)
+        seen = []
+        c = self.sci.select(self.model, 5, set_id=sets[0], seed=1, timeout=300, poll_interval=0.2,
+                            on_progress=lambda c: seen.append((c["status"], c["itemsSelected"])))
+        self.assertEqual(seen[0], ("SELECTING", 0))  # scored by a job, as README's notebook met it
+        self.assertEqual(seen[-1], ("LABELING", 5))
+        self.assertEqual((c["status"], c["itemsSelected"]), ("LABELING", 5))
+        # The cycle's items are in the queue now, from the large set.
+        items = [r for r in self.al.queue(self.model, status="PENDING", frame=False) if r["name"].startswith("big-")]
+        self.assertEqual(len(items), 5)
 
 
 class Proxy:
