@@ -394,3 +394,79 @@ func TestParseEndpoints(t *testing.T) {
 		t.Error("Open accepted an endpoint mapped twice")
 	}
 }
+
+func TestSDFV3000ESOLGolden(t *testing.T) {
+	t.Parallel()
+	// testdata/esol_v3000.sdf.gz: every 10th ESOL molecule written as V3000 by
+	// RDKit 2022.09.3 (Chem.MolToV3KMolBlock, kekulized and aromatic in
+	// turn), each with RDKit's reading of its own block as the data item
+	// RDKIT_SMILES (isomericSmiles=False), "NONE" where RDKit refuses it.
+	f := openFile(t, "esol_v3000.sdf.gz")
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	for _, rec := range strings.Split(string(raw), "$$$$\n") {
+		if _, ref, ok := strings.Cut(rec, "> <RDKIT_SMILES>\n"); ok {
+			refs = append(refs, strings.TrimSpace(strings.SplitN(ref, "\n", 2)[0]))
+		}
+	}
+	if len(refs) != 113 {
+		t.Fatalf("%d reference SMILES, want 113", len(refs))
+	}
+	rows, bad, err := readFile(t, "esol_v3000.sdf.gz", FormatSDF, Options{Endpoints: []EndpointColumn{{"logS", "logS"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byLine := map[int]Row{}
+	for _, r := range rows {
+		byLine[r.Line] = r
+	}
+	badLine := map[int]RowError{}
+	for _, b := range bad {
+		badLine[b.Row] = b
+	}
+	refused := 0
+	for i, ref := range refs {
+		n := i + 1
+		if ref == "NONE" {
+			refused++
+			if b, ok := badLine[n]; !ok || !strings.Contains(b.Reason, "kekul") {
+				t.Errorf("record %d: RDKit refuses it, we give row %+v error %+v", n, byLine[n], b)
+			}
+			continue
+		}
+		r, ok := byLine[n]
+		if !ok {
+			t.Errorf("record %d: error %+v, RDKit reads %s", n, badLine[n], ref)
+			continue
+		}
+		if c := canon(t, ref); r.SMILES != c {
+			t.Errorf("record %d (%s): SMILES %q, RDKit %q (chem canonical %q)", n, r.Name, r.SMILES, ref, c)
+		}
+		if len(r.Values) != 1 || r.Values[0].Qualifier != Exact {
+			t.Errorf("record %d: values %+v", n, r.Values)
+		}
+	}
+	if refused != 1 || len(rows)+len(bad) != 113 {
+		t.Errorf("%d rows, %d errors, %d refused by RDKit", len(rows), len(bad), refused)
+	}
+	// The values are ESOL's: every 10th row of examples/esol.csv.
+	esol, err := os.Open(esolPath)
+	if err != nil {
+		t.Skip("SKIPPED: examples/esol.csv:", err)
+	}
+	defer esol.Close()
+	er, _ := NewCSVReader(esol, Options{ValueColumn: "value"})
+	all, _, _ := ReadAll(er)
+	for _, r := range rows {
+		if want := *all[(r.Line-1)*10].Value; r.Values[0].Value != want || r.Name != all[(r.Line-1)*10].Name {
+			t.Errorf("record %d: %s logS %v, ESOL row %d: %s %v", r.Line, r.Name, r.Values[0].Value, (r.Line-1)*10+1, all[(r.Line-1)*10].Name, want)
+		}
+	}
+}
