@@ -169,10 +169,11 @@ class Client:
 
     def model(self, name_or_id):
         """The model with this id, else the one with this name (NotFoundError when none)."""
-        for m in self.models():
+        models = self.models()
+        for m in models:
             if m["id"] == str(name_or_id):
                 return m
-        for m in self.models():
+        for m in models:
             if m["name"] == name_or_id:
                 return m
         raise errors.NotFoundError(f"NOT_FOUND: no model with id or name {name_or_id!r}", code="NOT_FOUND")

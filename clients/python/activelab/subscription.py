@@ -45,7 +45,6 @@ async def subscribe(base_url, token, query, variables, field, after_seq, reconne
                 vars_ = dict(variables, a=last)
                 await ws.send(json.dumps({"id": sub_id, "type": "subscribe",
                                           "payload": {"query": query, "variables": vars_}}))
-                failures = 0
                 async for raw in ws:
                     msg = json.loads(raw)
                     kind = msg.get("type")
@@ -60,6 +59,7 @@ async def subscribe(base_url, token, query, variables, field, after_seq, reconne
                             continue
                         if isinstance(ev.get("seq"), int):
                             last = ev["seq"]
+                        failures = 0  # a working connection: the next drop starts a new count
                         yield ev
                     elif kind == "error" and msg.get("id") == sub_id:
                         raise errors.from_graphql(msg.get("payload") or [])

@@ -155,5 +155,26 @@ class WaitTest(unittest.TestCase):
         self.assertEqual(self.script.requests, [])
 
 
+class SubscriptionRetryTest(unittest.TestCase):
+    def test_gives_up_after_max_retries(self):
+        import asyncio
+        import socket
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()  # nothing listens there now
+        client = activelab.Client(f"http://127.0.0.1:{port}", "al_test")
+
+        async def first(**kw):
+            async for ev in client.subscribe_queue("m-1", after_seq=0, retry_delay=0.01, **kw):
+                return ev
+        with self.assertRaises(activelab.ActiveLabError) as cm:
+            asyncio.run(first(max_retries=2))
+        self.assertIn("2 reconnects failed", str(cm.exception))
+        with self.assertRaises(activelab.ActiveLabError) as cm:
+            asyncio.run(first(reconnect=False))
+        self.assertIn("connection lost", str(cm.exception))
+
+
 if __name__ == "__main__":
     unittest.main()
