@@ -47,3 +47,7 @@ verify: ## Check that generated code and both migration folders are up to date
 
 clean: ## Remove build output
 	rm -rf bin
+
+.PHONY: test-python
+test-python: ## Test the Python client (clients/python) against a live demo server (Debian's python3-requests, python3-websockets)
+	GO=$(GO) bash clients/python/run_tests.sh

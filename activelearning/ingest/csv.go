@@ -6,90 +6,96 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
-// CSVReader reads compounds from RFC 4180 CSV with a header row. A UTF-8
-// byte-order mark and CRLF line ends are accepted; fields are trimmed of
-// surrounding spaces. Records with more or fewer fields than the header are
-// rejected as RowErrors.
+// sniffLimit is how much of a CSV file is looked at to find its separator.
+const sniffLimit = 64 << 10
+
+// CSVReader reads compounds from delimited text with a header row: RFC 4180
+// CSV, or the same with ';' or tab separators. A UTF-8 byte-order mark and
+// CRLF line ends are accepted; fields are trimmed of surrounding spaces.
+// Records with more or fewer fields than the header are rejected as
+// RowErrors.
 type CSVReader struct {
-	r                   *csv.Reader
-	header              []string
-	smiles, name, value int // column indices; -1 when absent
-	smilesCol, valueCol string
-	row                 int
+	r   *csv.Reader
+	t   *table
+	sep rune
+	row int
 }
 
 // NewCSVReader reads the header of r and finds the columns of opts. A
-// missing SMILES column (or a named column that is absent) is an error
-// that lists the header.
+// missing SMILES column (or a named column that is absent) is a
+// *ColumnError that lists the header. The separator is opts.Separator, or
+// the one SniffSeparator finds in the header line.
 func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
-	br := bufio.NewReader(r)
+	br := bufio.NewReaderSize(r, sniffLimit)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		_, _ = br.Discard(3)
 	}
+	sep := opts.Separator
+	if sep == 0 {
+		head, _ := br.Peek(sniffLimit) // what there is; a short file is fine
+		sep = SniffSeparator(head)
+	}
+	if sep == '"' || sep == '\r' || sep == '\n' || sep == '\ufffd' {
+		return nil, fmt.Errorf("csv: separator %q is not usable", sep)
+	}
 	cr := csv.NewReader(br)
+	cr.Comma = sep
 	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
+	cr.TrimLeadingSpace = sep != '\t'
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, errors.New("csv: the file is empty (want a header row with a SMILES column)")
+		return nil, fmt.Errorf("csv: %w", ErrEmpty)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("csv header: %w", err)
 	}
-	header = append([]string(nil), header...)
-	for i := range header {
-		header[i] = strings.TrimSpace(header[i])
+	t, err := newTable(FormatCSV, append([]string(nil), header...), opts, false)
+	if err != nil {
+		return nil, err
 	}
-	c := &CSVReader{r: cr, header: header, name: -1, value: -1}
-	want := opts.SMILESColumn
-	if want == "" {
-		want = "smiles"
-	}
-	if c.smiles = c.column(want); c.smiles < 0 {
-		return nil, fmt.Errorf("csv: no SMILES column %q in the header (columns: %s)", want, c.listHeader())
-	}
-	c.smilesCol = header[c.smiles]
-	switch {
-	case opts.NameColumn != "":
-		if c.name = c.column(opts.NameColumn); c.name < 0 {
-			return nil, fmt.Errorf("csv: no name column %q in the header (columns: %s)", opts.NameColumn, c.listHeader())
+	return &CSVReader{r: cr, t: t, sep: sep}, nil
+}
+
+// SniffSeparator finds the separator of delimited text from its first line
+// (up to the first line break outside double quotes): of ',', ';' and tab,
+// the one that occurs most often outside quotes; a tie goes to the comma,
+// then the semicolon; a line with none of them (a single column) is
+// comma-separated.
+func SniffSeparator(head []byte) rune {
+	var n [3]int // ',', ';', '\t'
+	quoted := false
+scan:
+	for _, b := range head {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case quoted:
+		case b == '\n' || b == '\r':
+			break scan
+		case b == ',':
+			n[0]++
+		case b == ';':
+			n[1]++
+		case b == '\t':
+			n[2]++
 		}
-	default:
-		if c.name = c.column("name"); c.name < 0 {
-			c.name = c.column("id")
+	}
+	best, seps := 0, [3]rune{',', ';', '\t'}
+	for i := 1; i < 3; i++ {
+		if n[i] > n[best] {
+			best = i
 		}
 	}
-	if opts.ValueColumn != "" {
-		if c.value = c.column(opts.ValueColumn); c.value < 0 {
-			return nil, fmt.Errorf("csv: no value column %q in the header (columns: %s)", opts.ValueColumn, c.listHeader())
-		}
-		c.valueCol = header[c.value]
-	}
-	return c, nil
+	return seps[best]
 }
 
 // Header returns the column names as read (trimmed).
-func (c *CSVReader) Header() []string { return c.header }
+func (c *CSVReader) Header() []string { return c.t.header }
 
-func (c *CSVReader) column(name string) int {
-	for i, h := range c.header {
-		if strings.EqualFold(h, strings.TrimSpace(name)) {
-			return i
-		}
-	}
-	return -1
-}
-
-func (c *CSVReader) listHeader() string {
-	q := make([]string, len(c.header))
-	for i, h := range c.header {
-		q[i] = fmt.Sprintf("%q", h)
-	}
-	return strings.Join(q, ", ")
-}
+// Separator returns the field separator in use.
+func (c *CSVReader) Separator() rune { return c.sep }
 
 // Next returns the next good row (see Reader). Blank lines are skipped and
 // not counted.
@@ -106,23 +112,5 @@ func (c *CSVReader) Next() (Row, error) {
 		}
 		return Row{}, fmt.Errorf("csv row %d: %w", c.row, err)
 	}
-	if len(rec) != len(c.header) {
-		return Row{}, &RowError{Row: c.row, Reason: fmt.Sprintf("%d fields, the header has %d", len(rec), len(c.header))}
-	}
-	smiles := strings.TrimSpace(rec[c.smiles])
-	if _, e := parseSMILES(c.row, c.smilesCol, smiles); e != nil {
-		return Row{}, e
-	}
-	row := Row{Line: c.row, SMILES: smiles}
-	if c.name >= 0 {
-		row.Name = strings.TrimSpace(rec[c.name])
-	}
-	if c.value >= 0 {
-		v, e := parseValue(c.row, c.valueCol, rec[c.value])
-		if e != nil {
-			return Row{}, e
-		}
-		row.Value = v
-	}
-	return row, nil
+	return c.t.row(c.row, rec)
 }

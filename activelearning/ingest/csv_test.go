@@ -178,13 +178,17 @@ func TestCSVMalformedQuotesContinue(t *testing.T) {
 
 func TestFormatFromPath(t *testing.T) {
 	t.Parallel()
-	for path, want := range map[string]Format{"a.csv": FormatCSV, "B.SDF": FormatSDF, "x/y.sd": FormatSDF, "m.mol": FormatSDF} {
+	for path, want := range map[string]Format{"a.csv": FormatCSV, "B.SDF": FormatSDF, "x/y.sd": FormatSDF, "m.mol": FormatSDF,
+		"t.tsv": FormatCSV, "lib.sdf.gz": FormatSDF, "a.CSV.GZ": FormatCSV, "data.xlsx": FormatXLSX} {
 		if got, err := FormatFromPath(path); err != nil || got != want {
 			t.Errorf("FormatFromPath(%q) = %q, %v", path, got, err)
 		}
 	}
-	if _, err := FormatFromPath("data.xlsx"); err == nil || !strings.Contains(err.Error(), ".xlsx") {
-		t.Errorf("xlsx: %v", err)
+	if _, err := FormatFromPath("data.xls"); err == nil || !strings.Contains(err.Error(), ".xls") {
+		t.Errorf("xls: %v", err)
+	}
+	if _, err := FormatFromPath("data.gz"); err == nil {
+		t.Error("data.gz: no error")
 	}
 	if f, err := ParseFormat(" SDF "); err != nil || f != FormatSDF {
 		t.Errorf("ParseFormat = %v %v", f, err)

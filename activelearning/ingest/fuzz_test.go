@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"math"
@@ -32,6 +33,19 @@ func drain(t *testing.T, r Reader, limit int) {
 			if row.Value != nil && (math.IsNaN(*row.Value) || math.IsInf(*row.Value, 0)) {
 				t.Fatalf("row %d: value %v not finite", row.Line, *row.Value)
 			}
+			if row.Value == nil && row.Qualifier != Exact {
+				t.Fatalf("row %d: qualifier %q without a value", row.Line, row.Qualifier)
+			}
+			for _, m := range row.Values {
+				if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) || m.Endpoint == "" {
+					t.Fatalf("row %d: measurement %+v", row.Line, m)
+				}
+				switch m.Qualifier {
+				case Exact, LessThan, AtMost, GreaterThan, AtLeast, Approximate:
+				default:
+					t.Fatalf("row %d: qualifier %q", row.Line, m.Qualifier)
+				}
+			}
 		case errors.As(err, &re):
 			if re.Row <= last && re.Row != 0 {
 				t.Fatalf("error row %d after %d", re.Row, last)
@@ -43,7 +57,7 @@ func drain(t *testing.T, r Reader, limit int) {
 		case errors.Is(err, io.EOF):
 			return
 		default:
-			return // a final error is fine; the reader must just not panic
+			return // a final error (I/O, *ColumnError) is fine; the reader must just not panic
 		}
 	}
 }
@@ -56,9 +70,20 @@ func FuzzCSVReader(f *testing.F) {
 	if b, err := os.ReadFile(esolPath); err == nil {
 		f.Add(string(b[:2000]))
 	}
+	if b, err := os.ReadFile(filepath.Join("testdata", "semicolon.csv")); err == nil {
+		f.Add(string(b))
+	}
+	f.Add("smiles\tvalue\tpIC50\nCC\t<1,5\t>=2\nCCO\t~3\t≤4\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		r, err := NewCSVReader(strings.NewReader(in), Options{ValueColumn: "value"})
+		qualified := len(in)%2 == 0 // vary the options with the input
+		opts := Options{ValueColumn: "value", Qualified: qualified, DecimalComma: !qualified,
+			Endpoints: []EndpointColumn{{"p", "pIC50"}}}
+		r, err := NewCSVReader(strings.NewReader(in), opts)
 		if err != nil {
+			var ce *ColumnError
+			if err.Error() == "" || (errors.As(err, &ce) && ce.Column == "") {
+				t.Fatalf("untyped or empty header error %#v", err)
+			}
 			r, err = NewCSVReader(strings.NewReader(in), Options{})
 		}
 		if err != nil {
@@ -75,7 +100,47 @@ func FuzzSDFReader(f *testing.F) {
 	f.Add(molfile([]string{"N 0 3", "C", "C", "C", "C", "C", "O 0 5"}, []string{"1 2 4", "2 3 4", "3 4 4", "4 5 4", "5 6 4", "6 1 4", "1 7 1"}) + "> <value>\n1\n\n$$$$\n")
 	f.Add(molfile([]string{"C", "C"}, []string{"1 2 1"}, "M  RAD  1   1   2", "M  ISO  1   2  13", "M  CHG  1   1  -1"))
 	f.Add("t\n\n\n  2  1  0  0  0  0  0  0  0  0999 V2000\n 0 0 0 Na 0 3\n 0 0 0 Cl 0 5\n 1 2 1\nM  END\n$$$$\n")
+	for _, name := range []string{"v3000.sdf", "multi.sdf"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(string(b))
+		}
+	}
+	f.Add(v3000("BEGIN CTAB", "COUNTS 2 1 0 0 0", "BEGIN ATOM", "1 C 0 0 0 0 CHG=1 MASS=13 RAD=2", "2 O 0 0 0 0 VAL=-1", "END ATOM",
+		"BEGIN BOND", "1 4 1 2", "END BOND", "BEGIN SGROUP", `1 DAT 0 ATOMS=(1 1) FIELDDATA="x ""y"""`, "END SGROUP", "END CTAB") + "> <value>\n<3\n\n$$$$\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		drain(t, NewSDFReader(strings.NewReader(in), Options{NameColumn: "id", ValueColumn: "value"}), 10000)
+		opts := Options{NameColumn: "id", ValueColumn: "value", Qualified: len(in)%2 == 0,
+			Endpoints: []EndpointColumn{{"logS", "logS"}, {"MW", "MolWt"}}}
+		drain(t, NewSDFReader(strings.NewReader(in), opts), 10000)
+	})
+}
+
+func FuzzXLSXReader(f *testing.F) {
+	f.Add(workbook(f))
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		r, err := NewXLSXReader(bytes.NewReader(in), Options{Sheet: "Assay", ValueColumn: "logS", Qualified: true})
+		if err != nil {
+			return
+		}
+		drain(t, r, 10000)
+	})
+}
+
+func FuzzParseValue(f *testing.F) {
+	for _, s := range []string{"1.5", "<0.1", ">= 10", "~3,5", "≤-2", "1e999", "NaN", "<", "--1", "0x1p-2", " 7 "} {
+		f.Add(s, true, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, qualified, comma bool) {
+		v, q, ok, e := parseValue(1, "v", s, &Options{Qualified: qualified, DecimalComma: comma})
+		switch {
+		case e != nil && (ok || e.Reason == "" || e.Row != 1 || e.Column != "v"):
+			t.Fatalf("%q: ok %v error %+v", s, ok, e)
+		case ok && (math.IsNaN(v) || math.IsInf(v, 0)):
+			t.Fatalf("%q: value %v", s, v)
+		case ok && q != Exact && !qualified:
+			t.Fatalf("%q: qualifier %q accepted without Qualified", s, q)
+		case !ok && e == nil && strings.TrimSpace(s) != "":
+			t.Fatalf("%q: neither a value nor an error", s)
+		}
 	})
 }

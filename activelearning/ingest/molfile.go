@@ -26,7 +26,7 @@ type mfAtom struct {
 // mfBond is one bond of the bond block.
 type mfBond struct{ a, b, order int }
 
-// MolfileSMILES writes a V2000 molfile (its lines, header through "M  END")
+// MolfileSMILES writes a V2000 or V3000 molfile (its lines, header through "M  END")
 // as a SMILES string that chem.Parse reads into the molecule RDKit's
 // MolFromMolBlock would build, for what it supports:
 //
@@ -41,8 +41,12 @@ type mfBond struct{ a, b, order int }
 // hydrogens up to their smallest allowed valence (shifted by their charge as
 // RDKit shifts it), unless the valence field fixes the total.
 //
-// Not supported (an error or ignored, as listed): V3000 molfiles (error);
-// query atoms (A, Q, L, R#, *) and query bond types 5-8 (error); atom lists
+// V3000 molfiles are read from their CTAB block: atoms with CHG, MASS (the
+// isotope), RAD and VAL (-1 is a zero valence), bonds of types 1-4.
+//
+// Not supported (an error or ignored, as listed): query atoms (A, Q, L, R#,
+// *, V3000 atom lists) and query bond types 5-8 (V3000: also 9 and 10)
+// (error); a second V3000 CTAB (error); atom lists
 // and Sgroups (ignored); stereochemistry: wedge bonds, parity and
 // coordinates are ignored, so the SMILES has no chirality or double-bond
 // geometry.
@@ -79,7 +83,7 @@ func parseMolfile(lines []string) ([]mfAtom, []mfBond, error) {
 	}
 	counts := lines[3]
 	if strings.Contains(counts, "V3000") {
-		return nil, nil, errors.New("V3000 molfiles are not supported (save as V2000)")
+		return parseV3000(lines)
 	}
 	na, err1 := atoi(field(counts, 0, 3))
 	nb, err2 := atoi(field(counts, 3, 6))

@@ -14,10 +14,15 @@ import (
 // separators cannot make the reader hold everything in memory.
 const maxSDFRecordLines = 100_000
 
-// SDFReader reads compounds from an SD file: V2000 molfiles, each followed
-// by data items ("> <name>" then value lines) and a "$$$$" line. Each
-// molfile is written as a SMILES (see MolfileSMILES), parsed with chem.Parse
-// and returned as its canonical SMILES.
+// maxSDFItemNames bounds the data item names an SDFReader remembers for
+// its missing-column error.
+const maxSDFItemNames = 1000
+
+// SDFReader reads compounds from an SD file: V2000 or V3000 molfiles, each
+// followed by data items ("> <name>" then value lines) and a "$$$$" line.
+// Each molfile is written as a SMILES (see MolfileSMILES), parsed with
+// chem.Parse and returned as its canonical SMILES; every data item is kept
+// in Row.Fields.
 type SDFReader struct {
 	sc       *bufio.Scanner
 	opts     Options
@@ -26,20 +31,46 @@ type SDFReader struct {
 	eof      bool
 	lines    []string
 	firstRow bool
+	// wanted are the data items asked for (name, value, endpoints) and
+	// whether some record had each; names are the items seen, in order.
+	wanted []wantedItem
+	names  []string
+	seen   map[string]bool
 }
 
-// NewSDFReader returns a reader of the SD file r. opts.NameColumn names the
-// data item holding the name (default: the molfile's title line);
-// opts.ValueColumn the data item holding the value.
+type wantedItem struct {
+	role, item, endpoint string
+	found                bool
+}
+
+// NewSDFReader returns a reader of the SD file r (uncompressed: Open
+// decompresses). opts.NameColumn names the data item holding the name
+// (default: the molfile's title line); opts.ValueColumn the data item
+// holding Row.Value; opts.Endpoints those holding Row.Values. When no record
+// of the file has one of these data items, the reader ends with a
+// *ColumnError instead of io.EOF.
 func NewSDFReader(r io.Reader, opts Options) *SDFReader {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	return &SDFReader{sc: sc, opts: opts, firstRow: true}
+	s := &SDFReader{sc: sc, opts: opts, firstRow: true, seen: map[string]bool{}}
+	if opts.NameColumn != "" {
+		s.wanted = append(s.wanted, wantedItem{role: "name", item: opts.NameColumn})
+	}
+	if opts.ValueColumn != "" {
+		s.wanted = append(s.wanted, wantedItem{role: "value", item: opts.ValueColumn})
+	}
+	for _, ep := range opts.Endpoints {
+		s.wanted = append(s.wanted, wantedItem{role: "value", item: ep.Column, endpoint: ep.Endpoint})
+	}
+	return s
 }
 
 // Next returns the next good molecule (see Reader).
 func (s *SDFReader) Next() (Row, error) {
 	lines, err := s.readRecord()
+	if errors.Is(err, io.EOF) {
+		return Row{}, s.end()
+	}
 	if err != nil {
 		return Row{}, err
 	}
@@ -49,6 +80,7 @@ func (s *SDFReader) Next() (Row, error) {
 	if err != nil {
 		return Row{}, &RowError{Row: n, Column: "molfile", Reason: err.Error()}
 	}
+	s.note(items)
 	smiles, err := MolfileSMILES(block)
 	if err != nil {
 		return Row{}, &RowError{Row: n, Column: "molfile", Reason: err.Error()}
@@ -58,13 +90,16 @@ func (s *SDFReader) Next() (Row, error) {
 		e.Reason = fmt.Sprintf("%s (in the SMILES written from the molfile: %s)", e.Reason, clip(smiles))
 		return Row{}, e
 	}
-	row := Row{Line: n, SMILES: smiles}
+	row := Row{Line: n, SMILES: smiles, Fields: make([]Field, len(items))}
 	// The canonical form is tidier than the written one; keep it when it
 	// reads back (chem's canonical writer has rare round-trip gaps).
 	if c := chem.CanonicalSMILES(m); c != smiles {
 		if _, err := chem.Parse(c); err == nil {
 			row.SMILES = c
 		}
+	}
+	for i, it := range items {
+		row.Fields[i] = Field{Name: it.name, Value: it.value}
 	}
 	if s.opts.NameColumn != "" {
 		row.Name = items.get(s.opts.NameColumn)
@@ -73,13 +108,51 @@ func (s *SDFReader) Next() (Row, error) {
 	}
 	if s.opts.ValueColumn != "" {
 		v, _ := items.lookup(s.opts.ValueColumn) // a missing item is no value
-		val, e := parseValue(n, s.opts.ValueColumn, v)
+		val, q, ok, e := parseValue(n, s.opts.ValueColumn, v, &s.opts)
 		if e != nil {
 			return Row{}, e
 		}
-		row.Value = val
+		if ok {
+			row.Value, row.Qualifier = &val, q
+		}
+	}
+	for _, ep := range s.opts.Endpoints {
+		v, _ := items.lookup(ep.Column)
+		val, q, ok, e := parseValue(n, ep.Column, v, &s.opts)
+		if e != nil {
+			return Row{}, e
+		}
+		if ok {
+			row.Values = append(row.Values, Measurement{Endpoint: ep.Endpoint, Column: ep.Column, Value: val, Qualifier: q})
+		}
 	}
 	return row, nil
+}
+
+// note records which data items the record has.
+func (s *SDFReader) note(items dataItems) {
+	for _, it := range items {
+		k := strings.ToLower(strings.TrimSpace(it.name))
+		if !s.seen[k] && len(s.names) < maxSDFItemNames {
+			s.seen[k] = true
+			s.names = append(s.names, it.name)
+		}
+	}
+	for i := range s.wanted {
+		if w := &s.wanted[i]; !w.found {
+			_, w.found = items.lookup(w.item)
+		}
+	}
+}
+
+// end is io.EOF, or a *ColumnError when no record had a wanted data item.
+func (s *SDFReader) end() error {
+	for _, w := range s.wanted {
+		if !w.found {
+			return &ColumnError{Format: FormatSDF, Role: w.role, Column: w.item, Endpoint: w.endpoint, Have: s.names}
+		}
+	}
+	return io.EOF
 }
 
 // readRecord returns the lines up to (not including) the next "$$$$", or

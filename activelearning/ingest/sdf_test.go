@@ -174,7 +174,7 @@ func TestSDFStructureErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"no M END", "t\n\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n    0.0 0.0 0.0 C   0  0\n$$$$\n", `no "M  END"`},
-		{"V3000", "t\n\n\n  0  0  0     0  0            999 V3000\nM  END\n$$$$\n", "V3000"},
+		{"V3000 without a CTAB", "t\n\n\n  0  0  0     0  0            999 V3000\nM  END\n$$$$\n", "V3000 molfile has no CTAB"},
 		{"truncated", "t\n\n\n  3  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n$$$$\n", "need 7"},
 		{"short header", "t\nM  END\n$$$$\n", "shorter than its 4 header lines"},
 		{"no atoms", "t\n\n\n  0  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n$$$$\n", "no atoms"},

@@ -1,0 +1,355 @@
+"""The synchronous ActiveLab client (GraphQL over HTTP with requests)."""
+
+import csv
+import io
+import math
+import time
+
+import requests
+
+from . import errors
+from .subscription import subscribe
+
+try:  # pandas is optional: tables come back as DataFrames when it is there.
+    import pandas as _pd
+except ImportError:  # pragma: no cover - depends on the machine
+    _pd = None
+
+_ITEM_FIELDS = """
+  id status priority prediction uncertainty applicabilityDistance
+  selectionStrategy selectionBatch label labelSource labelConfidence notes skipReason
+  version createdAt updatedAt leaseExpiresAt
+  compound { id name inputSmiles canonicalSmiles }
+  assignedTo { email } labeledBy { email } modelVersion { id version }
+"""
+
+_CYCLE_FIELDS = """
+  id cycleNumber status selectionStrategy batchSize seed
+  itemsSelected itemsLabeled itemsSkipped error startedAt completedAt
+  metricsBefore { name value } metricsAfter { name value }
+  model { id name endpoint }
+"""
+
+# Cycle statuses a selection or a retrain waits to leave.
+_SELECTING, _TRAINING = "SELECTING", "TRAINING"
+_DONE = ("LABELING", "COMPLETE", "FAILED")
+
+
+def _id(obj):
+    """The GraphQL ID of obj: a dict with "id", or the ID itself (a string, never assumed numeric)."""
+    if isinstance(obj, dict):
+        obj = obj.get("id")
+    if obj is None or obj == "":
+        raise ValueError("want an object with an id or an ID string")
+    return str(obj)
+
+
+def _flat_item(it):
+    """A queue item as one flat record (the columns of queue())."""
+    if it is None:
+        return None
+    c = it.get("compound") or {}
+    mv = it.get("modelVersion") or {}
+    return {
+        "id": it["id"],
+        "status": it.get("status"),
+        "priority": it.get("priority"),
+        "prediction": it.get("prediction"),
+        "uncertainty": it.get("uncertainty"),
+        "applicability_distance": it.get("applicabilityDistance"),
+        "strategy": it.get("selectionStrategy"),
+        "batch": it.get("selectionBatch"),
+        "compound_id": c.get("id"),
+        "name": c.get("name"),
+        "smiles": c.get("inputSmiles"),
+        "canonical_smiles": c.get("canonicalSmiles"),
+        "label": it.get("label"),
+        "label_source": it.get("labelSource"),
+        "label_confidence": it.get("labelConfidence"),
+        "notes": it.get("notes"),
+        "skip_reason": it.get("skipReason"),
+        "assigned_to": (it.get("assignedTo") or {}).get("email"),
+        "labeled_by": (it.get("labeledBy") or {}).get("email"),
+        "model_version": mv.get("version"),
+        "version": it.get("version"),
+        "created_at": it.get("createdAt"),
+        "lease_expires_at": it.get("leaseExpiresAt"),
+    }
+
+
+class Retrain:
+    """A retrain started by Client.retrain: ``cycle`` is the cycle as it was
+    then; ``wait()`` follows it to the end."""
+
+    def __init__(self, client, cycle):
+        self._client = client
+        self.cycle = cycle
+        self.id = cycle["id"]
+
+    def wait(self, timeout=None, poll_interval=0.5, on_progress=None):
+        """Polls the cycle until the retrain job is over and returns the cycle
+        (status COMPLETE, metricsBefore and metricsAfter on the same
+        validation set). Raises CycleFailed when it failed (the cycle's
+        ``error`` says why) and TimeoutError after ``timeout`` seconds.
+        ``on_progress(cycle)`` is called whenever the cycle changes."""
+        self.cycle = self._client._wait_cycle(self.id, (_TRAINING,), timeout, poll_interval, on_progress, "retrain")
+        return self.cycle
+
+    def __repr__(self):
+        return f"Retrain(cycle={self.id!r}, status={self.cycle.get('status')!r})"
+
+
+class Client:
+    """An ActiveLab server reached with an API token.
+
+    ``url`` is the server's base address (``http://localhost:8080``; a
+    trailing ``/graphql`` is accepted), ``token`` an API token (``al_...``:
+    ``activelab token create`` or the web app's API tokens page). Every call
+    raises an ActiveLabError subclass matching the server's
+    ``extensions.code`` when the server refuses it.
+
+    Tables (``queue``, ``export``) come back as pandas DataFrames when
+    pandas is installed, else as lists of dicts; ``frame=False`` asks for
+    the list, ``frame=True`` insists on a DataFrame.
+    """
+
+    def __init__(self, url, token, timeout=60, session=None):
+        url = url.rstrip("/")
+        if url.endswith("/graphql"):
+            url = url[: -len("/graphql")]
+        self.url = url
+        self.token = token
+        self.timeout = timeout
+        self.http = session or requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {token}"
+
+    def close(self):
+        """Closes the HTTP connections (also on leaving a ``with`` block)."""
+        self.http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return f"Client({self.url!r})"
+
+    # --- GraphQL -------------------------------------------------------
+
+    def execute(self, query, variables=None):
+        """Runs a query or mutation and returns its ``data``; GraphQL errors
+        raise the matching ActiveLabError."""
+        try:
+            r = self.http.post(self.url + "/graphql", json={"query": query, "variables": variables or {}},
+                               timeout=self.timeout)
+        except requests.RequestException as e:
+            raise errors.ActiveLabError(f"cannot reach {self.url}: {e}") from e
+        body = None
+        if "json" in r.headers.get("Content-Type", ""):
+            try:
+                body = r.json()
+            except ValueError:
+                body = None
+        if body and body.get("errors"):
+            raise errors.from_graphql(body["errors"], status=r.status_code)
+        if r.status_code >= 400 or body is None:
+            raise errors.from_status(r.status_code, r.text[:500])
+        return body.get("data")
+
+    def me(self):
+        """The token's user: id, email, name, role."""
+        return self.execute("{ me { id email name role } }")["me"]
+
+    def models(self):
+        """Every model lineage: id, name, endpoint, task, status and the active version's metrics."""
+        return self.execute("""{ models { id name endpoint task status
+                                  activeVersion { id version trainingSize metrics { name value } } } }""")["models"]
+
+    def model(self, name_or_id):
+        """The model with this id, else the one with this name (NotFoundError when none)."""
+        models = self.models()
+        for m in models:
+            if m["id"] == str(name_or_id):
+                return m
+        for m in models:
+            if m["name"] == name_or_id:
+                return m
+        raise errors.NotFoundError(f"NOT_FOUND: no model with id or name {name_or_id!r}", code="NOT_FOUND")
+
+    def cycle(self, cycle):
+        """A cycle (dict or ID) as it is now."""
+        return self.execute(f"query($id: ID!) {{ cycle(id: $id) {{ {_CYCLE_FIELDS} }} }}", {"id": _id(cycle)})["cycle"]
+
+    # --- the label queue ----------------------------------------------
+
+    def queue(self, model, status=None, limit=None, frame=None):
+        """The model's queue items by priority, as one row per item
+        (columns: id, status, priority, prediction, uncertainty,
+        applicability_distance, strategy, batch, compound_id, name, smiles,
+        canonical_smiles, label, label_source, label_confidence, notes,
+        skip_reason, assigned_to, labeled_by, model_version, version,
+        created_at, lease_expires_at). ``status`` is one status or a list
+        (PENDING, IN_PROGRESS, LABELED, SKIPPED); ``limit`` caps the rows
+        (default all, fetched 100 at a time)."""
+        if isinstance(status, str):
+            status = [status]
+        flt = {"modelId": _id(model)}
+        if status:
+            flt["status"] = [s.upper() for s in status]
+        q = f"""query($f: QueueFilter, $first: Int, $after: String) {{
+                  labelQueue(filter: $f, first: $first, after: $after) {{
+                    edges {{ node {{ {_ITEM_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+        rows, after = [], None
+        while limit is None or len(rows) < limit:
+            first = 100 if limit is None else min(100, limit - len(rows))
+            page = self.execute(q, {"f": flt, "first": first, "after": after})["labelQueue"]
+            rows.extend(_flat_item(e["node"]) for e in page["edges"])
+            if not page["pageInfo"]["hasNextPage"] or not page["edges"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        return self._table(rows, frame, columns=list(_flat_item({"id": None}).keys()))
+
+    def claim(self, model):
+        """Leases the model's next item to the token's user and returns it
+        (a queue() row), or None when nothing is left to claim."""
+        q = f"mutation($m: ID!) {{ claimNextItem(input: {{modelId: $m}}) {{ item {{ {_ITEM_FIELDS} }} }} }}"
+        return _flat_item(self.execute(q, {"m": _id(model)})["claimNextItem"]["item"])
+
+    def label(self, item, value, source="EXPERIMENTAL", confidence="HIGH", notes=""):
+        """Labels an item (a queue() row or its ID) and returns it. Sending
+        the same label again is harmless; a different one for an item
+        already labeled raises ConflictError."""
+        value = float(value)
+        if not math.isfinite(value):
+            raise errors.BadUserInputError(f"BAD_USER_INPUT: value {value} is not finite", code="BAD_USER_INPUT")
+        q = f"mutation($in: SubmitLabelInput!) {{ submitLabel(input: $in) {{ item {{ {_ITEM_FIELDS} }} }} }}"
+        inp = {"itemId": _id(item), "value": value, "source": source.upper(), "confidence": confidence.upper(), "notes": notes}
+        return _flat_item(self.execute(q, {"in": inp})["submitLabel"]["item"])
+
+    def skip(self, item, reason):
+        """Skips an item with a reason (it is not selected again) and returns it."""
+        q = f"mutation($in: SkipItemInput!) {{ skipItem(input: $in) {{ item {{ {_ITEM_FIELDS} }} }} }}"
+        return _flat_item(self.execute(q, {"in": {"itemId": _id(item), "reason": reason}})["skipItem"]["item"])
+
+    # --- cycles ---------------------------------------------------------
+
+    def select(self, model, batch_size, strategy="default", seed=0, set_id=None, compound_ids=None,
+               diversity=None, include_labeled=False, include_skipped=False,
+               wait=True, timeout=None, poll_interval=0.5, on_progress=None):
+        """Starts a cycle that selects ``batch_size`` compounds and returns the cycle.
+
+        A large pool is scored by a background job: the cycle starts as
+        SELECTING and its items appear when the job is done. With ``wait``
+        (the default) this polls the cycle until it leaves SELECTING,
+        calling ``on_progress(cycle)`` whenever it changes, and returns it
+        LABELING (CycleFailed if the job failed, TimeoutError after
+        ``timeout`` seconds); without, it returns the cycle at once."""
+        sel = {"modelId": _id(model), "strategy": strategy, "batchSize": int(batch_size), "seed": int(seed),
+               "includeLabeled": bool(include_labeled), "includeSkipped": bool(include_skipped)}
+        if set_id is not None:
+            sel["setId"] = _id(set_id)
+        if compound_ids is not None:
+            sel["compoundIds"] = [_id(c) for c in compound_ids]
+        if diversity is not None:
+            sel["diversity"] = float(diversity)
+        q = f"mutation($in: SelectSamplesInput!) {{ selectSamples(input: $in) {{ cycle {{ {_CYCLE_FIELDS} }} }} }}"
+        cycle = self.execute(q, {"in": {"selection": sel}})["selectSamples"]["cycle"]
+        if not wait or cycle["status"] != _SELECTING:
+            if on_progress and wait:
+                on_progress(cycle)
+            return cycle
+        if on_progress:
+            on_progress(cycle)
+        return self._wait_cycle(cycle["id"], (_SELECTING,), timeout, poll_interval, on_progress, "selection", cycle)
+
+    def retrain(self, cycle, min_new_labels=1):
+        """Starts retraining the cycle's model on its labels (a job; ADMIN)
+        and returns a Retrain whose ``wait()`` follows it to the end."""
+        q = f"""mutation($in: TriggerRetrainInput!) {{ triggerRetrain(input: $in) {{ cycle {{ {_CYCLE_FIELDS} }} }} }}"""
+        c = self.execute(q, {"in": {"cycleId": _id(cycle), "minNewLabels": int(min_new_labels)}})["triggerRetrain"]["cycle"]
+        return Retrain(self, c)
+
+    def _wait_cycle(self, cycle_id, busy, timeout, poll_interval, on_progress, what, last=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            cur = self.cycle(cycle_id)
+            if on_progress and cur != last:
+                on_progress(cur)
+            last = cur
+            if cur["status"] == "FAILED":
+                raise errors.CycleFailed(f"{what} of cycle {cycle_id} failed: {cur.get('error') or 'no reason given'}", cur)
+            if cur["status"] not in busy:
+                return cur
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"{what} of cycle {cycle_id} still {cur['status']} after {timeout} s")
+            time.sleep(poll_interval)
+
+    # --- export ---------------------------------------------------------
+
+    def export(self, endpoint, set=None, frame=None, raw=False):  # noqa: A002 - the server's parameter name
+        """Every measurement of an endpoint (optionally of one compound set)
+        from GET /export/measurements.csv: columns compound_id, name, smiles,
+        canonical_smiles, endpoint, value (a float), source, confidence,
+        origin, entered_by, created_at. ``raw=True`` returns the CSV text."""
+        params = {"endpoint": endpoint}
+        if set is not None:
+            params["set"] = _id(set)
+        try:
+            r = self.http.get(self.url + "/export/measurements.csv", params=params, timeout=self.timeout)
+        except requests.RequestException as e:
+            raise errors.ActiveLabError(f"cannot reach {self.url}: {e}") from e
+        if r.status_code >= 400:
+            raise errors.from_status(r.status_code, r.text[:500])
+        r.encoding = "utf-8"
+        text = r.text
+        if raw:
+            return text
+        if self._want_frame(frame):
+            return _pd.read_csv(io.StringIO(text), dtype={"compound_id": str})
+        rows = list(csv.DictReader(io.StringIO(text)))
+        for row in rows:
+            if row.get("value") not in (None, ""):
+                row["value"] = float(row["value"])
+        return rows
+
+    # --- subscriptions --------------------------------------------------
+
+    def subscribe_queue(self, model, after_seq=None, reconnect=True, max_retries=None,
+                        retry_delay=0.5, max_retry_delay=10.0):
+        """An async iterator over the model's queue events (dicts: seq, type,
+        itemId, cycleId, actorId, item {id status}, payload, createdAt).
+
+        With ``after_seq`` the server first sends every event after it, then
+        live ones; without, live ones only. When the connection drops, the
+        iterator reconnects (waiting ``retry_delay`` doubling up to
+        ``max_retry_delay``; ``max_retries`` consecutive failures at most,
+        default unlimited) and resumes after the last event it yielded, so
+        nothing is lost or repeated (before the first event, a subscription
+        started without ``after_seq`` resumes live only). A refused token
+        raises UnauthenticatedError, a refused subscription the matching
+        ActiveLabError; neither is retried. Use it with ``async for``; break
+        out of the loop to stop::
+
+            async for ev in client.subscribe_queue(model_id, after_seq=0):
+                print(ev["seq"], ev["type"], ev["itemId"])
+        """
+        query = """subscription($m: ID!, $a: Int) { queueEvents(modelId: $m, afterSeq: $a) {
+                     seq type modelId itemId cycleId actorId item { id status } payload createdAt } }"""
+        return subscribe(self.url, self.token, query, {"m": _id(model)}, "queueEvents", after_seq,
+                         reconnect=reconnect, max_retries=max_retries, retry_delay=retry_delay,
+                         max_retry_delay=max_retry_delay)
+
+    # --- helpers --------------------------------------------------------
+
+    @staticmethod
+    def _want_frame(frame):
+        if frame and _pd is None:
+            raise ImportError("frame=True needs pandas (apt-get install python3-pandas)")
+        return _pd is not None if frame is None else bool(frame)
+
+    def _table(self, rows, frame, columns):
+        if self._want_frame(frame):
+            return _pd.DataFrame.from_records(rows, columns=columns)
+        return rows

@@ -1,0 +1,318 @@
+"""The client against a live ActiveLab server (clients/python/run_tests.sh
+starts one with the demo and sets the environment).
+
+ACTIVELAB_URL: the server; ACTIVELAB_TOKEN: an admin's API token;
+ACTIVELAB_SCIENTIST_TOKEN: a scientist's. Without them every test here is
+skipped, loudly.
+"""
+
+import asyncio
+import csv
+import math
+import os
+import pathlib
+import sys
+import time
+import unittest
+
+import activelab
+
+URL = os.environ.get("ACTIVELAB_URL")
+TOKEN = os.environ.get("ACTIVELAB_TOKEN")
+SCI_TOKEN = os.environ.get("ACTIVELAB_SCIENTIST_TOKEN")
+BIG_SET = os.environ.get("ACTIVELAB_BIG_SET")  # a compound set over the inline selection limit
+MODEL_NAME = "ESOL solubility (logS)"
+
+try:
+    import pandas
+except ImportError:
+    pandas = None
+
+
+def setUpModule():
+    if not (URL and TOKEN and SCI_TOKEN):
+        print("\nSKIPPED: test_live needs ACTIVELAB_URL, ACTIVELAB_TOKEN and ACTIVELAB_SCIENTIST_TOKEN "
+              "(clients/python/run_tests.sh sets them)", file=sys.stderr)
+        raise unittest.SkipTest("no live server")
+
+
+def esol():
+    """SMILES -> measured logS (examples/esol.csv), the answers of our pretend lab."""
+    path = pathlib.Path(__file__).resolve().parents[3] / "examples" / "esol.csv"
+    with path.open(newline="") as f:
+        return {r["smiles"]: float(r["value"]) for r in csv.DictReader(f)}
+
+
+async def collect(agen, n=None, idle=None, timeout=30):
+    """Items of an async iterator: the first n, or (with idle) those that
+    arrive until none comes for idle seconds; then it is closed."""
+    out = []
+    it = agen.__aiter__()
+    try:
+        async with asyncio.timeout(timeout):
+            while n is None or len(out) < n:
+                try:
+                    nxt = it.__anext__()
+                    out.append(await (asyncio.wait_for(nxt, idle) if idle else nxt))
+                except asyncio.TimeoutError:
+                    if idle:
+                        break
+                    raise
+    finally:
+        await agen.aclose()
+    return out
+
+
+class Live(unittest.TestCase):
+    """One labeling loop, in order: the tests share the server's state."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.al = activelab.Client(URL, TOKEN)
+        cls.sci = activelab.Client(URL, SCI_TOKEN)
+        cls.values = esol()
+        # The demo's model trains at first start; wait for it and its first cycle.
+        deadline = time.monotonic() + 180
+        while True:
+            models = [m for m in cls.al.models() if m["name"] == MODEL_NAME and m["activeVersion"]]
+            if models and len(cls.al.queue(models[0], status="PENDING", frame=False)) >= 25:
+                cls.model = models[0]
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError("the demo model or its first cycle did not appear in 180 s")
+            time.sleep(0.5)
+        # Selections draw from the demo's pool (every compound would include the large set).
+        cls.pool = next(s for s in cls.al.execute("{ compoundSets { id name } }")["compoundSets"] if s["name"] == "ESOL pool")
+
+    def label_value(self, item):
+        return self.values.get(item["smiles"], item["prediction"] or 0.0)
+
+    def test_01_me_models_queue(self):
+        self.assertEqual(self.al.me()["role"], "ADMIN")
+        self.assertEqual(self.sci.me()["email"], "sci@example.org")
+        m = self.al.model(MODEL_NAME)
+        self.assertIsInstance(m["id"], str)
+        self.assertEqual(self.al.model(m["id"])["name"], MODEL_NAME)
+        rows = self.al.queue(m, frame=False)
+        self.assertEqual(len(rows), 25)  # the demo's first cycle
+        self.assertTrue(all(isinstance(r["id"], str) and r["status"] == "PENDING" for r in rows))
+        prios = [r["priority"] for r in rows]
+        self.assertEqual(prios, sorted(prios, reverse=True))
+        self.assertEqual(len(self.al.queue(m, limit=7, frame=False)), 7)
+        if pandas is not None:
+            df = self.al.queue(m)
+            self.assertIsInstance(df, pandas.DataFrame)
+            self.assertEqual(list(df["id"]), [r["id"] for r in rows])
+            self.assertIn("applicability_distance", df.columns)
+        else:
+            print("\nNOTE: pandas not installed: DataFrame results not tested", file=sys.stderr)
+
+    def test_02_claim_label_skip_and_conflict(self):
+        m = self.model
+        item = self.sci.claim(m)
+        self.assertEqual((item["status"], item["assigned_to"]), ("IN_PROGRESS", "sci@example.org"))
+        v = self.label_value(item)
+        done = self.sci.label(item, v, source="literature", confidence="medium", notes="from the Python client")
+        self.assertEqual((done["status"], done["label"], done["label_source"], done["label_confidence"]),
+                         ("LABELED", v, "LITERATURE", "MEDIUM"))
+        again = self.sci.label(item["id"], v, source="literature", confidence="medium", notes="from the Python client")
+        self.assertEqual((again["status"], again["version"]), ("LABELED", done["version"]))  # the same label again is harmless
+        with self.assertRaises(activelab.ConflictError) as cm:
+            self.al.label(item, v + 1)
+        self.assertEqual(cm.exception.code, "CONFLICT")
+        other = self.sci.claim(m)
+        self.assertNotEqual(other["id"], item["id"])
+        skipped = self.sci.skip(other, "no sample left")
+        self.assertEqual((skipped["status"], skipped["skip_reason"]), ("SKIPPED", "no sample left"))
+        Live.first_labeled, Live.first_value, Live.skipped = item, v, other
+        counts = {}
+        for r in self.al.queue(m, frame=False):
+            counts[r["status"]] = counts.get(r["status"], 0) + 1
+        self.assertEqual(counts, {"PENDING": 23, "LABELED": 1, "SKIPPED": 1})
+
+    def test_03_errors_carry_codes(self):
+        with activelab.Client(URL, "al_not-a-token") as bad, self.assertRaises(activelab.UnauthenticatedError) as cm:
+            bad.me()
+        self.assertEqual(cm.exception.code, "UNAUTHENTICATED")
+        with self.assertRaises(activelab.ForbiddenError) as cm:  # retraining is for admins
+            self.sci.retrain(self.al.queue(self.model, limit=1, frame=False)[0]["id"])
+        self.assertEqual(cm.exception.code, "FORBIDDEN")
+        with self.assertRaises(activelab.ActiveLabError) as cm:
+            self.al.cycle("no-such-cycle")
+        self.assertIn(cm.exception.code, ("NOT_FOUND", "BAD_USER_INPUT"))
+        with self.assertRaises(activelab.BadUserInputError):
+            self.al.select(self.model, 0)
+        with self.assertRaises(activelab.BadUserInputError) as cm:
+            self.al.export("no such endpoint")
+        self.assertEqual(cm.exception.status, 400)
+
+    def test_04_select_label_retrain(self):
+        m = self.model
+        seen = []
+        c = self.sci.select(m, 10, strategy="uncertainty", seed=3, set_id=self.pool, on_progress=lambda c: seen.append(c["status"]))
+        self.assertEqual((c["status"], c["itemsSelected"], c["cycleNumber"]), ("LABELING", 10, 2))
+        self.assertEqual(seen, ["LABELING"])  # the demo's pool is scored inline: no SELECTING phase
+        before = self.al.model(m["id"])["activeVersion"]["metrics"]
+        self.assertTrue(before)
+        labeled = 0
+        while True:
+            item = self.sci.claim(m)
+            if item is None:
+                break
+            self.sci.label(item, self.label_value(item))
+            labeled += 1
+        self.assertEqual(labeled, 23 + 10)
+        progress = []
+        r = self.al.retrain(c, min_new_labels=10)
+        self.assertIn(r.cycle["status"], ("TRAINING", "COMPLETE"))
+        done = r.wait(timeout=300, on_progress=lambda c: progress.append(c["status"]))
+        self.assertEqual(done["status"], "COMPLETE", done["error"])
+        self.assertEqual(progress[-1], "COMPLETE")
+        names = lambda ms: sorted(x["name"] for x in ms)  # noqa: E731
+        self.assertEqual(names(done["metricsAfter"]), names(before))
+        self.assertTrue(all(math.isfinite(x["value"]) for x in done["metricsAfter"]))
+        self.assertEqual(self.al.model(m["id"])["activeVersion"]["version"], 2)
+
+    def test_05_export(self):
+        rows = self.al.export("logS", frame=False)
+        mine = [r for r in rows if r["compound_id"] == self.first_labeled["compound_id"] and r["origin"] == "label"]
+        self.assertEqual(len(mine), 1, mine)
+        self.assertEqual((mine[0]["value"], mine[0]["source"], mine[0]["entered_by"]),
+                         (self.first_value, "literature", "sci@example.org"))
+        labels = [r for r in rows if r["origin"] == "label"]
+        self.assertEqual(len(labels), 1 + 23 + 10)
+        self.assertTrue(self.al.export("logS", raw=True).startswith("compound_id,name,smiles,"))
+        if pandas is not None:
+            df = self.al.export("logS")
+            self.assertEqual(len(df), len(rows))
+            self.assertAlmostEqual(df["value"].sum(), sum(r["value"] for r in rows), places=6)
+
+    def test_06_subscribe_catch_up_and_live(self):
+        m = self.model
+
+        async def run():
+            history = await collect(self.al.subscribe_queue(m, after_seq=0), idle=2, timeout=60)
+            seqs = [e["seq"] for e in history]
+            self.assertEqual(seqs, sorted(set(seqs)))
+            kinds = {e["type"] for e in history}
+            self.assertLessEqual({"item_enqueued", "item_claimed", "item_labeled", "item_skipped"}, kinds)
+            first = [e["type"] for e in history if e["itemId"] == self.first_labeled["id"]]
+            self.assertEqual(first[:3], ["item_enqueued", "item_claimed", "item_labeled"])
+            # Live: a subscription from the last seen sequence gets what happens next, and only that.
+            agen = self.al.subscribe_queue(m, after_seq=seqs[-1])
+            events = asyncio.ensure_future(collect(agen, 2, timeout=30))
+            await asyncio.sleep(0.5)
+            c = await asyncio.to_thread(self.sci.select, m, 1, seed=9, set_id=self.pool)
+            item = await asyncio.to_thread(self.sci.claim, m)
+            live = await events
+            self.assertEqual([e["type"] for e in live], ["item_enqueued", "item_claimed"])
+            self.assertEqual(live[1]["itemId"], item["id"])
+            self.assertEqual(live[0]["cycleId"], c["id"])
+            Live.claimed_live = item
+        asyncio.run(run())
+
+    def test_07_subscription_refuses_a_bad_token(self):
+        async def run():
+            bad = activelab.Client(URL, "al_not-a-token")
+            with self.assertRaises(activelab.UnauthenticatedError):
+                await collect(bad.subscribe_queue(self.model, after_seq=0, max_retries=3), 1, timeout=20)
+        asyncio.run(run())
+
+    def test_08_subscription_reconnects_and_catches_up(self):
+        """Through a proxy that cuts connections: once during the catch-up,
+        and once before new events happen, which the iterator can only get
+        by reconnecting and resuming after its last event. It yields exactly
+        what an uncut subscription yields, then the new events."""
+        async def run():
+            reference = await collect(self.al.subscribe_queue(self.model, after_seq=0), idle=2, timeout=60)
+            self.assertGreater(len(reference), 40)
+            proxy = Proxy(URL)
+            await proxy.start()
+            cut = activelab.Client(proxy.url, TOKEN)
+            agen = cut.subscribe_queue(self.model, after_seq=0, retry_delay=0.1)
+            got = []
+            try:
+                async with asyncio.timeout(60):
+                    while len(got) < len(reference):
+                        got.append(await agen.__anext__())
+                        if len(got) == 5:
+                            proxy.drop()  # what was already received may still come first
+                    self.assertEqual([e["seq"] for e in got], [e["seq"] for e in reference])
+                    self.assertEqual([e["type"] for e in got], [e["type"] for e in reference])
+                    conns = proxy.connections
+                    proxy.drop()
+                    # New events while the iterator is cut off.
+                    c = await asyncio.to_thread(self.sci.select, self.model, 1, seed=11, set_id=self.pool)
+                    item = await asyncio.to_thread(self.sci.claim, self.model)
+                    new = [await agen.__anext__(), await agen.__anext__()]
+            finally:
+                await agen.aclose()
+                cut.close()
+                await proxy.close()
+            self.assertEqual([(e["type"], e["cycleId"]) for e in new], [("item_enqueued", c["id"]), ("item_claimed", c["id"])])
+            self.assertEqual(new[1]["itemId"], item["id"])
+            self.assertGreater(new[0]["seq"], got[-1]["seq"])
+            self.assertGreater(proxy.connections, conns)  # it reconnected to get them
+        asyncio.run(run())
+
+    def test_09_select_waits_for_a_background_selection(self):
+        if not BIG_SET:
+            self.skipTest("SKIPPED: ACTIVELAB_BIG_SET (a set over the inline pool limit) not given")
+        sets = [s for s in self.al.execute("{ compoundSets { id name size } }")["compoundSets"] if s["name"] == BIG_SET]
+        self.assertEqual(len(sets), 1, f"no compound set {BIG_SET!r}")
+        self.assertGreater(sets[0]["size"], 20000)
+        seen = []
+        c = self.sci.select(self.model, 5, set_id=sets[0], seed=1, timeout=300, poll_interval=0.2,
+                            on_progress=lambda c: seen.append((c["status"], c["itemsSelected"])))
+        self.assertEqual(seen[0], ("SELECTING", 0))  # scored by a job, as README's notebook met it
+        self.assertEqual(seen[-1], ("LABELING", 5))
+        self.assertEqual((c["status"], c["itemsSelected"]), ("LABELING", 5))
+        # The cycle's items are in the queue now, from the large set.
+        items = [r for r in self.al.queue(self.model, status="PENDING", frame=False) if r["name"].startswith("big-")]
+        self.assertEqual(len(items), 5)
+
+
+class Proxy:
+    """A TCP proxy to the server whose drop() aborts every open connection."""
+
+    def __init__(self, target):
+        host_port = target.split("://", 1)[1].split("/", 1)[0]
+        self.host, port = host_port.rsplit(":", 1)
+        self.port = int(port)
+        self.open = []
+        self.connections = 0
+
+    async def start(self):
+        self.server = await asyncio.start_server(self.handle, "127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+
+    async def handle(self, reader, writer):
+        self.connections += 1
+        up_r, up_w = await asyncio.open_connection(self.host, self.port)
+        self.open.append((writer, up_w))
+
+        async def pipe(r, w):
+            try:
+                while data := await r.read(65536):
+                    w.write(data)
+                    await w.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                w.transport.abort()
+        await asyncio.gather(pipe(reader, up_w), pipe(up_r, writer))
+
+    def drop(self):
+        for a, b in self.open:
+            a.transport.abort()
+            b.transport.abort()
+        self.open = []
+
+    async def close(self):
+        self.drop()
+        self.server.close()
+        await self.server.wait_closed()
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,180 @@
+"""The client's waiting and error rules against a scripted HTTP server.
+
+A live server selects a pool as large as the demo's inline (status LABELING
+at once), so the SELECTING path is driven here by a small server on
+127.0.0.1 that answers the client's real requests from a script.
+"""
+
+import json
+import threading
+import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import activelab
+
+
+def cycle(status, **kw):
+    c = {"id": "0190c2d4-7a3e-7c4a-9f1e-1b2c3d4e5f60", "cycleNumber": 2, "status": status, "selectionStrategy": "default",
+         "batchSize": 10, "seed": 0, "itemsSelected": 0, "itemsLabeled": 0, "itemsSkipped": 0, "error": "",
+         "startedAt": "2026-12-06T03:00:00Z", "completedAt": None, "metricsBefore": [], "metricsAfter": [],
+         "model": {"id": "m-1", "name": "m", "endpoint": "logS"}}
+    c.update(kw)
+    return c
+
+
+class Script:
+    """Answers each GraphQL operation by the first of its names found in the query."""
+
+    def __init__(self):
+        self.answers = {}   # operation name -> list of bodies, the last repeated
+        self.requests = []
+        self.lock = threading.Lock()
+
+    def next(self, op):
+        with self.lock:
+            q = self.answers[op]
+            return q.pop(0) if len(q) > 1 else q[0]
+
+
+def serve(script):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def reply(self, status, body, ctype="application/json"):
+            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self):
+            req = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            with script.lock:
+                script.requests.append((self.headers.get("Authorization"), req))
+            for op in script.answers:
+                if op in req["query"]:
+                    status, body = script.next(op)
+                    return self.reply(status, body)
+            self.reply(500, {"errors": [{"message": "unscripted", "extensions": {"code": "INTERNAL"}}]})
+
+        def do_GET(self):
+            status, body = script.next("GET")
+            self.reply(status, body, "text/plain; charset=utf-8")
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+class WaitTest(unittest.TestCase):
+    def setUp(self):
+        self.script = Script()
+        self.srv = serve(self.script)
+        self.addCleanup(self.srv.server_close)
+        self.addCleanup(self.srv.shutdown)
+        self.client = activelab.Client(f"http://127.0.0.1:{self.srv.server_port}/graphql", "al_test")
+
+    def test_select_waits_for_the_job(self):
+        self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
+        self.script.answers["cycle(id"] = [
+            (200, {"data": {"cycle": cycle("SELECTING")}}),
+            (200, {"data": {"cycle": cycle("SELECTING")}}),
+            (200, {"data": {"cycle": cycle("LABELING", itemsSelected=10)}}),
+        ]
+        seen = []
+        c = self.client.select("m-1", 10, poll_interval=0.01, on_progress=lambda c: seen.append(c["status"]))
+        self.assertEqual(c["status"], "LABELING")
+        self.assertEqual(c["itemsSelected"], 10)
+        # Called on the start and on each change, not on every unchanged poll.
+        self.assertEqual(seen, ["SELECTING", "LABELING"])
+        polls = [r for _, r in self.script.requests if "cycle(id" in r["query"]]
+        self.assertEqual(len(polls), 3)
+        self.assertEqual(polls[0]["variables"], {"id": "0190c2d4-7a3e-7c4a-9f1e-1b2c3d4e5f60"})
+        auth, sel = self.script.requests[0]
+        self.assertEqual(auth, "Bearer al_test")
+        self.assertEqual(sel["variables"]["in"]["selection"]["modelId"], "m-1")
+
+    def test_select_without_wait(self):
+        self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
+        self.assertEqual(self.client.select("m-1", 10, wait=False)["status"], "SELECTING")
+        self.assertEqual(len(self.script.requests), 1)
+
+    def test_select_failed_job(self):
+        self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
+        self.script.answers["cycle(id"] = [(200, {"data": {"cycle": cycle("FAILED", error="pool vanished")}})]
+        with self.assertRaises(activelab.CycleFailed) as cm:
+            self.client.select("m-1", 10, poll_interval=0.01)
+        self.assertIn("pool vanished", str(cm.exception))
+        self.assertEqual(cm.exception.cycle["status"], "FAILED")
+
+    def test_select_timeout(self):
+        self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
+        self.script.answers["cycle(id"] = [(200, {"data": {"cycle": cycle("SELECTING")}})]
+        with self.assertRaises(TimeoutError):
+            self.client.select("m-1", 10, timeout=0.1, poll_interval=0.02)
+
+    def test_retrain_wait(self):
+        self.script.answers["triggerRetrain"] = [(200, {"data": {"triggerRetrain": {"cycle": cycle("TRAINING")}}})]
+        self.script.answers["cycle(id"] = [
+            (200, {"data": {"cycle": cycle("TRAINING")}}),
+            (200, {"data": {"cycle": cycle("COMPLETE", metricsAfter=[{"name": "rmse", "value": 0.9}])}}),
+        ]
+        r = self.client.retrain(cycle("LABELING"))
+        self.assertEqual(r.cycle["status"], "TRAINING")
+        self.assertEqual(r.wait(poll_interval=0.01)["metricsAfter"], [{"name": "rmse", "value": 0.9}])
+
+    def test_error_codes(self):
+        for code, exc in [("CONFLICT", activelab.ConflictError), ("NOT_FOUND", activelab.NotFoundError),
+                          ("FORBIDDEN", activelab.ForbiddenError), ("BAD_USER_INPUT", activelab.BadUserInputError),
+                          ("UNAUTHENTICATED", activelab.UnauthenticatedError), ("INTERNAL", activelab.InternalError),
+                          ("SOMETHING_NEW", activelab.ActiveLabError)]:
+            self.script.answers["claimNextItem"] = [(200, {"errors": [{"message": "no", "extensions": {"code": code}}], "data": None})]
+            with self.assertRaises(exc) as cm:
+                self.client.claim("m-1")
+            self.assertEqual(cm.exception.code, code)
+            self.assertEqual(cm.exception.errors[0]["message"], "no")
+        self.script.answers["claimNextItem"] = [(502, "bad gateway")]
+        with self.assertRaises(activelab.InternalError) as cm:
+            self.client.claim("m-1")
+        self.assertEqual(cm.exception.status, 502)
+
+    def test_export_http_errors(self):
+        self.script.answers["GET"] = [(400, "endpoint: no measurements of \"nope\"\n")]
+        with self.assertRaises(activelab.BadUserInputError) as cm:
+            self.client.export("nope")
+        self.assertEqual((cm.exception.code, cm.exception.status), ("BAD_USER_INPUT", 400))
+        self.script.answers["GET"] = [(401, "unauthenticated")]
+        with self.assertRaises(activelab.UnauthenticatedError):
+            self.client.export("logS")
+
+    def test_label_refuses_non_finite_before_sending(self):
+        with self.assertRaises(activelab.BadUserInputError):
+            self.client.label("i-1", float("nan"))
+        self.assertEqual(self.script.requests, [])
+
+
+class SubscriptionRetryTest(unittest.TestCase):
+    def test_gives_up_after_max_retries(self):
+        import asyncio
+        import socket
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()  # nothing listens there now
+        client = activelab.Client(f"http://127.0.0.1:{port}", "al_test")
+
+        async def first(**kw):
+            async for ev in client.subscribe_queue("m-1", after_seq=0, retry_delay=0.01, **kw):
+                return ev
+        with self.assertRaises(activelab.ActiveLabError) as cm:
+            asyncio.run(first(max_retries=2))
+        self.assertIn("2 reconnects failed", str(cm.exception))
+        with self.assertRaises(activelab.ActiveLabError) as cm:
+            asyncio.run(first(reconnect=False))
+        self.assertIn("connection lost", str(cm.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
