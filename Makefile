@@ -21,7 +21,7 @@ build: frontend ## Build bin/activelab (and the web app)
 run: build ## Build and serve http://localhost:8080 on the embedded SQLite database ./data/activelab.db
 	./$(BIN) serve
 
-test: test-go fuzz test-web ## Run every test: Go (race detector) on SQLite and PostgreSQL, fuzz smoke runs, the web app (unit and in Chromium)
+test: test-go fuzz test-python test-web ## Run every test: Go (race detector) on SQLite and PostgreSQL, fuzz smoke runs, the Python client against a live server, the web app (unit and in Chromium)
 
 test-web: frontend ## Test the web app: unit tests (vitest), then end to end in Chromium against a demo server
 	@if command -v npm >/dev/null; then npm test --workspace frontend; \

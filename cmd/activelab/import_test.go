@@ -117,7 +117,7 @@ func TestImportCommandErrors(t *testing.T) {
 	}{
 		{"no file flag", []string{}, true, "--file is required"},
 		{"missing file", []string{"--file", filepath.Join(dir, "nope.csv")}, false, "no such file"},
-		{"unknown extension", []string{"--file", filepath.Join(dir, "a.xlsx")}, true, `extension ".xlsx"`},
+		{"unknown extension", []string{"--file", filepath.Join(dir, "a.xls")}, true, `extension ".xls"`},
 		{"no smiles column", []string{"--file", noSmiles}, false, `no SMILES column "smiles" in the header (columns: "id", "structure")`},
 		{"value column without endpoint", []string{"--file", noSmiles, "--value-column", "v"}, true, "needs --endpoint"},
 		{"bad source", []string{"--file", noSmiles, "--source", "rumour"}, true, `--source "rumour"`},
