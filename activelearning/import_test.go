@@ -164,3 +164,20 @@ func mustCanon(t *testing.T, smiles string) string {
 	}
 	return c.CanonicalSMILES
 }
+
+// TestStereoisomersStayApart: tropine and pseudotropine (exo/endo
+// 3-hydroxytropanes, told apart only by a pseudo-asymmetric centre) are two
+// compounds through import, each with its own measurement (they merged
+// when canonical SMILES dropped r/s centres).
+func TestStereoisomersStayApart(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{})
+		rep, err := e.svc.ImportCompounds(e.ctx, e.sci, activelearning.ImportInput{Endpoint: "logS", SetName: "tropanes", Rows: []ingest.Row{
+			ingestRow(0, "CN1[C@@H]2CC[C@H]1C[C@@H](O)C2", -0.5), // tropine
+			ingestRow(1, "CN1[C@@H]2CC[C@H]1C[C@H](O)C2", -0.7),  // pseudotropine
+		}})
+		if err != nil || rep.Created != 2 || rep.Measurements != 2 || len(rep.Errors) != 0 {
+			t.Fatalf("import = %+v, %v; want 2 new compounds with a measurement each", rep, err)
+		}
+	})
+}
