@@ -17,6 +17,8 @@ const (
 	EventItemLabeled     = "item_labeled"
 	EventItemSkipped     = "item_skipped"
 	EventItemAssigned    = "item_assigned"
+	EventItemAmended     = "item_amended"
+	EventItemRetracted   = "item_retracted"
 	EventCycleStarted    = "cycle_started"
 	EventCycleUpdated    = "cycle_updated"
 	EventRetrainProgress = "retrain_progress"

@@ -1,5 +1,7 @@
 package activelearning
 
+import "context"
+
 // CachedVersions returns the ids of the versions whose ensemble or domain
 // s holds (for the cache tests).
 func CachedVersions(s *Service) map[int64]bool {
@@ -13,4 +15,31 @@ func CachedVersions(s *Service) map[int64]bool {
 		out[k.id] = true
 	}
 	return out
+}
+
+// TrainingRows returns the lineage's training data as the next retrain
+// would read it: each compound's aggregated target, by compound id.
+func TrainingRows(s *Service, ctx context.Context, lineageID int64) (map[int64]float64, error) {
+	vs, err := s.st.ModelVersions(ctx, lineageID)
+	if err != nil {
+		return nil, err
+	}
+	root := vs[0]
+	p, err := parseParams(root)
+	if err != nil {
+		return nil, err
+	}
+	_, _, val, err := s.validation(ctx, s.st, root)
+	if err != nil {
+		return nil, err
+	}
+	data, err := s.trainingData(ctx, s.st, root, p, val)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]float64, len(data.ids))
+	for i, id := range data.ids {
+		out[id] = data.y[i]
+	}
+	return out, nil
 }

@@ -220,6 +220,10 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		if err := tx.CreateMeasurement(ctx, m); err != nil {
 			return err
 		}
+		if err := tx.AddLabelChange(ctx, &store.LabelChange{QueueItemID: it.ID, Action: store.LabelLabeled, Value: &in.Value,
+			Source: &in.Source, Confidence: &in.Confidence, Notes: in.Notes, UserID: &actor.ID, CreatedAt: now}); err != nil {
+			return err
+		}
 		if err := s.bumpCycles(ctx, tx, map[int64][2]int{ic.cycleID(): {1, 0}}); err != nil {
 			return err
 		}

@@ -32,6 +32,9 @@ type Config struct {
 	InlineImportLimit int
 	// QueuePageMax caps LabelQueue's page size (default 100).
 	QueuePageMax int
+	// CorrectionWindow is how long after labeling an item its labeler may
+	// amend or retract the label (default 24 hours; admins may at any time).
+	CorrectionWindow time.Duration
 	// PlausibilityK is how many standard deviations from its prediction a
 	// label may lie before it needs confirming (default 4; see
 	// plausibility).
@@ -55,6 +58,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShardSize <= 0 {
 		c.ShardSize = 250000
+	}
+	if c.CorrectionWindow <= 0 {
+		c.CorrectionWindow = 24 * time.Hour
 	}
 	if c.PlausibilityK <= 0 {
 		c.PlausibilityK = 4

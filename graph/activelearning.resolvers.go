@@ -94,8 +94,21 @@ func (r *cycleEventResolver) Cycle(ctx context.Context, obj *model.CycleEvent) (
 }
 
 // User is the resolver for the user field.
+func (r *labelChangeResolver) User(ctx context.Context, obj *store.LabelChange) (*store.User, error) {
+	return r.loadUser(ctx, obj.UserID)
+}
+
+// User is the resolver for the user field.
 func (r *measurementResolver) User(ctx context.Context, obj *store.Measurement) (*store.User, error) {
 	return r.loadUser(ctx, obj.UserID)
+}
+
+// LabelHistory is the resolver for the labelHistory field.
+func (r *measurementResolver) LabelHistory(ctx context.Context, obj *store.Measurement) ([]*store.LabelChange, error) {
+	if obj.QueueItemID == nil {
+		return []*store.LabelChange{}, nil
+	}
+	return r.loadHistory(ctx, *obj.QueueItemID)
 }
 
 // ActiveVersion is the resolver for the activeVersion field.
@@ -275,6 +288,40 @@ func (r *mutationResolver) SkipItems(ctx context.Context, input model.SkipItemsI
 		return nil, err
 	}
 	return &model.SkipItemsPayload{Items: its}, nil
+}
+
+// AmendLabel is the resolver for the amendLabel field.
+func (r *mutationResolver) AmendLabel(ctx context.Context, input model.AmendLabelInput) (*model.AmendLabelPayload, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := activelearning.AmendLabelInput{ItemID: input.ItemID, Value: input.Value, Notes: input.Notes, Reason: input.Reason,
+		Confirm: input.Confirm != nil && *input.Confirm}
+	if input.Source != nil {
+		in.Source = *input.Source
+	}
+	if input.Confidence != nil {
+		in.Confidence = *input.Confidence
+	}
+	it, err := r.Svc.AmendLabel(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AmendLabelPayload{Item: it}, nil
+}
+
+// RetractLabel is the resolver for the retractLabel field.
+func (r *mutationResolver) RetractLabel(ctx context.Context, input model.RetractLabelInput) (*model.RetractLabelPayload, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	it, err := r.Svc.RetractLabel(ctx, actor, input.ItemID, input.Reason)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RetractLabelPayload{Item: it}, nil
 }
 
 // TriggerRetrain is the resolver for the triggerRetrain field.
@@ -507,6 +554,11 @@ func (r *queueItemResolver) LabeledBy(ctx context.Context, obj *store.LabelQueue
 	return r.loadUser(ctx, obj.LabeledBy)
 }
 
+// LabelHistory is the resolver for the labelHistory field.
+func (r *queueItemResolver) LabelHistory(ctx context.Context, obj *store.LabelQueueItem) ([]*store.LabelChange, error) {
+	return r.loadHistory(ctx, obj.ID)
+}
+
 // QueueEvents is the resolver for the queueEvents field.
 func (r *subscriptionResolver) QueueEvents(ctx context.Context, modelID int64, afterSeq *int) (<-chan *model.QueueEvent, error) {
 	after, err := afterSeqArg(afterSeq)
@@ -574,6 +626,9 @@ func (r *Resolver) Cycle() CycleResolver { return &cycleResolver{r} }
 // CycleEvent returns CycleEventResolver implementation.
 func (r *Resolver) CycleEvent() CycleEventResolver { return &cycleEventResolver{r} }
 
+// LabelChange returns LabelChangeResolver implementation.
+func (r *Resolver) LabelChange() LabelChangeResolver { return &labelChangeResolver{r} }
+
 // Measurement returns MeasurementResolver implementation.
 func (r *Resolver) Measurement() MeasurementResolver { return &measurementResolver{r} }
 
@@ -594,6 +649,7 @@ type (
 	compoundResolver     struct{ *Resolver }
 	cycleResolver        struct{ *Resolver }
 	cycleEventResolver   struct{ *Resolver }
+	labelChangeResolver  struct{ *Resolver }
 	measurementResolver  struct{ *Resolver }
 	modelResolver        struct{ *Resolver }
 	modelVersionResolver struct{ *Resolver }

@@ -129,6 +129,7 @@ var CycleEventTypes = []string{activelearning.EventCycleStarted, activelearning.
 var QueueEventTypes = []string{
 	activelearning.EventItemEnqueued, activelearning.EventItemClaimed, activelearning.EventItemReleased,
 	activelearning.EventItemLabeled, activelearning.EventItemSkipped, activelearning.EventItemAssigned,
+	activelearning.EventItemAmended, activelearning.EventItemRetracted,
 }
 
 // afterSeqArg maps the optional afterSeq argument to Broker.Subscribe's

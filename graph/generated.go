@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Compound() CompoundResolver
 	Cycle() CycleResolver
 	CycleEvent() CycleEventResolver
+	LabelChange() LabelChangeResolver
 	Measurement() MeasurementResolver
 	Model() ModelResolver
 	ModelVersion() ModelVersionResolver
@@ -53,6 +54,10 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AmendLabelPayload struct {
+		Item func(childComplexity int) int
+	}
+
 	ApiToken struct {
 		CreatedAt  func(childComplexity int) int
 		ExpiresAt  func(childComplexity int) int
@@ -196,6 +201,19 @@ type ComplexityRoot struct {
 		Row    func(childComplexity int) int
 	}
 
+	LabelChange struct {
+		Action        func(childComplexity int) int
+		Confidence    func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Notes         func(childComplexity int) int
+		PreviousValue func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		Source        func(childComplexity int) int
+		User          func(childComplexity int) int
+		Value         func(childComplexity int) int
+	}
+
 	LabelerStats struct {
 		Labeled func(childComplexity int) int
 		Skipped func(childComplexity int) int
@@ -208,15 +226,16 @@ type ComplexityRoot struct {
 	}
 
 	Measurement struct {
-		Confidence  func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Endpoint    func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Implausible func(childComplexity int) int
-		Origin      func(childComplexity int) int
-		Source      func(childComplexity int) int
-		User        func(childComplexity int) int
-		Value       func(childComplexity int) int
+		Confidence   func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Endpoint     func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Implausible  func(childComplexity int) int
+		LabelHistory func(childComplexity int) int
+		Origin       func(childComplexity int) int
+		Source       func(childComplexity int) int
+		User         func(childComplexity int) int
+		Value        func(childComplexity int) int
 	}
 
 	Metric struct {
@@ -251,6 +270,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AmendLabel      func(childComplexity int, input model.AmendLabelInput) int
 		AssignItems     func(childComplexity int, input model.AssignItemsInput) int
 		ClaimNextItem   func(childComplexity int, input model.ClaimNextItemInput) int
 		CreateAPIToken  func(childComplexity int, input model.CreateAPITokenInput) int
@@ -261,6 +281,7 @@ type ComplexityRoot struct {
 		Login           func(childComplexity int, input model.LoginInput) int
 		Logout          func(childComplexity int) int
 		RenewLease      func(childComplexity int, input model.RenewLeaseInput) int
+		RetractLabel    func(childComplexity int, input model.RetractLabelInput) int
 		RevokeAPIToken  func(childComplexity int, id int64) int
 		SelectSamples   func(childComplexity int, input model.SelectSamplesInput) int
 		SkipItem        func(childComplexity int, input model.SkipItemInput) int
@@ -324,6 +345,7 @@ type ComplexityRoot struct {
 		ID                    func(childComplexity int) int
 		Label                 func(childComplexity int) int
 		LabelConfidence       func(childComplexity int) int
+		LabelHistory          func(childComplexity int) int
 		LabelImplausible      func(childComplexity int) int
 		LabelSource           func(childComplexity int) int
 		LabeledAt             func(childComplexity int) int
@@ -355,6 +377,10 @@ type ComplexityRoot struct {
 	}
 
 	RenewLeasePayload struct {
+		Item func(childComplexity int) int
+	}
+
+	RetractLabelPayload struct {
 		Item func(childComplexity int) int
 	}
 
@@ -453,8 +479,13 @@ type CycleResolver interface {
 type CycleEventResolver interface {
 	Cycle(ctx context.Context, obj *model.CycleEvent) (*store.ActiveLearningCycle, error)
 }
+type LabelChangeResolver interface {
+	User(ctx context.Context, obj *store.LabelChange) (*store.User, error)
+}
 type MeasurementResolver interface {
 	User(ctx context.Context, obj *store.Measurement) (*store.User, error)
+
+	LabelHistory(ctx context.Context, obj *store.Measurement) ([]*store.LabelChange, error)
 }
 type ModelResolver interface {
 	ActiveVersion(ctx context.Context, obj *model.Model) (*store.MLModel, error)
@@ -476,6 +507,8 @@ type MutationResolver interface {
 	SkipItem(ctx context.Context, input model.SkipItemInput) (*model.SkipItemPayload, error)
 	AssignItems(ctx context.Context, input model.AssignItemsInput) (*model.AssignItemsPayload, error)
 	SkipItems(ctx context.Context, input model.SkipItemsInput) (*model.SkipItemsPayload, error)
+	AmendLabel(ctx context.Context, input model.AmendLabelInput) (*model.AmendLabelPayload, error)
+	RetractLabel(ctx context.Context, input model.RetractLabelInput) (*model.RetractLabelPayload, error)
 	TriggerRetrain(ctx context.Context, input model.TriggerRetrainInput) (*model.TriggerRetrainPayload, error)
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (bool, error)
@@ -513,6 +546,8 @@ type QueueItemResolver interface {
 	AssignedTo(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error)
 
 	LabeledBy(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error)
+
+	LabelHistory(ctx context.Context, obj *store.LabelQueueItem) ([]*store.LabelChange, error)
 }
 type SubscriptionResolver interface {
 	ServerTime(ctx context.Context, intervalMs int) (<-chan *time.Time, error)
@@ -539,6 +574,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AmendLabelPayload.item":
+		if e.ComplexityRoot.AmendLabelPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmendLabelPayload.Item(childComplexity), true
 
 	case "ApiToken.createdAt":
 		if e.ComplexityRoot.ApiToken.CreatedAt == nil {
@@ -1102,6 +1144,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportRowError.Row(childComplexity), true
 
+	case "LabelChange.action":
+		if e.ComplexityRoot.LabelChange.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.Action(childComplexity), true
+	case "LabelChange.confidence":
+		if e.ComplexityRoot.LabelChange.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.Confidence(childComplexity), true
+	case "LabelChange.createdAt":
+		if e.ComplexityRoot.LabelChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.CreatedAt(childComplexity), true
+	case "LabelChange.id":
+		if e.ComplexityRoot.LabelChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.ID(childComplexity), true
+	case "LabelChange.notes":
+		if e.ComplexityRoot.LabelChange.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.Notes(childComplexity), true
+	case "LabelChange.previousValue":
+		if e.ComplexityRoot.LabelChange.PreviousValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.PreviousValue(childComplexity), true
+	case "LabelChange.reason":
+		if e.ComplexityRoot.LabelChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.Reason(childComplexity), true
+	case "LabelChange.source":
+		if e.ComplexityRoot.LabelChange.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.Source(childComplexity), true
+	case "LabelChange.user":
+		if e.ComplexityRoot.LabelChange.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.User(childComplexity), true
+	case "LabelChange.value":
+		if e.ComplexityRoot.LabelChange.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelChange.Value(childComplexity), true
+
 	case "LabelerStats.labeled":
 		if e.ComplexityRoot.LabelerStats.Labeled == nil {
 			break
@@ -1164,6 +1267,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.Implausible(childComplexity), true
+	case "Measurement.labelHistory":
+		if e.ComplexityRoot.Measurement.LabelHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.LabelHistory(childComplexity), true
 	case "Measurement.origin":
 		if e.ComplexityRoot.Measurement.Origin == nil {
 			break
@@ -1324,6 +1433,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelVersion.Version(childComplexity), true
 
+	case "Mutation.amendLabel":
+		if e.ComplexityRoot.Mutation.AmendLabel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_amendLabel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AmendLabel(childComplexity, args["input"].(model.AmendLabelInput)), true
 	case "Mutation.assignItems":
 		if e.ComplexityRoot.Mutation.AssignItems == nil {
 			break
@@ -1429,6 +1549,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RenewLease(childComplexity, args["input"].(model.RenewLeaseInput)), true
+	case "Mutation.retractLabel":
+		if e.ComplexityRoot.Mutation.RetractLabel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractLabel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractLabel(childComplexity, args["input"].(model.RetractLabelInput)), true
 	case "Mutation.revokeApiToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -1808,6 +1939,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueItem.LabelConfidence(childComplexity), true
+	case "QueueItem.labelHistory":
+		if e.ComplexityRoot.QueueItem.LabelHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.LabelHistory(childComplexity), true
 	case "QueueItem.labelImplausible":
 		if e.ComplexityRoot.QueueItem.LabelImplausible == nil {
 			break
@@ -1949,6 +2086,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RenewLeasePayload.Item(childComplexity), true
+
+	case "RetractLabelPayload.item":
+		if e.ComplexityRoot.RetractLabelPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractLabelPayload.Item(childComplexity), true
 
 	case "RetrainProgress.createdAt":
 		if e.ComplexityRoot.RetrainProgress.CreatedAt == nil {
@@ -2200,6 +2344,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AmendLabelInput", ec.unmarshalInputAmendLabelInput),
 			graphql.NewInputUnmarshaler("AssignItemsInput", ec.unmarshalInputAssignItemsInput),
 			graphql.NewInputUnmarshaler("ClaimNextItemInput", ec.unmarshalInputClaimNextItemInput),
 			graphql.NewInputUnmarshaler("CreateApiTokenInput", ec.unmarshalInputCreateApiTokenInput),
@@ -2209,6 +2354,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
 			graphql.NewInputUnmarshaler("RenewLeaseInput", ec.unmarshalInputRenewLeaseInput),
+			graphql.NewInputUnmarshaler("RetractLabelInput", ec.unmarshalInputRetractLabelInput),
 			graphql.NewInputUnmarshaler("SelectSamplesInput", ec.unmarshalInputSelectSamplesInput),
 			graphql.NewInputUnmarshaler("SelectionInput", ec.unmarshalInputSelectionInput),
 			graphql.NewInputUnmarshaler("SkipItemInput", ec.unmarshalInputSkipItemInput),
@@ -2330,6 +2476,14 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AmendLabelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_AmendLabelPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmendLabelPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_ApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2617,6 +2771,32 @@ func (ec *executionContext) childFields_ImportRowError(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ImportRowError", field.Name)
 }
 
+func (ec *executionContext) childFields_LabelChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LabelChange_id(ctx, field)
+	case "action":
+		return ec.fieldContext_LabelChange_action(ctx, field)
+	case "value":
+		return ec.fieldContext_LabelChange_value(ctx, field)
+	case "previousValue":
+		return ec.fieldContext_LabelChange_previousValue(ctx, field)
+	case "source":
+		return ec.fieldContext_LabelChange_source(ctx, field)
+	case "confidence":
+		return ec.fieldContext_LabelChange_confidence(ctx, field)
+	case "notes":
+		return ec.fieldContext_LabelChange_notes(ctx, field)
+	case "reason":
+		return ec.fieldContext_LabelChange_reason(ctx, field)
+	case "user":
+		return ec.fieldContext_LabelChange_user(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LabelChange_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelChange", field.Name)
+}
+
 func (ec *executionContext) childFields_LabelerStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "user":
@@ -2659,6 +2839,8 @@ func (ec *executionContext) childFields_Measurement(ctx context.Context, field g
 		return ec.fieldContext_Measurement_createdAt(ctx, field)
 	case "implausible":
 		return ec.fieldContext_Measurement_implausible(ctx, field)
+	case "labelHistory":
+		return ec.fieldContext_Measurement_labelHistory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
 }
@@ -2823,6 +3005,8 @@ func (ec *executionContext) childFields_QueueItem(ctx context.Context, field gra
 		return ec.fieldContext_QueueItem_skipReason(ctx, field)
 	case "labelImplausible":
 		return ec.fieldContext_QueueItem_labelImplausible(ctx, field)
+	case "labelHistory":
+		return ec.fieldContext_QueueItem_labelHistory(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_QueueItem_createdAt(ctx, field)
 	case "updatedAt":
@@ -2861,6 +3045,14 @@ func (ec *executionContext) childFields_RenewLeasePayload(ctx context.Context, f
 		return ec.fieldContext_RenewLeasePayload_item(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RenewLeasePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RetractLabelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_RetractLabelPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetractLabelPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RetrainProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3145,6 +3337,20 @@ func (ec *executionContext) field_Compound_similar_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_amendLabel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AmendLabelInput, error) {
+			return ec.unmarshalNAmendLabelInput2activelabᚋgraphᚋmodelᚐAmendLabelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_assignItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3263,6 +3469,20 @@ func (ec *executionContext) field_Mutation_renewLease_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RenewLeaseInput, error) {
 			return ec.unmarshalNRenewLeaseInput2activelabᚋgraphᚋmodelᚐRenewLeaseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractLabel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RetractLabelInput, error) {
+			return ec.unmarshalNRetractLabelInput2activelabᚋgraphᚋmodelᚐRetractLabelInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3754,6 +3974,38 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AmendLabelPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.AmendLabelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmendLabelPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmendLabelPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmendLabelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.CollectedField, obj *store.APIToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6006,6 +6258,245 @@ func (ec *executionContext) fieldContext_ImportRowError_offset(_ context.Context
 	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "Int")
 }
 
+func (ec *executionContext) _LabelChange_id(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LabelChange_action(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.LabelAction) graphql.Marshaler {
+			return ec.marshalNLabelAction2activelabᚋstoreᚐLabelAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelChange", field, false, false, "LabelAction")
+}
+
+func (ec *executionContext) _LabelChange_value(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelChange", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LabelChange_previousValue(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_previousValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_previousValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelChange", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LabelChange_source(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Source) graphql.Marshaler {
+			return ec.marshalOLabelSource2ᚖactivelabᚋstoreᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelChange", field, false, false, "LabelSource")
+}
+
+func (ec *executionContext) _LabelChange_confidence(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Confidence) graphql.Marshaler {
+			return ec.marshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelChange", field, false, false, "LabelConfidence")
+}
+
+func (ec *executionContext) _LabelChange_notes(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelChange_reason(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelChange_user(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LabelChange().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖactivelabᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.LabelChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelChange_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelChange", field, false, false, "Time")
+}
+
 func (ec *executionContext) _LabelerStats_user(ctx context.Context, field graphql.CollectedField, obj *model.LabelerStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6353,6 +6844,38 @@ func (ec *executionContext) _Measurement_implausible(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Measurement_implausible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Measurement", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Measurement_labelHistory(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_labelHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().LabelHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.LabelChange) graphql.Marshaler {
+			return ec.marshalNLabelChange2ᚕᚖactivelabᚋstoreᚐLabelChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_labelHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Metric_name(ctx context.Context, field graphql.CollectedField, obj *model.Metric) (ret graphql.Marshaler) {
@@ -7520,6 +8043,130 @@ func (ec *executionContext) fieldContext_Mutation_skipItems(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_skipItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_amendLabel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_amendLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AmendLabel(ctx, fc.Args["input"].(model.AmendLabelInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.AmendLabelPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.AmendLabelPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmendLabelPayload) graphql.Marshaler {
+			return ec.marshalNAmendLabelPayload2ᚖactivelabᚋgraphᚋmodelᚐAmendLabelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_amendLabel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmendLabelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_amendLabel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractLabel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractLabel(ctx, fc.Args["input"].(model.RetractLabelInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.RetractLabelPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.RetractLabelPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetractLabelPayload) graphql.Marshaler {
+			return ec.marshalNRetractLabelPayload2ᚖactivelabᚋgraphᚋmodelᚐRetractLabelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractLabel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetractLabelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractLabel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9778,6 +10425,38 @@ func (ec *executionContext) fieldContext_QueueItem_labelImplausible(_ context.Co
 	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _QueueItem_labelHistory(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_labelHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().LabelHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.LabelChange) graphql.Marshaler {
+			return ec.marshalNLabelChange2ᚕᚖactivelabᚋstoreᚐLabelChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_labelHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueueItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10011,6 +10690,38 @@ func (ec *executionContext) _RenewLeasePayload_item(ctx context.Context, field g
 func (ec *executionContext) fieldContext_RenewLeasePayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "RenewLeasePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RetractLabelPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.RetractLabelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractLabelPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractLabelPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RetractLabelPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -12143,6 +12854,94 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAmendLabelInput(ctx context.Context, obj any) (model.AmendLabelInput, error) {
+	var it model.AmendLabelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["confirm"]; !present {
+		asMap["confirm"] = false
+	}
+
+	fieldsInOrder := [...]string{"itemId", "value", "source", "confidence", "notes", "reason", "confirm"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOLabelSource2ᚖactivelabᚋstoreᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOLabelConfidence2ᚖactivelabᚋstoreᚐConfidence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "confirm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirm"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confirm = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAmendLabelInput unmarshals raw into the AmendLabelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAmendLabelInput(ctx context.Context, raw any) (model.AmendLabelInput, error) {
+	var out model.AmendLabelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AmendLabelInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAssignItemsInput(ctx context.Context, obj any) (model.AssignItemsInput, error) {
 	var it model.AssignItemsInput
 	if obj == nil {
@@ -12679,6 +13478,55 @@ func (ec *executionContext) unmarshalInputRenewLeaseInput(ctx context.Context, o
 func UnmarshalRenewLeaseInput(ctx context.Context, raw any) (model.RenewLeaseInput, error) {
 	var out model.RenewLeaseInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RenewLeaseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRetractLabelInput(ctx context.Context, obj any) (model.RetractLabelInput, error) {
+	var it model.RetractLabelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRetractLabelInput unmarshals raw into the RetractLabelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRetractLabelInput(ctx context.Context, raw any) (model.RetractLabelInput, error) {
+	var out model.RetractLabelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RetractLabelInput", raw, &out)
 	return out, err
 }
 
@@ -13222,6 +14070,39 @@ func UnmarshalUpdateUserInput(ctx context.Context, raw any) (model.UpdateUserInp
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var amendLabelPayloadImplementors = []string{"AmendLabelPayload"}
+
+func (ec *executionContext) _AmendLabelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AmendLabelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, amendLabelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmendLabelPayload")
+		case "item":
+			out.Values[i] = ec._AmendLabelPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var apiTokenImplementors = []string{"ApiToken"}
 
@@ -14182,6 +15063,85 @@ func (ec *executionContext) _ImportRowError(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var labelChangeImplementors = []string{"LabelChange"}
+
+func (ec *executionContext) _LabelChange(ctx context.Context, sel ast.SelectionSet, obj *store.LabelChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LabelChange")
+		case "id":
+			out.Values[i] = ec._LabelChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "action":
+			out.Values[i] = ec._LabelChange_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._LabelChange_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousValue":
+			out.Values[i] = ec._LabelChange_previousValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._LabelChange_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._LabelChange_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._LabelChange_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._LabelChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LabelChange_user(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._LabelChange_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var labelerStatsImplementors = []string{"LabelerStats"}
 
 func (ec *executionContext) _LabelerStats(ctx context.Context, sel ast.SelectionSet, obj *model.LabelerStats) graphql.Marshaler {
@@ -14320,6 +15280,12 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "labelHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measurement_labelHistory(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14620,6 +15586,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "skipItems":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_skipItems(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amendLabel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_amendLabel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractLabel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractLabel(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -15132,6 +16112,12 @@ func (ec *executionContext) _QueueItem(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "labelHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_labelHistory(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._QueueItem_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15258,6 +16244,39 @@ func (ec *executionContext) _RenewLeasePayload(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("RenewLeasePayload")
 		case "item":
 			out.Values[i] = ec._RenewLeasePayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var retractLabelPayloadImplementors = []string{"RetractLabelPayload"}
+
+func (ec *executionContext) _RetractLabelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RetractLabelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractLabelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetractLabelPayload")
+		case "item":
+			out.Values[i] = ec._RetractLabelPayload_item(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16121,6 +17140,19 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAmendLabelInput2activelabᚋgraphᚋmodelᚐAmendLabelInput(ctx context.Context, v any) (model.AmendLabelInput, error) {
+	res, err := ec.unmarshalInputAmendLabelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmendLabelPayload2ᚖactivelabᚋgraphᚋmodelᚐAmendLabelPayload(ctx context.Context, sel ast.SelectionSet, v *model.AmendLabelPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AmendLabelPayload!")
+		return graphql.Null
+	}
+	return ec._AmendLabelPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNApiToken2ᚕᚖactivelabᚋstoreᚐAPITokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.APIToken) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -16564,6 +17596,58 @@ func (ec *executionContext) marshalNJobState2activelabᚋgraphᚋmodelᚐJobStat
 	return v
 }
 
+func (ec *executionContext) unmarshalNLabelAction2activelabᚋstoreᚐLabelAction(ctx context.Context, v any) (store.LabelAction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNLabelAction2activelabᚋstoreᚐLabelAction[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLabelAction2activelabᚋstoreᚐLabelAction(ctx context.Context, sel ast.SelectionSet, v store.LabelAction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNLabelAction2activelabᚋstoreᚐLabelAction[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LabelAction!")
+	}
+	return res
+}
+
+var (
+	unmarshalNLabelAction2activelabᚋstoreᚐLabelAction = map[string]store.LabelAction{
+		"LABELED":   store.LabelLabeled,
+		"AMENDED":   store.LabelAmended,
+		"RETRACTED": store.LabelRetracted,
+	}
+	marshalNLabelAction2activelabᚋstoreᚐLabelAction = map[store.LabelAction]string{
+		store.LabelLabeled:   "LABELED",
+		store.LabelAmended:   "AMENDED",
+		store.LabelRetracted: "RETRACTED",
+	}
+)
+
+func (ec *executionContext) marshalNLabelChange2ᚕᚖactivelabᚋstoreᚐLabelChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.LabelChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLabelChange2ᚖactivelabᚋstoreᚐLabelChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLabelChange2ᚖactivelabᚋstoreᚐLabelChange(ctx context.Context, sel ast.SelectionSet, v *store.LabelChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LabelChange!")
+		return graphql.Null
+	}
+	return ec._LabelChange(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLabelConfidence2activelabᚋstoreᚐConfidence(ctx context.Context, v any) (store.Confidence, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNLabelConfidence2activelabᚋstoreᚐConfidence[tmp]
@@ -16932,6 +18016,19 @@ func (ec *executionContext) marshalNRenewLeasePayload2ᚖactivelabᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._RenewLeasePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRetractLabelInput2activelabᚋgraphᚋmodelᚐRetractLabelInput(ctx context.Context, v any) (model.RetractLabelInput, error) {
+	res, err := ec.unmarshalInputRetractLabelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRetractLabelPayload2ᚖactivelabᚋgraphᚋmodelᚐRetractLabelPayload(ctx context.Context, sel ast.SelectionSet, v *model.RetractLabelPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RetractLabelPayload!")
+		return graphql.Null
+	}
+	return ec._RetractLabelPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRetrainProgress2ᚖactivelabᚋgraphᚋmodelᚐRetrainProgress(ctx context.Context, sel ast.SelectionSet, v *model.RetrainProgress) graphql.Marshaler {

@@ -23,6 +23,8 @@ type Loaders struct {
 	// current version (active, else latest) by lineage id.
 	Versions *dataloadgen.Loader[int64, *store.MLModel]
 	Current  *dataloadgen.Loader[int64, *store.MLModel]
+	// History loads queue items' label histories by item id.
+	History *dataloadgen.Loader[int64, []*store.LabelChange]
 }
 
 // NewLoaders returns a fresh set of loaders over svc's store.
@@ -63,6 +65,18 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 		}),
 		Current: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.MLModel, error) {
 			return st.CurrentVersions(ctx, ids)
+		}),
+		History: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]*store.LabelChange, []error) {
+			hs, err := svc.LabelHistory(ctx, ids)
+			out := make([][]*store.LabelChange, len(ids))
+			errs := make([]error, len(ids))
+			for i, id := range ids {
+				out[i], errs[i] = hs[id], err
+				if out[i] == nil {
+					out[i] = []*store.LabelChange{}
+				}
+			}
+			return out, errs
 		}),
 	}
 }
@@ -109,6 +123,11 @@ func (r *Resolver) loadUser(ctx context.Context, id *int64) (*store.User, error)
 		return nil, fmt.Errorf("user %d: %w", *id, notFoundIfMissing(err))
 	}
 	return u, nil
+}
+
+// loadHistory returns a queue item's label history, oldest first.
+func (r *Resolver) loadHistory(ctx context.Context, itemID int64) ([]*store.LabelChange, error) {
+	return r.loaders(ctx).History.Load(ctx, itemID)
 }
 
 // notFoundIfMissing turns dataloadgen's missing-key error into ErrNotFound.

@@ -201,6 +201,51 @@ func TestActiveLearningAPI(t *testing.T) {
 			if d.QueueItem.Status != "LABELED" || d.QueueItem.Label != -1.25 || d.QueueItem.LabelSource != "LITERATURE" || d.QueueItem.LabeledBy.Email != a.sci.Email {
 				t.Fatalf("item %+v", d.QueueItem)
 			}
+			// A correction, then its history on the item and on the
+			// compound's measurement; a viewer may not amend.
+			amend := `mutation($i: ID!, $v: Float!) { amendLabel(input: {itemId: $i, value: $v, reason: "sign"}) { item { label labelSource } } }`
+			wantError(t, a.post(amend, map[string]any{"i": item, "v": 1.25}, bearer(a.vwT)), CodeForbidden)
+			wantError(t, a.post(`mutation($i: ID!) { amendLabel(input: {itemId: $i, value: 1, reason: ""}) { item { id } } }`, map[string]any{"i": item}, bearer(a.sciT)), CodeBadUserInput, "reason")
+			var am struct {
+				AmendLabel struct{ Item struct{ Label float64 } }
+			}
+			wantData(t, a.post(amend, map[string]any{"i": item, "v": 1.25}, bearer(a.sciT)), &am)
+			if am.AmendLabel.Item.Label != 1.25 {
+				t.Fatalf("amended %+v", am)
+			}
+			var h struct {
+				QueueItem struct {
+					LabelHistory []struct {
+						Action        string
+						Value         *float64
+						PreviousValue *float64
+						Reason        string
+						User          struct{ Email string }
+					}
+					Compound struct {
+						Measurements []struct {
+							Value        float64
+							LabelHistory []struct{ Action string }
+						}
+					}
+				}
+			}
+			wantData(t, a.post(`query($i: ID!) { queueItem(id: $i) { labelHistory { action value previousValue reason user { email } }
+				compound { measurements { value labelHistory { action } } } } }`, map[string]any{"i": item}, bearer(a.vwT)), &h)
+			lh := h.QueueItem.LabelHistory
+			if len(lh) != 2 || lh[0].Action != "LABELED" || *lh[0].Value != -1.25 || lh[1].Action != "AMENDED" || *lh[1].Value != 1.25 ||
+				*lh[1].PreviousValue != -1.25 || lh[1].Reason != "sign" || lh[1].User.Email != a.sci.Email {
+				t.Fatalf("label history %+v", lh)
+			}
+			found := false
+			for _, m := range h.QueueItem.Compound.Measurements {
+				if m.Value == 1.25 && len(m.LabelHistory) == 2 {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("the compound's measurements %+v lack the amended label with its history", h.QueueItem.Compound.Measurements)
+			}
 		})
 
 		t.Run("skip, assign", func(t *testing.T) {

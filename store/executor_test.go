@@ -260,3 +260,76 @@ func jsonEqual(raw json.RawMessage, want string) bool {
 	var a, b any
 	return json.Unmarshal(raw, &a) == nil && json.Unmarshal([]byte(want), &b) == nil && reflect.DeepEqual(a, b)
 }
+
+// TestLabelCorrections checks the label-history and correction methods.
+func TestLabelCorrections(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		f := newQueueFixture(ctx, t, st, 2)
+		u := storetest.User(ctx, t, st, nil)
+		at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+		it := f.items[0]
+		l := store.ItemLabel{Value: -1, Source: store.SourceExperimental, Confidence: store.ConfidenceHigh, By: u.ID}
+		if err := st.LabelItem(ctx, it.ID, it.Version, l, at); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateMeasurement(ctx, &store.Measurement{CompoundID: it.CompoundID, Endpoint: "logS", Value: -1,
+			Source: l.Source, Origin: store.OriginLabel, QueueItemID: &it.ID, UserID: &u.ID}); err != nil {
+			t.Fatal(err)
+		}
+		// Amend: the item and its measurement take the new value.
+		l2 := store.ItemLabel{Value: 1, Source: store.SourceLiterature, Confidence: store.ConfidenceLow, Notes: "fixed", By: u.ID, Implausible: true}
+		if err := st.AmendItemLabel(ctx, it.ID, it.Version+1, l2, at); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.UpdateItemMeasurement(ctx, it.ID, l2); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := st.QueueItem(ctx, it.ID)
+		if *got.Label != 1 || *got.LabelSource != store.SourceLiterature || got.Notes != "fixed" || !got.LabelImplausible || *got.LabeledBy != u.ID {
+			t.Errorf("amended item %+v", got)
+		}
+		ms, _ := st.MeasurementsByCompound(ctx, it.CompoundID, "logS")
+		if len(ms) != 1 || ms[0].Value != 1 || ms[0].Confidence != store.ConfidenceLow || !ms[0].Implausible {
+			t.Errorf("amended measurement %+v", ms)
+		}
+		if err := st.AmendItemLabel(ctx, f.items[1].ID, f.items[1].Version, l2, at); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("amending a pending item = %v, want ErrConflict", err)
+		}
+		// Reopen and delete: pending, unassigned, no measurement.
+		if err := st.ReopenItem(ctx, it.ID, got.Version, at); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteItemMeasurement(ctx, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = st.QueueItem(ctx, it.ID)
+		if got.Status != store.QueuePending || got.Label != nil || got.LabeledBy != nil || got.AssignedTo != nil || got.LabelImplausible {
+			t.Errorf("reopened item %+v", got)
+		}
+		if err := st.DeleteItemMeasurement(ctx, it.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("deleting a missing measurement = %v, want ErrNotFound", err)
+		}
+		// History: appended in order, read back per item.
+		v := -1.0
+		for _, c := range []*store.LabelChange{
+			{QueueItemID: it.ID, Action: store.LabelLabeled, Value: &v, UserID: &u.ID},
+			{QueueItemID: it.ID, Action: store.LabelRetracted, PreviousValue: &v, Reason: "oops", UserID: &u.ID},
+		} {
+			if err := st.AddLabelChange(ctx, c); err != nil || c.ID == 0 {
+				t.Fatalf("AddLabelChange = %v (id %d)", err, c.ID)
+			}
+		}
+		if err := st.AddLabelChange(ctx, &store.LabelChange{QueueItemID: it.ID, Action: "erased"}); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("unknown action = %v, want ErrInvalid", err)
+		}
+		if err := st.AddLabelChange(ctx, &store.LabelChange{QueueItemID: 999999, Action: store.LabelLabeled}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown item = %v, want ErrNotFound", err)
+		}
+		hs, err := st.LabelHistory(ctx, []int64{it.ID, f.items[1].ID})
+		if err != nil || len(hs) != 1 || len(hs[it.ID]) != 2 || hs[it.ID][0].Action != store.LabelLabeled || hs[it.ID][1].Reason != "oops" ||
+			hs[it.ID][1].Value != nil || *hs[it.ID][1].PreviousValue != -1 {
+			t.Errorf("LabelHistory = %+v, %v", hs, err)
+		}
+	})
+}

@@ -18,7 +18,9 @@ type Querier interface {
 	ActiveMLModel(ctx context.Context, name string) (*MLModel, error)
 	ActiveVersionByLineage(ctx context.Context, lineageID int64) (*MLModel, error)
 	AddCompoundSetMembers(ctx context.Context, setID int64, compoundIDs []int64) error
+	AddLabelChange(ctx context.Context, c *LabelChange) error
 	AllCompoundIDs(ctx context.Context) ([]int64, error)
+	AmendItemLabel(ctx context.Context, id int64, version int, l ItemLabel, at time.Time) error
 	AppendEvent(ctx context.Context, e *Event) error
 	AssignQueueItem(ctx context.Context, id int64, version int, to int64, at time.Time) error
 	BumpCycleCounts(ctx context.Context, cycleID int64, labeled, skipped int) error
@@ -53,6 +55,7 @@ type Querier interface {
 	CyclesByLineage(ctx context.Context, lineageID int64) ([]*ActiveLearningCycle, error)
 	CyclesByModel(ctx context.Context, modelID int64) ([]*ActiveLearningCycle, error)
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+	DeleteItemMeasurement(ctx context.Context, itemID int64) error
 	DeleteSelectionShards(ctx context.Context, cycleID int64) error
 	DeleteSession(ctx context.Context, hash []byte) error
 	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
@@ -68,6 +71,7 @@ type Querier interface {
 	FailTrainingCycle(ctx context.Context, id int64, msg string) (bool, error)
 	HasImportedValue(ctx context.Context, compoundID int64, endpoint string, value float64) (bool, error)
 	HasMeasurements(ctx context.Context, endpoint string) (bool, error)
+	LabelHistory(ctx context.Context, itemIDs []int64) (map[int64][]*LabelChange, error)
 	LabelItem(ctx context.Context, id int64, version int, l ItemLabel, at time.Time) error
 	LabelsPerLabeler(ctx context.Context, modelIDs []int64) ([]LabelerCount, error)
 	LastEventSeq(ctx context.Context) (int64, error)
@@ -92,6 +96,7 @@ type Querier interface {
 	QueueItemsByIDs(ctx context.Context, ids []int64) ([]*LabelQueueItem, error)
 	QueuedCompoundIDs(ctx context.Context, f QueueFilter) ([]int64, error)
 	RenewItemLease(ctx context.Context, id int64, version int, until, at time.Time) error
+	ReopenItem(ctx context.Context, id int64, version int, at time.Time) error
 	RevokeAPIToken(ctx context.Context, userID, tokenID int64) error
 	SaveSelectionShard(ctx context.Context, sh *SelectionShard) (int, error)
 	SearchCompoundSMILES(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]CompoundSMILES, error)
@@ -110,6 +115,7 @@ type Querier interface {
 	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
 	TouchSession(ctx context.Context, hash []byte, at time.Time) error
 	UpdateCycle(ctx context.Context, c *ActiveLearningCycle) error
+	UpdateItemMeasurement(ctx context.Context, itemID int64, l ItemLabel) error
 	UpdateMLModel(ctx context.Context, m *MLModel) error
 	UpdateQueueItem(ctx context.Context, it *LabelQueueItem) error
 	UserByEmail(ctx context.Context, email string) (*User, error)

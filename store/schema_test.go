@@ -337,7 +337,7 @@ func TestSchemaSpecification(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st *store.Store) {
 		schema := introspect(t.Context(), t, st)
 		wantTables := []string{"active_learning_cycles", "api_tokens", "compound_set_members", "compound_sets", "compounds",
-			"events", "label_queue", "measurements", "ml_models", "selection_shards", "sessions", "users", "validation_set_members", "validation_sets"}
+			"events", "label_history", "label_queue", "measurements", "ml_models", "selection_shards", "sessions", "users", "validation_set_members", "validation_sets"}
 		got := slices.Sorted(maps.Keys(appSchema(schema)))
 		if !slices.Equal(got, wantTables) {
 			t.Errorf("application tables = %v\nwant %v", got, wantTables)

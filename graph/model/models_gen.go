@@ -14,6 +14,28 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// Correct a label: the item and the measurement it became take the new value,
+// so the next retrain trains on it; the label history keeps the old one. The
+// labeler may amend within the correction window (24 hours by default), an
+// admin at any time. Checked for plausibility as submitLabel is.
+type AmendLabelInput struct {
+	ItemID int64   `json:"itemId"`
+	Value  float64 `json:"value"`
+	// The label's source when omitted.
+	Source *store.Source `json:"source,omitempty"`
+	// The label's confidence when omitted.
+	Confidence *store.Confidence `json:"confidence,omitempty"`
+	// The label's notes when omitted.
+	Notes *string `json:"notes,omitempty"`
+	// Why the label changes (required).
+	Reason  string `json:"reason"`
+	Confirm *bool  `json:"confirm,omitempty"`
+}
+
+type AmendLabelPayload struct {
+	Item *store.LabelQueueItem `json:"item"`
+}
+
 type AssignItemsInput struct {
 	ItemIds []int64 `json:"itemIds"`
 	// The assignee; assigning to someone else needs ADMIN.
@@ -248,6 +270,19 @@ type RenewLeaseInput struct {
 }
 
 type RenewLeasePayload struct {
+	Item *store.LabelQueueItem `json:"item"`
+}
+
+// Take a label back: its measurement is deleted (no later version trains on
+// it), the item is pending again for anyone to label, and the label history
+// keeps the retracted value. Who may: as for amendLabel.
+type RetractLabelInput struct {
+	ItemID int64 `json:"itemId"`
+	// Why the label is taken back (required).
+	Reason string `json:"reason"`
+}
+
+type RetractLabelPayload struct {
 	Item *store.LabelQueueItem `json:"item"`
 }
 
