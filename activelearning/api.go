@@ -95,6 +95,7 @@ type SelectInput struct {
 	// threshold, or the default's batch mode; rejected with a "+cluster" or
 	// "+softrank" asked for by name).
 	Diversity float64
+	// BatchSize is how many compounds to select (0: DefaultBatchSize).
 	BatchSize int
 	Seed      int64
 	// IncludeLabeled lets compounds already labeled for the endpoint into
@@ -116,6 +117,14 @@ type Candidate struct {
 	Priority              float64
 	Rank                  int
 }
+
+// DefaultMinNewLabels is how many labels new since the active version was
+// trained a retrain needs when none is given (the specification's 10).
+const DefaultMinNewLabels = 10
+
+// DefaultBatchSize is a selection's batch size when none is given (the
+// specification's 50).
+const DefaultBatchSize = 50
 
 // SubmitLabelInput is a labeler's answer for a queue item.
 type SubmitLabelInput struct {

@@ -12,7 +12,9 @@ import (
 
 // TriggerRetrain asks for a retrain of the cycle's lineage (admin only): the
 // cycle must be labeling (or failed, to try again) and have at least
-// minNewLabels labeled items, else an *InputError says how many it has. The
+// minNewLabels labels new since the lineage's current version was trained
+// (DefaultMinNewLabels when the API gives none), else an *InputError says
+// how many it has. The
 // cycle becomes training and a retrain_model job is enqueued in the same
 // transaction.
 func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID int64, minNewLabels int) (*store.ActiveLearningCycle, error) {
@@ -46,13 +48,19 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 		if err != nil {
 			return err
 		}
-		n, err := tx.CountQueue(ctx, store.QueueFilter{ModelIDs: versionIDs(vs), Statuses: []store.QueueStatus{store.QueueLabeled},
-			SelectionBatch: c.CycleNumber})
+		// New labels: those given after the current version was trained
+		// (activated), in any cycle of the lineage.
+		f := store.QueueFilter{ModelIDs: versionIDs(vs), Statuses: []store.QueueStatus{store.QueueLabeled}}
+		if cur := activeOrLatest(vs); cur != nil && cur.ActivatedAt != nil {
+			f.LabeledAfter = cur.ActivatedAt
+		}
+		n, err := tx.CountQueue(ctx, f)
 		if err != nil {
 			return fmt.Errorf("count labels: %w", err)
 		}
 		if n < minNewLabels || n == 0 {
-			return inputErr("minNewLabels", "cycle %d has %d new labels; retraining needs at least %d", c.CycleNumber, n, max(minNewLabels, 1))
+			return inputErr("minNewLabels", "model %q has %d labels new since its version was trained; retraining needs at least %d",
+				vs[0].Name, n, max(minNewLabels, 1))
 		}
 		if err := tx.StartCycleTraining(ctx, cycleID); err != nil {
 			return err

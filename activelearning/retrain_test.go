@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"strings"
 	"testing"
+	"time"
 
 	"activelab/activelearning"
 	"activelab/auth"
@@ -279,6 +280,47 @@ func TestStaleFeatureSetRefusedThenRetrained(t *testing.T) {
 		}
 		if c2 := e.selectBatch(t, "uncertainty", 3); c2.CycleNumber != 2 {
 			t.Errorf("selection after retrain: cycle %d", c2.CycleNumber)
+		}
+	})
+}
+
+// TestMinNewLabelsCountsSinceActive: a retrain needs labels new since the
+// active version was trained, in any cycle; retraining again on the same
+// labels is refused (it counted the cycle's own labels before, so a second
+// open cycle could "add" labels that were already trained on).
+func TestMinNewLabelsCountsSinceActive(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := setup(t, open)
+		c1, _ := e.labelSome(t, 12, 8) // 8 labels in cycle 1
+		e.clock.Advance(time.Minute)
+		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c1.ID, activelearning.DefaultMinNewLabels); err == nil {
+			t.Fatal("8 new labels passed a minimum of 10")
+		}
+		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c1.ID, 8); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(time.Minute)
+		// A second cycle, nothing labeled since the retrain: refused,
+		// though the lineage has 8 labels.
+		c2 := e.selectBatch(t, "random", 5)
+		var ie *activelearning.InputError
+		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c2.ID, 1); !errors.As(err, &ie) || ie.Field != "minNewLabels" {
+			t.Fatalf("retrain with no label since the active version = %v, want minNewLabels refused", err)
+		}
+		// Two labels later (in cycle 2): enough for a minimum of 2.
+		for _, it := range e.items(t, "selection_batch = ? AND status = 'pending'", c2.CycleNumber)[:2] {
+			if _, err := e.svc.SubmitLabel(e.ctx, e.sci, activelearning.SubmitLabelInput{ItemID: it.ID, Value: *it.Prediction}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c2.ID, 3); !errors.As(err, &ie) {
+			t.Fatalf("2 new labels against a minimum of 3 = %v", err)
+		}
+		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c2.ID, 2); err != nil {
+			t.Fatalf("2 new labels against a minimum of 2: %v", err)
 		}
 	})
 }

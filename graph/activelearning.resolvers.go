@@ -330,7 +330,7 @@ func (r *mutationResolver) TriggerRetrain(ctx context.Context, input model.Trigg
 	if err != nil {
 		return nil, err
 	}
-	minNew := 1
+	minNew := activelearning.DefaultMinNewLabels
 	if input.MinNewLabels != nil {
 		minNew = *input.MinNewLabels
 	}

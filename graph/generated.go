@@ -13589,6 +13589,9 @@ func (ec *executionContext) unmarshalInputSelectionInput(ctx context.Context, ob
 	if _, present := asMap["diversity"]; !present {
 		asMap["diversity"] = 0
 	}
+	if _, present := asMap["batchSize"]; !present {
+		asMap["batchSize"] = 50
+	}
 	if _, present := asMap["seed"]; !present {
 		asMap["seed"] = 0
 	}
@@ -13643,7 +13646,7 @@ func (ec *executionContext) unmarshalInputSelectionInput(ctx context.Context, ob
 			it.Diversity = data
 		case "batchSize":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchSize"))
-			data, err := ec.unmarshalNInt2int(ctx, v)
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13952,7 +13955,7 @@ func (ec *executionContext) unmarshalInputTriggerRetrainInput(ctx context.Contex
 	}
 
 	if _, present := asMap["minNewLabels"]; !present {
-		asMap["minNewLabels"] = 1
+		asMap["minNewLabels"] = 10
 	}
 
 	fieldsInOrder := [...]string{"cycleId", "minNewLabels"}

@@ -71,3 +71,45 @@ func TestIntrospectionNeedsAuthentication(t *testing.T) {
 	// __typename alone is harmless and answers anonymously (health probes of GraphQL clients).
 	wantData(t, e.post(`{ __typename }`, nil, nil), nil)
 }
+
+// TestSpecificationDefaults: the specification's defaults are visible by
+// introspection: batches of 50, retrains after 10 new labels, queue pages
+// of 20.
+func TestSpecificationDefaults(t *testing.T) {
+	e := setup(t, openSQLite)
+	var d struct {
+		Selection, Retrain struct {
+			InputFields []struct{ Name, DefaultValue string }
+		}
+		Query struct {
+			Fields []struct {
+				Name string
+				Args []struct{ Name, DefaultValue string }
+			}
+		}
+	}
+	wantData(t, e.post(`{ selection: __type(name: "SelectionInput") { inputFields { name defaultValue } }
+		retrain: __type(name: "TriggerRetrainInput") { inputFields { name defaultValue } }
+		query: __type(name: "Query") { fields { name args { name defaultValue } } } }`, nil, bearer(e.token(e.user(store.RoleViewer)))), &d)
+	find := func(fields []struct{ Name, DefaultValue string }, name string) string {
+		for _, f := range fields {
+			if f.Name == name {
+				return f.DefaultValue
+			}
+		}
+		return "(absent)"
+	}
+	if got := find(d.Selection.InputFields, "batchSize"); got != "50" {
+		t.Errorf("SelectionInput.batchSize default %s, want 50", got)
+	}
+	if got := find(d.Retrain.InputFields, "minNewLabels"); got != "10" {
+		t.Errorf("TriggerRetrainInput.minNewLabels default %s, want 10", got)
+	}
+	for _, f := range d.Query.Fields {
+		if f.Name == "labelQueue" {
+			if got := find(f.Args, "first"); got != "20" {
+				t.Errorf("labelQueue(first) default %s, want 20", got)
+			}
+		}
+	}
+}

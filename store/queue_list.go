@@ -22,6 +22,8 @@ type QueueFilter struct {
 	SelectionBatch int
 	// CompoundIDs restricts to items of these compounds; empty for any.
 	CompoundIDs []int64
+	// LabeledAfter restricts to items labeled at or after this time.
+	LabeledAfter *time.Time
 }
 
 func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
@@ -44,6 +46,9 @@ func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
 	}
 	if len(f.CompoundIDs) > 0 {
 		q = q.Where("lq.compound_id IN (?)", bun.List(f.CompoundIDs))
+	}
+	if f.LabeledAfter != nil {
+		q = q.Where("lq.labeled_at >= ?", dbTime(*f.LabeledAfter))
 	}
 	return q, nil
 }

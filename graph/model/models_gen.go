@@ -321,8 +321,9 @@ type SelectionInput struct {
 	// (0 = as the spec says). With "default" it replaces the default's batch
 	// mode; with a "+cluster" or "+softrank" asked for by name it is an error.
 	Diversity *float64 `json:"diversity,omitempty"`
-	BatchSize int      `json:"batchSize"`
-	Seed      *int     `json:"seed,omitempty"`
+	// How many compounds to select (1..500).
+	BatchSize *int `json:"batchSize,omitempty"`
+	Seed      *int `json:"seed,omitempty"`
 	// Let compounds already labeled for the endpoint into the pool.
 	IncludeLabeled *bool `json:"includeLabeled,omitempty"`
 	// Let compounds skipped in this model's queue back into the pool. By
@@ -388,7 +389,9 @@ type Subscription struct {
 
 type TriggerRetrainInput struct {
 	CycleID int64 `json:"cycleId"`
-	// Refuse unless the cycle has at least this many labels (default 1).
+	// Refuse unless the lineage has at least this many labels new since its
+	// active version was trained (labeled after it was activated, in any
+	// cycle): retraining on the same labels again adds nothing.
 	MinNewLabels *int `json:"minNewLabels,omitempty"`
 }
 
