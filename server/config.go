@@ -84,6 +84,33 @@ type Config struct {
 	// behind a reverse proxy that sets them (flag --trust-proxy, env
 	// ACTIVELAB_TRUST_PROXY). Default false.
 	TrustProxy bool
+
+	// MaxTokens is the most lexical tokens a GraphQL document may have,
+	// checked before it is parsed (flag --max-tokens, env
+	// ACTIVELAB_MAX_TOKENS). Callers without credentials get at most 500.
+	// Default 10000.
+	MaxTokens int
+
+	// MaxFields is the most field selections a GraphQL document may have,
+	// counted before validation, whose cost grows with the square of
+	// repeated fields (flag --max-fields, env ACTIVELAB_MAX_FIELDS).
+	// Default 1000.
+	MaxFields int
+
+	// MaxAliases is the most aliases a GraphQL document may have (flag
+	// --max-aliases, env ACTIVELAB_MAX_ALIASES). Default 100.
+	MaxAliases int
+
+	// RequestTimeout bounds one HTTP GraphQL request: its context ends,
+	// cancelling database calls (flag --request-timeout, env
+	// ACTIVELAB_REQUEST_TIMEOUT). Websockets are not bounded. Default 30s.
+	RequestTimeout time.Duration
+
+	// MaxPasswordHashes is how many password hashes (argon2id, 19 MiB
+	// each) may run at once; logins beyond it wait their turn (flag
+	// --max-password-hashes, env ACTIVELAB_MAX_PASSWORD_HASHES). Default 4
+	// (76 MiB).
+	MaxPasswordHashes int
 }
 
 // Defaults returns the default configuration.
@@ -101,6 +128,12 @@ func Defaults() Config {
 		WebsocketPingInterval:    25 * time.Second,
 		WebsocketInitTimeout:     10 * time.Second,
 		WebsocketRecheckInterval: 30 * time.Second,
+
+		MaxTokens:         10000,
+		MaxFields:         1000,
+		MaxAliases:        100,
+		RequestTimeout:    30 * time.Second,
+		MaxPasswordHashes: 4,
 	}
 }
 
@@ -130,6 +163,11 @@ func (c Config) Validate() error {
 		{"--ws-ping-interval", int64(c.WebsocketPingInterval)},
 		{"--ws-init-timeout", int64(c.WebsocketInitTimeout)},
 		{"--ws-recheck-interval", int64(c.WebsocketRecheckInterval)},
+		{"--max-tokens", int64(c.MaxTokens)},
+		{"--max-fields", int64(c.MaxFields)},
+		{"--max-aliases", int64(c.MaxAliases)},
+		{"--request-timeout", int64(c.RequestTimeout)},
+		{"--max-password-hashes", int64(c.MaxPasswordHashes)},
 	}
 	for _, p := range positive {
 		if p.v <= 0 {

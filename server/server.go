@@ -35,6 +35,7 @@ type Server struct {
 	origins originPolicy
 	metrics *metrics
 	handler http.Handler
+	guard   *queryGuard
 
 	// wsCtx is cancelled when shutdown starts, ending websockets (which
 	// http.Server.Shutdown does not track once hijacked).
@@ -78,7 +79,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 	s := &Server{
 		cfg:     cfg,
 		store:   opts.Store,
-		auth:    auth.NewService(opts.Store, auth.Options{SessionTTL: cfg.SessionTTL, Now: opts.Now}),
+		auth:    auth.NewService(opts.Store, auth.Options{SessionTTL: cfg.SessionTTL, Now: opts.Now, MaxConcurrentHashes: cfg.MaxPasswordHashes}),
 		log:     log,
 		origins: origins,
 		metrics: newMetrics(opts.Store.DBStats),
@@ -138,13 +139,18 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 		h.AroundOperations(graph.LoaderMiddleware(r.Svc))
 	}
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	h.SetParserTokenLimit(s.cfg.MaxTokens)
 	h.SetErrorPresenter(errorPresenter(s.log))
 	h.SetRecoverFunc(recoverFunc(s.log))
 	h.Use(extension.Introspection{})
 	h.Use(&graph.RequireAuthentication{})
+	h.Use(&argumentGuard{})
 	h.Use(depthLimit{max: s.cfg.DepthLimit})
 	h.Use(extension.FixedComplexityLimit(s.cfg.ComplexityLimit))
 	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// After APQ, which fills in a persisted query: limits before parsing.
+	s.guard = &queryGuard{maxTokens: s.cfg.MaxTokens, maxFields: s.cfg.MaxFields, maxAliases: s.cfg.MaxAliases}
+	h.Use(s.guard)
 	h.Use(s.metrics.extension())
 	return h
 }

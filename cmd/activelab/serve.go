@@ -113,6 +113,12 @@ func serveFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.DurationVar(&cfg.WebsocketInitTimeout, "ws-init-timeout", cfg.WebsocketInitTimeout, "time a websocket has to send connection_init")
 	fs.DurationVar(&cfg.WebsocketRecheckInterval, "ws-recheck-interval", cfg.WebsocketRecheckInterval, "how often an open websocket's credentials are checked again")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "trust X-Forwarded-Proto/Host from a reverse proxy")
+	// Limits of the hardened edge (server/SECURITY.md).
+	fs.IntVar(&cfg.MaxTokens, "max-tokens", cfg.MaxTokens, "most tokens in a GraphQL document (500 without credentials)")
+	fs.IntVar(&cfg.MaxFields, "max-fields", cfg.MaxFields, "most field selections in a GraphQL document")
+	fs.IntVar(&cfg.MaxAliases, "max-aliases", cfg.MaxAliases, "most aliases in a GraphQL document")
+	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "longest one HTTP GraphQL request may run")
+	fs.IntVar(&cfg.MaxPasswordHashes, "max-password-hashes", cfg.MaxPasswordHashes, "password hashes run at once (19 MiB each)")
 }
 
 // runServe opens and migrates the database, starts the event broker, the
