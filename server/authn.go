@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"activelab/auth"
 
@@ -208,6 +209,8 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) bool {
 		return tooLarge()
 	}
 	if multipart {
+		// Large uploads over slow links get longer than --read-timeout.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTimeout))
 		// Streamed by the multipart transport; MaxBytesReader stops a body
 		// that lies about its length.
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

@@ -36,6 +36,11 @@ type Server struct {
 	metrics *metrics
 	handler http.Handler
 	guard   *queryGuard
+	// inFlight sheds HTTP requests past Config.MaxInFlight; sockets caps
+	// websockets; connLimit (set by Serve) caps connections per address.
+	inFlight  *inFlight
+	sockets   *socketCaps
+	connLimit *connLimitListener
 
 	// wsCtx is cancelled when shutdown starts, ending websockets (which
 	// http.Server.Shutdown does not track once hijacked).
@@ -83,6 +88,9 @@ func New(cfg Config, opts Options) (*Server, error) {
 		log:     log,
 		origins: origins,
 		metrics: newMetrics(opts.Store.DBStats),
+
+		inFlight: newInFlight(cfg.MaxInFlight, cfg.QueueTimeout),
+		sockets:  &socketCaps{maxSockets: cfg.MaxSocketsPerUser, maxSubs: cfg.MaxSubscriptionsPerSocket, sockets: map[int64]int{}},
 	}
 	s.wsCtx, s.wsCancel = context.WithCancel(context.Background())
 	front := opts.Frontend
@@ -92,15 +100,19 @@ func New(cfg Config, opts Options) (*Server, error) {
 
 	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Log: log, Now: opts.Now})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.metrics.route("graphql", s.graphqlGuard(gql)))
+	mux.Handle("/graphql", s.metrics.route("graphql", s.inFlight.limit(s.graphqlGuard(gql))))
 	if opts.Service != nil {
-		mux.Handle("GET /export/measurements.csv", s.metrics.route("export", s.exportMeasurements(opts.Service)))
+		mux.Handle("GET /export/measurements.csv", s.metrics.route("export", s.inFlight.limit(s.exportMeasurements(opts.Service))))
 	}
 	mux.Handle("GET /healthz", s.metrics.route("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.route("readyz", http.HandlerFunc(s.readyz)))
-	mux.Handle("GET /metrics", s.metrics.route("metrics", s.metrics.handler()))
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", s.metrics.route("metrics", s.metricsGuard(s.metrics.handler())))
+	} else { // served on its own address by Serve
+		mux.Handle("GET /metrics", http.NotFoundHandler())
+	}
 	mux.Handle("/", s.metrics.route("spa", spaHandler(front)))
-	s.handler = requestLog(log, mux)
+	s.handler = requestLog(log, securityHeaders(mux))
 	return s, nil
 }
 
@@ -138,6 +150,7 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 	if r.Svc != nil {
 		h.AroundOperations(graph.LoaderMiddleware(r.Svc))
 	}
+	h.AroundOperations(s.sockets.operations)
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	h.SetParserTokenLimit(s.cfg.MaxTokens)
 	h.SetErrorPresenter(errorPresenter(s.log))
@@ -179,13 +192,24 @@ func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayloa
 			}
 			return refuse(ctx, 4403, err), nil, err
 		}
-		return s.watchCredentials(auth.WithPrincipal(ctx, p), p), nil, nil
+		return s.acceptSocket(auth.WithPrincipal(ctx, p), p)
 	}
 	if p := auth.PrincipalFrom(ctx); p != nil && p.User != nil {
-		return s.watchCredentials(ctx, p), nil, nil
+		return s.acceptSocket(ctx, p)
 	}
 	err := auth.Unauthenticated(ctx)
 	return refuse(ctx, 4401, err), nil, err
+}
+
+// acceptSocket admits an authenticated websocket within
+// Config.MaxSocketsPerUser (else closes it with 4429, too many requests)
+// and watches its credentials.
+func (s *Server) acceptSocket(ctx context.Context, p *auth.Principal) (context.Context, *transport.InitPayload, error) {
+	ctx, err := s.sockets.open(ctx, p.User.ID)
+	if err != nil {
+		return refuse(ctx, 4429, err), nil, err
+	}
+	return s.watchCredentials(ctx, p), nil, nil
 }
 
 // watchCredentials returns ctx, cancelled as soon as a periodic recheck
@@ -260,6 +284,24 @@ func (s *Server) sweepSessions(ctx context.Context) {
 	}
 }
 
+// serveMetrics serves /metrics (and /healthz) on Config.MetricsAddr
+// until the returned server is closed.
+func (s *Server) serveMetrics() (*http.Server, error) {
+	ln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-addr %s: %w", s.cfg.MetricsAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.route("metrics", s.metrics.handler()))
+	mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
+	msrv := &http.Server{Handler: securityHeaders(mux), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: s.cfg.ReadTimeout, IdleTimeout: s.cfg.IdleTimeout,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	go func() { _ = msrv.Serve(ln) }()
+	s.log.Info("serving metrics", "addr", ln.Addr().String())
+	return msrv, nil
+}
+
 // ListenAndServe listens on cfg.Addr and serves until ctx is cancelled.
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
@@ -276,12 +318,25 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadTimeout:       s.cfg.ReadTimeout, // uploads get uploadReadTimeout (limitBody)
+		IdleTimeout:       s.cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if s.cfg.MaxConnsPerAddr > 0 {
+		s.connLimit = newConnLimitListener(ln, s.cfg.MaxConnsPerAddr)
+		ln = s.connLimit
 	}
 	srv.RegisterOnShutdown(s.wsCancel)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if s.cfg.MetricsAddr != "" {
+		msrv, err := s.serveMetrics()
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		defer func() { _ = msrv.Close() }()
+	}
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	defer stopSweep()
 	go s.sweepSessions(sweepCtx)
