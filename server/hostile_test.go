@@ -264,13 +264,41 @@ func protocolCases() []hostile {
 	}
 }
 
+// issueCases are the other inputs issue 12 reproduced: long searches
+// (100,000 characters ran 17 s on PostgreSQL, 900 KB over 60 s, and ended
+// INTERNAL with a 900 KB log line on SQLite) and a token minting a token.
+func issueCases() []hostile {
+	search := `query($v: String) { compounds(search: $v) { totalCount } }`
+	return []hostile{
+		{name: "100,000-character search", req: gql("viewer", search, map[string]any{"v": strings.Repeat("c", 100000)}), status: 200, code: CodeBadUserInput, field: "search"},
+		{name: "900 KB search", req: gql("viewer", search, map[string]any{"v": strings.Repeat("c", 900<<10)}), status: 200, code: CodeBadUserInput, field: "search"},
+		{name: "900 KB substructure", req: gql("viewer", `query($v: String) { compounds(substructure: $v) { totalCount } }`, map[string]any{"v": strings.Repeat("C", 900<<10)}), status: 200, code: CodeBadUserInput, field: "substructure"},
+		{name: "a token minting a token", req: gql("viewer", `mutation { createApiToken(input: {name: "child"}) { secret } }`, nil), status: 200, code: CodeForbidden},
+	}
+}
+
+// floodCases come last: wrong logins from the test's address until it is
+// throttled (TOO_MANY_REQUESTS, 429).
+func floodCases() []hostile {
+	var out []hostile
+	login := `mutation($e: String!) { login(input: {email: $e, password: "wrong password"}) { expiresAt } }`
+	for i := range 11 {
+		out = append(out, hostile{name: fmt.Sprintf("wrong login %d", i+1),
+			req: gql("", login, map[string]any{"e": fmt.Sprintf("flood%d@example.test", i)}), status: 200, code: CodeUnauthenticated})
+	}
+	return append(out, hostile{name: "wrong login throttled", req: gql("", login, map[string]any{"e": "flood@example.test"}),
+		status: http.StatusTooManyRequests, code: CodeTooManyRequests})
+}
+
 func hostileCases() []hostile {
 	var all []hostile
+	all = append(all, issueCases()...)
 	all = append(all, anonymousCases()...)
 	all = append(all, limitCases()...)
 	all = append(all, argumentCases()...)
 	all = append(all, timeCases()...)
 	all = append(all, protocolCases()...)
+	all = append(all, floodCases()...) // last: it throttles the address
 	return all
 }
 

@@ -276,3 +276,36 @@ func TestSocketCaps(t *testing.T) {
 		}
 	})
 }
+
+// TestSlowBodyClosed: a client sending its body too slowly is cut off at
+// --read-timeout (the issue kept 200 such connections open for ever).
+func TestSlowBodyClosed(t *testing.T) {
+	cfg := Defaults()
+	cfg.ReadTimeout = 300 * time.Millisecond
+	srv, err := New(cfg, Options{Store: openSQLite(t), Logger: discardLogger(), Frontend: testFrontend})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, _ = io.WriteString(c, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+	// The client deadline is far beyond the server's: a client-side
+	// timeout means the server kept the connection.
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.ReadAll(c)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("the server kept a connection whose body stalled: %v", err)
+	}
+}
