@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -125,9 +126,12 @@ func (f *inFlight) limit(next http.Handler) http.Handler {
 }
 
 // socketCaps caps the websockets per user and the subscriptions per
-// websocket (Config.MaxSocketsPerUser, MaxSubscriptionsPerSocket).
+// websocket (Config.MaxSocketsPerUser, MaxSubscriptionsPerSocket), and
+// bounds a query or mutation sent over a websocket by opTimeout
+// (Config.RequestTimeout), as HTTP requests are.
 type socketCaps struct {
 	maxSockets, maxSubs int
+	opTimeout           time.Duration
 
 	mu      sync.Mutex
 	sockets map[int64]int
@@ -161,8 +165,26 @@ func (c *socketCaps) open(ctx context.Context, user int64) (context.Context, err
 func (c *socketCaps) operations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	subs, _ := ctx.Value(socketSubsKey{}).(*atomic.Int64)
 	oc := graphql.GetOperationContext(ctx)
-	if subs == nil || oc.Operation == nil || oc.Operation.Operation != ast.Subscription {
-		return next(ctx)
+	if subs == nil || oc.Operation == nil {
+		return next(ctx) // not on a websocket: HTTP has its own deadline
+	}
+	if oc.Operation.Operation != ast.Subscription {
+		ctx, cancel := context.WithTimeout(ctx, c.opTimeout)
+		context.AfterFunc(ctx, cancel) // ends with the operation at the latest
+		responses := next(ctx)
+		answered := false
+		return func(rctx context.Context) *graphql.Response {
+			resp := responses(rctx)
+			if resp == nil && !answered && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				// gqlgen ends an operation whose context ended silently.
+				resp = &graphql.Response{Errors: gqlerror.List{{
+					Message:    "the operation took too long and was cancelled (--request-timeout)",
+					Extensions: map[string]any{"code": CodeTimeout},
+				}}}
+			}
+			answered = answered || resp != nil
+			return resp
+		}
 	}
 	if subs.Add(1) > int64(c.maxSubs) {
 		subs.Add(-1)

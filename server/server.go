@@ -90,7 +90,8 @@ func New(cfg Config, opts Options) (*Server, error) {
 		metrics: newMetrics(opts.Store.DBStats),
 
 		inFlight: newInFlight(cfg.MaxInFlight, cfg.QueueTimeout),
-		sockets:  &socketCaps{maxSockets: cfg.MaxSocketsPerUser, maxSubs: cfg.MaxSubscriptionsPerSocket, sockets: map[int64]int{}},
+		sockets: &socketCaps{maxSockets: cfg.MaxSocketsPerUser, maxSubs: cfg.MaxSubscriptionsPerSocket,
+			opTimeout: cfg.RequestTimeout, sockets: map[int64]int{}},
 	}
 	s.wsCtx, s.wsCancel = context.WithCancel(context.Background())
 	front := opts.Frontend

@@ -51,3 +51,32 @@ func TestClientLeft(t *testing.T) {
 		t.Errorf("logged at ERROR:\n%s", e.log.String())
 	}
 }
+
+// TestWebsocketOperationTimeout: a query over a websocket is bounded by
+// --request-timeout too, and answered TIMEOUT.
+func TestWebsocketOperationTimeout(t *testing.T) {
+	e := setup(t, openSQLite, func(c *Config, _ *Options) { c.RequestTimeout = time.Nanosecond })
+	tok := e.token(e.user(store.RoleViewer))
+	c, _, err := e.dial(t, "graphql-transport-ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, c, map[string]any{"type": "connection_init", "payload": map[string]any{"token": tok}})
+	if m := next(t, c); m.Type != "connection_ack" {
+		t.Fatalf("got %+v", m)
+	}
+	send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": meQuery}})
+	if m := next(t, c); m.ID != "1" || m.Type != "next" || !strings.Contains(string(m.Payload), CodeTimeout) {
+		t.Errorf("query over a websocket past the deadline: %s %s, want TIMEOUT", m.Type, m.Payload)
+	}
+	if m := next(t, c); m.ID != "1" || m.Type != "complete" {
+		t.Errorf("then %s %s, want complete", m.Type, m.Payload)
+	}
+	// Subscriptions are not bounded by it.
+	send(t, c, map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{"query": serverTimeSub}})
+	for range 2 {
+		if m := next(t, c); m.ID != "2" || m.Type != "next" || strings.Contains(string(m.Payload), "errors") {
+			t.Fatalf("subscription: %s %s", m.Type, m.Payload)
+		}
+	}
+}
