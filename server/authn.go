@@ -94,6 +94,12 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 		if !ok {
 			return
 		}
+		if !websocket && auth.UserFrom(ctx) == nil && isMultipart(r) {
+			// Only login is open to strangers, and it uploads nothing:
+			// do not spool their files to disk.
+			writeGraphQLError(w, r, http.StatusUnauthorized, CodeUnauthenticated, auth.Unauthenticated(ctx).Error())
+			return
+		}
 		ctx = auth.WithClientAddr(ctx, clientAddr(r, s.cfg.TrustProxy))
 		if websocket {
 			ctx = auth.WithHTTP(ctx, w, s.origins.isTLS(r), websocket)
@@ -195,8 +201,7 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) bool {
 	}
 	limit := s.cfg.MaxBodyBytes
 	what := "--max-body-bytes"
-	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	multipart := mediaType == "multipart/form-data"
+	multipart := isMultipart(r)
 	if multipart {
 		limit, what = s.cfg.MaxUploadBytes, "--max-upload-bytes"
 	}
@@ -284,4 +289,9 @@ func (s *Server) notAQuery(r *http.Request) bool {
 	}
 	op := doc.Operations.ForName(q.Get("operationName"))
 	return op != nil && op.Operation != ast.Query
+}
+
+func isMultipart(r *http.Request) bool {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mediaType == "multipart/form-data"
 }

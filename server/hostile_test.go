@@ -244,22 +244,13 @@ func protocolCases() []hostile {
 		{name: "validation error, graphql-response+json", req: gqlResponseJSON(gql("viewer", `{ me { shoeSize } }`, nil)), status: 400, code: "GRAPHQL_VALIDATION_FAILED", noData: true},
 		{name: "variable coercion error, graphql-response+json", req: gqlResponseJSON(gql("viewer", `query($v: ID!) { model(id: $v) { id } }`, map[string]any{"v": []int{1}})), status: 400, code: "GRAPHQL_VALIDATION_FAILED", noData: true},
 		{name: "too large, graphql-response+json", req: gqlResponseJSON(gql("viewer", repeatedMe(5000), nil)), status: 400, code: QueryTooLarge, noData: true},
-		{name: "900 KB set name in an upload", req: func(h *hostileEnv) *http.Request {
-			var body bytes.Buffer
-			w := multipart.NewWriter(&body)
-			ops, _ := json.Marshal(map[string]any{
-				"query":     `mutation($in: ImportCompoundsInput!) { importCompounds(input: $in) { rows } }`,
-				"variables": map[string]any{"in": map[string]any{"file": nil, "setName": strings.Repeat("s", 900<<10)}},
-			})
-			_ = w.WriteField("operations", string(ops))
-			_ = w.WriteField("map", `{"0": ["variables.in.file"]}`)
-			fw, _ := w.CreateFormFile("0", "x.csv")
-			_, _ = fw.Write([]byte("smiles\nCCO\n"))
-			_ = w.Close()
-			req, _ := http.NewRequest(http.MethodPost, h.ts.URL+"/graphql", &body)
-			req.Header.Set("Content-Type", w.FormDataContentType())
-			req.Header.Set("Authorization", "Bearer "+h.sciT)
+		{name: "anonymous upload", req: func(h *hostileEnv) *http.Request {
+			req := uploadRequest(h, strings.Repeat("x", 1<<20))
+			req.Header.Del("Authorization")
 			return req
+		}, status: 401, code: CodeUnauthenticated},
+		{name: "900 KB set name in an upload", req: func(h *hostileEnv) *http.Request {
+			return uploadRequest(h, strings.Repeat("s", 900<<10))
 		}, status: 200, code: CodeBadUserInput, field: "setName"},
 	}
 }
@@ -397,4 +388,24 @@ func equalCounts(a, b map[string]int) bool {
 		}
 	}
 	return true
+}
+
+// uploadRequest is a scientist's importCompounds upload of a small CSV
+// into the set setName.
+func uploadRequest(h *hostileEnv, setName string) *http.Request {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	ops, _ := json.Marshal(map[string]any{
+		"query":     `mutation($in: ImportCompoundsInput!) { importCompounds(input: $in) { rows } }`,
+		"variables": map[string]any{"in": map[string]any{"file": nil, "setName": setName}},
+	})
+	_ = w.WriteField("operations", string(ops))
+	_ = w.WriteField("map", `{"0": ["variables.in.file"]}`)
+	fw, _ := w.CreateFormFile("0", "x.csv")
+	_, _ = fw.Write([]byte("smiles\nCCO\n"))
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, h.ts.URL+"/graphql", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+h.sciT)
+	return req
 }

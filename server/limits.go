@@ -135,6 +135,9 @@ type socketCaps struct {
 
 	mu      sync.Mutex
 	sockets map[int64]int
+
+	// socketsRefused and subsRefused count refusals past the caps.
+	socketsRefused, subsRefused atomic.Int64
 }
 
 type socketSubsKey struct{}
@@ -145,6 +148,7 @@ func (c *socketCaps) open(ctx context.Context, user int64) (context.Context, err
 	c.mu.Lock()
 	if c.sockets[user] >= c.maxSockets {
 		c.mu.Unlock()
+		c.socketsRefused.Add(1)
 		return ctx, &auth.ThrottledError{RetryAfter: time.Second,
 			Reason: fmt.Sprintf("this user already has %d websockets open (--max-sockets-per-user)", c.maxSockets)}
 	}
@@ -188,6 +192,7 @@ func (c *socketCaps) operations(ctx context.Context, next graphql.OperationHandl
 	}
 	if subs.Add(1) > int64(c.maxSubs) {
 		subs.Add(-1)
+		c.subsRefused.Add(1)
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 			Message:    fmt.Sprintf("this websocket already runs %d subscriptions (--max-subscriptions-per-socket): complete one first", c.maxSubs),
 			Extensions: map[string]any{"code": CodeTooManyRequests},

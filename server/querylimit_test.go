@@ -92,6 +92,16 @@ func TestQueryGuard(t *testing.T) {
 	}
 	wantData(t, e.post(repeatedMe(49), nil, bearer(tok)), nil) // me + 49
 	wantError(t, e.post(repeatedMe(20000), nil, bearer(tok)), QueryTooLarge)
+
+	// The refusals are exported.
+	_, _, metrics := fetch(t, e, "/metrics")
+	want := `activelab_edge_refused_total{reason="before_validation"} ` + itoa(e.srv.guard.refused.Load())
+	if e.srv.guard.refused.Load() != 8 || !strings.Contains(metrics, want) {
+		t.Errorf("guard refused %d (want 8); /metrics lacks %q", e.srv.guard.refused.Load(), want)
+	}
+	if !strings.Contains(metrics, "activelab_password_hashes_peak 1") {
+		t.Errorf("/metrics lacks activelab_password_hashes_peak 1 (one login, one check)")
+	}
 }
 
 // BenchmarkAnonymousRepeatedFields measures the server time of the

@@ -37,7 +37,8 @@ type Server struct {
 	handler http.Handler
 	guard   *queryGuard
 	// inFlight sheds HTTP requests past Config.MaxInFlight; sockets caps
-	// websockets; connLimit (set by Serve) caps connections per address.
+	// websockets; connLimit caps connections per address (Serve gives it
+	// the listener).
 	inFlight  *inFlight
 	sockets   *socketCaps
 	connLimit *connLimitListener
@@ -89,7 +90,8 @@ func New(cfg Config, opts Options) (*Server, error) {
 		origins: origins,
 		metrics: newMetrics(opts.Store.DBStats),
 
-		inFlight: newInFlight(cfg.MaxInFlight, cfg.QueueTimeout),
+		inFlight:  newInFlight(cfg.MaxInFlight, cfg.QueueTimeout),
+		connLimit: newConnLimitListener(nil, cfg.MaxConnsPerAddr),
 		sockets: &socketCaps{maxSockets: cfg.MaxSocketsPerUser, maxSubs: cfg.MaxSubscriptionsPerSocket,
 			opTimeout: cfg.RequestTimeout, sockets: map[int64]int{}},
 	}
@@ -114,6 +116,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 	}
 	mux.Handle("/", s.metrics.route("spa", spaHandler(front)))
 	s.handler = requestLog(log, securityHeaders(mux))
+	s.registerEdgeMetrics()
 	return s, nil
 }
 
@@ -324,7 +327,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	if s.cfg.MaxConnsPerAddr > 0 {
-		s.connLimit = newConnLimitListener(ln, s.cfg.MaxConnsPerAddr)
+		s.connLimit.Listener = ln
 		ln = s.connLimit
 	}
 	srv.RegisterOnShutdown(s.wsCancel)
