@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"activelab/store"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 func TestScanDocument(t *testing.T) {
@@ -130,4 +133,57 @@ func benchmarkAnonymousRepeatedFields(b *testing.B, n int) {
 			b.Fatalf("status %d: %s", w.Code, w.Body.String())
 		}
 	}
+}
+
+// FuzzScanDocument: scanDocument never under-counts what the parser
+// finds (fields, and aliases that differ from their field's name), so a
+// document within its limits is within them for gqlparser too.
+func FuzzScanDocument(f *testing.F) {
+	for _, seed := range []string{
+		`{ me { id email name } }`,
+		`{ a: me { id } b: me { x: id } }`,
+		`query($v: Boolean! = true, $o: In = {a: {b: 1}}) { me { id @include(if: $v) } }`,
+		`{ me { ... on User { id } ...F } } fragment F on User { email on }`,
+		`subscription S { queueEvents(modelId: "1", afterSeq: 2) { seq type } }`,
+		`mutation { login(input: {email: "a@b.c", password: """block "string" """}) { expiresAt } }`,
+		"{ me # comment { fake }\n { id } }",
+		repeatedMe(30),
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		c, over := scanDocument(query, 1<<30, 1<<30, 1<<30)
+		if over != "" {
+			t.Fatalf("over %q with no limits", over)
+		}
+		doc, err := parser.ParseQuery(&ast.Source{Input: query})
+		if err != nil {
+			return
+		}
+		fields, aliases := 0, 0
+		var walk func(ast.SelectionSet)
+		walk = func(set ast.SelectionSet) {
+			for _, sel := range set {
+				switch s := sel.(type) {
+				case *ast.Field:
+					fields++
+					if s.Alias != s.Name {
+						aliases++
+					}
+					walk(s.SelectionSet)
+				case *ast.InlineFragment:
+					walk(s.SelectionSet)
+				}
+			}
+		}
+		for _, op := range doc.Operations {
+			walk(op.SelectionSet)
+		}
+		for _, fr := range doc.Fragments {
+			walk(fr.SelectionSet)
+		}
+		if c.fields < fields || c.aliases < aliases {
+			t.Fatalf("scanDocument(%q) = %+v; the parser finds %d fields, %d aliases", query, c, fields, aliases)
+		}
+	})
 }
