@@ -94,7 +94,8 @@ type Config struct {
 	// MaxFields is the most field selections a GraphQL document may have,
 	// counted before validation, whose cost grows with the square of
 	// repeated fields (flag --max-fields, env ACTIVELAB_MAX_FIELDS).
-	// Default 1000.
+	// Default 500, the default complexity limit: a document with more
+	// fields would be refused after validation anyway.
 	MaxFields int
 
 	// MaxAliases is the most aliases a GraphQL document may have (flag
@@ -176,7 +177,7 @@ func Defaults() Config {
 		WebsocketRecheckInterval: 30 * time.Second,
 
 		MaxTokens:                 10000,
-		MaxFields:                 1000,
+		MaxFields:                 500,
 		MaxAliases:                100,
 		RequestTimeout:            30 * time.Second,
 		MaxPasswordHashes:         4,

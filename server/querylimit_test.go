@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -104,6 +105,41 @@ func TestQueryGuard(t *testing.T) {
 	}
 	if !strings.Contains(metrics, "activelab_password_hashes_peak 1") {
 		t.Errorf("/metrics lacks activelab_password_hashes_peak 1 (one login, one check)")
+	}
+}
+
+// BenchmarkRepeatedFieldsAuthenticated measures the worst document an
+// authenticated caller may send under the default --max-fields: `{ me {
+// email × 499 } }` parsed, validated and run (the query cache is defeated
+// by a changing operation name).
+func BenchmarkRepeatedFieldsAuthenticated(b *testing.B) {
+	st := openSQLite(b)
+	srv, err := New(Defaults(), Options{Store: st, Logger: discardLogger(), Frontend: testFrontend})
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := srv.Auth().CreateUser(context.Background(), newUser("bench@example.test", store.RoleViewer))
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, tok, err := srv.Auth().CreateAPIToken(context.Background(), u, "bench", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fields := strings.Repeat("email ", 499)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		body := `{"query":"query Q` + itoa(int64(i)) + ` { me { ` + fields + `} }"}`
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		w := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(w, req)
+		if w.Code != http.StatusOK || strings.Contains(w.Body.String(), "errors") {
+			b.Fatalf("status %d: %.300s", w.Code, w.Body.String())
+		}
 	}
 }
 

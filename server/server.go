@@ -140,6 +140,7 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 		KeepAlivePingInterval: s.cfg.WebsocketPingInterval, // legacy graphql-ws "ka"
 		PingPongInterval:      s.cfg.WebsocketPingInterval, // graphql-transport-ws "ping"
 		MissingPongOk:         true,                        // hand-written clients often ignore pings
+		PayloadReadLimit:      &s.cfg.MaxBodyBytes,         // one message, as one HTTP body
 		ErrorFunc: func(ctx context.Context, err error) {
 			Logger(ctx, s.log).Debug("websocket", "error", err.Error())
 		},
