@@ -127,6 +127,10 @@ type UserUpdate struct {
 	Disabled *bool
 	// Password is a new password; it ends the user's sessions.
 	Password *string
+	// RevokeAPITokens revokes every API token of the user too (offered
+	// with a password change, when the old password may have leaked with
+	// tokens made from its sessions).
+	RevokeAPITokens bool
 }
 
 // UpdateUser applies u in one transaction and returns the user as stored.
@@ -136,7 +140,8 @@ type UserUpdate struct {
 //     user again brings back the API tokens but not the browser sessions:
 //     the user logs in again. Disabling a disabled user keeps its DisabledAt.
 //   - A new password ends every session of the user (the caller's own when
-//     admins change their own password); API tokens stay valid.
+//     admins change their own password); API tokens stay valid unless
+//     RevokeAPITokens is set.
 //   - The last enabled admin can be neither demoted nor disabled, so that
 //     somebody can still manage users: *InputError on "role" or "disabled".
 //     Concurrent calls cannot get around it: the enabled admins are locked
@@ -208,6 +213,11 @@ func (s *Service) UpdateUser(ctx context.Context, u UserUpdate) (*store.User, er
 	})
 	if err != nil {
 		return nil, err // store errors say which change failed; *InputError speaks for itself
+	}
+	if u.RevokeAPITokens {
+		if _, err := s.RevokeAllAPITokens(ctx, u.ID); err != nil {
+			return nil, err
+		}
 	}
 	return s.store.UserByID(ctx, u.ID)
 }
@@ -489,6 +499,26 @@ func (s *Service) RevokeAPIToken(ctx context.Context, userID, tokenID int64) (*s
 		}
 	}
 	return nil, fmt.Errorf("API token %d: %w", tokenID, store.ErrNotFound)
+}
+
+// RevokeAllAPITokens revokes every token of the user not yet revoked and
+// returns how many it revoked (a token revoked before keeps its time).
+func (s *Service) RevokeAllAPITokens(ctx context.Context, userID int64) (int, error) {
+	tokens, err := s.store.APITokensByUser(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range tokens {
+		if t.RevokedAt != nil {
+			continue
+		}
+		if err := s.store.RevokeAPIToken(ctx, userID, t.ID); err != nil {
+			return n, fmt.Errorf("revoke the API tokens of user %d: %w", userID, err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 func checkEmail(email string) error {

@@ -235,3 +235,28 @@ func peakRSS(b *testing.B) int64 {
 	b.Skip("no VmHWM in /proc/self/status")
 	return 0
 }
+
+// TestChangePasswordRevokingTokens: a password change may revoke every
+// API token of the user too; other users' tokens stay.
+func TestChangePasswordRevokingTokens(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := t.Context()
+		u := f.user(t, "dave@example.test", auth.RoleScientist)
+		other := f.user(t, "erin@example.test", auth.RoleScientist)
+		t1, t2, kept := f.token(t, u), f.token(t, u), f.token(t, other)
+		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Password: ptr("battery staple"), RevokeAPITokens: true}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range []string{t1, t2} {
+			if _, err := f.svc.AuthenticateToken(ctx, tok); !errors.Is(err, auth.ErrUnauthenticated) {
+				t.Errorf("token after a password change with RevokeAPITokens: %v, want revoked", err)
+			}
+		}
+		if _, err := f.svc.AuthenticateToken(ctx, kept); err != nil {
+			t.Errorf("another user's token: %v", err)
+		}
+		if n, err := f.svc.RevokeAllAPITokens(ctx, u.ID); n != 0 || err != nil {
+			t.Errorf("revoking again: %d, %v; want 0 (already revoked)", n, err)
+		}
+	})
+}
