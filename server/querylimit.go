@@ -105,9 +105,9 @@ type documentCounts struct{ tokens, fields, aliases int }
 // than maxTokens tokens, maxFields selections or maxAliases aliases. A
 // selection is a name inside a selection set (braces, outside argument
 // parentheses) that is not a directive, an alias or a type condition; a
-// fragment spread counts as one. It over-counts slightly (names inside
-// input-object literals in default values), never under-counts. A lexing
-// error is left to the parser, which reports it with its position.
+// fragment spread counts as one, so it may over-count a little; it never
+// under-counts (FuzzScanDocument). A lexing error is left to the parser,
+// which reports it with its position.
 func countDocument(query string, maxTokens, maxFields, maxAliases int) *gqlerror.Error {
 	switch _, over := scanDocument(query, maxTokens, maxFields, maxAliases); over {
 	case "":
