@@ -15,7 +15,20 @@ const (
 	principalKey ctxKey = iota
 	failureKey
 	httpKey
+	addrKey
 )
+
+// WithClientAddr returns ctx carrying the client's address (an IP, or an
+// IPv6 /64 prefix), the key Login throttles per address.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, addrKey, addr)
+}
+
+// ClientAddrFrom returns the client address in ctx, or "" (a command).
+func ClientAddrFrom(ctx context.Context) string {
+	a, _ := ctx.Value(addrKey).(string)
+	return a
+}
 
 // Principal is who made a request and how they proved it.
 type Principal struct {

@@ -10,7 +10,20 @@
 //
 // [HashPassword] produces an argon2id PHC string
 // ($argon2id$v=19$m=19456,t=2,p=1$salt$key); [VerifyPassword] reads the
-// parameters from the hash, so they can be raised later.
+// parameters from the hash, so they can be raised later. The Service runs
+// hashes and checks in at most Options.MaxConcurrentHashes slots (4 by
+// default: argon2id takes 19 MiB each), so parallel logins cannot exhaust
+// memory; [Service.HashStats] reports the slots in use.
+//
+// # Login throttling
+//
+// [Service.Login] counts failures per client address ([WithClientAddr],
+// set by the HTTP layer) and per account, and makes further attempts wait
+// with exponential back-off (the constants of throttle.go); a throttled
+// attempt is a [*ThrottledError] (TOO_MANY_REQUESTS) and costs no password
+// check. The account wait is capped at [AccountMaxDelay] and never applies
+// from an address the account has logged in from, so guessing cannot lock
+// a real user out for long. The counts are in memory, per process.
 //
 // # Managing users
 //
@@ -33,6 +46,10 @@
 // default). An API token is "al_" + 43 base64url characters ([NewAPIToken]),
 // shown once, stored hashed with a display prefix, listable, revocable and
 // optionally expiring; clients send it as "Authorization: Bearer al_…".
+// Tokens are created from a session or the CLI: a request authenticated by
+// a token cannot create one ([ErrForbidden]), so revoking a leaked token
+// leaves no successors. [Service.RevokeAllAPITokens] revokes a user's
+// tokens (UserUpdate.RevokeAPITokens with a password change).
 //
 // # Service and context
 //
@@ -46,7 +63,7 @@
 //
 // # Errors
 //
-// Errors wrap [ErrUnauthenticated] or [ErrForbidden], or are [*InputError];
-// the GraphQL error presenter maps them to UNAUTHENTICATED, FORBIDDEN and
-// BAD_USER_INPUT.
+// Errors wrap [ErrUnauthenticated] or [ErrForbidden], or are [*InputError]
+// or [*ThrottledError]; the GraphQL error presenter maps them to
+// UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT and TOO_MANY_REQUESTS.
 package auth

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -31,6 +32,11 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummyHash string
+
+	throttle  *loginThrottle
+	hashSlots chan struct{}
+	hashing   atomic.Int64
+	hashPeak  atomic.Int64
 }
 
 // Options configures a Service; zero values take defaults.
@@ -39,11 +45,22 @@ type Options struct {
 	SessionTTL time.Duration
 	// Now is the clock (time.Now); tests move it.
 	Now func() time.Time
+	// MaxConcurrentHashes bounds the password hashes and checks running
+	// at once (DefaultMaxConcurrentHashes); argon2id takes 19 MiB each.
+	MaxConcurrentHashes int
 }
+
+// DefaultMaxConcurrentHashes is Options.MaxConcurrentHashes by default:
+// 4 × 19 MiB of argon2id memory at most.
+const DefaultMaxConcurrentHashes = 4
 
 // NewService returns a Service over st.
 func NewService(st *store.Store, opts Options) *Service {
-	s := &Service{store: st, now: opts.Now, sessionTTL: opts.SessionTTL}
+	if opts.MaxConcurrentHashes <= 0 {
+		opts.MaxConcurrentHashes = DefaultMaxConcurrentHashes
+	}
+	s := &Service{store: st, now: opts.Now, sessionTTL: opts.SessionTTL,
+		throttle: newLoginThrottle(), hashSlots: make(chan struct{}, opts.MaxConcurrentHashes)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -74,7 +91,14 @@ func (s *Service) CreateUser(ctx context.Context, u NewUser) (*store.User, error
 	if Rank(u.Role) == 0 {
 		return nil, &InputError{Field: "role", Message: fmt.Sprintf("%q is not viewer, scientist or admin", u.Role)}
 	}
-	hash, err := HashPassword(u.Password)
+	if err := CheckPassword(u.Password); err != nil {
+		return nil, err
+	}
+	var hash string
+	var err error
+	if serr := s.withHashSlot(ctx, func() { hash, err = HashPassword(u.Password) }); serr != nil {
+		return nil, serr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +125,10 @@ type UserUpdate struct {
 	Disabled *bool
 	// Password is a new password; it ends the user's sessions.
 	Password *string
+	// RevokeAPITokens revokes every API token of the user too (offered
+	// with a password change, when the old password may have leaked with
+	// tokens made from its sessions).
+	RevokeAPITokens bool
 }
 
 // UpdateUser applies u in one transaction and returns the user as stored.
@@ -110,7 +138,8 @@ type UserUpdate struct {
 //     user again brings back the API tokens but not the browser sessions:
 //     the user logs in again. Disabling a disabled user keeps its DisabledAt.
 //   - A new password ends every session of the user (the caller's own when
-//     admins change their own password); API tokens stay valid.
+//     admins change their own password); API tokens stay valid unless
+//     RevokeAPITokens is set.
 //   - The last enabled admin can be neither demoted nor disabled, so that
 //     somebody can still manage users: *InputError on "role" or "disabled".
 //     Concurrent calls cannot get around it: the enabled admins are locked
@@ -134,8 +163,14 @@ func (s *Service) UpdateUser(ctx context.Context, u UserUpdate) (*store.User, er
 	}
 	if u.Password != nil {
 		// Hash before the transaction: argon2id takes tens of milliseconds.
+		if err := CheckPassword(*u.Password); err != nil {
+			return nil, err
+		}
 		var err error
-		if hash, err = HashPassword(*u.Password); err != nil {
+		if serr := s.withHashSlot(ctx, func() { hash, err = HashPassword(*u.Password) }); serr != nil {
+			return nil, serr
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -176,6 +211,11 @@ func (s *Service) UpdateUser(ctx context.Context, u UserUpdate) (*store.User, er
 	})
 	if err != nil {
 		return nil, err // store errors say which change failed; *InputError speaks for itself
+	}
+	if u.RevokeAPITokens {
+		if _, err := s.RevokeAllAPITokens(ctx, u.ID); err != nil {
+			return nil, err
+		}
 	}
 	return s.store.UserByID(ctx, u.ID)
 }
@@ -219,23 +259,36 @@ var errBadLogin = unauthenticated("invalid email or password")
 
 // Login checks the password and opens a session. A wrong email or
 // password wraps ErrUnauthenticated ("invalid email or password").
+// Attempts are throttled per client address (ClientAddrFrom(ctx)) and per
+// account, as the constants of throttle.go say: a throttled attempt is a
+// *ThrottledError and costs no password check. Password checks wait for
+// one of Options.MaxConcurrentHashes slots.
 func (s *Service) Login(ctx context.Context, email, password string) (*LoginResult, error) {
-	u, err := s.store.UserByEmail(ctx, strings.TrimSpace(email))
-	if errors.Is(err, store.ErrNotFound) {
-		// Spend the same time as a real check so timing does not tell.
-		_, _ = VerifyPassword(s.dummy(), password)
-		return nil, errBadLogin
+	addr := ClientAddrFrom(ctx)
+	if err := s.throttle.check(email, addr, s.now()); err != nil {
+		return nil, err
 	}
-	if err != nil {
+	u, err := s.store.UserByEmail(ctx, strings.TrimSpace(email))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("login: %w", err)
 	}
-	ok, err := VerifyPassword(u.PasswordHash, password)
-	if err != nil {
-		return nil, fmt.Errorf("login user %d: %w", u.ID, err)
+	found := err == nil
+	pwHash := ""
+	if found {
+		pwHash = u.PasswordHash
 	}
-	if !ok || u.DisabledAt != nil {
+	ok, err := s.checkPassword(ctx, email, addr, pwHash, password)
+	if err != nil {
+		if found && !isThrottleOrContext(err) {
+			return nil, fmt.Errorf("login user %d: %w", u.ID, err)
+		}
+		return nil, err
+	}
+	if !ok || !found || u.DisabledAt != nil {
+		s.throttle.failed(email, addr, s.now())
 		return nil, errBadLogin
 	}
+	s.throttle.succeeded(email, addr)
 	secret, hash, err := NewSessionSecret()
 	if err != nil {
 		return nil, err
@@ -246,6 +299,32 @@ func (s *Service) Login(ctx context.Context, email, password string) (*LoginResu
 		return nil, fmt.Errorf("login: %w", err)
 	}
 	return &LoginResult{User: u, Secret: secret, ExpiresAt: sess.ExpiresAt}, nil
+}
+
+// checkPassword verifies password against hash ("" for an unknown
+// account: a dummy hash is checked so timing does not tell) in a hash
+// slot, checking the throttle again once the slot is had, so attempts
+// queued behind a burst of failures are refused without a check.
+func (s *Service) checkPassword(ctx context.Context, email, addr, pwHash, password string) (ok bool, err error) {
+	serr := s.withHashSlot(ctx, func() {
+		if err = s.throttle.check(email, addr, s.now()); err != nil {
+			return
+		}
+		if pwHash == "" {
+			_, _ = VerifyPassword(s.dummy(), password)
+			return
+		}
+		ok, err = VerifyPassword(pwHash, password)
+	})
+	if serr != nil {
+		return false, serr
+	}
+	return ok, err
+}
+
+func isThrottleOrContext(err error) bool {
+	var t *ThrottledError
+	return errors.As(err, &t) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 func (s *Service) dummy() string {
@@ -359,7 +438,15 @@ func (s *Service) Recheck(ctx context.Context, p *Principal) error {
 // CreateAPIToken issues a token for user. The secret is returned once; only
 // its hash and display prefix are stored. expiresAt, when set, must be in
 // the future.
+//
+// A request authenticated by an API token cannot create tokens (wraps
+// ErrForbidden): tokens come from a signed-in session or the CLI, so a
+// leaked token cannot mint itself lasting successors that would survive
+// its revocation.
 func (s *Service) CreateAPIToken(ctx context.Context, user *store.User, name string, expiresAt *time.Time) (*store.APIToken, string, error) {
+	if p := PrincipalFrom(ctx); p != nil && p.Token != nil {
+		return nil, "", fmt.Errorf("%w: API tokens are created from a signed-in session (the web app) or with `activelab token create`, not with another API token", ErrForbidden)
+	}
 	name = strings.TrimSpace(name)
 	if err := checkText("name", name, 100); err != nil {
 		return nil, "", err
@@ -410,6 +497,26 @@ func (s *Service) RevokeAPIToken(ctx context.Context, userID, tokenID int64) (*s
 		}
 	}
 	return nil, fmt.Errorf("API token %d: %w", tokenID, store.ErrNotFound)
+}
+
+// RevokeAllAPITokens revokes every token of the user not yet revoked and
+// returns how many it revoked (a token revoked before keeps its time).
+func (s *Service) RevokeAllAPITokens(ctx context.Context, userID int64) (int, error) {
+	tokens, err := s.store.APITokensByUser(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range tokens {
+		if t.RevokedAt != nil {
+			continue
+		}
+		if err := s.store.RevokeAPIToken(ctx, userID, t.ID); err != nil {
+			return n, fmt.Errorf("revoke the API tokens of user %d: %w", userID, err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 func checkEmail(email string) error {

@@ -56,7 +56,12 @@ func TestRevokedAndExpiredTokens(t *testing.T) {
 				Secret string `json:"secret"`
 			} `json:"createApiToken"`
 		}
-		wantData(t, e.post(`mutation { createApiToken(input: {name: "notebook"}) { token { id prefix } secret } }`, nil, bearer(tok)), &created)
+		// A token cannot mint tokens (issue 12): a leaked one would give
+		// lasting access. The signed-in session can.
+		wantError(t, e.post(`mutation { createApiToken(input: {name: "child"}) { secret } }`, nil, bearer(tok)),
+			CodeForbidden, "signed-in session")
+		session := e.loginCookie(u.Email, "correct horse")
+		wantData(t, e.post(`mutation { createApiToken(input: {name: "notebook"}) { token { id prefix } secret } }`, nil, session), &created)
 		second := created.CreateAPIToken.Secret
 		if !strings.HasPrefix(second, "al_") || !strings.HasPrefix(second, created.CreateAPIToken.Token.Prefix) {
 			t.Fatalf("secret %q, prefix %q", second, created.CreateAPIToken.Token.Prefix)
@@ -97,7 +102,7 @@ func TestRevokedAndExpiredTokens(t *testing.T) {
 		wantError(t, e.post(meQuery, nil, bearer(secret)), CodeUnauthenticated, "expired")
 
 		// A past expiry is refused at creation.
-		wantError(t, e.post(`mutation { createApiToken(input: {name: "x", expiresAt: "2001-01-01T00:00:00Z"}) { secret } }`, nil, bearer(tok)),
+		wantError(t, e.post(`mutation { createApiToken(input: {name: "x", expiresAt: "2001-01-01T00:00:00Z"}) { secret } }`, nil, session),
 			CodeBadUserInput, "expiresAt")
 	})
 }

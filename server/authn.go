@@ -11,8 +11,12 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"activelab/auth"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // bearerSecret extracts the secret of an "Authorization: Bearer X" value;
@@ -72,6 +76,13 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 			if !s.limitBody(w, r) {
 				return
 			}
+			if r.Method == http.MethodGet && s.notAQuery(r) {
+				// GraphQL over HTTP: a mutation over GET MUST be 405.
+				w.Header().Set("Allow", "POST")
+				writeGraphQLError(w, r, http.StatusMethodNotAllowed, CodeBadUserInput,
+					"GET runs queries only: send mutations and subscriptions with POST (or over a websocket)")
+				return
+			}
 			if r.Method == http.MethodPost && r.Header.Get("Content-Type") == "" {
 				// A client that names no type gets JSON, the only body
 				// GraphQL clients send without a type.
@@ -83,12 +94,27 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 		if !ok {
 			return
 		}
-		ctx = auth.WithHTTP(ctx, w, s.origins.isTLS(r), websocket)
+		if !websocket && auth.UserFrom(ctx) == nil && isMultipart(r) {
+			// Only login is open to strangers, and it uploads nothing:
+			// do not spool their files to disk.
+			writeGraphQLError(w, r, http.StatusUnauthorized, CodeUnauthenticated, auth.Unauthenticated(ctx).Error())
+			return
+		}
+		ctx = auth.WithClientAddr(ctx, clientAddr(r, s.cfg.TrustProxy))
 		if websocket {
+			ctx = auth.WithHTTP(ctx, w, s.origins.isTLS(r), websocket)
 			s.serveWebsocket(next, w, r.WithContext(ctx))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		// Every database call of the request ends with it (pgx and
+		// SQLite cancel a running statement).
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+		defer cancel()
+		gw, ctl := newGraphQLWriter(ctx, w)
+		defer gw.finish()
+		ctx = context.WithValue(ctx, responseControlKey{}, ctl)
+		ctx = auth.WithHTTP(ctx, gw, s.origins.isTLS(r), websocket)
+		next.ServeHTTP(gw, r.WithContext(ctx))
 	})
 }
 
@@ -175,8 +201,7 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) bool {
 	}
 	limit := s.cfg.MaxBodyBytes
 	what := "--max-body-bytes"
-	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	multipart := mediaType == "multipart/form-data"
+	multipart := isMultipart(r)
 	if multipart {
 		limit, what = s.cfg.MaxUploadBytes, "--max-upload-bytes"
 	}
@@ -189,6 +214,8 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) bool {
 		return tooLarge()
 	}
 	if multipart {
+		// Large uploads over slow links get longer than --read-timeout.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTimeout))
 		// Streamed by the multipart transport; MaxBytesReader stops a body
 		// that lies about its length.
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -249,4 +276,22 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	return false
+}
+
+// notAQuery reports whether a GET request asks for a mutation or a
+// subscription (parsing within the token limit; a document that does not
+// parse is left to the handler, which reports it).
+func (s *Server) notAQuery(r *http.Request) bool {
+	q := r.URL.Query()
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: q.Get("query")}, s.cfg.MaxTokens)
+	if err != nil {
+		return false
+	}
+	op := doc.Operations.ForName(q.Get("operationName"))
+	return op != nil && op.Operation != ast.Query
+}
+
+func isMultipart(r *http.Request) bool {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mediaType == "multipart/form-data"
 }

@@ -84,6 +84,80 @@ type Config struct {
 	// behind a reverse proxy that sets them (flag --trust-proxy, env
 	// ACTIVELAB_TRUST_PROXY). Default false.
 	TrustProxy bool
+
+	// MaxTokens is the most lexical tokens a GraphQL document may have,
+	// checked before it is parsed (flag --max-tokens, env
+	// ACTIVELAB_MAX_TOKENS). Callers without credentials get at most 500.
+	// Default 10000.
+	MaxTokens int
+
+	// MaxFields is the most field selections a GraphQL document may have,
+	// counted before validation, whose cost grows with the square of
+	// repeated fields (flag --max-fields, env ACTIVELAB_MAX_FIELDS).
+	// Default 500, the default complexity limit: a document with more
+	// fields would be refused after validation anyway.
+	MaxFields int
+
+	// MaxAliases is the most aliases a GraphQL document may have (flag
+	// --max-aliases, env ACTIVELAB_MAX_ALIASES). Default 100.
+	MaxAliases int
+
+	// RequestTimeout bounds one HTTP GraphQL request: its context ends,
+	// cancelling database calls (flag --request-timeout, env
+	// ACTIVELAB_REQUEST_TIMEOUT). Websockets are not bounded. Default 30s.
+	RequestTimeout time.Duration
+
+	// MaxPasswordHashes is how many password hashes (argon2id, 19 MiB
+	// each) may run at once; logins beyond it wait their turn (flag
+	// --max-password-hashes, env ACTIVELAB_MAX_PASSWORD_HASHES). Default 4
+	// (76 MiB).
+	MaxPasswordHashes int
+
+	// MetricsAddr, when set, serves /metrics on this separate listen
+	// address only (for example "127.0.0.1:9090"), and not on Addr (flag
+	// --metrics-addr, env ACTIVELAB_METRICS_ADDR). Default "".
+	MetricsAddr string
+
+	// MetricsToken, when set, is the bearer token /metrics requires
+	// ("Authorization: Bearer TOKEN"; flag --metrics-token, env
+	// ACTIVELAB_METRICS_TOKEN). Without a token and without MetricsAddr,
+	// /metrics on Addr answers loopback clients only. Default "".
+	MetricsToken string
+
+	// ReadTimeout bounds reading one request, body included, so a client
+	// sending a byte now and then cannot hold a connection (flag
+	// --read-timeout, env ACTIVELAB_READ_TIMEOUT). Default 30s.
+	ReadTimeout time.Duration
+
+	// IdleTimeout closes a keep-alive connection idle this long (flag
+	// --idle-timeout, env ACTIVELAB_IDLE_TIMEOUT). Default 60s.
+	IdleTimeout time.Duration
+
+	// MaxConnsPerAddr caps the open connections of one client address
+	// (IPv6: one /64); more are closed at once (flag --max-conns-per-addr,
+	// env ACTIVELAB_MAX_CONNS_PER_ADDR; 0 turns the cap off, which a
+	// server behind a reverse proxy needs). Default 256.
+	MaxConnsPerAddr int
+
+	// MaxSubscriptionsPerSocket caps the subscriptions running at once on
+	// one websocket (flag --max-subscriptions-per-socket, env
+	// ACTIVELAB_MAX_SUBSCRIPTIONS_PER_SOCKET). Default 50.
+	MaxSubscriptionsPerSocket int
+
+	// MaxSocketsPerUser caps the websockets one user holds open at once
+	// (flag --max-sockets-per-user, env ACTIVELAB_MAX_SOCKETS_PER_USER).
+	// Default 32.
+	MaxSocketsPerUser int
+
+	// MaxInFlight caps the HTTP GraphQL requests served at once; others
+	// wait up to QueueTimeout, then get 503 with Retry-After (flag
+	// --max-in-flight, env ACTIVELAB_MAX_IN_FLIGHT). Default 64.
+	MaxInFlight int
+
+	// QueueTimeout is how long a request waits for one of MaxInFlight
+	// slots before 503 (flag --queue-timeout, env ACTIVELAB_QUEUE_TIMEOUT).
+	// Default 1s.
+	QueueTimeout time.Duration
 }
 
 // Defaults returns the default configuration.
@@ -101,6 +175,19 @@ func Defaults() Config {
 		WebsocketPingInterval:    25 * time.Second,
 		WebsocketInitTimeout:     10 * time.Second,
 		WebsocketRecheckInterval: 30 * time.Second,
+
+		MaxTokens:                 10000,
+		MaxFields:                 500,
+		MaxAliases:                100,
+		RequestTimeout:            30 * time.Second,
+		MaxPasswordHashes:         4,
+		ReadTimeout:               30 * time.Second,
+		IdleTimeout:               60 * time.Second,
+		MaxConnsPerAddr:           256,
+		MaxSubscriptionsPerSocket: 50,
+		MaxSocketsPerUser:         32,
+		MaxInFlight:               64,
+		QueueTimeout:              time.Second,
 	}
 }
 
@@ -130,6 +217,23 @@ func (c Config) Validate() error {
 		{"--ws-ping-interval", int64(c.WebsocketPingInterval)},
 		{"--ws-init-timeout", int64(c.WebsocketInitTimeout)},
 		{"--ws-recheck-interval", int64(c.WebsocketRecheckInterval)},
+		{"--max-tokens", int64(c.MaxTokens)},
+		{"--max-fields", int64(c.MaxFields)},
+		{"--max-aliases", int64(c.MaxAliases)},
+		{"--request-timeout", int64(c.RequestTimeout)},
+		{"--max-password-hashes", int64(c.MaxPasswordHashes)},
+		{"--read-timeout", int64(c.ReadTimeout)},
+		{"--idle-timeout", int64(c.IdleTimeout)},
+		{"--max-subscriptions-per-socket", int64(c.MaxSubscriptionsPerSocket)},
+		{"--max-sockets-per-user", int64(c.MaxSocketsPerUser)},
+		{"--max-in-flight", int64(c.MaxInFlight)},
+		{"--queue-timeout", int64(c.QueueTimeout)},
+	}
+	if c.MaxConnsPerAddr < 0 {
+		return fmt.Errorf("--max-conns-per-addr: must be 0 (off) or positive, got %d", c.MaxConnsPerAddr)
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
+		return fmt.Errorf("--metrics-addr: must differ from --addr (%s)", c.Addr)
 	}
 	for _, p := range positive {
 		if p.v <= 0 {

@@ -5,7 +5,7 @@
 //
 //   - /graphql: gqlgen with POST (JSON; a body without Content-Type, or
 //     form-encoded as `curl -d` sends it, is read as JSON), GET (queries
-//     only: a mutation over GET is refused), multipart uploads (GraphQL
+//     only: a mutation over GET is 405), multipart uploads (GraphQL
 //     multipart request spec, up to Config.MaxUploadBytes) and websockets
 //     with both graphql-transport-ws and the legacy graphql-ws subprotocol
 //     (a client offering neither gets graphql-ws). The websocket transport
@@ -15,7 +15,8 @@
 //   - /healthz: 200 while the process is up.
 //   - /readyz: 200 when the database answers and its migrations (ours and
 //     River's) are current, else 503 with the reason.
-//   - /metrics: Prometheus. activelab_http_requests_total{route,code},
+//   - /metrics: Prometheus (on Config.MetricsAddr when set, else behind
+//     Config.MetricsToken when set, else to loopback clients only). activelab_http_requests_total{route,code},
 //     activelab_http_request_duration_seconds{route},
 //     activelab_graphql_operations_total{operation,type},
 //     activelab_graphql_operation_duration_seconds{operation,type},
@@ -46,19 +47,39 @@
 //
 // Every operation except login needs authentication (graph.RequireAuthentication,
 // introspection included); roles are checked by the @hasRole directive.
+// A request without credentials is judged before validation (queryGuard).
+//
+// # Limits (SECURITY.md lists them with their defaults and flags)
+//
+// In request order: connections per client address (connLimitListener),
+// read and idle timeouts, requests in flight with a queue deadline
+// (inFlight: 503 OVERLOADED), the body size, a deadline per request
+// (Config.RequestTimeout, also for queries over a websocket), document
+// size before parsing (queryGuard: QUERY_TOO_LARGE; anonymous documents
+// are parsed and refused unless they only log in), depth and complexity,
+// string arguments by kind and Time values (argumentGuard:
+// BAD_USER_INPUT with extensions.field), login throttling and password
+// hash slots (package auth: TOO_MANY_REQUESTS, 429), websockets per user
+// and subscriptions per socket (socketCaps). Every response carries the
+// security headers (securityHeaders).
 //
 // # Errors
 //
 // Every GraphQL error carries extensions.code: gqlgen's
-// GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED (HTTP 422),
-// COMPLEXITY_LIMIT_EXCEEDED and DEPTH_LIMIT_EXCEEDED (422), and from the
+// GRAPHQL_PARSE_FAILED and GRAPHQL_VALIDATION_FAILED,
+// COMPLEXITY_LIMIT_EXCEEDED, DEPTH_LIMIT_EXCEEDED and QUERY_TOO_LARGE (HTTP
+// 200 for application/json, 400 without a data entry for
+// application/graphql-response+json, as GraphQL over HTTP says), and from the
 // error presenter UNAUTHENTICATED (auth.ErrUnauthenticated), FORBIDDEN
 // (auth.ErrForbidden), BAD_USER_INPUT (auth.InputError, store.ErrInvalid,
 // any error with an ErrorCode() string method), NOT_FOUND
 // (store.ErrNotFound), CONFLICT (store.ErrConflict) and INTERNAL: the
 // message is then "internal error", the cause is logged once with the
 // request id, and extensions.requestId lets a user quote it. A body over
-// the limit is 413 with BAD_USER_INPUT.
+// the limit is 413 with BAD_USER_INPUT. TOO_MANY_REQUESTS (throttled login,
+// with extensions.retryAfter; 429 and Retry-After over HTTP), TIMEOUT (503)
+// and CLIENT_CLOSED_REQUEST (the client left; logged at info) are never
+// INTERNAL.
 //
 // # Logs
 //

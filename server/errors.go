@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 
 	"activelab/auth"
@@ -24,7 +25,24 @@ const (
 	CodeNotFound        = "NOT_FOUND"
 	CodeConflict        = "CONFLICT"
 	CodeInternal        = "INTERNAL"
+	// CodeTooManyRequests refuses a throttled login (extensions.retryAfter
+	// seconds; HTTP 429 with Retry-After on plain requests).
+	CodeTooManyRequests = "TOO_MANY_REQUESTS"
+	// CodeTimeout: the request ran longer than Config.RequestTimeout and
+	// was cancelled (logged as a warning, not an error).
+	CodeTimeout = "TIMEOUT"
+	// CodeClientClosed: the client left before the answer was ready;
+	// nobody reads it, and it is not counted as INTERNAL.
+	CodeClientClosed = "CLIENT_CLOSED_REQUEST"
 )
+
+// maxLoggedError caps the error text in a log line (a statement's
+// arguments can be long).
+const maxLoggedError = 2000
+
+// retryer is implemented by errors that say when to try again
+// (auth.ThrottledError).
+type retryer interface{ RetryAfterSeconds() int }
 
 // coded is implemented by errors that know their extensions.code (for
 // example auth.InputError: BAD_USER_INPUT). Any package can use it without
@@ -86,6 +104,18 @@ func errorPresenter(fallback *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr
 		}
 		code, show := classify(cause)
+		if code == CodeInternal && ctx.Err() != nil {
+			// The request's context ended: our deadline, or the client left.
+			code, show = CodeClientClosed, true
+			gerr.Message = "the request was cancelled: the client left"
+			level := slog.LevelInfo
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				code, level = CodeTimeout, slog.LevelWarn
+				gerr.Message = "the request took too long and was cancelled (--request-timeout)"
+			}
+			Logger(ctx, fallback).LogAttrs(ctx, level, "graphql request ended early",
+				slog.String("code", code), slog.String("error", truncate(cause.Error())), slog.String("path", gerr.Path.String()))
+		}
 		gerr.Extensions["code"] = code
 		var in fielded
 		if errors.As(cause, &in) && in.InputField() != "" {
@@ -99,12 +129,19 @@ func errorPresenter(fallback *slog.Logger) graphql.ErrorPresenterFunc {
 				}
 			}
 		}
+		var rt retryer
+		if errors.As(cause, &rt) {
+			gerr.Extensions["retryAfter"] = rt.RetryAfterSeconds()
+			if code == CodeTooManyRequests {
+				setStatus(ctx, http.StatusTooManyRequests, rt.RetryAfterSeconds())
+			}
+		}
 		if !show {
 			id := RequestID(ctx)
 			var p errPanic
 			if !errors.As(cause, &p) { // recoverFunc logged it with its stack
 				Logger(ctx, fallback).LogAttrs(ctx, slog.LevelError, "graphql internal error",
-					slog.String("error", cause.Error()), slog.String("path", gerr.Path.String()))
+					slog.String("error", truncate(cause.Error())), slog.String("path", gerr.Path.String()))
 			}
 			gerr.Message = "internal error"
 			if id != "" {
@@ -128,4 +165,12 @@ func recoverFunc(fallback *slog.Logger) graphql.RecoverFunc {
 			slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 		return errPanic{v}
 	}
+}
+
+// truncate shortens s for a log line.
+func truncate(s string) string {
+	if len(s) <= maxLoggedError {
+		return s
+	}
+	return s[:maxLoggedError] + "… (" + itoa(int64(len(s))) + " bytes)"
 }

@@ -194,3 +194,35 @@ func (c *dbStatsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(dbWaitCount, prometheus.CounterValue, float64(s.WaitCount))
 	ch <- prometheus.MustNewConstMetric(dbWaitDuration, prometheus.CounterValue, s.WaitDuration.Seconds())
 }
+
+// registerEdgeMetrics exports the edge's refusal counters and the password
+// hash slots:
+//
+//	activelab_edge_refused_total{reason}: conn_limit (connections closed at
+//	  accept), overloaded (503), before_validation (documents refused by
+//	  queryGuard), sockets_per_user, subscriptions_per_socket
+//	activelab_password_hashes_running, activelab_password_hashes_peak
+func (s *Server) registerEdgeMetrics() {
+	refused := func(reason string, n func() int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "activelab_edge_refused_total",
+			Help:        "Requests and connections refused at the edge, by reason.",
+			ConstLabels: prometheus.Labels{"reason": reason},
+		}, func() float64 { return float64(n()) })
+	}
+	s.metrics.reg.MustRegister(
+		refused("conn_limit", s.connLimit.refused.Load),
+		refused("overloaded", s.inFlight.shed.Load),
+		refused("before_validation", s.guard.refused.Load),
+		refused("sockets_per_user", s.sockets.socketsRefused.Load),
+		refused("subscriptions_per_socket", s.sockets.subsRefused.Load),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "activelab_password_hashes_running",
+			Help: "Password hashes and checks running now (at most --max-password-hashes).",
+		}, func() float64 { r, _ := s.auth.HashStats(); return float64(r) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "activelab_password_hashes_peak",
+			Help: "The most password hashes and checks that ran at once since the start.",
+		}, func() float64 { _, p := s.auth.HashStats(); return float64(p) }),
+	)
+}

@@ -80,7 +80,10 @@ func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 			status = http.StatusSwitchingProtocols
 		}
 		level := slog.LevelInfo
-		if status >= 500 {
+		switch {
+		case status == http.StatusServiceUnavailable:
+			level = slog.LevelWarn // load shed or timed out: chosen, not a fault
+		case status >= 500:
 			level = slog.LevelError
 		}
 		l.LogAttrs(ctx, level, "http request",

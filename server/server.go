@@ -35,6 +35,13 @@ type Server struct {
 	origins originPolicy
 	metrics *metrics
 	handler http.Handler
+	guard   *queryGuard
+	// inFlight sheds HTTP requests past Config.MaxInFlight; sockets caps
+	// websockets; connLimit caps connections per address (Serve gives it
+	// the listener).
+	inFlight  *inFlight
+	sockets   *socketCaps
+	connLimit *connLimitListener
 
 	// wsCtx is cancelled when shutdown starts, ending websockets (which
 	// http.Server.Shutdown does not track once hijacked).
@@ -78,10 +85,15 @@ func New(cfg Config, opts Options) (*Server, error) {
 	s := &Server{
 		cfg:     cfg,
 		store:   opts.Store,
-		auth:    auth.NewService(opts.Store, auth.Options{SessionTTL: cfg.SessionTTL, Now: opts.Now}),
+		auth:    auth.NewService(opts.Store, auth.Options{SessionTTL: cfg.SessionTTL, Now: opts.Now, MaxConcurrentHashes: cfg.MaxPasswordHashes}),
 		log:     log,
 		origins: origins,
 		metrics: newMetrics(opts.Store.DBStats),
+
+		inFlight:  newInFlight(cfg.MaxInFlight, cfg.QueueTimeout),
+		connLimit: newConnLimitListener(nil, cfg.MaxConnsPerAddr),
+		sockets: &socketCaps{maxSockets: cfg.MaxSocketsPerUser, maxSubs: cfg.MaxSubscriptionsPerSocket,
+			opTimeout: cfg.RequestTimeout, sockets: map[int64]int{}},
 	}
 	s.wsCtx, s.wsCancel = context.WithCancel(context.Background())
 	front := opts.Frontend
@@ -91,15 +103,20 @@ func New(cfg Config, opts Options) (*Server, error) {
 
 	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Log: log, Now: opts.Now})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.metrics.route("graphql", s.graphqlGuard(gql)))
+	mux.Handle("/graphql", s.metrics.route("graphql", s.inFlight.limit(s.graphqlGuard(gql))))
 	if opts.Service != nil {
-		mux.Handle("GET /export/measurements.csv", s.metrics.route("export", s.exportMeasurements(opts.Service)))
+		mux.Handle("GET /export/measurements.csv", s.metrics.route("export", s.inFlight.limit(s.exportMeasurements(opts.Service))))
 	}
 	mux.Handle("GET /healthz", s.metrics.route("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.route("readyz", http.HandlerFunc(s.readyz)))
-	mux.Handle("GET /metrics", s.metrics.route("metrics", s.metrics.handler()))
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", s.metrics.route("metrics", s.metricsGuard(s.metrics.handler())))
+	} else { // served on its own address by Serve
+		mux.Handle("GET /metrics", http.NotFoundHandler())
+	}
 	mux.Handle("/", s.metrics.route("spa", spaHandler(front)))
-	s.handler = requestLog(log, mux)
+	s.handler = requestLog(log, securityHeaders(mux))
+	s.registerEdgeMetrics()
 	return s, nil
 }
 
@@ -123,6 +140,7 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 		KeepAlivePingInterval: s.cfg.WebsocketPingInterval, // legacy graphql-ws "ka"
 		PingPongInterval:      s.cfg.WebsocketPingInterval, // graphql-transport-ws "ping"
 		MissingPongOk:         true,                        // hand-written clients often ignore pings
+		PayloadReadLimit:      &s.cfg.MaxBodyBytes,         // one message, as one HTTP body
 		ErrorFunc: func(ctx context.Context, err error) {
 			Logger(ctx, s.log).Debug("websocket", "error", err.Error())
 		},
@@ -137,14 +155,20 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 	if r.Svc != nil {
 		h.AroundOperations(graph.LoaderMiddleware(r.Svc))
 	}
+	h.AroundOperations(s.sockets.operations)
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	h.SetParserTokenLimit(s.cfg.MaxTokens)
 	h.SetErrorPresenter(errorPresenter(s.log))
 	h.SetRecoverFunc(recoverFunc(s.log))
 	h.Use(extension.Introspection{})
 	h.Use(&graph.RequireAuthentication{})
+	h.Use(&argumentGuard{})
 	h.Use(depthLimit{max: s.cfg.DepthLimit})
 	h.Use(extension.FixedComplexityLimit(s.cfg.ComplexityLimit))
 	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// After APQ, which fills in a persisted query: limits before parsing.
+	s.guard = &queryGuard{maxTokens: s.cfg.MaxTokens, maxFields: s.cfg.MaxFields, maxAliases: s.cfg.MaxAliases}
+	h.Use(s.guard)
 	h.Use(s.metrics.extension())
 	return h
 }
@@ -173,13 +197,24 @@ func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayloa
 			}
 			return refuse(ctx, 4403, err), nil, err
 		}
-		return s.watchCredentials(auth.WithPrincipal(ctx, p), p), nil, nil
+		return s.acceptSocket(auth.WithPrincipal(ctx, p), p)
 	}
 	if p := auth.PrincipalFrom(ctx); p != nil && p.User != nil {
-		return s.watchCredentials(ctx, p), nil, nil
+		return s.acceptSocket(ctx, p)
 	}
 	err := auth.Unauthenticated(ctx)
 	return refuse(ctx, 4401, err), nil, err
+}
+
+// acceptSocket admits an authenticated websocket within
+// Config.MaxSocketsPerUser (else closes it with 4429, too many requests)
+// and watches its credentials.
+func (s *Server) acceptSocket(ctx context.Context, p *auth.Principal) (context.Context, *transport.InitPayload, error) {
+	ctx, err := s.sockets.open(ctx, p.User.ID)
+	if err != nil {
+		return refuse(ctx, 4429, err), nil, err
+	}
+	return s.watchCredentials(ctx, p), nil, nil
 }
 
 // watchCredentials returns ctx, cancelled as soon as a periodic recheck
@@ -254,6 +289,24 @@ func (s *Server) sweepSessions(ctx context.Context) {
 	}
 }
 
+// serveMetrics serves /metrics (and /healthz) on Config.MetricsAddr
+// until the returned server is closed.
+func (s *Server) serveMetrics() (*http.Server, error) {
+	ln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-addr %s: %w", s.cfg.MetricsAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.route("metrics", s.metrics.handler()))
+	mux.Handle("GET /healthz", http.HandlerFunc(s.healthz))
+	msrv := &http.Server{Handler: securityHeaders(mux), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: s.cfg.ReadTimeout, IdleTimeout: s.cfg.IdleTimeout,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	go func() { _ = msrv.Serve(ln) }()
+	s.log.Info("serving metrics", "addr", ln.Addr().String())
+	return msrv, nil
+}
+
 // ListenAndServe listens on cfg.Addr and serves until ctx is cancelled.
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
@@ -270,12 +323,25 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadTimeout:       s.cfg.ReadTimeout, // uploads get uploadReadTimeout (limitBody)
+		IdleTimeout:       s.cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if s.cfg.MaxConnsPerAddr > 0 {
+		s.connLimit.Listener = ln
+		ln = s.connLimit
 	}
 	srv.RegisterOnShutdown(s.wsCancel)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if s.cfg.MetricsAddr != "" {
+		msrv, err := s.serveMetrics()
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		defer func() { _ = msrv.Close() }()
+	}
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	defer stopSweep()
 	go s.sweepSessions(sweepCtx)

@@ -113,6 +113,21 @@ func serveFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.DurationVar(&cfg.WebsocketInitTimeout, "ws-init-timeout", cfg.WebsocketInitTimeout, "time a websocket has to send connection_init")
 	fs.DurationVar(&cfg.WebsocketRecheckInterval, "ws-recheck-interval", cfg.WebsocketRecheckInterval, "how often an open websocket's credentials are checked again")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "trust X-Forwarded-Proto/Host from a reverse proxy")
+	// Limits of the hardened edge (server/SECURITY.md).
+	fs.IntVar(&cfg.MaxTokens, "max-tokens", cfg.MaxTokens, "most tokens in a GraphQL document (500 without credentials)")
+	fs.IntVar(&cfg.MaxFields, "max-fields", cfg.MaxFields, "most field selections in a GraphQL document")
+	fs.IntVar(&cfg.MaxAliases, "max-aliases", cfg.MaxAliases, "most aliases in a GraphQL document")
+	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "longest one HTTP GraphQL request may run")
+	fs.IntVar(&cfg.MaxPasswordHashes, "max-password-hashes", cfg.MaxPasswordHashes, "password hashes run at once (19 MiB each)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics on this address only")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", cfg.MetricsToken, "bearer token /metrics requires")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "longest time to read one request, body included")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "how long an idle keep-alive connection stays open")
+	fs.IntVar(&cfg.MaxConnsPerAddr, "max-conns-per-addr", cfg.MaxConnsPerAddr, "open connections per client address (0: no cap, behind a proxy)")
+	fs.IntVar(&cfg.MaxSubscriptionsPerSocket, "max-subscriptions-per-socket", cfg.MaxSubscriptionsPerSocket, "subscriptions at once on one websocket")
+	fs.IntVar(&cfg.MaxSocketsPerUser, "max-sockets-per-user", cfg.MaxSocketsPerUser, "websockets one user may hold open")
+	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "HTTP GraphQL requests served at once (503 beyond, after --queue-timeout)")
+	fs.DurationVar(&cfg.QueueTimeout, "queue-timeout", cfg.QueueTimeout, "how long a request waits for a slot before 503")
 }
 
 // runServe opens and migrates the database, starts the event broker, the
