@@ -35,9 +35,9 @@ type Config struct {
 	// its timeout after its attempt started.
 	KindTimeouts map[string]time.Duration
 	// RescueAfter is when a job still "running" is presumed orphaned by a
-	// dead process and retried (default DefaultRescueAfter, 80 s, or
+	// dead process and retried (default DefaultRescueAfter, 70 s, or
 	// JobTimeout when longer); River's rescuer looks every 30 s, so an
-	// orphan with the default timeout is retried within about 110 s of its
+	// orphan with the default timeout is retried within about 105 s of its
 	// attempt's start. It may not be shorter than JobTimeout.
 	RescueAfter time.Duration
 	// MaxAttempts per job (default 5). An attempt cut short by shutdown is

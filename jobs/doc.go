@@ -30,7 +30,7 @@
 //
 // A process killed with its jobs running (kill -9, a lost machine) leaves
 // them "running". River's rescuer, on the leader, retries a job once it has
-// been running for Config.RescueAfter (80 s) and for its kind's timeout
+// been running for Config.RescueAfter (70 s) and for its kind's timeout
 // (Config.KindTimeouts, else JobTimeout, 1 minute): with the defaults an
 // orphaned retrain is retried within about two minutes. River v0.51 has no
 // heartbeat, so a kind's timeout is both the longest an attempt may run and

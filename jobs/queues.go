@@ -30,8 +30,9 @@ const (
 	// DefaultRescueAfter is how long a job may stay running before River's
 	// rescuer (which runs every 30 s on the leader) considers it orphaned.
 	// With DefaultJobTimeout, a job left running by a killed process is
-	// retried within RescueAfter + 30 s (about 110 s) of its attempt's start.
-	DefaultRescueAfter = 80 * time.Second
+	// retried within RescueAfter + 30 s + River's 5 s scheduler interval
+	// (about 105 s) of its attempt's start.
+	DefaultRescueAfter = 70 * time.Second
 	// DefaultImportTimeout is import_compounds' timeout: a file of a
 	// million rows takes minutes to parse and write.
 	DefaultImportTimeout = 10 * time.Minute
