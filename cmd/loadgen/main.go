@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -103,7 +104,7 @@ func main() {
 func (o options) describe() map[string]any {
 	return map[string]any{"databases": o.dbs, "rates": o.rates, "duration": o.duration.String(), "warmup": o.warmup.String(),
 		"labelers": o.labelers, "labelEvery": o.labelEvery.String(), "subscribers": o.subscribers, "queue": o.queue,
-		"started": time.Now().UTC().Format(time.RFC3339)}
+		"started": time.Now().UTC().Format(time.RFC3339), "cpus": runtime.NumCPU()}
 }
 
 func fatalf(format string, args ...any) {

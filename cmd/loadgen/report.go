@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -32,11 +34,15 @@ type Result struct {
 	Labels      int64 `json:"labels"`
 	Events      int64 `json:"events"`
 	Subscribers int   `json:"subscribers"`
+	// LoadAvg is the machine's 1-minute load average at the phase's end
+	// (the generator and the server share the machine with anything else
+	// running; on 2 cores, above 2 means they waited for CPU).
+	LoadAvg string `json:"loadAvg"`
 }
 
 func summarize(db string, rate int, o options, p *phase) Result {
 	r := Result{Database: db, Rate: rate, Ops: map[string]Stats{}, Late: p.late.Load(),
-		Labels: p.labels.Load(), Events: p.events.Load(), Subscribers: o.subscribers}
+		Labels: p.labels.Load(), Events: p.events.Load(), Subscribers: o.subscribers, LoadAvg: loadAvg()}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	ops := map[string]bool{}
@@ -64,6 +70,19 @@ func q(sorted []time.Duration, p float64) float64 {
 	return ms(sorted[min(max(i, 0), len(sorted)-1)])
 }
 
+// loadAvg reads the 1-minute load average (Linux), or "".
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func printTable(w io.Writer, rs []Result) {
@@ -77,9 +96,10 @@ func printTable(w io.Writer, rs []Result) {
 			fmt.Fprintf(w, "%-8s %6d  %-15s %7d %6d %8.1f %8.1f %8.1f %8.1f\n", r.Database, r.Rate, op, s.Count, s.Errors, s.P50, s.P90, s.P99, s.Max)
 		}
 		if r.Subscribers > 0 {
-			fmt.Fprintf(w, "%-8s %6d  events: %d of %d expected (%d labels x %d subscribers); generator late: %d\n",
-				r.Database, r.Rate, r.Events, r.Labels*int64(r.Subscribers), r.Labels, r.Subscribers, r.Late)
+			fmt.Fprintf(w, "%-8s %6d  events: %d of %d expected (%d labels x %d subscribers)\n",
+				r.Database, r.Rate, r.Events, r.Labels*int64(r.Subscribers), r.Labels, r.Subscribers)
 		}
+		fmt.Fprintf(w, "%-8s %6d  generator late: %d requests; load average %s\n", r.Database, r.Rate, r.Late, r.LoadAvg)
 	}
 	for _, r := range rs {
 		for op, s := range r.Ops {
