@@ -210,7 +210,10 @@ func seedDemo(ctx context.Context, rt *server.Runtime, st *store.Store, log *slo
 }
 
 // openStore opens the database at url and applies pending migrations (a
-// no-op when current, so it is safe next to a running server).
+// no-op when current, so it is safe next to a running server). Processes
+// starting together on an empty PostgreSQL database race to create the
+// schema and the loser's CREATE fails; it tries again, twice, after the
+// winner has had a moment to finish (then the migrations are current).
 func openStore(ctx context.Context, url string) (*store.Store, error) {
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -218,13 +221,22 @@ func openStore(ctx context.Context, url string) (*store.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	status, err := st.MigrationStatus(octx)
-	if err == nil && status.Current() {
-		return st, nil
+	for attempt := 1; ; attempt++ {
+		status, err := st.MigrationStatus(octx)
+		if err == nil && status.Current() {
+			return st, nil
+		}
+		err = st.Migrate(ctx)
+		if err == nil {
+			return st, nil
+		}
+		if attempt == 3 || ctx.Err() != nil {
+			st.Close()
+			return nil, fmt.Errorf("migrate database (attempt %d): %w", attempt, err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
 	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("migrate database: %w", err)
-	}
-	return st, nil
 }

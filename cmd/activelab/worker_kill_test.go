@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -24,11 +25,11 @@ func TestWorkerKill9RetrainResumed(t *testing.T) {
 	}
 	db := storetest.DatabaseURL(t, "postgres")
 	apiAddr, addrA, addrB := freeAddr(t), freeAddr(t), freeAddr(t)
-	start := func(logs *lockedBuffer, args string) *exec.Cmd {
+	start := func(logs *lockedBuffer, args, level string) *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "ACTIVELAB_TEST_EXEC="+args, "ACTIVELAB_DATABASE_URL="+db,
 			"ACTIVELAB_ADMIN_EMAIL=admin@localhost", "ACTIVELAB_ADMIN_PASSWORD=crash test password",
-			"ACTIVELAB_LOG_LEVEL=info")
+			"ACTIVELAB_LOG_LEVEL="+level)
 		cmd.Stdout, cmd.Stderr = logs, logs
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -37,8 +38,21 @@ func TestWorkerKill9RetrainResumed(t *testing.T) {
 		return cmd
 	}
 	var logsA, logsB, logsAPI lockedBuffer
-	workerA := start(&logsA, "worker --demo --addr "+addrA)
-	start(&logsAPI, "serve --jobs=false --demo=false --addr "+apiAddr)
+	// The API replica migrates the empty database; the worker starts once
+	// it is ready (migrations run once, before the other processes).
+	start(&logsAPI, "serve --jobs=false --demo=false --addr "+apiAddr, "warn")
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("API replica not ready:\n%s", logsAPI.String())
+		}
+		if res, err := http.Get("http://" + apiAddr + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				break
+			}
+		}
+	}
+	workerA := start(&logsA, "worker --demo --addr "+addrA, "info")
 
 	g := newGQLSession(apiAddr)
 	login := `mutation { login(input: {email: "admin@localhost", password: "crash test password"}) { user { role } } }`
@@ -85,7 +99,7 @@ func TestWorkerKill9RetrainResumed(t *testing.T) {
 		t.Skip("the retrain finished before the kill landed: nothing to resume")
 	}
 
-	start(&logsB, "worker --addr "+addrB)
+	start(&logsB, "worker --addr "+addrB, "info")
 	var data map[string]any
 	for status := ""; status != "COMPLETE"; time.Sleep(500 * time.Millisecond) {
 		if time.Since(killed) > 2*time.Minute {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"activelab/store/storetest"
 )
 
 // waitReady polls http://addr/readyz until 200, failing if done reports first.
@@ -141,5 +143,31 @@ func TestHelpPrintsUsageOnce(t *testing.T) {
 		if n := strings.Count(buf.String(), "Usage: activelab "+name); n != 1 {
 			t.Errorf("%s -h printed its usage %d times:\n%s", name, n, buf.String())
 		}
+	}
+}
+
+// TestOpenStoreConcurrently: processes starting together on one empty
+// database (replicas and a worker) all open it, whoever migrates it; on
+// PostgreSQL the losers of the race to create the schema try again.
+func TestOpenStoreConcurrently(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			url := storetest.DatabaseURL(t, backend)
+			errs := make(chan error, 3)
+			for range 3 {
+				go func() {
+					st, err := openStore(context.Background(), url)
+					if err == nil {
+						st.Close()
+					}
+					errs <- err
+				}()
+			}
+			for range 3 {
+				if err := <-errs; err != nil {
+					t.Error(err)
+				}
+			}
+		})
 	}
 }
