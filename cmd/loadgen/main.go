@@ -85,6 +85,10 @@ func main() {
 
 	var all []Result
 	for _, db := range o.dbs {
+		if db == "postgres" && o.pgURL == "" {
+			logf("postgres: SKIPPED: no PostgreSQL server (set -pg-url or TEST_DATABASE_URL)")
+			continue
+		}
 		res, err := runDB(ctx, o, db)
 		if err != nil {
 			fatalf("%s: %v", db, err)
