@@ -5,8 +5,11 @@ SHELL := /bin/bash
 GO      ?= go
 BIN     := bin/activelab
 FUZZTIME ?= 10s
+IMAGE   ?= activelab:dev
+# The container tool: podman, else buildah, else docker (when its engine answers).
+CONTAINER_TOOL ?= $(shell if command -v podman >/dev/null; then echo podman; elif command -v buildah >/dev/null; then echo buildah; elif docker info >/dev/null 2>&1; then echo docker; fi)
 
-.PHONY: help run build frontend test test-go test-web fuzz bench generate verify clean
+.PHONY: help run build frontend test test-go test-web fuzz bench generate verify clean image loadtest
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,6 +47,20 @@ verify: ## Check that generated code and both migration folders are up to date
 	$(GO) generate ./...
 	@git diff --exit-code -- graph/ || (echo "generated code is stale: run make generate and commit" && exit 1)
 	$(GO) test -count=1 -run 'TestMigrations' ./store/...
+
+image: frontend ## Build the OCI image $(IMAGE) (static binary, FROM scratch, non-root) with podman, buildah or docker
+	@[ -n "$(CONTAINER_TOOL)" ] || { echo "image: no podman, buildah or docker engine (apt-get install buildah)" >&2; exit 1; }
+	rm -rf bin/image && mkdir -p bin/image/data
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/image/activelab ./cmd/activelab
+	@if readelf -l bin/image/activelab 2>/dev/null | grep -q INTERP; then echo "image: the binary is not static" >&2; exit 1; fi
+	cp /etc/ssl/certs/ca-certificates.crt bin/image/
+	$(CONTAINER_TOOL) build -f Containerfile -t $(IMAGE) bin/image
+	@bash deploy/check-image.sh $(CONTAINER_TOOL) $(IMAGE)
+
+LOADTEST_ARGS ?= -db sqlite,postgres -rates 100,250,500 -duration 20s
+loadtest: ## Load-test a server it starts itself (cmd/loadgen; LOADTEST_ARGS, PostgreSQL from TEST_DATABASE_URL)
+	$(GO) build -o bin/activelab ./cmd/activelab
+	$(GO) run ./cmd/loadgen -bin bin/activelab $(LOADTEST_ARGS)
 
 clean: ## Remove build output
 	rm -rf bin

@@ -1,5 +1,7 @@
 package jobs
 
+import "github.com/riverqueue/river"
+
 // TrainModelArgs trains a model version created by CreateModel.
 type TrainModelArgs struct {
 	ModelID int64 `json:"model_id"`
@@ -45,3 +47,9 @@ type ScoreShardArgs struct {
 
 // Kind is the job kind, "score_shard".
 func (ScoreShardArgs) Kind() string { return "score_shard" }
+
+// InsertOpts puts train_model on the training queue.
+func (TrainModelArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueTraining} }
+
+// InsertOpts puts retrain_model on the training queue.
+func (RetrainModelArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueTraining} }

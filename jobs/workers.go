@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 )
@@ -16,8 +17,9 @@ func logProgress(log *slog.Logger, kind string, id int64) func(string, float64, 
 
 type trainWorker struct {
 	river.WorkerDefaults[TrainModelArgs]
-	deps Trainer
-	log  *slog.Logger
+	timeout time.Duration
+	deps    Trainer
+	log     *slog.Logger
 }
 
 func (w *trainWorker) Work(ctx context.Context, j *river.Job[TrainModelArgs]) error {
@@ -26,8 +28,9 @@ func (w *trainWorker) Work(ctx context.Context, j *river.Job[TrainModelArgs]) er
 
 type retrainWorker struct {
 	river.WorkerDefaults[RetrainModelArgs]
-	deps Retrainer
-	log  *slog.Logger
+	timeout time.Duration
+	deps    Retrainer
+	log     *slog.Logger
 }
 
 func (w *retrainWorker) Work(ctx context.Context, j *river.Job[RetrainModelArgs]) error {
@@ -36,7 +39,8 @@ func (w *retrainWorker) Work(ctx context.Context, j *river.Job[RetrainModelArgs]
 
 type selectWorker struct {
 	river.WorkerDefaults[SelectSamplesArgs]
-	deps Selector
+	timeout time.Duration
+	deps    Selector
 }
 
 func (w *selectWorker) Work(ctx context.Context, j *river.Job[SelectSamplesArgs]) error {
@@ -45,7 +49,8 @@ func (w *selectWorker) Work(ctx context.Context, j *river.Job[SelectSamplesArgs]
 
 type shardWorker struct {
 	river.WorkerDefaults[ScoreShardArgs]
-	deps Selector
+	timeout time.Duration
+	deps    Selector
 }
 
 func (w *shardWorker) Work(ctx context.Context, j *river.Job[ScoreShardArgs]) error {
@@ -54,8 +59,9 @@ func (w *shardWorker) Work(ctx context.Context, j *river.Job[ScoreShardArgs]) er
 
 type importWorker struct {
 	river.WorkerDefaults[ImportCompoundsArgs]
-	deps Importer
-	log  *slog.Logger
+	timeout time.Duration
+	deps    Importer
+	log     *slog.Logger
 }
 
 // Work runs the import, storing its progress as the job's output as it
@@ -76,3 +82,18 @@ func (w *importWorker) Work(ctx context.Context, j *river.Job[ImportCompoundsArg
 	}
 	return river.RecordOutput(ctx, Output{Result: result})
 }
+
+// Timeout is the kind's own timeout (0: the client's JobTimeout).
+func (w *trainWorker) Timeout(*river.Job[TrainModelArgs]) time.Duration { return w.timeout }
+
+// Timeout is the kind's own timeout (0: the client's JobTimeout).
+func (w *retrainWorker) Timeout(*river.Job[RetrainModelArgs]) time.Duration { return w.timeout }
+
+// Timeout is the kind's own timeout (0: the client's JobTimeout).
+func (w *selectWorker) Timeout(*river.Job[SelectSamplesArgs]) time.Duration { return w.timeout }
+
+// Timeout is the kind's own timeout (0: the client's JobTimeout).
+func (w *shardWorker) Timeout(*river.Job[ScoreShardArgs]) time.Duration { return w.timeout }
+
+// Timeout is the kind's own timeout (0: the client's JobTimeout).
+func (w *importWorker) Timeout(*river.Job[ImportCompoundsArgs]) time.Duration { return w.timeout }

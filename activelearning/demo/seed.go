@@ -92,6 +92,10 @@ func (c Config) withDefaults() Config {
 type Result struct {
 	// Seeded is false when the database was left as it was.
 	Seeded bool
+	// SeededElsewhere is true when another process (a second replica
+	// starting on the same empty database) created the demo admin first
+	// and is seeding the demo; this call left the database as it was.
+	SeededElsewhere bool
 	// Admin is the demo admin (nil when Seeded is false and no demo was finished).
 	Admin *store.User
 	// GeneratedPassword is the admin's password when Seed made it up.
@@ -125,6 +129,11 @@ func Seed(ctx context.Context, svc *activelearning.Service, st *store.Store, cfg
 	}
 	admin, err := auth.NewService(st, auth.Options{}).CreateUser(ctx, auth.NewUser{
 		Email: cfg.AdminEmail, Name: "Demo admin", Role: store.RoleAdmin, Password: password})
+	if errors.Is(err, store.ErrConflict) {
+		// The admin is the seed's first write: the process that created
+		// it seeds the rest, so a replica that lost the race stops here.
+		return &Result{SeededElsewhere: true}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("demo: create admin %s: %w", cfg.AdminEmail, err)
 	}

@@ -275,3 +275,51 @@ func TestSeedAfterRetrain(t *testing.T) {
 		t.Errorf("Seed changed the database: %+v -> %+v", before, after)
 	}
 }
+
+// TestSeedTwoReplicas: two processes seeding the same empty database at once
+// (two replicas starting together) give one demo and no error; the one that
+// loses the race for the admin says another process is seeding. On each
+// database, each "replica" with its own store and River client.
+func TestSeedTwoReplicas(t *testing.T) {
+	for name, open := range storetest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+			defer cancel()
+			st := open(t)
+			svcA, _ := withService(t, st)
+			svcB, _ := withService(t, st)
+			cfg := Config{Getenv: func(string) string { return "" }, Log: quiet(), Out: io.Discard, Members: 4, BatchSize: 5, AdminPassword: "two replicas"}
+			type out struct {
+				res *Result
+				err error
+			}
+			results := make(chan out, 2)
+			start := make(chan struct{})
+			for _, svc := range []*activelearning.Service{svcA, svcB} {
+				go func() {
+					<-start
+					res, err := Seed(ctx, svc, st, cfg)
+					results <- out{res, err}
+				}()
+			}
+			close(start)
+			seeded := 0
+			for range 2 {
+				o := <-results
+				if o.err != nil {
+					t.Fatalf("a replica's seed failed: %v", o.err)
+				}
+				if o.res.Seeded {
+					seeded++
+				}
+				t.Logf("replica: seeded %v, seeded elsewhere %v", o.res.Seeded, o.res.SeededElsewhere)
+			}
+			if seeded != 1 {
+				t.Errorf("%d replicas seeded, want 1", seeded)
+			}
+			if s := take(t, st); s.users != 1 || s.cycles != 1 {
+				t.Errorf("after two replicas: %d users, %d cycles; want 1 and 1", s.users, s.cycles)
+			}
+		})
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"activelab/activelearning/demo"
-	"activelab/jobs"
 	"activelab/server"
 	"activelab/store"
 )
@@ -52,13 +51,16 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string, only ...string) erro
 	return err
 }
 
+// usageOut receives a command's usage on -h (a variable for tests).
+var usageOut io.Writer = os.Stderr
+
 // parseFlags parses args and then the environment (every flag, or only the
-// named ones); -h is flag.ErrHelp.
+// named ones); -h prints the usage once and is flag.ErrHelp.
 func parseFlags(fs *flag.FlagSet, args []string, envFlags ...string) error {
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(io.Discard) // the flag package prints the usage itself on -h: not there
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(os.Stderr)
+			fs.SetOutput(usageOut)
 			fs.Usage()
 			return flag.ErrHelp
 		}
@@ -74,7 +76,8 @@ func parseFlags(fs *flag.FlagSet, args []string, envFlags ...string) error {
 // one (every flag when envFlags is empty, else the named ones).
 func usageWithEnv(fs *flag.FlagSet, synopsis string, envFlags ...string) func() {
 	return func() {
-		fmt.Fprintf(os.Stderr, "Usage: %s\n\nFlags:\n", synopsis)
+		out := fs.Output()
+		fmt.Fprintf(out, "Usage: %s\n\nFlags:\n", synopsis)
 		fs.VisitAll(func(f *flag.Flag) {
 			def := ""
 			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" {
@@ -84,7 +87,7 @@ func usageWithEnv(fs *flag.FlagSet, synopsis string, envFlags ...string) func() 
 			if len(envFlags) == 0 || slices.Contains(envFlags, f.Name) {
 				env = ", " + envName(f.Name)
 			}
-			fmt.Fprintf(os.Stderr, "  --%s%s\n      %s%s\n", f.Name, env, f.Usage, def)
+			fmt.Fprintf(out, "  --%s%s\n      %s%s\n", f.Name, env, f.Usage, def)
 		})
 	}
 }
@@ -131,21 +134,22 @@ func serveFlags(fs *flag.FlagSet, cfg *server.Config) {
 }
 
 // runServe opens and migrates the database, starts the event broker, the
-// active-learning service and its River workers, listens, seeds the demo on
-// an empty database (in the background, with --demo), and serves until ctx
-// ends (SIGINT/SIGTERM), then shuts down gracefully: HTTP first, then the
-// workers (a running job is cancelled at the shutdown timeout and retried on
-// the next start), then the broker.
+// active-learning service and its River workers (with --jobs=false an
+// insert-only River client: this process serves the API and enqueues, the
+// workers run elsewhere), listens, seeds the demo on an empty database (in
+// the background, with --demo), and serves until ctx ends (SIGINT/SIGTERM),
+// then shuts down gracefully: HTTP first, then the workers (running jobs
+// get the shutdown timeout to finish, then are cancelled and queued again
+// without spending an attempt), then the broker.
 func runServe(ctx context.Context, args []string) error {
 	cfg := server.Defaults()
 	demo := true
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	serveFlags(fs, &cfg)
 	fs.BoolVar(&demo, "demo", demo, "seed the demo (ESOL, an admin, a trained model, a first cycle) into an empty database")
-	var jobCfg jobs.Config
-	jobCfg.JobTimeout = 10 * time.Minute
-	fs.DurationVar(&jobCfg.JobTimeout, "job-timeout", jobCfg.JobTimeout, "longest one attempt of a background job (training, retraining, large selections and imports) may run")
-	fs.DurationVar(&jobCfg.RescueAfter, "job-rescue-after", 0, "when a job left running by a killed process is retried (default: job timeout + 1m)")
+	runJobs := true
+	fs.BoolVar(&runJobs, "jobs", runJobs, "work background jobs in this process (false: serve the API only and leave jobs to `activelab worker`)")
+	jf := bindJobFlags(fs)
 	fs.Usage = usageWithEnv(fs, "activelab serve [flags]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -153,9 +157,11 @@ func runServe(ctx context.Context, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if jobCfg.JobTimeout <= 0 || jobCfg.RescueAfter < 0 || (jobCfg.RescueAfter > 0 && jobCfg.RescueAfter <= jobCfg.JobTimeout) {
-		return fmt.Errorf("%w: --job-timeout must be positive and --job-rescue-after longer than it (got %s and %s)", errUsage, jobCfg.JobTimeout, jobCfg.RescueAfter)
+	jobCfg, err := jf.config()
+	if err != nil {
+		return err
 	}
+	jobCfg.InsertOnly = !runJobs
 	level, _ := server.ParseLogLevel(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
@@ -190,8 +196,11 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	if demo {
+	switch {
+	case demo && runJobs:
 		go seedDemo(ctx, rt, st, log)
+	case demo:
+		log.Info("demo: not seeded by an API-only process (--jobs=false): a process working jobs (serve or worker) seeds it")
 	}
 	return srv.Serve(ctx, ln)
 }
@@ -206,6 +215,8 @@ func seedDemo(ctx context.Context, rt *server.Runtime, st *store.Store, log *slo
 		log.Info("demo: interrupted; the next start finishes it")
 	case err != nil:
 		log.Error("demo: seeding failed", "error", err.Error())
+	case res.SeededElsewhere:
+		log.Info("demo: another process is seeding the database")
 	case !res.Seeded:
 		log.Info("demo: database not empty, nothing to seed")
 	default:
@@ -214,7 +225,10 @@ func seedDemo(ctx context.Context, rt *server.Runtime, st *store.Store, log *slo
 }
 
 // openStore opens the database at url and applies pending migrations (a
-// no-op when current, so it is safe next to a running server).
+// no-op when current, so it is safe next to a running server). Processes
+// starting together on an empty PostgreSQL database race to create the
+// schema and the loser's CREATE fails; it tries again, twice, after the
+// winner has had a moment to finish (then the migrations are current).
 func openStore(ctx context.Context, url string) (*store.Store, error) {
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -222,13 +236,22 @@ func openStore(ctx context.Context, url string) (*store.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	status, err := st.MigrationStatus(octx)
-	if err == nil && status.Current() {
-		return st, nil
+	for attempt := 1; ; attempt++ {
+		status, err := st.MigrationStatus(octx)
+		if err == nil && status.Current() {
+			return st, nil
+		}
+		err = st.Migrate(ctx)
+		if err == nil {
+			return st, nil
+		}
+		if attempt == 3 || ctx.Err() != nil {
+			st.Close()
+			return nil, fmt.Errorf("migrate database (attempt %d): %w", attempt, err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
 	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("migrate database: %w", err)
-	}
-	return st, nil
 }

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// gql is a GraphQL client of one server: a cookie session or a bearer token.
+type gql struct {
+	url    string
+	token  string
+	client *http.Client
+}
+
+var transport = &http.Transport{MaxIdleConns: 2048, MaxIdleConnsPerHost: 2048, IdleConnTimeout: time.Minute}
+
+func newGQL(addr string) *gql {
+	jar, _ := cookiejar.New(nil)
+	return &gql{url: "http://" + addr + "/graphql", client: &http.Client{Jar: jar, Transport: transport, Timeout: 30 * time.Second}}
+}
+
+// do posts a query; any transport error, non-200 status or GraphQL error is an error.
+func (g *gql) do(ctx context.Context, query string, vars map[string]any, out any) error {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if g.token != "" {
+		req.Header.Set("Authorization", "Bearer "+g.token)
+	}
+	res, err := g.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d: %.200s", res.StatusCode, b)
+	}
+	var env struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	if len(env.Errors) > 0 {
+		return fmt.Errorf("graphql: %s", env.Errors[0].Message)
+	}
+	if out != nil {
+		return json.Unmarshal(env.Data, out)
+	}
+	return nil
+}
+
+func (g *gql) login(ctx context.Context, email, password string) error {
+	return g.do(ctx, `mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { user { id } } }`,
+		map[string]any{"e": email, "p": password}, nil)
+}
+
+// subscriber is one websocket on queueEvents (graphql-transport-ws).
+type subscriber struct {
+	conn *websocket.Conn
+}
+
+// subscribe opens a websocket authenticated with token and subscribes to
+// the model's queue events.
+func subscribe(ctx context.Context, addr, token, modelID string) (*subscriber, error) {
+	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}, HandshakeTimeout: 10 * time.Second}
+	conn, _, err := d.DialContext(ctx, "ws://"+addr+"/graphql", nil)
+	if err != nil {
+		return nil, err
+	}
+	send := func(v any) error { return conn.WriteJSON(v) }
+	if err := send(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}}); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var ack struct{ Type string }
+	if err := conn.ReadJSON(&ack); err != nil || ack.Type != "connection_ack" {
+		conn.Close()
+		return nil, fmt.Errorf("connection_init: %v (got %q)", err, ack.Type)
+	}
+	_ = conn.SetReadDeadline(time.Time{})
+	err = send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+		"query":     `subscription($m: ID!) { queueEvents(modelId: $m) { seq type itemId } }`,
+		"variables": map[string]any{"m": modelID}}})
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return &subscriber{conn: conn}, nil
+}
+
+// queueEvent is what a subscriber receives.
+type queueEvent struct {
+	Seq    int64  `json:"seq"`
+	Type   string `json:"type"`
+	ItemID string `json:"itemId"`
+}
+
+// next returns the next event; pings are answered.
+func (s *subscriber) next() (*queueEvent, error) {
+	for {
+		var msg struct {
+			Type    string `json:"type"`
+			Payload struct {
+				Data struct {
+					QueueEvents queueEvent `json:"queueEvents"`
+				} `json:"data"`
+				Errors []any `json:"errors"`
+			} `json:"payload"`
+		}
+		if err := s.conn.ReadJSON(&msg); err != nil {
+			return nil, err
+		}
+		switch msg.Type {
+		case "next":
+			if len(msg.Payload.Errors) > 0 {
+				return nil, fmt.Errorf("subscription error: %v", msg.Payload.Errors)
+			}
+			return &msg.Payload.Data.QueueEvents, nil
+		case "ping":
+			_ = s.conn.WriteJSON(map[string]any{"type": "pong"})
+		case "error", "complete":
+			return nil, errors.New("subscription ended: " + msg.Type)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Stats are one operation's figures in one phase (milliseconds).
+type Stats struct {
+	Count      int     `json:"count"`
+	Errors     int     `json:"errors"`
+	FirstError string  `json:"firstError,omitempty"`
+	P50        float64 `json:"p50Ms"`
+	P90        float64 `json:"p90Ms"`
+	P99        float64 `json:"p99Ms"`
+	Max        float64 `json:"maxMs"`
+}
+
+// Result is one database at one rate.
+type Result struct {
+	Database string           `json:"database"`
+	Rate     int              `json:"rate"`
+	Ops      map[string]Stats `json:"ops"`
+	// Late is how many requests the generator itself sent over 10 ms late
+	// (the machine could not keep the schedule; latency still counts from it).
+	Late int64 `json:"late"`
+	// Labels submitted in the phase; Events the item_labeled events of
+	// those labels that subscribers received (Labels x Subscribers expected;
+	// a label submitted at the phase's end may be delivered after it).
+	Labels      int64 `json:"labels"`
+	Events      int64 `json:"events"`
+	Subscribers int   `json:"subscribers"`
+	// LoadAvg is the machine's 1-minute load average at the phase's end
+	// (the generator and the server share the machine with anything else
+	// running; on 2 cores, above 2 means they waited for CPU).
+	LoadAvg string `json:"loadAvg"`
+}
+
+func summarize(db string, rate int, o options, p *phase) Result {
+	r := Result{Database: db, Rate: rate, Ops: map[string]Stats{}, Late: p.late.Load(),
+		Labels: p.labels.Load(), Events: p.events.Load(), Subscribers: o.subscribers, LoadAvg: loadAvg()}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ops := map[string]bool{}
+	for op := range p.lat {
+		ops[op] = true
+	}
+	for op := range p.errs {
+		ops[op] = true
+	}
+	for op := range ops {
+		lat := p.lat[op]
+		slices.Sort(lat)
+		s := Stats{Count: len(lat), Errors: p.errs[op], FirstError: p.first[op]}
+		if len(lat) > 0 {
+			s.P50, s.P90, s.P99, s.Max = q(lat, .50), q(lat, .90), q(lat, .99), ms(lat[len(lat)-1])
+		}
+		r.Ops[op] = s
+	}
+	return r
+}
+
+// q is the nearest-rank quantile of sorted durations, in ms.
+func q(sorted []time.Duration, p float64) float64 {
+	i := int(p*float64(len(sorted))+0.5) - 1
+	return ms(sorted[min(max(i, 0), len(sorted)-1)])
+}
+
+// loadAvg reads the 1-minute load average (Linux), or "".
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func printTable(w io.Writer, rs []Result) {
+	fmt.Fprintf(w, "%-8s %6s  %-15s %7s %6s %8s %8s %8s %8s\n", "db", "rate/s", "operation", "count", "errors", "p50 ms", "p90 ms", "p99 ms", "max ms")
+	for _, r := range rs {
+		for _, op := range []string{"labelQueue", "typename", "claimNextItem", "submitLabel", "event delivery"} {
+			s, ok := r.Ops[op]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(w, "%-8s %6d  %-15s %7d %6d %8.1f %8.1f %8.1f %8.1f\n", r.Database, r.Rate, op, s.Count, s.Errors, s.P50, s.P90, s.P99, s.Max)
+		}
+		if r.Subscribers > 0 {
+			fmt.Fprintf(w, "%-8s %6d  events: %d of %d expected (%d labels x %d subscribers)\n",
+				r.Database, r.Rate, r.Events, r.Labels*int64(r.Subscribers), r.Labels, r.Subscribers)
+		}
+		fmt.Fprintf(w, "%-8s %6d  generator late: %d requests; load average %s\n", r.Database, r.Rate, r.Late, r.LoadAvg)
+	}
+	for _, r := range rs {
+		for op, s := range r.Ops {
+			if s.FirstError != "" {
+				fmt.Fprintf(w, "%s %d/s %s: first error: %s\n", r.Database, r.Rate, op, s.FirstError)
+			}
+		}
+	}
+}
