@@ -81,16 +81,13 @@ func startGate(ctx context.Context, t *testing.T, st *store.Store, g *gate, logs
 // its own, as the service does.
 func enqueueRetrain(ctx context.Context, t *testing.T, st *store.Store, c *jobs.Client, cycle int64) int64 {
 	t.Helper()
-	tx, err := st.DB().BeginTx(ctx, nil)
+	var id int64
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		id, err = c.EnqueueRetrainModel(ctx, tx, cycle)
+		return err
+	})
 	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := c.EnqueueRetrainModel(ctx, tx, cycle)
-	if err != nil {
-		_ = tx.Rollback()
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	return id
