@@ -95,7 +95,8 @@ type SelectInput struct {
 	// threshold, or the default's batch mode; rejected with a "+cluster" or
 	// "+softrank" asked for by name).
 	Diversity float64
-	// BatchSize is how many compounds to select (0: DefaultBatchSize).
+	// BatchSize is how many compounds to select (the API's default is
+	// DefaultBatchSize).
 	BatchSize int
 	Seed      int64
 	// IncludeLabeled lets compounds already labeled for the endpoint into

@@ -58,9 +58,6 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 	if err != nil {
 		return nil, &InputError{Field: "strategy", Msg: err.Error()}
 	}
-	if in.BatchSize == 0 {
-		in.BatchSize = DefaultBatchSize
-	}
 	if in.BatchSize < 1 || in.BatchSize > s.cfg.MaxBatchSize {
 		return nil, inputErr("batchSize", "%d is outside 1..%d", in.BatchSize, s.cfg.MaxBatchSize)
 	}

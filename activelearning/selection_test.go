@@ -119,7 +119,7 @@ func TestSelectRejectsBadInput(t *testing.T) {
 			target error
 		}{
 			{"viewer", e.view, activelearning.SelectInput{BatchSize: 5}, "", auth.ErrForbidden},
-			{"negative batch size", e.sci, activelearning.SelectInput{BatchSize: -1}, "batchSize", nil}, // 0 takes DefaultBatchSize
+			{"batch size 0", e.sci, activelearning.SelectInput{BatchSize: 0}, "batchSize", nil},
 			{"batch size above max", e.sci, activelearning.SelectInput{BatchSize: 61}, "batchSize", nil},
 			{"unknown strategy", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "greatest"}, "strategy", nil},
 			{"margin on regression", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "margin"}, "strategy", nil},

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// The login throttle's policy (documented in server/SECURITY.md). Failed
+// The login throttle's policy (documented in the README's Security section). Failed
 // logins are counted per client address and per account (the email, known
 // or not, so the answer says nothing about which accounts exist). After
 // the free failures, each further failure doubles the wait before the

@@ -35,8 +35,17 @@ func (r *Resolver) logger() *slog.Logger {
 // selectInput decodes a SelectionInput for the service.
 func selectInput(in *model.SelectionInput) activelearning.SelectInput {
 	return activelearning.SelectInput{ModelID: in.ModelID, SetID: derefInt64(in.SetID), CompoundIDs: in.CompoundIds,
-		Strategy: in.Strategy, Diversity: deref(in.Diversity), BatchSize: derefInt(in.BatchSize), Seed: int64(derefInt(in.Seed)),
+		Strategy: in.Strategy, Diversity: deref(in.Diversity), BatchSize: batchSize(in.BatchSize), Seed: int64(derefInt(in.Seed)),
 		IncludeLabeled: deref(in.IncludeLabeled), IncludeSkipped: deref(in.IncludeSkipped)}
+}
+
+// batchSize is the input's batch size, DefaultBatchSize when omitted (an
+// explicit 0 stays 0, which the service refuses).
+func batchSize(n *int) int {
+	if n == nil {
+		return activelearning.DefaultBatchSize
+	}
+	return *n
 }
 
 // importFormat is the input's format, else guessed from the file name.

@@ -49,7 +49,7 @@
 // introspection included); roles are checked by the @hasRole directive.
 // A request without credentials is judged before validation (queryGuard).
 //
-// # Limits (SECURITY.md lists them with their defaults and flags)
+// # Limits (the README's Security section lists them with their defaults and flags)
 //
 // In request order: connections per client address (connLimitListener),
 // read and idle timeouts, requests in flight with a queue deadline

@@ -170,6 +170,13 @@ type dbStatsCollector struct {
 	stats func() sql.DBStats
 }
 
+// NewDBStatsCollector exports the pool statistics stats reports
+// (store.Store.DBStats) as the activelab_db_* series, for processes that
+// serve /metrics without the API (activelab worker).
+func NewDBStatsCollector(stats func() sql.DBStats) prometheus.Collector {
+	return &dbStatsCollector{stats: stats}
+}
+
 var (
 	dbOpenDesc     = prometheus.NewDesc("activelab_db_open_connections", "Open database connections (in use + idle).", nil, nil)
 	dbInUseDesc    = prometheus.NewDesc("activelab_db_in_use_connections", "Database connections in use.", nil, nil)

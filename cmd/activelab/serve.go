@@ -116,7 +116,7 @@ func serveFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.DurationVar(&cfg.WebsocketInitTimeout, "ws-init-timeout", cfg.WebsocketInitTimeout, "time a websocket has to send connection_init")
 	fs.DurationVar(&cfg.WebsocketRecheckInterval, "ws-recheck-interval", cfg.WebsocketRecheckInterval, "how often an open websocket's credentials are checked again")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "trust X-Forwarded-Proto/Host from a reverse proxy")
-	// Limits of the hardened edge (server/SECURITY.md).
+	// Limits of the hardened edge (README, Security).
 	fs.IntVar(&cfg.MaxTokens, "max-tokens", cfg.MaxTokens, "most tokens in a GraphQL document (500 without credentials)")
 	fs.IntVar(&cfg.MaxFields, "max-fields", cfg.MaxFields, "most field selections in a GraphQL document")
 	fs.IntVar(&cfg.MaxAliases, "max-aliases", cfg.MaxAliases, "most aliases in a GraphQL document")

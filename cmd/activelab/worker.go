@@ -88,7 +88,7 @@ func runWorker(ctx context.Context, args []string) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(st.DB().DB, "activelab"))
+		server.NewDBStatsCollector(st.DBStats))
 	reg.MustRegister(rt.Jobs.Metrics().Collectors()...)
 	hs := &http.Server{Handler: workerHandler(st, rt.Jobs.Running, reg), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}

@@ -69,7 +69,7 @@ func TestWorkerCommand(t *testing.T) {
 	}
 	code, body := get(t, "http://"+addr+"/metrics")
 	for _, want := range []string{`activelab_job_attempts_total{kind="retrain_model",outcome="completed"} 0`,
-		`activelab_jobs_running{kind="train_model"} 0`, "go_goroutines", "go_sql_open_connections"} {
+		`activelab_jobs_running{kind="train_model"} 0`, "go_goroutines", "activelab_db_open_connections"} {
 		if code != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("/metrics (%d) lacks %q", code, want)
 		}
