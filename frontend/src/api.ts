@@ -84,13 +84,15 @@ export const MODEL_CHOICES = `query ModelChoices {
 export const CREATE_MODEL = `mutation CreateModel($input: CreateModelInput!) { createModel(input: $input) { model { id name status } } }`;
 
 const ITEM = `id status prediction uncertainty applicabilityDistance selectionStrategy leaseExpiresAt
-  compound { id inputSmiles canonicalSmiles name }`;
+  label labelSource labeledAt assignedTo { id name email }
+  compound { id inputSmiles canonicalSmiles name descriptors }`;
 
 export const MODEL = `query Model($id: ID!) {
   model(id: $id) {
     id name endpoint task status
     activeVersion { version metrics { name value } }
   }
+  endpoints { name min max }
   stats(modelId: $id) {
     cycles counts { pending inProgress labeled skipped }
     learningCurve { cycle labels metrics { name value } }
@@ -101,6 +103,29 @@ export const MODEL = `query Model($id: ID!) {
 /** The item the user holds in a model's queue, to resume it after a reload. */
 export const HELD = `query Held($id: ID!, $me: ID!) {
   labelQueue(filter: {modelId: $id, status: [IN_PROGRESS], assignedTo: $me}, first: 1) { edges { node { ${ITEM} } } }
+}`;
+
+/** One queue item, opened from the queue table (to claim it, or see who holds it). */
+export const QUEUE_ITEM = `query QueueItem($id: ID!) { queueItem(id: $id) { ${ITEM} } }`;
+
+/** My labels in a model's queue, for the session's progress and my history. */
+export const MY_LABELS = `query MyLabels($id: ID!, $me: ID!) {
+  labelQueue(filter: {modelId: $id, status: [LABELED], assignedTo: $me}, orderBy: CREATED_AT_DESC, first: 100) {
+    totalCount edges { node { ${ITEM} } }
+  }
+}`;
+
+/** Corrects a label (label-lifecycle API: used only when the schema has it). */
+export const AMEND = `mutation Amend($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!, $reason: String!) {
+  amendLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, reason: $reason}) { item { id status label } }
+}`;
+
+/** Hands a claimed item back unlabeled (used only when the schema has it). */
+export const RELEASE = `mutation Release($itemId: ID!) { releaseItem(input: {itemId: $itemId}) { item { id status } } }`;
+
+/** A label resubmitted after the server called it implausible (label-lifecycle API). */
+export const SUBMIT_CONFIRMED = `mutation SubmitConfirmed($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
+  submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, confirm: true}) { item { id status } }
 }`;
 
 export const CLAIM = `mutation Claim($modelId: ID!) { claimNextItem(input: {modelId: $modelId}) { item { ${ITEM} } } }`;
@@ -120,16 +145,32 @@ const CYCLE = `id cycleNumber status selectionStrategy batchSize itemsSelected i
 
 export const CYCLES = `query Cycles($id: ID!) { model(id: $id) { id cycles { ${CYCLE} } } }`;
 
-export const SELECT = `mutation Select($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!) {
-  selectSamples(input: {selection: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed}}) { cycle { id cycleNumber status } }
+/** The selection fields both preview and start take; $setId null = every unlabeled compound. */
+const SELECTION = `modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed, setId: $setId`;
+const SELECTION_VARS = `$modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!, $setId: ID`;
+
+export const SELECT = `mutation Select(${SELECTION_VARS}) {
+  selectSamples(input: {selection: {${SELECTION}}}) { cycle { id cycleNumber status } }
 }`;
 
-/** The compounds a selection would queue, best first, without queuing them. */
-export const PREVIEW = `query Preview($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!) {
-  previewSelection(input: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed}) {
-    rank prediction uncertainty applicabilityDistance priority compound { id name inputSmiles }
-  }
+/** SELECT_PASTED starts a cycle on a pasted list (label-lifecycle API: used only when SelectionInput has smiles). */
+export const SELECT_PASTED = `mutation SelectPasted(${SELECTION_VARS}, $smiles: [String!]) {
+  selectSamples(input: {selection: {${SELECTION}, smiles: $smiles}}) { cycle { id cycleNumber status } }
 }`;
+
+const CANDIDATE = `rank prediction uncertainty applicabilityDistance priority compound { id name inputSmiles }`;
+
+/** The compounds a selection would queue, best first, without queuing them. */
+export const PREVIEW = `query Preview(${SELECTION_VARS}) {
+  previewSelection(input: {${SELECTION}}) { ${CANDIDATE} }
+}`;
+
+export const PREVIEW_PASTED = `query PreviewPasted(${SELECTION_VARS}, $smiles: [String!]) {
+  previewSelection(input: {${SELECTION}, smiles: $smiles}) { ${CANDIDATE} }
+}`;
+
+/** What the Sample Selection tab offers: the models, the compound sets (pools). */
+export const SELECTION_CHOICES = `query SelectionChoices { models { id name task } compoundSets { id name size } }`;
 
 export interface Candidate {
   rank: number;
@@ -207,11 +248,11 @@ export interface ImportReport {
   errors: { row: number; column: string; reason: string; offset: number | null }[];
 }
 
-export const QUEUE = `query Queue($modelId: ID!, $status: [QueueStatus!], $after: String) {
-  labelQueue(filter: {modelId: $modelId, status: $status}, first: 25, after: $after) {
+export const QUEUE = `query Queue($modelId: ID!, $status: [QueueStatus!], $assignedTo: ID, $after: String) {
+  labelQueue(filter: {modelId: $modelId, status: $status, assignedTo: $assignedTo}, first: 25, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id status priority prediction uncertainty label labelSource assignedTo { name email }
+    edges { node { id status priority prediction uncertainty label labelSource skipReason notes assignedTo { id name email }
       compound { name inputSmiles } } }
   }
 }`;
@@ -224,7 +265,9 @@ export interface QueueRow {
   uncertainty: number | null;
   label: number | null;
   labelSource: string | null;
-  assignedTo: { name: string; email: string } | null;
+  skipReason: string;
+  notes: string;
+  assignedTo: { id: string; name: string; email: string } | null;
   compound: { name: string; inputSmiles: string };
 }
 
@@ -282,5 +325,9 @@ export interface QueueItem {
   applicabilityDistance: number | null;
   selectionStrategy: string;
   leaseExpiresAt: string | null;
-  compound: { id: string; inputSmiles: string; canonicalSmiles: string; name: string };
+  label: number | null;
+  labelSource: string | null;
+  labeledAt: string | null;
+  assignedTo: { id: string; name: string; email: string } | null;
+  compound: { id: string; inputSmiles: string; canonicalSmiles: string; name: string; descriptors: string | null };
 }
