@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { LOGOUT, ME, UNAUTHENTICATED, type User } from './api';
+import { LOGOUT, ME, UNAUTHENTICATED } from './api';
 import { Import } from './Import';
 import { Login } from './Login';
 import { ModelPage } from './ModelPage';
@@ -21,7 +21,7 @@ export function App() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  const [{ data, error, fetching }, refetchMe] = useQuery<{ me: User }>({ query: ME });
+  const [{ data, error, fetching }, refetchMe] = useQuery({ query: ME });
   const [, logout] = useMutation(LOGOUT);
   // A model's workspace names itself (tab and model) once its model loads.
   useEffect(() => {

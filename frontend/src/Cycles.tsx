@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { Alert } from './Alert';
-import { CYCLES, CYCLE_UPDATED, RETRAIN, RETRAIN_PROGRESS, type Cycle, type Labeler, type ModelSummary, type User } from './api';
+import { CYCLES, CYCLE_UPDATED, RETRAIN, RETRAIN_PROGRESS, type Cycle, type Labeler, type ModelData, type User } from './api';
 import { headlineName, metricTitle, type CurvePoint } from './curve';
 import { metricChanges, retrainable } from './cycles';
 import { day, errorMessage, formatNumber, headlineMetric } from './label';
@@ -11,7 +11,7 @@ import { useAction } from './use-action';
 
 interface Props {
   modelId: string;
-  model: ModelSummary;
+  model: ModelData['model'];
   curve: CurvePoint[];
   labelers: Labeler[];
   user: User;
@@ -29,8 +29,8 @@ interface Props {
  * are not trained yet, with its progress live.
  */
 export function CycleHistory({ modelId, model, curve, labelers, user, refreshKey, onChange }: Props) {
-  const [{ data, error }, refetch] = useQuery<{ model: { cycles: Cycle[] } }>({ query: CYCLES, variables: { id: modelId } });
-  const [updated] = useSubscription<{ cycleUpdated: { id: string; status: string } }>({ query: CYCLE_UPDATED, variables: { modelId } });
+  const [{ data, error }, refetch] = useQuery({ query: CYCLES, variables: { id: modelId } });
+  const [updated] = useSubscription({ query: CYCLE_UPDATED, variables: { modelId } });
   const [, retrain] = useMutation(RETRAIN);
   const action = useAction();
 
@@ -135,7 +135,7 @@ function Metrics({ cycle }: { cycle: Cycle }) {
 
 /** Progress shows a running retrain's stage, live (replayed from its start). */
 function Progress({ cycleId }: { cycleId: string }) {
-  const [{ data }] = useSubscription<{ retrainProgress: { stage: string; fraction: number; message: string } }>({
+  const [{ data }] = useSubscription({
     query: RETRAIN_PROGRESS,
     variables: { cycleId },
   });

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { IMPORT, IMPORT_JOB, type ImportJob, type ImportReport } from './api';
+import { IMPORT, IMPORT_JOB, type ImportReport } from './api';
 import { errorMessage } from './label';
 import { usePoll } from './refresh';
 
@@ -24,7 +24,7 @@ export function Import() {
   const [valueColumn, setValueColumn] = useState('');
   const [problem, setProblem] = useState('');
   const [report, setReport] = useState<ImportReport | null>(null);
-  const [{ fetching }, run] = useMutation<{ importCompounds: ImportReport }>(IMPORT);
+  const [{ fetching }, run] = useMutation(IMPORT);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -142,7 +142,7 @@ function Report({ report }: { report: ImportReport }) {
  * then the share of rows stored, then its report (or why it failed).
  */
 function JobProgress({ jobId, rows }: { jobId: string; rows: number }) {
-  const [{ data, error }, refetch] = useQuery<{ importJob: ImportJob }>({ query: IMPORT_JOB, variables: { id: jobId } });
+  const [{ data, error }, refetch] = useQuery({ query: IMPORT_JOB, variables: { id: jobId } });
   const job = data?.importJob;
   const done = job?.state === 'COMPLETE' || job?.state === 'FAILED';
   usePoll(!done, refetch, JOB_POLL_MS);

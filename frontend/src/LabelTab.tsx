@@ -43,7 +43,7 @@ interface Implausible {
  */
 export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId, refreshKey }: Props) {
   const caps = useCapabilities();
-  const [, claim] = useMutation<{ claimNextItem: { item: QueueItem | null } }>(CLAIM);
+  const [, claim] = useMutation(CLAIM);
   const [, submitLabel] = useMutation(SUBMIT);
   const [, submitConfirmed] = useMutation(SUBMIT_CONFIRMED);
   const [, skipItem] = useMutation(SKIP);
@@ -66,14 +66,14 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
 
   // A compound this user already holds (claimed before a reload) comes back
   // first, so its lease is not left to expire.
-  const [held] = useQuery<{ labelQueue: { edges: { node: QueueItem }[] } }>({ query: HELD, variables: { id: modelId, me: user.id }, pause: !!itemId });
+  const [held] = useQuery({ query: HELD, variables: { id: modelId, me: user.id }, pause: !!itemId });
   const heldItem = held.data?.labelQueue.edges[0]?.node;
   useEffect(() => {
     if (heldItem) setItem((cur) => cur ?? heldItem);
   }, [heldItem]);
 
   // My labels: today's progress and my history, newest first.
-  const [mine, refetchMine] = useQuery<{ labelQueue: { totalCount: number; edges: { node: QueueItem }[] } }>({
+  const [mine, refetchMine] = useQuery({
     query: MY_LABELS,
     variables: { id: modelId, me: user.id },
     pause: !canLabel,
@@ -100,7 +100,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
   }, [claim, modelId]);
 
   // An item opened from the queue: take it when it is free, else say who has it.
-  const [opened] = useQuery<{ queueItem: QueueItem }>({ query: QUEUE_ITEM, variables: { id: itemId ?? '' }, pause: !itemId });
+  const [opened] = useQuery({ query: QUEUE_ITEM, variables: { id: itemId ?? '' }, pause: !itemId });
   const openedItem = opened.data?.queueItem;
   const tried = useRef<string | null>(null);
   useEffect(() => {

@@ -1,8 +1,7 @@
 import { useCallback, useEffect } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { Alert } from './Alert';
-import { MODEL, QUEUE_EVENTS, type Counts, type Labeler, type ModelSummary, type User } from './api';
-import type { CurvePoint } from './curve';
+import { MODEL, QUEUE_EVENTS, type User } from './api';
 import { CycleHistory } from './Cycles';
 import { errorMessage } from './label';
 import { LabelTab } from './LabelTab';
@@ -12,11 +11,6 @@ import { useRefetchOn } from './refresh';
 import { TABS, modelHref, pageTitle, type Tab } from './route';
 import { SampleSelection } from './SampleSelection';
 
-interface ModelData {
-  model: ModelSummary;
-  endpoints: { name: string; min: number; max: number }[];
-  stats: { cycles: number; counts: Counts; learningCurve: CurvePoint[]; labelers: Labeler[] };
-}
 
 interface Props {
   modelId: string;
@@ -31,8 +25,8 @@ interface Props {
  * can be linked to and the back button goes back a tab.
  */
 export function ModelPage({ modelId, tab, itemId, user }: Props) {
-  const [{ data, error, fetching }, refetch] = useQuery<ModelData>({ query: MODEL, variables: { id: modelId } });
-  const [events] = useSubscription<{ queueEvents: { seq: number } }>({ query: QUEUE_EVENTS, variables: { modelId } });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: MODEL, variables: { id: modelId } });
+  const [events] = useSubscription({ query: QUEUE_EVENTS, variables: { modelId } });
   // Refresh on every queue event, and after the websocket comes back (the
   // events sent while it was down are not replayed).
   const live = useLive();

@@ -14,7 +14,7 @@ const POLL_MS = 2000;
  * training shows its error. Admins get a link to create a model.
  */
 export function Models({ user }: { user: User }) {
-  const [{ data, error, fetching }, refetch] = useQuery<{ models: ModelSummary[] }>({ query: MODELS });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: MODELS });
   const training = data?.models.some((m) => m.status === 'TRAINING') ?? false;
   usePoll(training, refetch, POLL_MS);
   if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;

@@ -1,5 +1,5 @@
 import { useQuery } from 'urql';
-import { NEIGHBOURS, type Neighbour } from './api';
+import { NEIGHBOURS } from './api';
 import { errorMessage, formatNumber } from './label';
 import { compoundHref } from './route';
 
@@ -9,7 +9,7 @@ import { compoundHref } from './route';
  * endpoint: a quick check of a value against close analogs.
  */
 export function Neighbours({ compoundId, endpoint }: { compoundId: string; endpoint: string }) {
-  const [{ data, error }] = useQuery<{ compound: { similar: Neighbour[] } }>({
+  const [{ data, error }] = useQuery({
     query: NEIGHBOURS,
     variables: { id: compoundId, endpoint },
   });

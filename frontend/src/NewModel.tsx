@@ -2,13 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { CREATE_MODEL, MODEL_CHOICES } from './api';
 import { errorMessage, type Task } from './label';
-import { checkModelForm, describeEndpoint, LEARNERS, taskFor, type EndpointInfo, type ModelForm, type SetInfo } from './newModel';
+import { checkModelForm, describeEndpoint, LEARNERS, taskFor, type ModelForm } from './newModel';
 
-interface Choices {
-  endpoints: EndpointInfo[];
-  compoundSets: SetInfo[];
-  models: { id: string; name: string }[];
-}
 
 const INITIAL: ModelForm = {
   name: '',
@@ -28,7 +23,7 @@ const INITIAL: ModelForm = {
  * background; the models list shows it until it is active.
  */
 export function NewModel() {
-  const [{ data, error }] = useQuery<Choices>({ query: MODEL_CHOICES });
+  const [{ data, error }] = useQuery({ query: MODEL_CHOICES });
   const [{ fetching }, create] = useMutation(CREATE_MODEL);
   const [form, setForm] = useState<ModelForm>(INITIAL);
   const [problem, setProblem] = useState<{ field: keyof ModelForm | ''; error: string } | null>(null);

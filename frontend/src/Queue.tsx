@@ -1,6 +1,8 @@
 import { useState, type FormEvent, type MouseEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { ASSIGN_ITEMS, QUEUE, SKIP_ITEMS, type QueuePage, type QueueRow, type User } from './api';
+import { ASSIGN_ITEMS, QUEUE, SKIP_ITEMS, USERS, type QueueRow, type User } from './api';
+import type { VariablesOf } from './graphql';
+import { graphql } from './graphql';
 import { errorMessage, formatNumber } from './label';
 import { useRefetchOn } from './refresh';
 import { modelHref } from './route';
@@ -14,8 +16,10 @@ const STATUSES = [
   { value: 'SKIPPED', label: 'Skipped' },
 ];
 
-const USERS = `query QueueUsers { users { id name email role disabled } }`;
-const MODEL_NAMES = `query QueueModels { models { id name } }`;
+/** A queue status, as the filter takes it. */
+type QueueStatus = NonNullable<VariablesOf<typeof QUEUE>['status']>[number];
+
+const MODEL_NAMES = graphql(`query QueueModels { models { id name } }`);
 
 /**
  * Queue is the Label Queue tab: a model's items by priority, 25 at a time,
@@ -28,8 +32,8 @@ export function Queue({ modelId, refreshKey, me }: { modelId: string; refreshKey
   const canSkip = me.role !== 'VIEWER';
   const [status, setStatus] = useState('');
   const [assignee, setAssignee] = useState('');
-  const [users] = useQuery<{ users: (User & { disabled: boolean })[] }>({ query: USERS, pause: me.role !== 'ADMIN' });
-  const [models] = useQuery<{ models: { id: string; name: string }[] }>({ query: MODEL_NAMES });
+  const [users] = useQuery({ query: USERS, pause: me.role !== 'ADMIN' });
+  const [models] = useQuery({ query: MODEL_NAMES });
   const others = (users.data?.users ?? []).filter((u) => u.id !== me.id && u.role !== 'VIEWER');
   return (
     <section className="queue" aria-label="Queue items">
@@ -195,9 +199,9 @@ interface PageProps {
 }
 
 function Page({ modelId, status, assignedTo, after, refreshKey, last, onMore, cols, picked, onPick }: PageProps) {
-  const [{ data, error }, refetch] = useQuery<{ labelQueue: QueuePage }>({
+  const [{ data, error }, refetch] = useQuery({
     query: QUEUE,
-    variables: { modelId, status: status ? [status] : null, assignedTo: assignedTo || null, after },
+    variables: { modelId, status: status ? [status as QueueStatus] : null, assignedTo: assignedTo || null, after },
   });
   useRefetchOn(refreshKey, refetch);
   if (error) {
@@ -234,7 +238,6 @@ function Page({ modelId, status, assignedTo, after, refreshKey, last, onMore, co
   );
 }
 
-const LABELERS = `query Labelers { users { id name email role disabled } }`;
 
 /**
  * BulkAssign gives the picked items to one labeler (they stay pending; only
@@ -243,7 +246,7 @@ const LABELERS = `query Labelers { users { id name email role disabled } }`;
  */
 function BulkAssign({ ids, me, onDone }: { ids: string[]; me: User; onDone: () => void }) {
   const admin = me.role === 'ADMIN';
-  const [users] = useQuery<{ users: (User & { disabled: boolean })[] }>({ query: LABELERS, pause: !admin });
+  const [users] = useQuery({ query: USERS, pause: !admin });
   const [to, setTo] = useState(me.id);
   const [problem, setProblem] = useState('');
   const [{ fetching }, assign] = useMutation(ASSIGN_ITEMS);

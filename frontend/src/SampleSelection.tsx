@@ -32,8 +32,8 @@ type Pool = { kind: 'all' } | { kind: 'set'; setId: string } | { kind: 'pasted' 
 export function SampleSelection({ modelId, task, user, refreshKey, onChange }: Props) {
   const client = useClient();
   const caps = useCapabilities();
-  const [choices] = useQuery<{ models: { id: string; name: string; task: Task }[]; compoundSets: { id: string; name: string; size: number }[] }>({ query: SELECTION_CHOICES });
-  const [cycles, refetchCycles] = useQuery<{ model: { cycles: Cycle[] } }>({ query: CYCLES, variables: { id: modelId } });
+  const [choices] = useQuery({ query: SELECTION_CHOICES });
+  const [cycles, refetchCycles] = useQuery({ query: CYCLES, variables: { id: modelId } });
   useRefetchOn(refreshKey, refetchCycles);
   const [, select] = useMutation(SELECT);
   const [, selectPasted] = useMutation(SELECT_PASTED);
@@ -73,7 +73,11 @@ export function SampleSelection({ modelId, task, user, refreshKey, onChange }: P
   async function showPreview() {
     const vars = checked();
     if (!vars) return;
-    const res = await previewAction.run(() => client.query<{ previewSelection: Candidate[] }>(vars.smiles ? PREVIEW_PASTED : PREVIEW, vars).toPromise());
+    const res = await previewAction.run(() =>
+      vars.smiles
+        ? client.query<{ previewSelection: Candidate[] }>(PREVIEW_PASTED, vars).toPromise()
+        : client.query(PREVIEW, vars).toPromise(),
+    );
     if (!res || res.error) return setPreview(null);
     setPreview({ key: `${strategy} × ${vars.batchSize}`, candidates: res.data?.previewSelection ?? [] });
   }

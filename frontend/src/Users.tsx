@@ -1,22 +1,15 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import type { User } from './api';
+import { graphql, type ResultOf } from './graphql';
 import { errorMessage } from './label';
 import { checkNewUser, ROLES, type NewUserForm, type Role } from './users';
 
-const USER = 'id email name role disabled createdAt';
-const USERS = `query Users { users { ${USER} } }`;
-const CREATE = `mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ${USER} } } }`;
-const UPDATE = `mutation UpdateUser($input: UpdateUserInput!) { updateUser(input: $input) { user { ${USER} } } }`;
-
-interface Account {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
+const USER = graphql(`fragment Account on User { id email name role disabled createdAt }`);
+const USERS = graphql(`query Users { users { ...Account } }`, [USER]);
+const CREATE = graphql(`mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ...Account } } }`, [USER]);
+const UPDATE = graphql(`mutation UpdateUser($input: UpdateUserInput!) { updateUser(input: $input) { user { ...Account } } }`, [USER]);
+type Account = ResultOf<typeof USER>;
 
 const EMPTY: NewUserForm = { email: '', name: '', role: 'SCIENTIST', password: '' };
 
@@ -27,7 +20,7 @@ const EMPTY: NewUserForm = { email: '', name: '', role: 'SCIENTIST', password: '
  * server refuses to demote or disable the last admin; its message is shown.
  */
 export function Users({ me }: { me: User }) {
-  const [{ data, error }, refetch] = useQuery<{ users: Account[] }>({ query: USERS });
+  const [{ data, error }, refetch] = useQuery({ query: USERS });
   const [{ fetching: creating }, create] = useMutation(CREATE);
   const [, update] = useMutation(UPDATE);
   const [form, setForm] = useState<NewUserForm>(EMPTY);
