@@ -434,6 +434,8 @@ try {
   // without horizontal overflow (measured in the page).
   await page.getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
   await page.getByRole('table', { name: 'Most similar compounds' }).locator('tbody tr').nth(4).waitFor();
+  // The prediction's interval is drawn over the endpoint's measured values.
+  await page.getByRole('img', { name: /^Prediction -?\d+\.\d{3}, 90 % interval .* on the observed range .* of \d+ measurements$/ }).waitFor();
   const measure = async (width, height) => {
     await page.setViewportSize({ width, height });
     await page.evaluate(() => window.scrollTo(0, 0));

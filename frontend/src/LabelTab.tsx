@@ -8,7 +8,7 @@ import { DEFAULT_PREFS, LabelForm, type LabelInput, type LabelPrefs } from './La
 import { errorMessage, formatNumber, parseLabelValue, type Task } from './label';
 import { Neighbours } from './Neighbours';
 import { PredictionPanel } from './PredictionPanel';
-import type { Range } from './prediction';
+import { csvColumn, type Range } from './prediction';
 import { Properties } from './Properties';
 import { useRefetchOn } from './refresh';
 import { modelHref } from './route';
@@ -63,6 +63,19 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
   const formRef = useRef<HTMLFormElement>(null);
   const valueRef = useRef<HTMLInputElement>(null);
   const canLabel = user.role !== 'VIEWER';
+
+  // The endpoint's measured values (the export), for the distribution drawn behind the interval.
+  const [observed, setObserved] = useState<number[]>([]);
+  useEffect(() => {
+    let live = true;
+    fetch(`/export/measurements.csv?endpoint=${encodeURIComponent(endpoint)}`, { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.text() : ''))
+      .then((t) => live && setObserved(csvColumn(t, 'value')))
+      .catch(() => live && setObserved([]));
+    return () => {
+      live = false;
+    };
+  }, [endpoint]);
 
   // A compound this user already holds (claimed before a reload) comes back
   // first, so its lease is not left to expire.
@@ -309,6 +322,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
               distance={item.applicabilityDistance}
               range={range}
               strategy={item.selectionStrategy}
+              observed={observed}
             />
             <LabelForm
               key={item.id}

@@ -1,4 +1,4 @@
-import { applicability, scaleOf } from './prediction';
+import { applicability, csvColumn, histogram, scaleOf } from './prediction';
 
 // ESOL's logS range in the demo (data/esol: -11.6 to 1.58).
 const ESOL = { min: -11.6, max: 1.58 };
@@ -42,5 +42,21 @@ describe('scaleOf', () => {
   it('survives a single-valued range', () => {
     const s = scaleOf({ min: 3, max: 3 }, 3, 3);
     expect(s.at(3)).toBeCloseTo(0.5);
+  });
+});
+
+describe('csvColumn', () => {
+  it('reads a column through quotes, commas and CRLF', () => {
+    const csv = 'compound_id,name,value\r\n1,"Digoxin (L1=41,8mg/mL)",-7.8\r\n2,"say ""hi""",-1.5\n3,plain,\n4,x,abc\n5,last,0.25';
+    expect(csvColumn(csv, 'value')).toEqual([-7.8, -1.5, 0.25]);
+    expect(csvColumn(csv, 'nope')).toEqual([]);
+    expect(csvColumn('', 'value')).toEqual([]);
+  });
+});
+
+describe('histogram', () => {
+  it('counts into equal bins, the maximum in the last', () => {
+    expect(histogram([0, 0.1, 0.5, 0.99, 1, 2, -1], 2, 0, 1)).toEqual([2, 3]);
+    expect(histogram([1, 2], 3, 1, 1)).toEqual([0, 0, 0]);
   });
 });

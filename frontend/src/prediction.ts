@@ -96,3 +96,61 @@ export function applicability(distance: number | null, uncertainty: number | nul
   else position = Math.max(position, 0.67);
   return { level, title: TITLES[level], reasons, position };
 }
+
+/**
+ * csvColumn reads one column of a CSV text with a header row (RFC 4180:
+ * quoted fields may hold commas, doubled quotes and newlines) as numbers,
+ * skipping empty or non-numeric cells. It reads the measurement export
+ * (/export/measurements.csv) for the distribution behind the interval.
+ */
+export function csvColumn(text: string, column: string): number[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  const at = rows[0]?.indexOf(column) ?? -1;
+  if (at < 0) return [];
+  const out: number[] = [];
+  for (const r of rows.slice(1)) {
+    const t = r[at]?.trim();
+    if (!t) continue;
+    const v = Number(t);
+    if (Number.isFinite(v)) out.push(v);
+  }
+  return out;
+}
+
+/** histogram counts values into n equal-width bins over [min, max] (values outside are left out). */
+export function histogram(values: number[], n: number, min: number, max: number): number[] {
+  const bins = new Array<number>(n).fill(0);
+  if (!(max > min) || n < 1) return bins;
+  for (const v of values) {
+    if (v < min || v > max) continue;
+    bins[Math.min(Math.floor(((v - min) / (max - min)) * n), n - 1)]++;
+  }
+  return bins;
+}
