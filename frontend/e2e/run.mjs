@@ -281,6 +281,9 @@ try {
   const metricNames = await page.getByRole('table', { name: 'Cycle 1 metrics' }).locator('tbody th').allTextContents();
   for (const m of ['RMSE', 'MAE', 'R2']) assert.ok(metricNames.includes(m), `cycle 1 metrics: ${metricNames}`);
   await page.getByText(/version 2/).waitFor();
+  // The versions: 2 active, 1 superseded, each with its validation RMSE.
+  await page.getByTestId('version-2').filter({ hasText: /active/ }).filter({ hasText: metrics.split(' → ')[1] }).waitFor();
+  await page.getByTestId('version-1').filter({ hasText: /superseded/ }).filter({ hasText: metrics.split(' → ')[0] }).waitFor();
   log(`retrained: RMSE ${metrics}`);
   // The learning curve now has its second point: the same RMSE values, drawn.
   const [before, after] = metrics.split(' → ');

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { Alert } from './Alert';
-import { CYCLES, CYCLE_UPDATED, RETRAIN, RETRAIN_PROGRESS, type Cycle, type Labeler, type ModelData, type User } from './api';
+import { CYCLES, CYCLE_UPDATED, PROMOTE, RETRAIN, RETRAIN_PROGRESS, ROLLBACK, VERSIONS, type Cycle, type Labeler, type ModelData, type User } from './api';
+import { useCapabilities } from './capabilities';
 import { headlineName, metricTitle, type CurvePoint } from './curve';
 import { metricChanges, retrainable } from './cycles';
 import { day, errorMessage, formatNumber, headlineMetric } from './label';
@@ -87,6 +88,7 @@ export function CycleHistory({ modelId, model, curve, labelers, user, refreshKey
           ))}
         </ol>
       </section>
+      <Versions modelId={modelId} task={model.task} admin={user.role === 'ADMIN'} refreshKey={change} onChange={onChange} />
       <LearningCurve points={curve} task={model.task} />
       {labelers.length > 0 && (
         <p className="labelers muted" data-testid="labelers">
@@ -145,5 +147,77 @@ function Progress({ cycleId }: { cycleId: string }) {
       <progress max={1} value={p?.fraction ?? 0} aria-label="Retrain progress" />
       <span>{p ? `${p.stage}: ${p.message}` : 'Retraining…'}</span>
     </div>
+  );
+}
+
+/**
+ * Versions lists a lineage's versions with their headline validation
+ * metric and status. Admins promote a candidate or roll back to an earlier
+ * version when the server offers it (promoteVersion, rollbackModel: the
+ * label-lifecycle work); until then the list is read-only.
+ */
+function Versions({ modelId, task, admin, refreshKey, onChange }: { modelId: string; task: ModelData['model']['task']; admin: boolean; refreshKey: string; onChange: () => void }) {
+  const caps = useCapabilities();
+  const [{ data }, refetch] = useQuery({ query: VERSIONS, variables: { id: modelId } });
+  useRefetchOn(refreshKey, refetch);
+  const [, promote] = useMutation(PROMOTE);
+  const [, rollback] = useMutation(ROLLBACK);
+  const action = useAction();
+  const metric = headlineName(task);
+  const versions = data ? [...data.model.versions].reverse() : [];
+  if (versions.length === 0) return null;
+  const active = versions.find((v) => v.status === 'ACTIVE');
+  async function act(op: () => ReturnType<typeof promote>) {
+    const res = await action.run(op);
+    if (res && !res.error) {
+      refetch({ requestPolicy: 'network-only' });
+      onChange();
+    }
+  }
+  return (
+    <section className="versions" aria-label="Versions">
+      <h3>Versions</h3>
+      <Alert>{action.error}</Alert>
+      <table className="metrics">
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Status</th>
+            <th scope="col">Trained on</th>
+            <th scope="col">{metricTitle(metric)}</th>
+            <th scope="col">Activated</th>
+            {admin && (caps.promoteVersion || caps.rollbackModel) && <th scope="col">Action</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr key={v.id} data-testid={`version-${v.version}`}>
+              <td>{v.version}</td>
+              <td>
+                {v.status.toLowerCase()}
+                {v.error && <span className="error"> ({v.error})</span>}
+              </td>
+              <td>{v.trainingSize} compounds</td>
+              <td>{formatNumber(headlineMetric(v.metrics, metric))}</td>
+              <td>{day(v.activatedAt)}</td>
+              {admin && (caps.promoteVersion || caps.rollbackModel) && (
+                <td>
+                  {caps.promoteVersion && String(v.status) === 'CANDIDATE' && (
+                    <button className="secondary" disabled={action.busy} onClick={() => act(() => promote({ versionId: v.id, reason: 'promoted from Cycle History' }))}>
+                      Promote version {v.version}
+                    </button>
+                  )}
+                  {caps.rollbackModel && v.status === 'SUPERSEDED' && active && v.version < active.version && (
+                    <button className="secondary" disabled={action.busy} onClick={() => act(() => rollback({ modelId, toVersion: v.version }))}>
+                      Roll back to version {v.version}
+                    </button>
+                  )}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

@@ -204,6 +204,11 @@ export const QUEUE = graphql(`query Queue($modelId: ID!, $status: [QueueStatus!]
 
 export const QUEUE_EVENTS = graphql(`subscription QueueEvents($modelId: ID!) { queueEvents(modelId: $modelId) { seq type itemId } }`);
 
+/** A lineage's versions, oldest first, with their validation metrics. */
+export const VERSIONS = graphql(`query Versions($id: ID!) {
+  model(id: $id) { id versions { id version status trainingSize error createdAt activatedAt metrics { name value } } }
+}`);
+
 /** Enabled users who can be given queue items (admins), for filters and assignment. */
 export const USERS = graphql(`query QueueUsers { users { id name email role disabled } }`);
 
@@ -242,6 +247,12 @@ export const RELEASE = `mutation Release($itemId: ID!) { releaseItem(input: {ite
 export const SUBMIT_CONFIRMED = `mutation SubmitConfirmed($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
   submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, confirm: true}) { item { id status } }
 }`;
+
+/** Activates a candidate version (admins; with a reason for the audit). */
+export const PROMOTE = `mutation Promote($versionId: ID!, $reason: String!) { promoteVersion(input: {versionId: $versionId, reason: $reason}) { model { id } } }`;
+
+/** Reactivates an earlier version of a lineage (admins). */
+export const ROLLBACK = `mutation Rollback($modelId: ID!, $toVersion: Int!) { rollbackModel(input: {modelId: $modelId, toVersion: $toVersion}) { model { id } } }`;
 
 const PASTED_VARS = `$modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!, $setId: ID, $smiles: [String!]`;
 const PASTED_SELECTION = `modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed, setId: $setId, smiles: $smiles`;

@@ -7,9 +7,9 @@ describe('capabilitiesOf', () => {
   });
   it('finds the label-lifecycle mutations and the pasted pool', () => {
     const got = capabilitiesOf({
-      __schema: { mutationType: { fields: [{ name: 'amendLabel' }, { name: 'retractLabel' }, { name: 'releaseItem' }] } },
+      __schema: { mutationType: { fields: [{ name: 'amendLabel' }, { name: 'retractLabel' }, { name: 'releaseItem' }, { name: 'promoteVersion' }, { name: 'rollbackModel' }] } },
       __type: { inputFields: [{ name: 'smiles' }] },
     });
-    expect(got).toEqual({ amendLabel: true, retractLabel: true, releaseItem: true, pastedPool: true });
+    expect(got).toEqual({ amendLabel: true, retractLabel: true, releaseItem: true, pastedPool: true, promoteVersion: true, rollbackModel: true });
   });
 });
