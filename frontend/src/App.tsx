@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { Alert } from './Alert';
 import { LOGOUT, ME, UNAUTHENTICATED } from './api';
 import { Import } from './Import';
 import { Login } from './Login';
@@ -42,11 +43,7 @@ export function App() {
   } else if (unauthenticated || (!data && !error)) {
     body = <Login onSignedIn={() => refetchMe({ requestPolicy: 'network-only' })} />;
   } else if (!data) {
-    body = (
-      <p className="error" role="alert">
-        {errorMessage(error)}
-      </p>
-    );
+    body = <Alert>{errorMessage(error)}</Alert>;
   } else if (route.page === 'model') {
     body = <ModelPage modelId={route.modelId} tab={route.tab} itemId={route.itemId} user={data.me} />;
   } else if (route.page === 'new-model') {

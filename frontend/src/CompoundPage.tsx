@@ -4,6 +4,7 @@ import { graphql } from './graphql';
 import { day, errorMessage, formatNumber } from './label';
 import { compoundHref } from './route';
 import { Structure } from './Structure';
+import { Alert } from './Alert';
 
 const COMPOUND = graphql(`query Compound($id: ID!) {
   compound(id: $id) {
@@ -22,7 +23,7 @@ const lower = (s: string) => s.toLowerCase().replace('_', ' ');
  */
 export function CompoundPage({ id }: { id: string }) {
   const [{ data, error }] = useQuery({ query: COMPOUND, variables: { id } });
-  if (error) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  if (error) return <Alert>{errorMessage(error)}</Alert>;
   if (!data) return <p>Loading…</p>;
   const c = data.compound;
   const title = c.name || c.inputSmiles;

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { IMPORT, IMPORT_JOB, type ImportReport } from './api';
 import { errorMessage } from './label';
 import { usePoll } from './refresh';
+import { Alert } from './Alert';
 
 /** setNameFromFile proposes a set name from a file name: "esol new.csv" → "esol new". */
 export function setNameFromFile(name: string): string {
@@ -87,11 +88,7 @@ export function Import() {
             <input id="import-endpoint" value={endpoint} onChange={(e) => setEndpoint(e.target.value)} placeholder="with values, e.g. logS" />
           </div>
         </div>
-        {problem && (
-          <p className="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <Alert>{problem}</Alert>
         <button type="submit" disabled={fetching}>
           {fetching ? 'Importing…' : 'Import'}
         </button>
@@ -149,9 +146,9 @@ function JobProgress({ jobId, rows }: { jobId: string; rows: number }) {
   if (job?.state === 'COMPLETE' && job.report) return <Report report={{ ...job.report, jobId: null }} />;
   if (job?.state === 'FAILED') {
     return (
-      <p className="error" role="alert">
+      <Alert>
         The import of {rows} rows failed: {job.error}
-      </p>
+      </Alert>
     );
   }
   return (

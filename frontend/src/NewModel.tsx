@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { CREATE_MODEL, MODEL_CHOICES } from './api';
 import { errorMessage, type Task } from './label';
 import { checkModelForm, describeEndpoint, LEARNERS, taskFor, type ModelForm } from './newModel';
+import { Alert } from './Alert';
 
 
 const INITIAL: ModelForm = {
@@ -28,7 +29,7 @@ export function NewModel() {
   const [form, setForm] = useState<ModelForm>(INITIAL);
   const [problem, setProblem] = useState<{ field: keyof ModelForm | ''; error: string } | null>(null);
 
-  if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  if (error && !data) return <Alert>{errorMessage(error)}</Alert>;
   if (!data) return <p>Loading…</p>;
   const endpoints = data.endpoints;
   const set = (patch: Partial<ModelForm>) => setForm((f) => ({ ...f, ...patch }));
@@ -168,11 +169,7 @@ export function NewModel() {
         <button type="submit" disabled={fetching || endpoints.length === 0}>
           {fetching ? 'Creating…' : 'Create and train'}
         </button>
-        {problem?.field === '' && (
-          <p className="error" role="alert">
-            {problem.error}
-          </p>
-        )}
+        {problem?.field === '' && <Alert>{problem.error}</Alert>}
       </form>
     </section>
   );

@@ -4,6 +4,7 @@ import type { User } from './api';
 import { graphql, type ResultOf } from './graphql';
 import { errorMessage } from './label';
 import { checkNewUser, ROLES, type NewUserForm, type Role } from './users';
+import { Alert } from './Alert';
 
 const USER = graphql(`fragment Account on User { id email name role disabled createdAt }`);
 const USERS = graphql(`query Users { users { ...Account } }`, [USER]);
@@ -71,16 +72,8 @@ export function Users({ me }: { me: User }) {
           </li>
         ))}
       </ul>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {failure && (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      )}
+      <Alert kind="notice">{notice}</Alert>
+      <Alert>{failure}</Alert>
       {error && !data && <p className="error">{errorMessage(error)}</p>}
       {data && (
         <table aria-label="Users">
@@ -158,11 +151,7 @@ export function Users({ me }: { me: User }) {
         <button type="submit" disabled={creating}>
           Add user
         </button>
-        {problem?.field === '' && (
-          <p className="error" role="alert">
-            {problem.error}
-          </p>
-        )}
+        {problem?.field === '' && <Alert>{problem.error}</Alert>}
       </form>
     </section>
   );
