@@ -240,10 +240,18 @@ try {
   // reconnects by itself, and its counts catch up with a label submitted
   // before its websocket came back (events sent while it was down are not
   // replayed: the page refreshes after a reconnect).
+  await tab('Labeling');
+  await page.getByTestId('smiles').waitFor();
   const stopped = server;
   stopped.kill('SIGTERM');
   await once(stopped, 'exit');
   await page.getByTestId('live').filter({ hasText: 'Live updates paused: reconnecting…' }).waitFor();
+  // A label submitted while the server is down: its error at the form (not
+  // at the top of the page), and what was typed stays.
+  await page.getByLabel('Measured value').fill('-3.25');
+  await page.getByRole('button', { name: 'Save & next' }).click();
+  await page.getByRole('form', { name: 'Label' }).getByRole('alert').filter({ hasText: 'The server cannot be reached' }).waitFor();
+  assert.equal(await page.getByLabel('Measured value').inputValue(), '-3.25');
   await start();
   const during = await api(base, 'mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }', null, token);
   await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -0.5}) { item { status } } }', { id: during.claimNextItem.item.id }, token);
