@@ -309,7 +309,8 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
               {item.compound.name || 'Unnamed compound'}
             </h3>
             <Structure smiles={item.compound.inputSmiles} label={item.compound.name || item.compound.inputSmiles} width={300} height={180} />
-            <p className="smiles" data-testid="smiles">
+            {/* Focusable: a very long SMILES scrolls inside its box, and a keyboard must reach it. */}
+            <p className="smiles" data-testid="smiles" tabIndex={0}>
               {item.compound.inputSmiles}
             </p>
             <Properties descriptors={item.compound.descriptors} />
