@@ -18,7 +18,8 @@
 // (CI), where that is a failure.
 import { spawn, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, openSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +121,13 @@ try {
   page.setDefaultTimeout(15000);
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  const consoleErrors = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  // How the structure drawings' WebAssembly arrives (encoding and bytes on the wire).
+  const wasmResponses = [];
+  page.on('response', async (r) => {
+    if (r.url().endsWith('.wasm')) wasmResponses.push({ encoding: r.headers()['content-encoding'] ?? '', sizes: await r.request().sizes().catch(() => null) });
+  });
 
   // 1. Sign in: a wrong password is refused with the server's message.
   await page.goto(base);
@@ -137,6 +145,11 @@ try {
   await page.getByRole('link', { name: 'ESOL solubility (logS)' }).click();
   await page.getByTestId('count-pending').filter({ hasText: /^25$/ }).waitFor();
   const count = async (name) => Number(await page.getByTestId(`count-${name}`).textContent());
+  // tab opens a tab of the model workspace (a link in its nav) and waits for its route.
+  const tab = async (name) => {
+    await page.getByRole('navigation', { name: 'Model workspace' }).getByRole('link', { name, exact: true }).click();
+    await page.getByRole('navigation', { name: 'Model workspace' }).locator('[aria-current="page"]').filter({ hasText: name }).waitFor();
+  };
 
   // 3. Claim: the compound and its prediction are shown; in progress counts it.
   await page.getByRole('button', { name: 'Claim next compound' }).click();
@@ -160,7 +173,7 @@ try {
 
   // 4. A value that is not a number is refused on the page, nothing sent.
   await page.getByLabel('Measured value').fill('abc');
-  await page.getByRole('button', { name: 'Submit label' }).click();
+  await page.getByRole('button', { name: 'Save & next' }).click();
   assert.equal((await page.locator('#label-value-error').textContent()).trim(), '"abc" is not a number.');
   assert.equal(await count('labeled'), 0);
 
@@ -169,15 +182,17 @@ try {
   await page.getByLabel('Source').selectOption('LITERATURE');
   await page.getByLabel('Confidence').selectOption('MEDIUM');
   await page.getByLabel('Notes').fill('Yalkowsky handbook');
-  await page.getByRole('button', { name: 'Submit label' }).click();
-  await page.getByRole('status').filter({ hasText: /Labeled .*: -2\.75\./ }).waitFor();
+  assert.equal((await page.getByTestId('saves-as').textContent()).trim(), 'Saves as Literature, medium confidence');
+  await page.getByRole('button', { name: 'Save & next' }).click();
+  await page.getByRole('status').filter({ hasText: /Labeled .*: -2\.750\./ }).waitFor();
   await page.getByTestId('count-labeled').filter({ hasText: /^1$/ }).waitFor();
   const second = (await page.getByTestId('smiles').textContent()).trim();
   assert.notEqual(second, first, 'the next compound is claimed after a label');
   assert.equal(await page.getByLabel('Source').inputValue(), 'LITERATURE', 'source stays as chosen for the next compound');
   assert.equal(await page.getByLabel('Measured value').inputValue(), '', 'the value clears for the next compound');
 
-  // 6. Skipping needs a reason.
+  // 6. Skipping needs a reason (asked in a dialog).
+  await page.getByRole('button', { name: 'Skip…' }).click();
   await page.getByRole('button', { name: 'Skip compound' }).click();
   await page.locator('#skip-reason-error').waitFor();
   await page.getByLabel('Skip reason').fill('not available');
@@ -206,10 +221,12 @@ try {
   const other = await api(base, 'mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }', null, token);
   await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -1.5}) { item { status } } }', { id: other.claimNextItem.item.id }, token);
   await page.getByTestId('count-labeled').filter({ hasText: /^2$/ }).waitFor();
+  await tab('Cycle History');
   await page.getByTestId('labelers').filter({ hasText: /^Labeled by Demo admin 2 \(\+1 skipped\)$/ }).waitFor();
   log('counts followed a label submitted elsewhere');
 
   // The queue table: the labeled items, with their values and sources.
+  await tab('Label Queue');
   await page.getByLabel('Show').selectOption('LABELED');
   await page.getByTestId('queue-total').filter({ hasText: /^2$/ }).waitFor();
   const rows = await page.getByTestId('queue-row').allTextContents();
@@ -223,10 +240,18 @@ try {
   // reconnects by itself, and its counts catch up with a label submitted
   // before its websocket came back (events sent while it was down are not
   // replayed: the page refreshes after a reconnect).
+  await tab('Labeling');
+  await page.getByTestId('smiles').waitFor();
   const stopped = server;
   stopped.kill('SIGTERM');
   await once(stopped, 'exit');
   await page.getByTestId('live').filter({ hasText: 'Live updates paused: reconnecting…' }).waitFor();
+  // A label submitted while the server is down: its error at the form (not
+  // at the top of the page), and what was typed stays.
+  await page.getByLabel('Measured value').fill('-3.25');
+  await page.getByRole('button', { name: 'Save & next' }).click();
+  await page.getByRole('form', { name: 'Label' }).getByRole('alert').filter({ hasText: 'The server cannot be reached' }).waitFor();
+  assert.equal(await page.getByLabel('Measured value').inputValue(), '-3.25');
   await start();
   const during = await api(base, 'mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }', null, token);
   await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -0.5}) { item { status } } }', { id: during.claimNextItem.item.id }, token);
@@ -237,12 +262,14 @@ try {
 
   // A compound labeled meanwhile by someone else (here: the same account
   // over the API) is refused as a conflict and dropped, with the way on.
+  await tab('Labeling');
+  await page.getByTestId('smiles').waitFor();
   const me = await api(base, '{ me { id } }', null, token);
   const heldNow = await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [IN_PROGRESS], assignedTo: $me}) {
     edges { node { id } } } }`, { me: me.me.id }, token);
   await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -4}) { item { status } } }', { id: heldNow.labelQueue.edges[0].node.id }, token);
   await page.getByLabel('Measured value').fill('-3');
-  await page.getByRole('button', { name: 'Submit label' }).click();
+  await page.getByRole('button', { name: 'Save & next' }).click();
   await page.getByRole('alert').filter({ hasText: /^Conflict: .*Claim the next compound\.$/ }).waitFor();
   await page.getByRole('button', { name: 'Claim next compound' }).click();
   await page.getByTestId('smiles').waitFor();
@@ -251,13 +278,20 @@ try {
 
   // 9. Retrain on the cycle's labels: progress shows, then cycle 1 is
   // complete with its metric before and after, and version 2 is active.
+  await tab('Cycle History');
   const row1 = page.getByTestId('cycle-1');
   assert.match(await row1.textContent(), /labeling/);
   await page.getByRole('button', { name: "Retrain on cycle 1's labels" }).click();
   await row1.filter({ hasText: 'complete' }).waitFor({ timeout: 60000 });
-  const metrics = (await row1.locator('td').nth(4).textContent()).trim();
+  const metrics = (await row1.getByTestId('cycle-headline').textContent()).trim().replace(/^RMSE /, '');
   assert.match(metrics, /^\d+\.\d{3} → \d+\.\d{3}$/, `cycle 1 RMSE before → after: ${metrics}`);
+  // Every metric before and after, not the headline only.
+  const metricNames = await page.getByRole('table', { name: 'Cycle 1 metrics' }).locator('tbody th').allTextContents();
+  for (const m of ['RMSE', 'MAE', 'R2']) assert.ok(metricNames.includes(m), `cycle 1 metrics: ${metricNames}`);
   await page.getByText(/version 2/).waitFor();
+  // The versions: 2 active, 1 superseded, each with its validation RMSE.
+  await page.getByTestId('version-2').filter({ hasText: /active/ }).filter({ hasText: metrics.split(' → ')[1] }).waitFor();
+  await page.getByTestId('version-1').filter({ hasText: /superseded/ }).filter({ hasText: metrics.split(' → ')[0] }).waitFor();
   log(`retrained: RMSE ${metrics}`);
   // The learning curve now has its second point: the same RMSE values, drawn.
   const [before, after] = metrics.split(' → ');
@@ -272,27 +306,29 @@ try {
   assert.ok(exported.some((l) => l.includes(`,${first},`) && l.includes(',logS,-2.75,literature,medium,label,admin@localhost,')), 'the label is exported');
   assert.equal(await page.getByRole('img', { name: 'RMSE against labels added' }).locator('.recharts-line-dot').count(), 2);
 
-  // 10. Start a cycle of 10: a bad batch size is refused on the page, then
-  // cycle 2 starts and its compounds join the queue.
+  // 10. Start a cycle of 10 on the Sample Selection tab: the batch size
+  // starts at 50; a bad one is refused on the page, then cycle 2 starts and
+  // its compounds join the queue.
   const pending = await count('pending');
+  await tab('Sample Selection');
+  assert.equal(await page.getByLabel('Batch size').inputValue(), '50');
+  assert.ok(await page.getByRole('radio', { name: /^Default default / }).isChecked(), 'the default strategy is chosen and marked');
+  assert.equal(await page.getByRole('radio', { name: /^Margin/ }).count(), 0, 'margin is not offered for a regression model');
   await page.getByLabel('Batch size').fill('0');
-  await page.getByRole('button', { name: 'Start a cycle' }).click();
+  await page.getByRole('button', { name: 'Add to queue' }).click();
   await page.locator('#cycle-batch-error').waitFor();
   await page.getByLabel('Batch size').fill('10');
-  // A strategy the server does not know: its reason, not a batch-size error.
-  await page.getByLabel('Strategy').fill('nonsense');
-  await page.getByRole('button', { name: 'Preview' }).click();
-  await page.getByRole('alert').filter({ hasText: /strategy/i }).waitFor();
-  assert.equal(await page.getByLabel('Batch size').getAttribute('aria-invalid'), 'false');
-  await page.getByLabel('Strategy').fill('default');
   // Preview first: the ten compounds starting would queue, nothing queued yet.
   await page.getByRole('button', { name: 'Preview' }).click();
   await page.getByTestId('preview-row').nth(9).waitFor();
   assert.equal(await page.getByTestId('preview-row').count(), 10);
   const previewed = (await page.getByTestId('preview-row').locator('.smiles').allTextContents()).map((x) => x.trim());
   assert.equal(await count('pending'), pending, 'a preview queues nothing');
-  await shot(page, 'model-preview');
-  await page.getByRole('button', { name: 'Start a cycle' }).click();
+  // With structures drawn.
+  await page.getByTestId('preview-row').nth(9).getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
+  await page.getByRole('button', { name: 'Add to queue' }).click();
+  await page.getByRole('status').filter({ hasText: /^Cycle 2 started/ }).waitFor();
+  await tab('Cycle History');
   await page.getByTestId('cycle-2').filter({ hasText: 'labeling' }).waitFor();
   await page.getByTestId('count-pending').filter({ hasText: new RegExp(`^${pending + 10}$`) }).waitFor();
   // What started is what the preview showed (same seed, same pool).
@@ -301,6 +337,7 @@ try {
   assert.ok(previewed.every((x) => pendingSmiles.has(x)), `every previewed compound was queued: ${previewed}`);
   log('previewed and started cycle 2');
   // The queue now holds 35 items: a second page on demand.
+  await tab('Label Queue');
   await page.getByTestId('queue-total').filter({ hasText: /^35$/ }).waitFor();
   assert.equal(await page.getByTestId('queue-row').count(), 25);
   await page.getByRole('button', { name: 'Show more' }).click();
@@ -328,6 +365,181 @@ try {
   await page.getByRole('button', { name: 'Assign picked' }).waitFor({ state: 'detached' });
   const heldAfter = (await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [PENDING], assignedTo: $me}) { totalCount } }`, { me: meNow.me.id }, token)).labelQueue.totalCount;
   assert.equal(heldAfter, heldBefore + 1, 'the picked compound is assigned and still pending');
+
+  // 10b. A labeler's session, keyboard only (issue 13): ten labels with
+  // Enter, one with its confidence and source changed by key (the card
+  // shows what will be saved), a skip whose reason Enter submits, the ?
+  // overlay; then the queue (filter by assignee, open a row), a selection
+  // that asks before starting a second open cycle, the card measured at a
+  // laptop's and a phone's size, axe-core on every tab, screenshots.
+  consoleErrors.length = 0;
+  const caps = await api(base, `{ __schema { mutationType { fields { name } } } __type(name: "SelectionInput") { inputFields { name } } }`, null, token);
+  const mutations = new Set(caps.__schema.mutationType.fields.map((f) => f.name));
+  const pastedPool = caps.__type.inputFields.some((f) => f.name === 'smiles');
+  await tab('Labeling');
+  const labeledAtStart = await count('labeled');
+  const byKeyboard = [];
+  for (let i = 0; i < 10; i++) {
+    await page.getByTestId('smiles').waitFor();
+    const smiles = (await page.getByTestId('smiles').textContent()).trim();
+    await page.waitForFunction(() => document.activeElement?.id === 'label-value');
+    const value = -(1 + i / 10);
+    await page.keyboard.type(String(value));
+    if (i === 3) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('2');
+      await page.keyboard.press('x');
+      assert.equal((await page.getByTestId('saves-as').textContent()).trim(), 'Saves as Expert estimate, medium confidence');
+    }
+    if (i === 4) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('1');
+      await page.keyboard.press('e');
+      assert.equal((await page.getByTestId('saves-as').textContent()).trim(), 'Saves as Experimental, high confidence');
+      await page.keyboard.press('v');
+    }
+    await page.keyboard.press('Enter');
+    await page.getByTestId('count-labeled').filter({ hasText: new RegExp(`^${labeledAtStart + i + 1}$`) }).waitFor();
+    await page.getByTestId('smiles').filter({ hasNotText: smiles }).waitFor();
+    byKeyboard.push({ smiles, value });
+  }
+  const stored = (await api(base, `{ labelQueue(filter: {modelId: "1", status: LABELED}, first: 100) { edges { node {
+    label labelSource labelConfidence compound { inputSmiles } } } } }`, null, token)).labelQueue.edges.map((e) => e.node);
+  for (const [i, k] of byKeyboard.entries()) {
+    const got = stored.find((n) => n.compound.inputSmiles === k.smiles);
+    const want = i === 3 ? ['EXPERT_ESTIMATE', 'MEDIUM'] : ['EXPERIMENTAL', 'HIGH'];
+    assert.deepEqual(got && [got.label, got.labelSource, got.labelConfidence], [k.value, ...want], `keyboard label ${i}: ${JSON.stringify(got)}`);
+  }
+  assert.ok(Number(await page.getByTestId('labeled-today').textContent()) >= 10, 'the session counts my labels today');
+  // Skip by keyboard: s asks for a reason; Enter in it skips (not a label).
+  const skippedNow = await count('skipped');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('s');
+  await page.getByRole('dialog', { name: 'Skip this compound' }).waitFor();
+  await page.keyboard.type('no sample left');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('count-skipped').filter({ hasText: new RegExp(`^${skippedNow + 1}$`) }).waitFor();
+  assert.equal(await page.getByRole('dialog').count(), 0, 'the skip dialog closes');
+  // ? shows the shortcuts; Esc closes them.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
+  if (mutations.has('amendLabel')) {
+    await page.keyboard.press('p');
+    await page.getByRole('dialog', { name: 'Correct my last label' }).waitFor();
+    await page.getByLabel('Corrected value').fill('-1.95');
+    await page.getByLabel('Reason', { exact: true }).fill('typo');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: /^Corrected .* to -1\.950\.$/ }).waitFor();
+    log('undid the last label by keyboard (p)');
+  } else {
+    await page.keyboard.press('p');
+    await page.getByRole('status').filter({ hasText: /needs the server’s amendLabel/ }).waitFor();
+    log('SKIP: undo of the last label (p / Ctrl+Z) waits for the label-lifecycle API (amendLabel, issue 11); the page says so');
+  }
+  log(`labeled 10 compounds and skipped one by keyboard only`);
+
+  // The card fits a 1366x768 laptop without scrolling, and a 390x844 phone
+  // without horizontal overflow (measured in the page).
+  await page.getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
+  await page.getByRole('table', { name: 'Most similar compounds' }).locator('tbody tr').nth(4).waitFor();
+  // The prediction's interval is drawn over the endpoint's measured values.
+  await page.getByRole('img', { name: /^Prediction -?\d+\.\d{3}, 90 % interval .* on the observed range .* of \d+ measurements$/ }).waitFor();
+  const measure = async (width, height) => {
+    await page.setViewportSize({ width, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(200);
+    return page.evaluate(() => {
+      const card = document.querySelector('[data-testid=label-card]').getBoundingClientRect();
+      return { bottom: Math.round(card.bottom), right: Math.round(card.right), scrollWidth: document.documentElement.scrollWidth, innerWidth, innerHeight };
+    });
+  };
+  const laptop = await measure(1366, 768);
+  assert.ok(laptop.bottom <= laptop.innerHeight && laptop.scrollWidth <= laptop.innerWidth, `card at 1366x768: ${JSON.stringify(laptop)}`);
+  const phone = await measure(390, 844);
+  assert.ok(phone.scrollWidth <= phone.innerWidth && phone.right <= phone.innerWidth, `card at 390x844: ${JSON.stringify(phone)}`);
+  log(`the card fits: 1366x768 bottom ${laptop.bottom}px; 390x844 page ${phone.scrollWidth}px wide`);
+  await page.setViewportSize({ width: 1366, height: 768 });
+
+  // The queue: filtered by assignee (mine), then a row clicked opens its
+  // item for labeling (claimed for me).
+  await tab('Label Queue');
+  await page.getByLabel('Assigned to').selectOption({ label: 'Me' });
+  await page.getByTestId('queue-row').first().waitFor();
+  const holders = await page.getByTestId('queue-row').locator('td:last-child').allTextContents();
+  assert.ok(holders.length > 0 && holders.every((h) => h === 'Demo admin'), `assigned to me: ${holders}`);
+  await page.getByLabel('Assigned to').selectOption({ label: 'Anyone' });
+  await page.getByLabel('Show').selectOption('PENDING');
+  const free = page.getByTestId('queue-row').filter({ has: page.locator('td:last-child', { hasText: /^–$/ }) }).first();
+  await free.waitFor();
+  await free.getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
+  const picked = (await free.locator('.smiles').textContent()).trim();
+  await free.locator('td').nth(4).click();
+  await page.waitForURL(/#\/models\/1\/label\/\d+$/);
+  await page.getByTestId('smiles').filter({ hasText: picked }).waitFor();
+  const opened = await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [IN_PROGRESS], assignedTo: $me}, first: 50) { edges { node { compound { inputSmiles } } } } }`, { me: meNow.me.id }, token);
+  assert.ok(opened.labelQueue.edges.some((e) => e.node.compound.inputSmiles === picked), 'the clicked item is claimed for me');
+  log('opened a pending item from the queue by clicking its row');
+  // The back button returns to the queue tab.
+  await page.goBack();
+  await page.getByRole('navigation', { name: 'Model workspace' }).locator('[aria-current="page"]').filter({ hasText: 'Label Queue' }).waitFor();
+  assert.match(await page.title(), /^Label Queue · ESOL solubility \(logS\) · ActiveLab$/);
+
+  // Sample selection: a diverse uncertainty batch of 5, previewed with
+  // structures, added to the queue after confirming that cycle 2 is open.
+  await tab('Sample Selection');
+  if (pastedPool) {
+    await page.getByLabel('Pool', { exact: true }).selectOption('pasted');
+    log('NOTE: the pasted-list pool is offered; its e2e step is still to write');
+  } else {
+    assert.equal(await page.getByLabel('Pool', { exact: true }).locator('option[value=pasted]').count(), 0, 'no pasted-list pool without the API');
+    log('SKIP: the pasted-list pool (one bad line reported) waits for SelectionInput.smiles (label-lifecycle issue 11)');
+  }
+  const poolOption = await page.getByLabel('Pool', { exact: true }).locator('option', { hasText: /^Set: ESOL pool/ }).getAttribute('value');
+  await page.getByLabel('Pool', { exact: true }).selectOption(poolOption);
+  await page.getByRole('radio', { name: /^Uncertainty, diverse/ }).check();
+  await page.getByLabel('Batch size').fill('5');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByTestId('preview-row').nth(4).getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
+  assert.equal(await page.getByTestId('preview-row').count(), 5);
+  await page.getByRole('button', { name: 'Add to queue' }).click();
+  await page.getByRole('dialog', { name: 'Start another cycle?' }).filter({ hasText: /Cycle 2 is still labeling/ }).waitFor();
+  await page.getByRole('button', { name: 'Start another cycle' }).click();
+  await page.getByRole('status').filter({ hasText: /^Cycle 3 started/ }).waitFor();
+  log('previewed with structures and added cycle 3 after confirming');
+
+  // Accessibility (axe-core: no serious or critical violation) and
+  // screenshots of every tab at both sizes.
+  const artifacts = process.env.E2E_ARTIFACTS || join(root, 'frontend/e2e/artifacts');
+  mkdirSync(artifacts, { recursive: true });
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  for (const t of ['Label Queue', 'Labeling', 'Cycle History', 'Sample Selection']) {
+    await tab(t);
+    if (t === 'Labeling') await page.getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
+    if (t === 'Label Queue') await page.getByTestId('queue-row').first().locator('svg').waitFor();
+    await page.waitForTimeout(300);
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    });
+    assert.deepEqual(violations, [], `axe on ${t}`);
+    const file = t.toLowerCase().replace(/ /g, '-');
+    for (const [w, h] of [[1366, 768], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(artifacts, `${file}-${w}x${h}.png`), fullPage: w !== 1366 || t !== 'Labeling' });
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+  }
+  log(`axe-core: no serious or critical violation on the four tabs; screenshots in ${artifacts}`);
+  // The wasm came compressed (precompressed brotli or gzip from the server).
+  assert.ok(wasmResponses.length > 0, 'the structure wasm was fetched');
+  assert.ok(wasmResponses.every((r) => r.encoding === 'br' || r.encoding === 'gzip'), `wasm encodings: ${JSON.stringify(wasmResponses)}`);
+  log(`the RDKit wasm arrived ${wasmResponses[0].encoding}-encoded (${wasmResponses[0].sizes?.responseBodySize ?? '?'} bytes on the wire)`);
+  assert.deepEqual(consoleErrors, [], 'no console errors in the keyboard session');
 
   // 11. Import a CSV: the set name comes from the file name, the good rows
   // are stored and the broken SMILES is reported with its row.
@@ -460,7 +672,7 @@ try {
   await page.evaluate(() => fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ query: 'mutation { logout }' }) }));
   await page.getByLabel('Measured value').fill('1');
-  await page.getByRole('button', { name: 'Submit label' }).click();
+  await page.getByRole('button', { name: 'Save & next' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   await page.getByLabel('Email').fill('admin@localhost');
   await page.getByLabel('Password').fill(password);

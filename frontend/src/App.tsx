@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { LOGOUT, ME, UNAUTHENTICATED, type User } from './api';
+import { Alert } from './Alert';
+import { LOGOUT, ME, UNAUTHENTICATED } from './api';
 import { Import } from './Import';
-import { LabelPage } from './LabelPage';
 import { Login } from './Login';
+import { ModelPage } from './ModelPage';
 import { Models } from './Models';
 import { NewModel } from './NewModel';
 import { Tokens } from './Tokens';
@@ -11,7 +12,7 @@ import { Users } from './Users';
 import { CompoundPage } from './CompoundPage';
 import { Compounds } from './Compounds';
 import { errorMessage } from './label';
-import { parseRoute } from './route';
+import { pageTitle, parseRoute } from './route';
 
 /** App checks who is signed in, then shows the page the URL's hash names. */
 export function App() {
@@ -21,8 +22,12 @@ export function App() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  const [{ data, error, fetching }, refetchMe] = useQuery<{ me: User }>({ query: ME });
+  const [{ data, error, fetching }, refetchMe] = useQuery({ query: ME });
   const [, logout] = useMutation(LOGOUT);
+  // A model's workspace names itself (tab and model) once its model loads.
+  useEffect(() => {
+    if (route.page !== 'model') document.title = pageTitle(route);
+  }, [route]);
 
   const unauthenticated = error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
   const signedIn = !!data?.me && !unauthenticated;
@@ -38,13 +43,9 @@ export function App() {
   } else if (unauthenticated || (!data && !error)) {
     body = <Login onSignedIn={() => refetchMe({ requestPolicy: 'network-only' })} />;
   } else if (!data) {
-    body = (
-      <p className="error" role="alert">
-        {errorMessage(error)}
-      </p>
-    );
-  } else if (route.page === 'label') {
-    body = <LabelPage modelId={route.modelId} user={data.me} />;
+    body = <Alert>{errorMessage(error)}</Alert>;
+  } else if (route.page === 'model') {
+    body = <ModelPage modelId={route.modelId} tab={route.tab} itemId={route.itemId} user={data.me} />;
   } else if (route.page === 'new-model') {
     body = data.me.role === 'ADMIN' ? <NewModel /> : <p>Creating a model needs the admin role.</p>;
   } else if (route.page === 'users') {
@@ -68,12 +69,12 @@ export function App() {
           <a href="#/">ActiveLab</a>
         </h1>
         {data && !unauthenticated && (
-          <div className="who">
+          <nav className="who" aria-label="Main">
             <a href="#/compounds">Compounds</a>
             {data.me.role !== 'VIEWER' && <a href="#/import">Import compounds</a>}
             <a href="#/tokens">API tokens</a>
             {data.me.role === 'ADMIN' && <a href="#/users">Users</a>}
-            <span>
+            <span className="me">
               {data.me.name || data.me.email} · {data.me.role.toLowerCase()}
             </span>
             <button
@@ -85,7 +86,7 @@ export function App() {
             >
               Sign out
             </button>
-          </div>
+          </nav>
         )}
       </header>
       <main>{body}</main>

@@ -1,36 +1,18 @@
 import { useQuery } from 'urql';
 import { descriptorRows } from './compound';
+import { graphql } from './graphql';
 import { day, errorMessage, formatNumber } from './label';
 import { compoundHref } from './route';
 import { Structure } from './Structure';
+import { Alert } from './Alert';
 
-const COMPOUND = `query Compound($id: ID!) {
+const COMPOUND = graphql(`query Compound($id: ID!) {
   compound(id: $id) {
     id name inputSmiles canonicalSmiles createdAt descriptors
     measurements { id endpoint value source confidence origin createdAt user { name email } }
     similar(first: 10) { similarity compound { id name inputSmiles } }
   }
-}`;
-
-interface CompoundDetail {
-  id: string;
-  name: string;
-  inputSmiles: string;
-  canonicalSmiles: string;
-  createdAt: string;
-  descriptors: string | null;
-  measurements: {
-    id: string;
-    endpoint: string;
-    value: number;
-    source: string;
-    confidence: string;
-    origin: string;
-    createdAt: string;
-    user: { name: string; email: string } | null;
-  }[];
-  similar: { similarity: number; compound: { id: string; name: string; inputSmiles: string } }[];
-}
+}`);
 
 const lower = (s: string) => s.toLowerCase().replace('_', ' ');
 
@@ -40,8 +22,8 @@ const lower = (s: string) => s.toLowerCase().replace('_', ' ');
  * came from, and its ten nearest neighbours.
  */
 export function CompoundPage({ id }: { id: string }) {
-  const [{ data, error }] = useQuery<{ compound: CompoundDetail }>({ query: COMPOUND, variables: { id } });
-  if (error) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  const [{ data, error }] = useQuery({ query: COMPOUND, variables: { id } });
+  if (error) return <Alert>{errorMessage(error)}</Alert>;
   if (!data) return <p>Loading…</p>;
   const c = data.compound;
   const title = c.name || c.inputSmiles;

@@ -1,33 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery } from 'urql';
 import { errorMessage } from './label';
-import type { SetInfo } from './newModel';
+import { graphql } from './graphql';
 import { compoundHref } from './route';
 
 const PAGE = 25;
 
-const COMPOUNDS = `query Compounds($search: String, $sub: String, $syntax: SubstructureSyntax, $setId: ID, $first: Int!, $after: String) {
+const COMPOUNDS = graphql(`query Compounds($search: String, $sub: String, $syntax: SubstructureSyntax, $setId: ID, $first: Int!, $after: String) {
   compounds(search: $search, substructure: $sub, substructureSyntax: $syntax, setId: $setId, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { node { id name inputSmiles measurements { endpoint value } } }
   }
-}`;
+}`);
 
-const SETS = `query Sets { compoundSets { id name size } }`;
-
-interface Row {
-  id: string;
-  name: string;
-  inputSmiles: string;
-  measurements: { endpoint: string; value: number }[];
-}
-
-interface Conn {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { node: Row }[];
-}
+const SETS = graphql(`query Sets { compoundSets { id name size } }`);
 
 interface Filter {
   search: string;
@@ -42,7 +29,7 @@ interface Filter {
  * time, with what has been measured for each.
  */
 export function Compounds() {
-  const [sets] = useQuery<{ compoundSets: SetInfo[] }>({ query: SETS });
+  const [sets] = useQuery({ query: SETS });
   const [text, setText] = useState('');
   const [sub, setSub] = useState('');
   const [syntax, setSyntax] = useState<Filter['syntax']>('SMILES');
@@ -113,7 +100,7 @@ function Results({ filter }: { filter: Filter }) {
 }
 
 function Page({ filter, after, last, onMore }: { filter: Filter; after: string | null; last: boolean; onMore: (cursor: string) => void }) {
-  const [{ data, error, fetching }] = useQuery<{ compounds: Conn }>({
+  const [{ data, error, fetching }] = useQuery({
     query: COMPOUNDS,
     variables: { search: filter.search || null, sub: filter.sub || null, syntax: filter.syntax, setId: filter.setId || null, first: PAGE, after },
   });

@@ -1,13 +1,20 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { useClient, useMutation, useQuery, useSubscription, type OperationResult } from 'urql';
-import { CYCLES, CYCLE_UPDATED, PREVIEW, RETRAIN, RETRAIN_PROGRESS, SELECT, type Candidate, type Cycle, type User } from './api';
-import { headlineName, metricTitle } from './curve';
-import { errorMessage, formatNumber, headlineMetric, type Task } from './label';
+import { useEffect } from 'react';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import { Alert } from './Alert';
+import { CYCLES, CYCLE_UPDATED, PROMOTE, RETRAIN, RETRAIN_PROGRESS, ROLLBACK, VERSIONS, type Cycle, type Labeler, type ModelData, type User } from './api';
+import { useCapabilities } from './capabilities';
+import { headlineName, metricTitle, type CurvePoint } from './curve';
+import { metricChanges, retrainable } from './cycles';
+import { day, errorMessage, formatNumber, headlineMetric } from './label';
+import { LearningCurve } from './LearningCurve';
 import { useRefetchOn } from './refresh';
+import { useAction } from './use-action';
 
 interface Props {
   modelId: string;
-  task: Task;
+  model: ModelData['model'];
+  curve: CurvePoint[];
+  labelers: Labeler[];
   user: User;
   /** Changes with each queue event and websocket reconnect: labels change the cycles' counts. */
   refreshKey?: string;
@@ -16,18 +23,17 @@ interface Props {
 }
 
 /**
- * Cycles lists a model's cycles with the validation metric before and after
- * each retrain (the same held-out set every time), and drives the loop:
- * scientists start a cycle (select a batch into the queue), admins retrain
- * on the labels so far and watch its progress live.
+ * CycleHistory is a model's timeline: each cycle with its dates, strategy,
+ * labels and skips, and every validation metric before and after its
+ * retrain (the same held-out set every time); the learning curve; who
+ * labeled how much; and, for admins, a retrain of any cycle whose labels
+ * are not trained yet, with its progress live.
  */
-export function Cycles({ modelId, task, user, refreshKey, onChange }: Props) {
-  const [{ data, error }, refetch] = useQuery<{ model: { cycles: Cycle[] } }>({ query: CYCLES, variables: { id: modelId } });
-  const [updated] = useSubscription<{ cycleUpdated: { id: string; status: string } }>({ query: CYCLE_UPDATED, variables: { modelId } });
-  const [, select] = useMutation(SELECT);
+export function CycleHistory({ modelId, model, curve, labelers, user, refreshKey, onChange }: Props) {
+  const [{ data, error }, refetch] = useQuery({ query: CYCLES, variables: { id: modelId } });
+  const [updated] = useSubscription({ query: CYCLE_UPDATED, variables: { modelId } });
   const [, retrain] = useMutation(RETRAIN);
-  const [failure, setFailure] = useState('');
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   useRefetchOn(refreshKey, refetch);
   const change = updated.data ? `${updated.data.cycleUpdated.id}:${updated.data.cycleUpdated.status}` : '';
@@ -36,223 +42,182 @@ export function Cycles({ modelId, task, user, refreshKey, onChange }: Props) {
     if (change) onChange();
   }, [change, onChange]);
 
-  if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
-  const cycles = data ? [...data.model.cycles].reverse() : [];
-  const latest = cycles[0];
-  const working = latest && (latest.status === 'SELECTING' || latest.status === 'TRAINING');
-  const metric = headlineName(task);
+  if (error && !data) return <Alert>{errorMessage(error)}</Alert>;
+  const cycles = data ? [...data.model.cycles].sort((a, b) => b.cycleNumber - a.cycleNumber) : [];
+  const canRetrain = new Set(user.role === 'ADMIN' ? retrainable(cycles).map((c) => c.id) : []);
+  const metric = headlineName(model.task);
 
-  async function run(op: () => Promise<OperationResult>) {
-    setBusy(true);
-    setFailure('');
-    const res = await op();
-    setBusy(false);
-    if (res.error) setFailure(errorMessage(res.error));
+  async function doRetrain(c: Cycle) {
+    await action.run(() => retrain({ cycleId: c.id }));
     refetch({ requestPolicy: 'network-only' });
     onChange();
   }
 
   return (
-    <section className="cycles" aria-label="Cycles">
-      <h3>Cycles</h3>
-      {failure && (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      )}
-      {latest?.status === 'TRAINING' && <Progress cycleId={latest.id} />}
-      <div className="cycle-actions">
-        {user.role !== 'VIEWER' && (
-          <StartCycle modelId={modelId} busy={busy || !!working} onStart={(strategy, batchSize, seed) => run(() => select({ modelId, strategy, batchSize, seed }))} />
-        )}
-        {user.role === 'ADMIN' && latest?.status === 'LABELING' && (
-          <button disabled={busy || latest.itemsLabeled === 0} onClick={() => run(() => retrain({ cycleId: latest.id }))}>
-            Retrain on cycle {latest.cycleNumber}'s labels
-          </button>
-        )}
-      </div>
-      <table>
-        <thead>
-          <tr>
-            <th>Cycle</th>
-            <th>Status</th>
-            <th>Strategy</th>
-            <th>Labeled</th>
-            <th>{metricTitle(metric)} before → after</th>
-          </tr>
-        </thead>
-        <tbody>
+    <div className="cycle-history">
+      <section aria-label="Cycles">
+        <h3>Cycles</h3>
+        <Alert>{action.error}</Alert>
+        <ol className="timeline">
           {cycles.map((c) => (
-            <tr key={c.id} data-testid={`cycle-${c.cycleNumber}`}>
-              <td>{c.cycleNumber}</td>
-              <td>
-                {c.status.toLowerCase()}
-                {c.error && <span className="error"> ({c.error})</span>}
-              </td>
-              <td>{c.selectionStrategy}</td>
-              <td>
-                {c.itemsLabeled} / {c.itemsSelected}
-                {c.itemsSkipped > 0 && ` (${c.itemsSkipped} skipped)`}
-              </td>
-              <td>
-                {formatNumber(headlineMetric(c.metricsBefore, metric))} → {formatNumber(headlineMetric(c.metricsAfter, metric))}
-              </td>
-            </tr>
+            <li key={c.id} data-testid={`cycle-${c.cycleNumber}`} className={`cycle ${c.status.toLowerCase()}`}>
+              <div className="cycle-head">
+                <strong>Cycle {c.cycleNumber}</strong> <span className={`status ${c.status.toLowerCase()}`}>{c.status.toLowerCase()}</span>
+                <span className="muted">
+                  {' '}
+                  · {day(c.startedAt)}
+                  {c.completedAt && ` → ${day(c.completedAt)}`} · {c.selectionStrategy} · batch {c.batchSize}
+                </span>
+                <span data-testid="cycle-counts">
+                  {' '}
+                  · {c.itemsLabeled} / {c.itemsSelected} labeled{c.itemsSkipped > 0 && `, ${c.itemsSkipped} skipped`}
+                </span>
+                <span className="headline" data-testid="cycle-headline">
+                  {metricTitle(metric)} {formatNumber(headlineMetric(c.metricsBefore, metric))} → {formatNumber(headlineMetric(c.metricsAfter, metric))}
+                </span>
+              </div>
+              {c.error && <p className="error">{c.error}</p>}
+              {c.status === 'TRAINING' && <Progress cycleId={c.id} />}
+              {canRetrain.has(c.id) && (
+                <button disabled={action.busy} onClick={() => doRetrain(c)}>
+                  Retrain on cycle {c.cycleNumber}'s labels
+                </button>
+              )}
+              {(c.metricsBefore.length > 0 || c.metricsAfter.length > 0) && <Metrics cycle={c} />}
+            </li>
           ))}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
-/**
- * StartCycle asks for a strategy and batch size, previews the compounds
- * that selection would queue (same seed, so the preview is what starting
- * queues), and starts the cycle.
- */
-function StartCycle({ modelId, busy, onStart }: { modelId: string; busy: boolean; onStart: (strategy: string, batchSize: number, seed: number) => void }) {
-  const client = useClient();
-  const [strategy, setStrategy] = useState('default');
-  const [batch, setBatch] = useState('25');
-  const [problem, setProblem] = useState('');
-  // One seed per cycle to start: a preview and the start that follows it
-  // use the same one.
-  const [seed, setSeed] = useState(newSeed);
-  const [preview, setPreview] = useState<{ key: string; candidates: Candidate[] } | null>(null);
-  const [previewing, setPreviewing] = useState(false);
-  // A preview the server refused (a strategy it does not know, say): not the batch field's fault.
-  const [previewError, setPreviewError] = useState('');
-
-  function checked(): { strategy: string; batchSize: number } | null {
-    const n = Number(batch);
-    if (!Number.isInteger(n) || n < 1 || n > 10000) {
-      setProblem('Batch size is a whole number from 1 to 10000.');
-      return null;
-    }
-    setProblem('');
-    return { strategy: strategy.trim() || 'default', batchSize: n };
-  }
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    const c = checked();
-    if (!c) return;
-    onStart(c.strategy, c.batchSize, seed);
-    setSeed(newSeed());
-    setPreview(null);
-  }
-  async function showPreview() {
-    const c = checked();
-    if (!c) return;
-    setPreviewing(true);
-    const res = await client.query<{ previewSelection: Candidate[] }>(PREVIEW, { modelId, ...c, seed }).toPromise();
-    setPreviewing(false);
-    if (res.error) {
-      setPreviewError(errorMessage(res.error));
-      setPreview(null);
-      return;
-    }
-    setPreviewError('');
-    setPreview({ key: `${c.strategy} × ${c.batchSize}`, candidates: res.data?.previewSelection ?? [] });
-  }
-  return (
-    <div className="start-cycle-box">
-      <form className="start-cycle" onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor="cycle-strategy">Strategy</label>
-          <input id="cycle-strategy" value={strategy} onChange={(e) => setStrategy(e.target.value)} list="strategies" />
-          <datalist id="strategies">
-            {['default', 'uncertainty', 'uncertainty+diverse', 'hybrid', 'random', 'margin', 'entropy'].map((s) => (
-              <option key={s} value={s} />
-            ))}
-          </datalist>
-        </div>
-        <div className="field">
-          <label htmlFor="cycle-batch">Batch size</label>
-          <input
-            id="cycle-batch"
-            inputMode="numeric"
-            value={batch}
-            onChange={(e) => setBatch(e.target.value)}
-            aria-invalid={problem !== ''}
-            aria-describedby={problem ? 'cycle-batch-error' : undefined}
-          />
-        </div>
-        <button type="button" className="secondary" disabled={busy || previewing} onClick={showPreview}>
-          {previewing ? 'Previewing…' : 'Preview'}
-        </button>
-        <button type="submit" disabled={busy}>
-          Start a cycle
-        </button>
-        {problem && (
-          <p id="cycle-batch-error" className="field-error" role="alert">
-            {problem}
-          </p>
-        )}
-      </form>
-      {previewError && (
-        <p className="error" role="alert">
-          {previewError}
+        </ol>
+      </section>
+      <Versions modelId={modelId} task={model.task} admin={user.role === 'ADMIN'} refreshKey={change} onChange={onChange} />
+      <LearningCurve points={curve} task={model.task} />
+      {labelers.length > 0 && (
+        <p className="labelers muted" data-testid="labelers">
+          Labeled by{' '}
+          {[...labelers]
+            .sort((a, b) => b.labeled - a.labeled)
+            .map((l) => `${l.user.name || l.user.email} ${l.labeled}${l.skipped ? ` (+${l.skipped} skipped)` : ''}`)
+            .join(' · ')}
         </p>
       )}
-      {preview && <Preview title={preview.key} candidates={preview.candidates} />}
+      <p>
+        <a href={`/export/measurements.csv?endpoint=${encodeURIComponent(model.endpoint)}`} download>
+          Download every {model.endpoint} measurement (CSV)
+        </a>
+      </p>
     </div>
   );
 }
 
-function newSeed(): number {
-  return Math.floor(Math.random() * 1_000_000);
-}
-
-/** Preview lists the compounds a selection would queue, in its order. */
-function Preview({ title, candidates }: { title: string; candidates: Candidate[] }) {
-  if (candidates.length === 0) return <p className="muted">Nothing to select: every compound in the pool is labeled or queued.</p>;
+/** Metrics is a cycle's every validation metric before and after its retrain. */
+function Metrics({ cycle }: { cycle: Cycle }) {
+  const rows = metricChanges(cycle.metricsBefore, cycle.metricsAfter);
   return (
-    <details className="preview" open>
-      <summary>
-        Preview of {title}: {candidates.length} {candidates.length === 1 ? 'compound' : 'compounds'}
-      </summary>
-      <table aria-label="Selection preview">
-        <thead>
-          <tr>
-            <th>Rank</th>
-            <th>Compound</th>
-            <th>Prediction</th>
-            <th>Distance to training set</th>
-            <th>Priority</th>
+    <table className="metrics" aria-label={`Cycle ${cycle.cycleNumber} metrics`}>
+      <thead>
+        <tr>
+          <th scope="col">Metric</th>
+          <th scope="col">Before</th>
+          <th scope="col">After</th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.name}>
+            <th scope="row">{metricTitle(r.name)}</th>
+            <td>{formatNumber(r.before)}</td>
+            <td>{formatNumber(r.after)}</td>
+            <td className={r.verdict}>{r.verdict}</td>
           </tr>
-        </thead>
-        <tbody>
-          {candidates.map((c) => (
-            <tr key={c.compound.id} data-testid="preview-row">
-              <td>{c.rank}</td>
-              <td>
-                {c.compound.name && <div>{c.compound.name}</div>}
-                <div className="smiles small">{c.compound.inputSmiles}</div>
-              </td>
-              <td>
-                {formatNumber(c.prediction)} ± {formatNumber(c.uncertainty)}
-              </td>
-              <td>{formatNumber(c.applicabilityDistance)}</td>
-              <td>{formatNumber(c.priority)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
 /** Progress shows a running retrain's stage, live (replayed from its start). */
 function Progress({ cycleId }: { cycleId: string }) {
-  const [{ data }] = useSubscription<{ retrainProgress: { stage: string; fraction: number; message: string } }>({
+  const [{ data }] = useSubscription({
     query: RETRAIN_PROGRESS,
     variables: { cycleId },
   });
   const p = data?.retrainProgress;
   return (
     <div className="progress" role="status" aria-label="Retrain progress">
-      <progress max={1} value={p?.fraction ?? 0} />
+      <progress max={1} value={p?.fraction ?? 0} aria-label="Retrain progress" />
       <span>{p ? `${p.stage}: ${p.message}` : 'Retraining…'}</span>
     </div>
+  );
+}
+
+/**
+ * Versions lists a lineage's versions with their headline validation
+ * metric and status. Admins promote a candidate or roll back to an earlier
+ * version when the server offers it (promoteVersion, rollbackModel: the
+ * label-lifecycle work); until then the list is read-only.
+ */
+function Versions({ modelId, task, admin, refreshKey, onChange }: { modelId: string; task: ModelData['model']['task']; admin: boolean; refreshKey: string; onChange: () => void }) {
+  const caps = useCapabilities();
+  const [{ data }, refetch] = useQuery({ query: VERSIONS, variables: { id: modelId } });
+  useRefetchOn(refreshKey, refetch);
+  const [, promote] = useMutation(PROMOTE);
+  const [, rollback] = useMutation(ROLLBACK);
+  const action = useAction();
+  const metric = headlineName(task);
+  const versions = data ? [...data.model.versions].reverse() : [];
+  if (versions.length === 0) return null;
+  const active = versions.find((v) => v.status === 'ACTIVE');
+  async function act(op: () => ReturnType<typeof promote>) {
+    const res = await action.run(op);
+    if (res && !res.error) {
+      refetch({ requestPolicy: 'network-only' });
+      onChange();
+    }
+  }
+  return (
+    <section className="versions" aria-label="Versions">
+      <h3>Versions</h3>
+      <Alert>{action.error}</Alert>
+      <table className="metrics">
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Status</th>
+            <th scope="col">Trained on</th>
+            <th scope="col">{metricTitle(metric)}</th>
+            <th scope="col">Activated</th>
+            {admin && (caps.promoteVersion || caps.rollbackModel) && <th scope="col">Action</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr key={v.id} data-testid={`version-${v.version}`}>
+              <td>{v.version}</td>
+              <td>
+                {v.status.toLowerCase()}
+                {v.error && <span className="error"> ({v.error})</span>}
+              </td>
+              <td>{v.trainingSize} compounds</td>
+              <td>{formatNumber(headlineMetric(v.metrics, metric))}</td>
+              <td>{day(v.activatedAt)}</td>
+              {admin && (caps.promoteVersion || caps.rollbackModel) && (
+                <td>
+                  {caps.promoteVersion && String(v.status) === 'CANDIDATE' && (
+                    <button className="secondary" disabled={action.busy} onClick={() => act(() => promote({ versionId: v.id, reason: 'promoted from Cycle History' }))}>
+                      Promote version {v.version}
+                    </button>
+                  )}
+                  {caps.rollbackModel && v.status === 'SUPERSEDED' && active && v.version < active.version && (
+                    <button className="secondary" disabled={action.busy} onClick={() => act(() => rollback({ modelId, toVersion: v.version }))}>
+                      Roll back to version {v.version}
+                    </button>
+                  )}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

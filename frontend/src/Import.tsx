@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { IMPORT, IMPORT_JOB, type ImportJob, type ImportReport } from './api';
+import { IMPORT, IMPORT_JOB, type ImportReport } from './api';
 import { errorMessage } from './label';
 import { usePoll } from './refresh';
+import { Alert } from './Alert';
 
 /** setNameFromFile proposes a set name from a file name: "esol new.csv" → "esol new". */
 export function setNameFromFile(name: string): string {
@@ -24,7 +25,7 @@ export function Import() {
   const [valueColumn, setValueColumn] = useState('');
   const [problem, setProblem] = useState('');
   const [report, setReport] = useState<ImportReport | null>(null);
-  const [{ fetching }, run] = useMutation<{ importCompounds: ImportReport }>(IMPORT);
+  const [{ fetching }, run] = useMutation(IMPORT);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -87,11 +88,7 @@ export function Import() {
             <input id="import-endpoint" value={endpoint} onChange={(e) => setEndpoint(e.target.value)} placeholder="with values, e.g. logS" />
           </div>
         </div>
-        {problem && (
-          <p className="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <Alert>{problem}</Alert>
         <button type="submit" disabled={fetching}>
           {fetching ? 'Importing…' : 'Import'}
         </button>
@@ -142,16 +139,16 @@ function Report({ report }: { report: ImportReport }) {
  * then the share of rows stored, then its report (or why it failed).
  */
 function JobProgress({ jobId, rows }: { jobId: string; rows: number }) {
-  const [{ data, error }, refetch] = useQuery<{ importJob: ImportJob }>({ query: IMPORT_JOB, variables: { id: jobId } });
+  const [{ data, error }, refetch] = useQuery({ query: IMPORT_JOB, variables: { id: jobId } });
   const job = data?.importJob;
   const done = job?.state === 'COMPLETE' || job?.state === 'FAILED';
   usePoll(!done, refetch, JOB_POLL_MS);
   if (job?.state === 'COMPLETE' && job.report) return <Report report={{ ...job.report, jobId: null }} />;
   if (job?.state === 'FAILED') {
     return (
-      <p className="error" role="alert">
+      <Alert>
         The import of {rows} rows failed: {job.error}
-      </p>
+      </Alert>
     );
   }
   return (

@@ -8,24 +8,23 @@ interface HarnessProps {
   itemId: string;
   task: 'REGRESSION' | 'CLASSIFICATION';
   onSubmit: (i: LabelInput) => void;
-  onSkip: (r: string) => void;
+  failure?: string;
 }
 
 // Harness is LabelForm as LabelPage uses it: one form per item, the
 // source and confidence kept outside.
-function Harness({ itemId, task, onSubmit, onSkip }: HarnessProps) {
+function Harness({ itemId, task, onSubmit, failure }: HarnessProps) {
   const [prefs, setPrefs] = useState(DEFAULT_PREFS);
-  return <LabelForm key={itemId} task={task} prefs={prefs} onPrefsChange={setPrefs} busy={false} onSubmit={onSubmit} onSkip={onSkip} />;
+  return <LabelForm key={itemId} task={task} prefs={prefs} onPrefsChange={setPrefs} busy={false} onSubmit={onSubmit} failure={failure} />;
 }
 
 function setup(task: 'REGRESSION' | 'CLASSIFICATION' = 'REGRESSION') {
   const submitted: LabelInput[] = [];
-  const skipped: string[] = [];
   const onSubmit = (i: LabelInput) => submitted.push(i);
-  const onSkip = (r: string) => skipped.push(r);
-  const view = render(<Harness itemId="1" task={task} onSubmit={onSubmit} onSkip={onSkip} />);
-  const nextItem = () => view.rerender(<Harness itemId="2" task={task} onSubmit={onSubmit} onSkip={onSkip} />);
-  return { submitted, skipped, nextItem };
+  const view = render(<Harness itemId="1" task={task} onSubmit={onSubmit} />);
+  const nextItem = () => view.rerender(<Harness itemId="2" task={task} onSubmit={onSubmit} />);
+  const failWith = (failure: string) => view.rerender(<Harness itemId="1" task={task} onSubmit={onSubmit} failure={failure} />);
+  return { submitted, nextItem, failWith };
 }
 
 describe('LabelForm', () => {
@@ -35,14 +34,14 @@ describe('LabelForm', () => {
     fireEvent.change(screen.getByLabelText('Source'), { target: { value: 'EXPERT_ESTIMATE' } });
     fireEvent.change(screen.getByLabelText('Confidence'), { target: { value: 'LOW' } });
     fireEvent.change(screen.getByLabelText('Notes'), { target: { value: '  by analogy  ' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Submit label' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save & next' }));
     expect(submitted).toEqual([{ value: -1.5, source: 'EXPERT_ESTIMATE', confidence: 'LOW', notes: 'by analogy' }]);
     // Until the next item arrives nothing is cleared (a refused label can be sent again) ...
     expect((screen.getByLabelText('Measured value') as HTMLInputElement).value).toBe(' -1,5 ');
     // ... then the value and notes clear; source and confidence stay.
     nextItem();
     expect((screen.getByLabelText('Measured value') as HTMLInputElement).value).toBe('');
-    expect((screen.getByLabelText('Notes') as HTMLTextAreaElement).value).toBe('');
+    expect((screen.getByLabelText('Notes') as HTMLInputElement).value).toBe('');
     expect((screen.getByLabelText('Source') as HTMLSelectElement).value).toBe('EXPERT_ESTIMATE');
     expect((screen.getByLabelText('Confidence') as HTMLSelectElement).value).toBe('LOW');
   });
@@ -50,14 +49,14 @@ describe('LabelForm', () => {
   it('defaults to an experimental value of high confidence', () => {
     const { submitted } = setup();
     fireEvent.change(screen.getByLabelText('Measured value'), { target: { value: '2' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Submit label' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save & next' }));
     expect(submitted).toEqual([{ value: 2, source: 'EXPERIMENTAL', confidence: 'HIGH', notes: '' }]);
   });
 
   it('refuses a bad value on the page and sends nothing', () => {
     const { submitted } = setup();
     fireEvent.change(screen.getByLabelText('Measured value'), { target: { value: 'high' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Submit label' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save & next' }));
     expect(submitted).toEqual([]);
     expect(screen.getByRole('alert').textContent).toBe('"high" is not a number.');
     expect(screen.getByLabelText('Measured value').getAttribute('aria-invalid')).toBe('true');
@@ -66,18 +65,25 @@ describe('LabelForm', () => {
   it('asks for 0 or 1 in a classification', () => {
     const { submitted } = setup('CLASSIFICATION');
     fireEvent.change(screen.getByLabelText('Label (0 or 1)'), { target: { value: '2' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Submit label' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save & next' }));
     expect(submitted).toEqual([]);
     expect(screen.getByRole('alert').textContent).toBe('A classification label is 0 or 1.');
   });
 
-  it('skips only with a reason', () => {
-    const { skipped } = setup();
-    fireEvent.click(screen.getByRole('button', { name: 'Skip compound' }));
-    expect(skipped).toEqual([]);
-    expect(screen.getByRole('alert').textContent).toMatch(/why/);
-    fireEvent.change(screen.getByLabelText('Skip reason'), { target: { value: ' sample lost ' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Skip compound' }));
-    expect(skipped).toEqual(['sample lost']);
+  it('says which source and confidence will be saved', () => {
+    setup();
+    expect(screen.getByTestId('saves-as').textContent).toBe('Saves as Experimental, high confidence');
+    fireEvent.change(screen.getByLabelText('Source'), { target: { value: 'LITERATURE' } });
+    fireEvent.change(screen.getByLabelText('Confidence'), { target: { value: 'MEDIUM' } });
+    expect(screen.getByTestId('saves-as').textContent).toBe('Saves as Literature, medium confidence');
+  });
+
+  it('shows a refused submission at the form and keeps what was typed', () => {
+    const { failWith } = setup();
+    fireEvent.change(screen.getByLabelText('Measured value'), { target: { value: '-3' } });
+    failWith('The server cannot be reached. Check your connection and try again.');
+    const form = screen.getByRole('form', { name: 'Label' });
+    expect(form.querySelector('[role=alert]')?.textContent).toBe('The server cannot be reached. Check your connection and try again.');
+    expect((screen.getByLabelText('Measured value') as HTMLInputElement).value).toBe('-3');
   });
 });

@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode, type Ref } from 'react';
+import { Alert } from './Alert';
 import { CONFIDENCES, SOURCES, parseLabelValue, type LabelConfidence, type LabelSource, type Task } from './label';
 
 export interface LabelInput {
@@ -18,32 +19,37 @@ export const DEFAULT_PREFS: LabelPrefs = { source: 'EXPERIMENTAL', confidence: '
 
 interface Props {
   task: Task;
-  /** Source and confidence, kept by the caller across compounds. */
+  /** Source and confidence, kept by the caller across compounds (and set by its hotkeys). */
   prefs: LabelPrefs;
   onPrefsChange: (prefs: LabelPrefs) => void;
   busy: boolean;
   onSubmit: (input: LabelInput) => void;
-  onSkip: (reason: string) => void;
+  /** Why the last submission failed, shown at the form ('' for none). */
+  failure?: ReactNode;
+  formRef?: Ref<HTMLFormElement>;
+  valueRef?: Ref<HTMLInputElement>;
+  /** Buttons shown beside Save & next (Skip, Next, Previous). */
+  children?: ReactNode;
 }
 
 /**
  * LabelForm collects one label: the value (checked before anything is
- * sent), its source, the labeler's confidence and free notes; or a reason
- * to skip the compound. Render one per compound (key it by the item): what
- * was typed stays until the next compound (so a refused submission loses
- * nothing), while source and confidence (prefs) stay as chosen across
- * compounds, since a labeler usually works through one kind of data.
+ * sent), its source, the labeler's confidence and free notes. Render one per
+ * compound (key it by the item): what was typed stays until the next
+ * compound (so a refused submission loses nothing), while source and
+ * confidence (prefs) stay as chosen across compounds, since a labeler
+ * usually works through one kind of data; the form says what will be saved,
+ * so a source chosen an hour ago does not stick unseen.
  */
-export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, onSkip }: Props) {
+export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, failure, formRef, valueRef, children }: Props) {
   const { source, confidence } = prefs;
   const [value, setValue] = useState('');
   const [notes, setNotes] = useState('');
   const [valueError, setValueError] = useState('');
-  const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState('');
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    if (busy) return;
     const p = parseLabelValue(value, task);
     if (!p.ok) {
       setValueError(p.error);
@@ -52,111 +58,83 @@ export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, onSkip }
     setValueError('');
     onSubmit({ value: p.value, source, confidence, notes: notes.trim() });
   }
-
-  function skip() {
-    if (reason.trim() === '') {
-      setReasonError('Say why you skip it (e.g. "not available").');
-      return;
-    }
-    setReasonError('');
-    onSkip(reason.trim());
-  }
+  const sourceTitle = SOURCES.find((s) => s.value === source)?.label ?? source;
+  const confidenceTitle = CONFIDENCES.find((c) => c.value === confidence)?.label ?? confidence;
 
   return (
-    <form className="label-form" onSubmit={submit} noValidate>
-      <TextField
-        id="label-value"
-        label={task === 'CLASSIFICATION' ? 'Label (0 or 1)' : 'Measured value'}
-        value={value}
-        onChange={setValue}
-        error={valueError}
-        inputMode="decimal"
-        autoFocus
-      />
+    <form className="label-form" onSubmit={submit} noValidate aria-label="Label" ref={formRef} aria-busy={busy}>
       <div className="field-row">
-        <Choice id="label-source" label="Source" value={source} options={SOURCES} onChange={(v) => onPrefsChange({ ...prefs, source: v })} />
+        <div className="field grow">
+          <label htmlFor="label-value">{task === 'CLASSIFICATION' ? 'Label (0 or 1)' : 'Measured value'}</label>
+          <input
+            id="label-value"
+            ref={valueRef}
+            inputMode="decimal"
+            autoComplete="off"
+            autoFocus
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-invalid={valueError !== ''}
+            aria-describedby={valueError ? 'label-value-error' : undefined}
+          />
+        </div>
+        <Choice id="label-source" label="Source" hint="e l x" value={source} options={SOURCES} onChange={(v) => onPrefsChange({ ...prefs, source: v })} />
         <Choice
           id="label-confidence"
           label="Confidence"
+          hint="1 2 3"
           value={confidence}
           options={CONFIDENCES}
           onChange={(v) => onPrefsChange({ ...prefs, confidence: v })}
         />
       </div>
+      {valueError && (
+        <p id="label-value-error" className="field-error" role="alert">
+          {valueError}
+        </p>
+      )}
       <div className="field">
         <label htmlFor="label-notes">Notes</label>
-        <textarea id="label-notes" rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />
+        <input id="label-notes" autoComplete="off" value={notes} onChange={(e) => setNotes(e.target.value)} />
       </div>
       <div className="actions">
         <button type="submit" disabled={busy}>
-          Submit label
+          {busy ? 'Saving…' : 'Save & next'}
         </button>
-      </div>
-      <div className="skip">
-        <TextField id="skip-reason" label="Skip reason" value={reason} onChange={setReason} error={reasonError} />
-        <button type="button" className="secondary" disabled={busy} onClick={skip}>
-          Skip compound
-        </button>
-      </div>
-    </form>
-  );
-}
-
-interface TextFieldProps {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (v: string) => void;
-  /** A problem to show under the field ('' for none); marks it invalid. */
-  error: string;
-  inputMode?: 'decimal' | 'text';
-  autoFocus?: boolean;
-}
-
-/** TextField is a labeled text input with its error message, linked for screen readers. */
-function TextField({ id, label, value, onChange, error, inputMode, autoFocus }: TextFieldProps) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        inputMode={inputMode}
-        autoComplete="off"
-        autoFocus={autoFocus}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error !== ''}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      {error && (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {error}
+        {children}
+        <p className="saves-as" data-testid="saves-as">
+          Saves as <strong>{sourceTitle}</strong>, <strong>{confidenceTitle.toLowerCase()}</strong> confidence
         </p>
-      )}
-    </div>
+      </div>
+      <Alert>{failure}</Alert>
+    </form>
   );
 }
 
 interface ChoiceProps<T extends string> {
   id: string;
   label: string;
+  hint: string;
   value: T;
   options: { value: T; label: string }[];
   onChange: (v: T) => void;
 }
 
-/** Choice is a labeled select over fixed options. */
-function Choice<T extends string>({ id, label, value, options, onChange }: ChoiceProps<T>) {
+/** Choice is a labeled select over fixed options, with its hotkeys named. */
+function Choice<T extends string>({ id, label, hint, value, options, onChange }: ChoiceProps<T>) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)}>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)} aria-keyshortcuts={hint.replace(/ /g, ' ')}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
+      <kbd className="hint" aria-hidden="true">
+        {hint}
+      </kbd>
     </div>
   );
 }

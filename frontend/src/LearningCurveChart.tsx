@@ -5,7 +5,7 @@ import type { SeriesPoint } from './curve';
 
 export default function LearningCurveChart({ series, metric }: { series: SeriesPoint[]; metric: string }) {
   return (
-    <LineChart width={520} height={240} data={series} margin={{ top: 8, right: 24, bottom: 24, left: 8 }}>
+    <LineChart width={520} height={240} data={series} margin={{ top: 8, right: 24, bottom: 24, left: 24 }}>
       <CartesianGrid strokeDasharray="3 3" stroke="#ddd" />
       <XAxis
         dataKey="labels"
@@ -18,7 +18,8 @@ export default function LearningCurveChart({ series, metric }: { series: SeriesP
         domain={['auto', 'auto']}
         tickFormatter={(v: number) => v.toFixed(3)}
         width={64}
-        label={{ value: metric, angle: -90, position: 'insideLeft' }}
+        // Outside the ticks (left of them), so the title never covers a value.
+        label={{ value: metric, angle: -90, position: 'left', offset: 8 }}
       />
       <Tooltip
         formatter={(v) => [Number(v).toFixed(3), metric]}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { LOGIN } from './api';
+import { Alert } from './Alert';
 
 /** Login signs in with email and password; the server sets the session cookie. */
 export function Login({ onSignedIn }: { onSignedIn: () => void }) {
@@ -38,11 +39,7 @@ export function Login({ onSignedIn }: { onSignedIn: () => void }) {
           required
         />
       </div>
-      {failure && (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      )}
+      <Alert>{failure}</Alert>
       <button type="submit" disabled={fetching}>
         Sign in
       </button>

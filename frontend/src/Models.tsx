@@ -4,6 +4,7 @@ import { headlineName, metricTitle } from './curve';
 import { errorMessage, formatNumber, headlineMetric } from './label';
 import { usePoll } from './refresh';
 import { labelHref } from './route';
+import { Alert } from './Alert';
 
 /** POLL_MS is how often the list refreshes while a model trains. */
 const POLL_MS = 2000;
@@ -14,10 +15,10 @@ const POLL_MS = 2000;
  * training shows its error. Admins get a link to create a model.
  */
 export function Models({ user }: { user: User }) {
-  const [{ data, error, fetching }, refetch] = useQuery<{ models: ModelSummary[] }>({ query: MODELS });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: MODELS });
   const training = data?.models.some((m) => m.status === 'TRAINING') ?? false;
   usePoll(training, refetch, POLL_MS);
-  if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  if (error && !data) return <Alert>{errorMessage(error)}</Alert>;
   if (!data) return <p>{fetching ? 'Loading…' : ''}</p>;
   const create = user.role === 'ADMIN' && (
     <p>

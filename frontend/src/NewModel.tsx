@@ -2,13 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { CREATE_MODEL, MODEL_CHOICES } from './api';
 import { errorMessage, type Task } from './label';
-import { checkModelForm, describeEndpoint, LEARNERS, taskFor, type EndpointInfo, type ModelForm, type SetInfo } from './newModel';
+import { checkModelForm, describeEndpoint, LEARNERS, taskFor, type ModelForm } from './newModel';
+import { Alert } from './Alert';
 
-interface Choices {
-  endpoints: EndpointInfo[];
-  compoundSets: SetInfo[];
-  models: { id: string; name: string }[];
-}
 
 const INITIAL: ModelForm = {
   name: '',
@@ -28,12 +24,12 @@ const INITIAL: ModelForm = {
  * background; the models list shows it until it is active.
  */
 export function NewModel() {
-  const [{ data, error }] = useQuery<Choices>({ query: MODEL_CHOICES });
+  const [{ data, error }] = useQuery({ query: MODEL_CHOICES });
   const [{ fetching }, create] = useMutation(CREATE_MODEL);
   const [form, setForm] = useState<ModelForm>(INITIAL);
   const [problem, setProblem] = useState<{ field: keyof ModelForm | ''; error: string } | null>(null);
 
-  if (error && !data) return <p className="error" role="alert">{errorMessage(error)}</p>;
+  if (error && !data) return <Alert>{errorMessage(error)}</Alert>;
   if (!data) return <p>Loading…</p>;
   const endpoints = data.endpoints;
   const set = (patch: Partial<ModelForm>) => setForm((f) => ({ ...f, ...patch }));
@@ -173,11 +169,7 @@ export function NewModel() {
         <button type="submit" disabled={fetching || endpoints.length === 0}>
           {fetching ? 'Creating…' : 'Create and train'}
         </button>
-        {problem?.field === '' && (
-          <p className="error" role="alert">
-            {problem.error}
-          </p>
-        )}
+        {problem?.field === '' && <Alert>{problem.error}</Alert>}
       </form>
     </section>
   );

@@ -1,8 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type MouseEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { ASSIGN_ITEMS, QUEUE, SKIP_ITEMS, type QueuePage, type QueueRow, type User } from './api';
+import { ASSIGN_ITEMS, QUEUE, SKIP_ITEMS, USERS, type QueueRow, type User } from './api';
+import type { VariablesOf } from './graphql';
+import { graphql } from './graphql';
 import { errorMessage, formatNumber } from './label';
 import { useRefetchOn } from './refresh';
+import { modelHref } from './route';
+import { Structure } from './Structure';
 
 const STATUSES = [
   { value: '', label: 'Every status' },
@@ -12,31 +16,74 @@ const STATUSES = [
   { value: 'SKIPPED', label: 'Skipped' },
 ];
 
+/** A queue status, as the filter takes it. */
+type QueueStatus = NonNullable<VariablesOf<typeof QUEUE>['status']>[number];
+
+const MODEL_NAMES = graphql(`query QueueModels { models { id name } }`);
+
 /**
- * Queue lists a model's queue items by priority, 25 at a time, optionally
- * of one status: who holds what, what was labeled with which value.
+ * Queue is the Label Queue tab: a model's items by priority, 25 at a time,
+ * with their structure, prediction, uncertainty and priority, filtered by
+ * status, assignee ("mine" included) and model. A row opens its item for
+ * labeling (claimed when free; otherwise the tab says who holds it).
  * It refreshes when refreshKey changes (each queue event and reconnect).
  */
 export function Queue({ modelId, refreshKey, me }: { modelId: string; refreshKey?: string; me: User }) {
   const canSkip = me.role !== 'VIEWER';
   const [status, setStatus] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const [users] = useQuery({ query: USERS, pause: me.role !== 'ADMIN' });
+  const [models] = useQuery({ query: MODEL_NAMES });
+  const others = (users.data?.users ?? []).filter((u) => u.id !== me.id && u.role !== 'VIEWER');
   return (
     <section className="queue" aria-label="Queue items">
-      <h3>Queue</h3>
-      <div className="field inline">
-        <label htmlFor="queue-status">Show</label>
-        <select id="queue-status" value={status} onChange={(e) => setStatus(e.target.value)}>
-          {STATUSES.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </select>
+      <div className="filters">
+        <div className="field inline">
+          <label htmlFor="queue-status">Show</label>
+          <select id="queue-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+            {STATUSES.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field inline">
+          <label htmlFor="queue-assignee">Assigned to</label>
+          <select id="queue-assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+            <option value="">Anyone</option>
+            <option value={me.id}>Me</option>
+            {others.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name || u.email}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field inline">
+          <label htmlFor="queue-model">Model</label>
+          <select id="queue-model" value={modelId} onChange={(e) => (window.location.hash = modelHref(e.target.value, 'queue'))}>
+            {(models.data?.models ?? [{ id: modelId, name: `Model ${modelId}` }]).map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
-      {/* A new status starts again from the first page. */}
-      <Pages key={status} modelId={modelId} status={status} refreshKey={refreshKey} canSkip={canSkip} me={me} />
+      {/* A new filter starts again from the first page. */}
+      <Pages key={`${status}/${assignee}`} modelId={modelId} status={status} assignedTo={assignee} refreshKey={refreshKey} canSkip={canSkip} me={me} />
     </section>
   );
+}
+
+interface PagesProps {
+  modelId: string;
+  status: string;
+  assignedTo: string;
+  refreshKey?: string;
+  canSkip: boolean;
+  me: User;
 }
 
 /**
@@ -45,7 +92,7 @@ export function Queue({ modelId, refreshKey, me }: { modelId: string; refreshKey
  * reason (compounds nobody can measure, say), or reserve them for
  * themselves; admins may assign them to any labeler.
  */
-function Pages({ modelId, status, refreshKey, canSkip, me }: { modelId: string; status: string; refreshKey?: string; canSkip: boolean; me: User }) {
+function Pages({ modelId, status, assignedTo, refreshKey, canSkip, me }: PagesProps) {
   const [pages, setPages] = useState<(string | null)[]>([null]);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
@@ -54,7 +101,7 @@ function Pages({ modelId, status, refreshKey, canSkip, me }: { modelId: string; 
       if (!n.delete(id)) n.add(id);
       return n;
     });
-  const cols = canSkip ? 7 : 6;
+  const cols = canSkip ? 9 : 8;
   return (
     <>
       {canSkip && picked.size > 0 && (
@@ -63,33 +110,42 @@ function Pages({ modelId, status, refreshKey, canSkip, me }: { modelId: string; 
           <BulkAssign ids={[...picked]} me={me} onDone={() => setPicked(new Set())} />
         </div>
       )}
-      <table>
-        <thead>
-          <tr>
-            {canSkip && <th aria-label="Pick" />}
-            <th>Compound</th>
-            <th>Status</th>
-            <th>Priority</th>
-            <th>Prediction</th>
-            <th>Label</th>
-            <th>Held by</th>
-          </tr>
-        </thead>
-        {pages.map((after, i) => (
-          <Page
-            key={after ?? 'first'}
-            modelId={modelId}
-            status={status}
-            after={after}
-            refreshKey={refreshKey}
-            last={i === pages.length - 1}
-            onMore={(cursor) => setPages((p) => [...p, cursor])}
-            cols={cols}
-            picked={canSkip ? picked : null}
-            onPick={toggle}
-          />
-        ))}
-      </table>
+      <div className="table-scroll">
+        <table className="queue-table">
+          <thead>
+            <tr>
+              {canSkip && (
+                <th scope="col">
+                  <span className="visually-hidden">Pick</span>
+                </th>
+              )}
+              <th scope="col">Structure</th>
+              <th scope="col">Compound</th>
+              <th scope="col">Status</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Prediction</th>
+              <th scope="col">Uncertainty</th>
+              <th scope="col">Label</th>
+              <th scope="col">Held by</th>
+            </tr>
+          </thead>
+          {pages.map((after, i) => (
+            <Page
+              key={after ?? 'first'}
+              modelId={modelId}
+              status={status}
+              assignedTo={assignedTo}
+              after={after}
+              refreshKey={refreshKey}
+              last={i === pages.length - 1}
+              onMore={(cursor) => setPages((p) => [...p, cursor])}
+              cols={cols}
+              picked={canSkip ? picked : null}
+              onPick={toggle}
+            />
+          ))}
+        </table>
+      </div>
     </>
   );
 }
@@ -131,6 +187,7 @@ function BulkSkip({ ids, onDone }: { ids: string[]; onDone: () => void }) {
 interface PageProps {
   modelId: string;
   status: string;
+  assignedTo: string;
   after: string | null;
   refreshKey?: string;
   last: boolean;
@@ -141,10 +198,10 @@ interface PageProps {
   onPick: (id: string) => void;
 }
 
-function Page({ modelId, status, after, refreshKey, last, onMore, cols, picked, onPick }: PageProps) {
-  const [{ data, error }, refetch] = useQuery<{ labelQueue: QueuePage }>({
+function Page({ modelId, status, assignedTo, after, refreshKey, last, onMore, cols, picked, onPick }: PageProps) {
+  const [{ data, error }, refetch] = useQuery({
     query: QUEUE,
-    variables: { modelId, status: status ? [status] : null, after },
+    variables: { modelId, status: status ? [status as QueueStatus] : null, assignedTo: assignedTo || null, after },
   });
   useRefetchOn(refreshKey, refetch);
   if (error) {
@@ -163,7 +220,7 @@ function Page({ modelId, status, after, refreshKey, last, onMore, cols, picked, 
   return (
     <tbody>
       {q.edges.map(({ node }) => (
-        <Row key={node.id} row={node} picked={picked} onPick={onPick} />
+        <Row key={node.id} modelId={modelId} row={node} picked={picked} onPick={onPick} />
       ))}
       {last && (
         <tr className="queue-foot">
@@ -181,7 +238,6 @@ function Page({ modelId, status, after, refreshKey, last, onMore, cols, picked, 
   );
 }
 
-const LABELERS = `query Labelers { users { id name email role disabled } }`;
 
 /**
  * BulkAssign gives the picked items to one labeler (they stay pending; only
@@ -190,7 +246,7 @@ const LABELERS = `query Labelers { users { id name email role disabled } }`;
  */
 function BulkAssign({ ids, me, onDone }: { ids: string[]; me: User; onDone: () => void }) {
   const admin = me.role === 'ADMIN';
-  const [users] = useQuery<{ users: (User & { disabled: boolean })[] }>({ query: LABELERS, pause: !admin });
+  const [users] = useQuery({ query: USERS, pause: !admin });
   const [to, setTo] = useState(me.id);
   const [problem, setProblem] = useState('');
   const [{ fetching }, assign] = useMutation(ASSIGN_ITEMS);
@@ -229,24 +285,39 @@ function BulkAssign({ ids, me, onDone }: { ids: string[]; me: User; onDone: () =
   );
 }
 
-function Row({ row, picked, onPick }: { row: QueueRow; picked: ReadonlySet<string> | null; onPick: (id: string) => void }) {
+/**
+ * Row is one item; clicking it (or its name, a link a keyboard reaches)
+ * opens the item on the Labeling tab. The pick box is a control of its own.
+ */
+function Row({ modelId, row, picked, onPick }: { modelId: string; row: QueueRow; picked: ReadonlySet<string> | null; onPick: (id: string) => void }) {
   const name = row.compound.name || row.compound.inputSmiles;
+  const href = modelHref(modelId, 'label', row.id);
+  const open = (e: MouseEvent) => {
+    if ((e.target as HTMLElement).closest('input, a, button, label')) return;
+    window.location.hash = href;
+  };
   return (
-    <tr data-testid="queue-row">
+    <tr data-testid="queue-row" className="clickable" onClick={open}>
       {picked && (
         <td>
           {row.status === 'PENDING' && <input type="checkbox" checked={picked.has(row.id)} onChange={() => onPick(row.id)} aria-label={`Pick ${name}`} />}
         </td>
       )}
+      <td className="thumb">
+        <Structure smiles={row.compound.inputSmiles} label={name} width={120} height={80} explain={false} />
+      </td>
       <td>
-        {row.compound.name && <div>{row.compound.name}</div>}
+        <a href={href} className="open-item">
+          {row.compound.name || 'Unnamed compound'}
+        </a>
         <div className="smiles small">{row.compound.inputSmiles}</div>
+        {row.skipReason && <div className="muted small">Skipped: {row.skipReason}</div>}
+        {row.notes && <div className="muted small">Notes: {row.notes}</div>}
       </td>
       <td>{row.status.toLowerCase().replace('_', ' ')}</td>
       <td>{formatNumber(row.priority)}</td>
-      <td>
-        {formatNumber(row.prediction)} ± {formatNumber(row.uncertainty)}
-      </td>
+      <td>{formatNumber(row.prediction)}</td>
+      <td>± {formatNumber(row.uncertainty)}</td>
       <td>{row.label === null ? '–' : `${formatNumber(row.label)} (${row.labelSource?.toLowerCase().replace('_', ' ')})`}</td>
       <td>{row.assignedTo ? row.assignedTo.name || row.assignedTo.email : '–'}</td>
     </tr>

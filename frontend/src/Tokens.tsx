@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { day, errorMessage } from './label';
-import { EXPIRIES, expiresAt, pythonSnippet, tokenStatus, type ApiToken } from './tokens';
+import { graphql } from './graphql';
+import { EXPIRIES, expiresAt, pythonSnippet, tokenStatus } from './tokens';
 
-const TOKEN = 'id name prefix createdAt lastUsedAt expiresAt revokedAt';
-const TOKENS = `query Tokens { apiTokens { ${TOKEN} } }`;
-const CREATE = `mutation CreateToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { ${TOKEN} } } }`;
-const REVOKE = `mutation RevokeToken($id: ID!) { revokeApiToken(id: $id) { ${TOKEN} } }`;
+const TOKEN = graphql(`fragment TokenFields on ApiToken { id name prefix createdAt lastUsedAt expiresAt revokedAt }`);
+const TOKENS = graphql(`query Tokens { apiTokens { ...TokenFields } }`, [TOKEN]);
+const CREATE = graphql(`mutation CreateToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { ...TokenFields } } }`, [TOKEN]);
+const REVOKE = graphql(`mutation RevokeToken($id: ID!) { revokeApiToken(id: $id) { ...TokenFields } }`, [TOKEN]);
 
 /**
  * Tokens is where a user issues API tokens for notebooks and dashboards
@@ -14,8 +15,8 @@ const REVOKE = `mutation RevokeToken($id: ID!) { revokeApiToken(id: $id) { ${TOK
  * was last used, and revokes them.
  */
 export function Tokens() {
-  const [{ data, error }, refetch] = useQuery<{ apiTokens: ApiToken[] }>({ query: TOKENS });
-  const [{ fetching: creating }, create] = useMutation<{ createApiToken: { secret: string; token: ApiToken } }>(CREATE);
+  const [{ data, error }, refetch] = useQuery({ query: TOKENS });
+  const [{ fetching: creating }, create] = useMutation(CREATE);
   const [, revoke] = useMutation(REVOKE);
   const [name, setName] = useState('');
   const [expiry, setExpiry] = useState(EXPIRIES[0].value);

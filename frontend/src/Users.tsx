@@ -1,22 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import type { User } from './api';
+import { graphql, type ResultOf } from './graphql';
 import { errorMessage } from './label';
 import { checkNewUser, ROLES, type NewUserForm, type Role } from './users';
+import { Alert } from './Alert';
 
-const USER = 'id email name role disabled createdAt';
-const USERS = `query Users { users { ${USER} } }`;
-const CREATE = `mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ${USER} } } }`;
-const UPDATE = `mutation UpdateUser($input: UpdateUserInput!) { updateUser(input: $input) { user { ${USER} } } }`;
-
-interface Account {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
+const USER = graphql(`fragment Account on User { id email name role disabled createdAt }`);
+const USERS = graphql(`query Users { users { ...Account } }`, [USER]);
+const CREATE = graphql(`mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ...Account } } }`, [USER]);
+const UPDATE = graphql(`mutation UpdateUser($input: UpdateUserInput!) { updateUser(input: $input) { user { ...Account } } }`, [USER]);
+type Account = ResultOf<typeof USER>;
 
 const EMPTY: NewUserForm = { email: '', name: '', role: 'SCIENTIST', password: '' };
 
@@ -27,7 +21,7 @@ const EMPTY: NewUserForm = { email: '', name: '', role: 'SCIENTIST', password: '
  * server refuses to demote or disable the last admin; its message is shown.
  */
 export function Users({ me }: { me: User }) {
-  const [{ data, error }, refetch] = useQuery<{ users: Account[] }>({ query: USERS });
+  const [{ data, error }, refetch] = useQuery({ query: USERS });
   const [{ fetching: creating }, create] = useMutation(CREATE);
   const [, update] = useMutation(UPDATE);
   const [form, setForm] = useState<NewUserForm>(EMPTY);
@@ -78,16 +72,8 @@ export function Users({ me }: { me: User }) {
           </li>
         ))}
       </ul>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {failure && (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      )}
+      <Alert kind="notice">{notice}</Alert>
+      <Alert>{failure}</Alert>
       {error && !data && <p className="error">{errorMessage(error)}</p>}
       {data && (
         <table aria-label="Users">
@@ -165,11 +151,7 @@ export function Users({ me }: { me: User }) {
         <button type="submit" disabled={creating}>
           Add user
         </button>
-        {problem?.field === '' && (
-          <p className="error" role="alert">
-            {problem.error}
-          </p>
-        )}
+        {problem?.field === '' && <Alert>{problem.error}</Alert>}
       </form>
     </section>
   );

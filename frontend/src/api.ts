@@ -3,6 +3,7 @@
 // origin (the server checks the Origin and reads the cookie of the upgrade).
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { createClient as createWSClient } from 'graphql-ws';
+import { graphql, type ResultOf } from './graphql';
 import { liveClosed, liveConnected } from './live';
 
 export function wsURL(loc: Location = window.location): string {
@@ -58,229 +59,210 @@ export function newClient(): Client {
   });
 }
 
-export const ME = `query Me { me { id email name role } }`;
+// Every operation below is typed from the schema by gql.tada (src/graphql.ts):
+// its result and variables are ResultOf / VariablesOf of the document, and
+// the named types exported here are those results, not hand-written copies.
+// The exceptions are the label-lifecycle operations at the end, which the
+// schema does not have yet (the app sends them only when it does).
 
-export const LOGIN = `mutation Login($email: String!, $password: String!) {
+export const ME = graphql(`query Me { me { id email name role } }`);
+
+export const LOGIN = graphql(`mutation Login($email: String!, $password: String!) {
   login(input: {email: $email, password: $password}) { user { id email name role } }
-}`;
+}`);
 
-export const LOGOUT = `mutation Logout { logout }`;
+export const LOGOUT = graphql(`mutation Logout { logout }`);
 
-export const MODELS = `query Models {
+export const MODELS = graphql(`query Models {
   models {
     id name endpoint task status
     activeVersion { version trainingSize metrics { name value } }
     currentVersion { version status error }
   }
-}`;
+}`);
 
 /** What the create-model form offers: endpoints with measurements, compound sets, the names taken. */
-export const MODEL_CHOICES = `query ModelChoices {
+export const MODEL_CHOICES = graphql(`query ModelChoices {
   endpoints { name compounds measurements min max binary }
   compoundSets { id name size }
   models { id name }
-}`;
+}`);
 
-export const CREATE_MODEL = `mutation CreateModel($input: CreateModelInput!) { createModel(input: $input) { model { id name status } } }`;
+export const CREATE_MODEL = graphql(`mutation CreateModel($input: CreateModelInput!) { createModel(input: $input) { model { id name status } } }`);
 
-const ITEM = `id status prediction uncertainty applicabilityDistance selectionStrategy leaseExpiresAt
-  compound { id inputSmiles canonicalSmiles name }`;
+/** What the labeling card shows of a queue item. */
+export const ITEM = graphql(`fragment Item on QueueItem {
+  id status prediction uncertainty applicabilityDistance selectionStrategy leaseExpiresAt
+  label labelSource labeledAt assignedTo { id name email }
+  compound { id inputSmiles canonicalSmiles name descriptors }
+}`);
 
-export const MODEL = `query Model($id: ID!) {
+export const MODEL = graphql(`query Model($id: ID!) {
   model(id: $id) {
     id name endpoint task status
     activeVersion { version metrics { name value } }
   }
+  endpoints { name min max }
   stats(modelId: $id) {
     cycles counts { pending inProgress labeled skipped }
     learningCurve { cycle labels metrics { name value } }
     labelers { user { id name email } labeled skipped }
   }
-}`;
+}`);
 
 /** The item the user holds in a model's queue, to resume it after a reload. */
-export const HELD = `query Held($id: ID!, $me: ID!) {
-  labelQueue(filter: {modelId: $id, status: [IN_PROGRESS], assignedTo: $me}, first: 1) { edges { node { ${ITEM} } } }
-}`;
+export const HELD = graphql(
+  `query Held($id: ID!, $me: ID!) {
+  labelQueue(filter: {modelId: $id, status: [IN_PROGRESS], assignedTo: $me}, first: 1) { edges { node { ...Item } } }
+}`,
+  [ITEM],
+);
 
-export const CLAIM = `mutation Claim($modelId: ID!) { claimNextItem(input: {modelId: $modelId}) { item { ${ITEM} } } }`;
+/** One queue item, opened from the queue table (to claim it, or see who holds it). */
+export const QUEUE_ITEM = graphql(`query QueueItem($id: ID!) { queueItem(id: $id) { ...Item } }`, [ITEM]);
 
-export const SUBMIT = `mutation Submit($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
+/** My labels in a model's queue, for the session's progress and my history. */
+export const MY_LABELS = graphql(
+  `query MyLabels($id: ID!, $me: ID!) {
+  labelQueue(filter: {modelId: $id, status: [LABELED], assignedTo: $me}, orderBy: CREATED_AT_DESC, first: 100) {
+    totalCount edges { node { ...Item } }
+  }
+}`,
+  [ITEM],
+);
+
+export const CLAIM = graphql(`mutation Claim($modelId: ID!) { claimNextItem(input: {modelId: $modelId}) { item { ...Item } } }`, [ITEM]);
+
+export const SUBMIT = graphql(`mutation Submit($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
   submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes}) { item { id status } }
-}`;
+}`);
 
-export const ASSIGN_ITEMS = `mutation AssignItems($itemIds: [ID!]!, $userId: ID!) { assignItems(input: {itemIds: $itemIds, userId: $userId}) { items { id status } } }`;
+export const ASSIGN_ITEMS = graphql(`mutation AssignItems($itemIds: [ID!]!, $userId: ID!) { assignItems(input: {itemIds: $itemIds, userId: $userId}) { items { id status } } }`);
 
-export const SKIP_ITEMS = `mutation SkipItems($itemIds: [ID!]!, $reason: String!) { skipItems(input: {itemIds: $itemIds, reason: $reason}) { items { id status } } }`;
+export const SKIP_ITEMS = graphql(`mutation SkipItems($itemIds: [ID!]!, $reason: String!) { skipItems(input: {itemIds: $itemIds, reason: $reason}) { items { id status } } }`);
 
-export const SKIP = `mutation Skip($itemId: ID!, $reason: String!) { skipItem(input: {itemId: $itemId, reason: $reason}) { item { id status } } }`;
+export const SKIP = graphql(`mutation Skip($itemId: ID!, $reason: String!) { skipItem(input: {itemId: $itemId, reason: $reason}) { item { id status } } }`);
 
-const CYCLE = `id cycleNumber status selectionStrategy batchSize itemsSelected itemsLabeled itemsSkipped
-  metricsBefore { name value } metricsAfter { name value } error startedAt completedAt`;
+export const CYCLE = graphql(`fragment CycleFields on Cycle {
+  id cycleNumber status selectionStrategy batchSize itemsSelected itemsLabeled itemsSkipped
+  metricsBefore { name value } metricsAfter { name value } error startedAt completedAt
+}`);
 
-export const CYCLES = `query Cycles($id: ID!) { model(id: $id) { id cycles { ${CYCLE} } } }`;
+export const CYCLES = graphql(`query Cycles($id: ID!) { model(id: $id) { id cycles { ...CycleFields } } }`, [CYCLE]);
 
-export const SELECT = `mutation Select($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!) {
-  selectSamples(input: {selection: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed}}) { cycle { id cycleNumber status } }
-}`;
+export const SELECT = graphql(`mutation Select($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!, $setId: ID) {
+  selectSamples(input: {selection: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed, setId: $setId}}) { cycle { id cycleNumber status } }
+}`);
 
 /** The compounds a selection would queue, best first, without queuing them. */
-export const PREVIEW = `query Preview($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!) {
-  previewSelection(input: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed}) {
+export const PREVIEW = graphql(`query Preview($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!, $setId: ID) {
+  previewSelection(input: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed, setId: $setId}) {
     rank prediction uncertainty applicabilityDistance priority compound { id name inputSmiles }
   }
-}`;
+}`);
 
-export interface Candidate {
-  rank: number;
-  prediction: number;
-  uncertainty: number;
-  applicabilityDistance: number;
-  priority: number;
-  compound: { id: string; name: string; inputSmiles: string };
-}
+/** What the Sample Selection tab offers: the models, the compound sets (pools). */
+export const SELECTION_CHOICES = graphql(`query SelectionChoices { models { id name task } compoundSets { id name size } }`);
 
-export const RETRAIN = `mutation Retrain($cycleId: ID!) { triggerRetrain(input: {cycleId: $cycleId, minNewLabels: 1}) { cycle { id status } } }`;
+export const RETRAIN = graphql(`mutation Retrain($cycleId: ID!) { triggerRetrain(input: {cycleId: $cycleId, minNewLabels: 1}) { cycle { id status } } }`);
 
-export const CYCLE_UPDATED = `subscription CycleUpdated($modelId: ID!) { cycleUpdated(modelId: $modelId) { id status } }`;
+export const CYCLE_UPDATED = graphql(`subscription CycleUpdated($modelId: ID!) { cycleUpdated(modelId: $modelId) { id status } }`);
 
-export const RETRAIN_PROGRESS = `subscription RetrainProgress($cycleId: ID!) {
+export const RETRAIN_PROGRESS = graphql(`subscription RetrainProgress($cycleId: ID!) {
   retrainProgress(cycleId: $cycleId, afterSeq: 0) { seq stage fraction message }
-}`;
-
-export interface Cycle {
-  id: string;
-  cycleNumber: number;
-  status: 'SELECTING' | 'LABELING' | 'TRAINING' | 'COMPLETE' | 'FAILED';
-  selectionStrategy: string;
-  batchSize: number;
-  itemsSelected: number;
-  itemsLabeled: number;
-  itemsSkipped: number;
-  metricsBefore: Metric[];
-  metricsAfter: Metric[];
-  error: string;
-  startedAt: string;
-  completedAt: string | null;
-}
+}`);
 
 /** The compounds most similar to one, with their measured values of the endpoint. */
-export const NEIGHBOURS = `query Neighbours($id: ID!, $endpoint: String!) {
+export const NEIGHBOURS = graphql(`query Neighbours($id: ID!, $endpoint: String!) {
   compound(id: $id) { id similar(first: 5) { similarity compound { id name inputSmiles measurements(endpoint: $endpoint) { value source } } } }
-}`;
+}`);
 
-export interface Neighbour {
-  similarity: number;
-  compound: { id: string; name: string; inputSmiles: string; measurements: { value: number; source: string }[] };
-}
+export const IMPORT_REPORT = graphql(`fragment ImportReport on ImportCompoundsPayload {
+  rows created existing measurements jobId errorsNotListed
+  set { id name }
+  errors { row column reason offset }
+}`);
 
-const IMPORT_REPORT = `rows created existing measurements jobId errorsNotListed
-    set { id name }
-    errors { row column reason offset }`;
-
-export const IMPORT = `mutation Import($input: ImportCompoundsInput!) {
-  importCompounds(input: $input) { ${IMPORT_REPORT} }
-}`;
+export const IMPORT = graphql(`mutation Import($input: ImportCompoundsInput!) { importCompounds(input: $input) { ...ImportReport } }`, [IMPORT_REPORT]);
 
 /** A background import's state, progress and, once complete, its report. */
-export const IMPORT_JOB = `query ImportJob($id: ID!) {
-  importJob(id: $id) { id state fraction message error report { ${IMPORT_REPORT} } }
-}`;
+export const IMPORT_JOB = graphql(
+  `query ImportJob($id: ID!) {
+  importJob(id: $id) { id state fraction message error report { ...ImportReport } }
+}`,
+  [IMPORT_REPORT],
+);
 
-export interface ImportJob {
-  id: string;
-  state: 'QUEUED' | 'RUNNING' | 'COMPLETE' | 'FAILED';
-  fraction: number;
-  message: string;
-  error: string | null;
-  report: ImportReport | null;
-}
-
-export interface ImportReport {
-  rows: number;
-  created: number;
-  existing: number;
-  measurements: number;
-  jobId: string | null;
-  errorsNotListed: number;
-  set: { id: string; name: string } | null;
-  errors: { row: number; column: string; reason: string; offset: number | null }[];
-}
-
-export const QUEUE = `query Queue($modelId: ID!, $status: [QueueStatus!], $after: String) {
-  labelQueue(filter: {modelId: $modelId, status: $status}, first: 25, after: $after) {
+export const QUEUE = graphql(`query Queue($modelId: ID!, $status: [QueueStatus!], $assignedTo: ID, $after: String) {
+  labelQueue(filter: {modelId: $modelId, status: $status, assignedTo: $assignedTo}, first: 25, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id status priority prediction uncertainty label labelSource assignedTo { name email }
+    edges { node { id status priority prediction uncertainty label labelSource skipReason notes assignedTo { id name email }
       compound { name inputSmiles } } }
   }
+}`);
+
+export const QUEUE_EVENTS = graphql(`subscription QueueEvents($modelId: ID!) { queueEvents(modelId: $modelId) { seq type itemId } }`);
+
+/** A lineage's versions, oldest first, with their validation metrics. */
+export const VERSIONS = graphql(`query Versions($id: ID!) {
+  model(id: $id) { id versions { id version status trainingSize error createdAt activatedAt metrics { name value } } }
+}`);
+
+/** Enabled users who can be given queue items (admins), for filters and assignment. */
+export const USERS = graphql(`query QueueUsers { users { id name email role disabled } }`);
+
+// The types the components share: results of the documents above.
+
+export type User = ResultOf<typeof ME>['me'];
+export type Role = User['role'];
+export type ModelSummary = ResultOf<typeof MODELS>['models'][number];
+export type QueueItem = ResultOf<typeof ITEM>;
+export type Cycle = ResultOf<typeof CYCLE>;
+export type Metric = Cycle['metricsBefore'][number];
+export type Candidate = ResultOf<typeof PREVIEW>['previewSelection'][number];
+export type Neighbour = ResultOf<typeof NEIGHBOURS>['compound']['similar'][number];
+export type ImportReport = ResultOf<typeof IMPORT_REPORT>;
+export type ImportJob = ResultOf<typeof IMPORT_JOB>['importJob'];
+export type QueuePage = ResultOf<typeof QUEUE>['labelQueue'];
+export type QueueRow = QueuePage['edges'][number]['node'];
+export type ModelData = ResultOf<typeof MODEL>;
+export type Counts = ModelData['stats']['counts'];
+/** One labeler's work on a model. */
+export type Labeler = ModelData['stats']['labelers'][number];
+
+// The label-lifecycle operations (issue 11): not in today's schema, so not
+// typed from it; the app sends them only when introspection finds them
+// (capabilities.ts). Type them with graphql() once the schema has them.
+
+/** Corrects a label. */
+export const AMEND = `mutation Amend($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!, $reason: String!) {
+  amendLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, reason: $reason}) { item { id status label } }
 }`;
 
-export interface QueueRow {
-  id: string;
-  status: string;
-  priority: number;
-  prediction: number | null;
-  uncertainty: number | null;
-  label: number | null;
-  labelSource: string | null;
-  assignedTo: { name: string; email: string } | null;
-  compound: { name: string; inputSmiles: string };
-}
+/** Hands a claimed item back unlabeled. */
+export const RELEASE = `mutation Release($itemId: ID!) { releaseItem(input: {itemId: $itemId}) { item { id status } } }`;
 
-export interface QueuePage {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { node: QueueRow }[];
-}
+/** A label resubmitted after the server called it implausible. */
+export const SUBMIT_CONFIRMED = `mutation SubmitConfirmed($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
+  submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, confirm: true}) { item { id status } }
+}`;
 
-export const QUEUE_EVENTS = `subscription QueueEvents($modelId: ID!) { queueEvents(modelId: $modelId) { seq type itemId } }`;
+/** Activates a candidate version (admins; with a reason for the audit). */
+export const PROMOTE = `mutation Promote($versionId: ID!, $reason: String!) { promoteVersion(input: {versionId: $versionId, reason: $reason}) { model { id } } }`;
 
-export type Role = 'VIEWER' | 'SCIENTIST' | 'ADMIN';
+/** Reactivates an earlier version of a lineage (admins). */
+export const ROLLBACK = `mutation Rollback($modelId: ID!, $toVersion: Int!) { rollbackModel(input: {modelId: $modelId, toVersion: $toVersion}) { model { id } } }`;
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
+const PASTED_VARS = `$modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!, $setId: ID, $smiles: [String!]`;
+const PASTED_SELECTION = `modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed, setId: $setId, smiles: $smiles`;
 
-export interface Metric {
-  name: string;
-  value: number;
-}
+/** Starts a cycle on a pasted list (SelectionInput.smiles). */
+export const SELECT_PASTED = `mutation SelectPasted(${PASTED_VARS}) {
+  selectSamples(input: {selection: {${PASTED_SELECTION}}}) { cycle { id cycleNumber status } }
+}`;
 
-export interface ModelSummary {
-  id: string;
-  name: string;
-  endpoint: string;
-  task: 'REGRESSION' | 'CLASSIFICATION';
-  status: string;
-  activeVersion: { version: number; trainingSize?: number; metrics: Metric[] } | null;
-  currentVersion?: { version: number; status: string; error: string };
-}
-
-/** One labeler's work on a model. */
-export interface Labeler {
-  user: { id: string; name: string; email: string };
-  labeled: number;
-  skipped: number;
-}
-
-export interface Counts {
-  pending: number;
-  inProgress: number;
-  labeled: number;
-  skipped: number;
-}
-
-export interface QueueItem {
-  id: string;
-  status: string;
-  prediction: number | null;
-  uncertainty: number | null;
-  applicabilityDistance: number | null;
-  selectionStrategy: string;
-  leaseExpiresAt: string | null;
-  compound: { id: string; inputSmiles: string; canonicalSmiles: string; name: string };
-}
+/** Previews a pasted list. */
+export const PREVIEW_PASTED = `query PreviewPasted(${PASTED_VARS}) {
+  previewSelection(input: {${PASTED_SELECTION}}) { rank prediction uncertainty applicabilityDistance priority compound { id name inputSmiles } }
+}`;

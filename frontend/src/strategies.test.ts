@@ -1,0 +1,20 @@
+import { pastedLines, strategiesFor } from './strategies';
+
+describe('strategiesFor', () => {
+  it('offers margin and entropy only for classification', () => {
+    const reg = strategiesFor('REGRESSION').map((s) => s.spec);
+    const cls = strategiesFor('CLASSIFICATION').map((s) => s.spec);
+    expect(reg).not.toContain('margin');
+    expect(reg).not.toContain('entropy');
+    expect(cls).toContain('margin');
+    expect(cls).not.toContain('ucb');
+    expect(reg[0]).toBe('default');
+    expect(cls[0]).toBe('default');
+  });
+});
+
+describe('pastedLines', () => {
+  it('keeps one entry a line', () => {
+    expect(pastedLines(' CCO \r\n\nc1ccccc1\n  \naspirin')).toEqual(['CCO', 'c1ccccc1', 'aspirin']);
+  });
+});

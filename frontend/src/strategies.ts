@@ -1,0 +1,47 @@
+// The sampling strategies the Sample Selection tab offers, with a line each,
+// filtered by the model's task (margin and entropy need class probabilities).
+import type { Task } from './label';
+
+export interface StrategyChoice {
+  spec: string;
+  title: string;
+  /** One line: what it picks. */
+  explain: string;
+  tasks: Task[];
+}
+
+const BOTH: Task[] = ['REGRESSION', 'CLASSIFICATION'];
+
+/** STRATEGIES in the order shown; "default" is the product's default (ml/sampling.Default). */
+export const STRATEGIES: StrategyChoice[] = [
+  {
+    spec: 'default',
+    title: 'Default',
+    explain: 'Half the batch from clusters of the most uncertain compounds, half at random: level with or better than random in our simulations.',
+    tasks: BOTH,
+  },
+  { spec: 'uncertainty', title: 'Uncertainty', explain: 'The compounds the ensemble members disagree on most.', tasks: BOTH },
+  { spec: 'uncertainty+diverse', title: 'Uncertainty, diverse', explain: 'The most uncertain, skipping near-duplicates of compounds already picked.', tasks: BOTH },
+  { spec: 'hybrid', title: 'Hybrid', explain: 'Uncertainty, margin and distance from the training set, weighted together.', tasks: BOTH },
+  { spec: 'margin', title: 'Margin', explain: 'Predicted probability closest to 0.5: where the classes are hardest to tell apart.', tasks: ['CLASSIFICATION'] },
+  { spec: 'entropy', title: 'Entropy', explain: 'The most uncertain class prediction by entropy.', tasks: ['CLASSIFICATION'] },
+  { spec: 'ucb', title: 'Upper confidence bound', explain: 'Prediction plus twice its uncertainty: promising and unsure compounds first.', tasks: ['REGRESSION'] },
+  { spec: 'greedy', title: 'Greedy', explain: 'The highest predicted values: for finding the best compounds, not for learning.', tasks: ['REGRESSION'] },
+  { spec: 'random', title: 'Random', explain: 'A seeded random sample of the pool: the baseline to beat.', tasks: BOTH },
+];
+
+/** strategiesFor lists the strategies valid for a task. */
+export function strategiesFor(task: Task): StrategyChoice[] {
+  return STRATEGIES.filter((s) => s.tasks.includes(task));
+}
+
+/** DEFAULT_BATCH is the batch size the form starts with (the specification's 50). */
+export const DEFAULT_BATCH = 50;
+
+/** pastedLines reads a pasted pool: one SMILES or name a line, blank lines and surrounding spaces dropped. */
+export function pastedLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
