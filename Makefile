@@ -40,13 +40,15 @@ fuzz: ## Run each fuzz target briefly (FUZZTIME, default 10s); a finding fails
 bench: ## Run the benchmarks (-benchmem -count=6)
 	$(GO) test -run '^$$' -bench . -benchmem -count=6 -timeout 60m ./...
 
-generate: ## Regenerate generated code (gqlgen)
+generate: ## Regenerate generated code (gqlgen; the web app's schema types)
 	$(GO) generate ./...
+	npm run generate --workspace frontend
 
 verify: ## Check that generated code and both migration folders are up to date
 	$(GO) generate ./...
 	@git diff --exit-code -- graph/ || (echo "generated code is stale: run make generate and commit" && exit 1)
 	$(GO) test -count=1 -run 'TestMigrations' ./store/...
+	npm run verify --workspace frontend
 
 image: frontend ## Build the OCI image $(IMAGE) (static binary, FROM scratch, non-root) with podman, buildah or docker
 	@[ -n "$(CONTAINER_TOOL)" ] || { echo "image: no podman, buildah or docker engine (apt-get install buildah)" >&2; exit 1; }

@@ -87,9 +87,9 @@ func (rt *Runtime) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops the job client (running jobs get until ctx ends, then are
-// cancelled and retried after the next start), then the broker, ending
-// every subscription.
+// Stop stops the job client (running jobs get until ctx ends; any still
+// running are then cancelled and queued again without spending an attempt),
+// then the broker, ending every subscription.
 func (rt *Runtime) Stop(ctx context.Context) error {
 	err := rt.Jobs.Stop(ctx)
 	rt.cancel()
