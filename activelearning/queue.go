@@ -449,3 +449,82 @@ func (s *Service) PendingItems(ctx context.Context, userID int64, limit int) ([]
 func (s *Service) QueueItem(ctx context.Context, id int64) (*store.LabelQueueItem, error) {
 	return s.st.QueueItem(ctx, id)
 }
+
+// ClaimItem hands actor one particular item (a row opened from the queue
+// table): a pending item unassigned or assigned to actor, an in-progress
+// item actor holds (its lease is renewed) or whose lease has expired. An
+// item someone else holds is an ErrConflict naming the holder; a labeled or
+// skipped item too.
+func (s *Service) ClaimItem(ctx context.Context, actor *store.User, itemID int64) (*store.LabelQueueItem, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	var out *store.LabelQueueItem
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		ic, err := s.loadItem(ctx, tx, itemID)
+		if err != nil {
+			return err
+		}
+		it := ic.item
+		now := s.now()
+		switch {
+		case it.Status == store.QueueLabeled || it.Status == store.QueueSkipped:
+			return fmt.Errorf("queue item %d is %s: %w", it.ID, it.Status, store.ErrConflict)
+		case heldByOther(it, actor.ID, now):
+			return fmt.Errorf("queue item %d is held by user %d: %w", it.ID, *it.AssignedTo, store.ErrConflict)
+		}
+		lease := now.Add(s.cfg.LeaseDuration)
+		if err := tx.ClaimItem(ctx, it.ID, it.Version, actor.ID, now, lease); err != nil {
+			return err
+		}
+		var es []evt
+		if it.Status == store.QueueInProgress && it.AssignedTo != nil && *it.AssignedTo != actor.ID {
+			es = append(es, evt{Type: EventItemReleased, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(),
+				Payload: map[string]any{"reason": "lease expired", "user_id": *it.AssignedTo}})
+		}
+		es = append(es, evt{Type: EventItemClaimed, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(), Actor: actor.ID,
+			Payload: map[string]any{"lease_expires_at": lease}})
+		if err := s.emit(ctx, tx, es...); err != nil {
+			return err
+		}
+		out, err = tx.QueueItem(ctx, it.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim item %d: %w", itemID, err)
+	}
+	return out, nil
+}
+
+// ReleaseItem hands an item actor holds back to the queue unlabeled
+// (pending, unassigned): the labeling workspace's Next. Admins may release
+// anyone's item; an item actor does not hold is an ErrConflict.
+func (s *Service) ReleaseItem(ctx context.Context, actor *store.User, itemID int64) (*store.LabelQueueItem, error) {
+	if err := require(actor, store.RoleScientist); err != nil {
+		return nil, err
+	}
+	var out *store.LabelQueueItem
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		ic, err := s.loadItem(ctx, tx, itemID)
+		if err != nil {
+			return err
+		}
+		it := ic.item
+		if it.Status != store.QueueInProgress || it.AssignedTo == nil || (*it.AssignedTo != actor.ID && actor.Role != store.RoleAdmin) {
+			return fmt.Errorf("queue item %d is %s and not held by user %d: %w", it.ID, it.Status, actor.ID, store.ErrConflict)
+		}
+		if err := tx.ReleaseItem(ctx, it.ID, it.Version, s.now()); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, evt{Type: EventItemReleased, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(), Actor: actor.ID,
+			Payload: map[string]any{"reason": "released", "user_id": *it.AssignedTo}}); err != nil {
+			return err
+		}
+		out, err = tx.QueueItem(ctx, it.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("release item %d: %w", itemID, err)
+	}
+	return out, nil
+}

@@ -290,6 +290,32 @@ func (r *mutationResolver) SkipItems(ctx context.Context, input model.SkipItemsI
 	return &model.SkipItemsPayload{Items: its}, nil
 }
 
+// ClaimItem is the resolver for the claimItem field.
+func (r *mutationResolver) ClaimItem(ctx context.Context, input model.ClaimItemInput) (*model.ClaimItemPayload, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	it, err := r.Svc.ClaimItem(ctx, actor, input.ItemID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ClaimItemPayload{Item: it}, nil
+}
+
+// ReleaseItem is the resolver for the releaseItem field.
+func (r *mutationResolver) ReleaseItem(ctx context.Context, input model.ReleaseItemInput) (*model.ReleaseItemPayload, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	it, err := r.Svc.ReleaseItem(ctx, actor, input.ItemID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ReleaseItemPayload{Item: it}, nil
+}
+
 // AmendLabel is the resolver for the amendLabel field.
 func (r *mutationResolver) AmendLabel(ctx context.Context, input model.AmendLabelInput) (*model.AmendLabelPayload, error) {
 	actor, err := auth.Require(ctx)

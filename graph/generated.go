@@ -81,6 +81,10 @@ type ComplexityRoot struct {
 		Uncertainty           func(childComplexity int) int
 	}
 
+	ClaimItemPayload struct {
+		Item func(childComplexity int) int
+	}
+
 	ClaimNextItemPayload struct {
 		Item func(childComplexity int) int
 	}
@@ -272,6 +276,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AmendLabel      func(childComplexity int, input model.AmendLabelInput) int
 		AssignItems     func(childComplexity int, input model.AssignItemsInput) int
+		ClaimItem       func(childComplexity int, input model.ClaimItemInput) int
 		ClaimNextItem   func(childComplexity int, input model.ClaimNextItemInput) int
 		CreateAPIToken  func(childComplexity int, input model.CreateAPITokenInput) int
 		CreateModel     func(childComplexity int, input model.CreateModelInput) int
@@ -280,6 +285,7 @@ type ComplexityRoot struct {
 		InspectUpload   func(childComplexity int, file graphql.Upload) int
 		Login           func(childComplexity int, input model.LoginInput) int
 		Logout          func(childComplexity int) int
+		ReleaseItem     func(childComplexity int, input model.ReleaseItemInput) int
 		RenewLease      func(childComplexity int, input model.RenewLeaseInput) int
 		RetractLabel    func(childComplexity int, input model.RetractLabelInput) int
 		RevokeAPIToken  func(childComplexity int, id int64) int
@@ -374,6 +380,10 @@ type ComplexityRoot struct {
 	QueueItemEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ReleaseItemPayload struct {
+		Item func(childComplexity int) int
 	}
 
 	RenewLeasePayload struct {
@@ -507,6 +517,8 @@ type MutationResolver interface {
 	SkipItem(ctx context.Context, input model.SkipItemInput) (*model.SkipItemPayload, error)
 	AssignItems(ctx context.Context, input model.AssignItemsInput) (*model.AssignItemsPayload, error)
 	SkipItems(ctx context.Context, input model.SkipItemsInput) (*model.SkipItemsPayload, error)
+	ClaimItem(ctx context.Context, input model.ClaimItemInput) (*model.ClaimItemPayload, error)
+	ReleaseItem(ctx context.Context, input model.ReleaseItemInput) (*model.ReleaseItemPayload, error)
 	AmendLabel(ctx context.Context, input model.AmendLabelInput) (*model.AmendLabelPayload, error)
 	RetractLabel(ctx context.Context, input model.RetractLabelInput) (*model.RetractLabelPayload, error)
 	TriggerRetrain(ctx context.Context, input model.TriggerRetrainInput) (*model.TriggerRetrainPayload, error)
@@ -668,6 +680,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Candidate.Uncertainty(childComplexity), true
+
+	case "ClaimItemPayload.item":
+		if e.ComplexityRoot.ClaimItemPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClaimItemPayload.Item(childComplexity), true
 
 	case "ClaimNextItemPayload.item":
 		if e.ComplexityRoot.ClaimNextItemPayload.Item == nil {
@@ -1455,6 +1474,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignItems(childComplexity, args["input"].(model.AssignItemsInput)), true
+	case "Mutation.claimItem":
+		if e.ComplexityRoot.Mutation.ClaimItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_claimItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClaimItem(childComplexity, args["input"].(model.ClaimItemInput)), true
 	case "Mutation.claimNextItem":
 		if e.ComplexityRoot.Mutation.ClaimNextItem == nil {
 			break
@@ -1538,6 +1568,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.releaseItem":
+		if e.ComplexityRoot.Mutation.ReleaseItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_releaseItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReleaseItem(childComplexity, args["input"].(model.ReleaseItemInput)), true
 	case "Mutation.renewLease":
 		if e.ComplexityRoot.Mutation.RenewLease == nil {
 			break
@@ -2080,6 +2121,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QueueItemEdge.Node(childComplexity), true
 
+	case "ReleaseItemPayload.item":
+		if e.ComplexityRoot.ReleaseItemPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReleaseItemPayload.Item(childComplexity), true
+
 	case "RenewLeasePayload.item":
 		if e.ComplexityRoot.RenewLeasePayload.Item == nil {
 			break
@@ -2346,6 +2394,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AmendLabelInput", ec.unmarshalInputAmendLabelInput),
 			graphql.NewInputUnmarshaler("AssignItemsInput", ec.unmarshalInputAssignItemsInput),
+			graphql.NewInputUnmarshaler("ClaimItemInput", ec.unmarshalInputClaimItemInput),
 			graphql.NewInputUnmarshaler("ClaimNextItemInput", ec.unmarshalInputClaimNextItemInput),
 			graphql.NewInputUnmarshaler("CreateApiTokenInput", ec.unmarshalInputCreateApiTokenInput),
 			graphql.NewInputUnmarshaler("CreateModelInput", ec.unmarshalInputCreateModelInput),
@@ -2353,6 +2402,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ImportCompoundsInput", ec.unmarshalInputImportCompoundsInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
+			graphql.NewInputUnmarshaler("ReleaseItemInput", ec.unmarshalInputReleaseItemInput),
 			graphql.NewInputUnmarshaler("RenewLeaseInput", ec.unmarshalInputRenewLeaseInput),
 			graphql.NewInputUnmarshaler("RetractLabelInput", ec.unmarshalInputRetractLabelInput),
 			graphql.NewInputUnmarshaler("SelectSamplesInput", ec.unmarshalInputSelectSamplesInput),
@@ -2529,6 +2579,14 @@ func (ec *executionContext) childFields_Candidate(ctx context.Context, field gra
 		return ec.fieldContext_Candidate_priority(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Candidate", field.Name)
+}
+
+func (ec *executionContext) childFields_ClaimItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_ClaimItemPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClaimItemPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ClaimNextItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3039,6 +3097,14 @@ func (ec *executionContext) childFields_QueueItemEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type QueueItemEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ReleaseItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_ReleaseItemPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReleaseItemPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RenewLeasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "item":
@@ -3365,6 +3431,20 @@ func (ec *executionContext) field_Mutation_assignItems_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_claimItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ClaimItemInput, error) {
+			return ec.unmarshalNClaimItemInput2activelabᚋgraphᚋmodelᚐClaimItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_claimNextItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3455,6 +3535,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.LoginInput, error) {
 			return ec.unmarshalNLoginInput2activelabᚋgraphᚋmodelᚐLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_releaseItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReleaseItemInput, error) {
+			return ec.unmarshalNReleaseItemInput2activelabᚋgraphᚋmodelᚐReleaseItemInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4345,6 +4439,38 @@ func (ec *executionContext) _Candidate_priority(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Candidate_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Candidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClaimItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.ClaimItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClaimItemPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClaimItemPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClaimItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ClaimNextItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.ClaimNextItemPayload) (ret graphql.Marshaler) {
@@ -8049,6 +8175,130 @@ func (ec *executionContext) fieldContext_Mutation_skipItems(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_claimItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_claimItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClaimItem(ctx, fc.Args["input"].(model.ClaimItemInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.ClaimItemPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ClaimItemPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimItemPayload) graphql.Marshaler {
+			return ec.marshalNClaimItemPayload2ᚖactivelabᚋgraphᚋmodelᚐClaimItemPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_claimItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClaimItemPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_claimItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_releaseItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_releaseItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReleaseItem(ctx, fc.Args["input"].(model.ReleaseItemInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *model.ReleaseItemPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ReleaseItemPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReleaseItemPayload) graphql.Marshaler {
+			return ec.marshalNReleaseItemPayload2ᚖactivelabᚋgraphᚋmodelᚐReleaseItemPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_releaseItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReleaseItemPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_releaseItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_amendLabel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10668,6 +10918,38 @@ func (ec *executionContext) fieldContext_QueueItemEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _ReleaseItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.ReleaseItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReleaseItemPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.LabelQueueItem) graphql.Marshaler {
+			return ec.marshalNQueueItem2ᚖactivelabᚋstoreᚐLabelQueueItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReleaseItemPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReleaseItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RenewLeasePayload_item(ctx context.Context, field graphql.CollectedField, obj *model.RenewLeasePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12991,6 +13273,48 @@ func UnmarshalAssignItemsInput(ctx context.Context, raw any) (model.AssignItemsI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputClaimItemInput(ctx context.Context, obj any) (model.ClaimItemInput, error) {
+	var it model.ClaimItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClaimItemInput unmarshals raw into the ClaimItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClaimItemInput(ctx context.Context, raw any) (model.ClaimItemInput, error) {
+	var out model.ClaimItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClaimItemInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputClaimNextItemInput(ctx context.Context, obj any) (model.ClaimNextItemInput, error) {
 	var it model.ClaimNextItemInput
 	if obj == nil {
@@ -13436,6 +13760,48 @@ func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj a
 func UnmarshalQueueFilter(ctx context.Context, raw any) (model.QueueFilter, error) {
 	var out model.QueueFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "QueueFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReleaseItemInput(ctx context.Context, obj any) (model.ReleaseItemInput, error) {
+	var it model.ReleaseItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReleaseItemInput unmarshals raw into the ReleaseItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReleaseItemInput(ctx context.Context, raw any) (model.ReleaseItemInput, error) {
+	var out model.ReleaseItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReleaseItemInput", raw, &out)
 	return out, err
 }
 
@@ -14244,6 +14610,39 @@ func (ec *executionContext) _Candidate(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._Candidate_priority(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var claimItemPayloadImplementors = []string{"ClaimItemPayload"}
+
+func (ec *executionContext) _ClaimItemPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimItemPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, claimItemPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClaimItemPayload")
+		case "item":
+			out.Values[i] = ec._ClaimItemPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15593,6 +15992,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "claimItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_claimItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "releaseItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_releaseItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "amendLabel":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_amendLabel(ctx, field)
@@ -16214,6 +16627,39 @@ func (ec *executionContext) _QueueItemEdge(ctx context.Context, sel ast.Selectio
 			}
 		case "node":
 			out.Values[i] = ec._QueueItemEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releaseItemPayloadImplementors = []string{"ReleaseItemPayload"}
+
+func (ec *executionContext) _ReleaseItemPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ReleaseItemPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseItemPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReleaseItemPayload")
+		case "item":
+			out.Values[i] = ec._ReleaseItemPayload_item(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17231,6 +17677,19 @@ func (ec *executionContext) marshalNCandidate2ᚖactivelabᚋactivelearningᚐCa
 	return ec._Candidate(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNClaimItemInput2activelabᚋgraphᚋmodelᚐClaimItemInput(ctx context.Context, v any) (model.ClaimItemInput, error) {
+	res, err := ec.unmarshalInputClaimItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClaimItemPayload2ᚖactivelabᚋgraphᚋmodelᚐClaimItemPayload(ctx context.Context, sel ast.SelectionSet, v *model.ClaimItemPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClaimItemPayload!")
+		return graphql.Null
+	}
+	return ec._ClaimItemPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNClaimNextItemInput2activelabᚋgraphᚋmodelᚐClaimNextItemInput(ctx context.Context, v any) (model.ClaimNextItemInput, error) {
 	res, err := ec.unmarshalInputClaimNextItemInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18007,6 +18466,19 @@ var (
 		store.QueueSkipped:    "SKIPPED",
 	}
 )
+
+func (ec *executionContext) unmarshalNReleaseItemInput2activelabᚋgraphᚋmodelᚐReleaseItemInput(ctx context.Context, v any) (model.ReleaseItemInput, error) {
+	res, err := ec.unmarshalInputReleaseItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReleaseItemPayload2ᚖactivelabᚋgraphᚋmodelᚐReleaseItemPayload(ctx context.Context, sel ast.SelectionSet, v *model.ReleaseItemPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReleaseItemPayload!")
+		return graphql.Null
+	}
+	return ec._ReleaseItemPayload(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNRenewLeaseInput2activelabᚋgraphᚋmodelᚐRenewLeaseInput(ctx context.Context, v any) (model.RenewLeaseInput, error) {
 	res, err := ec.unmarshalInputRenewLeaseInput(ctx, v)

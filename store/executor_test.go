@@ -183,6 +183,25 @@ func TestQueueItemChanges(t *testing.T) {
 		if got, _ := st.QueueItem(ctx, c.ID); got.LeaseExpiresAt == nil || !got.LeaseExpiresAt.Equal(until) {
 			t.Errorf("renewed item = %+v", got)
 		}
+		// Claim one item, then hand it back.
+		got, _ = st.QueueItem(ctx, c.ID)
+		if err := st.ClaimItem(ctx, c.ID, got.Version, u.ID, at, until); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = st.QueueItem(ctx, c.ID)
+		if got.Status != store.QueueInProgress || *got.AssignedTo != u.ID || !got.LeaseExpiresAt.Equal(until) {
+			t.Errorf("claimed item = %+v", got)
+		}
+		if err := st.ReleaseItem(ctx, c.ID, got.Version, at); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = st.QueueItem(ctx, c.ID)
+		if got.Status != store.QueuePending || got.AssignedTo != nil || got.LeaseExpiresAt != nil {
+			t.Errorf("released item = %+v", got)
+		}
+		if err := st.ReleaseItem(ctx, c.ID, got.Version, at); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("releasing a pending item = %v, want ErrConflict", err)
+		}
 		if err := st.SkipQueueItem(ctx, 999999, 1, u.ID, "x", at); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SkipQueueItem(unknown) = %v, want ErrNotFound", err)
 		}

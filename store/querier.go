@@ -24,6 +24,7 @@ type Querier interface {
 	AppendEvent(ctx context.Context, e *Event) error
 	AssignQueueItem(ctx context.Context, id int64, version int, to int64, at time.Time) error
 	BumpCycleCounts(ctx context.Context, cycleID int64, labeled, skipped int) error
+	ClaimItem(ctx context.Context, id int64, version int, user int64, now, leaseUntil time.Time) error
 	ClaimNextItem(ctx context.Context, modelIDs []int64, userID int64, now, leaseUntil time.Time) (*Claim, error)
 	CompleteCycle(ctx context.Context, id int64, r CycleResult) error
 	CompoundByID(ctx context.Context, id int64) (*Compound, error)
@@ -95,6 +96,7 @@ type Querier interface {
 	QueueItem(ctx context.Context, id int64) (*LabelQueueItem, error)
 	QueueItemsByIDs(ctx context.Context, ids []int64) ([]*LabelQueueItem, error)
 	QueuedCompoundIDs(ctx context.Context, f QueueFilter) ([]int64, error)
+	ReleaseItem(ctx context.Context, id int64, version int, at time.Time) error
 	RenewItemLease(ctx context.Context, id int64, version int, until, at time.Time) error
 	ReopenItem(ctx context.Context, id int64, version int, at time.Time) error
 	RevokeAPIToken(ctx context.Context, userID, tokenID int64) error

@@ -134,3 +134,24 @@ func (s *conn) RenewItemLease(ctx context.Context, id int64, version int, until,
 	}, nil, at)
 	return err
 }
+
+// ClaimItem makes item id in progress for user until leaseUntil if it is
+// still at version (the caller checked that nobody else holds it).
+// ErrConflict / ErrNotFound as LabelItem.
+func (s *conn) ClaimItem(ctx context.Context, id int64, version int, user int64, now, leaseUntil time.Time) error {
+	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", QueueInProgress).Set("assigned_to = ?", user).Set("assigned_at = ?", dbTime(now)).
+			Set("lease_expires_at = ?", dbTime(leaseUntil))
+	}, nil, now)
+	return err
+}
+
+// ReleaseItem hands in-progress item id back, pending and unassigned, if it
+// is still at version. ErrConflict / ErrNotFound as LabelItem.
+func (s *conn) ReleaseItem(ctx context.Context, id int64, version int, at time.Time) error {
+	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", QueuePending).Set("assigned_to = NULL").Set("assigned_at = NULL").
+			Set("lease_expires_at = NULL").Where("status = ?", QueueInProgress)
+	}, nil, at)
+	return err
+}

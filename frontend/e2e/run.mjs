@@ -130,7 +130,15 @@ try {
   });
 
   // 1. Sign in: a wrong password is refused with the server's message.
-  await page.goto(base);
+  // Every Content-Security-Policy violation is recorded (the server sends a
+  // CSP; RDKit.js needs 'wasm-unsafe-eval' and 'unsafe-eval'): the run fails
+  // on any, and the page must have been served with the policy.
+  const cspViolations = [];
+  await page.exposeFunction('__cspViolation', (v) => { cspViolations.push(v); });
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation',
+    (e) => window.__cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+  const appResponse = await page.goto(base);
+  assert.match(appResponse.headers()['content-security-policy'] ?? '', /default-src/, 'the app is served with a Content-Security-Policy');
   await page.getByLabel('Email').fill('admin@localhost');
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -684,6 +692,8 @@ try {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  assert.deepEqual(cspViolations, [], 'no Content-Security-Policy violation');
+  log('no Content-Security-Policy violation in the whole session');
   log('PASS');
 } catch (e) {
   console.error(`e2e: FAIL: ${e.stack || e}`);

@@ -46,6 +46,14 @@ type AssignItemsPayload struct {
 	Items []*store.LabelQueueItem `json:"items"`
 }
 
+type ClaimItemInput struct {
+	ItemID int64 `json:"itemId"`
+}
+
+type ClaimItemPayload struct {
+	Item *store.LabelQueueItem `json:"item"`
+}
+
 type ClaimNextItemInput struct {
 	// A model lineage id.
 	ModelID int64 `json:"modelId"`
@@ -263,6 +271,14 @@ type QueueItemConnection struct {
 type QueueItemEdge struct {
 	Cursor string                `json:"cursor"`
 	Node   *store.LabelQueueItem `json:"node"`
+}
+
+type ReleaseItemInput struct {
+	ItemID int64 `json:"itemId"`
+}
+
+type ReleaseItemPayload struct {
+	Item *store.LabelQueueItem `json:"item"`
 }
 
 type RenewLeaseInput struct {
