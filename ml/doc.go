@@ -91,6 +91,13 @@
 // ErrBadMagic, ErrUnsupportedVersion, ErrChecksum, ErrTruncated or
 // ErrCorrupt. A decoded model predicts bit for bit what the saved one did.
 //
+// Nothing non-finite reaches an artifact: TrainEnsemble refuses
+// non-finite targets, weights and descriptors and targets beyond
+// ±MaxTarget (1e6) with an *InputError naming the row, fails with a
+// *NonFiniteError (ErrNonFinite) if training still produced a NaN or ±Inf
+// anywhere, and MarshalBinary refuses such a model the same way instead
+// of writing bytes that would not load.
+//
 // # Applicability domain
 //
 // NewDomain keeps the training fingerprints; Distances gives, per row,

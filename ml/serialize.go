@@ -28,8 +28,12 @@ const (
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // MarshalBinary encodes the ensemble in the versioned, checksummed model
-// format.
+// format. It refuses, with a *NonFiniteError (errors.Is ErrNonFinite), a
+// model holding NaN or ±Inf anywhere, which could not be decoded.
 func (e *Ensemble) MarshalBinary() ([]byte, error) {
+	if err := e.checkFinite(); err != nil {
+		return nil, fmt.Errorf("ml: encode model: %w", err)
+	}
 	b := make([]byte, 0, 1024)
 	b = append(b, formatMagic...)
 	b = binary.LittleEndian.AppendUint16(b, formatVersion)
@@ -38,9 +42,13 @@ func (e *Ensemble) MarshalBinary() ([]byte, error) {
 	return b, nil
 }
 
-// WriteTo writes MarshalBinary's encoding to w.
+// WriteTo writes MarshalBinary's encoding to w; it writes nothing when
+// MarshalBinary fails.
 func (e *Ensemble) WriteTo(w io.Writer) (int64, error) {
-	b, _ := e.MarshalBinary()
+	b, err := e.MarshalBinary()
+	if err != nil {
+		return 0, err
+	}
 	n, err := w.Write(b)
 	if err != nil {
 		return int64(n), fmt.Errorf("ml: write model: %w", err)
