@@ -11,6 +11,16 @@
 // probabilities are of the positive class. Sample weights w may be nil
 // (uniform); weighted functions follow scikit-learn's sample_weight.
 //
+// # Summaries
+//
+// ClassificationSummary and RegressionSummary compute the set a model
+// version stores, keyed by the specification's names: classification
+// auc (ROC-AUC; also under roc_auc, an alias for older readers), ece (10
+// equal-width bins, bin 0 = [0, 0.1], bin b = (b/10, (b+1)/10], so p = 1.0
+// is in the last bin), accuracy, f1, log_loss, brier; regression rmse,
+// mae, r2, spearman, coverage95. Metrics undefined for the input are left
+// out of the map.
+//
 // # What each metric matches
 //
 //   - RMSE, MAE, R2: sklearn.metrics mean_squared_error (square-rooted),
