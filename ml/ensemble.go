@@ -24,6 +24,7 @@ type Ensemble struct {
 	block   linearBlock   // linear members transposed for prediction
 	std     *Standardizer // linear members' descriptor scaling
 	oob     [][]uint64    // per member, bitset over training rows not drawn
+	cal     calibration   // from the out-of-bag predictions (calibrate.go)
 }
 
 // Task returns what the ensemble predicts.
@@ -192,6 +193,12 @@ feed:
 		return nil, fmt.Errorf("ml: train ensemble: %w", err)
 	}
 	e.prepare()
+	if err := e.calibrate(ctx, X, y, w); err != nil {
+		return nil, fmt.Errorf("ml: train ensemble: calibrate: %w", err)
+	}
+	if err := e.checkFinite(); err != nil {
+		return nil, fmt.Errorf("ml: train ensemble: %w", err)
+	}
 	return e, nil
 }
 

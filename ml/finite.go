@@ -56,5 +56,21 @@ func (e *Ensemble) checkFinite() error {
 			}
 		}
 	}
+	for i, v := range e.cal.scores {
+		if !finite(v) {
+			return &NonFiniteError{Part: "conformal score", Member: -1, Index: i, Value: v}
+		}
+	}
+	if len(e.cal.scores) > 0 && !(finite(e.cal.eps) && e.cal.eps > 0) {
+		return &NonFiniteError{Part: "conformal eps", Member: -1, Index: 0, Value: e.cal.eps}
+	}
+	for i := range e.cal.isoX {
+		if !finite(e.cal.isoX[i]) {
+			return &NonFiniteError{Part: "calibration map", Member: -1, Index: i, Value: e.cal.isoX[i]}
+		}
+		if !finite(e.cal.isoY[i]) {
+			return &NonFiniteError{Part: "calibration map", Member: -1, Index: i, Value: e.cal.isoY[i]}
+		}
+	}
 	return nil
 }
