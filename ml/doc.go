@@ -109,6 +109,16 @@
 // format version 3 load uncalibrated: Calibrated is false and these calls
 // return ErrNotCalibrated.
 //
+// # More than two classes
+//
+// TrainMultiClass trains a K-class model (K named classes, labels as class
+// indexes) as one binary ensemble per class, class k against the rest;
+// MultiClass.Predict divides their probabilities by their sum, so each
+// row's K probabilities sum to one (metrics.MultiClassSummary scores them,
+// sampling.Candidate.Probs ranks them by margin or entropy over K). Its
+// artifact ("ALMULTCL", version 1) holds the class names and the K
+// ensemble artifacts, with a CRC-32C.
+//
 // # Serialization
 //
 // MarshalBinary writes magic bytes, a format version (3; versions 1 and 2
