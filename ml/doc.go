@@ -82,14 +82,58 @@
 // use: with the product's features it predicts ESOL and BBBP better than
 // either kind alone (activelearning/simulation, docs/simulation).
 //
+// # Calibrated intervals and probabilities
+//
+// TrainEnsemble also calibrates the ensemble on its out-of-bag
+// predictions (each training row predicted by the members that did not
+// draw it), so no data is set aside:
+//
+//	p, err := e.PredictInterval(ctx, X, 0.9)      // p.Low[i], p.High[i]; level 0 = DefaultIntervalLevel (0.90)
+//	lo, hi, err := e.Interval(mean, std, 0.9)     // for a mean/std from PredictInto or ScoreTopK
+//	c, err := e.CalibratedProba(ctx, X)           // classification: c.Proba[i]
+//	q, err := e.CalibrateProbability(mean)        // one raw mean probability
+//
+// Regression intervals are normalised split-conformal intervals (as
+// jackknife+-after-bootstrap, on the out-of-bag residuals): the score of
+// a training row is |y - mu_oob| / (s_oob + eps), eps the median s_oob,
+// and the interval is mean ± q (s + eps) with q the ceil((n+1) level)-th
+// smallest of the n scores, so it is wider where the members disagree.
+// The coverage guarantee is that of the out-of-bag predictor; the full
+// ensemble is a little more accurate, so intervals err on the safe side:
+// on held-out ESOL rows (10 random 80/20 splits) 90 % intervals cover
+// 91.6 % on average (88.5-95.1 %), with a mean width 7 % below the
+// constant-width interval of the same coverage and Spearman(|error|,
+// width) 0.37 (interval_test.go). Classification probabilities are mapped
+// through an isotonic regression of the labels on the out-of-bag
+// probabilities (scikit-learn's IsotonicRegression). Artifacts before
+// format version 3 load uncalibrated: Calibrated is false and these calls
+// return ErrNotCalibrated.
+//
+// # More than two classes
+//
+// TrainMultiClass trains a K-class model (K named classes, labels as class
+// indexes) as one binary ensemble per class, class k against the rest;
+// MultiClass.Predict divides their probabilities by their sum, so each
+// row's K probabilities sum to one (metrics.MultiClassSummary scores them,
+// sampling.Candidate.Probs ranks them by margin or entropy over K). Its
+// artifact ("ALMULTCL", version 1) holds the class names and the K
+// ensemble artifacts, with a CRC-32C.
+//
 // # Serialization
 //
-// MarshalBinary writes magic bytes, a format version (2; version 1
-// artifacts still load), the model, the caller's FeatureSet name and a
-// CRC-32C; UnmarshalBinary rejects bad magic, newer versions, checksum
+// MarshalBinary writes magic bytes, a format version (3; versions 1 and 2
+// still load, without calibration), the model, the caller's FeatureSet
+// name, the calibration and a CRC-32C; UnmarshalBinary rejects bad magic, newer versions, checksum
 // mismatches and inconsistent content with a *FormatError wrapping
 // ErrBadMagic, ErrUnsupportedVersion, ErrChecksum, ErrTruncated or
 // ErrCorrupt. A decoded model predicts bit for bit what the saved one did.
+//
+// Nothing non-finite reaches an artifact: TrainEnsemble refuses
+// non-finite targets, weights and descriptors and targets beyond
+// ±MaxTarget (1e6) with an *InputError naming the row, fails with a
+// *NonFiniteError (ErrNonFinite) if training still produced a NaN or ±Inf
+// anywhere, and MarshalBinary refuses such a model the same way instead
+// of writing bytes that would not load.
 //
 // # Applicability domain
 //

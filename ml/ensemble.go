@@ -24,6 +24,7 @@ type Ensemble struct {
 	block   linearBlock   // linear members transposed for prediction
 	std     *Standardizer // linear members' descriptor scaling
 	oob     [][]uint64    // per member, bitset over training rows not drawn
+	cal     calibration   // from the out-of-bag predictions (calibrate.go)
 }
 
 // Task returns what the ensemble predicts.
@@ -88,8 +89,11 @@ func memberRNG(seed uint64, m int) *rand.Rand {
 // a row drawn k times weighs k*w[row]). w may be nil (all 1); rows of
 // weight 0 take no part in training at all. Members are trained in parallel
 // on cfg.Workers goroutines; the result depends on cfg.Seed and the data
-// only. Classification targets must be 0 or 1. A cancelled ctx stops the
-// training with ctx's error.
+// only. Classification targets must be 0 or 1; regression targets finite
+// and within ±MaxTarget, weights in [0, MaxWeight], descriptors finite:
+// anything else is an *InputError naming the row. A model holding a
+// non-finite number is never returned (*NonFiniteError). A cancelled ctx
+// stops the training with ctx's error.
 func TrainEnsemble(ctx context.Context, X *Features, y, w []float64, cfg EnsembleConfig) (*Ensemble, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -98,6 +102,14 @@ func TrainEnsemble(ctx context.Context, X *Features, y, w []float64, cfg Ensembl
 	if err := validateTraining(X, y, w, cfg.Task); err != nil {
 		return nil, err
 	}
+	return train(ctx, X, y, w, cfg)
+}
+
+// train is TrainEnsemble after validation of the inputs' shapes and
+// values (cfg has its defaults). It refuses, with a *NonFiniteError, a
+// model whose training produced a non-finite number (which the bounds on
+// the inputs should make impossible).
+func train(ctx context.Context, X *Features, y, w []float64, cfg EnsembleConfig) (*Ensemble, error) {
 	if w == nil {
 		w = make([]float64, len(y))
 		for i := range w {
@@ -177,7 +189,16 @@ feed:
 	if td != nil {
 		e.layout = td.layout
 	}
+	if err := e.checkFinite(); err != nil {
+		return nil, fmt.Errorf("ml: train ensemble: %w", err)
+	}
 	e.prepare()
+	if err := e.calibrate(ctx, X, y, w); err != nil {
+		return nil, fmt.Errorf("ml: train ensemble: calibrate: %w", err)
+	}
+	if err := e.checkFinite(); err != nil {
+		return nil, fmt.Errorf("ml: train ensemble: %w", err)
+	}
 	return e, nil
 }
 
@@ -220,13 +241,16 @@ func validateTraining(X *Features, y, w []float64, task Task) error {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return &InputError{What: "y", Row: i, Reason: fmt.Sprintf("target %v is not finite", v)}
 		}
+		if math.Abs(v) > MaxTarget {
+			return &InputError{What: "y", Row: i, Reason: fmt.Sprintf("target %v exceeds the bound ±%g", v, float64(MaxTarget))}
+		}
 		if task == Classification && v != 0 && v != 1 {
 			return &InputError{What: "y", Row: i, Reason: fmt.Sprintf("classification target %v is not 0 or 1", v)}
 		}
 	}
 	for i, v := range w {
-		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			return &InputError{What: "w", Row: i, Reason: fmt.Sprintf("weight %v is not finite and non-negative", v)}
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxWeight {
+			return &InputError{What: "w", Row: i, Reason: fmt.Sprintf("weight %v is not in [0, %g]", v, float64(MaxWeight))}
 		}
 	}
 	return X.checkFinite()

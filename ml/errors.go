@@ -30,6 +30,35 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("ml: input %s row %d: %s", e.What, e.Row, e.Reason)
 }
 
+// ErrNonFinite: a trained model holds NaN or ±Inf (a coefficient, a leaf
+// value, a descriptor scale or a calibration score). TrainEnsemble never
+// returns such a model and MarshalBinary never writes one; both return a
+// *NonFiniteError wrapping ErrNonFinite instead.
+var ErrNonFinite = errors.New("model holds a non-finite number")
+
+// NonFiniteError says where a model holds a non-finite number: Part names
+// the structure ("tree node", "linear coefficient", "descriptor mean",
+// "descriptor scale", "conformal score", "calibration map"), Member the
+// ensemble member (-1 when the structure is shared) and Index the position
+// within it.
+type NonFiniteError struct {
+	Part   string
+	Member int
+	Index  int
+	Value  float64
+}
+
+// Error describes the part, member and index and the offending value.
+func (e *NonFiniteError) Error() string {
+	if e.Member < 0 {
+		return fmt.Sprintf("ml: %v: %s %d is %v", ErrNonFinite, e.Part, e.Index, e.Value)
+	}
+	return fmt.Sprintf("ml: %v: member %d %s %d is %v", ErrNonFinite, e.Member, e.Part, e.Index, e.Value)
+}
+
+// Unwrap returns ErrNonFinite.
+func (e *NonFiniteError) Unwrap() error { return ErrNonFinite }
+
 // Sentinel errors of model decoding; a decoding error wraps one of them in a
 // *FormatError, so test with errors.Is.
 var (

@@ -76,6 +76,7 @@ func (d *linearData) hessVec(rows []int32, c, v, out []float64) {
 
 // solveCG solves (X^T diag(c) X + l2 D) x = rhs by conjugate gradients with
 // a Jacobi preconditioner, starting from x, to relative residual tol.
+// A non-finite right-hand side leaves x all NaN.
 func (d *linearData) solveCG(rows []int32, c, rhs, x []float64, tol float64, maxIter int) {
 	p := len(x)
 	diag := make([]float64, p)
@@ -103,6 +104,15 @@ func (d *linearData) solveCG(rows []int32, c, rhs, x []float64, tol float64, max
 	d.hessVec(rows, c, x, hd)
 	floats.SubTo(res, rhs, hd)
 	norm0 := floats.Norm(rhs, 2)
+	if !finite(norm0) {
+		// The system overflowed (targets near the float64 limit): its
+		// solution is undefined, and NaN says so to the ensemble's
+		// finiteness check instead of a plausible-looking zero.
+		for j := range x {
+			x[j] = math.NaN()
+		}
+		return
+	}
 	if norm0 == 0 {
 		norm0 = 1
 	}

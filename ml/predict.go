@@ -24,6 +24,12 @@ type Prediction struct {
 	// Members[m][i] is member m's prediction for row i; only filled by
 	// PredictMembers.
 	Members [][]float64
+	// Low and High bound each row's prediction interval; only filled by
+	// PredictInterval.
+	Low, High []float64
+	// Proba is each row's calibrated probability of class 1; only filled
+	// by CalibratedProba.
+	Proba []float64
 }
 
 // Predictions is the compact float32 output of PredictInto, for scoring
@@ -111,12 +117,13 @@ func (e *Ensemble) forChunks(ctx context.Context, rows int, fn func(from, to int
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			s := &scratch{out: make([]float64, predictChunk*e.cfg.Members)}
+			size := min(rows, predictChunk) // no chunk is longer
+			s := &scratch{out: make([]float64, size*e.cfg.Members)}
 			if len(e.linear) > 0 {
 				s.acc, s.z = make([]float64, len(e.linear)), make([]float64, e.nDense)
 			}
 			if len(e.fast) > 0 {
-				s.ext = make([]uint64, predictChunk*e.layout.extWords)
+				s.ext = make([]uint64, size*e.layout.extWords)
 			}
 			for {
 				c := int(next.Add(1) - 1)

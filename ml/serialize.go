@@ -13,7 +13,8 @@ import (
 //
 //	magic    8 bytes "ALENSMBL"
 //	version  uint16 (formatVersion; 2 added the forest+linear learner and
-//	         the feature-set name, version 1 artifacts are read as before)
+//	         the feature-set name, 3 the calibration at the end of the
+//	         body; older artifacts are read as before, uncalibrated)
 //	body     (see appendBody)
 //	crc      uint32 CRC-32C (Castagnoli) of everything before it
 //
@@ -21,15 +22,19 @@ import (
 // bit for bit what the encoded one did.
 const (
 	formatMagic   = "ALENSMBL"
-	formatVersion = 2
+	formatVersion = 3
 	headerLen     = len(formatMagic) + 2
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // MarshalBinary encodes the ensemble in the versioned, checksummed model
-// format.
+// format. It refuses, with a *NonFiniteError (errors.Is ErrNonFinite), a
+// model holding NaN or ±Inf anywhere, which could not be decoded.
 func (e *Ensemble) MarshalBinary() ([]byte, error) {
+	if err := e.checkFinite(); err != nil {
+		return nil, fmt.Errorf("ml: encode model: %w", err)
+	}
 	b := make([]byte, 0, 1024)
 	b = append(b, formatMagic...)
 	b = binary.LittleEndian.AppendUint16(b, formatVersion)
@@ -38,9 +43,13 @@ func (e *Ensemble) MarshalBinary() ([]byte, error) {
 	return b, nil
 }
 
-// WriteTo writes MarshalBinary's encoding to w.
+// WriteTo writes MarshalBinary's encoding to w; it writes nothing when
+// MarshalBinary fails.
 func (e *Ensemble) WriteTo(w io.Writer) (int64, error) {
-	b, _ := e.MarshalBinary()
+	b, err := e.MarshalBinary()
+	if err != nil {
+		return 0, err
+	}
 	n, err := w.Write(b)
 	if err != nil {
 		return int64(n), fmt.Errorf("ml: write model: %w", err)
@@ -99,7 +108,91 @@ func (e *Ensemble) appendBody(b []byte) []byte {
 			}
 		}
 	}
+	return e.appendCalibration(b)
+}
+
+// Calibration section kinds (format version 3).
+const (
+	calNone      = 0
+	calConformal = 1 // rows u64, eps f64, rows sorted scores f64
+	calIsotonic  = 2 // rows u64, knots u32, knots × (x f64, y f64)
+)
+
+// appendCalibration appends the calibration section.
+func (e *Ensemble) appendCalibration(b []byte) []byte {
+	le := binary.LittleEndian
+	c := &e.cal
+	switch {
+	case len(c.scores) > 0:
+		b = append(b, calConformal)
+		b = le.AppendUint64(b, uint64(len(c.scores)))
+		b = le.AppendUint64(b, math.Float64bits(c.eps))
+		for _, v := range c.scores {
+			b = le.AppendUint64(b, math.Float64bits(v))
+		}
+	case len(c.isoX) > 0:
+		b = append(b, calIsotonic)
+		b = le.AppendUint64(b, uint64(c.rows))
+		b = le.AppendUint32(b, uint32(len(c.isoX)))
+		for i := range c.isoX {
+			b = le.AppendUint64(b, math.Float64bits(c.isoX[i]))
+			b = le.AppendUint64(b, math.Float64bits(c.isoY[i]))
+		}
+	default:
+		b = append(b, calNone)
+	}
 	return b
+}
+
+// calibration decodes and checks the calibration section.
+func (d *decoder) calibration(e *Ensemble) {
+	c := &e.cal
+	switch kind := d.u8(); kind {
+	case calNone:
+	case calConformal:
+		n := d.u64()
+		if d.err == nil && (e.task != Regression || n < 1 || n > uint64(e.nTrain)) {
+			d.fail(ErrCorrupt, fmt.Sprintf("%d conformal scores for a %v model of %d rows", n, e.task, e.nTrain))
+			return
+		}
+		if !d.need(8 + 8*int(n)) {
+			return
+		}
+		c.eps = d.f64()
+		if d.err == nil && !(c.eps > 0) {
+			d.fail(ErrCorrupt, "conformal eps not positive")
+			return
+		}
+		c.scores = make([]float64, n)
+		for i := range c.scores {
+			v := d.f64()
+			if d.err == nil && (v < 0 || (i > 0 && v < c.scores[i-1])) {
+				d.fail(ErrCorrupt, "conformal scores not non-negative and sorted")
+			}
+			c.scores[i] = v
+		}
+		c.rows = int(n)
+	case calIsotonic:
+		rows, knots := d.u64(), int(d.u32())
+		if d.err == nil && (e.task != Classification || rows < 1 || rows > uint64(e.nTrain) || knots < 1 || uint64(knots) > rows) {
+			d.fail(ErrCorrupt, fmt.Sprintf("isotonic map of %d knots on %d rows for a %v model", knots, rows, e.task))
+			return
+		}
+		if !d.need(16 * knots) {
+			return
+		}
+		c.isoX, c.isoY = make([]float64, knots), make([]float64, knots)
+		for i := range knots {
+			x, y := d.f64(), d.f64()
+			if d.err == nil && (x < 0 || x > 1 || y < 0 || y > 1 || (i > 0 && (x <= c.isoX[i-1] || y < c.isoY[i-1]))) {
+				d.fail(ErrCorrupt, "isotonic knots not increasing within [0, 1]")
+			}
+			c.isoX[i], c.isoY[i] = x, y
+		}
+		c.rows = int(rows)
+	default:
+		d.fail(ErrCorrupt, fmt.Sprintf("unknown calibration kind %d", kind))
+	}
 }
 
 // ReadEnsemble reads a whole model artifact from r and decodes it.
@@ -335,6 +428,9 @@ func (d *decoder) ensemble(version uint16) (*Ensemble, error) {
 			}
 			e.linear = append(e.linear, linearModel{coef: coef})
 		}
+	}
+	if version >= 3 {
+		d.calibration(e)
 	}
 	if d.err != nil {
 		return nil, d.err

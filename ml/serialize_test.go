@@ -99,16 +99,60 @@ func TestReadVersion1(t *testing.T) {
 		if blob[featureSetOffset] != 0 {
 			t.Fatalf("%s: feature set %q in a test model", name, e.FeatureSet())
 		}
-		v1 := slices.Delete(slices.Clone(blob), featureSetOffset, featureSetOffset+1) // version 1 had no feature set
-		binary.LittleEndian.PutUint16(v1[len(formatMagic):], 1)
 		got := new(Ensemble)
-		if err := got.UnmarshalBinary(reseal(v1)); err != nil {
+		if err := got.UnmarshalBinary(olderVersion(e, blob, 1)); err != nil {
 			t.Fatalf("%s: version 1: %v", name, err)
 		}
 		want, _ := e.Predict(context.Background(), P)
 		have, _ := got.Predict(context.Background(), P)
 		if !slices.Equal(want.Mean, have.Mean) || !slices.Equal(want.Std, have.Std) {
 			t.Errorf("%s: version 1 artifact predicts differently", name)
+		}
+		if got.Calibrated() {
+			t.Errorf("%s: version 1 artifact calibrated", name)
+		}
+	}
+}
+
+// olderVersion rewrites a current artifact of e as format version v
+// would have written it: without the calibration section (before 3) and
+// without the feature-set name (before 2).
+func olderVersion(e *Ensemble, blob []byte, v uint16) []byte {
+	b := slices.Clone(blob[:len(blob)-4-len(e.appendCalibration(nil))])
+	if v < 2 {
+		b = slices.Delete(b, featureSetOffset, featureSetOffset+1)
+	}
+	binary.LittleEndian.PutUint16(b[len(formatMagic):], v)
+	return reseal(append(b, 0, 0, 0, 0))
+}
+
+// Version 2 artifacts (every learner, before calibration) still load,
+// predict bit for bit alike and say they are not calibrated: Interval and
+// CalibratedProba return ErrNotCalibrated.
+func TestReadVersion2(t *testing.T) {
+	t.Parallel()
+	P, _ := synth(200, 9)
+	for name, e := range smallModels(t) {
+		if !e.Calibrated() {
+			t.Fatalf("%s: trained model not calibrated", name)
+		}
+		blob, _ := e.MarshalBinary()
+		got := new(Ensemble)
+		if err := got.UnmarshalBinary(olderVersion(e, blob, 2)); err != nil {
+			t.Fatalf("%s: version 2: %v", name, err)
+		}
+		want, _ := e.Predict(context.Background(), P)
+		have, _ := got.Predict(context.Background(), P)
+		if !slices.Equal(want.Mean, have.Mean) || !slices.Equal(want.Std, have.Std) {
+			t.Errorf("%s: version 2 artifact predicts differently", name)
+		}
+		if got.Calibrated() || got.CalibrationRows() != 0 {
+			t.Errorf("%s: version 2 artifact calibrated", name)
+		}
+		_, _, ierr := got.Interval(0, 1, 0.9)
+		_, perr := got.CalibrateProbability(0.5)
+		if !errors.Is(ierr, ErrNotCalibrated) || !errors.Is(perr, ErrNotCalibrated) {
+			t.Errorf("%s: version 2: Interval %v, CalibrateProbability %v", name, ierr, perr)
 		}
 	}
 }
@@ -192,8 +236,13 @@ func TestUnmarshalRejectsDamage(t *testing.T) {
 			}()), ErrCorrupt},
 			{"empty", nil, ErrTruncated},
 			{"mixed learner in version 1", reseal(func() []byte {
-				b := slices.Delete(slices.Clone(blob), featureSetOffset, featureSetOffset+1)
-				b[8], b[9], b[headerLen+1] = 1, 0, byte(ForestLinear)
+				b := olderVersion(e, blob, 1)
+				b[headerLen+1] = byte(ForestLinear)
+				return b
+			}()), ErrCorrupt},
+			{"unknown calibration kind", reseal(func() []byte {
+				b := slices.Clone(blob)
+				b[len(b)-4-len(e.appendCalibration(nil))] = 9
 				return b
 			}()), ErrCorrupt},
 		}

@@ -233,6 +233,11 @@ const DefaultECEBins = 10
 // np.linspace(0, 1, nBins+1); a probability equal to an inner edge falls in
 // the lower bin), so with w nil ECE equals
 // Σ |prob_true − prob_pred| · count/N over calibration_curve's bins.
+//
+// The binning rule, with the default 10 bins: bin 0 is [0, 0.1], bin b
+// (b ≥ 1) is (b/10, (b+1)/10], so a probability exactly on an inner edge
+// (0.1, 0.3, ...) counts in the lower bin and p = 1.0 in the last bin
+// (0.9, 1.0]; empty bins contribute nothing.
 func ECE(yTrue, prob, w []float64, nBins int) (float64, error) {
 	w, err := classInput("ECE", yTrue, prob, w)
 	if err != nil {

@@ -11,6 +11,17 @@
 // probabilities are of the positive class. Sample weights w may be nil
 // (uniform); weighted functions follow scikit-learn's sample_weight.
 //
+// # Summaries
+//
+// ClassificationSummary and RegressionSummary compute the set a model
+// version stores, keyed by the specification's names: classification
+// auc (ROC-AUC; also under roc_auc, an alias for older readers), ece (10
+// equal-width bins, bin 0 = [0, 0.1], bin b = (b/10, (b+1)/10], so p = 1.0
+// is in the last bin), accuracy, f1, log_loss, brier; regression rmse,
+// mae, r2, spearman, coverage95. Metrics undefined for the input are left
+// out of the map. MultiClassSummary scores K-class probabilities under the
+// same names: auc (MacroROCAUC), accuracy, log_loss, ece (TopLabelECE).
+//
 // # What each metric matches
 //
 //   - RMSE, MAE, R2: sklearn.metrics mean_squared_error (square-rooted),
@@ -24,6 +35,10 @@
 //   - Brier: brier_score_loss.
 //   - ECE: equal-width bins of calibration_curve(strategy="uniform"),
 //     DefaultECEBins = 10 in the product.
+//   - MacroROCAUC: roc_auc_score(multi_class="ovr", average="macro");
+//     MultiAccuracy: argmax (first maximum); MultiLogLoss: multi-class
+//     log_loss; TopLabelECE: ECE of the top label's confidence, the same
+//     bins as ECE.
 //   - SpearmanErrorStd: Spearman(|y − mean|, std).
 //   - MiscalibrationArea: Uncertainty Toolbox's miscalibration_area with
 //     prop_type="interval" (Tran et al. 2020), DefaultCalibrationBins = 100.

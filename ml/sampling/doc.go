@@ -12,6 +12,10 @@
 //   - margin: 0.5 − |p − 0.5| (smallest margin first); classification only.
 //   - entropy: −p ln p − (1−p) ln(1−p), p clipped to [1e-10, 1−1e-10];
 //     classification only.
+//   - multi-class: a candidate with Probs (K class probabilities) scores
+//     margin (1 − (p1 − p2))/2 from its two most probable classes and
+//     entropy −Σ p ln p over the K classes (EntropyK, MarginK); with K = 2
+//     both equal the binary scores.
 //   - random: a uniform number from (Seed, Index) by splitmix64, so it does
 //     not depend on the pool's order or size.
 //   - hybrid: w_u·u + w_m·m + w_a·a over the weights' sum, each component

@@ -42,7 +42,7 @@ func (e *UnknownStrategyError) Unwrap() error { return ErrUnknownStrategy }
 type CandidateError struct {
 	Position int     // position in the candidate slice
 	Index    int     // the candidate's Index
-	Field    string  // "Std", "Prob", "Mean" or "Distance"
+	Field    string  // "Std", "Prob", "Probs", "Mean" or "Distance"
 	Value    float64 // the offending value
 	Reason   string  // e.g. "must be in [0, 1]"
 }

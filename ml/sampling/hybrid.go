@@ -42,7 +42,7 @@ func hybridScorer(cands []Candidate, opt *Options) (scorer, error) {
 		}
 		m := 0.0
 		if useMargin {
-			m = marginScore(c.Prob)
+			m = candMargin(c)
 		}
 		for k, v := range [3]float64{c.Std, m, c.Distance} {
 			lo[k], hi[k] = min(lo[k], v), max(hi[k], v)
@@ -62,7 +62,7 @@ func hybridScorer(cands []Candidate, opt *Options) (scorer, error) {
 	}
 	return func(i int) float64 {
 		c := &cands[i]
-		return scale[0]*(c.Std-lo[0]) + scale[1]*(marginScore(c.Prob)-lo[1]) + scale[2]*(c.Distance-lo[2])
+		return scale[0]*(c.Std-lo[0]) + scale[1]*(candMargin(c)-lo[1]) + scale[2]*(c.Distance-lo[2])
 	}, nil
 }
 

@@ -20,8 +20,8 @@ const (
 // Strategy names.
 const (
 	Uncertainty         = "uncertainty" // score = Std
-	Margin              = "margin"      // score = 0.5 − |Prob − 0.5|
-	Entropy             = "entropy"     // score = binary entropy of Prob (nats)
+	Margin              = "margin"      // score = 0.5 − |Prob − 0.5|; multi-class (1 − (p1 − p2))/2
+	Entropy             = "entropy"     // score = entropy of Prob, or of Probs over K classes (nats)
 	Random              = "random"      // score = seeded uniform [0, 1)
 	Hybrid              = "hybrid"      // weighted normalised uncertainty, margin, applicability
 	Greedy              = "greedy"      // score = Mean (or −Mean when minimising)
@@ -39,6 +39,11 @@ type Candidate struct {
 	Std      float64 // ensemble standard deviation (the uncertainty), >= 0
 	Prob     float64 // positive-class probability in [0, 1] (classification)
 	Distance float64 // applicability-domain distance 1 − max Tanimoto to the training set, in [0, 1]
+	// Probs, when not nil, are the class probabilities of a multi-class
+	// model (K >= 2 values in [0, 1] summing to 1 within 1e-6); Margin,
+	// Entropy and Hybrid's margin then read them instead of Prob. With
+	// K = 2 and Probs = {1 − p, p} every score equals Prob = p's.
+	Probs []float64
 }
 
 // Ranked is one selected candidate with its priority score: higher is more
@@ -114,9 +119,9 @@ func newScorer(cands []Candidate, opt *Options) (scorer, error) {
 	case Uncertainty:
 		return func(i int) float64 { return cands[i].Std }, nil
 	case Margin:
-		return func(i int) float64 { return marginScore(cands[i].Prob) }, nil
+		return func(i int) float64 { return candMargin(&cands[i]) }, nil
 	case Entropy:
-		return func(i int) float64 { return binaryEntropy(cands[i].Prob) }, nil
+		return func(i int) float64 { return candEntropy(&cands[i]) }, nil
 	case Random:
 		seed := opt.Seed
 		return func(i int) float64 { return uniform(seed, cands[i].Index) }, nil

@@ -45,7 +45,21 @@ func validate(cands []Candidate, exclude map[int]bool, need int) error {
 		if need&needStd != 0 && !(finite(c.Std) && c.Std >= 0) {
 			return bad(i, "Std", c.Std, "must be finite and >= 0")
 		}
-		if need&needProb != 0 && !(c.Prob >= 0 && c.Prob <= 1) {
+		if need&needProb != 0 && c.Probs != nil {
+			if len(c.Probs) < 2 {
+				return bad(i, "Probs", float64(len(c.Probs)), "needs at least 2 classes")
+			}
+			var sum float64
+			for _, p := range c.Probs {
+				if !(p >= 0 && p <= 1) {
+					return bad(i, "Probs", p, "must be in [0, 1]")
+				}
+				sum += p
+			}
+			if math.Abs(sum-1) > probSumTol {
+				return bad(i, "Probs", sum, "must sum to 1")
+			}
+		} else if need&needProb != 0 && !(c.Prob >= 0 && c.Prob <= 1) {
 			return bad(i, "Prob", c.Prob, "must be in [0, 1]")
 		}
 		if need&needDistance != 0 && !(c.Distance >= 0 && c.Distance <= 1) {
