@@ -482,7 +482,12 @@ func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, ids []int64, y
 	if err != nil {
 		return nil, err
 	}
-	pred, err := ens.Predict(ctx, X)
+	var pred *ml.Prediction
+	if task == store.TaskRegression && ens.Calibrated() {
+		pred, err = ens.PredictInterval(ctx, X, 0.90)
+	} else {
+		pred, err = ens.Predict(ctx, X)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("predict validation set: %w", err)
 	}

@@ -274,3 +274,20 @@ func TestCreateModelRejectsBadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestRegressionMetricsReportIntervals: a trained regression version
+// reports its calibrated 90 % intervals' coverage and mean width on the
+// validation set beside rmse.
+func TestRegressionMetricsReportIntervals(t *testing.T) {
+	e := setup(t, storetest.Backends(t)["sqlite"])
+	v, err := e.svc.Model(e.ctx, e.model.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := metricsOf(t, v.Metrics)
+	cov, okC := got["coverage90"]
+	w, okW := got["interval_width90"]
+	if !okC || !okW || cov < 0 || cov > 1 || w <= 0 || got["rmse"] <= 0 {
+		t.Errorf("regression metrics %v: want coverage90 in [0, 1] and a positive interval_width90 beside rmse", got)
+	}
+}

@@ -193,6 +193,21 @@ func TestClassificationLabelsAreZeroOrOne(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.model = m
+		// Its validation metrics carry the specification's names (auc,
+		// ece), with roc_auc kept as auc's alias.
+		v, err := e.svc.Model(e.ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := metricsOf(t, v.Metrics)
+		for _, name := range []string{"auc", "ece", "roc_auc", "accuracy", "log_loss"} {
+			if _, ok := got[name]; !ok {
+				t.Errorf("classification metrics %v lack %s", got, name)
+			}
+		}
+		if got["auc"] != got["roc_auc"] || got["ece"] < 0 || got["ece"] > 1 {
+			t.Errorf("auc %v, roc_auc %v, ece %v", got["auc"], got["roc_auc"], got["ece"])
+		}
 		e.selectBatch(t, "margin", 3)
 		it := e.items(t, "")[0]
 		before := e.snapshot(t)
