@@ -347,8 +347,8 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 		return nil, err
 	}
 	c.Status = store.CycleLabeling
-	c.ItemsSelected = len(batch)
-	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTxQueued(ctx, func(tx *store.Tx) error {
+		c.ID, c.ItemsSelected = 0, len(batch) // afresh on a retry
 		if err := s.createCycle(ctx, tx, sel, c); err != nil {
 			return err
 		}
@@ -365,6 +365,21 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 		return nil, fmt.Errorf("select samples: %w", err)
 	}
 	return c, nil
+}
+
+// inTxQueued runs fn, a transaction that enqueues a selection's batch, and
+// runs it again (at most three times in all) when a concurrent selection
+// queued one of its compounds between fn's check and its insert (the
+// database refuses a second open item per compound and lineage): the
+// retry reads the queue anew and leaves that compound out.
+func (s *Service) inTxQueued(ctx context.Context, fn func(tx *store.Tx) error) error {
+	var err error
+	for range 3 {
+		if err = s.st.InTx(ctx, fn); !errors.Is(err, store.ErrCompoundQueued) {
+			return err
+		}
+	}
+	return err
 }
 
 func (s *Service) createCycle(ctx context.Context, tx *store.Tx, sel *selection, c *store.ActiveLearningCycle) error {
@@ -484,7 +499,7 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 		return err
 	}
 	lineage := sel.root.ID
-	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTxQueued(ctx, func(tx *store.Tx) error {
 		cur, err := tx.Cycle(ctx, cycleID)
 		if err != nil {
 			return err

@@ -352,3 +352,37 @@ func TestLabelCorrections(t *testing.T) {
 		}
 	})
 }
+
+// TestOneOpenItemPerCompoundAndLineage checks the database guarantee: a
+// second open item of a compound in one lineage is ErrCompoundQueued, in
+// another batch and on another version too; a finished item does not count.
+func TestOneOpenItemPerCompoundAndLineage(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		f := newQueueFixture(ctx, t, st, 2) // items on v1 and v2 of one lineage, batch 1
+		a := f.items[0]
+		if a.LineageID != f.v1.LineageID || f.items[1].LineageID != f.v1.LineageID {
+			t.Fatalf("lineages %d, %d; want %d", a.LineageID, f.items[1].LineageID, f.v1.LineageID)
+		}
+		again := &store.LabelQueueItem{CompoundID: a.CompoundID, ModelID: f.v2.ID, SelectionStrategy: "random", SelectionBatch: 2}
+		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{again}); !errors.Is(err, store.ErrCompoundQueued) || !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("a second open item = %v, want ErrCompoundQueued", err)
+		}
+		// Another lineage may queue it.
+		other := storetest.Model(ctx, t, st, nil)
+		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{{CompoundID: a.CompoundID, ModelID: other.ID,
+			SelectionStrategy: "random", SelectionBatch: 1}}); err != nil {
+			t.Fatalf("the compound in another lineage: %v", err)
+		}
+		// Once the first is labeled, the compound may be queued again.
+		u := storetest.User(ctx, t, st, nil)
+		if err := st.LabelItem(ctx, a.ID, a.Version, store.ItemLabel{Value: 1, Source: store.SourceExperimental,
+			Confidence: store.ConfidenceHigh, By: u.ID}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		again.ID = 0
+		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{again}); err != nil {
+			t.Fatalf("queueing a labeled compound again: %v", err)
+		}
+	})
+}

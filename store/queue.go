@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -30,9 +32,12 @@ func (q QueueStatus) Valid() bool {
 type LabelQueueItem struct {
 	bun.BaseModel `bun:"table:label_queue,alias:lq"`
 
-	ID                    int64    `bun:"id,pk,autoincrement"`
-	CompoundID            int64    `bun:"compound_id,notnull"`
-	ModelID               int64    `bun:"model_id,notnull"`
+	ID         int64 `bun:"id,pk,autoincrement"`
+	CompoundID int64 `bun:"compound_id,notnull"`
+	ModelID    int64 `bun:"model_id,notnull"`
+	// LineageID is the lineage of ModelID (CreateQueueItems sets it): at
+	// most one open item per compound and lineage (ErrCompoundQueued).
+	LineageID             int64    `bun:"lineage_id,nullzero"`
 	Prediction            *float64 `bun:"prediction"`
 	Uncertainty           *float64 `bun:"uncertainty"`
 	ApplicabilityDistance *float64 `bun:"applicability_distance"`
@@ -89,20 +94,49 @@ func (it *LabelQueueItem) prepare(at time.Time) error {
 	return nil
 }
 
-// CreateQueueItems inserts items (one statement) and sets their IDs.
-// Status defaults to pending. ErrConflict when a compound is already queued
-// for the model in the same batch (nothing is inserted then); ErrNotFound
-// for an unknown compound or model. db may be a transaction or nil.
+// ErrCompoundQueued is the ErrConflict of an insert that would give a
+// compound a second open (pending or in-progress) item in one lineage: a
+// concurrent selection queued it first.
+var ErrCompoundQueued = errors.New("compound already has an open item in this lineage")
+
+// CreateQueueItems inserts items (one statement) and sets their IDs and
+// lineages. Status defaults to pending. ErrConflict when a compound is
+// already queued for the model in the same batch, or wrapping
+// ErrCompoundQueued when it has an open item in the lineage (nothing is
+// inserted then); ErrNotFound for an unknown compound or model.
 func (s *conn) CreateQueueItems(ctx context.Context, items []*LabelQueueItem) error {
 	if len(items) == 0 {
 		return nil
 	}
 	at := now()
+	lineages := map[int64]int64{}
 	for _, it := range items {
 		if err := it.prepare(at); err != nil {
 			return err
 		}
+		lineages[it.ModelID] = 0
+	}
+	for id := range lineages {
+		m, err := s.ModelVersion(ctx, id)
+		if err != nil {
+			return fmt.Errorf("enqueue items: %w", err)
+		}
+		lineages[id] = m.LineageID
+	}
+	for _, it := range items {
+		it.LineageID = lineages[it.ModelID]
 	}
 	_, err := s.db.NewInsert().Model(&items).Returning("id").Exec(ctx)
+	if err != nil && s.be.isUniqueViolation(err) && openItemIndex(err) {
+		return fmt.Errorf("enqueue %d items for model %d: %w: %w", len(items), items[0].ModelID, ErrCompoundQueued, ErrConflict)
+	}
 	return s.wrapErr(err, fmt.Sprintf("enqueue %d items for model %d", len(items), items[0].ModelID))
+}
+
+// openItemIndex reports whether a unique violation is of
+// ux_label_queue_open_compound (PostgreSQL names the index; SQLite its
+// columns).
+func openItemIndex(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "ux_label_queue_open_compound") || strings.Contains(msg, "label_queue.lineage_id")
 }

@@ -1,0 +1,2 @@
+DROP INDEX ux_label_queue_open_compound;
+ALTER TABLE label_queue DROP COLUMN lineage_id;
