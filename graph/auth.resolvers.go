@@ -93,3 +93,16 @@ func (r *queryResolver) APITokens(ctx context.Context) ([]*store.APIToken, error
 func (r *queryResolver) Users(ctx context.Context) ([]*store.User, error) {
 	return r.Auth.Users(ctx)
 }
+
+// Email is the resolver for the email field.
+func (r *userResolver) Email(ctx context.Context, obj *store.User) (*string, error) {
+	if u := auth.UserFrom(ctx); u != nil && (u.Role == store.RoleAdmin || u.ID == obj.ID) {
+		return &obj.Email, nil
+	}
+	return nil, nil // viewers and scientists see names, not other people's e-mails
+}
+
+// User returns UserResolver implementation.
+func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
+type userResolver struct{ *Resolver }

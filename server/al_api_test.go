@@ -194,12 +194,22 @@ func TestActiveLearningAPI(t *testing.T) {
 					Status      string
 					Label       float64
 					LabelSource string
-					LabeledBy   struct{ Email string }
+					LabeledBy   struct {
+						Name  string
+						Email *string
+					}
 				}
 			}
-			wantData(t, a.post(`query($i: ID!) { queueItem(id: $i) { status label labelSource labeledBy { email } } }`, map[string]any{"i": item}, bearer(a.vwT)), &d)
-			if d.QueueItem.Status != "LABELED" || d.QueueItem.Label != -1.25 || d.QueueItem.LabelSource != "LITERATURE" || d.QueueItem.LabeledBy.Email != a.sci.Email {
-				t.Fatalf("item %+v", d.QueueItem)
+			// A viewer sees the labeler's name, not their e-mail; an admin both.
+			q := `query($i: ID!) { queueItem(id: $i) { status label labelSource labeledBy { name email } } }`
+			wantData(t, a.post(q, map[string]any{"i": item}, bearer(a.vwT)), &d)
+			if d.QueueItem.Status != "LABELED" || d.QueueItem.Label != -1.25 || d.QueueItem.LabelSource != "LITERATURE" ||
+				d.QueueItem.LabeledBy.Name != a.sci.Name || d.QueueItem.LabeledBy.Email != nil {
+				t.Fatalf("item as a viewer sees it %+v", d.QueueItem)
+			}
+			wantData(t, a.post(q, map[string]any{"i": item}, bearer(a.adminT)), &d)
+			if d.QueueItem.LabeledBy.Email == nil || *d.QueueItem.LabeledBy.Email != a.sci.Email {
+				t.Fatalf("item as an admin sees it %+v", d.QueueItem)
 			}
 			// A correction, then its history on the item and on the
 			// compound's measurement; a viewer may not amend.
@@ -220,7 +230,7 @@ func TestActiveLearningAPI(t *testing.T) {
 						Value         *float64
 						PreviousValue *float64
 						Reason        string
-						User          struct{ Email string }
+						User          struct{ Name string }
 					}
 					Compound struct {
 						Measurements []struct {
@@ -230,11 +240,11 @@ func TestActiveLearningAPI(t *testing.T) {
 					}
 				}
 			}
-			wantData(t, a.post(`query($i: ID!) { queueItem(id: $i) { labelHistory { action value previousValue reason user { email } }
+			wantData(t, a.post(`query($i: ID!) { queueItem(id: $i) { labelHistory { action value previousValue reason user { name } }
 				compound { measurements { value labelHistory { action } } } } }`, map[string]any{"i": item}, bearer(a.vwT)), &h)
 			lh := h.QueueItem.LabelHistory
 			if len(lh) != 2 || lh[0].Action != "LABELED" || *lh[0].Value != -1.25 || lh[1].Action != "AMENDED" || *lh[1].Value != 1.25 ||
-				*lh[1].PreviousValue != -1.25 || lh[1].Reason != "sign" || lh[1].User.Email != a.sci.Email {
+				*lh[1].PreviousValue != -1.25 || lh[1].Reason != "sign" || lh[1].User.Name != a.sci.Name {
 				t.Fatalf("label history %+v", lh)
 			}
 			found := false

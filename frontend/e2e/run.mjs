@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { serverAudits } from 'graphql-http';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const browserPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -224,6 +225,25 @@ try {
   assert.equal(labeled.length, 1);
   assert.deepEqual(labeled[0], { label: -2.75, labelSource: 'LITERATURE', labelConfidence: 'MEDIUM', notes: 'Yalkowsky handbook',
     compound: { inputSmiles: first } });
+
+  // 7b. The GraphQL-over-HTTP specification: graphql-http's audit suite
+  // (its reference implementation's serverAudits) against this server,
+  // with the token (anonymous introspection is refused by design): no
+  // error and no warning; notices are MAYs.
+  const auditFetch = (input, init = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('Authorization', `Bearer ${token}`);
+    return fetch(input, { ...init, headers });
+  };
+  const audit = { ok: 0, notice: 0, warn: 0, error: 0 };
+  const auditProblems = [];
+  for (const a of serverAudits({ url: `${base}/graphql`, fetchFn: auditFetch })) {
+    const r = await a.fn();
+    audit[r.status]++;
+    if (r.status === 'warn' || r.status === 'error') auditProblems.push(`${r.status} ${a.id} ${a.name}: ${r.reason}`);
+  }
+  assert.deepEqual(auditProblems, [], 'the GraphQL-over-HTTP audit finds no error or warning');
+  log(`GraphQL-over-HTTP audit (graphql-http serverAudits): ${audit.ok} ok, ${audit.notice} notices, 0 warnings, 0 errors`);
 
   // 8. Another client labels a compound: the open page's counts follow live.
   const other = await api(base, 'mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }', null, token);

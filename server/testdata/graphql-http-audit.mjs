@@ -4,7 +4,6 @@
 // warnings; the 2 notices (MAYs: invalid parameters answered 200 to
 // application/json clients) are expected.
 //
-//	npm install --no-save graphql-http@1.23.1 graphql@16
 //	node server/testdata/graphql-http-audit.mjs http://127.0.0.1:8080/graphql "$(activelab token create --email E --name audit)"
 //
 // Exits 1 on any error or warning. Result on 2026-12-06 (edge branch):
