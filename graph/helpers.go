@@ -96,3 +96,15 @@ func (r *Resolver) importPayload(ctx context.Context, rep *activelearning.Import
 	}
 	return out, nil
 }
+
+// underLogin reports whether the field being resolved is part of login's
+// payload: the user who just signed in, whose request carries no
+// credentials yet.
+func underLogin(ctx context.Context) bool {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if fc.Field.Field != nil && fc.Field.Name == "login" && fc.Object == "Mutation" {
+			return true
+		}
+	}
+	return false
+}
