@@ -180,5 +180,8 @@ func TestImportXLSX(t *testing.T) {
 		if id, _ := c.Properties.Get("compound id"); id != "X-1" {
 			t.Errorf("phenol's properties %v, want Compound ID X-1", c.Properties)
 		}
+		if _, ok := c.Properties.Get("SMILES"); ok {
+			t.Errorf("phenol's properties %v repeat the SMILES column", c.Properties)
+		}
 	})
 }

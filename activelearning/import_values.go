@@ -39,10 +39,15 @@ func checkValues(line int, values []ingest.Measurement) *ingest.RowError {
 	return nil
 }
 
-// rowProperties are the row's non-empty fields, kept on its compound.
+// rowProperties are the row's non-empty fields, kept on its compound,
+// except the structure itself: a CSV or XLSX cell that holds exactly the
+// row's SMILES (the SMILES column) is not repeated as a property.
 func rowProperties(r ingest.Row) store.Properties {
 	out := make(store.Properties, 0, len(r.Fields))
 	for _, f := range r.Fields {
+		if f.Value == r.SMILES {
+			continue
+		}
 		if name := strings.TrimSpace(f.Name); name != "" && strings.TrimSpace(f.Value) != "" {
 			out = append(out, store.Property{Name: name, Value: f.Value})
 		}
