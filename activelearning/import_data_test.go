@@ -185,3 +185,32 @@ func TestImportXLSX(t *testing.T) {
 		}
 	})
 }
+
+// TestBackgroundImportKeepsTheData runs the multi-property SDF as an
+// import_compounds job (over InlineImportLimit): endpoints, qualifiers and
+// properties survive the job's JSON payload.
+func TestBackgroundImportKeepsTheData(t *testing.T) {
+	data, err := os.ReadFile("ingest/testdata/multi.sdf.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{InlineImportLimit: 2})
+		rows, _ := readFile(t, data, ingest.FormatSDF, "sol=logS,mw=MolWt,clogp=MolLogP")
+		rows[1].Values[0].Qualifier = ingest.LessThan // as if the file said "<-3.3"
+		rep, err := e.svc.ImportCompounds(e.ctx, e.sci, activelearning.ImportInput{SetName: "bg", Rows: rows})
+		if err != nil || rep.JobID == 0 {
+			t.Fatalf("report %+v, %v; want a job", rep, err)
+		}
+		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := measured(t, e, rows[1].SMILES, "sol"), []string{"sol <-3.3"}; !slices.Equal(got, want) {
+			t.Errorf("Fenfuram after the job: %v, want %v", got, want)
+		}
+		c, _ := e.st.CompoundBySMILES(e.ctx, mustCanon(t, rows[1].SMILES))
+		if id, _ := c.Properties.Get("ID"); id != "ESOL-2" {
+			t.Errorf("Fenfuram's properties after the job: %v", c.Properties)
+		}
+	})
+}
