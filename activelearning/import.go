@@ -19,11 +19,17 @@ type importPayload struct {
 	ActorID int64       `json:"actor_id"`
 }
 
-// ImportCompounds imports compounds, and their measured values of
-// in.Endpoint, into the set in.SetName (created as a pool when missing).
-// Scientists and admins. The canonical SMILES identifies a compound, and a
-// value already imported for it (same endpoint, value and origin) is not
-// added again, so importing twice changes nothing. Bad rows (an invalid
+// ImportCompounds imports compounds, and their measured values, into the
+// set in.SetName (created as a pool when missing). Scientists and admins.
+// A row's values are its Values (each of its own endpoint, as mapped by
+// ingest.Options.Endpoints) and its Value (of in.Endpoint); each keeps its
+// qualifier, so a bound ("<0.1") is stored as a censored measurement, which
+// is shown but not trained on (see store.Qualifier.Censored). A row's
+// Fields (every CSV/XLSX column, every SDF data item) are kept as the
+// compound's properties, merged into those it has. The canonical SMILES
+// identifies a compound, and a value already imported for it (same
+// endpoint, value, qualifier and origin) is not added again, so importing
+// twice changes nothing. Bad rows (an invalid
 // SMILES with chem's message and offset, a non-finite value) are reported
 // and the good rows kept. Descriptors and fingerprint are computed here, once.
 // More than Config.InlineImportLimit rows run as an import_compounds job; the
@@ -42,6 +48,11 @@ func (s *Service) ImportCompounds(ctx context.Context, actor *store.User, in Imp
 	for _, r := range in.Rows {
 		if r.Value != nil && in.Endpoint == "" {
 			return nil, inputErr("endpoint", "rows have values but no endpoint was named")
+		}
+		for _, v := range r.Values {
+			if strings.TrimSpace(v.Endpoint) == "" {
+				return nil, inputErr("endpoint", "row %d: a value of column %q has no endpoint", r.Line, v.Column)
+			}
 		}
 	}
 	if len(in.Rows) > s.cfg.InlineImportLimit {
@@ -156,8 +167,9 @@ const importChunk = 500
 func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, progress func(string, float64, string)) (*ImportReport, error) {
 	rep := &ImportReport{Rows: len(in.Rows) + len(in.Errors), Errors: append([]ingest.RowError(nil), in.Errors...)}
 	type good struct {
-		row ingest.Row
-		c   *store.Compound
+		row    ingest.Row
+		c      *store.Compound
+		values []ingest.Measurement
 	}
 	var goods []good
 	for _, r := range in.Rows {
@@ -171,14 +183,14 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 			rep.Errors = append(rep.Errors, re)
 			continue
 		}
-		if r.Value != nil {
-			if err := checkMagnitude("value", *r.Value); err != nil {
-				rep.Errors = append(rep.Errors, ingest.RowError{Row: r.Line, Column: "value", Reason: err.(*InputError).Msg})
-				continue
-			}
+		values := rowValues(r, in.Endpoint)
+		if re := checkValues(r.Line, values); re != nil {
+			rep.Errors = append(rep.Errors, *re)
+			continue
 		}
 		c.Name = strings.TrimSpace(r.Name)
-		goods = append(goods, good{r, c})
+		c.Properties = rowProperties(r)
+		goods = append(goods, good{r, c, values})
 	}
 	if in.SetName != "" {
 		set, err := s.st.CompoundSetByName(ctx, in.SetName)
@@ -210,25 +222,32 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 					existing++
 				}
 				ids = append(ids, g.c.ID)
-				if g.row.Value == nil {
-					continue
+				if !isNew {
+					if props, changed := g.c.Properties.Merge(rowProperties(g.row)); changed {
+						if err := tx.SetCompoundProperties(ctx, g.c.ID, props); err != nil {
+							return fmt.Errorf("row %d: %w", g.row.Line, err)
+						}
+					}
 				}
-				dup, err := tx.HasImportedValue(ctx, g.c.ID, in.Endpoint, *g.row.Value)
-				if err != nil {
-					return fmt.Errorf("row %d: %w", g.row.Line, err)
+				for _, v := range g.values {
+					q := store.Qualifier(v.Qualifier)
+					dup, err := tx.HasImportedValue(ctx, g.c.ID, v.Endpoint, v.Value, q)
+					if err != nil {
+						return fmt.Errorf("row %d: %w", g.row.Line, err)
+					}
+					if dup {
+						continue
+					}
+					m := &store.Measurement{CompoundID: g.c.ID, Endpoint: v.Endpoint, Value: v.Value, Qualifier: q, Source: in.Source,
+						Confidence: store.ConfidenceHigh, Origin: store.OriginImport, CreatedAt: s.now()}
+					if actorID != 0 {
+						m.UserID = &actorID
+					}
+					if err := tx.CreateMeasurement(ctx, m); err != nil {
+						return fmt.Errorf("row %d: %w", g.row.Line, err)
+					}
+					measured++
 				}
-				if dup {
-					continue
-				}
-				m := &store.Measurement{CompoundID: g.c.ID, Endpoint: in.Endpoint, Value: *g.row.Value, Source: in.Source,
-					Confidence: store.ConfidenceHigh, Origin: store.OriginImport, CreatedAt: s.now()}
-				if actorID != 0 {
-					m.UserID = &actorID
-				}
-				if err := tx.CreateMeasurement(ctx, m); err != nil {
-					return fmt.Errorf("row %d: %w", g.row.Line, err)
-				}
-				measured++
 			}
 			if rep.SetID != 0 {
 				if err := tx.AddCompoundSetMembers(ctx, rep.SetID, ids); err != nil {

@@ -55,6 +55,11 @@ func (r *compoundResolver) Similar(ctx context.Context, obj *store.Compound, fir
 	return out, nil
 }
 
+// Properties is the resolver for the properties field.
+func (r *compoundResolver) Properties(ctx context.Context, obj *store.Compound) ([]*store.Property, error) {
+	return propertyList(obj.Properties), nil
+}
+
 // Model is the resolver for the model field.
 func (r *cycleResolver) Model(ctx context.Context, obj *store.ActiveLearningCycle) (*model.Model, error) {
 	v, err := r.loaders(ctx).Versions.Load(ctx, obj.ModelID)
@@ -111,6 +116,11 @@ func (r *measurementResolver) LabelHistory(ctx context.Context, obj *store.Measu
 	return r.loadHistory(ctx, *obj.QueueItemID)
 }
 
+// Qualifier is the resolver for the qualifier field.
+func (r *measurementResolver) Qualifier(ctx context.Context, obj *store.Measurement) (string, error) {
+	return string(obj.Qualifier), nil
+}
+
 // ActiveVersion is the resolver for the activeVersion field.
 func (r *modelResolver) ActiveVersion(ctx context.Context, obj *model.Model) (*store.MLModel, error) {
 	if obj.Current.Status == store.ModelActive {
@@ -144,7 +154,10 @@ func (r *mutationResolver) ImportCompounds(ctx context.Context, input model.Impo
 	if err != nil {
 		return nil, err
 	}
-	opts := ingest.Options{SMILESColumn: deref(input.SmilesColumn), NameColumn: deref(input.NameColumn), ValueColumn: deref(input.ValueColumn)}
+	opts, err := importOptions(input)
+	if err != nil {
+		return nil, err
+	}
 	rd, err := ingest.Open(input.File.File, format, opts)
 	if err != nil {
 		return nil, &activelearning.InputError{Field: "file", Msg: fmt.Sprintf("%s: %v", input.File.Filename, err)}

@@ -98,6 +98,7 @@ type ComplexityRoot struct {
 		InputSMILES     func(childComplexity int) int
 		Measurements    func(childComplexity int, endpoint *string) int
 		Name            func(childComplexity int) int
+		Properties      func(childComplexity int) int
 		Similar         func(childComplexity int, first *int) int
 	}
 
@@ -238,6 +239,7 @@ type ComplexityRoot struct {
 		Implausible  func(childComplexity int) int
 		LabelHistory func(childComplexity int) int
 		Origin       func(childComplexity int) int
+		Qualifier    func(childComplexity int) int
 		Source       func(childComplexity int) int
 		User         func(childComplexity int) int
 		Value        func(childComplexity int) int
@@ -303,6 +305,11 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	Property struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Query struct {
@@ -477,6 +484,7 @@ type CompoundResolver interface {
 	Descriptors(ctx context.Context, obj *store.Compound) (*string, error)
 	Measurements(ctx context.Context, obj *store.Compound, endpoint *string) ([]*store.Measurement, error)
 	Similar(ctx context.Context, obj *store.Compound, first *int) ([]*activelearning.SimilarCompound, error)
+	Properties(ctx context.Context, obj *store.Compound) ([]*store.Property, error)
 }
 type CycleResolver interface {
 	Model(ctx context.Context, obj *store.ActiveLearningCycle) (*model.Model, error)
@@ -497,6 +505,7 @@ type MeasurementResolver interface {
 	User(ctx context.Context, obj *store.Measurement) (*store.User, error)
 
 	LabelHistory(ctx context.Context, obj *store.Measurement) ([]*store.LabelChange, error)
+	Qualifier(ctx context.Context, obj *store.Measurement) (string, error)
 }
 type ModelResolver interface {
 	ActiveVersion(ctx context.Context, obj *model.Model) (*store.MLModel, error)
@@ -746,6 +755,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Compound.Name(childComplexity), true
+	case "Compound.properties":
+		if e.ComplexityRoot.Compound.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Compound.Properties(childComplexity), true
 	case "Compound.similar":
 		if e.ComplexityRoot.Compound.Similar == nil {
 			break
@@ -1302,6 +1317,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measurement.Origin(childComplexity), true
+	case "Measurement.qualifier":
+		if e.ComplexityRoot.Measurement.Qualifier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Qualifier(childComplexity), true
 	case "Measurement.source":
 		if e.ComplexityRoot.Measurement.Source == nil {
 			break
@@ -1707,6 +1728,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Property.name":
+		if e.ComplexityRoot.Property.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Property.Name(childComplexity), true
+	case "Property.value":
+		if e.ComplexityRoot.Property.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Property.Value(childComplexity), true
 
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
@@ -2403,6 +2437,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateApiTokenInput", ec.unmarshalInputCreateApiTokenInput),
 			graphql.NewInputUnmarshaler("CreateModelInput", ec.unmarshalInputCreateModelInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("EndpointColumnInput", ec.unmarshalInputEndpointColumnInput),
 			graphql.NewInputUnmarshaler("ImportCompoundsInput", ec.unmarshalInputImportCompoundsInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
@@ -2619,6 +2654,8 @@ func (ec *executionContext) childFields_Compound(ctx context.Context, field grap
 		return ec.fieldContext_Compound_measurements(ctx, field)
 	case "similar":
 		return ec.fieldContext_Compound_similar(ctx, field)
+	case "properties":
+		return ec.fieldContext_Compound_properties(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Compound", field.Name)
 }
@@ -2903,6 +2940,8 @@ func (ec *executionContext) childFields_Measurement(ctx context.Context, field g
 		return ec.fieldContext_Measurement_implausible(ctx, field)
 	case "labelHistory":
 		return ec.fieldContext_Measurement_labelHistory(ctx, field)
+	case "qualifier":
+		return ec.fieldContext_Measurement_qualifier(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
 }
@@ -2981,6 +3020,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Property(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Property_name(ctx, field)
+	case "value":
+		return ec.fieldContext_Property_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Property", field.Name)
 }
 
 func (ec *executionContext) childFields_QueueCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4731,6 +4780,38 @@ func (ec *executionContext) fieldContext_Compound_similar(ctx context.Context, f
 	if fc.Args, err = ec.field_Compound_similar_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Compound_properties(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Compound_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Compound().Properties(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Property) graphql.Marshaler {
+			return ec.marshalNProperty2ᚕᚖactivelabᚋstoreᚐPropertyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Compound_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Compound",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Property(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -7008,6 +7089,29 @@ func (ec *executionContext) fieldContext_Measurement_labelHistory(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Measurement_qualifier(ctx context.Context, field graphql.CollectedField, obj *store.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_qualifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Measurement().Qualifier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_qualifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, true, true, "String")
+}
+
 func (ec *executionContext) _Metric_name(ctx context.Context, field graphql.CollectedField, obj *model.Metric) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8858,6 +8962,52 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Property_name(ctx context.Context, field graphql.CollectedField, obj *store.Property) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Property_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Property_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Property", field, false, false, "String")
+}
+
+func (ec *executionContext) _Property_value(ctx context.Context, field graphql.CollectedField, obj *store.Property) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Property_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Property_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Property", field, false, false, "String")
 }
 
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -13571,6 +13721,55 @@ func UnmarshalCreateUserInput(ctx context.Context, raw any) (model.CreateUserInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEndpointColumnInput(ctx context.Context, obj any) (model.EndpointColumnInput, error) {
+	var it model.EndpointColumnInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"endpoint", "column"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "endpoint":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpoint"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Endpoint = data
+		case "column":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Column = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEndpointColumnInput unmarshals raw into the EndpointColumnInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEndpointColumnInput(ctx context.Context, raw any) (model.EndpointColumnInput, error) {
+	var out model.EndpointColumnInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EndpointColumnInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputImportCompoundsInput(ctx context.Context, obj any) (model.ImportCompoundsInput, error) {
 	var it model.ImportCompoundsInput
 	if obj == nil {
@@ -13582,7 +13781,7 @@ func (ec *executionContext) unmarshalInputImportCompoundsInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"file", "format", "setName", "endpoint", "source", "smilesColumn", "nameColumn", "valueColumn"}
+	fieldsInOrder := [...]string{"file", "format", "setName", "endpoint", "source", "smilesColumn", "nameColumn", "valueColumn", "endpoints", "separator", "decimalComma", "sheet"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13645,6 +13844,34 @@ func (ec *executionContext) unmarshalInputImportCompoundsInput(ctx context.Conte
 				return it, err
 			}
 			it.ValueColumn = data
+		case "endpoints":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpoints"))
+			data, err := ec.unmarshalOEndpointColumnInput2ᚕᚖactivelabᚋgraphᚋmodelᚐEndpointColumnInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Endpoints = data
+		case "separator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("separator"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Separator = data
+		case "decimalComma":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decimalComma"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecimalComma = data
+		case "sheet":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sheet"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sheet = data
 		}
 	}
 	return it, nil
@@ -14752,6 +14979,12 @@ func (ec *executionContext) _Compound(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Compound_similar(ctx, field, obj)
 				})
+		case "properties":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Compound_properties(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15692,6 +15925,12 @@ func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Measurement_labelHistory(ctx, field, obj)
 				})
+		case "qualifier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measurement_qualifier(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16119,6 +16358,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var propertyImplementors = []string{"Property"}
+
+func (ec *executionContext) _Property(ctx context.Context, sel ast.SelectionSet, obj *store.Property) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, propertyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Property")
+		case "name":
+			out.Values[i] = ec._Property_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Property_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -17923,6 +18200,11 @@ func (ec *executionContext) marshalNEndpoint2ᚖactivelabᚋstoreᚐEndpointStat
 	return ec._Endpoint(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEndpointColumnInput2ᚖactivelabᚋgraphᚋmodelᚐEndpointColumnInput(ctx context.Context, v any) (*model.EndpointColumnInput, error) {
+	res, err := ec.unmarshalInputEndpointColumnInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18368,6 +18650,30 @@ func (ec *executionContext) marshalNPageInfo2ᚖactivelabᚋgraphᚋmodelᚐPage
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProperty2ᚕᚖactivelabᚋstoreᚐPropertyᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Property) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProperty2ᚖactivelabᚋstoreᚐProperty(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProperty2ᚖactivelabᚋstoreᚐProperty(ctx context.Context, sel ast.SelectionSet, v *store.Property) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Property!")
+		return graphql.Null
+	}
+	return ec._Property(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNQueueCounts2ᚖactivelabᚋgraphᚋmodelᚐQueueCounts(ctx context.Context, sel ast.SelectionSet, v *model.QueueCounts) graphql.Marshaler {
@@ -18971,6 +19277,23 @@ func (ec *executionContext) marshalOCycle2ᚖactivelabᚋstoreᚐActiveLearningC
 	return ec._Cycle(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOEndpointColumnInput2ᚕᚖactivelabᚋgraphᚋmodelᚐEndpointColumnInputᚄ(ctx context.Context, v any) ([]*model.EndpointColumnInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EndpointColumnInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEndpointColumnInput2ᚖactivelabᚋgraphᚋmodelᚐEndpointColumnInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -19069,12 +19392,14 @@ func (ec *executionContext) marshalOImportFormat2ᚖactivelabᚋactivelearning�
 
 var (
 	unmarshalOImportFormat2ᚖactivelabᚋactivelearningᚋingestᚐFormat = map[string]ingest.Format{
-		"CSV": ingest.FormatCSV,
-		"SDF": ingest.FormatSDF,
+		"CSV":  ingest.FormatCSV,
+		"SDF":  ingest.FormatSDF,
+		"XLSX": ingest.FormatXLSX,
 	}
 	marshalOImportFormat2ᚖactivelabᚋactivelearningᚋingestᚐFormat = map[ingest.Format]string{
-		ingest.FormatCSV: "CSV",
-		ingest.FormatSDF: "SDF",
+		ingest.FormatCSV:  "CSV",
+		ingest.FormatSDF:  "SDF",
+		ingest.FormatXLSX: "XLSX",
 	}
 )
 

@@ -10,6 +10,7 @@ import (
 	"activelab/activelearning"
 	"activelab/activelearning/ingest"
 	"activelab/graph/model"
+	"activelab/store"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -59,7 +60,48 @@ func importFormat(in model.ImportCompoundsInput) (ingest.Format, error) {
 	if ext := strings.ToLower(path.Ext(in.File.Filename)); ext == "" {
 		return ingest.FormatCSV, nil
 	}
-	return "", &activelearning.InputError{Field: "format", Msg: fmt.Sprintf("cannot tell the format of %q: pass format CSV or SDF", in.File.Filename)}
+	return "", &activelearning.InputError{Field: "format", Msg: fmt.Sprintf("cannot tell the format of %q: pass format CSV, XLSX or SDF", in.File.Filename)}
+}
+
+// importOptions are the reader's options for an import: the columns, the
+// endpoints (endpoints, or endpoint with valueColumn), the CSV separator
+// and decimal comma, the XLSX sheet. Values are always read with their
+// qualifier, which the service stores.
+func importOptions(in model.ImportCompoundsInput) (ingest.Options, error) {
+	opts := ingest.Options{SMILESColumn: deref(in.SmilesColumn), NameColumn: deref(in.NameColumn),
+		Qualified: true, DecimalComma: in.DecimalComma != nil && *in.DecimalComma, Sheet: deref(in.Sheet)}
+	if len(in.Endpoints) > 0 {
+		if deref(in.ValueColumn) != "" || deref(in.Endpoint) != "" {
+			return opts, &activelearning.InputError{Field: "endpoints", Msg: "give endpoints, or endpoint with valueColumn, not both"}
+		}
+		for _, e := range in.Endpoints {
+			opts.Endpoints = append(opts.Endpoints, ingest.EndpointColumn{Endpoint: strings.TrimSpace(e.Endpoint), Column: strings.TrimSpace(e.Column)})
+		}
+	} else if col := deref(in.ValueColumn); col != "" {
+		opts.Endpoints = []ingest.EndpointColumn{{Endpoint: strings.TrimSpace(deref(in.Endpoint)), Column: col}}
+		if opts.Endpoints[0].Endpoint == "" {
+			return opts, &activelearning.InputError{Field: "endpoint", Msg: "valueColumn needs an endpoint (what the values measure)"}
+		}
+	}
+	switch sep := deref(in.Separator); sep {
+	case "":
+	case ",", ";", "\t":
+		opts.Separator = rune(sep[0])
+	case "tab", `\t`:
+		opts.Separator = '\t'
+	default:
+		return opts, &activelearning.InputError{Field: "separator", Msg: fmt.Sprintf("%q: want \",\", \";\" or a tab", sep)}
+	}
+	return opts, nil
+}
+
+// propertyList lists a compound's properties for GraphQL.
+func propertyList(props store.Properties) []*store.Property {
+	out := make([]*store.Property, len(props))
+	for i := range props {
+		out[i] = &props[i]
+	}
+	return out
 }
 
 // selects reports whether the query selects field on the object of type

@@ -32,6 +32,9 @@ type Compound struct {
 	// computed).
 	FeatureSet string    `bun:"feature_set,notnull"`
 	CreatedAt  time.Time `bun:"created_at,notnull"`
+	// Properties are the columns or data items the compound was imported
+	// with, in file order (empty when none).
+	Properties Properties `bun:"properties,notnull"`
 }
 
 func (c *Compound) prepare() error {

@@ -262,10 +262,12 @@ func TestImportedValueAndCompoundIDs(t *testing.T) {
 			id       int64
 			endpoint string
 			value    float64
+			q        store.Qualifier
 			want     bool
-		}{{a.ID, "logS", -1.5, true}, {a.ID, "logS", -1.25, false}, {a.ID, "pIC50", -1.5, false}, {b.ID, "logS", -1.5, false}} {
-			if got, err := st.HasImportedValue(ctx, tc.id, tc.endpoint, tc.value); err != nil || got != tc.want {
-				t.Errorf("HasImportedValue(%d, %s, %g) = %v, %v; want %v", tc.id, tc.endpoint, tc.value, got, err, tc.want)
+		}{{a.ID, "logS", -1.5, "", true}, {a.ID, "logS", -1.25, "", false}, {a.ID, "pIC50", -1.5, "", false}, {b.ID, "logS", -1.5, "", false},
+			{a.ID, "logS", -1.5, store.QualifierLess, false}} {
+			if got, err := st.HasImportedValue(ctx, tc.id, tc.endpoint, tc.value, tc.q); err != nil || got != tc.want {
+				t.Errorf("HasImportedValue(%d, %s, %q%g) = %v, %v; want %v", tc.id, tc.endpoint, tc.q, tc.value, got, err, tc.want)
 			}
 		}
 		if ids, err := st.AllCompoundIDs(ctx); err != nil || !slices.Equal(ids, []int64{a.ID, b.ID}) {

@@ -75,7 +75,39 @@ type Measurement struct {
 	// Implausible marks a value its labeler confirmed although it was
 	// implausible; EndpointRange leaves it out.
 	Implausible bool `bun:"implausible,notnull"`
+	// Qualifier is QualifierExact for a measured value, a bound for a
+	// censored one (Qualifier.Censored), or QualifierApprox.
+	Qualifier Qualifier `bun:"qualifier,notnull"`
 }
+
+// Qualifier says whether a measurement is an exact value, a bound (a
+// censored value: the assay only tells that the true value lies below or
+// above it) or an approximation.
+type Qualifier string
+
+// The qualifiers of a measurement.
+const (
+	QualifierExact       Qualifier = ""
+	QualifierLess        Qualifier = "<"
+	QualifierAtMost      Qualifier = "<="
+	QualifierGreater     Qualifier = ">"
+	QualifierAtLeast     Qualifier = ">="
+	QualifierApproximate Qualifier = "~"
+)
+
+// censoredQualifiers are the qualifiers that make a value a bound.
+var censoredQualifiers = []Qualifier{QualifierLess, QualifierAtMost, QualifierGreater, QualifierAtLeast}
+
+// Valid reports whether q is a known qualifier.
+func (q Qualifier) Valid() bool {
+	return q == QualifierExact || q == QualifierApproximate || q.Censored()
+}
+
+// Censored reports whether q makes the value a bound (<, <=, >, >=). A
+// censored measurement is kept and shown but not trained on
+// (MeasurementsByEndpoint) and not part of the endpoint's observed range
+// (EndpointRange).
+func (q Qualifier) Censored() bool { return slices.Contains(censoredQualifiers, q) }
 
 // CreateMeasurement inserts m and sets its ID. Confidence defaults to high.
 // ErrInvalid for an unknown source, confidence or origin, an empty endpoint
@@ -97,6 +129,8 @@ func (s *conn) CreateMeasurement(ctx context.Context, m *Measurement) error {
 		return enumError("measurement confidence", string(m.Confidence), "high", "medium", "low")
 	case !m.Origin.Valid():
 		return enumError("measurement origin", string(m.Origin), "import", "label", "manual")
+	case !m.Qualifier.Valid():
+		return enumError("measurement qualifier", string(m.Qualifier), "", "<", "<=", ">", ">=", "~")
 	}
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = now()
@@ -180,14 +214,16 @@ func (r ValueRange) Span() float64 { return r.Max - r.Min }
 
 // EndpointRange returns the smallest and largest value of the endpoint's
 // measurements, leaving out values confirmed although implausible (so one
-// such value does not widen what counts as plausible).
+// such value does not widen what counts as plausible) and censored values
+// (a bound is not a measured value).
 func (s *conn) EndpointRange(ctx context.Context, endpoint string) (ValueRange, error) {
 	var r struct {
 		Min, Max *float64
 		N        int
 	}
 	err := s.db.NewSelect().Model((*Measurement)(nil)).ColumnExpr("MIN(m.value) AS min, MAX(m.value) AS max, COUNT(*) AS n").
-		Where("m.endpoint = ?", endpoint).Where("NOT m.implausible").Scan(ctx, &r.Min, &r.Max, &r.N)
+		Where("m.endpoint = ?", endpoint).Where("NOT m.implausible").
+		Where("m.qualifier NOT IN (?)", bun.List(censoredQualifiers)).Scan(ctx, &r.Min, &r.Max, &r.N)
 	if err != nil {
 		return ValueRange{}, s.wrapErr(err, fmt.Sprintf("range of %s", endpoint))
 	}
@@ -199,11 +235,12 @@ func (s *conn) EndpointRange(ctx context.Context, endpoint string) (ValueRange, 
 }
 
 // HasImportedValue reports whether the compound already has an imported
-// measurement of the endpoint with this value (so importing a file twice
-// adds nothing).
-func (s *conn) HasImportedValue(ctx context.Context, compoundID int64, endpoint string, value float64) (bool, error) {
+// measurement of the endpoint with this value and qualifier (so importing
+// a file twice adds nothing).
+func (s *conn) HasImportedValue(ctx context.Context, compoundID int64, endpoint string, value float64, q Qualifier) (bool, error) {
 	ok, err := s.db.NewSelect().Model((*Measurement)(nil)).Where("compound_id = ?", compoundID).
-		Where("endpoint = ?", endpoint).Where("origin = ?", OriginImport).Where("value = ?", value).Exists(ctx)
+		Where("endpoint = ?", endpoint).Where("origin = ?", OriginImport).Where("value = ?", value).
+		Where("qualifier = ?", q).Exists(ctx)
 	if err != nil {
 		return false, s.wrapErr(err, fmt.Sprintf("imported %s of compound %d", endpoint, compoundID))
 	}

@@ -25,6 +25,9 @@ type ExportRow struct {
 	// import ("" when unknown).
 	UserEmail string    `bun:"user_email"`
 	CreatedAt time.Time `bun:"created_at"`
+	// Qualifier is the measurement's qualifier ("" exact; a bound for a
+	// censored value), which an export should write beside Value.
+	Qualifier Qualifier `bun:"qualifier"`
 }
 
 // HasMeasurements reports whether the endpoint has at least one
@@ -51,7 +54,7 @@ func (s *conn) EachExportRow(ctx context.Context, endpoint string, setID int64, 
 		rows := []*ExportRow{}
 		q := s.db.NewSelect().TableExpr("? AS m", bun.Ident("measurements")).
 			ColumnExpr("m.id AS measurement_id, m.compound_id, c.name, c.input_smiles, c.canonical_smiles").
-			ColumnExpr("m.endpoint, m.value, m.source, m.confidence, m.origin, m.created_at").
+			ColumnExpr("m.endpoint, m.value, m.source, m.confidence, m.origin, m.created_at, m.qualifier").
 			ColumnExpr("COALESCE(u.email, '') AS user_email").
 			Join("JOIN ? AS c ON c.id = m.compound_id", bun.Ident("compounds")).
 			Join("LEFT JOIN ? AS u ON u.id = m.user_id", bun.Ident("users")).

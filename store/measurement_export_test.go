@@ -33,6 +33,9 @@ func TestEachExportRow(t *testing.T) {
 			if i == 3 {
 				m.UserID, m.Origin = &u.ID, store.OriginManual
 			}
+			if i == 2 {
+				m.Qualifier = store.QualifierLess // a censored value exports its bound
+			}
 			if err := st.CreateMeasurement(ctx, m); err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +57,7 @@ func TestEachExportRow(t *testing.T) {
 			c := cs[i]
 			if r.MeasurementID != want[i] || r.CompoundID != c.ID || r.CanonicalSMILES != c.CanonicalSMILES || r.InputSMILES != c.InputSMILES ||
 				r.Name != c.Name || r.Endpoint != "logS" || r.Value != float64(i)-0.5 || r.Source != store.SourceLiterature ||
-				r.Confidence != store.ConfidenceMedium || r.CreatedAt.IsZero() {
+				r.Confidence != store.ConfidenceMedium || r.CreatedAt.IsZero() || (r.Qualifier == store.QualifierLess) != (i == 2) {
 				t.Errorf("row %d = %+v; compound %+v", i, r, c)
 			}
 		}

@@ -70,7 +70,7 @@ type Querier interface {
 	EventsAfter(ctx context.Context, afterSeq int64, modelID *int64, limit int) ([]*Event, error)
 	FailTraining(ctx context.Context, id int64, msg string) error
 	FailTrainingCycle(ctx context.Context, id int64, msg string) (bool, error)
-	HasImportedValue(ctx context.Context, compoundID int64, endpoint string, value float64) (bool, error)
+	HasImportedValue(ctx context.Context, compoundID int64, endpoint string, value float64, q Qualifier) (bool, error)
 	HasMeasurements(ctx context.Context, endpoint string) (bool, error)
 	LabelHistory(ctx context.Context, itemIDs []int64) (map[int64][]*LabelChange, error)
 	LabelItem(ctx context.Context, id int64, version int, l ItemLabel, at time.Time) error
@@ -105,6 +105,7 @@ type Querier interface {
 	SearchCompounds(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]*Compound, error)
 	SelectionShards(ctx context.Context, cycleID int64) ([]*SelectionShard, error)
 	SessionByHash(ctx context.Context, hash []byte) (*Session, *User, error)
+	SetCompoundProperties(ctx context.Context, id int64, props Properties) error
 	SetCycleParams(ctx context.Context, id int64, params json.RawMessage) error
 	SetCycleSelected(ctx context.Context, id int64, n int) error
 	SetMLModelStatus(ctx context.Context, id int64, status ModelStatus) error

@@ -23,10 +23,13 @@ type MeasurementQuery struct {
 }
 
 // MeasurementsByEndpoint returns the endpoint's measurements selected by
-// q, by compound ID then measurement ID. db may be a transaction or nil.
+// q, by compound ID then measurement ID: what models train on, so censored
+// values (a bound, Qualifier.Censored) are left out, also when choosing a
+// compound's latest value. db may be a transaction or nil.
 func (s *conn) MeasurementsByEndpoint(ctx context.Context, endpoint string, q MeasurementQuery) ([]*Measurement, error) {
 	ms := []*Measurement{}
-	sel := s.db.NewSelect().Model(&ms).Where("m.endpoint = ?", endpoint)
+	censored := bun.List(censoredQualifiers)
+	sel := s.db.NewSelect().Model(&ms).Where("m.endpoint = ?", endpoint).Where("m.qualifier NOT IN (?)", censored)
 	if q.SetID != 0 {
 		sel = sel.Where("m.compound_id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", q.SetID)
 	}
@@ -39,11 +42,12 @@ func (s *conn) MeasurementsByEndpoint(ctx context.Context, endpoint string, q Me
 		sel = sel.Where("m.origin IN (?)", bun.List(q.Origins))
 		if q.LatestPerCompound {
 			sel = sel.Where(`m.id = (SELECT x.id FROM measurements AS x WHERE x.compound_id = m.compound_id
-				AND x.endpoint = m.endpoint AND x.origin IN (?) ORDER BY x.created_at DESC, x.id DESC LIMIT 1)`, bun.List(q.Origins))
+				AND x.endpoint = m.endpoint AND x.origin IN (?) AND x.qualifier NOT IN (?) ORDER BY x.created_at DESC, x.id DESC LIMIT 1)`,
+				bun.List(q.Origins), censored)
 		}
 	} else if q.LatestPerCompound {
 		sel = sel.Where(`m.id = (SELECT x.id FROM measurements AS x WHERE x.compound_id = m.compound_id
-			AND x.endpoint = m.endpoint ORDER BY x.created_at DESC, x.id DESC LIMIT 1)`)
+			AND x.endpoint = m.endpoint AND x.qualifier NOT IN (?) ORDER BY x.created_at DESC, x.id DESC LIMIT 1)`, censored)
 	}
 	if err := sel.Order("m.compound_id", "m.id").Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("measurements of %s", endpoint))

@@ -17,7 +17,7 @@ import (
 
 func init() {
 	register("import", command{
-		Summary: "import compounds (and measured values) from CSV or SDF: 'import --file F [--set NAME] [--endpoint E --value-column C]'",
+		Summary: "import compounds (and measured values) from CSV, XLSX or SDF (.gz too): 'import --file F [--set NAME] [--endpoint logS=LOGS_COL,pIC50=PIC50]'",
 		Run: func(ctx context.Context, args []string) error {
 			return runImport(ctx, args, os.Stdout, os.Stderr)
 		},
@@ -33,7 +33,53 @@ type importFlags struct {
 	file, format, set                string
 	endpoint, valueColumn            string
 	smilesColumn, nameColumn, source string
+	separator, sheet                 string
+	decimalComma                     bool
+	// endpoints is the parsed mapping (--endpoint, or --endpoint with
+	// --value-column).
+	endpoints []ingest.EndpointColumn
 }
+
+// parseEndpoints turns --endpoint and --value-column into the mapping of
+// endpoints to columns: "logS=LOGS_COL,pIC50=PIC50" maps several; a lone
+// name is one endpoint read from --value-column, by default the column
+// "value" (as before mappings existed).
+func (f *importFlags) parseEndpoints() error {
+	if f.endpoint == "" {
+		if f.valueColumn != "" {
+			return fmt.Errorf("%w: --value-column needs --endpoint (what the values measure)", errUsage)
+		}
+		return nil
+	}
+	if strings.ContainsAny(f.endpoint, "=,") {
+		if f.valueColumn != "" {
+			return fmt.Errorf("%w: --value-column goes with a single --endpoint name, not a mapping (%s)", errUsage, f.endpoint)
+		}
+		eps, err := ingest.ParseEndpoints(f.endpoint)
+		if err != nil {
+			return fmt.Errorf("%w: --endpoint: %v", errUsage, err)
+		}
+		f.endpoints = eps
+		return nil
+	}
+	if f.valueColumn == "" {
+		f.valueColumn = "value"
+	}
+	f.endpoints = []ingest.EndpointColumn{{Endpoint: strings.TrimSpace(f.endpoint), Column: f.valueColumn}}
+	return nil
+}
+
+// endpointNames lists the mapped endpoints for the summary.
+func (f *importFlags) endpointNames() string {
+	names := make([]string, len(f.endpoints))
+	for i, e := range f.endpoints {
+		names[i] = e.Endpoint
+	}
+	return strings.Join(names, ", ")
+}
+
+// errAllRejected is returned when an import rejected every row of its file.
+var errAllRejected = errors.New("every row was rejected")
 
 // runImport reads a CSV or SDF file and imports its compounds through the
 // service into the database the server uses, in chunks the service stores
@@ -43,11 +89,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.StringVar(&f.dbURL, "database-url", store.DefaultURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
 	fs.StringVar(&f.user, "user", "", "email of the importing user (a scientist or admin; default: the first admin)")
-	fs.StringVar(&f.file, "file", "", "the CSV or SDF file (required)")
-	fs.StringVar(&f.format, "format", "", "csv or sdf (default: from the file's extension)")
+	fs.StringVar(&f.file, "file", "", "the CSV, XLSX or SDF file, optionally gzip-compressed (required)")
+	fs.StringVar(&f.format, "format", "", "csv, xlsx or sdf (default: from the file's extension, looking through .gz)")
 	fs.StringVar(&f.set, "set", "", "compound set (pool) to add the compounds to; created when missing")
-	fs.StringVar(&f.endpoint, "endpoint", "", "endpoint the values measure (e.g. logS); needed to import values")
-	fs.StringVar(&f.valueColumn, "value-column", "", "column (CSV) or data item (SDF) with the values (default \"value\" when --endpoint is set)")
+	fs.StringVar(&f.endpoint, "endpoint", "", "endpoints and the columns (CSV, XLSX) or data items (SDF) with their values: logS=LOGS_COL,pIC50=PIC50; a lone name reads --value-column. Qualified values (<0.1, >=10, ~3) are kept with their qualifier")
+	fs.StringVar(&f.valueColumn, "value-column", "", "with a single --endpoint name: the column or data item with its values (default \"value\")")
+	fs.StringVar(&f.separator, "separator", "", "CSV field separator: ',', ';' or 'tab' (default: detected from the header)")
+	fs.BoolVar(&f.decimalComma, "decimal-comma", false, "read values with a decimal comma (1,5 = 1.5)")
+	fs.StringVar(&f.sheet, "sheet", "", "XLSX sheet to read (default: the first)")
 	fs.StringVar(&f.smilesColumn, "smiles-column", "smiles", "CSV column with the SMILES (case-insensitive)")
 	fs.StringVar(&f.nameColumn, "name-column", "", "column or data item with the name (default: CSV \"name\" or \"id\"; SDF the title line)")
 	fs.StringVar(&f.source, "source", string(store.SourceExperimental), "source of the values: experimental, literature or expert_estimate")
@@ -68,11 +117,18 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if f.valueColumn == "" && f.endpoint != "" {
-		f.valueColumn = "value"
+	if err := f.parseEndpoints(); err != nil {
+		return err
 	}
-	if f.valueColumn != "" && f.endpoint == "" {
-		return fmt.Errorf("%w: --value-column needs --endpoint (what the values measure)", errUsage)
+	var sep rune
+	switch f.separator {
+	case "":
+	case "tab", "\\t", "\t":
+		sep = '\t'
+	case ",", ";":
+		sep = rune(f.separator[0])
+	default:
+		return fmt.Errorf("%w: --separator %q: want ',', ';' or 'tab'", errUsage, f.separator)
 	}
 	if !store.Source(f.source).Valid() {
 		return fmt.Errorf("%w: --source %q is not experimental, literature or expert_estimate", errUsage, f.source)
@@ -88,7 +144,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		size = fi.Size()
 	}
 	counter := &countingReader{r: file}
-	r, err := ingest.Open(counter, format, ingest.Options{SMILESColumn: f.smilesColumn, NameColumn: f.nameColumn, ValueColumn: f.valueColumn})
+	r, err := ingest.Open(counter, format, ingest.Options{SMILESColumn: f.smilesColumn, NameColumn: f.nameColumn,
+		Endpoints: f.endpoints, Qualified: true, DecimalComma: f.decimalComma, Separator: sep, Sheet: f.sheet})
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.file, err)
 	}
@@ -106,7 +163,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	total := &activelearning.ImportReport{}
 	chunk := svc.Config().InlineImportLimit
-	in := activelearning.ImportInput{SetName: f.set, Endpoint: f.endpoint, Source: store.Source(f.source)}
+	in := activelearning.ImportInput{SetName: f.set, Source: store.Source(f.source)}
 	flush := func() error {
 		if len(in.Rows) == 0 && len(in.Errors) == 0 {
 			return nil
@@ -140,7 +197,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return err
 			}
 			printImportReport(stdout, f, total)
+			if total.Rows > 0 && len(total.Errors) == total.Rows {
+				return fmt.Errorf("%s: %w (%d of %d)", f.file, errAllRejected, len(total.Errors), total.Rows)
+			}
 			return nil
+		case errors.As(err, new(*ingest.ColumnError)):
+			// An SDF without the data item asked for: as for a CSV
+			// without the column, an error; rows not yet stored are not.
+			return fmt.Errorf("%s: %w", f.file, err)
 		default:
 			// The file broke off: keep what was read, then say so.
 			if ferr := flush(); ferr != nil {
@@ -166,8 +230,8 @@ func printImportReport(w io.Writer, f importFlags, rep *activelearning.ImportRep
 	fmt.Fprintf(w, "rows:         %d\n", rep.Rows)
 	fmt.Fprintf(w, "created:      %d\n", rep.Created)
 	fmt.Fprintf(w, "existing:     %d\n", rep.Existing)
-	if f.endpoint != "" {
-		fmt.Fprintf(w, "measurements: %d (%s)\n", rep.Measurements, f.endpoint)
+	if len(f.endpoints) > 0 {
+		fmt.Fprintf(w, "measurements: %d (%s)\n", rep.Measurements, f.endpointNames())
 	} else {
 		fmt.Fprintf(w, "measurements: %d\n", rep.Measurements)
 	}

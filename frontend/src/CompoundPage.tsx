@@ -9,7 +9,8 @@ import { Alert } from './Alert';
 const COMPOUND = graphql(`query Compound($id: ID!) {
   compound(id: $id) {
     id name inputSmiles canonicalSmiles createdAt descriptors
-    measurements { id endpoint value source confidence origin createdAt user { name email } }
+    measurements { id endpoint value qualifier source confidence origin createdAt user { name email } }
+    properties { name value }
     similar(first: 10) { similarity compound { id name inputSmiles } }
   }
 }`);
@@ -19,7 +20,8 @@ const lower = (s: string) => s.toLowerCase().replace('_', ' ');
 /**
  * CompoundPage shows one compound: its structure, SMILES as entered and
  * canonical, computed descriptors, every measurement with who and where it
- * came from, and its ten nearest neighbours.
+ * came from (a censored value with its qualifier, e.g. "<0.1"), the columns
+ * or SDF data items it was imported with, and its ten nearest neighbours.
  */
 export function CompoundPage({ id }: { id: string }) {
   const [{ data, error }] = useQuery({ query: COMPOUND, variables: { id } });
@@ -75,7 +77,10 @@ export function CompoundPage({ id }: { id: string }) {
             {c.measurements.map((m) => (
               <tr key={m.id} data-testid="measurement-row">
                 <td>{m.endpoint}</td>
-                <td>{formatNumber(m.value)}</td>
+                <td title={m.qualifier && m.qualifier !== '~' ? 'censored: a bound, not used for training' : undefined}>
+                  {m.qualifier}
+                  {formatNumber(m.value)}
+                </td>
                 <td>{lower(m.source)}</td>
                 <td>{lower(m.confidence)}</td>
                 <td>{lower(m.origin)}</td>
@@ -85,6 +90,21 @@ export function CompoundPage({ id }: { id: string }) {
             ))}
           </tbody>
         </table>
+      )}
+      {c.properties.length > 0 && (
+        <>
+          <h3>Imported properties</h3>
+          <table aria-label="Imported properties">
+            <tbody>
+              {c.properties.map((p) => (
+                <tr key={p.name}>
+                  <th scope="row">{p.name}</th>
+                  <td>{p.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
       <h3>Most similar compounds</h3>
       <table aria-label="Similar compounds">

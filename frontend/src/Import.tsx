@@ -56,7 +56,7 @@ export function Import() {
           <input
             id="import-file"
             type="file"
-            accept=".csv,.sdf,.sd,text/csv"
+            accept=".csv,.tsv,.txt,.sdf,.sd,.xlsx,.gz,text/csv"
             onChange={(e) => {
               const f = e.target.files?.[0] ?? null;
               setFile(f);

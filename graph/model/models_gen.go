@@ -145,9 +145,15 @@ type CycleEvent struct {
 	CreatedAt time.Time `json:"createdAt"`
 }
 
+// An endpoint and the column (CSV, XLSX) or data item (SDF) holding its values.
+type EndpointColumnInput struct {
+	Endpoint string `json:"endpoint"`
+	Column   string `json:"column"`
+}
+
 type ImportCompoundsInput struct {
 	File graphql.Upload `json:"file"`
-	// Default: from the file name (.sdf/.sd = SDF, else CSV).
+	// Default: from the file name, looking through a final .gz (.sdf/.sd = SDF, .xlsx = XLSX, else CSV).
 	Format *ingest.Format `json:"format,omitempty"`
 	// The compound set (pool) to import into; created when missing.
 	SetName string `json:"setName"`
@@ -159,8 +165,16 @@ type ImportCompoundsInput struct {
 	SmilesColumn *string `json:"smilesColumn,omitempty"`
 	// CSV column or SDF data item with names.
 	NameColumn *string `json:"nameColumn,omitempty"`
-	// CSV column or SDF data item with measured values; none = no values.
+	// CSV column or SDF data item with measured values of endpoint; none = no values.
 	ValueColumn *string `json:"valueColumn,omitempty"`
+	// Several endpoints, each with the column or data item of its values (instead of endpoint and valueColumn). Qualified values (<0.1, >=10, ~3) are kept with their qualifier.
+	Endpoints []*EndpointColumnInput `json:"endpoints,omitempty"`
+	// CSV field separator: ",", ";" or "\t" (default: detected from the header line).
+	Separator *string `json:"separator,omitempty"`
+	// Read values with a decimal comma (1,5 = 1.5).
+	DecimalComma *bool `json:"decimalComma,omitempty"`
+	// XLSX: the sheet to read (default: the first).
+	Sheet *string `json:"sheet,omitempty"`
 }
 
 type ImportCompoundsPayload struct {

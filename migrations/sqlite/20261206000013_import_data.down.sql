@@ -1,0 +1,2 @@
+ALTER TABLE compounds DROP COLUMN properties;
+ALTER TABLE measurements DROP COLUMN qualifier;
