@@ -81,6 +81,7 @@ type Reader struct {
 	csv    *csv.Reader
 	smiCol int
 	sc     *bufio.Scanner
+	list   []string // FromSMILES
 }
 
 // Open returns a reader of r (gzip is detected and decompressed). For
@@ -170,6 +171,14 @@ func (r *Reader) Next() (*Record, error) {
 		}
 		return out, nil
 	case SMI:
+		if r.sc == nil { // FromSMILES
+			if r.line == len(r.list) {
+				return nil, io.EOF
+			}
+			smi := strings.TrimSpace(r.list[r.line])
+			r.line++
+			return &Record{Line: r.line, SMILES: smi, Fields: []Field{{"smiles", smi}}}, nil
+		}
 		for r.sc.Scan() {
 			l := strings.TrimSpace(r.sc.Text())
 			if l == "" {
@@ -274,4 +283,10 @@ func (r *Reader) nextSDF() (*Record, error) {
 // SDF reader still reads the record and its data items.
 func emptyMolfile(title string) []string {
 	return []string{title, "  ActiveLab", "", "  0  0  0  0  0  0  0  0  0  0999 V2000", "M  END"}
+}
+
+// FromSMILES returns a reader of a list of SMILES (a JSON request's), one
+// record each with a "smiles" field.
+func FromSMILES(list []string) *Reader {
+	return &Reader{format: SMI, header: []string{"smiles"}, list: list}
 }
