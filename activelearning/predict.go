@@ -326,3 +326,27 @@ func (p *Predictor) Stream(ctx context.Context, next func() (string, error), emi
 	}
 	return total, nil
 }
+
+// MaxPredictList is how many SMILES PredictList scores in one call (the
+// GraphQL predict query's limit); larger lists go through Predict (POST
+// /predict, activelab predict).
+const MaxPredictList = 1000
+
+// PredictList scores a short list of SMILES (at most MaxPredictList) with
+// a lineage's version (0: the active one); see Predictor.
+func (s *Service) PredictList(ctx context.Context, actor *store.User, lineageID int64, version int, smiles []string) ([]PredictResult, error) {
+	if err := require(actor, store.RoleViewer); err != nil {
+		return nil, err
+	}
+	if len(smiles) > MaxPredictList {
+		return nil, inputErr("smiles", "%d SMILES, at most %d in one call: upload a file to POST /predict", len(smiles), MaxPredictList)
+	}
+	if version < 0 {
+		return nil, inputErr("version", "%d is not a version number", version)
+	}
+	p, err := s.Predictor(ctx, actor, strconv.FormatInt(lineageID, 10), version)
+	if err != nil {
+		return nil, err
+	}
+	return p.Predict(ctx, smiles)
+}

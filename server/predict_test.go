@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -110,5 +111,72 @@ func TestPredictHTTP(t *testing.T) {
 				t.Errorf("%s %s (token %q): %d %q, want %d saying %q", c.query, c.body, c.token, res.StatusCode, body, c.status, c.says)
 			}
 		}
+	})
+}
+
+// TestPredictGraphQL: predict(modelId, smiles) answers in order, a bad
+// SMILES with its error and null scores, the rest scored with the same
+// values as POST /predict; more than 1000 SMILES, an unknown model and
+// an anonymous caller are refused with their codes.
+func TestPredictGraphQL(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		a := setupAL(t, open)
+		a.importESOL(t)
+		a.trainModel(t)
+		const q = `query($m: ID!, $s: [String!]!, $v: Int) { predict(modelId: $m, smiles: $s, version: $v) {
+			smiles prediction uncertainty interval { low high level } applicabilityDistance nearestCompoundId nearestSmiles similarity modelVersion error } }`
+		var d struct {
+			Predict []struct {
+				Smiles                string
+				Prediction            *float64
+				Uncertainty           *float64
+				Interval              *struct{ Low, High, Level float64 }
+				ApplicabilityDistance *float64
+				NearestCompoundID     *string
+				NearestSmiles         *string
+				Similarity            *float64
+				ModelVersion          int
+				Error                 *string
+			}
+		}
+		smiles := []string{"CCO", "C1CC", "Oc1ccccc1"}
+		wantData(t, a.post(q, map[string]any{"m": a.modelID, "s": smiles}, bearer(a.vwT)), &d)
+		if len(d.Predict) != 3 {
+			t.Fatalf("%d predictions", len(d.Predict))
+		}
+		for i, p := range d.Predict {
+			bad := i == 1
+			if p.Smiles != smiles[i] || p.ModelVersion != 1 || (p.Error != nil) != bad || (p.Prediction == nil) != bad ||
+				(p.NearestCompoundID == nil) != bad || (p.Similarity == nil) != bad {
+				t.Errorf("%d: %+v", i, p)
+				continue
+			}
+			if !bad && p.Interval != nil && !(p.Interval.Low <= *p.Prediction && *p.Prediction <= p.Interval.High && p.Interval.Level == 0.9) {
+				t.Errorf("%d: interval %+v around %v", i, *p.Interval, *p.Prediction)
+			}
+		}
+		// The same numbers as the file endpoint.
+		req, _ := http.NewRequest(http.MethodPost, a.ts.URL+"/predict?format=jsonl", strings.NewReader(`{"model": "ESOL test", "smiles": ["CCO"]}`))
+		req.Header.Set("Authorization", "Bearer "+a.vwT)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line struct{ Result map[string]any }
+		err = json.NewDecoder(res.Body).Decode(&line)
+		res.Body.Close()
+		// The file endpoint writes 8 significant digits.
+		if got, ok := line.Result["prediction"].(float64); err != nil || !ok || math.Abs(got-*d.Predict[0].Prediction) > 1e-6 {
+			t.Errorf("POST /predict %v: %v, GraphQL %v", err, line.Result, *d.Predict[0].Prediction)
+		}
+
+		many := make([]string, 1001)
+		for i := range many {
+			many[i] = "C"
+		}
+		wantError(t, a.post(q, map[string]any{"m": a.modelID, "s": many}, bearer(a.vwT)), "BAD_USER_INPUT", "at most 1000")
+		wantError(t, a.post(q, map[string]any{"m": 987654, "s": smiles}, bearer(a.vwT)), "BAD_USER_INPUT", "no model")
+		wantError(t, a.post(q, map[string]any{"m": a.modelID, "s": smiles, "v": 4}, bearer(a.vwT)), "BAD_USER_INPUT", "no version 4")
+		wantError(t, a.post(q, map[string]any{"m": a.modelID, "s": smiles}, nil), "UNAUTHENTICATED")
 	})
 }
