@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"activelab/activelearning"
 	"activelab/activelearning/predictio"
@@ -62,6 +63,9 @@ func (s *Server) predict(svc *activelearning.Service) http.Handler {
 		var rd *predictio.Reader
 		if isMultipart(r) {
 			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes)
+			// The file is read while rows are scored and written: allow
+			// an upload's time, not --read-timeout.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTimeout))
 			mr, err := r.MultipartReader()
 			if err != nil {
 				http.Error(w, "multipart: "+err.Error(), http.StatusBadRequest)
