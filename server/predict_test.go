@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"activelab/activelearning/predictio"
+	"activelab/auth"
 	"activelab/store"
 )
 
@@ -92,6 +93,28 @@ func TestPredictHTTP(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(body), "\n")
 		if res.StatusCode != http.StatusOK || len(lines) != 3 || !strings.Contains(lines[1], `"corp_id":"C-2"`) || !strings.Contains(lines[1], `"error"`) {
 			t.Errorf("JSON lines: %d\n%s", res.StatusCode, body)
+		}
+
+		// A session cookie works from this server's pages, not from another origin.
+		login, err := a.srv.Auth().Login(t.Context(), a.view.Email, "correct horse")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for origin, status := range map[string]int{"": http.StatusOK, a.ts.URL: http.StatusOK, "https://evil.example": http.StatusForbidden} {
+			req, _ := http.NewRequest(http.MethodPost, a.ts.URL+"/predict", bytes.NewReader(js(map[string]any{"model": "ESOL test", "smiles": []string{"CCO"}})))
+			req.Header.Set("Cookie", auth.SessionCookieName+"="+login.Secret)
+			if origin != "" {
+				req.Header.Set("Origin", origin)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != status {
+				t.Errorf("cookie from origin %q: %d %s, want %d", origin, res.StatusCode, b, status)
+			}
 		}
 
 		for _, c := range []struct {
