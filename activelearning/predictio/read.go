@@ -282,6 +282,10 @@ func (r *Reader) nextSDF() (*Record, error) {
 // structure given as SMILES: ActiveLab writes no coordinates), so every
 // SDF reader still reads the record and its data items.
 func emptyMolfile(title string) []string {
+	title = strings.NewReplacer("\r", " ", "\n", " ").Replace(title)
+	if strings.HasPrefix(title, "$$$$") || strings.HasPrefix(title, "M  END") {
+		title = " " + title // would end the record or the molfile
+	}
 	return []string{title, "  ActiveLab", "", "  0  0  0  0  0  0  0  0  0  0999 V2000", "M  END"}
 }
 

@@ -161,6 +161,8 @@ func (w *Writer) writeSDF(rec *Record, vals []string) error {
 		for _, l := range strings.Split(value, "\n") {
 			if strings.TrimSpace(l) == "" {
 				l = " " // a blank line would end the item
+			} else if strings.HasPrefix(l, "$$$$") {
+				l = " " + l // would end the record
 			}
 			w.bw.WriteString(l)
 			w.bw.WriteByte('\n')
