@@ -68,7 +68,9 @@ func TestPredictMatchesSelection(t *testing.T) {
 			if r.Version != 1 || r.NearestID == 0 || r.NearestSMILES == "" || math.Abs(r.Similarity+r.ApplicabilityDistance-1) > 1e-12 {
 				t.Errorf("%s: version %d, nearest %d %q at %v", r.SMILES, r.Version, r.NearestID, r.NearestSMILES, r.Similarity)
 			}
-			if r.HasInterval && !(r.Low <= r.Prediction && r.Prediction <= r.High && r.Low < r.High) {
+			// 8 members over 30 training rows leave every row out of bag
+			// for some members: the version is calibrated.
+			if !r.HasInterval || !(r.Low <= r.Prediction && r.Prediction <= r.High && r.Low < r.High) {
 				t.Errorf("%s: interval [%v, %v] around %v", r.SMILES, r.Low, r.High, r.Prediction)
 			}
 		}

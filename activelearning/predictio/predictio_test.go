@@ -115,6 +115,13 @@ func TestCSVRoundTrip(t *testing.T) {
 			if want.bad != "" {
 				continue
 			}
+			lo, err1 := strconv.ParseFloat(row[col["interval_low"]], 64)
+			hi, err2 := strconv.ParseFloat(row[col["interval_high"]], 64)
+			pred, err3 := strconv.ParseFloat(row[col["prediction"]], 64)
+			if err1 != nil || err2 != nil || err3 != nil || !(lo <= pred && pred <= hi) || row[col["interval_level"]] != "0.9" {
+				t.Errorf("row %d: interval [%q, %q] at %q around %q", i+1, row[col["interval_low"]], row[col["interval_high"]],
+					row[col["interval_level"]], row[col["prediction"]])
+			}
 			sim, err1 := strconv.ParseFloat(row[col["nearest_similarity"]], 64)
 			dist, err2 := strconv.ParseFloat(row[col["applicability_distance"]], 64)
 			if err1 != nil || err2 != nil || sim+dist < 0.999999 || sim+dist > 1.000001 || row[col["nearest_smiles"]] == "" {
