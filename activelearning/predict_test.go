@@ -10,6 +10,7 @@ import (
 
 	"activelab/activelearning"
 	"activelab/auth"
+	"activelab/store"
 	"activelab/store/storetest"
 )
 
@@ -145,4 +146,56 @@ func TestPredictStream(t *testing.T) {
 			t.Fatalf("streamed %d (%d emitted) of %d: %v", got, k, n, err)
 		}
 	})
+}
+
+// A classification version predicts probabilities of class 1, with no
+// interval (its calibration is isotonic, not conformal).
+func TestPredictClassification(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{})
+		data := readESOL(t)
+		in := activelearning.ImportInput{SetName: "esol-train", Endpoint: "soluble"}
+		for i := 0; i < trainRows; i++ {
+			v := 0.0
+			if data[i].Value > -3 { // soluble when logS > -3
+				v = 1
+			}
+			in.Rows = append(in.Rows, ingestRow(i, data[i].SMILES, v))
+		}
+		if _, err := e.svc.ImportCompounds(e.ctx, e.sci, in); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.CreateModel(e.ctx, e.admin, activelearning.CreateModelInput{Name: "soluble", Endpoint: "soluble",
+			Task: store.TaskClassification, Members: members, TrainingSetID: e.trainSet, Split: activelearning.SplitInput{Seed: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
+			t.Fatal(err)
+		}
+		var smiles []string
+		for i := trainRows; i < trainRows+20; i++ {
+			smiles = append(smiles, data[i].SMILES)
+		}
+		res, err := e.svc.Predict(e.ctx, e.view, "soluble", 0, listOf(smiles), func(r *activelearning.PredictResult) error {
+			if r.Err != nil || r.HasInterval || !(r.Prediction >= 0 && r.Prediction <= 1) || r.Uncertainty < 0 || r.Uncertainty > 0.5 {
+				return fmt.Errorf("%s: %+v", r.SMILES, *r)
+			}
+			return nil
+		})
+		if err != nil || res != len(smiles) {
+			t.Fatalf("%d of %d: %v", res, len(smiles), err)
+		}
+	})
+}
+
+// listOf returns a next function over a list, for Service.Predict.
+func listOf(list []string) func() (string, error) {
+	i := 0
+	return func() (string, error) {
+		if i == len(list) {
+			return "", io.EOF
+		}
+		i++
+		return list[i-1], nil
+	}
 }
