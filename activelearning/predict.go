@@ -145,7 +145,8 @@ func (s *Service) lineageByRef(ctx context.Context, ref string) ([]*store.MLMode
 }
 
 // trainingDomain sets p's applicability domain: the lineage's training
-// compounds now (as selection's domain), with their canonical SMILES.
+// compounds now (as selection's domain: for an older version this
+// includes labels added since), with their canonical SMILES.
 func (s *Service) trainingDomain(ctx context.Context, root *store.MLModel, p *Predictor) error {
 	params, err := parseParams(root)
 	if err != nil {
@@ -274,7 +275,9 @@ func featurise(smiles string) (features.Vector, error) {
 // every row's result, in input order, PredictChunk rows at a time, so
 // memory stays constant whatever the input. A row that does not parse is
 // emitted with its Err; an error from next (other than io.EOF) or emit
-// stops the stream. It returns the number of rows emitted.
+// stops the stream. The result passed to emit is reused after emit
+// returns (copy what must outlive the call). It returns the number of
+// rows emitted.
 func (s *Service) Predict(ctx context.Context, actor *store.User, ref string, version int,
 	next func() (string, error), emit func(*PredictResult) error) (int, error) {
 	p, err := s.Predictor(ctx, actor, ref, version)
