@@ -307,6 +307,25 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Prediction struct {
+		ApplicabilityDistance func(childComplexity int) int
+		Error                 func(childComplexity int) int
+		Interval              func(childComplexity int) int
+		ModelVersion          func(childComplexity int) int
+		NearestCompoundID     func(childComplexity int) int
+		NearestSmiles         func(childComplexity int) int
+		Prediction            func(childComplexity int) int
+		Similarity            func(childComplexity int) int
+		Smiles                func(childComplexity int) int
+		Uncertainty           func(childComplexity int) int
+	}
+
+	PredictionInterval struct {
+		High  func(childComplexity int) int
+		Level func(childComplexity int) int
+		Low   func(childComplexity int) int
+	}
+
 	Property struct {
 		Name  func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -325,6 +344,7 @@ type ComplexityRoot struct {
 		Me               func(childComplexity int) int
 		Model            func(childComplexity int, id int64) int
 		Models           func(childComplexity int) int
+		Predict          func(childComplexity int, modelID int64, smiles []string, version *int) int
 		PreviewSelection func(childComplexity int, input model.SelectionInput) int
 		QueueItem        func(childComplexity int, id int64) int
 		Stats            func(childComplexity int, modelID int64) int
@@ -556,6 +576,7 @@ type QueryResolver interface {
 	ImportJob(ctx context.Context, id int64) (*model.ImportJob, error)
 	APITokens(ctx context.Context) ([]*store.APIToken, error)
 	Users(ctx context.Context) ([]*store.User, error)
+	Predict(ctx context.Context, modelID int64, smiles []string, version *int) ([]*model.Prediction, error)
 }
 type QueueEventResolver interface {
 	Item(ctx context.Context, obj *model.QueueEvent) (*store.LabelQueueItem, error)
@@ -1729,6 +1750,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Prediction.applicabilityDistance":
+		if e.ComplexityRoot.Prediction.ApplicabilityDistance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.ApplicabilityDistance(childComplexity), true
+	case "Prediction.error":
+		if e.ComplexityRoot.Prediction.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Error(childComplexity), true
+	case "Prediction.interval":
+		if e.ComplexityRoot.Prediction.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Interval(childComplexity), true
+	case "Prediction.modelVersion":
+		if e.ComplexityRoot.Prediction.ModelVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.ModelVersion(childComplexity), true
+	case "Prediction.nearestCompoundId":
+		if e.ComplexityRoot.Prediction.NearestCompoundID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.NearestCompoundID(childComplexity), true
+	case "Prediction.nearestSmiles":
+		if e.ComplexityRoot.Prediction.NearestSmiles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.NearestSmiles(childComplexity), true
+	case "Prediction.prediction":
+		if e.ComplexityRoot.Prediction.Prediction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Prediction(childComplexity), true
+	case "Prediction.similarity":
+		if e.ComplexityRoot.Prediction.Similarity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Similarity(childComplexity), true
+	case "Prediction.smiles":
+		if e.ComplexityRoot.Prediction.Smiles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Smiles(childComplexity), true
+	case "Prediction.uncertainty":
+		if e.ComplexityRoot.Prediction.Uncertainty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Uncertainty(childComplexity), true
+
+	case "PredictionInterval.high":
+		if e.ComplexityRoot.PredictionInterval.High == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictionInterval.High(childComplexity), true
+	case "PredictionInterval.level":
+		if e.ComplexityRoot.PredictionInterval.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictionInterval.Level(childComplexity), true
+	case "PredictionInterval.low":
+		if e.ComplexityRoot.PredictionInterval.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictionInterval.Low(childComplexity), true
+
 	case "Property.name":
 		if e.ComplexityRoot.Property.Name == nil {
 			break
@@ -1850,6 +1951,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Models(childComplexity), true
+	case "Query.predict":
+		if e.ComplexityRoot.Query.Predict == nil {
+			break
+		}
+
+		args, err := ec.field_Query_predict_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Predict(childComplexity, args["modelId"].(int64), args["smiles"].([]string), args["version"].(*int)), true
 	case "Query.previewSelection":
 		if e.ComplexityRoot.Query.PreviewSelection == nil {
 			break
@@ -2544,7 +2656,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "activelearning.graphqls" "auth.graphqls" "schema.graphqls"
+//go:embed "activelearning.graphqls" "auth.graphqls" "predict.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2558,6 +2670,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "activelearning.graphqls", Input: sourceData("activelearning.graphqls"), BuiltIn: false},
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
+	{Name: "predict.graphqls", Input: sourceData("predict.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3020,6 +3133,44 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Prediction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "smiles":
+		return ec.fieldContext_Prediction_smiles(ctx, field)
+	case "prediction":
+		return ec.fieldContext_Prediction_prediction(ctx, field)
+	case "uncertainty":
+		return ec.fieldContext_Prediction_uncertainty(ctx, field)
+	case "interval":
+		return ec.fieldContext_Prediction_interval(ctx, field)
+	case "applicabilityDistance":
+		return ec.fieldContext_Prediction_applicabilityDistance(ctx, field)
+	case "nearestCompoundId":
+		return ec.fieldContext_Prediction_nearestCompoundId(ctx, field)
+	case "nearestSmiles":
+		return ec.fieldContext_Prediction_nearestSmiles(ctx, field)
+	case "similarity":
+		return ec.fieldContext_Prediction_similarity(ctx, field)
+	case "modelVersion":
+		return ec.fieldContext_Prediction_modelVersion(ctx, field)
+	case "error":
+		return ec.fieldContext_Prediction_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Prediction", field.Name)
+}
+
+func (ec *executionContext) childFields_PredictionInterval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "low":
+		return ec.fieldContext_PredictionInterval_low(ctx, field)
+	case "high":
+		return ec.fieldContext_PredictionInterval_high(ctx, field)
+	case "level":
+		return ec.fieldContext_PredictionInterval_level(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PredictionInterval", field.Name)
 }
 
 func (ec *executionContext) childFields_Property(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3909,6 +4060,36 @@ func (ec *executionContext) field_Query_model_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_predict_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
+		func(ctx context.Context, v any) (int64, error) {
+			return ec.unmarshalNID2int64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["modelId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "smiles",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["smiles"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg2
 	return args, nil
 }
 
@@ -8964,6 +9145,314 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _Prediction_smiles(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_smiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Smiles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_smiles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Prediction_prediction(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_prediction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prediction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_prediction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Prediction_uncertainty(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_uncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uncertainty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_uncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Prediction_interval(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interval, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PredictionInterval) graphql.Marshaler {
+			return ec.marshalOPredictionInterval2ᚖactivelabᚋgraphᚋmodelᚐPredictionInterval(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Prediction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PredictionInterval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Prediction_applicabilityDistance(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_applicabilityDistance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicabilityDistance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_applicabilityDistance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Prediction_nearestCompoundId(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_nearestCompoundId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NearestCompoundID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_nearestCompoundId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Prediction_nearestSmiles(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_nearestSmiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NearestSmiles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_nearestSmiles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Prediction_similarity(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_similarity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Similarity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_similarity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Prediction_modelVersion(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_modelVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_modelVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Prediction_error(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "String")
+}
+
+func (ec *executionContext) _PredictionInterval_low(ctx context.Context, field graphql.CollectedField, obj *model.PredictionInterval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictionInterval_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Low, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictionInterval_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PredictionInterval", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PredictionInterval_high(ctx context.Context, field graphql.CollectedField, obj *model.PredictionInterval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictionInterval_high(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.High, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictionInterval_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PredictionInterval", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PredictionInterval_level(ctx context.Context, field graphql.CollectedField, obj *model.PredictionInterval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictionInterval_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictionInterval_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PredictionInterval", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Property_name(ctx context.Context, field graphql.CollectedField, obj *store.Property) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9890,6 +10379,68 @@ func (ec *executionContext) fieldContext_Query_users(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_predict(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_predict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Predict(ctx, fc.Args["modelId"].(int64), fc.Args["smiles"].([]string), fc.Args["version"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal []*model.Prediction
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*model.Prediction
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Prediction) graphql.Marshaler {
+			return ec.marshalNPrediction2ᚕᚖactivelabᚋgraphᚋmodelᚐPredictionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_predict(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Prediction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_predict_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16377,6 +16928,127 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var predictionImplementors = []string{"Prediction"}
+
+func (ec *executionContext) _Prediction(ctx context.Context, sel ast.SelectionSet, obj *model.Prediction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, predictionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Prediction")
+		case "smiles":
+			out.Values[i] = ec._Prediction_smiles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prediction":
+			out.Values[i] = ec._Prediction_prediction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "uncertainty":
+			out.Values[i] = ec._Prediction_uncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "interval":
+			out.Values[i] = ec._Prediction_interval(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "applicabilityDistance":
+			out.Values[i] = ec._Prediction_applicabilityDistance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nearestCompoundId":
+			out.Values[i] = ec._Prediction_nearestCompoundId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nearestSmiles":
+			out.Values[i] = ec._Prediction_nearestSmiles(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "similarity":
+			out.Values[i] = ec._Prediction_similarity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "modelVersion":
+			out.Values[i] = ec._Prediction_modelVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._Prediction_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var predictionIntervalImplementors = []string{"PredictionInterval"}
+
+func (ec *executionContext) _PredictionInterval(ctx context.Context, sel ast.SelectionSet, obj *model.PredictionInterval) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, predictionIntervalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PredictionInterval")
+		case "low":
+			out.Values[i] = ec._PredictionInterval_low(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "high":
+			out.Values[i] = ec._PredictionInterval_high(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._PredictionInterval_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var propertyImplementors = []string{"Property"}
 
 func (ec *executionContext) _Property(ctx context.Context, sel ast.SelectionSet, obj *store.Property) graphql.Marshaler {
@@ -16529,6 +17201,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
+				})
+		case "predict":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_predict(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -18652,6 +19330,30 @@ func (ec *executionContext) marshalNPageInfo2ᚖactivelabᚋgraphᚋmodelᚐPage
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPrediction2ᚕᚖactivelabᚋgraphᚋmodelᚐPredictionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Prediction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPrediction2ᚖactivelabᚋgraphᚋmodelᚐPrediction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPrediction2ᚖactivelabᚋgraphᚋmodelᚐPrediction(ctx context.Context, sel ast.SelectionSet, v *model.Prediction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Prediction!")
+		return graphql.Null
+	}
+	return ec._Prediction(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProperty2ᚕᚖactivelabᚋstoreᚐPropertyᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Property) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18946,6 +19648,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNSubmitLabelInput2activelabᚋgraphᚋmodelᚐSubmitLabelInput(ctx context.Context, v any) (model.SubmitLabelInput, error) {
@@ -19490,6 +20221,13 @@ func (ec *executionContext) marshalOModelVersion2ᚖactivelabᚋstoreᚐMLModel(
 		return graphql.Null
 	}
 	return ec._ModelVersion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPredictionInterval2ᚖactivelabᚋgraphᚋmodelᚐPredictionInterval(ctx context.Context, sel ast.SelectionSet, v *model.PredictionInterval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PredictionInterval(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOQueueFilter2ᚖactivelabᚋgraphᚋmodelᚐQueueFilter(ctx context.Context, v any) (*model.QueueFilter, error) {

@@ -106,6 +106,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 	mux.Handle("/graphql", s.metrics.route("graphql", s.inFlight.limit(s.graphqlGuard(gql))))
 	if opts.Service != nil {
 		mux.Handle("GET /export/measurements.csv", s.metrics.route("export", s.inFlight.limit(s.exportMeasurements(opts.Service))))
+		mux.Handle("POST /predict", s.metrics.route("predict", s.inFlight.limit(s.predict(opts.Service))))
 	}
 	mux.Handle("GET /healthz", s.metrics.route("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.route("readyz", http.HandlerFunc(s.readyz)))

@@ -248,6 +248,36 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+// One SMILES scored by a model version. When the SMILES does not parse,
+// `error` says why and the scores are null; the other SMILES of the call are
+// scored all the same.
+type Prediction struct {
+	// The SMILES as given.
+	Smiles string `json:"smiles"`
+	// The ensemble's mean (classification: the probability of class 1).
+	Prediction *float64 `json:"prediction,omitempty"`
+	// The ensemble members' standard deviation.
+	Uncertainty *float64 `json:"uncertainty,omitempty"`
+	// The calibrated 90 % interval; null for classification or uncalibrated models.
+	Interval *PredictionInterval `json:"interval,omitempty"`
+	// 1 - similarity to the nearest training compound: 0 inside the training data, 1 far from it.
+	ApplicabilityDistance *float64 `json:"applicabilityDistance,omitempty"`
+	// The most similar training compound's id and canonical SMILES, and its Tanimoto similarity (Morgan r=2, 2048 bits).
+	NearestCompoundID *int64   `json:"nearestCompoundId,omitempty"`
+	NearestSmiles     *string  `json:"nearestSmiles,omitempty"`
+	Similarity        *float64 `json:"similarity,omitempty"`
+	// The model version that scored it.
+	ModelVersion int     `json:"modelVersion"`
+	Error        *string `json:"error,omitempty"`
+}
+
+// A prediction interval: the true value lies in [low, high] with probability `level` (split conformal).
+type PredictionInterval struct {
+	Low   float64 `json:"low"`
+	High  float64 `json:"high"`
+	Level float64 `json:"level"`
+}
+
 type Query struct {
 }
 

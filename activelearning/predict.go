@@ -1,0 +1,355 @@
+package activelearning
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"activelab/chem"
+	"activelab/features"
+	"activelab/ml"
+	"activelab/store"
+)
+
+// PredictChunk is how many rows Predict featurises and scores at a time:
+// its memory is about PredictChunk rows of features, whatever the input.
+const PredictChunk = 4096
+
+// PredictInterval is the level of the prediction intervals Predict
+// reports for calibrated regression models.
+const PredictInterval = ml.DefaultIntervalLevel
+
+// PredictResult is one SMILES as a model version sees it. Err is set (and
+// every other field but SMILES and Version zero) when the SMILES does not
+// parse: the other rows of the batch go on.
+type PredictResult struct {
+	SMILES string
+	// Prediction is the ensemble mean (classification: probability of
+	// class 1); Uncertainty its members' standard deviation.
+	Prediction, Uncertainty float64
+	// Low and High bound the PredictInterval prediction interval; HasInterval
+	// is false (and they are zero) for a classification or uncalibrated model.
+	Low, High   float64
+	HasInterval bool
+	// ApplicabilityDistance is 1 - Similarity: 0 for a training compound,
+	// 1 for a compound sharing no fingerprint bit with any of them.
+	ApplicabilityDistance float64
+	// NearestID and NearestSMILES are the most similar training compound
+	// (its canonical SMILES), Similarity its Tanimoto similarity.
+	NearestID     int64
+	NearestSMILES string
+	Similarity    float64
+	// Version is the model version that scored the row.
+	Version int
+	Err     error
+}
+
+// Predictor scores SMILES with one model version without storing them.
+// It is safe for concurrent use.
+type Predictor struct {
+	model  *store.MLModel // the version
+	ens    *ml.Ensemble
+	domain *ml.Domain
+	ids    []int64  // training compounds, the domain's rows
+	smiles []string // their canonical SMILES
+}
+
+// Model returns the version that scores.
+func (p *Predictor) Model() *store.MLModel { return p.model }
+
+// Predictor returns a predictor for a model given by lineage ID or name
+// (ref) and version (0: the active version). Any signed-in user may
+// predict. An unknown model or version, or one without a trained
+// artifact, is an *InputError.
+func (s *Service) Predictor(ctx context.Context, actor *store.User, ref string, version int) (*Predictor, error) {
+	if err := require(actor, store.RoleViewer); err != nil {
+		return nil, err
+	}
+	vs, err := s.lineageByRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	var m *store.MLModel
+	if version == 0 {
+		for _, v := range vs {
+			if v.Status == store.ModelActive {
+				m = v
+			}
+		}
+		if m == nil {
+			return nil, inputErr("model", "model %q has no active version (still training or failed): give a version", ref)
+		}
+	} else {
+		for _, v := range vs {
+			if v.Version == version {
+				m = v
+			}
+		}
+		if m == nil {
+			return nil, inputErr("version", "model %q has no version %d (it has 1..%d)", ref, version, vs[len(vs)-1].Version)
+		}
+	}
+	if len(m.Artifact) == 0 {
+		return nil, inputErr("version", "model %q version %d has no trained artifact (status %s)", m.Name, m.Version, m.Status)
+	}
+	ens, err := s.ensemble(m)
+	if err != nil {
+		return nil, err
+	}
+	p := &Predictor{model: m, ens: ens}
+	if err := s.trainingDomain(ctx, vs[0], p); err != nil {
+		return nil, fmt.Errorf("predict with model %q version %d: %w", m.Name, m.Version, err)
+	}
+	return p, nil
+}
+
+// lineageByRef finds a lineage's versions (oldest first) by lineage ID or
+// model name.
+func (s *Service) lineageByRef(ctx context.Context, ref string) ([]*store.MLModel, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, inputErr("model", "name the model (its id or name)")
+	}
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		vs, err := s.st.ModelVersions(ctx, id)
+		if err == nil && len(vs) > 0 {
+			return vs, nil
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	ms, err := s.st.ModelsLatestPerLineage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var lineage int64
+	for _, m := range ms {
+		if m.Name == ref {
+			if lineage != 0 {
+				return nil, inputErr("model", "several models are named %q: give its id", ref)
+			}
+			lineage = m.LineageID
+		}
+	}
+	if lineage == 0 {
+		return nil, inputErr("model", "no model has id or name %q", ref)
+	}
+	return s.st.ModelVersions(ctx, lineage)
+}
+
+// trainingDomain sets p's applicability domain: the lineage's training
+// compounds now (as selection's domain: for an older version this
+// includes labels added since), with their canonical SMILES.
+func (s *Service) trainingDomain(ctx context.Context, root *store.MLModel, p *Predictor) error {
+	params, err := parseParams(root)
+	if err != nil {
+		return err
+	}
+	_, _, val, err := s.validation(ctx, s.st, root)
+	if err != nil {
+		return err
+	}
+	data, err := s.trainingData(ctx, s.st, root, params, val)
+	if err != nil {
+		return err
+	}
+	if len(data.ids) == 0 {
+		return errors.New("the model has no training compounds")
+	}
+	X, err := s.featureMatrix(ctx, s.st, data.ids)
+	if err != nil {
+		return err
+	}
+	p.ids, p.domain = data.ids, ml.NewDomain(X)
+	p.smiles = make([]string, len(data.ids))
+	return s.st.EachFeatureRow(ctx, data.ids, func(i int, r *store.FeatureRow) error {
+		p.smiles[i] = string(r.CanonicalSMILES)
+		return nil
+	})
+}
+
+// Predict scores a batch of SMILES (any number; memory grows with it, so
+// stream large inputs through Service.Predict). Result i is smiles[i]; a
+// SMILES that does not parse gets its Err and the rest go on. The error
+// is for the batch as a whole (a cancelled context).
+func (p *Predictor) Predict(ctx context.Context, smiles []string) ([]PredictResult, error) {
+	out := make([]PredictResult, len(smiles))
+	for from := 0; from < len(smiles); from += PredictChunk {
+		to := min(len(smiles), from+PredictChunk)
+		if err := p.predictChunk(ctx, smiles[from:to], out[from:to]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// predictChunk fills out[i] for smiles[i]: featurised in parallel, then
+// scored and placed in the domain by ml (parallel too).
+func (p *Predictor) predictChunk(ctx context.Context, smiles []string, out []PredictResult) error {
+	n := len(smiles)
+	nDense := len(features.DenseNames)
+	X := ml.NewFeatures(features.FingerprintBits, nDense, n)
+	X.Grow(n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				out[i] = PredictResult{SMILES: smiles[i], Version: p.model.Version}
+				v, err := featurise(smiles[i])
+				if err != nil {
+					out[i].Err = err
+					continue
+				}
+				X.SetRow(i, v.Fingerprint.Words(), v.Dense)
+			}
+		})
+	}
+	wg.Wait()
+	good := make([]int, 0, n)
+	for i := range out {
+		if out[i].Err == nil {
+			good = append(good, i)
+		}
+	}
+	if len(good) == 0 {
+		return ctx.Err()
+	}
+	if len(good) < n {
+		X = X.Subset(good)
+	}
+	var pred *ml.Prediction
+	var err error
+	interval := p.ens.Task() == ml.Regression && p.ens.Calibrated()
+	if interval {
+		pred, err = p.ens.PredictInterval(ctx, X, PredictInterval)
+	} else {
+		pred, err = p.ens.Predict(ctx, X)
+	}
+	if err != nil {
+		return fmt.Errorf("predict %d rows: %w", len(good), err)
+	}
+	rows, sims, err := p.domain.Nearest(ctx, X)
+	if err != nil {
+		return fmt.Errorf("applicability of %d rows: %w", len(good), err)
+	}
+	for k, i := range good {
+		r := &out[i]
+		r.Prediction, r.Uncertainty = pred.Mean[k], pred.Std[k]
+		if interval {
+			r.Low, r.High, r.HasInterval = pred.Low[k], pred.High[k], true
+		}
+		r.Similarity, r.ApplicabilityDistance = sims[k], 1-sims[k]
+		r.NearestID, r.NearestSMILES = p.ids[rows[k]], p.smiles[rows[k]]
+	}
+	return nil
+}
+
+// featurise parses and featurises one SMILES as NewCompound does, without
+// the canonical form and encodings a stored row needs.
+func featurise(smiles string) (features.Vector, error) {
+	smiles = strings.TrimSpace(smiles)
+	if smiles == "" {
+		return features.Vector{}, errors.New("empty SMILES")
+	}
+	m, err := chem.Parse(smiles)
+	if err != nil {
+		return features.Vector{}, err
+	}
+	return features.Of(smiles, m), nil
+}
+
+// Predict streams rows through a model version (see Predictor): next
+// returns the SMILES of the following row or io.EOF at the end; emit gets
+// every row's result, in input order, PredictChunk rows at a time, so
+// memory stays constant whatever the input. A row that does not parse is
+// emitted with its Err; an error from next (other than io.EOF) or emit
+// stops the stream. The result passed to emit is reused after emit
+// returns (copy what must outlive the call). It returns the number of
+// rows emitted.
+func (s *Service) Predict(ctx context.Context, actor *store.User, ref string, version int,
+	next func() (string, error), emit func(*PredictResult) error) (int, error) {
+	p, err := s.Predictor(ctx, actor, ref, version)
+	if err != nil {
+		return 0, err
+	}
+	return p.Stream(ctx, next, emit)
+}
+
+// Stream is Service.Predict with a predictor already made.
+func (p *Predictor) Stream(ctx context.Context, next func() (string, error), emit func(*PredictResult) error) (int, error) {
+	batch := make([]string, 0, PredictChunk)
+	out := make([]PredictResult, PredictChunk)
+	total := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		res := out[:len(batch)]
+		if err := p.predictChunk(ctx, batch, res); err != nil {
+			return err
+		}
+		for i := range res {
+			if err := emit(&res[i]); err != nil {
+				return err
+			}
+			total++
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for {
+		smi, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return total, err
+		}
+		batch = append(batch, smi)
+		if len(batch) == PredictChunk {
+			if err := flush(); err != nil {
+				return total, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return total, err
+	}
+	return total, nil
+}
+
+// MaxPredictList is how many SMILES PredictList scores in one call (the
+// GraphQL predict query's limit); larger lists go through Predict (POST
+// /predict, activelab predict).
+const MaxPredictList = 1000
+
+// PredictList scores a short list of SMILES (at most MaxPredictList) with
+// a lineage's version (0: the active one); see Predictor.
+func (s *Service) PredictList(ctx context.Context, actor *store.User, lineageID int64, version int, smiles []string) ([]PredictResult, error) {
+	if err := require(actor, store.RoleViewer); err != nil {
+		return nil, err
+	}
+	if len(smiles) > MaxPredictList {
+		return nil, inputErr("smiles", "%d SMILES, at most %d in one call: upload a file to POST /predict", len(smiles), MaxPredictList)
+	}
+	if version < 0 {
+		return nil, inputErr("version", "%d is not a version number", version)
+	}
+	p, err := s.Predictor(ctx, actor, strconv.FormatInt(lineageID, 10), version)
+	if err != nil {
+		return nil, err
+	}
+	return p.Predict(ctx, smiles)
+}

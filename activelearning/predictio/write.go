@@ -1,0 +1,214 @@
+package predictio
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"activelab/activelearning"
+)
+
+// Columns are the result columns (CSV) and data items (SDF) appended to
+// every record, in this order.
+var Columns = []string{"prediction", "uncertainty", "interval_low", "interval_high", "interval_level",
+	"applicability_distance", "nearest_compound_id", "nearest_smiles", "nearest_similarity",
+	"model_version", "error"}
+
+// Writer writes scored records.
+type Writer struct {
+	format Format
+	bw     *bufio.Writer
+	csv    *csv.Writer
+	header []string // input columns (CSV out)
+	wrote  bool
+	res    []string
+	json   *json.Encoder
+}
+
+// NewWriter returns a writer of f to w. header is the input's columns
+// (Reader.Header); for CSV output of an SDF input (nil header) the columns
+// are the first record's data items.
+func NewWriter(w io.Writer, f Format, header []string) (*Writer, error) {
+	bw := bufio.NewWriterSize(w, 256*1024)
+	out := &Writer{format: f, bw: bw, header: header, res: make([]string, len(Columns))}
+	switch f {
+	case CSV:
+		out.csv = csv.NewWriter(bw)
+	case SDF:
+	case JSONL:
+		out.json = json.NewEncoder(bw)
+	default:
+		return nil, fmt.Errorf("cannot write format %q (want csv, sdf or jsonl)", f)
+	}
+	return out, nil
+}
+
+// ContentType returns the MIME type of f's output.
+func ContentType(f Format) string {
+	switch f {
+	case SDF:
+		return "chemical/x-mdl-sdfile"
+	case JSONL:
+		return "application/x-ndjson"
+	}
+	return "text/csv; charset=utf-8"
+}
+
+// result formats res as the values of Columns.
+func (w *Writer) result(res *activelearning.PredictResult, level float64) []string {
+	v := w.res
+	for i := range v {
+		v[i] = ""
+	}
+	v[9] = strconv.Itoa(res.Version)
+	if res.Err != nil {
+		v[10] = res.Err.Error()
+		return v
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 8, 64) }
+	v[0], v[1] = f(res.Prediction), f(res.Uncertainty)
+	if res.HasInterval {
+		v[2], v[3], v[4] = f(res.Low), f(res.High), f(level)
+	}
+	v[5] = f(res.ApplicabilityDistance)
+	v[6] = strconv.FormatInt(res.NearestID, 10)
+	v[7] = res.NearestSMILES
+	v[8] = f(res.Similarity)
+	return v
+}
+
+// Write writes one record with its result (res.Err, or rec.Err when the
+// record had no structure, goes to the error column).
+func (w *Writer) Write(rec *Record, res *activelearning.PredictResult) error {
+	if rec.Err != nil {
+		r := *res
+		r.Err = rec.Err
+		res = &r
+	}
+	vals := w.result(res, activelearning.PredictInterval)
+	switch w.format {
+	case CSV:
+		if !w.wrote {
+			if w.header == nil {
+				w.header = append([]string{"smiles"}, fieldNames(rec.Fields)...)
+			}
+			if err := w.csv.Write(append(append([]string(nil), w.header...), Columns...)); err != nil {
+				return err
+			}
+			w.wrote = true
+		}
+		row := make([]string, 0, len(w.header)+len(Columns))
+		if rec.Molblock != nil { // SDF in: smiles then the first record's items by name
+			row = append(row, res.SMILES)
+			for _, h := range w.header[1:] {
+				row = append(row, fieldValue(rec.Fields, h))
+			}
+		} else {
+			for i := range w.header {
+				if i < len(rec.Fields) {
+					row = append(row, rec.Fields[i].Value)
+				} else {
+					row = append(row, "")
+				}
+			}
+		}
+		return w.csv.Write(append(row, vals...))
+	case SDF:
+		return w.writeSDF(rec, vals)
+	default:
+		obj := struct {
+			Line   int               `json:"line"`
+			SMILES string            `json:"smiles"`
+			Fields map[string]string `json:"fields,omitempty"`
+			Result map[string]any    `json:"result"`
+		}{Line: rec.Line, SMILES: rec.SMILES, Fields: map[string]string{}, Result: map[string]any{}}
+		for _, f := range rec.Fields {
+			obj.Fields[f.Name] = f.Value
+		}
+		for i, c := range Columns {
+			if vals[i] == "" {
+				continue
+			}
+			if x, err := strconv.ParseFloat(vals[i], 64); err == nil && c != "nearest_smiles" && c != "error" {
+				obj.Result[c] = x
+			} else {
+				obj.Result[c] = vals[i]
+			}
+		}
+		return w.json.Encode(obj)
+	}
+}
+
+// writeSDF writes the record's molblock (an empty molfile titled with the
+// SMILES for a CSV or SMILES-file input: ActiveLab writes no 2D
+// coordinates; the SMILES is also a data item of such records), its data
+// items and the result items.
+func (w *Writer) writeSDF(rec *Record, vals []string) error {
+	block := rec.Molblock
+	if block == nil {
+		block = emptyMolfile(rec.SMILES)
+	}
+	for _, l := range block {
+		w.bw.WriteString(l)
+		w.bw.WriteByte('\n')
+	}
+	item := func(name, value string) {
+		fmt.Fprintf(w.bw, "> <%s>\n", name)
+		for _, l := range strings.Split(value, "\n") {
+			if strings.TrimSpace(l) == "" {
+				l = " " // a blank line would end the item
+			} else if strings.HasPrefix(l, "$$$$") {
+				l = " " + l // would end the record
+			}
+			w.bw.WriteString(l)
+			w.bw.WriteByte('\n')
+		}
+		w.bw.WriteByte('\n')
+	}
+	for _, f := range rec.Fields {
+		item(f.Name, f.Value)
+	}
+	for i, c := range Columns {
+		if vals[i] != "" {
+			item(c, vals[i])
+		}
+	}
+	_, err := w.bw.WriteString("$$$$\n")
+	return err
+}
+
+// Flush writes what is buffered; call it once at the end (it also writes
+// a CSV header when no record was written).
+func (w *Writer) Flush() error {
+	if w.csv != nil {
+		if !w.wrote && w.header != nil {
+			w.csv.Write(append(append([]string(nil), w.header...), Columns...))
+		}
+		w.csv.Flush()
+		if err := w.csv.Error(); err != nil {
+			return err
+		}
+	}
+	return w.bw.Flush()
+}
+
+func fieldNames(fs []Field) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Name
+	}
+	return out
+}
+
+func fieldValue(fs []Field, name string) string {
+	for _, f := range fs {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
+}
