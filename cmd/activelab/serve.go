@@ -245,13 +245,16 @@ func openStore(ctx context.Context, url string) (*store.Store, error) {
 		if err == nil {
 			return st, nil
 		}
-		if attempt == 3 || ctx.Err() != nil {
+		// Processes starting together race to migrate; the losers (SQLite:
+		// SQLITE_BUSY past busy_timeout on a loaded machine) try again until
+		// the migration is current, for up to 30 s in all.
+		if octx.Err() != nil || ctx.Err() != nil {
 			st.Close()
 			return nil, fmt.Errorf("migrate database (attempt %d): %w", attempt, err)
 		}
 		select {
-		case <-ctx.Done():
-		case <-time.After(time.Duration(attempt) * time.Second):
+		case <-octx.Done():
+		case <-time.After(min(time.Duration(attempt)*250*time.Millisecond, 2*time.Second)):
 		}
 	}
 }
