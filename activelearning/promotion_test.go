@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"activelab/activelearning"
 	"activelab/auth"
@@ -22,6 +23,7 @@ func (e *env) poisonedCandidate(t *testing.T) (*store.ActiveLearningCycle, []*st
 	t.Helper()
 	e.tolerance = nil // the default: RMSE +2 % relative
 	e.model = e.createModel(t, "esol", "random")
+	e.clock.Advance(time.Minute) // labels come after version 1 was trained
 	activations := len(e.events(t, activelearning.EventModelActivated))
 	c := e.selectBatch(t, "uncertainty", 12)
 	items := e.items(t, "selection_batch = ?", c.CycleNumber)
@@ -191,6 +193,7 @@ func TestPromoteAndRollback(t *testing.T) {
 		checkActivation(t, e, base+1, v2.ID, e.admin.ID, "promote", "outliers checked with the lab")
 
 		// Roll back to version 1: its own predictions come back.
+		e.clock.Advance(time.Hour)
 		got, err = e.svc.RollbackModel(e.ctx, e.admin, e.model.ID, 1, "poisoned labels")
 		if err != nil || got.ID != v1.ID || got.Status != store.ModelActive {
 			t.Fatalf("rollback: %+v, %v", got, err)
@@ -211,6 +214,18 @@ func TestPromoteAndRollback(t *testing.T) {
 			}
 		}
 		checkActivation(t, e, base+2, v1.ID, e.admin.ID, "rollback", "poisoned labels")
+		// Version 1 never trained on the 8 labels: they count as new
+		// for the next retrain although they predate the rollback.
+		c2 := e.selectBatch(t, "random", 3)
+		var ie2 *activelearning.InputError
+		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c2.ID, 9); !errors.As(err, &ie2) || !strings.Contains(err.Error(), "has 8 labels new") {
+			t.Errorf("retrain after rollback with a minimum of 9: %v, want 8 labels new", err)
+		}
+		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c2.ID, 8); err != nil {
+			t.Errorf("retrain after rollback with a minimum of 8: %v", err)
+		}
+		// The retrain job stays queued: rolling forward below does not
+		// need it.
 		// And forward again: a superseded version can be rolled back to.
 		if got, err := e.svc.RollbackModel(e.ctx, e.admin, e.model.ID, 2, ""); err != nil || got.ID != v2.ID {
 			t.Fatalf("roll forward to version 2: %+v, %v", got, err)

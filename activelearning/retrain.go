@@ -50,10 +50,12 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 			return err
 		}
 		// New labels: those given after the current version was trained
-		// (activated), in any cycle of the lineage.
+		// (stored: CreatedAt, not ActivatedAt, which a promotion or a
+		// rollback moves although the version's training data stay as
+		// they were), in any cycle of the lineage.
 		f := store.QueueFilter{ModelIDs: versionIDs(vs), Statuses: []store.QueueStatus{store.QueueLabeled}}
 		if cur := activeOrLatest(vs); cur != nil && cur.ActivatedAt != nil {
-			f.LabeledAfter = cur.ActivatedAt
+			f.LabeledAfter = &cur.CreatedAt
 		}
 		n, err := tx.CountQueue(ctx, f)
 		if err != nil {
