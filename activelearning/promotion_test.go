@@ -282,3 +282,67 @@ func TestPromotionToleranceInput(t *testing.T) {
 		}
 	})
 }
+
+// TestClassificationGateUsesAUC: a classification lineage is gated on its
+// validation ROC-AUC (auc) with the default absolute tolerance 0.01: after
+// 15 labels of the wrong class (seeded: auc 1.0 -> 0.905 on both
+// databases) the retrained version is a candidate and the cycle's note
+// names auc, both values and the bound.
+func TestClassificationGateUsesAUC(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{MaxBatchSize: 60})
+		data := readESOL(t)
+		soluble := func(logS float64) float64 {
+			if logS > -3 {
+				return 1
+			}
+			return 0
+		}
+		in := activelearning.ImportInput{SetName: "esol-train", Endpoint: "soluble"}
+		truth := map[string]float64{}
+		for i, r := range data {
+			truth[r.SMILES] = soluble(r.Value)
+			if i < trainRows {
+				in.Rows = append(in.Rows, ingestRow(i, r.SMILES, truth[r.SMILES]))
+			}
+		}
+		if _, err := e.svc.ImportCompounds(e.ctx, e.sci, in); err != nil {
+			t.Fatal(err)
+		}
+		m, err := e.svc.CreateModel(e.ctx, e.admin, activelearning.CreateModelInput{Name: "soluble", Endpoint: "soluble",
+			Task: store.TaskClassification, Members: members, TrainingSetID: e.trainSet, Split: activelearning.SplitInput{Fraction: 0.25, Seed: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
+			t.Fatal(err)
+		}
+		e.model = m
+		e.clock.Advance(time.Minute)
+		c := e.selectBatch(t, "margin", 15)
+		for _, it := range e.items(t, "selection_batch = ?", c.CycleNumber) {
+			comp, _ := e.st.CompoundByID(e.ctx, it.CompoundID)
+			wrong := 1 - truth[comp.InputSMILES]
+			if _, err := e.svc.SubmitLabel(e.ctx, e.sci, activelearning.SubmitLabelInput{ItemID: it.ID, Value: wrong, Confirm: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c.ID, 15); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = e.svc.Cycle(e.ctx, c.ID)
+		before, after := metricsOf(t, c.MetricsBefore)["auc"], metricsOf(t, c.MetricsAfter)["auc"]
+		vs, _ := e.svc.ModelVersions(e.ctx, m.ID)
+		t.Logf("auc %.4f -> %.4f: version 2 %s (%s)", before, after, vs[1].Status, c.PromotionNote)
+		if !(after < before-activelearning.DefaultClassificationTolerance) {
+			t.Fatalf("wrong labels did not lower auc beyond the tolerance: %g -> %g", before, after)
+		}
+		if vs[1].Status != store.ModelCandidate || vs[0].Status != store.ModelActive ||
+			!strings.Contains(c.PromotionNote, "validation auc") || !strings.Contains(c.PromotionNote, "-0.01 absolute") {
+			t.Errorf("auc %g -> %g: version 1 %s, version 2 %s; note %q", before, after, vs[0].Status, vs[1].Status, c.PromotionNote)
+		}
+	})
+}
