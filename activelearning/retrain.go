@@ -251,10 +251,16 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 			return fmt.Errorf("complete cycle: %w", err)
 		}
 		applied = true
-		evts := []evt{{Type: EventModelTrained, Model: lineage, Cycle: c.ID, Payload: map[string]any{"version_id": nv.ID, "version": next,
+		// Who asked for the retrain (triggerRetrain's event) is who
+		// activated its version.
+		by, err := tx.LastCycleActor(ctx, c.ID, EventCycleUpdated)
+		if err != nil {
+			return err
+		}
+		evts := []evt{{Type: EventModelTrained, Model: lineage, Cycle: c.ID, Actor: by, Payload: map[string]any{"version_id": nv.ID, "version": next,
 			"status": nv.Status, "metrics": t.metrics, "training_size": t.size}}}
 		if promote {
-			evts = append(evts, evt{Type: EventModelActivated, Model: lineage, Cycle: c.ID, Payload: map[string]any{"version_id": nv.ID,
+			evts = append(evts, evt{Type: EventModelActivated, Model: lineage, Cycle: c.ID, Actor: by, Payload: map[string]any{"version_id": nv.ID,
 				"version": next, "superseded_id": old.ID, "action": "retrain", "reason": note}})
 		}
 		evts = append(evts,

@@ -66,3 +66,39 @@ func TestModelCandidate(t *testing.T) {
 		}
 	})
 }
+
+// TestLastCycleActor: the most recent event of a type on a cycle that has
+// an actor; 0 when there is none.
+func TestLastCycleActor(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		a := storetest.User(ctx, t, st, nil)
+		b := storetest.User(ctx, t, st, nil)
+		m := storetest.Model(ctx, t, st, &store.MLModel{Status: store.ModelActive})
+		c := &store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 1, SelectionStrategy: "random", BatchSize: 1}
+		if err := st.CreateCycle(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		other := &store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 2, SelectionStrategy: "random", BatchSize: 1}
+		if err := st.CreateCycle(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := st.LastCycleActor(ctx, c.ID, "cycle_updated"); err != nil || got != 0 {
+			t.Fatalf("no events: %d, %v", got, err)
+		}
+		for _, e := range []*store.Event{
+			{Type: "cycle_updated", CycleID: &c.ID, ActorID: &a.ID},
+			{Type: "cycle_updated", CycleID: &c.ID, ActorID: &b.ID},
+			{Type: "cycle_updated", CycleID: &c.ID},                     // no actor (a job)
+			{Type: "item_labeled", CycleID: &c.ID, ActorID: &a.ID},      // another type
+			{Type: "cycle_updated", CycleID: &other.ID, ActorID: &a.ID}, // another cycle
+		} {
+			if err := st.AppendEvent(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := st.LastCycleActor(ctx, c.ID, "cycle_updated"); err != nil || got != b.ID {
+			t.Errorf("LastCycleActor = %d, %v; want %d", got, err, b.ID)
+		}
+	})
+}
