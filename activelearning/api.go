@@ -69,6 +69,13 @@ type CreateModelInput struct {
 	Split         SplitInput
 	// Seed seeds the ensemble (default: Split.Seed).
 	Seed int64
+	// PromotionTolerance is how much worse than the active version a
+	// retrained version may be on the validation set and still be
+	// activated: relative RMSE increase for regression (default
+	// DefaultRegressionTolerance), absolute ROC-AUC drop for
+	// classification (default DefaultClassificationTolerance). Nil means
+	// the default; it must be finite and >= 0.
+	PromotionTolerance *float64
 }
 
 // SplitInput is the validation split, fixed when the model is created.

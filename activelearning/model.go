@@ -120,6 +120,9 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 	if err != nil {
 		return nil, err
 	}
+	if err := checkTolerance(in.PromotionTolerance); err != nil {
+		return nil, err
+	}
 	if s.jobs == nil {
 		return nil, errors.New("create model: no job client (SetJobs)")
 	}
@@ -166,7 +169,7 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 		return nil, inputErr("split.fraction", "split leaves %d training and %d validation compounds (need 5 and 2)", len(trainIDs), len(members))
 	}
 	m := &store.MLModel{Name: in.Name, Endpoint: in.Endpoint, Task: in.Task, Version: 1, Status: store.ModelTraining,
-		Seed: in.Seed, CreatedAt: s.now()}
+		Seed: in.Seed, CreatedAt: s.now(), PromotionTolerance: in.PromotionTolerance}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		vs := &store.ValidationSet{Name: "model " + in.Name + " validation", Endpoint: in.Endpoint,
 			Hash: validationHash(members), CreatedAt: s.now()}

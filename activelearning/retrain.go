@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"activelab/ml"
 	"activelab/ml/sampling"
 	"activelab/store"
 )
@@ -49,10 +50,12 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 			return err
 		}
 		// New labels: those given after the current version was trained
-		// (activated), in any cycle of the lineage.
+		// (stored: CreatedAt, not ActivatedAt, which a promotion or a
+		// rollback moves although the version's training data stay as
+		// they were), in any cycle of the lineage.
 		f := store.QueueFilter{ModelIDs: versionIDs(vs), Statuses: []store.QueueStatus{store.QueueLabeled}}
 		if cur := activeOrLatest(vs); cur != nil && cur.ActivatedAt != nil {
-			f.LabeledAfter = cur.ActivatedAt
+			f.LabeledAfter = &cur.CreatedAt
 		}
 		n, err := tx.CountQueue(ctx, f)
 		if err != nil {
@@ -84,11 +87,16 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 // Retrain runs a cycle's retrain (jobs.Retrainer). It trains a new version
 // on the lineage's original training set plus every label, measures it and
 // the current active version on the same validation set, then in ONE
-// transaction: the new version is active and the old one superseded; labeled
-// and skipped items stay on their version; pending and in-progress items of
-// the lineage are re-scored by the new version (prediction, uncertainty,
-// applicability, priority under their cycle's strategy) and move to it; the
-// cycle is complete with metrics before and after and its counts.
+// transaction. When the new version's validation metric is not worse than
+// the active one's by more than the lineage's tolerance (promotionDecision):
+// the new version is active and the old one superseded; labeled and
+// skipped items stay on their version; pending and in-progress items of the
+// lineage are re-scored by the new version (prediction, uncertainty,
+// applicability, priority under their cycle's strategy) and move to it.
+// Otherwise the new version is stored as a candidate with its metrics and
+// nothing else changes (an admin may PromoteVersion it). Either way the
+// cycle is complete with metrics before and after, its counts and a
+// promotion note saying what happened and why.
 //
 // It is idempotent and safe to kill: it does nothing unless the cycle is
 // training, writes nothing before that final transaction (progress events
@@ -140,25 +148,27 @@ func (s *Service) Retrain(ctx context.Context, cycleID int64, progress func(stag
 // validation set. A version trained on another feature layout cannot
 // predict today's features: its metrics as recorded when it was trained
 // (on the same validation compounds) stand in, so that retraining is the
-// way out of a stale model.
-func (s *Service) metricsBefore(ctx context.Context, root, old *store.MLModel) (map[string]float64, error) {
+// way out of a stale model, and stale reports it (a stale version cannot
+// stay active, whatever the new version's metrics).
+func (s *Service) metricsBefore(ctx context.Context, root, old *store.MLModel) (m map[string]float64, stale bool, err error) {
 	oldEns, err := s.ensemble(old)
-	var stale *FeatureSetError
-	if errors.As(err, &stale) {
+	var fe *FeatureSetError
+	if errors.As(err, &fe) {
 		var recorded map[string]float64
 		if err := json.Unmarshal(old.Metrics, &recorded); err != nil {
-			return nil, fmt.Errorf("model %d metrics: %w", old.ID, err)
+			return nil, true, fmt.Errorf("model %d metrics: %w", old.ID, err)
 		}
-		return recorded, nil
+		return recorded, true, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	valIDs, valY, _, err := s.validation(ctx, s.st, root)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return s.evaluate(ctx, oldEns, valIDs, valY, root.Task)
+	m, err = s.evaluate(ctx, oldEns, valIDs, valY, root.Task)
+	return m, false, err
 }
 
 func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lineage int64, report func(string, float64, string)) error {
@@ -172,7 +182,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		return fmt.Errorf("model %q has no active version to retrain", root.Name)
 	}
 	report("prepare", 0, fmt.Sprintf("retraining %q version %d", root.Name, old.Version))
-	before, err := s.metricsBefore(ctx, root, old)
+	before, stale, err := s.metricsBefore(ctx, root, old)
 	if err != nil {
 		return err
 	}
@@ -183,7 +193,15 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 	if err != nil {
 		return err
 	}
-	report("apply", 0.9, "activating the new version and re-scoring the queue")
+	promote, note := promotionDecision(root.Task, promotionTolerance(root), before, t.metrics, old.Version, next)
+	if stale {
+		promote, note = true, fmt.Sprintf("version %d activated: version %d was trained on another feature layout and cannot score today's compounds", next, old.Version)
+	}
+	if promote {
+		report("apply", 0.9, "activating the new version and re-scoring the queue")
+	} else {
+		report("apply", 0.9, "keeping the new version as a candidate")
+	}
 	metricsAfter, _ := json.Marshal(t.metrics)
 	metricsBefore, _ := json.Marshal(before)
 	var newID int64
@@ -203,42 +221,59 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		if act.Status != store.ModelActive {
 			return fmt.Errorf("version %d was superseded meanwhile: %w", old.Version, store.ErrConflict)
 		}
-		if err := tx.SetMLModelStatus(ctx, old.ID, store.ModelSuperseded); err != nil {
-			return err
-		}
 		now := s.now()
 		nv := &store.MLModel{Name: root.Name, Endpoint: root.Endpoint, Task: root.Task, Version: next, ParentID: &old.ID,
-			Status: store.ModelActive, Params: root.Params, Artifact: t.artifact, Metrics: metricsAfter, TrainingSize: t.size,
+			Status: store.ModelCandidate, Params: root.Params, Artifact: t.artifact, Metrics: metricsAfter, TrainingSize: t.size,
 			Seed: root.Seed + int64(next) - 1, ValidationSetID: root.ValidationSetID, ValidationHash: root.ValidationHash,
-			CreatedAt: now, ActivatedAt: &now}
+			CreatedAt: now}
+		if promote {
+			if err := tx.SetMLModelStatus(ctx, old.ID, store.ModelSuperseded); err != nil {
+				return err
+			}
+			nv.Status, nv.ActivatedAt = store.ModelActive, &now
+		}
 		if err := tx.CreateMLModel(ctx, nv); err != nil {
 			return err
 		}
 		newID = nv.ID
-		moved, err := s.rescore(ctx, tx, root, vs, nv, t)
-		if err != nil {
-			return err
+		moved := 0
+		if promote {
+			if moved, err = s.rescore(ctx, tx, root, vs, nv, t.ens); err != nil {
+				return err
+			}
 		}
 		counts, err := tx.CountQueueByStatus(ctx, store.QueueFilter{ModelIDs: versionIDs(vs), SelectionBatch: cur.CycleNumber})
 		if err != nil {
 			return fmt.Errorf("cycle counts: %w", err)
 		}
 		if err := tx.CompleteCycle(ctx, c.ID, store.CycleResult{MetricsBefore: metricsBefore, MetricsAfter: metricsAfter,
-			Labeled: counts[store.QueueLabeled], Skipped: counts[store.QueueSkipped], At: now}); err != nil {
+			Labeled: counts[store.QueueLabeled], Skipped: counts[store.QueueSkipped], At: now, PromotionNote: note}); err != nil {
 			return fmt.Errorf("complete cycle: %w", err)
 		}
 		applied = true
-		return s.emit(ctx, tx,
-			evt{Type: EventModelTrained, Model: lineage, Cycle: c.ID, Payload: map[string]any{"version_id": nv.ID, "version": next, "metrics": t.metrics, "training_size": t.size}},
-			evt{Type: EventModelActivated, Model: lineage, Cycle: c.ID, Payload: map[string]any{"version_id": nv.ID, "version": next, "superseded_id": old.ID}},
+		// Who asked for the retrain (triggerRetrain's event) is who
+		// activated its version.
+		by, err := tx.LastCycleActor(ctx, c.ID, EventCycleUpdated)
+		if err != nil {
+			return err
+		}
+		evts := []evt{{Type: EventModelTrained, Model: lineage, Cycle: c.ID, Actor: by, Payload: map[string]any{"version_id": nv.ID, "version": next,
+			"status": nv.Status, "metrics": t.metrics, "training_size": t.size}}}
+		if promote {
+			evts = append(evts, evt{Type: EventModelActivated, Model: lineage, Cycle: c.ID, Actor: by, Payload: map[string]any{"version_id": nv.ID,
+				"version": next, "superseded_id": old.ID, "action": "retrain", "reason": note}})
+		}
+		evts = append(evts,
 			evt{Type: EventCycleUpdated, Model: lineage, Cycle: c.ID, Payload: map[string]any{"status": store.CycleComplete,
-				"metrics_before": before, "metrics_after": t.metrics, "items_moved": moved}},
-			evt{Type: EventRetrainProgress, Model: lineage, Cycle: c.ID, Payload: map[string]any{"stage": "done", "fraction": 1.0, "message": fmt.Sprintf("version %d active", next)}})
+				"metrics_before": before, "metrics_after": t.metrics, "items_moved": moved, "version_status": nv.Status,
+				"promotion_note": note}},
+			evt{Type: EventRetrainProgress, Model: lineage, Cycle: c.ID, Payload: map[string]any{"stage": "done", "fraction": 1.0, "message": note}})
+		return s.emit(ctx, tx, evts...)
 	})
 	if err != nil {
 		return fmt.Errorf("apply retrain: %w", err)
 	}
-	if applied {
+	if applied && promote {
 		s.cacheEnsemble(newID, t)
 		s.cache.drop(old.ID) // superseded: it scores nothing any more
 	}
@@ -246,9 +281,10 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 }
 
 // rescore moves the lineage's pending and in-progress items to the new
-// version with fresh predictions; their priorities are recomputed per
-// selection batch with that batch's strategy. Returns how many moved.
-func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel, vs []*store.MLModel, nv *store.MLModel, t *trained) (int, error) {
+// version nv (scored by its ensemble ens) with fresh predictions; their
+// priorities are recomputed per selection batch with that batch's
+// strategy. Returns how many moved.
+func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel, vs []*store.MLModel, nv *store.MLModel, ens *ml.Ensemble) (int, error) {
 	items, err := tx.OpenItems(ctx, versionIDs(vs))
 	if err != nil {
 		return 0, err
@@ -264,7 +300,7 @@ func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel
 	if err != nil {
 		return 0, err
 	}
-	pred, err := t.ens.Predict(ctx, X)
+	pred, err := ens.Predict(ctx, X)
 	if err != nil {
 		return 0, err
 	}

@@ -91,6 +91,15 @@ func TestRetrainP1Rules(t *testing.T) {
 			t.Fatalf("versions: %d %v", len(vs), err)
 		}
 		old, nv := vs[0], vs[1]
+		// The activation is the admin's who triggered the retrain, and
+		// says why (the gate's note).
+		acts := e.events(t, activelearning.EventModelActivated)
+		last := acts[len(acts)-1]
+		var act struct{ Action, Reason string }
+		if err := json.Unmarshal(last.Payload, &act); err != nil || last.ActorID == nil || *last.ActorID != e.admin.ID ||
+			act.Action != "retrain" || !strings.Contains(act.Reason, "version 2 activated") {
+			t.Errorf("model_activated by %v: %s (%v)", last.ActorID, last.Payload, err)
+		}
 		if old.Status != store.ModelSuperseded || nv.Status != store.ModelActive || *nv.ParentID != old.ID || nv.Version != 2 {
 			t.Errorf("statuses: v1 %s, v2 %s", old.Status, nv.Status)
 		}

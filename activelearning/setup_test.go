@@ -55,7 +55,12 @@ type env struct {
 	admin, sci, sci2, view *store.User
 	trainSet, poolSet      int64
 	model                  *store.MLModel // lineage root, trained
+	// tolerance is createModel's PromotionTolerance (nil: the default).
+	tolerance *float64
 }
+
+// alwaysPromote is a promotion tolerance no retrain exceeds.
+var alwaysPromote = 1e9
 
 // readESOL returns the shared 160 ESOL rows (altest.ESOL160).
 func readESOL(testing.TB) []altest.Row { return altest.ESOL160() }
@@ -103,6 +108,10 @@ func newEnv(t *testing.T, open storetest.Opener, cfg activelearning.Config) *env
 func setup(t *testing.T, open storetest.Opener) *env {
 	t.Helper()
 	e := newEnv(t, open, activelearning.Config{MaxBatchSize: 60})
+	// Every retrain activates its version, as before gated promotion (a
+	// few labels on 40 compounds can move the validation RMSE either way);
+	// promotion_test.go sets its own tolerances.
+	e.tolerance = &alwaysPromote
 	e.model = e.createModel(t, "esol", "random")
 	return e
 }
@@ -111,7 +120,7 @@ func (e *env) createModel(t testing.TB, name, split string) *store.MLModel {
 	t.Helper()
 	m, err := e.svc.CreateModel(e.ctx, e.admin, activelearning.CreateModelInput{
 		Name: name, Endpoint: "logS", Task: store.TaskRegression, Members: members, TrainingSetID: e.trainSet,
-		Split: activelearning.SplitInput{Kind: split, Fraction: 0.25, Seed: 7},
+		Split: activelearning.SplitInput{Kind: split, Fraction: 0.25, Seed: 7}, PromotionTolerance: e.tolerance,
 	})
 	if err != nil {
 		t.Fatalf("create model: %v", err)

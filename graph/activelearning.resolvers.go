@@ -185,7 +185,7 @@ func (r *mutationResolver) CreateModel(ctx context.Context, input model.CreateMo
 	}
 	in := activelearning.CreateModelInput{Name: input.Name, Endpoint: input.Endpoint, Task: input.Task,
 		Members: derefInt(input.Members), Learner: deref(input.Learner), TrainingSetID: derefInt64(input.TrainingSetID),
-		Seed: int64(derefInt(input.Seed))}
+		Seed: int64(derefInt(input.Seed)), PromotionTolerance: input.PromotionTolerance}
 	if input.Params != nil && *input.Params != "" {
 		if err := json.Unmarshal([]byte(*input.Params), &in.Params); err != nil {
 			return nil, &activelearning.InputError{Field: "params", Msg: fmt.Sprintf("not a JSON object: %v", err)}
@@ -378,6 +378,32 @@ func (r *mutationResolver) TriggerRetrain(ctx context.Context, input model.Trigg
 		return nil, err
 	}
 	return &model.TriggerRetrainPayload{Cycle: c}, nil
+}
+
+// PromoteVersion is the resolver for the promoteVersion field.
+func (r *mutationResolver) PromoteVersion(ctx context.Context, input model.PromoteVersionInput) (*model.PromoteVersionPayload, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := r.Svc.PromoteVersion(ctx, actor, input.VersionID, input.Reason)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PromoteVersionPayload{Model: &model.Model{ID: v.LineageID, Current: v}, Version: v}, nil
+}
+
+// RollbackModel is the resolver for the rollbackModel field.
+func (r *mutationResolver) RollbackModel(ctx context.Context, input model.RollbackModelInput) (*model.RollbackModelPayload, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := r.Svc.RollbackModel(ctx, actor, input.ModelID, input.ToVersion, deref(input.Reason))
+	if err != nil {
+		return nil, err
+	}
+	return &model.RollbackModelPayload{Model: &model.Model{ID: v.LineageID, Current: v}, Version: v}, nil
 }
 
 // Models is the resolver for the models field.

@@ -154,6 +154,7 @@ type ComplexityRoot struct {
 		Model             func(childComplexity int) int
 		ModelVersion      func(childComplexity int) int
 		Params            func(childComplexity int) int
+		PromotionNote     func(childComplexity int) int
 		Seed              func(childComplexity int) int
 		SelectionStrategy func(childComplexity int) int
 		StartedAt         func(childComplexity int) int
@@ -288,10 +289,12 @@ type ComplexityRoot struct {
 		InspectUpload   func(childComplexity int, file graphql.Upload) int
 		Login           func(childComplexity int, input model.LoginInput) int
 		Logout          func(childComplexity int) int
+		PromoteVersion  func(childComplexity int, input model.PromoteVersionInput) int
 		ReleaseItem     func(childComplexity int, input model.ReleaseItemInput) int
 		RenewLease      func(childComplexity int, input model.RenewLeaseInput) int
 		RetractLabel    func(childComplexity int, input model.RetractLabelInput) int
 		RevokeAPIToken  func(childComplexity int, id int64) int
+		RollbackModel   func(childComplexity int, input model.RollbackModelInput) int
 		SelectSamples   func(childComplexity int, input model.SelectSamplesInput) int
 		SkipItem        func(childComplexity int, input model.SkipItemInput) int
 		SkipItems       func(childComplexity int, input model.SkipItemsInput) int
@@ -324,6 +327,11 @@ type ComplexityRoot struct {
 		High  func(childComplexity int) int
 		Level func(childComplexity int) int
 		Low   func(childComplexity int) int
+	}
+
+	PromoteVersionPayload struct {
+		Model   func(childComplexity int) int
+		Version func(childComplexity int) int
 	}
 
 	Property struct {
@@ -429,6 +437,11 @@ type ComplexityRoot struct {
 		Message   func(childComplexity int) int
 		Seq       func(childComplexity int) int
 		Stage     func(childComplexity int) int
+	}
+
+	RollbackModelPayload struct {
+		Model   func(childComplexity int) int
+		Version func(childComplexity int) int
 	}
 
 	SelectSamplesPayload struct {
@@ -552,6 +565,8 @@ type MutationResolver interface {
 	AmendLabel(ctx context.Context, input model.AmendLabelInput) (*model.AmendLabelPayload, error)
 	RetractLabel(ctx context.Context, input model.RetractLabelInput) (*model.RetractLabelPayload, error)
 	TriggerRetrain(ctx context.Context, input model.TriggerRetrainInput) (*model.TriggerRetrainPayload, error)
+	PromoteVersion(ctx context.Context, input model.PromoteVersionInput) (*model.PromoteVersionPayload, error)
+	RollbackModel(ctx context.Context, input model.RollbackModelInput) (*model.RollbackModelPayload, error)
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (bool, error)
 	CreateAPIToken(ctx context.Context, input model.CreateAPITokenInput) (*model.CreateAPITokenPayload, error)
@@ -981,6 +996,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cycle.Params(childComplexity), true
+	case "Cycle.promotionNote":
+		if e.ComplexityRoot.Cycle.PromotionNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.PromotionNote(childComplexity), true
 	case "Cycle.seed":
 		if e.ComplexityRoot.Cycle.Seed == nil {
 			break
@@ -1614,6 +1635,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.promoteVersion":
+		if e.ComplexityRoot.Mutation.PromoteVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_promoteVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PromoteVersion(childComplexity, args["input"].(model.PromoteVersionInput)), true
 	case "Mutation.releaseItem":
 		if e.ComplexityRoot.Mutation.ReleaseItem == nil {
 			break
@@ -1658,6 +1690,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["id"].(int64)), true
+	case "Mutation.rollbackModel":
+		if e.ComplexityRoot.Mutation.RollbackModel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rollbackModel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RollbackModel(childComplexity, args["input"].(model.RollbackModelInput)), true
 	case "Mutation.selectSamples":
 		if e.ComplexityRoot.Mutation.SelectSamples == nil {
 			break
@@ -1829,6 +1872,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PredictionInterval.Low(childComplexity), true
+
+	case "PromoteVersionPayload.model":
+		if e.ComplexityRoot.PromoteVersionPayload.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromoteVersionPayload.Model(childComplexity), true
+	case "PromoteVersionPayload.version":
+		if e.ComplexityRoot.PromoteVersionPayload.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PromoteVersionPayload.Version(childComplexity), true
 
 	case "Property.name":
 		if e.ComplexityRoot.Property.Name == nil {
@@ -2329,6 +2385,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RetrainProgress.Stage(childComplexity), true
 
+	case "RollbackModelPayload.model":
+		if e.ComplexityRoot.RollbackModelPayload.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollbackModelPayload.Model(childComplexity), true
+	case "RollbackModelPayload.version":
+		if e.ComplexityRoot.RollbackModelPayload.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollbackModelPayload.Version(childComplexity), true
+
 	case "SelectSamplesPayload.cycle":
 		if e.ComplexityRoot.SelectSamplesPayload.Cycle == nil {
 			break
@@ -2552,10 +2621,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EndpointColumnInput", ec.unmarshalInputEndpointColumnInput),
 			graphql.NewInputUnmarshaler("ImportCompoundsInput", ec.unmarshalInputImportCompoundsInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("PromoteVersionInput", ec.unmarshalInputPromoteVersionInput),
 			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
 			graphql.NewInputUnmarshaler("ReleaseItemInput", ec.unmarshalInputReleaseItemInput),
 			graphql.NewInputUnmarshaler("RenewLeaseInput", ec.unmarshalInputRenewLeaseInput),
 			graphql.NewInputUnmarshaler("RetractLabelInput", ec.unmarshalInputRetractLabelInput),
+			graphql.NewInputUnmarshaler("RollbackModelInput", ec.unmarshalInputRollbackModelInput),
 			graphql.NewInputUnmarshaler("SelectSamplesInput", ec.unmarshalInputSelectSamplesInput),
 			graphql.NewInputUnmarshaler("SelectionInput", ec.unmarshalInputSelectionInput),
 			graphql.NewInputUnmarshaler("SkipItemInput", ec.unmarshalInputSkipItemInput),
@@ -2881,6 +2952,8 @@ func (ec *executionContext) childFields_Cycle(ctx context.Context, field graphql
 		return ec.fieldContext_Cycle_seed(ctx, field)
 	case "error":
 		return ec.fieldContext_Cycle_error(ctx, field)
+	case "promotionNote":
+		return ec.fieldContext_Cycle_promotionNote(ctx, field)
 	case "startedAt":
 		return ec.fieldContext_Cycle_startedAt(ctx, field)
 	case "completedAt":
@@ -3173,6 +3246,16 @@ func (ec *executionContext) childFields_PredictionInterval(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type PredictionInterval", field.Name)
 }
 
+func (ec *executionContext) childFields_PromoteVersionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_PromoteVersionPayload_model(ctx, field)
+	case "version":
+		return ec.fieldContext_PromoteVersionPayload_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PromoteVersionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Property(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3341,6 +3424,16 @@ func (ec *executionContext) childFields_RetrainProgress(ctx context.Context, fie
 		return ec.fieldContext_RetrainProgress_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RetrainProgress", field.Name)
+}
+
+func (ec *executionContext) childFields_RollbackModelPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_RollbackModelPayload_model(ctx, field)
+	case "version":
+		return ec.fieldContext_RollbackModelPayload_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RollbackModelPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SelectSamplesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3747,6 +3840,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_promoteVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PromoteVersionInput, error) {
+			return ec.unmarshalNPromoteVersionInput2activelabᚋgraphᚋmodelᚐPromoteVersionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_releaseItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3800,6 +3907,20 @@ func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rollbackModel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RollbackModelInput, error) {
+			return ec.unmarshalNRollbackModelInput2activelabᚋgraphᚋmodelᚐRollbackModelInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5829,6 +5950,29 @@ func (ec *executionContext) _Cycle_error(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Cycle_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cycle", field, false, false, "String")
+}
+
+func (ec *executionContext) _Cycle_promotionNote(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_promotionNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PromotionNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_promotionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Cycle", field, false, false, "String")
 }
 
@@ -8774,6 +8918,130 @@ func (ec *executionContext) fieldContext_Mutation_triggerRetrain(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_promoteVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_promoteVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PromoteVersion(ctx, fc.Args["input"].(model.PromoteVersionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.PromoteVersionPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.PromoteVersionPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PromoteVersionPayload) graphql.Marshaler {
+			return ec.marshalNPromoteVersionPayload2ᚖactivelabᚋgraphᚋmodelᚐPromoteVersionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_promoteVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PromoteVersionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_promoteVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rollbackModel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rollbackModel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RollbackModel(ctx, fc.Args["input"].(model.RollbackModelInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.RollbackModelPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.RollbackModelPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RollbackModelPayload) graphql.Marshaler {
+			return ec.marshalNRollbackModelPayload2ᚖactivelabᚋgraphᚋmodelᚐRollbackModelPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rollbackModel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollbackModelPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rollbackModel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9451,6 +9719,70 @@ func (ec *executionContext) _PredictionInterval_level(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_PredictionInterval_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PredictionInterval", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PromoteVersionPayload_model(ctx context.Context, field graphql.CollectedField, obj *model.PromoteVersionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromoteVersionPayload_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromoteVersionPayload_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromoteVersionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PromoteVersionPayload_version(ctx context.Context, field graphql.CollectedField, obj *model.PromoteVersionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PromoteVersionPayload_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PromoteVersionPayload_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PromoteVersionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Property_name(ctx context.Context, field graphql.CollectedField, obj *store.Property) (ret graphql.Marshaler) {
@@ -11857,6 +12189,70 @@ func (ec *executionContext) fieldContext_RetrainProgress_createdAt(_ context.Con
 	return graphql.NewScalarFieldContext("RetrainProgress", field, false, false, "Time")
 }
 
+func (ec *executionContext) _RollbackModelPayload_model(ctx context.Context, field graphql.CollectedField, obj *model.RollbackModelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollbackModelPayload_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Model) graphql.Marshaler {
+			return ec.marshalNModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollbackModelPayload_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollbackModelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollbackModelPayload_version(ctx context.Context, field graphql.CollectedField, obj *model.RollbackModelPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollbackModelPayload_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
+			return ec.marshalNModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollbackModelPayload_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollbackModelPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SelectSamplesPayload_cycle(ctx context.Context, field graphql.CollectedField, obj *model.SelectSamplesPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14122,7 +14518,7 @@ func (ec *executionContext) unmarshalInputCreateModelInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "endpoint", "task", "members", "learner", "params", "trainingSetId", "split", "seed"}
+	fieldsInOrder := [...]string{"name", "endpoint", "task", "members", "learner", "params", "trainingSetId", "split", "seed", "promotionTolerance"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14192,6 +14588,13 @@ func (ec *executionContext) unmarshalInputCreateModelInput(ctx context.Context, 
 				return it, err
 			}
 			it.Seed = data
+		case "promotionTolerance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("promotionTolerance"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PromotionTolerance = data
 		}
 	}
 	return it, nil
@@ -14489,6 +14892,55 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPromoteVersionInput(ctx context.Context, obj any) (model.PromoteVersionInput, error) {
+	var it model.PromoteVersionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"versionId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "versionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VersionID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPromoteVersionInput unmarshals raw into the PromoteVersionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPromoteVersionInput(ctx context.Context, raw any) (model.PromoteVersionInput, error) {
+	var out model.PromoteVersionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PromoteVersionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj any) (model.QueueFilter, error) {
 	var it model.QueueFilter
 	if obj == nil {
@@ -14675,6 +15127,62 @@ func (ec *executionContext) unmarshalInputRetractLabelInput(ctx context.Context,
 func UnmarshalRetractLabelInput(ctx context.Context, raw any) (model.RetractLabelInput, error) {
 	var out model.RetractLabelInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RetractLabelInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRollbackModelInput(ctx context.Context, obj any) (model.RollbackModelInput, error) {
+	var it model.RollbackModelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelId", "toVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
+			data, err := ec.unmarshalNID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelID = data
+		case "toVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRollbackModelInput unmarshals raw into the RollbackModelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRollbackModelInput(ctx context.Context, raw any) (model.RollbackModelInput, error) {
+	var out model.RollbackModelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RollbackModelInput", raw, &out)
 	return out, err
 }
 
@@ -15925,6 +16433,11 @@ func (ec *executionContext) _Cycle(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "promotionNote":
+			out.Values[i] = ec._Cycle_promotionNote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "startedAt":
 			out.Values[i] = ec._Cycle_startedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16821,6 +17334,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "promoteVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_promoteVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rollbackModel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rollbackModel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "login":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_login(ctx, field)
@@ -17029,6 +17556,44 @@ func (ec *executionContext) _PredictionInterval(ctx context.Context, sel ast.Sel
 			}
 		case "level":
 			out.Values[i] = ec._PredictionInterval_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var promoteVersionPayloadImplementors = []string{"PromoteVersionPayload"}
+
+func (ec *executionContext) _PromoteVersionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PromoteVersionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, promoteVersionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PromoteVersionPayload")
+		case "model":
+			out.Values[i] = ec._PromoteVersionPayload_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._PromoteVersionPayload_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17743,6 +18308,44 @@ func (ec *executionContext) _RetrainProgress(ctx context.Context, sel ast.Select
 			}
 		case "createdAt":
 			out.Values[i] = ec._RetrainProgress_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rollbackModelPayloadImplementors = []string{"RollbackModelPayload"}
+
+func (ec *executionContext) _RollbackModelPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RollbackModelPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rollbackModelPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RollbackModelPayload")
+		case "model":
+			out.Values[i] = ec._RollbackModelPayload_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._RollbackModelPayload_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19261,12 +19864,14 @@ var (
 		"ACTIVE":     store.ModelActive,
 		"SUPERSEDED": store.ModelSuperseded,
 		"FAILED":     store.ModelFailed,
+		"CANDIDATE":  store.ModelCandidate,
 	}
 	marshalNModelStatus2activelabᚋstoreᚐModelStatus = map[store.ModelStatus]string{
 		store.ModelTraining:   "TRAINING",
 		store.ModelActive:     "ACTIVE",
 		store.ModelSuperseded: "SUPERSEDED",
 		store.ModelFailed:     "FAILED",
+		store.ModelCandidate:  "CANDIDATE",
 	}
 )
 
@@ -19352,6 +19957,19 @@ func (ec *executionContext) marshalNPrediction2ᚖactivelabᚋgraphᚋmodelᚐPr
 		return graphql.Null
 	}
 	return ec._Prediction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPromoteVersionInput2activelabᚋgraphᚋmodelᚐPromoteVersionInput(ctx context.Context, v any) (model.PromoteVersionInput, error) {
+	res, err := ec.unmarshalInputPromoteVersionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPromoteVersionPayload2ᚖactivelabᚋgraphᚋmodelᚐPromoteVersionPayload(ctx context.Context, sel ast.SelectionSet, v *model.PromoteVersionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PromoteVersionPayload!")
+		return graphql.Null
+	}
+	return ec._PromoteVersionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProperty2ᚕᚖactivelabᚋstoreᚐPropertyᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Property) graphql.Marshaler {
@@ -19554,6 +20172,19 @@ var (
 		store.RoleAdmin:     "ADMIN",
 	}
 )
+
+func (ec *executionContext) unmarshalNRollbackModelInput2activelabᚋgraphᚋmodelᚐRollbackModelInput(ctx context.Context, v any) (model.RollbackModelInput, error) {
+	res, err := ec.unmarshalInputRollbackModelInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRollbackModelPayload2ᚖactivelabᚋgraphᚋmodelᚐRollbackModelPayload(ctx context.Context, sel ast.SelectionSet, v *model.RollbackModelPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RollbackModelPayload!")
+		return graphql.Null
+	}
+	return ec._RollbackModelPayload(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNSelectSamplesInput2activelabᚋgraphᚋmodelᚐSelectSamplesInput(ctx context.Context, v any) (model.SelectSamplesInput, error) {
 	res, err := ec.unmarshalInputSelectSamplesInput(ctx, v)

@@ -53,6 +53,9 @@ type ActiveLearningCycle struct {
 	// Params is the selection parameters (JSON); Seed makes selection repeatable.
 	Params json.RawMessage `bun:"params,nullzero"`
 	Seed   int64           `bun:"seed,notnull"`
+	// PromotionNote says what the cycle's retrain did with its version:
+	// activated, or kept as a candidate and why (empty before a retrain).
+	PromotionNote string `bun:"promotion_note,notnull"`
 }
 
 // CreateCycle inserts c and sets its ID. Status defaults to selecting.

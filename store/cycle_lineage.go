@@ -152,6 +152,9 @@ type CycleResult struct {
 	MetricsBefore, MetricsAfter json.RawMessage
 	Labeled, Skipped            int
 	At                          time.Time
+	// PromotionNote says whether the new version was activated or kept
+	// as a candidate, and why.
+	PromotionNote string
 }
 
 // CompleteCycle marks cycle id complete at r.At with its metrics before and
@@ -160,7 +163,8 @@ func (s *conn) CompleteCycle(ctx context.Context, id int64, r CycleResult) error
 	_, err := s.setCycle(ctx, id, nil, "complete", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", CycleComplete).Set("metrics_before = ?", string(r.MetricsBefore)).
 			Set("metrics_after = ?", string(r.MetricsAfter)).Set("items_labeled = ?", r.Labeled).
-			Set("items_skipped = ?", r.Skipped).Set("completed_at = ?", dbTime(r.At)).Set("error = ''")
+			Set("items_skipped = ?", r.Skipped).Set("completed_at = ?", dbTime(r.At)).Set("error = ''").
+			Set("promotion_note = ?", r.PromotionNote)
 	})
 	return err
 }

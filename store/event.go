@@ -105,6 +105,21 @@ func (s *conn) LastEventSeq(ctx context.Context) (int64, error) {
 	return seq, nil
 }
 
+// LastCycleActor returns the user of cycle id's most recent event of type
+// typ that has one (0 when none): for example who triggered its retrain.
+func (s *conn) LastCycleActor(ctx context.Context, cycleID int64, typ string) (int64, error) {
+	var actors []int64
+	err := s.db.NewSelect().Model((*Event)(nil)).Column("actor_id").Where("cycle_id = ?", cycleID).
+		Where("? = ?", bun.Ident("type"), typ).Where("actor_id IS NOT NULL").OrderExpr("seq DESC").Limit(1).Scan(ctx, &actors)
+	if err != nil {
+		return 0, s.wrapErr(err, fmt.Sprintf("last %s actor of cycle %d", typ, cycleID))
+	}
+	if len(actors) == 0 {
+		return 0, nil
+	}
+	return actors[0], nil
+}
+
 func deref(p *int64) int64 {
 	if p == nil {
 		return 0

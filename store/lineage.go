@@ -152,7 +152,7 @@ func (s *conn) LineageVersionIDs(ctx context.Context, lineageID int64) ([]int64,
 // may be a transaction or nil.
 func (s *conn) UpdateMLModel(ctx context.Context, m *MLModel) error {
 	if !m.Status.Valid() {
-		return enumError("model status", string(m.Status), "training", "active", "superseded", "failed")
+		return enumError("model status", string(m.Status), "training", "active", "superseded", "failed", "candidate")
 	}
 	m.ActivatedAt = dbTimePtr(m.ActivatedAt)
 	res, err := s.db.NewUpdate().Model(m).

@@ -30,11 +30,15 @@ const (
 	ModelActive     ModelStatus = "active"
 	ModelSuperseded ModelStatus = "superseded"
 	ModelFailed     ModelStatus = "failed"
+	// ModelCandidate is a retrained version kept inactive because its
+	// validation metric is worse than the active version's by more than
+	// the lineage's tolerance; an admin may promote it.
+	ModelCandidate ModelStatus = "candidate"
 )
 
 // Valid reports whether st is a known status.
 func (st ModelStatus) Valid() bool {
-	return st == ModelTraining || st == ModelActive || st == ModelSuperseded || st == ModelFailed
+	return st == ModelTraining || st == ModelActive || st == ModelSuperseded || st == ModelFailed || st == ModelCandidate
 }
 
 // MLModel is one version of a model. Versions of one model form a lineage:
@@ -69,6 +73,11 @@ type MLModel struct {
 	Error          string     `bun:"error,notnull"`
 	CreatedAt      time.Time  `bun:"created_at,notnull"`
 	ActivatedAt    *time.Time `bun:"activated_at"`
+	// PromotionTolerance is how much worse than the active version a
+	// retrained one may be and still be activated (set on version 1, for
+	// the lineage): relative RMSE increase for regression, absolute AUC
+	// drop for classification. Nil means the task's default.
+	PromotionTolerance *float64 `bun:"promotion_tolerance"`
 }
 
 // CreateMLModel inserts m and sets its ID and LineageID. Version defaults to
@@ -90,7 +99,7 @@ func (s *conn) CreateMLModel(ctx context.Context, m *MLModel) error {
 	case !m.Task.Valid():
 		return enumError("model task", string(m.Task), "regression", "classification")
 	case !m.Status.Valid():
-		return enumError("model status", string(m.Status), "training", "active", "superseded", "failed")
+		return enumError("model status", string(m.Status), "training", "active", "superseded", "failed", "candidate")
 	}
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = now()
@@ -133,7 +142,7 @@ func (s *conn) ActiveMLModel(ctx context.Context, name string) (*MLModel, error)
 // a transaction or nil.
 func (s *conn) SetMLModelStatus(ctx context.Context, id int64, status ModelStatus) error {
 	if !status.Valid() {
-		return enumError("model status", string(status), "training", "active", "superseded", "failed")
+		return enumError("model status", string(status), "training", "active", "superseded", "failed", "candidate")
 	}
 	q := s.db.NewUpdate().Model((*MLModel)(nil)).Set("status = ?", status).Where("? = ?", bun.Ident("id"), id)
 	if status == ModelActive {

@@ -75,6 +75,7 @@ type Querier interface {
 	LabelHistory(ctx context.Context, itemIDs []int64) (map[int64][]*LabelChange, error)
 	LabelItem(ctx context.Context, id int64, version int, l ItemLabel, at time.Time) error
 	LabelsPerLabeler(ctx context.Context, modelIDs []int64) ([]LabelerCount, error)
+	LastCycleActor(ctx context.Context, cycleID int64, typ string) (int64, error)
 	LastEventSeq(ctx context.Context) (int64, error)
 	LineageVersionIDs(ctx context.Context, lineageID int64) ([]int64, error)
 	ListQueue(ctx context.Context, f QueueFilter, order QueueOrder, after *QueueCursor, limit int) (*QueuePage, error)

@@ -103,6 +103,11 @@ type CreateModelInput struct {
 	TrainingSetID *int64      `json:"trainingSetId,omitempty"`
 	Split         *SplitInput `json:"split,omitempty"`
 	Seed          *int        `json:"seed,omitempty"`
+	// How much worse than the active version a retrained version may be on the
+	// validation set and still be activated; beyond it the version is kept as a
+	// CANDIDATE. Regression: relative RMSE increase (default 0.02, i.e. +2 %).
+	// Classification: absolute ROC-AUC drop (default 0.01). Finite, >= 0.
+	PromotionTolerance *float64 `json:"promotionTolerance,omitempty"`
 }
 
 type CreateModelPayload struct {
@@ -278,6 +283,20 @@ type PredictionInterval struct {
 	Level float64 `json:"level"`
 }
 
+type PromoteVersionInput struct {
+	// A CANDIDATE model version's id.
+	VersionID int64 `json:"versionId"`
+	// Why it is promoted (recorded in the model_activated event).
+	Reason string `json:"reason"`
+}
+
+type PromoteVersionPayload struct {
+	// The lineage, with the promoted version active.
+	Model *Model `json:"model"`
+	// The promoted version.
+	Version *store.MLModel `json:"version"`
+}
+
 type Query struct {
 }
 
@@ -355,6 +374,22 @@ type RetrainProgress struct {
 	Fraction  float64   `json:"fraction"`
 	Message   string    `json:"message"`
 	CreatedAt time.Time `json:"createdAt"`
+}
+
+type RollbackModelInput struct {
+	// A model lineage id.
+	ModelID int64 `json:"modelId"`
+	// The version number to reactivate: SUPERSEDED or CANDIDATE.
+	ToVersion int `json:"toVersion"`
+	// Why (recorded in the model_activated event).
+	Reason *string `json:"reason,omitempty"`
+}
+
+type RollbackModelPayload struct {
+	// The lineage, with the reactivated version active.
+	Model *Model `json:"model"`
+	// The reactivated version.
+	Version *store.MLModel `json:"version"`
 }
 
 type SelectSamplesInput struct {
