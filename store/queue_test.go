@@ -111,9 +111,14 @@ func TestQueueUniqueCompoundModelBatch(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Errorf("rows after the failed batch = %d, %v; want 1", n, err)
 		}
-		// Another batch or another model is fine.
-		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{item(c.ID, m1.ID, 2), item(c.ID, m2.ID, 1)}); err != nil {
-			t.Errorf("same compound in another batch and for another model: %v", err)
+		// Another batch of the same lineage is refused while the first
+		// item is open (one open item per compound and lineage); another
+		// model is fine.
+		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{item(c.ID, m1.ID, 2)}); !errors.Is(err, store.ErrCompoundQueued) {
+			t.Errorf("same compound in another batch while the first is open: %v, want ErrCompoundQueued", err)
+		}
+		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{item(c.ID, m2.ID, 1)}); err != nil {
+			t.Errorf("same compound for another model: %v", err)
 		}
 		// Inside a transaction the conflict rolls back everything.
 		err = st.InTx(ctx, func(tx *store.Tx) error {
