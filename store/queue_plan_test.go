@@ -15,19 +15,17 @@ import (
 	"activelab/store/storetest"
 )
 
-// queryLog records the SQL bun runs (with arguments inlined), so a test can
-// EXPLAIN exactly what a store method sent.
+// queryLog records the SQL the store runs (with arguments inlined, through
+// Store.OnQuery), so a test can EXPLAIN exactly what a method sent.
 type queryLog struct {
 	mu      sync.Mutex
 	queries []string
 }
 
-func (l *queryLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-
-func (l *queryLog) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+func (l *queryLog) observe(q string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.queries = append(l.queries, e.Query)
+	l.queries = append(l.queries, q)
 }
 
 // take returns the queries recorded since the last take that read or
@@ -191,7 +189,7 @@ func TestQueueQueryPlans(t *testing.T) {
 		ctx := t.Context()
 		model, _, user := planFixture(ctx, t, st)
 		log := &queryLog{}
-		st.DB().AddQueryHook(log)
+		st.OnQuery(log.observe)
 		one := []int64{model.ID}
 		cursor := &store.QueueCursor{Priority: 0.5, ID: 1}
 		cases := map[string]func() error{
