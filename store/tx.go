@@ -68,8 +68,9 @@ func (t *Tx) Emit(e *Event) { t.events = append(t.events, e) }
 // InTx runs fn in a transaction, committed when fn returns nil and rolled
 // back otherwise; the events fn emitted are written at the end of the
 // transaction and announced (OnEvents) after it commits. Inside fn use only
-// tx: on SQLite the store has one connection, so anything that asks the
-// Store for another waits until the context ends.
+// tx: on SQLite the store has one writer connection, so a write (or a
+// read that is not on the read pool) asked of the Store waits until the
+// context ends, and a read on the pool would not see fn's writes.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	var written int
 	err := s.bunDB.RunInTx(ctx, nil, func(ctx context.Context, btx bun.Tx) error {
