@@ -583,11 +583,7 @@ func (r *queueEventResolver) Item(ctx context.Context, obj *model.QueueEvent) (*
 	if obj.ItemID == nil {
 		return nil, nil
 	}
-	it, err := r.Svc.QueueItem(ctx, *obj.ItemID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	return it, err
+	return r.queueEventItem(ctx, obj.Seq, *obj.ItemID)
 }
 
 // Compound is the resolver for the compound field.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"activelab/activelearning"
 	"activelab/store"
@@ -30,6 +31,7 @@ type Loaders struct {
 // NewLoaders returns a fresh set of loaders over svc's store.
 func NewLoaders(svc *activelearning.Service) *Loaders {
 	st := svc.Store()
+	wait := dataloadgen.WithWait(loaderWait)
 	return &Loaders{
 		Compounds: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.Compound, error) {
 			cs, err := st.CompoundsByIDs(ctx, ids)
@@ -41,7 +43,7 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 				out[c.ID] = c
 			}
 			return out, nil
-		}),
+		}, wait),
 		Users: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.User, error) {
 			us, err := st.UsersByIDs(ctx, ids)
 			if err != nil {
@@ -52,7 +54,7 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 				out[u.ID] = u
 			}
 			return out, nil
-		}),
+		}, wait),
 		// A page holds items of one or two versions: one query per
 		// distinct version.
 		Versions: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*store.MLModel, []error) {
@@ -62,10 +64,10 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 				out[i], errs[i] = st.ModelVersion(ctx, id)
 			}
 			return out, errs
-		}),
+		}, wait),
 		Current: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.MLModel, error) {
 			return st.CurrentVersions(ctx, ids)
-		}),
+		}, wait),
 		History: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]*store.LabelChange, []error) {
 			hs, err := svc.LabelHistory(ctx, ids)
 			out := make([][]*store.LabelChange, len(ids))
@@ -77,9 +79,19 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 				}
 			}
 			return out, errs
-		}),
+		}, wait),
 	}
 }
+
+// loaderWait is how long a loader collects keys before it fetches them.
+// gqlgen resolves a list's elements concurrently and they call Load within
+// microseconds of each other, so dataloadgen's default 16 ms only adds
+// latency: every query that resolves a nested object waited it (issue
+// 15: labelQueue(first: 25) with compounds, see
+// server.BenchmarkLabelQueueFirstPage). Zero would fire the batch as soon
+// as its goroutine runs, which can split a page into several queries on a
+// busy machine; 1 ms still gathers a page into one query.
+const loaderWait = time.Millisecond
 
 type loadersKey struct{}
 

@@ -25,6 +25,9 @@ type Resolver struct {
 	Log *slog.Logger
 	// Now is the clock of serverTime (time.Now when nil).
 	Now func() time.Time
+
+	// items shares each queue event's item among its subscribers.
+	items eventItems
 }
 
 func (r *Resolver) now() time.Time {

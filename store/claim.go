@@ -39,28 +39,51 @@ type claimRow struct {
 	PrevAssignedTo *int64      `bun:"prev_assigned_to"`
 }
 
-// claimable is the WHERE clause of the items a user may claim: pending and
-// unassigned or assigned to the user, or in progress with a lease that has
-// expired by now. Order: priority_score DESC, id ASC (the tie-break).
-const claimable = `model_id IN (?) AND ((status = 'pending' AND (assigned_to IS NULL OR assigned_to = ?))
-	OR (status = 'in_progress' AND lease_expires_at < ?))`
+// The WHERE clauses of claimable items. Order: priority_score DESC, id ASC
+// (the tie-break).
+const (
+	// assignedToUser: the pending items assigned to the user, which
+	// ClaimNextItem hands out before any other.
+	assignedToUser = `model_id IN (?) AND status = 'pending' AND assigned_to = ?`
+	// pendingFree: pending and unassigned or assigned to the user.
+	pendingFree = `model_id IN (?) AND status = 'pending' AND (assigned_to IS NULL OR assigned_to = ?)`
+	// leaseExpired: in progress with a lease that has expired by now.
+	leaseExpired = `model_id IN (?) AND status = 'in_progress' AND lease_expires_at < ?`
+)
 
-// assignedToUser is the WHERE clause of the pending items assigned to the
-// user, which ClaimNextItem hands out before any other.
-const assignedToUser = `model_id IN (?) AND status = 'pending' AND assigned_to = ?`
-
-// where is a claim's WHERE clause and its arguments.
-type where struct {
+// clause is a WHERE clause and its arguments.
+type clause struct {
 	sql  string
 	args []any
+}
+
+// where is a pass's WHERE clause: an item is claimable when one of the
+// alternatives holds. Each alternative is a walk of one index in the
+// queue's order ((model_id, status, priority_score DESC, id)), so a
+// backend that cannot walk an OR in order (SQLite sorts its union) picks
+// the best item of each and takes the first of those.
+type where struct{ alts []clause }
+
+// or is the alternatives as one clause.
+func (w where) or() clause {
+	var c clause
+	for i, a := range w.alts {
+		if i > 0 {
+			c.sql += " OR "
+		}
+		c.sql += "(" + a.sql + ")"
+		c.args = append(c.args, a.args...)
+	}
+	return c
 }
 
 // passes are the two passes of a claim: the user's own pending items,
 // then everything claimable (which includes them).
 func (c claimArgs) passes() []where {
+	ids := bun.List(c.modelIDs)
 	return []where{
-		{assignedToUser, []any{bun.List(c.modelIDs), c.userID}},
-		{claimable, []any{bun.List(c.modelIDs), c.userID, c.now}},
+		{[]clause{{assignedToUser, []any{ids, c.userID}}}},
+		{[]clause{{pendingFree, []any{ids, c.userID}}, {leaseExpired, []any{ids, c.now}}}},
 	}
 }
 
@@ -106,7 +129,7 @@ func (s *conn) ClaimNextItem(ctx context.Context, modelIDs []int64, userID int64
 }
 
 func (postgresBackend) claimNext(ctx context.Context, db bun.IDB, c claimArgs) ([]claimRow, error) {
-	w := c.where
+	w := c.where.or()
 	rows := []claimRow{}
 	err := db.NewRaw(`WITH next AS (
 	SELECT id, status, assigned_to FROM label_queue
@@ -123,31 +146,51 @@ RETURNING lq.*, next.status AS prev_status, next.assigned_to AS prev_assigned_to
 	return rows, err
 }
 
+// pick is a candidate of one of a pass's alternatives on SQLite.
+type pick struct {
+	ID             int64       `bun:"id"`
+	Priority       float64     `bun:"priority_score"`
+	PrevStatus     QueueStatus `bun:"prev_status"`
+	PrevAssignedTo *int64      `bun:"prev_assigned_to"`
+}
+
+// before reports whether p comes before q in the claim order.
+func (p pick) before(q pick) bool {
+	return p.Priority > q.Priority || (p.Priority == q.Priority && p.ID < q.ID)
+}
+
 func (sqliteBackend) claimNext(ctx context.Context, db bun.IDB, c claimArgs) ([]claimRow, error) {
-	w := c.where
 	var rows []claimRow
 	claim := func(ctx context.Context, tx bun.IDB) error {
-		var prev []claimRow
-		err := tx.NewRaw(`SELECT id, status AS prev_status, assigned_to AS prev_assigned_to FROM label_queue
-	WHERE `+w.sql+`
+		var best *pick
+		for _, a := range c.where.alts {
+			var prev []pick
+			err := tx.NewRaw(`SELECT id, priority_score, status AS prev_status, assigned_to AS prev_assigned_to FROM label_queue
+	WHERE `+a.sql+`
 	ORDER BY priority_score DESC, id ASC
-	LIMIT 1`, w.args...).Scan(ctx, &prev)
-		if err != nil || len(prev) == 0 {
-			return err
+	LIMIT 1`, a.args...).Scan(ctx, &prev)
+			if err != nil {
+				return err
+			}
+			if len(prev) > 0 && (best == nil || prev[0].before(*best)) {
+				best = &prev[0]
+			}
+		}
+		if best == nil {
+			return nil
 		}
 		rows = []claimRow{}
 		if err := tx.NewRaw(`UPDATE label_queue
 SET status = 'in_progress', assigned_to = ?, assigned_at = ?, lease_expires_at = ?, version = version + 1, updated_at = ?
 WHERE id = ?
-RETURNING *`, c.userID, c.now, c.leaseUntil, c.now, prev[0].ID).Scan(ctx, &rows); err != nil {
+RETURNING *`, c.userID, c.now, c.leaseUntil, c.now, best.ID).Scan(ctx, &rows); err != nil {
 			return err
 		}
 		for i := range rows {
-			rows[i].PrevStatus, rows[i].PrevAssignedTo = prev[0].PrevStatus, prev[0].PrevAssignedTo
+			rows[i].PrevStatus, rows[i].PrevAssignedTo = best.PrevStatus, best.PrevAssignedTo
 		}
 		return nil
 	}
-	var err error
-	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return claim(ctx, tx) })
+	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return claim(ctx, tx) })
 	return rows, err
 }

@@ -117,7 +117,7 @@ func (s *conn) CompoundsByIDs(ctx context.Context, ids []int64) ([]*Compound, er
 		return out, nil
 	}
 	var cs []*Compound
-	if err := s.db.NewSelect().Model(&cs).Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx); err != nil {
+	if err := s.reads().NewSelect().Model(&cs).Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, "compounds by id")
 	}
 	byID := make(map[int64]*Compound, len(cs))

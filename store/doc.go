@@ -7,7 +7,10 @@
 // Open picks the driver from the URL. "sqlite:PATH" is the embedded default
 // (DefaultURL, ./data/activelab.db): modernc.org/sqlite, pure Go, with WAL,
 // busy_timeout(5000), foreign keys and a single connection, SQLite's one
-// writer. "postgres://..." is for production and several replicas: a pgx
+// writer, for writes and transactions; the reads that need no transaction
+// (the queue's pages and counts, lookups by id, tokens, events: see
+// conn.reads) run on a pool of query_only connections beside it, which WAL
+// lets read while the writer writes. "postgres://..." is for production and several replicas: a pgx
 // pool behind database/sql (stdlib.OpenDBFromPool) and bun's pgdialect.
 // Open only connects; Migrate brings the schema up to date.
 //

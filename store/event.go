@@ -98,7 +98,7 @@ func (es eventSource) LastSeq(ctx context.Context) (int64, error) { return es.s.
 // there are no events).
 func (s *conn) LastEventSeq(ctx context.Context) (int64, error) {
 	var seq int64
-	err := s.db.NewSelect().Model((*Event)(nil)).ColumnExpr("COALESCE(MAX(?), 0)", bun.Ident("seq")).Scan(ctx, &seq)
+	err := s.reads().NewSelect().Model((*Event)(nil)).ColumnExpr("COALESCE(MAX(?), 0)", bun.Ident("seq")).Scan(ctx, &seq)
 	if err != nil {
 		return 0, s.wrapErr(err, "last event seq")
 	}
@@ -134,7 +134,7 @@ func deref(p *int64) int64 {
 // so a reader may resume from the last Seq it saw.
 func (s *conn) EventsAfter(ctx context.Context, afterSeq int64, modelID *int64, limit int) ([]*Event, error) {
 	evs := []*Event{}
-	q := s.db.NewSelect().Model(&evs).Where("? > ?", bun.Ident("seq"), afterSeq).Order("seq").Limit(int64(limit))
+	q := s.reads().NewSelect().Model(&evs).Where("? > ?", bun.Ident("seq"), afterSeq).Order("seq").Limit(int64(limit))
 	if modelID != nil {
 		q = q.Where("? = ?", bun.Ident("model_id"), *modelID)
 	}

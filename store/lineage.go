@@ -43,7 +43,7 @@ func (s *conn) resolveLineage(ctx context.Context, m *MLModel) error {
 // nil); ErrNotFound when there is none.
 func (s *conn) ModelVersion(ctx context.Context, id int64) (*MLModel, error) {
 	m := new(MLModel)
-	if err := s.db.NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+	if err := s.reads().NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("model %d", id))
 	}
 	return m, nil
@@ -54,7 +54,7 @@ func (s *conn) ModelVersion(ctx context.Context, id int64) (*MLModel, error) {
 // is named by its root; pass LineageID of any version).
 func (s *conn) ModelVersions(ctx context.Context, lineageID int64) ([]*MLModel, error) {
 	vs := []*MLModel{}
-	err := s.db.NewSelect().Model(&vs).Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx)
+	err := s.reads().NewSelect().Model(&vs).Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("versions of model %d", lineageID))
 	}
@@ -104,7 +104,7 @@ func (s *conn) CurrentVersions(ctx context.Context, lineageIDs []int64) (map[int
 		return out, nil
 	}
 	ms := []*MLModel{}
-	err := s.db.NewSelect().Model(&ms).Where("mm.lineage_id IN (?)", bun.List(lineageIDs)).
+	err := s.reads().NewSelect().Model(&ms).Where("mm.lineage_id IN (?)", bun.List(lineageIDs)).
 		Where(`mm.id = (SELECT x.id FROM ml_models AS x WHERE x.lineage_id = mm.lineage_id
 			ORDER BY CASE WHEN x.status = ? THEN 0 ELSE 1 END, x.version DESC LIMIT 1)`, ModelActive).
 		Scan(ctx)
@@ -137,7 +137,7 @@ func (s *conn) ModelsLatestPerLineage(ctx context.Context) ([]*MLModel, error) {
 // items and cycles of the lineage carry.
 func (s *conn) LineageVersionIDs(ctx context.Context, lineageID int64) ([]int64, error) {
 	ids := []int64{}
-	err := s.db.NewSelect().Model((*MLModel)(nil)).Column("id").
+	err := s.reads().NewSelect().Model((*MLModel)(nil)).Column("id").
 		Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx, &ids)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("versions of model %d", lineageID))

@@ -31,9 +31,15 @@ func (m minLevel) WithGroup(name string) slog.Handler {
 }
 
 // OnQuery calls fn with the SQL of every query the store runs from now on,
-// after it ran (for tests that count queries). Call it before the store is
-// shared: adding the hook must not race with queries.
-func (s *Store) OnQuery(fn func(sql string)) { s.bunDB.AddQueryHook(queryObserver(fn)) }
+// after it ran (for tests that count queries), on the writer and on the
+// read pool. Call it before the store is shared: adding the hook must not
+// race with queries.
+func (s *Store) OnQuery(fn func(sql string)) {
+	s.bunDB.AddQueryHook(queryObserver(fn))
+	if s.readDB != nil {
+		s.readDB.AddQueryHook(queryObserver(fn))
+	}
+}
 
 // queryObserver adapts a func to bun.QueryHook.
 type queryObserver func(sql string)

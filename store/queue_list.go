@@ -100,7 +100,7 @@ func (s *conn) ListQueue(ctx context.Context, f QueueFilter, order QueueOrder, a
 		return nil, fmt.Errorf("list queue: limit %d is below 1: %w", limit, ErrInvalid)
 	}
 	items := []*LabelQueueItem{}
-	q, err := f.apply(s.db.NewSelect().Model(&items))
+	q, err := f.apply(s.reads().NewSelect().Model(&items))
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (s *conn) ListQueue(ctx context.Context, f QueueFilter, order QueueOrder, a
 // CountQueue returns the number of items matching f. db may be a
 // transaction or nil.
 func (s *conn) CountQueue(ctx context.Context, f QueueFilter) (int, error) {
-	q, err := f.apply(s.db.NewSelect().Model((*LabelQueueItem)(nil)))
+	q, err := f.apply(s.reads().NewSelect().Model((*LabelQueueItem)(nil)))
 	if err != nil {
 		return 0, err
 	}
@@ -156,7 +156,7 @@ func (s *conn) CountQueueByStatus(ctx context.Context, f QueueFilter) (map[Queue
 		N      int         `bun:"n"`
 	}
 	f.Statuses = nil
-	q, err := f.apply(s.db.NewSelect().Model((*LabelQueueItem)(nil)))
+	q, err := f.apply(s.reads().NewSelect().Model((*LabelQueueItem)(nil)))
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ type LabelerCount struct {
 // count for their assignee), by user ID. db may be a transaction or nil.
 func (s *conn) LabelsPerLabeler(ctx context.Context, modelIDs []int64) ([]LabelerCount, error) {
 	out := []LabelerCount{}
-	q, _ := QueueFilter{ModelIDs: modelIDs}.apply(s.db.NewSelect().Model((*LabelQueueItem)(nil)))
+	q, _ := QueueFilter{ModelIDs: modelIDs}.apply(s.reads().NewSelect().Model((*LabelQueueItem)(nil)))
 	err := q.ColumnExpr("CASE WHEN lq.status = ? THEN lq.labeled_by ELSE lq.assigned_to END AS user_id", QueueLabeled).
 		ColumnExpr("SUM(CASE WHEN lq.status = ? THEN 1 ELSE 0 END) AS labeled", QueueLabeled).
 		ColumnExpr("SUM(CASE WHEN lq.status = ? THEN 1 ELSE 0 END) AS skipped", QueueSkipped).
@@ -199,7 +199,7 @@ func (s *conn) LabelsPerLabeler(ctx context.Context, modelIDs []int64) ([]Labele
 // ErrNotFound when there is none.
 func (s *conn) QueueItem(ctx context.Context, id int64) (*LabelQueueItem, error) {
 	it := new(LabelQueueItem)
-	if err := s.db.NewSelect().Model(it).Where("lq.id = ?", id).Scan(ctx); err != nil {
+	if err := s.reads().NewSelect().Model(it).Where("lq.id = ?", id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("queue item %d", id))
 	}
 	return it, nil
@@ -213,7 +213,7 @@ func (s *conn) QueueItemsByIDs(ctx context.Context, ids []int64) ([]*LabelQueueI
 		return out, nil
 	}
 	var items []*LabelQueueItem
-	if err := s.db.NewSelect().Model(&items).Where("lq.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+	if err := s.reads().NewSelect().Model(&items).Where("lq.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, "queue items by id")
 	}
 	byID := make(map[int64]*LabelQueueItem, len(items))

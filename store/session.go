@@ -48,7 +48,7 @@ func (s *conn) CreateSession(ctx context.Context, sess *Session) error {
 // DisabledAt.
 func (s *conn) SessionByHash(ctx context.Context, hash []byte) (*Session, *User, error) {
 	sess := new(Session)
-	if err := s.db.NewSelect().Model(sess).Where("? = ?", bun.Ident("hash"), hash).Scan(ctx); err != nil {
+	if err := s.reads().NewSelect().Model(sess).Where("? = ?", bun.Ident("hash"), hash).Scan(ctx); err != nil {
 		return nil, nil, s.wrapErr(err, "session")
 	}
 	u, err := s.UserByID(ctx, sess.UserID)

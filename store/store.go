@@ -28,12 +28,51 @@ type Store struct {
 	conn
 	bunDB *bun.DB
 	sqldb *sql.DB
-	pool  *pgxpool.Pool // nil on SQLite
-	hooks hooks
+	// readDB is SQLite's read pool (nil on PostgreSQL and for :memory:),
+	// which conn.rd runs the hot reads on.
+	readDB *bun.DB
+	pool   *pgxpool.Pool // nil on SQLite
+	hooks  hooks
 }
 
 func newStore(db *bun.DB, sqldb *sql.DB, pool *pgxpool.Pool, be backend, dialect string) *Store {
 	return &Store{conn: conn{db: db, be: be, dialect: dialect}, bunDB: db, sqldb: sqldb, pool: pool}
+}
+
+// sqliteReaders is the size of SQLite's read pool: enough for the API's
+// concurrent reads on a few cores; each reader is a connection with its
+// own page cache.
+const sqliteReaders = 4
+
+// sqliteReadDSN is the DSN of the read pool's connections: query_only (a
+// write through one is an error, not a second writer), deferred
+// transactions (a read takes no write lock), a smaller page cache each
+// than the writer's.
+func sqliteReadDSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=query_only(1)&_pragma=cache_size(-16384)&_txlock=deferred"
+}
+
+// openSQLiteReaders opens the read pool beside the writer sqldb (which has
+// put the file in WAL mode, so readers and the writer do not block each
+// other). An in-memory database has no pool: each connection would have
+// its own empty database.
+func openSQLiteReaders(ctx context.Context, path string) (*bun.DB, error) {
+	if path == ":memory:" {
+		return nil, nil
+	}
+	rdb, err := sql.Open("sqlite", sqliteReadDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s read pool: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(sqliteReaders)
+	rdb.SetMaxIdleConns(sqliteReaders)
+	rdb.SetConnMaxLifetime(0)
+	rdb.SetConnMaxIdleTime(0)
+	if err := rdb.PingContext(ctx); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("open sqlite %s read pool: %w", path, err)
+	}
+	return bun.NewDB(rdb, sqlitedialect.New()), nil
 }
 
 // Open connects to the database named by url and checks that it answers; it
@@ -41,8 +80,9 @@ func newStore(db *bun.DB, sqldb *sql.DB, pool *pgxpool.Pool, be backend, dialect
 //
 //   - "sqlite:PATH" (also "sqlite://PATH", "file:PATH"): modernc.org/sqlite with
 //     WAL, busy_timeout(5000) and foreign keys on, and a single connection (the
-//     one writer SQLite allows; several would give SQLITE_BUSY). The parent
-//     directory is created.
+//     one writer SQLite allows; several would give SQLITE_BUSY) for writes and
+//     transactions, plus a pool of query_only connections for the reads that
+//     need no transaction (see conn.reads). The parent directory is created.
 //   - "postgres://..." or "postgresql://...": a pgx pool wrapped with
 //     stdlib.OpenDBFromPool and bun's pgdialect (not bun's pgdriver, which
 //     breaks River's leader election).
@@ -102,8 +142,17 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	readDB, err := openSQLiteReaders(ctx, path)
+	if err != nil {
+		sqldb.Close()
+		return nil, err
+	}
 	db := bun.NewDB(sqldb, sqlitedialect.New())
-	return newStore(db, sqldb, nil, sqliteBackend{sqldb: sqldb}, DialectSQLite), nil
+	st := newStore(db, sqldb, nil, sqliteBackend{sqldb: sqldb}, DialectSQLite)
+	if readDB != nil {
+		st.readDB, st.rd = readDB, readDB
+	}
+	return st, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*Store, error) {
@@ -162,6 +211,9 @@ func (s *Store) DBStats() sql.DBStats { return s.sqldb.Stats() }
 // Close closes the database; the Store must not be used afterwards.
 func (s *Store) Close() error {
 	err := s.bunDB.Close()
+	if s.readDB != nil {
+		err = errors.Join(err, s.readDB.Close())
+	}
 	if s.pool != nil {
 		s.pool.Close()
 	}

@@ -48,7 +48,7 @@ func (s *conn) CreateAPIToken(ctx context.Context, t *APIToken) error {
 // DisabledAt.
 func (s *conn) APITokenByHash(ctx context.Context, hash []byte) (*APIToken, *User, error) {
 	t := new(APIToken)
-	if err := s.db.NewSelect().Model(t).Where("? = ?", bun.Ident("hash"), hash).Scan(ctx); err != nil {
+	if err := s.reads().NewSelect().Model(t).Where("? = ?", bun.Ident("hash"), hash).Scan(ctx); err != nil {
 		return nil, nil, s.wrapErr(err, "API token")
 	}
 	u, err := s.UserByID(ctx, t.UserID)

@@ -15,9 +15,27 @@ import (
 // (River's executor pattern). There is no "nil means the database": a
 // caller outside a transaction calls the Store, inside one the Tx.
 type conn struct {
-	db      bun.IDB
+	db bun.IDB
+	// rd runs the reads that need no transaction, when it is not db: the
+	// SQLite read pool of a Store (see reads). nil in a Tx and on
+	// PostgreSQL.
+	rd      bun.IDB
 	be      backend
 	dialect string
+}
+
+// reads returns the executor for a read-only query that needs no
+// transaction of its own: on a SQLite Store the read pool, whose
+// connections read concurrently with each other and with the one writer
+// (WAL), instead of queueing behind every write on the writer's
+// connection; in a Tx, the transaction (which sees its own writes); on
+// PostgreSQL, the one pool. A read on the pool sees every transaction
+// committed before it began.
+func (s *conn) reads() bun.IDB {
+	if s.rd != nil {
+		return s.rd
+	}
+	return s.db
 }
 
 var (
@@ -50,8 +68,9 @@ func (t *Tx) Emit(e *Event) { t.events = append(t.events, e) }
 // InTx runs fn in a transaction, committed when fn returns nil and rolled
 // back otherwise; the events fn emitted are written at the end of the
 // transaction and announced (OnEvents) after it commits. Inside fn use only
-// tx: on SQLite the store has one connection, so anything that asks the
-// Store for another waits until the context ends.
+// tx: on SQLite the store has one writer connection, so a write (or a
+// read that is not on the read pool) asked of the Store waits until the
+// context ends, and a read on the pool would not see fn's writes.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	var written int
 	err := s.bunDB.RunInTx(ctx, nil, func(ctx context.Context, btx bun.Tx) error {

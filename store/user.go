@@ -81,7 +81,7 @@ func (s *conn) UserByEmail(ctx context.Context, email string) (*User, error) {
 // UserByID returns the user with this ID; ErrNotFound when there is none.
 func (s *conn) UserByID(ctx context.Context, id int64) (*User, error) {
 	u := new(User)
-	if err := s.db.NewSelect().Model(u).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+	if err := s.reads().NewSelect().Model(u).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("user %d", id))
 	}
 	return u, nil
@@ -95,7 +95,7 @@ func (s *conn) UsersByIDs(ctx context.Context, ids []int64) ([]*User, error) {
 		return out, nil
 	}
 	var users []*User
-	if err := s.db.NewSelect().Model(&users).Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx); err != nil {
+	if err := s.reads().NewSelect().Model(&users).Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, "users by id")
 	}
 	byID := make(map[int64]*User, len(users))
