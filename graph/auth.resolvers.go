@@ -73,7 +73,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 // UpdateUser is the resolver for the updateUser field.
 func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UpdateUserPayload, error) {
 	u, err := r.Auth.UpdateUser(ctx, auth.UserUpdate{ID: input.ID, Name: input.Name, Role: input.Role,
-		Disabled: input.Disabled, Password: input.Password})
+		Disabled: input.Disabled, Password: input.Password, RevokeAPITokens: input.RevokeAPITokens != nil && *input.RevokeAPITokens})
 	if err != nil {
 		return nil, err
 	}

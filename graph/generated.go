@@ -15663,7 +15663,11 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "role", "disabled", "password"}
+	if _, present := asMap["revokeApiTokens"]; !present {
+		asMap["revokeApiTokens"] = false
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "role", "disabled", "password", "revokeApiTokens"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15705,6 +15709,13 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 				return it, err
 			}
 			it.Password = data
+		case "revokeApiTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokeApiTokens"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokeAPITokens = data
 		}
 	}
 	return it, nil

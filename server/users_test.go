@@ -176,6 +176,12 @@ func TestUpdateUserMutation(t *testing.T) {
 		wantError(t, e.post(meQuery, nil, bobSession), CodeUnauthenticated, "session")
 		wantError(t, e.post(loginMutation, map[string]any{"e": bob.Email, "p": "correct horse"}, nil), CodeUnauthenticated)
 		wantData(t, e.post(meQuery, nil, e.loginCookie(bob.Email, "battery staple")), nil)
+		// Without revokeApiTokens bob's token survived the change; with it,
+		// it is revoked.
+		wantData(t, e.post(meQuery, nil, bearer(bobToken)), nil)
+		wantData(t, update(admin, map[string]any{"id": id(bob), "password": "correct horse battery", "revokeApiTokens": true}), nil)
+		wantError(t, e.post(meQuery, nil, bearer(bobToken)), CodeUnauthenticated)
+		bobToken = e.token(bob)
 
 		// Bad input and unknown users.
 		wantInputField(t, update(admin, map[string]any{"id": id(bob), "name": " "}), "name", "name: is empty")

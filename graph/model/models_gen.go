@@ -502,8 +502,10 @@ type UpdateUserInput struct {
 	Role *store.Role `json:"role,omitempty"`
 	// true disables the account (its sessions and API tokens stop working at once); false enables it again.
 	Disabled *bool `json:"disabled,omitempty"`
-	// A new password (unchanged when null), with createUser's rules; ends the user's sessions, not their API tokens.
+	// A new password (unchanged when null), with createUser's rules; ends the user's sessions, and their API tokens too with revokeApiTokens.
 	Password *string `json:"password,omitempty"`
+	// With a password change: revoke every API token of the user as well (a leaked token survives a password change otherwise).
+	RevokeAPITokens *bool `json:"revokeApiTokens,omitempty"`
 }
 
 type UpdateUserPayload struct {
