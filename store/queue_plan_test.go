@@ -53,13 +53,16 @@ func planFixture(ctx context.Context, t *testing.T, st *store.Store) (model *sto
 	model = storetest.Model(ctx, t, st, nil)
 	other = storetest.Model(ctx, t, st, nil)
 	users := []*store.User{storetest.User(ctx, t, st, nil), storetest.User(ctx, t, st, nil), storetest.User(ctx, t, st, nil)}
-	cs := make([]*store.Compound, compounds)
+	// Each batch has its own compounds: a compound has one open item per
+	// lineage at most (the database's guarantee), and the status mix below
+	// leaves items of every batch open.
+	cs := make([]*store.Compound, compounds*batches)
 	for i := range cs {
 		cs[i] = storetest.Compound(ctx, t, st, nil)
 	}
 	var items []*store.LabelQueueItem
 	for b := range batches {
-		for i, c := range cs {
+		for i, c := range cs[b*compounds : (b+1)*compounds] {
 			for _, m := range []*store.MLModel{model, other} {
 				items = append(items, &store.LabelQueueItem{CompoundID: c.ID, ModelID: m.ID, SelectionStrategy: "uncertainty",
 					SelectionBatch: b + 1, PriorityScore: float64((i*7919+b*104729)%1000) / 1000})
