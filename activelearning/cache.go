@@ -29,11 +29,18 @@ func keyOf(id int64, artifact []byte) versionKey {
 type modelCache struct {
 	mu        sync.Mutex
 	ensembles map[versionKey]*ml.Ensemble
-	domains   map[versionKey]*ml.Domain
+	domains   map[versionKey]*trainingDomain
+}
+
+// trainingDomain is a version's applicability domain and the training
+// compounds that are its rows (in the domain's row order).
+type trainingDomain struct {
+	*ml.Domain
+	ids []int64
 }
 
 func newModelCache() *modelCache {
-	return &modelCache{ensembles: map[versionKey]*ml.Ensemble{}, domains: map[versionKey]*ml.Domain{}}
+	return &modelCache{ensembles: map[versionKey]*ml.Ensemble{}, domains: map[versionKey]*trainingDomain{}}
 }
 
 func (c *modelCache) ensemble(k versionKey) *ml.Ensemble {
@@ -48,13 +55,13 @@ func (c *modelCache) putEnsemble(k versionKey, e *ml.Ensemble) {
 	c.ensembles[k] = e
 }
 
-func (c *modelCache) domain(k versionKey) *ml.Domain {
+func (c *modelCache) domain(k versionKey) *trainingDomain {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.domains[k]
 }
 
-func (c *modelCache) putDomain(k versionKey, d *ml.Domain) {
+func (c *modelCache) putDomain(k versionKey, d *trainingDomain) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.domains[k] = d
@@ -75,11 +82,4 @@ func (c *modelCache) drop(id int64) {
 			delete(c.domains, k)
 		}
 	}
-}
-
-// size returns how many ensembles and domains are cached (for tests).
-func (c *modelCache) size() (ensembles, domains int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.ensembles), len(c.domains)
 }

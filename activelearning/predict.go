@@ -55,9 +55,8 @@ type PredictResult struct {
 type Predictor struct {
 	model  *store.MLModel // the version
 	ens    *ml.Ensemble
-	domain *ml.Domain
-	ids    []int64  // training compounds, the domain's rows
-	smiles []string // their canonical SMILES
+	domain *trainingDomain // the version's, from the service's cache
+	st     *store.Store    // to name the nearest training compounds
 }
 
 // Model returns the version that scores.
@@ -102,11 +101,14 @@ func (s *Service) Predictor(ctx context.Context, actor *store.User, ref string, 
 	if err != nil {
 		return nil, err
 	}
-	p := &Predictor{model: m, ens: ens}
-	if err := s.trainingDomain(ctx, vs[0], p); err != nil {
+	d, err := s.domain(ctx, vs[0], m)
+	if err == nil && len(d.ids) == 0 {
+		err = errors.New("the model has no training compounds")
+	}
+	if err != nil {
 		return nil, fmt.Errorf("predict with model %q version %d: %w", m.Name, m.Version, err)
 	}
-	return p, nil
+	return &Predictor{model: m, ens: ens, domain: d, st: s.st}, nil
 }
 
 // lineageByRef finds a lineage's versions (oldest first) by lineage ID or
@@ -142,37 +144,6 @@ func (s *Service) lineageByRef(ctx context.Context, ref string) ([]*store.MLMode
 		return nil, inputErr("model", "no model has id or name %q", ref)
 	}
 	return s.st.ModelVersions(ctx, lineage)
-}
-
-// trainingDomain sets p's applicability domain: the lineage's training
-// compounds now (as selection's domain: for an older version this
-// includes labels added since), with their canonical SMILES.
-func (s *Service) trainingDomain(ctx context.Context, root *store.MLModel, p *Predictor) error {
-	params, err := parseParams(root)
-	if err != nil {
-		return err
-	}
-	_, _, val, err := s.validation(ctx, s.st, root)
-	if err != nil {
-		return err
-	}
-	data, err := s.trainingData(ctx, s.st, root, params, val)
-	if err != nil {
-		return err
-	}
-	if len(data.ids) == 0 {
-		return errors.New("the model has no training compounds")
-	}
-	X, err := s.featureMatrix(ctx, s.st, data.ids)
-	if err != nil {
-		return err
-	}
-	p.ids, p.domain = data.ids, ml.NewDomain(X)
-	p.smiles = make([]string, len(data.ids))
-	return s.st.EachFeatureRow(ctx, data.ids, func(i int, r *store.FeatureRow) error {
-		p.smiles[i] = string(r.CanonicalSMILES)
-		return nil
-	})
 }
 
 // Predict scores a batch of SMILES (any number; memory grows with it, so
@@ -244,6 +215,14 @@ func (p *Predictor) predictChunk(ctx context.Context, smiles []string, out []Pre
 	if err != nil {
 		return fmt.Errorf("applicability of %d rows: %w", len(good), err)
 	}
+	nearest := make([]int64, len(rows))
+	for k, r := range rows {
+		nearest[k] = p.domain.ids[r]
+	}
+	names, err := p.st.CompoundsByIDs(ctx, nearest) // only the chunk's nearest, not the whole training set
+	if err != nil {
+		return fmt.Errorf("nearest training compounds: %w", err)
+	}
 	for k, i := range good {
 		r := &out[i]
 		r.Prediction, r.Uncertainty = pred.Mean[k], pred.Std[k]
@@ -251,7 +230,10 @@ func (p *Predictor) predictChunk(ctx context.Context, smiles []string, out []Pre
 			r.Low, r.High, r.HasInterval = pred.Low[k], pred.High[k], true
 		}
 		r.Similarity, r.ApplicabilityDistance = sims[k], 1-sims[k]
-		r.NearestID, r.NearestSMILES = p.ids[rows[k]], p.smiles[rows[k]]
+		r.NearestID = nearest[k]
+		if c := names[k]; c != nil {
+			r.NearestSMILES = c.CanonicalSMILES
+		}
 	}
 	return nil
 }

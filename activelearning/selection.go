@@ -178,7 +178,7 @@ func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
 
 // domain returns a version's applicability domain (its training
 // compounds' features), cached with the version.
-func (s *Service) domain(ctx context.Context, root, version *store.MLModel) (*ml.Domain, error) {
+func (s *Service) domain(ctx context.Context, root, version *store.MLModel) (*trainingDomain, error) {
 	key := keyOf(version.ID, version.Artifact)
 	if d := s.cache.domain(key); d != nil {
 		return d, nil
@@ -194,7 +194,7 @@ func (s *Service) domain(ctx context.Context, root, version *store.MLModel) (*ml
 // domainOf builds the applicability domain of the lineage's training data
 // as it is now, reading through q (a retrain reads in its transaction: on
 // SQLite that holds the only connection).
-func (s *Service) domainOf(ctx context.Context, q store.Querier, root *store.MLModel) (*ml.Domain, error) {
+func (s *Service) domainOf(ctx context.Context, q store.Querier, root *store.MLModel) (*trainingDomain, error) {
 	p, err := parseParams(root)
 	if err != nil {
 		return nil, err
@@ -211,7 +211,7 @@ func (s *Service) domainOf(ctx context.Context, q store.Querier, root *store.MLM
 	if err != nil {
 		return nil, err
 	}
-	return ml.NewDomain(X), nil
+	return &trainingDomain{Domain: ml.NewDomain(X), ids: data.ids}, nil
 }
 
 // scored is a version's view of some compounds.
