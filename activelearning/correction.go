@@ -61,11 +61,8 @@ func (s *Service) AmendLabel(ctx context.Context, actor *store.User, in AmendLab
 	if err := checkMagnitude("value", in.Value); err != nil {
 		return nil, err
 	}
-	if in.Source != "" && !in.Source.Valid() {
-		return nil, inputErr("source", "%q is not experimental, literature or expert_estimate", in.Source)
-	}
-	if in.Confidence != "" && !in.Confidence.Valid() {
-		return nil, inputErr("confidence", "%q is not high, medium or low", in.Confidence)
+	if err := checkLabelEnums(in.Source, in.Confidence); err != nil {
+		return nil, err
 	}
 	var out *store.LabelQueueItem
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
@@ -80,9 +77,6 @@ func (s *Service) AmendLabel(ctx context.Context, actor *store.User, in AmendLab
 		if err := s.mayCorrect(actor, it); err != nil {
 			return err
 		}
-		if ic.version.Task == store.TaskClassification && in.Value != 0 && in.Value != 1 {
-			return inputErr("value", "%g: a classification label is 0 or 1", in.Value)
-		}
 		l := store.ItemLabel{Value: in.Value, Source: in.Source, Confidence: in.Confidence, Notes: it.Notes, By: *it.LabeledBy}
 		if l.Source == "" {
 			l.Source = *it.LabelSource
@@ -93,17 +87,8 @@ func (s *Service) AmendLabel(ctx context.Context, actor *store.User, in AmendLab
 		if in.Notes != nil {
 			l.Notes = *in.Notes
 		}
-		if ic.version.Task == store.TaskRegression {
-			r, err := tx.EndpointRange(ctx, ic.version.Endpoint)
-			if err != nil {
-				return err
-			}
-			if err := plausibility(in.Value, r, it.Prediction, it.Uncertainty, s.cfg.PlausibilityK); err != nil {
-				if !in.Confirm {
-					return err
-				}
-				l.Implausible = true
-			}
+		if l.Implausible, err = s.checkLabelValue(ctx, tx, ic, in.Value, in.Confirm); err != nil {
+			return err
 		}
 		now := s.now()
 		if err := tx.AmendItemLabel(ctx, it.ID, it.Version, l, now); err != nil {

@@ -1,6 +1,7 @@
 package activelearning
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -109,4 +110,46 @@ func plausibility(v float64, r store.ValueRange, pred, std *float64, k float64) 
 		return e
 	}
 	return nil
+}
+
+// checkLabelEnums refuses an unknown source or confidence (empty ones pass:
+// the caller applies its default).
+func checkLabelEnums(source store.Source, confidence store.Confidence) error {
+	if source != "" && !source.Valid() {
+		return inputErr("source", "%q is not experimental, literature or expert_estimate", source)
+	}
+	if confidence != "" && !confidence.Valid() {
+		return inputErr("confidence", "%q is not high, medium or low", confidence)
+	}
+	return nil
+}
+
+// checkLabelValue checks value v for ic's item, read in q: 0 or 1 for a
+// classification model; for regression the plausibility rule, whose
+// *ImplausibleError confirm overrides (implausible then reports it). The
+// endpoint's range is read only when the prediction alone cannot vouch for
+// the value (within k of the ensemble's own spread it is plausible
+// whatever the range), so most labels cost no aggregate over the endpoint.
+func (s *Service) checkLabelValue(ctx context.Context, q store.Querier, ic *itemContext, v float64, confirm bool) (implausible bool, err error) {
+	if ic.version.Task == store.TaskClassification {
+		if v != 0 && v != 1 {
+			return false, inputErr("value", "%g: a classification label is 0 or 1", v)
+		}
+		return false, nil
+	}
+	it, k := ic.item, s.cfg.PlausibilityK
+	if it.Prediction != nil && it.Uncertainty != nil && math.Abs(v-*it.Prediction) <= k**it.Uncertainty {
+		return false, nil
+	}
+	r, err := q.EndpointRange(ctx, ic.version.Endpoint)
+	if err != nil {
+		return false, err
+	}
+	if err := plausibility(v, r, it.Prediction, it.Uncertainty, k); err != nil {
+		if !confirm {
+			return false, err
+		}
+		return true, nil
+	}
+	return false, nil
 }

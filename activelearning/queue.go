@@ -165,14 +165,11 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 	if in.Source == "" {
 		in.Source = store.SourceExperimental
 	}
-	if !in.Source.Valid() {
-		return nil, inputErr("source", "%q is not experimental, literature or expert_estimate", in.Source)
-	}
 	if in.Confidence == "" {
 		in.Confidence = store.ConfidenceHigh
 	}
-	if !in.Confidence.Valid() {
-		return nil, inputErr("confidence", "%q is not high, medium or low", in.Confidence)
+	if err := checkLabelEnums(in.Source, in.Confidence); err != nil {
+		return nil, err
 	}
 	var out *store.LabelQueueItem
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
@@ -182,7 +179,7 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		}
 		it := ic.item
 		if ic.version.Task == store.TaskClassification && in.Value != 0 && in.Value != 1 {
-			return inputErr("value", "%g: a classification label is 0 or 1", in.Value)
+			return inputErr("value", "%g: a classification label is 0 or 1", in.Value) // before the status checks: a bad value is an input error whatever the item
 		}
 		now := s.now()
 		switch {
@@ -197,18 +194,9 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		case heldByOther(it, actor.ID, now):
 			return fmt.Errorf("queue item %d is held by user %d: %w", it.ID, *it.AssignedTo, store.ErrConflict)
 		}
-		implausible := false
-		if ic.version.Task == store.TaskRegression {
-			r, err := tx.EndpointRange(ctx, ic.version.Endpoint)
-			if err != nil {
-				return err
-			}
-			if err := plausibility(in.Value, r, it.Prediction, it.Uncertainty, s.cfg.PlausibilityK); err != nil {
-				if !in.Confirm {
-					return err
-				}
-				implausible = true
-			}
+		implausible, err := s.checkLabelValue(ctx, tx, ic, in.Value, in.Confirm)
+		if err != nil {
+			return err
 		}
 		if err := tx.LabelItem(ctx, it.ID, it.Version, store.ItemLabel{Value: in.Value, Source: in.Source,
 			Confidence: in.Confidence, Notes: in.Notes, By: actor.ID, Implausible: implausible}, now); err != nil {
