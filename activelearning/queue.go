@@ -95,14 +95,11 @@ func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID 
 		if err != nil {
 			return err
 		}
-		var es []evt
-		if claim.Reclaimed() && claim.PrevAssignedTo != nil {
-			es = append(es, evt{Type: EventItemReleased, Model: ic.lineage, Item: ic.item.ID, Cycle: ic.cycleID(),
-				Payload: map[string]any{"reason": "lease expired", "user_id": *claim.PrevAssignedTo}})
+		var lapsed *int64
+		if claim.Reclaimed() {
+			lapsed = claim.PrevAssignedTo
 		}
-		es = append(es, evt{Type: EventItemClaimed, Model: ic.lineage, Item: ic.item.ID, Cycle: ic.cycleID(), Actor: actor.ID,
-			Payload: map[string]any{"lease_expires_at": lease}})
-		if err := s.emit(ctx, tx, es...); err != nil {
+		if err := s.emit(ctx, tx, claimEvents(ic, actor, lease, lapsed)...); err != nil {
 			return err
 		}
 		got = ic.item
@@ -112,6 +109,19 @@ func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID 
 		return nil, fmt.Errorf("claim next item of model %d: %w", modelID, err)
 	}
 	return got, nil
+}
+
+// claimEvents are the events of actor claiming ic's item until lease: an
+// item_released for the previous holder whose lease lapsed (lapsed, when
+// not nil), then item_claimed.
+func claimEvents(ic *itemContext, actor *store.User, lease time.Time, lapsed *int64) []evt {
+	var es []evt
+	if lapsed != nil {
+		es = append(es, evt{Type: EventItemReleased, Model: ic.lineage, Item: ic.item.ID, Cycle: ic.cycleID(),
+			Payload: map[string]any{"reason": "lease expired", "user_id": *lapsed}})
+	}
+	return append(es, evt{Type: EventItemClaimed, Model: ic.lineage, Item: ic.item.ID, Cycle: ic.cycleID(), Actor: actor.ID,
+		Payload: map[string]any{"lease_expires_at": lease}})
 }
 
 // RenewLease extends actor's claim on an in-progress item by
@@ -465,14 +475,11 @@ func (s *Service) ClaimItem(ctx context.Context, actor *store.User, itemID int64
 		if err := tx.ClaimItem(ctx, it.ID, it.Version, actor.ID, now, lease); err != nil {
 			return err
 		}
-		var es []evt
+		var lapsed *int64
 		if it.Status == store.QueueInProgress && it.AssignedTo != nil && *it.AssignedTo != actor.ID {
-			es = append(es, evt{Type: EventItemReleased, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(),
-				Payload: map[string]any{"reason": "lease expired", "user_id": *it.AssignedTo}})
+			lapsed = it.AssignedTo
 		}
-		es = append(es, evt{Type: EventItemClaimed, Model: ic.lineage, Item: it.ID, Cycle: ic.cycleID(), Actor: actor.ID,
-			Payload: map[string]any{"lease_expires_at": lease}})
-		if err := s.emit(ctx, tx, es...); err != nil {
+		if err := s.emit(ctx, tx, claimEvents(ic, actor, lease, lapsed)...); err != nil {
 			return err
 		}
 		out, err = tx.QueueItem(ctx, it.ID)
