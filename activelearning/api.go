@@ -27,7 +27,7 @@ type ImportReport struct {
 	// ErrorsNotListed counts rejected rows left out of Errors (a background
 	// import lists the first MaxJobReportErrors).
 	ErrorsNotListed int
-	SetID           int64
+	SetID           store.ID
 	JobID           int64
 }
 
@@ -65,7 +65,7 @@ type CreateModelInput struct {
 	Params map[string]any
 	// TrainingSetID restricts training to compounds of this set that have
 	// measurements for Endpoint; 0 = every measured compound.
-	TrainingSetID int64
+	TrainingSetID store.ID
 	Split         SplitInput
 	// Seed seeds the ensemble (default: Split.Seed).
 	Seed int64
@@ -90,11 +90,11 @@ type SplitInput struct {
 // SelectInput asks for a batch of compounds to label.
 type SelectInput struct {
 	// ModelID is the model's lineage id.
-	ModelID int64
+	ModelID store.ID
 	// Pool: SetID (a compound set) or CompoundIDs; both zero = every
 	// compound not labeled for the endpoint.
-	SetID       int64
-	CompoundIDs []int64
+	SetID       store.ID
+	CompoundIDs []store.ID
 	// Strategy is a sampling spec ("default", "uncertainty", "hybrid+diverse", ...).
 	Strategy string
 	// Diversity, when > 0, is the Tanimoto threshold of diversity-aware
@@ -118,7 +118,7 @@ type SelectInput struct {
 
 // Candidate is one ranked compound of a selection.
 type Candidate struct {
-	CompoundID            int64
+	CompoundID            store.ID
 	Prediction            float64
 	Uncertainty           float64
 	ApplicabilityDistance float64
@@ -136,7 +136,7 @@ const DefaultBatchSize = 50
 
 // SubmitLabelInput is a labeler's answer for a queue item.
 type SubmitLabelInput struct {
-	ItemID     int64
+	ItemID     store.ID
 	Value      float64
 	Source     store.Source
 	Confidence store.Confidence
@@ -148,9 +148,9 @@ type SubmitLabelInput struct {
 
 // QueueFilter restricts LabelQueue. ModelID is a lineage id (0 = every model).
 type QueueFilter struct {
-	ModelID    int64
+	ModelID    store.ID
 	Status     []store.QueueStatus
-	AssignedTo int64
+	AssignedTo store.ID
 }
 
 // QueueOrder orders LabelQueue.
@@ -186,7 +186,7 @@ type CurvePoint struct {
 
 // LabelerStats counts one labeler's work.
 type LabelerStats struct {
-	UserID           int64
+	UserID           store.ID
 	Labeled, Skipped int
 }
 

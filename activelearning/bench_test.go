@@ -123,7 +123,7 @@ func benchPool(b *testing.B, size int) {
 		b.ReportMetric(float64(prep.Created), "pool")
 	})
 	b.Run("similar", func(b *testing.B) {
-		var query int64 // the first compound imported
+		var query store.ID // the first compound imported
 		if err := st.DB().NewSelect().Model((*store.Compound)(nil)).ColumnExpr("MIN(id)").Scan(ctx, &query); err != nil {
 			b.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func benchPool(b *testing.B, size int) {
 		q := activelearning.CompoundQuery{Substructure: "c1ccccc1Cl"}
 		b.ReportAllocs()
 		for b.Loop() {
-			got, err := svc.SearchCompounds(ctx, q, 0, 25, true)
+			got, err := svc.SearchCompounds(ctx, q, store.NilID, 25, true)
 			if err != nil || got.Total < 25 {
 				b.Fatalf("%+v, %v", got, err)
 			}

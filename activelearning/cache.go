@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"activelab/ml"
+	"activelab/store"
 )
 
 // versionKey names one trained version's artifact: its row id and the
@@ -12,11 +13,11 @@ import (
 // never served from the cache. A cache belongs to one Service, hence to one
 // database: two Services on two databases never share entries.
 type versionKey struct {
-	id  int64
+	id  store.ID
 	crc uint32
 }
 
-func keyOf(id int64, artifact []byte) versionKey {
+func keyOf(id store.ID, artifact []byte) versionKey {
 	var crc uint32
 	if len(artifact) >= 4 {
 		crc = binary.LittleEndian.Uint32(artifact[len(artifact)-4:])
@@ -36,7 +37,7 @@ type modelCache struct {
 // compounds that are its rows (in the domain's row order).
 type trainingDomain struct {
 	*ml.Domain
-	ids []int64
+	ids []store.ID
 }
 
 func newModelCache() *modelCache {
@@ -69,7 +70,7 @@ func (c *modelCache) putDomain(k versionKey, d *trainingDomain) {
 
 // drop forgets every entry of version id (superseded: it scores nothing
 // any more).
-func (c *modelCache) drop(id int64) {
+func (c *modelCache) drop(id store.ID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k := range c.ensembles {

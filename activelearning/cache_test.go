@@ -1,28 +1,47 @@
 package activelearning_test
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"activelab/activelearning"
 	"activelab/store"
 	"activelab/store/storetest"
+
+	"github.com/uptrace/bun"
 )
 
 // TestCachesBelongToTheirService runs two services on two databases in one
-// binary, each with a model whose version has the same row id but other
-// training data: each one's previews equal those of a fresh service on its
-// own database, whichever warmed its cache first (a process-wide cache keyed
-// by row id served the first database's applicability domain to the
-// second).
+// binary that hold the same rows under the same ids (b is a copy of a, as a
+// restored backup or a staging clone is) but other training data: each
+// one's previews equal those of a fresh service on its own database,
+// whichever warmed its cache first (a process-wide cache keyed by row id
+// served the first database's applicability domain to the second).
 func TestCachesBelongToTheirService(t *testing.T) {
 	open := storetest.Backends(t)["sqlite"]
 	a := setup(t, open)
-	b := newEnv(t, open, activelearning.Config{MaxBatchSize: 60})
-	// b trains on half the rows: another domain, the same version id.
-	b.model = b.createModel(t, "esol", "scaffold")
-	if a.model.ID != b.model.ID {
-		t.Fatalf("model ids %d and %d: the test needs equal ids", a.model.ID, b.model.ID)
+	path := filepath.Join(t.TempDir(), "copy.db")
+	if _, err := a.st.DB().ExecContext(a.ctx, "VACUUM INTO ?", path); err != nil {
+		t.Fatalf("copy the database: %v", err)
+	}
+	stB, err := store.Open(a.ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stB.Close() })
+	b := *a
+	b.st = stB
+	b.svc = activelearning.New(stB, nil, activelearning.Config{MaxBatchSize: 60}, nil)
+	// b's model loses half its training measurements: another domain, the
+	// same version id.
+	train, err := stB.CompoundSetMemberIDs(a.ctx, a.trainSet)
+	if err != nil || len(train) < 20 {
+		t.Fatalf("training set: %d compounds, %v", len(train), err)
+	}
+	if _, err := stB.DB().NewDelete().TableExpr("measurements").Where("compound_id IN (?)", bun.List(train[:len(train)/2])).
+		Exec(a.ctx); err != nil {
+		t.Fatal(err)
 	}
 	preview := func(e *env, svc *activelearning.Service) []activelearning.Candidate {
 		t.Helper()
@@ -33,11 +52,11 @@ func TestCachesBelongToTheirService(t *testing.T) {
 		}
 		return cs
 	}
-	gotB := preview(b, b.svc) // warms b's caches
+	gotB := preview(&b, b.svc) // warms b's caches
 	gotA := preview(a, a.svc)
 	// The pools hold the same compounds under the same ids: with one
 	// shared domain, a compound would be as far from both training sets.
-	distB := map[int64]float64{}
+	distB := map[store.ID]float64{}
 	for _, c := range gotB {
 		distB[c.CompoundID] = c.ApplicabilityDistance
 	}
@@ -56,7 +75,7 @@ func TestCachesBelongToTheirService(t *testing.T) {
 	fresh := func(e *env) *activelearning.Service {
 		return activelearning.New(e.st, nil, activelearning.Config{MaxBatchSize: 60}, nil)
 	}
-	if wantB := preview(b, fresh(b)); !slices.Equal(gotB, wantB) {
+	if wantB := preview(&b, fresh(&b)); !slices.Equal(gotB, wantB) {
 		t.Errorf("database b's preview after a warmed a cache differs from a fresh service's:\n got %+v\nwant %+v", gotB, wantB)
 	}
 	if wantA := preview(a, fresh(a)); !slices.Equal(gotA, wantA) {

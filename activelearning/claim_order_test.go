@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -24,16 +25,16 @@ func TestClaimAssignedFirst(t *testing.T) {
 				}
 				return 1
 			}
-			return int(a.ID - b.ID)
+			return ident.Compare(a.ID, b.ID)
 		})
 		lowest, top := byPriority[len(byPriority)-1], byPriority[0]
-		if _, err := e.svc.AssignItems(e.ctx, e.sci, []int64{lowest.ID}, e.sci.ID); err != nil {
+		if _, err := e.svc.AssignItems(e.ctx, e.sci, []store.ID{lowest.ID}, e.sci.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.AssignItems(e.ctx, e.admin, []int64{top.ID}, e.sci2.ID); err != nil {
+		if _, err := e.svc.AssignItems(e.ctx, e.admin, []store.ID{top.ID}, e.sci2.ID); err != nil {
 			t.Fatal(err)
 		}
-		var got []int64
+		var got []store.ID
 		for {
 			it, err := e.svc.ClaimNextItem(e.ctx, e.sci, e.model.ID)
 			if err != nil {
@@ -44,7 +45,7 @@ func TestClaimAssignedFirst(t *testing.T) {
 			}
 			got = append(got, it.ID)
 		}
-		want := []int64{lowest.ID}
+		want := []store.ID{lowest.ID}
 		for _, it := range byPriority[1 : len(byPriority)-1] {
 			want = append(want, it.ID)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"activelab/chem"
+	"activelab/ident"
 	"activelab/store"
 )
 
@@ -50,12 +51,12 @@ const substructureChunk = 2000
 // with the compounds scanned (about 70k a second), and withTotal scans them
 // all. A query that does not parse is an InputError on "substructure" with
 // chem's message and offset.
-func (s *Service) SearchCompounds(ctx context.Context, q CompoundQuery, afterID int64, first int, withTotal bool) (*CompoundPage, error) {
+func (s *Service) SearchCompounds(ctx context.Context, q CompoundQuery, afterID store.ID, first int, withTotal bool) (*CompoundPage, error) {
 	if first < 0 {
 		return nil, inputErr("first", "%d is negative", first)
 	}
 	f := q.Filter
-	if f.SetID != 0 {
+	if f.SetID != store.NilID {
 		if _, err := s.st.CompoundSetByID(ctx, f.SetID); err != nil {
 			return nil, err
 		}
@@ -108,17 +109,17 @@ func compileSubstructure(q CompoundQuery) (*chem.Substructure, error) {
 	return sub, nil
 }
 
-func (s *Service) substructurePage(ctx context.Context, q CompoundQuery, afterID int64, first int, withTotal bool) (*CompoundPage, error) {
+func (s *Service) substructurePage(ctx context.Context, q CompoundQuery, afterID store.ID, first int, withTotal bool) (*CompoundPage, error) {
 	sub, err := compileSubstructure(q)
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
+	var ids []store.ID
 	hasNext := false
 	total := 0
 	cursor := afterID
 	if withTotal {
-		cursor = 0 // the total counts every match, before the page too
+		cursor = store.NilID // the total counts every match, before the page too
 	}
 scan:
 	for {
@@ -136,7 +137,7 @@ scan:
 			}
 			total++
 			switch {
-			case c.ID <= afterID:
+			case ident.Compare(c.ID, afterID) <= 0:
 			case len(ids) < first:
 				ids = append(ids, c.ID)
 			default:
@@ -175,6 +176,6 @@ func (s *Service) CompoundSets(ctx context.Context) ([]*store.CompoundSetWithSiz
 
 // CompoundSet returns a compound set with its size; store.ErrNotFound when
 // there is none.
-func (s *Service) CompoundSet(ctx context.Context, id int64) (*store.CompoundSetWithSize, error) {
+func (s *Service) CompoundSet(ctx context.Context, id store.ID) (*store.CompoundSetWithSize, error) {
 	return s.st.CompoundSetWithSizeByID(ctx, id)
 }

@@ -13,7 +13,7 @@ import (
 // AmendLabelInput corrects a label: the new value, source, confidence and
 // notes (empty source, confidence: keep the label's), and why.
 type AmendLabelInput struct {
-	ItemID     int64
+	ItemID     store.ID
 	Value      float64
 	Source     store.Source
 	Confidence store.Confidence
@@ -119,7 +119,7 @@ func (s *Service) AmendLabel(ctx context.Context, actor *store.User, in AmendLab
 // version trains on it), the item is pending again for anyone to label, its
 // cycle counts one label fewer, and the history keeps the retracted value,
 // who, when and why. Who may retract is as for AmendLabel.
-func (s *Service) RetractLabel(ctx context.Context, actor *store.User, itemID int64, reason string) (*store.LabelQueueItem, error) {
+func (s *Service) RetractLabel(ctx context.Context, actor *store.User, itemID store.ID, reason string) (*store.LabelQueueItem, error) {
 	if err := require(actor, store.RoleScientist); err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (s *Service) RetractLabel(ctx context.Context, actor *store.User, itemID in
 		if err := tx.DeleteItemMeasurement(ctx, it.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if err := s.bumpCycles(ctx, tx, map[int64][2]int{ic.cycleID(): {-1, 0}}); err != nil {
+		if err := s.bumpCycles(ctx, tx, map[store.ID][2]int{ic.cycleID(): {-1, 0}}); err != nil {
 			return err
 		}
 		if err := tx.AddLabelChange(ctx, &store.LabelChange{QueueItemID: it.ID, Action: store.LabelRetracted,
@@ -169,6 +169,6 @@ func (s *Service) RetractLabel(ctx context.Context, actor *store.User, itemID in
 
 // LabelHistory returns the label histories of queue items, oldest entry
 // first, by item id.
-func (s *Service) LabelHistory(ctx context.Context, itemIDs []int64) (map[int64][]*store.LabelChange, error) {
+func (s *Service) LabelHistory(ctx context.Context, itemIDs []store.ID) (map[store.ID][]*store.LabelChange, error) {
 	return s.st.LabelHistory(ctx, itemIDs)
 }

@@ -94,18 +94,18 @@ func TestAmendAndRetract(t *testing.T) {
 			t.Errorf("measurement after relabel = %+v", ms)
 		}
 		// The histories, oldest first.
-		hs, err := e.svc.LabelHistory(e.ctx, []int64{a.ID, b.ID})
+		hs, err := e.svc.LabelHistory(e.ctx, []store.ID{a.ID, b.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		type step struct {
 			action      store.LabelAction
 			value, prev *float64
-			user        int64
+			user        store.ID
 			reason      string
 		}
 		f := func(v float64) *float64 { return &v }
-		want := map[int64][]step{
+		want := map[store.ID][]step{
 			a.ID: {{store.LabelLabeled, f(-2), nil, e.sci.ID, ""}, {store.LabelAmended, f(2), f(-2), e.sci.ID, "sign typo"},
 				{store.LabelAmended, f(2.25), f(2), e.admin.ID, "checked the lab book"}},
 			b.ID: {{store.LabelLabeled, f(-2), nil, e.sci.ID, ""}, {store.LabelRetracted, nil, f(-2), e.admin.ID, "wrong compound"},

@@ -1,12 +1,15 @@
 package activelearning
 
-import "testing"
+import (
+	"activelab/ident"
+	"testing"
+)
 
 // FuzzDecodeCursor: a client-supplied cursor never panics, and a cursor the
 // service wrote decodes to what it encoded.
 func FuzzDecodeCursor(f *testing.F) {
-	f.Add(encodeCursor(cursor{Order: OrderPriorityDesc, Priority: 0.25, ID: 7}), string(OrderPriorityDesc))
-	f.Add(encodeCursor(cursor{Order: OrderCreatedAtAsc, ID: 1}), string(OrderCreatedAtAsc))
+	f.Add(encodeCursor(cursor{Order: OrderPriorityDesc, Priority: 0.25, ID: ident.New()}), string(OrderPriorityDesc))
+	f.Add(encodeCursor(cursor{Order: OrderCreatedAtAsc, ID: ident.New()}), string(OrderCreatedAtAsc))
 	f.Add("bogus", string(OrderCreatedAtDesc))
 	f.Add("", "")
 	f.Fuzz(func(t *testing.T, s, order string) {

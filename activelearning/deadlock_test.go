@@ -32,7 +32,7 @@ func TestBulkChangesRaceClaims(t *testing.T) {
 		e := setup(t, open)
 		c := e.selectBatch(t, "uncertainty", batch)
 		items := e.items(t, "")
-		ids := make([]int64, len(items))
+		ids := make([]store.ID, len(items))
 		for i, it := range items {
 			ids[i] = it.ID
 		}
@@ -45,7 +45,7 @@ func TestBulkChangesRaceClaims(t *testing.T) {
 			mu        sync.Mutex
 			unexpect  []error
 			conflicts int
-			labeledBy = map[int64]int64{}
+			labeledBy = map[store.ID]store.ID{}
 		)
 		check := func(what string, err error) bool {
 			if err == nil {
@@ -70,7 +70,7 @@ func TestBulkChangesRaceClaims(t *testing.T) {
 			wg.Go(func() {
 				r := rand.New(rand.NewPCG(uint64(b), 42))
 				for round := range rounds {
-					sub := make([]int64, 3+r.IntN(5))
+					sub := make([]store.ID, 3+r.IntN(5))
 					for i := range sub {
 						sub[i] = ids[r.IntN(len(ids))]
 					}

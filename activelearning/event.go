@@ -30,12 +30,12 @@ const (
 // evt is one event to append: ids of 0 are left NULL.
 type evt struct {
 	Type                      string
-	Model, Item, Cycle, Actor int64
+	Model, Item, Cycle, Actor store.ID
 	Payload                   any
 }
 
-func ptr(id int64) *int64 {
-	if id == 0 {
+func ptr(id store.ID) *store.ID {
+	if id == store.NilID {
 		return nil
 	}
 	return &id
@@ -60,9 +60,9 @@ func (s *Service) emit(_ context.Context, tx *store.Tx, es ...evt) error {
 	return nil
 }
 
-func actorID(u *store.User) int64 {
+func actorID(u *store.User) store.ID {
 	if u == nil {
-		return 0
+		return store.NilID
 	}
 	return u.ID
 }

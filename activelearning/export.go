@@ -24,7 +24,7 @@ var ExportHeader = []string{"compound_id", "name", "smiles", "canonical_smiles",
 // streams: memory does not grow with the endpoint. Any signed-in user may
 // export. It returns the number of data rows written; an unknown endpoint
 // or set is an InputError, checked before anything is written.
-func (s *Service) ExportMeasurements(ctx context.Context, actor *store.User, endpoint string, setID int64, w io.Writer) (int, error) {
+func (s *Service) ExportMeasurements(ctx context.Context, actor *store.User, endpoint string, setID store.ID, w io.Writer) (int, error) {
 	if err := require(actor, store.RoleViewer); err != nil {
 		return 0, err
 	}
@@ -39,7 +39,7 @@ func (s *Service) ExportMeasurements(ctx context.Context, actor *store.User, end
 	if !known {
 		return 0, inputErr("endpoint", "%q has no measurements", endpoint)
 	}
-	if setID != 0 {
+	if setID != store.NilID {
 		if _, err := s.st.CompoundSetByID(ctx, setID); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return 0, inputErr("set", "compound set %d does not exist", setID)
@@ -54,7 +54,7 @@ func (s *Service) ExportMeasurements(ctx context.Context, actor *store.User, end
 	n := 0
 	rec := make([]string, len(ExportHeader))
 	err = s.st.EachExportRow(ctx, endpoint, setID, 2000, func(r *store.ExportRow) error {
-		rec[0] = strconv.FormatInt(r.CompoundID, 10)
+		rec[0] = r.CompoundID.String()
 		rec[1] = r.Name
 		rec[2] = r.InputSMILES
 		rec[3] = r.CanonicalSMILES

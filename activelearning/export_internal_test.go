@@ -1,13 +1,16 @@
 package activelearning
 
-import "context"
+import (
+	"activelab/store"
+	"context"
+)
 
 // CachedVersions returns the ids of the versions whose ensemble or domain
 // s holds (for the cache tests).
-func CachedVersions(s *Service) map[int64]bool {
+func CachedVersions(s *Service) map[store.ID]bool {
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
-	out := map[int64]bool{}
+	out := map[store.ID]bool{}
 	for k := range s.cache.ensembles {
 		out[k.id] = true
 	}
@@ -19,7 +22,7 @@ func CachedVersions(s *Service) map[int64]bool {
 
 // TrainingRows returns the lineage's training data as the next retrain
 // would read it: each compound's aggregated target, by compound id.
-func TrainingRows(s *Service, ctx context.Context, lineageID int64) (map[int64]float64, error) {
+func TrainingRows(s *Service, ctx context.Context, lineageID store.ID) (map[store.ID]float64, error) {
 	vs, err := s.st.ModelVersions(ctx, lineageID)
 	if err != nil {
 		return nil, err
@@ -37,7 +40,7 @@ func TrainingRows(s *Service, ctx context.Context, lineageID int64) (map[int64]f
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]float64, len(data.ids))
+	out := make(map[store.ID]float64, len(data.ids))
 	for i, id := range data.ids {
 		out[id] = data.y[i]
 	}

@@ -10,6 +10,7 @@ import (
 
 	"activelab/activelearning"
 	"activelab/auth"
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -38,7 +39,7 @@ func TestExportMeasurements(t *testing.T) {
 		}
 
 		var buf bytes.Buffer
-		n, err := e.svc.ExportMeasurements(e.ctx, e.view, "logS", 0, &buf)
+		n, err := e.svc.ExportMeasurements(e.ctx, e.view, "logS", store.NilID, &buf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,14 +60,14 @@ func TestExportMeasurements(t *testing.T) {
 			byID[r[0]] += v
 			if r[8] == "label" {
 				label++
-				if r[0] != strconv.FormatInt(it.CompoundID, 10) || v != -3.125 || r[6] != "literature" || r[7] != "low" || r[9] != e.sci.Email {
+				if r[0] != it.CompoundID.String() || v != -3.125 || r[6] != "literature" || r[7] != "low" || r[9] != e.sci.Email {
 					t.Errorf("the label's row = %v", r)
 				}
 			}
 		}
 		sum := map[string]float64{}
 		for _, m := range want {
-			sum[strconv.FormatInt(m.CompoundID, 10)] += m.Value
+			sum[m.CompoundID.String()] += m.Value
 		}
 		if label != 1 || len(byID) != len(sum) {
 			t.Errorf("%d label rows, %d compounds; want 1 and %d", label, len(byID), len(sum))
@@ -84,9 +85,9 @@ func TestExportMeasurements(t *testing.T) {
 		}
 		for _, bad := range []struct {
 			endpoint string
-			set      int64
+			set      store.ID
 			field    string
-		}{{"", 0, "endpoint"}, {"pKa", 0, "endpoint"}, {"logS", 999999, "set"}} {
+		}{{"", store.NilID, "endpoint"}, {"pKa", store.NilID, "endpoint"}, {"logS", ident.New(), "set"}} {
 			buf.Reset()
 			_, err := e.svc.ExportMeasurements(e.ctx, e.view, bad.endpoint, bad.set, &buf)
 			var ie *activelearning.InputError
@@ -94,7 +95,7 @@ func TestExportMeasurements(t *testing.T) {
 				t.Errorf("export %q set %d: %v, %d bytes written; want an input error on %s and nothing written", bad.endpoint, bad.set, err, buf.Len(), bad.field)
 			}
 		}
-		if _, err := e.svc.ExportMeasurements(e.ctx, nil, "logS", 0, &buf); !errors.Is(err, auth.ErrUnauthenticated) {
+		if _, err := e.svc.ExportMeasurements(e.ctx, nil, "logS", store.NilID, &buf); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("no user: %v, want unauthenticated", err)
 		}
 	})

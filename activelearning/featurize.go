@@ -124,7 +124,7 @@ func storedDense(c *store.Compound) ([]float32, error) {
 // row i for ids[i]: Morgan bits plus the simulator's dense features
 // (features.DenseNames). An unknown ID is an error wrapping
 // store.ErrNotFound.
-func (s *Service) CompoundFeatures(ctx context.Context, ids []int64) (*ml.Features, error) {
+func (s *Service) CompoundFeatures(ctx context.Context, ids []store.ID) (*ml.Features, error) {
 	return s.featureMatrix(ctx, s.st, ids)
 }
 
@@ -134,7 +134,7 @@ func (s *Service) CompoundFeatures(ctx context.Context, ids []int64) (*ml.Featur
 // costs the matrix (~400 bytes a compound) and one chunk of rows. Rows
 // without a current-set binary vector take compoundFeatures' way (the
 // descriptors JSON of rows stored before it, or featurising again).
-func (s *Service) featureMatrix(ctx context.Context, db store.Querier, ids []int64) (*ml.Features, error) {
+func (s *Service) featureMatrix(ctx context.Context, db store.Querier, ids []store.ID) (*ml.Features, error) {
 	n := len(features.DenseNames)
 	X := ml.NewFeatures(features.FingerprintBits, n, len(ids))
 	X.Grow(len(ids))

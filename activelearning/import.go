@@ -16,7 +16,7 @@ import (
 // importPayload is an import handed to an import_compounds job.
 type importPayload struct {
 	Input   ImportInput `json:"input"`
-	ActorID int64       `json:"actor_id"`
+	ActorID store.ID    `json:"actor_id"`
 }
 
 // ImportCompounds imports compounds, and their measured values, into the
@@ -127,7 +127,7 @@ func (s *Service) ImportJob(ctx context.Context, actor *store.User, id int64) (*
 	}
 	var args jobs.ImportCompoundsArgs
 	var p struct {
-		ActorID int64 `json:"actor_id"`
+		ActorID store.ID `json:"actor_id"`
 	}
 	if err := json.Unmarshal(st.Args, &args); err != nil {
 		return nil, fmt.Errorf("import job %d args: %w", id, err)
@@ -164,7 +164,7 @@ func (s *Service) ImportJob(ctx context.Context, actor *store.User, id int64) (*
 // importChunk rows are written per transaction.
 const importChunk = 500
 
-func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, progress func(string, float64, string)) (*ImportReport, error) {
+func (s *Service) runImport(ctx context.Context, actorID store.ID, in ImportInput, progress func(string, float64, string)) (*ImportReport, error) {
 	rep := &ImportReport{Rows: len(in.Rows) + len(in.Errors), Errors: append([]ingest.RowError(nil), in.Errors...)}
 	type good struct {
 		row    ingest.Row
@@ -209,7 +209,7 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 		part := goods[from:min(from+importChunk, len(goods))]
 		err := s.st.InTx(ctx, func(tx *store.Tx) error {
 			created, existing, measured := 0, 0, 0
-			ids := make([]int64, 0, len(part))
+			ids := make([]store.ID, 0, len(part))
 			for _, g := range part {
 				g.c.CreatedAt = s.now()
 				isNew, err := tx.EnsureCompound(ctx, g.c)
@@ -240,7 +240,7 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 					}
 					m := &store.Measurement{CompoundID: g.c.ID, Endpoint: v.Endpoint, Value: v.Value, Qualifier: q, Source: in.Source,
 						Confidence: store.ConfidenceHigh, Origin: store.OriginImport, CreatedAt: s.now()}
-					if actorID != 0 {
+					if actorID != store.NilID {
 						m.UserID = &actorID
 					}
 					if err := tx.CreateMeasurement(ctx, m); err != nil {
@@ -249,7 +249,7 @@ func (s *Service) runImport(ctx context.Context, actorID int64, in ImportInput, 
 					measured++
 				}
 			}
-			if rep.SetID != 0 {
+			if rep.SetID != store.NilID {
 				if err := tx.AddCompoundSetMembers(ctx, rep.SetID, ids); err != nil {
 					return err
 				}

@@ -49,7 +49,7 @@ func TestImportJob(t *testing.T) {
 			}
 		}
 		r := j.Report
-		if r.Rows != 11 || r.Created+r.Existing != 10 || r.Measurements == 0 || r.SetID == 0 || r.JobID != rep.JobID ||
+		if r.Rows != 11 || r.Created+r.Existing != 10 || r.Measurements == 0 || r.SetID == store.NilID || r.JobID != rep.JobID ||
 			len(r.Errors) != 1 || r.Errors[0].Row != 12 || r.Errors[0].Column != "smiles" {
 			t.Errorf("report %+v", r)
 		}

@@ -11,6 +11,7 @@ import (
 	"activelab/auth"
 	"activelab/chem"
 	"activelab/features"
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -29,7 +30,7 @@ func TestImportIsIdempotentAndReportsBadRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Rows != 5 || rep.Created != 2 || rep.Existing != 1 || rep.Measurements != 1 || len(rep.Errors) != 2 || rep.SetID == 0 {
+		if rep.Rows != 5 || rep.Created != 2 || rep.Existing != 1 || rep.Measurements != 1 || len(rep.Errors) != 2 || rep.SetID == store.NilID {
 			t.Fatalf("report %+v", rep)
 		}
 		if re := rep.Errors[1]; re.Row != 2 || re.Column != "smiles" || re.Offset == 0 && re.Reason == "" {
@@ -88,7 +89,7 @@ func TestSimilarCompoundsAndStats(t *testing.T) {
 		}
 		// Reference: every other compound's Tanimoto to q by chem, sorted
 		// by similarity, ties by ID.
-		var all []int64
+		var all []store.ID
 		if err := e.st.DB().NewSelect().Model((*store.Compound)(nil)).Column("id").Where("id <> ?", q.ID).Order("id").Scan(e.ctx, &all); err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +102,7 @@ func TestSimilarCompoundsAndStats(t *testing.T) {
 			t.Fatal(err)
 		}
 		type ref struct {
-			id  int64
+			id  store.ID
 			sim float64
 		}
 		var wantSim []ref
@@ -124,7 +125,7 @@ func TestSimilarCompoundsAndStats(t *testing.T) {
 				}
 			}
 		}
-		if _, err := e.svc.SimilarCompounds(e.ctx, 99999, 5); !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.svc.SimilarCompounds(e.ctx, ident.New(), 5); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown compound: %v", err)
 		}
 		e.selectBatch(t, "uncertainty", 6)

@@ -15,6 +15,7 @@ import (
 
 	"activelab/chem"
 	"activelab/features"
+	"activelab/ident"
 	"activelab/ml"
 	"activelab/store"
 )
@@ -59,10 +60,10 @@ type modelParams struct {
 	Members     int            `json:"members"`
 	Learner     string         `json:"learner"`
 	Params      map[string]any `json:"params,omitempty"`
-	SourceSetID int64          `json:"source_set_id,omitempty"`
+	SourceSetID store.ID       `json:"source_set_id,omitempty"`
 	// TrainingSetID is the compound set holding the original training
 	// compounds (fixed at creation).
-	TrainingSetID int64       `json:"training_set_id"`
+	TrainingSetID store.ID    `json:"training_set_id"`
 	Split         splitParams `json:"split"`
 }
 
@@ -129,7 +130,7 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 	if _, err := s.st.ActiveMLModel(ctx, in.Name); err == nil {
 		return nil, fmt.Errorf("model %q exists: %w", in.Name, store.ErrConflict)
 	}
-	if in.TrainingSetID != 0 {
+	if in.TrainingSetID != store.NilID {
 		if _, err := s.st.CompoundSetByID(ctx, in.TrainingSetID); err != nil {
 			return nil, &InputError{Field: "trainingSetId", Msg: err.Error()}
 		}
@@ -159,7 +160,7 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 		isVal[i] = true
 		members = append(members, store.ValidationSetMember{CompoundID: data.ids[i], Value: data.y[i]})
 	}
-	var trainIDs []int64
+	var trainIDs []store.ID
 	for i, id := range data.ids {
 		if !isVal[i] {
 			trainIDs = append(trainIDs, id)
@@ -279,7 +280,7 @@ func (s *Service) checkModelInput(in *CreateModelInput) (modelParams, error) {
 // compounds each form their own group), groups in a seeded random order
 // added whole to the validation set until it holds fraction·n compounds, so
 // no scaffold is on both sides.
-func (s *Service) split(ctx context.Context, ids []int64, sp splitParams) ([]int, error) {
+func (s *Service) split(ctx context.Context, ids []store.ID, sp splitParams) ([]int, error) {
 	n := len(ids)
 	want := int(math.Round(sp.Fraction * float64(n)))
 	rng := rand.New(rand.NewPCG(uint64(sp.Seed), 0x5eed5917))
@@ -328,7 +329,7 @@ func (s *Service) split(ctx context.Context, ids []int64, sp splitParams) ([]int
 // compound order: equal hashes mean the same held-out compounds and values.
 func validationHash(ms []store.ValidationSetMember) string {
 	ms = slices.Clone(ms)
-	slices.SortFunc(ms, func(a, b store.ValidationSetMember) int { return int(a.CompoundID - b.CompoundID) })
+	slices.SortFunc(ms, func(a, b store.ValidationSetMember) int { return ident.Compare(a.CompoundID, b.CompoundID) })
 	h := sha256.New()
 	for _, m := range ms {
 		fmt.Fprintf(h, "%d:%s\n", m.CompoundID, json.Number(fmt.Sprint(m.Value)))
@@ -338,7 +339,7 @@ func validationHash(ms []store.ValidationSetMember) string {
 
 // labeled is training data: per compound one value and one weight.
 type labeled struct {
-	ids  []int64
+	ids  []store.ID
 	y, w []float64
 }
 
@@ -347,7 +348,7 @@ type labeled struct {
 // their weights. Compounds come out in ascending ID order.
 func aggregate(ms []*store.Measurement, task store.Task) labeled {
 	type acc struct{ sum, wsum, wmax float64 }
-	by := map[int64]*acc{}
+	by := map[store.ID]*acc{}
 	for _, m := range ms {
 		w := confidenceWeight[m.Confidence]
 		if w == 0 {
@@ -366,7 +367,7 @@ func aggregate(ms []*store.Measurement, task store.Task) labeled {
 	for id := range by {
 		out.ids = append(out.ids, id)
 	}
-	slices.Sort(out.ids)
+	slices.SortFunc(out.ids, ident.Compare)
 	for _, id := range out.ids {
 		a := by[id]
 		v := a.sum / a.wsum
@@ -382,7 +383,7 @@ func aggregate(ms []*store.Measurement, task store.Task) labeled {
 // trainingData is a lineage's training set now: the measurements of its
 // original training compounds plus every label of the endpoint (origin
 // label), never a validation compound.
-func (s *Service) trainingData(ctx context.Context, q store.Querier, root *store.MLModel, p modelParams, val map[int64]bool) (labeled, error) {
+func (s *Service) trainingData(ctx context.Context, q store.Querier, root *store.MLModel, p modelParams, val map[store.ID]bool) (labeled, error) {
 	all, err := q.MeasurementsByEndpoint(ctx, root.Endpoint, store.MeasurementQuery{})
 	if err != nil {
 		return labeled{}, err
@@ -391,7 +392,7 @@ func (s *Service) trainingData(ctx context.Context, q store.Querier, root *store
 	if err != nil {
 		return labeled{}, err
 	}
-	inSet := make(map[int64]bool, len(members))
+	inSet := make(map[store.ID]bool, len(members))
 	for _, id := range members {
 		inSet[id] = true
 	}
@@ -408,7 +409,7 @@ func (s *Service) trainingData(ctx context.Context, q store.Querier, root *store
 }
 
 // validation returns the lineage's validation compounds and values.
-func (s *Service) validation(ctx context.Context, q store.Querier, m *store.MLModel) ([]int64, []float64, map[int64]bool, error) {
+func (s *Service) validation(ctx context.Context, q store.Querier, m *store.MLModel) ([]store.ID, []float64, map[store.ID]bool, error) {
 	if m.ValidationSetID == nil {
 		return nil, nil, nil, fmt.Errorf("model %d has no validation set", m.ID)
 	}
@@ -419,9 +420,9 @@ func (s *Service) validation(ctx context.Context, q store.Querier, m *store.MLMo
 	if h := validationHash(ms); h != m.ValidationHash {
 		return nil, nil, nil, fmt.Errorf("model %d: validation set %d changed (hash %s, recorded %s)", m.ID, *m.ValidationSetID, h, m.ValidationHash)
 	}
-	ids := make([]int64, len(ms))
+	ids := make([]store.ID, len(ms))
 	y := make([]float64, len(ms))
-	set := make(map[int64]bool, len(ms))
+	set := make(map[store.ID]bool, len(ms))
 	for i, v := range ms {
 		ids[i], y[i], set[v.CompoundID] = v.CompoundID, v.Value, true
 	}
@@ -480,7 +481,7 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 // Regression: rmse, mae, r2, spearman, coverage95 (of mean ± 1.96 std);
 // classification: roc_auc, accuracy, f1, log_loss, brier. A metric that is
 // undefined on the set (e.g. ROC AUC with one class) is left out.
-func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, ids []int64, y []float64, task store.Task) (map[string]float64, error) {
+func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, ids []store.ID, y []float64, task store.Task) (map[string]float64, error) {
 	X, err := s.featureMatrix(ctx, s.st, ids)
 	if err != nil {
 		return nil, err
@@ -497,8 +498,8 @@ func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, ids []int64, y
 	return metricsOf(task, y, pred), nil
 }
 
-func (s *Service) cacheEnsemble(id int64, t *trained) {
-	if id != 0 && t != nil {
+func (s *Service) cacheEnsemble(id store.ID, t *trained) {
+	if id != store.NilID && t != nil {
 		s.cache.putEnsemble(keyOf(id, t.artifact), t.ens)
 	}
 }
@@ -531,7 +532,7 @@ func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
 // transaction, with model_trained and model_activated events). A training
 // error that retrying cannot fix marks the version failed with its error;
 // a cancelled context changes nothing (the job is retried).
-func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(stage string, fraction float64, msg string)) error {
+func (s *Service) TrainModel(ctx context.Context, modelID store.ID, progress func(stage string, fraction float64, msg string)) error {
 	if progress == nil {
 		progress = func(string, float64, string) {}
 	}
@@ -605,7 +606,7 @@ func (s *Service) Models(ctx context.Context) ([]*store.MLModel, error) {
 }
 
 // Model returns a lineage's active version (or latest when none is active).
-func (s *Service) Model(ctx context.Context, lineageID int64) (*store.MLModel, error) {
+func (s *Service) Model(ctx context.Context, lineageID store.ID) (*store.MLModel, error) {
 	vs, err := s.st.ModelVersions(ctx, lineageID)
 	if err != nil {
 		return nil, err
@@ -614,6 +615,6 @@ func (s *Service) Model(ctx context.Context, lineageID int64) (*store.MLModel, e
 }
 
 // ModelVersions returns every version of a lineage, oldest first.
-func (s *Service) ModelVersions(ctx context.Context, lineageID int64) ([]*store.MLModel, error) {
+func (s *Service) ModelVersions(ctx context.Context, lineageID store.ID) ([]*store.MLModel, error) {
 	return s.st.ModelVersions(ctx, lineageID)
 }

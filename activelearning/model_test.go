@@ -14,6 +14,7 @@ import (
 	"activelab/auth"
 	"activelab/chem"
 	"activelab/features"
+	"activelab/ident"
 	"activelab/ml"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -64,7 +65,7 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 		n := 0
 		// add stores a copy of fresh under its own canonical SMILES (the
 		// input SMILES, which featurising again reads, stays fresh's).
-		add := func(edit func(c *store.Compound)) int64 {
+		add := func(edit func(c *store.Compound)) store.ID {
 			c := *fresh
 			n++
 			c.CanonicalSMILES = fmt.Sprintf("%s.row%d", fresh.CanonicalSMILES, n)
@@ -76,7 +77,7 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 		}
 		// legacy is a row stored before the binary vector: its JSON says
 		// featureSet and every dense feature is 99.
-		legacy := func(featureSet string) int64 {
+		legacy := func(featureSet string) store.ID {
 			return add(func(c *store.Compound) {
 				var d map[string]any
 				if err := json.Unmarshal(fresh.Descriptors, &d); err != nil {
@@ -95,7 +96,7 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 			})
 		}
 		// stored is a row with a binary vector of featureSet, every feature 77.
-		stored := func(featureSet string) int64 {
+		stored := func(featureSet string) store.ID {
 			return add(func(c *store.Compound) {
 				c.FeatureSet, c.Features = featureSet, nil
 				for range features.DenseNames {
@@ -103,7 +104,7 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 				}
 			})
 		}
-		ids := []int64{add(func(*store.Compound) {}), legacy("morgan-r2-2048+dense34.v0"), legacy(features.Set),
+		ids := []store.ID{add(func(*store.Compound) {}), legacy("morgan-r2-2048+dense34.v0"), legacy(features.Set),
 			stored(features.Set), stored("morgan-r2-2048+dense34.v0")}
 		X, err := svc.CompoundFeatures(ctx, ids)
 		if err != nil {
@@ -137,10 +138,10 @@ func TestFeaturesRefeaturiseStaleRows(t *testing.T) {
 		}
 		// A stored fingerprint of another length is an error naming the row.
 		short := add(func(c *store.Compound) { c.Fingerprint = []byte{1, 8, 0xff} })
-		if _, err := svc.CompoundFeatures(ctx, []int64{ids[0], short}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("compound %d fingerprint", short)) {
+		if _, err := svc.CompoundFeatures(ctx, []store.ID{ids[0], short}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("compound %d fingerprint", short)) {
 			t.Errorf("8-bit stored fingerprint: err = %v, want one naming compound %d", err, short)
 		}
-		if _, err := svc.CompoundFeatures(ctx, []int64{ids[0], 999999}); !errors.Is(err, store.ErrNotFound) {
+		if _, err := svc.CompoundFeatures(ctx, []store.ID{ids[0], ident.New()}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown compound: err = %v, want ErrNotFound", err)
 		}
 	})
@@ -203,7 +204,7 @@ func TestCreateModelScaffoldSplitKeepsScaffoldsApart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		inVal := map[int64]bool{}
+		inVal := map[store.ID]bool{}
 		for _, v := range val {
 			inVal[v.CompoundID] = true
 		}

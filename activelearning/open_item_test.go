@@ -42,7 +42,7 @@ func TestConcurrentSelectionsNeverQueueTwice(t *testing.T) {
 			}
 		}
 		openItems := e.items(t, "status IN ('pending', 'in_progress')")
-		seen := map[int64]int64{}
+		seen := map[store.ID]store.ID{}
 		for _, it := range openItems {
 			if other, dup := seen[it.CompoundID]; dup {
 				t.Errorf("compound %d has two open items (%d and %d)", it.CompoundID, other, it.ID)

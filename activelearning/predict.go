@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"activelab/chem"
 	"activelab/features"
+	"activelab/ident"
 	"activelab/ml"
 	"activelab/store"
 )
@@ -42,7 +42,7 @@ type PredictResult struct {
 	ApplicabilityDistance float64
 	// NearestID and NearestSMILES are the most similar training compound
 	// (its canonical SMILES), Similarity its Tanimoto similarity.
-	NearestID     int64
+	NearestID     store.ID
 	NearestSMILES string
 	Similarity    float64
 	// Version is the model version that scored the row.
@@ -118,7 +118,7 @@ func (s *Service) lineageByRef(ctx context.Context, ref string) ([]*store.MLMode
 	if ref == "" {
 		return nil, inputErr("model", "name the model (its id or name)")
 	}
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+	if id, err := ident.Parse(ref); err == nil {
 		vs, err := s.st.ModelVersions(ctx, id)
 		if err == nil && len(vs) > 0 {
 			return vs, nil
@@ -131,16 +131,16 @@ func (s *Service) lineageByRef(ctx context.Context, ref string) ([]*store.MLMode
 	if err != nil {
 		return nil, err
 	}
-	var lineage int64
+	var lineage store.ID
 	for _, m := range ms {
 		if m.Name == ref {
-			if lineage != 0 {
+			if lineage != store.NilID {
 				return nil, inputErr("model", "several models are named %q: give its id", ref)
 			}
 			lineage = m.LineageID
 		}
 	}
-	if lineage == 0 {
+	if lineage == store.NilID {
 		return nil, inputErr("model", "no model has id or name %q", ref)
 	}
 	return s.st.ModelVersions(ctx, lineage)
@@ -215,7 +215,7 @@ func (p *Predictor) predictChunk(ctx context.Context, smiles []string, out []Pre
 	if err != nil {
 		return fmt.Errorf("applicability of %d rows: %w", len(good), err)
 	}
-	nearest := make([]int64, len(rows))
+	nearest := make([]store.ID, len(rows))
 	for k, r := range rows {
 		nearest[k] = p.domain.ids[r]
 	}
@@ -319,7 +319,7 @@ const MaxPredictList = 1000
 
 // PredictList scores a short list of SMILES (at most MaxPredictList) with
 // a lineage's version (0: the active one); see Predictor.
-func (s *Service) PredictList(ctx context.Context, actor *store.User, lineageID int64, version int, smiles []string) ([]PredictResult, error) {
+func (s *Service) PredictList(ctx context.Context, actor *store.User, lineageID store.ID, version int, smiles []string) ([]PredictResult, error) {
 	if err := require(actor, store.RoleViewer); err != nil {
 		return nil, err
 	}
@@ -329,7 +329,7 @@ func (s *Service) PredictList(ctx context.Context, actor *store.User, lineageID 
 	if version < 0 {
 		return nil, inputErr("version", "%d is not a version number", version)
 	}
-	p, err := s.Predictor(ctx, actor, strconv.FormatInt(lineageID, 10), version)
+	p, err := s.Predictor(ctx, actor, lineageID.String(), version)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"testing"
 
 	"activelab/activelearning"
@@ -26,7 +25,7 @@ func TestPredictMatchesSelection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids := make([]int64, len(cands))
+		ids := make([]store.ID, len(cands))
 		for i, c := range cands {
 			ids[i] = c.CompoundID
 		}
@@ -52,7 +51,7 @@ func TestPredictMatchesSelection(t *testing.T) {
 		if res[0].Err == nil || res[1].Err == nil {
 			t.Errorf("bad SMILES scored: %+v, %+v", res[0], res[1])
 		}
-		byID := map[int64]activelearning.Candidate{}
+		byID := map[store.ID]activelearning.Candidate{}
 		for _, c := range cands {
 			byID[c.CompoundID] = c
 		}
@@ -66,7 +65,7 @@ func TestPredictMatchesSelection(t *testing.T) {
 				t.Errorf("%s: predict %v ± %v at %v, selection %v ± %v at %v", r.SMILES, r.Prediction, r.Uncertainty,
 					r.ApplicabilityDistance, want.Prediction, want.Uncertainty, want.ApplicabilityDistance)
 			}
-			if r.Version != 1 || r.NearestID == 0 || r.NearestSMILES == "" || math.Abs(r.Similarity+r.ApplicabilityDistance-1) > 1e-12 {
+			if r.Version != 1 || r.NearestID == store.NilID || r.NearestSMILES == "" || math.Abs(r.Similarity+r.ApplicabilityDistance-1) > 1e-12 {
 				t.Errorf("%s: version %d, nearest %d %q at %v", r.SMILES, r.Version, r.NearestID, r.NearestSMILES, r.Similarity)
 			}
 			// 8 members over 30 training rows leave every row out of bag
@@ -88,7 +87,7 @@ func TestPredictMatchesSelection(t *testing.T) {
 func TestPredictorRefs(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := setup(t, open)
-		for _, ref := range []string{"esol", strconv.FormatInt(e.model.ID, 10)} {
+		for _, ref := range []string{"esol", e.model.ID.String()} {
 			p, err := e.svc.Predictor(e.ctx, e.view, ref, 1)
 			if err != nil || p.Model().LineageID != e.model.ID {
 				t.Errorf("ref %q: %v", ref, err)
@@ -98,7 +97,7 @@ func TestPredictorRefs(t *testing.T) {
 		for _, c := range []struct {
 			ref     string
 			version int
-		}{{"nope", 0}, {"", 0}, {"esol", 2}, {"987654", 0}} {
+		}{{"nope", 0}, {"", 0}, {"esol", 2}, {"01900000-0000-7000-8000-000000000999", 0}} {
 			if _, err := e.svc.Predictor(e.ctx, e.view, c.ref, c.version); !errors.As(err, &in) {
 				t.Errorf("%q version %d: %v, want an input error", c.ref, c.version, err)
 			}

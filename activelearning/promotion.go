@@ -97,7 +97,7 @@ func promotionDecision(task store.Task, tol float64, before, after map[string]fl
 // pending and in-progress items are re-scored by the candidate and move
 // to it, and a model_activated event records who and why. ErrNotFound for
 // an unknown version; ErrConflict when it is not a candidate.
-func (s *Service) PromoteVersion(ctx context.Context, actor *store.User, versionID int64, reason string) (*store.MLModel, error) {
+func (s *Service) PromoteVersion(ctx context.Context, actor *store.User, versionID store.ID, reason string) (*store.MLModel, error) {
 	if err := require(actor, store.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (s *Service) PromoteVersion(ctx context.Context, actor *store.User, version
 // reactivated one and move to it, and a model_activated event records who
 // and why (reason may be empty). ErrNotFound for an unknown model or
 // version; ErrConflict when the version is active, training or failed.
-func (s *Service) RollbackModel(ctx context.Context, actor *store.User, lineageID int64, toVersion int, reason string) (*store.MLModel, error) {
+func (s *Service) RollbackModel(ctx context.Context, actor *store.User, lineageID store.ID, toVersion int, reason string) (*store.MLModel, error) {
 	if err := require(actor, store.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (s *Service) activate(ctx context.Context, actor *store.User, v *store.MLMo
 		return nil, err
 	}
 	var out *store.MLModel
-	var superseded int64
+	var superseded store.ID
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		cur, err := tx.ModelVersion(ctx, v.ID)
 		if err != nil {
@@ -200,7 +200,7 @@ func (s *Service) activate(ctx context.Context, actor *store.User, v *store.MLMo
 	if err != nil {
 		return nil, err
 	}
-	if superseded != 0 {
+	if superseded != store.NilID {
 		s.cache.drop(superseded) // it scores nothing any more
 	}
 	return out, nil

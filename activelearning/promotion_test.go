@@ -10,6 +10,7 @@ import (
 
 	"activelab/activelearning"
 	"activelab/auth"
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -52,9 +53,9 @@ func (e *env) poisonedCandidate(t *testing.T) (*store.ActiveLearningCycle, []*st
 }
 
 // pendingByID returns the lineage's pending items by id.
-func (e *env) pendingByID(t *testing.T) map[int64]*store.LabelQueueItem {
+func (e *env) pendingByID(t *testing.T) map[store.ID]*store.LabelQueueItem {
 	t.Helper()
-	out := map[int64]*store.LabelQueueItem{}
+	out := map[store.ID]*store.LabelQueueItem{}
 	for _, it := range e.items(t, "status = ?", store.QueuePending) {
 		out[it.ID] = it
 	}
@@ -152,7 +153,7 @@ func TestPromoteAndRollback(t *testing.T) {
 		if _, err := e.svc.PromoteVersion(e.ctx, e.admin, v1.ID, "again"); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("promote the active version: %v, want conflict", err)
 		}
-		if _, err := e.svc.PromoteVersion(e.ctx, e.admin, 987654, "x"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.svc.PromoteVersion(e.ctx, e.admin, ident.New(), "x"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("promote an unknown version: %v, want not found", err)
 		}
 		if _, err := e.svc.RollbackModel(e.ctx, e.admin, e.model.ID, 1, ""); !errors.Is(err, store.ErrConflict) {
@@ -202,7 +203,7 @@ func TestPromoteAndRollback(t *testing.T) {
 		if vs[0].Status != store.ModelActive || vs[1].Status != store.ModelSuperseded {
 			t.Fatalf("after rollback: v1 %s, v2 %s", vs[0].Status, vs[1].Status)
 		}
-		selected := map[int64]*store.LabelQueueItem{}
+		selected := map[store.ID]*store.LabelQueueItem{}
 		for _, it := range items {
 			selected[it.ID] = it
 		}
@@ -236,7 +237,7 @@ func TestPromoteAndRollback(t *testing.T) {
 
 // checkActivation checks the n-th model_activated event: version, actor,
 // action and reason.
-func checkActivation(t *testing.T, e *env, n int, versionID, actor int64, action, reason string) {
+func checkActivation(t *testing.T, e *env, n int, versionID, actor store.ID, action, reason string) {
 	t.Helper()
 	evs := e.events(t, activelearning.EventModelActivated)
 	if len(evs) != n {
@@ -244,9 +245,9 @@ func checkActivation(t *testing.T, e *env, n int, versionID, actor int64, action
 	}
 	ev := evs[n-1]
 	var p struct {
-		VersionID int64  `json:"version_id"`
-		Action    string `json:"action"`
-		Reason    string `json:"reason"`
+		VersionID store.ID `json:"version_id"`
+		Action    string   `json:"action"`
+		Reason    string   `json:"reason"`
 	}
 	if err := json.Unmarshal(ev.Payload, &p); err != nil {
 		t.Fatal(err)

@@ -13,15 +13,15 @@ import (
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Microsecond) }
 
 // lineageOf returns the lineage (version-1 id) of a version.
-func lineageOf(m *store.MLModel) (int64, error) {
-	if m.LineageID == 0 {
-		return 0, fmt.Errorf("model %d has no lineage: %w", m.ID, store.ErrNotFound)
+func lineageOf(m *store.MLModel) (store.ID, error) {
+	if m.LineageID == store.NilID {
+		return store.NilID, fmt.Errorf("model %d has no lineage: %w", m.ID, store.ErrNotFound)
 	}
 	return m.LineageID, nil
 }
 
-func versionIDs(vs []*store.MLModel) []int64 {
-	ids := make([]int64, len(vs))
+func versionIDs(vs []*store.MLModel) []store.ID {
+	ids := make([]store.ID, len(vs))
 	for i, v := range vs {
 		ids[i] = v.ID
 	}
@@ -42,12 +42,12 @@ func activeOrLatest(vs []*store.MLModel) *store.MLModel {
 }
 
 // measuredCompoundIDs returns the compounds that have a measurement of the endpoint.
-func (s *Service) measuredCompoundIDs(ctx context.Context, db store.Querier, endpoint string) (map[int64]bool, error) {
+func (s *Service) measuredCompoundIDs(ctx context.Context, db store.Querier, endpoint string) (map[store.ID]bool, error) {
 	ids, err := db.MeasuredCompoundIDs(ctx, endpoint)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]bool, len(ids))
+	out := make(map[store.ID]bool, len(ids))
 	for _, id := range ids {
 		out[id] = true
 	}

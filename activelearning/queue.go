@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"activelab/auth"
+	"activelab/ident"
 	"activelab/store"
 )
 
@@ -17,11 +18,11 @@ import (
 type itemContext struct {
 	item    *store.LabelQueueItem
 	version *store.MLModel
-	lineage int64
+	lineage store.ID
 	cycle   *store.ActiveLearningCycle // nil when the batch has no cycle
 }
 
-func (s *Service) loadItem(ctx context.Context, tx store.Querier, id int64) (*itemContext, error) {
+func (s *Service) loadItem(ctx context.Context, tx store.Querier, id store.ID) (*itemContext, error) {
 	it, err := tx.QueueItem(ctx, id)
 	if err != nil {
 		return nil, err
@@ -44,16 +45,16 @@ func (s *Service) loadItem(ctx context.Context, tx store.Querier, id int64) (*it
 	return &itemContext{item: it, version: v, lineage: lid, cycle: c}, nil
 }
 
-func (ic *itemContext) cycleID() int64 {
+func (ic *itemContext) cycleID() store.ID {
 	if ic.cycle == nil {
-		return 0
+		return store.NilID
 	}
 	return ic.cycle.ID
 }
 
 // heldByOther reports whether someone other than user holds the item: an
 // unexpired in-progress claim, or a pending item assigned to someone else.
-func heldByOther(it *store.LabelQueueItem, user int64, now time.Time) bool {
+func heldByOther(it *store.LabelQueueItem, user store.ID, now time.Time) bool {
 	if it.AssignedTo == nil || *it.AssignedTo == user {
 		return false
 	}
@@ -74,7 +75,7 @@ func heldByOther(it *store.LabelQueueItem, user int64, now time.Time) bool {
 // SQLite's single writer). The item becomes in_progress, assigned to actor, with a
 // lease of Config.LeaseDuration. Returns nil, nil when there is nothing to
 // claim.
-func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID int64) (*store.LabelQueueItem, error) {
+func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID store.ID) (*store.LabelQueueItem, error) {
 	if err := require(actor, store.RoleScientist); err != nil {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID 
 		if err != nil {
 			return err
 		}
-		var lapsed *int64
+		var lapsed *store.ID
 		if claim.Reclaimed() {
 			lapsed = claim.PrevAssignedTo
 		}
@@ -114,7 +115,7 @@ func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID 
 // claimEvents are the events of actor claiming ic's item until lease: an
 // item_released for the previous holder whose lease lapsed (lapsed, when
 // not nil), then item_claimed.
-func claimEvents(ic *itemContext, actor *store.User, lease time.Time, lapsed *int64) []evt {
+func claimEvents(ic *itemContext, actor *store.User, lease time.Time, lapsed *store.ID) []evt {
 	var es []evt
 	if lapsed != nil {
 		es = append(es, evt{Type: EventItemReleased, Model: ic.lineage, Item: ic.item.ID, Cycle: ic.cycleID(),
@@ -126,7 +127,7 @@ func claimEvents(ic *itemContext, actor *store.User, lease time.Time, lapsed *in
 
 // RenewLease extends actor's claim on an in-progress item by
 // Config.LeaseDuration from now; ErrConflict when actor does not hold it.
-func (s *Service) RenewLease(ctx context.Context, actor *store.User, itemID int64) (*store.LabelQueueItem, error) {
+func (s *Service) RenewLease(ctx context.Context, actor *store.User, itemID store.ID) (*store.LabelQueueItem, error) {
 	if err := require(actor, store.RoleScientist); err != nil {
 		return nil, err
 	}
@@ -222,7 +223,7 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 			Source: &in.Source, Confidence: &in.Confidence, Notes: in.Notes, UserID: &actor.ID, CreatedAt: now}); err != nil {
 			return err
 		}
-		if err := s.bumpCycles(ctx, tx, map[int64][2]int{ic.cycleID(): {1, 0}}); err != nil {
+		if err := s.bumpCycles(ctx, tx, map[store.ID][2]int{ic.cycleID(): {1, 0}}); err != nil {
 			return err
 		}
 		// The event goes last: AppendEvent takes the outbox lock (see emit).
@@ -264,14 +265,14 @@ func deref(p *float64) float64 {
 // bumpCycles adds labeled and skipped counts (by cycle ID; 0 = no cycle) to
 // the cycles in ascending ID order, so that concurrent transactions lock
 // cycle rows in one order.
-func (s *Service) bumpCycles(ctx context.Context, tx store.Querier, counts map[int64][2]int) error {
-	ids := make([]int64, 0, len(counts))
+func (s *Service) bumpCycles(ctx context.Context, tx store.Querier, counts map[store.ID][2]int) error {
+	ids := make([]store.ID, 0, len(counts))
 	for id := range counts {
-		if id != 0 {
+		if id != store.NilID {
 			ids = append(ids, id)
 		}
 	}
-	slices.Sort(ids)
+	slices.SortFunc(ids, ident.Compare)
 	for _, id := range ids {
 		if err := tx.BumpCycleCounts(ctx, id, counts[id][0], counts[id][1]); err != nil {
 			return err
@@ -283,17 +284,17 @@ func (s *Service) bumpCycles(ctx context.Context, tx store.Querier, counts map[i
 // lockOrder returns ids sorted and without duplicates: multi-item
 // transactions write item rows in ascending ID order, so two of them never
 // wait on each other's rows in a cycle.
-func lockOrder(ids []int64) []int64 {
+func lockOrder(ids []store.ID) []store.ID {
 	out := slices.Clone(ids)
-	slices.Sort(out)
+	slices.SortFunc(out, ident.Compare)
 	return slices.Compact(out)
 }
 
 // SkipItem skips an item with a reason (required). Skipping a skipped item
 // again returns it unchanged; a labeled item or one someone else holds is an
 // ErrConflict.
-func (s *Service) SkipItem(ctx context.Context, actor *store.User, itemID int64, reason string) (*store.LabelQueueItem, error) {
-	out, err := s.SkipItems(ctx, actor, []int64{itemID}, reason)
+func (s *Service) SkipItem(ctx context.Context, actor *store.User, itemID store.ID, reason string) (*store.LabelQueueItem, error) {
+	out, err := s.SkipItems(ctx, actor, []store.ID{itemID}, reason)
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +302,7 @@ func (s *Service) SkipItem(ctx context.Context, actor *store.User, itemID int64,
 }
 
 // SkipItems skips several items, all or none (one transaction).
-func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []int64, reason string) ([]*store.LabelQueueItem, error) {
+func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []store.ID, reason string) ([]*store.LabelQueueItem, error) {
 	if err := require(actor, store.RoleScientist); err != nil {
 		return nil, err
 	}
@@ -317,8 +318,8 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []in
 		out = out[:0]
 		// Row writes first (items in ID order, then cycles); events last,
 		// because AppendEvent holds the outbox lock until commit.
-		done := map[int64]*store.LabelQueueItem{}
-		counts := map[int64][2]int{}
+		done := map[store.ID]*store.LabelQueueItem{}
+		counts := map[store.ID][2]int{}
 		var es []evt
 		for _, id := range lockOrder(itemIDs) {
 			ic, err := s.loadItem(ctx, tx, id)
@@ -368,7 +369,7 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []in
 // (auth.ErrForbidden). Labeled or skipped items, and items someone else holds
 // under a live lease, are an ErrConflict. An assigned item stays pending
 // (only its assignee can claim or label it).
-func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []int64, userID int64) ([]*store.LabelQueueItem, error) {
+func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []store.ID, userID store.ID) ([]*store.LabelQueueItem, error) {
 	if err := require(actor, store.RoleScientist); err != nil {
 		return nil, err
 	}
@@ -391,7 +392,7 @@ func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []
 		now := s.now()
 		// Row writes first (items in ID order); events last, because
 		// AppendEvent holds the outbox lock until commit.
-		done := map[int64]*store.LabelQueueItem{}
+		done := map[store.ID]*store.LabelQueueItem{}
 		var es []evt
 		for _, id := range lockOrder(itemIDs) {
 			ic, err := s.loadItem(ctx, tx, id)
@@ -431,7 +432,7 @@ func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []
 // PendingItems returns the items assigned to userID that are pending or in
 // progress, highest priority first, at most limit (default and cap
 // Config.QueuePageMax).
-func (s *Service) PendingItems(ctx context.Context, userID int64, limit int) ([]*store.LabelQueueItem, error) {
+func (s *Service) PendingItems(ctx context.Context, userID store.ID, limit int) ([]*store.LabelQueueItem, error) {
 	if limit <= 0 || limit > s.cfg.QueuePageMax {
 		limit = s.cfg.QueuePageMax
 	}
@@ -444,7 +445,7 @@ func (s *Service) PendingItems(ctx context.Context, userID int64, limit int) ([]
 }
 
 // QueueItem returns one item.
-func (s *Service) QueueItem(ctx context.Context, id int64) (*store.LabelQueueItem, error) {
+func (s *Service) QueueItem(ctx context.Context, id store.ID) (*store.LabelQueueItem, error) {
 	return s.st.QueueItem(ctx, id)
 }
 
@@ -453,7 +454,7 @@ func (s *Service) QueueItem(ctx context.Context, id int64) (*store.LabelQueueIte
 // item actor holds (its lease is renewed) or whose lease has expired. An
 // item someone else holds is an ErrConflict naming the holder; a labeled or
 // skipped item too.
-func (s *Service) ClaimItem(ctx context.Context, actor *store.User, itemID int64) (*store.LabelQueueItem, error) {
+func (s *Service) ClaimItem(ctx context.Context, actor *store.User, itemID store.ID) (*store.LabelQueueItem, error) {
 	if err := require(actor, store.RoleScientist); err != nil {
 		return nil, err
 	}
@@ -475,7 +476,7 @@ func (s *Service) ClaimItem(ctx context.Context, actor *store.User, itemID int64
 		if err := tx.ClaimItem(ctx, it.ID, it.Version, actor.ID, now, lease); err != nil {
 			return err
 		}
-		var lapsed *int64
+		var lapsed *store.ID
 		if it.Status == store.QueueInProgress && it.AssignedTo != nil && *it.AssignedTo != actor.ID {
 			lapsed = it.AssignedTo
 		}
@@ -494,7 +495,7 @@ func (s *Service) ClaimItem(ctx context.Context, actor *store.User, itemID int64
 // ReleaseItem hands an item actor holds back to the queue unlabeled
 // (pending, unassigned): the labeling workspace's Next. Admins may release
 // anyone's item; an item actor does not hold is an ErrConflict.
-func (s *Service) ReleaseItem(ctx context.Context, actor *store.User, itemID int64) (*store.LabelQueueItem, error) {
+func (s *Service) ReleaseItem(ctx context.Context, actor *store.User, itemID store.ID) (*store.LabelQueueItem, error) {
 	if err := require(actor, store.RoleScientist); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"activelab/activelearning"
 	"activelab/auth"
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -25,7 +26,7 @@ func TestConcurrentLabelers(t *testing.T) {
 			users[i] = storetest.User(e.ctx, t, e.st, nil)
 		}
 		var mu sync.Mutex
-		labeledBy := map[int64]int64{} // item -> user
+		labeledBy := map[store.ID]store.ID{} // item -> user
 		var wg sync.WaitGroup
 		errs := make(chan error, labelers)
 		for _, u := range users {
@@ -129,7 +130,7 @@ func TestSubmitLabelRules(t *testing.T) {
 			{"-Inf", e.sci, activelearning.SubmitLabelInput{ItemID: items[3].ID, Value: math.Inf(-1)}, "value", nil},
 			{"bad source", e.sci, activelearning.SubmitLabelInput{ItemID: items[3].ID, Value: 1, Source: "rumour"}, "source", nil},
 			{"bad confidence", e.sci, activelearning.SubmitLabelInput{ItemID: items[3].ID, Value: 1, Confidence: "certain"}, "confidence", nil},
-			{"unknown item", e.sci, activelearning.SubmitLabelInput{ItemID: 99999, Value: 1}, "", store.ErrNotFound},
+			{"unknown item", e.sci, activelearning.SubmitLabelInput{ItemID: ident.New(), Value: 1}, "", store.ErrNotFound},
 			{"different value on labeled item", e.sci, activelearning.SubmitLabelInput{ItemID: labeled.ID, Value: -1}, "", store.ErrConflict},
 			{"other labeler on labeled item", e.sci2, in, "", store.ErrConflict},
 			{"skipped item", e.sci, activelearning.SubmitLabelInput{ItemID: skipped.ID, Value: -1}, "", store.ErrConflict},
@@ -269,23 +270,23 @@ func TestAssignItems(t *testing.T) {
 		e.selectBatch(t, "uncertainty", 4)
 		items := e.items(t, "")
 		before := e.snapshot(t)
-		if _, err := e.svc.AssignItems(e.ctx, e.sci, []int64{items[0].ID}, e.sci2.ID); !errors.Is(err, auth.ErrForbidden) {
+		if _, err := e.svc.AssignItems(e.ctx, e.sci, []store.ID{items[0].ID}, e.sci2.ID); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("scientist assigning to another: %v", err)
 		}
-		if _, err := e.svc.AssignItems(e.ctx, e.view, []int64{items[0].ID}, e.view.ID); !errors.Is(err, auth.ErrForbidden) {
+		if _, err := e.svc.AssignItems(e.ctx, e.view, []store.ID{items[0].ID}, e.view.ID); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("viewer: %v", err)
 		}
-		if _, err := e.svc.AssignItems(e.ctx, e.admin, []int64{items[0].ID, 99999}, e.sci2.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := e.svc.AssignItems(e.ctx, e.admin, []store.ID{items[0].ID, ident.New()}, e.sci2.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown item: %v", err)
 		}
 		if e.snapshot(t) != before {
 			t.Fatal("rejected assignment changed state")
 		}
-		got, err := e.svc.AssignItems(e.ctx, e.admin, []int64{items[0].ID, items[1].ID}, e.sci2.ID)
+		got, err := e.svc.AssignItems(e.ctx, e.admin, []store.ID{items[0].ID, items[1].ID}, e.sci2.ID)
 		if err != nil || len(got) != 2 || *got[0].AssignedTo != e.sci2.ID || got[0].Status != store.QueuePending {
 			t.Fatalf("admin assigns: %v", err)
 		}
-		if _, err := e.svc.AssignItems(e.ctx, e.sci, []int64{items[2].ID}, e.sci.ID); err != nil {
+		if _, err := e.svc.AssignItems(e.ctx, e.sci, []store.ID{items[2].ID}, e.sci.ID); err != nil {
 			t.Fatalf("self-assign: %v", err)
 		}
 		// sci's claim skips sci2's items and gets its own, then the free one.
@@ -300,7 +301,7 @@ func TestAssignItems(t *testing.T) {
 		if _, err := e.svc.SubmitLabel(e.ctx, e.sci, activelearning.SubmitLabelInput{ItemID: items[0].ID, Value: -1}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("labeling someone else's item: %v", err)
 		}
-		sk, err := e.svc.SkipItems(e.ctx, e.sci2, []int64{items[0].ID, items[1].ID}, "duplicate structure")
+		sk, err := e.svc.SkipItems(e.ctx, e.sci2, []store.ID{items[0].ID, items[1].ID}, "duplicate structure")
 		if err != nil || len(sk) != 2 || sk[1].Status != store.QueueSkipped {
 			t.Fatalf("bulk skip: %v", err)
 		}
@@ -315,7 +316,7 @@ func TestLabelQueuePagesAreStable(t *testing.T) {
 		e := setup(t, open)
 		e.selectBatch(t, "uncertainty", 25)
 		for _, order := range []activelearning.QueueOrder{activelearning.OrderPriorityDesc, activelearning.OrderCreatedAtAsc, activelearning.OrderCreatedAtDesc} {
-			seen := map[int64]bool{}
+			seen := map[store.ID]bool{}
 			after := ""
 			pages := 0
 			for {

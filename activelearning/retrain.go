@@ -18,7 +18,7 @@ import (
 // how many it has. The
 // cycle becomes training and a retrain_model job is enqueued in the same
 // transaction.
-func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID int64, minNewLabels int) (*store.ActiveLearningCycle, error) {
+func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID store.ID, minNewLabels int) (*store.ActiveLearningCycle, error) {
 	if err := require(actor, store.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 // returns its error with nothing changed (River retries the job); any
 // other failure marks the cycle failed with its error and changes nothing
 // else.
-func (s *Service) Retrain(ctx context.Context, cycleID int64, progress func(stage string, fraction float64, msg string)) error {
+func (s *Service) Retrain(ctx context.Context, cycleID store.ID, progress func(stage string, fraction float64, msg string)) error {
 	c, err := s.st.Cycle(ctx, cycleID)
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func (s *Service) metricsBefore(ctx context.Context, root, old *store.MLModel) (
 	return m, false, err
 }
 
-func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lineage int64, report func(string, float64, string)) error {
+func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lineage store.ID, report func(string, float64, string)) error {
 	vs, err := s.st.ModelVersions(ctx, lineage)
 	if err != nil {
 		return err
@@ -204,7 +204,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 	}
 	metricsAfter, _ := json.Marshal(t.metrics)
 	metricsBefore, _ := json.Marshal(before)
-	var newID int64
+	var newID store.ID
 	applied := false
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		cur, err := tx.Cycle(ctx, c.ID)
@@ -292,7 +292,7 @@ func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel
 	if len(items) == 0 {
 		return 0, nil
 	}
-	ids := make([]int64, len(items))
+	ids := make([]store.ID, len(items))
 	for i, it := range items {
 		ids[i] = it.CompoundID
 	}
@@ -346,7 +346,7 @@ func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel
 	return tx.MoveOpenItems(ctx, nv.ID, scores, s.now())
 }
 
-func (s *Service) failCycle(ctx context.Context, cycleID, lineage int64, cause error) error {
+func (s *Service) failCycle(ctx context.Context, cycleID, lineage store.ID, cause error) error {
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		failed, err := tx.FailTrainingCycle(ctx, cycleID, cause.Error())
 		if err != nil || !failed {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"activelab/ident"
 	"activelab/jobs"
 	"activelab/ml"
 	"activelab/ml/sampling"
@@ -18,22 +19,22 @@ import (
 // selParams is the JSON stored in a cycle's params: everything needed to
 // reproduce the selection.
 type selParams struct {
-	Strategy       string  `json:"strategy"` // as asked ("default", ...)
-	Spec           string  `json:"spec"`     // resolved sampling spec
-	Diversity      float64 `json:"diversity,omitempty"`
-	BatchSize      int     `json:"batch_size"`
-	Seed           int64   `json:"seed"`
-	SetID          int64   `json:"set_id,omitempty"`
-	CompoundIDs    []int64 `json:"compound_ids,omitempty"`
-	IncludeLabeled bool    `json:"include_labeled,omitempty"`
-	IncludeSkipped bool    `json:"include_skipped,omitempty"`
-	PoolSize       int     `json:"pool_size"`
+	Strategy       string     `json:"strategy"` // as asked ("default", ...)
+	Spec           string     `json:"spec"`     // resolved sampling spec
+	Diversity      float64    `json:"diversity,omitempty"`
+	BatchSize      int        `json:"batch_size"`
+	Seed           int64      `json:"seed"`
+	SetID          store.ID   `json:"set_id,omitempty"`
+	CompoundIDs    []store.ID `json:"compound_ids,omitempty"`
+	IncludeLabeled bool       `json:"include_labeled,omitempty"`
+	IncludeSkipped bool       `json:"include_skipped,omitempty"`
+	PoolSize       int        `json:"pool_size"`
 	// Shards is how many score_shard jobs a large pool was split into (0:
 	// scored whole).
 	Shards int `json:"shards,omitempty"`
 }
 
-func (p selParams) input(lineage int64) SelectInput {
+func (p selParams) input(lineage store.ID) SelectInput {
 	return SelectInput{ModelID: lineage, SetID: p.SetID, CompoundIDs: p.CompoundIDs, Strategy: p.Strategy,
 		Diversity: p.Diversity, BatchSize: p.BatchSize, Seed: p.Seed, IncludeLabeled: p.IncludeLabeled, IncludeSkipped: p.IncludeSkipped}
 }
@@ -74,7 +75,7 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 		}
 		spec = spec.WithDiversity(in.Diversity)
 	}
-	if in.SetID != 0 && len(in.CompoundIDs) > 0 {
+	if in.SetID != store.NilID && len(in.CompoundIDs) > 0 {
 		return nil, inputErr("compoundIds", "give a set or a list of compounds, not both")
 	}
 	vs, err := s.st.ModelVersions(ctx, in.ModelID)
@@ -102,7 +103,7 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 	case sampling.ExpectedImprovement:
 		return nil, inputErr("strategy", "ei is not offered for selection (it needs a target); use ucb or greedy")
 	}
-	if in.SetID != 0 {
+	if in.SetID != store.NilID {
 		if _, err := s.st.CompoundSetByID(ctx, in.SetID); err != nil {
 			return nil, &InputError{Field: "setId", Msg: err.Error()}
 		}
@@ -115,18 +116,18 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 // endpoint (unless IncludeLabeled), and compounds already queued for the
 // lineage (labeled, pending or in progress: never twice; skipped too,
 // unless IncludeSkipped).
-func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
+func (s *Service) pool(ctx context.Context, sel *selection) ([]store.ID, error) {
 	db := s.st
-	var ids []int64
+	var ids []store.ID
 	switch {
 	case len(sel.in.CompoundIDs) > 0:
 		ids = slices.Clone(sel.in.CompoundIDs)
-		slices.Sort(ids)
+		slices.SortFunc(ids, ident.Compare)
 		ids = slices.Compact(ids)
 		if _, err := s.st.LoadCompounds(ctx, ids); err != nil {
 			return nil, &InputError{Field: "compoundIds", Msg: err.Error()}
 		}
-	case sel.in.SetID != 0:
+	case sel.in.SetID != store.NilID:
 		var err error
 		if ids, err = s.st.CompoundSetMemberIDs(ctx, sel.in.SetID); err != nil {
 			return nil, err
@@ -137,7 +138,7 @@ func (s *Service) pool(ctx context.Context, sel *selection) ([]int64, error) {
 			return nil, fmt.Errorf("pool: %w", err)
 		}
 	}
-	exclude := map[int64]bool{}
+	exclude := map[store.ID]bool{}
 	if sel.root.ValidationSetID != nil {
 		ms, err := s.st.ValidationMembers(ctx, *sel.root.ValidationSetID)
 		if err != nil {
@@ -221,7 +222,7 @@ type scored struct {
 	dist      []float64
 }
 
-func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids []int64) (*scored, error) {
+func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids []store.ID) (*scored, error) {
 	ens, err := s.ensemble(version)
 	if err != nil {
 		return nil, err
@@ -246,7 +247,7 @@ func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids [
 }
 
 // rank scores the pool and returns the batch, best first.
-func (s *Service) rank(ctx context.Context, sel *selection, ids []int64) ([]Candidate, error) {
+func (s *Service) rank(ctx context.Context, sel *selection, ids []store.ID) ([]Candidate, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -348,7 +349,7 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 	}
 	c.Status = store.CycleLabeling
 	err = s.inTxQueued(ctx, func(tx *store.Tx) error {
-		c.ID, c.ItemsSelected = 0, len(batch) // afresh on a retry
+		c.ID, c.ItemsSelected = store.NilID, len(batch) // afresh on a retry
 		if err := s.createCycle(ctx, tx, sel, c); err != nil {
 			return err
 		}
@@ -396,9 +397,9 @@ func (s *Service) createCycle(ctx context.Context, tx *store.Tx, sel *selection,
 // queued for the lineage since the pool was read (a concurrent selection) are
 // dropped, so a compound is never open or labeled twice in one lineage; the
 // cycle's items_selected is set to what was enqueued.
-func (s *Service) enqueue(ctx context.Context, tx *store.Tx, sel *selection, c *store.ActiveLearningCycle, batch []Candidate, actor int64) ([]evt, error) {
+func (s *Service) enqueue(ctx context.Context, tx *store.Tx, sel *selection, c *store.ActiveLearningCycle, batch []Candidate, actor store.ID) ([]evt, error) {
 	if len(batch) > 0 {
-		ids := make([]int64, len(batch))
+		ids := make([]store.ID, len(batch))
 		for i, b := range batch {
 			ids[i] = b.CompoundID
 		}
@@ -408,7 +409,7 @@ func (s *Service) enqueue(ctx context.Context, tx *store.Tx, sel *selection, c *
 			return nil, fmt.Errorf("queued compounds: %w", err)
 		}
 		if len(taken) > 0 {
-			drop := map[int64]bool{}
+			drop := map[store.ID]bool{}
 			for _, id := range taken {
 				drop[id] = true
 			}
@@ -459,7 +460,7 @@ func f64(v float64) *float64 { return &v }
 // strategy (batch modes included). For a strategy without a batch mode
 // that is exactly the whole pool's ranking, since every shard keeps at
 // least a batch of its best (by default ten batches' worth).
-func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
+func (s *Service) RunSelection(ctx context.Context, cycleID store.ID) error {
 	c, sel, p, err := s.selectionOfCycle(ctx, cycleID)
 	if err != nil || c == nil {
 		return err
@@ -479,11 +480,11 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 		if len(shards) < p.Shards {
 			return nil // the job that stores the last shard runs this again
 		}
-		inPool := make(map[int64]bool, len(ids))
+		inPool := make(map[store.ID]bool, len(ids))
 		for _, id := range ids {
 			inPool[id] = true
 		}
-		var union []int64
+		var union []store.ID
 		for _, sh := range shards {
 			for _, id := range sh.CompoundIDs {
 				if inPool[id] { // queued or labeled meanwhile: out
@@ -491,7 +492,7 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 				}
 			}
 		}
-		slices.Sort(union)
+		slices.SortFunc(union, ident.Compare)
 		ids = slices.Compact(union)
 	}
 	batch, err := s.rank(ctx, sel, ids)
@@ -507,7 +508,7 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 		if cur.Status != store.CycleSelecting {
 			return nil
 		}
-		es, err := s.enqueue(ctx, tx, sel, cur, batch, 0)
+		es, err := s.enqueue(ctx, tx, sel, cur, batch, store.NilID)
 		if err != nil {
 			return err
 		}
@@ -531,7 +532,7 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 
 // selectionOfCycle rebuilds a selecting cycle's selection from its params;
 // a nil cycle (and no error) when the cycle is no longer selecting.
-func (s *Service) selectionOfCycle(ctx context.Context, cycleID int64) (*store.ActiveLearningCycle, *selection, selParams, error) {
+func (s *Service) selectionOfCycle(ctx context.Context, cycleID store.ID) (*store.ActiveLearningCycle, *selection, selParams, error) {
 	var p selParams
 	c, err := s.st.Cycle(ctx, cycleID)
 	if err != nil {
@@ -565,7 +566,7 @@ func (s *Service) selectionOfCycle(ctx context.Context, cycleID int64) (*store.A
 // startShards splits a large pool (ascending IDs) into contiguous slices of
 // at most Config.ShardSize compounds and enqueues a score_shard job for
 // each, recording their number in the cycle's params, in one transaction.
-func (s *Service) startShards(ctx context.Context, c *store.ActiveLearningCycle, p selParams, ids []int64) error {
+func (s *Service) startShards(ctx context.Context, c *store.ActiveLearningCycle, p selParams, ids []store.ID) error {
 	n := (len(ids) + s.cfg.ShardSize - 1) / s.cfg.ShardSize
 	p.Shards = n
 	raw, err := json.Marshal(p)
@@ -622,15 +623,15 @@ func (s *Service) RunShard(ctx context.Context, a jobs.ScoreShardArgs) error {
 	if err != nil {
 		return err
 	}
-	lo, _ := slices.BinarySearch(pool, a.FirstID)
-	hi, found := slices.BinarySearch(pool, a.LastID)
+	lo, _ := slices.BinarySearchFunc(pool, a.FirstID, ident.Compare)
+	hi, found := slices.BinarySearchFunc(pool, a.LastID, ident.Compare)
 	if found {
 		hi++
 	}
 	ids := pool[lo:hi]
 	part := *sel
 	part.in.BatchSize = min(s.shardCandidates(sel.in.BatchSize), len(ids))
-	best := []int64{}
+	best := []store.ID{}
 	if len(ids) > 0 {
 		ranked, err := s.rank(ctx, &part, ids)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"activelab/auth"
 	"activelab/chem"
 	"activelab/features"
+	"activelab/ident"
 	"activelab/ml/sampling"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -66,7 +67,7 @@ func TestSelectionNeverRepeatsNorLeaks(t *testing.T) {
 		// An explicit list mixing validation, training and pool compounds.
 		pool, _ := e.st.CompoundSetMemberIDs(e.ctx, e.poolSet)
 		train, _ := e.st.CompoundSetMemberIDs(e.ctx, e.trainSet)
-		var list []int64
+		var list []store.ID
 		for _, v := range val {
 			list = append(list, v.CompoundID)
 		}
@@ -83,11 +84,11 @@ func TestSelectionNeverRepeatsNorLeaks(t *testing.T) {
 		if c1.CycleNumber != 1 || c2.CycleNumber != 2 {
 			t.Fatalf("cycle numbers %d, %d", c1.CycleNumber, c2.CycleNumber)
 		}
-		inPool := map[int64]bool{}
+		inPool := map[store.ID]bool{}
 		for _, id := range pool[:20] {
 			inPool[id] = true
 		}
-		seen := map[int64]bool{}
+		seen := map[store.ID]bool{}
 		items := e.items(t, "")
 		for _, it := range items {
 			if !inPool[it.CompoundID] {
@@ -126,13 +127,13 @@ func TestSelectRejectsBadInput(t *testing.T) {
 			{"bad diversity", e.sci, activelearning.SelectInput{BatchSize: 5, Diversity: 2}, "diversity", nil},
 			{"diversity with clustering", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "uncertainty+cluster", Diversity: 0.6}, "diversity", nil},
 			{"diversity with softrank", e.sci, activelearning.SelectInput{BatchSize: 5, Strategy: "uncertainty+softrank", Diversity: 0.6}, "diversity", nil},
-			{"unknown model", e.sci, activelearning.SelectInput{BatchSize: 5, ModelID: 9999}, "modelId", nil},
-			{"unknown set", e.sci, activelearning.SelectInput{BatchSize: 5, SetID: 9999}, "setId", nil},
-			{"unknown compound", e.sci, activelearning.SelectInput{BatchSize: 5, CompoundIDs: []int64{9999}}, "compoundIds", nil},
+			{"unknown model", e.sci, activelearning.SelectInput{BatchSize: 5, ModelID: ident.New()}, "modelId", nil},
+			{"unknown set", e.sci, activelearning.SelectInput{BatchSize: 5, SetID: ident.New()}, "setId", nil},
+			{"unknown compound", e.sci, activelearning.SelectInput{BatchSize: 5, CompoundIDs: []store.ID{ident.New()}}, "compoundIds", nil},
 		}
 		before := e.snapshot(t)
 		for _, tc := range cases {
-			if tc.in.ModelID == 0 {
+			if tc.in.ModelID == store.NilID {
 				tc.in.ModelID = e.model.ID
 			}
 			for _, call := range []string{"preview", "select"} {
@@ -213,7 +214,7 @@ func TestConcurrentSelectionsNeverQueueACompoundTwice(t *testing.T) {
 		}
 		wg.Wait()
 		items := e.items(t, "")
-		seen := map[int64]bool{}
+		seen := map[store.ID]bool{}
 		for _, it := range items {
 			if seen[it.CompoundID] {
 				t.Errorf("compound %d queued twice", it.CompoundID)

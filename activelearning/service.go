@@ -78,9 +78,9 @@ func (c Config) withDefaults() Config {
 // transaction (River's InsertTx), so a job exists exactly when the change
 // that asked for it commits. jobs.Client implements it.
 type JobEnqueuer interface {
-	EnqueueTrainModel(ctx context.Context, tx *store.Tx, modelID int64) (jobID int64, err error)
-	EnqueueRetrainModel(ctx context.Context, tx *store.Tx, cycleID int64) (jobID int64, err error)
-	EnqueueSelectSamples(ctx context.Context, tx *store.Tx, cycleID int64) (jobID int64, err error)
+	EnqueueTrainModel(ctx context.Context, tx *store.Tx, modelID store.ID) (jobID int64, err error)
+	EnqueueRetrainModel(ctx context.Context, tx *store.Tx, cycleID store.ID) (jobID int64, err error)
+	EnqueueSelectSamples(ctx context.Context, tx *store.Tx, cycleID store.ID) (jobID int64, err error)
 	// EnqueueScoreShard scores one slice of a large selection's pool.
 	EnqueueScoreShard(ctx context.Context, tx *store.Tx, shard jobs.ScoreShardArgs) (jobID int64, err error)
 	// EnqueueImportCompounds carries the import (ImportInput and actor, as

@@ -53,7 +53,7 @@ type env struct {
 	jobs                   *jobs.Recorder
 	clock                  *clock
 	admin, sci, sci2, view *store.User
-	trainSet, poolSet      int64
+	trainSet, poolSet      store.ID
 	model                  *store.MLModel // lineage root, trained
 	// tolerance is createModel's PromotionTolerance (nil: the default).
 	tolerance *float64

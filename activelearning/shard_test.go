@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"activelab/activelearning"
+	"activelab/ident"
 	"activelab/jobs"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -52,7 +53,7 @@ func TestShardedSelection(t *testing.T) {
 			t.Fatalf("cycle after the merge: %+v, %v", cur, err)
 		}
 		items := e.items(t, "")
-		var got, want []int64
+		var got, want []store.ID
 		for _, it := range items {
 			if it.SelectionBatch == cur.CycleNumber {
 				got = append(got, it.CompoundID)
@@ -61,8 +62,8 @@ func TestShardedSelection(t *testing.T) {
 		for _, w := range whole {
 			want = append(want, w.CompoundID)
 		}
-		slices.Sort(got)
-		slices.Sort(want)
+		slices.SortFunc(got, ident.Compare)
+		slices.SortFunc(want, ident.Compare)
 		if !slices.Equal(got, want) {
 			t.Errorf("sharded selection %v, whole-pool ranking %v", got, want)
 		}

@@ -17,7 +17,7 @@ import (
 type cursor struct {
 	Order    QueueOrder `json:"o"`
 	Priority float64    `json:"p,omitempty"`
-	ID       int64      `json:"i"`
+	ID       store.ID   `json:"i"`
 }
 
 func encodeCursor(c cursor) string {
@@ -64,14 +64,14 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 		}
 	}
 	sf := store.QueueFilter{Statuses: f.Status}
-	if f.ModelID != 0 {
+	if f.ModelID != store.NilID {
 		vs, err := s.st.ModelVersions(ctx, f.ModelID)
 		if err != nil {
 			return nil, err
 		}
 		sf.ModelIDs = versionIDs(vs)
 	}
-	if f.AssignedTo != 0 {
+	if f.AssignedTo != store.NilID {
 		sf.AssignedTo = &f.AssignedTo
 	}
 	var from *store.QueueCursor
@@ -110,7 +110,7 @@ var storeOrder = map[QueueOrder]store.QueueOrder{
 }
 
 // Cycles returns a lineage's cycles by number.
-func (s *Service) Cycles(ctx context.Context, lineageID int64) ([]*store.ActiveLearningCycle, error) {
+func (s *Service) Cycles(ctx context.Context, lineageID store.ID) ([]*store.ActiveLearningCycle, error) {
 	vs, err := s.st.ModelVersions(ctx, lineageID)
 	if err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func (s *Service) Cycles(ctx context.Context, lineageID int64) ([]*store.ActiveL
 }
 
 // Cycle returns one cycle.
-func (s *Service) Cycle(ctx context.Context, id int64) (*store.ActiveLearningCycle, error) {
+func (s *Service) Cycle(ctx context.Context, id store.ID) (*store.ActiveLearningCycle, error) {
 	return s.st.Cycle(ctx, id)
 }
 
@@ -127,7 +127,7 @@ func (s *Service) Cycle(ctx context.Context, id int64) (*store.ActiveLearningCyc
 // first point for version 1 with 0 labels, then one per complete cycle:
 // cumulative labels and the validation metrics after its retrain); item
 // counts by status; and per labeler, items labeled and skipped.
-func (s *Service) Stats(ctx context.Context, lineageID int64) (*Stats, error) {
+func (s *Service) Stats(ctx context.Context, lineageID store.ID) (*Stats, error) {
 	vs, err := s.st.ModelVersions(ctx, lineageID)
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (s *Service) Stats(ctx context.Context, lineageID int64) (*Stats, error) {
 // SimilarCompounds returns up to first (default 10, at most 100) other
 // compounds by descending Tanimoto similarity of their stored Morgan
 // fingerprints (ties by ID). Compounds without a fingerprint are left out.
-func (s *Service) SimilarCompounds(ctx context.Context, compoundID int64, first int) ([]SimilarCompound, error) {
+func (s *Service) SimilarCompounds(ctx context.Context, compoundID store.ID, first int) ([]SimilarCompound, error) {
 	if first <= 0 {
 		first = 10
 	}
@@ -190,12 +190,12 @@ func (s *Service) SimilarCompounds(ctx context.Context, compoundID int64, first 
 	// The best first hits so far, best first (ties by ascending ID, the
 	// order rows arrive in): a row enters only when it beats the last.
 	type hit struct {
-		id  int64
+		id  store.ID
 		sim float64
 	}
 	hits := make([]hit, 0, first+1)
 	words := make([]uint64, len(qw))
-	err = s.st.EachFingerprint(ctx, 0, func(id int64, fp []byte) error {
+	err = s.st.EachFingerprint(ctx, 0, func(id store.ID, fp []byte) error {
 		if id == compoundID {
 			return nil
 		}
@@ -218,7 +218,7 @@ func (s *Service) SimilarCompounds(ctx context.Context, compoundID int64, first 
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(hits))
+	ids := make([]store.ID, len(hits))
 	for i, h := range hits {
 		ids[i] = h.id
 	}

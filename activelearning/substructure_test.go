@@ -17,7 +17,7 @@ import (
 func TestSubstructureSearch(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := setup(t, open)
-		all, err := e.st.SearchCompounds(e.ctx, store.CompoundFilter{}, 0, 100000)
+		all, err := e.st.SearchCompounds(e.ctx, store.CompoundFilter{}, store.NilID, 100000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -25,19 +25,19 @@ func TestSubstructureSearch(t *testing.T) {
 		for _, tc := range []struct {
 			query  string
 			smarts bool
-			setID  int64
-		}{{"c1ccccc1", false, 0}, {"C(=O)O", false, 0}, {"[OX2H]", true, 0}, {"Cl", false, e.poolSet}} {
+			setID  store.ID
+		}{{"c1ccccc1", false, store.NilID}, {"C(=O)O", false, store.NilID}, {"[OX2H]", true, store.NilID}, {"Cl", false, e.poolSet}} {
 			sub, err := compile(tc.query, tc.smarts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var want []int64
+			var want []store.ID
 			for _, c := range all {
 				m, err := chem.Parse(c.CanonicalSMILES)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if sub.Matches(m) && (tc.setID == 0 || slices.Contains(pool, c.ID)) {
+				if sub.Matches(m) && (tc.setID == store.NilID || slices.Contains(pool, c.ID)) {
 					want = append(want, c.ID)
 				}
 			}
@@ -45,8 +45,8 @@ func TestSubstructureSearch(t *testing.T) {
 				t.Fatalf("%s: %d of %d compounds match; the test needs several pages and some misses", tc.query, len(want), len(all))
 			}
 			q := activelearning.CompoundQuery{Filter: store.CompoundFilter{SetID: tc.setID}, Substructure: tc.query, SMARTS: tc.smarts}
-			var got []int64
-			after := int64(0)
+			var got []store.ID
+			after := store.NilID
 			for pages := 0; ; pages++ {
 				p, err := e.svc.SearchCompounds(e.ctx, q, after, 7, pages == 0)
 				if err != nil {
@@ -68,7 +68,7 @@ func TestSubstructureSearch(t *testing.T) {
 			}
 		}
 		for _, bad := range []string{"c1ccc(cc1", "CCO.Cl"} {
-			_, err = e.svc.SearchCompounds(e.ctx, activelearning.CompoundQuery{Substructure: bad}, 0, 10, false)
+			_, err = e.svc.SearchCompounds(e.ctx, activelearning.CompoundQuery{Substructure: bad}, store.NilID, 10, false)
 			var ie *activelearning.InputError
 			if !errors.As(err, &ie) || ie.Field != "substructure" || ie.Offset == 0 {
 				t.Errorf("%s: %v, want an input error on substructure with an offset", bad, err)

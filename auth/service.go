@@ -116,7 +116,7 @@ func (s *Service) CreateUser(ctx context.Context, u NewUser) (*store.User, error
 
 // UserUpdate is the input of UpdateUser: nil fields are left unchanged.
 type UserUpdate struct {
-	ID int64
+	ID store.ID
 	// Name is the new display name.
 	Name *string
 	// Role is the new role.
@@ -223,7 +223,7 @@ func (s *Service) UpdateUser(ctx context.Context, u UserUpdate) (*store.User, er
 // keepAnAdmin refuses, as an *InputError on "role" (demote) or "disabled",
 // to take the admin role from user id or disable it when it is the last
 // enabled admin. It locks the enabled admins until tx ends.
-func (s *Service) keepAnAdmin(ctx context.Context, tx *store.Tx, id int64, demote bool) error {
+func (s *Service) keepAnAdmin(ctx context.Context, tx *store.Tx, id store.ID, demote bool) error {
 	admins, err := tx.LockEnabledAdmins(ctx)
 	if err != nil {
 		return err
@@ -476,14 +476,14 @@ func (s *Service) CreateAPITokenForEmail(ctx context.Context, email, name string
 }
 
 // APITokens lists a user's tokens, newest first (secrets are never kept).
-func (s *Service) APITokens(ctx context.Context, userID int64) ([]*store.APIToken, error) {
+func (s *Service) APITokens(ctx context.Context, userID store.ID) ([]*store.APIToken, error) {
 	return s.store.APITokensByUser(ctx, userID)
 }
 
 // RevokeAPIToken revokes one of the user's tokens and returns it. A token
 // that is not the user's wraps store.ErrNotFound. Revoking twice keeps the
 // first revocation time.
-func (s *Service) RevokeAPIToken(ctx context.Context, userID, tokenID int64) (*store.APIToken, error) {
+func (s *Service) RevokeAPIToken(ctx context.Context, userID, tokenID store.ID) (*store.APIToken, error) {
 	if err := s.store.RevokeAPIToken(ctx, userID, tokenID); err != nil {
 		return nil, err
 	}
@@ -501,7 +501,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, userID, tokenID int64) (*s
 
 // RevokeAllAPITokens revokes every token of the user not yet revoked and
 // returns how many it revoked (a token revoked before keeps its time).
-func (s *Service) RevokeAllAPITokens(ctx context.Context, userID int64) (int, error) {
+func (s *Service) RevokeAllAPITokens(ctx context.Context, userID store.ID) (int, error) {
 	tokens, err := s.store.APITokensByUser(ctx, userID)
 	if err != nil {
 		return 0, err

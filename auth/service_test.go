@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"activelab/auth"
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -87,7 +88,7 @@ func TestCreateUser(t *testing.T) {
 		if err != nil {
 			t.Fatalf("CreateUser: %v", err)
 		}
-		if u.ID == 0 || u.Email != "Ada@Example.test" || u.Name != "Ada" || u.Role != auth.RoleScientist || u.Disabled() {
+		if u.ID == store.NilID || u.Email != "Ada@Example.test" || u.Name != "Ada" || u.Role != auth.RoleScientist || u.Disabled() {
 			t.Errorf("created %+v, want trimmed email and name, scientist, enabled", u)
 		}
 		if ok, err := auth.VerifyPassword(u.PasswordHash, password); !ok || err != nil {
@@ -171,9 +172,10 @@ func TestUpdateUser(t *testing.T) {
 			t.Errorf("a rejected update changed the name to %q", got.Name)
 		}
 
-		_, err = f.svc.UpdateUser(ctx, auth.UserUpdate{ID: 424242, Name: ptr("Nobody")})
-		if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "user 424242") {
-			t.Errorf("unknown user: error = %v, want ErrNotFound naming user 424242", err)
+		unknownUser := ident.New()
+		_, err = f.svc.UpdateUser(ctx, auth.UserUpdate{ID: unknownUser, Name: ptr("Nobody")})
+		if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "user "+unknownUser.String()) {
+			t.Errorf("unknown user: error = %v, want ErrNotFound naming user %s", err, unknownUser)
 		}
 	})
 }
@@ -337,7 +339,7 @@ func TestLastAdminConcurrent(t *testing.T) {
 			}
 			var wg sync.WaitGroup
 			errs := make([]error, 2)
-			for i, id := range []int64{a.ID, b.ID} {
+			for i, id := range []store.ID{a.ID, b.ID} {
 				wg.Go(func() {
 					upd := auth.UserUpdate{ID: id, Role: ptr(auth.RoleScientist)}
 					if i == 1 {

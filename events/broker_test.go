@@ -1,6 +1,7 @@
 package events
 
 import (
+	"activelab/ident"
 	"context"
 	"errors"
 	"sync"
@@ -72,15 +73,15 @@ func TestSubscribeReplaysMissedThenLive(t *testing.T) {
 	t.Parallel()
 	src := &memSource{}
 	for i := 0; i < 5; i++ {
-		src.append(Event{Type: "item_labeled", ModelID: 1})
+		src.append(Event{Type: "item_labeled", ModelID: m1})
 	}
 	b := startBroker(t, src, BrokerConfig{BatchSize: 2})
-	sub, err := b.Subscribe(context.Background(), Filter{ModelID: 1}, 2)
+	sub, err := b.Subscribe(context.Background(), Filter{ModelID: m1}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sub.Close()
-	src.append(Event{Type: "item_labeled", ModelID: 1})
+	src.append(Event{Type: "item_labeled", ModelID: m1})
 	b.Notify()
 	for want := int64(3); want <= 6; want++ {
 		if got := next(t, sub).Seq; got != want {
@@ -114,9 +115,9 @@ func TestFilter(t *testing.T) {
 		e    Event
 		want bool
 	}{
-		{"zero filter matches all", Filter{}, Event{Type: "x", ModelID: 3}, true},
-		{"model mismatch", Filter{ModelID: 1}, Event{ModelID: 2}, false},
-		{"cycle match", Filter{CycleID: 7}, Event{CycleID: 7}, true},
+		{"zero filter matches all", Filter{}, Event{Type: "x", ModelID: m3}, true},
+		{"model mismatch", Filter{ModelID: m1}, Event{ModelID: m2}, false},
+		{"cycle match", Filter{CycleID: c7}, Event{CycleID: c7}, true},
 		{"type listed", Filter{Types: []string{"a", "b"}}, Event{Type: "b"}, true},
 		{"type not listed", Filter{Types: []string{"a"}}, Event{Type: "b"}, false},
 	}
@@ -249,3 +250,11 @@ func TestSubscribeAfterCloseFails(t *testing.T) {
 		t.Errorf("Subscribe after close: %v, want ErrClosed", err)
 	}
 }
+
+// Fixed ids for the filter tests.
+var (
+	m1 = ident.MustParse("01900000-0000-7000-8000-000000000001")
+	m2 = ident.MustParse("01900000-0000-7000-8000-000000000002")
+	m3 = ident.MustParse("01900000-0000-7000-8000-000000000003")
+	c7 = ident.MustParse("01900000-0000-7000-8000-000000000007")
+)

@@ -5,16 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"activelab/ident"
 )
 
 // Event is one committed state change, as stored in the outbox.
 type Event struct {
 	Seq       int64           `json:"seq"`
 	Type      string          `json:"type"`
-	ModelID   int64           `json:"model_id,omitempty"`
-	ItemID    int64           `json:"item_id,omitempty"`
-	CycleID   int64           `json:"cycle_id,omitempty"`
-	ActorID   int64           `json:"actor_id,omitempty"`
+	ModelID   ident.ID        `json:"model_id,omitzero"`
+	ItemID    ident.ID        `json:"item_id,omitzero"`
+	CycleID   ident.ID        `json:"cycle_id,omitzero"`
+	ActorID   ident.ID        `json:"actor_id,omitzero"`
 	Payload   json.RawMessage `json:"payload,omitempty"`
 	CreatedAt time.Time       `json:"created_at"`
 }
@@ -30,17 +32,17 @@ type Source interface {
 // Filter selects the events a subscriber receives. The zero Filter selects
 // every event.
 type Filter struct {
-	ModelID int64    // 0 for any model
-	CycleID int64    // 0 for any cycle
+	ModelID ident.ID // ident.Nil for any model
+	CycleID ident.ID // ident.Nil for any cycle
 	Types   []string // empty for any type
 }
 
 // Match reports whether e passes the filter.
 func (f Filter) Match(e *Event) bool {
-	if f.ModelID != 0 && e.ModelID != f.ModelID {
+	if f.ModelID != ident.Nil && e.ModelID != f.ModelID {
 		return false
 	}
-	if f.CycleID != 0 && e.CycleID != f.CycleID {
+	if f.CycleID != ident.Nil && e.CycleID != f.CycleID {
 		return false
 	}
 	if len(f.Types) == 0 {

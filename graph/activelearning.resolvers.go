@@ -11,6 +11,7 @@ import (
 	"activelab/auth"
 	"activelab/events"
 	"activelab/graph/model"
+	"activelab/ident"
 	"activelab/store"
 	"context"
 	"encoding/json"
@@ -184,7 +185,7 @@ func (r *mutationResolver) CreateModel(ctx context.Context, input model.CreateMo
 		return nil, err
 	}
 	in := activelearning.CreateModelInput{Name: input.Name, Endpoint: input.Endpoint, Task: input.Task,
-		Members: derefInt(input.Members), Learner: deref(input.Learner), TrainingSetID: derefInt64(input.TrainingSetID),
+		Members: derefInt(input.Members), Learner: deref(input.Learner), TrainingSetID: derefID(input.TrainingSetID),
 		Seed: int64(derefInt(input.Seed)), PromotionTolerance: input.PromotionTolerance}
 	if input.Params != nil && *input.Params != "" {
 		if err := json.Unmarshal([]byte(*input.Params), &in.Params); err != nil {
@@ -420,7 +421,7 @@ func (r *queryResolver) Models(ctx context.Context) ([]*model.Model, error) {
 }
 
 // Model is the resolver for the model field.
-func (r *queryResolver) Model(ctx context.Context, id int64) (*model.Model, error) {
+func (r *queryResolver) Model(ctx context.Context, id ident.ID) (*model.Model, error) {
 	v, err := r.Svc.Model(ctx, id)
 	if err != nil {
 		return nil, err
@@ -429,7 +430,7 @@ func (r *queryResolver) Model(ctx context.Context, id int64) (*model.Model, erro
 }
 
 // Compounds is the resolver for the compounds field.
-func (r *queryResolver) Compounds(ctx context.Context, search *string, substructure *string, substructureSyntax *model.SubstructureSyntax, setID *int64, first *int, after *string) (*model.CompoundConnection, error) {
+func (r *queryResolver) Compounds(ctx context.Context, search *string, substructure *string, substructureSyntax *model.SubstructureSyntax, setID *ident.ID, first *int, after *string) (*model.CompoundConnection, error) {
 	n, err := pageSize(first)
 	if err != nil {
 		return nil, err
@@ -438,14 +439,14 @@ func (r *queryResolver) Compounds(ctx context.Context, search *string, substruct
 	if err != nil {
 		return nil, err
 	}
-	q := activelearning.CompoundQuery{Filter: store.CompoundFilter{Search: deref(search), SetID: derefInt64(setID)},
+	q := activelearning.CompoundQuery{Filter: store.CompoundFilter{Search: deref(search), SetID: derefID(setID)},
 		Substructure: deref(substructure), SMARTS: substructureSyntax != nil && *substructureSyntax == model.SubstructureSyntaxSmarts}
 	page, err := r.Svc.SearchCompounds(ctx, q, afterID, n, selects(ctx, "CompoundConnection", "totalCount"))
 	if err != nil {
 		return nil, err
 	}
 	conn := &model.CompoundConnection{Edges: []*model.CompoundEdge{}, TotalCount: page.Total,
-		PageInfo: &model.PageInfo{HasPreviousPage: afterID > 0, HasNextPage: page.HasNext}}
+		PageInfo: &model.PageInfo{HasPreviousPage: afterID != store.NilID, HasNextPage: page.HasNext}}
 	for _, c := range page.Items {
 		conn.Edges = append(conn.Edges, &model.CompoundEdge{Cursor: compoundCursor(c.ID), Node: c})
 	}
@@ -457,7 +458,7 @@ func (r *queryResolver) Compounds(ctx context.Context, search *string, substruct
 }
 
 // Compound is the resolver for the compound field.
-func (r *queryResolver) Compound(ctx context.Context, id int64) (*store.Compound, error) {
+func (r *queryResolver) Compound(ctx context.Context, id ident.ID) (*store.Compound, error) {
 	return r.Svc.Store().CompoundByID(ctx, id)
 }
 
@@ -479,7 +480,7 @@ func (r *queryResolver) LabelQueue(ctx context.Context, filter *model.QueueFilte
 	}
 	var f activelearning.QueueFilter
 	if filter != nil {
-		f = activelearning.QueueFilter{ModelID: derefInt64(filter.ModelID), Status: filter.Status, AssignedTo: derefInt64(filter.AssignedTo)}
+		f = activelearning.QueueFilter{ModelID: derefID(filter.ModelID), Status: filter.Status, AssignedTo: derefID(filter.AssignedTo)}
 	}
 	order := activelearning.OrderPriorityDesc
 	if orderBy != nil {
@@ -503,22 +504,22 @@ func (r *queryResolver) LabelQueue(ctx context.Context, filter *model.QueueFilte
 }
 
 // QueueItem is the resolver for the queueItem field.
-func (r *queryResolver) QueueItem(ctx context.Context, id int64) (*store.LabelQueueItem, error) {
+func (r *queryResolver) QueueItem(ctx context.Context, id ident.ID) (*store.LabelQueueItem, error) {
 	return r.Svc.QueueItem(ctx, id)
 }
 
 // Cycles is the resolver for the cycles field.
-func (r *queryResolver) Cycles(ctx context.Context, modelID int64) ([]*store.ActiveLearningCycle, error) {
+func (r *queryResolver) Cycles(ctx context.Context, modelID ident.ID) ([]*store.ActiveLearningCycle, error) {
 	return r.Svc.Cycles(ctx, modelID)
 }
 
 // Cycle is the resolver for the cycle field.
-func (r *queryResolver) Cycle(ctx context.Context, id int64) (*store.ActiveLearningCycle, error) {
+func (r *queryResolver) Cycle(ctx context.Context, id ident.ID) (*store.ActiveLearningCycle, error) {
 	return r.Svc.Cycle(ctx, id)
 }
 
 // Stats is the resolver for the stats field.
-func (r *queryResolver) Stats(ctx context.Context, modelID int64) (*model.Stats, error) {
+func (r *queryResolver) Stats(ctx context.Context, modelID ident.ID) (*model.Stats, error) {
 	s, err := r.Svc.Stats(ctx, modelID)
 	if err != nil {
 		return nil, err
@@ -621,7 +622,7 @@ func (r *queueItemResolver) LabelHistory(ctx context.Context, obj *store.LabelQu
 }
 
 // QueueEvents is the resolver for the queueEvents field.
-func (r *subscriptionResolver) QueueEvents(ctx context.Context, modelID int64, afterSeq *int) (<-chan *model.QueueEvent, error) {
+func (r *subscriptionResolver) QueueEvents(ctx context.Context, modelID ident.ID, afterSeq *int) (<-chan *model.QueueEvent, error) {
 	after, err := afterSeqArg(afterSeq)
 	if err != nil {
 		return nil, err
@@ -634,7 +635,7 @@ func (r *subscriptionResolver) QueueEvents(ctx context.Context, modelID int64, a
 }
 
 // RetrainProgress is the resolver for the retrainProgress field.
-func (r *subscriptionResolver) RetrainProgress(ctx context.Context, cycleID int64, afterSeq *int) (<-chan *model.RetrainProgress, error) {
+func (r *subscriptionResolver) RetrainProgress(ctx context.Context, cycleID ident.ID, afterSeq *int) (<-chan *model.RetrainProgress, error) {
 	after, err := afterSeqArg(afterSeq)
 	if err != nil {
 		return nil, err
@@ -647,7 +648,7 @@ func (r *subscriptionResolver) RetrainProgress(ctx context.Context, cycleID int6
 }
 
 // CycleUpdated is the resolver for the cycleUpdated field.
-func (r *subscriptionResolver) CycleUpdated(ctx context.Context, modelID int64) (<-chan *store.ActiveLearningCycle, error) {
+func (r *subscriptionResolver) CycleUpdated(ctx context.Context, modelID ident.ID) (<-chan *store.ActiveLearningCycle, error) {
 	if _, err := r.Svc.Model(ctx, modelID); err != nil {
 		return nil, err
 	}
@@ -663,7 +664,7 @@ func (r *subscriptionResolver) CycleUpdated(ctx context.Context, modelID int64) 
 }
 
 // CycleEvents is the resolver for the cycleEvents field.
-func (r *subscriptionResolver) CycleEvents(ctx context.Context, modelID int64, afterSeq *int) (<-chan *model.CycleEvent, error) {
+func (r *subscriptionResolver) CycleEvents(ctx context.Context, modelID ident.ID, afterSeq *int) (<-chan *model.CycleEvent, error) {
 	after, err := afterSeqArg(afterSeq)
 	if err != nil {
 		return nil, err

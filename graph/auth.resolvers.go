@@ -8,6 +8,7 @@ package graph
 import (
 	"activelab/auth"
 	"activelab/graph/model"
+	"activelab/ident"
 	"activelab/store"
 	"context"
 )
@@ -53,7 +54,7 @@ func (r *mutationResolver) CreateAPIToken(ctx context.Context, input model.Creat
 }
 
 // RevokeAPIToken is the resolver for the revokeApiToken field.
-func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id int64) (*store.APIToken, error) {
+func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id ident.ID) (*store.APIToken, error) {
 	u, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err

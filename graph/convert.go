@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"activelab/activelearning"
 	"activelab/events"
 	"activelab/graph/model"
+	"activelab/ident"
 	"activelab/store"
 )
 
@@ -77,33 +77,33 @@ func (r *Resolver) lineage(ctx context.Context, v *store.MLModel) (*model.Model,
 }
 
 // compound cursors are graph's own: the last compound's id.
-func compoundCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("compound:" + strconv.FormatInt(id, 10)))
+func compoundCursor(id store.ID) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("compound:" + id.String()))
 }
 
-func decodeCompoundCursor(s *string) (int64, error) {
+func decodeCompoundCursor(s *string) (store.ID, error) {
 	if s == nil || *s == "" {
-		return 0, nil
+		return store.NilID, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(*s)
 	rest, ok := strings.CutPrefix(string(b), "compound:")
-	id, perr := strconv.ParseInt(rest, 10, 64)
-	if err != nil || !ok || perr != nil || id < 0 {
-		return 0, &activelearning.InputError{Field: "after", Msg: "not a cursor of compounds"}
+	id, perr := ident.Parse(rest)
+	if err != nil || !ok || perr != nil {
+		return store.NilID, &activelearning.InputError{Field: "after", Msg: "not a cursor of compounds"}
 	}
 	return id, nil
 }
 
-func ptrInt64(v int64) *int64 {
-	if v == 0 {
+func ptrID(v store.ID) *store.ID {
+	if v == store.NilID {
 		return nil
 	}
 	return &v
 }
 
 func queueEvent(e events.Event) *model.QueueEvent {
-	return &model.QueueEvent{Seq: int(e.Seq), Type: e.Type, ModelID: e.ModelID, ItemID: ptrInt64(e.ItemID),
-		CycleID: ptrInt64(e.CycleID), ActorID: ptrInt64(e.ActorID), Payload: jsonString(e.Payload), CreatedAt: e.CreatedAt}
+	return &model.QueueEvent{Seq: int(e.Seq), Type: e.Type, ModelID: e.ModelID, ItemID: ptrID(e.ItemID),
+		CycleID: ptrID(e.CycleID), ActorID: ptrID(e.ActorID), Payload: jsonString(e.Payload), CreatedAt: e.CreatedAt}
 }
 
 func retrainProgress(e events.Event) *model.RetrainProgress {
@@ -119,7 +119,7 @@ func retrainProgress(e events.Event) *model.RetrainProgress {
 
 func cycleEvent(e events.Event) *model.CycleEvent {
 	return &model.CycleEvent{Seq: int(e.Seq), Type: e.Type, ModelID: e.ModelID, CycleID: e.CycleID,
-		ActorID: ptrInt64(e.ActorID), Payload: jsonString(e.Payload), CreatedAt: e.CreatedAt}
+		ActorID: ptrID(e.ActorID), Payload: jsonString(e.Payload), CreatedAt: e.CreatedAt}
 }
 
 // CycleEventTypes are the events cycleEvents and cycleUpdated stream.
@@ -179,4 +179,11 @@ func stream[T any](ctx context.Context, b *events.Broker, f events.Filter, after
 		}
 	}()
 	return out, nil
+}
+
+func ptrJobID(v int64) *int64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
 }

@@ -42,5 +42,7 @@
 //
 // # Ids
 //
-// Database ids are int64 in Go and ID in GraphQL (package scalar).
+// Entity ids are store.ID (package ident: time-ordered UUIDs) in Go and ID (the
+// UUID's canonical text) in GraphQL; background jobs have JobID (River's
+// integer, as a string). Package scalar reads and writes both.
 package graph

@@ -74,7 +74,7 @@ func (c *eventItems) get(ctx context.Context, seq int, load func(context.Context
 }
 
 // queueEventItem loads a queue event's item (nil when it no longer exists).
-func (r *Resolver) queueEventItem(ctx context.Context, seq int, itemID int64) (*store.LabelQueueItem, error) {
+func (r *Resolver) queueEventItem(ctx context.Context, seq int, itemID store.ID) (*store.LabelQueueItem, error) {
 	return r.items.get(ctx, seq, func(ctx context.Context) (*store.LabelQueueItem, error) {
 		it, err := r.Svc.QueueItem(ctx, itemID)
 		if errors.Is(err, store.ErrNotFound) {

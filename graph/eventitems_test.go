@@ -8,6 +8,7 @@ import (
 
 	"activelab/activelearning"
 	"activelab/graph/model"
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -35,7 +36,7 @@ func TestQueueEventItemReadOncePerEvent(t *testing.T) {
 			st.OnQuery(func(string) { reads.Add(1) })
 			r := &queueEventResolver{&Resolver{Svc: activelearning.New(st, nil, activelearning.Config{}, nil)}}
 
-			deliver := func(seq int, itemID int64) []*store.LabelQueueItem {
+			deliver := func(seq int, itemID store.ID) []*store.LabelQueueItem {
 				got := make([]*store.LabelQueueItem, subscribers)
 				var wg sync.WaitGroup
 				for i := range got {
@@ -59,7 +60,7 @@ func TestQueueEventItemReadOncePerEvent(t *testing.T) {
 				t.Errorf("%d subscribers of one event made %d reads; want 1", subscribers, n)
 			}
 			now := it.CreatedAt
-			if _, err := st.ClaimNextItem(ctx, []int64{m.ID}, storetest.User(ctx, t, st, nil).ID, now, now.Add(60e9)); err != nil {
+			if _, err := st.ClaimNextItem(ctx, []store.ID{m.ID}, storetest.User(ctx, t, st, nil).ID, now, now.Add(60e9)); err != nil {
 				t.Fatal(err)
 			}
 			reads.Store(0)
@@ -71,7 +72,7 @@ func TestQueueEventItemReadOncePerEvent(t *testing.T) {
 			if n := reads.Swap(0); n != 1 {
 				t.Errorf("event 8: %d reads; want 1", n)
 			}
-			for _, g := range deliver(9, it.ID+1000) {
+			for _, g := range deliver(9, ident.New()) {
 				if g != nil {
 					t.Fatalf("missing item = %+v, want nil", g)
 				}

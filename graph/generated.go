@@ -7,6 +7,7 @@ import (
 	"activelab/activelearning/ingest"
 	"activelab/graph/model"
 	"activelab/graph/scalar"
+	"activelab/ident"
 	"activelab/store"
 	"bytes"
 	"context"
@@ -293,7 +294,7 @@ type ComplexityRoot struct {
 		ReleaseItem     func(childComplexity int, input model.ReleaseItemInput) int
 		RenewLease      func(childComplexity int, input model.RenewLeaseInput) int
 		RetractLabel    func(childComplexity int, input model.RetractLabelInput) int
-		RevokeAPIToken  func(childComplexity int, id int64) int
+		RevokeAPIToken  func(childComplexity int, id ident.ID) int
 		RollbackModel   func(childComplexity int, input model.RollbackModelInput) int
 		SelectSamples   func(childComplexity int, input model.SelectSamplesInput) int
 		SkipItem        func(childComplexity int, input model.SkipItemInput) int
@@ -341,21 +342,21 @@ type ComplexityRoot struct {
 
 	Query struct {
 		APITokens        func(childComplexity int) int
-		Compound         func(childComplexity int, id int64) int
+		Compound         func(childComplexity int, id ident.ID) int
 		CompoundSets     func(childComplexity int) int
-		Compounds        func(childComplexity int, search *string, substructure *string, substructureSyntax *model.SubstructureSyntax, setID *int64, first *int, after *string) int
-		Cycle            func(childComplexity int, id int64) int
-		Cycles           func(childComplexity int, modelID int64) int
+		Compounds        func(childComplexity int, search *string, substructure *string, substructureSyntax *model.SubstructureSyntax, setID *ident.ID, first *int, after *string) int
+		Cycle            func(childComplexity int, id ident.ID) int
+		Cycles           func(childComplexity int, modelID ident.ID) int
 		Endpoints        func(childComplexity int) int
 		ImportJob        func(childComplexity int, id int64) int
 		LabelQueue       func(childComplexity int, filter *model.QueueFilter, orderBy *activelearning.QueueOrder, first *int, after *string) int
 		Me               func(childComplexity int) int
-		Model            func(childComplexity int, id int64) int
+		Model            func(childComplexity int, id ident.ID) int
 		Models           func(childComplexity int) int
-		Predict          func(childComplexity int, modelID int64, smiles []string, version *int) int
+		Predict          func(childComplexity int, modelID ident.ID, smiles []string, version *int) int
 		PreviewSelection func(childComplexity int, input model.SelectionInput) int
-		QueueItem        func(childComplexity int, id int64) int
-		Stats            func(childComplexity int, modelID int64) int
+		QueueItem        func(childComplexity int, id ident.ID) int
+		Stats            func(childComplexity int, modelID ident.ID) int
 		Users            func(childComplexity int) int
 	}
 
@@ -473,10 +474,10 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		CycleEvents     func(childComplexity int, modelID int64, afterSeq *int) int
-		CycleUpdated    func(childComplexity int, modelID int64) int
-		QueueEvents     func(childComplexity int, modelID int64, afterSeq *int) int
-		RetrainProgress func(childComplexity int, cycleID int64, afterSeq *int) int
+		CycleEvents     func(childComplexity int, modelID ident.ID, afterSeq *int) int
+		CycleUpdated    func(childComplexity int, modelID ident.ID) int
+		QueueEvents     func(childComplexity int, modelID ident.ID, afterSeq *int) int
+		RetrainProgress func(childComplexity int, cycleID ident.ID, afterSeq *int) int
 		ServerTime      func(childComplexity int, intervalMs int) int
 	}
 
@@ -570,28 +571,28 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (bool, error)
 	CreateAPIToken(ctx context.Context, input model.CreateAPITokenInput) (*model.CreateAPITokenPayload, error)
-	RevokeAPIToken(ctx context.Context, id int64) (*store.APIToken, error)
+	RevokeAPIToken(ctx context.Context, id ident.ID) (*store.APIToken, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*model.CreateUserPayload, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UpdateUserPayload, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*store.User, error)
 	Models(ctx context.Context) ([]*model.Model, error)
-	Model(ctx context.Context, id int64) (*model.Model, error)
-	Compounds(ctx context.Context, search *string, substructure *string, substructureSyntax *model.SubstructureSyntax, setID *int64, first *int, after *string) (*model.CompoundConnection, error)
-	Compound(ctx context.Context, id int64) (*store.Compound, error)
+	Model(ctx context.Context, id ident.ID) (*model.Model, error)
+	Compounds(ctx context.Context, search *string, substructure *string, substructureSyntax *model.SubstructureSyntax, setID *ident.ID, first *int, after *string) (*model.CompoundConnection, error)
+	Compound(ctx context.Context, id ident.ID) (*store.Compound, error)
 	Endpoints(ctx context.Context) ([]*store.EndpointStats, error)
 	CompoundSets(ctx context.Context) ([]*store.CompoundSetWithSize, error)
 	LabelQueue(ctx context.Context, filter *model.QueueFilter, orderBy *activelearning.QueueOrder, first *int, after *string) (*model.QueueItemConnection, error)
-	QueueItem(ctx context.Context, id int64) (*store.LabelQueueItem, error)
-	Cycles(ctx context.Context, modelID int64) ([]*store.ActiveLearningCycle, error)
-	Cycle(ctx context.Context, id int64) (*store.ActiveLearningCycle, error)
-	Stats(ctx context.Context, modelID int64) (*model.Stats, error)
+	QueueItem(ctx context.Context, id ident.ID) (*store.LabelQueueItem, error)
+	Cycles(ctx context.Context, modelID ident.ID) ([]*store.ActiveLearningCycle, error)
+	Cycle(ctx context.Context, id ident.ID) (*store.ActiveLearningCycle, error)
+	Stats(ctx context.Context, modelID ident.ID) (*model.Stats, error)
 	PreviewSelection(ctx context.Context, input model.SelectionInput) ([]*activelearning.Candidate, error)
 	ImportJob(ctx context.Context, id int64) (*model.ImportJob, error)
 	APITokens(ctx context.Context) ([]*store.APIToken, error)
 	Users(ctx context.Context) ([]*store.User, error)
-	Predict(ctx context.Context, modelID int64, smiles []string, version *int) ([]*model.Prediction, error)
+	Predict(ctx context.Context, modelID ident.ID, smiles []string, version *int) ([]*model.Prediction, error)
 }
 type QueueEventResolver interface {
 	Item(ctx context.Context, obj *model.QueueEvent) (*store.LabelQueueItem, error)
@@ -609,10 +610,10 @@ type QueueItemResolver interface {
 }
 type SubscriptionResolver interface {
 	ServerTime(ctx context.Context, intervalMs int) (<-chan *time.Time, error)
-	QueueEvents(ctx context.Context, modelID int64, afterSeq *int) (<-chan *model.QueueEvent, error)
-	RetrainProgress(ctx context.Context, cycleID int64, afterSeq *int) (<-chan *model.RetrainProgress, error)
-	CycleUpdated(ctx context.Context, modelID int64) (<-chan *store.ActiveLearningCycle, error)
-	CycleEvents(ctx context.Context, modelID int64, afterSeq *int) (<-chan *model.CycleEvent, error)
+	QueueEvents(ctx context.Context, modelID ident.ID, afterSeq *int) (<-chan *model.QueueEvent, error)
+	RetrainProgress(ctx context.Context, cycleID ident.ID, afterSeq *int) (<-chan *model.RetrainProgress, error)
+	CycleUpdated(ctx context.Context, modelID ident.ID) (<-chan *store.ActiveLearningCycle, error)
+	CycleEvents(ctx context.Context, modelID ident.ID, afterSeq *int) (<-chan *model.CycleEvent, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *store.User) (*string, error)
@@ -1689,7 +1690,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["id"].(int64)), true
+		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["id"].(ident.ID)), true
 	case "Mutation.rollbackModel":
 		if e.ComplexityRoot.Mutation.RollbackModel == nil {
 			break
@@ -1915,7 +1916,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Compound(childComplexity, args["id"].(int64)), true
+		return e.ComplexityRoot.Query.Compound(childComplexity, args["id"].(ident.ID)), true
 	case "Query.compoundSets":
 		if e.ComplexityRoot.Query.CompoundSets == nil {
 			break
@@ -1932,7 +1933,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Compounds(childComplexity, args["search"].(*string), args["substructure"].(*string), args["substructureSyntax"].(*model.SubstructureSyntax), args["setId"].(*int64), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Compounds(childComplexity, args["search"].(*string), args["substructure"].(*string), args["substructureSyntax"].(*model.SubstructureSyntax), args["setId"].(*ident.ID), args["first"].(*int), args["after"].(*string)), true
 	case "Query.cycle":
 		if e.ComplexityRoot.Query.Cycle == nil {
 			break
@@ -1943,7 +1944,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cycle(childComplexity, args["id"].(int64)), true
+		return e.ComplexityRoot.Query.Cycle(childComplexity, args["id"].(ident.ID)), true
 	case "Query.cycles":
 		if e.ComplexityRoot.Query.Cycles == nil {
 			break
@@ -1954,7 +1955,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cycles(childComplexity, args["modelId"].(int64)), true
+		return e.ComplexityRoot.Query.Cycles(childComplexity, args["modelId"].(ident.ID)), true
 	case "Query.endpoints":
 		if e.ComplexityRoot.Query.Endpoints == nil {
 			break
@@ -2000,7 +2001,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Model(childComplexity, args["id"].(int64)), true
+		return e.ComplexityRoot.Query.Model(childComplexity, args["id"].(ident.ID)), true
 	case "Query.models":
 		if e.ComplexityRoot.Query.Models == nil {
 			break
@@ -2017,7 +2018,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Predict(childComplexity, args["modelId"].(int64), args["smiles"].([]string), args["version"].(*int)), true
+		return e.ComplexityRoot.Query.Predict(childComplexity, args["modelId"].(ident.ID), args["smiles"].([]string), args["version"].(*int)), true
 	case "Query.previewSelection":
 		if e.ComplexityRoot.Query.PreviewSelection == nil {
 			break
@@ -2039,7 +2040,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.QueueItem(childComplexity, args["id"].(int64)), true
+		return e.ComplexityRoot.Query.QueueItem(childComplexity, args["id"].(ident.ID)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -2050,7 +2051,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Stats(childComplexity, args["modelId"].(int64)), true
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["modelId"].(ident.ID)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -2474,7 +2475,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.CycleEvents(childComplexity, args["modelId"].(int64), args["afterSeq"].(*int)), true
+		return e.ComplexityRoot.Subscription.CycleEvents(childComplexity, args["modelId"].(ident.ID), args["afterSeq"].(*int)), true
 	case "Subscription.cycleUpdated":
 		if e.ComplexityRoot.Subscription.CycleUpdated == nil {
 			break
@@ -2485,7 +2486,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.CycleUpdated(childComplexity, args["modelId"].(int64)), true
+		return e.ComplexityRoot.Subscription.CycleUpdated(childComplexity, args["modelId"].(ident.ID)), true
 	case "Subscription.queueEvents":
 		if e.ComplexityRoot.Subscription.QueueEvents == nil {
 			break
@@ -2496,7 +2497,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.QueueEvents(childComplexity, args["modelId"].(int64), args["afterSeq"].(*int)), true
+		return e.ComplexityRoot.Subscription.QueueEvents(childComplexity, args["modelId"].(ident.ID), args["afterSeq"].(*int)), true
 	case "Subscription.retrainProgress":
 		if e.ComplexityRoot.Subscription.RetrainProgress == nil {
 			break
@@ -2507,7 +2508,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.RetrainProgress(childComplexity, args["cycleId"].(int64), args["afterSeq"].(*int)), true
+		return e.ComplexityRoot.Subscription.RetrainProgress(childComplexity, args["cycleId"].(ident.ID), args["afterSeq"].(*int)), true
 	case "Subscription.serverTime":
 		if e.ComplexityRoot.Subscription.ServerTime == nil {
 			break
@@ -3900,8 +3901,8 @@ func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4026,8 +4027,8 @@ func (ec *executionContext) field_Query_compound_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4064,8 +4065,8 @@ func (ec *executionContext) field_Query_compounds_args(ctx context.Context, rawA
 	}
 	args["substructureSyntax"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "setId",
-		func(ctx context.Context, v any) (*int64, error) {
-			return ec.unmarshalOID2ᚖint64(ctx, v)
+		func(ctx context.Context, v any) (*ident.ID, error) {
+			return ec.unmarshalOID2ᚖactivelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4094,8 +4095,8 @@ func (ec *executionContext) field_Query_cycle_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4108,8 +4109,8 @@ func (ec *executionContext) field_Query_cycles_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4123,7 +4124,7 @@ func (ec *executionContext) field_Query_importJob_args(ctx context.Context, rawA
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+			return ec.unmarshalNJobID2int64(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4174,8 +4175,8 @@ func (ec *executionContext) field_Query_model_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4188,8 +4189,8 @@ func (ec *executionContext) field_Query_predict_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4232,8 +4233,8 @@ func (ec *executionContext) field_Query_queueItem_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4246,8 +4247,8 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4260,8 +4261,8 @@ func (ec *executionContext) field_Subscription_cycleEvents_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4282,8 +4283,8 @@ func (ec *executionContext) field_Subscription_cycleUpdated_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4296,8 +4297,8 @@ func (ec *executionContext) field_Subscription_queueEvents_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "modelId",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4318,8 +4319,8 @@ func (ec *executionContext) field_Subscription_retrainProgress_args(ctx context.
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cycleId",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNID2int64(ctx, v)
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4468,8 +4469,8 @@ func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.Coll
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4872,8 +4873,8 @@ func (ec *executionContext) _Compound_id(ctx context.Context, field graphql.Coll
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5272,8 +5273,8 @@ func (ec *executionContext) _CompoundSet_id(ctx context.Context, field graphql.C
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5584,8 +5585,8 @@ func (ec *executionContext) _Cycle_id(ctx context.Context, field graphql.Collect
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6080,8 +6081,8 @@ func (ec *executionContext) _CycleEvent_modelId(ctx context.Context, field graph
 			return obj.ModelID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6103,8 +6104,8 @@ func (ec *executionContext) _CycleEvent_cycleId(ctx context.Context, field graph
 			return obj.CycleID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6126,8 +6127,8 @@ func (ec *executionContext) _CycleEvent_actorId(ctx context.Context, field graph
 			return obj.ActorID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ident.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖactivelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6545,14 +6546,14 @@ func (ec *executionContext) _ImportCompoundsPayload_jobId(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOID2ᚖint64(ctx, selections, v)
+			return ec.marshalOJobID2ᚖint64(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ImportCompoundsPayload_jobId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ImportCompoundsPayload", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("ImportCompoundsPayload", field, false, false, "JobID")
 }
 
 func (ec *executionContext) _ImportJob_id(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
@@ -6568,14 +6569,14 @@ func (ec *executionContext) _ImportJob_id(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+			return ec.marshalNJobID2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ImportJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "JobID")
 }
 
 func (ec *executionContext) _ImportJob_state(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
@@ -6806,8 +6807,8 @@ func (ec *executionContext) _LabelChange_id(ctx context.Context, field graphql.C
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7178,8 +7179,8 @@ func (ec *executionContext) _Measurement_id(ctx context.Context, field graphql.C
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7495,8 +7496,8 @@ func (ec *executionContext) _Model_id(ctx context.Context, field graphql.Collect
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7761,8 +7762,8 @@ func (ec *executionContext) _ModelVersion_id(ctx context.Context, field graphql.
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9163,7 +9164,7 @@ func (ec *executionContext) _Mutation_revokeApiToken(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RevokeAPIToken(ctx, fc.Args["id"].(int64))
+			return ec.Resolvers.Mutation().RevokeAPIToken(ctx, fc.Args["id"].(ident.ID))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *store.APIToken) graphql.Marshaler {
@@ -9549,8 +9550,8 @@ func (ec *executionContext) _Prediction_nearestCompoundId(ctx context.Context, f
 			return obj.NearestCompoundID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ident.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖactivelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9923,7 +9924,7 @@ func (ec *executionContext) _Query_model(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Model(ctx, fc.Args["id"].(int64))
+			return ec.Resolvers.Query().Model(ctx, fc.Args["id"].(ident.ID))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9985,7 +9986,7 @@ func (ec *executionContext) _Query_compounds(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Compounds(ctx, fc.Args["search"].(*string), fc.Args["substructure"].(*string), fc.Args["substructureSyntax"].(*model.SubstructureSyntax), fc.Args["setId"].(*int64), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Compounds(ctx, fc.Args["search"].(*string), fc.Args["substructure"].(*string), fc.Args["substructureSyntax"].(*model.SubstructureSyntax), fc.Args["setId"].(*ident.ID), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10047,7 +10048,7 @@ func (ec *executionContext) _Query_compound(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Compound(ctx, fc.Args["id"].(int64))
+			return ec.Resolvers.Query().Compound(ctx, fc.Args["id"].(ident.ID))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10271,7 +10272,7 @@ func (ec *executionContext) _Query_queueItem(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().QueueItem(ctx, fc.Args["id"].(int64))
+			return ec.Resolvers.Query().QueueItem(ctx, fc.Args["id"].(ident.ID))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10333,7 +10334,7 @@ func (ec *executionContext) _Query_cycles(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cycles(ctx, fc.Args["modelId"].(int64))
+			return ec.Resolvers.Query().Cycles(ctx, fc.Args["modelId"].(ident.ID))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10395,7 +10396,7 @@ func (ec *executionContext) _Query_cycle(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cycle(ctx, fc.Args["id"].(int64))
+			return ec.Resolvers.Query().Cycle(ctx, fc.Args["id"].(ident.ID))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10457,7 +10458,7 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Stats(ctx, fc.Args["modelId"].(int64))
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["modelId"].(ident.ID))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10725,7 +10726,7 @@ func (ec *executionContext) _Query_predict(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Predict(ctx, fc.Args["modelId"].(int64), fc.Args["smiles"].([]string), fc.Args["version"].(*int))
+			return ec.Resolvers.Query().Predict(ctx, fc.Args["modelId"].(ident.ID), fc.Args["smiles"].([]string), fc.Args["version"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -11003,8 +11004,8 @@ func (ec *executionContext) _QueueEvent_modelId(ctx context.Context, field graph
 			return obj.ModelID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11026,8 +11027,8 @@ func (ec *executionContext) _QueueEvent_itemId(ctx context.Context, field graphq
 			return obj.ItemID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ident.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖactivelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11049,8 +11050,8 @@ func (ec *executionContext) _QueueEvent_cycleId(ctx context.Context, field graph
 			return obj.CycleID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ident.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖactivelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11072,8 +11073,8 @@ func (ec *executionContext) _QueueEvent_actorId(ctx context.Context, field graph
 			return obj.ActorID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOID2ᚖint64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ident.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖactivelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11173,8 +11174,8 @@ func (ec *executionContext) _QueueItem_id(ctx context.Context, field graphql.Col
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12086,8 +12087,8 @@ func (ec *executionContext) _RetrainProgress_cycleId(ctx context.Context, field 
 			return obj.CycleID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12609,7 +12610,7 @@ func (ec *executionContext) _Subscription_queueEvents(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().QueueEvents(ctx, fc.Args["modelId"].(int64), fc.Args["afterSeq"].(*int))
+			return ec.Resolvers.Subscription().QueueEvents(ctx, fc.Args["modelId"].(ident.ID), fc.Args["afterSeq"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -12671,7 +12672,7 @@ func (ec *executionContext) _Subscription_retrainProgress(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().RetrainProgress(ctx, fc.Args["cycleId"].(int64), fc.Args["afterSeq"].(*int))
+			return ec.Resolvers.Subscription().RetrainProgress(ctx, fc.Args["cycleId"].(ident.ID), fc.Args["afterSeq"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -12733,7 +12734,7 @@ func (ec *executionContext) _Subscription_cycleUpdated(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().CycleUpdated(ctx, fc.Args["modelId"].(int64))
+			return ec.Resolvers.Subscription().CycleUpdated(ctx, fc.Args["modelId"].(ident.ID))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -12795,7 +12796,7 @@ func (ec *executionContext) _Subscription_cycleEvents(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().CycleEvents(ctx, fc.Args["modelId"].(int64), fc.Args["afterSeq"].(*int))
+			return ec.Resolvers.Subscription().CycleEvents(ctx, fc.Args["modelId"].(ident.ID), fc.Args["afterSeq"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -13015,8 +13016,8 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNID2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14261,7 +14262,7 @@ func (ec *executionContext) unmarshalInputAmendLabelInput(ctx context.Context, o
 		switch k {
 		case "itemId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14345,14 +14346,14 @@ func (ec *executionContext) unmarshalInputAssignItemsInput(ctx context.Context, 
 		switch k {
 		case "itemIds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIds"))
-			data, err := ec.unmarshalNID2ᚕint64ᚄ(ctx, v)
+			data, err := ec.unmarshalNID2ᚕactivelabᚋidentᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ItemIds = data
 		case "userId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14394,7 +14395,7 @@ func (ec *executionContext) unmarshalInputClaimItemInput(ctx context.Context, ob
 		switch k {
 		case "itemId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14436,7 +14437,7 @@ func (ec *executionContext) unmarshalInputClaimNextItemInput(ctx context.Context
 		switch k {
 		case "modelId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14569,7 +14570,7 @@ func (ec *executionContext) unmarshalInputCreateModelInput(ctx context.Context, 
 			it.Params = data
 		case "trainingSetId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trainingSetId"))
-			data, err := ec.unmarshalOID2ᚖint64(ctx, v)
+			data, err := ec.unmarshalOID2ᚖactivelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14912,7 +14913,7 @@ func (ec *executionContext) unmarshalInputPromoteVersionInput(ctx context.Contex
 		switch k {
 		case "versionId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("versionId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14961,7 +14962,7 @@ func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj a
 		switch k {
 		case "modelId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
-			data, err := ec.unmarshalOID2ᚖint64(ctx, v)
+			data, err := ec.unmarshalOID2ᚖactivelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14975,7 +14976,7 @@ func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj a
 			it.Status = data
 		case "assignedTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedTo"))
-			data, err := ec.unmarshalOID2ᚖint64(ctx, v)
+			data, err := ec.unmarshalOID2ᚖactivelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15017,7 +15018,7 @@ func (ec *executionContext) unmarshalInputReleaseItemInput(ctx context.Context, 
 		switch k {
 		case "itemId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15059,7 +15060,7 @@ func (ec *executionContext) unmarshalInputRenewLeaseInput(ctx context.Context, o
 		switch k {
 		case "itemId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15101,7 +15102,7 @@ func (ec *executionContext) unmarshalInputRetractLabelInput(ctx context.Context,
 		switch k {
 		case "itemId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15150,7 +15151,7 @@ func (ec *executionContext) unmarshalInputRollbackModelInput(ctx context.Context
 		switch k {
 		case "modelId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15267,21 +15268,21 @@ func (ec *executionContext) unmarshalInputSelectionInput(ctx context.Context, ob
 		switch k {
 		case "modelId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ModelID = data
 		case "setId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setId"))
-			data, err := ec.unmarshalOID2ᚖint64(ctx, v)
+			data, err := ec.unmarshalOID2ᚖactivelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SetID = data
 		case "compoundIds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compoundIds"))
-			data, err := ec.unmarshalOID2ᚕint64ᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕactivelabᚋidentᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15365,7 +15366,7 @@ func (ec *executionContext) unmarshalInputSkipItemInput(ctx context.Context, obj
 		switch k {
 		case "itemId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15414,7 +15415,7 @@ func (ec *executionContext) unmarshalInputSkipItemsInput(ctx context.Context, ob
 		switch k {
 		case "itemIds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIds"))
-			data, err := ec.unmarshalNID2ᚕint64ᚄ(ctx, v)
+			data, err := ec.unmarshalNID2ᚕactivelabᚋidentᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15542,7 +15543,7 @@ func (ec *executionContext) unmarshalInputSubmitLabelInput(ctx context.Context, 
 		switch k {
 		case "itemId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15623,7 +15624,7 @@ func (ec *executionContext) unmarshalInputTriggerRetrainInput(ctx context.Contex
 		switch k {
 		case "cycleId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cycleId"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -15676,7 +15677,7 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2int64(ctx, v)
+			data, err := ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19511,27 +19512,27 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) unmarshalNID2int64(ctx context.Context, v any) (int64, error) {
-	res, err := scalar.UnmarshalInt64ID(v)
+func (ec *executionContext) unmarshalNID2activelabᚋidentᚐID(ctx context.Context, v any) (ident.ID, error) {
+	res, err := scalar.UnmarshalUUID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNID2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+func (ec *executionContext) marshalNID2activelabᚋidentᚐID(ctx context.Context, sel ast.SelectionSet, v ident.ID) graphql.Marshaler {
 	_ = sel
-	res := scalar.MarshalInt64ID(v)
+	res := scalar.MarshalUUID(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
 }
 
-func (ec *executionContext) unmarshalNID2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
+func (ec *executionContext) unmarshalNID2ᚕactivelabᚋidentᚐIDᚄ(ctx context.Context, v any) ([]ident.ID, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]int64, len(vSlice))
+	res := make([]ident.ID, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNID2int64(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNID2activelabᚋidentᚐID(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19539,10 +19540,10 @@ func (ec *executionContext) unmarshalNID2ᚕint64ᚄ(ctx context.Context, v any)
 	return res, nil
 }
 
-func (ec *executionContext) marshalNID2ᚕint64ᚄ(ctx context.Context, sel ast.SelectionSet, v []int64) graphql.Marshaler {
+func (ec *executionContext) marshalNID2ᚕactivelabᚋidentᚐIDᚄ(ctx context.Context, sel ast.SelectionSet, v []ident.ID) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	for i := range v {
-		ret[i] = ec.marshalNID2int64(ctx, sel, v[i])
+		ret[i] = ec.marshalNID2activelabᚋidentᚐID(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -19623,6 +19624,20 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNJobID2int64(ctx context.Context, v any) (int64, error) {
+	res, err := scalar.UnmarshalJobID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJobID2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalJobID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "JobID!")
 	}
 	return res
 }
@@ -20684,16 +20699,16 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) unmarshalOID2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
+func (ec *executionContext) unmarshalOID2ᚕactivelabᚋidentᚐIDᚄ(ctx context.Context, v any) ([]ident.ID, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]int64, len(vSlice))
+	res := make([]ident.ID, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNID2int64(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNID2activelabᚋidentᚐID(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -20701,13 +20716,13 @@ func (ec *executionContext) unmarshalOID2ᚕint64ᚄ(ctx context.Context, v any)
 	return res, nil
 }
 
-func (ec *executionContext) marshalOID2ᚕint64ᚄ(ctx context.Context, sel ast.SelectionSet, v []int64) graphql.Marshaler {
+func (ec *executionContext) marshalOID2ᚕactivelabᚋidentᚐIDᚄ(ctx context.Context, sel ast.SelectionSet, v []ident.ID) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := make(graphql.Array, len(v))
 	for i := range v {
-		ret[i] = ec.marshalNID2int64(ctx, sel, v[i])
+		ret[i] = ec.marshalNID2activelabᚋidentᚐID(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -20719,21 +20734,21 @@ func (ec *executionContext) marshalOID2ᚕint64ᚄ(ctx context.Context, sel ast.
 	return ret
 }
 
-func (ec *executionContext) unmarshalOID2ᚖint64(ctx context.Context, v any) (*int64, error) {
+func (ec *executionContext) unmarshalOID2ᚖactivelabᚋidentᚐID(ctx context.Context, v any) (*ident.ID, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := scalar.UnmarshalInt64ID(v)
+	res, err := scalar.UnmarshalUUID(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOID2ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
+func (ec *executionContext) marshalOID2ᚖactivelabᚋidentᚐID(ctx context.Context, sel ast.SelectionSet, v *ident.ID) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	_ = sel
 	_ = ctx
-	res := scalar.MarshalInt64ID(*v)
+	res := scalar.MarshalUUID(*v)
 	return res
 }
 
@@ -20791,6 +20806,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJobID2ᚖint64(ctx context.Context, v any) (*int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalJobID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJobID2ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalJobID(*v)
 	return res
 }
 

@@ -23,8 +23,8 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-func derefInt(p *int) int       { return deref(p) }
-func derefInt64(p *int64) int64 { return deref(p) }
+func derefInt(p *int) int          { return deref(p) }
+func derefID(p *store.ID) store.ID { return deref(p) }
 
 func (r *Resolver) logger() *slog.Logger {
 	if r.Log != nil {
@@ -35,7 +35,7 @@ func (r *Resolver) logger() *slog.Logger {
 
 // selectInput decodes a SelectionInput for the service.
 func selectInput(in *model.SelectionInput) activelearning.SelectInput {
-	return activelearning.SelectInput{ModelID: in.ModelID, SetID: derefInt64(in.SetID), CompoundIDs: in.CompoundIds,
+	return activelearning.SelectInput{ModelID: in.ModelID, SetID: derefID(in.SetID), CompoundIDs: in.CompoundIds,
 		Strategy: in.Strategy, Diversity: deref(in.Diversity), BatchSize: batchSize(in.BatchSize), Seed: int64(derefInt(in.Seed)),
 		IncludeLabeled: deref(in.IncludeLabeled), IncludeSkipped: deref(in.IncludeSkipped)}
 }
@@ -121,7 +121,7 @@ func selects(ctx context.Context, typeName, field string) bool {
 func (r *Resolver) importPayload(ctx context.Context, rep *activelearning.ImportReport) (*model.ImportCompoundsPayload, error) {
 	out := &model.ImportCompoundsPayload{Rows: rep.Rows, Created: rep.Created, Existing: rep.Existing,
 		Measurements: rep.Measurements, Errors: []*model.ImportRowError{}, ErrorsNotListed: rep.ErrorsNotListed,
-		JobID: ptrInt64(rep.JobID)}
+		JobID: ptrJobID(rep.JobID)}
 	for _, e := range rep.Errors {
 		re := &model.ImportRowError{Row: e.Row, Column: e.Column, Reason: e.Reason}
 		if e.Offset > 0 || strings.Contains(strings.ToLower(e.Reason), "offset") {
@@ -130,7 +130,7 @@ func (r *Resolver) importPayload(ctx context.Context, rep *activelearning.Import
 		}
 		out.Errors = append(out.Errors, re)
 	}
-	if rep.SetID != 0 {
+	if rep.SetID != store.NilID {
 		var err error
 		if out.Set, err = r.Svc.CompoundSet(ctx, rep.SetID); err != nil {
 			return nil, err

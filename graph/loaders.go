@@ -18,14 +18,14 @@ import (
 // queue items costs a constant number of queries. One set lives for one
 // operation: see LoaderMiddleware.
 type Loaders struct {
-	Compounds *dataloadgen.Loader[int64, *store.Compound]
-	Users     *dataloadgen.Loader[int64, *store.User]
+	Compounds *dataloadgen.Loader[store.ID, *store.Compound]
+	Users     *dataloadgen.Loader[store.ID, *store.User]
 	// Versions loads model versions by id; Current loads a lineage's
 	// current version (active, else latest) by lineage id.
-	Versions *dataloadgen.Loader[int64, *store.MLModel]
-	Current  *dataloadgen.Loader[int64, *store.MLModel]
+	Versions *dataloadgen.Loader[store.ID, *store.MLModel]
+	Current  *dataloadgen.Loader[store.ID, *store.MLModel]
 	// History loads queue items' label histories by item id.
-	History *dataloadgen.Loader[int64, []*store.LabelChange]
+	History *dataloadgen.Loader[store.ID, []*store.LabelChange]
 }
 
 // NewLoaders returns a fresh set of loaders over svc's store.
@@ -33,23 +33,23 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 	st := svc.Store()
 	wait := dataloadgen.WithWait(loaderWait)
 	return &Loaders{
-		Compounds: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.Compound, error) {
+		Compounds: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []store.ID) (map[store.ID]*store.Compound, error) {
 			cs, err := st.CompoundsByIDs(ctx, ids)
 			if err != nil {
 				return nil, err
 			}
-			out := make(map[int64]*store.Compound, len(cs))
+			out := make(map[store.ID]*store.Compound, len(cs))
 			for _, c := range cs {
 				out[c.ID] = c
 			}
 			return out, nil
 		}, wait),
-		Users: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.User, error) {
+		Users: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []store.ID) (map[store.ID]*store.User, error) {
 			us, err := st.UsersByIDs(ctx, ids)
 			if err != nil {
 				return nil, err
 			}
-			out := make(map[int64]*store.User, len(us))
+			out := make(map[store.ID]*store.User, len(us))
 			for _, u := range us {
 				out[u.ID] = u
 			}
@@ -57,7 +57,7 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 		}, wait),
 		// A page holds items of one or two versions: one query per
 		// distinct version.
-		Versions: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*store.MLModel, []error) {
+		Versions: dataloadgen.NewLoader(func(ctx context.Context, ids []store.ID) ([]*store.MLModel, []error) {
 			out := make([]*store.MLModel, len(ids))
 			errs := make([]error, len(ids))
 			for i, id := range ids {
@@ -65,10 +65,10 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 			}
 			return out, errs
 		}, wait),
-		Current: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*store.MLModel, error) {
+		Current: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []store.ID) (map[store.ID]*store.MLModel, error) {
 			return st.CurrentVersions(ctx, ids)
 		}, wait),
-		History: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]*store.LabelChange, []error) {
+		History: dataloadgen.NewLoader(func(ctx context.Context, ids []store.ID) ([][]*store.LabelChange, []error) {
 			hs, err := svc.LabelHistory(ctx, ids)
 			out := make([][]*store.LabelChange, len(ids))
 			errs := make([]error, len(ids))
@@ -117,7 +117,7 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 }
 
 // loadCompound returns a compound by id; a missing one is store.ErrNotFound.
-func (r *Resolver) loadCompound(ctx context.Context, id int64) (*store.Compound, error) {
+func (r *Resolver) loadCompound(ctx context.Context, id store.ID) (*store.Compound, error) {
 	c, err := r.loaders(ctx).Compounds.Load(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("compound %d: %w", id, notFoundIfMissing(err))
@@ -126,7 +126,7 @@ func (r *Resolver) loadCompound(ctx context.Context, id int64) (*store.Compound,
 }
 
 // loadUser returns the user with id, or nil for a nil id.
-func (r *Resolver) loadUser(ctx context.Context, id *int64) (*store.User, error) {
+func (r *Resolver) loadUser(ctx context.Context, id *store.ID) (*store.User, error) {
 	if id == nil {
 		return nil, nil
 	}
@@ -138,7 +138,7 @@ func (r *Resolver) loadUser(ctx context.Context, id *int64) (*store.User, error)
 }
 
 // loadHistory returns a queue item's label history, oldest first.
-func (r *Resolver) loadHistory(ctx context.Context, itemID int64) ([]*store.LabelChange, error) {
+func (r *Resolver) loadHistory(ctx context.Context, itemID store.ID) ([]*store.LabelChange, error) {
 	return r.loaders(ctx).History.Load(ctx, itemID)
 }
 

@@ -8,11 +8,12 @@ package graph
 import (
 	"activelab/auth"
 	"activelab/graph/model"
+	"activelab/ident"
 	"context"
 )
 
 // Predict is the resolver for the predict field.
-func (r *queryResolver) Predict(ctx context.Context, modelID int64, smiles []string, version *int) ([]*model.Prediction, error) {
+func (r *queryResolver) Predict(ctx context.Context, modelID ident.ID, smiles []string, version *int) ([]*model.Prediction, error) {
 	actor, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err

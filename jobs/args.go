@@ -1,10 +1,14 @@
 package jobs
 
-import "github.com/riverqueue/river"
+import (
+	"activelab/store"
+
+	"github.com/riverqueue/river"
+)
 
 // TrainModelArgs trains a model version created by CreateModel.
 type TrainModelArgs struct {
-	ModelID int64 `json:"model_id"`
+	ModelID store.ID `json:"model_id"`
 }
 
 // Kind is the job kind, "train_model".
@@ -12,7 +16,7 @@ func (TrainModelArgs) Kind() string { return "train_model" }
 
 // RetrainModelArgs retrains a cycle's model with the cycle's labels.
 type RetrainModelArgs struct {
-	CycleID int64 `json:"cycle_id"`
+	CycleID store.ID `json:"cycle_id"`
 }
 
 // Kind is the job kind, "retrain_model".
@@ -20,7 +24,7 @@ func (RetrainModelArgs) Kind() string { return "retrain_model" }
 
 // SelectSamplesArgs scores a cycle's (large) pool and enqueues its batch.
 type SelectSamplesArgs struct {
-	CycleID int64 `json:"cycle_id"`
+	CycleID store.ID `json:"cycle_id"`
 }
 
 // Kind is the job kind, "select_samples".
@@ -38,11 +42,11 @@ func (ImportCompoundsArgs) Kind() string { return "import_compounds" }
 // ScoreShardArgs scores one slice of a large selection's pool: the pool's
 // compounds with IDs in [FirstID, LastID], shard Shard of Shards.
 type ScoreShardArgs struct {
-	CycleID int64 `json:"cycle_id"`
-	Shard   int   `json:"shard"`
-	Shards  int   `json:"shards"`
-	FirstID int64 `json:"first_id"`
-	LastID  int64 `json:"last_id"`
+	CycleID store.ID `json:"cycle_id"`
+	Shard   int      `json:"shard"`
+	Shards  int      `json:"shards"`
+	FirstID store.ID `json:"first_id"`
+	LastID  store.ID `json:"last_id"`
 }
 
 // Kind is the job kind, "score_shard".

@@ -206,17 +206,17 @@ func (c *Client) insert(ctx context.Context, tx *store.Tx, args river.JobArgs) (
 }
 
 // EnqueueTrainModel enqueues train_model in tx.
-func (c *Client) EnqueueTrainModel(ctx context.Context, tx *store.Tx, modelID int64) (int64, error) {
+func (c *Client) EnqueueTrainModel(ctx context.Context, tx *store.Tx, modelID store.ID) (int64, error) {
 	return c.insert(ctx, tx, TrainModelArgs{ModelID: modelID})
 }
 
 // EnqueueRetrainModel enqueues retrain_model in tx.
-func (c *Client) EnqueueRetrainModel(ctx context.Context, tx *store.Tx, cycleID int64) (int64, error) {
+func (c *Client) EnqueueRetrainModel(ctx context.Context, tx *store.Tx, cycleID store.ID) (int64, error) {
 	return c.insert(ctx, tx, RetrainModelArgs{CycleID: cycleID})
 }
 
 // EnqueueSelectSamples enqueues select_samples in tx.
-func (c *Client) EnqueueSelectSamples(ctx context.Context, tx *store.Tx, cycleID int64) (int64, error) {
+func (c *Client) EnqueueSelectSamples(ctx context.Context, tx *store.Tx, cycleID store.ID) (int64, error) {
 	return c.insert(ctx, tx, SelectSamplesArgs{CycleID: cycleID})
 }
 

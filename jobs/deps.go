@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"activelab/store"
 	"context"
 	"encoding/json"
 )
@@ -10,18 +11,18 @@ type Progress = func(stage string, fraction float64, msg string)
 
 // Trainer trains a new model version (activelearning.Service).
 type Trainer interface {
-	TrainModel(ctx context.Context, modelID int64, progress func(stage string, fraction float64, msg string)) error
+	TrainModel(ctx context.Context, modelID store.ID, progress func(stage string, fraction float64, msg string)) error
 }
 
 // Retrainer runs a cycle's retrain (activelearning.Service).
 type Retrainer interface {
-	Retrain(ctx context.Context, cycleID int64, progress func(stage string, fraction float64, msg string)) error
+	Retrain(ctx context.Context, cycleID store.ID, progress func(stage string, fraction float64, msg string)) error
 }
 
 // Selector scores a cycle's pool and enqueues its batch, or, for a large
 // pool, scores one shard of it (activelearning.Service).
 type Selector interface {
-	RunSelection(ctx context.Context, cycleID int64) error
+	RunSelection(ctx context.Context, cycleID store.ID) error
 	RunShard(ctx context.Context, shard ScoreShardArgs) error
 }
 

@@ -11,6 +11,7 @@ import (
 	"activelab/activelearning"
 	"activelab/activelearning/altest"
 	"activelab/activelearning/ingest"
+	"activelab/ident"
 	"activelab/jobs"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -75,7 +76,7 @@ func TestRiverRunsTrainAndRetrain(t *testing.T) {
 // imports 30 ESOL rows with values and a pool of the next poolSize without,
 // and trains an 8-member model through the train_model job; it returns the
 // service, the client, the admin, the active model and the pool's set.
-func riverModel(ctx context.Context, t *testing.T, st *store.Store, cfg activelearning.Config, poolSize int) (*activelearning.Service, *jobs.Client, *store.User, *store.MLModel, int64) {
+func riverModel(ctx context.Context, t *testing.T, st *store.Store, cfg activelearning.Config, poolSize int) (*activelearning.Service, *jobs.Client, *store.User, *store.MLModel, store.ID) {
 	t.Helper()
 	svc := activelearning.New(st, nil, cfg, nil)
 	client, err := jobs.NewClient(st, svc, jobs.Config{PollInterval: 20 * time.Millisecond})
@@ -152,15 +153,15 @@ func TestRiverRunsShardedSelection(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got, want []int64
+			var got, want []store.ID
 			for _, it := range page.Items {
 				got = append(got, it.CompoundID)
 			}
 			for _, w := range whole {
 				want = append(want, w.CompoundID)
 			}
-			slices.Sort(got)
-			slices.Sort(want)
+			slices.SortFunc(got, ident.Compare)
+			slices.SortFunc(want, ident.Compare)
 			if !slices.Equal(got, want) {
 				t.Errorf("sharded batch %v, whole-pool ranking %v", got, want)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river/rivertype"
 
+	"activelab/ident"
 	"activelab/jobs"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -23,13 +24,13 @@ import (
 // ends (returning the context's error, as the service does); every other
 // kind completes at once.
 type gate struct {
-	started chan int64 // each retrain's cycle id, when it starts
+	started chan store.ID // each retrain's cycle id, when it starts
 	release chan struct{}
 }
 
-func newGate() *gate { return &gate{started: make(chan int64, 10), release: make(chan struct{})} }
+func newGate() *gate { return &gate{started: make(chan store.ID, 10), release: make(chan struct{})} }
 
-func (g *gate) Retrain(ctx context.Context, cycleID int64, _ func(string, float64, string)) error {
+func (g *gate) Retrain(ctx context.Context, cycleID store.ID, _ func(string, float64, string)) error {
 	g.started <- cycleID
 	select {
 	case <-g.release:
@@ -38,9 +39,9 @@ func (g *gate) Retrain(ctx context.Context, cycleID int64, _ func(string, float6
 		return ctx.Err()
 	}
 }
-func (g *gate) TrainModel(context.Context, int64, func(string, float64, string)) error { return nil }
-func (g *gate) RunSelection(context.Context, int64) error                              { return nil }
-func (g *gate) RunShard(context.Context, jobs.ScoreShardArgs) error                    { return nil }
+func (g *gate) TrainModel(context.Context, store.ID, func(string, float64, string)) error { return nil }
+func (g *gate) RunSelection(context.Context, store.ID) error                              { return nil }
+func (g *gate) RunShard(context.Context, jobs.ScoreShardArgs) error                       { return nil }
 func (g *gate) RunImport(context.Context, json.RawMessage, func(string, float64, string)) (json.RawMessage, error) {
 	return json.RawMessage(`{}`), nil
 }
@@ -79,7 +80,7 @@ func startGate(ctx context.Context, t *testing.T, st *store.Store, g *gate, logs
 
 // enqueueRetrain inserts a retrain_model job for cycle in a transaction of
 // its own, as the service does.
-func enqueueRetrain(ctx context.Context, t *testing.T, st *store.Store, c *jobs.Client, cycle int64) int64 {
+func enqueueRetrain(ctx context.Context, t *testing.T, st *store.Store, c *jobs.Client, cycle store.ID) int64 {
 	t.Helper()
 	var id int64
 	err := st.InTx(ctx, func(tx *store.Tx) error {
@@ -114,7 +115,7 @@ func TestStopFinishesRunningJob(t *testing.T) {
 			g := newGate()
 			var logs syncBuffer
 			c := startGate(ctx, t, st, g, &logs)
-			id := enqueueRetrain(ctx, t, st, c, 7)
+			id := enqueueRetrain(ctx, t, st, c, ident.New())
 			waitStarted(ctx, t, g)
 
 			stopped := make(chan error, 1)
@@ -166,7 +167,7 @@ func TestStopInterruptsWithoutSpendingAttempt(t *testing.T) {
 			g := newGate()
 			var logs syncBuffer
 			c := startGate(ctx, t, st, g, &logs)
-			id := enqueueRetrain(ctx, t, st, c, 8)
+			id := enqueueRetrain(ctx, t, st, c, ident.New())
 			waitStarted(ctx, t, g)
 
 			sctx, scancel := context.WithTimeout(ctx, 300*time.Millisecond)
@@ -210,7 +211,7 @@ func TestStartContextDoesNotCancelJobs(t *testing.T) {
 	var logs syncBuffer
 	sigctx, signal := context.WithCancel(ctx)
 	c := startGate(sigctx, t, st, g, &logs)
-	id := enqueueRetrain(ctx, t, st, c, 9)
+	id := enqueueRetrain(ctx, t, st, c, ident.New())
 	waitStarted(ctx, t, g)
 	signal()
 	time.Sleep(200 * time.Millisecond)

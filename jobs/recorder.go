@@ -27,11 +27,11 @@ type Recorded struct {
 	Kind string
 	// Arg is the model ID (train_model) or cycle ID (retrain_model,
 	// select_samples, score_shard).
-	Arg     int64
+	Arg     store.ID
 	Payload []byte // import_compounds; score_shard's args as JSON
 }
 
-func (r *Recorder) add(kind string, arg int64, payload []byte) (int64, error) {
+func (r *Recorder) add(kind string, arg store.ID, payload []byte) (int64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.nextID++
@@ -40,17 +40,17 @@ func (r *Recorder) add(kind string, arg int64, payload []byte) (int64, error) {
 }
 
 // EnqueueTrainModel records a train_model job.
-func (r *Recorder) EnqueueTrainModel(_ context.Context, _ *store.Tx, modelID int64) (int64, error) {
+func (r *Recorder) EnqueueTrainModel(_ context.Context, _ *store.Tx, modelID store.ID) (int64, error) {
 	return r.add(TrainModelArgs{}.Kind(), modelID, nil)
 }
 
 // EnqueueRetrainModel records a retrain_model job.
-func (r *Recorder) EnqueueRetrainModel(_ context.Context, _ *store.Tx, cycleID int64) (int64, error) {
+func (r *Recorder) EnqueueRetrainModel(_ context.Context, _ *store.Tx, cycleID store.ID) (int64, error) {
 	return r.add(RetrainModelArgs{}.Kind(), cycleID, nil)
 }
 
 // EnqueueSelectSamples records a select_samples job.
-func (r *Recorder) EnqueueSelectSamples(_ context.Context, _ *store.Tx, cycleID int64) (int64, error) {
+func (r *Recorder) EnqueueSelectSamples(_ context.Context, _ *store.Tx, cycleID store.ID) (int64, error) {
 	return r.add(SelectSamplesArgs{}.Kind(), cycleID, nil)
 }
 
@@ -65,7 +65,7 @@ func (r *Recorder) EnqueueScoreShard(_ context.Context, _ *store.Tx, shard Score
 
 // EnqueueImportCompounds records an import_compounds job.
 func (r *Recorder) EnqueueImportCompounds(_ context.Context, _ *store.Tx, payload []byte) (int64, error) {
-	return r.add(ImportCompoundsArgs{}.Kind(), 0, payload)
+	return r.add(ImportCompoundsArgs{}.Kind(), store.NilID, payload)
 }
 
 // Pending returns the jobs recorded and not yet run.

@@ -43,14 +43,14 @@ func TestActiveLearningAPI(t *testing.T) {
 			if len(d.Models[0].ActiveVersion.Metrics) == 0 {
 				t.Fatalf("no validation metrics")
 			}
-			wantError(t, a.post(`query($m: ID!) { model(id: $m) { id } }`, map[string]any{"m": 999999}, bearer(a.vwT)), CodeNotFound)
+			wantError(t, a.post(`query($m: ID!) { model(id: $m) { id } }`, map[string]any{"m": unknownUUID}, bearer(a.vwT)), CodeNotFound)
 		})
 
 		t.Run("role refusals", func(t *testing.T) {
 			wantError(t, a.post(`mutation { createModel(input: {name: "x", endpoint: "logS", task: REGRESSION}) { model { id } } }`, nil, bearer(a.sciT)), CodeForbidden, "ADMIN")
 			wantError(t, a.post(`mutation($m: ID!) { selectSamples(input: {selection: {modelId: $m, batchSize: 5}}) { cycle { id } } }`, m, bearer(a.vwT)), CodeForbidden)
-			wantError(t, a.post(`mutation { submitLabel(input: {itemId: 1, value: 1}) { item { id } } }`, nil, bearer(a.vwT)), CodeForbidden, "SCIENTIST")
-			wantError(t, a.post(`mutation { triggerRetrain(input: {cycleId: 1}) { cycle { id } } }`, nil, bearer(a.sciT)), CodeForbidden)
+			wantError(t, a.post(`mutation { submitLabel(input: {itemId: "01900000-0000-7000-8000-000000000999", value: 1}) { item { id } } }`, nil, bearer(a.vwT)), CodeForbidden, "SCIENTIST")
+			wantError(t, a.post(`mutation { triggerRetrain(input: {cycleId: "01900000-0000-7000-8000-000000000999"}) { cycle { id } } }`, nil, bearer(a.sciT)), CodeForbidden)
 			wantError(t, a.post(`mutation($m: ID!) { claimNextItem(input: {modelId: $m}) { item { id } } }`, m, bearer(a.vwT)), CodeForbidden)
 		})
 
@@ -174,7 +174,7 @@ func TestActiveLearningAPI(t *testing.T) {
 					t.Fatalf("value %v: %+v", v, r.Errors)
 				}
 			}
-			wantError(t, a.label(t, a.sciT, "999999", 1), CodeNotFound)
+			wantError(t, a.label(t, a.sciT, unknownUUID, 1), CodeNotFound)
 			// An absurd logS is implausible: refused with the reason and
 			// the endpoint's range, kept flagged when confirmed elsewhere;
 			// beyond ±1e6 even a confirmation is refused.
@@ -409,7 +409,7 @@ func TestActiveLearningAPI(t *testing.T) {
 				t.Fatalf("stats %+v", d.Stats)
 			}
 			wantError(t, a.post(`mutation($c: ID!) { triggerRetrain(input: {cycleId: $c, minNewLabels: 10}) { cycle { id } } }`, map[string]any{"c": cycleID}, bearer(a.adminT)), CodeBadUserInput)
-			wantError(t, a.post(`query { cycle(id: 999999) { id } }`, nil, bearer(a.vwT)), CodeNotFound)
+			wantError(t, a.post(`query { cycle(id: "01900000-0000-7000-8000-000000000999") { id } }`, nil, bearer(a.vwT)), CodeNotFound)
 		})
 		_ = context.Background
 	})

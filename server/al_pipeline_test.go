@@ -2,10 +2,10 @@ package server
 
 import (
 	"encoding/csv"
-	"strconv"
 	"strings"
 	"testing"
 
+	"activelab/ident"
 	"activelab/store"
 )
 
@@ -60,7 +60,7 @@ func TestPipelineFromUploads(t *testing.T) {
 		if c.CreateModel.Model.Status != "TRAINING" {
 			t.Fatalf("new model %+v", c.CreateModel.Model)
 		}
-		a.modelID, _ = strconv.ParseInt(c.CreateModel.Model.ID, 10, 64)
+		a.modelID, _ = ident.Parse(c.CreateModel.Model.ID)
 		a.waitFor(t, "classifier active", func() bool {
 			var m struct {
 				Model struct{ Status string }

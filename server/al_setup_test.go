@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"activelab/activelearning/altest"
 	"activelab/activelearning/ingest"
 	"activelab/events"
+	"activelab/ident"
 	"activelab/jobs"
 	"activelab/store"
 
@@ -40,8 +40,8 @@ type alEnv struct {
 	queries           *queryCounter
 	admin, sci, view  *store.User
 	adminT, sciT, vwT string
-	poolSet           int64
-	modelID           int64
+	poolSet           store.ID
+	modelID           store.ID
 }
 
 // setupRuntime starts a test server with the runtime and no users; mods
@@ -124,7 +124,7 @@ func (a *alEnv) trainModel(t *testing.T) {
 	wantData(t, a.post(`mutation($in: CreateModelInput!) { createModel(input: $in) { model { id status } } }`,
 		map[string]any{"in": map[string]any{"name": "ESOL test", "endpoint": "logS", "task": "REGRESSION", "members": alMembers,
 			"split": map[string]any{"kind": "random", "fraction": 0.2, "seed": 7}, "seed": 7, "promotionTolerance": 1e9}}, bearer(a.adminT)), &d)
-	a.modelID, _ = strconv.ParseInt(d.CreateModel.Model.ID, 10, 64)
+	a.modelID, _ = ident.Parse(d.CreateModel.Model.ID)
 	a.waitFor(t, "model active", func() bool {
 		m, err := a.rt.Service.Model(context.Background(), a.modelID)
 		if err != nil {

@@ -9,9 +9,11 @@ import (
 	"runtime/debug"
 
 	"activelab/auth"
+	"activelab/graph/scalar"
 	"activelab/store"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -118,8 +120,16 @@ func errorPresenter(fallback *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		gerr.Extensions["code"] = code
 		var in fielded
-		if errors.As(cause, &in) && in.InputField() != "" {
+		var bad *scalar.InputError
+		switch {
+		case errors.As(cause, &in) && in.InputField() != "":
 			gerr.Extensions["field"] = in.InputField()
+		case errors.As(cause, &bad):
+			// A scalar (an ID, a JobID) that does not parse: gqlgen reports
+			// it on the path of the argument or input field that held it.
+			if name := lastName(gerr.Path); name != "" {
+				gerr.Extensions["field"] = name
+			}
 		}
 		var ext extended
 		if show && errors.As(cause, &ext) {
@@ -173,4 +183,15 @@ func truncate(s string) string {
 		return s
 	}
 	return s[:maxLoggedError] + "… (" + itoa(int64(len(s))) + " bytes)"
+}
+
+// lastName is the last named element of a path (an argument or input
+// field for a value gqlgen could not read), "" when there is none.
+func lastName(p ast.Path) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if n, ok := p[i].(ast.PathName); ok {
+			return string(n)
+		}
+	}
+	return ""
 }

@@ -6,10 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
-	"strconv"
 
 	"activelab/activelearning"
 	"activelab/auth"
+	"activelab/ident"
+	"activelab/store"
 )
 
 // exportMeasurements serves GET /export/measurements.csv?endpoint=E[&set=ID]:
@@ -32,10 +33,10 @@ func (s *Server) exportMeasurements(svc *activelearning.Service) http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		var setID int64
+		var setID store.ID
 		if v := q.Get("set"); v != "" {
-			if setID, err = strconv.ParseInt(v, 10, 64); err != nil || setID < 1 {
-				http.Error(w, fmt.Sprintf("set: %q is not a compound set id", v), http.StatusBadRequest)
+			if setID, err = ident.Parse(v); err != nil || setID.IsNil() {
+				http.Error(w, fmt.Sprintf("set: %q is not a compound set id (a UUID)", v), http.StatusBadRequest)
 				return
 			}
 		}

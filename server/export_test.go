@@ -61,7 +61,7 @@ func TestExportMeasurementsCSV(t *testing.T) {
 			{"?endpoint=pKa", a.vwT, http.StatusBadRequest, `endpoint: "pKa" has no measurements`},
 			{"", a.vwT, http.StatusBadRequest, "endpoint: name the endpoint"},
 			{"?endpoint=logS&set=x", a.vwT, http.StatusBadRequest, `set: "x" is not a compound set id`},
-			{"?endpoint=logS&set=99999", a.vwT, http.StatusBadRequest, "set: compound set 99999 does not exist"},
+			{"?endpoint=logS&set=" + unknownUUID, a.vwT, http.StatusBadRequest, "set: compound set " + unknownUUID + " does not exist"},
 		} {
 			res, body := get(c.query, c.token)
 			if res.StatusCode != c.status || !strings.Contains(body, c.says) || res.Header.Get("Content-Disposition") != "" {

@@ -93,27 +93,27 @@ var hostileArgs = []argCase{
 	{"email", "admin", "String!", `mutation($v: String!) { createUser(input: {email: $v, name: "n", role: VIEWER, password: "correct horse"}) { user { id } } }`, 254},
 	{"name", "admin", "String!", `mutation($v: String!) { createUser(input: {email: "n@example.test", name: $v, role: VIEWER, password: "correct horse"}) { user { id } } }`, 200},
 	{"password", "admin", "String!", `mutation($v: String!) { createUser(input: {email: "n@example.test", name: "n", role: VIEWER, password: $v}) { user { id } } }`, 1024},
-	{"name", "admin", "String", `mutation($v: String) { updateUser(input: {id: "1", name: $v}) { user { id } } }`, 200},
-	{"password", "admin", "String", `mutation($v: String) { updateUser(input: {id: "1", password: $v}) { user { id } } }`, 1024},
+	{"name", "admin", "String", `mutation($v: String) { updateUser(input: {id: "01900000-0000-7000-8000-000000000999", name: $v}) { user { id } } }`, 200},
+	{"password", "admin", "String", `mutation($v: String) { updateUser(input: {id: "01900000-0000-7000-8000-000000000999", password: $v}) { user { id } } }`, 1024},
 	{"search", "viewer", "String", `query($v: String) { compounds(search: $v) { totalCount } }`, 500},
 	{"substructure", "viewer", "String", `query($v: String) { compounds(substructure: $v) { totalCount } }`, 2000},
 	{"after", "viewer", "String", `query($v: String) { compounds(after: $v) { totalCount } }`, 200},
 	{"after", "viewer", "String", `query($v: String) { labelQueue(after: $v) { totalCount } }`, 200},
-	{"endpoint", "viewer", "String", `query($v: String) { compound(id: "1") { measurements(endpoint: $v) { id } } }`, 200},
+	{"endpoint", "viewer", "String", `query($v: String) { compound(id: "01900000-0000-7000-8000-000000000999") { measurements(endpoint: $v) { id } } }`, 200},
 	{"name", "admin", "String!", `mutation($v: String!) { createModel(input: {name: $v, endpoint: "logS", task: REGRESSION}) { model { id } } }`, 200},
 	{"endpoint", "admin", "String!", `mutation($v: String!) { createModel(input: {name: "m", endpoint: $v, task: REGRESSION}) { model { id } } }`, 200},
 	{"learner", "admin", "String", `mutation($v: String) { createModel(input: {name: "m", endpoint: "logS", task: REGRESSION, learner: $v}) { model { id } } }`, 200},
 	{"params", "admin", "String", `mutation($v: String) { createModel(input: {name: "m", endpoint: "logS", task: REGRESSION, params: $v}) { model { id } } }`, 4000},
 	{"kind", "admin", "String", `mutation($v: String) { createModel(input: {name: "m", endpoint: "logS", task: REGRESSION, split: {kind: $v}}) { model { id } } }`, 200},
-	{"strategy", "scientist", "String!", `mutation($v: String!) { selectSamples(input: {selection: {modelId: "1", strategy: $v, batchSize: 1}}) { cycle { id } } }`, 200},
-	{"strategy", "scientist", "String!", `query($v: String!) { previewSelection(input: {modelId: "1", strategy: $v, batchSize: 1}) { rank } }`, 200},
-	{"notes", "scientist", "String", `mutation($v: String) { submitLabel(input: {itemId: "1", value: 1, notes: $v}) { item { id } } }`, 4000},
-	{"reason", "scientist", "String!", `mutation($v: String!) { skipItem(input: {itemId: "1", reason: $v}) { item { id } } }`, 1000},
-	{"reason", "scientist", "String!", `mutation($v: String!) { skipItems(input: {itemIds: ["1"], reason: $v}) { items { id } } }`, 1000},
+	{"strategy", "scientist", "String!", `mutation($v: String!) { selectSamples(input: {selection: {modelId: "01900000-0000-7000-8000-000000000999", strategy: $v, batchSize: 1}}) { cycle { id } } }`, 200},
+	{"strategy", "scientist", "String!", `query($v: String!) { previewSelection(input: {modelId: "01900000-0000-7000-8000-000000000999", strategy: $v, batchSize: 1}) { rank } }`, 200},
+	{"notes", "scientist", "String", `mutation($v: String) { submitLabel(input: {itemId: "01900000-0000-7000-8000-000000000999", value: 1, notes: $v}) { item { id } } }`, 4000},
+	{"reason", "scientist", "String!", `mutation($v: String!) { skipItem(input: {itemId: "01900000-0000-7000-8000-000000000999", reason: $v}) { item { id } } }`, 1000},
+	{"reason", "scientist", "String!", `mutation($v: String!) { skipItems(input: {itemIds: ["01900000-0000-7000-8000-000000000999"], reason: $v}) { items { id } } }`, 1000},
 	{"id", "viewer", "ID!", `query($v: ID!) { model(id: $v) { id } }`, 40},
 	{"id", "viewer", "ID!", `query($v: ID!) { queueItem(id: $v) { id } }`, 40},
 	{"id", "admin", "ID!", `mutation($v: ID!) { revokeApiToken(id: $v) { id } }`, 40},
-	{"itemIds", "scientist", "ID!", `mutation($v: ID!) { assignItems(input: {itemIds: ["1", $v], userId: "1"}) { items { id } } }`, 40},
+	{"itemIds", "scientist", "ID!", `mutation($v: ID!) { assignItems(input: {itemIds: ["01900000-0000-7000-8000-000000000999", $v], userId: "01900000-0000-7000-8000-000000000999"}) { items { id } } }`, 40},
 	{"modelId", "viewer", "ID!", `query($v: ID!) { labelQueue(filter: {modelId: $v}) { totalCount } }`, 40},
 }
 
@@ -168,7 +168,7 @@ func anonymousCases() []hostile {
 		anon("createApiToken", `mutation { createApiToken(input: {name: "x"}) { secret } }`),
 		anon("login beside createApiToken", `mutation { login(input: {email: "a@b.c", password: "x"}) { expiresAt } createApiToken(input: {name: "x"}) { secret } }`),
 		anon("me in a fragment", `query { ...F } fragment F on Query { me { id } }`),
-		anon("subscription over POST", `subscription { queueEvents(modelId: "1") { seq } }`),
+		anon("subscription over POST", `subscription { queueEvents(modelId: "01900000-0000-7000-8000-000000000999") { seq } }`),
 		anon("deep login selection past the token cap", `mutation { login(input: {email: "a@b.c", password: "x"}) { `+strings.Repeat("user { email } ", 200)+`} }`),
 		{name: "anonymous NUL in the login email", req: gql("", `mutation { login(input: {email: "a\u0000@b.c", password: "x"}) { expiresAt } }`, nil),
 			status: 200, code: CodeBadUserInput, field: "email"},
@@ -185,7 +185,7 @@ func limitCases() []hostile {
 	for i := range 101 {
 		fmt.Fprintf(&aliases, "a%d: me { id } ", i)
 	}
-	deep := `{ compound(id: "1") { similar { compound { similar { compound { similar { compound { similar { compound { similar { compound { similar { compound { id } } } } } } } } } } } } } }`
+	deep := `{ compound(id: "01900000-0000-7000-8000-000000000999") { similar { compound { similar { compound { similar { compound { similar { compound { similar { compound { similar { compound { id } } } } } } } } } } } } } }`
 	return []hostile{
 		{name: "501 fields", req: gql("viewer", repeatedMe(500), nil), status: 200, code: QueryTooLarge},
 		{name: "20,000 fields", req: gql("viewer", repeatedMe(20000), nil), status: 200, code: QueryTooLarge},
@@ -235,7 +235,7 @@ func protocolCases() []hostile {
 			return req
 		}, status: 405, code: CodeBadUserInput},
 		{name: "subscription over GET", req: func(h *hostileEnv) *http.Request {
-			req, _ := http.NewRequest(http.MethodGet, h.ts.URL+"/graphql?query="+url.QueryEscape(`subscription { queueEvents(modelId: "1") { seq } }`), nil)
+			req, _ := http.NewRequest(http.MethodGet, h.ts.URL+"/graphql?query="+url.QueryEscape(`subscription { queueEvents(modelId: "01900000-0000-7000-8000-000000000999") { seq } }`), nil)
 			req.Header.Set("Authorization", "Bearer "+h.adminT)
 			return req
 		}, status: 405, code: CodeBadUserInput},

@@ -222,3 +222,7 @@ func TestSecureCookieOverTLS(t *testing.T) {
 		t.Fatalf("cookies over TLS = %+v, want one Secure HttpOnly session cookie", cookies)
 	}
 }
+
+// unknownUUID is a well-formed id that no row has (ids are made by
+// ident.New, whose time prefix is long past this one's).
+const unknownUUID = "01900000-0000-7000-8000-000000000999"

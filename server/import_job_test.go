@@ -39,7 +39,7 @@ func TestImportJobQuery(t *testing.T) {
 		if up.ImportCompounds.JobID == nil || up.ImportCompounds.Rows != 9 {
 			t.Fatalf("import payload %+v, want a job for 9 rows", up.ImportCompounds)
 		}
-		const q = `query($id: ID!) { importJob(id: $id) { id state fraction message error
+		const q = `query($id: JobID!) { importJob(id: $id) { id state fraction message error
 			report { rows created existing measurements errorsNotListed errors { row column reason } set { name size } jobId } } }`
 		vars := map[string]any{"id": *up.ImportCompounds.JobID}
 		wantError(t, a.post(q, vars, bearer(otherT)), CodeNotFound)

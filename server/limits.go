@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"activelab/auth"
+	"activelab/store"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -134,7 +135,7 @@ type socketCaps struct {
 	opTimeout           time.Duration
 
 	mu      sync.Mutex
-	sockets map[int64]int
+	sockets map[store.ID]int
 
 	// socketsRefused and subsRefused count refusals past the caps.
 	socketsRefused, subsRefused atomic.Int64
@@ -144,7 +145,7 @@ type socketSubsKey struct{}
 
 // open counts a new websocket of user for as long as ctx lives, or
 // refuses it; it returns ctx carrying the socket's subscription count.
-func (c *socketCaps) open(ctx context.Context, user int64) (context.Context, error) {
+func (c *socketCaps) open(ctx context.Context, user store.ID) (context.Context, error) {
 	c.mu.Lock()
 	if c.sockets[user] >= c.maxSockets {
 		c.mu.Unlock()

@@ -202,7 +202,7 @@ func TestPredictGraphQL(t *testing.T) {
 			many[i] = "C"
 		}
 		wantError(t, a.post(q, map[string]any{"m": a.modelID, "s": many}, bearer(a.vwT)), "BAD_USER_INPUT", "at most 1000")
-		wantError(t, a.post(q, map[string]any{"m": 987654, "s": smiles}, bearer(a.vwT)), "BAD_USER_INPUT", "no model")
+		wantError(t, a.post(q, map[string]any{"m": unknownUUID, "s": smiles}, bearer(a.vwT)), "BAD_USER_INPUT", "no model")
 		wantError(t, a.post(q, map[string]any{"m": a.modelID, "s": smiles, "v": 4}, bearer(a.vwT)), "BAD_USER_INPUT", "no version 4")
 		wantError(t, a.post(q, map[string]any{"m": a.modelID, "s": smiles}, nil), "UNAUTHENTICATED")
 	})

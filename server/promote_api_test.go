@@ -2,10 +2,10 @@ package server
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 
+	"activelab/ident"
 	"activelab/store"
 )
 
@@ -26,7 +26,7 @@ func TestPromoteRollbackAPI(t *testing.T) {
 		wantData(t, a.post(`mutation($in: CreateModelInput!) { createModel(input: $in) { model { id } } }`,
 			map[string]any{"in": map[string]any{"name": "gated", "endpoint": "logS", "task": "REGRESSION", "members": alMembers,
 				"split": map[string]any{"kind": "random", "fraction": 0.2, "seed": 7}, "seed": 7, "promotionTolerance": 0}}, bearer(a.adminT)), &cm)
-		a.modelID, _ = strconv.ParseInt(cm.CreateModel.Model.ID, 10, 64)
+		a.modelID, _ = ident.Parse(cm.CreateModel.Model.ID)
 		a.waitFor(t, "version 1 active", func() bool {
 			m, err := a.rt.Service.Model(t.Context(), a.modelID)
 			return err == nil && m.Status == store.ModelActive
@@ -102,7 +102,7 @@ func TestPromoteRollbackAPI(t *testing.T) {
 		rollback := `mutation($m: ID!, $to: Int!) { rollbackModel(input: {modelId: $m, toVersion: $to}) { model { id activeVersion { version } } } }`
 		wantError(t, a.post(promote, map[string]any{"v": v2, "r": "fine"}, bearer(a.sciT)), CodeForbidden, "ADMIN")
 		wantError(t, a.post(rollback, map[string]any{"m": a.modelID, "to": 1}, bearer(a.sciT)), CodeForbidden, "ADMIN")
-		wantError(t, a.post(promote, map[string]any{"v": 999999, "r": "fine"}, bearer(a.adminT)), CodeNotFound)
+		wantError(t, a.post(promote, map[string]any{"v": ident.New(), "r": "fine"}, bearer(a.adminT)), CodeNotFound)
 		wantError(t, a.post(promote, map[string]any{"v": v1, "r": "fine"}, bearer(a.adminT)), CodeConflict, "not a candidate")
 		wantError(t, a.post(promote, map[string]any{"v": v2, "r": ""}, bearer(a.adminT)), CodeBadUserInput, "reason")
 		wantError(t, a.post(rollback, map[string]any{"m": a.modelID, "to": 1}, bearer(a.adminT)), CodeConflict)

@@ -102,7 +102,7 @@ func benchmarkLabelQueueFirstPage(b *testing.B, st *store.Store, n int) {
 				default:
 				}
 				at = at.Add(time.Second)
-				if _, err := st.ClaimNextItem(ctx, []int64{m.ID}, labeller.ID, at, at.Add(time.Millisecond)); err != nil {
+				if _, err := st.ClaimNextItem(ctx, []store.ID{m.ID}, labeller.ID, at, at.Add(time.Millisecond)); err != nil {
 					b.Error(err)
 					return
 				}

@@ -93,7 +93,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 		inFlight:  newInFlight(cfg.MaxInFlight, cfg.QueueTimeout),
 		connLimit: newConnLimitListener(nil, cfg.MaxConnsPerAddr),
 		sockets: &socketCaps{maxSockets: cfg.MaxSocketsPerUser, maxSubs: cfg.MaxSubscriptionsPerSocket,
-			opTimeout: cfg.RequestTimeout, sockets: map[int64]int{}},
+			opTimeout: cfg.RequestTimeout, sockets: map[store.ID]int{}},
 	}
 	s.wsCtx, s.wsCancel = context.WithCancel(context.Background())
 	front := opts.Frontend

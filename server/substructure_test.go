@@ -1,7 +1,6 @@
 package server
 
 import (
-	"strconv"
 	"testing"
 
 	"activelab/activelearning"
@@ -33,7 +32,7 @@ func TestCompoundsSubstructure(t *testing.T) {
 		for _, c := range []struct {
 			query, syntax string
 		}{{"c1ccccc1Cl", "SMILES"}, {"[OX2H]", "SMARTS"}} {
-			want, err := a.rt.Service.SearchCompounds(t.Context(), activelearning.CompoundQuery{Substructure: c.query, SMARTS: c.syntax == "SMARTS"}, 0, 1000, true)
+			want, err := a.rt.Service.SearchCompounds(t.Context(), activelearning.CompoundQuery{Substructure: c.query, SMARTS: c.syntax == "SMARTS"}, store.NilID, 1000, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +46,7 @@ func TestCompoundsSubstructure(t *testing.T) {
 			}
 			var d2 page
 			wantData(t, a.post(q, map[string]any{"s": c.query, "x": c.syntax, "after": *d.Compounds.PageInfo.EndCursor}, bearer(a.vwT)), &d2)
-			if len(d2.Compounds.Edges) == 0 || d2.Compounds.Edges[0].Node.ID != strconv.FormatInt(want.Items[5].ID, 10) {
+			if len(d2.Compounds.Edges) == 0 || d2.Compounds.Edges[0].Node.ID != want.Items[5].ID.String() {
 				t.Errorf("%s: second page starts with %+v, want compound %d", c.query, d2.Compounds.Edges, want.Items[5].ID)
 			}
 		}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 	"testing"
 
 	"activelab/auth"
@@ -125,7 +124,7 @@ func TestUpdateUserMutation(t *testing.T) {
 		bob := e.user(store.RoleScientist)
 		bobToken := e.token(bob)
 		bobSession := e.loginCookie(bob.Email, "correct horse")
-		id := func(u *store.User) string { return strconv.FormatInt(u.ID, 10) }
+		id := func(u *store.User) string { return u.ID.String() }
 		update := func(tok string, fields map[string]any) gqlResponse {
 			return e.post(updateUserMutation, map[string]any{"in": fields}, bearer(tok))
 		}
@@ -185,8 +184,13 @@ func TestUpdateUserMutation(t *testing.T) {
 
 		// Bad input and unknown users.
 		wantInputField(t, update(admin, map[string]any{"id": id(bob), "name": " "}), "name", "name: is empty")
-		wantError(t, update(admin, map[string]any{"id": "424242", "name": "Nobody"}), CodeNotFound, "user 424242")
-		wantError(t, update(admin, map[string]any{"id": "abc"}), CodeBadUserInput, "abc")
+		wantError(t, update(admin, map[string]any{"id": unknownUUID, "name": "Nobody"}), CodeNotFound, "user "+unknownUUID)
+		wantInputField(t, update(admin, map[string]any{"id": "abc"}), "id", "abc", "UUID")
+		// The integer ids of older builds are not ids any more, in an input
+		// object or as an argument.
+		wantInputField(t, update(admin, map[string]any{"id": "1"}), "id", `"1"`, "UUID")
+		wantInputField(t, e.post(`{ model(id: "1") { id } }`, nil, bearer(admin)), "id", "UUID")
+		wantInputField(t, e.post(`{ importJob(id: "x") { id } }`, nil, bearer(admin)), "id", "job id")
 
 		// The last enabled admin can neither demote nor disable themselves.
 		wantInputField(t, update(admin, map[string]any{"id": id(adminUser), "role": "SCIENTIST"}), "role", "last enabled admin", "make another user an admin first")

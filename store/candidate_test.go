@@ -41,7 +41,7 @@ func TestModelCandidate(t *testing.T) {
 			t.Fatalf("activate candidate beside the active version: %v, want ErrConflict", err)
 		}
 		at := time.Date(2026, 12, 6, 4, 30, 0, 0, time.UTC)
-		var superseded int64
+		var superseded store.ID
 		if err := st.InTx(ctx, func(tx *store.Tx) error {
 			superseded, err = tx.ActivateVersion(ctx, v2.ID, at)
 			return err
@@ -83,7 +83,7 @@ func TestLastCycleActor(t *testing.T) {
 		if err := st.CreateCycle(ctx, other); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := st.LastCycleActor(ctx, c.ID, "cycle_updated"); err != nil || got != 0 {
+		if got, err := st.LastCycleActor(ctx, c.ID, "cycle_updated"); err != nil || got != store.NilID {
 			t.Fatalf("no events: %d, %v", got, err)
 		}
 		for _, e := range []*store.Event{

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"activelab/ident"
 	"context"
 	"fmt"
 	"slices"
@@ -17,7 +18,7 @@ type Claim struct {
 	// PrevStatus is pending, or in_progress when an expired lease was reclaimed.
 	PrevStatus QueueStatus
 	// PrevAssignedTo is the previous assignee (nil when unassigned).
-	PrevAssignedTo *int64
+	PrevAssignedTo *ID
 }
 
 // Reclaimed reports whether the claim took over someone's expired lease.
@@ -25,8 +26,8 @@ func (c *Claim) Reclaimed() bool { return c.PrevStatus == QueueInProgress }
 
 // claimArgs are ClaimNextItem's arguments, for the backends.
 type claimArgs struct {
-	modelIDs        []int64
-	userID          int64
+	modelIDs        []ID
+	userID          ID
 	now, leaseUntil time.Time
 	where           where // the pass being run (passes)
 }
@@ -36,7 +37,7 @@ type claimRow struct {
 	LabelQueueItem `bun:",extend"`
 
 	PrevStatus     QueueStatus `bun:"prev_status"`
-	PrevAssignedTo *int64      `bun:"prev_assigned_to"`
+	PrevAssignedTo *ID         `bun:"prev_assigned_to"`
 }
 
 // The WHERE clauses of claimable items. Order: priority_score DESC, id ASC
@@ -101,7 +102,7 @@ func (c claimArgs) passes() []where {
 // both picks and claims, skipping rows another claimer holds. On SQLite the
 // pick and the UPDATE ... RETURNING run in one write transaction (db's, or
 // one of its own), and SQLite has one writer. db may be a transaction or nil.
-func (s *conn) ClaimNextItem(ctx context.Context, modelIDs []int64, userID int64, now, leaseUntil time.Time) (*Claim, error) {
+func (s *conn) ClaimNextItem(ctx context.Context, modelIDs []ID, userID ID, now, leaseUntil time.Time) (*Claim, error) {
 	if len(modelIDs) == 0 {
 		return nil, nil
 	}
@@ -148,15 +149,15 @@ RETURNING lq.*, next.status AS prev_status, next.assigned_to AS prev_assigned_to
 
 // pick is a candidate of one of a pass's alternatives on SQLite.
 type pick struct {
-	ID             int64       `bun:"id"`
+	ID             ID          `bun:"id"`
 	Priority       float64     `bun:"priority_score"`
 	PrevStatus     QueueStatus `bun:"prev_status"`
-	PrevAssignedTo *int64      `bun:"prev_assigned_to"`
+	PrevAssignedTo *ID         `bun:"prev_assigned_to"`
 }
 
 // before reports whether p comes before q in the claim order.
 func (p pick) before(q pick) bool {
-	return p.Priority > q.Priority || (p.Priority == q.Priority && p.ID < q.ID)
+	return p.Priority > q.Priority || (p.Priority == q.Priority && ident.Compare(p.ID, q.ID) < 0)
 }
 
 func (sqliteBackend) claimNext(ctx context.Context, db bun.IDB, c claimArgs) ([]claimRow, error) {

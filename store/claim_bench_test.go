@@ -23,7 +23,7 @@ func BenchmarkClaimNextItem(b *testing.B) {
 			ctx := context.Background()
 			u := storetest.User(ctx, b, st, nil)
 			v1 := storetest.Model(ctx, b, st, &store.MLModel{Status: store.ModelActive})
-			ids := []int64{v1.ID}
+			ids := []store.ID{v1.ID}
 			batch := 0
 			fill := func() {
 				batch++

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -38,7 +39,7 @@ func newQueueFixture(ctx context.Context, t *testing.T, st *store.Store, n int) 
 	return f
 }
 
-func (f *queueFixture) versions() []int64 { return []int64{f.v1.ID, f.v2.ID} }
+func (f *queueFixture) versions() []store.ID { return []store.ID{f.v1.ID, f.v2.ID} }
 
 // TestClaimNextItemConcurrent runs 50 claimers on one queue until it is
 // empty: every item is claimed by exactly one of them, each claim is
@@ -55,7 +56,7 @@ func TestClaimNextItemConcurrent(t *testing.T) {
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		lease := now.Add(15 * time.Minute)
 		var mu sync.Mutex
-		claimedBy := map[int64][]int64{}
+		claimedBy := map[store.ID][]store.ID{}
 		var wg sync.WaitGroup
 		errs := make(chan error, claimers)
 		for _, u := range users {
@@ -67,7 +68,7 @@ func TestClaimNextItemConcurrent(t *testing.T) {
 					// Half the claimers claim inside their own transaction
 					// (as the service does, to write the event with it).
 					var err error
-					if u.ID%2 == 0 {
+					if u.ID[15]%2 == 0 {
 						err = st.InTx(ctx, func(tx *store.Tx) error {
 							c, err = tx.ClaimNextItem(ctx, f.versions(), u.ID, now, lease)
 							return err
@@ -205,7 +206,7 @@ func TestUpdateQueueItemVersion(t *testing.T) {
 			t.Errorf("after RenewItemLease: %+v, want version 3", got)
 		}
 		ghost := *got
-		ghost.ID = 999999
+		ghost.ID = ident.New()
 		if err := st.UpdateQueueItem(ctx, &ghost); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("UpdateQueueItem(unknown) = %v, want ErrNotFound", err)
 		}

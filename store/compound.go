@@ -14,7 +14,7 @@ import (
 type Compound struct {
 	bun.BaseModel `bun:"table:compounds,alias:c"`
 
-	ID int64 `bun:"id,pk,autoincrement"`
+	ID ID `bun:"id,pk,autoincrement"`
 	// InputSMILES is the SMILES as first imported or entered.
 	InputSMILES string `bun:"input_smiles,notnull"`
 	// CanonicalSMILES is chem's canonical form; unique across compounds.
@@ -57,6 +57,7 @@ func (s *conn) CreateCompound(ctx context.Context, c *Compound) error {
 	if err := c.prepare(); err != nil {
 		return err
 	}
+	newID(&c.ID)
 	_, err := s.db.NewInsert().Model(c).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create compound %q", c.CanonicalSMILES))
 }
@@ -70,7 +71,8 @@ func (s *conn) EnsureCompound(ctx context.Context, c *Compound) (created bool, e
 		return false, err
 	}
 	idb := s.db
-	var ids []int64
+	var ids []ID
+	newID(&c.ID)
 	err = idb.NewInsert().Model(c).
 		On("CONFLICT (canonical_smiles) DO NOTHING").
 		Returning("id").
@@ -91,7 +93,7 @@ func (s *conn) EnsureCompound(ctx context.Context, c *Compound) (created bool, e
 }
 
 // CompoundByID returns the compound; ErrNotFound when there is none.
-func (s *conn) CompoundByID(ctx context.Context, id int64) (*Compound, error) {
+func (s *conn) CompoundByID(ctx context.Context, id ID) (*Compound, error) {
 	c := new(Compound)
 	if err := s.db.NewSelect().Model(c).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("compound %d", id))
@@ -111,7 +113,7 @@ func (s *conn) CompoundBySMILES(ctx context.Context, canonical string) (*Compoun
 
 // CompoundsByIDs returns the compounds in the order of ids (for
 // dataloaders); an unknown ID gives a nil entry.
-func (s *conn) CompoundsByIDs(ctx context.Context, ids []int64) ([]*Compound, error) {
+func (s *conn) CompoundsByIDs(ctx context.Context, ids []ID) ([]*Compound, error) {
 	out := make([]*Compound, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -120,7 +122,7 @@ func (s *conn) CompoundsByIDs(ctx context.Context, ids []int64) ([]*Compound, er
 	if err := s.reads().NewSelect().Model(&cs).Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, "compounds by id")
 	}
-	byID := make(map[int64]*Compound, len(cs))
+	byID := make(map[ID]*Compound, len(cs))
 	for _, c := range cs {
 		byID[c.ID] = c
 	}
@@ -137,12 +139,12 @@ type CompoundFilter struct {
 	// "" keeps every compound. Wildcards (% and _) are literal.
 	Search string
 	// SetID keeps members of that compound set; 0 keeps every compound.
-	SetID int64
+	SetID ID
 }
 
 // compoundFilter applies f to a select on compounds.
 func (s *conn) compoundFilter(q *bun.SelectQuery, f CompoundFilter) *bun.SelectQuery {
-	if f.SetID != 0 {
+	if f.SetID != NilID {
 		q = q.Where("? IN (?)", bun.Ident("id"), s.db.NewSelect().Model((*CompoundSetMember)(nil)).
 			Column("compound_id").Where("? = ?", bun.Ident("set_id"), f.SetID))
 	}
@@ -157,7 +159,7 @@ func (s *conn) compoundFilter(q *bun.SelectQuery, f CompoundFilter) *bun.SelectQ
 
 // SearchCompounds returns up to limit compounds that f keeps, by ID, after
 // the given ID (0 for the first page).
-func (s *conn) SearchCompounds(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]*Compound, error) {
+func (s *conn) SearchCompounds(ctx context.Context, f CompoundFilter, afterID ID, limit int) ([]*Compound, error) {
 	cs := []*Compound{}
 	q := s.db.NewSelect().Model(&cs).Where("? > ?", bun.Ident("id"), afterID).Order("id").Limit(int64(limit))
 	if err := s.compoundFilter(q, f).Scan(ctx); err != nil {
@@ -169,14 +171,14 @@ func (s *conn) SearchCompounds(ctx context.Context, f CompoundFilter, afterID in
 // CompoundSMILES is a compound's ID and canonical SMILES: what a
 // structure search reads of each compound.
 type CompoundSMILES struct {
-	ID              int64  `bun:"id"`
+	ID              ID  `bun:"id"`
 	CanonicalSMILES string `bun:"canonical_smiles"`
 }
 
 // SearchCompoundSMILES is SearchCompounds reading only IDs and canonical
 // SMILES (no descriptors, fingerprints or features), for scans that parse
 // every compound.
-func (s *conn) SearchCompoundSMILES(ctx context.Context, f CompoundFilter, afterID int64, limit int) ([]CompoundSMILES, error) {
+func (s *conn) SearchCompoundSMILES(ctx context.Context, f CompoundFilter, afterID ID, limit int) ([]CompoundSMILES, error) {
 	out := []CompoundSMILES{}
 	q := s.db.NewSelect().Model((*Compound)(nil)).Column("id", "canonical_smiles").
 		Where("? > ?", bun.Ident("id"), afterID).Order("id").Limit(int64(limit))
@@ -196,8 +198,8 @@ func (s *conn) CountCompounds(ctx context.Context, f CompoundFilter) (int, error
 }
 
 // AllCompoundIDs returns every compound's ID, ascending.
-func (s *conn) AllCompoundIDs(ctx context.Context) ([]int64, error) {
-	ids := []int64{}
+func (s *conn) AllCompoundIDs(ctx context.Context) ([]ID, error) {
+	ids := []ID{}
 	if err := s.db.NewSelect().Model((*Compound)(nil)).Column("id").Order("id").Scan(ctx, &ids); err != nil {
 		return nil, s.wrapErr(err, "compound ids")
 	}

@@ -96,7 +96,7 @@ func (p Properties) index(name string) int {
 
 // SetCompoundProperties replaces the compound's properties; ErrNotFound
 // for an unknown compound.
-func (s *conn) SetCompoundProperties(ctx context.Context, id int64, props Properties) error {
+func (s *conn) SetCompoundProperties(ctx context.Context, id ID, props Properties) error {
 	res, err := s.db.NewUpdate().Model((*Compound)(nil)).Set("properties = ?", props).
 		Where("? = ?", bun.Ident("id"), id).Exec(ctx)
 	if err != nil {

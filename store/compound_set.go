@@ -25,11 +25,11 @@ func (k SetKind) Valid() bool { return k == SetPool || k == SetDataset || k == S
 type CompoundSet struct {
 	bun.BaseModel `bun:"table:compound_sets,alias:cs"`
 
-	ID          int64     `bun:"id,pk,autoincrement"`
+	ID          ID     `bun:"id,pk,autoincrement"`
 	Name        string    `bun:"name,notnull"`
 	Kind        SetKind   `bun:"kind,notnull"`
 	Description string    `bun:"description,notnull"`
-	CreatedBy   *int64    `bun:"created_by"`
+	CreatedBy   *ID    `bun:"created_by"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
 }
 
@@ -37,8 +37,8 @@ type CompoundSet struct {
 type CompoundSetMember struct {
 	bun.BaseModel `bun:"table:compound_set_members,alias:csm"`
 
-	SetID      int64     `bun:"set_id,pk"`
-	CompoundID int64     `bun:"compound_id,pk"`
+	SetID      ID     `bun:"set_id,pk"`
+	CompoundID ID     `bun:"compound_id,pk"`
 	CreatedAt  time.Time `bun:"created_at,notnull"`
 }
 
@@ -55,12 +55,13 @@ func (s *conn) CreateCompoundSet(ctx context.Context, cs *CompoundSet) error {
 		cs.CreatedAt = now()
 	}
 	cs.CreatedAt = dbTime(cs.CreatedAt)
+	newID(&cs.ID)
 	_, err := s.db.NewInsert().Model(cs).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create compound set %q", cs.Name))
 }
 
 // CompoundSetByID returns the set; ErrNotFound when there is none.
-func (s *conn) CompoundSetByID(ctx context.Context, id int64) (*CompoundSet, error) {
+func (s *conn) CompoundSetByID(ctx context.Context, id ID) (*CompoundSet, error) {
 	cs := new(CompoundSet)
 	if err := s.db.NewSelect().Model(cs).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("compound set %d", id))
@@ -80,7 +81,7 @@ func (s *conn) CompoundSetByName(ctx context.Context, name string) (*CompoundSet
 // AddCompoundSetMembers adds compounds to a set; compounds already in it
 // are skipped (an upsert). ErrNotFound when the set or a compound does not
 // exist. db may be a transaction or nil.
-func (s *conn) AddCompoundSetMembers(ctx context.Context, setID int64, compoundIDs []int64) error {
+func (s *conn) AddCompoundSetMembers(ctx context.Context, setID ID, compoundIDs []ID) error {
 	if len(compoundIDs) == 0 {
 		return nil
 	}
@@ -95,8 +96,8 @@ func (s *conn) AddCompoundSetMembers(ctx context.Context, setID int64, compoundI
 
 // CompoundSetMemberIDs returns the IDs of the set's compounds, ascending. db may be
 // a transaction or nil.
-func (s *conn) CompoundSetMemberIDs(ctx context.Context, setID int64) ([]int64, error) {
-	ids := []int64{}
+func (s *conn) CompoundSetMemberIDs(ctx context.Context, setID ID) ([]ID, error) {
+	ids := []ID{}
 	err := s.db.NewSelect().Model((*CompoundSetMember)(nil)).Column("compound_id").
 		Where("? = ?", bun.Ident("set_id"), setID).Order("compound_id").Scan(ctx, &ids)
 	if err != nil {
@@ -136,7 +137,7 @@ func (s *conn) CompoundSetsWithSize(ctx context.Context) ([]*CompoundSetWithSize
 
 // CompoundSetWithSizeByID returns the set with its size, in one query;
 // ErrNotFound when there is none.
-func (s *conn) CompoundSetWithSizeByID(ctx context.Context, id int64) (*CompoundSetWithSize, error) {
+func (s *conn) CompoundSetWithSizeByID(ctx context.Context, id ID) (*CompoundSetWithSize, error) {
 	cs := new(CompoundSetWithSize)
 	if err := withSize(s.db.NewSelect().Model(cs)).Where("cs.id = ?", id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("compound set %d", id))

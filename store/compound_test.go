@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -45,16 +46,16 @@ func TestCompounds(t *testing.T) {
 		}
 		fresh := &store.Compound{CanonicalSMILES: "c1ccccc1", Name: "Benzene"}
 		created, err = st.EnsureCompound(ctx, fresh)
-		if err != nil || !created || fresh.ID == 0 || fresh.InputSMILES != "c1ccccc1" {
+		if err != nil || !created || fresh.ID == store.NilID || fresh.InputSMILES != "c1ccccc1" {
 			t.Errorf("EnsureCompound(new) = %v, %v, %+v", created, err, fresh)
 		}
-		if _, err := st.CompoundByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.CompoundByID(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("CompoundByID(unknown) error = %v, want ErrNotFound", err)
 		}
 		if err := st.CreateCompound(ctx, &store.Compound{InputSMILES: "x"}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("CreateCompound(no canonical SMILES) error = %v, want ErrInvalid", err)
 		}
-		list, err := st.CompoundsByIDs(ctx, []int64{fresh.ID, 424242, c.ID})
+		list, err := st.CompoundsByIDs(ctx, []store.ID{fresh.ID, ident.New(), c.ID})
 		if err != nil || len(list) != 3 || list[0].ID != fresh.ID || list[1] != nil || list[2].ID != c.ID {
 			t.Errorf("CompoundsByIDs = %v, %v", list, err)
 		}
@@ -69,24 +70,24 @@ func TestSearchCompounds(t *testing.T) {
 		pct := storetest.Compound(ctx, t, st, &store.Compound{CanonicalSMILES: "CC(=O)O", Name: "100% acetic_acid"})
 		tests := []struct {
 			search string
-			want   []int64
+			want   []store.ID
 		}{
-			{"", []int64{eth.ID, ben.ID, pct.ID}},
-			{"ETHAN", []int64{eth.ID}},   // name, case ignored
-			{"benz", []int64{ben.ID}},    // name, case ignored
-			{"c1cc", []int64{ben.ID}},    // SMILES substring
-			{"C1CC", nil},                // SMILES case matters (aromatic c)
-			{"%", []int64{pct.ID}},       // wildcards are literal
-			{"enz_ne", nil},              // _ is literal, not a wildcard
-			{"acetic_", []int64{pct.ID}}, // _ matches itself
+			{"", []store.ID{eth.ID, ben.ID, pct.ID}},
+			{"ETHAN", []store.ID{eth.ID}},   // name, case ignored
+			{"benz", []store.ID{ben.ID}},    // name, case ignored
+			{"c1cc", []store.ID{ben.ID}},    // SMILES substring
+			{"C1CC", nil},                   // SMILES case matters (aromatic c)
+			{"%", []store.ID{pct.ID}},       // wildcards are literal
+			{"enz_ne", nil},                 // _ is literal, not a wildcard
+			{"acetic_", []store.ID{pct.ID}}, // _ matches itself
 			{"no such thing", nil},
 		}
 		for _, tc := range tests {
-			got, err := st.SearchCompounds(ctx, store.CompoundFilter{Search: tc.search}, 0, 10)
+			got, err := st.SearchCompounds(ctx, store.CompoundFilter{Search: tc.search}, store.NilID, 10)
 			if err != nil {
 				t.Fatalf("SearchCompounds(%q): %v", tc.search, err)
 			}
-			var ids []int64
+			var ids []store.ID
 			for _, c := range got {
 				ids = append(ids, c.ID)
 			}
@@ -114,17 +115,17 @@ func TestSearchCompounds(t *testing.T) {
 		if err := st.CreateCompoundSet(ctx, set); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, set.ID, []int64{pct.ID, ben.ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, set.ID, []store.ID{pct.ID, ben.ID}); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {
 			search string
-			want   []int64
-		}{{"", []int64{ben.ID, pct.ID}}, {"c", []int64{ben.ID, pct.ID}}, {"eth", nil}, {"ACETIC", []int64{pct.ID}}} {
+			want   []store.ID
+		}{{"", []store.ID{ben.ID, pct.ID}}, {"c", []store.ID{ben.ID, pct.ID}}, {"eth", nil}, {"ACETIC", []store.ID{pct.ID}}} {
 			f := store.CompoundFilter{Search: tc.search, SetID: set.ID}
-			got, err := st.SearchCompounds(ctx, f, 0, 10)
+			got, err := st.SearchCompounds(ctx, f, store.NilID, 10)
 			n, cerr := st.CountCompounds(ctx, f)
-			var ids []int64
+			var ids []store.ID
 			for _, c := range got {
 				ids = append(ids, c.ID)
 			}
@@ -152,17 +153,17 @@ func TestCompoundSets(t *testing.T) {
 		if _, err := st.CompoundSetByID(ctx, cs.ID); err != nil {
 			t.Errorf("CompoundSetByID: %v", err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, cs.ID, []int64{b.ID, a.ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, cs.ID, []store.ID{b.ID, a.ID}); err != nil {
 			t.Fatalf("AddCompoundSetMembers: %v", err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, cs.ID, []int64{a.ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, cs.ID, []store.ID{a.ID}); err != nil {
 			t.Errorf("adding a member twice: %v", err)
 		}
 		ids, err := st.CompoundSetMemberIDs(ctx, cs.ID)
 		if err != nil || len(ids) != 2 || ids[0] != a.ID || ids[1] != b.ID {
 			t.Errorf("CompoundSetMemberIDs = %v, %v; want [%d %d]", ids, err, a.ID, b.ID)
 		}
-		if err := st.AddCompoundSetMembers(ctx, cs.ID, []int64{999999}); !errors.Is(err, store.ErrNotFound) {
+		if err := st.AddCompoundSetMembers(ctx, cs.ID, []store.ID{ident.New()}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("adding an unknown compound: %v, want ErrNotFound", err)
 		}
 		if err := st.CreateCompoundSet(ctx, &store.CompoundSet{Name: "ESOL pool"}); !errors.Is(err, store.ErrConflict) {
@@ -171,7 +172,7 @@ func TestCompoundSets(t *testing.T) {
 		if err := st.CreateCompoundSet(ctx, &store.CompoundSet{Name: "x", Kind: "bag"}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("unknown kind: %v, want ErrInvalid", err)
 		}
-		if _, err := st.CompoundSetByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.CompoundSetByID(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("CompoundSetByID(unknown): %v, want ErrNotFound", err)
 		}
 	})

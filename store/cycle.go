@@ -32,8 +32,8 @@ func (c CycleStatus) Valid() bool {
 type ActiveLearningCycle struct {
 	bun.BaseModel `bun:"table:active_learning_cycles,alias:alc"`
 
-	ID                int64       `bun:"id,pk,autoincrement"`
-	ModelID           int64       `bun:"model_id,notnull"`
+	ID                ID       `bun:"id,pk,autoincrement"`
+	ModelID           ID       `bun:"model_id,notnull"`
 	CycleNumber       int         `bun:"cycle_number,notnull"`
 	SelectionStrategy string      `bun:"selection_strategy,notnull"`
 	BatchSize         int         `bun:"batch_size,notnull"`
@@ -79,12 +79,13 @@ func (s *conn) CreateCycle(ctx context.Context, c *ActiveLearningCycle) error {
 		c.StartedAt = now()
 	}
 	c.StartedAt, c.CompletedAt = dbTime(c.StartedAt), dbTimePtr(c.CompletedAt)
+	newID(&c.ID)
 	_, err := s.db.NewInsert().Model(c).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create cycle %d of model %d", c.CycleNumber, c.ModelID))
 }
 
 // CyclesByModel returns the model's cycles by number.
-func (s *conn) CyclesByModel(ctx context.Context, modelID int64) ([]*ActiveLearningCycle, error) {
+func (s *conn) CyclesByModel(ctx context.Context, modelID ID) ([]*ActiveLearningCycle, error) {
 	cs := []*ActiveLearningCycle{}
 	if err := s.db.NewSelect().Model(&cs).Where("? = ?", bun.Ident("model_id"), modelID).Order("cycle_number").Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("cycles of model %d", modelID))

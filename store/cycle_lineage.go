@@ -18,7 +18,7 @@ const lineageVersions = "(SELECT id FROM ml_models WHERE lineage_id = ?)"
 
 // Cycle returns the cycle read through db (a transaction or nil);
 // ErrNotFound when there is none.
-func (s *conn) Cycle(ctx context.Context, id int64) (*ActiveLearningCycle, error) {
+func (s *conn) Cycle(ctx context.Context, id ID) (*ActiveLearningCycle, error) {
 	c := new(ActiveLearningCycle)
 	if err := s.db.NewSelect().Model(c).Where("alc.id = ?", id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("cycle %d", id))
@@ -64,7 +64,7 @@ func (s *conn) UpdateCycle(ctx context.Context, c *ActiveLearningCycle) error {
 
 // CyclesByLineage returns the cycles of every version of the lineage, by
 // cycle number. db may be a transaction or nil.
-func (s *conn) CyclesByLineage(ctx context.Context, lineageID int64) ([]*ActiveLearningCycle, error) {
+func (s *conn) CyclesByLineage(ctx context.Context, lineageID ID) ([]*ActiveLearningCycle, error) {
 	cs := []*ActiveLearningCycle{}
 	err := s.db.NewSelect().Model(&cs).Where("alc.model_id IN "+lineageVersions, lineageID).
 		Order("alc.cycle_number", "alc.id").Scan(ctx)
@@ -76,7 +76,7 @@ func (s *conn) CyclesByLineage(ctx context.Context, lineageID int64) ([]*ActiveL
 
 // CycleByNumber returns the lineage's cycle with this number (the queue
 // items' selection_batch); ErrNotFound when there is none.
-func (s *conn) CycleByNumber(ctx context.Context, lineageID int64, number int) (*ActiveLearningCycle, error) {
+func (s *conn) CycleByNumber(ctx context.Context, lineageID ID, number int) (*ActiveLearningCycle, error) {
 	c := new(ActiveLearningCycle)
 	err := s.db.NewSelect().Model(c).Where("alc.model_id IN "+lineageVersions, lineageID).
 		Where("alc.cycle_number = ?", number).Order("alc.id").Limit(1).Scan(ctx)
@@ -93,7 +93,7 @@ func (s *conn) CycleByNumber(ctx context.Context, lineageID int64, number int) (
 // creates the cycle; a concurrent creator then gets ErrConflict from
 // CreateCycle on the same version (retry) — across versions the numbers are
 // kept apart by the service creating cycles on the active version only.
-func (s *conn) NextCycleNumber(ctx context.Context, lineageID int64) (int, error) {
+func (s *conn) NextCycleNumber(ctx context.Context, lineageID ID) (int, error) {
 	var n int
 	err := s.db.NewRaw(`SELECT COALESCE(MAX(n), 0) + 1 FROM (
 	SELECT MAX(cycle_number) AS n FROM active_learning_cycles WHERE model_id IN `+lineageVersions+`
@@ -110,7 +110,7 @@ func (s *conn) NextCycleNumber(ctx context.Context, lineageID int64) (int, error
 // items_skipped in one statement (no read, so concurrent labellers never
 // lose a count) and increases its version. ErrNotFound for an unknown
 // cycle. db may be a transaction or nil.
-func (s *conn) BumpCycleCounts(ctx context.Context, cycleID int64, labeled, skipped int) error {
+func (s *conn) BumpCycleCounts(ctx context.Context, cycleID ID, labeled, skipped int) error {
 	res, err := s.db.NewUpdate().Model((*ActiveLearningCycle)(nil)).
 		Set("items_labeled = items_labeled + ?", labeled).Set("items_skipped = items_skipped + ?", skipped).
 		Set("version = version + 1").Where("id = ?", cycleID).Exec(ctx)
@@ -120,7 +120,7 @@ func (s *conn) BumpCycleCounts(ctx context.Context, cycleID int64, labeled, skip
 // setCycle applies set to cycle id (increasing its version) where the
 // cycle's status is one of from (any status when from is empty), and
 // reports whether it did. ErrNotFound for an unknown cycle.
-func (s *conn) setCycle(ctx context.Context, id int64, from []CycleStatus, what string, set func(*bun.UpdateQuery) *bun.UpdateQuery) (bool, error) {
+func (s *conn) setCycle(ctx context.Context, id ID, from []CycleStatus, what string, set func(*bun.UpdateQuery) *bun.UpdateQuery) (bool, error) {
 	q := set(s.db.NewUpdate().Model((*ActiveLearningCycle)(nil))).Set("version = version + 1").Where("id = ?", id)
 	if len(from) > 0 {
 		q = q.Where("status IN (?)", bun.List(from))
@@ -140,7 +140,7 @@ func (s *conn) setCycle(ctx context.Context, id int64, from []CycleStatus, what 
 
 // StartCycleTraining moves cycle id to training and clears its error.
 // ErrNotFound for an unknown cycle.
-func (s *conn) StartCycleTraining(ctx context.Context, id int64) error {
+func (s *conn) StartCycleTraining(ctx context.Context, id ID) error {
 	_, err := s.setCycle(ctx, id, nil, "start training", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", CycleTraining).Set("error = ''")
 	})
@@ -159,7 +159,7 @@ type CycleResult struct {
 
 // CompleteCycle marks cycle id complete at r.At with its metrics before and
 // after and its final labeled and skipped counts, clearing its error.
-func (s *conn) CompleteCycle(ctx context.Context, id int64, r CycleResult) error {
+func (s *conn) CompleteCycle(ctx context.Context, id ID, r CycleResult) error {
 	_, err := s.setCycle(ctx, id, nil, "complete", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", CycleComplete).Set("metrics_before = ?", string(r.MetricsBefore)).
 			Set("metrics_after = ?", string(r.MetricsAfter)).Set("items_labeled = ?", r.Labeled).
@@ -171,7 +171,7 @@ func (s *conn) CompleteCycle(ctx context.Context, id int64, r CycleResult) error
 
 // FailTrainingCycle marks cycle id failed with msg if it is training, and
 // reports whether it was.
-func (s *conn) FailTrainingCycle(ctx context.Context, id int64, msg string) (bool, error) {
+func (s *conn) FailTrainingCycle(ctx context.Context, id ID, msg string) (bool, error) {
 	return s.setCycle(ctx, id, []CycleStatus{CycleTraining}, "fail", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", CycleFailed).Set("error = ?", msg)
 	})
@@ -180,14 +180,14 @@ func (s *conn) FailTrainingCycle(ctx context.Context, id int64, msg string) (boo
 // SetCycleSelected records how many items a selection enqueued for cycle
 // id (without a new version: the selection's own transaction moves the
 // cycle on).
-func (s *conn) SetCycleSelected(ctx context.Context, id int64, n int) error {
+func (s *conn) SetCycleSelected(ctx context.Context, id ID, n int) error {
 	res, err := s.db.NewUpdate().Model((*ActiveLearningCycle)(nil)).Set("items_selected = ?", n).Where("id = ?", id).Exec(ctx)
 	return s.expectOne(res, err, fmt.Sprintf("items selected of cycle %d", id))
 }
 
 // OpenCycleForLabeling moves cycle id from selecting to labeling with the
 // number of items its selection enqueued.
-func (s *conn) OpenCycleForLabeling(ctx context.Context, id int64, selected int) error {
+func (s *conn) OpenCycleForLabeling(ctx context.Context, id ID, selected int) error {
 	_, err := s.setCycle(ctx, id, nil, "open for labeling", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", CycleLabeling).Set("items_selected = ?", selected)
 	})
@@ -195,7 +195,7 @@ func (s *conn) OpenCycleForLabeling(ctx context.Context, id int64, selected int)
 }
 
 // SetCycleParams replaces cycle id's selection parameters (JSON).
-func (s *conn) SetCycleParams(ctx context.Context, id int64, params json.RawMessage) error {
+func (s *conn) SetCycleParams(ctx context.Context, id ID, params json.RawMessage) error {
 	_, err := s.setCycle(ctx, id, nil, "set params", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("params = ?", string(params))
 	})

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -73,7 +74,7 @@ func TestCyclesByLineage(t *testing.T) {
 			t.Errorf("cycle after conflict = %+v, %v", got, err)
 		}
 		ghost := *got
-		ghost.ID = 999999
+		ghost.ID = ident.New()
 		if err := st.UpdateCycle(ctx, &ghost); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("UpdateCycle(unknown) = %v, want ErrNotFound", err)
 		}

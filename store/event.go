@@ -18,10 +18,10 @@ type Event struct {
 
 	Seq     int64  `bun:"seq,pk,autoincrement"`
 	Type    string `bun:"type,notnull"`
-	ModelID *int64 `bun:"model_id"`
-	ItemID  *int64 `bun:"item_id"`
-	CycleID *int64 `bun:"cycle_id"`
-	ActorID *int64 `bun:"actor_id"`
+	ModelID *ID `bun:"model_id"`
+	ItemID  *ID `bun:"item_id"`
+	CycleID *ID `bun:"cycle_id"`
+	ActorID *ID `bun:"actor_id"`
 	// Payload is the event's JSON body ({} when empty).
 	Payload   json.RawMessage `bun:"payload,notnull"`
 	CreatedAt time.Time       `bun:"created_at,notnull"`
@@ -106,23 +106,23 @@ func (s *conn) LastEventSeq(ctx context.Context) (int64, error) {
 }
 
 // LastCycleActor returns the user of cycle id's most recent event of type
-// typ that has one (0 when none): for example who triggered its retrain.
-func (s *conn) LastCycleActor(ctx context.Context, cycleID int64, typ string) (int64, error) {
-	var actors []int64
+// typ that has one (NilID when none): for example who triggered its retrain.
+func (s *conn) LastCycleActor(ctx context.Context, cycleID ID, typ string) (ID, error) {
+	var actors []ID
 	err := s.db.NewSelect().Model((*Event)(nil)).Column("actor_id").Where("cycle_id = ?", cycleID).
 		Where("? = ?", bun.Ident("type"), typ).Where("actor_id IS NOT NULL").OrderExpr("seq DESC").Limit(1).Scan(ctx, &actors)
 	if err != nil {
-		return 0, s.wrapErr(err, fmt.Sprintf("last %s actor of cycle %d", typ, cycleID))
+		return NilID, s.wrapErr(err, fmt.Sprintf("last %s actor of cycle %d", typ, cycleID))
 	}
 	if len(actors) == 0 {
-		return 0, nil
+		return NilID, nil
 	}
 	return actors[0], nil
 }
 
-func deref(p *int64) int64 {
+func deref(p *ID) ID {
 	if p == nil {
-		return 0
+		return NilID
 	}
 	return *p
 }
@@ -132,7 +132,7 @@ func deref(p *int64) int64 {
 //
 // Events become visible in Seq order on both databases (see AppendEvent),
 // so a reader may resume from the last Seq it saw.
-func (s *conn) EventsAfter(ctx context.Context, afterSeq int64, modelID *int64, limit int) ([]*Event, error) {
+func (s *conn) EventsAfter(ctx context.Context, afterSeq int64, modelID *ID, limit int) ([]*Event, error) {
 	evs := []*Event{}
 	q := s.reads().NewSelect().Model(&evs).Where("? > ?", bun.Ident("seq"), afterSeq).Order("seq").Limit(int64(limit))
 	if modelID != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"activelab/events"
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -27,6 +28,10 @@ func TestEventsCommitInSeqOrder(t *testing.T) {
 		src := st.EventSource()
 		seen := map[int64]int{}
 		var last int64
+		actors := make([]store.ID, writers)
+		for w := range actors {
+			actors[w] = ident.New()
+		}
 		done := make(chan struct{})
 		readErr := make(chan error, 1)
 		go func() {
@@ -65,7 +70,7 @@ func TestEventsCommitInSeqOrder(t *testing.T) {
 				for range txs {
 					err := st.InTx(ctx, func(tx *store.Tx) error {
 						for range perTx {
-							if err := tx.AppendEvent(ctx, &store.Event{Type: "test.order", ActorID: ptr(int64(w + 1))}); err != nil {
+							if err := tx.AppendEvent(ctx, &store.Event{Type: "test.order", ActorID: ptr(actors[w])}); err != nil {
 								return err
 							}
 						}
@@ -127,8 +132,9 @@ func TestEventSource(t *testing.T) {
 			t.Fatalf("LastSeq of empty outbox = %d, %v; want 0", n, err)
 		}
 		m := storetest.Model(ctx, t, st, nil)
+		item, cycle, actor := ident.New(), ident.New(), ident.New()
 		at := time.Date(2026, 11, 25, 12, 0, 0, 123456000, time.UTC)
-		e1 := &store.Event{Type: "item_claimed", ModelID: &m.ID, ItemID: ptr(int64(7)), CycleID: ptr(int64(3)), ActorID: ptr(int64(2)),
+		e1 := &store.Event{Type: "item_claimed", ModelID: &m.ID, ItemID: &item, CycleID: &cycle, ActorID: &actor,
 			Payload: []byte(`{"lease":"x"}`), CreatedAt: at}
 		e2 := &store.Event{Type: "cycle_updated"}
 		for _, e := range []*store.Event{e1, e2} {
@@ -141,13 +147,13 @@ func TestEventSource(t *testing.T) {
 			t.Fatalf("EventsAfter(0, 1) = %v, %v", evs, err)
 		}
 		got := evs[0]
-		want := events.Event{Seq: e1.Seq, Type: "item_claimed", ModelID: m.ID, ItemID: 7, CycleID: 3, ActorID: 2, CreatedAt: at}
-		if got.Seq != want.Seq || got.Type != want.Type || got.ModelID != want.ModelID || got.ItemID != 7 || got.CycleID != 3 ||
-			got.ActorID != 2 || !got.CreatedAt.Equal(at) || string(compactJSON(t, got.Payload)) != `{"lease":"x"}` {
+		want := events.Event{Seq: e1.Seq, Type: "item_claimed", ModelID: m.ID, ItemID: item, CycleID: cycle, ActorID: actor, CreatedAt: at}
+		if got.Seq != want.Seq || got.Type != want.Type || got.ModelID != want.ModelID || got.ItemID != item || got.CycleID != cycle ||
+			got.ActorID != actor || !got.CreatedAt.Equal(at) || string(compactJSON(t, got.Payload)) != `{"lease":"x"}` {
 			t.Errorf("EventsAfter = %+v, want %+v", got, want)
 		}
 		evs, err = src.EventsAfter(ctx, e1.Seq, 10)
-		if err != nil || len(evs) != 1 || evs[0].Seq != e2.Seq || evs[0].ModelID != 0 {
+		if err != nil || len(evs) != 1 || evs[0].Seq != e2.Seq || evs[0].ModelID != store.NilID {
 			t.Errorf("EventsAfter(%d) = %+v, %v", e1.Seq, evs, err)
 		}
 		if n, err := src.LastSeq(ctx); err != nil || n != e2.Seq {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -129,9 +130,9 @@ func TestCycleTransitions(t *testing.T) {
 			t.Errorf("CompleteCycle = %v: %+v", err, got)
 		}
 		for name, err := range map[string]error{
-			"StartCycleTraining":   st.StartCycleTraining(ctx, 999999),
-			"OpenCycleForLabeling": st.OpenCycleForLabeling(ctx, 999999, 1),
-			"SetCycleSelected":     st.SetCycleSelected(ctx, 999999, 1),
+			"StartCycleTraining":   st.StartCycleTraining(ctx, ident.New()),
+			"OpenCycleForLabeling": st.OpenCycleForLabeling(ctx, ident.New(), 1),
+			"SetCycleSelected":     st.SetCycleSelected(ctx, ident.New(), 1),
 		} {
 			if !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s(unknown) = %v, want ErrNotFound", name, err)
@@ -202,13 +203,13 @@ func TestQueueItemChanges(t *testing.T) {
 		if err := st.ReleaseItem(ctx, c.ID, got.Version, at); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("releasing a pending item = %v, want ErrConflict", err)
 		}
-		if err := st.SkipQueueItem(ctx, 999999, 1, u.ID, "x", at); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SkipQueueItem(ctx, ident.New(), 1, u.ID, "x", at); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SkipQueueItem(unknown) = %v, want ErrNotFound", err)
 		}
 		// QueuedCompoundIDs by compound; OpenItems of both versions.
-		ids, err := st.QueuedCompoundIDs(ctx, store.QueueFilter{ModelIDs: f.versions(), CompoundIDs: []int64{a.CompoundID, c.CompoundID}})
-		want := []int64{a.CompoundID, c.CompoundID}
-		slices.Sort(want)
+		ids, err := st.QueuedCompoundIDs(ctx, store.QueueFilter{ModelIDs: f.versions(), CompoundIDs: []store.ID{a.CompoundID, c.CompoundID}})
+		want := []store.ID{a.CompoundID, c.CompoundID}
+		slices.SortFunc(want, ident.Compare)
 		if err != nil || !slices.Equal(ids, want) {
 			t.Errorf("QueuedCompoundIDs(compounds) = %v, %v; want %v", ids, err, want)
 		}
@@ -229,7 +230,7 @@ func TestCurrentVersions(t *testing.T) {
 		storetest.Model(ctx, t, st, &store.MLModel{Name: v1.Name, Version: 3, ParentID: &v2.ID, Status: store.ModelFailed})
 		w1 := storetest.Model(ctx, t, st, &store.MLModel{Status: store.ModelFailed})
 		w2 := storetest.Model(ctx, t, st, &store.MLModel{Name: w1.Name, Version: 2, ParentID: &w1.ID, Status: store.ModelTraining})
-		got, err := st.CurrentVersions(ctx, []int64{v1.ID, w1.ID, 999999})
+		got, err := st.CurrentVersions(ctx, []store.ID{v1.ID, w1.ID, ident.New()})
 		if err != nil || len(got) != 2 || got[v1.ID].ID != v2.ID || got[w1.ID].ID != w2.ID {
 			t.Errorf("CurrentVersions = %v, %v; want %d -> %d, %d -> %d", got, err, v1.ID, v2.ID, w1.ID, w2.ID)
 		}
@@ -259,7 +260,7 @@ func TestImportedValueAndCompoundIDs(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {
-			id       int64
+			id       store.ID
 			endpoint string
 			value    float64
 			q        store.Qualifier
@@ -270,7 +271,7 @@ func TestImportedValueAndCompoundIDs(t *testing.T) {
 				t.Errorf("HasImportedValue(%d, %s, %q%g) = %v, %v; want %v", tc.id, tc.endpoint, tc.q, tc.value, got, err, tc.want)
 			}
 		}
-		if ids, err := st.AllCompoundIDs(ctx); err != nil || !slices.Equal(ids, []int64{a.ID, b.ID}) {
+		if ids, err := st.AllCompoundIDs(ctx); err != nil || !slices.Equal(ids, []store.ID{a.ID, b.ID}) {
 			t.Errorf("AllCompoundIDs = %v, %v", ids, err)
 		}
 	})
@@ -337,17 +338,17 @@ func TestLabelCorrections(t *testing.T) {
 			{QueueItemID: it.ID, Action: store.LabelLabeled, Value: &v, UserID: &u.ID},
 			{QueueItemID: it.ID, Action: store.LabelRetracted, PreviousValue: &v, Reason: "oops", UserID: &u.ID},
 		} {
-			if err := st.AddLabelChange(ctx, c); err != nil || c.ID == 0 {
+			if err := st.AddLabelChange(ctx, c); err != nil || c.ID == store.NilID {
 				t.Fatalf("AddLabelChange = %v (id %d)", err, c.ID)
 			}
 		}
 		if err := st.AddLabelChange(ctx, &store.LabelChange{QueueItemID: it.ID, Action: "erased"}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("unknown action = %v, want ErrInvalid", err)
 		}
-		if err := st.AddLabelChange(ctx, &store.LabelChange{QueueItemID: 999999, Action: store.LabelLabeled}); !errors.Is(err, store.ErrNotFound) {
+		if err := st.AddLabelChange(ctx, &store.LabelChange{QueueItemID: ident.New(), Action: store.LabelLabeled}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown item = %v, want ErrNotFound", err)
 		}
-		hs, err := st.LabelHistory(ctx, []int64{it.ID, f.items[1].ID})
+		hs, err := st.LabelHistory(ctx, []store.ID{it.ID, f.items[1].ID})
 		if err != nil || len(hs) != 1 || len(hs[it.ID]) != 2 || hs[it.ID][0].Action != store.LabelLabeled || hs[it.ID][1].Reason != "oops" ||
 			hs[it.ID][1].Value != nil || *hs[it.ID][1].PreviousValue != -1 {
 			t.Errorf("LabelHistory = %+v, %v", hs, err)
@@ -382,7 +383,7 @@ func TestOneOpenItemPerCompoundAndLineage(t *testing.T) {
 			Confidence: store.ConfidenceHigh, By: u.ID}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		again.ID = 0
+		again.ID = store.NilID
 		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{again}); err != nil {
 			t.Fatalf("queueing a labeled compound again: %v", err)
 		}

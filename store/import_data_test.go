@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -19,7 +20,7 @@ func TestMeasurementQualifier(t *testing.T) {
 		a := storetest.Compound(ctx, t, st, nil)
 		b := storetest.Compound(ctx, t, st, nil)
 		c := storetest.Compound(ctx, t, st, nil)
-		add := func(id int64, v float64, q store.Qualifier) *store.Measurement {
+		add := func(id store.ID, v float64, q store.Qualifier) *store.Measurement {
 			t.Helper()
 			m := &store.Measurement{CompoundID: id, Endpoint: "pIC50", Value: v, Qualifier: q,
 				Source: store.SourceExperimental, Origin: store.OriginImport}
@@ -44,21 +45,21 @@ func TestMeasurementQualifier(t *testing.T) {
 			t.Errorf("qualifier %q: err %v, want ErrInvalid", bad.Qualifier, err)
 		}
 
-		ids := func(ms []*store.Measurement) []int64 {
-			out := []int64{}
+		ids := func(ms []*store.Measurement) []store.ID {
+			out := []store.ID{}
 			for _, m := range ms {
 				out = append(out, m.ID)
 			}
 			return out
 		}
 		all, err := st.MeasurementsByEndpoint(ctx, "pIC50", store.MeasurementQuery{})
-		if err != nil || !slices.Equal(ids(all), []int64{exact.ID, approx.ID}) {
-			t.Errorf("MeasurementsByEndpoint = %v, %v; want the exact and approximate values %v", ids(all), err, []int64{exact.ID, approx.ID})
+		if err != nil || !slices.Equal(ids(all), []store.ID{exact.ID, approx.ID}) {
+			t.Errorf("MeasurementsByEndpoint = %v, %v; want the exact and approximate values %v", ids(all), err, []store.ID{exact.ID, approx.ID})
 		}
 		for _, q := range []store.MeasurementQuery{{LatestPerCompound: true}, {LatestPerCompound: true, Origins: []store.Origin{store.OriginImport}}} {
 			latest, err := st.MeasurementsByEndpoint(ctx, "pIC50", q)
-			if err != nil || !slices.Equal(ids(latest), []int64{exact.ID, approx.ID}) {
-				t.Errorf("MeasurementsByEndpoint(%+v) = %v, %v; want %v (a's bound skipped for its exact value)", q, ids(latest), err, []int64{exact.ID, approx.ID})
+			if err != nil || !slices.Equal(ids(latest), []store.ID{exact.ID, approx.ID}) {
+				t.Errorf("MeasurementsByEndpoint(%+v) = %v, %v; want %v (a's bound skipped for its exact value)", q, ids(latest), err, []store.ID{exact.ID, approx.ID})
 			}
 		}
 		r, err := st.EndpointRange(ctx, "pIC50")
@@ -91,7 +92,7 @@ func TestCompoundProperties(t *testing.T) {
 		if err != nil || !slices.Equal(got.Properties, props) {
 			t.Errorf("properties = %v, %v; want %v", got.Properties, err, props)
 		}
-		if err := st.SetCompoundProperties(ctx, a.ID+1000, props); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetCompoundProperties(ctx, ident.New(), props); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown compound: err %v, want ErrNotFound", err)
 		}
 	})

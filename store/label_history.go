@@ -24,8 +24,8 @@ const (
 type LabelChange struct {
 	bun.BaseModel `bun:"table:label_history,alias:lh"`
 
-	ID          int64       `bun:"id,pk,autoincrement"`
-	QueueItemID int64       `bun:"queue_item_id,notnull"`
+	ID          ID       `bun:"id,pk,autoincrement"`
+	QueueItemID ID       `bun:"queue_item_id,notnull"`
 	Action      LabelAction `bun:"action,notnull"`
 	// Value is the label after the change (nil for a retraction);
 	// PreviousValue the label before it (nil for the first label).
@@ -35,7 +35,7 @@ type LabelChange struct {
 	Confidence    *Confidence `bun:"confidence"`
 	Notes         string      `bun:"notes,notnull"`
 	Reason        string      `bun:"reason,notnull"`
-	UserID        *int64      `bun:"user_id"`
+	UserID        *ID      `bun:"user_id"`
 	CreatedAt     time.Time   `bun:"created_at,notnull"`
 }
 
@@ -51,6 +51,7 @@ func (s *conn) AddLabelChange(ctx context.Context, c *LabelChange) error {
 		c.CreatedAt = now()
 	}
 	c.CreatedAt = dbTime(c.CreatedAt)
+	newID(&c.ID)
 	_, err := s.db.NewInsert().Model(c).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("label history of queue item %d", c.QueueItemID))
 }
@@ -58,8 +59,8 @@ func (s *conn) AddLabelChange(ctx context.Context, c *LabelChange) error {
 // LabelHistory returns the items' label histories, oldest entry first, by
 // item id (an item without history is absent): one query for a page of
 // items.
-func (s *conn) LabelHistory(ctx context.Context, itemIDs []int64) (map[int64][]*LabelChange, error) {
-	out := map[int64][]*LabelChange{}
+func (s *conn) LabelHistory(ctx context.Context, itemIDs []ID) (map[ID][]*LabelChange, error) {
+	out := map[ID][]*LabelChange{}
 	if len(itemIDs) == 0 {
 		return out, nil
 	}
@@ -77,7 +78,7 @@ func (s *conn) LabelHistory(ctx context.Context, itemIDs []int64) (map[int64][]*
 // notes and implausible flag with l's if the item is still at version (the
 // labeler and the time of the first label stay); ErrConflict when it changed
 // or is not labeled, ErrNotFound for an unknown item.
-func (s *conn) AmendItemLabel(ctx context.Context, id int64, version int, l ItemLabel, at time.Time) error {
+func (s *conn) AmendItemLabel(ctx context.Context, id ID, version int, l ItemLabel, at time.Time) error {
 	if !l.Source.Valid() {
 		return enumError("label source", string(l.Source), "experimental", "literature", "expert_estimate")
 	}
@@ -94,7 +95,7 @@ func (s *conn) AmendItemLabel(ctx context.Context, id int64, version int, l Item
 // ReopenItem takes labeled item id's label away if it is still at version:
 // the item is pending again, unassigned, without label, for anyone to
 // label anew. ErrConflict when it changed, ErrNotFound for an unknown item.
-func (s *conn) ReopenItem(ctx context.Context, id int64, version int, at time.Time) error {
+func (s *conn) ReopenItem(ctx context.Context, id ID, version int, at time.Time) error {
 	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", QueuePending).Set("label = NULL").Set("label_source = NULL").
 			Set("label_confidence = NULL").Set("labeled_at = NULL").Set("labeled_by = NULL").
@@ -106,7 +107,7 @@ func (s *conn) ReopenItem(ctx context.Context, id int64, version int, at time.Ti
 
 // UpdateItemMeasurement sets the value, source, confidence and implausible
 // flag of the measurement a queue item's label became.
-func (s *conn) UpdateItemMeasurement(ctx context.Context, itemID int64, l ItemLabel) error {
+func (s *conn) UpdateItemMeasurement(ctx context.Context, itemID ID, l ItemLabel) error {
 	res, err := s.db.NewUpdate().Model((*Measurement)(nil)).Set("value = ?", l.Value).Set("source = ?", l.Source).
 		Set("confidence = ?", l.Confidence).Set("implausible = ?", l.Implausible).Where("queue_item_id = ?", itemID).Exec(ctx)
 	return s.expectOne(res, err, fmt.Sprintf("measurement of queue item %d", itemID))
@@ -114,7 +115,7 @@ func (s *conn) UpdateItemMeasurement(ctx context.Context, itemID int64, l ItemLa
 
 // DeleteItemMeasurement removes the measurement a queue item's label became
 // (a retracted label trains nothing; its value stays in the history).
-func (s *conn) DeleteItemMeasurement(ctx context.Context, itemID int64) error {
+func (s *conn) DeleteItemMeasurement(ctx context.Context, itemID ID) error {
 	res, err := s.db.NewDelete().Model((*Measurement)(nil)).Where("queue_item_id = ?", itemID).Exec(ctx)
 	return s.expectOne(res, err, fmt.Sprintf("measurement of queue item %d", itemID))
 }

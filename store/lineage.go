@@ -10,12 +10,12 @@ import (
 
 // resolveLineage fills m.LineageID before insert when it can: from the
 // parent, or from the name's version 1 for a later version without parent.
-// It leaves 0 for a new lineage (CreateMLModel then sets the row's own ID).
+// It leaves NilID for a new lineage (CreateMLModel then sets the row's own ID).
 func (s *conn) resolveLineage(ctx context.Context, m *MLModel) error {
-	if m.LineageID != 0 {
+	if m.LineageID != NilID {
 		return nil
 	}
-	var ids []int64
+	var ids []ID
 	switch {
 	case m.ParentID != nil:
 		err := s.db.NewSelect().Model((*MLModel)(nil)).ColumnExpr("COALESCE(lineage_id, id)").
@@ -41,7 +41,7 @@ func (s *conn) resolveLineage(ctx context.Context, m *MLModel) error {
 
 // ModelVersion returns one model version read through db (a transaction or
 // nil); ErrNotFound when there is none.
-func (s *conn) ModelVersion(ctx context.Context, id int64) (*MLModel, error) {
+func (s *conn) ModelVersion(ctx context.Context, id ID) (*MLModel, error) {
 	m := new(MLModel)
 	if err := s.reads().NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("model %d", id))
@@ -52,7 +52,7 @@ func (s *conn) ModelVersion(ctx context.Context, id int64) (*MLModel, error) {
 // ModelVersions returns every version of the lineage, oldest (version 1)
 // first. ErrNotFound when lineageID is not the ID of a version 1 (a lineage
 // is named by its root; pass LineageID of any version).
-func (s *conn) ModelVersions(ctx context.Context, lineageID int64) ([]*MLModel, error) {
+func (s *conn) ModelVersions(ctx context.Context, lineageID ID) ([]*MLModel, error) {
 	vs := []*MLModel{}
 	err := s.reads().NewSelect().Model(&vs).Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx)
 	if err != nil {
@@ -66,7 +66,7 @@ func (s *conn) ModelVersions(ctx context.Context, lineageID int64) ([]*MLModel, 
 
 // ActiveVersionByLineage returns the lineage's active version; ErrNotFound
 // when none is active (or there is no such lineage).
-func (s *conn) ActiveVersionByLineage(ctx context.Context, lineageID int64) (*MLModel, error) {
+func (s *conn) ActiveVersionByLineage(ctx context.Context, lineageID ID) (*MLModel, error) {
 	m := new(MLModel)
 	err := s.db.NewSelect().Model(m).
 		Where("? = ?", bun.Ident("lineage_id"), lineageID).
@@ -81,7 +81,7 @@ func (s *conn) ActiveVersionByLineage(ctx context.Context, lineageID int64) (*ML
 // CurrentVersionByLineage returns the lineage's active version, or its
 // latest when none is active (training, or every version failed).
 // ErrNotFound for an unknown lineage.
-func (s *conn) CurrentVersionByLineage(ctx context.Context, lineageID int64) (*MLModel, error) {
+func (s *conn) CurrentVersionByLineage(ctx context.Context, lineageID ID) (*MLModel, error) {
 	m := new(MLModel)
 	err := s.db.NewSelect().Model(m).
 		Where("? = ?", bun.Ident("lineage_id"), lineageID).
@@ -98,8 +98,8 @@ func (s *conn) CurrentVersionByLineage(ctx context.Context, lineageID int64) (*M
 // when none is active, its latest (as CurrentVersionByLineage), by lineage
 // ID; an unknown lineage is absent from the map. One query for any number
 // of lineages (the GraphQL loader of Model.currentVersion).
-func (s *conn) CurrentVersions(ctx context.Context, lineageIDs []int64) (map[int64]*MLModel, error) {
-	out := make(map[int64]*MLModel, len(lineageIDs))
+func (s *conn) CurrentVersions(ctx context.Context, lineageIDs []ID) (map[ID]*MLModel, error) {
+	out := make(map[ID]*MLModel, len(lineageIDs))
 	if len(lineageIDs) == 0 {
 		return out, nil
 	}
@@ -135,8 +135,8 @@ func (s *conn) ModelsLatestPerLineage(ctx context.Context) ([]*MLModel, error) {
 // LineageVersionIDs returns the IDs of every version of the lineage, oldest
 // first (empty for an unknown lineage): the model_id values that queue
 // items and cycles of the lineage carry.
-func (s *conn) LineageVersionIDs(ctx context.Context, lineageID int64) ([]int64, error) {
-	ids := []int64{}
+func (s *conn) LineageVersionIDs(ctx context.Context, lineageID ID) ([]ID, error) {
+	ids := []ID{}
 	err := s.reads().NewSelect().Model((*MLModel)(nil)).Column("id").
 		Where("? = ?", bun.Ident("lineage_id"), lineageID).Order("version").Scan(ctx, &ids)
 	if err != nil {
@@ -164,30 +164,30 @@ func (s *conn) UpdateMLModel(ctx context.Context, m *MLModel) error {
 // ActivateVersion makes version id the active one of its lineage at at:
 // the lineage's currently active version (if another) becomes superseded
 // first, in db, so the one-active-version rule holds at every statement.
-// It returns the version that was superseded (0 when none). ErrNotFound for
+// It returns the version that was superseded (NilID when none). ErrNotFound for
 // an unknown id. Call it in the transaction that stores the new version.
-func (s *conn) ActivateVersion(ctx context.Context, id int64, at time.Time) (superseded int64, err error) {
+func (s *conn) ActivateVersion(ctx context.Context, id ID, at time.Time) (superseded ID, err error) {
 	d := s.db
 	m, err := s.ModelVersion(ctx, id)
 	if err != nil {
-		return 0, err
+		return NilID, err
 	}
-	var olds []int64
+	var olds []ID
 	if err := d.NewSelect().Model((*MLModel)(nil)).Column("id").Where("name = ?", m.Name).
 		Where("status = ?", ModelActive).Where("id <> ?", id).Scan(ctx, &olds); err != nil {
-		return 0, s.wrapErr(err, fmt.Sprintf("active version of model %d", m.LineageID))
+		return NilID, s.wrapErr(err, fmt.Sprintf("active version of model %d", m.LineageID))
 	}
 	for _, old := range olds {
 		res, err := d.NewUpdate().Model((*MLModel)(nil)).Set("status = ?", ModelSuperseded).Where("id = ?", old).Exec(ctx)
 		if err := s.expectOne(res, err, fmt.Sprintf("supersede model %d", old)); err != nil {
-			return 0, err
+			return NilID, err
 		}
 		superseded = old
 	}
 	res, err := d.NewUpdate().Model((*MLModel)(nil)).Set("status = ?", ModelActive).Set("activated_at = ?", dbTime(at)).
 		Where("id = ?", id).Exec(ctx)
 	if err := s.expectOne(res, err, fmt.Sprintf("activate model %d", id)); err != nil {
-		return 0, err
+		return NilID, err
 	}
 	return superseded, nil
 }

@@ -2,9 +2,9 @@ package store_test
 
 import (
 	"errors"
-	"io/fs"
 	"testing"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -40,7 +40,7 @@ func TestModelLineage(t *testing.T) {
 		if _, err := st.ModelVersions(ctx, a2.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ModelVersions(version 2's id) = %v, want ErrNotFound", err)
 		}
-		if _, err := st.ModelVersions(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ModelVersions(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ModelVersions(unknown) = %v, want ErrNotFound", err)
 		}
 		if m, err := st.ActiveVersionByLineage(ctx, a1.ID); err != nil || m.ID != a2.ID {
@@ -60,56 +60,16 @@ func TestModelLineage(t *testing.T) {
 		if err != nil || len(ids) != 3 || ids[0] != a1.ID || ids[2] != a3.ID {
 			t.Errorf("LineageVersionIDs(a) = %v, %v", ids, err)
 		}
-		if ids, err := st.LineageVersionIDs(ctx, 999999); err != nil || len(ids) != 0 {
+		if ids, err := st.LineageVersionIDs(ctx, ident.New()); err != nil || len(ids) != 0 {
 			t.Errorf("LineageVersionIDs(unknown) = %v, %v; want empty", ids, err)
 		}
 		if m, err := st.ModelVersion(ctx, a3.ID); err != nil || m.Version != 3 {
 			t.Errorf("ModelVersion(a3) = %v, %v", m, err)
 		}
 		// An unknown parent is ErrNotFound and inserts nothing.
-		bad := &store.MLModel{Name: "c", Endpoint: "logS", Task: store.TaskRegression, Version: 2, ParentID: ptr(int64(999999))}
+		bad := &store.MLModel{Name: "c", Endpoint: "logS", Task: store.TaskRegression, Version: 2, ParentID: ptr(ident.New())}
 		if err := st.CreateMLModel(ctx, bad); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("CreateMLModel(unknown parent) = %v, want ErrNotFound", err)
-		}
-	})
-}
-
-// TestLineageMigrationBackfill removes the lineage column (the down
-// migration), inserts versions as the old schema had them, re-applies the up
-// migration and checks every row got its root's id: through parent_id, or
-// its own id for a root.
-func TestLineageMigrationBackfill(t *testing.T) {
-	const id = "20261125000006_model_lineage"
-	eachBackend(t, func(t *testing.T, st *store.Store) {
-		ctx := t.Context()
-		dir := store.MigrationsFS(st.Dialect())
-		read := func(name string) string {
-			b, err := fs.ReadFile(dir, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(b)
-		}
-		if _, err := st.DB().ExecContext(ctx, read(id+".down.sql")); err != nil {
-			t.Fatalf("down: %v", err)
-		}
-		ins := "INSERT INTO ml_models (id, name, endpoint, task, version, parent_id, status, created_at) VALUES " +
-			"(10, 'x', 'logS', 'regression', 1, NULL, 'superseded', '2026-11-25 12:00:00+00:00')," +
-			"(11, 'x', 'logS', 'regression', 2, 10, 'superseded', '2026-11-25 12:00:00+00:00')," +
-			"(12, 'x', 'logS', 'regression', 3, 11, 'active', '2026-11-25 12:00:00+00:00')," +
-			"(20, 'y', 'logS', 'regression', 1, NULL, 'active', '2026-11-25 12:00:00+00:00')"
-		if _, err := st.DB().ExecContext(ctx, ins); err != nil {
-			t.Fatalf("insert old rows: %v", err)
-		}
-		if _, err := st.DB().ExecContext(ctx, read(id+".up.sql")); err != nil {
-			t.Fatalf("up: %v", err)
-		}
-		want := map[int64]int64{10: 10, 11: 10, 12: 10, 20: 20}
-		for vid, lineage := range want {
-			m, err := st.ModelVersion(ctx, vid)
-			if err != nil || m.LineageID != lineage {
-				t.Errorf("model %d after backfill: %+v, %v; want lineage %d", vid, m, err, lineage)
-			}
 		}
 	})
 }

@@ -59,18 +59,18 @@ func (o Origin) Valid() bool { return o == OriginImport || o == OriginLabel || o
 type Measurement struct {
 	bun.BaseModel `bun:"table:measurements,alias:m"`
 
-	ID         int64      `bun:"id,pk,autoincrement"`
-	CompoundID int64      `bun:"compound_id,notnull"`
+	ID         ID      `bun:"id,pk,autoincrement"`
+	CompoundID ID      `bun:"compound_id,notnull"`
 	Endpoint   string     `bun:"endpoint,notnull"`
 	Value      float64    `bun:"value,notnull"`
 	Source     Source     `bun:"source,notnull"`
 	Confidence Confidence `bun:"confidence,notnull"`
 	// UserID is who entered it (nil for imports).
-	UserID *int64 `bun:"user_id"`
+	UserID *ID `bun:"user_id"`
 	Origin Origin `bun:"origin,notnull"`
 	// QueueItemID is the label-queue item it answers (origin label); at most
 	// one measurement per item.
-	QueueItemID *int64    `bun:"queue_item_id"`
+	QueueItemID *ID    `bun:"queue_item_id"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
 	// Implausible marks a value its labeler confirmed although it was
 	// implausible; EndpointRange leaves it out.
@@ -136,12 +136,13 @@ func (s *conn) CreateMeasurement(ctx context.Context, m *Measurement) error {
 		m.CreatedAt = now()
 	}
 	m.CreatedAt = dbTime(m.CreatedAt)
+	newID(&m.ID)
 	_, err := s.db.NewInsert().Model(m).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create measurement of %s for compound %d", m.Endpoint, m.CompoundID))
 }
 
 // MeasurementByID returns the measurement; ErrNotFound when there is none.
-func (s *conn) MeasurementByID(ctx context.Context, id int64) (*Measurement, error) {
+func (s *conn) MeasurementByID(ctx context.Context, id ID) (*Measurement, error) {
 	m := new(Measurement)
 	if err := s.db.NewSelect().Model(m).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("measurement %d", id))
@@ -151,7 +152,7 @@ func (s *conn) MeasurementByID(ctx context.Context, id int64) (*Measurement, err
 
 // MeasurementsByCompound returns the compound's measurements of an endpoint
 // (every endpoint when endpoint is ""), oldest first.
-func (s *conn) MeasurementsByCompound(ctx context.Context, compoundID int64, endpoint string) ([]*Measurement, error) {
+func (s *conn) MeasurementsByCompound(ctx context.Context, compoundID ID, endpoint string) ([]*Measurement, error) {
 	ms := []*Measurement{}
 	q := s.db.NewSelect().Model(&ms).Where("? = ?", bun.Ident("compound_id"), compoundID).Order("created_at", "id")
 	if endpoint != "" {
@@ -237,7 +238,7 @@ func (s *conn) EndpointRange(ctx context.Context, endpoint string) (ValueRange, 
 // HasImportedValue reports whether the compound already has an imported
 // measurement of the endpoint with this value and qualifier (so importing
 // a file twice adds nothing).
-func (s *conn) HasImportedValue(ctx context.Context, compoundID int64, endpoint string, value float64, q Qualifier) (bool, error) {
+func (s *conn) HasImportedValue(ctx context.Context, compoundID ID, endpoint string, value float64, q Qualifier) (bool, error) {
 	ok, err := s.db.NewSelect().Model((*Measurement)(nil)).Where("compound_id = ?", compoundID).
 		Where("endpoint = ?", endpoint).Where("origin = ?", OriginImport).Where("value = ?", value).
 		Where("qualifier = ?", q).Exists(ctx)

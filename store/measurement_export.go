@@ -11,8 +11,8 @@ import (
 // ExportRow is one measurement as exported: the compound it measures and
 // who entered it.
 type ExportRow struct {
-	MeasurementID   int64      `bun:"measurement_id"`
-	CompoundID      int64      `bun:"compound_id"`
+	MeasurementID   ID      `bun:"measurement_id"`
+	CompoundID      ID      `bun:"compound_id"`
 	Name            string     `bun:"name"`
 	InputSMILES     string     `bun:"input_smiles"`
 	CanonicalSMILES string     `bun:"canonical_smiles"`
@@ -43,13 +43,13 @@ func (s *conn) HasMeasurements(ctx context.Context, endpoint string) (bool, erro
 // EachExportRow streams the measurements of an endpoint with their
 // compounds, by measurement ID, reading chunk rows at a time (keyset
 // pages, so a large export holds one chunk in memory and no long
-// transaction). setID != 0 keeps compounds of that set. fn's error stops
+// transaction). setID != NilID keeps compounds of that set. fn's error stops
 // the walk and is returned.
-func (s *conn) EachExportRow(ctx context.Context, endpoint string, setID int64, chunk int, fn func(*ExportRow) error) error {
+func (s *conn) EachExportRow(ctx context.Context, endpoint string, setID ID, chunk int, fn func(*ExportRow) error) error {
 	if chunk < 1 {
 		chunk = 1000
 	}
-	after := int64(0)
+	after := NilID
 	for {
 		rows := []*ExportRow{}
 		q := s.db.NewSelect().TableExpr("? AS m", bun.Ident("measurements")).
@@ -60,7 +60,7 @@ func (s *conn) EachExportRow(ctx context.Context, endpoint string, setID int64, 
 			Join("LEFT JOIN ? AS u ON u.id = m.user_id", bun.Ident("users")).
 			Where("m.endpoint = ?", endpoint).Where("m.id > ?", after).
 			OrderExpr("m.id").Limit(int64(chunk))
-		if setID != 0 {
+		if setID != NilID {
 			q = q.Where("m.compound_id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", setID)
 		}
 		if err := q.Scan(ctx, &rows); err != nil {

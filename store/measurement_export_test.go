@@ -23,10 +23,10 @@ func TestEachExportRow(t *testing.T) {
 		if err := st.CreateCompoundSet(ctx, set); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, set.ID, []int64{cs[1].ID, cs[3].ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, set.ID, []store.ID{cs[1].ID, cs[3].ID}); err != nil {
 			t.Fatal(err)
 		}
-		var want []int64
+		var want []store.ID
 		for i, c := range cs {
 			m := &store.Measurement{CompoundID: c.ID, Endpoint: "logS", Value: float64(i) - 0.5,
 				Source: store.SourceLiterature, Confidence: store.ConfidenceMedium, Origin: store.OriginImport}
@@ -47,7 +47,7 @@ func TestEachExportRow(t *testing.T) {
 			}
 		}
 		var got []*store.ExportRow
-		if err := st.EachExportRow(ctx, "logS", 0, 2, func(r *store.ExportRow) error { got = append(got, r); return nil }); err != nil {
+		if err := st.EachExportRow(ctx, "logS", store.NilID, 2, func(r *store.ExportRow) error { got = append(got, r); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if len(got) != 5 {
@@ -64,7 +64,7 @@ func TestEachExportRow(t *testing.T) {
 		if got[3].UserEmail != u.Email || got[3].Origin != store.OriginManual || got[0].UserEmail != "" {
 			t.Errorf("labeler: row 3 %q %s, row 0 %q; want %q manual and none", got[3].UserEmail, got[3].Origin, got[0].UserEmail, u.Email)
 		}
-		var inSet []int64
+		var inSet []store.ID
 		if err := st.EachExportRow(ctx, "logS", set.ID, 0, func(r *store.ExportRow) error { inSet = append(inSet, r.CompoundID); return nil }); err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestEachExportRow(t *testing.T) {
 		}
 		stop := errors.New("stop")
 		n := 0
-		if err := st.EachExportRow(ctx, "logS", 0, 2, func(*store.ExportRow) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+		if err := st.EachExportRow(ctx, "logS", store.NilID, 2, func(*store.ExportRow) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
 			t.Errorf("fn error: %v after %d rows, want stop after 1", err, n)
 		}
 	})

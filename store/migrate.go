@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"fmt"
 	"io/fs"
@@ -88,6 +89,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	}
 	if err := m.Init(ctx); err != nil {
 		return fmt.Errorf("migrate: create bun_migrations: %w", err)
+	}
+	if err := checkKnownMigrations(ctx, m); err != nil {
+		return err
 	}
 	if _, err := m.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", s.dialect, err)
@@ -205,4 +209,40 @@ func convertMigrations(ms migrate.MigrationSlice) []Migration {
 		out = append(out, Migration{Name: m.Name, Comment: m.Comment, GroupID: m.GroupID, MigratedAt: m.MigratedAt})
 	}
 	return out
+}
+
+// ErrForeignSchema is returned by Migrate for a database that has
+// migrations applied which this binary does not know: it was made by
+// another build (for example a development database from before the
+// schema was rewritten with UUID ids). Nothing is changed; the database
+// must be removed, or opened with the build that made it.
+var ErrForeignSchema = errors.New("database migrated by another build")
+
+// checkKnownMigrations refuses a database with applied migrations that are
+// not in this binary's folder: migrating it would stack this schema on an
+// unknown one.
+func checkKnownMigrations(ctx context.Context, m *migrate.Migrator) error {
+	applied, err := m.AppliedMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: applied migrations: %w", err)
+	}
+	known, err := m.MigrationsWithStatus(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: migrations: %w", err)
+	}
+	have := make(map[string]bool, len(known))
+	for _, k := range known {
+		have[k.Name] = true
+	}
+	var unknown []string
+	for _, a := range applied {
+		if !have[a.Name] {
+			unknown = append(unknown, a.Name+"_"+a.Comment)
+		}
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("migrate: %w: applied migrations %v are not in this binary; "+
+			"remove the database (the SQLite file) or use the build that made it", ErrForeignSchema, unknown)
+	}
+	return nil
 }

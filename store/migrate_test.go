@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -91,7 +92,7 @@ func TestRollbackLastGroup(t *testing.T) {
 		if err := st.Migrate(ctx); err != nil {
 			t.Fatalf("Migrate after Rollback: %v", err)
 		}
-		if _, err := st.UserByID(ctx, 1); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.UserByID(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("after re-migrating, UserByID = %v; want ErrNotFound", err)
 		}
 	})

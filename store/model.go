@@ -48,15 +48,15 @@ func (st ModelStatus) Valid() bool {
 type MLModel struct {
 	bun.BaseModel `bun:"table:ml_models,alias:mm"`
 
-	ID       int64  `bun:"id,pk,autoincrement"`
+	ID       ID  `bun:"id,pk,autoincrement"`
 	Name     string `bun:"name,notnull"`
 	Endpoint string `bun:"endpoint,notnull"`
 	Task     Task   `bun:"task,notnull"`
 	Version  int    `bun:"version,notnull"`
-	ParentID *int64 `bun:"parent_id"`
+	ParentID *ID `bun:"parent_id"`
 	// LineageID is the ID of the lineage's version 1 (its own ID for
 	// version 1). CreateMLModel sets it.
-	LineageID int64       `bun:"lineage_id,nullzero"`
+	LineageID ID       `bun:"lineage_id,nullzero"`
 	Status    ModelStatus `bun:"status,notnull"`
 	// Params is the training configuration as JSON.
 	Params json.RawMessage `bun:"params,nullzero"`
@@ -66,7 +66,7 @@ type MLModel struct {
 	Metrics         json.RawMessage `bun:"metrics,nullzero"`
 	TrainingSize    int             `bun:"training_size,notnull"`
 	Seed            int64           `bun:"seed,notnull"`
-	ValidationSetID *int64          `bun:"validation_set_id"`
+	ValidationSetID *ID          `bun:"validation_set_id"`
 	// ValidationHash identifies the validation set's content, so every
 	// version of a lineage can be checked to use the same held-out set.
 	ValidationHash string     `bun:"validation_hash,notnull"`
@@ -110,14 +110,11 @@ func (s *conn) CreateMLModel(ctx context.Context, m *MLModel) error {
 		if err := s.in(tx).resolveLineage(ctx, m); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		if _, err := tx.NewInsert().Model(m).Returning("id").Exec(ctx); err != nil {
-			return s.wrapErr(err, what)
+		newID(&m.ID)
+		if m.LineageID == NilID {
+			m.LineageID = m.ID // a root: its own lineage
 		}
-		if m.LineageID != 0 {
-			return nil
-		}
-		m.LineageID = m.ID
-		_, err := tx.NewUpdate().Model((*MLModel)(nil)).Set("lineage_id = ?", m.ID).Where("? = ?", bun.Ident("id"), m.ID).Exec(ctx)
+		_, err := tx.NewInsert().Model(m).Returning("id").Exec(ctx)
 		return s.wrapErr(err, what)
 	})
 }
@@ -140,7 +137,7 @@ func (s *conn) ActiveMLModel(ctx context.Context, name string) (*MLModel, error)
 // becomes active). ErrConflict when activating a second version of a
 // lineage: supersede the old one first, in the same transaction. db may be
 // a transaction or nil.
-func (s *conn) SetMLModelStatus(ctx context.Context, id int64, status ModelStatus) error {
+func (s *conn) SetMLModelStatus(ctx context.Context, id ID, status ModelStatus) error {
 	if !status.Valid() {
 		return enumError("model status", string(status), "training", "active", "superseded", "failed", "candidate")
 	}
@@ -154,7 +151,7 @@ func (s *conn) SetMLModelStatus(ctx context.Context, id int64, status ModelStatu
 
 // FailTraining marks model version id failed with msg if it is still
 // training (a failed first training; a retrain fails its cycle instead).
-func (s *conn) FailTraining(ctx context.Context, id int64, msg string) error {
+func (s *conn) FailTraining(ctx context.Context, id ID, msg string) error {
 	_, err := s.db.NewUpdate().Model((*MLModel)(nil)).Set("status = ?", ModelFailed).Set("error = ?", msg).
 		Where("id = ?", id).Where("status = ?", ModelTraining).Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("fail model %d", id))

@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -55,14 +56,14 @@ func TestMLModels(t *testing.T) {
 		if err := st.CreateMLModel(ctx, &store.MLModel{Name: "x", Endpoint: "logS", Task: "clustering"}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("unknown task: %v, want ErrInvalid", err)
 		}
-		if _, err := st.ModelVersion(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ModelVersion(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("MLModelByID(unknown): %v, want ErrNotFound", err)
 		}
 		if err := st.CreateValidationSet(ctx, &store.ValidationSet{Name: "bad", Endpoint: "logS", Hash: "h"},
-			[]store.ValidationSetMember{{CompoundID: 999999, Value: 1}}); !errors.Is(err, store.ErrNotFound) {
+			[]store.ValidationSetMember{{CompoundID: ident.New(), Value: 1}}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("validation set with an unknown compound: %v, want ErrNotFound", err)
 		}
-		if _, err := st.ValidationSetByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ValidationSetByID(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("the failed validation set left a row behind, or: %v", err)
 		}
 	})
@@ -103,7 +104,7 @@ func TestOneActiveModelVersion(t *testing.T) {
 		if _, err := st.ActiveMLModel(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ActiveMLModel(unknown) = %v, want ErrNotFound", err)
 		}
-		if err := st.SetMLModelStatus(ctx, 999999, store.ModelFailed); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetMLModelStatus(ctx, ident.New(), store.ModelFailed); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetMLModelStatus(unknown) = %v, want ErrNotFound", err)
 		}
 	})
@@ -144,7 +145,7 @@ func TestMeasurements(t *testing.T) {
 			{"unknown origin", store.Measurement{CompoundID: c.ID, Endpoint: "logS", Source: store.SourceLiterature, Origin: "dream"}, store.ErrInvalid},
 			{"NaN", store.Measurement{CompoundID: c.ID, Endpoint: "logS", Value: math.NaN(), Source: store.SourceLiterature, Origin: store.OriginManual}, store.ErrInvalid},
 			{"no endpoint", store.Measurement{CompoundID: c.ID, Source: store.SourceLiterature, Origin: store.OriginManual}, store.ErrInvalid},
-			{"unknown compound", store.Measurement{CompoundID: 999999, Endpoint: "logS", Source: store.SourceLiterature, Origin: store.OriginManual}, store.ErrNotFound},
+			{"unknown compound", store.Measurement{CompoundID: ident.New(), Endpoint: "logS", Source: store.SourceLiterature, Origin: store.OriginManual}, store.ErrNotFound},
 		}
 		for _, tc := range bad {
 			m := tc.m

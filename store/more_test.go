@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -35,14 +36,14 @@ func TestActivateVersion(t *testing.T) {
 		if m, err := st.ModelVersion(ctx, v1.ID); err != nil || m.Status != store.ModelSuperseded {
 			t.Errorf("old version = %+v, %v; want superseded", m, err)
 		}
-		if old, err := st.ActivateVersion(ctx, v2.ID, at); err != nil || old != 0 {
+		if old, err := st.ActivateVersion(ctx, v2.ID, at); err != nil || old != store.NilID {
 			t.Errorf("ActivateVersion again = %d, %v; want 0, nil", old, err)
 		}
 		v1.Status = store.ModelActive // a second active version: the database refuses
 		if err := st.UpdateMLModel(ctx, v1); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("UpdateMLModel(second active) = %v, want ErrConflict", err)
 		}
-		if _, err := st.ActivateVersion(ctx, 999999, at); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.ActivateVersion(ctx, ident.New(), at); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("ActivateVersion(unknown) = %v, want ErrNotFound", err)
 		}
 	})
@@ -72,7 +73,7 @@ func TestBumpCycleCountsConcurrent(t *testing.T) {
 		if err != nil || got.ItemsLabeled != n/2 || got.ItemsSkipped != n/2 || got.Version != 1+n {
 			t.Errorf("cycle = %+v, %v; want %d labeled, %d skipped, version %d", got, err, n/2, n/2, 1+n)
 		}
-		if err := st.BumpCycleCounts(ctx, 999999, 1, 0); !errors.Is(err, store.ErrNotFound) {
+		if err := st.BumpCycleCounts(ctx, ident.New(), 1, 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("BumpCycleCounts(unknown) = %v, want ErrNotFound", err)
 		}
 	})
@@ -90,7 +91,7 @@ func TestQueuedCompoundsAndSetMembers(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := st.QueuedCompoundIDs(ctx, store.QueueFilter{ModelIDs: f.versions(), Statuses: []store.QueueStatus{store.QueuePending, store.QueueLabeled}})
-		want := []int64{f.items[0].CompoundID, f.items[2].CompoundID}
+		want := []store.ID{f.items[0].CompoundID, f.items[2].CompoundID}
 		if err != nil || !slices.Equal(got, want) {
 			t.Errorf("QueuedCompoundIDs = %v, %v; want %v", got, err, want)
 		}
@@ -104,11 +105,11 @@ func TestQueuedCompoundsAndSetMembers(t *testing.T) {
 		if err := st.CreateCompoundSet(ctx, set); err != nil {
 			t.Fatal(err)
 		}
-		ids := []int64{f.items[2].CompoundID, f.items[0].CompoundID}
+		ids := []store.ID{f.items[2].CompoundID, f.items[0].CompoundID}
 		if err := st.AddCompoundSetMembers(ctx, set.ID, ids); err != nil {
 			t.Fatal(err)
 		}
-		slices.Sort(ids)
+		slices.SortFunc(ids, ident.Compare)
 		if got, err := st.CompoundSetMemberIDs(ctx, set.ID); err != nil || !slices.Equal(got, ids) {
 			t.Errorf("SetMemberIDs = %v, %v; want %v", got, err, ids)
 		}

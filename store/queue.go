@@ -32,12 +32,12 @@ func (q QueueStatus) Valid() bool {
 type LabelQueueItem struct {
 	bun.BaseModel `bun:"table:label_queue,alias:lq"`
 
-	ID         int64 `bun:"id,pk,autoincrement"`
-	CompoundID int64 `bun:"compound_id,notnull"`
-	ModelID    int64 `bun:"model_id,notnull"`
+	ID         ID `bun:"id,pk,autoincrement"`
+	CompoundID ID `bun:"compound_id,notnull"`
+	ModelID    ID `bun:"model_id,notnull"`
 	// LineageID is the lineage of ModelID (CreateQueueItems sets it): at
 	// most one open item per compound and lineage (ErrCompoundQueued).
-	LineageID             int64    `bun:"lineage_id,nullzero"`
+	LineageID             ID    `bun:"lineage_id,nullzero"`
 	Prediction            *float64 `bun:"prediction"`
 	Uncertainty           *float64 `bun:"uncertainty"`
 	ApplicabilityDistance *float64 `bun:"applicability_distance"`
@@ -46,13 +46,13 @@ type LabelQueueItem struct {
 	SelectionBatch  int         `bun:"selection_batch,notnull"`
 	PriorityScore   float64     `bun:"priority_score,notnull"`
 	Status          QueueStatus `bun:"status,notnull"`
-	AssignedTo      *int64      `bun:"assigned_to"`
+	AssignedTo      *ID      `bun:"assigned_to"`
 	AssignedAt      *time.Time  `bun:"assigned_at"`
 	Label           *float64    `bun:"label"`
 	LabelSource     *Source     `bun:"label_source"`
 	LabelConfidence *Confidence `bun:"label_confidence"`
 	LabeledAt       *time.Time  `bun:"labeled_at"`
-	LabeledBy       *int64      `bun:"labeled_by"`
+	LabeledBy       *ID      `bun:"labeled_by"`
 	// LabelImplausible marks a label its labeler confirmed although it was
 	// implausible (far outside the endpoint's range and the prediction).
 	LabelImplausible bool      `bun:"label_implausible,notnull"`
@@ -109,12 +109,12 @@ func (s *conn) CreateQueueItems(ctx context.Context, items []*LabelQueueItem) er
 		return nil
 	}
 	at := now()
-	lineages := map[int64]int64{}
+	lineages := map[ID]ID{}
 	for _, it := range items {
 		if err := it.prepare(at); err != nil {
 			return err
 		}
-		lineages[it.ModelID] = 0
+		lineages[it.ModelID] = NilID
 	}
 	for id := range lineages {
 		m, err := s.ModelVersion(ctx, id)
@@ -125,6 +125,7 @@ func (s *conn) CreateQueueItems(ctx context.Context, items []*LabelQueueItem) er
 	}
 	for _, it := range items {
 		it.LineageID = lineages[it.ModelID]
+		newID(&it.ID)
 	}
 	_, err := s.db.NewInsert().Model(&items).Returning("id").Exec(ctx)
 	if err != nil && s.be.isUniqueViolation(err) && openItemIndex(err) {

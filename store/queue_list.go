@@ -12,16 +12,16 @@ import (
 type QueueFilter struct {
 	// ModelIDs are model versions (LineageVersionIDs for a lineage); empty
 	// for any model.
-	ModelIDs []int64
+	ModelIDs []ID
 	// Statuses restricts to these statuses; empty for any.
 	Statuses []QueueStatus
 	// AssignedTo restricts to items assigned to this user.
-	AssignedTo *int64
+	AssignedTo *ID
 	// SelectionBatch restricts to one selection batch (a cycle's number); 0
 	// for any.
 	SelectionBatch int
 	// CompoundIDs restricts to items of these compounds; empty for any.
-	CompoundIDs []int64
+	CompoundIDs []ID
 	// LabeledAfter restricts to items labeled at or after this time.
 	LabeledAfter *time.Time
 }
@@ -73,7 +73,7 @@ const (
 // key of the last item of the previous page (QueueCursorOf).
 type QueueCursor struct {
 	Priority float64 // QueueByPriority only
-	ID       int64
+	ID       ID
 }
 
 // QueueCursorOf returns the cursor just after it.
@@ -172,7 +172,7 @@ func (s *conn) CountQueueByStatus(ctx context.Context, f QueueFilter) (map[Queue
 
 // LabelerCount is one labeller's work on a queue.
 type LabelerCount struct {
-	UserID  int64 `bun:"user_id"`
+	UserID  ID `bun:"user_id"`
 	Labeled int   `bun:"labeled"`
 	Skipped int   `bun:"skipped"`
 }
@@ -180,7 +180,7 @@ type LabelerCount struct {
 // LabelsPerLabeler counts, per user, the items of the model versions (all
 // models when empty) they labelled (labeled_by) and skipped (skipped items
 // count for their assignee), by user ID. db may be a transaction or nil.
-func (s *conn) LabelsPerLabeler(ctx context.Context, modelIDs []int64) ([]LabelerCount, error) {
+func (s *conn) LabelsPerLabeler(ctx context.Context, modelIDs []ID) ([]LabelerCount, error) {
 	out := []LabelerCount{}
 	q, _ := QueueFilter{ModelIDs: modelIDs}.apply(s.reads().NewSelect().Model((*LabelQueueItem)(nil)))
 	err := q.ColumnExpr("CASE WHEN lq.status = ? THEN lq.labeled_by ELSE lq.assigned_to END AS user_id", QueueLabeled).
@@ -197,7 +197,7 @@ func (s *conn) LabelsPerLabeler(ctx context.Context, modelIDs []int64) ([]Labele
 
 // QueueItem returns the item read through db (a transaction or nil);
 // ErrNotFound when there is none.
-func (s *conn) QueueItem(ctx context.Context, id int64) (*LabelQueueItem, error) {
+func (s *conn) QueueItem(ctx context.Context, id ID) (*LabelQueueItem, error) {
 	it := new(LabelQueueItem)
 	if err := s.reads().NewSelect().Model(it).Where("lq.id = ?", id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("queue item %d", id))
@@ -207,7 +207,7 @@ func (s *conn) QueueItem(ctx context.Context, id int64) (*LabelQueueItem, error)
 
 // QueueItemsByIDs returns the items in the order of ids (for dataloaders);
 // an unknown ID gives a nil entry. db may be a transaction or nil.
-func (s *conn) QueueItemsByIDs(ctx context.Context, ids []int64) ([]*LabelQueueItem, error) {
+func (s *conn) QueueItemsByIDs(ctx context.Context, ids []ID) ([]*LabelQueueItem, error) {
 	out := make([]*LabelQueueItem, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -216,7 +216,7 @@ func (s *conn) QueueItemsByIDs(ctx context.Context, ids []int64) ([]*LabelQueueI
 	if err := s.reads().NewSelect().Model(&items).Where("lq.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, "queue items by id")
 	}
-	byID := make(map[int64]*LabelQueueItem, len(items))
+	byID := make(map[ID]*LabelQueueItem, len(items))
 	for _, it := range items {
 		byID[it.ID] = it
 	}
@@ -229,7 +229,7 @@ func (s *conn) QueueItemsByIDs(ctx context.Context, ids []int64) ([]*LabelQueueI
 // OpenItems returns the items of the model versions that are not finished
 // (pending or in_progress), by ID: the items a retrain re-scores and moves
 // to the new version.
-func (s *conn) OpenItems(ctx context.Context, modelIDs []int64) ([]*LabelQueueItem, error) {
+func (s *conn) OpenItems(ctx context.Context, modelIDs []ID) ([]*LabelQueueItem, error) {
 	items := []*LabelQueueItem{}
 	if len(modelIDs) == 0 {
 		return items, nil
@@ -244,7 +244,7 @@ func (s *conn) OpenItems(ctx context.Context, modelIDs []int64) ([]*LabelQueueIt
 
 // Rescore is a new score for a queue item, from a new model version.
 type Rescore struct {
-	ItemID                                         int64
+	ItemID                                         ID
 	Prediction, Uncertainty, ApplicabilityDistance *float64
 	PriorityScore                                  float64
 }
@@ -254,7 +254,7 @@ type Rescore struct {
 // labeled and skipped items are never moved (they stay with the version
 // that selected them, even when labeled since the scores were computed).
 // It returns how many items moved. Use it inside the retrain's transaction.
-func (s *conn) MoveOpenItems(ctx context.Context, toModelID int64, scores []Rescore, at time.Time) (int, error) {
+func (s *conn) MoveOpenItems(ctx context.Context, toModelID ID, scores []Rescore, at time.Time) (int, error) {
 	d := s.db
 	at = dbTime(at)
 	moved := 0
@@ -277,8 +277,8 @@ func (s *conn) MoveOpenItems(ctx context.Context, toModelID int64, scores []Resc
 // QueuedCompoundIDs returns, ascending, the compounds of the items that
 // match f: with f's model versions and statuses, the compounds a new
 // selection must not pick again.
-func (s *conn) QueuedCompoundIDs(ctx context.Context, f QueueFilter) ([]int64, error) {
-	ids := []int64{}
+func (s *conn) QueuedCompoundIDs(ctx context.Context, f QueueFilter) ([]ID, error) {
+	ids := []ID{}
 	q, err := f.apply(s.db.NewSelect().Model((*LabelQueueItem)(nil)))
 	if err != nil {
 		return nil, err

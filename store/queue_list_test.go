@@ -14,9 +14,9 @@ import (
 
 // pageAll pages through ListQueue with page size size, calling between(page
 // number) after each page, and returns the IDs in the order seen.
-func pageAll(t *testing.T, st *store.Store, f store.QueueFilter, order store.QueueOrder, size int, between func(int)) []int64 {
+func pageAll(t *testing.T, st *store.Store, f store.QueueFilter, order store.QueueOrder, size int, between func(int)) []store.ID {
 	t.Helper()
-	var ids []int64
+	var ids []store.ID
 	var after *store.QueueCursor
 	for n := 0; ; n++ {
 		p, err := st.ListQueue(t.Context(), f, order, after, size)
@@ -52,11 +52,11 @@ func TestListQueueOrders(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		ids := make([]int64, len(f.items))
+		ids := make([]store.ID, len(f.items))
 		for i, it := range f.items {
 			ids[i] = it.ID
 		}
-		byPriority := []int64{ids[8], ids[9], ids[6], ids[7], ids[4], ids[5], ids[2], ids[3], ids[0], ids[1]}
+		byPriority := []store.ID{ids[8], ids[9], ids[6], ids[7], ids[4], ids[5], ids[2], ids[3], ids[0], ids[1]}
 		createdDesc := slices.Clone(ids)
 		slices.Reverse(createdDesc)
 		all := store.QueueFilter{ModelIDs: f.versions()}
@@ -83,7 +83,7 @@ func TestListQueueOrders(t *testing.T) {
 		if err := st.UpdateQueueItem(ctx, it); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := st.CountQueue(ctx, store.QueueFilter{ModelIDs: []int64{f.v2.ID}}); err != nil || n != 5 {
+		if n, err := st.CountQueue(ctx, store.QueueFilter{ModelIDs: []store.ID{f.v2.ID}}); err != nil || n != 5 {
 			t.Errorf("count of version 2 = %d, %v; want 5", n, err)
 		}
 		p, err = st.ListQueue(ctx, store.QueueFilter{ModelIDs: f.versions(), Statuses: []store.QueueStatus{store.QueueSkipped}, AssignedTo: &u.ID},
@@ -140,7 +140,7 @@ func TestListQueuePagingStable(t *testing.T) {
 			}
 		}
 		// A status filter while items leave it: no item twice.
-		seen := map[int64]bool{}
+		seen := map[store.ID]bool{}
 		for _, id := range pageAll(t, st, store.QueueFilter{ModelIDs: f.versions(), Statuses: []store.QueueStatus{store.QueuePending}}, store.QueueByPriority, 5, func(int) {
 			if _, err := st.ClaimNextItem(ctx, f.versions(), u.ID, now, now.Add(time.Hour)); err != nil {
 				t.Fatal(err)
@@ -154,4 +154,4 @@ func TestListQueuePagingStable(t *testing.T) {
 	})
 }
 
-func bunList(ids []int64) any { return bun.List(ids) }
+func bunList(ids []store.ID) any { return bun.List(ids) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -193,8 +194,8 @@ func TestQueueQueryPlans(t *testing.T) {
 		model, _, user := planFixture(ctx, t, st)
 		log := &queryLog{}
 		st.OnQuery(log.observe)
-		one := []int64{model.ID}
-		cursor := &store.QueueCursor{Priority: 0.5, ID: 1}
+		one := []store.ID{model.ID}
+		cursor := &store.QueueCursor{Priority: 0.5, ID: ident.New()}
 		cases := map[string]func() error{
 			"list by priority": func() error {
 				_, err := st.ListQueue(ctx, store.QueueFilter{ModelIDs: one}, store.QueueByPriority, nil, 25)

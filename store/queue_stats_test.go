@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -61,7 +62,7 @@ func TestQueueItemsByIDsAndMove(t *testing.T) {
 		ctx := t.Context()
 		f := newQueueFixture(ctx, t, st, 4)
 		u := storetest.User(ctx, t, st, nil)
-		got, err := st.QueueItemsByIDs(ctx, []int64{f.items[2].ID, 999999, f.items[0].ID})
+		got, err := st.QueueItemsByIDs(ctx, []store.ID{f.items[2].ID, ident.New(), f.items[0].ID})
 		if err != nil || len(got) != 3 || got[0].ID != f.items[2].ID || got[1] != nil || got[2].ID != f.items[0].ID {
 			t.Errorf("QueueItemsByIDs = %v, %v", got, err)
 		}
@@ -71,7 +72,7 @@ func TestQueueItemsByIDsAndMove(t *testing.T) {
 		if err := st.UpdateQueueItem(ctx, done); err != nil {
 			t.Fatal(err)
 		}
-		open, err := st.OpenItems(ctx, []int64{f.v1.ID})
+		open, err := st.OpenItems(ctx, []store.ID{f.v1.ID})
 		if err != nil || len(open) != 1 || open[0].ID != f.items[2].ID {
 			t.Fatalf("OpenItems(v1) = %v, %v; want item %d", open, err, f.items[2].ID)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -27,7 +28,7 @@ func TestQueueItems(t *testing.T) {
 		if err := st.CreateQueueItems(ctx, items); err != nil {
 			t.Fatalf("CreateQueueItems: %v", err)
 		}
-		if items[0].ID == 0 || items[1].ID == 0 || items[0].ID == items[1].ID {
+		if items[0].ID == store.NilID || items[1].ID == store.NilID || items[0].ID == items[1].ID {
 			t.Fatalf("CreateQueueItems IDs = %d, %d", items[0].ID, items[1].ID)
 		}
 		got, err := st.QueueItem(ctx, items[0].ID)
@@ -57,11 +58,11 @@ func TestQueueItems(t *testing.T) {
 			t.Fatalf("CreateMeasurement(label): %v", err)
 		}
 		meas2 := *meas
-		meas2.ID = 0
+		meas2.ID = store.NilID
 		if err := st.CreateMeasurement(ctx, &meas2); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("second measurement of one queue item: %v, want ErrConflict", err)
 		}
-		if _, err := st.QueueItem(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.QueueItem(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("QueueItemByID(unknown) = %v, want ErrNotFound", err)
 		}
 		bad := []struct {
@@ -72,7 +73,7 @@ func TestQueueItems(t *testing.T) {
 			{"unknown status", store.LabelQueueItem{CompoundID: b.ID, ModelID: m.ID, SelectionStrategy: "random", SelectionBatch: 9, Status: "done"}, store.ErrInvalid},
 			{"no strategy", store.LabelQueueItem{CompoundID: b.ID, ModelID: m.ID, SelectionBatch: 9}, store.ErrInvalid},
 			{"unknown label source", store.LabelQueueItem{CompoundID: b.ID, ModelID: m.ID, SelectionStrategy: "random", SelectionBatch: 9, LabelSource: ptr(store.Source("rumour"))}, store.ErrInvalid},
-			{"unknown model", store.LabelQueueItem{CompoundID: b.ID, ModelID: 999999, SelectionStrategy: "random", SelectionBatch: 9}, store.ErrNotFound},
+			{"unknown model", store.LabelQueueItem{CompoundID: b.ID, ModelID: ident.New(), SelectionStrategy: "random", SelectionBatch: 9}, store.ErrNotFound},
 		}
 		for _, tc := range bad {
 			it := tc.it
@@ -92,7 +93,7 @@ func TestQueueUniqueCompoundModelBatch(t *testing.T) {
 		m2 := storetest.Model(ctx, t, st, nil)
 		c := storetest.Compound(ctx, t, st, nil)
 		other := storetest.Compound(ctx, t, st, nil)
-		item := func(compound, model int64, batch int) *store.LabelQueueItem {
+		item := func(compound, model store.ID, batch int) *store.LabelQueueItem {
 			return &store.LabelQueueItem{CompoundID: compound, ModelID: model, SelectionStrategy: "uncertainty", SelectionBatch: batch}
 		}
 		if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{item(c.ID, m1.ID, 1)}); err != nil {
@@ -169,7 +170,7 @@ func TestCycles(t *testing.T) {
 			{"duplicate number", store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 1, SelectionStrategy: "random", BatchSize: 5}, store.ErrConflict},
 			{"unknown status", store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 3, SelectionStrategy: "random", BatchSize: 5, Status: "paused"}, store.ErrInvalid},
 			{"zero batch", store.ActiveLearningCycle{ModelID: m.ID, CycleNumber: 3, SelectionStrategy: "random"}, store.ErrInvalid},
-			{"unknown model", store.ActiveLearningCycle{ModelID: 999999, CycleNumber: 1, SelectionStrategy: "random", BatchSize: 5}, store.ErrNotFound},
+			{"unknown model", store.ActiveLearningCycle{ModelID: ident.New(), CycleNumber: 1, SelectionStrategy: "random", BatchSize: 5}, store.ErrNotFound},
 		}
 		for _, tc := range bad {
 			c := tc.c
@@ -177,7 +178,7 @@ func TestCycles(t *testing.T) {
 				t.Errorf("%s: CreateCycle = %v, want %v", tc.name, err, tc.want)
 			}
 		}
-		if _, err := st.Cycle(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.Cycle(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("CycleByID(unknown) = %v, want ErrNotFound", err)
 		}
 	})
@@ -186,12 +187,13 @@ func TestCycles(t *testing.T) {
 func TestEvents(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st *store.Store) {
 		ctx := t.Context()
-		m1, m2 := int64(1), int64(2)
+		m1, m2 := ident.New(), ident.New()
+		item, cycle, actor := ident.New(), ident.New(), ident.New()
 		var seqs []int64
 		for i, e := range []*store.Event{
-			{Type: "queue.item_labeled", ModelID: &m1, ItemID: ptr(int64(10)), Payload: json.RawMessage(`{"label":-2}`)},
-			{Type: "cycle.updated", ModelID: &m2, CycleID: ptr(int64(3))},
-			{Type: "queue.item_claimed", ModelID: &m1, ActorID: ptr(int64(5))},
+			{Type: "queue.item_labeled", ModelID: &m1, ItemID: &item, Payload: json.RawMessage(`{"label":-2}`)},
+			{Type: "cycle.updated", ModelID: &m2, CycleID: &cycle},
+			{Type: "queue.item_claimed", ModelID: &m1, ActorID: &actor},
 		} {
 			if err := st.AppendEvent(ctx, e); err != nil {
 				t.Fatalf("AppendEvent %d: %v", i, err)
@@ -206,11 +208,11 @@ func TestEvents(t *testing.T) {
 			t.Fatalf("EventsAfter(0) = %v, %v", all, err)
 		}
 		var p map[string]float64
-		if err := json.Unmarshal(all[0].Payload, &p); err != nil || p["label"] != -2 || *all[0].ItemID != 10 {
+		if err := json.Unmarshal(all[0].Payload, &p); err != nil || p["label"] != -2 || *all[0].ItemID != item {
 			t.Errorf("first event = %+v (%s)", all[0], all[0].Payload)
 		}
 		mine, err := st.EventsAfter(ctx, seqs[0], &m1, 10)
-		if err != nil || len(mine) != 1 || mine[0].Seq != seqs[2] || *mine[0].ActorID != 5 {
+		if err != nil || len(mine) != 1 || mine[0].Seq != seqs[2] || *mine[0].ActorID != actor {
 			t.Errorf("EventsAfter(seq0, model 1) = %v, %v", mine, err)
 		}
 		if page, err := st.EventsAfter(ctx, 0, nil, 2); err != nil || len(page) != 2 {

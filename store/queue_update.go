@@ -42,7 +42,7 @@ func (s *conn) UpdateQueueItem(ctx context.Context, it *LabelQueueItem) error {
 // non-nil, set may instead name model's columns (q.Column(...)).
 // ErrConflict when the version moved on; ErrNotFound for an unknown item.
 // db may be a transaction or nil.
-func (s *conn) updateItemIf(ctx context.Context, id int64, version int,
+func (s *conn) updateItemIf(ctx context.Context, id ID, version int,
 	set func(q *bun.UpdateQuery) *bun.UpdateQuery, model *LabelQueueItem, at time.Time) (int, error) {
 	d := s.db
 	q := d.NewUpdate()
@@ -81,7 +81,7 @@ type ItemLabel struct {
 	Source     Source
 	Confidence Confidence
 	Notes      string
-	By         int64 // the labeler, who also becomes the assignee
+	By         ID // the labeler, who also becomes the assignee
 	// Implausible marks a value confirmed although implausible.
 	Implausible bool
 }
@@ -89,7 +89,7 @@ type ItemLabel struct {
 // LabelItem records l on item id if the item is still at version: the item
 // becomes labeled by l.By at at, and its lease ends. ErrConflict when the
 // item changed since version was read; ErrNotFound for an unknown item.
-func (s *conn) LabelItem(ctx context.Context, id int64, version int, l ItemLabel, at time.Time) error {
+func (s *conn) LabelItem(ctx context.Context, id ID, version int, l ItemLabel, at time.Time) error {
 	if !l.Source.Valid() {
 		return enumError("label source", string(l.Source), "experimental", "literature", "expert_estimate")
 	}
@@ -107,7 +107,7 @@ func (s *conn) LabelItem(ctx context.Context, id int64, version int, l ItemLabel
 
 // SkipQueueItem marks item id skipped by user by with reason if it is still
 // at version; its lease ends. ErrConflict / ErrNotFound as LabelItem.
-func (s *conn) SkipQueueItem(ctx context.Context, id int64, version int, by int64, reason string, at time.Time) error {
+func (s *conn) SkipQueueItem(ctx context.Context, id ID, version int, by ID, reason string, at time.Time) error {
 	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", QueueSkipped).Set("skip_reason = ?", reason).
 			Set("lease_expires_at = NULL").Set("assigned_to = ?", by)
@@ -118,7 +118,7 @@ func (s *conn) SkipQueueItem(ctx context.Context, id int64, version int, by int6
 // AssignQueueItem makes item id pending and assigned to user to at at if it
 // is still at version (any lease ends). ErrConflict / ErrNotFound as
 // LabelItem.
-func (s *conn) AssignQueueItem(ctx context.Context, id int64, version int, to int64, at time.Time) error {
+func (s *conn) AssignQueueItem(ctx context.Context, id ID, version int, to ID, at time.Time) error {
 	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", QueuePending).Set("assigned_to = ?", to).Set("assigned_at = ?", dbTime(at)).
 			Set("lease_expires_at = NULL")
@@ -128,7 +128,7 @@ func (s *conn) AssignQueueItem(ctx context.Context, id int64, version int, to in
 
 // RenewItemLease moves item id's lease to until if the item is still at
 // version. ErrConflict / ErrNotFound as LabelItem.
-func (s *conn) RenewItemLease(ctx context.Context, id int64, version int, until, at time.Time) error {
+func (s *conn) RenewItemLease(ctx context.Context, id ID, version int, until, at time.Time) error {
 	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("lease_expires_at = ?", dbTime(until))
 	}, nil, at)
@@ -138,7 +138,7 @@ func (s *conn) RenewItemLease(ctx context.Context, id int64, version int, until,
 // ClaimItem makes item id in progress for user until leaseUntil if it is
 // still at version (the caller checked that nobody else holds it).
 // ErrConflict / ErrNotFound as LabelItem.
-func (s *conn) ClaimItem(ctx context.Context, id int64, version int, user int64, now, leaseUntil time.Time) error {
+func (s *conn) ClaimItem(ctx context.Context, id ID, version int, user ID, now, leaseUntil time.Time) error {
 	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", QueueInProgress).Set("assigned_to = ?", user).Set("assigned_at = ?", dbTime(now)).
 			Set("lease_expires_at = ?", dbTime(leaseUntil))
@@ -148,7 +148,7 @@ func (s *conn) ClaimItem(ctx context.Context, id int64, version int, user int64,
 
 // ReleaseItem hands in-progress item id back, pending and unassigned, if it
 // is still at version. ErrConflict / ErrNotFound as LabelItem.
-func (s *conn) ReleaseItem(ctx context.Context, id int64, version int, at time.Time) error {
+func (s *conn) ReleaseItem(ctx context.Context, id ID, version int, at time.Time) error {
 	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", QueuePending).Set("assigned_to = NULL").Set("assigned_at = NULL").
 			Set("lease_expires_at = NULL").Where("status = ?", QueueInProgress)

@@ -20,8 +20,8 @@ func TestReadsDoNotWaitForWriter(t *testing.T) {
 		ctx := t.Context()
 		m := storetest.Model(ctx, t, st, nil)
 		c := storetest.Compound(ctx, t, st, nil)
-		f := store.QueueFilter{ModelIDs: []int64{m.ID}}
-		written, release := make(chan int64), make(chan struct{})
+		f := store.QueueFilter{ModelIDs: []store.ID{m.ID}}
+		written, release := make(chan store.ID), make(chan struct{})
 		done := make(chan error, 1)
 		go func() {
 			done <- st.InTx(ctx, func(tx *store.Tx) error {

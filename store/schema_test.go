@@ -17,7 +17,7 @@ import (
 
 // column is a column as both catalogs can describe it.
 type column struct {
-	Family  string // int, float, text, bytes, time, bool
+	Family  string // int, float, text, bytes, time, bool, uuid
 	NotNull bool
 }
 
@@ -82,6 +82,8 @@ func sqliteFamily(decl string) string {
 		return "time"
 	case "BOOLEAN":
 		return "bool"
+	case "UUID":
+		return "uuid"
 	}
 	return "unknown:" + decl
 }
@@ -96,6 +98,8 @@ func postgresFamily(dataType string) string {
 		return "text"
 	case "bytea":
 		return "bytes"
+	case "uuid":
+		return "uuid"
 	case "timestamp with time zone":
 		return "time"
 	case "boolean":

@@ -13,10 +13,10 @@ import (
 type SelectionShard struct {
 	bun.BaseModel `bun:"table:selection_shards,alias:ss"`
 
-	CycleID int64 `bun:"cycle_id,pk"`
+	CycleID ID `bun:"cycle_id,pk"`
 	Shard   int   `bun:"shard,pk"`
 	// CompoundIDs are the shard's best candidates, best first.
-	CompoundIDs []int64   `bun:"compound_ids,notnull"`
+	CompoundIDs []ID   `bun:"compound_ids,notnull"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
 }
 
@@ -27,7 +27,7 @@ type SelectionShard struct {
 // transaction.
 func (s *conn) SaveSelectionShard(ctx context.Context, sh *SelectionShard) (int, error) {
 	if sh.CompoundIDs == nil {
-		sh.CompoundIDs = []int64{}
+		sh.CompoundIDs = []ID{}
 	}
 	if sh.CreatedAt.IsZero() {
 		sh.CreatedAt = now()
@@ -35,7 +35,7 @@ func (s *conn) SaveSelectionShard(ctx context.Context, sh *SelectionShard) (int,
 	sh.CreatedAt = dbTime(sh.CreatedAt)
 	// Lock the cycle first (PostgreSQL): two last shards saving at once must
 	// not each count the other's row as missing, or nobody merges.
-	var id int64
+	var id ID
 	if err := s.be.lockRows(s.db.NewSelect().Model((*ActiveLearningCycle)(nil)).Column("id").
 		Where("? = ?", bun.Ident("id"), sh.CycleID)).Scan(ctx, &id); err != nil {
 		return 0, s.wrapErr(err, fmt.Sprintf("cycle %d", sh.CycleID))
@@ -51,7 +51,7 @@ func (s *conn) SaveSelectionShard(ctx context.Context, sh *SelectionShard) (int,
 }
 
 // SelectionShards returns the cycle's stored shards by shard number.
-func (s *conn) SelectionShards(ctx context.Context, cycleID int64) ([]*SelectionShard, error) {
+func (s *conn) SelectionShards(ctx context.Context, cycleID ID) ([]*SelectionShard, error) {
 	out := []*SelectionShard{}
 	if err := s.db.NewSelect().Model(&out).Where("cycle_id = ?", cycleID).Order("shard").Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("shards of cycle %d", cycleID))
@@ -60,7 +60,7 @@ func (s *conn) SelectionShards(ctx context.Context, cycleID int64) ([]*Selection
 }
 
 // DeleteSelectionShards removes the cycle's shards (once merged).
-func (s *conn) DeleteSelectionShards(ctx context.Context, cycleID int64) error {
+func (s *conn) DeleteSelectionShards(ctx context.Context, cycleID ID) error {
 	_, err := s.db.NewDelete().Model((*SelectionShard)(nil)).Where("cycle_id = ?", cycleID).Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("delete shards of cycle %d", cycleID))
 }

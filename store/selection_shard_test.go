@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -19,10 +20,11 @@ func TestSelectionShards(t *testing.T) {
 		if err := st.CreateCycle(ctx, cycle); err != nil {
 			t.Fatal(err)
 		}
+		c10, c20, c30, c5, c99 := ident.New(), ident.New(), ident.New(), ident.New(), ident.New()
 		for i, sh := range []*store.SelectionShard{
-			{CycleID: cycle.ID, Shard: 1, CompoundIDs: []int64{30, 10, 20}},
-			{CycleID: cycle.ID, Shard: 0, CompoundIDs: []int64{5}},
-			{CycleID: cycle.ID, Shard: 1, CompoundIDs: []int64{99}}, // a retry: ignored
+			{CycleID: cycle.ID, Shard: 1, CompoundIDs: []store.ID{c30, c10, c20}},
+			{CycleID: cycle.ID, Shard: 0, CompoundIDs: []store.ID{c5}},
+			{CycleID: cycle.ID, Shard: 1, CompoundIDs: []store.ID{c99}}, // a retry: ignored
 			{CycleID: cycle.ID, Shard: 2},
 		} {
 			n, err := st.SaveSelectionShard(ctx, sh)
@@ -37,7 +39,7 @@ func TestSelectionShards(t *testing.T) {
 		if err != nil || len(got) != 3 {
 			t.Fatalf("shards: %v, %v", got, err)
 		}
-		if got[0].Shard != 0 || !slices.Equal(got[1].CompoundIDs, []int64{30, 10, 20}) || got[2].CompoundIDs == nil || len(got[2].CompoundIDs) != 0 {
+		if got[0].Shard != 0 || !slices.Equal(got[1].CompoundIDs, []store.ID{c30, c10, c20}) || got[2].CompoundIDs == nil || len(got[2].CompoundIDs) != 0 {
 			t.Errorf("shards %+v %+v %+v", got[0], got[1], got[2])
 		}
 		if err := st.DeleteSelectionShards(ctx, cycle.ID); err != nil {

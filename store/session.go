@@ -13,8 +13,8 @@ import (
 type Session struct {
 	bun.BaseModel `bun:"table:sessions,alias:s"`
 
-	ID     int64 `bun:"id,pk,autoincrement"`
-	UserID int64 `bun:"user_id,notnull"`
+	ID     ID `bun:"id,pk,autoincrement"`
+	UserID ID `bun:"user_id,notnull"`
 	// Hash is the SHA-256 of the cookie's secret.
 	Hash       []byte    `bun:"hash,notnull" json:"-"`
 	CreatedAt  time.Time `bun:"created_at,notnull"`
@@ -39,6 +39,7 @@ func (s *conn) CreateSession(ctx context.Context, sess *Session) error {
 		sess.LastSeenAt = sess.CreatedAt
 	}
 	sess.CreatedAt, sess.ExpiresAt, sess.LastSeenAt = dbTime(sess.CreatedAt), dbTime(sess.ExpiresAt), dbTime(sess.LastSeenAt)
+	newID(&sess.ID)
 	_, err := s.db.NewInsert().Model(sess).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create session for user %d", sess.UserID))
 }
@@ -78,7 +79,7 @@ func (s *conn) DeleteSession(ctx context.Context, hash []byte) error {
 // DeleteUserSessions ends every session of the user (a password change, a
 // disabled account) and returns how many there were. An unknown user has
 // none: that is not an error.
-func (s *conn) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
+func (s *conn) DeleteUserSessions(ctx context.Context, userID ID) (int, error) {
 	what := fmt.Sprintf("delete sessions of user %d", userID)
 	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("? = ?", bun.Ident("user_id"), userID).Exec(ctx)
 	if err != nil {

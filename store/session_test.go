@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -21,7 +22,7 @@ func TestSessions(t *testing.T) {
 		if err := st.CreateSession(ctx, sess); err != nil {
 			t.Fatalf("CreateSession: %v", err)
 		}
-		if sess.ID == 0 || sess.CreatedAt.IsZero() || !sess.LastSeenAt.Equal(sess.CreatedAt) {
+		if sess.ID == store.NilID || sess.CreatedAt.IsZero() || !sess.LastSeenAt.Equal(sess.CreatedAt) {
 			t.Fatalf("CreateSession did not set ID/CreatedAt/LastSeenAt: %+v", sess)
 		}
 		expired := &store.Session{UserID: u.ID, Hash: old[:], CreatedAt: now.Add(-2 * time.Hour), ExpiresAt: now.Add(-time.Hour)}
@@ -76,7 +77,7 @@ func TestSessionErrors(t *testing.T) {
 			want error
 		}{
 			{"duplicate hash", store.Session{UserID: u.ID, Hash: []byte("h"), ExpiresAt: exp}, store.ErrConflict},
-			{"unknown user", store.Session{UserID: 999999, Hash: []byte("x"), ExpiresAt: exp}, store.ErrNotFound},
+			{"unknown user", store.Session{UserID: ident.New(), Hash: []byte("x"), ExpiresAt: exp}, store.ErrNotFound},
 			{"empty hash", store.Session{UserID: u.ID, ExpiresAt: exp}, store.ErrInvalid},
 			{"no expiry", store.Session{UserID: u.ID, Hash: []byte("y")}, store.ErrInvalid},
 		}
@@ -101,7 +102,7 @@ func TestDeleteUserSessions(t *testing.T) {
 		u := storetest.User(ctx, t, st, nil)
 		other := storetest.User(ctx, t, st, nil)
 		exp := time.Now().Add(time.Hour)
-		for i, id := range []int64{u.ID, u.ID, other.ID} {
+		for i, id := range []store.ID{u.ID, u.ID, other.ID} {
 			h := sha256.Sum256([]byte{byte(i)})
 			if err := st.CreateSession(ctx, &store.Session{UserID: id, Hash: h[:], ExpiresAt: exp}); err != nil {
 				t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -76,7 +77,7 @@ func TestCompoundSetsWithSize(t *testing.T) {
 			if err := st.CreateCompoundSet(ctx, cs); err != nil {
 				t.Fatalf("CreateCompoundSet: %v", err)
 			}
-			ids := make([]int64, members)
+			ids := make([]store.ID, members)
 			for i := range ids {
 				ids[i] = storetest.Compound(ctx, t, st, nil).ID
 			}
@@ -92,7 +93,7 @@ func TestCompoundSetsWithSize(t *testing.T) {
 		// A compound in two sets counts in both.
 		shared := storetest.Compound(ctx, t, st, nil)
 		for _, cs := range []*store.CompoundSet{old, tieA} {
-			if err := st.AddCompoundSetMembers(ctx, cs.ID, []int64{shared.ID}); err != nil {
+			if err := st.AddCompoundSetMembers(ctx, cs.ID, []store.ID{shared.ID}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -122,7 +123,7 @@ func TestCompoundSetsWithSize(t *testing.T) {
 				t.Errorf("CompoundSetWithSizeByID(%q) = %+v, %v; want size %d", w.set.Name, g, err, w.size)
 			}
 		}
-		if _, err := st.CompoundSetWithSizeByID(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.CompoundSetWithSizeByID(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("CompoundSetWithSizeByID(unknown) error = %v, want ErrNotFound", err)
 		}
 	})

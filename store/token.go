@@ -13,8 +13,8 @@ import (
 type APIToken struct {
 	bun.BaseModel `bun:"table:api_tokens,alias:t"`
 
-	ID     int64  `bun:"id,pk,autoincrement"`
-	UserID int64  `bun:"user_id,notnull"`
+	ID     ID  `bun:"id,pk,autoincrement"`
+	UserID ID  `bun:"user_id,notnull"`
 	Name   string `bun:"name,notnull"`
 	// Prefix is the first characters of the secret, shown in lists so a user
 	// can tell tokens apart.
@@ -39,6 +39,7 @@ func (s *conn) CreateAPIToken(ctx context.Context, t *APIToken) error {
 	}
 	t.CreatedAt = dbTime(t.CreatedAt)
 	t.LastUsedAt, t.ExpiresAt, t.RevokedAt = dbTimePtr(t.LastUsedAt), dbTimePtr(t.ExpiresAt), dbTimePtr(t.RevokedAt)
+	newID(&t.ID)
 	_, err := s.db.NewInsert().Model(t).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create API token %q for user %d", t.Name, t.UserID))
 }
@@ -59,7 +60,7 @@ func (s *conn) APITokenByHash(ctx context.Context, hash []byte) (*APIToken, *Use
 }
 
 // APITokensByUser returns the user's tokens (revoked ones too), newest first.
-func (s *conn) APITokensByUser(ctx context.Context, userID int64) ([]*APIToken, error) {
+func (s *conn) APITokensByUser(ctx context.Context, userID ID) ([]*APIToken, error) {
 	tokens := []*APIToken{}
 	err := s.db.NewSelect().Model(&tokens).
 		Where("? = ?", bun.Ident("user_id"), userID).
@@ -74,7 +75,7 @@ func (s *conn) APITokensByUser(ctx context.Context, userID int64) ([]*APIToken, 
 // RevokeAPIToken marks the user's token revoked; ErrNotFound when the token
 // does not exist or belongs to someone else. Revoking twice keeps the first
 // revocation time and is not an error.
-func (s *conn) RevokeAPIToken(ctx context.Context, userID, tokenID int64) error {
+func (s *conn) RevokeAPIToken(ctx context.Context, userID, tokenID ID) error {
 	res, err := s.db.NewUpdate().Model((*APIToken)(nil)).
 		Set("revoked_at = COALESCE(revoked_at, ?)", now()).
 		Where("? = ?", bun.Ident("id"), tokenID).
@@ -85,7 +86,7 @@ func (s *conn) RevokeAPIToken(ctx context.Context, userID, tokenID int64) error 
 
 // TouchAPIToken records that the token was used at at; ErrNotFound for an
 // unknown token.
-func (s *conn) TouchAPIToken(ctx context.Context, id int64, at time.Time) error {
+func (s *conn) TouchAPIToken(ctx context.Context, id ID, at time.Time) error {
 	res, err := s.db.NewUpdate().Model((*APIToken)(nil)).
 		Set("last_used_at = ?", dbTime(at)).
 		Where("? = ?", bun.Ident("id"), id).

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -21,7 +22,7 @@ func TestAPITokens(t *testing.T) {
 		if err := st.CreateAPIToken(ctx, tok); err != nil {
 			t.Fatalf("CreateAPIToken: %v", err)
 		}
-		if tok.ID == 0 || tok.CreatedAt.IsZero() {
+		if tok.ID == store.NilID || tok.CreatedAt.IsZero() {
 			t.Fatalf("CreateAPIToken did not set ID/CreatedAt: %+v", tok)
 		}
 		got, u, err := st.APITokenByHash(ctx, hash[:])
@@ -93,7 +94,7 @@ func TestAPITokenErrors(t *testing.T) {
 			want error
 		}{
 			{"duplicate hash", store.APIToken{UserID: u.ID, Name: "b", Hash: hash[:]}, store.ErrConflict},
-			{"unknown user", store.APIToken{UserID: 999999, Name: "c", Hash: []byte("other")}, store.ErrNotFound},
+			{"unknown user", store.APIToken{UserID: ident.New(), Name: "c", Hash: []byte("other")}, store.ErrNotFound},
 			{"empty hash", store.APIToken{UserID: u.ID, Name: "d"}, store.ErrInvalid},
 		}
 		for _, tc := range tests {
@@ -105,10 +106,10 @@ func TestAPITokenErrors(t *testing.T) {
 		if _, _, err := st.APITokenByHash(ctx, []byte("unknown")); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("APITokenByHash(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.RevokeAPIToken(ctx, u.ID, 999999); !errors.Is(err, store.ErrNotFound) {
+		if err := st.RevokeAPIToken(ctx, u.ID, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("RevokeAPIToken(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.TouchAPIToken(ctx, 999999, time.Now()); !errors.Is(err, store.ErrNotFound) {
+		if err := st.TouchAPIToken(ctx, ident.New(), time.Now()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("TouchAPIToken(unknown) error = %v, want ErrNotFound", err)
 		}
 	})

@@ -1,7 +1,7 @@
 package store
 
 import (
-	"cmp"
+	"activelab/ident"
 	"context"
 	"database/sql"
 	"fmt"
@@ -13,7 +13,7 @@ import (
 // MeasurementQuery selects the measurements of an endpoint for training.
 type MeasurementQuery struct {
 	// SetID restricts to compounds in this compound set (0 for any).
-	SetID int64
+	SetID ID
 	// Origins restricts to these origins (empty for any).
 	Origins []Origin
 	// LatestPerCompound keeps one measurement per compound, its latest
@@ -30,7 +30,7 @@ func (s *conn) MeasurementsByEndpoint(ctx context.Context, endpoint string, q Me
 	ms := []*Measurement{}
 	censored := bun.List(censoredQualifiers)
 	sel := s.db.NewSelect().Model(&ms).Where("m.endpoint = ?", endpoint).Where("m.qualifier NOT IN (?)", censored)
-	if q.SetID != 0 {
+	if q.SetID != NilID {
 		sel = sel.Where("m.compound_id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", q.SetID)
 	}
 	if len(q.Origins) > 0 {
@@ -57,8 +57,8 @@ func (s *conn) MeasurementsByEndpoint(ctx context.Context, endpoint string, q Me
 
 // MeasuredCompoundIDs returns, ascending, the compounds with at least one
 // measurement of the endpoint (labeled for it). db may be a transaction or nil.
-func (s *conn) MeasuredCompoundIDs(ctx context.Context, endpoint string) ([]int64, error) {
-	ids := []int64{}
+func (s *conn) MeasuredCompoundIDs(ctx context.Context, endpoint string) ([]ID, error) {
+	ids := []ID{}
 	err := s.db.NewSelect().Model((*Measurement)(nil)).ColumnExpr("DISTINCT m.compound_id").
 		Where("m.endpoint = ?", endpoint).OrderExpr("m.compound_id").Scan(ctx, &ids)
 	if err != nil {
@@ -70,7 +70,7 @@ func (s *conn) MeasuredCompoundIDs(ctx context.Context, endpoint string) ([]int6
 // MeasurementsByCompoundIDs returns each compound's measurements of the
 // endpoint (every endpoint when ""), oldest first, in the order of ids
 // (for dataloaders: one query for a page). db may be a transaction or nil.
-func (s *conn) MeasurementsByCompoundIDs(ctx context.Context, ids []int64, endpoint string) ([][]*Measurement, error) {
+func (s *conn) MeasurementsByCompoundIDs(ctx context.Context, ids []ID, endpoint string) ([][]*Measurement, error) {
 	out := make([][]*Measurement, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -83,7 +83,7 @@ func (s *conn) MeasurementsByCompoundIDs(ctx context.Context, ids []int64, endpo
 	if err := q.Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, "measurements by compound")
 	}
-	by := make(map[int64][]*Measurement, len(ids))
+	by := make(map[ID][]*Measurement, len(ids))
 	for _, m := range ms {
 		by[m.CompoundID] = append(by[m.CompoundID], m)
 	}
@@ -101,7 +101,7 @@ const compoundChunk = 500
 
 // LoadCompounds returns the compounds in the order of ids, reading through
 // db (a transaction or nil) in chunks; ErrNotFound names the first unknown ID.
-func (s *conn) LoadCompounds(ctx context.Context, ids []int64) ([]*Compound, error) {
+func (s *conn) LoadCompounds(ctx context.Context, ids []ID) ([]*Compound, error) {
 	return s.loadCompounds(ctx, ids, nil)
 }
 
@@ -109,7 +109,7 @@ func (s *conn) LoadCompounds(ctx context.Context, ids []int64) ([]*Compound, err
 // them. The byte slices alias the database driver's buffers: they are valid
 // only until the callback returns (copy what must outlive it).
 type FeatureRow struct {
-	ID                           int64
+	ID                           ID
 	InputSMILES, CanonicalSMILES []byte
 	Fingerprint                  []byte // nil when not computed
 	Features                     []byte // the binary dense vector; nil when not stored
@@ -124,16 +124,16 @@ type FeatureRow struct {
 // million-compound pool allocates no Compound per row. fn must not use the
 // store: the open rows hold the connection (SQLite has one). An unknown ID
 // is ErrNotFound, naming it; fn's error stops the walk and is returned.
-func (s *conn) EachFeatureRow(ctx context.Context, ids []int64, fn func(i int, r *FeatureRow) error) error {
+func (s *conn) EachFeatureRow(ctx context.Context, ids []ID, fn func(i int, r *FeatureRow) error) error {
 	pos := make([]int, 0, compoundChunk)
-	uniq := make([]int64, 0, compoundChunk)
+	uniq := make([]ID, 0, compoundChunk)
 	var r FeatureRow
 	for start := 0; start < len(ids); start += compoundChunk {
 		pos = pos[:0]
 		for i := start; i < min(start+compoundChunk, len(ids)); i++ {
 			pos = append(pos, i)
 		}
-		slices.SortFunc(pos, func(a, b int) int { return cmp.Compare(ids[a], ids[b]) })
+		slices.SortFunc(pos, func(a, b int) int { return ident.Compare(ids[a], ids[b]) })
 		uniq = uniq[:0]
 		for _, i := range pos {
 			if len(uniq) == 0 || uniq[len(uniq)-1] != ids[i] {
@@ -157,7 +157,7 @@ func (s *conn) EachFeatureRow(ctx context.Context, ids []int64, fn func(i int, r
 					return err
 				}
 				r.InputSMILES, r.CanonicalSMILES, r.Fingerprint, r.Features, r.FeatureSet, r.Descriptors = in, canon, fp, feat, fs, desc
-				if next < len(pos) && ids[pos[next]] < r.ID {
+				if next < len(pos) && ident.Compare(ids[pos[next]], r.ID) < 0 {
 					stop = fmt.Errorf("compound %d: %w", ids[pos[next]], ErrNotFound)
 					return nil
 				}
@@ -189,11 +189,11 @@ func (s *conn) EachFeatureRow(ctx context.Context, ids []int64, fn func(i int, r
 // meanwhile with larger IDs are included. fp aliases the driver's buffer
 // and is valid only until fn returns; fn must not use the store (the open
 // rows hold the connection). fn's error stops the walk and is returned.
-func (s *conn) EachFingerprint(ctx context.Context, chunk int, fn func(id int64, fp []byte) error) error {
+func (s *conn) EachFingerprint(ctx context.Context, chunk int, fn func(id ID, fp []byte) error) error {
 	if chunk < 1 {
 		chunk = 5000
 	}
-	after := int64(0)
+	after := NilID
 	for {
 		rows, err := s.db.NewSelect().Model((*Compound)(nil)).Column("id", "fingerprint").
 			Where("c.fingerprint IS NOT NULL").Where("c.id > ?", after).Order("c.id").Limit(int64(chunk)).Rows(ctx)
@@ -227,8 +227,8 @@ func (s *conn) EachFingerprint(ctx context.Context, chunk int, fn func(id int64,
 	}
 }
 
-func (s *conn) loadCompounds(ctx context.Context, ids []int64, columns func(*bun.SelectQuery) *bun.SelectQuery) ([]*Compound, error) {
-	byID := make(map[int64]*Compound, len(ids))
+func (s *conn) loadCompounds(ctx context.Context, ids []ID, columns func(*bun.SelectQuery) *bun.SelectQuery) ([]*Compound, error) {
+	byID := make(map[ID]*Compound, len(ids))
 	for i := 0; i < len(ids); i += compoundChunk {
 		var cs []*Compound
 		part := ids[i:min(i+compoundChunk, len(ids))]
@@ -261,15 +261,15 @@ func (s *conn) loadCompounds(ctx context.Context, ids []int64, columns func(*bun
 // Fingerprint). fn's error stops the walk and is returned. Each chunk is
 // its own query on db (a transaction or nil), keyed by the last ID seen, so
 // compounds added meanwhile with larger IDs are included.
-func (s *conn) EachCompound(ctx context.Context, setID int64, chunk int, fn func([]*Compound) error) error {
+func (s *conn) EachCompound(ctx context.Context, setID ID, chunk int, fn func([]*Compound) error) error {
 	if chunk < 1 {
 		chunk = 1000
 	}
-	after := int64(0)
+	after := NilID
 	for {
 		cs := []*Compound{}
 		q := s.db.NewSelect().Model(&cs).Where("c.id > ?", after).Order("c.id").Limit(int64(chunk))
-		if setID != 0 {
+		if setID != NilID {
 			q = q.Where("c.id IN (SELECT compound_id FROM compound_set_members WHERE set_id = ?)", setID)
 		}
 		if err := q.Scan(ctx); err != nil {
@@ -290,7 +290,7 @@ func (s *conn) EachCompound(ctx context.Context, setID int64, chunk int, fn func
 
 // ValidationMembers returns a validation set's members by compound ID,
 // reading through db (a transaction or nil).
-func (s *conn) ValidationMembers(ctx context.Context, id int64) ([]ValidationSetMember, error) {
+func (s *conn) ValidationMembers(ctx context.Context, id ID) ([]ValidationSetMember, error) {
 	ms := []ValidationSetMember{}
 	err := s.db.NewSelect().Model(&ms).Where("validation_set_id = ?", id).Order("compound_id").Scan(ctx)
 	if err != nil {

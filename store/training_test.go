@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -42,51 +43,51 @@ func TestTrainingReads(t *testing.T) {
 		m0b := add(cs[0], "logS", -1.5, store.OriginLabel, t0.Add(time.Hour))
 		m1 := add(cs[1], "logS", -2, store.OriginImport, t0)
 		add(cs[2], "bbbp", 1, store.OriginImport, t0)
-		ids := func(ms []*store.Measurement) []int64 {
-			out := []int64{}
+		ids := func(ms []*store.Measurement) []store.ID {
+			out := []store.ID{}
 			for _, m := range ms {
 				out = append(out, m.ID)
 			}
 			return out
 		}
 		all, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{})
-		if err != nil || !slices.Equal(ids(all), []int64{m0.ID, m0b.ID, m1.ID}) {
+		if err != nil || !slices.Equal(ids(all), []store.ID{m0.ID, m0b.ID, m1.ID}) {
 			t.Errorf("all logS = %v, %v", ids(all), err)
 		}
 		latest, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{LatestPerCompound: true})
-		if err != nil || !slices.Equal(ids(latest), []int64{m0b.ID, m1.ID}) {
+		if err != nil || !slices.Equal(ids(latest), []store.ID{m0b.ID, m1.ID}) {
 			t.Errorf("latest logS = %v, %v; want the label for compound 0", ids(latest), err)
 		}
 		imported, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{LatestPerCompound: true, Origins: []store.Origin{store.OriginImport}})
-		if err != nil || !slices.Equal(ids(imported), []int64{m0.ID, m1.ID}) {
+		if err != nil || !slices.Equal(ids(imported), []store.ID{m0.ID, m1.ID}) {
 			t.Errorf("latest imported logS = %v, %v", ids(imported), err)
 		}
 		set := &store.CompoundSet{Name: "pool", Kind: store.SetPool}
 		if err := st.CreateCompoundSet(ctx, set); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.AddCompoundSetMembers(ctx, set.ID, []int64{cs[1].ID, cs[3].ID, cs[4].ID}); err != nil {
+		if err := st.AddCompoundSetMembers(ctx, set.ID, []store.ID{cs[1].ID, cs[3].ID, cs[4].ID}); err != nil {
 			t.Fatal(err)
 		}
 		inSet, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{SetID: set.ID})
-		if err != nil || !slices.Equal(ids(inSet), []int64{m1.ID}) {
+		if err != nil || !slices.Equal(ids(inSet), []store.ID{m1.ID}) {
 			t.Errorf("logS in set = %v, %v", ids(inSet), err)
 		}
 		if _, err := st.MeasurementsByEndpoint(ctx, "logS", store.MeasurementQuery{Origins: []store.Origin{"rumour"}}); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("unknown origin = %v, want ErrInvalid", err)
 		}
-		if got, err := st.MeasuredCompoundIDs(ctx, "logS"); err != nil || !slices.Equal(got, []int64{cs[0].ID, cs[1].ID}) {
+		if got, err := st.MeasuredCompoundIDs(ctx, "logS"); err != nil || !slices.Equal(got, []store.ID{cs[0].ID, cs[1].ID}) {
 			t.Errorf("MeasuredCompoundIDs = %v, %v", got, err)
 		}
-		byC, err := st.MeasurementsByCompoundIDs(ctx, []int64{cs[1].ID, cs[3].ID, cs[0].ID}, "logS")
-		if err != nil || len(byC) != 3 || !slices.Equal(ids(byC[0]), []int64{m1.ID}) || len(byC[1]) != 0 || !slices.Equal(ids(byC[2]), []int64{m0.ID, m0b.ID}) {
+		byC, err := st.MeasurementsByCompoundIDs(ctx, []store.ID{cs[1].ID, cs[3].ID, cs[0].ID}, "logS")
+		if err != nil || len(byC) != 3 || !slices.Equal(ids(byC[0]), []store.ID{m1.ID}) || len(byC[1]) != 0 || !slices.Equal(ids(byC[2]), []store.ID{m0.ID, m0b.ID}) {
 			t.Errorf("MeasurementsByCompoundIDs = %v, %v", byC, err)
 		}
-		loaded, err := st.LoadCompounds(ctx, []int64{cs[3].ID, cs[0].ID})
+		loaded, err := st.LoadCompounds(ctx, []store.ID{cs[3].ID, cs[0].ID})
 		if err != nil || len(loaded) != 2 || loaded[0].ID != cs[3].ID || loaded[1].ID != cs[0].ID {
 			t.Errorf("LoadCompounds = %v, %v", loaded, err)
 		}
-		if _, err := st.LoadCompounds(ctx, []int64{cs[0].ID, 999999}); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.LoadCompounds(ctx, []store.ID{cs[0].ID, ident.New()}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("LoadCompounds(unknown) = %v, want ErrNotFound", err)
 		}
 		// EachFeatureRow: the feature columns, and the descriptors only of a
@@ -95,9 +96,9 @@ func TestTrainingReads(t *testing.T) {
 		withVec := storetest.Compound(ctx, t, st, &store.Compound{InputSMILES: "C(C)", Descriptors: []byte(`{"a":1}`), Fingerprint: []byte{7},
 			Features: []byte{1, 2, 3, 4}, FeatureSet: "fs.v1"})
 		legacy := storetest.Compound(ctx, t, st, &store.Compound{Descriptors: []byte(`{"b":2}`), Fingerprint: []byte{8}})
-		var list []int64
+		var list []store.ID
 		for i := range 1234 {
-			list = append(list, []int64{legacy.ID, withVec.ID, cs[2].ID}[i%3])
+			list = append(list, []store.ID{legacy.ID, withVec.ID, cs[2].ID}[i%3])
 		}
 		seen := make([]int, len(list))
 		err = st.EachFeatureRow(ctx, list, func(i int, r *store.FeatureRow) error {
@@ -131,10 +132,11 @@ func TestTrainingReads(t *testing.T) {
 				t.Fatalf("EachFeatureRow called position %d %d times, want once", i, n)
 			}
 		}
-		for _, bad := range [][]int64{{999999}, {withVec.ID, 999999}, {999999, withVec.ID}} {
+		unknown := ident.New()
+		for _, bad := range [][]store.ID{{unknown}, {withVec.ID, unknown}, {unknown, withVec.ID}} {
 			err := st.EachFeatureRow(ctx, bad, func(int, *store.FeatureRow) error { return nil })
-			if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "999999") {
-				t.Errorf("EachFeatureRow(%v) = %v, want ErrNotFound naming 999999", bad, err)
+			if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), unknown.String()) {
+				t.Errorf("EachFeatureRow(%v) = %v, want ErrNotFound naming %s", bad, err, unknown)
 			}
 		}
 		stopAt := errors.New("stop")
@@ -148,22 +150,22 @@ func TestTrainingReads(t *testing.T) {
 		if err != stopAt || calls != 700 {
 			t.Errorf("EachFeatureRow stopped = %v after %d calls; want stop after 700", err, calls)
 		}
-		var chunks [][]int64
+		var chunks [][]store.ID
 		err = st.EachCompound(ctx, set.ID, 2, func(cs []*store.Compound) error {
-			chunk := []int64{}
+			chunk := []store.ID{}
 			for _, c := range cs {
 				chunk = append(chunk, c.ID)
 			}
 			chunks = append(chunks, chunk)
 			return nil
 		})
-		want := [][]int64{{cs[1].ID, cs[3].ID}, {cs[4].ID}}
+		want := [][]store.ID{{cs[1].ID, cs[3].ID}, {cs[4].ID}}
 		if err != nil || !slices.EqualFunc(chunks, want, slices.Equal) {
 			t.Errorf("EachCompound(set, 2) chunks = %v, %v; want %v", chunks, err, want)
 		}
 		n := 0
 		stop := errors.New("stop")
-		err = st.EachCompound(ctx, 0, 1, func(cs []*store.Compound) error {
+		err = st.EachCompound(ctx, store.NilID, 1, func(cs []*store.Compound) error {
 			n++
 			if n == 3 {
 				return stop

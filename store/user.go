@@ -29,7 +29,7 @@ func (r Role) Valid() bool {
 type User struct {
 	bun.BaseModel `bun:"table:users,alias:u"`
 
-	ID    int64  `bun:"id,pk,autoincrement"`
+	ID    ID  `bun:"id,pk,autoincrement"`
 	Email string `bun:"email,notnull"`
 	Name  string `bun:"name,notnull"`
 	Role  Role   `bun:"role,notnull"`
@@ -61,6 +61,7 @@ func (s *conn) CreateUser(ctx context.Context, u *User) error {
 	}
 	u.UpdatedAt = dbTime(u.UpdatedAt)
 	u.DisabledAt = dbTimePtr(u.DisabledAt)
+	newID(&u.ID)
 	_, err := s.db.NewInsert().Model(u).Returning("id").Exec(ctx)
 	return s.wrapErr(err, fmt.Sprintf("create user %q", u.Email))
 }
@@ -79,7 +80,7 @@ func (s *conn) UserByEmail(ctx context.Context, email string) (*User, error) {
 }
 
 // UserByID returns the user with this ID; ErrNotFound when there is none.
-func (s *conn) UserByID(ctx context.Context, id int64) (*User, error) {
+func (s *conn) UserByID(ctx context.Context, id ID) (*User, error) {
 	u := new(User)
 	if err := s.reads().NewSelect().Model(u).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("user %d", id))
@@ -89,7 +90,7 @@ func (s *conn) UserByID(ctx context.Context, id int64) (*User, error) {
 
 // UsersByIDs returns the users with these IDs in the order of ids (for
 // dataloaders); an unknown ID gives a nil entry, not an error.
-func (s *conn) UsersByIDs(ctx context.Context, ids []int64) ([]*User, error) {
+func (s *conn) UsersByIDs(ctx context.Context, ids []ID) ([]*User, error) {
 	out := make([]*User, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -98,7 +99,7 @@ func (s *conn) UsersByIDs(ctx context.Context, ids []int64) ([]*User, error) {
 	if err := s.reads().NewSelect().Model(&users).Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, "users by id")
 	}
-	byID := make(map[int64]*User, len(users))
+	byID := make(map[ID]*User, len(users))
 	for _, u := range users {
 		byID[u.ID] = u
 	}
@@ -123,7 +124,7 @@ func (u *User) Disabled() bool { return u.DisabledAt != nil }
 
 // SetUserPassword replaces the user's password hash; ErrNotFound for an
 // unknown user. It leaves the user's sessions alone (DeleteUserSessions).
-func (s *conn) SetUserPassword(ctx context.Context, id int64, hash string) error {
+func (s *conn) SetUserPassword(ctx context.Context, id ID, hash string) error {
 	res, err := s.db.NewUpdate().Model((*User)(nil)).
 		Set("password_hash = ?", hash).
 		Set("updated_at = ?", now()).
@@ -134,7 +135,7 @@ func (s *conn) SetUserPassword(ctx context.Context, id int64, hash string) error
 
 // SetUserRole changes the user's role; ErrInvalid for an unknown role,
 // ErrNotFound for an unknown user.
-func (s *conn) SetUserRole(ctx context.Context, id int64, role Role) error {
+func (s *conn) SetUserRole(ctx context.Context, id ID, role Role) error {
 	if !role.Valid() {
 		return fmt.Errorf("set role of user %d: role %q is not viewer, scientist or admin: %w", id, role, ErrInvalid)
 	}
@@ -148,7 +149,7 @@ func (s *conn) SetUserRole(ctx context.Context, id int64, role Role) error {
 
 // SetUserName changes the user's display name; ErrInvalid for an empty
 // name, ErrNotFound for an unknown user.
-func (s *conn) SetUserName(ctx context.Context, id int64, name string) error {
+func (s *conn) SetUserName(ctx context.Context, id ID, name string) error {
 	if strings.TrimSpace(name) == "" {
 		return fmt.Errorf("set name of user %d: name is empty: %w", id, ErrInvalid)
 	}
@@ -165,7 +166,7 @@ func (s *conn) SetUserName(ctx context.Context, id int64, name string) error {
 // first DisabledAt. ErrNotFound for an unknown user. It leaves the user's
 // sessions and API tokens alone: authentication refuses them while the user
 // is disabled.
-func (s *conn) SetUserDisabled(ctx context.Context, id int64, disabled bool, at time.Time) error {
+func (s *conn) SetUserDisabled(ctx context.Context, id ID, disabled bool, at time.Time) error {
 	q := s.db.NewUpdate().Model((*User)(nil)).
 		Set("updated_at = ?", now()).
 		Where("? = ?", bun.Ident("id"), id)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -20,7 +21,7 @@ func TestUserCRUD(t *testing.T) {
 		if err := st.CreateUser(ctx, u); err != nil {
 			t.Fatalf("CreateUser: %v", err)
 		}
-		if u.ID == 0 || u.CreatedAt.IsZero() || !u.UpdatedAt.Equal(u.CreatedAt) {
+		if u.ID == store.NilID || u.CreatedAt.IsZero() || !u.UpdatedAt.Equal(u.CreatedAt) {
 			t.Fatalf("CreateUser did not set ID/CreatedAt/UpdatedAt: %+v", u)
 		}
 		got, err := st.UserByEmail(ctx, "ada@example.TEST")
@@ -48,7 +49,7 @@ func TestUserCRUD(t *testing.T) {
 			t.Errorf("after SetUserRole: role %q", got.Role)
 		}
 		other := storetest.User(ctx, t, st, nil)
-		users, err := st.UsersByIDs(ctx, []int64{other.ID, 999999, u.ID})
+		users, err := st.UsersByIDs(ctx, []store.ID{other.ID, ident.New(), u.ID})
 		if err != nil {
 			t.Fatalf("UsersByIDs: %v", err)
 		}
@@ -94,16 +95,16 @@ func TestUserErrors(t *testing.T) {
 		if _, err := st.UserByEmail(ctx, "nobody@example.test"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("UserByEmail(unknown) error = %v, want ErrNotFound", err)
 		}
-		if _, err := st.UserByID(ctx, 424242); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.UserByID(ctx, ident.New()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("UserByID(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.SetUserPassword(ctx, 424242, "x"); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetUserPassword(ctx, ident.New(), "x"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetUserPassword(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.SetUserRole(ctx, 424242, store.RoleAdmin); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetUserRole(ctx, ident.New(), store.RoleAdmin); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetUserRole(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.SetUserRole(ctx, 1, "owner"); !errors.Is(err, store.ErrInvalid) {
+		if err := st.SetUserRole(ctx, ident.New(), "owner"); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("SetUserRole(bad role) error = %v, want ErrInvalid", err)
 		}
 		if users, err := st.UsersByIDs(ctx, nil); err != nil || len(users) != 0 {
@@ -150,10 +151,10 @@ func TestUserNameAndDisabled(t *testing.T) {
 		if err := st.SetUserName(ctx, u.ID, " "); !errors.Is(err, store.ErrInvalid) {
 			t.Errorf("SetUserName(empty) error = %v, want ErrInvalid", err)
 		}
-		if err := st.SetUserName(ctx, 424242, "x"); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetUserName(ctx, ident.New(), "x"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetUserName(unknown) error = %v, want ErrNotFound", err)
 		}
-		if err := st.SetUserDisabled(ctx, 424242, true, first); !errors.Is(err, store.ErrNotFound) {
+		if err := st.SetUserDisabled(ctx, ident.New(), true, first); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SetUserDisabled(unknown) error = %v, want ErrNotFound", err)
 		}
 	})

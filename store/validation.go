@@ -13,7 +13,7 @@ import (
 type ValidationSet struct {
 	bun.BaseModel `bun:"table:validation_sets,alias:vs"`
 
-	ID       int64  `bun:"id,pk,autoincrement"`
+	ID       ID  `bun:"id,pk,autoincrement"`
 	Name     string `bun:"name,notnull"`
 	Endpoint string `bun:"endpoint,notnull"`
 	// Hash identifies the members and values (computed by the caller).
@@ -26,8 +26,8 @@ type ValidationSet struct {
 type ValidationSetMember struct {
 	bun.BaseModel `bun:"table:validation_set_members,alias:vsm"`
 
-	ValidationSetID int64   `bun:"validation_set_id,pk"`
-	CompoundID      int64   `bun:"compound_id,pk"`
+	ValidationSetID ID   `bun:"validation_set_id,pk"`
+	CompoundID      ID   `bun:"compound_id,pk"`
 	Value           float64 `bun:"value,notnull"`
 }
 
@@ -43,6 +43,7 @@ func (s *conn) CreateValidationSet(ctx context.Context, vs *ValidationSet, membe
 	}
 	vs.CreatedAt = dbTime(vs.CreatedAt)
 	insert := func(ctx context.Context, tx bun.IDB) error {
+		newID(&vs.ID)
 		if _, err := tx.NewInsert().Model(vs).Returning("id").Exec(ctx); err != nil {
 			return s.wrapErr(err, fmt.Sprintf("create validation set %q", vs.Name))
 		}
@@ -61,7 +62,7 @@ func (s *conn) CreateValidationSet(ctx context.Context, vs *ValidationSet, membe
 }
 
 // ValidationSetByID returns the set; ErrNotFound when there is none.
-func (s *conn) ValidationSetByID(ctx context.Context, id int64) (*ValidationSet, error) {
+func (s *conn) ValidationSetByID(ctx context.Context, id ID) (*ValidationSet, error) {
 	vs := new(ValidationSet)
 	if err := s.db.NewSelect().Model(vs).Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("validation set %d", id))

@@ -101,7 +101,7 @@ type Result struct {
 	// GeneratedPassword is the admin's password when Seed made it up.
 	GeneratedPassword string
 	// ModelID is the demo model's lineage id; CycleID its first cycle.
-	ModelID, CycleID int64
+	ModelID, CycleID store.ID
 	// Labeled and Pool are the import reports of the two parts.
 	Labeled, Pool *activelearning.ImportReport
 }
@@ -186,7 +186,7 @@ func resume(ctx context.Context, svc *activelearning.Service, st *store.Store, c
 	// Models lists each lineage's latest version, which is not the
 	// lineage's id once the model has been retrained.
 	lineage := model.LineageID
-	if lineage == 0 {
+	if lineage == store.NilID {
 		lineage = model.ID
 	}
 	cycles, err := svc.Cycles(ctx, lineage)
@@ -207,7 +207,7 @@ func resume(ctx context.Context, svc *activelearning.Service, st *store.Store, c
 }
 
 // finish waits for the model to train, then selects the first cycle from the pool.
-func finish(ctx context.Context, svc *activelearning.Service, st *store.Store, admin *store.User, lineage int64, cfg Config, res *Result) error {
+func finish(ctx context.Context, svc *activelearning.Service, st *store.Store, admin *store.User, lineage store.ID, cfg Config, res *Result) error {
 	cfg.Log.Info("demo: waiting for the model to train", "model", ModelName, "members", cfg.Members)
 	v, err := waitTrained(ctx, svc, lineage)
 	if err != nil {
@@ -231,7 +231,7 @@ func finish(ctx context.Context, svc *activelearning.Service, st *store.Store, a
 }
 
 // waitTrained polls until the lineage's latest version has left training.
-func waitTrained(ctx context.Context, svc *activelearning.Service, lineage int64) (*store.MLModel, error) {
+func waitTrained(ctx context.Context, svc *activelearning.Service, lineage store.ID) (*store.MLModel, error) {
 	t := time.NewTicker(trainPollPeriod)
 	defer t.Stop()
 	for {

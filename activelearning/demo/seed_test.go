@@ -148,7 +148,7 @@ func testSeed(t *testing.T, open storetest.Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inPool := map[int64]bool{}
+	inPool := map[store.ID]bool{}
 	for _, id := range members {
 		inPool[id] = true
 	}

@@ -75,7 +75,7 @@ func (w *Writer) result(res *activelearning.PredictResult, level float64) []stri
 		v[2], v[3], v[4] = f(res.Low), f(res.High), f(level)
 	}
 	v[5] = f(res.ApplicabilityDistance)
-	v[6] = strconv.FormatInt(res.NearestID, 10)
+	v[6] = res.NearestID.String()
 	v[7] = res.NearestSMILES
 	v[8] = f(res.Similarity)
 	return v

@@ -117,6 +117,7 @@ func TestRetrainSurvivesKill9(t *testing.T) {
 	defer func() { _ = srv1.Process.Kill() }()
 	g := newGQLSession(addr)
 	deadline := time.Now().Add(4 * time.Minute)
+	var modelID, cycleID string
 	for ready := false; !ready; {
 		if time.Now().After(deadline) {
 			t.Fatalf("demo not ready in time; server output:\n%s", logs1.String())
@@ -125,14 +126,15 @@ func TestRetrainSurvivesKill9(t *testing.T) {
 		if _, errs := g.do(login); len(errs) > 0 {
 			continue
 		}
-		data, _ := g.do(`{ cycle(id: "1") { itemsSelected } }`)
-		ready = dig(data, "cycle", "itemsSelected") == float64(25)
+		var selected float64
+		modelID, cycleID, selected = demoCycle(g)
+		ready = selected == 25
 	}
 
 	// 2. Label the whole cycle, then trigger the retrain.
 	labeled := 0
 	for {
-		data, errs := g.do(`mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }`)
+		data, errs := g.do(fmt.Sprintf(`mutation { claimNextItem(input: {modelId: %q}) { item { id } } }`, modelID))
 		if len(errs) > 0 {
 			t.Fatalf("claim: %v", errs)
 		}
@@ -149,7 +151,7 @@ func TestRetrainSurvivesKill9(t *testing.T) {
 	if labeled != 25 {
 		t.Fatalf("labeled %d items, want the demo cycle's 25", labeled)
 	}
-	if _, errs := g.do(`mutation { triggerRetrain(input: {cycleId: "1", minNewLabels: 25}) { cycle { status } } }`); len(errs) > 0 {
+	if _, errs := g.do(fmt.Sprintf(`mutation { triggerRetrain(input: {cycleId: %q, minNewLabels: 25}) { cycle { status } } }`, cycleID)); len(errs) > 0 {
 		t.Fatalf("triggerRetrain: %v", errs)
 	}
 
@@ -190,8 +192,8 @@ func TestRetrainSurvivesKill9(t *testing.T) {
 			continue
 		}
 		var errs []any
-		data, errs = g.do(`{ cycle(id: "1") { status error itemsLabeled metricsBefore { name value } metricsAfter { name value } }
-			model(id: "1") { versions { version status validationHash trainingSize } } }`)
+		data, errs = g.do(fmt.Sprintf(`{ cycle(id: %q) { status error itemsLabeled metricsBefore { name value } metricsAfter { name value } }
+			model(id: %q) { versions { version status validationHash trainingSize } } }`, cycleID, modelID))
 		if len(errs) > 0 {
 			t.Fatalf("cycle: %v", errs)
 		}
@@ -227,4 +229,26 @@ func TestRetrainSurvivesKill9(t *testing.T) {
 	if v2["trainingSize"].(float64) != v1["trainingSize"].(float64)+25 {
 		t.Errorf("training sizes v1 %v, v2 %v; want 25 more", v1["trainingSize"], v2["trainingSize"])
 	}
+}
+
+// demoCycle returns the demo model's id and its first cycle's id and
+// itemsSelected ("" and 0 until they exist): ids are UUIDs, so the tests
+// look them up instead of assuming the first rows' numbers.
+func demoCycle(g *gqlSession) (model, cycle string, selected float64) {
+	data, _ := g.do(`{ models { id } }`)
+	ms, _ := dig(data, "models").([]any)
+	if len(ms) == 0 {
+		return "", "", 0
+	}
+	model, _ = ms[0].(map[string]any)["id"].(string)
+	data, _ = g.do(fmt.Sprintf(`{ cycles(modelId: %q) { id cycleNumber itemsSelected } }`, model))
+	cs, _ := dig(data, "cycles").([]any)
+	for _, c := range cs {
+		c := c.(map[string]any)
+		if c["cycleNumber"] == float64(1) {
+			cycle, _ = c["id"].(string)
+			selected, _ = c["itemsSelected"].(float64)
+		}
+	}
+	return model, cycle, selected
 }

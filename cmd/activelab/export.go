@@ -50,7 +50,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	var setID int64
+	var setID store.ID
 	if *setName != "" {
 		cs, err := st.CompoundSetByName(ctx, *setName)
 		if errors.Is(err, store.ErrNotFound) {

@@ -225,7 +225,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func printImportReport(w io.Writer, f importFlags, rep *activelearning.ImportReport) {
 	fmt.Fprintf(w, "file:         %s\n", f.file)
 	if f.set != "" {
-		fmt.Fprintf(w, "set:          %s (id %d)\n", f.set, rep.SetID)
+		fmt.Fprintf(w, "set:          %s (id %s)\n", f.set, rep.SetID)
 	}
 	fmt.Fprintf(w, "rows:         %d\n", rep.Rows)
 	fmt.Fprintf(w, "created:      %d\n", rep.Created)

@@ -114,7 +114,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // waitTrained polls until the lineage's latest version has left training.
-func waitTrained(ctx context.Context, svc *activelearning.Service, lineageID int64) (*store.MLModel, error) {
+func waitTrained(ctx context.Context, svc *activelearning.Service, lineageID store.ID) (*store.MLModel, error) {
 	t := time.NewTicker(trainPoll)
 	defer t.Stop()
 	for {
@@ -135,7 +135,7 @@ func waitTrained(ctx context.Context, svc *activelearning.Service, lineageID int
 
 // printModel prints a version and its validation metrics, sorted by name.
 func printModel(w io.Writer, m *store.MLModel) {
-	fmt.Fprintf(w, "model:         %s (id %d, version %d)\n", m.Name, m.ID, m.Version)
+	fmt.Fprintf(w, "model:         %s (id %s, version %d)\n", m.Name, m.ID, m.Version)
 	fmt.Fprintf(w, "status:        %s\n", m.Status)
 	fmt.Fprintf(w, "endpoint:      %s (%s)\n", m.Endpoint, m.Task)
 	fmt.Fprintf(w, "training size: %d\n", m.TrainingSize)

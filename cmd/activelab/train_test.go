@@ -20,7 +20,8 @@ func TestTrainCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s\n%s", err, out.String(), errOut.String())
 	}
-	hasLines(t, out.String(), "model:         ESOL test (id 1, version 1)", "status:        active", "endpoint:      logS (regression)", "rmse", "r2")
+	hasMatch(t, out.String(), `(?m)^model:         ESOL test \(id [0-9a-f-]{36}, version 1\)$`)
+	hasLines(t, out.String(), "status:        active", "endpoint:      logS (regression)", "rmse", "r2")
 	if !strings.Contains(errOut.String(), "training 4 members") {
 		t.Errorf("stderr = %s", errOut.String())
 	}

@@ -56,6 +56,7 @@ func TestWorkerKill9RetrainResumed(t *testing.T) {
 
 	g := newGQLSession(apiAddr)
 	login := `mutation { login(input: {email: "admin@localhost", password: "crash test password"}) { user { role } } }`
+	var modelID, cycleID string
 	for deadline := time.Now().Add(4 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("demo not ready in time; worker A:\n%s\nAPI:\n%s", logsA.String(), logsAPI.String())
@@ -63,13 +64,13 @@ func TestWorkerKill9RetrainResumed(t *testing.T) {
 		if _, errs := g.do(login); len(errs) > 0 {
 			continue
 		}
-		data, _ := g.do(`{ cycle(id: "1") { itemsSelected } }`)
-		if dig(data, "cycle", "itemsSelected") == float64(25) {
+		var selected float64
+		if modelID, cycleID, selected = demoCycle(g); selected == 25 {
 			break
 		}
 	}
 	for i := 0; ; i++ {
-		data, errs := g.do(`mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }`)
+		data, errs := g.do(fmt.Sprintf(`mutation { claimNextItem(input: {modelId: %q}) { item { id } } }`, modelID))
 		if len(errs) > 0 {
 			t.Fatalf("claim: %v", errs)
 		}
@@ -81,7 +82,7 @@ func TestWorkerKill9RetrainResumed(t *testing.T) {
 			t.Fatalf("label: %v", errs)
 		}
 	}
-	if _, errs := g.do(`mutation { triggerRetrain(input: {cycleId: "1", minNewLabels: 25}) { cycle { status } } }`); len(errs) > 0 {
+	if _, errs := g.do(fmt.Sprintf(`mutation { triggerRetrain(input: {cycleId: %q, minNewLabels: 25}) { cycle { status } } }`, cycleID)); len(errs) > 0 {
 		t.Fatalf("triggerRetrain: %v", errs)
 	}
 	for deadline := time.Now().Add(time.Minute); !strings.Contains(logsA.String(), `"msg":"job started","job_id"`) ||
@@ -106,7 +107,7 @@ func TestWorkerKill9RetrainResumed(t *testing.T) {
 			t.Fatalf("retrain not complete 2 minutes after the kill (status %q); worker B:\n%s", status, logsB.String())
 		}
 		var errs []any
-		data, errs = g.do(`{ cycle(id: "1") { status error } model(id: "1") { versions { version status } } }`)
+		data, errs = g.do(fmt.Sprintf(`{ cycle(id: %q) { status error } model(id: %q) { versions { version status } } }`, cycleID, modelID))
 		if len(errs) > 0 {
 			t.Fatalf("cycle: %v", errs)
 		}

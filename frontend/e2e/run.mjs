@@ -31,6 +31,8 @@ import { serverAudits } from 'graphql-http';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const browserPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const password = 'e2e-admin-password';
+// An entity's ID as the API and the app's routes spell it: a lower-case UUID.
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 // E2E_SCREENSHOTS=DIR saves full-page screenshots of the main steps there.
 async function shot(page, name) {
@@ -151,7 +153,10 @@ try {
   log('signed in');
 
   // 2. The demo model is listed; open its queue (25 pending from the demo's first cycle).
+  // Its route carries its ID, a UUID.
   await page.getByRole('link', { name: 'ESOL solubility (logS)' }).click();
+  await page.waitForURL(new RegExp(`#/models/${UUID}/label$`));
+  const routedModelId = new RegExp(`#/models/(${UUID})/label$`).exec(page.url())[1];
   await page.getByTestId('count-pending').filter({ hasText: /^25$/ }).waitFor();
   const count = async (name) => Number(await page.getByTestId(`count-${name}`).textContent());
   // tab opens a tab of the model workspace (a link in its nav) and waits for its route.
@@ -219,8 +224,15 @@ try {
     });
     return (await r.json()).data.createApiToken.secret;
   });
-  const items = await api(base, `{ labelQueue(filter: {modelId: "1", status: LABELED}, first: 5) { edges { node {
-    label labelSource labelConfidence notes compound { inputSmiles } } } } }`, null, token);
+  // The demo model's ID, looked up once: the API's queries below use it, and
+  // it is the one in the page's route.
+  const demo = (await api(base, '{ models { id name } }', null, token)).models.find((m) => m.name === 'ESOL solubility (logS)');
+  assert.ok(demo, 'the demo model is listed over the API');
+  const modelId = demo.id;
+  assert.match(modelId, new RegExp(`^${UUID}$`), `the demo model's id is a UUID: ${modelId}`);
+  assert.equal(routedModelId, modelId, 'the workspace route names the demo model');
+  const items = await api(base, `query($model: ID!) { labelQueue(filter: {modelId: $model, status: LABELED}, first: 5) { edges { node {
+    label labelSource labelConfidence notes compound { inputSmiles } } } } }`, { model: modelId }, token);
   const labeled = items.labelQueue.edges.map((e) => e.node);
   assert.equal(labeled.length, 1);
   assert.deepEqual(labeled[0], { label: -2.75, labelSource: 'LITERATURE', labelConfidence: 'MEDIUM', notes: 'Yalkowsky handbook',
@@ -246,7 +258,7 @@ try {
   log(`GraphQL-over-HTTP audit (graphql-http serverAudits): ${audit.ok} ok, ${audit.notice} notices, 0 warnings, 0 errors`);
 
   // 8. Another client labels a compound: the open page's counts follow live.
-  const other = await api(base, 'mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }', null, token);
+  const other = await api(base, 'mutation($model: ID!) { claimNextItem(input: {modelId: $model}) { item { id } } }', { model: modelId }, token);
   await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -1.5}) { item { status } } }', { id: other.claimNextItem.item.id }, token);
   await page.getByTestId('count-labeled').filter({ hasText: /^2$/ }).waitFor();
   await tab('Cycle History');
@@ -281,7 +293,7 @@ try {
   await page.getByRole('form', { name: 'Label' }).getByRole('alert').filter({ hasText: 'The server cannot be reached' }).waitFor();
   assert.equal(await page.getByLabel('Measured value').inputValue(), '-3.25');
   await start();
-  const during = await api(base, 'mutation { claimNextItem(input: {modelId: "1"}) { item { id } } }', null, token);
+  const during = await api(base, 'mutation($model: ID!) { claimNextItem(input: {modelId: $model}) { item { id } } }', { model: modelId }, token);
   await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -0.5}) { item { status } } }', { id: during.claimNextItem.item.id }, token);
   const stillDown = (await page.getByTestId('live').textContent()).includes('reconnecting');
   await page.getByTestId('count-labeled').filter({ hasText: /^3$/ }).waitFor({ timeout: 30000 });
@@ -293,8 +305,8 @@ try {
   await tab('Labeling');
   await page.getByTestId('smiles').waitFor();
   const me = await api(base, '{ me { id } }', null, token);
-  const heldNow = await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [IN_PROGRESS], assignedTo: $me}) {
-    edges { node { id } } } }`, { me: me.me.id }, token);
+  const heldNow = await api(base, `query($me: ID!, $model: ID!) { labelQueue(filter: {modelId: $model, status: [IN_PROGRESS], assignedTo: $me}) {
+    edges { node { id } } } }`, { me: me.me.id, model: modelId }, token);
   await api(base, 'mutation($id: ID!) { submitLabel(input: {itemId: $id, value: -4}) { item { status } } }', { id: heldNow.labelQueue.edges[0].node.id }, token);
   await page.getByLabel('Measured value').fill('-3');
   await page.getByRole('button', { name: 'Save & next' }).click();
@@ -360,7 +372,7 @@ try {
   await page.getByTestId('cycle-2').filter({ hasText: 'labeling' }).waitFor();
   await page.getByTestId('count-pending').filter({ hasText: new RegExp(`^${pending + 10}$`) }).waitFor();
   // What started is what the preview showed (same seed, same pool).
-  const queued = await api(base, `{ labelQueue(filter: {modelId: "1", status: [PENDING]}, first: 100) { edges { node { compound { inputSmiles } } } } }`, null, token);
+  const queued = await api(base, `query($model: ID!) { labelQueue(filter: {modelId: $model, status: [PENDING]}, first: 100) { edges { node { compound { inputSmiles } } } } }`, { model: modelId }, token);
   const pendingSmiles = new Set(queued.labelQueue.edges.map((e) => e.node.compound.inputSmiles));
   assert.ok(previewed.every((x) => pendingSmiles.has(x)), `every previewed compound was queued: ${previewed}`);
   log('previewed and started cycle 2');
@@ -386,12 +398,12 @@ try {
   // One pending compound assigned (here to the admin, the only labeler):
   // it stays pending, held for the assignee.
   const meNow = await api(base, '{ me { id } }', null, token);
-  const heldBefore = (await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [PENDING], assignedTo: $me}) { totalCount } }`, { me: meNow.me.id }, token)).labelQueue.totalCount;
+  const heldBefore = (await api(base, `query($me: ID!, $model: ID!) { labelQueue(filter: {modelId: $model, status: [PENDING], assignedTo: $me}) { totalCount } }`, { me: meNow.me.id, model: modelId }, token)).labelQueue.totalCount;
   await page.getByRole('checkbox', { name: /^Pick / }).first().check();
   await page.getByLabel('Assign to').waitFor();
   await page.getByRole('button', { name: 'Assign picked' }).click();
   await page.getByRole('button', { name: 'Assign picked' }).waitFor({ state: 'detached' });
-  const heldAfter = (await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [PENDING], assignedTo: $me}) { totalCount } }`, { me: meNow.me.id }, token)).labelQueue.totalCount;
+  const heldAfter = (await api(base, `query($me: ID!, $model: ID!) { labelQueue(filter: {modelId: $model, status: [PENDING], assignedTo: $me}) { totalCount } }`, { me: meNow.me.id, model: modelId }, token)).labelQueue.totalCount;
   assert.equal(heldAfter, heldBefore + 1, 'the picked compound is assigned and still pending');
 
   // 10b. A labeler's session, keyboard only (issue 13): ten labels with
@@ -431,8 +443,8 @@ try {
     await page.getByTestId('smiles').filter({ hasNotText: smiles }).waitFor();
     byKeyboard.push({ smiles, value });
   }
-  const stored = (await api(base, `{ labelQueue(filter: {modelId: "1", status: LABELED}, first: 100) { edges { node {
-    label labelSource labelConfidence compound { inputSmiles } } } } }`, null, token)).labelQueue.edges.map((e) => e.node);
+  const stored = (await api(base, `query($model: ID!) { labelQueue(filter: {modelId: $model, status: LABELED}, first: 100) { edges { node {
+    label labelSource labelConfidence compound { inputSmiles } } } } }`, { model: modelId }, token)).labelQueue.edges.map((e) => e.node);
   for (const [i, k] of byKeyboard.entries()) {
     const got = stored.find((n) => n.compound.inputSmiles === k.smiles);
     const want = i === 3 ? ['EXPERT_ESTIMATE', 'MEDIUM'] : ['EXPERIMENTAL', 'HIGH'];
@@ -505,9 +517,9 @@ try {
   await free.getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
   const picked = (await free.locator('.smiles').textContent()).trim();
   await free.locator('td').nth(4).click();
-  await page.waitForURL(/#\/models\/1\/label\/\d+$/);
+  await page.waitForURL(new RegExp(`#/models/${modelId}/label/${UUID}$`));
   await page.getByTestId('smiles').filter({ hasText: picked }).waitFor();
-  const opened = await api(base, `query($me: ID!) { labelQueue(filter: {modelId: "1", status: [IN_PROGRESS], assignedTo: $me}, first: 50) { edges { node { compound { inputSmiles } } } } }`, { me: meNow.me.id }, token);
+  const opened = await api(base, `query($me: ID!, $model: ID!) { labelQueue(filter: {modelId: $model, status: [IN_PROGRESS], assignedTo: $me}, first: 50) { edges { node { compound { inputSmiles } } } } }`, { me: meNow.me.id, model: modelId }, token);
   assert.ok(opened.labelQueue.edges.some((e) => e.node.compound.inputSmiles === picked), 'the clicked item is claimed for me');
   log('opened a pending item from the queue by clicking its row');
   // The back button returns to the queue tab.
@@ -622,7 +634,7 @@ try {
 
   // 12b. The first labeled compound, found by name on the Compounds page:
   // its measurement from the label, with source, confidence and labeler.
-  const firstNamed = await api(base, `{ labelQueue(filter: {modelId: "1", status: LABELED}, first: 50) { edges { node { label compound { name inputSmiles } } } } }`, null, token);
+  const firstNamed = await api(base, `query($model: ID!) { labelQueue(filter: {modelId: $model, status: LABELED}, first: 50) { edges { node { label compound { name inputSmiles } } } } }`, { model: modelId }, token);
   const mine = firstNamed.labelQueue.edges.map((e) => e.node).find((n) => n.compound.inputSmiles === first);
   await page.getByRole('link', { name: 'Compounds', exact: true }).click();
   await page.getByLabel('Name or SMILES fragment').fill(mine.compound.name.slice(0, 6).toUpperCase());

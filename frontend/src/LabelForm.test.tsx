@@ -21,9 +21,9 @@ function Harness({ itemId, task, onSubmit, failure }: HarnessProps) {
 function setup(task: 'REGRESSION' | 'CLASSIFICATION' = 'REGRESSION') {
   const submitted: LabelInput[] = [];
   const onSubmit = (i: LabelInput) => submitted.push(i);
-  const view = render(<Harness itemId="1" task={task} onSubmit={onSubmit} />);
-  const nextItem = () => view.rerender(<Harness itemId="2" task={task} onSubmit={onSubmit} />);
-  const failWith = (failure: string) => view.rerender(<Harness itemId="1" task={task} onSubmit={onSubmit} failure={failure} />);
+  const view = render(<Harness itemId="01939a5d-0a11-7b22-8c33-d44e55f66a77" task={task} onSubmit={onSubmit} />);
+  const nextItem = () => view.rerender(<Harness itemId="01939a5d-0a12-7b22-8c33-d44e55f66a77" task={task} onSubmit={onSubmit} />);
+  const failWith = (failure: string) => view.rerender(<Harness itemId="01939a5d-0a11-7b22-8c33-d44e55f66a77" task={task} onSubmit={onSubmit} failure={failure} />);
   return { submitted, nextItem, failWith };
 }
 

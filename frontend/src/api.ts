@@ -187,7 +187,7 @@ export const IMPORT = graphql(`mutation Import($input: ImportCompoundsInput!) { 
 
 /** A background import's state, progress and, once complete, its report. */
 export const IMPORT_JOB = graphql(
-  `query ImportJob($id: ID!) {
+  `query ImportJob($id: JobID!) {
   importJob(id: $id) { id state fraction message error report { ...ImportReport } }
 }`,
   [IMPORT_REPORT],

@@ -2,7 +2,7 @@ import type { Cycle } from './api';
 import { metricChanges, openCycle, retrainable } from './cycles';
 
 const cycle = (n: number, status: Cycle['status'], itemsLabeled: number): Cycle => ({
-  id: String(n),
+  id: `01939a5c-0000-7000-8000-${String(n).padStart(12, '0')}`,
   cycleNumber: n,
   status,
   selectionStrategy: 'default',

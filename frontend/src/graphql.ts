@@ -7,7 +7,7 @@ import type { introspection } from './graphql-env.d.ts';
 
 export const graphql = initGraphQLTada<{
   introspection: introspection;
-  scalars: { Time: string; Upload: File };
+  scalars: { Time: string; Upload: File; JobID: string };
   // Fragments spread into a query are part of its result type.
   disableMasking: true;
 }>();

@@ -28,8 +28,8 @@ describe('create-model form', () => {
       ok: true,
       input: { name: 'logS forest', endpoint: 'logS', task: 'REGRESSION', members: 32, learner: 'forest+linear', trainingSetId: null, split: { kind: 'scaffold', fraction: 0.2 } },
     });
-    const r = check({ trainingSetId: '7', validationPercent: '12,5' });
-    expect(r.ok && r.input.trainingSetId).toBe('7');
+    const r = check({ trainingSetId: '01939a5b-ffee-7ddc-bbaa-998877665544', validationPercent: '12,5' });
+    expect(r.ok && r.input.trainingSetId).toBe('01939a5b-ffee-7ddc-bbaa-998877665544');
     expect(r.ok && r.input.split.fraction).toBe(0.125);
   });
 

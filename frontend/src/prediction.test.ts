@@ -47,7 +47,8 @@ describe('scaleOf', () => {
 
 describe('csvColumn', () => {
   it('reads a column through quotes, commas and CRLF', () => {
-    const csv = 'compound_id,name,value\r\n1,"Digoxin (L1=41,8mg/mL)",-7.8\r\n2,"say ""hi""",-1.5\n3,plain,\n4,x,abc\n5,last,0.25';
+    const id = (n: number) => `01939a5b-0000-7000-8000-00000000000${n}`;
+    const csv = `compound_id,name,value\r\n${id(1)},"Digoxin (L1=41,8mg/mL)",-7.8\r\n${id(2)},"say ""hi""",-1.5\n${id(3)},plain,\n${id(4)},x,abc\n${id(5)},last,0.25`;
     expect(csvColumn(csv, 'value')).toEqual([-7.8, -1.5, 0.25]);
     expect(csvColumn(csv, 'nope')).toEqual([]);
     expect(csvColumn('', 'value')).toEqual([]);

@@ -3,7 +3,9 @@
 // #/models/ID/label/ITEM (one queue item opened for labeling),
 // #/models/new (create a model), #/import (import compounds), #/tokens
 // (API tokens), #/compounds (search), #/compounds/ID (one compound),
-// #/users (accounts, for admins).
+// #/users (accounts, for admins). Every ID in a route is an entity's UUID in
+// its canonical text form (lower case, hyphenated: what the API returns and
+// the only spelling it accepts); any other ID falls back to #/.
 
 /** TABS are a model workspace's tabs, in the order shown, with their titles. */
 export const TABS = [
@@ -25,8 +27,14 @@ export type Route =
   | { page: 'compound'; compoundId: string }
   | { page: 'users' };
 
+/** UUID is the canonical text form of an entity's ID (RFC 9562: lower-case hex, hyphenated 8-4-4-4-12). */
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+const MODEL_ROUTE = new RegExp(`^#/models/(${UUID})(?:/(queue|label|cycles|select))?(?:/(${UUID}))?/?$`);
+const COMPOUND_ROUTE = new RegExp(`^#/compounds/(${UUID})/?$`);
+
 export function parseRoute(hash: string): Route {
-  const m = /^#\/models\/([0-9]+)(?:\/(queue|label|cycles|select))?(?:\/([0-9]+))?\/?$/.exec(hash);
+  const m = MODEL_ROUTE.exec(hash);
   if (m && (m[3] === undefined || m[2] === 'label')) {
     const r: Route = { page: 'model', modelId: m[1], tab: (m[2] as Tab | undefined) ?? 'label' };
     if (m[3]) r.itemId = m[3];
@@ -37,7 +45,7 @@ export function parseRoute(hash: string): Route {
   if (/^#\/tokens\/?$/.test(hash)) return { page: 'tokens' };
   if (/^#\/compounds\/?$/.test(hash)) return { page: 'compounds' };
   if (/^#\/users\/?$/.test(hash)) return { page: 'users' };
-  const c = /^#\/compounds\/([0-9]+)\/?$/.exec(hash);
+  const c = COMPOUND_ROUTE.exec(hash);
   if (c) return { page: 'compound', compoundId: c[1] };
   return { page: 'models' };
 }

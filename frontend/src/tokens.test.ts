@@ -2,7 +2,7 @@ import { day } from './label';
 import { expiresAt, pythonSnippet, tokenStatus, type ApiToken } from './tokens';
 
 const now = new Date('2026-11-26T10:00:00Z');
-const tok = (p: Partial<ApiToken>): ApiToken => ({ id: '1', name: 'nb', prefix: 'al_ab12', createdAt: '2026-11-01T00:00:00Z', lastUsedAt: null, expiresAt: null, revokedAt: null, ...p });
+const tok = (p: Partial<ApiToken>): ApiToken => ({ id: '01939a5c-2b7e-7f3a-9c1d-4e5f6a7b8c9d', name: 'nb', prefix: 'al_ab12', createdAt: '2026-11-01T00:00:00Z', lastUsedAt: null, expiresAt: null, revokedAt: null, ...p });
 
 describe('API tokens', () => {
   it('turns an expiry choice into a time', () => {

@@ -3,6 +3,7 @@ package model
 import (
 	"time"
 
+	"activelab/ident"
 	"activelab/store"
 )
 
@@ -10,7 +11,7 @@ import (
 // the lineage id (version 1's id); Current is the active version, or the
 // latest when none is active, which the scalar fields describe.
 type Model struct {
-	ID      int64
+	ID      ident.ID
 	Current *store.MLModel
 }
 

@@ -4,6 +4,7 @@ package model
 
 import (
 	"activelab/activelearning/ingest"
+	"activelab/ident"
 	"activelab/store"
 	"bytes"
 	"fmt"
@@ -19,8 +20,8 @@ import (
 // labeler may amend within the correction window (24 hours by default), an
 // admin at any time. Checked for plausibility as submitLabel is.
 type AmendLabelInput struct {
-	ItemID int64   `json:"itemId"`
-	Value  float64 `json:"value"`
+	ItemID ident.ID `json:"itemId"`
+	Value  float64  `json:"value"`
 	// The label's source when omitted.
 	Source *store.Source `json:"source,omitempty"`
 	// The label's confidence when omitted.
@@ -37,9 +38,9 @@ type AmendLabelPayload struct {
 }
 
 type AssignItemsInput struct {
-	ItemIds []int64 `json:"itemIds"`
+	ItemIds []ident.ID `json:"itemIds"`
 	// The assignee; assigning to someone else needs ADMIN.
-	UserID int64 `json:"userId"`
+	UserID ident.ID `json:"userId"`
 }
 
 type AssignItemsPayload struct {
@@ -47,7 +48,7 @@ type AssignItemsPayload struct {
 }
 
 type ClaimItemInput struct {
-	ItemID int64 `json:"itemId"`
+	ItemID ident.ID `json:"itemId"`
 }
 
 type ClaimItemPayload struct {
@@ -56,7 +57,7 @@ type ClaimItemPayload struct {
 
 type ClaimNextItemInput struct {
 	// A model lineage id.
-	ModelID int64 `json:"modelId"`
+	ModelID ident.ID `json:"modelId"`
 }
 
 type ClaimNextItemPayload struct {
@@ -100,7 +101,7 @@ type CreateModelInput struct {
 	// Learner settings as a JSON object: l2, max_depth, min_samples_leaf.
 	Params *string `json:"params,omitempty"`
 	// Train only on measured compounds of this set (default: every measured compound).
-	TrainingSetID *int64      `json:"trainingSetId,omitempty"`
+	TrainingSetID *ident.ID   `json:"trainingSetId,omitempty"`
 	Split         *SplitInput `json:"split,omitempty"`
 	Seed          *int        `json:"seed,omitempty"`
 	// How much worse than the active version a retrained version may be on the
@@ -139,10 +140,10 @@ type CycleEvent struct {
 	// Monotonic sequence number: pass the last one seen as afterSeq to resume.
 	Seq int `json:"seq"`
 	// cycle_started or cycle_updated.
-	Type    string `json:"type"`
-	ModelID int64  `json:"modelId"`
-	CycleID int64  `json:"cycleId"`
-	ActorID *int64 `json:"actorId,omitempty"`
+	Type    string    `json:"type"`
+	ModelID ident.ID  `json:"modelId"`
+	CycleID ident.ID  `json:"cycleId"`
+	ActorID *ident.ID `json:"actorId,omitempty"`
 	// The cycle as it is now (null if it no longer exists).
 	Cycle *store.ActiveLearningCycle `json:"cycle,omitempty"`
 	// The event's JSON payload (status, counts at the time of the event).
@@ -268,9 +269,9 @@ type Prediction struct {
 	// 1 - similarity to the nearest training compound: 0 inside the training data, 1 far from it.
 	ApplicabilityDistance *float64 `json:"applicabilityDistance,omitempty"`
 	// The most similar training compound's id and canonical SMILES, and its Tanimoto similarity (Morgan r=2, 2048 bits).
-	NearestCompoundID *int64   `json:"nearestCompoundId,omitempty"`
-	NearestSmiles     *string  `json:"nearestSmiles,omitempty"`
-	Similarity        *float64 `json:"similarity,omitempty"`
+	NearestCompoundID *ident.ID `json:"nearestCompoundId,omitempty"`
+	NearestSmiles     *string   `json:"nearestSmiles,omitempty"`
+	Similarity        *float64  `json:"similarity,omitempty"`
 	// The model version that scored it.
 	ModelVersion int     `json:"modelVersion"`
 	Error        *string `json:"error,omitempty"`
@@ -285,7 +286,7 @@ type PredictionInterval struct {
 
 type PromoteVersionInput struct {
 	// A CANDIDATE model version's id.
-	VersionID int64 `json:"versionId"`
+	VersionID ident.ID `json:"versionId"`
 	// Why it is promoted (recorded in the model_activated event).
 	Reason string `json:"reason"`
 }
@@ -312,11 +313,11 @@ type QueueEvent struct {
 	// Monotonic sequence number: pass the last one seen as afterSeq to resume.
 	Seq int `json:"seq"`
 	// item_enqueued, item_claimed, item_released, item_labeled, item_skipped or item_assigned.
-	Type    string `json:"type"`
-	ModelID int64  `json:"modelId"`
-	ItemID  *int64 `json:"itemId,omitempty"`
-	CycleID *int64 `json:"cycleId,omitempty"`
-	ActorID *int64 `json:"actorId,omitempty"`
+	Type    string    `json:"type"`
+	ModelID ident.ID  `json:"modelId"`
+	ItemID  *ident.ID `json:"itemId,omitempty"`
+	CycleID *ident.ID `json:"cycleId,omitempty"`
+	ActorID *ident.ID `json:"actorId,omitempty"`
 	// The item as it is now (null if it no longer exists).
 	Item *store.LabelQueueItem `json:"item,omitempty"`
 	// The event's JSON payload.
@@ -337,7 +338,7 @@ type QueueItemEdge struct {
 }
 
 type ReleaseItemInput struct {
-	ItemID int64 `json:"itemId"`
+	ItemID ident.ID `json:"itemId"`
 }
 
 type ReleaseItemPayload struct {
@@ -345,7 +346,7 @@ type ReleaseItemPayload struct {
 }
 
 type RenewLeaseInput struct {
-	ItemID int64 `json:"itemId"`
+	ItemID ident.ID `json:"itemId"`
 }
 
 type RenewLeasePayload struct {
@@ -356,7 +357,7 @@ type RenewLeasePayload struct {
 // it), the item is pending again for anyone to label, and the label history
 // keeps the retracted value. Who may: as for amendLabel.
 type RetractLabelInput struct {
-	ItemID int64 `json:"itemId"`
+	ItemID ident.ID `json:"itemId"`
 	// Why the label is taken back (required).
 	Reason string `json:"reason"`
 }
@@ -367,9 +368,9 @@ type RetractLabelPayload struct {
 
 // Progress of a retrain job.
 type RetrainProgress struct {
-	Seq     int    `json:"seq"`
-	CycleID int64  `json:"cycleId"`
-	Stage   string `json:"stage"`
+	Seq     int      `json:"seq"`
+	CycleID ident.ID `json:"cycleId"`
+	Stage   string   `json:"stage"`
 	// In [0, 1].
 	Fraction  float64   `json:"fraction"`
 	Message   string    `json:"message"`
@@ -378,7 +379,7 @@ type RetrainProgress struct {
 
 type RollbackModelInput struct {
 	// A model lineage id.
-	ModelID int64 `json:"modelId"`
+	ModelID ident.ID `json:"modelId"`
 	// The version number to reactivate: SUPERSEDED or CANDIDATE.
 	ToVersion int `json:"toVersion"`
 	// Why (recorded in the model_activated event).
@@ -407,11 +408,11 @@ type SelectSamplesPayload struct {
 // "uncertainty+softrank"); the service validates it.
 type SelectionInput struct {
 	// A model lineage id.
-	ModelID int64 `json:"modelId"`
+	ModelID ident.ID `json:"modelId"`
 	// Pool: a compound set, or explicit compounds; neither = every unlabeled compound.
-	SetID       *int64  `json:"setId,omitempty"`
-	CompoundIds []int64 `json:"compoundIds,omitempty"`
-	Strategy    string  `json:"strategy"`
+	SetID       *ident.ID  `json:"setId,omitempty"`
+	CompoundIds []ident.ID `json:"compoundIds,omitempty"`
+	Strategy    string     `json:"strategy"`
 	// Tanimoto threshold of diversity-aware batching: the spec's "+diverse=T"
 	// (0 = as the spec says). With "default" it replaces the default's batch
 	// mode; with a "+cluster" or "+softrank" asked for by name it is an error.
@@ -428,8 +429,8 @@ type SelectionInput struct {
 }
 
 type SkipItemInput struct {
-	ItemID int64  `json:"itemId"`
-	Reason string `json:"reason"`
+	ItemID ident.ID `json:"itemId"`
+	Reason string   `json:"reason"`
 }
 
 type SkipItemPayload struct {
@@ -437,8 +438,8 @@ type SkipItemPayload struct {
 }
 
 type SkipItemsInput struct {
-	ItemIds []int64 `json:"itemIds"`
-	Reason  string  `json:"reason"`
+	ItemIds []ident.ID `json:"itemIds"`
+	Reason  string     `json:"reason"`
 }
 
 type SkipItemsPayload struct {
@@ -462,7 +463,7 @@ type Stats struct {
 }
 
 type SubmitLabelInput struct {
-	ItemID int64 `json:"itemId"`
+	ItemID ident.ID `json:"itemId"`
 	// A finite number; 0 or 1 for classification.
 	Value      float64           `json:"value"`
 	Source     *store.Source     `json:"source,omitempty"`
@@ -483,7 +484,7 @@ type Subscription struct {
 }
 
 type TriggerRetrainInput struct {
-	CycleID int64 `json:"cycleId"`
+	CycleID ident.ID `json:"cycleId"`
 	// Refuse unless the lineage has at least this many labels new since its
 	// active version was trained (labeled after it was activated, in any
 	// cycle): retraining on the same labels again adds nothing.
@@ -495,7 +496,7 @@ type TriggerRetrainPayload struct {
 }
 
 type UpdateUserInput struct {
-	ID int64 `json:"id"`
+	ID ident.ID `json:"id"`
 	// New display name (unchanged when null).
 	Name *string `json:"name,omitempty"`
 	// New role (unchanged when null).

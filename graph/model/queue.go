@@ -1,14 +1,17 @@
 package model
 
-import "activelab/store"
+import (
+	"activelab/ident"
+	"activelab/store"
+)
 
 // QueueFilter is labelQueue's filter. It is written by hand (and bound in
 // gqlgen.yml) because autobind would otherwise pick store.QueueFilter.
 type QueueFilter struct {
 	// ModelID is a model lineage id (every version's items).
-	ModelID *int64 `json:"modelId,omitempty"`
+	ModelID *ident.ID `json:"modelId,omitempty"`
 	// Status keeps items in these states.
 	Status []store.QueueStatus `json:"status,omitempty"`
 	// AssignedTo is a user id.
-	AssignedTo *int64 `json:"assignedTo,omitempty"`
+	AssignedTo *ident.ID `json:"assignedTo,omitempty"`
 }

@@ -36,11 +36,16 @@ _DONE = ("LABELING", "COMPLETE", "FAILED")
 
 
 def _id(obj):
-    """The GraphQL ID of obj: a dict with "id", or the ID itself (a string, never assumed numeric)."""
+    """The GraphQL ID of obj: a dict with "id", or the ID itself: a UUID
+    string as the server returns it (a uuid.UUID is taken too). An integer is
+    refused here, with the reason: IDs are no longer numbers."""
     if isinstance(obj, dict):
         obj = obj.get("id")
     if obj is None or obj == "":
         raise ValueError("want an object with an id or an ID string")
+    if isinstance(obj, (int, float)):
+        raise TypeError(f"ID {obj!r} is a number: IDs are UUID strings such as "
+                        "'0193a5f2-7c4e-7d8a-9b1c-2d3e4f5a6b7c' (pass the dict or the id the client returned)")
     return str(obj)
 
 
@@ -169,6 +174,8 @@ class Client:
 
     def model(self, name_or_id):
         """The model with this id, else the one with this name (NotFoundError when none)."""
+        if isinstance(name_or_id, (int, float)):
+            _id(name_or_id)  # raises: IDs are UUID strings, and a name is not a number
         models = self.models()
         for m in models:
             if m["id"] == str(name_or_id):

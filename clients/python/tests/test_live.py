@@ -11,6 +11,7 @@ import csv
 import math
 import os
 import pathlib
+import re
 import sys
 import time
 import unittest
@@ -22,6 +23,8 @@ TOKEN = os.environ.get("ACTIVELAB_TOKEN")
 SCI_TOKEN = os.environ.get("ACTIVELAB_SCIENTIST_TOKEN")
 BIG_SET = os.environ.get("ACTIVELAB_BIG_SET")  # a compound set over the inline selection limit
 MODEL_NAME = "ESOL solubility (logS)"
+# Every entity's ID: a UUID in canonical text (lower case, hyphenated), time ordered (version 7).
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 try:
     import pandas
@@ -91,11 +94,17 @@ class Live(unittest.TestCase):
         self.assertEqual(self.al.me()["role"], "ADMIN")
         self.assertEqual(self.sci.me()["email"], "sci@example.org")
         m = self.al.model(MODEL_NAME)
-        self.assertIsInstance(m["id"], str)
+        self.assertRegex(m["id"], UUID)
+        self.assertRegex(self.al.me()["id"], UUID)
         self.assertEqual(self.al.model(m["id"])["name"], MODEL_NAME)
+        with self.assertRaises(TypeError):  # an integer id (the old form) is refused before any request
+            self.al.model(1)
         rows = self.al.queue(m, frame=False)
         self.assertEqual(len(rows), 25)  # the demo's first cycle
-        self.assertTrue(all(isinstance(r["id"], str) and r["status"] == "PENDING" for r in rows))
+        self.assertTrue(all(r["status"] == "PENDING" for r in rows))
+        for r in rows:
+            self.assertRegex(r["id"], UUID)
+            self.assertRegex(r["compound_id"], UUID)
         prios = [r["priority"] for r in rows]
         self.assertEqual(prios, sorted(prios, reverse=True))
         self.assertEqual(len(self.al.queue(m, limit=7, frame=False)), 7)
@@ -103,6 +112,7 @@ class Live(unittest.TestCase):
             df = self.al.queue(m)
             self.assertIsInstance(df, pandas.DataFrame)
             self.assertEqual(list(df["id"]), [r["id"] for r in rows])
+            self.assertEqual(list(df["compound_id"]), [r["compound_id"] for r in rows])
             self.assertIn("applicability_distance", df.columns)
         else:
             print("\nNOTE: pandas not installed: DataFrame results not tested", file=sys.stderr)
@@ -137,9 +147,16 @@ class Live(unittest.TestCase):
         with self.assertRaises(activelab.ForbiddenError) as cm:  # retraining is for admins
             self.sci.retrain(self.al.queue(self.model, limit=1, frame=False)[0]["id"])
         self.assertEqual(cm.exception.code, "FORBIDDEN")
-        with self.assertRaises(activelab.ActiveLabError) as cm:
-            self.al.cycle("no-such-cycle")
-        self.assertIn(cm.exception.code, ("NOT_FOUND", "BAD_USER_INPUT"))
+        # An ID that is not a UUID (an integer, as IDs were once) is bad input,
+        # naming the value; a well-formed one that names nothing is not found.
+        for bad in ("no-such-cycle", "1", self.model["id"].upper()):
+            with self.assertRaises(activelab.BadUserInputError, msg=bad) as cm:
+                self.al.cycle(bad)
+            self.assertIn(bad, str(cm.exception))
+        with self.assertRaises(activelab.NotFoundError):
+            self.al.cycle("00000000-0000-7000-8000-000000000000")
+        with self.assertRaises(TypeError):
+            self.al.cycle(1)
         with self.assertRaises(activelab.BadUserInputError):
             self.al.select(self.model, 0)
         with self.assertRaises(activelab.BadUserInputError) as cm:
@@ -186,6 +203,7 @@ class Live(unittest.TestCase):
             df = self.al.export("logS")
             self.assertEqual(len(df), len(rows))
             self.assertAlmostEqual(df["value"].sum(), sum(r["value"] for r in rows), places=6)
+            self.assertEqual(list(df["compound_id"]), [r["compound_id"] for r in rows])  # UUID text, not parsed as numbers
 
     def test_06_subscribe_catch_up_and_live(self):
         m = self.model

@@ -13,11 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import activelab
 
 
+MODEL_ID = "0190c2d4-6f00-7b2e-8d3c-4a5b6c7d8e9f"
+
+
 def cycle(status, **kw):
     c = {"id": "0190c2d4-7a3e-7c4a-9f1e-1b2c3d4e5f60", "cycleNumber": 2, "status": status, "selectionStrategy": "default",
          "batchSize": 10, "seed": 0, "itemsSelected": 0, "itemsLabeled": 0, "itemsSkipped": 0, "error": "",
          "startedAt": "2026-12-06T03:00:00Z", "completedAt": None, "metricsBefore": [], "metricsAfter": [],
-         "model": {"id": "m-1", "name": "m", "endpoint": "logS"}}
+         "model": {"id": MODEL_ID, "name": "m", "endpoint": "logS"}}
     c.update(kw)
     return c
 
@@ -84,7 +87,7 @@ class WaitTest(unittest.TestCase):
             (200, {"data": {"cycle": cycle("LABELING", itemsSelected=10)}}),
         ]
         seen = []
-        c = self.client.select("m-1", 10, poll_interval=0.01, on_progress=lambda c: seen.append(c["status"]))
+        c = self.client.select(MODEL_ID, 10, poll_interval=0.01, on_progress=lambda c: seen.append(c["status"]))
         self.assertEqual(c["status"], "LABELING")
         self.assertEqual(c["itemsSelected"], 10)
         # Called on the start and on each change, not on every unchanged poll.
@@ -94,18 +97,25 @@ class WaitTest(unittest.TestCase):
         self.assertEqual(polls[0]["variables"], {"id": "0190c2d4-7a3e-7c4a-9f1e-1b2c3d4e5f60"})
         auth, sel = self.script.requests[0]
         self.assertEqual(auth, "Bearer al_test")
-        self.assertEqual(sel["variables"]["in"]["selection"]["modelId"], "m-1")
+        self.assertEqual(sel["variables"]["in"]["selection"]["modelId"], MODEL_ID)
+
+    def test_integer_ids_are_refused_before_any_request(self):
+        for call in (lambda: self.client.cycle(3), lambda: self.client.claim(1), lambda: self.client.select(1, 10),
+                     lambda: self.client.select(MODEL_ID, 10, set_id=2), lambda: self.client.model(1)):
+            with self.assertRaisesRegex(TypeError, "UUID"):
+                call()
+        self.assertEqual(self.script.requests, [])
 
     def test_select_without_wait(self):
         self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
-        self.assertEqual(self.client.select("m-1", 10, wait=False)["status"], "SELECTING")
+        self.assertEqual(self.client.select(MODEL_ID, 10, wait=False)["status"], "SELECTING")
         self.assertEqual(len(self.script.requests), 1)
 
     def test_select_failed_job(self):
         self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
         self.script.answers["cycle(id"] = [(200, {"data": {"cycle": cycle("FAILED", error="pool vanished")}})]
         with self.assertRaises(activelab.CycleFailed) as cm:
-            self.client.select("m-1", 10, poll_interval=0.01)
+            self.client.select(MODEL_ID, 10, poll_interval=0.01)
         self.assertIn("pool vanished", str(cm.exception))
         self.assertEqual(cm.exception.cycle["status"], "FAILED")
 
@@ -113,7 +123,7 @@ class WaitTest(unittest.TestCase):
         self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
         self.script.answers["cycle(id"] = [(200, {"data": {"cycle": cycle("SELECTING")}})]
         with self.assertRaises(TimeoutError):
-            self.client.select("m-1", 10, timeout=0.1, poll_interval=0.02)
+            self.client.select(MODEL_ID, 10, timeout=0.1, poll_interval=0.02)
 
     def test_retrain_wait(self):
         self.script.answers["triggerRetrain"] = [(200, {"data": {"triggerRetrain": {"cycle": cycle("TRAINING")}}})]
@@ -132,12 +142,12 @@ class WaitTest(unittest.TestCase):
                           ("SOMETHING_NEW", activelab.ActiveLabError)]:
             self.script.answers["claimNextItem"] = [(200, {"errors": [{"message": "no", "extensions": {"code": code}}], "data": None})]
             with self.assertRaises(exc) as cm:
-                self.client.claim("m-1")
+                self.client.claim(MODEL_ID)
             self.assertEqual(cm.exception.code, code)
             self.assertEqual(cm.exception.errors[0]["message"], "no")
         self.script.answers["claimNextItem"] = [(502, "bad gateway")]
         with self.assertRaises(activelab.InternalError) as cm:
-            self.client.claim("m-1")
+            self.client.claim(MODEL_ID)
         self.assertEqual(cm.exception.status, 502)
 
     def test_export_http_errors(self):
@@ -166,7 +176,7 @@ class SubscriptionRetryTest(unittest.TestCase):
         client = activelab.Client(f"http://127.0.0.1:{port}", "al_test")
 
         async def first(**kw):
-            async for ev in client.subscribe_queue("m-1", after_seq=0, retry_delay=0.01, **kw):
+            async for ev in client.subscribe_queue(MODEL_ID, after_seq=0, retry_delay=0.01, **kw):
                 return ev
         with self.assertRaises(activelab.ActiveLabError) as cm:
             asyncio.run(first(max_retries=2))

@@ -1,3 +1,0 @@
-DROP TABLE sessions;
-DROP TABLE api_tokens;
-DROP TABLE users;

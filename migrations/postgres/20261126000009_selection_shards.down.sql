@@ -1,1 +1,0 @@
-DROP TABLE selection_shards;

@@ -1,0 +1,15 @@
+DROP TABLE IF EXISTS events;
+DROP TABLE IF EXISTS selection_shards;
+DROP TABLE IF EXISTS label_history;
+DROP TABLE IF EXISTS measurements;
+DROP TABLE IF EXISTS label_queue;
+DROP TABLE IF EXISTS active_learning_cycles;
+DROP TABLE IF EXISTS ml_models;
+DROP TABLE IF EXISTS validation_set_members;
+DROP TABLE IF EXISTS validation_sets;
+DROP TABLE IF EXISTS compound_set_members;
+DROP TABLE IF EXISTS compound_sets;
+DROP TABLE IF EXISTS compounds;
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS api_tokens;
+DROP TABLE IF EXISTS users;

@@ -1,0 +1,272 @@
+-- The application's schema. Every entity is identified by a UUID (a
+-- time-ordered version 7, made in Go when the row is created; see package
+-- ident): PostgreSQL's native uuid here, canonical text on SQLite. The
+-- events outbox keeps an integer sequence: it is a log position that
+-- subscribers resume from, not an entity.
+
+-- Users, API tokens and sessions. Secrets are stored hashed (SHA-256).
+CREATE TABLE users (
+    id            UUID PRIMARY KEY,
+    email         TEXT NOT NULL,
+    name          TEXT NOT NULL DEFAULT '',
+    role          TEXT NOT NULL CONSTRAINT ck_users_role CHECK (role IN ('viewer', 'scientist', 'admin')),
+    password_hash TEXT NOT NULL DEFAULT '',
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    disabled_at   TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX ux_users_email ON users (lower(email));
+
+CREATE TABLE api_tokens (
+    id           UUID PRIMARY KEY,
+    user_id      UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    prefix       TEXT NOT NULL DEFAULT '',
+    hash         BYTEA NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+    last_used_at TIMESTAMPTZ,
+    expires_at   TIMESTAMPTZ,
+    revoked_at   TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX ux_api_tokens_hash ON api_tokens (hash);
+CREATE INDEX ix_api_tokens_user ON api_tokens (user_id);
+
+CREATE TABLE sessions (
+    id           UUID PRIMARY KEY,
+    user_id      UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    hash         BYTEA NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+    expires_at   TIMESTAMPTZ NOT NULL,
+    last_seen_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX ux_sessions_hash ON sessions (hash);
+CREATE INDEX ix_sessions_user ON sessions (user_id);
+CREATE INDEX ix_sessions_expires ON sessions (expires_at);
+
+-- Compounds (unique by canonical SMILES) and compound sets (pools,
+-- datasets, lists). features is the model's dense feature vector (float32
+-- little-endian) in the layout feature_set names; properties is every
+-- column or SDF data item a compound was imported with, as a JSON array of
+-- {"name", "value"} objects in file order.
+CREATE TABLE compounds (
+    id               UUID PRIMARY KEY,
+    input_smiles     TEXT NOT NULL,
+    canonical_smiles TEXT NOT NULL,
+    name             TEXT NOT NULL DEFAULT '',
+    descriptors      JSONB,
+    fingerprint      BYTEA,
+    features         BYTEA,
+    feature_set      TEXT NOT NULL DEFAULT '',
+    properties       TEXT NOT NULL DEFAULT '[]',
+    created_at       TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX ux_compounds_canonical_smiles ON compounds (canonical_smiles);
+CREATE INDEX ix_compounds_name ON compounds (name);
+
+CREATE TABLE compound_sets (
+    id          UUID PRIMARY KEY,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL DEFAULT 'pool' CONSTRAINT ck_compound_sets_kind CHECK (kind IN ('pool', 'dataset', 'list')),
+    description TEXT NOT NULL DEFAULT '',
+    created_by  UUID REFERENCES users (id) ON DELETE SET NULL,
+    created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX ux_compound_sets_name ON compound_sets (name);
+
+CREATE TABLE compound_set_members (
+    set_id      UUID NOT NULL REFERENCES compound_sets (id) ON DELETE CASCADE,
+    compound_id UUID NOT NULL REFERENCES compounds (id) ON DELETE CASCADE,
+    created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (set_id, compound_id)
+);
+CREATE INDEX ix_compound_set_members_compound ON compound_set_members (compound_id);
+
+-- Held-out validation sets and model versions. A model (in the API) is a
+-- lineage: versions 1, 2, ... share its name and lineage_id (the id of
+-- version 1, itself included), at most one of them is active, and a
+-- retrained version links to the one it was retrained from by parent_id.
+-- A retrained version worse than the active one by more than the lineage's
+-- promotion_tolerance (set on version 1; NULL: the task's default) is kept
+-- as a candidate.
+CREATE TABLE validation_sets (
+    id         UUID PRIMARY KEY,
+    name       TEXT NOT NULL,
+    endpoint   TEXT NOT NULL,
+    hash       TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX ux_validation_sets_name ON validation_sets (name);
+
+CREATE TABLE validation_set_members (
+    validation_set_id UUID NOT NULL REFERENCES validation_sets (id) ON DELETE CASCADE,
+    compound_id       UUID NOT NULL REFERENCES compounds (id) ON DELETE RESTRICT,
+    value             DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (validation_set_id, compound_id)
+);
+CREATE INDEX ix_validation_set_members_compound ON validation_set_members (compound_id);
+
+CREATE TABLE ml_models (
+    id                  UUID PRIMARY KEY,
+    name                TEXT NOT NULL,
+    endpoint            TEXT NOT NULL,
+    task                TEXT NOT NULL CONSTRAINT ck_ml_models_task CHECK (task IN ('regression', 'classification')),
+    version             INTEGER NOT NULL DEFAULT 1,
+    parent_id           UUID REFERENCES ml_models (id) ON DELETE RESTRICT,
+    lineage_id          UUID NOT NULL REFERENCES ml_models (id) ON DELETE RESTRICT,
+    status              TEXT NOT NULL DEFAULT 'training' CONSTRAINT ck_ml_models_status CHECK (status IN ('training', 'active', 'superseded', 'failed', 'candidate')),
+    params              JSONB,
+    artifact            BYTEA,
+    metrics             JSONB,
+    training_size       INTEGER NOT NULL DEFAULT 0,
+    seed                BIGINT NOT NULL DEFAULT 0,
+    validation_set_id   UUID REFERENCES validation_sets (id) ON DELETE RESTRICT,
+    validation_hash     TEXT NOT NULL DEFAULT '',
+    error               TEXT NOT NULL DEFAULT '',
+    promotion_tolerance DOUBLE PRECISION,
+    created_at          TIMESTAMPTZ NOT NULL DEFAULT now(),
+    activated_at        TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX ux_ml_models_name_version ON ml_models (name, version);
+CREATE UNIQUE INDEX ux_ml_models_one_active ON ml_models (name) WHERE status = 'active';
+CREATE INDEX ix_ml_models_endpoint ON ml_models (endpoint);
+CREATE INDEX ix_ml_models_parent ON ml_models (parent_id);
+CREATE INDEX ix_ml_models_lineage ON ml_models (lineage_id, version);
+
+-- Active-learning cycles, the label queue, measurements (the labels that
+-- train models) and the audit history of every label. label_queue and
+-- active_learning_cycles have the specification's columns plus version
+-- (optimistic concurrency), lease_expires_at, skip_reason,
+-- label_implausible (a label the labeler confirmed against the
+-- plausibility check) and lineage_id (queue); error, params, seed and
+-- promotion_note (cycles).
+CREATE TABLE active_learning_cycles (
+    id                 UUID PRIMARY KEY,
+    model_id           UUID NOT NULL REFERENCES ml_models (id) ON DELETE CASCADE,
+    cycle_number       INTEGER NOT NULL,
+    selection_strategy TEXT NOT NULL,
+    batch_size         INTEGER NOT NULL CONSTRAINT ck_active_learning_cycles_batch_size CHECK (batch_size > 0),
+    status             TEXT NOT NULL DEFAULT 'selecting' CONSTRAINT ck_active_learning_cycles_status CHECK (status IN ('selecting', 'labeling', 'training', 'complete', 'failed')),
+    metrics_before     JSONB,
+    metrics_after      JSONB,
+    items_selected     INTEGER NOT NULL DEFAULT 0,
+    items_labeled      INTEGER NOT NULL DEFAULT 0,
+    items_skipped      INTEGER NOT NULL DEFAULT 0,
+    started_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
+    completed_at       TIMESTAMPTZ,
+    version            INTEGER NOT NULL DEFAULT 1,
+    error              TEXT NOT NULL DEFAULT '',
+    params             JSONB,
+    seed               BIGINT NOT NULL DEFAULT 0,
+    promotion_note     TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX ux_active_learning_cycles_model_number ON active_learning_cycles (model_id, cycle_number);
+
+CREATE TABLE label_queue (
+    id                     UUID PRIMARY KEY,
+    compound_id            UUID NOT NULL REFERENCES compounds (id) ON DELETE CASCADE,
+    model_id               UUID NOT NULL REFERENCES ml_models (id) ON DELETE CASCADE,
+    lineage_id             UUID NOT NULL REFERENCES ml_models (id) ON DELETE CASCADE,
+    prediction             DOUBLE PRECISION,
+    uncertainty            DOUBLE PRECISION,
+    applicability_distance DOUBLE PRECISION,
+    selection_strategy     TEXT NOT NULL,
+    selection_batch        INTEGER NOT NULL,
+    priority_score         DOUBLE PRECISION NOT NULL DEFAULT 0,
+    status                 TEXT NOT NULL DEFAULT 'pending' CONSTRAINT ck_label_queue_status CHECK (status IN ('pending', 'in_progress', 'labeled', 'skipped')),
+    assigned_to            UUID REFERENCES users (id) ON DELETE SET NULL,
+    assigned_at            TIMESTAMPTZ,
+    label                  DOUBLE PRECISION,
+    label_source           TEXT CONSTRAINT ck_label_queue_label_source CHECK (label_source IN ('experimental', 'literature', 'expert_estimate')),
+    label_confidence       TEXT CONSTRAINT ck_label_queue_label_confidence CHECK (label_confidence IN ('high', 'medium', 'low')),
+    label_implausible      BOOLEAN NOT NULL DEFAULT FALSE,
+    labeled_at             TIMESTAMPTZ,
+    labeled_by             UUID REFERENCES users (id) ON DELETE SET NULL,
+    notes                  TEXT NOT NULL DEFAULT '',
+    created_at             TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at             TIMESTAMPTZ NOT NULL DEFAULT now(),
+    version                INTEGER NOT NULL DEFAULT 1,
+    lease_expires_at       TIMESTAMPTZ,
+    skip_reason            TEXT NOT NULL DEFAULT '',
+    CONSTRAINT uq_label_queue_compound_model_batch UNIQUE (compound_id, model_id, selection_batch)
+);
+CREATE INDEX ix_label_queue_status_model ON label_queue (status, model_id);
+-- The queue's orders: ListQueue and ClaimNextItem walk (priority_score
+-- DESC, id) within a model version (with a status filter, or an assignee:
+-- claim's first pass looks at the user's own pending items) or across a
+-- lineage's versions; ListQueue's created_at orders walk (created_at, id).
+CREATE INDEX ix_label_queue_priority_id ON label_queue (priority_score DESC, id);
+CREATE INDEX ix_label_queue_model_created ON label_queue (model_id, created_at, id);
+CREATE INDEX ix_label_queue_model_priority_id ON label_queue (model_id, priority_score DESC, id);
+CREATE INDEX ix_label_queue_model_status_priority_id ON label_queue (model_id, status, priority_score DESC, id);
+CREATE INDEX ix_label_queue_assignee_priority_id ON label_queue (assigned_to, status, model_id, priority_score DESC, id);
+-- One open item per compound and lineage, as a database guarantee: two
+-- selections running at once could each find a compound free.
+CREATE UNIQUE INDEX ux_label_queue_open_compound ON label_queue (lineage_id, compound_id) WHERE status IN ('pending', 'in_progress');
+
+-- A measurement's qualifier: '' for an exact value, '<', '<=', '>' or '>='
+-- for a censored value (a bound: shown, but left out of training and of the
+-- endpoint's observed range), '~' for an approximate value (trained as
+-- exact). implausible marks a label confirmed against the plausibility
+-- check (the endpoint's observed range ignores it).
+CREATE TABLE measurements (
+    id            UUID PRIMARY KEY,
+    compound_id   UUID NOT NULL REFERENCES compounds (id) ON DELETE CASCADE,
+    endpoint      TEXT NOT NULL,
+    value         DOUBLE PRECISION NOT NULL,
+    qualifier     TEXT NOT NULL DEFAULT '' CONSTRAINT ck_measurements_qualifier CHECK (qualifier IN ('', '<', '<=', '>', '>=', '~')),
+    source        TEXT NOT NULL CONSTRAINT ck_measurements_source CHECK (source IN ('experimental', 'literature', 'expert_estimate')),
+    confidence    TEXT NOT NULL DEFAULT 'high' CONSTRAINT ck_measurements_confidence CHECK (confidence IN ('high', 'medium', 'low')),
+    implausible   BOOLEAN NOT NULL DEFAULT FALSE,
+    user_id       UUID REFERENCES users (id) ON DELETE SET NULL,
+    origin        TEXT NOT NULL CONSTRAINT ck_measurements_origin CHECK (origin IN ('import', 'label', 'manual')),
+    queue_item_id UUID REFERENCES label_queue (id) ON DELETE SET NULL,
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX ix_measurements_compound_endpoint ON measurements (compound_id, endpoint);
+CREATE INDEX ix_measurements_endpoint ON measurements (endpoint);
+CREATE UNIQUE INDEX ux_measurements_queue_item ON measurements (queue_item_id);
+
+-- The audit history of every queue item's label: the first label, each
+-- correction (amendLabel) and each retraction (retractLabel), with who,
+-- when, why, and the value before and after. Rows are never updated.
+CREATE TABLE label_history (
+    id             UUID PRIMARY KEY,
+    queue_item_id  UUID NOT NULL REFERENCES label_queue (id) ON DELETE CASCADE,
+    action         TEXT NOT NULL CONSTRAINT ck_label_history_action CHECK (action IN ('labeled', 'amended', 'retracted')),
+    value          DOUBLE PRECISION,
+    previous_value DOUBLE PRECISION,
+    source         TEXT,
+    confidence     TEXT,
+    notes          TEXT NOT NULL DEFAULT '',
+    reason         TEXT NOT NULL DEFAULT '',
+    user_id        UUID REFERENCES users (id) ON DELETE SET NULL,
+    created_at     TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX ix_label_history_item ON label_history (queue_item_id, id);
+
+-- The top candidates each shard job of a large selection found (a pool
+-- over Config.ShardSize is scored in shard jobs; the last one to finish
+-- hands the cycle to the merge, which ranks the union). Rows are removed
+-- when the merge enqueues the batch.
+CREATE TABLE selection_shards (
+    cycle_id     UUID NOT NULL REFERENCES active_learning_cycles (id) ON DELETE CASCADE,
+    shard        INTEGER NOT NULL,
+    compound_ids JSONB NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (cycle_id, shard)
+);
+
+-- The outbox of domain events: every state change writes one row in the
+-- same transaction; seq is the monotonic position subscribers resume from.
+CREATE TABLE events (
+    seq        BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    type       TEXT NOT NULL,
+    model_id   UUID,
+    item_id    UUID,
+    cycle_id   UUID,
+    actor_id   UUID,
+    payload    JSONB NOT NULL DEFAULT '{}',
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX ix_events_model_seq ON events (model_id, seq);
+CREATE INDEX ix_events_cycle_seq ON events (cycle_id, seq);

@@ -1,3 +1,0 @@
-DROP TABLE ml_models;
-DROP TABLE validation_set_members;
-DROP TABLE validation_sets;

@@ -1,2 +1,0 @@
-DROP INDEX ix_label_queue_model_created;
-DROP INDEX ix_label_queue_priority_id;

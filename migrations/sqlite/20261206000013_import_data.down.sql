@@ -1,2 +1,0 @@
-ALTER TABLE compounds DROP COLUMN properties;
-ALTER TABLE measurements DROP COLUMN qualifier;
