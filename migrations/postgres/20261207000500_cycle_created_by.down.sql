@@ -1,0 +1,1 @@
+ALTER TABLE active_learning_cycles DROP COLUMN created_by;
