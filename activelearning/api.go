@@ -91,10 +91,15 @@ type SplitInput struct {
 type SelectInput struct {
 	// ModelID is the model's lineage id.
 	ModelID store.ID
-	// Pool: SetID (a compound set) or CompoundIDs; both zero = every
-	// compound not labeled for the endpoint.
+	// Pool: SetID (a compound set), CompoundIDs or SMILES (a pasted list,
+	// see PastedPool); all zero = every compound not labeled for the
+	// endpoint.
 	SetID       store.ID
 	CompoundIDs []store.ID
+	// SMILES is a pasted pool, one entry a line (line N is SMILES[N-1]):
+	// a SMILES, optionally followed by whitespace and a name (as in a .smi
+	// file); blank lines are ignored. At most Config.MaxPastedPool lines.
+	SMILES []string
 	// Strategy is a sampling spec ("default", "uncertainty", "hybrid+diverse", ...).
 	Strategy string
 	// Diversity, when > 0, is the Tanimoto threshold of diversity-aware

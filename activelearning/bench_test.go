@@ -150,3 +150,67 @@ func benchPool(b *testing.B, size int) {
 		b.ReportMetric(float64(prep.Created+trep.Created), "compounds")
 	})
 }
+
+// pastedBenchLines is the size of the pasted pool BenchmarkPastedPool
+// pastes: the most a pasted pool may have (DefaultMaxPastedPool).
+const pastedBenchLines = activelearning.DefaultMaxPastedPool
+
+// BenchmarkPastedPool measures turning a pasted pool of 5,000 SMILES into
+// compound ids on SQLite (PastedPool: parse, canonicalize and featurize
+// every line, then store each compound unless known): "new" pastes 5,000
+// compounds the database has not seen (ESOL molecules behind alkyl
+// prefixes unique to the iteration), "known" pastes the same 5,000 again.
+func BenchmarkPastedPool(b *testing.B) {
+	ctx := b.Context()
+	st := storetest.OpenSQLite(b)
+	svc := activelearning.New(st, nil, activelearning.Config{}, nil)
+	data := altest.ESOL160()
+	lines := func(iter int) []string {
+		var out []string
+		for k := 0; len(out) < pastedBenchLines; k++ {
+			prefix := strings.Repeat("C", k%40+1) + "C(O" + strings.Repeat("C", k/40+1) + ")" + strings.Repeat("N", iter%3) + strings.Repeat("CC", iter/3)
+			for _, r := range data {
+				if len(out) < pastedBenchLines {
+					out = append(out, prefix+r.SMILES)
+				}
+			}
+		}
+		return out
+	}
+	// A prefix can break a valence (chem refuses the line): keep the lines it takes.
+	valid := func(ls []string) []string {
+		out := ls[:0]
+		for _, l := range ls {
+			if _, err := activelearning.NewCompound(l); err == nil {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	b.Run("new", func(b *testing.B) {
+		iter := 0
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			ls := valid(lines(iter))
+			iter++
+			b.StartTimer()
+			ids, err := svc.PastedPool(ctx, ls)
+			if err != nil || len(ids) == 0 {
+				b.Fatalf("%d ids, %v", len(ids), err)
+			}
+		}
+	})
+	b.Run("known", func(b *testing.B) {
+		ls := valid(lines(0))
+		if _, err := svc.PastedPool(ctx, ls); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := svc.PastedPool(ctx, ls); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

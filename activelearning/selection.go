@@ -78,6 +78,9 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 	if in.SetID != store.NilID && len(in.CompoundIDs) > 0 {
 		return nil, inputErr("compoundIds", "give a set or a list of compounds, not both")
 	}
+	if len(in.SMILES) > 0 && (in.SetID != store.NilID || len(in.CompoundIDs) > 0) {
+		return nil, inputErr("smiles", "give one pool: a set, a list of compound ids or pasted SMILES")
+	}
 	vs, err := s.st.ModelVersions(ctx, in.ModelID)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -107,6 +110,14 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 		if _, err := s.st.CompoundSetByID(ctx, in.SetID); err != nil {
 			return nil, &InputError{Field: "setId", Msg: err.Error()}
 		}
+	}
+	if len(in.SMILES) > 0 {
+		// Last, so a request refused for another reason imports nothing.
+		ids, err := s.PastedPool(ctx, in.SMILES)
+		if err != nil {
+			return nil, err
+		}
+		sel.in.CompoundIDs, sel.in.SMILES = ids, nil
 	}
 	return sel, nil
 }
@@ -286,7 +297,9 @@ func (s *Service) options(sel *selection, fps [][]uint64) sampling.Options {
 
 // PreviewSelection ranks the pool with the lineage's active version and
 // returns the batch (prediction, uncertainty, applicability distance,
-// priority, rank) without writing anything. Scientists and admins.
+// priority, rank) without selecting anything. Scientists and admins. A
+// pasted pool's unknown compounds are imported (PastedPool) so that they
+// can be scored and shown; the selection that follows finds them stored.
 func (s *Service) PreviewSelection(ctx context.Context, actor *store.User, in SelectInput) ([]Candidate, error) {
 	sel, err := s.checkSelect(ctx, actor, in)
 	if err != nil {
@@ -315,14 +328,18 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, inputErr("modelId", "the pool is empty: every compound is labeled, queued, skipped or held out for validation")
+		field := "modelId"
+		if len(in.SMILES) > 0 {
+			field = "smiles"
+		}
+		return nil, inputErr(field, "the pool is empty: every compound is labeled, queued, skipped or held out for validation")
 	}
 	p := selParams{Strategy: sel.in.Strategy, Spec: sel.spec.String(), Diversity: sel.in.Diversity, BatchSize: sel.in.BatchSize,
 		Seed: sel.in.Seed, SetID: sel.in.SetID, CompoundIDs: sel.in.CompoundIDs, IncludeLabeled: sel.in.IncludeLabeled,
 		IncludeSkipped: sel.in.IncludeSkipped, PoolSize: len(ids)}
 	raw, _ := json.Marshal(p)
 	c := &store.ActiveLearningCycle{ModelID: sel.version.ID, SelectionStrategy: sel.spec.String(), BatchSize: sel.in.BatchSize,
-		Params: raw, Seed: sel.in.Seed, StartedAt: s.now(), Version: 1}
+		Params: raw, Seed: sel.in.Seed, StartedAt: s.now(), Version: 1, CreatedBy: ptr(actor.ID)}
 	if len(ids) > s.cfg.InlinePoolLimit {
 		if s.jobs == nil {
 			return nil, errors.New("select samples: no job client (SetJobs)")

@@ -30,6 +30,9 @@ type Config struct {
 	// InlineImportLimit: imports with more rows than this run as an
 	// import_compounds job (default 5000).
 	InlineImportLimit int
+	// MaxPastedPool caps the lines of a pasted pool (SelectInput.SMILES;
+	// default DefaultMaxPastedPool).
+	MaxPastedPool int
 	// QueuePageMax caps LabelQueue's page size (default 100).
 	QueuePageMax int
 	// CorrectionWindow is how long after labeling an item its labeler may
@@ -64,6 +67,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PlausibilityK <= 0 {
 		c.PlausibilityK = 4
+	}
+	if c.MaxPastedPool <= 0 {
+		c.MaxPastedPool = DefaultMaxPastedPool
 	}
 	if c.QueuePageMax <= 0 {
 		c.QueuePageMax = 100

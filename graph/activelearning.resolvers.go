@@ -90,6 +90,11 @@ func (r *cycleResolver) Params(ctx context.Context, obj *store.ActiveLearningCyc
 	return jsonString(obj.Params), nil
 }
 
+// StartedBy is the resolver for the startedBy field.
+func (r *cycleResolver) StartedBy(ctx context.Context, obj *store.ActiveLearningCycle) (*store.User, error) {
+	return r.loadUser(ctx, obj.CreatedBy)
+}
+
 // Cycle is the resolver for the cycle field.
 func (r *cycleEventResolver) Cycle(ctx context.Context, obj *model.CycleEvent) (*store.ActiveLearningCycle, error) {
 	c, err := r.Svc.Cycle(ctx, obj.CycleID)

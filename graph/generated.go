@@ -159,6 +159,7 @@ type ComplexityRoot struct {
 		Seed              func(childComplexity int) int
 		SelectionStrategy func(childComplexity int) int
 		StartedAt         func(childComplexity int) int
+		StartedBy         func(childComplexity int) int
 		Status            func(childComplexity int) int
 	}
 
@@ -528,6 +529,8 @@ type CycleResolver interface {
 	MetricsAfter(ctx context.Context, obj *store.ActiveLearningCycle) ([]*model.Metric, error)
 
 	Params(ctx context.Context, obj *store.ActiveLearningCycle) (*string, error)
+
+	StartedBy(ctx context.Context, obj *store.ActiveLearningCycle) (*store.User, error)
 }
 type CycleEventResolver interface {
 	Cycle(ctx context.Context, obj *model.CycleEvent) (*store.ActiveLearningCycle, error)
@@ -1021,6 +1024,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cycle.StartedAt(childComplexity), true
+	case "Cycle.startedBy":
+		if e.ComplexityRoot.Cycle.StartedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.StartedBy(childComplexity), true
 	case "Cycle.status":
 		if e.ComplexityRoot.Cycle.Status == nil {
 			break
@@ -2957,6 +2966,8 @@ func (ec *executionContext) childFields_Cycle(ctx context.Context, field graphql
 		return ec.fieldContext_Cycle_promotionNote(ctx, field)
 	case "startedAt":
 		return ec.fieldContext_Cycle_startedAt(ctx, field)
+	case "startedBy":
+		return ec.fieldContext_Cycle_startedBy(ctx, field)
 	case "completedAt":
 		return ec.fieldContext_Cycle_completedAt(ctx, field)
 	}
@@ -5998,6 +6009,38 @@ func (ec *executionContext) _Cycle_startedAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Cycle_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Cycle_startedBy(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_startedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cycle().StartedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖactivelabᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_startedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cycle",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Cycle_completedAt(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
@@ -15259,7 +15302,7 @@ func (ec *executionContext) unmarshalInputSelectionInput(ctx context.Context, ob
 		asMap["includeSkipped"] = false
 	}
 
-	fieldsInOrder := [...]string{"modelId", "setId", "compoundIds", "strategy", "diversity", "batchSize", "seed", "includeLabeled", "includeSkipped"}
+	fieldsInOrder := [...]string{"modelId", "setId", "compoundIds", "smiles", "strategy", "diversity", "batchSize", "seed", "includeLabeled", "includeSkipped"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15287,6 +15330,13 @@ func (ec *executionContext) unmarshalInputSelectionInput(ctx context.Context, ob
 				return it, err
 			}
 			it.CompoundIds = data
+		case "smiles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("smiles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Smiles = data
 		case "strategy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("strategy"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -16455,6 +16505,12 @@ func (ec *executionContext) _Cycle(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "startedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cycle_startedBy(ctx, field, obj)
+				})
 		case "completedAt":
 			out.Values[i] = ec._Cycle_completedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -21026,6 +21082,41 @@ func (ec *executionContext) unmarshalOSplitInput2ᚖactivelabᚋgraphᚋmodelᚐ
 	}
 	res, err := ec.unmarshalInputSplitInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

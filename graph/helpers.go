@@ -35,7 +35,7 @@ func (r *Resolver) logger() *slog.Logger {
 
 // selectInput decodes a SelectionInput for the service.
 func selectInput(in *model.SelectionInput) activelearning.SelectInput {
-	return activelearning.SelectInput{ModelID: in.ModelID, SetID: derefID(in.SetID), CompoundIDs: in.CompoundIds,
+	return activelearning.SelectInput{ModelID: in.ModelID, SetID: derefID(in.SetID), CompoundIDs: in.CompoundIds, SMILES: in.Smiles,
 		Strategy: in.Strategy, Diversity: deref(in.Diversity), BatchSize: batchSize(in.BatchSize), Seed: int64(derefInt(in.Seed)),
 		IncludeLabeled: deref(in.IncludeLabeled), IncludeSkipped: deref(in.IncludeSkipped)}
 }

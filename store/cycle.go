@@ -56,6 +56,10 @@ type ActiveLearningCycle struct {
 	// PromotionNote says what the cycle's retrain did with its version:
 	// activated, or kept as a candidate and why (empty before a retrain).
 	PromotionNote string `bun:"promotion_note,notnull"`
+	// CreatedBy is the user who started the cycle (nil: started by no one
+	// in particular, such as the demo seed, or that user was deleted). Set
+	// once, by CreateCycle.
+	CreatedBy *ID `bun:"created_by"`
 }
 
 // CreateCycle inserts c and sets its ID. Status defaults to selecting.

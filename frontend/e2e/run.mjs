@@ -413,9 +413,8 @@ try {
   // that asks before starting a second open cycle, the card measured at a
   // laptop's and a phone's size, axe-core on every tab, screenshots.
   consoleErrors.length = 0;
-  const caps = await api(base, `{ __schema { mutationType { fields { name } } } __type(name: "SelectionInput") { inputFields { name } } }`, null, token);
+  const caps = await api(base, `{ __schema { mutationType { fields { name } } } }`, null, token);
   const mutations = new Set(caps.__schema.mutationType.fields.map((f) => f.name));
-  const pastedPool = caps.__type.inputFields.some((f) => f.name === 'smiles');
   await tab('Labeling');
   const labeledAtStart = await count('labeled');
   const byKeyboard = [];
@@ -504,7 +503,17 @@ try {
   await page.setViewportSize({ width: 1366, height: 768 });
 
   // The queue: filtered by assignee (mine), then a row clicked opens its
-  // item for labeling (claimed for me).
+  // item for labeling: that very item is claimed for me (claimItem), even
+  // though another compound is reserved for me (which a claim of "the
+  // next" would have handed me instead); Next then leaves it unlabeled,
+  // unclaimed, and brings another one.
+  const itemQuery = `query($id: ID!) { queueItem(id: $id) { id status assignedTo { id } compound { inputSmiles } } }`;
+  // (The keyboard session claimed the compound assigned above: reserve another.)
+  const pendingNow = (await api(base, `query($model: ID!) { labelQueue(filter: {modelId: $model, status: [PENDING]}, first: 50) { edges { node { id assignedTo { id } } } } }`, { model: modelId }, token)).labelQueue.edges.map((e) => e.node);
+  const toReserve = pendingNow.filter((n) => !n.assignedTo).at(-1);
+  await api(base, `mutation($ids: [ID!]!, $me: ID!) { assignItems(input: {itemIds: $ids, userId: $me}) { items { id } } }`, { ids: [toReserve.id], me: meNow.me.id }, token);
+  const reserved = (await api(base, `query($me: ID!, $model: ID!) { labelQueue(filter: {modelId: $model, status: [PENDING], assignedTo: $me}, first: 50) { edges { node { id } } } }`, { me: meNow.me.id, model: modelId }, token)).labelQueue.edges.map((e) => e.node.id);
+  assert.ok(reserved.includes(toReserve.id), 'a compound is reserved for me');
   await tab('Label Queue');
   await page.getByLabel('Assigned to').selectOption({ label: 'Me' });
   await page.getByTestId('queue-row').first().waitFor();
@@ -517,26 +526,37 @@ try {
   await free.getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
   const picked = (await free.locator('.smiles').textContent()).trim();
   await free.locator('td').nth(4).click();
-  await page.waitForURL(new RegExp(`#/models/${modelId}/label/${UUID}$`));
+  await page.waitForURL(/#\/models\/[^/]+\/label\/[^/]+$/);
   await page.getByTestId('smiles').filter({ hasText: picked }).waitFor();
-  const opened = await api(base, `query($me: ID!, $model: ID!) { labelQueue(filter: {modelId: $model, status: [IN_PROGRESS], assignedTo: $me}, first: 50) { edges { node { compound { inputSmiles } } } } }`, { me: meNow.me.id, model: modelId }, token);
-  assert.ok(opened.labelQueue.edges.some((e) => e.node.compound.inputSmiles === picked), 'the clicked item is claimed for me');
-  log('opened a pending item from the queue by clicking its row');
+  const openedId = decodeURIComponent(new URL(page.url()).hash.split('/').pop());
+  const opened = (await api(base, itemQuery, { id: openedId }, token)).queueItem;
+  assert.deepEqual([opened.status, opened.assignedTo?.id, opened.compound.inputSmiles], ['IN_PROGRESS', meNow.me.id, picked], 'the clicked item itself is claimed for me');
+  for (const id of reserved) {
+    assert.equal((await api(base, itemQuery, { id }, token)).queueItem.status, 'PENDING', `the compound reserved for me (${id}) still waits`);
+  }
+  log('opened a pending item from the queue by clicking its row: that item claimed (claimItem), not the one reserved for me');
+  // Next (n, by keyboard): another compound comes, the one left is free again.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('n');
+  await page.getByTestId('smiles').filter({ hasNotText: picked }).waitFor();
+  await page.getByRole('status').filter({ hasText: /^Left .* unlabeled for someone else\.$/ }).waitFor();
+  const left = (await api(base, itemQuery, { id: openedId }, token)).queueItem;
+  assert.deepEqual([left.status, left.assignedTo], ['PENDING', null], `Next released the item it left: ${JSON.stringify(left)}`);
+  const nowSmiles = (await page.getByTestId('smiles').textContent()).trim();
+  const holding = (await api(base, `query($me: ID!, $model: ID!) { labelQueue(filter: {modelId: $model, status: [IN_PROGRESS], assignedTo: $me}, first: 50) { edges { node { id compound { inputSmiles } } } } }`, { me: meNow.me.id, model: modelId }, token)).labelQueue.edges.map((e) => e.node);
+  assert.ok(holding.some((n) => n.compound.inputSmiles === nowSmiles) && !holding.some((n) => n.id === openedId), `after Next I hold the new compound, not the old: ${JSON.stringify(holding)}`);
+  log('Next (n) left the opened compound unclaimed (releaseItem) and brought another');
   // The back button returns to the queue tab.
   await page.goBack();
   await page.getByRole('navigation', { name: 'Model workspace' }).locator('[aria-current="page"]').filter({ hasText: 'Label Queue' }).waitFor();
   assert.match(await page.title(), /^Label Queue · ESOL solubility \(logS\) · ActiveLab$/);
 
-  // Sample selection: a diverse uncertainty batch of 5, previewed with
-  // structures, added to the queue after confirming that cycle 2 is open.
+  // Sample selection: a diverse uncertainty batch of 5 from the ESOL pool
+  // set, previewed with structures; then the same compounds pasted as a
+  // list (with names, and one bad line that is reported at the list with
+  // its number and reason and nothing selected), previewed again, and
+  // added to the queue after confirming that cycle 2 is open.
   await tab('Sample Selection');
-  if (pastedPool) {
-    await page.getByLabel('Pool', { exact: true }).selectOption('pasted');
-    log('NOTE: the pasted-list pool is offered; its e2e step is still to write');
-  } else {
-    assert.equal(await page.getByLabel('Pool', { exact: true }).locator('option[value=pasted]').count(), 0, 'no pasted-list pool without the API');
-    log('SKIP: the pasted-list pool (one bad line reported) waits for SelectionInput.smiles (label-lifecycle issue 11)');
-  }
   const poolOption = await page.getByLabel('Pool', { exact: true }).locator('option', { hasText: /^Set: ESOL pool/ }).getAttribute('value');
   await page.getByLabel('Pool', { exact: true }).selectOption(poolOption);
   await page.getByRole('radio', { name: /^Uncertainty, diverse/ }).check();
@@ -544,11 +564,33 @@ try {
   await page.getByRole('button', { name: 'Preview' }).click();
   await page.getByTestId('preview-row').nth(4).getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
   assert.equal(await page.getByTestId('preview-row').count(), 5);
+  const fromSet = (await page.getByTestId('preview-row').locator('.smiles').allTextContents()).map((t) => t.trim());
+  await page.getByLabel('Pool', { exact: true }).selectOption('pasted');
+  const pastedText = [`${fromSet[0]} first pick`, 'C1CC', ...fromSet.slice(1, 3)].join('\n');
+  await page.getByLabel(/^SMILES, one a line/).fill(pastedText);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const badLine = page.getByTestId('bad-line');
+  await badLine.first().waitFor();
+  assert.deepEqual(await badLine.allTextContents(), ['Line 2: C1CC — ring bond 1 opened at offset 1 is never closed'], 'the bad line, its number and chem\'s reason, at the list');
+  assert.equal(await page.getByLabel(/^SMILES, one a line/).getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByTestId('preview-row').count(), 0, 'a refused list previews nothing');
+  await page.getByLabel(/^SMILES, one a line/).fill([`${fromSet[0]} first pick`, ...fromSet.slice(1, 3)].join('\n'));
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.getByTestId('preview-row').nth(2).getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
+  assert.equal(await page.getByTestId('bad-line').count(), 0, 'the bad lines clear');
+  assert.deepEqual((await page.getByTestId('preview-row').locator('.smiles').allTextContents()).map((t) => t.trim()).sort(), fromSet.slice(0, 3).sort(), 'the pasted compounds are the pool');
+  log('a pasted list: one bad line reported at the list (line 2, chem\'s reason), then previewed with structures');
   await page.getByRole('button', { name: 'Add to queue' }).click();
   await page.getByRole('dialog', { name: 'Start another cycle?' }).filter({ hasText: /Cycle 2 is still labeling/ }).waitFor();
   await page.getByRole('button', { name: 'Start another cycle' }).click();
   await page.getByRole('status').filter({ hasText: /^Cycle 3 started/ }).waitFor();
-  log('previewed with structures and added cycle 3 after confirming');
+  const cycle3 = (await api(base, `{ model(id: "1") { cycles { cycleNumber itemsSelected startedBy { id } } } }`, null, token)).model.cycles.find((c) => c.cycleNumber === 3);
+  assert.deepEqual([cycle3.itemsSelected, cycle3.startedBy?.id], [3, meNow.me.id], `cycle 3: the pasted compounds, started by me: ${JSON.stringify(cycle3)}`);
+  log('previewed with structures and added cycle 3 (the pasted compounds) after confirming');
+  // The cycle history says who started each cycle, and when.
+  await tab('Cycle History');
+  await page.getByTestId('cycle-3').getByTestId('cycle-started').filter({ hasText: /started \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC by Demo admin$/ }).waitFor();
+  log('the cycle history says who started cycle 3 (Demo admin) and when');
 
   // Accessibility (axe-core: no serious or critical violation) and
   // screenshots of every tab at both sizes.

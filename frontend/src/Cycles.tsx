@@ -4,7 +4,7 @@ import { Alert } from './Alert';
 import { CYCLES, CYCLE_UPDATED, PROMOTE, RETRAIN, RETRAIN_PROGRESS, ROLLBACK, VERSIONS, type Cycle, type Labeler, type ModelData, type User } from './api';
 import { useCapabilities } from './capabilities';
 import { headlineName, metricTitle, type CurvePoint } from './curve';
-import { metricChanges, retrainable } from './cycles';
+import { metricChanges, retrainable, startedLine } from './cycles';
 import { day, errorMessage, formatNumber, headlineMetric } from './label';
 import { LearningCurve } from './LearningCurve';
 import { useRefetchOn } from './refresh';
@@ -67,6 +67,10 @@ export function CycleHistory({ modelId, model, curve, labelers, user, refreshKey
                   {' '}
                   · {day(c.startedAt)}
                   {c.completedAt && ` → ${day(c.completedAt)}`} · {c.selectionStrategy} · batch {c.batchSize}
+                </span>
+                <span className="muted" data-testid="cycle-started">
+                  {' '}
+                  · {startedLine(c)}
                 </span>
                 <span data-testid="cycle-counts">
                   {' '}

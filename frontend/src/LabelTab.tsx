@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { Alert } from './Alert';
-import { AMEND, ASSIGN_ITEMS, CLAIM, HELD, MY_LABELS, QUEUE_ITEM, RELEASE, SKIP, SUBMIT, SUBMIT_CONFIRMED, type Counts, type QueueItem, type User } from './api';
+import { AMEND, CLAIM, CLAIM_ITEM, HELD, MY_LABELS, QUEUE_ITEM, RELEASE, SKIP, SUBMIT, SUBMIT_CONFIRMED, type Counts, type QueueItem, type User } from './api';
 import { useCapabilities } from './capabilities';
+import { leaveForNext, openRow } from './claiming';
 import { HOTKEYS, hotkeyAction, isEditable } from './hotkeys';
 import { DEFAULT_PREFS, LabelForm, type LabelInput, type LabelPrefs } from './LabelForm';
 import { errorMessage, formatNumber, parseLabelValue, type Task } from './label';
@@ -47,7 +48,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
   const [, submitLabel] = useMutation(SUBMIT);
   const [, submitConfirmed] = useMutation(SUBMIT_CONFIRMED);
   const [, skipItem] = useMutation(SKIP);
-  const [, assign] = useMutation(ASSIGN_ITEMS);
+  const [, claimItem] = useMutation(CLAIM_ITEM);
   const [, release] = useMutation(RELEASE);
   const [, amend] = useMutation(AMEND);
   const [item, setItem] = useState<QueueItem | null>(null);
@@ -112,36 +113,28 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
     if (!next) setNotice('Nothing left to label in this queue.');
   }, [claim, modelId]);
 
-  // An item opened from the queue: take it when it is free, else say who has it.
-  const [opened] = useQuery({ query: QUEUE_ITEM, variables: { id: itemId ?? '' }, pause: !itemId });
+  // An item opened from the queue: claim that very item (claimItem); when
+  // someone else holds it, read it again and say who.
+  const [opened, refetchOpened] = useQuery({ query: QUEUE_ITEM, variables: { id: itemId ?? '' }, pause: !itemId });
   const openedItem = opened.data?.queueItem;
   const tried = useRef<string | null>(null);
   useEffect(() => {
     if (!openedItem || !canLabel || tried.current === openedItem.id) return;
     tried.current = openedItem.id;
-    const mineNow = openedItem.assignedTo?.id === user.id;
-    if (openedItem.status === 'IN_PROGRESS' && mineNow) {
-      setItem(openedItem);
-      return;
-    }
-    if (openedItem.status !== 'PENDING' || (openedItem.assignedTo && !mineNow)) return;
-    // Reserve it for me, then claim: my reserved items come first.
     void (async () => {
       setBusy(true);
-      const a = await assign({ itemIds: [openedItem.id], userId: user.id });
-      if (a.error) {
-        setBusy(false);
-        setClaimFailure(errorMessage(a.error));
-        return;
-      }
-      const res = await claim({ modelId });
+      const got = await openRow(openedItem, (id) => claimItem({ itemId: id }));
       setBusy(false);
-      if (res.error) return setClaimFailure(errorMessage(res.error));
-      const got = res.data?.claimNextItem.item ?? null;
-      setItem(got);
-      if (got && got.id !== openedItem.id) setNotice('Another compound reserved for you comes first; the one you opened waits, reserved for you.');
+      if (got.kind === 'label') {
+        setItem(got.item);
+        setClaimFailure('');
+      } else if (got.kind === 'held') {
+        refetchOpened({ requestPolicy: 'network-only' });
+      } else if (got.kind === 'failed') {
+        setClaimFailure(errorMessage(got.error));
+      }
     })();
-  }, [openedItem, canLabel, user.id, assign, claim, modelId]);
+  }, [openedItem, canLabel, claimItem, refetchOpened]);
 
   // failed reports a label or skip the server refused, at the form. A
   // conflict means the item is no longer this labeler's (the lease expired
@@ -199,10 +192,18 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
       return;
     }
     setBusy(true);
-    const res = await release({ itemId: item.id });
+    setClaimFailure('');
+    const left = item;
+    const got = await leaveForNext(left.id, () => claim({ modelId }), (id) => release({ itemId: id }));
     setBusy(false);
-    if (res.error) return failed(res.error);
-    await claimNext();
+    if (got.error) return failed(got.error);
+    setItem(got.next);
+    setFormFailure('');
+    setImplausible(null);
+    if (itemId) window.history.replaceState(null, '', modelHref(modelId, 'label'));
+    const name = left.compound.name || left.compound.inputSmiles;
+    if (got.releaseError) setNotice(`${name} could not be handed back (${errorMessage(got.releaseError)}); it returns to the queue when your claim lapses.`);
+    else setNotice(got.next ? `Left ${name} unlabeled for someone else.` : `Left ${name} unlabeled; nothing else is left to label.`);
   }
 
   function onPrevious() {

@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { useClient, useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery, type CombinedError } from 'urql';
 import { Alert } from './Alert';
 import { CYCLES, PREVIEW, PREVIEW_PASTED, SELECT, SELECT_PASTED, SELECTION_CHOICES, type Candidate, type Cycle, type User } from './api';
-import { useCapabilities } from './capabilities';
 import { openCycle } from './cycles';
 import { formatNumber, type Task } from './label';
 import { useRefetchOn } from './refresh';
 import { modelHref } from './route';
-import { DEFAULT_BATCH, pastedLines, strategiesFor } from './strategies';
+import { checkPasted, pastedLines, pastedRefusal, type PastedRefusal } from './pasted';
+import { DEFAULT_BATCH, strategiesFor } from './strategies';
 import { Structure } from './Structure';
 import { useAction } from './use-action';
 
@@ -23,15 +23,14 @@ type Pool = { kind: 'all' } | { kind: 'set'; setId: string } | { kind: 'pasted' 
 
 /**
  * SampleSelection picks the next batch: the model, the pool (every
- * unlabeled compound, a compound set, or a pasted list when the server
- * takes one), a strategy valid for the model's task (each explained, the
+ * unlabeled compound, a compound set, or a pasted list of SMILES whose bad
+ * lines the server reports and the form shows at the list), a strategy valid for the model's task (each explained, the
  * default marked) and the batch size (50 by default); a preview ranks the
  * pool with the same seed that Add to Queue then uses, so what is added is
  * what was shown. Starting a cycle while another is open asks first.
  */
 export function SampleSelection({ modelId, task, user, refreshKey, onChange }: Props) {
   const client = useClient();
-  const caps = useCapabilities();
   const [choices] = useQuery({ query: SELECTION_CHOICES });
   const [cycles, refetchCycles] = useQuery({ query: CYCLES, variables: { id: modelId } });
   useRefetchOn(refreshKey, refetchCycles);
@@ -39,6 +38,8 @@ export function SampleSelection({ modelId, task, user, refreshKey, onChange }: P
   const [, selectPasted] = useMutation(SELECT_PASTED);
   const [pool, setPool] = useState<Pool>({ kind: 'all' });
   const [pasted, setPasted] = useState('');
+  // The server's refusal of the pasted list, with the text it judged.
+  const [refusal, setRefusal] = useState<(PastedRefusal & { of: string }) | null>(null);
   const [strategy, setStrategy] = useState('default');
   const [batch, setBatch] = useState(String(DEFAULT_BATCH));
   const [problem, setProblem] = useState('');
@@ -61,24 +62,38 @@ export function SampleSelection({ modelId, task, user, refreshKey, onChange }: P
     let smiles: string[] | undefined;
     if (pool.kind === 'pasted') {
       smiles = pastedLines(pasted);
-      if (smiles.length === 0) {
-        setProblem('Paste at least one SMILES or name, one a line.');
+      const wrong = checkPasted(smiles);
+      if (wrong) {
+        setProblem(wrong);
         return null;
       }
     }
     setProblem('');
-    return { modelId, strategy, batchSize: n, seed, setId: pool.kind === 'set' ? pool.setId : null, ...(smiles ? { smiles } : {}) };
+    setRefusal(null);
+    return { modelId, strategy, batchSize: n, seed, setId: pool.kind === 'set' ? pool.setId : null, smiles };
+  }
+
+  // refused shows a refusal of the pasted list at the list (and not at the
+  // top of the form); it says whether err was one.
+  function refused(err: CombinedError | undefined, smiles: string[] | undefined, action: typeof previewAction): boolean {
+    const r = smiles ? pastedRefusal(err, smiles) : null;
+    if (!r) return false;
+    setRefusal({ ...r, of: pasted });
+    action.setError('');
+    return true;
   }
 
   async function showPreview() {
     const vars = checked();
     if (!vars) return;
+    const { smiles, setId, ...common } = vars;
     const res = await previewAction.run(() =>
-      vars.smiles
-        ? client.query<{ previewSelection: Candidate[] }>(PREVIEW_PASTED, vars).toPromise()
-        : client.query(PREVIEW, vars).toPromise(),
+      smiles ? client.query(PREVIEW_PASTED, { ...common, smiles }).toPromise() : client.query(PREVIEW, { ...common, setId }).toPromise(),
     );
-    if (!res || res.error) return setPreview(null);
+    if (!res || res.error) {
+      refused(res?.error, smiles, previewAction);
+      return setPreview(null);
+    }
     setPreview({ key: `${strategy} × ${vars.batchSize}`, candidates: res.data?.previewSelection ?? [] });
   }
 
@@ -91,9 +106,13 @@ export function SampleSelection({ modelId, task, user, refreshKey, onChange }: P
       return;
     }
     setConfirming(null);
-    const res = await startAction.run(() => (vars.smiles ? selectPasted(vars) : select(vars)));
-    if (!res || res.error) return;
-    const c = (res.data as { selectSamples: { cycle: { cycleNumber: number; status: string } } }).selectSamples.cycle;
+    const { smiles, setId, ...common } = vars;
+    const res = await startAction.run(() => (smiles ? selectPasted({ ...common, smiles }) : select({ ...common, setId })));
+    if (!res || res.error) {
+      refused(res?.error, smiles, startAction);
+      return;
+    }
+    const c = res.data!.selectSamples.cycle;
     setStarted(`Cycle ${c.cycleNumber} started (${c.status.toLowerCase()}).`);
     setSeed(newSeed());
     setPreview(null);
@@ -139,7 +158,7 @@ export function SampleSelection({ modelId, task, user, refreshKey, onChange }: P
                   Set: {s.name} ({s.size.toLocaleString('en')})
                 </option>
               ))}
-              {caps.pastedPool && <option value="pasted">A pasted list</option>}
+              <option value="pasted">A pasted list (SMILES)</option>
             </select>
           </div>
           <div className="field">
@@ -156,8 +175,20 @@ export function SampleSelection({ modelId, task, user, refreshKey, onChange }: P
         </div>
         {pool.kind === 'pasted' && (
           <div className="field">
-            <label htmlFor="sel-pasted">SMILES or names, one a line</label>
-            <textarea id="sel-pasted" rows={5} value={pasted} onChange={(e) => setPasted(e.target.value)} />
+            <label htmlFor="sel-pasted">SMILES, one a line (a name may follow after a space)</label>
+            <textarea
+              id="sel-pasted"
+              rows={5}
+              value={pasted}
+              spellCheck={false}
+              onChange={(e) => setPasted(e.target.value)}
+              aria-invalid={refusal !== null && refusal.of === pasted}
+              aria-describedby={refusal ? 'sel-pasted-errors' : 'sel-pasted-help'}
+            />
+            <p id="sel-pasted-help" className="muted small">
+              Up to 5,000 lines. Compounds not in the database yet are added to it (also by Preview).
+            </p>
+            {refusal && <BadLines refusal={refusal} stale={refusal.of !== pasted} />}
           </div>
         )}
         <fieldset className="strategies">
@@ -211,6 +242,27 @@ export function SampleSelection({ modelId, task, user, refreshKey, onChange }: P
         </div>
       )}
       {preview && <Preview title={preview.key} candidates={preview.candidates} />}
+    </div>
+  );
+}
+
+/** BadLines lists the lines of a pasted pool the server refused, each with its number and reason. */
+function BadLines({ refusal, stale }: { refusal: PastedRefusal; stale: boolean }) {
+  const more = refusal.total - refusal.lines.length;
+  return (
+    <div id="sel-pasted-errors" className="field-error bad-lines" role="alert" data-testid="bad-lines">
+      <p>
+        {refusal.total === 1 ? '1 line is' : `${refusal.total} lines are`} not valid SMILES; nothing was added.
+        {stale && ' (The list has changed since: preview again to check it.)'}
+      </p>
+      <ul>
+        {refusal.lines.map((l) => (
+          <li key={l.line} data-testid="bad-line">
+            Line {l.line}: <code>{l.text}</code> — {l.reason}
+          </li>
+        ))}
+        {more > 0 && <li>…and {more} more.</li>}
+      </ul>
     </div>
   );
 }

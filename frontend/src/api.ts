@@ -133,6 +133,12 @@ export const MY_LABELS = graphql(
 
 export const CLAIM = graphql(`mutation Claim($modelId: ID!) { claimNextItem(input: {modelId: $modelId}) { item { ...Item } } }`, [ITEM]);
 
+/** Claims one particular item (a row opened from the queue table); CONFLICT when someone else holds it. */
+export const CLAIM_ITEM = graphql(`mutation ClaimItem($itemId: ID!) { claimItem(input: {itemId: $itemId}) { item { ...Item } } }`, [ITEM]);
+
+/** Hands a claimed item back unlabeled (Next). */
+export const RELEASE = graphql(`mutation Release($itemId: ID!) { releaseItem(input: {itemId: $itemId}) { item { id status } } }`);
+
 export const SUBMIT = graphql(`mutation Submit($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
   submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes}) { item { id status } }
 }`);
@@ -146,6 +152,7 @@ export const SKIP = graphql(`mutation Skip($itemId: ID!, $reason: String!) { ski
 export const CYCLE = graphql(`fragment CycleFields on Cycle {
   id cycleNumber status selectionStrategy batchSize itemsSelected itemsLabeled itemsSkipped
   metricsBefore { name value } metricsAfter { name value } error startedAt completedAt
+  startedBy { id name email }
 }`);
 
 export const CYCLES = graphql(`query Cycles($id: ID!) { model(id: $id) { id cycles { ...CycleFields } } }`, [CYCLE]);
@@ -240,9 +247,6 @@ export const AMEND = `mutation Amend($itemId: ID!, $value: Float!, $source: Labe
   amendLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, reason: $reason}) { item { id status label } }
 }`;
 
-/** Hands a claimed item back unlabeled. */
-export const RELEASE = `mutation Release($itemId: ID!) { releaseItem(input: {itemId: $itemId}) { item { id status } } }`;
-
 /** A label resubmitted after the server called it implausible. */
 export const SUBMIT_CONFIRMED = `mutation SubmitConfirmed($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
   submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, confirm: true}) { item { id status } }
@@ -254,15 +258,14 @@ export const PROMOTE = `mutation Promote($versionId: ID!, $reason: String!) { pr
 /** Reactivates an earlier version of a lineage (admins). */
 export const ROLLBACK = `mutation Rollback($modelId: ID!, $toVersion: Int!) { rollbackModel(input: {modelId: $modelId, toVersion: $toVersion}) { model { id } } }`;
 
-const PASTED_VARS = `$modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!, $setId: ID, $smiles: [String!]`;
-const PASTED_SELECTION = `modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed, setId: $setId, smiles: $smiles`;
+/** Starts a cycle on a pasted list (SelectionInput.smiles: one SMILES a line, bad lines refused with their numbers). */
+export const SELECT_PASTED = graphql(`mutation SelectPasted($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!, $smiles: [String!]!) {
+  selectSamples(input: {selection: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed, smiles: $smiles}}) { cycle { id cycleNumber status } }
+}`);
 
-/** Starts a cycle on a pasted list (SelectionInput.smiles). */
-export const SELECT_PASTED = `mutation SelectPasted(${PASTED_VARS}) {
-  selectSamples(input: {selection: {${PASTED_SELECTION}}}) { cycle { id cycleNumber status } }
-}`;
-
-/** Previews a pasted list. */
-export const PREVIEW_PASTED = `query PreviewPasted(${PASTED_VARS}) {
-  previewSelection(input: {${PASTED_SELECTION}}) { rank prediction uncertainty applicabilityDistance priority compound { id name inputSmiles } }
-}`;
+/** Previews a pasted list (its unknown compounds are imported on the way). */
+export const PREVIEW_PASTED = graphql(`query PreviewPasted($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!, $smiles: [String!]!) {
+  previewSelection(input: {modelId: $modelId, strategy: $strategy, batchSize: $batchSize, seed: $seed, smiles: $smiles}) {
+    rank prediction uncertainty applicabilityDistance priority compound { id name inputSmiles }
+  }
+}`);

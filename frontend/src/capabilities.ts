@@ -1,7 +1,6 @@
 // What the server's schema offers beyond today's API: the label-lifecycle
 // mutations (amendLabel, retractLabel, releaseItem, promoteVersion,
-// rollbackModel) and the pasted-list pool
-// (SelectionInput.smiles). The app asks the schema once (introspection is on)
+// rollbackModel). The app asks the schema once (introspection is on)
 // and shows a control only when the server can do it.
 import { useEffect, useState } from 'react';
 import { useClient, type Client } from 'urql';
@@ -13,8 +12,6 @@ export interface Capabilities {
   retractLabel: boolean;
   /** releaseItem: hand a claimed item back unlabeled (Next). */
   releaseItem: boolean;
-  /** SelectionInput.smiles: a pasted list as the pool. */
-  pastedPool: boolean;
   /** promoteVersion: activate a candidate version (admins). */
   promoteVersion: boolean;
   /** rollbackModel: reactivate an earlier version (admins). */
@@ -25,31 +22,26 @@ export const NO_CAPABILITIES: Capabilities = {
   amendLabel: false,
   retractLabel: false,
   releaseItem: false,
-  pastedPool: false,
   promoteVersion: false,
   rollbackModel: false,
 };
 
 export const CAPABILITIES = `query Capabilities {
   __schema { mutationType { fields { name } } }
-  __type(name: "SelectionInput") { inputFields { name } }
 }`;
 
 interface Introspection {
   __schema: { mutationType: { fields: { name: string }[] } | null };
-  __type: { inputFields: { name: string }[] | null } | null;
 }
 
 /** capabilitiesOf reads the capabilities from the introspection answer. */
 export function capabilitiesOf(data: Introspection | undefined): Capabilities {
   if (!data) return NO_CAPABILITIES;
   const m = new Set((data.__schema.mutationType?.fields ?? []).map((f) => f.name));
-  const s = new Set((data.__type?.inputFields ?? []).map((f) => f.name));
   return {
     amendLabel: m.has('amendLabel'),
     retractLabel: m.has('retractLabel'),
     releaseItem: m.has('releaseItem'),
-    pastedPool: s.has('smiles'),
     promoteVersion: m.has('promoteVersion'),
     rollbackModel: m.has('rollbackModel'),
   };

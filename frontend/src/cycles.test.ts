@@ -1,5 +1,5 @@
 import type { Cycle } from './api';
-import { metricChanges, openCycle, retrainable } from './cycles';
+import { metricChanges, openCycle, retrainable, startedLine } from './cycles';
 
 const cycle = (n: number, status: Cycle['status'], itemsLabeled: number): Cycle => ({
   id: `01939a5c-0000-7000-8000-${String(n).padStart(12, '0')}`,
@@ -15,6 +15,7 @@ const cycle = (n: number, status: Cycle['status'], itemsLabeled: number): Cycle 
   error: '',
   startedAt: '2026-12-06T00:00:00Z',
   completedAt: null,
+  startedBy: null,
 });
 
 describe('metricChanges', () => {
@@ -39,5 +40,15 @@ describe('retrainable and openCycle', () => {
     expect(retrainable(cs).map((c) => c.cycleNumber)).toEqual([1, 4]);
     expect(openCycle(cs)?.cycleNumber).toBe(4);
     expect(openCycle([cycle(1, 'COMPLETE', 3)])).toBeNull();
+  });
+});
+
+describe('startedLine', () => {
+  it('says who started a cycle and when (the server gives UTC times)', () => {
+    const c = { ...cycle(1, 'LABELING', 0), startedAt: '2026-12-06T14:05:09.123Z' };
+    expect(startedLine({ ...c, startedBy: { id: 'u1', name: 'Ada Lovelace', email: null } })).toBe('started 2026-12-06 14:05 UTC by Ada Lovelace');
+    expect(startedLine({ ...c, startedBy: { id: 'u1', name: '', email: 'ada@lab.test' } })).toBe('started 2026-12-06 14:05 UTC by ada@lab.test');
+    expect(startedLine(c)).toBe('started 2026-12-06 14:05 UTC');
+    expect(startedLine({ ...c, startedAt: '2026-12-06T15:05:09+01:00' })).toBe('started 2026-12-06 14:05 UTC');
   });
 });

@@ -44,3 +44,17 @@ export function retrainable(cycles: Cycle[]): Cycle[] {
 export function openCycle(cycles: Cycle[]): Cycle | null {
   return [...cycles].sort((a, b) => b.cycleNumber - a.cycleNumber).find((c) => c.status === 'LABELING' || c.status === 'SELECTING' || c.status === 'TRAINING') ?? null;
 }
+
+/**
+ * startedLine says who started a cycle and when, for the timeline: "started
+ * 2026-12-06 14:05 UTC by Ada" (the name, else the email, which only admins
+ * see, else "a user"); without a user (the demo seed, a deleted account),
+ * "started 2026-12-06 14:05 UTC".
+ */
+export function startedLine(c: Pick<Cycle, 'startedAt' | 'startedBy'>): string {
+  const t = new Date(c.startedAt);
+  const iso = Number.isNaN(t.getTime()) ? c.startedAt : t.toISOString();
+  const when = `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  if (!c.startedBy) return `started ${when}`;
+  return `started ${when} by ${c.startedBy.name || c.startedBy.email || 'a user'}`;
+}

@@ -1,4 +1,4 @@
-import { pastedLines, strategiesFor } from './strategies';
+import { strategiesFor } from './strategies';
 
 describe('strategiesFor', () => {
   it('offers margin and entropy only for classification', () => {
@@ -10,11 +10,5 @@ describe('strategiesFor', () => {
     expect(cls).not.toContain('ucb');
     expect(reg[0]).toBe('default');
     expect(cls[0]).toBe('default');
-  });
-});
-
-describe('pastedLines', () => {
-  it('keeps one entry a line', () => {
-    expect(pastedLines(' CCO \r\n\nc1ccccc1\n  \naspirin')).toEqual(['CCO', 'c1ccccc1', 'aspirin']);
   });
 });

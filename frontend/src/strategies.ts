@@ -37,11 +37,3 @@ export function strategiesFor(task: Task): StrategyChoice[] {
 
 /** DEFAULT_BATCH is the batch size the form starts with (the specification's 50). */
 export const DEFAULT_BATCH = 50;
-
-/** pastedLines reads a pasted pool: one SMILES or name a line, blank lines and surrounding spaces dropped. */
-export function pastedLines(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-}

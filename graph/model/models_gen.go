@@ -409,10 +409,21 @@ type SelectSamplesPayload struct {
 type SelectionInput struct {
 	// A model lineage id.
 	ModelID ident.ID `json:"modelId"`
-	// Pool: a compound set, or explicit compounds; neither = every unlabeled compound.
+	// Pool: a compound set, explicit compounds, or pasted SMILES; none = every unlabeled compound.
 	SetID       *ident.ID  `json:"setId,omitempty"`
 	CompoundIds []ident.ID `json:"compoundIds,omitempty"`
-	Strategy    string     `json:"strategy"`
+	// A pasted pool, one entry a line: a SMILES, optionally followed by
+	// whitespace and a name (as in a .smi file); blank lines are ignored. At
+	// most 5000 lines (the server's default), each at most 2000 characters.
+	// Every line is checked first: bad ones are BAD_USER_INPUT with
+	// extensions.field "smiles", extensions.lines (line: 1-based position in
+	// this list, reason, offset: 0-based character in the SMILES) and
+	// extensions.badLines, and nothing is imported. Otherwise compounds not
+	// yet known (by canonical SMILES) are imported, with the line's name, also
+	// by previewSelection, and the pool is those compounds, as with
+	// compoundIds (labeled, queued and validation compounds left out).
+	Smiles   []string `json:"smiles,omitempty"`
+	Strategy string   `json:"strategy"`
 	// Tanimoto threshold of diversity-aware batching: the spec's "+diverse=T"
 	// (0 = as the spec says). With "default" it replaces the default's batch
 	// mode; with a "+cluster" or "+softrank" asked for by name it is an error.

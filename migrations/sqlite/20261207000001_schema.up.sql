@@ -139,7 +139,9 @@ CREATE INDEX ix_ml_models_lineage ON ml_models (lineage_id, version);
 -- (optimistic concurrency), lease_expires_at, skip_reason,
 -- label_implausible (a label the labeler confirmed against the
 -- plausibility check) and lineage_id (queue); error, params, seed and
--- promotion_note (cycles).
+-- promotion_note and created_by (cycles: who started it with selectSamples;
+-- NULL for a cycle nobody in particular started, or once that user is
+-- deleted).
 CREATE TABLE active_learning_cycles (
     id                 UUID PRIMARY KEY,
     model_id           UUID NOT NULL REFERENCES ml_models (id) ON DELETE CASCADE,
@@ -158,7 +160,8 @@ CREATE TABLE active_learning_cycles (
     error              TEXT NOT NULL DEFAULT '',
     params             TEXT,
     seed               INTEGER NOT NULL DEFAULT 0,
-    promotion_note     TEXT NOT NULL DEFAULT ''
+    promotion_note     TEXT NOT NULL DEFAULT '',
+    created_by         UUID REFERENCES users (id) ON DELETE SET NULL
 );
 CREATE UNIQUE INDEX ux_active_learning_cycles_model_number ON active_learning_cycles (model_id, cycle_number);
 
