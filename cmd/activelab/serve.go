@@ -36,13 +36,12 @@ func runServe(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
-	cfg := serverConfig(conf)
+	opts := serveOptionsFrom(conf)
+	cfg := opts.Server
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	demo, runJobs := conf.Bool("Demo"), conf.Bool("Jobs")
-	jobCfg := jobsConfig(conf)
-	jobCfg.InsertOnly = !runJobs
+	demo, runJobs := opts.Demo, !opts.Runtime.Jobs.InsertOnly
 	level, _ := server.ParseLogLevel(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
@@ -54,7 +53,7 @@ func runServe(ctx context.Context, args []string) error {
 	defer st.Close()
 	log.Info("database ready", "dialect", st.Dialect())
 
-	rt, err := server.NewRuntime(st, server.RuntimeConfig{Service: serviceConfig(conf), Jobs: jobCfg}, log)
+	rt, err := server.NewRuntime(st, opts.Runtime, log)
 	if err != nil {
 		return err
 	}

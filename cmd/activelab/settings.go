@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"activelab/activelearning"
 	"activelab/jobs"
@@ -51,6 +52,40 @@ func parseFlagsEnv(fs *flag.FlagSet, args []string, set *settings.Set, getenv fu
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	return nil
+}
+
+// serveOptions is everything `activelab serve` takes from its settings.
+type serveOptions struct {
+	Server  server.Config
+	Runtime server.RuntimeConfig // Jobs.InsertOnly with --jobs=false
+	Demo    bool                 // seed the demo (a process working jobs does)
+}
+
+// serveOptionsFrom reads every setting of `activelab serve`.
+func serveOptionsFrom(conf *settings.Set) serveOptions {
+	rc := server.RuntimeConfig{Service: serviceConfig(conf), Jobs: jobsConfig(conf)}
+	rc.Jobs.InsertOnly = !conf.Bool("Jobs")
+	return serveOptions{Server: serverConfig(conf), Runtime: rc, Demo: conf.Bool("Demo")}
+}
+
+// workerOptions is everything `activelab worker` takes from its settings.
+type workerOptions struct {
+	Addr, DatabaseURL, LogLevel string
+	ShutdownTimeout             time.Duration
+	Demo                        bool
+	Runtime                     server.RuntimeConfig
+}
+
+// workerOptionsFrom reads every setting of `activelab worker`.
+func workerOptionsFrom(conf *settings.Set) workerOptions {
+	return workerOptions{
+		Addr:            conf.String("WorkerAddr"),
+		DatabaseURL:     conf.String("DatabaseURL"),
+		LogLevel:        conf.String("LogLevel"),
+		ShutdownTimeout: conf.Duration("WorkerShutdownTimeout"),
+		Demo:            conf.Bool("WorkerDemo"),
+		Runtime:         server.RuntimeConfig{Service: serviceConfig(conf), Jobs: jobsConfig(conf)},
+	}
 }
 
 // serverConfig is the resolved settings of `activelab serve` as the HTTP

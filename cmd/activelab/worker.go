@@ -40,23 +40,23 @@ func runWorker(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
-	addr, shutdownTimeout, seed := conf.String("WorkerAddr"), conf.Duration("WorkerShutdownTimeout"), conf.Bool("WorkerDemo")
-	level, err := server.ParseLogLevel(conf.String("LogLevel"))
+	opts := workerOptionsFrom(conf)
+	addr, shutdownTimeout, seed, jobCfg := opts.Addr, opts.ShutdownTimeout, opts.Demo, opts.Runtime.Jobs
+	level, err := server.ParseLogLevel(opts.LogLevel)
 	if err != nil {
 		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
 	}
-	jobCfg := jobsConfig(conf)
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
 
-	st, err := openStore(ctx, conf.String("DatabaseURL"))
+	st, err := openStore(ctx, opts.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	log.Info("database ready", "dialect", st.Dialect(), "role", "worker")
 
-	rt, err := server.NewRuntime(st, server.RuntimeConfig{Service: serviceConfig(conf), Jobs: jobCfg}, log)
+	rt, err := server.NewRuntime(st, opts.Runtime, log)
 	if err != nil {
 		return err
 	}
