@@ -15,7 +15,7 @@
 //     and the variable when the value came from the environment;
 //   - `--help` text (Set.Usage);
 //   - the README's configuration section (Markdown; a test fails when the
-//     README drifts from it, `go test ./settings -update` rewrites it).
+//     README drifts from it, `go generate ./settings` rewrites it).
 //
 // The package imports only the standard library: cmd/activelab turns a
 // resolved Set into server.Config, jobs.Config and activelearning.Config,
@@ -27,7 +27,9 @@
 //
 // Add a row to table (table.go) with its commands, then read it where the
 // command builds its configuration (cmd/activelab/settings.go), and run
-// `go test ./settings -update` to regenerate the README section. The tests
+// `go generate ./settings` to regenerate the README section. The tests
 // fail when a command's setting is never read, when a flag or variable is
 // used twice in one command, or when a row lacks help text.
 package settings
+
+//go:generate go test -count=1 -run TestREADMEConfiguration . -update

@@ -16,7 +16,7 @@ const (
 )
 
 // TestREADMEConfiguration fails when the README's configuration tables
-// differ from the table (`go test ./settings -update` rewrites them).
+// differ from the table (`go generate ./settings` rewrites them).
 func TestREADMEConfiguration(t *testing.T) {
 	const path = "../README.md"
 	b, err := os.ReadFile(path)
@@ -49,7 +49,7 @@ func TestREADMEConfiguration(t *testing.T) {
 			w = wl[k]
 		}
 		if g != w {
-			t.Fatalf("%s's configuration section differs from the settings table (go test ./settings -update rewrites it); first difference, line %d:\nREADME: %s\ntable:  %s", path, k+1, g, w)
+			t.Fatalf("%s's configuration section differs from the settings table (go generate ./settings rewrites it); first difference, line %d:\nREADME: %s\ntable:  %s", path, k+1, g, w)
 		}
 	}
 }

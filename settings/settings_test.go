@@ -275,11 +275,11 @@ func TestUsage(t *testing.T) {
 		if !strings.Contains(out, "--"+st.Flag+" "+st.Type.String()+", "+st.Env+"\n") {
 			t.Errorf("usage lacks --%s with %s", st.Flag, st.Env)
 		}
-		if st.Default != "" && !strings.Contains(out, "(default "+st.Default+")") {
+		if st.Default != "" && !strings.Contains(out, "(default "+st.Default) {
 			t.Errorf("usage lacks --%s's default %s", st.Flag, st.Default)
 		}
 	}
-	for _, want := range []string{"  --local\n      a flag of the command's own (default x)\n", "(positive)", "(one of debug, info, warn, error)", "(1 to 100)"} {
+	for _, want := range []string{"  --local\n      a flag of the command's own (default x)\n", "(default 500; positive)", "(default info; one of debug, info, warn, error)", "(default 5; 1 to 100)", "(default :8080; not empty)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("usage lacks %q", want)
 		}

@@ -18,14 +18,19 @@ func (s *Set) Usage(fs *flag.FlagSet, synopsis string) func() {
 
 // WriteUsage writes what Usage prints to w.
 func (s *Set) WriteUsage(w io.Writer, fs *flag.FlagSet, synopsis string) {
-	fmt.Fprintf(w, "Usage: %s\n\nFlags (a flag beats its ACTIVELAB_* variable, which beats the default):\n", synopsis)
+	note := ""
+	if len(s.settings) > 0 {
+		note = " (a flag beats its ACTIVELAB_* variable, which beats the default)"
+	}
+	fmt.Fprintf(w, "Usage: %s\n\nFlags%s:\n", synopsis, note)
 	fs.VisitAll(func(f *flag.Flag) {
 		if st, ok := s.HasFlag(f.Name); ok {
-			def := ""
+			var notes []string
 			if st.Default != "" && !st.Secret {
-				def = fmt.Sprintf(" (default %s)", st.Default)
+				notes = append(notes, "default "+st.Default)
 			}
-			fmt.Fprintf(w, "  --%s %s, %s\n      %s%s\n", f.Name, st.Type, st.Env, plain(st.Help+bounds(st)), def)
+			notes = append(notes, checks(st)...)
+			fmt.Fprintf(w, "  --%s %s, %s\n      %s%s\n", f.Name, st.Type, st.Env, plain(st.Help), parenthesize(notes))
 			return
 		}
 		def := ""
@@ -43,7 +48,7 @@ func plain(help string) string { return strings.ReplaceAll(help, "`", "") }
 // setting with its flag, variable, default, commands and meaning.
 func Markdown() string {
 	var b strings.Builder
-	b.WriteString("<!-- Generated from settings/table.go by `activelab config --markdown`; `go test ./settings -update` rewrites it. -->\n")
+	b.WriteString("<!-- Generated from settings/table.go by `activelab config --markdown`; `go generate ./settings` rewrites it. -->\n")
 	for _, g := range Groups() {
 		fmt.Fprintf(&b, "\n#### %s\n\n", g)
 		b.WriteString("| Setting | Flag | Variable | Type | Default | Commands | Meaning |\n|---|---|---|---|---|---|---|\n")
@@ -56,7 +61,7 @@ func Markdown() string {
 				def = "`" + st.Default + "`"
 			}
 			fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s | %s | %s | %s |\n",
-				st.Name, st.FlagName(), st.Env, st.Type, def, commandList(st.Commands), cell(st.Help+bounds(st)))
+				st.Name, st.FlagName(), st.Env, st.Type, def, commandList(st.Commands), cell(st.Help+parenthesize(checks(st))))
 		}
 	}
 	return b.String()
@@ -71,11 +76,15 @@ func commandList(cmds []string) string {
 	return strings.Join(cmds, ", ")
 }
 
-// bounds describes a setting's validation for the README.
-func bounds(st Setting) string {
+// checks describes a setting's validation: "positive", "1 to 100",
+// "one of debug, info, warn, error".
+func checks(st Setting) []string {
 	var parts []string
 	if st.Positive {
 		parts = append(parts, "positive")
+	}
+	if st.Required {
+		parts = append(parts, "not empty")
 	}
 	switch {
 	case st.HasMin && st.HasMax:
@@ -88,10 +97,15 @@ func bounds(st Setting) string {
 	if len(st.Enum) > 0 {
 		parts = append(parts, "one of "+strings.Join(st.Enum, ", "))
 	}
-	if len(parts) == 0 {
+	return parts
+}
+
+// parenthesize writes notes as " (a; b)", or nothing.
+func parenthesize(notes []string) string {
+	if len(notes) == 0 {
 		return ""
 	}
-	return " (" + strings.Join(parts, "; ") + ")"
+	return " (" + strings.Join(notes, "; ") + ")"
 }
 
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
