@@ -39,14 +39,15 @@ type Config struct {
 	// orphan with the default timeout is retried within about 105 s of its
 	// attempt's start. It may not be shorter than JobTimeout.
 	RescueAfter time.Duration
-	// MaxAttempts per job (default 5). An attempt cut short by shutdown is
-	// not counted.
+	// MaxAttempts per job (default DefaultMaxAttempts, 5). An attempt cut
+	// short by shutdown is not counted.
 	MaxAttempts int
 	// InsertOnly builds a client that enqueues but never works jobs (for
 	// processes that only serve requests); Start is then a no-op.
 	InsertOnly bool
 	// PollInterval is how often River looks for jobs without a notification
-	// (default 1 s; SQLite has no LISTEN, so this is its latency).
+	// (default DefaultPollInterval, 1 s; SQLite has no LISTEN, so this is
+	// its latency).
 	PollInterval time.Duration
 	// Log receives River's log and each job's start and finish (default
 	// slog.Default()).
@@ -94,10 +95,10 @@ func NewClient(st *store.Store, deps Deps, cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("jobs: RescueAfter (%s) is shorter than JobTimeout (%s): running jobs would be retried while they run", cfg.RescueAfter, cfg.JobTimeout)
 	}
 	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = 5
+		cfg.MaxAttempts = DefaultMaxAttempts
 	}
 	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = time.Second
+		cfg.PollInterval = DefaultPollInterval
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()

@@ -36,6 +36,11 @@ const (
 	// DefaultImportTimeout is import_compounds' timeout: a file of a
 	// million rows takes minutes to parse and write.
 	DefaultImportTimeout = 10 * time.Minute
+	// DefaultMaxAttempts is how many attempts a failing job gets.
+	DefaultMaxAttempts = 5
+	// DefaultPollInterval is how often River looks for jobs without a
+	// notification (SQLite has no LISTEN, so this is its latency).
+	DefaultPollInterval = time.Second
 )
 
 // DefaultQueues is how many jobs of each queue one process works at once.

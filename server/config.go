@@ -8,10 +8,12 @@ import (
 	"time"
 )
 
-// Config is every setting of `activelab serve`. Each field is also a flag
-// (--kebab-case) and an environment variable (ACTIVELAB_SNAKE_CASE); the
-// flag wins over the variable, the variable over the default. Defaults()
-// gives the defaults; Validate says what is wrong with a value.
+// Config is the HTTP server's part of `activelab serve`'s settings. Its
+// flags, ACTIVELAB_* variables, defaults, checks and help text are rows of
+// package settings' table, from which cmd/activelab builds it (the flag
+// wins over the variable, the variable over the default). Defaults() gives
+// a library caller the same defaults (a test in cmd/activelab keeps them
+// equal); Validate checks a Config however it was built.
 type Config struct {
 	// Addr is the TCP listen address (flag --addr, env ACTIVELAB_ADDR).
 	// Default ":8080".

@@ -29,19 +29,19 @@ func init() {
 // leaves no half-written file.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	dbURL := fs.String("database-url", store.DefaultURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
+	conf := bindSettings(fs, "export")
 	endpoint := fs.String("endpoint", "", "the endpoint to export, e.g. logS (required)")
 	setName := fs.String("set", "", "only compounds of this compound set")
 	out := fs.String("out", "", "file to write (default: standard output)")
 	user := fs.String("user", "", "email of the exporting user (default: the first admin)")
-	fs.Usage = usageWithEnv(fs, "activelab export --endpoint E [--set NAME] [--out FILE]", "database-url")
-	if err := parseFlags(fs, args, "database-url"); err != nil {
+	fs.Usage = conf.Usage(fs, "activelab export --endpoint E [--set NAME] [--out FILE]")
+	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
 	if *endpoint == "" {
 		return fmt.Errorf("%w: --endpoint is required", errUsage)
 	}
-	st, err := openStore(ctx, *dbURL)
+	st, err := openStore(ctx, conf.String("DatabaseURL"))
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ var errAllRejected = errors.New("every row was rejected")
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f importFlags
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.StringVar(&f.dbURL, "database-url", store.DefaultURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
+	conf := bindSettings(fs, "import")
 	fs.StringVar(&f.user, "user", "", "email of the importing user (a scientist or admin; default: the first admin)")
 	fs.StringVar(&f.file, "file", "", "the CSV, XLSX or SDF file, optionally gzip-compressed (required)")
 	fs.StringVar(&f.format, "format", "", "csv, xlsx or sdf (default: from the file's extension, looking through .gz)")
@@ -100,10 +100,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.smilesColumn, "smiles-column", "smiles", "CSV column with the SMILES (case-insensitive)")
 	fs.StringVar(&f.nameColumn, "name-column", "", "column or data item with the name (default: CSV \"name\" or \"id\"; SDF the title line)")
 	fs.StringVar(&f.source, "source", string(store.SourceExperimental), "source of the values: experimental, literature or expert_estimate")
-	fs.Usage = usageWithEnv(fs, "activelab import --file F [flags]", "database-url")
-	if err := parseFlags(fs, args, "database-url"); err != nil {
+	fs.Usage = conf.Usage(fs, "activelab import --file F [flags]")
+	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
+	f.dbURL = conf.String("DatabaseURL")
 	if f.file == "" {
 		return fmt.Errorf("%w: --file is required", errUsage)
 	}

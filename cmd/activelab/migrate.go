@@ -40,7 +40,7 @@ The database is --database-url, else $ACTIVELAB_DATABASE_URL, else ` + store.Def
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	dbURL := fs.String("database-url", "", "database URL (default $ACTIVELAB_DATABASE_URL, else "+store.DefaultURL+")")
+	conf := bindSettings(fs, "migrate")
 	all := fs.Bool("all", false, "with down: roll back everything, River's tables included")
 	parse := func(args []string) error {
 		if err := fs.Parse(args); err != nil {
@@ -76,21 +76,19 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if *all && sub != "down" {
 		return fmt.Errorf("%w: --all only applies to down", errUsage)
 	}
-	if *dbURL == "" {
-		*dbURL = getenv("ACTIVELAB_DATABASE_URL")
+	if err := conf.Resolve(getenv); err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
 	}
-	if *dbURL == "" {
-		*dbURL = store.DefaultURL
-	}
+	dbURL := conf.String("DatabaseURL")
 
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	st, err := store.Open(octx, *dbURL)
+	st, err := store.Open(octx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	fmt.Fprintf(stdout, "database: %s\n", displayURL(*dbURL))
+	fmt.Fprintf(stdout, "database: %s\n", displayURL(dbURL))
 
 	before, err := st.MigrationStatus(ctx)
 	if err != nil {

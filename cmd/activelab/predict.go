@@ -10,7 +10,6 @@ import (
 
 	"activelab/activelearning"
 	"activelab/activelearning/predictio"
-	"activelab/store"
 )
 
 func init() {
@@ -29,7 +28,7 @@ func init() {
 // no half-written file.
 func runPredict(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("predict", flag.ContinueOnError)
-	dbURL := fs.String("database-url", store.DefaultURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
+	conf := bindSettings(fs, "predict")
 	model := fs.String("model", "", "the model: its id or name (required)")
 	version := fs.Int("version", 0, "the model version (default: the active one)")
 	in := fs.String("in", "", "file to score: .csv .tsv .sdf .smi, optionally .gz (required)")
@@ -38,8 +37,8 @@ func runPredict(ctx context.Context, args []string, stderr io.Writer) error {
 	out := fs.String("out", "", "file to write: .csv, .sdf or .jsonl (required)")
 	format := fs.String("format", "", "output format: csv, sdf or jsonl (default: from --out's extension)")
 	user := fs.String("user", "", "email of the predicting user (default: the first admin)")
-	fs.Usage = usageWithEnv(fs, "activelab predict --model ID|NAME [--version N] --in FILE --out FILE", "database-url")
-	if err := parseFlags(fs, args, "database-url"); err != nil {
+	fs.Usage = conf.Usage(fs, "activelab predict --model ID|NAME [--version N] --in FILE --out FILE")
+	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
 	if *model == "" || *in == "" || *out == "" {
@@ -68,7 +67,7 @@ func runPredict(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", errUsage, *in, err)
 	}
-	st, err := openStore(ctx, *dbURL)
+	st, err := openStore(ctx, conf.String("DatabaseURL"))
 	if err != nil {
 		return err
 	}

@@ -21,8 +21,9 @@ func runProbe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
 	url := fs.String("url", "http://127.0.0.1:8080/readyz", "URL that must answer 200")
 	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for the answer")
-	fs.Usage = usageWithEnv(fs, "activelab probe [--url URL] [--timeout D]", "none")
-	if err := parseFlags(fs, args, "none"); err != nil {
+	conf := bindSettings(fs, "probe") // none: probe reads no environment
+	fs.Usage = conf.Usage(fs, "activelab probe [--url URL] [--timeout D]")
+	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)

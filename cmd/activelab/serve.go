@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"activelab/activelearning/demo"
@@ -25,114 +21,6 @@ func init() {
 	})
 }
 
-// envName is the environment variable of a flag: --max-body-bytes is
-// ACTIVELAB_MAX_BODY_BYTES.
-func envName(flagName string) string {
-	return "ACTIVELAB_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
-}
-
-// applyEnv sets each flag not given on the command line from its
-// ACTIVELAB_* variable, when that is set: every flag when only is empty,
-// else just the named ones. A bad value names the variable.
-func applyEnv(fs *flag.FlagSet, getenv func(string) string, only ...string) error {
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	var err error
-	fs.VisitAll(func(f *flag.Flag) {
-		if err != nil || given[f.Name] || (len(only) > 0 && !slices.Contains(only, f.Name)) {
-			return
-		}
-		if v := getenv(envName(f.Name)); v != "" {
-			if e := fs.Set(f.Name, v); e != nil {
-				err = fmt.Errorf("%w: %s=%q: %v", errUsage, envName(f.Name), v, e)
-			}
-		}
-	})
-	return err
-}
-
-// usageOut receives a command's usage on -h (a variable for tests).
-var usageOut io.Writer = os.Stderr
-
-// parseFlags parses args and then the environment (every flag, or only the
-// named ones); -h prints the usage once and is flag.ErrHelp.
-func parseFlags(fs *flag.FlagSet, args []string, envFlags ...string) error {
-	fs.SetOutput(io.Discard) // the flag package prints the usage itself on -h: not there
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(usageOut)
-			fs.Usage()
-			return flag.ErrHelp
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	return applyEnv(fs, os.Getenv, envFlags...)
-}
-
-// usageWithEnv prints each flag, with its environment variable when it has
-// one (every flag when envFlags is empty, else the named ones).
-func usageWithEnv(fs *flag.FlagSet, synopsis string, envFlags ...string) func() {
-	return func() {
-		out := fs.Output()
-		fmt.Fprintf(out, "Usage: %s\n\nFlags:\n", synopsis)
-		fs.VisitAll(func(f *flag.Flag) {
-			def := ""
-			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" {
-				def = fmt.Sprintf(" (default %s)", f.DefValue)
-			}
-			env := ""
-			if len(envFlags) == 0 || slices.Contains(envFlags, f.Name) {
-				env = ", " + envName(f.Name)
-			}
-			fmt.Fprintf(out, "  --%s%s\n      %s%s\n", f.Name, env, f.Usage, def)
-		})
-	}
-}
-
-// serveFlags binds the flags of `activelab serve` to cfg.
-func serveFlags(fs *flag.FlagSet, cfg *server.Config) {
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
-	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
-	fs.Func("allowed-origins", "extra browser origins (comma-separated scheme://host[:port]) allowed to use cookies and websockets", func(s string) error {
-		cfg.AllowedOrigins = nil
-		for _, o := range strings.Split(s, ",") {
-			if o = strings.TrimSpace(o); o != "" {
-				cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
-			}
-		}
-		return nil
-	})
-	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn or error")
-	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", cfg.MaxBodyBytes, "largest request body in bytes (413 beyond)")
-	fs.Int64Var(&cfg.MaxUploadBytes, "max-upload-bytes", cfg.MaxUploadBytes, "largest multipart upload request in bytes")
-	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long shutdown waits for in-flight requests")
-	fs.IntVar(&cfg.ComplexityLimit, "complexity-limit", cfg.ComplexityLimit, "largest GraphQL query complexity")
-	fs.IntVar(&cfg.DepthLimit, "depth-limit", cfg.DepthLimit, "deepest GraphQL field nesting")
-	fs.DurationVar(&cfg.SessionTTL, "session-ttl", cfg.SessionTTL, "lifetime of a login session")
-	fs.DurationVar(&cfg.WebsocketPingInterval, "ws-ping-interval", cfg.WebsocketPingInterval, "websocket keep-alive interval")
-	fs.DurationVar(&cfg.WebsocketInitTimeout, "ws-init-timeout", cfg.WebsocketInitTimeout, "time a websocket has to send connection_init")
-	fs.DurationVar(&cfg.WebsocketRecheckInterval, "ws-recheck-interval", cfg.WebsocketRecheckInterval, "how often an open websocket's credentials are checked again")
-	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", cfg.TrustProxy, "trust X-Forwarded-Proto/Host from a reverse proxy")
-	// Limits of the hardened edge (README, Security).
-	fs.IntVar(&cfg.MaxTokens, "max-tokens", cfg.MaxTokens, "most tokens in a GraphQL document (500 without credentials)")
-	fs.IntVar(&cfg.MaxFields, "max-fields", cfg.MaxFields, "most field selections in a GraphQL document")
-	fs.IntVar(&cfg.MaxAliases, "max-aliases", cfg.MaxAliases, "most aliases in a GraphQL document")
-	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "longest one HTTP GraphQL request may run")
-	fs.IntVar(&cfg.MaxPasswordHashes, "max-password-hashes", cfg.MaxPasswordHashes, "password hashes run at once (19 MiB each)")
-	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics on this address only")
-	fs.StringVar(&cfg.MetricsToken, "metrics-token", cfg.MetricsToken, "bearer token /metrics requires")
-	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "longest time to read one request, body included")
-	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "how long an idle keep-alive connection stays open")
-	fs.IntVar(&cfg.MaxConnsPerAddr, "max-conns-per-addr", cfg.MaxConnsPerAddr, "open connections per client address (0: no cap, behind a proxy)")
-	fs.IntVar(&cfg.MaxSubscriptionsPerSocket, "max-subscriptions-per-socket", cfg.MaxSubscriptionsPerSocket, "subscriptions at once on one websocket")
-	fs.IntVar(&cfg.MaxSocketsPerUser, "max-sockets-per-user", cfg.MaxSocketsPerUser, "websockets one user may hold open")
-	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", cfg.MaxInFlight, "HTTP GraphQL requests served at once (503 beyond, after --queue-timeout)")
-	fs.DurationVar(&cfg.QueueTimeout, "queue-timeout", cfg.QueueTimeout, "how long a request waits for a slot before 503")
-}
-
 // runServe opens and migrates the database, starts the event broker, the
 // active-learning service and its River workers (with --jobs=false an
 // insert-only River client: this process serves the API and enqueues, the
@@ -142,26 +30,18 @@ func serveFlags(fs *flag.FlagSet, cfg *server.Config) {
 // get the shutdown timeout to finish, then are cancelled and queued again
 // without spending an attempt), then the broker.
 func runServe(ctx context.Context, args []string) error {
-	cfg := server.Defaults()
-	demo := true
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	serveFlags(fs, &cfg)
-	fs.BoolVar(&demo, "demo", demo, "seed the demo (ESOL, an admin, a trained model, a first cycle) into an empty database")
-	runJobs := true
-	fs.BoolVar(&runJobs, "jobs", runJobs, "work background jobs in this process (false: serve the API only and leave jobs to `activelab worker`)")
-	jf := bindJobFlags(fs)
-	fs.Usage = usageWithEnv(fs, "activelab serve [flags]")
-	if err := parseFlags(fs, args); err != nil {
+	conf := bindSettings(fs, "serve")
+	fs.Usage = conf.Usage(fs, "activelab serve [flags]")
+	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
+	opts := serveOptionsFrom(conf)
+	cfg := opts.Server
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	jobCfg, err := jf.config()
-	if err != nil {
-		return err
-	}
-	jobCfg.InsertOnly = !runJobs
+	demo, runJobs := opts.Demo, !opts.Runtime.Jobs.InsertOnly
 	level, _ := server.ParseLogLevel(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
@@ -173,7 +53,7 @@ func runServe(ctx context.Context, args []string) error {
 	defer st.Close()
 	log.Info("database ready", "dialect", st.Dialect())
 
-	rt, err := server.NewRuntime(st, server.RuntimeConfig{Jobs: jobCfg}, log)
+	rt, err := server.NewRuntime(st, opts.Runtime, log)
 	if err != nil {
 		return err
 	}

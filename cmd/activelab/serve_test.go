@@ -1,6 +1,7 @@
 package main
 
 import (
+	"activelab/settings"
 	"context"
 	"errors"
 	"net"
@@ -82,14 +83,17 @@ func TestServeBadSettings(t *testing.T) {
 	}
 }
 
+// TestEnvName: the settings table keeps the variable names users and docs
+// rely on.
 func TestEnvName(t *testing.T) {
 	for flag, want := range map[string]string{
 		"addr":             "ACTIVELAB_ADDR",
 		"database-url":     "ACTIVELAB_DATABASE_URL",
 		"ws-ping-interval": "ACTIVELAB_WS_PING_INTERVAL",
 	} {
-		if got := envName(flag); got != want {
-			t.Errorf("envName(%q) = %q, want %q", flag, got, want)
+		st, ok := settings.For("serve").HasFlag(flag)
+		if got := st.Env; !ok || got != want {
+			t.Errorf("serve --%s: variable %q, want %q", flag, got, want)
 		}
 	}
 }

@@ -40,12 +40,12 @@ func runToken(ctx context.Context, args []string) error {
 // the token (and a newline) to stdout, so `TOKEN=$(activelab token create ...)` works.
 func runTokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	dbURL := fs.String("database-url", store.DefaultURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
+	conf := bindSettings(fs, "token create")
 	email := fs.String("email", "", "the user's email (required)")
 	name := fs.String("name", "", "what the token is for, e.g. notebook (required)")
 	expiresIn := fs.Duration("expires-in", 0, "lifetime, e.g. 720h; 0: never expires")
-	fs.Usage = usageWithEnv(fs, "activelab token create --email E --name N [--expires-in DURATION]", "database-url")
-	if err := parseFlags(fs, args, "database-url"); err != nil {
+	fs.Usage = conf.Usage(fs, "activelab token create --email E --name N [--expires-in DURATION]")
+	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
 	if *email == "" || *name == "" {
@@ -59,7 +59,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout io.Writer) error 
 		t := time.Now().Add(*expiresIn)
 		expires = &t
 	}
-	st, err := openStore(ctx, *dbURL)
+	st, err := openStore(ctx, conf.String("DatabaseURL"))
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ const trainPoll = 100 * time.Millisecond
 // server may pick the job up instead; the command waits either way.
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	dbURL := fs.String("database-url", store.DefaultURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
+	conf := bindSettings(fs, "train")
 	user := fs.String("user", "", "email of the admin creating the model (default: the first admin)")
 	name := fs.String("name", "", "model name (required)")
 	endpoint := fs.String("endpoint", "", "endpoint to predict, as imported (required)")
@@ -45,8 +45,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	validation := fs.Float64("validation", 0.2, "fraction held out for validation")
 	seed := fs.Int64("seed", 0, "seed of the split and the ensemble")
 	set := fs.String("set", "", "train only on compounds of this set (default: every compound measured for the endpoint)")
-	fs.Usage = usageWithEnv(fs, "activelab train --name N --endpoint E --task regression|classification [flags]", "database-url")
-	if err := parseFlags(fs, args, "database-url"); err != nil {
+	fs.Usage = conf.Usage(fs, "activelab train --name N --endpoint E --task regression|classification [flags]")
+	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
 	if *name == "" || *endpoint == "" || *task == "" {
@@ -60,7 +60,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w: --split %q is not random or scaffold", errUsage, *split)
 	}
 
-	st, err := openStore(ctx, *dbURL)
+	st, err := openStore(ctx, conf.String("DatabaseURL"))
 	if err != nil {
 		return err
 	}

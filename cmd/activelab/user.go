@@ -41,12 +41,12 @@ func runUser(ctx context.Context, args []string) error {
 // (or ACTIVELAB_DATABASE_URL), which may be in use by a running server.
 func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
-	dbURL := fs.String("database-url", store.DefaultURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
+	conf := bindSettings(fs, "user create")
 	email := fs.String("email", "", "email address, used to log in (required)")
 	name := fs.String("name", "", "display name (required)")
 	roleFlag := fs.String("role", string(auth.RoleViewer), "role: viewer, scientist or admin")
-	fs.Usage = usageWithEnv(fs, "activelab user create --email E --name N --role ROLE  (password: prompt or first line of stdin)", "database-url")
-	if err := parseFlags(fs, args, "database-url"); err != nil {
+	fs.Usage = conf.Usage(fs, "activelab user create --email E --name N --role ROLE  (password: prompt or first line of stdin)")
+	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
 	if *email == "" || *name == "" {
@@ -64,7 +64,7 @@ func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 
-	st, err := openStore(ctx, *dbURL)
+	st, err := openStore(ctx, conf.String("DatabaseURL"))
 	if err != nil {
 		return err
 	}

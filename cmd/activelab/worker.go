@@ -27,15 +27,6 @@ func init() {
 	})
 }
 
-// workerConfig is `activelab worker`'s own settings beside the job flags.
-type workerConfig struct {
-	Addr            string
-	DatabaseURL     string
-	LogLevel        string
-	ShutdownTimeout time.Duration
-	Demo            bool
-}
-
 // runWorker opens and migrates the database, starts the service's River
 // workers (no API), serves /healthz, /readyz and /metrics on its own small
 // listener, seeds the demo on an empty database with --demo, and works jobs
@@ -43,48 +34,36 @@ type workerConfig struct {
 // the shutdown timeout, and puts those still running back in the queue
 // without spending an attempt.
 func runWorker(ctx context.Context, args []string) error {
-	def := server.Defaults()
-	cfg := workerConfig{Addr: ":8081", DatabaseURL: def.DatabaseURL, LogLevel: def.LogLevel, ShutdownTimeout: 30 * time.Second}
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address of /healthz, /readyz and /metrics")
-	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "database: sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB")
-	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn or error")
-	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long running jobs may finish after SIGTERM before they are put back in the queue")
-	fs.BoolVar(&cfg.Demo, "demo", false, "seed the demo (ESOL, an admin, a trained model, a first cycle) into an empty database")
-	jf := bindJobFlags(fs)
-	fs.Usage = usageWithEnv(fs, "activelab worker [flags]")
-	if err := parseFlags(fs, args); err != nil {
+	conf := bindSettings(fs, "worker")
+	fs.Usage = conf.Usage(fs, "activelab worker [flags]")
+	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
-	level, err := server.ParseLogLevel(cfg.LogLevel)
+	opts := workerOptionsFrom(conf)
+	addr, shutdownTimeout, seed, jobCfg := opts.Addr, opts.ShutdownTimeout, opts.Demo, opts.Runtime.Jobs
+	level, err := server.ParseLogLevel(opts.LogLevel)
 	if err != nil {
 		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
-	}
-	if cfg.ShutdownTimeout <= 0 {
-		return fmt.Errorf("%w: --shutdown-timeout must be positive", errUsage)
-	}
-	jobCfg, err := jf.config()
-	if err != nil {
-		return err
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
 
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := openStore(ctx, opts.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	log.Info("database ready", "dialect", st.Dialect(), "role", "worker")
 
-	rt, err := server.NewRuntime(st, server.RuntimeConfig{Jobs: jobCfg}, log)
+	rt, err := server.NewRuntime(st, opts.Runtime, log)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		_ = rt.Stop(context.Background())
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -102,15 +81,15 @@ func runWorker(ctx context.Context, args []string) error {
 		_ = rt.Stop(context.Background())
 		return err
 	}
-	log.Info("worker working jobs", "addr", ln.Addr().String(), "queues", formatPairs(jobCfg.Queues),
+	log.Info("worker working jobs", "addr", ln.Addr().String(), "queues", jobCfg.Queues,
 		"job_timeout", jobCfg.JobTimeout.String(), "rescue_after", jobCfg.RescueAfter.String())
-	if cfg.Demo {
+	if seed {
 		go seedDemo(ctx, rt, st, log)
 	}
 
 	<-ctx.Done()
-	log.Info("worker stopping: running jobs may finish", "shutdown_timeout", cfg.ShutdownTimeout.String())
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	log.Info("worker stopping: running jobs may finish", "shutdown_timeout", shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	stopErr := rt.Stop(sctx)
 	hctx, hcancel := context.WithTimeout(context.Background(), 5*time.Second)

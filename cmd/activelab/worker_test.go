@@ -119,7 +119,7 @@ func TestJobFlags(t *testing.T) {
 		{runWorker, []string{"--workers", "default=0"}, "--workers: queue default"},
 		{runWorker, []string{"--job-timeouts", "retrain=1m"}, `--job-timeouts: unknown job kind "retrain"`},
 		{runWorker, []string{"--job-timeout", "2m", "--job-rescue-after", "1m"}, "--job-rescue-after at least as long"},
-		{runWorker, []string{"--shutdown-timeout", "0s"}, "--shutdown-timeout must be positive"},
+		{runWorker, []string{"--shutdown-timeout", "0s"}, "--shutdown-timeout: must be positive"},
 	} {
 		err := tc.cmd(ctx, tc.args)
 		if err == nil || !errors.Is(err, errUsage) || !strings.Contains(err.Error(), tc.want) {
