@@ -154,6 +154,8 @@ var table = []Setting{
 		Help: "candidates each shard keeps for the merge (0: ten batches' worth, at least 1000)", Group: GroupService, Commands: serveWorker},
 	{Name: "InlineImportLimit", Flag: "inline-import-limit", Env: "ACTIVELAB_INLINE_IMPORT_LIMIT", Type: Int, Default: "5000", Positive: true,
 		Help: "uploads with more rows run as an `import_compounds` job", Group: GroupService, Commands: serveWorker},
+	{Name: "MaxPastedPool", Flag: "max-pasted-pool", Env: "ACTIVELAB_MAX_PASTED_POOL", Type: Int, Default: "5000", Positive: true,
+		Help: "most lines a pasted SMILES list may have as a selection pool", Group: GroupService, Commands: serveWorker},
 	{Name: "CorrectionWindow", Flag: "correction-window", Env: "ACTIVELAB_CORRECTION_WINDOW", Type: Duration, Default: "24h", Positive: true,
 		Help: "how long after labeling an item its labeler may amend or retract the label (admins may at any time)", Group: GroupService, Commands: serveWorker},
 	{Name: "PlausibilityK", Flag: "plausibility-k", Env: "ACTIVELAB_PLAUSIBILITY_K", Type: Float, Default: "4", Positive: true,

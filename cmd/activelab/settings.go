@@ -146,6 +146,7 @@ func serviceConfig(set *settings.Set) activelearning.Config {
 		ShardSize:         set.Int("ShardSize"),
 		ShardKeep:         set.Int("ShardKeep"),
 		InlineImportLimit: set.Int("InlineImportLimit"),
+		MaxPastedPool:     set.Int("MaxPastedPool"),
 		QueuePageMax:      set.Int("QueuePageMax"),
 		CorrectionWindow:  set.Duration("CorrectionWindow"),
 		PlausibilityK:     set.Float("PlausibilityK"),
