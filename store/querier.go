@@ -94,6 +94,7 @@ type Querier interface {
 	NextCycleNumber(ctx context.Context, lineageID int64) (int, error)
 	OpenCycleForLabeling(ctx context.Context, id int64, selected int) error
 	OpenItems(ctx context.Context, modelIDs []int64) ([]*LabelQueueItem, error)
+	OpsCounts(ctx context.Context) (*OpsCounts, error)
 	QueueItem(ctx context.Context, id int64) (*LabelQueueItem, error)
 	QueueItemsByIDs(ctx context.Context, ids []int64) ([]*LabelQueueItem, error)
 	QueuedCompoundIDs(ctx context.Context, f QueueFilter) ([]int64, error)

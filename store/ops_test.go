@@ -1,0 +1,105 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"activelab/store"
+	"activelab/store/storetest"
+)
+
+// opsJobArgs is a River job kind of this test only.
+type opsJobArgs struct{}
+
+func (opsJobArgs) Kind() string { return "ops_test" }
+
+// TestOpsCounts checks the metrics scrape's one query: queue items by model
+// name (both versions of a lineage under one name) and status, every cycle
+// status, and River's jobs by kind and state without the completed ones.
+func TestOpsCounts(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		empty, err := st.OpsCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(empty.Queue) != 0 || len(empty.Jobs) != 0 || len(empty.Cycles) != 5 || empty.Cycles[store.CycleLabeling] != 0 {
+			t.Fatalf("empty database: %+v", empty)
+		}
+
+		f := newQueueFixture(ctx, t, st, 5) // items 0, 2, 4 on v1; 1, 3 on v2; one name
+		other := newQueueFixture(ctx, t, st, 2)
+		u := storetest.User(ctx, t, st, nil)
+		it := f.items[0]
+		it.Status, it.Label, it.LabeledBy = store.QueueLabeled, ptr(1.5), &u.ID
+		if err := st.UpdateQueueItem(ctx, it); err != nil {
+			t.Fatal(err)
+		}
+		for i, status := range []store.CycleStatus{store.CycleLabeling, store.CycleLabeling, store.CycleTraining} {
+			c := &store.ActiveLearningCycle{ModelID: f.v2.ID, CycleNumber: i + 1, SelectionStrategy: "random", BatchSize: 1, Status: status}
+			if err := st.CreateCycle(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rc, err := river.NewClient(st.RiverDriver(), &river.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for range 4 {
+			res, err := rc.Insert(ctx, opsJobArgs{}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, res.Job.ID)
+		}
+		now := time.Now().UTC()
+		for i, state := range []string{"discarded", "completed", "running"} {
+			q := "UPDATE river_job SET state = ?, finalized_at = ? WHERE id = ?"
+			var fin any = now
+			if state == "running" {
+				q, fin = "UPDATE river_job SET state = ?, attempted_at = ? WHERE id = ?", now
+			}
+			if _, err := st.DB().NewRaw(q, state, fin, ids[i]).Exec(ctx); err != nil {
+				t.Fatalf("set job %s: %v", state, err)
+			}
+		}
+
+		got, err := st.OpsCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queue := map[[2]string]int{}
+		for _, q := range got.Queue {
+			queue[[2]string{q.Model, string(q.Status)}] = q.N
+		}
+		wantQueue := map[[2]string]int{
+			{f.v1.Name, "pending"}: 4, {f.v1.Name, "labeled"}: 1,
+			{other.v1.Name, "pending"}: 2,
+		}
+		if len(queue) != len(wantQueue) {
+			t.Errorf("queue = %v; want %v", queue, wantQueue)
+		}
+		for k, n := range wantQueue {
+			if queue[k] != n {
+				t.Errorf("queue %v = %d; want %d (all: %v)", k, queue[k], n, queue)
+			}
+		}
+		if got.Cycles[store.CycleLabeling] != 2 || got.Cycles[store.CycleTraining] != 1 || got.Cycles[store.CycleComplete] != 0 {
+			t.Errorf("cycles = %v; want labeling 2, training 1", got.Cycles)
+		}
+		jobs := []string{}
+		for _, j := range got.Jobs {
+			if j.Kind == "ops_test" {
+				jobs = append(jobs, j.State+"="+string(rune('0'+j.N)))
+			}
+		}
+		slices.Sort(jobs)
+		if want := []string{"available=1", "discarded=1", "running=1"}; !slices.Equal(jobs, want) {
+			t.Errorf("jobs = %v; want %v (completed left out)", jobs, want)
+		}
+	})
+}
