@@ -1,11 +1,15 @@
 package store_test
 
 import (
+	"context"
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/uptrace/bun"
 
 	"activelab/store"
 	"activelab/store/storetest"
@@ -100,6 +104,84 @@ func TestOpsCounts(t *testing.T) {
 		slices.Sort(jobs)
 		if want := []string{"available=1", "discarded=1", "running=1"}; !slices.Equal(jobs, want) {
 			t.Errorf("jobs = %v; want %v (completed left out)", jobs, want)
+		}
+	})
+}
+
+// TestOpsCountsPlan checks that a scrape counts the queue from an index
+// without reading its rows, on a 5,000-item queue with fresh statistics:
+// SQLite reads label_queue through a covering index, PostgreSQL (asked
+// whether an index can serve, enable_seqscan off) with an index-only scan.
+func TestOpsCountsPlan(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		planFixture(ctx, t, st)
+		if st.Dialect() != store.DialectSQLite {
+			// An index-only scan needs the visibility map, which VACUUM
+			// (autovacuum, on a live database) sets and ANALYZE does not.
+			if _, err := st.DB().ExecContext(ctx, "VACUUM ANALYZE label_queue"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		log := &queryLog{}
+		st.OnQuery(log.observe)
+		if _, err := st.OpsCounts(ctx); err != nil {
+			t.Fatal(err)
+		}
+		queries := log.take()
+		if len(queries) != 1 {
+			t.Fatalf("OpsCounts ran %d queries on label_queue; want 1: %q", len(queries), queries)
+		}
+		var plan []string
+		if st.Dialect() == store.DialectSQLite {
+			rows, err := st.DB().QueryContext(ctx, "EXPLAIN QUERY PLAN "+queries[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id, parent, notused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(detail, "label_queue") {
+					plan = append(plan, detail)
+				}
+			}
+			if len(plan) != 1 || !strings.Contains(plan[0], "COVERING INDEX") {
+				t.Errorf("label_queue in plan: %q; want one read through a covering index", plan)
+			}
+			return
+		}
+		var raw string
+		err := st.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+				return err
+			}
+			return tx.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) "+queries[0]).Scan(&raw)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plans []struct {
+			Plan pgPlan `json:"Plan"`
+		}
+		if err := json.Unmarshal([]byte(raw), &plans); err != nil {
+			t.Fatal(err)
+		}
+		var walk func(p pgPlan)
+		walk = func(p pgPlan) {
+			if p.Relation == "label_queue" {
+				plan = append(plan, p.NodeType)
+			}
+			for _, c := range p.Plans {
+				walk(c)
+			}
+		}
+		walk(plans[0].Plan)
+		if len(plan) != 1 || plan[0] != "Index Only Scan" {
+			t.Errorf("label_queue in plan: %q; want one Index Only Scan\n%s", plan, raw)
 		}
 	})
 }
