@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"activelab/chem"
 	"activelab/features"
@@ -552,7 +553,9 @@ func (s *Service) TrainModel(ctx context.Context, modelID int64, progress func(s
 			return err
 		}
 	}
+	start := time.Now()
 	t, err := s.train(ctx, root, m.Seed+int64(m.Version)-1, progress)
+	s.observeTraining(ctx, TrainingInitial, start, err)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err

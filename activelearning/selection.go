@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"activelab/jobs"
 	"activelab/ml"
@@ -295,7 +296,10 @@ func (s *Service) PreviewSelection(ctx context.Context, actor *store.User, in Se
 	if err != nil {
 		return nil, err
 	}
-	return s.rank(ctx, sel, ids)
+	start := time.Now()
+	batch, err := s.rank(ctx, sel, ids)
+	s.observeSelection(ctx, SelectionPreview, start, err)
+	return batch, err
 }
 
 // SelectSamples starts a new cycle of the lineage (cycle_number = the
@@ -342,7 +346,9 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 		}
 		return c, nil
 	}
+	start := time.Now()
 	batch, err := s.rank(ctx, sel, ids)
+	s.observeSelection(ctx, SelectionInline, start, err)
 	if err != nil {
 		return nil, err
 	}
@@ -494,7 +500,9 @@ func (s *Service) RunSelection(ctx context.Context, cycleID int64) error {
 		slices.Sort(union)
 		ids = slices.Compact(union)
 	}
+	start := time.Now()
 	batch, err := s.rank(ctx, sel, ids)
+	s.observeSelection(ctx, SelectionJob, start, err)
 	if err != nil {
 		return err
 	}
@@ -632,7 +640,9 @@ func (s *Service) RunShard(ctx context.Context, a jobs.ScoreShardArgs) error {
 	part.in.BatchSize = min(s.shardCandidates(sel.in.BatchSize), len(ids))
 	best := []int64{}
 	if len(ids) > 0 {
+		start := time.Now()
 		ranked, err := s.rank(ctx, &part, ids)
+		s.observeSelection(ctx, SelectionShard, start, err)
 		if err != nil {
 			return err
 		}
