@@ -22,6 +22,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -34,6 +35,7 @@ type Server struct {
 	log     *slog.Logger
 	origins originPolicy
 	metrics *metrics
+	ops     *opsGauges // the database gauges of /metrics
 	handler http.Handler
 	guard   *queryGuard
 	// inFlight sheds HTTP requests past Config.MaxInFlight; sockets caps
@@ -64,6 +66,8 @@ type Options struct {
 	// subscriptions (see Runtime). Without them only accounts work.
 	Service *activelearning.Service
 	Broker  *events.Broker
+	// Metrics are further collectors /metrics exports (Runtime.Collectors).
+	Metrics []prometheus.Collector
 }
 
 // New builds a Server from a valid cfg and its dependencies.
@@ -118,6 +122,11 @@ func New(cfg Config, opts Options) (*Server, error) {
 	mux.Handle("/", s.metrics.route("spa", spaHandler(front)))
 	s.handler = requestLog(log, securityHeaders(mux))
 	s.registerEdgeMetrics()
+	s.ops = newOpsGauges(opts.Store.OpsCounts, log)
+	s.metrics.reg.MustRegister(s.ops)
+	if err := registerAll(s.metrics.reg, opts.Metrics); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

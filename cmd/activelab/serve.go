@@ -188,7 +188,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 
-	srv, err := server.New(cfg, server.Options{Store: st, Logger: log, Service: rt.Service, Broker: rt.Broker})
+	srv, err := server.New(cfg, server.Options{Store: st, Logger: log, Service: rt.Service, Broker: rt.Broker, Metrics: rt.Collectors()})
 	if err != nil {
 		return err
 	}
