@@ -11,8 +11,14 @@ import (
 
 	"activelab/activelearning"
 	"activelab/events"
+	"activelab/graph"
 	"activelab/jobs"
 	"activelab/store"
+)
+
+var (
+	_ graph.JobAdmin = (*jobs.Client)(nil)
+	_ jobs.Canceller = (*activelearning.Service)(nil)
 )
 
 // RuntimeConfig tunes the parts of a Runtime.

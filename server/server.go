@@ -68,6 +68,9 @@ type Options struct {
 	Broker  *events.Broker
 	// Metrics are further collectors /metrics exports (Runtime.Collectors).
 	Metrics []prometheus.Collector
+	// Jobs serves the admins' jobs query and cancelJob (Runtime.Jobs);
+	// without it they answer that there are no jobs here.
+	Jobs graph.JobAdmin
 }
 
 // New builds a Server from a valid cfg and its dependencies.
@@ -105,7 +108,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 		front = frontend.FS()
 	}
 
-	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Log: log, Now: opts.Now})
+	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Jobs: opts.Jobs, Log: log, Now: opts.Now})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", s.metrics.route("graphql", s.inFlight.limit(s.graphqlGuard(gql))))
 	if opts.Service != nil {
