@@ -185,3 +185,26 @@ func TestOpsCountsPlan(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkOpsCounts measures one metrics scrape's database read on the
+// plan test's 5,000-item queue (two models), on each database.
+func BenchmarkOpsCounts(b *testing.B) {
+	for name, open := range storetest.Backends(b) {
+		b.Run(name, func(b *testing.B) {
+			ctx := b.Context()
+			st := open(b)
+			planFixture(ctx, b, st)
+			if st.Dialect() != store.DialectSQLite {
+				if _, err := st.DB().ExecContext(ctx, "VACUUM ANALYZE label_queue"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := st.OpsCounts(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
