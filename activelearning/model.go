@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"activelab/chem"
 	"activelab/features"
@@ -553,7 +554,9 @@ func (s *Service) TrainModel(ctx context.Context, modelID store.ID, progress fun
 			return err
 		}
 	}
+	start := time.Now()
 	t, err := s.train(ctx, root, m.Seed+int64(m.Version)-1, progress)
+	s.observeTraining(ctx, TrainingInitial, start, err)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err

@@ -183,7 +183,9 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		return nil, err
 	}
 	var out *store.LabelQueueItem
+	stored := "" // the model's name once this call stored the label
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		stored = ""
 		ic, err := s.loadItem(ctx, tx, in.ItemID)
 		if err != nil {
 			return err
@@ -232,8 +234,12 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 			return err
 		}
 		out, err = tx.QueueItem(ctx, it.ID)
+		stored = ic.version.Name
 		return err
 	})
+	if err == nil && stored != "" && s.obs != nil {
+		s.obs.LabelSubmitted(stored, in.Source)
+	}
 	if errors.Is(err, store.ErrConflict) {
 		// Two identical submissions at once: the loser's write found the
 		// row changed. When the winner stored this very label, the call

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"activelab/ml"
 	"activelab/ml/sampling"
@@ -187,9 +188,11 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		return err
 	}
 	next := vs[len(vs)-1].Version + 1
+	start := time.Now()
 	t, err := s.train(ctx, root, root.Seed+int64(next)-1, func(stage string, f float64, msg string) {
 		report(stage, 0.05+0.8*f, msg)
 	})
+	s.observeTraining(ctx, TrainingRetrain, start, err)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"activelab/ident"
 	"activelab/jobs"
@@ -309,7 +310,10 @@ func (s *Service) PreviewSelection(ctx context.Context, actor *store.User, in Se
 	if err != nil {
 		return nil, err
 	}
-	return s.rank(ctx, sel, ids)
+	start := time.Now()
+	batch, err := s.rank(ctx, sel, ids)
+	s.observeSelection(ctx, SelectionPreview, start, err)
+	return batch, err
 }
 
 // SelectSamples starts a new cycle of the lineage (cycle_number = the
@@ -360,7 +364,9 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 		}
 		return c, nil
 	}
+	start := time.Now()
 	batch, err := s.rank(ctx, sel, ids)
+	s.observeSelection(ctx, SelectionInline, start, err)
 	if err != nil {
 		return nil, err
 	}
@@ -512,7 +518,9 @@ func (s *Service) RunSelection(ctx context.Context, cycleID store.ID) error {
 		slices.SortFunc(union, ident.Compare)
 		ids = slices.Compact(union)
 	}
+	start := time.Now()
 	batch, err := s.rank(ctx, sel, ids)
+	s.observeSelection(ctx, SelectionJob, start, err)
 	if err != nil {
 		return err
 	}
@@ -650,7 +658,9 @@ func (s *Service) RunShard(ctx context.Context, a jobs.ScoreShardArgs) error {
 	part.in.BatchSize = min(s.shardCandidates(sel.in.BatchSize), len(ids))
 	best := []store.ID{}
 	if len(ids) > 0 {
+		start := time.Now()
 		ranked, err := s.rank(ctx, &part, ids)
+		s.observeSelection(ctx, SelectionShard, start, err)
 		if err != nil {
 			return err
 		}

@@ -102,6 +102,7 @@ type Service struct {
 	cfg   Config
 	log   *slog.Logger
 	jobs  JobEnqueuer
+	obs   Observer // nil: none (SetObserver)
 }
 
 // New returns a service over st. broker may be nil (no in-process

@@ -8,6 +8,7 @@ import (
 	"activelab/graph/model"
 	"activelab/graph/scalar"
 	"activelab/ident"
+	"activelab/jobs"
 	"activelab/store"
 	"bytes"
 	"context"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/riverqueue/river/rivertype"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -35,6 +37,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	BackgroundJob() BackgroundJobResolver
 	Candidate() CandidateResolver
 	Compound() CompoundResolver
 	Cycle() CycleResolver
@@ -72,6 +75,43 @@ type ComplexityRoot struct {
 
 	AssignItemsPayload struct {
 		Items func(childComplexity int) int
+	}
+
+	BackgroundJob struct {
+		Attempt         func(childComplexity int) int
+		AttemptedAt     func(childComplexity int) int
+		CancelRequested func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Cycle           func(childComplexity int) int
+		Errors          func(childComplexity int) int
+		FinalizedAt     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		MaxAttempts     func(childComplexity int) int
+		Model           func(childComplexity int) int
+		Queue           func(childComplexity int) int
+		ScheduledAt     func(childComplexity int) int
+		State           func(childComplexity int) int
+	}
+
+	BackgroundJobConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	BackgroundJobEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BackgroundJobError struct {
+		At      func(childComplexity int) int
+		Attempt func(childComplexity int) int
+		Error   func(childComplexity int) int
+	}
+
+	CancelJobPayload struct {
+		Job func(childComplexity int) int
 	}
 
 	Candidate struct {
@@ -282,6 +322,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AmendLabel      func(childComplexity int, input model.AmendLabelInput) int
 		AssignItems     func(childComplexity int, input model.AssignItemsInput) int
+		CancelJob       func(childComplexity int, input model.CancelJobInput) int
 		ClaimItem       func(childComplexity int, input model.ClaimItemInput) int
 		ClaimNextItem   func(childComplexity int, input model.ClaimNextItemInput) int
 		CreateAPIToken  func(childComplexity int, input model.CreateAPITokenInput) int
@@ -350,6 +391,7 @@ type ComplexityRoot struct {
 		Cycles           func(childComplexity int, modelID ident.ID) int
 		Endpoints        func(childComplexity int) int
 		ImportJob        func(childComplexity int, id int64) int
+		Jobs             func(childComplexity int, kind *string, state *rivertype.JobState, first *int, after *string) int
 		LabelQueue       func(childComplexity int, filter *model.QueueFilter, orderBy *activelearning.QueueOrder, first *int, after *string) int
 		Me               func(childComplexity int) int
 		Model            func(childComplexity int, id ident.ID) int
@@ -512,6 +554,10 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type BackgroundJobResolver interface {
+	Cycle(ctx context.Context, obj *jobs.Job) (*store.ActiveLearningCycle, error)
+	Model(ctx context.Context, obj *jobs.Job) (*model.Model, error)
+}
 type CandidateResolver interface {
 	Compound(ctx context.Context, obj *activelearning.Candidate) (*store.Compound, error)
 }
@@ -577,6 +623,7 @@ type MutationResolver interface {
 	RevokeAPIToken(ctx context.Context, id ident.ID) (*store.APIToken, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*model.CreateUserPayload, error)
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UpdateUserPayload, error)
+	CancelJob(ctx context.Context, input model.CancelJobInput) (*model.CancelJobPayload, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*store.User, error)
@@ -595,6 +642,7 @@ type QueryResolver interface {
 	ImportJob(ctx context.Context, id int64) (*model.ImportJob, error)
 	APITokens(ctx context.Context) ([]*store.APIToken, error)
 	Users(ctx context.Context) ([]*store.User, error)
+	Jobs(ctx context.Context, kind *string, state *rivertype.JobState, first *int, after *string) (*model.BackgroundJobConnection, error)
 	Predict(ctx context.Context, modelID ident.ID, smiles []string, version *int) ([]*model.Prediction, error)
 }
 type QueueEventResolver interface {
@@ -696,6 +744,143 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssignItemsPayload.Items(childComplexity), true
+
+	case "BackgroundJob.attempt":
+		if e.ComplexityRoot.BackgroundJob.Attempt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.Attempt(childComplexity), true
+	case "BackgroundJob.attemptedAt":
+		if e.ComplexityRoot.BackgroundJob.AttemptedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.AttemptedAt(childComplexity), true
+	case "BackgroundJob.cancelRequested":
+		if e.ComplexityRoot.BackgroundJob.CancelRequested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.CancelRequested(childComplexity), true
+	case "BackgroundJob.createdAt":
+		if e.ComplexityRoot.BackgroundJob.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.CreatedAt(childComplexity), true
+	case "BackgroundJob.cycle":
+		if e.ComplexityRoot.BackgroundJob.Cycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.Cycle(childComplexity), true
+	case "BackgroundJob.errors":
+		if e.ComplexityRoot.BackgroundJob.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.Errors(childComplexity), true
+	case "BackgroundJob.finalizedAt":
+		if e.ComplexityRoot.BackgroundJob.FinalizedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.FinalizedAt(childComplexity), true
+	case "BackgroundJob.id":
+		if e.ComplexityRoot.BackgroundJob.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.ID(childComplexity), true
+	case "BackgroundJob.kind":
+		if e.ComplexityRoot.BackgroundJob.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.Kind(childComplexity), true
+	case "BackgroundJob.maxAttempts":
+		if e.ComplexityRoot.BackgroundJob.MaxAttempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.MaxAttempts(childComplexity), true
+	case "BackgroundJob.model":
+		if e.ComplexityRoot.BackgroundJob.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.Model(childComplexity), true
+	case "BackgroundJob.queue":
+		if e.ComplexityRoot.BackgroundJob.Queue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.Queue(childComplexity), true
+	case "BackgroundJob.scheduledAt":
+		if e.ComplexityRoot.BackgroundJob.ScheduledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.ScheduledAt(childComplexity), true
+	case "BackgroundJob.state":
+		if e.ComplexityRoot.BackgroundJob.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJob.State(childComplexity), true
+
+	case "BackgroundJobConnection.edges":
+		if e.ComplexityRoot.BackgroundJobConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJobConnection.Edges(childComplexity), true
+	case "BackgroundJobConnection.pageInfo":
+		if e.ComplexityRoot.BackgroundJobConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJobConnection.PageInfo(childComplexity), true
+
+	case "BackgroundJobEdge.cursor":
+		if e.ComplexityRoot.BackgroundJobEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJobEdge.Cursor(childComplexity), true
+	case "BackgroundJobEdge.node":
+		if e.ComplexityRoot.BackgroundJobEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJobEdge.Node(childComplexity), true
+
+	case "BackgroundJobError.at":
+		if e.ComplexityRoot.BackgroundJobError.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJobError.At(childComplexity), true
+	case "BackgroundJobError.attempt":
+		if e.ComplexityRoot.BackgroundJobError.Attempt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJobError.Attempt(childComplexity), true
+	case "BackgroundJobError.error":
+		if e.ComplexityRoot.BackgroundJobError.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BackgroundJobError.Error(childComplexity), true
+
+	case "CancelJobPayload.job":
+		if e.ComplexityRoot.CancelJobPayload.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelJobPayload.Job(childComplexity), true
 
 	case "Candidate.applicabilityDistance":
 		if e.ComplexityRoot.Candidate.ApplicabilityDistance == nil {
@@ -1551,6 +1736,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignItems(childComplexity, args["input"].(model.AssignItemsInput)), true
+	case "Mutation.cancelJob":
+		if e.ComplexityRoot.Mutation.CancelJob == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelJob(childComplexity, args["input"].(model.CancelJobInput)), true
 	case "Mutation.claimItem":
 		if e.ComplexityRoot.Mutation.ClaimItem == nil {
 			break
@@ -1983,6 +2179,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.ImportJob(childComplexity, args["id"].(int64)), true
 
+	case "Query.jobs":
+		if e.ComplexityRoot.Query.Jobs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_jobs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Jobs(childComplexity, args["kind"].(*string), args["state"].(*rivertype.JobState), args["first"].(*int), args["after"].(*string)), true
 	case "Query.labelQueue":
 		if e.ComplexityRoot.Query.LabelQueue == nil {
 			break
@@ -2623,6 +2830,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AmendLabelInput", ec.unmarshalInputAmendLabelInput),
 			graphql.NewInputUnmarshaler("AssignItemsInput", ec.unmarshalInputAssignItemsInput),
+			graphql.NewInputUnmarshaler("CancelJobInput", ec.unmarshalInputCancelJobInput),
 			graphql.NewInputUnmarshaler("ClaimItemInput", ec.unmarshalInputClaimItemInput),
 			graphql.NewInputUnmarshaler("ClaimNextItemInput", ec.unmarshalInputClaimNextItemInput),
 			graphql.NewInputUnmarshaler("CreateApiTokenInput", ec.unmarshalInputCreateApiTokenInput),
@@ -2737,7 +2945,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "activelearning.graphqls" "auth.graphqls" "predict.graphqls" "schema.graphqls"
+//go:embed "activelearning.graphqls" "auth.graphqls" "jobs.graphqls" "predict.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2751,6 +2959,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "activelearning.graphqls", Input: sourceData("activelearning.graphqls"), BuiltIn: false},
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
+	{Name: "jobs.graphqls", Input: sourceData("jobs.graphqls"), BuiltIn: false},
 	{Name: "predict.graphqls", Input: sourceData("predict.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
@@ -2794,6 +3003,80 @@ func (ec *executionContext) childFields_AssignItemsPayload(ctx context.Context, 
 		return ec.fieldContext_AssignItemsPayload_items(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssignItemsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_BackgroundJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BackgroundJob_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_BackgroundJob_kind(ctx, field)
+	case "queue":
+		return ec.fieldContext_BackgroundJob_queue(ctx, field)
+	case "state":
+		return ec.fieldContext_BackgroundJob_state(ctx, field)
+	case "attempt":
+		return ec.fieldContext_BackgroundJob_attempt(ctx, field)
+	case "maxAttempts":
+		return ec.fieldContext_BackgroundJob_maxAttempts(ctx, field)
+	case "errors":
+		return ec.fieldContext_BackgroundJob_errors(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BackgroundJob_createdAt(ctx, field)
+	case "scheduledAt":
+		return ec.fieldContext_BackgroundJob_scheduledAt(ctx, field)
+	case "attemptedAt":
+		return ec.fieldContext_BackgroundJob_attemptedAt(ctx, field)
+	case "finalizedAt":
+		return ec.fieldContext_BackgroundJob_finalizedAt(ctx, field)
+	case "cancelRequested":
+		return ec.fieldContext_BackgroundJob_cancelRequested(ctx, field)
+	case "cycle":
+		return ec.fieldContext_BackgroundJob_cycle(ctx, field)
+	case "model":
+		return ec.fieldContext_BackgroundJob_model(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BackgroundJob", field.Name)
+}
+
+func (ec *executionContext) childFields_BackgroundJobConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BackgroundJobConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BackgroundJobConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BackgroundJobConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BackgroundJobEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BackgroundJobEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BackgroundJobEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BackgroundJobEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BackgroundJobError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_BackgroundJobError_at(ctx, field)
+	case "attempt":
+		return ec.fieldContext_BackgroundJobError_attempt(ctx, field)
+	case "error":
+		return ec.fieldContext_BackgroundJobError_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BackgroundJobError", field.Name)
+}
+
+func (ec *executionContext) childFields_CancelJobPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "job":
+		return ec.fieldContext_CancelJobPayload_job(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelJobPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Candidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3740,6 +4023,20 @@ func (ec *executionContext) field_Mutation_assignItems_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelJobInput, error) {
+			return ec.unmarshalNCancelJobInput2activelabᚋgraphᚋmodelᚐCancelJobInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_claimItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4141,6 +4438,44 @@ func (ec *executionContext) field_Query_importJob_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_jobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "state",
+		func(ctx context.Context, v any) (*rivertype.JobState, error) {
+			return ec.unmarshalOBackgroundJobState2ᚖgithubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["state"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -4656,6 +4991,575 @@ func (ec *executionContext) fieldContext_AssignItemsPayload_items(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_QueueItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BackgroundJob_id(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNJobID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "JobID")
+}
+
+func (ec *executionContext) _BackgroundJob_kind(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _BackgroundJob_queue(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_queue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Queue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_queue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _BackgroundJob_state(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v rivertype.JobState) graphql.Marshaler {
+			return ec.marshalNBackgroundJobState2githubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "BackgroundJobState")
+}
+
+func (ec *executionContext) _BackgroundJob_attempt(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_attempt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_attempt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BackgroundJob_maxAttempts(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_maxAttempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxAttempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_maxAttempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BackgroundJob_errors(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []rivertype.AttemptError) graphql.Marshaler {
+			return ec.marshalNBackgroundJobError2ᚕgithubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐAttemptErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BackgroundJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BackgroundJobError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BackgroundJob_createdAt(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BackgroundJob_scheduledAt(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_scheduledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScheduledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_scheduledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BackgroundJob_attemptedAt(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_attemptedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttemptedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_attemptedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BackgroundJob_finalizedAt(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_finalizedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinalizedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_finalizedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BackgroundJob_cancelRequested(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_cancelRequested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelRequested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_cancelRequested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJob", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BackgroundJob_cycle(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_cycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BackgroundJob().Cycle(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ActiveLearningCycle) graphql.Marshaler {
+			return ec.marshalOCycle2ᚖactivelabᚋstoreᚐActiveLearningCycle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_cycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BackgroundJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cycle(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BackgroundJob_model(ctx context.Context, field graphql.CollectedField, obj *jobs.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJob_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BackgroundJob().Model(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Model) graphql.Marshaler {
+			return ec.marshalOModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJob_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BackgroundJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Model(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BackgroundJobConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BackgroundJobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJobConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BackgroundJobEdge) graphql.Marshaler {
+			return ec.marshalNBackgroundJobEdge2ᚕᚖactivelabᚋgraphᚋmodelᚐBackgroundJobEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJobConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BackgroundJobConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BackgroundJobEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BackgroundJobConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BackgroundJobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJobConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖactivelabᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJobConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BackgroundJobConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BackgroundJobEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BackgroundJobEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJobEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJobEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJobEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BackgroundJobEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BackgroundJobEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJobEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *jobs.Job) graphql.Marshaler {
+			return ec.marshalNBackgroundJob2ᚖactivelabᚋjobsᚐJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJobEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BackgroundJobEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BackgroundJob(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BackgroundJobError_at(ctx context.Context, field graphql.CollectedField, obj *rivertype.AttemptError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJobError_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJobError_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJobError", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BackgroundJobError_attempt(ctx context.Context, field graphql.CollectedField, obj *rivertype.AttemptError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJobError_attempt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJobError_attempt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJobError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BackgroundJobError_error(ctx context.Context, field graphql.CollectedField, obj *rivertype.AttemptError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BackgroundJobError_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BackgroundJobError_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BackgroundJobError", field, false, false, "String")
+}
+
+func (ec *executionContext) _CancelJobPayload_job(ctx context.Context, field graphql.CollectedField, obj *model.CancelJobPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelJobPayload_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Job, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *jobs.Job) graphql.Marshaler {
+			return ec.marshalNBackgroundJob2ᚖactivelabᚋjobsᚐJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelJobPayload_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelJobPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BackgroundJob(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9365,6 +10269,68 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_cancelJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelJob(ctx, fc.Args["input"].(model.CancelJobInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.CancelJobPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CancelJobPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelJobPayload) graphql.Marshaler {
+			return ec.marshalNCancelJobPayload2ᚖactivelabᚋgraphᚋmodelᚐCancelJobPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelJobPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10755,6 +11721,68 @@ func (ec *executionContext) fieldContext_Query_users(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_jobs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_jobs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Jobs(ctx, fc.Args["kind"].(*string), fc.Args["state"].(*rivertype.JobState), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.BackgroundJobConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.BackgroundJobConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BackgroundJobConnection) graphql.Marshaler {
+			return ec.marshalNBackgroundJobConnection2ᚖactivelabᚋgraphᚋmodelᚐBackgroundJobConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_jobs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BackgroundJobConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_jobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14418,6 +15446,48 @@ func UnmarshalAssignItemsInput(ctx context.Context, raw any) (model.AssignItemsI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCancelJobInput(ctx context.Context, obj any) (model.CancelJobInput, error) {
+	var it model.CancelJobInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNJobID2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelJobInput unmarshals raw into the CancelJobInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelJobInput(ctx context.Context, raw any) (model.CancelJobInput, error) {
+	var out model.CancelJobInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelJobInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputClaimItemInput(ctx context.Context, obj any) (model.ClaimItemInput, error) {
 	var it model.ClaimItemInput
 	if obj == nil {
@@ -15901,6 +16971,258 @@ func (ec *executionContext) _AssignItemsPayload(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("AssignItemsPayload")
 		case "items":
 			out.Values[i] = ec._AssignItemsPayload_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var backgroundJobImplementors = []string{"BackgroundJob"}
+
+func (ec *executionContext) _BackgroundJob(ctx context.Context, sel ast.SelectionSet, obj *jobs.Job) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, backgroundJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BackgroundJob")
+		case "id":
+			out.Values[i] = ec._BackgroundJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._BackgroundJob_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "queue":
+			out.Values[i] = ec._BackgroundJob_queue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._BackgroundJob_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attempt":
+			out.Values[i] = ec._BackgroundJob_attempt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxAttempts":
+			out.Values[i] = ec._BackgroundJob_maxAttempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "errors":
+			out.Values[i] = ec._BackgroundJob_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BackgroundJob_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scheduledAt":
+			out.Values[i] = ec._BackgroundJob_scheduledAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attemptedAt":
+			out.Values[i] = ec._BackgroundJob_attemptedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finalizedAt":
+			out.Values[i] = ec._BackgroundJob_finalizedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelRequested":
+			out.Values[i] = ec._BackgroundJob_cancelRequested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cycle":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BackgroundJob_cycle(ctx, field, obj)
+				})
+		case "model":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BackgroundJob_model(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var backgroundJobConnectionImplementors = []string{"BackgroundJobConnection"}
+
+func (ec *executionContext) _BackgroundJobConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BackgroundJobConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, backgroundJobConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BackgroundJobConnection")
+		case "edges":
+			out.Values[i] = ec._BackgroundJobConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BackgroundJobConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var backgroundJobEdgeImplementors = []string{"BackgroundJobEdge"}
+
+func (ec *executionContext) _BackgroundJobEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BackgroundJobEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, backgroundJobEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BackgroundJobEdge")
+		case "cursor":
+			out.Values[i] = ec._BackgroundJobEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BackgroundJobEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var backgroundJobErrorImplementors = []string{"BackgroundJobError"}
+
+func (ec *executionContext) _BackgroundJobError(ctx context.Context, sel ast.SelectionSet, obj *rivertype.AttemptError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, backgroundJobErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BackgroundJobError")
+		case "at":
+			out.Values[i] = ec._BackgroundJobError_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attempt":
+			out.Values[i] = ec._BackgroundJobError_attempt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._BackgroundJobError_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cancelJobPayloadImplementors = []string{"CancelJobPayload"}
+
+func (ec *executionContext) _CancelJobPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelJobPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelJobPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelJobPayload")
+		case "job":
+			out.Values[i] = ec._CancelJobPayload_job(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17458,6 +18780,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "cancelJob":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelJob(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17834,6 +19163,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
+				})
+		case "jobs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_jobs(ctx, field)
 				})
 		case "predict":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -19270,6 +20605,104 @@ func (ec *executionContext) marshalNAssignItemsPayload2ᚖactivelabᚋgraphᚋmo
 	return ec._AssignItemsPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBackgroundJob2ᚖactivelabᚋjobsᚐJob(ctx context.Context, sel ast.SelectionSet, v *jobs.Job) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BackgroundJob!")
+		return graphql.Null
+	}
+	return ec._BackgroundJob(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBackgroundJobConnection2ᚖactivelabᚋgraphᚋmodelᚐBackgroundJobConnection(ctx context.Context, sel ast.SelectionSet, v *model.BackgroundJobConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BackgroundJobConnection!")
+		return graphql.Null
+	}
+	return ec._BackgroundJobConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBackgroundJobEdge2ᚕᚖactivelabᚋgraphᚋmodelᚐBackgroundJobEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BackgroundJobEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBackgroundJobEdge2ᚖactivelabᚋgraphᚋmodelᚐBackgroundJobEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBackgroundJobEdge2ᚖactivelabᚋgraphᚋmodelᚐBackgroundJobEdge(ctx context.Context, sel ast.SelectionSet, v *model.BackgroundJobEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BackgroundJobEdge!")
+		return graphql.Null
+	}
+	return ec._BackgroundJobEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBackgroundJobError2githubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐAttemptError(ctx context.Context, sel ast.SelectionSet, v rivertype.AttemptError) graphql.Marshaler {
+	return ec._BackgroundJobError(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBackgroundJobError2ᚕgithubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐAttemptErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []rivertype.AttemptError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBackgroundJobError2githubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐAttemptError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBackgroundJobState2githubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState(ctx context.Context, v any) (rivertype.JobState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNBackgroundJobState2githubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBackgroundJobState2githubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState(ctx context.Context, sel ast.SelectionSet, v rivertype.JobState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNBackgroundJobState2githubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BackgroundJobState!")
+	}
+	return res
+}
+
+var (
+	unmarshalNBackgroundJobState2githubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState = map[string]rivertype.JobState{
+		"AVAILABLE": rivertype.JobStateAvailable,
+		"SCHEDULED": rivertype.JobStateScheduled,
+		"RETRYABLE": rivertype.JobStateRetryable,
+		"PENDING":   rivertype.JobStatePending,
+		"RUNNING":   rivertype.JobStateRunning,
+		"COMPLETED": rivertype.JobStateCompleted,
+		"CANCELLED": rivertype.JobStateCancelled,
+		"DISCARDED": rivertype.JobStateDiscarded,
+	}
+	marshalNBackgroundJobState2githubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState = map[rivertype.JobState]string{
+		rivertype.JobStateAvailable: "AVAILABLE",
+		rivertype.JobStateScheduled: "SCHEDULED",
+		rivertype.JobStateRetryable: "RETRYABLE",
+		rivertype.JobStatePending:   "PENDING",
+		rivertype.JobStateRunning:   "RUNNING",
+		rivertype.JobStateCompleted: "COMPLETED",
+		rivertype.JobStateCancelled: "CANCELLED",
+		rivertype.JobStateDiscarded: "DISCARDED",
+	}
+)
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19282,6 +20715,19 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCancelJobInput2activelabᚋgraphᚋmodelᚐCancelJobInput(ctx context.Context, v any) (model.CancelJobInput, error) {
+	res, err := ec.unmarshalInputCancelJobInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancelJobPayload2ᚖactivelabᚋgraphᚋmodelᚐCancelJobPayload(ctx context.Context, sel ast.SelectionSet, v *model.CancelJobPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CancelJobPayload!")
+		return graphql.Null
+	}
+	return ec._CancelJobPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCandidate2ᚕᚖactivelabᚋactivelearningᚐCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*activelearning.Candidate) graphql.Marshaler {
@@ -20677,6 +22123,48 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOBackgroundJobState2ᚖgithubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState(ctx context.Context, v any) (*rivertype.JobState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOBackgroundJobState2ᚖgithubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBackgroundJobState2ᚖgithubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState(ctx context.Context, sel ast.SelectionSet, v *rivertype.JobState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOBackgroundJobState2ᚖgithubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState[*v])
+	return res
+}
+
+var (
+	unmarshalOBackgroundJobState2ᚖgithubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState = map[string]rivertype.JobState{
+		"AVAILABLE": rivertype.JobStateAvailable,
+		"SCHEDULED": rivertype.JobStateScheduled,
+		"RETRYABLE": rivertype.JobStateRetryable,
+		"PENDING":   rivertype.JobStatePending,
+		"RUNNING":   rivertype.JobStateRunning,
+		"COMPLETED": rivertype.JobStateCompleted,
+		"CANCELLED": rivertype.JobStateCancelled,
+		"DISCARDED": rivertype.JobStateDiscarded,
+	}
+	marshalOBackgroundJobState2ᚖgithubᚗcomᚋriverqueueᚋriverᚋrivertypeᚐJobState = map[rivertype.JobState]string{
+		rivertype.JobStateAvailable: "AVAILABLE",
+		rivertype.JobStateScheduled: "SCHEDULED",
+		rivertype.JobStateRetryable: "RETRYABLE",
+		rivertype.JobStatePending:   "PENDING",
+		rivertype.JobStateRunning:   "RUNNING",
+		rivertype.JobStateCompleted: "COMPLETED",
+		rivertype.JobStateCancelled: "CANCELLED",
+		rivertype.JobStateDiscarded: "DISCARDED",
+	}
+)
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20946,6 +22434,13 @@ var (
 		store.SourceExpertEstimate: "EXPERT_ESTIMATE",
 	}
 )
+
+func (ec *executionContext) marshalOModel2ᚖactivelabᚋgraphᚋmodelᚐModel(ctx context.Context, sel ast.SelectionSet, v *model.Model) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Model(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalOModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx context.Context, sel ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
 	if v == nil {

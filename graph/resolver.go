@@ -21,6 +21,9 @@ type Resolver struct {
 	Svc *activelearning.Service
 	// Broker streams committed events to subscriptions.
 	Broker *events.Broker
+	// Jobs lists and cancels background jobs for admins (nil: the jobs
+	// query and cancelJob answer that there are none here).
+	Jobs JobAdmin
 	// Log is the fallback logger (requests carry their own).
 	Log *slog.Logger
 	// Now is the clock of serverTime (time.Now when nil).

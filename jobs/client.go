@@ -64,6 +64,8 @@ type Client struct {
 	insertOnly bool
 	log        *slog.Logger
 	metrics    *Metrics
+	// canceller settles cancelled jobs' work (deps, when it is one).
+	canceller Canceller
 	// stopping is set when Stop gives up waiting and cancels running jobs:
 	// the lifecycle middleware then puts them back without spending an attempt.
 	stopping atomic.Bool
@@ -107,6 +109,9 @@ func NewClient(st *store.Store, deps Deps, cfg Config) (*Client, error) {
 		cfg.Metrics = NewMetrics()
 	}
 	c := &Client{insertOnly: cfg.InsertOnly, log: cfg.Log, metrics: cfg.Metrics}
+	if cn, ok := deps.(Canceller); ok {
+		c.canceller = cn
+	}
 	rc := &river.Config{
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,

@@ -32,6 +32,13 @@ type Importer interface {
 	RunImport(ctx context.Context, payload json.RawMessage, progress func(stage string, fraction float64, msg string)) (json.RawMessage, error)
 }
 
+// Canceller settles what a cancelled job was doing (activelearning.Service):
+// CancelJob calls it with the job's decoded args (Job.Args) once River has
+// cancelled the job or asked its worker to stop.
+type Canceller interface {
+	JobCancelled(ctx context.Context, args any, reason string) error
+}
+
 // Deps is what the workers call; *activelearning.Service satisfies all of them.
 type Deps interface {
 	Trainer

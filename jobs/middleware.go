@@ -87,6 +87,10 @@ func (l *lifecycle) Work(ctx context.Context, job *rivertype.JobRow, doInner fun
 	outcome := OutcomeCompleted
 	switch {
 	case err == nil:
+	case errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely):
+		// An admin cancelled it (CancelJob): River ends the work context
+		// with this cause, and the worker returns the context's error.
+		outcome = OutcomeCancelled
 	case ctx.Err() != nil && l.stopping.Load():
 		// River's work context, not the attempt's timeout, ended: the
 		// process is stopping and its grace period is over.

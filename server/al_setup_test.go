@@ -62,7 +62,7 @@ func setupRuntime(t *testing.T, open func(testing.TB) *store.Store, mods ...func
 		if err != nil {
 			t.Fatalf("runtime: %v", err)
 		}
-		o.Service, o.Broker = rt.Service, rt.Broker
+		o.Service, o.Broker, o.Metrics, o.Jobs = rt.Service, rt.Broker, rt.Collectors(), rt.Jobs
 	})
 	if err := rt.Start(context.Background()); err != nil {
 		t.Fatal(err)

@@ -27,6 +27,7 @@ type metrics struct {
 	httpDuration *prometheus.HistogramVec
 	operations   *prometheus.CounterVec
 	opDuration   *prometheus.HistogramVec
+	responses    *prometheus.CounterVec
 	errors       *prometheus.CounterVec
 
 	mu    sync.Mutex
@@ -54,13 +55,17 @@ func newMetrics(dbStats func() sql.DBStats) *metrics {
 			Help:    "GraphQL query and mutation latency by operation name.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"operation", "type"}),
+		responses: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "activelab_graphql_responses_total",
+			Help: "GraphQL query and mutation responses by operation name, type and outcome (ok, or the first error's extensions.code).",
+		}, []string{"operation", "type", "outcome"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "activelab_graphql_errors_total",
 			Help: "GraphQL errors returned, by extensions.code.",
 		}, []string{"code"}),
 		names: map[string]bool{},
 	}
-	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.operations, m.opDuration, m.errors,
+	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.operations, m.opDuration, m.responses, m.errors,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -148,17 +153,25 @@ func (e metricsExtension) InterceptResponse(ctx context.Context, next graphql.Re
 	if resp == nil {
 		return nil
 	}
-	for _, err := range resp.Errors {
+	outcome := "ok"
+	for i, err := range resp.Errors {
 		code, _ := err.Extensions["code"].(string)
 		if code == "" {
 			code = "UNKNOWN"
 		}
 		e.m.errors.WithLabelValues(code).Inc()
+		if i == 0 {
+			outcome = code
+		}
 	}
+	var oc *graphql.OperationContext
 	if graphql.HasOperationContext(ctx) {
-		oc := graphql.GetOperationContext(ctx)
-		if oc.Operation != nil && oc.Operation.Operation != ast.Subscription && !oc.Stats.OperationStart.IsZero() {
-			name, typ := e.m.operationLabel(oc)
+		oc = graphql.GetOperationContext(ctx)
+	}
+	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Subscription {
+		name, typ := e.m.operationLabel(oc)
+		e.m.responses.WithLabelValues(name, typ, outcome).Inc()
+		if oc != nil && oc.Operation != nil && !oc.Stats.OperationStart.IsZero() {
 			e.m.opDuration.WithLabelValues(name, typ).Observe(time.Since(oc.Stats.OperationStart).Seconds())
 		}
 	}

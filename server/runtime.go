@@ -7,10 +7,18 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"activelab/activelearning"
 	"activelab/events"
+	"activelab/graph"
 	"activelab/jobs"
 	"activelab/store"
+)
+
+var (
+	_ graph.JobAdmin = (*jobs.Client)(nil)
+	_ jobs.Canceller = (*activelearning.Service)(nil)
 )
 
 // RuntimeConfig tunes the parts of a Runtime.
@@ -29,6 +37,9 @@ type Runtime struct {
 	Service *activelearning.Service
 	Broker  *events.Broker
 	Jobs    *jobs.Client
+	// Metrics counts the service's labels, trainings and selections (see
+	// Collectors).
+	Metrics *DomainMetrics
 
 	log    *slog.Logger
 	cancel context.CancelFunc
@@ -68,6 +79,8 @@ func NewRuntime(st *store.Store, cfg RuntimeConfig, log *slog.Logger) (*Runtime,
 		}()
 	}
 	rt.Service = activelearning.New(st, rt.Broker, cfg.Service, log)
+	rt.Metrics = NewDomainMetrics()
+	rt.Service.SetObserver(rt.Metrics)
 	jc, err := jobs.NewClient(st, rt.Service, cfg.Jobs)
 	if err != nil {
 		rt.cancel()
@@ -77,6 +90,14 @@ func NewRuntime(st *store.Store, cfg RuntimeConfig, log *slog.Logger) (*Runtime,
 	rt.Jobs = jc
 	rt.Service.SetJobs(jc)
 	return rt, nil
+}
+
+// Collectors returns the runtime's Prometheus collectors, for the
+// process's /metrics (Options.Metrics, or the worker's registry): the
+// service's label, training and selection metrics and the job client's
+// attempts, durations and running jobs.
+func (rt *Runtime) Collectors() []prometheus.Collector {
+	return append(rt.Metrics.Collectors(), rt.Jobs.Metrics().Collectors()...)
 }
 
 // Start starts working jobs.

@@ -22,6 +22,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -34,6 +35,7 @@ type Server struct {
 	log     *slog.Logger
 	origins originPolicy
 	metrics *metrics
+	ops     *opsGauges // the database gauges of /metrics
 	handler http.Handler
 	guard   *queryGuard
 	// inFlight sheds HTTP requests past Config.MaxInFlight; sockets caps
@@ -64,6 +66,11 @@ type Options struct {
 	// subscriptions (see Runtime). Without them only accounts work.
 	Service *activelearning.Service
 	Broker  *events.Broker
+	// Metrics are further collectors /metrics exports (Runtime.Collectors).
+	Metrics []prometheus.Collector
+	// Jobs serves the admins' jobs query and cancelJob (Runtime.Jobs);
+	// without it they answer that there are no jobs here.
+	Jobs graph.JobAdmin
 }
 
 // New builds a Server from a valid cfg and its dependencies.
@@ -101,7 +108,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 		front = frontend.FS()
 	}
 
-	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Log: log, Now: opts.Now})
+	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Jobs: opts.Jobs, Log: log, Now: opts.Now})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", s.metrics.route("graphql", s.inFlight.limit(s.graphqlGuard(gql))))
 	if opts.Service != nil {
@@ -118,6 +125,11 @@ func New(cfg Config, opts Options) (*Server, error) {
 	mux.Handle("/", s.metrics.route("spa", spaHandler(front)))
 	s.handler = requestLog(log, securityHeaders(mux))
 	s.registerEdgeMetrics()
+	s.ops = newOpsGauges(opts.Store.OpsCounts, log)
+	s.metrics.reg.MustRegister(s.ops)
+	if err := registerAll(s.metrics.reg, opts.Metrics); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

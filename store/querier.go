@@ -94,6 +94,7 @@ type Querier interface {
 	NextCycleNumber(ctx context.Context, lineageID ID) (int, error)
 	OpenCycleForLabeling(ctx context.Context, id ID, selected int) error
 	OpenItems(ctx context.Context, modelIDs []ID) ([]*LabelQueueItem, error)
+	OpsCounts(ctx context.Context) (*OpsCounts, error)
 	QueueItem(ctx context.Context, id ID) (*LabelQueueItem, error)
 	QueueItemsByIDs(ctx context.Context, ids []ID) ([]*LabelQueueItem, error)
 	QueuedCompoundIDs(ctx context.Context, f QueueFilter) ([]ID, error)

@@ -48,7 +48,7 @@ func (l *queryLog) take() []string {
 // busy one (5,000 items: most labeled, some pending, a few in progress
 // with a few labellers) and refreshes the planners' statistics, so the
 // plans are those a real queue gets.
-func planFixture(ctx context.Context, t *testing.T, st *store.Store) (model *store.MLModel, other *store.MLModel, user *store.User) {
+func planFixture(ctx context.Context, t testing.TB, st *store.Store) (model *store.MLModel, other *store.MLModel, user *store.User) {
 	t.Helper()
 	const compounds, batches = 100, 25
 	model = storetest.Model(ctx, t, st, nil)

@@ -68,7 +68,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 
-	srv, err := server.New(cfg, server.Options{Store: st, Logger: log, Service: rt.Service, Broker: rt.Broker})
+	srv, err := server.New(cfg, server.Options{Store: st, Logger: log, Service: rt.Service, Broker: rt.Broker, Metrics: rt.Collectors(), Jobs: rt.Jobs})
 	if err != nil {
 		return err
 	}

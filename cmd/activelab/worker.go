@@ -68,7 +68,7 @@ func runWorker(ctx context.Context, args []string) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		server.NewDBStatsCollector(st.DBStats))
-	reg.MustRegister(rt.Jobs.Metrics().Collectors()...)
+	reg.MustRegister(rt.Collectors()...)
 	hs := &http.Server{Handler: workerHandler(st, rt.Jobs.Running, reg), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go func() {

@@ -5,6 +5,7 @@ package model
 import (
 	"activelab/activelearning/ingest"
 	"activelab/ident"
+	"activelab/jobs"
 	"activelab/store"
 	"bytes"
 	"fmt"
@@ -45,6 +46,26 @@ type AssignItemsInput struct {
 
 type AssignItemsPayload struct {
 	Items []*store.LabelQueueItem `json:"items"`
+}
+
+// Background jobs, newest first. Completed and cancelled jobs are kept a day, discarded ones a week.
+type BackgroundJobConnection struct {
+	Edges    []*BackgroundJobEdge `json:"edges"`
+	PageInfo *PageInfo            `json:"pageInfo"`
+}
+
+type BackgroundJobEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *jobs.Job `json:"node"`
+}
+
+type CancelJobInput struct {
+	ID int64 `json:"id"`
+}
+
+type CancelJobPayload struct {
+	// The job: CANCELLED when it was queued, still RUNNING with cancelRequested when a worker had it.
+	Job *jobs.Job `json:"job"`
 }
 
 type ClaimItemInput struct {
