@@ -83,6 +83,10 @@ type Dataset struct {
 	X       *ml.Features
 	Y       []float64
 	Records []Record
+	// Scaffolds[i] is the canonical SMILES of row i's Bemis–Murcko
+	// scaffold (chem.MurckoScaffoldSMILES of the featurised fragment; ""
+	// for an acyclic molecule), the key of ScaffoldSplit.
+	Scaffolds []string
 }
 
 // FeaturizeOptions tune Featurize.
@@ -117,6 +121,7 @@ func Featurize(records []Record, opt FeaturizeOptions) (*Dataset, []Skipped) {
 		}
 		ds.Y = append(ds.Y, rec.Value)
 		ds.Records = append(ds.Records, rec)
+		ds.Scaffolds = append(ds.Scaffolds, chem.MurckoScaffoldSMILES(m))
 	}
 	return ds, skipped
 }

@@ -18,10 +18,30 @@
 // 1 − max Tanimoto to the labeled set), selects Batch rows with the
 // strategy and reveals their labels. Cycle 0 is the initial model.
 //
+// With Split SplitScaffold (`--split scaffold`) whole Bemis–Murcko
+// scaffolds are held out instead (ScaffoldSplit): the validation set and
+// a Novel fraction of the pool are chemotypes no initial set contains.
+//
+// # Self-check, adaptive share and goal-directed figures
+//
+// Every batch is checked against its revealed labels with
+// selfcheck.Diagnose, as the product does with a scientist's labels: the
+// model's errors on the strategy's picks against its random (explore)
+// picks, Spearman(|error|, std), coverage of the 90 % conformal intervals,
+// and with Ablation the validation gain per label of each group. The
+// strategy Adaptive plays a selfcheck.Policy: AdaptiveBase with the
+// explore share the policy chooses per cycle, rewarded by those
+// diagnostics. For regression, each cycle also records the fraction of
+// the pool's top TopFraction rows (highest values) labeled so far, the
+// goal-directed view of greedy / UCB / EI.
+//
 // # Output
 //
-// curves.csv (one row per strategy, seed and cycle), summary.json (per
-// strategy: final metric, area under the learning curve as the mean metric
-// over cycles, labels needed to reach random's final metric) and curves.png
-// (mean ± sd per strategy), all deterministic for a given configuration.
+// curves.csv (one row per strategy, seed and cycle), diagnostics.csv (the
+// same rows: top 5 % found, explore share, diagnostics and sentence of the
+// batch each model picked), summary.json (per strategy: final metric, area
+// under the learning curve as the mean metric over cycles, labels needed
+// to reach random's final metric, the paired comparison with random, the
+// top-5 % curve and the averaged diagnostics) and curves.png (mean ± sd
+// per strategy), all deterministic for a given configuration.
 package simulation

@@ -13,7 +13,7 @@ const (
 	CurvesPNG   = "curves.png"
 )
 
-// WriteFiles writes curves.csv, summary.json and curves.png into dir
+// WriteFiles writes curves.csv, diagnostics.csv, summary.json and curves.png into dir
 // (created if needed). rows is the number of featurised rows, for the
 // summary.
 func WriteFiles(dir string, res *Result, rows int, title string) error {
@@ -32,6 +32,9 @@ func WriteFiles(dir string, res *Result, rows int, title string) error {
 		return f.Close()
 	}
 	if err := write(CurvesCSV, func(f *os.File) error { return res.WriteCSV(f) }); err != nil {
+		return err
+	}
+	if err := write(DiagnosticsCSV, func(f *os.File) error { return res.WriteDiagnosticsCSV(f) }); err != nil {
 		return err
 	}
 	if err := write(SummaryJSON, func(f *os.File) error { return res.Summarize(rows).WriteJSON(f) }); err != nil {

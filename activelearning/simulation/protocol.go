@@ -10,10 +10,34 @@ import (
 	"slices"
 	"time"
 
+	"activelab/activelearning/selfcheck"
 	"activelab/ml"
 	"activelab/ml/metrics"
 	"activelab/ml/sampling"
 )
+
+// Adaptive is the strategy name of the adaptive explore share: each batch
+// is AdaptiveBase with the explore share a selfcheck.Policy chooses from
+// the earlier batches' diagnostics (a share of 1 is a random batch).
+const Adaptive = "adaptive"
+
+// AdaptiveBase is the exploit half of the adaptive strategy's batches: the
+// product default's clustered uncertainty.
+const AdaptiveBase = "uncertainty+cluster=20"
+
+// TopFraction is the share of the pool, by highest value, whose discovery
+// the goal-directed report follows (Point.TopFound).
+const TopFraction = 0.05
+
+// CheckStrategy reports whether s names a strategy the simulator runs: a
+// sampling spec (sampling.ParseSpec) or Adaptive.
+func CheckStrategy(s string) error {
+	if s == Adaptive {
+		return nil
+	}
+	_, err := sampling.ParseSpec(s)
+	return err
+}
 
 // ErrConfig marks an invalid simulation configuration.
 var ErrConfig = errors.New("invalid simulation config")
@@ -34,6 +58,20 @@ type Config struct {
 	Model ml.EnsembleConfig
 	// Progress receives one line per finished (strategy, seed) run; may be nil.
 	Progress io.Writer
+	// Split is SplitRandom (or "") or SplitScaffold.
+	Split string
+	// Novel is SplitScaffold's fraction of the pool whose scaffolds never
+	// start a run (0: DefaultNovel).
+	Novel float64
+	// Level is the level of the prediction intervals whose coverage the
+	// diagnostics check on each batch's labels (0: 0.9; regression only).
+	Level float64
+	// Ablation retrains two extra models after every batch that has both
+	// exploit and random picks (earlier labels plus only one group), so
+	// the diagnostics carry the validation gain per label of each group.
+	Ablation bool
+	// Margin is the adaptive policy's margin (0: selfcheck.DefaultMargin).
+	Margin float64
 }
 
 // Point is one row of curves.csv: the model of one cycle, scored on the
@@ -47,6 +85,14 @@ type Point struct {
 	// Extra holds the metrics of ExtraMetricNames(Task) (uncertainty and
 	// calibration quality), reported in summary.json only.
 	Extra []float64
+	// TopFound is the fraction of the pool's top TopFraction rows (highest
+	// values) labeled so far; NaN for classification.
+	TopFound float64
+	// Share is the explore share of the batch this cycle's model picked
+	// (1 for random, 0 without random picks); NaN at the last cycle.
+	Share float64
+	// Diag is what the labels of that batch said (nil at the last cycle).
+	Diag *selfcheck.Diagnostics
 }
 
 // Result holds every learning curve of a simulation.
@@ -54,6 +100,7 @@ type Result struct {
 	Config     Config
 	Validation int // validation rows
 	Pool       int // rows available for labeling (including the initial set)
+	Familiar   int // pool rows initial sets are drawn from (the pool, unless a scaffold split)
 	Points     []Point
 }
 
@@ -104,10 +151,22 @@ func (c *Config) validate(rows int) ([]sampling.Spec, error) {
 	case !(c.Validation > 0 && c.Validation < 1):
 		return nil, bad("validation fraction %g must be in (0, 1)", c.Validation)
 	}
+	switch c.Split {
+	case "", SplitRandom, SplitScaffold:
+	default:
+		return nil, bad("split %q must be %s or %s", c.Split, SplitRandom, SplitScaffold)
+	}
+	if !(c.Novel >= 0 && c.Novel < 1) || !(c.Level >= 0 && c.Level < 1) || !(c.Margin == 0 || c.Margin >= 1) {
+		return nil, bad("novel %g and level %g must be in [0, 1), margin %g 0 or >= 1", c.Novel, c.Level, c.Margin)
+	}
 	specs := make([]sampling.Spec, len(c.Strategies))
 	seen := map[string]bool{}
 	for i, s := range c.Strategies {
-		sp, err := sampling.ParseSpec(s)
+		name := s
+		if s == Adaptive {
+			name = AdaptiveBase
+		}
+		sp, err := sampling.ParseSpec(name)
 		if err != nil {
 			return nil, fmt.Errorf("%w: strategy %q: %w", ErrConfig, s, err)
 		}
@@ -161,13 +220,30 @@ func Run(ctx context.Context, ds *Dataset, cfg Config) (*Result, error) {
 		}
 	}
 	valRows, poolRows := Split(n, cfg.Validation, cfg.SplitSeed)
-	res := &Result{Config: cfg, Validation: len(valRows), Pool: len(poolRows)}
+	familiar := poolRows
+	if cfg.Split == SplitScaffold {
+		if len(ds.Scaffolds) != n {
+			return nil, fmt.Errorf("%w: scaffold split needs every row's scaffold (%d of %d)", ErrConfig, len(ds.Scaffolds), n)
+		}
+		novel := cfg.Novel
+		if novel == 0 {
+			novel = DefaultNovel
+		}
+		valRows, poolRows, familiar = ScaffoldSplit(ds.Scaffolds, cfg.Validation, novel, cfg.SplitSeed)
+	}
+	res := &Result{Config: cfg, Validation: len(valRows), Pool: len(poolRows), Familiar: len(familiar)}
 	val := newEvaluator(ds, valRows, cfg.Task)
 	nInit := int(math.Round(cfg.Initial * float64(len(poolRows))))
+	if nInit > len(familiar) || nInit+cfg.Batch*cfg.Cycles > len(poolRows) {
+		return nil, fmt.Errorf("%w: %d initial rows from %d familiar and %d cycles × %d labels from a pool of %d",
+			ErrConfig, nInit, len(familiar), cfg.Cycles, cfg.Batch, len(poolRows))
+	}
+	top := topRows(ds, poolRows, cfg.Task)
 	for si, spec := range specs {
 		for seed := cfg.FirstSeed; seed < cfg.FirstSeed+cfg.Seeds; seed++ {
 			start := time.Now()
-			pts, err := runOne(ctx, ds, cfg, spec, cfg.Strategies[si], seed, poolRows, nInit, val)
+			run := &runner{ds: ds, cfg: cfg, spec: spec, name: cfg.Strategies[si], seed: seed, pool: poolRows, val: val, top: top}
+			pts, err := run.run(ctx, initialSet(familiar, nInit, seed))
 			if err != nil {
 				return nil, fmt.Errorf("strategy %s seed %d: %w", cfg.Strategies[si], seed, err)
 			}
@@ -193,54 +269,202 @@ func initialSet(poolRows []int, nInit, seed int) []int {
 	return out
 }
 
-func runOne(ctx context.Context, ds *Dataset, cfg Config, spec sampling.Spec, name string, seed int, poolRows []int, nInit int, val *evaluator) ([]Point, error) {
-	labeled := initialSet(poolRows, nInit, seed)
-	isLabeled := make(map[int]bool, len(poolRows))
-	for _, r := range labeled {
-		isLabeled[r] = true
+// topRows marks the pool's top TopFraction rows by value (at least one;
+// ties broken by row); nil for classification.
+func topRows(ds *Dataset, pool []int, task ml.Task) map[int]bool {
+	if task != ml.Regression {
+		return nil
+	}
+	rows := slices.Clone(pool)
+	slices.SortStableFunc(rows, func(a, b int) int {
+		switch {
+		case ds.Y[a] > ds.Y[b]:
+			return -1
+		case ds.Y[a] < ds.Y[b]:
+			return 1
+		}
+		return a - b
+	})
+	k := max(1, int(math.Round(TopFraction*float64(len(pool)))))
+	top := make(map[int]bool, k)
+	for _, r := range rows[:k] {
+		top[r] = true
+	}
+	return top
+}
+
+// runner simulates one strategy for one seed.
+type runner struct {
+	ds   *Dataset
+	cfg  Config
+	spec sampling.Spec
+	name string
+	seed int
+	pool []int
+	val  *evaluator
+	top  map[int]bool
+}
+
+func (r *runner) modelConfig(cycle int) ml.EnsembleConfig {
+	mcfg := r.cfg.Model
+	mcfg.Task = r.cfg.Task
+	mcfg.Seed = uint64(r.seed)*1_000_003 + uint64(cycle)
+	return mcfg
+}
+
+func (r *runner) train(ctx context.Context, rows []int, cycle int) (*ml.Ensemble, *ml.Features, error) {
+	Xl := r.ds.X.Subset(rows)
+	yl := make([]float64, len(rows))
+	for i, row := range rows {
+		yl[i] = r.ds.Y[row]
+	}
+	m, err := ml.TrainEnsemble(ctx, Xl, yl, nil, r.modelConfig(cycle))
+	return m, Xl, err
+}
+
+func (r *runner) topFound(isLabeled map[int]bool) float64 {
+	if r.top == nil {
+		return math.NaN()
+	}
+	found := 0
+	for row := range r.top {
+		if isLabeled[row] {
+			found++
+		}
+	}
+	return float64(found) / float64(len(r.top))
+}
+
+func (r *runner) run(ctx context.Context, labeled []int) ([]Point, error) {
+	isLabeled := make(map[int]bool, len(r.pool))
+	for _, row := range labeled {
+		isLabeled[row] = true
+	}
+	var policy *selfcheck.Policy
+	if r.name == Adaptive {
+		var err error
+		if policy, err = selfcheck.NewPolicy(nil, r.cfg.Margin, uint64(r.seed)); err != nil {
+			return nil, err
+		}
 	}
 	var pts []Point
 	for cycle := 0; ; cycle++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		mcfg := cfg.Model
-		mcfg.Task = cfg.Task
-		mcfg.Seed = uint64(seed)*1_000_003 + uint64(cycle)
-		Xl := ds.X.Subset(labeled)
-		yl := make([]float64, len(labeled))
-		for i, r := range labeled {
-			yl[i] = ds.Y[r]
-		}
-		model, err := ml.TrainEnsemble(ctx, Xl, yl, nil, mcfg)
+		model, Xl, err := r.train(ctx, labeled, cycle)
 		if err != nil {
 			return nil, fmt.Errorf("cycle %d: train: %w", cycle, err)
 		}
-		m, extra, err := val.score(ctx, model)
+		m, extra, err := r.val.score(ctx, model)
 		if err != nil {
 			return nil, fmt.Errorf("cycle %d: validation metrics: %w", cycle, err)
 		}
-		pts = append(pts, Point{Strategy: name, Seed: seed, Cycle: cycle, Labels: len(labeled), Metrics: m, Extra: extra})
-		if cycle == cfg.Cycles {
-			return pts, nil
+		pt := Point{Strategy: r.name, Seed: r.seed, Cycle: cycle, Labels: len(labeled), Metrics: m, Extra: extra,
+			TopFound: r.topFound(isLabeled), Share: math.NaN()}
+		if cycle == r.cfg.Cycles {
+			return append(pts, pt), nil
 		}
-		picked, err := selectBatch(ctx, ds, cfg, spec, seed, cycle, model, Xl, poolRows, isLabeled)
+		spec := r.spec
+		if policy != nil {
+			pt.Share = policy.Choose()
+			if pt.Share >= 1 {
+				spec = sampling.Spec{Strategy: sampling.Random}
+			} else {
+				spec.Explore = pt.Share
+			}
+		}
+		picks, err := r.selectBatch(ctx, spec, cycle, model, Xl, isLabeled)
 		if err != nil {
 			return nil, fmt.Errorf("cycle %d: select: %w", cycle, err)
 		}
-		for _, r := range picked {
-			isLabeled[r] = true
-			labeled = append(labeled, r)
+		if policy == nil {
+			pt.Share = spec.Explore
+			if spec.Strategy == sampling.Random {
+				pt.Share = 1
+			}
+		}
+		d, err := r.diagnose(ctx, picks, labeled, cycle, m[0])
+		if err != nil {
+			return nil, fmt.Errorf("cycle %d: diagnostics: %w", cycle, err)
+		}
+		pt.Diag = &d
+		if policy != nil {
+			policy.Observe(pt.Share, d)
+		}
+		pts = append(pts, pt)
+		for _, p := range picks {
+			isLabeled[p.row] = true
+			labeled = append(labeled, p.row)
 		}
 	}
 }
 
-// selectBatch scores the unlabeled pool with the model and picks a batch.
-func selectBatch(ctx context.Context, ds *Dataset, cfg Config, spec sampling.Spec, seed, cycle int, model *ml.Ensemble, Xl *ml.Features, poolRows []int, isLabeled map[int]bool) ([]int, error) {
+// pick is a selected row with what the model said about it.
+type pick struct {
+	row int
+	selfcheck.Pick
+}
+
+// diagnose checks a batch against its revealed labels; with
+// Config.Ablation it also trains the two one-group models.
+func (r *runner) diagnose(ctx context.Context, picks []pick, labeled []int, cycle int, before float64) (selfcheck.Diagnostics, error) {
+	in := selfcheck.Input{Task: selfcheck.Regression, Level: r.level()}
+	if r.cfg.Task == ml.Classification {
+		in.Task = selfcheck.Classification
+	}
+	var exploit, explore []int
+	for _, p := range picks {
+		p.Label = r.ds.Y[p.row]
+		in.Picks = append(in.Picks, p.Pick)
+		if p.Explore {
+			explore = append(explore, p.row)
+		} else {
+			exploit = append(exploit, p.row)
+		}
+	}
+	if r.cfg.Ablation && len(exploit) > 0 && len(explore) > 0 {
+		g := &selfcheck.Gain{Before: before, HigherIsBetter: HigherIsBetter(r.cfg.Task), Metric: MetricNames(r.cfg.Task)[0]}
+		for k, group := range [][]int{exploit, explore} {
+			rows := append(slices.Clone(labeled), group...)
+			model, _, err := r.train(ctx, rows, cycle+1)
+			if err != nil {
+				return selfcheck.Diagnostics{}, fmt.Errorf("ablation: %w", err)
+			}
+			m, _, err := r.val.score(ctx, model)
+			if err != nil {
+				return selfcheck.Diagnostics{}, fmt.Errorf("ablation: %w", err)
+			}
+			if k == 0 {
+				g.WithExploit = m[0]
+			} else {
+				g.WithExplore = m[0]
+			}
+		}
+		if !math.IsNaN(g.Before) && !math.IsNaN(g.WithExploit) && !math.IsNaN(g.WithExplore) {
+			in.Gain = g
+		}
+	}
+	return selfcheck.Diagnose(in)
+}
+
+func (r *runner) level() float64 {
+	if r.cfg.Level == 0 {
+		return 0.9
+	}
+	return r.cfg.Level
+}
+
+// selectBatch scores the unlabeled pool with the model and picks a batch;
+// each pick keeps the model's mean, spread and (regression) interval, and
+// whether it was a random pick (the explore share of the batch, or every
+// pick of a random batch).
+func (r *runner) selectBatch(ctx context.Context, spec sampling.Spec, cycle int, model *ml.Ensemble, Xl *ml.Features, isLabeled map[int]bool) ([]pick, error) {
+	ds, cfg := r.ds, r.cfg
 	var unl []int
-	for _, r := range poolRows {
-		if !isLabeled[r] {
-			unl = append(unl, r)
+	for _, row := range r.pool {
+		if !isLabeled[row] {
+			unl = append(unl, row)
 		}
 	}
 	Xu := ds.X.Subset(unl)
@@ -253,8 +477,10 @@ func selectBatch(ctx context.Context, ds *Dataset, cfg Config, spec sampling.Spe
 		return nil, err
 	}
 	cands := make([]sampling.Candidate, len(unl))
-	for i, r := range unl {
-		cands[i] = sampling.Candidate{Index: r, Mean: pred.Mean[i], Std: pred.Std[i], Distance: dist[i]}
+	pos := make(map[int]int, len(unl))
+	for i, row := range unl {
+		pos[row] = i
+		cands[i] = sampling.Candidate{Index: row, Mean: pred.Mean[i], Std: pred.Std[i], Distance: dist[i]}
 		if cfg.Task == ml.Classification {
 			cands[i].Prob = pred.Mean[i]
 		}
@@ -262,7 +488,7 @@ func selectBatch(ctx context.Context, ds *Dataset, cfg Config, spec sampling.Spe
 	opt := sampling.Options{
 		Task:      sampling.Regression,
 		BatchSize: cfg.Batch,
-		Seed:      uint64(seed)*1_000_003 + uint64(cycle),
+		Seed:      uint64(r.seed)*1_000_003 + uint64(cycle),
 	}
 	if cfg.Task == ml.Classification {
 		opt.Task = sampling.Classification
@@ -276,8 +502,8 @@ func selectBatch(ctx context.Context, ds *Dataset, cfg Config, spec sampling.Spe
 	}
 	if spec.Strategy == sampling.ExpectedImprovement {
 		best := math.Inf(-1)
-		for r := range isLabeled {
-			best = max(best, ds.Y[r])
+		for row := range isLabeled {
+			best = max(best, ds.Y[row])
 		}
 		opt.Best = &best
 	}
@@ -286,9 +512,20 @@ func selectBatch(ctx context.Context, ds *Dataset, cfg Config, spec sampling.Spe
 	if err != nil {
 		return nil, err
 	}
-	out := make([]int, len(ranked))
-	for i, r := range ranked {
-		out[i] = r.Index
+	nRandom := int(math.Round(spec.Explore * float64(cfg.Batch)))
+	if spec.Strategy == sampling.Random {
+		nRandom = len(ranked)
+	}
+	out := make([]pick, len(ranked))
+	for i, rk := range ranked {
+		j := pos[rk.Index]
+		p := pick{row: rk.Index, Pick: selfcheck.Pick{Mean: pred.Mean[j], Std: pred.Std[j], Explore: i >= len(ranked)-nRandom}}
+		if cfg.Task == ml.Regression {
+			if lo, hi, err := model.Interval(pred.Mean[j], pred.Std[j], r.level()); err == nil {
+				p.Low, p.High, p.HasInterval = lo, hi, true
+			}
+		}
+		out[i] = p
 	}
 	return out, nil
 }

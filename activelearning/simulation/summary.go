@@ -41,6 +41,12 @@ type StrategySummary struct {
 	// initial labels and ensemble seeds); null for random itself or when
 	// random was not simulated.
 	VsRandom *PairedComparison `json:"vs_random"`
+	// TopFound is goal-directed use: the seed mean, after each cycle, of
+	// the fraction of the pool's top 5 % (highest values) labeled;
+	// regression only.
+	TopFound []float64 `json:"top5_found,omitempty"`
+	// SelfCheck averages the diagnostics of the strategy's batches.
+	SelfCheck *SelfCheckSummary `json:"self_check,omitempty"`
 }
 
 // PairedComparison is a strategy's primary metric minus random's on the
@@ -148,6 +154,7 @@ func (r *Result) Summarize(rows int) Summary {
 			"initial": cfg.Initial, "validation": cfg.Validation, "split_seed": cfg.SplitSeed,
 			"ensemble": cfg.Model.Members, "learner": cfg.Model.Learner.String(),
 			"fingerprint": "morgan r=2 2048 bits", "descriptors": len(features.DenseNames),
+			"split": splitName(cfg.Split), "familiar_pool_rows": r.Familiar, "ablation": cfg.Ablation,
 		},
 	}
 	for _, name := range cfg.Strategies {
@@ -213,6 +220,8 @@ func (r *Result) Summarize(rows int) Summary {
 		if name != "random" && len(random) == len(c) {
 			ss.VsRandom = paired(c, random, hib)
 		}
+		ss.TopFound = topFoundCurve(c)
+		ss.SelfCheck = selfCheckSummary(c)
 		s.Strategies = append(s.Strategies, ss)
 	}
 	return s
@@ -288,4 +297,11 @@ func (r *Result) WriteCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func splitName(s string) string {
+	if s == "" {
+		return SplitRandom
+	}
+	return s
 }

@@ -11,7 +11,6 @@ import (
 
 	"activelab/activelearning/simulation"
 	"activelab/ml"
-	"activelab/ml/sampling"
 )
 
 func init() {
@@ -29,7 +28,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	valueCol := fs.String("value-column", "value", "column holding the measured value (0/1 for classification)")
 	task := fs.String("task", "", "regression or classification (required)")
 	strategies := fs.String("strategies", "random,default", "comma-separated sampling specs: "+
-		"uncertainty, margin, entropy, random, hybrid, greedy, ucb, ei, default; add +diverse[=T] (diversity), +cluster[=B] (clustered batches) or +softrank[=P] (a draw weighted by rank^-P), then +explore=F (a random fraction)")
+		"uncertainty, margin, entropy, random, hybrid, greedy, ucb, ei, default, adaptive (the explore share chosen per cycle by selfcheck.Policy); add +diverse[=T] (diversity), +cluster[=B] (clustered batches) or +softrank[=P] (a draw weighted by rank^-P), then +explore=F (a random fraction)")
 	batch := fs.Int("batch", 25, "labels revealed per cycle")
 	cycles := fs.Int("cycles", 15, "selection cycles after the initial model")
 	seeds := fs.Int("seeds", 5, "repetitions (seeds first-seed .. first-seed+N-1)")
@@ -46,6 +45,11 @@ func runSimulate(ctx context.Context, args []string) error {
 	l2 := fs.Float64("l2", 0, "linear: L2 penalty (0 = default 1)")
 	out := fs.String("out", "", "output directory for curves.csv, summary.json, curves.png (required)")
 	title := fs.String("title", "", "plot title (default: the data file name)")
+	split := fs.String("split", simulation.SplitRandom, "validation split: random, or scaffold (whole Bemis-Murcko scaffolds held out for validation and, with --novel, for part of the pool)")
+	novel := fs.Float64("novel", 0, "scaffold split: fraction of the pool whose scaffolds never start a run (0 = 0.5)")
+	level := fs.Float64("level", 0, "level of the prediction intervals whose coverage the diagnostics check (0 = 0.9)")
+	ablation := fs.Bool("ablation", false, "retrain two extra models per batch (earlier labels + only uncertainty picks, + only random picks) to measure each group's validation gain per label")
+	margin := fs.Float64("margin", 0, "adaptive: how much harder than random picks uncertainty picks must be to earn a positive reward (0 = 1.25)")
 	allFrags := fs.Bool("all-fragments", false, "featurise every fragment of a multi-fragment SMILES (default: the largest fragment only, salts stripped)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -62,6 +66,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	cfg := simulation.Config{
 		Batch: *batch, Cycles: *cycles, Seeds: *seeds, FirstSeed: *firstSeed, Initial: *initial, Validation: *validation,
 		SplitSeed: *splitSeed, Progress: os.Stderr,
+		Split: *split, Novel: *novel, Level: *level, Ablation: *ablation, Margin: *margin,
 		Model: ml.EnsembleConfig{Members: *ensemble, L2: *l2, Tree: ml.TreeConfig{
 			MaxDepth: *maxDepth, MinSamplesLeaf: *minLeaf, MaxBitFeatures: *maxBits, MaxDenseFeatures: *maxDense,
 		}},
@@ -85,7 +90,7 @@ func runSimulate(ctx context.Context, args []string) error {
 		}
 	}
 	for _, s := range cfg.Strategies { // fail fast, before featurising
-		if _, err := sampling.ParseSpec(s); err != nil {
+		if err := simulation.CheckStrategy(s); err != nil {
 			return fmt.Errorf("%w: --strategies: %v", errUsage, err)
 		}
 	}
