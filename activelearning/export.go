@@ -13,9 +13,11 @@ import (
 	"activelab/store"
 )
 
-// ExportHeader is the header row of ExportMeasurements' CSV.
+// ExportHeader is the header row of ExportMeasurements' CSV. "qualifier"
+// is "" for an exact value, "<", "<=", ">" or ">=" for a censored one (the
+// value is a bound) and "~" for an approximate one.
 var ExportHeader = []string{"compound_id", "name", "smiles", "canonical_smiles", "endpoint", "value",
-	"source", "confidence", "origin", "entered_by", "created_at"}
+	"source", "confidence", "origin", "entered_by", "created_at", "qualifier"}
 
 // ExportMeasurements writes every measurement of an endpoint as CSV to w
 // (ExportHeader, then one row per measurement in the order they were
@@ -65,6 +67,7 @@ func (s *Service) ExportMeasurements(ctx context.Context, actor *store.User, end
 		rec[8] = string(r.Origin)
 		rec[9] = r.UserEmail
 		rec[10] = r.CreatedAt.UTC().Format(time.RFC3339)
+		rec[11] = string(r.Qualifier)
 		n++
 		return cw.Write(rec)
 	})

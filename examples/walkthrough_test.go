@@ -27,16 +27,22 @@ const adminPassword = "walk-through password"
 // returns its base URL. Everything stops when the test ends.
 func startServer(t *testing.T) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "walk.db"))
+	st, err := store.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "walk.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
+	if err := st.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	return startServerOn(t, st)
+}
+
+// startServerOn is startServer on a migrated store of any database.
+func startServerOn(t *testing.T, st *store.Store) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	rt, err := server.NewRuntime(st, server.RuntimeConfig{}, quiet)
 	if err != nil {
 		t.Fatal(err)

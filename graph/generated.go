@@ -216,6 +216,7 @@ type ComplexityRoot struct {
 
 	Endpoint struct {
 		Binary       func(childComplexity int) int
+		Censored     func(childComplexity int) int
 		Compounds    func(childComplexity int) int
 		Max          func(childComplexity int) int
 		Measurements func(childComplexity int) int
@@ -1277,6 +1278,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Endpoint.Binary(childComplexity), true
+	case "Endpoint.censored":
+		if e.ComplexityRoot.Endpoint.Censored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Endpoint.Censored(childComplexity), true
 	case "Endpoint.compounds":
 		if e.ComplexityRoot.Endpoint.Compounds == nil {
 			break
@@ -3287,6 +3294,8 @@ func (ec *executionContext) childFields_Endpoint(ctx context.Context, field grap
 		return ec.fieldContext_Endpoint_compounds(ctx, field)
 	case "measurements":
 		return ec.fieldContext_Endpoint_measurements(ctx, field)
+	case "censored":
+		return ec.fieldContext_Endpoint_censored(ctx, field)
 	case "min":
 		return ec.fieldContext_Endpoint_min(ctx, field)
 	case "max":
@@ -7229,6 +7238,29 @@ func (ec *executionContext) _Endpoint_measurements(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Endpoint_measurements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Endpoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Endpoint_censored(ctx context.Context, field graphql.CollectedField, obj *store.EndpointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Endpoint_censored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Censored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Endpoint_censored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Endpoint", field, false, false, "Int")
 }
 
@@ -17947,6 +17979,11 @@ func (ec *executionContext) _Endpoint(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "measurements":
 			out.Values[i] = ec._Endpoint_measurements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "censored":
+			out.Values[i] = ec._Endpoint_censored(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -113,6 +113,8 @@ func New(cfg Config, opts Options) (*Server, error) {
 	mux.Handle("/graphql", s.metrics.route("graphql", s.inFlight.limit(s.graphqlGuard(gql))))
 	if opts.Service != nil {
 		mux.Handle("GET /export/measurements.csv", s.metrics.route("export", s.inFlight.limit(s.exportMeasurements(opts.Service))))
+		mux.Handle("GET /export/pool.csv", s.metrics.route("export", s.inFlight.limit(s.exportPool(opts.Service, activelearning.PoolCSV))))
+		mux.Handle("GET /export/pool.sdf", s.metrics.route("export", s.inFlight.limit(s.exportPool(opts.Service, activelearning.PoolSDF))))
 		mux.Handle("POST /predict", s.metrics.route("predict", s.inFlight.limit(s.predict(opts.Service))))
 	}
 	mux.Handle("GET /healthz", s.metrics.route("healthz", http.HandlerFunc(s.healthz)))

@@ -171,9 +171,15 @@ type EndpointStats struct {
 	Name string `bun:"name"`
 	// Compounds counts the compounds with at least one measurement of it.
 	Compounds int `bun:"compounds"`
-	// Measurements counts its measurements.
+	// Measurements counts its measurements, censored ones included.
 	Measurements int `bun:"measurements"`
-	// Min and Max are the smallest and largest measured values.
+	// Censored counts those of Measurements that are bounds (<, <=, >,
+	// >=: Qualifier.Censored), which are kept and exported but not trained
+	// on.
+	Censored int `bun:"censored"`
+	// Min and Max are the smallest and largest measured values, bounds
+	// left out (a bound is not a measured value); the smallest and largest
+	// bounds when every measurement is censored.
 	Min float64 `bun:"min"`
 	Max float64 `bun:"max"`
 	// Binary is true when every value is 0 or 1: a classification endpoint.
@@ -181,16 +187,19 @@ type EndpointStats struct {
 }
 
 // Endpoints returns every endpoint with at least one measurement, by name
-// (byte order, the same on both databases), in one aggregate query. An
+// (byte order, the same on both databases), with its counts (censored
+// values counted apart) and observed range, in one aggregate query. An
 // empty database gives an empty list.
 func (s *conn) Endpoints(ctx context.Context) ([]*EndpointStats, error) {
 	out := []*EndpointStats{}
+	censored := bun.List(censoredQualifiers)
 	err := s.db.NewSelect().Model((*Measurement)(nil)).
 		ColumnExpr("m.endpoint AS ?", bun.Ident("name")).
 		ColumnExpr("COUNT(DISTINCT m.compound_id) AS ?", bun.Ident("compounds")).
 		ColumnExpr("COUNT(*) AS ?", bun.Ident("measurements")).
-		ColumnExpr("MIN(m.value) AS ?", bun.Ident("min")).
-		ColumnExpr("MAX(m.value) AS ?", bun.Ident("max")).
+		ColumnExpr("SUM(CASE WHEN m.qualifier IN (?) THEN 1 ELSE 0 END) AS ?", censored, bun.Ident("censored")).
+		ColumnExpr("COALESCE(MIN(CASE WHEN m.qualifier IN (?) THEN NULL ELSE m.value END), MIN(m.value)) AS ?", censored, bun.Ident("min")).
+		ColumnExpr("COALESCE(MAX(CASE WHEN m.qualifier IN (?) THEN NULL ELSE m.value END), MAX(m.value)) AS ?", censored, bun.Ident("max")).
 		ColumnExpr("SUM(CASE WHEN m.value IN (0, 1) THEN 0 ELSE 1 END) = 0 AS ?", bun.Ident("binary")).
 		GroupExpr("m.endpoint").
 		Scan(ctx, &out)

@@ -68,6 +68,7 @@ type Querier interface {
 	Endpoints(ctx context.Context) ([]*EndpointStats, error)
 	EnsureCompound(ctx context.Context, c *Compound) (created bool, err error)
 	EventsAfter(ctx context.Context, afterSeq int64, modelID *ID, limit int) ([]*Event, error)
+	ExportCompounds(ctx context.Context, f CompoundFilter, afterID ID, limit int) ([]ExportCompound, error)
 	FailTraining(ctx context.Context, id ID, msg string) error
 	FailTrainingCycle(ctx context.Context, id ID, msg string) (bool, error)
 	HasImportedValue(ctx context.Context, compoundID ID, endpoint string, value float64, q Qualifier) (bool, error)

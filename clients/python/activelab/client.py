@@ -3,6 +3,7 @@
 import csv
 import io
 import math
+import os
 import time
 
 import requests
@@ -29,6 +30,37 @@ _CYCLE_FIELDS = """
   metricsBefore { name value } metricsAfter { name value }
   model { id name endpoint }
 """
+
+# The columns predict() adds, named as the server's batch prediction names them.
+PREDICT_COLUMNS = ["prediction", "uncertainty", "interval_low", "interval_high", "interval_level",
+                   "applicability_distance", "nearest_compound_id", "nearest_smiles", "nearest_similarity",
+                   "model_version", "error"]
+
+# The GraphQL predict query's limit per call (activelearning.MaxPredictList).
+MAX_PREDICT_LIST = 1000
+
+_PREDICT_QUERY = """query($m: ID!, $s: [String!]!, $v: Int) { predict(modelId: $m, smiles: $s, version: $v) {
+  smiles prediction uncertainty interval { low high level } applicabilityDistance
+  nearestCompoundId nearestSmiles similarity modelVersion error } }"""
+
+
+def _flat_prediction(p):
+    """A GraphQL Prediction as the PREDICT_COLUMNS of one row (None where the server gave null)."""
+    iv = p.get("interval") or {}
+    return {
+        "prediction": p.get("prediction"),
+        "uncertainty": p.get("uncertainty"),
+        "interval_low": iv.get("low"),
+        "interval_high": iv.get("high"),
+        "interval_level": iv.get("level"),
+        "applicability_distance": p.get("applicabilityDistance"),
+        "nearest_compound_id": p.get("nearestCompoundId"),
+        "nearest_smiles": p.get("nearestSmiles"),
+        "nearest_similarity": p.get("similarity"),
+        "model_version": p.get("modelVersion"),
+        "error": p.get("error"),
+    }
+
 
 # Cycle statuses a selection or a retrain waits to leave.
 _SELECTING, _TRAINING = "SELECTING", "TRAINING"
@@ -293,14 +325,85 @@ class Client:
                 raise TimeoutError(f"{what} of cycle {cycle_id} still {cur['status']} after {timeout} s")
             time.sleep(poll_interval)
 
+    # --- predictions ----------------------------------------------------
+
+    def predict(self, model, smiles, version=None, smiles_column="smiles", chunk_size=MAX_PREDICT_LIST, frame=None):
+        """Scores SMILES with a model (dict or id; ``version`` a version
+        number, default the active one) without storing them, and returns
+        one row per SMILES, in order: ``smiles`` then PREDICT_COLUMNS
+        (prediction, uncertainty, interval_low/high/level for calibrated
+        regression models, applicability_distance, nearest_compound_id,
+        nearest_smiles, nearest_similarity, model_version, error). A SMILES
+        that does not parse gets its ``error`` and no scores; the others are
+        scored all the same.
+
+        ``smiles`` is a list (any iterable) of strings, a pandas Series, or
+        a DataFrame whose ``smiles_column`` holds them: then every column of
+        the frame is kept (your ID columns come back beside the scores).
+        Lists longer than the server's limit per call (1000) are sent in
+        chunks of ``chunk_size``; send files of millions to POST /predict or
+        ``activelab predict``."""
+        if not 1 <= int(chunk_size) <= MAX_PREDICT_LIST:
+            raise ValueError(f"chunk_size {chunk_size} is outside 1..{MAX_PREDICT_LIST}")
+        base = None
+        if _pd is not None and isinstance(smiles, _pd.DataFrame):
+            if smiles_column not in smiles.columns:
+                raise KeyError(f"the DataFrame has no {smiles_column!r} column (its columns: {list(smiles.columns)})")
+            base = smiles.reset_index(drop=True)
+            items = [str(x) for x in base[smiles_column]]
+        elif isinstance(smiles, str):
+            raise TypeError("predict takes a list of SMILES, not one string: predict(model, [smiles])")
+        else:
+            items = [str(x) for x in smiles]
+        rows = []
+        for i in range(0, len(items), int(chunk_size)):
+            part = items[i:i + int(chunk_size)]
+            got = self.execute(_PREDICT_QUERY, {"m": _id(model), "s": part, "v": version})["predict"]
+            if len(got) != len(part):
+                raise errors.ActiveLabError(f"the server scored {len(got)} of {len(part)} SMILES")
+            rows.extend(_flat_prediction(p) for p in got)
+        if base is not None:
+            if not self._want_frame(frame):
+                return [dict(r, **{k: v for k, v in zip(base.columns, vals)}) for r, vals in
+                        zip(rows, base.itertuples(index=False, name=None))]
+            out = base.copy()
+            scores = _pd.DataFrame.from_records(rows, columns=PREDICT_COLUMNS)
+            for c in PREDICT_COLUMNS:
+                out[c if c not in base.columns else f"{c}_predicted"] = scores[c]
+            return out
+        rows = [{"smiles": s_, **r} for s_, r in zip(items, rows)]
+        return self._table(rows, frame, columns=["smiles"] + PREDICT_COLUMNS)
+
     # --- export ---------------------------------------------------------
 
-    def export(self, endpoint, set=None, frame=None, raw=False):  # noqa: A002 - the server's parameter name
-        """Every measurement of an endpoint (optionally of one compound set)
-        from GET /export/measurements.csv: columns compound_id, name, smiles,
-        canonical_smiles, endpoint, value (a float), source, confidence,
-        origin, entered_by, created_at. ``raw=True`` returns the CSV text."""
-        params = {"endpoint": endpoint}
+    def export(self, what, format=None, path=None, set=None, version=None, frame=None, raw=False):  # noqa: A002 - the server's names
+        """Two exports, told apart by ``path``.
+
+        ``export(model, format, path)``: the compounds (all, or of compound
+        set ``set``) scored by a model (dict, id or name; ``version``
+        default the active one) from GET /export/pool.csv or .sdf, streamed
+        into the file ``path`` (written beside it and renamed when complete,
+        so a failure leaves no partial file). ``format`` is "csv" or "sdf"
+        (default: from the path's extension, else csv). Columns / SDF data
+        items: compound_id, name, smiles, input_smiles, your imported
+        columns, prediction, uncertainty, interval_low, interval_high,
+        interval_level, applicability_distance, applicability (in, edge,
+        out), in_domain, nearest_compound_id, nearest_similarity, model,
+        model_version, endpoint, measurement (the latest, with its
+        qualifier: ">10" for a censored value), measurement_origin,
+        measured_at, error. Returns ``path``.
+
+        ``export(endpoint)``: every measurement of an endpoint (optionally
+        of one compound set) from GET /export/measurements.csv: columns
+        compound_id, name, smiles, canonical_smiles, endpoint, value (a
+        float), source, confidence, origin, entered_by, created_at,
+        qualifier ("" exact, "<", "<=", ">", ">=" a bound, "~"
+        approximate). ``raw=True`` returns the CSV text."""
+        if path is not None or format is not None or isinstance(what, dict):
+            if path is None:
+                raise ValueError("a model's pool is exported to a file: export(model, format, path)")
+            return self._export_pool(what, format, path, set, version)
+        params = {"endpoint": what}
         if set is not None:
             params["set"] = _id(set)
         try:
@@ -314,12 +417,43 @@ class Client:
         if raw:
             return text
         if self._want_frame(frame):
-            return _pd.read_csv(io.StringIO(text), dtype={"compound_id": str})
+            df = _pd.read_csv(io.StringIO(text), dtype={"compound_id": str, "qualifier": str})
+            if "qualifier" in df.columns:
+                df["qualifier"] = df["qualifier"].fillna("")
+            return df
         rows = list(csv.DictReader(io.StringIO(text)))
         for row in rows:
             if row.get("value") not in (None, ""):
                 row["value"] = float(row["value"])
         return rows
+
+    def _export_pool(self, model, format, path, set, version):  # noqa: A002
+        path = os.fspath(path)
+        if format is None:
+            format = "sdf" if path.lower().endswith((".sdf", ".sd")) else "csv"
+        format = format.lower().lstrip(".")
+        if format not in ("csv", "sdf"):
+            raise ValueError(f"format {format!r}: want csv or sdf")
+        params = {"model": model["id"] if isinstance(model, dict) else str(model)}
+        if set is not None:
+            params["set"] = _id(set)
+        if version is not None:
+            params["version"] = str(int(version))
+        part = f"{path}.part"
+        try:
+            with self.http.get(f"{self.url}/export/pool.{format}", params=params, timeout=self.timeout, stream=True) as r:
+                if r.status_code >= 400:
+                    raise errors.from_status(r.status_code, r.text[:500])
+                with open(part, "wb") as f:
+                    for block in r.iter_content(1 << 16):
+                        f.write(block)
+            os.replace(part, path)
+        except requests.RequestException as e:
+            raise errors.ActiveLabError(f"export of {params['model']} from {self.url} broke off: {e}") from e
+        finally:
+            if os.path.exists(part):
+                os.remove(part)
+        return path
 
     # --- subscriptions --------------------------------------------------
 

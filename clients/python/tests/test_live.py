@@ -13,6 +13,7 @@ import os
 import pathlib
 import re
 import sys
+import tempfile
 import time
 import unittest
 
@@ -288,6 +289,72 @@ class Live(unittest.TestCase):
         # The cycle's items are in the queue now, from the large set.
         items = [r for r in self.al.queue(self.model, status="PENDING", frame=False) if r["name"].startswith("big-")]
         self.assertEqual(len(items), 5)
+
+    def test_10_predict_in_chunks(self):
+        m = self.model
+        smiles = list(self.values)[:1100] + ["C1CC", "not a smiles"]  # over the 1000 a call: two calls
+        rows = self.al.predict(m, smiles, frame=False)
+        self.assertEqual([r["smiles"] for r in rows], smiles)
+        self.assertEqual(list(rows[0]), ["smiles"] + activelab.client.PREDICT_COLUMNS)
+        for r in rows[-2:]:
+            self.assertTrue(r["error"] and r["prediction"] is None, r)
+        version = self.al.model(m["id"])["activeVersion"]["version"]
+        for r in rows[:-2]:
+            self.assertIsNone(r["error"], r)
+            self.assertTrue(math.isfinite(r["prediction"]) and r["uncertainty"] >= 0 and 0 <= r["applicability_distance"] <= 1, r)
+            self.assertEqual(r["model_version"], version)
+        # Chunk boundaries change nothing: one SMILES alone, or chunks of 7, score the same.
+        self.assertEqual(self.al.predict(m, [smiles[1050]], frame=False)[0]["prediction"], rows[1050]["prediction"])
+        again = self.al.predict(m, smiles[:30], chunk_size=7, frame=False)
+        self.assertEqual([r["prediction"] for r in again], [r["prediction"] for r in rows[:30]])
+        with self.assertRaises(activelab.BadUserInputError) as cm:
+            self.al.predict(m, smiles[:3], version=99)
+        self.assertEqual(cm.exception.code, "BAD_USER_INPUT")
+        with self.assertRaises(TypeError):
+            self.al.predict(m, "CCO")
+        if pandas is not None:
+            df = self.al.predict(m, smiles[:5])
+            self.assertIsInstance(df, pandas.DataFrame)
+            self.assertEqual(list(df.columns), ["smiles"] + activelab.client.PREDICT_COLUMNS)
+            mine = pandas.DataFrame({"reg_id": [f"R-{i}" for i in range(5)], "smiles": smiles[:5]}, index=range(10, 15))
+            out = self.al.predict(m, mine)
+            self.assertEqual(list(out["reg_id"]), list(mine["reg_id"]))  # the ID column comes back beside the scores
+            self.assertEqual(list(out["prediction"]), [r["prediction"] for r in rows[:5]])
+
+    def test_11_export_pool_to_files(self):
+        m = self.model
+        size = next(s["size"] for s in self.al.execute("{ compoundSets { id name size } }")["compoundSets"]
+                    if s["id"] == self.pool["id"])
+        with tempfile.TemporaryDirectory() as tmp:
+            sdf = os.path.join(tmp, "pool.sdf")
+            self.assertEqual(self.al.export(m, "sdf", sdf, set=self.pool), sdf)
+            with open(sdf, encoding="utf-8") as f:
+                text = f.read()
+            self.assertEqual(text.count("$$$$\n"), size)
+            self.assertEqual(text.count("M  END\n"), size)
+            self.assertEqual(text.count("> <prediction>\n"), size)
+
+            path = os.path.join(tmp, "pool.csv")
+            self.sci.export(m["name"], path=path, set=self.pool)  # CSV from the extension; any user may export
+            with open(path, newline="", encoding="utf-8") as f:
+                rows = list(csv.DictReader(f))
+            self.assertEqual(len(rows), size)
+            self.assertTrue(all(r["prediction"] and r["applicability"] in ("in", "edge", "out") for r in rows))
+            by_id = {r["compound_id"]: r for r in rows}
+            first = by_id[self.first_labeled["compound_id"]]
+            self.assertEqual((float(first["measurement"]), first["measurement_origin"]), (self.first_value, "label"))
+            labels = {r["compound_id"]: r["value"] for r in self.al.export("logS", frame=False)
+                      if r["origin"] == "label" and r["compound_id"] in by_id}
+            self.assertGreater(len(labels), 1)
+            self.assertEqual({i: float(r["measurement"]) for i, r in by_id.items() if r["measurement_origin"] == "label"}, labels)
+
+            bad = os.path.join(tmp, "bad.csv")
+            with self.assertRaises(activelab.BadUserInputError) as cm:
+                self.al.export("no such model", "csv", bad)
+            self.assertIn("no model has id or name", str(cm.exception))
+            with self.assertRaises(ValueError):
+                self.al.export(m)  # a pool goes to a file
+            self.assertEqual(sorted(os.listdir(tmp)), ["pool.csv", "pool.sdf"])  # nothing half-written
 
 
 class Proxy:

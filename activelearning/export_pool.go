@@ -1,0 +1,335 @@
+package activelearning
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"activelab/chem"
+	"activelab/store"
+)
+
+// PoolFormat is a file format ExportPool writes.
+type PoolFormat string
+
+// The formats of a pool export.
+const (
+	PoolCSV PoolFormat = "csv"
+	PoolSDF PoolFormat = "sdf"
+)
+
+// ParsePoolFormat reads "csv" or "sdf" (any case, a leading dot allowed);
+// anything else is an InputError on field "format".
+func ParsePoolFormat(s string) (PoolFormat, error) {
+	switch f := PoolFormat(strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "."))); f {
+	case PoolCSV, PoolSDF:
+		return f, nil
+	}
+	return "", inputErr("format", "%q is not an export format (csv or sdf)", s)
+}
+
+// PoolColumns are the columns (CSV) and data items (SDF) of ExportPool, in
+// order. Between "input_smiles" and "prediction" a CSV has the compounds'
+// imported properties (the scientist's ID columns), named as imported;
+// an SDF record has them as data items in the same place.
+var PoolColumns = []string{"compound_id", "name", "smiles", "input_smiles",
+	"prediction", "uncertainty", "interval_low", "interval_high", "interval_level",
+	"applicability_distance", "applicability", "in_domain", "nearest_compound_id", "nearest_similarity",
+	"model", "model_version", "endpoint", "measurement", "measurement_origin", "measured_at", "error"}
+
+// poolIdentity is how many of PoolColumns come before the properties.
+const poolIdentity = 4
+
+// MaxExportProperties bounds the distinct property names a CSV pool export
+// makes columns of (first seen first); further names are left out.
+const MaxExportProperties = 500
+
+// poolPage is how many compounds ExportPool reads, scores and writes at a
+// time: its memory is one page, whatever the pool.
+const poolPage = 1000
+
+// The applicability verdict's thresholds, the web app's (frontend
+// src/prediction.ts): distance to the training set (1 - highest Tanimoto
+// similarity) from which a compound is at the edge of the domain or out
+// of it, and the same for the ensemble's spread as a share of the
+// endpoint's observed range. The worse of the two decides.
+const (
+	DistanceEdge = 0.4
+	DistanceOut  = 0.7
+	SpreadEdge   = 0.08
+	SpreadOut    = 0.15
+)
+
+// Applicability is the verdict on one prediction: "in" (in domain),
+// "edge" or "out", from its distance to the training set and its spread
+// against the endpoint's observed span (span <= 0: the spread is not
+// judged), with the thresholds above.
+func Applicability(distance, std, span float64) string {
+	level := 0
+	switch {
+	case distance >= DistanceOut:
+		level = 2
+	case distance >= DistanceEdge:
+		level = 1
+	}
+	if span > 0 {
+		switch share := std / span; {
+		case share >= SpreadOut:
+			level = 2
+		case share >= SpreadEdge:
+			level = max(level, 1)
+		}
+	}
+	return [...]string{"in", "edge", "out"}[level]
+}
+
+// PoolExport asks ExportPool for a model's scored pool.
+type PoolExport struct {
+	// Model is the lineage's ID or name; Version the version that scores
+	// (0: the active one).
+	Model   string
+	Version int
+	// SetID keeps the compounds of one compound set (0: every compound).
+	SetID  store.ID
+	Format PoolFormat
+	// Progress, when set, is called after each page with the compounds
+	// written so far and the pool's size.
+	Progress func(done, total int)
+}
+
+// ExportPool writes every compound of the pool (the set, or every
+// compound) with the model version's prediction to w as CSV or SDF
+// (PoolColumns; SDF: chem.MolBlock's V2000 molfile, titled with the name or
+// else the ID, then the columns as data items, empty ones left out). Each
+// row carries the compound's latest measurement of the model's endpoint,
+// written with its qualifier (">10" for a censored value, "~3.2" an
+// approximate one, as the importers read them), its origin and time.
+// It streams by pages of compounds (memory does not grow with the pool;
+// a CSV first reads the pool's property names for its header). Any
+// signed-in user may export. It returns the number of compounds written;
+// an unknown model, version, set or format is an InputError, checked
+// before anything is written.
+func (s *Service) ExportPool(ctx context.Context, actor *store.User, in PoolExport, w io.Writer) (int, error) {
+	if in.Format != PoolCSV && in.Format != PoolSDF {
+		return 0, inputErr("format", "%q is not an export format (csv or sdf)", in.Format)
+	}
+	if in.Version < 0 {
+		return 0, inputErr("version", "%d is not a version number", in.Version)
+	}
+	p, err := s.Predictor(ctx, actor, in.Model, in.Version)
+	if err != nil {
+		return 0, err
+	}
+	if in.SetID != store.NilID {
+		if _, err := s.st.CompoundSetByID(ctx, in.SetID); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return 0, inputErr("set", "compound set %v does not exist", in.SetID)
+			}
+			return 0, err
+		}
+	}
+	m := p.Model()
+	filter := store.CompoundFilter{SetID: in.SetID}
+	total, err := s.st.CountCompounds(ctx, filter)
+	if err != nil {
+		return 0, err
+	}
+	rng, err := s.st.EndpointRange(ctx, m.Endpoint)
+	if err != nil {
+		return 0, err
+	}
+	pw := &poolWriter{format: in.Format, bw: bufio.NewWriterSize(w, 256*1024), model: m, span: rng.Span(),
+		own: map[string]bool{}}
+	for _, c := range PoolColumns {
+		pw.own[c] = true
+	}
+	if in.Format == PoolCSV {
+		if pw.props, err = s.poolPropertyNames(ctx, filter, pw.own); err != nil {
+			return 0, err
+		}
+		pw.csv = csv.NewWriter(pw.bw)
+		header := append(append(append([]string{}, PoolColumns[:poolIdentity]...), pw.props...), PoolColumns[poolIdentity:]...)
+		if err := pw.csv.Write(header); err != nil {
+			return 0, fmt.Errorf("export pool of %s: %w", m.Name, err)
+		}
+	}
+	n := 0
+	var after store.ID
+	for {
+		page, err := s.st.ExportCompounds(ctx, filter, after, poolPage)
+		if err != nil {
+			return n, fmt.Errorf("export pool of %s after %d compounds: %w", m.Name, n, err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		if err := s.writePoolPage(ctx, p, pw, page); err != nil {
+			return n, fmt.Errorf("export pool of %s after %d compounds: %w", m.Name, n, err)
+		}
+		n += len(page)
+		if in.Progress != nil {
+			in.Progress(n, max(n, total))
+		}
+		after = page[len(page)-1].ID
+		if len(page) < poolPage {
+			break
+		}
+	}
+	if pw.csv != nil {
+		pw.csv.Flush()
+		if err := pw.csv.Error(); err != nil {
+			return n, fmt.Errorf("export pool of %s: %w", m.Name, err)
+		}
+	}
+	if err := pw.bw.Flush(); err != nil {
+		return n, fmt.Errorf("export pool of %s: %w", m.Name, err)
+	}
+	return n, nil
+}
+
+// poolPropertyNames reads the distinct property names of the pool's
+// compounds (case-insensitively, first seen first, at most
+// MaxExportProperties), leaving out those named like one of own.
+func (s *Service) poolPropertyNames(ctx context.Context, f store.CompoundFilter, own map[string]bool) ([]string, error) {
+	seen := map[string]bool{}
+	var names []string
+	var after store.ID
+	for {
+		page, err := s.st.ExportCompounds(ctx, f, after, poolPage)
+		if err != nil {
+			return nil, fmt.Errorf("property names: %w", err)
+		}
+		for _, c := range page {
+			for _, p := range c.Properties {
+				k := strings.ToLower(strings.TrimSpace(p.Name))
+				if k == "" || seen[k] || own[k] || len(names) >= MaxExportProperties {
+					continue
+				}
+				seen[k] = true
+				names = append(names, p.Name)
+			}
+		}
+		if len(page) < poolPage {
+			return names, nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// poolWriter writes the rows of one pool export.
+type poolWriter struct {
+	format PoolFormat
+	bw     *bufio.Writer
+	csv    *csv.Writer
+	model  *store.MLModel
+	span   float64         // the endpoint's observed range, for Applicability
+	props  []string        // CSV: the property columns
+	own    map[string]bool // PoolColumns: properties so named are not repeated
+	rec    []string
+	sdf    strings.Builder
+}
+
+// writePoolPage scores one page of compounds, reads their latest
+// measurements and writes their rows.
+func (s *Service) writePoolPage(ctx context.Context, p *Predictor, pw *poolWriter, page []store.ExportCompound) error {
+	smiles := make([]string, len(page))
+	ids := make([]store.ID, len(page))
+	for i := range page {
+		smiles[i], ids[i] = page[i].CanonicalSMILES, page[i].ID
+	}
+	res, err := p.Predict(ctx, smiles)
+	if err != nil {
+		return err
+	}
+	ms, err := s.st.MeasurementsByCompoundIDs(ctx, ids, pw.model.Endpoint)
+	if err != nil {
+		return err
+	}
+	for i := range page {
+		var latest *store.Measurement
+		if k := len(ms[i]); k > 0 {
+			latest = ms[i][k-1] // oldest first
+		}
+		if err := pw.write(&page[i], &res[i], latest); err != nil {
+			return err
+		}
+	}
+	return pw.bw.Flush() // a page at a time reaches a streaming reader
+}
+
+// values returns PoolColumns' values for one compound.
+func (pw *poolWriter) values(c *store.ExportCompound, r *PredictResult, latest *store.Measurement) []string {
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	v := make([]string, len(PoolColumns))
+	v[0], v[1], v[2], v[3] = fmt.Sprint(c.ID), c.Name, c.CanonicalSMILES, c.InputSMILES
+	if r.Err != nil {
+		v[20] = r.Err.Error()
+	} else {
+		v[4], v[5] = f(r.Prediction), f(r.Uncertainty)
+		if r.HasInterval {
+			v[6], v[7], v[8] = f(r.Low), f(r.High), f(PredictInterval)
+		}
+		v[9] = f(r.ApplicabilityDistance)
+		v[10] = Applicability(r.ApplicabilityDistance, r.Uncertainty, pw.span)
+		v[11] = strconv.FormatBool(v[10] == "in")
+		v[12], v[13] = fmt.Sprint(r.NearestID), f(r.Similarity)
+	}
+	v[14], v[15], v[16] = pw.model.Name, strconv.Itoa(pw.model.Version), pw.model.Endpoint
+	if latest != nil {
+		v[17] = string(latest.Qualifier) + f(latest.Value)
+		v[18] = string(latest.Origin)
+		v[19] = latest.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	return v
+}
+
+// write writes one compound's row or record.
+func (pw *poolWriter) write(c *store.ExportCompound, r *PredictResult, latest *store.Measurement) error {
+	v := pw.values(c, r, latest)
+	if pw.format == PoolCSV {
+		rec := pw.rec[:0]
+		rec = append(rec, v[:poolIdentity]...)
+		for _, name := range pw.props {
+			val, _ := c.Properties.Get(name)
+			rec = append(rec, val)
+		}
+		rec = append(rec, v[poolIdentity:]...)
+		pw.rec = rec
+		return pw.csv.Write(rec)
+	}
+	items := make([][2]string, 0, len(v)+len(c.Properties))
+	add := func(name, value string) {
+		if value != "" {
+			items = append(items, [2]string{name, value})
+		}
+	}
+	for i, col := range PoolColumns[:poolIdentity] {
+		add(col, v[i])
+	}
+	for _, p := range c.Properties {
+		if !pw.own[strings.ToLower(strings.TrimSpace(p.Name))] {
+			add(p.Name, p.Value)
+		}
+	}
+	for i, col := range PoolColumns[poolIdentity:] {
+		add(col, v[poolIdentity+i])
+	}
+	title := c.Name
+	if title == "" {
+		title = v[0]
+	}
+	block := ""
+	if mol, err := chem.Parse(c.CanonicalSMILES); err == nil {
+		block, _ = chem.MolBlock(mol, title) // "" (an empty molfile) for what V2000 cannot hold
+	}
+	pw.sdf.Reset()
+	chem.SDFRecord(&pw.sdf, block, title, items)
+	_, err := pw.bw.WriteString(pw.sdf.String())
+	return err
+}
