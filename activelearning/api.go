@@ -13,7 +13,9 @@ type ImportInput struct {
 	SetName  string
 	Endpoint string
 	Source   store.Source
-	Rows     []ingest.Row
+	// File names the input in the import's record (may be empty).
+	File string
+	Rows []ingest.Row
 	// Errors are rows the reader already rejected; they are passed through
 	// into the report.
 	Errors []ingest.RowError
@@ -29,6 +31,12 @@ type ImportReport struct {
 	ErrorsNotListed int
 	SetID           store.ID
 	JobID           int64
+	// ImportID is the import's record (store.Import): its state and
+	// exact counts, readable after a crash.
+	ImportID store.ID
+	// LastRow is the last input row applied (or rejected) so far; the rows
+	// after it were not applied.
+	LastRow int
 }
 
 // MaxJobReportErrors is how many rejected rows a background import's
@@ -48,6 +56,10 @@ type ImportJob struct {
 	Error string
 	// Report is what the import did, once State is complete.
 	Report *ImportReport
+	// Import is the import's record: what it has applied so far, exact
+	// whatever happened to the job (nil for a job enqueued before records
+	// existed).
+	Import *store.Import
 }
 
 // CreateModelInput describes a new model lineage.
@@ -156,6 +168,10 @@ type QueueFilter struct {
 	ModelID    store.ID
 	Status     []store.QueueStatus
 	AssignedTo store.ID
+	// Archived, when set, keeps only archived items (true: labeled items
+	// a version trained on since became active) or only the others
+	// (false); nil keeps both. The API's default view is false.
+	Archived *bool
 }
 
 // QueueOrder orders LabelQueue.

@@ -33,7 +33,9 @@ func TestImportIsIdempotentAndReportsBadRows(t *testing.T) {
 		if rep.Rows != 5 || rep.Created != 2 || rep.Existing != 1 || rep.Measurements != 1 || len(rep.Errors) != 2 || rep.SetID == store.NilID {
 			t.Fatalf("report %+v", rep)
 		}
-		if re := rep.Errors[1]; re.Row != 2 || re.Column != "smiles" || re.Offset == 0 && re.Reason == "" {
+		// Rejected rows are listed in input order (the reader's and the
+		// service's together).
+		if re := rep.Errors[0]; re.Row != 2 || re.Column != "smiles" || re.Offset == 0 && re.Reason == "" || rep.Errors[1].Row != 5 {
 			t.Errorf("bad SMILES error %+v", re)
 		}
 		before := e.snapshot(t)

@@ -436,6 +436,9 @@ type trained struct {
 	artifact []byte
 	metrics  map[string]float64
 	size     int
+	// ids are the training compounds (the retrain archives the labeled
+	// items among them).
+	ids []store.ID
 }
 
 // train fits an ensemble for a lineage on its current training data and
@@ -475,7 +478,7 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 	if err != nil {
 		return nil, fmt.Errorf("serialize model: %w", err)
 	}
-	return &trained{ens: ens, artifact: art, metrics: metrics, size: len(data.ids)}, nil
+	return &trained{ens: ens, artifact: art, metrics: metrics, size: len(data.ids), ids: data.ids}, nil
 }
 
 // evaluate returns the ensemble's metrics on the validation compounds.

@@ -150,8 +150,8 @@ func (s *Service) PastedPool(ctx context.Context, lines []string) ([]store.ID, e
 		return nil, err
 	}
 	ids := make([]store.ID, 0, len(good))
-	for from := 0; from < len(good); from += importChunk {
-		part := good[from:min(from+importChunk, len(good))]
+	for from := 0; from < len(good); from += s.cfg.ImportChunk {
+		part := good[from:min(from+s.cfg.ImportChunk, len(good))]
 		var chunk []store.ID
 		err := s.st.InTx(ctx, func(tx *store.Tx) error {
 			chunk = chunk[:0]

@@ -159,7 +159,8 @@ func (s *Service) RollbackModel(ctx context.Context, actor *store.User, lineageI
 }
 
 // activate makes v (whose status was from) the lineage's active version in
-// one transaction and re-scores the lineage's open items by it.
+// one transaction, re-scores the lineage's open items by it and archives
+// the labeled items it trained on that are not archived yet.
 func (s *Service) activate(ctx context.Context, actor *store.User, v *store.MLModel, action, reason string, from store.ModelStatus) (*store.MLModel, error) {
 	ens, err := s.ensemble(v) // decoded outside the transaction
 	if err != nil {
@@ -193,9 +194,13 @@ func (s *Service) activate(ctx context.Context, actor *store.User, v *store.MLMo
 		if err != nil {
 			return err
 		}
+		archived, err := tx.ArchiveItemsTrainedBy(ctx, v.ID, s.now())
+		if err != nil {
+			return err
+		}
 		return s.emit(ctx, tx, evt{Type: EventModelActivated, Model: lineage, Actor: actor.ID,
 			Payload: map[string]any{"version_id": v.ID, "version": v.Version, "superseded_id": superseded,
-				"action": action, "reason": reason, "from": from, "items_moved": moved}})
+				"action": action, "reason": reason, "from": from, "items_moved": moved, "items_archived": archived}})
 	})
 	if err != nil {
 		return nil, err

@@ -91,11 +91,13 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 // transaction. When the new version's validation metric is not worse than
 // the active one's by more than the lineage's tolerance (promotionDecision):
 // the new version is active and the old one superseded; labeled and
-// skipped items stay on their version; pending and in-progress items of the
+// skipped items stay on their version, and the labeled items whose labels
+// it trained on are archived with it (QueueItem.archivedAt); pending and in-progress items of the
 // lineage are re-scored by the new version (prediction, uncertainty,
 // applicability, priority under their cycle's strategy) and move to it.
 // Otherwise the new version is stored as a candidate with its metrics and
-// nothing else changes (an admin may PromoteVersion it). Either way the
+// nothing else changes (an admin may PromoteVersion it, which archives the
+// labeled items it trained on then). Either way the
 // cycle is complete with metrics before and after, its counts and a
 // promotion note saying what happened and why.
 //
@@ -189,6 +191,10 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 	}
 	next := vs[len(vs)-1].Version + 1
 	start := time.Now()
+	// Labels given up to now may be in the training data read next; the
+	// labeled items archived with the new version are those among them
+	// whose compound it trained on.
+	readAt := s.now()
 	t, err := s.train(ctx, root, root.Seed+int64(next)-1, func(stage string, f float64, msg string) {
 		report(stage, 0.05+0.8*f, msg)
 	})
@@ -245,6 +251,10 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 				return err
 			}
 		}
+		archived, err := s.markTrained(ctx, tx, vs, nv, t.ids, readAt, promote, now)
+		if err != nil {
+			return err
+		}
 		counts, err := tx.CountQueueByStatus(ctx, store.QueueFilter{ModelIDs: versionIDs(vs), SelectionBatch: cur.CycleNumber})
 		if err != nil {
 			return fmt.Errorf("cycle counts: %w", err)
@@ -268,7 +278,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		}
 		evts = append(evts,
 			evt{Type: EventCycleUpdated, Model: lineage, Cycle: c.ID, Payload: map[string]any{"status": store.CycleComplete,
-				"metrics_before": before, "metrics_after": t.metrics, "items_moved": moved, "version_status": nv.Status,
+				"metrics_before": before, "metrics_after": t.metrics, "items_moved": moved, "items_archived": archived, "version_status": nv.Status,
 				"promotion_note": note}},
 			evt{Type: EventRetrainProgress, Model: lineage, Cycle: c.ID, Payload: map[string]any{"stage": "done", "fraction": 1.0, "message": note}})
 		return s.emit(ctx, tx, evts...)
@@ -281,6 +291,35 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		s.cache.drop(old.ID) // superseded: it scores nothing any more
 	}
 	return nil
+}
+
+// markTrained records that version nv trained on the labels of the
+// lineage's labeled items (not yet archived, labeled by readAt, when its
+// training data was read) whose compounds are among its training
+// compounds; with active (nv is activated) they are archived at at, else
+// when nv is (PromoteVersion, RollbackModel). Returns how many items were
+// archived.
+func (s *Service) markTrained(ctx context.Context, tx *store.Tx, vs []*store.MLModel, nv *store.MLModel, trainIDs []store.ID,
+	readAt time.Time, active bool, at time.Time) (int, error) {
+	items, err := tx.UnarchivedLabeledItems(ctx, versionIDs(vs), readAt)
+	if err != nil || len(items) == 0 {
+		return 0, err
+	}
+	inTraining := make(map[store.ID]bool, len(trainIDs))
+	for _, id := range trainIDs {
+		inTraining[id] = true
+	}
+	var ids []store.ID
+	for _, it := range items {
+		if inTraining[it.CompoundID] {
+			ids = append(ids, it.ID)
+		}
+	}
+	n, err := tx.MarkTrainedItems(ctx, ids, nv.ID, active, at)
+	if err != nil || !active {
+		return 0, err
+	}
+	return n, nil
 }
 
 // rescore moves the lineage's pending and in-progress items to the new

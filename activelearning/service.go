@@ -33,6 +33,13 @@ type Config struct {
 	// MaxPastedPool caps the lines of a pasted pool (SelectInput.SMILES;
 	// default DefaultMaxPastedPool).
 	MaxPastedPool int
+	// ImportChunk is how many input rows an import writes per transaction
+	// (default 500).
+	ImportChunk int
+	// ImportStaleAfter is how long a running import may show no sign of
+	// life (its heartbeat, written every sixth of it) before it counts as
+	// interrupted: its process died (default 1 minute).
+	ImportStaleAfter time.Duration
 	// QueuePageMax caps LabelQueue's page size (default 100).
 	QueuePageMax int
 	// CorrectionWindow is how long after labeling an item its labeler may
@@ -58,6 +65,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.InlineImportLimit <= 0 {
 		c.InlineImportLimit = 5000
+	}
+	if c.ImportChunk <= 0 {
+		c.ImportChunk = 500
+	}
+	if c.ImportStaleAfter <= 0 {
+		c.ImportStaleAfter = time.Minute
 	}
 	if c.ShardSize <= 0 {
 		c.ShardSize = 250000

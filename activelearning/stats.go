@@ -63,7 +63,7 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 			return nil, inputErr("status", "%q is not a queue status", st)
 		}
 	}
-	sf := store.QueueFilter{Statuses: f.Status}
+	sf := store.QueueFilter{Statuses: f.Status, Archived: f.Archived}
 	if f.ModelID != store.NilID {
 		vs, err := s.st.ModelVersions(ctx, f.ModelID)
 		if err != nil {

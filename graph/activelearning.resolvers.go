@@ -172,7 +172,8 @@ func (r *mutationResolver) ImportCompounds(ctx context.Context, input model.Impo
 	if err != nil {
 		return nil, &activelearning.InputError{Field: "file", Msg: fmt.Sprintf("reading %s: %v", input.File.Filename, err)}
 	}
-	in := activelearning.ImportInput{SetName: input.SetName, Endpoint: deref(input.Endpoint), Rows: rows, Errors: bad}
+	in := activelearning.ImportInput{SetName: input.SetName, Endpoint: deref(input.Endpoint), Rows: rows, Errors: bad,
+		File: input.File.Filename}
 	if input.Source != nil {
 		in.Source = *input.Source
 	}
@@ -485,7 +486,10 @@ func (r *queryResolver) LabelQueue(ctx context.Context, filter *model.QueueFilte
 	}
 	var f activelearning.QueueFilter
 	if filter != nil {
-		f = activelearning.QueueFilter{ModelID: derefID(filter.ModelID), Status: filter.Status, AssignedTo: derefID(filter.AssignedTo)}
+		f = activelearning.QueueFilter{ModelID: derefID(filter.ModelID), Status: filter.Status, AssignedTo: derefID(filter.AssignedTo),
+			Archived: filter.Archived}
+	} else {
+		f.Archived = new(bool) // the default view: not archived
 	}
 	order := activelearning.OrderPriorityDesc
 	if orderBy != nil {
@@ -572,7 +576,8 @@ func (r *queryResolver) ImportJob(ctx context.Context, id int64) (*model.ImportJ
 	if err != nil {
 		return nil, err
 	}
-	out := &model.ImportJob{ID: j.ID, State: model.JobState(strings.ToUpper(j.State)), Fraction: j.Fraction, Message: j.Message}
+	out := &model.ImportJob{ID: j.ID, State: model.JobState(strings.ToUpper(j.State)), Fraction: j.Fraction, Message: j.Message,
+		Import: j.Import}
 	if j.Error != "" {
 		out.Error = &j.Error
 	}

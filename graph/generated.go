@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Compound() CompoundResolver
 	Cycle() CycleResolver
 	CycleEvent() CycleEventResolver
+	Import() ImportResolver
 	LabelChange() LabelChangeResolver
 	Measurement() MeasurementResolver
 	Model() ModelResolver
@@ -224,11 +225,35 @@ type ComplexityRoot struct {
 		Name         func(childComplexity int) int
 	}
 
+	Import struct {
+		Attempts     func(childComplexity int) int
+		Created      func(childComplexity int) int
+		Error        func(childComplexity int) int
+		Errors       func(childComplexity int, first *int) int
+		Existing     func(childComplexity int) int
+		File         func(childComplexity int) int
+		FinishedAt   func(childComplexity int) int
+		HeartbeatAt  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		JobID        func(childComplexity int) int
+		LastRow      func(childComplexity int) int
+		Measurements func(childComplexity int) int
+		Rejected     func(childComplexity int) int
+		RowsDone     func(childComplexity int) int
+		RowsTotal    func(childComplexity int) int
+		Set          func(childComplexity int) int
+		StartedAt    func(childComplexity int) int
+		State        func(childComplexity int) int
+		User         func(childComplexity int) int
+		Via          func(childComplexity int) int
+	}
+
 	ImportCompoundsPayload struct {
 		Created         func(childComplexity int) int
 		Errors          func(childComplexity int) int
 		ErrorsNotListed func(childComplexity int) int
 		Existing        func(childComplexity int) int
+		Import          func(childComplexity int) int
 		JobID           func(childComplexity int) int
 		Measurements    func(childComplexity int) int
 		Rows            func(childComplexity int) int
@@ -239,6 +264,7 @@ type ComplexityRoot struct {
 		Error    func(childComplexity int) int
 		Fraction func(childComplexity int) int
 		ID       func(childComplexity int) int
+		Import   func(childComplexity int) int
 		Message  func(childComplexity int) int
 		Report   func(childComplexity int) int
 		State    func(childComplexity int) int
@@ -391,7 +417,9 @@ type ComplexityRoot struct {
 		Cycle            func(childComplexity int, id ident.ID) int
 		Cycles           func(childComplexity int, modelID ident.ID) int
 		Endpoints        func(childComplexity int) int
+		Import           func(childComplexity int, id ident.ID) int
 		ImportJob        func(childComplexity int, id int64) int
+		Imports          func(childComplexity int, setID ident.ID, first *int) int
 		Jobs             func(childComplexity int, kind *string, state *rivertype.JobState, first *int, after *string) int
 		LabelQueue       func(childComplexity int, filter *model.QueueFilter, orderBy *activelearning.QueueOrder, first *int, after *string) int
 		Me               func(childComplexity int) int
@@ -425,6 +453,8 @@ type ComplexityRoot struct {
 
 	QueueItem struct {
 		ApplicabilityDistance func(childComplexity int) int
+		ArchivedAt            func(childComplexity int) int
+		ArchivedWith          func(childComplexity int) int
 		AssignedAt            func(childComplexity int) int
 		AssignedTo            func(childComplexity int) int
 		Compound              func(childComplexity int) int
@@ -582,6 +612,14 @@ type CycleResolver interface {
 type CycleEventResolver interface {
 	Cycle(ctx context.Context, obj *model.CycleEvent) (*store.ActiveLearningCycle, error)
 }
+type ImportResolver interface {
+	State(ctx context.Context, obj *store.Import) (activelearning.ImportState, error)
+
+	Set(ctx context.Context, obj *store.Import) (*store.CompoundSetWithSize, error)
+	User(ctx context.Context, obj *store.Import) (*store.User, error)
+
+	Errors(ctx context.Context, obj *store.Import, first *int) ([]*model.ImportRowError, error)
+}
 type LabelChangeResolver interface {
 	User(ctx context.Context, obj *store.LabelChange) (*store.User, error)
 }
@@ -644,6 +682,8 @@ type QueryResolver interface {
 	APITokens(ctx context.Context) ([]*store.APIToken, error)
 	Users(ctx context.Context) ([]*store.User, error)
 	Jobs(ctx context.Context, kind *string, state *rivertype.JobState, first *int, after *string) (*model.BackgroundJobConnection, error)
+	Import(ctx context.Context, id ident.ID) (*store.Import, error)
+	Imports(ctx context.Context, setID ident.ID, first *int) ([]*store.Import, error)
 	Predict(ctx context.Context, modelID ident.ID, smiles []string, version *int) ([]*model.Prediction, error)
 }
 type QueueEventResolver interface {
@@ -659,6 +699,8 @@ type QueueItemResolver interface {
 	LabeledBy(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error)
 
 	LabelHistory(ctx context.Context, obj *store.LabelQueueItem) ([]*store.LabelChange, error)
+
+	ArchivedWith(ctx context.Context, obj *store.LabelQueueItem) (*store.MLModel, error)
 }
 type SubscriptionResolver interface {
 	ServerTime(ctx context.Context, intervalMs int) (<-chan *time.Time, error)
@@ -1315,6 +1357,132 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Endpoint.Name(childComplexity), true
 
+	case "Import.attempts":
+		if e.ComplexityRoot.Import.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Attempts(childComplexity), true
+	case "Import.created":
+		if e.ComplexityRoot.Import.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Created(childComplexity), true
+	case "Import.error":
+		if e.ComplexityRoot.Import.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Error(childComplexity), true
+	case "Import.errors":
+		if e.ComplexityRoot.Import.Errors == nil {
+			break
+		}
+
+		args, err := ec.field_Import_errors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Import.Errors(childComplexity, args["first"].(*int)), true
+	case "Import.existing":
+		if e.ComplexityRoot.Import.Existing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Existing(childComplexity), true
+	case "Import.file":
+		if e.ComplexityRoot.Import.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.File(childComplexity), true
+	case "Import.finishedAt":
+		if e.ComplexityRoot.Import.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.FinishedAt(childComplexity), true
+	case "Import.heartbeatAt":
+		if e.ComplexityRoot.Import.HeartbeatAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.HeartbeatAt(childComplexity), true
+	case "Import.id":
+		if e.ComplexityRoot.Import.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.ID(childComplexity), true
+	case "Import.jobId":
+		if e.ComplexityRoot.Import.JobID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.JobID(childComplexity), true
+	case "Import.lastRow":
+		if e.ComplexityRoot.Import.LastRow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.LastRow(childComplexity), true
+	case "Import.measurements":
+		if e.ComplexityRoot.Import.Measurements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Measurements(childComplexity), true
+	case "Import.rejected":
+		if e.ComplexityRoot.Import.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Rejected(childComplexity), true
+	case "Import.rowsDone":
+		if e.ComplexityRoot.Import.RowsDone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.RowsDone(childComplexity), true
+	case "Import.rows":
+		if e.ComplexityRoot.Import.RowsTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.RowsTotal(childComplexity), true
+	case "Import.set":
+		if e.ComplexityRoot.Import.Set == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Set(childComplexity), true
+	case "Import.startedAt":
+		if e.ComplexityRoot.Import.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.StartedAt(childComplexity), true
+	case "Import.state":
+		if e.ComplexityRoot.Import.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.State(childComplexity), true
+	case "Import.user":
+		if e.ComplexityRoot.Import.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.User(childComplexity), true
+	case "Import.via":
+		if e.ComplexityRoot.Import.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Import.Via(childComplexity), true
+
 	case "ImportCompoundsPayload.created":
 		if e.ComplexityRoot.ImportCompoundsPayload.Created == nil {
 			break
@@ -1339,6 +1507,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportCompoundsPayload.Existing(childComplexity), true
+	case "ImportCompoundsPayload.import":
+		if e.ComplexityRoot.ImportCompoundsPayload.Import == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCompoundsPayload.Import(childComplexity), true
 	case "ImportCompoundsPayload.jobId":
 		if e.ComplexityRoot.ImportCompoundsPayload.JobID == nil {
 			break
@@ -1382,6 +1556,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportJob.ID(childComplexity), true
+	case "ImportJob.import":
+		if e.ComplexityRoot.ImportJob.Import == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Import(childComplexity), true
 	case "ImportJob.message":
 		if e.ComplexityRoot.ImportJob.Message == nil {
 			break
@@ -2174,6 +2354,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Endpoints(childComplexity), true
+	case "Query.import":
+		if e.ComplexityRoot.Query.Import == nil {
+			break
+		}
+
+		args, err := ec.field_Query_import_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Import(childComplexity, args["id"].(ident.ID)), true
 	case "Query.importJob":
 		if e.ComplexityRoot.Query.ImportJob == nil {
 			break
@@ -2185,6 +2376,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ImportJob(childComplexity, args["id"].(int64)), true
+	case "Query.imports":
+		if e.ComplexityRoot.Query.Imports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_imports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Imports(childComplexity, args["setId"].(ident.ID), args["first"].(*int)), true
 
 	case "Query.jobs":
 		if e.ComplexityRoot.Query.Jobs == nil {
@@ -2368,6 +2570,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueItem.ApplicabilityDistance(childComplexity), true
+	case "QueueItem.archivedAt":
+		if e.ComplexityRoot.QueueItem.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.ArchivedAt(childComplexity), true
+	case "QueueItem.archivedWith":
+		if e.ComplexityRoot.QueueItem.ArchivedWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.ArchivedWith(childComplexity), true
 	case "QueueItem.assignedAt":
 		if e.ComplexityRoot.QueueItem.AssignedAt == nil {
 			break
@@ -2952,7 +3166,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "activelearning.graphqls" "auth.graphqls" "jobs.graphqls" "predict.graphqls" "schema.graphqls"
+//go:embed "activelearning.graphqls" "auth.graphqls" "jobs.graphqls" "lifecycle.graphqls" "predict.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2967,6 +3181,7 @@ var sources = []*ast.Source{
 	{Name: "activelearning.graphqls", Input: sourceData("activelearning.graphqls"), BuiltIn: false},
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
 	{Name: "jobs.graphqls", Input: sourceData("jobs.graphqls"), BuiltIn: false},
+	{Name: "lifecycle.graphqls", Input: sourceData("lifecycle.graphqls"), BuiltIn: false},
 	{Name: "predict.graphqls", Input: sourceData("predict.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
@@ -3306,6 +3521,52 @@ func (ec *executionContext) childFields_Endpoint(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Endpoint", field.Name)
 }
 
+func (ec *executionContext) childFields_Import(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Import_id(ctx, field)
+	case "state":
+		return ec.fieldContext_Import_state(ctx, field)
+	case "via":
+		return ec.fieldContext_Import_via(ctx, field)
+	case "set":
+		return ec.fieldContext_Import_set(ctx, field)
+	case "user":
+		return ec.fieldContext_Import_user(ctx, field)
+	case "file":
+		return ec.fieldContext_Import_file(ctx, field)
+	case "jobId":
+		return ec.fieldContext_Import_jobId(ctx, field)
+	case "rows":
+		return ec.fieldContext_Import_rows(ctx, field)
+	case "rowsDone":
+		return ec.fieldContext_Import_rowsDone(ctx, field)
+	case "lastRow":
+		return ec.fieldContext_Import_lastRow(ctx, field)
+	case "created":
+		return ec.fieldContext_Import_created(ctx, field)
+	case "existing":
+		return ec.fieldContext_Import_existing(ctx, field)
+	case "measurements":
+		return ec.fieldContext_Import_measurements(ctx, field)
+	case "rejected":
+		return ec.fieldContext_Import_rejected(ctx, field)
+	case "errors":
+		return ec.fieldContext_Import_errors(ctx, field)
+	case "attempts":
+		return ec.fieldContext_Import_attempts(ctx, field)
+	case "error":
+		return ec.fieldContext_Import_error(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_Import_startedAt(ctx, field)
+	case "heartbeatAt":
+		return ec.fieldContext_Import_heartbeatAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_Import_finishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Import", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportCompoundsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "rows":
@@ -3324,6 +3585,8 @@ func (ec *executionContext) childFields_ImportCompoundsPayload(ctx context.Conte
 		return ec.fieldContext_ImportCompoundsPayload_set(ctx, field)
 	case "jobId":
 		return ec.fieldContext_ImportCompoundsPayload_jobId(ctx, field)
+	case "import":
+		return ec.fieldContext_ImportCompoundsPayload_import(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportCompoundsPayload", field.Name)
 }
@@ -3342,6 +3605,8 @@ func (ec *executionContext) childFields_ImportJob(ctx context.Context, field gra
 		return ec.fieldContext_ImportJob_error(ctx, field)
 	case "report":
 		return ec.fieldContext_ImportJob_report(ctx, field)
+	case "import":
+		return ec.fieldContext_ImportJob_import(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
 }
@@ -3662,6 +3927,10 @@ func (ec *executionContext) childFields_QueueItem(ctx context.Context, field gra
 		return ec.fieldContext_QueueItem_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_QueueItem_version(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_QueueItem_archivedAt(ctx, field)
+	case "archivedWith":
+		return ec.fieldContext_QueueItem_archivedWith(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QueueItem", field.Name)
 }
@@ -3991,6 +4260,20 @@ func (ec *executionContext) field_Compound_measurements_args(ctx context.Context
 }
 
 func (ec *executionContext) field_Compound_similar_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Import_errors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -4447,6 +4730,42 @@ func (ec *executionContext) field_Query_importJob_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_import_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_imports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "setId",
+		func(ctx context.Context, v any) (ident.ID, error) {
+			return ec.unmarshalNID2activelabᚋidentᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["setId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -7333,6 +7652,505 @@ func (ec *executionContext) fieldContext_Endpoint_binary(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Endpoint", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Import_id(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ident.ID) graphql.Marshaler {
+			return ec.marshalNID2activelabᚋidentᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Import_state(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Import().State(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v activelearning.ImportState) graphql.Marshaler {
+			return ec.marshalNImportState2activelabᚋactivelearningᚐImportState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, true, true, "ImportState")
+}
+
+func (ec *executionContext) _Import_via(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ImportVia) graphql.Marshaler {
+			return ec.marshalNImportVia2activelabᚋstoreᚐImportVia(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "ImportVia")
+}
+
+func (ec *executionContext) _Import_set(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_set(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Import().Set(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.CompoundSetWithSize) graphql.Marshaler {
+			return ec.marshalOCompoundSet2ᚖactivelabᚋstoreᚐCompoundSetWithSize(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Import_set(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Import",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompoundSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Import_user(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Import().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖactivelabᚋstoreᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Import_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Import",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Import_file(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "String")
+}
+
+func (ec *executionContext) _Import_jobId(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_jobId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOJobID2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Import_jobId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "JobID")
+}
+
+func (ec *executionContext) _Import_rows(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Import_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Import_rowsDone(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_rowsDone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsDone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_rowsDone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Import_lastRow(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_lastRow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastRow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_lastRow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Import_created(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Import_existing(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_existing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Existing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_existing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Import_measurements(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_measurements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measurements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_measurements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Import_rejected(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_rejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Import_errors(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Import().Errors(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportRowError) graphql.Marshaler {
+			return ec.marshalNImportRowError2ᚕᚖactivelabᚋgraphᚋmodelᚐImportRowErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_errors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Import",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportRowError(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Import_errors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Import_attempts(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Import_error(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "String")
+}
+
+func (ec *executionContext) _Import_startedAt(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Import_heartbeatAt(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_heartbeatAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeartbeatAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Import_heartbeatAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Import_finishedAt(ctx context.Context, field graphql.CollectedField, obj *store.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Import_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Import_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Import", field, false, false, "Time")
+}
+
 func (ec *executionContext) _ImportCompoundsPayload_rows(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7535,6 +8353,38 @@ func (ec *executionContext) fieldContext_ImportCompoundsPayload_jobId(_ context.
 	return graphql.NewScalarFieldContext("ImportCompoundsPayload", field, false, false, "JobID")
 }
 
+func (ec *executionContext) _ImportCompoundsPayload_import(ctx context.Context, field graphql.CollectedField, obj *model.ImportCompoundsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportCompoundsPayload_import(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Import, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Import) graphql.Marshaler {
+			return ec.marshalOImport2ᚖactivelabᚋstoreᚐImport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportCompoundsPayload_import(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportCompoundsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Import(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImportJob_id(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7677,6 +8527,38 @@ func (ec *executionContext) fieldContext_ImportJob_report(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ImportCompoundsPayload(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_import(ctx context.Context, field graphql.CollectedField, obj *model.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_import(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Import, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Import) graphql.Marshaler {
+			return ec.marshalOImport2ᚖactivelabᚋstoreᚐImport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_import(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Import(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11819,6 +12701,130 @@ func (ec *executionContext) fieldContext_Query_jobs(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_import(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_import(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Import(ctx, fc.Args["id"].(ident.ID))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal *store.Import
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Import
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Import) graphql.Marshaler {
+			return ec.marshalNImport2ᚖactivelabᚋstoreᚐImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_import(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Import(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_import_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_imports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_imports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Imports(ctx, fc.Args["setId"].(ident.ID), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
+				if err != nil {
+					var zeroVal []*store.Import
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Import
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Import) graphql.Marshaler {
+			return ec.marshalNImport2ᚕᚖactivelabᚋstoreᚐImportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_imports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Import(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_imports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_predict(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12915,6 +13921,61 @@ func (ec *executionContext) _QueueItem_version(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_QueueItem_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QueueItem_archivedAt(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _QueueItem_archivedWith(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_archivedWith(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().ArchivedWith(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.MLModel) graphql.Marshaler {
+			return ec.marshalOModelVersion2ᚖactivelabᚋstoreᚐMLModel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_archivedWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelVersion(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _QueueItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.QueueItemConnection) (ret graphql.Marshaler) {
@@ -16098,7 +17159,11 @@ func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"modelId", "status", "assignedTo"}
+	if _, present := asMap["archived"]; !present {
+		asMap["archived"] = false
+	}
+
+	fieldsInOrder := [...]string{"modelId", "status", "assignedTo", "archived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16126,6 +17191,13 @@ func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.AssignedTo = data
+		case "archived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Archived = data
 		}
 	}
 	return it, nil
@@ -18019,6 +19091,138 @@ func (ec *executionContext) _Endpoint(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var importImplementors = []string{"Import"}
+
+func (ec *executionContext) _Import(ctx context.Context, sel ast.SelectionSet, obj *store.Import) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Import")
+		case "id":
+			out.Values[i] = ec._Import_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Import_state(ctx, field, obj)
+				})
+		case "via":
+			out.Values[i] = ec._Import_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "set":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Import_set(ctx, field, obj)
+				})
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Import_user(ctx, field, obj)
+				})
+		case "file":
+			out.Values[i] = ec._Import_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "jobId":
+			out.Values[i] = ec._Import_jobId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rows":
+			out.Values[i] = ec._Import_rows(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowsDone":
+			out.Values[i] = ec._Import_rowsDone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastRow":
+			out.Values[i] = ec._Import_lastRow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "created":
+			out.Values[i] = ec._Import_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "existing":
+			out.Values[i] = ec._Import_existing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "measurements":
+			out.Values[i] = ec._Import_measurements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rejected":
+			out.Values[i] = ec._Import_rejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "errors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Import_errors(ctx, field, obj)
+				})
+		case "attempts":
+			out.Values[i] = ec._Import_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._Import_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._Import_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "heartbeatAt":
+			out.Values[i] = ec._Import_heartbeatAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._Import_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importCompoundsPayloadImplementors = []string{"ImportCompoundsPayload"}
 
 func (ec *executionContext) _ImportCompoundsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportCompoundsPayload) graphql.Marshaler {
@@ -18067,6 +19271,11 @@ func (ec *executionContext) _ImportCompoundsPayload(ctx context.Context, sel ast
 			}
 		case "jobId":
 			out.Values[i] = ec._ImportCompoundsPayload_jobId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "import":
+			out.Values[i] = ec._ImportCompoundsPayload_import(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -18125,6 +19334,11 @@ func (ec *executionContext) _ImportJob(ctx context.Context, sel ast.SelectionSet
 			}
 		case "report":
 			out.Values[i] = ec._ImportJob_report(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "import":
+			out.Values[i] = ec._ImportJob_import(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -19207,6 +20421,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_jobs(ctx, field)
 				})
+		case "import":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_import(ctx, field)
+				})
+		case "imports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_imports(ctx, field)
+				})
 		case "predict":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -19513,6 +20739,17 @@ func (ec *executionContext) _QueueItem(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "archivedAt":
+			out.Values[i] = ec._QueueItem_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedWith":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_archivedWith(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21094,6 +22331,30 @@ func (ec *executionContext) marshalNID2ᚕactivelabᚋidentᚐIDᚄ(ctx context.
 	return ret
 }
 
+func (ec *executionContext) marshalNImport2ᚕᚖactivelabᚋstoreᚐImportᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Import) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImport2ᚖactivelabᚋstoreᚐImport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImport2ᚖactivelabᚋstoreᚐImport(ctx context.Context, sel ast.SelectionSet, v *store.Import) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Import!")
+		return graphql.Null
+	}
+	return ec._Import(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNImportCompoundsInput2activelabᚋgraphᚋmodelᚐImportCompoundsInput(ctx context.Context, v any) (model.ImportCompoundsInput, error) {
 	res, err := ec.unmarshalInputImportCompoundsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21138,6 +22399,64 @@ func (ec *executionContext) marshalNImportRowError2ᚖactivelabᚋgraphᚋmodel�
 	}
 	return ec._ImportRowError(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalNImportState2activelabᚋactivelearningᚐImportState(ctx context.Context, v any) (activelearning.ImportState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNImportState2activelabᚋactivelearningᚐImportState[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportState2activelabᚋactivelearningᚐImportState(ctx context.Context, sel ast.SelectionSet, v activelearning.ImportState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNImportState2activelabᚋactivelearningᚐImportState[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ImportState!")
+	}
+	return res
+}
+
+var (
+	unmarshalNImportState2activelabᚋactivelearningᚐImportState = map[string]activelearning.ImportState{
+		"RUNNING":     activelearning.ImportStateRunning,
+		"COMPLETE":    activelearning.ImportStateComplete,
+		"FAILED":      activelearning.ImportStateFailed,
+		"INTERRUPTED": activelearning.ImportStateInterrupted,
+	}
+	marshalNImportState2activelabᚋactivelearningᚐImportState = map[activelearning.ImportState]string{
+		activelearning.ImportStateRunning:     "RUNNING",
+		activelearning.ImportStateComplete:    "COMPLETE",
+		activelearning.ImportStateFailed:      "FAILED",
+		activelearning.ImportStateInterrupted: "INTERRUPTED",
+	}
+)
+
+func (ec *executionContext) unmarshalNImportVia2activelabᚋstoreᚐImportVia(ctx context.Context, v any) (store.ImportVia, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNImportVia2activelabᚋstoreᚐImportVia[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportVia2activelabᚋstoreᚐImportVia(ctx context.Context, sel ast.SelectionSet, v store.ImportVia) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNImportVia2activelabᚋstoreᚐImportVia[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ImportVia!")
+	}
+	return res
+}
+
+var (
+	unmarshalNImportVia2activelabᚋstoreᚐImportVia = map[string]store.ImportVia{
+		"CLI":    store.ImportViaCLI,
+		"UPLOAD": store.ImportViaUpload,
+		"JOB":    store.ImportViaJob,
+	}
+	marshalNImportVia2activelabᚋstoreᚐImportVia = map[store.ImportVia]string{
+		store.ImportViaCLI:    "CLI",
+		store.ImportViaUpload: "UPLOAD",
+		store.ImportViaJob:    "JOB",
+	}
+)
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
@@ -22331,6 +23650,13 @@ func (ec *executionContext) marshalOID2ᚖactivelabᚋidentᚐID(ctx context.Con
 	_ = ctx
 	res := scalar.MarshalUUID(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOImport2ᚖactivelabᚋstoreᚐImport(ctx context.Context, sel ast.SelectionSet, v *store.Import) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Import(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOImportCompoundsPayload2ᚖactivelabᚋgraphᚋmodelᚐImportCompoundsPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportCompoundsPayload) graphql.Marshaler {

@@ -9,6 +9,7 @@ import (
 
 	"activelab/activelearning"
 	"activelab/activelearning/ingest"
+	"activelab/auth"
 	"activelab/graph/model"
 	"activelab/store"
 
@@ -122,13 +123,15 @@ func (r *Resolver) importPayload(ctx context.Context, rep *activelearning.Import
 	out := &model.ImportCompoundsPayload{Rows: rep.Rows, Created: rep.Created, Existing: rep.Existing,
 		Measurements: rep.Measurements, Errors: []*model.ImportRowError{}, ErrorsNotListed: rep.ErrorsNotListed,
 		JobID: ptrJobID(rep.JobID)}
-	for _, e := range rep.Errors {
-		re := &model.ImportRowError{Row: e.Row, Column: e.Column, Reason: e.Reason}
-		if e.Offset > 0 || strings.Contains(strings.ToLower(e.Reason), "offset") {
-			off := e.Offset
-			re.Offset = &off
+	out.Errors = rowErrors(rep.Errors)
+	if rep.ImportID != store.NilID {
+		actor, err := auth.Require(ctx)
+		if err != nil {
+			return nil, err
 		}
-		out.Errors = append(out.Errors, re)
+		if out.Import, err = r.Svc.Import(ctx, actor, rep.ImportID); err != nil {
+			return nil, err
+		}
 	}
 	if rep.SetID != store.NilID {
 		var err error
@@ -137,6 +140,21 @@ func (r *Resolver) importPayload(ctx context.Context, rep *activelearning.Import
 		}
 	}
 	return out, nil
+}
+
+// rowErrors converts an import's rejected rows (the SMILES offset only
+// where it applies).
+func rowErrors(errs []ingest.RowError) []*model.ImportRowError {
+	out := make([]*model.ImportRowError, 0, len(errs))
+	for _, e := range errs {
+		re := &model.ImportRowError{Row: e.Row, Column: e.Column, Reason: e.Reason}
+		if e.Offset > 0 || strings.Contains(strings.ToLower(e.Reason), "offset") {
+			off := e.Offset
+			re.Offset = &off
+		}
+		out = append(out, re)
+	}
+	return out
 }
 
 // underLogin reports whether the field being resolved is part of login's

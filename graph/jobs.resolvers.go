@@ -57,15 +57,3 @@ func (r *queryResolver) Jobs(ctx context.Context, kind *string, state *rivertype
 func (r *Resolver) BackgroundJob() BackgroundJobResolver { return &backgroundJobResolver{r} }
 
 type backgroundJobResolver struct{ *Resolver }
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *backgroundJobResolver) ID(ctx context.Context, obj *jobs.Job) (ident.ID, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
-}
-*/

@@ -88,7 +88,8 @@ func TestExportPoolHTTP(t *testing.T) {
 			{"/export/pool.sdf?model=ESOL+test&version=0", a.vwT, http.StatusBadRequest, `version: "0" is not a version number`},
 			{"/export/pool.sdf?model=ESOL+test&version=5", a.vwT, http.StatusBadRequest, "version: model \"ESOL test\" has no version 5"},
 			{"/export/pool.csv?model=ESOL+test&set=x", a.vwT, http.StatusBadRequest, `set: "x" is not a compound set id`},
-			{"/export/pool.csv?model=ESOL+test&set=99999", a.vwT, http.StatusBadRequest, "set: compound set 99999 does not exist"},
+			{"/export/pool.csv?model=ESOL+test&set=99999", a.vwT, http.StatusBadRequest, `set: "99999" is not a compound set id (a UUID)`},
+			{"/export/pool.csv?model=ESOL+test&set=" + unknownUUID, a.vwT, http.StatusBadRequest, "set: compound set " + unknownUUID + " does not exist"},
 		} {
 			res, body := get(c.path, c.token)
 			if res.StatusCode != c.status || !strings.Contains(body, c.says) || res.Header.Get("Content-Disposition") != "" {

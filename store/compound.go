@@ -171,7 +171,7 @@ func (s *conn) SearchCompounds(ctx context.Context, f CompoundFilter, afterID ID
 // CompoundSMILES is a compound's ID and canonical SMILES: what a
 // structure search reads of each compound.
 type CompoundSMILES struct {
-	ID              ID  `bun:"id"`
+	ID              ID     `bun:"id"`
 	CanonicalSMILES string `bun:"canonical_smiles"`
 }
 

@@ -10,7 +10,7 @@ import (
 // ExportCompound is what an export of compounds reads of each: no
 // descriptors, fingerprints or features.
 type ExportCompound struct {
-	ID              ID      `bun:"id"`
+	ID              ID         `bun:"id"`
 	Name            string     `bun:"name"`
 	InputSMILES     string     `bun:"input_smiles"`
 	CanonicalSMILES string     `bun:"canonical_smiles"`

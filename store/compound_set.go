@@ -25,11 +25,11 @@ func (k SetKind) Valid() bool { return k == SetPool || k == SetDataset || k == S
 type CompoundSet struct {
 	bun.BaseModel `bun:"table:compound_sets,alias:cs"`
 
-	ID          ID     `bun:"id,pk,autoincrement"`
+	ID          ID        `bun:"id,pk,autoincrement"`
 	Name        string    `bun:"name,notnull"`
 	Kind        SetKind   `bun:"kind,notnull"`
 	Description string    `bun:"description,notnull"`
-	CreatedBy   *ID    `bun:"created_by"`
+	CreatedBy   *ID       `bun:"created_by"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
 }
 
@@ -37,8 +37,8 @@ type CompoundSet struct {
 type CompoundSetMember struct {
 	bun.BaseModel `bun:"table:compound_set_members,alias:csm"`
 
-	SetID      ID     `bun:"set_id,pk"`
-	CompoundID ID     `bun:"compound_id,pk"`
+	SetID      ID        `bun:"set_id,pk"`
+	CompoundID ID        `bun:"compound_id,pk"`
 	CreatedAt  time.Time `bun:"created_at,notnull"`
 }
 

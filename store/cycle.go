@@ -32,8 +32,8 @@ func (c CycleStatus) Valid() bool {
 type ActiveLearningCycle struct {
 	bun.BaseModel `bun:"table:active_learning_cycles,alias:alc"`
 
-	ID                ID       `bun:"id,pk,autoincrement"`
-	ModelID           ID       `bun:"model_id,notnull"`
+	ID                ID          `bun:"id,pk,autoincrement"`
+	ModelID           ID          `bun:"model_id,notnull"`
 	CycleNumber       int         `bun:"cycle_number,notnull"`
 	SelectionStrategy string      `bun:"selection_strategy,notnull"`
 	BatchSize         int         `bun:"batch_size,notnull"`

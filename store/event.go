@@ -18,10 +18,10 @@ type Event struct {
 
 	Seq     int64  `bun:"seq,pk,autoincrement"`
 	Type    string `bun:"type,notnull"`
-	ModelID *ID `bun:"model_id"`
-	ItemID  *ID `bun:"item_id"`
-	CycleID *ID `bun:"cycle_id"`
-	ActorID *ID `bun:"actor_id"`
+	ModelID *ID    `bun:"model_id"`
+	ItemID  *ID    `bun:"item_id"`
+	CycleID *ID    `bun:"cycle_id"`
+	ActorID *ID    `bun:"actor_id"`
 	// Payload is the event's JSON body ({} when empty).
 	Payload   json.RawMessage `bun:"payload,notnull"`
 	CreatedAt time.Time       `bun:"created_at,notnull"`

@@ -24,8 +24,8 @@ const (
 type LabelChange struct {
 	bun.BaseModel `bun:"table:label_history,alias:lh"`
 
-	ID          ID       `bun:"id,pk,autoincrement"`
-	QueueItemID ID       `bun:"queue_item_id,notnull"`
+	ID          ID          `bun:"id,pk,autoincrement"`
+	QueueItemID ID          `bun:"queue_item_id,notnull"`
 	Action      LabelAction `bun:"action,notnull"`
 	// Value is the label after the change (nil for a retraction);
 	// PreviousValue the label before it (nil for the first label).
@@ -35,7 +35,7 @@ type LabelChange struct {
 	Confidence    *Confidence `bun:"confidence"`
 	Notes         string      `bun:"notes,notnull"`
 	Reason        string      `bun:"reason,notnull"`
-	UserID        *ID      `bun:"user_id"`
+	UserID        *ID         `bun:"user_id"`
 	CreatedAt     time.Time   `bun:"created_at,notnull"`
 }
 
@@ -94,13 +94,14 @@ func (s *conn) AmendItemLabel(ctx context.Context, id ID, version int, l ItemLab
 
 // ReopenItem takes labeled item id's label away if it is still at version:
 // the item is pending again, unassigned, without label, for anyone to
-// label anew. ErrConflict when it changed, ErrNotFound for an unknown item.
+// label anew, and no longer archived. ErrConflict when it changed, ErrNotFound for an unknown item.
 func (s *conn) ReopenItem(ctx context.Context, id ID, version int, at time.Time) error {
 	_, err := s.updateItemIf(ctx, id, version, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", QueuePending).Set("label = NULL").Set("label_source = NULL").
 			Set("label_confidence = NULL").Set("labeled_at = NULL").Set("labeled_by = NULL").
 			Set("assigned_to = NULL").Set("assigned_at = NULL").Set("lease_expires_at = NULL").
-			Set("label_implausible = ?", false).Where("status = ?", QueueLabeled)
+			Set("label_implausible = ?", false).Set("archived_at = NULL").Set("archived_version_id = NULL").
+			Where("status = ?", QueueLabeled)
 	}, nil, at)
 	return err
 }

@@ -59,18 +59,18 @@ func (o Origin) Valid() bool { return o == OriginImport || o == OriginLabel || o
 type Measurement struct {
 	bun.BaseModel `bun:"table:measurements,alias:m"`
 
-	ID         ID      `bun:"id,pk,autoincrement"`
-	CompoundID ID      `bun:"compound_id,notnull"`
+	ID         ID         `bun:"id,pk,autoincrement"`
+	CompoundID ID         `bun:"compound_id,notnull"`
 	Endpoint   string     `bun:"endpoint,notnull"`
 	Value      float64    `bun:"value,notnull"`
 	Source     Source     `bun:"source,notnull"`
 	Confidence Confidence `bun:"confidence,notnull"`
 	// UserID is who entered it (nil for imports).
-	UserID *ID `bun:"user_id"`
+	UserID *ID    `bun:"user_id"`
 	Origin Origin `bun:"origin,notnull"`
 	// QueueItemID is the label-queue item it answers (origin label); at most
 	// one measurement per item.
-	QueueItemID *ID    `bun:"queue_item_id"`
+	QueueItemID *ID       `bun:"queue_item_id"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
 	// Implausible marks a value its labeler confirmed although it was
 	// implausible; EndpointRange leaves it out.

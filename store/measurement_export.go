@@ -11,8 +11,8 @@ import (
 // ExportRow is one measurement as exported: the compound it measures and
 // who entered it.
 type ExportRow struct {
-	MeasurementID   ID      `bun:"measurement_id"`
-	CompoundID      ID      `bun:"compound_id"`
+	MeasurementID   ID         `bun:"measurement_id"`
+	CompoundID      ID         `bun:"compound_id"`
 	Name            string     `bun:"name"`
 	InputSMILES     string     `bun:"input_smiles"`
 	CanonicalSMILES string     `bun:"canonical_smiles"`

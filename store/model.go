@@ -48,15 +48,15 @@ func (st ModelStatus) Valid() bool {
 type MLModel struct {
 	bun.BaseModel `bun:"table:ml_models,alias:mm"`
 
-	ID       ID  `bun:"id,pk,autoincrement"`
+	ID       ID     `bun:"id,pk,autoincrement"`
 	Name     string `bun:"name,notnull"`
 	Endpoint string `bun:"endpoint,notnull"`
 	Task     Task   `bun:"task,notnull"`
 	Version  int    `bun:"version,notnull"`
-	ParentID *ID `bun:"parent_id"`
+	ParentID *ID    `bun:"parent_id"`
 	// LineageID is the ID of the lineage's version 1 (its own ID for
 	// version 1). CreateMLModel sets it.
-	LineageID ID       `bun:"lineage_id,nullzero"`
+	LineageID ID          `bun:"lineage_id,nullzero"`
 	Status    ModelStatus `bun:"status,notnull"`
 	// Params is the training configuration as JSON.
 	Params json.RawMessage `bun:"params,nullzero"`
@@ -66,7 +66,7 @@ type MLModel struct {
 	Metrics         json.RawMessage `bun:"metrics,nullzero"`
 	TrainingSize    int             `bun:"training_size,notnull"`
 	Seed            int64           `bun:"seed,notnull"`
-	ValidationSetID *ID          `bun:"validation_set_id"`
+	ValidationSetID *ID             `bun:"validation_set_id"`
 	// ValidationHash identifies the validation set's content, so every
 	// version of a lineage can be checked to use the same held-out set.
 	ValidationHash string     `bun:"validation_hash,notnull"`

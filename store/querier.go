@@ -19,9 +19,11 @@ type Querier interface {
 	ActiveVersionByLineage(ctx context.Context, lineageID ID) (*MLModel, error)
 	AddCompoundSetMembers(ctx context.Context, setID ID, compoundIDs []ID) error
 	AddLabelChange(ctx context.Context, c *LabelChange) error
+	AdvanceImport(ctx context.Context, id ID, rowsDone int, st ImportStep) error
 	AllCompoundIDs(ctx context.Context) ([]ID, error)
 	AmendItemLabel(ctx context.Context, id ID, version int, l ItemLabel, at time.Time) error
 	AppendEvent(ctx context.Context, e *Event) error
+	ArchiveItemsTrainedBy(ctx context.Context, versionID ID, at time.Time) (int, error)
 	AssignQueueItem(ctx context.Context, id ID, version int, to ID, at time.Time) error
 	BumpCycleCounts(ctx context.Context, cycleID ID, labeled, skipped int) error
 	ClaimItem(ctx context.Context, id ID, version int, user ID, now, leaseUntil time.Time) error
@@ -43,6 +45,7 @@ type Querier interface {
 	CreateCompound(ctx context.Context, c *Compound) error
 	CreateCompoundSet(ctx context.Context, cs *CompoundSet) error
 	CreateCycle(ctx context.Context, c *ActiveLearningCycle) error
+	CreateImport(ctx context.Context, imp *Import) error
 	CreateMLModel(ctx context.Context, m *MLModel) error
 	CreateMeasurement(ctx context.Context, m *Measurement) error
 	CreateQueueItems(ctx context.Context, items []*LabelQueueItem) error
@@ -71,8 +74,13 @@ type Querier interface {
 	ExportCompounds(ctx context.Context, f CompoundFilter, afterID ID, limit int) ([]ExportCompound, error)
 	FailTraining(ctx context.Context, id ID, msg string) error
 	FailTrainingCycle(ctx context.Context, id ID, msg string) (bool, error)
+	FinishImport(ctx context.Context, id ID, state ImportState, errMsg string, rowsTotal *int, at time.Time) error
 	HasImportedValue(ctx context.Context, compoundID ID, endpoint string, value float64, q Qualifier) (bool, error)
 	HasMeasurements(ctx context.Context, endpoint string) (bool, error)
+	ImportByID(ctx context.Context, id ID) (*Import, error)
+	ImportByJobID(ctx context.Context, jobID int64) (*Import, error)
+	ImportRejects(ctx context.Context, id ID, limit int) ([]*ImportReject, error)
+	ImportsBySet(ctx context.Context, setID ID, limit int) ([]*Import, error)
 	LabelHistory(ctx context.Context, itemIDs []ID) (map[ID][]*LabelChange, error)
 	LabelItem(ctx context.Context, id ID, version int, l ItemLabel, at time.Time) error
 	LabelsPerLabeler(ctx context.Context, modelIDs []ID) ([]LabelerCount, error)
@@ -83,6 +91,7 @@ type Querier interface {
 	ListUsers(ctx context.Context) ([]*User, error)
 	LoadCompounds(ctx context.Context, ids []ID) ([]*Compound, error)
 	LockEnabledAdmins(ctx context.Context) ([]*User, error)
+	MarkTrainedItems(ctx context.Context, itemIDs []ID, versionID ID, active bool, at time.Time) (int, error)
 	MeasuredCompoundIDs(ctx context.Context, endpoint string) ([]ID, error)
 	MeasurementByID(ctx context.Context, id ID) (*Measurement, error)
 	MeasurementsByCompound(ctx context.Context, compoundID ID, endpoint string) ([]*Measurement, error)
@@ -102,6 +111,7 @@ type Querier interface {
 	ReleaseItem(ctx context.Context, id ID, version int, at time.Time) error
 	RenewItemLease(ctx context.Context, id ID, version int, until, at time.Time) error
 	ReopenItem(ctx context.Context, id ID, version int, at time.Time) error
+	ResumeImport(ctx context.Context, id ID, attempts int, at time.Time) error
 	RevokeAPIToken(ctx context.Context, userID, tokenID ID) error
 	SaveSelectionShard(ctx context.Context, sh *SelectionShard) (int, error)
 	SearchCompoundSMILES(ctx context.Context, f CompoundFilter, afterID ID, limit int) ([]CompoundSMILES, error)
@@ -111,6 +121,7 @@ type Querier interface {
 	SetCompoundProperties(ctx context.Context, id ID, props Properties) error
 	SetCycleParams(ctx context.Context, id ID, params json.RawMessage) error
 	SetCycleSelected(ctx context.Context, id ID, n int) error
+	SetImportJob(ctx context.Context, id ID, jobID int64) error
 	SetMLModelStatus(ctx context.Context, id ID, status ModelStatus) error
 	SetUserDisabled(ctx context.Context, id ID, disabled bool, at time.Time) error
 	SetUserName(ctx context.Context, id ID, name string) error
@@ -119,7 +130,10 @@ type Querier interface {
 	SkipQueueItem(ctx context.Context, id ID, version int, by ID, reason string, at time.Time) error
 	StartCycleTraining(ctx context.Context, id ID) error
 	TouchAPIToken(ctx context.Context, id ID, at time.Time) error
+	TouchImport(ctx context.Context, id ID, at time.Time) error
 	TouchSession(ctx context.Context, hash []byte, at time.Time) error
+	UnarchivedLabeledItems(ctx context.Context, modelIDs []ID, upTo time.Time) ([]*LabelQueueItem, error)
+	UnfinishedImport(ctx context.Context, digest string) (*Import, error)
 	UpdateCycle(ctx context.Context, c *ActiveLearningCycle) error
 	UpdateItemMeasurement(ctx context.Context, itemID ID, l ItemLabel) error
 	UpdateMLModel(ctx context.Context, m *MLModel) error

@@ -37,7 +37,7 @@ type LabelQueueItem struct {
 	ModelID    ID `bun:"model_id,notnull"`
 	// LineageID is the lineage of ModelID (CreateQueueItems sets it): at
 	// most one open item per compound and lineage (ErrCompoundQueued).
-	LineageID             ID    `bun:"lineage_id,nullzero"`
+	LineageID             ID       `bun:"lineage_id,nullzero"`
 	Prediction            *float64 `bun:"prediction"`
 	Uncertainty           *float64 `bun:"uncertainty"`
 	ApplicabilityDistance *float64 `bun:"applicability_distance"`
@@ -46,13 +46,13 @@ type LabelQueueItem struct {
 	SelectionBatch  int         `bun:"selection_batch,notnull"`
 	PriorityScore   float64     `bun:"priority_score,notnull"`
 	Status          QueueStatus `bun:"status,notnull"`
-	AssignedTo      *ID      `bun:"assigned_to"`
+	AssignedTo      *ID         `bun:"assigned_to"`
 	AssignedAt      *time.Time  `bun:"assigned_at"`
 	Label           *float64    `bun:"label"`
 	LabelSource     *Source     `bun:"label_source"`
 	LabelConfidence *Confidence `bun:"label_confidence"`
 	LabeledAt       *time.Time  `bun:"labeled_at"`
-	LabeledBy       *ID      `bun:"labeled_by"`
+	LabeledBy       *ID         `bun:"labeled_by"`
 	// LabelImplausible marks a label its labeler confirmed although it was
 	// implausible (far outside the endpoint's range and the prediction).
 	LabelImplausible bool      `bun:"label_implausible,notnull"`
@@ -64,6 +64,15 @@ type LabelQueueItem struct {
 	// LeaseExpiresAt is when an in-progress claim lapses.
 	LeaseExpiresAt *time.Time `bun:"lease_expires_at"`
 	SkipReason     string     `bun:"skip_reason,notnull"`
+	// ArchivedAt is when a version trained on the item's label became
+	// active (nil: not archived): the item's work is done and the queue's
+	// default view leaves it out. The item stays on the version that
+	// selected it (ModelID).
+	ArchivedAt *time.Time `bun:"archived_at"`
+	// ArchivedVersionID is the version that trained on the item's label
+	// (the one it was archived with once ArchivedAt is set; before, a
+	// candidate that has not been activated).
+	ArchivedVersionID *ID `bun:"archived_version_id"`
 }
 
 func (it *LabelQueueItem) prepare(at time.Time) error {

@@ -24,6 +24,9 @@ type QueueFilter struct {
 	CompoundIDs []ID
 	// LabeledAfter restricts to items labeled at or after this time.
 	LabeledAfter *time.Time
+	// Archived, when set, restricts to archived items (true) or to items
+	// not archived (false); nil for both.
+	Archived *bool
 }
 
 func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
@@ -49,6 +52,13 @@ func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
 	}
 	if f.LabeledAfter != nil {
 		q = q.Where("lq.labeled_at >= ?", dbTime(*f.LabeledAfter))
+	}
+	if f.Archived != nil {
+		if *f.Archived {
+			q = q.Where("lq.archived_at IS NOT NULL")
+		} else {
+			q = q.Where("lq.archived_at IS NULL")
+		}
 	}
 	return q, nil
 }
@@ -172,9 +182,9 @@ func (s *conn) CountQueueByStatus(ctx context.Context, f QueueFilter) (map[Queue
 
 // LabelerCount is one labeller's work on a queue.
 type LabelerCount struct {
-	UserID  ID `bun:"user_id"`
-	Labeled int   `bun:"labeled"`
-	Skipped int   `bun:"skipped"`
+	UserID  ID  `bun:"user_id"`
+	Labeled int `bun:"labeled"`
+	Skipped int `bun:"skipped"`
 }
 
 // LabelsPerLabeler counts, per user, the items of the model versions (all

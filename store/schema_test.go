@@ -341,7 +341,7 @@ func TestSchemaSpecification(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st *store.Store) {
 		schema := introspect(t.Context(), t, st)
 		wantTables := []string{"active_learning_cycles", "api_tokens", "compound_set_members", "compound_sets", "compounds",
-			"events", "label_history", "label_queue", "measurements", "ml_models", "selection_shards", "sessions", "users", "validation_set_members", "validation_sets"}
+			"events", "import_rejects", "imports", "label_history", "label_queue", "measurements", "ml_models", "selection_shards", "sessions", "users", "validation_set_members", "validation_sets"}
 		got := slices.Sorted(maps.Keys(appSchema(schema)))
 		if !slices.Equal(got, wantTables) {
 			t.Errorf("application tables = %v\nwant %v", got, wantTables)
@@ -351,7 +351,7 @@ func TestSchemaSpecification(t *testing.T) {
 				"selection_strategy", "selection_batch", "priority_score", "status", "assigned_to", "assigned_at", "label",
 				"label_source", "label_confidence", "labeled_at", "labeled_by", "notes", "created_at", "updated_at",
 				// allowed extras
-				"version", "lease_expires_at", "skip_reason", "label_implausible", "lineage_id"},
+				"version", "lease_expires_at", "skip_reason", "label_implausible", "lineage_id", "archived_at", "archived_version_id"},
 			"active_learning_cycles": {"id", "model_id", "cycle_number", "selection_strategy", "batch_size", "status",
 				"metrics_before", "metrics_after", "items_selected", "items_labeled", "items_skipped", "started_at", "completed_at",
 				// allowed extras

@@ -13,10 +13,10 @@ import (
 type SelectionShard struct {
 	bun.BaseModel `bun:"table:selection_shards,alias:ss"`
 
-	CycleID ID `bun:"cycle_id,pk"`
-	Shard   int   `bun:"shard,pk"`
+	CycleID ID  `bun:"cycle_id,pk"`
+	Shard   int `bun:"shard,pk"`
 	// CompoundIDs are the shard's best candidates, best first.
-	CompoundIDs []ID   `bun:"compound_ids,notnull"`
+	CompoundIDs []ID      `bun:"compound_ids,notnull"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
 }
 

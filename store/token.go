@@ -13,8 +13,8 @@ import (
 type APIToken struct {
 	bun.BaseModel `bun:"table:api_tokens,alias:t"`
 
-	ID     ID  `bun:"id,pk,autoincrement"`
-	UserID ID  `bun:"user_id,notnull"`
+	ID     ID     `bun:"id,pk,autoincrement"`
+	UserID ID     `bun:"user_id,notnull"`
 	Name   string `bun:"name,notnull"`
 	// Prefix is the first characters of the secret, shown in lists so a user
 	// can tell tokens apart.

@@ -29,7 +29,7 @@ func (r Role) Valid() bool {
 type User struct {
 	bun.BaseModel `bun:"table:users,alias:u"`
 
-	ID    ID  `bun:"id,pk,autoincrement"`
+	ID    ID     `bun:"id,pk,autoincrement"`
 	Email string `bun:"email,notnull"`
 	Name  string `bun:"name,notnull"`
 	Role  Role   `bun:"role,notnull"`

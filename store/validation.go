@@ -13,7 +13,7 @@ import (
 type ValidationSet struct {
 	bun.BaseModel `bun:"table:validation_sets,alias:vs"`
 
-	ID       ID  `bun:"id,pk,autoincrement"`
+	ID       ID     `bun:"id,pk,autoincrement"`
 	Name     string `bun:"name,notnull"`
 	Endpoint string `bun:"endpoint,notnull"`
 	// Hash identifies the members and values (computed by the caller).
@@ -26,8 +26,8 @@ type ValidationSet struct {
 type ValidationSetMember struct {
 	bun.BaseModel `bun:"table:validation_set_members,alias:vsm"`
 
-	ValidationSetID ID   `bun:"validation_set_id,pk"`
-	CompoundID      ID   `bun:"compound_id,pk"`
+	ValidationSetID ID      `bun:"validation_set_id,pk"`
+	CompoundID      ID      `bun:"compound_id,pk"`
 	Value           float64 `bun:"value,notnull"`
 }
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"activelab/activelearning"
 	"activelab/activelearning/ingest"
@@ -35,6 +38,7 @@ type importFlags struct {
 	smilesColumn, nameColumn, source string
 	separator, sheet                 string
 	decimalComma                     bool
+	staleAfter                       time.Duration
 	// endpoints is the parsed mapping (--endpoint, or --endpoint with
 	// --value-column).
 	endpoints []ingest.EndpointColumn
@@ -100,6 +104,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.smilesColumn, "smiles-column", "smiles", "CSV column with the SMILES (case-insensitive)")
 	fs.StringVar(&f.nameColumn, "name-column", "", "column or data item with the name (default: CSV \"name\" or \"id\"; SDF the title line)")
 	fs.StringVar(&f.source, "source", string(store.SourceExperimental), "source of the values: experimental, literature or expert_estimate")
+	fs.DurationVar(&f.staleAfter, "stale-after", time.Minute, "an unfinished import of the same file and options that has shown no progress for this long is resumed (rows already applied are skipped)")
 	fs.Usage = conf.Usage(fs, "activelab import --file F [flags]")
 	if err := parseFlags(fs, args, conf); err != nil {
 		return err
@@ -151,6 +156,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%s: %w", f.file, err)
 	}
 
+	digest, err := importDigest(f)
+	if err != nil {
+		return err
+	}
 	st, err := openStore(ctx, f.dbURL)
 	if err != nil {
 		return err
@@ -160,28 +169,44 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	svc := activelearning.New(st, nil, activelearning.Config{}, nil)
+	svc := activelearning.New(st, nil, activelearning.Config{ImportStaleAfter: f.staleAfter}, nil)
+	imp, resumed, err := svc.BeginImport(ctx, actor, activelearning.ImportStart{SetName: f.set, File: f.file, Digest: digest})
+	if err != nil {
+		return err
+	}
+	skip := imp.RowsDone
+	if resumed {
+		fmt.Fprintf(stderr, "import: resuming import %s (attempt %d): its first %d rows, through row %d, were applied before it stopped\n",
+			imp.ID, imp.Attempts, imp.RowsDone, imp.LastRow)
+	}
 
-	total := &activelearning.ImportReport{}
 	chunk := svc.Config().InlineImportLimit
-	in := activelearning.ImportInput{SetName: f.set, Source: store.Source(f.source)}
+	in := activelearning.ImportInput{SetName: f.set, Source: store.Source(f.source), File: f.file}
+	read := 0 // rows (good or rejected) read from the file
+	end := func(cause error) error {
+		rep, err := svc.EndImport(ctx, imp.ID, cause)
+		if err != nil {
+			return err
+		}
+		printImportReport(stdout, f, rep, cause != nil)
+		if cause != nil {
+			return fmt.Errorf("%s: %w (import %s stopped after row %d; run the same command again to resume it)", f.file, cause, imp.ID, rep.LastRow)
+		}
+		if rep.Rows > 0 && len(rep.Errors)+rep.ErrorsNotListed == rep.Rows {
+			return fmt.Errorf("%s: %w (%d of %d)", f.file, errAllRejected, rep.Rows, rep.Rows)
+		}
+		return nil
+	}
 	flush := func() error {
 		if len(in.Rows) == 0 && len(in.Errors) == 0 {
 			return nil
 		}
-		rep, err := svc.ImportCompounds(ctx, actor, in)
-		if err != nil {
+		if err := svc.ContinueImport(ctx, actor, imp.ID, in); err != nil {
 			return err
 		}
-		total.Rows += rep.Rows
-		total.Created += rep.Created
-		total.Existing += rep.Existing
-		total.Measurements += rep.Measurements
-		total.Errors = append(total.Errors, rep.Errors...)
-		total.SetID = rep.SetID
 		in.Rows, in.Errors = in.Rows[:0], in.Errors[:0]
-		if size > 0 && (total.Rows > chunk || counter.n < size) {
-			fmt.Fprintf(stderr, "import: %d rows stored (%.0f%% of %s read)\n", total.Rows, 100*float64(counter.n)/float64(size), f.file)
+		if size > 0 && (read > chunk || counter.n < size) {
+			fmt.Fprintf(stderr, "import: %d rows stored (%.0f%% of %s read)\n", read, 100*float64(counter.n)/float64(size), f.file)
 		}
 		return nil
 	}
@@ -189,42 +214,70 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		row, err := r.Next()
 		var re *ingest.RowError
 		switch {
-		case err == nil:
-			in.Rows = append(in.Rows, row)
-		case errors.As(err, &re):
-			in.Errors = append(in.Errors, *re)
+		case err == nil, errors.As(err, &re):
+			read++
+			if read <= skip {
+				continue // applied by the run that was interrupted
+			}
+			if err == nil {
+				in.Rows = append(in.Rows, row)
+			} else {
+				in.Errors = append(in.Errors, *re)
+			}
 		case errors.Is(err, io.EOF):
+			if read < skip {
+				return end(fmt.Errorf("the file has %d rows, but %d were applied from it before: it changed", read, skip))
+			}
 			if err := flush(); err != nil {
-				return err
+				return end(err)
 			}
-			printImportReport(stdout, f, total)
-			if total.Rows > 0 && len(total.Errors) == total.Rows {
-				return fmt.Errorf("%s: %w (%d of %d)", f.file, errAllRejected, len(total.Errors), total.Rows)
-			}
-			return nil
+			return end(nil)
 		case errors.As(err, new(*ingest.ColumnError)):
 			// An SDF without the data item asked for: as for a CSV
 			// without the column, an error; rows not yet stored are not.
-			return fmt.Errorf("%s: %w", f.file, err)
+			return end(err)
 		default:
 			// The file broke off: keep what was read, then say so.
 			if ferr := flush(); ferr != nil {
-				return ferr
+				return end(ferr)
 			}
-			printImportReport(stdout, f, total)
-			return fmt.Errorf("%s: %w", f.file, err)
+			return end(err)
 		}
 		if len(in.Rows)+len(in.Errors) >= chunk {
 			if err := flush(); err != nil {
-				return err
+				return end(err)
 			}
 		}
 	}
 }
 
-// printImportReport prints the summary and the first bad rows.
-func printImportReport(w io.Writer, f importFlags, rep *activelearning.ImportReport) {
+// importDigest identifies the file's content and the options that shape
+// the import, so that running the same command again after a crash
+// resumes the import instead of starting anew.
+func importDigest(f importFlags) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "activelab import v1\x00%s\x00%s\x00%v\x00%s\x00%s\x00%s\x00%s\x00%s\x00%v\x00", f.format, f.set,
+		f.endpoints, f.smilesColumn, f.nameColumn, f.source, f.separator, f.sheet, f.decimalComma)
+	file, err := os.Open(f.file)
+	if err != nil {
+		return "", err
+	}
+	defer file.Close()
+	if _, err := io.Copy(h, file); err != nil {
+		return "", fmt.Errorf("%s: %w", f.file, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// printImportReport prints the summary and the first bad rows; partial
+// says the import stopped before the end of the file.
+func printImportReport(w io.Writer, f importFlags, rep *activelearning.ImportReport, partial bool) {
 	fmt.Fprintf(w, "file:         %s\n", f.file)
+	state := "complete"
+	if partial {
+		state = "stopped: the rows after the last one counted here were not applied"
+	}
+	fmt.Fprintf(w, "import:       %s (%s)\n", rep.ImportID, state)
 	if f.set != "" {
 		fmt.Fprintf(w, "set:          %s (id %s)\n", f.set, rep.SetID)
 	}
@@ -236,7 +289,7 @@ func printImportReport(w io.Writer, f importFlags, rep *activelearning.ImportRep
 	} else {
 		fmt.Fprintf(w, "measurements: %d\n", rep.Measurements)
 	}
-	fmt.Fprintf(w, "errors:       %d\n", len(rep.Errors))
+	fmt.Fprintf(w, "errors:       %d\n", len(rep.Errors)+rep.ErrorsNotListed)
 	errs := append([]ingest.RowError(nil), rep.Errors...)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
 	for i, e := range errs {

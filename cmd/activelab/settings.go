@@ -147,6 +147,8 @@ func serviceConfig(set *settings.Set) activelearning.Config {
 		ShardKeep:         set.Int("ShardKeep"),
 		InlineImportLimit: set.Int("InlineImportLimit"),
 		MaxPastedPool:     set.Int("MaxPastedPool"),
+		ImportChunk:       set.Int("ImportChunk"),
+		ImportStaleAfter:  set.Duration("ImportStaleAfter"),
 		QueuePageMax:      set.Int("QueuePageMax"),
 		CorrectionWindow:  set.Duration("CorrectionWindow"),
 		PlausibilityK:     set.Float("PlausibilityK"),

@@ -342,7 +342,7 @@ try {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download every logS measurement (CSV)' }).click()]);
   assert.equal(download.suggestedFilename(), 'logS.csv');
   const exported = readFileSync(await download.path(), 'utf8').trim().split('\n');
-  assert.equal(exported[0], 'compound_id,name,smiles,canonical_smiles,endpoint,value,source,confidence,origin,entered_by,created_at');
+  assert.equal(exported[0], 'compound_id,name,smiles,canonical_smiles,endpoint,value,source,confidence,origin,entered_by,created_at,qualifier');
   assert.ok(exported.some((l) => l.includes(`,${first},`) && l.includes(',logS,-2.75,literature,medium,label,admin@localhost,')), 'the label is exported');
   assert.equal(await page.getByRole('img', { name: 'RMSE against labels added' }).locator('.recharts-line-dot').count(), 2);
 
@@ -376,13 +376,19 @@ try {
   const pendingSmiles = new Set(queued.labelQueue.edges.map((e) => e.node.compound.inputSmiles));
   assert.ok(previewed.every((x) => pendingSmiles.has(x)), `every previewed compound was queued: ${previewed}`);
   log('previewed and started cycle 2');
-  // The queue now holds 35 items: a second page on demand.
+  // The queue now holds 35 items, of which the labels the retrain trained
+  // on are archived and hidden by default (issue 11): a second page on
+  // demand.
+  const queueCount = async (archived) => (await api(base, `query($model: ID!, $archived: Boolean) { labelQueue(filter: {modelId: $model, archived: $archived}) { totalCount } }`, { model: modelId, archived }, token)).labelQueue.totalCount;
+  const [allItems, archivedItems, shownItems] = [await queueCount(null), await queueCount(true), await queueCount(false)];
+  assert.equal(allItems, 35, 'every queue item, archived or not');
+  assert.ok(archivedItems > 0 && shownItems === allItems - archivedItems, `archived ${archivedItems}, shown ${shownItems} of ${allItems}`);
   await tab('Label Queue');
-  await page.getByTestId('queue-total').filter({ hasText: /^35$/ }).waitFor();
+  await page.getByTestId('queue-total').filter({ hasText: new RegExp(`^${shownItems}$`) }).waitFor();
   assert.equal(await page.getByTestId('queue-row').count(), 25);
   await page.getByRole('button', { name: 'Show more' }).click();
-  await page.getByTestId('queue-row').nth(34).waitFor();
-  assert.equal(await page.getByTestId('queue-row').count(), 35);
+  await page.getByTestId('queue-row').nth(shownItems - 1).waitFor();
+  assert.equal(await page.getByTestId('queue-row').count(), shownItems);
   // Two pending compounds skipped together, with one reason.
   const skippedBefore = await count('skipped');
   const boxes = page.getByRole('checkbox', { name: /^Pick / });
@@ -584,7 +590,7 @@ try {
   await page.getByRole('dialog', { name: 'Start another cycle?' }).filter({ hasText: /Cycle 2 is still labeling/ }).waitFor();
   await page.getByRole('button', { name: 'Start another cycle' }).click();
   await page.getByRole('status').filter({ hasText: /^Cycle 3 started/ }).waitFor();
-  const cycle3 = (await api(base, `{ model(id: "1") { cycles { cycleNumber itemsSelected startedBy { id } } } }`, null, token)).model.cycles.find((c) => c.cycleNumber === 3);
+  const cycle3 = (await api(base, `query($m: ID!) { model(id: $m) { cycles { cycleNumber itemsSelected startedBy { id } } } }`, { m: modelId }, token)).model.cycles.find((c) => c.cycleNumber === 3);
   assert.deepEqual([cycle3.itemsSelected, cycle3.startedBy?.id], [3, meNow.me.id], `cycle 3: the pasted compounds, started by me: ${JSON.stringify(cycle3)}`);
   log('previewed with structures and added cycle 3 (the pasted compounds) after confirming');
   // The cycle history says who started each cycle, and when.
@@ -676,7 +682,7 @@ try {
 
   // 12b. The first labeled compound, found by name on the Compounds page:
   // its measurement from the label, with source, confidence and labeler.
-  const firstNamed = await api(base, `query($model: ID!) { labelQueue(filter: {modelId: $model, status: LABELED}, first: 50) { edges { node { label compound { name inputSmiles } } } } }`, { model: modelId }, token);
+  const firstNamed = await api(base, `query($model: ID!) { labelQueue(filter: {modelId: $model, status: LABELED, archived: null}, first: 50) { edges { node { label compound { name inputSmiles } } } } }`, { model: modelId }, token);
   const mine = firstNamed.labelQueue.edges.map((e) => e.node).find((n) => n.compound.inputSmiles === first);
   await page.getByRole('link', { name: 'Compounds', exact: true }).click();
   await page.getByLabel('Name or SMILES fragment').fill(mine.compound.name.slice(0, 6).toUpperCase());

@@ -215,6 +215,8 @@ type ImportCompoundsPayload struct {
 	Set             *store.CompoundSetWithSize `json:"set,omitempty"`
 	// Set when the import runs as a background job (large files): follow it with importJob.
 	JobID *int64 `json:"jobId,omitempty"`
+	// The import's record.
+	Import *store.Import `json:"import,omitempty"`
 }
 
 // A large import running in the background (importCompounds' jobId).
@@ -229,6 +231,8 @@ type ImportJob struct {
 	Error *string `json:"error,omitempty"`
 	// What the import did, once COMPLETE: counts, rejected rows, the set.
 	Report *ImportCompoundsPayload `json:"report,omitempty"`
+	// The import's record: what it applied, exact whatever happened to the job (also when it FAILED).
+	Import *store.Import `json:"import,omitempty"`
 }
 
 // A rejected input row.

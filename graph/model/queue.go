@@ -14,4 +14,7 @@ type QueueFilter struct {
 	Status []store.QueueStatus `json:"status,omitempty"`
 	// AssignedTo is a user id.
 	AssignedTo *ident.ID `json:"assignedTo,omitempty"`
+	// Archived keeps archived items (true), the others (false, the
+	// default) or both (null).
+	Archived *bool `json:"archived"`
 }

@@ -1,3 +1,5 @@
+DROP TABLE IF EXISTS import_rejects;
+DROP TABLE IF EXISTS imports;
 DROP TABLE IF EXISTS events;
 DROP TABLE IF EXISTS selection_shards;
 DROP TABLE IF EXISTS label_history;

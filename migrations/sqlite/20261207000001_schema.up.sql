@@ -190,7 +190,9 @@ CREATE TABLE label_queue (
     updated_at             TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
     version                INTEGER NOT NULL DEFAULT 1,
     lease_expires_at       TIMESTAMP,
-    skip_reason            TEXT NOT NULL DEFAULT ''
+    skip_reason            TEXT NOT NULL DEFAULT '',
+    archived_at            TIMESTAMP,
+    archived_version_id    UUID REFERENCES ml_models (id) ON DELETE SET NULL
 );
 CREATE UNIQUE INDEX uq_label_queue_compound_model_batch ON label_queue (compound_id, model_id, selection_batch);
 CREATE INDEX ix_label_queue_status_model ON label_queue (status, model_id);
@@ -206,6 +208,11 @@ CREATE INDEX ix_label_queue_assignee_priority_id ON label_queue (assigned_to, st
 -- One open item per compound and lineage, as a database guarantee: two
 -- selections running at once could each find a compound free.
 CREATE UNIQUE INDEX ux_label_queue_open_compound ON label_queue (lineage_id, compound_id) WHERE status IN ('pending', 'in_progress');
+-- A labeled item is archived when a version trained on its label becomes
+-- active: archived_version_id is the version that trained on it (set by the
+-- retrain, even when that version stays a candidate), archived_at when such
+-- a version was activated (NULL: not archived).
+CREATE INDEX ix_label_queue_archived_version ON label_queue (archived_version_id);
 
 -- A measurement's qualifier: '' for an exact value, '<', '<=', '>' or '>='
 -- for a censored value (a bound: shown, but left out of training and of the
@@ -274,3 +281,45 @@ CREATE TABLE events (
 );
 CREATE INDEX ix_events_model_seq ON events (model_id, seq);
 CREATE INDEX ix_events_cycle_seq ON events (cycle_id, seq);
+
+-- One row per import: what it has applied so far, committed with the rows
+-- themselves (rows_done input rows, in input order, ending at last_row), so
+-- a killed import is known to stop exactly there and can be resumed. job_id
+-- is the import_compounds job's (River's integer) id when it runs as one.
+CREATE TABLE imports (
+    id           UUID PRIMARY KEY,
+    set_id       UUID REFERENCES compound_sets (id) ON DELETE SET NULL,
+    user_id      UUID REFERENCES users (id) ON DELETE SET NULL,
+    via          TEXT NOT NULL CONSTRAINT ck_imports_via CHECK (via IN ('cli', 'upload', 'job')),
+    job_id       INTEGER,
+    file         TEXT NOT NULL DEFAULT '',
+    digest       TEXT NOT NULL DEFAULT '',
+    state        TEXT NOT NULL DEFAULT 'running' CONSTRAINT ck_imports_state CHECK (state IN ('running', 'complete', 'failed')),
+    rows_total   INTEGER,
+    rows_done    INTEGER NOT NULL DEFAULT 0,
+    last_row     INTEGER NOT NULL DEFAULT 0,
+    created      INTEGER NOT NULL DEFAULT 0,
+    existing     INTEGER NOT NULL DEFAULT 0,
+    measurements INTEGER NOT NULL DEFAULT 0,
+    rejected     INTEGER NOT NULL DEFAULT 0,
+    attempts     INTEGER NOT NULL DEFAULT 1,
+    error        TEXT NOT NULL DEFAULT '',
+    started_at   TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    heartbeat_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    finished_at  TIMESTAMP
+);
+CREATE INDEX ix_imports_set ON imports (set_id, id);
+CREATE INDEX ix_imports_job ON imports (job_id);
+CREATE INDEX ix_imports_digest ON imports (digest, id);
+CREATE INDEX ix_imports_user ON imports (user_id);
+
+-- The rows an import rejected (the first 10,000; imports.rejected counts all).
+CREATE TABLE import_rejects (
+    id          UUID PRIMARY KEY,
+    import_id   UUID NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+    row_number  INTEGER NOT NULL,
+    column_name TEXT NOT NULL DEFAULT '',
+    reason      TEXT NOT NULL,
+    char_offset INTEGER
+);
+CREATE INDEX ix_import_rejects_import ON import_rejects (import_id, id);
