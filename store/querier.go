@@ -84,6 +84,7 @@ type Querier interface {
 	LabelHistory(ctx context.Context, itemIDs []ID) (map[ID][]*LabelChange, error)
 	LabelItem(ctx context.Context, id ID, version int, l ItemLabel, at time.Time) error
 	LabelsPerLabeler(ctx context.Context, modelIDs []ID) ([]LabelerCount, error)
+	LabeledItemsOfCycles(ctx context.Context, cycleIDs []ID) (map[ID]*CycleLabels, error)
 	LastCycleActor(ctx context.Context, cycleID ID, typ string) (ID, error)
 	LastEventSeq(ctx context.Context) (int64, error)
 	LineageVersionIDs(ctx context.Context, lineageID ID) ([]ID, error)

@@ -73,6 +73,16 @@ type LabelQueueItem struct {
 	// (the one it was archived with once ArchivedAt is set; before, a
 	// candidate that has not been activated).
 	ArchivedVersionID *ID `bun:"archived_version_id"`
+	// Explore marks an item the selection picked at random (the explore
+	// share of its batch, or any pick of the random strategy) rather than
+	// by the strategy: the control group of the cycle's diagnosis. Set
+	// once, at selection.
+	Explore bool `bun:"explore,notnull"`
+	// IntervalLow and IntervalHigh bound the 90 % prediction interval of
+	// the version that scored the item, set with Prediction and
+	// Uncertainty (nil for classification or an uncalibrated version).
+	IntervalLow  *float64 `bun:"interval_low"`
+	IntervalHigh *float64 `bun:"interval_high"`
 }
 
 func (it *LabelQueueItem) prepare(at time.Time) error {

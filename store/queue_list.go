@@ -256,7 +256,10 @@ func (s *conn) OpenItems(ctx context.Context, modelIDs []ID) ([]*LabelQueueItem,
 type Rescore struct {
 	ItemID                                         ID
 	Prediction, Uncertainty, ApplicabilityDistance *float64
-	PriorityScore                                  float64
+	// IntervalLow and IntervalHigh are the new version's 90 % interval
+	// (nil: none).
+	IntervalLow, IntervalHigh *float64
+	PriorityScore             float64
 }
 
 // MoveOpenItems moves open items (pending or in_progress) to model version
@@ -272,6 +275,7 @@ func (s *conn) MoveOpenItems(ctx context.Context, toModelID ID, scores []Rescore
 		res, err := d.NewUpdate().Model((*LabelQueueItem)(nil)).
 			Set("model_id = ?", toModelID).Set("prediction = ?", sc.Prediction).Set("uncertainty = ?", sc.Uncertainty).
 			Set("applicability_distance = ?", sc.ApplicabilityDistance).Set("priority_score = ?", sc.PriorityScore).
+			Set("interval_low = ?", sc.IntervalLow).Set("interval_high = ?", sc.IntervalHigh).
 			Set("version = version + 1").Set("updated_at = ?", at).
 			Where("id = ?", sc.ItemID).Where("status IN (?)", bun.List([]QueueStatus{QueuePending, QueueInProgress})).
 			Exec(ctx)

@@ -512,14 +512,10 @@ func (r *runner) selectBatch(ctx context.Context, spec sampling.Spec, cycle int,
 	if err != nil {
 		return nil, err
 	}
-	nRandom := int(math.Round(spec.Explore * float64(cfg.Batch)))
-	if spec.Strategy == sampling.Random {
-		nRandom = len(ranked)
-	}
 	out := make([]pick, len(ranked))
 	for i, rk := range ranked {
 		j := pos[rk.Index]
-		p := pick{row: rk.Index, Pick: selfcheck.Pick{Mean: pred.Mean[j], Std: pred.Std[j], Explore: i >= len(ranked)-nRandom}}
+		p := pick{row: rk.Index, Pick: selfcheck.Pick{Mean: pred.Mean[j], Std: pred.Std[j], Explore: rk.Explore}}
 		if cfg.Task == ml.Regression {
 			if lo, hi, err := model.Interval(pred.Mean[j], pred.Std[j], r.level()); err == nil {
 				p.Low, p.High, p.HasInterval = lo, hi, true

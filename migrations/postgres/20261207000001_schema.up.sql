@@ -192,6 +192,9 @@ CREATE TABLE label_queue (
     skip_reason            TEXT NOT NULL DEFAULT '',
     archived_at            TIMESTAMPTZ,
     archived_version_id    UUID REFERENCES ml_models (id) ON DELETE SET NULL,
+    explore                BOOLEAN NOT NULL DEFAULT FALSE,
+    interval_low           DOUBLE PRECISION,
+    interval_high          DOUBLE PRECISION,
     CONSTRAINT uq_label_queue_compound_model_batch UNIQUE (compound_id, model_id, selection_batch)
 );
 CREATE INDEX ix_label_queue_status_model ON label_queue (status, model_id);
@@ -212,6 +215,14 @@ CREATE UNIQUE INDEX ux_label_queue_open_compound ON label_queue (lineage_id, com
 -- retrain, even when that version stays a candidate), archived_at when such
 -- a version was activated (NULL: not archived).
 CREATE INDEX ix_label_queue_archived_version ON label_queue (archived_version_id);
+-- explore marks an item its selection picked at random (the explore share
+-- of a batch, or any pick of the random strategy): the control group
+-- against which a cycle's strategy picks are judged (Cycle.diagnosis).
+-- interval_low and interval_high are the 90 % prediction interval of the
+-- version that scored the item (NULL: classification or an uncalibrated
+-- version), set with prediction and uncertainty. A cycle's items are found
+-- by lineage and selection batch.
+CREATE INDEX ix_label_queue_lineage_batch ON label_queue (lineage_id, selection_batch);
 
 -- A measurement's qualifier: '' for an exact value, '<', '<=', '>' or '>='
 -- for a censored value (a bound: shown, but left out of training and of the

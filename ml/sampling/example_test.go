@@ -22,7 +22,7 @@ func ExampleSelect() {
 		panic(err)
 	}
 	fmt.Println(batch)
-	// Output: [{5 0.9} {1 0.4}]
+	// Output: [{5 0.9 false} {1 0.4 false}]
 }
 
 func ExampleParseSpec() {

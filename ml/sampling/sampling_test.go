@@ -178,7 +178,7 @@ func TestTopKMatchesSort(t *testing.T) {
 		var want []Ranked
 		for _, c := range cands {
 			if !excl[c.Index] {
-				want = append(want, Ranked{c.Index, c.Std})
+				want = append(want, Ranked{Index: c.Index, Score: c.Std})
 			}
 		}
 		sort.Slice(want, func(a, b int) bool {
@@ -479,6 +479,11 @@ func TestExplore(t *testing.T) {
 		}
 		seen[id] = true
 	}
+	for i, r := range got {
+		if r.Explore != (i >= 3) {
+			t.Errorf("pick %d (%v): Explore = %v, want only the last three marked", i, r, r.Explore)
+		}
+	}
 	for _, r := range got[3:] {
 		if r.Score != uniform(3, r.Index) {
 			t.Fatalf("exploration pick %v does not carry its random score", r)
@@ -497,6 +502,73 @@ func TestExplore(t *testing.T) {
 		if _, err := Select(cands, opt); !errors.Is(err, ErrOption) {
 			t.Errorf("explore %g: %v", bad, err)
 		}
+	}
+}
+
+// TestExploreMarks checks which picks Select marks as random (the control
+// group of activelearning/selfcheck): the explore share's, every pick of
+// the random strategy, none of the other strategies' even with a batch
+// mode, and, when the pool is smaller than the batch, exactly the random
+// picks that were made (not the last share of the batch by position).
+func TestExploreMarks(t *testing.T) {
+	t.Parallel()
+	pool := func(n int) []Candidate {
+		cands := make([]Candidate, n)
+		for i := range cands {
+			cands[i] = Candidate{Index: i, Std: float64(n - i)}
+		}
+		return cands
+	}
+	marks := func(rs []Ranked) (exploit, explore []int) {
+		for _, r := range rs {
+			if r.Explore {
+				explore = append(explore, r.Index)
+			} else {
+				exploit = append(exploit, r.Index)
+			}
+		}
+		return exploit, explore
+	}
+	fps := make([][]uint64, 40)
+	for i := range fps {
+		fps[i] = []uint64{1 << (i % 64)}
+	}
+	for _, tc := range []struct {
+		name                string
+		n                   int
+		opt                 Options
+		exploit, explore    int
+		exploitIsTopByScore bool
+	}{
+		{"uncertainty, no explore", 40, Options{Strategy: Uncertainty, BatchSize: 10}, 10, 0, true},
+		{"uncertainty, explore 0.5", 40, Options{Strategy: Uncertainty, BatchSize: 10, Explore: 0.5}, 5, 5, true},
+		{"random strategy", 40, Options{Strategy: Random, BatchSize: 10}, 0, 10, false},
+		{"random strategy with explore", 40, Options{Strategy: Random, BatchSize: 10, Explore: 0.3}, 0, 10, false},
+		{"cluster with explore 0.5", 40, Options{Strategy: Uncertainty, BatchSize: 10, Explore: 0.5,
+			Cluster: &Cluster{Fingerprints: fps, Beta: 2}}, 5, 5, false},
+		// 4 candidates for a batch of 10 with 5 random picks: the 4 go to
+		// the uncertainty half and no random pick is left.
+		{"pool smaller than the batch", 4, Options{Strategy: Uncertainty, BatchSize: 10, Explore: 0.5}, 4, 0, true},
+		{"pool a little larger than the exploit half", 7, Options{Strategy: Uncertainty, BatchSize: 10, Explore: 0.5}, 5, 2, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Select(pool(tc.n), tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			exploit, explore := marks(got)
+			if len(exploit) != tc.exploit || len(explore) != tc.explore {
+				t.Fatalf("exploit %v, explore %v; want %d and %d", exploit, explore, tc.exploit, tc.explore)
+			}
+			if tc.exploitIsTopByScore {
+				for i, idx := range exploit {
+					if idx != i {
+						t.Errorf("exploit picks %v are not the most uncertain", exploit)
+						break
+					}
+				}
+			}
+		})
 	}
 }
 

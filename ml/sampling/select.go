@@ -14,7 +14,9 @@ import (
 // candidates too similar to one already picked (see Diversity); with
 // Options.Cluster it picks the medoids of the best candidates' clusters
 // (see Cluster); with Options.Softrank it draws the batch with probability
-// falling with the rank (see Softrank).
+// falling with the rank (see Softrank). The Options.Explore share of random
+// picks comes last, each marked Ranked.Explore (as is every pick of the
+// Random strategy).
 func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 	if opt.BatchSize <= 0 {
 		return nil, fmt.Errorf("sampling: %w: got %d", ErrBatchSize, opt.BatchSize)
@@ -54,6 +56,11 @@ func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 			picked = ranks(topK(cands, opt.Exclude, score, main.BatchSize))
 		}
 	}
+	if opt.Strategy == Random {
+		for i := range picked {
+			picked[i].Explore = true
+		}
+	}
 	if nRandom == 0 {
 		return picked, nil
 	}
@@ -67,7 +74,11 @@ func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 	}
 	seed := opt.Seed
 	rnd := func(i int) float64 { return uniform(seed, cands[i].Index) }
-	return append(picked, ranks(topK(cands, excl, rnd, nRandom))...), nil
+	explore := ranks(topK(cands, excl, rnd, nRandom))
+	for i := range explore {
+		explore[i].Explore = true
+	}
+	return append(picked, explore...), nil
 }
 
 // Rank returns every eligible candidate ranked best first, with its

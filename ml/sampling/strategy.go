@@ -51,6 +51,11 @@ type Candidate struct {
 type Ranked struct {
 	Index int
 	Score float64
+	// Explore reports that the candidate was drawn uniformly at random: one
+	// of the Options.Explore share's picks, or any pick of the Random
+	// strategy. Such picks are the control group against which the
+	// strategy's own picks can be judged (activelearning/selfcheck).
+	Explore bool
 }
 
 // HybridWeights weight the three normalised components of Hybrid.
