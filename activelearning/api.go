@@ -141,6 +141,12 @@ type Candidate struct {
 	ApplicabilityDistance float64
 	Priority              float64
 	Rank                  int
+	// Explore marks a pick drawn at random (the explore share of the
+	// batch, or any pick of the random strategy), not by the strategy.
+	Explore bool
+	// IntervalLow and IntervalHigh bound the version's PredictInterval
+	// (90 %) interval; nil for classification or an uncalibrated version.
+	IntervalLow, IntervalHigh *float64
 }
 
 // DefaultMinNewLabels is how many labels new since the active version was

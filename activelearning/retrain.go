@@ -380,10 +380,11 @@ func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel
 			prio[i] = sc[k]
 		}
 	}
+	low, high := intervals(ens, pred.Mean, pred.Std)
 	scores := make([]store.Rescore, len(items))
 	for i, it := range items {
 		scores[i] = store.Rescore{ItemID: it.ID, Prediction: &pred.Mean[i], Uncertainty: &pred.Std[i],
-			ApplicabilityDistance: &dist[i], PriorityScore: prio[i]}
+			ApplicabilityDistance: &dist[i], IntervalLow: bound(low, i), IntervalHigh: bound(high, i), PriorityScore: prio[i]}
 	}
 	return tx.MoveOpenItems(ctx, nv.ID, scores, s.now())
 }

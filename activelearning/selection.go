@@ -232,6 +232,32 @@ type scored struct {
 	X         *ml.Features
 	mean, std []float64
 	dist      []float64
+	// low and high are the PredictInterval intervals (nil: the version
+	// has none).
+	low, high []float64
+}
+
+// intervals returns the version's PredictInterval (90 %) intervals around
+// the ensemble's means and spreads, or nil, nil when it has none (a
+// classification or uncalibrated ensemble, or too few calibration rows for
+// the level).
+func intervals(ens *ml.Ensemble, mean, std []float64) (low, high []float64) {
+	if _, _, err := ens.Interval(0, 0, PredictInterval); err != nil {
+		return nil, nil
+	}
+	low, high = make([]float64, len(mean)), make([]float64, len(mean))
+	for i := range mean {
+		low[i], high[i], _ = ens.Interval(mean[i], std[i], PredictInterval)
+	}
+	return low, high
+}
+
+// bound returns the i-th bound as a pointer, nil without intervals.
+func bound(bounds []float64, i int) *float64 {
+	if bounds == nil {
+		return nil
+	}
+	return &bounds[i]
 }
 
 func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids []store.ID) (*scored, error) {
@@ -255,7 +281,8 @@ func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids [
 	if err != nil {
 		return nil, fmt.Errorf("applicability: %w", err)
 	}
-	return &scored{X: X, mean: pred.Mean, std: pred.Std, dist: dist}, nil
+	low, high := intervals(ens, pred.Mean, pred.Std)
+	return &scored{X: X, mean: pred.Mean, std: pred.Std, dist: dist, low: low, high: high}, nil
 }
 
 // rank scores the pool and returns the batch, best first.
@@ -282,7 +309,8 @@ func (s *Service) rank(ctx context.Context, sel *selection, ids []store.ID) ([]C
 	for r, rk := range ranked {
 		i := rk.Index
 		out[r] = Candidate{CompoundID: ids[i], Prediction: sc.mean[i], Uncertainty: sc.std[i],
-			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1}
+			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1, Explore: rk.Explore,
+			IntervalLow: bound(sc.low, i), IntervalHigh: bound(sc.high, i)}
 	}
 	return out, nil
 }
@@ -460,6 +488,7 @@ func (s *Service) enqueue(ctx context.Context, tx *store.Tx, sel *selection, c *
 		items[i] = &store.LabelQueueItem{CompoundID: b.CompoundID, ModelID: sel.version.ID,
 			Prediction: f64(b.Prediction), Uncertainty: f64(b.Uncertainty), ApplicabilityDistance: f64(b.ApplicabilityDistance),
 			SelectionStrategy: c.SelectionStrategy, SelectionBatch: c.CycleNumber, PriorityScore: b.Priority,
+			Explore: b.Explore, IntervalLow: b.IntervalLow, IntervalHigh: b.IntervalHigh,
 			Status: store.QueuePending, CreatedAt: now, UpdatedAt: now, Version: 1}
 	}
 	if err := tx.CreateQueueItems(ctx, items); err != nil {
