@@ -233,7 +233,9 @@ func TestCycleDiagnosis(t *testing.T) {
 			t.Fatal(err)
 		}
 		d = e.diagnosis(t, c.ID)
-		near := func(got *float64, want float64) bool { return got != nil && math.Abs(*got-want) <= 1e-9*(1+math.Abs(want)) }
+		near := func(got *float64, want float64) bool {
+			return got != nil && math.Abs(*got-want) <= 1e-9*(1+math.Abs(want))
+		}
 		if d.Labeled != 10 || d.Exploit != 5 || d.Explore != 5 {
 			t.Errorf("10 labels: labeled %d, exploit %d, explore %d; want 10, 5, 5", d.Labeled, d.Exploit, d.Explore)
 		}
