@@ -25,6 +25,11 @@ func (r *candidateResolver) Compound(ctx context.Context, obj *activelearning.Ca
 	return r.loadCompound(ctx, obj.CompoundID)
 }
 
+// Interval is the resolver for the interval field.
+func (r *candidateResolver) Interval(ctx context.Context, obj *activelearning.Candidate) (*model.PredictionInterval, error) {
+	return intervalOf(obj.IntervalLow, obj.IntervalHigh), nil
+}
+
 // Descriptors is the resolver for the descriptors field.
 func (r *compoundResolver) Descriptors(ctx context.Context, obj *store.Compound) (*string, error) {
 	return jsonString(obj.Descriptors), nil
@@ -93,6 +98,15 @@ func (r *cycleResolver) Params(ctx context.Context, obj *store.ActiveLearningCyc
 // StartedBy is the resolver for the startedBy field.
 func (r *cycleResolver) StartedBy(ctx context.Context, obj *store.ActiveLearningCycle) (*store.User, error) {
 	return r.loadUser(ctx, obj.CreatedBy)
+}
+
+// Diagnosis is the resolver for the diagnosis field.
+func (r *cycleResolver) Diagnosis(ctx context.Context, obj *store.ActiveLearningCycle) (*model.CycleDiagnosis, error) {
+	d, err := r.loaders(ctx).Diagnoses.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, fmt.Errorf("cycle %d: %w", obj.ID, notFoundIfMissing(err))
+	}
+	return diagnosisOf(d), nil
 }
 
 // Cycle is the resolver for the cycle field.
@@ -624,6 +638,11 @@ func (r *queueItemResolver) AssignedTo(ctx context.Context, obj *store.LabelQueu
 // LabeledBy is the resolver for the labeledBy field.
 func (r *queueItemResolver) LabeledBy(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error) {
 	return r.loadUser(ctx, obj.LabeledBy)
+}
+
+// Interval is the resolver for the interval field.
+func (r *queueItemResolver) Interval(ctx context.Context, obj *store.LabelQueueItem) (*model.PredictionInterval, error) {
+	return intervalOf(obj.IntervalLow, obj.IntervalHigh), nil
 }
 
 // LabelHistory is the resolver for the labelHistory field.

@@ -118,6 +118,8 @@ type ComplexityRoot struct {
 	Candidate struct {
 		ApplicabilityDistance func(childComplexity int) int
 		Compound              func(childComplexity int) int
+		Explore               func(childComplexity int) int
+		Interval              func(childComplexity int) int
 		Prediction            func(childComplexity int) int
 		Priority              func(childComplexity int) int
 		Rank                  func(childComplexity int) int
@@ -186,6 +188,7 @@ type ComplexityRoot struct {
 		BatchSize         func(childComplexity int) int
 		CompletedAt       func(childComplexity int) int
 		CycleNumber       func(childComplexity int) int
+		Diagnosis         func(childComplexity int) int
 		Error             func(childComplexity int) int
 		ID                func(childComplexity int) int
 		ItemsLabeled      func(childComplexity int) int
@@ -202,6 +205,21 @@ type ComplexityRoot struct {
 		StartedAt         func(childComplexity int) int
 		StartedBy         func(childComplexity int) int
 		Status            func(childComplexity int) int
+	}
+
+	CycleDiagnosis struct {
+		Coverage       func(childComplexity int) int
+		CoverageLabels func(childComplexity int) int
+		HardnessRatio  func(childComplexity int) int
+		Labeled        func(childComplexity int) int
+		Level          func(childComplexity int) int
+		Needed         func(childComplexity int) int
+		RandomError    func(childComplexity int) int
+		RandomPicks    func(childComplexity int) int
+		Rho            func(childComplexity int) int
+		Sentence       func(childComplexity int) int
+		StrategyError  func(childComplexity int) int
+		StrategyPicks  func(childComplexity int) int
 	}
 
 	CycleEvent struct {
@@ -459,7 +477,9 @@ type ComplexityRoot struct {
 		AssignedTo            func(childComplexity int) int
 		Compound              func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
+		Explore               func(childComplexity int) int
 		ID                    func(childComplexity int) int
+		Interval              func(childComplexity int) int
 		Label                 func(childComplexity int) int
 		LabelConfidence       func(childComplexity int) int
 		LabelHistory          func(childComplexity int) int
@@ -591,6 +611,8 @@ type BackgroundJobResolver interface {
 }
 type CandidateResolver interface {
 	Compound(ctx context.Context, obj *activelearning.Candidate) (*store.Compound, error)
+
+	Interval(ctx context.Context, obj *activelearning.Candidate) (*model.PredictionInterval, error)
 }
 type CompoundResolver interface {
 	Descriptors(ctx context.Context, obj *store.Compound) (*string, error)
@@ -608,6 +630,8 @@ type CycleResolver interface {
 	Params(ctx context.Context, obj *store.ActiveLearningCycle) (*string, error)
 
 	StartedBy(ctx context.Context, obj *store.ActiveLearningCycle) (*store.User, error)
+
+	Diagnosis(ctx context.Context, obj *store.ActiveLearningCycle) (*model.CycleDiagnosis, error)
 }
 type CycleEventResolver interface {
 	Cycle(ctx context.Context, obj *model.CycleEvent) (*store.ActiveLearningCycle, error)
@@ -698,6 +722,7 @@ type QueueItemResolver interface {
 
 	LabeledBy(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error)
 
+	Interval(ctx context.Context, obj *store.LabelQueueItem) (*model.PredictionInterval, error)
 	LabelHistory(ctx context.Context, obj *store.LabelQueueItem) ([]*store.LabelChange, error)
 
 	ArchivedWith(ctx context.Context, obj *store.LabelQueueItem) (*store.MLModel, error)
@@ -937,6 +962,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Candidate.Compound(childComplexity), true
+	case "Candidate.explore":
+		if e.ComplexityRoot.Candidate.Explore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.Explore(childComplexity), true
+	case "Candidate.interval":
+		if e.ComplexityRoot.Candidate.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.Interval(childComplexity), true
 	case "Candidate.prediction":
 		if e.ComplexityRoot.Candidate.Prediction == nil {
 			break
@@ -1168,6 +1205,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cycle.CycleNumber(childComplexity), true
+	case "Cycle.diagnosis":
+		if e.ComplexityRoot.Cycle.Diagnosis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cycle.Diagnosis(childComplexity), true
 	case "Cycle.error":
 		if e.ComplexityRoot.Cycle.Error == nil {
 			break
@@ -1264,6 +1307,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cycle.Status(childComplexity), true
+
+	case "CycleDiagnosis.coverage":
+		if e.ComplexityRoot.CycleDiagnosis.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.Coverage(childComplexity), true
+	case "CycleDiagnosis.coverageLabels":
+		if e.ComplexityRoot.CycleDiagnosis.CoverageLabels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.CoverageLabels(childComplexity), true
+	case "CycleDiagnosis.hardnessRatio":
+		if e.ComplexityRoot.CycleDiagnosis.HardnessRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.HardnessRatio(childComplexity), true
+	case "CycleDiagnosis.labeled":
+		if e.ComplexityRoot.CycleDiagnosis.Labeled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.Labeled(childComplexity), true
+	case "CycleDiagnosis.level":
+		if e.ComplexityRoot.CycleDiagnosis.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.Level(childComplexity), true
+	case "CycleDiagnosis.needed":
+		if e.ComplexityRoot.CycleDiagnosis.Needed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.Needed(childComplexity), true
+	case "CycleDiagnosis.randomError":
+		if e.ComplexityRoot.CycleDiagnosis.RandomError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.RandomError(childComplexity), true
+	case "CycleDiagnosis.randomPicks":
+		if e.ComplexityRoot.CycleDiagnosis.RandomPicks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.RandomPicks(childComplexity), true
+	case "CycleDiagnosis.rho":
+		if e.ComplexityRoot.CycleDiagnosis.Rho == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.Rho(childComplexity), true
+	case "CycleDiagnosis.sentence":
+		if e.ComplexityRoot.CycleDiagnosis.Sentence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.Sentence(childComplexity), true
+	case "CycleDiagnosis.strategyError":
+		if e.ComplexityRoot.CycleDiagnosis.StrategyError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.StrategyError(childComplexity), true
+	case "CycleDiagnosis.strategyPicks":
+		if e.ComplexityRoot.CycleDiagnosis.StrategyPicks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.StrategyPicks(childComplexity), true
 
 	case "CycleEvent.actorId":
 		if e.ComplexityRoot.CycleEvent.ActorID == nil {
@@ -2606,12 +2722,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueItem.CreatedAt(childComplexity), true
+	case "QueueItem.explore":
+		if e.ComplexityRoot.QueueItem.Explore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Explore(childComplexity), true
 	case "QueueItem.id":
 		if e.ComplexityRoot.QueueItem.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.QueueItem.ID(childComplexity), true
+	case "QueueItem.interval":
+		if e.ComplexityRoot.QueueItem.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Interval(childComplexity), true
 	case "QueueItem.label":
 		if e.ComplexityRoot.QueueItem.Label == nil {
 			break
@@ -3315,6 +3443,10 @@ func (ec *executionContext) childFields_Candidate(ctx context.Context, field gra
 		return ec.fieldContext_Candidate_applicabilityDistance(ctx, field)
 	case "priority":
 		return ec.fieldContext_Candidate_priority(ctx, field)
+	case "explore":
+		return ec.fieldContext_Candidate_explore(ctx, field)
+	case "interval":
+		return ec.fieldContext_Candidate_interval(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Candidate", field.Name)
 }
@@ -3475,8 +3607,40 @@ func (ec *executionContext) childFields_Cycle(ctx context.Context, field graphql
 		return ec.fieldContext_Cycle_startedBy(ctx, field)
 	case "completedAt":
 		return ec.fieldContext_Cycle_completedAt(ctx, field)
+	case "diagnosis":
+		return ec.fieldContext_Cycle_diagnosis(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Cycle", field.Name)
+}
+
+func (ec *executionContext) childFields_CycleDiagnosis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sentence":
+		return ec.fieldContext_CycleDiagnosis_sentence(ctx, field)
+	case "labeled":
+		return ec.fieldContext_CycleDiagnosis_labeled(ctx, field)
+	case "needed":
+		return ec.fieldContext_CycleDiagnosis_needed(ctx, field)
+	case "strategyPicks":
+		return ec.fieldContext_CycleDiagnosis_strategyPicks(ctx, field)
+	case "randomPicks":
+		return ec.fieldContext_CycleDiagnosis_randomPicks(ctx, field)
+	case "strategyError":
+		return ec.fieldContext_CycleDiagnosis_strategyError(ctx, field)
+	case "randomError":
+		return ec.fieldContext_CycleDiagnosis_randomError(ctx, field)
+	case "hardnessRatio":
+		return ec.fieldContext_CycleDiagnosis_hardnessRatio(ctx, field)
+	case "rho":
+		return ec.fieldContext_CycleDiagnosis_rho(ctx, field)
+	case "coverage":
+		return ec.fieldContext_CycleDiagnosis_coverage(ctx, field)
+	case "coverageLabels":
+		return ec.fieldContext_CycleDiagnosis_coverageLabels(ctx, field)
+	case "level":
+		return ec.fieldContext_CycleDiagnosis_level(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CycleDiagnosis", field.Name)
 }
 
 func (ec *executionContext) childFields_CycleEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3919,6 +4083,10 @@ func (ec *executionContext) childFields_QueueItem(ctx context.Context, field gra
 		return ec.fieldContext_QueueItem_skipReason(ctx, field)
 	case "labelImplausible":
 		return ec.fieldContext_QueueItem_labelImplausible(ctx, field)
+	case "explore":
+		return ec.fieldContext_QueueItem_explore(ctx, field)
+	case "interval":
+		return ec.fieldContext_QueueItem_interval(ctx, field)
 	case "labelHistory":
 		return ec.fieldContext_QueueItem_labelHistory(ctx, field)
 	case "createdAt":
@@ -6040,6 +6208,61 @@ func (ec *executionContext) fieldContext_Candidate_priority(_ context.Context, f
 	return graphql.NewScalarFieldContext("Candidate", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Candidate_explore(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_explore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_explore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Candidate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Candidate_interval(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Candidate().Interval(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PredictionInterval) graphql.Marshaler {
+			return ec.marshalOPredictionInterval2ᚖactivelabᚋgraphᚋmodelᚐPredictionInterval(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Candidate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PredictionInterval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ClaimItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.ClaimItemPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7296,6 +7519,314 @@ func (ec *executionContext) _Cycle_completedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Cycle_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Cycle", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Cycle_diagnosis(ctx context.Context, field graphql.CollectedField, obj *store.ActiveLearningCycle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cycle_diagnosis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cycle().Diagnosis(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CycleDiagnosis) graphql.Marshaler {
+			return ec.marshalOCycleDiagnosis2ᚖactivelabᚋgraphᚋmodelᚐCycleDiagnosis(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cycle_diagnosis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cycle",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CycleDiagnosis(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CycleDiagnosis_sentence(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_sentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "String")
+}
+
+func (ec *executionContext) _CycleDiagnosis_labeled(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_labeled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labeled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_labeled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CycleDiagnosis_needed(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_needed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Needed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_needed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CycleDiagnosis_strategyPicks(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_strategyPicks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrategyPicks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_strategyPicks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CycleDiagnosis_randomPicks(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_randomPicks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RandomPicks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_randomPicks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CycleDiagnosis_strategyError(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_strategyError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrategyError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_strategyError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CycleDiagnosis_randomError(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_randomError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RandomError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_randomError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CycleDiagnosis_hardnessRatio(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_hardnessRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HardnessRatio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_hardnessRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CycleDiagnosis_rho(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_rho(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rho, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_rho(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CycleDiagnosis_coverage(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CycleDiagnosis_coverageLabels(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_coverageLabels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoverageLabels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_coverageLabels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CycleDiagnosis_level(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
 }
 
 func (ec *executionContext) _CycleEvent_seq(ctx context.Context, field graphql.CollectedField, obj *model.CycleEvent) (ret graphql.Marshaler) {
@@ -13822,6 +14353,61 @@ func (ec *executionContext) fieldContext_QueueItem_labelImplausible(_ context.Co
 	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _QueueItem_explore(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_explore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_explore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _QueueItem_interval(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().Interval(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PredictionInterval) graphql.Marshaler {
+			return ec.marshalOPredictionInterval2ᚖactivelabᚋgraphᚋmodelᚐPredictionInterval(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PredictionInterval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _QueueItem_labelHistory(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18389,6 +18975,17 @@ func (ec *executionContext) _Candidate(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "explore":
+			out.Values[i] = ec._Candidate_explore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interval":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Candidate_interval(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18941,6 +19538,100 @@ func (ec *executionContext) _Cycle(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Cycle_completedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "diagnosis":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cycle_diagnosis(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cycleDiagnosisImplementors = []string{"CycleDiagnosis"}
+
+func (ec *executionContext) _CycleDiagnosis(ctx context.Context, sel ast.SelectionSet, obj *model.CycleDiagnosis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cycleDiagnosisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CycleDiagnosis")
+		case "sentence":
+			out.Values[i] = ec._CycleDiagnosis_sentence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labeled":
+			out.Values[i] = ec._CycleDiagnosis_labeled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needed":
+			out.Values[i] = ec._CycleDiagnosis_needed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strategyPicks":
+			out.Values[i] = ec._CycleDiagnosis_strategyPicks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "randomPicks":
+			out.Values[i] = ec._CycleDiagnosis_randomPicks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strategyError":
+			out.Values[i] = ec._CycleDiagnosis_strategyError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "randomError":
+			out.Values[i] = ec._CycleDiagnosis_randomError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hardnessRatio":
+			out.Values[i] = ec._CycleDiagnosis_hardnessRatio(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rho":
+			out.Values[i] = ec._CycleDiagnosis_rho(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coverage":
+			out.Values[i] = ec._CycleDiagnosis_coverage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coverageLabels":
+			out.Values[i] = ec._CycleDiagnosis_coverageLabels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._CycleDiagnosis_level(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20718,6 +21409,17 @@ func (ec *executionContext) _QueueItem(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "explore":
+			out.Values[i] = ec._QueueItem_explore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interval":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_interval(ctx, field, obj)
+				})
 		case "labelHistory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -23563,6 +24265,13 @@ func (ec *executionContext) marshalOCycle2ᚖactivelabᚋstoreᚐActiveLearningC
 		return graphql.Null
 	}
 	return ec._Cycle(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCycleDiagnosis2ᚖactivelabᚋgraphᚋmodelᚐCycleDiagnosis(ctx context.Context, sel ast.SelectionSet, v *model.CycleDiagnosis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CycleDiagnosis(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEndpointColumnInput2ᚕᚖactivelabᚋgraphᚋmodelᚐEndpointColumnInputᚄ(ctx context.Context, v any) ([]*model.EndpointColumnInput, error) {

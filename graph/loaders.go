@@ -26,6 +26,9 @@ type Loaders struct {
 	Current  *dataloadgen.Loader[store.ID, *store.MLModel]
 	// History loads queue items' label histories by item id.
 	History *dataloadgen.Loader[store.ID, []*store.LabelChange]
+	// Diagnoses loads cycles' diagnoses by cycle id, uncached: labels
+	// change them, and a subscription keeps its loaders.
+	Diagnoses *dataloadgen.Loader[store.ID, *activelearning.CycleDiagnosis]
 }
 
 // NewLoaders returns a fresh set of loaders over svc's store.
@@ -65,6 +68,7 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 			}
 			return out, errs
 		}, wait),
+		Diagnoses: dataloadgen.NewMappedLoader(svc.CycleDiagnoses, wait, dataloadgen.WithoutCache()),
 		Current: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []store.ID) (map[store.ID]*store.MLModel, error) {
 			return st.CurrentVersions(ctx, ids)
 		}, wait),

@@ -155,6 +155,41 @@ type CurvePoint struct {
 	Metrics []*Metric `json:"metrics"`
 }
 
+// Did the cycle's selection pay off? The random (explore) picks of a batch are
+// a random sample of the pool, so they are the control group for the
+// strategy's own picks. Numbers are null until there are enough labels for
+// them (`needed` in all; 3 picks of each kind for the comparison).
+type CycleDiagnosis struct {
+	// The diagnosis in one plain sentence with its numbers, e.g. "uncertainty
+	// picks were 1.8x harder than random picks (mean |error| 0.9 vs 0.5, 12
+	// labels vs 13 labels); the model's uncertainty ranks errors weakly: rho
+	// 0.21 over 25 labels; 90% intervals covered 23 of 25 new labels (92%)", or
+	// "not enough labels yet (3 of 5 needed)".
+	Sentence string `json:"sentence"`
+	// Labeled items of the cycle.
+	Labeled int `json:"labeled"`
+	// Labels needed before any number is given.
+	Needed int `json:"needed"`
+	// Labeled items the strategy picked.
+	StrategyPicks int `json:"strategyPicks"`
+	// Labeled items picked at random (the explore share of the batch): the control group.
+	RandomPicks int `json:"randomPicks"`
+	// Mean |label - prediction| over the strategy's picks (classification: |label - p(class 1)|).
+	StrategyError *float64 `json:"strategyError,omitempty"`
+	// Mean |label - prediction| over the random picks.
+	RandomError *float64 `json:"randomError,omitempty"`
+	// strategyError / randomError, given 3 picks of each kind: 1.8 means the strategy found compounds the model got 1.8 times more wrong than random ones.
+	HardnessRatio *float64 `json:"hardnessRatio,omitempty"`
+	// Spearman correlation of |error| with the uncertainty over the labels: does the model's spread rank its errors?
+	Rho *float64 `json:"rho,omitempty"`
+	// Fraction of the labels inside the interval the model gave at selection.
+	Coverage *float64 `json:"coverage,omitempty"`
+	// Labels with an interval (regression models with calibrated intervals).
+	CoverageLabels int `json:"coverageLabels"`
+	// The intervals' nominal level (0.9); null without intervals.
+	Level *float64 `json:"level,omitempty"`
+}
+
 // A change of a lineage's cycles: cycle_started (a selection began a cycle) or
 // cycle_updated (its status, counts or metrics changed).
 type CycleEvent struct {
