@@ -321,6 +321,8 @@ try {
   await tab('Cycle History');
   const row1 = page.getByTestId('cycle-1');
   assert.match(await row1.textContent(), /labeling/);
+  // The cycle's self-check (issue 16) needs five labels; it has four.
+  assert.equal((await row1.getByTestId('cycle-diagnosis').textContent()).trim(), 'Self-check: Not enough labels yet (4 of 5 needed).');
   await page.getByRole('button', { name: "Retrain on cycle 1's labels" }).click();
   await row1.filter({ hasText: 'complete' }).waitFor({ timeout: 60000 });
   const metrics = (await row1.getByTestId('cycle-headline').textContent()).trim().replace(/^RMSE /, '');

@@ -4,7 +4,7 @@ import { Alert } from './Alert';
 import { CYCLES, CYCLE_UPDATED, PROMOTE, RETRAIN, RETRAIN_PROGRESS, ROLLBACK, VERSIONS, type Cycle, type Labeler, type ModelData, type User } from './api';
 import { useCapabilities } from './capabilities';
 import { headlineName, metricTitle, type CurvePoint } from './curve';
-import { metricChanges, retrainable, startedLine } from './cycles';
+import { diagnosisLine, metricChanges, retrainable, startedLine } from './cycles';
 import { day, errorMessage, formatNumber, headlineMetric } from './label';
 import { LearningCurve } from './LearningCurve';
 import { useRefetchOn } from './refresh';
@@ -80,6 +80,16 @@ export function CycleHistory({ modelId, model, curve, labelers, user, refreshKey
                   {metricTitle(metric)} {formatNumber(headlineMetric(c.metricsBefore, metric))} → {formatNumber(headlineMetric(c.metricsAfter, metric))}
                 </span>
               </div>
+              {c.diagnosis && (
+                <p
+                  className="diagnosis"
+                  data-testid="cycle-diagnosis"
+                  title="From this cycle's own labels: the batch's random picks are the control group for the strategy's picks; rho is how well the model's uncertainty ranks its errors; coverage is how often the 90 % intervals held."
+                >
+                  <span className="muted">Self-check: </span>
+                  {diagnosisLine(c.diagnosis)}
+                </p>
+              )}
               {c.error && <p className="error">{c.error}</p>}
               {c.status === 'TRAINING' && <Progress cycleId={c.id} />}
               {canRetrain.has(c.id) && (

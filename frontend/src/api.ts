@@ -153,6 +153,7 @@ export const CYCLE = graphql(`fragment CycleFields on Cycle {
   id cycleNumber status selectionStrategy batchSize itemsSelected itemsLabeled itemsSkipped
   metricsBefore { name value } metricsAfter { name value } error startedAt completedAt
   startedBy { id name email }
+  diagnosis { sentence labeled needed }
 }`);
 
 export const CYCLES = graphql(`query Cycles($id: ID!) { model(id: $id) { id cycles { ...CycleFields } } }`, [CYCLE]);

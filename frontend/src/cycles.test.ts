@@ -1,5 +1,5 @@
 import type { Cycle } from './api';
-import { metricChanges, openCycle, retrainable, startedLine } from './cycles';
+import { diagnosisLine, metricChanges, openCycle, retrainable, startedLine } from './cycles';
 
 const cycle = (n: number, status: Cycle['status'], itemsLabeled: number): Cycle => ({
   id: `01939a5c-0000-7000-8000-${String(n).padStart(12, '0')}`,
@@ -16,6 +16,7 @@ const cycle = (n: number, status: Cycle['status'], itemsLabeled: number): Cycle 
   startedAt: '2026-12-06T00:00:00Z',
   completedAt: null,
   startedBy: null,
+  diagnosis: null,
 });
 
 describe('metricChanges', () => {
@@ -50,5 +51,19 @@ describe('startedLine', () => {
     expect(startedLine({ ...c, startedBy: { id: 'u1', name: '', email: 'ada@lab.test' } })).toBe('started 2026-12-06 14:05 UTC by ada@lab.test');
     expect(startedLine(c)).toBe('started 2026-12-06 14:05 UTC');
     expect(startedLine({ ...c, startedAt: '2026-12-06T15:05:09+01:00' })).toBe('started 2026-12-06 14:05 UTC');
+  });
+});
+
+describe('diagnosisLine', () => {
+  const d = (sentence: string) => ({ sentence, labeled: 3, needed: 5 });
+  it('gives the server sentence a capital and a full stop', () => {
+    expect(diagnosisLine(d('not enough labels yet (3 of 5 needed)'))).toBe('Not enough labels yet (3 of 5 needed).');
+    expect(
+      diagnosisLine(d("uncertainty picks were 1.8x harder than random picks (mean |error| 0.9 vs 0.5, 12 labels vs 13 labels); the model's uncertainty ranks errors weakly: rho 0.21 over 25 labels")),
+    ).toBe("Uncertainty picks were 1.8x harder than random picks (mean |error| 0.9 vs 0.5, 12 labels vs 13 labels); the model's uncertainty ranks errors weakly: rho 0.21 over 25 labels.");
+  });
+  it('keeps a sentence that already ends, and an empty one empty', () => {
+    expect(diagnosisLine(d('no labels yet.'))).toBe('No labels yet.');
+    expect(diagnosisLine(d('  '))).toBe('');
   });
 });

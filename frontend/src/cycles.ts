@@ -58,3 +58,15 @@ export function startedLine(c: Pick<Cycle, 'startedAt' | 'startedBy'>): string {
   if (!c.startedBy) return `started ${when}`;
   return `started ${when} by ${c.startedBy.name || c.startedBy.email || 'a user'}`;
 }
+
+/**
+ * diagnosisLine is a cycle's self-check for the timeline: the server's
+ * sentence (what the cycle's own labels say about its selection, or how
+ * many labels it still needs) with a capital and a full stop.
+ */
+export function diagnosisLine(d: NonNullable<Cycle['diagnosis']>): string {
+  const s = d.sentence.trim();
+  if (!s) return '';
+  const line = s[0].toUpperCase() + s.slice(1);
+  return /[.!?]$/.test(line) ? line : `${line}.`;
+}
