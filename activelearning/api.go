@@ -112,7 +112,10 @@ type SelectInput struct {
 	// a SMILES, optionally followed by whitespace and a name (as in a .smi
 	// file); blank lines are ignored. At most Config.MaxPastedPool lines.
 	SMILES []string
-	// Strategy is a sampling spec ("default", "uncertainty", "hybrid+diverse", ...).
+	// Strategy is a sampling spec ("default", "uncertainty",
+	// "hybrid+diverse", ...) or "adaptive" (selfcheck.Adaptive: the
+	// explore share chosen from the lineage's earlier cycles, see
+	// AdaptiveShare).
 	Strategy string
 	// Diversity, when > 0, is the Tanimoto threshold of diversity-aware
 	// batching: it becomes the spec's "+diverse=T" (replacing the spec's

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"activelab/activelearning/selfcheck"
 	"activelab/ident"
 	"activelab/jobs"
 	"activelab/ml"
@@ -33,6 +34,9 @@ type selParams struct {
 	// Shards is how many score_shard jobs a large pool was split into (0:
 	// scored whole).
 	Shards int `json:"shards,omitempty"`
+	// Share is the explore share the adaptive policy chose (Strategy
+	// "adaptive"; 1 is a random batch), resolved into Spec.
+	Share float64 `json:"share,omitempty"`
 }
 
 func (p selParams) input(lineage store.ID) SelectInput {
@@ -44,6 +48,7 @@ func (p selParams) input(lineage store.ID) SelectInput {
 type selection struct {
 	in       SelectInput
 	spec     sampling.Spec
+	share    float64 // the adaptive policy's explore share (0: not adaptive)
 	versions []*store.MLModel
 	version  *store.MLModel // the active version that scores
 	root     *store.MLModel
@@ -56,7 +61,15 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 	if in.Strategy == "" {
 		in.Strategy = sampling.DefaultName
 	}
-	spec, err := sampling.ParseSpec(in.Strategy)
+	adaptive := strings.TrimSpace(in.Strategy) == selfcheck.Adaptive
+	if adaptive && in.Diversity > 0 {
+		return nil, inputErr("diversity", "the adaptive strategy's batch mode is fixed (%s); a diversity threshold is another", selfcheck.AdaptiveBase)
+	}
+	name := in.Strategy
+	if adaptive {
+		name = selfcheck.AdaptiveBase // its explore share is chosen below
+	}
+	spec, err := sampling.ParseSpec(name)
 	if err != nil {
 		return nil, &InputError{Field: "strategy", Msg: err.Error()}
 	}
@@ -97,6 +110,12 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectI
 	}
 	if sel.version == nil {
 		return nil, fmt.Errorf("model %d has no active version yet (still training or failed): %w", in.ModelID, store.ErrConflict)
+	}
+	if adaptive {
+		if sel.share, err = s.AdaptiveShare(ctx, sel.root.ID, in.Seed); err != nil {
+			return nil, err
+		}
+		sel.spec = adaptiveSpec(spec, sel.share)
 	}
 	task := sel.root.Task
 	switch spec.Strategy {
@@ -368,7 +387,7 @@ func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in Selec
 	}
 	p := selParams{Strategy: sel.in.Strategy, Spec: sel.spec.String(), Diversity: sel.in.Diversity, BatchSize: sel.in.BatchSize,
 		Seed: sel.in.Seed, SetID: sel.in.SetID, CompoundIDs: sel.in.CompoundIDs, IncludeLabeled: sel.in.IncludeLabeled,
-		IncludeSkipped: sel.in.IncludeSkipped, PoolSize: len(ids)}
+		IncludeSkipped: sel.in.IncludeSkipped, PoolSize: len(ids), Share: sel.share}
 	raw, _ := json.Marshal(p)
 	c := &store.ActiveLearningCycle{ModelID: sel.version.ID, SelectionStrategy: sel.spec.String(), BatchSize: sel.in.BatchSize,
 		Params: raw, Seed: sel.in.Seed, StartedAt: s.now(), Version: 1, CreatedBy: ptr(actor.ID)}

@@ -9,6 +9,18 @@ import (
 // Defaults of NewPolicy (see the package documentation).
 var DefaultShares = []float64{0.25, 0.5, 0.75, 1.0}
 
+// Adaptive is the strategy name of the adaptive explore share, in the
+// product (activelearning) and the simulator alike: each batch is
+// AdaptiveBase with the explore share a Policy chooses from the earlier
+// batches' diagnostics (a share of 1 is a random batch).
+const Adaptive = "adaptive"
+
+// AdaptiveBase is the sampling spec (ml/sampling) of the adaptive
+// strategy's exploit picks: the product default's clustered uncertainty
+// without its fixed explore share. The default, AdaptiveBase with
+// explore=0.5, is the policy's arm 0.5.
+const AdaptiveBase = "uncertainty+cluster=20"
+
 // Policy defaults.
 const (
 	DefaultMargin = 1.25 // hardness exploitation must exceed to earn a positive reward

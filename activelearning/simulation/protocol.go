@@ -16,14 +16,15 @@ import (
 	"activelab/ml/sampling"
 )
 
-// Adaptive is the strategy name of the adaptive explore share: each batch
-// is AdaptiveBase with the explore share a selfcheck.Policy chooses from
-// the earlier batches' diagnostics (a share of 1 is a random batch).
-const Adaptive = "adaptive"
+// Adaptive is the strategy name of the adaptive explore share
+// (selfcheck.Adaptive): each batch is AdaptiveBase with the explore share
+// a selfcheck.Policy chooses from the earlier batches' diagnostics (a
+// share of 1 is a random batch).
+const Adaptive = selfcheck.Adaptive
 
 // AdaptiveBase is the exploit half of the adaptive strategy's batches: the
-// product default's clustered uncertainty.
-const AdaptiveBase = "uncertainty+cluster=20"
+// product default's clustered uncertainty (selfcheck.AdaptiveBase).
+const AdaptiveBase = selfcheck.AdaptiveBase
 
 // TopFraction is the share of the pool, by highest value, whose discovery
 // the goal-directed report follows (Point.TopFound).

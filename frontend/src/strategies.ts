@@ -20,6 +20,12 @@ export const STRATEGIES: StrategyChoice[] = [
     explain: 'Half the batch from clusters of the most uncertain compounds, half at random: level with or better than random in our simulations.',
     tasks: BOTH,
   },
+  {
+    spec: 'adaptive',
+    title: 'Adaptive (opt-in)',
+    explain: "The default's clustered uncertainty, with the share of random picks chosen from this model's own earlier cycles (their self-checks); in our simulations no better than the default.",
+    tasks: BOTH,
+  },
   { spec: 'uncertainty', title: 'Uncertainty', explain: 'The compounds the ensemble members disagree on most.', tasks: BOTH },
   { spec: 'uncertainty+diverse', title: 'Uncertainty, diverse', explain: 'The most uncertain, skipping near-duplicates of compounds already picked.', tasks: BOTH },
   { spec: 'hybrid', title: 'Hybrid', explain: 'Uncertainty, margin and distance from the training set, weighted together.', tasks: BOTH },

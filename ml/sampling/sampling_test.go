@@ -507,8 +507,8 @@ func TestExplore(t *testing.T) {
 
 // TestExploreMarks checks which picks Select marks as random (the control
 // group of activelearning/selfcheck): the explore share's, every pick of
-// the random strategy, none of the other strategies' even with a batch
-// mode, and, when the pool is smaller than the batch, exactly the random
+// the random strategy without a batch mode, none of the other strategies'
+// even with a batch mode, and, when the pool is smaller than the batch, exactly the random
 // picks that were made (not the last share of the batch by position).
 func TestExploreMarks(t *testing.T) {
 	t.Parallel()
@@ -544,6 +544,10 @@ func TestExploreMarks(t *testing.T) {
 		{"uncertainty, explore 0.5", 40, Options{Strategy: Uncertainty, BatchSize: 10, Explore: 0.5}, 5, 5, true},
 		{"random strategy", 40, Options{Strategy: Random, BatchSize: 10}, 0, 10, false},
 		{"random strategy with explore", 40, Options{Strategy: Random, BatchSize: 10, Explore: 0.3}, 0, 10, false},
+		// Diversity filters a random ranking: not a uniform sample, so
+		// only its explore share is marked.
+		{"random strategy with diversity", 40, Options{Strategy: Random, BatchSize: 10, Explore: 0.3,
+			Diversity: &Diversity{Fingerprints: fps, Threshold: 0.7}}, 7, 3, false},
 		{"cluster with explore 0.5", 40, Options{Strategy: Uncertainty, BatchSize: 10, Explore: 0.5,
 			Cluster: &Cluster{Fingerprints: fps, Beta: 2}}, 5, 5, false},
 		// 4 candidates for a batch of 10 with 5 random picks: the 4 go to

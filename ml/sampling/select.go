@@ -16,7 +16,7 @@ import (
 // (see Cluster); with Options.Softrank it draws the batch with probability
 // falling with the rank (see Softrank). The Options.Explore share of random
 // picks comes last, each marked Ranked.Explore (as is every pick of the
-// Random strategy).
+// Random strategy without a batch mode: a uniform sample of the pool).
 func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 	if opt.BatchSize <= 0 {
 		return nil, fmt.Errorf("sampling: %w: got %d", ErrBatchSize, opt.BatchSize)
@@ -32,7 +32,8 @@ func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 	main := opt
 	main.BatchSize -= nRandom
 	var picked []Ranked
-	if modes := countTrue(opt.Diversity != nil, opt.Cluster != nil, opt.Softrank != nil); modes > 1 {
+	modes := countTrue(opt.Diversity != nil, opt.Cluster != nil, opt.Softrank != nil)
+	if modes > 1 {
 		return nil, optionErr("diversity, clustering and softrank are three batch modes: choose one")
 	}
 	if main.BatchSize > 0 {
@@ -56,7 +57,7 @@ func Select(cands []Candidate, opt Options) ([]Ranked, error) {
 			picked = ranks(topK(cands, opt.Exclude, score, main.BatchSize))
 		}
 	}
-	if opt.Strategy == Random {
+	if opt.Strategy == Random && modes == 0 {
 		for i := range picked {
 			picked[i].Explore = true
 		}

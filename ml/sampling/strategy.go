@@ -53,7 +53,8 @@ type Ranked struct {
 	Score float64
 	// Explore reports that the candidate was drawn uniformly at random: one
 	// of the Options.Explore share's picks, or any pick of the Random
-	// strategy. Such picks are the control group against which the
+	// strategy without a batch mode (diversity, clusters or softrank make
+	// a sample that is not uniform). Such picks are the control group against which the
 	// strategy's own picks can be judged (activelearning/selfcheck).
 	Explore bool
 }
