@@ -48,7 +48,21 @@
 // nothing. SelectSamples starts cycle N (N = the items' selection_batch)
 // recording the version, spec, parameters and seed, and enqueues the batch
 // with its events in one transaction; a pool above Config.InlinePoolLimit is
-// scored by a select_samples job.
+// scored by a select_samples job. Each item keeps its prediction, spread,
+// 90 % interval (regression, calibrated versions) and whether it was a
+// uniform random (explore) pick; a retrain's re-scoring of open items
+// rewrites the first three, never the mark.
+//
+// # Self-check
+//
+// CycleDiagnoses (GraphQL Cycle.diagnosis, the Cycle History's sentence)
+// runs selfcheck.Diagnose on a cycle's labeled items whenever it is read:
+// the strategy's picks against the batch's random picks (the control
+// group), Spearman(|error|, std) and interval coverage, from stored rows
+// only. The strategy "adaptive" (opt-in; not the default, see
+// docs/simulation/adaptive) takes each batch's explore share from
+// selfcheck.Policy rebuilt from the lineage's cycles and their diagnoses
+// (AdaptiveShare).
 //
 // # Queue
 //
