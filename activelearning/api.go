@@ -148,8 +148,19 @@ type Candidate struct {
 	// batch, or any pick of the random strategy), not by the strategy.
 	Explore bool
 	// IntervalLow and IntervalHigh bound the version's PredictInterval
-	// (90 %) interval; nil for classification or an uncalibrated version.
-	IntervalLow, IntervalHigh *float64
+	// (90 %) interval when HasInterval (not for classification or an
+	// uncalibrated version).
+	IntervalLow, IntervalHigh float64
+	HasInterval               bool
+}
+
+// interval returns the candidate's interval bounds as pointers, nil, nil
+// without one.
+func (c Candidate) interval() (low, high *float64) {
+	if !c.HasInterval {
+		return nil, nil
+	}
+	return &c.IntervalLow, &c.IntervalHigh
 }
 
 // DefaultMinNewLabels is how many labels new since the active version was

@@ -328,8 +328,10 @@ func (s *Service) rank(ctx context.Context, sel *selection, ids []store.ID) ([]C
 	for r, rk := range ranked {
 		i := rk.Index
 		out[r] = Candidate{CompoundID: ids[i], Prediction: sc.mean[i], Uncertainty: sc.std[i],
-			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1, Explore: rk.Explore,
-			IntervalLow: bound(sc.low, i), IntervalHigh: bound(sc.high, i)}
+			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1, Explore: rk.Explore}
+		if sc.low != nil {
+			out[r].IntervalLow, out[r].IntervalHigh, out[r].HasInterval = sc.low[i], sc.high[i], true
+		}
 	}
 	return out, nil
 }
@@ -504,10 +506,11 @@ func (s *Service) enqueue(ctx context.Context, tx *store.Tx, sel *selection, c *
 	now := s.now()
 	items := make([]*store.LabelQueueItem, len(batch))
 	for i, b := range batch {
+		low, high := b.interval()
 		items[i] = &store.LabelQueueItem{CompoundID: b.CompoundID, ModelID: sel.version.ID,
 			Prediction: f64(b.Prediction), Uncertainty: f64(b.Uncertainty), ApplicabilityDistance: f64(b.ApplicabilityDistance),
 			SelectionStrategy: c.SelectionStrategy, SelectionBatch: c.CycleNumber, PriorityScore: b.Priority,
-			Explore: b.Explore, IntervalLow: b.IntervalLow, IntervalHigh: b.IntervalHigh,
+			Explore: b.Explore, IntervalLow: low, IntervalHigh: high,
 			Status: store.QueuePending, CreatedAt: now, UpdatedAt: now, Version: 1}
 	}
 	if err := tx.CreateQueueItems(ctx, items); err != nil {

@@ -27,7 +27,10 @@ func (r *candidateResolver) Compound(ctx context.Context, obj *activelearning.Ca
 
 // Interval is the resolver for the interval field.
 func (r *candidateResolver) Interval(ctx context.Context, obj *activelearning.Candidate) (*model.PredictionInterval, error) {
-	return intervalOf(obj.IntervalLow, obj.IntervalHigh), nil
+	if !obj.HasInterval {
+		return nil, nil
+	}
+	return intervalOf(&obj.IntervalLow, &obj.IntervalHigh), nil
 }
 
 // Descriptors is the resolver for the descriptors field.
