@@ -279,3 +279,72 @@ func deref(p *float64) any {
 	}
 	return *p
 }
+
+// TestCycleDiagnosisClassification checks the diagnosis of a binary
+// endpoint: the error of a pick is |label − p(class 1)|, a classification
+// version gives no interval (no coverage, no level, nothing about
+// intervals in the sentence).
+func TestCycleDiagnosisClassification(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{MaxBatchSize: 60})
+		// A binary endpoint: soluble when logS > -3 (ESOL values).
+		data := readESOL(t)
+		soluble := map[string]float64{}
+		in := activelearning.ImportInput{SetName: "esol-train", Endpoint: "soluble"}
+		for i, r := range data {
+			if r.Value > -3 {
+				soluble[r.SMILES] = 1
+			}
+			if i < trainRows {
+				in.Rows = append(in.Rows, ingestRow(i, r.SMILES, soluble[r.SMILES]))
+			}
+		}
+		if _, err := e.svc.ImportCompounds(e.ctx, e.sci, in); err != nil {
+			t.Fatal(err)
+		}
+		m, err := e.svc.CreateModel(e.ctx, e.admin, activelearning.CreateModelInput{Name: "soluble", Endpoint: "soluble",
+			Task: store.TaskClassification, Members: members, TrainingSetID: e.trainSet, Split: activelearning.SplitInput{Seed: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
+			t.Fatal(err)
+		}
+		e.model = m
+		c := e.selectBatch(t, "default", 10)
+		var errU, errE []float64
+		for _, it := range e.items(t, "selection_batch = ?", c.CycleNumber) {
+			if it.IntervalLow != nil || it.IntervalHigh != nil {
+				t.Errorf("classification item %v has an interval", it.ID)
+			}
+			comp, err := e.st.CompoundByID(e.ctx, it.CompoundID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			y := soluble[comp.InputSMILES]
+			if _, err := e.svc.SubmitLabel(e.ctx, e.sci, activelearning.SubmitLabelInput{ItemID: it.ID, Value: y}); err != nil {
+				t.Fatal(err)
+			}
+			if it.Explore {
+				errE = append(errE, math.Abs(y-*it.Prediction))
+			} else {
+				errU = append(errU, math.Abs(y-*it.Prediction))
+			}
+		}
+		mean := func(x []float64) float64 {
+			s := 0.0
+			for _, v := range x {
+				s += v
+			}
+			return s / float64(len(x))
+		}
+		d := e.diagnosis(t, c.ID)
+		t.Logf("classification cycle: %s", d.Sentence)
+		if d.Exploit != 5 || d.Explore != 5 || d.Hardness == nil || math.Abs(*d.Hardness-mean(errU)/mean(errE)) > 1e-9 {
+			t.Errorf("exploit %d, explore %d, hardness %v; want 5, 5, %v", d.Exploit, d.Explore, deref(d.Hardness), mean(errU)/mean(errE))
+		}
+		if d.Coverage != nil || d.CoverageN != 0 || d.Level != 0 || strings.Contains(d.Sentence, "interval") {
+			t.Errorf("classification: coverage %v of %d at %v, sentence %q; want no intervals", deref(d.Coverage), d.CoverageN, d.Level, d.Sentence)
+		}
+	})
+}
