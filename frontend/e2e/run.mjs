@@ -599,6 +599,12 @@ try {
   await tab('Cycle History');
   await page.getByTestId('cycle-3').getByTestId('cycle-started').filter({ hasText: /started \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC by Demo admin$/ }).waitFor();
   log('the cycle history says who started cycle 3 (Demo admin) and when');
+  // Cycle 2's self-check has its numbers: rho over every label of the cycle.
+  const row2 = page.getByTestId('cycle-2');
+  const labeled2 = Number((await row2.getByTestId('cycle-counts').textContent()).match(/(\d+) \/ \d+ labeled/)[1]);
+  const check2 = (await row2.getByTestId('cycle-diagnosis').textContent()).trim();
+  assert.match(check2, new RegExp(`^Self-check: .+; the model's uncertainty [a-z ]+: rho -?\\d\\.\\d\\d over ${labeled2} labels`), check2);
+  log(`cycle 2's self-check: ${check2}`);
 
   // Accessibility (axe-core: no serious or critical violation) and
   // screenshots of every tab at both sizes.
