@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"activelab/activelearning/ingest"
+	"activelab/auth"
 	"activelab/chem"
 	"activelab/jobs"
 	"activelab/store"
@@ -68,7 +69,7 @@ func checkImportInput(in *ImportInput) error {
 // an import_compounds job; the report then has only Rows, SetID, JobID and
 // ImportID.
 func (s *Service) ImportCompounds(ctx context.Context, actor *store.User, in ImportInput) (*ImportReport, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "importCompounds", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	if err := checkImportInput(&in); err != nil {
@@ -182,7 +183,7 @@ type JobStatuser interface {
 // may see it; to anyone else, and for a job that is not an import, it is
 // store.ErrNotFound.
 func (s *Service) ImportJob(ctx context.Context, actor *store.User, id int64) (*ImportJob, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "importJob", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	js, ok := s.jobs.(JobStatuser)

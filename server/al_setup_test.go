@@ -274,7 +274,7 @@ func (q *queryCounter) observe(query string) {
 // namedUser creates a user with the role whose email carries suffix.
 func (a *alEnv) namedUser(role store.Role, suffix string) *store.User {
 	a.t.Helper()
-	u, err := a.srv.Auth().CreateUser(context.Background(), newUser(fmt.Sprintf("%s-%s-%d@example.test", role, suffix, time.Now().UnixNano()), role))
+	u, err := a.srv.Auth().CreateUserAsOperator(context.Background(), newUser(fmt.Sprintf("%s-%s-%d@example.test", role, suffix, time.Now().UnixNano()), role))
 	if err != nil {
 		a.t.Fatalf("create user: %v", err)
 	}

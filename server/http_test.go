@@ -129,7 +129,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
 
-	u, err := srv.Auth().CreateUser(ctx, newUser("viewer@example.test", store.RoleViewer))
+	u, err := srv.Auth().CreateUserAsOperator(ctx, newUser("viewer@example.test", store.RoleViewer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestSecureCookieOverTLS(t *testing.T) {
 	}
 	ts := httptest.NewTLSServer(srv.Handler())
 	defer ts.Close()
-	if _, err := srv.Auth().CreateUser(context.Background(), newUser("tls@example.test", store.RoleViewer)); err != nil {
+	if _, err := srv.Auth().CreateUserAsOperator(context.Background(), newUser("tls@example.test", store.RoleViewer)); err != nil {
 		t.Fatal(err)
 	}
 	body := `{"query":"mutation { login(input: {email: \"tls@example.test\", password: \"correct horse\"}) { expiresAt } }"}`

@@ -314,7 +314,7 @@ func TestWebsocketKeepAlive(t *testing.T) {
 func TestWebsocketCredentialsRechecked(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
 		e := setupLive(t, open, func(c *Config, _ *Options) { c.WebsocketRecheckInterval = 100 * time.Millisecond })
-		e.user(store.RoleAdmin) // so the viewer below is not the last admin's concern
+		admin := e.user(store.RoleAdmin) // who disables the viewer below
 		u := e.user(store.RoleViewer)
 		tok := e.token(u)
 		subscribe := func(payload map[string]any, hdr http.Header) *websocket.Conn {
@@ -363,7 +363,7 @@ func TestWebsocketCredentialsRechecked(t *testing.T) {
 		}
 		hdr := http.Header{"Cookie": {auth.SessionCookieName + "=" + res.Secret}, "Origin": {e.ts.URL}}
 		c = subscribe(nil, hdr)
-		if _, err := e.srv.Auth().UpdateUser(t.Context(), auth.UserUpdate{ID: u.ID, Disabled: ptrTo(true)}); err != nil {
+		if _, err := e.srv.Auth().UpdateUser(t.Context(), admin, auth.UserUpdate{ID: u.ID, Disabled: ptrTo(true)}); err != nil {
 			t.Fatal(err)
 		}
 		closeCode(t, c)
