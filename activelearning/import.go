@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -45,6 +46,39 @@ func checkImportInput(in *ImportInput) error {
 		}
 	}
 	return nil
+}
+
+// ImportFile is one file to import (an upload): ImportFileInto reads it.
+type ImportFile struct {
+	// Body is the file's content and Name its name (reports name it).
+	Body io.Reader
+	Name string
+	// Format and Options say how to read it (ingest.Open).
+	Format  ingest.Format
+	Options ingest.Options
+	// SetName, Endpoint and Source are as in ImportInput.
+	SetName, Endpoint string
+	Source            store.Source
+}
+
+// ImportFileInto imports a file as ImportCompounds imports rows: it checks
+// the role first, then reads f (rows the reader rejects are reported like
+// ImportCompounds' bad rows; a file it cannot read at all is an
+// *InputError on "file").
+func (s *Service) ImportFileInto(ctx context.Context, actor *store.User, f ImportFile) (*ImportReport, error) {
+	if err := auth.RequireRole(actor, "importCompounds", store.RoleScientist); err != nil {
+		return nil, err
+	}
+	rd, err := ingest.Open(f.Body, f.Format, f.Options)
+	if err != nil {
+		return nil, &InputError{Field: "file", Msg: fmt.Sprintf("%s: %v", f.Name, err)}
+	}
+	rows, bad, err := ingest.ReadAll(rd)
+	if err != nil {
+		return nil, &InputError{Field: "file", Msg: fmt.Sprintf("reading %s: %v", f.Name, err)}
+	}
+	return s.ImportCompounds(ctx, actor, ImportInput{SetName: f.SetName, Endpoint: f.Endpoint, Source: f.Source,
+		Rows: rows, Errors: bad, File: f.Name})
 }
 
 // ImportCompounds imports compounds, and their measured values, into the

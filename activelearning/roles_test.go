@@ -5,9 +5,11 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"activelab/activelearning"
+	"activelab/activelearning/ingest"
 	"activelab/auth"
 	"activelab/ident"
 	"activelab/jobs"
@@ -41,6 +43,11 @@ func TestRolesEnforcedByService(t *testing.T) {
 			}{
 				{"ImportCompounds", "importCompounds", store.RoleScientist, func(a *store.User) error {
 					_, err := svc.ImportCompounds(ctx, a, activelearning.ImportInput{})
+					return err
+				}},
+				{"ImportFileInto", "importCompounds", store.RoleScientist, func(a *store.User) error {
+					// A file no reader takes: the role is checked before it is read.
+					_, err := svc.ImportFileInto(ctx, a, activelearning.ImportFile{Body: strings.NewReader("not,a,table\n"), Name: "x.csv", Format: ingest.FormatCSV})
 					return err
 				}},
 				{"ImportJob", "importJob", store.RoleScientist, func(a *store.User) error { _, err := svc.ImportJob(ctx, a, 1); return err }},

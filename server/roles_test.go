@@ -157,9 +157,9 @@ func (op *rootOp) value(t *testing.T, schema *ast.Schema, typ *ast.Type, path st
 	case "Time":
 		return "2026-01-01T00:00:00Z"
 	case "Upload":
-		// A file the resolver can read (it decodes an import before the
-		// service sees it).
-		op.files[path] = "smiles\nCCO\n"
+		// A file no reader takes: the service checks the role before it
+		// reads the file.
+		op.files[path] = "not,a,table,of,compounds\n"
 		return nil
 	}
 	t.Fatalf("%s: make up a value of scalar %s in this test", path, typ.NamedType)
