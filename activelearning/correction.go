@@ -25,11 +25,8 @@ type AmendLabelInput struct {
 
 // mayCorrect checks that actor may correct or retract the label of it: its
 // labeler within Config.CorrectionWindow of labeling it, or an admin at any
-// time.
+// time. Its callers have checked the role (auth.RequireRole).
 func (s *Service) mayCorrect(actor *store.User, it *store.LabelQueueItem) error {
-	if err := require(actor, store.RoleScientist); err != nil {
-		return err
-	}
 	if actor.Role == store.RoleAdmin {
 		return nil
 	}
@@ -51,7 +48,7 @@ func (s *Service) mayCorrect(actor *store.User, it *store.LabelQueueItem) error 
 // within Config.CorrectionWindow (default 24 h), an admin at any time;
 // an item that is not labeled is an ErrConflict. A reason is required.
 func (s *Service) AmendLabel(ctx context.Context, actor *store.User, in AmendLabelInput) (*store.LabelQueueItem, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "amendLabel", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
@@ -120,7 +117,7 @@ func (s *Service) AmendLabel(ctx context.Context, actor *store.User, in AmendLab
 // cycle counts one label fewer, and the history keeps the retracted value,
 // who, when and why. Who may retract is as for AmendLabel.
 func (s *Service) RetractLabel(ctx context.Context, actor *store.User, itemID store.ID, reason string) (*store.LabelQueueItem, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "retractLabel", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	reason = strings.TrimSpace(reason)

@@ -9,7 +9,11 @@
 // Every call that changes something takes the acting *store.User. Viewers
 // read; scientists import, select, claim, label, skip and assign to
 // themselves; admins also create models, trigger retrains and assign to
-// others. A missing role is auth.ErrForbidden. Bad arguments are
+// others. Each such method checks its role first, before it reads or
+// changes anything, with auth.RequireRole (the one role check; the GraphQL
+// @hasRole directive only documents it): a missing role is an
+// *auth.ForbiddenError naming the operation (it wraps auth.ErrForbidden).
+// Bad arguments are
 // *InputError (Field names the GraphQL input field); a state that forbids the
 // change (a labeled item, someone else's claim, a cycle that is not labeling)
 // wraps store.ErrConflict; unknown ids wrap store.ErrNotFound. A rejected call

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"activelab/auth"
 	"activelab/store"
 )
 
@@ -65,15 +64,4 @@ func actorID(u *store.User) store.ID {
 		return store.NilID
 	}
 	return u.ID
-}
-
-// require checks that actor has at least role need.
-func require(actor *store.User, need store.Role) error {
-	if actor == nil {
-		return fmt.Errorf("no signed-in user: %w", auth.ErrUnauthenticated)
-	}
-	if !auth.AtLeast(actor.Role, need) {
-		return fmt.Errorf("%s role required (user %d is %s): %w", need, actor.ID, actor.Role, auth.ErrForbidden)
-	}
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"activelab/auth"
 	"activelab/store"
 )
 
@@ -27,7 +28,7 @@ var ExportHeader = []string{"compound_id", "name", "smiles", "canonical_smiles",
 // export. It returns the number of data rows written; an unknown endpoint
 // or set is an InputError, checked before anything is written.
 func (s *Service) ExportMeasurements(ctx context.Context, actor *store.User, endpoint string, setID store.ID, w io.Writer) (int, error) {
-	if err := require(actor, store.RoleViewer); err != nil {
+	if err := auth.RequireRole(actor, "exportMeasurements", store.RoleViewer); err != nil {
 		return 0, err
 	}
 	endpoint = strings.TrimSpace(endpoint)

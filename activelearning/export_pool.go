@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"activelab/auth"
 	"activelab/chem"
 	"activelab/store"
 )
@@ -116,6 +117,9 @@ type PoolExport struct {
 // an unknown model, version, set or format is an InputError, checked
 // before anything is written.
 func (s *Service) ExportPool(ctx context.Context, actor *store.User, in PoolExport, w io.Writer) (int, error) {
+	if err := auth.RequireRole(actor, "exportPool", store.RoleViewer); err != nil {
+		return 0, err
+	}
 	if in.Format != PoolCSV && in.Format != PoolSDF {
 		return 0, inputErr("format", "%q is not an export format (csv or sdf)", in.Format)
 	}

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"activelab/activelearning/ingest"
+	"activelab/auth"
 	"activelab/chem"
 	"activelab/jobs"
 	"activelab/store"
@@ -46,6 +48,39 @@ func checkImportInput(in *ImportInput) error {
 	return nil
 }
 
+// ImportFile is one file to import (an upload): ImportFileInto reads it.
+type ImportFile struct {
+	// Body is the file's content and Name its name (reports name it).
+	Body io.Reader
+	Name string
+	// Format and Options say how to read it (ingest.Open).
+	Format  ingest.Format
+	Options ingest.Options
+	// SetName, Endpoint and Source are as in ImportInput.
+	SetName, Endpoint string
+	Source            store.Source
+}
+
+// ImportFileInto imports a file as ImportCompounds imports rows: it checks
+// the role first, then reads f (rows the reader rejects are reported like
+// ImportCompounds' bad rows; a file it cannot read at all is an
+// *InputError on "file").
+func (s *Service) ImportFileInto(ctx context.Context, actor *store.User, f ImportFile) (*ImportReport, error) {
+	if err := auth.RequireRole(actor, "importCompounds", store.RoleScientist); err != nil {
+		return nil, err
+	}
+	rd, err := ingest.Open(f.Body, f.Format, f.Options)
+	if err != nil {
+		return nil, &InputError{Field: "file", Msg: fmt.Sprintf("%s: %v", f.Name, err)}
+	}
+	rows, bad, err := ingest.ReadAll(rd)
+	if err != nil {
+		return nil, &InputError{Field: "file", Msg: fmt.Sprintf("reading %s: %v", f.Name, err)}
+	}
+	return s.ImportCompounds(ctx, actor, ImportInput{SetName: f.SetName, Endpoint: f.Endpoint, Source: f.Source,
+		Rows: rows, Errors: bad, File: f.Name})
+}
+
 // ImportCompounds imports compounds, and their measured values, into the
 // set in.SetName (created as a pool when missing). Scientists and admins.
 // A row's values are its Values (each of its own endpoint, as mapped by
@@ -68,7 +103,7 @@ func checkImportInput(in *ImportInput) error {
 // an import_compounds job; the report then has only Rows, SetID, JobID and
 // ImportID.
 func (s *Service) ImportCompounds(ctx context.Context, actor *store.User, in ImportInput) (*ImportReport, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "importCompounds", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	if err := checkImportInput(&in); err != nil {
@@ -182,7 +217,7 @@ type JobStatuser interface {
 // may see it; to anyone else, and for a job that is not an import, it is
 // store.ErrNotFound.
 func (s *Service) ImportJob(ctx context.Context, actor *store.User, id int64) (*ImportJob, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "importJob", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	js, ok := s.jobs.(JobStatuser)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"activelab/activelearning/ingest"
+	"activelab/auth"
 	"activelab/store"
 )
 
@@ -47,7 +48,7 @@ func (s *Service) ImportRunState(imp *store.Import) ImportState {
 
 // Import returns import id's record, to scientists and admins.
 func (s *Service) Import(ctx context.Context, actor *store.User, id store.ID) (*store.Import, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "import", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	return s.st.ImportByID(ctx, id)
@@ -59,7 +60,7 @@ const maxImportsListed = 100
 // Imports returns up to first (default 20, at most 100) imports into a
 // set, newest first, to scientists and admins.
 func (s *Service) Imports(ctx context.Context, actor *store.User, setID store.ID, first int) ([]*store.Import, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "imports", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	if first < 0 {
@@ -207,7 +208,7 @@ type ImportStart struct {
 // younger than Config.ImportStaleAfter) is an ErrConflict: another process
 // may be applying it. Scientists and admins.
 func (s *Service) BeginImport(ctx context.Context, actor *store.User, in ImportStart) (imp *store.Import, resumed bool, err error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "importCompounds", store.RoleScientist); err != nil {
 		return nil, false, err
 	}
 	if in.Digest != "" {
@@ -242,7 +243,7 @@ func (s *Service) BeginImport(ctx context.Context, actor *store.User, in ImportS
 // each part in transactions that advance the import's record. A failure
 // marks the import failed (BeginImport can resume it).
 func (s *Service) ContinueImport(ctx context.Context, actor *store.User, id store.ID, in ImportInput) error {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "importCompounds", store.RoleScientist); err != nil {
 		return err
 	}
 	if err := checkImportInput(&in); err != nil {

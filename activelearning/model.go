@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"activelab/auth"
 	"activelab/chem"
 	"activelab/features"
 	"activelab/ident"
@@ -115,7 +116,7 @@ func (p modelParams) ensembleConfig(task store.Task, seed int64) ml.EnsembleConf
 // train_model, all in one transaction. The returned version has status
 // training; its ID is the lineage's ID.
 func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateModelInput) (*store.MLModel, error) {
-	if err := require(actor, store.RoleAdmin); err != nil {
+	if err := auth.RequireRole(actor, "createModel", store.RoleAdmin); err != nil {
 		return nil, err
 	}
 	p, err := s.checkModelInput(&in)

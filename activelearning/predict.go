@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"activelab/auth"
 	"activelab/chem"
 	"activelab/features"
 	"activelab/ident"
@@ -67,7 +68,7 @@ func (p *Predictor) Model() *store.MLModel { return p.model }
 // predict. An unknown model or version, or one without a trained
 // artifact, is an *InputError.
 func (s *Service) Predictor(ctx context.Context, actor *store.User, ref string, version int) (*Predictor, error) {
-	if err := require(actor, store.RoleViewer); err != nil {
+	if err := auth.RequireRole(actor, "predict", store.RoleViewer); err != nil {
 		return nil, err
 	}
 	vs, err := s.lineageByRef(ctx, ref)
@@ -320,7 +321,7 @@ const MaxPredictList = 1000
 // PredictList scores a short list of SMILES (at most MaxPredictList) with
 // a lineage's version (0: the active one); see Predictor.
 func (s *Service) PredictList(ctx context.Context, actor *store.User, lineageID store.ID, version int, smiles []string) ([]PredictResult, error) {
-	if err := require(actor, store.RoleViewer); err != nil {
+	if err := auth.RequireRole(actor, "predict", store.RoleViewer); err != nil {
 		return nil, err
 	}
 	if len(smiles) > MaxPredictList {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"activelab/auth"
 	"activelab/store"
 )
 
@@ -98,7 +99,7 @@ func promotionDecision(task store.Task, tol float64, before, after map[string]fl
 // to it, and a model_activated event records who and why. ErrNotFound for
 // an unknown version; ErrConflict when it is not a candidate.
 func (s *Service) PromoteVersion(ctx context.Context, actor *store.User, versionID store.ID, reason string) (*store.MLModel, error) {
-	if err := require(actor, store.RoleAdmin); err != nil {
+	if err := auth.RequireRole(actor, "promoteVersion", store.RoleAdmin); err != nil {
 		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -126,7 +127,7 @@ func (s *Service) PromoteVersion(ctx context.Context, actor *store.User, version
 // and why (reason may be empty). ErrNotFound for an unknown model or
 // version; ErrConflict when the version is active, training or failed.
 func (s *Service) RollbackModel(ctx context.Context, actor *store.User, lineageID store.ID, toVersion int, reason string) (*store.MLModel, error) {
-	if err := require(actor, store.RoleAdmin); err != nil {
+	if err := auth.RequireRole(actor, "rollbackModel", store.RoleAdmin); err != nil {
 		return nil, err
 	}
 	if toVersion < 1 {

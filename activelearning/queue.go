@@ -76,7 +76,7 @@ func heldByOther(it *store.LabelQueueItem, user store.ID, now time.Time) bool {
 // lease of Config.LeaseDuration. Returns nil, nil when there is nothing to
 // claim.
 func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID store.ID) (*store.LabelQueueItem, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "claimNextItem", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	vs, err := s.st.ModelVersions(ctx, modelID)
@@ -128,7 +128,7 @@ func claimEvents(ic *itemContext, actor *store.User, lease time.Time, lapsed *st
 // RenewLease extends actor's claim on an in-progress item by
 // Config.LeaseDuration from now; ErrConflict when actor does not hold it.
 func (s *Service) RenewLease(ctx context.Context, actor *store.User, itemID store.ID) (*store.LabelQueueItem, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "renewLease", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	var out *store.LabelQueueItem
@@ -167,7 +167,7 @@ func (s *Service) RenewLease(ctx context.Context, actor *store.User, itemID stor
 // changes nothing; any other submission to a labeled item, a skipped item or
 // an item someone else holds is an ErrConflict.
 func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitLabelInput) (*store.LabelQueueItem, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "submitLabel", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	if err := checkMagnitude("value", in.Value); err != nil {
@@ -300,7 +300,7 @@ func lockOrder(ids []store.ID) []store.ID {
 // again returns it unchanged; a labeled item or one someone else holds is an
 // ErrConflict.
 func (s *Service) SkipItem(ctx context.Context, actor *store.User, itemID store.ID, reason string) (*store.LabelQueueItem, error) {
-	out, err := s.SkipItems(ctx, actor, []store.ID{itemID}, reason)
+	out, err := s.skipItems(ctx, actor, "skipItem", []store.ID{itemID}, reason)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +309,12 @@ func (s *Service) SkipItem(ctx context.Context, actor *store.User, itemID store.
 
 // SkipItems skips several items, all or none (one transaction).
 func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []store.ID, reason string) ([]*store.LabelQueueItem, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	return s.skipItems(ctx, actor, "skipItems", itemIDs, reason)
+}
+
+// skipItems is SkipItems for operation op (SkipItem or SkipItems).
+func (s *Service) skipItems(ctx context.Context, actor *store.User, op string, itemIDs []store.ID, reason string) ([]*store.LabelQueueItem, error) {
+	if err := auth.RequireRole(actor, op, store.RoleScientist); err != nil {
 		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -376,11 +381,13 @@ func (s *Service) SkipItems(ctx context.Context, actor *store.User, itemIDs []st
 // under a live lease, are an ErrConflict. An assigned item stays pending
 // (only its assignee can claim or label it).
 func (s *Service) AssignItems(ctx context.Context, actor *store.User, itemIDs []store.ID, userID store.ID) ([]*store.LabelQueueItem, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "assignItems", store.RoleScientist); err != nil {
 		return nil, err
 	}
-	if userID != actor.ID && actor.Role != store.RoleAdmin {
-		return nil, fmt.Errorf("assigning items to another user needs admin: %w", auth.ErrForbidden)
+	if userID != actor.ID {
+		if err := auth.RequireRole(actor, "assignItems to another user", store.RoleAdmin); err != nil {
+			return nil, err
+		}
 	}
 	if len(itemIDs) == 0 || len(itemIDs) > s.cfg.MaxBatchSize {
 		return nil, inputErr("itemIds", "give 1..%d items", s.cfg.MaxBatchSize)
@@ -461,7 +468,7 @@ func (s *Service) QueueItem(ctx context.Context, id store.ID) (*store.LabelQueue
 // item someone else holds is an ErrConflict naming the holder; a labeled or
 // skipped item too.
 func (s *Service) ClaimItem(ctx context.Context, actor *store.User, itemID store.ID) (*store.LabelQueueItem, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "claimItem", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	var out *store.LabelQueueItem
@@ -502,7 +509,7 @@ func (s *Service) ClaimItem(ctx context.Context, actor *store.User, itemID store
 // (pending, unassigned): the labeling workspace's Next. Admins may release
 // anyone's item; an item actor does not hold is an ErrConflict.
 func (s *Service) ReleaseItem(ctx context.Context, actor *store.User, itemID store.ID) (*store.LabelQueueItem, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+	if err := auth.RequireRole(actor, "releaseItem", store.RoleScientist); err != nil {
 		return nil, err
 	}
 	var out *store.LabelQueueItem

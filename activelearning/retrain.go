@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"activelab/auth"
 	"activelab/ml"
 	"activelab/ml/sampling"
 	"activelab/store"
@@ -20,7 +21,7 @@ import (
 // cycle becomes training and a retrain_model job is enqueued in the same
 // transaction.
 func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID store.ID, minNewLabels int) (*store.ActiveLearningCycle, error) {
-	if err := require(actor, store.RoleAdmin); err != nil {
+	if err := auth.RequireRole(actor, "triggerRetrain", store.RoleAdmin); err != nil {
 		return nil, err
 	}
 	if minNewLabels < 0 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"activelab/activelearning/selfcheck"
+	"activelab/auth"
 	"activelab/ident"
 	"activelab/jobs"
 	"activelab/ml"
@@ -54,8 +55,8 @@ type selection struct {
 	root     *store.MLModel
 }
 
-func (s *Service) checkSelect(ctx context.Context, actor *store.User, in SelectInput) (*selection, error) {
-	if err := require(actor, store.RoleScientist); err != nil {
+func (s *Service) checkSelect(ctx context.Context, actor *store.User, op string, in SelectInput) (*selection, error) {
+	if err := auth.RequireRole(actor, op, store.RoleScientist); err != nil {
 		return nil, err
 	}
 	if in.Strategy == "" {
@@ -351,7 +352,7 @@ func (s *Service) options(sel *selection, fps [][]uint64) sampling.Options {
 // pasted pool's unknown compounds are imported (PastedPool) so that they
 // can be scored and shown; the selection that follows finds them stored.
 func (s *Service) PreviewSelection(ctx context.Context, actor *store.User, in SelectInput) ([]Candidate, error) {
-	sel, err := s.checkSelect(ctx, actor, in)
+	sel, err := s.checkSelect(ctx, actor, "previewSelection", in)
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +373,7 @@ func (s *Service) PreviewSelection(ctx context.Context, actor *store.User, in Se
 // their events are written in one transaction (status labeling); a larger pool
 // is scored by a select_samples job (the cycle starts as selecting).
 func (s *Service) SelectSamples(ctx context.Context, actor *store.User, in SelectInput) (*store.ActiveLearningCycle, error) {
-	sel, err := s.checkSelect(ctx, actor, in)
+	sel, err := s.checkSelect(ctx, actor, "selectSamples", in)
 	if err != nil {
 		return nil, err
 	}

@@ -3,8 +3,15 @@
 // # Roles
 //
 // Users have one role: viewer < scientist < admin ([Rank], [AtLeast]). A
-// role grants everything below it. The GraphQL schema checks roles in one
-// place, the @hasRole directive (package graph), which calls [AtLeast].
+// role grants everything below it. [RequireRole] is the one role check of
+// every service (this package's user management, activelearning.Service,
+// the jobs client): a method that needs a role calls it first, and a caller
+// below the role gets a [*ForbiddenError] ("createUser requires role ADMIN;
+// you are VIEWER"). The GraphQL @hasRole directive documents the role and
+// requires a signed-in caller; it enforces nothing, so the CLI and jobs
+// meet the same rules. [Service.CreateUserAsOperator] is the exception: the
+// operator (the CLI, the demo's first admin) holds the database and is no
+// user of it.
 //
 // # Passwords
 //

@@ -77,9 +77,21 @@ type NewUser struct {
 	Password    string
 }
 
-// CreateUser validates u, hashes the password with argon2id and stores the
-// user. Bad fields are *InputError; a taken email wraps store.ErrConflict.
-func (s *Service) CreateUser(ctx context.Context, u NewUser) (*store.User, error) {
+// CreateUser creates a user on behalf of actor, who must be an admin
+// (*ForbiddenError otherwise); see CreateUserAsOperator.
+func (s *Service) CreateUser(ctx context.Context, actor *store.User, u NewUser) (*store.User, error) {
+	if err := RequireRole(actor, "createUser", RoleAdmin); err != nil {
+		return nil, err
+	}
+	return s.CreateUserAsOperator(ctx, u)
+}
+
+// CreateUserAsOperator validates u, hashes the password with argon2id and
+// stores the user. It checks no role: it is for the operator, who holds
+// the database itself and is no user of it (`activelab user create`, the
+// demo's first admin); requests from users go through CreateUser. Bad
+// fields are *InputError; a taken email wraps store.ErrConflict.
+func (s *Service) CreateUserAsOperator(ctx context.Context, u NewUser) (*store.User, error) {
 	email := strings.TrimSpace(u.Email)
 	if err := checkEmail(email); err != nil {
 		return nil, err
@@ -145,9 +157,13 @@ type UserUpdate struct {
 //     Concurrent calls cannot get around it: the enabled admins are locked
 //     for the transaction.
 //
+// Only admins may update users: actor below admin is a *ForbiddenError.
 // Bad fields are *InputError (name, role, password); an unknown user wraps
 // store.ErrNotFound. A rejected call changes nothing.
-func (s *Service) UpdateUser(ctx context.Context, u UserUpdate) (*store.User, error) {
+func (s *Service) UpdateUser(ctx context.Context, actor *store.User, u UserUpdate) (*store.User, error) {
+	if err := RequireRole(actor, "updateUser", RoleAdmin); err != nil {
+		return nil, err
+	}
 	var name, hash string
 	if u.Name != nil {
 		name = strings.TrimSpace(*u.Name)
@@ -240,8 +256,12 @@ func (s *Service) keepAnAdmin(ctx context.Context, tx *store.Tx, id store.ID, de
 		what, admins[0].Email)}
 }
 
-// Users lists every user (callers check the admin role).
-func (s *Service) Users(ctx context.Context) ([]*store.User, error) {
+// Users lists every user for actor, who must be an admin
+// (*ForbiddenError otherwise).
+func (s *Service) Users(ctx context.Context, actor *store.User) ([]*store.User, error) {
+	if err := RequireRole(actor, "users", RoleAdmin); err != nil {
+		return nil, err
+	}
 	return s.store.ListUsers(ctx)
 }
 

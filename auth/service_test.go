@@ -37,10 +37,16 @@ func eachBackend(t *testing.T, fn func(t *testing.T, f *fixture)) {
 
 const password = "correct horse"
 
+// admin is the signed-in admin who manages users in these tests. The role
+// check reads the actor it is handed (the HTTP layer hands over the
+// authenticated user), so it is not stored: a stored admin would change
+// the user counts and the last-admin rules the tests are about.
+var admin = &store.User{ID: ident.New(), Name: "Test admin", Email: "test-admin@example.test", Role: auth.RoleAdmin}
+
 // user creates a user with the role and the password "correct horse".
 func (f *fixture) user(t *testing.T, email string, role auth.Role) *store.User {
 	t.Helper()
-	u, err := f.svc.CreateUser(t.Context(), auth.NewUser{Email: email, Name: "Test " + email, Role: role, Password: password})
+	u, err := f.svc.CreateUserAsOperator(t.Context(), auth.NewUser{Email: email, Name: "Test " + email, Role: role, Password: password})
 	if err != nil {
 		t.Fatalf("CreateUser(%s): %v", email, err)
 	}
@@ -84,7 +90,7 @@ func wantInputError(t *testing.T, err error, field, fragment string) {
 func TestCreateUser(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		ctx := t.Context()
-		u, err := f.svc.CreateUser(ctx, auth.NewUser{Email: "  Ada@Example.test ", Name: " Ada ", Role: auth.RoleScientist, Password: password})
+		u, err := f.svc.CreateUser(ctx, admin, auth.NewUser{Email: "  Ada@Example.test ", Name: " Ada ", Role: auth.RoleScientist, Password: password})
 		if err != nil {
 			t.Fatalf("CreateUser: %v", err)
 		}
@@ -112,16 +118,16 @@ func TestCreateUser(t *testing.T) {
 			{"empty password", auth.NewUser{Email: "bob@example.test", Name: "B", Role: auth.RoleViewer}, "password", "at least 8 characters"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				_, err := f.svc.CreateUser(ctx, tc.in)
+				_, err := f.svc.CreateUser(ctx, admin, tc.in)
 				wantInputError(t, err, tc.field, tc.fragment)
 			})
 		}
 
-		_, err = f.svc.CreateUser(ctx, auth.NewUser{Email: "ADA@example.TEST", Name: "Other Ada", Role: auth.RoleViewer, Password: password})
+		_, err = f.svc.CreateUser(ctx, admin, auth.NewUser{Email: "ADA@example.TEST", Name: "Other Ada", Role: auth.RoleViewer, Password: password})
 		if !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), `"ADA@example.TEST"`) || !strings.Contains(err.Error(), "already exists") {
 			t.Errorf("duplicate email in another case: error = %v, want ErrConflict naming the email", err)
 		}
-		if users, err := f.svc.Users(ctx); err != nil || len(users) != 1 {
+		if users, err := f.svc.Users(ctx, admin); err != nil || len(users) != 1 {
 			t.Errorf("Users = %d users, %v; want only Ada (rejected calls create nothing)", len(users), err)
 		}
 	})
@@ -133,7 +139,7 @@ func TestUpdateUser(t *testing.T) {
 		f.user(t, "admin@example.test", auth.RoleAdmin)
 		u := f.user(t, "bob@example.test", auth.RoleViewer)
 
-		got, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Name: ptr("  Robert "), Role: ptr(auth.RoleScientist)})
+		got, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Name: ptr("  Robert "), Role: ptr(auth.RoleScientist)})
 		if err != nil {
 			t.Fatalf("UpdateUser: %v", err)
 		}
@@ -141,14 +147,14 @@ func TestUpdateUser(t *testing.T) {
 			t.Errorf("after name and role: %+v", got)
 		}
 		// Nothing to change: the user as stored.
-		if got, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID}); err != nil || got.Name != "Robert" {
+		if got, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID}); err != nil || got.Name != "Robert" {
 			t.Errorf("empty update = %+v, %v", got, err)
 		}
 		// Promoting to admin and demoting again (another admin remains).
-		if got, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Role: ptr(auth.RoleAdmin)}); err != nil || got.Role != auth.RoleAdmin {
+		if got, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Role: ptr(auth.RoleAdmin)}); err != nil || got.Role != auth.RoleAdmin {
 			t.Errorf("promote = %+v, %v", got, err)
 		}
-		if got, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Role: ptr(auth.RoleViewer)}); err != nil || got.Role != auth.RoleViewer {
+		if got, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Role: ptr(auth.RoleViewer)}); err != nil || got.Role != auth.RoleViewer {
 			t.Errorf("demote = %+v, %v", got, err)
 		}
 
@@ -164,7 +170,7 @@ func TestUpdateUser(t *testing.T) {
 			{"bad password with a good name", auth.UserUpdate{ID: u.ID, Name: ptr("Bobby"), Password: ptr("")}, "password", "at least 8 characters"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				_, err := f.svc.UpdateUser(ctx, tc.in)
+				_, err := f.svc.UpdateUser(ctx, admin, tc.in)
 				wantInputError(t, err, tc.field, tc.fragment)
 			})
 		}
@@ -173,7 +179,7 @@ func TestUpdateUser(t *testing.T) {
 		}
 
 		unknownUser := ident.New()
-		_, err = f.svc.UpdateUser(ctx, auth.UserUpdate{ID: unknownUser, Name: ptr("Nobody")})
+		_, err = f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: unknownUser, Name: ptr("Nobody")})
 		if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "user "+unknownUser.String()) {
 			t.Errorf("unknown user: error = %v, want ErrNotFound naming user %s", err, unknownUser)
 		}
@@ -191,7 +197,7 @@ func TestDisableUser(t *testing.T) {
 		session := f.login(t, u.Email, password)
 		token := f.token(t, u)
 
-		got, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Disabled: ptr(true)})
+		got, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Disabled: ptr(true)})
 		if err != nil {
 			t.Fatalf("disable: %v", err)
 		}
@@ -209,11 +215,11 @@ func TestDisableUser(t *testing.T) {
 		}
 		// Disabling again keeps the first time.
 		f.now = f.now.Add(time.Hour)
-		if got, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Disabled: ptr(true)}); err != nil || !got.DisabledAt.Equal(f.now.Add(-time.Hour)) {
+		if got, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Disabled: ptr(true)}); err != nil || !got.DisabledAt.Equal(f.now.Add(-time.Hour)) {
 			t.Errorf("disable twice = %v, %v; want the first DisabledAt", got.DisabledAt, err)
 		}
 
-		got, err = f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Disabled: ptr(false)})
+		got, err = f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Disabled: ptr(false)})
 		if err != nil || got.Disabled() {
 			t.Fatalf("enable = %+v, %v", got, err)
 		}
@@ -241,13 +247,13 @@ func TestChangePassword(t *testing.T) {
 		token := f.token(t, u)
 
 		// A weak password changes nothing.
-		_, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Password: ptr("weak")})
+		_, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Password: ptr("weak")})
 		wantInputError(t, err, "password", "at least 8 characters")
 		if _, err := f.svc.AuthenticateSession(ctx, s1); err != nil {
 			t.Fatalf("a rejected password change ended a session: %v", err)
 		}
 
-		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Password: ptr("battery staple")}); err != nil {
+		if _, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Password: ptr("battery staple")}); err != nil {
 			t.Fatalf("change password: %v", err)
 		}
 		for i, s := range []string{s1, s2} {
@@ -278,40 +284,40 @@ func TestLastAdmin(t *testing.T) {
 		a := f.user(t, "ada@example.test", auth.RoleAdmin)
 		b := f.user(t, "bob@example.test", auth.RoleScientist)
 		off := f.user(t, "off@example.test", auth.RoleAdmin)
-		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: off.ID, Disabled: ptr(true)}); err != nil {
+		if _, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: off.ID, Disabled: ptr(true)}); err != nil {
 			t.Fatalf("disable the second admin: %v", err)
 		}
 
-		_, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: a.ID, Role: ptr(auth.RoleScientist), Name: ptr("Renamed")})
+		_, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: a.ID, Role: ptr(auth.RoleScientist), Name: ptr("Renamed")})
 		wantInputError(t, err, "role", "last enabled admin")
 		if err != nil && !strings.Contains(err.Error(), "cannot demote ada@example.test") {
 			t.Errorf("message %q does not say who", err)
 		}
-		_, err = f.svc.UpdateUser(ctx, auth.UserUpdate{ID: a.ID, Disabled: ptr(true)})
+		_, err = f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: a.ID, Disabled: ptr(true)})
 		wantInputError(t, err, "disabled", "last enabled admin")
 		got, _ := f.st.UserByID(ctx, a.ID)
 		if got.Role != auth.RoleAdmin || got.Disabled() || got.Name == "Renamed" {
 			t.Errorf("a refused update changed the last admin: %+v", got)
 		}
 		// What keeps them an enabled admin is allowed.
-		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: a.ID, Role: ptr(auth.RoleAdmin), Disabled: ptr(false), Name: ptr("Ada L.")}); err != nil {
+		if _, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: a.ID, Role: ptr(auth.RoleAdmin), Disabled: ptr(false), Name: ptr("Ada L.")}); err != nil {
 			t.Errorf("keeping the last admin an enabled admin: %v", err)
 		}
 		// Demoting or disabling a disabled admin or a non-admin is fine.
-		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: off.ID, Role: ptr(auth.RoleViewer)}); err != nil {
+		if _, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: off.ID, Role: ptr(auth.RoleViewer)}); err != nil {
 			t.Errorf("demote a disabled admin: %v", err)
 		}
-		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: b.ID, Disabled: ptr(true)}); err != nil {
+		if _, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: b.ID, Disabled: ptr(true)}); err != nil {
 			t.Errorf("disable a scientist: %v", err)
 		}
-		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: b.ID, Disabled: ptr(false), Role: ptr(auth.RoleAdmin)}); err != nil {
+		if _, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: b.ID, Disabled: ptr(false), Role: ptr(auth.RoleAdmin)}); err != nil {
 			t.Fatalf("enable and promote bob: %v", err)
 		}
 		// With a second enabled admin, the first may go; then bob is the last.
-		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: a.ID, Disabled: ptr(true)}); err != nil {
+		if _, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: a.ID, Disabled: ptr(true)}); err != nil {
 			t.Errorf("disable ada with bob an admin: %v", err)
 		}
-		_, err = f.svc.UpdateUser(ctx, auth.UserUpdate{ID: b.ID, Role: ptr(auth.RoleViewer)})
+		_, err = f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: b.ID, Role: ptr(auth.RoleViewer)})
 		wantInputError(t, err, "role", "last enabled admin")
 	})
 }
@@ -345,7 +351,7 @@ func TestLastAdminConcurrent(t *testing.T) {
 					if i == 1 {
 						upd = auth.UserUpdate{ID: id, Disabled: ptr(true)}
 					}
-					_, errs[i] = f.svc.UpdateUser(ctx, upd)
+					_, errs[i] = f.svc.UpdateUser(ctx, admin, upd)
 				})
 			}
 			wg.Wait()
@@ -367,7 +373,7 @@ func TestLastAdminConcurrent(t *testing.T) {
 
 func enabledAdmins(t *testing.T, f *fixture) []*store.User {
 	t.Helper()
-	users, err := f.svc.Users(t.Context())
+	users, err := f.svc.Users(t.Context(), admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,11 +432,60 @@ func TestRecheck(t *testing.T) {
 		if err := f.svc.Recheck(ctx, sess); err != nil {
 			t.Errorf("session, still open: %v", err)
 		}
-		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Disabled: ptr(true)}); err != nil {
+		if _, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Disabled: ptr(true)}); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.svc.Recheck(ctx, sess); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("session of a disabled user: %v", err)
+		}
+	})
+}
+
+// TestUserManagementNeedsAdmin: listing, creating and updating users are
+// admin operations, checked by the service itself (RequireRole): a viewer
+// or a scientist gets *auth.ForbiddenError naming the operation, roles
+// and changing nothing; no actor at all is ErrUnauthenticated.
+func TestUserManagementNeedsAdmin(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := t.Context()
+		target := f.user(t, "target@example.test", auth.RoleViewer)
+		ops := []struct {
+			name string
+			call func(actor *store.User) error
+		}{
+			{"users", func(actor *store.User) error { _, err := f.svc.Users(ctx, actor); return err }},
+			{"createUser", func(actor *store.User) error {
+				_, err := f.svc.CreateUser(ctx, actor, auth.NewUser{Email: "new@example.test", Name: "New", Role: auth.RoleAdmin, Password: password})
+				return err
+			}},
+			{"updateUser", func(actor *store.User) error {
+				_, err := f.svc.UpdateUser(ctx, actor, auth.UserUpdate{ID: target.ID, Role: ptr(auth.RoleAdmin)})
+				return err
+			}},
+		}
+		for _, role := range []auth.Role{auth.RoleViewer, auth.RoleScientist} {
+			actor := f.user(t, string(role)+"@example.test", role)
+			for _, op := range ops {
+				var fe *auth.ForbiddenError
+				err := op.call(actor)
+				if !errors.As(err, &fe) || !errors.Is(err, auth.ErrForbidden) || fe.Operation != op.name || fe.Need != auth.RoleAdmin || fe.Have != role {
+					t.Errorf("%s as %s: error %v, want *auth.ForbiddenError{%s, admin, %s}", op.name, role, err, op.name, role)
+				}
+				if want := op.name + " requires role ADMIN; you are " + strings.ToUpper(string(role)); err != nil && err.Error() != want {
+					t.Errorf("message %q, want %q", err, want)
+				}
+			}
+		}
+		for _, op := range ops {
+			if err := op.call(nil); !errors.Is(err, auth.ErrUnauthenticated) {
+				t.Errorf("%s without an actor: error %v, want ErrUnauthenticated", op.name, err)
+			}
+		}
+		if got, err := f.st.UserByID(ctx, target.ID); err != nil || got.Role != auth.RoleViewer {
+			t.Errorf("target after refused updates: %+v, %v; want a viewer still", got, err)
+		}
+		if users, err := f.svc.Users(ctx, admin); err != nil || len(users) != 3 {
+			t.Errorf("users after a refused create: %d (%v), want 3", len(users), err)
 		}
 	})
 }

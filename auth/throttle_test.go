@@ -198,7 +198,7 @@ const parallelLogins = 64
 func benchmarkParallelWrongLogins(b *testing.B, slots int) {
 	st := storetest.OpenSQLite(b)
 	svc := auth.NewService(st, auth.Options{MaxConcurrentHashes: slots})
-	if _, err := svc.CreateUser(b.Context(), auth.NewUser{Email: "v@example.test", Name: "V", Role: store.RoleViewer, Password: password}); err != nil {
+	if _, err := svc.CreateUserAsOperator(b.Context(), auth.NewUser{Email: "v@example.test", Name: "V", Role: store.RoleViewer, Password: password}); err != nil {
 		b.Fatal(err)
 	}
 	resetPeakRSS(b)
@@ -244,7 +244,7 @@ func TestChangePasswordRevokingTokens(t *testing.T) {
 		u := f.user(t, "dave@example.test", auth.RoleScientist)
 		other := f.user(t, "erin@example.test", auth.RoleScientist)
 		t1, t2, kept := f.token(t, u), f.token(t, u), f.token(t, other)
-		if _, err := f.svc.UpdateUser(ctx, auth.UserUpdate{ID: u.ID, Password: ptr("battery staple"), RevokeAPITokens: true}); err != nil {
+		if _, err := f.svc.UpdateUser(ctx, admin, auth.UserUpdate{ID: u.ID, Password: ptr("battery staple"), RevokeAPITokens: true}); err != nil {
 			t.Fatal(err)
 		}
 		for _, tok := range []string{t1, t2} {

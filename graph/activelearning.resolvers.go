@@ -7,7 +7,6 @@ package graph
 
 import (
 	"activelab/activelearning"
-	"activelab/activelearning/ingest"
 	"activelab/auth"
 	"activelab/events"
 	"activelab/graph/model"
@@ -181,20 +180,12 @@ func (r *mutationResolver) ImportCompounds(ctx context.Context, input model.Impo
 	if err != nil {
 		return nil, err
 	}
-	rd, err := ingest.Open(input.File.File, format, opts)
-	if err != nil {
-		return nil, &activelearning.InputError{Field: "file", Msg: fmt.Sprintf("%s: %v", input.File.Filename, err)}
-	}
-	rows, bad, err := ingest.ReadAll(rd)
-	if err != nil {
-		return nil, &activelearning.InputError{Field: "file", Msg: fmt.Sprintf("reading %s: %v", input.File.Filename, err)}
-	}
-	in := activelearning.ImportInput{SetName: input.SetName, Endpoint: deref(input.Endpoint), Rows: rows, Errors: bad,
-		File: input.File.Filename}
+	f := activelearning.ImportFile{Body: input.File.File, Name: input.File.Filename, Format: format, Options: opts,
+		SetName: input.SetName, Endpoint: deref(input.Endpoint)}
 	if input.Source != nil {
-		in.Source = *input.Source
+		f.Source = *input.Source
 	}
-	rep, err := r.Svc.ImportCompounds(ctx, actor, in)
+	rep, err := r.Svc.ImportFileInto(ctx, actor, f)
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,11 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id ident.ID) (*st
 
 // CreateUser is the resolver for the createUser field.
 func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*model.CreateUserPayload, error) {
-	u, err := r.Auth.CreateUser(ctx, auth.NewUser{Email: input.Email, Name: input.Name, Role: input.Role, Password: input.Password})
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, err := r.Auth.CreateUser(ctx, actor, auth.NewUser{Email: input.Email, Name: input.Name, Role: input.Role, Password: input.Password})
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +77,11 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 
 // UpdateUser is the resolver for the updateUser field.
 func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UpdateUserPayload, error) {
-	u, err := r.Auth.UpdateUser(ctx, auth.UserUpdate{ID: input.ID, Name: input.Name, Role: input.Role,
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, err := r.Auth.UpdateUser(ctx, actor, auth.UserUpdate{ID: input.ID, Name: input.Name, Role: input.Role,
 		Disabled: input.Disabled, Password: input.Password, RevokeAPITokens: input.RevokeAPITokens != nil && *input.RevokeAPITokens})
 	if err != nil {
 		return nil, err
@@ -92,7 +100,11 @@ func (r *queryResolver) APITokens(ctx context.Context) ([]*store.APIToken, error
 
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context) ([]*store.User, error) {
-	return r.Auth.Users(ctx)
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Auth.Users(ctx, actor)
 }
 
 // Email is the resolver for the email field.

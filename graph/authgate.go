@@ -22,7 +22,8 @@ const (
 // field it selects is marked @public in the schema (only `login`) or is
 // __typename. Introspection (__schema, __type) also needs authentication:
 // the schema is in the repository for tools, and the running server tells
-// strangers nothing. Role checks are the @hasRole directive's job.
+// strangers nothing. Role checks are the services' (auth.RequireRole);
+// @hasRole documents them.
 type RequireAuthentication struct {
 	schema *ast.Schema
 }

@@ -10,14 +10,19 @@
 //
 // # Authentication and roles
 //
-// Two mechanisms, each in one place:
+// Two mechanisms, each in one place (the role rules themselves live in the
+// services, see below):
 //
 //   - [RequireAuthentication], a handler extension, refuses any operation
 //     from an anonymous caller unless all its root fields are @public
 //     (only `login`). So a new field needs authentication by default.
 //     Introspection also needs authentication.
-//   - The @hasRole(role: Role!) directive ([HasRole]) guards fields that
-//     need more than VIEWER: FORBIDDEN otherwise.
+//   - The @hasRole(role: Role!) directive ([HasRole]) documents the role a
+//     field needs and requires a signed-in caller. The service method
+//     behind the field enforces the role (auth.RequireRole: FORBIDDEN,
+//     "<operation> requires role <ROLE>; you are <ROLE>"), so the CLI and
+//     jobs meet the same rules; server's TestSchemaRolesEnforcedByService
+//     checks that every field's documented role is the enforced one.
 //
 // # Active learning
 //

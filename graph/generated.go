@@ -374,7 +374,6 @@ type ComplexityRoot struct {
 		CreateModel     func(childComplexity int, input model.CreateModelInput) int
 		CreateUser      func(childComplexity int, input model.CreateUserInput) int
 		ImportCompounds func(childComplexity int, input model.ImportCompoundsInput) int
-		InspectUpload   func(childComplexity int, file graphql.Upload) int
 		Login           func(childComplexity int, input model.LoginInput) int
 		Logout          func(childComplexity int) int
 		PromoteVersion  func(childComplexity int, input model.PromoteVersionInput) int
@@ -572,7 +571,6 @@ type ComplexityRoot struct {
 		CycleUpdated    func(childComplexity int, modelID ident.ID) int
 		QueueEvents     func(childComplexity int, modelID ident.ID, afterSeq *int) int
 		RetrainProgress func(childComplexity int, cycleID ident.ID, afterSeq *int) int
-		ServerTime      func(childComplexity int, intervalMs int) int
 	}
 
 	TriggerRetrainPayload struct {
@@ -581,13 +579,6 @@ type ComplexityRoot struct {
 
 	UpdateUserPayload struct {
 		User func(childComplexity int) int
-	}
-
-	UploadInfo struct {
-		ContentType func(childComplexity int) int
-		Filename    func(childComplexity int) int
-		Sha256      func(childComplexity int) int
-		Size        func(childComplexity int) int
 	}
 
 	User struct {
@@ -663,7 +654,6 @@ type ModelVersionResolver interface {
 	Metrics(ctx context.Context, obj *store.MLModel) ([]*model.Metric, error)
 }
 type MutationResolver interface {
-	InspectUpload(ctx context.Context, file graphql.Upload) (*model.UploadInfo, error)
 	ImportCompounds(ctx context.Context, input model.ImportCompoundsInput) (*model.ImportCompoundsPayload, error)
 	CreateModel(ctx context.Context, input model.CreateModelInput) (*model.CreateModelPayload, error)
 	SelectSamples(ctx context.Context, input model.SelectSamplesInput) (*model.SelectSamplesPayload, error)
@@ -728,7 +718,6 @@ type QueueItemResolver interface {
 	ArchivedWith(ctx context.Context, obj *store.LabelQueueItem) (*store.MLModel, error)
 }
 type SubscriptionResolver interface {
-	ServerTime(ctx context.Context, intervalMs int) (<-chan *time.Time, error)
 	QueueEvents(ctx context.Context, modelID ident.ID, afterSeq *int) (<-chan *model.QueueEvent, error)
 	RetrainProgress(ctx context.Context, cycleID ident.ID, afterSeq *int) (<-chan *model.RetrainProgress, error)
 	CycleUpdated(ctx context.Context, modelID ident.ID) (<-chan *store.ActiveLearningCycle, error)
@@ -2116,17 +2105,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportCompounds(childComplexity, args["input"].(model.ImportCompoundsInput)), true
-	case "Mutation.inspectUpload":
-		if e.ComplexityRoot.Mutation.InspectUpload == nil {
-			break
-		}
-
-		args, err := ec.field_Mutation_inspectUpload_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Mutation.InspectUpload(childComplexity, args["file"].(graphql.Upload)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -3074,17 +3052,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.RetrainProgress(childComplexity, args["cycleId"].(ident.ID), args["afterSeq"].(*int)), true
-	case "Subscription.serverTime":
-		if e.ComplexityRoot.Subscription.ServerTime == nil {
-			break
-		}
-
-		args, err := ec.field_Subscription_serverTime_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Subscription.ServerTime(childComplexity, args["intervalMs"].(int)), true
 
 	case "TriggerRetrainPayload.cycle":
 		if e.ComplexityRoot.TriggerRetrainPayload.Cycle == nil {
@@ -3099,31 +3066,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateUserPayload.User(childComplexity), true
-
-	case "UploadInfo.contentType":
-		if e.ComplexityRoot.UploadInfo.ContentType == nil {
-			break
-		}
-
-		return e.ComplexityRoot.UploadInfo.ContentType(childComplexity), true
-	case "UploadInfo.filename":
-		if e.ComplexityRoot.UploadInfo.Filename == nil {
-			break
-		}
-
-		return e.ComplexityRoot.UploadInfo.Filename(childComplexity), true
-	case "UploadInfo.sha256":
-		if e.ComplexityRoot.UploadInfo.Sha256 == nil {
-			break
-		}
-
-		return e.ComplexityRoot.UploadInfo.Sha256(childComplexity), true
-	case "UploadInfo.size":
-		if e.ComplexityRoot.UploadInfo.Size == nil {
-			break
-		}
-
-		return e.ComplexityRoot.UploadInfo.Size(childComplexity), true
 
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
@@ -4249,20 +4191,6 @@ func (ec *executionContext) childFields_UpdateUserPayload(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type UpdateUserPayload", field.Name)
 }
 
-func (ec *executionContext) childFields_UploadInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "filename":
-		return ec.fieldContext_UploadInfo_filename(ctx, field)
-	case "contentType":
-		return ec.fieldContext_UploadInfo_contentType(ctx, field)
-	case "size":
-		return ec.fieldContext_UploadInfo_size(ctx, field)
-	case "sha256":
-		return ec.fieldContext_UploadInfo_sha256(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type UploadInfo", field.Name)
-}
-
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4578,20 +4506,6 @@ func (ec *executionContext) field_Mutation_importCompounds_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_inspectUpload_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
-		func(ctx context.Context, v any) (graphql.Upload, error) {
-			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["file"] = arg0
 	return args, nil
 }
 
@@ -5176,20 +5090,6 @@ func (ec *executionContext) field_Subscription_retrainProgress_args(ctx context.
 		return nil, err
 	}
 	args["afterSeq"] = arg1
-	return args, nil
-}
-
-func (ec *executionContext) field_Subscription_serverTime_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "intervalMs",
-		func(ctx context.Context, v any) (int, error) {
-			return ec.unmarshalNInt2int(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["intervalMs"] = arg0
 	return args, nil
 }
 
@@ -10381,68 +10281,6 @@ func (ec *executionContext) fieldContext_ModelVersion_activatedAt(_ context.Cont
 	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Mutation_inspectUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_inspectUpload(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().InspectUpload(ctx, fc.Args["file"].(graphql.Upload))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2activelabᚋstoreᚐRole(ctx, "SCIENTIST")
-				if err != nil {
-					var zeroVal *model.UploadInfo
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *model.UploadInfo
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UploadInfo) graphql.Marshaler {
-			return ec.marshalNUploadInfo2ᚖactivelabᚋgraphᚋmodelᚐUploadInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_inspectUpload(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UploadInfo(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_inspectUpload_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_importCompounds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15306,50 +15144,6 @@ func (ec *executionContext) fieldContext_SubmitLabelPayload_item(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Subscription_serverTime(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
-	return graphql.ResolveFieldStream(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Subscription_serverTime(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().ServerTime(ctx, fc.Args["intervalMs"].(int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Subscription_serverTime(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Subscription",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Time does not have child fields")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_serverTime_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Subscription_queueEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -15660,98 +15454,6 @@ func (ec *executionContext) fieldContext_UpdateUserPayload_user(_ context.Contex
 		},
 	}
 	return fc, nil
-}
-
-func (ec *executionContext) _UploadInfo_filename(ctx context.Context, field graphql.CollectedField, obj *model.UploadInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UploadInfo_filename(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Filename, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_UploadInfo_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UploadInfo", field, false, false, "String")
-}
-
-func (ec *executionContext) _UploadInfo_contentType(ctx context.Context, field graphql.CollectedField, obj *model.UploadInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UploadInfo_contentType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ContentType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_UploadInfo_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UploadInfo", field, false, false, "String")
-}
-
-func (ec *executionContext) _UploadInfo_size(ctx context.Context, field graphql.CollectedField, obj *model.UploadInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UploadInfo_size(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Size, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_UploadInfo_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UploadInfo", field, false, false, "Int")
-}
-
-func (ec *executionContext) _UploadInfo_sha256(ctx context.Context, field graphql.CollectedField, obj *model.UploadInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UploadInfo_sha256(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sha256, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_UploadInfo_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UploadInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *store.User) (ret graphql.Marshaler) {
@@ -20561,13 +20263,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
-		case "inspectUpload":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_inspectUpload(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "importCompounds":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importCompounds(ctx, field)
@@ -21976,8 +21671,6 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 
 	switch fields[0].Name {
-	case "serverTime":
-		return ec._Subscription_serverTime(ctx, fields[0])
 	case "queueEvents":
 		return ec._Subscription_queueEvents(ctx, fields[0])
 	case "retrainProgress":
@@ -22037,54 +21730,6 @@ func (ec *executionContext) _UpdateUserPayload(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("UpdateUserPayload")
 		case "user":
 			out.Values[i] = ec._UpdateUserPayload_user(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var uploadInfoImplementors = []string{"UploadInfo"}
-
-func (ec *executionContext) _UploadInfo(ctx context.Context, sel ast.SelectionSet, obj *model.UploadInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, uploadInfoImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("UploadInfo")
-		case "filename":
-			out.Values[i] = ec._UploadInfo_filename(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "contentType":
-			out.Values[i] = ec._UploadInfo_contentType(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "size":
-			out.Values[i] = ec._UploadInfo_size(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "sha256":
-			out.Values[i] = ec._UploadInfo_sha256(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23949,24 +23594,6 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalNTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Time!")
-		return graphql.Null
-	}
-	_ = sel
-	res := graphql.MarshalTime(*v)
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
-	}
-	return res
-}
-
 func (ec *executionContext) unmarshalNTriggerRetrainInput2activelabᚋgraphᚋmodelᚐTriggerRetrainInput(ctx context.Context, v any) (model.TriggerRetrainInput, error) {
 	res, err := ec.unmarshalInputTriggerRetrainInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24005,14 +23632,6 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
 	return res
-}
-
-func (ec *executionContext) marshalNUploadInfo2ᚖactivelabᚋgraphᚋmodelᚐUploadInfo(ctx context.Context, sel ast.SelectionSet, v *model.UploadInfo) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "UploadInfo!")
-		return graphql.Null
-	}
-	return ec._UploadInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2ᚕᚖactivelabᚋstoreᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.User) graphql.Marshaler {

@@ -34,7 +34,7 @@ func (r *mutationResolver) CancelJob(ctx context.Context, input model.CancelJobI
 	if r.Resolver.Jobs == nil {
 		return nil, errNoJobs
 	}
-	j, err := r.Resolver.Jobs.CancelJob(ctx, input.ID, "admin "+actor.Name)
+	j, err := r.Resolver.Jobs.CancelJob(ctx, actor, input.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -43,10 +43,14 @@ func (r *mutationResolver) CancelJob(ctx context.Context, input model.CancelJobI
 
 // Jobs is the resolver for the jobs field.
 func (r *queryResolver) Jobs(ctx context.Context, kind *string, state *rivertype.JobState, first *int, after *string) (*model.BackgroundJobConnection, error) {
+	actor, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if r.Resolver.Jobs == nil {
 		return nil, errNoJobs
 	}
-	page, err := r.Resolver.Jobs.ListJobs(ctx, jobs.JobFilter{Kind: deref(kind), State: deref(state), First: derefOr(first, 20), After: deref(after)})
+	page, err := r.Resolver.Jobs.ListJobs(ctx, actor, jobs.JobFilter{Kind: deref(kind), State: deref(state), First: derefOr(first, 20), After: deref(after)})
 	if err != nil {
 		return nil, err
 	}

@@ -12,8 +12,8 @@ import (
 // JobAdmin lists and cancels background jobs (jobs.Client); the jobs query
 // and cancelJob call it.
 type JobAdmin interface {
-	ListJobs(ctx context.Context, f jobs.JobFilter) (*jobs.JobPage, error)
-	CancelJob(ctx context.Context, id int64, by string) (*jobs.Job, error)
+	ListJobs(ctx context.Context, actor *store.User, f jobs.JobFilter) (*jobs.JobPage, error)
+	CancelJob(ctx context.Context, actor *store.User, id int64) (*jobs.Job, error)
 }
 
 // errNoJobs answers the jobs API in a server built without a job client.

@@ -4,7 +4,6 @@ package graph
 
 import (
 	"log/slog"
-	"time"
 
 	"activelab/activelearning"
 	"activelab/auth"
@@ -26,16 +25,7 @@ type Resolver struct {
 	Jobs JobAdmin
 	// Log is the fallback logger (requests carry their own).
 	Log *slog.Logger
-	// Now is the clock of serverTime (time.Now when nil).
-	Now func() time.Time
 
 	// items shares each queue event's item among its subscribers.
 	items eventItems
-}
-
-func (r *Resolver) now() time.Time {
-	if r.Now != nil {
-		return r.Now()
-	}
-	return time.Now()
 }

@@ -7,58 +7,13 @@ package graph
 
 import (
 	"activelab/auth"
-	"activelab/graph/model"
 	"activelab/store"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"time"
-
-	"github.com/99designs/gqlgen/graphql"
 )
-
-// InspectUpload is the resolver for the inspectUpload field.
-func (r *mutationResolver) InspectUpload(ctx context.Context, file graphql.Upload) (*model.UploadInfo, error) {
-	h := sha256.New()
-	n, err := io.Copy(h, file.File)
-	if err != nil {
-		return nil, &auth.InputError{Field: "file", Message: fmt.Sprintf("reading upload %q: %v", file.Filename, err)}
-	}
-	return &model.UploadInfo{Filename: file.Filename, ContentType: file.ContentType, Size: int(n), Sha256: hex.EncodeToString(h.Sum(nil))}, nil
-}
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*store.User, error) {
 	return auth.Require(ctx)
-}
-
-// ServerTime is the resolver for the serverTime field.
-func (r *subscriptionResolver) ServerTime(ctx context.Context, intervalMs int) (<-chan *time.Time, error) {
-	if intervalMs < 100 || intervalMs > 60000 {
-		return nil, &auth.InputError{Field: "intervalMs", Message: fmt.Sprintf("%d is outside 100..60000", intervalMs)}
-	}
-	out := make(chan *time.Time, 1)
-	go func() {
-		defer close(out)
-		t := time.NewTicker(time.Duration(intervalMs) * time.Millisecond)
-		defer t.Stop()
-		for {
-			now := r.now()
-			select {
-			case out <- &now:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
 }
 
 // Mutation returns MutationResolver implementation.

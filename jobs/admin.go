@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"activelab/auth"
 	"activelab/store"
 )
 
@@ -89,8 +90,12 @@ var ErrJobFinished = fmt.Errorf("the job has already finished: %w", store.ErrCon
 // ListJobs returns a page of River's jobs, newest first (by id), filtered
 // by kind and state, with River's JobList (which both drivers implement).
 // Jobs River has deleted (completed and cancelled ones after a day,
-// discarded ones after a week) are not listed.
-func (c *Client) ListJobs(ctx context.Context, f JobFilter) (*JobPage, error) {
+// discarded ones after a week) are not listed. Only admins list jobs
+// (actor below admin: *auth.ForbiddenError).
+func (c *Client) ListJobs(ctx context.Context, actor *store.User, f JobFilter) (*JobPage, error) {
+	if err := auth.RequireRole(actor, "jobs", store.RoleAdmin); err != nil {
+		return nil, err
+	}
 	if f.First < 1 || f.First > MaxJobPage {
 		return nil, &InputError{Field: "first", Msg: fmt.Sprintf("%d: want 1 to %d", f.First, MaxJobPage)}
 	}
@@ -148,10 +153,14 @@ func (c *Client) Job(ctx context.Context, id int64) (*Job, error) {
 // running one is asked to stop (River cancels its context, through NOTIFY
 // on PostgreSQL or its poll every 2 s on SQLite) and is marked cancelled
 // when its worker returns, without a retry. Then the client's Canceller
-// (the service) settles the job's work with a reason naming by (who
-// cancelled it). A finished job answers ErrJobFinished, an unknown id
-// store.ErrNotFound.
-func (c *Client) CancelJob(ctx context.Context, id int64, by string) (*Job, error) {
+// (the service) settles the job's work with a reason naming actor ("admin
+// Ada"). Only admins cancel jobs (actor below admin: *auth.ForbiddenError).
+// A finished job answers ErrJobFinished, an unknown id store.ErrNotFound.
+func (c *Client) CancelJob(ctx context.Context, actor *store.User, id int64) (*Job, error) {
+	if err := auth.RequireRole(actor, "cancelJob", store.RoleAdmin); err != nil {
+		return nil, err
+	}
+	by := "admin " + actor.Name
 	cur, err := c.Job(ctx, id)
 	if err != nil {
 		return nil, err

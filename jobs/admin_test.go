@@ -11,6 +11,7 @@ import (
 
 	"github.com/riverqueue/river/rivertype"
 
+	"activelab/auth"
 	"activelab/ident"
 	"activelab/jobs"
 	"activelab/store"
@@ -52,6 +53,7 @@ func TestCancelRunningJob(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
 			st := open(t)
+			ada := storetest.User(ctx, t, st, &store.User{Name: "Ada", Role: store.RoleAdmin})
 			g := &cancelGate{gate: newGate()}
 			var logs syncBuffer
 			c, err := jobs.NewClient(st, g, jobs.Config{PollInterval: 20 * time.Millisecond, Log: discard(&logs)})
@@ -66,7 +68,7 @@ func TestCancelRunningJob(t *testing.T) {
 			id := enqueueRetrain(ctx, t, st, c, cycle7)
 			waitStarted(ctx, t, g.gate)
 
-			j, err := c.CancelJob(ctx, id, "admin Ada")
+			j, err := c.CancelJob(ctx, ada, id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,10 +89,10 @@ func TestCancelRunningJob(t *testing.T) {
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
-			if _, err := c.CancelJob(ctx, id, "admin Ada"); !errors.Is(err, jobs.ErrJobFinished) || !errors.Is(err, store.ErrConflict) {
+			if _, err := c.CancelJob(ctx, ada, id); !errors.Is(err, jobs.ErrJobFinished) || !errors.Is(err, store.ErrConflict) {
 				t.Errorf("second cancel: %v; want ErrJobFinished (a conflict)", err)
 			}
-			if _, err := c.CancelJob(ctx, id+1000, "admin Ada"); !errors.Is(err, store.ErrNotFound) {
+			if _, err := c.CancelJob(ctx, ada, id+1000); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("cancel of an unknown job: %v; want not found", err)
 			}
 			if n := len(g.settledList()); n != 1 {
@@ -109,6 +111,7 @@ func TestListAndCancelQueuedJobs(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx := t.Context()
 			st := open(t)
+			ada := storetest.User(ctx, t, st, &store.User{Name: "Ada", Role: store.RoleAdmin})
 			g := &cancelGate{gate: newGate()}
 			c, err := jobs.NewClient(st, g, jobs.Config{InsertOnly: true})
 			if err != nil {
@@ -138,7 +141,7 @@ func TestListAndCancelQueuedJobs(t *testing.T) {
 			var seen []int64
 			after := ""
 			for page := 0; ; page++ {
-				p, err := c.ListJobs(ctx, jobs.JobFilter{First: 2, After: after})
+				p, err := c.ListJobs(ctx, ada, jobs.JobFilter{First: 2, After: after})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -158,22 +161,22 @@ func TestListAndCancelQueuedJobs(t *testing.T) {
 				t.Errorf("pages = %v; want %v", seen, want)
 			}
 
-			trains, err := c.ListJobs(ctx, jobs.JobFilter{Kind: "train_model", First: 10})
+			trains, err := c.ListJobs(ctx, ada, jobs.JobFilter{Kind: "train_model", First: 10})
 			if err != nil || len(trains.Jobs) != 2 || trains.Jobs[0].Args != (jobs.TrainModelArgs{ModelID: targets[3]}) || trains.HasNextPage {
 				t.Fatalf("train_model jobs = %+v, %v", trains, err)
 			}
-			j, err := c.CancelJob(ctx, ids[0], "admin Ada")
+			j, err := c.CancelJob(ctx, ada, ids[0])
 			if err != nil || j.State != rivertype.JobStateCancelled || j.FinalizedAt == nil {
 				t.Fatalf("cancel of a queued job = %+v, %v; want cancelled at once", j, err)
 			}
 			if got := g.settledList(); len(got) != 1 || !strings.HasPrefix(got[0], "retrain_model: ") {
 				t.Errorf("settled = %q", got)
 			}
-			cancelled, err := c.ListJobs(ctx, jobs.JobFilter{State: rivertype.JobStateCancelled, First: 10})
+			cancelled, err := c.ListJobs(ctx, ada, jobs.JobFilter{State: rivertype.JobStateCancelled, First: 10})
 			if err != nil || len(cancelled.Jobs) != 1 || cancelled.Jobs[0].ID != ids[0] {
 				t.Errorf("cancelled jobs = %+v, %v", cancelled, err)
 			}
-			available, err := c.ListJobs(ctx, jobs.JobFilter{State: rivertype.JobStateAvailable, Kind: "retrain_model", First: 10})
+			available, err := c.ListJobs(ctx, ada, jobs.JobFilter{State: rivertype.JobStateAvailable, Kind: "retrain_model", First: 10})
 			if err != nil || len(available.Jobs) != 2 {
 				t.Errorf("available retrains = %+v, %v; want 2", available, err)
 			}
@@ -190,7 +193,7 @@ func TestListAndCancelQueuedJobs(t *testing.T) {
 				{jobs.JobFilter{First: 5, After: "%%%"}, "after"},
 			} {
 				var ie *jobs.InputError
-				_, err := c.ListJobs(ctx, bad.f)
+				_, err := c.ListJobs(ctx, ada, bad.f)
 				if !errors.As(err, &ie) || ie.Field != bad.field || !errors.Is(err, store.ErrInvalid) {
 					t.Errorf("ListJobs(%+v) = %v; want an InputError on %s", bad.f, err, bad.field)
 				}
@@ -202,4 +205,47 @@ func TestListAndCancelQueuedJobs(t *testing.T) {
 // discard logs River and the jobs to logs at INFO.
 func discard(logs *syncBuffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// TestJobAdminNeedsAdmin: listing and cancelling jobs are admin
+// operations, checked by the client itself (auth.RequireRole): a viewer or
+// a scientist gets *auth.ForbiddenError naming the operation, and the job
+// they tried to cancel is untouched.
+func TestJobAdminNeedsAdmin(t *testing.T) {
+	for name, open := range storetest.Backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			st := open(t)
+			c, err := jobs.NewClient(st, &cancelGate{gate: newGate()}, jobs.Config{InsertOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var id int64
+			if err := st.InTx(ctx, func(tx *store.Tx) error {
+				id, err = c.EnqueueRetrainModel(ctx, tx, ident.New())
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for _, role := range []store.Role{store.RoleViewer, store.RoleScientist} {
+				u := storetest.User(ctx, t, st, &store.User{Role: role})
+				for _, op := range []struct {
+					name string
+					call func() error
+				}{
+					{"jobs", func() error { _, err := c.ListJobs(ctx, u, jobs.JobFilter{First: 10}); return err }},
+					{"cancelJob", func() error { _, err := c.CancelJob(ctx, u, id); return err }},
+				} {
+					var fe *auth.ForbiddenError
+					if err := op.call(); !errors.As(err, &fe) || fe.Operation != op.name || fe.Need != store.RoleAdmin || fe.Have != role {
+						t.Errorf("%s as %s: error %v, want *auth.ForbiddenError{%s, admin, %s}", op.name, role, err, op.name, role)
+					}
+				}
+			}
+			j, err := c.Job(ctx, id)
+			if err != nil || j.State != rivertype.JobStateAvailable || j.CancelRequested {
+				t.Errorf("job after refused cancels: %+v, %v; want it available", j, err)
+			}
+		})
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
@@ -48,22 +47,36 @@ type alEnv struct {
 // adjust the runtime's configuration.
 func setupRuntime(t *testing.T, open func(testing.TB) *store.Store, mods ...func(*RuntimeConfig)) *alEnv {
 	t.Helper()
+	return setupRuntimeServer(t, open, nil, mods...)
+}
+
+// setupRuntimeServer is setupRuntime with the server's configuration and
+// options adjusted by smods as well.
+func setupRuntimeServer(t *testing.T, open func(testing.TB) *store.Store, smods []func(*Config, *Options), mods ...func(*RuntimeConfig)) *alEnv {
+	t.Helper()
 	var rt *Runtime
 	qc := &queryCounter{}
-	e := setup(t, open, func(_ *Config, o *Options) {
+	e := setup(t, open, append([]func(*Config, *Options){func(_ *Config, o *Options) {
 		o.Store.OnQuery(qc.observe)
-		rc := RuntimeConfig{Jobs: jobs.Config{PollInterval: 50 * time.Millisecond},
-			Broker: events.BrokerConfig{PollInterval: 200 * time.Millisecond, Log: discardLogger()}}
-		for _, m := range mods {
-			m(&rc)
-		}
-		var err error
-		rt, err = NewRuntime(o.Store, rc, discardLogger())
-		if err != nil {
-			t.Fatalf("runtime: %v", err)
-		}
+		rt = newTestRuntime(t, o.Store, mods...)
 		o.Service, o.Broker, o.Metrics, o.Jobs = rt.Service, rt.Broker, rt.Collectors(), rt.Jobs
-	})
+	}}, smods...)...)
+	return &alEnv{env: e, rt: rt, queries: qc}
+}
+
+// newTestRuntime builds and starts the runtime on st (stopped when the
+// test ends); mods adjust its configuration.
+func newTestRuntime(t *testing.T, st *store.Store, mods ...func(*RuntimeConfig)) *Runtime {
+	t.Helper()
+	rc := RuntimeConfig{Jobs: jobs.Config{PollInterval: 50 * time.Millisecond},
+		Broker: events.BrokerConfig{PollInterval: 200 * time.Millisecond, Log: discardLogger()}}
+	for _, m := range mods {
+		m(&rc)
+	}
+	rt, err := NewRuntime(st, rc, discardLogger())
+	if err != nil {
+		t.Fatalf("runtime: %v", err)
+	}
 	if err := rt.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +85,7 @@ func setupRuntime(t *testing.T, open func(testing.TB) *store.Store, mods ...func
 		defer cancel()
 		_ = rt.Stop(ctx)
 	})
-	return &alEnv{env: e, rt: rt, queries: qc}
+	return rt
 }
 
 func setupAL(t *testing.T, open func(testing.TB) *store.Store) *alEnv {
@@ -185,18 +198,7 @@ func (a *alEnv) label(t *testing.T, tok, item string, v float64) gqlResponse {
 // path "variables.in.file".
 func (a *alEnv) upload(t *testing.T, tok, query string, vars map[string]any, filename, content string) gqlResponse {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	_ = w.WriteField("operations", string(ops))
-	_ = w.WriteField("map", `{"0": ["variables.in.file"]}`)
-	fw, _ := w.CreateFormFile("0", filename)
-	_, _ = fw.Write([]byte(content))
-	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, a.ts.URL+"/graphql", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+tok)
-	return a.do(req)
+	return a.multipart(tok, query, vars, filename, content)
 }
 
 // wsSub is a graphql-transport-ws subscription.
@@ -272,7 +274,7 @@ func (q *queryCounter) observe(query string) {
 // namedUser creates a user with the role whose email carries suffix.
 func (a *alEnv) namedUser(role store.Role, suffix string) *store.User {
 	a.t.Helper()
-	u, err := a.srv.Auth().CreateUser(context.Background(), newUser(fmt.Sprintf("%s-%s-%d@example.test", role, suffix, time.Now().UnixNano()), role))
+	u, err := a.srv.Auth().CreateUserAsOperator(context.Background(), newUser(fmt.Sprintf("%s-%s-%d@example.test", role, suffix, time.Now().UnixNano()), role))
 	if err != nil {
 		a.t.Fatalf("create user: %v", err)
 	}

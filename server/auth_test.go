@@ -194,11 +194,11 @@ func TestSessionExpires(t *testing.T) {
 	})
 }
 
-// TestRoles checks @hasRole for each role on an ADMIN field (users) and a
-// SCIENTIST field (inspectUpload), and that VIEWER fields are open to all.
+// TestRoles checks the roles on an ADMIN field (users) and a SCIENTIST
+// field (importCompounds, an upload), and that VIEWER fields are open to all.
 func TestRoles(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
-		e := setup(t, open)
+		e := setupRuntime(t, open).env
 		for _, tc := range []struct {
 			role             store.Role
 			admin, scientist bool
@@ -217,19 +217,13 @@ func TestRoles(t *testing.T) {
 				}
 				r = e.upload(tok, "hello.csv", "smiles,value\nCCO,1\n")
 				if tc.scientist {
-					var d struct {
-						InspectUpload struct {
-							Filename string
-							Size     int
-							Sha256   string
-						}
-					}
+					var d uploadData
 					wantData(t, r, &d)
-					if d.InspectUpload.Filename != "hello.csv" || d.InspectUpload.Size != 19 {
-						t.Errorf("inspectUpload = %+v", d.InspectUpload)
+					if d.ImportCompounds.Rows != 1 || d.ImportCompounds.Set.Name != "uploads" {
+						t.Errorf("importCompounds = %+v", d.ImportCompounds)
 					}
 				} else {
-					wantError(t, r, CodeForbidden, "inspectUpload requires role SCIENTIST")
+					wantError(t, r, CodeForbidden, "importCompounds requires role SCIENTIST")
 				}
 				wantData(t, e.post(meQuery, nil, bearer(tok)), nil)
 			})

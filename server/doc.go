@@ -46,7 +46,8 @@
 // can call the API.
 //
 // Every operation except login needs authentication (graph.RequireAuthentication,
-// introspection included); roles are checked by the @hasRole directive.
+// introspection included); roles are checked by the services
+// (auth.RequireRole) and documented in the schema by @hasRole.
 // A request without credentials is judged before validation (queryGuard).
 //
 // # Limits (the README's Security section lists them with their defaults and flags)
@@ -71,7 +72,8 @@
 // 200 for application/json, 400 without a data entry for
 // application/graphql-response+json, as GraphQL over HTTP says), and from the
 // error presenter UNAUTHENTICATED (auth.ErrUnauthenticated), FORBIDDEN
-// (auth.ErrForbidden), BAD_USER_INPUT (auth.InputError, store.ErrInvalid,
+// (auth.ErrForbidden; a role check's *auth.ForbiddenError adds
+// extensions.operation and requiredRole), BAD_USER_INPUT (auth.InputError, store.ErrInvalid,
 // any error with an ErrorCode() string method), NOT_FOUND
 // (store.ErrNotFound), CONFLICT (store.ErrConflict) and INTERNAL: the
 // message is then "internal error", the cause is logged once with the

@@ -30,6 +30,7 @@ func TestErrorPresenter(t *testing.T) {
 	}{
 		{fmt.Errorf("%w: API token revoked", auth.ErrUnauthenticated), CodeUnauthenticated, "authentication required: API token revoked", false},
 		{fmt.Errorf("%w: users requires role ADMIN", auth.ErrForbidden), CodeForbidden, "forbidden: users requires role ADMIN", false},
+		{&auth.ForbiddenError{Operation: "users", Need: auth.RoleAdmin, Have: auth.RoleViewer}, CodeForbidden, "users requires role ADMIN; you are VIEWER", false},
 		{&auth.InputError{Field: "name", Message: "is empty"}, CodeBadUserInput, "name: is empty", false},
 		{&scalar.InputError{Msg: `ID "x" is not a valid id`}, CodeBadUserInput, `ID "x" is not a valid id`, false},
 		{fmt.Errorf("user 7: %w", store.ErrNotFound), CodeNotFound, "user 7: not found", false},
@@ -54,6 +55,11 @@ func TestErrorPresenter(t *testing.T) {
 		if got := present(ctx, err); got.Extensions["field"] != "name" || got.Extensions["code"] != CodeBadUserInput {
 			t.Errorf("%v: extensions %v, want code BAD_USER_INPUT and field name", err, got.Extensions)
 		}
+	}
+	// A role check's error says which operation needs which role.
+	forbidden := present(ctx, &auth.ForbiddenError{Operation: "createModel", Need: auth.RoleAdmin, Have: auth.RoleScientist})
+	if forbidden.Extensions["operation"] != "createModel" || forbidden.Extensions["requiredRole"] != "ADMIN" {
+		t.Errorf("ForbiddenError: extensions %v, want operation createModel and requiredRole ADMIN", forbidden.Extensions)
 	}
 	if n := strings.Count(logs.String(), "connection reset by peer"); n != 1 {
 		t.Errorf("internal error logged %d times, want once:\n%s", n, logs.String())

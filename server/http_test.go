@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"activelab/store"
+	"activelab/store/storetest"
 
 	"github.com/gorilla/websocket"
 )
@@ -115,7 +116,8 @@ func TestSPA(t *testing.T) {
 func TestServeGracefulShutdown(t *testing.T) {
 	st := openSQLite(t)
 	cfg := Defaults()
-	srv, err := New(cfg, Options{Store: st, Logger: discardLogger()})
+	rt := newTestRuntime(t, st)
+	srv, err := New(cfg, Options{Store: st, Logger: discardLogger(), Service: rt.Service, Broker: rt.Broker})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +129,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
 
-	u, err := srv.Auth().CreateUser(ctx, newUser("viewer@example.test", store.RoleViewer))
+	u, err := srv.Auth().CreateUserAsOperator(ctx, newUser("viewer@example.test", store.RoleViewer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,8 +147,12 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if m := next(t, c); m.Type != "connection_ack" {
 		t.Fatalf("got %+v", m)
 	}
-	send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": serverTimeSub}})
-	next(t, c)
+	model := storetest.Model(ctx, t, st, nil).ID
+	emitQueueEvents(t, st, model, 1)
+	send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": queueEventsFrom0(model)})
+	if m := next(t, c); m.Type != "next" || queueEventOf(m) == 0 {
+		t.Fatalf("got %+v, want next with a queue event", m)
+	}
 
 	cancel()
 	select {
@@ -208,7 +214,7 @@ func TestSecureCookieOverTLS(t *testing.T) {
 	}
 	ts := httptest.NewTLSServer(srv.Handler())
 	defer ts.Close()
-	if _, err := srv.Auth().CreateUser(context.Background(), newUser("tls@example.test", store.RoleViewer)); err != nil {
+	if _, err := srv.Auth().CreateUserAsOperator(context.Background(), newUser("tls@example.test", store.RoleViewer)); err != nil {
 		t.Fatal(err)
 	}
 	body := `{"query":"mutation { login(input: {email: \"tls@example.test\", password: \"correct horse\"}) { expiresAt } }"}`

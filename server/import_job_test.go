@@ -16,7 +16,7 @@ func TestImportJobQuery(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
 		a := setupRuntime(t, open, func(rc *RuntimeConfig) { rc.Service.InlineImportLimit = 3 })
 		sci := a.user(store.RoleScientist)
-		other, err := a.srv.Auth().CreateUser(t.Context(), newUser("other-"+strings.ReplaceAll(t.Name(), "/", "-")+"@example.test", store.RoleScientist))
+		other, err := a.srv.Auth().CreateUserAsOperator(t.Context(), newUser("other-"+strings.ReplaceAll(t.Name(), "/", "-")+"@example.test", store.RoleScientist))
 		if err != nil {
 			t.Fatal(err)
 		}

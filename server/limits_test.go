@@ -202,7 +202,7 @@ func TestInFlightShed(t *testing.T) {
 // refused with TOO_MANY_REQUESTS until one completes.
 func TestSocketCaps(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
-		e := setup(t, open, func(c *Config, _ *Options) { c.MaxSocketsPerUser = 2; c.MaxSubscriptionsPerSocket = 2 })
+		e := setupLive(t, open, func(c *Config, _ *Options) { c.MaxSocketsPerUser = 2; c.MaxSubscriptionsPerSocket = 2 })
 		tok := e.token(e.user(store.RoleViewer))
 		connect := func() *websocket.Conn {
 			c, _, err := e.dial(t, "graphql-transport-ws", nil)
@@ -223,7 +223,7 @@ func TestSocketCaps(t *testing.T) {
 		}
 
 		sub := func(id string) {
-			send(t, c1, map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": serverTimeSub}})
+			send(t, c1, map[string]any{"id": id, "type": "subscribe", "payload": e.sub()})
 		}
 		// Subscriptions start concurrently: any one of three is refused.
 		sub("1")

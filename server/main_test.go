@@ -68,7 +68,7 @@ func setup(t *testing.T, open func(testing.TB) *store.Store, mods ...func(*Confi
 // user creates a user with the role and a real password ("correct horse").
 func (e *env) user(role store.Role) *store.User {
 	e.t.Helper()
-	u, err := e.srv.Auth().CreateUser(context.Background(), auth.NewUser{
+	u, err := e.srv.Auth().CreateUserAsOperator(context.Background(), auth.NewUser{
 		Email: string(role) + "-" + strings.ReplaceAll(e.t.Name(), "/", "-") + "@example.test",
 		Name:  "Test " + string(role), Role: role, Password: "correct horse",
 	})

@@ -118,7 +118,7 @@ func BenchmarkRepeatedFieldsAuthenticated(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, err := srv.Auth().CreateUser(context.Background(), newUser("bench@example.test", store.RoleViewer))
+	u, err := srv.Auth().CreateUserAsOperator(context.Background(), newUser("bench@example.test", store.RoleViewer))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func TestClientLeft(t *testing.T) {
 // TestWebsocketOperationTimeout: a query over a websocket is bounded by
 // --request-timeout too, and answered TIMEOUT.
 func TestWebsocketOperationTimeout(t *testing.T) {
-	e := setup(t, openSQLite, func(c *Config, _ *Options) { c.RequestTimeout = time.Nanosecond })
+	e := setupLive(t, openSQLite, func(c *Config, _ *Options) { c.RequestTimeout = time.Nanosecond })
 	tok := e.token(e.user(store.RoleViewer))
 	c, _, err := e.dial(t, "graphql-transport-ws", nil)
 	if err != nil {
@@ -72,10 +72,15 @@ func TestWebsocketOperationTimeout(t *testing.T) {
 	if m := next(t, c); m.ID != "1" || m.Type != "complete" {
 		t.Errorf("then %s %s, want complete", m.Type, m.Payload)
 	}
-	// Subscriptions are not bounded by it.
-	send(t, c, map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{"query": serverTimeSub}})
-	for range 2 {
-		if m := next(t, c); m.ID != "2" || m.Type != "next" || strings.Contains(string(m.Payload), "errors") {
+	// Subscriptions are not bounded by it: the replayed events, then a
+	// live one written well past the deadline.
+	send(t, c, map[string]any{"id": "2", "type": "subscribe", "payload": e.sub()})
+	for i := range 3 {
+		if i == 2 {
+			time.Sleep(50 * time.Millisecond)
+			e.emit(t, 1)
+		}
+		if m := next(t, c); m.ID != "2" || m.Type != "next" || strings.Contains(string(m.Payload), "errors") || queueEventOf(m) == 0 {
 			t.Fatalf("subscription: %s %s", m.Type, m.Payload)
 		}
 	}

@@ -12,18 +12,40 @@ import (
 	"activelab/store"
 )
 
-// upload sends inspectUpload as a GraphQL multipart request.
+// uploadMutation imports a CSV file into the compound set "uploads".
+const uploadMutation = `mutation($in: ImportCompoundsInput!) { importCompounds(input: $in) { rows created errors { row reason } set { name size } } }`
+
+// uploadData is the data of uploadMutation.
+type uploadData struct {
+	ImportCompounds struct {
+		Rows, Created int
+		Errors        []struct {
+			Row    int
+			Reason string
+		}
+		Set struct {
+			Name string
+			Size int
+		}
+	}
+}
+
+// upload sends uploadMutation with the file as a GraphQL multipart request.
 func (e *env) upload(tok, name, content string) gqlResponse {
+	e.t.Helper()
+	return e.multipart(tok, uploadMutation, map[string]any{"in": map[string]any{"file": nil, "setName": "uploads"}}, name, content)
+}
+
+// multipart sends a GraphQL multipart request (the multipart request
+// spec) with one file bound to the variable path "variables.in.file".
+func (e *env) multipart(tok, query string, vars map[string]any, filename, content string) gqlResponse {
 	e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	ops, _ := json.Marshal(map[string]any{
-		"query":     `mutation($f: Upload!) { inspectUpload(file: $f) { filename size sha256 } }`,
-		"variables": map[string]any{"f": nil},
-	})
+	ops, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	_ = mw.WriteField("operations", string(ops))
-	_ = mw.WriteField("map", `{"0": ["variables.f"]}`)
-	fw, _ := mw.CreateFormFile("0", name)
+	_ = mw.WriteField("map", `{"0": ["variables.in.file"]}`)
+	fw, _ := mw.CreateFormFile("0", filename)
 	_, _ = fw.Write([]byte(content))
 	_ = mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+"/graphql", &body)
@@ -43,7 +65,7 @@ func (e *env) get(query, tok string) gqlResponse {
 
 func TestTransports(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
-		e := setup(t, open)
+		e := setupRuntime(t, open).env
 		tok := e.token(e.user(store.RoleScientist))
 
 		t.Run("GET query", func(t *testing.T) {
@@ -63,16 +85,30 @@ func TestTransports(t *testing.T) {
 			wantData(t, e.do(req), nil)
 		})
 		t.Run("multipart upload", func(t *testing.T) {
-			var d struct {
-				InspectUpload struct {
-					Size   int
-					Sha256 string
-				}
+			// The file arrives whole: each of its rows is a stored compound.
+			var d uploadData
+			wantData(t, e.upload(tok, "a.csv", "smiles,name\nCCO,ethanol\nc1ccccc1,benzene\nCC(=O)O,acetic acid\n"), &d)
+			if got := d.ImportCompounds; got.Rows != 3 || got.Created != 3 || len(got.Errors) != 0 || got.Set.Name != "uploads" || got.Set.Size != 3 {
+				t.Errorf("importCompounds = %+v, want 3 rows created in set uploads", got)
 			}
-			wantData(t, e.upload(tok, "a.txt", "abc"), &d)
-			// sha256("abc"), FIPS 180-2 test vector.
-			if d.InspectUpload.Sha256 != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" || d.InspectUpload.Size != 3 {
-				t.Errorf("inspectUpload = %+v", d.InspectUpload)
+			set, err := e.st.CompoundSetByName(t.Context(), "uploads")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids, err := e.st.CompoundSetMemberIDs(t.Context(), set.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs, err := e.st.CompoundsByIDs(t.Context(), ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]string{}
+			for _, c := range cs {
+				names[c.Name] = c.CanonicalSMILES
+			}
+			if len(names) != 3 || names["ethanol"] != "CCO" || names["benzene"] != "c1ccccc1" || names["acetic acid"] != "CC(=O)O" {
+				t.Errorf("stored compounds %v, want the file's three", names)
 			}
 		})
 		t.Run("request id", func(t *testing.T) {

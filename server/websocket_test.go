@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"activelab/activelearning"
 	"activelab/auth"
 	"activelab/store"
+	"activelab/store/storetest"
 
 	"github.com/gorilla/websocket"
 )
@@ -71,11 +73,74 @@ func closeCode(t *testing.T, c *websocket.Conn) *websocket.CloseError {
 	}
 }
 
-const serverTimeSub = `subscription { serverTime(intervalMs: 100) }`
+// liveEnv is a test server with the active-learning runtime (service and
+// event broker) and one model whose queue has events, for the tests of
+// websocket subscriptions.
+type liveEnv struct {
+	*env
+	model store.ID
+}
+
+// setupLive starts a liveEnv; mods adjust the server's configuration. The
+// model's queue starts with two events.
+func setupLive(t *testing.T, open func(testing.TB) *store.Store, mods ...func(*Config, *Options)) *liveEnv {
+	t.Helper()
+	a := setupRuntimeServer(t, open, mods)
+	l := &liveEnv{env: a.env, model: storetest.Model(t.Context(), t, a.st, nil).ID}
+	l.emit(t, 2)
+	return l
+}
+
+// emit writes n events of the model's queue (see emitQueueEvents).
+func (l *liveEnv) emit(t *testing.T, n int) { t.Helper(); emitQueueEvents(t, l.st, l.model, n) }
+
+// sub subscribes to the model's queue events (see queueEventsFrom0).
+func (l *liveEnv) sub() map[string]any { return queueEventsFrom0(l.model) }
+
+// emitQueueEvents writes n item_enqueued events of model through the
+// outbox, in one transaction, as the service's mutations do: subscribers
+// replay them or receive them live.
+func emitQueueEvents(t *testing.T, st *store.Store, model store.ID, n int) {
+	t.Helper()
+	err := st.InTx(t.Context(), func(tx *store.Tx) error {
+		for range n {
+			tx.Emit(&store.Event{Type: activelearning.EventItemEnqueued, ModelID: &model, Payload: json.RawMessage(`{}`)})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("emit queue events: %v", err)
+	}
+}
+
+// queueEventsFrom0 is the subscription payload for model's queue events
+// from the start: the events written so far arrive at once, then live ones.
+func queueEventsFrom0(model store.ID) map[string]any {
+	return map[string]any{"query": `subscription($m: ID!) { queueEvents(modelId: $m, afterSeq: 0) { seq type modelId } }`,
+		"variables": map[string]any{"m": model.String()}}
+}
+
+// queueEventOf decodes a next (or legacy data) message of sub: the event's
+// sequence number, or 0 when the message is something else.
+func queueEventOf(m wsMsg) int {
+	var p struct {
+		Data struct {
+			QueueEvents struct {
+				Seq  int
+				Type string
+			}
+		}
+		Errors []any
+	}
+	if err := json.Unmarshal(m.Payload, &p); err != nil || len(p.Errors) > 0 || p.Data.QueueEvents.Type != activelearning.EventItemEnqueued {
+		return 0
+	}
+	return p.Data.QueueEvents.Seq
+}
 
 func TestWebsocketGraphQLTransportWS(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
-		e := setup(t, open)
+		e := setupLive(t, open)
 		u := e.user(store.RoleViewer)
 		tok := e.token(u)
 
@@ -98,15 +163,22 @@ func TestWebsocketGraphQLTransportWS(t *testing.T) {
 				if m := next(t, c); m.Type != "connection_ack" {
 					t.Fatalf("got %+v, want connection_ack", m)
 				}
-				send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": serverTimeSub}})
-				for i := 0; i < 2; i++ {
+				send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": e.sub()})
+				// The two events written before are replayed, then a live one.
+				var seqs []int
+				for len(seqs) < 3 {
+					if len(seqs) == 2 {
+						e.emit(t, 1)
+					}
 					m := next(t, c)
-					var p struct {
-						Data struct{ ServerTime time.Time }
+					seq := queueEventOf(m)
+					if m.Type != "next" || m.ID != "1" || seq == 0 {
+						t.Fatalf("got %+v, want next with a queue event", m)
 					}
-					if err := json.Unmarshal(m.Payload, &p); m.Type != "next" || m.ID != "1" || err != nil || p.Data.ServerTime.IsZero() {
-						t.Fatalf("got %+v (%v), want next with serverTime", m, err)
-					}
+					seqs = append(seqs, seq)
+				}
+				if seqs[0] >= seqs[1] || seqs[1] >= seqs[2] {
+					t.Errorf("sequence numbers %v, want increasing", seqs)
 				}
 				// A query over the socket sees the user.
 				send(t, c, map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{"query": meQuery}})
@@ -178,7 +250,7 @@ func TestWebsocketGraphQLTransportWS(t *testing.T) {
 
 func TestWebsocketLegacyGraphQLWS(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
-		e := setup(t, open)
+		e := setupLive(t, open)
 		tok := e.token(e.user(store.RoleViewer))
 
 		c, res, err := e.dial(t, "graphql-ws", nil)
@@ -192,9 +264,9 @@ func TestWebsocketLegacyGraphQLWS(t *testing.T) {
 		if m := next(t, c); m.Type != "connection_ack" {
 			t.Fatalf("got %+v, want connection_ack", m)
 		}
-		send(t, c, map[string]any{"id": "7", "type": "start", "payload": map[string]any{"query": serverTimeSub}})
-		if m := next(t, c); m.Type != "data" || m.ID != "7" || !strings.Contains(string(m.Payload), "serverTime") {
-			t.Fatalf("got %+v, want data", m)
+		send(t, c, map[string]any{"id": "7", "type": "start", "payload": e.sub()})
+		if m := next(t, c); m.Type != "data" || m.ID != "7" || queueEventOf(m) == 0 {
+			t.Fatalf("got %+v, want data with a queue event", m)
 		}
 		send(t, c, map[string]any{"id": "7", "type": "stop"})
 
@@ -241,8 +313,8 @@ func TestWebsocketKeepAlive(t *testing.T) {
 // is refused.
 func TestWebsocketCredentialsRechecked(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
-		e := setup(t, open, func(c *Config, _ *Options) { c.WebsocketRecheckInterval = 100 * time.Millisecond })
-		e.user(store.RoleAdmin) // so the viewer below is not the last admin's concern
+		e := setupLive(t, open, func(c *Config, _ *Options) { c.WebsocketRecheckInterval = 100 * time.Millisecond })
+		admin := e.user(store.RoleAdmin) // who disables the viewer below
 		u := e.user(store.RoleViewer)
 		tok := e.token(u)
 		subscribe := func(payload map[string]any, hdr http.Header) *websocket.Conn {
@@ -255,9 +327,9 @@ func TestWebsocketCredentialsRechecked(t *testing.T) {
 			if m := next(t, c); m.Type != "connection_ack" {
 				t.Fatalf("got %+v, want connection_ack", m)
 			}
-			send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": serverTimeSub}})
-			if m := next(t, c); m.Type != "next" {
-				t.Fatalf("got %+v, want next", m)
+			send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": e.sub()})
+			if m := next(t, c); m.Type != "next" || queueEventOf(m) == 0 {
+				t.Fatalf("got %+v, want next with a queue event", m)
 			}
 			return c
 		}
@@ -291,7 +363,7 @@ func TestWebsocketCredentialsRechecked(t *testing.T) {
 		}
 		hdr := http.Header{"Cookie": {auth.SessionCookieName + "=" + res.Secret}, "Origin": {e.ts.URL}}
 		c = subscribe(nil, hdr)
-		if _, err := e.srv.Auth().UpdateUser(t.Context(), auth.UserUpdate{ID: u.ID, Disabled: ptrTo(true)}); err != nil {
+		if _, err := e.srv.Auth().UpdateUser(t.Context(), admin, auth.UserUpdate{ID: u.ID, Disabled: ptrTo(true)}); err != nil {
 			t.Fatal(err)
 		}
 		closeCode(t, c)

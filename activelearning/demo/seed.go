@@ -127,7 +127,7 @@ func Seed(ctx context.Context, svc *activelearning.Service, st *store.Store, cfg
 		}
 		res.GeneratedPassword = password
 	}
-	admin, err := auth.NewService(st, auth.Options{}).CreateUser(ctx, auth.NewUser{
+	admin, err := auth.NewService(st, auth.Options{}).CreateUserAsOperator(ctx, auth.NewUser{
 		Email: cfg.AdminEmail, Name: "Demo admin", Role: store.RoleAdmin, Password: password})
 	if errors.Is(err, store.ErrConflict) {
 		// The admin is the seed's first write: the process that created

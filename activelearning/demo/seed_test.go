@@ -201,7 +201,7 @@ func TestSeedLeavesUsedDatabase(t *testing.T) {
 	t.Parallel()
 	svc, st := setup(t)
 	ctx := t.Context()
-	if _, err := auth.NewService(st, auth.Options{}).CreateUser(ctx, auth.NewUser{Email: "x@example.org", Name: "X", Role: store.RoleViewer, Password: "password one two"}); err != nil {
+	if _, err := auth.NewService(st, auth.Options{}).CreateUserAsOperator(ctx, auth.NewUser{Email: "x@example.org", Name: "X", Role: store.RoleViewer, Password: "password one two"}); err != nil {
 		t.Fatal(err)
 	}
 	before := take(t, st)

@@ -98,7 +98,7 @@ func TestImportCommandKill9(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			if _, err := auth.NewService(st, auth.Options{}).CreateUser(ctx, auth.NewUser{
+			if _, err := auth.NewService(st, auth.Options{}).CreateUserAsOperator(ctx, auth.NewUser{
 				Email: "admin@example.com", Name: "Admin", Role: store.RoleAdmin, Password: "correct horse battery"}); err != nil {
 				t.Fatal(err)
 			}

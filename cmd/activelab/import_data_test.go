@@ -24,7 +24,7 @@ func importDB(t *testing.T, backend string) string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := auth.NewService(st, auth.Options{}).CreateUser(t.Context(), auth.NewUser{
+	if _, err := auth.NewService(st, auth.Options{}).CreateUserAsOperator(t.Context(), auth.NewUser{
 		Email: "admin@example.com", Name: "Admin", Role: store.RoleAdmin, Password: "correct horse battery"}); err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func runUserCreate(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return err
 	}
 	defer st.Close()
-	u, err := auth.NewService(st, auth.Options{}).CreateUser(ctx, auth.NewUser{Email: *email, Name: *name, Role: role, Password: password})
+	u, err := auth.NewService(st, auth.Options{}).CreateUserAsOperator(ctx, auth.NewUser{Email: *email, Name: *name, Role: role, Password: password})
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("a user with email %q already exists", *email)
 	}

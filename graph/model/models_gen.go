@@ -303,6 +303,7 @@ type Metric struct {
 	Value float64 `json:"value"`
 }
 
+// Mutations: each *.graphqls file extends this type with its own.
 type Mutation struct {
 }
 
@@ -551,6 +552,7 @@ type SubmitLabelPayload struct {
 	Item *store.LabelQueueItem `json:"item"`
 }
 
+// Subscriptions: each *.graphqls file extends this type with its own.
 type Subscription struct {
 }
 
@@ -582,14 +584,6 @@ type UpdateUserInput struct {
 
 type UpdateUserPayload struct {
 	User *store.User `json:"user"`
-}
-
-// What the server received in an upload.
-type UploadInfo struct {
-	Filename    string `json:"filename"`
-	ContentType string `json:"contentType"`
-	Size        int    `json:"size"`
-	Sha256      string `json:"sha256"`
 }
 
 // The state of a background job.
