@@ -665,6 +665,8 @@ try {
   const activeNow = (await api(base, `query($m: ID!) { model(id: $m) { activeVersion { version } } }`, { m: modelId }, token)).model.activeVersion.version;
   assert.equal(activeNow, 1, 'the API says version 1 is active');
   await page.locator('.model-head').filter({ hasText: /version 1 ·/ }).waitFor();
+  // The way forward again is offered (not taken here).
+  await page.getByRole('button', { name: 'Reactivate version 2…' }).waitFor();
   log('rolled back to version 1 from the Cycle History (rollbackModel), with a reason');
 
   // Accessibility (axe-core: no serious or critical violation) and

@@ -154,15 +154,21 @@ function Progress({ cycleId }: { cycleId: string }) {
   );
 }
 
-/** A version change an admin is about to make: promote a candidate, or roll back to an earlier version. */
+/** rollbackTitle names making a superseded version active: "Roll back to version 1" when it is older than the active one, "Reactivate version 2" when newer. */
+function rollbackTitle(v: Version, active: Version | null): string {
+  return active && v.version > active.version ? `Reactivate version ${v.version}` : `Roll back to version ${v.version}`;
+}
+
+/** A version change an admin is about to make: promote a candidate, or make a superseded version active again. */
 type VersionChange = { kind: 'promote' | 'rollback'; version: Version };
 
 /**
  * Versions lists a lineage's versions with their headline validation
  * metric and status. Admins promote a CANDIDATE (a retrain kept back for
  * being worse than the active version on the validation set) or roll back
- * to an earlier version, each after confirming with a reason (required to
- * promote) that goes into the audit.
+ * to an earlier version (or, after a rollback, reactivate a later one),
+ * each after confirming with a reason (required to promote) that goes into
+ * the audit.
  */
 export function Versions({ modelId, task, admin, refreshKey, onChange }: { modelId: string; task: ModelData['model']['task']; admin: boolean; refreshKey: string; onChange: () => void }) {
   const [{ data }, refetch] = useQuery({ query: VERSIONS, variables: { id: modelId } });
@@ -174,7 +180,9 @@ export function Versions({ modelId, task, admin, refreshKey, onChange }: { model
   if (versions.length === 0) return null;
   const active = versions.find((v) => v.status === 'ACTIVE') ?? null;
   const canPromote = (v: Version) => v.status === 'CANDIDATE';
-  const canRollback = (v: Version) => v.status === 'SUPERSEDED' && !!active && v.version < active.version;
+  // Any superseded version can be made active again: an earlier one (a
+  // rollback), or a later one after a rollback (rollbackModel takes both).
+  const canRollback = (v: Version) => v.status === 'SUPERSEDED' && !!active && v.version !== active.version;
   const actions = admin && versions.some((v) => canPromote(v) || canRollback(v));
   return (
     <section className="versions" aria-label="Versions">
@@ -211,7 +219,7 @@ export function Versions({ modelId, task, admin, refreshKey, onChange }: { model
                   )}
                   {canRollback(v) && (
                     <button className="secondary" onClick={() => setChange({ kind: 'rollback', version: v })}>
-                      Roll back to version {v.version}…
+                      {rollbackTitle(v, active)}…
                     </button>
                   )}
                 </td>
@@ -253,7 +261,7 @@ function ChangeVersion({ modelId, change, active, metric, onClose, onDone }: { m
   const [problem, setProblem] = useState('');
   const v = change.version;
   const promoting = change.kind === 'promote';
-  const title = promoting ? `Promote version ${v.version}` : `Roll back to version ${v.version}`;
+  const title = promoting ? `Promote version ${v.version}` : rollbackTitle(v, active);
   async function submit(e: FormEvent) {
     e.preventDefault();
     const why = reason.trim();

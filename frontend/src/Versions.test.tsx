@@ -85,8 +85,30 @@ describe('Versions, for admins', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Roll back to version 1' }));
     await screen.findByText('Version 1 is active.');
     expect(sent.find((s) => s.name === 'Rollback')?.variables).toEqual({ modelId: model, toVersion: 1, reason: null });
-    // Nothing offers to roll "back" to the candidate, which is newer.
-    expect(screen.queryByRole('button', { name: 'Roll back to version 3…' })).toBeNull();
+    // Nothing offers to roll "back" to the candidate, which is promoted instead.
+    expect(screen.queryByRole('button', { name: /version 3…$/ })?.textContent).toBe('Promote version 3…');
+  });
+  it('reactivates a later version after a rollback', async () => {
+    const { client, sent } = fakeClient((name) => {
+      switch (name) {
+        case 'Versions':
+          return { data: { model: { id: model, versions: [version(1, 'ACTIVE', 1.1), version(2, 'SUPERSEDED', 0.9)] } } };
+        case 'Rollback':
+          return { data: { rollbackModel: { model: { id: model }, version: { id: vid(2), version: 2, status: 'ACTIVE' } } } };
+      }
+    });
+    render(
+      <Provider value={client}>
+        <Versions modelId={model} task="REGRESSION" admin refreshKey="" onChange={() => {}} />
+      </Provider>,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Reactivate version 2…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Reactivate version 2' });
+    expect(dialog.textContent).toMatch(/Version 2 \(RMSE 0\.900 on the validation set\) becomes active; version 1 \(RMSE 1\.100\) is superseded\./);
+    fireEvent.change(within(dialog).getByLabelText('Reason (optional)'), { target: { value: 'the rollback was a mistake' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Reactivate version 2' }));
+    await screen.findByText('Version 2 is active.');
+    expect(sent.find((s) => s.name === 'Rollback')?.variables).toEqual({ modelId: model, toVersion: 2, reason: 'the rollback was a mistake' });
   });
 });
 
