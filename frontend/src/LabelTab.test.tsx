@@ -68,7 +68,8 @@ const implausible: Answer = {
   ],
 };
 
-function setup(answers: Record<string, (v: Record<string, unknown>) => Answer> = {}) {
+function setup(answers: Record<string, (v: Record<string, unknown>) => Answer> = {}, opts: { user?: User; itemId?: string } = {}) {
+  const user = opts.user ?? me;
   let claims = 0;
   const { client, sent } = fakeClient((name, v) => {
     if (answers[name]) return answers[name](v);
@@ -86,7 +87,15 @@ function setup(answers: Record<string, (v: Record<string, unknown>) => Answer> =
   });
   render(
     <Provider value={client}>
-      <LabelTab modelId={model} endpoint="logS" task="REGRESSION" range={{ min: -11.6, max: 1.58 }} user={me} counts={{ pending: 5, inProgress: 0, labeled: 2, skipped: 0 }} />
+      <LabelTab
+        modelId={model}
+        endpoint="logS"
+        task="REGRESSION"
+        range={{ min: -11.6, max: 1.58 }}
+        user={user}
+        counts={{ pending: 5, inProgress: 0, labeled: 2, skipped: 0 }}
+        itemId={opts.itemId}
+      />
     </Provider>,
   );
   return { sent };
@@ -161,5 +170,47 @@ describe('LabelTab, my history', () => {
     const asked = sent.find((s) => s.name === 'MyLabels');
     expect(asked?.variables).toEqual({ id: model, me: me.id });
     expect(asked?.query.replace(/\s+/g, ' ')).toContain('filter: {modelId: $id, status: [LABELED], assignedTo: $me, archived: null}');
+  });
+});
+
+describe('LabelTab, a labeled item opened from the queue', () => {
+  // Someone else's label from yesterday, archived with version 2.
+  const theirs = item(9, {
+    status: 'LABELED',
+    label: -4.2,
+    labelSource: 'LITERATURE',
+    labeledAt: hoursAgo(30),
+    labeledBy: { id: 'someone-else' },
+    assignedTo: { id: 'someone-else', name: 'Bo', email: null },
+    archivedAt: hoursAgo(2),
+    archivedWith: { version: 2 },
+  });
+  const answers = (amended: { value?: number }) => ({
+    QueueItem: () => ({ data: { queueItem: amended.value === undefined ? theirs : { ...theirs, label: amended.value } } }),
+    Amend: (v: Record<string, unknown>) => {
+      amended.value = v.value as number;
+      return { data: { amendLabel: { item: { ...theirs, label: v.value } } } };
+    },
+  });
+  it('lets an admin correct anyone’s label from there', async () => {
+    const amended: { value?: number } = {};
+    const admin = { ...me, role: 'ADMIN' } as User;
+    const { sent } = setup(answers(amended), { user: admin, itemId: theirs.id });
+    expect((await screen.findByTestId('held-by')).textContent).toBe('compound 9 is labeled: -4.200 (literature), archived with v2.');
+    fireEvent.click(screen.getByRole('button', { name: 'Correct this label…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Correct a label' });
+    fireEvent.change(within(dialog).getByLabelText('Corrected value'), { target: { value: '-4.02' } });
+    fireEvent.change(within(dialog).getByLabelText('Reason'), { target: { value: 'transcription error' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save correction' }));
+    await screen.findByText('compound 9 is labeled: -4.020 (literature), archived with v2.');
+    expect(sent.find((s) => s.name === 'Amend')?.variables).toEqual({ itemId: theirs.id, value: -4.02, reason: 'transcription error', confirm: false });
+    // A labeled item is not claimed.
+    expect(sent.some((s) => s.name === 'ClaimItem')).toBe(false);
+  });
+  it('offers a scientist nothing to change on someone else’s label', async () => {
+    setup(answers({}), { itemId: theirs.id });
+    await screen.findByTestId('held-by');
+    expect(screen.queryByRole('button', { name: 'Correct this label…' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Retract this label…' })).toBeNull();
   });
 });

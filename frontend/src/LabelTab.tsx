@@ -302,7 +302,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
         </button>
       </p>
       {!canLabel && <p>Viewers can watch the queue; labeling needs the scientist role.</p>}
-      {itemId && openedItem && !item && <OpenedItem item={openedItem} me={user} />}
+      {itemId && openedItem && !item && <OpenedItem item={openedItem} me={user} onCorrect={(kind) => correct(openedItem, kind)} />}
       {canLabel && !item && (
         <div className="claim">
           <button onClick={claimNext} disabled={busy}>
@@ -389,6 +389,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
             setDialog(null);
             setNotice(`Corrected ${nameOf(dialog.item)} to ${formatNumber(value)}.`);
             refetchMine({ requestPolicy: 'network-only' });
+            if (itemId) refetchOpened({ requestPolicy: 'network-only' });
             return null;
           }}
         />
@@ -403,6 +404,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
             setDialog(null);
             setNotice(`Retracted the label of ${nameOf(dialog.item)}; it is back in the queue.`);
             refetchMine({ requestPolicy: 'network-only' });
+            if (itemId) refetchOpened({ requestPolicy: 'network-only' });
             return null;
           }}
         />
@@ -436,8 +438,13 @@ function ImplausibleNote({ why, endpoint, busy, onConfirm, onChange }: { why: Im
   );
 }
 
-/** OpenedItem says what happened to an item opened from the queue that this user does not hold. */
-function OpenedItem({ item, me }: { item: QueueItem; me: User }) {
+/**
+ * OpenedItem says what happened to an item opened from the queue that this
+ * user does not hold; a label they may still change (theirs within the
+ * correction window, anyone's for an admin) can be corrected or retracted
+ * from here.
+ */
+function OpenedItem({ item, me, onCorrect }: { item: QueueItem; me: User; onCorrect: (kind: 'amend' | 'retract') => void }) {
   const name = item.compound.name || item.compound.inputSmiles;
   const who = item.assignedTo ? (item.assignedTo.id === me.id ? 'you' : item.assignedTo.name || item.assignedTo.email) : '';
   let text = '';
@@ -449,10 +456,21 @@ function OpenedItem({ item, me }: { item: QueueItem; me: User }) {
   }
   else if (item.status === 'SKIPPED') text = `${name} was skipped.`;
   if (!text) return null;
+  const correctable = item.status === 'LABELED' && mayCorrect(item, me).ok;
   return (
-    <p className="held-by" data-testid="held-by">
-      {text}
-    </p>
+    <div className="held-by">
+      <p data-testid="held-by">{text}</p>
+      {correctable && (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => onCorrect('amend')}>
+            Correct this label…
+          </button>
+          <button type="button" className="secondary" onClick={() => onCorrect('retract')}>
+            Retract this label…
+          </button>
+        </div>
+      )}
+    </div>
   );
 }
 
