@@ -42,6 +42,13 @@ async function shot(page, name) {
   if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.E2E_SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+// exactly matches an element's whole text (trimmed) to s: a SMILES is
+// often part of another (ClCC of ClCCCl), so a substring filter such as
+// hasNotText: 'ClCC' would never see the next compound.
+function exactly(s) {
+  return new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
 function log(msg) {
   console.log(`e2e: ${msg}`);
 }
@@ -185,7 +192,7 @@ try {
   assert.ok(simValues.every((v, i) => v >= 0 && v <= 1 && (i === 0 || v <= simValues[i - 1])), `similarities ${simValues}`);
   // A reload resumes the compound this labeler holds instead of stranding it.
   await page.reload();
-  await page.getByTestId('smiles').filter({ hasText: first }).waitFor();
+  await page.getByTestId('smiles').filter({ hasText: exactly(first) }).waitFor();
   await page.getByTestId('count-in-progress').filter({ hasText: /^1$/ }).waitFor();
 
   // 4. A value that is not a number is refused on the page, nothing sent.
@@ -423,6 +430,8 @@ try {
   await page.getByRole('button', { name: 'Skip picked' }).click();
   await page.getByTestId('count-skipped').filter({ hasText: new RegExp(`^${skippedBefore + 2}$`) }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Skip picked' }).count(), 0, 'the picks clear after the skip');
+  // The queue shows why they were skipped.
+  await page.getByTestId('queue-row').filter({ hasText: 'Skipped: not purchasable' }).nth(1).waitFor();
   log('skipped two queued compounds at once');
   // One pending compound assigned (here to the admin, the only labeler):
   // it stays pending, held for the assignee.
@@ -484,7 +493,7 @@ try {
       await page.getByRole('status').filter({ hasText: /: 50\.000 \(confirmed although implausible\)\.$/ }).waitFor();
     }
     await page.getByTestId('count-labeled').filter({ hasText: new RegExp(`^${labeledAtStart + i + 1}$`) }).waitFor();
-    await page.getByTestId('smiles').filter({ hasNotText: smiles }).waitFor();
+    await page.getByTestId('smiles').filter({ hasNotText: exactly(smiles) }).waitFor();
     byKeyboard.push({ smiles, value });
   }
   const stored = (await api(base, `query($model: ID!) { labelQueue(filter: {modelId: $model, status: LABELED}, first: 100) { edges { node {
@@ -560,6 +569,12 @@ try {
   assert.ok(laptop.bottom <= laptop.innerHeight && laptop.scrollWidth <= laptop.innerWidth, `card at 1366x768: ${JSON.stringify(laptop)}`);
   const phone = await measure(390, 844);
   assert.ok(phone.scrollWidth <= phone.innerWidth && phone.right <= phone.innerWidth, `card at 390x844: ${JSON.stringify(phone)}`);
+  // My history, open, does not widen the phone's page either.
+  await page.getByText(/^My history \(\d+\)$/).click();
+  await page.getByRole('table', { name: 'My labels' }).waitFor();
+  const phoneHistory = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth }));
+  assert.ok(phoneHistory.scrollWidth <= phoneHistory.innerWidth, `my history at 390x844: ${JSON.stringify(phoneHistory)}`);
+  await page.getByText(/^My history \(\d+\)$/).click();
   log(`the card fits: 1366x768 bottom ${laptop.bottom}px; 390x844 page ${phone.scrollWidth}px wide`);
   await page.setViewportSize({ width: 1366, height: 768 });
 
@@ -588,7 +603,7 @@ try {
   const picked = (await free.locator('.smiles').textContent()).trim();
   await free.locator('td').nth(4).click();
   await page.waitForURL(/#\/models\/[^/]+\/label\/[^/]+$/);
-  await page.getByTestId('smiles').filter({ hasText: picked }).waitFor();
+  await page.getByTestId('smiles').filter({ hasText: exactly(picked) }).waitFor();
   const openedId = decodeURIComponent(new URL(page.url()).hash.split('/').pop());
   const opened = (await api(base, itemQuery, { id: openedId }, token)).queueItem;
   assert.deepEqual([opened.status, opened.assignedTo?.id, opened.compound.inputSmiles], ['IN_PROGRESS', meNow.me.id, picked], 'the clicked item itself is claimed for me');
@@ -599,7 +614,7 @@ try {
   // Next (n, by keyboard): another compound comes, the one left is free again.
   await page.keyboard.press('Escape');
   await page.keyboard.press('n');
-  await page.getByTestId('smiles').filter({ hasNotText: picked }).waitFor();
+  await page.getByTestId('smiles').filter({ hasNotText: exactly(picked) }).waitFor();
   await page.getByRole('status').filter({ hasText: /^Left .* unlabeled for someone else\.$/ }).waitFor();
   const left = (await api(base, itemQuery, { id: openedId }, token)).queueItem;
   assert.deepEqual([left.status, left.assignedTo], ['PENDING', null], `Next released the item it left: ${JSON.stringify(left)}`);

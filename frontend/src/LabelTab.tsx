@@ -688,50 +688,52 @@ function History({ items, me, onCorrect }: { items: QueueItem[]; me: User; onCor
   return (
     <details className="history">
       <summary>My history ({items.length})</summary>
-      <table aria-label="My labels">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Compound</th>
-            <th scope="col">Label</th>
-            <th scope="col">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.slice(0, 20).map((h) => {
-            const name = h.compound.name || h.compound.inputSmiles;
-            const may = mayCorrect(h, me);
-            const archived = archivedNote(h);
-            return (
-              <tr key={h.id} data-testid="history-row">
-                <td>{h.labeledAt ? h.labeledAt.slice(0, 16).replace('T', ' ') : '–'}</td>
-                <td>{h.compound.name || <span className="smiles small">{h.compound.inputSmiles}</span>}</td>
-                <td>
-                  {formatNumber(h.label)} ({h.labelSource?.toLowerCase().replace('_', ' ')})
-                  {h.labelImplausible && <span className="tag">confirmed implausible</span>}
-                  {archived && <span className="tag">{archived}</span>}
-                </td>
-                <td>
-                  {may.ok ? (
-                    <>
-                      <button type="button" className="link" onClick={() => onCorrect(h, 'amend')} aria-label={`Correct the label of ${name}`}>
-                        Correct
-                      </button>{' '}
-                      <button type="button" className="link" onClick={() => onCorrect(h, 'retract')} aria-label={`Retract the label of ${name}`}>
-                        Retract
-                      </button>
-                    </>
-                  ) : (
-                    <span className="muted small" title={may.why}>
-                      ask an admin
-                    </span>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table aria-label="My labels">
+          <thead>
+            <tr>
+              <th scope="col">When (UTC)</th>
+              <th scope="col">Compound</th>
+              <th scope="col">Label</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.slice(0, 20).map((h) => {
+              const name = h.compound.name || h.compound.inputSmiles;
+              const may = mayCorrect(h, me);
+              const archived = archivedNote(h);
+              return (
+                <tr key={h.id} data-testid="history-row">
+                  <td>{h.labeledAt ? h.labeledAt.slice(0, 16).replace('T', ' ') : '–'}</td>
+                  <td>{h.compound.name || <span className="smiles small">{h.compound.inputSmiles}</span>}</td>
+                  <td>
+                    {formatNumber(h.label)} ({h.labelSource?.toLowerCase().replace('_', ' ')})
+                    {h.labelImplausible && <span className="tag">confirmed implausible</span>}
+                    {archived && <span className="tag">{archived}</span>}
+                  </td>
+                  <td>
+                    {may.ok ? (
+                      <>
+                        <button type="button" className="link" onClick={() => onCorrect(h, 'amend')} aria-label={`Correct the label of ${name}`}>
+                          Correct
+                        </button>{' '}
+                        <button type="button" className="link" onClick={() => onCorrect(h, 'retract')} aria-label={`Retract the label of ${name}`}>
+                          Retract
+                        </button>
+                      </>
+                    ) : (
+                      <span className="muted small" title={may.why}>
+                        ask an admin
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </details>
   );
 }
