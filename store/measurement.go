@@ -178,8 +178,10 @@ type EndpointStats struct {
 	// on.
 	Censored int `bun:"censored"`
 	// Min and Max are the smallest and largest measured values, bounds
-	// left out (a bound is not a measured value); the smallest and largest
-	// bounds when every measurement is censored.
+	// left out (a bound is not a measured value) and values confirmed
+	// although implausible left out (as EndpointRange does: one such value
+	// must not stretch the range every labeler sees); the smallest and
+	// largest of all values when every measurement is one of those.
 	Min float64 `bun:"min"`
 	Max float64 `bun:"max"`
 	// Binary is true when every value is 0 or 1: a classification endpoint.
@@ -198,8 +200,8 @@ func (s *conn) Endpoints(ctx context.Context) ([]*EndpointStats, error) {
 		ColumnExpr("COUNT(DISTINCT m.compound_id) AS ?", bun.Ident("compounds")).
 		ColumnExpr("COUNT(*) AS ?", bun.Ident("measurements")).
 		ColumnExpr("SUM(CASE WHEN m.qualifier IN (?) THEN 1 ELSE 0 END) AS ?", censored, bun.Ident("censored")).
-		ColumnExpr("COALESCE(MIN(CASE WHEN m.qualifier IN (?) THEN NULL ELSE m.value END), MIN(m.value)) AS ?", censored, bun.Ident("min")).
-		ColumnExpr("COALESCE(MAX(CASE WHEN m.qualifier IN (?) THEN NULL ELSE m.value END), MAX(m.value)) AS ?", censored, bun.Ident("max")).
+		ColumnExpr("COALESCE(MIN(CASE WHEN m.qualifier IN (?) OR m.implausible THEN NULL ELSE m.value END), MIN(m.value)) AS ?", censored, bun.Ident("min")).
+		ColumnExpr("COALESCE(MAX(CASE WHEN m.qualifier IN (?) OR m.implausible THEN NULL ELSE m.value END), MAX(m.value)) AS ?", censored, bun.Ident("max")).
 		ColumnExpr("SUM(CASE WHEN m.value IN (0, 1) THEN 0 ELSE 1 END) = 0 AS ?", bun.Ident("binary")).
 		GroupExpr("m.endpoint").
 		Scan(ctx, &out)

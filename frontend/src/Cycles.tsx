@@ -1,8 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { Alert } from './Alert';
-import { CYCLES, CYCLE_UPDATED, PROMOTE, RETRAIN, RETRAIN_PROGRESS, ROLLBACK, VERSIONS, type Cycle, type Labeler, type ModelData, type User } from './api';
-import { useCapabilities } from './capabilities';
+import { CYCLES, CYCLE_UPDATED, PROMOTE, RETRAIN, RETRAIN_PROGRESS, ROLLBACK, VERSIONS, type Cycle, type Labeler, type ModelData, type User, type Version } from './api';
 import { headlineName, metricTitle, type CurvePoint } from './curve';
 import { diagnosisLine, metricChanges, retrainable, startedLine } from './cycles';
 import { day, errorMessage, formatNumber, headlineMetric } from './label';
@@ -91,6 +90,7 @@ export function CycleHistory({ modelId, model, curve, labelers, user, refreshKey
                 </p>
               )}
               {c.error && <p className="error">{c.error}</p>}
+              {c.promotionNote && <p className="muted small" data-testid="promotion-note">{c.promotionNote}</p>}
               {c.status === 'TRAINING' && <Progress cycleId={c.id} />}
               {canRetrain.has(c.id) && (
                 <button disabled={action.busy} onClick={() => doRetrain(c)}>
@@ -164,34 +164,40 @@ function Progress({ cycleId }: { cycleId: string }) {
   );
 }
 
+/** rollbackTitle names making a superseded version active: "Roll back to version 1" when it is older than the active one, "Reactivate version 2" when newer. */
+function rollbackTitle(v: Version, active: Version | null): string {
+  return active && v.version > active.version ? `Reactivate version ${v.version}` : `Roll back to version ${v.version}`;
+}
+
+/** A version change an admin is about to make: promote a candidate, or make a superseded version active again. */
+type VersionChange = { kind: 'promote' | 'rollback'; version: Version };
+
 /**
  * Versions lists a lineage's versions with their headline validation
- * metric and status. Admins promote a candidate or roll back to an earlier
- * version when the server offers it (promoteVersion, rollbackModel: the
- * label-lifecycle work); until then the list is read-only.
+ * metric and status. Admins promote a CANDIDATE (a retrain kept back for
+ * being worse than the active version on the validation set) or roll back
+ * to an earlier version (or, after a rollback, reactivate a later one),
+ * each after confirming with a reason (required to promote) that goes into
+ * the audit.
  */
-function Versions({ modelId, task, admin, refreshKey, onChange }: { modelId: string; task: ModelData['model']['task']; admin: boolean; refreshKey: string; onChange: () => void }) {
-  const caps = useCapabilities();
+export function Versions({ modelId, task, admin, refreshKey, onChange }: { modelId: string; task: ModelData['model']['task']; admin: boolean; refreshKey: string; onChange: () => void }) {
   const [{ data }, refetch] = useQuery({ query: VERSIONS, variables: { id: modelId } });
   useRefetchOn(refreshKey, refetch);
-  const [, promote] = useMutation(PROMOTE);
-  const [, rollback] = useMutation(ROLLBACK);
-  const action = useAction();
+  const [change, setChange] = useState<VersionChange | null>(null);
+  const [done, setDone] = useState('');
   const metric = headlineName(task);
   const versions = data ? [...data.model.versions].reverse() : [];
   if (versions.length === 0) return null;
-  const active = versions.find((v) => v.status === 'ACTIVE');
-  async function act(op: () => ReturnType<typeof promote>) {
-    const res = await action.run(op);
-    if (res && !res.error) {
-      refetch({ requestPolicy: 'network-only' });
-      onChange();
-    }
-  }
+  const active = versions.find((v) => v.status === 'ACTIVE') ?? null;
+  const canPromote = (v: Version) => v.status === 'CANDIDATE';
+  // Any superseded version can be made active again: an earlier one (a
+  // rollback), or a later one after a rollback (rollbackModel takes both).
+  const canRollback = (v: Version) => v.status === 'SUPERSEDED' && !!active && v.version !== active.version;
+  const actions = admin && versions.some((v) => canPromote(v) || canRollback(v));
   return (
     <section className="versions" aria-label="Versions">
       <h3>Versions</h3>
-      <Alert>{action.error}</Alert>
+      <Alert kind="notice">{done}</Alert>
       <table className="metrics">
         <thead>
           <tr>
@@ -200,7 +206,7 @@ function Versions({ modelId, task, admin, refreshKey, onChange }: { modelId: str
             <th scope="col">Trained on</th>
             <th scope="col">{metricTitle(metric)}</th>
             <th scope="col">Activated</th>
-            {admin && (caps.promoteVersion || caps.rollbackModel) && <th scope="col">Action</th>}
+            {actions && <th scope="col">Action</th>}
           </tr>
         </thead>
         <tbody>
@@ -214,16 +220,16 @@ function Versions({ modelId, task, admin, refreshKey, onChange }: { modelId: str
               <td>{v.trainingSize} compounds</td>
               <td>{formatNumber(headlineMetric(v.metrics, metric))}</td>
               <td>{day(v.activatedAt)}</td>
-              {admin && (caps.promoteVersion || caps.rollbackModel) && (
+              {actions && (
                 <td>
-                  {caps.promoteVersion && String(v.status) === 'CANDIDATE' && (
-                    <button className="secondary" disabled={action.busy} onClick={() => act(() => promote({ versionId: v.id, reason: 'promoted from Cycle History' }))}>
-                      Promote version {v.version}
+                  {canPromote(v) && (
+                    <button className="secondary" onClick={() => setChange({ kind: 'promote', version: v })}>
+                      Promote version {v.version}…
                     </button>
                   )}
-                  {caps.rollbackModel && v.status === 'SUPERSEDED' && active && v.version < active.version && (
-                    <button className="secondary" disabled={action.busy} onClick={() => act(() => rollback({ modelId, toVersion: v.version }))}>
-                      Roll back to version {v.version}
+                  {canRollback(v) && (
+                    <button className="secondary" onClick={() => setChange({ kind: 'rollback', version: v })}>
+                      {rollbackTitle(v, active)}…
                     </button>
                   )}
                 </td>
@@ -232,6 +238,73 @@ function Versions({ modelId, task, admin, refreshKey, onChange }: { modelId: str
           ))}
         </tbody>
       </table>
+      {change && (
+        <ChangeVersion
+          modelId={modelId}
+          change={change}
+          active={active}
+          metric={metric}
+          onClose={() => setChange(null)}
+          onDone={(text) => {
+            setChange(null);
+            setDone(text);
+            refetch({ requestPolicy: 'network-only' });
+            onChange();
+          }}
+        />
+      )}
     </section>
+  );
+}
+
+/**
+ * ChangeVersion confirms a promotion or rollback: what it does (the
+ * version becomes active, the active one is superseded, pending items are
+ * re-scored by it), the headline metric of both, and a reason; the
+ * server's refusal shows here.
+ */
+function ChangeVersion({ modelId, change, active, metric, onClose, onDone }: { modelId: string; change: VersionChange; active: Version | null; metric: string; onClose: () => void; onDone: (text: string) => void }) {
+  const [, promote] = useMutation(PROMOTE);
+  const [, rollback] = useMutation(ROLLBACK);
+  const action = useAction();
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState('');
+  const v = change.version;
+  const promoting = change.kind === 'promote';
+  const title = promoting ? `Promote version ${v.version}` : rollbackTitle(v, active);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const why = reason.trim();
+    if (promoting && why === '') return setProblem('Say why this candidate should replace the active version.');
+    setProblem('');
+    const res = promoting
+      ? await action.run(() => promote({ versionId: v.id, reason: why }))
+      : await action.run(() => rollback({ modelId, toVersion: v.version, reason: why || null }));
+    if (res && !res.error) onDone(`Version ${v.version} is active.`);
+  }
+  const score = (x: Version | null) => `${metricTitle(metric)} ${formatNumber(x ? headlineMetric(x.metrics, metric) : null)}`;
+  return (
+    <div className="dialog" role="dialog" aria-modal="true" aria-label={title}>
+      <form onSubmit={submit} noValidate>
+        <h3>{title}?</h3>
+        <p>
+          Version {v.version} ({score(v)} on the validation set) becomes active
+          {active ? `; version ${active.version} (${score(active)}) is superseded` : ''}. Pending compounds are re-scored by version {v.version}.
+        </p>
+        <div className="field">
+          <label htmlFor="version-reason">Reason{promoting ? '' : ' (optional)'}</label>
+          <input id="version-reason" autoFocus autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={problem !== ''} />
+        </div>
+        <Alert>{problem || action.error}</Alert>
+        <div className="actions">
+          <button type="submit" disabled={action.busy}>
+            {action.busy ? 'Working…' : title}
+          </button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }

@@ -26,6 +26,8 @@ interface Props {
   onSubmit: (input: LabelInput) => void;
   /** Why the last submission failed, shown at the form ('' for none). */
   failure?: ReactNode;
+  /** Shown under the value field: the server's word on the value (an implausible one, to confirm). */
+  valueNote?: ReactNode;
   formRef?: Ref<HTMLFormElement>;
   valueRef?: Ref<HTMLInputElement>;
   /** Buttons shown beside Save & next (Skip, Next, Previous). */
@@ -41,7 +43,7 @@ interface Props {
  * usually works through one kind of data; the form says what will be saved,
  * so a source chosen an hour ago does not stick unseen.
  */
-export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, failure, formRef, valueRef, children }: Props) {
+export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, failure, valueNote, formRef, valueRef, children }: Props) {
   const { source, confidence } = prefs;
   const [value, setValue] = useState('');
   const [notes, setNotes] = useState('');
@@ -93,6 +95,7 @@ export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, failure,
           {valueError}
         </p>
       )}
+      {valueNote}
       <div className="field">
         <label htmlFor="label-notes">Notes</label>
         <input id="label-notes" autoComplete="off" value={notes} onChange={(e) => setNotes(e.target.value)} />

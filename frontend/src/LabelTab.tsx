@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { Alert } from './Alert';
-import { AMEND, CLAIM, CLAIM_ITEM, HELD, MY_LABELS, QUEUE_ITEM, RELEASE, SKIP, SUBMIT, SUBMIT_CONFIRMED, type Counts, type QueueItem, type User } from './api';
-import { useCapabilities } from './capabilities';
+import { AMEND, CLAIM, CLAIM_ITEM, HELD, MY_LABELS, QUEUE_ITEM, RELEASE, RETRACT, SKIP, SUBMIT, type Counts, type QueueItem, type User } from './api';
 import { leaveForNext, openRow } from './claiming';
 import { HOTKEYS, hotkeyAction, isEditable } from './hotkeys';
 import { DEFAULT_PREFS, LabelForm, type LabelInput, type LabelPrefs } from './LabelForm';
 import { errorMessage, formatNumber, parseLabelValue, type Task } from './label';
+import { archivedNote, implausibleFacts, implausibleOf, labeledToday as countToday, mayCorrect, type Implausible } from './lifecycle';
 import { Neighbours } from './Neighbours';
 import { PredictionPanel } from './PredictionPanel';
 import { csvColumn, type Range } from './prediction';
@@ -27,30 +27,31 @@ interface Props {
   refreshKey?: string;
 }
 
-type Dialog = null | 'skip' | 'help' | 'amend';
+/** The dialog open over the card: a skip reason, the hotkeys, or a correction or retraction of one of my labels. */
+type Dialog = null | { kind: 'skip' } | { kind: 'help' } | { kind: 'amend'; item: QueueItem } | { kind: 'retract'; item: QueueItem };
 
-/** A refusal of an implausible value (label-lifecycle API): its reason and range, to confirm. */
-interface Implausible {
+/** A label the server refused as implausible: what was sent, and why it was refused, to confirm. */
+interface Refused {
   input: LabelInput;
-  message: string;
-  range: string;
+  why: Implausible;
 }
 
 /**
  * LabelTab is a labeler's loop for one model, keyboard first: claim the
  * next compound, label (Enter), skip (s), go on. The card fits one laptop
  * screen: structure and properties on the left; prediction, applicability,
- * the form and the nearest neighbours on the right.
+ * the form and the nearest neighbours on the right. Below it, my history:
+ * my labels in this model's queue (archived ones too), newest first, each
+ * correctable or retractable within the correction window.
  */
 export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId, refreshKey }: Props) {
-  const caps = useCapabilities();
   const [, claim] = useMutation(CLAIM);
   const [, submitLabel] = useMutation(SUBMIT);
-  const [, submitConfirmed] = useMutation(SUBMIT_CONFIRMED);
   const [, skipItem] = useMutation(SKIP);
   const [, claimItem] = useMutation(CLAIM_ITEM);
   const [, release] = useMutation(RELEASE);
   const [, amend] = useMutation(AMEND);
+  const [, retract] = useMutation(RETRACT);
   const [item, setItem] = useState<QueueItem | null>(null);
   const [prefs, setPrefs] = useState<LabelPrefs>(DEFAULT_PREFS);
   const [busy, setBusy] = useState(false);
@@ -58,7 +59,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
   // Where a failure shows: at the claim button, or at the form.
   const [claimFailure, setClaimFailure] = useState('');
   const [formFailure, setFormFailure] = useState<ReactNode>('');
-  const [implausible, setImplausible] = useState<Implausible | null>(null);
+  const [refused, setRefused] = useState<Refused | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [session, setSession] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
@@ -86,7 +87,8 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
     if (heldItem) setItem((cur) => cur ?? heldItem);
   }, [heldItem]);
 
-  // My labels: today's progress and my history, newest first.
+  // My labels: today's progress and my history, newest first (archived
+  // ones included: a retrain archives the labels it trained on).
   const [mine, refetchMine] = useQuery({
     query: MY_LABELS,
     variables: { id: modelId, me: user.id },
@@ -94,8 +96,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
   });
   useRefetchOn(refreshKey, refetchMine);
   const history = [...(mine.data?.labelQueue.edges.map((e) => e.node) ?? [])].sort((a, b) => (b.labeledAt ?? '').localeCompare(a.labeledAt ?? ''));
-  const today = new Date().toISOString().slice(0, 10);
-  const labeledToday = history.filter((h) => (h.labeledAt ?? '').slice(0, 10) === today).length;
+  const labeledToday = countToday(history);
 
   const claimNext = useCallback(async () => {
     setBusy(true);
@@ -109,7 +110,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
     const next = res.data?.claimNextItem.item ?? null;
     setItem(next);
     setFormFailure('');
-    setImplausible(null);
+    setRefused(null);
     if (!next) setNotice('Nothing left to label in this queue.');
   }, [claim, modelId]);
 
@@ -136,16 +137,15 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
     })();
   }, [openedItem, canLabel, claimItem, refetchOpened]);
 
-  // failed reports a label or skip the server refused, at the form. A
+  // failed reports a label or skip the server refused, at the form. An
+  // implausible value is offered for confirmation with the reason. A
   // conflict means the item is no longer this labeler's (the lease expired
   // and someone else took it, or it was labeled meanwhile): drop it so the
   // next can be claimed.
   function failed(err: CombinedError, input?: LabelInput) {
-    const first = err.graphQLErrors[0];
-    if (input && first?.extensions?.code === 'IMPLAUSIBLE_VALUE') {
-      const ext = first.extensions as { range?: unknown; min?: unknown; max?: unknown };
-      const r = ext.range ?? (ext.min !== undefined ? `${ext.min} to ${ext.max}` : '');
-      setImplausible({ input, message: first.message, range: typeof r === 'string' ? r : JSON.stringify(r) });
+    const why = input ? implausibleOf(err, input.value) : null;
+    if (input && why) {
+      setRefused({ input, why });
       return;
     }
     const conflict = err.graphQLErrors.some((e) => e.extensions?.code === 'CONFLICT');
@@ -157,15 +157,15 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
     }
   }
 
-  async function onSubmit(input: LabelInput, confirmed = false) {
+  async function onSubmit(input: LabelInput, confirm = false) {
     if (!item || busy) return;
     setBusy(true);
     setFormFailure('');
-    setImplausible(null);
-    const res = await (confirmed ? submitConfirmed : submitLabel)({ itemId: item.id, ...input });
+    setRefused(null);
+    const res = await submitLabel({ itemId: item.id, ...input, confirm });
     setBusy(false);
     if (res.error) return failed(res.error, input);
-    setNotice(`Labeled ${item.compound.name || item.compound.inputSmiles}: ${formatNumber(input.value)}.`);
+    setNotice(`Labeled ${item.compound.name || item.compound.inputSmiles}: ${formatNumber(input.value)}${confirm ? ' (confirmed although implausible)' : ''}.`);
     setSession((n) => n + 1);
     refetchMine({ requestPolicy: 'network-only' });
     if (itemId) window.history.replaceState(null, '', modelHref(modelId, 'label'));
@@ -187,10 +187,6 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
 
   async function onNext() {
     if (!item || busy) return;
-    if (!caps.releaseItem) {
-      setNotice('Next (leaving this compound unlabeled) needs the server to hand items back (releaseItem); skip it with a reason instead.');
-      return;
-    }
     setBusy(true);
     setClaimFailure('');
     const left = item;
@@ -199,23 +195,30 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
     if (got.error) return failed(got.error);
     setItem(got.next);
     setFormFailure('');
-    setImplausible(null);
+    setRefused(null);
     if (itemId) window.history.replaceState(null, '', modelHref(modelId, 'label'));
     const name = left.compound.name || left.compound.inputSmiles;
     if (got.releaseError) setNotice(`${name} could not be handed back (${errorMessage(got.releaseError)}); it returns to the queue when your claim lapses.`);
     else setNotice(got.next ? `Left ${name} unlabeled for someone else.` : `Left ${name} unlabeled; nothing else is left to label.`);
   }
 
-  function onPrevious() {
-    if (!caps.amendLabel) {
-      setNotice('Correcting a label needs the server’s amendLabel (coming with the label lifecycle).');
+  // correct opens the correction of one of my labels, when it may still be corrected.
+  function correct(target: QueueItem, kind: 'amend' | 'retract') {
+    const may = mayCorrect(target, user);
+    if (!may.ok) {
+      setNotice(may.why);
       return;
     }
+    setDialog({ kind, item: target });
+  }
+
+  // Previous: my last label, to correct it.
+  function onPrevious() {
     if (history.length === 0) {
       setNotice('You have no label to go back to yet.');
       return;
     }
-    setDialog('amend');
+    correct(history[0], 'amend');
   }
 
   // The card's hotkeys (see HOTKEYS), on the whole page while this tab shows.
@@ -234,11 +237,18 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
       return;
     }
     if (a.kind === 'help') {
-      setDialog('help');
+      setDialog({ kind: 'help' });
       e.preventDefault();
       return;
     }
-    if (!item || !canLabel) return;
+    if (!canLabel) return;
+    // Previous works without a compound on the card (the queue may be empty).
+    if (a.kind === 'previous') {
+      e.preventDefault();
+      onPrevious();
+      return;
+    }
+    if (!item) return;
     // Enter on a focused button or link is that control's own.
     if (a.kind === 'save' && e.target instanceof HTMLElement && ['BUTTON', 'A', 'SUMMARY'].includes(e.target.tagName)) return;
     e.preventDefault();
@@ -247,13 +257,10 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
         formRef.current?.requestSubmit();
         break;
       case 'skip':
-        setDialog('skip');
+        setDialog({ kind: 'skip' });
         break;
       case 'next':
         void onNext();
-        break;
-      case 'previous':
-        onPrevious();
         break;
       case 'focus-value':
         valueRef.current?.focus();
@@ -273,6 +280,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
   }, []);
 
   const left = counts.pending + counts.inProgress;
+  const nameOf = (i: QueueItem) => i.compound.name || i.compound.inputSmiles;
   return (
     <div className="label-tab">
       <p className="session muted" data-testid="session">
@@ -289,12 +297,12 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
             {notice}
           </span>
         )}
-        <button type="button" className="link" onClick={() => setDialog('help')} aria-keyshortcuts="?">
+        <button type="button" className="link" onClick={() => setDialog({ kind: 'help' })} aria-keyshortcuts="?">
           Keyboard shortcuts <kbd>?</kbd>
         </button>
       </p>
       {!canLabel && <p>Viewers can watch the queue; labeling needs the scientist role.</p>}
-      {itemId && openedItem && !item && <OpenedItem item={openedItem} me={user} />}
+      {itemId && openedItem && !item && <OpenedItem item={openedItem} me={user} onCorrect={(kind) => correct(openedItem, kind)} />}
       {canLabel && !item && (
         <div className="claim">
           <button onClick={claimNext} disabled={busy}>
@@ -336,51 +344,68 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
               failure={formFailure}
               formRef={formRef}
               valueRef={valueRef}
+              valueNote={
+                refused && (
+                  <ImplausibleNote
+                    why={refused.why}
+                    endpoint={endpoint}
+                    busy={busy}
+                    onConfirm={() => onSubmit(refused.input, true)}
+                    onChange={() => {
+                      setRefused(null);
+                      valueRef.current?.focus();
+                    }}
+                  />
+                )
+              }
             >
-              <button type="button" className="secondary" disabled={busy} onClick={() => setDialog('skip')} aria-keyshortcuts="s">
+              <button type="button" className="secondary" disabled={busy} onClick={() => setDialog({ kind: 'skip' })} aria-keyshortcuts="s">
                 Skip…
               </button>
-              {caps.releaseItem && (
-                <button type="button" className="secondary" disabled={busy} onClick={onNext} aria-keyshortcuts="n">
-                  Next
-                </button>
-              )}
-              {caps.amendLabel && (
-                <button type="button" className="secondary" disabled={busy || history.length === 0} onClick={onPrevious} aria-keyshortcuts="p">
-                  Previous
-                </button>
-              )}
+              <button type="button" className="secondary" disabled={busy} onClick={onNext} aria-keyshortcuts="n">
+                Next
+              </button>
+              <button type="button" className="secondary" disabled={busy || history.length === 0} onClick={onPrevious} aria-keyshortcuts="p Control+Z">
+                Previous
+              </button>
             </LabelForm>
-            {implausible && (
-              <div className="implausible" role="alert">
-                <p>
-                  {implausible.message}
-                  {implausible.range && ` (expected range ${implausible.range})`}
-                </p>
-                <button type="button" onClick={() => onSubmit(implausible.input, true)} disabled={busy}>
-                  Save {formatNumber(implausible.input.value)} anyway
-                </button>
-              </div>
-            )}
             <Neighbours compoundId={item.compound.id} endpoint={endpoint} />
           </div>
         </article>
       )}
-      {canLabel && history.length > 0 && <History items={history} />}
-      {dialog === 'skip' && item && <SkipDialog busy={busy} onSkip={onSkip} onClose={() => setDialog(null)} />}
-      {dialog === 'help' && <HelpDialog onClose={() => setDialog(null)} />}
-      {dialog === 'amend' && history[0] && (
+      {canLabel && history.length > 0 && <History items={history} me={user} onCorrect={correct} />}
+      {dialog?.kind === 'skip' && item && <SkipDialog busy={busy} onSkip={onSkip} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'help' && <HelpDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'amend' && (
         <AmendDialog
-          item={history[0]}
+          item={dialog.item}
+          latest={dialog.item.id === history[0]?.id}
           task={task}
+          endpoint={endpoint}
           onClose={() => setDialog(null)}
-          onAmend={async (value, reason) => {
-            const res = await amend({ itemId: history[0].id, value, source: history[0].labelSource ?? prefs.source, confidence: prefs.confidence, notes: '', reason });
-            if (res.error) return errorMessage(res.error);
+          onAmend={async (value, reason, confirm) => {
+            const res = await amend({ itemId: dialog.item.id, value, reason, confirm });
+            if (res.error) return res.error;
             setDialog(null);
-            setNotice(`Corrected ${history[0].compound.name || history[0].compound.inputSmiles} to ${formatNumber(value)}.`);
+            setNotice(`Corrected ${nameOf(dialog.item)} to ${formatNumber(value)}.`);
             refetchMine({ requestPolicy: 'network-only' });
-            return '';
+            if (itemId) refetchOpened({ requestPolicy: 'network-only' });
+            return null;
+          }}
+        />
+      )}
+      {dialog?.kind === 'retract' && (
+        <RetractDialog
+          item={dialog.item}
+          onClose={() => setDialog(null)}
+          onRetract={async (reason) => {
+            const res = await retract({ itemId: dialog.item.id, reason });
+            if (res.error) return res.error;
+            setDialog(null);
+            setNotice(`Retracted the label of ${nameOf(dialog.item)}; it is back in the queue.`);
+            refetchMine({ requestPolicy: 'network-only' });
+            if (itemId) refetchOpened({ requestPolicy: 'network-only' });
+            return null;
           }}
         />
       )}
@@ -388,22 +413,67 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
   );
 }
 
-/** OpenedItem says what happened to an item opened from the queue that this user does not hold. */
-function OpenedItem({ item, me }: { item: QueueItem; me: User }) {
+/**
+ * ImplausibleNote shows a value the server refused as implausible: the
+ * reason, what it was checked against, and a button to keep it anyway (a
+ * deliberate step: Enter in the value field sends it again unconfirmed).
+ */
+function ImplausibleNote({ why, endpoint, busy, onConfirm, onChange }: { why: Implausible; endpoint: string; busy: boolean; onConfirm: () => void; onChange: () => void }) {
+  const facts = implausibleFacts(why, endpoint);
+  return (
+    <div className="implausible" role="alert" data-testid="implausible">
+      <p>
+        <strong>{formatNumber(why.value)} looks implausible</strong>: {why.reason}.
+      </p>
+      {facts && <p className="muted small">Checked against: {facts}.</p>}
+      <div className="actions">
+        <button type="button" onClick={onConfirm} disabled={busy}>
+          Save {formatNumber(why.value)} anyway
+        </button>
+        <button type="button" className="secondary" onClick={onChange}>
+          Change the value
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * OpenedItem says what happened to an item opened from the queue that this
+ * user does not hold; a label they may still change (theirs within the
+ * correction window, anyone's for an admin) can be corrected or retracted
+ * from here.
+ */
+function OpenedItem({ item, me, onCorrect }: { item: QueueItem; me: User; onCorrect: (kind: 'amend' | 'retract') => void }) {
   const name = item.compound.name || item.compound.inputSmiles;
   const who = item.assignedTo ? (item.assignedTo.id === me.id ? 'you' : item.assignedTo.name || item.assignedTo.email) : '';
   let text = '';
   if (item.status === 'IN_PROGRESS') text = `${name} is being labeled by ${who}${item.leaseExpiresAt ? ` (held until ${item.leaseExpiresAt.slice(11, 16)} UTC)` : ''}.`;
   else if (item.status === 'PENDING' && who && who !== 'you') text = `${name} is reserved for ${who}.`;
-  else if (item.status === 'LABELED') text = `${name} is labeled: ${formatNumber(item.label)} (${item.labelSource?.toLowerCase().replace('_', ' ')}).`;
+  else if (item.status === 'LABELED') {
+    const archived = archivedNote(item);
+    text = `${name} is labeled: ${formatNumber(item.label)} (${item.labelSource?.toLowerCase().replace('_', ' ')})${archived ? `, ${archived}` : ''}.`;
+  }
   else if (item.status === 'SKIPPED') text = `${name} was skipped.`;
   if (!text) return null;
+  const correctable = item.status === 'LABELED' && mayCorrect(item, me).ok;
   return (
-    <p className="held-by" data-testid="held-by">
-      {text}
-    </p>
+    <div className="held-by">
+      <p data-testid="held-by">{text}</p>
+      {correctable && (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => onCorrect('amend')}>
+            Correct this label…
+          </button>
+          <button type="button" className="secondary" onClick={() => onCorrect('retract')}>
+            Retract this label…
+          </button>
+        </div>
+      )}
+    </div>
   );
 }
+
 
 /** SkipDialog asks why a compound is skipped; Enter in the reason skips, Esc closes. */
 function SkipDialog({ busy, onSkip, onClose }: { busy: boolean; onSkip: (reason: string) => void; onClose: () => void }) {
@@ -474,35 +544,92 @@ function HelpDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-/** AmendDialog corrects my last label (label-lifecycle API), with a reason for the audit history. */
-function AmendDialog({ item, task, onClose, onAmend }: { item: QueueItem; task: Task; onClose: () => void; onAmend: (value: number, reason: string) => Promise<string> }) {
+
+/**
+ * AmendDialog corrects one of my labels (amendLabel), with a reason for the
+ * audit history. A value the server calls implausible is shown with its
+ * reason and can be kept with a second, deliberate click.
+ */
+function AmendDialog({
+  item,
+  latest,
+  task,
+  endpoint,
+  onClose,
+  onAmend,
+}: {
+  item: QueueItem;
+  /** This is my last label (Previous), not an older one from my history. */
+  latest: boolean;
+  task: Task;
+  endpoint: string;
+  onClose: () => void;
+  /** Sends the correction; resolves to the server's refusal, or null when it is done. */
+  onAmend: (value: number, reason: string, confirm: boolean) => Promise<CombinedError | null>;
+}) {
   const [value, setValue] = useState(item.label === null ? '' : String(item.label));
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState('');
+  const [refused, setRefused] = useState<{ value: number; reason: string; why: Implausible } | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function send(v: number, why: string, confirm: boolean) {
+    setBusy(true);
+    const err = await onAmend(v, why, confirm);
+    setBusy(false);
+    if (!err) return;
+    const imp = implausibleOf(err, v);
+    if (imp) {
+      setProblem('');
+      setRefused({ value: v, reason: why, why: imp });
+    } else {
+      setRefused(null);
+      setProblem(errorMessage(err));
+    }
+  }
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (busy) return;
     const p = parseLabelValue(value, task);
     if (!p.ok) return setProblem(p.error);
     if (reason.trim() === '') return setProblem('Say why the label changes.');
-    setProblem(await onAmend(p.value, reason.trim()));
+    setProblem('');
+    setRefused(null);
+    await send(p.value, reason.trim(), false);
   }
+  const title = latest ? 'Correct my last label' : 'Correct a label';
   return (
-    <div className="dialog" role="dialog" aria-modal="true" aria-label="Correct my last label">
+    <div className="dialog" role="dialog" aria-modal="true" aria-label={title}>
       <form onSubmit={submit} noValidate>
+        <h3>{title}</h3>
         <p>
-          My last label: {item.compound.name || item.compound.inputSmiles}, {formatNumber(item.label)}
+          {item.compound.name || <span className="smiles small">{item.compound.inputSmiles}</span>}: {formatNumber(item.label)}
+          {item.archivedAt && <span className="muted"> ({archivedNote(item)}: the next retrain trains on the correction)</span>}
         </p>
         <div className="field">
           <label htmlFor="amend-value">Corrected value</label>
-          <input id="amend-value" autoFocus autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+          <input id="amend-value" autoFocus autoComplete="off" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor="amend-reason">Reason</label>
           <input id="amend-reason" autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} />
         </div>
         <Alert>{problem}</Alert>
+        {refused && (
+          <ImplausibleNote
+            why={refused.why}
+            endpoint={endpoint}
+            busy={busy}
+            onConfirm={() => send(refused.value, refused.reason, true)}
+            onChange={() => {
+              setRefused(null);
+              document.getElementById('amend-value')?.focus();
+            }}
+          />
+        )}
         <div className="actions">
-          <button type="submit">Save correction</button>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : 'Save correction'}
+          </button>
           <button type="button" className="secondary" onClick={onClose}>
             Cancel
           </button>
@@ -512,31 +639,101 @@ function AmendDialog({ item, task, onClose, onAmend }: { item: QueueItem; task: 
   );
 }
 
-/** History lists my labels in this model's queue, newest first. */
-function History({ items }: { items: QueueItem[] }) {
+/** RetractDialog takes one of my labels back (retractLabel): the compound returns to the queue; a reason is required. */
+function RetractDialog({ item, onClose, onRetract }: { item: QueueItem; onClose: () => void; onRetract: (reason: string) => Promise<CombinedError | null> }) {
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState('');
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    if (reason.trim() === '') return setProblem('Say why the label is taken back.');
+    setBusy(true);
+    const err = await onRetract(reason.trim());
+    setBusy(false);
+    setProblem(err ? errorMessage(err) : '');
+  }
+  return (
+    <div className="dialog" role="dialog" aria-modal="true" aria-label="Retract a label">
+      <form onSubmit={submit} noValidate>
+        <h3>Retract a label</h3>
+        <p>
+          {item.compound.name || <span className="smiles small">{item.compound.inputSmiles}</span>}: {formatNumber(item.label)}. Its measurement is deleted (no later
+          version trains on it) and the compound is pending again for anyone to label; the history keeps the value.
+        </p>
+        <div className="field">
+          <label htmlFor="retract-reason">Reason</label>
+          <input id="retract-reason" autoFocus autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} />
+        </div>
+        <Alert>{problem}</Alert>
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Retracting…' : 'Retract label'}
+          </button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+/**
+ * History lists my labels in this model's queue, newest first (the 20
+ * newest), archived ones marked with the version that trained on them; each
+ * may be corrected or retracted while the correction window lasts.
+ */
+function History({ items, me, onCorrect }: { items: QueueItem[]; me: User; onCorrect: (item: QueueItem, kind: 'amend' | 'retract') => void }) {
   return (
     <details className="history">
       <summary>My history ({items.length})</summary>
-      <table aria-label="My labels">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Compound</th>
-            <th>Label</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.slice(0, 20).map((h) => (
-            <tr key={h.id}>
-              <td>{h.labeledAt ? h.labeledAt.slice(0, 16).replace('T', ' ') : '–'}</td>
-              <td>{h.compound.name || <span className="smiles small">{h.compound.inputSmiles}</span>}</td>
-              <td>
-                {formatNumber(h.label)} ({h.labelSource?.toLowerCase().replace('_', ' ')})
-              </td>
+      <div className="table-scroll">
+        <table aria-label="My labels">
+          <thead>
+            <tr>
+              <th scope="col">When (UTC)</th>
+              <th scope="col">Compound</th>
+              <th scope="col">Label</th>
+              <th scope="col">Change</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.slice(0, 20).map((h) => {
+              const name = h.compound.name || h.compound.inputSmiles;
+              const may = mayCorrect(h, me);
+              const archived = archivedNote(h);
+              return (
+                <tr key={h.id} data-testid="history-row">
+                  <td>{h.labeledAt ? h.labeledAt.slice(0, 16).replace('T', ' ') : '–'}</td>
+                  <td>{h.compound.name || <span className="smiles small">{h.compound.inputSmiles}</span>}</td>
+                  <td>
+                    {formatNumber(h.label)} ({h.labelSource?.toLowerCase().replace('_', ' ')})
+                    {h.labelImplausible && <span className="tag">confirmed implausible</span>}
+                    {archived && <span className="tag">{archived}</span>}
+                  </td>
+                  <td>
+                    {may.ok ? (
+                      <>
+                        <button type="button" className="link" onClick={() => onCorrect(h, 'amend')} aria-label={`Correct the label of ${name}`}>
+                          Correct
+                        </button>{' '}
+                        <button type="button" className="link" onClick={() => onCorrect(h, 'retract')} aria-label={`Retract the label of ${name}`}>
+                          Retract
+                        </button>
+                      </>
+                    ) : (
+                      <span className="muted small" title={may.why}>
+                        ask an admin
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </details>
   );
 }

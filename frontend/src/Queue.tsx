@@ -1,9 +1,10 @@
 import { useState, type FormEvent, type MouseEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { ASSIGN_ITEMS, QUEUE, SKIP_ITEMS, USERS, type QueueRow, type User } from './api';
+import { ARCHIVED_COUNT, ASSIGN_ITEMS, QUEUE, SKIP_ITEMS, USERS, type QueueRow, type User } from './api';
 import type { VariablesOf } from './graphql';
 import { graphql } from './graphql';
 import { errorMessage, formatNumber } from './label';
+import { archivedNote, changeLine, corrections } from './lifecycle';
 import { useRefetchOn } from './refresh';
 import { modelHref } from './route';
 import { Structure } from './Structure';
@@ -26,12 +27,16 @@ const MODEL_NAMES = graphql(`query QueueModels { models { id name } }`);
  * with their structure, prediction, uncertainty and priority, filtered by
  * status, assignee ("mine" included) and model. A row opens its item for
  * labeling (claimed when free; otherwise the tab says who holds it).
+ * Items whose labels a version has trained on are archived and left out,
+ * as the API does, until "Show archived" asks for them too (each marked
+ * with its version); the table says how many it leaves out.
  * It refreshes when refreshKey changes (each queue event and reconnect).
  */
 export function Queue({ modelId, refreshKey, me }: { modelId: string; refreshKey?: string; me: User }) {
   const canSkip = me.role !== 'VIEWER';
   const [status, setStatus] = useState('');
   const [assignee, setAssignee] = useState('');
+  const [archived, setArchived] = useState(false);
   const [users] = useQuery({ query: USERS, pause: me.role !== 'ADMIN' });
   const [models] = useQuery({ query: MODEL_NAMES });
   const others = (users.data?.users ?? []).filter((u) => u.id !== me.id && u.role !== 'VIEWER');
@@ -70,9 +75,23 @@ export function Queue({ modelId, refreshKey, me }: { modelId: string; refreshKey
             ))}
           </select>
         </div>
+        <div className="field inline check">
+          <input id="queue-archived" type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} />
+          <label htmlFor="queue-archived">Show archived</label>
+        </div>
       </div>
       {/* A new filter starts again from the first page. */}
-      <Pages key={`${status}/${assignee}`} modelId={modelId} status={status} assignedTo={assignee} refreshKey={refreshKey} canSkip={canSkip} me={me} />
+      <Pages
+        key={`${status}/${assignee}/${archived}`}
+        modelId={modelId}
+        status={status}
+        assignedTo={assignee}
+        archived={archived}
+        onShowArchived={() => setArchived(true)}
+        refreshKey={refreshKey}
+        canSkip={canSkip}
+        me={me}
+      />
     </section>
   );
 }
@@ -81,6 +100,9 @@ interface PagesProps {
   modelId: string;
   status: string;
   assignedTo: string;
+  /** Archived items shown too (the filter's archived: null), else left out (false). */
+  archived: boolean;
+  onShowArchived: () => void;
   refreshKey?: string;
   canSkip: boolean;
   me: User;
@@ -92,7 +114,7 @@ interface PagesProps {
  * reason (compounds nobody can measure, say), or reserve them for
  * themselves; admins may assign them to any labeler.
  */
-function Pages({ modelId, status, assignedTo, refreshKey, canSkip, me }: PagesProps) {
+function Pages({ modelId, status, assignedTo, archived, onShowArchived, refreshKey, canSkip, me }: PagesProps) {
   const [pages, setPages] = useState<(string | null)[]>([null]);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
@@ -135,6 +157,8 @@ function Pages({ modelId, status, assignedTo, refreshKey, canSkip, me }: PagesPr
               modelId={modelId}
               status={status}
               assignedTo={assignedTo}
+              archived={archived}
+              onShowArchived={onShowArchived}
               after={after}
               refreshKey={refreshKey}
               last={i === pages.length - 1}
@@ -188,6 +212,8 @@ interface PageProps {
   modelId: string;
   status: string;
   assignedTo: string;
+  archived: boolean;
+  onShowArchived: () => void;
   after: string | null;
   refreshKey?: string;
   last: boolean;
@@ -198,12 +224,17 @@ interface PageProps {
   onPick: (id: string) => void;
 }
 
-function Page({ modelId, status, assignedTo, after, refreshKey, last, onMore, cols, picked, onPick }: PageProps) {
+function Page({ modelId, status, assignedTo, archived, onShowArchived, after, refreshKey, last, onMore, cols, picked, onPick }: PageProps) {
+  const filter = { modelId, status: status ? [status as QueueStatus] : null, assignedTo: assignedTo || null };
   const [{ data, error }, refetch] = useQuery({
     query: QUEUE,
-    variables: { modelId, status: status ? [status as QueueStatus] : null, assignedTo: assignedTo || null, after },
+    variables: { ...filter, archived: archived ? null : false, after },
   });
   useRefetchOn(refreshKey, refetch);
+  // How many archived items this filter leaves out, said under the last page.
+  const [hidden, refetchHidden] = useQuery({ query: ARCHIVED_COUNT, variables: filter, pause: archived || !last });
+  useRefetchOn(archived || !last ? undefined : refreshKey, refetchHidden);
+  const hiddenCount = hidden.data?.labelQueue.totalCount ?? 0;
   if (error) {
     return (
       <tbody>
@@ -226,6 +257,16 @@ function Page({ modelId, status, assignedTo, after, refreshKey, last, onMore, co
         <tr className="queue-foot">
           <td colSpan={cols}>
             <span data-testid="queue-total">{q.totalCount}</span> items
+            {archived ? ', archived ones included' : ''}
+            {!archived && hiddenCount > 0 && (
+              <span data-testid="archived-hidden">
+                {' '}
+                · {hiddenCount} archived {hiddenCount === 1 ? 'item is' : 'items are'} not shown (a retrain trained on {hiddenCount === 1 ? 'its label' : 'their labels'}){' '}
+                <button type="button" className="link inline" onClick={onShowArchived}>
+                  Show archived
+                </button>
+              </span>
+            )}
             {q.pageInfo.hasNextPage && q.pageInfo.endCursor && (
               <button className="secondary" onClick={() => onMore(q.pageInfo.endCursor!)}>
                 Show more
@@ -288,10 +329,14 @@ function BulkAssign({ ids, me, onDone }: { ids: string[]; me: User; onDone: () =
 /**
  * Row is one item; clicking it (or its name, a link a keyboard reaches)
  * opens the item on the Labeling tab. The pick box is a control of its own.
+ * An archived item says which version trained on its label; a corrected or
+ * retracted label lists its changes (who, when, from what to what, why).
  */
 function Row({ modelId, row, picked, onPick }: { modelId: string; row: QueueRow; picked: ReadonlySet<string> | null; onPick: (id: string) => void }) {
   const name = row.compound.name || row.compound.inputSmiles;
   const href = modelHref(modelId, 'label', row.id);
+  const archived = archivedNote(row);
+  const changes = corrections(row.labelHistory);
   const open = (e: MouseEvent) => {
     if ((e.target as HTMLElement).closest('input, a, button, label')) return;
     window.location.hash = href;
@@ -313,12 +358,29 @@ function Row({ modelId, row, picked, onPick }: { modelId: string; row: QueueRow;
         <div className="smiles small">{row.compound.inputSmiles}</div>
         {row.skipReason && <div className="muted small">Skipped: {row.skipReason}</div>}
         {row.notes && <div className="muted small">Notes: {row.notes}</div>}
+        {changes.length > 0 && (
+          <ul className="label-history muted small" aria-label={`Label history of ${name}`}>
+            {changes.map((c) => (
+              <li key={c.createdAt + c.action}>{changeLine(c)}</li>
+            ))}
+          </ul>
+        )}
       </td>
-      <td>{row.status.toLowerCase().replace('_', ' ')}</td>
+      <td>
+        {row.status.toLowerCase().replace('_', ' ')}
+        {archived && (
+          <div className="tag" data-testid="archived">
+            {archived}
+          </div>
+        )}
+      </td>
       <td>{formatNumber(row.priority)}</td>
       <td>{formatNumber(row.prediction)}</td>
       <td>± {formatNumber(row.uncertainty)}</td>
-      <td>{row.label === null ? '–' : `${formatNumber(row.label)} (${row.labelSource?.toLowerCase().replace('_', ' ')})`}</td>
+      <td>
+        {row.label === null ? '–' : `${formatNumber(row.label)} (${row.labelSource?.toLowerCase().replace('_', ' ')})`}
+        {row.labelImplausible && <div className="tag">confirmed implausible</div>}
+      </td>
       <td>{row.assignedTo ? row.assignedTo.name || row.assignedTo.email : '–'}</td>
     </tr>
   );

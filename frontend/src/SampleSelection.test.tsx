@@ -1,68 +1,54 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { Client, Provider, makeResult, type Exchange, type Operation, type OperationResult } from 'urql';
-import { filter, map, pipe } from 'wonka';
+import { Provider } from 'urql';
 import type { User } from './api';
+import { fakeClient } from './fake-client';
 import { SampleSelection } from './SampleSelection';
 
 afterEach(cleanup);
 
 const user: User = { id: 'u1', email: 'sci@lab.test', name: 'Sci', role: 'SCIENTIST' } as User;
 
-function operationName(op: Operation): string {
-  for (const d of op.query.definitions) if (d.kind === 'OperationDefinition') return d.name?.value ?? '';
-  return '';
-}
-
 // A client whose answers are given by operation name: the form's choices,
 // no cycles yet, and the refusal the server gives a pasted list with a bad
 // line (activelearning.PastedPoolError; the reason is chem.Parse's for C1CC).
 function setup() {
-  const sent: Record<string, unknown>[] = [];
-  const answer = (op: Operation): OperationResult => {
-    switch (operationName(op)) {
+  const { client, sent: all } = fakeClient((name) => {
+    switch (name) {
       case 'SelectionChoices':
-        return makeResult(op, { data: { models: [{ __typename: 'Model', id: 'm1', name: 'ESOL', task: 'REGRESSION' }], compoundSets: [] } });
+        return { data: { models: [{ __typename: 'Model', id: 'm1', name: 'ESOL', task: 'REGRESSION' }], compoundSets: [] } };
       case 'Cycles':
-        return makeResult(op, { data: { model: { __typename: 'Model', id: 'm1', cycles: [] } } });
+        return { data: { model: { __typename: 'Model', id: 'm1', cycles: [] } } };
       case 'PreviewPasted':
-        sent.push(op.variables as Record<string, unknown>);
-        return makeResult(op, {
+        return {
           errors: [
             {
               message: 'smiles: 1 line is not valid SMILES: line 2: ring bond 1 opened at offset 1 is never closed',
               extensions: { code: 'BAD_USER_INPUT', field: 'smiles', badLines: 1, lines: [{ line: 2, reason: 'ring bond 1 opened at offset 1 is never closed', offset: 1 }] },
             },
           ],
-        });
-      default:
-        throw new Error(`unexpected operation ${operationName(op)}`);
+        };
     }
-  };
-  const exchange: Exchange = () => (ops$) =>
-    pipe(
-      ops$,
-      filter((op) => op.kind !== 'teardown'),
-      map(answer),
-    );
-  const client = new Client({ url: '/graphql', exchanges: [exchange] });
+  });
   render(
     <Provider value={client}>
       <SampleSelection modelId="m1" task="REGRESSION" user={user} onChange={() => {}} />
     </Provider>,
   );
-  return { sent };
+  // What was sent to preview a pasted list, in order.
+  const previews = () => all.filter((s) => s.name === 'PreviewPasted').map((s) => s.variables);
+  return { previews };
 }
 
 describe('SampleSelection, a pasted list', () => {
   it('sends the lines as typed and shows the bad ones at the list, with their numbers and reasons', async () => {
-    const { sent } = setup();
+    const { previews } = setup();
     fireEvent.change(screen.getByLabelText('Pool'), { target: { value: 'pasted' } });
     const list = screen.getByLabelText(/^SMILES, one a line/);
     fireEvent.change(list, { target: { value: 'CCO ethanol\nC1CC\n\nc1ccccc1\n' } });
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
     const bad = await screen.findAllByTestId('bad-line');
     expect(bad.map((b) => b.textContent)).toEqual(['Line 2: C1CC — ring bond 1 opened at offset 1 is never closed']);
-    expect(sent[0].smiles).toEqual(['CCO ethanol', 'C1CC', '', 'c1ccccc1']);
+    expect(previews()[0].smiles).toEqual(['CCO ethanol', 'C1CC', '', 'c1ccccc1']);
     expect(list.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByTestId('bad-lines').textContent).toMatch(/^1 line is not valid SMILES; nothing was added\./);
     // The refusal is shown at the list only, not again at the top of the form.
@@ -73,11 +59,11 @@ describe('SampleSelection, a pasted list', () => {
     expect(screen.getByTestId('bad-lines').textContent).toMatch(/The list has changed since/);
   });
   it('asks for a SMILES before sending a blank list', async () => {
-    const { sent } = setup();
+    const { previews } = setup();
     fireEvent.change(screen.getByLabelText('Pool'), { target: { value: 'pasted' } });
     fireEvent.change(screen.getByLabelText(/^SMILES, one a line/), { target: { value: '\n  \n' } });
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
     expect(await screen.findByText('Paste at least one SMILES, one a line.')).toBeTruthy();
-    expect(sent).toEqual([]);
+    expect(previews()).toEqual([]);
   });
 });

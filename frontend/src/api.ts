@@ -62,8 +62,6 @@ export function newClient(): Client {
 // Every operation below is typed from the schema by gql.tada (src/graphql.ts):
 // its result and variables are ResultOf / VariablesOf of the document, and
 // the named types exported here are those results, not hand-written copies.
-// The exceptions are the label-lifecycle operations at the end, which the
-// schema does not have yet (the app sends them only when it does).
 
 export const ME = graphql(`query Me { me { id email name role } }`);
 
@@ -93,7 +91,8 @@ export const CREATE_MODEL = graphql(`mutation CreateModel($input: CreateModelInp
 /** What the labeling card shows of a queue item. */
 export const ITEM = graphql(`fragment Item on QueueItem {
   id status prediction uncertainty applicabilityDistance selectionStrategy leaseExpiresAt
-  label labelSource labeledAt assignedTo { id name email }
+  label labelSource labelConfidence labeledAt labelImplausible assignedTo { id name email }
+  labeledBy { id } archivedAt archivedWith { version }
   compound { id inputSmiles canonicalSmiles name descriptors }
 }`);
 
@@ -121,10 +120,15 @@ export const HELD = graphql(
 /** One queue item, opened from the queue table (to claim it, or see who holds it). */
 export const QUEUE_ITEM = graphql(`query QueueItem($id: ID!) { queueItem(id: $id) { ...Item } }`, [ITEM]);
 
-/** My labels in a model's queue, for the session's progress and my history. */
+/**
+ * My labels in a model's queue, for the session's progress, my history and
+ * Previous: archived ones included (archived: null), since a retrain
+ * archives the labels it trained on and they are still mine to see and,
+ * within the correction window, to correct.
+ */
 export const MY_LABELS = graphql(
   `query MyLabels($id: ID!, $me: ID!) {
-  labelQueue(filter: {modelId: $id, status: [LABELED], assignedTo: $me}, orderBy: CREATED_AT_DESC, first: 100) {
+  labelQueue(filter: {modelId: $id, status: [LABELED], assignedTo: $me, archived: null}, orderBy: CREATED_AT_DESC, first: 100) {
     totalCount edges { node { ...Item } }
   }
 }`,
@@ -139,8 +143,9 @@ export const CLAIM_ITEM = graphql(`mutation ClaimItem($itemId: ID!) { claimItem(
 /** Hands a claimed item back unlabeled (Next). */
 export const RELEASE = graphql(`mutation Release($itemId: ID!) { releaseItem(input: {itemId: $itemId}) { item { id status } } }`);
 
-export const SUBMIT = graphql(`mutation Submit($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
-  submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes}) { item { id status } }
+/** Submits a label; confirm keeps a value the server called implausible (IMPLAUSIBLE_VALUE). */
+export const SUBMIT = graphql(`mutation Submit($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!, $confirm: Boolean) {
+  submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, confirm: $confirm}) { item { id status } }
 }`);
 
 export const ASSIGN_ITEMS = graphql(`mutation AssignItems($itemIds: [ID!]!, $userId: ID!) { assignItems(input: {itemIds: $itemIds, userId: $userId}) { items { id status } } }`);
@@ -151,7 +156,7 @@ export const SKIP = graphql(`mutation Skip($itemId: ID!, $reason: String!) { ski
 
 export const CYCLE = graphql(`fragment CycleFields on Cycle {
   id cycleNumber status selectionStrategy batchSize itemsSelected itemsLabeled itemsSkipped
-  metricsBefore { name value } metricsAfter { name value } error startedAt completedAt
+  metricsBefore { name value } metricsAfter { name value } error promotionNote startedAt completedAt
   startedBy { id name email }
   diagnosis { sentence labeled needed }
 }`);
@@ -201,13 +206,25 @@ export const IMPORT_JOB = graphql(
   [IMPORT_REPORT],
 );
 
-export const QUEUE = graphql(`query Queue($modelId: ID!, $status: [QueueStatus!], $assignedTo: ID, $after: String) {
-  labelQueue(filter: {modelId: $modelId, status: $status, assignedTo: $assignedTo}, first: 25, after: $after) {
+/**
+ * A page of the Label Queue tab. archived: false (the server's default)
+ * leaves out the items whose labels a version has trained on; null shows
+ * them too, each with the version it was archived with.
+ */
+export const QUEUE = graphql(`query Queue($modelId: ID!, $status: [QueueStatus!], $assignedTo: ID, $archived: Boolean, $after: String) {
+  labelQueue(filter: {modelId: $modelId, status: $status, assignedTo: $assignedTo, archived: $archived}, first: 25, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id status priority prediction uncertainty label labelSource skipReason notes assignedTo { id name email }
+    edges { node { id status priority prediction uncertainty label labelSource labelImplausible skipReason notes assignedTo { id name email }
+      archivedAt archivedWith { version }
+      labelHistory { action value previousValue reason createdAt user { id name email } }
       compound { name inputSmiles } } }
   }
+}`);
+
+/** How many archived items a queue filter hides (the Label Queue tab says so, with a way to show them). */
+export const ARCHIVED_COUNT = graphql(`query ArchivedCount($modelId: ID!, $status: [QueueStatus!], $assignedTo: ID) {
+  labelQueue(filter: {modelId: $modelId, status: $status, assignedTo: $assignedTo, archived: true}, first: 1) { totalCount }
 }`);
 
 export const QUEUE_EVENTS = graphql(`subscription QueueEvents($modelId: ID!) { queueEvents(modelId: $modelId) { seq type itemId } }`);
@@ -238,26 +255,36 @@ export type ModelData = ResultOf<typeof MODEL>;
 export type Counts = ModelData['stats']['counts'];
 /** One labeler's work on a model. */
 export type Labeler = ModelData['stats']['labelers'][number];
+/** One entry of an item's label history (labeled, amended, retracted). */
+export type LabelChange = QueueRow['labelHistory'][number];
+export type Version = ResultOf<typeof VERSIONS>['model']['versions'][number];
 
-// The label-lifecycle operations (issue 11): not in today's schema, so not
-// typed from it; the app sends them only when introspection finds them
-// (capabilities.ts). Type them with graphql() once the schema has them.
+// The label lifecycle (issue 11): corrections and retractions of a label,
+// and an admin's promotion of a candidate version or rollback to an earlier one.
 
-/** Corrects a label. */
-export const AMEND = `mutation Amend($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!, $reason: String!) {
-  amendLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, reason: $reason}) { item { id status label } }
-}`;
+/** Corrects a label (the labeler within the correction window, an admin at any time); confirm keeps an implausible value. */
+export const AMEND = graphql(
+  `mutation Amend($itemId: ID!, $value: Float!, $reason: String!, $confirm: Boolean) {
+  amendLabel(input: {itemId: $itemId, value: $value, reason: $reason, confirm: $confirm}) { item { ...Item } }
+}`,
+  [ITEM],
+);
 
-/** A label resubmitted after the server called it implausible. */
-export const SUBMIT_CONFIRMED = `mutation SubmitConfirmed($itemId: ID!, $value: Float!, $source: LabelSource!, $confidence: LabelConfidence!, $notes: String!) {
-  submitLabel(input: {itemId: $itemId, value: $value, source: $source, confidence: $confidence, notes: $notes, confirm: true}) { item { id status } }
-}`;
+/** Takes a label back: the item is pending again for anyone, its measurement deleted, the history keeps it. */
+export const RETRACT = graphql(
+  `mutation Retract($itemId: ID!, $reason: String!) { retractLabel(input: {itemId: $itemId, reason: $reason}) { item { ...Item } } }`,
+  [ITEM],
+);
 
 /** Activates a candidate version (admins; with a reason for the audit). */
-export const PROMOTE = `mutation Promote($versionId: ID!, $reason: String!) { promoteVersion(input: {versionId: $versionId, reason: $reason}) { model { id } } }`;
+export const PROMOTE = graphql(`mutation Promote($versionId: ID!, $reason: String!) {
+  promoteVersion(input: {versionId: $versionId, reason: $reason}) { model { id } version { id version status } }
+}`);
 
-/** Reactivates an earlier version of a lineage (admins). */
-export const ROLLBACK = `mutation Rollback($modelId: ID!, $toVersion: Int!) { rollbackModel(input: {modelId: $modelId, toVersion: $toVersion}) { model { id } } }`;
+/** Reactivates an earlier version of a lineage (admins; the reason is recorded). */
+export const ROLLBACK = graphql(`mutation Rollback($modelId: ID!, $toVersion: Int!, $reason: String) {
+  rollbackModel(input: {modelId: $modelId, toVersion: $toVersion, reason: $reason}) { model { id } version { id version status } }
+}`);
 
 /** Starts a cycle on a pasted list (SelectionInput.smiles: one SMILES a line, bad lines refused with their numbers). */
 export const SELECT_PASTED = graphql(`mutation SelectPasted($modelId: ID!, $strategy: String!, $batchSize: Int!, $seed: Int!, $smiles: [String!]!) {

@@ -13,6 +13,7 @@ const cycle = (n: number, status: Cycle['status'], itemsLabeled: number): Cycle 
   metricsBefore: [],
   metricsAfter: [],
   error: '',
+  promotionNote: '',
   startedAt: '2026-12-06T00:00:00Z',
   completedAt: null,
   startedBy: null,
