@@ -202,6 +202,7 @@ const (
 	OrderPriorityDesc  QueueOrder = "PRIORITY_DESC"
 	OrderCreatedAtAsc  QueueOrder = "CREATED_AT_ASC"
 	OrderCreatedAtDesc QueueOrder = "CREATED_AT_DESC"
+	OrderLabeledAtDesc QueueOrder = "LABELED_AT_DESC"
 )
 
 // QueuePage is one page of the label queue with opaque cursors: Cursors[i]

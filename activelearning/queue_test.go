@@ -315,7 +315,7 @@ func TestLabelQueuePagesAreStable(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := setup(t, open)
 		e.selectBatch(t, "uncertainty", 25)
-		for _, order := range []activelearning.QueueOrder{activelearning.OrderPriorityDesc, activelearning.OrderCreatedAtAsc, activelearning.OrderCreatedAtDesc} {
+		for _, order := range []activelearning.QueueOrder{activelearning.OrderPriorityDesc, activelearning.OrderCreatedAtAsc, activelearning.OrderCreatedAtDesc, activelearning.OrderLabeledAtDesc} {
 			seen := map[store.ID]bool{}
 			after := ""
 			pages := 0
@@ -323,6 +323,9 @@ func TestLabelQueuePagesAreStable(t *testing.T) {
 				p, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: e.model.ID}, order, 10, after, true)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if order == activelearning.OrderLabeledAtDesc && pages == 0 && p.Items[0].Status != store.QueueLabeled {
+					t.Errorf("%s: first item is %s, want the labeled one", order, p.Items[0].Status)
 				}
 				if p.Total != 25 {
 					t.Errorf("total %d", p.Total)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	"activelab/chem"
 	"activelab/features"
@@ -15,9 +16,10 @@ import (
 
 // cursor is LabelQueue's keyset position: the last item's sort key.
 type cursor struct {
-	Order    QueueOrder `json:"o"`
-	Priority float64    `json:"p,omitempty"`
-	ID       store.ID   `json:"i"`
+	Order     QueueOrder `json:"o"`
+	Priority  float64    `json:"p,omitempty"`
+	LabeledAt *time.Time `json:"l,omitempty"`
+	ID        store.ID   `json:"i"`
 }
 
 func encodeCursor(c cursor) string {
@@ -40,7 +42,8 @@ func decodeCursor(s string, order QueueOrder) (cursor, error) {
 // LabelQueue pages through the queue with keyset cursors: a cursor names
 // the last item's sort key, so pages stay stable while items are added,
 // labeled or re-scored. PRIORITY_DESC (default) sorts by priority then ID;
-// CREATED_AT_ASC/DESC by ID, which increases with creation time. first
+// CREATED_AT_ASC/DESC by ID, which increases with creation time;
+// LABELED_AT_DESC most recently labeled first (never-labeled items last). first
 // defaults to 20 and is capped at Config.QueuePageMax. ModelID is a lineage
 // (every version's items). The page's Total (a COUNT over every matching
 // item) is computed only withTotal.
@@ -48,8 +51,8 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 	if order == "" {
 		order = OrderPriorityDesc
 	}
-	if order != OrderPriorityDesc && order != OrderCreatedAtAsc && order != OrderCreatedAtDesc {
-		return nil, inputErr("orderBy", "%q is not PRIORITY_DESC, CREATED_AT_ASC or CREATED_AT_DESC", order)
+	if _, ok := storeOrder[order]; !ok {
+		return nil, inputErr("orderBy", "%q is not PRIORITY_DESC, CREATED_AT_ASC, CREATED_AT_DESC or LABELED_AT_DESC", order)
 	}
 	if first < 0 {
 		return nil, inputErr("first", "%d is negative", first)
@@ -80,7 +83,7 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 		if err != nil {
 			return nil, err
 		}
-		from = &store.QueueCursor{Priority: c.Priority, ID: c.ID}
+		from = &store.QueueCursor{Priority: c.Priority, LabeledAt: c.LabeledAt, ID: c.ID}
 	}
 	sp, err := s.st.ListQueue(ctx, sf, storeOrder[order], from, first)
 	if err != nil {
@@ -89,7 +92,7 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 	page := &QueuePage{Items: sp.Items, HasNext: sp.HasNext, Total: -1}
 	page.Cursors = make([]string, len(page.Items))
 	for i, it := range page.Items {
-		page.Cursors[i] = encodeCursor(cursor{Order: order, Priority: it.PriorityScore, ID: it.ID})
+		page.Cursors[i] = encodeCursor(cursor{Order: order, Priority: it.PriorityScore, LabeledAt: it.LabeledAt, ID: it.ID})
 	}
 	if n := len(page.Cursors); n > 0 {
 		page.EndCursor = page.Cursors[n-1]
@@ -107,6 +110,7 @@ var storeOrder = map[QueueOrder]store.QueueOrder{
 	OrderPriorityDesc:  store.QueueByPriority,
 	OrderCreatedAtAsc:  store.QueueByCreatedAsc,
 	OrderCreatedAtDesc: store.QueueByCreatedDesc,
+	OrderLabeledAtDesc: store.QueueByLabeledDesc,
 }
 
 // Cycles returns a lineage's cycles by number.

@@ -24186,11 +24186,13 @@ var (
 		"PRIORITY_DESC":   activelearning.OrderPriorityDesc,
 		"CREATED_AT_ASC":  activelearning.OrderCreatedAtAsc,
 		"CREATED_AT_DESC": activelearning.OrderCreatedAtDesc,
+		"LABELED_AT_DESC": activelearning.OrderLabeledAtDesc,
 	}
 	marshalOQueueOrder2ᚖactivelabᚋactivelearningᚐQueueOrder = map[activelearning.QueueOrder]string{
 		activelearning.OrderPriorityDesc:  "PRIORITY_DESC",
 		activelearning.OrderCreatedAtAsc:  "CREATED_AT_ASC",
 		activelearning.OrderCreatedAtDesc: "CREATED_AT_DESC",
+		activelearning.OrderLabeledAtDesc: "LABELED_AT_DESC",
 	}
 )
 

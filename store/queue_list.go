@@ -77,18 +77,25 @@ const (
 	QueueByCreatedAsc
 	// QueueByCreatedDesc is newest first: id descending.
 	QueueByCreatedDesc
+	// QueueByLabeledDesc is most recently labeled first: labeled_at
+	// descending, then id descending; items never labeled (no labeled_at)
+	// come after every labeled one, newest first.
+	QueueByLabeledDesc
 )
 
 // QueueCursor is the position after which the next page starts: the sort
 // key of the last item of the previous page (QueueCursorOf).
 type QueueCursor struct {
 	Priority float64 // QueueByPriority only
-	ID       ID
+	// LabeledAt is the item's labeled_at (QueueByLabeledDesc only; nil
+	// for an item never labeled).
+	LabeledAt *time.Time
+	ID        ID
 }
 
 // QueueCursorOf returns the cursor just after it.
 func QueueCursorOf(it *LabelQueueItem) QueueCursor {
-	return QueueCursor{Priority: it.PriorityScore, ID: it.ID}
+	return QueueCursor{Priority: it.PriorityScore, LabeledAt: it.LabeledAt, ID: it.ID}
 }
 
 // QueuePage is one page of ListQueue.
@@ -130,6 +137,16 @@ func (s *conn) ListQueue(ctx context.Context, f QueueFilter, order QueueOrder, a
 			q = q.Where("lq.id < ?", after.ID)
 		}
 		q = q.OrderExpr("lq.id DESC")
+	case QueueByLabeledDesc:
+		if after != nil && after.LabeledAt != nil {
+			at := dbTime(*after.LabeledAt)
+			q = q.Where("(lq.labeled_at < ? OR (lq.labeled_at = ? AND lq.id < ?) OR lq.labeled_at IS NULL)", at, at, after.ID)
+		} else if after != nil {
+			q = q.Where("lq.labeled_at IS NULL AND lq.id < ?", after.ID)
+		}
+		// (IS NULL) first puts unlabeled items last on both databases,
+		// whatever their default NULL ordering.
+		q = q.OrderExpr("(lq.labeled_at IS NULL) ASC, lq.labeled_at DESC, lq.id DESC")
 	default:
 		return nil, fmt.Errorf("list queue: unknown order %d: %w", order, ErrInvalid)
 	}

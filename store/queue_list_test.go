@@ -103,6 +103,33 @@ func TestListQueueOrders(t *testing.T) {
 	})
 }
 
+// TestListQueueByLabeledAt checks QueueByLabeledDesc (a labeler's
+// history): most recently labeled first, ties by ID descending, items
+// never labeled last; pages of 1 to 4 concatenate to the same order on
+// both databases (whose NULL orderings differ).
+func TestListQueueByLabeledAt(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		f := newQueueFixture(ctx, t, st, 10)
+		ids := make([]store.ID, len(f.items))
+		for i, it := range f.items {
+			ids[i] = it.ID
+		}
+		t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		for i, at := range map[int]time.Time{2: t0.Add(time.Second), 5: t0.Add(3 * time.Second), 7: t0.Add(3 * time.Second), 9: t0.Add(2 * time.Second)} {
+			if _, err := st.DB().NewUpdate().Model((*store.LabelQueueItem)(nil)).Set("labeled_at = ?", at).Where("id = ?", ids[i]).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := []store.ID{ids[7], ids[5], ids[9], ids[2], ids[8], ids[6], ids[4], ids[3], ids[1], ids[0]}
+		for size := 1; size <= 4; size++ {
+			if got := pageAll(t, st, store.QueueFilter{ModelIDs: f.versions()}, store.QueueByLabeledDesc, size, nil); !slices.Equal(got, want) {
+				t.Errorf("labeled desc, pages of %d = %v, want %v", size, got, want)
+			}
+		}
+	})
+}
+
 // TestListQueuePagingStable changes items' status between pages (claims,
 // labels) and adds items: paging the unfiltered queue still returns each
 // original item exactly once, in order; paging a status filter never
@@ -113,7 +140,7 @@ func TestListQueuePagingStable(t *testing.T) {
 		f := newQueueFixture(ctx, t, st, 30)
 		u := storetest.User(ctx, t, st, nil)
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-		for _, order := range []store.QueueOrder{store.QueueByPriority, store.QueueByCreatedAsc, store.QueueByCreatedDesc} {
+		for _, order := range []store.QueueOrder{store.QueueByPriority, store.QueueByCreatedAsc, store.QueueByCreatedDesc, store.QueueByLabeledDesc} {
 			want := pageAll(t, st, store.QueueFilter{ModelIDs: f.versions()}, order, 30, nil)
 			got := pageAll(t, st, store.QueueFilter{ModelIDs: f.versions()}, order, 4, func(int) {
 				// Between pages two items are claimed and one claim is labelled.

@@ -128,7 +128,7 @@ export const QUEUE_ITEM = graphql(`query QueueItem($id: ID!) { queueItem(id: $id
  */
 export const MY_LABELS = graphql(
   `query MyLabels($id: ID!, $me: ID!) {
-  labelQueue(filter: {modelId: $id, status: [LABELED], assignedTo: $me, archived: null}, orderBy: CREATED_AT_DESC, first: 100) {
+  labelQueue(filter: {modelId: $id, status: [LABELED], assignedTo: $me, archived: null}, orderBy: LABELED_AT_DESC, first: 100) {
     totalCount edges { node { ...Item } }
   }
 }`,
