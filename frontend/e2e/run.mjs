@@ -5,13 +5,14 @@
 // before anything is sent, submit a label, skip the next compound, see the
 // queue counts follow a label that another client submits over the API (the
 // queueEvents subscription) and catch up after a server restart, retrain
-// (progress, then the metric before and after, the learning curve and the
-// CSV export), preview and start the next cycle, skip two queued compounds
-// at once and assign one, import a CSV with a broken row (and a large one
-// in the background), create a model, find a labeled compound by name and
-// search by substructure, make and revoke an API token, add and disable a
-// user, and return to sign-in when the session ends elsewhere. The label is
-// read back over GraphQL.
+// (progress, then the metric before and after, the learning curve, the
+// CSV export and the pool with predictions as SDF), preview and start the
+// next cycle, skip two queued compounds at once and assign one, import a
+// CSV with a broken row (and a large one in the background), create a
+// model, find a labeled compound by name, search by substructure and
+// download a set scored by the new model, make and revoke an API token,
+// add and disable a user, and return to sign-in when the session ends
+// elsewhere. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -344,6 +345,15 @@ try {
   const exported = readFileSync(await download.path(), 'utf8').trim().split('\n');
   assert.equal(exported[0], 'compound_id,name,smiles,canonical_smiles,endpoint,value,source,confidence,origin,entered_by,created_at,qualifier');
   assert.ok(exported.some((l) => l.includes(`,${first},`) && l.includes(',logS,-2.75,literature,medium,label,admin@localhost,')), 'the label is exported');
+  // The pool with version 2's predictions as SDF, from the page's header:
+  // a molfile and the scores for every compound, the label among them.
+  const [poolDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pool-downloads').getByRole('link', { name: 'Download SDF' }).click()]);
+  assert.match(poolDownload.suggestedFilename(), /-pool\.sdf$/);
+  const records = readFileSync(await poolDownload.path(), 'utf8').split('$$$$\n').filter((r) => r.trim());
+  assert.ok(records.length >= 1000, `${records.length} SDF records`);
+  for (const r of records.slice(0, 50)) assert.match(r, /M {2}END\n[^]*> <prediction>\n-?\d[^]*> <model_version>\n2\n/, r);
+  const labeledRecord = records.find((r) => r.includes(`> <input_smiles>\n${first}\n`));
+  assert.ok(labeledRecord && labeledRecord.includes('> <measurement>\n-2.75\n'), `the labeled compound's record: ${labeledRecord}`);
   assert.equal(await page.getByRole('img', { name: 'RMSE against labels added' }).locator('.recharts-line-dot').count(), 2);
 
   // 10. Start a cycle of 10 on the Sample Selection tab: the batch size
@@ -706,6 +716,16 @@ try {
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByRole('alert').filter({ hasText: /offset 5/ }).waitFor();
   log(`substructure search: ${subTotal} chlorobenzenes`);
+  // A set's compounds scored by the model chosen, as CSV (the set page).
+  await page.getByLabel('In set').selectOption({ label: 'e2e-new (2)' });
+  await page.getByLabel('Model that scores the download').selectOption({ label: 'logS by scaffold' });
+  const [setDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pool-downloads').getByRole('link', { name: 'Download CSV' }).click()]);
+  assert.equal(setDownload.suggestedFilename(), 'logS-by-scaffold-e2e-new-pool.csv');
+  const setRows = readFileSync(await setDownload.path(), 'utf8').trim().split('\n');
+  assert.match(setRows[0], /^compound_id,name,smiles,input_smiles,prediction,uncertainty,/);
+  assert.deepEqual(setRows.slice(1).map((l) => l.split(',')[1]).sort(), ['amide-e2e', 'sulfonamide-e2e'], setRows.join('\n'));
+  for (const l of setRows.slice(1)) assert.ok(Number.isFinite(Number.parseFloat(l.split(',')[4])) && l.includes(',logS by scaffold,1,logS,'), l);
+  log('downloaded the e2e-new set scored by the new model');
 
   // 13. A token for a notebook: made on the API tokens page (a name is
   // required), its secret shown once, it works over the API, and once

@@ -1,0 +1,37 @@
+// Downloads the server streams (server/export.go): a model's pool with its
+// predictions, GET /export/pool.csv and /export/pool.sdf (every compound,
+// or one compound set's), signed in by the session cookie.
+
+/** PoolFormat is a file format of the scored-pool export. */
+export type PoolFormat = 'csv' | 'sdf';
+
+/** POOL_FORMATS are the pool export's formats, in the order offered. */
+export const POOL_FORMATS: readonly PoolFormat[] = ['csv', 'sdf'];
+
+/**
+ * poolExportHref is the URL of a model's scored pool (scored by its active
+ * version): every compound, or only the compounds of set setId.
+ */
+export function poolExportHref(format: PoolFormat, modelId: string, setId?: string): string {
+  const q = new URLSearchParams({ model: modelId });
+  if (setId) q.set('set', setId);
+  return `/export/pool.${format}?${q.toString()}`;
+}
+
+/**
+ * poolFileName names a pool download for the browser's save dialog from
+ * the model's (and set's) names: letters, digits, '.', '_' and '-' kept,
+ * every other run of characters one '-' ("ESOL (logS)" + "screen 1" ->
+ * "ESOL-logS-screen-1-pool.sdf").
+ */
+export function poolFileName(format: PoolFormat, modelName: string, setName?: string): string {
+  const part = (s: string) =>
+    s
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|-+$/g, '');
+  const stem = [modelName, setName ?? '']
+    .map(part)
+    .filter(Boolean)
+    .join('-');
+  return `${stem || 'model'}-pool.${format}`;
+}
