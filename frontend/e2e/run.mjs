@@ -720,7 +720,7 @@ try {
   await page.getByLabel('In set').selectOption({ label: 'e2e-new (2)' });
   await page.getByLabel('Model that scores the download').selectOption({ label: 'logS by scaffold' });
   const [setDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pool-downloads').getByRole('link', { name: 'Download CSV' }).click()]);
-  assert.equal(setDownload.suggestedFilename(), 'logS-by-scaffold-e2e-new-pool.csv');
+  assert.equal(setDownload.suggestedFilename(), 'logS_by_scaffold-e2e-new-pool.csv');
   const setRows = readFileSync(await setDownload.path(), 'utf8').trim().split('\n');
   assert.match(setRows[0], /^compound_id,name,smiles,input_smiles,prediction,uncertainty,/);
   assert.deepEqual(setRows.slice(1).map((l) => l.split(',')[1]).sort(), ['amide-e2e', 'sulfonamide-e2e'], setRows.join('\n'));

@@ -16,9 +16,9 @@ describe('PoolDownloads', () => {
     render(<PoolDownloads models={[ESOL]} />);
     expect(screen.getByTestId('pool-downloads').textContent).toMatch(/^Pool with predictions: Download CSV · Download SDF$/);
     expect(link('Download CSV').getAttribute('href')).toBe(`/export/pool.csv?model=${ESOL.id}`);
-    expect(link('Download CSV').getAttribute('download')).toBe('ESOL-logS-pool.csv');
+    expect(link('Download CSV').hasAttribute('download')).toBe(true);
     expect(link('Download SDF').getAttribute('href')).toBe(`/export/pool.sdf?model=${ESOL.id}`);
-    expect(link('Download SDF').getAttribute('download')).toBe('ESOL-logS-pool.sdf');
+    expect(link('Download SDF').hasAttribute('download')).toBe(true);
     expect(screen.queryByRole('combobox')).toBeNull(); // one model: nothing to choose
   });
 
@@ -27,7 +27,6 @@ describe('PoolDownloads', () => {
     expect(link('Download SDF').getAttribute('href')).toBe(`/export/pool.sdf?model=${ESOL.id}&set=${SET.id}`);
     fireEvent.change(screen.getByLabelText('Model that scores the download'), { target: { value: BBBP.id } });
     expect(link('Download CSV').getAttribute('href')).toBe(`/export/pool.csv?model=${BBBP.id}&set=${SET.id}`);
-    expect(link('Download CSV').getAttribute('download')).toBe('BBBP-screen-1-pool.csv');
     expect(link('Download SDF').getAttribute('href')).toBe(`/export/pool.sdf?model=${BBBP.id}&set=${SET.id}`);
   });
 

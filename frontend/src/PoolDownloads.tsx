@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { POOL_FORMATS, poolExportHref, poolFileName } from './downloads';
+import { POOL_FORMATS, poolExportHref } from './downloads';
 
 /** ModelChoice is a model that can score a download: its lineage ID and name. */
 export interface ModelChoice {
@@ -45,7 +45,7 @@ export function PoolDownloads({ models, set }: Props) {
       {POOL_FORMATS.map((f, i) => (
         <span key={f}>
           {i > 0 && ' · '}
-          <a href={poolExportHref(f, model.id, set?.id)} download={poolFileName(f, model.name, set?.name)}>
+          <a href={poolExportHref(f, model.id, set?.id)} download>
             Download {f.toUpperCase()}
           </a>
         </span>

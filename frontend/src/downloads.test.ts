@@ -1,4 +1,4 @@
-import { poolExportHref, poolFileName } from './downloads';
+import { poolExportHref } from './downloads';
 
 const MODEL = '01939a5c-2b7e-7f3a-9c1d-4e5f6a7b8c9d';
 const SET = '01939a5d-0a11-7b22-8c33-d44e55f66a77';
@@ -11,16 +11,5 @@ describe('poolExportHref', () => {
 
   it('escapes what it is given', () => {
     expect(poolExportHref('csv', 'ESOL & co')).toBe('/export/pool.csv?model=ESOL+%26+co');
-  });
-});
-
-describe('poolFileName', () => {
-  it.each([
-    ['ESOL solubility (logS)', undefined, 'csv', 'ESOL-solubility-logS-pool.csv'],
-    ['ESOL (logS)', 'screen 1', 'sdf', 'ESOL-logS-screen-1-pool.sdf'],
-    ['../../etc/passwd', undefined, 'csv', 'etc-passwd-pool.csv'],
-    ['日本語', undefined, 'sdf', 'model-pool.sdf'],
-  ] as const)('%s / %s as %s -> %s', (model, set, format, want) => {
-    expect(poolFileName(format, model, set)).toBe(want);
   });
 });

@@ -1,6 +1,7 @@
 // Downloads the server streams (server/export.go): a model's pool with its
 // predictions, GET /export/pool.csv and /export/pool.sdf (every compound,
-// or one compound set's), signed in by the session cookie.
+// or one compound set's), signed in by the session cookie. The server names
+// the file after the model and the set ("ESOL-screen_1-pool.sdf").
 
 /** PoolFormat is a file format of the scored-pool export. */
 export type PoolFormat = 'csv' | 'sdf';
@@ -16,22 +17,4 @@ export function poolExportHref(format: PoolFormat, modelId: string, setId?: stri
   const q = new URLSearchParams({ model: modelId });
   if (setId) q.set('set', setId);
   return `/export/pool.${format}?${q.toString()}`;
-}
-
-/**
- * poolFileName names a pool download for the browser's save dialog from
- * the model's (and set's) names: letters, digits, '.', '_' and '-' kept,
- * every other run of characters one '-' ("ESOL (logS)" + "screen 1" ->
- * "ESOL-logS-screen-1-pool.sdf").
- */
-export function poolFileName(format: PoolFormat, modelName: string, setName?: string): string {
-  const part = (s: string) =>
-    s
-      .replace(/[^A-Za-z0-9._-]+/g, '-')
-      .replace(/^[-.]+|-+$/g, '');
-  const stem = [modelName, setName ?? '']
-    .map(part)
-    .filter(Boolean)
-    .join('-');
-  return `${stem || 'model'}-pool.${format}`;
 }
