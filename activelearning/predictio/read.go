@@ -279,8 +279,8 @@ func (r *Reader) nextSDF() (*Record, error) {
 
 // emptyMolfile is a V2000 molfile with no atoms under the given title:
 // what the writer puts in place of a molfile that cannot be read (or of a
-// structure given as SMILES: ActiveLab writes no coordinates), so every
-// SDF reader still reads the record and its data items.
+// SMILES that does not parse), so every SDF reader still reads the record
+// and its data items.
 func emptyMolfile(title string) []string {
 	title = strings.NewReplacer("\r", " ", "\n", " ").Replace(title)
 	if strings.HasPrefix(title, "$$$$") || strings.HasPrefix(title, "M  END") {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"activelab/activelearning"
+	"activelab/chem"
 )
 
 // Columns are the result columns (CSV) and data items (SDF) appended to
@@ -118,7 +119,7 @@ func (w *Writer) Write(rec *Record, res *activelearning.PredictResult) error {
 		}
 		return w.csv.Write(append(row, vals...))
 	case SDF:
-		return w.writeSDF(rec, vals)
+		return w.writeSDF(rec, res, vals)
 	default:
 		obj := struct {
 			Line   int               `json:"line"`
@@ -143,18 +144,21 @@ func (w *Writer) Write(rec *Record, res *activelearning.PredictResult) error {
 	}
 }
 
-// writeSDF writes the record's molblock (an empty molfile titled with the
-// SMILES for a CSV or SMILES-file input: ActiveLab writes no 2D
-// coordinates; the SMILES is also a data item of such records), its data
-// items and the result items.
-func (w *Writer) writeSDF(rec *Record, vals []string) error {
-	block := rec.Molblock
-	if block == nil {
-		block = emptyMolfile(rec.SMILES)
-	}
-	for _, l := range block {
-		w.bw.WriteString(l)
-		w.bw.WriteByte('\n')
+// writeSDF writes the record's molblock, its data items and the result
+// items. A CSV or SMILES-file record gets chem.MolBlock's molfile of its
+// structure, titled with the SMILES as given (atoms and bonds, charges,
+// isotopes, hydrogens and the parities of its stereocentres; all atoms at
+// the origin, as chem has no 2D layout, so no double-bond geometry: the
+// SMILES is also a data item of such records); a record whose structure
+// did not parse, or does not fit V2000, gets an empty molfile so titled.
+func (w *Writer) writeSDF(rec *Record, res *activelearning.PredictResult, vals []string) error {
+	if rec.Molblock != nil {
+		for _, l := range rec.Molblock {
+			w.bw.WriteString(l)
+			w.bw.WriteByte('\n')
+		}
+	} else {
+		w.writeMolBlock(rec.SMILES, res.Err == nil)
 	}
 	item := func(name, value string) {
 		fmt.Fprintf(w.bw, "> <%s>\n", name)
@@ -179,6 +183,24 @@ func (w *Writer) writeSDF(rec *Record, vals []string) error {
 	}
 	_, err := w.bw.WriteString("$$$$\n")
 	return err
+}
+
+// writeMolBlock writes the molfile of a CSV or SMILES-file record's
+// SMILES (when parsed says it scored), or an empty one titled with it.
+func (w *Writer) writeMolBlock(smiles string, parsed bool) {
+	title := emptyMolfile(smiles)[0]
+	if parsed {
+		if m, err := chem.Parse(smiles); err == nil {
+			if block, err := chem.MolBlock(m, title); err == nil {
+				w.bw.WriteString(block)
+				return
+			}
+		}
+	}
+	for _, l := range emptyMolfile(smiles) {
+		w.bw.WriteString(l)
+		w.bw.WriteByte('\n')
+	}
 }
 
 // Flush writes what is buffered; call it once at the end (it also writes
