@@ -107,6 +107,19 @@ func FuzzSDFReader(f *testing.F) {
 	}
 	f.Add(v3000("BEGIN CTAB", "COUNTS 2 1 0 0 0", "BEGIN ATOM", "1 C 0 0 0 0 CHG=1 MASS=13 RAD=2", "2 O 0 0 0 0 VAL=-1", "END ATOM",
 		"BEGIN BOND", "1 4 1 2", "END BOND", "BEGIN SGROUP", `1 DAT 0 ATOMS=(1 1) FIELDDATA="x ""y"""`, "END SGROUP", "END CTAB") + "> <value>\n<3\n\n$$$$\n")
+	// Atom parities in molfiles without coordinates (chem.MolBlock's): a
+	// centre with a hydrogen, a sulfoxide's lone pair, a ring closure.
+	for _, smi := range []string{"N[C@@H](C)C(=O)O", "C[S@](=O)c1ccccc1", "C[C@@]12CCC[C@H]1CCC2"} {
+		m, err := chem.Parse(smi)
+		if err != nil {
+			f.Fatal(err)
+		}
+		block, err := chem.MolBlock(m, smi)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(block + "> <value>\n1\n\n$$$$\n")
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		opts := Options{NameColumn: "id", ValueColumn: "value", Qualified: len(in)%2 == 0,
 			Endpoints: []EndpointColumn{{"logS", "logS"}, {"MW", "MolWt"}}}
