@@ -71,6 +71,10 @@ type Record struct {
 	// Err says why the record has no structure to score (an SDF molfile
 	// that cannot be read); the record is still written back.
 	Err error
+
+	// molfile is the molfile SDF output writes for a record without
+	// Molblock (Writer.Prepare), "" when it is still to be made.
+	molfile string
 }
 
 // Reader reads records one at a time.

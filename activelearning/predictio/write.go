@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"activelab/activelearning"
 	"activelab/chem"
@@ -158,7 +161,10 @@ func (w *Writer) writeSDF(rec *Record, res *activelearning.PredictResult, vals [
 			w.bw.WriteByte('\n')
 		}
 	} else {
-		w.writeMolBlock(rec.SMILES, res.Err == nil)
+		if rec.molfile == "" {
+			rec.molfile = molfileOf(rec.SMILES, res.Err == nil)
+		}
+		w.bw.WriteString(rec.molfile)
 	}
 	item := func(name, value string) {
 		fmt.Fprintf(w.bw, "> <%s>\n", name)
@@ -185,22 +191,40 @@ func (w *Writer) writeSDF(rec *Record, res *activelearning.PredictResult, vals [
 	return err
 }
 
-// writeMolBlock writes the molfile of a CSV or SMILES-file record's
-// SMILES (when parsed says it scored), or an empty one titled with it.
-func (w *Writer) writeMolBlock(smiles string, parsed bool) {
-	title := emptyMolfile(smiles)[0]
+// Prepare makes, in parallel on all cores, the molfiles SDF output writes
+// for records without one (CSV and SMILES-file input), so Write only
+// copies them; res[i] is recs[i]'s result. Other formats do nothing.
+// Calling it is optional: Write makes a missing molfile itself.
+func (w *Writer) Prepare(recs []*Record, res []activelearning.PredictResult) {
+	if w.format != SDF {
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(recs))) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(recs); i = int(next.Add(1) - 1) {
+				if rec := recs[i]; rec.Molblock == nil && rec.molfile == "" {
+					rec.molfile = molfileOf(rec.SMILES, rec.Err == nil && res[i].Err == nil)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// molfileOf is the molfile of a CSV or SMILES-file record's SMILES (when
+// parsed says it scored), or an empty one titled with it.
+func molfileOf(smiles string, parsed bool) string {
+	empty := emptyMolfile(smiles)
 	if parsed {
 		if m, err := chem.Parse(smiles); err == nil {
-			if block, err := chem.MolBlock(m, title); err == nil {
-				w.bw.WriteString(block)
-				return
+			if block, err := chem.MolBlock(m, empty[0]); err == nil {
+				return block
 			}
 		}
 	}
-	for _, l := range emptyMolfile(smiles) {
-		w.bw.WriteString(l)
-		w.bw.WriteByte('\n')
-	}
+	return strings.Join(empty, "\n") + "\n"
 }
 
 // Flush writes what is buffered; call it once at the end (it also writes
