@@ -8,11 +8,11 @@
 // (progress, then the metric before and after, the learning curve, the
 // CSV export and the pool with predictions as SDF), preview and start the
 // next cycle, skip two queued compounds at once and assign one, import a
-// CSV with a broken row (and a large one in the background), create a
-// model, find a labeled compound by name, search by substructure and
-// download a set scored by the new model, make and revoke an API token,
-// add and disable a user, and return to sign-in when the session ends
-// elsewhere. The label is read back over GraphQL.
+// CSV with a broken row (and a large one in the background) and a
+// multi-property SDF with endpoints mapped on the page, create a model,
+// find a labeled compound by name, search by substructure and download a
+// set scored by the new model, make and revoke an API token, add and
+// disable a user, and return to sign-in when the session ends elsewhere. The label is read back over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -669,6 +669,16 @@ try {
   const bigRejected = await page.getByRole('table', { name: 'Rejected rows' }).locator('tbody tr td').allTextContents();
   assert.deepEqual(bigRejected.slice(0, 2), ['5201', 'smiles']);
   log('a 5201-row file was imported in the background, followed to its report');
+  // A multi-property SDF (gzipped, written by RDKit: ID, logS, MolWt and
+  // MolLogP on six ESOL molecules, one without MolLogP) with two endpoints
+  // mapped on the page: 6 MolWt and 5 MolLogP values.
+  await page.getByLabel('File (CSV or SDF)').setInputFiles(join(root, 'activelearning', 'ingest', 'testdata', 'multi.sdf.gz'));
+  await page.getByLabel('Compound set').fill('multi');
+  await page.getByLabel('Name column').fill('ID');
+  await page.getByLabel('More endpoints').fill('mw=MolWt, clogp=MolLogP');
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('status').filter({ hasText: /^6 rows read into “multi”: \d+ new compounds, \d+ already known, 11 measurements, 0 rejected/ }).waitFor();
+  log('a multi-property SDF imported with two endpoints mapped on the page');
   // 12. An admin creates a model: the form refuses a missing name on the
   // page, offers the demo's endpoint with its count and range, and the new
   // model trains in the background until the list shows it active with
