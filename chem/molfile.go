@@ -21,7 +21,8 @@ const MaxMolBlockAtoms = 999
 //     electrons ("M  RAD": 1 doublet, 2 triplet);
 //
 //   - bonds in their Kekulé form (types 1, 2 and 3), so a reader needs no
-//     aromaticity model of its own;
+//     aromaticity model of its own (an aromatic bond between atoms that are
+//     not aromatic, B:B, which RDKit keeps, has none and is written single);
 //
 //   - hydrogens as RDKit's MolFromMolBlock counts them: an atom whose
 //     hydrogen count is not the one a reader derives from its valence
@@ -62,8 +63,8 @@ func MolBlock(m *Mol, title string) (string, error) {
 	for i := range m.Bonds {
 		bd := &m.Bonds[i]
 		o := bd.Kekule
-		if o == BondUnspecified {
-			o = bd.Order
+		if o == BondUnspecified || bd.Order == BondAny || bd.Order == BondQuadruple {
+			o = bd.Order // no Kekulé order stands for '~' or '$'
 		}
 		switch o {
 		case BondSingle, BondDouble, BondTriple:

@@ -226,3 +226,18 @@ func TestMolfileParity(t *testing.T) {
 		})
 	}
 }
+
+// TestMolBlockRefuses: what V2000 has no bond type for is an error, not a
+// molfile of another molecule: '~' (any) and '$' (quadruple) bonds.
+func TestMolBlockRefuses(t *testing.T) {
+	t.Parallel()
+	for _, smi := range []string{"B~B", "C~C", "[Re]$[Re]"} {
+		m, err := chem.Parse(smi)
+		if err != nil {
+			t.Fatalf("%s: %v", smi, err)
+		}
+		if block, err := chem.MolBlock(m, smi); err == nil || !strings.Contains(err.Error(), "no V2000 type") {
+			t.Errorf("%s: %v, want no V2000 type\n%s", smi, err, block)
+		}
+	}
+}
