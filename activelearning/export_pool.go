@@ -102,6 +102,10 @@ type PoolExport struct {
 	// Progress, when set, is called after each page with the compounds
 	// written so far and the pool's size.
 	Progress func(done, total int)
+	// Resolved, when set, is called once the model version (and the set,
+	// nil for every compound) is known and before anything is written:
+	// a download names its file by them.
+	Resolved func(m *store.MLModel, set *store.CompoundSet)
 }
 
 // ExportPool writes every compound of the pool (the set, or every
@@ -130,8 +134,9 @@ func (s *Service) ExportPool(ctx context.Context, actor *store.User, in PoolExpo
 	if err != nil {
 		return 0, err
 	}
+	var set *store.CompoundSet
 	if in.SetID != store.NilID {
-		if _, err := s.st.CompoundSetByID(ctx, in.SetID); err != nil {
+		if set, err = s.st.CompoundSetByID(ctx, in.SetID); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return 0, inputErr("set", "compound set %v does not exist", in.SetID)
 			}
@@ -139,6 +144,9 @@ func (s *Service) ExportPool(ctx context.Context, actor *store.User, in PoolExpo
 		}
 	}
 	m := p.Model()
+	if in.Resolved != nil {
+		in.Resolved(m, set)
+	}
 	filter := store.CompoundFilter{SetID: in.SetID}
 	total, err := s.st.CountCompounds(ctx, filter)
 	if err != nil {

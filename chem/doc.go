@@ -96,6 +96,18 @@
 // candidate and keeping the smallest result (at most 32 completions per
 // molecule).
 //
+// # Molfiles
+//
+// MolBlock writes a V2000 molfile: atoms, Kekulé bonds, charges, isotopes,
+// radicals, the hydrogen counts RDKit's reader derives (the valence field
+// where it would derive another), and the atom parity of every
+// tetrahedral centre CanonicalSMILES keeps. It writes no coordinates:
+// chem has no 2D layout, so a molfile carries no double-bond geometry
+// (V2000 has only coordinates for it) and drawing programs lay the
+// molecule out. The SDF reader in activelearning/ingest reads parities
+// from such molfiles; the parities are checked against RDKit's
+// AssignAtomChiralTagsFromMolParity on 4218 reference molecules.
+//
 // # Substructure search
 //
 // ParseSubstructure compiles a SMARTS query and SubstructureFromSMILES a

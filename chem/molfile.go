@@ -2,6 +2,7 @@ package chem
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -13,22 +14,34 @@ const MaxMolBlockAtoms = 999
 // ending in '\n') titled with the first line of title.
 //
 // What it writes:
+//
 //   - every atom with its element symbol (the wildcard '*' as "A"), formal
 //     charge (the atom block's code for -3..+3 and "M  CHG" for all, as
 //     RDKit writes them), isotope ("M  ISO", mass number) and unpaired
 //     electrons ("M  RAD": 1 doublet, 2 triplet);
+//
 //   - bonds in their Kekulé form (types 1, 2 and 3), so a reader needs no
-//     aromaticity model of its own;
+//     aromaticity model of its own (an aromatic bond between atoms that are
+//     not aromatic, B:B, which RDKit keeps, has none and is written single);
+//
 //   - hydrogens as RDKit's MolFromMolBlock counts them: an atom whose
 //     hydrogen count is not the one a reader derives from its valence
 //     (the smallest allowed valence its bonds, charge and radicals leave)
 //     gets the atom block's valence field (15 for zero), so [nH], [CH2],
 //     [NH4+] or [Na+] read back exactly.
 //
+//   - each tetrahedral stereocentre's atom parity (the atom block's stereo
+//     field: 1 odd, 2 even, as the CTfile format defines it from the atom
+//     numbers, a hydrogen or lone pair counting as the highest), for the
+//     centres CanonicalSMILES keeps. RDKit stores the field as the atom
+//     property molParity and sets chiral tags from it with
+//     AssignAtomChiralTagsFromMolParity; Open Babel reads it from a file
+//     without coordinates, as does this project's SDF reader.
+//
 // What it does not write: coordinates (all 0, so a drawing program lays
-// the molecule out itself) and so no stereochemistry (neither wedges nor
-// parities: a stereo SMILES and its flat form give the same block), and
-// atom classes. It returns an error for what V2000 cannot hold: more than
+// the molecule out itself: chem has no 2D layout), and so no double-bond
+// geometry, which V2000 expresses only by coordinates (its bond stereo
+// field marks "either", not cis or trans); nor wedges, nor atom classes. It returns an error for what V2000 cannot hold: more than
 // MaxMolBlockAtoms atoms or bonds, a quadruple or '~' bond, more than two
 // unpaired electrons on an atom, or a valence above 14 where the field is
 // needed.
@@ -50,8 +63,8 @@ func MolBlock(m *Mol, title string) (string, error) {
 	for i := range m.Bonds {
 		bd := &m.Bonds[i]
 		o := bd.Kekule
-		if o == BondUnspecified {
-			o = bd.Order
+		if o == BondUnspecified || bd.Order == BondAny || bd.Order == BondQuadruple {
+			o = bd.Order // no Kekulé order stands for '~' or '$'
 		}
 		switch o {
 		case BondSingle, BondDouble, BondTriple:
@@ -61,6 +74,7 @@ func MolBlock(m *Mol, title string) (string, error) {
 		bondSum[bd.Begin] += int(o)
 		bondSum[bd.End] += int(o)
 	}
+	parity := molfileParities(m)
 	var chg, iso, rad [][2]int
 	for i := range m.Atoms {
 		a := &m.Atoms[i]
@@ -101,7 +115,11 @@ func MolBlock(m *Mol, title string) (string, error) {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "    0.0000    0.0000    0.0000 %-3s 0%3d  0  0  0%3d  0  0  0  0  0  0\n", sym, code, vvv)
+		sss := 0
+		if parity != nil {
+			sss = int(parity[i])
+		}
+		fmt.Fprintf(&b, "    0.0000    0.0000    0.0000 %-3s 0%3d%3d  0  0%3d  0  0  0  0  0  0\n", sym, code, sss, vvv)
 	}
 	for i := range m.Bonds {
 		bd := &m.Bonds[i]
@@ -116,6 +134,85 @@ func MolBlock(m *Mol, title string) (string, error) {
 	writeProperty(&b, "RAD", rad)
 	b.WriteString("M  END\n")
 	return b.String(), nil
+}
+
+// molfileParities returns the molfile atom parity of every atom of m (0
+// none, 1 odd, 2 even), or nil when m has no tetrahedral mark. A parity is
+// set on the centres that canonical stereo perception keeps (a mark on an
+// atom with two equivalent neighbours describes nothing). The CTfile
+// definition: number the centre's neighbours by their position in the atom
+// block, a hydrogen (implicit) or the lone pair of a three-coordinate centre
+// last; looking with the last one pointing away, parity 1 means the first
+// three run clockwise. A chem mark, '@' with its neighbour order (the
+// hydrogen first), means the others run clockwise looking with the first
+// one pointing away; so the mark, carried over to the order (last, first,
+// second, third) by the parity of the permutation, is '@' exactly when the
+// parity is 1.
+func molfileParities(m *Mol) []uint8 {
+	marked := false
+	for i := range m.Atoms {
+		if m.Atoms[i].Chiral != ChiralNone {
+			marked = true
+			break
+		}
+	}
+	if !marked {
+		return nil
+	}
+	_, tetras, _ := canonicalRanks(m)
+	if len(tetras) == 0 {
+		return nil
+	}
+	parity := make([]uint8, len(m.Atoms))
+	const last = int32(1 << 30) // the hydrogen or lone pair
+	for _, t := range tetras {
+		// order is the mark's neighbour order, four entries.
+		var order [4]int32
+		switch len(t.ref) {
+		case 4:
+			copy(order[:], t.ref)
+		case 3: // the lone pair where OpenSMILES reads an implicit hydrogen: after the first neighbour (Parse moves only a real hydrogen to the front)
+			order = [4]int32{t.ref[0], -1, t.ref[1], t.ref[2]}
+		default:
+			continue
+		}
+		for k := range order {
+			if order[k] < 0 {
+				order[k] = last
+			}
+		}
+		sorted := order
+		slices.Sort(sorted[:])
+		want := [4]int32{sorted[3], sorted[0], sorted[1], sorted[2]}
+		tag := t.tag
+		if permutationOdd(order, want) {
+			tag = invertChirality(tag)
+		}
+		parity[t.atom] = 2
+		if tag == ChiralCCW {
+			parity[t.atom] = 1
+		}
+	}
+	return parity
+}
+
+// permutationOdd reports whether reordering from into to (the same four
+// distinct values) takes an odd number of swaps.
+func permutationOdd(from, to [4]int32) bool {
+	odd := false
+	for k := range from {
+		if from[k] == to[k] {
+			continue
+		}
+		for j := k + 1; j < len(from); j++ {
+			if from[j] == to[k] {
+				from[k], from[j] = from[j], from[k]
+				odd = !odd
+				break
+			}
+		}
+	}
+	return odd
 }
 
 // writeProperty writes "M  TAGnn8 aaa vvv ..." lines, eight pairs a line.

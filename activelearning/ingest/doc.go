@@ -63,10 +63,14 @@
 // blocks (SGROUP, COLLECTION, ...) are skipped. Hydrogen counts follow
 // RDKit's MolFromMolBlock (implicit hydrogens to the smallest allowed
 // valence the charge leaves). Limits: query atoms (A, Q, L, R#, *, V3000
-// atom lists) and query bonds are rejected, as is a second V3000 CTAB;
-// stereochemistry (wedges, parities, CFG, 3D coordinates) is ignored, so
-// stereoisomers import as one compound; Sgroups, atom lists and aliases are
-// ignored. An offset in an SDF RowError points into the SMILES written from
+// atom lists) and query bonds are rejected, as is a second V3000 CTAB.
+// Stereochemistry: a V2000 molfile without coordinates (all atoms at the
+// origin, as chem.MolBlock and so this project's SDF exports write them)
+// keeps its tetrahedral centres from the atom parities, as Open Babel
+// reads such files (RDKit keeps them only as the atom property
+// molParity); otherwise stereochemistry (wedges, 2D and 3D geometry, V3000
+// CFG, double-bond geometry) is ignored, so those stereoisomers import as
+// one compound. Sgroups, atom lists and aliases are ignored. An offset in an SDF RowError points into the SMILES written from
 // the molfile, which the reason quotes.
 //
 // # Compression

@@ -21,6 +21,10 @@ type mfAtom struct {
 	radicals int  // unpaired electrons
 	valence  int  // the atom block's valence field: 0 none, 15 zero, else total valence
 	aromatic bool // has an aromatic (type 4) bond
+	// parity is the atom block's stereo parity (1 odd, 2 even; 0 or 3
+	// none), kept only when no atom of the molfile has coordinates.
+	parity int
+	placed bool // has a coordinate other than 0 (or one that does not read)
 }
 
 // mfBond is one bond of the bond block.
@@ -47,8 +51,19 @@ type mfBond struct{ a, b, order int }
 // Not supported (an error or ignored, as listed): query atoms (A, Q, L, R#,
 // *, V3000 atom lists) and query bond types 5-8 (V3000: also 9 and 10)
 // (error); a second V3000 CTAB (error); atom lists
-// and Sgroups (ignored); stereochemistry: wedge bonds, parity and
-// coordinates are ignored, so the SMILES has no chirality or double-bond
+// and Sgroups (ignored).
+//
+// Stereochemistry: a V2000 molfile without coordinates (every atom at 0, 0,
+// 0, as chem.MolBlock writes them) keeps its tetrahedral centres from the
+// atom parities (1 odd, 2 even, as the CTfile format defines them from the
+// atom numbers, a hydrogen or lone pair counting as the highest), as Open
+// Babel reads such files; RDKit's reader keeps them only as the atom
+// property molParity. A parity on an atom that cannot be a centre (not
+// four neighbours, or three and one hydrogen or a lone pair) is ignored,
+// and chem.Parse drops a mark on an atom with two equal neighbours.
+// Otherwise stereochemistry is ignored: wedge bonds and coordinates (no 2D
+// or 3D perception), V3000 CFG, and double-bond geometry, which only
+// coordinates express; so such a SMILES has no chirality or double-bond
 // geometry.
 func MolfileSMILES(lines []string) (string, error) {
 	atoms, bonds, err := parseMolfile(lines)
@@ -100,12 +115,19 @@ func parseMolfile(lines []string) ([]mfAtom, []mfBond, error) {
 		return nil, nil, fmt.Errorf("molfile ends after %d lines; its counts (%d atoms, %d bonds) need %d", len(lines), na, nb, 4+na+nb)
 	}
 	atoms := make([]mfAtom, na)
+	placed := false
 	for i := range atoms {
 		a, err := parseAtomLine(lines[4+i])
 		if err != nil {
 			return nil, nil, fmt.Errorf("molfile atom %d: %w", i+1, err)
 		}
 		atoms[i] = a
+		placed = placed || a.placed
+	}
+	if placed { // coordinates, not parities, would carry the stereo: not read
+		for i := range atoms {
+			atoms[i].parity = 0
+		}
 	}
 	bonds := make([]mfBond, nb)
 	seen := map[[2]int]bool{}
@@ -203,7 +225,9 @@ func parseAtomLine(l string) (mfAtom, error) {
 	sym := field(l, 31, 34)
 	dd, errD := atoi(field(l, 34, 36))
 	ccc, errC := atoi(field(l, 36, 39))
+	sss, errS := atoi(field(l, 39, 42))
 	vvv, errV := atoi(field(l, 48, 51))
+	xyz := [3]string{field(l, 0, 10), field(l, 10, 20), field(l, 20, 30)}
 	if sym == "" || strings.ContainsAny(sym, " \t") || errD != nil || errC != nil || errV != nil {
 		// Not in the fixed columns: fall back to whitespace-separated fields.
 		f := strings.Fields(l)
@@ -211,6 +235,11 @@ func parseAtomLine(l string) (mfAtom, error) {
 			return mfAtom{}, fmt.Errorf("line %q: want x, y, z and an element symbol", clip(l))
 		}
 		sym, dd, ccc, vvv = f[3], 0, 0, 0
+		xyz = [3]string{f[0], f[1], f[2]}
+		sss, errS = 0, nil
+		if len(f) > 6 {
+			sss, errS = strconv.Atoi(f[6])
+		}
 		var err error
 		if len(f) > 4 {
 			if dd, err = strconv.Atoi(f[4]); err != nil {
@@ -262,6 +291,14 @@ func parseAtomLine(l string) (mfAtom, error) {
 		return mfAtom{}, fmt.Errorf("valence field %d is not 0-15", vvv)
 	}
 	a.valence = vvv
+	if errS == nil && (sss == 1 || sss == 2) {
+		a.parity = sss
+	}
+	for _, c := range xyz {
+		if v, err := strconv.ParseFloat(c, 64); err != nil || v != 0 {
+			a.placed = true
+		}
+	}
 	return a, nil
 }
 

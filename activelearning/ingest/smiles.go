@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"errors"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,6 +133,7 @@ func writeSMILES(atoms []mfAtom, bonds []mfBond) (string, error) {
 	used := make([]bool, len(bonds))
 	children := make([][]edge, len(atoms))
 	closures := make([][]int, len(atoms))
+	parent := make([]int, len(atoms))
 	var dfs func(i int)
 	dfs = func(i int) {
 		visited[i] = true
@@ -145,6 +148,7 @@ func writeSMILES(atoms []mfAtom, bonds []mfBond) (string, error) {
 				continue
 			}
 			children[i] = append(children[i], e)
+			parent[e.to] = i
 			dfs(e.to)
 		}
 	}
@@ -177,7 +181,24 @@ func writeSMILES(atoms []mfAtom, bonds []mfBond) (string, error) {
 	}
 	var write func(i int)
 	write = func(i int) {
-		sb.WriteString(atomToken(&atoms[i], hydrogens(&atoms[i], orders[i])))
+		h := hydrogens(&atoms[i], orders[i])
+		mark := ""
+		if atoms[i].parity != 0 {
+			// The neighbours in the order SMILES reads them: the parent,
+			// the ring closures as written here, the branches and the next atom.
+			nbrs := make([]int, 0, 4)
+			if parent[i] >= 0 {
+				nbrs = append(nbrs, parent[i])
+			}
+			for _, bi := range closures[i] {
+				nbrs = append(nbrs, bonds[bi].a+bonds[bi].b-i)
+			}
+			for _, c := range children[i] {
+				nbrs = append(nbrs, c.to)
+			}
+			mark = chiralMark(atoms[i].parity, parent[i] >= 0, nbrs, h)
+		}
+		sb.WriteString(atomToken(&atoms[i], h, mark))
 		var freed []int
 		for _, bi := range closures[i] {
 			if n, open := digit[bi]; open {
@@ -218,6 +239,7 @@ func writeSMILES(atoms []mfAtom, bonds []mfBond) (string, error) {
 		if visited[i] {
 			continue
 		}
+		parent[i] = -1
 		dfs(i)
 		if sb.Len() > 0 {
 			sb.WriteByte('.')
@@ -230,13 +252,71 @@ func writeSMILES(atoms []mfAtom, bonds []mfBond) (string, error) {
 	return sb.String(), nil
 }
 
-// atomToken writes one atom, in brackets when it needs them.
-func atomToken(a *mfAtom, h int) string {
+// chiralMark returns the SMILES mark ("@" or "@@") of a molfile atom with
+// parity 1 or 2 whose neighbours (atom indices) SMILES reads in the order
+// nbrs, after its parent when hasParent, and which has h hydrogens; "" for
+// an atom that cannot be a tetrahedral centre (not four neighbours, or
+// three and one hydrogen or a lone pair).
+//
+// The molfile's parity refers to the neighbours by increasing atom
+// number, a hydrogen or lone pair last: looking with the last one
+// pointing away, parity 1 has the first three clockwise, which is the
+// SMILES mark '@' in the order (last, first, second, third). The written
+// order puts a bracket hydrogen after the parent (first without one), as
+// OpenSMILES reads [C@H]; and the lone pair of a three-coordinate centre
+// last, as RDKit and chem do. The mark follows the parity of the
+// permutation between the two orders.
+func chiralMark(parity int, hasParent bool, nbrs []int, h int) string {
+	const implicit = math.MaxInt // the hydrogen or lone pair
+	var written []int
+	switch {
+	case len(nbrs) == 4 && h == 0:
+		written = nbrs
+	case len(nbrs) == 3 && h == 1 && hasParent:
+		written = []int{nbrs[0], implicit, nbrs[1], nbrs[2]}
+	case len(nbrs) == 3 && h == 1:
+		written = []int{implicit, nbrs[0], nbrs[1], nbrs[2]}
+	case len(nbrs) == 3 && h == 0:
+		written = []int{nbrs[0], nbrs[1], nbrs[2], implicit}
+	default:
+		return ""
+	}
+	sorted := slices.Clone(written)
+	slices.Sort(sorted)
+	ref := []int{sorted[3], sorted[0], sorted[1], sorted[2]}
+	ccw := parity == 1 // '@' in ref's order
+	if oddPermutation(slices.Clone(written), ref) {
+		ccw = !ccw
+	}
+	if ccw {
+		return "@"
+	}
+	return "@@"
+}
+
+// oddPermutation reports whether reordering from (modified) into to, the
+// same distinct values, takes an odd number of swaps.
+func oddPermutation(from, to []int) bool {
+	odd := false
+	for k := range from {
+		if from[k] == to[k] {
+			continue
+		}
+		j := k + 1 + slices.Index(from[k+1:], to[k])
+		from[k], from[j] = from[j], from[k]
+		odd = !odd
+	}
+	return odd
+}
+
+// atomToken writes one atom, in brackets when it needs them or carries a
+// chirality mark.
+func atomToken(a *mfAtom, h int, mark string) string {
 	sym := chem.ElementSymbol(a.z)
 	if a.aromatic {
 		sym = strings.ToLower(sym)
 	}
-	if !a.needsBracket() {
+	if mark == "" && !a.needsBracket() {
 		return sym
 	}
 	var sb strings.Builder
@@ -245,6 +325,7 @@ func atomToken(a *mfAtom, h int) string {
 		sb.WriteString(strconv.Itoa(a.isotope))
 	}
 	sb.WriteString(sym)
+	sb.WriteString(mark)
 	if h > 0 {
 		sb.WriteByte('H')
 		if h > 1 {

@@ -27,13 +27,19 @@ const (
 // maximum RSS (see the commit message for the command). The 1M size runs
 // only with ACTIVELAB_BENCH_1M=1.
 func BenchmarkPredictCSV(b *testing.B) {
-	benchmarkPredictCSV(b, benchRows20k)
+	benchmarkPredictCSV(b, benchRows20k, predictio.CSV)
 	if os.Getenv("ACTIVELAB_BENCH_1M") == "1" {
-		benchmarkPredictCSV(b, benchRows1M)
+		benchmarkPredictCSV(b, benchRows1M, predictio.CSV)
 	}
 }
 
-func benchmarkPredictCSV(b *testing.B, n int) {
+// BenchmarkPredictCSVToSDF is BenchmarkPredictCSV writing SDF: each row's
+// structure is parsed again and written as a molfile (chem.MolBlock).
+func BenchmarkPredictCSVToSDF(b *testing.B) {
+	benchmarkPredictCSV(b, benchRows20k, predictio.SDF)
+}
+
+func benchmarkPredictCSV(b *testing.B, n int, out predictio.Format) {
 	b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 		esol, err := os.ReadFile(filepath.Join("..", "..", "examples", "esol.csv"))
 		if err != nil {
@@ -59,7 +65,7 @@ func benchmarkPredictCSV(b *testing.B, n int) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			w, _ := predictio.NewWriter(io.Discard, predictio.CSV, r.Header())
+			w, _ := predictio.NewWriter(io.Discard, out, r.Header())
 			rows, failed, err := predictio.Run(b.Context(), p, r, w)
 			if err != nil || rows != n || failed != 0 {
 				b.Fatalf("%d rows, %d failed: %v", rows, failed, err)

@@ -16,6 +16,8 @@ import (
 	"activelab/activelearning/altest"
 	"activelab/activelearning/ingest"
 	"activelab/activelearning/predictio"
+	"activelab/chem"
+	"activelab/chem/rdkittest"
 	"activelab/jobs"
 	"activelab/store"
 	"activelab/store/storetest"
@@ -256,4 +258,66 @@ func field(r *predictio.Record, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// A CSV scored into an SDF: each good row's molfile is its structure
+// (chem.MolBlock: stereocentres as atom parities, no coordinates), which
+// the import reader and, where installed, RDKit read back into the row's
+// SMILES, double-bond geometry aside; a row that does not parse keeps its
+// place with an empty molfile and its error. Every column is a data item.
+func TestCSVToSDF(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		p := trained(t, open)
+		in := "id,smiles\nAL-1,N[C@@H](C)C(=O)O\nAL-2,C1CC\nAL-3,C[S@@](=O)c1ccccc1\nAL-4,F/C=C/[C@H](O)CC\nAL-5,[NH4+].[Cl-]\n"
+		out := run(t, p, []byte(in), predictio.CSV, predictio.SDF)
+		ir, err := ingest.Open(bytes.NewReader(out), ingest.FormatSDF, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, bad, err := ingest.ReadAll(ir)
+		if err != nil || len(rows) != 4 || len(bad) != 1 || bad[0].Row != 2 {
+			t.Fatalf("read back %d rows, bad %+v, %v:\n%s", len(rows), bad, err, out)
+		}
+		for _, row := range rows {
+			id, _ := row.Field("id")
+			smi, _ := row.Field("smiles")
+			pred, _ := row.Field("prediction")
+			if want := canon(t, strings.NewReplacer("/", "", `\`, "").Replace(smi)); row.SMILES != want || pred == "" {
+				t.Errorf("%s: the molfile reads as %s, want %s (prediction %q)", id, row.SMILES, want, pred)
+			}
+		}
+		if !strings.Contains(string(out), "C1CC\n  ActiveLab\n\n  0  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n> <id>\nAL-2\n") {
+			t.Errorf("the bad row has no empty molfile with its id:\n%s", out)
+		}
+
+		t.Run("rdkit", func(t *testing.T) {
+			rdkittest.Require(t)
+			const script = `
+import sys
+from rdkit import Chem, RDLogger
+RDLogger.DisableLog('rdApp.*')
+for m in Chem.ForwardSDMolSupplier(sys.stdin.buffer):
+    if m is None or m.GetNumAtoms() == 0:
+        print(m.GetProp("id") if m is not None else None, "empty")
+        continue
+    Chem.AssignAtomChiralTagsFromMolParity(m)
+    Chem.AssignStereochemistry(m, cleanIt=True, force=True)
+    want = Chem.MolToSmiles(Chem.MolFromSmiles(m.GetProp("smiles").replace("/", "").replace("\\\\", "")))
+    print(m.GetProp("id"), "same" if Chem.MolToSmiles(m) == want else "differs: %s, want %s" % (Chem.MolToSmiles(m), want))
+`
+			got := strings.TrimSpace(string(rdkittest.Run(t, script, out)))
+			if want := "AL-1 same\nAL-2 empty\nAL-3 same\nAL-4 same\nAL-5 same"; got != want {
+				t.Errorf("RDKit read:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	})
+}
+
+func canon(t *testing.T, smi string) string {
+	t.Helper()
+	m, err := chem.Parse(smi)
+	if err != nil {
+		t.Fatalf("%s: %v", smi, err)
+	}
+	return chem.CanonicalSMILES(m)
 }

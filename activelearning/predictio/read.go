@@ -71,6 +71,10 @@ type Record struct {
 	// Err says why the record has no structure to score (an SDF molfile
 	// that cannot be read); the record is still written back.
 	Err error
+
+	// molfile is the molfile SDF output writes for a record without
+	// Molblock (Writer.Prepare), "" when it is still to be made.
+	molfile string
 }
 
 // Reader reads records one at a time.
@@ -279,8 +283,8 @@ func (r *Reader) nextSDF() (*Record, error) {
 
 // emptyMolfile is a V2000 molfile with no atoms under the given title:
 // what the writer puts in place of a molfile that cannot be read (or of a
-// structure given as SMILES: ActiveLab writes no coordinates), so every
-// SDF reader still reads the record and its data items.
+// SMILES that does not parse), so every SDF reader still reads the record
+// and its data items.
 func emptyMolfile(title string) []string {
 	title = strings.NewReplacer("\r", " ", "\n", " ").Replace(title)
 	if strings.HasPrefix(title, "$$$$") || strings.HasPrefix(title, "M  END") {

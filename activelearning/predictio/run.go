@@ -23,6 +23,7 @@ func Run(ctx context.Context, p *activelearning.Predictor, r *Reader, w *Writer)
 		if err != nil {
 			return err
 		}
+		w.Prepare(recs, res)
 		for i, rec := range recs {
 			if rec.Err != nil || res[i].Err != nil {
 				failed++

@@ -6,10 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"activelab/activelearning"
+	"activelab/chem"
 )
 
 // Columns are the result columns (CSV) and data items (SDF) appended to
@@ -118,7 +122,7 @@ func (w *Writer) Write(rec *Record, res *activelearning.PredictResult) error {
 		}
 		return w.csv.Write(append(row, vals...))
 	case SDF:
-		return w.writeSDF(rec, vals)
+		return w.writeSDF(rec, res, vals)
 	default:
 		obj := struct {
 			Line   int               `json:"line"`
@@ -143,18 +147,24 @@ func (w *Writer) Write(rec *Record, res *activelearning.PredictResult) error {
 	}
 }
 
-// writeSDF writes the record's molblock (an empty molfile titled with the
-// SMILES for a CSV or SMILES-file input: ActiveLab writes no 2D
-// coordinates; the SMILES is also a data item of such records), its data
-// items and the result items.
-func (w *Writer) writeSDF(rec *Record, vals []string) error {
-	block := rec.Molblock
-	if block == nil {
-		block = emptyMolfile(rec.SMILES)
-	}
-	for _, l := range block {
-		w.bw.WriteString(l)
-		w.bw.WriteByte('\n')
+// writeSDF writes the record's molblock, its data items and the result
+// items. A CSV or SMILES-file record gets chem.MolBlock's molfile of its
+// structure, titled with the SMILES as given (atoms and bonds, charges,
+// isotopes, hydrogens and the parities of its stereocentres; all atoms at
+// the origin, as chem has no 2D layout, so no double-bond geometry: the
+// SMILES is also a data item of such records); a record whose structure
+// did not parse, or does not fit V2000, gets an empty molfile so titled.
+func (w *Writer) writeSDF(rec *Record, res *activelearning.PredictResult, vals []string) error {
+	if rec.Molblock != nil {
+		for _, l := range rec.Molblock {
+			w.bw.WriteString(l)
+			w.bw.WriteByte('\n')
+		}
+	} else {
+		if rec.molfile == "" {
+			rec.molfile = molfileOf(rec.SMILES, res.Err == nil)
+		}
+		w.bw.WriteString(rec.molfile)
 	}
 	item := func(name, value string) {
 		fmt.Fprintf(w.bw, "> <%s>\n", name)
@@ -179,6 +189,42 @@ func (w *Writer) writeSDF(rec *Record, vals []string) error {
 	}
 	_, err := w.bw.WriteString("$$$$\n")
 	return err
+}
+
+// Prepare makes, in parallel on all cores, the molfiles SDF output writes
+// for records without one (CSV and SMILES-file input), so Write only
+// copies them; res[i] is recs[i]'s result. Other formats do nothing.
+// Calling it is optional: Write makes a missing molfile itself.
+func (w *Writer) Prepare(recs []*Record, res []activelearning.PredictResult) {
+	if w.format != SDF {
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(recs))) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(recs); i = int(next.Add(1) - 1) {
+				if rec := recs[i]; rec.Molblock == nil && rec.molfile == "" {
+					rec.molfile = molfileOf(rec.SMILES, rec.Err == nil && res[i].Err == nil)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// molfileOf is the molfile of a CSV or SMILES-file record's SMILES (when
+// parsed says it scored), or an empty one titled with it.
+func molfileOf(smiles string, parsed bool) string {
+	empty := emptyMolfile(smiles)
+	if parsed {
+		if m, err := chem.Parse(smiles); err == nil {
+			if block, err := chem.MolBlock(m, empty[0]); err == nil {
+				return block
+			}
+		}
+	}
+	return strings.Join(empty, "\n") + "\n"
 }
 
 // Flush writes what is buffered; call it once at the end (it also writes

@@ -5,16 +5,18 @@
 // before anything is sent, submit a label, skip the next compound, see the
 // queue counts follow a label that another client submits over the API (the
 // queueEvents subscription) and catch up after a server restart, retrain
-// (progress, then the metric before and after, the learning curve and the
-// CSV export), preview and start the next cycle, see the archived labels
-// the retrain left out of the queue, skip two queued compounds at once and
-// assign one, label ten compounds by keyboard (one implausible value
-// confirmed), correct and retract labels from my history, roll the model
-// back to version 1, import a CSV with a broken row (and a large one
-// in the background), create a model, find a labeled compound by name and
-// search by substructure, make and revoke an API token, add and disable a
-// user, and return to sign-in when the session ends elsewhere. The label is
-// read back over GraphQL.
+// (progress, then the metric before and after, the learning curve, the
+// CSV export and the pool with predictions as SDF), preview and start the
+// next cycle, see the archived labels the retrain left out of the queue,
+// skip two queued compounds at once and assign one, label ten compounds by
+// keyboard (one implausible value confirmed), correct and retract labels
+// from my history, roll the model back to version 1, import a CSV with a
+// broken row (and a large one in the background) and a multi-property SDF
+// with endpoints mapped on the page, create a model, find a labeled
+// compound by name, search by substructure and download a set scored by
+// the new model, make and revoke an API token, add and disable a user, and
+// return to sign-in when the session ends elsewhere. The label is read back
+// over GraphQL.
 //
 // Needs Debian's chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Go.
 // Without a browser it skips loudly, unless ACTIVELAB_REQUIRE_BROWSER=1
@@ -358,6 +360,15 @@ try {
   const exported = readFileSync(await download.path(), 'utf8').trim().split('\n');
   assert.equal(exported[0], 'compound_id,name,smiles,canonical_smiles,endpoint,value,source,confidence,origin,entered_by,created_at,qualifier');
   assert.ok(exported.some((l) => l.includes(`,${first},`) && l.includes(',logS,-2.75,literature,medium,label,admin@localhost,')), 'the label is exported');
+  // The pool with version 2's predictions as SDF, from the page's header:
+  // a molfile and the scores for every compound, the label among them.
+  const [poolDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pool-downloads').getByRole('link', { name: 'Download SDF' }).click()]);
+  assert.match(poolDownload.suggestedFilename(), /-pool\.sdf$/);
+  const records = readFileSync(await poolDownload.path(), 'utf8').split('$$$$\n').filter((r) => r.trim());
+  assert.ok(records.length >= 1000, `${records.length} SDF records`);
+  for (const r of records.slice(0, 50)) assert.match(r, /M {2}END\n[^]*> <prediction>\n-?\d[^]*> <model_version>\n2\n/, r);
+  const labeledRecord = records.find((r) => r.includes(`> <input_smiles>\n${first}\n`));
+  assert.ok(labeledRecord && labeledRecord.includes('> <measurement>\n-2.75\n'), `the labeled compound's record: ${labeledRecord}`);
   assert.equal(await page.getByRole('img', { name: 'RMSE against labels added' }).locator('.recharts-line-dot').count(), 2);
 
   // 10. Start a cycle of 10 on the Sample Selection tab: the batch size
@@ -753,6 +764,16 @@ try {
   const bigRejected = await page.getByRole('table', { name: 'Rejected rows' }).locator('tbody tr td').allTextContents();
   assert.deepEqual(bigRejected.slice(0, 2), ['5201', 'smiles']);
   log('a 5201-row file was imported in the background, followed to its report');
+  // A multi-property SDF (gzipped, written by RDKit: ID, logS, MolWt and
+  // MolLogP on six ESOL molecules, one without MolLogP) with two endpoints
+  // mapped on the page: 6 MolWt and 5 MolLogP values.
+  await page.getByLabel('File (CSV or SDF)').setInputFiles(join(root, 'activelearning', 'ingest', 'testdata', 'multi.sdf.gz'));
+  await page.getByLabel('Compound set').fill('multi');
+  await page.getByLabel('Name column').fill('ID');
+  await page.getByLabel('More endpoints').fill('mw=MolWt, clogp=MolLogP');
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('status').filter({ hasText: /^6 rows read into “multi”: \d+ new compounds, \d+ already known, 11 measurements, 0 rejected/ }).waitFor();
+  log('a multi-property SDF imported with two endpoints mapped on the page');
   // 12. An admin creates a model: the form refuses a missing name on the
   // page, offers the demo's endpoint with its count and range, and the new
   // model trains in the background until the list shows it active with
@@ -800,6 +821,16 @@ try {
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByRole('alert').filter({ hasText: /offset 5/ }).waitFor();
   log(`substructure search: ${subTotal} chlorobenzenes`);
+  // A set's compounds scored by the model chosen, as CSV (the set page).
+  await page.getByLabel('In set').selectOption({ label: 'e2e-new (2)' });
+  await page.getByLabel('Model that scores the download').selectOption({ label: 'logS by scaffold' });
+  const [setDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pool-downloads').getByRole('link', { name: 'Download CSV' }).click()]);
+  assert.equal(setDownload.suggestedFilename(), 'logS_by_scaffold-e2e-new-pool.csv');
+  const setRows = readFileSync(await setDownload.path(), 'utf8').trim().split('\n');
+  assert.match(setRows[0], /^compound_id,name,smiles,input_smiles,prediction,uncertainty,/);
+  assert.deepEqual(setRows.slice(1).map((l) => l.split(',')[1]).sort(), ['amide-e2e', 'sulfonamide-e2e'], setRows.join('\n'));
+  for (const l of setRows.slice(1)) assert.ok(Number.isFinite(Number.parseFloat(l.split(',')[4])) && l.includes(',logS by scaffold,1,logS,'), l);
+  log('downloaded the e2e-new set scored by the new model');
 
   // 13. A token for a notebook: made on the API tokens page (a name is
   // required), its secret shown once, it works over the API, and once

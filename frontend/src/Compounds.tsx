@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from 'urql';
 import { errorMessage } from './label';
 import { graphql } from './graphql';
+import { PoolDownloads } from './PoolDownloads';
 import { compoundHref } from './route';
 
 const PAGE = 25;
@@ -14,7 +15,8 @@ const COMPOUNDS = graphql(`query Compounds($search: String, $sub: String, $synta
   }
 }`);
 
-const SETS = graphql(`query Sets { compoundSets { id name size } }`);
+// The sets to search in, and the models that can score a set's download (those with an active version).
+const SETS = graphql(`query Sets { compoundSets { id name size } models { id name activeVersion { version } } }`);
 
 interface Filter {
   search: string;
@@ -26,7 +28,8 @@ interface Filter {
 /**
  * Compounds finds compounds by name or SMILES text, by substructure (a
  * fragment as SMILES or SMARTS), optionally within a compound set, 25 at a
- * time, with what has been measured for each.
+ * time, with what has been measured for each. With a set chosen it links
+ * the set's compounds with a model's predictions (CSV and SDF).
  */
 export function Compounds() {
   const [sets] = useQuery({ query: SETS });
@@ -34,6 +37,8 @@ export function Compounds() {
   const [sub, setSub] = useState('');
   const [syntax, setSyntax] = useState<Filter['syntax']>('SMILES');
   const [filter, setFilter] = useState<Filter>({ search: '', sub: '', syntax: 'SMILES', setId: '' });
+  const set = sets.data?.compoundSets.find((s) => s.id === filter.setId);
+  const scorers = (sets.data?.models ?? []).filter((m) => m.activeVersion).map((m) => ({ id: m.id, name: m.name }));
   function submit(e: FormEvent) {
     e.preventDefault();
     setFilter((f) => ({ ...f, search: text.trim(), sub: sub.trim(), syntax }));
@@ -76,6 +81,7 @@ export function Compounds() {
         allows queries like [OX2H] (a hydroxyl). Write charged groups as SMARTS: as SMILES, [N+](=O)[O-] alone reads as radicals and
         matches nothing (as in RDKit). One connected fragment per search.
       </p>
+      {set && <PoolDownloads models={scorers} set={{ id: set.id, name: set.name }} />}
       {/* A new filter starts again from the first page. */}
       <Results key={JSON.stringify(filter)} filter={filter} />
     </section>

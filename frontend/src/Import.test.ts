@@ -7,5 +7,8 @@ describe('setNameFromFile', () => {
     expect(setNameFromFile('hits.sd')).toBe('hits');
     expect(setNameFromFile('plate 3')).toBe('plate 3');
     expect(setNameFromFile('a.b.csv')).toBe('a.b');
+    expect(setNameFromFile('assay.sdf.gz')).toBe('assay');
+    expect(setNameFromFile('plate.xlsx')).toBe('plate');
+    expect(setNameFromFile('hits.TSV')).toBe('hits');
   });
 });

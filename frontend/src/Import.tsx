@@ -4,17 +4,19 @@ import { IMPORT, IMPORT_JOB, type ImportReport } from './api';
 import { errorMessage } from './label';
 import { usePoll } from './refresh';
 import { Alert } from './Alert';
+import { importInput } from './importForm';
 
-/** setNameFromFile proposes a set name from a file name: "esol new.csv" → "esol new". */
+/** setNameFromFile proposes a set name from a file name: "esol new.csv" → "esol new", "assay.sdf.gz" → "assay". */
 export function setNameFromFile(name: string): string {
-  return name.replace(/\.(csv|sdf|sd|txt)$/i, '').trim();
+  return name.replace(/\.gz$/i, '').replace(/\.(csv|tsv|sdf|sd|txt|xlsx)$/i, '').trim();
 }
 
 /**
  * Import uploads a CSV (a SMILES column, optional name and value columns)
- * or an SDF into a compound set. Identical compounds are recognised by
- * canonical SMILES, so importing twice adds nothing; each rejected row is
- * listed with its reason and the good rows are kept.
+ * or an SDF into a compound set; several endpoints at once with a mapping
+ * of endpoints to columns or SDF data items. Identical compounds are
+ * recognised by canonical SMILES, so importing twice adds nothing; each
+ * rejected row is listed with its reason and the good rows are kept.
  */
 export function Import() {
   const [file, setFile] = useState<File | null>(null);
@@ -23,6 +25,8 @@ export function Import() {
   const [nameColumn, setNameColumn] = useState('');
   const [endpoint, setEndpoint] = useState('');
   const [valueColumn, setValueColumn] = useState('');
+  const [mapping, setMapping] = useState('');
+  const [decimalComma, setDecimalComma] = useState(false);
   const [problem, setProblem] = useState('');
   const [report, setReport] = useState<ImportReport | null>(null);
   const [{ fetching }, run] = useMutation(IMPORT);
@@ -31,18 +35,10 @@ export function Import() {
     e.preventDefault();
     setReport(null);
     if (!file) return setProblem('Choose a CSV or SDF file.');
-    if (setName.trim() === '') return setProblem('Name the compound set to import into.');
-    if (valueColumn.trim() !== '' && endpoint.trim() === '') return setProblem('Values need an endpoint: say what they measure (e.g. logS).');
+    const fields = importInput({ setName, smilesColumn, nameColumn, endpoint, valueColumn, mapping, decimalComma });
+    if (typeof fields === 'string') return setProblem(fields);
     setProblem('');
-    const input = {
-      file,
-      setName: setName.trim(),
-      smilesColumn: smilesColumn.trim() || null,
-      nameColumn: nameColumn.trim() || null,
-      endpoint: endpoint.trim() || null,
-      valueColumn: valueColumn.trim() || null,
-    };
-    const res = await run({ input });
+    const res = await run({ input: { file, ...fields } });
     if (res.error) return setProblem(errorMessage(res.error));
     setReport(res.data!.importCompounds);
   }
@@ -87,6 +83,26 @@ export function Import() {
             <label htmlFor="import-endpoint">Endpoint</label>
             <input id="import-endpoint" value={endpoint} onChange={(e) => setEndpoint(e.target.value)} placeholder="with values, e.g. logS" />
           </div>
+        </div>
+        <div className="field">
+          <label htmlFor="import-mapping">More endpoints</label>
+          <input
+            id="import-mapping"
+            value={mapping}
+            onChange={(e) => setMapping(e.target.value)}
+            placeholder="optional: endpoint=column, e.g. pIC50=PIC50, MolWt"
+            aria-describedby="import-mapping-help"
+          />
+          <p id="import-mapping-help" className="muted small">
+            Each endpoint with the column or SDF data item of its values; a name alone reads the column of that name. Values
+            like &lt;0.1 or &gt;10 are kept as censored measurements. Every other column or data item is kept on the compound.
+          </p>
+        </div>
+        <div className="field">
+          <label>
+            <input type="checkbox" checked={decimalComma} onChange={(e) => setDecimalComma(e.target.checked)} /> Values use a decimal comma
+            (1,5)
+          </label>
         </div>
         <Alert>{problem}</Alert>
         <button type="submit" disabled={fetching}>

@@ -5,6 +5,7 @@ import { MODEL, QUEUE_EVENTS, type User } from './api';
 import { CycleHistory } from './Cycles';
 import { errorMessage } from './label';
 import { LabelTab } from './LabelTab';
+import { PoolDownloads } from './PoolDownloads';
 import { useLive } from './live';
 import { Queue } from './Queue';
 import { useRefetchOn } from './refresh';
@@ -21,7 +22,7 @@ interface Props {
 
 /**
  * ModelPage is one model's workspace: a header with the queue's live
- * counts and four tabs, each a route of its own (#/models/ID/TAB), so a tab
+ * counts and the pool's download with predictions, and four tabs, each a route of its own (#/models/ID/TAB), so a tab
  * can be linked to and the back button goes back a tab.
  */
 export function ModelPage({ modelId, tab, itemId, user }: Props) {
@@ -72,6 +73,7 @@ export function ModelPage({ modelId, tab, itemId, user }: Props) {
         <p className="live muted small" data-testid="live">
           {live.reconnecting ? 'Live updates paused: reconnecting…' : events.error ? 'Live updates unavailable: ' + errorMessage(events.error) : 'Counts update live.'}
         </p>
+        {model.activeVersion && <PoolDownloads models={[{ id: model.id, name: model.name }]} />}
       </div>
       <nav className="tabs" aria-label="Model workspace">
         {TABS.map((t) => (

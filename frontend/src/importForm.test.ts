@@ -1,0 +1,58 @@
+import { importInput, parseEndpointMapping, type ImportFields } from './importForm';
+
+describe('parseEndpointMapping', () => {
+  it('reads endpoint=column pairs, a lone name as its own column (as ingest.ParseEndpoints)', () => {
+    expect(parseEndpointMapping(' logS = LOGS ,pIC50=PIC50, MolWt')).toEqual([
+      { endpoint: 'logS', column: 'LOGS' },
+      { endpoint: 'pIC50', column: 'PIC50' },
+      { endpoint: 'MolWt', column: 'MolWt' },
+    ]);
+  });
+
+  it.each([
+    ['logS=', '“logS=”: write each endpoint as endpoint=column.'],
+    ['=LOGS', '“=LOGS”: write each endpoint as endpoint=column.'],
+    ['logS=A,,pIC50=B', '“”: write each endpoint as endpoint=column.'],
+    ['logS=A, LOGS=B', 'The endpoint LOGS is given twice.'],
+  ])('refuses %s', (text, problem) => {
+    expect(parseEndpointMapping(text)).toBe(problem);
+  });
+});
+
+const form: ImportFields = { setName: ' assays ', smilesColumn: 'smiles', nameColumn: '', endpoint: '', valueColumn: '', mapping: '', decimalComma: false };
+
+describe('importInput', () => {
+  it('sends one endpoint with its value column', () => {
+    expect(importInput({ ...form, endpoint: 'logS', valueColumn: 'value' })).toEqual({
+      setName: 'assays',
+      smilesColumn: 'smiles',
+      nameColumn: null,
+      endpoint: 'logS',
+      valueColumn: 'value',
+      endpoints: null,
+      decimalComma: null,
+    });
+  });
+
+  it('sends several endpoints as a mapping, the single pair first, and a decimal comma', () => {
+    expect(importInput({ ...form, endpoint: 'logS', valueColumn: 'LOGS', mapping: 'pIC50=PIC50, MolWt', decimalComma: true })).toEqual({
+      setName: 'assays',
+      smilesColumn: 'smiles',
+      nameColumn: null,
+      endpoint: null,
+      valueColumn: null,
+      endpoints: [
+        { endpoint: 'logS', column: 'LOGS' },
+        { endpoint: 'pIC50', column: 'PIC50' },
+        { endpoint: 'MolWt', column: 'MolWt' },
+      ],
+      decimalComma: true,
+    });
+  });
+
+  it('says what is missing or wrong', () => {
+    expect(importInput({ ...form, setName: ' ' })).toBe('Name the compound set to import into.');
+    expect(importInput({ ...form, valueColumn: 'v' })).toBe('Values need an endpoint: say what they measure (e.g. logS).');
+    expect(importInput({ ...form, endpoint: 'logS', valueColumn: 'LOGS', mapping: 'logs=x' })).toBe('The endpoint logs is given twice.');
+  });
+});
