@@ -176,8 +176,14 @@ print("checked")
 	for _, l := range out[:len(out)-1] {
 		t.Error(l)
 	}
-	if chiral < 100 {
-		t.Fatalf("only %d inputs with tetrahedral marks; the reference sets have hundreds", chiral)
+	// The shared golden set brings hundreds of stereocentres; a clone alone
+	// (chem/testdata and the list above) about fifty.
+	want := 40
+	if fileExists(filepath.Join("..", "..", "..", "shared", "data", "chem-golden.jsonl")) {
+		want = 100
+	}
+	if chiral < want {
+		t.Fatalf("only %d inputs with tetrahedral marks; the reference sets have at least %d", chiral, want)
 	}
 	t.Logf("%d molblocks (%d with tetrahedral marks) read by RDKit %s", n, chiral, version)
 }
