@@ -22235,6 +22235,7 @@ var (
 		"TRAINING":  store.CycleTraining,
 		"COMPLETE":  store.CycleComplete,
 		"FAILED":    store.CycleFailed,
+		"CANCELLED": store.CycleCancelled,
 	}
 	marshalNCycleStatus2activelabᚋstoreᚐCycleStatus = map[store.CycleStatus]string{
 		store.CycleSelecting: "SELECTING",
@@ -22242,6 +22243,7 @@ var (
 		store.CycleTraining:  "TRAINING",
 		store.CycleComplete:  "COMPLETE",
 		store.CycleFailed:    "FAILED",
+		store.CycleCancelled: "CANCELLED",
 	}
 )
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -13,18 +14,35 @@ import (
 type CycleStatus string
 
 // The cycle statuses. Failed (a retrain that did not succeed; Error says
-// why) is an addition to the specification's four.
+// why; it may be retrained) and cancelled (an admin cancelled its
+// selection job before it queued anything; Error says who; final) are
+// additions to the specification's four.
 const (
 	CycleSelecting CycleStatus = "selecting"
 	CycleLabeling  CycleStatus = "labeling"
 	CycleTraining  CycleStatus = "training"
 	CycleComplete  CycleStatus = "complete"
 	CycleFailed    CycleStatus = "failed"
+	CycleCancelled CycleStatus = "cancelled"
 )
+
+// CycleStatuses lists every cycle status, in the order a cycle meets them.
+func CycleStatuses() []CycleStatus {
+	return []CycleStatus{CycleSelecting, CycleLabeling, CycleTraining, CycleComplete, CycleFailed, CycleCancelled}
+}
 
 // Valid reports whether c is a known status.
 func (c CycleStatus) Valid() bool {
-	return c == CycleSelecting || c == CycleLabeling || c == CycleTraining || c == CycleComplete || c == CycleFailed
+	return slices.Contains(CycleStatuses(), c)
+}
+
+// cycleStatusError is ErrInvalid for an unknown cycle status.
+func cycleStatusError(c CycleStatus) error {
+	names := make([]string, 0, len(CycleStatuses()))
+	for _, s := range CycleStatuses() {
+		names = append(names, string(s))
+	}
+	return enumError("cycle status", string(c), names...)
 }
 
 // ActiveLearningCycle is one round of select, label, retrain for a model.
@@ -75,7 +93,7 @@ func (s *conn) CreateCycle(ctx context.Context, c *ActiveLearningCycle) error {
 	}
 	switch {
 	case !c.Status.Valid():
-		return enumError("cycle status", string(c.Status), "selecting", "labeling", "training", "complete", "failed")
+		return cycleStatusError(c.Status)
 	case c.BatchSize < 1:
 		return fmt.Errorf("cycle %d of model %d: batch size %d is below 1: %w", c.CycleNumber, c.ModelID, c.BatchSize, ErrInvalid)
 	}

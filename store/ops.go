@@ -68,7 +68,10 @@ func (s *conn) OpsCounts(ctx context.Context) (*OpsCounts, error) {
 	if err := s.reads().NewRaw(opsCountsSQL).Scan(ctx, &rows); err != nil {
 		return nil, s.wrapErr(err, "ops counts")
 	}
-	out := &OpsCounts{Cycles: map[CycleStatus]int{CycleSelecting: 0, CycleLabeling: 0, CycleTraining: 0, CycleComplete: 0, CycleFailed: 0}}
+	out := &OpsCounts{Cycles: map[CycleStatus]int{}}
+	for _, c := range CycleStatuses() {
+		out.Cycles[c] = 0
+	}
 	for _, r := range rows {
 		switch r.Family {
 		case "queue":

@@ -30,7 +30,7 @@ func TestOpsCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(empty.Queue) != 0 || len(empty.Jobs) != 0 || len(empty.Cycles) != 5 || empty.Cycles[store.CycleLabeling] != 0 {
+		if len(empty.Queue) != 0 || len(empty.Jobs) != 0 || len(empty.Cycles) != len(store.CycleStatuses()) || empty.Cycles[store.CycleCancelled] != 0 || empty.Cycles[store.CycleLabeling] != 0 {
 			t.Fatalf("empty database: %+v", empty)
 		}
 

@@ -148,7 +148,7 @@ CREATE TABLE active_learning_cycles (
     cycle_number       INTEGER NOT NULL,
     selection_strategy TEXT NOT NULL,
     batch_size         INTEGER NOT NULL CONSTRAINT ck_active_learning_cycles_batch_size CHECK (batch_size > 0),
-    status             TEXT NOT NULL DEFAULT 'selecting' CONSTRAINT ck_active_learning_cycles_status CHECK (status IN ('selecting', 'labeling', 'training', 'complete', 'failed')),
+    status             TEXT NOT NULL DEFAULT 'selecting' CONSTRAINT ck_active_learning_cycles_status CHECK (status IN ('selecting', 'labeling', 'training', 'complete', 'failed', 'cancelled')),
     metrics_before     TEXT,
     metrics_after      TEXT,
     items_selected     INTEGER NOT NULL DEFAULT 0,
