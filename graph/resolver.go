@@ -28,6 +28,8 @@ type Resolver struct {
 	Log *slog.Logger
 	// Now is the clock of serverTime (time.Now when nil).
 	Now func() time.Time
+	// Streams hears the event subscriptions (nil: nobody), for metrics.
+	Streams StreamObserver
 
 	// items shares each queue event's item among its subscribers.
 	items eventItems
@@ -39,3 +41,33 @@ func (r *Resolver) now() time.Time {
 	}
 	return time.Now()
 }
+
+// StreamObserver hears the subscriptions that stream domain events
+// (queueEvents, retrainProgress, cycleUpdated, cycleEvents: StreamFields),
+// for metrics; the server's Prometheus collectors implement it. Its methods
+// are called from the subscriptions' goroutines, must be cheap and must not
+// block.
+type StreamObserver interface {
+	// StreamStarted is called when a subscription of field starts
+	// receiving events, StreamEnded once when it stops.
+	StreamStarted(field string)
+	StreamEnded(field string)
+	// EventSent is called when an event has been handed to the
+	// subscription's transport (gqlgen writes it to the socket next), with
+	// its lag: the time since the event's created_at, stamped as its
+	// transaction wrote it, just before the commit. Events committed
+	// before the subscription started (replayed after afterSeq) are not
+	// reported: their age is not a delivery delay.
+	EventSent(field string, lag time.Duration)
+}
+
+// The subscription fields that stream events, as StreamObserver names them.
+const (
+	FieldQueueEvents     = "queueEvents"
+	FieldRetrainProgress = "retrainProgress"
+	FieldCycleUpdated    = "cycleUpdated"
+	FieldCycleEvents     = "cycleEvents"
+)
+
+// StreamFields lists the subscription fields that stream events.
+var StreamFields = []string{FieldQueueEvents, FieldRetrainProgress, FieldCycleUpdated, FieldCycleEvents}

@@ -71,7 +71,8 @@ func dashboardQueries(t *testing.T) map[string][]string {
 func TestDashboardQueriesExportedMetrics(t *testing.T) {
 	queries := dashboardQueries(t)
 	for _, want := range []string{"Queue depth (open items)", "Label rate (labels per hour)", "Training duration (p50, p95)",
-		"Selection duration (p50, p95)", "Job failures", "Job queue depth", "GraphQL latency (p50, p95, p99)", "Error rate"} {
+		"Selection duration (p50, p95)", "Job failures", "Job queue depth", "GraphQL latency (p50, p95, p99)", "Error rate",
+		"Event delivery lag (p50, p99)", "Event subscribers"} {
 		if _, ok := queries[want]; !ok {
 			t.Errorf("dashboard lacks the panel %q", want)
 		}

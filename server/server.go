@@ -108,7 +108,8 @@ func New(cfg Config, opts Options) (*Server, error) {
 		front = frontend.FS()
 	}
 
-	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Jobs: opts.Jobs, Log: log, Now: opts.Now})
+	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Jobs: opts.Jobs, Log: log, Now: opts.Now,
+		Streams: s.metrics.streams})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", s.metrics.route("graphql", s.inFlight.limit(s.graphqlGuard(gql))))
 	if opts.Service != nil {
