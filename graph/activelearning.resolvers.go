@@ -537,7 +537,7 @@ func (r *queryResolver) Stats(ctx context.Context, modelID ident.ID) (*model.Sta
 		Counts: &model.QueueCounts{Pending: s.Counts[store.QueuePending], InProgress: s.Counts[store.QueueInProgress],
 			Labeled: s.Counts[store.QueueLabeled], Skipped: s.Counts[store.QueueSkipped]}}
 	for _, p := range s.LearningCurve {
-		out.LearningCurve = append(out.LearningCurve, &model.CurvePoint{Cycle: p.Cycle, Labels: p.Labels, Metrics: metricMap(p.Metrics)})
+		out.LearningCurve = append(out.LearningCurve, &model.CurvePoint{Cycle: p.Cycle, Version: p.Version, Labels: p.Labels, Metrics: metricMap(p.Metrics)})
 	}
 	for _, l := range s.Labelers {
 		u, err := r.loadUser(ctx, &l.UserID)

@@ -78,6 +78,10 @@ type ActiveLearningCycle struct {
 	// in particular, such as the demo seed, or that user was deleted). Set
 	// once, by CreateCycle.
 	CreatedBy *ID `bun:"created_by"`
+	// TrainedVersionID is the version the cycle's retrain produced
+	// (activated or kept as a candidate); nil before it completes. Set by
+	// CompleteCycle.
+	TrainedVersionID *ID `bun:"trained_version_id"`
 }
 
 // CreateCycle inserts c and sets its ID. Status defaults to selecting.

@@ -11,7 +11,7 @@ import (
 
 // cycleMutable are the columns UpdateCycle writes.
 var cycleMutable = []string{"model_id", "selection_strategy", "batch_size", "status", "metrics_before", "metrics_after",
-	"items_selected", "items_labeled", "items_skipped", "completed_at", "error", "params", "seed"}
+	"items_selected", "items_labeled", "items_skipped", "completed_at", "error", "params", "seed", "trained_version_id"}
 
 // lineageVersions is the subquery of a lineage's version IDs.
 const lineageVersions = "(SELECT id FROM ml_models WHERE lineage_id = ?)"
@@ -155,16 +155,19 @@ type CycleResult struct {
 	// PromotionNote says whether the new version was activated or kept
 	// as a candidate, and why.
 	PromotionNote string
+	// VersionID is the version the retrain produced.
+	VersionID ID
 }
 
 // CompleteCycle marks cycle id complete at r.At with its metrics before and
-// after and its final labeled and skipped counts, clearing its error.
+// after, its final labeled and skipped counts and the version it trained
+// (none when r.VersionID is NilID), clearing its error.
 func (s *conn) CompleteCycle(ctx context.Context, id ID, r CycleResult) error {
 	_, err := s.setCycle(ctx, id, nil, "complete", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", CycleComplete).Set("metrics_before = ?", string(r.MetricsBefore)).
 			Set("metrics_after = ?", string(r.MetricsAfter)).Set("items_labeled = ?", r.Labeled).
 			Set("items_skipped = ?", r.Skipped).Set("completed_at = ?", dbTime(r.At)).Set("error = ''").
-			Set("promotion_note = ?", r.PromotionNote)
+			Set("promotion_note = ?", r.PromotionNote).Set("trained_version_id = ?", idOrNull(r.VersionID))
 	})
 	return err
 }
