@@ -108,7 +108,8 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 		}()
 	}
 
-	// Subscribers.
+	// Subscribers, and the server's resident memory they cost.
+	rssBefore, rssOK := rssKB(srv.cmd.Process.Pid)
 	var subs []*subscriber
 	for range o.subscribers {
 		s, err := subscribe(ctx, srv.addr, reader.token, modelID)
@@ -138,8 +139,13 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 			}
 		}()
 	}
+	var perSub float64
 	if o.subscribers > 0 {
-		logf("%s: %d subscribers connected", db, o.subscribers)
+		time.Sleep(time.Second) // let the server settle its sockets' buffers
+		if rssAfter, ok := rssKB(srv.cmd.Process.Pid); ok && rssOK {
+			perSub = float64(rssAfter-rssBefore) / float64(o.subscribers)
+		}
+		logf("%s: %d subscribers connected; server RSS %.1f KB more per subscriber", db, o.subscribers, perSub)
 	}
 
 	var results []Result
@@ -155,6 +161,7 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 		cur.Store(nil)
 		time.Sleep(500 * time.Millisecond) // let late events land in the phase's counts
 		r := summarize(db, rate, o, p)
+		r.KBPerSubscriber = perSub
 		logf("%s at %d/s: labelQueue p50 %.1f p99 %.1f ms, %d errors", db, rate, r.Ops["labelQueue"].P50, r.Ops["labelQueue"].P99, r.Ops["labelQueue"].Errors)
 		results = append(results, r)
 	}
