@@ -290,6 +290,9 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		s.cacheEnsemble(newID, t)
 		s.cache.drop(old.ID) // superseded: it scores nothing any more
 	}
+	if applied && s.obs != nil {
+		s.obs.RetrainApplied(root.Name, promote)
+	}
 	return nil
 }
 
