@@ -183,7 +183,7 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		return nil, err
 	}
 	var out *store.LabelQueueItem
-	stored := "" // the model's name once this call stored the label
+	stored := ""           // the model's name once this call stored the label
 	var held time.Duration // how long the labeler held the item (0: they did not)
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		stored, held = "", 0
