@@ -108,10 +108,18 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 		}()
 	}
 
-	// Subscribers, and the server's resident memory they cost.
-	rssBefore, rssOK := rssKB(srv.cmd.Process.Pid)
+	// Subscribers, and the server's resident memory they cost: measured
+	// over the second half of them, once the first half has made the
+	// server's heap grow and collect the seeding's garbage (a delta from
+	// before the first one is mostly that garbage being returned).
+	var rssHalf int64
+	rssOK := false
 	var subs []*subscriber
-	for range o.subscribers {
+	for i := range o.subscribers {
+		if i == o.subscribers/2 && i > 0 {
+			time.Sleep(time.Second)
+			rssHalf, rssOK = rssKB(srv.cmd.Process.Pid)
+		}
 		s, err := subscribe(ctx, srv.addr, reader.token, modelID)
 		if err != nil {
 			return nil, fmt.Errorf("subscriber: %w", err)
@@ -143,7 +151,7 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 	if o.subscribers > 0 {
 		time.Sleep(time.Second) // let the server settle its sockets' buffers
 		if rssAfter, ok := rssKB(srv.cmd.Process.Pid); ok && rssOK {
-			perSub = float64(rssAfter-rssBefore) / float64(o.subscribers)
+			perSub = float64(rssAfter-rssHalf) / float64(o.subscribers-o.subscribers/2)
 		}
 		logf("%s: %d subscribers connected; server RSS %.1f KB more per subscriber", db, o.subscribers, perSub)
 	}

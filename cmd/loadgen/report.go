@@ -35,8 +35,9 @@ type Result struct {
 	Events      int64 `json:"events"`
 	Subscribers int   `json:"subscribers"`
 	// KBPerSubscriber is how much the server's resident memory (VmRSS)
-	// grew while the subscribers connected, divided by their number
-	// (measured once per database, before the phases; 0 when unknown).
+	// grew while the second half of the subscribers connected, divided by
+	// their number (measured once per database, before the phases; 0 when
+	// unknown).
 	KBPerSubscriber float64 `json:"serverKBPerSubscriber"`
 	// LoadAvg is the machine's 1-minute load average at the phase's end
 	// (the generator and the server share the machine with anything else
