@@ -221,8 +221,16 @@ type QueuePage struct {
 // CurvePoint is one point of a learning curve: after a cycle, how many
 // labels the model had and its validation metrics.
 type CurvePoint struct {
-	Cycle   int
-	Labels  int
+	// Cycle is the cycle whose retrain trained the version (0 for
+	// version 1).
+	Cycle int
+	// Version is the version the point measures.
+	Version int
+	// Labels is how many labels the version trained on: its training
+	// rows that carry a label (MLModel.TrainedLabels), not a sum of the
+	// cycles' counts, which overlapping cycles would get wrong.
+	Labels int
+	// Metrics are the version's validation metrics.
 	Metrics map[string]float64
 }
 

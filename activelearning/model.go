@@ -343,6 +343,9 @@ func validationHash(ms []store.ValidationSetMember) string {
 type labeled struct {
 	ids  []store.ID
 	y, w []float64
+	// labels is how many of the rows (compounds) carry a label (a
+	// measurement of origin label).
+	labels int
 }
 
 // aggregate merges measurements per compound: the confidence-weighted mean
@@ -407,7 +410,15 @@ func (s *Service) trainingData(ctx context.Context, q store.Querier, root *store
 			keep = append(keep, m)
 		}
 	}
-	return aggregate(keep, root.Task), nil
+	out := aggregate(keep, root.Task)
+	withLabel := map[store.ID]bool{}
+	for _, m := range keep {
+		if m.Origin == store.OriginLabel {
+			withLabel[m.CompoundID] = true
+		}
+	}
+	out.labels = len(withLabel)
+	return out, nil
 }
 
 // validation returns the lineage's validation compounds and values.
@@ -437,6 +448,8 @@ type trained struct {
 	artifact []byte
 	metrics  map[string]float64
 	size     int
+	// labels is how many training rows carry a label (MLModel.TrainedLabels).
+	labels int
 	// ids are the training compounds (the retrain archives the labeled
 	// items among them).
 	ids []store.ID
@@ -479,7 +492,7 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 	if err != nil {
 		return nil, fmt.Errorf("serialize model: %w", err)
 	}
-	return &trained{ens: ens, artifact: art, metrics: metrics, size: len(data.ids), ids: data.ids}, nil
+	return &trained{ens: ens, artifact: art, metrics: metrics, size: len(data.ids), labels: data.labels, ids: data.ids}, nil
 }
 
 // evaluate returns the ensemble's metrics on the validation compounds.
@@ -577,7 +590,7 @@ func (s *Service) TrainModel(ctx context.Context, modelID store.ID, progress fun
 		if cur.Status != store.ModelTraining {
 			return nil // done by an earlier attempt
 		}
-		cur.Artifact, cur.Metrics, cur.TrainingSize, cur.Error = t.artifact, raw, t.size, ""
+		cur.Artifact, cur.Metrics, cur.TrainingSize, cur.TrainedLabels, cur.Error = t.artifact, raw, t.size, t.labels, ""
 		if err := tx.UpdateMLModel(ctx, cur); err != nil {
 			return err
 		}

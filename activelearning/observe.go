@@ -17,6 +17,14 @@ type Observer interface {
 	// for an identical resubmission), with the model's name and the label's
 	// source.
 	LabelSubmitted(model string, source store.Source)
+	// LabelLatency is called with LabelSubmitted when the labeler held
+	// the item (claimed or assigned): d is the time since it was assigned
+	// to them.
+	LabelLatency(model string, d time.Duration)
+	// RetrainApplied is called once per retrain applied (its cycle
+	// complete): activated when its version passed the promotion gate,
+	// else it was kept as a candidate.
+	RetrainApplied(model string, activated bool)
 	// TrainingDone is called after a version was trained: kind is
 	// TrainingInitial (TrainModel) or TrainingRetrain (Retrain), outcome
 	// OutcomeOK, OutcomeFailed or OutcomeInterrupted (the job's context
@@ -38,6 +46,9 @@ const (
 	SelectionJob     = "job"
 	SelectionShard   = "shard"
 	SelectionPreview = "preview"
+
+	RetrainActivated = "activated"
+	RetrainCandidate = "candidate"
 
 	OutcomeOK          = "ok"
 	OutcomeFailed      = "failed"

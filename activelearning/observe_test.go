@@ -2,6 +2,7 @@ package activelearning_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -18,6 +19,22 @@ type recorder struct {
 	labels   []string // model/source
 	training []string // kind/outcome
 	select_  []string // mode/outcome
+	latency  []string // model
+	retrains []string // model/activated
+}
+
+func (r *recorder) LabelLatency(model string, d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if d > 0 {
+		r.latency = append(r.latency, model)
+	}
+}
+
+func (r *recorder) RetrainApplied(model string, activated bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.retrains = append(r.retrains, fmt.Sprintf("%s/%v", model, activated))
 }
 
 func (r *recorder) LabelSubmitted(model string, source store.Source) {
@@ -74,11 +91,20 @@ func TestObserverHearsTheWork(t *testing.T) {
 		if _, err := e.svc.SubmitLabel(e.ctx, e.sci, activelearning.SubmitLabelInput{ItemID: items[0].ID, Value: -1}); err == nil {
 			t.Fatal("a second, different label on a labeled item was accepted")
 		}
+		// A claimed item, labeled 90 s later: its latency is heard.
+		held, err := e.svc.ClaimNextItem(e.ctx, e.sci2, e.model.ID)
+		if err != nil || held == nil {
+			t.Fatalf("claim: %+v, %v", held, err)
+		}
+		e.clock.Advance(90 * time.Second)
+		if _, err := e.svc.SubmitLabel(e.ctx, e.sci2, activelearning.SubmitLabelInput{ItemID: held.ID, Value: -2, Source: store.SourceLiterature}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := e.svc.TriggerRetrain(e.ctx, e.admin, c.ID, 2); err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithCancel(e.ctx)
-		err := e.svc.Retrain(ctx, c.ID, func(stage string, _ float64, _ string) {
+		err = e.svc.Retrain(ctx, c.ID, func(stage string, _ float64, _ string) {
 			if stage != "prepare" {
 				cancel() // in the middle of the fit
 			}
@@ -92,8 +118,14 @@ func TestObserverHearsTheWork(t *testing.T) {
 
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
-		if want := []string{"esol/literature", "esol/experimental"}; !slices.Equal(rec.labels, want) {
+		if want := []string{"esol/literature", "esol/experimental", "esol/literature"}; !slices.Equal(rec.labels, want) {
 			t.Errorf("labels = %v; want %v", rec.labels, want)
+		}
+		if want := []string{"esol"}; !slices.Equal(rec.latency, want) {
+			t.Errorf("label latencies = %v; want one, of the claimed item", rec.latency)
+		}
+		if want := []string{"esol/true"}; !slices.Equal(rec.retrains, want) {
+			t.Errorf("retrains = %v; want one activated (the interrupted attempt applied nothing)", rec.retrains)
 		}
 		if want := []string{"train/ok", "retrain/interrupted", "retrain/ok"}; !slices.Equal(rec.training, want) {
 			t.Errorf("training = %v; want %v", rec.training, want)

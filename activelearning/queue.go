@@ -183,9 +183,10 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 		return nil, err
 	}
 	var out *store.LabelQueueItem
-	stored := "" // the model's name once this call stored the label
+	stored := ""           // the model's name once this call stored the label
+	var held time.Duration // how long the labeler held the item (0: they did not)
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
-		stored = ""
+		stored, held = "", 0
 		ic, err := s.loadItem(ctx, tx, in.ItemID)
 		if err != nil {
 			return err
@@ -206,6 +207,9 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 			return fmt.Errorf("queue item %d was skipped: %w", it.ID, store.ErrConflict)
 		case heldByOther(it, actor.ID, now):
 			return fmt.Errorf("queue item %d is held by user %d: %w", it.ID, *it.AssignedTo, store.ErrConflict)
+		}
+		if it.AssignedTo != nil && *it.AssignedTo == actor.ID && it.AssignedAt != nil {
+			held = max(now.Sub(*it.AssignedAt), time.Nanosecond)
 		}
 		implausible, err := s.checkLabelValue(ctx, tx, ic, in.Value, in.Confirm)
 		if err != nil {
@@ -239,6 +243,9 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 	})
 	if err == nil && stored != "" && s.obs != nil {
 		s.obs.LabelSubmitted(stored, in.Source)
+		if held > 0 {
+			s.obs.LabelLatency(stored, held)
+		}
 	}
 	if errors.Is(err, store.ErrConflict) {
 		// Two identical submissions at once: the loser's write found the

@@ -233,7 +233,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		}
 		now := s.now()
 		nv := &store.MLModel{Name: root.Name, Endpoint: root.Endpoint, Task: root.Task, Version: next, ParentID: &old.ID,
-			Status: store.ModelCandidate, Params: root.Params, Artifact: t.artifact, Metrics: metricsAfter, TrainingSize: t.size,
+			Status: store.ModelCandidate, Params: root.Params, Artifact: t.artifact, Metrics: metricsAfter, TrainingSize: t.size, TrainedLabels: t.labels,
 			Seed: root.Seed + int64(next) - 1, ValidationSetID: root.ValidationSetID, ValidationHash: root.ValidationHash,
 			CreatedAt: now}
 		if promote {
@@ -261,7 +261,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 			return fmt.Errorf("cycle counts: %w", err)
 		}
 		if err := tx.CompleteCycle(ctx, c.ID, store.CycleResult{MetricsBefore: metricsBefore, MetricsAfter: metricsAfter,
-			Labeled: counts[store.QueueLabeled], Skipped: counts[store.QueueSkipped], At: now, PromotionNote: note}); err != nil {
+			Labeled: counts[store.QueueLabeled], Skipped: counts[store.QueueSkipped], At: now, PromotionNote: note, VersionID: nv.ID}); err != nil {
 			return fmt.Errorf("complete cycle: %w", err)
 		}
 		applied = true
@@ -290,6 +290,9 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 	if applied && promote {
 		s.cacheEnsemble(newID, t)
 		s.cache.drop(old.ID) // superseded: it scores nothing any more
+	}
+	if applied && s.obs != nil {
+		s.obs.RetrainApplied(root.Name, promote)
 	}
 	return nil
 }

@@ -590,6 +590,9 @@ func (s *Service) RunSelection(ctx context.Context, cycleID store.ID) error {
 			return err
 		}
 		if err := tx.OpenCycleForLabeling(ctx, cycleID, cur.ItemsSelected); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return errSelectionCancelled // cancelled since the read: queue nothing
+			}
 			return err
 		}
 		if p.Shards > 0 {
@@ -601,11 +604,18 @@ func (s *Service) RunSelection(ctx context.Context, cycleID store.ID) error {
 		return s.emit(ctx, tx, append(es, evt{Type: EventCycleUpdated, Model: lineage, Cycle: cycleID,
 			Payload: map[string]any{"status": store.CycleLabeling, "items_selected": cur.ItemsSelected}})...)
 	})
+	if errors.Is(err, errSelectionCancelled) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("run selection of cycle %d: %w", cycleID, err)
 	}
 	return nil
 }
+
+// errSelectionCancelled rolls back a selection's transaction when its
+// cycle was cancelled (JobCancelled) between the job's read and its write.
+var errSelectionCancelled = errors.New("the selection was cancelled")
 
 // selectionOfCycle rebuilds a selecting cycle's selection from its params;
 // a nil cycle (and no error) when the cycle is no longer selecting.

@@ -128,9 +128,11 @@ func (s *Service) Cycle(ctx context.Context, id store.ID) (*store.ActiveLearning
 }
 
 // Stats summarises a lineage: its number of cycles; the learning curve (a
-// first point for version 1 with 0 labels, then one per complete cycle:
-// cumulative labels and the validation metrics after its retrain); item
-// counts by status; and per labeler, items labeled and skipped.
+// first point for version 1, then one per complete cycle, in the order
+// their versions were trained: the labels that cycle's version trained on,
+// MLModel.TrainedLabels, and the validation metrics after its retrain,
+// whether the version was activated or kept as a candidate); item counts
+// by status; and per labeler, items labeled and skipped.
 func (s *Service) Stats(ctx context.Context, lineageID store.ID) (*Stats, error) {
 	vs, err := s.st.ModelVersions(ctx, lineageID)
 	if err != nil {
@@ -145,18 +147,24 @@ func (s *Service) Stats(ctx context.Context, lineageID store.ID) (*Stats, error)
 		st.Counts[q] = 0
 	}
 	if m := map[string]float64{}; len(vs[0].Metrics) > 0 && json.Unmarshal(vs[0].Metrics, &m) == nil {
-		st.LearningCurve = append(st.LearningCurve, CurvePoint{Cycle: 0, Labels: 0, Metrics: m})
+		st.LearningCurve = append(st.LearningCurve, CurvePoint{Cycle: 0, Version: vs[0].Version, Labels: vs[0].TrainedLabels, Metrics: m})
 	}
-	labels := 0
+	byID := make(map[store.ID]*store.MLModel, len(vs))
+	for _, v := range vs {
+		byID[v.ID] = v
+	}
+	var trained []CurvePoint
 	for _, c := range cycles {
-		labels += c.ItemsLabeled
-		if c.Status != store.CycleComplete {
+		if c.Status != store.CycleComplete || c.TrainedVersionID == nil || byID[*c.TrainedVersionID] == nil {
 			continue
 		}
+		v := byID[*c.TrainedVersionID]
 		m := map[string]float64{}
 		_ = json.Unmarshal(c.MetricsAfter, &m)
-		st.LearningCurve = append(st.LearningCurve, CurvePoint{Cycle: c.CycleNumber, Labels: labels, Metrics: m})
+		trained = append(trained, CurvePoint{Cycle: c.CycleNumber, Version: v.Version, Labels: v.TrainedLabels, Metrics: m})
 	}
+	slices.SortFunc(trained, func(a, b CurvePoint) int { return a.Version - b.Version })
+	st.LearningCurve = append(st.LearningCurve, trained...)
 	ids := versionIDs(vs)
 	counts, err := s.st.CountQueueByStatus(ctx, store.QueueFilter{ModelIDs: ids})
 	if err != nil {

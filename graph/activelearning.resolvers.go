@@ -545,7 +545,7 @@ func (r *queryResolver) Stats(ctx context.Context, modelID ident.ID) (*model.Sta
 		Counts: &model.QueueCounts{Pending: s.Counts[store.QueuePending], InProgress: s.Counts[store.QueueInProgress],
 			Labeled: s.Counts[store.QueueLabeled], Skipped: s.Counts[store.QueueSkipped]}}
 	for _, p := range s.LearningCurve {
-		out.LearningCurve = append(out.LearningCurve, &model.CurvePoint{Cycle: p.Cycle, Labels: p.Labels, Metrics: metricMap(p.Metrics)})
+		out.LearningCurve = append(out.LearningCurve, &model.CurvePoint{Cycle: p.Cycle, Version: p.Version, Labels: p.Labels, Metrics: metricMap(p.Metrics)})
 	}
 	for _, l := range s.Labelers {
 		u, err := r.loadUser(ctx, &l.UserID)
@@ -654,7 +654,7 @@ func (r *subscriptionResolver) QueueEvents(ctx context.Context, modelID ident.ID
 		return nil, err
 	}
 	f := events.Filter{ModelID: modelID, Types: QueueEventTypes}
-	return stream(ctx, r.Broker, f, after, func(_ context.Context, e events.Event) *model.QueueEvent { return queueEvent(e) })
+	return stream(ctx, r.Resolver, FieldQueueEvents, f, after, func(_ context.Context, e events.Event) *model.QueueEvent { return queueEvent(e) })
 }
 
 // RetrainProgress is the resolver for the retrainProgress field.
@@ -667,7 +667,7 @@ func (r *subscriptionResolver) RetrainProgress(ctx context.Context, cycleID iden
 		return nil, err
 	}
 	f := events.Filter{CycleID: cycleID, Types: []string{activelearning.EventRetrainProgress}}
-	return stream(ctx, r.Broker, f, after, func(_ context.Context, e events.Event) *model.RetrainProgress { return retrainProgress(e) })
+	return stream(ctx, r.Resolver, FieldRetrainProgress, f, after, func(_ context.Context, e events.Event) *model.RetrainProgress { return retrainProgress(e) })
 }
 
 // CycleUpdated is the resolver for the cycleUpdated field.
@@ -676,7 +676,7 @@ func (r *subscriptionResolver) CycleUpdated(ctx context.Context, modelID ident.I
 		return nil, err
 	}
 	f := events.Filter{ModelID: modelID, Types: CycleEventTypes}
-	return stream(ctx, r.Broker, f, -1, func(ctx context.Context, e events.Event) *store.ActiveLearningCycle {
+	return stream(ctx, r.Resolver, FieldCycleUpdated, f, -1, func(ctx context.Context, e events.Event) *store.ActiveLearningCycle {
 		c, err := r.Svc.Cycle(ctx, e.CycleID)
 		if err != nil {
 			r.logger().Warn("cycleUpdated: load cycle", "cycle", e.CycleID, "error", err.Error())
@@ -696,7 +696,7 @@ func (r *subscriptionResolver) CycleEvents(ctx context.Context, modelID ident.ID
 		return nil, err
 	}
 	f := events.Filter{ModelID: modelID, Types: CycleEventTypes}
-	return stream(ctx, r.Broker, f, after, func(_ context.Context, e events.Event) *model.CycleEvent { return cycleEvent(e) })
+	return stream(ctx, r.Resolver, FieldCycleEvents, f, after, func(_ context.Context, e events.Event) *model.CycleEvent { return cycleEvent(e) })
 }
 
 // Candidate returns CandidateResolver implementation.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"activelab/activelearning"
 	"activelab/events"
@@ -144,20 +145,29 @@ func afterSeqArg(afterSeq *int) (int64, error) {
 	return int64(*afterSeq), nil
 }
 
-// stream subscribes to the broker and converts each event with conv
-// (nil = drop it) until ctx ends or the subscription does.
-func stream[T any](ctx context.Context, b *events.Broker, f events.Filter, after int64, conv func(context.Context, events.Event) *T) (<-chan *T, error) {
-	if b == nil {
+// stream subscribes subscription field to r's broker and converts each
+// event with conv (nil = drop it) until ctx ends or the subscription does,
+// telling r.Streams when it starts and ends and each event's delivery lag.
+func stream[T any](ctx context.Context, r *Resolver, field string, f events.Filter, after int64, conv func(context.Context, events.Event) *T) (<-chan *T, error) {
+	if r.Broker == nil {
 		return nil, fmt.Errorf("subscriptions are not available: no event broker")
 	}
-	sub, err := b.Subscribe(ctx, f, after)
+	start := time.Now()
+	sub, err := r.Broker.Subscribe(ctx, f, after)
 	if err != nil {
 		return nil, err
+	}
+	obs := r.Streams
+	if obs != nil {
+		obs.StreamStarted(field)
 	}
 	out := make(chan *T, 16)
 	go func() {
 		defer close(out)
 		defer sub.Close()
+		if obs != nil {
+			defer obs.StreamEnded(field)
+		}
 		for {
 			select {
 			case <-ctx.Done():
@@ -172,6 +182,9 @@ func stream[T any](ctx context.Context, b *events.Broker, f events.Filter, after
 				}
 				select {
 				case out <- v:
+					if obs != nil && !e.CreatedAt.Before(start) {
+						obs.EventSent(field, max(time.Since(e.CreatedAt), 0))
+					}
 				case <-ctx.Done():
 					return
 				}

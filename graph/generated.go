@@ -182,6 +182,7 @@ type ComplexityRoot struct {
 		Cycle   func(childComplexity int) int
 		Labels  func(childComplexity int) int
 		Metrics func(childComplexity int) int
+		Version func(childComplexity int) int
 	}
 
 	Cycle struct {
@@ -1175,6 +1176,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CurvePoint.Metrics(childComplexity), true
+	case "CurvePoint.version":
+		if e.ComplexityRoot.CurvePoint.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurvePoint.Version(childComplexity), true
 
 	case "Cycle.batchSize":
 		if e.ComplexityRoot.Cycle.BatchSize == nil {
@@ -3501,6 +3508,8 @@ func (ec *executionContext) childFields_CurvePoint(ctx context.Context, field gr
 	switch field.Name {
 	case "cycle":
 		return ec.fieldContext_CurvePoint_cycle(ctx, field)
+	case "version":
+		return ec.fieldContext_CurvePoint_version(ctx, field)
 	case "labels":
 		return ec.fieldContext_CurvePoint_labels(ctx, field)
 	case "metrics":
@@ -6881,6 +6890,29 @@ func (ec *executionContext) _CurvePoint_cycle(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_CurvePoint_cycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurvePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CurvePoint_version(ctx context.Context, field graphql.CollectedField, obj *model.CurvePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurvePoint_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurvePoint_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CurvePoint", field, false, false, "Int")
 }
 
@@ -19102,6 +19134,11 @@ func (ec *executionContext) _CurvePoint(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "version":
+			out.Values[i] = ec._CurvePoint_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "labels":
 			out.Values[i] = ec._CurvePoint_labels(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22582,6 +22619,7 @@ var (
 		"TRAINING":  store.CycleTraining,
 		"COMPLETE":  store.CycleComplete,
 		"FAILED":    store.CycleFailed,
+		"CANCELLED": store.CycleCancelled,
 	}
 	marshalNCycleStatus2activelabᚋstoreᚐCycleStatus = map[store.CycleStatus]string{
 		store.CycleSelecting: "SELECTING",
@@ -22589,6 +22627,7 @@ var (
 		store.CycleTraining:  "TRAINING",
 		store.CycleComplete:  "COMPLETE",
 		store.CycleFailed:    "FAILED",
+		store.CycleCancelled: "CANCELLED",
 	}
 )
 

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"log/slog"
+	"time"
 
 	"activelab/activelearning"
 	"activelab/auth"
@@ -25,7 +26,39 @@ type Resolver struct {
 	Jobs JobAdmin
 	// Log is the fallback logger (requests carry their own).
 	Log *slog.Logger
+	// Streams hears the event subscriptions (nil: nobody), for metrics.
+	Streams StreamObserver
 
 	// items shares each queue event's item among its subscribers.
 	items eventItems
 }
+
+// StreamObserver hears the subscriptions that stream domain events
+// (queueEvents, retrainProgress, cycleUpdated, cycleEvents: StreamFields),
+// for metrics; the server's Prometheus collectors implement it. Its methods
+// are called from the subscriptions' goroutines, must be cheap and must not
+// block.
+type StreamObserver interface {
+	// StreamStarted is called when a subscription of field starts
+	// receiving events, StreamEnded once when it stops.
+	StreamStarted(field string)
+	StreamEnded(field string)
+	// EventSent is called when an event has been handed to the
+	// subscription's transport (gqlgen writes it to the socket next), with
+	// its lag: the time since the event's created_at, stamped as its
+	// transaction wrote it, just before the commit. Events committed
+	// before the subscription started (replayed after afterSeq) are not
+	// reported: their age is not a delivery delay.
+	EventSent(field string, lag time.Duration)
+}
+
+// The subscription fields that stream events, as StreamObserver names them.
+const (
+	FieldQueueEvents     = "queueEvents"
+	FieldRetrainProgress = "retrainProgress"
+	FieldCycleUpdated    = "cycleUpdated"
+	FieldCycleEvents     = "cycleEvents"
+)
+
+// StreamFields lists the subscription fields that stream events.
+var StreamFields = []string{FieldQueueEvents, FieldRetrainProgress, FieldCycleUpdated, FieldCycleEvents}

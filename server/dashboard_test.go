@@ -66,12 +66,14 @@ func dashboardQueries(t *testing.T) map[string][]string {
 // TestDashboardQueriesExportedMetrics parses the dashboard and checks that
 // every metric its queries name, and every label they match on, is in a
 // real scrape of a server that trained a model, selected a batch, stored a
-// label and answered an error; and that compose.yaml provisions it with the
+// label of a claimed item, retrained and answered an error; and that compose.yaml provisions it with the
 // datasource uid the panels use. The panels the issue asks for are there.
 func TestDashboardQueriesExportedMetrics(t *testing.T) {
 	queries := dashboardQueries(t)
 	for _, want := range []string{"Queue depth (open items)", "Label rate (labels per hour)", "Training duration (p50, p95)",
-		"Selection duration (p50, p95)", "Job failures", "Job queue depth", "GraphQL latency (p50, p95, p99)", "Error rate"} {
+		"Selection duration (p50, p95)", "Job failures", "Job queue depth", "GraphQL latency (p50, p95, p99)", "Error rate",
+		"Event delivery lag (p50, p99)", "Event subscribers", "Label latency, claim to submit (p50, p90)", "Retrains by outcome (per day)",
+		"Active version's validation metric"} {
 		if _, ok := queries[want]; !ok {
 			t.Errorf("dashboard lacks the panel %q", want)
 		}
@@ -93,8 +95,13 @@ func TestDashboardQueriesExportedMetrics(t *testing.T) {
 	a.waitFor(t, "the training's attempt counted", func() bool {
 		return scrape(t, a.env)[`activelab_job_attempts_total{kind="train_model",outcome="completed"}`] == 1
 	})
-	a.selectBatch(t, 3)
+	cycle := a.selectBatch(t, 3)
 	wantData(t, a.label(t, a.sciT, a.claim(t, a.sciT), -2.5), nil)
+	wantData(t, a.post(`mutation($c: ID!) { triggerRetrain(input: {cycleId: $c, minNewLabels: 1}) { cycle { id } } }`,
+		map[string]any{"c": cycle}, bearer(a.adminT)), nil)
+	a.waitFor(t, "the retrain applied", func() bool {
+		return scrape(t, a.env)[`activelab_retrains_total{model="ESOL test",outcome="activated"}`] == 1
+	})
 	wantError(t, a.post(`{ cycle(id: "01900000-0000-7000-8000-000000000999") { id } }`, nil, bearer(a.sciT)), CodeNotFound)
 
 	code, _, body := fetch(t, a.env, "/metrics")

@@ -18,14 +18,18 @@ import (
 // process (it is the service's activelearning.Observer):
 //
 //	activelab_labels_submitted_total{model,source}
+//	activelab_label_latency_seconds{model}              claim to submit, for labels of a claimed item
 //	activelab_training_duration_seconds{kind,outcome}   kind: train, retrain
+//	activelab_retrains_total{model,outcome}             outcome: activated, candidate
 //	activelab_selection_duration_seconds{mode,outcome}  mode: inline, job, shard, preview
 //
 // Register Collectors in the process's registry (NewRuntime makes one and
 // Runtime.Collectors returns it with the job collectors).
 type DomainMetrics struct {
 	labels    *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
 	training  *prometheus.HistogramVec
+	retrains  *prometheus.CounterVec
 	selection *prometheus.HistogramVec
 }
 
@@ -40,6 +44,15 @@ func NewDomainMetrics() *DomainMetrics {
 			Name: "activelab_labels_submitted_total",
 			Help: "Labels stored by submitLabel in this process, by model name and source (identical resubmissions are not counted).",
 		}, []string{"model", "source"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "activelab_label_latency_seconds",
+			Help:    "Time from a labeler's claim of an item to their label, by model name (labels of items the labeler held).",
+			Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 4 * 3600, 24 * 3600},
+		}, []string{"model"}),
+		retrains: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "activelab_retrains_total",
+			Help: "Retrains applied in this process, by model name and outcome (activated: the new version passed the promotion gate; candidate: kept for an admin to promote). Failed retrains count in activelab_training_duration_seconds{outcome=\"failed\"}.",
+		}, []string{"model", "outcome"}),
 		training: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "activelab_training_duration_seconds",
 			Help:    "Time to fit and evaluate a model version, by kind (train: a model's first version, retrain: a cycle's) and outcome (ok, failed, interrupted).",
@@ -65,7 +78,21 @@ func NewDomainMetrics() *DomainMetrics {
 
 // Collectors returns the collectors to register.
 func (m *DomainMetrics) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.labels, m.training, m.selection}
+	return []prometheus.Collector{m.labels, m.latency, m.training, m.retrains, m.selection}
+}
+
+// LabelLatency observes the time from a claim to its label.
+func (m *DomainMetrics) LabelLatency(model string, d time.Duration) {
+	m.latency.WithLabelValues(model).Observe(d.Seconds())
+}
+
+// RetrainApplied counts a retrain's outcome.
+func (m *DomainMetrics) RetrainApplied(model string, activated bool) {
+	o := activelearning.RetrainCandidate
+	if activated {
+		o = activelearning.RetrainActivated
+	}
+	m.retrains.WithLabelValues(model, o).Inc()
 }
 
 // LabelSubmitted counts a stored label.
@@ -97,6 +124,8 @@ const opsGaugesTimeout = 5 * time.Second
 //	activelab_queue_items{model,status}  label queue items (every status of every model with items)
 //	activelab_cycles{status}             active-learning cycles
 //	activelab_job_queue{kind,state}      River's jobs not completed nor cancelled
+//	activelab_model_active_version{model}              each lineage's active version
+//	activelab_model_validation_metric{model,metric}    its validation metrics
 //	activelab_ops_gauges_errors_total    failed reads (the last good values are exported meanwhile)
 //
 // They describe the database, not the process: every replica exports the
@@ -118,6 +147,8 @@ var (
 	cyclesDesc     = prometheus.NewDesc("activelab_cycles", "Active-learning cycles by status (read from the database).", []string{"status"}, nil)
 	jobQueueDesc   = prometheus.NewDesc("activelab_job_queue", "River jobs by kind and state, completed and cancelled ones left out: available, scheduled, retryable, pending and running are the job queue's depth, discarded ones have failed for good (read from the database).", []string{"kind", "state"}, nil)
 	opsErrorsDesc  = prometheus.NewDesc("activelab_ops_gauges_errors_total", "Scrapes whose read of the database gauges failed (the last values read are exported meanwhile).", nil, nil)
+	activeMetric   = prometheus.NewDesc("activelab_model_validation_metric", "The active version's metrics on its lineage's validation set, by model name and metric (rmse, r2, auc, ece, ...; read from the database).", []string{"model", "metric"}, nil)
+	activeVersion  = prometheus.NewDesc("activelab_model_active_version", "The active version's number, by model name (read from the database).", []string{"model"}, nil)
 )
 
 // jobGaugeStates are the states exported at zero for every kind.
@@ -128,7 +159,7 @@ func newOpsGauges(read func(context.Context) (*store.OpsCounts, error), log *slo
 }
 
 func (g *opsGauges) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{queueItemsDesc, cyclesDesc, jobQueueDesc, opsErrorsDesc} {
+	for _, d := range []*prometheus.Desc{queueItemsDesc, cyclesDesc, jobQueueDesc, opsErrorsDesc, activeMetric, activeVersion} {
 		ch <- d
 	}
 }
@@ -184,6 +215,12 @@ func (g *opsGauges) Collect(ch chan<- prometheus.Metric) {
 	}
 	for k, n := range js {
 		ch <- prometheus.MustNewConstMetric(jobQueueDesc, prometheus.GaugeValue, float64(n), k[0], k[1])
+	}
+	for _, a := range c.Active {
+		ch <- prometheus.MustNewConstMetric(activeVersion, prometheus.GaugeValue, float64(a.Version), a.Model)
+		for name, v := range a.Metrics {
+			ch <- prometheus.MustNewConstMetric(activeMetric, prometheus.GaugeValue, v, a.Model, name)
+		}
 	}
 }
 

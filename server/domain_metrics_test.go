@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -120,6 +122,23 @@ func TestDomainMetricsMove(t *testing.T) {
 		}
 		if n := after[`activelab_ops_gauges_errors_total`]; n != 0 {
 			t.Errorf("gauge read errors: %g", n)
+		}
+		// The claimed item's label: one claim-to-submit latency. The active
+		// version: 1, with its validation metrics as stored.
+		moved(`activelab_label_latency_seconds_count{model="ESOL test"}`, before, 1)
+		m, err := a.rt.Service.Model(context.Background(), a.modelID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rmse struct{ RMSE float64 }
+		if err := json.Unmarshal(m.Metrics, &rmse); err != nil || rmse.RMSE <= 0 {
+			t.Fatalf("model metrics %s: %v", m.Metrics, err)
+		}
+		if got := after[`activelab_model_validation_metric{metric="rmse",model="ESOL test"}`]; got != rmse.RMSE {
+			t.Errorf("active version's rmse gauge = %g; want the stored %g", got, rmse.RMSE)
+		}
+		if got := after[`activelab_model_active_version{model="ESOL test"}`]; got != 1 {
+			t.Errorf("active version gauge = %g; want 1", got)
 		}
 
 		// Cached: with a long TTL, a label after one scrape is not seen by

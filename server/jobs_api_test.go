@@ -146,3 +146,80 @@ func TestJobsAPI(t *testing.T) {
 		wantError(t, a.post(cancelJobMutation, map[string]any{"id": "987654321"}, bearer(a.adminT)), CodeNotFound)
 	})
 }
+
+// TestCancelSelectionJobAPI: an admin cancels a large selection's queued
+// select_samples job over GraphQL; the job is CANCELLED and so is its
+// cycle (not left SELECTING), with who cancelled it as its error; the
+// cancelled cycle cannot be retrained; the lineage's next selection runs
+// and queues its batch once a worker works the queue.
+func TestCancelSelectionJobAPI(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		a := setupRuntime(t, open, func(rc *RuntimeConfig) {
+			rc.Jobs.Queues = map[string]int{jobs.QueueTraining: 1} // selections wait
+			rc.Service.InlinePoolLimit = 10                        // the 80-compound pool is scored by a job
+		})
+		a.admin, a.sci = a.user(store.RoleAdmin), a.user(store.RoleScientist)
+		a.adminT, a.sciT = a.token(a.admin), a.token(a.sci)
+		a.importESOL(t)
+		a.trainModel(t)
+		cycleID := a.selectBatch(t, 3)
+		cycleQuery := `query($id: ID!) { cycle(id: $id) { status error completedAt itemsSelected } }`
+		type cycleData struct {
+			Cycle struct {
+				Status, Error string
+				CompletedAt   *string
+				ItemsSelected int
+			}
+		}
+		var c cycleData
+		wantData(t, a.post(cycleQuery, map[string]any{"id": cycleID}, bearer(a.adminT)), &c)
+		if c.Cycle.Status != "SELECTING" {
+			t.Fatalf("cycle of a large pool = %+v; want SELECTING", c.Cycle)
+		}
+		var list jobsPage
+		wantData(t, a.post(jobsQuery, map[string]any{"kind": "select_samples"}, bearer(a.adminT)), &list)
+		if len(list.Jobs.Edges) != 1 || list.Jobs.Edges[0].Node.State != "AVAILABLE" || list.Jobs.Edges[0].Node.Cycle == nil ||
+			list.Jobs.Edges[0].Node.Cycle.ID != cycleID {
+			t.Fatalf("select_samples jobs = %+v; want one available, of cycle %s", list.Jobs.Edges, cycleID)
+		}
+		var cancelled struct {
+			CancelJob struct{ Job jobNode }
+		}
+		wantData(t, a.post(cancelJobMutation, map[string]any{"id": list.Jobs.Edges[0].Node.ID}, bearer(a.adminT)), &cancelled)
+		j := cancelled.CancelJob.Job
+		if j.State != "CANCELLED" || j.Cycle == nil || j.Cycle.Status != "CANCELLED" ||
+			!strings.Contains(j.Cycle.Error, "cancelled by admin Test admin") {
+			t.Errorf("cancelled selection job = %+v; want cancelled, its cycle cancelled with who cancelled it", j)
+		}
+		wantData(t, a.post(cycleQuery, map[string]any{"id": cycleID}, bearer(a.adminT)), &c)
+		if c.Cycle.Status != "CANCELLED" || c.Cycle.CompletedAt == nil || c.Cycle.ItemsSelected != 0 {
+			t.Errorf("cycle after the cancel = %+v", c.Cycle)
+		}
+		retrain := `mutation($c: ID!) { triggerRetrain(input: {cycleId: $c, minNewLabels: 0}) { cycle { status } } }`
+		wantError(t, a.post(retrain, map[string]any{"c": cycleID}, bearer(a.adminT)), CodeConflict, "cancelled")
+
+		// A worker for selections: the next selection of the lineage runs.
+		worker, err := jobs.NewClient(a.st, a.rt.Service, jobs.Config{Queues: map[string]int{jobs.QueueDefault: 1},
+			PollInterval: 50 * time.Millisecond, Log: discardLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := worker.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = worker.Stop(context.Background()) })
+		next := a.selectBatch(t, 3)
+		var n cycleData
+		a.waitFor(t, "the next selection", func() bool {
+			wantData(t, a.post(cycleQuery, map[string]any{"id": next}, bearer(a.adminT)), &n)
+			return n.Cycle.Status != "SELECTING"
+		})
+		if n.Cycle.Status != "LABELING" || n.Cycle.ItemsSelected != 3 {
+			t.Errorf("next selection = %+v; want LABELING with 3 items", n.Cycle)
+		}
+		wantData(t, a.post(cycleQuery, map[string]any{"id": cycleID}, bearer(a.adminT)), &c)
+		if c.Cycle.Status != "CANCELLED" {
+			t.Errorf("the cancelled cycle is %s now", c.Cycle.Status)
+		}
+	})
+}

@@ -29,6 +29,7 @@ type metrics struct {
 	opDuration   *prometheus.HistogramVec
 	responses    *prometheus.CounterVec
 	errors       *prometheus.CounterVec
+	streams      *streamMetrics
 
 	mu    sync.Mutex
 	names map[string]bool
@@ -63,8 +64,10 @@ func newMetrics(dbStats func() sql.DBStats) *metrics {
 			Name: "activelab_graphql_errors_total",
 			Help: "GraphQL errors returned, by extensions.code.",
 		}, []string{"code"}),
-		names: map[string]bool{},
+		streams: newStreamMetrics(),
+		names:   map[string]bool{},
 	}
+	m.reg.MustRegister(m.streams.collectors()...)
 	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.operations, m.opDuration, m.responses, m.errors,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

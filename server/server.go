@@ -108,7 +108,8 @@ func New(cfg Config, opts Options) (*Server, error) {
 		front = frontend.FS()
 	}
 
-	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Jobs: opts.Jobs, Log: log})
+	gql := s.graphqlHandler(&graph.Resolver{Auth: s.auth, Svc: opts.Service, Broker: opts.Broker, Jobs: opts.Jobs, Log: log,
+		Streams: s.metrics.streams})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", s.metrics.route("graphql", s.inFlight.limit(s.graphqlGuard(gql))))
 	mux.Handle("GET /graphql/schema.graphql", s.metrics.route("schema", s.schema()))

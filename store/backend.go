@@ -195,3 +195,12 @@ func (b postgresBackend) lockMigrations(ctx context.Context) (func(), error) {
 func (b postgresBackend) riverDriver() riverdriver.Driver[*sql.Tx] {
 	return riverdatabasesql.NewWithPgxListener(b.sqldb, b.pool)
 }
+
+// IsBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY
+// or SQLITE_LOCKED, extended codes included): another connection or
+// process held the lock past busy_timeout, and the same call may succeed
+// when tried again. Always false for PostgreSQL's errors.
+func IsBusy(err error) bool {
+	c := sqliteCode(err) & 0xff
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -13,18 +14,35 @@ import (
 type CycleStatus string
 
 // The cycle statuses. Failed (a retrain that did not succeed; Error says
-// why) is an addition to the specification's four.
+// why; it may be retrained) and cancelled (an admin cancelled its
+// selection job before it queued anything; Error says who; final) are
+// additions to the specification's four.
 const (
 	CycleSelecting CycleStatus = "selecting"
 	CycleLabeling  CycleStatus = "labeling"
 	CycleTraining  CycleStatus = "training"
 	CycleComplete  CycleStatus = "complete"
 	CycleFailed    CycleStatus = "failed"
+	CycleCancelled CycleStatus = "cancelled"
 )
+
+// CycleStatuses lists every cycle status, in the order a cycle meets them.
+func CycleStatuses() []CycleStatus {
+	return []CycleStatus{CycleSelecting, CycleLabeling, CycleTraining, CycleComplete, CycleFailed, CycleCancelled}
+}
 
 // Valid reports whether c is a known status.
 func (c CycleStatus) Valid() bool {
-	return c == CycleSelecting || c == CycleLabeling || c == CycleTraining || c == CycleComplete || c == CycleFailed
+	return slices.Contains(CycleStatuses(), c)
+}
+
+// cycleStatusError is ErrInvalid for an unknown cycle status.
+func cycleStatusError(c CycleStatus) error {
+	names := make([]string, 0, len(CycleStatuses()))
+	for _, s := range CycleStatuses() {
+		names = append(names, string(s))
+	}
+	return enumError("cycle status", string(c), names...)
 }
 
 // ActiveLearningCycle is one round of select, label, retrain for a model.
@@ -60,6 +78,10 @@ type ActiveLearningCycle struct {
 	// in particular, such as the demo seed, or that user was deleted). Set
 	// once, by CreateCycle.
 	CreatedBy *ID `bun:"created_by"`
+	// TrainedVersionID is the version the cycle's retrain produced
+	// (activated or kept as a candidate); nil before it completes. Set by
+	// CompleteCycle.
+	TrainedVersionID *ID `bun:"trained_version_id"`
 }
 
 // CreateCycle inserts c and sets its ID. Status defaults to selecting.
@@ -75,7 +97,7 @@ func (s *conn) CreateCycle(ctx context.Context, c *ActiveLearningCycle) error {
 	}
 	switch {
 	case !c.Status.Valid():
-		return enumError("cycle status", string(c.Status), "selecting", "labeling", "training", "complete", "failed")
+		return cycleStatusError(c.Status)
 	case c.BatchSize < 1:
 		return fmt.Errorf("cycle %d of model %d: batch size %d is below 1: %w", c.CycleNumber, c.ModelID, c.BatchSize, ErrInvalid)
 	}

@@ -11,7 +11,7 @@ import (
 
 // cycleMutable are the columns UpdateCycle writes.
 var cycleMutable = []string{"model_id", "selection_strategy", "batch_size", "status", "metrics_before", "metrics_after",
-	"items_selected", "items_labeled", "items_skipped", "completed_at", "error", "params", "seed"}
+	"items_selected", "items_labeled", "items_skipped", "completed_at", "error", "params", "seed", "trained_version_id"}
 
 // lineageVersions is the subquery of a lineage's version IDs.
 const lineageVersions = "(SELECT id FROM ml_models WHERE lineage_id = ?)"
@@ -34,7 +34,7 @@ func (s *conn) Cycle(ctx context.Context, id ID) (*ActiveLearningCycle, error) {
 func (s *conn) UpdateCycle(ctx context.Context, c *ActiveLearningCycle) error {
 	switch {
 	case !c.Status.Valid():
-		return enumError("cycle status", string(c.Status), "selecting", "labeling", "training", "complete", "failed")
+		return cycleStatusError(c.Status)
 	case c.BatchSize < 1:
 		return fmt.Errorf("cycle %d: batch size %d is below 1: %w", c.ID, c.BatchSize, ErrInvalid)
 	}
@@ -155,16 +155,19 @@ type CycleResult struct {
 	// PromotionNote says whether the new version was activated or kept
 	// as a candidate, and why.
 	PromotionNote string
+	// VersionID is the version the retrain produced.
+	VersionID ID
 }
 
 // CompleteCycle marks cycle id complete at r.At with its metrics before and
-// after and its final labeled and skipped counts, clearing its error.
+// after, its final labeled and skipped counts and the version it trained
+// (none when r.VersionID is NilID), clearing its error.
 func (s *conn) CompleteCycle(ctx context.Context, id ID, r CycleResult) error {
 	_, err := s.setCycle(ctx, id, nil, "complete", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", CycleComplete).Set("metrics_before = ?", string(r.MetricsBefore)).
 			Set("metrics_after = ?", string(r.MetricsAfter)).Set("items_labeled = ?", r.Labeled).
 			Set("items_skipped = ?", r.Skipped).Set("completed_at = ?", dbTime(r.At)).Set("error = ''").
-			Set("promotion_note = ?", r.PromotionNote)
+			Set("promotion_note = ?", r.PromotionNote).Set("trained_version_id = ?", idOrNull(r.VersionID))
 	})
 	return err
 }
@@ -186,12 +189,34 @@ func (s *conn) SetCycleSelected(ctx context.Context, id ID, n int) error {
 }
 
 // OpenCycleForLabeling moves cycle id from selecting to labeling with the
-// number of items its selection enqueued.
+// number of items its selection enqueued. ErrConflict when the cycle is no
+// longer selecting (its selection was cancelled meanwhile: the caller's
+// transaction must roll back its items); ErrNotFound for an unknown cycle.
 func (s *conn) OpenCycleForLabeling(ctx context.Context, id ID, selected int) error {
-	_, err := s.setCycle(ctx, id, nil, "open for labeling", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+	ok, err := s.setCycle(ctx, id, []CycleStatus{CycleSelecting}, "open for labeling", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("status = ?", CycleLabeling).Set("items_selected = ?", selected)
 	})
+	if err == nil && !ok {
+		return fmt.Errorf("open cycle %d for labeling: it is no longer selecting: %w", id, ErrConflict)
+	}
 	return err
+}
+
+// CancelSelectingCycle ends cycle id, if it is still selecting, as
+// cancelled at at with msg as its error, deletes the shards its selection
+// stored, and reports whether it did. A cycle that has left selecting
+// (its batch is queued) is left alone. ErrNotFound for an unknown cycle.
+func (s *conn) CancelSelectingCycle(ctx context.Context, id ID, msg string, at time.Time) (bool, error) {
+	ok, err := s.setCycle(ctx, id, []CycleStatus{CycleSelecting}, "cancel", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", CycleCancelled).Set("error = ?", msg).Set("completed_at = ?", dbTime(at))
+	})
+	if err != nil || !ok {
+		return ok, err
+	}
+	if err := s.DeleteSelectionShards(ctx, id); err != nil {
+		return false, fmt.Errorf("cancel cycle %d: %w", id, err)
+	}
+	return true, nil
 }
 
 // SetCycleParams replaces cycle id's selection parameters (JSON).

@@ -123,9 +123,10 @@ func TestCycleTransitions(t *testing.T) {
 		}
 		at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
 		err = st.CompleteCycle(ctx, c.ID, store.CycleResult{MetricsBefore: json.RawMessage(`{"rmse":1}`),
-			MetricsAfter: json.RawMessage(`{"rmse":0.5}`), Labeled: 3, Skipped: 1, At: at})
+			MetricsAfter: json.RawMessage(`{"rmse":0.5}`), Labeled: 3, Skipped: 1, At: at, VersionID: m.ID})
 		got := get()
 		if err != nil || got.Status != store.CycleComplete || got.ItemsLabeled != 3 || got.ItemsSkipped != 1 ||
+			got.TrainedVersionID == nil || *got.TrainedVersionID != m.ID ||
 			got.CompletedAt == nil || !got.CompletedAt.Equal(at) || !jsonEqual(got.MetricsAfter, `{"rmse":0.5}`) {
 			t.Errorf("CompleteCycle = %v: %+v", err, got)
 		}

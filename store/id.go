@@ -16,3 +16,11 @@ func newID(id *ID) {
 		*id = ident.New()
 	}
 }
+
+// idOrNull is id as a query argument, SQL NULL for NilID.
+func idOrNull(id ID) any {
+	if id == NilID {
+		return nil
+	}
+	return id
+}

@@ -156,7 +156,7 @@ func (s *conn) UpdateMLModel(ctx context.Context, m *MLModel) error {
 	}
 	m.ActivatedAt = dbTimePtr(m.ActivatedAt)
 	res, err := s.db.NewUpdate().Model(m).
-		Column("status", "artifact", "metrics", "training_size", "error", "activated_at").
+		Column("status", "artifact", "metrics", "training_size", "trained_labels", "error", "activated_at").
 		Where("id = ?", m.ID).Exec(ctx)
 	return s.expectOne(res, err, fmt.Sprintf("update model %d", m.ID))
 }

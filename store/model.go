@@ -63,10 +63,14 @@ type MLModel struct {
 	// Artifact is the serialized model (ml's format).
 	Artifact []byte `bun:"artifact,nullzero"`
 	// Metrics is the validation metrics as JSON.
-	Metrics         json.RawMessage `bun:"metrics,nullzero"`
-	TrainingSize    int             `bun:"training_size,notnull"`
-	Seed            int64           `bun:"seed,notnull"`
-	ValidationSetID *ID             `bun:"validation_set_id"`
+	Metrics      json.RawMessage `bun:"metrics,nullzero"`
+	TrainingSize int             `bun:"training_size,notnull"`
+	// TrainedLabels is how many of its training rows carry a label
+	// (measurements of origin label, after amendments and retractions):
+	// the labels this version actually trained on.
+	TrainedLabels   int   `bun:"trained_labels,notnull"`
+	Seed            int64 `bun:"seed,notnull"`
+	ValidationSetID *ID   `bun:"validation_set_id"`
 	// ValidationHash identifies the validation set's content, so every
 	// version of a lineage can be checked to use the same held-out set.
 	ValidationHash string     `bun:"validation_hash,notnull"`

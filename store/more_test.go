@@ -20,7 +20,7 @@ func TestActivateVersion(t *testing.T) {
 		ctx := t.Context()
 		v1 := storetest.Model(ctx, t, st, &store.MLModel{Status: store.ModelActive})
 		v2 := storetest.Model(ctx, t, st, &store.MLModel{Name: v1.Name, Version: 2, ParentID: &v1.ID})
-		v2.Artifact, v2.Metrics, v2.TrainingSize = []byte{1, 2, 3}, json.RawMessage(`{"rmse":1}`), 42
+		v2.Artifact, v2.Metrics, v2.TrainingSize, v2.TrainedLabels = []byte{1, 2, 3}, json.RawMessage(`{"rmse":1}`), 42, 7
 		if err := st.UpdateMLModel(ctx, v2); err != nil {
 			t.Fatal(err)
 		}
@@ -30,7 +30,7 @@ func TestActivateVersion(t *testing.T) {
 			t.Fatalf("ActivateVersion = %d, %v; want %d superseded", old, err, v1.ID)
 		}
 		got, err := st.ActiveVersionByLineage(ctx, v1.ID)
-		if err != nil || got.ID != v2.ID || got.TrainingSize != 42 || !slices.Equal(got.Artifact, []byte{1, 2, 3}) || !got.ActivatedAt.Equal(at) {
+		if err != nil || got.ID != v2.ID || got.TrainingSize != 42 || got.TrainedLabels != 7 || !slices.Equal(got.Artifact, []byte{1, 2, 3}) || !got.ActivatedAt.Equal(at) {
 			t.Errorf("active version = %+v, %v", got, err)
 		}
 		if m, err := st.ModelVersion(ctx, v1.ID); err != nil || m.Status != store.ModelSuperseded {

@@ -1,6 +1,9 @@
 package store_test
 
 import (
+	"database/sql"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +99,45 @@ func TestOpenSQLite(t *testing.T) {
 				t.Errorf("MaxOpenConnections = %d, want 1", got)
 			}
 		})
+	}
+}
+
+// TestIsBusy: SQLite's "database is locked" (another connection holds the
+// write lock and this one does not wait) is busy, also wrapped; other
+// errors and nil are not.
+func TestIsBusy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "busy.db")
+	open := func() *sql.DB {
+		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.SetMaxOpenConns(1)
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a, b := open(), open()
+	if _, err := a.Exec("CREATE TABLE t (x INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := a.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec("INSERT INTO t VALUES (1)"); err != nil { // holds the write lock
+		t.Fatal(err)
+	}
+	_, err = b.Exec("INSERT INTO t VALUES (2)")
+	if err == nil {
+		t.Fatal("a second writer got the lock")
+	}
+	if !store.IsBusy(err) || !store.IsBusy(fmt.Errorf("open: %w", err)) {
+		t.Errorf("IsBusy(%v) = false", err)
+	}
+	for _, other := range []error{nil, store.ErrConflict, errors.New("database is locked")} {
+		if store.IsBusy(other) {
+			t.Errorf("IsBusy(%v) = true", other)
+		}
 	}
 }

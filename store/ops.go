@@ -2,12 +2,14 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 )
 
 // OpsCounts are the operational gauges a /metrics scrape reads from the
 // database (OpsCounts): the label queue by model and status, cycles by
-// status, and River's unfinished and failed jobs by kind and state.
+// status, River's unfinished and failed jobs by kind and state, and the
+// active versions' validation metrics.
 type OpsCounts struct {
 	// Queue counts label_queue items by model name (a lineage's versions
 	// share it, so the count follows items moved to a new version) and
@@ -20,6 +22,16 @@ type OpsCounts struct {
 	// available, scheduled, retryable, pending and running jobs are the job
 	// queue's depth, discarded ones its failures (kept for a week).
 	Jobs []JobCount
+	// Active lists each lineage's active version: its name, version number
+	// and validation metrics.
+	Active []ActiveMetrics
+}
+
+// ActiveMetrics is a lineage's active version and its validation metrics.
+type ActiveMetrics struct {
+	Model   string
+	Version int
+	Metrics map[string]float64
 }
 
 // QueueCount is how many queue items of a model are in one status.
@@ -52,7 +64,9 @@ SELECT 'cycle', '', status, CAST(COUNT(*) AS BIGINT) FROM active_learning_cycles
 UNION ALL
 SELECT 'job', kind, CAST(state AS TEXT), CAST(COUNT(*) AS BIGINT) FROM river_job
 WHERE state IN ('available', 'scheduled', 'retryable', 'pending', 'running', 'discarded')
-GROUP BY kind, state`
+GROUP BY kind, state
+UNION ALL
+SELECT 'active', name, COALESCE(CAST(metrics AS TEXT), ''), CAST(version AS BIGINT) FROM ml_models WHERE status = 'active'`
 
 // OpsCounts reads the operational gauges (see OpsCounts) in one query, on
 // the read pool. It is meant for a metrics scrape, whose collector caches
@@ -68,7 +82,10 @@ func (s *conn) OpsCounts(ctx context.Context) (*OpsCounts, error) {
 	if err := s.reads().NewRaw(opsCountsSQL).Scan(ctx, &rows); err != nil {
 		return nil, s.wrapErr(err, "ops counts")
 	}
-	out := &OpsCounts{Cycles: map[CycleStatus]int{CycleSelecting: 0, CycleLabeling: 0, CycleTraining: 0, CycleComplete: 0, CycleFailed: 0}}
+	out := &OpsCounts{Cycles: map[CycleStatus]int{}}
+	for _, c := range CycleStatuses() {
+		out.Cycles[c] = 0
+	}
 	for _, r := range rows {
 		switch r.Family {
 		case "queue":
@@ -77,6 +94,14 @@ func (s *conn) OpsCounts(ctx context.Context) (*OpsCounts, error) {
 			out.Cycles[CycleStatus(r.B)] = r.N
 		case "job":
 			out.Jobs = append(out.Jobs, JobCount{Kind: r.A, State: r.B, N: r.N})
+		case "active":
+			a := ActiveMetrics{Model: r.A, Version: r.N, Metrics: map[string]float64{}}
+			if r.B != "" {
+				if err := json.Unmarshal([]byte(r.B), &a.Metrics); err != nil {
+					return nil, fmt.Errorf("ops counts: metrics of %s version %d: %w", r.A, r.N, err)
+				}
+			}
+			out.Active = append(out.Active, a)
 		default:
 			return nil, fmt.Errorf("ops counts: unknown family %q", r.Family)
 		}

@@ -30,12 +30,16 @@ func TestOpsCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(empty.Queue) != 0 || len(empty.Jobs) != 0 || len(empty.Cycles) != 5 || empty.Cycles[store.CycleLabeling] != 0 {
+		if len(empty.Queue) != 0 || len(empty.Jobs) != 0 || len(empty.Active) != 0 || len(empty.Cycles) != len(store.CycleStatuses()) || empty.Cycles[store.CycleCancelled] != 0 || empty.Cycles[store.CycleLabeling] != 0 {
 			t.Fatalf("empty database: %+v", empty)
 		}
 
 		f := newQueueFixture(ctx, t, st, 5) // items 0, 2, 4 on v1; 1, 3 on v2; one name
 		other := newQueueFixture(ctx, t, st, 2)
+		f.v2.Metrics = json.RawMessage(`{"rmse": 0.62, "r2": 0.8}`)
+		if err := st.UpdateMLModel(ctx, f.v2); err != nil {
+			t.Fatal(err)
+		}
 		u := storetest.User(ctx, t, st, nil)
 		it := f.items[0]
 		it.Status, it.Label, it.LabeledBy = store.QueueLabeled, ptr(1.5), &u.ID
@@ -104,6 +108,18 @@ func TestOpsCounts(t *testing.T) {
 		slices.Sort(jobs)
 		if want := []string{"available=1", "discarded=1", "running=1"}; !slices.Equal(jobs, want) {
 			t.Errorf("jobs = %v; want %v (completed left out)", jobs, want)
+		}
+		// The active versions (v2 of each lineage; v1s are superseded) with
+		// their metrics, none for a version without.
+		active := map[string]store.ActiveMetrics{}
+		for _, a := range got.Active {
+			active[a.Model] = a
+		}
+		if a := active[f.v1.Name]; len(active) != 2 || a.Version != 2 || len(a.Metrics) != 2 || a.Metrics["rmse"] != 0.62 || a.Metrics["r2"] != 0.8 {
+			t.Errorf("active = %+v; want %s version 2 with rmse 0.62 and r2 0.8, and %s", got.Active, f.v1.Name, other.v1.Name)
+		}
+		if a, ok := active[other.v1.Name]; !ok || a.Version != 2 || len(a.Metrics) != 0 {
+			t.Errorf("active %s = %+v; want version 2 without metrics", other.v1.Name, a)
 		}
 	})
 }

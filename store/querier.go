@@ -26,6 +26,7 @@ type Querier interface {
 	ArchiveItemsTrainedBy(ctx context.Context, versionID ID, at time.Time) (int, error)
 	AssignQueueItem(ctx context.Context, id ID, version int, to ID, at time.Time) error
 	BumpCycleCounts(ctx context.Context, cycleID ID, labeled, skipped int) error
+	CancelSelectingCycle(ctx context.Context, id ID, msg string, at time.Time) (bool, error)
 	ClaimItem(ctx context.Context, id ID, version int, user ID, now, leaseUntil time.Time) error
 	ClaimNextItem(ctx context.Context, modelIDs []ID, userID ID, now, leaseUntil time.Time) (*Claim, error)
 	CompleteCycle(ctx context.Context, id ID, r CycleResult) error

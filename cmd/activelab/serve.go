@@ -113,6 +113,15 @@ func openStore(ctx context.Context, url string) (*store.Store, error) {
 	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	st, err := store.Open(octx, url)
+	for attempt := 1; store.IsBusy(err) && octx.Err() == nil; attempt++ {
+		// Processes starting together on a new SQLite file race to switch
+		// it to WAL, which waits for no busy_timeout: the losers try again.
+		select {
+		case <-octx.Done():
+		case <-time.After(min(time.Duration(attempt)*100*time.Millisecond, time.Second)):
+		}
+		st, err = store.Open(octx, url)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

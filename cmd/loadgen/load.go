@@ -108,9 +108,18 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 		}()
 	}
 
-	// Subscribers.
+	// Subscribers, and the server's resident memory they cost: measured
+	// over the second half of them, once the first half has made the
+	// server's heap grow and collect the seeding's garbage (a delta from
+	// before the first one is mostly that garbage being returned).
+	var rssHalf int64
+	rssOK := false
 	var subs []*subscriber
-	for range o.subscribers {
+	for i := range o.subscribers {
+		if i == o.subscribers/2 && i > 0 {
+			time.Sleep(time.Second)
+			rssHalf, rssOK = rssKB(srv.cmd.Process.Pid)
+		}
 		s, err := subscribe(ctx, srv.addr, reader.token, modelID)
 		if err != nil {
 			return nil, fmt.Errorf("subscriber: %w", err)
@@ -138,8 +147,13 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 			}
 		}()
 	}
+	var perSub float64
 	if o.subscribers > 0 {
-		logf("%s: %d subscribers connected", db, o.subscribers)
+		time.Sleep(time.Second) // let the server settle its sockets' buffers
+		if rssAfter, ok := rssKB(srv.cmd.Process.Pid); ok && rssOK {
+			perSub = float64(rssAfter-rssHalf) / float64(o.subscribers-o.subscribers/2)
+		}
+		logf("%s: %d subscribers connected; server RSS %.1f KB more per subscriber", db, o.subscribers, perSub)
 	}
 
 	var results []Result
@@ -155,6 +169,7 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 		cur.Store(nil)
 		time.Sleep(500 * time.Millisecond) // let late events land in the phase's counts
 		r := summarize(db, rate, o, p)
+		r.KBPerSubscriber = perSub
 		logf("%s at %d/s: labelQueue p50 %.1f p99 %.1f ms, %d errors", db, rate, r.Ops["labelQueue"].P50, r.Ops["labelQueue"].P99, r.Ops["labelQueue"].Errors)
 		results = append(results, r)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -26,5 +28,29 @@ func TestPoolCSV(t *testing.T) {
 			t.Errorf("%s duplicates %s", smi, c)
 		}
 		seen[c] = true
+	}
+}
+
+// TestRSSKB: the generator reads a process's resident memory (its own
+// here): more than zero, and it grows by about what the process touches.
+func TestRSSKB(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("VmRSS is read from /proc")
+	}
+	before, ok := rssKB(os.Getpid())
+	if !ok || before <= 0 {
+		t.Fatalf("rssKB(self) = %d, %v", before, ok)
+	}
+	buf := make([]byte, 64<<20)
+	for i := range buf {
+		buf[i] = byte(i)
+	}
+	after, ok := rssKB(os.Getpid())
+	if !ok || after-before < 32<<10 {
+		t.Errorf("RSS %d -> %d KB after touching 64 MB; want at least 32 MB more", before, after)
+	}
+	runtime.KeepAlive(buf)
+	if _, ok := rssKB(-1); ok {
+		t.Error("rssKB of no process succeeded")
 	}
 }

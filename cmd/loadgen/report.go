@@ -34,6 +34,11 @@ type Result struct {
 	Labels      int64 `json:"labels"`
 	Events      int64 `json:"events"`
 	Subscribers int   `json:"subscribers"`
+	// KBPerSubscriber is how much the server's resident memory (VmRSS)
+	// grew while the second half of the subscribers connected, divided by
+	// their number (measured once per database, before the phases; 0 when
+	// unknown).
+	KBPerSubscriber float64 `json:"serverKBPerSubscriber"`
 	// LoadAvg is the machine's 1-minute load average at the phase's end
 	// (the generator and the server share the machine with anything else
 	// running; on 2 cores, above 2 means they waited for CPU).
@@ -70,6 +75,25 @@ func q(sorted []time.Duration, p float64) float64 {
 	return ms(sorted[min(max(i, 0), len(sorted)-1)])
 }
 
+// rssKB reads process pid's resident set size in KB (VmRSS, Linux); false
+// when it cannot.
+func rssKB(pid int) (int64, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d kB", &kb); err != nil {
+				return 0, false
+			}
+			return kb, true
+		}
+	}
+	return 0, false
+}
+
 // loadAvg reads the 1-minute load average (Linux), or "".
 func loadAvg() string {
 	b, err := os.ReadFile("/proc/loadavg")
@@ -96,8 +120,8 @@ func printTable(w io.Writer, rs []Result) {
 			fmt.Fprintf(w, "%-8s %6d  %-15s %7d %6d %8.1f %8.1f %8.1f %8.1f\n", r.Database, r.Rate, op, s.Count, s.Errors, s.P50, s.P90, s.P99, s.Max)
 		}
 		if r.Subscribers > 0 {
-			fmt.Fprintf(w, "%-8s %6d  events: %d of %d expected (%d labels x %d subscribers)\n",
-				r.Database, r.Rate, r.Events, r.Labels*int64(r.Subscribers), r.Labels, r.Subscribers)
+			fmt.Fprintf(w, "%-8s %6d  events: %d of %d expected (%d labels x %d subscribers); server memory %.1f KB per subscriber\n",
+				r.Database, r.Rate, r.Events, r.Labels*int64(r.Subscribers), r.Labels, r.Subscribers, r.KBPerSubscriber)
 		}
 		fmt.Fprintf(w, "%-8s %6d  generator late: %d requests; load average %s\n", r.Database, r.Rate, r.Late, r.LoadAvg)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -135,6 +136,10 @@ func start(ctx context.Context, o options, db string) (*server, error) {
 	addr := ln.Addr().String()
 	ln.Close()
 	args := []string{"serve", "--addr", addr, "--demo=false"}
+	// Every subscriber is one user's websocket from one address: lift the
+	// per-address and per-user caps that an abuser would meet (the flags
+	// of -server-args come later and win).
+	args = append(args, "--max-conns-per-addr", "0", "--max-sockets-per-user", strconv.Itoa(o.subscribers+16))
 	args = append(args, strings.Fields(o.serverArgs)...)
 	cmd := exec.Command(o.bin, args...)
 	cmd.Env = append(os.Environ(), "ACTIVELAB_DATABASE_URL="+dbURL, "ACTIVELAB_LOG_LEVEL=warn")

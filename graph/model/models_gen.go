@@ -149,9 +149,15 @@ type CreateUserPayload struct {
 	User *store.User `json:"user"`
 }
 
+// One trained version on the learning curve: version 1, then one per completed retrain, in the order they were trained.
 type CurvePoint struct {
-	Cycle   int       `json:"cycle"`
-	Labels  int       `json:"labels"`
+	// The cycle whose retrain trained the version (0 for version 1).
+	Cycle int `json:"cycle"`
+	// The version the point measures (activated or kept as a candidate).
+	Version int `json:"version"`
+	// How many labels the version trained on: its training rows that carry a label (after amendments and retractions).
+	Labels int `json:"labels"`
+	// The version's metrics on the lineage's validation set.
 	Metrics []*Metric `json:"metrics"`
 }
 

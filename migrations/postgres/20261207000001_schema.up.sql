@@ -118,6 +118,8 @@ CREATE TABLE ml_models (
     artifact            BYTEA,
     metrics             JSONB,
     training_size       INTEGER NOT NULL DEFAULT 0,
+    -- trained_labels: training rows that carry a label (origin label), as trained
+    trained_labels      INTEGER NOT NULL DEFAULT 0,
     seed                BIGINT NOT NULL DEFAULT 0,
     validation_set_id   UUID REFERENCES validation_sets (id) ON DELETE RESTRICT,
     validation_hash     TEXT NOT NULL DEFAULT '',
@@ -147,7 +149,7 @@ CREATE TABLE active_learning_cycles (
     cycle_number       INTEGER NOT NULL,
     selection_strategy TEXT NOT NULL,
     batch_size         INTEGER NOT NULL CONSTRAINT ck_active_learning_cycles_batch_size CHECK (batch_size > 0),
-    status             TEXT NOT NULL DEFAULT 'selecting' CONSTRAINT ck_active_learning_cycles_status CHECK (status IN ('selecting', 'labeling', 'training', 'complete', 'failed')),
+    status             TEXT NOT NULL DEFAULT 'selecting' CONSTRAINT ck_active_learning_cycles_status CHECK (status IN ('selecting', 'labeling', 'training', 'complete', 'failed', 'cancelled')),
     metrics_before     JSONB,
     metrics_after      JSONB,
     items_selected     INTEGER NOT NULL DEFAULT 0,
@@ -160,7 +162,9 @@ CREATE TABLE active_learning_cycles (
     params             JSONB,
     seed               BIGINT NOT NULL DEFAULT 0,
     promotion_note     TEXT NOT NULL DEFAULT '',
-    created_by         UUID REFERENCES users (id) ON DELETE SET NULL
+    created_by         UUID REFERENCES users (id) ON DELETE SET NULL,
+    -- trained_version_id: the version its retrain produced (active or candidate)
+    trained_version_id UUID REFERENCES ml_models (id) ON DELETE SET NULL
 );
 CREATE UNIQUE INDEX ux_active_learning_cycles_model_number ON active_learning_cycles (model_id, cycle_number);
 

@@ -64,7 +64,7 @@ def _flat_prediction(p):
 
 # Cycle statuses a selection or a retrain waits to leave.
 _SELECTING, _TRAINING = "SELECTING", "TRAINING"
-_DONE = ("LABELING", "COMPLETE", "FAILED")
+_DONE = ("LABELING", "COMPLETE", "FAILED", "CANCELLED")
 
 
 def _id(obj):
@@ -283,7 +283,7 @@ class Client:
         SELECTING and its items appear when the job is done. With ``wait``
         (the default) this polls the cycle until it leaves SELECTING,
         calling ``on_progress(cycle)`` whenever it changes, and returns it
-        LABELING (CycleFailed if the job failed, TimeoutError after
+        LABELING (CycleFailed if the job failed or an admin cancelled it, TimeoutError after
         ``timeout`` seconds); without, it returns the cycle at once."""
         sel = {"modelId": _id(model), "strategy": strategy, "batchSize": int(batch_size), "seed": int(seed),
                "includeLabeled": bool(include_labeled), "includeSkipped": bool(include_skipped)}
@@ -317,8 +317,9 @@ class Client:
             if on_progress and cur != last:
                 on_progress(cur)
             last = cur
-            if cur["status"] == "FAILED":
-                raise errors.CycleFailed(f"{what} of cycle {cycle_id} failed: {cur.get('error') or 'no reason given'}", cur)
+            if cur["status"] in ("FAILED", "CANCELLED"):
+                verb = "failed" if cur["status"] == "FAILED" else "was cancelled"
+                raise errors.CycleFailed(f"{what} of cycle {cycle_id} {verb}: {cur.get('error') or 'no reason given'}", cur)
             if cur["status"] not in busy:
                 return cur
             if deadline is not None and time.monotonic() >= deadline:

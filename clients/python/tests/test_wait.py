@@ -119,6 +119,14 @@ class WaitTest(unittest.TestCase):
         self.assertIn("pool vanished", str(cm.exception))
         self.assertEqual(cm.exception.cycle["status"], "FAILED")
 
+    def test_select_cancelled_job(self):
+        self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
+        self.script.answers["cycle(id"] = [(200, {"data": {"cycle": cycle("CANCELLED", error="select_samples job 9 cancelled by admin Ada")}})]
+        with self.assertRaises(activelab.CycleFailed) as cm:
+            self.client.select(MODEL_ID, 10, poll_interval=0.01)
+        self.assertIn("was cancelled: select_samples job 9 cancelled by admin Ada", str(cm.exception))
+        self.assertEqual(cm.exception.cycle["status"], "CANCELLED")
+
     def test_select_timeout(self):
         self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
         self.script.answers["cycle(id"] = [(200, {"data": {"cycle": cycle("SELECTING")}})]
