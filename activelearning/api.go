@@ -152,6 +152,8 @@ type Candidate struct {
 	// uncalibrated version).
 	IntervalLow, IntervalHigh float64
 	HasInterval               bool
+	// calibration gives the interval at other levels (IntervalAt).
+	calibration *Calibration
 }
 
 // interval returns the candidate's interval bounds as pointers, nil, nil

@@ -38,6 +38,15 @@ type PredictResult struct {
 	// is false (and they are zero) for a classification or uncalibrated model.
 	Low, High   float64
 	HasInterval bool
+	// calibration gives the interval at other levels (IntervalAt).
+	calibration *Calibration
+	// Probability is the calibrated probability of class 1 of a
+	// classification model: Prediction (the members' mean) mapped through
+	// the isotonic regression fitted on the training rows' out-of-bag
+	// predictions (ml.Ensemble.CalibrateProbability). HasProbability is
+	// false (and Probability zero) for regression or an uncalibrated model.
+	Probability    float64
+	HasProbability bool
 	// ApplicabilityDistance is 1 - Similarity: 0 for a training compound,
 	// 1 for a compound sharing no fingerprint bit with any of them.
 	ApplicabilityDistance float64
@@ -203,7 +212,11 @@ func (p *Predictor) predictChunk(ctx context.Context, smiles []string, out []Pre
 	}
 	var pred *ml.Prediction
 	var err error
-	interval := p.ens.Task() == ml.Regression && p.ens.Calibrated()
+	// No intervals from a version without calibration, nor from one with
+	// too few calibration rows for PredictInterval (as selections do).
+	cal := calibrationOf(p.ens)
+	_, _, calErr := p.ens.Interval(0, 0, PredictInterval)
+	interval := cal != nil && calErr == nil
 	if interval {
 		pred, err = p.ens.PredictInterval(ctx, X, PredictInterval)
 	} else {
@@ -224,11 +237,18 @@ func (p *Predictor) predictChunk(ctx context.Context, smiles []string, out []Pre
 	if err != nil {
 		return fmt.Errorf("nearest training compounds: %w", err)
 	}
+	calibrated := p.ens.Task() == ml.Classification && p.ens.Calibrated()
 	for k, i := range good {
 		r := &out[i]
 		r.Prediction, r.Uncertainty = pred.Mean[k], pred.Std[k]
+		if calibrated {
+			// Clamped: a mean of probabilities may round just past [0, 1].
+			r.Probability, _ = p.ens.CalibrateProbability(min(max(pred.Mean[k], 0), 1))
+			r.HasProbability = true
+		}
 		if interval {
 			r.Low, r.High, r.HasInterval = pred.Low[k], pred.High[k], true
+			r.calibration = cal
 		}
 		r.Similarity, r.ApplicabilityDistance = sims[k], 1-sims[k]
 		r.NearestID = nearest[k]

@@ -255,6 +255,8 @@ type scored struct {
 	// low and high are the PredictInterval intervals (nil: the version
 	// has none).
 	low, high []float64
+	// cal gives the intervals at other levels (nil: none).
+	cal *Calibration
 }
 
 // intervals returns the version's PredictInterval (90 %) intervals around
@@ -302,7 +304,7 @@ func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids [
 		return nil, fmt.Errorf("applicability: %w", err)
 	}
 	low, high := intervals(ens, pred.Mean, pred.Std)
-	return &scored{X: X, mean: pred.Mean, std: pred.Std, dist: dist, low: low, high: high}, nil
+	return &scored{X: X, mean: pred.Mean, std: pred.Std, dist: dist, low: low, high: high, cal: calibrationOf(ens)}, nil
 }
 
 // rank scores the pool and returns the batch, best first.
@@ -332,6 +334,7 @@ func (s *Service) rank(ctx context.Context, sel *selection, ids []store.ID) ([]C
 			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1, Explore: rk.Explore}
 		if sc.low != nil {
 			out[r].IntervalLow, out[r].IntervalHigh, out[r].HasInterval = sc.low[i], sc.high[i], true
+			out[r].calibration = sc.cal
 		}
 	}
 	return out, nil

@@ -25,11 +25,8 @@ func (r *candidateResolver) Compound(ctx context.Context, obj *activelearning.Ca
 }
 
 // Interval is the resolver for the interval field.
-func (r *candidateResolver) Interval(ctx context.Context, obj *activelearning.Candidate) (*model.PredictionInterval, error) {
-	if !obj.HasInterval {
-		return nil, nil
-	}
-	return intervalOf(&obj.IntervalLow, &obj.IntervalHigh), nil
+func (r *candidateResolver) Interval(ctx context.Context, obj *activelearning.Candidate, level float64) (*activelearning.Interval, error) {
+	return obj.IntervalAt(level)
 }
 
 // Descriptors is the resolver for the descriptors field.
@@ -635,8 +632,10 @@ func (r *queueItemResolver) LabeledBy(ctx context.Context, obj *store.LabelQueue
 }
 
 // Interval is the resolver for the interval field.
-func (r *queueItemResolver) Interval(ctx context.Context, obj *store.LabelQueueItem) (*model.PredictionInterval, error) {
-	return intervalOf(obj.IntervalLow, obj.IntervalHigh), nil
+func (r *queueItemResolver) Interval(ctx context.Context, obj *store.LabelQueueItem, level float64) (*activelearning.Interval, error) {
+	return activelearning.QueueItemInterval(obj, level, func() (*activelearning.Calibration, error) {
+		return r.loaders(ctx).Calibrations.Load(ctx, obj.ModelID)
+	})
 }
 
 // LabelHistory is the resolver for the labelHistory field.

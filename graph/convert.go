@@ -201,15 +201,6 @@ func ptrJobID(v int64) *int64 {
 	return &v
 }
 
-// intervalOf is the PredictInterval (90 %) interval with these bounds, nil
-// when either is missing.
-func intervalOf(low, high *float64) *model.PredictionInterval {
-	if low == nil || high == nil {
-		return nil
-	}
-	return &model.PredictionInterval{Low: *low, High: *high, Level: activelearning.PredictInterval}
-}
-
 // diagnosisOf is a cycle's diagnosis as the API names it (selfcheck's
 // exploit and explore picks are the strategy's and the random picks).
 func diagnosisOf(d *activelearning.CycleDiagnosis) *model.CycleDiagnosis {

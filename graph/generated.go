@@ -48,6 +48,7 @@ type ResolverRoot interface {
 	Model() ModelResolver
 	ModelVersion() ModelVersionResolver
 	Mutation() MutationResolver
+	Prediction() PredictionResolver
 	Query() QueryResolver
 	QueueEvent() QueueEventResolver
 	QueueItem() QueueItemResolver
@@ -119,7 +120,7 @@ type ComplexityRoot struct {
 		ApplicabilityDistance func(childComplexity int) int
 		Compound              func(childComplexity int) int
 		Explore               func(childComplexity int) int
-		Interval              func(childComplexity int) int
+		Interval              func(childComplexity int, level float64) int
 		Prediction            func(childComplexity int) int
 		Priority              func(childComplexity int) int
 		Rank                  func(childComplexity int) int
@@ -401,11 +402,12 @@ type ComplexityRoot struct {
 	Prediction struct {
 		ApplicabilityDistance func(childComplexity int) int
 		Error                 func(childComplexity int) int
-		Interval              func(childComplexity int) int
+		Interval              func(childComplexity int, level float64) int
 		ModelVersion          func(childComplexity int) int
 		NearestCompoundID     func(childComplexity int) int
 		NearestSmiles         func(childComplexity int) int
 		Prediction            func(childComplexity int) int
+		Probability           func(childComplexity int) int
 		Similarity            func(childComplexity int) int
 		Smiles                func(childComplexity int) int
 		Uncertainty           func(childComplexity int) int
@@ -479,7 +481,7 @@ type ComplexityRoot struct {
 		CreatedAt             func(childComplexity int) int
 		Explore               func(childComplexity int) int
 		ID                    func(childComplexity int) int
-		Interval              func(childComplexity int) int
+		Interval              func(childComplexity int, level float64) int
 		Label                 func(childComplexity int) int
 		LabelConfidence       func(childComplexity int) int
 		LabelHistory          func(childComplexity int) int
@@ -604,7 +606,7 @@ type BackgroundJobResolver interface {
 type CandidateResolver interface {
 	Compound(ctx context.Context, obj *activelearning.Candidate) (*store.Compound, error)
 
-	Interval(ctx context.Context, obj *activelearning.Candidate) (*model.PredictionInterval, error)
+	Interval(ctx context.Context, obj *activelearning.Candidate, level float64) (*activelearning.Interval, error)
 }
 type CompoundResolver interface {
 	Descriptors(ctx context.Context, obj *store.Compound) (*string, error)
@@ -679,6 +681,9 @@ type MutationResolver interface {
 	UpdateUser(ctx context.Context, input model.UpdateUserInput) (*model.UpdateUserPayload, error)
 	CancelJob(ctx context.Context, input model.CancelJobInput) (*model.CancelJobPayload, error)
 }
+type PredictionResolver interface {
+	Interval(ctx context.Context, obj *model.Prediction, level float64) (*activelearning.Interval, error)
+}
 type QueryResolver interface {
 	Me(ctx context.Context) (*store.User, error)
 	Models(ctx context.Context) ([]*model.Model, error)
@@ -713,7 +718,7 @@ type QueueItemResolver interface {
 
 	LabeledBy(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error)
 
-	Interval(ctx context.Context, obj *store.LabelQueueItem) (*model.PredictionInterval, error)
+	Interval(ctx context.Context, obj *store.LabelQueueItem, level float64) (*activelearning.Interval, error)
 	LabelHistory(ctx context.Context, obj *store.LabelQueueItem) ([]*store.LabelChange, error)
 
 	ArchivedWith(ctx context.Context, obj *store.LabelQueueItem) (*store.MLModel, error)
@@ -963,7 +968,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Candidate.Interval(childComplexity), true
+		args, err := ec.field_Candidate_interval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Candidate.Interval(childComplexity, args["level"].(float64)), true
 	case "Candidate.prediction":
 		if e.ComplexityRoot.Candidate.Prediction == nil {
 			break
@@ -2304,7 +2314,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Prediction.Interval(childComplexity), true
+		args, err := ec.field_Prediction_interval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Prediction.Interval(childComplexity, args["level"].(float64)), true
 	case "Prediction.modelVersion":
 		if e.ComplexityRoot.Prediction.ModelVersion == nil {
 			break
@@ -2329,6 +2344,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Prediction.Prediction(childComplexity), true
+	case "Prediction.probability":
+		if e.ComplexityRoot.Prediction.Probability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Probability(childComplexity), true
 	case "Prediction.similarity":
 		if e.ComplexityRoot.Prediction.Similarity == nil {
 			break
@@ -2724,7 +2745,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.QueueItem.Interval(childComplexity), true
+		args, err := ec.field_QueueItem_interval_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.QueueItem.Interval(childComplexity, args["level"].(float64)), true
 	case "QueueItem.label":
 		if e.ComplexityRoot.QueueItem.Label == nil {
 			break
@@ -3902,6 +3928,8 @@ func (ec *executionContext) childFields_Prediction(ctx context.Context, field gr
 		return ec.fieldContext_Prediction_uncertainty(ctx, field)
 	case "interval":
 		return ec.fieldContext_Prediction_interval(ctx, field)
+	case "probability":
+		return ec.fieldContext_Prediction_probability(ctx, field)
 	case "applicabilityDistance":
 		return ec.fieldContext_Prediction_applicabilityDistance(ctx, field)
 	case "nearestCompoundId":
@@ -4350,6 +4378,20 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_Candidate_interval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Compound_measurements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4700,6 +4742,20 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Prediction_interval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5019,6 +5075,20 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["modelId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_QueueItem_interval_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg0
 	return args, nil
 }
 
@@ -6149,17 +6219,18 @@ func (ec *executionContext) _Candidate_interval(ctx context.Context, field graph
 			return ec.fieldContext_Candidate_interval(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Candidate().Interval(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Candidate().Interval(ctx, obj, fc.Args["level"].(float64))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PredictionInterval) graphql.Marshaler {
-			return ec.marshalOPredictionInterval2ᚖactivelabᚋgraphᚋmodelᚐPredictionInterval(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *activelearning.Interval) graphql.Marshaler {
+			return ec.marshalOPredictionInterval2ᚖactivelabᚋactivelearningᚐInterval(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Candidate_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Candidate_interval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Candidate",
 		Field:      field,
@@ -6168,6 +6239,17 @@ func (ec *executionContext) fieldContext_Candidate_interval(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PredictionInterval(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Candidate_interval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11816,27 +11898,62 @@ func (ec *executionContext) _Prediction_interval(ctx context.Context, field grap
 			return ec.fieldContext_Prediction_interval(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Interval, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Prediction().Interval(ctx, obj, fc.Args["level"].(float64))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PredictionInterval) graphql.Marshaler {
-			return ec.marshalOPredictionInterval2ᚖactivelabᚋgraphᚋmodelᚐPredictionInterval(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *activelearning.Interval) graphql.Marshaler {
+			return ec.marshalOPredictionInterval2ᚖactivelabᚋactivelearningᚐInterval(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Prediction_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Prediction_interval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Prediction",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PredictionInterval(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Prediction_interval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Prediction_probability(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_probability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Probability, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_probability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Prediction_applicabilityDistance(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
@@ -11977,7 +12094,7 @@ func (ec *executionContext) fieldContext_Prediction_error(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Prediction", field, false, false, "String")
 }
 
-func (ec *executionContext) _PredictionInterval_low(ctx context.Context, field graphql.CollectedField, obj *model.PredictionInterval) (ret graphql.Marshaler) {
+func (ec *executionContext) _PredictionInterval_low(ctx context.Context, field graphql.CollectedField, obj *activelearning.Interval) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12000,7 +12117,7 @@ func (ec *executionContext) fieldContext_PredictionInterval_low(_ context.Contex
 	return graphql.NewScalarFieldContext("PredictionInterval", field, false, false, "Float")
 }
 
-func (ec *executionContext) _PredictionInterval_high(ctx context.Context, field graphql.CollectedField, obj *model.PredictionInterval) (ret graphql.Marshaler) {
+func (ec *executionContext) _PredictionInterval_high(ctx context.Context, field graphql.CollectedField, obj *activelearning.Interval) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12023,7 +12140,7 @@ func (ec *executionContext) fieldContext_PredictionInterval_high(_ context.Conte
 	return graphql.NewScalarFieldContext("PredictionInterval", field, false, false, "Float")
 }
 
-func (ec *executionContext) _PredictionInterval_level(ctx context.Context, field graphql.CollectedField, obj *model.PredictionInterval) (ret graphql.Marshaler) {
+func (ec *executionContext) _PredictionInterval_level(ctx context.Context, field graphql.CollectedField, obj *activelearning.Interval) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14255,17 +14372,18 @@ func (ec *executionContext) _QueueItem_interval(ctx context.Context, field graph
 			return ec.fieldContext_QueueItem_interval(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.QueueItem().Interval(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.QueueItem().Interval(ctx, obj, fc.Args["level"].(float64))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PredictionInterval) graphql.Marshaler {
-			return ec.marshalOPredictionInterval2ᚖactivelabᚋgraphᚋmodelᚐPredictionInterval(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *activelearning.Interval) graphql.Marshaler {
+			return ec.marshalOPredictionInterval2ᚖactivelabᚋactivelearningᚐInterval(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_QueueItem_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_QueueItem_interval(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "QueueItem",
 		Field:      field,
@@ -14274,6 +14392,17 @@ func (ec *executionContext) fieldContext_QueueItem_interval(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PredictionInterval(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_QueueItem_interval_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -20540,52 +20669,58 @@ func (ec *executionContext) _Prediction(ctx context.Context, sel ast.SelectionSe
 		case "smiles":
 			out.Values[i] = ec._Prediction_smiles(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "prediction":
 			out.Values[i] = ec._Prediction_prediction(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "uncertainty":
 			out.Values[i] = ec._Prediction_uncertainty(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "interval":
-			out.Values[i] = ec._Prediction_interval(ctx, field, obj)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Prediction_interval(ctx, field, obj)
+				})
+		case "probability":
+			out.Values[i] = ec._Prediction_probability(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "applicabilityDistance":
 			out.Values[i] = ec._Prediction_applicabilityDistance(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nearestCompoundId":
 			out.Values[i] = ec._Prediction_nearestCompoundId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nearestSmiles":
 			out.Values[i] = ec._Prediction_nearestSmiles(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "similarity":
 			out.Values[i] = ec._Prediction_similarity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "modelVersion":
 			out.Values[i] = ec._Prediction_modelVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "error":
 			out.Values[i] = ec._Prediction_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20606,7 +20741,7 @@ func (ec *executionContext) _Prediction(ctx context.Context, sel ast.SelectionSe
 
 var predictionIntervalImplementors = []string{"PredictionInterval"}
 
-func (ec *executionContext) _PredictionInterval(ctx context.Context, sel ast.SelectionSet, obj *model.PredictionInterval) graphql.Marshaler {
+func (ec *executionContext) _PredictionInterval(ctx context.Context, sel ast.SelectionSet, obj *activelearning.Interval) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, predictionIntervalImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24179,7 +24314,7 @@ func (ec *executionContext) marshalOModelVersion2ᚖactivelabᚋstoreᚐMLModel(
 	return ec._ModelVersion(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPredictionInterval2ᚖactivelabᚋgraphᚋmodelᚐPredictionInterval(ctx context.Context, sel ast.SelectionSet, v *model.PredictionInterval) graphql.Marshaler {
+func (ec *executionContext) marshalOPredictionInterval2ᚖactivelabᚋactivelearningᚐInterval(ctx context.Context, sel ast.SelectionSet, v *activelearning.Interval) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

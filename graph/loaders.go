@@ -24,6 +24,10 @@ type Loaders struct {
 	// current version (active, else latest) by lineage id.
 	Versions *dataloadgen.Loader[store.ID, *store.MLModel]
 	Current  *dataloadgen.Loader[store.ID, *store.MLModel]
+	// Calibrations loads model versions' interval calibrations by
+	// version id (nil for a version without intervals), for queue items'
+	// interval(level) at levels other than the stored 90 %.
+	Calibrations *dataloadgen.Loader[store.ID, *activelearning.Calibration]
 	// History loads queue items' label histories by item id.
 	History *dataloadgen.Loader[store.ID, []*store.LabelChange]
 	// Diagnoses loads cycles' diagnoses by cycle id, uncached: labels
@@ -68,7 +72,8 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 			}
 			return out, errs
 		}, wait),
-		Diagnoses: dataloadgen.NewMappedLoader(svc.CycleDiagnoses, wait, dataloadgen.WithoutCache()),
+		Calibrations: dataloadgen.NewMappedLoader(svc.Calibrations, wait),
+		Diagnoses:    dataloadgen.NewMappedLoader(svc.CycleDiagnoses, wait, dataloadgen.WithoutCache()),
 		Current: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []store.ID) (map[store.ID]*store.MLModel, error) {
 			return st.CurrentVersions(ctx, ids)
 		}, wait),

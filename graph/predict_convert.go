@@ -6,12 +6,13 @@ import (
 )
 
 // predictions converts the service's results: scores are null on a row
-// with an error, the interval null when the model has none.
+// with an error, the probability null when the model has none. Each
+// keeps its row (Result) for interval(level).
 func predictions(res []activelearning.PredictResult) []*model.Prediction {
 	out := make([]*model.Prediction, len(res))
 	for i := range res {
 		r := &res[i]
-		p := &model.Prediction{Smiles: r.SMILES, ModelVersion: r.Version}
+		p := &model.Prediction{Smiles: r.SMILES, ModelVersion: r.Version, Result: r}
 		out[i] = p
 		if r.Err != nil {
 			msg := r.Err.Error()
@@ -21,8 +22,8 @@ func predictions(res []activelearning.PredictResult) []*model.Prediction {
 		p.Prediction, p.Uncertainty = &r.Prediction, &r.Uncertainty
 		p.ApplicabilityDistance, p.Similarity = &r.ApplicabilityDistance, &r.Similarity
 		p.NearestCompoundID, p.NearestSmiles = &r.NearestID, &r.NearestSMILES
-		if r.HasInterval {
-			p.Interval = &model.PredictionInterval{Low: r.Low, High: r.High, Level: activelearning.PredictInterval}
+		if r.HasProbability {
+			p.Probability = &r.Probability
 		}
 	}
 	return out

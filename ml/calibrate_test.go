@@ -125,6 +125,46 @@ func TestIntervalQuantile(t *testing.T) {
 	}
 }
 
+// TestIntervalWidthByLevel: on a hand-made calibration of n = 4 scores
+// {0.5, 1, 2, 4} (eps 0.25, 2 members) the quantile at level L is the
+// ceil(5 L)-th score, worked out by hand below, and the interval around
+// mean 0 with population std 1/sqrt(2) (sample std 1) is ±q (1 + 0.25).
+// Widths never shrink as the level grows, over a sweep of levels; a level
+// above 4/5 needs a fifth score and is refused.
+func TestIntervalWidthByLevel(t *testing.T) {
+	t.Parallel()
+	e := &Ensemble{task: Regression, cfg: EnsembleConfig{Members: 2},
+		cal: calibration{scores: []float64{0.5, 1, 2, 4}, eps: 0.25, rows: 4}}
+	std := 1 / math.Sqrt2
+	for _, c := range []struct{ level, q float64 }{
+		{0.1, 0.5}, // ceil(0.5) = 1
+		{0.2, 0.5}, // ceil(1) = 1
+		{0.3, 1},   // ceil(1.5) = 2
+		{0.5, 2},   // ceil(2.5) = 3
+		{0.6, 2},   // ceil(3) = 3
+		{0.7, 4},   // ceil(3.5) = 4
+		{0.8, 4},   // ceil(4) = 4
+	} {
+		lo, hi, err := e.Interval(0, std, c.level)
+		if h := c.q * 1.25; err != nil || math.Abs(lo+h) > 1e-12 || math.Abs(hi-h) > 1e-12 {
+			t.Errorf("level %v: [%v, %v] (%v), want ±%v", c.level, lo, hi, err, h)
+		}
+	}
+	prev := 0.0
+	for l := 1; l <= 80; l++ {
+		level := float64(l) / 100
+		lo, hi, err := e.Interval(3, std, level)
+		if err != nil || hi-lo < prev {
+			t.Fatalf("level %v: width %v (%v) after %v", level, hi-lo, err, prev)
+		}
+		prev = hi - lo
+	}
+	var ie *InputError
+	if _, _, err := e.Interval(0, std, 0.81); !errors.As(err, &ie) || ie.What != "level" {
+		t.Errorf("level 0.81 with 4 scores: %v", err)
+	}
+}
+
 // Training calibrates: every training row of positive weight that enough
 // members left out is a conformal score, the artifact keeps the
 // calibration, and intervals and calibrated probabilities are the same

@@ -26,7 +26,8 @@ func esolCSV(t *testing.T, from, to int, value func(float64) string) string {
 
 // TestPipelineFromUploads is a new user's path over the API only: upload
 // a measured set and a pool (multipart), create a CLASSIFICATION model
-// (soluble: logS > -3), wait until it is active, select, and label; a value
+// (soluble: logS > -3), wait until it is active, predict (a calibrated
+// probability, no interval), select, and label; a value
 // of 0.5 is refused (BAD_USER_INPUT) and changes nothing, 1 is accepted.
 func TestPipelineFromUploads(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
@@ -71,6 +72,22 @@ func TestPipelineFromUploads(t *testing.T) {
 			}
 			return m.Model.Status == "ACTIVE"
 		})
+
+		// A classifier's predictions carry the calibrated probability
+		// (isotonic on out-of-bag predictions) and no interval.
+		var pr struct {
+			Predict []struct {
+				Prediction, Probability *float64
+				Interval                *struct{ Low float64 }
+			}
+		}
+		wantData(t, a.post(`query($m: ID!) { predict(modelId: $m, smiles: ["CCO", "c1ccc2ccccc2c1"]) { prediction probability interval { low } } }`,
+			map[string]any{"m": a.modelID}, bearer(a.vwT)), &pr)
+		for i, p := range pr.Predict {
+			if p.Prediction == nil || p.Probability == nil || *p.Probability < 0 || *p.Probability > 1 || p.Interval != nil {
+				t.Errorf("classifier prediction %d: %+v", i, p)
+			}
+		}
 
 		var s struct {
 			SelectSamples struct{ Cycle struct{ ID string } }

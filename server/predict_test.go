@@ -147,13 +147,14 @@ func TestPredictGraphQL(t *testing.T) {
 		a.importESOL(t)
 		a.trainModel(t)
 		const q = `query($m: ID!, $s: [String!]!, $v: Int) { predict(modelId: $m, smiles: $s, version: $v) {
-			smiles prediction uncertainty interval { low high level } applicabilityDistance nearestCompoundId nearestSmiles similarity modelVersion error } }`
+			smiles prediction uncertainty interval { low high level } probability applicabilityDistance nearestCompoundId nearestSmiles similarity modelVersion error } }`
 		var d struct {
 			Predict []struct {
 				Smiles                string
 				Prediction            *float64
 				Uncertainty           *float64
 				Interval              *struct{ Low, High, Level float64 }
+				Probability           *float64
 				ApplicabilityDistance *float64
 				NearestCompoundID     *string
 				NearestSmiles         *string
@@ -180,6 +181,9 @@ func TestPredictGraphQL(t *testing.T) {
 			// The trained regression version is calibrated (out-of-bag conformal).
 			if iv := p.Interval; iv == nil || !(iv.Low <= *p.Prediction && *p.Prediction <= iv.High && iv.Level == 0.9) {
 				t.Errorf("%d: interval %+v around %v", i, iv, *p.Prediction)
+			}
+			if p.Probability != nil {
+				t.Errorf("%d: a regression model's probability %v", i, *p.Probability)
 			}
 		}
 		// The same numbers as the file endpoint.

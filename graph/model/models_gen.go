@@ -3,6 +3,7 @@
 package model
 
 import (
+	"activelab/activelearning"
 	"activelab/activelearning/ingest"
 	"activelab/ident"
 	"activelab/jobs"
@@ -331,8 +332,14 @@ type Prediction struct {
 	Prediction *float64 `json:"prediction,omitempty"`
 	// The ensemble members' standard deviation.
 	Uncertainty *float64 `json:"uncertainty,omitempty"`
-	// The calibrated 90 % interval; null for classification or uncalibrated models.
-	Interval *PredictionInterval `json:"interval,omitempty"`
+	// The calibrated interval at `level` (default 90 %); null for classification or uncalibrated models.
+	Interval *activelearning.Interval `json:"interval,omitempty"`
+	// Classification: the calibrated probability of class 1, `prediction`
+	// (the members' mean) mapped through an isotonic regression fitted on the
+	// training compounds' out-of-bag predictions, so that of the compounds
+	// given 0.8, about 80 % are class 1. Null for regression or a model
+	// version trained before calibration existed.
+	Probability *float64 `json:"probability,omitempty"`
 	// 1 - similarity to the nearest training compound: 0 inside the training data, 1 far from it.
 	ApplicabilityDistance *float64 `json:"applicabilityDistance,omitempty"`
 	// The most similar training compound's id and canonical SMILES, and its Tanimoto similarity (Morgan r=2, 2048 bits).
@@ -340,15 +347,9 @@ type Prediction struct {
 	NearestSmiles     *string   `json:"nearestSmiles,omitempty"`
 	Similarity        *float64  `json:"similarity,omitempty"`
 	// The model version that scored it.
-	ModelVersion int     `json:"modelVersion"`
-	Error        *string `json:"error,omitempty"`
-}
-
-// A prediction interval: the true value lies in [low, high] with probability `level` (split conformal).
-type PredictionInterval struct {
-	Low   float64 `json:"low"`
-	High  float64 `json:"high"`
-	Level float64 `json:"level"`
+	ModelVersion int                           `json:"modelVersion"`
+	Error        *string                       `json:"error,omitempty"`
+	Result       *activelearning.PredictResult `json:"-"`
 }
 
 type PromoteVersionInput struct {
