@@ -567,8 +567,9 @@ try {
   // without horizontal overflow (measured in the page).
   await page.getByRole('img', { name: /^Structure of / }).locator('svg').waitFor();
   await page.getByRole('table', { name: 'Most similar compounds' }).locator('tbody tr').nth(4).waitFor();
-  // The prediction's interval is drawn over the endpoint's measured values.
-  await page.getByRole('img', { name: /^Prediction -?\d+\.\d{3}, 90 % interval .* on the observed range .* of \d+ measurements$/ }).waitFor();
+  // The model's calibrated 90 % interval is drawn over the endpoint's
+  // measured values (the demo's regression version has one).
+  await page.getByRole('img', { name: /^Prediction -?\d+\.\d{3}, 90 % interval -?\d+\.\d{3} to -?\d+\.\d{3} \(calibrated\), on the observed range .* of \d+ measurements$/ }).waitFor();
   const measure = async (width, height) => {
     await page.setViewportSize({ width, height });
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -24,6 +24,7 @@ const item = (n: number, extra: Record<string, unknown> = {}) => ({
   status: 'IN_PROGRESS',
   prediction: -2.7,
   uncertainty: 0.41,
+  interval: { low: -3.4, high: -2.0, level: 0.9 },
   applicabilityDistance: 0.2,
   selectionStrategy: 'default',
   leaseExpiresAt: null,
@@ -100,6 +101,14 @@ function setup(answers: Record<string, (v: Record<string, unknown>) => Answer> =
   );
   return { sent };
 }
+
+describe("LabelTab, the prediction's interval", () => {
+  it("shows the claimed item's calibrated interval, not ±1.645 σ", async () => {
+    setup();
+    fireEvent.click(await screen.findByRole('button', { name: 'Claim next compound' }));
+    expect((await screen.findByTestId('interval')).textContent).toBe('90 % interval -3.400 to -2.000 (calibrated) · selected by default');
+  });
+});
 
 describe('LabelTab, an implausible value', () => {
   it('shows the reason and what the value was checked against, and saves it only when confirmed', async () => {

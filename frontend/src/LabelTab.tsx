@@ -329,6 +329,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
               endpoint={endpoint}
               prediction={item.prediction}
               uncertainty={item.uncertainty}
+              interval={item.interval}
               distance={item.applicabilityDistance}
               range={range}
               strategy={item.selectionStrategy}

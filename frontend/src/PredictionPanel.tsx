@@ -1,10 +1,12 @@
 import { formatNumber } from './label';
-import { Z90, applicability, histogram, scaleOf, type Range } from './prediction';
+import { applicability, bandOf, histogram, scaleOf, type Interval, type Range } from './prediction';
 
 interface Props {
   endpoint: string;
   prediction: number | null;
   uncertainty: number | null;
+  /** The model's calibrated interval (null: none, the panel falls back to ±1.645 σ). */
+  interval?: Interval | null;
   distance: number | null;
   /** The endpoint's observed range (null when unknown). */
   range: Range | null;
@@ -17,18 +19,21 @@ interface Props {
 const BINS = 24;
 
 /**
- * PredictionPanel draws the prediction with its 90 % interval (± 1.645 σ)
- * on the endpoint's observed range, and an applicability scale whose
+ * PredictionPanel draws the prediction with its interval on the
+ * endpoint's observed range: the model's calibrated 90 % interval when
+ * the item has one, else ± 1.645 σ of the ensemble's spread, and the text
+ * says which (see bandOf). Below it, an applicability scale whose
  * verdict gives its reasons: distance to the training set and the
  * ensemble's disagreement, so a compound close to training compounds but
  * predicted ±2.5 does not read as safe.
  */
-export function PredictionPanel({ endpoint, prediction, uncertainty, distance, range, strategy, observed = [] }: Props) {
+export function PredictionPanel({ endpoint, prediction, uncertainty, interval = null, distance, range, strategy, observed = [] }: Props) {
   const a = applicability(distance, uncertainty, range);
   const known = prediction !== null && Number.isFinite(prediction);
-  const sd = uncertainty ?? 0;
-  const lo = known ? prediction - Z90 * sd : 0;
-  const hi = known ? prediction + Z90 * sd : 0;
+  const band = known ? bandOf(prediction, uncertainty, interval) : null;
+  const lo = band?.low ?? 0;
+  const hi = band?.high ?? 0;
+  const words = band ? `${band.percent} % interval ${formatNumber(lo)} to ${formatNumber(hi)} (${band.how})` : '';
   const s = range && known ? scaleOf(range, lo, hi) : null;
   const pct = (v: number) => `${(s!.at(v) * 100).toFixed(2)}%`;
   const bins = range ? histogram(observed, BINS, range.min, range.max) : [];
@@ -41,8 +46,8 @@ export function PredictionPanel({ endpoint, prediction, uncertainty, distance, r
         <strong data-testid="prediction">
           {formatNumber(prediction)} ± {formatNumber(uncertainty)}
         </strong>{' '}
-        <span className="muted small">
-          90 % interval {formatNumber(lo)} to {formatNumber(hi)} · selected by {strategy}
+        <span className="muted small" data-testid="interval">
+          {band && `${words} · `}selected by {strategy}
         </span>
       </p>
       {s && range && (
@@ -51,7 +56,7 @@ export function PredictionPanel({ endpoint, prediction, uncertainty, distance, r
           viewBox="0 0 100 26"
           preserveAspectRatio="none"
           role="img"
-          aria-label={`Prediction ${formatNumber(prediction)}, 90 % interval ${formatNumber(lo)} to ${formatNumber(hi)}, on the observed range ${formatNumber(range.min)} to ${formatNumber(range.max)}${observed.length ? ` of ${observed.length} measurements` : ''}`}
+          aria-label={`Prediction ${formatNumber(prediction)}, ${words}, on the observed range ${formatNumber(range.min)} to ${formatNumber(range.max)}${observed.length ? ` of ${observed.length} measurements` : ''}`}
         >
           {bins.map((n, i) =>
             n === 0 ? null : (
@@ -66,7 +71,13 @@ export function PredictionPanel({ endpoint, prediction, uncertainty, distance, r
             ),
           )}
           <rect x={pct(range.min)} y="21" width={`${((s.at(range.max) - s.at(range.min)) * 100).toFixed(2)}%`} height="3" className="range" />
-          <rect x={pct(lo)} y="2" width={`${Math.max((s.at(hi) - s.at(lo)) * 100, 0.5).toFixed(2)}%`} height="23" className="band" />
+          <rect
+            x={pct(lo)}
+            y="2"
+            width={`${Math.max((s.at(hi) - s.at(lo)) * 100, 0.5).toFixed(2)}%`}
+            height="23"
+            className={band?.calibrated ? 'band calibrated' : 'band'}
+          />
           <rect x={pct(prediction!)} y="0" width="0.6%" height="26" className="point" />
         </svg>
       )}

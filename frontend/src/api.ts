@@ -90,7 +90,7 @@ export const CREATE_MODEL = graphql(`mutation CreateModel($input: CreateModelInp
 
 /** What the labeling card shows of a queue item. */
 export const ITEM = graphql(`fragment Item on QueueItem {
-  id status prediction uncertainty applicabilityDistance selectionStrategy leaseExpiresAt
+  id status prediction uncertainty interval { low high level } applicabilityDistance selectionStrategy leaseExpiresAt
   label labelSource labelConfidence labeledAt labelImplausible assignedTo { id name email }
   labeledBy { id } archivedAt archivedWith { version }
   compound { id inputSmiles canonicalSmiles name descriptors }

@@ -1,4 +1,4 @@
-import { applicability, csvColumn, histogram, scaleOf } from './prediction';
+import { applicability, bandOf, csvColumn, histogram, scaleOf } from './prediction';
 
 // ESOL's logS range in the demo (data/esol: -11.6 to 1.58).
 const ESOL = { min: -11.6, max: 1.58 };
@@ -24,6 +24,20 @@ describe('applicability', () => {
   it('works with what is known', () => {
     expect(applicability(null, null, null)).toEqual({ level: 'in', title: 'In domain', reasons: [], position: 0 });
     expect(applicability(0.8, 1, null).reasons).toEqual(['far from the training set (distance 0.80)']);
+  });
+});
+
+describe('bandOf', () => {
+  it("takes the model's calibrated interval as it is", () => {
+    expect(bandOf(-3, 0.5, { low: -4.2, high: -1.8, level: 0.9 })).toEqual({ low: -4.2, high: -1.8, percent: 90, calibrated: true, how: 'calibrated' });
+    expect(bandOf(0, 1, { low: -2, high: 2, level: 0.95 }).percent).toBe(95);
+  });
+  it('falls back to ±1.645 σ and says so', () => {
+    const b = bandOf(-3, 0.5, null);
+    expect(b.low).toBeCloseTo(-3.8225, 12);
+    expect(b.high).toBeCloseTo(-2.1775, 12);
+    expect([b.percent, b.calibrated, b.how]).toEqual([90, false, '± 1.645 σ, not calibrated']);
+    expect(bandOf(1, null, undefined)).toMatchObject({ low: 1, high: 1, calibrated: false });
   });
 });
 

@@ -10,6 +10,40 @@ export interface Range {
 /** Z90 is the half-width of a central 90 % normal interval in standard deviations. */
 export const Z90 = 1.645;
 
+/** Interval is a prediction interval as the API gives it (PredictionInterval). */
+export interface Interval {
+  low: number;
+  high: number;
+  level: number;
+}
+
+/** Band is the interval the prediction panel draws, and how it was made. */
+export interface Band {
+  low: number;
+  high: number;
+  /** Its coverage in percent (90 for a 90 % interval). */
+  percent: number;
+  /** True for the model's calibrated (split-conformal) interval, false for ±1.645 σ. */
+  calibrated: boolean;
+  /** How it was made, for the panel's text: "calibrated" or "± 1.645 σ, not calibrated". */
+  how: string;
+}
+
+/**
+ * bandOf is the interval the panel draws around a known prediction: the
+ * model's calibrated interval when the item has one (regression versions
+ * with out-of-bag calibration), else the normal approximation ±1.645 σ of
+ * the ensemble's spread, which promises 90 % only if the errors are
+ * normal with that spread (they are not, on ESOL: issue 16).
+ */
+export function bandOf(prediction: number, uncertainty: number | null, interval: Interval | null | undefined): Band {
+  if (interval && Number.isFinite(interval.low) && Number.isFinite(interval.high)) {
+    return { low: interval.low, high: interval.high, percent: Math.round(interval.level * 1000) / 10, calibrated: true, how: 'calibrated' };
+  }
+  const sd = uncertainty !== null && Number.isFinite(uncertainty) ? uncertainty : 0;
+  return { low: prediction - Z90 * sd, high: prediction + Z90 * sd, percent: 90, calibrated: false, how: `± ${Z90} σ, not calibrated` };
+}
+
 /**
  * scaleOf maps values to [0, 1] along an axis covering the observed range
  * and the interval (so an interval beyond the range is still drawn), with a
