@@ -62,7 +62,7 @@ func next(t *testing.T, s *Subscription) Event {
 		if !ok {
 			t.Fatalf("subscription closed early: %v", s.Err())
 		}
-		return e
+		return *e
 	case <-time.After(5 * time.Second):
 		t.Fatal("no event within 5s")
 	}

@@ -176,7 +176,7 @@ func stream[T any](ctx context.Context, r *Resolver, field string, f events.Filt
 				if !ok {
 					return
 				}
-				v := conv(ctx, e)
+				v := conv(ctx, *e)
 				if v == nil {
 					continue
 				}

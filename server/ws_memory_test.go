@@ -62,6 +62,9 @@ func BenchmarkIdleSubscribers(b *testing.B) {
 }
 
 func benchmarkIdleSubscribers(b *testing.B, proto string, n int) {
+	if os.Getenv("ACTIVELAB_IDLE_HEAP_PROFILE") != "" {
+		runtime.MemProfileRate = 1 // every allocation, for an exact profile
+	}
 	ctx := context.Background()
 	st := storetest.OpenSQLite(b)
 	rt, err := NewRuntime(st, RuntimeConfig{Broker: events.BrokerConfig{Log: discardLogger()}}, discardLogger())
@@ -140,13 +143,21 @@ func gaugeValue(g prometheus.Gauge) float64 {
 }
 
 // serverFootprint returns the memory statistics (heap in use, goroutine
-// stacks) after two garbage collections (the second frees what the
-// first's finalizers released), and the number of goroutines.
+// stacks) and the number of goroutines once garbage collections no longer
+// shrink them: each collection frees what the previous one's finalizers
+// released and halves the stacks of goroutines that use less than a
+// quarter of theirs, as a long-running server's collections would.
 func serverFootprint() (*runtime.MemStats, int) {
-	runtime.GC()
-	runtime.GC()
 	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
+	var last uint64
+	for range 10 {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		if last != 0 && ms.HeapInuse+ms.StackInuse >= last {
+			break
+		}
+		last = ms.HeapInuse + ms.StackInuse
+	}
 	return &ms, runtime.NumGoroutine()
 }
 
