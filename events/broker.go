@@ -242,8 +242,9 @@ type Converted[T any] struct {
 // SubscribeConverted is Subscribe delivering each event converted by
 // c.Conv on a channel of T, closed when the subscription ends (ctx done, a
 // full buffer, the broker stopped). The broker writes to the channel
-// itself: a subscriber needs no goroutine of its own to convert events,
-// which is what an idle GraphQL subscription costs most (issue 15).
+// itself: a subscriber needs no goroutine of its own to convert events
+// (issue 15: an idle GraphQL subscription should cost little memory, and
+// an event should not wake a goroutine per subscriber).
 func SubscribeConverted[T any](ctx context.Context, b *Broker, f Filter, afterSeq int64, c Converted[T]) (<-chan T, error) {
 	var ch chan T
 	s := &subscription{filter: f, ended: c.Ended}
