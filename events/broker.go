@@ -10,7 +10,10 @@ import (
 
 // BrokerConfig tunes a Broker. Zero values take the defaults.
 type BrokerConfig struct {
-	// Buffer is each subscription's channel capacity (default 256).
+	// Buffer is each subscription's channel capacity (default 256): how far
+	// a subscriber may fall behind before it is ended with
+	// ErrSlowSubscriber. The channel carries pointers, so an idle
+	// subscription holds 8 bytes per slot (2 KB by default).
 	Buffer int
 	// BatchSize is how many events one outbox read returns (default 500).
 	BatchSize int
@@ -36,12 +39,17 @@ type Broker struct {
 	subs   map[*subscription]struct{}
 }
 
+// subscription is one subscriber as the broker holds it, whatever the
+// type of its channel: send buffers an event without blocking (false when
+// the buffer is full) and closeCh closes the channel.
 type subscription struct {
-	filter Filter
-	ch     chan Event
-	err    error // why ch was closed early, guarded by Broker.mu
-	done   bool
-	stop   func() bool // stops the context watcher
+	filter  Filter
+	send    func(*Event) bool
+	closeCh func()
+	ended   func(error) // optional, called once when it ends
+	err     error       // why the channel was closed early, guarded by Broker.mu
+	done    bool
+	stop    func() bool // stops the context watcher
 }
 
 // NewBroker returns a broker reading from src.
@@ -124,7 +132,7 @@ func (b *Broker) drain(ctx context.Context) error {
 			b.last = e.Seq
 			for s := range b.subs {
 				if s.filter.Match(e) {
-					b.deliverLocked(s, *e)
+					b.deliverLocked(s, e)
 				}
 			}
 		}
@@ -136,10 +144,8 @@ func (b *Broker) drain(ctx context.Context) error {
 }
 
 // deliverLocked sends e to s or ends s when its buffer is full.
-func (b *Broker) deliverLocked(s *subscription, e Event) {
-	select {
-	case s.ch <- e:
-	default:
+func (b *Broker) deliverLocked(s *subscription, e *Event) {
+	if !s.send(e) {
 		b.endLocked(s, ErrSlowSubscriber)
 	}
 }
@@ -153,7 +159,10 @@ func (b *Broker) endLocked(s *subscription, err error) {
 		s.stop()
 	}
 	delete(b.subs, s)
-	close(s.ch)
+	s.closeCh()
+	if s.ended != nil {
+		s.ended(err)
+	}
 }
 
 func (b *Broker) close() {
@@ -166,9 +175,10 @@ func (b *Broker) close() {
 }
 
 // Subscription is a live stream of events. Read C until it is closed, then
-// call Err to learn why.
+// call Err to learn why. Every subscriber of an event receives the same
+// *Event: treat it as read-only.
 type Subscription struct {
-	C <-chan Event
+	C <-chan *Event
 	b *Broker
 	s *subscription
 }
@@ -193,55 +203,132 @@ func (s *Subscription) Close() {
 // with no gap and no duplicate; with afterSeq < 0 it starts live. The
 // subscription ends when ctx is done. Subscribe waits until Run has started.
 func (b *Broker) Subscribe(ctx context.Context, f Filter, afterSeq int64) (*Subscription, error) {
+	var ch chan *Event
+	s := &subscription{filter: f}
+	err := b.subscribe(ctx, s, afterSeq, func(backlog int) {
+		ch = make(chan *Event, backlog+b.cfg.Buffer)
+		s.send = func(e *Event) bool {
+			select {
+			case ch <- e:
+				return true
+			default:
+				return false
+			}
+		}
+		s.closeCh = func() { close(ch) }
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Subscription{C: ch, b: b, s: s}, nil
+}
+
+// Converted configures SubscribeConverted.
+type Converted[T any] struct {
+	// Conv converts a matching event into what the channel carries; false
+	// drops the event. It runs with the broker's lock held, once per
+	// event and subscriber: it must be quick, must not block and must
+	// not call the broker. Required.
+	Conv func(*Event) (T, bool)
+	// Sent, when set, is called (with the lock held) after an event's
+	// value was buffered on the channel.
+	Sent func(*Event)
+	// Ended, when set, is called once (with the lock held) when the
+	// subscription ends, with why: nil after its context ended,
+	// ErrSlowSubscriber, ErrClosed.
+	Ended func(error)
+}
+
+// SubscribeConverted is Subscribe delivering each event converted by
+// c.Conv on a channel of T, closed when the subscription ends (ctx done, a
+// full buffer, the broker stopped). The broker writes to the channel
+// itself: a subscriber needs no goroutine of its own to convert events
+// (issue 15: an idle GraphQL subscription should cost little memory, and
+// an event should not wake a goroutine per subscriber).
+func SubscribeConverted[T any](ctx context.Context, b *Broker, f Filter, afterSeq int64, c Converted[T]) (<-chan T, error) {
+	var ch chan T
+	s := &subscription{filter: f, ended: c.Ended}
+	err := b.subscribe(ctx, s, afterSeq, func(backlog int) {
+		ch = make(chan T, backlog+b.cfg.Buffer)
+		s.send = func(e *Event) bool {
+			v, ok := c.Conv(e)
+			if !ok {
+				return true
+			}
+			select {
+			case ch <- v:
+				if c.Sent != nil {
+					c.Sent(e)
+				}
+				return true
+			default:
+				return false
+			}
+		}
+		s.closeCh = func() { close(ch) }
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+// subscribe registers s: it reads the backlog after afterSeq, calls open
+// with its length (open makes s's channel, with room for the backlog,
+// and sets s.send and s.closeCh), buffers the backlog and starts live
+// delivery, ending s when ctx is done.
+func (b *Broker) subscribe(ctx context.Context, s *subscription, afterSeq int64, open func(backlog int)) error {
 	select {
 	case <-b.ready:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-	s := &subscription{filter: f}
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	live := b.last
 	b.mu.Unlock()
 
-	var backlog []Event
+	var backlog []*Event
 	if afterSeq >= 0 && afterSeq < live {
 		// Replay up to what live delivery has reached; anything later comes
 		// live. The broker may move on while we read: catch up under the lock.
 		var err error
-		if backlog, err = b.replay(ctx, f, afterSeq, live); err != nil {
-			return nil, err
+		if backlog, err = b.replay(ctx, s.filter, afterSeq, live); err != nil {
+			return err
 		}
 	}
 
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	if b.last > live {
-		more, err := b.replay(ctx, f, live, b.last)
+		more, err := b.replay(ctx, s.filter, live, b.last)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		backlog = append(backlog, more...)
 	}
-	s.ch = make(chan Event, len(backlog)+b.cfg.Buffer)
+	open(len(backlog))
 	for _, e := range backlog {
-		s.ch <- e
+		s.send(e) // there is room for the whole backlog
 	}
 	b.subs[s] = struct{}{}
-	sub := &Subscription{C: s.ch, b: b, s: s}
-	s.stop = context.AfterFunc(ctx, sub.Close)
-	return sub, nil
+	s.stop = context.AfterFunc(ctx, func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.endLocked(s, nil)
+	})
+	return nil
 }
 
 // replay reads matching events with after < Seq <= upto.
-func (b *Broker) replay(ctx context.Context, f Filter, after, upto int64) ([]Event, error) {
-	var out []Event
+func (b *Broker) replay(ctx context.Context, f Filter, after, upto int64) ([]*Event, error) {
+	var out []*Event
 	for after < upto {
 		evs, err := b.src.EventsAfter(ctx, after, b.cfg.BatchSize)
 		if err != nil {
@@ -255,7 +342,7 @@ func (b *Broker) replay(ctx context.Context, f Filter, after, upto int64) ([]Eve
 				return out, nil
 			}
 			if f.Match(&evs[i]) {
-				out = append(out, evs[i])
+				out = append(out, &evs[i])
 			}
 			after = evs[i].Seq
 		}

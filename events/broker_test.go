@@ -62,7 +62,7 @@ func next(t *testing.T, s *Subscription) Event {
 		if !ok {
 			t.Fatalf("subscription closed early: %v", s.Err())
 		}
-		return e
+		return *e
 	case <-time.After(5 * time.Second):
 		t.Fatal("no event within 5s")
 	}
@@ -258,3 +258,82 @@ var (
 	m3 = ident.MustParse("01900000-0000-7000-8000-000000000003")
 	c7 = ident.MustParse("01900000-0000-7000-8000-000000000007")
 )
+
+// TestSubscribeConverted: the broker converts and buffers events on the
+// subscriber's typed channel itself (replay after afterSeq, then live, in
+// order), drops what Conv refuses, reports each buffered event to Sent,
+// and ends a subscriber that falls behind, or whose context ends, with
+// Ended's reason.
+func TestSubscribeConverted(t *testing.T) {
+	t.Parallel()
+	src := &memSource{}
+	src.append(Event{Type: "keep"}) // seq 1: replayed after afterSeq 0
+	b := startBroker(t, src, BrokerConfig{Buffer: 3})
+	conv := Converted[int64]{Conv: func(e *Event) (int64, bool) { return e.Seq * 10, e.Type == "keep" }}
+
+	var mu sync.Mutex
+	var sent []int64
+	ended := make(chan error, 2)
+	c := conv
+	c.Sent = func(e *Event) { mu.Lock(); sent = append(sent, e.Seq); mu.Unlock() }
+	c.Ended = func(err error) { ended <- err }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := SubscribeConverted(ctx, b, Filter{}, 0, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.append(Event{Type: "drop"}) // seq 2
+	src.append(Event{Type: "keep"}) // seq 3
+	b.Notify()
+	for _, want := range []int64{10, 30} {
+		select {
+		case got := <-ch:
+			if got != want {
+				t.Fatalf("got %d, want %d", got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no value %d within 5s", want)
+		}
+	}
+	mu.Lock()
+	if len(sent) != 2 || sent[0] != 1 || sent[1] != 3 {
+		t.Errorf("Sent saw seqs %v, want [1 3]", sent)
+	}
+	mu.Unlock()
+	cancel()
+	if _, ok := <-ch; ok {
+		t.Fatal("channel still open after the context ended")
+	}
+	if err := <-ended; err != nil {
+		t.Errorf("Ended(%v) after the context ended, want nil", err)
+	}
+
+	// A subscriber that reads nothing is ended once its 3 slots are full.
+	slowEnded := make(chan error, 1)
+	c = conv
+	c.Ended = func(err error) { slowEnded <- err }
+	slow, err := SubscribeConverted(context.Background(), b, Filter{}, -1, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		src.append(Event{Type: "keep"})
+	}
+	b.Notify()
+	select {
+	case err := <-slowEnded:
+		if !errors.Is(err, ErrSlowSubscriber) {
+			t.Errorf("Ended(%v), want ErrSlowSubscriber", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("slow subscriber not ended within 5s")
+	}
+	n := 0
+	for range slow {
+		n++
+	}
+	if n != 3 {
+		t.Errorf("received %d values before the end, want the buffer's 3", n)
+	}
+}

@@ -653,7 +653,7 @@ func (r *subscriptionResolver) QueueEvents(ctx context.Context, modelID ident.ID
 		return nil, err
 	}
 	f := events.Filter{ModelID: modelID, Types: QueueEventTypes}
-	return stream(ctx, r.Resolver, FieldQueueEvents, f, after, func(_ context.Context, e events.Event) *model.QueueEvent { return queueEvent(e) })
+	return streamDirect(ctx, r.Resolver, FieldQueueEvents, f, after, &r.queueEvents, func(e *events.Event) *model.QueueEvent { return queueEvent(*e) })
 }
 
 // RetrainProgress is the resolver for the retrainProgress field.
@@ -666,7 +666,7 @@ func (r *subscriptionResolver) RetrainProgress(ctx context.Context, cycleID iden
 		return nil, err
 	}
 	f := events.Filter{CycleID: cycleID, Types: []string{activelearning.EventRetrainProgress}}
-	return stream(ctx, r.Resolver, FieldRetrainProgress, f, after, func(_ context.Context, e events.Event) *model.RetrainProgress { return retrainProgress(e) })
+	return streamDirect(ctx, r.Resolver, FieldRetrainProgress, f, after, &r.retrainProgress, func(e *events.Event) *model.RetrainProgress { return retrainProgress(*e) })
 }
 
 // CycleUpdated is the resolver for the cycleUpdated field.
@@ -695,7 +695,7 @@ func (r *subscriptionResolver) CycleEvents(ctx context.Context, modelID ident.ID
 		return nil, err
 	}
 	f := events.Filter{ModelID: modelID, Types: CycleEventTypes}
-	return stream(ctx, r.Resolver, FieldCycleEvents, f, after, func(_ context.Context, e events.Event) *model.CycleEvent { return cycleEvent(e) })
+	return streamDirect(ctx, r.Resolver, FieldCycleEvents, f, after, &r.cycleEvents, func(e *events.Event) *model.CycleEvent { return cycleEvent(*e) })
 }
 
 // Candidate returns CandidateResolver implementation.

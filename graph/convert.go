@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"activelab/activelearning"
@@ -145,9 +146,69 @@ func afterSeqArg(afterSeq *int) (int64, error) {
 	return int64(*afterSeq), nil
 }
 
+// streamDirect subscribes subscription field to r's broker, converting
+// each event with conv, which must be pure (no context, no database: it
+// runs inside the broker's delivery) since its result is shared by every
+// subscriber of field that receives the event. The broker writes to the
+// returned channel itself, so an idle subscription costs no goroutine;
+// r.Streams hears when it starts and ends and each event's delivery lag.
+// The channel closes when ctx ends, the subscriber falls behind
+// (events.ErrSlowSubscriber: gqlgen completes it, the client resubscribes
+// with afterSeq) or the broker stops.
+func streamDirect[T any](ctx context.Context, r *Resolver, field string, f events.Filter, after int64, memo *lastConverted[T], conv func(*events.Event) *T) (<-chan *T, error) {
+	if r.Broker == nil {
+		return nil, fmt.Errorf("subscriptions are not available: no event broker")
+	}
+	start := time.Now()
+	obs := r.Streams
+	c := events.Converted[*T]{Conv: func(e *events.Event) (*T, bool) {
+		v := memo.get(e, conv)
+		return v, v != nil
+	}}
+	if obs != nil {
+		c.Sent = func(e *events.Event) {
+			if !e.CreatedAt.Before(start) {
+				obs.EventSent(field, max(time.Since(e.CreatedAt), 0))
+			}
+		}
+		c.Ended = func(error) { obs.StreamEnded(field) }
+		obs.StreamStarted(field)
+	}
+	ch, err := events.SubscribeConverted(ctx, r.Broker, f, after, c)
+	if err != nil {
+		if obs != nil {
+			obs.StreamEnded(field)
+		}
+		return nil, err
+	}
+	return ch, nil
+}
+
+// lastConverted remembers the conversion of the last event it saw, so the
+// subscribers of a field share one value per event (the broker hands every
+// subscriber the same *events.Event, one after the other). The zero value
+// is ready to use; it is safe for concurrent use.
+type lastConverted[T any] struct {
+	mu sync.Mutex
+	e  *events.Event
+	v  *T
+}
+
+// get returns conv(e), computed once while e is the latest event seen.
+func (m *lastConverted[T]) get(e *events.Event, conv func(*events.Event) *T) *T {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.e != e {
+		m.e, m.v = e, conv(e)
+	}
+	return m.v
+}
+
 // stream subscribes subscription field to r's broker and converts each
 // event with conv (nil = drop it) until ctx ends or the subscription does,
 // telling r.Streams when it starts and ends and each event's delivery lag.
+// It runs a goroutine per subscription, for conversions that read the
+// database (cycleUpdated); streamDirect serves the others.
 func stream[T any](ctx context.Context, r *Resolver, field string, f events.Filter, after int64, conv func(context.Context, events.Event) *T) (<-chan *T, error) {
 	if r.Broker == nil {
 		return nil, fmt.Errorf("subscriptions are not available: no event broker")
@@ -176,7 +237,7 @@ func stream[T any](ctx context.Context, r *Resolver, field string, f events.Filt
 				if !ok {
 					return
 				}
-				v := conv(ctx, e)
+				v := conv(ctx, *e)
 				if v == nil {
 					continue
 				}

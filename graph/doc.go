@@ -43,7 +43,11 @@
 //
 // Subscriptions read the event outbox through events.Broker: queueEvents
 // and retrainProgress take afterSeq and first replay what a reconnecting
-// client missed, then continue live, with no gap and no duplicate.
+// client missed, then continue live, with no gap and no duplicate. Their
+// events are converted inside the broker's delivery (events.SubscribeConverted),
+// once per event for all subscribers, so an idle subscription holds no
+// goroutine of its own; cycleUpdated, which reads the cycle, converts on a
+// goroutine per subscription.
 //
 // # Ids
 //

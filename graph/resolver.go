@@ -9,6 +9,7 @@ import (
 	"activelab/activelearning"
 	"activelab/auth"
 	"activelab/events"
+	"activelab/graph/model"
 )
 
 // Resolver is the dependency root of the resolvers. Resolvers are thin:
@@ -31,12 +32,18 @@ type Resolver struct {
 
 	// items shares each queue event's item among its subscribers.
 	items eventItems
+	// queueEvents, retrainProgress and cycleEvents share each event's
+	// conversion among the subscribers of their field.
+	queueEvents     lastConverted[model.QueueEvent]
+	retrainProgress lastConverted[model.RetrainProgress]
+	cycleEvents     lastConverted[model.CycleEvent]
 }
 
 // StreamObserver hears the subscriptions that stream domain events
 // (queueEvents, retrainProgress, cycleUpdated, cycleEvents: StreamFields),
 // for metrics; the server's Prometheus collectors implement it. Its methods
-// are called from the subscriptions' goroutines, must be cheap and must not
+// are called from the subscriptions' goroutines and from the event
+// broker's delivery (with its lock held): they must be cheap and must not
 // block.
 type StreamObserver interface {
 	// StreamStarted is called when a subscription of field starts

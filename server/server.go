@@ -239,31 +239,48 @@ func (s *Server) acceptSocket(ctx context.Context, p *auth.Principal) (context.C
 // the session ended or expired, the token was revoked or expired, the user
 // was disabled. gqlgen then closes the socket; the client's reconnect is
 // refused. A recheck that fails for another reason (the database) keeps
-// the socket and is logged. The watcher ends with ctx.
+// the socket and is logged. The rechecks stop with ctx. They run on a
+// timer, not on a goroutine of their own, so an idle socket holds no
+// goroutine stack for them (issue 15: memory per socket).
 func (s *Server) watchCredentials(ctx context.Context, p *auth.Principal) context.Context {
 	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		t := time.NewTicker(s.cfg.WebsocketRecheckInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			err := s.auth.Recheck(ctx, p)
-			switch {
-			case err == nil:
-			case errors.Is(err, auth.ErrUnauthenticated):
-				Logger(ctx, s.log).Info("websocket closed: credentials no longer hold", "user", p.User.ID, "reason", err.Error())
-				cancel()
-				return
-			case ctx.Err() == nil:
-				Logger(ctx, s.log).Warn("websocket credentials recheck", "user", p.User.ID, "error", err.Error())
-			}
+	w := &credentialWatch{}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.t = time.AfterFunc(s.cfg.WebsocketRecheckInterval, func() {
+		err := s.auth.Recheck(ctx, p)
+		switch {
+		case err == nil:
+		case errors.Is(err, auth.ErrUnauthenticated):
+			Logger(ctx, s.log).Info("websocket closed: credentials no longer hold", "user", p.User.ID, "reason", err.Error())
+			cancel()
+			return
+		case ctx.Err() == nil:
+			Logger(ctx, s.log).Warn("websocket credentials recheck", "user", p.User.ID, "error", err.Error())
 		}
-	}()
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if !w.stopped {
+			w.t.Reset(s.cfg.WebsocketRecheckInterval)
+		}
+	})
+	context.AfterFunc(ctx, w.stop)
 	return ctx
+}
+
+// credentialWatch is the timer of watchCredentials' rechecks; mu orders
+// its re-arming after each recheck with its stop when the socket ends.
+type credentialWatch struct {
+	mu      sync.Mutex
+	t       *time.Timer
+	stopped bool
+}
+
+func (w *credentialWatch) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stopped = true
+	w.t.Stop()
 }
 
 func refuse(ctx context.Context, code int, err error) context.Context {

@@ -19,6 +19,10 @@ import (
 type streamMetrics struct {
 	subscribers *prometheus.GaugeVec
 	lag         *prometheus.HistogramVec
+	// lagOf holds lag's series for each of graph.StreamFields, looked up
+	// once: EventSent runs once per event and subscriber, inside the event
+	// broker's delivery.
+	lagOf map[string]prometheus.Observer
 }
 
 var _ graph.StreamObserver = (*streamMetrics)(nil)
@@ -40,9 +44,10 @@ func newStreamMetrics() *streamMetrics {
 			Buckets: eventLagBuckets,
 		}, []string{"subscription"}),
 	}
+	m.lagOf = make(map[string]prometheus.Observer, len(graph.StreamFields))
 	for _, f := range graph.StreamFields {
 		m.subscribers.WithLabelValues(f)
-		m.lag.WithLabelValues(f)
+		m.lagOf[f] = m.lag.WithLabelValues(f)
 	}
 	return m
 }
@@ -59,5 +64,9 @@ func (m *streamMetrics) StreamEnded(field string) { m.subscribers.WithLabelValue
 
 // EventSent observes an event's delivery lag.
 func (m *streamMetrics) EventSent(field string, lag time.Duration) {
-	m.lag.WithLabelValues(field).Observe(lag.Seconds())
+	o, ok := m.lagOf[field]
+	if !ok {
+		o = m.lag.WithLabelValues(field)
+	}
+	o.Observe(lag.Seconds())
 }

@@ -86,6 +86,10 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 	logf("%s: queue of %d items selected in %.1fs", db, o.queue, time.Since(t0).Seconds())
 
 	var cur atomic.Pointer[phase]
+	// counting is the phase whose events subscribers count: cur, and
+	// for a grace period after it, so that the events of labels submitted
+	// as the phase ended still count.
+	var counting atomic.Pointer[phase]
 	runCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
 	var wg sync.WaitGroup
@@ -133,7 +137,7 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 				if err != nil {
 					return
 				}
-				p := cur.Load()
+				p := counting.Load()
 				if p == nil || ev.Type != "item_labeled" {
 					continue
 				}
@@ -165,9 +169,11 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 		openLoop(runCtx, reader, modelID, rate, o.warmup, nil)
 		p := newPhase()
 		cur.Store(p)
+		counting.Store(p)
 		openLoop(runCtx, reader, modelID, rate, o.duration, p)
 		cur.Store(nil)
-		time.Sleep(500 * time.Millisecond) // let late events land in the phase's counts
+		time.Sleep(3 * time.Second) // let the events of the phase's last labels land in its counts
+		counting.Store(nil)
 		r := summarize(db, rate, o, p)
 		r.KBPerSubscriber = perSub
 		logf("%s at %d/s: labelQueue p50 %.1f p99 %.1f ms, %d errors", db, rate, r.Ops["labelQueue"].P50, r.Ops["labelQueue"].P99, r.Ops["labelQueue"].Errors)

@@ -29,8 +29,8 @@ type Result struct {
 	// (the machine could not keep the schedule; latency still counts from it).
 	Late int64 `json:"late"`
 	// Labels submitted in the phase; Events the item_labeled events of
-	// those labels that subscribers received (Labels x Subscribers expected;
-	// a label submitted at the phase's end may be delivered after it).
+	// those labels that subscribers received during the phase or the 3 s
+	// after it (Labels x Subscribers expected).
 	Labels      int64 `json:"labels"`
 	Events      int64 `json:"events"`
 	Subscribers int   `json:"subscribers"`
