@@ -203,21 +203,10 @@ func (s *Subscription) Close() {
 // with no gap and no duplicate; with afterSeq < 0 it starts live. The
 // subscription ends when ctx is done. Subscribe waits until Run has started.
 func (b *Broker) Subscribe(ctx context.Context, f Filter, afterSeq int64) (*Subscription, error) {
-	var ch chan *Event
 	s := &subscription{filter: f}
-	err := b.subscribe(ctx, s, afterSeq, func(backlog int) {
-		ch = make(chan *Event, backlog+b.cfg.Buffer)
-		s.send = func(e *Event) bool {
-			select {
-			case ch <- e:
-				return true
-			default:
-				return false
-			}
-		}
-		s.closeCh = func() { close(ch) }
-	})
-	if err != nil {
+	var ch chan *Event
+	identity := func(e *Event) (*Event, bool) { return e, true }
+	if err := b.subscribe(ctx, s, afterSeq, opener(s, &ch, b.cfg.Buffer, identity, nil)); err != nil {
 		return nil, err
 	}
 	return &Subscription{C: ch, b: b, s: s}, nil
@@ -246,31 +235,39 @@ type Converted[T any] struct {
 // (issue 15: an idle GraphQL subscription should cost little memory, and
 // an event should not wake a goroutine per subscriber).
 func SubscribeConverted[T any](ctx context.Context, b *Broker, f Filter, afterSeq int64, c Converted[T]) (<-chan T, error) {
-	var ch chan T
 	s := &subscription{filter: f, ended: c.Ended}
-	err := b.subscribe(ctx, s, afterSeq, func(backlog int) {
-		ch = make(chan T, backlog+b.cfg.Buffer)
+	var ch chan T
+	if err := b.subscribe(ctx, s, afterSeq, opener(s, &ch, b.cfg.Buffer, c.Conv, c.Sent)); err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+// opener returns subscribe's open for a channel of T: it makes *ch with
+// room for the backlog and buffer more, and sets s.send (convert, buffer
+// without blocking, then call sent if set; a conversion that drops the
+// event counts as sent) and s.closeCh.
+func opener[T any](s *subscription, ch *chan T, buffer int, conv func(*Event) (T, bool), sent func(*Event)) func(backlog int) {
+	return func(backlog int) {
+		c := make(chan T, backlog+buffer)
+		*ch = c
 		s.send = func(e *Event) bool {
-			v, ok := c.Conv(e)
+			v, ok := conv(e)
 			if !ok {
 				return true
 			}
 			select {
-			case ch <- v:
-				if c.Sent != nil {
-					c.Sent(e)
+			case c <- v:
+				if sent != nil {
+					sent(e)
 				}
 				return true
 			default:
 				return false
 			}
 		}
-		s.closeCh = func() { close(ch) }
-	})
-	if err != nil {
-		return nil, err
+		s.closeCh = func() { close(c) }
 	}
-	return ch, nil
 }
 
 // subscribe registers s: it reads the backlog after afterSeq, calls open

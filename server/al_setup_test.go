@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
@@ -102,6 +103,35 @@ func readESOL(testing.TB) []altest.Row { return altest.ESOL160() }
 
 // importESOL imports the training rows (with values) and the pool (without)
 // through the service.
+// do sends req with token as its bearer credential (none when empty) and
+// returns the response with its whole body.
+func (a *alEnv) do(t *testing.T, req *http.Request, token string) (*http.Response, string) {
+	t.Helper()
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the body: %v", req.Method, req.URL.Path, err)
+	}
+	return res, string(body)
+}
+
+// get is a GET of path on the test server (do).
+func (a *alEnv) get(t *testing.T, path, token string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, a.ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.do(t, req, token)
+}
+
 func (a *alEnv) importESOL(t *testing.T) {
 	t.Helper()
 	data := readESOL(t)

@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/csv"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,17 +23,7 @@ func TestExportPoolHTTP(t *testing.T) {
 		a.trainModel(t)
 		get := func(path, token string) (*http.Response, string) {
 			t.Helper()
-			req, _ := http.NewRequest(http.MethodGet, a.ts.URL+path, nil)
-			if token != "" {
-				req.Header.Set("Authorization", "Bearer "+token)
-			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			body, _ := io.ReadAll(res.Body)
-			return res, string(body)
+			return a.get(t, path, token)
 		}
 		total := alTrainRows + alPoolRows
 

@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/csv"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,17 +20,7 @@ func TestExportMeasurementsCSV(t *testing.T) {
 		a.importESOL(t)
 		get := func(query, token string) (*http.Response, string) {
 			t.Helper()
-			req, _ := http.NewRequest(http.MethodGet, a.ts.URL+"/export/measurements.csv"+query, nil)
-			if token != "" {
-				req.Header.Set("Authorization", "Bearer "+token)
-			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			body, _ := io.ReadAll(res.Body)
-			return res, string(body)
+			return a.get(t, "/export/measurements.csv"+query, token)
 		}
 
 		res, body := get("?endpoint=logS", a.vwT)

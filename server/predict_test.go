@@ -32,16 +32,7 @@ func TestPredictHTTP(t *testing.T) {
 			if accept != "" {
 				req.Header.Set("Accept", accept)
 			}
-			if token != "" {
-				req.Header.Set("Authorization", "Bearer "+token)
-			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			b, _ := io.ReadAll(res.Body)
-			return res, string(b)
+			return a.do(t, req, token)
 		}
 		js := func(v any) []byte { b, _ := json.Marshal(v); return b }
 

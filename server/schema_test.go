@@ -1,7 +1,6 @@
 package server
 
 import (
-	"io"
 	"net/http"
 	"testing"
 
@@ -18,16 +17,7 @@ func TestSchemaSDL(t *testing.T) {
 		do := func(method, token string) (*http.Response, string) {
 			t.Helper()
 			req, _ := http.NewRequest(method, a.ts.URL+"/graphql/schema.graphql", nil)
-			if token != "" {
-				req.Header.Set("Authorization", "Bearer "+token)
-			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			body, _ := io.ReadAll(res.Body)
-			return res, string(body)
+			return a.do(t, req, token)
 		}
 		res, body := do(http.MethodGet, a.vwT)
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/plain; charset=utf-8" || body != graph.SDL() {
