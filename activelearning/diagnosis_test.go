@@ -288,29 +288,7 @@ func TestCycleDiagnosisClassification(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := newEnv(t, open, activelearning.Config{MaxBatchSize: 60})
 		// A binary endpoint: soluble when logS > -3 (ESOL values).
-		data := readESOL(t)
-		soluble := map[string]float64{}
-		in := activelearning.ImportInput{SetName: "esol-train", Endpoint: "soluble"}
-		for i, r := range data {
-			if r.Value > -3 {
-				soluble[r.SMILES] = 1
-			}
-			if i < trainRows {
-				in.Rows = append(in.Rows, ingestRow(i, r.SMILES, soluble[r.SMILES]))
-			}
-		}
-		if _, err := e.svc.ImportCompounds(e.ctx, e.sci, in); err != nil {
-			t.Fatal(err)
-		}
-		m, err := e.svc.CreateModel(e.ctx, e.admin, activelearning.CreateModelInput{Name: "soluble", Endpoint: "soluble",
-			Task: store.TaskClassification, Members: members, TrainingSetID: e.trainSet, Split: activelearning.SplitInput{Seed: 1}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
-			t.Fatal(err)
-		}
-		e.model = m
+		_, soluble := e.solubleModel(t, activelearning.SplitInput{Seed: 1})
 		c := e.selectBatch(t, "default", 10)
 		var errU, errE []float64
 		for _, it := range e.items(t, "selection_batch = ?", c.CycleNumber) {

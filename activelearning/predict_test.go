@@ -152,25 +152,8 @@ func TestPredictStream(t *testing.T) {
 func TestPredictClassification(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := newEnv(t, open, activelearning.Config{})
+		e.solubleModel(t, activelearning.SplitInput{Seed: 1})
 		data := readESOL(t)
-		in := activelearning.ImportInput{SetName: "esol-train", Endpoint: "soluble"}
-		for i := 0; i < trainRows; i++ {
-			v := 0.0
-			if data[i].Value > -3 { // soluble when logS > -3
-				v = 1
-			}
-			in.Rows = append(in.Rows, ingestRow(i, data[i].SMILES, v))
-		}
-		if _, err := e.svc.ImportCompounds(e.ctx, e.sci, in); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.svc.CreateModel(e.ctx, e.admin, activelearning.CreateModelInput{Name: "soluble", Endpoint: "soluble",
-			Task: store.TaskClassification, Members: members, TrainingSetID: e.trainSet, Split: activelearning.SplitInput{Seed: 1}}); err != nil {
-			t.Fatal(err)
-		}
-		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
-			t.Fatal(err)
-		}
 		var smiles []string
 		for i := trainRows; i < trainRows+20; i++ {
 			smiles = append(smiles, data[i].SMILES)

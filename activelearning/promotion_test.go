@@ -292,33 +292,7 @@ func TestPromotionToleranceInput(t *testing.T) {
 func TestClassificationGateUsesAUC(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := newEnv(t, open, activelearning.Config{MaxBatchSize: 60})
-		data := readESOL(t)
-		soluble := func(logS float64) float64 {
-			if logS > -3 {
-				return 1
-			}
-			return 0
-		}
-		in := activelearning.ImportInput{SetName: "esol-train", Endpoint: "soluble"}
-		truth := map[string]float64{}
-		for i, r := range data {
-			truth[r.SMILES] = soluble(r.Value)
-			if i < trainRows {
-				in.Rows = append(in.Rows, ingestRow(i, r.SMILES, truth[r.SMILES]))
-			}
-		}
-		if _, err := e.svc.ImportCompounds(e.ctx, e.sci, in); err != nil {
-			t.Fatal(err)
-		}
-		m, err := e.svc.CreateModel(e.ctx, e.admin, activelearning.CreateModelInput{Name: "soluble", Endpoint: "soluble",
-			Task: store.TaskClassification, Members: members, TrainingSetID: e.trainSet, Split: activelearning.SplitInput{Fraction: 0.25, Seed: 1}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
-			t.Fatal(err)
-		}
-		e.model = m
+		m, truth := e.solubleModel(t, activelearning.SplitInput{Fraction: 0.25, Seed: 1})
 		e.clock.Advance(time.Minute)
 		c := e.selectBatch(t, "margin", 15)
 		for _, it := range e.items(t, "selection_batch = ?", c.CycleNumber) {

@@ -173,27 +173,7 @@ func TestClassificationLabelsAreZeroOrOne(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := newEnv(t, open, activelearning.Config{})
 		// A binary endpoint: soluble when logS > -3 (ESOL values).
-		data := readESOL(t)
-		in := activelearning.ImportInput{SetName: "esol-train", Endpoint: "soluble"}
-		for i := 0; i < trainRows; i++ {
-			v := 0.0
-			if data[i].Value > -3 {
-				v = 1
-			}
-			in.Rows = append(in.Rows, ingestRow(i, data[i].SMILES, v))
-		}
-		if _, err := e.svc.ImportCompounds(e.ctx, e.sci, in); err != nil {
-			t.Fatal(err)
-		}
-		m, err := e.svc.CreateModel(e.ctx, e.admin, activelearning.CreateModelInput{Name: "soluble", Endpoint: "soluble",
-			Task: store.TaskClassification, Members: members, TrainingSetID: e.trainSet, Split: activelearning.SplitInput{Seed: 1}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.jobs.Run(e.ctx, e.svc); err != nil {
-			t.Fatal(err)
-		}
-		e.model = m
+		m, _ := e.solubleModel(t, activelearning.SplitInput{Seed: 1})
 		// Its validation metrics carry the specification's names (auc,
 		// ece), with roc_auc kept as auc's alias.
 		v, err := e.svc.Model(e.ctx, m.ID)

@@ -132,6 +132,39 @@ func (e *env) createModel(t testing.TB, name, split string) *store.MLModel {
 }
 
 // selectBatch starts a cycle of n items from the pool set.
+// solubleModel imports the first trainRows ESOL compounds with a binary
+// endpoint "soluble" (1 when logS > -3), trains the classification model
+// "soluble" on them with split, makes it e.model and returns it with every
+// ESOL compound's class by SMILES.
+func (e *env) solubleModel(t testing.TB, split activelearning.SplitInput) (*store.MLModel, map[string]float64) {
+	t.Helper()
+	class := map[string]float64{}
+	in := activelearning.ImportInput{SetName: "esol-train", Endpoint: "soluble"}
+	for i, r := range readESOL(t) {
+		if r.Value > -3 {
+			class[r.SMILES] = 1
+		} else {
+			class[r.SMILES] = 0
+		}
+		if i < trainRows {
+			in.Rows = append(in.Rows, ingestRow(i, r.SMILES, class[r.SMILES]))
+		}
+	}
+	if _, err := e.svc.ImportCompounds(e.ctx, e.sci, in); err != nil {
+		t.Fatal(err)
+	}
+	m, err := e.svc.CreateModel(e.ctx, e.admin, activelearning.CreateModelInput{Name: "soluble", Endpoint: "soluble",
+		Task: store.TaskClassification, Members: members, TrainingSetID: e.trainSet, Split: split})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.jobs.Run(e.ctx, e.svc); err != nil {
+		t.Fatal(err)
+	}
+	e.model = m
+	return m, class
+}
+
 func (e *env) selectBatch(t testing.TB, strategy string, n int) *store.ActiveLearningCycle {
 	t.Helper()
 	c, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: e.model.ID, SetID: e.poolSet,
