@@ -101,51 +101,49 @@ func (s *Service) Calibrations(ctx context.Context, ids []store.ID) (map[store.I
 // when the item has no stored interval (classification, an uncalibrated
 // version). Errors as Calibration.Interval's, and load's.
 func QueueItemInterval(it *store.LabelQueueItem, level float64, load func() (*Calibration, error)) (*Interval, error) {
-	if err := CheckLevel(level); err != nil {
-		return nil, err
+	has := it.IntervalLow != nil && it.IntervalHigh != nil && it.Prediction != nil && it.Uncertainty != nil
+	var mean, std, low, high float64
+	if has {
+		mean, std, low, high = *it.Prediction, *it.Uncertainty, *it.IntervalLow, *it.IntervalHigh
 	}
-	if it.IntervalLow == nil || it.IntervalHigh == nil || it.Prediction == nil || it.Uncertainty == nil {
-		return nil, nil
-	}
-	if sameLevel(level) {
-		return &Interval{Low: *it.IntervalLow, High: *it.IntervalHigh, Level: PredictInterval}, nil
-	}
-	cal, err := load()
-	if err != nil {
-		return nil, err
-	}
-	return cal.Interval(*it.Prediction, *it.Uncertainty, level)
+	return intervalAt(level, has, mean, std, low, high, load)
 }
 
 // IntervalAt returns the candidate's interval at level (see
 // Calibration.Interval); nil when its version has none.
 func (c *Candidate) IntervalAt(level float64) (*Interval, error) {
-	if err := CheckLevel(level); err != nil {
-		return nil, err
-	}
-	if !c.HasInterval {
-		return nil, nil
-	}
-	if sameLevel(level) {
-		return &Interval{Low: c.IntervalLow, High: c.IntervalHigh, Level: PredictInterval}, nil
-	}
-	return c.calibration.Interval(c.Prediction, c.Uncertainty, level)
+	return intervalAt(level, c.HasInterval, c.Prediction, c.Uncertainty, c.IntervalLow, c.IntervalHigh,
+		func() (*Calibration, error) { return c.calibration, nil })
 }
 
 // IntervalAt returns the row's interval at level (see
 // Calibration.Interval); nil when the row did not parse or the version
 // has no intervals.
 func (r *PredictResult) IntervalAt(level float64) (*Interval, error) {
+	return intervalAt(level, r.Err == nil && r.HasInterval, r.Prediction, r.Uncertainty, r.Low, r.High,
+		func() (*Calibration, error) { return r.calibration, nil })
+}
+
+// intervalAt is the interval at level of a prediction (mean, std) whose
+// PredictInterval bounds low and high were stored when it was scored
+// (has: it has an interval at all): those bounds at PredictInterval, else
+// the interval cal's calibration gives (cal is called only then). The
+// level is checked first, whether or not there is an interval.
+func intervalAt(level float64, has bool, mean, std, low, high float64, cal func() (*Calibration, error)) (*Interval, error) {
 	if err := CheckLevel(level); err != nil {
 		return nil, err
 	}
-	if r.Err != nil || !r.HasInterval {
+	if !has {
 		return nil, nil
 	}
 	if sameLevel(level) {
-		return &Interval{Low: r.Low, High: r.High, Level: PredictInterval}, nil
+		return &Interval{Low: low, High: high, Level: PredictInterval}, nil
 	}
-	return r.calibration.Interval(r.Prediction, r.Uncertainty, level)
+	c, err := cal()
+	if err != nil {
+		return nil, err
+	}
+	return c.Interval(mean, std, level)
 }
 
 // sameLevel reports whether level is PredictInterval, the level of the
