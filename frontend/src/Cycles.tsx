@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { Alert } from './Alert';
+import { DialogButtons } from './DialogButtons';
 import { CYCLES, CYCLE_UPDATED, PROMOTE, RETRAIN, RETRAIN_PROGRESS, ROLLBACK, VERSIONS, type Cycle, type Labeler, type ModelData, type User, type Version } from './api';
 import { headlineName, metricTitle, type CurvePoint } from './curve';
 import { diagnosisLine, metricChanges, retrainable, startedLine } from './cycles';
@@ -296,14 +297,7 @@ function ChangeVersion({ modelId, change, active, metric, onClose, onDone }: { m
           <input id="version-reason" autoFocus autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={problem !== ''} />
         </div>
         <Alert>{problem || action.error}</Alert>
-        <div className="actions">
-          <button type="submit" disabled={action.busy}>
-            {action.busy ? 'Working…' : title}
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons label={title} busy={action.busy} busyLabel="Working…" onCancel={onClose} />
       </form>
     </div>
   );

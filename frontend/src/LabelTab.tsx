@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { Alert } from './Alert';
+import { DialogButtons } from './DialogButtons';
 import { AMEND, CLAIM, CLAIM_ITEM, HELD, MY_LABELS, QUEUE_ITEM, RELEASE, RETRACT, SKIP, SUBMIT, type Counts, type QueueItem, type User } from './api';
 import { leaveForNext, openRow } from './claiming';
 import { HOTKEYS, hotkeyAction, isEditable } from './hotkeys';
@@ -506,14 +507,7 @@ function SkipDialog({ busy, onSkip, onClose }: { busy: boolean; onSkip: (reason:
             </p>
           )}
         </div>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            Skip compound
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons label="Skip compound" busy={busy} onCancel={onClose} />
       </form>
     </div>
   );
@@ -627,14 +621,7 @@ function AmendDialog({
             }}
           />
         )}
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {busy ? 'Saving…' : 'Save correction'}
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons label="Save correction" busy={busy} busyLabel="Saving…" onCancel={onClose} />
       </form>
     </div>
   );
@@ -667,14 +654,7 @@ function RetractDialog({ item, onClose, onRetract }: { item: QueueItem; onClose:
           <input id="retract-reason" autoFocus autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} />
         </div>
         <Alert>{problem}</Alert>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {busy ? 'Retracting…' : 'Retract label'}
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogButtons label="Retract label" busy={busy} busyLabel="Retracting…" onCancel={onClose} />
       </form>
     </div>
   );
