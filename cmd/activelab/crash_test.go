@@ -183,6 +183,17 @@ func TestRetrainSurvivesKill9(t *testing.T) {
 	g = newGQLSession(addr)
 	status := ""
 	var data map[string]any
+	// The query's root fields resolve concurrently: a poll may read the
+	// versions just before the retrain commits and the cycle just after.
+	// So once the cycle is complete, the state is read once more.
+	read := func() map[string]any {
+		data, errs := g.do(fmt.Sprintf(`{ cycle(id: %q) { status error itemsLabeled metricsBefore { name value } metricsAfter { name value } }
+			model(id: %q) { versions { version status validationHash trainingSize } } }`, cycleID, modelID))
+		if len(errs) > 0 {
+			t.Fatalf("cycle: %v", errs)
+		}
+		return data
+	}
 	for deadline = time.Now().Add(3 * time.Minute); status != "COMPLETE"; {
 		if time.Now().After(deadline) {
 			t.Fatalf("retrain not complete after restart (status %q); server output:\n%s", status, logs2.String())
@@ -191,17 +202,13 @@ func TestRetrainSurvivesKill9(t *testing.T) {
 		if _, errs := g.do(login); len(errs) > 0 {
 			continue
 		}
-		var errs []any
-		data, errs = g.do(fmt.Sprintf(`{ cycle(id: %q) { status error itemsLabeled metricsBefore { name value } metricsAfter { name value } }
-			model(id: %q) { versions { version status validationHash trainingSize } } }`, cycleID, modelID))
-		if len(errs) > 0 {
-			t.Fatalf("cycle: %v", errs)
-		}
+		data = read()
 		status, _ = dig(data, "cycle", "status").(string)
 		if status == "FAILED" {
 			t.Fatalf("retrain failed after restart: %v", dig(data, "cycle", "error"))
 		}
 	}
+	data = read()
 	if n := dig(data, "cycle", "itemsLabeled"); n != float64(25) {
 		t.Errorf("cycle itemsLabeled = %v, want 25", n)
 	}
