@@ -116,11 +116,14 @@ func TestActiveLearningAPI(t *testing.T) {
 					t.Fatalf("%d edges, want %d", len(d.LabelQueue.Edges), n)
 				}
 			}
-			// The token lookup reads users once; compounds one batch. A
-			// loader dispatches when its wait window closes, so on a loaded
-			// machine (the race detector, 2 cores) 30 resolvers can split
-			// into two batches: allow one more query, never one per item.
-			if counts[30] > counts[3]+1 || counts[30] > 4 {
+			// The token lookup reads users once; compounds and users one
+			// batch each. A loader dispatches when its 1 ms wait window
+			// closes, so on a loaded machine (the race detector, 2 shared
+			// cores in CI: seen 5 for 30 items) the 30 resolvers can split
+			// into a few batches. One query per item would be at least 30
+			// for compounds alone (90 with both users), so a bound of a
+			// third of the page still tells batching from N+1.
+			if counts[30] >= 10 {
 				t.Fatalf("queries on compounds/users: %v (want a small number that does not grow with the page)", counts)
 			}
 		})
