@@ -17,9 +17,11 @@ import (
 )
 
 // Columns are the result columns (CSV) and data items (SDF) appended to
-// every record, in this order.
+// every record, in this order. The interval columns are empty for a
+// classification or uncalibrated model; probability (the calibrated
+// probability of class 1) is empty for a regression model.
 var Columns = []string{"prediction", "uncertainty", "interval_low", "interval_high", "interval_level",
-	"applicability_distance", "nearest_compound_id", "nearest_smiles", "nearest_similarity",
+	"probability", "applicability_distance", "nearest_compound_id", "nearest_smiles", "nearest_similarity",
 	"model_version", "error"}
 
 // Writer writes scored records.
@@ -68,9 +70,9 @@ func (w *Writer) result(res *activelearning.PredictResult, level float64) []stri
 	for i := range v {
 		v[i] = ""
 	}
-	v[9] = strconv.Itoa(res.Version)
+	v[10] = strconv.Itoa(res.Version)
 	if res.Err != nil {
-		v[10] = res.Err.Error()
+		v[11] = res.Err.Error()
 		return v
 	}
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 8, 64) }
@@ -78,10 +80,13 @@ func (w *Writer) result(res *activelearning.PredictResult, level float64) []stri
 	if res.HasInterval {
 		v[2], v[3], v[4] = f(res.Low), f(res.High), f(level)
 	}
-	v[5] = f(res.ApplicabilityDistance)
-	v[6] = res.NearestID.String()
-	v[7] = res.NearestSMILES
-	v[8] = f(res.Similarity)
+	if res.HasProbability {
+		v[5] = f(res.Probability)
+	}
+	v[6] = f(res.ApplicabilityDistance)
+	v[7] = res.NearestID.String()
+	v[8] = res.NearestSMILES
+	v[9] = f(res.Similarity)
 	return v
 }
 

@@ -29,18 +29,20 @@ _CYCLE_FIELDS = """
   itemsSelected itemsLabeled itemsSkipped error startedAt completedAt
   metricsBefore { name value } metricsAfter { name value }
   model { id name endpoint }
+  diagnosis { sentence labeled needed strategyPicks randomPicks strategyError randomError
+              hardnessRatio rho coverage coverageLabels level }
 """
 
 # The columns predict() adds, named as the server's batch prediction names them.
 PREDICT_COLUMNS = ["prediction", "uncertainty", "interval_low", "interval_high", "interval_level",
-                   "applicability_distance", "nearest_compound_id", "nearest_smiles", "nearest_similarity",
+                   "probability", "applicability_distance", "nearest_compound_id", "nearest_smiles", "nearest_similarity",
                    "model_version", "error"]
 
 # The GraphQL predict query's limit per call (activelearning.MaxPredictList).
 MAX_PREDICT_LIST = 1000
 
-_PREDICT_QUERY = """query($m: ID!, $s: [String!]!, $v: Int) { predict(modelId: $m, smiles: $s, version: $v) {
-  smiles prediction uncertainty interval { low high level } applicabilityDistance
+_PREDICT_QUERY = """query($m: ID!, $s: [String!]!, $v: Int, $l: Float!) { predict(modelId: $m, smiles: $s, version: $v) {
+  smiles prediction uncertainty interval(level: $l) { low high level } probability applicabilityDistance
   nearestCompoundId nearestSmiles similarity modelVersion error } }"""
 
 
@@ -53,6 +55,7 @@ def _flat_prediction(p):
         "interval_low": iv.get("low"),
         "interval_high": iv.get("high"),
         "interval_level": iv.get("level"),
+        "probability": p.get("probability"),
         "applicability_distance": p.get("applicabilityDistance"),
         "nearest_compound_id": p.get("nearestCompoundId"),
         "nearest_smiles": p.get("nearestSmiles"),
@@ -218,7 +221,9 @@ class Client:
         raise errors.NotFoundError(f"NOT_FOUND: no model with id or name {name_or_id!r}", code="NOT_FOUND")
 
     def cycle(self, cycle):
-        """A cycle (dict or ID) as it is now."""
+        """A cycle (dict or ID) as it is now, with its ``diagnosis``: what
+        the cycle's own labels say about its selection (``sentence``, the
+        strategy's picks against the random ones, rho, interval coverage)."""
         return self.execute(f"query($id: ID!) {{ cycle(id: $id) {{ {_CYCLE_FIELDS} }} }}", {"id": _id(cycle)})["cycle"]
 
     # --- the label queue ----------------------------------------------
@@ -328,12 +333,15 @@ class Client:
 
     # --- predictions ----------------------------------------------------
 
-    def predict(self, model, smiles, version=None, smiles_column="smiles", chunk_size=MAX_PREDICT_LIST, frame=None):
+    def predict(self, model, smiles, version=None, smiles_column="smiles", chunk_size=MAX_PREDICT_LIST, frame=None,
+                level=0.9):
         """Scores SMILES with a model (dict or id; ``version`` a version
         number, default the active one) without storing them, and returns
         one row per SMILES, in order: ``smiles`` then PREDICT_COLUMNS
         (prediction, uncertainty, interval_low/high/level for calibrated
-        regression models, applicability_distance, nearest_compound_id,
+        regression models at ``level``, a coverage in (0, 1), default 0.9;
+        probability, the calibrated probability of class 1, for
+        classification models; applicability_distance, nearest_compound_id,
         nearest_smiles, nearest_similarity, model_version, error). A SMILES
         that does not parse gets its ``error`` and no scores; the others are
         scored all the same.
@@ -346,6 +354,8 @@ class Client:
         ``activelab predict``."""
         if not 1 <= int(chunk_size) <= MAX_PREDICT_LIST:
             raise ValueError(f"chunk_size {chunk_size} is outside 1..{MAX_PREDICT_LIST}")
+        if not 0 < float(level) < 1:
+            raise ValueError(f"level {level} is not a coverage in (0, 1), e.g. 0.9 for 90 % intervals")
         base = None
         if _pd is not None and isinstance(smiles, _pd.DataFrame):
             if smiles_column not in smiles.columns:
@@ -359,7 +369,7 @@ class Client:
         rows = []
         for i in range(0, len(items), int(chunk_size)):
             part = items[i:i + int(chunk_size)]
-            got = self.execute(_PREDICT_QUERY, {"m": _id(model), "s": part, "v": version})["predict"]
+            got = self.execute(_PREDICT_QUERY, {"m": _id(model), "s": part, "v": version, "l": float(level)})["predict"]
             if len(got) != len(part):
                 raise errors.ActiveLabError(f"the server scored {len(got)} of {len(part)} SMILES")
             rows.extend(_flat_prediction(p) for p in got)

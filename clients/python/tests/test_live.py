@@ -190,6 +190,11 @@ class Live(unittest.TestCase):
         self.assertEqual(names(done["metricsAfter"]), names(before))
         self.assertTrue(all(math.isfinite(x["value"]) for x in done["metricsAfter"]))
         self.assertEqual(self.al.model(m["id"])["activeVersion"]["version"], 2)
+        # The cycle's self-check counts the labels it just got.
+        d = self.al.cycle(c)["diagnosis"]
+        self.assertEqual(d["labeled"], 10, d)
+        self.assertEqual(d["strategyPicks"] + d["randomPicks"], 10, d)
+        self.assertTrue(d["sentence"], d)
 
     def test_05_export(self):
         rows = self.al.export("logS", frame=False)
@@ -303,6 +308,18 @@ class Live(unittest.TestCase):
             self.assertIsNone(r["error"], r)
             self.assertTrue(math.isfinite(r["prediction"]) and r["uncertainty"] >= 0 and 0 <= r["applicability_distance"] <= 1, r)
             self.assertEqual(r["model_version"], version)
+        # Regression: an interval at the level asked (wider at a higher level), no probability.
+        r90 = rows[0]
+        self.assertIsNone(r90["probability"], r90)
+        self.assertEqual(r90["interval_level"], 0.9)
+        self.assertTrue(r90["interval_low"] <= r90["prediction"] <= r90["interval_high"], r90)
+        r50, r99 = (self.al.predict(m, smiles[:1], level=lv, frame=False)[0] for lv in (0.5, 0.99))
+        self.assertEqual((r50["interval_level"], r99["interval_level"]), (0.5, 0.99))
+        width = lambda r: r["interval_high"] - r["interval_low"]  # noqa: E731
+        self.assertLess(width(r50), width(r90))
+        self.assertLess(width(r90), width(r99))
+        with self.assertRaises(ValueError):
+            self.al.predict(m, smiles[:1], level=1.5)
         # Chunk boundaries change nothing: one SMILES alone, or chunks of 7, score the same.
         self.assertEqual(self.al.predict(m, [smiles[1050]], frame=False)[0]["prediction"], rows[1050]["prediction"])
         again = self.al.predict(m, smiles[:30], chunk_size=7, frame=False)
