@@ -38,7 +38,8 @@
 //
 // Resolvers make one service call; per-object lookups (a queue item's
 // compound, assignee and labeler, a cycle's version) go through [Loaders]
-// (vikstrous/dataloadgen), installed per operation by [LoaderMiddleware], so
+// (vikstrous/dataloadgen), installed per response (one per query, one per
+// subscription event) by [LoaderMiddleware], so
 // a page of 100 items costs a constant number of queries.
 //
 // Subscriptions read the event outbox through events.Broker: queueEvents

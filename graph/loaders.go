@@ -16,7 +16,7 @@ import (
 // Loaders batch the lookups resolvers make per object (the compound and
 // users of each queue item, a cycle's model version), so a page of 100
 // queue items costs a constant number of queries. One set lives for one
-// operation: see LoaderMiddleware.
+// response (a query's, or one subscription event's): see LoaderMiddleware.
 type Loaders struct {
 	Compounds *dataloadgen.Loader[store.ID, *store.Compound]
 	Users     *dataloadgen.Loader[store.ID, *store.User]
@@ -104,11 +104,13 @@ const loaderWait = time.Millisecond
 
 type loadersKey struct{}
 
-// LoaderMiddleware gives every operation its own Loaders (install with
-// handler.AroundOperations). Subscriptions keep theirs for their lifetime:
-// compounds and users do not change in ways they show.
-func LoaderMiddleware(svc *activelearning.Service) graphql.OperationMiddleware {
-	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+// LoaderMiddleware gives every response its own Loaders (install with
+// handler.AroundResponses): a query or mutation has one response, a
+// subscription one per event. So a subscription's events read what is
+// current when each is delivered (a renamed user, an amended label), and
+// its caches hold one event's ids, not every id it met in its lifetime.
+func LoaderMiddleware(svc *activelearning.Service) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return next(WithLoaders(ctx, NewLoaders(svc)))
 	}
 }

@@ -170,7 +170,7 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 	h.AddTransport(transport.MultipartForm{MaxUploadSize: s.cfg.MaxUploadBytes, MaxMemory: 8 << 20})
 
 	if r.Svc != nil {
-		h.AroundOperations(graph.LoaderMiddleware(r.Svc))
+		h.AroundResponses(graph.LoaderMiddleware(r.Svc))
 	}
 	h.AroundOperations(s.sockets.operations)
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
