@@ -117,13 +117,67 @@ func MetricNames(t ml.Task) []string {
 // ExtraMetricNames are the quality metrics summary.json reports for the
 // final models beyond curves.csv's columns: uncertainty quality for
 // regression (Spearman(|error|, std), miscalibration area with 100
-// proportions, ENCE with 10 bins, Gaussian NLL, coverage of ±1.96σ),
-// F1, Brier and ECE (10 bins) for classification.
+// proportions, ENCE with 10 bins, Gaussian NLL, coverage of ±1.96σ, and
+// the calibrated intervals at Config.Level: their coverage and mean
+// width, and the width of the constant interval, mean ± w/2, that covers
+// as many validation rows: see intervalQuality), F1, Brier and ECE (10
+// bins) for classification.
 func ExtraMetricNames(t ml.Task) []string {
 	if t == ml.Classification {
 		return []string{"f1", "brier", "ece_10"}
 	}
-	return []string{"spearman_abs_error_std", "miscalibration_area", "ence_10", "gaussian_nll", "coverage_1.96sd"}
+	return []string{"spearman_abs_error_std", "miscalibration_area", "ence_10", "gaussian_nll", "coverage_1.96sd",
+		"interval_coverage", "interval_width", "constant_width"}
+}
+
+// The indices of the calibrated interval's metrics in a regression
+// Point's Extra.
+const (
+	extraIntervalCoverage = 5
+	extraIntervalWidth    = 6
+	extraConstantWidth    = 7
+)
+
+// intervalQuality measures a model's calibrated intervals at level on
+// rows with truth y, means mu and stds sd: the fraction of rows inside
+// their interval, the intervals' mean width, and the width of the
+// narrowest constant-width interval around mu that covers as many rows
+// (twice the k-th smallest |y - mu|, k the rows covered), an oracle
+// fitted on the rows themselves. An interval that adapts to the model's
+// uncertainty should be narrower on average than that constant one at
+// the same coverage. NaN (all three) when the model has no calibration.
+func intervalQuality(model *ml.Ensemble, y, mu, sd []float64, level float64) (coverage, width, constant float64) {
+	nan := math.NaN()
+	inside := 0
+	var sum float64
+	for i := range y {
+		lo, hi, err := model.Interval(mu[i], sd[i], level)
+		if err != nil {
+			return nan, nan, nan
+		}
+		if lo <= y[i] && y[i] <= hi {
+			inside++
+		}
+		sum += hi - lo
+	}
+	if len(y) == 0 {
+		return nan, nan, nan
+	}
+	return float64(inside) / float64(len(y)), sum / float64(len(y)), constantWidth(y, mu, inside)
+}
+
+// constantWidth is the width of the narrowest interval mu ± w/2 that
+// covers k of the rows: twice the k-th smallest |y - mu| (0 for k = 0).
+func constantWidth(y, mu []float64, k int) float64 {
+	if k <= 0 {
+		return 0
+	}
+	abs := make([]float64, len(y))
+	for i := range y {
+		abs[i] = math.Abs(y[i] - mu[i])
+	}
+	slices.Sort(abs)
+	return 2 * abs[min(k, len(abs))-1]
 }
 
 // HigherIsBetter reports the direction of the task's primary metric
@@ -233,7 +287,7 @@ func Run(ctx context.Context, ds *Dataset, cfg Config) (*Result, error) {
 		valRows, poolRows, familiar = ScaffoldSplit(ds.Scaffolds, cfg.Validation, novel, cfg.SplitSeed)
 	}
 	res := &Result{Config: cfg, Validation: len(valRows), Pool: len(poolRows), Familiar: len(familiar)}
-	val := newEvaluator(ds, valRows, cfg.Task)
+	val := newEvaluator(ds, valRows, cfg.Task, cfg.Level)
 	nInit := int(math.Round(cfg.Initial * float64(len(poolRows))))
 	if nInit > len(familiar) || nInit+cfg.Batch*cfg.Cycles > len(poolRows) {
 		return nil, fmt.Errorf("%w: %d initial rows from %d familiar and %d cycles × %d labels from a pool of %d",
@@ -532,14 +586,19 @@ type evaluator struct {
 	X    *ml.Features
 	y    []float64
 	task ml.Task
+	// level is the calibrated intervals' level (Config.Level, 0.9 when 0).
+	level float64
 }
 
-func newEvaluator(ds *Dataset, rows []int, task ml.Task) *evaluator {
+func newEvaluator(ds *Dataset, rows []int, task ml.Task, level float64) *evaluator {
 	y := make([]float64, len(rows))
 	for i, r := range rows {
 		y[i] = ds.Y[r]
 	}
-	return &evaluator{X: ds.X.Subset(rows), y: y, task: task}
+	if level == 0 {
+		level = 0.9
+	}
+	return &evaluator{X: ds.X.Subset(rows), y: y, task: task, level: level}
 }
 
 func (e *evaluator) score(ctx context.Context, model *ml.Ensemble) (main, extra []float64, err error) {
@@ -575,6 +634,10 @@ func (e *evaluator) score(ctx context.Context, model *ml.Ensemble) (main, extra 
 			func() (float64, error) { return metrics.ENCE(y, mu, sd, min(metrics.DefaultENCEBins, len(y))) },
 			func() (float64, error) { return metrics.GaussianNLL(y, mu, sd, nil) },
 			func() (float64, error) { return metrics.Coverage(y, mu, sd, nil, metrics.Z95) },
+		}
+		cov, width, constant := intervalQuality(model, y, mu, sd, e.level)
+		for _, v := range []float64{cov, width, constant} {
+			xs = append(xs, func() (float64, error) { return v, nil })
 		}
 	}
 	eval := func(fs []metric) ([]float64, error) {

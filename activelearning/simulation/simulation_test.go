@@ -183,6 +183,13 @@ func TestSimulateRegressionFiles(t *testing.T) {
 		if c, ok := s.FinalQuality["coverage_1.96sd"]; !ok || c < 0 || c > 1 {
 			t.Errorf("strategy %s: final_quality %v", s.Name, s.FinalQuality)
 		}
+		// The calibrated intervals on the validation set, every cycle:
+		// the last model (22 labels) is calibrated at 90 %.
+		if iv := s.Intervals; iv == nil || len(iv.Coverage) != 4 || iv.Level != 0.9 || iv.CyclesChecked != 1 {
+			t.Errorf("strategy %s: intervals %+v", s.Name, s.Intervals)
+		} else if c, w, cw := float64(iv.Coverage[3]), float64(iv.Width[3]), float64(iv.ConstantWidth[3]); !(c > 0 && c <= 1 && w > 0 && cw > 0) {
+			t.Errorf("strategy %s: last cycle's coverage %v width %v constant width %v", s.Name, c, w, cw)
+		}
 		if s.Name == "random" && (s.LabelsToRandomFinal == nil || *s.LabelsToRandomFinal > 22) {
 			t.Errorf("random reaches its own final: %+v", s)
 		}

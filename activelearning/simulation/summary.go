@@ -47,6 +47,115 @@ type StrategySummary struct {
 	TopFound []float64 `json:"top5_found,omitempty"`
 	// SelfCheck averages the diagnostics of the strategy's batches.
 	SelfCheck *SelfCheckSummary `json:"self_check,omitempty"`
+	// Intervals follows the calibrated prediction intervals on the
+	// validation set cycle by cycle (regression with calibrated models).
+	Intervals *IntervalSummary `json:"intervals,omitempty"`
+}
+
+// IntervalSummary is the calibrated intervals' quality on the validation
+// set after each cycle, seed means: coverage (fraction of validation rows
+// inside their interval), mean width, and the width of the constant
+// interval that covers as many rows on the same model (an oracle fitted
+// on the validation rows: adaptive intervals should be narrower). The
+// target is coverage within TargetBand of Level at every cycle from
+// FirstChecked on.
+type IntervalSummary struct {
+	Level         float64  `json:"level"`
+	Coverage      []Number `json:"coverage"`
+	Width         []Number `json:"width"`
+	ConstantWidth []Number `json:"constant_width"`
+	// FirstChecked is the first cycle the band applies to (the models
+	// of cycles 0-2 train on the fewest labels).
+	FirstChecked int     `json:"first_checked"`
+	TargetBand   float64 `json:"target_band"`
+	// CoverageMin and CoverageMax bound Coverage from FirstChecked on;
+	// CyclesInBand counts those cycles inside Level ± TargetBand, of
+	// CyclesChecked.
+	CoverageMin   Number `json:"coverage_min"`
+	CoverageMax   Number `json:"coverage_max"`
+	CyclesInBand  int    `json:"cycles_in_band"`
+	CyclesChecked int    `json:"cycles_checked"`
+	// CyclesNarrower counts the checked cycles whose mean width is below
+	// the constant interval's.
+	CyclesNarrower int `json:"cycles_narrower"`
+}
+
+// Number is a float64 written to JSON as null when it is undefined (NaN
+// or infinite) and read back from null as NaN.
+type Number float64
+
+// MarshalJSON implements json.Marshaler.
+func (n Number) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(n)) || math.IsInf(float64(n), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(n))
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Number(math.NaN())
+		return nil
+	}
+	return json.Unmarshal(b, (*float64)(n))
+}
+
+// Interval targets (issue 16): 90 % intervals cover 88-92 % at every
+// cycle after the first three.
+const (
+	intervalFirstChecked = 3
+	intervalBand         = 0.02
+)
+
+// intervalSummary condenses the interval metrics of curves c (grouped
+// [seed][cycle]); nil for classification or when no model was calibrated.
+func intervalSummary(c [][]Point, level float64) *IntervalSummary {
+	if len(c) == 0 || len(c[0]) == 0 || len(c[0][0].Extra) <= extraConstantWidth {
+		return nil
+	}
+	if level == 0 {
+		level = 0.9
+	}
+	is := &IntervalSummary{Level: level, FirstChecked: intervalFirstChecked, TargetBand: intervalBand}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	any := false
+	for j := range c[0] {
+		col := func(k int) float64 {
+			vals := make([]float64, 0, len(c))
+			for _, seed := range c {
+				if j < len(seed) {
+					vals = append(vals, seed[j].Extra[k])
+				}
+			}
+			m, _ := meanSD(vals)
+			return m
+		}
+		cov, w, cw := col(extraIntervalCoverage), col(extraIntervalWidth), col(extraConstantWidth)
+		is.Coverage = append(is.Coverage, Number(cov))
+		is.Width = append(is.Width, Number(w))
+		is.ConstantWidth = append(is.ConstantWidth, Number(cw))
+		if math.IsNaN(cov) {
+			continue
+		}
+		any = true
+		if j < intervalFirstChecked {
+			continue
+		}
+		is.CyclesChecked++
+		lo, hi = min(lo, cov), max(hi, cov)
+		if math.Abs(cov-level) <= intervalBand+1e-12 {
+			is.CyclesInBand++
+		}
+		if w < cw {
+			is.CyclesNarrower++
+		}
+	}
+	if !any {
+		return nil
+	}
+	is.CoverageMin, is.CoverageMax = Number(lo), Number(hi) // ±Inf (null) when no cycle was checked
+	return is
 }
 
 // PairedComparison is a strategy's primary metric minus random's on the
@@ -222,6 +331,7 @@ func (r *Result) Summarize(rows int) Summary {
 		}
 		ss.TopFound = topFoundCurve(c)
 		ss.SelfCheck = selfCheckSummary(c)
+		ss.Intervals = intervalSummary(c, cfg.Level)
 		s.Strategies = append(s.Strategies, ss)
 	}
 	return s
