@@ -50,7 +50,7 @@ verify: ## Check that generated code and both migration folders are up to date
 	$(GO) test -count=1 -run 'TestMigrations' ./store/...
 	npm run verify --workspace frontend
 
-image: frontend ## Build the OCI image $(IMAGE) (static binary, FROM scratch, non-root) with podman, buildah or docker
+image: frontend ## Build the OCI image $(IMAGE) (static binary, FROM scratch, non-root) with podman, buildah or docker, then start it and check /readyz (skipped where containers cannot run)
 	@[ -n "$(CONTAINER_TOOL)" ] || { echo "image: no podman, buildah or docker engine (apt-get install buildah)" >&2; exit 1; }
 	rm -rf bin/image && mkdir -p bin/image/data
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/image/activelab ./cmd/activelab
@@ -58,6 +58,7 @@ image: frontend ## Build the OCI image $(IMAGE) (static binary, FROM scratch, no
 	cp /etc/ssl/certs/ca-certificates.crt bin/image/
 	$(CONTAINER_TOOL) build -f Containerfile -t $(IMAGE) bin/image
 	@bash deploy/check-image.sh $(CONTAINER_TOOL) $(IMAGE)
+	@bash deploy/run-image.sh $(CONTAINER_TOOL) $(IMAGE)
 
 LOADTEST_ARGS ?= -db sqlite,postgres -rates 100,250,500 -duration 20s
 loadtest: ## Load-test a server it starts itself (cmd/loadgen; LOADTEST_ARGS, PostgreSQL from TEST_DATABASE_URL)
