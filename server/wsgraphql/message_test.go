@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 func TestDecode(t *testing.T) {
@@ -68,6 +72,26 @@ func TestAppendMessage(t *testing.T) {
 	} {
 		if got := string(appendMessage(nil, tc.typ, tc.id, tc.payload)); got != tc.want {
 			t.Errorf("appendMessage(%q, %q, %s) = %s, want %s", tc.typ, tc.id, tc.payload, got, tc.want)
+		}
+	}
+}
+
+// TestEncodeResponse: the fast path writes what json.Marshal writes.
+func TestEncodeResponse(t *testing.T) {
+	yes := true
+	for _, resp := range []*graphql.Response{
+		{Data: json.RawMessage(`{"queueEvents":{"seq":1,"type":"item_labeled"}}`)},
+		{},
+		{Data: json.RawMessage(`null`), Errors: gqlerror.List{{Message: "boom", Path: ast.Path{ast.PathName("a")}}}},
+		{Data: json.RawMessage(`{}`), HasNext: &yes, Label: "l", Extensions: map[string]any{"x": 1}},
+	} {
+		got, err := encodeResponse(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(resp)
+		if string(got) != string(want) {
+			t.Errorf("encodeResponse = %s, want %s", got, want)
 		}
 	}
 }

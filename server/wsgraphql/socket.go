@@ -260,13 +260,30 @@ func decodeParams(raw json.RawMessage, params *graphql.RawParams) error {
 
 // writeResponse sends a result (next; legacy data).
 func (s *socket) writeResponse(id string, resp *graphql.Response) {
-	b, err := json.Marshal(resp)
+	b, err := encodeResponse(resp)
 	if err != nil {
 		s.writeErrors(id, gqlerror.List{{Message: "internal error: the response could not be encoded"}})
 		s.t.onError(s.ctx, fmt.Errorf("encode response: %w", err))
 		return
 	}
 	s.write(s.proto.nextType(), id, b)
+}
+
+// encodeResponse is json.Marshal(resp), without re-reading the data of a
+// plain result (the executor writes it compact): a subscription's event
+// is encoded once per subscriber, so this is on the fan-out's path.
+func encodeResponse(resp *graphql.Response) ([]byte, error) {
+	if len(resp.Errors) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil || resp.Extensions != nil {
+		return json.Marshal(resp)
+	}
+	data := resp.Data
+	if len(data) == 0 {
+		data = json.RawMessage("null")
+	}
+	b := make([]byte, 0, len(`{"data":}`)+len(data))
+	b = append(b, `{"data":`...)
+	b = append(b, data...)
+	return append(b, '}'), nil
 }
 
 // writeErrors sends an error message: the operation failed before it ran.
