@@ -356,6 +356,11 @@ func (s *socket) close(code int, reason string) {
 		_ = s.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 	}
 	s.cancel()
+	s.mu.Lock()
+	for _, op := range s.ops { // in case Init's context is not derived from the socket's
+		op.cancel()
+	}
+	s.mu.Unlock()
 	_ = s.conn.Close()
 	s.t.remove(s)
 }
