@@ -102,8 +102,10 @@ func (s *Server) graphqlGuard(next http.Handler) http.Handler {
 		}
 		ctx = auth.WithClientAddr(ctx, clientAddr(r, s.cfg.TrustProxy))
 		if websocket {
-			ctx = auth.WithHTTP(ctx, w, s.origins.isTLS(r), websocket)
-			s.serveWebsocket(next, w, r.WithContext(ctx))
+			// No response writer: a websocket sets no cookies, and the
+			// socket outlives the handler (wsgraphql.Transport.Do).
+			ctx = auth.WithHTTP(ctx, nil, s.origins.isTLS(r), websocket)
+			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
 		// Every database call of the request ends with it (pgx and

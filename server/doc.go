@@ -9,8 +9,9 @@
 //     multipart request spec, up to Config.MaxUploadBytes) and websockets
 //     with both graphql-transport-ws and the legacy graphql-ws subprotocol
 //     (a client offering neither gets graphql-ws). The websocket transport
-//     is gqlgen's, over gorilla/websocket through a small adapter
-//     (gqlgen dropped its gorilla support in v0.17.92). Keep-alives every
+//     is our own, package server/wsgraphql over gorilla/websocket, built
+//     for many idle subscribers (one goroutine per socket plus one per
+//     running operation, one keep-alive ticker for all). Keep-alives every
 //     Config.WebsocketPingInterval ("ping" / "ka").
 //   - /healthz: 200 while the process is up.
 //   - /readyz: 200 when the database answers and its migrations (ours and

@@ -16,6 +16,7 @@ import (
 	"activelab/events"
 	"activelab/frontend"
 	"activelab/graph"
+	"activelab/server/wsgraphql"
 	"activelab/store"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -45,11 +46,9 @@ type Server struct {
 	sockets   *socketCaps
 	connLimit *connLimitListener
 
-	// wsCtx is cancelled when shutdown starts, ending websockets (which
-	// http.Server.Shutdown does not track once hijacked).
-	wsCtx    context.Context
-	wsCancel context.CancelFunc
-	wsWG     sync.WaitGroup
+	// ws serves the websockets; Serve closes them when shutdown starts
+	// (http.Server.Shutdown does not track hijacked connections).
+	ws *wsgraphql.Transport
 }
 
 // Options are the dependencies of a Server.
@@ -102,7 +101,6 @@ func New(cfg Config, opts Options) (*Server, error) {
 		sockets: &socketCaps{maxSockets: cfg.MaxSocketsPerUser, maxSubs: cfg.MaxSubscriptionsPerSocket,
 			opTimeout: cfg.RequestTimeout, sockets: map[store.ID]int{}},
 	}
-	s.wsCtx, s.wsCancel = context.WithCancel(context.Background())
 	front := opts.Frontend
 	if front == nil {
 		front = frontend.FS()
@@ -147,21 +145,21 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // presenter, authentication gate and metrics.
 func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 	h := handler.New(graph.Schema(r))
-	h.AddTransport(transport.Websocket{
-		Implementation: gorillaWebsocket{checkOrigin: func(r *http.Request) bool {
+	s.ws = wsgraphql.New(wsgraphql.Config{
+		CheckOrigin: func(r *http.Request) bool {
 			ok, _ := s.origins.check(r)
 			return ok
-		}, writeTimeout: 10 * time.Second},
-		InitFunc:              s.websocketInit,
-		InitTimeout:           s.cfg.WebsocketInitTimeout,
-		KeepAlivePingInterval: s.cfg.WebsocketPingInterval, // legacy graphql-ws "ka"
-		PingPongInterval:      s.cfg.WebsocketPingInterval, // graphql-transport-ws "ping"
-		MissingPongOk:         true,                        // hand-written clients often ignore pings
-		PayloadReadLimit:      &s.cfg.MaxBodyBytes,         // one message, as one HTTP body
-		ErrorFunc: func(ctx context.Context, err error) {
+		},
+		Init:         s.websocketInit,
+		InitTimeout:  s.cfg.WebsocketInitTimeout,
+		PingInterval: s.cfg.WebsocketPingInterval, // "ping" (graphql-transport-ws), "ka" (legacy graphql-ws)
+		ReadLimit:    s.cfg.MaxBodyBytes,          // one message, as one HTTP body
+		WriteTimeout: 10 * time.Second,
+		OnError: func(ctx context.Context, err error) {
 			Logger(ctx, s.log).Debug("websocket", "error", err.Error())
 		},
 	})
+	h.AddTransport(s.ws)
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
@@ -194,14 +192,14 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 // ({"Authorization": "Bearer al_…"} or {"token": "al_…"}), else from the
 // cookie or header of the upgrade request. Without credentials the
 // connection is closed with 4401, with bad ones 4403 (graphql-ws codes).
-func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, error) {
 	secret := payload.GetString("token")
 	if h := payload.Authorization(); h != "" {
 		var malformed bool
 		secret, _, malformed = bearerSecret(h)
 		if malformed {
 			err := fmt.Errorf("%w: the Authorization payload must be \"Bearer TOKEN\"", auth.ErrUnauthenticated)
-			return refuse(ctx, 4403, err), nil, err
+			return ctx, refuse(4403, err)
 		}
 	}
 	if secret != "" {
@@ -210,28 +208,27 @@ func (s *Server) websocketInit(ctx context.Context, payload transport.InitPayloa
 			if !errors.Is(err, auth.ErrUnauthenticated) {
 				Logger(ctx, s.log).Error("websocket authenticate", "error", err.Error())
 				err = errors.New("internal error")
-				return refuse(ctx, 4500, err), nil, err
+				return ctx, refuse(4500, err)
 			}
-			return refuse(ctx, 4403, err), nil, err
+			return ctx, refuse(4403, err)
 		}
 		return s.acceptSocket(auth.WithPrincipal(ctx, p), p)
 	}
 	if p := auth.PrincipalFrom(ctx); p != nil && p.User != nil {
 		return s.acceptSocket(ctx, p)
 	}
-	err := auth.Unauthenticated(ctx)
-	return refuse(ctx, 4401, err), nil, err
+	return ctx, refuse(4401, auth.Unauthenticated(ctx))
 }
 
 // acceptSocket admits an authenticated websocket within
 // Config.MaxSocketsPerUser (else closes it with 4429, too many requests)
 // and watches its credentials.
-func (s *Server) acceptSocket(ctx context.Context, p *auth.Principal) (context.Context, *transport.InitPayload, error) {
+func (s *Server) acceptSocket(ctx context.Context, p *auth.Principal) (context.Context, error) {
 	ctx, err := s.sockets.open(ctx, p.User.ID)
 	if err != nil {
-		return refuse(ctx, 4429, err), nil, err
+		return ctx, refuse(4429, err)
 	}
-	return s.watchCredentials(ctx, p), nil, nil
+	return s.watchCredentials(ctx, p), nil
 }
 
 // watchCredentials returns ctx, cancelled as soon as a periodic recheck
@@ -283,21 +280,8 @@ func (w *credentialWatch) stop() {
 	w.t.Stop()
 }
 
-func refuse(ctx context.Context, code int, err error) context.Context {
-	ctx = transport.WithWebsocketCloseCode(ctx, code)
-	return transport.AppendCloseReason(ctx, err.Error())
-}
-
-// serveWebsocket runs a websocket whose context ends when shutdown starts.
-func (s *Server) serveWebsocket(next http.Handler, w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	stop := context.AfterFunc(s.wsCtx, cancel)
-	defer stop()
-	s.wsWG.Add(1)
-	defer s.wsWG.Done()
-	next.ServeHTTP(w, r.WithContext(ctx))
-}
+// refuse is a websocket refusal with its close code and reason.
+func refuse(code int, err error) error { return &wsgraphql.CloseError{Code: code, Err: err} }
 
 // sessionSweepInterval is how often expired sessions are deleted.
 const sessionSweepInterval = time.Hour
@@ -365,7 +349,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.connLimit.Listener = ln
 		ln = s.connLimit
 	}
-	srv.RegisterOnShutdown(s.wsCancel)
+	srv.RegisterOnShutdown(s.ws.Close)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if s.cfg.MetricsAddr != "" {
@@ -383,7 +367,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 	select {
 	case err := <-errc:
-		s.wsCancel()
+		s.ws.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -391,13 +375,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)
-	s.wsCancel()
-	done := make(chan struct{})
-	go func() { s.wsWG.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-sctx.Done():
-	}
+	_ = s.ws.Shutdown(sctx) // closes the websockets, waits for their operations
 	if err != nil {
 		_ = srv.Close()
 		return fmt.Errorf("shutdown: %w", err)

@@ -212,6 +212,9 @@ try {
   await page.getByRole('button', { name: 'Save & next' }).click();
   await page.getByRole('status').filter({ hasText: /Labeled .*: -2\.750\./ }).waitFor();
   await page.getByTestId('count-labeled').filter({ hasText: /^1$/ }).waitFor();
+  // The count follows the label's event, which can arrive before the
+  // next claim's answer: wait for the next compound rather than race it.
+  await page.getByTestId('smiles').filter({ hasNotText: exactly(first) }).waitFor();
   const second = (await page.getByTestId('smiles').textContent()).trim();
   assert.notEqual(second, first, 'the next compound is claimed after a label');
   assert.equal(await page.getByLabel('Source').inputValue(), 'LITERATURE', 'source stays as chosen for the next compound');
