@@ -161,6 +161,8 @@ type Candidate struct {
 	// of more than two classes, whose Prediction is then the probability
 	// of the most probable class; nil otherwise.
 	Probabilities []float64
+	// classes are the model's classes (nil for regression).
+	classes []string
 	// calibration gives the interval at other levels (IntervalAt).
 	calibration *Calibration
 }

@@ -246,3 +246,105 @@ func labelValue(m *store.MLModel, class string, value *float64) error {
 	}
 	return nil
 }
+
+// ClassProbability is one class of a classification model with the
+// probability a model version gives it.
+type ClassProbability struct {
+	Class       string
+	Index       int
+	Probability float64
+}
+
+// classProbabilities are the probabilities of classes given a prediction
+// (two classes: p(class 1), so class 0 has 1 − p) or the per-class
+// probabilities probs (more than two); nil for regression or without a
+// prediction.
+func classProbabilities(classes []string, prediction *float64, probs []float64) []*ClassProbability {
+	switch {
+	case len(classes) > 2 && len(probs) == len(classes):
+	case len(classes) == 2 && prediction != nil:
+		p := min(max(*prediction, 0), 1)
+		probs = []float64{1 - p, p}
+	default:
+		return nil
+	}
+	out := make([]*ClassProbability, len(classes))
+	for k, c := range classes {
+		out[k] = &ClassProbability{Class: c, Index: k, Probability: probs[k]}
+	}
+	return out
+}
+
+// predictedClass is the most probable class (the first on a tie: p = 0.5
+// of two classes is class 0), nil without probabilities.
+func predictedClass(ps []*ClassProbability) *string {
+	if len(ps) == 0 {
+		return nil
+	}
+	best := 0
+	for k, p := range ps {
+		if p.Probability > ps[best].Probability {
+			best = k
+		}
+	}
+	return &ps[best].Class
+}
+
+// ItemProbabilities are a queue item's class probabilities as version (the
+// version that scored it) gives them; nil for regression or an item
+// without a prediction.
+func ItemProbabilities(version *store.MLModel, it *store.LabelQueueItem) []*ClassProbability {
+	return classProbabilities(version.ClassList(), it.Prediction, it.ClassProbabilities)
+}
+
+// ItemPredictedClass is the most probable class of a queue item (see
+// ItemProbabilities); nil for regression or without a prediction.
+func ItemPredictedClass(version *store.MLModel, it *store.LabelQueueItem) *string {
+	return predictedClass(ItemProbabilities(version, it))
+}
+
+// ItemLabelClass is the class name of a queue item's label; nil for
+// regression, an item without a label, or a value that is no class index.
+func ItemLabelClass(version *store.MLModel, it *store.LabelQueueItem) *string {
+	classes := version.ClassList()
+	if it.Label == nil || checkClassValue("label", classes, *it.Label) != nil {
+		return nil
+	}
+	return &classes[int(*it.Label)]
+}
+
+// ClassProbabilities are the candidate's class probabilities (see
+// ItemProbabilities); nil for regression.
+func (c *Candidate) ClassProbabilities() []*ClassProbability {
+	return classProbabilities(c.classes, &c.Prediction, c.Probabilities)
+}
+
+// PredictedClass is the candidate's most probable class; nil for
+// regression.
+func (c *Candidate) PredictedClass() *string { return predictedClass(c.ClassProbabilities()) }
+
+// ClassProbabilities are the row's class probabilities (see
+// ItemProbabilities); nil for regression or a row that did not parse.
+func (r *PredictResult) ClassProbabilities() []*ClassProbability {
+	if r.Err != nil {
+		return nil
+	}
+	return classProbabilities(r.classes, &r.Prediction, r.Probabilities)
+}
+
+// PredictedClass is the row's most probable class; nil for regression or
+// a row that did not parse.
+func (r *PredictResult) PredictedClass() *string { return predictedClass(r.ClassProbabilities()) }
+
+// LabelValue resolves the value of a label given as a number (value) or
+// a class (class): exactly one of them; class wins its checks later
+// (SubmitLabelInput.Class). Neither is an *InputError on "value".
+func LabelValue(value *float64, class *string) (float64, string, error) {
+	switch {
+	case class != nil && strings.TrimSpace(*class) != "":
+		return 0, *class, nil
+	case value != nil:
+		return *value, "", nil
+	}
+	return 0, "", inputErr("value", "give a value (or, for classification, a class)")
+}

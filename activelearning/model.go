@@ -149,9 +149,13 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 		Seed: in.Seed, CreatedAt: s.now(), PromotionTolerance: in.PromotionTolerance, Classes: classes}
 	if in.Task == store.TaskClassification {
 		for _, ms := range ms {
-			if err := checkClassValue("classes", m.ClassList(), ms.Value); err != nil {
-				return nil, inputErr("classes", "%q has the value %g, not a class index of %s: import the endpoint's labels by class name (import classes)", in.Endpoint, ms.Value, classList(m.ClassList()))
+			if err := checkClassValue("classes", m.ClassList(), ms.Value); err == nil {
+				continue
 			}
+			if classes == nil {
+				return nil, inputErr("task", "classification needs values 0 or 1, or class names (classes); %q has %g", in.Endpoint, ms.Value)
+			}
+			return nil, inputErr("classes", "%q has the value %g, not a class index of %s: import the endpoint's labels by class name (import classes)", in.Endpoint, ms.Value, classList(m.ClassList()))
 		}
 	}
 	data := aggregate(ms, in.Task, len(m.ClassList()))

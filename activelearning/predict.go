@@ -51,6 +51,8 @@ type PredictResult struct {
 	// ClassList) of a model of more than two classes, whose Prediction is
 	// then the probability of the most probable class; nil otherwise.
 	Probabilities []float64
+	// classes are the model's classes (nil for regression).
+	classes []string
 	// ApplicabilityDistance is 1 - Similarity: 0 for a training compound,
 	// 1 for a compound sharing no fingerprint bit with any of them.
 	ApplicabilityDistance float64
@@ -260,6 +262,7 @@ func (p *Predictor) predictChunk(ctx context.Context, smiles []string, out []Pre
 	for k, i := range good {
 		r := &out[i]
 		r.Prediction, r.Uncertainty = pred.Mean[k], pred.Std[k]
+		r.classes = p.model.ClassList()
 		if probs != nil {
 			r.Probabilities = probs[k]
 		}

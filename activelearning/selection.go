@@ -335,7 +335,7 @@ func (s *Service) rank(ctx context.Context, sel *selection, ids []store.ID) ([]C
 	for r, rk := range ranked {
 		i := rk.Index
 		out[r] = Candidate{CompoundID: ids[i], Prediction: sc.mean[i], Uncertainty: sc.std[i],
-			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1, Explore: rk.Explore, Probabilities: sc.probsOf(i)}
+			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1, Explore: rk.Explore, Probabilities: sc.probsOf(i), classes: sel.root.ClassList()}
 		if sc.low != nil {
 			out[r].IntervalLow, out[r].IntervalHigh, out[r].HasInterval = sc.low[i], sc.high[i], true
 			out[r].calibration = sc.cal
