@@ -213,7 +213,8 @@ func trainModel(ctx context.Context, root *store.MLModel, X *ml.Features, data l
 
 // multiMetricsOf is metricsOf for more than two classes:
 // metrics.MultiClassSummary (auc = macro one-vs-rest ROC-AUC, accuracy,
-// log_loss, ece = top-label ECE), leaving out undefined ones.
+// log_loss, ece = top-label ECE; roc_auc repeats auc, as for two
+// classes), leaving out undefined ones.
 func multiMetricsOf(y []float64, probs [][]float64) map[string]float64 {
 	yi := make([]int, len(y))
 	for i, v := range y {
@@ -222,6 +223,9 @@ func multiMetricsOf(y []float64, probs [][]float64) map[string]float64 {
 	out, err := metrics.MultiClassSummary(yi, probs, nil)
 	if err != nil || out == nil {
 		out = map[string]float64{}
+	}
+	if auc, ok := out[metrics.NameAUC]; ok {
+		out["roc_auc"] = auc // the binary summary's name too: learning curves read it
 	}
 	return out
 }
