@@ -216,7 +216,7 @@ export const QUEUE = graphql(`query Queue($modelId: ID!, $status: [QueueStatus!]
   labelQueue(filter: {modelId: $modelId, status: $status, assignedTo: $assignedTo, archived: $archived}, first: 25, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id status priority prediction uncertainty label labelSource labelImplausible skipReason notes assignedTo { id name email }
+    edges { node { id status priority prediction uncertainty predictedClass label labelClass labelSource labelImplausible skipReason notes assignedTo { id name email }
       archivedAt archivedWith { version }
       labelHistory { action value previousValue reason createdAt user { id name email } }
       compound { name inputSmiles } } }
