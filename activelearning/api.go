@@ -191,7 +191,10 @@ type SubmitLabelInput struct {
 	// Class, when not empty, is a classification label by class name (or
 	// index 0..K−1 written as an integer); it sets Value to the class
 	// index.
-	Class      string
+	Class string
+	// NoValue says the caller gave neither a value nor a class (the API's
+	// value is optional): an *InputError on value, after the role check.
+	NoValue    bool
 	Source     store.Source
 	Confidence store.Confidence
 	Notes      string

@@ -340,15 +340,20 @@ func (r *PredictResult) ClassProbabilities() []*ClassProbability {
 // a row that did not parse.
 func (r *PredictResult) PredictedClass() *string { return predictedClass(r.ClassProbabilities()) }
 
-// LabelValue resolves the value of a label given as a number (value) or
-// a class (class): exactly one of them; class wins its checks later
-// (SubmitLabelInput.Class). Neither is an *InputError on "value".
-func LabelValue(value *float64, class *string) (float64, string, error) {
-	switch {
-	case class != nil && strings.TrimSpace(*class) != "":
-		return 0, *class, nil
-	case value != nil:
-		return *value, "", nil
+// LabelValue splits a label given as a number (value) or a class (class)
+// for SubmitLabelInput and AmendLabelInput: the value (0 when nil), the
+// class ("" when nil or blank), and whether neither was given (NoValue).
+func LabelValue(value *float64, class *string) (v float64, c string, none bool) {
+	if class != nil && strings.TrimSpace(*class) != "" {
+		c = *class
 	}
-	return 0, "", inputErr("value", "give a value (or, for classification, a class)")
+	if value != nil {
+		v = *value
+	}
+	return v, c, value == nil && c == ""
+}
+
+// noValue is the error of a label with neither value nor class.
+func noValue() error {
+	return inputErr("value", "give a value (or, for classification, a class)")
 }

@@ -16,7 +16,9 @@ type AmendLabelInput struct {
 	ItemID store.ID
 	Value  float64
 	// Class, when not empty, is the new class (see SubmitLabelInput.Class).
-	Class      string
+	Class string
+	// NoValue: neither a value nor a class (see SubmitLabelInput.NoValue).
+	NoValue    bool
 	Source     store.Source
 	Confidence store.Confidence
 	Notes      *string // nil: keep the label's notes
@@ -52,6 +54,9 @@ func (s *Service) mayCorrect(actor *store.User, it *store.LabelQueueItem) error 
 func (s *Service) AmendLabel(ctx context.Context, actor *store.User, in AmendLabelInput) (*store.LabelQueueItem, error) {
 	if err := auth.RequireRole(actor, "amendLabel", store.RoleScientist); err != nil {
 		return nil, err
+	}
+	if in.NoValue {
+		return nil, noValue()
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" {

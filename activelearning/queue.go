@@ -172,6 +172,9 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 	if err := auth.RequireRole(actor, "submitLabel", store.RoleScientist); err != nil {
 		return nil, err
 	}
+	if in.NoValue {
+		return nil, noValue()
+	}
 	if err := checkMagnitude("value", in.Value); err != nil {
 		return nil, err
 	}

@@ -261,11 +261,8 @@ func (r *mutationResolver) SubmitLabel(ctx context.Context, input model.SubmitLa
 	if err != nil {
 		return nil, err
 	}
-	value, class, err := activelearning.LabelValue(input.Value, input.Class)
-	if err != nil {
-		return nil, err
-	}
-	in := activelearning.SubmitLabelInput{ItemID: input.ItemID, Value: value, Class: class, Notes: deref(input.Notes),
+	value, class, none := activelearning.LabelValue(input.Value, input.Class)
+	in := activelearning.SubmitLabelInput{ItemID: input.ItemID, Value: value, Class: class, NoValue: none, Notes: deref(input.Notes),
 		Confirm: input.Confirm != nil && *input.Confirm}
 	if input.Source != nil {
 		in.Source = *input.Source
@@ -351,11 +348,8 @@ func (r *mutationResolver) AmendLabel(ctx context.Context, input model.AmendLabe
 	if err != nil {
 		return nil, err
 	}
-	value, class, err := activelearning.LabelValue(input.Value, input.Class)
-	if err != nil {
-		return nil, err
-	}
-	in := activelearning.AmendLabelInput{ItemID: input.ItemID, Value: value, Class: class, Notes: input.Notes, Reason: input.Reason,
+	value, class, none := activelearning.LabelValue(input.Value, input.Class)
+	in := activelearning.AmendLabelInput{ItemID: input.ItemID, Value: value, Class: class, NoValue: none, Notes: input.Notes, Reason: input.Reason,
 		Confirm: input.Confirm != nil && *input.Confirm}
 	if input.Source != nil {
 		in.Source = *input.Source
