@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"activelab/activelearning"
@@ -140,6 +141,9 @@ func printModel(w io.Writer, m *store.MLModel) {
 	fmt.Fprintf(w, "model:         %s (id %s, version %d)\n", m.Name, m.ID, m.Version)
 	fmt.Fprintf(w, "status:        %s\n", m.Status)
 	fmt.Fprintf(w, "endpoint:      %s (%s)\n", m.Endpoint, m.Task)
+	if len(m.Classes) > 0 {
+		fmt.Fprintf(w, "classes:       %s\n", strings.Join(m.Classes, ", "))
+	}
 	fmt.Fprintf(w, "training size: %d\n", m.TrainingSize)
 	fmt.Fprintf(w, "validation:    %s\n", m.ValidationHash)
 	var metrics map[string]any
