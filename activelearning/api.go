@@ -88,6 +88,11 @@ type CreateModelInput struct {
 	// classification (default DefaultClassificationTolerance). Nil means
 	// the default; it must be finite and >= 0.
 	PromotionTolerance *float64
+	// Classes are a classification model's class names in index order
+	// (2 to ml.MaxClasses; empty: the binary "0", "1"). The endpoint's
+	// measurements must be class indexes 0..K−1 (import them by name
+	// with ImportInput.Classes). Regression takes none.
+	Classes []string
 }
 
 // SplitInput is the validation split, fixed when the model is created.
@@ -152,6 +157,12 @@ type Candidate struct {
 	// uncalibrated version).
 	IntervalLow, IntervalHigh float64
 	HasInterval               bool
+	// Probabilities are the class probabilities (index order) of a model
+	// of more than two classes, whose Prediction is then the probability
+	// of the most probable class; nil otherwise.
+	Probabilities []float64
+	// classes are the model's classes (nil for regression).
+	classes []string
 	// calibration gives the interval at other levels (IntervalAt).
 	calibration *Calibration
 }
@@ -175,8 +186,15 @@ const DefaultBatchSize = 50
 
 // SubmitLabelInput is a labeler's answer for a queue item.
 type SubmitLabelInput struct {
-	ItemID     store.ID
-	Value      float64
+	ItemID store.ID
+	Value  float64
+	// Class, when not empty, is a classification label by class name (or
+	// index 0..K−1 written as an integer); it sets Value to the class
+	// index.
+	Class string
+	// NoValue says the caller gave neither a value nor a class (the API's
+	// value is optional): an *InputError on value, after the role check.
+	NoValue    bool
 	Source     store.Source
 	Confidence store.Confidence
 	Notes      string

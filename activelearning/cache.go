@@ -30,6 +30,7 @@ func keyOf(id store.ID, artifact []byte) versionKey {
 type modelCache struct {
 	mu        sync.Mutex
 	ensembles map[versionKey]*ml.Ensemble
+	multis    map[versionKey]*ml.MultiClass
 	domains   map[versionKey]*trainingDomain
 }
 
@@ -41,7 +42,7 @@ type trainingDomain struct {
 }
 
 func newModelCache() *modelCache {
-	return &modelCache{ensembles: map[versionKey]*ml.Ensemble{}, domains: map[versionKey]*trainingDomain{}}
+	return &modelCache{ensembles: map[versionKey]*ml.Ensemble{}, multis: map[versionKey]*ml.MultiClass{}, domains: map[versionKey]*trainingDomain{}}
 }
 
 func (c *modelCache) ensemble(k versionKey) *ml.Ensemble {
@@ -54,6 +55,18 @@ func (c *modelCache) putEnsemble(k versionKey, e *ml.Ensemble) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.ensembles[k] = e
+}
+
+func (c *modelCache) multiClass(k versionKey) *ml.MultiClass {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.multis[k]
+}
+
+func (c *modelCache) putMultiClass(k versionKey, m *ml.MultiClass) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.multis[k] = m
 }
 
 func (c *modelCache) domain(k versionKey) *trainingDomain {
@@ -76,6 +89,11 @@ func (c *modelCache) drop(id store.ID) {
 	for k := range c.ensembles {
 		if k.id == id {
 			delete(c.ensembles, k)
+		}
+	}
+	for k := range c.multis {
+		if k.id == id {
+			delete(c.multis, k)
 		}
 	}
 	for k := range c.domains {

@@ -13,8 +13,12 @@ import (
 // AmendLabelInput corrects a label: the new value, source, confidence and
 // notes (empty source, confidence: keep the label's), and why.
 type AmendLabelInput struct {
-	ItemID     store.ID
-	Value      float64
+	ItemID store.ID
+	Value  float64
+	// Class, when not empty, is the new class (see SubmitLabelInput.Class).
+	Class string
+	// NoValue: neither a value nor a class (see SubmitLabelInput.NoValue).
+	NoValue    bool
 	Source     store.Source
 	Confidence store.Confidence
 	Notes      *string // nil: keep the label's notes
@@ -51,6 +55,9 @@ func (s *Service) AmendLabel(ctx context.Context, actor *store.User, in AmendLab
 	if err := auth.RequireRole(actor, "amendLabel", store.RoleScientist); err != nil {
 		return nil, err
 	}
+	if in.NoValue {
+		return nil, noValue()
+	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" {
 		return nil, inputErr("reason", "a correction needs a reason")
@@ -68,6 +75,11 @@ func (s *Service) AmendLabel(ctx context.Context, actor *store.User, in AmendLab
 			return err
 		}
 		it := ic.item
+		if in.Class != "" {
+			if err := labelValue(ic.version, in.Class, &in.Value); err != nil {
+				return err
+			}
+		}
 		if it.Status != store.QueueLabeled || it.Label == nil {
 			return fmt.Errorf("queue item %d is %s, not labeled: %w", it.ID, it.Status, store.ErrConflict)
 		}

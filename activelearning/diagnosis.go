@@ -60,7 +60,8 @@ func (s *Service) CycleDiagnoses(ctx context.Context, cycleIDs []store.ID) (map[
 
 // diagnose runs selfcheck.Diagnose on one cycle's labeled items; items
 // without a stored prediction or spread are left out (every selection
-// stores both).
+// stores both). For more than two classes a pick is judged by the stored
+// probability of its labeled class.
 func diagnose(cl *store.CycleLabels) (*CycleDiagnosis, error) {
 	in := selfcheck.Input{Task: selfcheck.Regression, Level: PredictInterval}
 	if cl.Task == store.TaskClassification {
@@ -71,6 +72,15 @@ func diagnose(cl *store.CycleLabels) (*CycleDiagnosis, error) {
 			continue
 		}
 		p := selfcheck.Pick{Label: *it.Label, Mean: *it.Prediction, Std: *it.Uncertainty, Explore: it.Explore}
+		if probs := it.ClassProbabilities; len(probs) > 2 {
+			// More than two classes: the error is 1 − p(labeled class),
+			// the binary rule's |label − p| with label 1 and p that.
+			k := int(*it.Label)
+			if k < 0 || k >= len(probs) {
+				continue
+			}
+			p.Label, p.Mean = 1, probs[k]
+		}
 		if it.IntervalLow != nil && it.IntervalHigh != nil {
 			p.Low, p.High, p.HasInterval = *it.IntervalLow, *it.IntervalHigh, true
 		}

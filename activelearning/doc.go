@@ -41,6 +41,27 @@
 // confidence as sample weight: high 1.0, medium 0.7, low 0.4. Exactly one
 // version per lineage is active.
 //
+// # Classes
+//
+// A classification model has K >= 2 named classes (CreateModelInput.Classes,
+// stored on every version; none given means the binary "0", "1", stored
+// as nothing, so binary models look as they always did). A classification
+// measurement's value is its class index 0..K−1: imports read class names
+// (or indexes) with ingest.Options.Classes, and SubmitLabel/AmendLabel take
+// a class name (Class) or index (Value); anything else is an *InputError
+// naming the valid classes. A class is valid or not: no plausibility
+// check. Two classes train one binary ensemble (Prediction = p(class 1));
+// more than two train ml.MultiClass (one-vs-rest ensembles, normalised),
+// a compound's Prediction is then the probability of its most probable
+// class, Uncertainty the mean of the classes' member spreads, and the
+// queue item keeps the per-class probabilities. Margin is
+// (1 − (p(first) − p(second)))/2 and entropy is over the K classes
+// (ml/sampling); validation metrics are metrics.MultiClassSummary (auc =
+// macro one-vs-rest ROC-AUC, accuracy, log_loss, ece = top-label ECE), and
+// promotion compares auc. Several measurements of one compound train as
+// the class of the largest total confidence. The self-check judges a pick
+// by 1 − p(labeled class).
+//
 // # Selection
 //
 // The pool is a compound set, an explicit list, or every compound, minus the

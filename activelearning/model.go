@@ -126,6 +126,10 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 	if err := checkTolerance(in.PromotionTolerance); err != nil {
 		return nil, err
 	}
+	classes, err := checkClasses(in.Task, in.Classes)
+	if err != nil {
+		return nil, err
+	}
 	if s.jobs == nil {
 		return nil, errors.New("create model: no job client (SetJobs)")
 	}
@@ -141,16 +145,22 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 	if err != nil {
 		return nil, err
 	}
-	data := aggregate(ms, in.Task)
+	m := &store.MLModel{Name: in.Name, Endpoint: in.Endpoint, Task: in.Task, Version: 1, Status: store.ModelTraining,
+		Seed: in.Seed, CreatedAt: s.now(), PromotionTolerance: in.PromotionTolerance, Classes: classes}
+	if in.Task == store.TaskClassification {
+		for _, ms := range ms {
+			if err := checkClassValue("classes", m.ClassList(), ms.Value); err == nil {
+				continue
+			}
+			if classes == nil {
+				return nil, inputErr("task", "classification needs values 0 or 1, or class names (classes); %q has %g", in.Endpoint, ms.Value)
+			}
+			return nil, inputErr("classes", "%q has the value %g, not a class index of %s: import the endpoint's labels by class name (import classes)", in.Endpoint, ms.Value, classList(m.ClassList()))
+		}
+	}
+	data := aggregate(ms, in.Task, len(m.ClassList()))
 	if len(data.ids) < 10 {
 		return nil, inputErr("endpoint", "%d compounds measured for %q; a model needs at least 10", len(data.ids), in.Endpoint)
-	}
-	if in.Task == store.TaskClassification {
-		for _, v := range data.y {
-			if v != 0 && v != 1 {
-				return nil, inputErr("task", "classification needs values 0 or 1; %q has %g", in.Endpoint, v)
-			}
-		}
 	}
 	valIdx, err := s.split(ctx, data.ids, p.Split)
 	if err != nil {
@@ -171,8 +181,6 @@ func (s *Service) CreateModel(ctx context.Context, actor *store.User, in CreateM
 	if len(trainIDs) < 5 || len(members) < 2 {
 		return nil, inputErr("split.fraction", "split leaves %d training and %d validation compounds (need 5 and 2)", len(trainIDs), len(members))
 	}
-	m := &store.MLModel{Name: in.Name, Endpoint: in.Endpoint, Task: in.Task, Version: 1, Status: store.ModelTraining,
-		Seed: in.Seed, CreatedAt: s.now(), PromotionTolerance: in.PromotionTolerance}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		vs := &store.ValidationSet{Name: "model " + in.Name + " validation", Endpoint: in.Endpoint,
 			Hash: validationHash(members), CreatedAt: s.now()}
@@ -349,10 +357,15 @@ type labeled struct {
 }
 
 // aggregate merges measurements per compound: the confidence-weighted mean
-// of its values (for classification rounded to 0 or 1) with the largest of
-// their weights. Compounds come out in ascending ID order.
-func aggregate(ms []*store.Measurement, task store.Task) labeled {
-	type acc struct{ sum, wsum, wmax float64 }
+// of its values (for two classes rounded to 0 or 1) with the largest of
+// their weights; with k > 2 classes the class of the largest total
+// confidence (the lowest index on a tie). Compounds come out in ascending
+// ID order.
+func aggregate(ms []*store.Measurement, task store.Task, k int) labeled {
+	type acc struct {
+		sum, wsum, wmax float64
+		votes           []float64
+	}
 	by := map[store.ID]*acc{}
 	for _, m := range ms {
 		w := confidenceWeight[m.Confidence]
@@ -366,6 +379,14 @@ func aggregate(ms []*store.Measurement, task store.Task) labeled {
 		}
 		a.sum += w * m.Value
 		a.wsum += w
+		if k > 2 {
+			if a.votes == nil {
+				a.votes = make([]float64, k)
+			}
+			if c := int(m.Value); c >= 0 && c < k {
+				a.votes[c] += w
+			}
+		}
 		a.wmax = max(a.wmax, w)
 	}
 	var out labeled
@@ -376,7 +397,10 @@ func aggregate(ms []*store.Measurement, task store.Task) labeled {
 	for _, id := range out.ids {
 		a := by[id]
 		v := a.sum / a.wsum
-		if task == store.TaskClassification {
+		switch {
+		case task == store.TaskClassification && k > 2:
+			v = float64(argmax(a.votes))
+		case task == store.TaskClassification:
 			v = math.Round(v)
 		}
 		out.y = append(out.y, v)
@@ -410,7 +434,7 @@ func (s *Service) trainingData(ctx context.Context, q store.Querier, root *store
 			keep = append(keep, m)
 		}
 	}
-	out := aggregate(keep, root.Task)
+	out := aggregate(keep, root.Task, len(root.ClassList()))
 	withLabel := map[store.ID]bool{}
 	for _, m := range keep {
 		if m.Origin == store.OriginLabel {
@@ -444,7 +468,7 @@ func (s *Service) validation(ctx context.Context, q store.Querier, m *store.MLMo
 
 // trained is a freshly trained ensemble with its validation metrics.
 type trained struct {
-	ens      *ml.Ensemble
+	model    versionModel
 	artifact []byte
 	metrics  map[string]float64
 	size     int
@@ -476,7 +500,7 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 		return nil, err
 	}
 	progress("train", 0.2, fmt.Sprintf("training %d members on %d compounds", p.Members, len(data.ids)))
-	ens, err := ml.TrainEnsemble(ctx, X, data.y, data.w, p.ensembleConfig(root.Task, seed))
+	vm, err := trainModel(ctx, root, X, data, p.ensembleConfig(root.Task, seed))
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
@@ -484,26 +508,35 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 		return nil, err
 	}
 	progress("evaluate", 0.8, fmt.Sprintf("validating on %d compounds", len(valIDs)))
-	metrics, err := s.evaluate(ctx, ens, valIDs, valY, root.Task)
+	metrics, err := s.evaluate(ctx, vm, valIDs, valY, root.Task)
 	if err != nil {
 		return nil, err
 	}
-	art, err := ens.MarshalBinary()
+	art, err := vm.artifact()
 	if err != nil {
 		return nil, fmt.Errorf("serialize model: %w", err)
 	}
-	return &trained{ens: ens, artifact: art, metrics: metrics, size: len(data.ids), labels: data.labels, ids: data.ids}, nil
+	return &trained{model: vm, artifact: art, metrics: metrics, size: len(data.ids), labels: data.labels, ids: data.ids}, nil
 }
 
 // evaluate returns the ensemble's metrics on the validation compounds.
 // Regression: rmse, mae, r2, spearman, coverage95 (of mean ± 1.96 std);
-// classification: roc_auc, accuracy, f1, log_loss, brier. A metric that is
-// undefined on the set (e.g. ROC AUC with one class) is left out.
-func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, ids []store.ID, y []float64, task store.Task) (map[string]float64, error) {
+// classification: roc_auc, accuracy, f1, log_loss, brier; more than two
+// classes: multiMetricsOf. A metric that is undefined on the set (e.g. ROC
+// AUC with one class) is left out.
+func (s *Service) evaluate(ctx context.Context, vm versionModel, ids []store.ID, y []float64, task store.Task) (map[string]float64, error) {
 	X, err := s.featureMatrix(ctx, s.st, ids)
 	if err != nil {
 		return nil, err
 	}
+	if vm.multi != nil {
+		sc, err := vm.predict(ctx, X)
+		if err != nil {
+			return nil, fmt.Errorf("predict validation set: %w", err)
+		}
+		return multiMetricsOf(y, sc.probs), nil
+	}
+	ens := vm.ens
 	var pred *ml.Prediction
 	if task == store.TaskRegression && ens.Calibrated() {
 		pred, err = ens.PredictInterval(ctx, X, 0.90)
@@ -517,8 +550,12 @@ func (s *Service) evaluate(ctx context.Context, ens *ml.Ensemble, ids []store.ID
 }
 
 func (s *Service) cacheEnsemble(id store.ID, t *trained) {
-	if id != store.NilID && t != nil {
-		s.cache.putEnsemble(keyOf(id, t.artifact), t.ens)
+	switch {
+	case id == store.NilID || t == nil:
+	case t.model.multi != nil:
+		s.cache.putMultiClass(keyOf(id, t.artifact), t.model.multi)
+	default:
+		s.cache.putEnsemble(keyOf(id, t.artifact), t.model.ens)
 	}
 }
 

@@ -124,18 +124,15 @@ func checkLabelEnums(source store.Source, confidence store.Confidence) error {
 	return nil
 }
 
-// checkLabelValue checks value v for ic's item, read in q: 0 or 1 for a
-// classification model; for regression the plausibility rule, whose
+// checkLabelValue checks value v for ic's item, read in q: a class index
+// for a classification model; for regression the plausibility rule, whose
 // *ImplausibleError confirm overrides (implausible then reports it). The
 // endpoint's range is read only when the prediction alone cannot vouch for
 // the value (within k of the ensemble's own spread it is plausible
 // whatever the range), so most labels cost no aggregate over the endpoint.
 func (s *Service) checkLabelValue(ctx context.Context, q store.Querier, ic *itemContext, v float64, confirm bool) (implausible bool, err error) {
 	if ic.version.Task == store.TaskClassification {
-		if v != 0 && v != 1 {
-			return false, inputErr("value", "%g: a classification label is 0 or 1", v)
-		}
-		return false, nil
+		return false, checkClassValue("value", ic.version.ClassList(), v) // a class is valid or not: no plausibility
 	}
 	it, k := ic.item, s.cfg.PlausibilityK
 	if it.Prediction != nil && it.Uncertainty != nil && math.Abs(v-*it.Prediction) <= k**it.Uncertainty {

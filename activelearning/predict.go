@@ -47,6 +47,12 @@ type PredictResult struct {
 	// false (and Probability zero) for regression or an uncalibrated model.
 	Probability    float64
 	HasProbability bool
+	// Probabilities are the class probabilities (index order, the model's
+	// ClassList) of a model of more than two classes, whose Prediction is
+	// then the probability of the most probable class; nil otherwise.
+	Probabilities []float64
+	// classes are the model's classes (nil for regression).
+	classes []string
 	// ApplicabilityDistance is 1 - Similarity: 0 for a training compound,
 	// 1 for a compound sharing no fingerprint bit with any of them.
 	ApplicabilityDistance float64
@@ -63,8 +69,9 @@ type PredictResult struct {
 // Predictor scores SMILES with one model version without storing them.
 // It is safe for concurrent use.
 type Predictor struct {
-	model  *store.MLModel // the version
-	ens    *ml.Ensemble
+	model  *store.MLModel  // the version
+	ens    *ml.Ensemble    // regression and two classes
+	multi  *ml.MultiClass  // more than two classes
 	domain *trainingDomain // the version's, from the service's cache
 	st     *store.Store    // to name the nearest training compounds
 }
@@ -107,7 +114,7 @@ func (s *Service) Predictor(ctx context.Context, actor *store.User, ref string, 
 	if len(m.Artifact) == 0 {
 		return nil, inputErr("version", "model %q version %d has no trained artifact (status %s)", m.Name, m.Version, m.Status)
 	}
-	ens, err := s.ensemble(m)
+	vm, err := s.model(m)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +125,7 @@ func (s *Service) Predictor(ctx context.Context, actor *store.User, ref string, 
 	if err != nil {
 		return nil, fmt.Errorf("predict with model %q version %d: %w", m.Name, m.Version, err)
 	}
-	return &Predictor{model: m, ens: ens, domain: d, st: s.st}, nil
+	return &Predictor{model: m, ens: vm.ens, multi: vm.multi, domain: d, st: s.st}, nil
 }
 
 // lineageByRef finds a lineage's versions (oldest first) by lineage ID or
@@ -212,14 +219,28 @@ func (p *Predictor) predictChunk(ctx context.Context, smiles []string, out []Pre
 	}
 	var pred *ml.Prediction
 	var err error
+	var probs [][]float64
+	if p.multi != nil {
+		sc, err := versionModel{multi: p.multi}.predict(ctx, X)
+		if err != nil {
+			return fmt.Errorf("predict %d rows: %w", len(good), err)
+		}
+		pred, probs = &ml.Prediction{Mean: sc.mean, Std: sc.std}, sc.probs
+	}
 	// No intervals from a version without calibration, nor from one with
 	// too few calibration rows for PredictInterval (as selections do).
-	cal := calibrationOf(p.ens)
-	_, _, calErr := p.ens.Interval(0, 0, PredictInterval)
-	interval := cal != nil && calErr == nil
-	if interval {
+	var cal *Calibration
+	interval := false
+	if p.ens != nil {
+		cal = calibrationOf(p.ens)
+		_, _, calErr := p.ens.Interval(0, 0, PredictInterval)
+		interval = cal != nil && calErr == nil
+	}
+	switch {
+	case p.multi != nil:
+	case interval:
 		pred, err = p.ens.PredictInterval(ctx, X, PredictInterval)
-	} else {
+	default:
 		pred, err = p.ens.Predict(ctx, X)
 	}
 	if err != nil {
@@ -237,10 +258,14 @@ func (p *Predictor) predictChunk(ctx context.Context, smiles []string, out []Pre
 	if err != nil {
 		return fmt.Errorf("nearest training compounds: %w", err)
 	}
-	calibrated := p.ens.Task() == ml.Classification && p.ens.Calibrated()
+	calibrated := p.ens != nil && p.ens.Task() == ml.Classification && p.ens.Calibrated()
 	for k, i := range good {
 		r := &out[i]
 		r.Prediction, r.Uncertainty = pred.Mean[k], pred.Std[k]
+		r.classes = p.model.ClassList()
+		if probs != nil {
+			r.Probabilities = probs[k]
+		}
 		if calibrated {
 			// Clamped: a mean of probabilities may round just past [0, 1].
 			r.Probability, _ = p.ens.CalibrateProbability(min(max(pred.Mean[k], 0), 1))

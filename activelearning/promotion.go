@@ -163,7 +163,7 @@ func (s *Service) RollbackModel(ctx context.Context, actor *store.User, lineageI
 // one transaction, re-scores the lineage's open items by it and archives
 // the labeled items it trained on that are not archived yet.
 func (s *Service) activate(ctx context.Context, actor *store.User, v *store.MLModel, action, reason string, from store.ModelStatus) (*store.MLModel, error) {
-	ens, err := s.ensemble(v) // decoded outside the transaction
+	vm, err := s.model(v) // decoded outside the transaction
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func (s *Service) activate(ctx context.Context, actor *store.User, v *store.MLMo
 		if out, err = tx.ModelVersion(ctx, v.ID); err != nil {
 			return err
 		}
-		moved, err := s.rescore(ctx, tx, vs[0], vs, out, ens)
+		moved, err := s.rescore(ctx, tx, vs[0], vs, out, vm)
 		if err != nil {
 			return err
 		}

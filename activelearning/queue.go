@@ -157,8 +157,10 @@ func (s *Service) RenewLease(ctx context.Context, actor *store.User, itemID stor
 // transaction, a measurement (origin label) that trains later versions, the
 // cycle's labeled count and an item_labeled event.
 //
-// The value must be finite and within ±MaxLabelMagnitude, and 0 or 1 for a
-// classification model. A regression value that is implausible for the
+// The value must be finite and within ±MaxLabelMagnitude, and for a
+// classification model a class: in.Class (a class name or index) or
+// in.Value, a class index (0 or 1 for a binary model); anything else is an
+// *InputError naming the valid classes. A regression value that is implausible for the
 // endpoint and the item's prediction (see plausibility) is refused with an
 // *ImplausibleError unless in.Confirm, which stores it flagged (the
 // measurement then stays out of the endpoint's observed range). Source
@@ -169,6 +171,9 @@ func (s *Service) RenewLease(ctx context.Context, actor *store.User, itemID stor
 func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitLabelInput) (*store.LabelQueueItem, error) {
 	if err := auth.RequireRole(actor, "submitLabel", store.RoleScientist); err != nil {
 		return nil, err
+	}
+	if in.NoValue {
+		return nil, noValue()
 	}
 	if err := checkMagnitude("value", in.Value); err != nil {
 		return nil, err
@@ -192,8 +197,9 @@ func (s *Service) SubmitLabel(ctx context.Context, actor *store.User, in SubmitL
 			return err
 		}
 		it := ic.item
-		if ic.version.Task == store.TaskClassification && in.Value != 0 && in.Value != 1 {
-			return inputErr("value", "%g: a classification label is 0 or 1", in.Value) // before the status checks: a bad value is an input error whatever the item
+		// Before the status checks: a bad value is an input error whatever the item.
+		if err := labelValue(ic.version, in.Class, &in.Value); err != nil {
+			return err
 		}
 		now := s.now()
 		switch {

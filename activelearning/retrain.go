@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"activelab/auth"
-	"activelab/ml"
 	"activelab/ml/sampling"
 	"activelab/store"
 )
@@ -155,7 +154,7 @@ func (s *Service) Retrain(ctx context.Context, cycleID store.ID, progress func(s
 // way out of a stale model, and stale reports it (a stale version cannot
 // stay active, whatever the new version's metrics).
 func (s *Service) metricsBefore(ctx context.Context, root, old *store.MLModel) (m map[string]float64, stale bool, err error) {
-	oldEns, err := s.ensemble(old)
+	oldModel, err := s.model(old)
 	var fe *FeatureSetError
 	if errors.As(err, &fe) {
 		var recorded map[string]float64
@@ -171,7 +170,7 @@ func (s *Service) metricsBefore(ctx context.Context, root, old *store.MLModel) (
 	if err != nil {
 		return nil, false, err
 	}
-	m, err = s.evaluate(ctx, oldEns, valIDs, valY, root.Task)
+	m, err = s.evaluate(ctx, oldModel, valIDs, valY, root.Task)
 	return m, false, err
 }
 
@@ -235,7 +234,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		nv := &store.MLModel{Name: root.Name, Endpoint: root.Endpoint, Task: root.Task, Version: next, ParentID: &old.ID,
 			Status: store.ModelCandidate, Params: root.Params, Artifact: t.artifact, Metrics: metricsAfter, TrainingSize: t.size, TrainedLabels: t.labels,
 			Seed: root.Seed + int64(next) - 1, ValidationSetID: root.ValidationSetID, ValidationHash: root.ValidationHash,
-			CreatedAt: now}
+			Classes: root.Classes, CreatedAt: now}
 		if promote {
 			if err := tx.SetMLModelStatus(ctx, old.ID, store.ModelSuperseded); err != nil {
 				return err
@@ -248,7 +247,7 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 		newID = nv.ID
 		moved := 0
 		if promote {
-			if moved, err = s.rescore(ctx, tx, root, vs, nv, t.ens); err != nil {
+			if moved, err = s.rescore(ctx, tx, root, vs, nv, t.model); err != nil {
 				return err
 			}
 		}
@@ -327,10 +326,10 @@ func (s *Service) markTrained(ctx context.Context, tx *store.Tx, vs []*store.MLM
 }
 
 // rescore moves the lineage's pending and in-progress items to the new
-// version nv (scored by its ensemble ens) with fresh predictions; their
+// version nv (scored by its model vm) with fresh predictions; their
 // priorities are recomputed per selection batch with that batch's
 // strategy. Returns how many moved.
-func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel, vs []*store.MLModel, nv *store.MLModel, ens *ml.Ensemble) (int, error) {
+func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel, vs []*store.MLModel, nv *store.MLModel, vm versionModel) (int, error) {
 	items, err := tx.OpenItems(ctx, versionIDs(vs))
 	if err != nil {
 		return 0, err
@@ -346,7 +345,7 @@ func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel
 	if err != nil {
 		return 0, err
 	}
-	pred, err := ens.Predict(ctx, X)
+	pred, err := vm.predict(ctx, X)
 	if err != nil {
 		return 0, err
 	}
@@ -370,7 +369,7 @@ func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel
 		}
 		cands := make([]sampling.Candidate, len(idx))
 		for k, i := range idx {
-			cands[k] = sampling.Candidate{Index: k, Mean: pred.Mean[i], Std: pred.Std[i], Prob: pred.Mean[i], Distance: dist[i]}
+			cands[k] = pred.candidate(i, k, dist[i])
 		}
 		opt := sampling.Options{Strategy: spec.Strategy, BatchSize: len(idx)}
 		if root.Task == store.TaskClassification {
@@ -384,11 +383,15 @@ func (s *Service) rescore(ctx context.Context, tx *store.Tx, root *store.MLModel
 			prio[i] = sc[k]
 		}
 	}
-	low, high := intervals(ens, pred.Mean, pred.Std)
+	var low, high []float64
+	if vm.ens != nil {
+		low, high = intervals(vm.ens, pred.mean, pred.std)
+	}
 	scores := make([]store.Rescore, len(items))
 	for i, it := range items {
-		scores[i] = store.Rescore{ItemID: it.ID, Prediction: &pred.Mean[i], Uncertainty: &pred.Std[i],
-			ApplicabilityDistance: &dist[i], IntervalLow: bound(low, i), IntervalHigh: bound(high, i), PriorityScore: prio[i]}
+		scores[i] = store.Rescore{ItemID: it.ID, Prediction: &pred.mean[i], Uncertainty: &pred.std[i],
+			ApplicabilityDistance: &dist[i], IntervalLow: bound(low, i), IntervalHigh: bound(high, i),
+			ClassProbabilities: pred.probsOf(i), PriorityScore: prio[i]}
 	}
 	return tx.MoveOpenItems(ctx, nv.ID, scores, s.now())
 }

@@ -249,9 +249,9 @@ func (s *Service) domainOf(ctx context.Context, q store.Querier, root *store.MLM
 
 // scored is a version's view of some compounds.
 type scored struct {
-	X         *ml.Features
-	mean, std []float64
-	dist      []float64
+	X *ml.Features
+	*scores
+	dist []float64
 	// low and high are the PredictInterval intervals (nil: the version
 	// has none).
 	low, high []float64
@@ -283,7 +283,7 @@ func bound(bounds []float64, i int) *float64 {
 }
 
 func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids []store.ID) (*scored, error) {
-	ens, err := s.ensemble(version)
+	vm, err := s.model(version)
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +291,7 @@ func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids [
 	if err != nil {
 		return nil, err
 	}
-	pred, err := ens.Predict(ctx, X)
+	pred, err := vm.predict(ctx, X)
 	if err != nil {
 		return nil, fmt.Errorf("score %d compounds: %w", len(ids), err)
 	}
@@ -303,8 +303,12 @@ func (s *Service) score(ctx context.Context, root, version *store.MLModel, ids [
 	if err != nil {
 		return nil, fmt.Errorf("applicability: %w", err)
 	}
-	low, high := intervals(ens, pred.Mean, pred.Std)
-	return &scored{X: X, mean: pred.Mean, std: pred.Std, dist: dist, low: low, high: high, cal: calibrationOf(ens)}, nil
+	out := &scored{X: X, scores: pred, dist: dist}
+	if vm.ens != nil {
+		out.low, out.high = intervals(vm.ens, pred.mean, pred.std)
+		out.cal = calibrationOf(vm.ens)
+	}
+	return out, nil
 }
 
 // rank scores the pool and returns the batch, best first.
@@ -319,7 +323,7 @@ func (s *Service) rank(ctx context.Context, sel *selection, ids []store.ID) ([]C
 	cands := make([]sampling.Candidate, len(ids))
 	fps := make([][]uint64, len(ids))
 	for i := range ids {
-		cands[i] = sampling.Candidate{Index: i, Mean: sc.mean[i], Std: sc.std[i], Prob: sc.mean[i], Distance: sc.dist[i]}
+		cands[i] = sc.candidate(i, i, sc.dist[i])
 		fps[i] = sc.X.BitsRow(i)
 	}
 	opt := s.options(sel, fps)
@@ -331,7 +335,7 @@ func (s *Service) rank(ctx context.Context, sel *selection, ids []store.ID) ([]C
 	for r, rk := range ranked {
 		i := rk.Index
 		out[r] = Candidate{CompoundID: ids[i], Prediction: sc.mean[i], Uncertainty: sc.std[i],
-			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1, Explore: rk.Explore}
+			ApplicabilityDistance: sc.dist[i], Priority: rk.Score, Rank: r + 1, Explore: rk.Explore, Probabilities: sc.probsOf(i), classes: sel.root.ClassList()}
 		if sc.low != nil {
 			out[r].IntervalLow, out[r].IntervalHigh, out[r].HasInterval = sc.low[i], sc.high[i], true
 			out[r].calibration = sc.cal
@@ -514,7 +518,7 @@ func (s *Service) enqueue(ctx context.Context, tx *store.Tx, sel *selection, c *
 		items[i] = &store.LabelQueueItem{CompoundID: b.CompoundID, ModelID: sel.version.ID,
 			Prediction: f64(b.Prediction), Uncertainty: f64(b.Uncertainty), ApplicabilityDistance: f64(b.ApplicabilityDistance),
 			SelectionStrategy: c.SelectionStrategy, SelectionBatch: c.CycleNumber, PriorityScore: b.Priority,
-			Explore: b.Explore, IntervalLow: low, IntervalHigh: high,
+			Explore: b.Explore, IntervalLow: low, IntervalHigh: high, ClassProbabilities: b.Probabilities,
 			Status: store.QueuePending, CreatedAt: now, UpdatedAt: now, Version: 1}
 	}
 	if err := tx.CreateQueueItems(ctx, items); err != nil {

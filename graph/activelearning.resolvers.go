@@ -197,7 +197,7 @@ func (r *mutationResolver) CreateModel(ctx context.Context, input model.CreateMo
 	}
 	in := activelearning.CreateModelInput{Name: input.Name, Endpoint: input.Endpoint, Task: input.Task,
 		Members: derefInt(input.Members), Learner: deref(input.Learner), TrainingSetID: derefID(input.TrainingSetID),
-		Seed: int64(derefInt(input.Seed)), PromotionTolerance: input.PromotionTolerance}
+		Seed: int64(derefInt(input.Seed)), PromotionTolerance: input.PromotionTolerance, Classes: input.Classes}
 	if input.Params != nil && *input.Params != "" {
 		if err := json.Unmarshal([]byte(*input.Params), &in.Params); err != nil {
 			return nil, &activelearning.InputError{Field: "params", Msg: fmt.Sprintf("not a JSON object: %v", err)}
@@ -261,7 +261,8 @@ func (r *mutationResolver) SubmitLabel(ctx context.Context, input model.SubmitLa
 	if err != nil {
 		return nil, err
 	}
-	in := activelearning.SubmitLabelInput{ItemID: input.ItemID, Value: input.Value, Notes: deref(input.Notes),
+	value, class, none := activelearning.LabelValue(input.Value, input.Class)
+	in := activelearning.SubmitLabelInput{ItemID: input.ItemID, Value: value, Class: class, NoValue: none, Notes: deref(input.Notes),
 		Confirm: input.Confirm != nil && *input.Confirm}
 	if input.Source != nil {
 		in.Source = *input.Source
@@ -347,7 +348,8 @@ func (r *mutationResolver) AmendLabel(ctx context.Context, input model.AmendLabe
 	if err != nil {
 		return nil, err
 	}
-	in := activelearning.AmendLabelInput{ItemID: input.ItemID, Value: input.Value, Notes: input.Notes, Reason: input.Reason,
+	value, class, none := activelearning.LabelValue(input.Value, input.Class)
+	in := activelearning.AmendLabelInput{ItemID: input.ItemID, Value: value, Class: class, NoValue: none, Notes: input.Notes, Reason: input.Reason,
 		Confirm: input.Confirm != nil && *input.Confirm}
 	if input.Source != nil {
 		in.Source = *input.Source
@@ -621,9 +623,36 @@ func (r *queueItemResolver) ModelVersion(ctx context.Context, obj *store.LabelQu
 	return r.loaders(ctx).Versions.Load(ctx, obj.ModelID)
 }
 
+// Probabilities is the resolver for the probabilities field.
+func (r *queueItemResolver) Probabilities(ctx context.Context, obj *store.LabelQueueItem) ([]*activelearning.ClassProbability, error) {
+	v, err := r.loaders(ctx).Versions.Load(ctx, obj.ModelID)
+	if err != nil {
+		return nil, err
+	}
+	return activelearning.ItemProbabilities(v, obj), nil
+}
+
+// PredictedClass is the resolver for the predictedClass field.
+func (r *queueItemResolver) PredictedClass(ctx context.Context, obj *store.LabelQueueItem) (*string, error) {
+	v, err := r.loaders(ctx).Versions.Load(ctx, obj.ModelID)
+	if err != nil {
+		return nil, err
+	}
+	return activelearning.ItemPredictedClass(v, obj), nil
+}
+
 // AssignedTo is the resolver for the assignedTo field.
 func (r *queueItemResolver) AssignedTo(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error) {
 	return r.loadUser(ctx, obj.AssignedTo)
+}
+
+// LabelClass is the resolver for the labelClass field.
+func (r *queueItemResolver) LabelClass(ctx context.Context, obj *store.LabelQueueItem) (*string, error) {
+	v, err := r.loaders(ctx).Versions.Load(ctx, obj.ModelID)
+	if err != nil {
+		return nil, err
+	}
+	return activelearning.ItemLabelClass(v, obj), nil
 }
 
 // LabeledBy is the resolver for the labeledBy field.

@@ -118,9 +118,11 @@ type ComplexityRoot struct {
 
 	Candidate struct {
 		ApplicabilityDistance func(childComplexity int) int
+		ClassProbabilities    func(childComplexity int) int
 		Compound              func(childComplexity int) int
 		Explore               func(childComplexity int) int
 		Interval              func(childComplexity int, level float64) int
+		PredictedClass        func(childComplexity int) int
 		Prediction            func(childComplexity int) int
 		Priority              func(childComplexity int) int
 		Rank                  func(childComplexity int) int
@@ -133,6 +135,12 @@ type ComplexityRoot struct {
 
 	ClaimNextItemPayload struct {
 		Item func(childComplexity int) int
+	}
+
+	ClassProbability struct {
+		Class       func(childComplexity int) int
+		Index       func(childComplexity int) int
+		Probability func(childComplexity int) int
 	}
 
 	Compound struct {
@@ -342,6 +350,7 @@ type ComplexityRoot struct {
 
 	Model struct {
 		ActiveVersion  func(childComplexity int) int
+		Classes        func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		CurrentVersion func(childComplexity int) int
 		Cycles         func(childComplexity int) int
@@ -355,6 +364,7 @@ type ComplexityRoot struct {
 
 	ModelVersion struct {
 		ActivatedAt    func(childComplexity int) int
+		ClassList      func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		Error          func(childComplexity int) int
 		ID             func(childComplexity int) int
@@ -406,7 +416,9 @@ type ComplexityRoot struct {
 		ModelVersion          func(childComplexity int) int
 		NearestCompoundID     func(childComplexity int) int
 		NearestSmiles         func(childComplexity int) int
+		PredictedClass        func(childComplexity int) int
 		Prediction            func(childComplexity int) int
+		Probabilities         func(childComplexity int) int
 		Probability           func(childComplexity int) int
 		Similarity            func(childComplexity int) int
 		Smiles                func(childComplexity int) int
@@ -483,6 +495,7 @@ type ComplexityRoot struct {
 		ID                    func(childComplexity int) int
 		Interval              func(childComplexity int, level float64) int
 		Label                 func(childComplexity int) int
+		LabelClass            func(childComplexity int) int
 		LabelConfidence       func(childComplexity int) int
 		LabelHistory          func(childComplexity int) int
 		LabelImplausible      func(childComplexity int) int
@@ -493,8 +506,10 @@ type ComplexityRoot struct {
 		Model                 func(childComplexity int) int
 		ModelVersion          func(childComplexity int) int
 		Notes                 func(childComplexity int) int
+		PredictedClass        func(childComplexity int) int
 		Prediction            func(childComplexity int) int
 		PriorityScore         func(childComplexity int) int
+		Probabilities         func(childComplexity int) int
 		SelectionBatch        func(childComplexity int) int
 		SelectionStrategy     func(childComplexity int) int
 		SkipReason            func(childComplexity int) int
@@ -683,6 +698,9 @@ type MutationResolver interface {
 }
 type PredictionResolver interface {
 	Interval(ctx context.Context, obj *model.Prediction, level float64) (*activelearning.Interval, error)
+
+	Probabilities(ctx context.Context, obj *model.Prediction) ([]*activelearning.ClassProbability, error)
+	PredictedClass(ctx context.Context, obj *model.Prediction) (*string, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*store.User, error)
@@ -714,7 +732,12 @@ type QueueItemResolver interface {
 	Model(ctx context.Context, obj *store.LabelQueueItem) (*model.Model, error)
 	ModelVersion(ctx context.Context, obj *store.LabelQueueItem) (*store.MLModel, error)
 
+	Probabilities(ctx context.Context, obj *store.LabelQueueItem) ([]*activelearning.ClassProbability, error)
+	PredictedClass(ctx context.Context, obj *store.LabelQueueItem) (*string, error)
+
 	AssignedTo(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error)
+
+	LabelClass(ctx context.Context, obj *store.LabelQueueItem) (*string, error)
 
 	LabeledBy(ctx context.Context, obj *store.LabelQueueItem) (*store.User, error)
 
@@ -951,6 +974,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Candidate.ApplicabilityDistance(childComplexity), true
+	case "Candidate.probabilities":
+		if e.ComplexityRoot.Candidate.ClassProbabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.ClassProbabilities(childComplexity), true
 	case "Candidate.compound":
 		if e.ComplexityRoot.Candidate.Compound == nil {
 			break
@@ -974,6 +1003,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Candidate.Interval(childComplexity, args["level"].(float64)), true
+	case "Candidate.predictedClass":
+		if e.ComplexityRoot.Candidate.PredictedClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Candidate.PredictedClass(childComplexity), true
 	case "Candidate.prediction":
 		if e.ComplexityRoot.Candidate.Prediction == nil {
 			break
@@ -1012,6 +1047,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClaimNextItemPayload.Item(childComplexity), true
+
+	case "ClassProbability.class":
+		if e.ComplexityRoot.ClassProbability.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassProbability.Class(childComplexity), true
+	case "ClassProbability.index":
+		if e.ComplexityRoot.ClassProbability.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassProbability.Index(childComplexity), true
+	case "ClassProbability.probability":
+		if e.ComplexityRoot.ClassProbability.Probability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassProbability.Probability(childComplexity), true
 
 	case "Compound.canonicalSmiles":
 		if e.ComplexityRoot.Compound.CanonicalSMILES == nil {
@@ -1907,6 +1961,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Model.ActiveVersion(childComplexity), true
+	case "Model.classes":
+		if e.ComplexityRoot.Model.Classes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Model.Classes(childComplexity), true
 	case "Model.createdAt":
 		if e.ComplexityRoot.Model.CreatedAt == nil {
 			break
@@ -1968,6 +2028,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ModelVersion.ActivatedAt(childComplexity), true
+	case "ModelVersion.classes":
+		if e.ComplexityRoot.ModelVersion.ClassList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelVersion.ClassList(childComplexity), true
 	case "ModelVersion.createdAt":
 		if e.ComplexityRoot.ModelVersion.CreatedAt == nil {
 			break
@@ -2338,12 +2404,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Prediction.NearestSmiles(childComplexity), true
+	case "Prediction.predictedClass":
+		if e.ComplexityRoot.Prediction.PredictedClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.PredictedClass(childComplexity), true
 	case "Prediction.prediction":
 		if e.ComplexityRoot.Prediction.Prediction == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Prediction.Prediction(childComplexity), true
+	case "Prediction.probabilities":
+		if e.ComplexityRoot.Prediction.Probabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prediction.Probabilities(childComplexity), true
 	case "Prediction.probability":
 		if e.ComplexityRoot.Prediction.Probability == nil {
 			break
@@ -2757,6 +2835,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueItem.Label(childComplexity), true
+	case "QueueItem.labelClass":
+		if e.ComplexityRoot.QueueItem.LabelClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.LabelClass(childComplexity), true
 	case "QueueItem.labelConfidence":
 		if e.ComplexityRoot.QueueItem.LabelConfidence == nil {
 			break
@@ -2817,6 +2901,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueItem.Notes(childComplexity), true
+	case "QueueItem.predictedClass":
+		if e.ComplexityRoot.QueueItem.PredictedClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.PredictedClass(childComplexity), true
 	case "QueueItem.prediction":
 		if e.ComplexityRoot.QueueItem.Prediction == nil {
 			break
@@ -2829,6 +2919,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueueItem.PriorityScore(childComplexity), true
+	case "QueueItem.probabilities":
+		if e.ComplexityRoot.QueueItem.Probabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueueItem.Probabilities(childComplexity), true
 	case "QueueItem.selectionBatch":
 		if e.ComplexityRoot.QueueItem.SelectionBatch == nil {
 			break
@@ -3414,6 +3510,10 @@ func (ec *executionContext) childFields_Candidate(ctx context.Context, field gra
 		return ec.fieldContext_Candidate_prediction(ctx, field)
 	case "uncertainty":
 		return ec.fieldContext_Candidate_uncertainty(ctx, field)
+	case "probabilities":
+		return ec.fieldContext_Candidate_probabilities(ctx, field)
+	case "predictedClass":
+		return ec.fieldContext_Candidate_predictedClass(ctx, field)
 	case "applicabilityDistance":
 		return ec.fieldContext_Candidate_applicabilityDistance(ctx, field)
 	case "priority":
@@ -3440,6 +3540,18 @@ func (ec *executionContext) childFields_ClaimNextItemPayload(ctx context.Context
 		return ec.fieldContext_ClaimNextItemPayload_item(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClaimNextItemPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ClassProbability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "class":
+		return ec.fieldContext_ClassProbability_class(ctx, field)
+	case "index":
+		return ec.fieldContext_ClassProbability_index(ctx, field)
+	case "probability":
+		return ec.fieldContext_ClassProbability_probability(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClassProbability", field.Name)
 }
 
 func (ec *executionContext) childFields_Compound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3862,6 +3974,8 @@ func (ec *executionContext) childFields_Model(ctx context.Context, field graphql
 		return ec.fieldContext_Model_endpoint(ctx, field)
 	case "task":
 		return ec.fieldContext_Model_task(ctx, field)
+	case "classes":
+		return ec.fieldContext_Model_classes(ctx, field)
 	case "status":
 		return ec.fieldContext_Model_status(ctx, field)
 	case "activeVersion":
@@ -3894,6 +4008,8 @@ func (ec *executionContext) childFields_ModelVersion(ctx context.Context, field 
 		return ec.fieldContext_ModelVersion_seed(ctx, field)
 	case "validationHash":
 		return ec.fieldContext_ModelVersion_validationHash(ctx, field)
+	case "classes":
+		return ec.fieldContext_ModelVersion_classes(ctx, field)
 	case "error":
 		return ec.fieldContext_ModelVersion_error(ctx, field)
 	case "createdAt":
@@ -3930,6 +4046,10 @@ func (ec *executionContext) childFields_Prediction(ctx context.Context, field gr
 		return ec.fieldContext_Prediction_interval(ctx, field)
 	case "probability":
 		return ec.fieldContext_Prediction_probability(ctx, field)
+	case "probabilities":
+		return ec.fieldContext_Prediction_probabilities(ctx, field)
+	case "predictedClass":
+		return ec.fieldContext_Prediction_predictedClass(ctx, field)
 	case "applicabilityDistance":
 		return ec.fieldContext_Prediction_applicabilityDistance(ctx, field)
 	case "nearestCompoundId":
@@ -4030,6 +4150,10 @@ func (ec *executionContext) childFields_QueueItem(ctx context.Context, field gra
 		return ec.fieldContext_QueueItem_prediction(ctx, field)
 	case "uncertainty":
 		return ec.fieldContext_QueueItem_uncertainty(ctx, field)
+	case "probabilities":
+		return ec.fieldContext_QueueItem_probabilities(ctx, field)
+	case "predictedClass":
+		return ec.fieldContext_QueueItem_predictedClass(ctx, field)
 	case "applicabilityDistance":
 		return ec.fieldContext_QueueItem_applicabilityDistance(ctx, field)
 	case "selectionStrategy":
@@ -4048,6 +4172,8 @@ func (ec *executionContext) childFields_QueueItem(ctx context.Context, field gra
 		return ec.fieldContext_QueueItem_leaseExpiresAt(ctx, field)
 	case "label":
 		return ec.fieldContext_QueueItem_label(ctx, field)
+	case "labelClass":
+		return ec.fieldContext_QueueItem_labelClass(ctx, field)
 	case "labelSource":
 		return ec.fieldContext_QueueItem_labelSource(ctx, field)
 	case "labelConfidence":
@@ -6141,6 +6267,61 @@ func (ec *executionContext) fieldContext_Candidate_uncertainty(_ context.Context
 	return graphql.NewScalarFieldContext("Candidate", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Candidate_probabilities(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_probabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClassProbabilities(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*activelearning.ClassProbability) graphql.Marshaler {
+			return ec.marshalOClassProbability2ᚕᚖactivelabᚋactivelearningᚐClassProbabilityᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_probabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Candidate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClassProbability(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Candidate_predictedClass(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Candidate_predictedClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PredictedClass(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Candidate_predictedClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Candidate", field, true, false, "String")
+}
+
 func (ec *executionContext) _Candidate_applicabilityDistance(ctx context.Context, field graphql.CollectedField, obj *activelearning.Candidate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6316,6 +6497,75 @@ func (ec *executionContext) fieldContext_ClaimNextItemPayload_item(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ClassProbability_class(ctx context.Context, field graphql.CollectedField, obj *activelearning.ClassProbability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassProbability_class(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Class, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassProbability_class(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassProbability", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClassProbability_index(ctx context.Context, field graphql.CollectedField, obj *activelearning.ClassProbability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassProbability_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassProbability_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassProbability", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClassProbability_probability(ctx context.Context, field graphql.CollectedField, obj *activelearning.ClassProbability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassProbability_probability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Probability, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassProbability_probability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassProbability", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Compound_id(ctx context.Context, field graphql.CollectedField, obj *store.Compound) (ret graphql.Marshaler) {
@@ -9982,6 +10232,29 @@ func (ec *executionContext) fieldContext_Model_task(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Model", field, true, false, "Task")
 }
 
+func (ec *executionContext) _Model_classes(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Model_classes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Classes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Model_classes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Model", field, true, false, "String")
+}
+
 func (ec *executionContext) _Model_status(ctx context.Context, field graphql.CollectedField, obj *model.Model) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10324,6 +10597,29 @@ func (ec *executionContext) _ModelVersion_validationHash(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ModelVersion_validationHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ModelVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ModelVersion_classes(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelVersion_classes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClassList(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelVersion_classes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelVersion", field, true, false, "String")
 }
 
 func (ec *executionContext) _ModelVersion_error(ctx context.Context, field graphql.CollectedField, obj *store.MLModel) (ret graphql.Marshaler) {
@@ -11954,6 +12250,61 @@ func (ec *executionContext) _Prediction_probability(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Prediction_probability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Prediction", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Prediction_probabilities(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_probabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Prediction().Probabilities(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*activelearning.ClassProbability) graphql.Marshaler {
+			return ec.marshalOClassProbability2ᚕᚖactivelabᚋactivelearningᚐClassProbabilityᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_probabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Prediction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClassProbability(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Prediction_predictedClass(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prediction_predictedClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Prediction().PredictedClass(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prediction_predictedClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prediction", field, true, true, "String")
 }
 
 func (ec *executionContext) _Prediction_applicabilityDistance(ctx context.Context, field graphql.CollectedField, obj *model.Prediction) (ret graphql.Marshaler) {
@@ -13954,6 +14305,61 @@ func (ec *executionContext) fieldContext_QueueItem_uncertainty(_ context.Context
 	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Float")
 }
 
+func (ec *executionContext) _QueueItem_probabilities(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_probabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().Probabilities(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*activelearning.ClassProbability) graphql.Marshaler {
+			return ec.marshalOClassProbability2ᚕᚖactivelabᚋactivelearningᚐClassProbabilityᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_probabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QueueItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClassProbability(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QueueItem_predictedClass(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_predictedClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().PredictedClass(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_predictedClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, true, true, "String")
+}
+
 func (ec *executionContext) _QueueItem_applicabilityDistance(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14168,6 +14574,29 @@ func (ec *executionContext) _QueueItem_label(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_QueueItem_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QueueItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _QueueItem_labelClass(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueueItem_labelClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.QueueItem().LabelClass(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QueueItem_labelClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueueItem", field, true, true, "String")
 }
 
 func (ec *executionContext) _QueueItem_labelSource(ctx context.Context, field graphql.CollectedField, obj *store.LabelQueueItem) (ret graphql.Marshaler) {
@@ -16866,7 +17295,7 @@ func (ec *executionContext) unmarshalInputAmendLabelInput(ctx context.Context, o
 		asMap["confirm"] = false
 	}
 
-	fieldsInOrder := [...]string{"itemId", "value", "source", "confidence", "notes", "reason", "confirm"}
+	fieldsInOrder := [...]string{"itemId", "value", "class", "source", "confidence", "notes", "reason", "confirm"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16882,11 +17311,18 @@ func (ec *executionContext) unmarshalInputAmendLabelInput(ctx context.Context, o
 			it.ItemID = data
 		case "value":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
-			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Value = data
+		case "class":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("class"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Class = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
 			data, err := ec.unmarshalOLabelSource2ᚖactivelabᚋstoreᚐSource(ctx, v)
@@ -17174,7 +17610,7 @@ func (ec *executionContext) unmarshalInputCreateModelInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "endpoint", "task", "members", "learner", "params", "trainingSetId", "split", "seed", "promotionTolerance"}
+	fieldsInOrder := [...]string{"name", "endpoint", "task", "members", "learner", "params", "trainingSetId", "split", "seed", "promotionTolerance", "classes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17251,6 +17687,13 @@ func (ec *executionContext) unmarshalInputCreateModelInput(ctx context.Context, 
 				return it, err
 			}
 			it.PromotionTolerance = data
+		case "classes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("classes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Classes = data
 		}
 	}
 	return it, nil
@@ -17391,7 +17834,7 @@ func (ec *executionContext) unmarshalInputImportCompoundsInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"file", "format", "setName", "endpoint", "source", "smilesColumn", "nameColumn", "valueColumn", "endpoints", "separator", "decimalComma", "sheet"}
+	fieldsInOrder := [...]string{"file", "format", "setName", "endpoint", "source", "smilesColumn", "nameColumn", "valueColumn", "endpoints", "separator", "decimalComma", "sheet", "classes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17482,6 +17925,13 @@ func (ec *executionContext) unmarshalInputImportCompoundsInput(ctx context.Conte
 				return it, err
 			}
 			it.Sheet = data
+		case "classes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("classes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Classes = data
 		}
 	}
 	return it, nil
@@ -18207,7 +18657,7 @@ func (ec *executionContext) unmarshalInputSubmitLabelInput(ctx context.Context, 
 		asMap["confirm"] = false
 	}
 
-	fieldsInOrder := [...]string{"itemId", "value", "source", "confidence", "notes", "confirm"}
+	fieldsInOrder := [...]string{"itemId", "value", "class", "source", "confidence", "notes", "confirm"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18223,11 +18673,18 @@ func (ec *executionContext) unmarshalInputSubmitLabelInput(ctx context.Context, 
 			it.ItemID = data
 		case "value":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
-			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Value = data
+		case "class":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("class"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Class = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
 			data, err := ec.unmarshalOLabelSource2ᚖactivelabᚋstoreᚐSource(ctx, v)
@@ -18828,6 +19285,16 @@ func (ec *executionContext) _Candidate(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "probabilities":
+			out.Values[i] = ec._Candidate_probabilities(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "predictedClass":
+			out.Values[i] = ec._Candidate_predictedClass(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "applicabilityDistance":
 			out.Values[i] = ec._Candidate_applicabilityDistance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18913,6 +19380,49 @@ func (ec *executionContext) _ClaimNextItemPayload(ctx context.Context, sel ast.S
 		case "item":
 			out.Values[i] = ec._ClaimNextItemPayload_item(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var classProbabilityImplementors = []string{"ClassProbability"}
+
+func (ec *executionContext) _ClassProbability(ctx context.Context, sel ast.SelectionSet, obj *activelearning.ClassProbability) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, classProbabilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClassProbability")
+		case "class":
+			out.Values[i] = ec._ClassProbability_class(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "index":
+			out.Values[i] = ec._ClassProbability_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "probability":
+			out.Values[i] = ec._ClassProbability_probability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -20281,6 +20791,11 @@ func (ec *executionContext) _Model(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "classes":
+			out.Values[i] = ec._Model_classes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
 			out.Values[i] = ec._Model_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20375,6 +20890,11 @@ func (ec *executionContext) _ModelVersion(ctx context.Context, sel ast.Selection
 			}
 		case "validationHash":
 			out.Values[i] = ec._ModelVersion_validationHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "classes":
+			out.Values[i] = ec._ModelVersion_classes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -20692,6 +21212,18 @@ func (ec *executionContext) _Prediction(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "probabilities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Prediction_probabilities(ctx, field, obj)
+				})
+		case "predictedClass":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Prediction_predictedClass(ctx, field, obj)
+				})
 		case "applicabilityDistance":
 			out.Values[i] = ec._Prediction_applicabilityDistance(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -21194,6 +21726,18 @@ func (ec *executionContext) _QueueItem(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "probabilities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_probabilities(ctx, field, obj)
+				})
+		case "predictedClass":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_predictedClass(ctx, field, obj)
+				})
 		case "applicabilityDistance":
 			out.Values[i] = ec._QueueItem_applicabilityDistance(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -21240,6 +21784,12 @@ func (ec *executionContext) _QueueItem(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "labelClass":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._QueueItem_labelClass(ctx, field, obj)
+				})
 		case "labelSource":
 			out.Values[i] = ec._QueueItem_labelSource(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -22571,6 +23121,14 @@ func (ec *executionContext) marshalNClaimNextItemPayload2ᚖactivelabᚋgraphᚋ
 		return graphql.Null
 	}
 	return ec._ClaimNextItemPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClassProbability2ᚖactivelabᚋactivelearningᚐClassProbability(ctx context.Context, sel ast.SelectionSet, v *activelearning.ClassProbability) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClassProbability!")
+		return graphql.Null
+	}
+	return ec._ClassProbability(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCompound2ᚖactivelabᚋstoreᚐCompound(ctx context.Context, sel ast.SelectionSet, v *store.Compound) graphql.Marshaler {
@@ -24044,6 +24602,25 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOClassProbability2ᚕᚖactivelabᚋactivelearningᚐClassProbabilityᚄ(ctx context.Context, sel ast.SelectionSet, v []*activelearning.ClassProbability) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClassProbability2ᚖactivelabᚋactivelearningᚐClassProbability(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOCompoundSet2ᚖactivelabᚋstoreᚐCompoundSetWithSize(ctx context.Context, sel ast.SelectionSet, v *store.CompoundSetWithSize) graphql.Marshaler {

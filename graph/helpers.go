@@ -70,7 +70,7 @@ func importFormat(in model.ImportCompoundsInput) (ingest.Format, error) {
 // qualifier, which the service stores.
 func importOptions(in model.ImportCompoundsInput) (ingest.Options, error) {
 	opts := ingest.Options{SMILESColumn: deref(in.SmilesColumn), NameColumn: deref(in.NameColumn),
-		Qualified: true, DecimalComma: in.DecimalComma != nil && *in.DecimalComma, Sheet: deref(in.Sheet)}
+		Qualified: true, DecimalComma: in.DecimalComma != nil && *in.DecimalComma, Sheet: deref(in.Sheet), Classes: in.Classes}
 	if len(in.Endpoints) > 0 {
 		if deref(in.ValueColumn) != "" || deref(in.Endpoint) != "" {
 			return opts, &activelearning.InputError{Field: "endpoints", Msg: "give endpoints, or endpoint with valueColumn, not both"}

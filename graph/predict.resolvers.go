@@ -18,6 +18,16 @@ func (r *predictionResolver) Interval(ctx context.Context, obj *model.Prediction
 	return obj.Result.IntervalAt(level)
 }
 
+// Probabilities is the resolver for the probabilities field.
+func (r *predictionResolver) Probabilities(ctx context.Context, obj *model.Prediction) ([]*activelearning.ClassProbability, error) {
+	return obj.Result.ClassProbabilities(), nil
+}
+
+// PredictedClass is the resolver for the predictedClass field.
+func (r *predictionResolver) PredictedClass(ctx context.Context, obj *model.Prediction) (*string, error) {
+	return obj.Result.PredictedClass(), nil
+}
+
 // Predict is the resolver for the predict field.
 func (r *queryResolver) Predict(ctx context.Context, modelID ident.ID, smiles []string, version *int) ([]*model.Prediction, error) {
 	actor, err := auth.Require(ctx)

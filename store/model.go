@@ -82,6 +82,10 @@ type MLModel struct {
 	// the lineage): relative RMSE increase for regression, absolute AUC
 	// drop for classification. Nil means the task's default.
 	PromotionTolerance *float64 `bun:"promotion_tolerance"`
+	// Classes are a classification model's class names in index order
+	// (empty: the binary default BinaryClasses; see ClassList). Every
+	// version of a lineage has its root's classes.
+	Classes ClassNames `bun:"classes,type:text,nullzero"`
 }
 
 // CreateMLModel inserts m and sets its ID and LineageID. Version defaults to

@@ -83,6 +83,10 @@ type LabelQueueItem struct {
 	// Uncertainty (nil for classification or an uncalibrated version).
 	IntervalLow  *float64 `bun:"interval_low"`
 	IntervalHigh *float64 `bun:"interval_high"`
+	// ClassProbabilities are the scoring version's per-class
+	// probabilities for a model of more than two classes (nil otherwise:
+	// a binary model's Prediction is p(class 1)), set with Prediction.
+	ClassProbabilities ClassProbabilities `bun:"class_probabilities,type:text,nullzero"`
 }
 
 func (it *LabelQueueItem) prepare(at time.Time) error {

@@ -276,7 +276,10 @@ type Rescore struct {
 	// IntervalLow and IntervalHigh are the new version's 90 % interval
 	// (nil: none).
 	IntervalLow, IntervalHigh *float64
-	PriorityScore             float64
+	// ClassProbabilities are the new version's per-class probabilities
+	// (nil: not a model of more than two classes).
+	ClassProbabilities ClassProbabilities
+	PriorityScore      float64
 }
 
 // MoveOpenItems moves open items (pending or in_progress) to model version
@@ -293,6 +296,7 @@ func (s *conn) MoveOpenItems(ctx context.Context, toModelID ID, scores []Rescore
 			Set("model_id = ?", toModelID).Set("prediction = ?", sc.Prediction).Set("uncertainty = ?", sc.Uncertainty).
 			Set("applicability_distance = ?", sc.ApplicabilityDistance).Set("priority_score = ?", sc.PriorityScore).
 			Set("interval_low = ?", sc.IntervalLow).Set("interval_high = ?", sc.IntervalHigh).
+			Set("class_probabilities = ?", sc.ClassProbabilities).
 			Set("version = version + 1").Set("updated_at = ?", at).
 			Where("id = ?", sc.ItemID).Where("status IN (?)", bun.List([]QueueStatus{QueuePending, QueueInProgress})).
 			Exec(ctx)

@@ -352,7 +352,7 @@ func TestSchemaSpecification(t *testing.T) {
 				"label_source", "label_confidence", "labeled_at", "labeled_by", "notes", "created_at", "updated_at",
 				// allowed extras
 				"version", "lease_expires_at", "skip_reason", "label_implausible", "lineage_id", "archived_at", "archived_version_id",
-				"explore", "interval_low", "interval_high"},
+				"explore", "interval_low", "interval_high", "class_probabilities"},
 			"active_learning_cycles": {"id", "model_id", "cycle_number", "selection_strategy", "batch_size", "status",
 				"metrics_before", "metrics_after", "items_selected", "items_labeled", "items_skipped", "started_at", "completed_at",
 				// allowed extras

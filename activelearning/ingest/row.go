@@ -159,6 +159,12 @@ type Options struct {
 	Separator rune
 	// Sheet is the XLSX sheet to read; "" reads the first.
 	Sheet string
+	// Classes, when set, make every value a class label of a
+	// classification endpoint: a class name (exactly, else ignoring case)
+	// or an index 0..K−1, read as the class index (the value a
+	// classification measurement stores). Anything else rejects its row,
+	// naming the classes; Qualified and DecimalComma do not apply.
+	Classes []string
 }
 
 // Format is an input file format.

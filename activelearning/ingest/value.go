@@ -111,6 +111,9 @@ func parseValue(row int, column, s string, opts *Options) (v float64, q Qualifie
 	if s == "" {
 		return 0, Exact, false, nil
 	}
+	if len(opts.Classes) > 0 {
+		return parseClass(row, column, s, opts.Classes)
+	}
 	raw := s
 	for _, p := range qualifierPrefixes {
 		if rest, found := strings.CutPrefix(s, p.text); found {
@@ -143,4 +146,24 @@ func parseValue(row int, column, s string, opts *Options) (v float64, q Qualifie
 		return 0, q, false, &RowError{Row: row, Column: column, Reason: fmt.Sprintf("value %q is not finite", clip(raw))}
 	}
 	return v, q, true, nil
+}
+
+// parseClass reads a class label of classes (Options.Classes): a class
+// name (exactly, else ignoring case) or an index 0..K−1, as the index.
+func parseClass(row int, column, s string, classes []string) (float64, Qualifier, bool, *RowError) {
+	for k, c := range classes {
+		if s == c {
+			return float64(k), Exact, true, nil
+		}
+	}
+	for k, c := range classes {
+		if strings.EqualFold(s, c) {
+			return float64(k), Exact, true, nil
+		}
+	}
+	if k, err := strconv.Atoi(s); err == nil && k >= 0 && k < len(classes) {
+		return float64(k), Exact, true, nil
+	}
+	return 0, Exact, false, &RowError{Row: row, Column: column,
+		Reason: fmt.Sprintf("%q is not a class: valid classes are %s (or their index 0 to %d)", clip(s), strings.Join(classes, ", "), len(classes)-1)}
 }

@@ -22,6 +22,16 @@
 // scaffolds are held out instead (ScaffoldSplit): the validation set and
 // a Novel fraction of the pool are chemotypes no initial set contains.
 //
+// # More than two classes
+//
+// With Config.Classes naming more than two classes (`--classes`), values
+// are class indexes (BinValues bins a numeric column: `--bins -4,-2`),
+// every model is an ml.MultiClass (one-vs-rest ensembles), candidates
+// carry the K probabilities (margin and entropy read them; uncertainty
+// ranks by the mean of the classes' spreads), the self-check judges a pick
+// by 1 − p(labeled class), and the metrics are MultiClassMetricNames
+// (macro one-vs-rest ROC-AUC first).
+//
 // # Self-check, adaptive share and goal-directed figures
 //
 // Every batch is checked against its revealed labels with

@@ -19,7 +19,7 @@ func (r *Result) Plot(path, title string) error {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("%s (mean ± sd over %d seeds)", title, r.Config.Seeds)
 	p.X.Label.Text = "labels"
-	names := MetricNames(r.Config.Task)
+	names := r.Config.MetricNames()
 	dir := "lower is better"
 	if HigherIsBetter(r.Config.Task) {
 		dir = "higher is better"

@@ -73,6 +73,60 @@ type Config struct {
 	Ablation bool
 	// Margin is the adaptive policy's margin (0: selfcheck.DefaultMargin).
 	Margin float64
+	// Classes, with more than two names, make a classification a
+	// multi-class one: the values are class indexes 0..K−1 (see BinValues),
+	// every model is an ml.MultiClass (one-vs-rest ensembles), margin and
+	// entropy read the K probabilities, and the metrics are
+	// MultiClassMetricNames. Two or none: binary (values 0 or 1).
+	Classes []string
+}
+
+// multi reports whether c simulates more than two classes.
+func (c *Config) multi() bool { return c.Task == ml.Classification && len(c.Classes) > 2 }
+
+// MetricNames are curves.csv's metric columns for c: MetricNames(c.Task),
+// or MultiClassMetricNames for more than two classes.
+func (c *Config) MetricNames() []string {
+	if c.multi() {
+		return MultiClassMetricNames
+	}
+	return MetricNames(c.Task)
+}
+
+// ExtraMetricNames are summary.json's quality metrics for c:
+// ExtraMetricNames(c.Task), none for more than two classes (their ECE is
+// in the curves).
+func (c *Config) ExtraMetricNames() []string {
+	if c.multi() {
+		return nil
+	}
+	return ExtraMetricNames(c.Task)
+}
+
+// MultiClassMetricNames are the metrics of a multi-class simulation:
+// macro one-vs-rest ROC-AUC, accuracy, log loss and top-label ECE with 10
+// bins (ml/metrics.MultiClassSummary).
+var MultiClassMetricNames = []string{"roc_auc", "accuracy", "log_loss", "ece_10"}
+
+// BinValues turns numeric values into class indexes by ascending
+// cut-offs: a value below cuts[0] is class 0, below cuts[1] class 1, …,
+// at or above the last cut-off class len(cuts). Panics unless cuts
+// ascend strictly.
+func BinValues(y []float64, cuts []float64) []float64 {
+	for i := 1; i < len(cuts); i++ {
+		if !(cuts[i] > cuts[i-1]) {
+			panic("simulation: BinValues cut-offs must ascend")
+		}
+	}
+	out := make([]float64, len(y))
+	for i, v := range y {
+		k := 0
+		for k < len(cuts) && v >= cuts[k] {
+			k++
+		}
+		out[i] = float64(k)
+	}
+	return out
 }
 
 // Point is one row of curves.csv: the model of one cycle, scored on the
@@ -82,8 +136,8 @@ type Point struct {
 	Seed     int
 	Cycle    int
 	Labels   int
-	Metrics  []float64 // in the order of MetricNames(Task)
-	// Extra holds the metrics of ExtraMetricNames(Task) (uncertainty and
+	Metrics  []float64 // in the order of Config.MetricNames
+	// Extra holds the metrics of Config.ExtraMetricNames (uncertainty and
 	// calibration quality), reported in summary.json only.
 	Extra []float64
 	// TopFound is the fraction of the pool's top TopFraction rows (highest
@@ -268,9 +322,10 @@ func Run(ctx context.Context, ds *Dataset, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	if cfg.Task == ml.Classification {
+		k := max(2, len(cfg.Classes))
 		for i, y := range ds.Y {
-			if y != 0 && y != 1 {
-				return nil, fmt.Errorf("%w: line %d: classification value %g is not 0 or 1", ErrData, ds.Records[i].Line, y)
+			if y < 0 || y >= float64(k) || y != math.Trunc(y) {
+				return nil, fmt.Errorf("%w: line %d: classification value %g is not a class index 0 to %d", ErrData, ds.Records[i].Line, y, k-1)
 			}
 		}
 	}
@@ -287,7 +342,7 @@ func Run(ctx context.Context, ds *Dataset, cfg Config) (*Result, error) {
 		valRows, poolRows, familiar = ScaffoldSplit(ds.Scaffolds, cfg.Validation, novel, cfg.SplitSeed)
 	}
 	res := &Result{Config: cfg, Validation: len(valRows), Pool: len(poolRows), Familiar: len(familiar)}
-	val := newEvaluator(ds, valRows, cfg.Task, cfg.Level)
+	val := newEvaluator(ds, valRows, cfg.Task, len(cfg.Classes), cfg.Level)
 	nInit := int(math.Round(cfg.Initial * float64(len(poolRows))))
 	if nInit > len(familiar) || nInit+cfg.Batch*cfg.Cycles > len(poolRows) {
 		return nil, fmt.Errorf("%w: %d initial rows from %d familiar and %d cycles × %d labels from a pool of %d",
@@ -306,7 +361,7 @@ func Run(ctx context.Context, ds *Dataset, cfg Config) (*Result, error) {
 			if cfg.Progress != nil {
 				last := pts[len(pts)-1]
 				fmt.Fprintf(cfg.Progress, "simulate: %-22s seed %d: %s %.4f -> %.4f after %d labels (%s)\n",
-					cfg.Strategies[si], seed, MetricNames(cfg.Task)[0], pts[0].Metrics[0], last.Metrics[0], last.Labels,
+					cfg.Strategies[si], seed, cfg.MetricNames()[0], pts[0].Metrics[0], last.Metrics[0], last.Labels,
 					time.Since(start).Round(time.Millisecond))
 			}
 		}
@@ -367,14 +422,62 @@ func (r *runner) modelConfig(cycle int) ml.EnsembleConfig {
 	return mcfg
 }
 
-func (r *runner) train(ctx context.Context, rows []int, cycle int) (*ml.Ensemble, *ml.Features, error) {
+// model is one cycle's model: an ensemble, or with more than two
+// classes a MultiClass.
+type model struct {
+	ens   *ml.Ensemble
+	multi *ml.MultiClass
+}
+
+// scored is a model's view of some rows: per row the mean and spread
+// (more than two classes: the probability of the most probable class and
+// the mean of the classes' spreads) and, with more than two classes, the
+// class probabilities.
+type scored struct {
+	mean, std []float64
+	probs     [][]float64
+}
+
+func (m model) predict(ctx context.Context, X *ml.Features) (*scored, error) {
+	if m.multi == nil {
+		p, err := m.ens.Predict(ctx, X)
+		if err != nil {
+			return nil, err
+		}
+		return &scored{mean: p.Mean, std: p.Std}, nil
+	}
+	p, err := m.multi.Predict(ctx, X)
+	if err != nil {
+		return nil, err
+	}
+	out := &scored{mean: make([]float64, len(p.Proba)), std: make([]float64, len(p.Proba)), probs: p.Proba}
+	for i, row := range p.Proba {
+		out.mean[i] = slices.Max(row)
+		var s float64
+		for _, sd := range p.Std[i] {
+			s += sd
+		}
+		out.std[i] = s / float64(len(row))
+	}
+	return out, nil
+}
+
+func (r *runner) train(ctx context.Context, rows []int, cycle int) (model, *ml.Features, error) {
 	Xl := r.ds.X.Subset(rows)
+	if r.cfg.multi() {
+		yl := make([]int, len(rows))
+		for i, row := range rows {
+			yl[i] = int(r.ds.Y[row])
+		}
+		m, err := ml.TrainMultiClass(ctx, Xl, yl, r.cfg.Classes, nil, r.modelConfig(cycle))
+		return model{multi: m}, Xl, err
+	}
 	yl := make([]float64, len(rows))
 	for i, row := range rows {
 		yl[i] = r.ds.Y[row]
 	}
 	m, err := ml.TrainEnsemble(ctx, Xl, yl, nil, r.modelConfig(cycle))
-	return m, Xl, err
+	return model{ens: m}, Xl, err
 }
 
 func (r *runner) topFound(isLabeled map[int]bool) float64 {
@@ -459,6 +562,7 @@ func (r *runner) run(ctx context.Context, labeled []int) ([]Point, error) {
 type pick struct {
 	row int
 	selfcheck.Pick
+	probs []float64 // class probabilities (more than two classes)
 }
 
 // diagnose checks a batch against its revealed labels; with
@@ -471,6 +575,9 @@ func (r *runner) diagnose(ctx context.Context, picks []pick, labeled []int, cycl
 	var exploit, explore []int
 	for _, p := range picks {
 		p.Label = r.ds.Y[p.row]
+		if p.probs != nil { // more than two classes: judged by p(labeled class), as the product does
+			p.Label, p.Mean = 1, p.probs[int(r.ds.Y[p.row])]
+		}
 		in.Picks = append(in.Picks, p.Pick)
 		if p.Explore {
 			explore = append(explore, p.row)
@@ -479,7 +586,7 @@ func (r *runner) diagnose(ctx context.Context, picks []pick, labeled []int, cycl
 		}
 	}
 	if r.cfg.Ablation && len(exploit) > 0 && len(explore) > 0 {
-		g := &selfcheck.Gain{Before: before, HigherIsBetter: HigherIsBetter(r.cfg.Task), Metric: MetricNames(r.cfg.Task)[0]}
+		g := &selfcheck.Gain{Before: before, HigherIsBetter: HigherIsBetter(r.cfg.Task), Metric: r.cfg.MetricNames()[0]}
 		for k, group := range [][]int{exploit, explore} {
 			rows := append(slices.Clone(labeled), group...)
 			model, _, err := r.train(ctx, rows, cycle+1)
@@ -514,7 +621,7 @@ func (r *runner) level() float64 {
 // each pick keeps the model's mean, spread and (regression) interval, and
 // whether it was a random pick (the explore share of the batch, or every
 // pick of a random batch).
-func (r *runner) selectBatch(ctx context.Context, spec sampling.Spec, cycle int, model *ml.Ensemble, Xl *ml.Features, isLabeled map[int]bool) ([]pick, error) {
+func (r *runner) selectBatch(ctx context.Context, spec sampling.Spec, cycle int, m model, Xl *ml.Features, isLabeled map[int]bool) ([]pick, error) {
 	ds, cfg := r.ds, r.cfg
 	var unl []int
 	for _, row := range r.pool {
@@ -523,7 +630,7 @@ func (r *runner) selectBatch(ctx context.Context, spec sampling.Spec, cycle int,
 		}
 	}
 	Xu := ds.X.Subset(unl)
-	pred, err := model.Predict(ctx, Xu)
+	pred, err := m.predict(ctx, Xu)
 	if err != nil {
 		return nil, err
 	}
@@ -535,9 +642,12 @@ func (r *runner) selectBatch(ctx context.Context, spec sampling.Spec, cycle int,
 	pos := make(map[int]int, len(unl))
 	for i, row := range unl {
 		pos[row] = i
-		cands[i] = sampling.Candidate{Index: row, Mean: pred.Mean[i], Std: pred.Std[i], Distance: dist[i]}
+		cands[i] = sampling.Candidate{Index: row, Mean: pred.mean[i], Std: pred.std[i], Distance: dist[i]}
 		if cfg.Task == ml.Classification {
-			cands[i].Prob = pred.Mean[i]
+			cands[i].Prob = pred.mean[i]
+		}
+		if pred.probs != nil {
+			cands[i].Probs = pred.probs[i]
 		}
 	}
 	opt := sampling.Options{
@@ -570,9 +680,12 @@ func (r *runner) selectBatch(ctx context.Context, spec sampling.Spec, cycle int,
 	out := make([]pick, len(ranked))
 	for i, rk := range ranked {
 		j := pos[rk.Index]
-		p := pick{row: rk.Index, Pick: selfcheck.Pick{Mean: pred.Mean[j], Std: pred.Std[j], Explore: rk.Explore}}
+		p := pick{row: rk.Index, Pick: selfcheck.Pick{Mean: pred.mean[j], Std: pred.std[j], Explore: rk.Explore}}
+		if pred.probs != nil {
+			p.probs = pred.probs[j]
+		}
 		if cfg.Task == ml.Regression {
-			if lo, hi, err := model.Interval(pred.Mean[j], pred.Std[j], r.level()); err == nil {
+			if lo, hi, err := m.ens.Interval(pred.mean[j], pred.std[j], r.level()); err == nil {
 				p.Low, p.High, p.HasInterval = lo, hi, true
 			}
 		}
@@ -583,14 +696,15 @@ func (r *runner) selectBatch(ctx context.Context, spec sampling.Spec, cycle int,
 
 // evaluator scores models on the fixed validation set.
 type evaluator struct {
-	X    *ml.Features
-	y    []float64
-	task ml.Task
+	X       *ml.Features
+	y       []float64
+	task    ml.Task
+	classes int // more than two: a multi-class simulation
 	// level is the calibrated intervals' level (Config.Level, 0.9 when 0).
 	level float64
 }
 
-func newEvaluator(ds *Dataset, rows []int, task ml.Task, level float64) *evaluator {
+func newEvaluator(ds *Dataset, rows []int, task ml.Task, classes int, level float64) *evaluator {
 	y := make([]float64, len(rows))
 	for i, r := range rows {
 		y[i] = ds.Y[r]
@@ -598,18 +712,29 @@ func newEvaluator(ds *Dataset, rows []int, task ml.Task, level float64) *evaluat
 	if level == 0 {
 		level = 0.9
 	}
-	return &evaluator{X: ds.X.Subset(rows), y: y, task: task, level: level}
+	return &evaluator{X: ds.X.Subset(rows), y: y, task: task, classes: classes, level: level}
 }
 
-func (e *evaluator) score(ctx context.Context, model *ml.Ensemble) (main, extra []float64, err error) {
-	p, err := model.Predict(ctx, e.X)
+func (e *evaluator) score(ctx context.Context, m model) (main, extra []float64, err error) {
+	p, err := m.predict(ctx, e.X)
 	if err != nil {
 		return nil, nil, err
 	}
 	type metric func() (float64, error)
 	var ms, xs []metric
-	y, mu, sd := e.y, p.Mean, p.Std
-	if e.task == ml.Classification {
+	y, mu, sd := e.y, p.mean, p.std
+	if p.probs != nil {
+		yi := make([]int, len(y))
+		for i, v := range y {
+			yi[i] = int(v)
+		}
+		ms = []metric{
+			func() (float64, error) { return metrics.MacroROCAUC(yi, p.probs, nil) },
+			func() (float64, error) { return metrics.MultiAccuracy(yi, p.probs, nil) },
+			func() (float64, error) { return metrics.MultiLogLoss(yi, p.probs, nil) },
+			func() (float64, error) { return metrics.TopLabelECE(yi, p.probs, nil, metrics.DefaultECEBins) },
+		}
+	} else if e.task == ml.Classification {
 		ms = []metric{
 			func() (float64, error) { return metrics.ROCAUC(y, mu, nil) },
 			func() (float64, error) { return metrics.AveragePrecision(y, mu, nil) },
@@ -635,7 +760,7 @@ func (e *evaluator) score(ctx context.Context, model *ml.Ensemble) (main, extra 
 			func() (float64, error) { return metrics.GaussianNLL(y, mu, sd, nil) },
 			func() (float64, error) { return metrics.Coverage(y, mu, sd, nil, metrics.Z95) },
 		}
-		cov, width, constant := intervalQuality(model, y, mu, sd, e.level)
+		cov, width, constant := intervalQuality(m.ens, y, mu, sd, e.level)
 		for _, v := range []float64{cov, width, constant} {
 			xs = append(xs, func() (float64, error) { return v, nil })
 		}
@@ -644,9 +769,10 @@ func (e *evaluator) score(ctx context.Context, model *ml.Ensemble) (main, extra 
 		out := make([]float64, len(fs))
 		for i, f := range fs {
 			v, err := f()
-			if errors.Is(err, metrics.ErrUndefined) || errors.Is(err, metrics.ErrStd) {
-				// e.g. Spearman of a constant prediction, or a zero std
-				// (all members agree) where NLL divides by it: NaN.
+			if errors.Is(err, metrics.ErrUndefined) || errors.Is(err, metrics.ErrStd) || errors.Is(err, metrics.ErrSingleClass) {
+				// e.g. Spearman of a constant prediction, a zero std
+				// (all members agree) where NLL divides by it, or a
+				// class missing from a small validation set: NaN.
 				v = math.NaN()
 			} else if err != nil {
 				return nil, err

@@ -247,6 +247,64 @@ func TestSimulateClassification(t *testing.T) {
 	}
 }
 
+// TestSimulateThreeClasses: three-class ESOL (logS below -4 low, below -2
+// medium, else high) runs with multi-class models, margin and entropy over
+// the three probabilities, and the multi-class metrics.
+func TestSimulateThreeClasses(t *testing.T) {
+	t.Parallel()
+	ds, _ := load(t, "esol-small.csv")
+	ds.Y = BinValues(ds.Y, []float64{-4, -2})
+	counts := map[float64]int{}
+	for _, y := range ds.Y {
+		counts[y]++
+	}
+	if len(counts) != 3 {
+		t.Fatalf("classes %v, want three", counts)
+	}
+	cfg := smallConfig(ml.Classification, "random", "margin", "entropy", "adaptive")
+	cfg.Classes = []string{"low", "medium", "high"}
+	cfg.Validation = 0.4 // every class in the validation set
+	res, err := Run(context.Background(), ds, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := res.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if h, _, _ := strings.Cut(buf.String(), "\n"); h != "strategy,seed,cycle,labels,roc_auc,accuracy,log_loss,ece_10" {
+		t.Fatalf("header %q", h)
+	}
+	for _, p := range res.Points {
+		auc, acc, ll, ece := p.Metrics[0], p.Metrics[1], p.Metrics[2], p.Metrics[3]
+		if !(auc >= 0 && auc <= 1 && acc >= 0 && acc <= 1 && ll > 0 && ece >= 0 && ece <= 1) {
+			t.Fatalf("point %+v out of range", p)
+		}
+		if p.Cycle < cfg.Cycles && p.Diag == nil {
+			t.Fatalf("point %+v: no diagnostics", p)
+		}
+	}
+	s := res.Summarize(ds.X.Rows())
+	if s.PrimaryMetric != "roc_auc" || !s.HigherIsBetter || len(s.Strategies) != 4 || s.Protocol["classes"] == nil {
+		t.Fatalf("summary %+v", s)
+	}
+	// Values outside the classes are refused.
+	bad := *ds
+	bad.Y = slices.Clone(ds.Y)
+	bad.Y[0] = 3
+	if _, err := Run(context.Background(), &bad, cfg); !errors.Is(err, ErrData) {
+		t.Fatalf("class 3 of 3: %v, want ErrData", err)
+	}
+}
+
+func TestBinValues(t *testing.T) {
+	t.Parallel()
+	got := BinValues([]float64{-5, -4, -3.9, -2, 0.5}, []float64{-4, -2})
+	if want := []float64{0, 1, 1, 2, 2}; !slices.Equal(got, want) {
+		t.Fatalf("BinValues = %v, want %v", got, want)
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	t.Parallel()
 	ds, _ := load(t, "esol-small.csv")

@@ -253,7 +253,7 @@ func meanSD(x []float64) (mean, sd float64) {
 // Summarize computes summary.json's content.
 func (r *Result) Summarize(rows int) Summary {
 	cfg := r.Config
-	names := MetricNames(cfg.Task)
+	names := cfg.MetricNames()
 	hib := HigherIsBetter(cfg.Task)
 	s := Summary{
 		Task: cfg.Task.String(), PrimaryMetric: names[0], HigherIsBetter: hib,
@@ -265,6 +265,9 @@ func (r *Result) Summarize(rows int) Summary {
 			"fingerprint": "morgan r=2 2048 bits", "descriptors": len(features.DenseNames),
 			"split": splitName(cfg.Split), "familiar_pool_rows": r.Familiar, "ablation": cfg.Ablation,
 		},
+	}
+	if len(cfg.Classes) > 0 {
+		s.Protocol["classes"] = cfg.Classes
 	}
 	for _, name := range cfg.Strategies {
 		if name == "random" {
@@ -282,7 +285,7 @@ func (r *Result) Summarize(rows int) Summary {
 			continue
 		}
 		ss := StrategySummary{Name: name, FinalMetrics: map[string]float64{}, AreaMetrics: map[string]float64{}, FinalQuality: map[string]float64{}}
-		for k, metric := range ExtraMetricNames(cfg.Task) {
+		for k, metric := range cfg.ExtraMetricNames() {
 			vals := make([]float64, len(c))
 			for i, seed := range c {
 				vals[i] = seed[len(seed)-1].Extra[k]
@@ -392,7 +395,7 @@ func (s Summary) WriteJSON(w io.Writer) error {
 // metric is written as NaN.
 func (r *Result) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	header := append([]string{"strategy", "seed", "cycle", "labels"}, MetricNames(r.Config.Task)...)
+	header := append([]string{"strategy", "seed", "cycle", "labels"}, r.Config.MetricNames()...)
 	if err := cw.Write(header); err != nil {
 		return err
 	}

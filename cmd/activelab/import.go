@@ -38,6 +38,7 @@ type importFlags struct {
 	smilesColumn, nameColumn, source string
 	separator, sheet                 string
 	decimalComma                     bool
+	classes                          string
 	staleAfter                       time.Duration
 	// endpoints is the parsed mapping (--endpoint, or --endpoint with
 	// --value-column).
@@ -100,6 +101,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.valueColumn, "value-column", "", "with a single --endpoint name: the column or data item with its values (default \"value\")")
 	fs.StringVar(&f.separator, "separator", "", "CSV field separator: ',', ';' or 'tab' (default: detected from the header)")
 	fs.BoolVar(&f.decimalComma, "decimal-comma", false, "read values with a decimal comma (1,5 = 1.5)")
+	fs.StringVar(&f.classes, "classes", "", "class names of a classification endpoint, in index order (low,medium,high): values are class names or indexes, stored as the index")
 	fs.StringVar(&f.sheet, "sheet", "", "XLSX sheet to read (default: the first)")
 	fs.StringVar(&f.smilesColumn, "smiles-column", "smiles", "CSV column with the SMILES (case-insensitive)")
 	fs.StringVar(&f.nameColumn, "name-column", "", "column or data item with the name (default: CSV \"name\" or \"id\"; SDF the title line)")
@@ -151,7 +153,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	counter := &countingReader{r: file}
 	r, err := ingest.Open(counter, format, ingest.Options{SMILESColumn: f.smilesColumn, NameColumn: f.nameColumn,
-		Endpoints: f.endpoints, Qualified: true, DecimalComma: f.decimalComma, Separator: sep, Sheet: f.sheet})
+		Endpoints: f.endpoints, Qualified: true, DecimalComma: f.decimalComma, Separator: sep, Sheet: f.sheet, Classes: splitClasses(f.classes)})
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.file, err)
 	}
@@ -258,6 +260,9 @@ func importDigest(f importFlags) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "activelab import v1\x00%s\x00%s\x00%v\x00%s\x00%s\x00%s\x00%s\x00%s\x00%v\x00", f.format, f.set,
 		f.endpoints, f.smilesColumn, f.nameColumn, f.source, f.separator, f.sheet, f.decimalComma)
+	if f.classes != "" {
+		fmt.Fprintf(h, "classes\x00%q\x00", splitClasses(f.classes))
+	}
 	file, err := os.Open(f.file)
 	if err != nil {
 		return "", err
@@ -341,4 +346,16 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// splitClasses reads --classes "low,medium,high" (nil when empty).
+func splitClasses(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	var out []string
+	for c := range strings.SplitSeq(s, ",") {
+		out = append(out, strings.TrimSpace(c))
+	}
+	return out
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"activelab/activelearning/simulation"
@@ -50,6 +52,8 @@ func runSimulate(ctx context.Context, args []string) error {
 	level := fs.Float64("level", 0, "level of the prediction intervals whose coverage the diagnostics check (0 = 0.9)")
 	ablation := fs.Bool("ablation", false, "retrain two extra models per batch (earlier labels + only uncertainty picks, + only random picks) to measure each group's validation gain per label")
 	margin := fs.Float64("margin", 0, "adaptive: how much harder than random picks uncertainty picks must be to earn a positive reward (0 = 1.25)")
+	classes := fs.String("classes", "", "classification with more than two classes: the class names in index order (low,medium,high); values are class indexes 0..K-1, or numbers binned with --bins")
+	bins := fs.String("bins", "", "classification: ascending cut-offs that bin the numeric values into classes (-4,-2: below -4 class 0, below -2 class 1, else class 2); --classes names them (default 0,1,...)")
 	allFrags := fs.Bool("all-fragments", false, "featurise every fragment of a multi-fragment SMILES (default: the largest fragment only, salts stripped)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -79,6 +83,21 @@ func runSimulate(ctx context.Context, args []string) error {
 	default:
 		return fmt.Errorf("%w: --task must be regression or classification, got %q", errUsage, *task)
 	}
+	cuts, err := parseCuts(*bins)
+	if err != nil {
+		return fmt.Errorf("%w: --bins: %v", errUsage, err)
+	}
+	if cfg.Classes = splitClasses(*classes); len(cuts) > 0 && cfg.Classes == nil {
+		for k := range len(cuts) + 1 {
+			cfg.Classes = append(cfg.Classes, strconv.Itoa(k))
+		}
+	}
+	switch {
+	case (len(cuts) > 0 || len(cfg.Classes) > 0) && cfg.Task != ml.Classification:
+		return fmt.Errorf("%w: --classes and --bins are for --task classification", errUsage)
+	case len(cuts) > 0 && len(cfg.Classes) != len(cuts)+1:
+		return fmt.Errorf("%w: %d --bins cut-offs make %d classes, --classes names %d", errUsage, len(cuts), len(cuts)+1, len(cfg.Classes))
+	}
 	lk, err := ml.ParseLearner(*learner)
 	if err != nil {
 		return fmt.Errorf("%w: --learner must be forest, linear or forest+linear, got %q", errUsage, *learner)
@@ -104,6 +123,9 @@ func runSimulate(ctx context.Context, args []string) error {
 		return fmt.Errorf("%s: %w", *data, err)
 	}
 	ds, skipped := simulation.Featurize(records, simulation.FeaturizeOptions{AllFragments: *allFrags})
+	if len(cuts) > 0 {
+		ds.Y = simulation.BinValues(ds.Y, cuts)
+	}
 	for _, s := range skipped {
 		fmt.Fprintf(os.Stderr, "simulate: skip line %d: %v\n", s.Line, s.Err)
 	}
@@ -123,4 +145,24 @@ func runSimulate(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "simulate: wrote %s\n", *out)
 	return nil
+}
+
+// parseCuts reads --bins "-4,-2": strictly ascending finite numbers (nil
+// when empty).
+func parseCuts(s string) ([]float64, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []float64
+	for part := range strings.SplitSeq(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%q is not a finite number", strings.TrimSpace(part))
+		}
+		if len(out) > 0 && v <= out[len(out)-1] {
+			return nil, fmt.Errorf("cut-offs must ascend (%g after %g)", v, out[len(out)-1])
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }

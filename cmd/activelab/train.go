@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"activelab/activelearning"
@@ -18,7 +19,7 @@ import (
 
 func init() {
 	register("train", command{
-		Summary: "create and train a model: 'train --name N --endpoint E --task regression|classification [--members 32] [--split random|scaffold]'",
+		Summary: "create and train a model: 'train --name N --endpoint E --task regression|classification [--classes low,medium,high] [--members 32] [--split random|scaffold]'",
 		Run: func(ctx context.Context, args []string) error {
 			return runTrain(ctx, args, os.Stdout, os.Stderr)
 		},
@@ -45,6 +46,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	validation := fs.Float64("validation", 0.2, "fraction held out for validation")
 	seed := fs.Int64("seed", 0, "seed of the split and the ensemble")
 	set := fs.String("set", "", "train only on compounds of this set (default: every compound measured for the endpoint)")
+	classes := fs.String("classes", "", "classification: class names in index order (low,medium,high; default 0,1), as imported with import --classes")
 	fs.Usage = conf.Usage(fs, "activelab train --name N --endpoint E --task regression|classification [flags]")
 	if err := parseFlags(fs, args, conf); err != nil {
 		return err
@@ -72,6 +74,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	in := activelearning.CreateModelInput{
 		Name: *name, Endpoint: *endpoint, Task: t, Members: *members, Learner: *learner,
 		Split: activelearning.SplitInput{Kind: *split, Fraction: *validation, Seed: *seed}, Seed: *seed,
+		Classes: splitClasses(*classes),
 	}
 	if *set != "" {
 		cs, err := st.CompoundSetByName(ctx, *set)
@@ -138,6 +141,9 @@ func printModel(w io.Writer, m *store.MLModel) {
 	fmt.Fprintf(w, "model:         %s (id %s, version %d)\n", m.Name, m.ID, m.Version)
 	fmt.Fprintf(w, "status:        %s\n", m.Status)
 	fmt.Fprintf(w, "endpoint:      %s (%s)\n", m.Endpoint, m.Task)
+	if len(m.Classes) > 0 {
+		fmt.Fprintf(w, "classes:       %s\n", strings.Join(m.Classes, ", "))
+	}
 	fmt.Fprintf(w, "training size: %d\n", m.TrainingSize)
 	fmt.Fprintf(w, "validation:    %s\n", m.ValidationHash)
 	var metrics map[string]any

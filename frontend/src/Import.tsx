@@ -27,6 +27,7 @@ export function Import() {
   const [valueColumn, setValueColumn] = useState('');
   const [mapping, setMapping] = useState('');
   const [decimalComma, setDecimalComma] = useState(false);
+  const [classes, setClasses] = useState('');
   const [problem, setProblem] = useState('');
   const [report, setReport] = useState<ImportReport | null>(null);
   const [{ fetching }, run] = useMutation(IMPORT);
@@ -35,7 +36,7 @@ export function Import() {
     e.preventDefault();
     setReport(null);
     if (!file) return setProblem('Choose a CSV or SDF file.');
-    const fields = importInput({ setName, smilesColumn, nameColumn, endpoint, valueColumn, mapping, decimalComma });
+    const fields = importInput({ setName, smilesColumn, nameColumn, endpoint, valueColumn, mapping, decimalComma, classes });
     if (typeof fields === 'string') return setProblem(fields);
     setProblem('');
     const res = await run({ input: { file, ...fields } });
@@ -96,6 +97,20 @@ export function Import() {
           <p id="import-mapping-help" className="muted small">
             Each endpoint with the column or SDF data item of its values; a name alone reads the column of that name. Values
             like &lt;0.1 or &gt;10 are kept as censored measurements. Every other column or data item is kept on the compound.
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor="import-classes">Classes</label>
+          <input
+            id="import-classes"
+            value={classes}
+            onChange={(e) => setClasses(e.target.value)}
+            placeholder="optional: class names in index order, e.g. low, medium, high"
+            aria-describedby="import-classes-help"
+          />
+          <p id="import-classes-help" className="muted small">
+            For a classification endpoint: values are class names (or their index), stored as the index; a row with another value is
+            rejected.
           </p>
         </div>
         <div className="field">

@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode, type Ref } from 'react';
 import { Alert } from './Alert';
-import { CONFIDENCES, SOURCES, parseLabelValue, type LabelConfidence, type LabelSource, type Task } from './label';
+import { CONFIDENCES, SOURCES, classKeys, parseLabelValue, type LabelConfidence, type LabelSource, type Task } from './label';
 
 export interface LabelInput {
   value: number;
@@ -19,6 +19,14 @@ export const DEFAULT_PREFS: LabelPrefs = { source: 'EXPERIMENTAL', confidence: '
 
 interface Props {
   task: Task;
+  /**
+   * A classification model's classes (in index order): the form offers
+   * them as buttons, each with its key (classKeys), and a click saves that
+   * class; without them a classification label is typed as 0 or 1.
+   */
+  classes?: string[];
+  /** The model's probability of each class, shown on its button. */
+  probabilities?: { class: string; probability: number }[] | null;
   /** Source and confidence, kept by the caller across compounds (and set by its hotkeys). */
   prefs: LabelPrefs;
   onPrefsChange: (prefs: LabelPrefs) => void;
@@ -43,7 +51,9 @@ interface Props {
  * usually works through one kind of data; the form says what will be saved,
  * so a source chosen an hour ago does not stick unseen.
  */
-export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, failure, valueNote, formRef, valueRef, children }: Props) {
+export function LabelForm({ task, classes, probabilities, prefs, onPrefsChange, busy, onSubmit, failure, valueNote, formRef, valueRef, children }: Props) {
+  const buttons = task === 'CLASSIFICATION' && classes && classes.length > 0 ? classes : null;
+  const keys = buttons ? classKeys(buttons) : [];
   const { source, confidence } = prefs;
   const [value, setValue] = useState('');
   const [notes, setNotes] = useState('');
@@ -52,6 +62,11 @@ export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, failure,
   function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
+    if (buttons) {
+      const named = keys.filter((k) => k);
+      setValueError(`Choose a class${named.length ? `: press ${named[0]}–${named[named.length - 1]}` : ''} or click it.`);
+      return;
+    }
     const p = parseLabelValue(value, task);
     if (!p.ok) {
       setValueError(p.error);
@@ -60,31 +75,66 @@ export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, failure,
     setValueError('');
     onSubmit({ value: p.value, source, confidence, notes: notes.trim() });
   }
+  // sendClass saves class k (a class button, or its key).
+  function sendClass(k: number) {
+    if (busy) return;
+    setValueError('');
+    onSubmit({ value: k, source, confidence, notes: notes.trim() });
+  }
   const sourceTitle = SOURCES.find((s) => s.value === source)?.label ?? source;
   const confidenceTitle = CONFIDENCES.find((c) => c.value === confidence)?.label ?? confidence;
 
   return (
     <form className="label-form" onSubmit={submit} noValidate aria-label="Label" ref={formRef} aria-busy={busy}>
       <div className="field-row">
-        <div className="field grow">
-          <label htmlFor="label-value">{task === 'CLASSIFICATION' ? 'Label (0 or 1)' : 'Measured value'}</label>
-          <input
-            id="label-value"
-            ref={valueRef}
-            inputMode="decimal"
-            autoComplete="off"
-            autoFocus
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            aria-invalid={valueError !== ''}
-            aria-describedby={valueError ? 'label-value-error' : undefined}
-          />
-        </div>
+        {buttons ? (
+          <div className="field grow">
+            <span className="field-label" id="label-class">
+              Class
+            </span>
+            <div className="class-buttons" role="group" aria-labelledby="label-class" aria-describedby={valueError ? 'label-value-error' : undefined}>
+              {buttons.map((c, k) => {
+                const p = probabilities?.find((x) => x.class === c)?.probability;
+                return (
+                  <button
+                    type="button"
+                    key={c}
+                    className="class-button"
+                    data-class-index={k}
+                    disabled={busy}
+                    onClick={() => sendClass(k)}
+                    aria-keyshortcuts={keys[k] || undefined}
+                    aria-label={`Label as ${c}`}
+                    title={p === undefined ? undefined : `model: ${p.toFixed(2)}`}
+                  >
+                    {keys[k] && <kbd aria-hidden="true">{keys[k]}</kbd>} {c}
+                    {p !== undefined && <span className="muted small"> {p.toFixed(2)}</span>}
+                  </button>
+                );
+              })}
+            </div>
+          </div>
+        ) : (
+          <div className="field grow">
+            <label htmlFor="label-value">{task === 'CLASSIFICATION' ? 'Label (0 or 1)' : 'Measured value'}</label>
+            <input
+              id="label-value"
+              ref={valueRef}
+              inputMode="decimal"
+              autoComplete="off"
+              autoFocus
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              aria-invalid={valueError !== ''}
+              aria-describedby={valueError ? 'label-value-error' : undefined}
+            />
+          </div>
+        )}
         <Choice id="label-source" label="Source" hint="e l x" value={source} options={SOURCES} onChange={(v) => onPrefsChange({ ...prefs, source: v })} />
         <Choice
           id="label-confidence"
           label="Confidence"
-          hint="1 2 3"
+          hint={buttons ? 'c' : '1 2 3'}
           value={confidence}
           options={CONFIDENCES}
           onChange={(v) => onPrefsChange({ ...prefs, confidence: v })}
@@ -101,9 +151,13 @@ export function LabelForm({ task, prefs, onPrefsChange, busy, onSubmit, failure,
         <input id="label-notes" autoComplete="off" value={notes} onChange={(e) => setNotes(e.target.value)} />
       </div>
       <div className="actions">
-        <button type="submit" disabled={busy}>
-          {busy ? 'Saving…' : 'Save & next'}
-        </button>
+        {buttons ? (
+          busy && <span className="muted">Saving…</span>
+        ) : (
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : 'Save & next'}
+          </button>
+        )}
         {children}
         <p className="saves-as" data-testid="saves-as">
           Saves as <strong>{sourceTitle}</strong>, <strong>{confidenceTitle.toLowerCase()}</strong> confidence

@@ -28,7 +28,10 @@ const item = (n: number, extra: Record<string, unknown> = {}) => ({
   applicabilityDistance: 0.2,
   selectionStrategy: 'default',
   leaseExpiresAt: null,
+  probabilities: null,
+  predictedClass: null,
   label: null,
+  labelClass: null,
   labelSource: null,
   labelConfidence: null,
   labeledAt: null,
@@ -69,7 +72,10 @@ const implausible: Answer = {
   ],
 };
 
-function setup(answers: Record<string, (v: Record<string, unknown>) => Answer> = {}, opts: { user?: User; itemId?: string } = {}) {
+function setup(
+  answers: Record<string, (v: Record<string, unknown>) => Answer> = {},
+  opts: { user?: User; itemId?: string; task?: 'REGRESSION' | 'CLASSIFICATION'; classes?: string[] } = {},
+) {
   const user = opts.user ?? me;
   let claims = 0;
   const { client, sent } = fakeClient((name, v) => {
@@ -91,7 +97,8 @@ function setup(answers: Record<string, (v: Record<string, unknown>) => Answer> =
       <LabelTab
         modelId={model}
         endpoint="logS"
-        task="REGRESSION"
+        task={opts.task ?? 'REGRESSION'}
+        classes={opts.classes ?? []}
         range={{ min: -11.6, max: 1.58 }}
         user={user}
         counts={{ pending: 5, inProgress: 0, labeled: 2, skipped: 0 }}
@@ -221,5 +228,60 @@ describe('LabelTab, a labeled item opened from the queue', () => {
     await screen.findByTestId('held-by');
     expect(screen.queryByRole('button', { name: 'Correct this label…' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Retract this label…' })).toBeNull();
+  });
+});
+
+describe('LabelTab, a three-class model', () => {
+  const classes = ['low', 'medium', 'high'];
+  const probabilities = [
+    { class: 'low', probability: 0.2 },
+    { class: 'medium', probability: 0.5 },
+    { class: 'high', probability: 0.3 },
+  ];
+  function setup3() {
+    let claims = 0;
+    return setup(
+      {
+        Claim: () => {
+          claims++;
+          return { data: { claimNextItem: { item: item(claims, { prediction: 0.5, interval: null, probabilities, predictedClass: 'medium' }) } } };
+        },
+        Submit: (v) => ({ data: { submitLabel: { item: { id: v.itemId, status: 'LABELED' } } } }),
+      },
+      { task: 'CLASSIFICATION', classes },
+    );
+  }
+
+  it('offers the classes as buttons with keys 1 to 3 and the model\'s probabilities', async () => {
+    setup3();
+    fireEvent.click(await screen.findByRole('button', { name: 'Claim next compound' }));
+    const buttons = await screen.findAllByRole('button', { name: /^Label as / });
+    expect(buttons.map((b) => [b.getAttribute('aria-label'), b.getAttribute('aria-keyshortcuts'), b.textContent])).toEqual([
+      ['Label as low', '1', '1 low 0.20'],
+      ['Label as medium', '2', '2 medium 0.50'],
+      ['Label as high', '3', '3 high 0.30'],
+    ]);
+    expect(screen.queryByLabelText('Measured value')).toBeNull();
+  });
+
+  it('saves the class of a key press and opens the next compound; c steps the confidence', async () => {
+    const { sent } = setup3();
+    fireEvent.click(await screen.findByRole('button', { name: 'Claim next compound' }));
+    await screen.findByText('compound 1');
+    fireEvent.keyDown(window, { key: '2' });
+    await screen.findByText('Labeled compound 1: medium.');
+    await screen.findByText('compound 2');
+    // On a class card c (not 1 2 3) sets the confidence; 4 is no class.
+    fireEvent.keyDown(window, { key: 'c' });
+    fireEvent.keyDown(window, { key: '4' });
+    await screen.findByText('Saves as', { exact: false });
+    expect(screen.getByTestId('saves-as').textContent).toBe('Saves as Experimental, medium confidence');
+    fireEvent.click(screen.getByRole('button', { name: 'Label as high' }));
+    await screen.findByText('Labeled compound 2: high.');
+    await screen.findByText('compound 3');
+    expect(sent.filter((s) => s.name === 'Submit').map((s) => [s.variables.itemId, s.variables.value, s.variables.confidence])).toEqual([
+      [iid(1), 1, 'HIGH'],
+      [iid(2), 2, 'MEDIUM'],
+    ]);
   });
 });

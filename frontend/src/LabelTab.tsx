@@ -4,9 +4,9 @@ import { Alert } from './Alert';
 import { DialogButtons } from './DialogButtons';
 import { AMEND, CLAIM, CLAIM_ITEM, HELD, MY_LABELS, QUEUE_ITEM, RELEASE, RETRACT, SKIP, SUBMIT, type Counts, type QueueItem, type User } from './api';
 import { leaveForNext, openRow } from './claiming';
-import { HOTKEYS, hotkeyAction, isEditable } from './hotkeys';
+import { hotkeyAction, hotkeysFor, isEditable } from './hotkeys';
 import { DEFAULT_PREFS, LabelForm, type LabelInput, type LabelPrefs } from './LabelForm';
-import { errorMessage, formatNumber, parseLabelValue, type Task } from './label';
+import { classKeys, classLabel, errorMessage, formatNumber, nextConfidence, parseLabelValue, type Task } from './label';
 import { archivedNote, implausibleFacts, implausibleOf, labeledToday as countToday, mayCorrect, type Implausible } from './lifecycle';
 import { Neighbours } from './Neighbours';
 import { PredictionPanel } from './PredictionPanel';
@@ -20,6 +20,8 @@ interface Props {
   modelId: string;
   endpoint: string;
   task: Task;
+  /** The model's classes (classification; [] for regression). */
+  classes: string[];
   range: Range | null;
   user: User;
   counts: Counts;
@@ -45,7 +47,10 @@ interface Refused {
  * my labels in this model's queue (archived ones too), newest first, each
  * correctable or retractable within the correction window.
  */
-export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId, refreshKey }: Props) {
+export function LabelTab({ modelId, endpoint, task, classes: modelClasses, range, user, counts, itemId, refreshKey }: Props) {
+  // A classification card labels by class: buttons, and a key per class.
+  const classes = task === 'CLASSIFICATION' && modelClasses?.length ? modelClasses : null;
+  const keys = classes ? classKeys(classes) : [];
   const [, claim] = useMutation(CLAIM);
   const [, submitLabel] = useMutation(SUBMIT);
   const [, skipItem] = useMutation(SKIP);
@@ -166,7 +171,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
     const res = await submitLabel({ itemId: item.id, ...input, confirm });
     setBusy(false);
     if (res.error) return failed(res.error, input);
-    setNotice(`Labeled ${item.compound.name || item.compound.inputSmiles}: ${formatNumber(input.value)}${confirm ? ' (confirmed although implausible)' : ''}.`);
+    setNotice(`Labeled ${item.compound.name || item.compound.inputSmiles}: ${classLabel(input.value, classes)}${confirm ? ' (confirmed although implausible)' : ''}.`);
     setSession((n) => n + 1);
     refetchMine({ requestPolicy: 'network-only' });
     if (itemId) window.history.replaceState(null, '', modelHref(modelId, 'label'));
@@ -225,7 +230,7 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
   // The card's hotkeys (see HOTKEYS), on the whole page while this tab shows.
   const onKey = useRef<(e: KeyboardEvent) => void>(() => {});
   onKey.current = (e: KeyboardEvent) => {
-    const a = hotkeyAction({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inField: isEditable(e.target), dialogOpen: dialog !== null });
+    const a = hotkeyAction({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inField: isEditable(e.target), dialogOpen: dialog !== null }, keys);
     if (!a) return;
     if (a.kind === 'close') {
       if (dialog) {
@@ -268,6 +273,12 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
         break;
       case 'confidence':
         setPrefs((p) => ({ ...p, confidence: a.value }));
+        break;
+      case 'next-confidence':
+        setPrefs((p) => ({ ...p, confidence: nextConfidence(p.confidence) }));
+        break;
+      case 'class':
+        formRef.current?.querySelector<HTMLButtonElement>(`[data-class-index="${a.index}"]`)?.click();
         break;
       case 'source':
         setPrefs((p) => ({ ...p, source: a.value }));
@@ -339,6 +350,8 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
             <LabelForm
               key={item.id}
               task={task}
+              classes={classes ?? undefined}
+              probabilities={item.probabilities}
               prefs={prefs}
               onPrefsChange={setPrefs}
               busy={busy}
@@ -377,19 +390,20 @@ export function LabelTab({ modelId, endpoint, task, range, user, counts, itemId,
       )}
       {canLabel && history.length > 0 && <History items={history} me={user} onCorrect={correct} />}
       {dialog?.kind === 'skip' && item && <SkipDialog busy={busy} onSkip={onSkip} onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'help' && <HelpDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'help' && <HelpDialog keys={keys} classes={classes ?? []} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'amend' && (
         <AmendDialog
           item={dialog.item}
           latest={dialog.item.id === history[0]?.id}
           task={task}
+          classes={classes}
           endpoint={endpoint}
           onClose={() => setDialog(null)}
           onAmend={async (value, reason, confirm) => {
             const res = await amend({ itemId: dialog.item.id, value, reason, confirm });
             if (res.error) return res.error;
             setDialog(null);
-            setNotice(`Corrected ${nameOf(dialog.item)} to ${formatNumber(value)}.`);
+            setNotice(`Corrected ${nameOf(dialog.item)} to ${classLabel(value, classes)}.`);
             refetchMine({ requestPolicy: 'network-only' });
             if (itemId) refetchOpened({ requestPolicy: 'network-only' });
             return null;
@@ -454,7 +468,7 @@ function OpenedItem({ item, me, onCorrect }: { item: QueueItem; me: User; onCorr
   else if (item.status === 'PENDING' && who && who !== 'you') text = `${name} is reserved for ${who}.`;
   else if (item.status === 'LABELED') {
     const archived = archivedNote(item);
-    text = `${name} is labeled: ${formatNumber(item.label)} (${item.labelSource?.toLowerCase().replace('_', ' ')})${archived ? `, ${archived}` : ''}.`;
+    text = `${name} is labeled: ${item.labelClass ?? formatNumber(item.label)} (${item.labelSource?.toLowerCase().replace('_', ' ')})${archived ? `, ${archived}` : ''}.`;
   }
   else if (item.status === 'SKIPPED') text = `${name} was skipped.`;
   if (!text) return null;
@@ -514,7 +528,7 @@ function SkipDialog({ busy, onSkip, onClose }: { busy: boolean; onSkip: (reason:
 }
 
 /** HelpDialog lists the hotkeys. */
-function HelpDialog({ onClose }: { onClose: () => void }) {
+function HelpDialog({ keys, classes, onClose }: { keys: string[]; classes: string[]; onClose: () => void }) {
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
   return (
@@ -522,7 +536,7 @@ function HelpDialog({ onClose }: { onClose: () => void }) {
       <h3>Keyboard shortcuts</h3>
       <table>
         <tbody>
-          {HOTKEYS.map((h) => (
+          {hotkeysFor(keys, classes).map((h) => (
             <tr key={h.keys}>
               <th scope="row">
                 <kbd>{h.keys}</kbd>
@@ -549,6 +563,7 @@ function AmendDialog({
   item,
   latest,
   task,
+  classes,
   endpoint,
   onClose,
   onAmend,
@@ -557,12 +572,14 @@ function AmendDialog({
   /** This is my last label (Previous), not an older one from my history. */
   latest: boolean;
   task: Task;
+  /** The classes of a classification model (its label is one of them), else null. */
+  classes: string[] | null;
   endpoint: string;
   onClose: () => void;
   /** Sends the correction; resolves to the server's refusal, or null when it is done. */
   onAmend: (value: number, reason: string, confirm: boolean) => Promise<CombinedError | null>;
 }) {
-  const [value, setValue] = useState(item.label === null ? '' : String(item.label));
+  const [value, setValue] = useState(item.label === null ? '' : classes ? classLabel(item.label, classes) : String(item.label));
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState('');
   const [refused, setRefused] = useState<{ value: number; reason: string; why: Implausible } | null>(null);
@@ -584,7 +601,7 @@ function AmendDialog({
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
-    const p = parseLabelValue(value, task);
+    const p = parseLabelValue(value, task, classes ?? undefined);
     if (!p.ok) return setProblem(p.error);
     if (reason.trim() === '') return setProblem('Say why the label changes.');
     setProblem('');
@@ -597,11 +614,11 @@ function AmendDialog({
       <form onSubmit={submit} noValidate>
         <h3>{title}</h3>
         <p>
-          {item.compound.name || <span className="smiles small">{item.compound.inputSmiles}</span>}: {formatNumber(item.label)}
+          {item.compound.name || <span className="smiles small">{item.compound.inputSmiles}</span>}: {item.labelClass ?? formatNumber(item.label)}
           {item.archivedAt && <span className="muted"> ({archivedNote(item)}: the next retrain trains on the correction)</span>}
         </p>
         <div className="field">
-          <label htmlFor="amend-value">Corrected value</label>
+          <label htmlFor="amend-value">{classes ? `Corrected class (${classes.join(', ')})` : 'Corrected value'}</label>
           <input id="amend-value" autoFocus autoComplete="off" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
         </div>
         <div className="field">
@@ -646,7 +663,7 @@ function RetractDialog({ item, onClose, onRetract }: { item: QueueItem; onClose:
       <form onSubmit={submit} noValidate>
         <h3>Retract a label</h3>
         <p>
-          {item.compound.name || <span className="smiles small">{item.compound.inputSmiles}</span>}: {formatNumber(item.label)}. Its measurement is deleted (no later
+          {item.compound.name || <span className="smiles small">{item.compound.inputSmiles}</span>}: {item.labelClass ?? formatNumber(item.label)}. Its measurement is deleted (no later
           version trains on it) and the compound is pending again for anyone to label; the history keeps the value.
         </p>
         <div className="field">
@@ -689,7 +706,7 @@ function History({ items, me, onCorrect }: { items: QueueItem[]; me: User; onCor
                   <td>{h.labeledAt ? h.labeledAt.slice(0, 16).replace('T', ' ') : '–'}</td>
                   <td>{h.compound.name || <span className="smiles small">{h.compound.inputSmiles}</span>}</td>
                   <td>
-                    {formatNumber(h.label)} ({h.labelSource?.toLowerCase().replace('_', ' ')})
+                    {h.labelClass ?? formatNumber(h.label)} ({h.labelSource?.toLowerCase().replace('_', ' ')})
                     {h.labelImplausible && <span className="tag">confirmed implausible</span>}
                     {archived && <span className="tag">{archived}</span>}
                   </td>

@@ -87,6 +87,7 @@ export function ModelPage({ modelId, tab, itemId, user }: Props) {
           modelId={modelId}
           endpoint={model.endpoint}
           task={model.task}
+          classes={model.classes}
           range={range}
           user={user}
           counts={stats.counts}

@@ -15,6 +15,7 @@ const INITIAL: ModelForm = {
   validationPercent: '20',
   members: '32',
   learner: 'forest+linear',
+  classes: '',
 };
 
 /**
@@ -101,11 +102,25 @@ export function NewModel() {
                 set({ task, ...(learner && learner !== task ? { learner: 'forest+linear' } : {}) });
               }} aria-invalid={invalid('task')} aria-describedby={described('task')}>
               <option value="REGRESSION">Regression</option>
-              <option value="CLASSIFICATION">Classification (0/1)</option>
+              <option value="CLASSIFICATION">Classification</option>
             </select>
             {errorFor('task')}
           </div>
         </div>
+        {form.task === 'CLASSIFICATION' && (
+          <div className="field">
+            <label htmlFor="model-classes">Classes, in index order (empty: 0 and 1)</label>
+            <input
+              id="model-classes"
+              placeholder="low, medium, high"
+              value={form.classes}
+              onChange={(e) => set({ classes: e.target.value })}
+              aria-invalid={invalid('classes')}
+              aria-describedby={described('classes')}
+            />
+            {errorFor('classes')}
+          </div>
+        )}
         <div className="field">
           <label htmlFor="model-set">Train on</label>
           <select id="model-set" value={form.trainingSetId} onChange={(e) => set({ trainingSetId: e.target.value })}>

@@ -375,10 +375,10 @@ function Row({ modelId, row, picked, onPick }: { modelId: string; row: QueueRow;
         )}
       </td>
       <td>{formatNumber(row.priority)}</td>
-      <td>{formatNumber(row.prediction)}</td>
+      <td>{row.predictedClass ? `${row.predictedClass} (${formatNumber(row.prediction)})` : formatNumber(row.prediction)}</td>
       <td>± {formatNumber(row.uncertainty)}</td>
       <td>
-        {row.label === null ? '–' : `${formatNumber(row.label)} (${row.labelSource?.toLowerCase().replace('_', ' ')})`}
+        {row.label === null ? '–' : `${row.labelClass ?? formatNumber(row.label)} (${row.labelSource?.toLowerCase().replace('_', ' ')})`}
         {row.labelImplausible && <div className="tag">confirmed implausible</div>}
       </td>
       <td>{row.assignedTo ? row.assignedTo.name || row.assignedTo.email : '–'}</td>

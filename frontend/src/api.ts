@@ -91,14 +91,15 @@ export const CREATE_MODEL = graphql(`mutation CreateModel($input: CreateModelInp
 /** What the labeling card shows of a queue item. */
 export const ITEM = graphql(`fragment Item on QueueItem {
   id status prediction uncertainty interval { low high level } applicabilityDistance selectionStrategy leaseExpiresAt
-  label labelSource labelConfidence labeledAt labelImplausible assignedTo { id name email }
+  probabilities { class probability } predictedClass
+  label labelClass labelSource labelConfidence labeledAt labelImplausible assignedTo { id name email }
   labeledBy { id } archivedAt archivedWith { version }
   compound { id inputSmiles canonicalSmiles name descriptors }
 }`);
 
 export const MODEL = graphql(`query Model($id: ID!) {
   model(id: $id) {
-    id name endpoint task status
+    id name endpoint task classes status
     activeVersion { version metrics { name value } }
   }
   endpoints { name min max }
@@ -215,7 +216,7 @@ export const QUEUE = graphql(`query Queue($modelId: ID!, $status: [QueueStatus!]
   labelQueue(filter: {modelId: $modelId, status: $status, assignedTo: $assignedTo, archived: $archived}, first: 25, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id status priority prediction uncertainty label labelSource labelImplausible skipReason notes assignedTo { id name email }
+    edges { node { id status priority prediction uncertainty predictedClass label labelClass labelSource labelImplausible skipReason notes assignedTo { id name email }
       archivedAt archivedWith { version }
       labelHistory { action value previousValue reason createdAt user { id name email } }
       compound { name inputSmiles } } }

@@ -11,9 +11,11 @@ export type HotkeyAction =
   | { kind: 'close' }
   | { kind: 'focus-value' }
   | { kind: 'confidence'; value: LabelConfidence }
+  | { kind: 'next-confidence' }
+  | { kind: 'class'; index: number }
   | { kind: 'source'; value: LabelSource };
 
-/** HOTKEYS is the ? overlay's table, in the order shown. */
+/** HOTKEYS is the ? overlay's table for a regression card, in the order shown. */
 export const HOTKEYS: { keys: string; what: string }[] = [
   { keys: 'Enter', what: 'Save the label and go to the next compound' },
   { keys: 'Esc', what: 'Leave the value field (so the keys below act), or close a dialog' },
@@ -25,6 +27,24 @@ export const HOTKEYS: { keys: string; what: string }[] = [
   { keys: 'e / l / x', what: 'Source experimental / literature / expert estimate' },
   { keys: '?', what: 'Show or hide this list' },
 ];
+
+/**
+ * hotkeysFor is the ? overlay's table for a card whose class keys are keys
+ * (classKeys; none for regression): on a classification card the digits
+ * label with a class (saving and opening the next compound), so c steps
+ * through the confidences instead.
+ */
+export function hotkeysFor(keys: string[], classes: string[]): { keys: string; what: string }[] {
+  if (keys.length === 0) return HOTKEYS;
+  const labeled = keys.flatMap((k, i) => (k ? [`${k} ${classes[i]}`] : []));
+  return [
+    { keys: keys.filter((k) => k).join(' / '), what: `Label as ${labeled.join(' / ')}, save and go to the next compound` },
+    ...HOTKEYS.filter((h) => h.keys !== 'Enter' && h.keys !== '1 / 2 / 3' && h.keys !== 'v').map((h) =>
+      h.keys === 'Esc' ? { keys: 'Esc', what: 'Leave the notes field (so the keys below act), or close a dialog' } : h,
+    ),
+    { keys: 'c', what: 'Confidence: high, then medium, then low' },
+  ];
+}
 
 export interface KeyInput {
   key: string;
@@ -39,15 +59,24 @@ export interface KeyInput {
 
 /**
  * hotkeyAction maps a key press to a card action, or null to let the
- * browser have it. In a text field only Esc acts (and Enter, which the form
+ * browser have it. On a classification card classKeys (classKeys in
+ * label.ts) are the keys of its classes: each labels with its class, and c
+ * steps the confidence (the digits are taken). In a text field only Esc acts (and Enter, which the form
  * handles as a submit): digits and letters are typing there. While a dialog
  * is open only Esc acts (it closes the dialog).
  */
-export function hotkeyAction(e: KeyInput): HotkeyAction | null {
+export function hotkeyAction(e: KeyInput, classKeys: string[] = []): HotkeyAction | null {
   if (e.key === 'Escape') return { kind: 'close' };
   if (e.dialogOpen || e.inField || e.altKey) return null;
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') return { kind: 'previous' };
   if (e.ctrlKey || e.metaKey) return null;
+  if (classKeys.length > 0) {
+    // A classification card: digits are classes, c steps the confidence.
+    const k = e.key === '' ? -1 : classKeys.indexOf(e.key);
+    if (k >= 0) return { kind: 'class', index: k };
+    if (e.key === 'c') return { kind: 'next-confidence' };
+    if (/^\d$/.test(e.key) || e.key === 'v') return null;
+  }
   switch (e.key) {
     case 'Enter':
       return { kind: 'save' };

@@ -19,7 +19,7 @@ describe('parseEndpointMapping', () => {
   });
 });
 
-const form: ImportFields = { setName: ' assays ', smilesColumn: 'smiles', nameColumn: '', endpoint: '', valueColumn: '', mapping: '', decimalComma: false };
+const form: ImportFields = { setName: ' assays ', smilesColumn: 'smiles', nameColumn: '', endpoint: '', valueColumn: '', mapping: '', decimalComma: false, classes: '' };
 
 describe('importInput', () => {
   it('sends one endpoint with its value column', () => {
@@ -31,6 +31,7 @@ describe('importInput', () => {
       valueColumn: 'value',
       endpoints: null,
       decimalComma: null,
+      classes: null,
     });
   });
 
@@ -47,7 +48,17 @@ describe('importInput', () => {
         { endpoint: 'MolWt', column: 'MolWt' },
       ],
       decimalComma: true,
+      classes: null,
     });
+  });
+
+  it('sends class names, trimmed, for values read as classes', () => {
+    const got = importInput({ ...form, endpoint: 'sol3', valueColumn: 'class', classes: ' low, medium,high ' });
+    expect(typeof got !== 'string' && got.classes).toEqual(['low', 'medium', 'high']);
+    expect(importInput({ ...form, classes: 'low, high' })).toBe('Classes name the values of a value column: give the column and its endpoint.');
+    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low' })).toBe('Name two or more classes, separated by commas (low, medium, high).');
+    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low, ,high' })).toBe('Name two or more classes, separated by commas (low, medium, high).');
+    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low,low' })).toBe('The class low is named twice.');
   });
 
   it('says what is missing or wrong', () => {

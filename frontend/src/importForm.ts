@@ -1,5 +1,6 @@
 // The import form's rules, apart from the page: how its fields become the
 // importCompounds input (graph/activelearning.graphqls ImportCompoundsInput).
+import { parseClasses } from './newModel';
 
 /** EndpointColumn is an endpoint and the column (CSV, XLSX) or SDF data item holding its values. */
 export interface EndpointColumn {
@@ -39,6 +40,8 @@ export interface ImportFields {
   /** Several endpoints at once: "logS=LOGS, pIC50=PIC50". */
   mapping: string;
   decimalComma: boolean;
+  /** A classification endpoint's class names in index order, comma-separated ('' = numeric values). */
+  classes: string;
 }
 
 /** ImportInputFields is the importCompounds input without its file. */
@@ -50,11 +53,13 @@ export interface ImportInputFields {
   valueColumn: string | null;
   endpoints: EndpointColumn[] | null;
   decimalComma: boolean | null;
+  classes: string[] | null;
 }
 
 /**
  * importInput checks the form and builds the input, or says what is
- * wrong. Values need an endpoint; with a mapping, the value column and
+ * wrong. Values need an endpoint; classes (class names read as their
+ * index) need values; with a mapping, the value column and
  * endpoint (when both given) join it, and the input names endpoints only
  * (the server takes one or the other).
  */
@@ -63,6 +68,13 @@ export function importInput(f: ImportFields): ImportInputFields | string {
   const endpoint = f.endpoint.trim();
   const valueColumn = f.valueColumn.trim();
   if (valueColumn !== '' && endpoint === '') return 'Values need an endpoint: say what they measure (e.g. logS).';
+  const classes = parseClasses(f.classes);
+  if (classes.length > 0) {
+    if (valueColumn === '' && f.mapping.trim() === '') return 'Classes name the values of a value column: give the column and its endpoint.';
+    if (classes.length < 2 || classes.some((c) => c === '')) return 'Name two or more classes, separated by commas (low, medium, high).';
+    const dup = classes.find((c, i) => classes.indexOf(c) !== i);
+    if (dup) return `The class ${dup} is named twice.`;
+  }
   let endpoints: EndpointColumn[] | null = null;
   if (f.mapping.trim() !== '') {
     const parsed = parseEndpointMapping((valueColumn !== '' ? `${endpoint}=${valueColumn},` : '') + f.mapping);
@@ -77,5 +89,6 @@ export function importInput(f: ImportFields): ImportInputFields | string {
     valueColumn: endpoints ? null : valueColumn || null,
     endpoints,
     decimalComma: f.decimalComma || null,
+    classes: classes.length > 0 ? classes : null,
   };
 }

@@ -1,4 +1,4 @@
-import { errorMessage, formatNumber, parseLabelValue } from './label';
+import { classKeys, classLabel, errorMessage, formatNumber, nextConfidence, parseLabelValue } from './label';
 
 describe('parseLabelValue', () => {
   it.each([
@@ -60,5 +60,32 @@ describe('formatNumber', () => {
     expect(formatNumber(123.4)).toBe('123');
     expect(formatNumber(null)).toBe('–');
     expect(formatNumber(Number.NaN)).toBe('–');
+  });
+});
+
+describe('classes', () => {
+  const three = ['low', 'medium', 'high'];
+  it('reads a class name or index as the index', () => {
+    expect(parseLabelValue(' medium ', 'CLASSIFICATION', three)).toEqual({ ok: true, value: 1 });
+    expect(parseLabelValue('2', 'CLASSIFICATION', three)).toEqual({ ok: true, value: 2 });
+    for (const bad of ['3', 'Medium', '', '1.0']) {
+      expect(parseLabelValue(bad, 'CLASSIFICATION', three)).toEqual({ ok: false, error: 'A label is one of the classes: low, medium, high.' });
+    }
+    expect(parseLabelValue('1', 'CLASSIFICATION', ['0', '1'])).toEqual({ ok: true, value: 1 });
+  });
+  it('keys classes 1 to K, the unnamed binary ones by their own digit', () => {
+    expect(classKeys(three)).toEqual(['1', '2', '3']);
+    expect(classKeys(['0', '1'])).toEqual(['0', '1']);
+    expect(classKeys(['inactive', 'active'])).toEqual(['1', '2']);
+    expect(classKeys(Array.from({ length: 10 }, (_, k) => `c${k}`))[9]).toBe('');
+  });
+  it('names a label by its class', () => {
+    expect(classLabel(2, three)).toBe('high');
+    expect(classLabel(-2.5, null)).toBe('-2.500');
+    expect(classLabel(3, three)).toBe('3.000');
+  });
+  it('steps the confidence round', () => {
+    expect(nextConfidence('HIGH')).toBe('MEDIUM');
+    expect(nextConfidence('LOW')).toBe('HIGH');
   });
 });

@@ -19,12 +19,44 @@ export const CONFIDENCES: { value: LabelConfidence; label: string }[] = [
 
 export type Parsed = { ok: true; value: number } | { ok: false; error: string };
 
+/** BINARY_CLASSES are the classes of a classification model created without names. */
+export const BINARY_CLASSES = ['0', '1'];
+
+/** isBinaryDefault says whether classes are the unnamed binary "0", "1". */
+function isBinaryDefault(classes: string[]): boolean {
+  return classes.length === 2 && classes[0] === '0' && classes[1] === '1';
+}
+
+/**
+ * classKeys are the keys that label each class on a classification card:
+ * "0" and "1" for the unnamed binary classes (the key is the label), else
+ * "1" to "K" in class order; a class past the ninth has no key ("").
+ */
+export function classKeys(classes: string[]): string[] {
+  if (isBinaryDefault(classes)) return [...BINARY_CLASSES];
+  return classes.map((_, k) => (k < 9 ? String(k + 1) : ''));
+}
+
+/** classLabel names a classification label (a class index) by its class, else shows the number. */
+export function classLabel(value: number | null | undefined, classes: string[] | null | undefined): string {
+  if (value !== null && value !== undefined && classes && Number.isInteger(value) && value >= 0 && value < classes.length) return classes[value];
+  return formatNumber(value);
+}
+
 /**
  * parseLabelValue reads the value field: a finite decimal number (a comma
- * as decimal separator is accepted, "1e-3" too); for classification only 0
- * or 1. The error says what is wrong in the labeler's terms.
+ * as decimal separator is accepted, "1e-3" too); for classification a
+ * class name or index of classes (default "0", "1"), read as the index.
+ * The error says what is wrong in the labeler's terms.
  */
-export function parseLabelValue(text: string, task: Task): Parsed {
+export function parseLabelValue(text: string, task: Task, classes: string[] = BINARY_CLASSES): Parsed {
+  if (task === 'CLASSIFICATION' && !isBinaryDefault(classes)) {
+    const k = classes.indexOf(text.trim());
+    if (k >= 0) return { ok: true, value: k };
+    const i = /^\d+$/.test(text.trim()) ? Number(text.trim()) : -1;
+    if (i >= 0 && i < classes.length) return { ok: true, value: i };
+    return { ok: false, error: `A label is one of the classes: ${classes.join(', ')}.` };
+  }
   const t = text.trim().replace(',', '.');
   if (t === '') return { ok: false, error: 'Enter a value.' };
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
@@ -81,4 +113,10 @@ export function headlineMetric(metrics: { name: string; value: number }[], name:
 /** day shows a time as its date (YYYY-MM-DD, UTC), or a dash. */
 export function day(iso: string | null): string {
   return iso ? iso.slice(0, 10) : '–';
+}
+
+/** nextConfidence steps high → medium → low → high (the c key of a classification card). */
+export function nextConfidence(c: LabelConfidence): LabelConfidence {
+  const i = CONFIDENCES.findIndex((x) => x.value === c);
+  return CONFIDENCES[(i + 1) % CONFIDENCES.length].value;
 }

@@ -3,6 +3,7 @@ import { checkModelForm, describeEndpoint, taskFor, type ModelForm } from './new
 const logS = { name: 'logS', compounds: 1128, measurements: 1130, min: -11.6, max: 1.58, binary: false };
 const bbb = { name: 'p_np', compounds: 2039, measurements: 2039, min: 0, max: 1, binary: true };
 const tiny = { name: 'pKa', compounds: 4, measurements: 4, min: 1, max: 9, binary: false };
+const sol3 = { name: 'sol3', compounds: 1128, measurements: 1128, min: 0, max: 2, binary: false };
 const form: ModelForm = {
   name: ' logS forest ',
   endpoint: 'logS',
@@ -12,8 +13,9 @@ const form: ModelForm = {
   validationPercent: '20',
   members: '32',
   learner: 'forest+linear',
+  classes: '',
 };
-const check = (f: Partial<ModelForm>) => checkModelForm({ ...form, ...f }, [logS, bbb, tiny], ['ESOL solubility (logS)']);
+const check = (f: Partial<ModelForm>) => checkModelForm({ ...form, ...f }, [logS, bbb, tiny, sol3], ['ESOL solubility (logS)']);
 
 describe('create-model form', () => {
   it('describes endpoints and proposes a task from their values', () => {
@@ -38,10 +40,33 @@ describe('create-model form', () => {
     expect(check({ name: 'ESOL solubility (logS)' })).toMatchObject({ ok: false, field: 'name' });
     expect(check({ endpoint: '' })).toMatchObject({ ok: false, field: 'endpoint' });
     expect(check({ endpoint: 'pKa' })).toEqual({ ok: false, field: 'endpoint', error: 'pKa has 4 measured compounds; a model needs at least 10.' });
-    expect(check({ task: 'CLASSIFICATION' })).toEqual({ ok: false, field: 'task', error: 'Classification needs 0/1 values; logS ranges from -11.60 to 1.58.' });
+    expect(check({ task: 'CLASSIFICATION' })).toEqual({ ok: false, field: 'task', error: 'Classification needs 0/1 values, or class names; logS ranges from -11.60 to 1.58.' });
     expect(check({ learner: 'logistic' })).toEqual({ ok: false, field: 'learner', error: 'Logistic regression is for classification.' });
     expect(check({ endpoint: 'p_np', task: 'CLASSIFICATION', learner: 'logistic' }).ok).toBe(true);
     for (const members of ['1', '257', '3.5', 'x', '']) expect(check({ members })).toMatchObject({ ok: false, field: 'members' });
     for (const validationPercent of ['0', '51', '', 'x']) expect(check({ validationPercent })).toMatchObject({ ok: false, field: 'validationPercent' });
+  });
+});
+
+describe('create-model form, named classes', () => {
+  const three = { endpoint: 'sol3', task: 'CLASSIFICATION' as const };
+  it('sends the class names in index order', () => {
+    const r = check({ ...three, classes: ' low, medium ,high ' });
+    expect(r.ok && r.input.classes).toEqual(['low', 'medium', 'high']);
+    // Regression ignores what the field held; 0/1 needs no names.
+    expect(check({ classes: 'a, b' })).toMatchObject({ ok: true, input: { task: 'REGRESSION' } });
+    expect(check({ endpoint: 'p_np', task: 'CLASSIFICATION' })).toMatchObject({ ok: true, input: { endpoint: 'p_np' } });
+    expect('classes' in (check({ endpoint: 'p_np', task: 'CLASSIFICATION' }) as { input: object }).input).toBe(false);
+  });
+  it('names what is wrong with the classes', () => {
+    expect(check({ ...three, classes: '' })).toMatchObject({ ok: false, field: 'task' });
+    expect(check({ ...three, classes: 'low' })).toEqual({ ok: false, field: 'classes', error: 'Name 2 to 64 classes, separated by commas.' });
+    expect(check({ ...three, classes: 'low,,high' })).toEqual({ ok: false, field: 'classes', error: 'A class name is empty.' });
+    expect(check({ ...three, classes: 'low,low,high' })).toEqual({ ok: false, field: 'classes', error: 'Class “low” is named twice.' });
+    expect(check({ ...three, classes: 'low,high' })).toEqual({
+      ok: false,
+      field: 'classes',
+      error: 'sol3 has values 0 to 2, not class indexes 0 to 1: import its labels with these class names.',
+    });
   });
 });

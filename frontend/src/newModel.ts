@@ -29,6 +29,8 @@ export interface ModelForm {
   /** as typed */
   members: string;
   learner: string;
+  /** classification: class names in index order, comma-separated, as typed ('' = the binary 0/1) */
+  classes: string;
 }
 
 /** MIN_MEASURED is the service's floor: a model needs at least 10 measured compounds. */
@@ -64,6 +66,8 @@ export interface CreateModelInput {
   learner: string;
   trainingSetId: string | null;
   split: { kind: string; fraction: number };
+  /** classification with named classes (in index order); absent for 0/1 */
+  classes?: string[];
 }
 
 export type Checked = { ok: true; input: CreateModelInput } | { ok: false; field: keyof ModelForm; error: string };
@@ -83,8 +87,16 @@ export function checkModelForm(f: ModelForm, endpoints: EndpointInfo[], existing
   if (ep.compounds < MIN_MEASURED) {
     return { ok: false, field: 'endpoint', error: `${ep.name} has ${ep.compounds} measured compounds; a model needs at least ${MIN_MEASURED}.` };
   }
-  if (f.task === 'CLASSIFICATION' && !ep.binary) {
-    return { ok: false, field: 'task', error: `Classification needs 0/1 values; ${ep.name} ranges from ${fmt(ep.min)} to ${fmt(ep.max)}.` };
+  const classes = f.task === 'CLASSIFICATION' ? parseClasses(f.classes) : [];
+  if (f.task === 'CLASSIFICATION' && classes.length > 0) {
+    const named = checkClasses(classes, ep);
+    if (named) return { ok: false, field: 'classes', error: named };
+  } else if (f.task === 'CLASSIFICATION' && !ep.binary) {
+    return {
+      ok: false,
+      field: 'task',
+      error: `Classification needs 0/1 values, or class names; ${ep.name} ranges from ${fmt(ep.min)} to ${fmt(ep.max)}.`,
+    };
   }
   const learner = LEARNERS.find((l) => l.value === f.learner);
   if (!learner) return { ok: false, field: 'learner', error: 'Choose a learner.' };
@@ -109,6 +121,28 @@ export function checkModelForm(f: ModelForm, endpoints: EndpointInfo[], existing
       learner: f.learner,
       trainingSetId: f.trainingSetId || null,
       split: { kind: f.split, fraction: pct / 100 },
+      ...(classes.length > 0 ? { classes } : {}),
     },
   };
+}
+
+/** parseClasses reads the classes field: comma-separated names, trimmed ([] when empty). */
+export function parseClasses(text: string): string[] {
+  return text.trim() === '' ? [] : text.split(',').map((c) => c.trim());
+}
+
+/**
+ * checkClasses says what is wrong with class names for an endpoint (null
+ * when nothing): 2 to 64 distinct non-empty names, and the endpoint's
+ * values (class indexes, as imported with the classes) within 0 to K − 1.
+ */
+function checkClasses(classes: string[], ep: EndpointInfo): string | null {
+  if (classes.length < 2 || classes.length > 64) return 'Name 2 to 64 classes, separated by commas.';
+  if (classes.some((c) => c === '')) return 'A class name is empty.';
+  const dup = classes.find((c, i) => classes.indexOf(c) !== i);
+  if (dup) return `Class “${dup}” is named twice.`;
+  if (ep.min < 0 || ep.max > classes.length - 1) {
+    return `${ep.name} has values ${fmt(ep.min)} to ${fmt(ep.max)}, not class indexes 0 to ${classes.length - 1}: import its labels with these class names.`;
+  }
+  return null;
 }

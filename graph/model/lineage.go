@@ -32,3 +32,12 @@ func (m *Model) CurrentVersion() *store.MLModel { return m.Current }
 
 // CreatedAt is when the current version was created.
 func (m *Model) CreatedAt() time.Time { return m.Current.CreatedAt }
+
+// Classes are the class names of a classification model in index order
+// (empty for regression).
+func (m *Model) Classes() []string {
+	if c := m.Current.ClassList(); c != nil {
+		return c
+	}
+	return []string{}
+}

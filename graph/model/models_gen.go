@@ -23,7 +23,10 @@ import (
 // admin at any time. Checked for plausibility as submitLabel is.
 type AmendLabelInput struct {
 	ItemID ident.ID `json:"itemId"`
-	Value  float64  `json:"value"`
+	// The new value (see SubmitLabelInput.value). Give value or class.
+	Value *float64 `json:"value,omitempty"`
+	// Classification: the new class by name (or index).
+	Class *string `json:"class,omitempty"`
 	// The label's source when omitted.
 	Source *store.Source `json:"source,omitempty"`
 	// The label's confidence when omitted.
@@ -131,6 +134,10 @@ type CreateModelInput struct {
 	// CANDIDATE. Regression: relative RMSE increase (default 0.02, i.e. +2 %).
 	// Classification: absolute ROC-AUC drop (default 0.01). Finite, >= 0.
 	PromotionTolerance *float64 `json:"promotionTolerance,omitempty"`
+	// Classification: the class names in index order, 2 to 64 (default "0",
+	// "1"). The endpoint's values must be class indexes: import them by class
+	// name (importCompounds' classes).
+	Classes []string `json:"classes,omitempty"`
 }
 
 type CreateModelPayload struct {
@@ -244,6 +251,10 @@ type ImportCompoundsInput struct {
 	DecimalComma *bool `json:"decimalComma,omitempty"`
 	// XLSX: the sheet to read (default: the first).
 	Sheet *string `json:"sheet,omitempty"`
+	// Classification: the endpoint's class names in index order (low, medium,
+	// high). Values are then class names (or indexes), stored as the class
+	// index; any other value rejects its row, naming the classes.
+	Classes []string `json:"classes,omitempty"`
 }
 
 type ImportCompoundsPayload struct {
@@ -328,7 +339,7 @@ type PageInfo struct {
 type Prediction struct {
 	// The SMILES as given.
 	Smiles string `json:"smiles"`
-	// The ensemble's mean (classification: the probability of class 1).
+	// The ensemble's mean (classification: the probability of class 1; more than two classes: of predictedClass).
 	Prediction *float64 `json:"prediction,omitempty"`
 	// The ensemble members' standard deviation.
 	Uncertainty *float64 `json:"uncertainty,omitempty"`
@@ -340,6 +351,10 @@ type Prediction struct {
 	// given 0.8, about 80 % are class 1. Null for regression or a model
 	// version trained before calibration existed.
 	Probability *float64 `json:"probability,omitempty"`
+	// Classification: every class with its (uncalibrated) probability, in class order (null for regression).
+	Probabilities []*activelearning.ClassProbability `json:"probabilities,omitempty"`
+	// Classification: the most probable class (null for regression).
+	PredictedClass *string `json:"predictedClass,omitempty"`
 	// 1 - similarity to the nearest training compound: 0 inside the training data, 1 far from it.
 	ApplicabilityDistance *float64 `json:"applicabilityDistance,omitempty"`
 	// The most similar training compound's id and canonical SMILES, and its Tanimoto similarity (Morgan r=2, 2048 bits).
@@ -543,8 +558,11 @@ type Stats struct {
 
 type SubmitLabelInput struct {
 	ItemID ident.ID `json:"itemId"`
-	// A finite number; 0 or 1 for classification.
-	Value      float64           `json:"value"`
+	// A finite number; for classification the class index (0 or 1 for a binary model). Give value or class.
+	Value *float64 `json:"value,omitempty"`
+	// Classification: the class by name (or index), one of the model's
+	// classes; anything else is BAD_USER_INPUT naming the valid classes.
+	Class      *string           `json:"class,omitempty"`
 	Source     *store.Source     `json:"source,omitempty"`
 	Confidence *store.Confidence `json:"confidence,omitempty"`
 	Notes      *string           `json:"notes,omitempty"`

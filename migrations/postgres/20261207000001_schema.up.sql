@@ -125,6 +125,10 @@ CREATE TABLE ml_models (
     validation_hash     TEXT NOT NULL DEFAULT '',
     error               TEXT NOT NULL DEFAULT '',
     promotion_tolerance DOUBLE PRECISION,
+    -- classes: a classification model's class names as a JSON array, in
+    -- index order (a label's value is its class index); NULL for
+    -- regression and for the binary default ["0", "1"]
+    classes             TEXT,
     created_at          TIMESTAMPTZ NOT NULL DEFAULT now(),
     activated_at        TIMESTAMPTZ
 );
@@ -199,6 +203,10 @@ CREATE TABLE label_queue (
     explore                BOOLEAN NOT NULL DEFAULT FALSE,
     interval_low           DOUBLE PRECISION,
     interval_high          DOUBLE PRECISION,
+    -- class_probabilities: per-class probabilities (JSON array, class index
+    -- order) of the version that scored the item, for a model of more than
+    -- two classes; NULL otherwise (binary: prediction is p(class 1))
+    class_probabilities    TEXT,
     CONSTRAINT uq_label_queue_compound_model_batch UNIQUE (compound_id, model_id, selection_batch)
 );
 CREATE INDEX ix_label_queue_status_model ON label_queue (status, model_id);

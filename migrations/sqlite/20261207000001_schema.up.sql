@@ -126,6 +126,10 @@ CREATE TABLE ml_models (
     validation_hash     TEXT NOT NULL DEFAULT '',
     error               TEXT NOT NULL DEFAULT '',
     promotion_tolerance REAL,
+    -- classes: a classification model's class names as a JSON array, in
+    -- index order (a label's value is its class index); NULL for
+    -- regression and for the binary default ["0", "1"]
+    classes             TEXT,
     created_at          TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
     activated_at        TIMESTAMP
 );
@@ -199,7 +203,11 @@ CREATE TABLE label_queue (
     archived_version_id    UUID REFERENCES ml_models (id) ON DELETE SET NULL,
     explore                BOOLEAN NOT NULL DEFAULT FALSE,
     interval_low           REAL,
-    interval_high          REAL
+    interval_high          REAL,
+    -- class_probabilities: per-class probabilities (JSON array, class index
+    -- order) of the version that scored the item, for a model of more than
+    -- two classes; NULL otherwise (binary: prediction is p(class 1))
+    class_probabilities    TEXT
 );
 CREATE UNIQUE INDEX uq_label_queue_compound_model_batch ON label_queue (compound_id, model_id, selection_batch);
 CREATE INDEX ix_label_queue_status_model ON label_queue (status, model_id);
