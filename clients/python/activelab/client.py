@@ -17,8 +17,8 @@ except ImportError:  # pragma: no cover - depends on the machine
     _pd = None
 
 _ITEM_FIELDS = """
-  id status priority prediction uncertainty applicabilityDistance
-  selectionStrategy selectionBatch label labelSource labelConfidence notes skipReason
+  id status priority prediction uncertainty applicabilityDistance predictedClass
+  selectionStrategy selectionBatch label labelClass labelSource labelConfidence notes skipReason
   version createdAt updatedAt leaseExpiresAt
   compound { id name inputSmiles canonicalSmiles }
   assignedTo { email } labeledBy { email } modelVersion { id version }
@@ -104,6 +104,8 @@ def _flat_item(it):
         "smiles": c.get("inputSmiles"),
         "canonical_smiles": c.get("canonicalSmiles"),
         "label": it.get("label"),
+        "label_class": it.get("labelClass"),
+        "predicted_class": it.get("predictedClass"),
         "label_source": it.get("labelSource"),
         "label_confidence": it.get("labelConfidence"),
         "notes": it.get("notes"),
@@ -204,7 +206,7 @@ class Client:
 
     def models(self):
         """Every model lineage: id, name, endpoint, task, status and the active version's metrics."""
-        return self.execute("""{ models { id name endpoint task status
+        return self.execute("""{ models { id name endpoint task status classes
                                   activeVersion { id version trainingSize metrics { name value } } } }""")["models"]
 
     def model(self, name_or_id):
@@ -232,7 +234,7 @@ class Client:
         """The model's queue items by priority, as one row per item
         (columns: id, status, priority, prediction, uncertainty,
         applicability_distance, strategy, batch, compound_id, name, smiles,
-        canonical_smiles, label, label_source, label_confidence, notes,
+        canonical_smiles, label, label_class, predicted_class, label_source, label_confidence, notes,
         skip_reason, assigned_to, labeled_by, model_version, version,
         created_at, lease_expires_at). ``status`` is one status or a list
         (PENDING, IN_PROGRESS, LABELED, SKIPPED); ``limit`` caps the rows
@@ -262,14 +264,23 @@ class Client:
         return _flat_item(self.execute(q, {"m": _id(model)})["claimNextItem"]["item"])
 
     def label(self, item, value, source="EXPERIMENTAL", confidence="HIGH", notes=""):
-        """Labels an item (a queue() row or its ID) and returns it. Sending
-        the same label again is harmless; a different one for an item
-        already labeled raises ConflictError."""
-        value = float(value)
-        if not math.isfinite(value):
-            raise errors.BadUserInputError(f"BAD_USER_INPUT: value {value} is not finite", code="BAD_USER_INPUT")
+        """Labels an item (a queue() row or its ID) and returns it. ``value``
+        is a number (regression; or a class index), or a string naming one
+        of a classification model's classes (``"medium"``; the model's
+        ``classes``), which the server checks. Sending the same label again
+        is harmless; a different one for an item already labeled raises
+        ConflictError."""
+        inp = {"itemId": _id(item), "source": source.upper(), "confidence": confidence.upper(), "notes": notes}
+        if isinstance(value, str):
+            if not value.strip():
+                raise errors.BadUserInputError("BAD_USER_INPUT: empty class name", code="BAD_USER_INPUT")
+            inp["class"] = value
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise errors.BadUserInputError(f"BAD_USER_INPUT: value {value} is not finite", code="BAD_USER_INPUT")
+            inp["value"] = value
         q = f"mutation($in: SubmitLabelInput!) {{ submitLabel(input: $in) {{ item {{ {_ITEM_FIELDS} }} }} }}"
-        inp = {"itemId": _id(item), "value": value, "source": source.upper(), "confidence": confidence.upper(), "notes": notes}
         return _flat_item(self.execute(q, {"in": inp})["submitLabel"]["item"])
 
     def skip(self, item, reason):

@@ -196,3 +196,32 @@ class SubscriptionRetryTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LabelTest(unittest.TestCase):
+    """label() sends a number as value and a string as a class name."""
+
+    def setUp(self):
+        self.script = Script()
+        self.srv = serve(self.script)
+        self.addCleanup(self.srv.server_close)
+        self.addCleanup(self.srv.shutdown)
+        self.client = activelab.Client(f"http://127.0.0.1:{self.srv.server_port}/graphql", "al_test")
+
+    def test_value_or_class(self):
+        item = {"id": "0190c2d4-7a3e-7c4a-9f1e-1b2c3d4e5f61", "status": "LABELED", "label": 2, "labelClass": "high",
+                "predictedClass": "medium"}
+        self.script.answers["submitLabel"] = [(200, {"data": {"submitLabel": {"item": item}}})]
+        row = self.client.label(item["id"], "high", confidence="medium")
+        self.assertEqual((row["label"], row["label_class"], row["predicted_class"]), (2, "high", "medium"))
+        self.client.label(item["id"], -2.5)
+        sent = [r["variables"]["in"] for _, r in self.script.requests]
+        self.assertEqual(sent[0]["class"], "high")
+        self.assertNotIn("value", sent[0])
+        self.assertEqual(sent[0]["confidence"], "MEDIUM")
+        self.assertEqual(sent[1]["value"], -2.5)
+        self.assertNotIn("class", sent[1])
+        for bad in (float("nan"), " "):
+            with self.assertRaises(activelab.BadUserInputError):
+                self.client.label(item["id"], bad)
+        self.assertEqual(len(self.script.requests), 2)
