@@ -71,13 +71,18 @@ def serve(script):
     return srv
 
 
-class WaitTest(unittest.TestCase):
+class ScriptedTest(unittest.TestCase):
+    """A client of a scripted server of its own (self.script answers)."""
+
     def setUp(self):
         self.script = Script()
         self.srv = serve(self.script)
         self.addCleanup(self.srv.server_close)
         self.addCleanup(self.srv.shutdown)
         self.client = activelab.Client(f"http://127.0.0.1:{self.srv.server_port}/graphql", "al_test")
+
+
+class WaitTest(ScriptedTest):
 
     def test_select_waits_for_the_job(self):
         self.script.answers["selectSamples"] = [(200, {"data": {"selectSamples": {"cycle": cycle("SELECTING")}}})]
@@ -198,15 +203,8 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class LabelTest(unittest.TestCase):
+class LabelTest(ScriptedTest):
     """label() sends a number as value and a string as a class name."""
-
-    def setUp(self):
-        self.script = Script()
-        self.srv = serve(self.script)
-        self.addCleanup(self.srv.server_close)
-        self.addCleanup(self.srv.shutdown)
-        self.client = activelab.Client(f"http://127.0.0.1:{self.srv.server_port}/graphql", "al_test")
 
     def test_value_or_class(self):
         item = {"id": "0190c2d4-7a3e-7c4a-9f1e-1b2c3d4e5f61", "status": "LABELED", "label": 2, "labelClass": "high",
