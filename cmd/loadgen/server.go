@@ -40,7 +40,11 @@ func newDatabase(ctx context.Context, o options, db, dir string) (string, func()
 	if o.pgURL == "" {
 		return "", nil, errors.New("PostgreSQL: set -pg-url or TEST_DATABASE_URL")
 	}
-	conn, err := pgx.Connect(ctx, o.pgURL)
+	admin, err := adminURL(o.pgURL)
+	if err != nil {
+		return "", nil, err
+	}
+	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
 		return "", nil, fmt.Errorf("PostgreSQL: %w", err)
 	}
@@ -49,13 +53,41 @@ func newDatabase(ctx context.Context, o options, db, dir string) (string, func()
 		conn.Close(ctx)
 		return "", nil, fmt.Errorf("PostgreSQL: create database: %w", err)
 	}
-	u, _ := url.Parse(o.pgURL)
+	u, err := url.Parse(o.pgURL)
+	if err != nil {
+		conn.Close(ctx)
+		return "", nil, fmt.Errorf("PostgreSQL URL: %w", err)
+	}
 	u.Path = "/" + name
 	drop := func() {
 		_, _ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		conn.Close(context.Background())
 	}
 	return u.String(), drop, nil
+}
+
+// adminURL is the URL of the generator's own connection to the PostgreSQL
+// server (creating and dropping the run's database): raw without pgxpool's
+// pool_* parameters, which only the server's pool understands (pgx.Connect
+// would send them to PostgreSQL as settings, and PostgreSQL refuses them).
+// The server's URL keeps them, so -pg-url '...?pool_max_conns=8' sizes the
+// server's pool.
+func adminURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("PostgreSQL URL: %w", err)
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return "", fmt.Errorf("PostgreSQL URL: parameters: %w", err)
+	}
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // cli runs one activelab command on dbURL with stdin, returning its output.
