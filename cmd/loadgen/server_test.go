@@ -40,3 +40,49 @@ func TestAdminURL(t *testing.T) {
 		t.Error("adminURL of a malformed query: no error")
 	}
 }
+
+// TestParseStatTicks: utime + stime are read after the command name,
+// which may hold spaces and parentheses (Linux proc(5) /proc/PID/stat).
+func TestParseStatTicks(t *testing.T) {
+	for _, tc := range []struct {
+		name, stat string
+		want       int64
+		ok         bool
+	}{
+		{"plain", "4242 (activelab) S 1 4242 4242 0 -1 4194560 5000 0 0 0 1234 567 0 0 20 0 12 0 100 0 0", 1801, true},
+		{"name with spaces and parentheses", "7 (a b) (c)) R 1 7 7 0 -1 0 0 0 0 0 10 5 0 0 20 0 1 0 1 0 0", 15, true},
+		{"truncated", "7 (x) R 1 7 7", 0, false},
+		{"no name", "garbage", 0, false},
+		{"not numbers", "7 (x) R 1 7 7 0 -1 0 0 0 0 0 ten five 0 0", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := parseStatTicks(tc.stat)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("parseStatTicks = %d, %v; want %d, %v", got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+	if _, ok := cpuTicks(-1); ok {
+		t.Error("cpuTicks of no process succeeded")
+	}
+}
+
+// TestCost: CPU and transactions per request from two samples; a backend
+// that appeared between them counts from zero; no requests, no figures.
+func TestCost(t *testing.T) {
+	a := costSample{serverTicks: 100, serverOK: true, xacts: 1000, backends: map[int]int64{1: 50, 2: 10}, pgOK: true}
+	b := costSample{serverTicks: 300, serverOK: true, xacts: 1500, backends: map[int]int64{1: 80, 3: 20}, pgOK: true}
+	c := cost(a, b, 100)
+	if c.ServerCPUSeconds != 2 || c.ServerCPUPerReq != 20 {
+		t.Errorf("server: %v s, %v ms/request; want 2, 20", c.ServerCPUSeconds, c.ServerCPUPerReq)
+	}
+	if c.PGCPUSeconds != 0.5 || c.PGCPUPerReq != 5 || c.XactsPerReq != 5 {
+		t.Errorf("postgres: %v s, %v ms/request, %v transactions/request; want 0.5, 5, 5", c.PGCPUSeconds, c.PGCPUPerReq, c.XactsPerReq)
+	}
+	if z := cost(a, b, 0); z.ServerCPUPerReq != 0 || z.XactsPerReq != 0 {
+		t.Errorf("no requests: %+v", z)
+	}
+	if s := cost(costSample{serverTicks: 1, serverOK: true}, costSample{serverTicks: 3, serverOK: true}, 2); s.PGCPUSeconds != 0 || s.ServerCPUPerReq != 10 {
+		t.Errorf("SQLite (no PostgreSQL samples): %+v", s)
+	}
+}
