@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -52,6 +55,53 @@ type costSample struct {
 	xacts    int64
 	backends map[int]int64
 	pgOK     bool
+	// The server's connection pool: acquires that waited for a
+	// connection, and their total wait in seconds (its /metrics).
+	poolWaits, poolWaitSeconds float64
+	poolOK                     bool
+}
+
+// poolMetrics reads the pool's wait counters from the server's /metrics
+// (loopback clients may read it without a token).
+func poolMetrics(ctx context.Context, addr string) (waits, seconds float64, ok bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
+	if err != nil {
+		return 0, 0, false
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0, false
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return 0, 0, false
+	}
+	return parsePoolMetrics(res.Body)
+}
+
+// parsePoolMetrics finds activelab_db_wait_count_total and
+// activelab_db_wait_duration_seconds_total in a Prometheus text scrape.
+func parsePoolMetrics(r io.Reader) (waits, seconds float64, ok bool) {
+	var n int
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		name, v, found := strings.Cut(sc.Text(), " ")
+		if !found {
+			continue
+		}
+		switch name {
+		case "activelab_db_wait_count_total":
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				waits, n = f, n+1
+			}
+		case "activelab_db_wait_duration_seconds_total":
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				seconds, n = f, n+1
+			}
+		}
+	}
+	return waits, seconds, n == 2 && sc.Err() == nil
 }
 
 // sampleCost reads the server's CPU time and, on PostgreSQL, the run
@@ -60,6 +110,7 @@ type costSample struct {
 func sampleCost(ctx context.Context, s *server) costSample {
 	var c costSample
 	c.serverTicks, c.serverOK = cpuTicks(s.cmd.Process.Pid)
+	c.poolWaits, c.poolWaitSeconds, c.poolOK = poolMetrics(ctx, s.addr)
 	if s.pg == nil {
 		return c
 	}
@@ -97,6 +148,12 @@ type Cost struct {
 	PGCPUSeconds float64 `json:"postgresCpuSeconds,omitempty"`
 	PGCPUPerReq  float64 `json:"postgresCpuMsPerRequest,omitempty"`
 	XactsPerReq  float64 `json:"transactionsPerRequest,omitempty"`
+	// PoolWaitsPerReq is how many times per request a query waited for
+	// one of the server's pool's connections, PoolWaitMsPerReq how long
+	// in all (activelab_db_wait_*: pgx's pool on PostgreSQL, the one
+	// writer on SQLite).
+	PoolWaitsPerReq  float64 `json:"poolWaitsPerRequest"`
+	PoolWaitMsPerReq float64 `json:"poolWaitMsPerRequest"`
 }
 
 // cost compares two samples over requests answered without error
@@ -109,6 +166,10 @@ func cost(a, b costSample, requests int) Cost {
 	if a.serverOK && b.serverOK {
 		c.ServerCPUSeconds = float64(b.serverTicks-a.serverTicks) / clockTicks
 		c.ServerCPUPerReq = 1000 * c.ServerCPUSeconds / float64(requests)
+	}
+	if a.poolOK && b.poolOK {
+		c.PoolWaitsPerReq = (b.poolWaits - a.poolWaits) / float64(requests)
+		c.PoolWaitMsPerReq = 1000 * (b.poolWaitSeconds - a.poolWaitSeconds) / float64(requests)
 	}
 	if a.pgOK && b.pgOK {
 		var ticks int64

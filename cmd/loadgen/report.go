@@ -137,7 +137,8 @@ func printTable(w io.Writer, rs []Result) {
 		}
 		fmt.Fprintf(w, "%-8s %6d  generator late: %d requests; load average %s\n", r.Database, r.Rate, r.Late, r.LoadAvg)
 		if c := r.Cost; c.Requests > 0 {
-			fmt.Fprintf(w, "%-8s %6d  cost per request answered (%d): server CPU %.2f ms", r.Database, r.Rate, c.Requests, c.ServerCPUPerReq)
+			fmt.Fprintf(w, "%-8s %6d  cost per request answered (%d): server CPU %.2f ms, pool waits %.2f (%.1f ms)",
+				r.Database, r.Rate, c.Requests, c.ServerCPUPerReq, c.PoolWaitsPerReq, c.PoolWaitMsPerReq)
 			if c.XactsPerReq > 0 {
 				fmt.Fprintf(w, ", PostgreSQL CPU %.2f ms, %.2f transactions", c.PGCPUPerReq, c.XactsPerReq)
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -84,5 +85,28 @@ func TestCost(t *testing.T) {
 	}
 	if s := cost(costSample{serverTicks: 1, serverOK: true}, costSample{serverTicks: 3, serverOK: true}, 2); s.PGCPUSeconds != 0 || s.ServerCPUPerReq != 10 {
 		t.Errorf("SQLite (no PostgreSQL samples): %+v", s)
+	}
+}
+
+// TestParsePoolMetrics: the pool's wait counters are read from a
+// Prometheus scrape; a scrape without them is not ok.
+func TestParsePoolMetrics(t *testing.T) {
+	scrape := `# HELP activelab_db_wait_count_total Times a caller waited for a database connection.
+# TYPE activelab_db_wait_count_total counter
+activelab_db_wait_count_total 1234
+activelab_db_wait_duration_seconds_total 5.5
+activelab_db_wait_count_totally 9
+`
+	w, s, ok := parsePoolMetrics(strings.NewReader(scrape))
+	if !ok || w != 1234 || s != 5.5 {
+		t.Errorf("parsePoolMetrics = %v, %v, %v; want 1234, 5.5, true", w, s, ok)
+	}
+	if _, _, ok := parsePoolMetrics(strings.NewReader("go_goroutines 12\n")); ok {
+		t.Error("a scrape without the pool's counters: ok")
+	}
+	a := costSample{poolWaits: 100, poolWaitSeconds: 1, poolOK: true}
+	b := costSample{poolWaits: 300, poolWaitSeconds: 3, poolOK: true}
+	if c := cost(a, b, 100); c.PoolWaitsPerReq != 2 || c.PoolWaitMsPerReq != 20 {
+		t.Errorf("pool waits per request %v, %v ms; want 2, 20", c.PoolWaitsPerReq, c.PoolWaitMsPerReq)
 	}
 }
