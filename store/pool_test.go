@@ -89,3 +89,52 @@ func TestPoolStats(t *testing.T) {
 		})
 	}
 }
+
+// TestPostgresQueryExecMode: by default the store's queries leave no
+// prepared statement on the server (simple protocol: bun writes the
+// arguments into the text, so a statement cache would prepare nearly
+// every query once per connection); default_query_exec_mode in the URL
+// brings pgx's statement cache back. SQLite has no such mode.
+func TestPostgresQueryExecMode(t *testing.T) {
+	for _, tc := range []struct {
+		params   string
+		prepared bool
+	}{
+		{"", false},
+		{"default_query_exec_mode=cache_statement", true},
+	} {
+		t.Run("params="+tc.params, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			u := storetest.DatabaseURL(t, "postgres")
+			if tc.params != "" {
+				sep := "?"
+				if strings.Contains(u, "?") {
+					sep = "&"
+				}
+				u += sep + tc.params
+			}
+			st, err := store.Open(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			conn, err := st.SQLDB().Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			var one int
+			if err := conn.QueryRowContext(ctx, "SELECT 1 WHERE 'x' = $1", "x").Scan(&one); err != nil || one != 1 {
+				t.Fatalf("query: %d, %v", one, err)
+			}
+			var n int
+			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM pg_prepared_statements").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if got := n > 0; got != tc.prepared {
+				t.Errorf("%d prepared statements on the connection; want some: %v", n, tc.prepared)
+			}
+		})
+	}
+}
