@@ -3,8 +3,6 @@ package store
 import (
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // TestPostgresPoolConfig: the URL's pool_max_conns sizes the pool, its
@@ -16,18 +14,14 @@ func TestPostgresPoolConfig(t *testing.T) {
 	for _, tc := range []struct {
 		name, params string
 		max, min     int32
-		mode         pgx.QueryExecMode
 		err          string
 	}{
-		{"default", "", DefaultPoolMaxConns, 0, pgx.QueryExecModeSimpleProtocol, ""},
-		{"pool_max_conns", "&pool_max_conns=40", 40, 0, DefaultQueryExecMode, ""},
-		{"smaller than the default", "&pool_max_conns=2", 2, 0, DefaultQueryExecMode, ""},
-		{"pool_min_conns passes through", "&pool_min_conns=3", DefaultPoolMaxConns, 3, DefaultQueryExecMode, ""},
-		{"pgx's statement cache", "&default_query_exec_mode=cache_statement", DefaultPoolMaxConns, 0, pgx.QueryExecModeCacheStatement, ""},
-		{"exec mode", "&default_query_exec_mode=exec", DefaultPoolMaxConns, 0, pgx.QueryExecModeExec, ""},
-		{"not a number", "&pool_max_conns=many", 0, 0, 0, "pool_max_conns"},
-		{"zero", "&pool_max_conns=0", 0, 0, 0, "pool_max_conns"},
-		{"unknown mode", "&default_query_exec_mode=fast", 0, 0, 0, "default_query_exec_mode"},
+		{"default", "", DefaultPoolMaxConns, 0, ""},
+		{"pool_max_conns", "&pool_max_conns=40", 40, 0, ""},
+		{"smaller than the default", "&pool_max_conns=2", 2, 0, ""},
+		{"pool_min_conns passes through", "&pool_min_conns=3", DefaultPoolMaxConns, 3, ""},
+		{"not a number", "&pool_max_conns=many", 0, 0, "pool_max_conns"},
+		{"zero", "&pool_max_conns=0", 0, 0, "pool_max_conns"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := postgresPoolConfig(base + tc.params)
@@ -45,9 +39,6 @@ func TestPostgresPoolConfig(t *testing.T) {
 			}
 			if cfg.MaxConns != tc.max || cfg.MinConns != tc.min {
 				t.Errorf("MaxConns, MinConns = %d, %d; want %d, %d", cfg.MaxConns, cfg.MinConns, tc.max, tc.min)
-			}
-			if m := cfg.ConnConfig.DefaultQueryExecMode; m != tc.mode {
-				t.Errorf("DefaultQueryExecMode = %s, want %s", m, tc.mode)
 			}
 			if cfg.ConnConfig.ConnectTimeout != connectTimeout {
 				t.Errorf("ConnectTimeout = %s, want %s", cfg.ConnConfig.ConnectTimeout, connectTimeout)

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river/riverdriver"
@@ -169,34 +168,17 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 // (pool_max_conns + 3).
 const DefaultPoolMaxConns = 16
 
-// DefaultQueryExecMode is how queries are sent to PostgreSQL when the URL
-// sets no default_query_exec_mode: pgx's simple protocol, one round trip
-// and no server-side prepared statement per query. pgx's own default
-// (cache_statement) prepares every new query text on each connection
-// and keeps up to 512 per connection; bun writes its arguments into the
-// query text, so nearly every text is new, and each costs PostgreSQL a
-// named statement to parse, describe and deallocate and the server a
-// second round trip. With the 5,000-item queue under load this halved
-// PostgreSQL's CPU per request (deploy/README.md).
-const DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-
 // postgresPoolConfig parses a PostgreSQL URL into pgx's pool settings:
 // pool_* parameters as pgx reads them (pool_max_conns,
 // pool_min_conns, pool_max_conn_lifetime, ...), DefaultPoolMaxConns when
-// the URL has no pool_max_conns, DefaultQueryExecMode when it has no
-// default_query_exec_mode, and a connect timeout.
+// the URL has no pool_max_conns, and a connect timeout.
 func postgresPoolConfig(raw string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(raw)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", redactErr(err, raw))
 	}
-	if u, err := neturl.Parse(raw); err == nil {
-		if q := u.Query(); !q.Has("pool_max_conns") {
-			cfg.MaxConns = DefaultPoolMaxConns
-		}
-		if q := u.Query(); !q.Has("default_query_exec_mode") {
-			cfg.ConnConfig.DefaultQueryExecMode = DefaultQueryExecMode
-		}
+	if u, err := neturl.Parse(raw); err == nil && !u.Query().Has("pool_max_conns") {
+		cfg.MaxConns = DefaultPoolMaxConns
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
