@@ -17,7 +17,10 @@
 //   - holds -subscribers websockets on queueEvents and measures each event's
 //     delivery after the submitLabel response that caused it.
 //
-// It prints a table and writes the figures as JSON (-json). Run it with
+// It prints a table and writes the figures as JSON (-json), with what each
+// phase cost per answered request: the server's CPU, PostgreSQL's CPU
+// (its backends', read from /proc: the database must run on this
+// machine), database transactions and waits for a pooled connection. Run it with
 // `make loadtest`.
 package main
 
