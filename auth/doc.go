@@ -58,6 +58,14 @@
 // leaves no successors. [Service.RevokeAllAPITokens] revokes a user's
 // tokens (UserUpdate.RevokeAPITokens with a password change).
 //
+// With Options.TokenCacheTTL (the server's --token-cache-ttl, 2 s), the
+// Service keeps a token it has read, and its user, for that long, so a
+// busy client costs one lookup per token per TTL. Revoking a token or a
+// user's tokens, or updating a user (disable, demote), through the same
+// Service clears the cache before returning; another process's change
+// (a replica, the CLI) is seen within the TTL; expiry is checked on every
+// request. [Service.Recheck] (websockets) always reads the database.
+//
 // # Service and context
 //
 // [Service] holds the rules (create and update users, login, logout,

@@ -33,6 +33,7 @@ type Service struct {
 	dummyOnce sync.Once
 	dummyHash string
 
+	tokens    *tokenCache
 	throttle  *loginThrottle
 	hashSlots chan struct{}
 	hashing   atomic.Int64
@@ -48,7 +49,20 @@ type Options struct {
 	// MaxConcurrentHashes bounds the password hashes and checks running
 	// at once (DefaultMaxConcurrentHashes); argon2id takes 19 MiB each.
 	MaxConcurrentHashes int
+	// TokenCacheTTL is how long AuthenticateToken may answer from what it
+	// read of a token and its user before (see tokenCache): a revocation
+	// or a user update made through this Service applies at once, one
+	// made by another process within TokenCacheTTL. Zero (the default
+	// here; the server sets DefaultTokenCacheTTL) reads the token on
+	// every call.
+	TokenCacheTTL time.Duration
 }
+
+// DefaultTokenCacheTTL is the server's token cache lifetime by default
+// (--token-cache-ttl): one token lookup per token per 2 seconds, and a
+// token revoked on another replica or with the CLI refused within 2
+// seconds.
+const DefaultTokenCacheTTL = 2 * time.Second
 
 // DefaultMaxConcurrentHashes is Options.MaxConcurrentHashes by default:
 // 4 × 19 MiB of argon2id memory at most.
@@ -60,7 +74,8 @@ func NewService(st *store.Store, opts Options) *Service {
 		opts.MaxConcurrentHashes = DefaultMaxConcurrentHashes
 	}
 	s := &Service{store: st, now: opts.Now, sessionTTL: opts.SessionTTL,
-		throttle: newLoginThrottle(), hashSlots: make(chan struct{}, opts.MaxConcurrentHashes)}
+		throttle: newLoginThrottle(), hashSlots: make(chan struct{}, opts.MaxConcurrentHashes),
+		tokens: newTokenCache(opts.TokenCacheTTL)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -225,6 +240,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor *store.User, u UserUpdat
 		}
 		return nil
 	})
+	// A disabled, demoted or renamed user: cached tokens must not keep
+	// the old user.
+	s.tokens.clear()
 	if err != nil {
 		return nil, err // store errors say which change failed; *InputError speaks for itself
 	}
@@ -396,14 +414,21 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Princi
 	if !LooksLikeAPIToken(secret) {
 		return nil, unauthenticated("malformed API token (want %s followed by 43 characters)", TokenPrefix)
 	}
-	t, u, err := s.store.APITokenByHash(ctx, HashSecret(secret))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, unauthenticated("unknown API token")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("API token: %w", err)
-	}
+	hash := HashSecret(secret)
 	now := s.now()
+	t, u, ok := s.tokens.get(hash, now)
+	if !ok {
+		gen := s.tokens.begin()
+		var err error
+		t, u, err = s.store.APITokenByHash(ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, unauthenticated("unknown API token")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("API token: %w", err)
+		}
+		s.tokens.put(gen, now, t, u)
+	}
 	if err := tokenUsable(t, u, now); err != nil {
 		return nil, err
 	}
@@ -411,6 +436,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*Princi
 		// Best effort: a failed bookkeeping write must not refuse the request.
 		if err := s.store.TouchAPIToken(ctx, t.ID, now); err == nil {
 			t.LastUsedAt = &now
+			s.tokens.touched(hash, now)
 		}
 	}
 	return &Principal{User: u, Token: t}, nil
@@ -504,7 +530,9 @@ func (s *Service) APITokens(ctx context.Context, userID store.ID) ([]*store.APIT
 // that is not the user's wraps store.ErrNotFound. Revoking twice keeps the
 // first revocation time.
 func (s *Service) RevokeAPIToken(ctx context.Context, userID, tokenID store.ID) (*store.APIToken, error) {
-	if err := s.store.RevokeAPIToken(ctx, userID, tokenID); err != nil {
+	err := s.store.RevokeAPIToken(ctx, userID, tokenID)
+	s.tokens.clear() // even on error: the update may have committed
+	if err != nil {
 		return nil, err
 	}
 	tokens, err := s.store.APITokensByUser(ctx, userID)
@@ -522,6 +550,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, userID, tokenID store.ID) 
 // RevokeAllAPITokens revokes every token of the user not yet revoked and
 // returns how many it revoked (a token revoked before keeps its time).
 func (s *Service) RevokeAllAPITokens(ctx context.Context, userID store.ID) (int, error) {
+	defer s.tokens.clear()
 	tokens, err := s.store.APITokensByUser(ctx, userID)
 	if err != nil {
 		return 0, err

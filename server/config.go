@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"activelab/auth"
 )
 
 // Config is the HTTP server's part of `activelab serve`'s settings. Its
@@ -80,6 +82,14 @@ type Config struct {
 	// or a revoked token stops receiving events (flag
 	// --ws-recheck-interval, env ACTIVELAB_WS_RECHECK_INTERVAL). Default 30s.
 	WebsocketRecheckInterval time.Duration
+
+	// TokenCacheTTL is how long an API token and its user, once read,
+	// authenticate requests without reading them again (flag
+	// --token-cache-ttl, env ACTIVELAB_TOKEN_CACHE_TTL; 0: read on every
+	// request). A token revoked or a user disabled or demoted through
+	// this process applies at once; through another replica or the CLI,
+	// within TokenCacheTTL. Default 2s (auth.DefaultTokenCacheTTL).
+	TokenCacheTTL time.Duration
 
 	// TrustProxy makes the server believe X-Forwarded-Proto (for the Secure
 	// cookie flag and the origin check) and X-Forwarded-Host; set it only
@@ -177,6 +187,7 @@ func Defaults() Config {
 		WebsocketPingInterval:    25 * time.Second,
 		WebsocketInitTimeout:     10 * time.Second,
 		WebsocketRecheckInterval: 30 * time.Second,
+		TokenCacheTTL:            auth.DefaultTokenCacheTTL,
 
 		MaxTokens:                 10000,
 		MaxFields:                 500,
@@ -230,6 +241,9 @@ func (c Config) Validate() error {
 		{"--max-sockets-per-user", int64(c.MaxSocketsPerUser)},
 		{"--max-in-flight", int64(c.MaxInFlight)},
 		{"--queue-timeout", int64(c.QueueTimeout)},
+	}
+	if c.TokenCacheTTL < 0 {
+		return fmt.Errorf("--token-cache-ttl: must be 0 (off) or positive, got %s", c.TokenCacheTTL)
 	}
 	if c.MaxConnsPerAddr < 0 {
 		return fmt.Errorf("--max-conns-per-addr: must be 0 (off) or positive, got %d", c.MaxConnsPerAddr)

@@ -89,9 +89,10 @@ func New(cfg Config, opts Options) (*Server, error) {
 		log = slog.Default()
 	}
 	s := &Server{
-		cfg:     cfg,
-		store:   opts.Store,
-		auth:    auth.NewService(opts.Store, auth.Options{SessionTTL: cfg.SessionTTL, Now: opts.Now, MaxConcurrentHashes: cfg.MaxPasswordHashes}),
+		cfg:   cfg,
+		store: opts.Store,
+		auth: auth.NewService(opts.Store, auth.Options{SessionTTL: cfg.SessionTTL, Now: opts.Now,
+			MaxConcurrentHashes: cfg.MaxPasswordHashes, TokenCacheTTL: cfg.TokenCacheTTL}),
 		log:     log,
 		origins: origins,
 		metrics: newMetrics(opts.Store.DBStats),

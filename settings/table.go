@@ -84,6 +84,8 @@ var table = []Setting{
 		Help: "time a websocket has to send `connection_init`", Group: GroupServer, Commands: serveOnly},
 	{Name: "WebsocketRecheckInterval", Flag: "ws-recheck-interval", Env: "ACTIVELAB_WS_RECHECK_INTERVAL", Type: Duration, Default: "30s", Positive: true,
 		Help: "how often an open websocket's credentials are checked again (a disabled user, ended session or revoked token is disconnected)", Group: GroupServer, Commands: serveOnly},
+	{Name: "TokenCacheTTL", Flag: "token-cache-ttl", Env: "ACTIVELAB_TOKEN_CACHE_TTL", Type: Duration, Default: "2s", Min: 0, HasMin: true,
+		Help: "how long an API token, once read, authenticates requests without reading it again (0: every request); revoking it or disabling its user through this process applies at once, through another replica or the CLI within this time", Group: GroupServer, Commands: serveOnly},
 	{Name: "MetricsAddr", Flag: "metrics-addr", Env: "ACTIVELAB_METRICS_ADDR", Type: String,
 		Help: "serve /metrics on this address only (e.g. `127.0.0.1:9090`), not on --addr", Group: GroupServer, Commands: serveOnly},
 	{Name: "MetricsToken", Flag: "metrics-token", Env: "ACTIVELAB_METRICS_TOKEN", Type: String, Secret: true,

@@ -49,6 +49,13 @@ type backend interface {
 	// order: pg_advisory_xact_lock(eventsLockKey) on PostgreSQL (held until
 	// commit or rollback); nothing on SQLite (one writer).
 	lockEvents(ctx context.Context, tx bun.IDB) error
+	// analyzeQueue refreshes the planner's statistics of label_queue
+	// after a bulk insert (CreateQueueItems): ANALYZE on PostgreSQL, whose
+	// planner otherwise reads and sorts a model's whole queue for
+	// labelQueue's page until autovacuum's ANALYZE runs (minutes after a
+	// large selection into a young queue); nothing on SQLite, whose
+	// planner walks the queue index without statistics.
+	analyzeQueue(ctx context.Context, db bun.IDB) error
 	// notifyEvents tells other processes, at commit, that events were
 	// appended: pg_notify(events.Channel, '') on PostgreSQL (delivered once
 	// per transaction however often it is called); nothing on SQLite, where
@@ -109,6 +116,7 @@ func (sqliteBackend) forClaim(q *bun.SelectQuery) *bun.SelectQuery { return q }
 func (sqliteBackend) lockRows(q *bun.SelectQuery) *bun.SelectQuery { return q }
 
 func (sqliteBackend) lockEvents(context.Context, bun.IDB) error   { return nil }
+func (sqliteBackend) analyzeQueue(context.Context, bun.IDB) error { return nil }
 func (sqliteBackend) notifyEvents(context.Context, bun.IDB) error { return nil }
 
 func (sqliteBackend) lockMigrations(context.Context) (func(), error) {
@@ -166,6 +174,13 @@ const eventsLockKey int64 = 0x616c6576656e7473
 func (postgresBackend) lockEvents(ctx context.Context, tx bun.IDB) error {
 	if _, err := tx.NewRaw("SELECT pg_advisory_xact_lock(?)", eventsLockKey).Exec(ctx); err != nil {
 		return fmt.Errorf("events lock: %w", err)
+	}
+	return nil
+}
+
+func (postgresBackend) analyzeQueue(ctx context.Context, db bun.IDB) error {
+	if _, err := db.NewRaw("ANALYZE label_queue").Exec(ctx); err != nil {
+		return fmt.Errorf("analyze label_queue: %w", err)
 	}
 	return nil
 }

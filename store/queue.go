@@ -154,8 +154,26 @@ func (s *conn) CreateQueueItems(ctx context.Context, items []*LabelQueueItem) er
 	if err != nil && s.be.isUniqueViolation(err) && openItemIndex(err) {
 		return fmt.Errorf("enqueue %d items for model %d: %w: %w", len(items), items[0].ModelID, ErrCompoundQueued, ErrConflict)
 	}
-	return s.wrapErr(err, fmt.Sprintf("enqueue %d items for model %d", len(items), items[0].ModelID))
+	if err != nil {
+		return s.wrapErr(err, fmt.Sprintf("enqueue %d items for model %d", len(items), items[0].ModelID))
+	}
+	if len(items) >= analyzeQueueItems {
+		// In the caller's transaction, ANALYZE counts its own new rows.
+		if err := s.be.analyzeQueue(ctx, s.db); err != nil {
+			return fmt.Errorf("enqueue %d items for model %d: %w", len(items), items[0].ModelID, err)
+		}
+	}
+	return nil
 }
+
+// analyzeQueueItems is the smallest insert after which CreateQueueItems
+// refreshes the queue's statistics (see backend.analyzeQueue). Found with
+// cmd/loadgen: after 5,000 items were selected in batches of 500,
+// PostgreSQL's planner still believed a model had 15 items, and each
+// labelQueue(first: 25) read all 5,000 and sorted them (bitmap heap scan,
+// top-N heapsort: 3-10 ms) instead of walking
+// ix_label_queue_model_priority_id (issue 15).
+const analyzeQueueItems = 200
 
 // openItemIndex reports whether a unique violation is of
 // ux_label_queue_open_compound (PostgreSQL names the index; SQLite its

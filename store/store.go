@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -85,7 +86,8 @@ func openSQLiteReaders(ctx context.Context, path string) (*bun.DB, error) {
 //     need no transaction (see conn.reads). The parent directory is created.
 //   - "postgres://..." or "postgresql://...": a pgx pool wrapped with
 //     stdlib.OpenDBFromPool and bun's pgdialect (not bun's pgdriver, which
-//     breaks River's leader election).
+//     breaks River's leader election). pgx's pool_* URL parameters size
+//     the pool (pool_max_conns: DefaultPoolMaxConns when absent).
 //
 // A malformed URL, an unknown scheme or an unreachable database is an error
 // that says which; passwords are never included.
@@ -155,13 +157,39 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	return st, nil
 }
 
-func openPostgres(ctx context.Context, url string) (*Store, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+// DefaultPoolMaxConns is the most connections a process's PostgreSQL
+// pool opens when the URL sets no pool_max_conns. pgx's own default, 4
+// or the number of CPUs, starves an API server: every request reads its
+// token, its data and its nested objects, each a query that holds a
+// connection while the Go side also scans the rows, and River's listener
+// holds one for good; at 500 requests/s on 2 cores requests queued for
+// the pool (issue 15, deploy/README.md). Each connection is a PostgreSQL
+// backend (about 10 MB): budget max_connections for processes x
+// (pool_max_conns + 3).
+const DefaultPoolMaxConns = 16
+
+// postgresPoolConfig parses a PostgreSQL URL into pgx's pool settings:
+// pool_* parameters as pgx reads them (pool_max_conns,
+// pool_min_conns, pool_max_conn_lifetime, ...), DefaultPoolMaxConns when
+// the URL has no pool_max_conns, and a connect timeout.
+func postgresPoolConfig(raw string) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(raw)
 	if err != nil {
-		return nil, fmt.Errorf("open postgres: %w", redactErr(err, url))
+		return nil, fmt.Errorf("open postgres: %w", redactErr(err, raw))
+	}
+	if u, err := neturl.Parse(raw); err == nil && !u.Query().Has("pool_max_conns") {
+		cfg.MaxConns = DefaultPoolMaxConns
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	return cfg, nil
+}
+
+func openPostgres(ctx context.Context, url string) (*Store, error) {
+	cfg, err := postgresPoolConfig(url)
+	if err != nil {
+		return nil, err
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -205,8 +233,28 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// DBStats reports the connection pool's statistics (for /metrics).
-func (s *Store) DBStats() sql.DBStats { return s.sqldb.Stats() }
+// DBStats reports the connection pool's statistics (for /metrics). On
+// PostgreSQL they are pgx's pool's (database/sql only borrows its
+// connections, so its own figures never show a wait): MaxOpenConnections
+// is pool_max_conns, InUse the connections acquired, WaitCount and
+// WaitDuration the acquires that found no idle connection and waited for
+// one to be released or opened, and how long they waited in total.
+func (s *Store) DBStats() sql.DBStats {
+	if s.pool == nil {
+		return s.sqldb.Stats()
+	}
+	ps := s.pool.Stat()
+	return sql.DBStats{
+		MaxOpenConnections: int(ps.MaxConns()),
+		OpenConnections:    int(ps.TotalConns()),
+		InUse:              int(ps.AcquiredConns()),
+		Idle:               int(ps.IdleConns()),
+		WaitCount:          ps.EmptyAcquireCount(),
+		WaitDuration:       ps.EmptyAcquireWaitTime(),
+		MaxIdleClosed:      ps.MaxIdleDestroyCount(),
+		MaxLifetimeClosed:  ps.MaxLifetimeDestroyCount(),
+	}
+}
 
 // Close closes the database; the Store must not be used afterwards.
 func (s *Store) Close() error {

@@ -105,6 +105,7 @@ func serverConfig(set *settings.Set) server.Config {
 		WebsocketPingInterval:     set.Duration("WebsocketPingInterval"),
 		WebsocketInitTimeout:      set.Duration("WebsocketInitTimeout"),
 		WebsocketRecheckInterval:  set.Duration("WebsocketRecheckInterval"),
+		TokenCacheTTL:             set.Duration("TokenCacheTTL"),
 		TrustProxy:                set.Bool("TrustProxy"),
 		MaxTokens:                 set.Int("MaxTokens"),
 		MaxFields:                 set.Int("MaxFields"),

@@ -170,12 +170,15 @@ func runDB(ctx context.Context, o options, db string) ([]Result, error) {
 		p := newPhase()
 		cur.Store(p)
 		counting.Store(p)
+		before := sampleCost(ctx, srv)
 		openLoop(runCtx, reader, modelID, rate, o.duration, p)
+		after := sampleCost(ctx, srv)
 		cur.Store(nil)
 		time.Sleep(3 * time.Second) // let the events of the phase's last labels land in its counts
 		counting.Store(nil)
 		r := summarize(db, rate, o, p)
 		r.KBPerSubscriber = perSub
+		r.Cost = cost(before, after, r.answered())
 		logf("%s at %d/s: labelQueue p50 %.1f p99 %.1f ms, %d errors", db, rate, r.Ops["labelQueue"].P50, r.Ops["labelQueue"].P99, r.Ops["labelQueue"].Errors)
 		results = append(results, r)
 	}

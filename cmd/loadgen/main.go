@@ -2,7 +2,8 @@
 //
 // For each database asked for (-db sqlite,postgres) it starts `activelab
 // serve` (-bin) on a fresh database (a temporary SQLite file, or a new
-// database on the PostgreSQL server of -pg-url / TEST_DATABASE_URL), seeds
+// database on the PostgreSQL server of -pg-url / TEST_DATABASE_URL, whose
+// pool_* parameters go to the server's URL only), seeds
 // a queue of -queue items (5,000) through the CLI and the API (ESOL with
 // values, a pool of generated aryl compounds, an 8-member model, one
 // selection), then, at each rate of -rates, for -duration:
@@ -16,7 +17,10 @@
 //   - holds -subscribers websockets on queueEvents and measures each event's
 //     delivery after the submitLabel response that caused it.
 //
-// It prints a table and writes the figures as JSON (-json). Run it with
+// It prints a table and writes the figures as JSON (-json), with what each
+// phase cost per answered request: the server's CPU, PostgreSQL's CPU
+// (its backends', read from /proc: the database must run on this
+// machine), database transactions and waits for a pooled connection. Run it with
 // `make loadtest`.
 package main
 
@@ -53,7 +57,7 @@ func main() {
 	var dbs, rates string
 	flag.StringVar(&o.bin, "bin", "bin/activelab", "the activelab binary to start")
 	flag.StringVar(&dbs, "db", "sqlite", "databases to test, comma-separated: sqlite, postgres")
-	flag.StringVar(&o.pgURL, "pg-url", os.Getenv("TEST_DATABASE_URL"), "PostgreSQL server (a database is created on it for the run; default $TEST_DATABASE_URL)")
+	flag.StringVar(&o.pgURL, "pg-url", os.Getenv("TEST_DATABASE_URL"), "PostgreSQL server (a database is created on it for the run; default $TEST_DATABASE_URL); its pool_* parameters (pool_max_conns=N) size the server's pool")
 	flag.StringVar(&rates, "rates", "100,250,500", "labelQueue requests per second, comma-separated; one phase each")
 	flag.DurationVar(&o.duration, "duration", 20*time.Second, "length of each rate's phase")
 	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured load before each phase")

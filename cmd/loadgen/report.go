@@ -43,6 +43,18 @@ type Result struct {
 	// (the generator and the server share the machine with anything else
 	// running; on 2 cores, above 2 means they waited for CPU).
 	LoadAvg string `json:"loadAvg"`
+	// Cost is the CPU the server and PostgreSQL spent per request of the
+	// phase, and the database transactions per request.
+	Cost Cost `json:"cost"`
+}
+
+// answered counts the phase's requests answered without error.
+func (r Result) answered() int {
+	n := 0
+	for _, op := range []string{"labelQueue", "typename", "claimNextItem", "submitLabel"} {
+		n += r.Ops[op].Count
+	}
+	return n
 }
 
 func summarize(db string, rate int, o options, p *phase) Result {
@@ -124,6 +136,14 @@ func printTable(w io.Writer, rs []Result) {
 				r.Database, r.Rate, r.Events, r.Labels*int64(r.Subscribers), r.Labels, r.Subscribers, r.KBPerSubscriber)
 		}
 		fmt.Fprintf(w, "%-8s %6d  generator late: %d requests; load average %s\n", r.Database, r.Rate, r.Late, r.LoadAvg)
+		if c := r.Cost; c.Requests > 0 {
+			fmt.Fprintf(w, "%-8s %6d  cost per request answered (%d): server CPU %.2f ms, pool waits %.2f (%.1f ms)",
+				r.Database, r.Rate, c.Requests, c.ServerCPUPerReq, c.PoolWaitsPerReq, c.PoolWaitMsPerReq)
+			if c.XactsPerReq > 0 {
+				fmt.Fprintf(w, ", PostgreSQL CPU %.2f ms, %.2f transactions", c.PGCPUPerReq, c.XactsPerReq)
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	for _, r := range rs {
 		for op, s := range r.Ops {

@@ -28,34 +28,80 @@ type server struct {
 	logs   *bytes.Buffer
 	dbURL  string
 	dropDB func()
+	// pg is the generator's own connection to the PostgreSQL server and
+	// dbName the run's database there (nil and "" on SQLite).
+	pg     *pgx.Conn
+	dbName string
 }
 
 const adminEmail, adminPassword = "loadgen-admin@localhost", "loadgen admin password"
 
-// newDatabase returns a fresh database URL for db and a function that removes it.
-func newDatabase(ctx context.Context, o options, db, dir string) (string, func(), error) {
+// database is a fresh database for one run.
+type database struct {
+	url  string
+	drop func() // removes it
+	// On PostgreSQL: the generator's connection to the server, and the
+	// database's name.
+	pg   *pgx.Conn
+	name string
+}
+
+// newDatabase returns a fresh database of kind db.
+func newDatabase(ctx context.Context, o options, db, dir string) (database, error) {
 	if db == "sqlite" {
-		return "sqlite:" + filepath.Join(dir, "activelab.db"), func() {}, nil
+		return database{url: "sqlite:" + filepath.Join(dir, "activelab.db"), drop: func() {}}, nil
 	}
 	if o.pgURL == "" {
-		return "", nil, errors.New("PostgreSQL: set -pg-url or TEST_DATABASE_URL")
+		return database{}, errors.New("PostgreSQL: set -pg-url or TEST_DATABASE_URL")
 	}
-	conn, err := pgx.Connect(ctx, o.pgURL)
+	admin, err := adminURL(o.pgURL)
 	if err != nil {
-		return "", nil, fmt.Errorf("PostgreSQL: %w", err)
+		return database{}, err
+	}
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return database{}, fmt.Errorf("PostgreSQL: %w", err)
 	}
 	name := fmt.Sprintf("activelab_loadgen_%d", time.Now().UnixNano())
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		conn.Close(ctx)
-		return "", nil, fmt.Errorf("PostgreSQL: create database: %w", err)
+		return database{}, fmt.Errorf("PostgreSQL: create database: %w", err)
 	}
-	u, _ := url.Parse(o.pgURL)
+	u, err := url.Parse(o.pgURL)
+	if err != nil {
+		conn.Close(ctx)
+		return database{}, fmt.Errorf("PostgreSQL URL: %w", err)
+	}
 	u.Path = "/" + name
 	drop := func() {
 		_, _ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		conn.Close(context.Background())
 	}
-	return u.String(), drop, nil
+	return database{url: u.String(), drop: drop, pg: conn, name: name}, nil
+}
+
+// adminURL is the URL of the generator's own connection to the PostgreSQL
+// server (creating and dropping the run's database): raw without pgxpool's
+// pool_* parameters, which only the server's pool understands (pgx.Connect
+// would send them to PostgreSQL as settings, and PostgreSQL refuses them).
+// The server's URL keeps them, so -pg-url '...?pool_max_conns=8' sizes the
+// server's pool.
+func adminURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("PostgreSQL URL: %w", err)
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return "", fmt.Errorf("PostgreSQL URL: parameters: %w", err)
+	}
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // cli runs one activelab command on dbURL with stdin, returning its output.
@@ -103,10 +149,11 @@ func start(ctx context.Context, o options, db string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dbURL, drop, err := newDatabase(ctx, o, db, dir)
+	d, err := newDatabase(ctx, o, db, dir)
 	if err != nil {
 		return nil, err
 	}
+	dbURL, drop := d.url, d.drop
 	esol, pool := filepath.Join(dir, "esol.csv"), filepath.Join(dir, "pool.csv")
 	if err := os.WriteFile(esol, examples.ESOL, 0o644); err != nil {
 		return nil, err
@@ -143,7 +190,8 @@ func start(ctx context.Context, o options, db string) (*server, error) {
 	args = append(args, strings.Fields(o.serverArgs)...)
 	cmd := exec.Command(o.bin, args...)
 	cmd.Env = append(os.Environ(), "ACTIVELAB_DATABASE_URL="+dbURL, "ACTIVELAB_LOG_LEVEL=warn")
-	s := &server{addr: addr, cmd: cmd, logs: &bytes.Buffer{}, dbURL: dbURL, dropDB: func() { drop(); os.RemoveAll(dir) }}
+	s := &server{addr: addr, cmd: cmd, logs: &bytes.Buffer{}, dbURL: dbURL, dropDB: func() { drop(); os.RemoveAll(dir) },
+		pg: d.pg, dbName: d.name}
 	cmd.Stdout, cmd.Stderr = s.logs, s.logs
 	if err := cmd.Start(); err != nil {
 		s.dropDB()
