@@ -20,6 +20,21 @@ func lineageOf(m *store.MLModel) (store.ID, error) {
 	return m.LineageID, nil
 }
 
+// lineageVersionIDs returns the ids of every version of a lineage (the
+// model_id values its queue items carry), without reading the versions'
+// artifacts as ModelVersions does: the hot paths (a queue page, a claim)
+// need only the ids. ErrNotFound when lineageID is not a version 1's id.
+func (s *Service) lineageVersionIDs(ctx context.Context, lineageID store.ID) ([]store.ID, error) {
+	ids, err := s.st.LineageVersionIDs(ctx, lineageID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 || ids[0] != lineageID {
+		return nil, fmt.Errorf("model %s is not a lineage (the id of a version 1): %w", lineageID, store.ErrNotFound)
+	}
+	return ids, nil
+}
+
 func versionIDs(vs []*store.MLModel) []store.ID {
 	ids := make([]store.ID, len(vs))
 	for i, v := range vs {

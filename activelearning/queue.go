@@ -17,7 +17,7 @@ import (
 // itemContext is what a queue change needs to know about its item.
 type itemContext struct {
 	item    *store.LabelQueueItem
-	version *store.MLModel
+	version *store.MLModel // without its artifact (ModelVersionInfo)
 	lineage store.ID
 	cycle   *store.ActiveLearningCycle // nil when the batch has no cycle
 }
@@ -27,7 +27,7 @@ func (s *Service) loadItem(ctx context.Context, tx store.Querier, id store.ID) (
 	if err != nil {
 		return nil, err
 	}
-	v, err := tx.ModelVersion(ctx, it.ModelID)
+	v, err := tx.ModelVersionInfo(ctx, it.ModelID)
 	if err != nil {
 		return nil, err
 	}
@@ -79,11 +79,10 @@ func (s *Service) ClaimNextItem(ctx context.Context, actor *store.User, modelID 
 	if err := auth.RequireRole(actor, "claimNextItem", store.RoleScientist); err != nil {
 		return nil, err
 	}
-	vs, err := s.st.ModelVersions(ctx, modelID)
+	ids, err := s.lineageVersionIDs(ctx, modelID)
 	if err != nil {
 		return nil, err
 	}
-	ids := versionIDs(vs)
 	var got *store.LabelQueueItem
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		now := s.now()

@@ -68,11 +68,11 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 	}
 	sf := store.QueueFilter{Statuses: f.Status, Archived: f.Archived}
 	if f.ModelID != store.NilID {
-		vs, err := s.st.ModelVersions(ctx, f.ModelID)
+		ids, err := s.lineageVersionIDs(ctx, f.ModelID)
 		if err != nil {
 			return nil, err
 		}
-		sf.ModelIDs = versionIDs(vs)
+		sf.ModelIDs = ids
 	}
 	if f.AssignedTo != store.NilID {
 		sf.AssignedTo = &f.AssignedTo

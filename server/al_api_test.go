@@ -128,6 +128,19 @@ func TestActiveLearningAPI(t *testing.T) {
 			}
 		})
 
+		t.Run("a page and a claim read no model artifact", func(t *testing.T) {
+			// The counter matches quoted names in the SQL: bun selects a
+			// version row as ..., "ml_model"."artifact", ... (~150 KB a
+			// version), which a queue page and a claim never need.
+			n := a.queries.count([]string{"artifact"}, func() {
+				wantData(t, a.post(`query($m: ID!) { labelQueue(filter: {modelId: $m}, first: 5) { edges { node { id compound { name } } } } }`, m, bearer(a.vwT)), nil)
+				a.claim(t, a.sciT)
+			})
+			if n != 0 {
+				t.Fatalf("%d queries read model artifacts", n)
+			}
+		})
+
 		t.Run("cursors stay stable while the queue changes", func(t *testing.T) {
 			const q = `query($m: ID!, $after: String) { labelQueue(filter: {modelId: $m}, first: 10, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`
 			type page struct {

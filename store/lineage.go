@@ -49,6 +49,17 @@ func (s *conn) ModelVersion(ctx context.Context, id ID) (*MLModel, error) {
 	return m, nil
 }
 
+// ModelVersionInfo is ModelVersion without the artifact (Artifact is nil):
+// for the reads that need a version's name, task, endpoint or classes and
+// not its trained ensemble, which is the bulk of the row (~150 KB).
+func (s *conn) ModelVersionInfo(ctx context.Context, id ID) (*MLModel, error) {
+	m := new(MLModel)
+	if err := s.reads().NewSelect().Model(m).ExcludeColumn("artifact").Where("? = ?", bun.Ident("id"), id).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, fmt.Sprintf("model %d", id))
+	}
+	return m, nil
+}
+
 // ModelVersions returns every version of the lineage, oldest (version 1)
 // first. ErrNotFound when lineageID is not the ID of a version 1 (a lineage
 // is named by its root; pass LineageID of any version).

@@ -100,6 +100,7 @@ type Querier interface {
 	MeasurementsByCompoundIDs(ctx context.Context, ids []ID, endpoint string) ([][]*Measurement, error)
 	MeasurementsByEndpoint(ctx context.Context, endpoint string, q MeasurementQuery) ([]*Measurement, error)
 	ModelVersion(ctx context.Context, id ID) (*MLModel, error)
+	ModelVersionInfo(ctx context.Context, id ID) (*MLModel, error)
 	ModelVersions(ctx context.Context, lineageID ID) ([]*MLModel, error)
 	ModelsLatestPerLineage(ctx context.Context) ([]*MLModel, error)
 	MoveOpenItems(ctx context.Context, toModelID ID, scores []Rescore, at time.Time) (int, error)
