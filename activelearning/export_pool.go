@@ -40,7 +40,7 @@ func ParsePoolFormat(s string) (PoolFormat, error) {
 // imported properties (the scientist's ID columns), named as imported;
 // an SDF record has them as data items in the same place.
 var PoolColumns = []string{"compound_id", "name", "smiles", "input_smiles",
-	"prediction", "uncertainty", "interval_low", "interval_high", "interval_level",
+	"prediction", "uncertainty", "interval_low", "interval_high", "interval_level", "probability",
 	"applicability_distance", "applicability", "in_domain", "nearest_compound_id", "nearest_similarity",
 	"model", "model_version", "endpoint", "measurement", "measurement_origin", "measured_at", "error"}
 
@@ -281,22 +281,25 @@ func (pw *poolWriter) values(c *store.ExportCompound, r *PredictResult, latest *
 	v := make([]string, len(PoolColumns))
 	v[0], v[1], v[2], v[3] = fmt.Sprint(c.ID), c.Name, c.CanonicalSMILES, c.InputSMILES
 	if r.Err != nil {
-		v[20] = r.Err.Error()
+		v[21] = r.Err.Error()
 	} else {
 		v[4], v[5] = f(r.Prediction), f(r.Uncertainty)
 		if r.HasInterval {
 			v[6], v[7], v[8] = f(r.Low), f(r.High), f(PredictInterval)
 		}
-		v[9] = f(r.ApplicabilityDistance)
-		v[10] = Applicability(r.ApplicabilityDistance, r.Uncertainty, pw.span)
-		v[11] = strconv.FormatBool(v[10] == "in")
-		v[12], v[13] = fmt.Sprint(r.NearestID), f(r.Similarity)
+		if r.HasProbability {
+			v[9] = f(r.Probability)
+		}
+		v[10] = f(r.ApplicabilityDistance)
+		v[11] = Applicability(r.ApplicabilityDistance, r.Uncertainty, pw.span)
+		v[12] = strconv.FormatBool(v[11] == "in")
+		v[13], v[14] = fmt.Sprint(r.NearestID), f(r.Similarity)
 	}
-	v[14], v[15], v[16] = pw.model.Name, strconv.Itoa(pw.model.Version), pw.model.Endpoint
+	v[15], v[16], v[17] = pw.model.Name, strconv.Itoa(pw.model.Version), pw.model.Endpoint
 	if latest != nil {
-		v[17] = string(latest.Qualifier) + f(latest.Value)
-		v[18] = string(latest.Origin)
-		v[19] = latest.CreatedAt.UTC().Format(time.RFC3339)
+		v[18] = string(latest.Qualifier) + f(latest.Value)
+		v[19] = string(latest.Origin)
+		v[20] = latest.CreatedAt.UTC().Format(time.RFC3339)
 	}
 	return v
 }

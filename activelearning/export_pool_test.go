@@ -195,6 +195,9 @@ func TestExportPoolCSV(t *testing.T) {
 			if w.Err != nil || pred != w.Prediction || std != w.Uncertainty || dist != w.ApplicabilityDistance || r[column(h, "error")] != "" {
 				t.Errorf("compound %s: prediction %v ± %v at %v, Predictor gives %v ± %v at %v (%v)", id, pred, std, dist, w.Prediction, w.Uncertainty, w.ApplicabilityDistance, w.Err)
 			}
+			if r[column(h, "probability")] != "" {
+				t.Errorf("compound %s: a regression model's probability %q", id, r[column(h, "probability")])
+			}
 			if w.HasInterval && (errLo != nil || errHi != nil || lo >= pred || hi <= pred) {
 				t.Errorf("compound %s: interval [%q, %q] around %v", id, r[column(h, "interval_low")], r[column(h, "interval_high")], pred)
 			}
@@ -454,6 +457,45 @@ func TestExportMeasurementsQualifier(t *testing.T) {
 		}
 		if got[">-1.5"] != 1 || got["~-2.2"] != 1 {
 			t.Errorf("qualified values written %v; want >-1.5 and ~-2.2 once each", got)
+		}
+	})
+}
+
+// TestExportPoolProbability: a classification model's pool export carries
+// each compound's calibrated probability of class 1 (as Predict gives it)
+// and no interval; a regression export leaves the column empty.
+func TestExportPoolProbability(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, activelearning.Config{})
+		e.solubleModel(t, activelearning.SplitInput{Seed: 1})
+		var buf bytes.Buffer
+		n, err := e.svc.ExportPool(e.ctx, e.view, activelearning.PoolExport{Model: "soluble", Format: activelearning.PoolCSV}, &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&buf).ReadAll()
+		if err != nil || n == 0 || len(recs) != n+1 {
+			t.Fatalf("%d rows, %d records: %v", n, len(recs), err)
+		}
+		h := recs[0]
+		var smiles []string
+		for _, r := range recs[1:] {
+			smiles = append(smiles, r[column(h, "smiles")])
+		}
+		want := map[string]*activelearning.PredictResult{}
+		if _, err := e.svc.Predict(e.ctx, e.view, "soluble", 0, listOf(smiles), func(r *activelearning.PredictResult) error {
+			c := *r
+			want[r.SMILES] = &c
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs[1:] {
+			w := want[r[column(h, "smiles")]]
+			got, err := strconv.ParseFloat(r[column(h, "probability")], 64)
+			if w == nil || !w.HasProbability || err != nil || got != w.Probability || got < 0 || got > 1 || r[column(h, "interval_low")] != "" {
+				t.Fatalf("compound %s: probability %q interval_low %q, Predict gives %+v", r[0], r[column(h, "probability")], r[column(h, "interval_low")], w)
+			}
 		}
 	})
 }

@@ -409,7 +409,7 @@ class Client:
         (default: from the path's extension, else csv). Columns / SDF data
         items: compound_id, name, smiles, input_smiles, your imported
         columns, prediction, uncertainty, interval_low, interval_high,
-        interval_level, applicability_distance, applicability (in, edge,
+        interval_level, probability, applicability_distance, applicability (in, edge,
         out), in_domain, nearest_compound_id, nearest_similarity, model,
         model_version, endpoint, measurement (the latest, with its
         qualifier: ">10" for a censored value), measurement_origin,
