@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gonum.org/v1/gonum/floats"
+
 	"activelab/features"
 	"activelab/ml"
 	"activelab/ml/metrics"
@@ -125,7 +127,7 @@ func (v versionModel) predict(ctx context.Context, X *ml.Features) (*scores, err
 	}
 	out := &scores{mean: make([]float64, len(p.Proba)), std: make([]float64, len(p.Proba)), probs: p.Proba}
 	for i, row := range p.Proba {
-		out.mean[i] = row[argmax(row)]
+		out.mean[i] = row[floats.MaxIdx(row)]
 		var s float64
 		for _, sd := range p.Std[i] {
 			s += sd
@@ -150,17 +152,6 @@ func (sc *scores) probsOf(i int) store.ClassProbabilities {
 		return nil
 	}
 	return sc.probs[i]
-}
-
-// argmax is the first index of the largest value.
-func argmax(row []float64) int {
-	best := 0
-	for k, p := range row {
-		if p > row[best] {
-			best = k
-		}
-	}
-	return best
 }
 
 // artifact encodes the model.
@@ -285,13 +276,11 @@ func predictedClass(ps []*ClassProbability) *string {
 	if len(ps) == 0 {
 		return nil
 	}
-	best := 0
+	probs := make([]float64, len(ps))
 	for k, p := range ps {
-		if p.Probability > ps[best].Probability {
-			best = k
-		}
+		probs[k] = p.Probability
 	}
-	return &ps[best].Class
+	return &ps[floats.MaxIdx(probs)].Class // the first of equal maxima
 }
 
 // ItemProbabilities are a queue item's class probabilities as version (the

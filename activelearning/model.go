@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"activelab/auth"
 	"activelab/chem"
 	"activelab/features"
@@ -399,7 +401,7 @@ func aggregate(ms []*store.Measurement, task store.Task, k int) labeled {
 		v := a.sum / a.wsum
 		switch {
 		case task == store.TaskClassification && k > 2:
-			v = float64(argmax(a.votes))
+			v = float64(floats.MaxIdx(a.votes))
 		case task == store.TaskClassification:
 			v = math.Round(v)
 		}
