@@ -39,13 +39,49 @@ func ParsePoolFormat(s string) (PoolFormat, error) {
 // order. Between "input_smiles" and "prediction" a CSV has the compounds'
 // imported properties (the scientist's ID columns), named as imported;
 // an SDF record has them as data items in the same place.
-var PoolColumns = []string{"compound_id", "name", "smiles", "input_smiles",
-	"prediction", "uncertainty", "interval_low", "interval_high", "interval_level", "probability",
-	"applicability_distance", "applicability", "in_domain", "nearest_compound_id", "nearest_similarity",
-	"model", "model_version", "endpoint", "measurement", "measurement_origin", "measured_at", "error"}
+var PoolColumns = poolColumnNames[:]
+
+// PoolColumns' positions.
+const (
+	pcCompoundID = iota
+	pcName
+	pcSMILES
+	pcInputSMILES
+	pcPrediction
+	pcUncertainty
+	pcIntervalLow
+	pcIntervalHigh
+	pcIntervalLevel
+	pcProbability
+	pcApplicabilityDistance
+	pcApplicability
+	pcInDomain
+	pcNearestCompoundID
+	pcNearestSimilarity
+	pcModel
+	pcModelVersion
+	pcEndpoint
+	pcMeasurement
+	pcMeasurementOrigin
+	pcMeasuredAt
+	pcError
+	numPoolColumns
+)
+
+var poolColumnNames = [numPoolColumns]string{
+	pcCompoundID: "compound_id", pcName: "name", pcSMILES: "smiles", pcInputSMILES: "input_smiles",
+	pcPrediction: "prediction", pcUncertainty: "uncertainty",
+	pcIntervalLow: "interval_low", pcIntervalHigh: "interval_high", pcIntervalLevel: "interval_level",
+	pcProbability: "probability", pcApplicabilityDistance: "applicability_distance",
+	pcApplicability: "applicability", pcInDomain: "in_domain",
+	pcNearestCompoundID: "nearest_compound_id", pcNearestSimilarity: "nearest_similarity",
+	pcModel: "model", pcModelVersion: "model_version", pcEndpoint: "endpoint",
+	pcMeasurement: "measurement", pcMeasurementOrigin: "measurement_origin", pcMeasuredAt: "measured_at",
+	pcError: "error",
+}
 
 // poolIdentity is how many of PoolColumns come before the properties.
-const poolIdentity = 4
+const poolIdentity = pcPrediction
 
 // MaxExportProperties bounds the distinct property names a CSV pool export
 // makes columns of (first seen first); further names are left out.
@@ -279,27 +315,27 @@ func (s *Service) writePoolPage(ctx context.Context, p *Predictor, pw *poolWrite
 func (pw *poolWriter) values(c *store.ExportCompound, r *PredictResult, latest *store.Measurement) []string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	v := make([]string, len(PoolColumns))
-	v[0], v[1], v[2], v[3] = fmt.Sprint(c.ID), c.Name, c.CanonicalSMILES, c.InputSMILES
+	v[pcCompoundID], v[pcName], v[pcSMILES], v[pcInputSMILES] = fmt.Sprint(c.ID), c.Name, c.CanonicalSMILES, c.InputSMILES
 	if r.Err != nil {
-		v[21] = r.Err.Error()
+		v[pcError] = r.Err.Error()
 	} else {
-		v[4], v[5] = f(r.Prediction), f(r.Uncertainty)
+		v[pcPrediction], v[pcUncertainty] = f(r.Prediction), f(r.Uncertainty)
 		if r.HasInterval {
-			v[6], v[7], v[8] = f(r.Low), f(r.High), f(PredictInterval)
+			v[pcIntervalLow], v[pcIntervalHigh], v[pcIntervalLevel] = f(r.Low), f(r.High), f(PredictInterval)
 		}
 		if r.HasProbability {
-			v[9] = f(r.Probability)
+			v[pcProbability] = f(r.Probability)
 		}
-		v[10] = f(r.ApplicabilityDistance)
-		v[11] = Applicability(r.ApplicabilityDistance, r.Uncertainty, pw.span)
-		v[12] = strconv.FormatBool(v[11] == "in")
-		v[13], v[14] = fmt.Sprint(r.NearestID), f(r.Similarity)
+		v[pcApplicabilityDistance] = f(r.ApplicabilityDistance)
+		v[pcApplicability] = Applicability(r.ApplicabilityDistance, r.Uncertainty, pw.span)
+		v[pcInDomain] = strconv.FormatBool(v[pcApplicability] == "in")
+		v[pcNearestCompoundID], v[pcNearestSimilarity] = fmt.Sprint(r.NearestID), f(r.Similarity)
 	}
-	v[15], v[16], v[17] = pw.model.Name, strconv.Itoa(pw.model.Version), pw.model.Endpoint
+	v[pcModel], v[pcModelVersion], v[pcEndpoint] = pw.model.Name, strconv.Itoa(pw.model.Version), pw.model.Endpoint
 	if latest != nil {
-		v[18] = string(latest.Qualifier) + f(latest.Value)
-		v[19] = string(latest.Origin)
-		v[20] = latest.CreatedAt.UTC().Format(time.RFC3339)
+		v[pcMeasurement] = string(latest.Qualifier) + f(latest.Value)
+		v[pcMeasurementOrigin] = string(latest.Origin)
+		v[pcMeasuredAt] = latest.CreatedAt.UTC().Format(time.RFC3339)
 	}
 	return v
 }

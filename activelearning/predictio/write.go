@@ -20,9 +20,32 @@ import (
 // every record, in this order. The interval columns are empty for a
 // classification or uncalibrated model; probability (the calibrated
 // probability of class 1) is empty for a regression model.
-var Columns = []string{"prediction", "uncertainty", "interval_low", "interval_high", "interval_level",
-	"probability", "applicability_distance", "nearest_compound_id", "nearest_smiles", "nearest_similarity",
-	"model_version", "error"}
+var Columns = columnNames[:]
+
+// The result columns' positions in Columns.
+const (
+	colPrediction = iota
+	colUncertainty
+	colIntervalLow
+	colIntervalHigh
+	colIntervalLevel
+	colProbability
+	colApplicabilityDistance
+	colNearestCompoundID
+	colNearestSMILES
+	colNearestSimilarity
+	colModelVersion
+	colError
+	numColumns
+)
+
+var columnNames = [numColumns]string{
+	colPrediction: "prediction", colUncertainty: "uncertainty",
+	colIntervalLow: "interval_low", colIntervalHigh: "interval_high", colIntervalLevel: "interval_level",
+	colProbability: "probability", colApplicabilityDistance: "applicability_distance",
+	colNearestCompoundID: "nearest_compound_id", colNearestSMILES: "nearest_smiles", colNearestSimilarity: "nearest_similarity",
+	colModelVersion: "model_version", colError: "error",
+}
 
 // Writer writes scored records.
 type Writer struct {
@@ -70,23 +93,23 @@ func (w *Writer) result(res *activelearning.PredictResult, level float64) []stri
 	for i := range v {
 		v[i] = ""
 	}
-	v[10] = strconv.Itoa(res.Version)
+	v[colModelVersion] = strconv.Itoa(res.Version)
 	if res.Err != nil {
-		v[11] = res.Err.Error()
+		v[colError] = res.Err.Error()
 		return v
 	}
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 8, 64) }
-	v[0], v[1] = f(res.Prediction), f(res.Uncertainty)
+	v[colPrediction], v[colUncertainty] = f(res.Prediction), f(res.Uncertainty)
 	if res.HasInterval {
-		v[2], v[3], v[4] = f(res.Low), f(res.High), f(level)
+		v[colIntervalLow], v[colIntervalHigh], v[colIntervalLevel] = f(res.Low), f(res.High), f(level)
 	}
 	if res.HasProbability {
-		v[5] = f(res.Probability)
+		v[colProbability] = f(res.Probability)
 	}
-	v[6] = f(res.ApplicabilityDistance)
-	v[7] = res.NearestID.String()
-	v[8] = res.NearestSMILES
-	v[9] = f(res.Similarity)
+	v[colApplicabilityDistance] = f(res.ApplicabilityDistance)
+	v[colNearestCompoundID] = res.NearestID.String()
+	v[colNearestSMILES] = res.NearestSMILES
+	v[colNearestSimilarity] = f(res.Similarity)
 	return v
 }
 
@@ -142,7 +165,7 @@ func (w *Writer) Write(rec *Record, res *activelearning.PredictResult) error {
 			if vals[i] == "" {
 				continue
 			}
-			if x, err := strconv.ParseFloat(vals[i], 64); err == nil && c != "nearest_smiles" && c != "error" {
+			if x, err := strconv.ParseFloat(vals[i], 64); err == nil && i != colNearestSMILES && i != colError {
 				obj.Result[c] = x
 			} else {
 				obj.Result[c] = vals[i]
