@@ -33,11 +33,7 @@ func (s *Service) JobCancelled(ctx context.Context, args any, reason string) err
 		if err != nil {
 			return fmt.Errorf("cancelled retrain: %w", err)
 		}
-		v, err := s.st.ModelVersion(ctx, c.ModelID)
-		if err != nil {
-			return fmt.Errorf("cancelled retrain: %w", err)
-		}
-		lineage, err := lineageOf(v)
+		lineage, err := versionLineage(ctx, s.st, c.ModelID)
 		if err != nil {
 			return fmt.Errorf("cancelled retrain: %w", err)
 		}
@@ -65,11 +61,7 @@ func (s *Service) cancelSelection(ctx context.Context, cycleID store.ID, reason 
 		if err != nil {
 			return err
 		}
-		v, err := tx.ModelVersion(ctx, c.ModelID)
-		if err != nil {
-			return err
-		}
-		lineage, err := lineageOf(v)
+		lineage, err := versionLineage(ctx, tx, c.ModelID)
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,16 @@ func lineageOf(m *store.MLModel) (store.ID, error) {
 	return m.LineageID, nil
 }
 
+// versionLineage returns the lineage of version id, read through q
+// without the version's artifact.
+func versionLineage(ctx context.Context, q store.Querier, id store.ID) (store.ID, error) {
+	v, err := q.ModelVersionInfo(ctx, id)
+	if err != nil {
+		return store.NilID, err
+	}
+	return lineageOf(v)
+}
+
 // lineageVersionIDs returns the ids of every version of a lineage (the
 // model_id values its queue items carry), without reading the versions'
 // artifacts as ModelVersions does: the hot paths (a queue page, a claim)

@@ -38,11 +38,7 @@ func (s *Service) TriggerRetrain(ctx context.Context, actor *store.User, cycleID
 		if c.Status != store.CycleLabeling && c.Status != store.CycleFailed {
 			return fmt.Errorf("cycle %d is %s, not labeling: %w", cycleID, c.Status, store.ErrConflict)
 		}
-		v, err := tx.ModelVersion(ctx, c.ModelID)
-		if err != nil {
-			return err
-		}
-		lineage, err := lineageOf(v)
+		lineage, err := versionLineage(ctx, tx, c.ModelID)
 		if err != nil {
 			return err
 		}
@@ -115,11 +111,7 @@ func (s *Service) Retrain(ctx context.Context, cycleID store.ID, progress func(s
 	if c.Status != store.CycleTraining {
 		return nil
 	}
-	v, err := s.st.ModelVersion(ctx, c.ModelID)
-	if err != nil {
-		return err
-	}
-	lineage, err := lineageOf(v)
+	lineage, err := versionLineage(ctx, s.st, c.ModelID)
 	if err != nil {
 		return err
 	}

@@ -638,11 +638,7 @@ func (s *Service) selectionOfCycle(ctx context.Context, cycleID store.ID) (*stor
 	if err := json.Unmarshal(c.Params, &p); err != nil {
 		return nil, nil, p, fmt.Errorf("cycle %d params: %w", cycleID, err)
 	}
-	v, err := s.st.ModelVersion(ctx, c.ModelID)
-	if err != nil {
-		return nil, nil, p, err
-	}
-	lineage, err := lineageOf(v)
+	lineage, err := versionLineage(ctx, s.st, c.ModelID)
 	if err != nil {
 		return nil, nil, p, err
 	}
@@ -650,11 +646,15 @@ func (s *Service) selectionOfCycle(ctx context.Context, cycleID store.ID) (*stor
 	if err != nil {
 		return nil, nil, p, err
 	}
+	i := slices.IndexFunc(vs, func(v *store.MLModel) bool { return v.ID == c.ModelID })
+	if i < 0 {
+		return nil, nil, p, fmt.Errorf("cycle %d: version %s is not in lineage %s: %w", cycleID, c.ModelID, lineage, store.ErrNotFound)
+	}
 	spec, err := sampling.ParseSpec(p.Spec)
 	if err != nil {
 		return nil, nil, p, err
 	}
-	return c, &selection{in: p.input(lineage), spec: spec, versions: vs, version: v, root: vs[0]}, p, nil
+	return c, &selection{in: p.input(lineage), spec: spec, versions: vs, version: vs[i], root: vs[0]}, p, nil
 }
 
 // startShards splits a large pool (ascending IDs) into contiguous slices of
