@@ -2,6 +2,7 @@ package activelearning
 
 import (
 	"encoding/binary"
+	"maps"
 	"sync"
 
 	"activelab/ml"
@@ -28,10 +29,9 @@ func keyOf(id store.ID, artifact []byte) versionKey {
 // modelCache holds decoded ensembles and applicability domains of the
 // versions in use. A retrain drops the superseded version's entries.
 type modelCache struct {
-	mu        sync.Mutex
-	ensembles map[versionKey]*ml.Ensemble
-	multis    map[versionKey]*ml.MultiClass
-	domains   map[versionKey]*trainingDomain
+	ensembles versionMap[*ml.Ensemble]
+	multis    versionMap[*ml.MultiClass]
+	domains   versionMap[*trainingDomain]
 }
 
 // trainingDomain is a version's applicability domain and the training
@@ -41,64 +41,49 @@ type trainingDomain struct {
 	ids []store.ID
 }
 
-func newModelCache() *modelCache {
-	return &modelCache{ensembles: map[versionKey]*ml.Ensemble{}, multis: map[versionKey]*ml.MultiClass{}, domains: map[versionKey]*trainingDomain{}}
+// versionMap is one kind of cached value by version, safe for concurrent
+// use; the zero value is empty and ready.
+type versionMap[V any] struct {
+	mu sync.Mutex
+	m  map[versionKey]V
 }
 
-func (c *modelCache) ensemble(k versionKey) *ml.Ensemble {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ensembles[k]
+// get returns k's value (the zero value when there is none).
+func (vm *versionMap[V]) get(k versionKey) V {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	return vm.m[k]
 }
 
-func (c *modelCache) putEnsemble(k versionKey, e *ml.Ensemble) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.ensembles[k] = e
+func (vm *versionMap[V]) put(k versionKey, v V) {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	if vm.m == nil {
+		vm.m = map[versionKey]V{}
+	}
+	vm.m[k] = v
 }
 
-func (c *modelCache) multiClass(k versionKey) *ml.MultiClass {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.multis[k]
+// addIDs sets the version ids of its entries in ids.
+func (vm *versionMap[V]) addIDs(ids map[store.ID]bool) {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	for k := range vm.m {
+		ids[k.id] = true
+	}
 }
 
-func (c *modelCache) putMultiClass(k versionKey, m *ml.MultiClass) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.multis[k] = m
-}
-
-func (c *modelCache) domain(k versionKey) *trainingDomain {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.domains[k]
-}
-
-func (c *modelCache) putDomain(k versionKey, d *trainingDomain) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.domains[k] = d
+// drop forgets every entry of version id.
+func (vm *versionMap[V]) drop(id store.ID) {
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	maps.DeleteFunc(vm.m, func(k versionKey, _ V) bool { return k.id == id })
 }
 
 // drop forgets every entry of version id (superseded: it scores nothing
 // any more).
 func (c *modelCache) drop(id store.ID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k := range c.ensembles {
-		if k.id == id {
-			delete(c.ensembles, k)
-		}
-	}
-	for k := range c.multis {
-		if k.id == id {
-			delete(c.multis, k)
-		}
-	}
-	for k := range c.domains {
-		if k.id == id {
-			delete(c.domains, k)
-		}
-	}
+	c.ensembles.drop(id)
+	c.multis.drop(id)
+	c.domains.drop(id)
 }

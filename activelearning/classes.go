@@ -170,7 +170,7 @@ func (s *Service) model(m *store.MLModel) (versionModel, error) {
 		return versionModel{ens: ens}, err
 	}
 	key := keyOf(m.ID, m.Artifact)
-	if mc := s.cache.multiClass(key); mc != nil {
+	if mc := s.cache.multis.get(key); mc != nil {
 		return versionModel{multi: mc}, nil
 	}
 	if len(m.Artifact) == 0 {
@@ -183,7 +183,7 @@ func (s *Service) model(m *store.MLModel) (versionModel, error) {
 	if fs := mc.Model(0).FeatureSet(); fs != "" && fs != features.Set {
 		return versionModel{}, &FeatureSetError{Model: m.Name, Version: m.Version, Trained: fs, Current: features.Set}
 	}
-	s.cache.putMultiClass(key, mc)
+	s.cache.multis.put(key, mc)
 	return versionModel{multi: mc}, nil
 }
 

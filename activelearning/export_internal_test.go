@@ -5,18 +5,13 @@ import (
 	"context"
 )
 
-// CachedVersions returns the ids of the versions whose ensemble or domain
-// s holds (for the cache tests).
+// CachedVersions returns the ids of the versions whose model (ensemble or
+// multi-class) or domain s holds (for the cache tests).
 func CachedVersions(s *Service) map[store.ID]bool {
-	s.cache.mu.Lock()
-	defer s.cache.mu.Unlock()
 	out := map[store.ID]bool{}
-	for k := range s.cache.ensembles {
-		out[k.id] = true
-	}
-	for k := range s.cache.domains {
-		out[k.id] = true
-	}
+	s.cache.ensembles.addIDs(out)
+	s.cache.multis.addIDs(out)
+	s.cache.domains.addIDs(out)
 	return out
 }
 

@@ -555,9 +555,9 @@ func (s *Service) cacheEnsemble(id store.ID, t *trained) {
 	switch {
 	case id == store.NilID || t == nil:
 	case t.model.multi != nil:
-		s.cache.putMultiClass(keyOf(id, t.artifact), t.model.multi)
+		s.cache.multis.put(keyOf(id, t.artifact), t.model.multi)
 	default:
-		s.cache.putEnsemble(keyOf(id, t.artifact), t.model.ens)
+		s.cache.ensembles.put(keyOf(id, t.artifact), t.model.ens)
 	}
 }
 
@@ -565,7 +565,7 @@ func (s *Service) cacheEnsemble(id store.ID, t *trained) {
 // feature layout than this build's is a *FeatureSetError.
 func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
 	key := keyOf(m.ID, m.Artifact)
-	if e := s.cache.ensemble(key); e != nil {
+	if e := s.cache.ensembles.get(key); e != nil {
 		return e, nil
 	}
 	if len(m.Artifact) == 0 {
@@ -578,7 +578,7 @@ func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
 	if fs := e.FeatureSet(); fs != "" && fs != features.Set {
 		return nil, &FeatureSetError{Model: m.Name, Version: m.Version, Trained: fs, Current: features.Set}
 	}
-	s.cache.putEnsemble(key, e)
+	s.cache.ensembles.put(key, e)
 	return e, nil
 }
 

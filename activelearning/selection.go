@@ -213,14 +213,14 @@ func (s *Service) pool(ctx context.Context, sel *selection) ([]store.ID, error) 
 // compounds' features), cached with the version.
 func (s *Service) domain(ctx context.Context, root, version *store.MLModel) (*trainingDomain, error) {
 	key := keyOf(version.ID, version.Artifact)
-	if d := s.cache.domain(key); d != nil {
+	if d := s.cache.domains.get(key); d != nil {
 		return d, nil
 	}
 	d, err := s.domainOf(ctx, s.st, root)
 	if err != nil {
 		return nil, err
 	}
-	s.cache.putDomain(key, d)
+	s.cache.domains.put(key, d)
 	return d, nil
 }
 

@@ -128,7 +128,7 @@ func New(st *store.Store, broker *events.Broker, cfg Config, log *slog.Logger) *
 	if broker != nil {
 		st.OnEvents(broker.Notify) // every commit that wrote events wakes the subscribers
 	}
-	return &Service{st: st, cache: newModelCache(), cfg: cfg.withDefaults(), log: log}
+	return &Service{st: st, cache: new(modelCache), cfg: cfg.withDefaults(), log: log}
 }
 
 // SetJobs sets the job client (from package jobs). It must be called before
