@@ -9,7 +9,6 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
-	"activelab/features"
 	"activelab/ml"
 	"activelab/ml/metrics"
 	"activelab/ml/sampling"
@@ -169,22 +168,8 @@ func (s *Service) model(m *store.MLModel) (versionModel, error) {
 		ens, err := s.ensemble(m)
 		return versionModel{ens: ens}, err
 	}
-	key := keyOf(m.ID, m.Artifact)
-	if mc := s.cache.multis.get(key); mc != nil {
-		return versionModel{multi: mc}, nil
-	}
-	if len(m.Artifact) == 0 {
-		return versionModel{}, fmt.Errorf("model %q version %d has no trained artifact (status %s)", m.Name, m.Version, m.Status)
-	}
-	mc := new(ml.MultiClass)
-	if err := mc.UnmarshalBinary(m.Artifact); err != nil {
-		return versionModel{}, fmt.Errorf("model %d artifact: %w", m.ID, err)
-	}
-	if fs := mc.Model(0).FeatureSet(); fs != "" && fs != features.Set {
-		return versionModel{}, &FeatureSetError{Model: m.Name, Version: m.Version, Trained: fs, Current: features.Set}
-	}
-	s.cache.multis.put(key, mc)
-	return versionModel{multi: mc}, nil
+	mc, err := decodeCached(&s.cache.multis, m, func(mc *ml.MultiClass) string { return mc.Model(0).FeatureSet() })
+	return versionModel{multi: mc}, err
 }
 
 // trainModel fits a lineage's model: TrainMultiClass for more than two

@@ -564,22 +564,33 @@ func (s *Service) cacheEnsemble(id store.ID, t *trained) {
 // ensemble decodes a version's artifact. A version trained on another
 // feature layout than this build's is a *FeatureSetError.
 func (s *Service) ensemble(m *store.MLModel) (*ml.Ensemble, error) {
+	return decodeCached(&s.cache.ensembles, m, (*ml.Ensemble).FeatureSet)
+}
+
+// decodeCached returns version m's decoded artifact from vm, decoding and
+// caching it on a miss; featureSet names the feature layout it was
+// trained on ("" for one from before layouts were recorded), which must
+// be this build's.
+func decodeCached[T any, PT interface {
+	*T
+	UnmarshalBinary([]byte) error
+}](vm *versionMap[PT], m *store.MLModel, featureSet func(PT) string) (PT, error) {
 	key := keyOf(m.ID, m.Artifact)
-	if e := s.cache.ensembles.get(key); e != nil {
-		return e, nil
+	if v := vm.get(key); v != nil {
+		return v, nil
 	}
 	if len(m.Artifact) == 0 {
 		return nil, fmt.Errorf("model %q version %d has no trained artifact (status %s)", m.Name, m.Version, m.Status)
 	}
-	e := new(ml.Ensemble)
-	if err := e.UnmarshalBinary(m.Artifact); err != nil {
+	v := PT(new(T))
+	if err := v.UnmarshalBinary(m.Artifact); err != nil {
 		return nil, fmt.Errorf("model %d artifact: %w", m.ID, err)
 	}
-	if fs := e.FeatureSet(); fs != "" && fs != features.Set {
+	if fs := featureSet(v); fs != "" && fs != features.Set {
 		return nil, &FeatureSetError{Model: m.Name, Version: m.Version, Trained: fs, Current: features.Set}
 	}
-	s.cache.ensembles.put(key, e)
-	return e, nil
+	vm.put(key, v)
+	return v, nil
 }
 
 // TrainModel trains a version created by CreateModel (jobs.Trainer). It is
