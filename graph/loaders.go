@@ -20,8 +20,11 @@ import (
 type Loaders struct {
 	Compounds *dataloadgen.Loader[store.ID, *store.Compound]
 	Users     *dataloadgen.Loader[store.ID, *store.User]
-	// Versions loads model versions by id; Current loads a lineage's
-	// current version (active, else latest) by lineage id.
+	// Versions loads model versions by id, without their artifacts
+	// (store.ModelVersionInfo: the schema shows no artifact, and a queue
+	// page would otherwise read ~150 KB per version for a class name);
+	// Current loads a lineage's current version (active, else latest) by
+	// lineage id.
 	Versions *dataloadgen.Loader[store.ID, *store.MLModel]
 	Current  *dataloadgen.Loader[store.ID, *store.MLModel]
 	// Calibrations loads model versions' interval calibrations by
@@ -68,7 +71,7 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 			out := make([]*store.MLModel, len(ids))
 			errs := make([]error, len(ids))
 			for i, id := range ids {
-				out[i], errs[i] = st.ModelVersion(ctx, id)
+				out[i], errs[i] = st.ModelVersionInfo(ctx, id)
 			}
 			return out, errs
 		}, wait),

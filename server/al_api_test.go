@@ -133,7 +133,7 @@ func TestActiveLearningAPI(t *testing.T) {
 			// version row as ..., "ml_model"."artifact", ... (~150 KB a
 			// version), which a queue page and a claim never need.
 			n := a.queries.count([]string{"artifact"}, func() {
-				wantData(t, a.post(`query($m: ID!) { labelQueue(filter: {modelId: $m}, first: 5) { edges { node { id compound { name } } } } }`, m, bearer(a.vwT)), nil)
+				wantData(t, a.post(`query($m: ID!) { labelQueue(filter: {modelId: $m}, first: 5) { edges { node { id compound { name } predictedClass labelClass modelVersion { version } } } } }`, m, bearer(a.vwT)), nil)
 				a.claim(t, a.sciT)
 			})
 			if n != 0 {
