@@ -11,20 +11,22 @@ import (
 )
 
 // AdaptiveShare is the explore share the adaptive strategy
-// (selfcheck.Adaptive) plays in the lineage's next cycle: a
+// (selfcheck.Adaptive, also the product's default) plays in the lineage's
+// next cycle: a
 // selfcheck.Policy, Thompson sampling over the batch compositions
 // selfcheck.DefaultShares (0.25, 0.5, 0.75 of the batch at random, or a
 // random batch), whose posteriors are fed by the diagnoses of the
 // lineage's cycles so far. Every cycle whose batch was one of the arms
-// counts: an adaptive cycle, and a default cycle too (the default is
-// AdaptiveBase with explore=0.5, the arm 0.5), each observed through
+// counts: an adaptive (or default) cycle, and a cycle of the fixed mix too
+// (sampling.Mix is AdaptiveBase with explore=0.5, the arm 0.5), each
+// observed through
 // CycleDiagnoses of its labels as they are now. Random batches (share 1)
 // earn 0 by definition, so when the strategy's picks are no harder than
 // random ones by the policy's margin the exploit arms settle below 0 and
 // the share moves to 1.
 //
 // Nothing is stored: the policy is rebuilt from the cycles each time, with
-// the seed given and one step per earlier adaptive cycle, so the same
+// the seed given and one step per earlier adaptive or default cycle, so the same
 // history and seed give the same share (a preview and the selection that
 // follows it agree unless a label arrived in between).
 func (s *Service) AdaptiveShare(ctx context.Context, lineageID store.ID, seed int64) (float64, error) {
@@ -57,7 +59,7 @@ func (s *Service) AdaptivePolicy(ctx context.Context, lineageID store.ID, seed i
 	}
 	for _, c := range cycles {
 		var p selParams
-		if len(c.Params) > 0 && json.Unmarshal(c.Params, &p) == nil && p.Strategy == selfcheck.Adaptive {
+		if len(c.Params) > 0 && json.Unmarshal(c.Params, &p) == nil && selfcheck.IsAdaptive(p.Strategy) {
 			pol.Step++ // one Choose per adaptive cycle
 			for i := range pol.Arms {
 				if pol.Arms[i].Share == p.Share {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"activelab/activelearning"
+	"activelab/activelearning/selfcheck"
 	"activelab/store"
 	"activelab/store/storetest"
 )
@@ -19,13 +20,14 @@ func shareOf(t *testing.T, c *store.ActiveLearningCycle) float64 {
 		Strategy string
 		Share    float64
 	}
-	if err := json.Unmarshal(c.Params, &p); err != nil || p.Strategy != "adaptive" {
+	if err := json.Unmarshal(c.Params, &p); err != nil || !selfcheck.IsAdaptive(p.Strategy) {
 		t.Fatalf("cycle %d params %s: %v", c.CycleNumber, c.Params, err)
 	}
 	return p.Share
 }
 
-// TestAdaptiveStrategy runs the opt-in adaptive strategy for eight cycles
+// TestAdaptiveStrategy runs the adaptive strategy (the default, asked for
+// as "adaptive", "default" or not at all) for eight cycles
 // of twelve on two lineages whose labels the test writes: on one the
 // strategy's picks are the model's mistakes (errors 5 times those of the
 // random picks), on the other the errors do not depend on how an item was
@@ -46,10 +48,12 @@ func TestAdaptiveStrategy(t *testing.T) {
 		spread := []float64{0.2, 0.9, 0.5, 0.3, 0.7, 0.4}
 		run := func(m *store.MLModel, errorOf func(k int, it *store.LabelQueueItem) float64) []float64 {
 			var shares []float64
-			for range 8 {
+			for i := range 8 {
 				// IncludeLabeled: the two lineages share the pool and its
-				// endpoint, and each has its own queue.
-				in := activelearning.SelectInput{ModelID: m.ID, SetID: e.poolSet, Strategy: "adaptive", BatchSize: 12, Seed: 5, IncludeLabeled: true}
+				// endpoint, and each has its own queue. The default (by
+				// name or by omission) is the adaptive strategy.
+				strategy := []string{"adaptive", "default", ""}[i%3]
+				in := activelearning.SelectInput{ModelID: m.ID, SetID: e.poolSet, Strategy: strategy, BatchSize: 12, Seed: 5, IncludeLabeled: true}
 				preview, err := e.svc.PreviewSelection(e.ctx, e.sci, in)
 				if err != nil {
 					t.Fatal(err)
@@ -141,11 +145,11 @@ func TestAdaptiveStrategy(t *testing.T) {
 			t.Errorf("expected share of the next batches: informative %.2f, uninformative %.2f; want the uninformative one clearly higher", h, f)
 		}
 
-		// A default cycle is the arm 0.5 (uncertainty+cluster=20 with
-		// explore=0.5): its diagnosis updates that arm, though no adaptive
-		// cycle played it.
+		// A cycle of the fixed mix is the arm 0.5 (uncertainty+cluster=20
+		// with explore=0.5): its diagnosis updates that arm, though no
+		// adaptive cycle played it.
 		c, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: informative.ID, SetID: e.poolSet,
-			Strategy: "default", BatchSize: 12, Seed: 5, IncludeLabeled: true})
+			Strategy: "mix", BatchSize: 12, Seed: 5, IncludeLabeled: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,12 +167,16 @@ func TestAdaptiveStrategy(t *testing.T) {
 			t.Fatal(err)
 		}
 		if a := pol.Arms[1]; a.Share != 0.5 || a.Observed != 1 || a.Played != 0 || !(a.Mean > 0) || pol.Step != 8 {
-			t.Errorf("after a default cycle: arm %+v, step %d; want arm 0.5 observed once with a positive mean, step 8", a, pol.Step)
+			t.Errorf("after a mix cycle: arm %+v, step %d; want arm 0.5 observed once with a positive mean, step 8", a, pol.Step)
 		}
 
 		if _, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: informative.ID, SetID: e.poolSet,
 			Strategy: "adaptive", Diversity: 0.6, BatchSize: 4}); !isInputError(err, "diversity") {
 			t.Errorf("adaptive with a diversity threshold: %v, want a diversity input error", err)
+		}
+		if _, err := e.svc.SelectSamples(e.ctx, e.sci, activelearning.SelectInput{ModelID: informative.ID, SetID: e.poolSet,
+			Diversity: 0.6, BatchSize: 4}); !isInputError(err, "diversity") {
+			t.Errorf("the default with a diversity threshold: %v, want a diversity input error", err)
 		}
 	})
 }

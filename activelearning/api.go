@@ -117,15 +117,15 @@ type SelectInput struct {
 	// a SMILES, optionally followed by whitespace and a name (as in a .smi
 	// file); blank lines are ignored. At most Config.MaxPastedPool lines.
 	SMILES []string
-	// Strategy is a sampling spec ("default", "uncertainty",
-	// "hybrid+diverse", ...) or "adaptive" (selfcheck.Adaptive: the
-	// explore share chosen from the lineage's earlier cycles, see
-	// AdaptiveShare).
+	// Strategy is "default" (also when empty) or "adaptive", the same
+	// thing: the explore share chosen from the lineage's earlier cycles
+	// (selfcheck.Adaptive, see AdaptiveShare); or a sampling spec
+	// ("mix", "uncertainty", "hybrid+diverse", ...).
 	Strategy string
 	// Diversity, when > 0, is the Tanimoto threshold of diversity-aware
 	// batching: it becomes the spec's "+diverse=T" (replacing the spec's
-	// threshold, or the default's batch mode; rejected with a "+cluster" or
-	// "+softrank" asked for by name).
+	// threshold, or the mix's batch mode; rejected with a "+cluster" or
+	// "+softrank" asked for by name, and with the adaptive default).
 	Diversity float64
 	// BatchSize is how many compounds to select (the API's default is
 	// DefaultBatchSize).

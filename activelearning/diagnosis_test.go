@@ -54,7 +54,7 @@ func (e *env) diagnosis(t *testing.T, cycleID store.ID) *activelearning.CycleDia
 func TestSelectionRecordsExploreAndIntervals(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := setup(t, open)
-		in := activelearning.SelectInput{ModelID: e.model.ID, SetID: e.poolSet, Strategy: "default", BatchSize: 10, Seed: 3}
+		in := activelearning.SelectInput{ModelID: e.model.ID, SetID: e.poolSet, Strategy: "mix", BatchSize: 10, Seed: 3}
 		preview, err := e.svc.PreviewSelection(e.ctx, e.sci, in)
 		if err != nil {
 			t.Fatal(err)
@@ -78,7 +78,7 @@ func TestSelectionRecordsExploreAndIntervals(t *testing.T) {
 			}
 		}
 		if explore != 5 {
-			t.Errorf("%d of 10 items marked explore, want 5 (the default's explore=0.5)", explore)
+			t.Errorf("%d of 10 items marked explore, want 5 (the mix's explore=0.5)", explore)
 		}
 		checkIntervals(t, items)
 
@@ -179,7 +179,7 @@ func checkIntervals(t *testing.T, items []*store.LabelQueueItem) {
 func TestCycleDiagnosis(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open storetest.Opener) {
 		e := setup(t, open)
-		c := e.selectBatch(t, "default", 10)
+		c := e.selectBatch(t, "mix", 10)
 		items := e.items(t, "selection_batch = ?", c.CycleNumber)
 		truth := e.truthOf(t)
 
@@ -289,7 +289,7 @@ func TestCycleDiagnosisClassification(t *testing.T) {
 		e := newEnv(t, open, activelearning.Config{MaxBatchSize: 60})
 		// A binary endpoint: soluble when logS > -3 (ESOL values).
 		_, soluble := e.solubleModel(t, activelearning.SplitInput{Seed: 1})
-		c := e.selectBatch(t, "default", 10)
+		c := e.selectBatch(t, "mix", 10)
 		var errU, errE []float64
 		for _, it := range e.items(t, "selection_batch = ?", c.CycleNumber) {
 			if it.IntervalLow != nil || it.IntervalHigh != nil {

@@ -69,7 +69,7 @@
 // queued for the lineage (pending, in progress or labeled). The active
 // version scores it (mean, ensemble std, applicability distance
 // 1 − max Tanimoto to its training set) and ml/sampling ranks it with a spec
-// ("default", "uncertainty", "hybrid+diverse", ...). PreviewSelection writes
+// ("default", "mix", "uncertainty", "hybrid+diverse", ...). PreviewSelection writes
 // nothing. SelectSamples starts cycle N (N = the items' selection_batch)
 // recording the version, spec, parameters and seed, and enqueues the batch
 // with its events in one transaction; a pool above Config.InlinePoolLimit is
@@ -84,8 +84,8 @@
 // runs selfcheck.Diagnose on a cycle's labeled items whenever it is read:
 // the strategy's picks against the batch's random picks (the control
 // group), Spearman(|error|, std) and interval coverage, from stored rows
-// only. The strategy "adaptive" (opt-in; not the default, see
-// docs/simulation/adaptive) takes each batch's explore share from
+// only. The default strategy, "default" or "adaptive" (see
+// docs/simulation/adaptive), takes each batch's explore share from
 // selfcheck.Policy rebuilt from the lineage's cycles and their diagnoses
 // (AdaptiveShare).
 //

@@ -59,12 +59,12 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, op string,
 	if err := auth.RequireRole(actor, op, store.RoleScientist); err != nil {
 		return nil, err
 	}
-	if in.Strategy == "" {
-		in.Strategy = sampling.DefaultName
+	if strings.TrimSpace(in.Strategy) == "" {
+		in.Strategy = selfcheck.Default
 	}
-	adaptive := strings.TrimSpace(in.Strategy) == selfcheck.Adaptive
+	adaptive := selfcheck.IsAdaptive(in.Strategy)
 	if adaptive && in.Diversity > 0 {
-		return nil, inputErr("diversity", "the adaptive strategy's batch mode is fixed (%s); a diversity threshold is another", selfcheck.AdaptiveBase)
+		return nil, inputErr("diversity", "the %s strategy (adaptive) has a fixed batch mode (%s); for a diversity threshold name a spec, e.g. %q", strings.TrimSpace(in.Strategy), selfcheck.AdaptiveBase, "uncertainty+explore=0.5")
 	}
 	name := in.Strategy
 	if adaptive {
@@ -82,10 +82,10 @@ func (s *Service) checkSelect(ctx context.Context, actor *store.User, op string,
 	}
 	if in.Diversity > 0 {
 		// The threshold is the spec's diversity mode, so the cycle records
-		// what ran. It replaces the default's batch mode or a diversity
+		// what ran. It replaces the mix's batch mode or a diversity
 		// threshold; another batch mode asked for by name is an error.
 		m := spec.BatchMode()
-		if m != "" && m != "diverse" && strings.TrimSpace(in.Strategy) != sampling.DefaultName {
+		if m != "" && m != "diverse" && strings.TrimSpace(in.Strategy) != sampling.MixName {
 			return nil, inputErr("diversity", "strategy %q already has the %s batch mode; a diversity threshold is another: give one", in.Strategy, m)
 		}
 		spec = spec.WithDiversity(in.Diversity)

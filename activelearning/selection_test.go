@@ -277,17 +277,17 @@ func TestSelectDiversityThreshold(t *testing.T) {
 		if c.SelectionStrategy != "uncertainty+diverse=0.25" {
 			t.Errorf("cycle records strategy %q, want uncertainty+diverse=0.25", c.SelectionStrategy)
 		}
-		// With the default spec the threshold replaces its batch mode: the
+		// With the mix the threshold replaces its batch mode: the
 		// strategy's half of the batch comes first (the other half is
 		// random exploration).
-		in.Strategy, in.Seed = sampling.DefaultName, 5
+		in.Strategy, in.Seed = sampling.MixName, 5
 		if diverse := maxSim(in, in.BatchSize/2); diverse > threshold {
-			t.Errorf("default with diversity: a pair %.2f similar, above the threshold %g", diverse, threshold)
+			t.Errorf("mix with diversity: a pair %.2f similar, above the threshold %g", diverse, threshold)
 		}
-		want, _ := sampling.ParseSpec(sampling.Default)
+		want, _ := sampling.ParseSpec(sampling.Mix)
 		want.Cluster, want.Beta, want.Diverse, want.Threshold = false, 0, true, threshold
 		if c, err = e.svc.SelectSamples(e.ctx, e.sci, in); err != nil || c.SelectionStrategy != want.String() {
-			t.Errorf("default with diversity: cycle strategy %q, %v; want %q", c.SelectionStrategy, err, want)
+			t.Errorf("mix with diversity: cycle strategy %q, %v; want %q", c.SelectionStrategy, err, want)
 		}
 	})
 }

@@ -36,7 +36,7 @@ func TestCycleDiagnosisAPI(t *testing.T) {
 				t.Errorf("%s: interval %+v around prediction %v", what, *iv, pred)
 			}
 		}
-		selection := map[string]any{"modelId": a.modelID, "strategy": "default", "batchSize": 10, "seed": 1}
+		selection := map[string]any{"modelId": a.modelID, "strategy": "mix", "batchSize": 10, "seed": 1}
 
 		var p struct {
 			PreviewSelection []struct {

@@ -70,7 +70,7 @@ func (r *Result) Plot(path, title string) error {
 		if name == "random" {
 			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 		}
-		if name == "default" {
+		if name == "default" || name == Adaptive {
 			l.Width = vg.Points(2.5)
 		}
 		pts.Color = col

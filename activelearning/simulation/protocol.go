@@ -19,11 +19,12 @@ import (
 // Adaptive is the strategy name of the adaptive explore share
 // (selfcheck.Adaptive): each batch is AdaptiveBase with the explore share
 // a selfcheck.Policy chooses from the earlier batches' diagnostics (a
-// share of 1 is a random batch).
+// share of 1 is a random batch). The name "default" (selfcheck.Default)
+// runs it too, as the product does.
 const Adaptive = selfcheck.Adaptive
 
-// AdaptiveBase is the exploit half of the adaptive strategy's batches: the
-// product default's clustered uncertainty (selfcheck.AdaptiveBase).
+// AdaptiveBase is the exploit half of the adaptive strategy's batches:
+// clustered uncertainty (selfcheck.AdaptiveBase).
 const AdaptiveBase = selfcheck.AdaptiveBase
 
 // TopFraction is the share of the pool, by highest value, whose discovery
@@ -31,9 +32,9 @@ const AdaptiveBase = selfcheck.AdaptiveBase
 const TopFraction = 0.05
 
 // CheckStrategy reports whether s names a strategy the simulator runs: a
-// sampling spec (sampling.ParseSpec) or Adaptive.
+// sampling spec (sampling.ParseSpec), Adaptive or "default".
 func CheckStrategy(s string) error {
-	if s == Adaptive {
+	if selfcheck.IsAdaptive(s) {
 		return nil
 	}
 	_, err := sampling.ParseSpec(s)
@@ -46,7 +47,7 @@ var ErrConfig = errors.New("invalid simulation config")
 // Config is the simulation protocol.
 type Config struct {
 	Task       ml.Task
-	Strategies []string // sampling specs, e.g. "random", "uncertainty", "hybrid+diverse", "default"
+	Strategies []string // sampling specs, e.g. "random", "uncertainty", "hybrid+diverse", "mix", or "default" / Adaptive
 	Batch      int      // labels revealed per cycle
 	Cycles     int      // selection cycles after the initial model
 	Seeds      int      // repetitions, seeds FirstSeed .. FirstSeed+Seeds-1
@@ -272,7 +273,7 @@ func (c *Config) validate(rows int) ([]sampling.Spec, error) {
 	seen := map[string]bool{}
 	for i, s := range c.Strategies {
 		name := s
-		if s == Adaptive {
+		if selfcheck.IsAdaptive(s) {
 			name = AdaptiveBase
 		}
 		sp, err := sampling.ParseSpec(name)
@@ -499,7 +500,7 @@ func (r *runner) run(ctx context.Context, labeled []int) ([]Point, error) {
 		isLabeled[row] = true
 	}
 	var policy *selfcheck.Policy
-	if r.name == Adaptive {
+	if selfcheck.IsAdaptive(r.name) {
 		var err error
 		if policy, err = selfcheck.NewPolicy(nil, r.cfg.Margin, uint64(r.seed)); err != nil {
 			return nil, err

@@ -108,11 +108,33 @@ func TestSimulateScaffoldSplit(t *testing.T) {
 func TestSimulateDiagnostics(t *testing.T) {
 	t.Parallel()
 	ds, _ := load(t, "esol-small.csv")
-	cfg := smallConfig(ml.Regression, "random", "default", Adaptive, "greedy", "ucb", "ei")
+	cfg := smallConfig(ml.Regression, "random", "mix", Adaptive, "default", "greedy", "ucb", "ei")
 	cfg.Ablation = true
 	res, err := Run(context.Background(), ds, cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// "default" is the adaptive strategy, as in the product: the same
+	// seeds give the same shares and the same curves.
+	byKey := map[[2]int]Point{}
+	for _, p := range res.Points {
+		if p.Strategy == Adaptive {
+			byKey[[2]int{p.Seed, p.Cycle}] = p
+		}
+	}
+	compared := 0
+	for _, p := range res.Points {
+		if p.Strategy != "default" {
+			continue
+		}
+		a, ok := byKey[[2]int{p.Seed, p.Cycle}]
+		if !ok || !slices.Equal(a.Metrics, p.Metrics) || !(a.Share == p.Share || math.IsNaN(a.Share) && math.IsNaN(p.Share)) {
+			t.Fatalf("default seed %d cycle %d: metrics %v share %g; adaptive %v share %g", p.Seed, p.Cycle, p.Metrics, p.Share, a.Metrics, a.Share)
+		}
+		compared++
+	}
+	if compared != cfg.Seeds*(cfg.Cycles+1) {
+		t.Fatalf("compared %d default points with adaptive's, want %d", compared, cfg.Seeds*(cfg.Cycles+1))
 	}
 	// The pool's top 5 %: round(0.05·45) = 2 rows, the highest values.
 	top := topRows(ds, mustPool(ds, cfg), cfg.Task)
@@ -156,11 +178,11 @@ func TestSimulateDiagnostics(t *testing.T) {
 			if p.Share != 1 || d.Explore != 5 || d.Hardness != nil || !strings.HasPrefix(d.Sentence, "too few picks") {
 				t.Errorf("random: share %g %+v", p.Share, d)
 			}
-		case "default":
+		case "mix":
 			if p.Share != 0.5 || d.Explore != 3 || d.GainPerExploitLabel == nil || d.GainPerExploreLabel == nil {
-				t.Errorf("default: share %g %+v", p.Share, d)
+				t.Errorf("mix: share %g %+v", p.Share, d)
 			}
-		case Adaptive:
+		case Adaptive, "default":
 			if !slices.Contains(selfcheck.DefaultShares, p.Share) || d.Explore != wantExplore {
 				t.Errorf("adaptive: share %g, explore %d", p.Share, d.Explore)
 			}

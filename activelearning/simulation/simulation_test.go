@@ -127,7 +127,7 @@ func readCSV(t *testing.T, path string) [][]string {
 func TestSimulateRegressionFiles(t *testing.T) {
 	t.Parallel()
 	ds, _ := load(t, "esol-small.csv")
-	cfg := smallConfig(ml.Regression, "random", "uncertainty", "hybrid+diverse", sampling.DefaultName)
+	cfg := smallConfig(ml.Regression, "random", "uncertainty", "hybrid+diverse", sampling.MixName)
 	var progress bytes.Buffer
 	cfg.Progress = &progress
 	res, err := Run(context.Background(), ds, cfg)

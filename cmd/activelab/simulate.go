@@ -30,7 +30,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	valueCol := fs.String("value-column", "value", "column holding the measured value (0/1 for classification)")
 	task := fs.String("task", "", "regression or classification (required)")
 	strategies := fs.String("strategies", "random,default", "comma-separated sampling specs: "+
-		"uncertainty, margin, entropy, random, hybrid, greedy, ucb, ei, default, adaptive (the explore share chosen per cycle by selfcheck.Policy); add +diverse[=T] (diversity), +cluster[=B] (clustered batches) or +softrank[=P] (a draw weighted by rank^-P), then +explore=F (a random fraction)")
+		"uncertainty, margin, entropy, random, hybrid, greedy, ucb, ei, mix (uncertainty+cluster=20+explore=0.5), default or adaptive (the product's default: the explore share chosen per cycle by selfcheck.Policy); add +diverse[=T] (diversity), +cluster[=B] (clustered batches) or +softrank[=P] (a draw weighted by rank^-P), then +explore=F (a random fraction)")
 	batch := fs.Int("batch", 25, "labels revealed per cycle")
 	cycles := fs.Int("cycles", 15, "selection cycles after the initial model")
 	seeds := fs.Int("seeds", 5, "repetitions (seeds first-seed .. first-seed+N-1)")

@@ -380,7 +380,7 @@ try {
   const pending = await count('pending');
   await tab('Sample Selection');
   assert.equal(await page.getByLabel('Batch size').inputValue(), '50');
-  assert.ok(await page.getByRole('radio', { name: /^Default default / }).isChecked(), 'the default strategy is chosen and marked');
+  assert.ok(await page.getByRole('radio', { name: /^Adaptive default / }).isChecked(), 'the default (adaptive) strategy is chosen and marked');
   assert.equal(await page.getByRole('radio', { name: /^Margin/ }).count(), 0, 'margin is not offered for a regression model');
   await page.getByLabel('Batch size').fill('0');
   await page.getByRole('button', { name: 'Add to queue' }).click();

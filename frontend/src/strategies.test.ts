@@ -10,5 +10,7 @@ describe('strategiesFor', () => {
     expect(cls).not.toContain('ucb');
     expect(reg[0]).toBe('default');
     expect(cls[0]).toBe('default');
+    expect(reg).not.toContain('adaptive');
+    expect(reg[1]).toBe('mix');
   });
 });

@@ -484,10 +484,14 @@ type SelectSamplesPayload struct {
 	Cycle *store.ActiveLearningCycle `json:"cycle"`
 }
 
-// What to select. strategy is a sampling spec: "default", "uncertainty",
-// "margin", "entropy", "random", "hybrid", "greedy", "ucb", "ei", optionally
-// with one batch mode, "+diverse[=T]", "+cluster[=B]" or "+softrank[=P]",
-// then "+explore=F" (e.g. "uncertainty+diverse", "uncertainty+cluster+explore=0.5",
+// What to select. strategy is "default" (the same as "adaptive": clustered
+// uncertainty with the share of random picks, 0.25, 0.5, 0.75 or a whole
+// random batch, chosen from this model's own earlier cycles and their
+// self-checks) or a sampling spec: "mix" (clustered uncertainty with half
+// the batch at random, the default before), "uncertainty", "margin",
+// "entropy", "random", "hybrid", "greedy", "ucb", "ei", optionally with one
+// batch mode, "+diverse[=T]", "+cluster[=B]" or "+softrank[=P]", then
+// "+explore=F" (e.g. "uncertainty+diverse", "uncertainty+cluster+explore=0.5",
 // "uncertainty+softrank"); the service validates it.
 type SelectionInput struct {
 	// A model lineage id.
@@ -508,8 +512,9 @@ type SelectionInput struct {
 	Smiles   []string `json:"smiles,omitempty"`
 	Strategy string   `json:"strategy"`
 	// Tanimoto threshold of diversity-aware batching: the spec's "+diverse=T"
-	// (0 = as the spec says). With "default" it replaces the default's batch
-	// mode; with a "+cluster" or "+softrank" asked for by name it is an error.
+	// (0 = as the spec says). With "mix" it replaces the mix's batch mode;
+	// with "default" or "adaptive", or a "+cluster" or "+softrank" asked for
+	// by name, it is an error.
 	Diversity *float64 `json:"diversity,omitempty"`
 	// How many compounds to select (1..500).
 	BatchSize *int `json:"batchSize,omitempty"`

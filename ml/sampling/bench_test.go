@@ -39,8 +39,8 @@ func benchmarkSelect(b *testing.B, n int, strategy, mode string) {
 		opt.Cluster = &Cluster{Fingerprints: fps}
 	case "softrank":
 		opt.Softrank = &Softrank{}
-	case "default":
-		sp, err := ParseSpec(Default)
+	case "mix":
+		sp, err := ParseSpec(Mix)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -67,6 +67,6 @@ func BenchmarkSelect(b *testing.B) {
 		b.Run(n.name+"/uncertainty+diverse", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "diverse") })
 		b.Run(n.name+"/uncertainty+cluster", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "cluster") })
 		b.Run(n.name+"/uncertainty+softrank", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "softrank") })
-		b.Run(n.name+"/default", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "default") })
+		b.Run(n.name+"/mix", func(b *testing.B) { benchmarkSelect(b, n.n, Uncertainty, "mix") })
 	}
 }

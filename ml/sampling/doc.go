@@ -40,10 +40,11 @@
 // random picks among the candidates the strategy left (an ε-greedy batch).
 // Exclude removes labeled, validation or queued compounds.
 //
-// # Specs and the default
+// # Specs
 //
 // A Spec ("hybrid", "uncertainty+diverse", "ucb+diverse=0.6+explore=0.2")
-// names a strategy with its batch modes; Default
-// ("uncertainty+cluster=20+explore=0.5") is the product's default spec, and
-// ParseSpec("default") resolves to it.
+// names a strategy with its batch modes; Mix
+// ("uncertainty+cluster=20+explore=0.5", the product's default until the
+// adaptive strategy of activelearning/selfcheck replaced it) is
+// ParseSpec("mix").
 package sampling

@@ -26,7 +26,7 @@ func ExampleSelect() {
 }
 
 func ExampleParseSpec() {
-	spec, err := sampling.ParseSpec("default")
+	spec, err := sampling.ParseSpec("mix")
 	if err != nil {
 		panic(err)
 	}

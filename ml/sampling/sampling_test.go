@@ -399,11 +399,11 @@ func TestParseSpec(t *testing.T) {
 			t.Errorf("String() = %q, want %q", got.String(), c.in)
 		}
 	}
-	d, err := ParseSpec("default")
-	if want, _ := ParseSpec(Default); err != nil || d != want {
-		t.Errorf("default = %+v, %v", d, err)
+	d, err := ParseSpec("mix")
+	if want := (Spec{Strategy: Uncertainty, Cluster: true, Beta: 20, Explore: 0.5}); err != nil || d != want {
+		t.Errorf("mix = %+v, %v, want %+v", d, err, want)
 	}
-	for _, bad := range []string{"", "nope", "uncertainty+clusters", "uncertainty+cluster=0.5", "uncertainty+cluster=x",
+	for _, bad := range []string{"", "nope", "default", "uncertainty+clusters", "uncertainty+cluster=0.5", "uncertainty+cluster=x",
 		"uncertainty+diverse+cluster", "uncertainty+cluster+diverse", "hybrid+diverse=0", "hybrid+diverse=x", "hybrid+diverse=1.5",
 		"uncertainty+explore", "uncertainty+explore=1", "uncertainty+explore=0", "uncertainty+explore=0.5+diverse",
 		"uncertainty+diverse+diverse", "uncertainty+", "uncertainty+softrank=0", "uncertainty+softrank=-1", "uncertainty+softrank=x",

@@ -6,8 +6,11 @@ import (
 	"strings"
 )
 
-// Default is the product's default selection: the spec used when a user
-// does not choose, and what the simulator runs for the name "default".
+// Mix is the fixed half-and-half batch, ParseSpec's "mix": the product's
+// default until issue 16 (now the adaptive strategy of
+// activelearning/selfcheck, which plays Mix's exploit half with an explore
+// share chosen per model; Mix is its arm 0.5), and what the simulator's
+// tables before then call "default".
 //
 // Half of each batch is the medoids of clusters of the most uncertain
 // compounds (the 20·k best by ensemble spread, grouped by Tanimoto
@@ -18,10 +21,10 @@ import (
 // over seeds 0-19 this mix was level with random on ESOL's area (slightly
 // better) and better on BBBP's, and on held-out seeds 20-29 better on both.
 // The gains are small, as published studies find for in-distribution data.
-const Default = "uncertainty+cluster=20+explore=0.5"
+const Mix = "uncertainty+cluster=20+explore=0.5"
 
-// DefaultName is the alias ParseSpec resolves to Default.
-const DefaultName = "default"
+// MixName is the alias ParseSpec resolves to Mix.
+const MixName = "mix"
 
 // Spec is a strategy together with its batch modes, written as the
 // strategy name followed by optional modes in this order: one of
@@ -67,12 +70,13 @@ func (s Spec) WithDiversity(threshold float64) Spec {
 // fingerprints (the diversity and cluster modes compare them).
 func (s Spec) NeedsFingerprints() bool { return s.Diverse || s.Cluster }
 
-// ParseSpec parses a spec string; "default" means Default. An unknown
-// strategy is an *UnknownStrategyError.
+// ParseSpec parses a spec string; "mix" means Mix. An unknown strategy is
+// an *UnknownStrategyError. "default" is not a spec: the product's default
+// is chosen per model (activelearning/selfcheck.Default).
 func ParseSpec(s string) (Spec, error) {
 	s = strings.TrimSpace(s)
-	if s == DefaultName {
-		s = Default
+	if s == MixName {
+		s = Mix
 	}
 	parts := strings.Split(s, "+")
 	sp := Spec{Strategy: parts[0]}
@@ -122,7 +126,7 @@ func ParseSpec(s string) (Spec, error) {
 		}
 	}
 	if !isName(sp.Strategy) {
-		return Spec{}, &UnknownStrategyError{Name: sp.Strategy, Valid: append(append([]string(nil), Names...), DefaultName)}
+		return Spec{}, &UnknownStrategyError{Name: sp.Strategy, Valid: append(append([]string(nil), Names...), MixName)}
 	}
 	return sp, nil
 }
