@@ -93,6 +93,11 @@ type CreateModelInput struct {
 	// measurements must be class indexes 0..K−1 (import them by name
 	// with ImportInput.Classes). Regression takes none.
 	Classes []string
+	// GainCheck makes every retrain also train two models, with only the
+	// strategy's picks and with only the random picks of the cycle's
+	// labels, so the cycle's diagnosis gives the validation gain per label
+	// of each group (about three times the retrain's training time).
+	GainCheck bool
 }
 
 // SplitInput is the validation split, fixed when the model is created.

@@ -28,7 +28,10 @@ const DiagnosisMinLabels = selfcheck.MinRho
 // and its explore mark. So it is reproducible and never stale: an amended
 // label changes it, a retracted one leaves it. The per-label validation
 // gain of the two groups (selfcheck.Gain) needs two extra trainings a
-// cycle and is not computed here (the simulator's --ablation does it).
+// cycle: a lineage created with CreateModelInput.GainCheck has them run
+// by each retrain (gainCheck) and stored with the cycle, and its
+// diagnosis then gives GainPerExploitLabel, GainPerExploreLabel and
+// GainRatio (per label counted now, over the metric measured then).
 type CycleDiagnosis struct {
 	selfcheck.Diagnostics
 	// Labeled counts the cycle's labeled items; Needed is
@@ -63,7 +66,7 @@ func (s *Service) CycleDiagnoses(ctx context.Context, cycleIDs []store.ID) (map[
 // stores both). For more than two classes a pick is judged by the stored
 // probability of its labeled class.
 func diagnose(cl *store.CycleLabels) (*CycleDiagnosis, error) {
-	in := selfcheck.Input{Task: selfcheck.Regression, Level: PredictInterval}
+	in := selfcheck.Input{Task: selfcheck.Regression, Level: PredictInterval, Gain: selfcheckGain(cl.LabelGain)}
 	if cl.Task == store.TaskClassification {
 		in.Task = selfcheck.Classification
 	}

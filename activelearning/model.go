@@ -69,6 +69,9 @@ type modelParams struct {
 	// compounds (fixed at creation).
 	TrainingSetID store.ID    `json:"training_set_id"`
 	Split         splitParams `json:"split"`
+	// GainCheck makes every retrain measure what each group of the
+	// cycle's labels was worth (gaincheck.go).
+	GainCheck bool `json:"gain_check,omitempty"`
 }
 
 type splitParams struct {
@@ -283,7 +286,7 @@ func (s *Service) checkModelInput(in *CreateModelInput) (modelParams, error) {
 		in.Seed = sp.Seed
 	}
 	return modelParams{Members: in.Members, Learner: in.Learner, Params: in.Params, SourceSetID: in.TrainingSetID,
-		Split: splitParams{Kind: sp.Kind, Fraction: sp.Fraction, Seed: sp.Seed}}, nil
+		Split: splitParams{Kind: sp.Kind, Fraction: sp.Fraction, Seed: sp.Seed}, GainCheck: in.GainCheck}, nil
 }
 
 // split returns the indexes (into ids) of the validation compounds.
@@ -356,6 +359,23 @@ type labeled struct {
 	// labels is how many of the rows (compounds) carry a label (a
 	// measurement of origin label).
 	labels int
+}
+
+// without returns the rows whose compound is not in leaveOut, without a
+// label count (the gain check's models are not stored).
+func (l labeled) without(leaveOut map[store.ID]bool) labeled {
+	var out labeled
+	for i, id := range l.ids {
+		if leaveOut[id] {
+			continue
+		}
+		out.ids = append(out.ids, id)
+		out.y = append(out.y, l.y[i])
+		if l.w != nil {
+			out.w = append(out.w, l.w[i])
+		}
+	}
+	return out
 }
 
 // aggregate merges measurements per compound: the confidence-weighted mean
@@ -484,6 +504,13 @@ type trained struct {
 // train fits an ensemble for a lineage on its current training data and
 // measures it on the validation set.
 func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, progress func(string, float64, string)) (*trained, error) {
+	return s.trainWithout(ctx, root, seed, nil, progress)
+}
+
+// trainWithout is train with the compounds of leaveOut left out of the
+// training data (the gain check's one-group models).
+func (s *Service) trainWithout(ctx context.Context, root *store.MLModel, seed int64, leaveOut map[store.ID]bool,
+	progress func(string, float64, string)) (*trained, error) {
 	p, err := parseParams(root)
 	if err != nil {
 		return nil, err
@@ -495,6 +522,9 @@ func (s *Service) train(ctx context.Context, root *store.MLModel, seed int64, pr
 	data, err := s.trainingData(ctx, s.st, root, p, valSet)
 	if err != nil {
 		return nil, err
+	}
+	if len(leaveOut) > 0 {
+		data = data.without(leaveOut)
 	}
 	progress("featurize", 0.1, fmt.Sprintf("%d training compounds", len(data.ids)))
 	X, err := s.featureMatrix(ctx, s.st, data.ids)

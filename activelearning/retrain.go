@@ -194,6 +194,16 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 	if err != nil {
 		return err
 	}
+	// The optional gain check: its failure (other than the job's end)
+	// leaves the cycle without one rather than failing the retrain.
+	gain, err := s.gainCheck(ctx, root, c, before, root.Seed+int64(next)-1, report)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		s.log.WarnContext(ctx, "retrain: gain check failed", "cycle", c.ID, "error", err.Error())
+		gain = nil
+	}
 	promote, note := promotionDecision(root.Task, promotionTolerance(root), before, t.metrics, old.Version, next)
 	if stale {
 		promote, note = true, fmt.Sprintf("version %d activated: version %d was trained on another feature layout and cannot score today's compounds", next, old.Version)
@@ -252,7 +262,8 @@ func (s *Service) retrain(ctx context.Context, c *store.ActiveLearningCycle, lin
 			return fmt.Errorf("cycle counts: %w", err)
 		}
 		if err := tx.CompleteCycle(ctx, c.ID, store.CycleResult{MetricsBefore: metricsBefore, MetricsAfter: metricsAfter,
-			Labeled: counts[store.QueueLabeled], Skipped: counts[store.QueueSkipped], At: now, PromotionNote: note, VersionID: nv.ID}); err != nil {
+			Labeled: counts[store.QueueLabeled], Skipped: counts[store.QueueSkipped], At: now, PromotionNote: note, VersionID: nv.ID,
+			LabelGain: gain}); err != nil {
 			return fmt.Errorf("complete cycle: %w", err)
 		}
 		applied = true

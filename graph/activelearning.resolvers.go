@@ -197,7 +197,8 @@ func (r *mutationResolver) CreateModel(ctx context.Context, input model.CreateMo
 	}
 	in := activelearning.CreateModelInput{Name: input.Name, Endpoint: input.Endpoint, Task: input.Task,
 		Members: derefInt(input.Members), Learner: deref(input.Learner), TrainingSetID: derefID(input.TrainingSetID),
-		Seed: int64(derefInt(input.Seed)), PromotionTolerance: input.PromotionTolerance, Classes: input.Classes}
+		Seed: int64(derefInt(input.Seed)), PromotionTolerance: input.PromotionTolerance, Classes: input.Classes,
+		GainCheck: input.GainCheck != nil && *input.GainCheck}
 	if input.Params != nil && *input.Params != "" {
 		if err := json.Unmarshal([]byte(*input.Params), &in.Params); err != nil {
 			return nil, &activelearning.InputError{Field: "params", Msg: fmt.Sprintf("not a JSON object: %v", err)}

@@ -267,7 +267,8 @@ func ptrJobID(v int64) *int64 {
 func diagnosisOf(d *activelearning.CycleDiagnosis) *model.CycleDiagnosis {
 	out := &model.CycleDiagnosis{Sentence: d.Sentence, Labeled: d.Labeled, Needed: d.Needed,
 		StrategyPicks: d.Exploit, RandomPicks: d.Explore, StrategyError: d.ExploitError, RandomError: d.ExploreError,
-		HardnessRatio: d.Hardness, Rho: d.Rho, Coverage: d.Coverage, CoverageLabels: d.CoverageN}
+		HardnessRatio: d.Hardness, Rho: d.Rho, Coverage: d.Coverage, CoverageLabels: d.CoverageN,
+		GainPerStrategyLabel: d.GainPerExploitLabel, GainPerRandomLabel: d.GainPerExploreLabel, GainRatio: d.GainRatio}
 	if d.CoverageN > 0 {
 		out.Level = &d.Level
 	}

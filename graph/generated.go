@@ -218,18 +218,21 @@ type ComplexityRoot struct {
 	}
 
 	CycleDiagnosis struct {
-		Coverage       func(childComplexity int) int
-		CoverageLabels func(childComplexity int) int
-		HardnessRatio  func(childComplexity int) int
-		Labeled        func(childComplexity int) int
-		Level          func(childComplexity int) int
-		Needed         func(childComplexity int) int
-		RandomError    func(childComplexity int) int
-		RandomPicks    func(childComplexity int) int
-		Rho            func(childComplexity int) int
-		Sentence       func(childComplexity int) int
-		StrategyError  func(childComplexity int) int
-		StrategyPicks  func(childComplexity int) int
+		Coverage             func(childComplexity int) int
+		CoverageLabels       func(childComplexity int) int
+		GainPerRandomLabel   func(childComplexity int) int
+		GainPerStrategyLabel func(childComplexity int) int
+		GainRatio            func(childComplexity int) int
+		HardnessRatio        func(childComplexity int) int
+		Labeled              func(childComplexity int) int
+		Level                func(childComplexity int) int
+		Needed               func(childComplexity int) int
+		RandomError          func(childComplexity int) int
+		RandomPicks          func(childComplexity int) int
+		Rho                  func(childComplexity int) int
+		Sentence             func(childComplexity int) int
+		StrategyError        func(childComplexity int) int
+		StrategyPicks        func(childComplexity int) int
 	}
 
 	CycleEvent struct {
@@ -1380,6 +1383,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CycleDiagnosis.CoverageLabels(childComplexity), true
+	case "CycleDiagnosis.gainPerRandomLabel":
+		if e.ComplexityRoot.CycleDiagnosis.GainPerRandomLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.GainPerRandomLabel(childComplexity), true
+	case "CycleDiagnosis.gainPerStrategyLabel":
+		if e.ComplexityRoot.CycleDiagnosis.GainPerStrategyLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.GainPerStrategyLabel(childComplexity), true
+	case "CycleDiagnosis.gainRatio":
+		if e.ComplexityRoot.CycleDiagnosis.GainRatio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CycleDiagnosis.GainRatio(childComplexity), true
 	case "CycleDiagnosis.hardnessRatio":
 		if e.ComplexityRoot.CycleDiagnosis.HardnessRatio == nil {
 			break
@@ -3728,6 +3749,12 @@ func (ec *executionContext) childFields_CycleDiagnosis(ctx context.Context, fiel
 		return ec.fieldContext_CycleDiagnosis_coverageLabels(ctx, field)
 	case "level":
 		return ec.fieldContext_CycleDiagnosis_level(ctx, field)
+	case "gainPerStrategyLabel":
+		return ec.fieldContext_CycleDiagnosis_gainPerStrategyLabel(ctx, field)
+	case "gainPerRandomLabel":
+		return ec.fieldContext_CycleDiagnosis_gainPerRandomLabel(ctx, field)
+	case "gainRatio":
+		return ec.fieldContext_CycleDiagnosis_gainRatio(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CycleDiagnosis", field.Name)
 }
@@ -8090,6 +8117,75 @@ func (ec *executionContext) _CycleDiagnosis_level(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_CycleDiagnosis_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CycleDiagnosis_gainPerStrategyLabel(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_gainPerStrategyLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GainPerStrategyLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_gainPerStrategyLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CycleDiagnosis_gainPerRandomLabel(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_gainPerRandomLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GainPerRandomLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_gainPerRandomLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CycleDiagnosis_gainRatio(ctx context.Context, field graphql.CollectedField, obj *model.CycleDiagnosis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CycleDiagnosis_gainRatio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GainRatio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CycleDiagnosis_gainRatio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CycleDiagnosis", field, false, false, "Float")
 }
 
@@ -17610,7 +17706,11 @@ func (ec *executionContext) unmarshalInputCreateModelInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "endpoint", "task", "members", "learner", "params", "trainingSetId", "split", "seed", "promotionTolerance", "classes"}
+	if _, present := asMap["gainCheck"]; !present {
+		asMap["gainCheck"] = false
+	}
+
+	fieldsInOrder := [...]string{"name", "endpoint", "task", "members", "learner", "params", "trainingSetId", "split", "seed", "promotionTolerance", "classes", "gainCheck"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17694,6 +17794,13 @@ func (ec *executionContext) unmarshalInputCreateModelInput(ctx context.Context, 
 				return it, err
 			}
 			it.Classes = data
+		case "gainCheck":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gainCheck"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GainCheck = data
 		}
 	}
 	return it, nil
@@ -20008,6 +20115,21 @@ func (ec *executionContext) _CycleDiagnosis(ctx context.Context, sel ast.Selecti
 			}
 		case "level":
 			out.Values[i] = ec._CycleDiagnosis_level(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "gainPerStrategyLabel":
+			out.Values[i] = ec._CycleDiagnosis_gainPerStrategyLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "gainPerRandomLabel":
+			out.Values[i] = ec._CycleDiagnosis_gainPerRandomLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "gainRatio":
+			out.Values[i] = ec._CycleDiagnosis_gainRatio(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

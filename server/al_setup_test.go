@@ -159,14 +159,21 @@ func (a *alEnv) importESOL(t *testing.T) {
 // version 1 is active. Its promotion tolerance lets every retrain activate
 // its version, as before gated promotion (25 labels on 40 compounds can
 // move the validation RMSE either way); promote_api_test.go tests the gate.
-func (a *alEnv) trainModel(t *testing.T) {
+func (a *alEnv) trainModel(t *testing.T) { a.trainModelWith(t, nil) }
+
+// trainModelWith is trainModel with more CreateModelInput fields.
+func (a *alEnv) trainModelWith(t *testing.T, extra map[string]any) {
 	t.Helper()
 	var d struct {
 		CreateModel struct{ Model struct{ ID string } }
 	}
+	in := map[string]any{"name": "ESOL test", "endpoint": "logS", "task": "REGRESSION", "members": alMembers,
+		"split": map[string]any{"kind": "random", "fraction": 0.2, "seed": 7}, "seed": 7, "promotionTolerance": 1e9}
+	for k, v := range extra {
+		in[k] = v
+	}
 	wantData(t, a.post(`mutation($in: CreateModelInput!) { createModel(input: $in) { model { id status } } }`,
-		map[string]any{"in": map[string]any{"name": "ESOL test", "endpoint": "logS", "task": "REGRESSION", "members": alMembers,
-			"split": map[string]any{"kind": "random", "fraction": 0.2, "seed": 7}, "seed": 7, "promotionTolerance": 1e9}}, bearer(a.adminT)), &d)
+		map[string]any{"in": in}, bearer(a.adminT)), &d)
 	a.modelID, _ = ident.Parse(d.CreateModel.Model.ID)
 	a.waitFor(t, "model active", func() bool {
 		m, err := a.rt.Service.Model(context.Background(), a.modelID)

@@ -20,7 +20,7 @@ func TestCycleDiagnosisAPI(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
 		a := setupAL(t, open)
 		a.importESOL(t)
-		a.trainModel(t)
+		a.trainModelWith(t, map[string]any{"gainCheck": true})
 		m := map[string]any{"m": a.modelID}
 		truth := map[string]float64{}
 		for _, r := range readESOL(t) {
@@ -102,9 +102,12 @@ func TestCycleDiagnosisAPI(t *testing.T) {
 			HardnessRatio, Rho, Coverage *float64
 			CoverageLabels               int
 			Level                        *float64
+			GainPerStrategyLabel         *float64
+			GainPerRandomLabel           *float64
+			GainRatio                    *float64
 		}
 		const diagQuery = `query($c: ID!) { cycle(id: $c) { diagnosis { sentence labeled needed strategyPicks randomPicks
-			strategyError randomError hardnessRatio rho coverage coverageLabels level } } }`
+			strategyError randomError hardnessRatio rho coverage coverageLabels level gainPerStrategyLabel gainPerRandomLabel gainRatio } } }`
 		diag := func() diagnosis {
 			t.Helper()
 			var d struct {
@@ -140,6 +143,29 @@ func TestCycleDiagnosisAPI(t *testing.T) {
 		}
 		if !strings.HasPrefix(d.Sentence, "uncertainty picks were ") || !strings.Contains(d.Sentence, "rho ") || !strings.Contains(d.Sentence, "90% intervals covered ") {
 			t.Errorf("10 labels: sentence %q", d.Sentence)
+		}
+		if d.GainPerStrategyLabel != nil || d.GainPerRandomLabel != nil {
+			t.Errorf("gains before the retrain: %+v", d)
+		}
+
+		// The model was created with gainCheck: its retrain measures what
+		// each group of labels was worth, and the diagnosis says so.
+		wantData(t, a.post(`mutation($c: ID!) { triggerRetrain(input: {cycleId: $c, minNewLabels: 10}) { cycle { status } } }`,
+			map[string]any{"c": cycleID}, bearer(a.adminT)), nil)
+		a.waitFor(t, "the retrain", func() bool {
+			var c struct{ Cycle struct{ Status string } }
+			wantData(t, a.post(`query($c: ID!) { cycle(id: $c) { status } }`, map[string]any{"c": cycleID}, bearer(a.vwT)), &c)
+			if c.Cycle.Status == "FAILED" {
+				t.Fatal("retrain failed")
+			}
+			return c.Cycle.Status == "COMPLETE"
+		})
+		d = diag()
+		if d.GainPerStrategyLabel == nil || d.GainPerRandomLabel == nil || !strings.Contains(d.Sentence, "per label, uncertainty picks improved RMSE by") {
+			t.Errorf("after the retrain with gainCheck: %+v", d)
+		}
+		if d.GainRatio != nil && (*d.GainPerRandomLabel <= 0 || math.Abs(*d.GainRatio - *d.GainPerStrategyLabel / *d.GainPerRandomLabel) > 1e-9) {
+			t.Errorf("gain ratio %v of %v and %v", *d.GainRatio, *d.GainPerStrategyLabel, *d.GainPerRandomLabel)
 		}
 
 		// The diagnoses of a model's cycles: one query on label_queue for

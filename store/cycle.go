@@ -60,6 +60,10 @@ type ActiveLearningCycle struct {
 	// model before and after the retrain.
 	MetricsBefore json.RawMessage `bun:"metrics_before,nullzero"`
 	MetricsAfter  json.RawMessage `bun:"metrics_after,nullzero"`
+	// LabelGain is the retrain's gain check (JSON; models created with
+	// it only): the validation metric of two extra models trained with
+	// only the strategy's or only the random picks of the cycle.
+	LabelGain json.RawMessage `bun:"label_gain,nullzero"`
 	ItemsSelected int             `bun:"items_selected,notnull"`
 	ItemsLabeled  int             `bun:"items_labeled,notnull"`
 	ItemsSkipped  int             `bun:"items_skipped,notnull"`

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -17,6 +18,8 @@ type CycleLabels struct {
 	Task      Task
 	// Items are the cycle's labeled items (archived or not), by id.
 	Items []*LabelQueueItem
+	// LabelGain is the cycle's gain check (ActiveLearningCycle.LabelGain).
+	LabelGain json.RawMessage
 }
 
 // LabeledItemsOfCycles returns, for each of cycleIDs that exists, the
@@ -31,14 +34,15 @@ func (s *conn) LabeledItemsOfCycles(ctx context.Context, cycleIDs []ID) (map[ID]
 		return out, nil
 	}
 	var rows []struct {
-		ID          ID   `bun:"id"`
-		CycleNumber int  `bun:"cycle_number"`
-		LineageID   ID   `bun:"lineage_id"`
-		Task        Task `bun:"task"`
+		ID          ID              `bun:"id"`
+		CycleNumber int             `bun:"cycle_number"`
+		LineageID   ID              `bun:"lineage_id"`
+		Task        Task            `bun:"task"`
+		LabelGain   json.RawMessage `bun:"label_gain"`
 	}
 	err := s.db.NewSelect().TableExpr("active_learning_cycles AS alc").
 		Join("JOIN ml_models AS m ON m.id = alc.model_id").
-		ColumnExpr("alc.id, alc.cycle_number, m.lineage_id, m.task").
+		ColumnExpr("alc.id, alc.cycle_number, m.lineage_id, m.task, alc.label_gain").
 		Where("alc.id IN (?)", bun.List(cycleIDs)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, s.wrapErr(err, fmt.Sprintf("lineages of %d cycles", len(cycleIDs)))
@@ -52,7 +56,7 @@ func (s *conn) LabeledItemsOfCycles(ctx context.Context, cycleIDs []ID) (map[ID]
 	}
 	byBatch := make(map[batch]*CycleLabels, len(rows))
 	for _, r := range rows {
-		cl := &CycleLabels{CycleID: r.ID, LineageID: r.LineageID, Number: r.CycleNumber, Task: r.Task, Items: []*LabelQueueItem{}}
+		cl := &CycleLabels{CycleID: r.ID, LineageID: r.LineageID, Number: r.CycleNumber, Task: r.Task, Items: []*LabelQueueItem{}, LabelGain: r.LabelGain}
 		out[r.ID] = cl
 		byBatch[batch{r.LineageID, r.CycleNumber}] = cl
 	}

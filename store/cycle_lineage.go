@@ -157,6 +157,9 @@ type CycleResult struct {
 	PromotionNote string
 	// VersionID is the version the retrain produced.
 	VersionID ID
+	// LabelGain is the retrain's gain check (JSON), if it ran; empty
+	// leaves the column NULL.
+	LabelGain json.RawMessage
 }
 
 // CompleteCycle marks cycle id complete at r.At with its metrics before and
@@ -167,7 +170,8 @@ func (s *conn) CompleteCycle(ctx context.Context, id ID, r CycleResult) error {
 		return q.Set("status = ?", CycleComplete).Set("metrics_before = ?", string(r.MetricsBefore)).
 			Set("metrics_after = ?", string(r.MetricsAfter)).Set("items_labeled = ?", r.Labeled).
 			Set("items_skipped = ?", r.Skipped).Set("completed_at = ?", dbTime(r.At)).Set("error = ''").
-			Set("promotion_note = ?", r.PromotionNote).Set("trained_version_id = ?", idOrNull(r.VersionID))
+			Set("promotion_note = ?", r.PromotionNote).Set("trained_version_id = ?", idOrNull(r.VersionID)).
+			Set("label_gain = ?", jsonOrNull(r.LabelGain))
 	})
 	return err
 }
@@ -225,4 +229,13 @@ func (s *conn) SetCycleParams(ctx context.Context, id ID, params json.RawMessage
 		return q.Set("params = ?", string(params))
 	})
 	return err
+}
+
+// jsonOrNull is a JSON value as text for a JSON column, or NULL when
+// empty.
+func jsonOrNull(j json.RawMessage) any {
+	if len(j) == 0 {
+		return nil
+	}
+	return string(j)
 }

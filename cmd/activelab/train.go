@@ -47,6 +47,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Int64("seed", 0, "seed of the split and the ensemble")
 	set := fs.String("set", "", "train only on compounds of this set (default: every compound measured for the endpoint)")
 	classes := fs.String("classes", "", "classification: class names in index order (low,medium,high; default 0,1), as imported with import --classes")
+	gainCheck := fs.Bool("gain-check", false, "every retrain also measures the validation gain per label of the strategy's and the random picks (two extra trainings)")
 	fs.Usage = conf.Usage(fs, "activelab train --name N --endpoint E --task regression|classification [flags]")
 	if err := parseFlags(fs, args, conf); err != nil {
 		return err
@@ -74,7 +75,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	in := activelearning.CreateModelInput{
 		Name: *name, Endpoint: *endpoint, Task: t, Members: *members, Learner: *learner,
 		Split: activelearning.SplitInput{Kind: *split, Fraction: *validation, Seed: *seed}, Seed: *seed,
-		Classes: splitClasses(*classes),
+		Classes: splitClasses(*classes), GainCheck: *gainCheck,
 	}
 	if *set != "" {
 		cs, err := st.CompoundSetByName(ctx, *set)

@@ -16,6 +16,7 @@ const INITIAL: ModelForm = {
   members: '32',
   learner: 'forest+linear',
   classes: '',
+  gainCheck: false,
 };
 
 /**
@@ -177,6 +178,16 @@ export function NewModel() {
             />
             {errorFor('members')}
           </div>
+        </div>
+        <div className="field">
+          <label htmlFor="model-gain-check">
+            <input id="model-gain-check" type="checkbox" checked={form.gainCheck} onChange={(e) => set({ gainCheck: e.target.checked })} /> Measure what
+            each cycle's labels were worth
+          </label>
+          <p className="muted">
+            Every retrain also trains a model with only the strategy's picks and one with only the random picks, so each cycle's self-check says how much
+            each kind of label improved the validation metric. Retraining takes about three times as long.
+          </p>
         </div>
         <p className="muted">
           The validation set is held out once and kept for every later version, so each cycle's metrics compare like with like.

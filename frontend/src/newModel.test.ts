@@ -14,6 +14,7 @@ const form: ModelForm = {
   members: '32',
   learner: 'forest+linear',
   classes: '',
+  gainCheck: false,
 };
 const check = (f: Partial<ModelForm>) => checkModelForm({ ...form, ...f }, [logS, bbb, tiny, sol3], ['ESOL solubility (logS)']);
 
@@ -33,6 +34,9 @@ describe('create-model form', () => {
     const r = check({ trainingSetId: '01939a5b-ffee-7ddc-bbaa-998877665544', validationPercent: '12,5' });
     expect(r.ok && r.input.trainingSetId).toBe('01939a5b-ffee-7ddc-bbaa-998877665544');
     expect(r.ok && r.input.split.fraction).toBe(0.125);
+    expect(r.ok && 'gainCheck' in r.input).toBe(false);
+    const g = check({ gainCheck: true });
+    expect(g.ok && g.input.gainCheck).toBe(true);
   });
 
   it('names the field and says what is wrong', () => {

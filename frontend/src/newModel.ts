@@ -31,6 +31,8 @@ export interface ModelForm {
   learner: string;
   /** classification: class names in index order, comma-separated, as typed ('' = the binary 0/1) */
   classes: string;
+  /** every retrain also measures what the strategy's and the random picks were each worth */
+  gainCheck: boolean;
 }
 
 /** MIN_MEASURED is the service's floor: a model needs at least 10 measured compounds. */
@@ -68,6 +70,8 @@ export interface CreateModelInput {
   split: { kind: string; fraction: number };
   /** classification with named classes (in index order); absent for 0/1 */
   classes?: string[];
+  /** present (true) only when asked for */
+  gainCheck?: boolean;
 }
 
 export type Checked = { ok: true; input: CreateModelInput } | { ok: false; field: keyof ModelForm; error: string };
@@ -122,6 +126,7 @@ export function checkModelForm(f: ModelForm, endpoints: EndpointInfo[], existing
       trainingSetId: f.trainingSetId || null,
       split: { kind: f.split, fraction: pct / 100 },
       ...(classes.length > 0 ? { classes } : {}),
+      ...(f.gainCheck ? { gainCheck: true } : {}),
     },
   };
 }

@@ -169,7 +169,10 @@ CREATE TABLE active_learning_cycles (
     promotion_note     TEXT NOT NULL DEFAULT '',
     created_by         UUID REFERENCES users (id) ON DELETE SET NULL,
     -- trained_version_id: the version its retrain produced (active or candidate)
-    trained_version_id UUID REFERENCES ml_models (id) ON DELETE SET NULL
+    trained_version_id UUID REFERENCES ml_models (id) ON DELETE SET NULL,
+    -- label_gain: the retrain's gain check (models created with gain_check):
+    -- the validation metric with only the strategy's or only the random picks
+    label_gain         TEXT
 );
 CREATE UNIQUE INDEX ux_active_learning_cycles_model_number ON active_learning_cycles (model_id, cycle_number);
 

@@ -30,7 +30,8 @@ _CYCLE_FIELDS = """
   metricsBefore { name value } metricsAfter { name value }
   model { id name endpoint }
   diagnosis { sentence labeled needed strategyPicks randomPicks strategyError randomError
-              hardnessRatio rho coverage coverageLabels level }
+              hardnessRatio rho coverage coverageLabels level
+              gainPerStrategyLabel gainPerRandomLabel gainRatio }
 """
 
 # The columns predict() adds, named as the server's batch prediction names them.
