@@ -356,7 +356,7 @@ func TestSchemaSpecification(t *testing.T) {
 			"active_learning_cycles": {"id", "model_id", "cycle_number", "selection_strategy", "batch_size", "status",
 				"metrics_before", "metrics_after", "items_selected", "items_labeled", "items_skipped", "started_at", "completed_at",
 				// allowed extras
-				"version", "error", "params", "seed", "promotion_note", "created_by", "trained_version_id"},
+				"version", "error", "params", "seed", "promotion_note", "created_by", "trained_version_id", "label_gain"},
 		}
 		for name, want := range specCols {
 			got := slices.Sorted(maps.Keys(schema[name].Columns))

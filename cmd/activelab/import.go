@@ -106,12 +106,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.smilesColumn, "smiles-column", "smiles", "CSV column with the SMILES (case-insensitive)")
 	fs.StringVar(&f.nameColumn, "name-column", "", "column or data item with the name (default: CSV \"name\" or \"id\"; SDF the title line)")
 	fs.StringVar(&f.source, "source", string(store.SourceExperimental), "source of the values: experimental, literature or expert_estimate")
-	fs.DurationVar(&f.staleAfter, "stale-after", time.Minute, "an unfinished import of the same file and options that has shown no progress for this long is resumed (rows already applied are skipped)")
 	fs.Usage = conf.Usage(fs, "activelab import --file F [flags]")
 	if err := parseFlags(fs, args, conf); err != nil {
 		return err
 	}
 	f.dbURL = conf.String("DatabaseURL")
+	// An unfinished import of the same file and options that has shown no
+	// progress for this long is resumed (rows already applied are skipped).
+	f.staleAfter = conf.Duration("ImportStaleAfter")
 	if f.file == "" {
 		return fmt.Errorf("%w: --file is required", errUsage)
 	}

@@ -166,8 +166,8 @@ func TestImportCommandKill9(t *testing.T) {
 			if _, _, err := importRun(t, args...); !errors.Is(err, store.ErrConflict) {
 				t.Fatalf("a second run at once: %v, want a conflict (the import might still be running)", err)
 			}
-			// With --stale-after 1s it resumes, and ends as the reference did.
-			out, errOut, err := importRun(t, append(args, "--stale-after", "1s")...)
+			// With --import-stale-after 1s it resumes, and ends as the reference did.
+			out, errOut, err := importRun(t, append(args, "--import-stale-after", "1s")...)
 			if err != nil {
 				t.Fatalf("resumed import: %v\n%s%s", err, out, errOut)
 			}
