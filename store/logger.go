@@ -41,6 +41,16 @@ func (s *Store) OnQuery(fn func(sql string)) {
 	}
 }
 
+// AddQueryHook installs h on every query the store runs from now on, on
+// the writer and on the read pool (tracing's span per query). Call it
+// before the store is shared: adding a hook must not race with queries.
+func (s *Store) AddQueryHook(h bun.QueryHook) {
+	s.bunDB.AddQueryHook(h)
+	if s.readDB != nil {
+		s.readDB.AddQueryHook(h)
+	}
+}
+
 // queryObserver adapts a func to bun.QueryHook.
 type queryObserver func(sql string)
 
