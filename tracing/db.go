@@ -28,8 +28,11 @@ type queryTracer struct {
 	system attribute.KeyValue
 }
 
-// querySpanKey marks a context whose span this hook started, so that
-// AfterQuery ends only its own spans, never the caller's.
+// querySpanKey is the key of the query's span in its event's Stash. The
+// span rides on the event, not in the context BeforeQuery returns: bun
+// keeps BEGIN's context as the transaction's, and the transaction's
+// queries would otherwise be children of the (long ended) BEGIN span
+// rather than of the operation that runs them.
 type querySpanKey struct{}
 
 // tableNamer is the bun queries that know their table.
@@ -52,15 +55,19 @@ func (q queryTracer) BeforeQuery(ctx context.Context, ev *bun.QueryEvent) contex
 		name += " " + table
 		attrs = append(attrs, semconv.DBCollectionName(table))
 	}
-	ctx, span := q.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient),
+	_, span := q.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithTimestamp(ev.StartTime), trace.WithAttributes(attrs...))
-	return context.WithValue(ctx, querySpanKey{}, span)
+	if ev.Stash == nil {
+		ev.Stash = make(map[any]any, 1)
+	}
+	ev.Stash[querySpanKey{}] = span
+	return ctx
 }
 
 // AfterQuery ends the span BeforeQuery started, recording a failure (a
 // query that found no row is not one).
-func (queryTracer) AfterQuery(ctx context.Context, ev *bun.QueryEvent) {
-	span, ok := ctx.Value(querySpanKey{}).(trace.Span)
+func (queryTracer) AfterQuery(_ context.Context, ev *bun.QueryEvent) {
+	span, ok := ev.Stash[querySpanKey{}].(trace.Span)
 	if !ok {
 		return
 	}
