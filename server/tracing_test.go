@@ -200,4 +200,3 @@ func attrs(s tracetest.SpanStub) map[string]string {
 	}
 	return m
 }
-

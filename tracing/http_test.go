@@ -87,4 +87,3 @@ func TestHTTP(t *testing.T) {
 		})
 	}
 }
-
