@@ -38,10 +38,11 @@ type querySpanKey struct{}
 // tableNamer is the bun queries that know their table.
 type tableNamer interface{ GetTableName() string }
 
-// BeforeQuery starts the query's span when ctx is in a trace: a query
-// outside any (a background loop's) makes none.
+// BeforeQuery starts the query's span when ctx is in a sampled trace: a
+// query outside any (a background loop's) makes none, nor does one in a
+// trace that is not recorded (the parent-based samplers would drop it).
 func (q queryTracer) BeforeQuery(ctx context.Context, ev *bun.QueryEvent) context.Context {
-	if !trace.SpanContextFromContext(ctx).IsValid() {
+	if !trace.SpanContextFromContext(ctx).IsSampled() {
 		return ctx
 	}
 	op := ev.Operation()

@@ -42,8 +42,9 @@
 //   - Database (Provider.QueryHook, a bun query hook): one client span per
 //     query run inside a traced operation, "SELECT label_queue", with
 //     db.system.name, db.operation.name and db.collection.name, never the
-//     statement's text or parameter values. Queries outside any trace
-//     (background loops) make no spans.
+//     statement's text or parameter values. Queries outside a sampled
+//     trace (background loops, unsampled requests) make no spans and cost
+//     one context lookup.
 //   - Jobs (Provider.JobMiddleware, River middleware): enqueuing a job
 //     inside a traced operation writes the operation's traceparent into the
 //     job's metadata; working it makes a consumer span "job retrain_model"
