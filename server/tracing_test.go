@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -158,6 +160,48 @@ func TestTracingRequestToJob(t *testing.T) {
 		}
 		if a := attrs(job); a["river.job.kind"] != "train_model" || a["river.job.attempt"] != "1" || a["messaging.message.id"] == "" || a["river.job.queue"] != "training" || job.SpanKind != trace.SpanKindConsumer {
 			t.Errorf("job span attributes %v kind %v", a, job.SpanKind)
+		}
+	})
+}
+
+// TestTracingWebsocket: with tracing on, websockets still upgrade (the
+// tracing writer keeps http.Hijacker); an operation over a socket is a
+// span under the socket's HTTP span, which ends, as 101, when the socket
+// closes.
+func TestTracingWebsocket(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		a, exp := setupTraced(t, open)
+		hdr := http.Header{}
+		hdr.Set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+		c, _, err := a.dial(t, "graphql-transport-ws", hdr)
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		send(t, c, map[string]any{"type": "connection_init", "payload": map[string]any{"token": a.adminT}})
+		if m := next(t, c); m.Type != "connection_ack" {
+			t.Fatalf("got %+v, want connection_ack", m)
+		}
+		send(t, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": "query Me { me { id } }"}})
+		if m := next(t, c); m.Type != "next" || !strings.Contains(string(m.Payload), a.admin.ID.String()) {
+			t.Fatalf("got %s %s, want next with the admin's id", m.Type, m.Payload)
+		}
+		c.Close()
+		var socket tracetest.SpanStub
+		a.waitFor(t, "the socket's span", func() bool {
+			for _, s := range exp.GetSpans() {
+				if s.Name == "GET /graphql" {
+					socket = s
+					return true
+				}
+			}
+			return false
+		})
+		if got := attrs(socket)["http.response.status_code"]; got != "101" {
+			t.Errorf("socket span status code %s, want 101", got)
+		}
+		op := spanNamed(t, exp.GetSpans(), "query Me")
+		if op.Parent.SpanID() != socket.SpanContext.SpanID() || op.SpanContext.TraceID().String() != "0af7651916cd43dd8448eb211c80319c" {
+			t.Errorf("operation span under %s in trace %s, want under the socket's span %s in the caller's trace", op.Parent.SpanID(), op.SpanContext.TraceID(), socket.SpanContext.SpanID())
 		}
 	})
 }
