@@ -39,7 +39,7 @@
 //     subscription's covers its start (the resolver that opens the stream),
 //     not its lifetime. There are no spans per field: they would cost more
 //     than the fields.
-//   - Database (Provider.QueryHook, a bun query hook): one client span per
+//   - Database (Provider.QueryHook, a store.QueryHook): one client span per
 //     query run inside a traced operation, "SELECT label_queue", with
 //     db.system.name, db.operation.name and db.collection.name, never the
 //     statement's text or parameter values. Queries outside a sampled
