@@ -109,6 +109,9 @@ func TestTracingRequestToJob(t *testing.T) {
 		if got, want := res.header.Get("traceparent"), "00-"+traceID+"-"+httpSpan.SpanContext.SpanID().String()+"-01"; got != want {
 			t.Errorf("response traceparent %q, want %q", got, want)
 		}
+		if logs := a.log.String(); !strings.Contains(logs, `"trace_id":"`+traceID+`"`) {
+			t.Errorf("no access-log line with the request's trace_id:\n%s", logs)
+		}
 
 		op := spanNamed(t, spans, "mutation CreateModel")
 		if op.Parent.SpanID() != httpSpan.SpanContext.SpanID() {
@@ -216,6 +219,9 @@ func TestTracingOff(t *testing.T) {
 	wantData(t, res, nil)
 	if tp := res.header.Get("traceparent"); tp != "" {
 		t.Errorf("tracing off, response traceparent %q", tp)
+	}
+	if logs := e.log.String(); !strings.Contains(logs, `"http request"`) || strings.Contains(logs, "trace_id") {
+		t.Errorf("tracing off: want access-log lines without a trace_id:\n%s", logs)
 	}
 }
 
