@@ -138,7 +138,8 @@ func New(cfg Config, opts Options) (*Server, error) {
 	mux.Handle("/", s.metrics.route("spa", spaHandler(front)))
 	// The tracing middleware wraps the mux itself: it reads the pattern the
 	// mux matched (the span's route) from the request it passed on.
-	s.handler = requestLog(log, s.tracing.Enabled(), securityHeaders(s.tracing.HTTP(mux)))
+	// Probes and scrapes make no spans (they would be most of the traces).
+	s.handler = requestLog(log, s.tracing.Enabled(), securityHeaders(s.tracing.HTTP(mux, "/healthz", "/readyz", "/metrics")))
 	s.registerEdgeMetrics()
 	s.ops = newOpsGauges(opts.Store.OpsCounts, log)
 	s.metrics.reg.MustRegister(s.ops)

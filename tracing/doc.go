@@ -27,7 +27,8 @@
 //
 // # Spans
 //
-//   - HTTP (Provider.HTTP): one server span per request, named
+//   - HTTP (Provider.HTTP): one server span per request (but on the
+//     paths the caller leaves untraced: the server's probes and scrapes), named
 //     "METHOD ROUTE" (the ServeMux pattern) with http.request.method,
 //     http.route, url.path and http.response.status_code; an incoming W3C
 //     traceparent (and tracestate) is continued, and the response carries

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 
 	"go.opentelemetry.io/otel/codes"
@@ -13,19 +14,24 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// HTTP returns next with one server span per request; when off, next
-// itself. next should be the http.ServeMux (or a handler that passes the
-// request it gets to the mux unchanged): the span's route is the pattern
-// the mux matched, which it writes into that request.
+// HTTP returns next with one server span per request, except for the
+// paths in untraced (probes and scrapes: /healthz, /metrics); when off,
+// next itself. next should be the http.ServeMux (or a handler that passes
+// the request it gets to the mux unchanged): the span's route is the
+// pattern the mux matched, which it writes into that request.
 //
 // An incoming traceparent is continued (its sampling decision kept by the
 // default parent-based sampler); the response's traceparent header names
 // the request's span.
-func (p *Provider) HTTP(next http.Handler) http.Handler {
+func (p *Provider) HTTP(next http.Handler, untraced ...string) http.Handler {
 	if !p.Enabled() {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slices.Contains(untraced, r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx := p.propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
 		ctx, span := p.tracer.Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer),
 			trace.WithAttributes(

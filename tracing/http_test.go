@@ -12,7 +12,8 @@ import (
 
 // TestHTTP: one server span per request, named by the route the mux
 // matched, with its method, route, path and status; an incoming
-// traceparent is continued and the response names the request's span.
+// traceparent is continued and the response names the request's span;
+// the untraced paths pass through without one.
 func TestHTTP(t *testing.T) {
 	p, exp := inMemory(t)
 	mux := http.NewServeMux()
@@ -26,7 +27,12 @@ func TestHTTP(t *testing.T) {
 		http.Error(w, "boom", http.StatusInternalServerError)
 	})
 	mux.HandleFunc("/quiet", func(w http.ResponseWriter, r *http.Request) {})
-	h := p.HTTP(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if trace.SpanContextFromContext(r.Context()).IsValid() {
+			t.Error("an untraced path's handler has a span")
+		}
+	})
+	h := p.HTTP(mux, "/healthz", "/metrics")
 
 	const (
 		traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -45,6 +51,16 @@ func TestHTTP(t *testing.T) {
 		{"no route", "GET", "/nowhere", "", "GET", "", 404, false},
 		{"malformed traceparent", "GET", "/quiet", "00-zz-yy-01", "GET /quiet", "/quiet", 200, false},
 	}
+	t.Run("untraced path", func(t *testing.T) {
+		exp.Reset()
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.Header.Set("traceparent", "00-"+traceID+"-"+parent+"-01")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if n := len(exp.GetSpans()); n != 0 || rec.Header().Get("traceparent") != "" || rec.Code != 200 {
+			t.Errorf("/healthz: %d spans, traceparent %q, status %d; want none, none, 200", n, rec.Header().Get("traceparent"), rec.Code)
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			exp.Reset()

@@ -63,7 +63,7 @@ func TestServeTraced(t *testing.T) {
 	waitReady(t, addr, done)
 
 	const traceID = "0af7651916cd43dd8448eb211c80319c"
-	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/healthz", nil)
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/graphql/schema.graphql", nil)
 	req.Header.Set("traceparent", "00-"+traceID+"-b7ad6b7169203331-01")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -84,9 +84,9 @@ func TestServeTraced(t *testing.T) {
 	if len(paths) == 0 || paths[0] != "/v1/traces" {
 		t.Fatalf("collector got requests at %q, want /v1/traces", paths)
 	}
-	i := slices.Index(names, "GET /healthz")
+	i := slices.Index(names, "GET /graphql/schema.graphql")
 	if i < 0 || traces[i] != traceID {
-		t.Errorf("exported spans %q in traces %q: want GET /healthz in %s", names, traces, traceID)
+		t.Errorf("exported spans %q in traces %q: want GET /graphql/schema.graphql in %s", names, traces, traceID)
 	}
 	for j, tr := range traces {
 		if tr != traceID {
