@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -55,6 +56,9 @@ type Config struct {
 	// Metrics counts job attempts (default: new, unregistered collectors;
 	// Client.Metrics returns them for registration).
 	Metrics *Metrics
+	// Middleware runs around every insert and every job, outside the
+	// client's own (tracing's JobMiddleware), in an insert-only client too.
+	Middleware []rivertype.Middleware
 }
 
 // Client is ActiveLab's River client: it enqueues jobs inside the service's
@@ -145,6 +149,7 @@ func NewClient(st *store.Store, deps Deps, cfg Config) (*Client, error) {
 		}
 		rc.Middleware = []rivertype.Middleware{&lifecycle{log: cfg.Log, metrics: cfg.Metrics, stopping: &c.stopping}}
 	}
+	rc.Middleware = append(slices.Clone(cfg.Middleware), rc.Middleware...)
 	rcl, err := river.NewClient(st.RiverDriver(), rc)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: river client: %w", err)

@@ -58,8 +58,10 @@ func newRequestID() string {
 }
 
 // requestLog assigns the request id, puts a request logger in the context,
-// and writes one access-log line per request when it ends.
-func requestLog(log *slog.Logger, next http.Handler) http.Handler {
+// and writes one access-log line per request when it ends. With traced
+// (tracing on), the line carries the request's trace id, which the
+// tracing middleware inside next wrote into the response's traceparent.
+func requestLog(log *slog.Logger, traced bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get(RequestIDHeader)
@@ -85,6 +87,12 @@ func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 			level = slog.LevelWarn // load shed or timed out: chosen, not a fault
 		case status >= 500:
 			level = slog.LevelError
+		}
+		if traced {
+			// traceparent: 00-<32 hex trace id>-<16 hex span id>-<flags>
+			if tp := w.Header().Get("Traceparent"); len(tp) == 55 {
+				l = l.With("trace_id", tp[3:35])
+			}
 		}
 		l.LogAttrs(ctx, level, "http request",
 			slog.String("method", r.Method),

@@ -18,6 +18,7 @@ import (
 	"activelab/graph"
 	"activelab/server/wsgraphql"
 	"activelab/store"
+	"activelab/tracing"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -46,6 +47,9 @@ type Server struct {
 	sockets   *socketCaps
 	connLimit *connLimitListener
 
+	// tracing makes the HTTP and GraphQL spans (nil: off).
+	tracing *tracing.Provider
+
 	// ws serves the websockets; Serve closes them when shutdown starts
 	// (http.Server.Shutdown does not track hijacked connections).
 	ws *wsgraphql.Transport
@@ -70,6 +74,11 @@ type Options struct {
 	// Jobs serves the admins' jobs query and cancelJob (Runtime.Jobs);
 	// without it they answer that there are no jobs here.
 	Jobs graph.JobAdmin
+	// Tracing makes a span per HTTP request and per GraphQL operation
+	// (nil or disabled: none, and nothing is installed). The store's
+	// query spans and the jobs' are installed where those are built
+	// (tracing.Provider.QueryHook, JobMiddleware).
+	Tracing *tracing.Provider
 }
 
 // New builds a Server from a valid cfg and its dependencies.
@@ -95,6 +104,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 			MaxConcurrentHashes: cfg.MaxPasswordHashes, TokenCacheTTL: cfg.TokenCacheTTL}),
 		log:     log,
 		origins: origins,
+		tracing: opts.Tracing,
 		metrics: newMetrics(opts.Store.DBStats),
 
 		inFlight:  newInFlight(cfg.MaxInFlight, cfg.QueueTimeout),
@@ -126,7 +136,10 @@ func New(cfg Config, opts Options) (*Server, error) {
 		mux.Handle("GET /metrics", http.NotFoundHandler())
 	}
 	mux.Handle("/", s.metrics.route("spa", spaHandler(front)))
-	s.handler = requestLog(log, securityHeaders(mux))
+	// The tracing middleware wraps the mux itself: it reads the pattern the
+	// mux matched (the span's route) from the request it passed on.
+	// Probes and scrapes make no spans (they would be most of the traces).
+	s.handler = requestLog(log, s.tracing.Enabled(), securityHeaders(s.tracing.HTTP(mux, "/healthz", "/readyz", "/metrics")))
 	s.registerEdgeMetrics()
 	s.ops = newOpsGauges(opts.Store.OpsCounts, log)
 	s.metrics.reg.MustRegister(s.ops)
@@ -168,6 +181,9 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 	h.AddTransport(transport.UrlEncodedForm{})
 	h.AddTransport(transport.MultipartForm{MaxUploadSize: s.cfg.MaxUploadBytes, MaxMemory: 8 << 20})
 
+	if ext := s.tracing.GraphQL(); ext != nil {
+		h.Use(ext) // first: the operation's span encloses the others' work
+	}
 	if r.Svc != nil {
 		h.AroundResponses(graph.LoaderMiddleware(r.Svc))
 	}

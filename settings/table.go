@@ -90,6 +90,9 @@ var table = []Setting{
 		Help: "serve /metrics on this address only (e.g. `127.0.0.1:9090`), not on --addr", Group: GroupServer, Commands: serveOnly},
 	{Name: "MetricsToken", Flag: "metrics-token", Env: "ACTIVELAB_METRICS_TOKEN", Type: String, Secret: true,
 		Help: "bearer token /metrics requires on --addr; without it and without --metrics-addr, /metrics answers loopback clients only", Group: GroupServer, Commands: serveOnly},
+	{Name: "OTLPEndpoint", Flag: "otlp-endpoint", Env: "ACTIVELAB_OTLP_ENDPOINT", Type: String,
+		Help:  "OpenTelemetry tracing: the OTLP/HTTP collector's base URL (e.g. `http://localhost:4318`; spans go to its /v1/traces); empty: tracing is on only when the standard `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set (README, Tracing)",
+		Group: GroupServer, Commands: serveWorker},
 	{Name: "MaxPasswordHashes", Flag: "max-password-hashes", Env: "ACTIVELAB_MAX_PASSWORD_HASHES", Type: Int, Default: "4", Positive: true,
 		Help: "password hashes (argon2id, 19 MiB each) run at once; further logins wait", Group: GroupServer, Commands: serveOnly},
 

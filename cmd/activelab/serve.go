@@ -45,6 +45,11 @@ func runServe(ctx context.Context, args []string) error {
 	level, _ := server.ParseLogLevel(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
+	tp, err := startTracing(ctx, opts.OTLPEndpoint, log)
+	if err != nil {
+		return err
+	}
+	defer stopTracing(tp, cfg.ShutdownTimeout, log) // deferred first: runs last
 
 	st, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -52,6 +57,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	log.Info("database ready", "dialect", st.Dialect())
+	traceStore(tp, st, &opts.Runtime.Jobs)
 
 	rt, err := server.NewRuntime(st, opts.Runtime, log)
 	if err != nil {
@@ -68,7 +74,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 
-	srv, err := server.New(cfg, server.Options{Store: st, Logger: log, Service: rt.Service, Broker: rt.Broker, Metrics: rt.Collectors(), Jobs: rt.Jobs})
+	srv, err := server.New(cfg, server.Options{Store: st, Logger: log, Service: rt.Service, Broker: rt.Broker, Metrics: rt.Collectors(), Jobs: rt.Jobs, Tracing: tp})
 	if err != nil {
 		return err
 	}

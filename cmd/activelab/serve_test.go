@@ -67,6 +67,7 @@ func TestServeBadSettings(t *testing.T) {
 		{"bad origin", []string{"--allowed-origins", "localhost:5173"}, nil, true, "want scheme://host[:port]"},
 		{"negative limit", []string{"--depth-limit", "0"}, nil, true, "--depth-limit: must be positive"},
 		{"stray argument", []string{"now"}, nil, true, `unexpected argument "now"`},
+		{"OTLP endpoint without scheme", []string{"--otlp-endpoint", "localhost:4318"}, nil, true, "want an http:// or https:// URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {

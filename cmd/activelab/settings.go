@@ -59,18 +59,21 @@ type serveOptions struct {
 	Server  server.Config
 	Runtime server.RuntimeConfig // Jobs.InsertOnly with --jobs=false
 	Demo    bool                 // seed the demo (a process working jobs does)
+	// OTLPEndpoint turns tracing on (tracing.Config.Endpoint).
+	OTLPEndpoint string
 }
 
 // serveOptionsFrom reads every setting of `activelab serve`.
 func serveOptionsFrom(conf *settings.Set) serveOptions {
 	rc := server.RuntimeConfig{Service: serviceConfig(conf), Jobs: jobsConfig(conf)}
 	rc.Jobs.InsertOnly = !conf.Bool("Jobs")
-	return serveOptions{Server: serverConfig(conf), Runtime: rc, Demo: conf.Bool("Demo")}
+	return serveOptions{Server: serverConfig(conf), Runtime: rc, Demo: conf.Bool("Demo"), OTLPEndpoint: conf.String("OTLPEndpoint")}
 }
 
 // workerOptions is everything `activelab worker` takes from its settings.
 type workerOptions struct {
 	Addr, DatabaseURL, LogLevel string
+	OTLPEndpoint                string // turns tracing on (tracing.Config.Endpoint)
 	ShutdownTimeout             time.Duration
 	Demo                        bool
 	Runtime                     server.RuntimeConfig
@@ -82,6 +85,7 @@ func workerOptionsFrom(conf *settings.Set) workerOptions {
 		Addr:            conf.String("WorkerAddr"),
 		DatabaseURL:     conf.String("DatabaseURL"),
 		LogLevel:        conf.String("LogLevel"),
+		OTLPEndpoint:    conf.String("OTLPEndpoint"),
 		ShutdownTimeout: conf.Duration("WorkerShutdownTimeout"),
 		Demo:            conf.Bool("WorkerDemo"),
 		Runtime:         server.RuntimeConfig{Service: serviceConfig(conf), Jobs: jobsConfig(conf)},

@@ -48,6 +48,11 @@ func runWorker(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
+	tp, err := startTracing(ctx, opts.OTLPEndpoint, log)
+	if err != nil {
+		return err
+	}
+	defer stopTracing(tp, shutdownTimeout, log) // deferred first: runs last
 
 	st, err := openStore(ctx, opts.DatabaseURL)
 	if err != nil {
@@ -55,6 +60,7 @@ func runWorker(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	log.Info("database ready", "dialect", st.Dialect(), "role", "worker")
+	traceStore(tp, st, &opts.Runtime.Jobs)
 
 	rt, err := server.NewRuntime(st, opts.Runtime, log)
 	if err != nil {
