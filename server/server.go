@@ -49,6 +49,8 @@ type Server struct {
 	// ws serves the websockets; Serve closes them when shutdown starts
 	// (http.Server.Shutdown does not track hijacked connections).
 	ws *wsgraphql.Transport
+	// fanout shares a subscription event's result among its subscribers.
+	fanout *graph.Fanout
 }
 
 // Options are the dependencies of a Server.
@@ -89,8 +91,9 @@ func New(cfg Config, opts Options) (*Server, error) {
 		log = slog.Default()
 	}
 	s := &Server{
-		cfg:   cfg,
-		store: opts.Store,
+		cfg:    cfg,
+		fanout: graph.NewFanout(),
+		store:  opts.Store,
 		auth: auth.NewService(opts.Store, auth.Options{SessionTTL: cfg.SessionTTL, Now: opts.Now,
 			MaxConcurrentHashes: cfg.MaxPasswordHashes, TokenCacheTTL: cfg.TokenCacheTTL}),
 		log:     log,
@@ -128,6 +131,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 	mux.Handle("/", s.metrics.route("spa", spaHandler(front)))
 	s.handler = requestLog(log, securityHeaders(mux))
 	s.registerEdgeMetrics()
+	s.metrics.registerFanout(s.fanout)
 	s.ops = newOpsGauges(opts.Store.OpsCounts, log)
 	s.metrics.reg.MustRegister(s.ops)
 	if err := registerAll(s.metrics.reg, opts.Metrics); err != nil {
@@ -168,6 +172,9 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 	h.AddTransport(transport.UrlEncodedForm{})
 	h.AddTransport(transport.MultipartForm{MaxUploadSize: s.cfg.MaxUploadBytes, MaxMemory: 8 << 20})
 
+	// Before the loaders (outer): a subscriber handed a shared result
+	// makes no loaders.
+	h.Use(s.fanout)
 	if r.Svc != nil {
 		h.AroundResponses(graph.LoaderMiddleware(r.Svc))
 	}
