@@ -129,8 +129,11 @@ func (f *Fanout) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	if !tap.keyed {
 		tap.keyed = true
 		tap.op, tap.callerDependent, tap.shareable = operationKey(graphql.GetOperationContext(ctx))
+		// A socket's principal is fixed when it is admitted (rechecks
+		// end the socket rather than change it): look it up once.
+		tap.user = auth.UserFrom(ctx)
 	}
-	u := auth.UserFrom(ctx)
+	u := tap.user
 	if !tap.shareable || u == nil {
 		return f.execute(ctx, tap, ev, next)
 	}
@@ -334,9 +337,10 @@ type tapKey struct{}
 // for one response at a time.
 type eventTap struct {
 	src eventSource
-	// The operation's key, computed on its first event.
+	// The operation's key and caller, taken on its first event.
 	keyed, shareable, callerDependent bool
 	op                                opKey
+	user                              *store.User
 }
 
 // eventSource is a tapped subscription's stream.
