@@ -1,18 +1,27 @@
 package graph
 
 import (
+	"context"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
+	"runtime"
 	"testing"
+	"time"
 	"unicode"
+
+	"activelab/auth"
+	"activelab/ident"
+	"activelab/store"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
 	gqlast "github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // fanoutOp is an operation for operationKey: a document, the operation's
@@ -245,4 +254,173 @@ func lowerFirst(s string) string {
 	r := []rune(s)
 	r[0] = unicode.ToLower(r[0])
 	return string(r)
+}
+
+// fanoutEvent is a converted event as a subscription's channel carries it.
+type fanoutEvent struct{ n int }
+
+// fanoutSubscriber is one subscription under a Fanout, driven as gqlgen
+// drives it: InterceptOperation, the resolver connecting its channel to
+// the tap, then one InterceptResponse per event, whose next reads
+// gqlgen's channel and "executes" the event into a buffer reused for the
+// next one (as the executor does).
+type fanoutSubscriber struct {
+	ctx      context.Context
+	cancel   context.CancelFunc
+	in       chan *fanoutEvent
+	out      <-chan *fanoutEvent
+	buf      []byte
+	executed int
+	errs     bool // execution reports an error
+	gate     chan struct{}
+}
+
+func newFanoutSubscriber(t *testing.T, f *Fanout, oc *graphql.OperationContext, u *store.User) *fanoutSubscriber {
+	t.Helper()
+	s := &fanoutSubscriber{in: make(chan *fanoutEvent, 8)}
+	ctx, cancel := context.WithCancel(auth.WithPrincipal(context.Background(), &auth.Principal{User: u}))
+	t.Cleanup(cancel)
+	s.cancel = cancel
+	ctx = graphql.WithOperationContext(ctx, oc)
+	f.InterceptOperation(ctx, func(ctx context.Context) graphql.ResponseHandler {
+		s.ctx = ctx
+		s.out = tapped(ctx, (<-chan *fanoutEvent)(s.in))
+		return nil
+	})
+	if s.out == (<-chan *fanoutEvent)(s.in) {
+		t.Fatal("a subscription under a Fanout is not tapped")
+	}
+	return s
+}
+
+// next is one response, as the executor gives it.
+func (s *fanoutSubscriber) next(f *Fanout) *graphql.Response {
+	return f.InterceptResponse(s.ctx, func(ctx context.Context) *graphql.Response {
+		v, ok := <-s.out
+		if !ok {
+			return nil
+		}
+		if s.gate != nil {
+			<-s.gate
+		}
+		s.executed++
+		s.buf = fmt.Appendf(s.buf[:0], `{"queueEvents":{"n":%d}}`, v.n)
+		resp := &graphql.Response{Data: s.buf}
+		if s.errs {
+			resp.Errors = gqlerror.List{{Message: "boom"}}
+		}
+		return resp
+	})
+}
+
+// TestFanoutInterceptResponse: the first subscriber of an event executes
+// it, the others with its key get its response without executing; a
+// response with errors is not shared; another role executes for itself;
+// a subscriber waiting for the first gets the result once it is ready,
+// or nothing when its context ends; the end of a subscription's stream
+// ends gqlgen's.
+func TestFanoutInterceptResponse(t *testing.T) {
+	t.Parallel()
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
+	oc := operationContext(t, schema, fanoutOp{`subscription($m: ID!) { queueEvents(modelId: $m) { seq } }`, "",
+		map[string]any{"m": "0193a0f4-0000-7000-8000-000000000001"}})
+	viewer := &store.User{ID: ident.New(), Role: store.RoleViewer}
+	admin := &store.User{ID: ident.New(), Role: store.RoleAdmin}
+	f := NewFanout()
+	a, b, c := newFanoutSubscriber(t, f, oc, viewer), newFanoutSubscriber(t, f, oc, viewer), newFanoutSubscriber(t, f, oc, admin)
+	send := func(e *fanoutEvent, subs ...*fanoutSubscriber) {
+		for _, s := range subs {
+			s.in <- e
+		}
+	}
+	data := func(s *fanoutSubscriber) string {
+		t.Helper()
+		resp := s.next(f)
+		if resp == nil {
+			t.Fatal("no response")
+		}
+		return string(resp.Data)
+	}
+
+	e1, e2, e3 := &fanoutEvent{1}, &fanoutEvent{2}, &fanoutEvent{3}
+	send(e1, a, b, c)
+	if got := data(a); got != `{"queueEvents":{"n":1}}` {
+		t.Fatalf("a: %s", got)
+	}
+	send(e2, a)
+	_ = data(a) // a's executor reuses its buffer for the next event
+	if got := data(b); got != `{"queueEvents":{"n":1}}` || b.executed != 0 {
+		t.Fatalf("b got %s after %d executions, want e1's result shared", got, b.executed)
+	}
+	if got := data(c); got != `{"queueEvents":{"n":1}}` || c.executed != 1 {
+		t.Fatalf("admin got %s after %d executions, want its own execution", got, c.executed)
+	}
+	if ex, sh := f.Stats(); ex != 3 || sh != 1 {
+		t.Fatalf("stats %d executed, %d shared; want 3, 1", ex, sh)
+	}
+
+	// e2 was executed by a: b waits for nothing.
+	send(e2, b)
+	if got := data(b); got != `{"queueEvents":{"n":2}}` || b.executed != 0 {
+		t.Fatalf("b got %s after %d executions", got, b.executed)
+	}
+
+	// A response with errors is not shared.
+	a.errs = true
+	send(e3, a, b)
+	_ = data(a)
+	if got := data(b); got != `{"queueEvents":{"n":3}}` || b.executed != 1 {
+		t.Fatalf("after a's error b got %s after %d executions, want its own", got, b.executed)
+	}
+	a.errs = false
+
+	// A subscriber of an event being executed waits for the result.
+	e4 := &fanoutEvent{4}
+	a.gate = make(chan struct{})
+	send(e4, a, b)
+	done := make(chan string)
+	target := f.executed.Load() + 1
+	go func() { done <- string(a.next(f).Data) }()
+	for f.executed.Load() != target { // a is executing e4
+		runtime.Gosched()
+	}
+	got := make(chan *graphql.Response)
+	go func() { got <- b.next(f) }()
+	select {
+	case r := <-got:
+		t.Fatalf("b got %v before a's execution ended", r)
+	case <-time.After(20 * time.Millisecond):
+	}
+	close(a.gate)
+	if r := <-got; r == nil || string(r.Data) != `{"queueEvents":{"n":4}}` || b.executed != 1 {
+		t.Fatalf("b got %v after %d executions, want a's result", r, b.executed)
+	}
+	<-done
+	a.gate = nil
+
+	// ... or for its context to end.
+	e5 := &fanoutEvent{5}
+	a.gate = make(chan struct{})
+	send(e5, a, b)
+	target = f.executed.Load() + 1
+	go func() { done <- string(a.next(f).Data) }()
+	for f.executed.Load() != target {
+		runtime.Gosched()
+	}
+	go func() { got <- b.next(f) }()
+	b.cancel()
+	if r := <-got; r != nil {
+		t.Fatalf("b's context ended, yet it got %s", r.Data)
+	}
+	close(a.gate)
+	<-done
+
+	// The end of the stream ends gqlgen's.
+	close(c.in)
+	if r := c.next(f); r != nil {
+		t.Fatalf("after the stream ended: %s", r.Data)
+	}
+	if _, ok := <-c.out; ok {
+		t.Fatal("gqlgen's channel is still open after the stream ended")
+	}
 }
