@@ -88,7 +88,7 @@ func TestFanoutSharesOneExecution(t *testing.T) {
 			a.subscribeAs(t, "viewer 1", a.vwT, "1", q, map[string]any{"m": a.modelID}),
 			a.subscribeAs(t, "viewer 2", a.vwT, "a7d3c3f0-5b0e-4c55-9bb6-0c1f4b6a1d2e", q, map[string]any{"m": a.modelID}),
 			a.subscribeAs(t, "viewer 3, afterSeq", a.vwT, "3", q, map[string]any{"m": a.modelID, "a": last}),
-			a.subscribeAs(t, "another viewer", a.token(a.view), "x", q, map[string]any{"m": a.modelID}),
+			a.subscribeAs(t, "viewer, another token", a.token(a.view), "x", q, map[string]any{"m": a.modelID}),
 		}
 		a.waitFor(t, "4 subscriptions", func() bool { return subscribers(a, "queueEvents") == 4 })
 
