@@ -110,6 +110,12 @@ func TestFanoutSharesOneExecution(t *testing.T) {
 		if executed != uint64(events) || shared != uint64(3*events) {
 			t.Fatalf("%d events to 4 subscribers: %d executed, %d shared; want %d and %d", events, executed, shared, events, 3*events)
 		}
+		ex, sh := a.srv.fanout.Stats()
+		m := scrape(t, a.env)
+		if m[`activelab_subscription_results_total{how="executed"}`] != float64(ex) || m[`activelab_subscription_results_total{how="shared"}`] != float64(sh) {
+			t.Fatalf("/metrics: %v executed, %v shared; want %d, %d", m[`activelab_subscription_results_total{how="executed"}`],
+				m[`activelab_subscription_results_total{how="shared"}`], ex, sh)
+		}
 	})
 }
 
