@@ -59,6 +59,36 @@ func (s *fanoutSub) until(t *testing.T, typ string) (json.RawMessage, int) {
 	}
 }
 
+// brokerCaughtUp waits until the event broker has delivered every event
+// committed so far (on PostgreSQL it hears of them by NOTIFY), so that
+// subscriptions started next receive only later events, all of them
+// live: a probe subscription replays from 0 until it reaches the last
+// event, then closes.
+func (a *alEnv) brokerCaughtUp(t *testing.T) int64 {
+	t.Helper()
+	last, err := a.rt.Service.Store().LastEventSeq(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := a.subscribeAs(t, "probe", a.vwT, "probe", `subscription($m: ID!) { queueEvents(modelId: $m, afterSeq: 0) { seq type } }`,
+		map[string]any{"m": a.modelID})
+	for {
+		m := next(t, probe.c)
+		var p struct {
+			Data struct{ QueueEvents struct{ Seq int64 } }
+		}
+		if err := json.Unmarshal(m.Payload, &p); err != nil || m.Type != "next" {
+			t.Fatalf("probe: %s %s", m.Type, m.Payload)
+		}
+		if p.Data.QueueEvents.Seq >= last {
+			break
+		}
+	}
+	_ = probe.c.Close()
+	a.waitFor(t, "the probe's subscription ended", func() bool { return subscribers(a, "queueEvents") == 0 })
+	return last
+}
+
 // fanoutDelta runs fn and returns how many subscription results the
 // server executed and shared meanwhile.
 func (a *alEnv) fanoutDelta(fn func()) (executed, shared uint64) {
@@ -79,10 +109,7 @@ func TestFanoutSharesOneExecution(t *testing.T) {
 		a.importESOL(t)
 		a.trainModel(t)
 		a.selectBatch(t, 3)
-		last, err := a.rt.Service.Store().LastEventSeq(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		last := a.brokerCaughtUp(t)
 		const q = `subscription($m: ID!, $a: Int) { queueEvents(modelId: $m, afterSeq: $a) { seq type itemId item { status compound { canonicalSmiles } } } }`
 		subs := []*fanoutSub{
 			a.subscribeAs(t, "viewer 1", a.vwT, "1", q, map[string]any{"m": a.modelID}),
@@ -136,6 +163,7 @@ func TestFanoutKeysApart(t *testing.T) {
 			t.Fatal(err)
 		}
 		otherT := a.token(other)
+		a.brokerCaughtUp(t)
 		const (
 			level = `subscription($m: ID!, $l: Float!) { queueEvents(modelId: $m) { type item { interval(level: $l) { level } } } }`
 			email = `subscription($m: ID!) { queueEvents(modelId: $m) { type item { assignedTo { name email } } } }`
