@@ -152,6 +152,8 @@ func afterSeqArg(afterSeq *int) (int64, error) {
 // subscriber of field that receives the event. The broker writes to the
 // returned channel itself, so an idle subscription costs no goroutine;
 // r.Streams hears when it starts and ends and each event's delivery lag.
+// Under a Fanout, the channel is the subscription's event tap: one
+// execution of an event serves every subscriber with the same result key.
 // The channel closes when ctx ends, the subscriber falls behind
 // (events.ErrSlowSubscriber: gqlgen completes it, the client resubscribes
 // with afterSeq) or the broker stops.
@@ -181,7 +183,7 @@ func streamDirect[T any](ctx context.Context, r *Resolver, field string, f event
 		}
 		return nil, err
 	}
-	return ch, nil
+	return tapped(ctx, ch), nil // Fanout's, when installed
 }
 
 // lastConverted remembers the conversion of the last event it saw, so the

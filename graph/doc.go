@@ -50,6 +50,18 @@
 // goroutine of its own; cycleUpdated, which reads the cycle, converts on a
 // goroutine per subscription.
 //
+// [Fanout] (a handler extension, installed before the loaders) then
+// resolves each event of those three once for all its subscribers with
+// the same result key: the document, the operation's name, the values of
+// the variables the subscription field's selection uses (not those of its
+// own arguments, modelId or afterSeq, which chose the events), the
+// caller's role, and the caller's user when the selection reaches a field
+// in [CallerDependentFields] (User.email). The first subscriber of an
+// event executes and marshals it; the others get its response and only
+// the websocket write remains per subscriber. A resolver of an object
+// field that reads the caller must be listed in CallerDependentFields
+// (TestCallerDependentFieldsListed fails otherwise).
+//
 // # Ids
 //
 // Entity ids are store.ID (package ident: time-ordered UUIDs) in Go and ID (the

@@ -12,7 +12,10 @@
 //     is our own, package server/wsgraphql over gorilla/websocket, built
 //     for many idle subscribers (one goroutine per socket plus one per
 //     running operation, one keep-alive ticker for all). Keep-alives every
-//     Config.WebsocketPingInterval ("ping" / "ka").
+//     Config.WebsocketPingInterval ("ping" / "ka"). A subscription event
+//     is executed once for all subscribers with the same document,
+//     selection variables and role (graph.Fanout), so delivering it to
+//     the others is a websocket write each.
 //   - /healthz: 200 while the process is up.
 //   - /readyz: 200 when the database answers and its migrations (ours and
 //     River's) are current, else 503 with the reason.
@@ -21,7 +24,9 @@
 //     activelab_http_request_duration_seconds{route},
 //     activelab_graphql_operations_total{operation,type},
 //     activelab_graphql_operation_duration_seconds{operation,type},
-//     activelab_graphql_errors_total{code}, activelab_db_* (pool), go_*,
+//     activelab_graphql_errors_total{code},
+//     activelab_subscription_results_total{how} (executed, shared: graph.Fanout),
+//     activelab_db_* (pool), go_*,
 //     process_*. Operation names come from clients, so at most 256 distinct
 //     names are kept; the rest count as "other".
 //   - everything else: the embedded web app (package frontend). Files are

@@ -53,6 +53,8 @@ type Server struct {
 	// ws serves the websockets; Serve closes them when shutdown starts
 	// (http.Server.Shutdown does not track hijacked connections).
 	ws *wsgraphql.Transport
+	// fanout shares a subscription event's result among its subscribers.
+	fanout *graph.Fanout
 }
 
 // Options are the dependencies of a Server.
@@ -98,8 +100,9 @@ func New(cfg Config, opts Options) (*Server, error) {
 		log = slog.Default()
 	}
 	s := &Server{
-		cfg:   cfg,
-		store: opts.Store,
+		cfg:    cfg,
+		fanout: graph.NewFanout(),
+		store:  opts.Store,
 		auth: auth.NewService(opts.Store, auth.Options{SessionTTL: cfg.SessionTTL, Now: opts.Now,
 			MaxConcurrentHashes: cfg.MaxPasswordHashes, TokenCacheTTL: cfg.TokenCacheTTL}),
 		log:     log,
@@ -141,6 +144,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 	// Probes and scrapes make no spans (they would be most of the traces).
 	s.handler = requestLog(log, s.tracing.Enabled(), securityHeaders(s.tracing.HTTP(mux, "/healthz", "/readyz", "/metrics")))
 	s.registerEdgeMetrics()
+	s.metrics.registerFanout(s.fanout)
 	s.ops = newOpsGauges(opts.Store.OpsCounts, log)
 	s.metrics.reg.MustRegister(s.ops)
 	if err := registerAll(s.metrics.reg, opts.Metrics); err != nil {
@@ -184,6 +188,9 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 	if ext := s.tracing.GraphQL(); ext != nil {
 		h.Use(ext) // first: the operation's span encloses the others' work
 	}
+	// Before the loaders (outer): a subscriber handed a shared result
+	// makes no loaders.
+	h.Use(s.fanout)
 	if r.Svc != nil {
 		h.AroundResponses(graph.LoaderMiddleware(r.Svc))
 	}

@@ -70,3 +70,18 @@ func (m *streamMetrics) EventSent(field string, lag time.Duration) {
 	}
 	o.Observe(lag.Seconds())
 }
+
+// registerFanout exports how subscription events were resolved:
+//
+//	activelab_subscription_results_total{how="executed"}  executed for a subscriber (the first of an event, or one whose result could not be shared)
+//	activelab_subscription_results_total{how="shared"}    handed to a subscriber from another's execution (graph.Fanout)
+func (m *metrics) registerFanout(f *graph.Fanout) {
+	const name, help = "activelab_subscription_results_total",
+		"Subscription event results by how this process produced them: executed for the subscriber, or shared from another subscriber's execution of the same event and key."
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"how": "executed"}},
+			func() float64 { e, _ := f.Stats(); return float64(e) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"how": "shared"}},
+			func() float64 { _, sh := f.Stats(); return float64(sh) }),
+	)
+}

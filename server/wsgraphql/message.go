@@ -147,17 +147,38 @@ func (p protocol) nextType() string {
 // appendMessage appends the JSON of a server message to b: its type, its
 // id when not empty and its payload (JSON) when not nil.
 func appendMessage(b []byte, typ, id string, payload []byte) []byte {
-	b = append(b, `{"type":"`...)
-	b = append(b, typ...)
-	b = append(b, '"')
-	if id != "" {
-		b = append(b, `,"id":`...)
-		q, _ := json.Marshal(id) // a string always marshals
-		b = append(b, q...)
-	}
+	b = appendHead(b, typ, id)
 	if payload != nil {
 		b = append(b, `,"payload":`...)
 		b = append(b, payload...)
 	}
 	return append(b, '}')
+}
+
+// appendHead appends a server message's opening: its type, and its id
+// when not empty.
+func appendHead(b []byte, typ, id string) []byte {
+	b = append(b, `{"type":"`...)
+	b = append(b, typ...)
+	b = append(b, '"')
+	if id != "" {
+		b = append(b, `,"id":`...)
+		b = appendJSONString(b, id)
+	}
+	return b
+}
+
+// appendJSONString appends s as json.Marshal writes it: as it is between
+// quotes when it is printable ASCII that needs no escape (ids usually
+// are), else by json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

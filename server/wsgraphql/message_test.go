@@ -96,6 +96,38 @@ func TestEncodeResponse(t *testing.T) {
 	}
 }
 
+// TestAppendResponse: a result message is what appendMessage writes with
+// encodeResponse's payload, for plain results (framed in one go) and
+// others, and for ids with and without characters JSON escapes.
+func TestAppendResponse(t *testing.T) {
+	yes := true
+	for _, resp := range []*graphql.Response{
+		{Data: json.RawMessage(`{"queueEvents":{"seq":1,"type":"item_labeled"}}`)},
+		{},
+		{Data: json.RawMessage(`null`), Errors: gqlerror.List{{Message: "boom", Path: ast.Path{ast.PathName("a")}}}},
+		{Data: json.RawMessage(`{}`), HasNext: &yes, Label: "l", Extensions: map[string]any{"x": 1}},
+	} {
+		for _, id := range []string{"1", "0193a0f4-0000-7000-8000-000000000001", "a\"\n<&>\\é\u2028", "~ !#"} {
+			payload, err := encodeResponse(resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := appendMessage(nil, "next", id, payload)
+			got, err := appendResponse(nil, "next", id, resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) || !json.Valid(got) {
+				t.Errorf("appendResponse(%q) = %s, want %s", id, got, want)
+			}
+			q, _ := json.Marshal(id)
+			if got := appendJSONString(nil, id); string(got) != string(q) {
+				t.Errorf("appendJSONString(%q) = %s, want %s", id, got, q)
+			}
+		}
+	}
+}
+
 // typeNames are the client type names of each protocol by kind, for
 // re-encoding a decoded message.
 var typeNames = func() [2]map[kind]string {

@@ -260,20 +260,51 @@ func decodeParams(raw json.RawMessage, params *graphql.RawParams) error {
 
 // writeResponse sends a result (next; legacy data).
 func (s *socket) writeResponse(id string, resp *graphql.Response) {
-	b, err := encodeResponse(resp)
+	msg, err := appendResponse(nil, s.proto.nextType(), id, resp)
 	if err != nil {
 		s.writeErrors(id, gqlerror.List{{Message: "internal error: the response could not be encoded"}})
 		s.t.onError(s.ctx, fmt.Errorf("encode response: %w", err))
 		return
 	}
-	s.write(s.proto.nextType(), id, b)
+	s.writeFrame(msg)
+}
+
+// plainResult reports whether resp is data alone, which needs no encoding
+// (the executor writes it compact).
+func plainResult(resp *graphql.Response) bool {
+	return len(resp.Errors) == 0 && resp.Label == "" && resp.Path == nil && resp.HasNext == nil && resp.Extensions == nil
+}
+
+// appendResponse appends the message of type typ carrying resp to b:
+// appendMessage(b, typ, id, encodeResponse(resp)), in one allocation for
+// a plain result. A subscription's event is framed once per subscriber
+// (graph.Fanout shares one response among them), so this is on the
+// fan-out's path.
+func appendResponse(b []byte, typ, id string, resp *graphql.Response) ([]byte, error) {
+	if !plainResult(resp) {
+		payload, err := json.Marshal(resp)
+		if err != nil {
+			return nil, err
+		}
+		return appendMessage(b, typ, id, payload), nil
+	}
+	data := resp.Data
+	if len(data) == 0 {
+		data = json.RawMessage("null")
+	}
+	if b == nil {
+		b = make([]byte, 0, len(`{"type":"","id":"","payload":{"data":}}`)+len(typ)+len(id)+len(data)+8)
+	}
+	b = appendHead(b, typ, id)
+	b = append(b, `,"payload":{"data":`...)
+	b = append(b, data...)
+	return append(b, "}}"...), nil
 }
 
 // encodeResponse is json.Marshal(resp), without re-reading the data of a
-// plain result (the executor writes it compact): a subscription's event
-// is encoded once per subscriber, so this is on the fan-out's path.
+// plain result.
 func encodeResponse(resp *graphql.Response) ([]byte, error) {
-	if len(resp.Errors) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil || resp.Extensions != nil {
+	if !plainResult(resp) {
 		return json.Marshal(resp)
 	}
 	data := resp.Data
@@ -305,14 +336,28 @@ func (s *socket) write(typ, id string, payload []byte) {
 	}
 }
 
+// writeFrame sends one encoded message; a failed write closes the socket.
+func (s *socket) writeFrame(msg []byte) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.writeFrameLocked(msg); err != nil {
+		s.t.onError(s.ctx, fmt.Errorf("websocket write: %w", err))
+		go s.close(websocket.CloseAbnormalClosure, "") // not under wmu
+	}
+}
+
 // writeLocked sends one message; the caller holds wmu.
 func (s *socket) writeLocked(typ, id string, payload []byte) error {
+	return s.writeFrameLocked(appendMessage(make([]byte, 0, 32+len(id)+len(payload)), typ, id, payload))
+}
+
+// writeFrameLocked sends one encoded message; the caller holds wmu.
+func (s *socket) writeFrameLocked(msg []byte) error {
 	if s.closed.Load() {
 		return errClosed
 	}
-	buf := appendMessage(make([]byte, 0, 32+len(id)+len(payload)), typ, id, payload)
 	_ = s.conn.SetWriteDeadline(time.Now().Add(s.t.cfg.WriteTimeout))
-	return s.conn.WriteMessage(websocket.TextMessage, buf)
+	return s.conn.WriteMessage(websocket.TextMessage, msg)
 }
 
 // keepAlive sends the keep-alive of the protocol, unless the socket is not
