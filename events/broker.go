@@ -43,7 +43,11 @@ type Broker struct {
 // type of its channel: send buffers an event without blocking (false when
 // the buffer is full) and closeCh closes the channel.
 type subscription struct {
-	filter  Filter
+	filter Filter
+	// after is the subscriber's afterSeq: events up to it are not
+	// delivered, even live ones of a broker still behind it (the client
+	// saw them through another replica or before reconnecting).
+	after   int64
 	send    func(*Event) bool
 	closeCh func()
 	ended   func(error) // optional, called once when it ends
@@ -143,8 +147,12 @@ func (b *Broker) drain(ctx context.Context) error {
 	}
 }
 
-// deliverLocked sends e to s or ends s when its buffer is full.
+// deliverLocked sends e to s or ends s when its buffer is full; an event
+// the subscriber had already seen (Seq <= its afterSeq) is skipped.
 func (b *Broker) deliverLocked(s *subscription, e *Event) {
+	if e.Seq <= s.after {
+		return
+	}
 	if !s.send(e) {
 		b.endLocked(s, ErrSlowSubscriber)
 	}
@@ -275,6 +283,7 @@ func opener[T any](s *subscription, ch *chan T, buffer int, conv func(*Event) (T
 // and sets s.send and s.closeCh), buffers the backlog and starts live
 // delivery, ending s when ctx is done.
 func (b *Broker) subscribe(ctx context.Context, s *subscription, afterSeq int64, open func(backlog int)) error {
+	s.after = max(afterSeq, -1)
 	select {
 	case <-b.ready:
 	case <-ctx.Done():
@@ -303,8 +312,8 @@ func (b *Broker) subscribe(ctx context.Context, s *subscription, afterSeq int64,
 	if b.closed {
 		return ErrClosed
 	}
-	if b.last > live {
-		more, err := b.replay(ctx, s.filter, live, b.last)
+	if from := max(live, afterSeq); b.last > from {
+		more, err := b.replay(ctx, s.filter, from, b.last)
 		if err != nil {
 			return err
 		}

@@ -90,6 +90,47 @@ func TestSubscribeReplaysMissedThenLive(t *testing.T) {
 	}
 }
 
+// TestSubscribeAheadOfTheBroker: a client resuming from a sequence number
+// this broker has not reached yet (it saw the events through another
+// replica, whose broker was ahead) gets only what comes after it, not the
+// events the broker delivers as it catches up.
+func TestSubscribeAheadOfTheBroker(t *testing.T) {
+	t.Parallel()
+	src := &memSource{}
+	for range 3 {
+		src.append(Event{Type: "item_labeled", ModelID: m1})
+	}
+	b := startBroker(t, src, BrokerConfig{})
+	<-b.ready
+	// The broker starts at 3; 4 and 5 are written but not yet read.
+	src.append(Event{Type: "item_labeled", ModelID: m1})
+	src.append(Event{Type: "item_labeled", ModelID: m1})
+	sub, err := b.Subscribe(context.Background(), Filter{ModelID: m1}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	src.append(Event{Type: "item_labeled", ModelID: m1})
+	b.Notify()
+	if got := next(t, sub).Seq; got != 6 {
+		t.Fatalf("first event %d, want 6 (4 and 5 came before the client's afterSeq)", got)
+	}
+	// And when the broker caught up meanwhile: the catch-up replay starts
+	// after the client's position, not the broker's.
+	sub2, err := b.Subscribe(context.Background(), Filter{ModelID: m1}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub2.Close()
+	src.append(Event{Type: "item_labeled", ModelID: m1})
+	b.Notify()
+	for want := int64(6); want <= 7; want++ {
+		if got := next(t, sub2).Seq; got != want {
+			t.Fatalf("resumed at 5 after the broker reached 6: seq %d, want %d", got, want)
+		}
+	}
+}
+
 func TestSubscribeNegativeAfterSeqStartsLive(t *testing.T) {
 	t.Parallel()
 	src := &memSource{}
