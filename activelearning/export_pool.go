@@ -292,8 +292,8 @@ type poolWriter struct {
 	// cols are PoolColumns with their class columns.
 	classes []string
 	cols    []string
-	rec    []string
-	sdf    strings.Builder
+	rec     []string
+	sdf     strings.Builder
 }
 
 // writePoolPage scores one page of compounds, reads their latest
