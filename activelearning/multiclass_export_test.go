@@ -12,6 +12,7 @@ import (
 
 	"activelab/activelearning"
 	"activelab/activelearning/predictio"
+	"activelab/store"
 )
 
 // sol3ProbColumns are the probability columns of a three-class sol3
@@ -157,6 +158,25 @@ func checkThreeClassExports(t *testing.T, e *env, truth map[string]string) {
 	}
 	if measured == 0 {
 		t.Error("pool SDF: no record with a measurement")
+	}
+
+	// The measurements export names each value's class.
+	buf.Reset()
+	if _, err := e.svc.ExportMeasurements(e.ctx, e.view, "sol3", store.NilID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	mrecs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(mrecs) < 2 {
+		t.Fatalf("measurements: %d records, %v", len(mrecs), err)
+	}
+	if want := append(slices.Clone(activelearning.ExportHeader), "class"); !slices.Equal(mrecs[0], want) {
+		t.Fatalf("measurements header %q, want %q", mrecs[0], want)
+	}
+	for _, r := range mrecs[1:] {
+		v, err := strconv.Atoi(r[column(mrecs[0], "value")])
+		if err != nil || r[len(r)-1] != sol3Classes[v] || (truth[r[2]] != "" && truth[r[2]] != r[len(r)-1]) {
+			t.Errorf("measurement %q: class %q, truth %q", r, r[len(r)-1], truth[r[2]])
+		}
 	}
 
 	// Batch prediction (activelab predict, POST /predict): CSV, SDF, JSON lines.
