@@ -101,11 +101,6 @@ func (w *Writer) SetClasses(classes []string) {
 	w.res = make([]string, len(w.cols))
 }
 
-// ResultColumns returns the result columns the writer appends to every
-// record: Columns, with the class columns after SetClasses of more than
-// two classes.
-func (w *Writer) ResultColumns() []string { return slices.Clone(w.cols) }
-
 // ContentType returns the MIME type of f's output.
 func ContentType(f Format) string {
 	switch f {
