@@ -331,3 +331,62 @@ func LabelValue(value *float64, class *string) (v float64, c string, none bool) 
 func noValue() error {
 	return inputErr("value", "give a value (or, for classification, a class)")
 }
+
+// ClassColumn is the name of the predicted class's column (CSV) or data
+// item (SDF) in exports and batch predictions of a model of more than two
+// classes; MeasurementClassColumn names the class of a pool export's
+// latest measurement.
+const (
+	ClassColumn            = "class"
+	MeasurementClassColumn = "measurement_class"
+)
+
+// ClassColumns names the per-class probability columns of exports and
+// batch predictions for a model of more than two classes (nil for two
+// classes or regression, whose outputs keep their one prediction and
+// probability columns): "p_" then the class name with every byte other
+// than an ASCII letter, digit or '_' replaced by '_' (low, medium, high
+// give p_low, p_medium, p_high; "> 10 uM" gives p___10_uM), safe as a CSV
+// header, a pandas column and an SDF data item name. Two classes that
+// would share a name get their index appended ("a b" and "a-b": p_a_b and
+// p_a_b_1).
+func ClassColumns(classes []string) []string {
+	if len(classes) <= 2 {
+		return nil
+	}
+	out := make([]string, len(classes))
+	taken := map[string]bool{}
+	for k, c := range classes {
+		b := []byte("p_" + c)
+		for i := 2; i < len(b); i++ {
+			if ch := b[i]; !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_') {
+				b[i] = '_'
+			}
+		}
+		name := string(b)
+		for taken[name] {
+			name += "_" + strconv.Itoa(k)
+		}
+		taken[name] = true
+		out[k] = name
+	}
+	return out
+}
+
+// ClassOf returns the name of the most probable class of probs (the first
+// of equal maxima), "" when probs does not match classes.
+func ClassOf(classes []string, probs []float64) string {
+	if len(probs) == 0 || len(probs) != len(classes) {
+		return ""
+	}
+	return classes[floats.MaxIdx(probs)]
+}
+
+// MeasurementClass is the class name of a classification value (a class
+// index of classes), "" when v is none.
+func MeasurementClass(classes []string, v float64) string {
+	if checkClassValue("value", classes, v) != nil {
+		return ""
+	}
+	return classes[int(v)]
+}

@@ -51,10 +51,17 @@
 // a class name (Class) or index (Value); anything else is an *InputError
 // naming the valid classes. A class is valid or not: no plausibility
 // check. Two classes train one binary ensemble (Prediction = p(class 1));
-// more than two train ml.MultiClass (one-vs-rest ensembles, normalised),
-// a compound's Prediction is then the probability of its most probable
-// class, Uncertainty the mean of the classes' member spreads, and the
-// queue item keeps the per-class probabilities. Margin is
+// more than two train ml.MultiClass (one-vs-rest ensembles, normalised,
+// then calibrated on the out-of-bag probabilities: every probability the
+// service uses or shows, in predictions, queue items, candidates,
+// selection and metrics, is the calibrated one), a compound's Prediction
+// is then the probability of its most probable class, Uncertainty the
+// mean of the classes' member spreads, and the queue item keeps the
+// per-class probabilities. Exports and batch predictions of such a model
+// name the classes: a "class" column (the most probable class), one
+// "p_<class>" probability column per class (ClassColumns), and the class
+// name beside a measurement (pool export: "measurement_class";
+// measurements export: "class"). Margin is
 // (1 − (p(first) − p(second)))/2 and entropy is over the K classes
 // (ml/sampling); validation metrics are metrics.MultiClassSummary (auc =
 // macro one-vs-rest ROC-AUC, accuracy, log_loss, ece = top-label ECE), and

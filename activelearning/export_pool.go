@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +39,14 @@ func ParsePoolFormat(s string) (PoolFormat, error) {
 // PoolColumns are the columns (CSV) and data items (SDF) of ExportPool, in
 // order. Between "input_smiles" and "prediction" a CSV has the compounds'
 // imported properties (the scientist's ID columns), named as imported;
-// an SDF record has them as data items in the same place.
+// an SDF record has them as data items in the same place. A model of more
+// than two classes adds, after "probability", the predicted class's name
+// (ClassColumn, "class") and each class's calibrated probability
+// (ClassColumns: p_low, p_medium, p_high), and after "measurement" (the
+// class index, as stored) the measurement's class name
+// (MeasurementClassColumn, "measurement_class"); its "prediction" is the
+// probability of the predicted class. Two-class and regression exports
+// keep PoolColumns as they are.
 var PoolColumns = poolColumnNames[:]
 
 // PoolColumns' positions.
@@ -194,15 +202,16 @@ func (s *Service) ExportPool(ctx context.Context, actor *store.User, in PoolExpo
 	}
 	pw := &poolWriter{format: in.Format, bw: bufio.NewWriterSize(w, 256*1024), model: m, span: rng.Span(),
 		own: map[string]bool{}}
-	for _, c := range PoolColumns {
-		pw.own[c] = true
+	pw.setClasses(m.ClassList())
+	for _, c := range pw.cols {
+		pw.own[strings.ToLower(c)] = true
 	}
 	if in.Format == PoolCSV {
 		if pw.props, err = s.poolPropertyNames(ctx, filter, pw.own); err != nil {
 			return 0, err
 		}
 		pw.csv = csv.NewWriter(pw.bw)
-		header := append(append(append([]string{}, PoolColumns[:poolIdentity]...), pw.props...), PoolColumns[poolIdentity:]...)
+		header := append(append(append([]string{}, pw.cols[:poolIdentity]...), pw.props...), pw.cols[poolIdentity:]...)
 		if err := pw.csv.Write(header); err != nil {
 			return 0, fmt.Errorf("export pool of %s: %w", m.Name, err)
 		}
@@ -278,9 +287,13 @@ type poolWriter struct {
 	model  *store.MLModel
 	span   float64         // the endpoint's observed range, for Applicability
 	props  []string        // CSV: the property columns
-	own    map[string]bool // PoolColumns: properties so named are not repeated
-	rec    []string
-	sdf    strings.Builder
+	own    map[string]bool // cols, lower case: properties so named are not repeated
+	// classes are the model's classes when more than two (else nil);
+	// cols are PoolColumns with their class columns.
+	classes []string
+	cols    []string
+	rec     []string
+	sdf     strings.Builder
 }
 
 // writePoolPage scores one page of compounds, reads their latest
@@ -311,8 +324,42 @@ func (s *Service) writePoolPage(ctx context.Context, p *Predictor, pw *poolWrite
 	return pw.bw.Flush() // a page at a time reaches a streaming reader
 }
 
-// values returns PoolColumns' values for one compound.
+// setClasses sets pw.cols: PoolColumns, with the class columns for more
+// than two classes.
+func (pw *poolWriter) setClasses(classes []string) {
+	pc := ClassColumns(classes)
+	if pc == nil {
+		pw.cols = PoolColumns
+		return
+	}
+	pw.classes = classes
+	pw.cols = slices.Concat(PoolColumns[:pcApplicabilityDistance], []string{ClassColumn}, pc,
+		PoolColumns[pcApplicabilityDistance:pcMeasurementOrigin], []string{MeasurementClassColumn}, PoolColumns[pcMeasurementOrigin:])
+}
+
+// values returns the values of pw.cols for one compound.
 func (pw *poolWriter) values(c *store.ExportCompound, r *PredictResult, latest *store.Measurement) []string {
+	v := pw.poolValues(c, r, latest)
+	if pw.classes == nil {
+		return v
+	}
+	K := len(pw.classes)
+	cls := make([]string, 1+K)
+	if r.Err == nil && len(r.Probabilities) == K {
+		cls[0] = ClassOf(pw.classes, r.Probabilities)
+		for k, p := range r.Probabilities {
+			cls[1+k] = strconv.FormatFloat(p, 'g', -1, 64)
+		}
+	}
+	var mc string
+	if latest != nil {
+		mc = MeasurementClass(pw.classes, latest.Value)
+	}
+	return slices.Concat(v[:pcApplicabilityDistance], cls, v[pcApplicabilityDistance:pcMeasurementOrigin], []string{mc}, v[pcMeasurementOrigin:])
+}
+
+// poolValues returns PoolColumns' values for one compound.
+func (pw *poolWriter) poolValues(c *store.ExportCompound, r *PredictResult, latest *store.Measurement) []string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	v := make([]string, len(PoolColumns))
 	v[pcCompoundID], v[pcName], v[pcSMILES], v[pcInputSMILES] = fmt.Sprint(c.ID), c.Name, c.CanonicalSMILES, c.InputSMILES
@@ -360,7 +407,7 @@ func (pw *poolWriter) write(c *store.ExportCompound, r *PredictResult, latest *s
 			items = append(items, [2]string{name, value})
 		}
 	}
-	for i, col := range PoolColumns[:poolIdentity] {
+	for i, col := range pw.cols[:poolIdentity] {
 		add(col, v[i])
 	}
 	for _, p := range c.Properties {
@@ -368,7 +415,7 @@ func (pw *poolWriter) write(c *store.ExportCompound, r *PredictResult, latest *s
 			add(p.Name, p.Value)
 		}
 	}
-	for i, col := range PoolColumns[poolIdentity:] {
+	for i, col := range pw.cols[poolIdentity:] {
 		add(col, v[poolIdentity+i])
 	}
 	title := c.Name

@@ -160,6 +160,22 @@ func TestThreeClassLoop(t *testing.T) {
 			}
 			prev = it.PriorityScore
 		}
+		// The queue's probabilities are the calibrated ones Predict gives.
+		cp, err := e.st.CompoundByID(e.ctx, items[0].CompoundID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Predict(e.ctx, e.view, "sol3", 0, listOf([]string{cp.InputSMILES}), func(r *activelearning.PredictResult) error {
+			for k, p := range r.Probabilities {
+				if math.Abs(p-items[0].ClassProbabilities[k]) > 1e-9 {
+					t.Errorf("item %s: probabilities %v, Predict gives %v", items[0].ID, items[0].ClassProbabilities, r.Probabilities)
+					break
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 		// Margin over three classes: (1 - (p1 - p2)) / 2.
 		prevw, err := e.svc.PreviewSelection(e.ctx, e.sci, activelearning.SelectInput{ModelID: m.ID, SetID: poolRep.SetID,
 			Strategy: "margin", BatchSize: 5, Seed: 3})
@@ -254,6 +270,9 @@ func TestThreeClassLoop(t *testing.T) {
 		if len(got) == 2 && (argmaxF(got[0].Probabilities) != 0 || argmaxF(got[1].Probabilities) != 2) {
 			t.Errorf("hexadecane %v, glycerol %v: want low and high most probable", got[0].Probabilities, got[1].Probabilities)
 		}
+
+		// Exports and batch predictions name the classes.
+		checkThreeClassExports(t, e, truth)
 	})
 }
 

@@ -47,9 +47,10 @@ type PredictResult struct {
 	// false (and Probability zero) for regression or an uncalibrated model.
 	Probability    float64
 	HasProbability bool
-	// Probabilities are the class probabilities (index order, the model's
-	// ClassList) of a model of more than two classes, whose Prediction is
-	// then the probability of the most probable class; nil otherwise.
+	// Probabilities are the calibrated class probabilities (index order,
+	// the model's ClassList; ml.MultiPrediction.Proba) of a model of more
+	// than two classes, whose Prediction is then the probability of the
+	// most probable class; nil otherwise.
 	Probabilities []float64
 	// classes are the model's classes (nil for regression).
 	classes []string

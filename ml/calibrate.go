@@ -72,7 +72,7 @@ type calibration struct {
 // pooled first, and of a run of knots with the same fitted value only its
 // ends are kept.
 func (e *Ensemble) calibrate(ctx context.Context, X *Features, y, w []float64) error {
-	p, counts, err := e.outOfBag(ctx, X)
+	p, counts, err := e.outOfBag(ctx, X, 1)
 	if err != nil {
 		return err
 	}

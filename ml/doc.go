@@ -113,11 +113,17 @@
 //
 // TrainMultiClass trains a K-class model (K named classes, labels as class
 // indexes) as one binary ensemble per class, class k against the rest;
-// MultiClass.Predict divides their probabilities by their sum, so each
-// row's K probabilities sum to one (metrics.MultiClassSummary scores them,
+// MultiClass.Predict divides their probabilities by their sum (Raw) and
+// maps them through a calibration fitted on the training rows' out-of-bag
+// probabilities (Proba): scaling of the log-probabilities with class
+// biases, q_k ∝ exp(a ln p_k + b_k), its scale extrapolated from
+// out-of-bag means to the full ensemble (see multiCalibration for the
+// method and the held-out ECE and log loss it was chosen on). Each row's
+// K probabilities sum to one (metrics.MultiClassSummary scores them,
 // sampling.Candidate.Probs ranks them by margin or entropy over K). Its
-// artifact ("ALMULTCL", version 1) holds the class names and the K
-// ensemble artifacts, with a CRC-32C.
+// artifact ("ALMULTCL", version 2) holds the class names, the K ensemble
+// artifacts and the calibration, with a CRC-32C; version 1 artifacts load
+// uncalibrated (Proba = Raw).
 //
 // # Serialization
 //

@@ -73,8 +73,8 @@ func TestForestOnESOL(t *testing.T) {
 	}
 }
 
-func pick(y []float64, idx []int) []float64 {
-	out := make([]float64, len(idx))
+func pick[T any](y []T, idx []int) []T {
+	out := make([]T, len(idx))
 	for i, r := range idx {
 		out[i] = y[r]
 	}

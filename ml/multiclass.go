@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"slices"
 )
 
@@ -17,6 +18,7 @@ const MaxClasses = 64
 type MultiClass struct {
 	classes []string
 	models  []*Ensemble // models[k]: probability of class k against the rest
+	cal     multiCalibration
 }
 
 // TrainMultiClass trains a one-vs-rest ensemble per class on the rows of X
@@ -57,6 +59,9 @@ func TrainMultiClass(ctx context.Context, X *Features, y []int, classes []string
 		}
 		m.models[k] = e
 	}
+	if err := m.calibrate(ctx, X, y, w); err != nil {
+		return nil, fmt.Errorf("ml: train multi-class model: %w", err)
+	}
 	return m, nil
 }
 
@@ -92,10 +97,13 @@ func (m *MultiClass) Model(k int) *Ensemble { return m.models[k] }
 
 // MultiPrediction holds a MultiClass model's output for a set of rows.
 type MultiPrediction struct {
-	// Proba[i][k] is row i's probability of class k: the one-vs-rest
-	// ensembles' mean probabilities divided by their sum (1/K each when
-	// every one is 0).
+	// Proba[i][k] is row i's probability of class k: Raw mapped through
+	// the model's calibration (see Calibrated), or Raw itself for a model
+	// without one. Each row sums to one.
 	Proba [][]float64
+	// Raw[i][k] are the one-vs-rest ensembles' mean probabilities divided
+	// by their sum (1/K each when every one is 0), before calibration.
+	Raw [][]float64
 	// Std[i][k] is the spread of class k's ensemble members on row i,
 	// before normalisation.
 	Std [][]float64
@@ -113,25 +121,43 @@ func (m *MultiClass) Predict(ctx context.Context, X *Features) (*MultiPrediction
 		preds[k] = p
 	}
 	n := X.rows
-	out := &MultiPrediction{Proba: make([][]float64, n), Std: make([][]float64, n)}
-	flatP, flatS := make([]float64, n*K), make([]float64, n*K)
+	out := &MultiPrediction{Proba: make([][]float64, n), Raw: make([][]float64, n), Std: make([][]float64, n)}
+	flatR, flatS := make([]float64, n*K), make([]float64, n*K)
+	flatP := flatR
+	if m.Calibrated() {
+		flatP = make([]float64, n*K)
+	}
 	for i := 0; i < n; i++ {
-		row, sd := flatP[i*K:(i+1)*K:(i+1)*K], flatS[i*K:(i+1)*K:(i+1)*K]
-		var sum float64
+		raw, sd := flatR[i*K:(i+1)*K:(i+1)*K], flatS[i*K:(i+1)*K:(i+1)*K]
 		for k, p := range preds {
-			row[k], sd[k] = p.Mean[i], p.Std[i]
-			sum += p.Mean[i]
+			raw[k], sd[k] = p.Mean[i], p.Std[i]
 		}
-		for k := range row {
-			if sum > 0 {
-				row[k] /= sum
-			} else {
-				row[k] = 1 / float64(K)
-			}
+		normalise(raw)
+		row := flatP[i*K : (i+1)*K : (i+1)*K]
+		if m.Calibrated() {
+			m.cal.apply(raw, row)
 		}
-		out.Proba[i], out.Std[i] = row, sd
+		out.Proba[i], out.Raw[i], out.Std[i] = row, raw, sd
 	}
 	return out, nil
+}
+
+// Calibrated reports whether the model holds a calibration of its class
+// probabilities (see multiCalibration): models trained by this version
+// do unless no training row was out of bag for every class's ensemble;
+// models decoded from multi-class format version 1 do not (their Proba
+// is Raw).
+func (m *MultiClass) Calibrated() bool { return m.cal.rows > 0 }
+
+// Calibration returns the calibration's scale a and class biases b
+// (q_k ∝ exp(a ln max(p_k, 1e-4) + b_k)) and the number of out-of-bag
+// rows it was fitted on; rows is 0 (and a, b zero) for an uncalibrated
+// model.
+func (m *MultiClass) Calibration() (a float64, b []float64, rows int) {
+	if !m.Calibrated() {
+		return 0, nil, 0
+	}
+	return m.cal.a, slices.Clone(m.cal.b), m.cal.rows
 }
 
 // Multi-class artifact layout (little-endian):
@@ -140,10 +166,20 @@ func (m *MultiClass) Predict(ctx context.Context, X *Features) (*MultiPrediction
 //	version  uint16 (1)
 //	classes  uint8 K, then K × (uint8 length, name bytes)
 //	models   K × (uint64 length, an Ensemble artifact of that length)
+//	cal      (version 2) uint8 kind: 0 none; 1 scaling: uint64 rows,
+//	         float64 a, K × float64 b (b[0] = 0)
 //	crc      uint32 CRC-32C of everything before it
+//
+// Version 1 artifacts (no cal section) load uncalibrated.
 const (
 	multiMagic   = "ALMULTCL"
-	multiVersion = 1
+	multiVersion = 2
+)
+
+// Multi-class calibration section kinds.
+const (
+	multiCalNone    = 0
+	multiCalScaling = 1
 )
 
 // MarshalBinary encodes the model: its class names and each class's
@@ -165,6 +201,19 @@ func (m *MultiClass) MarshalBinary() ([]byte, error) {
 		b = le.AppendUint64(b, uint64(len(art)))
 		b = append(b, art...)
 	}
+	if m.Calibrated() {
+		if math.IsNaN(m.cal.a) || math.IsInf(m.cal.a, 0) || !floatsFinite(m.cal.b) {
+			return nil, fmt.Errorf("ml: encode multi-class calibration: %w", ErrNonFinite)
+		}
+		b = append(b, multiCalScaling)
+		b = le.AppendUint64(b, uint64(m.cal.rows))
+		b = le.AppendUint64(b, math.Float64bits(m.cal.a))
+		for _, v := range m.cal.b {
+			b = le.AppendUint64(b, math.Float64bits(v))
+		}
+	} else {
+		b = append(b, multiCalNone)
+	}
 	return le.AppendUint32(b, crc32.Checksum(b, castagnoli)), nil
 }
 
@@ -179,7 +228,8 @@ func (m *MultiClass) UnmarshalBinary(data []byte) error {
 	if string(data[:len(multiMagic)]) != multiMagic {
 		return &FormatError{Offset: 0, Err: ErrBadMagic, Detail: "not a multi-class model"}
 	}
-	if v := binary.LittleEndian.Uint16(data[len(multiMagic):]); v == 0 || v > multiVersion {
+	v := binary.LittleEndian.Uint16(data[len(multiMagic):])
+	if v == 0 || v > multiVersion {
 		return &FormatError{Offset: len(multiMagic), Err: ErrUnsupportedVersion,
 			Detail: fmt.Sprintf("multi-class version %d, this build reads 1 to %d", v, multiVersion)}
 	}
@@ -222,9 +272,44 @@ func (m *MultiClass) UnmarshalBinary(data []byte) error {
 		d.off += int(n)
 		models[k] = e
 	}
+	var cal multiCalibration
+	if v >= 2 {
+		switch kind := d.u8(); kind {
+		case multiCalNone:
+		case multiCalScaling:
+			rows := d.u64()
+			cal.a = d.f64()
+			cal.b = make([]float64, K)
+			for k := range cal.b {
+				cal.b[k] = d.f64()
+			}
+			if d.err != nil {
+				return d.err
+			}
+			if rows < 1 || rows > uint64(models[0].nTrain) || !(cal.a > 0) || cal.b[0] != 0 {
+				return &FormatError{Offset: d.off, Err: ErrCorrupt, Detail: fmt.Sprintf("calibration of scale %v on %d rows", cal.a, rows)}
+			}
+			cal.rows = int(rows)
+		default:
+			d.fail(ErrCorrupt, fmt.Sprintf("unknown multi-class calibration kind %d", kind))
+		}
+		if d.err != nil {
+			return d.err
+		}
+	}
 	if d.off != len(body) {
 		return &FormatError{Offset: d.off, Err: ErrCorrupt, Detail: "trailing bytes"}
 	}
-	m.classes, m.models = classes, models
+	m.classes, m.models, m.cal = classes, models, cal
 	return nil
+}
+
+// floatsFinite reports whether every v is finite.
+func floatsFinite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -19,12 +19,13 @@ func (e *Ensemble) OutOfBagPredict(ctx context.Context, X *Features) (p *Predict
 	if X.rows != e.nTrain {
 		return nil, nil, &InputError{What: "X", Row: -1, Reason: fmt.Sprintf("%d rows, the model was trained on %d", X.rows, e.nTrain)}
 	}
-	return e.outOfBag(ctx, X)
+	return e.outOfBag(ctx, X, 1)
 }
 
 // outOfBag computes the out-of-bag mean, population std and member count
-// of every training row, chunk by chunk (no per-member storage).
-func (e *Ensemble) outOfBag(ctx context.Context, X *Features) (*Prediction, []int, error) {
+// of every training row, chunk by chunk (no per-member storage), over the
+// members whose index is a multiple of stride (1: every member).
+func (e *Ensemble) outOfBag(ctx context.Context, X *Features, stride int) (*Prediction, []int, error) {
 	n := X.rows
 	p := &Prediction{Mean: make([]float64, n), Std: make([]float64, n)}
 	counts := make([]int, n)
@@ -37,7 +38,7 @@ func (e *Ensemble) outOfBag(ctx context.Context, X *Features) (*Prediction, []in
 			w, bit := r>>6, uint(r)&63
 			var sum float64
 			k := 0
-			for m := 0; m < M; m++ {
+			for m := 0; m < M; m += stride {
 				if e.oob[m][w]>>bit&1 == 1 {
 					sum += s.out[m*c+i]
 					k++
@@ -50,7 +51,7 @@ func (e *Ensemble) outOfBag(ctx context.Context, X *Features) (*Prediction, []in
 			}
 			mu := sum / float64(k)
 			var q float64
-			for m := 0; m < M; m++ {
+			for m := 0; m < M; m += stride {
 				if e.oob[m][w]>>bit&1 == 1 {
 					d := s.out[m*c+i] - mu
 					q += d * d

@@ -7,3 +7,7 @@ package ml
 // training about ten times slower (the assertions hold for these seeds
 // too).
 const studySeeds = 4
+
+// raceEnabled reports whether the race detector is on (measurement
+// studies skip under it).
+const raceEnabled = true

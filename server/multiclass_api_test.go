@@ -1,10 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,15 +40,15 @@ func TestThreeClassAPI(t *testing.T) {
 			return "high"
 		}
 		truth := map[string]string{}
-		var csv strings.Builder
-		csv.WriteString("smiles,sol3\n")
+		var file strings.Builder
+		file.WriteString("smiles,sol3\n")
 		for i, r := range readESOL(t) {
 			truth[r.SMILES] = class(r.Value)
 			if i < 100 {
-				fmt.Fprintf(&csv, "%s,%s\n", r.SMILES, class(r.Value))
+				fmt.Fprintf(&file, "%s,%s\n", r.SMILES, class(r.Value))
 			}
 		}
-		csv.WriteString("CCO,very low\n")
+		file.WriteString("CCO,very low\n")
 		var imp struct {
 			ImportCompounds struct {
 				Measurements int
@@ -55,7 +60,7 @@ func TestThreeClassAPI(t *testing.T) {
 		}
 		wantData(t, a.upload(t, a.sciT, `mutation($in: ImportCompoundsInput!) { importCompounds(input: $in) { measurements errors { row reason } } }`,
 			map[string]any{"in": map[string]any{"file": nil, "setName": "sol3", "endpoint": "sol3", "valueColumn": "sol3",
-				"classes": []string{"low", "medium", "high"}}}, "sol3.csv", csv.String()), &imp)
+				"classes": []string{"low", "medium", "high"}}}, "sol3.csv", file.String()), &imp)
 		if imp.ImportCompounds.Measurements != 100 || len(imp.ImportCompounds.Errors) != 1 ||
 			!strings.Contains(imp.ImportCompounds.Errors[0].Reason, "valid classes are low, medium, high") {
 			t.Fatalf("import: %+v", imp.ImportCompounds)
@@ -193,6 +198,74 @@ func TestThreeClassAPI(t *testing.T) {
 			map[string]any{"m": id}, bearer(a.vwT)), &pr)
 		for _, p := range pr.Predict {
 			check("prediction", p.Probabilities, p.PredictedClass, p.Prediction)
+		}
+
+		// POST /predict (CSV and SDF) and GET /export/pool.csv name the
+		// classes: a class column and p_<class> probabilities.
+		classCols := []string{"class", "p_low", "p_medium", "p_high"}
+		post := func(accept string) string {
+			body, _ := json.Marshal(map[string]any{"model": "sol3", "smiles": []string{"CCCCCCCCCCCCCCCC", "OCC(O)CO", "C1CC"}})
+			req, _ := http.NewRequest(http.MethodPost, a.ts.URL+"/predict", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", accept)
+			res, out := a.do(t, req, a.vwT)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("POST /predict (%s): %d %s", accept, res.StatusCode, out)
+			}
+			return out
+		}
+		recs, err := csv.NewReader(strings.NewReader(post("text/csv"))).ReadAll()
+		if err != nil || len(recs) != 4 {
+			t.Fatalf("POST /predict CSV: %v %q", err, recs)
+		}
+		at := slices.Index(recs[0], "probability")
+		if at < 0 || !slices.Equal(recs[0][at+1:at+5], classCols) {
+			t.Fatalf("POST /predict CSV header %q", recs[0])
+		}
+		// (A model of 100 labels: the class is the most probable one,
+		// whichever it is; the broken SMILES has none.)
+		for _, r := range recs[1:] {
+			ps := make([]float64, 3)
+			var sum float64
+			for k, v := range r[at+2 : at+5] {
+				ps[k], _ = strconv.ParseFloat(v, 64)
+				sum += ps[k]
+			}
+			want := ""
+			if r[0] != "C1CC" {
+				want = []string{"low", "medium", "high"}[slices.Index(ps, slices.Max(ps))]
+			}
+			if r[at+1] != want || (want != "" && math.Abs(sum-1) > 1e-6) {
+				t.Errorf("POST /predict CSV %s: class %q, probabilities %q; want %q", r[0], r[at+1], r[at+2:at+5], want)
+			}
+		}
+		if sdf := post("chemical/x-mdl-sdfile"); strings.Count(sdf, "> <class>\n") != 2 || strings.Count(sdf, "> <p_medium>\n") != 2 ||
+			!strings.Contains(sdf, "> <class>\n"+recs[1][at+1]+"\n") {
+			t.Errorf("POST /predict SDF:\n%s", sdf)
+		}
+		req, _ := http.NewRequest(http.MethodGet, a.ts.URL+"/export/pool.csv?model=sol3", nil)
+		res, out := a.do(t, req, a.vwT)
+		pool, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if res.StatusCode != http.StatusOK || err != nil || len(pool) < 2 {
+			t.Fatalf("GET /export/pool.csv: %d %v", res.StatusCode, err)
+		}
+		at = slices.Index(pool[0], "probability")
+		m := slices.Index(pool[0], "measurement")
+		if at < 0 || !slices.Equal(pool[0][at+1:at+5], classCols) || pool[0][m+1] != "measurement_class" {
+			t.Fatalf("pool CSV header %q", pool[0])
+		}
+		labeled := 0
+		for _, r := range pool[1:] {
+			if r[m] != "" {
+				k, _ := strconv.Atoi(r[m])
+				if r[m+1] != []string{"low", "medium", "high"}[k] {
+					t.Errorf("pool CSV: measurement %q class %q", r[m], r[m+1])
+				}
+				labeled++
+			}
+		}
+		if labeled == 0 {
+			t.Error("pool CSV: no labeled compound")
 		}
 	})
 }

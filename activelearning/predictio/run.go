@@ -10,9 +10,11 @@ import (
 
 // Run scores every record of r with p and writes it to w, in input order,
 // activelearning.PredictChunk records at a time (memory stays constant),
-// then flushes w. It returns the number of records written and how many
+// then flushes w. It tells w the model's classes (Writer.SetClasses)
+// before writing. It returns the number of records written and how many
 // of them carry an error.
 func Run(ctx context.Context, p *activelearning.Predictor, r *Reader, w *Writer) (rows, failed int, err error) {
+	w.SetClasses(p.Model().ClassList())
 	recs := make([]*Record, 0, activelearning.PredictChunk)
 	smiles := make([]string, 0, activelearning.PredictChunk)
 	flush := func() error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,7 +20,13 @@ import (
 // Columns are the result columns (CSV) and data items (SDF) appended to
 // every record, in this order. The interval columns are empty for a
 // classification or uncalibrated model; probability (the calibrated
-// probability of class 1) is empty for a regression model.
+// probability of class 1) is empty for a regression model or one of more
+// than two classes. A model of more than two classes adds, after
+// probability, the predicted class's name (activelearning.ClassColumn,
+// "class") and the calibrated probability of each class
+// (activelearning.ClassColumns: p_low, p_medium, p_high), and its
+// prediction is the probability of the predicted class (see
+// Writer.SetClasses).
 var Columns = columnNames[:]
 
 // The result columns' positions in Columns.
@@ -49,13 +56,15 @@ var columnNames = [numColumns]string{
 
 // Writer writes scored records.
 type Writer struct {
-	format Format
-	bw     *bufio.Writer
-	csv    *csv.Writer
-	header []string // input columns (CSV out)
-	wrote  bool
-	res    []string
-	json   *json.Encoder
+	format  Format
+	bw      *bufio.Writer
+	csv     *csv.Writer
+	header  []string // input columns (CSV out)
+	wrote   bool
+	classes []string // a model of more than two classes (SetClasses), else nil
+	cols    []string // the result columns: Columns, with the class columns
+	res     []string
+	json    *json.Encoder
 }
 
 // NewWriter returns a writer of f to w. header is the input's columns
@@ -63,7 +72,7 @@ type Writer struct {
 // are the first record's data items.
 func NewWriter(w io.Writer, f Format, header []string) (*Writer, error) {
 	bw := bufio.NewWriterSize(w, 256*1024)
-	out := &Writer{format: f, bw: bw, header: header, res: make([]string, len(Columns))}
+	out := &Writer{format: f, bw: bw, header: header, cols: Columns, res: make([]string, len(Columns))}
 	switch f {
 	case CSV:
 		out.csv = csv.NewWriter(bw)
@@ -74,6 +83,22 @@ func NewWriter(w io.Writer, f Format, header []string) (*Writer, error) {
 		return nil, fmt.Errorf("cannot write format %q (want csv, sdf or jsonl)", f)
 	}
 	return out, nil
+}
+
+// SetClasses tells the writer the classes of the model that scores (its
+// ClassList): for more than two it adds the class columns (see Columns)
+// and fills them from each result's Probabilities; for two classes or
+// regression (nil) the columns stay Columns. Call it before the first
+// Write; Run does.
+func (w *Writer) SetClasses(classes []string) {
+	pc := activelearning.ClassColumns(classes)
+	if pc == nil {
+		w.classes, w.cols = nil, Columns
+	} else {
+		w.classes = classes
+		w.cols = slices.Concat(Columns[:colApplicabilityDistance], []string{activelearning.ClassColumn}, pc, Columns[colApplicabilityDistance:])
+	}
+	w.res = make([]string, len(w.cols))
 }
 
 // ContentType returns the MIME type of f's output.
@@ -87,15 +112,23 @@ func ContentType(f Format) string {
 	return "text/csv; charset=utf-8"
 }
 
-// result formats res as the values of Columns.
+// result formats res as the values of the result columns (w.cols).
 func (w *Writer) result(res *activelearning.PredictResult, level float64) []string {
 	v := w.res
 	for i := range v {
 		v[i] = ""
 	}
-	v[colModelVersion] = strconv.Itoa(res.Version)
+	// Columns from applicability_distance on follow the class columns.
+	tail := v[len(v)-(numColumns-colApplicabilityDistance):]
+	at := func(c int) *string {
+		if c < colApplicabilityDistance {
+			return &v[c]
+		}
+		return &tail[c-colApplicabilityDistance]
+	}
+	*at(colModelVersion) = strconv.Itoa(res.Version)
 	if res.Err != nil {
-		v[colError] = res.Err.Error()
+		*at(colError) = res.Err.Error()
 		return v
 	}
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 8, 64) }
@@ -106,11 +139,24 @@ func (w *Writer) result(res *activelearning.PredictResult, level float64) []stri
 	if res.HasProbability {
 		v[colProbability] = f(res.Probability)
 	}
-	v[colApplicabilityDistance] = f(res.ApplicabilityDistance)
-	v[colNearestCompoundID] = res.NearestID.String()
-	v[colNearestSMILES] = res.NearestSMILES
-	v[colNearestSimilarity] = f(res.Similarity)
+	if w.classes != nil && len(res.Probabilities) == len(w.classes) {
+		v[colApplicabilityDistance] = activelearning.ClassOf(w.classes, res.Probabilities)
+		for k, p := range res.Probabilities {
+			v[colApplicabilityDistance+1+k] = f(p)
+		}
+	}
+	*at(colApplicabilityDistance) = f(res.ApplicabilityDistance)
+	*at(colNearestCompoundID) = res.NearestID.String()
+	*at(colNearestSMILES) = res.NearestSMILES
+	*at(colNearestSimilarity) = f(res.Similarity)
 	return v
+}
+
+// textColumns are the result columns JSON lines keep as strings even
+// when they read as numbers.
+var textColumns = map[string]bool{
+	columnNames[colNearestCompoundID]: true, columnNames[colNearestSMILES]: true,
+	columnNames[colError]: true, activelearning.ClassColumn: true,
 }
 
 // Write writes one record with its result (res.Err, or rec.Err when the
@@ -128,12 +174,12 @@ func (w *Writer) Write(rec *Record, res *activelearning.PredictResult) error {
 			if w.header == nil {
 				w.header = append([]string{"smiles"}, fieldNames(rec.Fields)...)
 			}
-			if err := w.csv.Write(append(append([]string(nil), w.header...), Columns...)); err != nil {
+			if err := w.csv.Write(append(append([]string(nil), w.header...), w.cols...)); err != nil {
 				return err
 			}
 			w.wrote = true
 		}
-		row := make([]string, 0, len(w.header)+len(Columns))
+		row := make([]string, 0, len(w.header)+len(w.cols))
 		if rec.Molblock != nil { // SDF in: smiles then the first record's items by name
 			row = append(row, res.SMILES)
 			for _, h := range w.header[1:] {
@@ -161,11 +207,11 @@ func (w *Writer) Write(rec *Record, res *activelearning.PredictResult) error {
 		for _, f := range rec.Fields {
 			obj.Fields[f.Name] = f.Value
 		}
-		for i, c := range Columns {
+		for i, c := range w.cols {
 			if vals[i] == "" {
 				continue
 			}
-			if x, err := strconv.ParseFloat(vals[i], 64); err == nil && i != colNearestSMILES && i != colError {
+			if x, err := strconv.ParseFloat(vals[i], 64); err == nil && !textColumns[c] {
 				obj.Result[c] = x
 			} else {
 				obj.Result[c] = vals[i]
@@ -210,7 +256,7 @@ func (w *Writer) writeSDF(rec *Record, res *activelearning.PredictResult, vals [
 	for _, f := range rec.Fields {
 		item(f.Name, f.Value)
 	}
-	for i, c := range Columns {
+	for i, c := range w.cols {
 		if vals[i] != "" {
 			item(c, vals[i])
 		}
@@ -260,7 +306,7 @@ func molfileOf(smiles string, parsed bool) string {
 func (w *Writer) Flush() error {
 	if w.csv != nil {
 		if !w.wrote && w.header != nil {
-			w.csv.Write(append(append([]string(nil), w.header...), Columns...))
+			w.csv.Write(append(append([]string(nil), w.header...), w.cols...))
 		}
 		w.csv.Flush()
 		if err := w.csv.Error(); err != nil {

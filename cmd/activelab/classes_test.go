@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,6 +85,43 @@ func TestImportTrainThreeClasses(t *testing.T) {
 	}
 	hasLines(t, tout.String(), "status:        active", "endpoint:      sol3 (classification)", "classes:       low, medium, high",
 		"accuracy", "log_loss", "ece")
+	// activelab predict names the classes: class, then p_<class> columns.
+	in := filepath.Join(t.TempDir(), "library.csv")
+	if err := os.WriteFile(in, []byte("id,smiles\nhexadecane,CCCCCCCCCCCCCCCC\nglycerol,OCC(O)CO\nbroken,C1CC\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	scored := filepath.Join(t.TempDir(), "scored.csv")
+	var perr bytes.Buffer
+	if err := runPredict(t.Context(), []string{"--database-url", db, "--model", "sol3", "--in", in, "--out", scored}, &perr); err != nil {
+		t.Fatalf("predict: %v\n%s", err, perr.String())
+	}
+	raw, err = os.ReadFile(scored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("scored: %v\n%s", err, raw)
+	}
+	col := map[string]int{}
+	for i, c := range recs[0] {
+		col[c] = i
+	}
+	at := col["probability"]
+	if !slices.Equal(recs[0][at+1:at+5], []string{"class", "p_low", "p_medium", "p_high"}) {
+		t.Fatalf("header %q", recs[0])
+	}
+	for i, want := range []string{"low", "high", ""} {
+		r := recs[i+1]
+		var sum float64
+		for _, c := range []string{"p_low", "p_medium", "p_high"} {
+			v, _ := strconv.ParseFloat(r[col[c]], 64)
+			sum += v
+		}
+		if r[col["class"]] != want || (want != "" && math.Abs(sum-1) > 1e-6) || (want == "" && r[col["error"]] == "") {
+			t.Errorf("%s: class %q, probabilities summing to %g, error %q; want class %q", r[0], r[col["class"]], sum, r[col["error"]], want)
+		}
+	}
 	// Without the classes the values (class indexes up to 2) are no binary labels.
 	err = runTrain(t.Context(), []string{"--database-url", db, "--name", "sol3 binary", "--endpoint", "sol3", "--task", "classification",
 		"--members", "4"}, &tout, &terr)

@@ -365,7 +365,12 @@ type Prediction struct {
 	// given 0.8, about 80 % are class 1. Null for regression or a model
 	// version trained before calibration existed.
 	Probability *float64 `json:"probability,omitempty"`
-	// Classification: every class with its (uncalibrated) probability, in class order (null for regression).
+	// Classification: every class with its probability, in class order (null
+	// for regression). Two classes: 1 − `prediction` and `prediction` (the
+	// members' mean; the calibrated one is `probability`); more than two:
+	// calibrated on the training compounds' out-of-bag predictions (summing
+	// to 1; a version trained before calibration existed gives the
+	// normalised members' means).
 	Probabilities []*activelearning.ClassProbability `json:"probabilities,omitempty"`
 	// Classification: the most probable class (null for regression).
 	PredictedClass *string `json:"predictedClass,omitempty"`

@@ -4,6 +4,7 @@ import csv
 import io
 import math
 import os
+import re
 import time
 
 import requests
@@ -44,12 +45,51 @@ MAX_PREDICT_LIST = 1000
 
 _PREDICT_QUERY = """query($m: ID!, $s: [String!]!, $v: Int, $l: Float!) { predict(modelId: $m, smiles: $s, version: $v) {
   smiles prediction uncertainty interval(level: $l) { low high level } probability applicabilityDistance
-  nearestCompoundId nearestSmiles similarity modelVersion error } }"""
+  nearestCompoundId nearestSmiles similarity modelVersion error predictedClass probabilities { class probability } } }"""
 
 
-def _flat_prediction(p):
-    """A GraphQL Prediction as the PREDICT_COLUMNS of one row (None where the server gave null)."""
+def class_columns(classes):
+    """The per-class probability columns of a model of more than two
+    classes, as the server's exports and batch predictions name them
+    (activelearning.ClassColumns): "p_" then the class name with every
+    character other than an ASCII letter, digit or "_" replaced by "_"
+    (low -> p_low); a name already taken gets "_" and the class index
+    appended. [] for two classes or regression."""
+    classes = list(classes or [])
+    if len(classes) <= 2:
+        return []
+    out, taken = [], set()
+    for k, c in enumerate(classes):
+        name = "p_" + re.sub(r"[^A-Za-z0-9_]", "_", c)
+        while name in taken:
+            name += f"_{k}"
+        taken.add(name)
+        out.append(name)
+    return out
+
+
+def _class_of(rows):
+    """The class names of a model of more than two classes, from the first
+    scored prediction of rows (GraphQL Predictions); [] otherwise."""
+    for p in rows:
+        ps = p.get("probabilities") or []
+        if len(ps) > 2:
+            return [x["class"] for x in ps]
+    return []
+
+
+def _flat_prediction(p, classes=()):
+    """A GraphQL Prediction as the PREDICT_COLUMNS of one row (None where the
+    server gave null), with, for a model of more than two classes (its
+    ``classes``), "class" (the most probable class) and its class_columns
+    after "probability"."""
     iv = p.get("interval") or {}
+    extra = {}
+    if len(classes) > 2:
+        extra["class"] = p.get("predictedClass")
+        got = {x["class"]: x["probability"] for x in (p.get("probabilities") or [])}
+        for c, col in zip(classes, class_columns(classes)):
+            extra[col] = got.get(c)
     return {
         "prediction": p.get("prediction"),
         "uncertainty": p.get("uncertainty"),
@@ -57,6 +97,7 @@ def _flat_prediction(p):
         "interval_high": iv.get("high"),
         "interval_level": iv.get("level"),
         "probability": p.get("probability"),
+        **extra,
         "applicability_distance": p.get("applicabilityDistance"),
         "nearest_compound_id": p.get("nearestCompoundId"),
         "nearest_smiles": p.get("nearestSmiles"),
@@ -353,7 +394,11 @@ class Client:
         (prediction, uncertainty, interval_low/high/level for calibrated
         regression models at ``level``, a coverage in (0, 1), default 0.9;
         probability, the calibrated probability of class 1, for
-        classification models; applicability_distance, nearest_compound_id,
+        two-class models; for a model of more than two classes, after
+        probability, ``class`` (the most probable class's name) and one
+        calibrated probability column per class, ``p_<class>``
+        (class_columns: p_low, p_medium, p_high), as the server's batch
+        prediction writes them; applicability_distance, nearest_compound_id,
         nearest_smiles, nearest_similarity, model_version, error). A SMILES
         that does not parse gets its ``error`` and no scores; the others are
         scored all the same.
@@ -378,24 +423,28 @@ class Client:
             raise TypeError("predict takes a list of SMILES, not one string: predict(model, [smiles])")
         else:
             items = [str(x) for x in smiles]
-        rows = []
+        got_all = []
         for i in range(0, len(items), int(chunk_size)):
             part = items[i:i + int(chunk_size)]
             got = self.execute(_PREDICT_QUERY, {"m": _id(model), "s": part, "v": version, "l": float(level)})["predict"]
             if len(got) != len(part):
                 raise errors.ActiveLabError(f"the server scored {len(got)} of {len(part)} SMILES")
-            rows.extend(_flat_prediction(p) for p in got)
+            got_all.extend(got)
+        classes = _class_of(got_all)
+        rows = [_flat_prediction(p, classes) for p in got_all]
+        at = PREDICT_COLUMNS.index("probability") + 1
+        columns = PREDICT_COLUMNS[:at] + (["class"] + class_columns(classes) if classes else []) + PREDICT_COLUMNS[at:]
         if base is not None:
             if not self._want_frame(frame):
                 return [dict(r, **{k: v for k, v in zip(base.columns, vals)}) for r, vals in
                         zip(rows, base.itertuples(index=False, name=None))]
             out = base.copy()
-            scores = _pd.DataFrame.from_records(rows, columns=PREDICT_COLUMNS)
-            for c in PREDICT_COLUMNS:
+            scores = _pd.DataFrame.from_records(rows, columns=columns)
+            for c in columns:
                 out[c if c not in base.columns else f"{c}_predicted"] = scores[c]
             return out
         rows = [{"smiles": s_, **r} for s_, r in zip(items, rows)]
-        return self._table(rows, frame, columns=["smiles"] + PREDICT_COLUMNS)
+        return self._table(rows, frame, columns=["smiles"] + columns)
 
     # --- export ---------------------------------------------------------
 
@@ -414,14 +463,18 @@ class Client:
         out), in_domain, nearest_compound_id, nearest_similarity, model,
         model_version, endpoint, measurement (the latest, with its
         qualifier: ">10" for a censored value), measurement_origin,
-        measured_at, error. Returns ``path``.
+        measured_at, error; a model of more than two classes adds class and
+        p_<class> after probability and measurement_class (the
+        measurement's class name) after measurement. Returns ``path``.
 
         ``export(endpoint)``: every measurement of an endpoint (optionally
         of one compound set) from GET /export/measurements.csv: columns
         compound_id, name, smiles, canonical_smiles, endpoint, value (a
         float), source, confidence, origin, entered_by, created_at,
         qualifier ("" exact, "<", "<=", ">", ">=" a bound, "~"
-        approximate). ``raw=True`` returns the CSV text."""
+        approximate), and, for an endpoint whose models have more than two
+        classes, class (the value's class name; value is its index).
+        ``raw=True`` returns the CSV text."""
         if path is not None or format is not None or isinstance(what, dict):
             if path is None:
                 raise ValueError("a model's pool is exported to a file: export(model, format, path)")

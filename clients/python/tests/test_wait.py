@@ -223,3 +223,38 @@ class LabelTest(ScriptedTest):
             with self.assertRaises(activelab.BadUserInputError):
                 self.client.label(item["id"], bad)
         self.assertEqual(len(self.script.requests), 2)
+
+
+class PredictClassesTest(ScriptedTest):
+    """predict() of a model of more than two classes adds class and
+    p_<class> columns after probability, as the server's batch prediction."""
+
+    def test_three_classes(self):
+        def pred(smiles, ps):
+            if ps is None:
+                return {"smiles": smiles, "error": "unclosed ring 1", "modelVersion": 1}
+            names = ["low", "medium", "high"]
+            top = max(range(3), key=lambda k: ps[k])
+            return {"smiles": smiles, "prediction": ps[top], "uncertainty": 0.1, "interval": None, "probability": None,
+                    "applicabilityDistance": 0.2, "nearestCompoundId": MODEL_ID, "nearestSmiles": "CCO", "similarity": 0.8,
+                    "modelVersion": 1, "error": None, "predictedClass": names[top],
+                    "probabilities": [{"class": c, "probability": p} for c, p in zip(names, ps)]}
+        self.script.answers["predict("] = [(200, {"data": {"predict": [
+            pred("C1CC", None), pred("CCCCCC", [0.7, 0.2, 0.1]), pred("OCCO", [0.1, 0.3, 0.6])]}})]
+        rows = self.client.predict(MODEL_ID, ["C1CC", "CCCCCC", "OCCO"], frame=False)
+        cols = activelab.client.PREDICT_COLUMNS
+        at = cols.index("probability") + 1
+        self.assertEqual(list(rows[0]), ["smiles"] + cols[:at] + ["class", "p_low", "p_medium", "p_high"] + cols[at:])
+        self.assertEqual((rows[0]["class"], rows[0]["p_low"], rows[0]["error"]), (None, None, "unclosed ring 1"))
+        self.assertEqual([(r["class"], r["p_low"], r["p_medium"], r["p_high"]) for r in rows[1:]],
+                         [("low", 0.7, 0.2, 0.1), ("high", 0.1, 0.3, 0.6)])
+        self.assertIn("probabilities { class probability }", self.script.requests[0][1]["query"])
+
+    def test_class_columns(self):
+        cc = activelab.client.class_columns
+        self.assertEqual(cc(["low", "medium", "high"]), ["p_low", "p_medium", "p_high"])
+        self.assertEqual(cc(["0", "1"]), [])
+        self.assertEqual(cc(None), [])
+        # The server's names (activelearning.TestClassColumns).
+        self.assertEqual(cc(["> 10 uM", "1-10 uM", "<1 uM"]), ["p___10_uM", "p_1_10_uM", "p__1_uM"])
+        self.assertEqual(cc(["a b", "a-b", "a_b_1", "B"]), ["p_a_b", "p_a_b_1", "p_a_b_1_2", "p_B"])
