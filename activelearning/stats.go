@@ -68,11 +68,9 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 	}
 	sf := store.QueueFilter{Statuses: f.Status, Archived: f.Archived}
 	if f.ModelID != store.NilID {
-		ids, err := s.lineageVersionIDs(ctx, f.ModelID)
-		if err != nil {
-			return nil, err
-		}
-		sf.ModelIDs = ids
+		// By the items' own lineage_id: one query for the page. Only an
+		// empty page needs to know whether the lineage exists.
+		sf.LineageID = &f.ModelID
 	}
 	if f.AssignedTo != store.NilID {
 		sf.AssignedTo = &f.AssignedTo
@@ -88,6 +86,13 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 	sp, err := s.st.ListQueue(ctx, sf, storeOrder[order], from, first)
 	if err != nil {
 		return nil, fmt.Errorf("label queue: %w", err)
+	}
+	if len(sp.Items) == 0 && sf.LineageID != nil {
+		// An item names its lineage, so a page with items proves it
+		// exists; an empty one may be of an id that is no lineage.
+		if _, err := s.lineageVersionIDs(ctx, f.ModelID); err != nil {
+			return nil, err
+		}
 	}
 	page := &QueuePage{Items: sp.Items, HasNext: sp.HasNext, Total: -1}
 	page.Cursors = make([]string, len(page.Items))

@@ -13,6 +13,10 @@ type QueueFilter struct {
 	// ModelIDs are model versions (LineageVersionIDs for a lineage); empty
 	// for any model.
 	ModelIDs []ID
+	// LineageID, when set, restricts to items of that lineage's versions
+	// (label_queue.lineage_id: the same items as ModelIDs set to every
+	// version of the lineage, without reading the versions first).
+	LineageID *ID
 	// Statuses restricts to these statuses; empty for any.
 	Statuses []QueueStatus
 	// AssignedTo restricts to items assigned to this user.
@@ -32,6 +36,9 @@ type QueueFilter struct {
 func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
 	if len(f.ModelIDs) > 0 {
 		q = q.Where("lq.model_id IN (?)", bun.List(f.ModelIDs))
+	}
+	if f.LineageID != nil {
+		q = q.Where("lq.lineage_id = ?", *f.LineageID)
 	}
 	if len(f.Statuses) > 0 {
 		for _, st := range f.Statuses {
