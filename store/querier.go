@@ -32,11 +32,13 @@ type Querier interface {
 	CompleteCycle(ctx context.Context, id ID, r CycleResult) error
 	CompoundByID(ctx context.Context, id ID) (*Compound, error)
 	CompoundBySMILES(ctx context.Context, canonical string) (*Compound, error)
+	CompoundDescriptors(ctx context.Context, ids []ID) (map[ID]json.RawMessage, error)
 	CompoundSetByID(ctx context.Context, id ID) (*CompoundSet, error)
 	CompoundSetByName(ctx context.Context, name string) (*CompoundSet, error)
 	CompoundSetMemberIDs(ctx context.Context, setID ID) ([]ID, error)
 	CompoundSetWithSizeByID(ctx context.Context, id ID) (*CompoundSetWithSize, error)
 	CompoundSetsWithSize(ctx context.Context) ([]*CompoundSetWithSize, error)
+	CompoundSummariesByIDs(ctx context.Context, ids []ID) ([]*Compound, error)
 	CompoundsByIDs(ctx context.Context, ids []ID) ([]*Compound, error)
 	CountCompounds(ctx context.Context, f CompoundFilter) (int, error)
 	CountQueue(ctx context.Context, f QueueFilter) (int, error)
