@@ -120,11 +120,10 @@ var storeOrder = map[QueueOrder]store.QueueOrder{
 
 // Cycles returns a lineage's cycles by number.
 func (s *Service) Cycles(ctx context.Context, lineageID store.ID) ([]*store.ActiveLearningCycle, error) {
-	vs, err := s.st.ModelVersions(ctx, lineageID)
-	if err != nil {
+	if _, err := s.lineageVersionIDs(ctx, lineageID); err != nil { // not the versions' artifacts
 		return nil, err
 	}
-	return s.st.CyclesByLineage(ctx, vs[0].LineageID)
+	return s.st.CyclesByLineage(ctx, lineageID)
 }
 
 // Cycle returns one cycle.

@@ -139,6 +139,15 @@ func TestActiveLearningAPI(t *testing.T) {
 			if n != 0 {
 				t.Fatalf("%d queries read model artifacts", n)
 			}
+			// Nor do the list of models and a cycle's model (the Current
+			// loader).
+			n = a.queries.count([]string{"artifact"}, func() {
+				wantData(t, a.post(`{ models { id name status currentVersion { version status } } }`, nil, bearer(a.vwT)), nil)
+				wantData(t, a.post(`query($m: ID!) { cycles(modelId: $m) { id model { name currentVersion { version } } } }`, m, bearer(a.vwT)), nil)
+			})
+			if n != 0 {
+				t.Fatalf("%d queries for models and cycles read model artifacts", n)
+			}
 		})
 
 		t.Run("a page reads no version list and no compound vectors", func(t *testing.T) {
