@@ -46,7 +46,7 @@ func decodeCursor(s string, order QueueOrder) (cursor, error) {
 // LABELED_AT_DESC most recently labeled first (never-labeled items last). first
 // defaults to 20 and is capped at Config.QueuePageMax. ModelID is a lineage
 // (every version's items). The page's Total (a COUNT over every matching
-// item) is computed only withTotal.
+// item) is computed only withTotal; its compounds come with it (one query).
 func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrder, first int, after string, withTotal bool) (*QueuePage, error) {
 	if order == "" {
 		order = OrderPriorityDesc
@@ -83,7 +83,7 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 		}
 		from = &store.QueueCursor{Priority: c.Priority, LabeledAt: c.LabeledAt, ID: c.ID}
 	}
-	sp, err := s.st.ListQueue(ctx, sf, storeOrder[order], from, first)
+	sp, compounds, err := s.st.ListQueueWithCompounds(ctx, sf, storeOrder[order], from, first)
 	if err != nil {
 		return nil, fmt.Errorf("label queue: %w", err)
 	}
@@ -94,7 +94,7 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 			return nil, err
 		}
 	}
-	page := &QueuePage{Items: sp.Items, HasNext: sp.HasNext, Total: -1}
+	page := &QueuePage{Items: sp.Items, HasNext: sp.HasNext, Total: -1, Compounds: compounds}
 	page.Cursors = make([]string, len(page.Items))
 	for i, it := range page.Items {
 		page.Cursors[i] = encodeCursor(cursor{Order: order, Priority: it.PriorityScore, LabeledAt: it.LabeledAt, ID: it.ID})

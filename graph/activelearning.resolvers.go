@@ -512,6 +512,7 @@ func (r *queryResolver) LabelQueue(ctx context.Context, filter *model.QueueFilte
 	if err != nil {
 		return nil, err
 	}
+	r.primeCompounds(ctx, page.Compounds)
 	conn := &model.QueueItemConnection{Edges: make([]*model.QueueItemEdge, len(page.Items)), TotalCount: page.Total,
 		PageInfo: &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: deref(after) != ""}}
 	for i, it := range page.Items {

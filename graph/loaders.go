@@ -146,6 +146,15 @@ func (r *Resolver) loadCompound(ctx context.Context, id store.ID) (*store.Compou
 	return c, nil
 }
 
+// primeCompounds puts compounds read with something else (a queue page's)
+// into the Compounds loader, so resolving them costs no query.
+func (r *Resolver) primeCompounds(ctx context.Context, cs map[store.ID]*store.Compound) {
+	l := r.loaders(ctx).Compounds
+	for id, c := range cs {
+		l.Prime(id, c)
+	}
+}
+
 // loadDescriptors returns a compound's descriptors: those it carries, else
 // (a compound the Compounds loader read without them) through the
 // Descriptors loader; nil when none were computed.

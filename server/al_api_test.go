@@ -160,6 +160,13 @@ func TestActiveLearningAPI(t *testing.T) {
 			}); n != 0 {
 				t.Errorf("%d queries on ml_models or of compounds' computed columns for a page", n)
 			}
+			// The page and its compounds are one query (the Compounds
+			// loader is primed with them).
+			if n := a.queries.count([]string{"label_queue", "compounds"}, func() {
+				wantData(t, a.post(page, m, bearer(a.vwT)), nil)
+			}); n != 1 {
+				t.Errorf("%d queries on label_queue and compounds for a page with compounds, want 1", n)
+			}
 			var d struct {
 				LabelQueue struct {
 					Edges []struct {

@@ -92,6 +92,7 @@ type Querier interface {
 	LastEventSeq(ctx context.Context) (int64, error)
 	LineageVersionIDs(ctx context.Context, lineageID ID) ([]ID, error)
 	ListQueue(ctx context.Context, f QueueFilter, order QueueOrder, after *QueueCursor, limit int) (*QueuePage, error)
+	ListQueueWithCompounds(ctx context.Context, f QueueFilter, order QueueOrder, after *QueueCursor, limit int) (*QueuePage, map[ID]*Compound, error)
 	ListUsers(ctx context.Context) ([]*User, error)
 	LoadCompounds(ctx context.Context, ids []ID) ([]*Compound, error)
 	LockEnabledAdmins(ctx context.Context) ([]*User, error)
