@@ -12,7 +12,9 @@
 //     is our own, package server/wsgraphql over gorilla/websocket, built
 //     for many idle subscribers (one goroutine per socket plus one per
 //     running operation, one keep-alive ticker for all). Keep-alives every
-//     Config.WebsocketPingInterval ("ping" / "ka").
+//     Config.WebsocketPingInterval ("ping" / "ka"). JSON POSTs go through
+//     postJSON, gqlgen's POST transport but for writing a data-only
+//     response without encoding its data a second time.
 //   - /healthz: 200 while the process is up.
 //   - /readyz: 200 when the database answers and its migrations (ours and
 //     River's) are current, else 503 with the reason.
