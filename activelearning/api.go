@@ -241,6 +241,9 @@ type QueuePage struct {
 	// Total is how many items the filter keeps, on every page; -1 unless
 	// asked for (counting scans every matching item).
 	Total int
+	// Compounds are the items' compounds by id, read with the page and
+	// without their computed columns (store.CompoundSummariesByIDs).
+	Compounds map[store.ID]*store.Compound
 }
 
 // CurvePoint is one point of a learning curve: after a cycle, how many

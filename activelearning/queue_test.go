@@ -355,5 +355,16 @@ func TestLabelQueuePagesAreStable(t *testing.T) {
 		if len(big.Items) != 25 || big.Total != -1 {
 			t.Errorf("first=1000 without the total returned %d items, total %d (want 25, -1)", len(big.Items), big.Total)
 		}
+		// A model id that is no lineage is NOT_FOUND, with or without a
+		// cursor; a lineage with an empty queue has an empty page.
+		for _, after := range []string{"", p.EndCursor} {
+			if _, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: ident.New()}, "", 10, after, false); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("unknown model (after %q): %v, want ErrNotFound", after, err)
+			}
+		}
+		empty := storetest.Model(e.ctx, t, e.st, nil)
+		if p, err := e.svc.LabelQueue(e.ctx, activelearning.QueueFilter{ModelID: empty.ID}, "", 10, "", true); err != nil || len(p.Items) != 0 || p.Total != 0 {
+			t.Errorf("a lineage with no items: %+v, %v; want an empty page", p, err)
+		}
 	})
 }

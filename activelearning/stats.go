@@ -46,7 +46,7 @@ func decodeCursor(s string, order QueueOrder) (cursor, error) {
 // LABELED_AT_DESC most recently labeled first (never-labeled items last). first
 // defaults to 20 and is capped at Config.QueuePageMax. ModelID is a lineage
 // (every version's items). The page's Total (a COUNT over every matching
-// item) is computed only withTotal.
+// item) is computed only withTotal; its compounds come with it (one query).
 func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrder, first int, after string, withTotal bool) (*QueuePage, error) {
 	if order == "" {
 		order = OrderPriorityDesc
@@ -68,11 +68,9 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 	}
 	sf := store.QueueFilter{Statuses: f.Status, Archived: f.Archived}
 	if f.ModelID != store.NilID {
-		ids, err := s.lineageVersionIDs(ctx, f.ModelID)
-		if err != nil {
-			return nil, err
-		}
-		sf.ModelIDs = ids
+		// By the items' own lineage_id: one query for the page. Only an
+		// empty page needs to know whether the lineage exists.
+		sf.LineageID = &f.ModelID
 	}
 	if f.AssignedTo != store.NilID {
 		sf.AssignedTo = &f.AssignedTo
@@ -85,11 +83,18 @@ func (s *Service) LabelQueue(ctx context.Context, f QueueFilter, order QueueOrde
 		}
 		from = &store.QueueCursor{Priority: c.Priority, LabeledAt: c.LabeledAt, ID: c.ID}
 	}
-	sp, err := s.st.ListQueue(ctx, sf, storeOrder[order], from, first)
+	sp, compounds, err := s.st.ListQueueWithCompounds(ctx, sf, storeOrder[order], from, first)
 	if err != nil {
 		return nil, fmt.Errorf("label queue: %w", err)
 	}
-	page := &QueuePage{Items: sp.Items, HasNext: sp.HasNext, Total: -1}
+	if len(sp.Items) == 0 && sf.LineageID != nil {
+		// An item names its lineage, so a page with items proves it
+		// exists; an empty one may be of an id that is no lineage.
+		if _, err := s.lineageVersionIDs(ctx, f.ModelID); err != nil {
+			return nil, err
+		}
+	}
+	page := &QueuePage{Items: sp.Items, HasNext: sp.HasNext, Total: -1, Compounds: compounds}
 	page.Cursors = make([]string, len(page.Items))
 	for i, it := range page.Items {
 		page.Cursors[i] = encodeCursor(cursor{Order: order, Priority: it.PriorityScore, LabeledAt: it.LabeledAt, ID: it.ID})
@@ -115,11 +120,10 @@ var storeOrder = map[QueueOrder]store.QueueOrder{
 
 // Cycles returns a lineage's cycles by number.
 func (s *Service) Cycles(ctx context.Context, lineageID store.ID) ([]*store.ActiveLearningCycle, error) {
-	vs, err := s.st.ModelVersions(ctx, lineageID)
-	if err != nil {
+	if _, err := s.lineageVersionIDs(ctx, lineageID); err != nil { // not the versions' artifacts
 		return nil, err
 	}
-	return s.st.CyclesByLineage(ctx, vs[0].LineageID)
+	return s.st.CyclesByLineage(ctx, lineageID)
 }
 
 // Cycle returns one cycle.

@@ -31,7 +31,11 @@ func (r *candidateResolver) Interval(ctx context.Context, obj *activelearning.Ca
 
 // Descriptors is the resolver for the descriptors field.
 func (r *compoundResolver) Descriptors(ctx context.Context, obj *store.Compound) (*string, error) {
-	return jsonString(obj.Descriptors), nil
+	d, err := r.loadDescriptors(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return jsonString(d), nil
 }
 
 // Measurements is the resolver for the measurements field.
@@ -508,6 +512,7 @@ func (r *queryResolver) LabelQueue(ctx context.Context, filter *model.QueueFilte
 	if err != nil {
 		return nil, err
 	}
+	r.primeCompounds(ctx, page.Compounds)
 	conn := &model.QueueItemConnection{Edges: make([]*model.QueueItemEdge, len(page.Items)), TotalCount: page.Total,
 		PageInfo: &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: deref(after) != ""}}
 	for i, it := range page.Items {

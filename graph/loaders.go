@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -18,8 +19,13 @@ import (
 // queue items costs a constant number of queries. One set lives for one
 // response (a query's, or one subscription event's): see LoaderMiddleware.
 type Loaders struct {
-	Compounds *dataloadgen.Loader[store.ID, *store.Compound]
-	Users     *dataloadgen.Loader[store.ID, *store.User]
+	// Compounds loads compounds without their computed columns
+	// (store.CompoundSummariesByIDs: a queue page would otherwise read
+	// kilobytes of feature vectors per compound that the schema never
+	// shows); Descriptors loads the descriptors of those that ask.
+	Compounds   *dataloadgen.Loader[store.ID, *store.Compound]
+	Descriptors *dataloadgen.Loader[store.ID, json.RawMessage]
+	Users       *dataloadgen.Loader[store.ID, *store.User]
 	// Versions loads model versions by id, without their artifacts
 	// (store.ModelVersionInfo: the schema shows no artifact, and a queue
 	// page would otherwise read ~150 KB per version for a class name);
@@ -44,7 +50,7 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 	wait := dataloadgen.WithWait(loaderWait)
 	return &Loaders{
 		Compounds: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []store.ID) (map[store.ID]*store.Compound, error) {
-			cs, err := st.CompoundsByIDs(ctx, ids)
+			cs, err := st.CompoundSummariesByIDs(ctx, ids)
 			if err != nil {
 				return nil, err
 			}
@@ -54,6 +60,7 @@ func NewLoaders(svc *activelearning.Service) *Loaders {
 			}
 			return out, nil
 		}, wait),
+		Descriptors: dataloadgen.NewMappedLoader(st.CompoundDescriptors, wait),
 		Users: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []store.ID) (map[store.ID]*store.User, error) {
 			us, err := st.UsersByIDs(ctx, ids)
 			if err != nil {
@@ -137,6 +144,32 @@ func (r *Resolver) loadCompound(ctx context.Context, id store.ID) (*store.Compou
 		return nil, fmt.Errorf("compound %d: %w", id, notFoundIfMissing(err))
 	}
 	return c, nil
+}
+
+// primeCompounds puts compounds read with something else (a queue page's)
+// into the Compounds loader, so resolving them costs no query.
+func (r *Resolver) primeCompounds(ctx context.Context, cs map[store.ID]*store.Compound) {
+	l := r.loaders(ctx).Compounds
+	for id, c := range cs {
+		l.Prime(id, c)
+	}
+}
+
+// loadDescriptors returns a compound's descriptors: those it carries, else
+// (a compound the Compounds loader read without them) through the
+// Descriptors loader; nil when none were computed.
+func (r *Resolver) loadDescriptors(ctx context.Context, c *store.Compound) (json.RawMessage, error) {
+	if c.Descriptors != nil {
+		return c.Descriptors, nil
+	}
+	d, err := r.loaders(ctx).Descriptors.Load(ctx, c.ID)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("descriptors of compound %d: %w", c.ID, err)
+	}
+	return d, nil
 }
 
 // loadUser returns the user with id, or nil for a nil id.

@@ -139,6 +139,57 @@ func TestActiveLearningAPI(t *testing.T) {
 			if n != 0 {
 				t.Fatalf("%d queries read model artifacts", n)
 			}
+			// Nor do the list of models and a cycle's model (the Current
+			// loader).
+			n = a.queries.count([]string{"artifact"}, func() {
+				wantData(t, a.post(`{ models { id name status currentVersion { version status } } }`, nil, bearer(a.vwT)), nil)
+				wantData(t, a.post(`query($m: ID!) { cycles(modelId: $m) { id model { name currentVersion { version } } } }`, m, bearer(a.vwT)), nil)
+			})
+			if n != 0 {
+				t.Fatalf("%d queries for models and cycles read model artifacts", n)
+			}
+		})
+
+		t.Run("a page reads no version list and no compound vectors", func(t *testing.T) {
+			// Issue 15's hot read: the page by the items' lineage (no query
+			// on ml_models), its compounds without their feature vectors
+			// and fingerprints; descriptors still answer, read apart.
+			const page = `query($m: ID!) { labelQueue(filter: {modelId: $m}, first: 5) { edges { node { id compound { id canonicalSmiles name } } } } }`
+			if n := a.queries.count([]string{"ml_models", "features", "fingerprint", "descriptors"}, func() {
+				wantData(t, a.post(page, m, bearer(a.vwT)), nil)
+			}); n != 0 {
+				t.Errorf("%d queries on ml_models or of compounds' computed columns for a page", n)
+			}
+			// The page and its compounds are one query (the Compounds
+			// loader is primed with them).
+			if n := a.queries.count([]string{"label_queue", "compounds"}, func() {
+				wantData(t, a.post(page, m, bearer(a.vwT)), nil)
+			}); n != 1 {
+				t.Errorf("%d queries on label_queue and compounds for a page with compounds, want 1", n)
+			}
+			var d struct {
+				LabelQueue struct {
+					Edges []struct {
+						Node struct {
+							Compound struct {
+								ID          string
+								Descriptors *string
+							}
+						}
+					}
+				}
+			}
+			wantData(t, a.post(`query($m: ID!) { labelQueue(filter: {modelId: $m}, first: 3) { edges { node { compound { id descriptors } } } } }`, m, bearer(a.vwT)), &d)
+			if len(d.LabelQueue.Edges) != 3 {
+				t.Fatalf("%d edges, want 3", len(d.LabelQueue.Edges))
+			}
+			for _, e := range d.LabelQueue.Edges {
+				var one struct{ Compound struct{ Descriptors *string } }
+				wantData(t, a.post(`query($id: ID!) { compound(id: $id) { descriptors } }`, map[string]any{"id": e.Node.Compound.ID}, bearer(a.vwT)), &one)
+				if e.Node.Compound.Descriptors == nil || one.Compound.Descriptors == nil || *e.Node.Compound.Descriptors != *one.Compound.Descriptors {
+					t.Errorf("compound %s: descriptors on the page %v, by id %v; want the same, computed", e.Node.Compound.ID, e.Node.Compound.Descriptors, one.Compound.Descriptors)
+				}
+			}
 		})
 
 		t.Run("cursors stay stable while the queue changes", func(t *testing.T) {

@@ -15,7 +15,9 @@
 //     Config.WebsocketPingInterval ("ping" / "ka"). A subscription event
 //     is executed once for all subscribers with the same document,
 //     selection variables and role (graph.Fanout), so delivering it to
-//     the others is a websocket write each.
+//     the others is a websocket write each. JSON POSTs go through
+//     postJSON, gqlgen's POST transport but for writing a data-only
+//     response without encoding its data a second time.
 //   - /healthz: 200 while the process is up.
 //   - /readyz: 200 when the database answers and its migrations (ours and
 //     River's) are current, else 503 with the reason.

@@ -180,7 +180,7 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 	h.AddTransport(s.ws)
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
-	h.AddTransport(transport.POST{})
+	h.AddTransport(postJSON{})
 	// curl -d without a Content-Type sends a JSON body as a form.
 	h.AddTransport(transport.UrlEncodedForm{})
 	h.AddTransport(transport.MultipartForm{MaxUploadSize: s.cfg.MaxUploadBytes, MaxMemory: 8 << 20})

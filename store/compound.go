@@ -132,6 +132,54 @@ func (s *conn) CompoundsByIDs(ctx context.Context, ids []ID) ([]*Compound, error
 	return out, nil
 }
 
+// CompoundSummariesByIDs is CompoundsByIDs without the computed columns:
+// Descriptors, Fingerprint and Features are nil (CompoundDescriptors reads
+// the first). It is what a page of queue items shows of its compounds,
+// without the kilobytes of vectors and JSON each compound stores.
+func (s *conn) CompoundSummariesByIDs(ctx context.Context, ids []ID) ([]*Compound, error) {
+	out := make([]*Compound, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var cs []*Compound
+	err := s.reads().NewSelect().Model(&cs).ExcludeColumn("descriptors", "fingerprint", "features").
+		Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx)
+	if err != nil {
+		return nil, s.wrapErr(err, "compound summaries by id")
+	}
+	byID := make(map[ID]*Compound, len(cs))
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// CompoundDescriptors returns the computed descriptors (a JSON object) of
+// the compounds with ids, by id; a compound without descriptors, or an
+// unknown id, has no entry.
+func (s *conn) CompoundDescriptors(ctx context.Context, ids []ID) (map[ID]json.RawMessage, error) {
+	out := make(map[ID]json.RawMessage, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID          ID              `bun:"id"`
+		Descriptors json.RawMessage `bun:"descriptors"`
+	}
+	err := s.reads().NewSelect().Model((*Compound)(nil)).Column("id", "descriptors").
+		Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Where("descriptors IS NOT NULL").Scan(ctx, &rows)
+	if err != nil {
+		return nil, s.wrapErr(err, "compound descriptors")
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Descriptors
+	}
+	return out, nil
+}
+
 // CompoundFilter selects compounds for SearchCompounds and CountCompounds.
 type CompoundFilter struct {
 	// Search keeps compounds whose name contains it (ignoring case) or whose

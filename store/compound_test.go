@@ -59,6 +59,21 @@ func TestCompounds(t *testing.T) {
 		if err != nil || len(list) != 3 || list[0].ID != fresh.ID || list[1] != nil || list[2].ID != c.ID {
 			t.Errorf("CompoundsByIDs = %v, %v", list, err)
 		}
+		// Summaries: the same compounds in the same order, without the
+		// computed columns; the descriptors apart, only where computed.
+		sum, err := st.CompoundSummariesByIDs(ctx, []store.ID{fresh.ID, ident.New(), c.ID})
+		if err != nil || len(sum) != 3 || sum[0].ID != fresh.ID || sum[1] != nil || sum[2].ID != c.ID {
+			t.Fatalf("CompoundSummariesByIDs = %v, %v", sum, err)
+		}
+		if s := sum[2]; s.CanonicalSMILES != "CCO" || s.InputSMILES != "OCC" || s.Name != "Ethanol" || !s.CreatedAt.Equal(c.CreatedAt) ||
+			s.Descriptors != nil || s.Fingerprint != nil || s.Features != nil {
+			t.Errorf("summary = %+v, want Ethanol without descriptors, fingerprint or features", s)
+		}
+		descs, err := st.CompoundDescriptors(ctx, []store.ID{fresh.ID, ident.New(), c.ID})
+		var mw map[string]float64
+		if err != nil || len(descs) != 1 || json.Unmarshal(descs[c.ID], &mw) != nil || mw["mw"] != 46.069 {
+			t.Errorf("CompoundDescriptors = %s, %v; want Ethanol's only", descs, err)
+		}
 	})
 }
 

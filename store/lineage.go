@@ -108,14 +108,15 @@ func (s *conn) CurrentVersionByLineage(ctx context.Context, lineageID ID) (*MLMo
 // CurrentVersions returns, for each lineage of ids, its active version or,
 // when none is active, its latest (as CurrentVersionByLineage), by lineage
 // ID; an unknown lineage is absent from the map. One query for any number
-// of lineages (the GraphQL loader of Model.currentVersion).
+// of lineages (the GraphQL loader of Model.currentVersion); the versions
+// come without their artifacts (Artifact is nil).
 func (s *conn) CurrentVersions(ctx context.Context, lineageIDs []ID) (map[ID]*MLModel, error) {
 	out := make(map[ID]*MLModel, len(lineageIDs))
 	if len(lineageIDs) == 0 {
 		return out, nil
 	}
 	ms := []*MLModel{}
-	err := s.reads().NewSelect().Model(&ms).Where("mm.lineage_id IN (?)", bun.List(lineageIDs)).
+	err := s.reads().NewSelect().Model(&ms).ExcludeColumn("artifact").Where("mm.lineage_id IN (?)", bun.List(lineageIDs)).
 		Where(`mm.id = (SELECT x.id FROM ml_models AS x WHERE x.lineage_id = mm.lineage_id
 			ORDER BY CASE WHEN x.status = ? THEN 0 ELSE 1 END, x.version DESC LIMIT 1)`, ModelActive).
 		Scan(ctx)
@@ -130,10 +131,11 @@ func (s *conn) CurrentVersions(ctx context.Context, lineageIDs []ID) (map[ID]*ML
 
 // ModelsLatestPerLineage returns one row per lineage, its active version or,
 // when none is active, its latest, ordered by lineage ID (creation order).
-// Rows include their artifacts.
+// Rows come without their artifacts (Artifact is nil: ModelVersion reads
+// one), which a list of models never shows.
 func (s *conn) ModelsLatestPerLineage(ctx context.Context) ([]*MLModel, error) {
 	ms := []*MLModel{}
-	err := s.db.NewSelect().Model(&ms).
+	err := s.reads().NewSelect().Model(&ms).ExcludeColumn("artifact").
 		Where(`mm.id = (SELECT x.id FROM ml_models AS x WHERE x.lineage_id = mm.lineage_id
 			ORDER BY CASE WHEN x.status = ? THEN 0 ELSE 1 END, x.version DESC LIMIT 1)`, ModelActive).
 		Order("lineage_id").Scan(ctx)

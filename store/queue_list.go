@@ -13,6 +13,10 @@ type QueueFilter struct {
 	// ModelIDs are model versions (LineageVersionIDs for a lineage); empty
 	// for any model.
 	ModelIDs []ID
+	// LineageID, when set, restricts to items of that lineage's versions
+	// (label_queue.lineage_id: the same items as ModelIDs set to every
+	// version of the lineage, without reading the versions first).
+	LineageID *ID
 	// Statuses restricts to these statuses; empty for any.
 	Statuses []QueueStatus
 	// AssignedTo restricts to items assigned to this user.
@@ -32,6 +36,9 @@ type QueueFilter struct {
 func (f QueueFilter) apply(q *bun.SelectQuery) (*bun.SelectQuery, error) {
 	if len(f.ModelIDs) > 0 {
 		q = q.Where("lq.model_id IN (?)", bun.List(f.ModelIDs))
+	}
+	if f.LineageID != nil {
+		q = q.Where("lq.lineage_id = ?", *f.LineageID)
 	}
 	if len(f.Statuses) > 0 {
 		for _, st := range f.Statuses {
@@ -105,6 +112,38 @@ type QueuePage struct {
 	HasNext bool
 }
 
+// queueCompoundRow is a queue item with its compound (CompoundSummariesByIDs'
+// columns), read by one join.
+type queueCompoundRow struct {
+	LabelQueueItem `bun:",extend"`
+
+	Compound *Compound `bun:"rel:belongs-to,join:compound_id=id"`
+}
+
+// ListQueueWithCompounds is ListQueue that also returns the page's
+// compounds, by id, without their computed columns (as
+// CompoundSummariesByIDs): one query for what a page of the queue shows.
+func (s *conn) ListQueueWithCompounds(ctx context.Context, f QueueFilter, order QueueOrder, after *QueueCursor, limit int) (*QueuePage, map[ID]*Compound, error) {
+	rows := []*queueCompoundRow{}
+	q := s.reads().NewSelect().Model(&rows).Relation("Compound", func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.ExcludeColumn("descriptors", "fingerprint", "features")
+	})
+	if err := pageQuery(q, f, order, after, limit).Scan(ctx); err != nil {
+		return nil, nil, s.wrapErr(err, "list queue with compounds")
+	}
+	page := &QueuePage{HasNext: len(rows) > limit}
+	rows = rows[:min(len(rows), limit)]
+	page.Items = make([]*LabelQueueItem, len(rows))
+	compounds := make(map[ID]*Compound, len(rows))
+	for i, r := range rows {
+		page.Items[i] = &r.LabelQueueItem
+		if r.Compound != nil {
+			compounds[r.Compound.ID] = r.Compound
+		}
+	}
+	return page, compounds, nil
+}
+
 // ListQueue returns up to limit items matching f in order, starting after
 // the cursor (nil for the first page); CountQueue counts them all. Paging is
 // by keyset (the sort key of the last item seen, not an offset), so items
@@ -113,13 +152,28 @@ type QueuePage struct {
 // priority re-scored by a retrain) moves to its new place. limit must be
 // at least 1. db may be a transaction or nil.
 func (s *conn) ListQueue(ctx context.Context, f QueueFilter, order QueueOrder, after *QueueCursor, limit int) (*QueuePage, error) {
-	if limit < 1 {
-		return nil, fmt.Errorf("list queue: limit %d is below 1: %w", limit, ErrInvalid)
-	}
 	items := []*LabelQueueItem{}
-	q, err := f.apply(s.reads().NewSelect().Model(&items))
+	if err := pageQuery(s.reads().NewSelect().Model(&items), f, order, after, limit).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, "list queue")
+	}
+	page := &QueuePage{Items: items}
+	if len(items) > limit {
+		page.Items, page.HasNext = items[:limit], true
+	}
+	return page, nil
+}
+
+// pageQuery is q (a select of label_queue AS lq) restricted to f, after the
+// cursor, in order, for a page of limit items and one more (which tells
+// whether another page follows). Its errors (an invalid filter, order or
+// limit) come out of Scan.
+func pageQuery(base *bun.SelectQuery, f QueueFilter, order QueueOrder, after *QueueCursor, limit int) *bun.SelectQuery {
+	if limit < 1 {
+		return base.Err(fmt.Errorf("list queue: limit %d is below 1: %w", limit, ErrInvalid))
+	}
+	q, err := f.apply(base)
 	if err != nil {
-		return nil, err
+		return base.Err(err)
 	}
 	switch order {
 	case QueueByPriority:
@@ -148,16 +202,9 @@ func (s *conn) ListQueue(ctx context.Context, f QueueFilter, order QueueOrder, a
 		// whatever their default NULL ordering.
 		q = q.OrderExpr("(lq.labeled_at IS NULL) ASC, lq.labeled_at DESC, lq.id DESC")
 	default:
-		return nil, fmt.Errorf("list queue: unknown order %d: %w", order, ErrInvalid)
+		return q.Err(fmt.Errorf("list queue: unknown order %d: %w", order, ErrInvalid))
 	}
-	if err := q.Limit(int64(limit + 1)).Scan(ctx); err != nil {
-		return nil, s.wrapErr(err, "list queue")
-	}
-	page := &QueuePage{Items: items}
-	if len(items) > limit {
-		page.Items, page.HasNext = items[:limit], true
-	}
-	return page, nil
+	return q.Limit(int64(limit + 1))
 }
 
 // CountQueue returns the number of items matching f. db may be a

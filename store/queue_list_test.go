@@ -69,6 +69,53 @@ func TestListQueueOrders(t *testing.T) {
 		if got := pageAll(t, st, all, store.QueueByCreatedDesc, 3, nil); !slices.Equal(got, createdDesc) {
 			t.Errorf("created desc = %v, want %v", got, createdDesc)
 		}
+		// The lineage's items by their lineage_id: the same as by its
+		// versions' ids; another lineage has none of them.
+		lineage := store.QueueFilter{LineageID: &f.v1.ID}
+		if got := pageAll(t, st, lineage, store.QueueByPriority, 3, nil); !slices.Equal(got, byPriority) {
+			t.Errorf("lineage by priority = %v, want %v", got, byPriority)
+		}
+		if n, err := st.CountQueue(ctx, lineage); err != nil || n != 10 {
+			t.Errorf("lineage count = %d, %v; want 10", n, err)
+		}
+		// With compounds: the same pages, each item's compound (one
+		// query) without its computed columns.
+		var withC []store.ID
+		var after *store.QueueCursor
+		for {
+			p, cs, err := st.ListQueueWithCompounds(ctx, lineage, store.QueueByPriority, after, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range p.Items {
+				withC = append(withC, it.ID)
+				c := cs[it.CompoundID]
+				if c == nil || c.CanonicalSMILES == "" || c.Descriptors != nil || c.Fingerprint != nil || c.Features != nil {
+					t.Errorf("item %v: compound %+v, want its summary", it.ID, c)
+				}
+			}
+			if len(cs) != len(p.Items) {
+				t.Errorf("%d compounds for %d items", len(cs), len(p.Items))
+			}
+			if !p.HasNext {
+				break
+			}
+			c := store.QueueCursorOf(p.Items[len(p.Items)-1])
+			after = &c
+		}
+		if !slices.Equal(withC, byPriority) {
+			t.Errorf("with compounds by priority = %v, want %v", withC, byPriority)
+		}
+		if _, _, err := st.ListQueueWithCompounds(ctx, lineage, store.QueueOrder(9), nil, 1); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("with compounds, unknown order = %v, want ErrInvalid", err)
+		}
+		other := storetest.Model(ctx, t, st, nil)
+		if got := pageAll(t, st, store.QueueFilter{LineageID: &other.ID}, store.QueueByPriority, 3, nil); len(got) != 0 {
+			t.Errorf("another lineage's page = %v, want none", got)
+		}
+		if got := pageAll(t, st, store.QueueFilter{LineageID: &f.v2.ID}, store.QueueByPriority, 3, nil); len(got) != 0 {
+			t.Errorf("by version 2's id as a lineage = %v, want none (version 1's id is the lineage's)", got)
+		}
 		p, err := st.ListQueue(ctx, all, store.QueueByPriority, nil, 4)
 		if err != nil || len(p.Items) != 4 || !p.HasNext {
 			t.Errorf("first page = %d items, next %v, %v", len(p.Items), p.HasNext, err)

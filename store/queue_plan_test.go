@@ -213,6 +213,26 @@ func TestQueueQueryPlans(t *testing.T) {
 				_, err := st.ListQueue(ctx, store.QueueFilter{ModelIDs: one, AssignedTo: &user.ID, Statuses: []store.QueueStatus{store.QueueInProgress}}, store.QueueByPriority, nil, 25)
 				return err
 			},
+			"list lineage by priority": func() error {
+				_, err := st.ListQueue(ctx, store.QueueFilter{LineageID: &model.ID}, store.QueueByPriority, nil, 25)
+				return err
+			},
+			"list lineage by priority after cursor": func() error {
+				_, err := st.ListQueue(ctx, store.QueueFilter{LineageID: &model.ID}, store.QueueByPriority, cursor, 25)
+				return err
+			},
+			"list lineage's pending by priority": func() error {
+				_, err := st.ListQueue(ctx, store.QueueFilter{LineageID: &model.ID, Statuses: []store.QueueStatus{store.QueuePending}}, store.QueueByPriority, nil, 25)
+				return err
+			},
+			"list lineage by priority with compounds": func() error {
+				_, _, err := st.ListQueueWithCompounds(ctx, store.QueueFilter{LineageID: &model.ID}, store.QueueByPriority, cursor, 25)
+				return err
+			},
+			"count lineage": func() error {
+				_, err := st.CountQueue(ctx, store.QueueFilter{LineageID: &model.ID})
+				return err
+			},
 			"count": func() error {
 				_, err := st.CountQueue(ctx, store.QueueFilter{ModelIDs: one})
 				return err

@@ -221,6 +221,10 @@ CREATE INDEX ix_label_queue_priority_id ON label_queue (priority_score DESC, id)
 CREATE INDEX ix_label_queue_model_created ON label_queue (model_id, created_at, id);
 CREATE INDEX ix_label_queue_model_priority_id ON label_queue (model_id, priority_score DESC, id);
 CREATE INDEX ix_label_queue_model_status_priority_id ON label_queue (model_id, status, priority_score DESC, id);
+-- labelQueue(filter: {modelId}) walks a lineage's items (every version's)
+-- in priority order by the item's own lineage_id, with no lookup of the
+-- lineage's versions first.
+CREATE INDEX ix_label_queue_lineage_priority_id ON label_queue (lineage_id, priority_score DESC, id);
 CREATE INDEX ix_label_queue_assignee_priority_id ON label_queue (assigned_to, status, model_id, priority_score DESC, id);
 -- One open item per compound and lineage, as a database guarantee: two
 -- selections running at once could each find a compound free.
