@@ -63,7 +63,7 @@ type ActiveLearningCycle struct {
 	// LabelGain is the retrain's gain check (JSON; models created with
 	// it only): the validation metric of two extra models trained with
 	// only the strategy's or only the random picks of the cycle.
-	LabelGain json.RawMessage `bun:"label_gain,nullzero"`
+	LabelGain     json.RawMessage `bun:"label_gain,nullzero"`
 	ItemsSelected int             `bun:"items_selected,notnull"`
 	ItemsLabeled  int             `bun:"items_labeled,notnull"`
 	ItemsSkipped  int             `bun:"items_skipped,notnull"`
