@@ -710,7 +710,7 @@ func (r *subscriptionResolver) CycleUpdated(ctx context.Context, modelID ident.I
 		return nil, err
 	}
 	f := events.Filter{ModelID: modelID, Types: CycleEventTypes}
-	return stream(ctx, r.Resolver, FieldCycleUpdated, f, -1, func(ctx context.Context, e events.Event) *store.ActiveLearningCycle {
+	return stream(ctx, r.Resolver, FieldCycleUpdated, f, -1, &r.cycleUpdated, func(ctx context.Context, e events.Event) *store.ActiveLearningCycle {
 		c, err := r.Svc.Cycle(ctx, e.CycleID)
 		if err != nil {
 			r.logger().Warn("cycleUpdated: load cycle", "cycle", e.CycleID, "error", err.Error())

@@ -206,12 +206,44 @@ func (m *lastConverted[T]) get(e *events.Event, conv func(*events.Event) *T) *T 
 	return m.v
 }
 
+// lastLoaded is lastConverted for conversions that read the database and
+// may fail: the subscribers of a field share the value of the last event
+// one of them loaded (so Fanout can share its execution too), and a
+// failed load (nil) is not remembered, so the next subscriber of that
+// event tries again rather than all of them dropping it. The load runs
+// with the lock held: the others wait for it instead of reading too. The
+// zero value is ready to use; it is safe for concurrent use.
+type lastLoaded[T any] struct {
+	mu sync.Mutex
+	e  *events.Event
+	v  *T
+}
+
+// get returns the value loaded for e, loading it if e is not the last
+// event loaded.
+func (m *lastLoaded[T]) get(e *events.Event, load func() *T) *T {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.e == e {
+		return m.v
+	}
+	v := load()
+	if v != nil {
+		m.e, m.v = e, v
+	}
+	return v
+}
+
 // stream subscribes subscription field to r's broker and converts each
 // event with conv (nil = drop it) until ctx ends or the subscription does,
 // telling r.Streams when it starts and ends and each event's delivery lag.
 // It runs a goroutine per subscription, for conversions that read the
-// database (cycleUpdated); streamDirect serves the others.
-func stream[T any](ctx context.Context, r *Resolver, field string, f events.Filter, after int64, conv func(context.Context, events.Event) *T) (<-chan *T, error) {
+// database (cycleUpdated); streamDirect serves the others. The
+// subscribers of the field share each event's conversion through memo
+// (one read per event, not one per subscriber) and, with Fanout, its
+// execution.
+func stream[T any](ctx context.Context, r *Resolver, field string, f events.Filter, after int64, memo *lastLoaded[T],
+	conv func(context.Context, events.Event) *T) (<-chan *T, error) {
 	if r.Broker == nil {
 		return nil, fmt.Errorf("subscriptions are not available: no event broker")
 	}
@@ -239,7 +271,7 @@ func stream[T any](ctx context.Context, r *Resolver, field string, f events.Filt
 				if !ok {
 					return
 				}
-				v := conv(ctx, *e)
+				v := memo.get(e, func() *T { return conv(ctx, *e) })
 				if v == nil {
 					continue
 				}
@@ -254,7 +286,7 @@ func stream[T any](ctx context.Context, r *Resolver, field string, f events.Filt
 			}
 		}
 	}()
-	return out, nil
+	return tapped(ctx, out), nil // Fanout's, when installed
 }
 
 func ptrJobID(v int64) *int64 {

@@ -48,10 +48,11 @@
 // events are converted inside the broker's delivery (events.SubscribeConverted),
 // once per event for all subscribers, so an idle subscription holds no
 // goroutine of its own; cycleUpdated, which reads the cycle, converts on a
-// goroutine per subscription.
+// goroutine per subscription, the subscribers sharing each event's read
+// (the first loads it, the others wait for it and take the same cycle).
 //
 // [Fanout] (a handler extension, installed before the loaders) then
-// resolves each event of those three once for all its subscribers with
+// resolves each event of those four once for all its subscribers with
 // the same result key: the document, the operation's name, the values of
 // the variables the subscription field's selection uses (not those of its
 // own arguments, modelId or afterSeq, which chose the events), the

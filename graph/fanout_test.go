@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"activelab/auth"
+	"activelab/events"
 	"activelab/ident"
 	"activelab/store"
 
@@ -422,5 +423,28 @@ func TestFanoutInterceptResponse(t *testing.T) {
 	}
 	if _, ok := <-c.out; ok {
 		t.Fatal("gqlgen's channel is still open after the stream ended")
+	}
+}
+
+// TestLastLoaded: the subscribers of cycleUpdated share the value loaded
+// for an event; a failed load (nil) is not remembered, so the next
+// subscriber of the same event loads again, and a new event loads anew.
+func TestLastLoaded(t *testing.T) {
+	var m lastLoaded[int]
+	e1, e2 := &events.Event{Seq: 1}, &events.Event{Seq: 2}
+	loads := 0
+	load := func(v *int) func() *int { return func() *int { loads++; return v } }
+	one, two := 1, 2
+	if v := m.get(e1, load(nil)); v != nil || loads != 1 {
+		t.Fatalf("failed load: %v after %d loads", v, loads)
+	}
+	if v := m.get(e1, load(&one)); v != &one || loads != 2 {
+		t.Fatalf("after a failed load: %v after %d loads, want a second load", v, loads)
+	}
+	if v := m.get(e1, load(&two)); v != &one || loads != 2 {
+		t.Fatalf("same event: %v after %d loads, want the shared value and no load", v, loads)
+	}
+	if v := m.get(e2, load(&two)); v != &two || loads != 3 {
+		t.Fatalf("next event: %v after %d loads", v, loads)
 	}
 }

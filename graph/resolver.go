@@ -10,6 +10,7 @@ import (
 	"activelab/auth"
 	"activelab/events"
 	"activelab/graph/model"
+	"activelab/store"
 )
 
 // Resolver is the dependency root of the resolvers. Resolvers are thin:
@@ -37,6 +38,8 @@ type Resolver struct {
 	queueEvents     lastConverted[model.QueueEvent]
 	retrainProgress lastConverted[model.RetrainProgress]
 	cycleEvents     lastConverted[model.CycleEvent]
+	// cycleUpdated shares each event's cycle read among its subscribers.
+	cycleUpdated lastLoaded[store.ActiveLearningCycle]
 }
 
 // StreamObserver hears the subscriptions that stream domain events

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"activelab/auth"
@@ -249,4 +250,48 @@ func TestFanoutKeysApart(t *testing.T) {
 // subscribers reads the activelab_event_subscribers gauge of field.
 func subscribers(a *alEnv, field string) int {
 	return int(gaugeValue(a.srv.metrics.streams.subscribers.WithLabelValues(field)))
+}
+
+// TestFanoutCycleUpdated: subscribers of cycleUpdated with the same
+// document and role share each event's cycle read and its execution:
+// a new cycle reaches all three with the same payload, and all but one
+// of them are handed the result the first executed.
+func TestFanoutCycleUpdated(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB) *store.Store) {
+		a := setupAL(t, open)
+		a.importESOL(t)
+		a.trainModel(t)
+		const q = `subscription($m: ID!) { cycleUpdated(modelId: $m) { id cycleNumber status itemsSelected } }`
+		var subs []*fanoutSub
+		for i, id := range []string{"1", "2", "3"} {
+			subs = append(subs, a.subscribeAs(t, fmt.Sprintf("viewer %d", i+1), a.vwT, id, q, map[string]any{"m": a.modelID}))
+		}
+		a.waitFor(t, "3 subscriptions", func() bool { return subscribers(a, "cycleUpdated") == 3 })
+		var first string
+		executed, shared := a.fanoutDelta(func() {
+			cycle := a.selectBatch(t, 3)
+			for i, s := range subs {
+				m := next(t, s.c)
+				if m.Type != "next" || m.ID != s.id {
+					t.Fatalf("%s: %s id %q %s", s.name, m.Type, m.ID, m.Payload)
+				}
+				var p struct {
+					Data struct{ CycleUpdated struct{ ID string } }
+				}
+				if err := json.Unmarshal(m.Payload, &p); err != nil || p.Data.CycleUpdated.ID != cycle {
+					t.Fatalf("%s: %s (%v), want cycle %s", s.name, m.Payload, err, cycle)
+				}
+				if i == 0 {
+					first = string(m.Payload)
+				} else if string(m.Payload) != first {
+					t.Fatalf("%s got %s, %s got %s", s.name, m.Payload, subs[0].name, first)
+				}
+			}
+		})
+		// At least the event all three read was executed once and handed
+		// to the other two (a later event may be under way).
+		if executed == 0 || shared < 2 {
+			t.Fatalf("cycle events to 3 subscribers: %d executed, %d shared; want the first executed once and shared twice", executed, shared)
+		}
+	})
 }
