@@ -114,22 +114,7 @@ func (s *conn) CompoundBySMILES(ctx context.Context, canonical string) (*Compoun
 // CompoundsByIDs returns the compounds in the order of ids (for
 // dataloaders); an unknown ID gives a nil entry.
 func (s *conn) CompoundsByIDs(ctx context.Context, ids []ID) ([]*Compound, error) {
-	out := make([]*Compound, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var cs []*Compound
-	if err := s.reads().NewSelect().Model(&cs).Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx); err != nil {
-		return nil, s.wrapErr(err, "compounds by id")
-	}
-	byID := make(map[ID]*Compound, len(cs))
-	for _, c := range cs {
-		byID[c.ID] = c
-	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return s.compoundsByIDs(ctx, ids, "compounds by id")
 }
 
 // CompoundSummariesByIDs is CompoundsByIDs without the computed columns:
@@ -137,15 +122,23 @@ func (s *conn) CompoundsByIDs(ctx context.Context, ids []ID) ([]*Compound, error
 // the first). It is what a page of queue items shows of its compounds,
 // without the kilobytes of vectors and JSON each compound stores.
 func (s *conn) CompoundSummariesByIDs(ctx context.Context, ids []ID) ([]*Compound, error) {
+	return s.compoundsByIDs(ctx, ids, "compound summaries by id", "descriptors", "fingerprint", "features")
+}
+
+// compoundsByIDs reads the compounds of ids in their order (nil for an
+// unknown id), leaving out the columns exclude names.
+func (s *conn) compoundsByIDs(ctx context.Context, ids []ID, what string, exclude ...string) ([]*Compound, error) {
 	out := make([]*Compound, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var cs []*Compound
-	err := s.reads().NewSelect().Model(&cs).ExcludeColumn("descriptors", "fingerprint", "features").
-		Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx)
-	if err != nil {
-		return nil, s.wrapErr(err, "compound summaries by id")
+	q := s.reads().NewSelect().Model(&cs)
+	if len(exclude) > 0 {
+		q = q.ExcludeColumn(exclude...)
+	}
+	if err := q.Where("? IN (?)", bun.Ident("id"), bun.List(ids)).Scan(ctx); err != nil {
+		return nil, s.wrapErr(err, what)
 	}
 	byID := make(map[ID]*Compound, len(cs))
 	for _, c := range cs {
