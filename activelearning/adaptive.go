@@ -59,7 +59,10 @@ func (s *Service) AdaptivePolicy(ctx context.Context, lineageID store.ID, seed i
 	}
 	for _, c := range cycles {
 		var p selParams
-		if len(c.Params) > 0 && json.Unmarshal(c.Params, &p) == nil && selfcheck.IsAdaptive(p.Strategy) {
+		// An adaptive cycle records the share it played (> 0); a cycle
+		// that asked for "default" before the default became adaptive
+		// played the fixed mix and recorded none.
+		if len(c.Params) > 0 && json.Unmarshal(c.Params, &p) == nil && selfcheck.IsAdaptive(p.Strategy) && p.Share > 0 {
 			pol.Step++ // one Choose per adaptive cycle
 			for i := range pol.Arms {
 				if pol.Arms[i].Share == p.Share {

@@ -29,8 +29,8 @@ import (
 //
 // InterceptOperation gives every subscription operation an event tap in
 // its context; streamDirect (queueEvents, retrainProgress, cycleEvents)
-// connects its broker channel to the tap and hands gqlgen a channel only
-// the tap feeds. So InterceptResponse, which runs once per event of the
+// and stream (cycleUpdated) connect their event channel to the tap and
+// hand gqlgen a channel only the tap feeds. So InterceptResponse, which runs once per event of the
 // subscription, receives the event itself before gqlgen executes
 // anything: it looks the event up with the subscriber's result key; the
 // first subscriber to get there executes the selection as before (it
@@ -119,7 +119,7 @@ func (f *Fanout) InterceptOperation(ctx context.Context, next graphql.OperationH
 func (f *Fanout) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	tap, _ := ctx.Value(tapKey{}).(*eventTap)
 	if tap == nil || tap.src == nil {
-		return next(ctx) // not a subscription, or one of stream's
+		return next(ctx) // not a subscription, or one not connected to its tap
 	}
 	ev, ok := tap.src.receive(ctx)
 	if !ok {

@@ -202,7 +202,7 @@ func (m *MultiClass) MarshalBinary() ([]byte, error) {
 		b = append(b, art...)
 	}
 	if m.Calibrated() {
-		if math.IsNaN(m.cal.a) || math.IsInf(m.cal.a, 0) || !floatsFinite(m.cal.b) {
+		if !finite(m.cal.a) || !floatsFinite(m.cal.b) {
 			return nil, fmt.Errorf("ml: encode multi-class calibration: %w", ErrNonFinite)
 		}
 		b = append(b, multiCalScaling)
@@ -307,7 +307,7 @@ func (m *MultiClass) UnmarshalBinary(data []byte) error {
 // floatsFinite reports whether every v is finite.
 func floatsFinite(v []float64) bool {
 	for _, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
+		if !finite(x) {
 			return false
 		}
 	}

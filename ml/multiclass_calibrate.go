@@ -347,10 +347,8 @@ func fitScaling(probs [][]float64, y []int, w []float64, bias bool) (float64, []
 		// the ranking, flattened as far as the floor allows.
 		theta[0] = 1e-6
 	}
-	for _, v := range b {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, nil, fmt.Errorf("ml: calibrate classes: non-finite bias")
-		}
+	if !floatsFinite(b) {
+		return 0, nil, fmt.Errorf("ml: calibrate classes: non-finite bias")
 	}
 	return theta[0], b, nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"runtime"
@@ -69,30 +68,8 @@ func BenchmarkSubscriptionDelivery(b *testing.B) {
 
 func benchmarkSubscriptionDelivery(b *testing.B, query string, n int) {
 	ctx := context.Background()
-	st := storetest.OpenSQLite(b)
-	rt, err := NewRuntime(st, RuntimeConfig{Broker: events.BrokerConfig{Log: discardLogger(), PollInterval: -1}}, discardLogger())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		_ = rt.Stop(sctx)
-	})
-	cfg := Defaults()
-	cfg.MaxSocketsPerUser = n + 1
-	srv, err := New(cfg, Options{Store: st, Service: rt.Service, Broker: rt.Broker, Logger: discardLogger(), Frontend: testFrontend})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	b.Cleanup(ts.Close)
-	u := storetest.User(ctx, b, st, &store.User{Role: store.RoleViewer})
-	_, tok, err := srv.Auth().CreateAPIToken(ctx, u, "bench", nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m := storetest.Model(ctx, b, st, &store.MLModel{Status: store.ModelActive})
+	sb := newSocketBench(b, n, events.BrokerConfig{Log: discardLogger(), PollInterval: -1})
+	st, rt, srv, ts, u, tok, m := sb.st, sb.rt, sb.srv, sb.ts, sb.viewer, sb.token, sb.model
 	item := &store.LabelQueueItem{CompoundID: storetest.Compound(ctx, b, st, nil).ID, ModelID: m.ID,
 		SelectionStrategy: "uncertainty", SelectionBatch: 1, PriorityScore: 0.5}
 	if err := st.CreateQueueItems(ctx, []*store.LabelQueueItem{item}); err != nil {

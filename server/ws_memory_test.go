@@ -65,31 +65,8 @@ func benchmarkIdleSubscribers(b *testing.B, proto string, n int) {
 	if os.Getenv("ACTIVELAB_IDLE_HEAP_PROFILE") != "" {
 		runtime.MemProfileRate = 1 // every allocation, for an exact profile
 	}
-	ctx := context.Background()
-	st := storetest.OpenSQLite(b)
-	rt, err := NewRuntime(st, RuntimeConfig{Broker: events.BrokerConfig{Log: discardLogger()}}, discardLogger())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		_ = rt.Stop(sctx)
-	})
-	cfg := Defaults()
-	cfg.MaxSocketsPerUser = n + 1
-	srv, err := New(cfg, Options{Store: st, Service: rt.Service, Broker: rt.Broker, Logger: discardLogger(), Frontend: testFrontend})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	b.Cleanup(ts.Close)
-	u := storetest.User(ctx, b, st, &store.User{Role: store.RoleViewer})
-	_, tok, err := srv.Auth().CreateAPIToken(ctx, u, "bench", nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m := storetest.Model(ctx, b, st, &store.MLModel{Status: store.ModelActive})
+	sb := newSocketBench(b, n, events.BrokerConfig{Log: discardLogger()})
+	srv, ts, tok, m := sb.srv, sb.ts, sb.token, sb.model
 	gauge := srv.metrics.streams.subscribers.WithLabelValues(graph.FieldQueueEvents)
 
 	b.ReportAllocs()
@@ -210,4 +187,45 @@ func TestIdleSubscriberClients(t *testing.T) {
 	for _, c := range conns {
 		_ = c.Close()
 	}
+}
+
+// socketBench is the socket benchmarks' server: a fresh SQLite store, its
+// runtime, a server with room for n+1 sockets per user, a viewer with an
+// API token and an active model.
+type socketBench struct {
+	st     *store.Store
+	rt     *Runtime
+	srv    *Server
+	ts     *httptest.Server
+	viewer *store.User
+	token  string
+	model  *store.MLModel
+}
+
+func newSocketBench(b *testing.B, n int, broker events.BrokerConfig) *socketBench {
+	b.Helper()
+	ctx := context.Background()
+	sb := &socketBench{st: storetest.OpenSQLite(b)}
+	var err error
+	if sb.rt, err = NewRuntime(sb.st, RuntimeConfig{Broker: broker}, discardLogger()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		_ = sb.rt.Stop(sctx)
+	})
+	cfg := Defaults()
+	cfg.MaxSocketsPerUser = n + 1
+	if sb.srv, err = New(cfg, Options{Store: sb.st, Service: sb.rt.Service, Broker: sb.rt.Broker, Logger: discardLogger(), Frontend: testFrontend}); err != nil {
+		b.Fatal(err)
+	}
+	sb.ts = httptest.NewServer(sb.srv.Handler())
+	b.Cleanup(sb.ts.Close)
+	sb.viewer = storetest.User(ctx, b, sb.st, &store.User{Role: store.RoleViewer})
+	if _, sb.token, err = sb.srv.Auth().CreateAPIToken(ctx, sb.viewer, "bench", nil); err != nil {
+		b.Fatal(err)
+	}
+	sb.model = storetest.Model(ctx, b, sb.st, &store.MLModel{Status: store.ModelActive})
+	return sb
 }

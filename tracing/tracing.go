@@ -191,14 +191,6 @@ func (p *Provider) TracerProvider() trace.TracerProvider {
 	return p.sdk
 }
 
-// ForceFlush exports every ended span now.
-func (p *Provider) ForceFlush(ctx context.Context) error {
-	if !p.Enabled() {
-		return nil
-	}
-	return p.sdk.ForceFlush(ctx)
-}
-
 // Shutdown exports the spans not yet exported and stops the exporter,
 // giving up when ctx ends. Spans ended afterwards are dropped. A no-op
 // when off.

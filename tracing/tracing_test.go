@@ -87,9 +87,6 @@ func TestOff(t *testing.T) {
 			if p.GraphQL() != nil || p.QueryHook("sqlite") != nil || p.JobMiddleware() != nil {
 				t.Error("a hook is installed while tracing is off")
 			}
-			if err := p.ForceFlush(context.Background()); err != nil {
-				t.Error(err)
-			}
 			if err := p.Shutdown(context.Background()); err != nil {
 				t.Error(err)
 			}

@@ -57,6 +57,27 @@ export function NewModel() {
       </p>
     ) : null;
   const described = (field: keyof ModelForm) => (invalid(field) ? `model-${field}-error` : undefined);
+  /** The form with a task: a learner meant for the other task falls back to the default. */
+  const withTask = (task: Task): Partial<ModelForm> => {
+    const learnerTask = LEARNERS.find((l) => l.value === form.learner)?.task;
+    return { task, ...(learnerTask && learnerTask !== task ? { learner: 'forest+linear' } : {}) };
+  };
+  /** A typed field of the form, with its label and its error when it has one. */
+  const textField = (field: 'name' | 'classes' | 'validationPercent' | 'members', id: string, label: string,
+    extra: { inputMode?: 'decimal' | 'numeric'; placeholder?: string } = {}) => (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        {...extra}
+        value={form[field]}
+        onChange={(e) => set({ [field]: e.target.value })}
+        aria-invalid={invalid(field)}
+        aria-describedby={described(field)}
+      />
+      {errorFor(field)}
+    </div>
+  );
 
   return (
     <section>
@@ -66,11 +87,7 @@ export function NewModel() {
       <h2>New model</h2>
       {endpoints.length === 0 && <p>No measurements yet: import compounds with values (Import compounds) first.</p>}
       <form className="new-model" onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor="model-name">Name</label>
-          <input id="model-name" value={form.name} onChange={(e) => set({ name: e.target.value })} aria-invalid={invalid('name')} aria-describedby={described('name')} />
-          {errorFor('name')}
-        </div>
+        {textField('name', 'model-name', 'Name')}
         <div className="field-row">
           <div className="field">
             <label htmlFor="model-endpoint">Endpoint</label>
@@ -79,9 +96,7 @@ export function NewModel() {
               value={form.endpoint}
               onChange={(e) => {
                 const ep = endpoints.find((x) => x.name === e.target.value);
-                const task = taskFor(ep);
-                const learner = LEARNERS.find((l) => l.value === form.learner)?.task;
-                set({ endpoint: e.target.value, task, ...(learner && learner !== task ? { learner: 'forest+linear' } : {}) });
+                set({ endpoint: e.target.value, ...withTask(taskFor(ep)) });
               }}
               aria-invalid={invalid('endpoint')}
               aria-describedby={described('endpoint')}
@@ -97,31 +112,21 @@ export function NewModel() {
           </div>
           <div className="field">
             <label htmlFor="model-task">Task</label>
-            <select id="model-task" value={form.task} onChange={(e) => {
-                const task = e.target.value as Task;
-                const learner = LEARNERS.find((l) => l.value === form.learner)?.task;
-                set({ task, ...(learner && learner !== task ? { learner: 'forest+linear' } : {}) });
-              }} aria-invalid={invalid('task')} aria-describedby={described('task')}>
+            <select
+              id="model-task"
+              value={form.task}
+              onChange={(e) => set(withTask(e.target.value as Task))}
+              aria-invalid={invalid('task')}
+              aria-describedby={described('task')}
+            >
               <option value="REGRESSION">Regression</option>
               <option value="CLASSIFICATION">Classification</option>
             </select>
             {errorFor('task')}
           </div>
         </div>
-        {form.task === 'CLASSIFICATION' && (
-          <div className="field">
-            <label htmlFor="model-classes">Classes, in index order (empty: 0 and 1)</label>
-            <input
-              id="model-classes"
-              placeholder="low, medium, high"
-              value={form.classes}
-              onChange={(e) => set({ classes: e.target.value })}
-              aria-invalid={invalid('classes')}
-              aria-describedby={described('classes')}
-            />
-            {errorFor('classes')}
-          </div>
-        )}
+        {form.task === 'CLASSIFICATION' &&
+          textField('classes', 'model-classes', 'Classes, in index order (empty: 0 and 1)', { placeholder: 'low, medium, high' })}
         <div className="field">
           <label htmlFor="model-set">Train on</label>
           <select id="model-set" value={form.trainingSetId} onChange={(e) => set({ trainingSetId: e.target.value })}>
@@ -141,18 +146,7 @@ export function NewModel() {
               <option value="scaffold">By scaffold (Bemis–Murcko)</option>
             </select>
           </div>
-          <div className="field">
-            <label htmlFor="model-validation">Held out (%)</label>
-            <input
-              id="model-validation"
-              inputMode="decimal"
-              value={form.validationPercent}
-              onChange={(e) => set({ validationPercent: e.target.value })}
-              aria-invalid={invalid('validationPercent')}
-              aria-describedby={described('validationPercent')}
-            />
-            {errorFor('validationPercent')}
-          </div>
+          {textField('validationPercent', 'model-validation', 'Held out (%)', { inputMode: 'decimal' })}
         </div>
         <div className="field-row">
           <div className="field">
@@ -166,18 +160,7 @@ export function NewModel() {
             </select>
             {errorFor('learner')}
           </div>
-          <div className="field">
-            <label htmlFor="model-members">Ensemble size</label>
-            <input
-              id="model-members"
-              inputMode="numeric"
-              value={form.members}
-              onChange={(e) => set({ members: e.target.value })}
-              aria-invalid={invalid('members')}
-              aria-describedby={described('members')}
-            />
-            {errorFor('members')}
-          </div>
+          {textField('members', 'model-members', 'Ensemble size', { inputMode: 'numeric' })}
         </div>
         <div className="field">
           <label htmlFor="model-gain-check">

@@ -307,8 +307,9 @@ class Client:
 
     def label(self, item, value, source="EXPERIMENTAL", confidence="HIGH", notes=""):
         """Labels an item (a queue() row or its ID) and returns it. ``value``
-        is a number (regression; or a class index), or a string naming one
-        of a classification model's classes (``"medium"``; the model's
+        is a number (regression; or a class index), a string holding one
+        (``"-2.31"``, as read from a CSV file), or a string naming one of a
+        classification model's classes (``"medium"``; the model's
         ``classes``), which the server checks. Sending the same label again
         is harmless; a different one for an item already labeled raises
         ConflictError."""
@@ -316,8 +317,11 @@ class Client:
         if isinstance(value, str):
             if not value.strip():
                 raise errors.BadUserInputError("BAD_USER_INPUT: empty class name", code="BAD_USER_INPUT")
-            inp["class"] = value
-        else:
+            try:
+                value = float(value)
+            except ValueError:
+                inp["class"] = value
+        if "class" not in inp:
             value = float(value)
             if not math.isfinite(value):
                 raise errors.BadUserInputError(f"BAD_USER_INPUT: value {value} is not finite", code="BAD_USER_INPUT")

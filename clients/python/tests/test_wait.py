@@ -199,8 +199,6 @@ class SubscriptionRetryTest(unittest.TestCase):
         self.assertIn("connection lost", str(cm.exception))
 
 
-if __name__ == "__main__":
-    unittest.main()
 
 
 class LabelTest(ScriptedTest):
@@ -219,10 +217,15 @@ class LabelTest(ScriptedTest):
         self.assertEqual(sent[0]["confidence"], "MEDIUM")
         self.assertEqual(sent[1]["value"], -2.5)
         self.assertNotIn("class", sent[1])
-        for bad in (float("nan"), " "):
+        # A number as text (a CSV cell) is a value, not a class name.
+        self.client.label(item["id"], " -2.31")
+        sent = [r["variables"]["in"] for _, r in self.script.requests]
+        self.assertEqual(sent[2]["value"], -2.31)
+        self.assertNotIn("class", sent[2])
+        for bad in (float("nan"), " ", "nan"):
             with self.assertRaises(activelab.BadUserInputError):
                 self.client.label(item["id"], bad)
-        self.assertEqual(len(self.script.requests), 2)
+        self.assertEqual(len(self.script.requests), 3)
 
 
 class PredictClassesTest(ScriptedTest):
@@ -258,3 +261,7 @@ class PredictClassesTest(ScriptedTest):
         # The server's names (activelearning.TestClassColumns).
         self.assertEqual(cc(["> 10 uM", "1-10 uM", "<1 uM"]), ["p___10_uM", "p_1_10_uM", "p__1_uM"])
         self.assertEqual(cc(["a b", "a-b", "a_b_1", "B"]), ["p_a_b", "p_a_b_1", "p_a_b_1_2", "p_B"])
+
+
+if __name__ == "__main__":
+    unittest.main()
