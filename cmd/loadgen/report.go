@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -37,7 +38,8 @@ type Result struct {
 	// KBPerSubscriber is how much the server's resident memory (VmRSS)
 	// grew while the second half of the subscribers connected, divided by
 	// their number (measured once per database, before the phases; 0 when
-	// unknown).
+	// unknown, or with fewer than minMemorySubscribers, when the heap's
+	// own ups and downs are larger than what the sockets add).
 	KBPerSubscriber float64 `json:"serverKBPerSubscriber"`
 	// LoadAvg is the machine's 1-minute load average at the phase's end
 	// (the generator and the server share the machine with anything else
@@ -57,11 +59,29 @@ func (r Result) answered() int {
 	return n
 }
 
+// deliveryOp is the operation name of event delivery latencies.
+const deliveryOp = "event delivery"
+
+// minMemorySubscribers is the fewest subscribers whose memory the report
+// gives: below it the server's heap moves more than the sockets add (100
+// subscribers measured -573 and +16 KB each).
+const minMemorySubscribers = 1000
+
 func summarize(db string, rate int, o options, p *phase) Result {
 	r := Result{Database: db, Rate: rate, Ops: map[string]Stats{}, Late: p.late.Load(),
 		Labels: p.labels.Load(), Events: p.events.Load(), Subscribers: o.subscribers, LoadAvg: loadAvg()}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	for i := range p.deliveries {
+		sh := &p.deliveries[i]
+		sh.mu.Lock()
+		p.lat[deliveryOp] = append(p.lat[deliveryOp], sh.lat...)
+		sh.lat = nil
+		sh.mu.Unlock()
+	}
+	if len(p.lat[deliveryOp]) == 0 {
+		delete(p.lat, deliveryOp)
+	}
 	ops := map[string]bool{}
 	for op := range p.lat {
 		ops[op] = true
@@ -124,7 +144,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func printTable(w io.Writer, rs []Result) {
 	fmt.Fprintf(w, "%-8s %6s  %-15s %7s %6s %8s %8s %8s %8s\n", "db", "rate/s", "operation", "count", "errors", "p50 ms", "p90 ms", "p99 ms", "max ms")
 	for _, r := range rs {
-		for _, op := range []string{"labelQueue", "typename", "claimNextItem", "submitLabel", "event delivery"} {
+		for _, op := range []string{"labelQueue", "typename", "claimNextItem", "submitLabel", deliveryOp} {
 			s, ok := r.Ops[op]
 			if !ok {
 				continue
@@ -132,8 +152,12 @@ func printTable(w io.Writer, rs []Result) {
 			fmt.Fprintf(w, "%-8s %6d  %-15s %7d %6d %8.1f %8.1f %8.1f %8.1f\n", r.Database, r.Rate, op, s.Count, s.Errors, s.P50, s.P90, s.P99, s.Max)
 		}
 		if r.Subscribers > 0 {
-			fmt.Fprintf(w, "%-8s %6d  events: %d of %d expected (%d labels x %d subscribers); server memory %.1f KB per subscriber\n",
-				r.Database, r.Rate, r.Events, r.Labels*int64(r.Subscribers), r.Labels, r.Subscribers, r.KBPerSubscriber)
+			memory := "not measured (it needs " + strconv.Itoa(minMemorySubscribers) + " subscribers or more, and /proc)"
+			if r.KBPerSubscriber > 0 {
+				memory = fmt.Sprintf("%.1f KB per subscriber", r.KBPerSubscriber)
+			}
+			fmt.Fprintf(w, "%-8s %6d  events: %d of %d expected (%d labels x %d subscribers); server memory %s\n",
+				r.Database, r.Rate, r.Events, r.Labels*int64(r.Subscribers), r.Labels, r.Subscribers, memory)
 		}
 		fmt.Fprintf(w, "%-8s %6d  generator late: %d requests; load average %s\n", r.Database, r.Rate, r.Late, r.LoadAvg)
 		if c := r.Cost; c.Requests > 0 {
