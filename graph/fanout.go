@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"activelab/auth"
+	"activelab/gqlresponse"
 	"activelab/store"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -108,7 +109,12 @@ func (f *Fanout) Stats() (executed, shared uint64) {
 // InterceptOperation gives a subscription its event tap.
 func (f *Fanout) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
-		ctx = context.WithValue(ctx, tapKey{}, &eventTap{})
+		tap := &eventTap{}
+		tap.op, tap.callerDependent, tap.shareable = operationKey(oc)
+		// A socket's principal is fixed when it is admitted (rechecks
+		// end the socket rather than change it).
+		tap.user = auth.UserFrom(ctx)
+		ctx = context.WithValue(ctx, tapKey{}, tap)
 	}
 	return next(ctx)
 }
@@ -125,13 +131,6 @@ func (f *Fanout) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	if !ok {
 		tap.src.end() // gqlgen's channel closes: next ends the stream
 		return next(ctx)
-	}
-	if !tap.keyed {
-		tap.keyed = true
-		tap.op, tap.callerDependent, tap.shareable = operationKey(graphql.GetOperationContext(ctx))
-		// A socket's principal is fixed when it is admitted (rechecks
-		// end the socket rather than change it): look it up once.
-		tap.user = auth.UserFrom(ctx)
 	}
 	u := tap.user
 	if !tap.shareable || u == nil {
@@ -173,8 +172,7 @@ func (f *Fanout) execute(ctx context.Context, tap *eventTap, ev any, next graphq
 // shareable reports whether resp is a plain result that every subscriber
 // with the same key would have got.
 func shareable(resp *graphql.Response) bool {
-	return resp != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 && resp.Label == "" &&
-		resp.Path == nil && resp.HasNext == nil && len(resp.Data) > 0
+	return gqlresponse.Plain(resp) && len(resp.Data) > 0
 }
 
 // join returns key's result and whether the caller is the first to ask,
@@ -337,10 +335,10 @@ type tapKey struct{}
 // for one response at a time.
 type eventTap struct {
 	src eventSource
-	// The operation's key and caller, taken on its first event.
-	keyed, shareable, callerDependent bool
-	op                                opKey
-	user                              *store.User
+	// The operation's key and caller, taken when it starts.
+	shareable, callerDependent bool
+	op                         opKey
+	user                       *store.User
 }
 
 // eventSource is a tapped subscription's stream.

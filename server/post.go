@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"activelab/gqlresponse"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -97,32 +99,15 @@ func responseContentType(r *http.Request) string {
 	return mediaGraphQLJSON
 }
 
-// writeResponse writes resp as JSON: a response with only data (what
-// gqlgen's executor encoded, already compact) is written around it without
-// re-encoding it; any other as json.Marshal writes it. The two differ only
-// where a string holds <, > or &, which json.Marshal also escapes (\u003c)
-// for JSON pasted into HTML; a response served as application/json with
-// nosniff needs no such escape, and both decode to the same values.
+// writeResponse writes resp as JSON (gqlresponse: a response with only
+// data is written around what the executor encoded, without encoding it
+// again).
 func writeResponse(w io.Writer, resp *graphql.Response) {
-	_, _ = w.Write(appendResponse(nil, resp))
-}
-
-// appendResponse appends resp's JSON to b.
-func appendResponse(b []byte, resp *graphql.Response) []byte {
-	if resp != nil && len(resp.Errors) == 0 && resp.Label == "" && resp.Path == nil && resp.HasNext == nil && len(resp.Extensions) == 0 {
-		b = append(b, `{"data":`...)
-		if len(resp.Data) == 0 {
-			b = append(b, "null"...)
-		} else {
-			b = append(b, resp.Data...)
-		}
-		return append(b, '}')
-	}
-	out, err := json.Marshal(resp)
+	b, err := gqlresponse.Append(make([]byte, 0, gqlresponse.Len(resp)), resp)
 	if err != nil {
 		// Only data that is not JSON fails, which the executor never
 		// writes (gqlgen's transport panics here).
-		return append(b, `{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}],"data":null}`...)
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}],"data":null}`)
 	}
-	return append(b, out...)
+	_, _ = w.Write(b)
 }

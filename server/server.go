@@ -189,7 +189,9 @@ func (s *Server) graphqlHandler(r *graph.Resolver) http.Handler {
 		h.Use(ext) // first: the operation's span encloses the others' work
 	}
 	// Before the loaders (outer): a subscriber handed a shared result
-	// makes no loaders.
+	// makes no loaders. Response interceptors added after it (inner) run
+	// only for the subscriber that executes an event, not for those it
+	// hands the result to: per-delivery work belongs before it.
 	h.Use(s.fanout)
 	if r.Svc != nil {
 		h.AroundResponses(graph.LoaderMiddleware(r.Svc))

@@ -1,9 +1,12 @@
 package wsgraphql
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"testing"
+
+	"activelab/gqlresponse"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -76,28 +79,8 @@ func TestAppendMessage(t *testing.T) {
 	}
 }
 
-// TestEncodeResponse: the fast path writes what json.Marshal writes.
-func TestEncodeResponse(t *testing.T) {
-	yes := true
-	for _, resp := range []*graphql.Response{
-		{Data: json.RawMessage(`{"queueEvents":{"seq":1,"type":"item_labeled"}}`)},
-		{},
-		{Data: json.RawMessage(`null`), Errors: gqlerror.List{{Message: "boom", Path: ast.Path{ast.PathName("a")}}}},
-		{Data: json.RawMessage(`{}`), HasNext: &yes, Label: "l", Extensions: map[string]any{"x": 1}},
-	} {
-		got, err := encodeResponse(resp)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, _ := json.Marshal(resp)
-		if string(got) != string(want) {
-			t.Errorf("encodeResponse = %s, want %s", got, want)
-		}
-	}
-}
-
 // TestAppendResponse: a result message is what appendMessage writes with
-// encodeResponse's payload, for plain results (framed in one go) and
+// gqlresponse's payload, for plain results (framed in one go) and
 // others, and for ids with and without characters JSON escapes.
 func TestAppendResponse(t *testing.T) {
 	yes := true
@@ -108,12 +91,18 @@ func TestAppendResponse(t *testing.T) {
 		{Data: json.RawMessage(`{}`), HasNext: &yes, Label: "l", Extensions: map[string]any{"x": 1}},
 	} {
 		for _, id := range []string{"1", "0193a0f4-0000-7000-8000-000000000001", "a\"\n<&>\\é\u2028", "~ !#"} {
-			payload, err := encodeResponse(resp)
+			payload, err := gqlresponse.Append(nil, resp)
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := appendMessage(nil, "next", id, payload)
 			got, err := appendResponse(nil, "next", id, resp)
+			if err == nil {
+				want, _ := json.Marshal(resp)
+				if !bytes.Contains(got, want) {
+					t.Errorf("appendResponse(%q) = %s, without json.Marshal's %s", id, got, want)
+				}
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

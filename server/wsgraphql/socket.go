@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"activelab/gqlresponse"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -48,6 +50,9 @@ type socket struct {
 	cancel context.CancelFunc
 
 	wmu sync.Mutex // one writer at a time (gorilla allows one)
+	// raw writes frames to the TCP connection under conn directly
+	// (frame.go); nil for any other kind of connection.
+	raw *rawWriter
 
 	mu  sync.Mutex
 	ops map[string]*operation // running operations by id, made on the first
@@ -260,60 +265,27 @@ func decodeParams(raw json.RawMessage, params *graphql.RawParams) error {
 
 // writeResponse sends a result (next; legacy data).
 func (s *socket) writeResponse(id string, resp *graphql.Response) {
-	msg, err := appendResponse(nil, s.proto.nextType(), id, resp)
+	buf, err := appendResponse(newFrameBuffer(len(`{"type":"","id":"","payload":}`)+len(id)+gqlresponse.Len(resp)+8), s.proto.nextType(), id, resp)
 	if err != nil {
 		s.writeErrors(id, gqlerror.List{{Message: "internal error: the response could not be encoded"}})
 		s.t.onError(s.ctx, fmt.Errorf("encode response: %w", err))
 		return
 	}
-	s.writeFrame(msg)
-}
-
-// plainResult reports whether resp is data alone, which needs no encoding
-// (the executor writes it compact).
-func plainResult(resp *graphql.Response) bool {
-	return len(resp.Errors) == 0 && resp.Label == "" && resp.Path == nil && resp.HasNext == nil && resp.Extensions == nil
+	s.writeFrame(buf)
 }
 
 // appendResponse appends the message of type typ carrying resp to b:
-// appendMessage(b, typ, id, encodeResponse(resp)), in one allocation for
-// a plain result. A subscription's event is framed once per subscriber
-// (graph.Fanout shares one response among them), so this is on the
-// fan-out's path.
+// appendMessage(b, typ, id, gqlresponse.Append(nil, resp)), in one
+// allocation for a plain result. A subscription's event is framed once
+// per subscriber (graph.Fanout shares one response among them), so this
+// is on the fan-out's path.
 func appendResponse(b []byte, typ, id string, resp *graphql.Response) ([]byte, error) {
-	if !plainResult(resp) {
-		payload, err := json.Marshal(resp)
-		if err != nil {
-			return nil, err
-		}
-		return appendMessage(b, typ, id, payload), nil
-	}
-	data := resp.Data
-	if len(data) == 0 {
-		data = json.RawMessage("null")
-	}
-	if b == nil {
-		b = make([]byte, 0, len(`{"type":"","id":"","payload":{"data":}}`)+len(typ)+len(id)+len(data)+8)
-	}
 	b = appendHead(b, typ, id)
-	b = append(b, `,"payload":{"data":`...)
-	b = append(b, data...)
-	return append(b, "}}"...), nil
-}
-
-// encodeResponse is json.Marshal(resp), without re-reading the data of a
-// plain result.
-func encodeResponse(resp *graphql.Response) ([]byte, error) {
-	if !plainResult(resp) {
-		return json.Marshal(resp)
+	b = append(b, `,"payload":`...)
+	b, err := gqlresponse.Append(b, resp)
+	if err != nil {
+		return nil, err
 	}
-	data := resp.Data
-	if len(data) == 0 {
-		data = json.RawMessage("null")
-	}
-	b := make([]byte, 0, len(`{"data":}`)+len(data))
-	b = append(b, `{"data":`...)
-	b = append(b, data...)
 	return append(b, '}'), nil
 }
 
@@ -336,11 +308,12 @@ func (s *socket) write(typ, id string, payload []byte) {
 	}
 }
 
-// writeFrame sends one encoded message; a failed write closes the socket.
-func (s *socket) writeFrame(msg []byte) {
+// writeFrame sends one message, encoded after a frame buffer's headroom
+// (newFrameBuffer); a failed write closes the socket.
+func (s *socket) writeFrame(buf []byte) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if err := s.writeFrameLocked(msg); err != nil {
+	if err := s.writeFrameLocked(buf); err != nil {
 		s.t.onError(s.ctx, fmt.Errorf("websocket write: %w", err))
 		go s.close(websocket.CloseAbnormalClosure, "") // not under wmu
 	}
@@ -348,16 +321,22 @@ func (s *socket) writeFrame(msg []byte) {
 
 // writeLocked sends one message; the caller holds wmu.
 func (s *socket) writeLocked(typ, id string, payload []byte) error {
-	return s.writeFrameLocked(appendMessage(make([]byte, 0, 32+len(id)+len(payload)), typ, id, payload))
+	return s.writeFrameLocked(appendMessage(newFrameBuffer(32+len(id)+len(payload)), typ, id, payload))
 }
 
-// writeFrameLocked sends one encoded message; the caller holds wmu.
-func (s *socket) writeFrameLocked(msg []byte) error {
+// writeFrameLocked sends one message, encoded after a frame buffer's
+// headroom; the caller holds wmu. On a TCP connection the frame is
+// written as it is, in one system call when the socket's send buffer has
+// room (the usual case); else through gorilla's writer.
+func (s *socket) writeFrameLocked(buf []byte) error {
 	if s.closed.Load() {
 		return errClosed
 	}
+	if s.raw != nil {
+		return s.writeRaw(textFrame(buf))
+	}
 	_ = s.conn.SetWriteDeadline(time.Now().Add(s.t.cfg.WriteTimeout))
-	return s.conn.WriteMessage(websocket.TextMessage, msg)
+	return s.conn.WriteMessage(websocket.TextMessage, buf[frameHeadroom:])
 }
 
 // keepAlive sends the keep-alive of the protocol, unless the socket is not

@@ -143,7 +143,7 @@ func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	}
 	conn.SetReadLimit(t.cfg.ReadLimit)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	s := &socket{t: t, conn: conn, exec: exec, ctx: ctx, cancel: cancel}
+	s := &socket{t: t, conn: conn, exec: exec, ctx: ctx, cancel: cancel, raw: newRawWriter(conn.NetConn())}
 	if conn.Subprotocol() == ProtocolGraphQLTransportWS {
 		s.proto = transportWS
 	}
