@@ -214,7 +214,7 @@ func (b *Broker) Subscribe(ctx context.Context, f Filter, afterSeq int64) (*Subs
 	s := &subscription{filter: f}
 	var ch chan *Event
 	identity := func(e *Event) (*Event, bool) { return e, true }
-	if err := b.subscribe(ctx, s, afterSeq, opener(s, &ch, b.cfg.Buffer, identity, nil)); err != nil {
+	if err := b.subscribe(ctx, s, afterSeq, opener(s, &ch, b.cfg.Buffer, Converted[*Event]{Conv: identity})); err != nil {
 		return nil, err
 	}
 	return &Subscription{C: ch, b: b, s: s}, nil
@@ -227,8 +227,16 @@ type Converted[T any] struct {
 	// event and subscriber: it must be quick, must not block and must
 	// not call the broker. Required.
 	Conv func(*Event) (T, bool)
+	// Offer, when set, is offered each converted value first (with the
+	// lock held: it must not block and must not call the broker): true
+	// means the subscriber took it itself and it is not buffered on the
+	// channel, false that it goes on the channel as without Offer. A
+	// subscriber that delivers most events without its goroutine
+	// (graph.Fanout writing a shared result to the socket) sets it, so
+	// that an event wakes no goroutine per subscriber.
+	Offer func(T) bool
 	// Sent, when set, is called (with the lock held) after an event's
-	// value was buffered on the channel.
+	// value was buffered on the channel or taken by Offer.
 	Sent func(*Event)
 	// Ended, when set, is called once (with the lock held) when the
 	// subscription ends, with why: nil after its context ended,
@@ -245,23 +253,30 @@ type Converted[T any] struct {
 func SubscribeConverted[T any](ctx context.Context, b *Broker, f Filter, afterSeq int64, c Converted[T]) (<-chan T, error) {
 	s := &subscription{filter: f, ended: c.Ended}
 	var ch chan T
-	if err := b.subscribe(ctx, s, afterSeq, opener(s, &ch, b.cfg.Buffer, c.Conv, c.Sent)); err != nil {
+	if err := b.subscribe(ctx, s, afterSeq, opener(s, &ch, b.cfg.Buffer, c)); err != nil {
 		return nil, err
 	}
 	return ch, nil
 }
 
 // opener returns subscribe's open for a channel of T: it makes *ch with
-// room for the backlog and buffer more, and sets s.send (convert, buffer
-// without blocking, then call sent if set; a conversion that drops the
-// event counts as sent) and s.closeCh.
-func opener[T any](s *subscription, ch *chan T, buffer int, conv func(*Event) (T, bool), sent func(*Event)) func(backlog int) {
+// room for the backlog and buffer more, and sets s.send (convert, offer
+// or buffer without blocking, then call Sent if set; a conversion that
+// drops the event counts as sent) and s.closeCh.
+func opener[T any](s *subscription, ch *chan T, buffer int, cv Converted[T]) func(backlog int) {
+	conv, offer, sent := cv.Conv, cv.Offer, cv.Sent
 	return func(backlog int) {
 		c := make(chan T, backlog+buffer)
 		*ch = c
 		s.send = func(e *Event) bool {
 			v, ok := conv(e)
 			if !ok {
+				return true
+			}
+			if offer != nil && offer(v) {
+				if sent != nil {
+					sent(e)
+				}
 				return true
 			}
 			select {

@@ -4,6 +4,7 @@ import (
 	"activelab/ident"
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -376,5 +377,65 @@ func TestSubscribeConverted(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("received %d values before the end, want the buffer's 3", n)
+	}
+}
+
+// TestSubscribeConvertedOffer: a value Offer takes is not buffered (so a
+// subscriber that takes every value never fills its buffer, and its
+// channel carries only what Offer refused), the backlog is offered too,
+// and Sent hears of both.
+func TestSubscribeConvertedOffer(t *testing.T) {
+	t.Parallel()
+	src := &memSource{}
+	src.append(Event{Type: "keep"}) // seq 1: replayed
+	b := startBroker(t, src, BrokerConfig{Buffer: 2})
+	var mu sync.Mutex
+	var offered, sent []int64
+	c := Converted[int64]{
+		Conv:  func(e *Event) (int64, bool) { return e.Seq, true },
+		Offer: func(v int64) bool { mu.Lock(); defer mu.Unlock(); offered = append(offered, v); return v%3 != 0 },
+		Sent:  func(e *Event) { mu.Lock(); defer mu.Unlock(); sent = append(sent, e.Seq) },
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := SubscribeConverted(ctx, b, Filter{}, 0, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 7 { // seqs 2-8: more than the buffer of 2, but only 3 and 6 are refused
+		src.append(Event{Type: "keep"})
+	}
+	b.Notify()
+	for _, want := range []int64{3, 6} {
+		select {
+		case got := <-ch:
+			if got != want {
+				t.Fatalf("channel carried %d, want %d", got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no value %d within 5s", want)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		done := len(sent) == 8
+		o, s := slices.Clone(offered), slices.Clone(sent)
+		mu.Unlock()
+		if done {
+			if !slices.Equal(o, []int64{1, 2, 3, 4, 5, 6, 7, 8}) || !slices.Equal(s, o) {
+				t.Fatalf("offered %v, sent %v; want 1-8 both", o, s)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 5 s offered %v, sent %v", o, s)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case v, ok := <-ch:
+		t.Fatalf("the channel carried %d (open %v) that Offer took", v, ok)
+	default:
 	}
 }

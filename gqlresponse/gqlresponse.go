@@ -1,6 +1,6 @@
 // Package gqlresponse writes a gqlgen graphql.Response as JSON, the one
 // encoding the HTTP and websocket transports and the subscription fan-out
-// share.
+// share, and carries a transport's Sink for an operation's results.
 //
 // A response with only data, which is nearly every response, is written
 // around the bytes gqlgen's executor already encoded (compact JSON)
@@ -12,6 +12,7 @@
 package gqlresponse
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -50,4 +51,31 @@ func Len(resp *graphql.Response) int {
 		return len(`null`)
 	}
 	return len(`{"data":null}`) + len(resp.Data)
+}
+
+// Sink takes an operation's results and writes them in the order it is
+// given them, without blocking: a transport that has one puts it in the
+// operation's context (WithSink), and a subscription's results may then
+// be written by whichever goroutine has them ready (graph.Fanout writes
+// an event's shared result to every subscriber that way), not only by
+// the operation's own goroutine, which need not wake for each event.
+type Sink interface {
+	// Send writes resp as the operation's next result, or queues it
+	// behind what is being written; it never blocks. It is false when
+	// resp will not be written (the connection is closed or too far
+	// behind and being closed).
+	Send(resp *graphql.Response) bool
+}
+
+type sinkKey struct{}
+
+// WithSink returns ctx carrying the operation's sink.
+func WithSink(ctx context.Context, s Sink) context.Context {
+	return context.WithValue(ctx, sinkKey{}, s)
+}
+
+// SinkFrom returns the sink in ctx, or nil.
+func SinkFrom(ctx context.Context) Sink {
+	s, _ := ctx.Value(sinkKey{}).(Sink)
+	return s
 }

@@ -176,6 +176,7 @@ func streamDirect[T any](ctx context.Context, r *Resolver, field string, f event
 		c.Ended = func(error) { obs.StreamEnded(field) }
 		obs.StreamStarted(field)
 	}
+	c.Offer = directOffer[T](ctx) // Fanout's direct delivery, when the transport allows it
 	ch, err := events.SubscribeConverted(ctx, r.Broker, f, after, c)
 	if err != nil {
 		if obs != nil {

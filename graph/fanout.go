@@ -40,6 +40,12 @@ import (
 // for it and returns it, executing nothing. The transport then only frames
 // it with the subscriber's id and writes it.
 //
+// With a transport that gives the operation a gqlresponse.Sink (our
+// websocket transport does) and a stream that shows the tap each event in
+// the broker's delivery (streamDirect), the others do not even wait:
+// their goroutines are not woken, and the result is written to their
+// sockets by whoever publishes it (fanout_direct.go, "direct delivery").
+//
 // # What a result depends on (the key)
 //
 // The event: the value its field converted for all subscribers (one per
@@ -67,6 +73,11 @@ type Fanout struct {
 	next  int                   // ring's oldest slot
 
 	executed, shared atomic.Uint64
+
+	// Direct taps to flush (fanout_direct.go), and the goroutines
+	// flushing them.
+	flushq   chan *eventTap
+	flushers atomic.Int32
 }
 
 // fanoutKept is how many (event, key) results Fanout remembers.
@@ -83,7 +94,7 @@ var CallerDependentFields = map[string]bool{
 
 // NewFanout returns a Fanout with nothing shared yet.
 func NewFanout() *Fanout {
-	return &Fanout{byKey: make(map[resultKey]*sharedResult, fanoutKept)}
+	return &Fanout{byKey: make(map[resultKey]*sharedResult, fanoutKept), flushq: make(chan *eventTap, flushQueued)}
 }
 
 var _ interface {
@@ -109,7 +120,7 @@ func (f *Fanout) Stats() (executed, shared uint64) {
 // InterceptOperation gives a subscription its event tap.
 func (f *Fanout) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
-		tap := &eventTap{}
+		tap := &eventTap{f: f, sink: gqlresponse.SinkFrom(ctx)}
 		tap.op, tap.callerDependent, tap.shareable = operationKey(oc)
 		// A socket's principal is fixed when it is admitted (rechecks
 		// end the socket rather than change it).
@@ -127,18 +138,17 @@ func (f *Fanout) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	if tap == nil || tap.src == nil {
 		return next(ctx) // not a subscription, or one not connected to its tap
 	}
+	if tap.direct {
+		return f.serveDirect(ctx, tap, next)
+	}
 	ev, ok := tap.src.receive(ctx)
 	if !ok {
 		tap.src.end() // gqlgen's channel closes: next ends the stream
 		return next(ctx)
 	}
-	u := tap.user
-	if !tap.shareable || u == nil {
+	key, ok := tap.key(ev)
+	if !ok {
 		return f.execute(ctx, tap, ev, next)
-	}
-	key := resultKey{ev: ev, op: tap.op, role: u.Role}
-	if tap.callerDependent {
-		key.user = u.ID
 	}
 	r, first := f.join(key)
 	if !first {
@@ -153,13 +163,29 @@ func (f *Fanout) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 		}
 		return f.execute(ctx, tap, ev, next) // the first could not share
 	}
-	defer close(r.done) // also when next panics: the others execute then
+	var shared *graphql.Response
+	defer func() { r.publish(shared) }() // also when next panics: the others execute then
 	resp := f.execute(ctx, tap, ev, next)
 	if shareable(resp) {
 		// The executor reuses its buffer for the operation's next event.
-		r.resp = &graphql.Response{Data: bytes.Clone(resp.Data)}
+		shared = &graphql.Response{Data: bytes.Clone(resp.Data)}
 	}
 	return resp
+}
+
+// key returns ev's result key for the tap's subscriber: false when its
+// results cannot be shared (an operation that could not be keyed, no
+// caller).
+func (t *eventTap) key(ev any) (resultKey, bool) {
+	u := t.user
+	if !t.shareable || u == nil {
+		return resultKey{}, false
+	}
+	key := resultKey{ev: ev, op: t.op, role: u.Role}
+	if t.callerDependent {
+		key.user = u.ID
+	}
+	return key, true
 }
 
 // execute has gqlgen execute ev for this subscriber.
@@ -205,10 +231,51 @@ type resultKey struct {
 type opKey [sha256.Size]byte
 
 // sharedResult is one (event, key) result, final once done is closed:
-// resp is nil when it could not be shared.
+// resp is nil when it could not be shared. Subscribers delivered directly
+// (fanout_direct.go) wait for it as waiters instead of on done: publish
+// hands the result on to them.
 type sharedResult struct {
 	done chan struct{}
 	resp *graphql.Response
+
+	mu      sync.Mutex
+	final   bool
+	waiters []*eventTap
+}
+
+// await registers t to be flushed when r is published; false when r is
+// final already (t may flush now).
+func (r *sharedResult) await(t *eventTap) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.final {
+		return false
+	}
+	r.waiters = append(r.waiters, t)
+	return true
+}
+
+// isFinal reports whether r is published; r.resp may be read once it is.
+func (r *sharedResult) isFinal() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.final
+}
+
+// publish makes resp r's result (nil: not shareable, every subscriber
+// executes for itself), wakes the subscribers waiting on done and
+// flushes the direct ones waiting, from the calling goroutine: one
+// execution, then one write per subscriber without waking theirs.
+func (r *sharedResult) publish(resp *graphql.Response) {
+	r.mu.Lock()
+	r.resp, r.final = resp, true
+	waiters := r.waiters
+	r.waiters = nil
+	r.mu.Unlock()
+	close(r.done)
+	for _, t := range waiters {
+		t.f.schedule(t)
+	}
 }
 
 // operationKey returns the key of oc's document, operation name and the
@@ -334,11 +401,22 @@ type tapKey struct{}
 // goroutine uses it: gqlgen resolves the subscription field, then asks
 // for one response at a time.
 type eventTap struct {
+	f   *Fanout
 	src eventSource
 	// The operation's key and caller, taken when it starts.
 	shareable, callerDependent bool
 	op                         opKey
 	user                       *store.User
+
+	// Direct delivery (fanout_direct.go): set when the transport gave
+	// the operation a sink and its stream offers events to the tap.
+	sink    gqlresponse.Sink
+	direct  bool
+	mu      sync.Mutex
+	queue   []*pending    // the events to write, in order
+	wake    chan struct{} // an event waits for the operation's goroutine
+	over    bool          // the queue overflowed: the stream ends
+	stopped bool          // the operation ended: nothing more is written
 }
 
 // eventSource is a tapped subscription's stream.
@@ -346,6 +424,8 @@ type eventSource interface {
 	// receive waits for the next event: false when the stream or ctx
 	// ended.
 	receive(ctx context.Context) (any, bool)
+	// receiveOr is receive, or woke when wake has a signal first.
+	receiveOr(ctx context.Context, wake <-chan struct{}) (ev any, ok, woke bool)
 	// forward hands an event receive returned to gqlgen's channel.
 	forward(ev any)
 	// end closes gqlgen's channel (once).
@@ -382,6 +462,20 @@ func (s *tapStream[T]) receive(ctx context.Context) (any, bool) {
 		return v, true
 	case <-ctx.Done():
 		return nil, false
+	}
+}
+
+func (s *tapStream[T]) receiveOr(ctx context.Context, wake <-chan struct{}) (any, bool, bool) {
+	select {
+	case v, ok := <-s.in:
+		if !ok {
+			return nil, false, false
+		}
+		return v, true, false
+	case <-wake:
+		return nil, true, true
+	case <-ctx.Done():
+		return nil, false, false
 	}
 }
 

@@ -27,8 +27,10 @@
 // within Config.InitTimeout, 4409 a graphql-transport-ws id already
 // running (legacy graphql-ws gets an error message for that id), 4429 a
 // second connection_init, Init's codes for a refusal, 1009 a message over
-// Config.ReadLimit, 1000 when the context Init returned ends (or the
-// client terminates), 1001 when the server shuts down (Close). Before a
+// Config.ReadLimit, 1008 when more than 256 messages wait for a peer that
+// reads nothing (its subscriptions resume with afterSeq on a new socket),
+// 1000 when the context Init returned ends (or the client terminates),
+// 1001 when the server shuts down (Close). Before a
 // 4xxx close, legacy graphql-ws clients get connection_error with the
 // reason.
 //
@@ -42,8 +44,17 @@
 //     gets a 512-byte read buffer of its own and borrows write buffers
 //     from a pool while it writes a message.
 //   - One goroutine per socket, its reader. Writes (results, pings,
-//     pongs, errors) happen on the goroutine that has them, one at a time
-//     under the socket's mutex; there is no writer goroutine.
+//     pongs, errors) happen on the goroutine that has them, one writer at
+//     a time; there is no writer goroutine. A frame is written straight
+//     to the TCP socket, in one write(2) when the send buffer has room,
+//     with no write deadline (so no timer) and no copy into gorilla's
+//     buffer; only a frame that does not fit waits, in a goroutine
+//     started for it, bounded by Config.WriteTimeout.
+//   - Each operation's context carries a gqlresponse.Sink: its results
+//     may be sent without blocking by any goroutine, in order, queued
+//     behind the frame being written. graph.Fanout writes an event's
+//     shared result to every subscriber that way, so an event wakes no
+//     goroutine per subscriber (see graph.Fanout).
 //   - One goroutine per running operation, which is what gqlgen's
 //     executor needs: a subscription's response function blocks until the
 //     resolver's channel has the next event.

@@ -15,33 +15,38 @@ import (
 const frameHeadroom = 10
 
 // newFrameBuffer returns a buffer for a message of about n bytes, empty
-// after its headroom: append the message, then frame it with textFrame.
+// after its headroom: append the message, then frame it with frame.
 func newFrameBuffer(n int) []byte {
 	return make([]byte, frameHeadroom, frameHeadroom+n)
 }
 
-// textFrame writes the header of a final, unmasked text frame carrying
+// frame writes the header of a final, unmasked frame of opcode op
+// (websocket.TextMessage, CloseMessage, PongMessage...) carrying
 // buf[frameHeadroom:] into buf's headroom and returns the frame.
-func textFrame(buf []byte) []byte {
+func frame(op int, buf []byte) []byte {
 	n := len(buf) - frameHeadroom
-	const finText = 0x80 | 0x1 // FIN, opcode text
+	first := 0x80 | byte(op) // FIN, opcode
 	switch {
 	case n < 126:
-		buf[8], buf[9] = finText, byte(n)
+		buf[8], buf[9] = first, byte(n)
 		return buf[8:]
 	case n <= 0xffff:
-		buf[6], buf[7] = finText, 126
+		buf[6], buf[7] = first, 126
 		binary.BigEndian.PutUint16(buf[8:], uint16(n))
 		return buf[6:]
 	default:
-		buf[0], buf[1] = finText, 127
+		buf[0], buf[1] = first, 127
 		binary.BigEndian.PutUint64(buf[2:], uint64(n))
 		return buf
 	}
 }
 
 // rawWriter writes frames to the connection under a TCP websocket
-// (writeRaw); its fields carry one write's frame and outcome, so that
+// itself, without gorilla's writer: a frame that fits in the socket's
+// send buffer (every subscriber that keeps up) takes one write(2),
+// without a write deadline to set, a timer to arm, or a copy into
+// gorilla's buffer. Only the socket's writer uses it (writer.go), so its
+// frames and our control frames cannot interleave. Its fields carry one write's frame and outcome, so that
 // the function handed to syscall.RawConn is made once per socket, not
 // once per write.
 type rawWriter struct {
@@ -81,37 +86,38 @@ func (w *rawWriter) tryWrite(fd uintptr) bool {
 	}
 }
 
-// writeRaw writes a whole frame to the socket's TCP connection; the caller
-// holds wmu. It first tries one write(2) that does not wait: a socket
-// whose send buffer has room (every subscriber keeping up) takes the frame
-// then, without a write deadline to set, a timer to arm, or a copy into
-// gorilla's buffer. What does not fit is written by a blocking write
-// bounded by Config.WriteTimeout, whose deadline is cleared afterwards.
-//
-// Frames written so and gorilla's control frames (close, pong) cannot
-// interleave: every write to the connection, ours and gorilla's, holds
-// the descriptor's write lock for the whole of its bytes.
-func (s *socket) writeRaw(frame []byte) error {
-	w := s.raw
+// try writes what of a frame fits now, in one write(2) that does not
+// wait, and returns the rest (empty when all of it was written). The
+// caller holds the socket's writer's role.
+func (w *rawWriter) try(frame []byte) (rest []byte, err error) {
 	w.frame, w.n, w.err, w.called = frame, 0, nil, false
-	err := w.rc.Write(w.write)
+	err = w.rc.Write(w.write)
 	n, werr, called := w.n, w.err, w.called
 	w.frame, w.err = nil, nil
 	switch {
 	case err != nil && !(errors.Is(err, os.ErrDeadlineExceeded) && !called):
-		return err
-	case werr == syscall.EAGAIN || werr == nil && n < len(frame):
-		// The send buffer is full: wait for room below.
+		return nil, err
+	case !called:
+		// A deadline left by an earlier blocking write has passed and
+		// refused the write before it was tried: nothing written.
+		return frame, nil
+	case werr == syscall.EAGAIN:
+		return frame, nil // the send buffer is full
 	case werr != nil:
-		return werr
-	case called:
-		return nil // all of it
+		return nil, werr
+	default:
+		return frame[n:], nil
 	}
-	// Also here when a deadline gorilla left (a pong's, a close's) has
-	// passed and refused the write before it was tried.
-	rest := frame
-	if werr == nil && n > 0 {
-		rest = frame[n:]
+}
+
+// writeBlocking writes a whole frame: what fits now without waiting
+// (try), the rest by a blocking write bounded by Config.WriteTimeout,
+// whose deadline is cleared afterwards. The caller holds the socket's
+// writer's role.
+func (w *rawWriter) writeBlocking(s *socket, frame []byte) error {
+	rest, err := w.try(frame)
+	if err != nil || len(rest) == 0 {
+		return err
 	}
 	c := s.conn.NetConn()
 	_ = c.SetWriteDeadline(time.Now().Add(s.t.cfg.WriteTimeout))

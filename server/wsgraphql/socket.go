@@ -35,7 +35,8 @@ var errClosed = errors.New("websocket closed")
 
 // socket is one websocket: its state is kept small (issue 15: 10,000
 // sockets per process). One goroutine reads (run); writes come from the
-// reader, the operations and the keep-alive, one at a time under wmu.
+// reader, the operations, the keep-alive and graph.Fanout, through the
+// socket's writer (writer.go).
 type socket struct {
 	t      *Transport
 	conn   *websocket.Conn
@@ -49,7 +50,13 @@ type socket struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	wmu sync.Mutex // one writer at a time (gorilla allows one)
+	// The writer (writer.go): wmu guards writing, the role of the one
+	// goroutine writing to the connection, and the frames queued behind
+	// it; idle (on wmu) signals that the role is free.
+	wmu     sync.Mutex
+	idle    sync.Cond
+	writing bool
+	queue   []outFrame
 	// raw writes frames to the TCP connection under conn directly
 	// (frame.go); nil for any other kind of connection.
 	raw *rawWriter
@@ -123,7 +130,7 @@ func (s *socket) handle(m message) bool {
 			op.cancel()
 		}
 	case kindPing:
-		s.write(typePong, "", m.payload)
+		s.send(websocket.TextMessage, appendMessage(newFrameBuffer(32+len(m.payload)), typePong, "", m.payload))
 	case kindPong:
 	case kindTerminate:
 		s.close(websocket.CloseNormalClosure, "terminated")
@@ -155,9 +162,9 @@ func (s *socket) init(raw json.RawMessage) bool {
 	}
 	_ = s.conn.SetReadDeadline(time.Time{})
 	s.acked.Store(true)
-	s.write(typeAck, "", nil)
+	s.writeMessage(typeAck, "", nil)
 	if s.proto == legacyWS {
-		s.write(typeKeepAlive, "", nil) // as gqlgen's transport did
+		s.writeMessage(typeKeepAlive, "", nil) // as gqlgen's transport did
 	}
 	// The socket ends with the context Init returned (credentials no
 	// longer hold, the server shuts down).
@@ -203,10 +210,14 @@ func (s *socket) execute(ctx context.Context, op *operation, id string, raw json
 		}
 		s.mu.Unlock()
 	}()
+	// The operation's results may be written by any goroutine that has
+	// them (graph.Fanout writes a shared event's result to its every
+	// subscriber), in order, without blocking.
+	ctx = gqlresponse.WithSink(ctx, &opSink{s: s, id: id})
 	params := &graphql.RawParams{}
 	if err := decodeParams(raw, params); err != nil {
 		s.writeErrors(id, gqlerror.List{{Message: "invalid json"}})
-		s.write(typeComplete, id, nil)
+		s.writeMessage(typeComplete, id, nil)
 		return
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
@@ -219,12 +230,12 @@ func (s *socket) execute(ctx context.Context, op *operation, id string, raw json
 		} else {
 			s.writeResponse(id, &graphql.Response{Errors: errs})
 		}
-		s.write(typeComplete, id, nil)
+		s.writeMessage(typeComplete, id, nil)
 		return
 	}
 	ctx = graphql.WithOperationContext(ctx, oc)
 	if s.dispatch(ctx, oc, id) && !s.closed.Load() {
-		s.write(typeComplete, id, nil)
+		s.writeMessage(typeComplete, id, nil)
 	}
 }
 
@@ -265,13 +276,18 @@ func decodeParams(raw json.RawMessage, params *graphql.RawParams) error {
 
 // writeResponse sends a result (next; legacy data).
 func (s *socket) writeResponse(id string, resp *graphql.Response) {
-	buf, err := appendResponse(newFrameBuffer(len(`{"type":"","id":"","payload":}`)+len(id)+gqlresponse.Len(resp)+8), s.proto.nextType(), id, resp)
+	buf, err := s.responseFrame(id, resp)
 	if err != nil {
 		s.writeErrors(id, gqlerror.List{{Message: "internal error: the response could not be encoded"}})
 		s.t.onError(s.ctx, fmt.Errorf("encode response: %w", err))
 		return
 	}
-	s.writeFrame(buf)
+	s.write(websocket.TextMessage, buf)
+}
+
+// responseFrame returns the frame buffer of a result message.
+func (s *socket) responseFrame(id string, resp *graphql.Response) ([]byte, error) {
+	return appendResponse(newFrameBuffer(len(`{"type":"","id":"","payload":}`)+len(id)+gqlresponse.Len(resp)+8), s.proto.nextType(), id, resp)
 }
 
 // appendResponse appends the message of type typ carrying resp to b:
@@ -295,66 +311,33 @@ func (s *socket) writeErrors(id string, errs gqlerror.List) {
 	if err != nil {
 		b = []byte(`[{"message":"internal error"}]`)
 	}
-	s.write(typeError, id, b)
+	s.writeMessage(typeError, id, b)
 }
 
-// write sends one message; a failed write closes the socket.
-func (s *socket) write(typ, id string, payload []byte) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if err := s.writeLocked(typ, id, payload); err != nil {
-		s.t.onError(s.ctx, fmt.Errorf("websocket write: %w", err))
-		go s.close(websocket.CloseAbnormalClosure, "") // not under wmu
-	}
-}
-
-// writeFrame sends one message, encoded after a frame buffer's headroom
-// (newFrameBuffer); a failed write closes the socket.
-func (s *socket) writeFrame(buf []byte) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if err := s.writeFrameLocked(buf); err != nil {
-		s.t.onError(s.ctx, fmt.Errorf("websocket write: %w", err))
-		go s.close(websocket.CloseAbnormalClosure, "") // not under wmu
-	}
-}
-
-// writeLocked sends one message; the caller holds wmu.
-func (s *socket) writeLocked(typ, id string, payload []byte) error {
-	return s.writeFrameLocked(appendMessage(newFrameBuffer(32+len(id)+len(payload)), typ, id, payload))
-}
-
-// writeFrameLocked sends one message, encoded after a frame buffer's
-// headroom; the caller holds wmu. On a TCP connection the frame is
-// written as it is, in one system call when the socket's send buffer has
-// room (the usual case); else through gorilla's writer.
-func (s *socket) writeFrameLocked(buf []byte) error {
-	if s.closed.Load() {
-		return errClosed
-	}
-	if s.raw != nil {
-		return s.writeRaw(textFrame(buf))
-	}
-	_ = s.conn.SetWriteDeadline(time.Now().Add(s.t.cfg.WriteTimeout))
-	return s.conn.WriteMessage(websocket.TextMessage, buf[frameHeadroom:])
+// writeMessage sends one message and waits until it is written; a failed
+// write closes the socket.
+func (s *socket) writeMessage(typ, id string, payload []byte) {
+	s.write(websocket.TextMessage, appendMessage(newFrameBuffer(32+len(id)+len(payload)), typ, id, payload))
 }
 
 // keepAlive sends the keep-alive of the protocol, unless the socket is not
-// admitted yet or is writing (then it is evidently alive, and the shared
-// keep-alive must not wait behind one slow peer).
+// admitted yet or is writing (then it is evidently alive); it never waits
+// (one goroutine serves every socket's keep-alives).
 func (s *socket) keepAlive() {
-	if !s.acked.Load() || !s.wmu.TryLock() {
+	if !s.acked.Load() {
 		return
 	}
-	defer s.wmu.Unlock()
+	s.wmu.Lock()
+	busy := s.writing
+	s.wmu.Unlock()
+	if busy {
+		return
+	}
 	typ := typeKeepAlive
 	if s.proto == transportWS {
 		typ = typePing
 	}
-	if err := s.writeLocked(typ, "", nil); err != nil {
-		s.t.onError(s.ctx, fmt.Errorf("websocket keep-alive: %w", err))
-		go s.close(websocket.CloseAbnormalClosure, "")
-	}
+	s.send(websocket.TextMessage, appendMessage(newFrameBuffer(32), typ, "", nil))
 }
 
 // refuse ends the socket for a protocol or authentication failure: legacy
@@ -363,21 +346,30 @@ func (s *socket) keepAlive() {
 func (s *socket) refuse(code int, reason string) {
 	if s.proto == legacyWS {
 		b, _ := json.Marshal(&gqlerror.Error{Message: reason})
-		s.write(typeConnectionError, "", b)
+		s.writeMessage(typeConnectionError, "", b)
 	}
 	s.close(code, reason)
 }
 
 // close ends the socket once: a close frame with code and reason (none
-// for 1006, abnormal closure), its operations cancelled, the connection
-// closed and unregistered.
+// for 1006, abnormal closure, or when the writer does not finish within
+// a second), its operations cancelled, the connection closed and
+// unregistered. Frames still queued are dropped.
 func (s *socket) close(code int, reason string) {
 	if s.closed.Swap(true) {
 		return
 	}
-	if code != websocket.CloseAbnormalClosure {
+	s.wmu.Lock()
+	s.idle.Broadcast() // writers waiting for the role give up
+	s.wmu.Unlock()
+	if code != websocket.CloseAbnormalClosure && s.acquire(time.Second) {
 		msg := websocket.FormatCloseMessage(code, truncate(reason, 123))
-		_ = s.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+		_ = s.writeBlocking(outFrame{websocket.CloseMessage, controlFrame(msg)})
+		s.wmu.Lock()
+		s.queue = nil
+		s.writing = false
+		s.idle.Broadcast()
+		s.wmu.Unlock()
 	}
 	s.cancel()
 	s.mu.Lock()
