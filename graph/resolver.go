@@ -54,7 +54,8 @@ type StreamObserver interface {
 	StreamStarted(field string)
 	StreamEnded(field string)
 	// EventSent is called when an event has been handed to the
-	// subscription's transport (gqlgen writes it to the socket next), with
+	// subscription (its channel, for gqlgen to execute, or Fanout's
+	// direct delivery, which writes its shared result next), with
 	// its lag: the time since the event's created_at, stamped as its
 	// transaction wrote it, just before the commit. Events committed
 	// before the subscription started (replayed after afterSeq) are not

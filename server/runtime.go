@@ -44,6 +44,9 @@ type Runtime struct {
 	log    *slog.Logger
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	stopJobs    sync.Once
+	stopJobsErr error
 }
 
 // NewRuntime builds the broker (and starts it, with the PostgreSQL
@@ -108,15 +111,25 @@ func (rt *Runtime) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops the job client (running jobs get until ctx ends; any still
-// running are then cancelled and queued again without spending an attempt),
-// then the broker, ending every subscription.
+// StopJobs stops the job client: it fetches no more jobs, and running
+// jobs get until ctx ends; any still running are then cancelled and
+// queued again without spending an attempt. The broker keeps running
+// (Stop ends it). Only the first call stops; later ones return its error.
+func (rt *Runtime) StopJobs(ctx context.Context) error {
+	rt.stopJobs.Do(func() {
+		err := rt.Jobs.Stop(ctx)
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+			rt.stopJobsErr = fmt.Errorf("stop job client: %w", err)
+		}
+	})
+	return rt.stopJobsErr
+}
+
+// Stop stops the job client (StopJobs, if not stopped yet), then the
+// broker, ending every subscription.
 func (rt *Runtime) Stop(ctx context.Context) error {
-	err := rt.Jobs.Stop(ctx)
+	err := rt.StopJobs(ctx)
 	rt.cancel()
 	rt.wg.Wait()
-	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("stop job client: %w", err)
-	}
-	return nil
+	return err
 }

@@ -69,7 +69,7 @@ var table = []Setting{
 	{Name: "Jobs", Flag: "jobs", Env: "ACTIVELAB_JOBS", Type: Bool, Default: "true",
 		Help: "work background jobs in this process (false: serve the API only and leave jobs to `activelab worker`)", Group: GroupServer, Commands: serveOnly},
 	{Name: "ShutdownTimeout", Flag: "shutdown-timeout", Env: "ACTIVELAB_SHUTDOWN_TIMEOUT", Type: Duration, Default: "15s", Positive: true,
-		Help: "how long a graceful shutdown waits for in-flight requests, then for running jobs (those still running are queued again without spending an attempt)", Group: GroupServer, Commands: serveOnly},
+		Help: "how long a graceful shutdown waits for in-flight requests and running jobs, both at once (jobs still running are queued again without spending an attempt)", Group: GroupServer, Commands: serveOnly},
 	{Name: "WorkerShutdownTimeout", Flag: "shutdown-timeout", Env: "ACTIVELAB_SHUTDOWN_TIMEOUT", Type: Duration, Default: "30s", Positive: true,
 		Help: "how long a worker's running jobs may finish after SIGTERM before they are put back in the queue", Group: GroupServer, Commands: workerOnly},
 	{Name: "AllowedOrigins", Flag: "allowed-origins", Env: "ACTIVELAB_ALLOWED_ORIGINS", Type: List,

@@ -26,9 +26,10 @@ func init() {
 // insert-only River client: this process serves the API and enqueues, the
 // workers run elsewhere), listens, seeds the demo on an empty database (in
 // the background, with --demo), and serves until ctx ends (SIGINT/SIGTERM),
-// then shuts down gracefully: HTTP first, then the workers (running jobs
-// get the shutdown timeout to finish, then are cancelled and queued again
-// without spending an attempt), then the broker.
+// then shuts down gracefully within the one shutdown timeout: the HTTP
+// server drains its requests while the workers fetch no more jobs and let
+// running ones finish (then cancel them and queue them again without
+// spending an attempt); then the broker stops.
 func runServe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	conf := bindSettings(fs, "serve")
@@ -45,11 +46,17 @@ func runServe(ctx context.Context, args []string) error {
 	level, _ := server.ParseLogLevel(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
+	// ctx ends the process; shutdown ends cfg.ShutdownTimeout later, the
+	// one deadline of everything that stops then.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	shutdown, cancelShutdown := shutdownContext(ctx, cfg.ShutdownTimeout)
+	defer cancelShutdown()
 	tp, err := startTracing(ctx, opts.OTLPEndpoint, log)
 	if err != nil {
 		return err
 	}
-	defer stopTracing(tp, cfg.ShutdownTimeout, log) // deferred first: runs last
+	defer stopTracing(tp, shutdown, log) // deferred first: runs last
 
 	st, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -63,12 +70,21 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-		defer cancel()
-		if err := rt.Stop(sctx); err != nil {
+	// The workers stop fetching as soon as ctx ends and finish their
+	// running jobs while the API drains its requests (Serve), both by
+	// the shutdown's deadline; the broker stops after both.
+	jobsStopped := make(chan struct{})
+	go func() {
+		defer close(jobsStopped)
+		<-ctx.Done()
+		if err := rt.StopJobs(shutdown); err != nil {
 			log.Warn("stop workers", "error", err.Error())
 		}
+	}()
+	defer func() {
+		stop() // when Serve failed rather than ctx ending
+		<-jobsStopped
+		_ = rt.Stop(shutdown) // the broker; the jobs' error was logged
 	}()
 	if err := rt.Start(ctx); err != nil {
 		return err

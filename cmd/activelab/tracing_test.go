@@ -94,3 +94,31 @@ func TestServeTraced(t *testing.T) {
 		}
 	}
 }
+
+// TestShutdownContext: the shutdown's context lives while the process
+// runs and ends its timeout after the process's context does, so one
+// --shutdown-timeout bounds the whole shutdown.
+func TestShutdownContext(t *testing.T) {
+	ctx, stop := context.WithCancel(context.Background())
+	shutdown, cancel := shutdownContext(ctx, 200*time.Millisecond)
+	defer cancel()
+	time.Sleep(300 * time.Millisecond)
+	if shutdown.Err() != nil {
+		t.Fatal("the shutdown context ended while the process ran")
+	}
+	stop()
+	start := time.Now()
+	<-shutdown.Done()
+	if d := time.Since(start); d < 150*time.Millisecond || d > 5*time.Second {
+		t.Fatalf("the shutdown context ended %v after the process's, want its 200ms timeout", d)
+	}
+
+	// cancel releases it at once.
+	ctx2, stop2 := context.WithCancel(context.Background())
+	defer stop2()
+	shutdown2, cancel2 := shutdownContext(ctx2, time.Hour)
+	cancel2()
+	if shutdown2.Err() == nil {
+		t.Fatal("cancel did not end the shutdown context")
+	}
+}

@@ -48,11 +48,13 @@ func runWorker(ctx context.Context, args []string) error {
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
+	shutdown, cancelShutdown := shutdownContext(ctx, shutdownTimeout)
+	defer cancelShutdown()
 	tp, err := startTracing(ctx, opts.OTLPEndpoint, log)
 	if err != nil {
 		return err
 	}
-	defer stopTracing(tp, shutdownTimeout, log) // deferred first: runs last
+	defer stopTracing(tp, shutdown, log) // deferred first: runs last
 
 	st, err := openStore(ctx, opts.DatabaseURL)
 	if err != nil {
@@ -95,9 +97,7 @@ func runWorker(ctx context.Context, args []string) error {
 
 	<-ctx.Done()
 	log.Info("worker stopping: running jobs may finish", "shutdown_timeout", shutdownTimeout.String())
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	stopErr := rt.Stop(sctx)
+	stopErr := rt.Stop(shutdown)
 	hctx, hcancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer hcancel()
 	_ = hs.Shutdown(hctx)
