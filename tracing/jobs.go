@@ -112,6 +112,10 @@ func (j *jobTracer) Work(ctx context.Context, job *rivertype.JobRow, doInner fun
 		// Not a failure: the job runs again later (or, stopped by a
 		// shutdown, at once elsewhere).
 		span.SetAttributes(jobOutcome.String("snoozed"))
+	case errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely), errors.Is(err, river.ErrJobCancelledRemotely):
+		// Not a failure either: an admin cancelled it (cancelJob), and
+		// River ended its context.
+		span.SetAttributes(jobOutcome.String("cancelled"))
 	default:
 		span.SetStatus(codes.Error, "job attempt failed")
 		span.SetAttributes(semconv.ErrorTypeKey.String(errorType(err)))

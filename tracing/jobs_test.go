@@ -73,18 +73,25 @@ func TestJobMiddleware(t *testing.T) {
 		err       error
 		wantChild bool
 		wantError bool
+		cancelled bool // an admin cancelled it: River ends its context with ErrJobCancelledRemotely
 	}{
-		{"enqueued in a trace", params[0].Metadata, nil, true, false},
-		{"enqueued outside", []byte(`{"a":1}`), nil, false, false},
-		{"no metadata", nil, nil, false, false},
-		{"fails", params[1].Metadata, errors.New("training diverged"), true, true},
-		{"snoozed", params[2].Metadata, river.JobSnooze(0), true, false},
+		{"enqueued in a trace", params[0].Metadata, nil, true, false, false},
+		{"enqueued outside", []byte(`{"a":1}`), nil, false, false, false},
+		{"no metadata", nil, nil, false, false, false},
+		{"fails", params[1].Metadata, errors.New("training diverged"), true, true, false},
+		{"snoozed", params[2].Metadata, river.JobSnooze(0), true, false, false},
+		{"cancelled by an admin", params[2].Metadata, context.Canceled, true, false, true},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			exp.Reset()
 			job := &rivertype.JobRow{ID: int64(100 + i), Kind: "retrain_model", Queue: "training", Attempt: 2, Metadata: tc.meta}
-			err := work.Work(context.Background(), job, func(ctx context.Context) error {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			if tc.cancelled {
+				cancel(river.ErrJobCancelledRemotely)
+			}
+			err := work.Work(ctx, job, func(ctx context.Context) error {
 				if !trace.SpanContextFromContext(ctx).IsValid() {
 					t.Error("the job's context has no span")
 				}
@@ -109,6 +116,9 @@ func TestJobMiddleware(t *testing.T) {
 			}
 			if (s.Status.Code == codes.Error) != tc.wantError {
 				t.Errorf("status %v, want error %v", s.Status, tc.wantError)
+			}
+			if tc.cancelled && a["river.job.outcome"] != "cancelled" {
+				t.Errorf("outcome %q, want cancelled", a["river.job.outcome"])
 			}
 		})
 	}
