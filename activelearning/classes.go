@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"activelab/activelearning/ingest"
 	"activelab/ml"
 	"activelab/ml/metrics"
 	"activelab/ml/sampling"
@@ -22,8 +23,8 @@ import (
 
 // checkClasses normalises and validates CreateModelInput.Classes for task:
 // none for regression; for classification empty means store.BinaryClasses,
-// else 2 to ml.MaxClasses distinct, trimmed, non-empty printable ASCII
-// names of at most 64 bytes. It returns what to store (nil for the binary
+// else what ingest.CheckClasses accepts (2 to ml.MaxClasses names, the
+// same rules as an import's classes). It returns what to store (nil for the binary
 // default, so a binary model looks as it always did).
 func checkClasses(task store.Task, classes []string) (store.ClassNames, error) {
 	if len(classes) == 0 {
@@ -32,47 +33,26 @@ func checkClasses(task store.Task, classes []string) (store.ClassNames, error) {
 	if task != store.TaskClassification {
 		return nil, inputErr("classes", "class names are for classification; %q is regression", task)
 	}
-	if len(classes) < 2 || len(classes) > ml.MaxClasses {
-		return nil, inputErr("classes", "%d classes, want 2 to %d", len(classes), ml.MaxClasses)
+	names, err := ingest.CheckClasses(classes)
+	if err != nil {
+		return nil, inputErr("classes", "%s", err.Error())
 	}
-	out := make(store.ClassNames, len(classes))
-	seen := map[string]bool{}
-	for i, c := range classes {
-		c = strings.TrimSpace(c)
-		if c == "" || len(c) > 64 {
-			return nil, inputErr("classes", "class %d: a name is 1 to 64 characters", i+1)
-		}
-		for _, r := range []byte(c) {
-			if r < 0x20 || r > 0x7e {
-				return nil, inputErr("classes", "class %q: printable ASCII only", c)
-			}
-		}
-		if seen[c] {
-			return nil, inputErr("classes", "class %q twice", c)
-		}
-		seen[c] = true
-		out[i] = c
-	}
+	out := store.ClassNames(names)
 	if len(out) == 2 && out[0] == store.BinaryClasses[0] && out[1] == store.BinaryClasses[1] {
 		return nil, nil
 	}
 	return out, nil
 }
 
-// ClassIndex resolves a class label against classes: a class name, or its
-// index 0..K−1 written as an integer. The error (an *InputError for field)
-// names the valid classes.
+// ClassIndex resolves a class label against classes as an import does
+// (ingest.ClassIndex: a class name, as it is or ignoring case, or its
+// index 0..K−1 written as an integer). The error (an *InputError for
+// field) names the valid classes.
 func ClassIndex(field string, classes []string, label string) (int, error) {
-	label = strings.TrimSpace(label)
-	for k, c := range classes {
-		if c == label {
-			return k, nil
-		}
-	}
-	if k, err := strconv.Atoi(label); err == nil && k >= 0 && k < len(classes) {
+	if k, ok := ingest.ClassIndex(classes, label); ok {
 		return k, nil
 	}
-	return 0, inputErr(field, "%q is not a class: valid classes are %s (or their index 0 to %d)", label, classList(classes), len(classes)-1)
+	return 0, inputErr(field, "%q is not a class: valid classes are %s (or their index 0 to %d)", strings.TrimSpace(label), classList(classes), len(classes)-1)
 }
 
 // checkClassValue checks that v is a class index of classes.

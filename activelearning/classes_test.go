@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"activelab/activelearning"
+	"activelab/activelearning/ingest"
+	"activelab/ml"
 	"activelab/store"
 )
 
@@ -58,21 +60,29 @@ func TestItemProbabilities(t *testing.T) {
 	}
 }
 
-// TestClassIndex: a class by name or index; anything else an *InputError
-// naming the classes.
+// TestClassIndex: a class by name (ignoring case, as an import reads it)
+// or index; anything else an *InputError naming the classes.
 func TestClassIndex(t *testing.T) {
 	t.Parallel()
 	classes := []string{"low", "medium", "high"}
-	for label, want := range map[string]int{"low": 0, " high ": 2, "1": 1} {
+	for label, want := range map[string]int{"low": 0, " high ": 2, "1": 1, "Low": 0, "HIGH": 2} {
 		if k, err := activelearning.ClassIndex("class", classes, label); err != nil || k != want {
 			t.Errorf("%q: %d, %v; want %d", label, k, err, want)
 		}
 	}
-	for _, label := range []string{"", "Low", "3", "-1", "1.0", "very low"} {
+	for _, label := range []string{"", "3", "-1", "1.0", "very low", "l0w"} {
 		_, err := activelearning.ClassIndex("class", classes, label)
 		var ie *activelearning.InputError
 		if !errors.As(err, &ie) || ie.Field != "class" || ie.Msg == "" {
 			t.Errorf("%q: %v, want an input error on class", label, err)
 		}
+	}
+}
+
+// TestMaxClasses: the class-name rules (ingest) allow as many classes as
+// a model can have (ml).
+func TestMaxClasses(t *testing.T) {
+	if ingest.MaxClasses != ml.MaxClasses {
+		t.Fatalf("ingest.MaxClasses %d, ml.MaxClasses %d", ingest.MaxClasses, ml.MaxClasses)
 	}
 }

@@ -70,7 +70,14 @@ func importFormat(in model.ImportCompoundsInput) (ingest.Format, error) {
 // qualifier, which the service stores.
 func importOptions(in model.ImportCompoundsInput) (ingest.Options, error) {
 	opts := ingest.Options{SMILESColumn: deref(in.SmilesColumn), NameColumn: deref(in.NameColumn),
-		Qualified: true, DecimalComma: in.DecimalComma != nil && *in.DecimalComma, Sheet: deref(in.Sheet), Classes: in.Classes}
+		Qualified: true, DecimalComma: in.DecimalComma != nil && *in.DecimalComma, Sheet: deref(in.Sheet)}
+	if len(in.Classes) > 0 {
+		names, err := ingest.CheckClasses(in.Classes)
+		if err != nil {
+			return opts, &activelearning.InputError{Field: "classes", Msg: err.Error()}
+		}
+		opts.Classes = names
+	}
 	if len(in.Endpoints) > 0 {
 		if deref(in.ValueColumn) != "" || deref(in.Endpoint) != "" {
 			return opts, &activelearning.InputError{Field: "endpoints", Msg: "give endpoints, or endpoint with valueColumn, not both"}

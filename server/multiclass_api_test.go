@@ -65,6 +65,11 @@ func TestThreeClassAPI(t *testing.T) {
 			!strings.Contains(imp.ImportCompounds.Errors[0].Reason, "valid classes are low, medium, high") {
 			t.Fatalf("import: %+v", imp.ImportCompounds)
 		}
+		// Classes follow the rules of a model's (ingest.CheckClasses): a
+		// label "Low" must name one class.
+		wantError(t, a.upload(t, a.sciT, `mutation($in: ImportCompoundsInput!) { importCompounds(input: $in) { measurements } }`,
+			map[string]any{"in": map[string]any{"file": nil, "setName": "sol3b", "endpoint": "sol3b", "valueColumn": "sol3",
+				"classes": []string{"low", "medium", "Low"}}}, "sol3.csv", file.String()), "BAD_USER_INPUT", `classes "low" and "Low" differ only in case`)
 
 		var cm struct {
 			CreateModel struct {

@@ -41,3 +41,73 @@ func TestCSVClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckClasses: the one set of rules for class names (a new model's,
+// an import's): 2 to MaxClasses trimmed names of printable ASCII, 1 to 64
+// bytes, no two the same ignoring case.
+func TestCheckClasses(t *testing.T) {
+	t.Parallel()
+	many := make([]string, MaxClasses+1)
+	for i := range many {
+		many[i] = "c" + strings.Repeat("x", i)
+	}
+	for _, tc := range []struct {
+		classes []string
+		want    string // the error's text, or "" for accepted
+	}{
+		{[]string{" low", "medium ", "high"}, ""},
+		{many[:MaxClasses], ""},
+		{[]string{"a", "A1"}, ""},
+		{[]string{"only"}, "1 classes, want 2 to 64"},
+		{many, "65 classes, want 2 to 64"},
+		{[]string{"low", " "}, "class 2: a name is 1 to 64 characters"},
+		{[]string{"low", strings.Repeat("h", 65)}, "class 2: a name is 1 to 64 characters"},
+		{[]string{"low", "h\u00efgh"}, "class \"h\u00efgh\": printable ASCII only"},
+		{[]string{"low", "hi\tgh"}, `class "hi\tgh": printable ASCII only`},
+		{[]string{"low", "high", "low "}, `class "low" twice`},
+		{[]string{"Low", "high", "low"}, `classes "Low" and "low" differ only in case`},
+	} {
+		got, err := CheckClasses(tc.classes)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%q: %v", tc.classes, err)
+		case tc.want == "" && len(got) != len(tc.classes):
+			t.Errorf("%q: %q", tc.classes, got)
+		case tc.want != "" && (err == nil || err.Error() != tc.want):
+			t.Errorf("%q: error %v, want %q", tc.classes, err, tc.want)
+		}
+	}
+	if got, _ := CheckClasses([]string{" low", "medium "}); got[0] != "low" || got[1] != "medium" {
+		t.Errorf("names not trimmed: %q", got)
+	}
+}
+
+// TestClassIndex: a label is a class's name as it is, else ignoring case
+// (exact first: legacy classes may differ only in case), or its index.
+func TestClassIndex(t *testing.T) {
+	t.Parallel()
+	classes := []string{"low", "medium", "high"}
+	for label, want := range map[string]int{"low": 0, " HIGH ": 2, "Medium": 1, "2": 2, "0": 0} {
+		if k, ok := ClassIndex(classes, label); !ok || k != want {
+			t.Errorf("%q: %d, %v; want %d", label, k, ok, want)
+		}
+	}
+	for _, label := range []string{"", "3", "-1", "1.0", "very low", "lo w"} {
+		if k, ok := ClassIndex(classes, label); ok {
+			t.Errorf("%q: class %d, want none", label, k)
+		}
+	}
+	if k, _ := ClassIndex([]string{"A", "a"}, "a"); k != 1 {
+		t.Errorf("exact match not first: %d", k)
+	}
+}
+
+// TestOpenChecksClasses: an import's classes follow CheckClasses before a
+// row is read.
+func TestOpenChecksClasses(t *testing.T) {
+	t.Parallel()
+	_, err := Open(strings.NewReader("smiles,sol\nCCO,low\n"), FormatCSV, Options{ValueColumn: "sol", Classes: []string{"low", "Low"}})
+	if err == nil || !strings.Contains(err.Error(), "differ only in case") {
+		t.Fatalf("Open with classes differing in case: %v", err)
+	}
+}

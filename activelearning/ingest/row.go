@@ -228,6 +228,11 @@ func Open(r io.Reader, f Format, opts Options) (Reader, error) {
 	if err := checkEndpoints(opts.Endpoints); err != nil {
 		return nil, err
 	}
+	if len(opts.Classes) > 0 {
+		if _, err := CheckClasses(opts.Classes); err != nil {
+			return nil, fmt.Errorf("classes: %w", err)
+		}
+	}
 	r, err := Decompress(r)
 	if err != nil {
 		return nil, err

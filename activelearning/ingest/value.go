@@ -148,20 +148,10 @@ func parseValue(row int, column, s string, opts *Options) (v float64, q Qualifie
 	return v, q, true, nil
 }
 
-// parseClass reads a class label of classes (Options.Classes): a class
-// name (exactly, else ignoring case) or an index 0..K−1, as the index.
+// parseClass reads a class label of classes (Options.Classes) as its
+// index (ClassIndex).
 func parseClass(row int, column, s string, classes []string) (float64, Qualifier, bool, *RowError) {
-	for k, c := range classes {
-		if s == c {
-			return float64(k), Exact, true, nil
-		}
-	}
-	for k, c := range classes {
-		if strings.EqualFold(s, c) {
-			return float64(k), Exact, true, nil
-		}
-	}
-	if k, err := strconv.Atoi(s); err == nil && k >= 0 && k < len(classes) {
+	if k, ok := ClassIndex(classes, s); ok {
 		return float64(k), Exact, true, nil
 	}
 	return 0, Exact, false, &RowError{Row: row, Column: column,

@@ -56,9 +56,13 @@ describe('importInput', () => {
     const got = importInput({ ...form, endpoint: 'sol3', valueColumn: 'class', classes: ' low, medium,high ' });
     expect(typeof got !== 'string' && got.classes).toEqual(['low', 'medium', 'high']);
     expect(importInput({ ...form, classes: 'low, high' })).toBe('Classes name the values of a value column: give the column and its endpoint.');
-    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low' })).toBe('Name two or more classes, separated by commas (low, medium, high).');
-    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low, ,high' })).toBe('Name two or more classes, separated by commas (low, medium, high).');
-    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low,low' })).toBe('The class low is named twice.');
+    // The same rules as the new-model form's (classNamesProblem), the server's for both.
+    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low' })).toBe('Name 2 to 64 classes, separated by commas (low, medium, high).');
+    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low, ,high' })).toBe('A class name is empty.');
+    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low,low' })).toBe('Class “low” is named twice.');
+    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: 'low,Low' })).toBe('Classes “low” and “Low” differ only in case.');
+    const many = Array.from({ length: 65 }, (_, i) => `c${i}`).join(',');
+    expect(importInput({ ...form, endpoint: 'e', valueColumn: 'v', classes: many })).toBe('Name 2 to 64 classes, separated by commas (low, medium, high).');
   });
 
   it('says what is missing or wrong', () => {

@@ -1,6 +1,6 @@
 // The import form's rules, apart from the page: how its fields become the
 // importCompounds input (graph/activelearning.graphqls ImportCompoundsInput).
-import { parseClasses } from './newModel';
+import { classNamesProblem, parseClasses } from './newModel';
 
 /** EndpointColumn is an endpoint and the column (CSV, XLSX) or SDF data item holding its values. */
 export interface EndpointColumn {
@@ -71,9 +71,8 @@ export function importInput(f: ImportFields): ImportInputFields | string {
   const classes = parseClasses(f.classes);
   if (classes.length > 0) {
     if (valueColumn === '' && f.mapping.trim() === '') return 'Classes name the values of a value column: give the column and its endpoint.';
-    if (classes.length < 2 || classes.some((c) => c === '')) return 'Name two or more classes, separated by commas (low, medium, high).';
-    const dup = classes.find((c, i) => classes.indexOf(c) !== i);
-    if (dup) return `The class ${dup} is named twice.`;
+    const problem = classNamesProblem(classes);
+    if (problem) return problem;
   }
   let endpoints: EndpointColumn[] | null = null;
   if (f.mapping.trim() !== '') {

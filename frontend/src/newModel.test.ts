@@ -64,7 +64,10 @@ describe('create-model form, named classes', () => {
   });
   it('names what is wrong with the classes', () => {
     expect(check({ ...three, classes: '' })).toMatchObject({ ok: false, field: 'task' });
-    expect(check({ ...three, classes: 'low' })).toEqual({ ok: false, field: 'classes', error: 'Name 2 to 64 classes, separated by commas.' });
+    expect(check({ ...three, classes: 'low' })).toEqual({ ok: false, field: 'classes', error: 'Name 2 to 64 classes, separated by commas (low, medium, high).' });
+    expect(check({ ...three, classes: 'low,LOW,high' })).toEqual({ ok: false, field: 'classes', error: 'Classes “low” and “LOW” differ only in case.' });
+    expect(check({ ...three, classes: `low,${'m'.repeat(65)},high` })).toMatchObject({ ok: false, field: 'classes' });
+    expect(check({ ...three, classes: 'low,médium,high' })).toEqual({ ok: false, field: 'classes', error: 'Class “médium”: letters, digits and punctuation of plain ASCII only.' });
     expect(check({ ...three, classes: 'low,,high' })).toEqual({ ok: false, field: 'classes', error: 'A class name is empty.' });
     expect(check({ ...three, classes: 'low,low,high' })).toEqual({ ok: false, field: 'classes', error: 'Class “low” is named twice.' });
     expect(check({ ...three, classes: 'low,high' })).toEqual({

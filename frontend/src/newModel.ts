@@ -137,15 +137,36 @@ export function parseClasses(text: string): string[] {
 }
 
 /**
+ * classNamesProblem says what is wrong with class names (null when
+ * nothing), by the server's rules for a model's classes and an import's
+ * alike (ingest.CheckClasses): 2 to 64 names of 1 to 64 characters of
+ * printable ASCII, no two the same ignoring case (a label "Low" must name
+ * one class).
+ */
+export function classNamesProblem(classes: string[]): string | null {
+  if (classes.length < 2 || classes.length > 64) return 'Name 2 to 64 classes, separated by commas (low, medium, high).';
+  if (classes.some((c) => c === '')) return 'A class name is empty.';
+  const long = classes.find((c) => c.length > 64);
+  if (long) return `Class “${long.slice(0, 20)}…” is longer than 64 characters.`;
+  const odd = classes.find((c) => !/^[\x20-\x7e]+$/.test(c));
+  if (odd) return `Class “${odd}”: letters, digits and punctuation of plain ASCII only.`;
+  const lower = classes.map((c) => c.toLowerCase());
+  const dup = classes.find((_, i) => lower.indexOf(lower[i]) !== i);
+  if (dup) {
+    const first = classes[lower.indexOf(dup.toLowerCase())];
+    return first === dup ? `Class “${dup}” is named twice.` : `Classes “${first}” and “${dup}” differ only in case.`;
+  }
+  return null;
+}
+
+/**
  * checkClasses says what is wrong with class names for an endpoint (null
- * when nothing): 2 to 64 distinct non-empty names, and the endpoint's
- * values (class indexes, as imported with the classes) within 0 to K − 1.
+ * when nothing): classNamesProblem, and the endpoint's values (class
+ * indexes, as imported with the classes) within 0 to K − 1.
  */
 function checkClasses(classes: string[], ep: EndpointInfo): string | null {
-  if (classes.length < 2 || classes.length > 64) return 'Name 2 to 64 classes, separated by commas.';
-  if (classes.some((c) => c === '')) return 'A class name is empty.';
-  const dup = classes.find((c, i) => classes.indexOf(c) !== i);
-  if (dup) return `Class “${dup}” is named twice.`;
+  const problem = classNamesProblem(classes);
+  if (problem) return problem;
   if (ep.min < 0 || ep.max > classes.length - 1) {
     return `${ep.name} has values ${fmt(ep.min)} to ${fmt(ep.max)}, not class indexes 0 to ${classes.length - 1}: import its labels with these class names.`;
   }
