@@ -146,6 +146,18 @@ func (s *subscriber) next() (*queueEvent, error) {
 	}
 }
 
+// serverMessage is a graphql-transport-ws message as encoding/json reads
+// it: its type and, for "next", the queue event or the errors.
+type serverMessage struct {
+	Type    string `json:"type"`
+	Payload struct {
+		Data struct {
+			QueueEvents queueEvent `json:"queueEvents"`
+		} `json:"data"`
+		Errors []any `json:"errors"`
+	} `json:"payload"`
+}
+
 // nextPrefix is how the server frames every queueEvents result of the
 // load generator's subscription (id "1", compact JSON, fields in the
 // selection's order).
@@ -160,15 +172,7 @@ func readEvent(data []byte) (string, *queueEvent, error) {
 	if ev, ok := readFramedEvent(data); ok {
 		return "next", ev, nil
 	}
-	var msg struct {
-		Type    string `json:"type"`
-		Payload struct {
-			Data struct {
-				QueueEvents queueEvent `json:"queueEvents"`
-			} `json:"data"`
-			Errors []any `json:"errors"`
-		} `json:"payload"`
-	}
+	var msg serverMessage
 	if err := json.Unmarshal(data, &msg); err != nil {
 		return "", nil, fmt.Errorf("decode message: %w", err)
 	}

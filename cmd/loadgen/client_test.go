@@ -10,15 +10,7 @@ import (
 // decode to.
 func decodeSlow(t testing.TB, data []byte) (string, *queueEvent, bool) {
 	t.Helper()
-	var msg struct {
-		Type    string `json:"type"`
-		Payload struct {
-			Data struct {
-				QueueEvents queueEvent `json:"queueEvents"`
-			} `json:"data"`
-			Errors []any `json:"errors"`
-		} `json:"payload"`
-	}
+	var msg serverMessage
 	if err := json.Unmarshal(data, &msg); err != nil || len(msg.Payload.Errors) > 0 {
 		return "", nil, false
 	}
