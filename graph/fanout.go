@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -76,8 +77,9 @@ type Fanout struct {
 
 	// Direct taps to flush (fanout_direct.go), and the goroutines
 	// flushing them.
-	flushq   chan *eventTap
-	flushers atomic.Int32
+	flushq      chan *eventTap
+	flushers    atomic.Int32
+	maxFlushers int32 // GOMAXPROCS when made
 }
 
 // fanoutKept is how many (event, key) results Fanout remembers.
@@ -94,7 +96,8 @@ var CallerDependentFields = map[string]bool{
 
 // NewFanout returns a Fanout with nothing shared yet.
 func NewFanout() *Fanout {
-	return &Fanout{byKey: make(map[resultKey]*sharedResult, fanoutKept), flushq: make(chan *eventTap, flushQueued)}
+	return &Fanout{byKey: make(map[resultKey]*sharedResult, fanoutKept), flushq: make(chan *eventTap, flushQueued),
+		maxFlushers: int32(runtime.GOMAXPROCS(0))}
 }
 
 var _ interface {
@@ -199,6 +202,13 @@ func (f *Fanout) execute(ctx context.Context, tap *eventTap, ev any, next graphq
 // with the same key would have got.
 func shareable(resp *graphql.Response) bool {
 	return gqlresponse.Plain(resp) && len(resp.Data) > 0
+}
+
+// lookup returns key's result, or nil when no one has asked for it.
+func (f *Fanout) lookup(key resultKey) *sharedResult {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.byKey[key]
 }
 
 // join returns key's result and whether the caller is the first to ask,
@@ -417,6 +427,8 @@ type eventTap struct {
 	wake    chan struct{} // an event waits for the operation's goroutine
 	over    bool          // the queue overflowed: the stream ends
 	stopped bool          // the operation ended: nothing more is written
+	busy    int           // queued events the goroutine executes, not yet done
+	waiting int           // queued events waiting for a shared result
 }
 
 // eventSource is a tapped subscription's stream.

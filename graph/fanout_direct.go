@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"context"
-	"runtime"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -32,9 +31,11 @@ import (
 // delivery at 10,000 subscribers (a goroutine woken, gqlgen's response
 // path, the transport's write) is then the sink's framing and write.
 
-// maxPending bounds a tap's queue: events waiting behind one the
-// subscriber's goroutine is still executing. Past it the stream ends as
-// a slow subscriber's does (the client resubscribes with afterSeq).
+// maxPending bounds the shared results a tap's queue holds, waiting
+// behind an event the subscriber's goroutine is still executing. Past it
+// the stream ends as a slow subscriber's does (the client resubscribes
+// with afterSeq). Events the goroutine executes itself are bounded by the
+// subscription's channel instead (its buffer, and the whole of a replay).
 const maxPending = 1024
 
 // pending is one event of a direct tap, in the order of the tap's queue.
@@ -69,15 +70,24 @@ func directOffer[T any](ctx context.Context) func(*T) bool {
 // not block.
 func (t *eventTap) offer(ev any) bool {
 	t.mu.Lock()
-	stopped := t.stopped
+	stopped, behind := t.stopped, t.busy > 0
 	t.mu.Unlock()
 	if stopped {
 		return true // the operation is over: drop the event
 	}
 	p := &pending{ev: ev, own: true}
 	if key, ok := t.key(ev); ok {
-		p.r, p.first = t.f.join(key)
-		p.own = p.first
+		if behind {
+			// A subscriber whose goroutine still has events of its own
+			// to execute (a replay, a slow read) must not make the others
+			// wait for it: it waits for a result another makes, or
+			// executes this one for itself alone.
+			p.r = t.f.lookup(key)
+			p.own = p.r == nil
+		} else {
+			p.r, p.first = t.f.join(key)
+			p.own = p.first
+		}
 	}
 	t.mu.Lock()
 	if t.stopped {
@@ -87,7 +97,7 @@ func (t *eventTap) offer(ev any) bool {
 		}
 		return true
 	}
-	if t.over || len(t.queue) >= maxPending {
+	if t.over || !p.own && t.waiting >= maxPending {
 		t.over = true
 		t.mu.Unlock()
 		t.signal()
@@ -97,6 +107,11 @@ func (t *eventTap) offer(ev any) bool {
 		return false
 	}
 	t.queue = append(t.queue, p)
+	if p.own {
+		t.busy++
+	} else {
+		t.waiting++
+	}
 	t.mu.Unlock()
 	if p.own {
 		return false
@@ -123,8 +138,8 @@ func (f *Fanout) schedule(t *eventTap) {
 		t.flush()
 		return
 	}
-	if f.flushers.Load() < int32(runtime.GOMAXPROCS(0)) {
-		if f.flushers.Add(1) <= int32(runtime.GOMAXPROCS(0)) {
+	if f.flushers.Load() < f.maxFlushers {
+		if f.flushers.Add(1) <= f.maxFlushers {
 			go f.flusher()
 		} else {
 			f.flushers.Add(-1)
@@ -148,7 +163,7 @@ func (f *Fanout) flusher() {
 		if len(f.flushq) == 0 {
 			return
 		}
-		if f.flushers.Add(1) > int32(runtime.GOMAXPROCS(0)) {
+		if f.flushers.Add(1) > f.maxFlushers {
 			f.flushers.Add(-1)
 			return
 		}
@@ -160,16 +175,29 @@ func (f *Fanout) flusher() {
 // shareable, so its waiters execute the event for themselves rather than
 // wait for it for ever.
 func (t *eventTap) stop() {
-	var orphans []*sharedResult
 	t.mu.Lock()
+	orphans := t.stopLocked()
+	t.mu.Unlock()
+	publishNone(orphans)
+}
+
+// stopLocked is stop with t.mu held: it returns the results to publish as
+// not shareable (after unlocking).
+func (t *eventTap) stopLocked() []*sharedResult {
+	var orphans []*sharedResult
 	for _, p := range t.queue {
 		if p.first && !p.taken {
 			orphans = append(orphans, p.r)
 		}
 	}
-	t.stopped, t.queue = true, nil
-	t.mu.Unlock()
-	for _, r := range orphans {
+	t.stopped, t.queue, t.busy, t.waiting = true, nil, 0, 0
+	return orphans
+}
+
+// publishNone publishes rs as not shareable: their waiters execute for
+// themselves.
+func publishNone(rs []*sharedResult) {
+	for _, r := range rs {
 		r.publish(nil)
 	}
 }
@@ -187,17 +215,18 @@ func (t *eventTap) signal() {
 // could not be shared becomes the goroutine's to execute.
 func (t *eventTap) flush() {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	for len(t.queue) > 0 && !t.stopped {
 		p := t.queue[0]
 		if !p.ready {
 			if p.own || !p.r.isFinal() {
-				return
+				break
 			}
 			if p.r.resp == nil {
 				p.own, p.woken = true, true
+				t.waiting--
+				t.busy++
 				t.signal()
-				return
+				break
 			}
 			p.resp, p.ready = p.r.resp, true
 			t.f.shared.Add(1)
@@ -207,11 +236,20 @@ func (t *eventTap) flush() {
 		if len(t.queue) == 0 {
 			t.queue = nil
 		}
+		if !p.own {
+			t.waiting--
+		}
 		if !t.sink.Send(p.resp) {
-			t.queue = nil // the socket is closed, or is closing
+			// The socket is closed, or is closing: nothing more is
+			// written, and what this tap was to make for others is not
+			// coming.
+			orphans := t.stopLocked()
+			t.mu.Unlock()
+			publishNone(orphans)
 			return
 		}
 	}
+	t.mu.Unlock()
 }
 
 // take waits for the next event the tap's goroutine must execute: one the
@@ -220,7 +258,7 @@ func (t *eventTap) flush() {
 func (t *eventTap) take(ctx context.Context) (*pending, bool) {
 	for {
 		t.mu.Lock()
-		if t.over {
+		if t.over || t.stopped {
 			t.mu.Unlock()
 			return nil, false
 		}
@@ -251,6 +289,7 @@ func (t *eventTap) take(ctx context.Context) (*pending, bool) {
 		// refuses): execute it after what is queued.
 		p := &pending{ev: ev, own: true, taken: true}
 		t.queue = append(t.queue, p)
+		t.busy++
 		t.mu.Unlock()
 		return p, true
 	}
@@ -276,6 +315,9 @@ func (f *Fanout) serveDirect(ctx context.Context, tap *eventTap, next graphql.Re
 		}
 		tap.mu.Lock()
 		p.resp, p.ready = resp, true
+		if !tap.stopped {
+			tap.busy--
+		}
 		tap.mu.Unlock()
 		tap.flush()
 	}

@@ -20,13 +20,18 @@ import (
 
 // recordingSink is a gqlresponse.Sink that keeps what it is sent.
 type recordingSink struct {
-	mu   sync.Mutex
-	got  []string
-	more chan struct{} // a signal per Send
+	mu     sync.Mutex
+	got    []string
+	more   chan struct{} // a signal per Send
+	closed bool          // Send refuses, as a closed socket's does
 }
 
 func (r *recordingSink) Send(resp *graphql.Response) bool {
 	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return false
+	}
 	s := string(resp.Data)
 	if len(resp.Errors) > 0 {
 		s += " (errors)"
@@ -65,7 +70,7 @@ type directSubscriber struct {
 
 func newDirectSubscriber(t *testing.T, f *Fanout, oc *graphql.OperationContext, u *store.User, name string, gate chan struct{}) *directSubscriber {
 	t.Helper()
-	s := &directSubscriber{name: name, sink: &recordingSink{more: make(chan struct{}, 1000)}, in: make(chan *fanoutEvent, 64),
+	s := &directSubscriber{name: name, sink: &recordingSink{more: make(chan struct{}, 1000)}, in: make(chan *fanoutEvent, 2048),
 		gate: gate, ended: make(chan *graphql.Response, 1)}
 	ctx, cancel := context.WithCancel(auth.WithPrincipal(context.Background(), &auth.Principal{User: u}))
 	t.Cleanup(cancel)
@@ -79,6 +84,9 @@ func newDirectSubscriber(t *testing.T, f *Fanout, oc *graphql.OperationContext, 
 	})
 	if s.offer == nil {
 		t.Fatal("a subscription with a sink is not delivered directly")
+	}
+	if name == "idle" {
+		return s // no goroutine: what it is to execute stays untaken
 	}
 	var buf []byte
 	go func() {
@@ -158,9 +166,9 @@ func TestFanoutDirect(t *testing.T) {
 		for n := 1; n <= 20; n++ {
 			deliver(&fanoutEvent{n}, subs...)
 			want = append(want, fmt.Sprintf(`{"n":%d}`, n))
-		}
-		for _, s := range subs {
-			s.wantResults(t, want...)
+			for _, s := range subs {
+				s.wantResults(t, want...)
+			}
 		}
 		executed := 0
 		for _, s := range subs {
@@ -169,6 +177,43 @@ func TestFanoutDirect(t *testing.T) {
 		if ex, sh := f.Stats(); executed != 20 || ex != 20 || sh != 20*49 {
 			t.Fatalf("%d executions (stats %d executed, %d shared); want 20, 20, %d", executed, ex, sh, 20*49)
 		}
+	})
+
+	t.Run("burst", func(t *testing.T) {
+		// Events delivered faster than they execute: every subscriber
+		// still gets every one, in order.
+		f := NewFanout()
+		subs := make([]*directSubscriber, 50)
+		for i := range subs {
+			subs[i] = newDirectSubscriber(t, f, oc, viewer, fmt.Sprint("s", i), nil)
+		}
+		var want []string
+		for n := 1; n <= 20; n++ {
+			deliver(&fanoutEvent{n}, subs...)
+			want = append(want, fmt.Sprintf(`{"n":%d}`, n))
+		}
+		for _, s := range subs {
+			s.wantResults(t, want...)
+		}
+		ex, sh := f.Stats()
+		t.Logf("a burst of 20 events to 50 subscribers: %d executed, %d shared", ex, sh)
+		if ex+sh != 20*50 {
+			t.Fatalf("%d executed + %d shared, want %d deliveries", ex, sh, 20*50)
+		}
+	})
+
+	t.Run("behind", func(t *testing.T) {
+		// A subscriber still executing an event of its own is not made
+		// the one every other subscriber of the next event waits for.
+		f := NewFanout()
+		gate := make(chan struct{})
+		x := newDirectSubscriber(t, f, oc, viewer, "x", gate)
+		y := newDirectSubscriber(t, f, oc, viewer, "y", nil)
+		deliver(&fanoutEvent{0}, x)    // x executes e0, held at the gate
+		deliver(&fanoutEvent{1}, x, y) // x comes first, but is behind
+		y.wantResults(t, `{"n":1}`)
+		close(gate)
+		x.wantResults(t, `{"n":0}`, `{"n":1}`)
 	})
 
 	t.Run("in order", func(t *testing.T) {
@@ -221,6 +266,36 @@ func TestFanoutDirect(t *testing.T) {
 		if got := a.sink.results(); len(got) != 0 {
 			t.Fatalf("a was sent %q after its subscription ended", got)
 		}
+	})
+
+	t.Run("long replay", func(t *testing.T) {
+		// More events of its own than maxPending (a replay after
+		// afterSeq): bounded by the channel, not by the shared-result
+		// limit, so the stream does not end.
+		f := NewFanout()
+		gate := make(chan struct{})
+		x := newDirectSubscriber(t, f, oc, viewer, "x", gate)
+		var want []string
+		for n := 1; n <= maxPending+100; n++ {
+			deliver(&fanoutEvent{n}, x)
+			want = append(want, fmt.Sprintf(`{"n":%d}`, n))
+		}
+		close(gate)
+		x.wantResults(t, want...)
+	})
+
+	t.Run("socket gone", func(t *testing.T) {
+		// A subscriber whose socket is gone does not leave the others
+		// waiting for a result it was to make.
+		f := NewFanout()
+		gate := make(chan struct{})
+		a := newDirectSubscriber(t, f, oc, viewer, "idle", nil)
+		b := newDirectSubscriber(t, f, oc, viewer, "b", gate)
+		a.sink.closed = true
+		deliver(&fanoutEvent{1}, b, a) // b executes e1 (held), a waits for it
+		deliver(&fanoutEvent{2}, a, b) // a is first for e2 and never takes it; b waits for it
+		close(gate)                    // e1's result: a's write fails
+		b.wantResults(t, `{"n":1}`, `{"n":2}`)
 	})
 
 	t.Run("stream ends", func(t *testing.T) {

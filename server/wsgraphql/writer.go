@@ -24,7 +24,11 @@ import (
 //
 // Control frames of ours (close, pong) go through the same writer, never
 // through gorilla's WriteControl, which could otherwise land between the
-// parts of a frame written in two system calls.
+// parts of a frame written in two system calls. gorilla still writes one
+// close frame itself, on the reader's goroutine, when a client breaks the
+// protocol or sends a message over Config.ReadLimit; the socket is closed
+// then, so at worst that close frame lands inside a frame already cut
+// short.
 
 // maxQueuedFrames is how many frames may wait behind a socket's writer;
 // one more closes the socket (1008, the peer reads too slowly): a
