@@ -23,7 +23,12 @@ import (
 //   - the first subscriber of a key, one whose results cannot be shared,
 //     or one whose shared result turned out not shareable, executes the
 //     event on its own goroutine, as without direct delivery, and writes
-//     its result through its sink.
+//     its result through its sink. A subscriber whose goroutine is still
+//     busy with events of its own (a replay, a slow read) is never made
+//     the first: it waits for another's result, or executes alone.
+//   - a first that goes away before executing (its operation ends, its
+//     socket fails) publishes its result as not shareable, and the
+//     waiters execute for themselves.
 //
 // Each tap keeps its events in order in a queue (pending) and writes only
 // from its head, so a shared result never overtakes an event the
