@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"activelab/httpstatus"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -86,18 +88,12 @@ func (m *metrics) handler() http.Handler {
 func (m *metrics) route(name string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := httpstatus.NewRecorder(w)
 		h.ServeHTTP(rec, r)
-		code := rec.status
-		if code == 0 {
-			code = http.StatusOK
-		}
-		if rec.hijacked {
-			code = http.StatusSwitchingProtocols
-		} else {
+		if !rec.Hijacked() { // a websocket's lifetime is not a request's duration
 			m.httpDuration.WithLabelValues(name).Observe(time.Since(start).Seconds())
 		}
-		m.httpRequests.WithLabelValues(name, httpCode(code)).Inc()
+		m.httpRequests.WithLabelValues(name, httpCode(rec.Status())).Inc()
 	})
 }
 

@@ -1,15 +1,14 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
+
+	"activelab/httpstatus"
 )
 
 type ctxKey int
@@ -72,15 +71,9 @@ func requestLog(log *slog.Logger, traced bool, next http.Handler) http.Handler {
 		l := log.With("request_id", id)
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
 		ctx = context.WithValue(ctx, loggerKey, l)
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := httpstatus.NewRecorder(w)
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		status := rec.status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		if rec.hijacked {
-			status = http.StatusSwitchingProtocols
-		}
+		status := rec.Status()
 		level := slog.LevelInfo
 		switch {
 		case status == http.StatusServiceUnavailable:
@@ -98,54 +91,9 @@ func requestLog(log *slog.Logger, traced bool, next http.Handler) http.Handler {
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", status),
-			slog.Int64("bytes", rec.bytes),
+			slog.Int64("bytes", rec.Bytes()),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("remote", r.RemoteAddr),
 		)
 	})
 }
-
-// statusRecorder remembers the status and size of a response. It keeps the
-// http.Hijacker (websockets) and http.Flusher of the writer it wraps.
-type statusRecorder struct {
-	http.ResponseWriter
-	status   int
-	bytes    int64
-	hijacked bool
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	n, err := s.ResponseWriter.Write(b)
-	s.bytes += int64(n)
-	return n, err
-}
-
-// Flush implements http.Flusher when the wrapped writer does.
-func (s *statusRecorder) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// Hijack implements http.Hijacker for websocket upgrades.
-func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	h, ok := s.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("response writer does not support hijacking")
-	}
-	s.hijacked = true
-	return h.Hijack()
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -1,12 +1,11 @@
 package tracing
 
 import (
-	"bufio"
-	"errors"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
+
+	"activelab/httpstatus"
 
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
@@ -40,17 +39,11 @@ func (p *Provider) HTTP(next http.Handler, untraced ...string) http.Handler {
 			))
 		defer span.End()
 		p.propagator.Inject(ctx, propagation.HeaderCarrier(w.Header()))
-		rec := &statusWriter{ResponseWriter: w}
+		rec := httpstatus.NewRecorder(w)
 		r = r.WithContext(ctx)
 		next.ServeHTTP(rec, r)
 
-		status := rec.status
-		switch {
-		case rec.hijacked:
-			status = http.StatusSwitchingProtocols
-		case status == 0:
-			status = http.StatusOK
-		}
+		status := rec.Status()
 		if route := routeOf(r.Pattern); route != "" {
 			span.SetName(r.Method + " " + route)
 			span.SetAttributes(semconv.HTTPRoute(route))
@@ -73,46 +66,3 @@ func routeOf(pattern string) string {
 	}
 	return pattern
 }
-
-// statusWriter remembers a response's status. It keeps the http.Hijacker
-// (websockets) and http.Flusher of the writer it wraps, and unwraps for
-// http.ResponseController.
-type statusWriter struct {
-	http.ResponseWriter
-	status   int
-	hijacked bool
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-// Flush implements http.Flusher when the wrapped writer does.
-func (s *statusWriter) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// Hijack implements http.Hijacker for websocket upgrades.
-func (s *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	h, ok := s.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("tracing: response writer does not support hijacking")
-	}
-	s.hijacked = true
-	return h.Hijack()
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
