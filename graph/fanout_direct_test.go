@@ -156,12 +156,17 @@ func TestFanoutDirect(t *testing.T) {
 		map[string]any{"m": "0193a0f4-0000-7000-8000-000000000001"}})
 	viewer := &store.User{ID: ident.New(), Role: store.RoleViewer}
 
-	t.Run("shared", func(t *testing.T) {
-		f := NewFanout()
+	fifty := func(t *testing.T, f *Fanout) []*directSubscriber {
 		subs := make([]*directSubscriber, 50)
 		for i := range subs {
 			subs[i] = newDirectSubscriber(t, f, oc, viewer, fmt.Sprint("s", i), nil)
 		}
+		return subs
+	}
+
+	t.Run("shared", func(t *testing.T) {
+		f := NewFanout()
+		subs := fifty(t, f)
 		var want []string
 		for n := 1; n <= 20; n++ {
 			deliver(&fanoutEvent{n}, subs...)
@@ -183,10 +188,7 @@ func TestFanoutDirect(t *testing.T) {
 		// Events delivered faster than they execute: every subscriber
 		// still gets every one, in order.
 		f := NewFanout()
-		subs := make([]*directSubscriber, 50)
-		for i := range subs {
-			subs[i] = newDirectSubscriber(t, f, oc, viewer, fmt.Sprint("s", i), nil)
-		}
+		subs := fifty(t, f)
 		var want []string
 		for n := 1; n <= 20; n++ {
 			deliver(&fanoutEvent{n}, subs...)
