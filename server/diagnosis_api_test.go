@@ -188,12 +188,24 @@ func TestCycleDiagnosisAPI(t *testing.T) {
 		}
 		one, l1 := cycles()
 		a.selectBatch(t, 4)
+		// The loader batches what arrives within its 1 ms wait: on a
+		// loaded machine (the race detector, other packages' tests) the
+		// second cycle's resolver can start later and make a second
+		// batch. Code without batching makes two queries every time; the
+		// fewest of three requests tells them apart.
 		two, l2 := cycles()
+		for range 2 {
+			if two == 1 {
+				break
+			}
+			n, _ := cycles()
+			two = min(two, n)
+		}
 		if len(l1) != 1 || l1[0] != 10 || len(l2) != 2 || l2[1] != 0 {
 			t.Errorf("labeled per cycle: %v, then %v", l1, l2)
 		}
 		if one != 1 || two != 1 {
-			t.Errorf("queries on label_queue for the cycles' diagnoses: %d for one cycle, %d for two; want 1", one, two)
+			t.Errorf("queries on label_queue for the cycles' diagnoses: %d for one cycle, %d for two (the fewest of three requests); want 1", one, two)
 		}
 	})
 }
