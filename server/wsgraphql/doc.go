@@ -27,12 +27,12 @@
 // within Config.InitTimeout, 4409 a graphql-transport-ws id already
 // running (legacy graphql-ws gets an error message for that id), 4429 a
 // second connection_init, Init's codes for a refusal, 1009 a message over
-// Config.ReadLimit, 1008 when more than 256 messages wait for a peer that
-// reads nothing (its subscriptions resume with afterSeq on a new socket),
-// 1000 when the context Init returned ends (or the client terminates),
-// 1001 when the server shuts down (Close). Before a
-// 4xxx close, legacy graphql-ws clients get connection_error with the
-// reason.
+// Config.ReadLimit, 1013 (try again later) when more than 256 messages
+// wait for a peer that reads nothing (its subscriptions resume with
+// afterSeq on a new socket; graphql-ws clients give up after 1008, not
+// after 1013), 1000 when the context Init returned ends (or the client
+// terminates), 1001 when the server shuts down (Close). Before a 4xxx
+// close, legacy graphql-ws clients get connection_error with the reason.
 //
 // # Memory
 //

@@ -31,7 +31,8 @@ import (
 // short.
 
 // maxQueuedFrames is how many frames may wait behind a socket's writer;
-// one more closes the socket (1008, the peer reads too slowly): a
+// one more closes the socket (1013, try again later: graphql-ws clients
+// reconnect after it, where 1008 would end them for good): a
 // subscriber resumes with afterSeq, like one the event broker drops.
 const maxQueuedFrames = 256
 
@@ -72,7 +73,7 @@ func (s *socket) send(op int, buf []byte) bool {
 	if s.writing {
 		if len(s.queue) >= maxQueuedFrames {
 			s.wmu.Unlock()
-			go s.close(websocket.ClosePolicyViolation, "too slow: messages not read")
+			go s.close(websocket.CloseTryAgainLater, "too slow: messages not read")
 			return false
 		}
 		s.queue = append(s.queue, outFrame{op, buf})
