@@ -40,7 +40,6 @@ func rawPair(t *testing.T, writeTimeout time.Duration) (*socket, *websocket.Conn
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	s := &socket{t: New(Config{WriteTimeout: writeTimeout}), conn: server, raw: newRawWriter(server.NetConn()), ctx: ctx, cancel: cancel}
-	s.idle.L = &s.wmu
 	if s.raw == nil {
 		t.Fatal("no raw connection under a TCP websocket")
 	}
@@ -213,5 +212,60 @@ func TestSendTooSlow(t *testing.T) {
 			t.Fatal("the socket of a client too far behind was not closed")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestWriteTakesItsTurn: a write (an acknowledgement, a complete) goes in
+// the order it was made among frames sent without waiting, so a stream
+// of results cannot keep it waiting; and it returns when the socket
+// closes before its frame is written.
+func TestWriteTakesItsTurn(t *testing.T) {
+	s, client := rawPair(t, 10*time.Second)
+	s.wmu.Lock()
+	s.writing = true // a writer busy elsewhere
+	s.wmu.Unlock()
+	if !s.send(websocket.TextMessage, frameBuf([]byte("a1"))) {
+		t.Fatal("send refused")
+	}
+	written := make(chan struct{})
+	go func() {
+		s.write(websocket.TextMessage, frameBuf([]byte("sync")))
+		close(written)
+	}()
+	for {
+		s.wmu.Lock()
+		n := len(s.queue)
+		s.wmu.Unlock()
+		if n == 2 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	s.send(websocket.TextMessage, frameBuf([]byte("a2")))
+	go s.drain() // the busy writer carries on
+	for _, want := range []string{"a1", "sync", "a2"} {
+		_ = client.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, b, err := client.ReadMessage(); err != nil || string(b) != want {
+			t.Fatalf("read %q, %v; want %q", b, err, want)
+		}
+	}
+	<-written
+
+	// Closed before its turn: the write returns, its frame dropped.
+	s.wmu.Lock()
+	s.writing = true
+	s.wmu.Unlock()
+	returned := make(chan struct{})
+	go func() {
+		s.write(websocket.TextMessage, frameBuf([]byte("never")))
+		close(returned)
+	}()
+	time.Sleep(20 * time.Millisecond)
+	s.close(websocket.CloseAbnormalClosure, "")
+	s.drain()
+	select {
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a write queued on a closed socket did not return")
 	}
 }

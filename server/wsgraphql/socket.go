@@ -52,9 +52,8 @@ type socket struct {
 
 	// The writer (writer.go): wmu guards writing, the role of the one
 	// goroutine writing to the connection, and the frames queued behind
-	// it; idle (on wmu) signals that the role is free.
+	// it.
 	wmu     sync.Mutex
-	idle    sync.Cond
 	writing bool
 	queue   []outFrame
 	// raw writes frames to the TCP connection under conn directly
@@ -359,16 +358,11 @@ func (s *socket) close(code int, reason string) {
 	if s.closed.Swap(true) {
 		return
 	}
-	s.wmu.Lock()
-	s.idle.Broadcast() // writers waiting for the role give up
-	s.wmu.Unlock()
 	if code != websocket.CloseAbnormalClosure && s.acquire(time.Second) {
 		msg := websocket.FormatCloseMessage(code, truncate(reason, 123))
-		_ = s.writeBlocking(outFrame{websocket.CloseMessage, controlFrame(msg)})
+		_ = s.writeBlocking(outFrame{op: websocket.CloseMessage, buf: controlFrame(msg)})
 		s.wmu.Lock()
-		s.queue = nil
-		s.writing = false
-		s.idle.Broadcast()
+		s.releaseLocked()
 		s.wmu.Unlock()
 	}
 	s.cancel()

@@ -144,7 +144,6 @@ func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	conn.SetReadLimit(t.cfg.ReadLimit)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	s := &socket{t: t, conn: conn, exec: exec, ctx: ctx, cancel: cancel, raw: newRawWriter(conn.NetConn())}
-	s.idle.L = &s.wmu
 	// gorilla answers pings and close frames with WriteControl; ours go
 	// through the socket's writer, in order with its other frames.
 	conn.SetPingHandler(func(data string) error {

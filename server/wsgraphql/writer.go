@@ -19,8 +19,9 @@ import (
 //     buffer are full) is finished by a goroutine started for it. So
 //     graph.Fanout can write one event's result to 10,000 sockets from
 //     one goroutine, and a slow peer holds no one but its own writer.
-//   - write (acknowledgements, errors, complete) waits for the role and
-//     writes, bounded by Config.WriteTimeout, as a reply should.
+//   - write (acknowledgements, errors, complete) takes its turn in the
+//     same queue and waits until its frame is written, bounded by
+//     Config.WriteTimeout, as a reply should.
 //
 // Control frames of ours (close, pong) go through the same writer, never
 // through gorilla's WriteControl, which could otherwise land between the
@@ -37,10 +38,12 @@ import (
 const maxQueuedFrames = 256
 
 // outFrame is a frame waiting to be written: its opcode and its buffer
-// (the payload after frameHeadroom).
+// (the payload after frameHeadroom), and for a write waiting for it, done,
+// closed once it is written or dropped.
 type outFrame struct {
-	op  int
-	buf []byte
+	op   int
+	buf  []byte
+	done chan struct{}
 }
 
 // opSink is an operation's gqlresponse.Sink: its results, framed with
@@ -76,14 +79,14 @@ func (s *socket) send(op int, buf []byte) bool {
 			go s.close(websocket.CloseTryAgainLater, "too slow: messages not read")
 			return false
 		}
-		s.queue = append(s.queue, outFrame{op, buf})
+		s.queue = append(s.queue, outFrame{op: op, buf: buf})
 		s.wmu.Unlock()
 		return true
 	}
 	s.writing = true
 	s.wmu.Unlock()
 	if s.raw == nil { // TLS or a pipe: no write that does not wait
-		go s.finish(outFrame{op, buf})
+		go s.finish(outFrame{op: op, buf: buf})
 		return true
 	}
 	rest, err := s.raw.try(frame(op, buf))
@@ -101,20 +104,26 @@ func (s *socket) send(op int, buf []byte) bool {
 	return true
 }
 
-// write writes a frame, waiting for the writer's role first (after the
-// frames queued before it); a failed write closes the socket.
+// write writes a frame in its turn, after the frames queued before it,
+// and waits until it is written (or dropped: the socket closed); a failed
+// write closes the socket. Frames sent after it wait for it: a stream of
+// results cannot keep an acknowledgement or a complete waiting.
 func (s *socket) write(op int, buf []byte) {
 	s.wmu.Lock()
-	for s.writing && !s.closed.Load() {
-		s.idle.Wait()
-	}
 	if s.closed.Load() {
 		s.wmu.Unlock()
 		return
 	}
+	if s.writing {
+		done := make(chan struct{})
+		s.queue = append(s.queue, outFrame{op: op, buf: buf, done: done})
+		s.wmu.Unlock()
+		<-done
+		return
+	}
 	s.writing = true
 	s.wmu.Unlock()
-	s.finish(outFrame{op, buf})
+	s.finish(outFrame{op: op, buf: buf})
 }
 
 // finish writes f (when it has a buffer) and then the queue, blocking,
@@ -144,17 +153,20 @@ func (s *socket) drain() {
 	for {
 		s.wmu.Lock()
 		if len(s.queue) == 0 || s.closed.Load() {
-			s.queue = nil
-			s.writing = false
-			s.idle.Broadcast()
+			s.releaseLocked()
 			s.wmu.Unlock()
 			return
 		}
 		q := s.queue
 		s.queue = nil
 		s.wmu.Unlock()
-		for _, f := range q {
-			if err := s.writeBlocking(f); err != nil {
+		for i, f := range q {
+			err := s.writeBlocking(f)
+			if f.done != nil {
+				close(f.done)
+			}
+			if err != nil {
+				dropFrames(q[i+1:])
 				s.failed(err)
 				return
 			}
@@ -170,10 +182,25 @@ func (s *socket) releaseIfIdle() bool {
 	if len(s.queue) > 0 && !s.closed.Load() {
 		return false
 	}
+	s.releaseLocked()
+	return true
+}
+
+// releaseLocked gives up the writer's role, dropping what is queued (the
+// writes waiting for their frames return); the caller holds wmu.
+func (s *socket) releaseLocked() {
+	dropFrames(s.queue)
 	s.queue = nil
 	s.writing = false
-	s.idle.Broadcast()
-	return true
+}
+
+// dropFrames lets the writes waiting for frames of q return.
+func dropFrames(q []outFrame) {
+	for _, f := range q {
+		if f.done != nil {
+			close(f.done)
+		}
+	}
 }
 
 // failed gives up the writer's role after a failed write and closes the
@@ -183,9 +210,7 @@ func (s *socket) failed(err error) {
 		s.t.onError(s.ctx, fmt.Errorf("websocket write: %w", err))
 	}
 	s.wmu.Lock()
-	s.queue = nil
-	s.writing = false
-	s.idle.Broadcast()
+	s.releaseLocked()
 	s.wmu.Unlock()
 	go s.close(websocket.CloseAbnormalClosure, "")
 }
