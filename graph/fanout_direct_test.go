@@ -123,6 +123,16 @@ func deliver(e *fanoutEvent, subs ...*directSubscriber) {
 	}
 }
 
+// results are the results of events from..to, as the subscribers'
+// executions write them.
+func results(from, to int) []string {
+	var out []string
+	for n := from; n <= to; n++ {
+		out = append(out, fmt.Sprintf(`{"n":%d}`, n))
+	}
+	return out
+}
+
 // wantResults waits for s's sink to hold want.
 func (s *directSubscriber) wantResults(t *testing.T, want ...string) {
 	t.Helper()
@@ -167,12 +177,10 @@ func TestFanoutDirect(t *testing.T) {
 	t.Run("shared", func(t *testing.T) {
 		f := NewFanout()
 		subs := fifty(t, f)
-		var want []string
 		for n := 1; n <= 20; n++ {
 			deliver(&fanoutEvent{n}, subs...)
-			want = append(want, fmt.Sprintf(`{"n":%d}`, n))
 			for _, s := range subs {
-				s.wantResults(t, want...)
+				s.wantResults(t, results(1, n)...)
 			}
 		}
 		executed := 0
@@ -189,13 +197,11 @@ func TestFanoutDirect(t *testing.T) {
 		// still gets every one, in order.
 		f := NewFanout()
 		subs := fifty(t, f)
-		var want []string
 		for n := 1; n <= 20; n++ {
 			deliver(&fanoutEvent{n}, subs...)
-			want = append(want, fmt.Sprintf(`{"n":%d}`, n))
 		}
 		for _, s := range subs {
-			s.wantResults(t, want...)
+			s.wantResults(t, results(1, 20)...)
 		}
 		ex, sh := f.Stats()
 		t.Logf("a burst of 20 events to 50 subscribers: %d executed, %d shared", ex, sh)
@@ -277,13 +283,11 @@ func TestFanoutDirect(t *testing.T) {
 		f := NewFanout()
 		gate := make(chan struct{})
 		x := newDirectSubscriber(t, f, oc, viewer, "x", gate)
-		var want []string
 		for n := 1; n <= maxPending+100; n++ {
 			deliver(&fanoutEvent{n}, x)
-			want = append(want, fmt.Sprintf(`{"n":%d}`, n))
 		}
 		close(gate)
-		x.wantResults(t, want...)
+		x.wantResults(t, results(1, maxPending+100)...)
 	})
 
 	t.Run("socket gone", func(t *testing.T) {

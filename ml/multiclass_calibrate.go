@@ -68,18 +68,26 @@ type multiCalibration struct {
 // apply writes the calibrated probabilities of raw into out (same length;
 // may alias raw).
 func (c *multiCalibration) apply(raw, out []float64) {
-	mx := math.Inf(-1)
 	for k, p := range raw {
 		out[k] = c.a*math.Log(max(p, probFloor)) + c.b[k]
-		mx = max(mx, out[k])
+	}
+	softmax(out)
+}
+
+// softmax turns logits into probabilities in place (shifted by their
+// maximum, so that no exponential overflows).
+func softmax(v []float64) {
+	mx := math.Inf(-1)
+	for _, x := range v {
+		mx = max(mx, x)
 	}
 	var s float64
-	for k := range out {
-		out[k] = math.Exp(out[k] - mx)
-		s += out[k]
+	for k := range v {
+		v[k] = math.Exp(v[k] - mx)
+		s += v[k]
 	}
-	for k := range out {
-		out[k] /= s
+	for k := range v {
+		v[k] /= s
 	}
 }
 
@@ -233,22 +241,13 @@ func fitScaling(probs [][]float64, y []int, w []float64, bias bool) (float64, []
 	theta[0] = 1
 	q := make([]float64, K)
 	logits := func(th []float64, i int) {
-		mx := math.Inf(-1)
 		for k := range q {
 			q[k] = th[0] * z[i][k]
 			if k > 0 && bias {
 				q[k] += th[k]
 			}
-			mx = max(mx, q[k])
 		}
-		var s float64
-		for k := range q {
-			q[k] = math.Exp(q[k] - mx)
-			s += q[k]
-		}
-		for k := range q {
-			q[k] /= s
-		}
+		softmax(q)
 	}
 	loss := func(th []float64) float64 {
 		var l float64
